@@ -1,0 +1,30 @@
+/*
+ * arena.h - a per-request memory pool. Everything allocated from an arena dies with it;
+ * nothing request-scoped is freed one by one. Every arena has a named maximum size so a
+ * hostile request cannot make the process allocate without bound.
+ */
+#ifndef BIANMIN_BASE_ARENA_H
+#define BIANMIN_BASE_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena;
+
+/* Creates an arena that refuses to grow beyond max_bytes in total. NULL on allocation failure. */
+struct arena *arena_new(size_t max_bytes);
+void arena_free(struct arena *arena);
+
+/* Returns zeroed memory aligned for any type, or NULL when the limit or memory runs out. */
+void *arena_alloc(struct arena *arena, size_t size);
+char *arena_strndup(struct arena *arena, const char *s, size_t len);
+char *arena_strdup(struct arena *arena, const char *s);
+char *arena_printf(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *arena, const char *fmt, va_list ap);
+
+/* Registers fn(data) to run when the arena is freed (closing files, freeing json_t, ...). */
+int arena_on_free(struct arena *arena, void (*fn)(void *), void *data);
+
+size_t arena_used(const struct arena *arena);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * buf.h - a growable byte buffer with a named maximum (like curl's dynbuf). Appending past
+ * the maximum fails with ST_LIMIT and leaves the buffer as it was. The content is always
+ * NUL-terminated so it can be handed to C APIs, but it may also contain NUL bytes.
+ */
+#ifndef BIANMIN_BASE_BUF_H
+#define BIANMIN_BASE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+  char *data;
+  size_t len;
+  size_t cap;
+  size_t max;
+};
+
+void buf_init(struct buf *b, size_t max);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+int buf_append(struct buf *b, const void *data, size_t len);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the malloc'd content to the caller (who frees it) and resets the buffer. */
+char *buf_detach(struct buf *b, size_t *len);
+
+#endif

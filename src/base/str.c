@@ -1,0 +1,136 @@
+/* str.c - slices, UTF-8 validation, checked integer parsing. */
+#include "base/str.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "base/common.h"
+
+struct str str_from(const char *cstr)
+{
+  return (struct str){cstr, cstr ? strlen(cstr) : 0};
+}
+
+bool str_eq(struct str a, struct str b)
+{
+  return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+bool str_eq_cstr(struct str a, const char *b)
+{
+  return str_eq(a, str_from(b));
+}
+
+bool str_case_eq_cstr(struct str a, const char *b)
+{
+  size_t n = strlen(b);
+  return a.len == n && strncasecmp(a.ptr, b, n) == 0;
+}
+
+bool str_starts_with(struct str s, const char *prefix)
+{
+  size_t n = strlen(prefix);
+  return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
+}
+
+static bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+struct str str_trim(struct str s)
+{
+  while (s.len && is_space(s.ptr[0])) {
+    s.ptr++;
+    s.len--;
+  }
+  while (s.len && is_space(s.ptr[s.len - 1]))
+    s.len--;
+  return s;
+}
+
+/* Length of the UTF-8 sequence starting at p (at most avail bytes), or 0 if malformed.
+ * Follows RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_seq_len(const unsigned char *p, size_t avail)
+{
+  unsigned char c = p[0];
+  if (c < 0x80)
+    return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0)
+      lo = 0xA0;
+    if (c == 0xED)
+      hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0)
+      lo = 0x90;
+    if (c == 0xF4)
+      hi = 0x8F;
+  } else
+    return 0;
+  if (avail < n || p[1] < lo || p[1] > hi)
+    return 0;
+  for (size_t i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xBF)
+      return 0;
+  return n;
+}
+
+bool str_valid_text(struct str s, bool allow_newlines)
+{
+  const unsigned char *p = (const unsigned char *)s.ptr;
+  size_t i = 0;
+  while (i < s.len) {
+    unsigned char c = p[i];
+    if (c < 0x20 || c == 0x7F) {
+      bool newline = c == '\n' || c == '\r';
+      if (c != '\t' && !(newline && allow_newlines))
+        return false;
+    }
+    size_t n = utf8_seq_len(p + i, s.len - i);
+    if (n == 0)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+int str_to_int64(struct str s, int64_t min, int64_t max, int64_t *out)
+{
+  size_t i = 0;
+  bool negative = false;
+  if (s.len && (s.ptr[0] == '-' || s.ptr[0] == '+')) {
+    negative = s.ptr[0] == '-';
+    i = 1;
+  }
+  if (i == s.len || s.len - i > 19)
+    return ST_INVALID;
+  uint64_t value = 0;
+  for (; i < s.len; i++) {
+    if (s.ptr[i] < '0' || s.ptr[i] > '9')
+      return ST_INVALID;
+    value = value * 10 + (uint64_t)(s.ptr[i] - '0');
+  }
+  if (value > (uint64_t)INT64_MAX + (negative ? 1u : 0u))
+    return ST_INVALID;
+  int64_t v = negative ? (int64_t)(0 - value) : (int64_t)value;
+  if (v < min || v > max)
+    return ST_INVALID;
+  *out = v;
+  return ST_OK;
+}
+
+int str_copy(char *dst, size_t dst_size, struct str src)
+{
+  if (dst_size == 0 || src.len > dst_size - 1)
+    return ST_LIMIT;
+  memcpy(dst, src.ptr, src.len);
+  dst[src.len] = '\0';
+  return ST_OK;
+}

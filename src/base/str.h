@@ -1,0 +1,37 @@
+/*
+ * str.h - length-delimited string slices and the checked parsers that replace atoi and
+ * friends. Request text is never assumed to be NUL-terminated.
+ */
+#ifndef BIANMIN_BASE_STR_H
+#define BIANMIN_BASE_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct str {
+  const char *ptr;
+  size_t len;
+};
+
+#define STR_LIT(s) ((struct str){(s), sizeof(s) - 1})
+
+struct str str_from(const char *cstr);
+bool str_eq(struct str a, struct str b);
+bool str_eq_cstr(struct str a, const char *b);
+bool str_case_eq_cstr(struct str a, const char *b);
+bool str_starts_with(struct str s, const char *prefix);
+struct str str_trim(struct str s);
+
+/* True when s is well-formed UTF-8 without NUL bytes and without C0 controls other than
+ * tab, CR and LF (and, when allow_newlines is false, without CR and LF either). */
+bool str_valid_text(struct str s, bool allow_newlines);
+
+/* Parses an optionally signed decimal integer that must lie in [min, max]; the whole slice
+ * must be digits. Returns ST_OK, or ST_INVALID for syntax or range errors. */
+int str_to_int64(struct str s, int64_t min, int64_t max, int64_t *out);
+
+/* Copies a slice into a fixed buffer; ST_LIMIT when it would not fit with its NUL. */
+int str_copy(char *dst, size_t dst_size, struct str src);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * format.h - formatters for what citizens read: ROC dates and money (DOMAIN.md).
+ * All write into a caller's buffer and NUL-terminate; ST_LIMIT when it is too small,
+ * ST_INVALID for an impossible date.
+ */
+#ifndef BIANMIN_RENDER_FORMAT_H
+#define BIANMIN_RENDER_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* zh-TW: "115年3月2日"; en: "2 Mar 2026". year is Gregorian. Years before 1912 are refused. */
+int format_date(int year, int month, int day, const char *lang, char *out, size_t size);
+/* "115/03/02" (zh-TW) or "2026-03-02" (en). */
+int format_date_short(int year, int month, int day, const char *lang, char *out, size_t size);
+/* A UTC instant shown in Asia/Taipei (UTC+8, no DST): "115年3月2日 14:05" / "2 Mar 2026 14:05". */
+int format_datetime(time_t utc, const char *lang, char *out, size_t size);
+/* "NT$1,234,567" (both languages); negative "-NT$1,234". amount in whole dollars. */
+int format_money(int64_t amount, char *out, size_t size);
+/* ROC year of a Gregorian year (2026 -> 115). */
+int format_roc_year(int gregorian_year);
+
+#endif

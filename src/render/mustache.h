@@ -1,0 +1,41 @@
+/*
+ * mustache.h - the mustache template renderer over jansson values (ARCHITECTURE.md).
+ *
+ * A template set is compiled once at start (or per request with the dev reload flag) and is
+ * immutable afterwards, so any number of threads may render from it at once. Variables are
+ * HTML-escaped by default ({{name}}); {{{name}}} and {{&name}} write raw text. Partials
+ * ({{> name}}) are looked up by name in the same set. The renderer passes every required file of
+ * the official mustache spec (tests/conformance/mustache-spec); lambdas are not supported
+ * (they need code in the data), inheritance and dynamic names are optional spec modules.
+ */
+#ifndef BIANMIN_RENDER_MUSTACHE_H
+#define BIANMIN_RENDER_MUSTACHE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+
+struct mustache_set;
+
+struct mustache_set *mustache_set_new(void);
+void mustache_set_free(struct mustache_set *set);
+
+/* Compiles src under name. On a syntax error returns ST_INVALID and writes a message naming
+ * the template, line and problem into err. A later add of the same name replaces it. */
+int mustache_set_add(struct mustache_set *set, const char *name, const char *src, size_t len,
+                     char *err, size_t err_size);
+
+/* Adds every *.mustache file below dir; the name is the relative path without the extension
+ * ("public/home", "partials/header"). Fails on the first file that does not compile. */
+int mustache_set_load_dir(struct mustache_set *set, const char *dir, char *err, size_t err_size);
+
+int mustache_set_has(const struct mustache_set *set, const char *name);
+
+/* Renders template name with the context stack: stack[0] is the bottom (searched last),
+ * stack[count-1] the top. Appends to out. ST_NOTFOUND for an unknown template name, ST_LIMIT when
+ * out's maximum is reached or partials nest deeper than a fixed limit. */
+int mustache_render(const struct mustache_set *set, const char *name, json_t *const *stack,
+                    size_t count, struct buf *out);
+
+#endif
