@@ -1,8 +1,347 @@
-/* main.c - the bianmin command line (placeholder until the CLI lands). */
+/*
+ * main.c - the bianmin command line: serve, init, demo. Wires the layers together: the HTTP
+ * layer gets the web layer's route table and the application's services (ARCHITECTURE.md).
+ *
+ * Configuration precedence, lowest first: built-in defaults, the INI file (--config or
+ * BIANMIN_CONFIG), environment variables (BIANMIN_*), command-line flags.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int main(void)
+#include "base/config.h"
+#include "base/log.h"
+#include "domain/demo.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "web/app.h"
+
+#include "base/common.h"
+
+enum { EXIT_USAGE = 2, SHUTDOWN_GRACE_SECONDS = 30 };
+
+struct command {
+  const char *name;
+  const char *summary;
+  const char *usage;
+  int (*run)(struct config *config, int argc, char **argv);
+};
+
+static const char common_options[] =
+    "  --db URL          database: a SQLite file path (default var/bianmin.db)\n"
+    "  --config FILE     INI configuration file (see docs/config.example.ini)\n"
+    "  -h, --help        show this help\n";
+
+/* Flags every subcommand shares; returns 1 when the flag was one of them. */
+static int common_flag(struct config *config, int opt, const char *arg, int *status)
 {
-  puts("bianmin");
+  char err[512];
+  switch (opt) {
+  case 'd':
+    *status = config_set(config, "database", "db", arg, err, sizeof(err));
+    break;
+  case 'c':
+    *status = config_load_file(config, arg, err, sizeof(err));
+    break;
+  default:
+    return 0;
+  }
+  if (*status)
+    fprintf(stderr, "bianmin: %s\n", err);
+  return 1;
+}
+
+/* Sets built-in defaults that depend on where the binary lives: translations are built next
+ * to it (build/<preset>/locale). */
+static void exe_relative_defaults(struct config *config)
+{
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0)
+    return;
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (!slash)
+    return;
+  *slash = '\0';
+  char locale[PATH_MAX + 16], err[256];
+  snprintf(locale, sizeof(locale), "%s/locale", exe);
+  config_set(config, "paths", "locale", locale, err, sizeof(err));
+}
+
+static int open_store(const struct config *config, struct store **store)
+{
+  char err[512];
+  int rc = store_open(config->db, store, err, sizeof(err));
+  if (rc)
+    fprintf(stderr, "bianmin: cannot open database %s: %s\n", config->db, err);
+  return rc;
+}
+
+static int migrate(struct store *store, int *applied)
+{
+  int rc = store_migrate(store, applied);
+  if (rc)
+    fprintf(stderr, "bianmin: database migration failed (%s)\n", status_name(rc));
+  return rc;
+}
+
+static int write_port_file(const char *path, int port)
+{
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f)
+    return ST_IO;
+  fprintf(f, "%d\n", port);
+  if (fclose(f) != 0 || rename(tmp, path) != 0)
+    return ST_IO;
+  return ST_OK;
+}
+
+static void server_config_from(const struct config *c, struct http_server_config *s, char *host,
+                               size_t host_size)
+{
+  memset(s, 0, sizeof(*s));
+  config_parse_listen(c->listen, host, host_size, &s->port);
+  s->host = host;
+  s->threads = c->threads;
+  s->max_connections = c->max_connections;
+  s->per_ip_connections = c->per_ip_connections;
+  s->timeout_seconds = c->timeout_seconds;
+  s->max_header_bytes = c->max_header_bytes;
+  s->behind_tls = c->behind_tls;
+  s->dev_reload = c->dev_reload;
+  s->templates_dir = c->templates_dir;
+  s->static_dir = c->static_dir;
+  s->locale_dir = c->locale_dir;
+  s->rate_public_per_minute = c->rate_public_per_minute;
+  s->rate_lookup_per_minute = c->rate_lookup_per_minute;
+  s->rate_login_per_minute = c->rate_login_per_minute;
+}
+
+static int parse_serve_flags(struct config *config, int argc, char **argv, const char **port_file)
+{
+  static const struct option options[] = {
+      {"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
+      {"listen", required_argument, NULL, 'l'}, {"port-file", required_argument, NULL, 'p'},
+      {"dev", no_argument, NULL, 'D'},          {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  char err[512];
+  int opt, status = 0;
+  while (!status && (opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    if (common_flag(config, opt, optarg, &status))
+      continue;
+    if (opt == 'l' && config_set(config, "server", "listen", optarg, err, sizeof(err))) {
+      fprintf(stderr, "bianmin: %s\n", err);
+      status = EXIT_USAGE;
+    } else if (opt == 'p') {
+      *port_file = optarg;
+    } else if (opt == 'D') {
+      config_set(config, "server", "dev_reload", "true", err, sizeof(err));
+    } else if (opt == 'h' || opt == '?') {
+      return -1;
+    }
+  }
+  return status ? EXIT_USAGE : 0;
+}
+
+static int serve_until_signal(const struct config *config, const char *port_file)
+{
+  char host[128], err[1024];
+  struct http_server_config server_config;
+  server_config_from(config, &server_config, host, sizeof(host));
+  struct web_app app = {config->db};
+  struct http_app http_app = {&app, web_ready};
+  size_t route_count;
+  const struct http_route *routes = web_routes(&route_count);
+  struct http_server *server;
+  int rc = http_server_start(&server_config, routes, route_count, &http_app, &server, err,
+                             sizeof(err));
+  if (rc) {
+    fprintf(stderr, "bianmin: cannot start the server: %s\n", err);
+    return 1;
+  }
+  int port = http_server_port(server);
+  log_info("serving http://%s%s%s:%d/ (database %s)", strchr(host, ':') ? "[" : "", host,
+           strchr(host, ':') ? "]" : "", port, config->db);
+  if (port_file && write_port_file(port_file, port))
+    log_error("cannot write port file %s", port_file);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log_info("signal %d: finishing requests in flight, then stopping", sig);
+  http_server_stop(server, SHUTDOWN_GRACE_SECONDS);
+  log_info("stopped");
   return 0;
+}
+
+static int cmd_serve(struct config *config, int argc, char **argv)
+{
+  const char *port_file = NULL;
+  int rc = parse_serve_flags(config, argc, argv, &port_file);
+  if (rc)
+    return rc < 0 ? EXIT_USAGE : rc;
+  struct store *store;
+  if (open_store(config, &store))
+    return 1;
+  rc = migrate(store, NULL);
+  store_close(store);
+  if (rc)
+    return 1;
+  /* Block the signals in every thread; the main thread waits for them with sigwait. */
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  return serve_until_signal(config, port_file);
+}
+
+static int parse_db_flags(struct config *config, int argc, char **argv, const char **data)
+{
+  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                          {"config", required_argument, NULL, 'c'},
+                                          {"data", required_argument, NULL, 'a'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+  int opt, status = 0;
+  while (!status && (opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    if (common_flag(config, opt, optarg, &status))
+      continue;
+    if (opt == 'a' && data)
+      *data = optarg;
+    else
+      return -1;
+  }
+  return status ? EXIT_USAGE : 0;
+}
+
+static int cmd_init(struct config *config, int argc, char **argv)
+{
+  int rc = parse_db_flags(config, argc, argv, NULL);
+  if (rc)
+    return rc < 0 ? EXIT_USAGE : rc;
+  struct store *store;
+  if (open_store(config, &store))
+    return 1;
+  int applied = 0, version = 0;
+  rc = migrate(store, &applied);
+  if (!rc)
+    rc = store_schema_version(store, &version);
+  store_close(store);
+  if (rc)
+    return 1;
+  printf("database %s is at schema version %d (%d migration%s applied now)\n", config->db,
+         version, applied, applied == 1 ? "" : "s");
+  return 0;
+}
+
+static int cmd_demo(struct config *config, int argc, char **argv)
+{
+  const char *data = "data/demo/offices.json";
+  int rc = parse_db_flags(config, argc, argv, &data);
+  if (rc)
+    return rc < 0 ? EXIT_USAGE : rc;
+  struct store *store;
+  if (open_store(config, &store))
+    return 1;
+  char err[1024];
+  rc = migrate(store, NULL);
+  if (!rc && (rc = demo_load(store, data, err, sizeof(err))))
+    fprintf(stderr, "bianmin: demo data not loaded: %s\n", err);
+  store_close(store);
+  if (rc)
+    return 1;
+  printf("demo data loaded from %s into %s\n", data, config->db);
+  return 0;
+}
+
+static const struct command commands[] = {
+    {"serve", "serve the public site, staff console and APIs",
+     "usage: bianmin serve [options]\n\n"
+     "Serves bianmin over HTTP until SIGTERM or SIGINT, then finishes the requests in flight.\n"
+     "Migrates the database first if needed.\n\n"
+     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0 = any free)\n"
+     "  --port-file FILE    write the port actually used to FILE once listening\n"
+     "  --dev               reload templates from disk on every request\n",
+     cmd_serve},
+    {"init", "create the database or migrate it to the current schema",
+     "usage: bianmin init [options]\n\nCreates the database if needed and applies every "
+     "migration not yet applied. Safe to run again.\n\n",
+     cmd_init},
+    {"demo", "load the demo offices (five real offices from the seed plans)",
+     "usage: bianmin demo [options]\n\nLoads demo data into the database (idempotent: running "
+     "it again changes nothing).\n\n"
+     "  --data FILE       demo data file (default data/demo/offices.json)\n",
+     cmd_demo},
+};
+
+static void usage(FILE *out)
+{
+  fprintf(out, "bianmin %s - citizen services for government front-line offices\n\n"
+               "usage: bianmin COMMAND [options]\n\ncommands:\n",
+          BIANMIN_VERSION);
+  for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nRun 'bianmin COMMAND --help' for a command's options.\n");
+}
+
+static bool wants_help(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return true;
+  return false;
+}
+
+static int load_config(struct config *config)
+{
+  char err[1024];
+  config_defaults(config);
+  exe_relative_defaults(config);
+  const char *file = getenv("BIANMIN_CONFIG");
+  int rc = file ? config_load_file(config, file, err, sizeof(err)) : ST_OK;
+  if (!rc)
+    rc = config_load_env(config, err, sizeof(err));
+  if (rc)
+    fprintf(stderr, "bianmin: %s\n", err);
+  return rc;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? EXIT_USAGE : 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("bianmin %s\n", BIANMIN_VERSION);
+    return 0;
+  }
+  for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+    if (strcmp(argv[1], commands[i].name) != 0)
+      continue;
+    if (wants_help(argc - 1, argv + 1)) {
+      printf("%s%s", commands[i].usage, common_options);
+      return 0;
+    }
+    struct config config;
+    if (load_config(&config))
+      return EXIT_USAGE;
+    return commands[i].run(&config, argc - 1, argv + 1);
+  }
+  fprintf(stderr, "bianmin: unknown command '%s'\n\n", argv[1]);
+  usage(stderr);
+  return EXIT_USAGE;
 }

@@ -1,0 +1,134 @@
+/*
+ * http.h - the HTTP layer: the only code that includes microhttpd.h (ARCHITECTURE.md).
+ *
+ * The web layer describes its routes as data (struct http_route) and writes handlers that fill
+ * a view model (a json_t) and name a template. This layer does the rest: routing, limits
+ * (body caps checked on Content-Length before reading, per-IP rate classes, connection limits),
+ * language negotiation, content negotiation (the same view model answers HTML or JSON), error
+ * pages in the citizen's language, security headers, request ids, the JSON-lines access log,
+ * Prometheus metrics and graceful shutdown.
+ */
+#ifndef BIANMIN_HTTP_HTTP_H
+#define BIANMIN_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/str.h"
+
+/* Rate classes: how many requests a client address may make per minute on a route. Public
+ * pages are generous; lookups of private things (case numbers) and sign-in are strict. */
+enum http_rate_class { HTTP_RATE_NONE, HTTP_RATE_PUBLIC, HTTP_RATE_LOOKUP, HTTP_RATE_LOGIN };
+
+enum { HTTP_BODY_NONE = 0, HTTP_BODY_FORM = 64 * 1024, HTTP_MAX_PARAMS = 64 };
+
+struct http_request;
+struct http_response;
+
+/* A handler fills res (usually through http_page or http_error) and returns ST_OK, or returns
+ * a status code: ST_NOTFOUND -> 404 page, ST_INVALID -> 400 page, anything else -> 500 page. */
+typedef int (*http_handler_fn)(struct http_request *req, struct http_response *res);
+
+struct http_route {
+  const char *method;  /* "GET", "POST", ... (a GET route also answers HEAD) */
+  const char *pattern; /* "/o/{office}/search": {name} captures one path segment;
+                          a trailing "{name...}" captures the rest of the path */
+  http_handler_fn handler;
+  unsigned roles;          /* 0 = public; otherwise a bit mask of roles (accounts issue) */
+  bool csrf;               /* state-changing: requires the session's CSRF token */
+  size_t body_max;         /* largest accepted request body in bytes */
+  enum http_rate_class rate;
+};
+
+struct http_param {
+  struct str name;
+  struct str value;
+};
+
+/* What a handler sees of a request. Everything lives in req->arena. */
+struct http_request {
+  struct arena *arena;
+  const struct http_route *route;
+  const char *method;
+  const char *path;       /* percent-decoded, valid UTF-8 */
+  const char *lang;       /* "zh-TW" or "en", negotiated */
+  const char *client_ip;  /* textual peer address */
+  char request_id[33];    /* 32 hex characters, also sent as X-Request-Id */
+  bool wants_json;        /* Accept prefers application/json */
+  bool tls;               /* served over TLS, or behind a TLS-terminating proxy (config) */
+  struct http_param captures[8];
+  size_t capture_count;
+  struct http_param *query;
+  size_t query_count;
+  struct http_param *form; /* parsed urlencoded body */
+  size_t form_count;
+  const char *body;
+  size_t body_len;
+  void *connection; /* opaque: the libmicrohttpd connection */
+  void *app;        /* the application context given to http_server_start */
+};
+
+/* Values of a request. Captures, query and form values are valid UTF-8 without control
+ * characters (newlines allowed in form values); a request that breaks this gets 400 before any
+ * handler runs. All return NULL when absent. */
+const char *http_capture(const struct http_request *req, const char *name);
+const char *http_query(const struct http_request *req, const char *name);
+const char *http_form(const struct http_request *req, const char *name);
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_cookie(const struct http_request *req, const char *name);
+
+/* The text of translation key in the request's language (the key itself when missing). */
+const char *http_t(const struct http_request *req, const char *key);
+
+/* The view model: takes ownership of view; template is a name in the template set
+ * ("public/home"). title goes to <title> and the JSON view. */
+int http_page(struct http_response *res, int status, const char *template_name, json_t *view);
+/* A localised error page (or JSON error object) for one of 400 403 404 405 413 429 500;
+ * message_key optionally names a translation key more specific than the generic message. */
+int http_error(struct http_response *res, int status, const char *message_key);
+/* A raw body (static files, metrics, QR SVG); data is copied into the response. */
+int http_raw(struct http_response *res, int status, const char *content_type, const void *data,
+             size_t len);
+int http_redirect(struct http_response *res, int status, const char *location);
+/* Adds a response header (Set-Cookie, Cache-Control, ...); values must not contain CR or LF. */
+int http_header_add(struct http_response *res, const char *name, const char *value);
+
+struct http_server_config {
+  const char *host; /* numeric IPv4 or IPv6 address */
+  int port;         /* 0 = any free port (see http_server_port) */
+  int threads;
+  int max_connections;
+  int per_ip_connections;
+  int timeout_seconds;
+  int max_header_bytes;
+  bool behind_tls;
+  bool dev_reload;           /* reload templates from disk for every request */
+  const char *templates_dir; /* mustache templates */
+  const char *static_dir;    /* served under /static/ */
+  const char *locale_dir;    /* <lang>.mo translation catalogues */
+  int rate_public_per_minute;
+  int rate_lookup_per_minute;
+  int rate_login_per_minute;
+};
+
+/* Services the application lends to the HTTP layer (wired in main.c). */
+struct http_app {
+  void *ctx;
+  /* ST_OK when the database answers (for /readyz). */
+  int (*ready)(void *ctx);
+};
+
+struct http_server;
+
+/* Loads templates and translations, binds and starts serving. err says what failed. */
+int http_server_start(const struct http_server_config *config, const struct http_route *routes,
+                      size_t route_count, const struct http_app *app, struct http_server **out,
+                      char *err, size_t err_size);
+int http_server_port(const struct http_server *server);
+/* Stops accepting, waits up to grace_seconds for requests in flight, then stops. */
+void http_server_stop(struct http_server *server, int grace_seconds);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * internal.h - what the files of the HTTP layer share and nobody else sees.
+ */
+#ifndef BIANMIN_HTTP_INTERNAL_H
+#define BIANMIN_HTTP_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "http/http.h"
+#include "render/i18n.h"
+#include "render/mustache.h"
+
+enum {
+  HTTP_MAX_RESPONSE_HEADERS = 16,
+  HTTP_MAX_PAGE_BYTES = 8 * 1024 * 1024,
+  HTTP_REQUEST_ARENA_MAX = 16 * 1024 * 1024,
+  HTTP_LANG_COUNT = 2
+};
+
+struct http_response {
+  int status;
+  json_t *view;
+  const char *template_name;
+  const char *error_key;
+  const char *content_type;
+  const char *raw;
+  size_t raw_len;
+  bool is_error;
+  const char *header_names[HTTP_MAX_RESPONSE_HEADERS];
+  const char *header_values[HTTP_MAX_RESPONSE_HEADERS];
+  size_t header_count;
+  struct arena *arena;
+};
+
+struct http_metrics;
+struct http_ratelimit;
+
+struct http_server {
+  struct MHD_Daemon *daemon;
+  struct http_server_config config;
+  const struct http_route *routes;
+  size_t route_count;
+  struct http_app app;
+  struct mustache_set *templates;
+  struct i18n_catalog *catalogs[HTTP_LANG_COUNT];
+  json_t *translations[HTTP_LANG_COUNT];
+  struct http_metrics *metrics;
+  struct http_ratelimit *ratelimit;
+  atomic_int in_flight;
+  int port;
+};
+
+/* One request in flight: libmicrohttpd's per-connection-request pointer. */
+struct http_ctx {
+  struct http_server *server;
+  struct http_request req;
+  struct http_response res;
+  struct buf body;
+  struct timespec start;
+  size_t route_index; /* into the combined table, or route_total for "no route" */
+  int early_status;   /* an answer decided before the body was read (404, 405, 413, 429, 400) */
+  bool body_too_large;
+  bool responded;
+};
+
+/* route.c */
+const struct http_route *http_builtin_routes(size_t *count);
+/* Finds the route for method+path among builtin and application routes. On success fills the
+ * captures and *index; returns 404 when no pattern matches the path, 405 when one does but not
+ * for this method (allow receives the allowed methods), 0 on success. */
+int http_route_find(const struct http_server *server, struct http_request *req, size_t *index,
+                    char *allow, size_t allow_size);
+const struct http_route *http_route_at(const struct http_server *server, size_t index);
+size_t http_route_total(const struct http_server *server);
+
+/* form.c */
+int http_form_parse(struct arena *arena, const char *data, size_t len, bool allow_newlines,
+                    struct http_param **out, size_t *count);
+
+/* negotiate.c */
+bool http_accept_prefers_json(const char *accept);
+
+/* response.c */
+int http_send(struct http_ctx *ctx);
+void http_security_headers(struct http_ctx *ctx, void *mhd_response);
+
+/* metrics.c */
+struct http_metrics *http_metrics_new(size_t route_count);
+void http_metrics_free(struct http_metrics *metrics);
+void http_metrics_observe(struct http_metrics *metrics, size_t route_index, int status,
+                          double seconds);
+int http_metrics_render(struct http_metrics *metrics, const struct http_server *server,
+                        struct buf *out);
+
+/* ratelimit.c */
+struct http_ratelimit *http_ratelimit_new(void);
+void http_ratelimit_free(struct http_ratelimit *limiter);
+/* True when the client may make one more request of this class now (and counts it). */
+bool http_ratelimit_allow(struct http_ratelimit *limiter, enum http_rate_class rate,
+                          const char *client_ip, int per_minute, double now);
+
+/* builtin.c */
+int http_builtin_healthz(struct http_request *req, struct http_response *res);
+int http_builtin_readyz(struct http_request *req, struct http_response *res);
+int http_builtin_metrics(struct http_request *req, struct http_response *res);
+int http_builtin_static(struct http_request *req, struct http_response *res);
+
+/* handler.c: runs the route's handler (after form parsing) and returns an error status to
+ * answer with, or 0 when the handler filled the response. */
+int http_run_handler(struct http_ctx *ctx);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * request.c - what handlers read from a request, and running the handler.
+ */
+#include <microhttpd.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/log.h"
+#include "http/internal.h"
+
+#include "base/common.h"
+
+static const char *param_find(const struct http_param *params, size_t count, const char *name)
+{
+  for (size_t i = 0; i < count; i++)
+    if (str_eq_cstr(params[i].name, name))
+      return params[i].value.ptr;
+  return NULL;
+}
+
+const char *http_capture(const struct http_request *req, const char *name)
+{
+  return param_find(req->captures, req->capture_count, name);
+}
+
+const char *http_query(const struct http_request *req, const char *name)
+{
+  return param_find(req->query, req->query_count, name);
+}
+
+const char *http_form(const struct http_request *req, const char *name)
+{
+  return param_find(req->form, req->form_count, name);
+}
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+  return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(const struct http_request *req, const char *name)
+{
+  const char *v = MHD_lookup_connection_value(req->connection, MHD_COOKIE_KIND, name);
+  if (v && !str_valid_text(str_from(v), false))
+    return NULL;
+  return v;
+}
+
+static bool is_form_body(const struct http_request *req)
+{
+  const char *type = http_header(req, "Content-Type");
+  return type && strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static int status_for(int rc)
+{
+  switch (rc) {
+  case ST_NOTFOUND:
+    return 404;
+  case ST_INVALID:
+    return 400;
+  case ST_FORBIDDEN:
+    return 403;
+  case ST_LIMIT:
+    return 413;
+  default:
+    return 500;
+  }
+}
+
+int http_run_handler(struct http_ctx *ctx)
+{
+  struct http_request *req = &ctx->req;
+  req->body = ctx->body.data ? ctx->body.data : "";
+  req->body_len = ctx->body.len;
+  if (req->body_len && is_form_body(req)) {
+    int rc = http_form_parse(req->arena, req->body, req->body_len, true, &req->form,
+                             &req->form_count);
+    if (rc)
+      return 400;
+  }
+  int rc = req->route->handler(req, &ctx->res);
+  if (rc == ST_OK && ctx->res.status)
+    return 0;
+  if (rc == ST_OK || status_for(rc) == 500)
+    log_error("request %s: handler for %s failed: %s", req->request_id, req->route->pattern,
+              status_name(rc));
+  return status_for(rc);
+}

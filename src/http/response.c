@@ -1,0 +1,280 @@
+/*
+ * response.c - turning a handler's answer into bytes: the view model as HTML (page template
+ * inside the layout) or JSON, error pages in the citizen's language, and the headers every
+ * response carries.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "http/internal.h"
+
+#include "base/common.h"
+
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; font-src 'self'; object-src 'none'; "
+                          "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+int http_page(struct http_response *res, int status, const char *template_name, json_t *view)
+{
+  if (!view)
+    return ST_NOMEM;
+  json_decref(res->view);
+  res->view = view;
+  res->status = status;
+  res->template_name = template_name;
+  res->is_error = false;
+  return ST_OK;
+}
+
+int http_error(struct http_response *res, int status, const char *message_key)
+{
+  json_decref(res->view);
+  res->view = NULL;
+  res->status = status;
+  res->is_error = true;
+  res->error_key = message_key;
+  res->raw = NULL;
+  return ST_OK;
+}
+
+int http_raw(struct http_response *res, int status, const char *content_type, const void *data,
+             size_t len)
+{
+  char *copy = arena_alloc(res->arena, len + 1);
+  if (!copy)
+    return ST_NOMEM;
+  memcpy(copy, data, len);
+  res->status = status;
+  res->content_type = content_type;
+  res->raw = copy;
+  res->raw_len = len;
+  return ST_OK;
+}
+
+int http_redirect(struct http_response *res, int status, const char *location)
+{
+  res->status = status;
+  res->raw = "";
+  res->raw_len = 0;
+  res->content_type = "text/plain; charset=utf-8";
+  return http_header_add(res, "Location", location);
+}
+
+int http_header_add(struct http_response *res, const char *name, const char *value)
+{
+  if (!value || strpbrk(value, "\r\n") || res->header_count == HTTP_MAX_RESPONSE_HEADERS)
+    return ST_INVALID;
+  res->header_names[res->header_count] = name;
+  res->header_values[res->header_count] = value;
+  res->header_count++;
+  return ST_OK;
+}
+
+static size_t lang_index(const char *lang)
+{
+  return strcmp(lang, "en") == 0 ? 1 : 0;
+}
+
+static const char *translate(struct http_ctx *ctx, const char *key)
+{
+  return i18n_get(ctx->server->catalogs[lang_index(ctx->req.lang)], key);
+}
+
+static const char *error_code(int status)
+{
+  switch (status) {
+  case 400:
+    return "bad_request";
+  case 403:
+    return "forbidden";
+  case 404:
+    return "not_found";
+  case 405:
+    return "method_not_allowed";
+  case 413:
+    return "payload_too_large";
+  case 429:
+    return "too_many_requests";
+  case 503:
+    return "unavailable";
+  default:
+    return "internal_error";
+  }
+}
+
+/* Builds the error's view model (localised title and message). */
+static json_t *error_view(struct http_ctx *ctx)
+{
+  int status = ctx->res.status;
+  if (status != 400 && status != 403 && status != 404 && status != 405 && status != 413 &&
+      status != 429)
+    status = 500;
+  char title_key[32], message_key[32];
+  snprintf(title_key, sizeof(title_key), "error_%d_title", status);
+  snprintf(message_key, sizeof(message_key), "error_%d_message", status);
+  const char *key = ctx->res.error_key ? ctx->res.error_key : message_key;
+  const char *title = translate(ctx, title_key);
+  return json_pack("{s:s, s:{s:i, s:s, s:s, s:s}}", "title", title, "error", "status",
+                   ctx->res.status, "code", error_code(ctx->res.status), "title", title,
+                   "message", translate(ctx, key));
+}
+
+const char *http_t(const struct http_request *req, const char *key)
+{
+  const struct http_ctx *ctx =
+      (const struct http_ctx *)((const char *)req - offsetof(struct http_ctx, req));
+  return i18n_get(ctx->server->catalogs[lang_index(req->lang)], key);
+}
+
+static json_t *globals(struct http_ctx *ctx)
+{
+  const char *lang = ctx->req.lang;
+  bool en = strcmp(lang, "en") == 0;
+  const char *other = en ? "zh-TW" : "en";
+  char *href = arena_printf(ctx->req.arena, "%s?lang=%s", ctx->req.path, other);
+  return json_pack("{s:s, s:s, s:O, s:s, s:s, s:{s:s, s:s, s:s}}", "lang", lang, "html_lang",
+                   i18n_html_lang(lang), "t", ctx->server->translations[lang_index(lang)],
+                   "asset_base", "/static", "request_id", ctx->req.request_id, "lang_switch",
+                   "href", href ? href : "/", "label", en ? "中文" : "English", "hreflang",
+                   en ? "zh-Hant-TW" : "en");
+}
+
+static int render_html(struct http_ctx *ctx, const struct mustache_set *set, json_t *view,
+                       const char *template_name, struct buf *out)
+{
+  json_t *g = globals(ctx);
+  json_t *content = NULL;
+  struct buf page;
+  buf_init(&page, HTTP_MAX_PAGE_BYTES);
+  int rc = g ? ST_OK : ST_NOMEM;
+  if (!rc) {
+    json_t *stack[] = {g, view};
+    rc = mustache_render(set, template_name, stack, 2, &page);
+  }
+  if (!rc) {
+    content = json_pack("{s:s%}", "content", page.data ? page.data : "", page.len);
+    rc = content ? ST_OK : ST_NOMEM;
+  }
+  if (!rc) {
+    json_t *stack[] = {g, view, content};
+    rc = mustache_render(set, "layout", stack, 3, out);
+  }
+  json_decref(content);
+  json_decref(g);
+  buf_free(&page);
+  return rc;
+}
+
+/* Renders with the dev-reload template set when asked for, else the one loaded at start. */
+static int render_view(struct http_ctx *ctx, json_t *view, const char *template_name,
+                       struct buf *out)
+{
+  const struct http_server_config *c = &ctx->server->config;
+  if (!c->dev_reload)
+    return render_html(ctx, ctx->server->templates, view, template_name, out);
+  char err[512];
+  struct mustache_set *fresh = mustache_set_new();
+  int rc = fresh ? mustache_set_load_dir(fresh, c->templates_dir, err, sizeof(err)) : ST_NOMEM;
+  if (rc)
+    log_error("template reload failed: %s", err);
+  else
+    rc = render_html(ctx, fresh, view, template_name, out);
+  mustache_set_free(fresh);
+  return rc;
+}
+
+static int render_json(json_t *view, struct buf *out)
+{
+  char *text = json_dumps(view, JSON_COMPACT);
+  if (!text)
+    return ST_NOMEM;
+  int rc = buf_puts(out, text);
+  free(text);
+  return rc;
+}
+
+/* Fills out with the body; on a rendering failure, falls back once to the 500 page. */
+static int build_body(struct http_ctx *ctx, struct buf *out, const char **type)
+{
+  struct http_response *res = &ctx->res;
+  if (res->is_error) {
+    json_t *view = error_view(ctx);
+    if (!view)
+      return ST_NOMEM;
+    json_decref(res->view);
+    res->view = view;
+    res->template_name = "errors/error";
+  }
+  *type = ctx->req.wants_json ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
+  if (ctx->req.wants_json) {
+    json_t *body = res->is_error ? json_object_get(res->view, "error") : res->view;
+    return render_json(body, out);
+  }
+  return render_view(ctx, res->view, res->template_name, out);
+}
+
+void http_security_headers(struct http_ctx *ctx, void *mhd_response)
+{
+  struct MHD_Response *r = mhd_response;
+  MHD_add_response_header(r, "Content-Security-Policy", csp);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+  MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+  MHD_add_response_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  MHD_add_response_header(r, "X-Request-Id", ctx->req.request_id);
+  if (ctx->req.tls)
+    MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static int queue(struct http_ctx *ctx, const char *body, size_t len, const char *type,
+                 bool must_free)
+{
+  struct http_response *res = &ctx->res;
+  struct MHD_Response *r = MHD_create_response_from_buffer(
+      len, (void *)body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  if (!r)
+    return ST_NOMEM;
+  http_security_headers(ctx, r);
+  MHD_add_response_header(r, "Content-Type", type);
+  if (!res->raw) {
+    MHD_add_response_header(r, "Content-Language", i18n_html_lang(ctx->req.lang));
+    MHD_add_response_header(r, "Vary", "Accept, Accept-Language, Cookie");
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+  }
+  for (size_t i = 0; i < res->header_count; i++)
+    MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
+  enum MHD_Result ok = MHD_queue_response(ctx->req.connection, (unsigned)res->status, r);
+  MHD_destroy_response(r);
+  return ok == MHD_YES ? ST_OK : ST_IO;
+}
+
+int http_send(struct http_ctx *ctx)
+{
+  struct http_response *res = &ctx->res;
+  if (res->raw)
+    return queue(ctx, res->raw, res->raw_len, res->content_type, false);
+  struct buf out;
+  buf_init(&out, HTTP_MAX_PAGE_BYTES);
+  const char *type = "text/html; charset=utf-8";
+  int rc = build_body(ctx, &out, &type);
+  if (rc && !res->is_error) {
+    log_error("request %s: rendering %s failed: %s", ctx->req.request_id,
+              res->template_name ? res->template_name : "?", status_name(rc));
+    http_error(res, 500, NULL);
+    buf_reset(&out);
+    rc = build_body(ctx, &out, &type);
+  }
+  if (rc) {
+    buf_free(&out);
+    static const char fallback[] = "500 Internal Server Error\n";
+    res->status = 500;
+    return queue(ctx, fallback, sizeof(fallback) - 1, "text/plain; charset=utf-8", false);
+  }
+  size_t len;
+  char *body = buf_detach(&out, &len);
+  return queue(ctx, body, len, type, true);
+}

@@ -1,0 +1,130 @@
+/*
+ * route.c - matching a request against the declarative route table. The HTTP layer's own
+ * routes (health, readiness, metrics, static files) come first, then the application's.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/internal.h"
+
+#include "base/common.h"
+
+static const struct http_route builtin_routes[] = {
+    {"GET", "/healthz", http_builtin_healthz, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/readyz", http_builtin_readyz, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/metrics", http_builtin_metrics, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/static/{path...}", http_builtin_static, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+};
+
+const struct http_route *http_builtin_routes(size_t *count)
+{
+  *count = ARRAY_LEN(builtin_routes);
+  return builtin_routes;
+}
+
+size_t http_route_total(const struct http_server *server)
+{
+  return ARRAY_LEN(builtin_routes) + server->route_count;
+}
+
+const struct http_route *http_route_at(const struct http_server *server, size_t index)
+{
+  if (index < ARRAY_LEN(builtin_routes))
+    return &builtin_routes[index];
+  index -= ARRAY_LEN(builtin_routes);
+  return index < server->route_count ? &server->routes[index] : NULL;
+}
+
+static bool add_capture(struct http_request *req, const char *name, size_t name_len,
+                        const char *value, size_t value_len)
+{
+  if (req->capture_count == ARRAY_LEN(req->captures))
+    return false;
+  char *n = arena_strndup(req->arena, name, name_len);
+  char *v = arena_strndup(req->arena, value, value_len);
+  if (!n || !v)
+    return false;
+  req->captures[req->capture_count++] = (struct http_param){{n, name_len}, {v, value_len}};
+  return true;
+}
+
+/* Matches one "{name}" or "{name...}" placeholder at *pat against *path, advancing both. */
+static bool match_capture(struct http_request *req, const char **pat, const char **path)
+{
+  const char *close = strchr(*pat, '}');
+  if (!close)
+    return false;
+  const char *name = *pat + 1;
+  size_t name_len = (size_t)(close - name);
+  bool rest = name_len > 3 && memcmp(close - 3, "...", 3) == 0;
+  if (rest)
+    name_len -= 3;
+  const char *end = *path + (rest ? strlen(*path) : strcspn(*path, "/"));
+  if (end == *path)
+    return false;
+  if (req && !add_capture(req, name, name_len, *path, (size_t)(end - *path)))
+    return false;
+  *pat = close + 1;
+  *path = end;
+  return true;
+}
+
+/* True when path fits pattern; with req set, records the captures. */
+static bool pattern_matches(const char *pattern, const char *path, struct http_request *req)
+{
+  if (req)
+    req->capture_count = 0;
+  while (*pattern) {
+    if (*pattern == '{') {
+      if (!match_capture(req, &pattern, &path))
+        return false;
+      continue;
+    }
+    if (*pattern != *path)
+      return false;
+    pattern++;
+    path++;
+  }
+  return *path == '\0';
+}
+
+static bool method_matches(const char *route_method, const char *method)
+{
+  if (strcmp(route_method, method) == 0)
+    return true;
+  return strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0;
+}
+
+static void allow_add(char *allow, size_t allow_size, const char *method)
+{
+  if (strstr(allow, method))
+    return;
+  size_t used = strlen(allow);
+  int n = snprintf(allow + used, allow_size - used, "%s%s", used ? ", " : "", method);
+  if (n < 0 || (size_t)n >= allow_size - used)
+    allow[used] = '\0';
+}
+
+int http_route_find(const struct http_server *server, struct http_request *req, size_t *index,
+                    char *allow, size_t allow_size)
+{
+  size_t total = http_route_total(server);
+  bool path_known = false;
+  allow[0] = '\0';
+  for (size_t i = 0; i < total; i++) {
+    const struct http_route *route = http_route_at(server, i);
+    if (!pattern_matches(route->pattern, req->path, NULL))
+      continue;
+    path_known = true;
+    allow_add(allow, allow_size, route->method);
+    if (!method_matches(route->method, req->method))
+      continue;
+    pattern_matches(route->pattern, req->path, req);
+    *index = i;
+    req->route = route;
+    return 0;
+  }
+  if (path_known && strstr(allow, "GET"))
+    allow_add(allow, allow_size, "HEAD");
+  return path_known ? 405 : 404;
+}

@@ -1,0 +1,388 @@
+/*
+ * server.c - the libmicrohttpd daemon: start, the per-request state machine, limits, the access
+ * log and graceful shutdown.
+ *
+ * libmicrohttpd calls on_request several times per request: first with the headers (we route,
+ * rate-limit and check Content-Length against the route's body cap, and may answer at once),
+ * then with each piece of the body, then once more with nothing (we run the handler).
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "http/internal.h"
+
+#include "base/common.h"
+
+static double now_seconds(const struct timespec *t)
+{
+  return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t size)
+{
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  snprintf(out, size, "unknown");
+  if (!info || !info->client_addr)
+    return;
+  const struct sockaddr *sa = info->client_addr;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+struct query_walk {
+  struct http_request *req;
+  bool bad;
+};
+
+static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                           size_t key_size, const char *value, size_t value_size)
+{
+  struct query_walk *walk = cls;
+  struct http_request *req = walk->req;
+  if (req->query_count == HTTP_MAX_PARAMS) {
+    walk->bad = true;
+    return MHD_NO;
+  }
+  struct str name = {key, key_size}, val = {value ? value : "", value ? value_size : 0};
+  if (!str_valid_text(name, false) || !str_valid_text(val, false)) {
+    walk->bad = true;
+    return MHD_NO;
+  }
+  char *n = arena_strndup(req->arena, name.ptr, name.len);
+  char *v = arena_strndup(req->arena, val.ptr, val.len);
+  if (!n || !v) {
+    walk->bad = true;
+    return MHD_NO;
+  }
+  req->query[req->query_count++] = (struct http_param){{n, name.len}, {v, val.len}};
+  return MHD_YES;
+}
+
+static int collect_query(struct http_request *req, struct MHD_Connection *conn)
+{
+  req->query = arena_alloc(req->arena, sizeof(*req->query) * HTTP_MAX_PARAMS);
+  if (!req->query)
+    return ST_NOMEM;
+  struct query_walk walk = {req, false};
+  MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
+  return walk.bad ? ST_INVALID : ST_OK;
+}
+
+/* Content-Length against the route's cap, before any of the body is read. */
+static bool body_fits(struct MHD_Connection *conn, const struct http_route *route)
+{
+  const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+  if (!length)
+    return true;
+  int64_t n;
+  if (str_to_int64(str_from(length), 0, INT64_MAX, &n))
+    return false;
+  return (uint64_t)n <= route->body_max;
+}
+
+static int route_and_limit(struct http_ctx *ctx, struct MHD_Connection *conn)
+{
+  struct http_server *server = ctx->server;
+  struct http_request *req = &ctx->req;
+  char allow[64];
+  int status = http_route_find(server, req, &ctx->route_index, allow, sizeof(allow));
+  if (status == 405)
+    http_header_add(&ctx->res, "Allow", arena_strdup(req->arena, allow));
+  if (status)
+    return status;
+  const struct http_route *route = req->route;
+  int per_minute = route->rate == HTTP_RATE_LOOKUP  ? server->config.rate_lookup_per_minute
+                   : route->rate == HTTP_RATE_LOGIN ? server->config.rate_login_per_minute
+                                                    : server->config.rate_public_per_minute;
+  if (!http_ratelimit_allow(server->ratelimit, route->rate, req->client_ip, per_minute,
+                            now_seconds(&ctx->start))) {
+    http_header_add(&ctx->res, "Retry-After", "60");
+    return 429;
+  }
+  if (!body_fits(conn, route))
+    return 413;
+  buf_init(&ctx->body, route->body_max);
+  return 0;
+}
+
+static void negotiate(struct http_ctx *ctx, struct MHD_Connection *conn)
+{
+  struct http_request *req = &ctx->req;
+  const char *query_lang = http_query(req, "lang");
+  req->lang = i18n_negotiate(query_lang, http_cookie(req, "lang"),
+                             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language"));
+  if (query_lang && i18n_normalize(query_lang, strlen(query_lang))) {
+    const char *cookie = arena_printf(req->arena, "lang=%s; Path=/; Max-Age=31536000; "
+                                      "SameSite=Lax; HttpOnly%s",
+                                      req->lang, req->tls ? "; Secure" : "");
+    http_header_add(&ctx->res, "Set-Cookie", cookie);
+  }
+  req->wants_json =
+      http_accept_prefers_json(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"));
+}
+
+/* The first call of a request: everything that can be decided from the headers. */
+static int prepare(struct http_ctx *ctx, struct MHD_Connection *conn, const char *url,
+                   const char *method)
+{
+  struct http_request *req = &ctx->req;
+  char ip[INET6_ADDRSTRLEN + 1];
+  client_address(conn, ip, sizeof(ip));
+  req->client_ip = arena_strdup(req->arena, ip);
+  req->method = arena_strdup(req->arena, method);
+  req->path = arena_strdup(req->arena, url);
+  if (!req->client_ip || !req->method || !req->path)
+    return 500;
+  req->lang = I18N_DEFAULT_LANG;
+  if (!str_valid_text(str_from(req->path), false) || req->path[0] != '/')
+    return 400;
+  if (collect_query(req, conn))
+    return 400;
+  negotiate(ctx, conn);
+  return route_and_limit(ctx, conn);
+}
+
+static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connection *conn)
+{
+  struct http_ctx *ctx = calloc(1, sizeof(*ctx));
+  if (!ctx)
+    return NULL;
+  ctx->req.arena = arena_new(HTTP_REQUEST_ARENA_MAX);
+  if (!ctx->req.arena) {
+    free(ctx);
+    return NULL;
+  }
+  ctx->server = server;
+  ctx->res.arena = ctx->req.arena;
+  ctx->route_index = http_route_total(server);
+  ctx->req.connection = conn;
+  ctx->req.app = server->app.ctx;
+  ctx->req.tls = server->config.behind_tls;
+  unsigned char id[16];
+  randombytes_buf(id, sizeof(id));
+  sodium_bin2hex(ctx->req.request_id, sizeof(ctx->req.request_id), id, sizeof(id));
+  clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+  atomic_fetch_add(&server->in_flight, 1);
+  return ctx;
+}
+
+static enum MHD_Result respond(struct http_ctx *ctx, int status)
+{
+  if (status)
+    http_error(&ctx->res, status, NULL);
+  ctx->responded = true;
+  return http_send(ctx) ? MHD_NO : MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+  struct http_ctx *ctx = *con_cls;
+  if (!ctx) {
+    ctx = ctx_new(cls, conn);
+    if (!ctx)
+      return MHD_NO;
+    *con_cls = ctx;
+    ctx->early_status = prepare(ctx, conn, url, method);
+    return ctx->early_status ? respond(ctx, ctx->early_status) : MHD_YES;
+  }
+  if (ctx->responded) {
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    if (!ctx->body_too_large && buf_append(&ctx->body, upload_data, *upload_size))
+      ctx->body_too_large = true;
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (ctx->body_too_large)
+    return respond(ctx, 413);
+  return respond(ctx, http_run_handler(ctx));
+}
+
+static void access_log(struct http_ctx *ctx, double seconds)
+{
+  char path[1024], line[1600];
+  log_json_escape(path, sizeof(path), ctx->req.path ? ctx->req.path : "");
+  const struct http_route *route = http_route_at(ctx->server, ctx->route_index);
+  int n = snprintf(line, sizeof(line),
+                   "{\"type\":\"access\",\"id\":\"%s\",\"ip\":\"%s\",\"method\":\"%s\","
+                   "\"path\":\"%s\",\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"lang\":\"%s\"}",
+                   ctx->req.request_id, ctx->req.client_ip ? ctx->req.client_ip : "",
+                   ctx->req.method ? ctx->req.method : "", path, route ? route->pattern : "",
+                   ctx->res.status, seconds * 1000.0, ctx->req.lang ? ctx->req.lang : "");
+  if (n > 0)
+    log_line(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+  struct http_ctx *ctx = *con_cls;
+  if (!ctx)
+    return;
+  struct timespec end;
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  double seconds = now_seconds(&end) - now_seconds(&ctx->start);
+  if (ctx->res.status == 0)
+    ctx->res.status = 499; /* the client went away before an answer */
+  http_metrics_observe(ctx->server->metrics, ctx->route_index, ctx->res.status, seconds);
+  access_log(ctx, seconds);
+  json_decref(ctx->res.view);
+  buf_free(&ctx->body);
+  arena_free(ctx->req.arena);
+  atomic_fetch_sub(&ctx->server->in_flight, 1);
+  free(ctx);
+  *con_cls = NULL;
+}
+
+static int load_translations(struct http_server *server, char *err, size_t err_size)
+{
+  static const char *const files[HTTP_LANG_COUNT] = {"zh_TW.mo", "en.mo"};
+  for (size_t i = 0; i < HTTP_LANG_COUNT; i++) {
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", server->config.locale_dir, files[i]);
+    int rc = i18n_load_mo(path, &server->catalogs[i], err, err_size);
+    if (rc)
+      return rc;
+    server->translations[i] = i18n_to_json(server->catalogs[i]);
+    if (!server->translations[i])
+      return ST_NOMEM;
+  }
+  return ST_OK;
+}
+
+static int load_resources(struct http_server *server, char *err, size_t err_size)
+{
+  int rc = load_translations(server, err, err_size);
+  if (rc)
+    return rc;
+  server->templates = mustache_set_new();
+  if (!server->templates)
+    return ST_NOMEM;
+  rc = mustache_set_load_dir(server->templates, server->config.templates_dir, err, err_size);
+  if (rc)
+    return rc;
+  server->metrics = http_metrics_new(http_route_total(server));
+  server->ratelimit = http_ratelimit_new();
+  if (!server->metrics || !server->ratelimit)
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+static int bind_address(const struct http_server_config *config, struct sockaddr_storage *addr,
+                        unsigned *flags)
+{
+  memset(addr, 0, sizeof(*addr));
+  struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+  if (inet_pton(AF_INET, config->host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)config->port);
+    return ST_OK;
+  }
+  if (inet_pton(AF_INET6, config->host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)config->port);
+    *flags |= MHD_USE_IPv6;
+    return ST_OK;
+  }
+  return ST_INVALID;
+}
+
+static struct MHD_Daemon *start_daemon(struct http_server *server, char *err, size_t err_size)
+{
+  const struct http_server_config *c = &server->config;
+  struct sockaddr_storage addr;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                   MHD_USE_ERROR_LOG;
+  if (bind_address(c, &addr, &flags)) {
+    snprintf(err, err_size, "listen address %s is not a numeric IP address", c->host);
+    return NULL;
+  }
+  struct MHD_Daemon *d = MHD_start_daemon(
+      flags, (uint16_t)c->port, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, &addr,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned)c->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      (unsigned)c->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_seconds,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header_bytes, MHD_OPTION_NOTIFY_COMPLETED,
+      on_completed, server, MHD_OPTION_END);
+  if (!d)
+    snprintf(err, err_size, "cannot listen on %s:%d (in use, or not allowed)", c->host, c->port);
+  return d;
+}
+
+static void server_free(struct http_server *server)
+{
+  if (!server)
+    return;
+  for (size_t i = 0; i < HTTP_LANG_COUNT; i++) {
+    json_decref(server->translations[i]);
+    i18n_free(server->catalogs[i]);
+  }
+  mustache_set_free(server->templates);
+  http_metrics_free(server->metrics);
+  http_ratelimit_free(server->ratelimit);
+  free(server);
+}
+
+int http_server_start(const struct http_server_config *config, const struct http_route *routes,
+                      size_t route_count, const struct http_app *app, struct http_server **out,
+                      char *err, size_t err_size)
+{
+  if (sodium_init() < 0) {
+    snprintf(err, err_size, "libsodium failed to initialise");
+    return ST_IO;
+  }
+  struct http_server *server = calloc(1, sizeof(*server));
+  if (!server)
+    return ST_NOMEM;
+  server->config = *config;
+  server->routes = routes;
+  server->route_count = route_count;
+  server->app = *app;
+  int rc = load_resources(server, err, err_size);
+  if (!rc) {
+    server->daemon = start_daemon(server, err, err_size);
+    rc = server->daemon ? ST_OK : ST_IO;
+  }
+  if (rc) {
+    server_free(server);
+    return rc;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  server->port = info ? info->port : config->port;
+  *out = server;
+  return ST_OK;
+}
+
+int http_server_port(const struct http_server *server)
+{
+  return server->port;
+}
+
+void http_server_stop(struct http_server *server, int grace_seconds)
+{
+  if (!server)
+    return;
+  MHD_socket listener = MHD_quiesce_daemon(server->daemon);
+  if (listener != MHD_INVALID_SOCKET)
+    close(listener);
+  for (int waited = 0; atomic_load(&server->in_flight) > 0 && waited < grace_seconds * 100;
+       waited++)
+    usleep(10000);
+  MHD_stop_daemon(server->daemon);
+  server_free(server);
+}

@@ -1,0 +1,33 @@
+/*
+ * app.h - the web layer's shared context: the application settings handlers need and the
+ * per-thread database connection.
+ */
+#ifndef BIANMIN_WEB_APP_H
+#define BIANMIN_WEB_APP_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+struct web_app {
+  const char *db_url;
+};
+
+/* The calling thread's connection to the application's database, opened on first use and
+ * closed when the thread ends. */
+int web_store(struct http_request *req, struct store **out);
+/* For /readyz: ST_OK when this thread's connection answers. */
+int web_ready(void *app);
+
+/* The route table (web/routes.c). */
+const struct http_route *web_routes(size_t *count);
+
+/* Picks the language's variant of a bilingual field: field_en for English when not empty,
+ * field_zh otherwise. Returns "" when neither exists. */
+const char *web_field(json_t *record, const char *field, const char *lang);
+
+/* The string field of a record, or "" when absent or not a string. */
+const char *web_str(json_t *record, const char *field);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * home.c - the deployment's front page (its offices) and each office's home page.
+ */
+#include <string.h>
+
+#include "web/app.h"
+#include "web/public/home.h"
+#include "web/public/office.h"
+
+#include "base/common.h"
+
+int home_index(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *offices = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_office_list(store, &offices);
+  if (rc)
+    return rc;
+  json_t *list = json_array();
+  size_t i;
+  json_t *office;
+  json_array_foreach(offices, i, office) json_array_append_new(list, office_view(req, office));
+  json_decref(offices);
+  return http_page(res, 200, "public/index",
+                   json_pack("{s:s, s:o}", "title", http_t(req, "offices_heading"), "offices",
+                             list));
+}
+
+int home_office(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *office = NULL, *view = NULL, *units = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = office_from_request(req, store, &office, &view);
+  if (!rc)
+    rc = office_units_view(req, store, office, &units);
+  if (rc) {
+    json_decref(office);
+    json_decref(view);
+    return rc;
+  }
+  const char *slug = json_string_value(json_object_get(view, "slug"));
+  char *action = arena_printf(req->arena, "/o/%s/search", slug);
+  json_t *page = json_pack("{s:s, s:O, s:{s:s, s:s}, s:o, s:o}", "title",
+                           json_string_value(json_object_get(view, "name")), "office", view,
+                           "search", "action", action ? action : "", "q", "", "areas",
+                           office_areas(req, slug), "units", units);
+  json_decref(view);
+  json_decref(office);
+  return http_page(res, 200, "public/office_home", page);
+}
+
+int home_office_redirect(struct http_request *req, struct http_response *res)
+{
+  const char *slug = http_capture(req, "office");
+  char *location = arena_printf(req->arena, "/o/%s/", slug ? slug : "");
+  return location ? http_redirect(res, 308, location) : ST_NOMEM;
+}

@@ -1,0 +1,97 @@
+/*
+ * office.c - localised public views of offices and units.
+ */
+#include <string.h>
+
+#include "web/app.h"
+#include "web/public/office.h"
+
+#include "base/common.h"
+
+static const char *kind_label(struct http_request *req, const char *kind)
+{
+  if (kind && strcmp(kind, "land") == 0)
+    return http_t(req, "kind_land");
+  if (kind && strcmp(kind, "district") == 0)
+    return http_t(req, "kind_district");
+  return http_t(req, "kind_bureau");
+}
+
+json_t *office_view(struct http_request *req, json_t *office)
+{
+  const char *lang = req->lang;
+  const char *slug = json_string_value(json_object_get(office, "slug"));
+  char *href = arena_printf(req->arena, "/o/%s/", slug ? slug : "");
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slug", slug ? slug : "",
+                   "name", web_field(office, "name", lang), "city", web_field(office, "city", lang),
+                   "kind", web_str(office, "kind"), "kind_label",
+                   kind_label(req, json_string_value(json_object_get(office, "kind"))), "address",
+                   web_field(office, "address", lang), "phone",
+                   web_str(office, "phone"), "email",
+                   web_str(office, "email"), "hours",
+                   web_field(office, "hours", lang), "href", href ? href : "/");
+}
+
+int office_from_request(struct http_request *req, struct store *store, json_t **office,
+                        json_t **view)
+{
+  const char *slug = http_capture(req, "office");
+  if (!slug)
+    return ST_NOTFOUND;
+  int rc = store_office_get(store, slug, office);
+  if (rc)
+    return rc;
+  *view = office_view(req, *office);
+  if (!*view) {
+    json_decref(*office);
+    return ST_NOMEM;
+  }
+  return ST_OK;
+}
+
+static json_t *unit_view(struct http_request *req, json_t *unit)
+{
+  const char *lang = req->lang;
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code",
+                   web_str(unit, "code"), "name",
+                   web_field(unit, "name", lang), "floor", web_field(unit, "floor", lang),
+                   "counter", web_str(unit, "counter"), "phone",
+                   web_str(unit, "phone"), "duties",
+                   web_field(unit, "duties", lang));
+}
+
+int office_units_view(struct http_request *req, struct store *store, json_t *office,
+                      json_t **out)
+{
+  json_t *units;
+  int rc = store_unit_list(store, json_integer_value(json_object_get(office, "id")), &units);
+  if (rc)
+    return rc;
+  json_t *list = json_array();
+  size_t i;
+  json_t *unit;
+  json_array_foreach(units, i, unit)
+  {
+    if (json_array_append_new(list, unit_view(req, unit))) {
+      rc = ST_NOMEM;
+      break;
+    }
+  }
+  json_decref(units);
+  if (rc) {
+    json_decref(list);
+    return rc;
+  }
+  *out = list;
+  return ST_OK;
+}
+
+json_t *office_areas(struct http_request *req, const char *slug)
+{
+  /* Areas join this list as the features behind them are built (catalogue, progress lookup,
+   * FAQ, announcements, calculators). The unit directory is on the office's home page. */
+  char *href = arena_printf(req->arena, "/o/%s/#units", slug);
+  return json_pack("[{s:s, s:s, s:s}]", "href", href ? href : "#units", "label",
+                   http_t(req, "area_directory"), "description",
+                   http_t(req, "area_directory_desc"));
+}

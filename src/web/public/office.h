@@ -1,0 +1,24 @@
+/*
+ * office.h - the public view of an office and its units, shared by the public pages.
+ */
+#ifndef BIANMIN_WEB_PUBLIC_OFFICE_H
+#define BIANMIN_WEB_PUBLIC_OFFICE_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+/* Loads the office named by the {office} capture. ST_NOTFOUND when there is none. On success
+ * *office is the stored record (new reference) and *view its localised public view. */
+int office_from_request(struct http_request *req, struct store *store, json_t **office,
+                        json_t **view);
+/* The localised public view of a stored office record (new reference). */
+json_t *office_view(struct http_request *req, json_t *office);
+/* The localised unit directory of an office (new reference, an array). */
+int office_units_view(struct http_request *req, struct store *store, json_t *office,
+                      json_t **out);
+/* The main areas of an office's site, as links (new reference, an array). */
+json_t *office_areas(struct http_request *req, const char *slug);
+
+#endif

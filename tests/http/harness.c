@@ -1,0 +1,265 @@
+/*
+ * harness.c - starting a real server for black-box tests, and a libcurl client.
+ */
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/common.h"
+
+extern char **environ;
+
+static char **child_env(const char *const *extra)
+{
+  size_t base = 0, more = 0;
+  while (environ[base])
+    base++;
+  while (extra && extra[more])
+    more++;
+  char **env = calloc(base + more + 4, sizeof(char *));
+  size_t n = 0;
+  for (size_t i = 0; i < base; i++)
+    env[n++] = environ[i];
+  env[n++] = "BIANMIN_TEMPLATES=" BIANMIN_SOURCE_DIR "/templates";
+  env[n++] = "BIANMIN_STATIC=" BIANMIN_SOURCE_DIR "/static";
+  env[n++] = "BIANMIN_LOCALE=" BIANMIN_BINARY_DIR "/locale";
+  for (size_t i = 0; i < more; i++)
+    env[n++] = (char *)extra[i];
+  return env;
+}
+
+/* Spawns bianmin with args (argv[0] excluded), output to the server's log file. */
+static pid_t spawn_bianmin(struct server *server, const char *const *args,
+                           const char *const *env)
+{
+  const char *argv[32] = {BIANMIN_EXE};
+  size_t n = 1;
+  for (; args[n - 1] && n < 31; n++)
+    argv[n] = args[n - 1];
+  argv[n] = NULL;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, server->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, server->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  char **child = child_env(env);
+  pid_t pid;
+  if (chdir(BIANMIN_SOURCE_DIR) != 0 ||
+      posix_spawn(&pid, BIANMIN_EXE, &actions, NULL, (char *const *)argv, child) != 0)
+    pid = -1;
+  free(child);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+int server_cli(struct server *server, const char *const *args)
+{
+  const char *full[32];
+  size_t n = 0;
+  for (; args[n] && n < 28; n++)
+    full[n] = args[n];
+  full[n++] = "--db";
+  full[n++] = server->db;
+  full[n] = NULL;
+  pid_t pid = spawn_bianmin(server, full, NULL);
+  int status;
+  if (pid < 0 || waitpid(pid, &status, 0) < 0)
+    return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int read_port(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  char line[16] = {0};
+  int port = 0;
+  if (fgets(line, sizeof(line), f))
+    port = (int)strtol(line, NULL, 10);
+  fclose(f);
+  return port;
+}
+
+static void dump_log(const struct server *server)
+{
+  FILE *f = fopen(server->log, "r");
+  char line[512];
+  fprintf(stderr, "--- server log %s ---\n", server->log);
+  while (f && fgets(line, sizeof(line), f))
+    fputs(line, stderr);
+  if (f)
+    fclose(f);
+}
+
+static int wait_for_port(struct server *server, const char *port_file)
+{
+  for (int i = 0; i < 400; i++) {
+    server->port = read_port(port_file);
+    if (server->port > 0)
+      return 0;
+    int status;
+    if (waitpid(server->pid, &status, WNOHANG) == server->pid) {
+      server->pid = 0;
+      break;
+    }
+    usleep(25000);
+  }
+  dump_log(server);
+  return -1;
+}
+
+int server_start(struct server *server, const char *const *env)
+{
+  memset(server, 0, sizeof(*server));
+  snprintf(server->dir, sizeof(server->dir), "/tmp/bianmin-http-XXXXXX");
+  if (!mkdtemp(server->dir))
+    return -1;
+  snprintf(server->db, sizeof(server->db), "%s/bianmin.db", server->dir);
+  snprintf(server->log, sizeof(server->log), "%s/server.log", server->dir);
+  const char *demo[] = {"demo", NULL};
+  if (server_cli(server, demo) != 0) {
+    dump_log(server);
+    return -1;
+  }
+  char port_file[320];
+  snprintf(port_file, sizeof(port_file), "%s/port", server->dir);
+  const char *serve[] = {"serve",       "--db",    server->db, "--listen", "127.0.0.1:0",
+                         "--port-file", port_file, NULL};
+  server->pid = spawn_bianmin(server, serve, env);
+  if (server->pid < 0)
+    return -1;
+  return wait_for_port(server, port_file);
+}
+
+static void remove_tree(const char *dir)
+{
+  char cmd[400];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  if (system(cmd) != 0)
+    fprintf(stderr, "could not remove %s\n", dir);
+}
+
+int server_stop(struct server *server)
+{
+  int result = -1;
+  if (server->pid > 0) {
+    kill(server->pid, SIGTERM);
+    int status;
+    if (waitpid(server->pid, &status, 0) == server->pid && WIFEXITED(status))
+      result = WEXITSTATUS(status);
+    if (result != 0)
+      dump_log(server);
+  }
+  if (getenv("BIANMIN_KEEP_TEST_DIRS") == NULL)
+    remove_tree(server->dir);
+  return result;
+}
+
+struct sink {
+  char *data;
+  size_t len;
+};
+
+static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+  struct sink *sink = userdata;
+  size_t n = size * nmemb;
+  char *grown = realloc(sink->data, sink->len + n + 1);
+  if (!grown)
+    return 0;
+  memcpy(grown + sink->len, ptr, n);
+  sink->len += n;
+  grown[sink->len] = '\0';
+  sink->data = grown;
+  return n;
+}
+
+static struct curl_slist *header_list(const char *const *headers)
+{
+  struct curl_slist *list = curl_slist_append(NULL, "Expect:");
+  for (size_t i = 0; headers && headers[i]; i++)
+    list = curl_slist_append(list, headers[i]);
+  return list;
+}
+
+int http_call(struct server *server, const char *method, const char *path,
+              const char *const *headers, const char *body, size_t body_len, struct response *out)
+{
+  memset(out, 0, sizeof(*out));
+  CURL *curl = curl_easy_init();
+  if (!curl)
+    return -1;
+  char url[2048];
+  snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", server->port, path);
+  struct sink body_sink = {0}, header_sink = {0};
+  struct curl_slist *list = header_list(headers);
+  curl_easy_setopt(curl, CURLOPT_URL, url);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(curl, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sink_write);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body_sink);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, sink_write);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &header_sink);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  if (body) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
+  }
+  CURLcode rc = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  out->body = body_sink.data ? body_sink.data : calloc(1, 1);
+  out->len = body_sink.len;
+  out->headers = header_sink.data ? header_sink.data : calloc(1, 1);
+  if (rc != CURLE_OK)
+    fprintf(stderr, "%s %s: %s\n", method, path, curl_easy_strerror(rc));
+  return rc == CURLE_OK ? 0 : -1;
+}
+
+int http_get(struct server *server, const char *path, struct response *out)
+{
+  return http_call(server, "GET", path, NULL, NULL, 0, out);
+}
+
+char *response_header(const struct response *response, const char *name)
+{
+  size_t name_len = strlen(name);
+  const char *line = response->headers;
+  while (line && *line) {
+    const char *end = strstr(line, "\r\n");
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    if (len > name_len && line[name_len] == ':' && strncasecmp(line, name, name_len) == 0) {
+      const char *value = line + name_len + 1;
+      while (*value == ' ')
+        value++;
+      return strndup(value, (size_t)(line + len - value));
+    }
+    line = end ? end + 2 : NULL;
+  }
+  return NULL;
+}
+
+json_t *response_json(const struct response *response)
+{
+  return json_loadb(response->body, response->len, 0, NULL);
+}
+
+void response_free(struct response *response)
+{
+  free(response->body);
+  free(response->headers);
+  memset(response, 0, sizeof(*response));
+}
