@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# setup.sh - installs what bianmin needs on Debian bookworm (idempotent) and builds it.
+#
+#   scripts/setup.sh            runtime and build dependencies, front-end assets, release build
+#   scripts/setup.sh --test     also the test tools (chromium, pmccabe, clang-format, ...)
+#
+# Runs apt-get as root, or through sudo. Installs only packages that are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
+  libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libqrencode-dev libinih-dev
+  libutf8proc-dev libmagic-dev libcurl4-openssl-dev libcmocka-dev libpq-dev)
+test_pkgs=(chromium pmccabe clang-format)
+
+command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)
+
+pkgs=("${build_pkgs[@]}")
+[ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+scripts/build-assets.sh
