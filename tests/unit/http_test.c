@@ -1,0 +1,125 @@
+/*
+ * http_test.c - the HTTP layer's pure parts: form parsing, content negotiation, route
+ * matching and the rate limiter.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/internal.h"
+
+static struct arena *arena;
+
+static int setup(void **state)
+{
+  arena = arena_new(1 << 20);
+  return arena ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  arena_free(arena);
+  return 0;
+}
+
+static void test_form_decodes_pairs(void **state)
+{
+  struct http_param *p;
+  size_t n;
+  const char body[] = "name=%E7%8E%8B%E5%B0%8F%E6%98%8E&note=a+b%0Ac&empty=&flag";
+  assert_int_equal(http_form_parse(arena, body, strlen(body), true, &p, &n), ST_OK);
+  assert_int_equal(n, 4);
+  assert_string_equal(p[0].value.ptr, "王小明");
+  assert_string_equal(p[1].value.ptr, "a b\nc");
+  assert_int_equal(p[2].value.len, 0);
+  assert_string_equal(p[3].name.ptr, "flag");
+}
+
+static void test_form_refuses_bad_input(void **state)
+{
+  struct http_param *p;
+  size_t n;
+  const char *bad[] = {"a=%", "a=%G1", "a=%FF", "a=%00", "a=x%0Ay"};
+  for (size_t i = 0; i < 4; i++)
+    assert_int_equal(http_form_parse(arena, bad[i], strlen(bad[i]), true, &p, &n), ST_INVALID);
+  /* newlines are refused where the caller does not allow them */
+  assert_int_equal(http_form_parse(arena, bad[4], strlen(bad[4]), false, &p, &n), ST_INVALID);
+  char many[HTTP_MAX_PARAMS * 4 + 8] = "";
+  for (int i = 0; i <= HTTP_MAX_PARAMS; i++)
+    memcpy(many + strlen(many), "a=1&", 5);
+  assert_int_equal(http_form_parse(arena, many, strlen(many), true, &p, &n), ST_LIMIT);
+}
+
+static void test_accept_negotiation(void **state)
+{
+  assert_false(http_accept_prefers_json(NULL));
+  assert_true(http_accept_prefers_json("application/json"));
+  assert_false(http_accept_prefers_json("text/html,application/xhtml+xml,*/*;q=0.8"));
+  assert_true(http_accept_prefers_json("text/html;q=0.5, application/json"));
+  assert_false(http_accept_prefers_json("application/json;q=0.4, text/html"));
+  assert_false(http_accept_prefers_json("application/json;q=0"));
+}
+
+static int dummy(struct http_request *req, struct http_response *res)
+{
+  return ST_OK;
+}
+
+static const struct http_route routes[] = {
+    {"GET", "/o/{office}/", dummy, 0, false, 0, HTTP_RATE_PUBLIC},
+    {"POST", "/o/{office}/cases/{number}", dummy, 0, true, 1024, HTTP_RATE_PUBLIC},
+};
+
+static void test_route_matching(void **state)
+{
+  struct http_server server = {.routes = routes, .route_count = 2};
+  struct http_request req = {.arena = arena, .method = "GET", .path = "/o/xinxing/"};
+  size_t index;
+  char allow[64];
+  assert_int_equal(http_route_find(&server, &req, &index, allow, sizeof(allow)), 0);
+  assert_ptr_equal(req.route, &routes[0]);
+  assert_string_equal(http_capture(&req, "office"), "xinxing");
+
+  req.path = "/o/xinxing/cases/115-HA07-000001";
+  assert_int_equal(http_route_find(&server, &req, &index, allow, sizeof(allow)), 405);
+  assert_string_equal(allow, "POST");
+  req.method = "POST";
+  assert_int_equal(http_route_find(&server, &req, &index, allow, sizeof(allow)), 0);
+  assert_string_equal(http_capture(&req, "number"), "115-HA07-000001");
+
+  req.path = "/o//";
+  assert_int_equal(http_route_find(&server, &req, &index, allow, sizeof(allow)), 404);
+  req.method = "HEAD";
+  req.path = "/static/css/site.css";
+  assert_int_equal(http_route_find(&server, &req, &index, allow, sizeof(allow)), 0);
+  assert_string_equal(http_capture(&req, "path"), "css/site.css");
+}
+
+static void test_rate_limit_refills(void **state)
+{
+  struct http_ratelimit *limiter = http_ratelimit_new();
+  for (int i = 0; i < 5; i++)
+    assert_true(http_ratelimit_allow(limiter, HTTP_RATE_LOOKUP, "10.0.0.1", 5, 100.0));
+  assert_false(http_ratelimit_allow(limiter, HTTP_RATE_LOOKUP, "10.0.0.1", 5, 100.0));
+  /* another address and another class have their own buckets */
+  assert_true(http_ratelimit_allow(limiter, HTTP_RATE_LOOKUP, "10.0.0.2", 5, 100.0));
+  assert_true(http_ratelimit_allow(limiter, HTTP_RATE_PUBLIC, "10.0.0.1", 5, 100.0));
+  /* 5 per minute: one token back after 12 seconds */
+  assert_false(http_ratelimit_allow(limiter, HTTP_RATE_LOOKUP, "10.0.0.1", 5, 111.0));
+  assert_true(http_ratelimit_allow(limiter, HTTP_RATE_LOOKUP, "10.0.0.1", 5, 124.5));
+  http_ratelimit_free(limiter);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_form_decodes_pairs),   cmocka_unit_test(test_form_refuses_bad_input),
+      cmocka_unit_test(test_accept_negotiation),   cmocka_unit_test(test_route_matching),
+      cmocka_unit_test(test_rate_limit_refills),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
