@@ -142,6 +142,8 @@ static int stmt_get(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
 
 static void stmt_done(sqlite3_stmt *stmt)
 {
+  if (!stmt)
+    return;
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
 }
@@ -159,7 +161,7 @@ static int exec_stmt(struct sqlite_store *s, sqlite3_stmt *stmt, const char *wha
 
 static int exec_id(struct sqlite_store *s, enum stmt_id id, const char *what)
 {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int rc = stmt_get(s, id, &stmt);
   return rc ? rc : exec_stmt(s, stmt, what);
 }
@@ -181,7 +183,7 @@ static int step_int(struct sqlite_store *s, sqlite3_stmt *stmt, int64_t *value, 
 
 static int query_int(struct sqlite_store *s, enum stmt_id id, int64_t *value)
 {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   bool found;
   int rc = stmt_get(s, id, &stmt);
   if (rc == ST_OK)
@@ -232,9 +234,9 @@ static int row_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t **out)
 static int rows_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array)
 {
   int st = ST_OK;
-  int rc;
+  int rc = SQLITE_DONE;
   while (st == ST_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    json_t *row;
+    json_t *row = NULL;
     st = row_json(s, stmt, &row);
     if (st == ST_OK && json_array_append_new(array, row))
       st = ST_NOMEM;
@@ -296,7 +298,7 @@ static int sqlite_rollback(struct store *store)
 
 static int pragma_text(struct sqlite_store *s, enum stmt_id id, json_t *info, const char *key)
 {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int rc = stmt_get(s, id, &stmt);
   if (rc)
     return rc;
@@ -358,7 +360,7 @@ static int sqlite_schema_latest(struct store *store, int *version)
  * inside the write lock, so two processes migrating at once apply it exactly once. */
 static int migrate_one(struct sqlite_store *s, const struct store_migration *m, bool *ran)
 {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int64_t applied = 0;
   bool found;
   int rc = sqlite_begin(&s->base);
@@ -405,11 +407,12 @@ static int sqlite_migrate(struct store *store, int *applied)
 static int sqlite_office_put(struct store *store, const struct store_office_rec *rec, int64_t *id)
 {
   struct sqlite_store *s = conn(store);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   bool found = false;
   int rc = stmt_get(s, STMT_OFFICE_UPSERT, &stmt);
-  if (rc == ST_OK)
-    rc = bind_texts(s, stmt, 1, rec->field, OFFICE_FIELD_COUNT);
+  if (rc)
+    return rc;
+  rc = bind_texts(s, stmt, 1, rec->field, OFFICE_FIELD_COUNT);
   if (rc == ST_OK)
     rc = step_int(s, stmt, id, &found);
   else
@@ -430,7 +433,7 @@ static int sqlite_office_put(struct store *store, const struct store_office_rec 
 static int sqlite_office_list(struct store *store, json_t *array)
 {
   struct sqlite_store *s = conn(store);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int rc = stmt_get(s, STMT_OFFICE_LIST, &stmt);
   return rc ? rc : rows_json(s, stmt, array);
 }
@@ -438,7 +441,7 @@ static int sqlite_office_list(struct store *store, json_t *array)
 static int sqlite_office_get(struct store *store, const char *slug, json_t **out)
 {
   struct sqlite_store *s = conn(store);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   json_t *rows = json_array();
   if (!rows)
     return ST_NOMEM;
@@ -459,7 +462,7 @@ static int sqlite_unit_put(struct store *store, int64_t office_id, const struct 
                            int64_t *id)
 {
   struct sqlite_store *s = conn(store);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   bool found = false;
   int rc = stmt_get(s, STMT_UNIT_UPSERT, &stmt);
   if (rc)
@@ -482,7 +485,7 @@ static int sqlite_unit_put(struct store *store, int64_t office_id, const struct 
 static int sqlite_unit_list(struct store *store, int64_t office_id, json_t *array)
 {
   struct sqlite_store *s = conn(store);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int rc = stmt_get(s, STMT_UNIT_LIST, &stmt);
   if (rc)
     return rc;
@@ -497,7 +500,7 @@ static int sqlite_setting_put(struct store *store, int64_t office_id, const char
                               const char *value)
 {
   struct sqlite_store *s = conn(store);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   const char *texts[2] = {key, value};
   int rc = stmt_get(s, STMT_SETTING_PUT, &stmt);
   if (rc)
@@ -530,7 +533,7 @@ static int copy_text_column(struct store *store, sqlite3_stmt *stmt, char **valu
 static int sqlite_setting_get(struct store *store, int64_t office_id, const char *key, char **value)
 {
   struct sqlite_store *s = conn(store);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int rc = stmt_get(s, STMT_SETTING_GET, &stmt);
   if (rc)
     return rc;
@@ -574,7 +577,7 @@ static const struct store_ops sqlite_ops = {
 static int configure(struct sqlite_store *s)
 {
   static const char pragmas[] = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int rc;
   sqlite3_extended_result_codes(s->db, 1);
   sqlite3_busy_timeout(s->db, SQLITE_BUSY_TIMEOUT_MS);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -197,6 +198,13 @@ static void test_office_optional_fields(void **state)
   json_decref(office);
 }
 
+static void suite_sleep_ms(long ms)
+{
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0)
+    ;
+}
+
 static void test_office_update_by_slug(void **state)
 {
   struct store *store = *state;
@@ -213,11 +221,19 @@ static void test_office_update_by_slug(void **state)
   assert_int_equal(office_count(store), before);
   assert_ok(store, store_office_get(store, "suite-update", &first));
   assert_field(first, "name_zh", "新名稱");
-  /* Putting the same record again changes nothing, not even updated_at. */
+  /* A second later, putting the same record again changes nothing, not even updated_at;
+   * a real change does move updated_at. */
+  suite_sleep_ms(1100);
   assert_ok(store, store_office_put(store, first, &id3));
   assert_int_equal(id3, id1);
   assert_ok(store, store_office_get(store, "suite-update", &second));
   assert_true(json_equal(first, second));
+  json_decref(second);
+  json_object_set_new(office, "phone", json_string("07-111-1111"));
+  assert_ok(store, store_office_put(store, office, &id3));
+  assert_ok(store, store_office_get(store, "suite-update", &second));
+  assert_string_not_equal(json_string_value(json_object_get(first, "updated_at")),
+                          json_string_value(json_object_get(second, "updated_at")));
   json_decref(first);
   json_decref(second);
   json_decref(office);
