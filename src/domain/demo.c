@@ -1,0 +1,121 @@
+/*
+ * demo.c - loads data/demo/offices.json into a store in one transaction (demo.h). Field rules
+ * are the store's (store_office_put, store_unit_put); this file checks the file's shape and
+ * says where in the file a refused record sits.
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "domain/demo.h"
+#include "store/store.h"
+#include "base/common.h"
+
+/* A demo file larger than this is refused instead of being loaded. */
+#define DEMO_MAX_OFFICES 1000
+#define DEMO_MAX_UNITS   200
+
+static int load_units(struct store *store, size_t index, int64_t office_id, json_t *units,
+                      char *err, size_t err_size)
+{
+  size_t i;
+  json_t *unit;
+  if (!json_is_array(units)) {
+    snprintf(err, err_size, "offices[%zu].units must be an array", index);
+    return ST_INVALID;
+  }
+  if (json_array_size(units) > DEMO_MAX_UNITS) {
+    snprintf(err, err_size, "offices[%zu] has more than %d units", index, DEMO_MAX_UNITS);
+    return ST_LIMIT;
+  }
+  json_array_foreach(units, i, unit)
+  {
+    int rc = store_unit_put(store, office_id, unit, NULL);
+    if (rc) {
+      snprintf(err, err_size, "offices[%zu].units[%zu]: %s", index, i, store_last_error(store));
+      return rc;
+    }
+  }
+  return ST_OK;
+}
+
+static int load_office(struct store *store, size_t index, json_t *office, char *err,
+                       size_t err_size)
+{
+  int64_t id = 0;
+  int rc = store_office_put(store, office, &id);
+  if (rc) {
+    snprintf(err, err_size, "offices[%zu]: %s", index, store_last_error(store));
+    return rc;
+  }
+  return load_units(store, index, id, json_object_get(office, "units"), err, err_size);
+}
+
+static int load_offices(struct store *store, json_t *offices, char *err, size_t err_size)
+{
+  size_t i;
+  json_t *office;
+  int rc = store_begin(store);
+  if (rc) {
+    snprintf(err, err_size, "cannot begin a transaction: %s", store_last_error(store));
+    return rc;
+  }
+  json_array_foreach(offices, i, office)
+  {
+    rc = load_office(store, i, office, err, err_size);
+    if (rc)
+      goto out;
+  }
+  rc = store_commit(store);
+  if (rc)
+    snprintf(err, err_size, "cannot commit: %s", store_last_error(store));
+out:
+  if (rc)
+    store_rollback(store);
+  return rc;
+}
+
+static int read_file(const char *path, json_t **root, char *err, size_t err_size)
+{
+  json_error_t jerr;
+  *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  if (*root)
+    return ST_OK;
+  if (json_error_code(&jerr) == json_error_cannot_open_file) {
+    snprintf(err, err_size, "%s: cannot read: %s", path, jerr.text);
+    return ST_IO;
+  }
+  snprintf(err, err_size, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+  return ST_INVALID;
+}
+
+int demo_load(struct store *store, const char *path, char *err, size_t err_size)
+{
+  char scratch[1];
+  json_t *root = NULL;
+  json_t *offices;
+  int rc;
+  if (!err || !err_size) {
+    err = scratch;
+    err_size = sizeof(scratch);
+  }
+  err[0] = '\0';
+  rc = read_file(path, &root, err, err_size);
+  if (rc)
+    return rc;
+  offices = json_object_get(root, "offices");
+  if (!json_is_array(offices) || json_array_size(offices) == 0) {
+    snprintf(err, err_size, "%s: \"offices\" must be a non-empty array", path);
+    rc = ST_INVALID;
+    goto out;
+  }
+  if (json_array_size(offices) > DEMO_MAX_OFFICES) {
+    snprintf(err, err_size, "%s: more than %d offices", path, DEMO_MAX_OFFICES);
+    rc = ST_LIMIT;
+    goto out;
+  }
+  rc = load_offices(store, offices, err, err_size);
+out:
+  json_decref(root);
+  return rc;
+}

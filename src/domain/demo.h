@@ -1,0 +1,21 @@
+/*
+ * demo.h - loads the demo offices and their units (data/demo/offices.json) into a store, for
+ * `bianmin demo`, tests and first-time trials.
+ */
+#ifndef BIANMIN_DOMAIN_DEMO_H
+#define BIANMIN_DOMAIN_DEMO_H
+
+#include <stddef.h>
+
+struct store;
+
+/* Reads path, a JSON object {"offices": [office, ...]} where each office is a store office
+ * object (store.h) with a "units" array of store unit objects, and puts them all in ONE
+ * transaction: either everything is written or nothing is. Offices are matched by slug and
+ * units by code, so loading the same file again changes nothing. The store must be migrated
+ * and must not be inside a transaction.
+ * ST_IO when the file cannot be read, ST_INVALID when it is not valid JSON or a record is
+ * refused; err then names the place (e.g. "offices[2].units[0]: unit code must match ..."). */
+int demo_load(struct store *store, const char *path, char *err, size_t err_size);
+
+#endif

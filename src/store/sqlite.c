@@ -1,0 +1,627 @@
+/*
+ * sqlite.c - the SQLite backend of the store (store_impl.h). One struct sqlite_store is one
+ * connection, used by one thread at a time. Every statement is prepared once per connection
+ * from the constant SQL below and cached; values only ever travel as bound parameters.
+ *
+ * Durability: the database runs in WAL mode with synchronous=NORMAL. A commit is appended to
+ * the -wal file before sqlite3_step returns, so killing the process never loses an
+ * acknowledged commit; only a power loss or OS crash may drop the last commits before a
+ * checkpoint (never corrupting the file). FULL would add an fsync to every commit.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+#include "base/common.h"
+
+/* How long a connection waits for another connection's write lock before failing. */
+#define SQLITE_BUSY_TIMEOUT_MS 5000
+
+#define ISO_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+enum stmt_id {
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_PING,
+  STMT_JOURNAL_MODE,
+  STMT_FOREIGN_KEYS,
+  STMT_SYNCHRONOUS,
+  STMT_BUSY_TIMEOUT,
+  STMT_MIGRATIONS_TABLE,
+  STMT_MIGRATIONS_EXIST,
+  STMT_MIGRATION_APPLIED,
+  STMT_MIGRATION_RECORD,
+  STMT_SCHEMA_VERSION,
+  STMT_OFFICE_UPSERT,
+  STMT_OFFICE_ID,
+  STMT_OFFICE_LIST,
+  STMT_OFFICE_GET,
+  STMT_UNIT_UPSERT,
+  STMT_UNIT_LIST,
+  STMT_SETTING_PUT,
+  STMT_SETTING_GET,
+  STMT_COUNT
+};
+
+#define OFFICE_COLUMNS                                                                             \
+  "slug, name_zh, name_en, kind, city_zh, city_en, address_zh, address_en, phone, email, "         \
+  "hours_zh, hours_en, case_word_zh, case_word_code"
+#define UNIT_COLUMNS                                                                               \
+  "code, name_zh, name_en, floor_zh, floor_en, counter, phone, duties_zh, duties_en"
+
+static const char *const stmt_sql[STMT_COUNT] = {
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_PING] = "SELECT 1",
+    [STMT_JOURNAL_MODE] = "PRAGMA journal_mode",
+    [STMT_FOREIGN_KEYS] = "PRAGMA foreign_keys",
+    [STMT_SYNCHRONOUS] = "PRAGMA synchronous",
+    [STMT_BUSY_TIMEOUT] = "PRAGMA busy_timeout",
+    [STMT_MIGRATIONS_TABLE] = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+                              "PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    [STMT_MIGRATIONS_EXIST] = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name "
+                              "= 'schema_migrations'",
+    [STMT_MIGRATION_APPLIED] = "SELECT count(*) FROM schema_migrations WHERE version = ?1",
+    [STMT_MIGRATION_RECORD] = "INSERT INTO schema_migrations (version, name, applied_at) "
+                              "VALUES (?1, ?2, " ISO_NOW ")",
+    [STMT_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
+    /* An update that changes nothing keeps updated_at, and then returns no row. */
+    [STMT_OFFICE_UPSERT] =
+        "INSERT INTO offices (" OFFICE_COLUMNS ", updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, " ISO_NOW ") ON CONFLICT (slug) DO UPDATE SET "
+        "name_zh = excluded.name_zh, name_en = excluded.name_en, kind = excluded.kind, city_zh "
+        "= excluded.city_zh, city_en = excluded.city_en, address_zh = excluded.address_zh, "
+        "address_en = excluded.address_en, phone = excluded.phone, email = excluded.email, "
+        "hours_zh = excluded.hours_zh, hours_en = excluded.hours_en, case_word_zh = "
+        "excluded.case_word_zh, case_word_code = excluded.case_word_code, updated_at = "
+        "excluded.updated_at WHERE (" OFFICE_COLUMNS ") IS NOT (excluded.slug, excluded.name_zh, "
+        "excluded.name_en, excluded.kind, excluded.city_zh, excluded.city_en, "
+        "excluded.address_zh, excluded.address_en, excluded.phone, excluded.email, "
+        "excluded.hours_zh, excluded.hours_en, excluded.case_word_zh, excluded.case_word_code) "
+        "RETURNING id",
+    [STMT_OFFICE_ID] = "SELECT id FROM offices WHERE slug = ?1",
+    [STMT_OFFICE_LIST] = "SELECT id, " OFFICE_COLUMNS ", updated_at FROM offices ORDER BY id",
+    [STMT_OFFICE_GET] = "SELECT id, " OFFICE_COLUMNS ", updated_at FROM offices WHERE slug = ?1",
+    [STMT_UNIT_UPSERT] =
+        "INSERT INTO units (office_id, " UNIT_COLUMNS ", sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11) ON CONFLICT (office_id, code) DO UPDATE SET name_zh = "
+        "excluded.name_zh, name_en = excluded.name_en, floor_zh = excluded.floor_zh, floor_en = "
+        "excluded.floor_en, counter = excluded.counter, phone = excluded.phone, duties_zh = "
+        "excluded.duties_zh, duties_en = excluded.duties_en, sort = excluded.sort RETURNING id",
+    [STMT_UNIT_LIST] = "SELECT id, office_id, " UNIT_COLUMNS ", sort FROM units WHERE office_id "
+                       "= ?1 ORDER BY sort, id",
+    [STMT_SETTING_PUT] = "INSERT INTO settings (office_id, key, value) VALUES (?1, ?2, ?3) ON "
+                         "CONFLICT (office_id, key) DO UPDATE SET value = excluded.value",
+    [STMT_SETTING_GET] = "SELECT value FROM settings WHERE office_id = ?1 AND key = ?2",
+};
+
+struct sqlite_store {
+  struct store base; /* first: a struct store * is a struct sqlite_store * */
+  sqlite3 *db;
+  sqlite3_stmt *stmt[STMT_COUNT];
+};
+
+static struct sqlite_store *conn(struct store *store)
+{
+  return (struct sqlite_store *)store;
+}
+
+/* Turns the connection's last SQLite error into a status and a message. */
+static int db_fail(struct sqlite_store *s, const char *what)
+{
+  int code = sqlite3_extended_errcode(s->db);
+  int st = ST_DB;
+  if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
+    st = ST_NOTFOUND;
+  else if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    st = ST_CONFLICT;
+  else if ((code & 0xff) == SQLITE_CONSTRAINT)
+    st = ST_INVALID;
+  else if (code == SQLITE_NOMEM)
+    st = ST_NOMEM;
+  return store_fail(&s->base, st, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* The cached statement id, prepared on first use and reset, with no bindings, for reuse. */
+static int stmt_get(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
+{
+  if (!s->stmt[id]) {
+    int rc =
+        sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL);
+    if (rc != SQLITE_OK)
+      return db_fail(s, "prepare");
+  }
+  *out = s->stmt[id];
+  return ST_OK;
+}
+
+static void stmt_done(sqlite3_stmt *stmt)
+{
+  if (!stmt)
+    return;
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+}
+
+/* Runs a statement that returns no rows (or whose rows are not wanted). */
+static int exec_stmt(struct sqlite_store *s, sqlite3_stmt *stmt, const char *what)
+{
+  int rc = sqlite3_step(stmt);
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step(stmt);
+  int st = rc == SQLITE_DONE ? ST_OK : db_fail(s, what);
+  stmt_done(stmt);
+  return st;
+}
+
+static int exec_id(struct sqlite_store *s, enum stmt_id id, const char *what)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = stmt_get(s, id, &stmt);
+  return rc ? rc : exec_stmt(s, stmt, what);
+}
+
+/* Steps a bound statement expected to return at most one row with an integer in column 0.
+ * *found says whether a row came; the statement is reset either way. */
+static int step_int(struct sqlite_store *s, sqlite3_stmt *stmt, int64_t *value, bool *found)
+{
+  int rc = sqlite3_step(stmt);
+  *found = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW) {
+    *value = sqlite3_column_int64(stmt, 0);
+    rc = sqlite3_step(stmt);
+  }
+  int st = rc == SQLITE_DONE ? ST_OK : db_fail(s, "query");
+  stmt_done(stmt);
+  return st;
+}
+
+static int query_int(struct sqlite_store *s, enum stmt_id id, int64_t *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  bool found;
+  int rc = stmt_get(s, id, &stmt);
+  if (rc == ST_OK)
+    rc = step_int(s, stmt, value, &found);
+  if (rc == ST_OK && !found)
+    rc = store_fail(&s->base, ST_DB, "query returned no row");
+  return rc;
+}
+
+static json_t *column_json(sqlite3_stmt *stmt, int col)
+{
+  switch (sqlite3_column_type(stmt, col)) {
+  case SQLITE_INTEGER:
+    return json_integer(sqlite3_column_int64(stmt, col));
+  case SQLITE_FLOAT:
+    return json_real(sqlite3_column_double(stmt, col));
+  case SQLITE_TEXT:
+    return json_stringn((const char *)sqlite3_column_text(stmt, col),
+                        (size_t)sqlite3_column_bytes(stmt, col));
+  default:
+    return json_null();
+  }
+}
+
+/* The current row as an object keyed by column name. */
+static int row_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t **out)
+{
+  json_t *row = json_object();
+  if (!row)
+    return ST_NOMEM;
+  for (int col = 0; col < sqlite3_column_count(stmt); col++) {
+    json_t *value = column_json(stmt, col);
+    if (!value) {
+      json_decref(row);
+      return store_fail(&s->base, ST_DB, "column %s is not valid UTF-8",
+                        sqlite3_column_name(stmt, col));
+    }
+    if (json_object_set_new(row, sqlite3_column_name(stmt, col), value)) {
+      json_decref(row);
+      return ST_NOMEM;
+    }
+  }
+  *out = row;
+  return ST_OK;
+}
+
+/* Appends every row of a bound statement to array; resets the statement. */
+static int rows_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array)
+{
+  int st = ST_OK;
+  int rc = SQLITE_DONE;
+  while (st == ST_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    json_t *row = NULL;
+    st = row_json(s, stmt, &row);
+    if (st == ST_OK && json_array_append_new(array, row))
+      st = ST_NOMEM;
+  }
+  if (st == ST_OK && rc != SQLITE_DONE)
+    st = db_fail(s, "query");
+  stmt_done(stmt);
+  return st;
+}
+
+static int bind_texts(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
+                      const char *const *texts, int count)
+{
+  for (int i = 0; i < count; i++)
+    if (sqlite3_bind_text(stmt, first + i, texts[i], -1, SQLITE_STATIC) != SQLITE_OK)
+      return db_fail(s, "bind");
+  return ST_OK;
+}
+
+static void sqlite_close(struct store *store)
+{
+  struct sqlite_store *s = conn(store);
+  for (size_t i = 0; i < STMT_COUNT; i++)
+    sqlite3_finalize(s->stmt[i]);
+  sqlite3_close_v2(s->db);
+  free(s);
+}
+
+static int sqlite_ping(struct store *store)
+{
+  int64_t one = 0;
+  return query_int(conn(store), STMT_PING, &one);
+}
+
+static int sqlite_begin(struct store *store)
+{
+  struct sqlite_store *s = conn(store);
+  if (!sqlite3_get_autocommit(s->db))
+    return store_fail(store, ST_CONFLICT, "a transaction is already open");
+  return exec_id(s, STMT_BEGIN, "begin");
+}
+
+static int sqlite_commit(struct store *store)
+{
+  struct sqlite_store *s = conn(store);
+  if (sqlite3_get_autocommit(s->db))
+    return store_fail(store, ST_INVALID, "commit without a transaction");
+  return exec_id(s, STMT_COMMIT, "commit");
+}
+
+/* Rolling back with no transaction open is a no-op, so cleanup paths may always call it. */
+static int sqlite_rollback(struct store *store)
+{
+  struct sqlite_store *s = conn(store);
+  if (sqlite3_get_autocommit(s->db))
+    return ST_OK;
+  return exec_id(s, STMT_ROLLBACK, "rollback");
+}
+
+static int pragma_text(struct sqlite_store *s, enum stmt_id id, json_t *info, const char *key)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = stmt_get(s, id, &stmt);
+  if (rc)
+    return rc;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    const char *text = (const char *)sqlite3_column_text(stmt, 0);
+    if (json_object_set_new(info, key, json_string(text ? text : "")))
+      rc = ST_NOMEM;
+  } else {
+    rc = db_fail(s, key);
+  }
+  stmt_done(stmt);
+  return rc;
+}
+
+static int sqlite_info(struct store *store, json_t *info)
+{
+  struct sqlite_store *s = conn(store);
+  int64_t foreign_keys = 0, synchronous = 0, busy_timeout = 0;
+  int rc = pragma_text(s, STMT_JOURNAL_MODE, info, "journal_mode");
+  if (rc == ST_OK)
+    rc = query_int(s, STMT_FOREIGN_KEYS, &foreign_keys);
+  if (rc == ST_OK)
+    rc = query_int(s, STMT_SYNCHRONOUS, &synchronous);
+  if (rc == ST_OK)
+    rc = query_int(s, STMT_BUSY_TIMEOUT, &busy_timeout);
+  if (rc)
+    return rc;
+  if (json_object_set_new(info, "foreign_keys", json_boolean(foreign_keys)) ||
+      json_object_set_new(info, "synchronous", json_integer(synchronous)) ||
+      json_object_set_new(info, "busy_timeout_ms", json_integer(busy_timeout)) ||
+      json_object_set_new(info, "sqlite_version", json_string(sqlite3_libversion())))
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+static int sqlite_schema_version(struct store *store, int *version)
+{
+  struct sqlite_store *s = conn(store);
+  int64_t exists = 0, max = 0;
+  int rc = query_int(s, STMT_MIGRATIONS_EXIST, &exists);
+  if (rc == ST_OK && exists)
+    rc = query_int(s, STMT_SCHEMA_VERSION, &max);
+  if (rc == ST_OK)
+    *version = (int)max;
+  return rc;
+}
+
+static int sqlite_schema_latest(struct store *store, int *version)
+{
+  int latest = 0;
+  for (size_t i = 0; i < sqlite_migrations_count; i++)
+    if (sqlite_migrations[i].version > latest)
+      latest = sqlite_migrations[i].version;
+  *version = latest;
+  return ST_OK;
+}
+
+/* Applies one migration in its own transaction unless it is already recorded. The check runs
+ * inside the write lock, so two processes migrating at once apply it exactly once. */
+static int migrate_one(struct sqlite_store *s, const struct store_migration *m, bool *ran)
+{
+  sqlite3_stmt *stmt = NULL;
+  int64_t applied = 0;
+  bool found;
+  int rc = sqlite_begin(&s->base);
+  if (rc)
+    return rc;
+  rc = stmt_get(s, STMT_MIGRATION_APPLIED, &stmt);
+  if (rc == ST_OK && sqlite3_bind_int(stmt, 1, m->version) != SQLITE_OK)
+    rc = db_fail(s, "bind");
+  if (rc == ST_OK)
+    rc = step_int(s, stmt, &applied, &found);
+  *ran = rc == ST_OK && !applied;
+  if (*ran && sqlite3_exec(s->db, m->sql, NULL, NULL, NULL) != SQLITE_OK)
+    rc = store_fail(&s->base, ST_DB, "migration %d (%s): %s", m->version, m->name,
+                    sqlite3_errmsg(s->db));
+  if (rc == ST_OK && *ran)
+    rc = stmt_get(s, STMT_MIGRATION_RECORD, &stmt);
+  if (rc == ST_OK && *ran) {
+    sqlite3_bind_int(stmt, 1, m->version);
+    sqlite3_bind_text(stmt, 2, m->name, -1, SQLITE_STATIC);
+    rc = exec_stmt(s, stmt, "record migration");
+  }
+  if (rc == ST_OK)
+    return sqlite_commit(&s->base);
+  sqlite_rollback(&s->base);
+  return rc;
+}
+
+static int sqlite_migrate(struct store *store, int *applied)
+{
+  struct sqlite_store *s = conn(store);
+  *applied = 0;
+  if (!sqlite3_get_autocommit(s->db))
+    return store_fail(store, ST_INVALID, "migrate inside a transaction");
+  int rc = exec_id(s, STMT_MIGRATIONS_TABLE, "create schema_migrations");
+  for (size_t i = 0; rc == ST_OK && i < sqlite_migrations_count; i++) {
+    bool ran = false;
+    rc = migrate_one(s, &sqlite_migrations[i], &ran);
+    if (ran && rc == ST_OK)
+      (*applied)++;
+  }
+  return rc;
+}
+
+static int sqlite_office_put(struct store *store, const struct store_office_rec *rec, int64_t *id)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt = NULL;
+  bool found = false;
+  int rc = stmt_get(s, STMT_OFFICE_UPSERT, &stmt);
+  if (rc)
+    return rc;
+  rc = bind_texts(s, stmt, 1, rec->field, OFFICE_FIELD_COUNT);
+  if (rc == ST_OK)
+    rc = step_int(s, stmt, id, &found);
+  else
+    stmt_done(stmt);
+  if (rc || found)
+    return rc;
+  /* Unchanged: the row exists and keeps its id. */
+  rc = stmt_get(s, STMT_OFFICE_ID, &stmt);
+  if (rc == ST_OK)
+    rc = bind_texts(s, stmt, 1, &rec->field[OFFICE_SLUG], 1);
+  if (rc == ST_OK)
+    rc = step_int(s, stmt, id, &found);
+  if (rc == ST_OK && !found)
+    rc = store_fail(store, ST_DB, "office %s vanished during update", rec->field[OFFICE_SLUG]);
+  return rc;
+}
+
+static int sqlite_office_list(struct store *store, json_t *array)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt = NULL;
+  int rc = stmt_get(s, STMT_OFFICE_LIST, &stmt);
+  return rc ? rc : rows_json(s, stmt, array);
+}
+
+static int sqlite_office_get(struct store *store, const char *slug, json_t **out)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt = NULL;
+  json_t *rows = json_array();
+  if (!rows)
+    return ST_NOMEM;
+  int rc = stmt_get(s, STMT_OFFICE_GET, &stmt);
+  if (rc == ST_OK)
+    rc = bind_texts(s, stmt, 1, &slug, 1);
+  if (rc == ST_OK)
+    rc = rows_json(s, stmt, rows);
+  if (rc == ST_OK && json_array_size(rows) == 0)
+    rc = store_fail(store, ST_NOTFOUND, "no office %s", slug);
+  if (rc == ST_OK)
+    *out = json_incref(json_array_get(rows, 0));
+  json_decref(rows);
+  return rc;
+}
+
+static int sqlite_unit_put(struct store *store, int64_t office_id, const struct store_unit_rec *rec,
+                           int64_t *id)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt = NULL;
+  bool found = false;
+  int rc = stmt_get(s, STMT_UNIT_UPSERT, &stmt);
+  if (rc)
+    return rc;
+  if (sqlite3_bind_int64(stmt, 1, office_id) != SQLITE_OK ||
+      sqlite3_bind_int64(stmt, 2 + UNIT_FIELD_COUNT, rec->sort) != SQLITE_OK)
+    rc = db_fail(s, "bind");
+  if (rc == ST_OK)
+    rc = bind_texts(s, stmt, 2, rec->field, UNIT_FIELD_COUNT);
+  if (rc) {
+    stmt_done(stmt);
+    return rc;
+  }
+  rc = step_int(s, stmt, id, &found);
+  if (rc == ST_NOTFOUND)
+    return store_fail(store, ST_NOTFOUND, "no office with id %lld", (long long)office_id);
+  return rc;
+}
+
+static int sqlite_unit_list(struct store *store, int64_t office_id, json_t *array)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt = NULL;
+  int rc = stmt_get(s, STMT_UNIT_LIST, &stmt);
+  if (rc)
+    return rc;
+  if (sqlite3_bind_int64(stmt, 1, office_id) != SQLITE_OK) {
+    stmt_done(stmt);
+    return db_fail(s, "bind");
+  }
+  return rows_json(s, stmt, array);
+}
+
+static int sqlite_setting_put(struct store *store, int64_t office_id, const char *key,
+                              const char *value)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt = NULL;
+  const char *texts[2] = {key, value};
+  int rc = stmt_get(s, STMT_SETTING_PUT, &stmt);
+  if (rc)
+    return rc;
+  if (sqlite3_bind_int64(stmt, 1, office_id) != SQLITE_OK)
+    rc = db_fail(s, "bind");
+  if (rc == ST_OK)
+    rc = bind_texts(s, stmt, 2, texts, 2);
+  if (rc) {
+    stmt_done(stmt);
+    return rc;
+  }
+  return exec_stmt(s, stmt, "setting put");
+}
+
+static int copy_text_column(struct store *store, sqlite3_stmt *stmt, char **value)
+{
+  const unsigned char *text = sqlite3_column_text(stmt, 0);
+  size_t len = (size_t)sqlite3_column_bytes(stmt, 0);
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return store_fail(store, ST_NOMEM, "out of memory");
+  if (len)
+    memcpy(copy, text, len);
+  copy[len] = '\0';
+  *value = copy;
+  return ST_OK;
+}
+
+static int sqlite_setting_get(struct store *store, int64_t office_id, const char *key, char **value)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt = NULL;
+  int rc = stmt_get(s, STMT_SETTING_GET, &stmt);
+  if (rc)
+    return rc;
+  if (sqlite3_bind_int64(stmt, 1, office_id) != SQLITE_OK ||
+      sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+    stmt_done(stmt);
+    return db_fail(s, "bind");
+  }
+  int step = sqlite3_step(stmt);
+  if (step == SQLITE_ROW)
+    rc = copy_text_column(store, stmt, value);
+  else if (step == SQLITE_DONE)
+    rc = store_fail(store, ST_NOTFOUND, "no setting %s", key);
+  else
+    rc = db_fail(s, "setting get");
+  stmt_done(stmt);
+  return rc;
+}
+
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .migrate = sqlite_migrate,
+    .schema_version = sqlite_schema_version,
+    .schema_latest = sqlite_schema_latest,
+    .ping = sqlite_ping,
+    .info = sqlite_info,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .office_put = sqlite_office_put,
+    .office_list = sqlite_office_list,
+    .office_get = sqlite_office_get,
+    .unit_put = sqlite_unit_put,
+    .unit_list = sqlite_unit_list,
+    .setting_put = sqlite_setting_put,
+    .setting_get = sqlite_setting_get,
+};
+
+/* Connection settings every connection needs; see the durability note at the top. */
+static int configure(struct sqlite_store *s)
+{
+  static const char pragmas[] = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, SQLITE_BUSY_TIMEOUT_MS);
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+  if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail(s, "configure");
+  rc = stmt_get(s, STMT_JOURNAL_MODE, &stmt);
+  if (rc)
+    return rc;
+  rc = sqlite3_step(stmt) == SQLITE_ROW &&
+               sqlite3_stricmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0
+           ? ST_OK
+           : store_fail(&s->base, ST_DB, "the database cannot use WAL journal mode");
+  stmt_done(stmt);
+  return rc;
+}
+
+int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
+{
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  struct sqlite_store *s = calloc(1, sizeof(*s));
+  int rc = ST_OK;
+  if (!s) {
+    if (err && err_size)
+      snprintf(err, err_size, "out of memory");
+    return ST_NOMEM;
+  }
+  s->base.ops = &sqlite_ops;
+  if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+    rc = store_fail(&s->base, ST_IO, "cannot open database %s: %s", path,
+                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    goto out;
+  }
+  rc = configure(s);
+out:
+  if (rc) {
+    if (err && err_size)
+      snprintf(err, err_size, "%s", s->base.errmsg);
+    sqlite_close(&s->base);
+    return rc;
+  }
+  *out = &s->base;
+  return ST_OK;
+}

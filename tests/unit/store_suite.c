@@ -1,0 +1,533 @@
+/*
+ * store_suite.c - the store tests every backend must pass, through store.h only. It is
+ * compiled into each runner (store_test.c for SQLite, tests/pg for PostgreSQL) with #include.
+ * Backend-specific checks go through store_info() and are keyed by its "backend" field.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "store/store.h"
+#include "store_suite.h"
+#include "base/common.h"
+
+static const char *suite_url;
+
+/* Opens a new connection to the suite's database; fails the test on error. */
+static struct store *suite_open(void)
+{
+  struct store *store = NULL;
+  char err[256] = "";
+  int rc = store_open(suite_url, &store, err, sizeof(err));
+  if (rc)
+    fail_msg("store_open(%s): %s: %s", suite_url, status_name(rc), err);
+  return store;
+}
+
+static int setup_open(void **state)
+{
+  *state = suite_open();
+  return 0;
+}
+
+/* Opens and brings the schema up to date (idempotent, so every test may do it). */
+static int setup_migrated(void **state)
+{
+  struct store *store = suite_open();
+  int rc = store_migrate(store, NULL);
+  if (rc)
+    fail_msg("store_migrate: %s: %s", status_name(rc), store_last_error(store));
+  *state = store;
+  return 0;
+}
+
+static int teardown_close(void **state)
+{
+  store_close(*state);
+  return 0;
+}
+
+#define assert_ok(store, call)                                                                     \
+  do {                                                                                             \
+    int rc_ = (call);                                                                              \
+    if (rc_)                                                                                       \
+      fail_msg("%s: %s: %s", #call, status_name(rc_), store_last_error(store));                    \
+  } while (0)
+
+/* A complete office record; callers change fields with json_object_set_new. */
+static json_t *office_json(const char *slug, const char *name_zh)
+{
+  json_t *office =
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slug",
+                slug, "name_zh", name_zh, "name_en", "Test Land Office", "kind", "land", "city_zh",
+                "高雄市", "city_en", "Kaohsiung City", "address_zh", "高雄市新興區測試路1號",
+                "address_en", "No. 1, Test Rd., Xinxing Dist.", "phone", "07-000-0000", "email",
+                "test@example.gov.tw", "hours_zh", "週一至週五 8:00-17:30", "hours_en",
+                "Mon-Fri 8:00-17:30", "case_word_zh", "測登", "case_word_code", "ZZ01");
+  assert_non_null(office);
+  return office;
+}
+
+static int64_t put_office(struct store *store, const char *slug)
+{
+  int64_t id = 0;
+  json_t *office = office_json(slug, "測試地政事務所");
+  assert_ok(store, store_office_put(store, office, &id));
+  json_decref(office);
+  assert_true(id > 0);
+  return id;
+}
+
+static size_t office_count(struct store *store)
+{
+  json_t *list = NULL;
+  assert_ok(store, store_office_list(store, &list));
+  size_t n = json_array_size(list);
+  json_decref(list);
+  return n;
+}
+
+static void assert_field(json_t *record, const char *key, const char *expected)
+{
+  json_t *value = json_object_get(record, key);
+  if (!json_is_string(value))
+    fail_msg("field %s is not a string", key);
+  assert_string_equal(json_string_value(value), expected);
+}
+
+static int64_t int_field(json_t *record, const char *key)
+{
+  json_t *value = json_object_get(record, key);
+  if (!json_is_integer(value))
+    fail_msg("field %s is not an integer", key);
+  return json_integer_value(value);
+}
+
+/* Runs first, on the fresh database. */
+static void test_migrate_idempotent(void **state)
+{
+  struct store *store = *state;
+  int version = -1, latest = -1, applied = -1;
+  assert_ok(store, store_schema_version(store, &version));
+  assert_int_equal(version, 0);
+  assert_ok(store, store_schema_latest(store, &latest));
+  assert_true(latest >= 1);
+  assert_ok(store, store_migrate(store, &applied));
+  assert_int_equal(applied, latest); /* migrations are numbered 1..latest */
+  assert_ok(store, store_schema_version(store, &version));
+  assert_int_equal(version, latest);
+  assert_ok(store, store_migrate(store, &applied));
+  assert_int_equal(applied, 0);
+  assert_ok(store, store_schema_version(store, &version));
+  assert_int_equal(version, latest);
+  assert_ok(store, store_migrate(store, NULL));
+}
+
+static void test_ping(void **state)
+{
+  assert_int_equal(store_ping(*state), ST_OK);
+}
+
+static void test_info(void **state)
+{
+  struct store *store = *state;
+  json_t *info = NULL;
+  assert_ok(store, store_info(store, &info));
+  const char *backend = json_string_value(json_object_get(info, "backend"));
+  assert_non_null(backend);
+  if (strcmp(backend, "sqlite") == 0) {
+    assert_field(info, "journal_mode", "wal");
+    assert_true(json_is_true(json_object_get(info, "foreign_keys")));
+    assert_int_equal(int_field(info, "synchronous"), 1); /* NORMAL */
+    assert_int_equal(int_field(info, "busy_timeout_ms"), 5000);
+  }
+  json_decref(info);
+}
+
+static void assert_iso_utc(json_t *record, const char *key)
+{
+  const char *text = json_string_value(json_object_get(record, key));
+  assert_non_null(text);
+  assert_int_equal(strlen(text), 20); /* 2026-03-02T01:02:03Z */
+  assert_int_equal(text[4], '-');
+  assert_int_equal(text[10], 'T');
+  assert_int_equal(text[19], 'Z');
+}
+
+static void test_office_put_get(void **state)
+{
+  struct store *store = *state;
+  json_t *office = office_json("suite-put-get", "新興地政事務所");
+  json_t *got = NULL;
+  int64_t id = 0;
+  assert_ok(store, store_office_put(store, office, &id));
+  assert_true(id > 0);
+  assert_ok(store, store_office_get(store, "suite-put-get", &got));
+  assert_int_equal(int_field(got, "id"), id);
+  const char *key;
+  json_t *value;
+  json_object_foreach(office, key, value)
+  {
+    assert_field(got, key, json_string_value(value));
+  }
+  assert_iso_utc(got, "updated_at");
+  json_decref(got);
+  json_decref(office);
+}
+
+static void test_office_optional_fields(void **state)
+{
+  struct store *store = *state;
+  json_t *office = json_pack("{s:s, s:s, s:s}", "slug", "suite-minimal", "name_zh", "鳥松區公所",
+                             "kind", "district");
+  json_t *got = NULL;
+  assert_ok(store, store_office_put(store, office, NULL));
+  assert_ok(store, store_office_get(store, "suite-minimal", &got));
+  assert_field(got, "name_en", "");
+  assert_field(got, "case_word_code", "");
+  assert_field(got, "kind", "district");
+  json_decref(got);
+  json_decref(office);
+}
+
+static void suite_sleep_ms(long ms)
+{
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0)
+    ;
+}
+
+static void test_office_update_by_slug(void **state)
+{
+  struct store *store = *state;
+  json_t *office = office_json("suite-update", "舊名稱");
+  json_t *first = NULL, *second = NULL;
+  int64_t id1 = 0, id2 = 0, id3 = 0;
+  size_t before;
+  assert_ok(store, store_office_put(store, office, &id1));
+  before = office_count(store);
+  json_object_set_new(office, "name_zh", json_string("新名稱"));
+  json_object_set_new(office, "id", json_integer(9999)); /* ignored */
+  assert_ok(store, store_office_put(store, office, &id2));
+  assert_int_equal(id1, id2);
+  assert_int_equal(office_count(store), before);
+  assert_ok(store, store_office_get(store, "suite-update", &first));
+  assert_field(first, "name_zh", "新名稱");
+  /* A second later, putting the same record again changes nothing, not even updated_at;
+   * a real change does move updated_at. */
+  suite_sleep_ms(1100);
+  assert_ok(store, store_office_put(store, first, &id3));
+  assert_int_equal(id3, id1);
+  assert_ok(store, store_office_get(store, "suite-update", &second));
+  assert_true(json_equal(first, second));
+  json_decref(second);
+  json_object_set_new(office, "phone", json_string("07-111-1111"));
+  assert_ok(store, store_office_put(store, office, &id3));
+  assert_ok(store, store_office_get(store, "suite-update", &second));
+  assert_string_not_equal(json_string_value(json_object_get(first, "updated_at")),
+                          json_string_value(json_object_get(second, "updated_at")));
+  json_decref(first);
+  json_decref(second);
+  json_decref(office);
+}
+
+static void test_office_list_by_id(void **state)
+{
+  struct store *store = *state;
+  json_t *list = NULL;
+  size_t before = office_count(store);
+  int64_t a = put_office(store, "suite-list-b");
+  int64_t b = put_office(store, "suite-list-a");
+  assert_ok(store, store_office_list(store, &list));
+  assert_int_equal(json_array_size(list), before + 2);
+  for (size_t i = 1; i < json_array_size(list); i++)
+    assert_true(int_field(json_array_get(list, i - 1), "id") <
+                int_field(json_array_get(list, i), "id"));
+  assert_int_equal(int_field(json_array_get(list, before), "id"), a);
+  assert_int_equal(int_field(json_array_get(list, before + 1), "id"), b);
+  assert_field(json_array_get(list, before + 1), "slug", "suite-list-a");
+  json_decref(list);
+}
+
+static void test_office_notfound(void **state)
+{
+  struct store *store = *state;
+  json_t *got = NULL;
+  assert_int_equal(store_office_get(store, "suite-no-such-office", &got), ST_NOTFOUND);
+  assert_int_equal(store_office_get(store, "Not A Slug", &got), ST_NOTFOUND);
+  assert_int_equal(store_office_get(store, "", &got), ST_NOTFOUND);
+  assert_null(got);
+}
+
+/* Each edit makes a valid office invalid: {field, JSON value or NULL to delete it}. */
+static const char *const invalid_offices[][2] = {
+    {"slug", NULL},
+    {"slug", "\"\""},
+    {"slug", "\"Xinxing\""},
+    {"slug", "\"xin xing\""},
+    {"slug", "\"xin_xing\""},
+    {"slug", "\"abcdefghijabcdefghijabcdefghijabcdefghijk\""},
+    {"slug", "\"新興\""},
+    {"slug", "42"},
+    {"name_zh", NULL},
+    {"name_zh", "\"\""},
+    {"name_zh", "[\"新興\"]"},
+    {"name_zh", "\"bad\\u0001text\""},
+    {"name_zh", "\"nul\\u0000inside\""},
+    {"kind", NULL},
+    {"kind", "\"city\""},
+    {"kind", "\"LAND\""},
+    {"name_en", "7"},
+    {"phone", "null"},
+    {"email", "true"},
+    {"address_zh", "\"line\\nbreak\""},
+    {"hours_en", "{}"},
+    {"case_word_code", "1.5"},
+};
+
+static void test_office_invalid_refused(void **state)
+{
+  struct store *store = *state;
+  size_t before = office_count(store);
+  for (size_t i = 0; i < ARRAY_LEN(invalid_offices); i++) {
+    json_t *office = office_json("suite-invalid", "無效機關");
+    const char *field = invalid_offices[i][0], *text = invalid_offices[i][1];
+    if (text)
+      json_object_set_new(office, field, json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL));
+    else
+      json_object_del(office, field);
+    int64_t id = -1;
+    int rc = store_office_put(store, office, &id);
+    if (rc != ST_INVALID)
+      fail_msg("office with %s = %s: got %s", field, text ? text : "(missing)", status_name(rc));
+    assert_true(strlen(store_last_error(store)) > 0);
+    json_decref(office);
+  }
+  json_t *not_object = json_array();
+  assert_int_equal(store_office_put(store, not_object, NULL), ST_INVALID);
+  assert_int_equal(store_office_put(store, NULL, NULL), ST_INVALID);
+  json_decref(not_object);
+  assert_int_equal(office_count(store), before);
+}
+
+static json_t *unit_json(const char *code, const char *name_zh, int sort)
+{
+  json_t *unit = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "code", code,
+                           "name_zh", name_zh, "name_en", "Registration Section", "floor_zh", "1樓",
+                           "floor_en", "1F", "counter", "1-5", "phone", "ext. 101", "duties_zh",
+                           "土地登記\n建物登記", "duties_en", "Land registration", "sort", sort);
+  assert_non_null(unit);
+  return unit;
+}
+
+static int64_t put_unit(struct store *store, int64_t office_id, const char *code, int sort)
+{
+  json_t *unit = unit_json(code, "登記課", sort);
+  int64_t id = 0;
+  assert_ok(store, store_unit_put(store, office_id, unit, &id));
+  assert_true(id > 0);
+  json_decref(unit);
+  return id;
+}
+
+static void test_units_put_list_order(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-units");
+  int64_t other = put_office(store, "suite-units-other");
+  json_t *list = NULL;
+  int64_t c = put_unit(store, office, "c-last", 2);
+  int64_t a = put_unit(store, office, "a-first", 1);
+  int64_t b = put_unit(store, office, "b_second", 1);
+  put_unit(store, other, "a-first", 0);
+  assert_ok(store, store_unit_list(store, office, &list));
+  assert_int_equal(json_array_size(list), 3);
+  assert_int_equal(int_field(json_array_get(list, 0), "id"), a);
+  assert_int_equal(int_field(json_array_get(list, 1), "id"), b);
+  assert_int_equal(int_field(json_array_get(list, 2), "id"), c);
+  json_t *first = json_array_get(list, 0);
+  assert_int_equal(int_field(first, "office_id"), office);
+  assert_int_equal(int_field(first, "sort"), 1);
+  assert_field(first, "code", "a-first");
+  assert_field(first, "floor_zh", "1樓");
+  assert_field(first, "duties_zh", "土地登記\n建物登記");
+  json_decref(list);
+  assert_ok(store, store_unit_list(store, 999999, &list));
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+}
+
+static void test_unit_update_by_code(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-unit-update");
+  int64_t id1 = put_unit(store, office, "survey", 3);
+  json_t *unit = unit_json("survey", "測量課", 5), *list = NULL;
+  int64_t id2 = 0;
+  assert_ok(store, store_unit_put(store, office, unit, &id2));
+  assert_int_equal(id1, id2);
+  assert_ok(store, store_unit_list(store, office, &list));
+  assert_int_equal(json_array_size(list), 1);
+  assert_field(json_array_get(list, 0), "name_zh", "測量課");
+  assert_int_equal(int_field(json_array_get(list, 0), "sort"), 5);
+  json_decref(list);
+  json_decref(unit);
+}
+
+static void test_unit_invalid_refused(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-unit-invalid");
+  json_t *list = NULL;
+  const char *bad_codes[] = {"", "Upper", "with space", "登記",
+                             "abcdefghijabcdefghijabcdefghijabcdefghijk"};
+  for (size_t i = 0; i < ARRAY_LEN(bad_codes); i++) {
+    json_t *unit = unit_json(bad_codes[i], "登記課", 0);
+    assert_int_equal(store_unit_put(store, office, unit, NULL), ST_INVALID);
+    json_decref(unit);
+  }
+  json_t *unit = unit_json("registration", "登記課", 0);
+  json_object_set_new(unit, "sort", json_string("1"));
+  assert_int_equal(store_unit_put(store, office, unit, NULL), ST_INVALID);
+  json_object_set_new(unit, "sort", json_integer(1));
+  json_object_del(unit, "name_zh");
+  assert_int_equal(store_unit_put(store, office, unit, NULL), ST_INVALID);
+  json_object_set_new(unit, "name_zh", json_integer(1));
+  assert_int_equal(store_unit_put(store, office, unit, NULL), ST_INVALID);
+  json_object_set_new(unit, "name_zh", json_string("登記課"));
+  assert_int_equal(store_unit_put(store, 0, unit, NULL), ST_INVALID);
+  json_decref(unit);
+  assert_ok(store, store_unit_list(store, office, &list));
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+}
+
+/* Foreign keys are enforced: a unit of an office that does not exist is refused. */
+static void test_unit_unknown_office(void **state)
+{
+  struct store *store = *state;
+  json_t *unit = unit_json("registration", "登記課", 0), *list = NULL;
+  assert_int_equal(store_unit_put(store, 987654321, unit, NULL), ST_NOTFOUND);
+  assert_ok(store, store_unit_list(store, 987654321, &list));
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+  json_decref(unit);
+}
+
+static void assert_setting(struct store *store, int64_t office, const char *key,
+                           const char *expected)
+{
+  char *value = NULL;
+  assert_ok(store, store_setting_get(store, office, key, &value));
+  assert_string_equal(value, expected);
+  free(value);
+}
+
+static void test_settings(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-settings");
+  char *value = NULL;
+  assert_int_equal(store_setting_get(store, 0, "suite.key", &value), ST_NOTFOUND);
+  assert_null(value);
+  assert_ok(store, store_setting_put(store, 0, "suite.key", "deployment"));
+  assert_ok(store, store_setting_put(store, office, "suite.key", "辦公室"));
+  assert_setting(store, 0, "suite.key", "deployment");
+  assert_setting(store, office, "suite.key", "辦公室");
+  assert_ok(store, store_setting_put(store, office, "suite.key", "overwritten"));
+  assert_setting(store, office, "suite.key", "overwritten");
+  assert_ok(store, store_setting_put(store, office, "suite.empty", ""));
+  assert_setting(store, office, "suite.empty", "");
+  assert_int_equal(store_setting_get(store, office, "suite.other", &value), ST_NOTFOUND);
+  assert_int_equal(store_setting_put(store, office, "", "x"), ST_INVALID);
+  assert_int_equal(store_setting_put(store, office, NULL, "x"), ST_INVALID);
+  assert_int_equal(store_setting_put(store, office, "k", NULL), ST_INVALID);
+  assert_int_equal(store_setting_put(store, -1, "k", "x"), ST_INVALID);
+  assert_int_equal(store_setting_put(store, office, "bad\nkey", "x"), ST_INVALID);
+}
+
+static void test_rollback_discards(void **state)
+{
+  struct store *store = *state;
+  json_t *got = NULL;
+  char *value = NULL;
+  size_t before = office_count(store);
+  assert_ok(store, store_begin(store));
+  assert_int_equal(store_begin(store), ST_CONFLICT);
+  int64_t office = put_office(store, "suite-rollback");
+  put_unit(store, office, "registration", 0);
+  assert_ok(store, store_setting_put(store, 0, "suite.rollback", "x"));
+  assert_int_equal(office_count(store), before + 1);
+  assert_ok(store, store_rollback(store));
+  assert_int_equal(office_count(store), before);
+  assert_int_equal(store_office_get(store, "suite-rollback", &got), ST_NOTFOUND);
+  assert_int_equal(store_setting_get(store, 0, "suite.rollback", &value), ST_NOTFOUND);
+  assert_int_equal(store_commit(store), ST_INVALID);
+  assert_ok(store, store_rollback(store)); /* nothing open: a no-op */
+}
+
+static void test_commit_keeps(void **state)
+{
+  struct store *store = *state;
+  json_t *got = NULL;
+  assert_ok(store, store_begin(store));
+  put_office(store, "suite-commit");
+  assert_ok(store, store_commit(store));
+  assert_ok(store, store_office_get(store, "suite-commit", &got));
+  json_decref(got);
+}
+
+static void test_two_connections(void **state)
+{
+  struct store *a = *state;
+  struct store *b = suite_open();
+  json_t *got = NULL;
+  put_office(a, "suite-shared-1");
+  assert_ok(b, store_office_get(b, "suite-shared-1", &got));
+  json_decref(got);
+  assert_ok(a, store_begin(a));
+  put_office(a, "suite-shared-2");
+  assert_int_equal(store_office_get(b, "suite-shared-2", &got), ST_NOTFOUND);
+  assert_ok(a, store_commit(a));
+  assert_ok(b, store_office_get(b, "suite-shared-2", &got));
+  json_decref(got);
+  /* And the other way round. */
+  assert_ok(b, store_setting_put(b, 0, "suite.from-b", "b"));
+  assert_setting(a, 0, "suite.from-b", "b");
+  store_close(b);
+}
+
+#define SUITE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_migrated, teardown_close)
+
+int store_suite_run(const char *url)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_migrate_idempotent, setup_open, teardown_close),
+      SUITE_TEST(test_ping),
+      SUITE_TEST(test_info),
+      SUITE_TEST(test_office_put_get),
+      SUITE_TEST(test_office_optional_fields),
+      SUITE_TEST(test_office_update_by_slug),
+      SUITE_TEST(test_office_list_by_id),
+      SUITE_TEST(test_office_notfound),
+      SUITE_TEST(test_office_invalid_refused),
+      SUITE_TEST(test_units_put_list_order),
+      SUITE_TEST(test_unit_update_by_code),
+      SUITE_TEST(test_unit_invalid_refused),
+      SUITE_TEST(test_unit_unknown_office),
+      SUITE_TEST(test_settings),
+      SUITE_TEST(test_rollback_discards),
+      SUITE_TEST(test_commit_keeps),
+      SUITE_TEST(test_two_connections),
+  };
+  suite_url = url;
+  return cmocka_run_group_tests_name("store suite", tests, NULL, NULL);
+}
