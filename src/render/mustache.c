@@ -45,10 +45,10 @@ void mustache_set_free(struct mustache_set *set)
   free(set);
 }
 
-static int compare_name(const char *name, size_t len, const char *item)
+static int compare_name(const char *name, size_t len, const struct mustache_template *item)
 {
-  size_t item_len = strlen(item);
-  int c = memcmp(name, item, len < item_len ? len : item_len);
+  size_t item_len = item->name_len;
+  int c = memcmp(name, item->name, len < item_len ? len : item_len);
   if (c)
     return c;
   return len < item_len ? -1 : len > item_len;
@@ -61,7 +61,7 @@ static size_t position_of(const struct mustache_set *set, const char *name, size
   *found = 0;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = compare_name(name, len, set->items[mid].name);
+    int c = compare_name(name, len, &set->items[mid]);
     if (c == 0) {
       *found = 1;
       return mid;
@@ -112,10 +112,11 @@ int mustache_set_add(struct mustache_set *set, const char *name, const char *src
   tpl.name = strdup(name);
   if (!tpl.name)
     return ST_NOMEM;
+  tpl.name_len = strlen(name);
   rc = mustache_compile(&tpl, src, len, err, err_size);
   if (rc)
     goto out;
-  size_t i = position_of(set, name, strlen(name), &found);
+  size_t i = position_of(set, name, tpl.name_len, &found);
   if (found) {
     mustache_template_clear(&set->items[i]);
     free(set->items[i].name);

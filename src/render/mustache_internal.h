@@ -52,6 +52,7 @@ struct mustache_node {
 
 struct mustache_template {
   char *name;
+  size_t name_len;
   char *src; /* owned copy of the source; node slices point into it */
   size_t src_len;
   struct mustache_node *nodes;
