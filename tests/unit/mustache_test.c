@@ -346,6 +346,41 @@ static void replace_template(void **state)
   json_decref(data);
 }
 
+static void nested_partial_indent(void **state)
+{
+  char err[256];
+  struct buf out;
+  json_t *data = json_pack("{s:s}", "v", "a\nb");
+  const char *page = "<div>\n  {{>outer}}\n</div>\n";
+  const char *outer = "<p>\n\n  {{>inner}}\n</p>\n";
+  const char *inner = "x {{v}}\ny\n";
+  struct mustache_set *set = mustache_set_new();
+  assert_int_equal(mustache_set_add(set, "page", page, strlen(page), err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "outer", outer, strlen(outer), err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "inner", inner, strlen(inner), err, sizeof(err)), ST_OK);
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(mustache_render(set, "page", &data, 1, &out), ST_OK);
+  /* Template lines take the indent of every standalone partial around them; data does not. */
+  assert_string_equal(out.data, "<div>\n  <p>\n\n    x a\nb\n    y\n  </p>\n</div>\n");
+  buf_free(&out);
+  mustache_set_free(set);
+  json_decref(data);
+}
+
+static void nesting_limit(void **state)
+{
+  char err[256] = "";
+  struct buf src;
+  struct mustache_set *set = mustache_set_new();
+  buf_init(&src, TEST_OUT_MAX);
+  for (int i = 0; i < 101; i++)
+    assert_int_equal(buf_puts(&src, "{{#a}}"), ST_OK);
+  assert_int_equal(mustache_set_add(set, "deep", src.data, src.len, err, sizeof(err)), ST_INVALID);
+  assert_non_null(strstr(err, "nested too deeply"));
+  buf_free(&src);
+  mustache_set_free(set);
+}
+
 struct thread_job {
   const struct mustache_set *set;
   json_t *data;
@@ -410,6 +445,8 @@ int main(void)
       cmocka_unit_test(output_limit),
       cmocka_unit_test(load_dir),
       cmocka_unit_test(replace_template),
+      cmocka_unit_test(nested_partial_indent),
+      cmocka_unit_test(nesting_limit),
       cmocka_unit_test(threads_share_a_set),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
