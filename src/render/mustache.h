@@ -34,7 +34,8 @@ int mustache_set_has(const struct mustache_set *set, const char *name);
 
 /* Renders template name with the context stack: stack[0] is the bottom (searched last),
  * stack[count-1] the top. Appends to out. ST_NOTFOUND for an unknown template name, ST_LIMIT when
- * out's maximum is reached or partials nest deeper than a fixed limit. */
+ * out's maximum is reached or partials nest deeper than a fixed limit; on failure out is left as
+ * it was. Sections treat a missing value, null, false, [] and "" as false (0 is true). */
 int mustache_render(const struct mustache_set *set, const char *name, json_t *const *stack,
                     size_t count, struct buf *out);
 

@@ -1,0 +1,247 @@
+/*
+ * mustache.c - a set of compiled mustache templates, looked up by name.
+ *
+ * The set keeps its templates sorted by name so that the renderer finds a partial with a binary
+ * search and no allocation. Adding templates is for start-up (or a dev reload that builds a new
+ * set); once rendering starts the set is read-only and may be shared by any number of threads.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "render/mustache_internal.h"
+#include "base/common.h"
+
+enum {
+  MUSTACHE_MAX_DIR_DEPTH = 16, /* directory levels below the template root */
+  MUSTACHE_MAX_PATH = 4096
+};
+
+static const char MUSTACHE_EXT[] = ".mustache";
+
+struct mustache_set {
+  struct mustache_template *items; /* sorted by name */
+  size_t count;
+  size_t cap;
+};
+
+struct mustache_set *mustache_set_new(void)
+{
+  return calloc(1, sizeof(struct mustache_set));
+}
+
+void mustache_set_free(struct mustache_set *set)
+{
+  if (!set)
+    return;
+  for (size_t i = 0; i < set->count; i++) {
+    mustache_template_clear(&set->items[i]);
+    free(set->items[i].name);
+  }
+  free(set->items);
+  free(set);
+}
+
+static int compare_name(const char *name, size_t len, const struct mustache_template *item)
+{
+  size_t item_len = item->name_len;
+  int c = memcmp(name, item->name, len < item_len ? len : item_len);
+  if (c)
+    return c;
+  return len < item_len ? -1 : len > item_len;
+}
+
+/* Binary search: the index of name, or where it would be inserted (with *found false). */
+static size_t position_of(const struct mustache_set *set, const char *name, size_t len, int *found)
+{
+  size_t lo = 0, hi = set->count;
+  *found = 0;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = compare_name(name, len, &set->items[mid]);
+    if (c == 0) {
+      *found = 1;
+      return mid;
+    }
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+const struct mustache_template *mustache_set_find(const struct mustache_set *set, const char *name,
+                                                  size_t len)
+{
+  int found;
+  size_t i = position_of(set, name, len, &found);
+  return found ? &set->items[i] : NULL;
+}
+
+int mustache_set_has(const struct mustache_set *set, const char *name)
+{
+  return mustache_set_find(set, name, strlen(name)) != NULL;
+}
+
+static int insert_at(struct mustache_set *set, size_t i, const struct mustache_template *tpl)
+{
+  if (set->count == set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 16;
+    struct mustache_template *items = realloc(set->items, cap * sizeof(*items));
+    if (!items)
+      return ST_NOMEM;
+    set->items = items;
+    set->cap = cap;
+  }
+  memmove(&set->items[i + 1], &set->items[i], (set->count - i) * sizeof(*set->items));
+  set->items[i] = *tpl;
+  set->count++;
+  return ST_OK;
+}
+
+int mustache_set_add(struct mustache_set *set, const char *name, const char *src, size_t len,
+                     char *err, size_t err_size)
+{
+  struct mustache_template tpl = {0};
+  int found;
+  int rc = ST_OK;
+  tpl.name = strdup(name);
+  if (!tpl.name)
+    return ST_NOMEM;
+  tpl.name_len = strlen(name);
+  rc = mustache_compile(&tpl, src, len, err, err_size);
+  if (rc)
+    goto out;
+  size_t i = position_of(set, name, tpl.name_len, &found);
+  if (found) {
+    mustache_template_clear(&set->items[i]);
+    free(set->items[i].name);
+    set->items[i] = tpl;
+  } else {
+    rc = insert_at(set, i, &tpl);
+  }
+out:
+  if (rc) {
+    mustache_template_clear(&tpl);
+    free(tpl.name);
+  }
+  return rc;
+}
+
+static int read_file(const char *path, struct buf *content, char *err, size_t err_size)
+{
+  char chunk[8192];
+  int rc = ST_OK;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, err_size, "cannot open '%s': %s", path, strerror(errno));
+    return ST_IO;
+  }
+  size_t n;
+  while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    rc = buf_append(content, chunk, n);
+  if (!rc && ferror(f))
+    rc = ST_IO;
+  if (rc)
+    snprintf(err, err_size, "cannot read '%s': %s", path,
+             rc == ST_LIMIT ? "template too large" : "read error");
+  fclose(f);
+  return rc;
+}
+
+/* Adds the template file at path under the name rel minus its extension. */
+static int load_file(struct mustache_set *set, const char *path, const char *rel, char *err,
+                     size_t err_size)
+{
+  char name[MUSTACHE_MAX_PATH];
+  struct buf content;
+  size_t rel_len = strlen(rel) - (sizeof(MUSTACHE_EXT) - 1);
+  buf_init(&content, MUSTACHE_MAX_SOURCE + 1);
+  memcpy(name, rel, rel_len);
+  name[rel_len] = '\0';
+  int rc = read_file(path, &content, err, err_size);
+  if (!rc)
+    rc = mustache_set_add(set, name, content.data ? content.data : "", content.len, err, err_size);
+  buf_free(&content);
+  return rc;
+}
+
+static int has_extension(const char *name)
+{
+  size_t len = strlen(name), ext = sizeof(MUSTACHE_EXT) - 1;
+  return len > ext && memcmp(name + len - ext, MUSTACHE_EXT, ext) == 0;
+}
+
+static int walk(struct mustache_set *set, const char *root, const char *rel, int depth, char *err,
+                size_t err_size);
+
+/* Handles one directory entry: recurses into directories, loads *.mustache files. Names that
+ * start with a dot (editor files, .git) are skipped. */
+static int visit(struct mustache_set *set, const char *root, const char *rel, const char *entry,
+                 int depth, char *err, size_t err_size)
+{
+  char path[MUSTACHE_MAX_PATH], sub[MUSTACHE_MAX_PATH];
+  struct stat st;
+  if (entry[0] == '.')
+    return ST_OK;
+  int n = snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", entry);
+  int m = snprintf(path, sizeof(path), "%s/%s", root, sub);
+  if (n < 0 || m < 0 || (size_t)n >= sizeof(sub) || (size_t)m >= sizeof(path)) {
+    snprintf(err, err_size, "path too long below '%s'", root);
+    return ST_LIMIT;
+  }
+  if (stat(path, &st) != 0) {
+    snprintf(err, err_size, "cannot stat '%s': %s", path, strerror(errno));
+    return ST_IO;
+  }
+  if (S_ISDIR(st.st_mode))
+    return walk(set, root, sub, depth + 1, err, err_size);
+  if (S_ISREG(st.st_mode) && has_extension(entry))
+    return load_file(set, path, sub, err, err_size);
+  return ST_OK;
+}
+
+static int walk(struct mustache_set *set, const char *root, const char *rel, int depth, char *err,
+                size_t err_size)
+{
+  char path[MUSTACHE_MAX_PATH];
+  int rc = ST_OK;
+  if (depth > MUSTACHE_MAX_DIR_DEPTH) {
+    snprintf(err, err_size, "templates nested too deeply at '%s/%s'", root, rel);
+    return ST_LIMIT;
+  }
+  snprintf(path, sizeof(path), "%s%s%s", root, rel[0] ? "/" : "", rel);
+  DIR *dir = opendir(path);
+  if (!dir) {
+    snprintf(err, err_size, "cannot open directory '%s': %s", path, strerror(errno));
+    return ST_IO;
+  }
+  struct dirent *d;
+  while (!rc && (d = readdir(dir)) != NULL)
+    rc = visit(set, root, rel, d->d_name, depth, err, err_size);
+  closedir(dir);
+  return rc;
+}
+
+int mustache_set_load_dir(struct mustache_set *set, const char *dir, char *err, size_t err_size)
+{
+  char scratch[1];
+  if (!err || !err_size) {
+    err = scratch;
+    err_size = sizeof(scratch);
+  }
+  return walk(set, dir, "", 0, err, err_size);
+}
+
+int mustache_render(const struct mustache_set *set, const char *name, json_t *const *stack,
+                    size_t count, struct buf *out)
+{
+  const struct mustache_template *tpl = mustache_set_find(set, name, strlen(name));
+  if (!tpl)
+    return ST_NOTFOUND;
+  return mustache_render_template(set, tpl, stack, count, out);
+}

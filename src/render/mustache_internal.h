@@ -1,0 +1,76 @@
+/*
+ * mustache_internal.h - the compiled form of a mustache template, shared by the compiler
+ * (mustache_compile.c), the renderer (mustache_render.c) and the set (mustache.c).
+ *
+ * A template is a flat array of nodes in source order. A section node's children are the nodes
+ * that follow it, up to (not including) node[end]; rendering walks the array and skips a section
+ * by jumping to its end. Names and literal text are slices of the template's own copy of the
+ * source, so compiling allocates three blocks per template and rendering allocates nothing.
+ */
+#ifndef BIANMIN_RENDER_MUSTACHE_INTERNAL_H
+#define BIANMIN_RENDER_MUSTACHE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render/mustache.h"
+
+/* Limits with names. Templates are written by us, but the compiler still refuses input that
+ * would make rendering recurse without bound. */
+enum {
+  MUSTACHE_MAX_SOURCE = 16 * 1024 * 1024, /* bytes of one template */
+  MUSTACHE_MAX_NESTING = 100,             /* sections open at once while compiling */
+  MUSTACHE_MAX_DELIMITER = 16,            /* bytes of a set-delimiter tag's delimiter */
+  MUSTACHE_MAX_PARTIAL_DEPTH = 64,        /* partials rendering inside each other */
+  MUSTACHE_MAX_INDENT = 512,              /* bytes of accumulated standalone partial indent */
+  MUSTACHE_MAX_NAME = 256                 /* bytes of a dynamic partial's resolved name */
+};
+
+enum mustache_kind {
+  MNODE_TEXT,     /* literal text: off/len */
+  MNODE_ESCAPED,  /* {{name}} */
+  MNODE_RAW,      /* {{{name}}} or {{&name}} */
+  MNODE_SECTION,  /* {{#name}} ... children ... ; end = index after the children */
+  MNODE_INVERTED, /* {{^name}} ... */
+  MNODE_PARTIAL   /* {{>name}} or {{>*name}}; indent_* when standalone */
+};
+
+enum mustache_flag {
+  MFLAG_STANDALONE = 1, /* the tag stood alone on its line and its line was removed */
+  MFLAG_DYNAMIC = 2     /* {{>*name}}: the partial's name is looked up in the context */
+};
+
+struct mustache_node {
+  uint8_t kind;
+  uint8_t flags;
+  uint32_t end;        /* sections: index of the first node after the section's children */
+  uint32_t off;        /* text or name: offset into the template source */
+  uint32_t len;        /* text or name: length */
+  uint32_t indent_off; /* standalone partials: the whitespace before the tag */
+  uint32_t indent_len;
+};
+
+struct mustache_template {
+  char *name;
+  size_t name_len;
+  char *src; /* owned copy of the source; node slices point into it */
+  size_t src_len;
+  struct mustache_node *nodes;
+  size_t count;
+};
+
+/* Compiles src into tpl (whose name must already be set). On failure writes a message naming
+ * the template and line into err and leaves tpl without nodes. */
+int mustache_compile(struct mustache_template *tpl, const char *src, size_t len, char *err,
+                     size_t err_size);
+void mustache_template_clear(struct mustache_template *tpl);
+
+/* The template called name, or NULL. name need not be NUL-terminated. */
+const struct mustache_template *mustache_set_find(const struct mustache_set *set, const char *name,
+                                                  size_t len);
+
+/* Renders tpl: the renderer's entry point, called by mustache_render. */
+int mustache_render_template(const struct mustache_set *set, const struct mustache_template *tpl,
+                             json_t *const *stack, size_t count, struct buf *out);
+
+#endif

@@ -1,0 +1,453 @@
+/*
+ * mustache_test.c - the mustache renderer against the official spec files
+ * (tests/conformance/mustache-spec, read as they are) and our own contracts: escaping, compile
+ * errors with line numbers, limits, the two-frame stack the app uses for globals, load_dir.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "render/mustache.h"
+#include "base/common.h"
+
+#define SPEC_DIR BIANMIN_SOURCE_DIR "/tests/conformance/mustache-spec/"
+
+enum { TEST_OUT_MAX = 1024 * 1024 };
+
+/* Spec cases run across all spec tests; the last test checks the run was not silently empty. */
+static size_t spec_cases_run;
+
+/* The name the case's own template gets: no spec partial name contains '<'. */
+static const char SPEC_MAIN[] = "<spec template>";
+
+static int add_partials(struct mustache_set *set, json_t *partials, char *err, size_t err_size)
+{
+  const char *key;
+  json_t *value;
+  json_object_foreach(partials, key, value)
+  {
+    int rc = mustache_set_add(set, key, json_string_value(value), json_string_length(value), err,
+                              err_size);
+    if (rc)
+      return rc;
+  }
+  return ST_OK;
+}
+
+/* Runs one spec case; prints the file and case name and returns 1 when it fails. */
+static int run_case(const char *file, json_t *test)
+{
+  const char *name = json_string_value(json_object_get(test, "name"));
+  json_t *tpl = json_object_get(test, "template");
+  json_t *data = json_object_get(test, "data");
+  const char *expected = json_string_value(json_object_get(test, "expected"));
+  char err[256] = "";
+  struct buf out;
+  int failed = 1;
+  buf_init(&out, TEST_OUT_MAX);
+  struct mustache_set *set = mustache_set_new();
+  assert_non_null(set);
+  int rc = add_partials(set, json_object_get(test, "partials"), err, sizeof(err));
+  if (!rc)
+    rc = mustache_set_add(set, SPEC_MAIN, json_string_value(tpl), json_string_length(tpl), err,
+                          sizeof(err));
+  if (!rc)
+    rc = mustache_render(set, SPEC_MAIN, &data, 1, &out);
+  if (rc)
+    printf("FAIL %s / %s: status %d %s\n", file, name, rc, err);
+  else if (strcmp(out.data ? out.data : "", expected) != 0)
+    printf("FAIL %s / %s:\n  expected [%s]\n  got      [%s]\n", file, name, expected,
+           out.data ? out.data : "");
+  else
+    failed = 0;
+  mustache_set_free(set);
+  buf_free(&out);
+  return failed;
+}
+
+static void run_spec_file(const char *file)
+{
+  char path[512];
+  json_error_t error;
+  snprintf(path, sizeof(path), "%s%s", SPEC_DIR, file);
+  json_t *spec = json_load_file(path, 0, &error);
+  if (!spec)
+    fail_msg("cannot read %s: %s (line %d)", path, error.text, error.line);
+  json_t *tests = json_object_get(spec, "tests");
+  assert_true(json_is_array(tests));
+  size_t i, failures = 0;
+  json_t *test;
+  json_array_foreach(tests, i, test)
+  {
+    failures += (size_t)run_case(file, test);
+    spec_cases_run++;
+  }
+  printf("%s: %zu of %zu cases pass\n", file, json_array_size(tests) - failures,
+         json_array_size(tests));
+  json_decref(spec);
+  assert_int_equal(failures, 0);
+}
+
+static void spec_comments(void **state)
+{
+  run_spec_file("comments.json");
+}
+
+static void spec_delimiters(void **state)
+{
+  run_spec_file("delimiters.json");
+}
+
+static void spec_interpolation(void **state)
+{
+  run_spec_file("interpolation.json");
+}
+
+static void spec_inverted(void **state)
+{
+  run_spec_file("inverted.json");
+}
+
+static void spec_partials(void **state)
+{
+  run_spec_file("partials.json");
+}
+
+static void spec_sections(void **state)
+{
+  run_spec_file("sections.json");
+}
+
+static void spec_dynamic_names(void **state)
+{
+  run_spec_file("~dynamic-names.json");
+}
+
+/* The optional inheritance module ({{<parent}}, {{$block}}) is not implemented: its tags are
+ * compile errors, so the file is skipped on purpose rather than failed. */
+static void spec_inheritance_skipped(void **state)
+{
+  printf("~inheritance.json: skipped (optional module not implemented)\n");
+  skip();
+}
+
+static void spec_case_count(void **state)
+{
+  printf("spec cases run: %zu\n", spec_cases_run);
+  assert_true(spec_cases_run > 100);
+}
+
+/* Compiles src as "t" into a fresh set, renders it with the given stack into *out. */
+static int render_src(const char *src, json_t *const *stack, size_t count, struct buf *out)
+{
+  char err[256];
+  struct mustache_set *set = mustache_set_new();
+  assert_non_null(set);
+  int rc = mustache_set_add(set, "t", src, strlen(src), err, sizeof(err));
+  if (!rc)
+    rc = mustache_render(set, "t", stack, count, out);
+  mustache_set_free(set);
+  return rc;
+}
+
+/* Renders src against the JSON text data and checks the output. */
+static void expect_render(const char *src, const char *data_json, const char *expected)
+{
+  struct buf out;
+  json_t *data = json_loads(data_json, 0, NULL);
+  assert_non_null(data);
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(render_src(src, &data, 1, &out), ST_OK);
+  assert_string_equal(out.data ? out.data : "", expected);
+  buf_free(&out);
+  json_decref(data);
+}
+
+static void escaping(void **state)
+{
+  const char *data = "{\"x\": \"<a href=\\\"u?a=1&b='2'\\\">\"}";
+  expect_render("{{x}}", data, "&lt;a href=&quot;u?a=1&amp;b=&#39;2&#39;&quot;&gt;");
+  expect_render("{{{x}}}|{{&x}}", data, "<a href=\"u?a=1&b='2'\">|<a href=\"u?a=1&b='2'\">");
+  expect_render("{{x}}", "{\"x\": \"\\u81fa\\u5317 plain\"}", "\xe8\x87\xba\xe5\x8c\x97 plain");
+}
+
+static void numbers_and_truthiness(void **state)
+{
+  expect_render("{{a}} {{b}} {{c}} {{d}} {{e}} {{f}}",
+                "{\"a\": 1234567890123, \"b\": -7, \"c\": 0.1, \"d\": 1e300, \"e\": 2.5,"
+                " \"f\": true}",
+                "1234567890123 -7 0.1 1e+300 2.5 true");
+  expect_render("{{#z}}zero{{/z}}{{#s}}no{{/s}}{{^s}}empty{{/s}}{{#o}}obj{{/o}}",
+                "{\"z\": 0, \"s\": \"\", \"o\": {}}", "zeroemptyobj");
+}
+
+/* Compiles src and expects ST_INVALID with every fragment in the message. */
+static void expect_compile_error(const char *src, const char *frag1, const char *frag2)
+{
+  char err[256] = "";
+  struct mustache_set *set = mustache_set_new();
+  assert_non_null(set);
+  assert_int_equal(mustache_set_add(set, "pages/form", src, strlen(src), err, sizeof(err)),
+                   ST_INVALID);
+  if (!strstr(err, "pages/form") || !strstr(err, frag1) || !strstr(err, frag2))
+    fail_msg("message [%s] lacks the template name, [%s] or [%s]", err, frag1, frag2);
+  assert_false(mustache_set_has(set, "pages/form"));
+  mustache_set_free(set);
+}
+
+static void compile_errors(void **state)
+{
+  expect_compile_error("line one\n{{#items}}\n  {{name}}\n", "line 2", "unclosed section");
+  expect_compile_error("a\n{{#a}}\nb\n{{/b}}\n", "line 4", "does not match");
+  expect_compile_error("a\n\nb {{name", "line 3", "unclosed tag");
+  expect_compile_error("{{/a}}", "line 1", "without an open section");
+  expect_compile_error("x\n{{=<% %>=}}\n<%{{x}}", "line 3", "unclosed tag");
+  expect_compile_error("{{= a =}}", "line 1", "set-delimiter");
+  expect_compile_error("{{}}", "line 1", "empty");
+  expect_compile_error("{{a b}}", "line 1", "whitespace");
+}
+
+static void partial_recursion_limit(void **state)
+{
+  char err[256];
+  struct buf out;
+  json_t *data = json_object();
+  struct mustache_set *set = mustache_set_new();
+  const char *loop = "x{{>loop}}";
+  assert_int_equal(mustache_set_add(set, "loop", loop, strlen(loop), err, sizeof(err)), ST_OK);
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(buf_puts(&out, "kept"), ST_OK);
+  assert_int_equal(mustache_render(set, "loop", &data, 1, &out), ST_LIMIT);
+  assert_string_equal(out.data, "kept"); /* a failed render leaves out as it was */
+  assert_int_equal(mustache_render(set, "missing", &data, 1, &out), ST_NOTFOUND);
+  buf_free(&out);
+  mustache_set_free(set);
+  json_decref(data);
+}
+
+static void two_frame_stack(void **state)
+{
+  struct buf out;
+  json_t *stack[2];
+  stack[0] =
+      json_pack("{s:{s:s}, s:s, s:s}", "t", "hello", "Hi", "name", "globals", "site", "<bianmin>");
+  stack[1] = json_pack("{s:s, s:[{s:s}, {s:s}]}", "name", "page", "rows", "n", "a", "n", "b");
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(
+      render_src("{{t.hello}} {{name}} {{site}}|{{#rows}}{{t.hello}} {{n}} {{name}};{{/rows}}",
+                 stack, 2, &out),
+      ST_OK);
+  assert_string_equal(out.data, "Hi page &lt;bianmin&gt;|Hi a page;Hi b page;");
+  buf_reset(&out);
+  /* One frame: the globals alone. */
+  assert_int_equal(render_src("{{name}}", stack, 1, &out), ST_OK);
+  assert_string_equal(out.data, "globals");
+  buf_free(&out);
+  json_decref(stack[0]);
+  json_decref(stack[1]);
+}
+
+static void output_limit(void **state)
+{
+  struct buf out;
+  json_t *data = json_pack("{s:s}", "x", "0123456789");
+  buf_init(&out, 16);
+  assert_int_equal(render_src("{{x}}{{x}}", &data, 1, &out), ST_LIMIT);
+  assert_int_equal(out.len, 0);
+  buf_free(&out);
+  assert_int_equal(render_src("{{x}}", &data, 1, &out), ST_OK);
+  assert_string_equal(out.data, "0123456789");
+  buf_free(&out);
+  json_decref(data);
+}
+
+static void write_file(const char *dir, const char *rel, const char *content)
+{
+  char path[512];
+  snprintf(path, sizeof(path), "%s/%s", dir, rel);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(content, f);
+  fclose(f);
+}
+
+static void load_dir(void **state)
+{
+  char dir[] = "/tmp/mustache_test_XXXXXX";
+  char path[512], err[256] = "";
+  struct buf out;
+  json_t *data = json_pack("{s:s}", "title", "Home");
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof(path), "%s/public", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  snprintf(path, sizeof(path), "%s/partials", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  write_file(dir, "public/home.mustache", "{{>partials/header}}<main>home</main>\n");
+  write_file(dir, "partials/header.mustache", "<h1>{{title}}</h1>\n");
+  write_file(dir, "partials/notes.txt", "{{#broken");
+  struct mustache_set *set = mustache_set_new();
+  assert_int_equal(mustache_set_load_dir(set, dir, err, sizeof(err)), ST_OK);
+  assert_true(mustache_set_has(set, "public/home"));
+  assert_true(mustache_set_has(set, "partials/header"));
+  assert_false(mustache_set_has(set, "partials/notes"));
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(mustache_render(set, "public/home", &data, 1, &out), ST_OK);
+  assert_string_equal(out.data, "<h1>Home</h1>\n<main>home</main>\n");
+  /* A template that does not compile makes the load fail and names the file's template. */
+  write_file(dir, "public/bad.mustache", "ok\n{{#open}}\n");
+  assert_int_equal(mustache_set_load_dir(set, dir, err, sizeof(err)), ST_INVALID);
+  assert_non_null(strstr(err, "public/bad"));
+  assert_non_null(strstr(err, "line 2"));
+  snprintf(path, sizeof(path), "%s/nowhere", dir);
+  assert_int_equal(mustache_set_load_dir(set, path, err, sizeof(err)), ST_IO);
+  const char *files[] = {"public/home.mustache",
+                         "public/bad.mustache",
+                         "partials/header.mustache",
+                         "partials/notes.txt",
+                         "public",
+                         "partials"};
+  for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+    snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+    assert_int_equal(remove(path), 0);
+  }
+  assert_int_equal(rmdir(dir), 0);
+  buf_free(&out);
+  mustache_set_free(set);
+  json_decref(data);
+}
+
+static void replace_template(void **state)
+{
+  char err[256];
+  struct buf out;
+  json_t *data = json_object();
+  struct mustache_set *set = mustache_set_new();
+  assert_int_equal(mustache_set_add(set, "a", "one", 3, err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "a", "two", 3, err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "a", "{{#x}}", 6, err, sizeof(err)), ST_INVALID);
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(mustache_render(set, "a", &data, 1, &out), ST_OK);
+  assert_string_equal(out.data, "two"); /* a failed add keeps the previous template */
+  buf_free(&out);
+  mustache_set_free(set);
+  json_decref(data);
+}
+
+static void nested_partial_indent(void **state)
+{
+  char err[256];
+  struct buf out;
+  json_t *data = json_pack("{s:s}", "v", "a\nb");
+  const char *page = "<div>\n  {{>outer}}\n</div>\n";
+  const char *outer = "<p>\n\n  {{>inner}}\n</p>\n";
+  const char *inner = "x {{v}}\ny\n";
+  struct mustache_set *set = mustache_set_new();
+  assert_int_equal(mustache_set_add(set, "page", page, strlen(page), err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "outer", outer, strlen(outer), err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "inner", inner, strlen(inner), err, sizeof(err)), ST_OK);
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(mustache_render(set, "page", &data, 1, &out), ST_OK);
+  /* Template lines take the indent of every standalone partial around them; data does not. */
+  assert_string_equal(out.data, "<div>\n  <p>\n\n    x a\nb\n    y\n  </p>\n</div>\n");
+  buf_free(&out);
+  mustache_set_free(set);
+  json_decref(data);
+}
+
+static void nesting_limit(void **state)
+{
+  char err[256] = "";
+  struct buf src;
+  struct mustache_set *set = mustache_set_new();
+  buf_init(&src, TEST_OUT_MAX);
+  for (int i = 0; i < 101; i++)
+    assert_int_equal(buf_puts(&src, "{{#a}}"), ST_OK);
+  assert_int_equal(mustache_set_add(set, "deep", src.data, src.len, err, sizeof(err)), ST_INVALID);
+  assert_non_null(strstr(err, "nested too deeply"));
+  buf_free(&src);
+  mustache_set_free(set);
+}
+
+struct thread_job {
+  const struct mustache_set *set;
+  json_t *data;
+  int ok;
+};
+
+static void *render_many(void *arg)
+{
+  struct thread_job *job = arg;
+  struct buf out;
+  job->ok = 1;
+  buf_init(&out, TEST_OUT_MAX);
+  for (int i = 0; i < 200 && job->ok; i++) {
+    buf_reset(&out);
+    if (mustache_render(job->set, "page", &job->data, 1, &out) ||
+        strcmp(out.data, "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n") != 0)
+      job->ok = 0;
+  }
+  buf_free(&out);
+  return NULL;
+}
+
+static void threads_share_a_set(void **state)
+{
+  char err[256];
+  const char *page = "<ul>\n{{#items}}\n  {{>item}}\n{{/items}}\n</ul>\n";
+  const char *item = "<li>{{.}}</li>\n";
+  struct mustache_set *set = mustache_set_new();
+  assert_int_equal(mustache_set_add(set, "page", page, strlen(page), err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "item", item, strlen(item), err, sizeof(err)), ST_OK);
+  struct thread_job jobs[4];
+  pthread_t threads[4];
+  for (int i = 0; i < 4; i++) {
+    jobs[i] = (struct thread_job){set, json_pack("{s:[i,i]}", "items", 1, 2), 0};
+    assert_int_equal(pthread_create(&threads[i], NULL, render_many, &jobs[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(threads[i], NULL);
+    assert_true(jobs[i].ok);
+    json_decref(jobs[i].data);
+  }
+  mustache_set_free(set);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(spec_comments),
+      cmocka_unit_test(spec_delimiters),
+      cmocka_unit_test(spec_interpolation),
+      cmocka_unit_test(spec_inverted),
+      cmocka_unit_test(spec_partials),
+      cmocka_unit_test(spec_sections),
+      cmocka_unit_test(spec_dynamic_names),
+      cmocka_unit_test(spec_inheritance_skipped),
+      cmocka_unit_test(spec_case_count),
+      cmocka_unit_test(escaping),
+      cmocka_unit_test(numbers_and_truthiness),
+      cmocka_unit_test(compile_errors),
+      cmocka_unit_test(partial_recursion_limit),
+      cmocka_unit_test(two_frame_stack),
+      cmocka_unit_test(output_limit),
+      cmocka_unit_test(load_dir),
+      cmocka_unit_test(replace_template),
+      cmocka_unit_test(nested_partial_indent),
+      cmocka_unit_test(nesting_limit),
+      cmocka_unit_test(threads_share_a_set),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
