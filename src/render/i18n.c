@@ -44,14 +44,15 @@ struct i18n_entry {
 struct i18n_catalog {
   struct i18n_entry *entries;
   size_t count;
-  char *pool; /* the NUL-terminated copies of all strings */
+  char *data; /* a private copy of the file; entries point into it */
 };
 
 /* A bounds-checked view of the raw file. */
 struct mo_reader {
   const unsigned char *data;
   size_t len;
-  bool swap; /* big-endian file */
+  bool swap;     /* big-endian file */
+  size_t budget; /* string bytes the file may still declare (see mo_string) */
   char *err;
   size_t err_size;
 };
@@ -73,7 +74,9 @@ static uint32_t mo_word(const struct mo_reader *r, size_t off)
 }
 
 /* Locates string index of the table at table_off (already checked to lie inside the file):
- * its bytes up to the first NUL (plural forms follow after it). */
+ * its bytes up to the first NUL (plural forms follow after it). The strings of a real file do
+ * not overlap, so all of them together are shorter than the file; a hostile file that points
+ * many entries at one long string is refused instead of costing N times its size to scan. */
 static int mo_string(struct mo_reader *r, uint32_t table_off, uint32_t index, struct str *out)
 {
   size_t entry = (size_t)table_off + (size_t)index * 8u;
@@ -81,6 +84,9 @@ static int mo_string(struct mo_reader *r, uint32_t table_off, uint32_t index, st
   uint32_t offset = mo_word(r, entry + 4);
   if (offset > r->len || length >= r->len - offset)
     return mo_fail(r, "string outside the file", index);
+  if ((size_t)length + 1u > r->budget)
+    return mo_fail(r, "strings overlap", index);
+  r->budget -= (size_t)length + 1u;
   const char *p = (const char *)r->data + offset;
   if (p[length] != '\0')
     return mo_fail(r, "string not NUL-terminated", index);
@@ -121,21 +127,12 @@ static int entry_compare(const void *a, const void *b)
   return strcmp(x->msgid, y->msgid);
 }
 
-/* Appends s with a NUL to the pool at *used; the pool was sized for the whole file. */
-static const char *pool_add(char *pool, size_t *used, struct str s)
-{
-  char *p = pool + *used;
-  memcpy(p, s.ptr, s.len);
-  p[s.len] = '\0';
-  *used += s.len + 1;
-  return p;
-}
-
-/* Copies every translated entry of the file into the catalogue. */
+/* Adds every translated entry of the file to the catalogue. The strings stay where they are
+ * in the catalogue's copy of the file: each ends at a NUL there (checked by mo_string), and
+ * entries may share or overlap bytes, so copying them out could cost N times the file size. */
 static int mo_collect(struct mo_reader *r, struct i18n_catalog *cat, uint32_t n, uint32_t ids,
                       uint32_t strs)
 {
-  size_t used = 0;
   for (uint32_t i = 0; i < n; i++) {
     struct str id, text;
     int rc = mo_string(r, ids, i, &id);
@@ -150,8 +147,8 @@ static int mo_collect(struct mo_reader *r, struct i18n_catalog *cat, uint32_t n,
     if (!str_valid_text(id, true) || !str_valid_text(text, true))
       return mo_fail(r, "string is not UTF-8 text", i);
     struct i18n_entry *e = &cat->entries[cat->count++];
-    e->msgid = pool_add(cat->pool, &used, id);
-    e->msgstr = pool_add(cat->pool, &used, text);
+    e->msgid = cat->data + (id.ptr - (const char *)r->data);
+    e->msgstr = cat->data + (text.ptr - (const char *)r->data);
     e->msgstr_len = text.len;
   }
   return ST_OK;
@@ -170,7 +167,7 @@ static int sort_and_check(struct mo_reader *r, struct i18n_catalog *cat)
 int i18n_parse_mo(const unsigned char *data, size_t len, struct i18n_catalog **out, char *err,
                   size_t err_size)
 {
-  struct mo_reader r = {data, len, false, err, err_size};
+  struct mo_reader r = {data, len, false, len, err, err_size};
   struct i18n_catalog *cat = NULL;
   uint32_t n = 0, ids = 0, strs = 0;
   int rc = ST_INVALID;
@@ -186,11 +183,11 @@ int i18n_parse_mo(const unsigned char *data, size_t len, struct i18n_catalog **o
   cat = calloc(1, sizeof(*cat));
   if (!cat)
     goto out;
-  /* Strings lie inside the file, so their copies need at most len + 2 NULs per entry. */
-  cat->pool = malloc(len + 2u * (size_t)n + 1u);
+  cat->data = malloc(len);
   cat->entries = calloc(n ? n : 1, sizeof(cat->entries[0]));
-  if (!cat->pool || !cat->entries)
+  if (!cat->data || !cat->entries)
     goto out;
+  memcpy(cat->data, data, len);
   rc = mo_collect(&r, cat, n, ids, strs);
   if (rc == ST_OK)
     rc = sort_and_check(&r, cat);
@@ -263,7 +260,7 @@ void i18n_free(struct i18n_catalog *catalog)
   if (!catalog)
     return;
   free(catalog->entries);
-  free(catalog->pool);
+  free(catalog->data);
   free(catalog);
 }
 
