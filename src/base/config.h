@@ -1,0 +1,60 @@
+/*
+ * config.h - the program's configuration: secure defaults set in one place, then an INI file,
+ * then BIANMIN_* environment variables, then command-line flags, each later source overriding
+ * the earlier. All three go through config_set(), the single validating setter, so a value is
+ * checked the same way wherever it comes from. docs/config.example.ini lists every key.
+ */
+#ifndef BIANMIN_BASE_CONFIG_H
+#define BIANMIN_BASE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_LISTEN_MAX    128
+#define CONFIG_PATH_MAX      1024
+#define CONFIG_LOG_LEVEL_MAX 8
+
+struct config {
+  char listen[CONFIG_LISTEN_MAX];        /* [server] listen: "127.0.0.1:8080", "[::1]:8080" */
+  char db[CONFIG_PATH_MAX];              /* [database] db: SQLite path or PostgreSQL conninfo */
+  char read_db[CONFIG_PATH_MAX];         /* [database] read_db: replica for public reads, "" = db */
+  char templates_dir[CONFIG_PATH_MAX];   /* [paths] templates */
+  char static_dir[CONFIG_PATH_MAX];      /* [paths] static */
+  char locale_dir[CONFIG_PATH_MAX];      /* [paths] locale: directory of <lang>.mo files */
+  char secret_key_file[CONFIG_PATH_MAX]; /* [security] secret_key_file, "" = none */
+  char log_level[CONFIG_LOG_LEVEL_MAX];  /* [log] level: debug, info, warn or error */
+  bool dev_reload;                       /* [server] dev_reload: re-read templates per request */
+  bool behind_tls;        /* [server] behind_tls: a TLS proxy in front; Secure cookies */
+  int threads;            /* [server] threads, 1..64 */
+  int max_connections;    /* [server] max_connections, 1..100000 */
+  int per_ip_connections; /* [server] per_ip_connections, 1..10000 */
+  int timeout_seconds;    /* [server] timeout_seconds, 1..3600 */
+  int max_header_bytes;   /* [server] max_header_bytes, 4096..1048576 */
+};
+
+/* Sets every field to its default (loopback listener, 4 threads, info logging, ...). */
+void config_defaults(struct config *c);
+
+/* Applies the INI file at path. Unknown sections or keys and bad values give ST_INVALID with
+ * "path:line: message" in err; an unreadable file gives ST_IO. On failure c is unchanged.
+ * Lines longer than inih's line buffer (about 200 bytes) are refused, not truncated. */
+int config_load_file(struct config *c, const char *path, char *err, size_t err_size);
+
+/* Applies the BIANMIN_* environment variables that are set (BIANMIN_LISTEN, BIANMIN_DB,
+ * BIANMIN_READ_DB, BIANMIN_THREADS, BIANMIN_TEMPLATES, BIANMIN_STATIC, BIANMIN_LOCALE,
+ * BIANMIN_LOG_LEVEL, BIANMIN_BEHIND_TLS, BIANMIN_DEV_RELOAD, BIANMIN_SECRET_KEY_FILE).
+ * A bad value gives ST_INVALID with "NAME: message" in err; on failure c is unchanged. */
+int config_load_env(struct config *c, char *err, size_t err_size);
+
+/* Validates value and stores it as [section] key. ST_INVALID with a message in err for an
+ * unknown key or a bad value (c is then unchanged). Booleans are true/false, yes/no, on/off
+ * or 1/0; numbers are decimal integers within the key's range. */
+int config_set(struct config *c, const char *section, const char *key, const char *value, char *err,
+               size_t err_size);
+
+/* Splits "127.0.0.1:8080" or "[::1]:8080" into an IP literal ("::1" without brackets) and a
+ * port 0..65535. Host names are not accepted. ST_INVALID when malformed, ST_LIMIT when the
+ * host does not fit in host_size. */
+int config_parse_listen(const char *listen, char *host, size_t host_size, int *port);
+
+#endif
