@@ -313,9 +313,15 @@ static int load_config(struct config *config)
   int rc = file ? config_load_file(config, file, err, sizeof(err)) : ST_OK;
   if (!rc)
     rc = config_load_env(config, err, sizeof(err));
-  if (rc)
+  if (rc) {
     fprintf(stderr, "bianmin: %s\n", err);
-  return rc;
+    return rc;
+  }
+  static const char *const levels[] = {"debug", "info", "warn", "error"};
+  for (size_t i = 0; i < ARRAY_LEN(levels); i++)
+    if (strcmp(config->log_level, levels[i]) == 0)
+      log_set_level((enum log_level)i);
+  return ST_OK;
 }
 
 int main(int argc, char **argv)

@@ -58,6 +58,9 @@ static const struct config_key config_keys[] = {
     INT("server", "max_header_bytes", NULL, max_header_bytes, 4096, 1048576),
     BOOL("server", "behind_tls", "BIANMIN_BEHIND_TLS", behind_tls),
     BOOL("server", "dev_reload", "BIANMIN_DEV_RELOAD", dev_reload),
+    INT("limits", "public_per_minute", "BIANMIN_RATE_PUBLIC", rate_public_per_minute, 1, 1000000),
+    INT("limits", "lookup_per_minute", "BIANMIN_RATE_LOOKUP", rate_lookup_per_minute, 1, 1000000),
+    INT("limits", "login_per_minute", "BIANMIN_RATE_LOGIN", rate_login_per_minute, 1, 1000000),
     TEXT("database", "db", "BIANMIN_DB", db, false),
     TEXT("database", "read_db", "BIANMIN_READ_DB", read_db, true),
     TEXT("paths", "templates", "BIANMIN_TEMPLATES", templates_dir, false),
@@ -85,6 +88,10 @@ void config_defaults(struct config *c)
   c->per_ip_connections = 64;
   c->timeout_seconds = 30;
   c->max_header_bytes = 32768;
+  /* Generous for people (a page every 0.1 s), strict where guessing would pay off. */
+  c->rate_public_per_minute = 600;
+  c->rate_lookup_per_minute = 30;
+  c->rate_login_per_minute = 10;
 }
 
 static const struct config_key *find_key(const char *section, const char *key)

@@ -30,6 +30,9 @@ struct config {
   int per_ip_connections; /* [server] per_ip_connections, 1..10000 */
   int timeout_seconds;    /* [server] timeout_seconds, 1..3600 */
   int max_header_bytes;   /* [server] max_header_bytes, 4096..1048576 */
+  int rate_public_per_minute; /* [limits] public_per_minute: public pages per client address */
+  int rate_lookup_per_minute; /* [limits] lookup_per_minute: case lookups per client address */
+  int rate_login_per_minute;  /* [limits] login_per_minute: sign-in attempts per address */
 };
 
 /* Sets every field to its default (loopback listener, 4 threads, info logging, ...). */

@@ -12,6 +12,8 @@
 
 #include "http/internal.h"
 
+#include "base/common.h"
+
 static struct arena *arena;
 
 static int setup(void **state)
