@@ -191,10 +191,11 @@ export function assertEqual(actual, expected, message) {
 }
 
 /*
- * A tiny test runner. test(name, fn) registers; run() executes them in order. fn receives
- * {screenshotOnFailure(page)}: a page registered there is saved to
- * $BIANMIN_BINARY_DIR/e2e-artifacts/<test>.png when the test fails. run() prints PASS/FAIL per
- * test, then exactly `N passed, N failed`, and exits non-zero on any failure.
+ * A tiny test runner. test(name, fn) registers; runTests() executes them in order. fn receives the
+ * fixture from `before` plus screenshotOnFailure(page): a page registered there is saved to
+ * $BIANMIN_BINARY_DIR/e2e-artifacts/<test>.png when the test fails; and defer(fn): cleanups run
+ * after the test (and after its screenshots), last registered first. runTests() prints PASS/FAIL
+ * per test, then exactly `N passed, N failed`, and exits non-zero on any failure.
  */
 const tests = [];
 
@@ -222,7 +223,12 @@ export async function runTests({ before, after } = {}) {
   }
   for (const { name, fn } of tests) {
     const pages = [];
-    const ctx = { ...fixture, screenshotOnFailure: (page) => pages.push(page) };
+    const cleanups = [];
+    const ctx = {
+      ...fixture,
+      screenshotOnFailure: (page) => pages.push(page),
+      defer: (cleanup) => cleanups.push(cleanup),
+    };
     try {
       await fn(ctx);
       passed++;
@@ -239,6 +245,13 @@ export async function runTests({ before, after } = {}) {
         } catch (shotErr) {
           console.log(`  (no screenshot: ${shotErr.message})`);
         }
+      }
+    }
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        console.log(`  cleanup after ${name}: ${err.message}`);
       }
     }
   }
