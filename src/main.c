@@ -127,11 +127,13 @@ static void server_config_from(const struct config *c, struct http_server_config
 
 static int parse_serve_flags(struct config *config, int argc, char **argv, const char **port_file)
 {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
-      {"listen", required_argument, NULL, 'l'}, {"port-file", required_argument, NULL, 'p'},
-      {"dev", no_argument, NULL, 'D'},          {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                          {"config", required_argument, NULL, 'c'},
+                                          {"listen", required_argument, NULL, 'l'},
+                                          {"port-file", required_argument, NULL, 'p'},
+                                          {"dev", no_argument, NULL, 'D'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
   char err[512];
   int opt, status = 0;
   while (!status && (opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -161,8 +163,8 @@ static int serve_until_signal(const struct config *config, const char *port_file
   size_t route_count;
   const struct http_route *routes = web_routes(&route_count);
   struct http_server *server;
-  int rc = http_server_start(&server_config, routes, route_count, &http_app, &server, err,
-                             sizeof(err));
+  int rc =
+      http_server_start(&server_config, routes, route_count, &http_app, &server, err, sizeof(err));
   if (rc) {
     fprintf(stderr, "bianmin: cannot start the server: %s\n", err);
     return 1;
@@ -241,8 +243,8 @@ static int cmd_init(struct config *config, int argc, char **argv)
   store_close(store);
   if (rc)
     return 1;
-  printf("database %s is at schema version %d (%d migration%s applied now)\n", config->db,
-         version, applied, applied == 1 ? "" : "s");
+  printf("database %s is at schema version %d (%d migration%s applied now)\n", config->db, version,
+         applied, applied == 1 ? "" : "s");
   return 0;
 }
 
@@ -288,8 +290,9 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-  fprintf(out, "bianmin %s - citizen services for government front-line offices\n\n"
-               "usage: bianmin COMMAND [options]\n\ncommands:\n",
+  fprintf(out,
+          "bianmin %s - citizen services for government front-line offices\n\n"
+          "usage: bianmin COMMAND [options]\n\ncommands:\n",
           BIANMIN_VERSION);
   for (size_t i = 0; i < ARRAY_LEN(commands); i++)
     fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);

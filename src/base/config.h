@@ -24,12 +24,12 @@ struct config {
   char secret_key_file[CONFIG_PATH_MAX]; /* [security] secret_key_file, "" = none */
   char log_level[CONFIG_LOG_LEVEL_MAX];  /* [log] level: debug, info, warn or error */
   bool dev_reload;                       /* [server] dev_reload: re-read templates per request */
-  bool behind_tls;        /* [server] behind_tls: a TLS proxy in front; Secure cookies */
-  int threads;            /* [server] threads, 1..64 */
-  int max_connections;    /* [server] max_connections, 1..100000 */
-  int per_ip_connections; /* [server] per_ip_connections, 1..10000 */
-  int timeout_seconds;    /* [server] timeout_seconds, 1..3600 */
-  int max_header_bytes;   /* [server] max_header_bytes, 4096..1048576 */
+  bool behind_tls;            /* [server] behind_tls: a TLS proxy in front; Secure cookies */
+  int threads;                /* [server] threads, 1..64 */
+  int max_connections;        /* [server] max_connections, 1..100000 */
+  int per_ip_connections;     /* [server] per_ip_connections, 1..10000 */
+  int timeout_seconds;        /* [server] timeout_seconds, 1..3600 */
+  int max_header_bytes;       /* [server] max_header_bytes, 4096..1048576 */
   int rate_public_per_minute; /* [limits] public_per_minute: public pages per client address */
   int rate_lookup_per_minute; /* [limits] lookup_per_minute: case lookups per client address */
   int rate_login_per_minute;  /* [limits] login_per_minute: sign-in attempts per address */

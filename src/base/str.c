@@ -49,37 +49,37 @@ struct str str_trim(struct str s)
   return s;
 }
 
-/* Length of the UTF-8 sequence starting at p (at most avail bytes), or 0 if malformed.
- * Follows RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF. */
+/* The shape of a well-formed UTF-8 sequence by its lead byte (RFC 3629, table 3-7 of the
+ * Unicode standard): its length and the allowed range of its second byte. The later bytes are
+ * always 0x80..0xBF. Lead bytes not listed (0x80..0xC1, 0xF5..0xFF) are never valid. */
+struct utf8_lead {
+  unsigned char first, last; /* range of lead bytes */
+  unsigned char length;
+  unsigned char lo, hi; /* range of the second byte */
+};
+
+static const struct utf8_lead utf8_leads[] = {
+    {0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF}, {0xE1, 0xEC, 3, 0x80, 0xBF},
+    {0xED, 0xED, 3, 0x80, 0x9F}, {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
+    {0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F},
+};
+
+/* Length of the UTF-8 sequence starting at p (at most avail bytes), or 0 if malformed:
+ * no overlongs, no surrogates, nothing above U+10FFFF. */
 static size_t utf8_seq_len(const unsigned char *p, size_t avail)
 {
-  unsigned char c = p[0];
-  if (c < 0x80)
+  if (p[0] < 0x80)
     return 1;
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF)
-    n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0)
-      lo = 0xA0;
-    if (c == 0xED)
-      hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0)
-      lo = 0x90;
-    if (c == 0xF4)
-      hi = 0x8F;
-  } else
+  const struct utf8_lead *lead = NULL;
+  for (size_t i = 0; i < ARRAY_LEN(utf8_leads) && !lead; i++)
+    if (p[0] >= utf8_leads[i].first && p[0] <= utf8_leads[i].last)
+      lead = &utf8_leads[i];
+  if (!lead || avail < lead->length || p[1] < lead->lo || p[1] > lead->hi)
     return 0;
-  if (avail < n || p[1] < lo || p[1] > hi)
-    return 0;
-  for (size_t i = 2; i < n; i++)
+  for (size_t i = 2; i < lead->length; i++)
     if (p[i] < 0x80 || p[i] > 0xBF)
       return 0;
-  return n;
+  return lead->length;
 }
 
 bool str_valid_text(struct str s, bool allow_newlines)

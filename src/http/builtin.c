@@ -72,12 +72,15 @@ static bool static_path_ok(const char *path)
 
 static const char *static_type(const char *path)
 {
-  static const char *const types[][2] = {
-      {".css", "text/css; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".svg", "image/svg+xml"},           {".png", "image/png"},
-      {".woff2", "font/woff2"},            {".ico", "image/x-icon"},
-      {".txt", "text/plain; charset=utf-8"}, {".pdf", "application/pdf"},
-      {".odt", "application/vnd.oasis.opendocument.text"}};
+  static const char *const types[][2] = {{".css", "text/css; charset=utf-8"},
+                                         {".js", "text/javascript; charset=utf-8"},
+                                         {".svg", "image/svg+xml"},
+                                         {".png", "image/png"},
+                                         {".woff2", "font/woff2"},
+                                         {".ico", "image/x-icon"},
+                                         {".txt", "text/plain; charset=utf-8"},
+                                         {".pdf", "application/pdf"},
+                                         {".odt", "application/vnd.oasis.opendocument.text"}};
   const char *dot = strrchr(path, '.');
   for (size_t i = 0; dot && i < ARRAY_LEN(types); i++)
     if (strcmp(dot, types[i][0]) == 0)

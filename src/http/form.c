@@ -89,3 +89,49 @@ int http_form_parse(struct arena *arena, const char *data, size_t len, bool allo
   *count = n;
   return ST_OK;
 }
+
+char *http_url_encode(struct arena *arena, const char *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t len = strlen(s);
+  char *out = arena_alloc(arena, len * 3 + 1);
+  if (!out)
+    return NULL;
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char c = *p;
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '~';
+    if (keep) {
+      out[o++] = (char)c;
+    } else {
+      out[o++] = '%';
+      out[o++] = hex[c >> 4];
+      out[o++] = hex[c & 15];
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
+char *http_self_url(const struct http_request *req, const char *name, const char *value)
+{
+  struct buf url;
+  buf_init(&url, 8192);
+  int rc = buf_puts(&url, req->path);
+  char sep = '?';
+  for (size_t i = 0; i < req->query_count && !rc; i++) {
+    if (str_eq_cstr(req->query[i].name, name))
+      continue;
+    char *n = http_url_encode(req->arena, req->query[i].name.ptr);
+    char *v = http_url_encode(req->arena, req->query[i].value.ptr);
+    rc = n && v ? buf_printf(&url, "%c%s=%s", sep, n, v) : ST_NOMEM;
+    sep = '&';
+  }
+  char *v = http_url_encode(req->arena, value);
+  if (!rc)
+    rc = v ? buf_printf(&url, "%c%s=%s", sep, name, v) : ST_NOMEM;
+  char *result = rc ? NULL : arena_strndup(req->arena, url.data, url.len);
+  buf_free(&url);
+  return result;
+}

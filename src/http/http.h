@@ -37,9 +37,9 @@ struct http_route {
   const char *pattern; /* "/o/{office}/search": {name} captures one path segment;
                           a trailing "{name...}" captures the rest of the path */
   http_handler_fn handler;
-  unsigned roles;          /* 0 = public; otherwise a bit mask of roles (accounts issue) */
-  bool csrf;               /* state-changing: requires the session's CSRF token */
-  size_t body_max;         /* largest accepted request body in bytes */
+  unsigned roles;  /* 0 = public; otherwise a bit mask of roles (accounts issue) */
+  bool csrf;       /* state-changing: requires the session's CSRF token */
+  size_t body_max; /* largest accepted request body in bytes */
   enum http_rate_class rate;
 };
 
@@ -53,12 +53,12 @@ struct http_request {
   struct arena *arena;
   const struct http_route *route;
   const char *method;
-  const char *path;       /* percent-decoded, valid UTF-8 */
-  const char *lang;       /* "zh-TW" or "en", negotiated */
-  const char *client_ip;  /* textual peer address */
-  char request_id[33];    /* 32 hex characters, also sent as X-Request-Id */
-  bool wants_json;        /* Accept prefers application/json */
-  bool tls;               /* served over TLS, or behind a TLS-terminating proxy (config) */
+  const char *path;      /* percent-decoded, valid UTF-8 */
+  const char *lang;      /* "zh-TW" or "en", negotiated */
+  const char *client_ip; /* textual peer address */
+  char request_id[33];   /* 32 hex characters, also sent as X-Request-Id */
+  bool wants_json;       /* Accept prefers application/json */
+  bool tls;              /* served over TLS, or behind a TLS-terminating proxy (config) */
   struct http_param captures[8];
   size_t capture_count;
   struct http_param *query;
@@ -79,6 +79,12 @@ const char *http_query(const struct http_request *req, const char *name);
 const char *http_form(const struct http_request *req, const char *name);
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
+
+/* The request's own path and query with parameter name set to value (replacing any earlier
+ * value), percent-encoded, in the arena. For links such as the language switch. */
+char *http_self_url(const struct http_request *req, const char *name, const char *value);
+/* Percent-encodes s for a query string value (RFC 3986 unreserved characters kept). */
+char *http_url_encode(struct arena *arena, const char *s);
 
 /* The text of translation key in the request's language (the key itself when missing). */
 const char *http_t(const struct http_request *req, const char *key);

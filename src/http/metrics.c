@@ -32,8 +32,7 @@ struct http_metrics {
 
 struct http_metrics *http_metrics_new(size_t route_count)
 {
-  struct http_metrics *m =
-      calloc(1, sizeof(*m) + (route_count + 1) * sizeof(struct route_metrics));
+  struct http_metrics *m = calloc(1, sizeof(*m) + (route_count + 1) * sizeof(struct route_metrics));
   if (!m)
     return NULL;
   pthread_mutex_init(&m->lock, NULL);
@@ -91,7 +90,8 @@ static int render_route(const struct route_metrics *r, const char *label, struct
   if (rc || r->observations == 0)
     return rc;
   for (size_t b = 0; b < BUCKETS && !rc; b++)
-    rc = buf_printf(out, "bianmin_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+    rc = buf_printf(out,
+                    "bianmin_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
                     label, bucket_bounds[b], (unsigned long long)r->buckets[b]);
   if (!rc)
     rc = buf_printf(out,

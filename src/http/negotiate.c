@@ -28,27 +28,39 @@ static double media_q(const char *params, size_t len)
   return strtod(tmp, NULL);
 }
 
+/* Reads one comma-separated media range at *p: which of the two types it names (1 json,
+ * 2 html, 0 other) and its q-value. Advances *p past it. */
+static int media_range(const char **p, double *q)
+{
+  const char *start = *p;
+  const char *end = strchr(start, ',');
+  size_t len = end ? (size_t)(end - start) : strlen(start);
+  const char *semi = memchr(start, ';', len);
+  size_t type_len = semi ? (size_t)(semi - start) : len;
+  while (type_len && start[type_len - 1] == ' ')
+    type_len--;
+  *q = semi ? media_q(semi, len - (size_t)(semi - start)) : 1.0;
+  *p = start + len;
+  if (type_len == 16 && strncasecmp(start, "application/json", 16) == 0)
+    return 1;
+  if (type_len == 9 && strncasecmp(start, "text/html", 9) == 0)
+    return 2;
+  return 0;
+}
+
 bool http_accept_prefers_json(const char *accept)
 {
   if (!accept)
     return false;
-  double json_q = 0, html_q = 0;
+  double best[3] = {0, 0, 0};
   const char *p = accept;
   while (*p) {
     while (*p == ' ' || *p == ',')
       p++;
-    const char *end = strchr(p, ',');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    const char *semi = memchr(p, ';', len);
-    size_t type_len = semi ? (size_t)(semi - p) : len;
-    while (type_len && p[type_len - 1] == ' ')
-      type_len--;
-    double q = semi ? media_q(semi, len - (size_t)(semi - p)) : 1.0;
-    if (type_len == 16 && strncasecmp(p, "application/json", 16) == 0 && q > json_q)
-      json_q = q;
-    if (type_len == 9 && strncasecmp(p, "text/html", 9) == 0 && q > html_q)
-      html_q = q;
-    p += len;
+    double q;
+    int kind = media_range(&p, &q);
+    if (q > best[kind])
+      best[kind] = q;
   }
-  return json_q > 0 && json_q >= html_q;
+  return best[1] > 0 && best[1] >= best[2];
 }

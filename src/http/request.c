@@ -74,8 +74,8 @@ int http_run_handler(struct http_ctx *ctx)
   req->body = ctx->body.data ? ctx->body.data : "";
   req->body_len = ctx->body.len;
   if (req->body_len && is_form_body(req)) {
-    int rc = http_form_parse(req->arena, req->body, req->body_len, true, &req->form,
-                             &req->form_count);
+    int rc =
+        http_form_parse(req->arena, req->body, req->body_len, true, &req->form, &req->form_count);
     if (rc)
       return 400;
   }

@@ -118,8 +118,8 @@ static json_t *error_view(struct http_ctx *ctx)
   const char *key = ctx->res.error_key ? ctx->res.error_key : message_key;
   const char *title = translate(ctx, title_key);
   return json_pack("{s:s, s:{s:i, s:s, s:s, s:s}}", "title", title, "error", "status",
-                   ctx->res.status, "code", error_code(ctx->res.status), "title", title,
-                   "message", translate(ctx, key));
+                   ctx->res.status, "code", error_code(ctx->res.status), "title", title, "message",
+                   translate(ctx, key));
 }
 
 const char *http_t(const struct http_request *req, const char *key)
@@ -134,7 +134,7 @@ static json_t *globals(struct http_ctx *ctx)
   const char *lang = ctx->req.lang;
   bool en = strcmp(lang, "en") == 0;
   const char *other = en ? "zh-TW" : "en";
-  char *href = arena_printf(ctx->req.arena, "%s?lang=%s", ctx->req.path, other);
+  char *href = http_self_url(&ctx->req, "lang", other);
   return json_pack("{s:s, s:s, s:O, s:s, s:s, s:{s:s, s:s, s:s}}", "lang", lang, "html_lang",
                    i18n_html_lang(lang), "t", ctx->server->translations[lang_index(lang)],
                    "asset_base", "/static", "request_id", ctx->req.request_id, "lang_switch",

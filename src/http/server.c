@@ -122,7 +122,8 @@ static void negotiate(struct http_ctx *ctx, struct MHD_Connection *conn)
   req->lang = i18n_negotiate(query_lang, http_cookie(req, "lang"),
                              MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language"));
   if (query_lang && i18n_normalize(query_lang, strlen(query_lang))) {
-    const char *cookie = arena_printf(req->arena, "lang=%s; Path=/; Max-Age=31536000; "
+    const char *cookie = arena_printf(req->arena,
+                                      "lang=%s; Path=/; Max-Age=31536000; "
                                       "SameSite=Lax; HttpOnly%s",
                                       req->lang, req->tls ? "; Secure" : "");
     http_header_add(&ctx->res, "Set-Cookie", cookie);
@@ -185,8 +186,8 @@ static enum MHD_Result respond(struct http_ctx *ctx, int status)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
   struct http_ctx *ctx = *con_cls;
   if (!ctx) {
@@ -306,8 +307,8 @@ static struct MHD_Daemon *start_daemon(struct http_server *server, char *err, si
 {
   const struct http_server_config *c = &server->config;
   struct sockaddr_storage addr;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                   MHD_USE_ERROR_LOG;
+  unsigned flags =
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
   if (bind_address(c, &addr, &flags)) {
     snprintf(err, err_size, "listen address %s is not a numeric IP address", c->host);
     return NULL;

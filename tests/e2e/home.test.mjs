@@ -60,9 +60,9 @@ async function checkSkipLink(page) {
 /* The language switch leads to the same page in the other language. */
 async function checkLanguageSwitch(page, lang) {
   const { other, otherHtmlLang } = LANGS[lang];
-  const link = page.locator(`a[hreflang="${other}"]`).first();
+  const link = page.locator(`a[hreflang="${otherHtmlLang}"]`).first();
   assertEqual(await link.count(), 1, `a language switch link to ${other}`);
-  assertEqual(await link.getAttribute('lang'), other, 'the switch link is marked with its own language');
+  assertEqual(await link.getAttribute('lang'), otherHtmlLang, 'the switch link is marked with its own language');
   const oldUrl = page.url();
   const before = new URL(oldUrl).pathname;
   await link.click();

@@ -40,8 +40,7 @@ static char **child_env(const char *const *extra)
 }
 
 /* Spawns bianmin with args (argv[0] excluded), output to the server's log file. */
-static pid_t spawn_bianmin(struct server *server, const char *const *args,
-                           const char *const *env)
+static pid_t spawn_bianmin(struct server *server, const char *const *args, const char *const *env)
 {
   const char *argv[32] = {BIANMIN_EXE};
   size_t n = 1;
@@ -134,8 +133,8 @@ int server_start(struct server *server, const char *const *env)
   }
   char port_file[320];
   snprintf(port_file, sizeof(port_file), "%s/port", server->dir);
-  const char *serve[] = {"serve",       "--db",    server->db, "--listen", "127.0.0.1:0",
-                         "--port-file", port_file, NULL};
+  const char *serve[] = {"serve",       "--db",        server->db, "--listen",
+                         "127.0.0.1:0", "--port-file", port_file,  NULL};
   server->pid = spawn_bianmin(server, serve, env);
   if (server->pid < 0)
     return -1;

@@ -116,12 +116,27 @@ static void test_rate_limit_refills(void **state)
   http_ratelimit_free(limiter);
 }
 
+static void test_self_url_replaces_one_parameter(void **state)
+{
+  struct http_param query[] = {{STR_LIT("q"), STR_LIT("買賣 過戶")},
+                               {STR_LIT("lang"), STR_LIT("en")}};
+  struct http_request req = {
+      .arena = arena, .path = "/o/xinxing/search", .query = query, .query_count = 2};
+  assert_string_equal(http_self_url(&req, "lang", "zh-TW"),
+                      "/o/xinxing/search?q=%E8%B2%B7%E8%B3%A3%20%E9%81%8E%E6%88%B6&lang=zh-TW");
+  req.query_count = 0;
+  assert_string_equal(http_self_url(&req, "lang", "en"), "/o/xinxing/search?lang=en");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_form_decodes_pairs),   cmocka_unit_test(test_form_refuses_bad_input),
-      cmocka_unit_test(test_accept_negotiation),   cmocka_unit_test(test_route_matching),
+      cmocka_unit_test(test_form_decodes_pairs),
+      cmocka_unit_test(test_form_refuses_bad_input),
+      cmocka_unit_test(test_accept_negotiation),
+      cmocka_unit_test(test_route_matching),
       cmocka_unit_test(test_rate_limit_refills),
+      cmocka_unit_test(test_self_url_replaces_one_parameter),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -23,9 +23,9 @@ int home_index(struct http_request *req, struct http_response *res)
   json_t *office;
   json_array_foreach(offices, i, office) json_array_append_new(list, office_view(req, office));
   json_decref(offices);
-  return http_page(res, 200, "public/index",
-                   json_pack("{s:s, s:o}", "title", http_t(req, "offices_heading"), "offices",
-                             list));
+  return http_page(
+      res, 200, "public/index",
+      json_pack("{s:s, s:o}", "title", http_t(req, "offices_heading"), "offices", list));
 }
 
 int home_office(struct http_request *req, struct http_response *res)

@@ -26,10 +26,9 @@ json_t *office_view(struct http_request *req, json_t *office)
                    "name", web_field(office, "name", lang), "city", web_field(office, "city", lang),
                    "kind", web_str(office, "kind"), "kind_label",
                    kind_label(req, json_string_value(json_object_get(office, "kind"))), "address",
-                   web_field(office, "address", lang), "phone",
-                   web_str(office, "phone"), "email",
-                   web_str(office, "email"), "hours",
-                   web_field(office, "hours", lang), "href", href ? href : "/");
+                   web_field(office, "address", lang), "phone", web_str(office, "phone"), "email",
+                   web_str(office, "email"), "hours", web_field(office, "hours", lang), "href",
+                   href ? href : "/");
 }
 
 int office_from_request(struct http_request *req, struct store *store, json_t **office,
@@ -52,16 +51,13 @@ int office_from_request(struct http_request *req, struct store *store, json_t **
 static json_t *unit_view(struct http_request *req, json_t *unit)
 {
   const char *lang = req->lang;
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code",
-                   web_str(unit, "code"), "name",
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", web_str(unit, "code"), "name",
                    web_field(unit, "name", lang), "floor", web_field(unit, "floor", lang),
-                   "counter", web_str(unit, "counter"), "phone",
-                   web_str(unit, "phone"), "duties",
+                   "counter", web_str(unit, "counter"), "phone", web_str(unit, "phone"), "duties",
                    web_field(unit, "duties", lang));
 }
 
-int office_units_view(struct http_request *req, struct store *store, json_t *office,
-                      json_t **out)
+int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out)
 {
   json_t *units;
   int rc = store_unit_list(store, json_integer_value(json_object_get(office, "id")), &units);

@@ -16,8 +16,7 @@ int office_from_request(struct http_request *req, struct store *store, json_t **
 /* The localised public view of a stored office record (new reference). */
 json_t *office_view(struct http_request *req, json_t *office);
 /* The localised unit directory of an office (new reference, an array). */
-int office_units_view(struct http_request *req, struct store *store, json_t *office,
-                      json_t **out);
+int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out);
 /* The main areas of an office's site, as links (new reference, an array). */
 json_t *office_areas(struct http_request *req, const char *slug);
 

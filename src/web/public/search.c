@@ -30,9 +30,9 @@ static int add_unit_results(struct http_request *req, json_t *units, const char 
       continue;
     char *href = arena_printf(req->arena, "/o/%s/#unit-%s", slug,
                               json_string_value(json_object_get(unit, "code")));
-    if (json_array_append_new(results, json_pack("{s:s, s:s, s:s}", "href", href ? href : "",
-                                                 "title", name ? name : "", "summary",
-                                                 duties ? duties : "")))
+    if (json_array_append_new(results,
+                              json_pack("{s:s, s:s, s:s}", "href", href ? href : "", "title",
+                                        name ? name : "", "summary", duties ? duties : "")))
       return ST_NOMEM;
   }
   return ST_OK;
@@ -75,8 +75,8 @@ int search_office(struct http_request *req, struct http_response *res)
   if (!rc)
     page = json_pack("{s:s, s:O, s:{s:s, s:s}, s:O, s:I}", "title", http_t(req, "search_label"),
                      "office", view, "search", "action",
-                     arena_printf(req->arena, "/o/%s/search", slug), "q", typed, "results",
-                     results, "count", (json_int_t)json_array_size(results));
+                     arena_printf(req->arena, "/o/%s/search", slug), "q", typed, "results", results,
+                     "count", (json_int_t)json_array_size(results));
   json_decref(office);
   json_decref(view);
   json_decref(units);
