@@ -10,6 +10,7 @@
  */
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,10 +101,19 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_SETTING_GET] = "SELECT value FROM settings WHERE office_id = ?1 AND key = ?2",
 };
 
+/* Statements of the portable SQL seam (db.h), cached by the address of their constant SQL. */
+enum { SQL_CACHE_SLOTS = 256 };
+
+struct sql_cache_slot {
+  const char *sql;
+  sqlite3_stmt *stmt;
+};
+
 struct sqlite_store {
   struct store base; /* first: a struct store * is a struct sqlite_store * */
   sqlite3 *db;
   sqlite3_stmt *stmt[STMT_COUNT];
+  struct sql_cache_slot cache[SQL_CACHE_SLOTS];
 };
 
 static struct sqlite_store *conn(struct store *store)
@@ -230,8 +240,10 @@ static int row_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t **out)
   return ST_OK;
 }
 
-/* Appends every row of a bound statement to array; resets the statement. */
-static int rows_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array)
+/* Appends every row of a bound statement to array, then resets the statement (or finalises
+ * it when finalize is true). */
+static int rows_json_then(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array,
+                          bool finalize)
 {
   int st = ST_OK;
   int rc = SQLITE_DONE;
@@ -243,8 +255,16 @@ static int rows_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array)
   }
   if (st == ST_OK && rc != SQLITE_DONE)
     st = db_fail(s, "query");
-  stmt_done(stmt);
+  if (finalize)
+    sqlite3_finalize(stmt);
+  else
+    stmt_done(stmt);
   return st;
+}
+
+static int rows_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array)
+{
+  return rows_json_then(s, stmt, array, false);
 }
 
 static int bind_texts(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
@@ -261,6 +281,8 @@ static void sqlite_close(struct store *store)
   struct sqlite_store *s = conn(store);
   for (size_t i = 0; i < STMT_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
+  for (size_t i = 0; i < SQL_CACHE_SLOTS; i++)
+    sqlite3_finalize(s->cache[i].stmt);
   sqlite3_close_v2(s->db);
   free(s);
 }
@@ -553,6 +575,103 @@ static int sqlite_setting_get(struct store *store, int64_t office_id, const char
   return rc;
 }
 
+/* The prepared statement for sql, from the cache (or prepared now and cached, or, when the
+ * cache is full, prepared now and marked for finalising by the caller with *owned). */
+static int sql_stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out, bool *owned)
+{
+  size_t h = ((uintptr_t)sql >> 4) % SQL_CACHE_SLOTS;
+  struct sql_cache_slot *slot = NULL;
+  for (size_t i = 0; i < 8 && !slot; i++) {
+    struct sql_cache_slot *c = &s->cache[(h + i) % SQL_CACHE_SLOTS];
+    if (c->sql == sql || c->sql == NULL)
+      slot = c;
+  }
+  *owned = slot == NULL;
+  if (slot && slot->stmt) {
+    *out = slot->stmt;
+    return ST_OK;
+  }
+  if (sqlite3_prepare_v3(s->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL) !=
+      SQLITE_OK)
+    return db_fail(s, "prepare");
+  if (slot) {
+    slot->sql = sql;
+    slot->stmt = *out;
+  }
+  return ST_OK;
+}
+
+/* Binds $1..$count by name, so the SQL may use each parameter any number of times. */
+static int bind_params(struct sqlite_store *s, sqlite3_stmt *stmt, const struct db_param *params,
+                       size_t count)
+{
+  for (size_t i = 0; i < count; i++) {
+    char name[24];
+    snprintf(name, sizeof(name), "$%zu", i + 1);
+    int idx = sqlite3_bind_parameter_index(stmt, name);
+    int rc = SQLITE_OK;
+    if (idx == 0)
+      continue;
+    if (params[i].type == DB_INT)
+      rc = sqlite3_bind_int64(stmt, idx, params[i].i);
+    else if (params[i].type == DB_TEXT)
+      rc = sqlite3_bind_text(stmt, idx, params[i].s, -1, SQLITE_STATIC);
+    else
+      rc = sqlite3_bind_null(stmt, idx);
+    if (rc != SQLITE_OK)
+      return db_fail(s, "bind");
+  }
+  return ST_OK;
+}
+
+static void sql_done(sqlite3_stmt *stmt, bool owned)
+{
+  if (owned)
+    sqlite3_finalize(stmt);
+  else
+    stmt_done(stmt);
+}
+
+static int sqlite_exec(struct store *store, const char *sql, const struct db_param *params,
+                       size_t count, int64_t *changes)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt;
+  bool owned;
+  int rc = sql_stmt(s, sql, &stmt, &owned);
+  if (rc)
+    return rc;
+  rc = bind_params(s, stmt, params, count);
+  if (!rc) {
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+      ;
+    rc = step == SQLITE_DONE ? ST_OK : db_fail(s, "exec");
+  }
+  *changes = rc ? 0 : sqlite3_changes64(s->db);
+  sql_done(stmt, owned);
+  return rc;
+}
+
+static int sqlite_query(struct store *store, const char *sql, const struct db_param *params,
+                        size_t count, json_t *rows)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt;
+  bool owned;
+  int rc = sql_stmt(s, sql, &stmt, &owned);
+  if (rc)
+    return rc;
+  rc = bind_params(s, stmt, params, count);
+  if (rc) {
+    sql_done(stmt, owned);
+    return rc;
+  }
+  if (owned)
+    return rows_json_then(s, stmt, rows, true);
+  return rows_json(s, stmt, rows);
+}
+
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -571,6 +690,8 @@ static const struct store_ops sqlite_ops = {
     .unit_list = sqlite_unit_list,
     .setting_put = sqlite_setting_put,
     .setting_get = sqlite_setting_get,
+    .exec = sqlite_exec,
+    .query = sqlite_query,
 };
 
 /* Connection settings every connection needs; see the durability note at the top. */

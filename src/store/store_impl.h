@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/db.h"
 #include "store/store.h"
 
 /* Longest last-error message a connection keeps. */
@@ -78,6 +79,11 @@ struct store_ops {
   int (*unit_list)(struct store *store, int64_t office_id, json_t *array);
   int (*setting_put)(struct store *store, int64_t office_id, const char *key, const char *value);
   int (*setting_get)(struct store *store, int64_t office_id, const char *key, char **value);
+  /* The portable SQL seam (db.h): statements with $1..$n parameters. */
+  int (*exec)(struct store *store, const char *sql, const struct db_param *params, size_t count,
+              int64_t *changes);
+  int (*query)(struct store *store, const char *sql, const struct db_param *params, size_t count,
+               json_t *rows);
 };
 
 struct store {

@@ -1,0 +1,71 @@
+/*
+ * db.c - the backend-neutral part of the portable SQL seam: dispatch and conveniences.
+ */
+#include "store/db.h"
+
+#include "store/store_impl.h"
+
+#include "base/common.h"
+
+int db_exec(struct store *store, const char *sql, const struct db_param *params, size_t count,
+            int64_t *changes)
+{
+  int64_t ignored;
+  if (count > DB_MAX_PARAMS)
+    return store_fail(store, ST_INVALID, "too many parameters");
+  return store->ops->exec(store, sql, params, count, changes ? changes : &ignored);
+}
+
+int db_query(struct store *store, const char *sql, const struct db_param *params, size_t count,
+             json_t **rows)
+{
+  if (count > DB_MAX_PARAMS)
+    return store_fail(store, ST_INVALID, "too many parameters");
+  json_t *array = json_array();
+  if (!array)
+    return ST_NOMEM;
+  int rc = store->ops->query(store, sql, params, count, array);
+  if (rc) {
+    json_decref(array);
+    return rc;
+  }
+  *rows = array;
+  return ST_OK;
+}
+
+int db_query_one(struct store *store, const char *sql, const struct db_param *params,
+                 size_t count, json_t **row)
+{
+  json_t *rows;
+  int rc = db_query(store, sql, params, count, &rows);
+  if (rc)
+    return rc;
+  if (json_array_size(rows) == 0) {
+    json_decref(rows);
+    return store_fail(store, ST_NOTFOUND, "no such record");
+  }
+  *row = json_incref(json_array_get(rows, 0));
+  json_decref(rows);
+  return ST_OK;
+}
+
+int db_query_int(struct store *store, const char *sql, const struct db_param *params,
+                 size_t count, int64_t *value)
+{
+  json_t *row;
+  int rc = db_query_one(store, sql, params, count, &row);
+  if (rc)
+    return rc;
+  const char *key;
+  json_t *first = NULL, *v;
+  json_object_foreach(row, key, v)
+  {
+    first = v;
+    break;
+  }
+  rc = json_is_integer(first) ? ST_OK : store_fail(store, ST_DB, "expected an integer");
+  if (!rc)
+    *value = json_integer_value(first);
+  json_decref(row);
+  return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * db.h - the portable SQL seam inside the store (private to src/store/). Feature modules
+ * (accounts.c, ...) write their SQL once in the dialect SQLite and PostgreSQL share, with
+ * numbered parameters $1..$n, and run it through these calls; a backend only implements
+ * exec and query. Rules for portable SQL here: parameters for every value, including the
+ * current time (the caller binds it), INTEGER 0/1 for booleans, TEXT for ISO-8601 times or
+ * INTEGER unix seconds, RETURNING for generated ids, ON CONFLICT for upserts.
+ */
+#ifndef BIANMIN_STORE_DB_H
+#define BIANMIN_STORE_DB_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum db_type { DB_NULL, DB_INT, DB_TEXT };
+
+struct db_param {
+  enum db_type type;
+  int64_t i;
+  const char *s;
+};
+
+#define DB_I(v) ((struct db_param){DB_INT, (int64_t)(v), NULL})
+#define DB_S(v) ((struct db_param){(v) ? DB_TEXT : DB_NULL, 0, (v)})
+#define DB_NIL ((struct db_param){DB_NULL, 0, NULL})
+
+enum { DB_MAX_PARAMS = 32 };
+
+/* Runs a statement; *changes (may be NULL) receives the number of rows it changed.
+ * Constraint violations map to ST_CONFLICT (unique) or ST_NOTFOUND (foreign key). */
+int db_exec(struct store *store, const char *sql, const struct db_param *params, size_t count,
+            int64_t *changes);
+/* Runs a query; *rows receives an array of objects keyed by column name (integers as JSON
+ * integers, text as strings, NULL as null). */
+int db_query(struct store *store, const char *sql, const struct db_param *params, size_t count,
+             json_t **rows);
+/* The first row of a query, or ST_NOTFOUND. */
+int db_query_one(struct store *store, const char *sql, const struct db_param *params,
+                 size_t count, json_t **row);
+/* The integer in the first column of the first row (e.g. RETURNING id), or ST_NOTFOUND. */
+int db_query_int(struct store *store, const char *sql, const struct db_param *params,
+                 size_t count, int64_t *value);
+
+#define DB_PARAMS(...) ((const struct db_param[]){__VA_ARGS__})
+#define DB_COUNT(...) (sizeof((const struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
+#define DB_ARGS(...) DB_PARAMS(__VA_ARGS__), DB_COUNT(__VA_ARGS__)
+
+#endif
