@@ -48,8 +48,61 @@ static const char migration_1_sql[] =
     " value TEXT NOT NULL,"
     " PRIMARY KEY (office_id, key));";
 
+static const char migration_2_sql[] =
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " unit_id INTEGER REFERENCES units(id),"
+    " username TEXT NOT NULL UNIQUE,"
+    " display_name TEXT NOT NULL,"
+    " email TEXT NOT NULL DEFAULT '',"
+    " roles INTEGER NOT NULL DEFAULT 0,"
+    " password_hash TEXT NOT NULL,"
+    " totp_secret TEXT NOT NULL DEFAULT '',"
+    " totp_enabled INTEGER NOT NULL DEFAULT 0,"
+    " totp_last_step INTEGER NOT NULL DEFAULT 0,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL);"
+    "CREATE INDEX users_office ON users(office_id);"
+    /* Sessions are found by the hash of their cookie token; the token itself is never stored. */
+    "CREATE TABLE sessions ("
+    " id_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf_token TEXT NOT NULL,"
+    " mfa_pending INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " last_seen_at INTEGER NOT NULL,"
+    " ip TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    /* Failed sign-ins per key ("user:<name>" whether or not the account exists, "ip:<addr>"). */
+    "CREATE TABLE login_throttle ("
+    " key TEXT PRIMARY KEY,"
+    " failures INTEGER NOT NULL,"
+    " window_start INTEGER NOT NULL,"
+    " locked_until INTEGER NOT NULL);"
+    "CREATE TABLE audit_log ("
+    " id INTEGER PRIMARY KEY,"
+    " at TEXT NOT NULL,"
+    " office_id INTEGER NOT NULL DEFAULT 0,"
+    " actor_id INTEGER NOT NULL DEFAULT 0,"
+    " actor TEXT NOT NULL DEFAULT '',"
+    " ip TEXT NOT NULL DEFAULT '',"
+    " action TEXT NOT NULL,"
+    " object_kind TEXT NOT NULL DEFAULT '',"
+    " object_id TEXT NOT NULL DEFAULT '',"
+    " detail TEXT NOT NULL DEFAULT '',"
+    " prev_hash TEXT NOT NULL,"
+    " hash TEXT NOT NULL);"
+    "CREATE INDEX audit_office ON audit_log(office_id, id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
+    {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -72,4 +72,69 @@ int store_setting_put(struct store *store, int64_t office_id, const char *key, c
 /* *value is malloc'd (caller frees); ST_NOTFOUND when unset. */
 int store_setting_get(struct store *store, int64_t office_id, const char *key, char **value);
 
+/* ---- Accounts (store/accounts.c) -------------------------------------------------------
+ * Times are unix seconds (int64) unless named *_at text. A user object:
+ *   {"id", "office_id", "unit_id" (int or null), "username", "display_name", "email",
+ *    "roles" (bit mask), "password_hash", "totp_secret" (sealed), "totp_enabled" (0/1),
+ *    "totp_last_step", "disabled" (0/1), "created_at", "updated_at"}
+ * Lookups that take an office_id return ST_NOTFOUND for a user of another office. */
+struct store_user {
+  int64_t office_id;
+  int64_t unit_id; /* 0 = none */
+  const char *username;
+  const char *display_name;
+  const char *email;
+  unsigned roles;
+  const char *password_hash;
+};
+
+int store_user_create(struct store *store, const struct store_user *user, const char *now,
+                      int64_t *id);
+/* Changes unit, display name, e-mail and roles (not the password) of a user of office_id. */
+int store_user_update(struct store *store, int64_t office_id, int64_t id,
+                      const struct store_user *user, const char *now);
+int store_user_get(struct store *store, int64_t office_id, int64_t id, json_t **out);
+int store_user_by_username(struct store *store, const char *username, json_t **out);
+/* office_id 0 lists every office's users. */
+int store_user_list(struct store *store, int64_t office_id, json_t **out);
+int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now);
+int store_user_set_disabled(struct store *store, int64_t id, int disabled, const char *now);
+/* secret is the sealed secret ("" to remove); enabled 0/1. */
+int store_user_set_totp(struct store *store, int64_t id, const char *secret, int enabled,
+                        const char *now);
+/* Records the last TOTP step used; fails (ST_CONFLICT) unless step is newer (no replay). */
+int store_user_use_totp_step(struct store *store, int64_t id, int64_t step);
+
+int store_session_create(struct store *store, const char *id_hash, int64_t user_id,
+                         const char *csrf_token, int mfa_pending, int64_t now, const char *ip);
+/* The session joined with its user: session fields plus "username", "display_name",
+ * "office_id", "unit_id", "roles", "disabled", "totp_enabled". */
+int store_session_get(struct store *store, const char *id_hash, json_t **out);
+int store_session_touch(struct store *store, const char *id_hash, int64_t now);
+int store_session_clear_mfa(struct store *store, const char *id_hash);
+int store_session_delete(struct store *store, const char *id_hash);
+int store_session_delete_user(struct store *store, int64_t user_id);
+/* Removes sessions last seen before idle_before or created before created_before. */
+int store_session_expire(struct store *store, int64_t idle_before, int64_t created_before);
+
+/* Sign-in throttling: {"failures", "window_start", "locked_until"}; ST_NOTFOUND when none. */
+int store_throttle_get(struct store *store, const char *key, json_t **out);
+int store_throttle_put(struct store *store, const char *key, int64_t failures,
+                       int64_t window_start, int64_t locked_until);
+int store_throttle_clear(struct store *store, const char *key);
+
+/* ---- Audit trail (store/accounts.c) -----------------------------------------------------
+ * An audit row: {"id", "at", "office_id", "actor_id", "actor", "ip", "action", "object_kind",
+ * "object_id", "detail", "prev_hash", "hash"}. Rows are only ever appended (the database
+ * refuses UPDATE and DELETE); the domain computes the hash chain. */
+int store_audit_insert(struct store *store, json_t *row);
+/* The last row (highest id), ST_NOTFOUND for an empty trail. */
+int store_audit_last(struct store *store, json_t **out);
+/* Rows with id > after_id in id order, at most limit, for verification. */
+int store_audit_range(struct store *store, int64_t after_id, int64_t limit, json_t **out);
+/* Rows of office_id (0 = all offices) newest first, filtered by action prefix and actor
+ * (each "" for any), with id < before_id (0 = from the newest), at most limit. */
+int store_audit_search(struct store *store, int64_t office_id, const char *action,
+                       const char *actor, int64_t before_id, int64_t limit, json_t **out);
+
 #endif

@@ -1,0 +1,51 @@
+/* clock.c - wall clock with a test override, ISO-8601 UTC formatting. */
+#include "base/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+
+#include "base/common.h"
+
+time_t clock_now(void)
+{
+  const char *fake = getenv("BIANMIN_FAKE_NOW");
+  int64_t value;
+  if (fake && str_to_int64(str_from(fake), 0, INT32_MAX * 4LL, &value) == ST_OK)
+    return (time_t)value;
+  return time(NULL);
+}
+
+void clock_iso(time_t t, char out[CLOCK_ISO_SIZE])
+{
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, CLOCK_ISO_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int digits(const char *s, size_t n, int64_t max, int *out)
+{
+  int64_t v;
+  if (str_to_int64((struct str){s, n}, 0, max, &v))
+    return -1;
+  *out = (int)v;
+  return 0;
+}
+
+time_t clock_parse_iso(const char *s)
+{
+  if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != 'Z')
+    return -1;
+  struct tm tm = {0};
+  int year, month;
+  if (digits(s, 4, 9999, &year) || digits(s + 5, 2, 12, &month) ||
+      digits(s + 8, 2, 31, &tm.tm_mday) || digits(s + 11, 2, 23, &tm.tm_hour) ||
+      digits(s + 14, 2, 59, &tm.tm_min) || digits(s + 17, 2, 60, &tm.tm_sec))
+    return -1;
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  return timegm(&tm);
+}

@@ -1,0 +1,33 @@
+/*
+ * audit.h - the audit trail: who did what, when, from where. Append-only and hash-chained:
+ * each row's hash covers the previous row's hash (domain/audit_hash.h), and the newest id and
+ * hash are also kept as an anchor in the settings, so a changed, removed or appended-by-hand
+ * row is found by audit_verify.
+ */
+#ifndef BIANMIN_DOMAIN_AUDIT_H
+#define BIANMIN_DOMAIN_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct audit_actor {
+  int64_t office_id; /* the office whose data was touched (0 = the installation) */
+  int64_t user_id;   /* 0 = nobody signed in (a failed sign-in, the command line) */
+  const char *name;  /* username, or what was typed at a failed sign-in */
+  const char *ip;    /* client address, or "cli" */
+};
+
+/* Appends one row. Runs inside the caller's transaction when one is open (so the audit row
+ * commits or rolls back with the change it records), else in its own. detail may be NULL. */
+int audit_record(struct store *store, const struct audit_actor *actor, const char *action,
+                 const char *object_kind, const char *object_id, json_t *detail);
+
+/* Walks the whole trail. ST_OK when intact (*checked rows); otherwise ST_CONFLICT with
+ * *broken_id the first row that does not verify (or the row after the last intact one) and a
+ * message in msg. */
+int audit_verify(struct store *store, int64_t *checked, int64_t *broken_id, char *msg,
+                 size_t msg_size);
+
+#endif
