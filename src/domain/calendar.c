@@ -690,6 +690,18 @@ static struct str next_line(struct str *rest)
   return line;
 }
 
+/* Checks the first line. A file without the header is bad, but when that line is a data row
+ * it is checked as one too, so that its date is not reported missing as well. */
+static int read_header(struct import *im, struct str line)
+{
+  if (str_eq_cstr(line, dgpa_header))
+    return ST_OK;
+  report_add(im->report, im->line, 0, "the header must be %s", dgpa_header);
+  if (line.ptr[0] >= '0' && line.ptr[0] <= '9')
+    return parse_row(im, line);
+  return ST_OK;
+}
+
 static int read_rows(struct import *im, struct str rest)
 {
   bool header_seen = false;
@@ -702,15 +714,10 @@ static int read_rows(struct import *im, struct str rest)
     im->line++;
     if (str_trim(line).len == 0)
       continue;
-    if (header_seen) {
-      int rc = parse_row(im, line);
-      if (rc)
-        return rc;
-      continue;
-    }
+    int rc = header_seen ? parse_row(im, line) : read_header(im, line);
+    if (rc)
+      return rc;
     header_seen = true;
-    if (!str_eq_cstr(line, dgpa_header))
-      report_add(im->report, im->line, 0, "the header must be %s", dgpa_header);
   }
   if (!header_seen)
     report_add(im->report, 0, 0, "the file is empty");

@@ -505,6 +505,8 @@ static void test_csv_bad_remark_and_fields(void **state)
                    63, 4, 1);
   check_one_change("20250303,一,0,", "20250303,一,0,,", 63, 0, 2);
   check_one_change("西元日期,星期,是否放假,備註", "date,weekday,off,remark", 1, 0, 1);
+  /* Without a header the first row is still read: only the header is reported. */
+  check_one_change("西元日期,星期,是否放假,備註\n", "", 1, 0, 1);
 }
 
 static void test_csv_every_bad_row_named(void **state)
