@@ -177,7 +177,7 @@ enum calendar_due {
 const char *calendar_due_name(enum calendar_due due);
 
 /* Where a case with this deadline stands at now. At now == deadline it is due soon, one
- * second later overdue. */
+ * second later overdue. A paused case has no deadline and no due state: do not ask. */
 int calendar_due_state(const struct calendar *cal, const struct calendar_hours *hours, time_t now,
                        time_t deadline, enum calendar_due *due);
 
