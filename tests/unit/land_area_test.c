@@ -141,6 +141,11 @@ static void test_rational_parse(void **state)
   assert_int_equal(rational_parse_decimal(str_from("101"), 6, 100, &r, &why), ST_INVALID);
   assert_int_equal(why, RATIONAL_PARSE_TOO_LARGE);
   assert_int_equal(rational_parse_decimal(str_from("100"), 6, 100, &r, &why), ST_OK);
+  /* The maximum also bounds the quotient, not only its parts (found by the fuzz target). */
+  assert_int_equal(rational_parse_fraction(str_from("100/0.5"), 6, 100, &r, &why), ST_INVALID);
+  assert_int_equal(why, RATIONAL_PARSE_TOO_LARGE);
+  assert_int_equal(rational_parse_fraction(str_from("-100/0.5"), 6, 100, &r, &why), ST_INVALID);
+  assert_int_equal(rational_parse_fraction(str_from("100/1"), 6, 100, &r, &why), ST_OK);
   assert_int_equal(rational_parse_fraction(str_from("1/0"), 6, 100, &r, &why), ST_INVALID);
   assert_int_equal(why, RATIONAL_PARSE_ZERO_DENOMINATOR);
   assert_int_equal(

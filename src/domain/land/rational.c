@@ -275,9 +275,12 @@ static int parse_number(struct str s, bool allow_fraction, unsigned max_places, 
   if (negative)
     p.num = -p.num;
   *out = rational_div(p, q, &rc);
-  if (rc)
+  if (rc || rational_cmp(*out, rational_int(max_int)) > 0 ||
+      rational_cmp(*out, rational_int(-max_int)) < 0) {
     *why = RATIONAL_PARSE_TOO_LARGE;
-  return rc ? ST_INVALID : ST_OK;
+    return ST_INVALID;
+  }
+  return ST_OK;
 }
 
 int rational_parse_decimal(struct str s, unsigned max_places, int64_t max_int, struct rational *out,

@@ -74,7 +74,7 @@ int rational_parse_decimal(struct str s, unsigned max_places, int64_t max_int, s
                            enum rational_parse_err *why);
 
 /* Like rational_parse_decimal, and also accepts "p/q" where p and q are such decimals
- * (q != 0). The sign may only lead p. */
+ * (q != 0) and the quotient is at most max_int in magnitude. The sign may only lead p. */
 int rational_parse_fraction(struct str s, unsigned max_places, int64_t max_int,
                             struct rational *out, enum rational_parse_err *why);
 
