@@ -32,6 +32,13 @@ struct http_response;
  * a status code: ST_NOTFOUND -> 404 page, ST_INVALID -> 400 page, anything else -> 500 page. */
 typedef int (*http_handler_fn)(struct http_request *req, struct http_response *res);
 
+/* Route flags. */
+enum {
+  /* Reachable by a signed-in person whose sign-in is not finished yet (second factor pending,
+   * or a second factor that must be set up first). */
+  HTTP_ROUTE_UNFINISHED_SIGNIN = 1
+};
+
 struct http_route {
   const char *method;  /* "GET", "POST", ... (a GET route also answers HEAD) */
   const char *pattern; /* "/o/{office}/search": {name} captures one path segment;
@@ -41,6 +48,21 @@ struct http_route {
   bool csrf;       /* state-changing: requires the session's CSRF token */
   size_t body_max; /* largest accepted request body in bytes */
   enum http_rate_class rate;
+  unsigned flags; /* HTTP_ROUTE_* */
+};
+
+/* The signed-in staff member behind a request (loaded by the application's session_load). */
+struct http_session {
+  int64_t user_id;
+  int64_t office_id;
+  int64_t unit_id;
+  unsigned roles;
+  bool mfa_pending; /* password accepted, second factor not yet */
+  bool must_enrol;  /* must set up a second factor before anything else */
+  const char *username;
+  const char *display_name;
+  const char *csrf_token;
+  const char *token; /* the cookie value */
 };
 
 struct http_param {
@@ -67,6 +89,7 @@ struct http_request {
   size_t form_count;
   const char *body;
   size_t body_len;
+  struct http_session *session; /* NULL when nobody is signed in (or the route is public) */
   void *connection; /* opaque: the libmicrohttpd connection */
   void *app;        /* the application context given to http_server_start */
 };
@@ -125,7 +148,25 @@ struct http_app {
   void *ctx;
   /* ST_OK when the database answers (for /readyz). */
   int (*ready)(void *ctx);
+  /* Fills out (strings in req->arena) for the session cookie token; ST_NOTFOUND when there is
+   * no valid session. */
+  int (*session_load)(void *ctx, struct http_request *req, const char *token,
+                      struct http_session *out);
+  const char *signin_path; /* where an anonymous request for a staff page is sent */
+  const char *mfa_path;    /* where a pending sign-in is sent */
+  const char *enrol_path;  /* where someone who must set up a second factor is sent */
 };
+
+/* The name of the session cookie. */
+#define HTTP_SESSION_COOKIE "bm_session"
+
+/* Sets (max_age_seconds > 0) or clears (0) the session cookie: HttpOnly, SameSite=Strict,
+ * Secure when served over TLS. */
+int http_session_cookie(struct http_response *res, const struct http_request *req,
+                        const char *token, int max_age_seconds);
+/* The CSRF token forms must carry (field "csrf", or header X-CSRF-Token): the session's, or
+ * for anonymous forms a random token kept in a cookie. */
+const char *http_csrf_token(struct http_request *req);
 
 struct http_server;
 

@@ -66,6 +66,7 @@ struct http_ctx {
   int early_status;   /* an answer decided before the body was read (404, 405, 413, 429, 400) */
   bool body_too_large;
   bool responded;
+  const char *anon_csrf; /* the anonymous CSRF token of this request, once known */
 };
 
 /* route.c */
@@ -109,6 +110,11 @@ int http_builtin_healthz(struct http_request *req, struct http_response *res);
 int http_builtin_readyz(struct http_request *req, struct http_response *res);
 int http_builtin_metrics(struct http_request *req, struct http_response *res);
 int http_builtin_static(struct http_request *req, struct http_response *res);
+
+/* session.c: 0 when the request may proceed, else the status to answer with (a 303 has its
+ * Location set already). */
+int http_authorize(struct http_ctx *ctx);
+bool http_csrf_ok(struct http_request *req);
 
 /* handler.c: runs the route's handler (after form parsing) and returns an error status to
  * answer with, or 0 when the handler filled the response. */

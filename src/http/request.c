@@ -79,6 +79,10 @@ int http_run_handler(struct http_ctx *ctx)
     if (rc)
       return 400;
   }
+  if (req->route->csrf && !http_csrf_ok(req)) {
+    http_error(&ctx->res, 403, "error_csrf");
+    return 0;
+  }
   int rc = req->route->handler(req, &ctx->res);
   if (rc == ST_OK && ctx->res.status)
     return 0;

@@ -88,6 +88,8 @@ static const char *error_code(int status)
   switch (status) {
   case 400:
     return "bad_request";
+  case 401:
+    return "unauthorized";
   case 403:
     return "forbidden";
   case 404:
@@ -109,8 +111,8 @@ static const char *error_code(int status)
 static json_t *error_view(struct http_ctx *ctx)
 {
   int status = ctx->res.status;
-  if (status != 400 && status != 403 && status != 404 && status != 405 && status != 413 &&
-      status != 429)
+  if (status != 400 && status != 401 && status != 403 && status != 404 && status != 405 &&
+      status != 413 && status != 429)
     status = 500;
   char title_key[32], message_key[32];
   snprintf(title_key, sizeof(title_key), "error_%d_title", status);
@@ -129,17 +131,28 @@ const char *http_t(const struct http_request *req, const char *key)
   return i18n_get(ctx->server->catalogs[lang_index(req->lang)], key);
 }
 
+static json_t *staff_global(const struct http_request *req)
+{
+  if (!req->session)
+    return json_null();
+  return json_pack("{s:s, s:s, s:b}", "display_name", req->session->display_name, "username",
+                   req->session->username, "signed_in",
+                   !req->session->mfa_pending && !req->session->must_enrol);
+}
+
 static json_t *globals(struct http_ctx *ctx)
 {
   const char *lang = ctx->req.lang;
   bool en = strcmp(lang, "en") == 0;
   const char *other = en ? "zh-TW" : "en";
   char *href = http_self_url(&ctx->req, "lang", other);
-  return json_pack("{s:s, s:s, s:O, s:s, s:s, s:{s:s, s:s, s:s}}", "lang", lang, "html_lang",
-                   i18n_html_lang(lang), "t", ctx->server->translations[lang_index(lang)],
-                   "asset_base", "/static", "request_id", ctx->req.request_id, "lang_switch",
-                   "href", href ? href : "/", "label", en ? "中文" : "English", "hreflang",
-                   en ? "zh-Hant-TW" : "en");
+  const char *csrf = http_csrf_token(&ctx->req);
+  return json_pack("{s:s, s:s, s:O, s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:o}", "lang", lang,
+                   "html_lang", i18n_html_lang(lang), "t",
+                   ctx->server->translations[lang_index(lang)], "asset_base", "/static",
+                   "request_id", ctx->req.request_id, "lang_switch", "href", href ? href : "/",
+                   "label", en ? "中文" : "English", "hreflang", en ? "zh-Hant-TW" : "en",
+                   "csrf_token", csrf ? csrf : "", "staff", staff_global(&ctx->req));
 }
 
 static int render_html(struct http_ctx *ctx, const struct mustache_set *set, json_t *view,

@@ -10,10 +10,10 @@
 #include "base/common.h"
 
 static const struct http_route builtin_routes[] = {
-    {"GET", "/healthz", http_builtin_healthz, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
-    {"GET", "/readyz", http_builtin_readyz, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
-    {"GET", "/metrics", http_builtin_metrics, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
-    {"GET", "/static/{path...}", http_builtin_static, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/healthz", http_builtin_healthz, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
+    {"GET", "/readyz", http_builtin_readyz, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
+    {"GET", "/metrics", http_builtin_metrics, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
+    {"GET", "/static/{path...}", http_builtin_static, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
 };
 
 const struct http_route *http_builtin_routes(size_t *count)

@@ -112,7 +112,7 @@ static int route_and_limit(struct http_ctx *ctx, struct MHD_Connection *conn)
   if (!body_fits(conn, route))
     return 413;
   buf_init(&ctx->body, route->body_max);
-  return 0;
+  return http_authorize(ctx);
 }
 
 static void negotiate(struct http_ctx *ctx, struct MHD_Connection *conn)
@@ -179,7 +179,7 @@ static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connectio
 
 static enum MHD_Result respond(struct http_ctx *ctx, int status)
 {
-  if (status)
+  if (status && !(status == 303 && ctx->res.raw))
     http_error(&ctx->res, status, NULL);
   ctx->responded = true;
   return http_send(ctx) ? MHD_NO : MHD_YES;

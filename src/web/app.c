@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/log.h"
+#include "domain/accounts.h"
 #include "web/app.h"
 
 #include "base/common.h"
@@ -70,4 +72,64 @@ const char *web_str(json_t *record, const char *field)
 {
   const char *s = json_string_value(json_object_get(record, field));
   return s ? s : "";
+}
+
+static const char *arena_field(struct http_request *req, json_t *row, const char *key)
+{
+  const char *s = json_string_value(json_object_get(row, key));
+  return arena_strdup(req->arena, s ? s : "");
+}
+
+int web_session_load(void *app, struct http_request *req, const char *token,
+                     struct http_session *out)
+{
+  struct store *store;
+  json_t *row;
+  int rc = thread_store(app, &store);
+  if (!rc)
+    rc = accounts_session(store, &accounts_default_policy, token, clock_now(), &row);
+  if (rc)
+    return rc;
+  out->user_id = json_integer_value(json_object_get(row, "user_id"));
+  out->office_id = json_integer_value(json_object_get(row, "office_id"));
+  out->unit_id = json_integer_value(json_object_get(row, "unit_id"));
+  out->roles = (unsigned)json_integer_value(json_object_get(row, "roles"));
+  out->mfa_pending = json_integer_value(json_object_get(row, "mfa_pending")) != 0;
+  out->must_enrol = (out->roles & ROLE_ADMIN) &&
+                    json_integer_value(json_object_get(row, "totp_enabled")) == 0;
+  out->username = arena_field(req, row, "username");
+  out->display_name = arena_field(req, row, "display_name");
+  out->csrf_token = arena_field(req, row, "csrf_token");
+  json_decref(row);
+  return out->username && out->display_name && out->csrf_token ? ST_OK : ST_NOMEM;
+}
+
+void web_actor(const struct http_request *req, struct audit_actor *actor)
+{
+  const struct http_session *s = req->session;
+  actor->office_id = s ? s->office_id : 0;
+  actor->user_id = s ? s->user_id : 0;
+  actor->name = s ? s->username : "";
+  actor->ip = req->client_ip;
+}
+
+int web_form_error(struct http_request *req, json_t *view, const char *field, const char *key)
+{
+  json_t *errors = json_object_get(view, "errors");
+  if (!errors) {
+    errors = json_array();
+    if (json_object_set_new(view, "errors", errors))
+      return ST_NOMEM;
+  }
+  return json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message",
+                                                 http_t(req, key)))
+             ? ST_NOMEM
+             : ST_OK;
+}
+
+const char *web_safe_next(const char *next)
+{
+  if (!next || strncmp(next, "/staff/", 7) != 0 || strstr(next, "//") || strchr(next, '\\'))
+    return "/staff/";
+  return next;
 }

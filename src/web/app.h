@@ -19,6 +19,18 @@ struct web_app {
 int web_store(struct http_request *req, struct store **out);
 /* For /readyz: ST_OK when this thread's connection answers. */
 int web_ready(void *app);
+/* http_app.session_load: the staff session behind a cookie token. */
+int web_session_load(void *app, struct http_request *req, const char *token,
+                     struct http_session *out);
+
+/* The audit actor of a request: the signed-in person (if any), their office and address. */
+struct audit_actor;
+void web_actor(const struct http_request *req, struct audit_actor *actor);
+
+/* Adds {"field", "message"} to view's "errors" array (created when missing). */
+int web_form_error(struct http_request *req, json_t *view, const char *field, const char *key);
+/* A same-site path to return to after signing in: next if it is a staff path, else /staff/. */
+const char *web_safe_next(const char *next);
 
 /* The route table (web/routes.c). */
 const struct http_route *web_routes(size_t *count);

@@ -1,0 +1,603 @@
+/*
+ * accounts.c - sign-in, sessions and account administration (accounts.h).
+ *
+ * Throttling: failed sign-ins are counted per username as typed (whether or not such an
+ * account exists, so the answers reveal nothing) and per client address. A username is locked
+ * after policy->user_lock_after consecutive failures, for 1 minute, then 2, 4, ... up to an
+ * hour per further failure; an address after policy->ip_lock_after failures within the window,
+ * for the rest of the window.
+ */
+#include "domain/accounts.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/str.h"
+#include "base/text.h"
+#include "domain/totp.h"
+
+#include "base/common.h"
+
+const struct accounts_policy accounts_default_policy = {30 * 60, 12 * 3600, 5, 20, 15 * 60};
+
+enum { USERNAME_MAX = 64, NAME_MAX_CHARS = 100, EMAIL_MAX = 254, LOCK_MAX_SECONDS = 3600 };
+
+static const char *const role_names[] = {"clerk", "handler", "supervisor", "admin", "analyst"};
+
+const char *role_name(unsigned role)
+{
+  for (size_t i = 0; i < ARRAY_LEN(role_names); i++)
+    if (role == (1u << i))
+      return role_names[i];
+  return NULL;
+}
+
+static int role_bit(const char *name, size_t len, unsigned *bit)
+{
+  for (size_t i = 0; i < ARRAY_LEN(role_names); i++)
+    if (strlen(role_names[i]) == len && memcmp(role_names[i], name, len) == 0) {
+      *bit = 1u << i;
+      return ST_OK;
+    }
+  return ST_INVALID;
+}
+
+int roles_parse(const char *list, unsigned *roles)
+{
+  unsigned mask = 0;
+  const char *p = list;
+  while (p && *p) {
+    size_t len = strcspn(p, ", ");
+    unsigned bit;
+    if (len && role_bit(p, len, &bit))
+      return ST_INVALID;
+    if (len)
+      mask |= bit;
+    p += len;
+    p += strspn(p, ", ");
+  }
+  if (!mask)
+    return ST_INVALID;
+  *roles = mask;
+  return ST_OK;
+}
+
+int roles_format(unsigned roles, char *out, size_t out_size)
+{
+  size_t used = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < ARRAY_LEN(role_names); i++) {
+    if (!(roles & (1u << i)))
+      continue;
+    int n = snprintf(out + used, out_size - used, "%s%s", used ? "," : "", role_names[i]);
+    if (n < 0 || (size_t)n >= out_size - used)
+      return ST_LIMIT;
+    used += (size_t)n;
+  }
+  return ST_OK;
+}
+
+int accounts_password_policy(const char *password, const char **reason)
+{
+  size_t bytes = password ? strlen(password) : 0;
+  if (!password || !str_valid_text(str_from(password), false)) {
+    *reason = "account_err_password_invalid";
+    return ST_INVALID;
+  }
+  if (text_length(password) < ACCOUNTS_PASSWORD_MIN) {
+    *reason = "account_err_password_short";
+    return ST_INVALID;
+  }
+  if (bytes > ACCOUNTS_PASSWORD_MAX) {
+    *reason = "account_err_password_long";
+    return ST_INVALID;
+  }
+  return ST_OK;
+}
+
+void accounts_random_token(char out[ACCOUNTS_TOKEN_SIZE])
+{
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof(bytes));
+  sodium_bin2base64(out, ACCOUNTS_TOKEN_SIZE, bytes, sizeof(bytes),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void accounts_token_hash(const char *token, char out[65])
+{
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+  sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+static int password_hash(const char *password, char out[crypto_pwhash_STRBYTES])
+{
+  if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+/* Verifies against the stored hash, or against a fixed dummy hash when there is no account,
+ * so that both cases cost the same. */
+static bool password_matches(json_t *user, const char *password)
+{
+  static char dummy[crypto_pwhash_STRBYTES];
+  const char *hash = json_string_value(json_object_get(user, "password_hash"));
+  if (!hash) {
+    if (!dummy[0] && password_hash("bianmin-dummy-password", dummy))
+      return false;
+    crypto_pwhash_str_verify(dummy, password, strlen(password));
+    return false;
+  }
+  return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* ---- throttling ---------------------------------------------------------------------- */
+
+static int64_t row_int(json_t *row, const char *key)
+{
+  return json_integer_value(json_object_get(row, key));
+}
+
+/* Minutes until key is unlocked (0 = not locked). */
+static int throttle_locked(struct store *store, const char *key, time_t now)
+{
+  json_t *row;
+  if (store_throttle_get(store, key, &row))
+    return 0;
+  int64_t until = row_int(row, "locked_until");
+  json_decref(row);
+  return until > now ? (int)((until - now + 59) / 60) : 0;
+}
+
+static int64_t user_lock_seconds(int64_t failures, int lock_after)
+{
+  if (failures < lock_after)
+    return 0;
+  int64_t seconds = 60;
+  for (int64_t i = lock_after; i < failures && seconds < LOCK_MAX_SECONDS; i++)
+    seconds *= 2;
+  return seconds < LOCK_MAX_SECONDS ? seconds : LOCK_MAX_SECONDS;
+}
+
+/* Counts one failure for key; window 0 = consecutive failures (usernames). */
+static int throttle_fail(struct store *store, const char *key, time_t now, int lock_after,
+                         int window)
+{
+  int64_t failures = 0, start = now;
+  json_t *row;
+  if (store_throttle_get(store, key, &row) == ST_OK) {
+    failures = row_int(row, "failures");
+    start = row_int(row, "window_start");
+    json_decref(row);
+  }
+  if (window && now - start > window) {
+    failures = 0;
+    start = now;
+  }
+  failures++;
+  int64_t lock = window ? (failures >= lock_after ? start + window - now : 0)
+                        : user_lock_seconds(failures, lock_after);
+  return store_throttle_put(store, key, failures, start, lock ? now + lock : 0);
+}
+
+static void throttle_keys(const char *username, const char *ip, char user_key[96],
+                          char ip_key[80])
+{
+  snprintf(user_key, 96, "user:%s", username);
+  snprintf(ip_key, 80, "ip:%s", ip);
+}
+
+/* ---- sign-in ------------------------------------------------------------------------- */
+
+static int start_session(struct store *store, json_t *user, const char *ip, time_t now,
+                         bool pending, struct login_result *out)
+{
+  char hash[65], csrf[ACCOUNTS_TOKEN_SIZE];
+  accounts_random_token(out->token);
+  accounts_random_token(csrf);
+  accounts_token_hash(out->token, hash);
+  return store_session_create(store, hash, row_int(user, "id"), csrf, pending, now, ip);
+}
+
+static void login_actor(json_t *user, const char *username, const char *ip,
+                        struct audit_actor *actor)
+{
+  actor->office_id = row_int(user, "office_id");
+  actor->user_id = row_int(user, "id");
+  actor->name = username;
+  actor->ip = ip;
+}
+
+static int login_failed(struct store *store, const struct accounts_policy *policy,
+                        const char *username, const char *ip, time_t now, json_t *user,
+                        struct login_result *out)
+{
+  char user_key[96], ip_key[80];
+  struct audit_actor actor;
+  throttle_keys(username, ip, user_key, ip_key);
+  login_actor(user, username, ip, &actor);
+  int rc = throttle_fail(store, user_key, now, policy->user_lock_after, 0);
+  if (!rc)
+    rc = throttle_fail(store, ip_key, now, policy->ip_lock_after, policy->ip_window_seconds);
+  if (!rc)
+    rc = audit_record(store, &actor, "auth.login_failed", "user", username, NULL);
+  out->outcome = LOGIN_REFUSED;
+  return rc;
+}
+
+static bool login_input_ok(const char *username, const char *password)
+{
+  return username && password && *username && strlen(username) <= USERNAME_MAX &&
+         strlen(password) <= ACCOUNTS_PASSWORD_MAX && str_valid_text(str_from(username), false);
+}
+
+static int login_locked(struct store *store, const char *username, const char *ip, time_t now,
+                        struct login_result *out)
+{
+  char user_key[96], ip_key[80];
+  throttle_keys(username, ip, user_key, ip_key);
+  int user_wait = throttle_locked(store, user_key, now);
+  int ip_wait = throttle_locked(store, ip_key, now);
+  out->retry_minutes = user_wait > ip_wait ? user_wait : ip_wait;
+  if (out->retry_minutes)
+    out->outcome = LOGIN_LOCKED;
+  return out->retry_minutes > 0;
+}
+
+int accounts_login(struct store *store, const struct accounts_policy *policy,
+                   const char *username, const char *password, const char *ip, time_t now,
+                   struct login_result *out)
+{
+  memset(out, 0, sizeof(*out));
+  out->outcome = LOGIN_REFUSED;
+  if (!login_input_ok(username, password) || login_locked(store, username, ip, now, out))
+    return ST_OK;
+  json_t *user = NULL;
+  int rc = store_user_by_username(store, username, &user);
+  if (rc && rc != ST_NOTFOUND)
+    return rc;
+  bool ok = password_matches(user, password) && row_int(user, "disabled") == 0;
+  if (!ok) {
+    rc = login_failed(store, policy, username, ip, now, user, out);
+    json_decref(user);
+    if (!rc)
+      login_locked(store, username, ip, now, out);
+    return rc;
+  }
+  char user_key[96], ip_key[80];
+  throttle_keys(username, ip, user_key, ip_key);
+  bool pending = row_int(user, "totp_enabled") != 0;
+  struct audit_actor actor;
+  login_actor(user, username, ip, &actor);
+  rc = store_throttle_clear(store, user_key);
+  if (!rc)
+    rc = start_session(store, user, ip, now, pending, out);
+  if (!rc)
+    rc = audit_record(store, &actor, pending ? "auth.password_ok" : "auth.login", "user",
+                      username, NULL);
+  store_session_expire(store, now - policy->idle_seconds, now - policy->absolute_seconds);
+  json_decref(user);
+  if (!rc)
+    out->outcome = pending ? LOGIN_NEEDS_TOTP : LOGIN_OK;
+  return rc;
+}
+
+/* ---- second factor ---------------------------------------------------------------------- */
+
+static int pending_session(struct store *store, const char *token, json_t **session)
+{
+  char hash[65];
+  accounts_token_hash(token, hash);
+  int rc = store_session_get(store, hash, session);
+  if (rc)
+    return rc;
+  if (row_int(*session, "mfa_pending") == 0) {
+    json_decref(*session);
+    return ST_NOTFOUND;
+  }
+  return ST_OK;
+}
+
+/* Checks code against the user's secret; *step receives the matched time step. */
+static int check_totp(struct store *store, int64_t user_id, const char *code, time_t now,
+                      int64_t *step)
+{
+  json_t *user;
+  int rc = store_user_get(store, 0, user_id, &user);
+  if (rc)
+    return rc;
+  unsigned char secret[TOTP_SECRET_BYTES];
+  size_t len = 0;
+  rc = totp_open_secret(json_string_value(json_object_get(user, "totp_secret")), secret,
+                        sizeof(secret), &len);
+  if (!rc)
+    rc = totp_verify(secret, len, code, now, 1, row_int(user, "totp_last_step"), step);
+  sodium_memzero(secret, sizeof(secret));
+  json_decref(user);
+  return rc;
+}
+
+int accounts_login_totp(struct store *store, const struct accounts_policy *policy,
+                        const char *token, const char *code, const char *ip, time_t now,
+                        enum login_outcome *outcome)
+{
+  json_t *session;
+  *outcome = LOGIN_REFUSED;
+  if (!token || pending_session(store, token, &session))
+    return ST_OK;
+  int64_t user_id = row_int(session, "user_id"), step = 0;
+  const char *username = json_string_value(json_object_get(session, "username"));
+  char key[48];
+  snprintf(key, sizeof(key), "totp:%lld", (long long)user_id);
+  struct audit_actor actor = {row_int(session, "office_id"), user_id, username, ip};
+  int rc = ST_OK;
+  if (throttle_locked(store, key, now)) {
+    *outcome = LOGIN_LOCKED;
+  } else if (code && check_totp(store, user_id, code, now, &step) == ST_OK &&
+             store_user_use_totp_step(store, user_id, step) == ST_OK) {
+    char hash[65];
+    accounts_token_hash(token, hash);
+    rc = store_session_clear_mfa(store, hash);
+    if (!rc)
+      rc = store_throttle_clear(store, key);
+    if (!rc)
+      rc = audit_record(store, &actor, "auth.login", "user", username, NULL);
+    *outcome = rc ? LOGIN_REFUSED : LOGIN_OK;
+  } else {
+    rc = throttle_fail(store, key, now, policy->user_lock_after, 0);
+    if (!rc)
+      rc = audit_record(store, &actor, "auth.totp_failed", "user", username, NULL);
+  }
+  json_decref(session);
+  return rc;
+}
+
+/* ---- sessions ------------------------------------------------------------------------- */
+
+static bool session_alive(json_t *session, const struct accounts_policy *policy, time_t now)
+{
+  return row_int(session, "disabled") == 0 &&
+         row_int(session, "last_seen_at") + policy->idle_seconds > now &&
+         row_int(session, "created_at") + policy->absolute_seconds > now;
+}
+
+int accounts_session(struct store *store, const struct accounts_policy *policy, const char *token,
+                     time_t now, json_t **session)
+{
+  char hash[65];
+  if (!token || strlen(token) != ACCOUNTS_TOKEN_SIZE - 1)
+    return ST_NOTFOUND;
+  accounts_token_hash(token, hash);
+  json_t *row;
+  int rc = store_session_get(store, hash, &row);
+  if (rc)
+    return rc;
+  if (!session_alive(row, policy, now)) {
+    store_session_delete(store, hash);
+    json_decref(row);
+    return ST_NOTFOUND;
+  }
+  if (now - row_int(row, "last_seen_at") >= 60)
+    store_session_touch(store, hash, now);
+  *session = row;
+  return ST_OK;
+}
+
+int accounts_logout(struct store *store, const char *token, const struct audit_actor *actor)
+{
+  char hash[65];
+  accounts_token_hash(token, hash);
+  int rc = store_session_delete(store, hash);
+  return rc ? rc : audit_record(store, actor, "auth.logout", "user", actor->name, NULL);
+}
+
+/* ---- administration -------------------------------------------------------------------- */
+
+static bool username_ok(const char *u)
+{
+  size_t n = u ? strlen(u) : 0;
+  if (n < 3 || n > USERNAME_MAX)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    char c = u[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+      return false;
+  }
+  return true;
+}
+
+static bool email_ok(const char *e)
+{
+  if (!e || !*e)
+    return true;
+  const char *at = strchr(e, '@');
+  return strlen(e) <= EMAIL_MAX && at && at != e && strchr(at, '.') && !strchr(e, ' ') &&
+         str_valid_text(str_from(e), false);
+}
+
+static int fields_check(const struct account_fields *f, bool with_username, const char **reason)
+{
+  *reason = NULL;
+  if (with_username && !username_ok(f->username))
+    *reason = "account_err_username";
+  else if (!f->display_name || !*f->display_name ||
+           !str_valid_text(str_from(f->display_name), false) ||
+           text_length(f->display_name) > NAME_MAX_CHARS)
+    *reason = "account_err_name";
+  else if (!email_ok(f->email))
+    *reason = "account_err_email";
+  else if (f->roles == 0 || (f->roles & ~(unsigned)ROLE_ALL))
+    *reason = "account_err_roles";
+  return *reason ? ST_INVALID : ST_OK;
+}
+
+static struct store_user store_fields(const struct account_fields *f, const char *hash)
+{
+  return (struct store_user){f->office_id, f->unit_id, f->username, f->display_name,
+                             f->email ? f->email : "", f->roles, hash};
+}
+
+static json_t *account_detail(const struct account_fields *f)
+{
+  char roles[64];
+  roles_format(f->roles, roles, sizeof(roles));
+  return json_pack("{s:s, s:s, s:I}", "display_name", f->display_name, "roles", roles, "unit_id",
+                   (json_int_t)f->unit_id);
+}
+
+/* Runs the change and its audit row in one transaction. */
+static int audited(struct store *store, int rc_change, const struct audit_actor *actor,
+                   const char *action, const char *object_id, json_t *detail)
+{
+  int rc = rc_change;
+  if (!rc)
+    rc = audit_record(store, actor, action, "user", object_id, detail);
+  json_decref(detail);
+  if (rc) {
+    store_rollback(store);
+    return rc;
+  }
+  return store_commit(store);
+}
+
+int accounts_create(struct store *store, const struct audit_actor *actor,
+                    const struct account_fields *fields, const char *password, int64_t *id,
+                    const char **reason)
+{
+  char hash[crypto_pwhash_STRBYTES], now[CLOCK_ISO_SIZE];
+  int rc = fields_check(fields, true, reason);
+  if (!rc)
+    rc = accounts_password_policy(password, reason);
+  if (!rc)
+    rc = password_hash(password, hash);
+  if (rc)
+    return rc;
+  clock_iso(clock_now(), now);
+  struct store_user u = store_fields(fields, hash);
+  rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_user_create(store, &u, now, id);
+  if (rc == ST_CONFLICT)
+    *reason = "account_err_username_taken";
+  return audited(store, rc, actor, "user.create", fields->username, account_detail(fields));
+}
+
+int accounts_update(struct store *store, const struct audit_actor *actor, int64_t id,
+                    const struct account_fields *fields, const char **reason)
+{
+  char now[CLOCK_ISO_SIZE], object[24];
+  int rc = fields_check(fields, false, reason);
+  if (rc)
+    return rc;
+  clock_iso(clock_now(), now);
+  snprintf(object, sizeof(object), "%lld", (long long)id);
+  struct store_user u = store_fields(fields, NULL);
+  rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_user_update(store, fields->office_id, id, &u, now);
+  return audited(store, rc, actor, "user.update", object, account_detail(fields));
+}
+
+int accounts_set_password(struct store *store, const struct audit_actor *actor, int64_t id,
+                          const char *password, const char **reason)
+{
+  char hash[crypto_pwhash_STRBYTES], now[CLOCK_ISO_SIZE], object[24];
+  int rc = accounts_password_policy(password, reason);
+  if (!rc)
+    rc = password_hash(password, hash);
+  if (rc)
+    return rc;
+  clock_iso(clock_now(), now);
+  snprintf(object, sizeof(object), "%lld", (long long)id);
+  rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_user_set_password(store, id, hash, now);
+  if (!rc)
+    rc = store_session_delete_user(store, id);
+  return audited(store, rc, actor, "user.password", object, NULL);
+}
+
+int accounts_change_password(struct store *store, const struct audit_actor *actor, int64_t id,
+                             const char *current, const char *password, const char *confirm,
+                             const char **reason)
+{
+  json_t *user;
+  int rc = store_user_get(store, 0, id, &user);
+  if (rc)
+    return rc;
+  bool matches = current && strlen(current) <= ACCOUNTS_PASSWORD_MAX &&
+                 password_matches(user, current);
+  json_decref(user);
+  if (!matches) {
+    *reason = "account_err_current_password";
+    return ST_INVALID;
+  }
+  if (!password || !confirm || strcmp(password, confirm) != 0) {
+    *reason = "account_err_password_mismatch";
+    return ST_INVALID;
+  }
+  return accounts_set_password(store, actor, id, password, reason);
+}
+
+int accounts_set_disabled(struct store *store, const struct audit_actor *actor, int64_t id,
+                          bool disabled)
+{
+  char now[CLOCK_ISO_SIZE], object[24];
+  clock_iso(clock_now(), now);
+  snprintf(object, sizeof(object), "%lld", (long long)id);
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_user_set_disabled(store, id, disabled, now);
+  if (!rc && disabled)
+    rc = store_session_delete_user(store, id);
+  return audited(store, rc, actor, disabled ? "user.disable" : "user.enable", object, NULL);
+}
+
+int accounts_totp_begin(char *secret_b32, size_t size)
+{
+  unsigned char secret[TOTP_SECRET_BYTES];
+  int rc = totp_generate_secret(secret);
+  if (!rc)
+    rc = totp_base32_encode(secret, sizeof(secret), secret_b32, size);
+  sodium_memzero(secret, sizeof(secret));
+  return rc;
+}
+
+int accounts_totp_enable(struct store *store, const struct audit_actor *actor, int64_t id,
+                         const char *secret_b32, const char *code, time_t now,
+                         const char **reason)
+{
+  unsigned char secret[TOTP_SECRET_BYTES + 16];
+  size_t len = 0;
+  int64_t step = 0;
+  char *sealed = NULL, stamp[CLOCK_ISO_SIZE], object[24];
+  *reason = "account_err_totp_code";
+  int rc = totp_base32_decode(secret_b32 ? secret_b32 : "", secret, sizeof(secret), &len);
+  if (!rc)
+    rc = totp_verify(secret, len, code ? code : "", now, 1, 0, &step);
+  if (!rc)
+    rc = totp_seal_secret(secret, len, &sealed);
+  sodium_memzero(secret, sizeof(secret));
+  if (rc)
+    return rc == ST_NOMEM ? rc : ST_INVALID;
+  clock_iso(clock_now(), stamp);
+  snprintf(object, sizeof(object), "%lld", (long long)id);
+  rc = store_begin(store);
+  if (!rc) {
+    rc = store_user_set_totp(store, id, sealed, 1, stamp);
+    if (!rc)
+      rc = store_user_use_totp_step(store, id, step);
+    rc = audited(store, rc, actor, "user.totp_enable", object, NULL);
+  }
+  free(sealed);
+  return rc;
+}

@@ -1,0 +1,118 @@
+/*
+ * accounts.h - staff accounts: roles, passwords (argon2id), sign-in with throttling and an
+ * optional TOTP second factor, database sessions, and account administration. Every sign-in,
+ * failed sign-in, sign-out and account change is written to the audit trail.
+ */
+#ifndef BIANMIN_DOMAIN_ACCOUNTS_H
+#define BIANMIN_DOMAIN_ACCOUNTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "domain/audit.h"
+#include "store/store.h"
+
+enum role {
+  ROLE_CLERK = 1,       /* counter intake */
+  ROLE_HANDLER = 2,     /* processes cases */
+  ROLE_SUPERVISOR = 4,  /* approves, reassigns, sees the unit */
+  ROLE_ADMIN = 8,       /* catalogue, users, settings */
+  ROLE_ANALYST = 16,    /* reports, no personal data */
+  ROLE_ALL = 31
+};
+
+/* "clerk,handler" -> mask; ST_INVALID naming nothing for an unknown role or an empty list. */
+int roles_parse(const char *list, unsigned *roles);
+/* The role names of a mask, comma-separated ("clerk,handler"). */
+int roles_format(unsigned roles, char *out, size_t out_size);
+/* "clerk" for ROLE_CLERK, ... (NULL for anything else). */
+const char *role_name(unsigned role);
+
+enum {
+  ACCOUNTS_TOKEN_SIZE = 44,   /* base64url of 32 random bytes + NUL */
+  ACCOUNTS_PASSWORD_MIN = 10, /* characters */
+  ACCOUNTS_PASSWORD_MAX = 128 /* bytes */
+};
+
+struct accounts_policy {
+  int idle_seconds;      /* a session unused this long ends (default 30 min) */
+  int absolute_seconds;  /* a session ends this long after sign-in whatever (default 12 h) */
+  int user_lock_after;   /* failures of one username before it is locked (default 5) */
+  int ip_lock_after;     /* failures from one address within ip_window before it is (20) */
+  int ip_window_seconds; /* (15 min) */
+};
+
+extern const struct accounts_policy accounts_default_policy;
+
+/* Checks the password rules (length, not all one character class is fine: length is what
+ * counts); ST_INVALID with *reason a translation key. */
+int accounts_password_policy(const char *password, const char **reason);
+
+enum login_outcome { LOGIN_OK, LOGIN_NEEDS_TOTP, LOGIN_REFUSED, LOGIN_LOCKED };
+
+struct login_result {
+  enum login_outcome outcome;
+  int retry_minutes;                   /* LOGIN_LOCKED: when to try again */
+  char token[ACCOUNTS_TOKEN_SIZE];     /* the new session's cookie value */
+};
+
+/* Password step. A wrong username and a wrong password look the same to the caller (and take
+ * as long). On success a new session starts (pending the second factor when the user has
+ * TOTP on). */
+int accounts_login(struct store *store, const struct accounts_policy *policy,
+                   const char *username, const char *password, const char *ip, time_t now,
+                   struct login_result *out);
+/* Second-factor step for a pending session: LOGIN_OK, LOGIN_REFUSED or LOGIN_LOCKED. */
+int accounts_login_totp(struct store *store, const struct accounts_policy *policy,
+                        const char *token, const char *code, const char *ip, time_t now,
+                        enum login_outcome *outcome);
+
+/* The session behind a cookie token, joined with its user, or ST_NOTFOUND when unknown,
+ * expired (then also removed) or its user is disabled. Touches last_seen (at most once a
+ * minute). */
+int accounts_session(struct store *store, const struct accounts_policy *policy, const char *token,
+                     time_t now, json_t **session);
+int accounts_logout(struct store *store, const char *token, const struct audit_actor *actor);
+
+/* Administration, each recorded in the audit trail by actor. */
+struct account_fields {
+  int64_t office_id;
+  int64_t unit_id; /* 0 = none */
+  const char *username;
+  const char *display_name;
+  const char *email;
+  unsigned roles;
+};
+/* ST_INVALID with *reason a translation key (bad username, name, e-mail, roles, password);
+ * ST_CONFLICT when the username is taken. */
+int accounts_create(struct store *store, const struct audit_actor *actor,
+                    const struct account_fields *fields, const char *password, int64_t *id,
+                    const char **reason);
+int accounts_update(struct store *store, const struct audit_actor *actor, int64_t id,
+                    const struct account_fields *fields, const char **reason);
+/* Sets a new password and ends the user's sessions. */
+int accounts_set_password(struct store *store, const struct audit_actor *actor, int64_t id,
+                          const char *password, const char **reason);
+/* A person changing their own password: the current one must match and confirm must equal
+ * password. Ends all their sessions. */
+int accounts_change_password(struct store *store, const struct audit_actor *actor, int64_t id,
+                             const char *current, const char *password, const char *confirm,
+                             const char **reason);
+int accounts_set_disabled(struct store *store, const struct audit_actor *actor, int64_t id,
+                          bool disabled);
+
+/* TOTP enrolment: a new secret (base32) to show the user; enabling needs a valid code. */
+int accounts_totp_begin(char *secret_b32, size_t size);
+int accounts_totp_enable(struct store *store, const struct audit_actor *actor, int64_t id,
+                         const char *secret_b32, const char *code, time_t now,
+                         const char **reason);
+
+/* A random token: base64url of 32 bytes (for sessions and CSRF). */
+void accounts_random_token(char out[ACCOUNTS_TOKEN_SIZE]);
+/* The hex SHA-256 of a token, as sessions are stored. */
+void accounts_token_hash(const char *token, char out[65]);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * account.c - a staff member's own account: changing the password and setting up the second
+ * factor (required for admins before they can do anything else).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/accounts.h"
+#include "domain/totp.h"
+#include "web/app.h"
+#include "web/staff/staff.h"
+
+#include "base/common.h"
+
+enum { TOTP_SECRET_B32 = 64, TOTP_URI_MAX = 512 };
+
+int staff_password_form(struct http_request *req, struct http_response *res)
+{
+  return http_page(res, 200, "staff/password",
+                   json_pack("{s:s, s:[]}", "title", http_t(req, "password_title"), "errors"));
+}
+
+int staff_password(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  const char *reason = NULL;
+  const char *current = http_form(req, "current"), *fresh = http_form(req, "password");
+  const char *confirm = http_form(req, "confirm");
+  json_t *view = json_pack("{s:s, s:[]}", "title", http_t(req, "password_title"), "errors");
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = accounts_change_password(store, &actor, req->session->user_id, current, fresh, confirm,
+                                  &reason);
+  if (rc == ST_INVALID) {
+    web_form_error(req, view, strcmp(reason, "account_err_current_password") == 0 ? "current"
+                                                                                    : "password",
+                   reason);
+    return http_page(res, 400, "staff/password", view);
+  }
+  json_decref(view);
+  if (rc)
+    return rc;
+  /* Changing the password ends every session, this one too: sign in again. */
+  http_session_cookie(res, req, "", 0);
+  return http_redirect(res, 303, "/staff/login?password_changed=1");
+}
+
+static json_t *enrol_view(struct http_request *req, const char *secret)
+{
+  char uri[TOTP_URI_MAX];
+  if (totp_uri("bianmin", req->session->username, secret, uri, sizeof(uri)))
+    uri[0] = '\0';
+  return json_pack("{s:s, s:s, s:s, s:b, s:[]}", "title", http_t(req, "totp_setup_title"),
+                   "secret", secret, "uri", uri, "required", req->session->must_enrol, "errors");
+}
+
+int staff_enrol_form(struct http_request *req, struct http_response *res)
+{
+  char secret[TOTP_SECRET_B32];
+  if (!req->session)
+    return http_redirect(res, 303, "/staff/login");
+  int rc = accounts_totp_begin(secret, sizeof(secret));
+  return rc ? rc : http_page(res, 200, "staff/totp_setup", enrol_view(req, secret));
+}
+
+int staff_enrol(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  const char *reason = NULL, *secret = http_form(req, "secret");
+  if (!req->session || req->session->mfa_pending)
+    return http_redirect(res, 303, "/staff/login");
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = accounts_totp_enable(store, &actor, req->session->user_id, secret,
+                              http_form(req, "code"), clock_now(), &reason);
+  if (rc == ST_INVALID) {
+    json_t *view = enrol_view(req, secret && strlen(secret) < TOTP_SECRET_B32 ? secret : "");
+    web_form_error(req, view, "code", reason);
+    return http_page(res, 400, "staff/totp_setup", view);
+  }
+  return rc ? rc : http_redirect(res, 303, "/staff/?totp_enabled=1");
+}

@@ -1,0 +1,61 @@
+/*
+ * audit.c - the audit trail page for admins: their office's rows, newest first, filtered by
+ * action and by person, a page of 50 at a time.
+ */
+#include <string.h>
+
+#include "web/app.h"
+#include "web/staff/staff.h"
+
+#include "base/common.h"
+
+enum { AUDIT_PAGE = 50 };
+
+static json_t *audit_row(json_t *row)
+{
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+                   (json_int_t)json_integer_value(json_object_get(row, "id")), "at",
+                   web_str(row, "at"), "actor", web_str(row, "actor"), "ip", web_str(row, "ip"),
+                   "action", web_str(row, "action"), "object_kind", web_str(row, "object_kind"),
+                   "object_id", web_str(row, "object_id"), "detail", web_str(row, "detail"));
+}
+
+int staff_audit(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *rows = NULL;
+  const char *action = http_query(req, "action"), *actor = http_query(req, "actor");
+  const char *before_text = http_query(req, "before");
+  int64_t before = 0;
+  if (before_text && *before_text && str_to_int64(str_from(before_text), 1, INT64_MAX, &before))
+    return http_error(res, 400, NULL);
+  if ((action && strlen(action) > 64) || (actor && strlen(actor) > 64))
+    return http_error(res, 400, NULL);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_audit_search(store, req->session->office_id, action ? action : "",
+                            actor ? actor : "", before, AUDIT_PAGE, &rows);
+  if (rc)
+    return rc;
+  json_t *list = json_array();
+  size_t i;
+  json_t *row;
+  int64_t last = 0;
+  json_array_foreach(rows, i, row)
+  {
+    json_array_append_new(list, audit_row(row));
+    last = json_integer_value(json_object_get(row, "id"));
+  }
+  bool more = json_array_size(rows) == AUDIT_PAGE;
+  json_decref(rows);
+  return http_page(
+      res, 200, "staff/audit",
+      json_pack("{s:s, s:o, s:{s:s, s:s}, s:s?}", "title", http_t(req, "audit_title"), "rows",
+                list, "filter", "action", action ? action : "", "actor", actor ? actor : "",
+                "older_href",
+                more ? arena_printf(req->arena, "/staff/admin/audit?action=%s&actor=%s&before=%lld",
+                                    http_url_encode(req->arena, action ? action : ""),
+                                    http_url_encode(req->arena, actor ? actor : ""),
+                                    (long long)last)
+                     : NULL));
+}

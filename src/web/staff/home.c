@@ -1,0 +1,68 @@
+/*
+ * home.c - the staff console's front page: who is signed in, in which office, and what their
+ * roles let them do.
+ */
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "web/app.h"
+#include "web/staff/staff.h"
+
+#include "base/common.h"
+
+/* Links to the areas a person's roles open, as {href, label, description}. */
+static json_t *staff_areas(struct http_request *req, unsigned roles)
+{
+  static const struct {
+    unsigned roles;
+    const char *href, *label, *description;
+  } areas[] = {
+      {ROLE_ADMIN, "/staff/admin/users", "staff_area_users", "staff_area_users_desc"},
+      {ROLE_ADMIN, "/staff/admin/audit", "staff_area_audit", "staff_area_audit_desc"},
+      {ROLE_ALL, "/staff/account/password", "staff_area_password", "staff_area_password_desc"},
+      {ROLE_ALL, "/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
+  };
+  json_t *list = json_array();
+  for (size_t i = 0; i < ARRAY_LEN(areas); i++)
+    if (roles & areas[i].roles)
+      json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "href", areas[i].href, "label",
+                                            http_t(req, areas[i].label), "description",
+                                            http_t(req, areas[i].description)));
+  return list;
+}
+
+/* The role names of a mask in the request's language, as an array of strings. */
+static json_t *role_labels(struct http_request *req, unsigned roles)
+{
+  json_t *list = json_array();
+  for (unsigned bit = 1; bit <= ROLE_ANALYST; bit <<= 1) {
+    if (!(roles & bit))
+      continue;
+    char *key = arena_printf(req->arena, "role_%s", role_name(bit));
+    json_array_append_new(list, json_string(key ? http_t(req, key) : ""));
+  }
+  return list;
+}
+
+int staff_home(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *office = NULL, *offices = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_office_list(store, &offices);
+  if (rc)
+    return rc;
+  size_t i;
+  json_t *o;
+  json_array_foreach(offices, i, o) if (json_integer_value(json_object_get(o, "id")) ==
+                                        req->session->office_id) office = o;
+  json_t *view = json_pack(
+      "{s:s, s:{s:s, s:s, s:o}, s:s, s:o}", "title", http_t(req, "staff_home_title"), "user",
+      "display_name", req->session->display_name, "username", req->session->username, "roles",
+      role_labels(req, req->session->roles), "office_name",
+      office ? web_field(office, "name", req->lang) : "", "areas",
+      staff_areas(req, req->session->roles));
+  json_decref(offices);
+  return http_page(res, 200, "staff/home", view);
+}

@@ -1,0 +1,27 @@
+/* staff.h - the staff console's handlers (sign-in, home, own account, users, audit trail). */
+#ifndef BIANMIN_WEB_STAFF_STAFF_H
+#define BIANMIN_WEB_STAFF_STAFF_H
+
+#include "http/http.h"
+
+int staff_login_form(struct http_request *req, struct http_response *res);
+int staff_login(struct http_request *req, struct http_response *res);
+int staff_totp_form(struct http_request *req, struct http_response *res);
+int staff_totp(struct http_request *req, struct http_response *res);
+int staff_logout(struct http_request *req, struct http_response *res);
+int staff_home(struct http_request *req, struct http_response *res);
+int staff_password_form(struct http_request *req, struct http_response *res);
+int staff_password(struct http_request *req, struct http_response *res);
+int staff_enrol_form(struct http_request *req, struct http_response *res);
+int staff_enrol(struct http_request *req, struct http_response *res);
+int staff_users(struct http_request *req, struct http_response *res);
+int staff_user_new(struct http_request *req, struct http_response *res);
+int staff_user_create(struct http_request *req, struct http_response *res);
+int staff_user_show(struct http_request *req, struct http_response *res);
+int staff_user_update(struct http_request *req, struct http_response *res);
+int staff_user_password(struct http_request *req, struct http_response *res);
+int staff_user_disable(struct http_request *req, struct http_response *res);
+int staff_user_enable(struct http_request *req, struct http_response *res);
+int staff_audit(struct http_request *req, struct http_response *res);
+
+#endif

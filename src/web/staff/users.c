@@ -1,0 +1,332 @@
+/*
+ * users.c - admins manage the staff accounts of their own office: list, create, edit roles
+ * and unit, reset a password, disable and enable. An account of another office is "not found",
+ * whatever id is put in the URL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "web/app.h"
+#include "web/staff/staff.h"
+
+#include "base/common.h"
+
+static int64_t int_field(json_t *o, const char *key)
+{
+  return json_integer_value(json_object_get(o, key));
+}
+
+/* The role checkboxes: [{value, label, checked}]. */
+static json_t *role_options(struct http_request *req, unsigned roles)
+{
+  json_t *list = json_array();
+  for (unsigned bit = 1; bit <= ROLE_ANALYST; bit <<= 1) {
+    char *key = arena_printf(req->arena, "role_%s", role_name(bit));
+    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", role_name(bit), "label",
+                                          http_t(req, key), "checked", (roles & bit) != 0));
+  }
+  return list;
+}
+
+/* The office's units as select options, with unit_id selected. */
+static int unit_options(struct http_request *req, struct store *store, int64_t unit_id,
+                        json_t **out)
+{
+  json_t *units;
+  int rc = store_unit_list(store, req->session->office_id, &units);
+  if (rc)
+    return rc;
+  json_t *list = json_array();
+  size_t i;
+  json_t *u;
+  json_array_foreach(units, i, u) json_array_append_new(
+      list, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)int_field(u, "id"), "name",
+                      web_field(u, "name", req->lang), "selected", int_field(u, "id") == unit_id));
+  json_decref(units);
+  *out = list;
+  return ST_OK;
+}
+
+static int unit_name(struct http_request *req, json_t *units, int64_t unit_id, const char **name)
+{
+  size_t i;
+  json_t *u;
+  *name = "";
+  json_array_foreach(units, i, u) if (int_field(u, "id") == unit_id) *name =
+      web_field(u, "name", req->lang);
+  return ST_OK;
+}
+
+static json_t *user_row(struct http_request *req, json_t *user, json_t *units)
+{
+  char roles[64];
+  const char *unit = "";
+  roles_format((unsigned)int_field(user, "roles"), roles, sizeof(roles));
+  unit_name(req, units, int_field(user, "unit_id"), &unit);
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id",
+                   (json_int_t)int_field(user, "id"), "username", web_str(user, "username"),
+                   "display_name", web_str(user, "display_name"), "roles", roles, "unit", unit,
+                   "disabled", int_field(user, "disabled") != 0, "totp",
+                   int_field(user, "totp_enabled") != 0, "href",
+                   arena_printf(req->arena, "/staff/admin/users/%lld",
+                                (long long)int_field(user, "id")));
+}
+
+int staff_users(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *users = NULL, *units = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_user_list(store, req->session->office_id, &users);
+  if (!rc)
+    rc = store_unit_list(store, req->session->office_id, &units);
+  json_t *list = json_array();
+  size_t i;
+  json_t *u;
+  json_array_foreach(users, i, u) json_array_append_new(list, user_row(req, u, units));
+  json_decref(users);
+  json_decref(units);
+  if (rc) {
+    json_decref(list);
+    return rc;
+  }
+  return http_page(res, 200, "staff/users",
+                   json_pack("{s:s, s:o}", "title", http_t(req, "users_title"), "users", list));
+}
+
+/* The user form's view: values to show (from the record or the submitted form). */
+static int form_view(struct http_request *req, struct store *store, json_t *values,
+                     const char *action, bool is_new, json_t **out)
+{
+  json_t *units;
+  int rc = unit_options(req, store, int_field(values, "unit_id"), &units);
+  if (rc)
+    return rc;
+  *out = json_pack("{s:s, s:s, s:b, s:O, s:o, s:o, s:[]}", "title",
+                   http_t(req, is_new ? "user_new_title" : "user_edit_title"), "action", action,
+                   "is_new", is_new, "user", values, "units", units, "roles",
+                   role_options(req, (unsigned)int_field(values, "roles")), "errors");
+  return *out ? ST_OK : ST_NOMEM;
+}
+
+int staff_user_new(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *values = json_pack("{s:s, s:s, s:s, s:i, s:i}", "username", "", "display_name", "",
+                             "email", "", "unit_id", 0, "roles", ROLE_CLERK), *view;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = form_view(req, store, values, "/staff/admin/users", true, &view);
+  json_decref(values);
+  return rc ? rc : http_page(res, 200, "staff/user_form", view);
+}
+
+/* Reads the submitted form into fields; the unit must be one of the office's. */
+static void read_fields(struct http_request *req, struct account_fields *f)
+{
+  memset(f, 0, sizeof(*f));
+  f->office_id = req->session->office_id;
+  f->username = http_form(req, "username");
+  f->display_name = http_form(req, "display_name");
+  f->email = http_form(req, "email");
+  int64_t unit = 0;
+  const char *unit_text = http_form(req, "unit_id");
+  if (unit_text && *unit_text && str_to_int64(str_from(unit_text), 1, INT64_MAX, &unit))
+    unit = -1;
+  f->unit_id = unit;
+  for (unsigned bit = 1; bit <= ROLE_ANALYST; bit <<= 1) {
+    char *name = arena_printf(req->arena, "role_%s", role_name(bit));
+    if (name && http_form(req, name))
+      f->roles |= bit;
+  }
+}
+
+static bool unit_belongs(struct store *store, int64_t office_id, int64_t unit_id)
+{
+  json_t *units;
+  bool found = unit_id == 0;
+  if (unit_id > 0 && store_unit_list(store, office_id, &units) == ST_OK) {
+    size_t i;
+    json_t *u;
+    json_array_foreach(units, i, u) found = found || int_field(u, "id") == unit_id;
+    json_decref(units);
+  }
+  return found;
+}
+
+static json_t *submitted_values(const struct account_fields *f)
+{
+  return json_pack("{s:s, s:s, s:s, s:I, s:i}", "username", f->username ? f->username : "",
+                   "display_name", f->display_name ? f->display_name : "", "email",
+                   f->email ? f->email : "", "unit_id", (json_int_t)f->unit_id, "roles",
+                   (int)f->roles);
+}
+
+static int form_refused(struct http_request *req, struct http_response *res, struct store *store,
+                        const struct account_fields *f, const char *action, bool is_new,
+                        const char *field, const char *reason)
+{
+  json_t *values = submitted_values(f), *view;
+  int rc = form_view(req, store, values, action, is_new, &view);
+  json_decref(values);
+  if (rc)
+    return rc;
+  web_form_error(req, view, field, reason);
+  return http_page(res, 400, "staff/user_form", view);
+}
+
+static const char *reason_field(const char *reason)
+{
+  if (strstr(reason, "username"))
+    return "username";
+  if (strstr(reason, "password"))
+    return "password";
+  if (strstr(reason, "email"))
+    return "email";
+  if (strstr(reason, "roles"))
+    return "role_clerk";
+  return "display_name";
+}
+
+int staff_user_create(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct account_fields f;
+  struct audit_actor actor;
+  const char *reason = NULL;
+  int64_t id = 0;
+  read_fields(req, &f);
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (rc)
+    return rc;
+  if (!unit_belongs(store, f.office_id, f.unit_id))
+    return form_refused(req, res, store, &f, "/staff/admin/users", true, "unit_id",
+                        "account_err_unit");
+  rc = accounts_create(store, &actor, &f, http_form(req, "password"), &id, &reason);
+  if ((rc == ST_INVALID || rc == ST_CONFLICT) && reason)
+    return form_refused(req, res, store, &f, "/staff/admin/users", true, reason_field(reason),
+                        reason);
+  if (rc)
+    return rc;
+  return http_redirect(res, 303, arena_printf(req->arena, "/staff/admin/users/%lld?created=1",
+                                              (long long)id));
+}
+
+/* The {id} of the URL as a user of the signed-in admin's office, or ST_NOTFOUND. */
+static int target_user(struct http_request *req, struct store *store, json_t **user)
+{
+  int64_t id;
+  const char *text = http_capture(req, "id");
+  if (!text || str_to_int64(str_from(text), 1, INT64_MAX, &id))
+    return ST_NOTFOUND;
+  return store_user_get(store, req->session->office_id, id, user);
+}
+
+int staff_user_show(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *user = NULL, *view = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = target_user(req, store, &user);
+  if (rc)
+    return rc;
+  const char *action = arena_printf(req->arena, "/staff/admin/users/%lld",
+                                    (long long)int_field(user, "id"));
+  json_t *values = json_pack(
+      "{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)int_field(user, "id"),
+      "username", web_str(user, "username"), "display_name", web_str(user, "display_name"),
+      "email", web_str(user, "email"), "unit_id", (json_int_t)int_field(user, "unit_id"), "roles",
+      (json_int_t)int_field(user, "roles"), "disabled", int_field(user, "disabled") != 0, "totp",
+      int_field(user, "totp_enabled") != 0);
+  json_decref(user);
+  rc = form_view(req, store, values, action, false, &view);
+  json_decref(values);
+  return rc ? rc : http_page(res, 200, "staff/user_form", view);
+}
+
+int staff_user_update(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct account_fields f;
+  struct audit_actor actor;
+  json_t *user = NULL;
+  const char *reason = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = target_user(req, store, &user);
+  if (rc)
+    return rc;
+  int64_t id = int_field(user, "id");
+  read_fields(req, &f);
+  f.username = arena_strdup(req->arena, web_str(user, "username"));
+  json_decref(user);
+  web_actor(req, &actor);
+  const char *action = arena_printf(req->arena, "/staff/admin/users/%lld", (long long)id);
+  if (!unit_belongs(store, f.office_id, f.unit_id))
+    return form_refused(req, res, store, &f, action, false, "unit_id", "account_err_unit");
+  if (id == req->session->user_id && !(f.roles & ROLE_ADMIN))
+    return form_refused(req, res, store, &f, action, false, "role_admin", "account_err_own_admin");
+  rc = accounts_update(store, &actor, id, &f, &reason);
+  if (rc == ST_INVALID && reason)
+    return form_refused(req, res, store, &f, action, false, reason_field(reason), reason);
+  return rc ? rc : http_redirect(res, 303, arena_printf(req->arena, "%s?saved=1", action));
+}
+
+int staff_user_password(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  json_t *user = NULL;
+  const char *reason = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = target_user(req, store, &user);
+  if (rc)
+    return rc;
+  int64_t id = int_field(user, "id");
+  json_decref(user);
+  web_actor(req, &actor);
+  rc = accounts_set_password(store, &actor, id, http_form(req, "password"), &reason);
+  if (rc == ST_INVALID && reason)
+    return http_error(res, 400, reason);
+  return rc ? rc
+            : http_redirect(res, 303, arena_printf(req->arena,
+                                                   "/staff/admin/users/%lld?password_reset=1",
+                                                   (long long)id));
+}
+
+static int set_disabled(struct http_request *req, struct http_response *res, bool disabled)
+{
+  struct store *store;
+  struct audit_actor actor;
+  json_t *user = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = target_user(req, store, &user);
+  if (rc)
+    return rc;
+  int64_t id = int_field(user, "id");
+  json_decref(user);
+  if (id == req->session->user_id)
+    return http_error(res, 400, "account_err_own_disable");
+  web_actor(req, &actor);
+  rc = accounts_set_disabled(store, &actor, id, disabled);
+  return rc ? rc
+            : http_redirect(res, 303,
+                            arena_printf(req->arena, "/staff/admin/users/%lld", (long long)id));
+}
+
+int staff_user_disable(struct http_request *req, struct http_response *res)
+{
+  return set_disabled(req, res, true);
+}
+
+int staff_user_enable(struct http_request *req, struct http_response *res)
+{
+  return set_disabled(req, res, false);
+}
