@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/config.h"
+#include "cli/cli.h"
 #include "base/log.h"
 #include "domain/demo.h"
 #include "http/http.h"
@@ -24,6 +25,9 @@
 #include "base/common.h"
 
 enum { EXIT_USAGE = 2, SHUTDOWN_GRACE_SECONDS = 30 };
+
+/* The demo accounts' password (BIANMIN_DEMO_PASSWORD overrides); for trying bianmin only. */
+#define DEMO_STAFF_PASSWORD "bianmin-demo-2026"
 
 struct command {
   const char *name;
@@ -159,7 +163,8 @@ static int serve_until_signal(const struct config *config, const char *port_file
   struct http_server_config server_config;
   server_config_from(config, &server_config, host, sizeof(host));
   struct web_app app = {config->db};
-  struct http_app http_app = {&app, web_ready};
+  struct http_app http_app = {&app,           web_ready,           web_session_load,
+                              "/staff/login", "/staff/login/totp", "/staff/account/totp"};
   size_t route_count;
   const struct http_route *routes = web_routes(&route_count);
   struct http_server *server;
@@ -193,7 +198,7 @@ static int cmd_serve(struct config *config, int argc, char **argv)
   if (rc)
     return rc < 0 ? EXIT_USAGE : rc;
   struct store *store;
-  if (open_store(config, &store))
+  if (cli_load_keys(config, true) || open_store(config, &store))
     return 1;
   rc = migrate(store, NULL);
   store_close(store);
@@ -234,7 +239,7 @@ static int cmd_init(struct config *config, int argc, char **argv)
   if (rc)
     return rc < 0 ? EXIT_USAGE : rc;
   struct store *store;
-  if (open_store(config, &store))
+  if (cli_load_keys(config, true) || open_store(config, &store))
     return 1;
   int applied = 0, version = 0;
   rc = migrate(store, &applied);
@@ -255,17 +260,21 @@ static int cmd_demo(struct config *config, int argc, char **argv)
   if (rc)
     return rc < 0 ? EXIT_USAGE : rc;
   struct store *store;
-  if (open_store(config, &store))
+  if (cli_load_keys(config, true) || open_store(config, &store))
     return 1;
   char err[1024];
+  const char *password = getenv("BIANMIN_DEMO_PASSWORD");
   rc = migrate(store, NULL);
   if (!rc && (rc = demo_load(store, data, err, sizeof(err))))
     fprintf(stderr, "bianmin: demo data not loaded: %s\n", err);
+  if (!rc)
+    printf("demo data loaded from %s into %s\n", data, config->db);
+  if (!rc)
+    printf("demo staff sign-in at /staff/login (new accounts only; password, admin TOTP):\n");
+  if (!rc && (rc = demo_staff_load(store, password ? password : DEMO_STAFF_PASSWORD, stdout)))
+    fprintf(stderr, "bianmin: demo staff not added: %s\n", status_name(rc));
   store_close(store);
-  if (rc)
-    return 1;
-  printf("demo data loaded from %s into %s\n", data, config->db);
-  return 0;
+  return rc ? 1 : 0;
 }
 
 static const struct command commands[] = {
@@ -286,6 +295,9 @@ static const struct command commands[] = {
      "it again changes nothing).\n\n"
      "  --data FILE       demo data file (default data/demo/offices.json)\n",
      cmd_demo},
+    {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},
+    {"audit-verify", "check the audit trail's hash chain", cli_audit_verify_usage,
+     cli_audit_verify},
 };
 
 static void usage(FILE *out)

@@ -16,11 +16,11 @@
 #include "store/store.h"
 
 enum role {
-  ROLE_CLERK = 1,       /* counter intake */
-  ROLE_HANDLER = 2,     /* processes cases */
-  ROLE_SUPERVISOR = 4,  /* approves, reassigns, sees the unit */
-  ROLE_ADMIN = 8,       /* catalogue, users, settings */
-  ROLE_ANALYST = 16,    /* reports, no personal data */
+  ROLE_CLERK = 1,      /* counter intake */
+  ROLE_HANDLER = 2,    /* processes cases */
+  ROLE_SUPERVISOR = 4, /* approves, reassigns, sees the unit */
+  ROLE_ADMIN = 8,      /* catalogue, users, settings */
+  ROLE_ANALYST = 16,   /* reports, no personal data */
   ROLE_ALL = 31
 };
 
@@ -55,16 +55,15 @@ enum login_outcome { LOGIN_OK, LOGIN_NEEDS_TOTP, LOGIN_REFUSED, LOGIN_LOCKED };
 
 struct login_result {
   enum login_outcome outcome;
-  int retry_minutes;                   /* LOGIN_LOCKED: when to try again */
-  char token[ACCOUNTS_TOKEN_SIZE];     /* the new session's cookie value */
+  int retry_minutes;               /* LOGIN_LOCKED: when to try again */
+  char token[ACCOUNTS_TOKEN_SIZE]; /* the new session's cookie value */
 };
 
 /* Password step. A wrong username and a wrong password look the same to the caller (and take
  * as long). On success a new session starts (pending the second factor when the user has
  * TOTP on). */
-int accounts_login(struct store *store, const struct accounts_policy *policy,
-                   const char *username, const char *password, const char *ip, time_t now,
-                   struct login_result *out);
+int accounts_login(struct store *store, const struct accounts_policy *policy, const char *username,
+                   const char *password, const char *ip, time_t now, struct login_result *out);
 /* Second-factor step for a pending session: LOGIN_OK, LOGIN_REFUSED or LOGIN_LOCKED. */
 int accounts_login_totp(struct store *store, const struct accounts_policy *policy,
                         const char *token, const char *code, const char *ip, time_t now,
@@ -107,8 +106,7 @@ int accounts_set_disabled(struct store *store, const struct audit_actor *actor, 
 /* TOTP enrolment: a new secret (base32) to show the user; enabling needs a valid code. */
 int accounts_totp_begin(char *secret_b32, size_t size);
 int accounts_totp_enable(struct store *store, const struct audit_actor *actor, int64_t id,
-                         const char *secret_b32, const char *code, time_t now,
-                         const char **reason);
+                         const char *secret_b32, const char *code, time_t now, const char **reason);
 
 /* A random token: base64url of 32 bytes (for sessions and CSRF). */
 void accounts_random_token(char out[ACCOUNTS_TOKEN_SIZE]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/str.h"
 #include "domain/audit_hash.h"
 
 #include "base/common.h"
@@ -29,8 +30,8 @@ static int read_anchor(struct store *store, int64_t *id, char hash[65])
   char *space = strchr(value, ' ');
   int64_t parsed;
   rc = space && strlen(space + 1) == 64 &&
-               str_to_int64((struct str){value, (size_t)(space - value)}, 0, INT64_MAX,
-                            &parsed) == ST_OK
+               str_to_int64((struct str){value, (size_t)(space - value)}, 0, INT64_MAX, &parsed) ==
+                   ST_OK
            ? ST_OK
            : ST_CONFLICT;
   if (!rc) {
@@ -57,17 +58,23 @@ static int append(struct store *store, const struct audit_actor *actor, const ch
   if (rc)
     return rc;
   clock_iso(clock_now(), at);
-  struct audit_entry e = {last_id + 1, at,          actor->office_id, actor->user_id,
-                          actor->name ? actor->name : "", actor->ip ? actor->ip : "", action,
-                          object_kind ? object_kind : "", object_id ? object_id : "", detail};
+  struct audit_entry e = {last_id + 1,
+                          at,
+                          actor->office_id,
+                          actor->user_id,
+                          actor->name ? actor->name : "",
+                          actor->ip ? actor->ip : "",
+                          action,
+                          object_kind ? object_kind : "",
+                          object_id ? object_id : "",
+                          detail};
   rc = audit_entry_hash(prev, &e, hash);
   json_t *row = rc ? NULL
-                   : json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-                               "id", (json_int_t)e.id, "at", at, "office_id",
-                               (json_int_t)e.office_id, "actor_id", (json_int_t)e.actor_id,
-                               "actor", e.actor, "ip", e.ip, "action", action, "object_kind",
-                               e.object_kind, "object_id", e.object_id, "detail", detail,
-                               "prev_hash", prev, "hash", hash);
+                   : json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+                               (json_int_t)e.id, "at", at, "office_id", (json_int_t)e.office_id,
+                               "actor_id", (json_int_t)e.actor_id, "actor", e.actor, "ip", e.ip,
+                               "action", action, "object_kind", e.object_kind, "object_id",
+                               e.object_id, "detail", detail, "prev_hash", prev, "hash", hash);
   if (!rc && !row)
     rc = ST_NOMEM;
   if (!rc)

@@ -6,6 +6,7 @@
 #define BIANMIN_DOMAIN_DEMO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct store;
 
@@ -17,5 +18,10 @@ struct store;
  * ST_IO when the file cannot be read, ST_INVALID when it is not valid JSON or a record is
  * refused; err then names the place (e.g. "offices[2].units[0]: unit code must match ..."). */
 int demo_load(struct store *store, const char *path, char *err, size_t err_size);
+
+/* Creates the demo staff accounts (one per role and office: "<office>-clerk", ...) with the
+ * given password, unless they exist; prints each new login (and an admin's TOTP secret) to
+ * out. Needs the secret keys loaded. */
+int demo_staff_load(struct store *store, const char *password, FILE *out);
 
 #endif

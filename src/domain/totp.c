@@ -151,12 +151,18 @@ static bool is_code_text(const char *code)
   return true;
 }
 
+static bool verify_args_ok(const unsigned char *secret, size_t len, const char *code, time_t now,
+                           int window)
+{
+  return is_code_text(code) && now >= 0 && window >= 0 && window <= TOTP_WINDOW_MAX && secret &&
+         len >= TOTP_SECRET_MIN && len <= TOTP_SECRET_MAX;
+}
+
 int totp_verify(const unsigned char *secret, size_t len, const char *code, time_t now, int window,
                 int64_t last_used_step, int64_t *matched_step)
 {
   int64_t found = -1;
-  if (!is_code_text(code) || now < 0 || window < 0 || window > TOTP_WINDOW_MAX || !secret ||
-      len < TOTP_SECRET_MIN || len > TOTP_SECRET_MAX)
+  if (!verify_args_ok(secret, len, code, now, window))
     return ST_INVALID;
   int64_t now_step = (int64_t)now / TOTP_PERIOD;
   for (int64_t step = now_step - window; step <= now_step + window; step++) {

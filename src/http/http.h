@@ -90,8 +90,8 @@ struct http_request {
   const char *body;
   size_t body_len;
   struct http_session *session; /* NULL when nobody is signed in (or the route is public) */
-  void *connection; /* opaque: the libmicrohttpd connection */
-  void *app;        /* the application context given to http_server_start */
+  void *connection;             /* opaque: the libmicrohttpd connection */
+  void *app;                    /* the application context given to http_server_start */
 };
 
 /* Values of a request. Captures, query and form values are valid UTF-8 without control

@@ -17,10 +17,10 @@ enum { CSRF_TOKEN_CHARS = 43 };
 int http_session_cookie(struct http_response *res, const struct http_request *req,
                         const char *token, int max_age_seconds)
 {
-  char *cookie = arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
-                              HTTP_SESSION_COOKIE, max_age_seconds > 0 ? token : "",
-                              max_age_seconds > 0 ? max_age_seconds : 0,
-                              req->tls ? "; Secure" : "");
+  char *cookie =
+      arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
+                   HTTP_SESSION_COOKIE, max_age_seconds > 0 ? token : "",
+                   max_age_seconds > 0 ? max_age_seconds : 0, req->tls ? "; Secure" : "");
   return cookie ? http_header_add(res, "Set-Cookie", cookie) : ST_NOMEM;
 }
 
@@ -86,8 +86,8 @@ static int need_signin(struct http_ctx *ctx, const char *to)
   struct http_request *req = &ctx->req;
   if (req->wants_json)
     return 401;
-  char *location = arena_printf(req->arena, "%s?next=%s", to, http_url_encode(req->arena,
-                                                                              req->path));
+  char *location =
+      arena_printf(req->arena, "%s?next=%s", to, http_url_encode(req->arena, req->path));
   if (!location)
     return 500;
   http_redirect(&ctx->res, 303, location);

@@ -11,7 +11,7 @@
 #include "base/common.h"
 
 #define USER_COLUMNS                                                                               \
-  "id, office_id, unit_id, username, display_name, email, roles, password_hash, totp_secret, "   \
+  "id, office_id, unit_id, username, display_name, email, roles, password_hash, totp_secret, "     \
   "totp_enabled, totp_last_step, disabled, created_at, updated_at"
 
 static struct db_param unit_param(int64_t unit_id)
@@ -53,11 +53,11 @@ int store_user_update(struct store *store, int64_t office_id, int64_t id,
   int64_t changes = 0;
   if (!user->display_name || !*user->display_name || !user->email)
     return store_fail(store, ST_INVALID, "user needs a name");
-  int rc = db_exec(store, sql,
-                   DB_ARGS(DB_I(id), DB_I(office_id), unit_param(user->unit_id),
-                           DB_S(user->display_name), DB_S(user->email), DB_I(user->roles),
-                           DB_S(now)),
-                   &changes);
+  int rc =
+      db_exec(store, sql,
+              DB_ARGS(DB_I(id), DB_I(office_id), unit_param(user->unit_id),
+                      DB_S(user->display_name), DB_S(user->email), DB_I(user->roles), DB_S(now)),
+              &changes);
   return rc ? rc : expect_one(store, changes);
 }
 
@@ -76,9 +76,9 @@ int store_user_by_username(struct store *store, const char *username, json_t **o
 
 int store_user_list(struct store *store, int64_t office_id, json_t **out)
 {
-  static const char sql[] = "SELECT " USER_COLUMNS
-                            " FROM users WHERE $1 = 0 OR office_id = $1 ORDER BY office_id, "
-                            "username";
+  static const char sql[] =
+      "SELECT " USER_COLUMNS " FROM users WHERE $1 = 0 OR office_id = $1 ORDER BY office_id, "
+      "username";
   return db_query(store, sql, DB_ARGS(DB_I(office_id)), out);
 }
 
@@ -104,8 +104,8 @@ int store_user_set_totp(struct store *store, int64_t id, const char *secret, int
   static const char sql[] = "UPDATE users SET totp_secret = $2, totp_enabled = $3, "
                             "totp_last_step = 0, updated_at = $4 WHERE id = $1";
   int64_t changes = 0;
-  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(secret), DB_I(enabled != 0), DB_S(now)),
-                   &changes);
+  int rc =
+      db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(secret), DB_I(enabled != 0), DB_S(now)), &changes);
   return rc ? rc : expect_one(store, changes);
 }
 
@@ -178,16 +178,15 @@ int store_throttle_get(struct store *store, const char *key, json_t **out)
   return db_query_one(store, sql, DB_ARGS(DB_S(key)), out);
 }
 
-int store_throttle_put(struct store *store, const char *key, int64_t failures,
-                       int64_t window_start, int64_t locked_until)
+int store_throttle_put(struct store *store, const char *key, int64_t failures, int64_t window_start,
+                       int64_t locked_until)
 {
   static const char sql[] =
       "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, "
       "$3, $4) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = "
       "excluded.window_start, locked_until = excluded.locked_until";
   return db_exec(store, sql,
-                 DB_ARGS(DB_S(key), DB_I(failures), DB_I(window_start), DB_I(locked_until)),
-                 NULL);
+                 DB_ARGS(DB_S(key), DB_I(failures), DB_I(window_start), DB_I(locked_until)), NULL);
 }
 
 int store_throttle_clear(struct store *store, const char *key)
@@ -197,7 +196,7 @@ int store_throttle_clear(struct store *store, const char *key)
 }
 
 #define AUDIT_COLUMNS                                                                              \
-  "id, at, office_id, actor_id, actor, ip, action, object_kind, object_id, detail, prev_hash, "  \
+  "id, at, office_id, actor_id, actor, ip, action, object_kind, object_id, detail, prev_hash, "    \
   "hash"
 
 static const char *text_field(json_t *row, const char *key)
@@ -246,7 +245,6 @@ int store_audit_search(struct store *store, int64_t office_id, const char *actio
       "substr(action, 1, length($2)) = $2) AND ($3 = '' OR actor = $3) AND ($4 = 0 OR id < $4) "
       "ORDER BY id DESC LIMIT $5";
   return db_query(store, sql,
-                  DB_ARGS(DB_I(office_id), DB_S(action), DB_S(actor), DB_I(before_id),
-                          DB_I(limit)),
+                  DB_ARGS(DB_I(office_id), DB_S(action), DB_S(actor), DB_I(before_id), DB_I(limit)),
                   out);
 }

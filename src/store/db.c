@@ -33,8 +33,8 @@ int db_query(struct store *store, const char *sql, const struct db_param *params
   return ST_OK;
 }
 
-int db_query_one(struct store *store, const char *sql, const struct db_param *params,
-                 size_t count, json_t **row)
+int db_query_one(struct store *store, const char *sql, const struct db_param *params, size_t count,
+                 json_t **row)
 {
   json_t *rows;
   int rc = db_query(store, sql, params, count, &rows);
@@ -49,8 +49,8 @@ int db_query_one(struct store *store, const char *sql, const struct db_param *pa
   return ST_OK;
 }
 
-int db_query_int(struct store *store, const char *sql, const struct db_param *params,
-                 size_t count, int64_t *value)
+int db_query_int(struct store *store, const char *sql, const struct db_param *params, size_t count,
+                 int64_t *value)
 {
   json_t *row;
   int rc = db_query_one(store, sql, params, count, &row);

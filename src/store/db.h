@@ -25,7 +25,7 @@ struct db_param {
 
 #define DB_I(v) ((struct db_param){DB_INT, (int64_t)(v), NULL})
 #define DB_S(v) ((struct db_param){(v) ? DB_TEXT : DB_NULL, 0, (v)})
-#define DB_NIL ((struct db_param){DB_NULL, 0, NULL})
+#define DB_NIL  ((struct db_param){DB_NULL, 0, NULL})
 
 enum { DB_MAX_PARAMS = 32 };
 
@@ -38,14 +38,14 @@ int db_exec(struct store *store, const char *sql, const struct db_param *params,
 int db_query(struct store *store, const char *sql, const struct db_param *params, size_t count,
              json_t **rows);
 /* The first row of a query, or ST_NOTFOUND. */
-int db_query_one(struct store *store, const char *sql, const struct db_param *params,
-                 size_t count, json_t **row);
+int db_query_one(struct store *store, const char *sql, const struct db_param *params, size_t count,
+                 json_t **row);
 /* The integer in the first column of the first row (e.g. RETURNING id), or ST_NOTFOUND. */
-int db_query_int(struct store *store, const char *sql, const struct db_param *params,
-                 size_t count, int64_t *value);
+int db_query_int(struct store *store, const char *sql, const struct db_param *params, size_t count,
+                 int64_t *value);
 
 #define DB_PARAMS(...) ((const struct db_param[]){__VA_ARGS__})
-#define DB_COUNT(...) (sizeof((const struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
-#define DB_ARGS(...) DB_PARAMS(__VA_ARGS__), DB_COUNT(__VA_ARGS__)
+#define DB_COUNT(...)  (sizeof((const struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
+#define DB_ARGS(...)   DB_PARAMS(__VA_ARGS__), DB_COUNT(__VA_ARGS__)
 
 #endif

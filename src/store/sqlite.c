@@ -242,8 +242,7 @@ static int row_json(struct sqlite_store *s, sqlite3_stmt *stmt, json_t **out)
 
 /* Appends every row of a bound statement to array, then resets the statement (or finalises
  * it when finalize is true). */
-static int rows_json_then(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array,
-                          bool finalize)
+static int rows_json_then(struct sqlite_store *s, sqlite3_stmt *stmt, json_t *array, bool finalize)
 {
   int st = ST_OK;
   int rc = SQLITE_DONE;

@@ -119,8 +119,8 @@ int store_session_expire(struct store *store, int64_t idle_before, int64_t creat
 
 /* Sign-in throttling: {"failures", "window_start", "locked_until"}; ST_NOTFOUND when none. */
 int store_throttle_get(struct store *store, const char *key, json_t **out);
-int store_throttle_put(struct store *store, const char *key, int64_t failures,
-                       int64_t window_start, int64_t locked_until);
+int store_throttle_put(struct store *store, const char *key, int64_t failures, int64_t window_start,
+                       int64_t locked_until);
 int store_throttle_clear(struct store *store, const char *key);
 
 /* ---- Audit trail (store/accounts.c) -----------------------------------------------------

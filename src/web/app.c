@@ -95,8 +95,8 @@ int web_session_load(void *app, struct http_request *req, const char *token,
   out->unit_id = json_integer_value(json_object_get(row, "unit_id"));
   out->roles = (unsigned)json_integer_value(json_object_get(row, "roles"));
   out->mfa_pending = json_integer_value(json_object_get(row, "mfa_pending")) != 0;
-  out->must_enrol = (out->roles & ROLE_ADMIN) &&
-                    json_integer_value(json_object_get(row, "totp_enabled")) == 0;
+  out->must_enrol =
+      (out->roles & ROLE_ADMIN) && json_integer_value(json_object_get(row, "totp_enabled")) == 0;
   out->username = arena_field(req, row, "username");
   out->display_name = arena_field(req, row, "display_name");
   out->csrf_token = arena_field(req, row, "csrf_token");
@@ -113,18 +113,28 @@ void web_actor(const struct http_request *req, struct audit_actor *actor)
   actor->ip = req->client_ip;
 }
 
+/* view[key], created as an empty object or array when missing. */
+static json_t *member(json_t *view, const char *key, bool array)
+{
+  json_t *m = json_object_get(view, key);
+  if (!m && json_object_set_new(view, key, array ? json_array() : json_object()) == 0)
+    m = json_object_get(view, key);
+  return m;
+}
+
 int web_form_error(struct http_request *req, json_t *view, const char *field, const char *key)
 {
-  json_t *errors = json_object_get(view, "errors");
-  if (!errors) {
-    errors = json_array();
-    if (json_object_set_new(view, "errors", errors))
-      return ST_NOMEM;
-  }
-  return json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message",
-                                                 http_t(req, key)))
-             ? ST_NOMEM
-             : ST_OK;
+  json_t *errors = member(view, "errors", true), *by_field = member(view, "field_errors", false);
+  const char *message = http_t(req, key);
+  if (!errors || !by_field)
+    return ST_NOMEM;
+  if (json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", message)) ||
+      json_object_set_new(view, "has_errors", json_true()))
+    return ST_NOMEM;
+  if (!json_object_get(by_field, field) &&
+      json_object_set_new(by_field, field, json_string(message)))
+    return ST_NOMEM;
+  return ST_OK;
 }
 
 const char *web_safe_next(const char *next)

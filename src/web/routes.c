@@ -51,8 +51,8 @@ static const struct http_route routes[] = {
      HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"POST", "/staff/admin/users/{id}/disable", staff_user_disable, ROLE_ADMIN, true,
      HTTP_BODY_FORM, HTTP_RATE_NONE},
-    {"POST", "/staff/admin/users/{id}/enable", staff_user_enable, ROLE_ADMIN, true,
-     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/users/{id}/enable", staff_user_enable, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
     {"GET", "/staff/admin/audit", staff_audit, ROLE_ADMIN, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
 };
 

@@ -35,8 +35,8 @@ int staff_password(struct http_request *req, struct http_response *res)
     rc = accounts_change_password(store, &actor, req->session->user_id, current, fresh, confirm,
                                   &reason);
   if (rc == ST_INVALID) {
-    web_form_error(req, view, strcmp(reason, "account_err_current_password") == 0 ? "current"
-                                                                                    : "password",
+    web_form_error(req, view,
+                   strcmp(reason, "account_err_current_password") == 0 ? "current" : "password",
                    reason);
     return http_page(res, 400, "staff/password", view);
   }
@@ -53,8 +53,8 @@ static json_t *enrol_view(struct http_request *req, const char *secret)
   char uri[TOTP_URI_MAX];
   if (totp_uri("bianmin", req->session->username, secret, uri, sizeof(uri)))
     uri[0] = '\0';
-  return json_pack("{s:s, s:s, s:s, s:b, s:[]}", "title", http_t(req, "totp_setup_title"),
-                   "secret", secret, "uri", uri, "required", req->session->must_enrol, "errors");
+  return json_pack("{s:s, s:s, s:s, s:b, s:[]}", "title", http_t(req, "totp_setup_title"), "secret",
+                   secret, "uri", uri, "required", req->session->must_enrol, "errors");
 }
 
 int staff_enrol_form(struct http_request *req, struct http_response *res)
@@ -76,8 +76,8 @@ int staff_enrol(struct http_request *req, struct http_response *res)
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = accounts_totp_enable(store, &actor, req->session->user_id, secret,
-                              http_form(req, "code"), clock_now(), &reason);
+    rc = accounts_totp_enable(store, &actor, req->session->user_id, secret, http_form(req, "code"),
+                              clock_now(), &reason);
   if (rc == ST_INVALID) {
     json_t *view = enrol_view(req, secret && strlen(secret) < TOTP_SECRET_B32 ? secret : "");
     web_form_error(req, view, "code", reason);

@@ -20,21 +20,33 @@ static json_t *audit_row(json_t *row)
                    "object_id", web_str(row, "object_id"), "detail", web_str(row, "detail"));
 }
 
+/* The filter of the query string; ST_INVALID for an over-long or malformed one. */
+static int read_filter(struct http_request *req, const char **action, const char **actor,
+                       int64_t *before)
+{
+  const char *before_text = http_query(req, "before");
+  *action = http_query(req, "action");
+  *actor = http_query(req, "actor");
+  *action = *action ? *action : "";
+  *actor = *actor ? *actor : "";
+  *before = 0;
+  if (before_text && *before_text && str_to_int64(str_from(before_text), 1, INT64_MAX, before))
+    return ST_INVALID;
+  return strlen(*action) > 64 || strlen(*actor) > 64 ? ST_INVALID : ST_OK;
+}
+
 int staff_audit(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   json_t *rows = NULL;
-  const char *action = http_query(req, "action"), *actor = http_query(req, "actor");
-  const char *before_text = http_query(req, "before");
-  int64_t before = 0;
-  if (before_text && *before_text && str_to_int64(str_from(before_text), 1, INT64_MAX, &before))
-    return http_error(res, 400, NULL);
-  if ((action && strlen(action) > 64) || (actor && strlen(actor) > 64))
+  const char *action, *actor;
+  int64_t before;
+  if (read_filter(req, &action, &actor, &before))
     return http_error(res, 400, NULL);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_audit_search(store, req->session->office_id, action ? action : "",
-                            actor ? actor : "", before, AUDIT_PAGE, &rows);
+    rc = store_audit_search(store, req->session->office_id, action, actor, before, AUDIT_PAGE,
+                            &rows);
   if (rc)
     return rc;
   json_t *list = json_array();
@@ -50,12 +62,11 @@ int staff_audit(struct http_request *req, struct http_response *res)
   json_decref(rows);
   return http_page(
       res, 200, "staff/audit",
-      json_pack("{s:s, s:o, s:{s:s, s:s}, s:s?}", "title", http_t(req, "audit_title"), "rows",
-                list, "filter", "action", action ? action : "", "actor", actor ? actor : "",
-                "older_href",
-                more ? arena_printf(req->arena, "/staff/admin/audit?action=%s&actor=%s&before=%lld",
-                                    http_url_encode(req->arena, action ? action : ""),
-                                    http_url_encode(req->arena, actor ? actor : ""),
-                                    (long long)last)
-                     : NULL));
+      json_pack("{s:s, s:o, s:{s:s, s:s}, s:s?}", "title", http_t(req, "audit_title"), "rows", list,
+                "filter", "action", action ? action : "", "actor", actor ? actor : "", "older_href",
+                more
+                    ? arena_printf(req->arena, "/staff/admin/audit?action=%s&actor=%s&before=%lld",
+                                   http_url_encode(req->arena, action ? action : ""),
+                                   http_url_encode(req->arena, actor ? actor : ""), (long long)last)
+                    : NULL));
 }

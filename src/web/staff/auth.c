@@ -13,10 +13,10 @@
 
 static json_t *login_view(struct http_request *req, const char *title_key, const char *username)
 {
-  return json_pack("{s:s, s:s, s:s, s:[]}", "title", http_t(req, title_key), "next",
-                   web_safe_next(http_query(req, "next") ? http_query(req, "next")
-                                                         : http_form(req, "next")),
-                   "username", username ? username : "", "errors");
+  return json_pack(
+      "{s:s, s:s, s:s, s:[]}", "title", http_t(req, title_key), "next",
+      web_safe_next(http_query(req, "next") ? http_query(req, "next") : http_form(req, "next")),
+      "username", username ? username : "", "errors");
 }
 
 int staff_login_form(struct http_request *req, struct http_response *res)
@@ -59,9 +59,9 @@ int staff_login(struct http_request *req, struct http_response *res)
   json_decref(view);
   http_session_cookie(res, req, result.token, accounts_default_policy.absolute_seconds);
   if (result.outcome == LOGIN_NEEDS_TOTP)
-    return http_redirect(res, 303,
-                         arena_printf(req->arena, "/staff/login/totp?next=%s",
-                                      http_url_encode(req->arena, next)));
+    return http_redirect(
+        res, 303,
+        arena_printf(req->arena, "/staff/login/totp?next=%s", http_url_encode(req->arena, next)));
   return http_redirect(res, 303, next);
 }
 

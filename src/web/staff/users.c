@@ -65,13 +65,12 @@ static json_t *user_row(struct http_request *req, json_t *user, json_t *units)
   const char *unit = "";
   roles_format((unsigned)int_field(user, "roles"), roles, sizeof(roles));
   unit_name(req, units, int_field(user, "unit_id"), &unit);
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id",
-                   (json_int_t)int_field(user, "id"), "username", web_str(user, "username"),
-                   "display_name", web_str(user, "display_name"), "roles", roles, "unit", unit,
-                   "disabled", int_field(user, "disabled") != 0, "totp",
-                   int_field(user, "totp_enabled") != 0, "href",
-                   arena_printf(req->arena, "/staff/admin/users/%lld",
-                                (long long)int_field(user, "id")));
+  return json_pack(
+      "{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)int_field(user, "id"),
+      "username", web_str(user, "username"), "display_name", web_str(user, "display_name"), "roles",
+      roles, "unit", unit, "disabled", int_field(user, "disabled") != 0, "totp",
+      int_field(user, "totp_enabled") != 0, "href",
+      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)int_field(user, "id")));
 }
 
 int staff_users(struct http_request *req, struct http_response *res)
@@ -116,7 +115,8 @@ int staff_user_new(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   json_t *values = json_pack("{s:s, s:s, s:s, s:i, s:i}", "username", "", "display_name", "",
-                             "email", "", "unit_id", 0, "roles", ROLE_CLERK), *view;
+                             "email", "", "unit_id", 0, "roles", ROLE_CLERK),
+         *view;
   int rc = web_store(req, &store);
   if (!rc)
     rc = form_view(req, store, values, "/staff/admin/users", true, &view);
@@ -212,8 +212,8 @@ int staff_user_create(struct http_request *req, struct http_response *res)
                         reason);
   if (rc)
     return rc;
-  return http_redirect(res, 303, arena_printf(req->arena, "/staff/admin/users/%lld?created=1",
-                                              (long long)id));
+  return http_redirect(
+      res, 303, arena_printf(req->arena, "/staff/admin/users/%lld?created=1", (long long)id));
 }
 
 /* The {id} of the URL as a user of the signed-in admin's office, or ST_NOTFOUND. */
@@ -235,12 +235,12 @@ int staff_user_show(struct http_request *req, struct http_response *res)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  const char *action = arena_printf(req->arena, "/staff/admin/users/%lld",
-                                    (long long)int_field(user, "id"));
+  const char *action =
+      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)int_field(user, "id"));
   json_t *values = json_pack(
       "{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)int_field(user, "id"),
-      "username", web_str(user, "username"), "display_name", web_str(user, "display_name"),
-      "email", web_str(user, "email"), "unit_id", (json_int_t)int_field(user, "unit_id"), "roles",
+      "username", web_str(user, "username"), "display_name", web_str(user, "display_name"), "email",
+      web_str(user, "email"), "unit_id", (json_int_t)int_field(user, "unit_id"), "roles",
       (json_int_t)int_field(user, "roles"), "disabled", int_field(user, "disabled") != 0, "totp",
       int_field(user, "totp_enabled") != 0);
   json_decref(user);
@@ -295,9 +295,9 @@ int staff_user_password(struct http_request *req, struct http_response *res)
   if (rc == ST_INVALID && reason)
     return http_error(res, 400, reason);
   return rc ? rc
-            : http_redirect(res, 303, arena_printf(req->arena,
-                                                   "/staff/admin/users/%lld?password_reset=1",
-                                                   (long long)id));
+            : http_redirect(res, 303,
+                            arena_printf(req->arena, "/staff/admin/users/%lld?password_reset=1",
+                                         (long long)id));
 }
 
 static int set_disabled(struct http_request *req, struct http_response *res, bool disabled)
