@@ -231,6 +231,11 @@ static void test_load_file_refuses_missing_files_and_directories(void **state)
   assert_int_equal(keys_load_file(path, err, sizeof(err)), ST_IO);
   assert_non_null(strstr(err, "not a regular file"));
   assert_int_equal(keys_load_file(path, NULL, 0), ST_IO); /* no room for a message is fine */
+  /* A FIFO is refused at once instead of blocking until someone writes to it. */
+  fresh_path(path, sizeof(path));
+  assert_int_equal(mkfifo(path, 0600), 0);
+  assert_int_equal(keys_load_file(path, err, sizeof(err)), ST_IO);
+  assert_non_null(strstr(err, "not a regular file"));
   assert_false(keys_loaded());
 }
 
