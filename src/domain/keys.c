@@ -135,7 +135,8 @@ int keys_load_file(const char *path, char *err, size_t err_size)
     set_err(err, err_size, "a secret key is already loaded");
     return ST_CONFLICT;
   }
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  /* O_NONBLOCK: a FIFO in place of the key must fail the S_ISREG check, not hang the start. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     set_err(err, err_size, "%s: cannot open the key file: %s", path, strerror(errno));
     return ST_IO;

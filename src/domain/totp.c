@@ -38,6 +38,11 @@ static int out_puts(struct out *o, const char *s)
   return out_put(o, s, strlen(s));
 }
 
+static bool is_secret_size(const unsigned char *secret, size_t len)
+{
+  return secret && len >= TOTP_SECRET_MIN && len <= TOTP_SECRET_MAX;
+}
+
 int totp_generate_secret(unsigned char secret[TOTP_SECRET_BYTES])
 {
   if (sodium_init() < 0)
@@ -119,7 +124,7 @@ int totp_code(const unsigned char *secret, size_t len, uint64_t step, char out[T
   struct hmac_sha1_ctx ctx;
   uint8_t counter[8], digest[SHA1_DIGEST_SIZE];
   out[0] = '\0';
-  if (!secret || len < TOTP_SECRET_MIN || len > TOTP_SECRET_MAX)
+  if (!is_secret_size(secret, len))
     return ST_INVALID;
   for (int i = 0; i < 8; i++)
     counter[7 - i] = (uint8_t)(step >> (8 * i));
@@ -151,18 +156,12 @@ static bool is_code_text(const char *code)
   return true;
 }
 
-static bool verify_args_ok(const unsigned char *secret, size_t len, const char *code, time_t now,
-                           int window)
-{
-  return is_code_text(code) && now >= 0 && window >= 0 && window <= TOTP_WINDOW_MAX && secret &&
-         len >= TOTP_SECRET_MIN && len <= TOTP_SECRET_MAX;
-}
-
 int totp_verify(const unsigned char *secret, size_t len, const char *code, time_t now, int window,
                 int64_t last_used_step, int64_t *matched_step)
 {
   int64_t found = -1;
-  if (!verify_args_ok(secret, len, code, now, window))
+  if (!is_code_text(code) || now < 0 || window < 0 || window > TOTP_WINDOW_MAX ||
+      !is_secret_size(secret, len))
     return ST_INVALID;
   int64_t now_step = (int64_t)now / TOTP_PERIOD;
   for (int64_t step = now_step - window; step <= now_step + window; step++) {
@@ -249,7 +248,7 @@ int totp_uri(const char *issuer, const char *account, const char *secret_b32, ch
 int totp_seal_secret(const unsigned char *secret, size_t len, char **sealed)
 {
   *sealed = NULL;
-  if (!secret || len < TOTP_SECRET_MIN || len > TOTP_SECRET_MAX)
+  if (!is_secret_size(secret, len))
     return ST_INVALID;
   return keys_seal(KEYS_TOTP_SEAL, secret, len, sealed);
 }
