@@ -124,8 +124,12 @@ static json_t *member(json_t *view, const char *key, bool array)
 
 int web_form_error(struct http_request *req, json_t *view, const char *field, const char *key)
 {
+  return web_form_error_text(view, field, http_t(req, key));
+}
+
+int web_form_error_text(json_t *view, const char *field, const char *message)
+{
   json_t *errors = member(view, "errors", true), *by_field = member(view, "field_errors", false);
-  const char *message = http_t(req, key);
   if (!errors || !by_field)
     return ST_NOMEM;
   if (json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", message)) ||

@@ -29,6 +29,8 @@ void web_actor(const struct http_request *req, struct audit_actor *actor);
 
 /* Adds {"field", "message"} to view's "errors" array (created when missing). */
 int web_form_error(struct http_request *req, json_t *view, const char *field, const char *key);
+/* The same with a message already in the page's language. */
+int web_form_error_text(json_t *view, const char *field, const char *message);
 /* A same-site path to return to after signing in: next if it is a staff path, else /staff/. */
 const char *web_safe_next(const char *next);
 

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "domain/totp.h"
+
 #include "base/common.h"
 
 extern char **environ;
@@ -49,6 +51,7 @@ static pid_t spawn_bianmin(struct server *server, const char *const *args, const
   argv[n] = NULL;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, server->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, server->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
   char **child = child_env(env);
@@ -63,6 +66,11 @@ static pid_t spawn_bianmin(struct server *server, const char *const *args, const
 
 int server_cli(struct server *server, const char *const *args)
 {
+  return server_cli_env(server, args, NULL);
+}
+
+int server_cli_env(struct server *server, const char *const *args, const char *const *env)
+{
   const char *full[32];
   size_t n = 0;
   for (; args[n] && n < 28; n++)
@@ -70,7 +78,7 @@ int server_cli(struct server *server, const char *const *args)
   full[n++] = "--db";
   full[n++] = server->db;
   full[n] = NULL;
-  pid_t pid = spawn_bianmin(server, full, NULL);
+  pid_t pid = spawn_bianmin(server, full, env);
   int status;
   if (pid < 0 || waitpid(pid, &status, 0) < 0)
     return -1;
@@ -261,4 +269,195 @@ void response_free(struct response *response)
   free(response->body);
   free(response->headers);
   memset(response, 0, sizeof(*response));
+}
+
+int server_restart(struct server *server, const char *const *env)
+{
+  int status = 0;
+  if (server->pid > 0) {
+    kill(server->pid, SIGTERM);
+    waitpid(server->pid, &status, 0);
+  }
+  char port_file[320];
+  snprintf(port_file, sizeof(port_file), "%s/port", server->dir);
+  unlink(port_file);
+  const char *serve[] = {"serve",       "--db",        server->db, "--listen",
+                         "127.0.0.1:0", "--port-file", port_file,  NULL};
+  server->pid = spawn_bianmin(server, serve, env);
+  return server->pid < 0 ? -1 : wait_for_port(server, port_file);
+}
+
+int client_init(struct client *client, struct server *server)
+{
+  memset(client, 0, sizeof(*client));
+  client->server = server;
+  client->curl = curl_easy_init();
+  if (!client->curl)
+    return -1;
+  curl_easy_setopt(client->curl, CURLOPT_COOKIEFILE, "");
+  return 0;
+}
+
+void client_free(struct client *client)
+{
+  curl_easy_cleanup(client->curl);
+  client->curl = NULL;
+}
+
+static void remember_csrf(struct client *client, const char *body)
+{
+  const char *p = body ? strstr(body, "name=\"csrf\" value=\"") : NULL;
+  if (!p)
+    return;
+  p += strlen("name=\"csrf\" value=\"");
+  size_t n = strcspn(p, "\"");
+  if (n < sizeof(client->csrf)) {
+    memcpy(client->csrf, p, n);
+    client->csrf[n] = '\0';
+  }
+}
+
+int client_call(struct client *client, const char *method, const char *path,
+                const char *const *headers, const char *body, size_t body_len, struct response *out)
+{
+  memset(out, 0, sizeof(*out));
+  CURL *curl = client->curl;
+  char url[2048];
+  snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", client->server->port, path);
+  struct sink body_sink = {0}, header_sink = {0};
+  struct curl_slist *list = header_list(headers);
+  curl_easy_setopt(curl, CURLOPT_URL, url);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sink_write);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body_sink);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, sink_write);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &header_sink);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  if (body) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
+  }
+  CURLcode rc = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+  curl_slist_free_all(list);
+  out->body = body_sink.data ? body_sink.data : calloc(1, 1);
+  out->len = body_sink.len;
+  out->headers = header_sink.data ? header_sink.data : calloc(1, 1);
+  remember_csrf(client, out->body);
+  if (rc != CURLE_OK)
+    fprintf(stderr, "%s %s: %s\n", method, path, curl_easy_strerror(rc));
+  return rc == CURLE_OK ? 0 : -1;
+}
+
+int client_get(struct client *client, const char *path, struct response *out)
+{
+  return client_call(client, "GET", path, NULL, NULL, 0, out);
+}
+
+int client_post(struct client *client, const char *path, const char *form, struct response *out)
+{
+  char body[8192];
+  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", client->csrf);
+  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  return client_call(client, "POST", path, headers, body, strlen(body), out);
+}
+
+long client_login(struct client *client, const char *username, const char *password)
+{
+  struct response r;
+  char form[512];
+  if (client_get(client, "/staff/login", &r))
+    return -1;
+  response_free(&r);
+  snprintf(form, sizeof(form), "username=%s&password=%s", username, password);
+  if (client_post(client, "/staff/login", form, &r))
+    return -1;
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+int test_totp_code(const char *secret_b32, char out[7])
+{
+  return test_totp_code_at(secret_b32, 0, out);
+}
+
+int test_totp_code_at(const char *secret_b32, int step_offset, char out[7])
+{
+  unsigned char secret[64];
+  size_t len = 0;
+  if (totp_base32_decode(secret_b32, secret, sizeof(secret), &len))
+    return -1;
+  uint64_t step = (uint64_t)(time(NULL) / 30 + step_offset);
+  return totp_code(secret, len, step, out) ? -1 : 0;
+}
+
+/* Copies the value of <input ... name="NAME" value="..."> in body into out. */
+static int input_value(const char *body, const char *name, char *out, size_t size)
+{
+  char needle[80];
+  snprintf(needle, sizeof(needle), "name=\"%s\" value=\"", name);
+  const char *p = strstr(body, needle);
+  if (!p)
+    return -1;
+  p += strlen(needle);
+  size_t n = strcspn(p, "\"");
+  if (n >= size)
+    return -1;
+  memcpy(out, p, n);
+  out[n] = '\0';
+  return 0;
+}
+
+static int enrol(struct client *client, char *secret_b32, size_t secret_size)
+{
+  struct response r;
+  char form[256], code[7];
+  if (client_get(client, "/staff/account/totp", &r) || r.status != 200 ||
+      input_value(r.body, "secret", secret_b32, secret_size)) {
+    response_free(&r);
+    return -1;
+  }
+  response_free(&r);
+  test_totp_code(secret_b32, code);
+  snprintf(form, sizeof(form), "secret=%s&code=%s", secret_b32, code);
+  if (client_post(client, "/staff/account/totp", form, &r))
+    return -1;
+  long status = r.status;
+  response_free(&r);
+  return status == 303 ? 0 : -1;
+}
+
+/* Second step with the current code, or the next step's code if the current one was used. */
+static int second_step(struct client *client, const char *secret_b32)
+{
+  struct response r;
+  for (int offset = 0; offset <= 1; offset++) {
+    char form[64], code[7];
+    if (client_get(client, "/staff/login/totp", &r))
+      return -1;
+    response_free(&r);
+    test_totp_code_at(secret_b32, offset, code);
+    snprintf(form, sizeof(form), "code=%s", code);
+    if (client_post(client, "/staff/login/totp", form, &r))
+      return -1;
+    long status = r.status;
+    response_free(&r);
+    if (status == 303)
+      return 0;
+  }
+  return -1;
+}
+
+int client_login_totp(struct client *client, const char *username, const char *password,
+                      char *secret_b32, size_t secret_size)
+{
+  if (client_login(client, username, password) != 303)
+    return -1;
+  if (secret_b32[0])
+    return second_step(client, secret_b32);
+  return enrol(client, secret_b32, secret_size);
 }

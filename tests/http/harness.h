@@ -25,6 +25,8 @@ int server_start(struct server *server, const char *const *env);
 int server_stop(struct server *server);
 /* Runs the bianmin binary with args against the server's database; returns its exit status. */
 int server_cli(struct server *server, const char *const *args);
+/* The same with extra environment ("NAME=value", NULL-terminated). */
+int server_cli_env(struct server *server, const char *const *args, const char *const *env);
 
 struct response {
   long status;
@@ -43,5 +45,34 @@ char *response_header(const struct response *response, const char *name);
 /* The body parsed as JSON (new reference) or NULL. */
 json_t *response_json(const struct response *response);
 void response_free(struct response *response);
+
+/* Restarts the server on the same database (and a new port) with other extra environment. */
+int server_restart(struct server *server, const char *const *env);
+
+/* A browser-like client: keeps cookies, remembers the CSRF token of the last page it read. */
+struct client {
+  struct server *server;
+  void *curl;
+  char csrf[64];
+};
+
+int client_init(struct client *client, struct server *server);
+void client_free(struct client *client);
+/* Like http_call, with the client's cookies; reads a CSRF token from an HTML answer. */
+int client_call(struct client *client, const char *method, const char *path,
+                const char *const *headers, const char *body, size_t body_len,
+                struct response *out);
+int client_get(struct client *client, const char *path, struct response *out);
+/* POSTs form (urlencoded, may be "") plus csrf=<the client's token>. */
+int client_post(struct client *client, const char *path, const char *form, struct response *out);
+/* Signs in with a password (GET the form, POST it); returns the HTTP status of the POST. */
+long client_login(struct client *client, const char *username, const char *password);
+/* Signs in an account that has (or must set up) a second factor. secret_b32 receives the
+ * secret when this call sets it up; pass the known secret otherwise. Returns 0 when signed in. */
+int client_login_totp(struct client *client, const char *username, const char *password,
+                      char *secret_b32, size_t secret_size);
+/* The current TOTP code for a base32 secret (for tests). */
+int test_totp_code(const char *secret_b32, char out[7]);
+int test_totp_code_at(const char *secret_b32, int step_offset, char out[7]);
 
 #endif

@@ -25,12 +25,11 @@ int staff_login_form(struct http_request *req, struct http_response *res)
 }
 
 static int locked_page(struct http_request *req, struct http_response *res, const char *tmpl,
-                       json_t *view, int minutes)
+                       const char *field, json_t *view, int minutes)
 {
   char *message = arena_printf(req->arena, "%s%d%s", http_t(req, "signin_locked_before"), minutes,
                                http_t(req, "signin_locked_after"));
-  json_array_append_new(json_object_get(view, "errors"),
-                        json_pack("{s:s, s:s}", "field", "username", "message", message));
+  web_form_error_text(view, field, message ? message : "");
   http_header_add(res, "Retry-After", arena_printf(req->arena, "%d", minutes * 60));
   return http_page(res, 429, tmpl, view);
 }
@@ -49,9 +48,9 @@ int staff_login(struct http_request *req, struct http_response *res)
     json_decref(view);
     return rc;
   }
-  const char *next = json_string_value(json_object_get(view, "next"));
+  const char *next = arena_strdup(req->arena, json_string_value(json_object_get(view, "next")));
   if (result.outcome == LOGIN_LOCKED)
-    return locked_page(req, res, "staff/login", view, result.retry_minutes);
+    return locked_page(req, res, "staff/login", "username", view, result.retry_minutes);
   if (result.outcome == LOGIN_REFUSED) {
     web_form_error(req, view, "username", "signin_refused");
     return http_page(res, 401, "staff/login", view);
@@ -86,7 +85,7 @@ int staff_totp(struct http_request *req, struct http_response *res)
     return rc;
   json_t *view = login_view(req, "totp_title", NULL);
   if (outcome == LOGIN_LOCKED)
-    return locked_page(req, res, "staff/totp", view, 15);
+    return locked_page(req, res, "staff/totp", "code", view, 15);
   if (outcome == LOGIN_REFUSED) {
     web_form_error(req, view, "code", "totp_refused");
     return http_page(res, 401, "staff/totp", view);
