@@ -1,0 +1,133 @@
+/*
+ * case_number.c - formatting and parsing case numbers and check codes.
+ */
+#include "domain/case_number.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "base/str.h"
+
+#include "base/common.h"
+
+enum { TYPED_MAX = 96 };
+
+int case_word_code_valid(const char *code)
+{
+  size_t n = code ? strlen(code) : 0;
+  if (n == 0 || n > CASE_WORD_CODE_MAX)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)code[i]))
+      return 0;
+  return 1;
+}
+
+int case_number_key(const struct case_number *n, char *out, size_t size)
+{
+  int w = snprintf(out, size, "%03d-%s-%06lld", n->roc_year, n->word_code, (long long)n->serial);
+  return w < 0 || (size_t)w >= size ? ST_LIMIT : ST_OK;
+}
+
+int case_number_display(const struct case_number *n, const char *word_zh, const char *lang,
+                        char *out, size_t size)
+{
+  int w;
+  if (strcmp(lang, "en") == 0)
+    w = snprintf(out, size, "%d %s No. %06lld", n->roc_year, n->word_code, (long long)n->serial);
+  else
+    w = snprintf(out, size, "%d年 %s字 第%06lld號", n->roc_year,
+                 word_zh && *word_zh ? word_zh : n->word_code, (long long)n->serial);
+  return w < 0 || (size_t)w >= size ? ST_LIMIT : ST_OK;
+}
+
+/* NFKC + upper case, keeping only ASCII letters and digits, separated by single '-' where the
+ * typed text had any separator or a change between letters and digits is not enough (the word
+ * code mixes them), so separators are kept as they were typed. */
+static int normalise(const char *text, char *out, size_t size)
+{
+  utf8proc_uint8_t *mapped = NULL;
+  if (!text || strlen(text) > TYPED_MAX ||
+      utf8proc_map((const utf8proc_uint8_t *)text, 0, &mapped,
+                   UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE) < 0)
+    return ST_INVALID;
+  size_t o = 0;
+  bool gap = false;
+  for (const unsigned char *p = mapped; *p && o + 2 < size; p++) {
+    if (isalnum(*p)) {
+      if (gap && o > 0)
+        out[o++] = '-';
+      out[o++] = (char)toupper(*p);
+      gap = false;
+    } else if (*p == ' ' || *p == '-' || *p == '_' || *p == '/' || *p >= 0x80) {
+      gap = true; /* 年, 字, 第, 號 and separators all split the parts */
+    } else {
+      free(mapped);
+      return ST_INVALID;
+    }
+  }
+  out[o] = '\0';
+  free(mapped);
+  return ST_OK;
+}
+
+static int parse_digits(struct str s, int64_t max, int64_t *out)
+{
+  if (s.len == 0 || s.len > 6)
+    return ST_INVALID;
+  for (size_t i = 0; i < s.len; i++)
+    if (!isdigit((unsigned char)s.ptr[i]))
+      return ST_INVALID;
+  return str_to_int64(s, 1, max, out);
+}
+
+int case_number_parse(const char *text, struct case_number *out)
+{
+  char norm[TYPED_MAX + 1];
+  if (normalise(text, norm, sizeof(norm)))
+    return ST_INVALID;
+  char *first = strchr(norm, '-');
+  char *last = strrchr(norm, '-');
+  if (!first || first == last)
+    return ST_INVALID;
+  int64_t year, serial;
+  struct str word = {first + 1, (size_t)(last - first - 1)};
+  if (parse_digits((struct str){norm, (size_t)(first - norm)}, 999, &year) ||
+      parse_digits(str_from(last + 1), CASE_NUMBER_MAX, &serial) || word.len == 0 ||
+      word.len > CASE_WORD_CODE_MAX || memchr(word.ptr, '-', word.len))
+    return ST_INVALID;
+  out->roc_year = (int)year;
+  memcpy(out->word_code, word.ptr, word.len);
+  out->word_code[word.len] = '\0';
+  out->serial = serial;
+  return ST_OK;
+}
+
+int case_check_code_parse(const char *text, char out[CASE_CHECK_CODE_LEN + 1])
+{
+  char norm[TYPED_MAX + 1];
+  if (normalise(text, norm, sizeof(norm)))
+    return ST_INVALID;
+  size_t o = 0;
+  for (const char *p = norm; *p; p++) {
+    if (*p == '-')
+      continue;
+    if (!isdigit((unsigned char)*p) || o == CASE_CHECK_CODE_LEN)
+      return ST_INVALID;
+    out[o++] = *p;
+  }
+  out[o] = '\0';
+  return o == CASE_CHECK_CODE_LEN ? ST_OK : ST_INVALID;
+}
+
+void case_check_code_new(char out[CASE_CHECK_CODE_LEN + 1])
+{
+  for (int i = 0; i < CASE_CHECK_CODE_LEN; i++)
+    out[i] = (char)('0' + randombytes_uniform(10));
+  out[CASE_CHECK_CODE_LEN] = '\0';
+}

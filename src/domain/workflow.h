@@ -1,0 +1,49 @@
+/*
+ * workflow.h - the steps a case goes through and who may move it (DOMAIN.md "Case statuses").
+ * Workflows are data: a service names one by its code. Two ship: "land_registration" (the land
+ * office integrated system's steps, the default for land registration) and "simple" (received
+ * -> processing -> closed, e.g. a district office's elderly card).
+ *
+ * A step is open (the case is being worked on), paused (correction: the clock stops, the
+ * applicant must act) or final (closed, archived, rejected, withdrawn).
+ */
+#ifndef BIANMIN_DOMAIN_WORKFLOW_H
+#define BIANMIN_DOMAIN_WORKFLOW_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum workflow_kind { STEP_OPEN, STEP_PAUSED, STEP_FINAL };
+
+struct workflow_step {
+  const char *code; /* "first_review"; the label key is "status_" + code */
+  enum workflow_kind kind;
+  bool completed; /* counts as completed work (closed, archived): for on-time rates */
+};
+
+struct workflow_transition {
+  const char *from; /* "*" = any open or paused step */
+  const char *to;
+  unsigned roles; /* who may (domain/accounts.h ROLE_* bits) */
+  bool note_required;
+};
+
+struct workflow {
+  const char *code;
+  const char *initial;
+  const struct workflow_step *steps;
+  size_t step_count;
+  const struct workflow_transition *transitions;
+  size_t transition_count;
+};
+
+const struct workflow *workflow_find(const char *code);
+const struct workflow_step *workflow_step(const struct workflow *wf, const char *code);
+/* The transition from -> to that roles may take, or NULL. */
+const struct workflow_transition *workflow_transition(const struct workflow *wf, const char *from,
+                                                      const char *to, unsigned roles);
+/* The steps roles may move a case at step from to, as a JSON array of step codes. */
+json_t *workflow_next_steps(const struct workflow *wf, const char *from, unsigned roles);
+
+#endif
