@@ -10,6 +10,7 @@
 #define BIANMIN_STORE_STORE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -136,5 +137,63 @@ int store_audit_range(struct store *store, int64_t after_id, int64_t limit, json
  * (each "" for any), with id < before_id (0 = from the newest), at most limit. */
 int store_audit_search(struct store *store, int64_t office_id, const char *action,
                        const char *actor, int64_t before_id, int64_t limit, json_t **out);
+
+/* ---- Cases (store/cases.c) --------------------------------------------------------------
+ * Times are unix seconds. A case row has the columns of the cases table (migration 5); the
+ * applicant's personal fields hold sealed text (domain/personal.h), with keyed hashes for
+ * lookups and a masked name for public pages. */
+int store_case_next_serial(struct store *store, int64_t office_id, const char *word_code,
+                           int roc_year, int64_t *serial);
+int store_case_insert(struct store *store, json_t *case_row, int64_t *id);
+int store_case_get(struct store *store, int64_t office_id, int64_t id, json_t **out);
+int store_case_by_key(struct store *store, int64_t office_id, const char *case_key, json_t **out);
+int store_case_by_token(struct store *store, const char *token_hash, json_t **out);
+int store_case_set_status(struct store *store, int64_t id, const char *status, int64_t now,
+                          bool final);
+int store_case_set_handler(struct store *store, int64_t id, int64_t handler_id, const char *counter,
+                           int64_t now);
+/* due_at 0 / paused_since 0 store NULL. */
+int store_case_set_clock(struct store *store, int64_t id, int64_t due_at, const char *due_state,
+                         int64_t paused_since, int64_t extension_minutes, int64_t now);
+int store_case_set_due_state(struct store *store, int64_t id, const char *due_state);
+int store_case_set_correction(struct store *store, int64_t id, const char *items,
+                              const char *deadline, int64_t count, int64_t now);
+int store_case_approve_correction(struct store *store, int64_t id, int64_t now);
+int store_case_set_overdue(struct store *store, int64_t id, const char *reason,
+                           const char *new_date, int64_t now);
+int store_case_set_pickup(struct store *store, int64_t id, int64_t at);
+/* An event: {"case_id", "at", "actor_id", "actor", "on_behalf_of", "kind", "from_status",
+ * "to_status", "note", "public" (bool), "data" (text)}. */
+int store_case_event_add(struct store *store, json_t *event);
+int store_case_events(struct store *store, int64_t case_id, bool public_only, json_t **out);
+int store_case_pause_start(struct store *store, int64_t case_id, int64_t at);
+int store_case_pause_end(struct store *store, int64_t case_id, int64_t at);
+int store_case_pauses(struct store *store, int64_t case_id, json_t **out);
+
+struct store_case_filter {
+  int64_t office_id;
+  const char *scope;      /* "mine", "unit", "office" */
+  int64_t user_id;        /* for "mine" */
+  int64_t unit_id;        /* for "unit" (0 = whole office) */
+  const char *today;      /* "YYYY-MM-DD", for delegations */
+  const char *filter;     /* "", "due_soon", "overdue", "correction", "closed" */
+  const char *key_prefix; /* "" = no search */
+  const char *name_hash;  /* "" = no search */
+  int64_t limit;
+};
+int store_case_list(struct store *store, const struct store_case_filter *filter, json_t **out);
+/* Open cases of every office with id > after_id, for the deadline scanner. */
+int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out);
+
+int store_delegation_add(struct store *store, int64_t office_id, int64_t user_id,
+                         int64_t delegate_id, const char *starts_on, const char *ends_on,
+                         const char *reason);
+int store_delegation_active(struct store *store, int64_t user_id, int64_t delegate_id,
+                            const char *today, bool *active);
+int store_delegation_list(struct store *store, int64_t office_id, const char *today, json_t **out);
+int store_presence_set(struct store *store, int64_t user_id, bool present, const char *counter);
+int store_handlers_available(struct store *store, int64_t office_id, int64_t unit_id,
+                             unsigned handler_role, json_t **out);
+int store_presence_assigned(struct store *store, int64_t user_id, int64_t at);
 
 #endif

@@ -1,0 +1,427 @@
+/*
+ * cases.c - intake, staff and public views, and the shared helpers of the cases module.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+
+#include "base/str.h"
+#include "base/text.h"
+#include "domain/accounts.h"
+#include "domain/audit.h"
+#include "domain/cases_internal.h"
+#include "domain/personal.h"
+#include "render/format.h"
+
+#include "base/common.h"
+
+enum { NAME_MAX_CHARS = 60, DOCUMENTS_MAX = 40, TAIPEI_OFFSET = 8 * 3600 };
+
+static struct calendar calendar;
+static bool calendar_ready;
+
+int cases_calendar_load_dir(const char *dir, char *err, size_t err_size)
+{
+  DIR *d = opendir(dir);
+  if (!d) {
+    snprintf(err, err_size, "cannot open calendar folder %s", dir);
+    return ST_IO;
+  }
+  if (!calendar_ready)
+    calendar_init(&calendar);
+  calendar_ready = true;
+  struct dirent *entry;
+  int rc = ST_OK;
+  while (!rc && (entry = readdir(d)) != NULL) {
+    size_t n = strlen(entry->d_name);
+    if (strncmp(entry->d_name, "dgpa-", 5) != 0 || n < 9 || strcmp(entry->d_name + n - 4, ".csv"))
+      continue;
+    char path[1024];
+    struct calendar_import_report report;
+    snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
+    rc = calendar_load_file(&calendar, path, &report);
+    if (rc)
+      snprintf(err, err_size, "calendar %s has %zu bad rows", path, report.n_errors);
+  }
+  closedir(d);
+  return rc;
+}
+
+const struct calendar *cases_calendar(void)
+{
+  if (!calendar_ready) {
+    calendar_init(&calendar); /* weekends only, flagged as estimates */
+    calendar_ready = true;
+  }
+  return &calendar;
+}
+
+void cases_local_date(time_t t, char out[11])
+{
+  time_t local = t + TAIPEI_OFFSET;
+  struct tm tm;
+  gmtime_r(&local, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int64_t case_int(json_t *row, const char *key)
+{
+  return json_integer_value(json_object_get(row, key));
+}
+
+const char *case_text(json_t *row, const char *key)
+{
+  const char *s = json_string_value(json_object_get(row, key));
+  return s ? s : "";
+}
+
+bool case_note_ok(const char *note, bool required)
+{
+  if (!note || !*note)
+    return !required;
+  return str_valid_text(str_from(note), true) && text_length(note) <= CASE_NOTE_MAX_CHARS;
+}
+
+int case_event(const struct case_env *env, const struct case_actor *actor, json_t *c,
+               const char *kind, const char *from, const char *to, const char *note,
+               bool public_note, const char *on_behalf_of, json_t *data)
+{
+  char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+  json_t *e = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "case_id",
+                        (json_int_t)case_int(c, "id"), "at", (json_int_t)env->now, "actor_id",
+                        (json_int_t)actor->user_id, "actor", actor->username, "on_behalf_of",
+                        on_behalf_of ? on_behalf_of : "", "kind", kind, "from_status",
+                        from ? from : "", "to_status", to ? to : "", "note", note ? note : "",
+                        "public", public_note, "data", text ? text : "");
+  free(text);
+  int rc = e ? store_case_event_add(env->store, e) : ST_NOMEM;
+  json_decref(e);
+  return rc;
+}
+
+static int load_pauses(const struct case_env *env, int64_t id, struct calendar_pause *pauses,
+                       size_t max, size_t *count)
+{
+  json_t *rows;
+  int rc = store_case_pauses(env->store, id, &rows);
+  if (rc)
+    return rc;
+  size_t i;
+  json_t *row;
+  *count = 0;
+  json_array_foreach(rows, i, row)
+  {
+    if (*count == max) {
+      rc = ST_LIMIT;
+      break;
+    }
+    pauses[*count].from = (time_t)case_int(row, "from_at");
+    pauses[*count].to = (time_t)case_int(row, "to_at");
+    (*count)++;
+  }
+  json_decref(rows);
+  return rc;
+}
+
+int case_recompute_clock(const struct case_env *env, json_t *c, int64_t extension_minutes)
+{
+  struct calendar_pause pauses[CALENDAR_PAUSES_MAX];
+  size_t n = 0;
+  int64_t id = case_int(c, "id");
+  int rc = load_pauses(env, id, pauses, CALENDAR_PAUSES_MAX, &n);
+  time_t due = 0;
+  bool paused = false;
+  if (!rc)
+    rc = calendar_deadline_with_pauses(cases_calendar(), NULL, (time_t)case_int(c, "received_at"),
+                                       case_int(c, "time_limit_minutes"), pauses, n,
+                                       extension_minutes, &due, &paused);
+  if (rc)
+    return rc;
+  enum calendar_due state = CALENDAR_ON_TIME;
+  if (!paused && calendar_due_state(cases_calendar(), NULL, env->now, due, &state))
+    state = CALENDAR_ON_TIME;
+  int64_t paused_since = paused && n ? (int64_t)pauses[n - 1].from : 0;
+  return store_case_set_clock(env->store, id, paused ? 0 : (int64_t)due,
+                              paused ? "paused" : calendar_due_name(state), paused_since,
+                              extension_minutes, env->now);
+}
+
+int case_may_act(const struct case_env *env, const struct case_actor *actor, json_t *c,
+                 const char **on_behalf_of)
+{
+  *on_behalf_of = NULL;
+  int64_t handler = case_int(c, "handler_id");
+  if (actor->roles & (ROLE_SUPERVISOR | ROLE_CLERK)) {
+    if (!(actor->roles & ROLE_SUPERVISOR) || actor->unit_id == 0 ||
+        case_int(c, "unit_id") == actor->unit_id || handler == actor->user_id)
+      return ST_OK;
+  }
+  if (!(actor->roles & ROLE_HANDLER))
+    return ST_FORBIDDEN;
+  if (handler == actor->user_id)
+    return ST_OK;
+  char today[11];
+  bool active = false;
+  cases_local_date(env->now, today);
+  int rc = handler ? store_delegation_active(env->store, handler, actor->user_id, today, &active)
+                   : ST_OK;
+  if (rc || !active)
+    return rc ? rc : ST_FORBIDDEN;
+  json_t *user;
+  if (store_user_get(env->store, actor->office_id, handler, &user) == ST_OK) {
+    static __thread char name[72];
+    snprintf(name, sizeof(name), "%s", case_text(user, "username"));
+    *on_behalf_of = name;
+    json_decref(user);
+  }
+  return ST_OK;
+}
+
+int case_begin(const struct case_env *env, const struct case_actor *actor, int64_t id, json_t **c,
+               const char **on_behalf_of, const char **reason)
+{
+  int rc = store_begin(env->store);
+  if (rc)
+    return rc;
+  rc = store_case_get(env->store, actor->office_id, id, c);
+  if (!rc) {
+    rc = case_may_act(env, actor, *c, on_behalf_of);
+    if (rc == ST_FORBIDDEN)
+      *reason = "case_err_not_yours";
+    if (rc)
+      json_decref(*c);
+  }
+  if (rc)
+    store_rollback(env->store);
+  return rc;
+}
+
+int case_finish(const struct case_env *env, int rc, json_t *c)
+{
+  json_decref(c);
+  if (rc) {
+    store_rollback(env->store);
+    return rc;
+  }
+  return store_commit(env->store);
+}
+
+/* ---- intake ------------------------------------------------------------------------------ */
+
+static bool one_of(const char *s, const char *const *set, size_t n)
+{
+  for (size_t i = 0; s && i < n; i++)
+    if (strcmp(s, set[i]) == 0)
+      return true;
+  return false;
+}
+
+static bool phone_ok(const char *p)
+{
+  size_t digits = 0;
+  for (; *p; p++) {
+    if (*p >= '0' && *p <= '9')
+      digits++;
+    else if (!strchr(" -()+#", *p))
+      return false;
+  }
+  return digits >= 7 && digits <= 15;
+}
+
+static bool email_ok(const char *e)
+{
+  const char *at = strchr(e, '@');
+  return strlen(e) <= 254 && at && at != e && strchr(at, '.') && !strpbrk(e, " <>\"") &&
+         str_valid_text(str_from(e), false);
+}
+
+static bool documents_ok(json_t *docs)
+{
+  if (docs && !json_is_array(docs))
+    return false;
+  size_t i;
+  json_t *d;
+  json_array_foreach(docs, i, d)
+  {
+    const char *s = json_string_value(d);
+    if (i >= DOCUMENTS_MAX || !s || !str_valid_text(str_from(s), false) || text_length(s) > 200)
+      return false;
+  }
+  return true;
+}
+
+static int refuse(const char **reason, const char **field, const char *r, const char *f)
+{
+  *reason = r;
+  *field = f;
+  return ST_INVALID;
+}
+
+static int intake_check(const struct intake_input *in, const char **reason, const char **field)
+{
+  static const char *const notify[] = {"sms", "email", "both", "none"};
+  static const char *const channels[] = {"counter", "online", "mail"};
+  const char *name = in->applicant_name;
+  if (!name || !*name || !str_valid_text(str_from(name), false) ||
+      text_length(name) > NAME_MAX_CHARS)
+    return refuse(reason, field, "case_err_name", "applicant_name");
+  if (*in->applicant_id && !personal_id_valid(in->applicant_id) &&
+      !personal_business_no_valid(in->applicant_id))
+    return refuse(reason, field, "case_err_id", "applicant_id");
+  if (*in->applicant_phone && !phone_ok(in->applicant_phone))
+    return refuse(reason, field, "case_err_phone", "applicant_phone");
+  if (*in->applicant_email && !email_ok(in->applicant_email))
+    return refuse(reason, field, "case_err_email", "applicant_email");
+  if (!one_of(in->notify, notify, ARRAY_LEN(notify)))
+    return refuse(reason, field, "case_err_notify", "notify");
+  bool sms = !strcmp(in->notify, "sms") || !strcmp(in->notify, "both");
+  bool mail = !strcmp(in->notify, "email") || !strcmp(in->notify, "both");
+  if ((sms && !*in->applicant_phone) || (mail && !*in->applicant_email))
+    return refuse(reason, field, "case_err_notify_contact", "notify");
+  if (!one_of(in->channel, channels, ARRAY_LEN(channels)))
+    return refuse(reason, field, "case_err_channel", "channel");
+  if (!documents_ok(in->documents))
+    return refuse(reason, field, "case_err_documents", "documents");
+  return ST_OK;
+}
+
+static int office_by_id(struct store *store, int64_t id, json_t **out)
+{
+  json_t *offices;
+  int rc = store_office_list(store, &offices);
+  if (rc)
+    return rc;
+  size_t i;
+  json_t *o;
+  *out = NULL;
+  json_array_foreach(offices, i, o) if (case_int(o, "id") == id) *out = json_incref(o);
+  json_decref(offices);
+  return *out ? ST_OK : ST_NOTFOUND;
+}
+
+/* The handler: the one chosen (a handler of the office), else the unit's present handler
+ * assigned longest ago, else the office's; 0 when nobody is available. */
+static int pick_handler(const struct case_env *env, int64_t office_id, int64_t unit_id,
+                        int64_t chosen, int64_t *handler, const char **counter)
+{
+  json_t *list;
+  *handler = 0;
+  *counter = "";
+  int rc = store_handlers_available(env->store, office_id, unit_id, ROLE_HANDLER, &list);
+  if (!rc && json_array_size(list) == 0 && unit_id) {
+    json_decref(list);
+    rc = store_handlers_available(env->store, office_id, 0, ROLE_HANDLER, &list);
+  }
+  if (rc)
+    return rc;
+  size_t i;
+  json_t *h, *pick = chosen ? NULL : json_array_get(list, 0);
+  json_array_foreach(list, i, h) if (chosen && case_int(h, "id") == chosen) pick = h;
+  if (pick) {
+    *handler = case_int(pick, "id");
+    static __thread char buf[32];
+    snprintf(buf, sizeof(buf), "%s", case_text(pick, "counter"));
+    *counter = buf;
+  }
+  json_decref(list);
+  if (chosen && !*handler)
+    return ST_INVALID;
+  return *handler ? store_presence_assigned(env->store, *handler, env->now) : ST_OK;
+}
+
+/* Seals one personal field into row[key] ("" stays ""). */
+static int seal_into(json_t *row, const char *key, const char *plain)
+{
+  char *sealed = NULL;
+  int rc = *plain ? personal_seal(plain, &sealed) : ST_OK;
+  if (!rc && json_object_set_new(row, key, json_string(sealed ? sealed : "")))
+    rc = ST_NOMEM;
+  free(sealed);
+  return rc;
+}
+
+static int personal_fields(const struct intake_input *in, json_t *row)
+{
+  char masked[256], id_hash[65] = "", name_hash[65] = "", norm[11];
+  int rc = personal_mask_name(in->applicant_name, masked, sizeof(masked));
+  if (!rc && *in->applicant_id)
+    rc = personal_lookup_hash(personal_id_normalize(in->applicant_id, norm) == ST_OK
+                                  ? norm
+                                  : in->applicant_id,
+                              id_hash);
+  if (!rc)
+    rc = personal_lookup_hash(in->applicant_name, name_hash);
+  if (!rc)
+    rc = seal_into(row, "applicant_name", in->applicant_name);
+  if (!rc)
+    rc = seal_into(row, "applicant_id", in->applicant_id);
+  if (!rc)
+    rc = seal_into(row, "applicant_phone", in->applicant_phone);
+  if (!rc)
+    rc = seal_into(row, "applicant_email", in->applicant_email);
+  if (!rc && (json_object_set_new(row, "applicant_name_masked", json_string(masked)) ||
+              json_object_set_new(row, "applicant_id_hash", json_string(id_hash)) ||
+              json_object_set_new(row, "applicant_name_hash", json_string(name_hash))))
+    rc = ST_NOMEM;
+  return rc;
+}
+
+static const char *workflow_of(json_t *service, json_t *office)
+{
+  const char *wf = case_text(service, "workflow");
+  if (workflow_find(wf))
+    return wf;
+  return strcmp(case_text(office, "kind"), "land") == 0 ? "land_registration" : "simple";
+}
+
+static const char *word_of(json_t *service, json_t *office)
+{
+  const char *w = case_text(service, "case_word_code");
+  if (case_word_code_valid(w))
+    return w;
+  w = case_text(office, "case_word_code");
+  return case_word_code_valid(w) ? w : "GEN";
+}
+
+/* Builds the case row (everything but personal fields) and allocates its number. */
+static int build_row(const struct case_env *env, const struct intake_input *in, json_t *service,
+                     json_t *office, struct intake_result *out, json_t **row)
+{
+  struct case_number n = {0};
+  char docs_default[] = "[]", *docs = in->documents ? json_dumps(in->documents, JSON_COMPACT) : NULL;
+  char token_hash[65];
+  time_t due = 0;
+  char date[11];
+  cases_local_date(env->now, date);
+  n.roc_year = format_roc_year((date[0] - '0') * 1000 + (date[1] - '0') * 100 +
+                               (date[2] - '0') * 10 + (date[3] - '0'));
+  snprintf(n.word_code, sizeof(n.word_code), "%s", word_of(service, office));
+  int rc = store_case_next_serial(env->store, case_int(office, "id"), n.word_code, n.roc_year,
+                                  &n.serial);
+  if (!rc)
+    rc = case_number_key(&n, out->case_key, sizeof(out->case_key));
+  if (!rc)
+    rc = calendar_add_working_minutes(cases_calendar(), NULL, env->now,
+                                      case_int(service, "time_limit_minutes"), &due);
+  case_check_code_new(out->check_code);
+  accounts_random_token(out->token);
+  accounts_token_hash(out->token, token_hash);
+  *row = rc ? NULL
+            : json_pack("{s:I, s:I, s:I, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, "
+                        "s:I, s:I, s:s, s:s, s:s}",
+                        "office_id", (json_int_t)case_int(office, "id"), "service_id",
+                        (json_int_t)case_int(service, "id"), "unit_id",
+                        (json_int_t)case_int(service, "unit_id"), "roc_year", n.roc_year,
+                        "word_code", n.word_code, "serial", (json_int_t)n.serial, "case_key",
+                        out->case_key, "check_code", out->check_code, "qr_token_hash", token_hash,
+                        "workflow", workflow_of(service, office), "status", "received", "channel",
+                        in->channel, "received_at", (json_int_t)env->now, "time_limit_minutes",
+                        (json_int_t)case_int(service, "time_limit_minutes"), "due_at",
+                        (json_int_t)due, "fee_amount", (json_int_t)case_int(service, "fee_amount"),
+                        "documents", docs ? docs : docs_default, "notify", in->notify, "lang",
+                        in->lang && !strcmp(in->lang, "en") ? "en" : "zh-TW");
+  free(docs);
+  return rc ? rc : (*row ? ST_OK : ST_NOMEM);
+}

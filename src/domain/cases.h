@@ -1,0 +1,113 @@
+/*
+ * cases.h - cases (案件): counter intake, the workflow, corrections (補正), extensions (展期),
+ * reassignment and delegation (代理), the deadline clock over the government calendar, overdue
+ * notices, and what the public progress lookup may show (DOMAIN.md).
+ *
+ * Every change is one transaction with its timeline event (and its audit row where personal
+ * data is involved). Functions that refuse a request return ST_INVALID or ST_FORBIDDEN with
+ * *reason set to a translation key (and *field to the form field when there is one).
+ */
+#ifndef BIANMIN_DOMAIN_CASES_H
+#define BIANMIN_DOMAIN_CASES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "domain/calendar.h"
+#include "domain/case_number.h"
+#include "store/store.h"
+
+enum {
+  CASE_TOKEN_SIZE = 44,          /* the QR link token: base64url of 32 random bytes + NUL */
+  CASE_CORRECTION_DAYS = 15,     /* 土地登記規則 §56: 15 days from receiving the notice */
+  CASE_CORRECTION_ITEMS_MAX = 20,
+  CASE_NOTE_MAX_CHARS = 1000,
+  CASE_EXTENSION_MAX_MINUTES = 43200
+};
+
+/* Loads the government calendar (every dgpa-*.csv in dir) for all deadline arithmetic. Call
+ * once at start, before threads. */
+int cases_calendar_load_dir(const char *dir, char *err, size_t err_size);
+const struct calendar *cases_calendar(void);
+
+struct case_actor {
+  int64_t user_id;
+  int64_t office_id;
+  int64_t unit_id;
+  unsigned roles;
+  const char *username;
+  const char *ip;
+};
+
+struct case_env {
+  struct store *store;
+  time_t now;
+};
+
+struct intake_input {
+  int64_t service_id;
+  const char *applicant_name;
+  const char *applicant_id;    /* national ID or business number; may be "" */
+  const char *applicant_phone; /* may be "" */
+  const char *applicant_email; /* may be "" */
+  const char *notify;          /* "sms", "email", "both", "none" */
+  const char *channel;         /* "counter", "online", "mail" */
+  const char *lang;            /* the applicant's language for notices */
+  json_t *documents;           /* array of strings: the documents received */
+  int64_t handler_id;          /* 0 = round robin among the unit's present handlers */
+};
+
+struct intake_result {
+  int64_t case_id;
+  char case_key[CASE_KEY_SIZE];
+  char token[CASE_TOKEN_SIZE]; /* for the receipt's QR link; only known at intake */
+  char check_code[CASE_CHECK_CODE_LEN + 1];
+};
+
+int cases_intake(const struct case_env *env, const struct case_actor *actor,
+                 const struct intake_input *in, struct intake_result *out, const char **reason,
+                 const char **field);
+
+/* A case of the actor's office for staff eyes: the record with "applicant" unsealed, "events"
+ * (the whole timeline), "next_steps" (what the actor may do) and "acting_for" (a delegate's
+ * principal, if any). Records the view of personal data in the audit trail. */
+int cases_get_for_staff(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                        json_t **out);
+
+int cases_transition(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                     const char *to, const char *note, bool public_note, const char **reason);
+/* One notice listing every item (items: array of strings). A second correction of the same
+ * case needs a supervisor's approval first. */
+int cases_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                     json_t *items, const char *note, const char **reason);
+int cases_correction_done(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                          const char *note, const char **reason);
+int cases_approve_correction(const struct case_env *env, const struct case_actor *actor,
+                             int64_t id, const char **reason);
+int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                 int64_t minutes, const char *note, const char **reason);
+int cases_reassign(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                   int64_t handler_id, const char *note, const char **reason);
+/* The overdue notice (seed 003): why it is late and the new expected date (YYYY-MM-DD). */
+int cases_overdue_notice(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                         const char *why, const char *new_date, const char **reason);
+int cases_pickup(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                 const char **reason);
+
+/* Re-evaluates the due state of every open case; adds a "due_soon" or "overdue" timeline event
+ * (once each) when a case enters that state. *changed counts the cases whose state moved. */
+int cases_scan(const struct case_env *env, int64_t *changed);
+
+/* The public progress view of a case found by number + check code (constant-time compare) or
+ * by QR token: no personal data but the masked name. ST_NOTFOUND for anything that does not
+ * match, whatever the reason. */
+int cases_public_by_number(const struct case_env *env, int64_t office_id, const char *number,
+                           const char *check_code, json_t **out);
+int cases_public_by_token(const struct case_env *env, const char *token, json_t **out);
+
+/* "YYYY-MM-DD" of t in Asia/Taipei. */
+void cases_local_date(time_t t, char out[11]);
+
+#endif

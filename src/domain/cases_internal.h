@@ -1,0 +1,29 @@
+/* cases_internal.h - what the files of the cases module share (cases.c, case_flow.c). */
+#ifndef BIANMIN_DOMAIN_CASES_INTERNAL_H
+#define BIANMIN_DOMAIN_CASES_INTERNAL_H
+
+#include "domain/cases.h"
+#include "domain/workflow.h"
+
+int64_t case_int(json_t *row, const char *key);
+const char *case_text(json_t *row, const char *key);
+/* Adds a timeline event in the open transaction. */
+int case_event(const struct case_env *env, const struct case_actor *actor, json_t *c,
+               const char *kind, const char *from, const char *to, const char *note,
+               bool public_note, const char *on_behalf_of, json_t *data);
+/* Recomputes due_at and due_state from the limit, pauses and extensions; stores them. */
+int case_recompute_clock(const struct case_env *env, json_t *c, int64_t extension_minutes);
+/* Whether actor may act on c: same office, and a handler only on their own cases or those of
+ * someone they stand in for today (*on_behalf_of receives that person's username), a supervisor
+ * on their unit's cases. */
+int case_may_act(const struct case_env *env, const struct case_actor *actor, json_t *c,
+                 const char **on_behalf_of);
+/* Loads case id of the actor's office and checks case_may_act; begins a transaction. On
+ * failure nothing is open. */
+int case_begin(const struct case_env *env, const struct case_actor *actor, int64_t id, json_t **c,
+               const char **on_behalf_of, const char **reason);
+/* Commits when rc is ST_OK, else rolls back; frees c; returns rc. */
+int case_finish(const struct case_env *env, int rc, json_t *c);
+bool case_note_ok(const char *note, bool required);
+
+#endif

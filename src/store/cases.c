@@ -1,0 +1,340 @@
+/*
+ * cases.c - cases, their timeline, clock pauses, numbering, delegation and staff presence, in
+ * portable SQL over the db.h seam. Every lookup takes the office id, so a record of another
+ * office is "not found".
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/store_impl.h"
+
+#include "base/common.h"
+
+#define CASE_COLUMNS                                                                               \
+  "id, office_id, service_id, unit_id, roc_year, word_code, serial, case_key, check_code, "        \
+  "workflow, status, channel, handler_id, counter, received_at, time_limit_minutes, "              \
+  "extension_minutes, due_at, due_state, paused_since, correction_count, correction_items, "       \
+  "correction_deadline, second_correction_approved, overdue_reason, overdue_new_date, "            \
+  "fee_amount, documents, applicant_name, applicant_name_masked, applicant_id, "                   \
+  "applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, notify, lang, "       \
+  "picked_up_at, closed_at, updated_at"
+
+static int64_t i64(json_t *o, const char *key)
+{
+  return json_integer_value(json_object_get(o, key));
+}
+
+static const char *text(json_t *o, const char *key)
+{
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
+static struct db_param opt_id(int64_t v)
+{
+  return v > 0 ? DB_I(v) : DB_NIL;
+}
+
+static int one_change(struct store *store, int rc, int64_t changes)
+{
+  if (rc)
+    return rc;
+  return changes == 1 ? ST_OK : store_fail(store, ST_NOTFOUND, "no such case");
+}
+
+int store_case_next_serial(struct store *store, int64_t office_id, const char *word_code,
+                           int roc_year, int64_t *serial)
+{
+  static const char sql[] =
+      "INSERT INTO case_sequences (office_id, word_code, roc_year, last_serial) VALUES ($1, $2, "
+      "$3, 1) ON CONFLICT (office_id, word_code, roc_year) DO UPDATE SET last_serial = "
+      "case_sequences.last_serial + 1 RETURNING last_serial";
+  return db_query_int(store, sql, DB_ARGS(DB_I(office_id), DB_S(word_code), DB_I(roc_year)),
+                      serial);
+}
+
+int store_case_insert(struct store *store, json_t *c, int64_t *id)
+{
+  static const char sql[] =
+      "INSERT INTO cases (office_id, service_id, unit_id, roc_year, word_code, serial, case_key, "
+      "check_code, qr_token_hash, workflow, status, channel, handler_id, counter, received_at, "
+      "time_limit_minutes, due_at, fee_amount, documents, applicant_name, applicant_name_masked, "
+      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
+      "notify, lang, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+      "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $15) "
+      "RETURNING id";
+  const struct db_param p[] = {
+      DB_I(i64(c, "office_id")),
+      DB_I(i64(c, "service_id")),
+      opt_id(i64(c, "unit_id")),
+      DB_I(i64(c, "roc_year")),
+      DB_S(text(c, "word_code")),
+      DB_I(i64(c, "serial")),
+      DB_S(text(c, "case_key")),
+      DB_S(text(c, "check_code")),
+      DB_S(text(c, "qr_token_hash")),
+      DB_S(text(c, "workflow")),
+      DB_S(text(c, "status")),
+      DB_S(text(c, "channel")),
+      opt_id(i64(c, "handler_id")),
+      DB_S(text(c, "counter")),
+      DB_I(i64(c, "received_at")),
+      DB_I(i64(c, "time_limit_minutes")),
+      DB_I(i64(c, "due_at")),
+      DB_I(i64(c, "fee_amount")),
+      DB_S(text(c, "documents")),
+      DB_S(text(c, "applicant_name")),
+      DB_S(text(c, "applicant_name_masked")),
+      DB_S(text(c, "applicant_id")),
+      DB_S(text(c, "applicant_id_hash")),
+      DB_S(text(c, "applicant_phone")),
+      DB_S(text(c, "applicant_email")),
+      DB_S(text(c, "applicant_name_hash")),
+      DB_S(text(c, "notify")),
+      DB_S(text(c, "lang")),
+  };
+  return db_query_int(store, sql, p, ARRAY_LEN(p), id);
+}
+
+int store_case_get(struct store *store, int64_t office_id, int64_t id, json_t **out)
+{
+  static const char sql[] = "SELECT " CASE_COLUMNS " FROM cases WHERE id = $1 AND office_id = $2";
+  return db_query_one(store, sql, DB_ARGS(DB_I(id), DB_I(office_id)), out);
+}
+
+int store_case_by_key(struct store *store, int64_t office_id, const char *case_key, json_t **out)
+{
+  static const char sql[] =
+      "SELECT " CASE_COLUMNS " FROM cases WHERE office_id = $1 AND case_key = $2";
+  return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), out);
+}
+
+int store_case_by_token(struct store *store, const char *token_hash, json_t **out)
+{
+  static const char sql[] = "SELECT " CASE_COLUMNS " FROM cases WHERE qr_token_hash = $1";
+  return db_query_one(store, sql, DB_ARGS(DB_S(token_hash)), out);
+}
+
+int store_case_set_status(struct store *store, int64_t id, const char *status, int64_t now,
+                          bool final)
+{
+  static const char sql[] = "UPDATE cases SET status = $2, updated_at = $3, closed_at = CASE "
+                            "WHEN $4 = 1 THEN $3 ELSE closed_at END WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(status), DB_I(now), DB_I(final)), &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_case_set_handler(struct store *store, int64_t id, int64_t handler_id, const char *counter,
+                           int64_t now)
+{
+  static const char sql[] =
+      "UPDATE cases SET handler_id = $2, counter = $3, updated_at = $4 WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), opt_id(handler_id), DB_S(counter), DB_I(now)),
+                   &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_case_set_clock(struct store *store, int64_t id, int64_t due_at, const char *due_state,
+                         int64_t paused_since, int64_t extension_minutes, int64_t now)
+{
+  static const char sql[] =
+      "UPDATE cases SET due_at = $2, due_state = $3, paused_since = $4, extension_minutes = $5, "
+      "updated_at = $6 WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql,
+                   DB_ARGS(DB_I(id), opt_id(due_at), DB_S(due_state), opt_id(paused_since),
+                           DB_I(extension_minutes), DB_I(now)),
+                   &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_case_set_due_state(struct store *store, int64_t id, const char *due_state)
+{
+  static const char sql[] = "UPDATE cases SET due_state = $2 WHERE id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(due_state)), NULL);
+}
+
+int store_case_set_correction(struct store *store, int64_t id, const char *items,
+                              const char *deadline, int64_t count, int64_t now)
+{
+  static const char sql[] =
+      "UPDATE cases SET correction_items = $2, correction_deadline = $3, correction_count = $4, "
+      "second_correction_approved = 0, updated_at = $5 WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(
+      store, sql, DB_ARGS(DB_I(id), DB_S(items), DB_S(deadline), DB_I(count), DB_I(now)), &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_case_approve_correction(struct store *store, int64_t id, int64_t now)
+{
+  static const char sql[] =
+      "UPDATE cases SET second_correction_approved = 1, updated_at = $2 WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(now)), &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_case_set_overdue(struct store *store, int64_t id, const char *reason,
+                           const char *new_date, int64_t now)
+{
+  static const char sql[] = "UPDATE cases SET overdue_reason = $2, overdue_new_date = $3, "
+                            "updated_at = $4 WHERE id = $1";
+  int64_t changes = 0;
+  int rc =
+      db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(reason), DB_S(new_date), DB_I(now)), &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_case_set_pickup(struct store *store, int64_t id, int64_t at)
+{
+  static const char sql[] = "UPDATE cases SET picked_up_at = $2, updated_at = $2 WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(at)), &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_case_event_add(struct store *store, json_t *e)
+{
+  static const char sql[] =
+      "INSERT INTO case_events (case_id, at, actor_id, actor, on_behalf_of, kind, from_status, "
+      "to_status, note, public, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+  return db_exec(store, sql,
+                 DB_ARGS(DB_I(i64(e, "case_id")), DB_I(i64(e, "at")), DB_I(i64(e, "actor_id")),
+                         DB_S(text(e, "actor")), DB_S(text(e, "on_behalf_of")),
+                         DB_S(text(e, "kind")), DB_S(text(e, "from_status")),
+                         DB_S(text(e, "to_status")), DB_S(text(e, "note")),
+                         DB_I(json_is_true(json_object_get(e, "public"))), DB_S(text(e, "data"))),
+                 NULL);
+}
+
+int store_case_events(struct store *store, int64_t case_id, bool public_only, json_t **out)
+{
+  static const char sql[] =
+      "SELECT id, case_id, at, actor_id, actor, on_behalf_of, kind, from_status, to_status, "
+      "note, public, data FROM case_events WHERE case_id = $1 AND ($2 = 0 OR public = 1) ORDER "
+      "BY id";
+  return db_query(store, sql, DB_ARGS(DB_I(case_id), DB_I(public_only)), out);
+}
+
+int store_case_pause_start(struct store *store, int64_t case_id, int64_t at)
+{
+  static const char sql[] = "INSERT INTO case_pauses (case_id, from_at) VALUES ($1, $2)";
+  return db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_I(at)), NULL);
+}
+
+int store_case_pause_end(struct store *store, int64_t case_id, int64_t at)
+{
+  static const char sql[] =
+      "UPDATE case_pauses SET to_at = $2 WHERE case_id = $1 AND to_at IS NULL";
+  return db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_I(at)), NULL);
+}
+
+int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
+{
+  static const char sql[] =
+      "SELECT from_at, to_at FROM case_pauses WHERE case_id = $1 ORDER BY from_at";
+  return db_query(store, sql, DB_ARGS(DB_I(case_id)), out);
+}
+
+/* The work list. scope: "mine" (handler_id = user, or a handler the user stands in for on
+ * today), "unit" (unit_id; 0 = the whole office). filter: "" (all open), "due_soon", "overdue",
+ * "correction", "closed". query: a case key prefix, or an applicant name hash (exact). */
+int store_case_list(struct store *store, const struct store_case_filter *f, json_t **out)
+{
+  static const char sql[] =
+      "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "
+      "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "
+      "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name FROM cases c "
+      "LEFT JOIN users u ON u.id = c.handler_id WHERE c.office_id = $1 AND ("
+      "($2 = 'mine' AND (c.handler_id = $3 OR c.handler_id IN (SELECT user_id FROM delegations "
+      "WHERE delegate_id = $3 AND starts_on <= $4 AND ends_on >= $4))) OR ($2 = 'unit' AND ($5 = "
+      "0 OR c.unit_id = $5)) OR $2 = 'office') AND (CASE $6 WHEN 'due_soon' THEN c.due_state = "
+      "'due_soon' AND c.closed_at IS NULL WHEN 'overdue' THEN c.due_state = 'overdue' AND "
+      "c.closed_at IS NULL WHEN 'correction' THEN c.status = 'correction' WHEN 'closed' THEN "
+      "c.closed_at IS NOT NULL ELSE c.closed_at IS NULL END) AND ($7 = '' OR c.case_key LIKE $7 "
+      "|| '%' OR c.applicant_name_hash = $8) ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 "
+      "END, c.due_at, c.id LIMIT $9";
+  return db_query(store, sql,
+                  DB_ARGS(DB_I(f->office_id), DB_S(f->scope), DB_I(f->user_id), DB_S(f->today),
+                          DB_I(f->unit_id), DB_S(f->filter), DB_S(f->key_prefix),
+                          DB_S(f->name_hash), DB_I(f->limit)),
+                  out);
+}
+
+int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out)
+{
+  static const char sql[] =
+      "SELECT id, office_id, status, workflow, received_at, time_limit_minutes, "
+      "extension_minutes, due_at, due_state, paused_since, handler_id, unit_id, case_key FROM "
+      "cases WHERE closed_at IS NULL AND id > $1 ORDER BY id LIMIT $2";
+  return db_query(store, sql, DB_ARGS(DB_I(after_id), DB_I(limit)), out);
+}
+
+int store_delegation_add(struct store *store, int64_t office_id, int64_t user_id,
+                         int64_t delegate_id, const char *starts_on, const char *ends_on,
+                         const char *reason)
+{
+  static const char sql[] =
+      "INSERT INTO delegations (office_id, user_id, delegate_id, starts_on, ends_on, reason) "
+      "VALUES ($1, $2, $3, $4, $5, $6)";
+  return db_exec(store, sql,
+                 DB_ARGS(DB_I(office_id), DB_I(user_id), DB_I(delegate_id), DB_S(starts_on),
+                         DB_S(ends_on), DB_S(reason)),
+                 NULL);
+}
+
+int store_delegation_active(struct store *store, int64_t user_id, int64_t delegate_id,
+                            const char *today, bool *active)
+{
+  static const char sql[] =
+      "SELECT count(*) AS n FROM delegations WHERE user_id = $1 AND delegate_id = $2 AND "
+      "starts_on <= $3 AND ends_on >= $3";
+  int64_t n = 0;
+  int rc = db_query_int(store, sql, DB_ARGS(DB_I(user_id), DB_I(delegate_id), DB_S(today)), &n);
+  *active = n > 0;
+  return rc;
+}
+
+int store_delegation_list(struct store *store, int64_t office_id, const char *today, json_t **out)
+{
+  static const char sql[] =
+      "SELECT d.id, d.user_id, d.delegate_id, d.starts_on, d.ends_on, d.reason, a.display_name "
+      "AS user_name, b.display_name AS delegate_name FROM delegations d JOIN users a ON a.id = "
+      "d.user_id JOIN users b ON b.id = d.delegate_id WHERE d.office_id = $1 AND d.ends_on >= $2 "
+      "ORDER BY d.starts_on, d.id";
+  return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_S(today)), out);
+}
+
+int store_presence_set(struct store *store, int64_t user_id, bool present, const char *counter)
+{
+  static const char sql[] =
+      "INSERT INTO staff_presence (user_id, present, counter) VALUES ($1, $2, $3) ON CONFLICT "
+      "(user_id) DO UPDATE SET present = excluded.present, counter = excluded.counter";
+  return db_exec(store, sql, DB_ARGS(DB_I(user_id), DB_I(present), DB_S(counter)), NULL);
+}
+
+/* Handlers of unit (0 = any unit) in office who are present and not disabled, the one
+ * assigned longest ago first (round robin). Someone never seen counts as present. */
+int store_handlers_available(struct store *store, int64_t office_id, int64_t unit_id,
+                             unsigned handler_role, json_t **out)
+{
+  static const char sql[] =
+      "SELECT u.id, u.display_name, u.unit_id, coalesce(p.counter, '') AS counter, "
+      "coalesce(p.last_assigned_at, 0) AS last_assigned_at FROM users u LEFT JOIN "
+      "staff_presence p ON p.user_id = u.id WHERE u.office_id = $1 AND u.disabled = 0 AND "
+      "(u.roles & $3) <> 0 AND ($2 = 0 OR u.unit_id = $2) AND coalesce(p.present, 1) = 1 ORDER "
+      "BY coalesce(p.last_assigned_at, 0), u.id";
+  return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(unit_id), DB_I(handler_role)), out);
+}
+
+int store_presence_assigned(struct store *store, int64_t user_id, int64_t at)
+{
+  static const char sql[] =
+      "INSERT INTO staff_presence (user_id, present, counter, last_assigned_at) VALUES ($1, 1, "
+      "'', $2) ON CONFLICT (user_id) DO UPDATE SET last_assigned_at = excluded.last_assigned_at";
+  return db_exec(store, sql, DB_ARGS(DB_I(user_id), DB_I(at)), NULL);
+}
