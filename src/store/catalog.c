@@ -85,7 +85,7 @@ static const struct store_col faq_cols[] = {
 
 static const struct store_col announcement_cols[] = {
     CODE_REQ("slug"),
-    CODE_REQ("kind"),
+    {"kind", COL_TEXT, true, 0, CODE_MAX_BYTES}, /* the domain checks the list of kinds */
     LINE_REQ("title_zh"),
     LINE("title_en"),
     {"body_zh", COL_MULTILINE, false, 0, ANSWER_MAX_BYTES},
