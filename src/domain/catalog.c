@@ -85,6 +85,14 @@ static int fail(struct ctx *c, int rc, const char *path, const char *fmt, ...)
   return rc;
 }
 
+/* An error at a field of the record at path: "services[3].time_limit_minutes: ...". */
+static int fail_at(struct ctx *c, const char *path, const char *field, const char *message)
+{
+  char where[PATH_MAX_LEN + 64];
+  snprintf(where, sizeof(where), "%s.%s", path, field);
+  return fail(c, ST_INVALID, where, "%s", message);
+}
+
 static bool in_list(const char *value, const char *const *list, size_t count)
 {
   for (size_t i = 0; value && i < count; i++)
@@ -104,7 +112,7 @@ static int check_fields(struct ctx *c, json_t *record, const char *path,
   json_object_foreach(record, key, value)
   {
     if (!in_list(key, fields, count))
-      return fail(c, ST_INVALID, path, "unknown field \"%s\"", key);
+      return fail_at(c, path, key, "unknown field");
   }
   return ST_OK;
 }
@@ -139,20 +147,19 @@ static int check_service(struct ctx *c, json_t *service, const char *path)
   const char *url = json_string_value(json_object_get(service, "online_url"));
   if (!json_is_integer(limit) || json_integer_value(limit) < 0 ||
       json_integer_value(limit) > CATALOG_TIME_LIMIT_MAX)
-    return fail(c, ST_INVALID, path,
-                "time_limit_minutes: must be a whole number of minutes from 0 to %d",
-                CATALOG_TIME_LIMIT_MAX);
+    return fail_at(c, path, "time_limit_minutes",
+                   "must be a whole number of minutes from 0 to 43200");
   if (topic && *topic && !in_list(topic, catalog_topics, catalog_topic_count))
-    return fail(c, ST_INVALID, path, "topic: \"%s\" is not a known topic", topic);
+    return fail_at(c, path, "topic", "not a known topic");
   if (unit && *unit) {
     int rc = load_units(c);
     if (rc)
       return rc;
     if (!unit_exists(c->units, unit))
-      return fail(c, ST_INVALID, path, "unit: \"%s\" is not a unit of this office", unit);
+      return fail_at(c, path, "unit", "not a unit of this office");
   }
   if (url && *url && strncmp(url, "https://", 8) != 0)
-    return fail(c, ST_INVALID, path, "online_url: must start with https://");
+    return fail_at(c, path, "online_url", "must start with https://");
   return ST_OK;
 }
 
@@ -167,10 +174,9 @@ static int check_announcement(struct ctx *c, json_t *announcement, const char *p
   const char *starts = json_string_value(json_object_get(announcement, "starts_on"));
   const char *ends = json_string_value(json_object_get(announcement, "ends_on"));
   if (!in_list(kind, catalog_announcement_kinds, catalog_announcement_kind_count))
-    return fail(c, ST_INVALID, path,
-                "kind: must be general, lost_deed_notice, service_change or closure");
+    return fail_at(c, path, "kind", "must be general, lost_deed_notice, service_change or closure");
   if (starts && ends && strcmp(ends, starts) < 0)
-    return fail(c, ST_INVALID, path, "ends_on: must not be before starts_on");
+    return fail_at(c, path, "ends_on", "must not be before starts_on");
   return ST_OK;
 }
 
@@ -219,9 +225,9 @@ static int read_form_file(struct ctx *c, const char *file, const char *path, uns
 {
   char full[1024];
   if (!c->base_dir)
-    return fail(c, ST_INVALID, path, "file: only content_base64 is accepted here");
+    return fail_at(c, path, "file", "only content_base64 is accepted here");
   if (!*file || file[0] == '/' || strstr(file, "..") || strlen(file) > NAME_MAX_LEN)
-    return fail(c, ST_INVALID, path, "file: must be a relative path without \"..\"");
+    return fail_at(c, path, "file", "must be a relative path without \"..\"");
   snprintf(full, sizeof(full), "%s/%s", c->base_dir, file);
   FILE *f = fopen(full, "rb");
   if (!f)
@@ -240,14 +246,13 @@ static int decode_base64(struct ctx *c, json_t *value, const char *path, unsigne
   const char *text = json_string_value(value);
   size_t text_len = json_string_length(value);
   if (!text || text_len > (size_t)CATALOG_FORM_MAX / 3 * 4 + 8)
-    return fail(c, ST_INVALID, path, "content_base64: must be base64 text of at most %d bytes",
-                CATALOG_FORM_MAX);
+    return fail_at(c, path, "content_base64", "must be base64 text of at most 5 MB");
   *bytes = malloc(text_len / 4 * 3 + 3);
   if (!*bytes)
     return ST_NOMEM;
   if (sodium_base642bin(*bytes, text_len / 4 * 3 + 3, text, text_len, " \n", len, NULL,
                         sodium_base64_VARIANT_ORIGINAL) != 0)
-    return fail(c, ST_INVALID, path, "content_base64: not valid base64");
+    return fail_at(c, path, "content_base64", "not valid base64");
   return ST_OK;
 }
 
@@ -323,7 +328,7 @@ static int apply_forms(struct ctx *c, json_t *forms, int64_t service_id, const c
   json_t *form, *links = json_array(), *old = NULL;
   int rc = links ? ST_OK : ST_NOMEM;
   if (!rc && !json_is_array(forms))
-    rc = fail(c, ST_INVALID, path, "forms: must be a list");
+    rc = fail_at(c, path, "forms", "must be a list");
   json_array_foreach(forms, i, form)
   {
     json_t *link = NULL;
@@ -490,8 +495,9 @@ static int import_list(struct ctx *c, const struct kind *kind, json_t *doc)
 
 static int check_header(struct ctx *c, json_t *doc)
 {
-  static const char *const fields[] = {"format", "version", "office", "services", "faq",
-                                       "announcements"};
+  /* "office" (the exporting office's slug) and "about" (a note for people) are not read. */
+  static const char *const fields[] = {"format", "version",       "office", "about",
+                                       "services", "faq", "announcements"};
   int rc = check_fields(c, doc, "(document)", fields, ARRAY_LEN(fields));
   if (rc)
     return rc;
