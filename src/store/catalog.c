@@ -199,7 +199,10 @@ static int check_missing(struct store *store, const char *noun, const struct sto
   if (col->required)
     return store_fail(store, ST_INVALID, "%s %s is required", noun, col->name);
   v->null = col->type == COL_INT_NULL;
-  v->text = col->type == COL_TEXT_LIST ? "[]" : "";
+  if (col->type == COL_TEXT_LIST)
+    v->text = "[]";
+  else if (col->type != COL_INT && col->type != COL_INT_NULL && col->type != COL_BOOL)
+    v->text = "";
   return ST_OK;
 }
 
