@@ -256,6 +256,7 @@ static int published_service(struct http_request *req, struct office_ctx *o, jso
   int rc = store_service_get(o->store, o->id, 0, http_capture(req, "slug"), service);
   if (!rc && !json_is_true(json_object_get(*service, "published"))) {
     json_decref(*service);
+    *service = NULL;
     rc = ST_NOTFOUND;
   }
   return rc;

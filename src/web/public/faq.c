@@ -159,11 +159,13 @@ int faq_entry(struct http_request *req, struct http_response *res)
   const char *back = rc ? NULL : arena_printf(req->arena, "/o/%s/faq", o.slug);
   const char *thanks = http_query(req, "thanks");
   json_t *page = rc ? NULL
-                    : json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:s}", "title",
+                    : json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:s, s:O, s:O}", "title",
                                 web_str(entry, "question"), "office", o.view, "entry", entry,
                                 "vote_action", vote ? vote : "", "faq_href", back ? back : "",
                                 "thanks", thanks && strcmp(thanks, "1") == 0, "updated",
-                                catalog_updated(req, web_str(faq, "updated_at")));
+                                catalog_updated(req, web_str(faq, "updated_at")), "helpful",
+                                json_object_get(faq, "helpful"), "not_helpful",
+                                json_object_get(faq, "not_helpful"));
   json_decref(faq);
   office_ctx_close(&o);
   return rc ? rc : http_page(res, 200, "public/faq_entry", page);

@@ -81,6 +81,7 @@ static int visible_announcement(struct http_request *req, struct office_ctx *o, 
   if (!rc && (!json_is_true(json_object_get(*item, "published")) ||
               strcmp(web_str(*item, "starts_on"), today) > 0)) {
     json_decref(*item);
+    *item = NULL;
     rc = ST_NOTFOUND;
   }
   return rc;
