@@ -19,23 +19,22 @@
 /* Citizens' words -> the words the catalogue uses. A query term containing a left-hand word is
  * also searched with it replaced (as an alternative: the term as typed still matches). Keep the
  * list to words people really type at the counter or on the phone. */
-static const struct search_synonym synonyms[] = {
-    {"過戶", "移轉"},         /* a sale is registered as 買賣移轉登記 */
-    {"權狀", "書狀"},         /* 所有權狀 is printed as 書狀 in service names */
-    {"房屋", "建物"},         /* registration law says 建物 */
-    {"房子", "建物"},         {"遺產", "繼承"}, /* inheritance registration */
-    {"房貸", "抵押"},         /* a mortgage loan is registered as 抵押權 */
-    {"貸款", "抵押"},         {"還清", "塗銷"}, /* paying off -> 抵押權塗銷 */
-    {"註銷", "塗銷"},         {"補發", "補給"}, /* a lost deed is re-issued: 書狀補給 */
-    {"遺失", "補給"},         {"騰本", "謄本"}, /* a frequent miswriting of 謄本 */
-    {"地段號", "地號"},       {"界址", "鑑界"}, /* "where is my boundary" -> 鑑界 */
-    {"界樁", "鑑界"},         {"測量", "複丈"}, /* land resurveys are 複丈 */
-    {"搬家", "住址變更"},     {"改地址", "住址變更"},
-    {"送給", "贈與"},         {"贈送", "贈與"},
-    {"老人卡", "敬老卡"},     {"當兵", "兵役"},
-    {"租屋", "租金"},         /* 租金補貼 is the housing subsidy's name */
-    {"分區證明", "使用分區"}, {"糾紛", "調解"},
-    {"公告現值", "土地現值"},
+static const struct search_synonym synonyms[] =
+    {
+        {"過戶", "移轉"}, /* a sale is registered as 買賣移轉登記 */
+        {"權狀", "書狀"}, /* 所有權狀 is printed as 書狀 in service names */
+        {"房屋", "建物"}, /* registration law says 建物 */
+        {"房子", "建物"},         {"遺產", "繼承"}, /* inheritance registration */
+        {"房貸", "抵押"},                           /* a mortgage loan is registered as 抵押權 */
+        {"貸款", "抵押"},         {"還清", "塗銷"}, /* paying off -> 抵押權塗銷 */
+        {"註銷", "塗銷"},         {"補發", "補給"}, /* a lost deed is re-issued: 書狀補給 */
+        {"遺失", "補給"},         {"騰本", "謄本"}, /* a frequent miswriting of 謄本 */
+        {"地段號", "地號"},       {"界址", "鑑界"}, /* "where is my boundary" -> 鑑界 */
+        {"界樁", "鑑界"},         {"測量", "複丈"}, /* land resurveys are 複丈 */
+        {"搬家", "住址變更"},     {"改地址", "住址變更"}, {"送給", "贈與"},
+        {"贈送", "贈與"},         {"老人卡", "敬老卡"},   {"當兵", "兵役"},
+        {"租屋", "租金"}, /* 租金補貼 is the housing subsidy's name */
+        {"分區證明", "使用分區"}, {"糾紛", "調解"},       {"公告現值", "土地現值"},
 };
 
 const struct search_synonym *search_synonyms(size_t *count)
@@ -46,11 +45,17 @@ const struct search_synonym *search_synonyms(size_t *count)
 
 bool search_is_cjk(unsigned cp)
 {
-  return (cp >= 0x2E80 && cp <= 0x2FDF) || cp == 0x3005 || (cp >= 0x3040 && cp <= 0x30FA) ||
-         (cp >= 0x30FC && cp <= 0x30FF) || (cp >= 0x3100 && cp <= 0x312F) ||
-         (cp >= 0x31A0 && cp <= 0x31BF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
-         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F);
+  /* Han (radicals, ideographs, extensions, compatibility), 々, kana (without the middle dot
+   * U+30FB, which separates), bopomofo and Hangul syllables. */
+  static const unsigned ranges[][2] = {
+      {0x2E80, 0x2FDF}, {0x3005, 0x3005}, {0x3040, 0x30FA},   {0x30FC, 0x30FF},
+      {0x3100, 0x312F}, {0x31A0, 0x31BF}, {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},
+      {0xAC00, 0xD7AF}, {0xF900, 0xFAFF}, {0x20000, 0x3134F},
+  };
+  for (size_t i = 0; i < ARRAY_LEN(ranges); i++)
+    if (cp >= ranges[i][0] && cp <= ranges[i][1])
+      return true;
+  return false;
 }
 
 struct tokenizer {

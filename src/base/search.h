@@ -25,8 +25,7 @@
 
 /* Called once per token: token is NUL-terminated, len bytes; [start, end) are byte offsets of
  * the token's source text in the input. A non-zero return stops tokenising and is returned. */
-typedef int (*search_token_fn)(void *ctx, const char *token, size_t len, size_t start,
-                               size_t end);
+typedef int (*search_token_fn)(void *ctx, const char *token, size_t len, size_t start, size_t end);
 
 /* Tokenises len bytes of UTF-8 text. Invalid UTF-8 sequences separate tokens. */
 int search_tokens(const char *text, size_t len, search_token_fn fn, void *ctx);
@@ -39,15 +38,14 @@ bool search_is_cjk(unsigned cp);
 struct search_term {
   const char *variants[SEARCH_VARIANTS_MAX];
   size_t variant_count;
-  bool latin; /* only ASCII letters and digits: matched as a word prefix ("mortgage*") */
+  bool latin;    /* only ASCII letters and digits: matched as a word prefix ("mortgage*") */
   bool lone_cjk; /* exactly one CJK character: matched as a bigram prefix ("地*") */
 };
 
 /* Splits a query into terms (whitespace-separated, at most SEARCH_TERMS_MAX; terms that yield no
  * token are skipped) with their synonym variants, in the arena. Every term must match.
  * ST_INVALID for invalid UTF-8; *count is 0 when nothing searchable remains. */
-int search_terms(struct arena *arena, const char *query, struct search_term *terms,
-                 size_t *count);
+int search_terms(struct arena *arena, const char *query, struct search_term *terms, size_t *count);
 
 /* The synonym table (from, to), for documentation and tests. */
 struct search_synonym {

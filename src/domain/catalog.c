@@ -19,8 +19,8 @@
 #define NAME_MAX_LEN 200
 #define ODT_MIME     "application/vnd.oasis.opendocument.text"
 
-const char *const catalog_topics[] = {"registration", "survey",    "transcript", "land-value",
-                                      "housing",      "zoning",    "welfare",    "mediation",
+const char *const catalog_topics[] = {"registration", "survey", "transcript", "land-value",
+                                      "housing",      "zoning", "welfare",    "mediation",
                                       "military",     "civil"};
 const size_t catalog_topic_count = ARRAY_LEN(catalog_topics);
 
@@ -28,25 +28,31 @@ const char *const catalog_announcement_kinds[] = {"general", "lost_deed_notice",
                                                   "closure"};
 const size_t catalog_announcement_kind_count = ARRAY_LEN(catalog_announcement_kinds);
 
-static const char *const service_fields[] = {
-    "unit",         "slug",           "topic",          "sort",
-    "name_zh",      "name_en",        "summary_zh",     "summary_en",
-    "eligibility_zh", "eligibility_en", "steps_zh",     "steps_en",
-    "documents_zh", "documents_en",   "fee_zh",         "fee_en",
-    "fee_amount",   "time_limit_minutes", "where_zh",   "where_en",
-    "counter",      "floor_zh",       "floor_en",       "hours_zh",
-    "hours_en",     "channel_counter", "channel_online", "channel_mail",
-    "online_capable", "online_url",   "case_word_code", "workflow",
-    "published",    "forms"};
-static const char *const faq_fields[] = {"slug",        "category_zh", "category_en",
-                                         "sort",        "question_zh", "question_en",
-                                         "answer_zh",   "answer_en",   "published"};
-static const char *const announcement_fields[] = {"slug",    "kind",      "title_zh",
-                                                  "title_en", "body_zh",  "body_en",
+static const char *const service_fields[] = {"unit",           "slug",
+                                             "topic",          "sort",
+                                             "name_zh",        "name_en",
+                                             "summary_zh",     "summary_en",
+                                             "eligibility_zh", "eligibility_en",
+                                             "steps_zh",       "steps_en",
+                                             "documents_zh",   "documents_en",
+                                             "fee_zh",         "fee_en",
+                                             "fee_amount",     "time_limit_minutes",
+                                             "where_zh",       "where_en",
+                                             "counter",        "floor_zh",
+                                             "floor_en",       "hours_zh",
+                                             "hours_en",       "channel_counter",
+                                             "channel_online", "channel_mail",
+                                             "online_capable", "online_url",
+                                             "case_word_code", "workflow",
+                                             "published",      "forms"};
+static const char *const faq_fields[] = {"slug",      "category_zh", "category_en",
+                                         "sort",      "question_zh", "question_en",
+                                         "answer_zh", "answer_en",   "published"};
+static const char *const announcement_fields[] = {"slug",      "kind",    "title_zh",
+                                                  "title_en",  "body_zh", "body_en",
                                                   "starts_on", "ends_on", "published"};
-static const char *const form_fields[] = {"kind", "format",         "title_zh", "title_en",
-                                          "sort", "name",           "mime",     "content_base64",
-                                          "file"};
+static const char *const form_fields[] = {"kind", "format", "title_zh",       "title_en", "sort",
+                                          "name", "mime",   "content_base64", "file"};
 
 struct ctx {
   struct store *store;
@@ -66,8 +72,7 @@ struct kind {
   int (*check)(struct ctx *c, json_t *record, const char *path);
   int (*put)(struct store *store, int64_t office_id, json_t *record, int64_t *id, bool *changed);
   int (*get)(struct store *store, int64_t office_id, int64_t id, const char *slug, json_t **out);
-  int (*publish)(struct store *store, int64_t office_id, int64_t id, bool published,
-                 bool *changed);
+  int (*publish)(struct store *store, int64_t office_id, int64_t id, bool published, bool *changed);
 };
 
 static int fail(struct ctx *c, int rc, const char *path, const char *fmt, ...)
@@ -102,8 +107,8 @@ static bool in_list(const char *value, const char *const *list, size_t count)
 }
 
 /* Refuses any field the format does not define. */
-static int check_fields(struct ctx *c, json_t *record, const char *path,
-                        const char *const *fields, size_t count)
+static int check_fields(struct ctx *c, json_t *record, const char *path, const char *const *fields,
+                        size_t count)
 {
   const char *key;
   json_t *value;
@@ -180,25 +185,30 @@ static int check_announcement(struct ctx *c, json_t *announcement, const char *p
   return ST_OK;
 }
 
-static const struct kind service_kind = {"services",
-                                         "service",
-                                         service_fields,
-                                         ARRAY_LEN(service_fields),
-                                         check_service,
-                                         store_service_put,
-                                         store_service_get,
-                                         store_service_publish};
-static const struct kind faq_kind = {
-    "faq",         "faq",         faq_fields,    ARRAY_LEN(faq_fields),
-    check_faq,     store_faq_put, store_faq_get, store_faq_publish};
-static const struct kind announcement_kind = {"announcements",
-                                              "announcement",
-                                              announcement_fields,
-                                              ARRAY_LEN(announcement_fields),
-                                              check_announcement,
-                                              store_announcement_put,
-                                              store_announcement_get,
-                                              store_announcement_publish};
+static const struct kind service_kind = {
+    "services",    "service",         service_fields,    ARRAY_LEN(service_fields),
+    check_service, store_service_put, store_service_get, store_service_publish};
+static const struct kind faq_kind = {"faq",     "faq",         faq_fields,    ARRAY_LEN(faq_fields),
+                                     check_faq, store_faq_put, store_faq_get, store_faq_publish};
+static const struct kind announcement_kind = {
+    "announcements",        "announcement",
+    announcement_fields,    ARRAY_LEN(announcement_fields),
+    check_announcement,     store_announcement_put,
+    store_announcement_get, store_announcement_publish};
+
+/* An ODF text document: the first zip entry is "mimetype", stored (method 0), holding the
+ * document's MIME type. */
+static bool is_odt(const unsigned char *b, size_t len)
+{
+  if (len < 38 + sizeof(ODT_MIME) || memcmp(b, "PK\3\4", 4) != 0 || b[8] != 0 || b[9] != 0)
+    return false;
+  size_t name_len = (size_t)b[26] | (size_t)b[27] << 8;
+  size_t extra_len = (size_t)b[28] | (size_t)b[29] << 8;
+  size_t data = 30 + name_len + extra_len;
+  return name_len == 8 && memcmp(b + 30, "mimetype", 8) == 0 &&
+         data + sizeof(ODT_MIME) - 1 <= len &&
+         memcmp(b + data, ODT_MIME, sizeof(ODT_MIME) - 1) == 0;
+}
 
 const char *catalog_form_mime(const void *bytes, size_t len, const char *format)
 {
@@ -207,16 +217,9 @@ const char *catalog_form_mime(const void *bytes, size_t len, const char *format)
     return NULL;
   if (strcmp(format, "pdf") == 0)
     return len >= 5 && memcmp(b, "%PDF-", 5) == 0 ? "application/pdf" : NULL;
-  if (strcmp(format, "odt") != 0 || len < 38 + sizeof(ODT_MIME) || memcmp(b, "PK\3\4", 4) != 0)
-    return NULL;
-  /* ODF: the first zip entry is "mimetype", stored (method 0), holding the document's type. */
-  size_t name_len = (size_t)b[26] | (size_t)b[27] << 8;
-  size_t extra_len = (size_t)b[28] | (size_t)b[29] << 8;
-  size_t data = 30 + name_len + extra_len;
-  if (b[8] != 0 || b[9] != 0 || name_len != 8 || memcmp(b + 30, "mimetype", 8) != 0 ||
-      data + sizeof(ODT_MIME) - 1 > len || memcmp(b + data, ODT_MIME, sizeof(ODT_MIME) - 1) != 0)
-    return NULL;
-  return ODT_MIME;
+  if (strcmp(format, "odt") == 0)
+    return is_odt(b, len) ? ODT_MIME : NULL;
+  return NULL;
 }
 
 /* Reads a form file named relative to base_dir into *bytes (malloc'd). */
@@ -262,24 +265,46 @@ static const char *base_name(const char *file)
   return slash ? slash + 1 : file;
 }
 
+/* The form's bytes (from "file" or "content_base64"), checked to be of its format. */
+static int form_bytes(struct ctx *c, json_t *form, const char *path, unsigned char **bytes,
+                      size_t *len, const char **mime)
+{
+  const char *file = json_string_value(json_object_get(form, "file"));
+  const char *format = json_string_value(json_object_get(form, "format"));
+  int rc = file ? read_form_file(c, file, path, bytes, len)
+                : decode_base64(c, json_object_get(form, "content_base64"), path, bytes, len);
+  if (rc)
+    return rc;
+  *mime = catalog_form_mime(*bytes, *len, format ? format : "");
+  if (!*mime)
+    return fail(c, ST_INVALID, path, "the file is not a %s document of at most 5 MB",
+                format && strcmp(format, "odt") == 0 ? "ODF text (.odt)" : "PDF");
+  return ST_OK;
+}
+
+static json_t *link_json(json_t *form, const char *sha)
+{
+  json_t *title_en = json_object_get(form, "title_en");
+  json_t *sort = json_object_get(form, "sort");
+  return json_pack("{s:s, s:O, s:O, s:O, s:o, s:o}", "sha256", sha, "kind",
+                   json_object_get(form, "kind"), "format", json_object_get(form, "format"),
+                   "title_zh", json_object_get(form, "title_zh"), "title_en",
+                   title_en ? json_incref(title_en) : json_string(""), "sort",
+                   sort ? json_incref(sort) : json_integer(0));
+}
+
 /* Stores one form's file and returns its link object for store_service_forms_set. */
 static int form_link(struct ctx *c, json_t *form, const char *path, json_t **link)
 {
   unsigned char *bytes = NULL;
   size_t len = 0;
   char sha[65];
+  const char *mime = NULL;
   int rc = check_fields(c, form, path, form_fields, ARRAY_LEN(form_fields));
+  if (!rc)
+    rc = form_bytes(c, form, path, &bytes, &len, &mime);
   const char *file = json_string_value(json_object_get(form, "file"));
   const char *name = json_string_value(json_object_get(form, "name"));
-  const char *format = json_string_value(json_object_get(form, "format"));
-  if (!rc && file)
-    rc = read_form_file(c, file, path, &bytes, &len);
-  else if (!rc)
-    rc = decode_base64(c, json_object_get(form, "content_base64"), path, &bytes, &len);
-  const char *mime = rc ? NULL : catalog_form_mime(bytes, len, format ? format : "");
-  if (!rc && !mime)
-    rc = fail(c, ST_INVALID, path, "the file is not a %s document of at most %d bytes",
-              format && strcmp(format, "odt") == 0 ? "ODF text (.odt)" : "PDF", CATALOG_FORM_MAX);
   if (!name && file)
     name = base_name(file);
   if (!rc && store_file_put(c->store, bytes, len, mime, name ? name : "", sha))
@@ -287,13 +312,7 @@ static int form_link(struct ctx *c, json_t *form, const char *path, json_t **lin
   free(bytes);
   if (rc)
     return rc;
-  json_t *title_en = json_object_get(form, "title_en");
-  json_t *sort = json_object_get(form, "sort");
-  *link = json_pack("{s:s, s:O, s:O, s:O, s:o, s:o}", "sha256", sha, "kind",
-                    json_object_get(form, "kind"), "format", json_object_get(form, "format"),
-                    "title_zh", json_object_get(form, "title_zh"), "title_en",
-                    title_en ? json_incref(title_en) : json_string(""), "sort",
-                    sort ? json_incref(sort) : json_integer(0));
+  *link = link_json(form, sha);
   return *link ? ST_OK : fail(c, ST_INVALID, path, "kind, format and title_zh are required");
 }
 
@@ -361,8 +380,7 @@ static int add_revision(struct ctx *c, const struct kind *kind, int64_t id, cons
                             c->actor ? c->actor->user_id : 0, c->actor ? c->actor->name : "",
                             snapshot);
   json_decref(snapshot);
-  return rc ? fail(c, rc, "", "cannot record the revision: %s", store_last_error(c->store))
-            : ST_OK;
+  return rc ? fail(c, rc, "", "cannot record the revision: %s", store_last_error(c->store)) : ST_OK;
 }
 
 /* Checks and writes one record (inside the caller's transaction). */
@@ -393,8 +411,7 @@ static int save_one(struct ctx *c, const struct kind *kind, json_t *record, cons
 static int begin(struct ctx *c)
 {
   int rc = store_begin(c->store);
-  return rc ? fail(c, rc, "", "cannot begin a transaction: %s", store_last_error(c->store))
-            : ST_OK;
+  return rc ? fail(c, rc, "", "cannot begin a transaction: %s", store_last_error(c->store)) : ST_OK;
 }
 
 static int finish(struct ctx *c, int rc)
@@ -420,8 +437,7 @@ static int save(struct store *store, int64_t office_id, const struct kind *kind,
 }
 
 int catalog_service_save(struct store *store, int64_t office_id, json_t *service,
-                         const struct catalog_actor *actor, int64_t *id, char *err,
-                         size_t err_size)
+                         const struct catalog_actor *actor, int64_t *id, char *err, size_t err_size)
 {
   return save(store, office_id, &service_kind, service, actor, id, err, err_size);
 }
@@ -464,9 +480,8 @@ int catalog_faq_publish(struct store *store, int64_t office_id, int64_t id, bool
   return publish(store, office_id, &faq_kind, id, published, actor, err, err_size);
 }
 
-int catalog_announcement_publish(struct store *store, int64_t office_id, int64_t id,
-                                 bool published, const struct catalog_actor *actor, char *err,
-                                 size_t err_size)
+int catalog_announcement_publish(struct store *store, int64_t office_id, int64_t id, bool published,
+                                 const struct catalog_actor *actor, char *err, size_t err_size)
 {
   return publish(store, office_id, &announcement_kind, id, published, actor, err, err_size);
 }
@@ -496,8 +511,8 @@ static int import_list(struct ctx *c, const struct kind *kind, json_t *doc)
 static int check_header(struct ctx *c, json_t *doc)
 {
   /* "office" (the exporting office's slug) and "about" (a note for people) are not read. */
-  static const char *const fields[] = {"format", "version",       "office", "about",
-                                       "services", "faq", "announcements"};
+  static const char *const fields[] = {"format",   "version", "office",       "about",
+                                       "services", "faq",     "announcements"};
   int rc = check_fields(c, doc, "(document)", fields, ARRAY_LEN(fields));
   if (rc)
     return rc;
@@ -528,8 +543,7 @@ int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, cons
   return finish(&c, rc);
 }
 
-int catalog_import(struct store *store, int64_t office_id, json_t *doc, char *err,
-                   size_t err_size)
+int catalog_import(struct store *store, int64_t office_id, json_t *doc, char *err, size_t err_size)
 {
   return catalog_import_dir(store, office_id, doc, NULL, err, err_size);
 }
@@ -561,14 +575,13 @@ static int export_form(struct store *store, int64_t office_id, json_t *form, jso
   char *b64 = malloc(b64_size);
   if (b64)
     sodium_bin2base64(b64, b64_size, bytes, len, sodium_base64_VARIANT_ORIGINAL);
-  json_t *out = b64 ? json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "kind",
-                                json_object_get(form, "kind"), "format",
-                                json_object_get(form, "format"), "title_zh",
-                                json_object_get(form, "title_zh"), "title_en",
-                                json_object_get(form, "title_en"), "sort",
-                                json_object_get(form, "sort"), "name",
-                                json_object_get(meta, "name"), "content_base64", b64)
-                    : NULL;
+  json_t *out =
+      b64 ? json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "kind", json_object_get(form, "kind"),
+                      "format", json_object_get(form, "format"), "title_zh",
+                      json_object_get(form, "title_zh"), "title_en",
+                      json_object_get(form, "title_en"), "sort", json_object_get(form, "sort"),
+                      "name", json_object_get(meta, "name"), "content_base64", b64)
+          : NULL;
   free(b64);
   free(bytes);
   json_decref(meta);
@@ -634,8 +647,7 @@ int catalog_export(struct store *store, int64_t office_id, json_t **out)
   json_decref(announcements);
   if (!rc)
     *out = json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", "bianmin-catalog", "version", 1,
-                     "services", out_services, "faq", out_faq, "announcements",
-                     out_announcements);
+                     "services", out_services, "faq", out_faq, "announcements", out_announcements);
   else {
     json_decref(out_services);
     json_decref(out_faq);

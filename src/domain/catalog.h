@@ -58,9 +58,8 @@ int catalog_service_publish(struct store *store, int64_t office_id, int64_t id, 
                             const struct catalog_actor *actor, char *err, size_t err_size);
 int catalog_faq_publish(struct store *store, int64_t office_id, int64_t id, bool published,
                         const struct catalog_actor *actor, char *err, size_t err_size);
-int catalog_announcement_publish(struct store *store, int64_t office_id, int64_t id,
-                                 bool published, const struct catalog_actor *actor, char *err,
-                                 size_t err_size);
+int catalog_announcement_publish(struct store *store, int64_t office_id, int64_t id, bool published,
+                                 const struct catalog_actor *actor, char *err, size_t err_size);
 
 /* Checks that bytes really are a form file of format ("odt": an ODF text document, a zip whose
  * first entry is the stored "mimetype" application/vnd.oasis.opendocument.text; "pdf": starts
@@ -78,8 +77,7 @@ int catalog_export(struct store *store, int64_t office_id, json_t **out);
  * deleted), each change with a revision by the system; all in ONE transaction, so a document
  * with any error changes nothing and err names the first problem by its JSON path. Unknown
  * fields are refused. Must not be called inside a transaction. */
-int catalog_import(struct store *store, int64_t office_id, json_t *doc, char *err,
-                   size_t err_size);
+int catalog_import(struct store *store, int64_t office_id, json_t *doc, char *err, size_t err_size);
 /* The same, where a form may instead name a file relative to base_dir ("file": "forms/a.odt";
  * no "..", no absolute paths): for the CLI and the demo data, never for uploads. */
 int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, const char *base_dir,

@@ -25,15 +25,39 @@
 #define TIME_LIMIT_MAX   (90 * 8 * 60) /* 90 working days, in working minutes */
 #define SEARCH_ARENA_MAX (256 * 1024)
 
-#define LINE(n)      {n, COL_TEXT, false, 0, LINE_MAX_BYTES}
-#define LINE_REQ(n)  {n, COL_TEXT, true, 0, LINE_MAX_BYTES}
-#define MULTI(n)     {n, COL_MULTILINE, false, 0, TEXT_MAX_BYTES}
-#define LIST(n)      {n, COL_TEXT_LIST, false, LIST_MAX_ITEMS, LINE_MAX_BYTES}
-#define CODE(n)      {n, COL_CODE, false, 0, CODE_MAX_BYTES}
-#define CODE_REQ(n)  {n, COL_CODE, true, 0, CODE_MAX_BYTES}
-#define BOOL_COL(n)  {n, COL_BOOL, false, 0, 1}
-#define SORT_COL     {"sort", COL_INT, false, 0, SORT_MAX}
-#define PUBLISHED    BOOL_COL("published")
+#define LINE(n)                                                                                    \
+  {                                                                                                \
+    n, COL_TEXT, false, 0, LINE_MAX_BYTES                                                          \
+  }
+#define LINE_REQ(n)                                                                                \
+  {                                                                                                \
+    n, COL_TEXT, true, 0, LINE_MAX_BYTES                                                           \
+  }
+#define MULTI(n)                                                                                   \
+  {                                                                                                \
+    n, COL_MULTILINE, false, 0, TEXT_MAX_BYTES                                                     \
+  }
+#define LIST(n)                                                                                    \
+  {                                                                                                \
+    n, COL_TEXT_LIST, false, LIST_MAX_ITEMS, LINE_MAX_BYTES                                        \
+  }
+#define CODE(n)                                                                                    \
+  {                                                                                                \
+    n, COL_CODE, false, 0, CODE_MAX_BYTES                                                          \
+  }
+#define CODE_REQ(n)                                                                                \
+  {                                                                                                \
+    n, COL_CODE, true, 0, CODE_MAX_BYTES                                                           \
+  }
+#define BOOL_COL(n)                                                                                \
+  {                                                                                                \
+    n, COL_BOOL, false, 0, 1                                                                       \
+  }
+#define SORT_COL                                                                                   \
+  {                                                                                                \
+    "sort", COL_INT, false, 0, SORT_MAX                                                            \
+  }
+#define PUBLISHED BOOL_COL("published")
 
 static const struct store_col service_cols[] = {
     CODE("unit"), /* must stay first: the backend turns it into unit_id */
@@ -272,8 +296,8 @@ static int rec_from_json(struct store *store, enum store_entity entity, json_t *
   if (!json_is_object(record))
     return store_fail(store, ST_INVALID, "%s must be a JSON object", def->noun);
   for (size_t i = 0; i < def->count; i++) {
-    int rc = check_value(store, def->noun, &def->cols[i], json_object_get(record, def->cols[i].name),
-                         &rec->v[i], &rec->owned[i]);
+    int rc = check_value(store, def->noun, &def->cols[i],
+                         json_object_get(record, def->cols[i].name), &rec->v[i], &rec->owned[i]);
     if (rc)
       return rc;
   }
@@ -367,8 +391,7 @@ int store_faq_list(struct store *store, int64_t office_id, bool published_only, 
 }
 
 int store_announcement_list(struct store *store, int64_t office_id,
-                            enum store_announcement_filter filter, const char *today,
-                            json_t **out)
+                            enum store_announcement_filter filter, const char *today, json_t **out)
 {
   if (filter != STORE_ANNOUNCEMENTS_ALL && (!today || !is_date(today)))
     return store_fail(store, ST_INVALID, "today must be a date YYYY-MM-DD");
@@ -477,7 +500,8 @@ static int check_form(struct store *store, size_t i, json_t *form)
     return store_fail(store, ST_INVALID, "forms[%zu].kind must be form or example", i);
   if (!format || (strcmp(format, "odt") != 0 && strcmp(format, "pdf") != 0))
     return store_fail(store, ST_INVALID, "forms[%zu].format must be odt or pdf", i);
-  if (!is_line(title, LINE_MAX_BYTES) || (title_en && *title_en && !is_line(title_en, LINE_MAX_BYTES)))
+  if (!is_line(title, LINE_MAX_BYTES) ||
+      (title_en && *title_en && !is_line(title_en, LINE_MAX_BYTES)))
     return store_fail(store, ST_INVALID, "forms[%zu].title_zh must be one line of text", i);
   if (sort && !json_is_integer(sort))
     return store_fail(store, ST_INVALID, "forms[%zu].sort must be a whole number", i);

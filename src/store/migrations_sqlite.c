@@ -56,16 +56,16 @@ static const char migration_1_sql[] =
 #define SERVICE_INDEX_ROW                                                                          \
   "INSERT INTO search_index (rowid, kind, ref_id, office_id, title, body) VALUES (new.id * 4 + "   \
   "1, 'service', new.id, new.office_id, new.name_zh || ' ' || new.name_en, new.summary_zh || ' ' " \
-  "|| new.summary_en || ' ' || new.eligibility_zh || ' ' || new.eligibility_en || ' ' || "          \
-  "new.documents_zh || ' ' || new.documents_en || ' ' || new.steps_zh || ' ' || new.steps_en || "   \
+  "|| new.summary_en || ' ' || new.eligibility_zh || ' ' || new.eligibility_en || ' ' || "         \
+  "new.documents_zh || ' ' || new.documents_en || ' ' || new.steps_zh || ' ' || new.steps_en || "  \
   "' ' || new.fee_zh || ' ' || new.fee_en);"
 #define FAQ_INDEX_ROW                                                                              \
   "INSERT INTO search_index (rowid, kind, ref_id, office_id, title, body) VALUES (new.id * 4 + "   \
-  "2, 'faq', new.id, new.office_id, new.question_zh || ' ' || new.question_en, new.category_zh "    \
+  "2, 'faq', new.id, new.office_id, new.question_zh || ' ' || new.question_en, new.category_zh "   \
   "|| ' ' || new.category_en || ' ' || new.answer_zh || ' ' || new.answer_en);"
 #define ANNOUNCEMENT_INDEX_ROW                                                                     \
   "INSERT INTO search_index (rowid, kind, ref_id, office_id, title, body) VALUES (new.id * 4 + "   \
-  "3, 'announcement', new.id, new.office_id, new.title_zh || ' ' || new.title_en, new.body_zh "     \
+  "3, 'announcement', new.id, new.office_id, new.title_zh || ' ' || new.title_en, new.body_zh "    \
   "|| ' ' || new.body_en);"
 
 static const char migration_3_sql[] =
@@ -187,11 +187,11 @@ static const char migration_3_sql[] =
     "* 4 + 2; " FAQ_INDEX_ROW " END;"
     "CREATE TRIGGER faq_index_delete AFTER DELETE ON faq BEGIN DELETE FROM search_index WHERE "
     "rowid = old.id * 4 + 2; END;"
-    "CREATE TRIGGER announcements_index_insert AFTER INSERT ON announcements BEGIN "
-    ANNOUNCEMENT_INDEX_ROW " END;"
+    "CREATE TRIGGER announcements_index_insert AFTER INSERT ON announcements "
+    "BEGIN " ANNOUNCEMENT_INDEX_ROW " END;"
     "CREATE TRIGGER announcements_index_update AFTER UPDATE OF title_zh, title_en, body_zh, "
-    "body_en ON announcements BEGIN DELETE FROM search_index WHERE rowid = old.id * 4 + 3; "
-    ANNOUNCEMENT_INDEX_ROW " END;"
+    "body_en ON announcements BEGIN DELETE FROM search_index WHERE rowid = old.id * 4 + "
+    "3; " ANNOUNCEMENT_INDEX_ROW " END;"
     "CREATE TRIGGER announcements_index_delete AFTER DELETE ON announcements BEGIN DELETE FROM "
     "search_index WHERE rowid = old.id * 4 + 3; END;";
 

@@ -234,8 +234,7 @@ static int cat_get(struct store *store, enum store_entity entity, int64_t office
   char sql[512];
   sqlite3_stmt *stmt = NULL;
   json_t *rows = json_array();
-  snprintf(sql, sizeof(sql), "%s AND (e.id = ?2 OR (?2 = 0 AND e.slug = ?3))",
-           select_from(entity));
+  snprintf(sql, sizeof(sql), "%s AND (e.id = ?2 OR (?2 = 0 AND e.slug = ?3))", select_from(entity));
   int rc = rows ? prepare(store, sql, &stmt) : ST_NOMEM;
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
@@ -315,8 +314,8 @@ static int office_id_stmt(struct store *store, const char *sql, int64_t office_i
   return rc;
 }
 
-static int cat_publish(struct store *store, enum store_entity entity, int64_t office_id,
-                       int64_t id, bool published, bool *changed)
+static int cat_publish(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
+                       bool published, bool *changed)
 {
   const char *table = store_entities[entity].table;
   char sql[256];

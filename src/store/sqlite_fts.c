@@ -35,10 +35,9 @@ static void bigram_delete(Fts5Tokenizer *tokenizer)
 {
 }
 
-static int bigram_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const char *text,
-                           int len,
-                           int (*token)(void *ctx, int flags, const char *token, int len,
-                                        int start, int end))
+static int
+bigram_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const char *text, int len,
+                int (*token)(void *ctx, int flags, const char *token, int len, int start, int end))
 {
   struct token_sink sink = {ctx, token};
   if (len <= 0)

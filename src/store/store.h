@@ -72,7 +72,6 @@ int store_setting_put(struct store *store, int64_t office_id, const char *key, c
 /* *value is malloc'd (caller frees); ST_NOTFOUND when unset. */
 int store_setting_get(struct store *store, int64_t office_id, const char *key, char **value);
 
-
 /* ---------------------------------------------------------------------------------------------
  * Catalogue (migration 3): services, their form files, FAQ, announcements, revisions and the
  * full-text search index. Domain rules (topics, kinds, time-limit range, end >= start, revisions
@@ -128,8 +127,7 @@ enum store_announcement_filter {
 };
 /* Newest first (starts_on, then id). today is "YYYY-MM-DD" (the office's local date). */
 int store_announcement_list(struct store *store, int64_t office_id,
-                            enum store_announcement_filter filter, const char *today,
-                            json_t **out);
+                            enum store_announcement_filter filter, const char *today, json_t **out);
 
 /* Sets published; *changed false when it already was so. ST_NOTFOUND for an unknown id. */
 int store_service_publish(struct store *store, int64_t office_id, int64_t id, bool published,

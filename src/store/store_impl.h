@@ -164,24 +164,23 @@ struct store_catalog_ops {
              int64_t *id, bool *changed);
   int (*get)(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
              const char *slug, json_t **out);
-  int (*list)(struct store *store, enum store_entity entity, int64_t office_id,
-              bool published_only, int filter, const char *today, json_t *array);
+  int (*list)(struct store *store, enum store_entity entity, int64_t office_id, bool published_only,
+              int filter, const char *today, json_t *array);
   int (*publish)(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
                  bool published, bool *changed);
-  int (*faq_count)(struct store *store, int64_t office_id, int64_t id, int helpful,
-                   int not_helpful, int views);
+  int (*faq_count)(struct store *store, int64_t office_id, int64_t id, int helpful, int not_helpful,
+                   int views);
   int (*faq_top)(struct store *store, int64_t office_id, int limit, json_t *array);
   int (*file_put)(struct store *store, const char *sha256, const void *bytes, size_t len,
                   const char *mime, const char *name);
-  int (*file_get)(struct store *store, int64_t office_id, const char *sha256,
-                  bool published_only, json_t **meta, void **bytes, size_t *len);
+  int (*file_get)(struct store *store, int64_t office_id, const char *sha256, bool published_only,
+                  json_t **meta, void **bytes, size_t *len);
   int (*forms_set)(struct store *store, int64_t service_id, json_t *forms);
   int (*forms_list)(struct store *store, int64_t service_id, json_t *array);
-  int (*revision_add)(struct store *store, int64_t office_id, const char *entity,
-                      int64_t entity_id, const char *action, int64_t actor_id, const char *actor,
+  int (*revision_add)(struct store *store, int64_t office_id, const char *entity, int64_t entity_id,
+                      const char *action, int64_t actor_id, const char *actor,
                       const char *snapshot);
-  int (*revision_list)(struct store *store, const char *entity, int64_t entity_id,
-                       json_t *array);
+  int (*revision_list)(struct store *store, const char *entity, int64_t entity_id, json_t *array);
   /* match is a backend-neutral list of query terms (base/search.h). */
   int (*search)(struct store *store, int64_t office_id, const struct search_term *terms,
                 size_t term_count, const char *today, int limit, json_t *array);

@@ -20,8 +20,7 @@ static const struct http_route routes[] = {
      HTTP_RATE_PUBLIC},
     {"GET", "/o/{office}/services/{slug}/qr.svg", catalog_service_qr, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_PUBLIC},
-    {"GET", "/o/{office}/files/{sha256}", catalog_file, 0, false, HTTP_BODY_NONE,
-     HTTP_RATE_PUBLIC},
+    {"GET", "/o/{office}/files/{sha256}", catalog_file, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC},
     {"GET", "/o/{office}/faq", faq_index, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC},
     {"GET", "/o/{office}/faq/{id}", faq_entry, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC},
     /* TODO(accounts): csrf becomes true when public forms carry the double-submit token. */

@@ -105,15 +105,13 @@ static void test_service_page_and_json(void **state)
   json_t *service = json_object_get(view, "service");
   assert_string_equal(json_string_value(json_object_get(service, "name")),
                       "Transfer of ownership by sale");
-  assert_string_equal(json_string_value(json_object_get(service, "time_limit")),
-                      "3 working days");
+  assert_string_equal(json_string_value(json_object_get(service, "time_limit")), "3 working days");
   assert_true(json_array_size(json_object_get(service, "documents")) >= 5);
   assert_true(json_array_size(json_object_get(service, "steps")) >= 3);
   assert_int_equal(json_array_size(json_object_get(service, "forms")), 1);
   assert_int_equal(json_array_size(json_object_get(service, "examples")), 1);
-  assert_string_equal(json_string_value(json_object_get(json_object_get(service, "place"),
-                                                        "counter")),
-                      "1-12");
+  assert_string_equal(
+      json_string_value(json_object_get(json_object_get(service, "place"), "counter")), "1-12");
   json_decref(view);
   view = get_json("/o/xinxing/services");
   assert_true(json_array_size(json_object_get(view, "groups")) >= 3);
@@ -126,11 +124,11 @@ static void test_form_download(void **state)
   json_t *service = json_object_get(view, "service");
   char odt[256], pdf[256];
   snprintf(odt, sizeof(odt), "%s",
-           json_string_value(json_object_get(json_array_get(json_object_get(service, "forms"), 0),
-                                             "href")));
+           json_string_value(
+               json_object_get(json_array_get(json_object_get(service, "forms"), 0), "href")));
   snprintf(pdf, sizeof(pdf), "%s",
-           json_string_value(json_object_get(
-               json_array_get(json_object_get(service, "examples"), 0), "href")));
+           json_string_value(
+               json_object_get(json_array_get(json_object_get(service, "examples"), 0), "href")));
   json_decref(view);
   struct response r;
   get_ok(odt, &r);
@@ -170,8 +168,8 @@ static void test_qr_codes(void **state)
   free(type);
   assert_contains(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
   assert_contains(r.body, "role=\"img\"");
-  snprintf(expected, sizeof(expected), "<title>http://127.0.0.1:%d/o/xinxing/services/sale-transfer</title>",
-           server.port);
+  snprintf(expected, sizeof(expected),
+           "<title>http://127.0.0.1:%d/o/xinxing/services/sale-transfer</title>", server.port);
   assert_contains(r.body, expected);
   response_free(&r);
   json_t *view = get_json("/o/xinxing/news");
@@ -190,13 +188,15 @@ static void test_search(void **state)
     const char *path;
     const char *expected;
   } cases[] = {
-      {"/o/xinxing/search?q=%E8%B2%B7%E8%B3%A3%20%E9%81%8E%E6%88%B6", "買賣移轉登記"}, /* 買賣 過戶 */
-      {"/o/xinxing/search?q=%E6%AC%8A%E7%8B%80%E9%81%BA%E5%A4%B1", "書狀補給"},         /* 權狀遺失 */
-      {"/o/xinxing/search?q=%E9%91%91%E7%95%8C", "土地鑑界"},                           /* 鑑界 */
+      {"/o/xinxing/search?q=%E8%B2%B7%E8%B3%A3%20%E9%81%8E%E6%88%B6",
+       "買賣移轉登記"},                                                         /* 買賣 過戶 */
+      {"/o/xinxing/search?q=%E6%AC%8A%E7%8B%80%E9%81%BA%E5%A4%B1", "書狀補給"}, /* 權狀遺失 */
+      {"/o/xinxing/search?q=%E9%91%91%E7%95%8C", "土地鑑界"},                   /* 鑑界 */
       {"/o/xinxing/search?q=mortgage&lang=en", "Registration of a mortgage"},
       {"/o/xinxing/search?q=MORTGAGE&lang=en", "Cancellation of a mortgage"},
-      {"/o/xinxing/search?q=%EF%BD%8D%EF%BD%8F%EF%BD%92%EF%BD%94%EF%BD%87%EF%BD%81%EF%BD%87%EF%BD%85&lang=en",
-       "Registration of a mortgage"}, /* full-width */
+      {"/o/xinxing/"
+       "search?q=%EF%BD%8D%EF%BD%8F%EF%BD%92%EF%BD%94%EF%BD%87%EF%BD%81%EF%BD%87%EF%BD%85&lang=en",
+       "Registration of a mortgage"},                                /* full-width */
       {"/o/xinxing/search?q=%E7%99%BB%E8%A8%98%E8%AA%B2", "登記課"}, /* the unit directory */
       {"/o/xinxing/faq?q=%E8%B2%B7%E8%B3%A3%20%E9%81%8E%E6%88%B6", "買了房子要怎麼過戶？"},
       {"/o/xinxing/faq?q=boundary&lang=en", "How much does a boundary survey cost?"},

@@ -39,9 +39,8 @@ static int64_t put_office(struct store *store, const char *slug)
                 "kind", "land", "units", "code", "registration", "name_zh", "登記課");
   int64_t id = 0;
   assert_int_equal(store_office_put(store, office, &id), ST_OK);
-  assert_int_equal(store_unit_put(store, id, json_array_get(json_object_get(office, "units"), 0),
-                                  NULL),
-                   ST_OK);
+  assert_int_equal(
+      store_unit_put(store, id, json_array_get(json_object_get(office, "units"), 0), NULL), ST_OK);
   json_decref(office);
   return id;
 }
@@ -164,24 +163,23 @@ static void test_announcement_dates(void **state)
   json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "slug", "notice", "kind",
                         "lost_deed_notice", "title_zh", "書狀補給公告", "starts_on", "2026-03-01",
                         "ends_on", "2026-02-01", "published", 1);
-  assert_int_equal(catalog_announcement_save(f->store, f->office_id, a, NULL, NULL, err,
-                                             sizeof(err)),
-                   ST_INVALID);
+  assert_int_equal(
+      catalog_announcement_save(f->store, f->office_id, a, NULL, NULL, err, sizeof(err)),
+      ST_INVALID);
   assert_non_null(strstr(err, "announcement.ends_on: must not be before starts_on"));
   json_object_set_new(a, "ends_on", json_string("2026-02-30"));
-  assert_int_equal(catalog_announcement_save(f->store, f->office_id, a, NULL, NULL, err,
-                                             sizeof(err)),
-                   ST_INVALID);
+  assert_int_equal(
+      catalog_announcement_save(f->store, f->office_id, a, NULL, NULL, err, sizeof(err)),
+      ST_INVALID);
   json_object_set_new(a, "ends_on", json_string("2026-03-30"));
   json_object_set_new(a, "kind", json_string("party"));
-  assert_int_equal(catalog_announcement_save(f->store, f->office_id, a, NULL, NULL, err,
-                                             sizeof(err)),
-                   ST_INVALID);
+  assert_int_equal(
+      catalog_announcement_save(f->store, f->office_id, a, NULL, NULL, err, sizeof(err)),
+      ST_INVALID);
   json_object_set_new(a, "kind", json_string("lost_deed_notice"));
   int64_t id = 0;
-  assert_int_equal(catalog_announcement_save(f->store, f->office_id, a, NULL, &id, err,
-                                             sizeof(err)),
-                   ST_OK);
+  assert_int_equal(
+      catalog_announcement_save(f->store, f->office_id, a, NULL, &id, err, sizeof(err)), ST_OK);
   json_t *current = NULL;
   assert_int_equal(store_announcement_list(f->store, f->office_id, STORE_ANNOUNCEMENTS_CURRENT,
                                            "2026-03-15", &current),
@@ -296,8 +294,9 @@ static void test_bad_import_changes_nothing(void **state)
   char *odt = read_base64(FORMS_DIR "/land-registration-application.odt");
   char *pdf = read_base64(FORMS_DIR "/land-registration-application-example.pdf");
   json_t *doc = import_doc(odt, 1440);
-  json_array_append_new(json_object_get(doc, "services"),
-                        json_pack("{s:s, s:s, s:i}", "slug", "b", "name_zh", "乙", "time_limit_minutes", -1));
+  json_array_append_new(
+      json_object_get(doc, "services"),
+      json_pack("{s:s, s:s, s:i}", "slug", "b", "name_zh", "乙", "time_limit_minutes", -1));
   expect_import_refused(f, doc,
                         "services[1].time_limit_minutes: must be a whole number of minutes from 0 "
                         "to 43200");
@@ -342,8 +341,11 @@ static void test_demo_catalogues_load(void **state)
   static const struct {
     const char *slug;
     size_t min_services, min_faq;
-  } offices[] = {{"xinxing", 12, 10}, {"hsinchu", 12, 10}, {"anle", 12, 10},
-                 {"kh-udd", 3, 3},    {"niaosong", 4, 3}};
+  } offices[] = {{"xinxing", 12, 10},
+                 {"hsinchu", 12, 10},
+                 {"anle", 12, 10},
+                 {"kh-udd", 3, 3},
+                 {"niaosong", 4, 3}};
   for (size_t i = 0; i < ARRAY_LEN(offices); i++) {
     json_t *office = NULL, *services = NULL, *faq = NULL;
     assert_int_equal(store_office_get(f->store, offices[i].slug, &office), ST_OK);
@@ -401,10 +403,14 @@ int main(void)
     return 1;
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
-      T(test_save_writes_revisions_once), T(test_save_refuses_bad_records),
-      T(test_announcement_dates),         T(test_publish_and_unpublish),
-      T(test_export_import_round_trip),   T(test_bad_import_changes_nothing),
-      T(test_form_sniffing),              T(test_demo_catalogues_load),
+      T(test_save_writes_revisions_once),
+      T(test_save_refuses_bad_records),
+      T(test_announcement_dates),
+      T(test_publish_and_unpublish),
+      T(test_export_import_round_trip),
+      T(test_bad_import_changes_nothing),
+      T(test_form_sniffing),
+      T(test_demo_catalogues_load),
       T(test_local_date),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);

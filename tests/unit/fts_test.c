@@ -49,7 +49,7 @@ static void test_cjk_bigrams(void **state)
 {
   assert_tokens("買賣移轉登記", "買賣|賣移|移轉|轉登|登記");
   assert_tokens("過戶", "過戶");
-  assert_tokens("地", "地");               /* a lone character is a unigram */
+  assert_tokens("地", "地");                /* a lone character is a unigram */
   assert_tokens("權狀、遺失", "權狀|遺失"); /* punctuation separates */
   assert_tokens("鑑界 地號", "鑑界|地號");
 }
@@ -137,13 +137,13 @@ static void test_store_search(void **state)
   int64_t office_id = 0, id = 0;
   assert_int_equal(store_office_put(store, office, &office_id), ST_OK);
   json_decref(office);
-  json_t *sale = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b}", "slug", "sale", "name_zh",
-                           "買賣移轉登記", "name_en", "Transfer of ownership by sale",
-                           "summary_zh", "買賣土地後申請所有權移轉登記", "time_limit_minutes",
-                           1440, "published", 1);
-  json_t *mortgage = json_pack("{s:s, s:s, s:s, s:i, s:b}", "slug", "mortgage", "name_zh",
-                               "抵押權設定登記", "name_en", "Registration of a mortgage",
-                               "time_limit_minutes", 480, "published", 1);
+  json_t *sale =
+      json_pack("{s:s, s:s, s:s, s:s, s:i, s:b}", "slug", "sale", "name_zh", "買賣移轉登記",
+                "name_en", "Transfer of ownership by sale", "summary_zh",
+                "買賣土地後申請所有權移轉登記", "time_limit_minutes", 1440, "published", 1);
+  json_t *mortgage =
+      json_pack("{s:s, s:s, s:s, s:i, s:b}", "slug", "mortgage", "name_zh", "抵押權設定登記",
+                "name_en", "Registration of a mortgage", "time_limit_minutes", 480, "published", 1);
   assert_int_equal(store_service_put(store, office_id, sale, &id, NULL), ST_OK);
   assert_int_equal(store_service_put(store, office_id, mortgage, &id, NULL), ST_OK);
   json_decref(sale);
@@ -152,10 +152,17 @@ static void test_store_search(void **state)
     const char *query;
     const char *first_slug; /* NULL: no result */
   } cases[] = {
-      {"買賣 過戶", "sale"}, {"過戶", "sale"},         {"mortgage", "mortgage"},
-      {"MORTGAGES", NULL},   {"ｍｏｒｔｇａｇｅ", "mortgage"}, {"抵押權", "mortgage"},
-      {"押", "mortgage"},    {"買賣 抵押", NULL},      {"房貸", "mortgage"},
-      {"mort", "mortgage"},  {"鑑界", NULL},
+      {"買賣 過戶", "sale"},
+      {"過戶", "sale"},
+      {"mortgage", "mortgage"},
+      {"MORTGAGES", NULL},
+      {"ｍｏｒｔｇａｇｅ", "mortgage"},
+      {"抵押權", "mortgage"},
+      {"押", "mortgage"},
+      {"買賣 抵押", NULL},
+      {"房貸", "mortgage"},
+      {"mort", "mortgage"},
+      {"鑑界", NULL},
   };
   for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
     json_t *hits = NULL;
@@ -178,10 +185,14 @@ static void test_store_search(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_cjk_bigrams),         cmocka_unit_test(test_latin_words_lowercase),
-      cmocka_unit_test(test_full_width_is_ascii), cmocka_unit_test(test_mixed_and_offsets),
-      cmocka_unit_test(test_invalid_utf8_separates), cmocka_unit_test(test_terms_and_synonyms),
-      cmocka_unit_test(test_synonym_table),       cmocka_unit_test(test_store_search),
+      cmocka_unit_test(test_cjk_bigrams),
+      cmocka_unit_test(test_latin_words_lowercase),
+      cmocka_unit_test(test_full_width_is_ascii),
+      cmocka_unit_test(test_mixed_and_offsets),
+      cmocka_unit_test(test_invalid_utf8_separates),
+      cmocka_unit_test(test_terms_and_synonyms),
+      cmocka_unit_test(test_synonym_table),
+      cmocka_unit_test(test_store_search),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

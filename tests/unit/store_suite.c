@@ -569,11 +569,11 @@ static void test_catalog_refusals(void **state)
   struct store *store = *state;
   int64_t office = put_office(store, "suite-cat-3");
   static const char *const bad[] = {
-      "{\"slug\": \"a\", \"name_zh\": \"x\"}",                                   /* no limit */
-      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": 50000}",   /* range */
-      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": \"1\"}",   /* type */
-      "{\"slug\": \"A\", \"name_zh\": \"x\", \"time_limit_minutes\": 1}",       /* slug */
-      "{\"slug\": \"a\", \"name_zh\": \"\", \"time_limit_minutes\": 1}",        /* empty name */
+      "{\"slug\": \"a\", \"name_zh\": \"x\"}",                                /* no limit */
+      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": 50000}", /* range */
+      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": \"1\"}", /* type */
+      "{\"slug\": \"A\", \"name_zh\": \"x\", \"time_limit_minutes\": 1}",     /* slug */
+      "{\"slug\": \"a\", \"name_zh\": \"\", \"time_limit_minutes\": 1}",      /* empty name */
       "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": 1, \"steps_zh\": [1]}",
       "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": 1, \"published\": 1}",
   };
@@ -611,9 +611,9 @@ static void test_catalog_files_and_forms(void **state)
   int64_t id = 0;
   json_t *service = suite_service("with-form", false);
   assert_ok(store, store_service_put(store, office, service, &id, NULL));
-  json_t *forms = json_pack("[{s:s, s:s, s:s, s:s, s:s, s:i}]", "sha256", sha, "kind", "example",
-                            "format", "pdf", "title_zh", "填寫範例", "title_en", "Example", "sort",
-                            1);
+  json_t *forms =
+      json_pack("[{s:s, s:s, s:s, s:s, s:s, s:i}]", "sha256", sha, "kind", "example", "format",
+                "pdf", "title_zh", "填寫範例", "title_en", "Example", "sort", 1);
   assert_ok(store, store_service_forms_set(store, id, forms));
   json_t *list = NULL;
   assert_ok(store, store_service_forms_list(store, id, &list));
@@ -678,9 +678,9 @@ static void test_catalog_announcement_filters(void **state)
 {
   struct store *store = *state;
   int64_t office = put_office(store, "suite-cat-7");
-  json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "slug", "now", "kind",
-                        "lost_deed_notice", "title_zh", "書狀補給公告", "starts_on", "2026-02-01",
-                        "ends_on", "2026-03-02", "published", 1);
+  json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "slug", "now", "kind", "lost_deed_notice",
+                        "title_zh", "書狀補給公告", "starts_on", "2026-02-01", "ends_on",
+                        "2026-03-02", "published", 1);
   assert_ok(store, store_announcement_put(store, office, a, NULL, NULL));
   json_t *list = NULL;
   static const struct {
@@ -694,7 +694,8 @@ static void test_catalog_announcement_filters(void **state)
                {STORE_ANNOUNCEMENTS_ARCHIVE, "2026-03-03", 1},
                {STORE_ANNOUNCEMENTS_ALL, NULL, 1}};
   for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-    assert_ok(store, store_announcement_list(store, office, cases[i].filter, cases[i].today, &list));
+    assert_ok(store,
+              store_announcement_list(store, office, cases[i].filter, cases[i].today, &list));
     assert_int_equal(json_array_size(list), cases[i].expected);
     json_decref(list);
   }
@@ -722,7 +723,8 @@ static void test_catalog_search_and_revisions(void **state)
   json_decref(hits);
   json_t *snapshot = json_pack("{s:s}", "slug", "mortgage"), *revisions = NULL;
   assert_ok(store, store_revision_add(store, office, "service", id, "update", 0, "", snapshot));
-  assert_ok(store, store_revision_add(store, office, "service", id, "publish", 9, "管理員", snapshot));
+  assert_ok(store,
+            store_revision_add(store, office, "service", id, "publish", 9, "管理員", snapshot));
   assert_ok(store, store_revision_list(store, "service", id, &revisions));
   assert_int_equal(json_array_size(revisions), 2);
   assert_field(json_array_get(revisions, 0), "action", "publish");

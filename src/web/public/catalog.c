@@ -25,18 +25,15 @@ static bool in_topics(const char *topic)
 
 static json_t *service_summary(struct http_request *req, const char *slug, json_t *service)
 {
-  const char *href =
-      arena_printf(req->arena, "/o/%s/services/%s", slug, web_str(service, "slug"));
-  return json_pack("{s:s, s:s, s:s, s:s}", "name", web_field(service, "name", req->lang),
-                   "summary", web_field(service, "summary", req->lang), "href", href ? href : "",
-                   "time_limit",
-                   catalog_time_limit(req, json_integer_value(
-                                               json_object_get(service, "time_limit_minutes"))));
+  const char *href = arena_printf(req->arena, "/o/%s/services/%s", slug, web_str(service, "slug"));
+  return json_pack(
+      "{s:s, s:s, s:s, s:s}", "name", web_field(service, "name", req->lang), "summary",
+      web_field(service, "summary", req->lang), "href", href ? href : "", "time_limit",
+      catalog_time_limit(req, json_integer_value(json_object_get(service, "time_limit_minutes"))));
 }
 
 /* The group for a unit code, created (in unit order) on first use. */
-static json_t *unit_group(struct http_request *req, json_t *groups, json_t *units,
-                          const char *code)
+static json_t *unit_group(struct http_request *req, json_t *groups, json_t *units, const char *code)
 {
   size_t i;
   json_t *group, *unit;
@@ -63,8 +60,7 @@ static json_t *topic_links(struct http_request *req, const char *slug, const cha
   json_array_append_new(topics, json_pack("{s:s, s:s, s:b}", "label", http_t(req, "services_all"),
                                           "href", all ? all : "", "current", !*current));
   for (size_t i = 0; i < catalog_topic_count; i++) {
-    const char *href =
-        arena_printf(req->arena, "/o/%s/services?topic=%s", slug, catalog_topics[i]);
+    const char *href = arena_printf(req->arena, "/o/%s/services?topic=%s", slug, catalog_topics[i]);
     json_array_append_new(topics, json_pack("{s:s, s:s, s:s, s:b}", "code", catalog_topics[i],
                                             "label", catalog_topic_label(req, catalog_topics[i]),
                                             "href", href ? href : "", "current",
@@ -136,8 +132,9 @@ int catalog_services(struct http_request *req, struct http_response *res)
 
 static const char *size_text(struct http_request *req, int64_t bytes)
 {
-  const char *text = bytes < KIB ? arena_printf(req->arena, "%lld B", (long long)bytes)
-                                 : arena_printf(req->arena, "%lld KB", (long long)(bytes + KIB - 1) / KIB);
+  const char *text = bytes < KIB
+                         ? arena_printf(req->arena, "%lld B", (long long)bytes)
+                         : arena_printf(req->arena, "%lld KB", (long long)(bytes + KIB - 1) / KIB);
   return text ? text : "";
 }
 
@@ -152,8 +149,7 @@ static json_t *form_view(struct http_request *req, const char *slug, json_t *for
 }
 
 /* Splits the service's form links into blank forms and filled-in examples. */
-static int forms_view(struct http_request *req, struct office_ctx *o, json_t *service,
-                      json_t *view)
+static int forms_view(struct http_request *req, struct office_ctx *o, json_t *service, json_t *view)
 {
   json_t *forms = NULL, *blank = json_array(), *examples = json_array(), *form;
   size_t i;
@@ -229,7 +225,8 @@ static json_t *place_view(struct http_request *req, struct office_ctx *o, json_t
 static json_t *service_view(struct http_request *req, struct office_ctx *o, json_t *service)
 {
   const char *lang = req->lang;
-  const char *href = arena_printf(req->arena, "/o/%s/services/%s", o->slug, web_str(service, "slug"));
+  const char *href =
+      arena_printf(req->arena, "/o/%s/services/%s", o->slug, web_str(service, "slug"));
   int64_t minutes = json_integer_value(json_object_get(service, "time_limit_minutes"));
   const char *topic = web_str(service, "topic");
   const char *topic_href = arena_printf(req->arena, "/o/%s/services?topic=%s", o->slug, topic);
@@ -241,11 +238,10 @@ static json_t *service_view(struct http_request *req, struct office_ctx *o, json
       catalog_paragraphs(web_field(service, "eligibility", lang)), "steps",
       list_field(service, "steps", lang), "documents", list_field(service, "documents", lang),
       "fee", catalog_paragraphs(web_field(service, "fee", lang)), "fee_amount",
-      fee_amount_text(req, service), "time_limit", catalog_time_limit(req, minutes),
-      "on_the_spot", minutes == 0, "place", place_view(req, o, service), "channels",
-      channels_view(req, service), "online_url", web_str(service, "online_url"),
-      "has_topic", *topic != '\0', "topic_label", catalog_topic_label(req, topic), "topic_href",
-      topic_href ? topic_href : "", "updated",
+      fee_amount_text(req, service), "time_limit", catalog_time_limit(req, minutes), "on_the_spot",
+      minutes == 0, "place", place_view(req, o, service), "channels", channels_view(req, service),
+      "online_url", web_str(service, "online_url"), "has_topic", *topic != '\0', "topic_label",
+      catalog_topic_label(req, topic), "topic_href", topic_href ? topic_href : "", "updated",
       catalog_updated(req, web_str(service, "updated_at")), "href", href ? href : "", "qr_src",
       href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
 }
@@ -277,8 +273,8 @@ int catalog_service(struct http_request *req, struct http_response *res)
   if (!rc)
     catalog_add_has(view, lists, ARRAY_LEN(lists));
   json_t *page = rc ? NULL
-                    : json_pack("{s:s, s:O, s:o}", "title", web_str(view, "name"), "office",
-                                o.view, "service", view);
+                    : json_pack("{s:s, s:O, s:o}", "title", web_str(view, "name"), "office", o.view,
+                                "service", view);
   if (rc)
     json_decref(view);
   json_decref(service);
@@ -293,9 +289,8 @@ int catalog_service_qr(struct http_request *req, struct http_response *res)
   int rc = office_ctx_open(req, &o);
   if (!rc)
     rc = published_service(req, &o, &service);
-  const char *path = rc ? NULL
-                        : arena_printf(req->arena, "/o/%s/services/%s", o.slug,
-                                       web_str(service, "slug"));
+  const char *path =
+      rc ? NULL : arena_printf(req->arena, "/o/%s/services/%s", o.slug, web_str(service, "slug"));
   json_decref(service);
   office_ctx_close(&o);
   if (rc)

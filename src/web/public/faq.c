@@ -39,10 +39,9 @@ json_t *faq_top_view(struct http_request *req, struct store *store, int64_t offi
     return list;
   json_array_foreach(top, i, faq)
   {
-    json_array_append_new(list, json_pack("{s:s, s:s}", "question",
-                                          web_field(faq, "question", req->lang), "href",
-                                          faq_href(req, slug, json_integer_value(json_object_get(
-                                                                  faq, "id")))));
+    json_array_append_new(
+        list, json_pack("{s:s, s:s}", "question", web_field(faq, "question", req->lang), "href",
+                        faq_href(req, slug, json_integer_value(json_object_get(faq, "id")))));
   }
   json_decref(top);
   return list;
@@ -82,8 +81,7 @@ static int categories_view(struct http_request *req, struct office_ctx *o, json_
 }
 
 /* Search results among the FAQ only, in the shape of entries. */
-static int search_view(struct http_request *req, struct office_ctx *o, const char *q,
-                       json_t **out)
+static int search_view(struct http_request *req, struct office_ctx *o, const char *q, json_t **out)
 {
   json_t *found = NULL, *hit;
   size_t i;
@@ -127,10 +125,9 @@ int faq_index(struct http_request *req, struct http_response *res)
   const char *action = rc ? NULL : arena_printf(req->arena, "/o/%s/faq", o.slug);
   json_t *page = rc ? NULL
                     : json_pack("{s:s, s:O, s:o, s:{s:s, s:s}, s:o, s:I}", "title",
-                                http_t(req, "faq_heading"), "office", o.view, "categories",
-                                groups, "search", "action", action ? action : "", "q", q,
-                                "results", results, "count",
-                                (json_int_t)json_array_size(results));
+                                http_t(req, "faq_heading"), "office", o.view, "categories", groups,
+                                "search", "action", action ? action : "", "q", q, "results",
+                                results, "count", (json_int_t)json_array_size(results));
   if (rc) {
     json_decref(groups);
     json_decref(results);
@@ -155,7 +152,8 @@ int faq_entry(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = store_faq_get(o.store, o.id, id, NULL, &faq);
   json_t *entry = rc ? NULL : entry_view(req, o.slug, faq);
-  const char *vote = rc ? NULL : arena_printf(req->arena, "/o/%s/faq/%lld/vote", o.slug, (long long)id);
+  const char *vote =
+      rc ? NULL : arena_printf(req->arena, "/o/%s/faq/%lld/vote", o.slug, (long long)id);
   const char *back = rc ? NULL : arena_printf(req->arena, "/o/%s/faq", o.slug);
   const char *thanks = http_query(req, "thanks");
   json_t *page = rc ? NULL

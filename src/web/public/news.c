@@ -26,8 +26,8 @@ static json_t *announcement_view(struct http_request *req, const char *slug, jso
   const char *href = arena_printf(req->arena, "/o/%s/news/%lld", slug, (long long)id);
   const char *ends = web_str(item, "ends_on");
   return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "id", id, "title",
-                   web_field(item, "title", req->lang), "kind", web_str(item, "kind"),
-                   "kind_label", kind_label(req, web_str(item, "kind")), "body",
+                   web_field(item, "title", req->lang), "kind", web_str(item, "kind"), "kind_label",
+                   kind_label(req, web_str(item, "kind")), "body",
                    catalog_paragraphs(web_field(item, "body", req->lang)), "starts",
                    catalog_date(req, web_str(item, "starts_on")), "ends", catalog_date(req, ends),
                    "href", href ? href : "", "archived", strcmp(ends, today) < 0, "updated",
@@ -43,14 +43,14 @@ static int list_page(struct http_request *req, struct http_response *res, bool a
   const char *today = catalog_today(req);
   int rc = today ? office_ctx_open(req, &o) : ST_NOMEM;
   if (!rc)
-    rc = store_announcement_list(o.store, o.id,
-                                 archive ? STORE_ANNOUNCEMENTS_ARCHIVE : STORE_ANNOUNCEMENTS_CURRENT,
-                                 today, &items);
+    rc = store_announcement_list(
+        o.store, o.id, archive ? STORE_ANNOUNCEMENTS_ARCHIVE : STORE_ANNOUNCEMENTS_CURRENT, today,
+        &items);
   json_array_foreach(items, i, item)
       json_array_append_new(list, announcement_view(req, o.slug, item, today));
   json_decref(items);
-  const char *other = rc ? NULL
-                         : arena_printf(req->arena, "/o/%s/news%s", o.slug, archive ? "" : "/archive");
+  const char *other =
+      rc ? NULL : arena_printf(req->arena, "/o/%s/news%s", o.slug, archive ? "" : "/archive");
   json_t *page = rc ? NULL
                     : json_pack("{s:s, s:O, s:o, s:b, s:s}", "title",
                                 http_t(req, archive ? "news_archive_heading" : "news_heading"),
@@ -97,10 +97,10 @@ int news_entry(struct http_request *req, struct http_response *res)
     rc = visible_announcement(req, &o, today, &item);
   json_t *view = rc ? NULL : announcement_view(req, o.slug, item, today);
   const char *news = rc ? NULL : arena_printf(req->arena, "/o/%s/news", o.slug);
-  json_t *page = rc || !view ? NULL
-                             : json_pack("{s:s, s:O, s:O, s:s}", "title", web_str(view, "title"),
-                                         "office", o.view, "announcement", view, "news_href",
-                                         news ? news : "");
+  json_t *page = rc || !view
+                     ? NULL
+                     : json_pack("{s:s, s:O, s:O, s:s}", "title", web_str(view, "title"), "office",
+                                 o.view, "announcement", view, "news_href", news ? news : "");
   json_decref(view);
   json_decref(item);
   office_ctx_close(&o);

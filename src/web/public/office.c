@@ -95,8 +95,8 @@ json_t *office_areas(struct http_request *req, const char *slug)
   json_t *list = json_array();
   for (size_t i = 0; list && i < ARRAY_LEN(areas); i++) {
     const char *href = arena_printf(req->arena, "/o/%s/%s", slug, areas[i][0]);
-    if (json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "href", href ? href : "/",
-                                              "label", http_t(req, areas[i][1]), "description",
+    if (json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "href", href ? href : "/", "label",
+                                              http_t(req, areas[i][1]), "description",
                                               http_t(req, areas[i][2])))) {
       json_decref(list);
       return NULL;

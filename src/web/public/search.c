@@ -57,10 +57,10 @@ static int add_catalog_results(struct http_request *req, struct store *store, js
   {
     char key[32];
     snprintf(key, sizeof(key), "search_kind_%s", web_str(hit, "kind"));
-    json_t *result = json_pack("{s:s, s:s, s:s, s:s}", "href", result_href(req, slug, hit),
-                               "title", web_field(hit, "title", req->lang), "summary",
-                               shorten(req, web_field(hit, "summary", req->lang)), "kind",
-                               http_t(req, key));
+    json_t *result =
+        json_pack("{s:s, s:s, s:s, s:s}", "href", result_href(req, slug, hit), "title",
+                  web_field(hit, "title", req->lang), "summary",
+                  shorten(req, web_field(hit, "summary", req->lang)), "kind", http_t(req, key));
     if (!rc && json_array_append_new(results, result))
       rc = ST_NOMEM;
   }
