@@ -231,7 +231,9 @@ static int read_form_file(struct ctx *c, const char *file, const char *path, uns
     return fail_at(c, path, "file", "only content_base64 is accepted here");
   if (!*file || file[0] == '/' || strstr(file, "..") || strlen(file) > NAME_MAX_LEN)
     return fail_at(c, path, "file", "must be a relative path without \"..\"");
-  snprintf(full, sizeof(full), "%s/%s", c->base_dir, file);
+  int n = snprintf(full, sizeof(full), "%s/%s", c->base_dir, file);
+  if (n < 0 || (size_t)n >= sizeof(full))
+    return fail_at(c, path, "file", "the path is too long");
   FILE *f = fopen(full, "rb");
   if (!f)
     return fail(c, ST_IO, path, "file: cannot read %s", full);

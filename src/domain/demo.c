@@ -151,8 +151,12 @@ static int load_catalog(struct store *store, const char *dir, const char *slug, 
 {
   char catalog_dir[DEMO_PATH_MAX], path[DEMO_PATH_MAX + 64];
   json_t *office = NULL, *doc = NULL;
-  snprintf(catalog_dir, sizeof(catalog_dir), "%s/catalog", dir);
-  snprintf(path, sizeof(path), "%s/%s.json", catalog_dir, slug);
+  int n = snprintf(catalog_dir, sizeof(catalog_dir), "%s/catalog", dir);
+  int m = snprintf(path, sizeof(path), "%s/%s.json", catalog_dir, slug);
+  if (n < 0 || (size_t)n >= sizeof(catalog_dir) || m < 0 || (size_t)m >= sizeof(path)) {
+    snprintf(err, err_size, "%s: the path is too long", dir);
+    return ST_LIMIT;
+  }
   FILE *probe = fopen(path, "r");
   if (!probe)
     return ST_OK;
