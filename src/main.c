@@ -17,6 +17,7 @@
 #include "base/config.h"
 #include "cli/cli.h"
 #include "base/log.h"
+#include "domain/catalog.h"
 #include "domain/demo.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -277,6 +278,112 @@ static int cmd_demo(struct config *config, int argc, char **argv)
   return rc ? 1 : 0;
 }
 
+static int parse_catalog_flags(struct config *config, int argc, char **argv, const char **office,
+                               const char **file)
+{
+  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                          {"config", required_argument, NULL, 'c'},
+                                          {"office", required_argument, NULL, 'o'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+  int opt, status = 0;
+  while (!status && (opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    if (common_flag(config, opt, optarg, &status))
+      continue;
+    if (opt == 'o')
+      *office = optarg;
+    else
+      return -1;
+  }
+  if (status)
+    return EXIT_USAGE;
+  if (!*office || optind < argc - 1) {
+    fprintf(stderr, "bianmin: --office SLUG and at most one file are needed (see --help)\n");
+    return EXIT_USAGE;
+  }
+  *file = optind < argc ? argv[optind] : NULL;
+  return 0;
+}
+
+/* Opens and migrates the database and finds the office; *office_id on success. */
+static int open_office(const struct config *config, const char *slug, struct store **store,
+                       int64_t *office_id)
+{
+  json_t *office = NULL;
+  if (open_store(config, store))
+    return 1;
+  if (migrate(*store, NULL) || store_office_get(*store, slug, &office)) {
+    fprintf(stderr, "bianmin: no office '%s' in %s\n", slug, config->db);
+    store_close(*store);
+    return 1;
+  }
+  *office_id = json_integer_value(json_object_get(office, "id"));
+  json_decref(office);
+  return 0;
+}
+
+static int cmd_catalog_export(struct config *config, int argc, char **argv)
+{
+  const char *slug = NULL, *file = NULL;
+  int rc = parse_catalog_flags(config, argc, argv, &slug, &file);
+  if (rc)
+    return rc < 0 ? EXIT_USAGE : rc;
+  struct store *store;
+  int64_t office_id;
+  json_t *doc = NULL;
+  if (open_office(config, slug, &store, &office_id))
+    return 1;
+  rc = catalog_export(store, office_id, &doc);
+  store_close(store);
+  if (!rc)
+    json_object_set_new(doc, "office", json_string(slug));
+  int flags = JSON_INDENT(1) | JSON_PRESERVE_ORDER;
+  if (!rc && (file ? json_dump_file(doc, file, flags) : json_dumpf(doc, stdout, flags)) != 0)
+    rc = ST_IO;
+  json_decref(doc);
+  if (rc) {
+    fprintf(stderr, "bianmin: catalogue export failed (%s)\n", status_name(rc));
+    return 1;
+  }
+  if (!file)
+    putchar('\n');
+  return 0;
+}
+
+static int cmd_catalog_import(struct config *config, int argc, char **argv)
+{
+  const char *slug = NULL, *file = NULL;
+  int rc = parse_catalog_flags(config, argc, argv, &slug, &file);
+  if (rc)
+    return rc < 0 ? EXIT_USAGE : rc;
+  json_error_t jerr;
+  json_t *doc = file ? json_load_file(file, JSON_REJECT_DUPLICATES, &jerr)
+                     : json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
+  if (!doc) {
+    fprintf(stderr, "bianmin: %s:%d:%d: %s\n", file ? file : "stdin", jerr.line, jerr.column,
+            jerr.text);
+    return 1;
+  }
+  struct store *store;
+  int64_t office_id;
+  char err[1024], dir[PATH_MAX];
+  const char *slash = file ? strrchr(file, '/') : NULL;
+  snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
+  if (open_office(config, slug, &store, &office_id)) {
+    json_decref(doc);
+    return 1;
+  }
+  rc = catalog_import_dir(store, office_id, doc, file ? dir : NULL, err, sizeof(err));
+  store_close(store);
+  json_decref(doc);
+  if (rc) {
+    fprintf(stderr, "bianmin: nothing imported: %s\n", err);
+    return 1;
+  }
+  printf("catalogue imported into office %s\n", slug);
+  return 0;
+}
+
 static const struct command commands[] = {
     {"serve", "serve the public site, staff console and APIs",
      "usage: bianmin serve [options]\n\n"
@@ -298,6 +405,20 @@ static const struct command commands[] = {
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},
     {"audit-verify", "check the audit trail's hash chain", cli_audit_verify_usage,
      cli_audit_verify},
+    {"catalog-export", "write an office's service catalogue, FAQ and announcements as JSON",
+     "usage: bianmin catalog-export --office SLUG [options] [FILE]\n\n"
+     "Writes the office's catalogue (services with their form files, FAQ, announcements) as one\n"
+     "JSON document to FILE, or to standard output.\n\n"
+     "  --office SLUG     the office (e.g. xinxing)\n",
+     cmd_catalog_export},
+    {"catalog-import", "read an office's catalogue from JSON (all or nothing)",
+     "usage: bianmin catalog-import --office SLUG [options] [FILE]\n\n"
+     "Reads a catalogue document (as catalog-export writes it) from FILE, or standard input, and\n"
+     "creates or updates its records by slug, in one transaction: a document with any error\n"
+     "changes nothing and the message names the place (e.g. services[3].time_limit_minutes).\n"
+     "Forms may name files relative to FILE's folder (\"file\": \"forms/a.odt\").\n\n"
+     "  --office SLUG     the office (e.g. xinxing)\n",
+     cmd_catalog_import},
 };
 
 static void usage(FILE *out)
@@ -307,7 +428,7 @@ static void usage(FILE *out)
           "usage: bianmin COMMAND [options]\n\ncommands:\n",
           BIANMIN_VERSION);
   for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nRun 'bianmin COMMAND --help' for a command's options.\n");
 }
 

@@ -347,10 +347,8 @@ static int personal_fields(const struct intake_input *in, json_t *row)
   char masked[256], id_hash[65] = "", name_hash[65] = "", norm[11];
   int rc = personal_mask_name(in->applicant_name, masked, sizeof(masked));
   if (!rc && *in->applicant_id)
-    rc = personal_lookup_hash(personal_id_normalize(in->applicant_id, norm) == ST_OK
-                                  ? norm
-                                  : in->applicant_id,
-                              id_hash);
+    rc = personal_lookup_hash(
+        personal_id_normalize(in->applicant_id, norm) == ST_OK ? norm : in->applicant_id, id_hash);
   if (!rc)
     rc = personal_lookup_hash(in->applicant_name, name_hash);
   if (!rc)
@@ -390,7 +388,8 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
                      json_t *office, struct intake_result *out, json_t **row)
 {
   struct case_number n = {0};
-  char docs_default[] = "[]", *docs = in->documents ? json_dumps(in->documents, JSON_COMPACT) : NULL;
+  char docs_default[] = "[]",
+       *docs = in->documents ? json_dumps(in->documents, JSON_COMPACT) : NULL;
   char token_hash[65];
   time_t due = 0;
   char date[11];

@@ -20,8 +20,8 @@
 #include "store/store.h"
 
 enum {
-  CASE_TOKEN_SIZE = 44,          /* the QR link token: base64url of 32 random bytes + NUL */
-  CASE_CORRECTION_DAYS = 15,     /* 土地登記規則 §56: 15 days from receiving the notice */
+  CASE_TOKEN_SIZE = 44,      /* the QR link token: base64url of 32 random bytes + NUL */
+  CASE_CORRECTION_DAYS = 15, /* 土地登記規則 §56: 15 days from receiving the notice */
   CASE_CORRECTION_ITEMS_MAX = 20,
   CASE_NOTE_MAX_CHARS = 1000,
   CASE_EXTENSION_MAX_MINUTES = 43200
@@ -84,8 +84,8 @@ int cases_correction(const struct case_env *env, const struct case_actor *actor,
                      json_t *items, const char *note, const char **reason);
 int cases_correction_done(const struct case_env *env, const struct case_actor *actor, int64_t id,
                           const char *note, const char **reason);
-int cases_approve_correction(const struct case_env *env, const struct case_actor *actor,
-                             int64_t id, const char **reason);
+int cases_approve_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                             const char **reason);
 int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  int64_t minutes, const char *note, const char **reason);
 int cases_reassign(const struct case_env *env, const struct case_actor *actor, int64_t id,

@@ -5,8 +5,12 @@
  */
 #include <jansson.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
+#include "domain/catalog.h"
 #include "domain/demo.h"
 #include "store/store.h"
 #include "base/common.h"
@@ -14,6 +18,10 @@
 /* A demo file larger than this is refused instead of being loaded. */
 #define DEMO_MAX_OFFICES 1000
 #define DEMO_MAX_UNITS   200
+/* Demo announcements are dated as of this day; loading moves them by the days since, so a
+ * current notice stays current (data/demo/catalog/README.md). */
+#define DEMO_DATES_AS_OF "2026-02-10"
+#define DEMO_PATH_MAX    1024
 
 static int load_units(struct store *store, size_t index, int64_t office_id, json_t *units,
                       char *err, size_t err_size)
@@ -89,6 +97,104 @@ static int read_file(const char *path, json_t **root, char *err, size_t err_size
   return ST_INVALID;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static long days_from_civil(long y, long m, long d)
+{
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static long date_days(const char *date)
+{
+  char *end;
+  long y = strtol(date, &end, 10);
+  long m = *end == '-' ? strtol(end + 1, &end, 10) : 0;
+  long d = *end == '-' ? strtol(end + 1, &end, 10) : 0;
+  return days_from_civil(y, m, d);
+}
+
+/* Moves one date field of record by shift days. */
+static void shift_date(json_t *record, const char *field, long shift)
+{
+  const char *date = json_string_value(json_object_get(record, field));
+  if (!date || strlen(date) != 10)
+    return;
+  time_t t = (time_t)(date_days(date) + shift) * 86400;
+  struct tm tm;
+  char text[32];
+  gmtime_r(&t, &tm);
+  strftime(text, sizeof(text), "%Y-%m-%d", &tm);
+  json_object_set_new(record, field, json_string(text));
+}
+
+static void shift_announcements(json_t *doc)
+{
+  char today[11];
+  catalog_local_date(time(NULL), today);
+  long shift = date_days(today) - date_days(DEMO_DATES_AS_OF);
+  size_t i;
+  json_t *announcement;
+  json_array_foreach(json_object_get(doc, "announcements"), i, announcement)
+  {
+    shift_date(announcement, "starts_on", shift);
+    shift_date(announcement, "ends_on", shift);
+  }
+}
+
+/* Imports <dir>/catalog/<slug>.json for one office when the file exists. */
+static int load_catalog(struct store *store, const char *dir, const char *slug, char *err,
+                        size_t err_size)
+{
+  char catalog_dir[DEMO_PATH_MAX], path[DEMO_PATH_MAX + 64];
+  json_t *office = NULL, *doc = NULL;
+  int n = snprintf(catalog_dir, sizeof(catalog_dir), "%s/catalog", dir);
+  int m = snprintf(path, sizeof(path), "%s/%s.json", catalog_dir, slug);
+  if (n < 0 || (size_t)n >= sizeof(catalog_dir) || m < 0 || (size_t)m >= sizeof(path)) {
+    snprintf(err, err_size, "%s: the path is too long", dir);
+    return ST_LIMIT;
+  }
+  FILE *probe = fopen(path, "r");
+  if (!probe)
+    return ST_OK;
+  fclose(probe);
+  int rc = read_file(path, &doc, err, err_size);
+  if (!rc)
+    rc = store_office_get(store, slug, &office);
+  if (!rc) {
+    shift_announcements(doc);
+    char inner[768];
+    rc = catalog_import_dir(store, json_integer_value(json_object_get(office, "id")), doc,
+                            catalog_dir, inner, sizeof(inner));
+    if (rc)
+      snprintf(err, err_size, "%s: %s", path, inner);
+  }
+  json_decref(office);
+  json_decref(doc);
+  return rc;
+}
+
+static int load_catalogs(struct store *store, const char *path, json_t *offices, char *err,
+                         size_t err_size)
+{
+  char dir[DEMO_PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+  size_t i;
+  json_t *office;
+  json_array_foreach(offices, i, office)
+  {
+    const char *slug = json_string_value(json_object_get(office, "slug"));
+    int rc = slug ? load_catalog(store, dir, slug, err, err_size) : ST_OK;
+    if (rc)
+      return rc;
+  }
+  return ST_OK;
+}
+
 int demo_load(struct store *store, const char *path, char *err, size_t err_size)
 {
   char scratch[1];
@@ -115,6 +221,8 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     goto out;
   }
   rc = load_offices(store, offices, err, err_size);
+  if (!rc)
+    rc = load_catalogs(store, path, offices, err, err_size);
 out:
   json_decref(root);
   return rc;

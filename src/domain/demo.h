@@ -16,7 +16,10 @@ struct store;
  * units by code, so loading the same file again changes nothing. The store must be migrated
  * and must not be inside a transaction.
  * ST_IO when the file cannot be read, ST_INVALID when it is not valid JSON or a record is
- * refused; err then names the place (e.g. "offices[2].units[0]: unit code must match ..."). */
+ * refused; err then names the place (e.g. "offices[2].units[0]: unit code must match ...").
+ * Then, for each office with a file catalog/<slug>.json beside path, imports that catalogue
+ * (catalog_import_dir, forms relative to the catalog folder) in one transaction per office,
+ * with announcement dates moved from 2026-02-10 to today (data/demo/catalog/README.md). */
 int demo_load(struct store *store, const char *path, char *err, size_t err_size);
 
 /* Creates the demo staff accounts (one per role and office: "<office>-clerk", ...) with the

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sqlite_internal.h"
 #include "store/store_impl.h"
 #include "base/common.h"
 
@@ -409,6 +410,20 @@ static int migrate_one(struct sqlite_store *s, const struct store_migration *m, 
   return rc;
 }
 
+/* The migration with the smallest version above after, or NULL. Numbers may have gaps (a
+ * number reserved for work merged later) and the table need not be sorted: every migration
+ * not yet applied runs, in ascending order. */
+static const struct store_migration *next_migration(int after)
+{
+  const struct store_migration *best = NULL;
+  for (size_t i = 0; i < sqlite_migrations_count; i++) {
+    const struct store_migration *m = &sqlite_migrations[i];
+    if (m->version > after && (!best || m->version < best->version))
+      best = m;
+  }
+  return best;
+}
+
 static int sqlite_migrate(struct store *store, int *applied)
 {
   struct sqlite_store *s = conn(store);
@@ -416,11 +431,14 @@ static int sqlite_migrate(struct store *store, int *applied)
   if (!sqlite3_get_autocommit(s->db))
     return store_fail(store, ST_INVALID, "migrate inside a transaction");
   int rc = exec_id(s, STMT_MIGRATIONS_TABLE, "create schema_migrations");
-  for (size_t i = 0; rc == ST_OK && i < sqlite_migrations_count; i++) {
+  int done = 0; /* the highest version visited so far */
+  const struct store_migration *m;
+  while (rc == ST_OK && (m = next_migration(done)) != NULL) {
     bool ran = false;
-    rc = migrate_one(s, &sqlite_migrations[i], &ran);
+    rc = migrate_one(s, m, &ran);
     if (ran && rc == ST_OK)
       (*applied)++;
+    done = m->version;
   }
   return rc;
 }
@@ -691,6 +709,7 @@ static const struct store_ops sqlite_ops = {
     .setting_get = sqlite_setting_get,
     .exec = sqlite_exec,
     .query = sqlite_query,
+    .catalog = &sqlite_catalog_ops,
 };
 
 /* Connection settings every connection needs; see the durability note at the top. */
@@ -707,6 +726,8 @@ static int configure(struct sqlite_store *s)
   if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
     return db_fail(s, "configure");
+  if (sqlite_fts_register(s->db) != ST_OK)
+    return store_fail(&s->base, ST_DB, "cannot register the search tokenizer");
   rc = stmt_get(s, STMT_JOURNAL_MODE, &stmt);
   if (rc)
     return rc;
@@ -744,4 +765,14 @@ out:
   }
   *out = &s->base;
   return ST_OK;
+}
+
+sqlite3 *sqlite_store_db(struct store *store)
+{
+  return conn(store)->db;
+}
+
+int sqlite_store_fail(struct store *store, const char *what)
+{
+  return db_fail(conn(store), what);
 }

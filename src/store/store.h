@@ -195,5 +195,111 @@ int store_presence_set(struct store *store, int64_t user_id, bool present, const
 int store_handlers_available(struct store *store, int64_t office_id, int64_t unit_id,
                              unsigned handler_role, json_t **out);
 int store_presence_assigned(struct store *store, int64_t user_id, int64_t at);
+/* ---------------------------------------------------------------------------------------------
+ * Catalogue (migration 3): services, their form files, FAQ, announcements, revisions and the
+ * full-text search index. Domain rules (topics, kinds, time-limit range, end >= start, revisions
+ * written with every change) live in domain/catalog.c; the store checks types and sizes.
+ *
+ * A service object (store_service_put reads every field but id, unit_id, updated_at):
+ *   {"id": int, "office_id": int, "unit_id": int|null, "unit": "registration" (a unit code of
+ *    the office, or ""), "slug": "sale-transfer" ([a-z0-9-]{1,40}, unique per office),
+ *    "topic": code, "sort": int, "name_zh" (required), "name_en", "summary_zh", "summary_en",
+ *    "eligibility_zh", "eligibility_en", "steps_zh": [str], "steps_en": [str],
+ *    "documents_zh": [str], "documents_en": [str], "fee_zh", "fee_en",
+ *    "fee_amount": int|null (NT$), "time_limit_minutes": int (working minutes, 0 = on the spot),
+ *    "where_zh", "where_en", "counter", "floor_zh", "floor_en", "hours_zh", "hours_en",
+ *    "channel_counter", "channel_online", "channel_mail", "online_capable": bool,
+ *    "online_url", "case_word_code", "workflow", "published": bool, "updated_at": ISO UTC}
+ * A FAQ object:
+ *   {"id", "office_id", "slug", "category_zh", "category_en", "sort", "question_zh" (required),
+ *    "question_en", "answer_zh" (required), "answer_en", "published", "helpful": int,
+ *    "not_helpful": int, "views": int, "updated_at"}   (the three counters are never put)
+ * An announcement object:
+ *   {"id", "office_id", "slug", "kind": code, "title_zh" (required), "title_en", "body_zh",
+ *    "body_en", "starts_on": "YYYY-MM-DD", "ends_on": "YYYY-MM-DD", "published", "updated_at"}
+ *
+ * The puts insert or update by (office_id, slug); missing optional fields are "", 0, false,
+ * null or []. *changed says whether anything was written: putting the same content again
+ * changes nothing (updated_at stays). ST_INVALID with store_last_error() naming the field for a
+ * wrong type, bad UTF-8, text too long; ST_NOTFOUND for an unknown office.
+ * ------------------------------------------------------------------------------------------- */
+#include <stdbool.h>
+
+int store_service_put(struct store *store, int64_t office_id, json_t *service, int64_t *id,
+                      bool *changed);
+int store_faq_put(struct store *store, int64_t office_id, json_t *faq, int64_t *id, bool *changed);
+int store_announcement_put(struct store *store, int64_t office_id, json_t *announcement,
+                           int64_t *id, bool *changed);
+
+/* One record by id (id > 0) or by slug (id 0). ST_NOTFOUND when the office has none. Unpublished
+ * records are returned too: callers decide who may see them. */
+int store_service_get(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                      json_t **out);
+int store_faq_get(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                  json_t **out);
+int store_announcement_get(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                           json_t **out);
+
+/* Lists (arrays). Services by unit order, sort, id; FAQ by sort, id. */
+int store_service_list(struct store *store, int64_t office_id, bool published_only, json_t **out);
+int store_faq_list(struct store *store, int64_t office_id, bool published_only, json_t **out);
+enum store_announcement_filter {
+  STORE_ANNOUNCEMENTS_ALL,
+  STORE_ANNOUNCEMENTS_CURRENT, /* published, starts_on <= today <= ends_on */
+  STORE_ANNOUNCEMENTS_ARCHIVE  /* published, ends_on < today */
+};
+/* Newest first (starts_on, then id). today is "YYYY-MM-DD" (the office's local date). */
+int store_announcement_list(struct store *store, int64_t office_id,
+                            enum store_announcement_filter filter, const char *today, json_t **out);
+
+/* Sets published; *changed false when it already was so. ST_NOTFOUND for an unknown id. */
+int store_service_publish(struct store *store, int64_t office_id, int64_t id, bool published,
+                          bool *changed);
+int store_faq_publish(struct store *store, int64_t office_id, int64_t id, bool published,
+                      bool *changed);
+int store_announcement_publish(struct store *store, int64_t office_id, int64_t id, bool published,
+                               bool *changed);
+
+/* FAQ counters, on published entries only (ST_NOTFOUND otherwise). */
+int store_faq_vote(struct store *store, int64_t office_id, int64_t id, bool helpful);
+int store_faq_viewed(struct store *store, int64_t office_id, int64_t id);
+/* The office's most viewed published FAQ entries (at most limit, 1..50), most viewed first. */
+int store_faq_top(struct store *store, int64_t office_id, int limit, json_t **out);
+
+/* Files, addressed by the SHA-256 of their content (64 lowercase hex characters). Putting the
+ * same bytes again is a no-op that returns the same address. mime and name are one-line text;
+ * name is the original file name offered on download. At most STORE_FILE_MAX bytes. */
+#define STORE_FILE_MAX (10 * 1024 * 1024)
+int store_file_put(struct store *store, const void *bytes, size_t len, const char *mime,
+                   const char *name, char sha256[65]);
+/* A file linked to a service of the office (a published one when published_only): *meta is
+ * {"sha256", "mime", "size", "name"}, *bytes malloc'd (caller frees). ST_NOTFOUND otherwise. */
+int store_file_get(struct store *store, int64_t office_id, const char *sha256, bool published_only,
+                   json_t **meta, void **bytes, size_t *len);
+
+/* A service's downloadable forms: replaces the list with forms, an array of
+ * {"sha256", "kind": "form"|"example", "format": "odt"|"pdf", "title_zh", "title_en",
+ * "sort": int}; every file must exist (ST_NOTFOUND). */
+int store_service_forms_set(struct store *store, int64_t service_id, json_t *forms);
+/* The list as above plus each file's "mime", "size" and "name", by sort. */
+int store_service_forms_list(struct store *store, int64_t service_id, json_t **out);
+
+/* Revisions: who changed what, when. entity is "service", "faq" or "announcement"; actor_id is
+ * a user id or 0 for none (CLI, demo); actor a display name ("" when none); snapshot the
+ * record after the change. A revision object: {"id", "office_id", "entity", "entity_id",
+ * "action", "actor_id": int|null, "actor", "at", "snapshot": object}. */
+int store_revision_add(struct store *store, int64_t office_id, const char *entity,
+                       int64_t entity_id, const char *action, int64_t actor_id, const char *actor,
+                       json_t *snapshot);
+int store_revision_list(struct store *store, const char *entity, int64_t entity_id, json_t **out);
+
+/* Full-text search over the office's published services, published FAQ and current
+ * announcements (on today, "YYYY-MM-DD"), both languages, best first (bm25; titles weigh more).
+ * query is what the citizen typed: see base/search.h for tokens and synonyms. Each result:
+ * {"kind": "service"|"faq"|"announcement", "id", "slug", "title_zh", "title_en",
+ *  "summary_zh", "summary_en"}. At most limit (1..100) results; [] for an empty query. */
+#define STORE_SEARCH_MAX 100
+int store_search(struct store *store, int64_t office_id, const char *query, const char *today,
+                 int limit, json_t **out);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "base/search.h"
 #include "store/store.h"
 
 /* Longest last-error message a connection keeps. */
@@ -60,6 +61,8 @@ struct store_unit_rec {
   int64_t sort;
 };
 
+struct store_catalog_ops;
+
 struct store_ops {
   const char *name; /* "sqlite", "postgresql" */
   void (*close)(struct store *store);
@@ -84,6 +87,7 @@ struct store_ops {
               int64_t *changes);
   int (*query)(struct store *store, const char *sql, const struct db_param *params, size_t count,
                json_t *rows);
+  const struct store_catalog_ops *catalog; /* the catalogue (below) */
 };
 
 struct store {
@@ -108,5 +112,86 @@ extern const size_t sqlite_migrations_count;
 
 /* The SQLite backend. path is a plain file path. */
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size);
+
+/* ---- Catalogue (migration 3) ------------------------------------------------------------ */
+
+enum store_entity { STORE_SERVICE, STORE_FAQ, STORE_ANNOUNCEMENT, STORE_ENTITY_COUNT };
+
+enum store_col_type {
+  COL_TEXT,      /* one line of text; max = bytes */
+  COL_MULTILINE, /* text that may hold newlines; max = bytes */
+  COL_CODE,      /* [a-z0-9-]{0,40} (required ones at least 1) */
+  COL_INT,       /* integer in [min, max]; 0 when missing */
+  COL_INT_NULL,  /* integer in [min, max] or null; null when missing */
+  COL_BOOL,      /* true/false; false when missing */
+  COL_TEXT_LIST, /* array of one-line strings: at most min items of at most max bytes; stored as
+                    JSON text */
+  COL_DATE       /* "YYYY-MM-DD", a real date */
+};
+
+struct store_col {
+  const char *name;
+  enum store_col_type type;
+  bool required;
+  int64_t min, max;
+};
+
+/* What the put functions write: the table, its columns in binding order (the first column of
+ * services is "unit", a unit code the backend turns into unit_id) and how a record is named in
+ * messages. */
+struct store_entity_def {
+  const char *table;
+  const char *noun;
+  const struct store_col *cols;
+  size_t count;
+};
+
+extern const struct store_entity_def store_entities[STORE_ENTITY_COUNT];
+
+#define STORE_COLS_MAX 48
+
+/* One checked value per column. text is set for text, code, date and list columns (lists as
+ * their JSON text); num for integers and booleans; null for a null COL_INT_NULL. */
+struct store_value {
+  const char *text;
+  int64_t num;
+  bool null;
+};
+
+struct store_catalog_rec {
+  enum store_entity entity;
+  struct store_value v[STORE_COLS_MAX];
+  char content_hash[65]; /* SHA-256 of every value but "published" */
+  char *owned[STORE_COLS_MAX];
+};
+
+struct store_catalog_ops {
+  int (*put)(struct store *store, int64_t office_id, const struct store_catalog_rec *rec,
+             int64_t *id, bool *changed);
+  int (*get)(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
+             const char *slug, json_t **out);
+  int (*list)(struct store *store, enum store_entity entity, int64_t office_id, bool published_only,
+              int filter, const char *today, json_t *array);
+  int (*publish)(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
+                 bool published, bool *changed);
+  int (*faq_count)(struct store *store, int64_t office_id, int64_t id, int helpful, int not_helpful,
+                   int views);
+  int (*faq_top)(struct store *store, int64_t office_id, int limit, json_t *array);
+  int (*file_put)(struct store *store, const char *sha256, const void *bytes, size_t len,
+                  const char *mime, const char *name);
+  int (*file_get)(struct store *store, int64_t office_id, const char *sha256, bool published_only,
+                  json_t **meta, void **bytes, size_t *len);
+  int (*forms_set)(struct store *store, int64_t service_id, json_t *forms);
+  int (*forms_list)(struct store *store, int64_t service_id, json_t *array);
+  int (*revision_add)(struct store *store, int64_t office_id, const char *entity, int64_t entity_id,
+                      const char *action, int64_t actor_id, const char *actor,
+                      const char *snapshot);
+  int (*revision_list)(struct store *store, const char *entity, int64_t entity_id, json_t *array);
+  /* match is a backend-neutral list of query terms (base/search.h). */
+  int (*search)(struct store *store, int64_t office_id, const struct search_term *terms,
+                size_t term_count, const char *today, int limit, json_t *array);
+};
+
+extern const struct store_catalog_ops sqlite_catalog_ops;
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "web/app.h"
 #include "domain/accounts.h"
+#include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/staff/staff.h"
 
@@ -15,6 +16,25 @@ static const struct http_route routes[] = {
     {"GET", "/o/{office}", home_office_redirect, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/", home_office, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/search", search_office, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+
+    /* The catalogue (catalog.h). */
+    {"GET", "/o/{office}/services", catalog_services, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
+     0},
+    {"GET", "/o/{office}/services/{slug}", catalog_service, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/services/{slug}/qr.svg", catalog_service_qr, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/files/{sha256}", catalog_file, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
+     0},
+    {"GET", "/o/{office}/faq", faq_index, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/faq/{id}", faq_entry, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    /* Anonymous forms carry the double-submit CSRF token (http/session.c). */
+    {"POST", "/o/{office}/faq/{id}/vote", faq_vote, 0, true, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/news", news_current, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/news/archive", news_archive, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
+     0},
+    {"GET", "/o/{office}/news/{id}", news_entry, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/news/{id}/qr.svg", news_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
 
     /* Staff: signing in and out. */
     {"GET", "/staff/login", staff_login_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},

@@ -121,7 +121,9 @@ static void test_migrate_idempotent(void **state)
   assert_ok(store, store_schema_latest(store, &latest));
   assert_true(latest >= 1);
   assert_ok(store, store_migrate(store, &applied));
-  assert_int_equal(applied, latest); /* migrations are numbered 1..latest */
+  /* Numbers may have gaps (one reserved for work merged later): every migration this build
+   * knows ran, and the version is the highest. */
+  assert_true(applied >= 1 && applied <= latest);
   assert_ok(store, store_schema_version(store, &version));
   assert_int_equal(version, latest);
   assert_ok(store, store_migrate(store, &applied));
@@ -505,6 +507,235 @@ static void test_two_connections(void **state)
   store_close(b);
 }
 
+/* ---- Catalogue (migration 3) ---------------------------------------------------------------- */
+
+static json_t *suite_service(const char *slug, bool published)
+{
+  json_t *service = json_pack("{s:s, s:s, s:s, s:i, s:[s, s], s:b, s:b, s:n}", "slug", slug,
+                              "name_zh", "抵押權設定登記", "name_en", "Registration of a mortgage",
+                              "time_limit_minutes", 480, "documents_zh", "申請書", "契約書",
+                              "channel_online", 1, "published", published, "fee_amount");
+  assert_non_null(service);
+  return service;
+}
+
+static void test_catalog_service_put_get_list(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-cat-1"), other = put_office(store, "suite-cat-2");
+  int64_t id = 0, again = 0;
+  bool changed = false;
+  json_t *service = suite_service("mortgage", true), *got = NULL, *list = NULL;
+  assert_ok(store, store_service_put(store, office, service, &id, &changed));
+  assert_true(changed);
+  assert_ok(store, store_service_put(store, office, service, &again, &changed));
+  assert_false(changed);
+  assert_int_equal(again, id);
+  assert_ok(store, store_service_get(store, office, 0, "mortgage", &got));
+  assert_int_equal(int_field(got, "id"), id);
+  assert_field(got, "name_en", "Registration of a mortgage");
+  assert_true(json_is_true(json_object_get(got, "channel_online")));
+  assert_true(json_is_false(json_object_get(got, "channel_mail")));
+  assert_true(json_is_null(json_object_get(got, "fee_amount")));
+  assert_int_equal(int_field(got, "sort"), 0);
+  assert_int_equal(json_array_size(json_object_get(got, "documents_zh")), 2);
+  assert_int_equal(json_array_size(json_object_get(got, "steps_zh")), 0);
+  assert_field(got, "unit", "");
+  assert_iso_utc(got, "updated_at");
+  assert_null(json_object_get(got, "content_hash"));
+  json_decref(got);
+  assert_ok(store, store_service_get(store, office, id, NULL, &got));
+  json_decref(got);
+  assert_int_equal(store_service_get(store, other, id, NULL, &got), ST_NOTFOUND);
+  json_t *hidden = suite_service("hidden", false);
+  assert_ok(store, store_service_put(store, office, hidden, NULL, NULL));
+  assert_ok(store, store_service_list(store, office, true, &list));
+  assert_int_equal(json_array_size(list), 1);
+  json_decref(list);
+  assert_ok(store, store_service_list(store, office, false, &list));
+  assert_int_equal(json_array_size(list), 2);
+  json_decref(list);
+  assert_ok(store, store_service_publish(store, office, id, false, &changed));
+  assert_true(changed);
+  assert_ok(store, store_service_publish(store, office, id, false, &changed));
+  assert_false(changed);
+  assert_int_equal(store_service_publish(store, other, id, true, &changed), ST_NOTFOUND);
+  json_decref(service);
+  json_decref(hidden);
+}
+
+static void test_catalog_refusals(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-cat-3");
+  static const char *const bad[] = {
+      "{\"slug\": \"a\", \"name_zh\": \"x\"}",                                /* no limit */
+      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": 50000}", /* range */
+      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": \"1\"}", /* type */
+      "{\"slug\": \"A\", \"name_zh\": \"x\", \"time_limit_minutes\": 1}",     /* slug */
+      "{\"slug\": \"a\", \"name_zh\": \"\", \"time_limit_minutes\": 1}",      /* empty name */
+      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": 1, \"steps_zh\": [1]}",
+      "{\"slug\": \"a\", \"name_zh\": \"x\", \"time_limit_minutes\": 1, \"published\": 1}",
+  };
+  for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+    json_t *record = json_loads(bad[i], 0, NULL);
+    assert_non_null(record);
+    assert_int_equal(store_service_put(store, office, record, NULL, NULL), ST_INVALID);
+    json_decref(record);
+  }
+  json_t *list = NULL;
+  assert_ok(store, store_service_list(store, office, false, &list));
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+  json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "slug", "a", "kind", "general", "title_zh",
+                        "公告", "starts_on", "2026-02-30", "ends_on", "2026-03-01");
+  assert_int_equal(store_announcement_put(store, office, a, NULL, NULL), ST_INVALID);
+  json_decref(a);
+}
+
+static void test_catalog_files_and_forms(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-cat-4"), other = put_office(store, "suite-cat-5");
+  char sha[65], sha2[65];
+  static const char pdf[] = "%PDF-1.4 suite";
+  assert_ok(store, store_file_put(store, pdf, sizeof(pdf) - 1, "application/pdf", "範例.pdf", sha));
+  assert_ok(store, store_file_put(store, pdf, sizeof(pdf) - 1, "application/pdf", "x.pdf", sha2));
+  assert_string_equal(sha, sha2);
+  assert_int_equal(strlen(sha), 64);
+  json_t *meta = NULL;
+  void *bytes = NULL;
+  size_t len = 0;
+  /* Not linked to any service yet: not downloadable. */
+  assert_int_equal(store_file_get(store, office, sha, false, &meta, &bytes, &len), ST_NOTFOUND);
+  int64_t id = 0;
+  json_t *service = suite_service("with-form", false);
+  assert_ok(store, store_service_put(store, office, service, &id, NULL));
+  json_t *forms =
+      json_pack("[{s:s, s:s, s:s, s:s, s:s, s:i}]", "sha256", sha, "kind", "example", "format",
+                "pdf", "title_zh", "填寫範例", "title_en", "Example", "sort", 1);
+  assert_ok(store, store_service_forms_set(store, id, forms));
+  json_t *list = NULL;
+  assert_ok(store, store_service_forms_list(store, id, &list));
+  assert_int_equal(json_array_size(list), 1);
+  assert_field(json_array_get(list, 0), "name", "範例.pdf");
+  assert_field(json_array_get(list, 0), "mime", "application/pdf");
+  json_decref(list);
+  assert_int_equal(store_file_get(store, office, sha, true, &meta, &bytes, &len), ST_NOTFOUND);
+  assert_ok(store, store_file_get(store, office, sha, false, &meta, &bytes, &len));
+  assert_int_equal(len, sizeof(pdf) - 1);
+  assert_memory_equal(bytes, pdf, len);
+  free(bytes);
+  json_decref(meta);
+  assert_ok(store, store_service_publish(store, office, id, true, NULL));
+  assert_ok(store, store_file_get(store, office, sha, true, &meta, &bytes, &len));
+  free(bytes);
+  json_decref(meta);
+  assert_int_equal(store_file_get(store, other, sha, false, &meta, &bytes, &len), ST_NOTFOUND);
+  json_t *unknown = json_pack("[{s:s, s:s, s:s, s:s}]", "sha256",
+                              "0000000000000000000000000000000000000000000000000000000000000000",
+                              "kind", "form", "format", "odt", "title_zh", "申請書");
+  assert_int_equal(store_service_forms_set(store, id, unknown), ST_NOTFOUND);
+  json_decref(unknown);
+  json_decref(forms);
+  json_decref(service);
+}
+
+static void test_catalog_faq_counters(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-cat-6");
+  int64_t a = 0, b = 0;
+  json_t *qa = json_pack("{s:s, s:s, s:s, s:b}", "slug", "a", "question_zh", "問一", "answer_zh",
+                         "答一", "published", 1);
+  json_t *qb = json_pack("{s:s, s:s, s:s, s:b}", "slug", "b", "question_zh", "問二", "answer_zh",
+                         "答二", "published", 1);
+  assert_ok(store, store_faq_put(store, office, qa, &a, NULL));
+  assert_ok(store, store_faq_put(store, office, qb, &b, NULL));
+  assert_ok(store, store_faq_viewed(store, office, b));
+  assert_ok(store, store_faq_vote(store, office, b, true));
+  assert_ok(store, store_faq_vote(store, office, b, false));
+  json_t *top = NULL, *got = NULL;
+  assert_ok(store, store_faq_top(store, office, 5, &top));
+  assert_int_equal(int_field(json_array_get(top, 0), "id"), b);
+  json_decref(top);
+  assert_ok(store, store_faq_get(store, office, b, NULL, &got));
+  assert_int_equal(int_field(got, "views"), 1);
+  assert_int_equal(int_field(got, "helpful"), 1);
+  assert_int_equal(int_field(got, "not_helpful"), 1);
+  json_decref(got);
+  /* Putting the entry again keeps its counters. */
+  assert_ok(store, store_faq_put(store, office, qb, NULL, NULL));
+  assert_ok(store, store_faq_get(store, office, b, NULL, &got));
+  assert_int_equal(int_field(got, "views"), 1);
+  json_decref(got);
+  assert_int_equal(store_faq_vote(store, office + 1000, b, true), ST_NOTFOUND);
+  json_decref(qa);
+  json_decref(qb);
+}
+
+static void test_catalog_announcement_filters(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-cat-7");
+  json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "slug", "now", "kind", "lost_deed_notice",
+                        "title_zh", "書狀補給公告", "starts_on", "2026-02-01", "ends_on",
+                        "2026-03-02", "published", 1);
+  assert_ok(store, store_announcement_put(store, office, a, NULL, NULL));
+  json_t *list = NULL;
+  static const struct {
+    enum store_announcement_filter filter;
+    const char *today;
+    size_t expected;
+  } cases[] = {{STORE_ANNOUNCEMENTS_CURRENT, "2026-01-31", 0},
+               {STORE_ANNOUNCEMENTS_CURRENT, "2026-02-01", 1},
+               {STORE_ANNOUNCEMENTS_CURRENT, "2026-03-02", 1},
+               {STORE_ANNOUNCEMENTS_ARCHIVE, "2026-03-02", 0},
+               {STORE_ANNOUNCEMENTS_ARCHIVE, "2026-03-03", 1},
+               {STORE_ANNOUNCEMENTS_ALL, NULL, 1}};
+  for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+    assert_ok(store,
+              store_announcement_list(store, office, cases[i].filter, cases[i].today, &list));
+    assert_int_equal(json_array_size(list), cases[i].expected);
+    json_decref(list);
+  }
+  json_decref(a);
+}
+
+static void test_catalog_search_and_revisions(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-cat-8"), other = put_office(store, "suite-cat-9");
+  int64_t id = 0;
+  json_t *service = suite_service("mortgage", true), *hits = NULL;
+  assert_ok(store, store_service_put(store, office, service, &id, NULL));
+  assert_ok(store, store_search(store, office, "抵押權 設定", "2026-02-10", 10, &hits));
+  assert_int_equal(json_array_size(hits), 1);
+  assert_field(json_array_get(hits, 0), "kind", "service");
+  assert_field(json_array_get(hits, 0), "slug", "mortgage");
+  json_decref(hits);
+  assert_ok(store, store_search(store, other, "抵押權", "2026-02-10", 10, &hits));
+  assert_int_equal(json_array_size(hits), 0);
+  json_decref(hits);
+  assert_ok(store, store_service_publish(store, office, id, false, NULL));
+  assert_ok(store, store_search(store, office, "mortgage", "2026-02-10", 10, &hits));
+  assert_int_equal(json_array_size(hits), 0); /* unpublished services are not found */
+  json_decref(hits);
+  json_t *snapshot = json_pack("{s:s}", "slug", "mortgage"), *revisions = NULL;
+  assert_ok(store, store_revision_add(store, office, "service", id, "update", 0, "", snapshot));
+  assert_ok(store,
+            store_revision_add(store, office, "service", id, "publish", 9, "管理員", snapshot));
+  assert_ok(store, store_revision_list(store, "service", id, &revisions));
+  assert_int_equal(json_array_size(revisions), 2);
+  assert_field(json_array_get(revisions, 0), "action", "publish");
+  assert_int_equal(int_field(json_array_get(revisions, 0), "actor_id"), 9);
+  assert_true(json_is_null(json_object_get(json_array_get(revisions, 1), "actor_id")));
+  assert_field(json_object_get(json_array_get(revisions, 0), "snapshot"), "slug", "mortgage");
+  json_decref(revisions);
+  json_decref(snapshot);
+  json_decref(service);
+}
+
 #define SUITE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_migrated, teardown_close)
 
 int store_suite_run(const char *url)
@@ -527,6 +758,12 @@ int store_suite_run(const char *url)
       SUITE_TEST(test_rollback_discards),
       SUITE_TEST(test_commit_keeps),
       SUITE_TEST(test_two_connections),
+      SUITE_TEST(test_catalog_service_put_get_list),
+      SUITE_TEST(test_catalog_refusals),
+      SUITE_TEST(test_catalog_files_and_forms),
+      SUITE_TEST(test_catalog_faq_counters),
+      SUITE_TEST(test_catalog_announcement_filters),
+      SUITE_TEST(test_catalog_search_and_revisions),
   };
   suite_url = url;
   return cmocka_run_group_tests_name("store suite", tests, NULL, NULL);

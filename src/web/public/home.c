@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "web/app.h"
+#include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/public/office.h"
 
@@ -44,10 +45,15 @@ int home_office(struct http_request *req, struct http_response *res)
   }
   const char *slug = json_string_value(json_object_get(view, "slug"));
   char *action = arena_printf(req->arena, "/o/%s/search", slug);
-  json_t *page = json_pack("{s:s, s:O, s:{s:s, s:s}, s:o, s:o}", "title",
-                           json_string_value(json_object_get(view, "name")), "office", view,
-                           "search", "action", action ? action : "", "q", "", "areas",
-                           office_areas(req, slug), "units", units);
+  json_t *page = json_pack(
+      "{s:s, s:O, s:{s:s, s:s}, s:o, s:o, s:o, s:s}", "title",
+      json_string_value(json_object_get(view, "name")), "office", view, "search", "action",
+      action ? action : "", "q", "", "areas", office_areas(req, slug), "units", units, "top_faq",
+      faq_top_view(req, store, json_integer_value(json_object_get(office, "id")), slug), "faq_href",
+      arena_printf(req->arena, "/o/%s/faq", slug));
+  static const char *const lists[] = {"top_faq"};
+  if (page)
+    catalog_add_has(page, lists, 1);
   json_decref(view);
   json_decref(office);
   return http_page(res, 200, "public/office_home", page);

@@ -84,10 +84,23 @@ int office_units_view(struct http_request *req, struct store *store, json_t *off
 
 json_t *office_areas(struct http_request *req, const char *slug)
 {
-  /* Areas join this list as the features behind them are built (catalogue, progress lookup,
-   * FAQ, announcements, calculators). The unit directory is on the office's home page. */
-  char *href = arena_printf(req->arena, "/o/%s/#units", slug);
-  return json_pack("[{s:s, s:s, s:s}]", "href", href ? href : "#units", "label",
-                   http_t(req, "area_directory"), "description",
-                   http_t(req, "area_directory_desc"));
+  /* Areas join this list as the features behind them are built (progress lookup and
+   * calculators come later). The unit directory is on the office's home page. */
+  static const char *const areas[][3] = {
+      {"services", "area_services", "area_services_desc"},
+      {"faq", "area_faq", "area_faq_desc"},
+      {"news", "area_news", "area_news_desc"},
+      {"#units", "area_directory", "area_directory_desc"},
+  };
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < ARRAY_LEN(areas); i++) {
+    const char *href = arena_printf(req->arena, "/o/%s/%s", slug, areas[i][0]);
+    if (json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "href", href ? href : "/", "label",
+                                              http_t(req, areas[i][1]), "description",
+                                              http_t(req, areas[i][2])))) {
+      json_decref(list);
+      return NULL;
+    }
+  }
+  return list;
 }

@@ -1,17 +1,72 @@
 /*
- * search.c - an office's site search. For now it searches the unit directory (who handles
- * what); the service catalogue and FAQ join it when they are built.
+ * search.c - an office's site search: the catalogue's full-text index (published services,
+ * published FAQ and current announcements, best first; store_search), then the unit directory
+ * (who handles what).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/text.h"
 #include "web/app.h"
+#include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/public/office.h"
 
 #include "base/common.h"
 
-enum { SEARCH_QUERY_MAX_CHARS = 100 };
+enum { SEARCH_QUERY_MAX_CHARS = 100, SEARCH_SUMMARY_MAX_CHARS = 120, SEARCH_RESULTS_MAX = 50 };
+
+/* The first SEARCH_SUMMARY_MAX_CHARS characters of text, with "…" when cut. */
+static const char *shorten(struct http_request *req, const char *text)
+{
+  size_t chars = 0, i = 0;
+  for (; text[i]; i++) {
+    if (((unsigned char)text[i] & 0xC0) != 0x80 && chars++ == SEARCH_SUMMARY_MAX_CHARS)
+      break;
+  }
+  if (!text[i])
+    return text;
+  const char *cut = arena_printf(req->arena, "%.*s…", (int)i, text);
+  return cut ? cut : "";
+}
+
+static const char *result_href(struct http_request *req, const char *slug, json_t *hit)
+{
+  const char *kind = web_str(hit, "kind");
+  long long id = (long long)json_integer_value(json_object_get(hit, "id"));
+  const char *href;
+  if (strcmp(kind, "service") == 0)
+    href = arena_printf(req->arena, "/o/%s/services/%s", slug, web_str(hit, "slug"));
+  else if (strcmp(kind, "faq") == 0)
+    href = arena_printf(req->arena, "/o/%s/faq/%lld", slug, id);
+  else
+    href = arena_printf(req->arena, "/o/%s/news/%lld", slug, id);
+  return href ? href : "";
+}
+
+static int add_catalog_results(struct http_request *req, struct store *store, json_t *office,
+                               const char *slug, const char *query, json_t *results)
+{
+  json_t *hits = NULL, *hit;
+  size_t i;
+  int rc = store_search(store, json_integer_value(json_object_get(office, "id")), query,
+                        catalog_today(req), SEARCH_RESULTS_MAX, &hits);
+  if (rc == ST_INVALID)
+    return ST_OK;
+  json_array_foreach(hits, i, hit)
+  {
+    char key[32];
+    snprintf(key, sizeof(key), "search_kind_%s", web_str(hit, "kind"));
+    json_t *result =
+        json_pack("{s:s, s:s, s:s, s:s}", "href", result_href(req, slug, hit), "title",
+                  web_field(hit, "title", req->lang), "summary",
+                  shorten(req, web_field(hit, "summary", req->lang)), "kind", http_t(req, key));
+    if (!rc && json_array_append_new(results, result))
+      rc = ST_NOMEM;
+  }
+  json_decref(hits);
+  return rc;
+}
 
 static int add_unit_results(struct http_request *req, json_t *units, const char *slug,
                             const char *query, json_t *results)
@@ -31,8 +86,9 @@ static int add_unit_results(struct http_request *req, json_t *units, const char 
     char *href = arena_printf(req->arena, "/o/%s/#unit-%s", slug,
                               json_string_value(json_object_get(unit, "code")));
     if (json_array_append_new(results,
-                              json_pack("{s:s, s:s, s:s}", "href", href ? href : "", "title",
-                                        name ? name : "", "summary", duties ? duties : "")))
+                              json_pack("{s:s, s:s, s:s, s:s}", "href", href ? href : "", "title",
+                                        name ? name : "", "summary", duties ? duties : "", "kind",
+                                        http_t(req, "search_kind_unit"))))
       return ST_NOMEM;
   }
   return ST_OK;
@@ -69,6 +125,8 @@ int search_office(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = office_units_view(req, store, office, &units);
   const char *slug = view ? json_string_value(json_object_get(view, "slug")) : "";
+  if (!rc && *folded)
+    rc = add_catalog_results(req, store, office, slug, typed, results);
   if (!rc && *folded)
     rc = add_unit_results(req, units, slug, folded, results);
   json_t *page = NULL;
