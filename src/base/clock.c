@@ -49,3 +49,15 @@ time_t clock_parse_iso(const char *s)
   tm.tm_mon = month - 1;
   return timegm(&tm);
 }
+
+bool clock_date_valid(const char *date)
+{
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int year, month, day;
+  if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-' ||
+      digits(date, 4, 9999, &year) || digits(date + 5, 2, 12, &month) ||
+      digits(date + 8, 2, 31, &day) || month < 1 || day < 1 || year < 1912)
+    return false;
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= days[month - 1] + (month == 2 && leap);
+}

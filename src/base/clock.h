@@ -6,6 +6,7 @@
 #ifndef BIANMIN_BASE_CLOCK_H
 #define BIANMIN_BASE_CLOCK_H
 
+#include <stdbool.h>
 #include <time.h>
 
 enum { CLOCK_ISO_SIZE = 21 };
@@ -15,5 +16,8 @@ time_t clock_now(void);
 void clock_iso(time_t t, char out[CLOCK_ISO_SIZE]);
 /* Parses the format clock_iso writes; returns -1 when s is not in it. */
 time_t clock_parse_iso(const char *s);
+
+/* True for a real calendar date "YYYY-MM-DD". */
+bool clock_date_valid(const char *date);
 
 #endif

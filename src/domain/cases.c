@@ -259,17 +259,9 @@ static int refuse(const char **reason, const char **field, const char *r, const 
   return ST_INVALID;
 }
 
-static int intake_check(const struct intake_input *in, const char **reason, const char **field)
+static int contact_check(const struct intake_input *in, const char **reason, const char **field)
 {
   static const char *const notify[] = {"sms", "email", "both", "none"};
-  static const char *const channels[] = {"counter", "online", "mail"};
-  const char *name = in->applicant_name;
-  if (!name || !*name || !str_valid_text(str_from(name), false) ||
-      text_length(name) > NAME_MAX_CHARS)
-    return refuse(reason, field, "case_err_name", "applicant_name");
-  if (*in->applicant_id && !personal_id_valid(in->applicant_id) &&
-      !personal_business_no_valid(in->applicant_id))
-    return refuse(reason, field, "case_err_id", "applicant_id");
   if (*in->applicant_phone && !phone_ok(in->applicant_phone))
     return refuse(reason, field, "case_err_phone", "applicant_phone");
   if (*in->applicant_email && !email_ok(in->applicant_email))
@@ -280,6 +272,22 @@ static int intake_check(const struct intake_input *in, const char **reason, cons
   bool mail = !strcmp(in->notify, "email") || !strcmp(in->notify, "both");
   if ((sms && !*in->applicant_phone) || (mail && !*in->applicant_email))
     return refuse(reason, field, "case_err_notify_contact", "notify");
+  return ST_OK;
+}
+
+static int intake_check(const struct intake_input *in, const char **reason, const char **field)
+{
+  static const char *const channels[] = {"counter", "online", "mail"};
+  const char *name = in->applicant_name;
+  if (!name || !*name || !str_valid_text(str_from(name), false) ||
+      text_length(name) > NAME_MAX_CHARS)
+    return refuse(reason, field, "case_err_name", "applicant_name");
+  if (*in->applicant_id && !personal_id_valid(in->applicant_id) &&
+      !personal_business_no_valid(in->applicant_id))
+    return refuse(reason, field, "case_err_id", "applicant_id");
+  int rc = contact_check(in, reason, field);
+  if (rc)
+    return rc;
   if (!one_of(in->channel, channels, ARRAY_LEN(channels)))
     return refuse(reason, field, "case_err_channel", "channel");
   if (!documents_ok(in->documents))
@@ -423,4 +431,69 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
                         in->lang && !strcmp(in->lang, "en") ? "en" : "zh-TW");
   free(docs);
   return rc ? rc : (*row ? ST_OK : ST_NOMEM);
+}
+
+/* Inserts the case with its first event and audit row, inside the open transaction. */
+static int insert_case(const struct case_env *env, const struct case_actor *actor,
+                       const struct intake_input *in, json_t *service, json_t *office,
+                       struct intake_result *out)
+{
+  json_t *row = NULL;
+  int64_t handler = 0;
+  const char *counter = "";
+  int rc = pick_handler(env, case_int(office, "id"), case_int(service, "unit_id"), in->handler_id,
+                        &handler, &counter);
+  if (rc == ST_INVALID)
+    return rc;
+  if (!rc)
+    rc = build_row(env, in, service, office, out, &row);
+  if (!rc)
+    rc = personal_fields(in, row);
+  if (!rc && (json_object_set_new(row, "handler_id", json_integer(handler)) ||
+              json_object_set_new(row, "counter",
+                                  json_string(*counter ? counter : case_text(service, "counter")))))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = store_case_insert(env->store, row, &out->case_id);
+  if (!rc && json_object_set_new(row, "id", json_integer(out->case_id)))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = case_event(env, actor, row, "status", "", "received", "", true, NULL, NULL);
+  struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
+  if (!rc)
+    rc = audit_record(env->store, &who, "case.create", "case", out->case_key, NULL);
+  json_decref(row);
+  return rc;
+}
+
+int cases_intake(const struct case_env *env, const struct case_actor *actor,
+                 const struct intake_input *in, struct intake_result *out, const char **reason,
+                 const char **field)
+{
+  json_t *service = NULL, *office = NULL;
+  memset(out, 0, sizeof(*out));
+  *reason = NULL;
+  *field = NULL;
+  int rc = intake_check(in, reason, field);
+  if (rc)
+    return rc;
+  rc = store_begin(env->store);
+  if (rc)
+    return rc;
+  rc = store_service_get(env->store, actor->office_id, in->service_id, NULL, &service);
+  if (rc == ST_NOTFOUND || (!rc && case_int(service, "published") == 0))
+    rc = refuse(reason, field, "case_err_service", "service_id");
+  if (!rc)
+    rc = office_by_id(env->store, actor->office_id, &office);
+  if (!rc)
+    rc = insert_case(env, actor, in, service, office, out);
+  if (rc == ST_INVALID && !*reason)
+    refuse(reason, field, "case_err_handler", "handler_id");
+  json_decref(service);
+  json_decref(office);
+  if (rc) {
+    store_rollback(env->store);
+    return rc;
+  }
+  return store_commit(env->store);
 }

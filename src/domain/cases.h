@@ -86,6 +86,10 @@ int cases_correction_done(const struct case_env *env, const struct case_actor *a
                           const char *note, const char **reason);
 int cases_approve_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
                              const char **reason);
+/* Rejection (駁回) with written reasons; a case waiting for a correction only after the
+ * correction deadline has passed. Supervisors only (the workflow says so). */
+int cases_reject(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                 const char *reasons, const char **reason);
 int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  int64_t minutes, const char *note, const char **reason);
 int cases_reassign(const struct case_env *env, const struct case_actor *actor, int64_t id,

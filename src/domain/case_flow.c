@@ -1,0 +1,364 @@
+/*
+ * case_flow.c - moving cases along their workflow: status changes, corrections (補正) with
+ * their rules, extensions (展期), reassignment, overdue notices, pickup, and the deadline scan.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/str.h"
+#include "base/text.h"
+#include "domain/accounts.h"
+#include "domain/audit.h"
+#include "domain/cases_internal.h"
+
+#include "base/common.h"
+
+static int refuse(const char **reason, const char *key, int st)
+{
+  *reason = key;
+  return st;
+}
+
+static const struct workflow *case_workflow(json_t *c)
+{
+  const struct workflow *wf = workflow_find(case_text(c, "workflow"));
+  return wf ? wf : workflow_find("simple");
+}
+
+/* Moves c to `to` (checked against the workflow and the actor's roles) with its event. */
+static int move(const struct case_env *env, const struct case_actor *actor, json_t *c,
+                const char *to, const char *note, bool public_note, const char *on_behalf_of,
+                json_t *data, const char **reason)
+{
+  const struct workflow *wf = case_workflow(c);
+  const char *from = case_text(c, "status");
+  const struct workflow_transition *t = workflow_transition(wf, from, to, actor->roles);
+  if (!t)
+    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
+  if (!case_note_ok(note, t->note_required))
+    return refuse(reason, t->note_required ? "case_err_note_required" : "case_err_note",
+                  ST_INVALID);
+  const struct workflow_step *step = workflow_step(wf, to);
+  bool final = step && step->kind == STEP_FINAL;
+  int rc = store_case_set_status(env->store, case_int(c, "id"), to, env->now, final);
+  if (!rc)
+    rc = case_event(env, actor, c, "status", from, to, note, public_note, on_behalf_of, data);
+  if (!rc && json_object_set_new(c, "status", json_string(to)))
+    rc = ST_NOMEM;
+  return rc;
+}
+
+int cases_transition(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                     const char *to, const char *note, bool public_note, const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  *reason = NULL;
+  if (!to || !strcmp(to, "correction") || !strcmp(to, "rejected"))
+    return refuse(reason, "case_err_transition", ST_INVALID); /* they have their own calls */
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  rc = move(env, actor, c, to, note, public_note, behalf, NULL, reason);
+  return case_finish(env, rc, c);
+}
+
+static bool items_ok(json_t *items)
+{
+  size_t n = json_array_size(items), i;
+  json_t *item;
+  if (!json_is_array(items) || n == 0 || n > CASE_CORRECTION_ITEMS_MAX)
+    return false;
+  json_array_foreach(items, i, item)
+  {
+    const char *s = json_string_value(item);
+    if (!s || !*s || !str_valid_text(str_from(s), false) || text_length(s) > 200)
+      return false;
+  }
+  return true;
+}
+
+/* The correction deadline: 15 days from the day the applicant receives the notice (taken as
+ * the day it is issued: at the counter, by e-mail or SMS the same day), moved past days off
+ * (行政程序法 §48). */
+static int correction_deadline(const struct case_env *env, char out[11])
+{
+  char today[11];
+  int y, m, d;
+  cases_local_date(env->now, today);
+  int rc = calendar_add_days_period(
+      cases_calendar(), (int)strtol(today, NULL, 10), (int)strtol(today + 5, NULL, 10),
+      (int)strtol(today + 8, NULL, 10), CASE_CORRECTION_DAYS, &y, &m, &d);
+  if (!rc)
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  return rc;
+}
+
+int cases_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                     json_t *items, const char *note, const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  char deadline[11], *text = NULL;
+  *reason = NULL;
+  if (!items_ok(items))
+    return refuse(reason, "case_err_correction_items", ST_INVALID);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  int64_t count = case_int(c, "correction_count");
+  if (count >= 1 && case_int(c, "second_correction_approved") == 0)
+    rc = refuse(reason, "case_err_second_correction", ST_FORBIDDEN);
+  if (!rc)
+    rc = correction_deadline(env, deadline);
+  json_t *data = rc ? NULL
+                    : json_pack("{s:O, s:s, s:I}", "items", items, "deadline", deadline, "number",
+                                (json_int_t)count + 1);
+  if (!rc)
+    rc = move(env, actor, c, "correction", note && *note ? note : "-", true, behalf, data, reason);
+  text = rc ? NULL : json_dumps(items, JSON_COMPACT);
+  if (!rc)
+    rc = store_case_set_correction(env->store, id, text, deadline, count + 1, env->now);
+  if (!rc)
+    rc = store_case_pause_start(env->store, id, env->now);
+  if (!rc)
+    rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
+  free(text);
+  json_decref(data);
+  return case_finish(env, rc, c);
+}
+
+/* The step a case returns to when the applicant has corrected: the first open step the
+ * workflow allows from "correction". */
+static const char *resume_step(const struct workflow *wf, unsigned roles)
+{
+  for (size_t i = 0; i < wf->transition_count; i++) {
+    const struct workflow_transition *t = &wf->transitions[i];
+    const struct workflow_step *step = workflow_step(wf, t->to);
+    if (!strcmp(t->from, "correction") && step && step->kind == STEP_OPEN && (t->roles & roles))
+      return t->to;
+  }
+  return NULL;
+}
+
+int cases_correction_done(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                          const char *note, const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  *reason = NULL;
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  const char *to = resume_step(case_workflow(c), actor->roles);
+  if (strcmp(case_text(c, "status"), "correction") != 0 || !to)
+    rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
+  if (!rc)
+    rc = move(env, actor, c, to, note, true, behalf, NULL, reason);
+  if (!rc)
+    rc = store_case_pause_end(env->store, id, env->now);
+  if (!rc)
+    rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
+  return case_finish(env, rc, c);
+}
+
+int cases_approve_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                             const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  *reason = NULL;
+  if (!(actor->roles & ROLE_SUPERVISOR))
+    return refuse(reason, "case_err_supervisor_only", ST_FORBIDDEN);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  if (case_int(c, "correction_count") < 1 || !strcmp(case_text(c, "status"), "correction"))
+    rc = refuse(reason, "case_err_nothing_to_approve", ST_INVALID);
+  if (!rc)
+    rc = store_case_approve_correction(env->store, id, env->now);
+  if (!rc)
+    rc = case_event(env, actor, c, "correction_approved", "", "", "", false, behalf, NULL);
+  return case_finish(env, rc, c);
+}
+
+int cases_reject(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                 const char *reasons, const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  char today[11];
+  *reason = NULL;
+  if (!reasons || !*reasons)
+    return refuse(reason, "case_err_reject_reasons", ST_INVALID);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  cases_local_date(env->now, today);
+  bool waiting = !strcmp(case_text(c, "status"), "correction");
+  if (waiting && strcmp(today, case_text(c, "correction_deadline")) <= 0)
+    rc = refuse(reason, "case_err_correction_not_expired", ST_FORBIDDEN);
+  if (!rc)
+    rc = move(env, actor, c, "rejected", reasons, true, behalf, NULL, reason);
+  if (!rc && waiting)
+    rc = store_case_pause_end(env->store, id, env->now);
+  if (!rc)
+    rc = store_case_set_clock(env->store, id, 0, "closed", 0, case_int(c, "extension_minutes"),
+                              env->now);
+  return case_finish(env, rc, c);
+}
+
+int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                 int64_t minutes, const char *note, const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  *reason = NULL;
+  if (minutes < 1 || minutes > CASE_EXTENSION_MAX_MINUTES)
+    return refuse(reason, "case_err_extension_minutes", ST_INVALID);
+  if (!case_note_ok(note, true))
+    return refuse(reason, "case_err_note_required", ST_INVALID);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  if (!step || step->kind == STEP_FINAL)
+    rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
+  int64_t total = case_int(c, "extension_minutes") + minutes;
+  if (!rc)
+    rc = case_recompute_clock(env, c, total);
+  json_t *data = json_pack("{s:I}", "minutes", (json_int_t)minutes);
+  if (!rc)
+    rc = case_event(env, actor, c, "extension", "", "", note, true, behalf, data);
+  json_decref(data);
+  return case_finish(env, rc, c);
+}
+
+int cases_reassign(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                   int64_t handler_id, const char *note, const char **reason)
+{
+  json_t *c, *user = NULL;
+  const char *behalf;
+  *reason = NULL;
+  if (!(actor->roles & ROLE_SUPERVISOR))
+    return refuse(reason, "case_err_supervisor_only", ST_FORBIDDEN);
+  if (!case_note_ok(note, false))
+    return refuse(reason, "case_err_note", ST_INVALID);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  rc = store_user_get(env->store, actor->office_id, handler_id, &user);
+  if (rc == ST_NOTFOUND ||
+      (!rc && (!(case_int(user, "roles") & ROLE_HANDLER) || case_int(user, "disabled"))))
+    rc = refuse(reason, "case_err_handler", ST_INVALID);
+  json_t *data = rc ? NULL
+                    : json_pack("{s:I, s:s}", "handler_id", (json_int_t)handler_id, "handler",
+                                case_text(user, "display_name"));
+  if (!rc)
+    rc = store_case_set_handler(env->store, id, handler_id, case_text(c, "counter"), env->now);
+  if (!rc)
+    rc = case_event(env, actor, c, "reassigned", "", "", note, false, behalf, data);
+  json_decref(data);
+  json_decref(user);
+  return case_finish(env, rc, c);
+}
+
+static bool date_ok(const char *d, const char *today)
+{
+  return d && strlen(d) == 10 && d[4] == '-' && d[7] == '-' && strcmp(d, today) >= 0 &&
+         clock_date_valid(d);
+}
+
+int cases_overdue_notice(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                         const char *why, const char *new_date, const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  char today[11];
+  *reason = NULL;
+  cases_local_date(env->now, today);
+  if (!case_note_ok(why, true))
+    return refuse(reason, "case_err_overdue_reason", ST_INVALID);
+  if (!date_ok(new_date, today))
+    return refuse(reason, "case_err_new_date", ST_INVALID);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  rc = store_case_set_overdue(env->store, id, why, new_date, env->now);
+  json_t *data = json_pack("{s:s}", "new_date", new_date);
+  if (!rc)
+    rc = case_event(env, actor, c, "overdue_notice", "", "", why, true, behalf, data);
+  json_decref(data);
+  return case_finish(env, rc, c);
+}
+
+int cases_pickup(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                 const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  *reason = NULL;
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  if (case_int(c, "picked_up_at") || strcmp(case_text(c, "status"), "closed") != 0)
+    rc = refuse(reason, "case_err_pickup", ST_INVALID);
+  if (!rc)
+    rc = store_case_set_pickup(env->store, id, env->now);
+  if (!rc)
+    rc = case_event(env, actor, c, "picked_up", "", "", "", true, behalf, NULL);
+  return case_finish(env, rc, c);
+}
+
+/* ---- the deadline scan ----------------------------------------------------------------- */
+
+static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
+{
+  if (!case_int(c, "due_at") || case_int(c, "paused_since"))
+    return ST_OK;
+  enum calendar_due due;
+  int rc =
+      calendar_due_state(cases_calendar(), NULL, env->now, (time_t)case_int(c, "due_at"), &due);
+  const char *state = calendar_due_name(due);
+  if (rc || !strcmp(state, case_text(c, "due_state")))
+    return rc;
+  static const struct case_actor system = {0, 0, 0, 0, "system", "scanner"};
+  rc = store_begin(env->store);
+  if (rc)
+    return rc;
+  rc = store_case_set_due_state(env->store, case_int(c, "id"), state);
+  if (!rc && due != CALENDAR_ON_TIME)
+    rc = case_event(env, &system, c, state, "", "", "", false, NULL, NULL);
+  if (rc) {
+    store_rollback(env->store);
+    return rc;
+  }
+  (*changed)++;
+  return store_commit(env->store);
+}
+
+int cases_scan(const struct case_env *env, int64_t *changed)
+{
+  int64_t after = 0;
+  *changed = 0;
+  for (;;) {
+    json_t *rows;
+    int rc = store_case_open(env->store, after, 500, &rows);
+    if (rc)
+      return rc;
+    size_t i, n = json_array_size(rows);
+    json_t *c;
+    json_array_foreach(rows, i, c)
+    {
+      rc = scan_one(env, c, changed);
+      after = case_int(c, "id");
+      if (rc)
+        break;
+    }
+    json_decref(rows);
+    if (rc || n < 500)
+      return rc;
+  }
+}

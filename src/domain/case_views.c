@@ -1,0 +1,179 @@
+/*
+ * case_views.c - what staff and the public see of a case. Staff views unseal the applicant's
+ * data and say so in the audit trail; the public view holds no personal data but the masked
+ * name, and answers "not found" alike for a wrong number and a wrong check code.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/audit.h"
+#include "domain/cases_internal.h"
+#include "domain/personal.h"
+
+#include "base/common.h"
+
+static int unseal_into(json_t *out, const char *key, const char *sealed)
+{
+  char *plain = NULL;
+  int rc = *sealed ? personal_open(sealed, &plain) : ST_OK;
+  if (!rc && json_object_set_new(out, key, json_string(plain ? plain : "")))
+    rc = ST_NOMEM;
+  personal_free(plain);
+  return rc;
+}
+
+static int applicant(json_t *c, json_t **out)
+{
+  json_t *a = json_object();
+  int rc = a ? ST_OK : ST_NOMEM;
+  if (!rc)
+    rc = unseal_into(a, "name", case_text(c, "applicant_name"));
+  if (!rc)
+    rc = unseal_into(a, "id", case_text(c, "applicant_id"));
+  if (!rc)
+    rc = unseal_into(a, "phone", case_text(c, "applicant_phone"));
+  if (!rc)
+    rc = unseal_into(a, "email", case_text(c, "applicant_email"));
+  if (rc) {
+    json_decref(a);
+    return rc;
+  }
+  *out = a;
+  return ST_OK;
+}
+
+static const char *const sealed_fields[] = {
+    "applicant_name",    "applicant_id",        "applicant_phone", "applicant_email",
+    "applicant_id_hash", "applicant_name_hash", "check_code"};
+
+static void strip(json_t *c)
+{
+  for (size_t i = 0; i < ARRAY_LEN(sealed_fields); i++)
+    json_object_del(c, sealed_fields[i]);
+}
+
+/* Adds what the actor may do with c: "next_steps", "may_act", "acting_for". */
+static int add_actions(const struct case_env *env, const struct case_actor *actor, json_t *c)
+{
+  const char *behalf = NULL;
+  bool may_act = case_may_act(env, actor, c, &behalf) == ST_OK;
+  const struct workflow *wf = workflow_find(case_text(c, "workflow"));
+  json_t *steps =
+      may_act && wf ? workflow_next_steps(wf, case_text(c, "status"), actor->roles) : json_array();
+  if (json_object_set_new(c, "next_steps", steps) ||
+      json_object_set_new(c, "may_act", json_boolean(may_act)) ||
+      json_object_set_new(c, "acting_for", json_string(behalf ? behalf : "")))
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+int cases_get_for_staff(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                        json_t **out)
+{
+  json_t *c = NULL, *events = NULL, *who = NULL;
+  if (!(actor->roles & (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)))
+    return ST_FORBIDDEN;
+  int rc = store_case_get(env->store, actor->office_id, id, &c);
+  if (!rc)
+    rc = applicant(c, &who);
+  if (!rc && json_object_set_new(c, "applicant", who))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = store_case_events(env->store, id, false, &events);
+  if (!rc && json_object_set_new(c, "events", events))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = add_actions(env, actor, c);
+  struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
+  if (!rc)
+    rc = audit_record(env->store, &a, "person.view", "case", case_text(c, "case_key"), NULL);
+  if (rc) {
+    json_decref(c);
+    return rc;
+  }
+  strip(c);
+  *out = c;
+  return ST_OK;
+}
+
+/* The public part of a case with its public events. */
+static int public_view(const struct case_env *env, json_t *c, json_t **out)
+{
+  json_t *events = NULL;
+  int rc = store_case_events(env->store, case_int(c, "id"), true, &events);
+  if (rc)
+    return rc;
+  static const char *const keep[] = {"office_id",
+                                     "service_id",
+                                     "unit_id",
+                                     "roc_year",
+                                     "word_code",
+                                     "serial",
+                                     "case_key",
+                                     "status",
+                                     "workflow",
+                                     "channel",
+                                     "counter",
+                                     "received_at",
+                                     "due_at",
+                                     "due_state",
+                                     "correction_items",
+                                     "correction_deadline",
+                                     "overdue_reason",
+                                     "overdue_new_date",
+                                     "fee_amount",
+                                     "applicant_name_masked",
+                                     "picked_up_at",
+                                     "closed_at",
+                                     "time_limit_minutes",
+                                     "extension_minutes"};
+  json_t *view = json_object();
+  for (size_t i = 0; view && i < ARRAY_LEN(keep); i++)
+    json_object_set(view, keep[i], json_object_get(c, keep[i]));
+  if (!view || json_object_set_new(view, "events", events)) {
+    json_decref(view);
+    return ST_NOMEM;
+  }
+  *out = view;
+  return ST_OK;
+}
+
+int cases_public_by_number(const struct case_env *env, int64_t office_id, const char *number,
+                           const char *check_code, json_t **out)
+{
+  struct case_number n;
+  char key[CASE_KEY_SIZE], code[CASE_CHECK_CODE_LEN + 1];
+  json_t *c;
+  if (case_number_parse(number, &n) || case_check_code_parse(check_code, code) ||
+      case_number_key(&n, key, sizeof(key)))
+    return ST_NOTFOUND;
+  int rc = store_case_by_key(env->store, office_id, key, &c);
+  if (rc)
+    return rc;
+  const char *stored = case_text(c, "check_code");
+  if (strlen(stored) != CASE_CHECK_CODE_LEN ||
+      sodium_memcmp(stored, code, CASE_CHECK_CODE_LEN) != 0) {
+    json_decref(c);
+    return ST_NOTFOUND;
+  }
+  rc = public_view(env, c, out);
+  json_decref(c);
+  return rc;
+}
+
+int cases_public_by_token(const struct case_env *env, const char *token, json_t **out)
+{
+  char hash[65];
+  json_t *c;
+  if (!token || strlen(token) != CASE_TOKEN_SIZE - 1)
+    return ST_NOTFOUND;
+  accounts_token_hash(token, hash);
+  int rc = store_case_by_token(env->store, hash, &c);
+  if (rc)
+    return rc;
+  rc = public_view(env, c, out);
+  json_decref(c);
+  return rc;
+}
