@@ -18,14 +18,16 @@
 #include "cli/cli.h"
 #include "base/log.h"
 #include "domain/catalog.h"
+#include "domain/cases.h"
 #include "domain/demo.h"
+#include "workers/scanner.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "web/app.h"
 
 #include "base/common.h"
 
-enum { EXIT_USAGE = 2, SHUTDOWN_GRACE_SECONDS = 30 };
+enum { EXIT_USAGE = 2, SHUTDOWN_GRACE_SECONDS = 30, SCAN_INTERVAL_SECONDS = 60 };
 
 /* The demo accounts' password (BIANMIN_DEMO_PASSWORD overrides); for trying bianmin only. */
 #define DEMO_STAFF_PASSWORD "bianmin-demo-2026"
@@ -180,6 +182,9 @@ static int serve_until_signal(const struct config *config, const char *port_file
            strchr(host, ':') ? "]" : "", port, config->db);
   if (port_file && write_port_file(port_file, port))
     log_error("cannot write port file %s", port_file);
+  struct scanner *scanner = NULL;
+  if (scanner_start(config->db, SCAN_INTERVAL_SECONDS, &scanner))
+    log_error("the deadline scanner did not start");
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -187,6 +192,7 @@ static int serve_until_signal(const struct config *config, const char *port_file
   int sig = 0;
   sigwait(&signals, &sig);
   log_info("signal %d: finishing requests in flight, then stopping", sig);
+  scanner_stop(scanner);
   http_server_stop(server, SHUTDOWN_GRACE_SECONDS);
   log_info("stopped");
   return 0;
@@ -205,6 +211,11 @@ static int cmd_serve(struct config *config, int argc, char **argv)
   store_close(store);
   if (rc)
     return 1;
+  char err[512];
+  if (cases_calendar_load_dir(config->calendar_dir, err, sizeof(err))) {
+    fprintf(stderr, "bianmin: %s\n", err);
+    return 1;
+  }
   /* Block the signals in every thread; the main thread waits for them with sigwait. */
   sigset_t signals;
   sigemptyset(&signals);
@@ -384,6 +395,26 @@ static int cmd_catalog_import(struct config *config, int argc, char **argv)
   return 0;
 }
 
+static int cmd_scan(struct config *config, int argc, char **argv)
+{
+  int rc = parse_db_flags(config, argc, argv, NULL);
+  if (rc)
+    return rc < 0 ? EXIT_USAGE : rc;
+  char err[512];
+  long long changed = 0;
+  if (cases_calendar_load_dir(config->calendar_dir, err, sizeof(err))) {
+    fprintf(stderr, "bianmin: %s\n", err);
+    return 1;
+  }
+  rc = scanner_run_once(config->db, &changed);
+  if (rc) {
+    fprintf(stderr, "bianmin: the deadline scan failed (%s)\n", status_name(rc));
+    return 1;
+  }
+  printf("deadline scan: %lld cases changed state\n", changed);
+  return 0;
+}
+
 static const struct command commands[] = {
     {"serve", "serve the public site, staff console and APIs",
      "usage: bianmin serve [options]\n\n"
@@ -402,6 +433,10 @@ static const struct command commands[] = {
      "it again changes nothing).\n\n"
      "  --data FILE       demo data file (default data/demo/offices.json)\n",
      cmd_demo},
+    {"scan", "mark cases due soon or overdue now (serve also does it every minute)",
+     "usage: bianmin scan [options]\n\nRe-evaluates every open case's deadline once and records "
+     "the due-soon and overdue events.\n\n",
+     cmd_scan},
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},
     {"audit-verify", "check the audit trail's hash chain", cli_audit_verify_usage,
      cli_audit_verify},

@@ -64,6 +64,7 @@ static const struct config_key config_keys[] = {
     TEXT("database", "db", "BIANMIN_DB", db, false),
     TEXT("database", "read_db", "BIANMIN_READ_DB", read_db, true),
     TEXT("paths", "templates", "BIANMIN_TEMPLATES", templates_dir, false),
+    TEXT("paths", "calendar", "BIANMIN_CALENDAR", calendar_dir, false),
     TEXT("paths", "static", "BIANMIN_STATIC", static_dir, false),
     TEXT("paths", "locale", "BIANMIN_LOCALE", locale_dir, false),
     {"log", "level", "BIANMIN_LOG_LEVEL", KIND_LOG_LEVEL, offsetof(struct config, log_level),
@@ -78,6 +79,7 @@ void config_defaults(struct config *c)
   str_copy(c->listen, sizeof(c->listen), STR_LIT("127.0.0.1:8080"));
   str_copy(c->db, sizeof(c->db), STR_LIT("var/bianmin.db"));
   str_copy(c->templates_dir, sizeof(c->templates_dir), STR_LIT("templates"));
+  str_copy(c->calendar_dir, sizeof(c->calendar_dir), STR_LIT("data/calendar"));
   str_copy(c->static_dir, sizeof(c->static_dir), STR_LIT("static"));
   str_copy(c->locale_dir, sizeof(c->locale_dir), STR_LIT("build/release/locale"));
   str_copy(c->log_level, sizeof(c->log_level), STR_LIT("info"));

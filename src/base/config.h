@@ -15,15 +15,18 @@
 #define CONFIG_LOG_LEVEL_MAX 8
 
 struct config {
-  char listen[CONFIG_LISTEN_MAX];        /* [server] listen: "127.0.0.1:8080", "[::1]:8080" */
-  char db[CONFIG_PATH_MAX];              /* [database] db: SQLite path or PostgreSQL conninfo */
-  char read_db[CONFIG_PATH_MAX];         /* [database] read_db: replica for public reads, "" = db */
-  char templates_dir[CONFIG_PATH_MAX];   /* [paths] templates */
-  char static_dir[CONFIG_PATH_MAX];      /* [paths] static */
-  char locale_dir[CONFIG_PATH_MAX];      /* [paths] locale: directory of <lang>.mo files */
-  char secret_key_file[CONFIG_PATH_MAX]; /* [security] secret_key_file, "" = none */
-  char log_level[CONFIG_LOG_LEVEL_MAX];  /* [log] level: debug, info, warn or error */
-  bool dev_reload;                       /* [server] dev_reload: re-read templates per request */
+  char listen[CONFIG_LISTEN_MAX];      /* [server] listen: "127.0.0.1:8080", "[::1]:8080" */
+  char db[CONFIG_PATH_MAX];            /* [database] db: SQLite path or PostgreSQL conninfo */
+  char read_db[CONFIG_PATH_MAX];       /* [database] read_db: replica for public reads, "" = db */
+  char templates_dir[CONFIG_PATH_MAX]; /* [paths] templates */
+  char static_dir[CONFIG_PATH_MAX];    /* [paths] static */
+  char locale_dir[CONFIG_PATH_MAX];
+  char calendar_dir[CONFIG_PATH_MAX];
+  /* [paths] calendar: DGPA dgpa-YYYY.csv files */ /* [paths] locale: directory of <lang>.mo
+                                                      files */
+  char secret_key_file[CONFIG_PATH_MAX];           /* [security] secret_key_file, "" = none */
+  char log_level[CONFIG_LOG_LEVEL_MAX];            /* [log] level: debug, info, warn or error */
+  bool dev_reload;            /* [server] dev_reload: re-read templates per request */
   bool behind_tls;            /* [server] behind_tls: a TLS proxy in front; Secure cookies */
   int threads;                /* [server] threads, 1..64 */
   int max_connections;        /* [server] max_connections, 1..100000 */

@@ -80,6 +80,23 @@ static bool items_ok(json_t *items)
   return true;
 }
 
+/* The items as one line ("a；b；c"), the note of a correction notice given without one. */
+static char *join_items(json_t *items)
+{
+  size_t total = 1, i;
+  json_t *item;
+  json_array_foreach(items, i, item) total += strlen(json_string_value(item)) + 3;
+  char *out = calloc(1, total);
+  json_array_foreach(items, i, item)
+  {
+    if (out && i)
+      memcpy(out + strlen(out), "；", 4);
+    if (out)
+      memcpy(out + strlen(out), json_string_value(item), strlen(json_string_value(item)) + 1);
+  }
+  return out;
+}
+
 /* The correction deadline: 15 days from the day the applicant receives the notice (taken as
  * the day it is issued: at the counter, by e-mail or SMS the same day), moved past days off
  * (行政程序法 §48). */
@@ -96,37 +113,51 @@ static int correction_deadline(const struct case_env *env, char out[11])
   return rc;
 }
 
-int cases_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
-                     json_t *items, const char *note, const char **reason)
+/* The correction notice itself, inside the open transaction: the move, its items and
+ * deadline, and the clock stopping. */
+static int issue_correction(const struct case_env *env, const struct case_actor *actor, json_t *c,
+                            json_t *items, const char *note, const char *behalf,
+                            const char **reason)
 {
-  json_t *c;
-  const char *behalf;
-  char deadline[11], *text = NULL;
-  *reason = NULL;
-  if (!items_ok(items))
-    return refuse(reason, "case_err_correction_items", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  char deadline[11];
+  int64_t id = case_int(c, "id"), count = case_int(c, "correction_count");
+  int rc = correction_deadline(env, deadline);
   if (rc)
     return rc;
-  int64_t count = case_int(c, "correction_count");
-  if (count >= 1 && case_int(c, "second_correction_approved") == 0)
-    rc = refuse(reason, "case_err_second_correction", ST_FORBIDDEN);
+  json_t *data = json_pack("{s:O, s:s, s:I}", "items", items, "deadline", deadline, "number",
+                           (json_int_t)count + 1);
+  char *listed = note && *note ? NULL : join_items(items);
+  char *text = json_dumps(items, JSON_COMPACT);
+  rc = data && text ? ST_OK : ST_NOMEM;
   if (!rc)
-    rc = correction_deadline(env, deadline);
-  json_t *data = rc ? NULL
-                    : json_pack("{s:O, s:s, s:I}", "items", items, "deadline", deadline, "number",
-                                (json_int_t)count + 1);
-  if (!rc)
-    rc = move(env, actor, c, "correction", note && *note ? note : "-", true, behalf, data, reason);
-  text = rc ? NULL : json_dumps(items, JSON_COMPACT);
+    rc = move(env, actor, c, "correction", listed ? listed : note, true, behalf, data, reason);
   if (!rc)
     rc = store_case_set_correction(env->store, id, text, deadline, count + 1, env->now);
   if (!rc)
     rc = store_case_pause_start(env->store, id, env->now);
   if (!rc)
     rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
+  free(listed);
   free(text);
   json_decref(data);
+  return rc;
+}
+
+int cases_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                     json_t *items, const char *note, const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  *reason = NULL;
+  if (!items_ok(items))
+    return refuse(reason, "case_err_correction_items", ST_INVALID);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  if (case_int(c, "correction_count") >= 1 && case_int(c, "second_correction_approved") == 0)
+    rc = refuse(reason, "case_err_second_correction", ST_FORBIDDEN);
+  if (!rc)
+    rc = issue_correction(env, actor, c, items, note, behalf, reason);
   return case_finish(env, rc, c);
 }
 
@@ -361,4 +392,52 @@ int cases_scan(const struct case_env *env, int64_t *changed)
     if (rc || n < 500)
       return rc;
   }
+}
+
+static bool is_handler(struct store *store, int64_t office_id, int64_t id)
+{
+  json_t *user;
+  if (id <= 0 || store_user_get(store, office_id, id, &user))
+    return false;
+  bool ok = (case_int(user, "roles") & ROLE_HANDLER) && !case_int(user, "disabled");
+  json_decref(user);
+  return ok;
+}
+
+int cases_delegate(const struct case_env *env, const struct case_actor *actor, int64_t user_id,
+                   int64_t delegate_id, const char *starts_on, const char *ends_on, const char *why,
+                   const char **reason, const char **field)
+{
+  *reason = NULL;
+  *field = NULL;
+  if (!(actor->roles & ROLE_SUPERVISOR))
+    return refuse(reason, "case_err_supervisor_only", ST_FORBIDDEN);
+  *field = "user_id";
+  if (!is_handler(env->store, actor->office_id, user_id))
+    return refuse(reason, "case_err_handler", ST_INVALID);
+  *field = "delegate_id";
+  if (delegate_id == user_id || !is_handler(env->store, actor->office_id, delegate_id))
+    return refuse(reason, "case_err_delegate", ST_INVALID);
+  *field = "starts_on";
+  if (!clock_date_valid(starts_on) || !clock_date_valid(ends_on) || strcmp(ends_on, starts_on) < 0)
+    return refuse(reason, "case_err_dates", ST_INVALID);
+  *field = "note";
+  if (!case_note_ok(why, false))
+    return refuse(reason, "case_err_note", ST_INVALID);
+  int rc = store_begin(env->store);
+  if (rc)
+    return rc;
+  rc = store_delegation_add(env->store, actor->office_id, user_id, delegate_id, starts_on, ends_on,
+                            why ? why : "");
+  struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
+  json_t *detail = json_pack("{s:I, s:I, s:s, s:s}", "user_id", (json_int_t)user_id, "delegate_id",
+                             (json_int_t)delegate_id, "starts_on", starts_on, "ends_on", ends_on);
+  if (!rc)
+    rc = audit_record(env->store, &a, "case.delegate", "user", "", detail);
+  json_decref(detail);
+  if (rc) {
+    store_rollback(env->store);
+    return rc;
+  }
+  return store_commit(env->store);
 }

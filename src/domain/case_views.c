@@ -44,9 +44,9 @@ static int applicant(json_t *c, json_t **out)
   return ST_OK;
 }
 
-static const char *const sealed_fields[] = {
-    "applicant_name",    "applicant_id",        "applicant_phone", "applicant_email",
-    "applicant_id_hash", "applicant_name_hash", "check_code"};
+static const char *const sealed_fields[] = {"applicant_name",    "applicant_id",
+                                            "applicant_phone",   "applicant_email",
+                                            "applicant_id_hash", "applicant_name_hash"};
 
 static void strip(json_t *c)
 {
@@ -129,8 +129,16 @@ static int public_view(const struct case_env *env, json_t *c, json_t **out)
                                      "closed_at",
                                      "time_limit_minutes",
                                      "extension_minutes"};
+  size_t i;
+  json_t *e;
+  json_array_foreach(events, i, e)
+  {
+    json_object_del(e, "actor"); /* staff names are not for the public */
+    json_object_del(e, "actor_id");
+    json_object_del(e, "on_behalf_of");
+  }
   json_t *view = json_object();
-  for (size_t i = 0; view && i < ARRAY_LEN(keep); i++)
+  for (i = 0; view && i < ARRAY_LEN(keep); i++)
     json_object_set(view, keep[i], json_object_get(c, keep[i]));
   if (!view || json_object_set_new(view, "events", events)) {
     json_decref(view);

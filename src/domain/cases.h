@@ -100,6 +100,13 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
 int cases_pickup(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  const char **reason);
 
+/* Delegation (代理): while user_id is away (starts_on..ends_on, "YYYY-MM-DD"), delegate_id sees
+ * and acts on their cases; the timeline names both. Supervisors only; both must be handlers
+ * of the actor's office. */
+int cases_delegate(const struct case_env *env, const struct case_actor *actor, int64_t user_id,
+                   int64_t delegate_id, const char *starts_on, const char *ends_on, const char *why,
+                   const char **reason, const char **field);
+
 /* Re-evaluates the due state of every open case; adds a "due_soon" or "overdue" timeline event
  * (once each) when a case enters that state. *changed counts the cases whose state moved. */
 int cases_scan(const struct case_env *env, int64_t *changed);

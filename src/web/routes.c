@@ -5,11 +5,15 @@
  */
 #include "web/app.h"
 #include "domain/accounts.h"
+#include "web/cases/cases.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
+
+/* Who works on cases: counter clerks, handlers and supervisors. */
+#define CASE_STAFF (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)
 
 static const struct http_route routes[] = {
     {"GET", "/", home_index, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
@@ -35,6 +39,11 @@ static const struct http_route routes[] = {
      0},
     {"GET", "/o/{office}/news/{id}", news_entry, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/news/{id}/qr.svg", news_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+
+    /* Case progress, 24 hours a day (rate class "lookup": guessing is slowed per address). */
+    {"GET", "/o/{office}/progress", progress_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/p/{token}", progress_by_token, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/p/{token}/qr.svg", progress_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
 
     /* Staff: signing in and out. */
     {"GET", "/staff/login", staff_login_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
@@ -74,6 +83,20 @@ static const struct http_route routes[] = {
     {"POST", "/staff/admin/users/{id}/enable", staff_user_enable, ROLE_ADMIN, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
     {"GET", "/staff/admin/audit", staff_audit, ROLE_ADMIN, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+
+    /* Staff: cases (domain/cases.c checks who may act on which case). */
+    {"GET", "/staff/intake", intake_form, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/intake", intake_submit, CASE_STAFF, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/cases", worklist, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/cases/{id}", case_page, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/cases/{id}/receipt", case_receipt, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/cases/{id}/{action}", case_action, CASE_STAFF, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/delegations", delegations_page, ROLE_SUPERVISOR, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

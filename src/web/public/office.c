@@ -84,10 +84,11 @@ int office_units_view(struct http_request *req, struct store *store, json_t *off
 
 json_t *office_areas(struct http_request *req, const char *slug)
 {
-  /* Areas join this list as the features behind them are built (progress lookup and
-   * calculators come later). The unit directory is on the office's home page. */
+  /* Areas join this list as the features behind them are built (calculators come later).
+   * The unit directory is on the office's home page. */
   static const char *const areas[][3] = {
       {"services", "area_services", "area_services_desc"},
+      {"progress", "area_progress", "area_progress_desc"},
       {"faq", "area_faq", "area_faq_desc"},
       {"news", "area_news", "area_news_desc"},
       {"#units", "area_directory", "area_directory_desc"},

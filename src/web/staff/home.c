@@ -17,6 +17,12 @@ static json_t *staff_areas(struct http_request *req, unsigned roles)
     unsigned roles;
     const char *href, *label, *description;
   } areas[] = {
+      {ROLE_CLERK | ROLE_SUPERVISOR, "/staff/intake", "staff_area_intake",
+       "staff_area_intake_desc"},
+      {ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR, "/staff/cases", "staff_area_cases",
+       "staff_area_cases_desc"},
+      {ROLE_SUPERVISOR, "/staff/delegations", "staff_area_delegations",
+       "staff_area_delegations_desc"},
       {ROLE_ADMIN, "/staff/admin/users", "staff_area_users", "staff_area_users_desc"},
       {ROLE_ADMIN, "/staff/admin/audit", "staff_area_audit", "staff_area_audit_desc"},
       {ROLE_ALL, "/staff/account/password", "staff_area_password", "staff_area_password_desc"},

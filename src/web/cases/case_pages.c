@@ -1,0 +1,232 @@
+/*
+ * case_pages.c - the staff case page (details, applicant, timeline, what can be done next),
+ * its actions, the receipt, the work list and delegations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/text.h"
+#include "domain/accounts.h"
+#include "domain/personal.h"
+#include "web/app.h"
+#include "web/cases/case_view.h"
+#include "web/cases/cases.h"
+
+#include "base/common.h"
+
+static json_t *step_options(struct http_request *req, json_t *steps)
+{
+  json_t *list = json_array();
+  size_t i;
+  json_t *s;
+  json_array_foreach(steps, i, s)
+  {
+    const char *code = json_string_value(s);
+    if (!strcmp(code, "correction") || !strcmp(code, "rejected"))
+      continue; /* they have their own forms */
+    char *key = arena_printf(req->arena, "status_%s", code);
+    json_array_append_new(list, json_pack("{s:s, s:s}", "code", code, "label", http_t(req, key)));
+  }
+  return list;
+}
+
+static bool has_step(json_t *steps, const char *code)
+{
+  size_t i;
+  json_t *s;
+  json_array_foreach(steps, i, s) if (!strcmp(json_string_value(s), code)) return true;
+  return false;
+}
+
+/* What the page offers: flags for the action forms. */
+static int add_offers(struct http_request *req, json_t *c)
+{
+  json_t *steps = json_object_get(c, "next_steps");
+  bool may = json_is_true(json_object_get(c, "may_act"));
+  bool supervisor = (req->session->roles & ROLE_SUPERVISOR) != 0;
+  bool in_correction = json_is_true(json_object_get(c, "in_correction"));
+  bool closed = json_integer_value(json_object_get(c, "closed_at")) != 0;
+  json_t *offers =
+      json_pack("{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", step_options(req, steps),
+                "correction", may && has_step(steps, "correction"), "corrected",
+                may && in_correction, "reject", may && has_step(steps, "rejected"), "approve",
+                may && supervisor && !in_correction &&
+                    json_integer_value(json_object_get(c, "correction_count")) > 0,
+                "extend", may && !closed, "reassign", supervisor && !closed, "overdue",
+                may && !closed, "pickup",
+                !strcmp(web_str(c, "status"), "closed") &&
+                    !json_integer_value(json_object_get(c, "picked_up_at")));
+  if (offers &&
+      json_object_set_new(offers, "has_steps",
+                          json_boolean(json_array_size(json_object_get(offers, "steps")))))
+    return ST_NOMEM;
+  return json_object_set_new(c, "offers", offers) ? ST_NOMEM : ST_OK;
+}
+
+static int handlers(struct http_request *req, struct store *store, json_t **out)
+{
+  json_t *list;
+  int rc = store_handlers_available(store, req->session->office_id, 0, ROLE_HANDLER, &list);
+  if (rc)
+    return rc;
+  *out = json_array();
+  size_t i;
+  json_t *h;
+  json_array_foreach(list, i, h) json_array_append_new(
+      *out, json_pack("{s:I, s:s}", "id", (json_int_t)json_integer_value(json_object_get(h, "id")),
+                      "name", web_str(h, "display_name")));
+  json_decref(list);
+  return ST_OK;
+}
+
+static int load_case(struct http_request *req, struct store **store, json_t **c)
+{
+  struct case_actor actor;
+  int64_t id = case_view_id(req);
+  if (!id)
+    return ST_NOTFOUND;
+  case_actor_of(req, &actor);
+  int rc = web_store(req, store);
+  struct case_env env = {*store, clock_now()};
+  if (!rc)
+    rc = cases_get_for_staff(&env, &actor, id, c);
+  if (!rc)
+    rc = case_view_decorate(req, *store, *c);
+  return rc;
+}
+
+static int show(struct http_request *req, struct http_response *res, int status, const char *field,
+                const char *reason)
+{
+  struct store *store;
+  json_t *c = NULL, *list = NULL;
+  int rc = load_case(req, &store, &c);
+  if (!rc)
+    rc = add_offers(req, c);
+  if (!rc)
+    rc = handlers(req, store, &list);
+  if (rc) {
+    json_decref(c);
+    return rc;
+  }
+  json_t *view =
+      json_pack("{s:s, s:o, s:o, s:s}", "title", json_string_value(json_object_get(c, "number")),
+                "case", c, "handlers", list, "today", "");
+  if (reason)
+    web_form_error(req, view, field, reason);
+  return http_page(res, status, "staff/case", view);
+}
+
+int case_page(struct http_request *req, struct http_response *res)
+{
+  return show(req, res, 200, NULL, NULL);
+}
+
+int case_receipt(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *c = NULL;
+  int rc = load_case(req, &store, &c);
+  if (rc)
+    return rc;
+  const char *token = http_query(req, "t");
+  if (token && strlen(token) != CASE_TOKEN_SIZE - 1)
+    token = NULL;
+  char masked[128] = "";
+  json_t *applicant = json_object_get(c, "applicant");
+  personal_mask_name(web_str(applicant, "name"), masked, sizeof(masked));
+  json_t *view = json_pack("{s:s, s:o, s:s?, s:s?, s:s, s:s}", "title",
+                           http_t(req, "receipt_title"), "case", c, "token", token, "qr_src",
+                           token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL,
+                           "applicant_masked", masked, "clerk_name", req->session->display_name);
+  return http_page(res, 200, "staff/receipt", view);
+}
+
+/* ---- actions ------------------------------------------------------------------------------ */
+
+static json_t *lines(const char *text)
+{
+  json_t *list = json_array();
+  const char *p = text ? text : "";
+  while (*p) {
+    size_t len = strcspn(p, "\r\n");
+    struct str line = str_trim((struct str){p, len});
+    if (line.len)
+      json_array_append_new(list, json_stringn(line.ptr, line.len));
+    p += len;
+    p += strspn(p, "\r\n");
+  }
+  return list;
+}
+
+static int64_t form_int(struct http_request *req, const char *name, int64_t max)
+{
+  const char *t = http_form(req, name);
+  int64_t v = -1;
+  if (!t || str_to_int64(str_trim(str_from(t)), 0, max, &v))
+    return -1;
+  return v;
+}
+
+/* Runs the named action; *field names the form field a refusal is about. */
+static int run_action(struct http_request *req, const struct case_env *env,
+                      const struct case_actor *actor, int64_t id, const char *action,
+                      const char **reason, const char **field)
+{
+  const char *note = http_form(req, "note");
+  *field = "note";
+  if (!strcmp(action, "status"))
+    return cases_transition(env, actor, id, http_form(req, "to"), note,
+                            http_form(req, "public") != NULL, reason);
+  if (!strcmp(action, "correction")) {
+    json_t *items = lines(http_form(req, "items"));
+    *field = "items";
+    int rc = cases_correction(env, actor, id, items, note, reason);
+    json_decref(items);
+    return rc;
+  }
+  if (!strcmp(action, "corrected"))
+    return cases_correction_done(env, actor, id, note, reason);
+  if (!strcmp(action, "approve-correction"))
+    return cases_approve_correction(env, actor, id, reason);
+  if (!strcmp(action, "reject"))
+    return cases_reject(env, actor, id, note, reason);
+  if (!strcmp(action, "extend")) {
+    int64_t days = form_int(req, "days", 90);
+    *field = days < 1 ? "days" : "note";
+    return cases_extend(env, actor, id, days < 1 ? 0 : days * 480, note, reason);
+  }
+  if (!strcmp(action, "reassign")) {
+    *field = "handler_id";
+    return cases_reassign(env, actor, id, form_int(req, "handler_id", INT64_MAX), note, reason);
+  }
+  if (!strcmp(action, "overdue")) {
+    *field = "new_date";
+    return cases_overdue_notice(env, actor, id, note, http_form(req, "new_date"), reason);
+  }
+  if (!strcmp(action, "pickup"))
+    return cases_pickup(env, actor, id, reason);
+  return ST_NOTFOUND;
+}
+
+int case_action(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct case_actor actor;
+  const char *reason = NULL, *field = NULL;
+  int64_t id = case_view_id(req);
+  if (!id)
+    return ST_NOTFOUND;
+  case_actor_of(req, &actor);
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = run_action(req, &env, &actor, id, http_capture(req, "action"), &reason, &field);
+  if ((rc == ST_INVALID || rc == ST_FORBIDDEN) && reason)
+    return show(req, res, rc == ST_INVALID ? 400 : 403, field, reason);
+  if (rc)
+    return rc;
+  return http_redirect(res, 303, arena_printf(req->arena, "/staff/cases/%lld", (long long)id));
+}

@@ -1,0 +1,179 @@
+/*
+ * case_view.c - display fields of a case (case_view.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/case_number.h"
+#include "render/format.h"
+#include "web/app.h"
+#include "web/cases/case_view.h"
+
+#include "base/common.h"
+
+static int64_t num(json_t *o, const char *k)
+{
+  return json_integer_value(json_object_get(o, k));
+}
+
+static const char *when(struct http_request *req, int64_t t)
+{
+  char buf[64];
+  if (t <= 0 || format_datetime((time_t)t, req->lang, buf, sizeof(buf)))
+    return "";
+  return arena_strdup(req->arena, buf);
+}
+
+static const char *date_text(struct http_request *req, const char *iso)
+{
+  char buf[64];
+  if (!iso || strlen(iso) != 10 ||
+      format_date((int)strtol(iso, NULL, 10), (int)strtol(iso + 5, NULL, 10),
+                  (int)strtol(iso + 8, NULL, 10), req->lang, buf, sizeof(buf)))
+    return "";
+  return arena_strdup(req->arena, buf);
+}
+
+static const char *label(struct http_request *req, const char *prefix, const char *code)
+{
+  char *key = arena_printf(req->arena, "%s%s", prefix, code ? code : "");
+  return key ? http_t(req, key) : "";
+}
+
+static int set(json_t *o, const char *k, const char *v)
+{
+  return json_object_set_new(o, k, json_string(v ? v : "")) ? ST_NOMEM : ST_OK;
+}
+
+static int number_text(struct http_request *req, json_t *c, json_t *office)
+{
+  struct case_number n = {(int)num(c, "roc_year"), "", num(c, "serial")};
+  char out[96];
+  snprintf(n.word_code, sizeof(n.word_code), "%s", web_str(c, "word_code"));
+  const char *word_zh = strcmp(web_str(office, "case_word_code"), n.word_code) == 0
+                            ? web_str(office, "case_word_zh")
+                            : "";
+  if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
+    return ST_LIMIT;
+  return set(c, "number", out);
+}
+
+static int names(struct http_request *req, struct store *store, json_t *c, json_t **office)
+{
+  json_t *service = NULL, *units = NULL, *offices = NULL;
+  int64_t office_id = num(c, "office_id");
+  int rc = store_service_get(store, office_id, num(c, "service_id"), NULL, &service);
+  if (rc == ST_OK)
+    rc = set(c, "service_name", web_field(service, "name", req->lang));
+  json_decref(service);
+  if (!rc)
+    rc = store_unit_list(store, office_id, &units);
+  size_t i;
+  json_t *u;
+  json_array_foreach(units, i, u) if (num(u, "id") == num(c, "unit_id"))
+      set(c, "unit_name", web_field(u, "name", req->lang));
+  json_decref(units);
+  if (!rc)
+    rc = store_office_list(store, &offices);
+  *office = NULL;
+  json_array_foreach(offices, i, u) if (num(u, "id") == office_id) *office = json_incref(u);
+  json_decref(offices);
+  return rc ? rc : (*office ? ST_OK : ST_NOTFOUND);
+}
+
+static json_t *event_view(struct http_request *req, json_t *e)
+{
+  const char *kind = web_str(e, "kind");
+  const char *what = strcmp(kind, "status") == 0 ? label(req, "status_", web_str(e, "to_status"))
+                                                 : label(req, "event_", kind);
+  json_t *data = json_loads(web_str(e, "data"), 0, NULL);
+  json_t *v =
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", when(req, num(e, "at")), "what", what,
+                "note", web_str(e, "note"), "actor", web_str(e, "actor"), "on_behalf_of",
+                web_str(e, "on_behalf_of"), "public", num(e, "public") != 0);
+  if (v && data)
+    json_object_set(v, "data", data);
+  json_decref(data);
+  return v;
+}
+
+static int events(struct http_request *req, json_t *c)
+{
+  json_t *list = json_array(), *in = json_object_get(c, "events");
+  size_t i;
+  json_t *e;
+  json_array_foreach(in, i, e) json_array_append_new(list, event_view(req, e));
+  return json_object_set_new(c, "timeline", list) ? ST_NOMEM : ST_OK;
+}
+
+static int texts(struct http_request *req, json_t *c)
+{
+  char fee[48] = "";
+  json_t *items = json_loads(web_str(c, "correction_items"), 0, NULL);
+  format_money(num(c, "fee_amount"), fee, sizeof(fee));
+  bool paused = strcmp(web_str(c, "status"), "correction") == 0;
+  int rc = set(c, "status_label", label(req, "status_", web_str(c, "status")));
+  if (!rc)
+    rc = set(c, "received_text", when(req, num(c, "received_at")));
+  if (!rc)
+    rc = set(c, "due_text", paused ? "" : when(req, num(c, "due_at")));
+  if (!rc)
+    rc = set(c, "due_state_label", label(req, "due_", web_str(c, "due_state")));
+  if (!rc)
+    rc = set(c, "closed_text", when(req, num(c, "closed_at")));
+  if (!rc)
+    rc = set(c, "overdue_new_date_text", date_text(req, web_str(c, "overdue_new_date")));
+  if (!rc)
+    rc = set(c, "correction_deadline_text", date_text(req, web_str(c, "correction_deadline")));
+  if (!rc)
+    rc = set(c, "fee_text", fee);
+  if (!rc &&
+      json_object_set_new(c, "correction_list",
+                          json_is_array(items) && paused ? json_incref(items) : json_array()))
+    rc = ST_NOMEM;
+  if (!rc && json_object_set_new(c, "in_correction", json_boolean(paused)))
+    rc = ST_NOMEM;
+  json_decref(items);
+  return rc;
+}
+
+/* The handler's name, for staff views (public views carry no handler_id). */
+static int handler_name(struct store *store, json_t *c)
+{
+  json_t *user;
+  int64_t id = num(c, "handler_id");
+  if (!id || store_user_get(store, num(c, "office_id"), id, &user))
+    return ST_OK;
+  int rc = set(c, "handler_name", web_str(user, "display_name"));
+  json_decref(user);
+  return rc;
+}
+
+int case_view_decorate(struct http_request *req, struct store *store, json_t *c)
+{
+  json_t *office = NULL;
+  int rc = names(req, store, c, &office);
+  if (!rc)
+    rc = handler_name(store, c);
+  if (!rc)
+    rc = number_text(req, c, office);
+  if (!rc)
+    rc = texts(req, c);
+  if (!rc)
+    rc = events(req, c);
+  if (!rc && json_object_set_new(c, "is_overdue",
+                                 json_boolean(!strcmp(web_str(c, "due_state"), "overdue"))))
+    rc = ST_NOMEM;
+  json_decref(office);
+  return rc;
+}
+
+int64_t case_view_id(struct http_request *req)
+{
+  int64_t id = 0;
+  const char *text = http_capture(req, "id");
+  if (!text || str_to_int64(str_from(text), 1, INT64_MAX, &id))
+    return 0;
+  return id;
+}

@@ -1,0 +1,21 @@
+/*
+ * case_view.h - turning a case record into what people read: its number as printed, the
+ * service and unit names, the step in plain words, dates in the page's language, the timeline.
+ * Shared by the staff console and the public progress pages.
+ */
+#ifndef BIANMIN_WEB_CASES_CASE_VIEW_H
+#define BIANMIN_WEB_CASES_CASE_VIEW_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+/* Adds display fields to c (in place): number, service_name, unit_name, status_label,
+ * received_text, due_text, due_state_label, closed_text, overdue_new_date_text,
+ * correction_deadline_text, correction_list, events[] with labels and times, fee_text. */
+int case_view_decorate(struct http_request *req, struct store *store, json_t *c);
+/* The case id of the {id} capture, or 0. */
+int64_t case_view_id(struct http_request *req);
+
+#endif

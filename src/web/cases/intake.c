@@ -1,0 +1,183 @@
+/*
+ * intake.c - counter intake (收件): choose the service (its document checklist appears), enter
+ * the applicant, tick the documents received, and the case is created with its number, handler,
+ * counter, deadline and receipt in one step.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/accounts.h"
+#include "web/app.h"
+#include "web/cases/cases.h"
+
+#include "base/common.h"
+
+enum { DOCUMENTS_FORM_MAX = 40 };
+
+void case_actor_of(const struct http_request *req, struct case_actor *actor)
+{
+  const struct http_session *s = req->session;
+  actor->user_id = s->user_id;
+  actor->office_id = s->office_id;
+  actor->unit_id = s->unit_id;
+  actor->roles = s->roles;
+  actor->username = s->username;
+  actor->ip = req->client_ip;
+}
+
+static int64_t int_of(json_t *o, const char *k)
+{
+  return json_integer_value(json_object_get(o, k));
+}
+
+/* The published services as options, the chosen one marked, and its documents. */
+static int service_options(struct http_request *req, struct store *store, int64_t chosen,
+                           json_t **options, json_t **documents)
+{
+  json_t *list;
+  int rc = store_service_list(store, req->session->office_id, true, &list);
+  if (rc)
+    return rc;
+  *options = json_array();
+  *documents = json_array();
+  size_t i;
+  json_t *s;
+  json_array_foreach(list, i, s)
+  {
+    bool selected = int_of(s, "id") == chosen;
+    json_array_append_new(*options,
+                          json_pack("{s:I, s:s, s:b}", "id", (json_int_t)int_of(s, "id"), "name",
+                                    web_field(s, "name", req->lang), "selected", selected));
+    if (!selected)
+      continue;
+    json_t *docs = json_loads(web_field(s, "documents", req->lang), 0, NULL);
+    size_t j;
+    json_t *d;
+    json_array_foreach(docs, j, d) json_array_append_new(
+        *documents,
+        json_pack("{s:s, s:s}", "name", json_string_value(d) ? json_string_value(d) : "", "field",
+                  arena_printf(req->arena, "doc_%zu", j)));
+    json_decref(docs);
+  }
+  json_decref(list);
+  return ST_OK;
+}
+
+static int handler_options(struct http_request *req, struct store *store, json_t **out)
+{
+  json_t *list;
+  int rc = store_handlers_available(store, req->session->office_id, 0, ROLE_HANDLER, &list);
+  if (rc)
+    return rc;
+  *out = json_array();
+  size_t i;
+  json_t *h;
+  json_array_foreach(list, i, h)
+      json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)int_of(h, "id"), "name",
+                                            web_str(h, "display_name")));
+  json_decref(list);
+  return ST_OK;
+}
+
+static int64_t chosen_service(struct http_request *req)
+{
+  const char *text = http_form(req, "service_id");
+  if (!text)
+    text = http_query(req, "service");
+  int64_t id = 0;
+  if (text && *text && str_to_int64(str_from(text), 1, INT64_MAX, &id))
+    id = 0;
+  return id;
+}
+
+static int form_view(struct http_request *req, struct store *store, json_t **out)
+{
+  json_t *services = NULL, *documents = NULL, *handlers = NULL;
+  int64_t service = chosen_service(req);
+  int rc = service_options(req, store, service, &services, &documents);
+  if (!rc)
+    rc = handler_options(req, store, &handlers);
+  if (rc) {
+    json_decref(services);
+    json_decref(documents);
+    return rc;
+  }
+  const char *v[] = {"applicant_name", "applicant_id", "applicant_phone", "applicant_email"};
+  json_t *values = json_object();
+  for (size_t i = 0; i < ARRAY_LEN(v); i++)
+    json_object_set_new(values, v[i],
+                        json_string(http_form(req, v[i]) ? http_form(req, v[i]) : ""));
+  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "title", http_t(req, "intake_title"),
+                   "services", services, "documents", documents, "handlers", handlers,
+                   "service_chosen", service > 0, "values", values);
+  return *out ? ST_OK : ST_NOMEM;
+}
+
+int intake_form(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *view;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = form_view(req, store, &view);
+  return rc ? rc : http_page(res, 200, "staff/intake", view);
+}
+
+/* The names of the ticked documents (doc_N fields carry the name as their value). */
+static json_t *documents_received(struct http_request *req)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; i < req->form_count; i++)
+    if (str_starts_with(req->form[i].name, "doc_"))
+      json_array_append_new(list, json_string(req->form[i].value.ptr));
+  return list;
+}
+
+static const char *form_or(struct http_request *req, const char *name, const char *fallback)
+{
+  const char *v = http_form(req, name);
+  return v ? v : fallback;
+}
+
+int intake_submit(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct case_actor actor;
+  struct intake_result result;
+  const char *reason = NULL, *field = NULL;
+  int64_t handler = 0;
+  const char *handler_text = form_or(req, "handler_id", "");
+  if (*handler_text && str_to_int64(str_from(handler_text), 1, INT64_MAX, &handler))
+    handler = -1;
+  struct intake_input in = {chosen_service(req),
+                            form_or(req, "applicant_name", ""),
+                            form_or(req, "applicant_id", ""),
+                            form_or(req, "applicant_phone", ""),
+                            form_or(req, "applicant_email", ""),
+                            form_or(req, "notify", "none"),
+                            form_or(req, "channel", "counter"),
+                            form_or(req, "lang", "zh-TW"),
+                            documents_received(req),
+                            handler};
+  case_actor_of(req, &actor);
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = cases_intake(&env, &actor, &in, &result, &reason, &field);
+  json_decref(in.documents);
+  if (rc == ST_INVALID && reason) {
+    json_t *view;
+    rc = form_view(req, store, &view);
+    if (rc)
+      return rc;
+    web_form_error(req, view, field, reason);
+    return http_page(res, 400, "staff/intake", view);
+  }
+  if (rc)
+    return rc;
+  return http_redirect(res, 303,
+                       arena_printf(req->arena, "/staff/cases/%lld/receipt?t=%s",
+                                    (long long)result.case_id, result.token));
+}

@@ -1,0 +1,162 @@
+/*
+ * worklist.c - the work lists: mine (with the cases of anyone I stand in for), my unit's
+ * (supervisors) or the office's, soonest deadline first, with due-soon, overdue, correction and
+ * closed filters and a search by case number or applicant name. A search by name is a view of
+ * personal data and goes to the audit trail. Also delegation (代理).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/accounts.h"
+#include "domain/audit.h"
+#include "domain/personal.h"
+#include "render/format.h"
+#include "web/app.h"
+#include "web/cases/cases.h"
+
+#include "base/common.h"
+
+enum { WORKLIST_LIMIT = 200 };
+
+static const char *default_scope(unsigned roles)
+{
+  if (roles & ROLE_HANDLER)
+    return "mine";
+  return (roles & ROLE_SUPERVISOR) ? "unit" : "office";
+}
+
+static bool allowed(const char *v, const char *const *set, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(v, set[i]))
+      return true;
+  return false;
+}
+
+/* The search: a case number (prefix of its key) or an applicant's exact name. */
+static int search_terms(struct http_request *req, const char *q, struct store_case_filter *f)
+{
+  static char empty[] = "";
+  struct case_number n;
+  char key[CASE_KEY_SIZE];
+  f->key_prefix = empty;
+  f->name_hash = empty;
+  if (!q || !*q)
+    return ST_OK;
+  if (case_number_parse(q, &n) == ST_OK && case_number_key(&n, key, sizeof(key)) == ST_OK) {
+    f->key_prefix = arena_strdup(req->arena, key);
+    return ST_OK;
+  }
+  char hash[65];
+  if (strlen(q) > 200 || personal_lookup_hash(q, hash))
+    return ST_INVALID;
+  f->name_hash = arena_strdup(req->arena, hash);
+  struct audit_actor a = {req->session->office_id, req->session->user_id, req->session->username,
+                          req->client_ip};
+  struct store *store;
+  int rc = web_store(req, &store);
+  return rc ? rc : audit_record(store, &a, "person.search", "case", "", NULL);
+}
+
+static json_t *row_view(struct http_request *req, json_t *r)
+{
+  char due[64] = "", *state = arena_printf(req->arena, "due_%s", web_str(r, "due_state"));
+  char *status = arena_printf(req->arena, "status_%s", web_str(r, "status"));
+  int64_t at = json_integer_value(json_object_get(r, "due_at"));
+  if (at)
+    format_datetime((time_t)at, req->lang, due, sizeof(due));
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "href",
+                   arena_printf(req->arena, "/staff/cases/%lld",
+                                (long long)json_integer_value(json_object_get(r, "id"))),
+                   "key", web_str(r, "case_key"), "status", http_t(req, status), "due", due,
+                   "due_state", http_t(req, state), "applicant",
+                   web_str(r, "applicant_name_masked"), "handler", web_str(r, "handler_name"),
+                   "overdue", !strcmp(web_str(r, "due_state"), "overdue"));
+}
+
+int worklist(struct http_request *req, struct http_response *res)
+{
+  static const char *const scopes[] = {"mine", "unit", "office"};
+  static const char *const filters[] = {"", "due_soon", "overdue", "correction", "closed"};
+  const char *scope = http_query(req, "scope"), *filter = http_query(req, "filter");
+  char today[11];
+  scope = scope && *scope ? scope : default_scope(req->session->roles);
+  filter = filter ? filter : "";
+  if (!allowed(scope, scopes, 3) || !allowed(filter, filters, 5))
+    return http_error(res, 400, NULL);
+  cases_local_date(clock_now(), today);
+  struct store_case_filter f = {req->session->office_id,
+                                scope,
+                                req->session->user_id,
+                                req->session->unit_id,
+                                today,
+                                filter,
+                                "",
+                                "",
+                                WORKLIST_LIMIT};
+  struct store *store;
+  json_t *rows = NULL;
+  const char *q = http_query(req, "q");
+  int rc = search_terms(req, q, &f);
+  if (rc == ST_INVALID)
+    return http_error(res, 400, NULL);
+  if (!rc)
+    rc = web_store(req, &store);
+  if (!rc)
+    rc = store_case_list(store, &f, &rows);
+  if (rc)
+    return rc;
+  json_t *list = json_array();
+  size_t i;
+  json_t *r;
+  json_array_foreach(rows, i, r) json_array_append_new(list, row_view(req, r));
+  json_decref(rows);
+  return http_page(res, 200, "staff/worklist",
+                   json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:I}", "title",
+                             http_t(req, "worklist_title"), "rows", list, "filter", "scope", scope,
+                             "filter", filter, "q", q ? q : "", "count",
+                             (json_int_t)json_array_size(list)));
+}
+
+int delegations_page(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *list = NULL, *handlers = NULL;
+  char today[11];
+  cases_local_date(clock_now(), today);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_delegation_list(store, req->session->office_id, today, &list);
+  if (!rc)
+    rc = store_handlers_available(store, req->session->office_id, 0, ROLE_HANDLER, &handlers);
+  if (rc) {
+    json_decref(list);
+    return rc;
+  }
+  return http_page(res, 200, "staff/delegations",
+                   json_pack("{s:s, s:o, s:o, s:s}", "title", http_t(req, "delegations_title"),
+                             "delegations", list, "handlers", handlers, "today", today));
+}
+
+int delegation_add(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct case_actor actor;
+  const char *reason = NULL, *field = NULL;
+  int64_t user = 0, delegate = 0;
+  const char *u = http_form(req, "user_id"), *d = http_form(req, "delegate_id");
+  if (u)
+    str_to_int64(str_from(u), 1, INT64_MAX, &user);
+  if (d)
+    str_to_int64(str_from(d), 1, INT64_MAX, &delegate);
+  case_actor_of(req, &actor);
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = cases_delegate(&env, &actor, user, delegate, http_form(req, "starts_on"),
+                        http_form(req, "ends_on"), http_form(req, "note"), &reason, &field);
+  if ((rc == ST_INVALID || rc == ST_FORBIDDEN) && reason)
+    return http_error(res, rc == ST_INVALID ? 400 : 403, reason);
+  return rc ? rc : http_redirect(res, 303, "/staff/delegations?saved=1");
+}
