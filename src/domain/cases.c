@@ -481,7 +481,8 @@ int cases_intake(const struct case_env *env, const struct case_actor *actor,
   if (rc)
     return rc;
   rc = store_service_get(env->store, actor->office_id, in->service_id, NULL, &service);
-  if (rc == ST_NOTFOUND || (!rc && case_int(service, "published") == 0))
+  json_t *published = service ? json_object_get(service, "published") : NULL;
+  if (rc == ST_NOTFOUND || (!rc && !json_is_true(published) && !json_integer_value(published)))
     rc = refuse(reason, field, "case_err_service", "service_id");
   if (!rc)
     rc = office_by_id(env->store, actor->office_id, &office);

@@ -136,11 +136,13 @@ int case_receipt(struct http_request *req, struct http_response *res)
     token = NULL;
   char masked[128] = "";
   json_t *applicant = json_object_get(c, "applicant");
+  /* Who took the case in: the actor of its first event. */
+  const char *clerk = web_str(json_array_get(json_object_get(c, "events"), 0), "actor");
   personal_mask_name(web_str(applicant, "name"), masked, sizeof(masked));
   json_t *view = json_pack("{s:s, s:o, s:s?, s:s?, s:s, s:s}", "title",
                            http_t(req, "receipt_title"), "case", c, "token", token, "qr_src",
                            token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL,
-                           "applicant_masked", masked, "clerk_name", req->session->display_name);
+                           "applicant_masked", masked, "clerk_name", arena_strdup(req->arena, clerk));
   return http_page(res, 200, "staff/receipt", view);
 }
 

@@ -66,6 +66,8 @@ static int names(struct http_request *req, struct store *store, json_t *c, json_
   int rc = store_service_get(store, office_id, num(c, "service_id"), NULL, &service);
   if (rc == ST_OK)
     rc = set(c, "service_name", web_field(service, "name", req->lang));
+  if (rc == ST_OK)
+    rc = set(c, "service_fee", web_field(service, "fee", req->lang));
   json_decref(service);
   if (!rc)
     rc = store_unit_list(store, office_id, &units);
@@ -127,7 +129,7 @@ static int texts(struct http_request *req, json_t *c)
   if (!rc)
     rc = set(c, "correction_deadline_text", date_text(req, web_str(c, "correction_deadline")));
   if (!rc)
-    rc = set(c, "fee_text", fee);
+    rc = set(c, "fee_text", num(c, "fee_amount") ? fee : web_str(c, "service_fee"));
   if (!rc &&
       json_object_set_new(c, "correction_list",
                           json_is_array(items) && paused ? json_incref(items) : json_array()))

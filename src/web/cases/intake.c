@@ -32,6 +32,18 @@ static int64_t int_of(json_t *o, const char *k)
   return json_integer_value(json_object_get(o, k));
 }
 
+/* The service's required documents in the page's language (a JSON array, or its text). */
+static json_t *documents_of(struct http_request *req, json_t *service)
+{
+  bool en = strcmp(req->lang, "en") == 0;
+  json_t *docs = json_object_get(service, en ? "documents_en" : "documents_zh");
+  if (en && json_array_size(docs) == 0)
+    docs = json_object_get(service, "documents_zh");
+  if (json_is_array(docs))
+    return json_incref(docs);
+  return json_loads(json_string_value(docs) ? json_string_value(docs) : "[]", 0, NULL);
+}
+
 /* The published services as options, the chosen one marked, and its documents. */
 static int service_options(struct http_request *req, struct store *store, int64_t chosen,
                            json_t **options, json_t **documents)
@@ -52,7 +64,7 @@ static int service_options(struct http_request *req, struct store *store, int64_
                                     web_field(s, "name", req->lang), "selected", selected));
     if (!selected)
       continue;
-    json_t *docs = json_loads(web_field(s, "documents", req->lang), 0, NULL);
+    json_t *docs = documents_of(req, s);
     size_t j;
     json_t *d;
     json_array_foreach(docs, j, d) json_array_append_new(
