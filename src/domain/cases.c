@@ -13,7 +13,6 @@
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
 #include "domain/personal.h"
-#include "render/format.h"
 
 #include "base/common.h"
 
@@ -402,8 +401,7 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
   time_t due = 0;
   char date[11];
   cases_local_date(env->now, date);
-  n.roc_year = format_roc_year((date[0] - '0') * 1000 + (date[1] - '0') * 100 +
-                               (date[2] - '0') * 10 + (date[3] - '0'));
+  n.roc_year = (int)strtol(date, NULL, 10) - 1911; /* 民國 = Gregorian year - 1911 */
   snprintf(n.word_code, sizeof(n.word_code), "%s", word_of(service, office));
   int rc = store_case_next_serial(env->store, case_int(office, "id"), n.word_code, n.roc_year,
                                   &n.serial);

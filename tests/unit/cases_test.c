@@ -1,0 +1,388 @@
+/*
+ * cases_test.c - the cases domain on a real SQLite store with the demo offices and catalogue:
+ * numbering, intake checks, handler round robin, the clock, corrections and their rules,
+ * rejection, extension, delegation, the deadline scan, and the public lookup.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "domain/accounts.h"
+#include "domain/cases.h"
+#include "domain/catalog.h"
+#include "domain/demo.h"
+#include "domain/keys.h"
+#include "domain/workflow.h"
+
+#include "base/common.h"
+
+struct fixture {
+  char dir[64];
+  struct store *store;
+  struct case_actor clerk, handler, handler2, supervisor;
+  int64_t office_id;
+};
+
+static time_t at(int y, int mo, int d, int h, int mi) /* Asia/Taipei wall time */
+{
+  struct tm tm = {0};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  return timegm(&tm) - 8 * 3600;
+}
+
+static int64_t user(struct fixture *f, const char *username, unsigned roles, int64_t unit)
+{
+  struct audit_actor cli = {f->office_id, 0, "test", "cli"};
+  struct account_fields a = {f->office_id, unit, username, username, "", roles};
+  const char *reason;
+  int64_t id = 0;
+  assert_int_equal(accounts_create(f->store, &cli, &a, "password-long-enough", &id, &reason), 0);
+  return id;
+}
+
+static void actor(struct fixture *f, struct case_actor *a, int64_t id, const char *name,
+                  unsigned roles)
+{
+  *a = (struct case_actor){id, f->office_id, 0, roles, name, "127.0.0.1"};
+}
+
+static int setup(void **state)
+{
+  struct fixture *f = calloc(1, sizeof(*f));
+  char path[96], err[512];
+  snprintf(f->dir, sizeof(f->dir), "/tmp/bianmin-cases-XXXXXX");
+  if (!mkdtemp(f->dir))
+    return -1;
+  snprintf(path, sizeof(path), "%s/db", f->dir);
+  if (store_open(path, &f->store, err, sizeof(err)) || store_migrate(f->store, NULL) ||
+      demo_load(f->store, BIANMIN_SOURCE_DIR "/data/demo/offices.json", err, sizeof(err))) {
+    fprintf(stderr, "setup: %s\n", err);
+    return -1;
+  }
+  json_t *office;
+  if (store_office_get(f->store, "niaosong", &office))
+    return -1;
+  f->office_id = json_integer_value(json_object_get(office, "id"));
+  json_decref(office);
+  /* A one-working-day service with the simple workflow. */
+  json_t *service = json_pack("{s:s, s:s, s:i, s:b, s:s}", "slug", "test-one-day", "name_zh",
+                              "測試一日件", "time_limit_minutes", 480, "published", 1, "workflow",
+                              "simple");
+  int rc = catalog_service_save(f->store, f->office_id, service, NULL, NULL, err, sizeof(err));
+  json_decref(service);
+  if (rc) {
+    fprintf(stderr, "setup: %s\n", err);
+    return -1;
+  }
+  actor(f, &f->clerk, user(f, "t-clerk", ROLE_CLERK, 0), "t-clerk", ROLE_CLERK);
+  actor(f, &f->handler, user(f, "t-handler", ROLE_HANDLER, 0), "t-handler", ROLE_HANDLER);
+  actor(f, &f->handler2, user(f, "t-handler2", ROLE_HANDLER, 0), "t-handler2", ROLE_HANDLER);
+  actor(f, &f->supervisor, user(f, "t-super", ROLE_SUPERVISOR, 0), "t-super", ROLE_SUPERVISOR);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  struct fixture *f = *state;
+  store_close(f->store);
+  char cmd[96];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+  int rc = system(cmd);
+  free(f);
+  return rc;
+}
+
+/* A published service of the office with the given time limit in minutes. */
+static int64_t service_with_limit(struct fixture *f, int64_t minutes)
+{
+  json_t *list;
+  assert_int_equal(store_service_list(f->store, f->office_id, true, &list), 0);
+  size_t i;
+  json_t *s;
+  int64_t id = 0;
+  json_array_foreach(list, i,
+                     s) if (!id && json_integer_value(json_object_get(s, "time_limit_minutes")) ==
+                                       minutes) id = json_integer_value(json_object_get(s, "id"));
+  json_decref(list);
+  if (!id)
+    fail_msg("no service with a %lld-minute limit", (long long)minutes);
+  return id;
+}
+
+static int64_t intake(struct fixture *f, time_t now, int64_t service, int64_t handler,
+                      struct intake_result *r)
+{
+  struct case_env env = {f->store, now};
+  struct intake_input in = {service, "陳大文",  "A123456789", "0912345678", "",
+                            "sms",   "counter", "zh-TW",      NULL,         handler};
+  const char *reason = NULL, *field = NULL;
+  int rc = cases_intake(&env, &f->clerk, &in, r, &reason, &field);
+  if (rc)
+    fail_msg("intake: %s (%s)", reason ? reason : status_name(rc), field ? field : "");
+  return r->case_id;
+}
+
+static json_t *get(struct fixture *f, const struct case_actor *a, int64_t id)
+{
+  struct case_env env = {f->store, time(NULL)};
+  json_t *c = NULL;
+  assert_int_equal(cases_get_for_staff(&env, a, id, &c), 0);
+  return c;
+}
+
+static void test_numbers_are_sequential_and_formatted(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result a, b;
+  int64_t service = service_with_limit(f, 480);
+  time_t now = at(2026, 3, 2, 9, 0);
+  intake(f, now, service, f->handler.user_id, &a);
+  intake(f, now, service, f->handler.user_id, &b);
+  struct case_number na, nb;
+  assert_int_equal(case_number_parse(a.case_key, &na), 0);
+  assert_int_equal(case_number_parse(b.case_key, &nb), 0);
+  assert_int_equal(na.roc_year, 115);
+  assert_int_equal(nb.serial, na.serial + 1);
+  assert_int_equal(strlen(a.check_code), 6);
+  /* typed by a citizen: full-width digits, lower case, spaces */
+  char typed[64];
+  snprintf(typed, sizeof(typed), "１１５ %s ０００００%lld", na.word_code, (long long)na.serial);
+  for (char *p = typed; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p - 'A' + 'a');
+  struct case_number back;
+  assert_int_equal(case_number_parse(typed, &back), 0);
+  assert_int_equal(back.serial, na.serial);
+}
+
+static void test_intake_refuses_bad_input_and_writes_nothing(void **state)
+{
+  struct fixture *f = *state;
+  struct case_env env = {f->store, at(2026, 3, 2, 9, 0)};
+  struct intake_result r;
+  const char *reason, *field;
+  int64_t service = service_with_limit(f, 480);
+  struct intake_input bad[] = {
+      {service, "", "", "", "", "none", "counter", "zh-TW", NULL, 0},
+      {service, "王", "A123456788", "", "", "none", "counter", "zh-TW", NULL, 0},
+      {service, "王", "", "", "", "sms", "counter", "zh-TW", NULL, 0},
+      {service, "王", "", "", "x@", "none", "counter", "zh-TW", NULL, 0},
+      {service, "王", "", "", "", "none", "fax", "zh-TW", NULL, 0},
+      {999999, "王", "", "", "", "none", "counter", "zh-TW", NULL, 0},
+  };
+  const char *fields[] = {"applicant_name",  "applicant_id", "notify",
+                          "applicant_email", "channel",      "service_id"};
+  for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+    assert_int_equal(cases_intake(&env, &f->clerk, &bad[i], &r, &reason, &field), ST_INVALID);
+    assert_string_equal(field, fields[i]);
+    assert_non_null(reason);
+  }
+  struct store_case_filter filter = {f->office_id, "office", 0, 0, "2026-03-02", "", "", "", 10};
+  json_t *rows;
+  assert_int_equal(store_case_list(f->store, &filter, &rows), 0);
+  assert_int_equal(json_array_size(rows), 0);
+  json_decref(rows);
+}
+
+static void test_round_robin_assignment(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result a, b, c;
+  int64_t service = service_with_limit(f, 480);
+  intake(f, at(2026, 3, 2, 9, 0), service, 0, &a);
+  intake(f, at(2026, 3, 2, 9, 1), service, 0, &b);
+  intake(f, at(2026, 3, 2, 9, 2), service, 0, &c);
+  json_t *ca = get(f, &f->supervisor, a.case_id), *cb = get(f, &f->supervisor, b.case_id),
+         *cc = get(f, &f->supervisor, c.case_id);
+  int64_t ha = json_integer_value(json_object_get(ca, "handler_id"));
+  int64_t hb = json_integer_value(json_object_get(cb, "handler_id"));
+  int64_t hc = json_integer_value(json_object_get(cc, "handler_id"));
+  assert_true(ha > 0 && hb > 0);
+  assert_int_not_equal(ha, hb); /* the next handler, not the same one twice */
+  assert_int_equal(ha, hc);     /* two handlers: the third case goes back to the first */
+  json_decref(ca);
+  json_decref(cb);
+  json_decref(cc);
+}
+
+static int64_t due_of(struct fixture *f, int64_t id)
+{
+  json_t *c = get(f, &f->supervisor, id);
+  int64_t due = json_integer_value(json_object_get(c, "due_at"));
+  json_decref(c);
+  return due;
+}
+
+static void test_correction_stops_the_clock_and_needs_approval_twice(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result r;
+  const char *reason;
+  int64_t service = service_with_limit(f, 480);
+  time_t monday = at(2026, 3, 2, 8, 30);
+  intake(f, monday, service, f->handler.user_id, &r);
+  assert_int_equal(due_of(f, r.case_id), at(2026, 3, 2, 17, 30));
+  /* Monday 11:00: a correction; the applicant answers Wednesday 11:00. */
+  struct case_env env = {f->store, at(2026, 3, 2, 11, 0)};
+  json_t *items = json_pack("[s, s]", "印鑑證明", "戶籍謄本");
+  assert_int_equal(cases_correction(&env, &f->handler, r.case_id, items, "", &reason), 0);
+  json_t *c = get(f, &f->handler, r.case_id);
+  assert_string_equal(json_string_value(json_object_get(c, "status")), "correction");
+  assert_int_equal(json_integer_value(json_object_get(c, "due_at")), 0);
+  assert_string_equal(json_string_value(json_object_get(c, "correction_deadline")), "2026-03-17");
+  json_decref(c);
+  env.now = at(2026, 3, 4, 11, 0);
+  assert_int_equal(cases_correction_done(&env, &f->handler, r.case_id, "", &reason), 0);
+  /* 2.5 h used before the pause (08:30-11:00); the 5.5 h left run from Wednesday 11:00:
+   * 11:00-12:30 and 13:30-17:30. */
+  assert_int_equal(due_of(f, r.case_id), at(2026, 3, 4, 17, 30));
+  /* A second correction needs a supervisor's approval first. */
+  assert_int_equal(cases_correction(&env, &f->handler, r.case_id, items, "", &reason),
+                   ST_FORBIDDEN);
+  assert_string_equal(reason, "case_err_second_correction");
+  assert_int_equal(cases_approve_correction(&env, &f->handler, r.case_id, &reason), ST_FORBIDDEN);
+  assert_int_equal(cases_approve_correction(&env, &f->supervisor, r.case_id, &reason), 0);
+  assert_int_equal(cases_correction(&env, &f->handler, r.case_id, items, "", &reason), 0);
+  json_decref(items);
+}
+
+static void test_rejection_waits_for_the_correction_deadline(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result r;
+  const char *reason;
+  intake(f, at(2026, 3, 2, 9, 0), service_with_limit(f, 480), f->handler.user_id, &r);
+  struct case_env env = {f->store, at(2026, 3, 2, 10, 0)};
+  json_t *items = json_pack("[s]", "委託書");
+  assert_int_equal(cases_correction(&env, &f->handler, r.case_id, items, "", &reason), 0);
+  json_decref(items);
+  env.now = at(2026, 3, 17, 10, 0); /* the last day to correct */
+  assert_int_equal(cases_reject(&env, &f->supervisor, r.case_id, "逾期未補正", &reason),
+                   ST_FORBIDDEN);
+  assert_string_equal(reason, "case_err_correction_not_expired");
+  env.now = at(2026, 3, 18, 10, 0);
+  assert_int_equal(cases_reject(&env, &f->supervisor, r.case_id, "", &reason), ST_INVALID);
+  assert_int_equal(cases_reject(&env, &f->handler, r.case_id, "逾期未補正", &reason),
+                   ST_FORBIDDEN); /* supervisors only */
+  assert_int_equal(cases_reject(&env, &f->supervisor, r.case_id, "逾期未補正", &reason), 0);
+}
+
+static void test_extension_and_delegation(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result r;
+  const char *reason, *field;
+  intake(f, at(2026, 3, 2, 8, 30), service_with_limit(f, 480), f->handler.user_id, &r);
+  struct case_env env = {f->store, at(2026, 3, 2, 10, 0)};
+  assert_int_equal(cases_extend(&env, &f->handler, r.case_id, 480, "需會辦", &reason), 0);
+  assert_int_equal(due_of(f, r.case_id), at(2026, 3, 3, 17, 30));
+  /* handler2 may not act on handler's case, until named delegate for today */
+  assert_int_equal(
+      cases_transition(&env, &f->handler2, r.case_id, "processing", "", false, &reason),
+      ST_FORBIDDEN);
+  assert_int_equal(cases_delegate(&env, &f->supervisor, f->handler.user_id, f->handler2.user_id,
+                                  "2026-03-02", "2026-03-03", "休假", &reason, &field),
+                   0);
+  assert_int_equal(
+      cases_transition(&env, &f->handler2, r.case_id, "processing", "", false, &reason), 0);
+  json_t *c = get(f, &f->handler2, r.case_id);
+  json_t *last = json_array_get(json_object_get(c, "events"),
+                                json_array_size(json_object_get(c, "events")) - 1);
+  assert_string_equal(json_string_value(json_object_get(last, "on_behalf_of")), "t-handler");
+  json_decref(c);
+  env.now = at(2026, 3, 4, 10, 0); /* the delegation has ended */
+  assert_int_equal(cases_transition(&env, &f->handler2, r.case_id, "closed", "", false, &reason),
+                   ST_FORBIDDEN);
+}
+
+static void test_scan_marks_due_soon_and_overdue_once(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result r;
+  int64_t changed;
+  intake(f, at(2026, 3, 2, 8, 30), service_with_limit(f, 480), f->handler.user_id, &r);
+  struct case_env env = {f->store, at(2026, 3, 2, 14, 0)}; /* 3.5 h left */
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 1);
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 0); /* no second event */
+  env.now = at(2026, 3, 3, 9, 0);
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 1);
+  json_t *c = get(f, &f->supervisor, r.case_id);
+  assert_string_equal(json_string_value(json_object_get(c, "due_state")), "overdue");
+  json_decref(c);
+}
+
+static void test_public_lookup_reveals_nothing_for_wrong_codes(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result r;
+  json_t *v = NULL;
+  intake(f, at(2026, 3, 2, 9, 0), service_with_limit(f, 480), f->handler.user_id, &r);
+  struct case_env env = {f->store, time(NULL)};
+  assert_int_equal(cases_public_by_number(&env, f->office_id, r.case_key, r.check_code, &v), 0);
+  assert_string_equal(json_string_value(json_object_get(v, "applicant_name_masked")), "陳○文");
+  assert_null(json_object_get(v, "applicant_id"));
+  assert_null(json_object_get(v, "applicant_phone"));
+  assert_null(json_object_get(v, "check_code"));
+  json_decref(v);
+  char other[7];
+  memcpy(other, r.check_code, 7);
+  other[0] = other[0] == '9' ? '0' : (char)(other[0] + 1);
+  assert_int_equal(cases_public_by_number(&env, f->office_id, r.case_key, other, &v), ST_NOTFOUND);
+  assert_int_equal(cases_public_by_number(&env, f->office_id, "115-ZZ-000001", r.check_code, &v),
+                   ST_NOTFOUND);
+  assert_int_equal(cases_public_by_token(&env, r.token, &v), 0);
+  json_decref(v);
+  assert_int_equal(cases_public_by_token(&env, "x", &v), ST_NOTFOUND);
+}
+
+static void test_workflow_table(void **state)
+{
+  const struct workflow *land = workflow_find("land_registration");
+  assert_non_null(land);
+  assert_non_null(workflow_transition(land, "received", "first_review", ROLE_HANDLER));
+  assert_null(workflow_transition(land, "received", "first_review", ROLE_CLERK));
+  assert_null(workflow_transition(land, "received", "closed", ROLE_HANDLER | ROLE_SUPERVISOR));
+  assert_non_null(workflow_transition(land, "recording", "withdrawn", ROLE_CLERK));
+  assert_null(workflow_transition(land, "closed", "withdrawn", ROLE_SUPERVISOR));
+  assert_null(workflow_transition(land, "correction", "rejected", ROLE_HANDLER));
+}
+
+int main(void)
+{
+  if (keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"))
+    return 1;
+  char err[256];
+  if (cases_calendar_load_dir(BIANMIN_SOURCE_DIR "/data/calendar", err, sizeof(err))) {
+    fprintf(stderr, "%s\n", err);
+    return 1;
+  }
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      T(test_numbers_are_sequential_and_formatted),
+      T(test_intake_refuses_bad_input_and_writes_nothing),
+      T(test_round_robin_assignment),
+      T(test_correction_stops_the_clock_and_needs_approval_twice),
+      T(test_rejection_waits_for_the_correction_deadline),
+      T(test_extension_and_delegation),
+      T(test_scan_marks_due_soon_and_overdue_once),
+      T(test_public_lookup_reveals_nothing_for_wrong_codes),
+      cmocka_unit_test(test_workflow_table),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
