@@ -77,9 +77,9 @@ static int setup(void **state)
   f->office_id = json_integer_value(json_object_get(office, "id"));
   json_decref(office);
   /* A one-working-day service with the simple workflow. */
-  json_t *service = json_pack("{s:s, s:s, s:i, s:b, s:s}", "slug", "test-one-day", "name_zh",
-                              "測試一日件", "time_limit_minutes", 480, "published", 1, "workflow",
-                              "simple");
+  json_t *service =
+      json_pack("{s:s, s:s, s:i, s:b, s:s}", "slug", "test-one-day", "name_zh", "測試一日件",
+                "time_limit_minutes", 480, "published", 1, "workflow", "simple");
   int rc = catalog_service_save(f->store, f->office_id, service, NULL, NULL, err, sizeof(err));
   json_decref(service);
   if (rc) {

@@ -109,10 +109,24 @@ static int events(struct http_request *req, json_t *c)
   return json_object_set_new(c, "timeline", list) ? ST_NOMEM : ST_OK;
 }
 
+/* What to correct and by when, while the case waits for a correction. */
+static int correction_texts(struct http_request *req, json_t *c, bool paused)
+{
+  json_t *items = json_loads(web_str(c, "correction_items"), 0, NULL);
+  int rc = set(c, "correction_deadline_text", date_text(req, web_str(c, "correction_deadline")));
+  if (!rc &&
+      json_object_set_new(c, "correction_list",
+                          json_is_array(items) && paused ? json_incref(items) : json_array()))
+    rc = ST_NOMEM;
+  if (!rc && json_object_set_new(c, "in_correction", json_boolean(paused)))
+    rc = ST_NOMEM;
+  json_decref(items);
+  return rc;
+}
+
 static int texts(struct http_request *req, json_t *c)
 {
   char fee[48] = "";
-  json_t *items = json_loads(web_str(c, "correction_items"), 0, NULL);
   format_money(num(c, "fee_amount"), fee, sizeof(fee));
   bool paused = strcmp(web_str(c, "status"), "correction") == 0;
   int rc = set(c, "status_label", label(req, "status_", web_str(c, "status")));
