@@ -141,17 +141,8 @@ static int texts(struct http_request *req, json_t *c)
   if (!rc)
     rc = set(c, "overdue_new_date_text", date_text(req, web_str(c, "overdue_new_date")));
   if (!rc)
-    rc = set(c, "correction_deadline_text", date_text(req, web_str(c, "correction_deadline")));
-  if (!rc)
     rc = set(c, "fee_text", num(c, "fee_amount") ? fee : web_str(c, "service_fee"));
-  if (!rc &&
-      json_object_set_new(c, "correction_list",
-                          json_is_array(items) && paused ? json_incref(items) : json_array()))
-    rc = ST_NOMEM;
-  if (!rc && json_object_set_new(c, "in_correction", json_boolean(paused)))
-    rc = ST_NOMEM;
-  json_decref(items);
-  return rc;
+  return rc ? rc : correction_texts(req, c, paused);
 }
 
 /* The handler's name, for staff views (public views carry no handler_id). */
