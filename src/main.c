@@ -437,6 +437,8 @@ static const struct command commands[] = {
      "usage: bianmin scan [options]\n\nRe-evaluates every open case's deadline once and records "
      "the due-soon and overdue events.\n\n",
      cmd_scan},
+    {"calendar-import", "check and install a DGPA office calendar CSV", cli_calendar_usage,
+     cli_calendar_import},
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},
     {"audit-verify", "check the audit trail's hash chain", cli_audit_verify_usage,
      cli_audit_verify},

@@ -23,7 +23,10 @@ int cli_read_password(char *out, size_t size);
 int cli_user(struct config *config, int argc, char **argv);
 int cli_audit_verify(struct config *config, int argc, char **argv);
 
+int cli_calendar_import(struct config *config, int argc, char **argv);
+
 extern const char cli_user_usage[];
+extern const char cli_calendar_usage[];
 extern const char cli_audit_verify_usage[];
 
 #endif
