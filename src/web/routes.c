@@ -93,6 +93,7 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/cases/{id}/{action}", case_action, CASE_STAFF, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    {"POST", "/staff/presence", presence_set, ROLE_HANDLER, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/delegations", delegations_page, ROLE_SUPERVISOR, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,

@@ -18,6 +18,7 @@ int case_action(struct http_request *req, struct http_response *res);
 int worklist(struct http_request *req, struct http_response *res);
 int delegations_page(struct http_request *req, struct http_response *res);
 int delegation_add(struct http_request *req, struct http_response *res);
+int presence_set(struct http_request *req, struct http_response *res);
 
 /* The case actor of a signed-in request. */
 void case_actor_of(const struct http_request *req, struct case_actor *actor);

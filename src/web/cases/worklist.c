@@ -160,3 +160,18 @@ int delegation_add(struct http_request *req, struct http_response *res)
     return http_error(res, rc == ST_INVALID ? 400 : 403, reason);
   return rc ? rc : http_redirect(res, 303, "/staff/delegations?saved=1");
 }
+
+/* "I am at counter N" / "I am away": the round robin of intake only assigns present handlers. */
+int presence_set(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  const char *present = http_form(req, "present"), *counter = http_form(req, "counter");
+  if (!present || (strcmp(present, "1") && strcmp(present, "0")) ||
+      (counter && (strlen(counter) > 16 || !str_valid_text(str_from(counter), false))))
+    return http_error(res, 400, NULL);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_presence_set(store, req->session->user_id, !strcmp(present, "1"),
+                            counter ? counter : "");
+  return rc ? rc : http_redirect(res, 303, "/staff/?presence=1");
+}

@@ -64,10 +64,11 @@ int staff_home(struct http_request *req, struct http_response *res)
   json_array_foreach(offices, i, o) if (json_integer_value(json_object_get(o, "id")) ==
                                         req->session->office_id) office = o;
   json_t *view =
-      json_pack("{s:s, s:{s:s, s:s, s:o}, s:s, s:o}", "title", http_t(req, "staff_home_title"),
-                "user", "display_name", req->session->display_name, "username",
-                req->session->username, "roles", role_labels(req, req->session->roles),
-                "office_name", office ? web_field(office, "name", req->lang) : "", "areas",
+      json_pack("{s:s, s:b, s:{s:s, s:s, s:o}, s:s, s:o}", "title", http_t(req, "staff_home_title"),
+                "is_handler", (req->session->roles & ROLE_HANDLER) != 0, "user", "display_name",
+                req->session->display_name, "username", req->session->username, "roles",
+                role_labels(req, req->session->roles), "office_name",
+                office ? web_field(office, "name", req->lang) : "", "areas",
                 staff_areas(req, req->session->roles));
   json_decref(offices);
   return http_page(res, 200, "staff/home", view);
