@@ -3,13 +3,15 @@
 #
 #   scripts/setup.sh            runtime and build dependencies, front-end assets, release build
 #   scripts/setup.sh --test     also the test tools (chromium, pmccabe, clang-format, ...)
+#   scripts/setup.sh --bench    also the benchmark tools (wrk, nginx, sqlite3)
 #
 # Runs apt-get as root, or through sudo. Installs only packages that are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_test=0
+want_test=0 want_bench=0
 [ "${1:-}" = "--test" ] && want_test=1
+[ "${1:-}" = "--bench" ] && want_bench=1
 
 build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libqrencode-dev libinih-dev
@@ -21,6 +23,7 @@ command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
+[ "$want_bench" = 1 ] && pkgs+=(wrk nginx-light sqlite3)
 
 missing=()
 for p in "${pkgs[@]}"; do

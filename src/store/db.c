@@ -52,7 +52,7 @@ int db_query_one(struct store *store, const char *sql, const struct db_param *pa
 int db_query_int(struct store *store, const char *sql, const struct db_param *params, size_t count,
                  int64_t *value)
 {
-  json_t *row;
+  json_t *row = NULL;
   int rc = db_query_one(store, sql, params, count, &row);
   if (rc)
     return rc;

@@ -154,7 +154,7 @@ static const char migration_5_sql[] =
     " UNIQUE (office_id, word_code, roc_year, serial));"
     "CREATE INDEX cases_office_status ON cases(office_id, status, due_at);"
     "CREATE INDEX cases_handler ON cases(handler_id, status);"
-    "CREATE INDEX cases_key ON cases(case_key);"
+    "CREATE UNIQUE INDEX cases_key ON cases(office_id, case_key);"
     "CREATE INDEX cases_applicant_id ON cases(office_id, applicant_id_hash);"
     "CREATE TABLE case_events ("
     " id INTEGER PRIMARY KEY,"
