@@ -16,6 +16,7 @@
 
 #include "base/config.h"
 #include "cli/cli.h"
+#include "cli/parcels.h"
 #include "base/log.h"
 #include "domain/demo.h"
 #include "http/http.h"
@@ -298,6 +299,8 @@ static const struct command commands[] = {
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},
     {"audit-verify", "check the audit trail's hash chain", cli_audit_verify_usage,
      cli_audit_verify},
+    {"parcels-import", "import a land office's parcels, resurvey or addresses from CSV",
+     cli_parcels_import_usage, cli_parcels_import},
 };
 
 static void usage(FILE *out)

