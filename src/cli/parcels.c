@@ -53,6 +53,17 @@ static double seconds_now(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* --db and --config; ST_OK or the configuration's refusal (printed). */
+static int config_flag(struct config *config, int opt, const char *arg)
+{
+  char err[512];
+  int rc = opt == 'd' ? config_set(config, "database", "db", arg, err, sizeof(err))
+                      : config_load_file(config, arg, err, sizeof(err));
+  if (rc)
+    fprintf(stderr, "bianmin: %s\n", err);
+  return rc;
+}
+
 static int parse_args(struct config *config, int argc, char **argv, struct import_args *a)
 {
   static const struct option options[] = {{"office", required_argument, NULL, 'o'},
@@ -62,7 +73,6 @@ static int parse_args(struct config *config, int argc, char **argv, struct impor
                                           {"db", required_argument, NULL, 'd'},
                                           {"config", required_argument, NULL, 'c'},
                                           {NULL, 0, NULL, 0}};
-  char err[512];
   int opt, rc = ST_OK;
   memset(a, 0, sizeof(*a));
   a->kind = "parcels";
@@ -74,13 +84,10 @@ static int parse_args(struct config *config, int argc, char **argv, struct impor
     else if (opt == 's' || opt == 'p')
       *(opt == 's' ? &a->skip_bad : &a->progress) = true;
     else if (opt == 'd' || opt == 'c')
-      rc = opt == 'd' ? config_set(config, "database", "db", optarg, err, sizeof(err))
-                      : config_load_file(config, optarg, err, sizeof(err));
+      rc = config_flag(config, opt, optarg);
     else
       return CLI_EXIT_USAGE;
   }
-  if (rc)
-    fprintf(stderr, "bianmin: %s\n", err);
   a->file = optind == argc - 1 ? argv[optind] : NULL;
   return rc || !a->office || !a->file ? CLI_EXIT_USAGE : 0;
 }
