@@ -88,10 +88,11 @@ static struct str unpadded(struct str s)
   return s;
 }
 
-void parcel_number_display(const char *stored, char out[PARCEL_NUMBER_DISPLAY_SIZE])
+/* The stored "main-sub" without padding, and without "-0". */
+static void display(const char *stored, size_t main_width, size_t sub_width, char *out)
 {
   struct str main, sub;
-  if (split_number(stored, 4, 4, &main, &sub)) {
+  if (!stored || split_number(stored, main_width, sub_width, &main, &sub)) {
     snprintf(out, PARCEL_NUMBER_DISPLAY_SIZE, "%s", stored ? stored : "");
     return;
   }
@@ -102,6 +103,16 @@ void parcel_number_display(const char *stored, char out[PARCEL_NUMBER_DISPLAY_SI
   else
     snprintf(out, PARCEL_NUMBER_DISPLAY_SIZE, "%.*s-%.*s", (int)main.len, main.ptr, (int)sub.len,
              sub.ptr);
+}
+
+void parcel_number_display(const char *stored, char out[PARCEL_NUMBER_DISPLAY_SIZE])
+{
+  display(stored, 4, 4, out);
+}
+
+void parcel_building_display(const char *stored, char out[PARCEL_NUMBER_DISPLAY_SIZE])
+{
+  display(stored, 5, 3, out);
 }
 
 char *parcel_address_key(struct arena *arena, const char *text)

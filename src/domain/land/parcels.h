@@ -41,6 +41,8 @@ int parcel_section_code_normalize(const char *text, char out[PARCEL_SECTION_CODE
 int parcel_number_normalize(const char *text, char out[PARCEL_NUMBER_SIZE]);
 /* The stored form as people write it: "0123-0004" -> "123-4", "0123-0000" -> "123". */
 void parcel_number_display(const char *stored, char out[PARCEL_NUMBER_DISPLAY_SIZE]);
+/* "00512-000" -> "512", "00512-001" -> "512-1"; "" stays "". */
+void parcel_building_display(const char *stored, char out[PARCEL_NUMBER_DISPLAY_SIZE]);
 /* "123", "123-1", "00123-001" -> "00123-001" (5 + 3 digits). */
 int parcel_building_normalize(const char *text, char out[PARCEL_BUILDING_SIZE]);
 /* The address as matched: NFKC, case-folded, every space removed, 台 read as 臺. NULL when
