@@ -111,10 +111,12 @@ static json_t *calculator_links(struct http_request *req, json_t *parcel, const 
              : "";
   const char *tax = arena_printf(req->arena, "/o/%s/tools/tax?area_m2=%s&current_value=%s", slug,
                                  area, current ? current : "");
-  if (tax && json_is_integer(prev))
-    tax = arena_printf(req->arena, "%s&previous_value=%lld&acquired_on=%s", tax,
-                       (long long)json_integer_value(prev),
-                       enc(req, web_str(parcel, "previous_date")));
+  struct land_date today = tools_today();
+  if (tax && json_is_integer(prev)) /* held from the previous transfer until today */
+    tax = arena_printf(
+        req->arena, "%s&previous_value=%lld&acquired_on=%s&transferred_on=%04d-%02d-%02d", tax,
+        (long long)json_integer_value(prev), enc(req, web_str(parcel, "previous_date")), today.year,
+        today.month, today.day);
   return json_pack(
       "{s:s?, s:s?, s:s?, s:s?}", "tax", tax, "registration",
       arena_printf(
