@@ -16,6 +16,7 @@
 
 #include "base/config.h"
 #include "cli/cli.h"
+#include "cli/parcels.h"
 #include "base/log.h"
 #include "domain/catalog.h"
 #include "domain/cases.h"
@@ -456,6 +457,8 @@ static const struct command commands[] = {
      "Forms may name files relative to FILE's folder (\"file\": \"forms/a.odt\").\n\n"
      "  --office SLUG     the office (e.g. xinxing)\n",
      cmd_catalog_import},
+    {"parcels-import", "import a land office's parcels, resurvey or addresses from CSV",
+     cli_parcels_import_usage, cli_parcels_import},
 };
 
 static void usage(FILE *out)

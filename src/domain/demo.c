@@ -12,6 +12,7 @@
 
 #include "domain/catalog.h"
 #include "domain/demo.h"
+#include "domain/land/parcels.h"
 #include "store/store.h"
 #include "base/common.h"
 
@@ -81,6 +82,17 @@ out:
   if (rc)
     store_rollback(store);
   return rc;
+}
+
+/* The land offices' parcels: the folder parcels/ beside the demo file (skipped if absent). */
+static int load_parcels(struct store *store, const char *path, char *err, size_t err_size)
+{
+  char dir[1024];
+  const char *slash = strrchr(path, '/');
+  int len = slash ? (int)(slash - path) : 1;
+  if ((size_t)snprintf(dir, sizeof(dir), "%.*s/parcels", len, slash ? path : ".") >= sizeof(dir))
+    return ST_LIMIT;
+  return parcel_demo_load(store, dir, err, err_size);
 }
 
 static int read_file(const char *path, json_t **root, char *err, size_t err_size)
@@ -223,6 +235,8 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
   rc = load_offices(store, offices, err, err_size);
   if (!rc)
     rc = load_catalogs(store, path, offices, err, err_size);
+  if (rc == ST_OK)
+    rc = load_parcels(store, path, err, err_size);
 out:
   json_decref(root);
   return rc;

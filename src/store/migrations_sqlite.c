@@ -337,11 +337,61 @@ static const char migration_3_sql[] =
     "3; " ANNOUNCEMENT_INDEX_ROW " END;"
     "CREATE TRIGGER announcements_index_delete AFTER DELETE ON announcements BEGIN DELETE FROM "
     "search_index WHERE rowid = old.id * 4 + 3; END;";
+/* Land offices' parcel data (store/parcels.c): sections (地段), parcels with their announced
+ * values by year, old -> new numbers after a resurvey (重測) and house addresses (門牌). Areas
+ * are exact decimal text ("123.45"); money is whole NT$. Section codes and parcel numbers are
+ * stored normalised ("0012", "0123-0004"); address_key is the normalised address matched by
+ * lookups. Resurvey and address rows name sections by code: an old section may no longer
+ * exist after a resurvey. Number 3 belongs to the catalogue branch; runners skip nothing. */
+static const char migration_4_sql[] =
+    "CREATE TABLE land_sections ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " code TEXT NOT NULL,"
+    " name_zh TEXT NOT NULL,"
+    " name_en TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (office_id, code));"
+    "CREATE TABLE parcels ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " section_id INTEGER NOT NULL REFERENCES land_sections(id),"
+    " number TEXT NOT NULL,"
+    " area_m2 TEXT NOT NULL,"
+    " previous_value INTEGER,"
+    " previous_date TEXT,"
+    " UNIQUE (section_id, number));"
+    "CREATE INDEX parcels_office ON parcels(office_id);"
+    "CREATE TABLE parcel_values ("
+    " parcel_id INTEGER NOT NULL REFERENCES parcels(id) ON DELETE CASCADE,"
+    " year INTEGER NOT NULL,"
+    " current_value INTEGER NOT NULL,"
+    " land_value INTEGER NOT NULL,"
+    " PRIMARY KEY (parcel_id, year));"
+    "CREATE TABLE parcel_resurvey ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " old_section_code TEXT NOT NULL,"
+    " old_section_name TEXT NOT NULL,"
+    " old_number TEXT NOT NULL,"
+    " new_section_code TEXT NOT NULL,"
+    " new_number TEXT NOT NULL,"
+    " UNIQUE (office_id, old_section_code, old_number));"
+    "CREATE INDEX parcel_resurvey_new ON parcel_resurvey(office_id, new_section_code, new_number);"
+    "CREATE TABLE parcel_addresses ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " address TEXT NOT NULL,"
+    " address_key TEXT NOT NULL,"
+    " section_code TEXT NOT NULL,"
+    " number TEXT NOT NULL,"
+    " building_number TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (office_id, address_key, section_code, number, building_number));";
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
     {3, "catalogue: services, files, FAQ, announcements, revisions, search", migration_3_sql},
+    {4, "land sections, parcels, values by year, resurvey, addresses", migration_4_sql},
     {5, "cases, timeline, pauses, delegation, staff presence", migration_5_sql},
 };
 

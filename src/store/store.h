@@ -301,5 +301,63 @@ int store_revision_list(struct store *store, const char *entity, int64_t entity_
 #define STORE_SEARCH_MAX 100
 int store_search(struct store *store, int64_t office_id, const char *query, const char *today,
                  int limit, json_t **out);
+/* ---- Parcels (store/parcels.c) ---------------------------------------------------------
+ * A land office's sections (地段), parcels with their announced values by year, old -> new
+ * numbers after a resurvey (重測) and house addresses (門牌). Codes and numbers arrive
+ * normalised by the domain (domain/land/parcels.h): section "0012", parcel "0123-0004",
+ * building "00123-000". Writes insert or replace, so importing a file again changes nothing;
+ * call the batch writers inside a transaction (store_begin) for speed and all-or-nothing.
+ * A section: {"id", "office_id", "code", "name_zh", "name_en"}. */
+int store_section_put(struct store *store, int64_t office_id, const char *code, const char *name_zh,
+                      const char *name_en, int64_t *id);
+int store_section_list(struct store *store, int64_t office_id, json_t **out); /* by code */
+
+/* One CSV row of parcels: the parcel and its announced values (NT$ per m²) of one year. */
+struct store_parcel_row {
+  int64_t section_id;
+  const char *number;
+  const char *area_m2;       /* exact decimal text, "123.45" */
+  int64_t previous_value;    /* 前次移轉現值, NT$ per m²; < 0 = unknown */
+  const char *previous_date; /* "YYYY-MM-DD", or NULL */
+  int64_t year;              /* Gregorian */
+  int64_t current_value;     /* 公告土地現值 */
+  int64_t land_value;        /* 公告地價 */
+};
+int store_parcel_put_batch(struct store *store, int64_t office_id,
+                           const struct store_parcel_row *rows, size_t count);
+/* {"id", "section_code", "section_name_zh", "section_name_en", "number", "area_m2",
+ *  "previous_value" (int or null), "previous_date" (text or null),
+ *  "values": [{"year", "current_value", "land_value"}, ...] newest first}; ST_NOTFOUND. */
+int store_parcel_get(struct store *store, int64_t office_id, const char *section_code,
+                     const char *number, json_t **out);
+/* {"sections", "parcels", "values", "resurvey", "addresses"}: row counts of an office. */
+int store_parcel_counts(struct store *store, int64_t office_id, json_t **out);
+
+struct store_resurvey_row {
+  const char *old_section_code, *old_section_name, *old_number;
+  const char *new_section_code, *new_number;
+};
+int store_resurvey_put_batch(struct store *store, int64_t office_id,
+                             const struct store_resurvey_row *rows, size_t count);
+/* A mapping: {"old_section_code", "old_section_name", "old_number", "new_section_code",
+ * "new_section_name_zh", "new_section_name_en", "new_number"}. find: ST_NOTFOUND. */
+int store_resurvey_find(struct store *store, int64_t office_id, const char *old_section_code,
+                        const char *old_number, json_t **out);
+/* The mappings that lead to a new parcel (array, possibly empty). */
+int store_resurvey_to(struct store *store, int64_t office_id, const char *new_section_code,
+                      const char *new_number, json_t **out);
+/* The old sections of the mappings: [{"code", "name"}] by code. */
+int store_resurvey_sections(struct store *store, int64_t office_id, json_t **out);
+
+struct store_address_row {
+  const char *address, *address_key; /* as given; normalised (domain: parcel_address_key) */
+  const char *section_code, *number, *building_number; /* building "" when none */
+};
+int store_address_put_batch(struct store *store, int64_t office_id,
+                            const struct store_address_row *rows, size_t count);
+/* Addresses whose key equals key (first) or contains it, at most limit: [{"address",
+ * "section_code", "section_name_zh", "section_name_en", "number", "building_number"}]. */
+int store_address_find(struct store *store, int64_t office_id, const char *key, int64_t limit,
+                       json_t **out);
 
 #endif

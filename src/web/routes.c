@@ -8,6 +8,7 @@
 #include "web/cases/cases.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
+#include "web/public/tools.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
@@ -20,6 +21,16 @@ static const struct http_route routes[] = {
     {"GET", "/o/{office}", home_office_redirect, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/", home_office, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/search", search_office, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    /* Land offices: calculators and parcel lookups (GET forms; 404 for other offices). */
+    {"GET", "/o/{office}/tools", tools_index, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/tools/area", tools_area, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/tools/tax", tools_tax, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/tools/fees", tools_fees, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/parcels", parcels_lookup, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/parcels/resurvey", parcels_resurvey, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/parcels/address", parcels_address, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
 
     /* The catalogue (catalog.h). */
     {"GET", "/o/{office}/services", catalog_services, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,68 @@ int server_cli_env(struct server *server, const char *const *args, const char *c
   int status;
   if (pid < 0 || waitpid(pid, &status, 0) < 0)
     return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static char *read_whole_file(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  char *data = NULL;
+  size_t len = 0, cap = 0, n;
+  char chunk[4096];
+  while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+    if (len + n + 1 > cap) {
+      cap = (len + n + 1) * 2;
+      char *grown = realloc(data, cap);
+      if (!grown)
+        break;
+      data = grown;
+    }
+    memcpy(data + len, chunk, n);
+    len += n;
+  }
+  if (f)
+    fclose(f);
+  if (!data)
+    data = calloc(1, 1);
+  else
+    data[len] = '\0';
+  return data;
+}
+
+int server_cli_capture(struct server *server, const char *const *args, const char *const *env,
+                       char **output, long *max_rss_kb)
+{
+  const char *argv[32] = {BIANMIN_EXE};
+  size_t n = 1;
+  for (; args[n - 1] && n < 28; n++)
+    argv[n] = args[n - 1];
+  argv[n++] = "--db";
+  argv[n++] = server->db;
+  argv[n] = NULL;
+  char out_path[400];
+  snprintf(out_path, sizeof(out_path), "%s/cli-output.txt", server->dir);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  char **child = child_env(env);
+  pid_t pid;
+  int status = 0;
+  struct rusage usage;
+  memset(&usage, 0, sizeof(usage));
+  if (chdir(BIANMIN_SOURCE_DIR) != 0 ||
+      posix_spawn(&pid, BIANMIN_EXE, &actions, NULL, (char *const *)argv, child) != 0)
+    pid = -1;
+  free(child);
+  posix_spawn_file_actions_destroy(&actions);
+  if (pid < 0 || wait4(pid, &status, 0, &usage) < 0)
+    return -1;
+  if (max_rss_kb)
+    *max_rss_kb = usage.ru_maxrss;
+  if (output)
+    *output = read_whole_file(out_path);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

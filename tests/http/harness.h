@@ -28,6 +28,12 @@ int server_cli(struct server *server, const char *const *args);
 /* The same with extra environment ("NAME=value", NULL-terminated). */
 int server_cli_env(struct server *server, const char *const *args, const char *const *env);
 
+/* Runs the bianmin binary with args (plus --db) and captures its standard output and error in
+ * *output (malloc'd; may be NULL); *max_rss_kb (may be NULL) receives the child's peak
+ * resident set size from wait4. Returns its exit status, or -1. */
+int server_cli_capture(struct server *server, const char *const *args, const char *const *env,
+                       char **output, long *max_rss_kb);
+
 struct response {
   long status;
   char *body;

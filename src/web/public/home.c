@@ -45,12 +45,15 @@ int home_office(struct http_request *req, struct http_response *res)
   }
   const char *slug = json_string_value(json_object_get(view, "slug"));
   char *action = arena_printf(req->arena, "/o/%s/search", slug);
-  json_t *page = json_pack(
-      "{s:s, s:O, s:{s:s, s:s}, s:o, s:o, s:o, s:s}", "title",
-      json_string_value(json_object_get(view, "name")), "office", view, "search", "action",
-      action ? action : "", "q", "", "areas", office_areas(req, slug), "units", units, "top_faq",
-      faq_top_view(req, store, json_integer_value(json_object_get(office, "id")), slug), "faq_href",
-      arena_printf(req->arena, "/o/%s/faq", slug));
+  json_t *page =
+      json_pack("{s:s, s:O, s:{s:s, s:s}, s:o, s:o, s:o, s:s}", "title",
+                json_string_value(json_object_get(view, "name")), "office", view, "search",
+                "action", action ? action : "", "q", "", "areas",
+                office_areas(req, slug,
+                             strcmp(json_string_value(json_object_get(view, "kind")), "land") == 0),
+                "units", units, "top_faq",
+                faq_top_view(req, store, json_integer_value(json_object_get(office, "id")), slug),
+                "faq_href", arena_printf(req->arena, "/o/%s/faq", slug));
   static const char *const lists[] = {"top_faq"};
   if (page)
     catalog_add_has(page, lists, 1);

@@ -82,19 +82,22 @@ int office_units_view(struct http_request *req, struct store *store, json_t *off
   return ST_OK;
 }
 
-json_t *office_areas(struct http_request *req, const char *slug)
+json_t *office_areas(struct http_request *req, const char *slug, bool land_office)
 {
-  /* Areas join this list as the features behind them are built (calculators come later).
-   * The unit directory is on the office's home page. */
+  /* Areas join this list as the features behind them are built. The calculators and parcel
+   * lookups are for land offices only. The unit directory is on the office's home page. */
   static const char *const areas[][3] = {
       {"services", "area_services", "area_services_desc"},
       {"progress", "area_progress", "area_progress_desc"},
+      {"tools", "area_tools", "area_tools_desc"},
       {"faq", "area_faq", "area_faq_desc"},
       {"news", "area_news", "area_news_desc"},
       {"#units", "area_directory", "area_directory_desc"},
   };
   json_t *list = json_array();
   for (size_t i = 0; list && i < ARRAY_LEN(areas); i++) {
+    if (!land_office && strcmp(areas[i][0], "tools") == 0)
+      continue;
     const char *href = arena_printf(req->arena, "/o/%s/%s", slug, areas[i][0]);
     if (json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "href", href ? href : "/", "label",
                                               http_t(req, areas[i][1]), "description",

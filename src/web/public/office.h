@@ -5,6 +5,7 @@
 #define BIANMIN_WEB_PUBLIC_OFFICE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "http/http.h"
 #include "store/store.h"
@@ -18,6 +19,6 @@ json_t *office_view(struct http_request *req, json_t *office);
 /* The localised unit directory of an office (new reference, an array). */
 int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out);
 /* The main areas of an office's site, as links (new reference, an array). */
-json_t *office_areas(struct http_request *req, const char *slug);
+json_t *office_areas(struct http_request *req, const char *slug, bool land_office);
 
 #endif
