@@ -267,37 +267,14 @@ static struct curl_slist *header_list(const char *const *headers)
 int http_call(struct server *server, const char *method, const char *path,
               const char *const *headers, const char *body, size_t body_len, struct response *out)
 {
+  /* A fresh client without cookies: every call stands alone. */
+  struct client client;
   memset(out, 0, sizeof(*out));
-  CURL *curl = curl_easy_init();
-  if (!curl)
+  if (client_init(&client, server))
     return -1;
-  char url[2048];
-  snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", server->port, path);
-  struct sink body_sink = {0}, header_sink = {0};
-  struct curl_slist *list = header_list(headers);
-  curl_easy_setopt(curl, CURLOPT_URL, url);
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt(curl, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ? 1L : 0L);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sink_write);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body_sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, sink_write);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &header_sink);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-  if (body) {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
-  }
-  CURLcode rc = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
-  curl_slist_free_all(list);
-  curl_easy_cleanup(curl);
-  out->body = body_sink.data ? body_sink.data : calloc(1, 1);
-  out->len = body_sink.len;
-  out->headers = header_sink.data ? header_sink.data : calloc(1, 1);
-  if (rc != CURLE_OK)
-    fprintf(stderr, "%s %s: %s\n", method, path, curl_easy_strerror(rc));
-  return rc == CURLE_OK ? 0 : -1;
+  int rc = client_call(&client, method, path, headers, body, body_len, out);
+  client_free(&client);
+  return rc;
 }
 
 int http_get(struct server *server, const char *path, struct response *out)
@@ -394,6 +371,7 @@ int client_call(struct client *client, const char *method, const char *path,
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(curl, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sink_write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body_sink);
