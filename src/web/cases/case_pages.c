@@ -139,10 +139,10 @@ int case_receipt(struct http_request *req, struct http_response *res)
   /* Who took the case in: the actor of its first event. */
   const char *clerk = web_str(json_array_get(json_object_get(c, "events"), 0), "actor");
   personal_mask_name(web_str(applicant, "name"), masked, sizeof(masked));
-  json_t *view = json_pack("{s:s, s:o, s:s?, s:s?, s:s, s:s}", "title",
-                           http_t(req, "receipt_title"), "case", c, "token", token, "qr_src",
-                           token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL,
-                           "applicant_masked", masked, "clerk_name", arena_strdup(req->arena, clerk));
+  json_t *view = json_pack(
+      "{s:s, s:o, s:s?, s:s?, s:s, s:s}", "title", http_t(req, "receipt_title"), "case", c, "token",
+      token, "qr_src", token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL,
+      "applicant_masked", masked, "clerk_name", arena_strdup(req->arena, clerk));
   return http_page(res, 200, "staff/receipt", view);
 }
 

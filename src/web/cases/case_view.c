@@ -109,10 +109,24 @@ static int events(struct http_request *req, json_t *c)
   return json_object_set_new(c, "timeline", list) ? ST_NOMEM : ST_OK;
 }
 
+/* What a correction asks for, shown only while the case waits for it. */
+static int correction_texts(struct http_request *req, json_t *c, bool paused)
+{
+  json_t *items = json_loads(web_str(c, "correction_items"), 0, NULL);
+  int rc = set(c, "correction_deadline_text", date_text(req, web_str(c, "correction_deadline")));
+  if (!rc &&
+      json_object_set_new(c, "correction_list",
+                          json_is_array(items) && paused ? json_incref(items) : json_array()))
+    rc = ST_NOMEM;
+  if (!rc && json_object_set_new(c, "in_correction", json_boolean(paused)))
+    rc = ST_NOMEM;
+  json_decref(items);
+  return rc;
+}
+
 static int texts(struct http_request *req, json_t *c)
 {
   char fee[48] = "";
-  json_t *items = json_loads(web_str(c, "correction_items"), 0, NULL);
   format_money(num(c, "fee_amount"), fee, sizeof(fee));
   bool paused = strcmp(web_str(c, "status"), "correction") == 0;
   int rc = set(c, "status_label", label(req, "status_", web_str(c, "status")));
@@ -127,17 +141,8 @@ static int texts(struct http_request *req, json_t *c)
   if (!rc)
     rc = set(c, "overdue_new_date_text", date_text(req, web_str(c, "overdue_new_date")));
   if (!rc)
-    rc = set(c, "correction_deadline_text", date_text(req, web_str(c, "correction_deadline")));
-  if (!rc)
     rc = set(c, "fee_text", num(c, "fee_amount") ? fee : web_str(c, "service_fee"));
-  if (!rc &&
-      json_object_set_new(c, "correction_list",
-                          json_is_array(items) && paused ? json_incref(items) : json_array()))
-    rc = ST_NOMEM;
-  if (!rc && json_object_set_new(c, "in_correction", json_boolean(paused)))
-    rc = ST_NOMEM;
-  json_decref(items);
-  return rc;
+  return rc ? rc : correction_texts(req, c, paused);
 }
 
 /* The handler's name, for staff views (public views carry no handler_id). */
