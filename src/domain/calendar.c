@@ -383,10 +383,10 @@ static int collect_pauses(const struct calendar_hours *hours, time_t start,
       *open = true;
       continue;
     }
-    if (p.to <= p.from)
+    if (p.to < p.from)
       return ST_INVALID;
-    if (p.to <= start)
-      continue;
+    if (p.to == p.from || p.to <= start)
+      continue; /* an empty pause (issued and answered within one second) stops nothing */
     p.from = p.from < start ? start : p.from;
     out[k++] = p;
   }

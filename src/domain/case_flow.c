@@ -50,6 +50,17 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
   return rc;
 }
 
+/* After a plain move out of a paused step (correction -> first review, or withdrawn): the
+ * pause ends, and the clock of a case still open runs again, as after cases_correction_done. */
+static int leave_pause(const struct case_env *env, json_t *c)
+{
+  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  int rc = store_case_pause_end(env->store, case_int(c, "id"), env->now);
+  if (!rc && step && step->kind != STEP_FINAL)
+    rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
+  return rc;
+}
+
 int cases_transition(const struct case_env *env, const struct case_actor *actor, int64_t id,
                      const char *to, const char *note, bool public_note, const char **reason)
 {
@@ -61,7 +72,11 @@ int cases_transition(const struct case_env *env, const struct case_actor *actor,
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
+  const struct workflow_step *from = workflow_step(case_workflow(c), case_text(c, "status"));
+  bool paused = from && from->kind == STEP_PAUSED;
   rc = move(env, actor, c, to, note, public_note, behalf, NULL, reason);
+  if (!rc && paused)
+    rc = leave_pause(env, c);
   return case_finish(env, rc, c);
 }
 

@@ -98,13 +98,37 @@ int cases_get_for_staff(const struct case_env *env, const struct case_actor *act
   return ST_OK;
 }
 
-/* The public part of a case with its public events. */
+/* The applicant's history: the public events and every status move, the latter without its
+ * note when the note was internal; never staff names. */
+static json_t *public_events(json_t *all)
+{
+  json_t *events = json_array(), *e;
+  size_t i;
+  json_array_foreach(all, i, e)
+  {
+    bool shown = case_int(e, "public") != 0;
+    if (!events || (!shown && strcmp(case_text(e, "kind"), "status") != 0))
+      continue;
+    if (!shown && (json_object_set_new(e, "note", json_string("")) ||
+                   json_object_set_new(e, "data", json_string(""))))
+      continue;
+    json_object_del(e, "actor"); /* staff names are not for the public */
+    json_object_del(e, "actor_id");
+    json_object_del(e, "on_behalf_of");
+    json_array_append(events, e);
+  }
+  json_decref(all);
+  return events;
+}
+
+/* The public part of a case with its history. */
 static int public_view(const struct case_env *env, json_t *c, json_t **out)
 {
-  json_t *events = NULL;
-  int rc = store_case_events(env->store, case_int(c, "id"), true, &events);
+  json_t *all = NULL;
+  int rc = store_case_events(env->store, case_int(c, "id"), false, &all);
   if (rc)
     return rc;
+  json_t *events = public_events(all);
   static const char *const keep[] = {"office_id",
                                      "service_id",
                                      "unit_id",
@@ -130,17 +154,11 @@ static int public_view(const struct case_env *env, json_t *c, json_t **out)
                                      "time_limit_minutes",
                                      "extension_minutes"};
   size_t i;
-  json_t *e;
-  json_array_foreach(events, i, e)
-  {
-    json_object_del(e, "actor"); /* staff names are not for the public */
-    json_object_del(e, "actor_id");
-    json_object_del(e, "on_behalf_of");
-  }
-  json_t *view = json_object();
+  json_t *view = events ? json_object() : NULL;
   for (i = 0; view && i < ARRAY_LEN(keep); i++)
     json_object_set(view, keep[i], json_object_get(c, keep[i]));
   if (!view || json_object_set_new(view, "events", events)) {
+    json_decref(view ? NULL : events); /* set_new releases events itself when it fails */
     json_decref(view);
     return ST_NOMEM;
   }
