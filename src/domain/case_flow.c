@@ -262,6 +262,8 @@ int cases_extend(const struct case_env *env, const struct case_actor *actor, int
   json_t *c;
   const char *behalf;
   *reason = NULL;
+  if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
+    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (minutes < 1 || minutes > CASE_EXTENSION_MAX_MINUTES)
     return refuse(reason, "case_err_extension_minutes", ST_INVALID);
   if (!case_note_ok(note, true))
@@ -325,6 +327,8 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
   char today[11];
   *reason = NULL;
   cases_local_date(env->now, today);
+  if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
+    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!case_note_ok(why, true))
     return refuse(reason, "case_err_overdue_reason", ST_INVALID);
   if (!date_ok(new_date, today))

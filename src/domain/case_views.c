@@ -54,6 +54,19 @@ static void strip(json_t *c)
     json_object_del(c, sealed_fields[i]);
 }
 
+/* Least privilege for personal data: clerks (the counter answers any applicant) and
+ * supervisors see the office's cases; a handler sees the cases they may act on (their own, or
+ * those of someone they stand in for) and their unit's. */
+static bool may_view(const struct case_env *env, const struct case_actor *actor, json_t *c)
+{
+  const char *behalf;
+  if (actor->roles & (ROLE_CLERK | ROLE_SUPERVISOR))
+    return true;
+  if (actor->unit_id && case_int(c, "unit_id") == actor->unit_id)
+    return true;
+  return case_may_act(env, actor, c, &behalf) == ST_OK;
+}
+
 /* Adds what the actor may do with c: "next_steps", "may_act", "acting_for". */
 static int add_actions(const struct case_env *env, const struct case_actor *actor, json_t *c)
 {
@@ -76,6 +89,8 @@ int cases_get_for_staff(const struct case_env *env, const struct case_actor *act
   if (!(actor->roles & (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)))
     return ST_FORBIDDEN;
   int rc = store_case_get(env->store, actor->office_id, id, &c);
+  if (!rc && !may_view(env, actor, c))
+    rc = ST_FORBIDDEN;
   if (!rc)
     rc = applicant(c, &who);
   if (!rc && json_object_set_new(c, "applicant", who))

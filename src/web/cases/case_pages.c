@@ -103,6 +103,8 @@ static int show(struct http_request *req, struct http_response *res, int status,
   struct store *store;
   json_t *c = NULL, *list = NULL;
   int rc = load_case(req, &store, &c);
+  if (rc == ST_FORBIDDEN && reason)
+    return http_error(res, status, reason); /* refused, and the case is not theirs to see */
   if (!rc)
     rc = add_offers(req, c);
   if (!rc)
