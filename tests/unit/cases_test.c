@@ -298,7 +298,7 @@ static void test_extension_and_delegation(void **state)
                    0);
   assert_int_equal(
       cases_transition(&env, &f->handler2, r.case_id, "processing", "", false, &reason), 0);
-  json_t *c = get(f, &f->handler2, r.case_id);
+  json_t *c = get(f, &f->supervisor, r.case_id);
   json_t *last = json_array_get(json_object_get(c, "events"),
                                 json_array_size(json_object_get(c, "events")) - 1);
   assert_string_equal(json_string_value(json_object_get(last, "on_behalf_of")), "t-handler");
