@@ -297,7 +297,10 @@ int cases_reassign(const struct case_env *env, const struct case_actor *actor, i
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  rc = store_user_get(env->store, actor->office_id, handler_id, &user);
+  if (case_int(c, "closed_at"))
+    rc = refuse(reason, "case_err_transition", ST_FORBIDDEN); /* finished: nothing to hand on */
+  if (!rc)
+    rc = store_user_get(env->store, actor->office_id, handler_id, &user);
   if (rc == ST_NOTFOUND ||
       (!rc && (!(case_int(user, "roles") & ROLE_HANDLER) || case_int(user, "disabled"))))
     rc = refuse(reason, "case_err_handler", ST_INVALID);

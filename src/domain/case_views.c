@@ -172,6 +172,10 @@ static int public_view(const struct case_env *env, json_t *c, json_t **out)
   json_t *view = events ? json_object() : NULL;
   for (i = 0; view && i < ARRAY_LEN(keep); i++)
     json_object_set(view, keep[i], json_object_get(c, keep[i]));
+  if (view && strcmp(case_text(c, "status"), "correction") != 0) {
+    json_object_del(view, "correction_items"); /* only while a correction is awaited */
+    json_object_del(view, "correction_deadline");
+  }
   if (!view || json_object_set_new(view, "events", events)) {
     json_decref(view ? NULL : events); /* set_new releases events itself when it fails */
     json_decref(view);
