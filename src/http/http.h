@@ -23,7 +23,7 @@
  * pages are generous; lookups of private things (case numbers) and sign-in are strict. */
 enum http_rate_class { HTTP_RATE_NONE, HTTP_RATE_PUBLIC, HTTP_RATE_LOOKUP, HTTP_RATE_LOGIN };
 
-enum { HTTP_BODY_NONE = 0, HTTP_BODY_FORM = 64 * 1024, HTTP_MAX_PARAMS = 64 };
+enum { HTTP_BODY_NONE = 0, HTTP_BODY_FORM = 64 * 1024, HTTP_MAX_PARAMS = 64, HTTP_MAX_PARTS = 32 };
 
 struct http_request;
 struct http_response;
@@ -70,6 +70,17 @@ struct http_param {
   struct str value;
 };
 
+/* One part of a multipart/form-data body. name, filename (NULL for a plain field; reduced to
+ * its last path component) and content_type (NULL when not sent) are NUL-terminated; data is
+ * len bytes of the request body, not NUL-terminated. */
+struct http_part {
+  const char *name;
+  const char *filename;
+  const char *content_type;
+  const char *data;
+  size_t len;
+};
+
 /* What a handler sees of a request. Everything lives in req->arena. */
 struct http_request {
   struct arena *arena;
@@ -85,8 +96,10 @@ struct http_request {
   size_t capture_count;
   struct http_param *query;
   size_t query_count;
-  struct http_param *form; /* parsed urlencoded body */
+  struct http_param *form; /* parsed urlencoded body, or the plain fields of a multipart one */
   size_t form_count;
+  struct http_part *parts; /* parsed multipart/form-data body (all its parts) */
+  size_t part_count;
   const char *body;
   size_t body_len;
   struct http_session *session; /* NULL when nobody is signed in (or the route is public) */
@@ -100,6 +113,9 @@ struct http_request {
 const char *http_capture(const struct http_request *req, const char *name);
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_form(const struct http_request *req, const char *name);
+/* The first part called name of a multipart/form-data body (a file or a plain field), or NULL.
+ * A malformed multipart body gets 400 before any handler runs. */
+const struct http_part *http_part(const struct http_request *req, const char *name);
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
 

@@ -83,6 +83,13 @@ size_t http_route_total(const struct http_server *server);
 int http_form_parse(struct arena *arena, const char *data, size_t len, bool allow_newlines,
                     struct http_param **out, size_t *count);
 
+/* multipart.c: the boundary parameter of a multipart/form-data Content-Type; and the body's
+ * parts (see multipart.c for the contract). ST_INVALID for anything malformed, ST_LIMIT for
+ * more than HTTP_MAX_PARTS parts. */
+int http_multipart_boundary(const char *content_type, char *out, size_t out_size);
+int http_multipart_parse(struct arena *arena, const char *content_type, const char *data,
+                         size_t len, struct http_part **out, size_t *count);
+
 /* negotiate.c */
 bool http_accept_prefers_json(const char *accept);
 

@@ -46,10 +46,50 @@ const char *http_cookie(const struct http_request *req, const char *name)
   return v;
 }
 
+const struct http_part *http_part(const struct http_request *req, const char *name)
+{
+  for (size_t i = 0; i < req->part_count; i++)
+    if (strcmp(req->parts[i].name, name) == 0)
+      return &req->parts[i];
+  return NULL;
+}
+
 static bool is_form_body(const struct http_request *req)
 {
   const char *type = http_header(req, "Content-Type");
   return type && strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static bool is_multipart_body(const struct http_request *req)
+{
+  const char *type = http_header(req, "Content-Type");
+  return type && strncasecmp(type, "multipart/form-data", 19) == 0;
+}
+
+/* A multipart body's plain fields (no file name) also become form values, checked as text like
+ * urlencoded ones, so http_form and the CSRF check work the same for both encodings. */
+static int parse_multipart(struct http_request *req)
+{
+  int rc = http_multipart_parse(req->arena, http_header(req, "Content-Type"), req->body,
+                                req->body_len, &req->parts, &req->part_count);
+  if (rc)
+    return rc;
+  req->form = arena_alloc(req->arena, sizeof(*req->form) * HTTP_MAX_PARTS);
+  if (!req->form)
+    return ST_NOMEM;
+  for (size_t i = 0; i < req->part_count; i++) {
+    const struct http_part *part = &req->parts[i];
+    if (part->filename)
+      continue;
+    struct str value = {part->data, part->len};
+    if (!str_valid_text(value, true))
+      return ST_INVALID;
+    char *copy = arena_strndup(req->arena, part->data, part->len);
+    if (!copy)
+      return ST_NOMEM;
+    req->form[req->form_count++] = (struct http_param){str_from(part->name), {copy, part->len}};
+  }
+  return ST_OK;
 }
 
 static int status_for(int rc)
@@ -78,6 +118,8 @@ int http_run_handler(struct http_ctx *ctx)
         http_form_parse(req->arena, req->body, req->body_len, true, &req->form, &req->form_count);
     if (rc)
       return 400;
+  } else if (req->body_len && is_multipart_body(req) && parse_multipart(req)) {
+    return 400;
   }
   if (req->route->csrf && !http_csrf_ok(req)) {
     http_error(&ctx->res, 403, "error_csrf");

@@ -9,6 +9,7 @@
 #include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/public/tools.h"
+#include "web/staff/catalog_admin.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
@@ -94,6 +95,35 @@ static const struct http_route routes[] = {
     {"POST", "/staff/admin/users/{id}/enable", staff_user_enable, ROLE_ADMIN, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
     {"GET", "/staff/admin/audit", staff_audit, ROLE_ADMIN, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+
+    /* Staff: admins edit their office's catalogue (catalog_admin.h). {kind} is services, faq
+     * or announcements; fixed paths come before the {kind} and {id} patterns they would match. */
+    {"GET", "/staff/admin/catalog", catadmin_overview, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/catalog/export", catadmin_export, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/catalog/import", catadmin_import, ROLE_ADMIN, true,
+     CATADMIN_IMPORT_BODY_MAX, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/catalog/services/{id}/forms", catadmin_form_upload, ROLE_ADMIN, true,
+     CATADMIN_UPLOAD_BODY_MAX, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/catalog/services/{id}/forms/{sha256}/remove", catadmin_form_remove,
+     ROLE_ADMIN, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/catalog/{kind}", catadmin_list, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/catalog/{kind}", catadmin_create, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/catalog/{kind}/new", catadmin_new, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/catalog/{kind}/{id}", catadmin_edit, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/catalog/{kind}/{id}", catadmin_update, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/catalog/{kind}/{id}/publish", catadmin_publish, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/catalog/{kind}/{id}/unpublish", catadmin_unpublish, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/catalog/{kind}/{id}/history", catadmin_history, ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
 
     /* Staff: cases (domain/cases.c checks who may act on which case). */
     {"GET", "/staff/intake", intake_form, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},

@@ -23,6 +23,7 @@ static json_t *staff_areas(struct http_request *req, unsigned roles)
        "staff_area_cases_desc"},
       {ROLE_SUPERVISOR, "/staff/delegations", "staff_area_delegations",
        "staff_area_delegations_desc"},
+      {ROLE_ADMIN, "/staff/admin/catalog", "staff_area_catalog", "staff_area_catalog_desc"},
       {ROLE_ADMIN, "/staff/admin/users", "staff_area_users", "staff_area_users_desc"},
       {ROLE_ADMIN, "/staff/admin/audit", "staff_area_audit", "staff_area_audit_desc"},
       {ROLE_ALL, "/staff/account/password", "staff_area_password", "staff_area_password_desc"},

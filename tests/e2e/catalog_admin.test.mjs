@@ -1,0 +1,136 @@
+// catalog_admin.test.mjs - an office admin (second factor set up on first sign-in) edits a
+// service's title by keyboard and sees it on the public page; the catalogue admin pages pass axe
+// (WCAG 2.1 A/AA) at phone (320 px) and desktop (1280 px) width.
+
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  checkA11y,
+  assert,
+  assertEqual,
+  test,
+  runTests,
+} from './lib.mjs';
+
+const USER = 'e2e-cat-admin';
+const PASSWORD = 'e2e-admin-password-1';
+const NEW_TITLE = '買賣移轉登記（鍵盤測試）';
+
+function addAdmin(server) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.env.BIANMIN_EXE,
+      ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', 'xinxing',
+        '--username', USER, '--name', '端對端管理員', '--roles', 'admin'],
+      { env: { ...process.env, BIANMIN_PASSWORD: PASSWORD }, timeout: 60000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
+    );
+  });
+}
+
+/* RFC 6238 (SHA-1, 6 digits, 30 s) for a base32 secret. */
+function totp(secretB32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretB32.replace(/[=\s]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, '0');
+}
+
+/* Tabs until the element with id has focus. */
+async function tabTo(page, id) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    if (focused === id) return;
+  }
+  throw new Error(`Tab never reached #${id}`);
+}
+
+async function axeAt(page, label) {
+  for (const width of [320, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await checkA11y(page, `${label} ${width}px`);
+  }
+}
+
+test('an admin edits a service title by keyboard; admin pages pass axe at 320 and 1280', async (ctx) => {
+  const context = await newContext(ctx.browser, 1280, { locale: 'zh-TW' });
+  const page = await context.newPage();
+  ctx.defer(() => context.close());
+  ctx.screenshotOnFailure(page);
+  const base = ctx.server.base;
+
+  await page.goto(base + '/staff/login');
+  await page.fill('#username', USER);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+  const secret = (await page.locator('#totp-secret').innerText()).trim();
+  await page.fill('#code', totp(secret));
+  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+
+  await page.goto(base + '/staff/');
+  const link = page.locator('a[href="/staff/admin/catalog"]');
+  assertEqual(await link.count(), 1, 'the staff home links to the catalogue');
+  await Promise.all([page.waitForNavigation(), link.click()]);
+  await axeAt(page, 'catalogue overview');
+
+  await page.goto(base + '/staff/admin/catalog/services');
+  await axeAt(page, 'service list');
+  const edit = page.locator('tr', { hasText: 'sale-transfer' }).locator('a').first();
+  await Promise.all([page.waitForNavigation(), edit.click()]);
+  const editUrl = page.url();
+  await axeAt(page, 'service form');
+  assertEqual(await page.getAttribute('#name_en', 'lang'), 'en', 'English inputs carry lang="en"');
+
+  // By keyboard: Tab to the Chinese name, replace it, submit with Enter.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await tabTo(page, 'name_zh');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(NEW_TITLE);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert(page.url().startsWith(editUrl) && page.url().includes('saved=1'), `saved: ${page.url()}`);
+  assert((await page.locator('.govuk-notification-banner').innerText()).includes('已儲存'),
+    'a saved notice');
+
+  // An empty title is refused with the field named, and the error summary links to it.
+  await page.fill('#name_zh', '');
+  await Promise.all([page.waitForNavigation(), page.press('#name_zh', 'Enter')]);
+  const summary = page.locator('.govuk-error-summary');
+  assert((await summary.innerText()).includes('服務名稱（中文）'), 'the summary names the field');
+  await axeAt(page, 'service form with errors');
+
+  const pub = await page.goto(base + '/o/xinxing/services/sale-transfer');
+  assertEqual(pub.status(), 200, 'public page');
+  assert((await page.locator('h1').innerText()).includes(NEW_TITLE), 'the public page shows the new title');
+
+  await page.goto(editUrl + '/history');
+  assert((await page.locator('table').innerText()).includes('端對端管理員'), 'the history names the admin');
+  await axeAt(page, 'revision history');
+});
+
+runTests({
+  before: async () => {
+    const server = await startServer();
+    await addAdmin(server);
+    const browser = await launchBrowser();
+    return { server, browser };
+  },
+  after: async ({ server, browser }) => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  },
+});
