@@ -55,6 +55,23 @@ static int refuse(const char **reason, const char *key, char *detail, size_t siz
   return ST_INVALID;
 }
 
+/* Tags a message template may not use: partials, delimiter changes, inheritance. */
+static bool tag_refused(char sigil)
+{
+  return sigil == '>' || sigil == '=' || sigil == '<' || sigil == '$';
+}
+
+/* The variable name of a tag's inside (after its sigil, if any). */
+static struct str tag_name(struct str inner, char sigil)
+{
+  bool sigiled = sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&' || sigil == '{';
+  if (sigiled) {
+    inner.ptr++;
+    inner.len--;
+  }
+  return str_trim(inner);
+}
+
 /* One tag's inside (between the braces): appends its text-mode form to out (variables
  * unescaped, comments dropped) or refuses it. */
 static int scan_tag(struct str inner, struct buf *out, const char **reason, char *detail,
@@ -64,22 +81,17 @@ static int scan_tag(struct str inner, struct buf *out, const char **reason, char
   char sigil = inner.len ? inner.ptr[0] : '\0';
   if (sigil == '!')
     return ST_OK;
-  if (sigil == '>' || sigil == '=' || sigil == '<' || sigil == '$')
+  if (tag_refused(sigil))
     return refuse(reason, "notice_err_tag", detail, size, inner);
   bool section = sigil == '#' || sigil == '^' || sigil == '/';
-  struct str name = inner;
-  if (section || sigil == '&' || sigil == '{') {
-    name.ptr++;
-    name.len--;
-    name = str_trim(name);
-  }
+  struct str name = tag_name(inner, sigil);
   if (name.len == 0)
     return refuse(reason, "notice_err_syntax", detail, size, inner);
   if (!variable_known(name))
     return refuse(reason, "notice_err_unknown_variable", detail, size, name);
   int rc = buf_puts(out, "{{");
   if (!rc)
-    rc = section ? buf_putc(out, sigil) : buf_putc(out, '&');
+    rc = buf_putc(out, section ? sigil : '&');
   if (!rc)
     rc = buf_append(out, name.ptr, name.len);
   return rc ? rc : buf_puts(out, "}}");
