@@ -9,6 +9,7 @@ path but /_control is recorded; the answer depends on the mode:
         request with a ref already delivered is answered 200 with the same id and not counted
         again, as gateways with a duplicate guard such as Mitake's clientid do)
   500   answer 500
+  400   answer 400 (a permanent refusal)
   hang  read the request and never answer (until the client gives up)
 Control (JSON answers):
   POST /_control/mode   body "200", "500" or "hang"
@@ -81,6 +82,8 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, {"id": gateway_id})
         elif mode == "500":
             self.answer(500, {"error": "gateway trouble"})
+        elif mode == "400":
+            self.answer(400, {"error": "no such number"})
         else:
             time.sleep(600)
 

@@ -34,7 +34,7 @@ static const char *when(struct http_request *req, json_t *row, const char *key)
 static json_t *message_view(struct http_request *req, json_t *row)
 {
   const char *status = web_str(row, "status");
-  return json_pack(
+  json_t *view = json_pack(
       "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
       (json_int_t)json_integer_value(json_object_get(row, "id")), "case_id",
       (json_int_t)json_integer_value(json_object_get(row, "case_id")), "case_key",
@@ -49,6 +49,12 @@ static json_t *message_view(struct http_request *req, json_t *row)
       web_str(row, "last_error"), "lang_label",
       strcmp(web_str(row, "lang"), "en") ? http_t(req, "notice_lang_zh")
                                          : http_t(req, "notice_lang_en"));
+  if (view && (json_object_set_new(view, "event", json_string(web_str(row, "event"))) ||
+               json_object_set_new(view, "channel", json_string(web_str(row, "channel"))))) {
+    json_decref(view);
+    return NULL;
+  }
+  return view;
 }
 
 static json_t *message_list(struct http_request *req, json_t *rows)
