@@ -532,8 +532,8 @@ static const struct command commands[] = {
      "the due-soon and overdue events.\n\n",
      cmd_scan},
     {"worker", "run the background workers alone: notices (outbox) and the deadline scanner",
-     "usage: bianmin worker [options]\n\nClaims and sends the queued notices (e-mail through\n"
-     "[mail], SMS through [sms]) and re-checks deadlines every minute, until SIGTERM or SIGINT.\n"
+     "usage: bianmin worker [options]\n\nClaims and sends the queued notices (e-mail through "
+     "[mail], SMS\nthrough [sms]) and re-checks deadlines every minute, until SIGTERM or SIGINT.\n"
      "Any number of workers may run against one database: each message is sent once.\n\n",
      cmd_worker},
     {"calendar-import", "check and install a DGPA office calendar CSV", cli_calendar_usage,
