@@ -21,6 +21,8 @@
 #include "domain/catalog.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
+#include "domain/notify.h"
+#include "workers/outbox.h"
 #include "workers/scanner.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -161,6 +163,64 @@ static int parse_serve_flags(struct config *config, int argc, char **argv, const
   return status ? EXIT_USAGE : 0;
 }
 
+/* Notices: settings, the shipped message templates (templates/messages), libcurl. Before any
+ * thread starts. */
+static int notices_setup(const struct config *config)
+{
+  struct notify_settings s = {0};
+  char dir[CONFIG_PATH_MAX + 16], err[1024];
+  snprintf(s.public_url, sizeof(s.public_url), "%.255s", config->public_url);
+  snprintf(s.receipt_token, sizeof(s.receipt_token), "%.127s", config->sms_receipt_token);
+  if (notify_parse_hhmm(config->quiet_start, &s.quiet_start) ||
+      notify_parse_hhmm(config->quiet_end, &s.quiet_end)) {
+    fprintf(stderr, "bianmin: [notify] quiet hours must be HH:MM\n");
+    return ST_INVALID;
+  }
+  notify_configure(&s);
+  snprintf(dir, sizeof(dir), "%s/messages", config->templates_dir);
+  int rc = notify_templates_load_dir(dir, err, sizeof(err));
+  if (rc)
+    fprintf(stderr, "bianmin: %s\n", err);
+  if (!rc && outbox_global_init())
+    rc = ST_IO;
+  return rc;
+}
+
+/* Blocks SIGTERM and SIGINT in every thread started after this; the caller waits for one. */
+static void block_stop_signals(sigset_t *signals)
+{
+  sigemptyset(signals);
+  sigaddset(signals, SIGTERM);
+  sigaddset(signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, signals, NULL);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+/* The background workers of this process: the deadline scanner and the outbox worker. */
+struct workers {
+  struct scanner *scanner;
+  struct outbox_worker *outbox;
+};
+
+static void workers_start(const struct config *config, bool outbox, struct workers *w)
+{
+  memset(w, 0, sizeof(*w));
+  if (scanner_start(config->db, SCAN_INTERVAL_SECONDS, &w->scanner))
+    log_error("the deadline scanner did not start");
+  if (outbox && outbox_worker_start(config, &w->outbox))
+    log_error("the outbox worker did not start");
+  if (outbox && !config->mail_url[0])
+    log_warn("no [mail] url: e-mail notices wait in the outbox");
+  if (outbox && !config->sms_url[0])
+    log_warn("no [sms] url: SMS notices wait in the outbox");
+}
+
+static void workers_stop(struct workers *w)
+{
+  outbox_worker_stop(w->outbox);
+  scanner_stop(w->scanner);
+}
+
 static int serve_until_signal(const struct config *config, const char *port_file)
 {
   char host[128], err[1024];
@@ -183,9 +243,8 @@ static int serve_until_signal(const struct config *config, const char *port_file
            strchr(host, ':') ? "]" : "", port, config->db);
   if (port_file && write_port_file(port_file, port))
     log_error("cannot write port file %s", port_file);
-  struct scanner *scanner = NULL;
-  if (scanner_start(config->db, SCAN_INTERVAL_SECONDS, &scanner))
-    log_error("the deadline scanner did not start");
+  struct workers workers;
+  workers_start(config, config->notify_worker, &workers);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -193,7 +252,7 @@ static int serve_until_signal(const struct config *config, const char *port_file
   int sig = 0;
   sigwait(&signals, &sig);
   log_info("signal %d: finishing requests in flight, then stopping", sig);
-  scanner_stop(scanner);
+  workers_stop(&workers);
   http_server_stop(server, SHUTDOWN_GRACE_SECONDS);
   log_info("stopped");
   return 0;
@@ -217,13 +276,11 @@ static int cmd_serve(struct config *config, int argc, char **argv)
     fprintf(stderr, "bianmin: %s\n", err);
     return 1;
   }
+  if (notices_setup(config))
+    return 1;
   /* Block the signals in every thread; the main thread waits for them with sigwait. */
   sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, NULL);
-  signal(SIGPIPE, SIG_IGN);
+  block_stop_signals(&signals);
   return serve_until_signal(config, port_file);
 }
 
@@ -396,6 +453,39 @@ static int cmd_catalog_import(struct config *config, int argc, char **argv)
   return 0;
 }
 
+/* `bianmin worker`: the background workers without the web server (for nodes that only send
+ * notices and scan deadlines). */
+static int cmd_worker(struct config *config, int argc, char **argv)
+{
+  int rc = parse_db_flags(config, argc, argv, NULL);
+  if (rc)
+    return rc < 0 ? EXIT_USAGE : rc;
+  struct store *store;
+  char err[512];
+  if (cli_load_keys(config, true) || open_store(config, &store))
+    return 1;
+  rc = migrate(store, NULL);
+  store_close(store);
+  if (rc)
+    return 1;
+  if (cases_calendar_load_dir(config->calendar_dir, err, sizeof(err))) {
+    fprintf(stderr, "bianmin: %s\n", err);
+    return 1;
+  }
+  if (notices_setup(config))
+    return 1;
+  sigset_t signals;
+  block_stop_signals(&signals);
+  struct workers workers;
+  workers_start(config, true, &workers);
+  log_info("workers running (database %s)", config->db);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log_info("signal %d: stopping the workers", sig);
+  workers_stop(&workers);
+  return 0;
+}
+
 static int cmd_scan(struct config *config, int argc, char **argv)
 {
   int rc = parse_db_flags(config, argc, argv, NULL);
@@ -403,10 +493,14 @@ static int cmd_scan(struct config *config, int argc, char **argv)
     return rc < 0 ? EXIT_USAGE : rc;
   char err[512];
   long long changed = 0;
+  if (cli_load_keys(config, true))
+    return 1;
   if (cases_calendar_load_dir(config->calendar_dir, err, sizeof(err))) {
     fprintf(stderr, "bianmin: %s\n", err);
     return 1;
   }
+  if (notices_setup(config))
+    return 1;
   rc = scanner_run_once(config->db, &changed);
   if (rc) {
     fprintf(stderr, "bianmin: the deadline scan failed (%s)\n", status_name(rc));
@@ -438,6 +532,11 @@ static const struct command commands[] = {
      "usage: bianmin scan [options]\n\nRe-evaluates every open case's deadline once and records "
      "the due-soon and overdue events.\n\n",
      cmd_scan},
+    {"worker", "run the background workers alone: notices (outbox) and the deadline scanner",
+     "usage: bianmin worker [options]\n\nClaims and sends the queued notices (e-mail through "
+     "[mail], SMS\nthrough [sms]) and re-checks deadlines every minute, until SIGTERM or SIGINT.\n"
+     "Any number of workers may run against one database: each message is sent once.\n\n",
+     cmd_worker},
     {"calendar-import", "check and install a DGPA office calendar CSV", cli_calendar_usage,
      cli_calendar_import},
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},

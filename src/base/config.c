@@ -21,7 +21,15 @@
 /* Largest configuration file we read; ours are a few dozen lines. */
 #define CONFIG_MAX_FILE_BYTES (64u * 1024u)
 
-enum config_kind { KIND_TEXT, KIND_BOOL, KIND_INT, KIND_LISTEN, KIND_LOG_LEVEL };
+enum config_kind {
+  KIND_TEXT,
+  KIND_BOOL,
+  KIND_INT,
+  KIND_LISTEN,
+  KIND_LOG_LEVEL,
+  KIND_HHMM,
+  KIND_SMS_FORMAT
+};
 
 struct config_key {
   const char *section;
@@ -70,7 +78,64 @@ static const struct config_key config_keys[] = {
     {"log", "level", "BIANMIN_LOG_LEVEL", KIND_LOG_LEVEL, offsetof(struct config, log_level),
      CONFIG_LOG_LEVEL_MAX, 0, 0, false},
     TEXT("security", "secret_key_file", "BIANMIN_SECRET_KEY_FILE", secret_key_file, true),
+    TEXT("mail", "url", "BIANMIN_MAIL_URL", mail_url, true),
+    TEXT("mail", "from", "BIANMIN_MAIL_FROM", mail_from, false),
+    TEXT("mail", "username", "BIANMIN_MAIL_USERNAME", mail_username, true),
+    TEXT("mail", "password", "BIANMIN_MAIL_PASSWORD", mail_password, true),
+    BOOL("mail", "starttls", "BIANMIN_MAIL_STARTTLS", mail_starttls),
+    INT("mail", "timeout_seconds", NULL, mail_timeout_seconds, 1, 600),
+    TEXT("sms", "url", "BIANMIN_SMS_URL", sms_url, true),
+    {"sms", "format", "BIANMIN_SMS_FORMAT", KIND_SMS_FORMAT, offsetof(struct config, sms_format),
+     CONFIG_CHOICE_MAX, 0, 0, false},
+    TEXT("sms", "api_key", "BIANMIN_SMS_API_KEY", sms_api_key, true),
+    TEXT("sms", "username", "BIANMIN_SMS_USERNAME", sms_username, true),
+    TEXT("sms", "password", "BIANMIN_SMS_PASSWORD", sms_password, true),
+    TEXT("sms", "username_field", NULL, sms_username_field, false),
+    TEXT("sms", "password_field", NULL, sms_password_field, false),
+    TEXT("sms", "to_field", NULL, sms_to_field, false),
+    TEXT("sms", "text_field", NULL, sms_text_field, false),
+    TEXT("sms", "ref_field", NULL, sms_ref_field, true),
+    TEXT("sms", "id_field", NULL, sms_id_field, false),
+    TEXT("sms", "form_extra", NULL, sms_form_extra, true),
+    TEXT("sms", "receipt_token", "BIANMIN_SMS_RECEIPT_TOKEN", sms_receipt_token, true),
+    INT("sms", "timeout_seconds", "BIANMIN_SMS_TIMEOUT", sms_timeout_seconds, 1, 600),
+    BOOL("notify", "worker", "BIANMIN_NOTIFY_WORKER", notify_worker),
+    TEXT("notify", "public_url", "BIANMIN_PUBLIC_URL", public_url, false),
+    {"notify", "quiet_start", "BIANMIN_NOTIFY_QUIET_START", KIND_HHMM,
+     offsetof(struct config, quiet_start), CONFIG_CHOICE_MAX, 0, 0, false},
+    {"notify", "quiet_end", "BIANMIN_NOTIFY_QUIET_END", KIND_HHMM,
+     offsetof(struct config, quiet_end), CONFIG_CHOICE_MAX, 0, 0, false},
+    INT("notify", "max_attempts", "BIANMIN_NOTIFY_MAX_ATTEMPTS", max_attempts, 1, 100),
+    INT("notify", "retry_base_seconds", "BIANMIN_NOTIFY_RETRY_BASE", retry_base_seconds, 1, 86400),
+    INT("notify", "claim_timeout_seconds", "BIANMIN_NOTIFY_CLAIM_TIMEOUT", claim_timeout_seconds, 1,
+        86400),
+    INT("notify", "poll_seconds", "BIANMIN_NOTIFY_POLL", poll_seconds, 1, 3600),
 };
+
+/* Notices: no mail server or SMS gateway until configured (messages wait in the outbox);
+ * field names of the form format as Taiwanese gateways name them (e.g. Mitake). */
+static void notice_defaults(struct config *c)
+{
+  str_copy(c->mail_from, sizeof(c->mail_from), STR_LIT("bianmin@localhost"));
+  str_copy(c->sms_format, sizeof(c->sms_format), STR_LIT("json"));
+  str_copy(c->sms_username_field, sizeof(c->sms_username_field), STR_LIT("username"));
+  str_copy(c->sms_password_field, sizeof(c->sms_password_field), STR_LIT("password"));
+  str_copy(c->sms_to_field, sizeof(c->sms_to_field), STR_LIT("dstaddr"));
+  str_copy(c->sms_text_field, sizeof(c->sms_text_field), STR_LIT("smbody"));
+  str_copy(c->sms_ref_field, sizeof(c->sms_ref_field), STR_LIT("clientid"));
+  str_copy(c->sms_id_field, sizeof(c->sms_id_field), STR_LIT("msgid"));
+  str_copy(c->public_url, sizeof(c->public_url), STR_LIT("http://127.0.0.1:8080"));
+  str_copy(c->quiet_start, sizeof(c->quiet_start), STR_LIT("21:00"));
+  str_copy(c->quiet_end, sizeof(c->quiet_end), STR_LIT("08:00"));
+  c->mail_starttls = true;
+  c->mail_timeout_seconds = 30;
+  c->sms_timeout_seconds = 15;
+  c->notify_worker = true;
+  c->max_attempts = 8;
+  c->retry_base_seconds = 60;
+  c->claim_timeout_seconds = 300;
+  c->poll_seconds = 2;
+}
 
 void config_defaults(struct config *c)
 {
@@ -94,6 +159,7 @@ void config_defaults(struct config *c)
   c->rate_public_per_minute = 600;
   c->rate_lookup_per_minute = 30;
   c->rate_login_per_minute = 10;
+  notice_defaults(c);
 }
 
 static const struct config_key *find_key(const char *section, const char *key)
@@ -130,6 +196,13 @@ static bool valid_log_level(const char *value)
   return false;
 }
 
+static bool valid_hhmm(const char *v)
+{
+  return strlen(v) == 5 && v[2] == ':' && v[0] >= '0' && v[0] <= '2' && v[1] >= '0' &&
+         v[1] <= '9' && (v[0] < '2' || v[1] <= '3') && v[3] >= '0' && v[3] <= '5' && v[4] >= '0' &&
+         v[4] <= '9';
+}
+
 /* Checks value for key k; for numbers and booleans stores the parsed value in *number or
  * *flag. The message names the problem, not the key (the caller prefixes it). */
 static const char *check_value(const struct config_key *k, const char *value, int64_t *number,
@@ -147,6 +220,10 @@ static const char *check_value(const struct config_key *k, const char *value, in
     return str_to_int64(s, k->min, k->max, number) ? "must be an integer in range" : NULL;
   case KIND_LOG_LEVEL:
     return valid_log_level(value) ? NULL : "must be debug, info, warn or error";
+  case KIND_HHMM:
+    return valid_hhmm(value) ? NULL : "must be a time HH:MM (00:00 to 23:59)";
+  case KIND_SMS_FORMAT:
+    return !strcmp(value, "json") || !strcmp(value, "form") ? NULL : "must be json or form";
   case KIND_LISTEN:
     if (s.len >= k->size || config_parse_listen(value, host, sizeof(host), &port))
       return "must be IPv4:port or [IPv6]:port with a port from 0 to 65535";

@@ -13,6 +13,8 @@
 #define CONFIG_LISTEN_MAX    128
 #define CONFIG_PATH_MAX      1024
 #define CONFIG_LOG_LEVEL_MAX 8
+#define CONFIG_TEXT_MAX      256
+#define CONFIG_CHOICE_MAX    40
 
 struct config {
   char listen[CONFIG_LISTEN_MAX];      /* [server] listen: "127.0.0.1:8080", "[::1]:8080" */
@@ -36,6 +38,35 @@ struct config {
   int rate_public_per_minute; /* [limits] public_per_minute: public pages per client address */
   int rate_lookup_per_minute; /* [limits] lookup_per_minute: case lookups per client address */
   int rate_login_per_minute;  /* [limits] login_per_minute: sign-in attempts per address */
+  /* Notices (README "Notices"; docs/config.example.ini says more). */
+  char mail_url[CONFIG_TEXT_MAX];             /* [mail] url: smtp://host:587 or smtps://host:465 */
+  char mail_from[CONFIG_TEXT_MAX];            /* [mail] from: the sender address */
+  char mail_username[CONFIG_TEXT_MAX];        /* [mail] username, "" = no authentication */
+  char mail_password[CONFIG_TEXT_MAX];        /* [mail] password */
+  bool mail_starttls;                         /* [mail] starttls: require STARTTLS on smtp:// */
+  int mail_timeout_seconds;                   /* [mail] timeout_seconds */
+  char sms_url[CONFIG_TEXT_MAX];              /* [sms] url: the gateway's send endpoint */
+  char sms_format[CONFIG_CHOICE_MAX];         /* [sms] format: json or form */
+  char sms_api_key[CONFIG_TEXT_MAX];          /* [sms] api_key: sent as a Bearer token (json) */
+  char sms_username[CONFIG_TEXT_MAX];         /* [sms] username (form) */
+  char sms_password[CONFIG_TEXT_MAX];         /* [sms] password (form) */
+  char sms_username_field[CONFIG_CHOICE_MAX]; /* [sms] username_field */
+  char sms_password_field[CONFIG_CHOICE_MAX]; /* [sms] password_field */
+  char sms_to_field[CONFIG_CHOICE_MAX];       /* [sms] to_field */
+  char sms_text_field[CONFIG_CHOICE_MAX];     /* [sms] text_field */
+  char sms_ref_field[CONFIG_CHOICE_MAX];      /* [sms] ref_field */
+  char sms_id_field[CONFIG_CHOICE_MAX];       /* [sms] id_field: the gateway's message id */
+  char sms_form_extra[CONFIG_TEXT_MAX];       /* [sms] form_extra: more fields, urlencoded */
+  char sms_receipt_token[CONFIG_TEXT_MAX];    /* [sms] receipt_token: the webhook's secret */
+  int sms_timeout_seconds;                    /* [sms] timeout_seconds */
+  bool notify_worker;                         /* [notify] worker: serve runs the outbox worker */
+  char public_url[CONFIG_TEXT_MAX];           /* [notify] public_url: base of links in messages */
+  char quiet_start[CONFIG_CHOICE_MAX];        /* [notify] quiet_start: HH:MM, Asia/Taipei */
+  char quiet_end[CONFIG_CHOICE_MAX];          /* [notify] quiet_end: HH:MM (= start: none) */
+  int max_attempts;                           /* [notify] max_attempts */
+  int retry_base_seconds;                     /* [notify] retry_base_seconds: first backoff */
+  int claim_timeout_seconds;                  /* [notify] claim_timeout_seconds: stale claims */
+  int poll_seconds;                           /* [notify] poll_seconds */
 };
 
 /* Sets every field to its default (loopback listener, 4 threads, info logging, ...). */

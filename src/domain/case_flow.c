@@ -12,6 +12,7 @@
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
+#include "domain/notify.h"
 
 #include "base/common.h"
 
@@ -25,6 +26,21 @@ static const struct workflow *case_workflow(json_t *c)
 {
   const struct workflow *wf = workflow_find(case_text(c, "workflow"));
   return wf ? wf : workflow_find("simple");
+}
+
+/* The notice of a status move, if it sends one: closed -> ready for pickup, rejected (with
+ * the written reasons). Corrections send theirs with the items (issue_correction). */
+static int notify_status(const struct case_env *env, json_t *c, const char *to, const char *note)
+{
+  const char *event = !strcmp(to, "closed") ? "ready" : !strcmp(to, "rejected") ? "rejected" : NULL;
+  if (!event)
+    return ST_OK;
+  json_t *vars = json_pack("{s:s}", "reason", note ? note : "");
+  int rc = vars ? notify_case_event(env->store, env->now, case_int(c, "office_id"),
+                                    case_int(c, "id"), event, 1, vars)
+                : ST_NOMEM;
+  json_decref(vars);
+  return rc;
 }
 
 /* Moves c to `to` (checked against the workflow and the actor's roles) with its event. */
@@ -47,6 +63,8 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
     rc = case_event(env, actor, c, "status", from, to, note, public_note, on_behalf_of, data);
   if (!rc && json_object_set_new(c, "status", json_string(to)))
     rc = ST_NOMEM;
+  if (!rc)
+    rc = notify_status(env, c, to, note);
   return rc;
 }
 
@@ -148,6 +166,9 @@ static int issue_correction(const struct case_env *env, const struct case_actor 
     rc = move(env, actor, c, "correction", listed ? listed : note, true, behalf, data, reason);
   if (!rc)
     rc = store_case_set_correction(env->store, id, text, deadline, count + 1, env->now);
+  if (!rc)
+    rc = notify_case_event(env->store, env->now, case_int(c, "office_id"), id, "correction",
+                           count + 1, data);
   if (!rc)
     rc = store_case_pause_start(env->store, id, env->now);
   if (!rc)
@@ -316,6 +337,26 @@ int cases_reassign(const struct case_env *env, const struct case_actor *actor, i
   return case_finish(env, rc, c);
 }
 
+/* The notice of an event that may happen again (a second overdue notice, overdue again after
+ * an extension): its occurrence is the count of such timeline events, the one just added
+ * included. */
+static int notify_event_counted(const struct case_env *env, json_t *c, const char *kind,
+                                json_t *data, const char *why)
+{
+  int64_t n = 0;
+  int rc = store_case_event_count(env->store, case_int(c, "id"), kind, &n);
+  json_t *vars = data ? json_deep_copy(data) : json_object();
+  if (!vars)
+    rc = rc ? rc : ST_NOMEM;
+  if (!rc && why && json_object_set_new(vars, "reason", json_string(why)))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = notify_case_event(env->store, env->now, case_int(c, "office_id"), case_int(c, "id"), kind,
+                           n, vars);
+  json_decref(vars);
+  return rc;
+}
+
 static bool date_ok(const char *d, const char *today)
 {
   return d && strlen(d) == 10 && d[4] == '-' && d[7] == '-' && strcmp(d, today) >= 0 &&
@@ -343,6 +384,8 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
   json_t *data = json_pack("{s:s}", "new_date", new_date);
   if (!rc)
     rc = case_event(env, actor, c, "overdue_notice", "", "", why, true, behalf, data);
+  if (!rc)
+    rc = notify_event_counted(env, c, "overdue_notice", data, why);
   json_decref(data);
   return case_finish(env, rc, c);
 }
@@ -384,6 +427,8 @@ static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
   rc = store_case_set_due_state(env->store, case_int(c, "id"), state);
   if (!rc && due != CALENDAR_ON_TIME)
     rc = case_event(env, &system, c, state, "", "", "", false, NULL, NULL);
+  if (!rc && due == CALENDAR_OVERDUE)
+    rc = notify_event_counted(env, c, "overdue", NULL, NULL);
   if (rc) {
     store_rollback(env->store);
     return rc;

@@ -12,6 +12,7 @@
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
+#include "domain/notify.h"
 #include "domain/personal.h"
 
 #include "base/common.h"
@@ -457,6 +458,9 @@ static int insert_case(const struct case_env *env, const struct case_actor *acto
     rc = ST_NOMEM;
   if (!rc)
     rc = case_event(env, actor, row, "status", "", "received", "", true, NULL, NULL);
+  if (!rc)
+    rc = notify_case_event(env->store, env->now, actor->office_id, out->case_id, "received", 1,
+                           NULL);
   struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
   if (!rc)
     rc = audit_record(env->store, &who, "case.create", "case", out->case_key, NULL);

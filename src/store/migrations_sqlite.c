@@ -387,12 +387,56 @@ static const char migration_4_sql[] =
     " building_number TEXT NOT NULL DEFAULT '',"
     " UNIQUE (office_id, address_key, section_code, number, building_number));";
 
+/* Notices (migration 6): the outbox (one row per message; at most one per case, event
+ * occurrence and channel) and the offices' edited message templates. */
+static const char migration_6_sql[] =
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    " event TEXT NOT NULL,"
+    " occurrence INTEGER NOT NULL DEFAULT 1,"
+    " channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),"
+    " lang TEXT NOT NULL,"
+    " recipient TEXT NOT NULL,"
+    " recipient_masked TEXT NOT NULL DEFAULT '',"
+    " subject TEXT NOT NULL DEFAULT '',"
+    " body_text TEXT NOT NULL,"
+    " body_html TEXT NOT NULL DEFAULT '',"
+    " urgent INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered', "
+    "'failed_temp', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at INTEGER NOT NULL,"
+    " claimed_by TEXT,"
+    " claimed_at INTEGER,"
+    " provider_id TEXT,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " sent_at INTEGER,"
+    " delivered_at INTEGER,"
+    " UNIQUE (case_id, event, occurrence, channel));"
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
+    "CREATE INDEX outbox_office ON outbox (office_id, status, id);"
+    "CREATE INDEX outbox_provider ON outbox (provider_id);"
+    "CREATE TABLE message_templates ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " event TEXT NOT NULL,"
+    " channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),"
+    " lang TEXT NOT NULL,"
+    " subject TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " updated_by TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (office_id, event, channel, lang));";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
     {3, "catalogue: services, files, FAQ, announcements, revisions, search", migration_3_sql},
     {4, "land sections, parcels, values by year, resurvey, addresses", migration_4_sql},
     {5, "cases, timeline, pauses, delegation, staff presence", migration_5_sql},
+    {6, "notices: outbox and message templates", migration_6_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

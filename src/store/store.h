@@ -195,6 +195,7 @@ int store_presence_set(struct store *store, int64_t user_id, bool present, const
 int store_handlers_available(struct store *store, int64_t office_id, int64_t unit_id,
                              unsigned handler_role, json_t **out);
 int store_presence_assigned(struct store *store, int64_t user_id, int64_t at);
+
 /* ---------------------------------------------------------------------------------------------
  * Catalogue (migration 3): services, their form files, FAQ, announcements, revisions and the
  * full-text search index. Domain rules (topics, kinds, time-limit range, end >= start, revisions
@@ -359,5 +360,55 @@ int store_address_put_batch(struct store *store, int64_t office_id,
  * "section_code", "section_name_zh", "section_name_en", "number", "building_number"}]. */
 int store_address_find(struct store *store, int64_t office_id, const char *key, int64_t limit,
                        json_t **out);
+
+/* ---- Notices: the outbox and message templates (store/outbox.c) ----------------------------
+ * Times are unix seconds. An outbox row: {"id", "office_id", "case_id", "event", "occurrence",
+ * "channel" ("sms"|"email"), "lang", "recipient" (sealed), "recipient_masked", "subject",
+ * "body_text", "body_html", "urgent", "status" (queued|sending|sent|delivered|failed_temp|
+ * failed), "attempts", "next_attempt_at", "claimed_by", "claimed_at", "provider_id",
+ * "last_error", "created_at", "sent_at", "delivered_at"}.
+ * At most one row per (case_id, event, occurrence, channel): enqueueing it again changes
+ * nothing (*id = 0). */
+int store_outbox_enqueue(struct store *store, json_t *message, int64_t *id);
+/* Claims the oldest message that is due (queued or failed_temp with next_attempt_at <= now), or
+ * whose claim is older than stale_before (its worker died), on the channels enabled (sms,
+ * email): marks it sending by node and counts the attempt. ST_NOTFOUND when none is due. The
+ * UPDATE re-checks its condition, so two nodes never claim one message. */
+int store_outbox_claim(struct store *store, const char *node, int64_t now, int64_t stale_before,
+                       bool sms, bool email, json_t **out);
+/* The outcome of a claimed attempt; each changes the row only while node still holds the claim
+ * (*applied false otherwise, e.g. a receipt came first or another node reclaimed it). */
+int store_outbox_sent(struct store *store, int64_t id, const char *node, const char *provider_id,
+                      int64_t now, bool *applied);
+/* A temporary failure: failed_temp and due again at retry_at, or failed when attempts have
+ * reached max_attempts. A permanent failure: max_attempts 0. */
+int store_outbox_failed(struct store *store, int64_t id, const char *node, const char *error,
+                        int64_t retry_at, int64_t max_attempts, bool *applied);
+/* A delivery receipt for the message with this id (ref) or provider id: delivered, or failed
+ * with error. ST_NOTFOUND when no sent message matches. */
+int store_outbox_receipt(struct store *store, int64_t id, const char *provider_id, bool delivered,
+                         const char *error, int64_t now);
+/* Queues a failed message of office_id again now with its attempts reset. ST_NOTFOUND unless
+ * it is failed or failed_temp. */
+int store_outbox_retry(struct store *store, int64_t office_id, int64_t id, int64_t now);
+/* A case's messages, oldest first (without recipient and bodies' HTML). */
+int store_outbox_for_case(struct store *store, int64_t case_id, json_t **out);
+/* The office's messages by status ("" = failed and failed_temp), newest first, at most limit. */
+int store_outbox_list(struct store *store, int64_t office_id, const char *status, int64_t limit,
+                      json_t **out);
+int store_outbox_get(struct store *store, int64_t office_id, int64_t id, json_t **out);
+/* How many timeline events of kind the case has (the occurrence of a repeated event). */
+int store_case_event_count(struct store *store, int64_t case_id, const char *kind, int64_t *n);
+
+/* An office's edited template: {"office_id", "event", "channel", "lang", "subject", "body",
+ * "updated_at", "updated_by"}; ST_NOTFOUND when the office uses the shipped one. */
+int store_message_template_get(struct store *store, int64_t office_id, const char *event,
+                               const char *channel, const char *lang, json_t **out);
+int store_message_template_put(struct store *store, int64_t office_id, const char *event,
+                               const char *channel, const char *lang, const char *subject,
+                               const char *body, int64_t now, const char *by);
+int store_message_template_delete(struct store *store, int64_t office_id, const char *event,
+                                  const char *channel, const char *lang);
+int store_message_template_list(struct store *store, int64_t office_id, json_t **out);
 
 #endif

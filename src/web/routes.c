@@ -10,6 +10,7 @@
 #include "web/public/home.h"
 #include "web/public/tools.h"
 #include "web/staff/catalog_admin.h"
+#include "web/staff/notices.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
@@ -124,6 +125,19 @@ static const struct http_route routes[] = {
      HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/admin/catalog/{kind}/{id}/history", catadmin_history, ROLE_ADMIN, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
+    /* Notices (web/staff/notices.h): the outbox and the message templates. */
+    {"GET", "/staff/admin/outbox", notices_outbox, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/outbox/{id}/retry", notices_outbox_retry, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/templates", notices_templates, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/templates/{event}/{channel}/{lang}", notices_template_form, ROLE_ADMIN,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/templates/{event}/{channel}/{lang}", notices_template_submit, ROLE_ADMIN,
+     true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    /* The SMS gateway's delivery receipts: authenticated by the secret token in the path. */
+    {"POST", "/hooks/sms/{token}", notices_sms_receipt, 0, false, 8 * 1024, HTTP_RATE_PUBLIC, 0},
 
     /* Staff: cases (domain/cases.c checks who may act on which case). */
     {"GET", "/staff/intake", intake_form, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},

@@ -13,6 +13,7 @@
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
+#include "web/staff/notices.h"
 
 #include "base/common.h"
 
@@ -101,7 +102,7 @@ static int show(struct http_request *req, struct http_response *res, int status,
                 const char *reason)
 {
   struct store *store;
-  json_t *c = NULL, *list = NULL;
+  json_t *c = NULL, *list = NULL, *messages = NULL;
   int rc = load_case(req, &store, &c);
   if (rc == ST_FORBIDDEN && reason)
     return http_error(res, status, reason); /* refused, and the case is not theirs to see */
@@ -109,13 +110,17 @@ static int show(struct http_request *req, struct http_response *res, int status,
     rc = add_offers(req, c);
   if (!rc)
     rc = handlers(req, store, &list);
+  if (!rc)
+    rc = notices_case_messages(req, store, case_view_id(req), &messages);
   if (rc) {
     json_decref(c);
+    json_decref(list);
     return rc;
   }
   json_t *view =
-      json_pack("{s:s, s:o, s:o, s:s}", "title", json_string_value(json_object_get(c, "number")),
-                "case", c, "handlers", list, "today", "");
+      json_pack("{s:s, s:o, s:o, s:s, s:b, s:o}", "title",
+                json_string_value(json_object_get(c, "number")), "case", c, "handlers", list,
+                "today", "", "has_messages", json_array_size(messages) > 0, "messages", messages);
   if (reason)
     web_form_error(req, view, field, reason);
   return http_page(res, status, "staff/case", view);

@@ -26,6 +26,8 @@ static json_t *staff_areas(struct http_request *req, unsigned roles)
       {ROLE_ADMIN, "/staff/admin/catalog", "staff_area_catalog", "staff_area_catalog_desc"},
       {ROLE_ADMIN, "/staff/admin/users", "staff_area_users", "staff_area_users_desc"},
       {ROLE_ADMIN, "/staff/admin/audit", "staff_area_audit", "staff_area_audit_desc"},
+      {ROLE_ADMIN, "/staff/admin/outbox", "staff_area_outbox", "staff_area_outbox_desc"},
+      {ROLE_ADMIN, "/staff/admin/templates", "staff_area_templates", "staff_area_templates_desc"},
       {ROLE_ALL, "/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {ROLE_ALL, "/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
   };

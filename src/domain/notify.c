@@ -1,0 +1,357 @@
+/*
+ * notify.c - events to messages (notify.h): the events table, settings and quiet hours, and
+ * notify_case_event(), which queues a case's messages in the transaction of its change.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/str.h"
+#include "domain/notify.h"
+#include "domain/personal.h"
+#include "render/format.h"
+
+#include "base/common.h"
+
+enum { TAIPEI_OFFSET = 8 * 3600, DAY = 86400, MASKED_MAX = 256, DETAIL_MAX = 200 };
+
+/* The events that send a message. Adding one: a row here and its templates (notify.h). */
+static const struct notify_event events[] = {
+    {"received", false},       /* the case was taken in */
+    {"correction", false},     /* 補正: every item and the deadline */
+    {"overdue_notice", false}, /* the handler's notice: reason and new expected date */
+    {"overdue", false},        /* the deadline scanner found the case overdue */
+    {"ready", false},          /* completed: ready for pickup */
+    {"rejected", false},       /* 駁回, with the reasons */
+};
+
+static struct notify_settings settings = {"http://127.0.0.1:8080", 21 * 60, 8 * 60, ""};
+
+void notify_configure(const struct notify_settings *s)
+{
+  settings = *s;
+  size_t n = strlen(settings.public_url);
+  while (n && settings.public_url[n - 1] == '/')
+    settings.public_url[--n] = '\0';
+}
+
+const struct notify_settings *notify_settings(void)
+{
+  return &settings;
+}
+
+int notify_parse_hhmm(const char *t, int *minutes)
+{
+  if (!t || strlen(t) != 5 || t[2] != ':')
+    return ST_INVALID;
+  for (int i = 0; i < 5; i++)
+    if (i != 2 && (t[i] < '0' || t[i] > '9'))
+      return ST_INVALID;
+  int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
+  if (h > 23 || m > 59)
+    return ST_INVALID;
+  *minutes = h * 60 + m;
+  return ST_OK;
+}
+
+time_t notify_daytime(time_t t)
+{
+  int start = settings.quiet_start, end = settings.quiet_end;
+  if (start == end)
+    return t;
+  time_t local = t + TAIPEI_OFFSET;
+  int minute = (int)((local % DAY) / 60);
+  bool quiet = start < end ? minute >= start && minute < end : minute >= start || minute < end;
+  if (!quiet)
+    return t;
+  time_t midnight = t - (local % DAY);
+  time_t until = midnight + (time_t)end * 60;
+  return until <= t ? until + DAY : until;
+}
+
+bool notify_receipt_token_ok(const char *token)
+{
+  size_t n = strlen(settings.receipt_token);
+  if (n == 0 || !token || strlen(token) != n)
+    return false;
+  return sodium_memcmp(token, settings.receipt_token, n) == 0;
+}
+
+const struct notify_event *notify_event_find(const char *name)
+{
+  for (size_t i = 0; name && i < ARRAY_LEN(events); i++)
+    if (!strcmp(events[i].name, name))
+      return &events[i];
+  return NULL;
+}
+
+const struct notify_event *notify_events(size_t *count)
+{
+  *count = ARRAY_LEN(events);
+  return events;
+}
+
+bool notify_channel_valid(const char *channel)
+{
+  return channel && (!strcmp(channel, "sms") || !strcmp(channel, "email"));
+}
+
+bool notify_lang_valid(const char *lang)
+{
+  return lang && (!strcmp(lang, "zh-TW") || !strcmp(lang, "en"));
+}
+
+static const char *text(json_t *o, const char *key)
+{
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
+int notify_template_get(struct store *store, int64_t office_id, const char *event,
+                        const char *channel, const char *lang, json_t **out)
+{
+  json_t *row;
+  int rc = store_message_template_get(store, office_id, event, channel, lang, &row);
+  if (!rc) {
+    json_object_set_new(row, "edited", json_true());
+    *out = row;
+    return ST_OK;
+  }
+  if (rc != ST_NOTFOUND)
+    return rc;
+  const char *subject, *body;
+  rc = notify_template_default(event, channel, lang, &subject, &body);
+  if (rc)
+    return rc;
+  *out = json_pack("{s:s, s:s, s:b, s:i, s:s}", "subject", subject, "body", body, "edited", 0,
+                   "updated_at", 0, "updated_by", "");
+  return *out ? ST_OK : ST_NOMEM;
+}
+
+/* ---- variables ----------------------------------------------------------------------------- */
+
+/* "YYYY-MM-DD" in the language's words ("115年3月17日", "17 Mar 2026"); other text as it is. */
+static json_t *date_text(const char *date, const char *lang)
+{
+  char out[64];
+  if (!clock_date_valid(date))
+    return json_string(date);
+  int y = (int)strtol(date, NULL, 10), m = (int)strtol(date + 5, NULL, 10),
+      d = (int)strtol(date + 8, NULL, 10);
+  return json_string(format_date(y, m, d, lang, out, sizeof(out)) ? date : out);
+}
+
+static json_t *joined(json_t *items, const char *lang)
+{
+  const char *sep = strcmp(lang, "en") ? "；" : "; ";
+  size_t total = 1, i;
+  json_t *item;
+  json_array_foreach(items, i, item)
+  {
+    const char *v = json_string_value(item);
+    total += strlen(sep) + (v ? strlen(v) : 0);
+  }
+  char *s = calloc(1, total);
+  json_array_foreach(items, i, item)
+  {
+    const char *v = json_string_value(item);
+    if (s && i)
+      memcpy(s + strlen(s), sep, strlen(sep) + 1);
+    if (s && v)
+      memcpy(s + strlen(s), v, strlen(v) + 1);
+  }
+  json_t *out = s ? json_string(s) : NULL;
+  free(s);
+  return out;
+}
+
+static int add_extra(json_t *ctx, json_t *extra, const char *lang)
+{
+  const char *key;
+  json_t *v;
+  json_object_foreach(extra, key, v)
+  {
+    json_t *value = NULL;
+    if (json_is_array(v))
+      value = joined(v, lang);
+    else if (!strcmp(key, "deadline") || !strcmp(key, "new_date"))
+      value = date_text(json_string_value(v) ? json_string_value(v) : "", lang);
+    else if (json_is_string(v))
+      value = json_incref(v);
+    if (value && json_object_set_new(ctx, key, value))
+      return ST_NOMEM;
+  }
+  return ST_OK;
+}
+
+static const char *bilingual(json_t *row, const char *field, const char *lang)
+{
+  char key[64];
+  snprintf(key, sizeof(key), "%s_en", field);
+  const char *en = text(row, key);
+  snprintf(key, sizeof(key), "%s_zh", field);
+  return !strcmp(lang, "en") && *en ? en : text(row, key);
+}
+
+static int office_of(struct store *store, int64_t id, json_t **out)
+{
+  json_t *offices;
+  int rc = store_office_list(store, &offices);
+  if (rc)
+    return rc;
+  size_t i;
+  json_t *o;
+  *out = NULL;
+  json_array_foreach(offices, i, o)
+  {
+    if (json_integer_value(json_object_get(o, "id")) == id)
+      *out = json_incref(o);
+  }
+  json_decref(offices);
+  return *out ? ST_OK : ST_NOTFOUND;
+}
+
+/* The named variables of a case's messages in lang. */
+static int case_vars(struct store *store, json_t *c, json_t *extra, const char *lang, json_t **out)
+{
+  json_t *office = NULL, *service = NULL;
+  int64_t office_id = json_integer_value(json_object_get(c, "office_id"));
+  int rc = office_of(store, office_id, &office);
+  if (!rc)
+    rc = store_service_get(store, office_id, json_integer_value(json_object_get(c, "service_id")),
+                           NULL, &service);
+  char url[NOTIFY_URL_MAX + 64];
+  snprintf(url, sizeof(url), "%s/o/%s/progress", settings.public_url, text(office, "slug"));
+  *out = rc ? NULL
+            : json_pack("{s:s, s:s, s:s, s:s}", "case_number", text(c, "case_key"), "service",
+                        bilingual(service, "name", lang), "office", bilingual(office, "name", lang),
+                        "progress_url", url);
+  if (!rc && !*out)
+    rc = ST_NOMEM;
+  if (!rc && extra)
+    rc = add_extra(*out, extra, lang);
+  json_decref(office);
+  json_decref(service);
+  return rc;
+}
+
+/* ---- queueing --------------------------------------------------------------------------- */
+
+static int mask_recipient(const char *channel, const char *sealed, char *masked, size_t size)
+{
+  char *plain = NULL;
+  int rc = personal_open(sealed, &plain);
+  if (!rc)
+    rc = !strcmp(channel, "sms") ? personal_mask_phone(plain, masked, size)
+                                 : personal_mask_email(plain, masked, size);
+  if (rc == ST_INVALID) { /* shown masked whatever it holds; sending will say more */
+    snprintf(masked, size, "***");
+    rc = ST_OK;
+  }
+  personal_free(plain);
+  return rc;
+}
+
+/* Fills subject, bodies and status of message m from the office's template. */
+static int fill_content(struct store *store, json_t *m, const char *event, const char *channel,
+                        const char *lang, json_t *vars)
+{
+  json_t *tpl = NULL;
+  char *subject = NULL, *body = NULL, *html = NULL, detail[DETAIL_MAX] = "", error[DETAIL_MAX];
+  const char *reason = NULL;
+  int rc = notify_template_get(store, json_integer_value(json_object_get(m, "office_id")), event,
+                               channel, lang, &tpl);
+  if (rc == ST_NOTFOUND) {
+    snprintf(error, sizeof(error), "no template for %s.%s.%s", event, channel, lang);
+    rc = ST_INVALID;
+  } else if (!rc) {
+    rc = notify_render(channel, lang, text(tpl, "subject"), text(tpl, "body"), vars, &subject,
+                       &body, &html, &reason, detail, sizeof(detail));
+    snprintf(error, sizeof(error), "template: %.40s %.120s", reason ? reason : "", detail);
+  }
+  json_decref(tpl);
+  if (rc == ST_INVALID) /* shown on the outbox page; the change itself goes ahead */
+    return json_object_set_new(m, "status", json_string("failed")) ||
+                   json_object_set_new(m, "last_error", json_string(error))
+               ? ST_NOMEM
+               : ST_OK;
+  if (!rc && (json_object_set_new(m, "subject", json_string(subject)) ||
+              json_object_set_new(m, "body_text", json_string(body)) ||
+              json_object_set_new(m, "body_html", json_string(html ? html : ""))))
+    rc = ST_NOMEM;
+  free(subject);
+  free(body);
+  free(html);
+  return rc;
+}
+
+static int queue_one(struct store *store, time_t now, const struct notify_event *ev, json_t *c,
+                     const char *channel, int64_t occurrence, json_t *vars)
+{
+  const char *sealed = text(c, !strcmp(channel, "sms") ? "applicant_phone" : "applicant_email");
+  const char *lang = notify_lang_valid(text(c, "lang")) ? text(c, "lang") : "zh-TW";
+  char masked[MASKED_MAX] = "";
+  if (!*sealed)
+    return ST_OK; /* no number or address: intake refuses such a choice */
+  int rc = mask_recipient(channel, sealed, masked, sizeof(masked));
+  json_t *m =
+      rc ? NULL
+         : json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:I, s:I}", "office_id",
+                     (json_int_t)json_integer_value(json_object_get(c, "office_id")), "case_id",
+                     (json_int_t)json_integer_value(json_object_get(c, "id")), "event", ev->name,
+                     "occurrence", (json_int_t)occurrence, "channel", channel, "lang", lang,
+                     "recipient", sealed, "recipient_masked", masked, "urgent", ev->urgent,
+                     "status", "queued", "created_at", (json_int_t)now, "next_attempt_at",
+                     (json_int_t)(ev->urgent ? now : notify_daytime(now)));
+  if (!rc && !m)
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = fill_content(store, m, ev->name, channel, lang, vars);
+  int64_t id = 0;
+  if (!rc)
+    rc = store_outbox_enqueue(store, m, &id);
+  json_decref(m);
+  return rc;
+}
+
+int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_t case_id,
+                      const char *event, int64_t occurrence, json_t *vars)
+{
+  const struct notify_event *ev = notify_event_find(event);
+  json_t *c = NULL, *ctx = NULL;
+  if (!ev)
+    return ST_INVALID;
+  int rc = store_case_get(store, office_id, case_id, &c);
+  if (rc)
+    return rc;
+  const char *choice = text(c, "notify");
+  bool sms = !strcmp(choice, "sms") || !strcmp(choice, "both");
+  bool email = !strcmp(choice, "email") || !strcmp(choice, "both");
+  const char *lang = notify_lang_valid(text(c, "lang")) ? text(c, "lang") : "zh-TW";
+  if (sms || email)
+    rc = case_vars(store, c, vars, lang, &ctx);
+  if (!rc && sms)
+    rc = queue_one(store, now, ev, c, "sms", occurrence < 1 ? 1 : occurrence, ctx);
+  if (!rc && email)
+    rc = queue_one(store, now, ev, c, "email", occurrence < 1 ? 1 : occurrence, ctx);
+  json_decref(c);
+  json_decref(ctx);
+  return rc;
+}
+
+int notify_receipt(struct store *store, time_t now, const char *ref, const char *provider_id,
+                   const char *status)
+{
+  int64_t id = 0;
+  if (ref && !strncmp(ref, "bm-", 3) && str_to_int64(str_from(ref + 3), 1, INT64_MAX, &id))
+    return ST_NOTFOUND;
+  if (!id && (!provider_id || !*provider_id))
+    return ST_NOTFOUND;
+  bool delivered = status && !strcmp(status, "delivered");
+  char error[DETAIL_MAX];
+  snprintf(error, sizeof(error), "%s%.100s",
+           delivered ? "" : "receipt: ", delivered ? "" : (status ? status : "failed"));
+  return store_outbox_receipt(store, id, provider_id, delivered, error, now);
+}

@@ -1,0 +1,119 @@
+/*
+ * notify.h - notices to applicants by SMS and e-mail (DOMAIN.md "Notifications"): which events
+ * send a message, the templates (shipped defaults per event x channel x language, which an
+ * office's admins may override), rendering with named variables, the SMS length count, quiet
+ * hours, and turning a case event into outbox rows inside the transaction of the change.
+ *
+ * Adding an event: one row in the events table of notify.c and its templates in
+ * templates/messages/<event>.<channel>.<lang>.mustache; then one notify_case_event() call
+ * where the event happens.
+ */
+#ifndef BIANMIN_DOMAIN_NOTIFY_H
+#define BIANMIN_DOMAIN_NOTIFY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store/store.h"
+
+enum {
+  NOTIFY_SMS_SINGLE_UCS2 = 70, /* one SMS in UCS-2 (any Chinese character) */
+  NOTIFY_SMS_PART_UCS2 = 67,   /* per part once split (the rest carries the joining header) */
+  NOTIFY_SMS_SINGLE_GSM = 160,
+  NOTIFY_SMS_PART_GSM = 153,
+  NOTIFY_SUBJECT_MAX_CHARS = 200,
+  NOTIFY_BODY_MAX_BYTES = 8000,
+  NOTIFY_URL_MAX = 256,
+  NOTIFY_TOKEN_MAX = 128
+};
+
+/* Process-wide settings, set once at start before threads (notify_configure copies them). */
+struct notify_settings {
+  char public_url[NOTIFY_URL_MAX];      /* base of links in messages, e.g. https://office.example */
+  int quiet_start;                      /* minutes after local midnight (Asia/Taipei) */
+  int quiet_end;                        /* equal to quiet_start: no quiet hours */
+  char receipt_token[NOTIFY_TOKEN_MAX]; /* the SMS delivery-receipt webhook's secret, "" = off */
+};
+
+void notify_configure(const struct notify_settings *settings);
+const struct notify_settings *notify_settings(void);
+/* "HH:MM" -> minutes after midnight; ST_INVALID otherwise. */
+int notify_parse_hhmm(const char *text, int *minutes);
+/* The first moment at or after t outside the quiet hours (t itself when not quiet). */
+time_t notify_daytime(time_t t);
+/* Constant-time check of a delivery-receipt token against the configured one. */
+bool notify_receipt_token_ok(const char *token);
+
+/* An event that sends a message. urgent messages ignore quiet hours. */
+struct notify_event {
+  const char *name;
+  bool urgent;
+};
+const struct notify_event *notify_event_find(const char *name);
+const struct notify_event *notify_events(size_t *count);
+bool notify_channel_valid(const char *channel); /* "sms" or "email" */
+bool notify_lang_valid(const char *lang);       /* "zh-TW" or "en" */
+
+/* Loads the shipped templates from dir (templates/messages): <event>.<channel>.<lang>.mustache
+ * (an e-mail file's first line is the subject, then an empty line, then the body) and
+ * layout.html.mustache (the HTML part of e-mails). Call once at start, before threads. */
+int notify_templates_load_dir(const char *dir, char *err, size_t err_size);
+
+/* The template in force for an office: {"subject", "body", "edited": bool, "updated_at",
+ * "updated_by"}; the shipped one unless the office edited it. ST_NOTFOUND when neither exists. */
+int notify_template_get(struct store *store, int64_t office_id, const char *event,
+                        const char *channel, const char *lang, json_t **out);
+/* The shipped template (ST_NOTFOUND when none). */
+int notify_template_default(const char *event, const char *channel, const char *lang,
+                            const char **subject, const char **body);
+
+/* Checks an edited template: known variables only ({{case_number}} {{service}} {{office}}
+ * {{deadline}} {{items}} {{reason}} {{new_date}} {{progress_url}}), sections and comments
+ * allowed, no partials or delimiter changes, balanced tags, a subject for e-mail, sizes. On
+ * ST_INVALID *reason is a translation key and detail names the variable or the place. */
+int notify_template_check(const char *channel, const char *subject, const char *body,
+                          const char **reason, char *detail, size_t detail_size);
+
+/* Renders a template with vars (an object of strings). Variables are not HTML-escaped in the
+ * text (SMS, the subject, the plain-text part); *html (e-mail only, else NULL) is the HTML part
+ * built from the text through layout.html. All outputs are malloc'd. ST_INVALID with *reason
+ * and detail as for notify_template_check. */
+int notify_render(const char *channel, const char *lang, const char *subject_template,
+                  const char *body_template, json_t *vars, char **subject, char **text, char **html,
+                  const char **reason, char *detail, size_t detail_size);
+
+/* Sample variables for previews in lang. */
+json_t *notify_sample_vars(const char *lang);
+
+/* How an SMS text is sent: GSM 7-bit when every character is in the basic set (160 in one
+ * message, 153 per part), else UCS-2 (70 in one, 67 per part; a character outside the BMP
+ * counts twice). */
+struct notify_sms_count {
+  bool ucs2;
+  size_t units;    /* characters as the network counts them */
+  size_t parts;    /* messages it is split into (0 for an empty text) */
+  size_t per_part; /* the limit per message at this length */
+  size_t left;     /* characters left in the last part */
+};
+void notify_sms_count(const char *text, struct notify_sms_count *out);
+
+/* Queues the messages of event for the case's applicant, per their choice of channel (sms,
+ * email, both, none) and language, inside the caller's open transaction. vars (may be NULL)
+ * adds event variables: "deadline" and "new_date" as YYYY-MM-DD (formatted for the language),
+ * "items" as an array of strings, "reason" as text. occurrence numbers repeated events of a
+ * case (a second correction notice is 2); each (case, event, occurrence, channel) is queued at
+ * most once. A template that cannot be rendered queues the message as failed with the reason,
+ * so it shows on the admins' outbox page instead of blocking the change. */
+int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_t case_id,
+                      const char *event, int64_t occurrence, json_t *vars);
+
+/* A delivery receipt from the SMS gateway: ref is our message reference ("bm-<id>") or empty,
+ * provider_id the gateway's id or empty; status "delivered" or anything else (failed, with
+ * the status as the error). ST_NOTFOUND when no such sent message. */
+int notify_receipt(struct store *store, time_t now, const char *ref, const char *provider_id,
+                   const char *status);
+
+#endif

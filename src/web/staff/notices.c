@@ -1,0 +1,188 @@
+/*
+ * notices.c - a case's messages, the admins' outbox page with retry, and the SMS gateway's
+ * delivery-receipt webhook (notices.h). The templates pages are in notices_templates.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/audit.h"
+#include "domain/notify.h"
+#include "render/format.h"
+#include "web/app.h"
+#include "web/staff/notices.h"
+
+#include "base/common.h"
+
+enum { OUTBOX_PAGE = 100 };
+
+static const char *label(struct http_request *req, const char *prefix, const char *code)
+{
+  return http_t(req, arena_printf(req->arena, "%s%s", prefix, code));
+}
+
+static const char *when(struct http_request *req, json_t *row, const char *key)
+{
+  char out[64];
+  json_int_t t = json_integer_value(json_object_get(row, key));
+  if (!t || format_datetime((time_t)t, req->lang, out, sizeof(out)))
+    return "";
+  return arena_strdup(req->arena, out);
+}
+
+/* A message row for pages: labels in the request's language, times in words. */
+static json_t *message_view(struct http_request *req, json_t *row)
+{
+  const char *status = web_str(row, "status");
+  json_t *view = json_pack(
+      "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
+      (json_int_t)json_integer_value(json_object_get(row, "id")), "case_id",
+      (json_int_t)json_integer_value(json_object_get(row, "case_id")), "case_key",
+      web_str(row, "case_key"), "event_label", label(req, "notice_event_", web_str(row, "event")),
+      "channel_label", label(req, "notice_channel_", web_str(row, "channel")), "status", status,
+      "status_label", label(req, "notice_status_", status), "failed",
+      !strcmp(status, "failed") || !strcmp(status, "failed_temp"), "recipient",
+      web_str(row, "recipient_masked"), "subject", web_str(row, "subject"), "body_text",
+      web_str(row, "body_text"), "attempts",
+      (json_int_t)json_integer_value(json_object_get(row, "attempts")), "created_text",
+      when(req, row, "created_at"), "sent_text", when(req, row, "sent_at"), "last_error",
+      web_str(row, "last_error"), "lang_label",
+      strcmp(web_str(row, "lang"), "en") ? http_t(req, "notice_lang_zh")
+                                         : http_t(req, "notice_lang_en"));
+  if (view && (json_object_set_new(view, "event", json_string(web_str(row, "event"))) ||
+               json_object_set_new(view, "channel", json_string(web_str(row, "channel"))))) {
+    json_decref(view);
+    return NULL;
+  }
+  return view;
+}
+
+static json_t *message_list(struct http_request *req, json_t *rows)
+{
+  json_t *list = json_array();
+  size_t i;
+  json_t *row;
+  json_array_foreach(rows, i, row) json_array_append_new(list, message_view(req, row));
+  return list;
+}
+
+int notices_case_messages(struct http_request *req, struct store *store, int64_t case_id,
+                          json_t **out)
+{
+  json_t *rows;
+  int rc = store_outbox_for_case(store, case_id, &rows);
+  if (rc)
+    return rc;
+  *out = message_list(req, rows);
+  json_decref(rows);
+  return *out ? ST_OK : ST_NOMEM;
+}
+
+static bool status_valid(const char *s)
+{
+  static const char *const statuses[] = {"",          "queued",      "sending", "sent",
+                                         "delivered", "failed_temp", "failed"};
+  for (size_t i = 0; s && i < ARRAY_LEN(statuses); i++)
+    if (!strcmp(s, statuses[i]))
+      return true;
+  return false;
+}
+
+static json_t *filters(struct http_request *req, const char *current)
+{
+  static const char *const codes[] = {"", "queued", "sent", "delivered", "failed"};
+  json_t *list = json_array();
+  for (size_t i = 0; i < ARRAY_LEN(codes); i++)
+    json_array_append_new(
+        list, json_pack("{s:s, s:s, s:b}", "href",
+                        arena_printf(req->arena, "/staff/admin/outbox%s%s",
+                                     *codes[i] ? "?status=" : "", codes[i]),
+                        "label", label(req, "outbox_filter_", *codes[i] ? codes[i] : "problems"),
+                        "current", !strcmp(codes[i], current)));
+  return list;
+}
+
+int notices_outbox(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *rows;
+  const char *status = http_query(req, "status");
+  status = status ? status : "";
+  if (!status_valid(status))
+    return http_error(res, 400, NULL);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_outbox_list(store, req->session->office_id, status, OUTBOX_PAGE, &rows);
+  if (rc)
+    return rc;
+  json_t *list = message_list(req, rows);
+  json_decref(rows);
+  return http_page(res, 200, "staff/outbox",
+                   json_pack("{s:s, s:o, s:o, s:b, s:b}", "title", http_t(req, "outbox_title"),
+                             "messages", list, "filters", filters(req, status), "problems",
+                             !*status, "retried", http_query(req, "retried") != NULL));
+}
+
+int notices_outbox_retry(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  int64_t id = 0;
+  const char *text = http_capture(req, "id");
+  if (!text || str_to_int64(str_from(text), 1, INT64_MAX, &id))
+    return ST_NOTFOUND;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_outbox_retry(store, req->session->office_id, id, clock_now());
+  if (!rc) {
+    struct audit_actor actor;
+    web_actor(req, &actor);
+    audit_record(store, &actor, "notice.retry", "outbox", text, NULL);
+  }
+  if (rc)
+    return rc;
+  return http_redirect(res, 303, "/staff/admin/outbox?retried=1");
+}
+
+/* ---- the delivery-receipt webhook ------------------------------------------------------- */
+
+/* ref, id and status from a JSON body or a form. */
+static int receipt_fields(struct http_request *req, const char **ref, const char **id,
+                          const char **status, json_t **doc)
+{
+  *doc = NULL;
+  if (req->form_count || !req->body_len) {
+    *ref = http_form(req, "ref");
+    *id = http_form(req, "id") ? http_form(req, "id") : http_form(req, "msgid");
+    *status = http_form(req, "status");
+    return *status ? ST_OK : ST_INVALID;
+  }
+  *doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, NULL);
+  if (!json_is_object(*doc))
+    return ST_INVALID;
+  *ref = json_string_value(json_object_get(*doc, "ref"));
+  *id = json_string_value(json_object_get(*doc, "id"));
+  *status = json_string_value(json_object_get(*doc, "status"));
+  return *status ? ST_OK : ST_INVALID;
+}
+
+int notices_sms_receipt(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *doc;
+  const char *ref = NULL, *id = NULL, *status = NULL;
+  if (!notify_receipt_token_ok(http_capture(req, "token")))
+    return http_error(res, 403, NULL);
+  int rc = receipt_fields(req, &ref, &id, &status, &doc);
+  if (rc) {
+    json_decref(doc);
+    return http_error(res, 400, NULL);
+  }
+  rc = web_store(req, &store);
+  if (!rc)
+    rc = notify_receipt(store, clock_now(), ref, id, status);
+  json_decref(doc);
+  if (rc)
+    return rc;
+  static const char ok[] = "{\"ok\":true}";
+  return http_raw(res, 200, "application/json", ok, sizeof(ok) - 1);
+}

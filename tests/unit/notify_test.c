@@ -1,0 +1,475 @@
+/*
+ * notify_test.c - notices without a network: the SMS length count (UCS-2 70/67, GSM 160/153),
+ * template checks and rendering, quiet hours, MIME and RFC 2047 subjects, and on a real SQLite
+ * store with the demo offices: case events queue the right messages in the applicant's
+ * language and channels (the scanner's overdue included), at most once, and the outbox claim,
+ * outcome, stale-claim and receipt rules.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "domain/accounts.h"
+#include "domain/cases.h"
+#include "domain/catalog.h"
+#include "domain/demo.h"
+#include "domain/keys.h"
+#include "domain/notify.h"
+#include "workers/outbox.h"
+
+#include "base/common.h"
+
+static time_t at(int y, int mo, int d, int h, int mi) /* Asia/Taipei wall time */
+{
+  struct tm tm = {0};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  return timegm(&tm) - 8 * 3600;
+}
+
+static char *repeat(const char *unit, size_t n)
+{
+  size_t len = strlen(unit);
+  char *s = calloc(1, len * n + 1);
+  for (size_t i = 0; i < n; i++)
+    memcpy(s + i * len, unit, len);
+  return s;
+}
+
+static void test_sms_count(void **state)
+{
+  struct notify_sms_count c;
+  char *s = repeat("字", 70);
+  notify_sms_count(s, &c);
+  assert_true(c.ucs2);
+  assert_int_equal(c.units, 70);
+  assert_int_equal(c.parts, 1);
+  assert_int_equal(c.left, 0);
+  free(s);
+  s = repeat("字", 71);
+  notify_sms_count(s, &c);
+  assert_int_equal(c.parts, 2);
+  assert_int_equal(c.per_part, 67);
+  assert_int_equal(c.left, 63);
+  free(s);
+  s = repeat("字", 134);
+  notify_sms_count(s, &c);
+  assert_int_equal(c.parts, 2);
+  free(s);
+  s = repeat("字", 135);
+  notify_sms_count(s, &c);
+  assert_int_equal(c.parts, 3);
+  free(s);
+  s = repeat("a", 160);
+  notify_sms_count(s, &c);
+  assert_false(c.ucs2);
+  assert_int_equal(c.parts, 1);
+  free(s);
+  notify_sms_count("a{", &c); /* an extension character counts twice */
+  assert_int_equal(c.units, 3);
+  notify_sms_count("a😀", &c); /* outside the BMP: UCS-2, two units */
+  assert_true(c.ucs2);
+  assert_int_equal(c.units, 3);
+  notify_sms_count("", &c);
+  assert_int_equal(c.parts, 0);
+}
+
+static void test_template_check(void **state)
+{
+  const char *reason = NULL;
+  char detail[128];
+  assert_int_equal(
+      notify_template_check("sms", "", "案號 {{case_number}}", &reason, detail, sizeof(detail)), 0);
+  assert_int_equal(notify_template_check("sms", "", "{{nope}}", &reason, detail, sizeof(detail)),
+                   ST_INVALID);
+  assert_string_equal(reason, "notice_err_unknown_variable");
+  assert_string_equal(detail, "nope");
+  assert_int_equal(notify_template_check("sms", "", "{{#items}}x", &reason, detail, sizeof(detail)),
+                   ST_INVALID);
+  assert_string_equal(reason, "notice_err_syntax");
+  assert_int_equal(
+      notify_template_check("sms", "", "a\n{{case_number", &reason, detail, sizeof(detail)),
+      ST_INVALID);
+  assert_string_equal(reason, "notice_err_unclosed");
+  assert_string_equal(detail, "2");
+  assert_int_equal(notify_template_check("sms", "", "{{> x}}", &reason, detail, sizeof(detail)),
+                   ST_INVALID);
+  assert_string_equal(reason, "notice_err_tag");
+  assert_int_equal(notify_template_check("email", "", "body", &reason, detail, sizeof(detail)),
+                   ST_INVALID);
+  assert_string_equal(reason, "notice_err_subject");
+  assert_int_equal(
+      notify_template_check("email", "{{bad}}", "body", &reason, detail, sizeof(detail)),
+      ST_INVALID);
+  assert_int_equal(notify_template_check("sms", "", "  ", &reason, detail, sizeof(detail)),
+                   ST_INVALID);
+}
+
+static void test_render_text_is_not_escaped_and_html_is(void **state)
+{
+  json_t *vars = json_pack("{s:s, s:s}", "case_number", "115-A&B-000001", "reason", "<x>\n\ny");
+  char *subject, *text, *html, detail[128];
+  const char *reason;
+  assert_int_equal(notify_render("email", "en", "Case {{case_number}}", "{{reason}} {{! note }}",
+                                 vars, &subject, &text, &html, &reason, detail, sizeof(detail)),
+                   0);
+  assert_string_equal(subject, "Case 115-A&B-000001");
+  assert_string_equal(text, "<x>\n\ny");
+  assert_non_null(strstr(html, "&lt;x&gt;"));
+  assert_non_null(strstr(html, "<html lang=\"en\">"));
+  assert_null(strstr(html, "<x>"));
+  free(subject);
+  free(text);
+  free(html);
+  json_decref(vars);
+}
+
+static void test_quiet_hours(void **state)
+{
+  struct notify_settings s = {"https://x.example/", 21 * 60, 8 * 60, "tok"};
+  notify_configure(&s);
+  assert_string_equal(notify_settings()->public_url, "https://x.example");
+  assert_int_equal(notify_daytime(at(2026, 3, 2, 12, 0)), at(2026, 3, 2, 12, 0));
+  assert_int_equal(notify_daytime(at(2026, 3, 2, 22, 30)), at(2026, 3, 3, 8, 0));
+  assert_int_equal(notify_daytime(at(2026, 3, 3, 2, 0)), at(2026, 3, 3, 8, 0));
+  assert_int_equal(notify_daytime(at(2026, 3, 3, 8, 0)), at(2026, 3, 3, 8, 0));
+  assert_true(notify_receipt_token_ok("tok"));
+  assert_false(notify_receipt_token_ok("tok2"));
+  assert_false(notify_receipt_token_ok(""));
+  int m;
+  assert_int_equal(notify_parse_hhmm("07:45", &m), 0);
+  assert_int_equal(m, 465);
+  assert_int_equal(notify_parse_hhmm("24:00", &m), ST_INVALID);
+  s.quiet_start = s.quiet_end = 0;
+  notify_configure(&s);
+  assert_int_equal(notify_daytime(at(2026, 3, 3, 2, 0)), at(2026, 3, 3, 2, 0));
+}
+
+/* The base64 body of the MIME part of type, decoded. */
+static char *part(const char *mime, const char *type)
+{
+  char needle[64];
+  snprintf(needle, sizeof(needle), "Content-Type: %s; charset=UTF-8", type);
+  const char *p = strstr(mime, needle);
+  assert_non_null(p);
+  p = strstr(p, "\r\n\r\n") + 4;
+  size_t n = strcspn(p, "-");
+  char *b64 = strndup(p, n), *clean = calloc(1, n + 1), *out = calloc(1, n + 1);
+  for (size_t i = 0, j = 0; i < n; i++)
+    if (b64[i] != '\r' && b64[i] != '\n')
+      clean[j++] = b64[i];
+  size_t len = 0;
+  assert_int_equal(sodium_base642bin((unsigned char *)out, n, clean, strlen(clean), NULL, &len,
+                                     NULL, sodium_base64_VARIANT_ORIGINAL),
+                   0);
+  free(b64);
+  free(clean);
+  return out;
+}
+
+static void test_mime(void **state)
+{
+  struct buf b;
+  buf_init(&b, 1 << 20);
+  const char *subject = "新興地政事務所：案件 115-HB04-000001 已收件，這是一個很長的主旨需要分段";
+  assert_int_equal(outbox_mime_build("notices@land.example", "wang@example.com", subject,
+                                     "您好：\n\n已收件。", "<p>已收件</p>", "bm-7@land.example",
+                                     at(2026, 3, 2, 9, 0), &b),
+                   0);
+  assert_non_null(strstr(b.data, "From: <notices@land.example>\r\n"));
+  assert_non_null(strstr(b.data, "To: <wang@example.com>\r\n"));
+  assert_non_null(strstr(b.data, "Subject: =?UTF-8?B?"));
+  assert_non_null(strstr(b.data, "?=\r\n =?UTF-8?B?")); /* folded into several words */
+  assert_non_null(strstr(b.data, "Message-ID: <bm-7@land.example>\r\n"));
+  assert_non_null(strstr(b.data, "Date: Mon, 02 Mar 2026 09:00:00 +0800\r\n"));
+  assert_non_null(strstr(b.data, "MIME-Version: 1.0\r\n"));
+  assert_non_null(strstr(b.data, "Content-Type: multipart/alternative; boundary=\"=_bianmin_"));
+  char *text = part(b.data, "text/plain"), *html = part(b.data, "text/html");
+  assert_string_equal(text, "您好：\n\n已收件。");
+  assert_string_equal(html, "<p>已收件</p>");
+  free(text);
+  free(html);
+  /* Each encoded word decodes to whole characters, at most 75 characters long. */
+  const char *w = strstr(b.data, "=?UTF-8?B?");
+  while (w && w < strstr(b.data, "\r\nDate:")) {
+    const char *end = strstr(w + 10, "?=");
+    assert_true(end - w + 2 <= 75);
+    unsigned char bin[64];
+    size_t len = 0;
+    assert_int_equal(sodium_base642bin(bin, sizeof(bin), w + 10, (size_t)(end - w - 10), NULL, &len,
+                                       NULL, sodium_base64_VARIANT_ORIGINAL),
+                     0);
+    assert_true((bin[0] & 0xC0) != 0x80);
+    w = strstr(end, "=?UTF-8?B?");
+  }
+  buf_reset(&b);
+  assert_int_equal(outbox_mime_build("a@b.example", "c@d.example", "Plain", "text only", NULL,
+                                     "bm-8@b.example", 0, &b),
+                   0);
+  assert_non_null(strstr(b.data, "Subject: Plain\r\n"));
+  assert_non_null(strstr(b.data, "Content-Type: text/plain; charset=UTF-8\r\n"));
+  assert_null(strstr(b.data, "multipart"));
+  buf_free(&b);
+  assert_int_equal(outbox_backoff(60, 1), 60);
+  assert_int_equal(outbox_backoff(60, 3), 240);
+  assert_int_equal(outbox_backoff(60, 40), OUTBOX_BACKOFF_MAX_SECONDS);
+}
+
+/* ---- on a store ------------------------------------------------------------------------- */
+
+struct fixture {
+  char dir[64];
+  struct store *store;
+  struct case_actor clerk, handler;
+  int64_t office_id, service_id;
+};
+
+static int64_t user(struct fixture *f, const char *username, unsigned roles)
+{
+  struct audit_actor cli = {f->office_id, 0, "test", "cli"};
+  struct account_fields a = {f->office_id, 0, username, username, "", roles};
+  const char *reason;
+  int64_t id = 0;
+  assert_int_equal(accounts_create(f->store, &cli, &a, "password-long-enough", &id, &reason), 0);
+  return id;
+}
+
+static int setup(void **state)
+{
+  struct fixture *f = calloc(1, sizeof(*f));
+  char path[96], err[512];
+  snprintf(f->dir, sizeof(f->dir), "/tmp/bianmin-notify-XXXXXX");
+  if (!mkdtemp(f->dir))
+    return -1;
+  snprintf(path, sizeof(path), "%s/db", f->dir);
+  if (store_open(path, &f->store, err, sizeof(err)) || store_migrate(f->store, NULL) ||
+      demo_load(f->store, BIANMIN_SOURCE_DIR "/data/demo/offices.json", err, sizeof(err)))
+    return -1;
+  json_t *office;
+  if (store_office_get(f->store, "niaosong", &office))
+    return -1;
+  f->office_id = json_integer_value(json_object_get(office, "id"));
+  json_decref(office);
+  json_t *service = json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "slug", "test-one-day", "name_zh",
+                              "測試一日件", "name_en", "One-day test", "time_limit_minutes", 480,
+                              "published", 1, "workflow", "simple");
+  int rc =
+      catalog_service_save(f->store, f->office_id, service, NULL, &f->service_id, err, sizeof(err));
+  json_decref(service);
+  if (rc)
+    return -1;
+  int64_t clerk = user(f, "n-clerk", ROLE_CLERK), handler = user(f, "n-handler", ROLE_HANDLER);
+  f->clerk = (struct case_actor){clerk, f->office_id, 0, ROLE_CLERK, "n-clerk", "127.0.0.1"};
+  f->handler = (struct case_actor){handler, f->office_id, 0, ROLE_HANDLER, "n-handler", "::1"};
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  struct fixture *f = *state;
+  store_close(f->store);
+  char cmd[96];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+  int rc = system(cmd);
+  free(f);
+  return rc;
+}
+
+static int64_t take_in(struct fixture *f, time_t now, const char *notify, const char *lang)
+{
+  struct case_env env = {f->store, now};
+  struct intake_input in = {f->service_id, "陳大文",  "",   "0912345678", "chen@example.com",
+                            notify,        "counter", lang, NULL,         f->handler.user_id};
+  struct intake_result r;
+  const char *reason = NULL, *field = NULL;
+  if (cases_intake(&env, &f->clerk, &in, &r, &reason, &field))
+    fail_msg("intake: %s", reason ? reason : "?");
+  return r.case_id;
+}
+
+static json_t *messages(struct fixture *f, int64_t case_id)
+{
+  json_t *rows;
+  assert_int_equal(store_outbox_for_case(f->store, case_id, &rows), 0);
+  return rows;
+}
+
+static const char *field(json_t *rows, size_t i, const char *key)
+{
+  return json_string_value(json_object_get(json_array_get(rows, i), key));
+}
+
+static void test_events_queue_messages(void **state)
+{
+  struct fixture *f = *state;
+  const char *reason;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "both", "zh-TW");
+  json_t *rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 2);
+  assert_string_equal(field(rows, 0, "event"), "received");
+  assert_string_equal(field(rows, 0, "channel"), "sms");
+  assert_string_equal(field(rows, 0, "status"), "queued");
+  assert_string_equal(field(rows, 0, "recipient_masked"), "0912***678");
+  assert_non_null(strstr(field(rows, 0, "body_text"), "測試一日件"));
+  assert_non_null(strstr(field(rows, 0, "body_text"), "已收件"));
+  assert_string_equal(field(rows, 1, "channel"), "email");
+  assert_non_null(strstr(field(rows, 1, "subject"), "已收件"));
+  json_decref(rows);
+
+  struct case_env env = {f->store, at(2026, 3, 2, 10, 0)};
+  json_t *items = json_pack("[s, s]", "印鑑證明", "身分證影本");
+  assert_int_equal(cases_correction(&env, &f->handler, id, items, NULL, &reason), 0);
+  json_decref(items);
+  rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 4);
+  assert_string_equal(field(rows, 2, "event"), "correction");
+  assert_non_null(strstr(field(rows, 2, "body_text"), "印鑑證明；身分證影本"));
+  assert_non_null(strstr(field(rows, 2, "body_text"), "115年3月17日"));
+  json_decref(rows);
+
+  /* English, e-mail only: the overdue notice with reason and date, then closing. */
+  int64_t en = take_in(f, at(2026, 3, 2, 9, 0), "email", "en");
+  env.now = at(2026, 3, 2, 11, 0);
+  assert_int_equal(cases_overdue_notice(&env, &f->handler, en, "tax office", "2026-03-20", &reason),
+                   0);
+  assert_int_equal(cases_transition(&env, &f->handler, en, "closed", "", false, &reason), 0);
+  rows = messages(f, en);
+  assert_int_equal(json_array_size(rows), 3);
+  assert_string_equal(field(rows, 1, "event"), "overdue_notice");
+  assert_string_equal(field(rows, 1, "lang"), "en");
+  assert_non_null(strstr(field(rows, 1, "body_text"), "Reason: tax office"));
+  assert_non_null(strstr(field(rows, 1, "body_text"), "20 Mar 2026"));
+  assert_string_equal(field(rows, 2, "event"), "ready");
+  assert_non_null(strstr(field(rows, 2, "subject"), "ready for pickup"));
+  json_decref(rows);
+
+  /* Nobody to tell. */
+  int64_t none = take_in(f, at(2026, 3, 2, 9, 0), "none", "zh-TW");
+  rows = messages(f, none);
+  assert_int_equal(json_array_size(rows), 0);
+  json_decref(rows);
+}
+
+static void test_scanner_overdue_queues_once(void **state)
+{
+  struct fixture *f = *state;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "sms", "en"), changed;
+  struct case_env env = {f->store, at(2026, 3, 4, 9, 0)};
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  json_t *rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 2);
+  assert_string_equal(field(rows, 1, "event"), "overdue");
+  assert_non_null(strstr(field(rows, 1, "body_text"), "passed its time limit"));
+  json_decref(rows);
+}
+
+static void test_outbox_claims_and_outcomes(void **state)
+{
+  struct fixture *f = *state;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "sms", "zh-TW");
+  time_t now = time(NULL);
+  json_t *m = NULL, *again;
+  /* Queued again for the same occurrence: nothing new. */
+  assert_int_equal(notify_case_event(f->store, now, f->office_id, id, "received", 1, NULL), 0);
+  json_t *rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 1);
+  json_decref(rows);
+  assert_int_equal(store_outbox_claim(f->store, "a", now, now - 300, true, false, &m), 0);
+  int64_t mid = json_integer_value(json_object_get(m, "id"));
+  assert_int_equal(json_integer_value(json_object_get(m, "attempts")), 1);
+  /* Claimed: no one else gets it, nor the e-mail-only worker. */
+  assert_int_equal(store_outbox_claim(f->store, "b", now, now - 300, true, true, &again),
+                   ST_NOTFOUND);
+  bool applied;
+  assert_int_equal(store_outbox_failed(f->store, mid, "a", "500", now + 60, 8, &applied), 0);
+  assert_true(applied);
+  assert_int_equal(store_outbox_claim(f->store, "b", now, now - 300, true, true, &again),
+                   ST_NOTFOUND); /* not due yet */
+  assert_int_equal(store_outbox_claim(f->store, "b", now + 60, now - 300, true, true, &again), 0);
+  json_decref(again);
+  /* b dies while sending; after the claim timeout c takes over, b's late word is ignored. */
+  assert_int_equal(store_outbox_claim(f->store, "c", now + 400, now + 100, true, true, &again), 0);
+  assert_int_equal(json_integer_value(json_object_get(again, "attempts")), 3);
+  json_decref(again);
+  assert_int_equal(store_outbox_sent(f->store, mid, "b", "late", now + 401, &applied), 0);
+  assert_false(applied);
+  assert_int_equal(store_outbox_sent(f->store, mid, "c", "gw-1", now + 402, &applied), 0);
+  assert_true(applied);
+  /* Sent is never claimed again. */
+  assert_int_equal(store_outbox_claim(f->store, "d", now + 9999, now + 9999, true, true, &again),
+                   ST_NOTFOUND);
+  assert_int_equal(notify_receipt(f->store, now, "", "gw-1", "delivered"), 0);
+  assert_int_equal(notify_receipt(f->store, now, "bm-999999", "", "delivered"), ST_NOTFOUND);
+  json_t *row;
+  assert_int_equal(store_outbox_get(f->store, f->office_id, mid, &row), 0);
+  assert_string_equal(json_string_value(json_object_get(row, "status")), "delivered");
+  json_decref(row);
+  assert_int_equal(store_outbox_retry(f->store, f->office_id, mid, now), ST_NOTFOUND);
+  json_decref(m);
+}
+
+static void test_give_up_after_max_attempts(void **state)
+{
+  struct fixture *f = *state;
+  take_in(f, at(2026, 3, 2, 9, 0), "sms", "zh-TW");
+  time_t now = time(NULL);
+  json_t *m;
+  bool applied;
+  for (int i = 1; i <= 3; i++) {
+    assert_int_equal(store_outbox_claim(f->store, "a", now + i * 100, now - 300, true, false, &m),
+                     0);
+    int64_t mid = json_integer_value(json_object_get(m, "id"));
+    json_decref(m);
+    assert_int_equal(store_outbox_failed(f->store, mid, "a", "down", now + i * 100, 3, &applied),
+                     0);
+    json_t *row;
+    assert_int_equal(store_outbox_get(f->store, f->office_id, mid, &row), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "status")),
+                        i < 3 ? "failed_temp" : "failed");
+    json_decref(row);
+    if (i == 3) {
+      assert_int_equal(store_outbox_retry(f->store, f->office_id, mid, now), 0);
+      assert_int_equal(store_outbox_claim(f->store, "a", now, now - 300, true, false, &m), 0);
+      assert_int_equal(json_integer_value(json_object_get(m, "attempts")), 1);
+      json_decref(m);
+    }
+  }
+}
+
+int main(void)
+{
+  char err[512];
+  if (keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff") ||
+      cases_calendar_load_dir(BIANMIN_SOURCE_DIR "/data/calendar", err, sizeof(err)) ||
+      notify_templates_load_dir(BIANMIN_SOURCE_DIR "/templates/messages", err, sizeof(err))) {
+    fprintf(stderr, "%s\n", err);
+    return 1;
+  }
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_sms_count),
+      cmocka_unit_test(test_template_check),
+      cmocka_unit_test(test_render_text_is_not_escaped_and_html_is),
+      cmocka_unit_test(test_quiet_hours),
+      cmocka_unit_test(test_mime),
+      T(test_events_queue_messages),
+      T(test_scanner_overdue_queues_once),
+      T(test_outbox_claims_and_outcomes),
+      T(test_give_up_after_max_attempts),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
