@@ -2,7 +2,8 @@
 # setup.sh - installs what bianmin needs on Debian bookworm (idempotent) and builds it.
 #
 #   scripts/setup.sh            runtime and build dependencies, front-end assets, release build
-#   scripts/setup.sh --test     also the test tools (chromium, pmccabe, clang-format, ...)
+#   scripts/setup.sh --test     also the test tools (chromium, pmccabe, clang-format, the
+#                               PostgreSQL 15 server for tests/pg: /usr/lib/postgresql/15/bin)
 #
 # Runs apt-get as root, or through sudo. Installs only packages that are missing.
 set -euo pipefail
@@ -14,7 +15,7 @@ want_test=0
 build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libqrencode-dev libinih-dev
   libutf8proc-dev libmagic-dev nettle-dev libcurl4-openssl-dev libcmocka-dev libpq-dev)
-test_pkgs=(chromium pmccabe clang-format)
+test_pkgs=(chromium pmccabe clang-format postgresql)
 
 command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)

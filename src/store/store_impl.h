@@ -109,9 +109,13 @@ struct store_migration {
 
 extern const struct store_migration sqlite_migrations[];
 extern const size_t sqlite_migrations_count;
+extern const struct store_migration pg_migrations[];
+extern const size_t pg_migrations_count;
 
 /* The SQLite backend. path is a plain file path. */
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size);
+/* The PostgreSQL backend. url is a libpq connection URI ("postgresql://..."). */
+int pg_store_open(const char *url, struct store **out, char *err, size_t err_size);
 
 /* ---- Catalogue (migration 3) ------------------------------------------------------------ */
 
@@ -193,5 +197,6 @@ struct store_catalog_ops {
 };
 
 extern const struct store_catalog_ops sqlite_catalog_ops;
+extern const struct store_catalog_ops pg_catalog_ops;
 
 #endif
