@@ -471,14 +471,28 @@ static int pg_setting_put(struct store *store, int64_t office_id, const char *ke
                 &p, NULL, "setting put");
 }
 
+/* Inside a transaction a setting is read to be written back (the audit trail's head): the
+ * read first takes a transaction lock on the key, so a second node's transaction waits for the
+ * first to commit and then reads what it wrote, as SQLite's write lock (BEGIN IMMEDIATE) makes
+ * it. The lock also covers a setting that does not exist yet. */
+static int lock_setting(struct store *store, const struct pg_params *p)
+{
+  if (PQtransactionStatus(conn(store)->conn) != PQTRANS_INTRANS)
+    return ST_OK;
+  return pg_run(store, "SELECT pg_advisory_xact_lock(hashtextextended($2, $1))", p, NULL,
+                "setting lock");
+}
+
 static int pg_setting_get(struct store *store, int64_t office_id, const char *key, char **value)
 {
   struct pg_params p = {0};
   PGresult *res = NULL;
   pg_params_int(&p, office_id);
   pg_params_text(&p, key);
-  int rc = pg_run(store, "SELECT value FROM settings WHERE office_id = $1 AND key = $2", &p, &res,
-                  "setting get");
+  int rc = lock_setting(store, &p);
+  if (!rc)
+    rc = pg_run(store, "SELECT value FROM settings WHERE office_id = $1 AND key = $2", &p, &res,
+                "setting get");
   if (rc)
     return rc;
   if (PQntuples(res) == 0) {
