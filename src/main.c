@@ -40,7 +40,8 @@ struct command {
 };
 
 static const char common_options[] =
-    "  --db URL          database: a SQLite file path (default var/bianmin.db)\n"
+    "  --db URL          database: a SQLite file path (default var/bianmin.db) or\n"
+    "                    postgresql://user@host:port/dbname\n"
     "  --config FILE     INI configuration file (see docs/config.example.ini)\n"
     "  -h, --help        show this help\n";
 
@@ -442,6 +443,8 @@ static const struct command commands[] = {
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},
     {"audit-verify", "check the audit trail's hash chain", cli_audit_verify_usage,
      cli_audit_verify},
+    {"copy-db", "copy every table to an empty database (SQLite to PostgreSQL)", cli_copydb_usage,
+     cli_copydb},
     {"catalog-export", "write an office's service catalogue, FAQ and announcements as JSON",
      "usage: bianmin catalog-export --office SLUG [options] [FILE]\n\n"
      "Writes the office's catalogue (services with their form files, FAQ, announcements) as one\n"

@@ -513,6 +513,8 @@ static void db_params(struct pg_params *p, const struct db_param *params, size_t
   for (size_t i = 0; i < count; i++) {
     if (params[i].type == DB_INT)
       pg_params_int(p, params[i].i);
+    else if (params[i].type == DB_BLOB)
+      pg_params_bytes(p, params[i].s, (size_t)params[i].i);
     else
       pg_params_text(p, params[i].type == DB_TEXT ? params[i].s : NULL);
   }
@@ -543,6 +545,25 @@ static int pg_query(struct store *store, const char *sql, const struct db_param 
   return query_rows(store, sql, &p, rows);
 }
 
+/* After store_copy: identity columns continue after the highest copied id, and the search
+ * index is built from the copied records. */
+static int pg_copy_finish(struct store *store)
+{
+  static const char *const tables[] = {"offices",  "units",       "users",         "audit_log",
+                                       "services", "faq",         "announcements", "revisions",
+                                       "cases",    "case_events", "case_pauses",   "delegations"};
+  char sql[256];
+  int rc = ST_OK;
+  for (size_t i = 0; i < ARRAY_LEN(tables) && !rc; i++) {
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', 'id'), coalesce(max(id), 0) + 1, false) "
+             "FROM %s",
+             tables[i], tables[i]);
+    rc = pg_run(store, sql, NULL, NULL, "reset ids");
+  }
+  return rc ? rc : pg_catalog_reindex(store);
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -564,6 +585,7 @@ static const struct store_ops pg_ops = {
     .exec = pg_exec,
     .query = pg_query,
     .catalog = &pg_catalog_ops,
+    .copy_finish = pg_copy_finish,
 };
 
 /* Server notices (such as "relation already exists, skipping") are not errors: dropped. */

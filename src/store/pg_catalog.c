@@ -140,8 +140,12 @@ static const char *const body_cols[STORE_ENTITY_COUNT][11] = {
     [STORE_ANNOUNCEMENT] = {"body_zh", "body_en", NULL},
 };
 
-static const char *rec_text(const struct store_catalog_rec *rec, const char *name)
+/* A record's text column by name, from a checked record or from a row as JSON. */
+typedef const char *(*text_of_fn)(const void *source, const char *name);
+
+static const char *rec_text(const void *source, const char *name)
 {
+  const struct store_catalog_rec *rec = source;
   const struct store_entity_def *def = &store_entities[rec->entity];
   for (size_t i = 0; i < def->count; i++)
     if (strcmp(def->cols[i].name, name) == 0)
@@ -149,25 +153,32 @@ static const char *rec_text(const struct store_catalog_rec *rec, const char *nam
   return "";
 }
 
-static int join_cols(const struct store_catalog_rec *rec, const char *const *cols, struct buf *out)
+static const char *json_text(const void *source, const char *name)
+{
+  const char *s = json_string_value(json_object_get((json_t *)source, name));
+  return s ? s : "";
+}
+
+static int join_cols(text_of_fn text, const void *source, const char *const *cols, struct buf *out)
 {
   int rc = ST_OK;
   for (size_t i = 0; cols[i] && !rc; i++) {
     rc = i ? buf_putc(out, ' ') : ST_OK;
     if (!rc)
-      rc = buf_puts(out, rec_text(rec, cols[i]));
+      rc = buf_puts(out, text(source, cols[i]));
   }
   return rc;
 }
 
-static int search_document(const struct store_catalog_rec *rec, char **doc)
+static int search_document(enum store_entity entity, text_of_fn text, const void *source,
+                           char **doc)
 {
   struct buf title, body;
   buf_init(&title, TEXT_MAX);
   buf_init(&body, TEXT_MAX);
-  int rc = join_cols(rec, title_cols[rec->entity], &title);
+  int rc = join_cols(text, source, title_cols[entity], &title);
   if (!rc)
-    rc = join_cols(rec, body_cols[rec->entity], &body);
+    rc = join_cols(text, source, body_cols[entity], &body);
   if (!rc)
     rc = pg_search_document(title.data ? title.data : "", body.data ? body.data : "", doc);
   buf_free(&title);
@@ -226,7 +237,7 @@ static int cat_put(struct store *store, int64_t office_id, const struct store_ca
   buf_init(&sql, SQL_MAX);
   int rc = build_upsert(rec->entity, &sql);
   if (!rc)
-    rc = search_document(rec, &doc);
+    rc = search_document(rec->entity, rec_text, rec, &doc);
   if (rc)
     rc = store_fail(store, rc, "%s is too long to index", store_entities[rec->entity].noun);
   if (!rc) {
@@ -562,6 +573,49 @@ static int cat_search(struct store *store, int64_t office_id, const struct searc
     rc = query_rows(store, search_sql, &p, -1, array);
   }
   free(query);
+  return rc;
+}
+
+static int reindex_row(struct store *store, enum store_entity entity, json_t *row)
+{
+  struct pg_params p = {0};
+  char *doc = NULL;
+  int rc = search_document(entity, json_text, row, &doc);
+  if (rc)
+    return store_fail(store, rc, "%s is too long to index", store_entities[entity].noun);
+  pg_params_int(&p, json_integer_value(json_object_get(row, "id")));
+  pg_params_int(&p, (int64_t)entity + 1);
+  pg_params_text(&p, store_entities[entity].noun);
+  pg_params_int(&p, json_integer_value(json_object_get(row, "office_id")));
+  pg_params_text(&p, doc);
+  rc = pg_run(store,
+              "INSERT INTO search_index (id, kind, ref_id, office_id, doc) VALUES ($1 * 4 + $2, "
+              "$3, $1, $4, $5::tsvector) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+              &p, NULL, "search index");
+  free(doc);
+  return rc;
+}
+
+int pg_catalog_reindex(struct store *store)
+{
+  int rc = ST_OK;
+  for (int entity = 0; entity < STORE_ENTITY_COUNT && !rc; entity++) {
+    char sql[128];
+    size_t i;
+    json_t *rows = json_array(), *row;
+    snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY id", store_entities[entity].table);
+    PGresult *res = NULL;
+    rc = rows ? pg_run(store, sql, NULL, &res, "search index") : ST_NOMEM;
+    if (!rc)
+      rc = pg_rows_json(store, res, rows);
+    PQclear(res);
+    json_array_foreach(rows, i, row)
+    {
+      if (!rc)
+        rc = reindex_row(store, (enum store_entity)entity, row);
+    }
+    json_decref(rows);
+  }
   return rc;
 }
 

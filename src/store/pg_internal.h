@@ -53,6 +53,9 @@ int pg_first_int(struct store *store, const PGresult *res, int64_t *value, bool 
 /* Parses PostgreSQL's text form of an integer. */
 bool pg_parse_int(const char *text, int64_t *value);
 
+/* Rebuilds every search_index row from the catalogue tables (after copy-db). */
+int pg_catalog_reindex(struct store *store);
+
 /* Builds the tsvector literal of a search document (title tokens weighted A, body tokens D,
  * with a gap so no phrase spans the two) into a malloc'd string. */
 int pg_search_document(const char *title, const char *body, char **out);

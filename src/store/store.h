@@ -300,6 +300,13 @@ int store_revision_list(struct store *store, const char *entity, int64_t entity_
  * {"kind": "service"|"faq"|"announcement", "id", "slug", "title_zh", "title_en",
  *  "summary_zh", "summary_en"}. At most limit (1..100) results; [] for an empty query. */
 #define STORE_SEARCH_MAX 100
+
+/* ---- Copying (store/copy.c) ------------------------------------------------------------------
+ * Copies every table of from into to, keeping ids, in one transaction on to; both must be at the
+ * same schema version. Refused with ST_CONFLICT (nothing written) when any table of to has a
+ * row. After the copy each table's row count in to is checked against from. *report (may be
+ * NULL) receives [{"table", "rows"}] in copy order. Stop writers to from first. */
+int store_copy(struct store *from, struct store *to, json_t **report);
 int store_search(struct store *store, int64_t office_id, const char *query, const char *today,
                  int limit, json_t **out);
 
