@@ -166,7 +166,7 @@ static int serve_until_signal(const struct config *config, const char *port_file
   char host[128], err[1024];
   struct http_server_config server_config;
   server_config_from(config, &server_config, host, sizeof(host));
-  struct web_app app = {config->db};
+  struct web_app app = {config->db, config->read_db};
   struct http_app http_app = {&app,           web_ready,           web_session_load,
                               "/staff/login", "/staff/login/totp", "/staff/account/totp"};
   size_t route_count;

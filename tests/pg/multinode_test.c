@@ -2,7 +2,8 @@
  * multinode_test.c - two `bianmin serve` processes on one PostgreSQL database (run through
  * tests/pg/run.sh): 100 concurrent intakes, 50 through each node, get 100 distinct, gap-free
  * case numbers; a session signed in on one node works on the other; a change made through one
- * node is seen by the other at once.
+ * node is seen by the other at once; public progress lookups use the read_db connection and
+ * fall back to the primary when it cannot be reached.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -159,6 +160,60 @@ static void test_session_from_one_node_works_on_the_other(void **state)
   client_free(&c);
 }
 
+/* The number and check code of a new case taken in through node A. */
+static void new_case(char *key, size_t key_size, char *check, size_t check_size)
+{
+  struct client c;
+  char path[64];
+  struct response r;
+  client_init(&c, &nodes[0]);
+  assert_int_equal(client_login(&c, "xinxing-clerk", PASSWORD), 303);
+  long long id = take_in(&c);
+  assert_true(id > 0);
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  assert_int_equal(client_call(&c, "GET", path, accept_json, NULL, 0, &r), 0);
+  json_t *view = response_json(&r);
+  json_t *cv = json_object_get(view, "case");
+  snprintf(key, key_size, "%s", json_string_value(json_object_get(cv, "case_key")));
+  snprintf(check, check_size, "%s", json_string_value(json_object_get(cv, "check_code")));
+  json_decref(view);
+  response_free(&r);
+  client_free(&c);
+}
+
+static long lookup_status(struct server *node, const char *key, const char *check)
+{
+  char path[128];
+  struct response r;
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", key, check);
+  assert_int_equal(http_call(node, "GET", path, accept_json, NULL, 0, &r), 0);
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+static void test_public_lookups_use_the_read_database(void **state)
+{
+  char key[32], check[8], other[320], env_other[360];
+  struct server scratch;
+  new_case(key, sizeof(key), check, sizeof(check));
+  assert_int_equal(lookup_status(&nodes[1], key, check), 200);
+  /* A "replica" that is another database with the demo but no cases: the lookup reads there. */
+  assert_int_equal(test_pg_database(other, sizeof(other)), 0);
+  assert_int_equal(server_start_db(&scratch, other, true, NULL), 0);
+  assert_int_equal(server_stop(&scratch), 0);
+  snprintf(env_other, sizeof(env_other), "BIANMIN_READ_DB=%s", other);
+  const char *read_other[] = {env_other, NULL};
+  assert_int_equal(server_restart(&nodes[1], read_other), 0);
+  assert_int_equal(lookup_status(&nodes[1], key, check), 404);
+  /* A replica that is down: the primary answers. */
+  const char *read_down[] = {"BIANMIN_READ_DB=postgresql://bianmin@127.0.0.1:1/none"
+                             "?connect_timeout=2",
+                             NULL};
+  assert_int_equal(server_restart(&nodes[1], read_down), 0);
+  assert_int_equal(lookup_status(&nodes[1], key, check), 200);
+}
+
 int main(void)
 {
   if (!getenv("BIANMIN_TEST_PG_URL")) {
@@ -168,6 +223,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_intakes_through_both_nodes_are_gap_free),
       cmocka_unit_test(test_session_from_one_node_works_on_the_other),
+      cmocka_unit_test(test_public_lookups_use_the_read_database),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
