@@ -605,8 +605,9 @@ int pg_store_open(const char *url, struct store **out, char *err, size_t err_siz
   s->conn = PQconnectdb(url);
   int rc = ST_OK;
   if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
-    rc = store_fail(&s->base, ST_IO, "cannot connect to PostgreSQL: %s",
-                    s->conn ? PQerrorMessage(s->conn) : "out of memory");
+    const char *msg = s->conn ? PQerrorMessage(s->conn) : "out of memory";
+    rc = store_fail(&s->base, ST_IO, "cannot connect to PostgreSQL: %.*s", (int)strcspn(msg, "\n"),
+                    msg);
     goto out;
   }
   PQsetNoticeProcessor(s->conn, quiet_notices, NULL);
