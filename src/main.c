@@ -43,7 +43,8 @@ struct command {
 };
 
 static const char common_options[] =
-    "  --db URL          database: a SQLite file path (default var/bianmin.db)\n"
+    "  --db URL          database: a SQLite file path (default var/bianmin.db) or\n"
+    "                    postgresql://user@host:port/dbname\n"
     "  --config FILE     INI configuration file (see docs/config.example.ini)\n"
     "  -h, --help        show this help\n";
 
@@ -226,7 +227,7 @@ static int serve_until_signal(const struct config *config, const char *port_file
   char host[128], err[1024];
   struct http_server_config server_config;
   server_config_from(config, &server_config, host, sizeof(host));
-  struct web_app app = {config->db};
+  struct web_app app = {config->db, config->read_db};
   struct http_app http_app = {&app,           web_ready,           web_session_load,
                               "/staff/login", "/staff/login/totp", "/staff/account/totp"};
   size_t route_count;
@@ -542,6 +543,8 @@ static const struct command commands[] = {
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},
     {"audit-verify", "check the audit trail's hash chain", cli_audit_verify_usage,
      cli_audit_verify},
+    {"copy-db", "copy every table to an empty database (SQLite to PostgreSQL)", cli_copydb_usage,
+     cli_copydb},
     {"catalog-export", "write an office's service catalogue, FAQ and announcements as JSON",
      "usage: bianmin catalog-export --office SLUG [options] [FILE]\n\n"
      "Writes the office's catalogue (services with their form files, FAQ, announcements) as one\n"

@@ -50,10 +50,16 @@ int cli_load_keys(const struct config *config, bool create)
     fprintf(stderr, "bianmin: BIANMIN_SECRET_KEY must be 64 hexadecimal characters\n");
     return ST_INVALID;
   }
-  if (config->secret_key_file[0])
+  if (config->secret_key_file[0]) {
     snprintf(path, sizeof(path), "%s", config->secret_key_file);
-  else
+  } else if (strstr(config->db, "://") && strncmp(config->db, "file:", 5) != 0) {
+    /* A server database has no folder to keep the key beside; every node needs the same key. */
+    fprintf(stderr, "bianmin: with a PostgreSQL database, set [security] secret_key_file or "
+                    "BIANMIN_SECRET_KEY (the same key on every node)\n");
+    return ST_INVALID;
+  } else {
     default_key_path(config->db, path, sizeof(path));
+  }
   if (create && access(path, F_OK) != 0 && errno == ENOENT) {
     if (keys_create_file(path, err, sizeof(err))) {
       fprintf(stderr, "bianmin: %s\n", err);

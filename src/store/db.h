@@ -15,7 +15,8 @@
 
 #include "store/store.h"
 
-enum db_type { DB_NULL, DB_INT, DB_TEXT };
+/* DB_BLOB: s points at i bytes (binary). */
+enum db_type { DB_NULL, DB_INT, DB_TEXT, DB_BLOB };
 
 struct db_param {
   enum db_type type;
@@ -27,7 +28,7 @@ struct db_param {
 #define DB_S(v) ((struct db_param){(v) ? DB_TEXT : DB_NULL, 0, (v)})
 #define DB_NIL  ((struct db_param){DB_NULL, 0, NULL})
 
-enum { DB_MAX_PARAMS = 32 };
+enum { DB_MAX_PARAMS = 64 };
 
 /* Runs a statement; *changes (may be NULL) receives the number of rows it changed.
  * Constraint violations map to ST_CONFLICT (unique) or ST_NOTFOUND (foreign key). */

@@ -633,6 +633,8 @@ static int bind_params(struct sqlite_store *s, sqlite3_stmt *stmt, const struct 
       rc = sqlite3_bind_int64(stmt, idx, params[i].i);
     else if (params[i].type == DB_TEXT)
       rc = sqlite3_bind_text(stmt, idx, params[i].s, -1, SQLITE_STATIC);
+    else if (params[i].type == DB_BLOB)
+      rc = sqlite3_bind_blob64(stmt, idx, params[i].s, (sqlite3_uint64)params[i].i, SQLITE_STATIC);
     else
       rc = sqlite3_bind_null(stmt, idx);
     if (rc != SQLITE_OK)

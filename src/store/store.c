@@ -93,10 +93,8 @@ int store_open(const char *url, struct store **out, char *err, size_t err_size)
     set_err(err, err_size, "empty database URL");
     return ST_INVALID;
   }
-  if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-    set_err(err, err_size, "PostgreSQL support is not built yet");
-    return ST_INVALID;
-  }
+  if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+    return pg_store_open(url, out, err, err_size);
   if (!strip_scheme(url, "sqlite:", &path))
     strip_scheme(url, "file:", &path);
   if (!*path) {

@@ -1,6 +1,6 @@
 /*
  * store.h - the only interface to persistent data (ARCHITECTURE.md). Callers speak in domain
- * operations; the SQL lives in the backends (sqlite.c now, pg.c later) and both must pass the
+ * operations; the SQL lives in the backends (sqlite.c, pg.c) and both must pass the
  * shared store test suite (tests/unit/store_suite.c).
  *
  * A struct store is one connection and is not thread-safe: each thread opens its own.
@@ -16,8 +16,8 @@
 
 struct store;
 
-/* url: a file path, "sqlite:PATH" or "file:PATH" (SQLite, created if missing), or
- * "postgresql://..." (not yet built: ST_INVALID with a clear message). On failure err says why. */
+/* url: a file path, "sqlite:PATH" or "file:PATH" (SQLite, created if missing), or a libpq URI
+ * "postgresql://..." / "postgres://..." (the database must exist). On failure err says why. */
 int store_open(const char *url, struct store **out, char *err, size_t err_size);
 void store_close(struct store *store);
 /* Why the last failing call on this connection failed ("" when nothing failed yet). Valid until
@@ -25,7 +25,8 @@ void store_close(struct store *store);
 const char *store_last_error(struct store *store);
 /* Facts about the connection for operators and the shared suite, as a new object:
  *   {"backend": "sqlite"|"postgresql", ...backend details}; SQLite adds "journal_mode",
- *   "foreign_keys" (bool), "synchronous" (int, 1 = NORMAL) and "busy_timeout_ms". */
+ *   "foreign_keys" (bool), "synchronous" (int, 1 = NORMAL) and "busy_timeout_ms"; PostgreSQL
+ *   adds "server_version" (int, 150000 = 15.0), "database", "host", "port". */
 int store_info(struct store *store, json_t **out);
 
 /* Applies the numbered migrations not yet applied, each in its own transaction; idempotent.
@@ -300,6 +301,13 @@ int store_revision_list(struct store *store, const char *entity, int64_t entity_
  * {"kind": "service"|"faq"|"announcement", "id", "slug", "title_zh", "title_en",
  *  "summary_zh", "summary_en"}. At most limit (1..100) results; [] for an empty query. */
 #define STORE_SEARCH_MAX 100
+
+/* ---- Copying (store/copy.c) ------------------------------------------------------------------
+ * Copies every table of from into to, keeping ids, in one transaction on to; both must be at the
+ * same schema version. Refused with ST_CONFLICT (nothing written) when any table of to has a
+ * row. After the copy each table's row count in to is checked against from. *report (may be
+ * NULL) receives [{"table", "rows"}] in copy order. Stop writers to from first. */
+int store_copy(struct store *from, struct store *to, json_t **report);
 int store_search(struct store *store, int64_t office_id, const char *query, const char *today,
                  int limit, json_t **out);
 /* ---- Parcels (store/parcels.c) ---------------------------------------------------------

@@ -88,6 +88,9 @@ struct store_ops {
   int (*query)(struct store *store, const char *sql, const struct db_param *params, size_t count,
                json_t *rows);
   const struct store_catalog_ops *catalog; /* the catalogue (below) */
+  /* After store_copy filled the tables with their ids (may be NULL): resets id generators and
+   * rebuilds derived data such as the search index. */
+  int (*copy_finish)(struct store *store);
 };
 
 struct store {
@@ -109,9 +112,13 @@ struct store_migration {
 
 extern const struct store_migration sqlite_migrations[];
 extern const size_t sqlite_migrations_count;
+extern const struct store_migration pg_migrations[];
+extern const size_t pg_migrations_count;
 
 /* The SQLite backend. path is a plain file path. */
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size);
+/* The PostgreSQL backend. url is a libpq connection URI ("postgresql://..."). */
+int pg_store_open(const char *url, struct store **out, char *err, size_t err_size);
 
 /* ---- Catalogue (migration 3) ------------------------------------------------------------ */
 
@@ -193,5 +200,6 @@ struct store_catalog_ops {
 };
 
 extern const struct store_catalog_ops sqlite_catalog_ops;
+extern const struct store_catalog_ops pg_catalog_ops;
 
 #endif

@@ -47,6 +47,54 @@ int web_store(struct http_request *req, struct store **out)
   return thread_store(req->app, out);
 }
 
+/* The read replica's connections, one per thread like the primary's. A connection that failed
+ * is closed, so the next request connects again (the replica may be back). */
+static pthread_key_t read_key;
+static pthread_once_t read_key_once = PTHREAD_ONCE_INIT;
+
+static void make_read_key(void)
+{
+  pthread_key_create(&read_key, close_thread_store);
+}
+
+static int thread_read_store(struct web_app *app, struct store **out)
+{
+  pthread_once(&read_key_once, make_read_key);
+  struct store *store = pthread_getspecific(read_key);
+  if (!store) {
+    char err[256];
+    int rc = store_open(app->read_db_url, &store, err, sizeof(err));
+    if (rc) {
+      log_warn("cannot open the read database, using the primary: %s", err);
+      return rc;
+    }
+    pthread_setspecific(read_key, store);
+  }
+  *out = store;
+  return ST_OK;
+}
+
+static void drop_read_store(struct store *store)
+{
+  log_warn("the read database failed, using the primary: %s", store_last_error(store));
+  store_close(store);
+  pthread_setspecific(read_key, NULL);
+}
+
+int web_read(struct http_request *req, struct http_response *res, web_read_fn fn)
+{
+  struct web_app *app = req->app;
+  struct store *store;
+  if (app->read_db_url && *app->read_db_url && thread_read_store(app, &store) == ST_OK) {
+    int rc = fn(req, res, store);
+    if (rc != ST_DB && rc != ST_IO)
+      return rc;
+    drop_read_store(store);
+  }
+  int rc = web_store(req, &store);
+  return rc ? rc : fn(req, res, store);
+}
+
 int web_ready(void *app)
 {
   struct store *store;

@@ -12,11 +12,19 @@
 
 struct web_app {
   const char *db_url;
+  const char *read_db_url; /* [database] read_db: a read replica for public lookups, "" = none */
 };
 
 /* The calling thread's connection to the application's database, opened on first use and
  * closed when the thread ends. */
 int web_store(struct http_request *req, struct store **out);
+/* A read-only page: runs fn on the thread's connection to read_db when one is configured, and
+ * again on the primary (web_store) when that cannot connect or fails with a database error (a
+ * replica that is down, or read-only during a failover). fn must not write, and must not have
+ * answered when it fails. Without read_db, fn runs on the primary. */
+typedef int (*web_read_fn)(struct http_request *req, struct http_response *res,
+                           struct store *store);
+int web_read(struct http_request *req, struct http_response *res, web_read_fn fn);
 /* For /readyz: ST_OK when this thread's connection answers. */
 int web_ready(void *app);
 /* http_app.session_load: the staff session behind a cookie token. */

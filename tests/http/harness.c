@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <libpq-fe.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -190,19 +191,48 @@ static int wait_for_port(struct server *server, const char *port_file)
   return -1;
 }
 
-int server_start(struct server *server, const char *const *env)
+/* A PostgreSQL test run (tests/pg/run.sh) shares one test key among every process it starts:
+ * the nodes of one database must seal with the same key. */
+#define TEST_SECRET_KEY "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+int test_pg_database(char *url, size_t size)
+{
+  static int counter;
+  const char *base = getenv("BIANMIN_TEST_PG_URL");
+  const char *slash = base ? strrchr(base, '/') : NULL;
+  char name[64], sql[128];
+  if (!base || !*base || !slash)
+    return -1;
+  snprintf(name, sizeof(name), "bm_%ld_%d", (long)getpid(), ++counter);
+  snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+  PGconn *conn = PQconnectdb(base);
+  PGresult *res = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, sql) : NULL;
+  int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+  if (!ok)
+    fprintf(stderr, "cannot create database %s: %s\n", name, PQerrorMessage(conn));
+  PQclear(res);
+  PQfinish(conn);
+  int n = snprintf(url, size, "%.*s/%s", (int)(slash - base), base, name);
+  return ok && n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+static int server_prepare(struct server *server, const char *db_url)
 {
   memset(server, 0, sizeof(*server));
   snprintf(server->dir, sizeof(server->dir), "/tmp/bianmin-http-XXXXXX");
   if (!mkdtemp(server->dir))
     return -1;
-  snprintf(server->db, sizeof(server->db), "%s/bianmin.db", server->dir);
   snprintf(server->log, sizeof(server->log), "%s/server.log", server->dir);
-  const char *demo[] = {"demo", NULL};
-  if (server_cli(server, demo) != 0) {
-    dump_log(server);
-    return -1;
+  if (db_url) {
+    snprintf(server->db, sizeof(server->db), "%s", db_url);
+    return setenv("BIANMIN_SECRET_KEY", TEST_SECRET_KEY, 0);
   }
+  snprintf(server->db, sizeof(server->db), "%s/bianmin.db", server->dir);
+  return 0;
+}
+
+static int server_serve(struct server *server, const char *const *env)
+{
   char port_file[320];
   snprintf(port_file, sizeof(port_file), "%s/port", server->dir);
   const char *serve[] = {"serve",       "--db",        server->db, "--listen",
@@ -211,6 +241,30 @@ int server_start(struct server *server, const char *const *env)
   if (server->pid < 0)
     return -1;
   return wait_for_port(server, port_file);
+}
+
+int server_start_db(struct server *server, const char *db_url, bool load_demo,
+                    const char *const *env)
+{
+  if (server_prepare(server, db_url))
+    return -1;
+  const char *demo[] = {load_demo ? "demo" : "init", NULL};
+  if (server_cli(server, demo) != 0) {
+    dump_log(server);
+    return -1;
+  }
+  return server_serve(server, env);
+}
+
+int server_start(struct server *server, const char *const *env)
+{
+  char url[320];
+  if (getenv("BIANMIN_TEST_PG_URL")) {
+    if (test_pg_database(url, sizeof(url)))
+      return -1;
+    return server_start_db(server, url, true, env);
+  }
+  return server_start_db(server, NULL, true, env);
 }
 
 static void remove_tree(const char *dir)

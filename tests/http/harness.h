@@ -6,6 +6,7 @@
 #define BIANMIN_TESTS_HTTP_HARNESS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,10 +18,18 @@ struct server {
   char log[320];
 };
 
-/* Creates a temporary folder, runs `bianmin init` and `bianmin demo` on a fresh database in it
- * and starts `bianmin serve` on a free port. env: extra "NAME=value" strings, NULL-terminated
- * (may be NULL). Returns 0 on success; fails the test otherwise. */
+/* Creates a temporary folder, runs `bianmin demo` on a fresh database in it and starts
+ * `bianmin serve` on a free port. env: extra "NAME=value" strings, NULL-terminated (may be
+ * NULL). Returns 0 on success; fails the test otherwise. When BIANMIN_TEST_PG_URL is set
+ * (tests/pg/run.sh), the fresh database is a new PostgreSQL database in that cluster instead. */
 int server_start(struct server *server, const char *const *env);
+/* Starts a server on db_url (NULL: a fresh SQLite file in its folder), after `bianmin demo`
+ * when load_demo, else `bianmin init`. Several servers may share one PostgreSQL database
+ * (they share the test secret key). */
+int server_start_db(struct server *server, const char *db_url, bool load_demo,
+                    const char *const *env);
+/* Creates a fresh, empty database in the cluster of BIANMIN_TEST_PG_URL; its URL in url. */
+int test_pg_database(char *url, size_t size);
 /* SIGTERM, wait (returns the exit status, or -1), remove the folder. */
 int server_stop(struct server *server);
 /* Runs the bianmin binary with args against the server's database; returns its exit status. */

@@ -736,6 +736,83 @@ static void test_catalog_search_and_revisions(void **state)
   json_decref(service);
 }
 
+/* ---- The portable SQL seam (db.h): accounts, audit, case numbering ----------------------------
+ */
+
+static void test_seam_users_and_sessions(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-seam-1");
+  struct store_user user = {office, 0, "suite.user", "測試人員", "", 3, "hash"};
+  int64_t id = 0, other = 0;
+  json_t *got = NULL;
+  assert_ok(store, store_user_create(store, &user, "2026-02-10T00:00:00Z", &id));
+  assert_true(id > 0);
+  assert_int_equal(store_user_create(store, &user, "2026-02-10T00:00:00Z", &other), ST_CONFLICT);
+  assert_ok(store, store_user_get(store, office, id, &got));
+  assert_field(got, "username", "suite.user");
+  assert_true(json_is_null(json_object_get(got, "unit_id")));
+  assert_int_equal(int_field(got, "roles"), 3);
+  assert_int_equal(int_field(got, "totp_enabled"), 0);
+  json_decref(got);
+  assert_int_equal(store_user_get(store, office + 1000, id, &got), ST_NOTFOUND);
+  /* A unit that does not exist breaks the foreign key: not found. */
+  user.unit_id = 999999;
+  assert_int_equal(store_user_update(store, office, id, &user, "2026-02-10T00:00:01Z"),
+                   ST_NOTFOUND);
+  assert_ok(store, store_user_use_totp_step(store, id, 5));
+  assert_int_equal(store_user_use_totp_step(store, id, 5), ST_CONFLICT);
+  assert_ok(store, store_session_create(store, "suite-session", id, "csrf", 1, 1000, "::1"));
+  assert_ok(store, store_session_get(store, "suite-session", &got));
+  assert_int_equal(int_field(got, "user_id"), id);
+  assert_int_equal(int_field(got, "mfa_pending"), 1);
+  assert_int_equal(int_field(got, "office_id"), office);
+  json_decref(got);
+  assert_ok(store, store_session_expire(store, 1001, 0));
+  assert_int_equal(store_session_get(store, "suite-session", &got), ST_NOTFOUND);
+}
+
+static void test_seam_audit_append(void **state)
+{
+  struct store *store = *state;
+  json_t *last = NULL;
+  int64_t next = 1;
+  if (store_audit_last(store, &last) == ST_OK) {
+    next = int_field(last, "id") + 1;
+    json_decref(last);
+  }
+  json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)next, "at",
+                          "2026-02-10T00:00:00Z", "action", "suite.test", "prev_hash", "", "hash",
+                          "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  assert_ok(store, store_audit_insert(store, row));
+  assert_int_equal(store_audit_insert(store, row), ST_CONFLICT);
+  assert_ok(store, store_audit_last(store, &last));
+  assert_int_equal(int_field(last, "id"), next);
+  assert_field(last, "action", "suite.test");
+  json_decref(last);
+  json_decref(row);
+}
+
+/* Numbers come from one row per (office, word, year); a rolled-back intake gives its number back
+ * and a second connection waits for the first's transaction, so there are no gaps. */
+static void test_seam_case_numbers(void **state)
+{
+  struct store *a = *state;
+  struct store *b = suite_open();
+  int64_t office = put_office(a, "suite-seam-2"), serial = 0;
+  assert_ok(a, store_begin(a));
+  assert_ok(a, store_case_next_serial(a, office, "ZZ01", 115, &serial));
+  assert_int_equal(serial, 1);
+  assert_ok(a, store_rollback(a));
+  assert_ok(b, store_case_next_serial(b, office, "ZZ01", 115, &serial));
+  assert_int_equal(serial, 1);
+  assert_ok(a, store_case_next_serial(a, office, "ZZ01", 115, &serial));
+  assert_int_equal(serial, 2);
+  assert_ok(a, store_case_next_serial(a, office, "ZZ01", 116, &serial));
+  assert_int_equal(serial, 1);
+  store_close(b);
+}
+
 #define SUITE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_migrated, teardown_close)
 
 int store_suite_run(const char *url)
@@ -764,6 +841,9 @@ int store_suite_run(const char *url)
       SUITE_TEST(test_catalog_faq_counters),
       SUITE_TEST(test_catalog_announcement_filters),
       SUITE_TEST(test_catalog_search_and_revisions),
+      SUITE_TEST(test_seam_users_and_sessions),
+      SUITE_TEST(test_seam_audit_append),
+      SUITE_TEST(test_seam_case_numbers),
   };
   suite_url = url;
   return cmocka_run_group_tests_name("store suite", tests, NULL, NULL);

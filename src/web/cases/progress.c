@@ -37,14 +37,13 @@ static int result_page(struct http_request *req, struct http_response *res, stru
   return http_page(res, 200, "public/progress_result", view);
 }
 
-int progress_form(struct http_request *req, struct http_response *res)
+/* Public lookups only read: they run on the read replica when one is configured (web_read). */
+static int progress_form_on(struct http_request *req, struct http_response *res,
+                            struct store *store)
 {
-  struct store *store;
   json_t *office = NULL, *view = NULL, *c = NULL;
   const char *number = http_query(req, "number"), *check = http_query(req, "check");
-  int rc = web_store(req, &store);
-  if (!rc)
-    rc = office_from_request(req, store, &office, &view);
+  int rc = office_from_request(req, store, &office, &view);
   if (rc)
     return rc;
   json_t *page = form_view(req, view, number, check);
@@ -68,14 +67,17 @@ int progress_form(struct http_request *req, struct http_response *res)
   return rc;
 }
 
-int progress_by_token(struct http_request *req, struct http_response *res)
+int progress_form(struct http_request *req, struct http_response *res)
 {
-  struct store *store;
+  return web_read(req, res, progress_form_on);
+}
+
+static int progress_by_token_on(struct http_request *req, struct http_response *res,
+                                struct store *store)
+{
   json_t *c = NULL, *offices = NULL, *view = NULL;
-  int rc = web_store(req, &store);
   struct case_env env = {store, clock_now()};
-  if (!rc)
-    rc = cases_public_by_token(&env, http_capture(req, "token"), &c);
+  int rc = cases_public_by_token(&env, http_capture(req, "token"), &c);
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "progress_link_not_found");
   if (!rc)
@@ -95,6 +97,11 @@ int progress_by_token(struct http_request *req, struct http_response *res)
   rc = result_page(req, res, store, c, view);
   json_decref(view);
   return rc;
+}
+
+int progress_by_token(struct http_request *req, struct http_response *res)
+{
+  return web_read(req, res, progress_by_token_on);
 }
 
 int progress_qr(struct http_request *req, struct http_response *res)

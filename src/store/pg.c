@@ -1,0 +1,627 @@
+/*
+ * pg.c - the PostgreSQL backend of the store (store_impl.h), on libpq. One struct pg_store is
+ * one PGconn, used by one thread at a time (the web layer opens one per thread). Values only
+ * ever travel as parameters of PQexecParams, in text form, except file bytes (binary).
+ *
+ * Differences from SQLite a caller may notice: a failed statement inside a transaction aborts
+ * the whole transaction (store_commit then rolls back and fails), and ids come from identity
+ * columns. The portable SQL of db.h runs unchanged: $n parameters are native here.
+ */
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pg_internal.h"
+#include "store/store_impl.h"
+#include "base/common.h"
+
+/* Every node migrating at once takes this session advisory lock, so each migration runs once. */
+#define PG_MIGRATE_LOCK "7262696e6d"
+#define ISO_NOW         "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+struct pg_store {
+  struct store base; /* first: a struct store * is a struct pg_store * */
+  PGconn *conn;
+};
+
+static struct pg_store *conn(struct store *store)
+{
+  return (struct pg_store *)store;
+}
+
+/* ---- Parameters, running statements, results as JSON ---------------------------------------- */
+
+void pg_params_int(struct pg_params *p, int64_t value)
+{
+  if (p->count >= PG_PARAMS_MAX)
+    return; /* the server then refuses the statement */
+  int i = p->count++;
+  snprintf(p->num[i], sizeof(p->num[i]), "%lld", (long long)value);
+  p->values[i] = p->num[i];
+  p->types[i] = PG_OID_INT8;
+  p->lengths[i] = 0;
+  p->formats[i] = 0;
+}
+
+void pg_params_text(struct pg_params *p, const char *text)
+{
+  if (p->count >= PG_PARAMS_MAX)
+    return; /* the server then refuses the statement */
+  int i = p->count++;
+  p->values[i] = text;
+  p->types[i] = text ? PG_OID_TEXT : 0; /* NULL: the server infers the type */
+  p->lengths[i] = 0;
+  p->formats[i] = 0;
+}
+
+void pg_params_bytes(struct pg_params *p, const void *bytes, size_t len)
+{
+  if (p->count >= PG_PARAMS_MAX)
+    return; /* the server then refuses the statement */
+  int i = p->count++;
+  p->values[i] = bytes;
+  p->types[i] = PG_OID_BYTEA;
+  p->lengths[i] = (int)len;
+  p->formats[i] = 1;
+}
+
+static int sqlstate_status(const char *state)
+{
+  if (!state)
+    return ST_DB;
+  if (strcmp(state, "23505") == 0)
+    return ST_CONFLICT;
+  if (strcmp(state, "23503") == 0)
+    return ST_NOTFOUND;
+  if (strncmp(state, "23", 2) == 0)
+    return ST_INVALID;
+  if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+    return ST_CONFLICT;
+  return ST_DB;
+}
+
+/* The server's message without its trailing newline. */
+static void fail_result(struct store *store, const PGresult *res, const char *what, int st)
+{
+  const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn(store)->conn);
+  size_t len = strlen(msg);
+  while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+    len--;
+  store_fail(store, st, "%s: %.*s", what, (int)len, msg);
+}
+
+int pg_run(struct store *store, const char *sql, const struct pg_params *params, PGresult **out,
+           const char *what)
+{
+  const struct pg_params none = {0};
+  const struct pg_params *p = params ? params : &none;
+  PGresult *res = PQexecParams(conn(store)->conn, sql, p->count, p->types, p->values, p->lengths,
+                               p->formats, 0);
+  ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    int st = res ? sqlstate_status(PQresultErrorField(res, PG_DIAG_SQLSTATE)) : ST_NOMEM;
+    fail_result(store, res, what, st);
+    PQclear(res);
+    return st;
+  }
+  if (out)
+    *out = res;
+  else
+    PQclear(res);
+  return ST_OK;
+}
+
+bool pg_parse_int(const char *text, int64_t *value)
+{
+  char *end = NULL;
+  long long v = strtoll(text, &end, 10);
+  if (!end || end == text || *end)
+    return false;
+  *value = v;
+  return true;
+}
+
+json_t *pg_value_json(const PGresult *res, int row, int col)
+{
+  if (PQgetisnull(res, row, col))
+    return json_null();
+  const char *text = PQgetvalue(res, row, col);
+  int64_t n = 0;
+  switch (PQftype(res, col)) {
+  case PG_OID_INT2:
+  case PG_OID_INT4:
+  case PG_OID_INT8:
+    return pg_parse_int(text, &n) ? json_integer(n) : NULL;
+  case PG_OID_BOOL:
+    return json_integer(text[0] == 't');
+  default:
+    return json_stringn(text, (size_t)PQgetlength(res, row, col));
+  }
+}
+
+int pg_rows_json(struct store *store, const PGresult *res, json_t *array)
+{
+  for (int r = 0; r < PQntuples(res); r++) {
+    json_t *row = json_object();
+    if (!row || json_array_append_new(array, row))
+      return ST_NOMEM;
+    for (int c = 0; c < PQnfields(res); c++) {
+      json_t *value = pg_value_json(res, r, c);
+      if (!value)
+        return store_fail(store, ST_DB, "column %s cannot be read", PQfname(res, c));
+      if (json_object_set_new(row, PQfname(res, c), value))
+        return ST_NOMEM;
+    }
+  }
+  return ST_OK;
+}
+
+int pg_first_int(struct store *store, const PGresult *res, int64_t *value, bool *found)
+{
+  *found = PQntuples(res) > 0 && PQnfields(res) > 0;
+  if (!*found)
+    return ST_OK;
+  if (PQgetisnull(res, 0, 0) || !pg_parse_int(PQgetvalue(res, 0, 0), value))
+    return store_fail(store, ST_DB, "expected an integer");
+  return ST_OK;
+}
+
+/* Runs sql and reads the integer it returns in row 0, column 0 (ST_DB when no row). */
+static int query_int(struct store *store, const char *sql, const struct pg_params *params,
+                     int64_t *value, bool *found)
+{
+  PGresult *res = NULL;
+  bool any = false;
+  int rc = pg_run(store, sql, params, &res, "query");
+  if (rc)
+    return rc;
+  rc = pg_first_int(store, res, value, &any);
+  PQclear(res);
+  if (found)
+    *found = any;
+  else if (!rc && !any)
+    rc = store_fail(store, ST_DB, "query returned no row");
+  return rc;
+}
+
+/* ---- Connection, transactions, info ---------------------------------------------------------- */
+
+static void pg_close(struct store *store)
+{
+  PQfinish(conn(store)->conn);
+  free(store);
+}
+
+static int pg_ping(struct store *store)
+{
+  int64_t one = 0;
+  return query_int(store, "SELECT 1", NULL, &one, NULL);
+}
+
+static int pg_begin(struct store *store)
+{
+  if (PQtransactionStatus(conn(store)->conn) != PQTRANS_IDLE)
+    return store_fail(store, ST_CONFLICT, "a transaction is already open");
+  return pg_run(store, "BEGIN", NULL, NULL, "begin");
+}
+
+/* A transaction in which a statement failed cannot commit: PostgreSQL would roll it back and
+ * report success, so that is said here. */
+static int pg_commit(struct store *store)
+{
+  PGTransactionStatusType t = PQtransactionStatus(conn(store)->conn);
+  if (t == PQTRANS_IDLE)
+    return store_fail(store, ST_INVALID, "commit without a transaction");
+  if (t == PQTRANS_INERROR) {
+    pg_run(store, "ROLLBACK", NULL, NULL, "rollback");
+    return store_fail(store, ST_DB, "commit after a failed statement: rolled back");
+  }
+  return pg_run(store, "COMMIT", NULL, NULL, "commit");
+}
+
+/* Rolling back with no transaction open is a no-op, so cleanup paths may always call it. */
+static int pg_rollback(struct store *store)
+{
+  if (PQtransactionStatus(conn(store)->conn) == PQTRANS_IDLE)
+    return ST_OK;
+  return pg_run(store, "ROLLBACK", NULL, NULL, "rollback");
+}
+
+static int pg_info(struct store *store, json_t *info)
+{
+  PGconn *c = conn(store)->conn;
+  const char *db = PQdb(c), *host = PQhost(c), *port = PQport(c);
+  if (json_object_set_new(info, "server_version", json_integer(PQserverVersion(c))) ||
+      json_object_set_new(info, "database", json_string(db ? db : "")) ||
+      json_object_set_new(info, "host", json_string(host ? host : "")) ||
+      json_object_set_new(info, "port", json_string(port ? port : "")) ||
+      json_object_set_new(info, "libpq_version", json_integer(PQlibVersion())))
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+/* ---- Migrations ----------------------------------------------------------------------------- */
+
+static int pg_schema_version(struct store *store, int *version)
+{
+  int64_t exists = 0, max = 0;
+  int rc = query_int(store,
+                     "SELECT count(*) FROM pg_tables WHERE tablename = "
+                     "'schema_migrations' AND schemaname = current_schema()",
+                     NULL, &exists, NULL);
+  if (!rc && exists)
+    rc = query_int(store, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL, &max,
+                   NULL);
+  if (!rc)
+    *version = (int)max;
+  return rc;
+}
+
+static int pg_schema_latest(struct store *store, int *version)
+{
+  int latest = 0;
+  for (size_t i = 0; i < pg_migrations_count; i++)
+    if (pg_migrations[i].version > latest)
+      latest = pg_migrations[i].version;
+  *version = latest;
+  return ST_OK;
+}
+
+/* Runs a migration's several statements (the simple query protocol allows them). */
+static int run_script(struct store *store, const struct store_migration *m)
+{
+  PGresult *res = PQexec(conn(store)->conn, m->sql);
+  int rc = ST_OK;
+  if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+    char what[96];
+    snprintf(what, sizeof(what), "migration %d (%s)", m->version, m->name);
+    fail_result(store, res, what, ST_DB);
+    rc = ST_DB;
+  }
+  PQclear(res);
+  return rc;
+}
+
+static int migrate_one(struct store *store, const struct store_migration *m, bool *ran)
+{
+  struct pg_params p = {0};
+  int64_t applied = 0;
+  pg_params_int(&p, m->version);
+  int rc = pg_begin(store);
+  if (rc)
+    return rc;
+  rc = query_int(store, "SELECT count(*) FROM schema_migrations WHERE version = $1", &p, &applied,
+                 NULL);
+  *ran = rc == ST_OK && !applied;
+  if (*ran)
+    rc = run_script(store, m);
+  if (!rc && *ran) {
+    pg_params_text(&p, m->name);
+    rc = pg_run(store,
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, " ISO_NOW
+                ")",
+                &p, NULL, "record migration");
+  }
+  if (!rc)
+    return pg_commit(store);
+  pg_rollback(store);
+  return rc;
+}
+
+static const struct store_migration *next_migration(int after)
+{
+  const struct store_migration *best = NULL;
+  for (size_t i = 0; i < pg_migrations_count; i++) {
+    const struct store_migration *m = &pg_migrations[i];
+    if (m->version > after && (!best || m->version < best->version))
+      best = m;
+  }
+  return best;
+}
+
+static int pg_migrate(struct store *store, int *applied)
+{
+  *applied = 0;
+  if (PQtransactionStatus(conn(store)->conn) != PQTRANS_IDLE)
+    return store_fail(store, ST_INVALID, "migrate inside a transaction");
+  int rc = pg_run(store, "SELECT pg_advisory_lock(x'" PG_MIGRATE_LOCK "'::bigint)", NULL, NULL,
+                  "migration lock");
+  if (rc)
+    return rc;
+  rc = pg_run(store,
+              "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name "
+              "TEXT NOT NULL, applied_at TEXT NOT NULL)",
+              NULL, NULL, "create schema_migrations");
+  int done = 0;
+  const struct store_migration *m;
+  while (rc == ST_OK && (m = next_migration(done)) != NULL) {
+    bool ran = false;
+    rc = migrate_one(store, m, &ran);
+    if (ran && rc == ST_OK)
+      (*applied)++;
+    done = m->version;
+  }
+  pg_run(store, "SELECT pg_advisory_unlock(x'" PG_MIGRATE_LOCK "'::bigint)", NULL, NULL,
+         "migration unlock");
+  return rc;
+}
+
+/* ---- Offices, units, settings --------------------------------------------------------------- */
+
+#define OFFICE_COLUMNS                                                                             \
+  "slug, name_zh, name_en, kind, city_zh, city_en, address_zh, address_en, phone, email, "         \
+  "hours_zh, hours_en, case_word_zh, case_word_code"
+#define OFFICE_EXCLUDED                                                                            \
+  "excluded.slug, excluded.name_zh, excluded.name_en, excluded.kind, excluded.city_zh, "           \
+  "excluded.city_en, excluded.address_zh, excluded.address_en, excluded.phone, excluded.email, "   \
+  "excluded.hours_zh, excluded.hours_en, excluded.case_word_zh, excluded.case_word_code"
+#define UNIT_COLUMNS                                                                               \
+  "code, name_zh, name_en, floor_zh, floor_en, counter, phone, duties_zh, duties_en"
+
+/* An update that changes nothing keeps updated_at, and then returns no row. */
+static const char office_upsert_sql[] =
+    "INSERT INTO offices (" OFFICE_COLUMNS ", updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+    "$9, $10, $11, $12, $13, $14, " ISO_NOW ") ON CONFLICT (slug) DO UPDATE SET (" OFFICE_COLUMNS
+    ", updated_at) = (" OFFICE_EXCLUDED ", excluded.updated_at) WHERE (offices.slug, "
+    "offices.name_zh, offices.name_en, offices.kind, offices.city_zh, offices.city_en, "
+    "offices.address_zh, offices.address_en, offices.phone, offices.email, offices.hours_zh, "
+    "offices.hours_en, offices.case_word_zh, offices.case_word_code) IS DISTINCT FROM "
+    "(" OFFICE_EXCLUDED ") RETURNING id";
+
+static int pg_office_put(struct store *store, const struct store_office_rec *rec, int64_t *id)
+{
+  struct pg_params p = {0};
+  bool found = false;
+  for (int i = 0; i < OFFICE_FIELD_COUNT; i++)
+    pg_params_text(&p, rec->field[i]);
+  int rc = query_int(store, office_upsert_sql, &p, id, &found);
+  if (rc || found)
+    return rc;
+  /* Unchanged: the row exists and keeps its id. */
+  p.count = 0;
+  pg_params_text(&p, rec->field[OFFICE_SLUG]);
+  rc = query_int(store, "SELECT id FROM offices WHERE slug = $1", &p, id, &found);
+  if (!rc && !found)
+    rc = store_fail(store, ST_DB, "office %s vanished during update", rec->field[OFFICE_SLUG]);
+  return rc;
+}
+
+static int query_rows(struct store *store, const char *sql, const struct pg_params *p,
+                      json_t *array)
+{
+  PGresult *res = NULL;
+  int rc = pg_run(store, sql, p, &res, "query");
+  if (rc)
+    return rc;
+  rc = pg_rows_json(store, res, array);
+  PQclear(res);
+  return rc;
+}
+
+static int pg_office_list(struct store *store, json_t *array)
+{
+  return query_rows(store, "SELECT id, " OFFICE_COLUMNS ", updated_at FROM offices ORDER BY id",
+                    NULL, array);
+}
+
+static int pg_office_get(struct store *store, const char *slug, json_t **out)
+{
+  struct pg_params p = {0};
+  json_t *rows = json_array();
+  if (!rows)
+    return ST_NOMEM;
+  pg_params_text(&p, slug);
+  int rc = query_rows(
+      store, "SELECT id, " OFFICE_COLUMNS ", updated_at FROM offices WHERE slug = $1", &p, rows);
+  if (!rc && json_array_size(rows) == 0)
+    rc = store_fail(store, ST_NOTFOUND, "no office %s", slug);
+  if (!rc)
+    *out = json_incref(json_array_get(rows, 0));
+  json_decref(rows);
+  return rc;
+}
+
+static const char unit_upsert_sql[] =
+    "INSERT INTO units (office_id, " UNIT_COLUMNS ", sort) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+    "$9, $10, $11) ON CONFLICT (office_id, code) DO UPDATE SET name_zh = excluded.name_zh, "
+    "name_en = excluded.name_en, floor_zh = excluded.floor_zh, floor_en = excluded.floor_en, "
+    "counter = excluded.counter, phone = excluded.phone, duties_zh = excluded.duties_zh, "
+    "duties_en = excluded.duties_en, sort = excluded.sort RETURNING id";
+
+static int pg_unit_put(struct store *store, int64_t office_id, const struct store_unit_rec *rec,
+                       int64_t *id)
+{
+  struct pg_params p = {0};
+  bool found = false;
+  pg_params_int(&p, office_id);
+  for (int i = 0; i < UNIT_FIELD_COUNT; i++)
+    pg_params_text(&p, rec->field[i]);
+  pg_params_int(&p, rec->sort);
+  int rc = query_int(store, unit_upsert_sql, &p, id, &found);
+  if (rc == ST_NOTFOUND)
+    return store_fail(store, ST_NOTFOUND, "no office with id %lld", (long long)office_id);
+  if (!rc && !found)
+    rc = store_fail(store, ST_DB, "unit upsert returned no id");
+  return rc;
+}
+
+static int pg_unit_list(struct store *store, int64_t office_id, json_t *array)
+{
+  struct pg_params p = {0};
+  pg_params_int(&p, office_id);
+  return query_rows(store,
+                    "SELECT id, office_id, " UNIT_COLUMNS
+                    ", sort FROM units WHERE office_id = $1 ORDER BY sort, id",
+                    &p, array);
+}
+
+static int pg_setting_put(struct store *store, int64_t office_id, const char *key,
+                          const char *value)
+{
+  struct pg_params p = {0};
+  pg_params_int(&p, office_id);
+  pg_params_text(&p, key);
+  pg_params_text(&p, value);
+  return pg_run(store,
+                "INSERT INTO settings (office_id, key, value) VALUES ($1, $2, $3) ON CONFLICT "
+                "(office_id, key) DO UPDATE SET value = excluded.value",
+                &p, NULL, "setting put");
+}
+
+/* Inside a transaction a setting is read to be written back (the audit trail's head): the
+ * read first takes a transaction lock on the key, so a second node's transaction waits for the
+ * first to commit and then reads what it wrote, as SQLite's write lock (BEGIN IMMEDIATE) makes
+ * it. The lock also covers a setting that does not exist yet. */
+static int lock_setting(struct store *store, const struct pg_params *p)
+{
+  if (PQtransactionStatus(conn(store)->conn) != PQTRANS_INTRANS)
+    return ST_OK;
+  return pg_run(store, "SELECT pg_advisory_xact_lock(hashtextextended($2, $1))", p, NULL,
+                "setting lock");
+}
+
+static int pg_setting_get(struct store *store, int64_t office_id, const char *key, char **value)
+{
+  struct pg_params p = {0};
+  PGresult *res = NULL;
+  pg_params_int(&p, office_id);
+  pg_params_text(&p, key);
+  int rc = lock_setting(store, &p);
+  if (!rc)
+    rc = pg_run(store, "SELECT value FROM settings WHERE office_id = $1 AND key = $2", &p, &res,
+                "setting get");
+  if (rc)
+    return rc;
+  if (PQntuples(res) == 0) {
+    rc = store_fail(store, ST_NOTFOUND, "no setting %s", key);
+  } else {
+    *value = strdup(PQgetvalue(res, 0, 0));
+    if (!*value)
+      rc = store_fail(store, ST_NOMEM, "out of memory");
+  }
+  PQclear(res);
+  return rc;
+}
+
+/* ---- The portable SQL seam (db.h) ----------------------------------------------------------- */
+
+static void db_params(struct pg_params *p, const struct db_param *params, size_t count)
+{
+  for (size_t i = 0; i < count; i++) {
+    if (params[i].type == DB_INT)
+      pg_params_int(p, params[i].i);
+    else if (params[i].type == DB_BLOB)
+      pg_params_bytes(p, params[i].s, (size_t)params[i].i);
+    else
+      pg_params_text(p, params[i].type == DB_TEXT ? params[i].s : NULL);
+  }
+}
+
+static int pg_exec(struct store *store, const char *sql, const struct db_param *params,
+                   size_t count, int64_t *changes)
+{
+  struct pg_params p = {0};
+  PGresult *res = NULL;
+  db_params(&p, params, count);
+  *changes = 0;
+  int rc = pg_run(store, sql, &p, &res, "exec");
+  if (rc)
+    return rc;
+  const char *n = PQcmdTuples(res);
+  if (n && *n && !pg_parse_int(n, changes))
+    *changes = 0;
+  PQclear(res);
+  return ST_OK;
+}
+
+static int pg_query(struct store *store, const char *sql, const struct db_param *params,
+                    size_t count, json_t *rows)
+{
+  struct pg_params p = {0};
+  db_params(&p, params, count);
+  return query_rows(store, sql, &p, rows);
+}
+
+/* After store_copy: identity columns continue after the highest copied id, and the search
+ * index is built from the copied records. */
+static int pg_copy_finish(struct store *store)
+{
+  static const char *const tables[] = {"offices",          "units",       "users",
+                                       "audit_log",        "services",    "faq",
+                                       "announcements",    "revisions",   "cases",
+                                       "case_events",      "case_pauses", "delegations",
+                                       "land_sections",    "parcels",     "parcel_resurvey",
+                                       "parcel_addresses", "outbox"};
+  char sql[256];
+  int rc = ST_OK;
+  for (size_t i = 0; i < ARRAY_LEN(tables) && !rc; i++) {
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', 'id'), coalesce(max(id), 0) + 1, false) "
+             "FROM %s",
+             tables[i], tables[i]);
+    rc = pg_run(store, sql, NULL, NULL, "reset ids");
+  }
+  return rc ? rc : pg_catalog_reindex(store);
+}
+
+static const struct store_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .migrate = pg_migrate,
+    .schema_version = pg_schema_version,
+    .schema_latest = pg_schema_latest,
+    .ping = pg_ping,
+    .info = pg_info,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .office_put = pg_office_put,
+    .office_list = pg_office_list,
+    .office_get = pg_office_get,
+    .unit_put = pg_unit_put,
+    .unit_list = pg_unit_list,
+    .setting_put = pg_setting_put,
+    .setting_get = pg_setting_get,
+    .exec = pg_exec,
+    .query = pg_query,
+    .catalog = &pg_catalog_ops,
+    .copy_finish = pg_copy_finish,
+};
+
+/* Server notices (such as "relation already exists, skipping") are not errors: dropped. */
+static void quiet_notices(void *arg, const char *message)
+{
+}
+
+int pg_store_open(const char *url, struct store **out, char *err, size_t err_size)
+{
+  struct pg_store *s = calloc(1, sizeof(*s));
+  if (!s) {
+    if (err && err_size)
+      snprintf(err, err_size, "out of memory");
+    return ST_NOMEM;
+  }
+  s->base.ops = &pg_ops;
+  s->conn = PQconnectdb(url);
+  int rc = ST_OK;
+  if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+    const char *msg = s->conn ? PQerrorMessage(s->conn) : "out of memory";
+    rc = store_fail(&s->base, ST_IO, "cannot connect to PostgreSQL: %.*s", (int)strcspn(msg, "\n"),
+                    msg);
+    goto out;
+  }
+  PQsetNoticeProcessor(s->conn, quiet_notices, NULL);
+  rc = pg_run(&s->base, "SET client_encoding = 'UTF8'", NULL, NULL, "configure");
+out:
+  if (rc) {
+    if (err && err_size)
+      snprintf(err, err_size, "%s", s->base.errmsg);
+    pg_close(&s->base);
+    return rc;
+  }
+  *out = &s->base;
+  return ST_OK;
+}
