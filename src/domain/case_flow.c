@@ -424,12 +424,14 @@ static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
   rc = store_begin(env->store);
   if (rc)
     return rc;
-  rc = store_case_set_due_state(env->store, case_int(c, "id"), state);
-  if (!rc && due != CALENDAR_ON_TIME)
+  bool moved = false;
+  rc = store_case_set_due_state(env->store, case_int(c, "id"), case_text(c, "due_state"), state,
+                                &moved);
+  if (!rc && moved && due != CALENDAR_ON_TIME)
     rc = case_event(env, &system, c, state, "", "", "", false, NULL, NULL);
-  if (!rc && due == CALENDAR_OVERDUE)
+  if (!rc && moved && due == CALENDAR_OVERDUE)
     rc = notify_event_counted(env, c, "overdue", NULL, NULL);
-  if (rc) {
+  if (rc || !moved) {
     store_rollback(env->store);
     return rc;
   }

@@ -151,10 +151,14 @@ int store_case_set_clock(struct store *store, int64_t id, int64_t due_at, const 
   return one_change(store, rc, changes);
 }
 
-int store_case_set_due_state(struct store *store, int64_t id, const char *due_state)
+int store_case_set_due_state(struct store *store, int64_t id, const char *from,
+                             const char *due_state, bool *moved)
 {
-  static const char sql[] = "UPDATE cases SET due_state = $2 WHERE id = $1";
-  return db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(due_state)), NULL);
+  static const char sql[] = "UPDATE cases SET due_state = $3 WHERE id = $1 AND due_state = $2";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(from), DB_S(due_state)), &changes);
+  *moved = changes == 1;
+  return rc;
 }
 
 int store_case_set_correction(struct store *store, int64_t id, const char *items,

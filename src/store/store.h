@@ -156,7 +156,10 @@ int store_case_set_handler(struct store *store, int64_t id, int64_t handler_id, 
 /* due_at 0 / paused_since 0 store NULL. */
 int store_case_set_clock(struct store *store, int64_t id, int64_t due_at, const char *due_state,
                          int64_t paused_since, int64_t extension_minutes, int64_t now);
-int store_case_set_due_state(struct store *store, int64_t id, const char *due_state);
+/* Moves the due state from `from` to due_state; *moved is false when another node (or an
+ * earlier scan) already moved it, so its event is recorded once. */
+int store_case_set_due_state(struct store *store, int64_t id, const char *from,
+                             const char *due_state, bool *moved);
 int store_case_set_correction(struct store *store, int64_t id, const char *items,
                               const char *deadline, int64_t count, int64_t now);
 int store_case_approve_correction(struct store *store, int64_t id, int64_t now);

@@ -32,15 +32,17 @@ static char **child_env(const char *const *extra)
     base++;
   while (extra && extra[more])
     more++;
+  /* getenv answers the first match, so the test's own settings come first, then the paths,
+   * then whatever the test runner had (ASAN_OPTIONS, PATH, ...). */
   char **env = calloc(base + more + 4, sizeof(char *));
   size_t n = 0;
-  for (size_t i = 0; i < base; i++)
-    env[n++] = environ[i];
+  for (size_t i = 0; i < more; i++)
+    env[n++] = (char *)extra[i];
   env[n++] = "BIANMIN_TEMPLATES=" BIANMIN_SOURCE_DIR "/templates";
   env[n++] = "BIANMIN_STATIC=" BIANMIN_SOURCE_DIR "/static";
   env[n++] = "BIANMIN_LOCALE=" BIANMIN_BINARY_DIR "/locale";
-  for (size_t i = 0; i < more; i++)
-    env[n++] = (char *)extra[i];
+  for (size_t i = 0; i < base; i++)
+    env[n++] = environ[i];
   return env;
 }
 
