@@ -19,6 +19,7 @@ import {
   assertEqual,
   test,
   runTests,
+  runWithServerAndBrowser,
 } from './lib.mjs';
 
 const PASSWORD = 'bianmin-demo-2026';
@@ -315,18 +316,4 @@ test('the citizen looks the case up by number and check code', async (ctx) => {
   }
 });
 
-await runTests({
-  before: async () => {
-    const server = await startServer();
-    try {
-      return { server, browser: await launchBrowser() };
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
-  },
-  after: async (ctx) => {
-    if (ctx.browser) await ctx.browser.close();
-    if (ctx.server) await ctx.server.stop();
-  },
-});
+await runWithServerAndBrowser();

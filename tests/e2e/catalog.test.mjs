@@ -13,6 +13,7 @@ import {
   assertEqual,
   test,
   runTests,
+  runWithServerAndBrowser,
 } from './lib.mjs';
 
 const OFFICE = '/o/xinxing';
@@ -135,19 +136,4 @@ test('keyboard only: Tab reaches every link and button of the service page in or
   );
 });
 
-await runTests({
-  before: async () => {
-    const server = await startServer();
-    try {
-      const browser = await launchBrowser();
-      return { server, browser };
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
-  },
-  after: async (ctx) => {
-    if (ctx.browser) await ctx.browser.close();
-    if (ctx.server) await ctx.server.stop();
-  },
-});
+await runWithServerAndBrowser();

@@ -11,6 +11,7 @@ import {
   assertEqual,
   test,
   runTests,
+  runWithServerAndBrowser,
 } from './lib.mjs';
 
 const OFFICE_SLUG = 'xinxing';
@@ -123,19 +124,4 @@ for (const [lang, info] of Object.entries(LANGS)) {
   });
 }
 
-await runTests({
-  before: async () => {
-    const server = await startServer();
-    try {
-      const browser = await launchBrowser();
-      return { server, browser };
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
-  },
-  after: async (ctx) => {
-    if (ctx.browser) await ctx.browser.close();
-    if (ctx.server) await ctx.server.stop();
-  },
-});
+await runWithServerAndBrowser();

@@ -264,3 +264,36 @@ export async function runTests({ before, after } = {}) {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
+
+/* Runs the registered tests with one real server and one browser shared by all of them. */
+export async function runWithServerAndBrowser() {
+  await runTests({
+    before: async () => {
+      const server = await startServer();
+      try {
+        return { server, browser: await launchBrowser() };
+      } catch (err) {
+        await server.stop();
+        throw err;
+      }
+    },
+    after: async (ctx) => {
+      if (ctx.browser) await ctx.browser.close();
+      if (ctx.server) await ctx.server.stop();
+    },
+  });
+}
+
+/* Tabs forward until the field #id has the focus, then types text: the way a keyboard user
+ * fills a form. Fails after `limit` presses. */
+export async function typeInto(page, id, text, limit = 120) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    if (focused === id) {
+      await page.keyboard.type(text);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached #${id}`);
+}

@@ -10,6 +10,8 @@ import {
   assertEqual,
   test,
   runTests,
+  runWithServerAndBrowser,
+  typeInto,
 } from './lib.mjs';
 
 const USER = 'xinxing-clerk';
@@ -23,19 +25,6 @@ async function openLogin(ctx, width) {
   const response = await page.goto(ctx.server.base + '/staff/login');
   assertEqual(response.status(), 200, 'sign-in page status');
   return page;
-}
-
-/* Types into the field the Tab key reaches, the way a keyboard user would. */
-async function typeInto(page, id, text) {
-  for (let i = 0; i < 30; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
-    if (focused === id) {
-      await page.keyboard.type(text);
-      return;
-    }
-  }
-  throw new Error(`Tab never reached #${id}`);
 }
 
 for (const width of [320, 1280]) {
@@ -66,18 +55,4 @@ for (const width of [320, 1280]) {
   });
 }
 
-await runTests({
-  before: async () => {
-    const server = await startServer();
-    try {
-      return { server, browser: await launchBrowser() };
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
-  },
-  after: async (ctx) => {
-    if (ctx.browser) await ctx.browser.close();
-    if (ctx.server) await ctx.server.stop();
-  },
-});
+await runWithServerAndBrowser();

@@ -11,6 +11,8 @@ import {
   assertEqual,
   test,
   runTests,
+  runWithServerAndBrowser,
+  typeInto,
 } from './lib.mjs';
 
 const OFFICE = '/o/xinxing';
@@ -23,19 +25,6 @@ async function open(ctx, width, path) {
   const response = await page.goto(ctx.server.base + path);
   assertEqual(response.status(), 200, `${path} status`);
   return page;
-}
-
-/* Types into the field the Tab key reaches, the way a keyboard user would. */
-async function typeInto(page, id, text) {
-  for (let i = 0; i < 120; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
-    if (focused === id) {
-      await page.keyboard.type(text);
-      return;
-    }
-  }
-  throw new Error(`Tab never reached #${id}`);
 }
 
 /* Submits the form of the focused field with Enter and waits for the answer. */
@@ -141,18 +130,4 @@ for (const width of [320, 1280]) {
   });
 }
 
-await runTests({
-  before: async () => {
-    const server = await startServer();
-    try {
-      return { server, browser: await launchBrowser() };
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
-  },
-  after: async (ctx) => {
-    if (ctx.browser) await ctx.browser.close();
-    if (ctx.server) await ctx.server.stop();
-  },
-});
+await runWithServerAndBrowser();
