@@ -28,11 +28,27 @@ static const struct workflow *case_workflow(json_t *c)
   return wf ? wf : workflow_find("simple");
 }
 
-/* The notice of a status move, if it sends one: closed -> ready for pickup, rejected (with
- * the written reasons). Corrections send theirs with the items (issue_correction). */
-static int notify_status(const struct case_env *env, json_t *c, const char *to, const char *note)
+/* The event a status move tells the applicant about, if any. */
+static const char *status_event(const char *from, const char *to)
 {
-  const char *event = !strcmp(to, "closed") ? "ready" : !strcmp(to, "rejected") ? "rejected" : NULL;
+  if (!strcmp(to, "closed"))
+    return "ready";
+  if (!strcmp(to, "rejected"))
+    return "rejected";
+  if (!strcmp(to, "public_notice"))
+    return "public_notice_start";
+  if (!strcmp(from, "public_notice"))
+    return "public_notice_end";
+  return NULL;
+}
+
+/* The notice of a status move, if it sends one: closed -> ready for pickup, rejected (with
+ * the written reasons), the start and end of a public notice (公告). Corrections send theirs
+ * with the items (issue_correction). */
+static int notify_status(const struct case_env *env, json_t *c, const char *from, const char *to,
+                         const char *note)
+{
+  const char *event = status_event(from, to);
   if (!event)
     return ST_OK;
   json_t *vars = json_pack("{s:s}", "reason", note ? note : "");
@@ -61,10 +77,12 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
   int rc = store_case_set_status(env->store, case_int(c, "id"), to, env->now, final);
   if (!rc)
     rc = case_event(env, actor, c, "status", from, to, note, public_note, on_behalf_of, data);
+  char was[32];
+  snprintf(was, sizeof(was), "%s", from); /* from points into c's old status */
   if (!rc && json_object_set_new(c, "status", json_string(to)))
     rc = ST_NOMEM;
   if (!rc)
-    rc = notify_status(env, c, to, note);
+    rc = notify_status(env, c, was, to, note);
   return rc;
 }
 

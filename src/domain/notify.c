@@ -19,12 +19,14 @@ enum { TAIPEI_OFFSET = 8 * 3600, DAY = 86400, MASKED_MAX = 256, DETAIL_MAX = 200
 
 /* The events that send a message. Adding one: a row here and its templates (notify.h). */
 static const struct notify_event events[] = {
-    {"received", false},       /* the case was taken in */
-    {"correction", false},     /* 補正: every item and the deadline */
-    {"overdue_notice", false}, /* the handler's notice: reason and new expected date */
-    {"overdue", false},        /* the deadline scanner found the case overdue */
-    {"ready", false},          /* completed: ready for pickup */
-    {"rejected", false},       /* 駁回, with the reasons */
+    {"received", false},            /* the case was taken in */
+    {"correction", false},          /* 補正: every item and the deadline */
+    {"overdue_notice", false},      /* the handler's notice: reason and new expected date */
+    {"overdue", false},             /* the deadline scanner found the case overdue */
+    {"ready", false},               /* completed: ready for pickup */
+    {"rejected", false},            /* 駁回, with the reasons */
+    {"public_notice_start", false}, /* 公告: the case's public notice has started */
+    {"public_notice_end", false},   /* the notice period ended; the case goes on */
 };
 
 static struct notify_settings settings = {"http://127.0.0.1:8080", 21 * 60, 8 * 60, ""};

@@ -363,6 +363,35 @@ static void test_events_queue_messages(void **state)
   json_decref(rows);
 }
 
+static void test_public_notice_start_and_end(void **state)
+{
+  struct fixture *f = *state;
+  const char *reason;
+  char err[256];
+  json_t *service =
+      json_pack("{s:s, s:s, s:i, s:b, s:s}", "slug", "test-land", "name_zh", "測試登記",
+                "time_limit_minutes", 1440, "published", 1, "workflow", "land_registration");
+  int64_t land = 0;
+  assert_int_equal(
+      catalog_service_save(f->store, f->office_id, service, NULL, &land, err, sizeof(err)), 0);
+  json_decref(service);
+  int64_t saved = f->service_id;
+  f->service_id = land;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "sms", "zh-TW");
+  f->service_id = saved;
+  struct case_env env = {f->store, at(2026, 3, 2, 10, 0)};
+  const char *steps[] = {"first_review", "second_review", "public_notice", "recording"};
+  for (size_t i = 0; i < 4; i++)
+    assert_int_equal(cases_transition(&env, &f->handler, id, steps[i], "", false, &reason), 0);
+  json_t *rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 3); /* received, notice started, notice ended */
+  assert_string_equal(field(rows, 1, "event"), "public_notice_start");
+  assert_non_null(strstr(field(rows, 1, "body_text"), "公告"));
+  assert_string_equal(field(rows, 2, "event"), "public_notice_end");
+  assert_non_null(strstr(field(rows, 2, "body_text"), "公告期滿"));
+  json_decref(rows);
+}
+
 static void test_scanner_overdue_queues_once(void **state)
 {
   struct fixture *f = *state;
@@ -467,6 +496,7 @@ int main(void)
       cmocka_unit_test(test_quiet_hours),
       cmocka_unit_test(test_mime),
       T(test_events_queue_messages),
+      T(test_public_notice_start_and_end),
       T(test_scanner_overdue_queues_once),
       T(test_outbox_claims_and_outcomes),
       T(test_give_up_after_max_attempts),
