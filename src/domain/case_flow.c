@@ -457,10 +457,51 @@ static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
   return store_commit(env->store);
 }
 
-int cases_scan(const struct case_env *env, int64_t *changed)
+/* Reminds the applicant once when a completed case has waited CASE_PICKUP_REMINDER_DAYS
+ * without being picked up. */
+static int remind_one(const struct case_env *env, json_t *c, int64_t *changed)
+{
+  static const struct case_actor system = {0, 0, 0, 0, "system", "scanner"};
+  int rc = store_begin(env->store);
+  if (rc)
+    return rc;
+  rc = case_event(env, &system, c, "not_picked_up", "", "", "", false, NULL, NULL);
+  if (!rc)
+    rc = notify_event_counted(env, c, "not_picked_up", NULL, NULL);
+  if (rc) {
+    store_rollback(env->store);
+    return rc;
+  }
+  (*changed)++;
+  return store_commit(env->store);
+}
+
+static int remind_pickups(const struct case_env *env, int64_t *changed)
+{
+  int64_t after = 0, before = (int64_t)env->now - CASE_PICKUP_REMINDER_DAYS * 86400;
+  for (;;) {
+    json_t *rows;
+    int rc = store_case_unpicked(env->store, before, after, 500, &rows);
+    if (rc)
+      return rc;
+    size_t i, n = json_array_size(rows);
+    json_t *c;
+    json_array_foreach(rows, i, c)
+    {
+      rc = remind_one(env, c, changed);
+      after = case_int(c, "id");
+      if (rc)
+        break;
+    }
+    json_decref(rows);
+    if (rc || n < 500)
+      return rc;
+  }
+}
+
+static int scan_open(const struct case_env *env, int64_t *changed)
 {
   int64_t after = 0;
-  *changed = 0;
   for (;;) {
     json_t *rows;
     int rc = store_case_open(env->store, after, 500, &rows);
@@ -479,6 +520,13 @@ int cases_scan(const struct case_env *env, int64_t *changed)
     if (rc || n < 500)
       return rc;
   }
+}
+
+int cases_scan(const struct case_env *env, int64_t *changed)
+{
+  *changed = 0;
+  int rc = scan_open(env, changed);
+  return rc ? rc : remind_pickups(env, changed);
 }
 
 static bool is_handler(struct store *store, int64_t office_id, int64_t id)

@@ -24,7 +24,8 @@ enum {
   CASE_CORRECTION_DAYS = 15, /* 土地登記規則 §56: 15 days from receiving the notice */
   CASE_CORRECTION_ITEMS_MAX = 20,
   CASE_NOTE_MAX_CHARS = 1000,
-  CASE_EXTENSION_MAX_MINUTES = 43200
+  CASE_EXTENSION_MAX_MINUTES = 43200,
+  CASE_PICKUP_REMINDER_DAYS = 14 /* a completed case not picked up: remind once after this */
 };
 
 /* Loads the government calendar (every dgpa-*.csv in dir) for all deadline arithmetic. Call
@@ -108,7 +109,8 @@ int cases_delegate(const struct case_env *env, const struct case_actor *actor, i
                    const char **reason, const char **field);
 
 /* Re-evaluates the due state of every open case; adds a "due_soon" or "overdue" timeline event
- * (once each) when a case enters that state. *changed counts the cases whose state moved. */
+ * (once each) when a case enters that state; reminds once about a completed case not picked up
+ * within CASE_PICKUP_REMINDER_DAYS. *changed counts the cases concerned. */
 int cases_scan(const struct case_env *env, int64_t *changed);
 
 /* The public progress view of a case found by number + check code (constant-time compare) or

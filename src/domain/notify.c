@@ -27,6 +27,7 @@ static const struct notify_event events[] = {
     {"rejected", false},            /* 駁回, with the reasons */
     {"public_notice_start", false}, /* 公告: the case's public notice has started */
     {"public_notice_end", false},   /* the notice period ended; the case goes on */
+    {"not_picked_up", false},       /* completed long ago and still not picked up */
 };
 
 static struct notify_settings settings = {"http://127.0.0.1:8080", 21 * 60, 8 * 60, ""};

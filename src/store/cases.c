@@ -342,3 +342,14 @@ int store_presence_assigned(struct store *store, int64_t user_id, int64_t at)
       "'', $2) ON CONFLICT (user_id) DO UPDATE SET last_assigned_at = excluded.last_assigned_at";
   return db_exec(store, sql, DB_ARGS(DB_I(user_id), DB_I(at)), NULL);
 }
+
+int store_case_unpicked(struct store *store, int64_t closed_before, int64_t after_id, int64_t limit,
+                        json_t **out)
+{
+  static const char sql[] =
+      "SELECT c.id, c.office_id, c.status, c.case_key, c.closed_at FROM cases c WHERE c.status = "
+      "'closed' AND c.picked_up_at IS NULL AND c.closed_at < $1 AND c.id > $2 AND NOT EXISTS "
+      "(SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'not_picked_up') ORDER "
+      "BY c.id LIMIT $3";
+  return db_query(store, sql, DB_ARGS(DB_I(closed_before), DB_I(after_id), DB_I(limit)), out);
+}

@@ -186,6 +186,10 @@ struct store_case_filter {
   int64_t limit;
 };
 int store_case_list(struct store *store, const struct store_case_filter *filter, json_t **out);
+/* Closed cases nobody has picked up, closed before closed_before, not yet reminded (no
+ * "not_picked_up" event), id > after_id, for the pickup reminder. */
+int store_case_unpicked(struct store *store, int64_t closed_before, int64_t after_id, int64_t limit,
+                        json_t **out);
 /* Open cases of every office with id > after_id, for the deadline scanner. */
 int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out);
 

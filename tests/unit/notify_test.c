@@ -406,6 +406,34 @@ static void test_scanner_overdue_queues_once(void **state)
   json_decref(rows);
 }
 
+static void test_pickup_reminder_once(void **state)
+{
+  struct fixture *f = *state;
+  const char *reason;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "sms", "zh-TW"), changed;
+  int64_t other = take_in(f, at(2026, 3, 2, 9, 0), "sms", "zh-TW");
+  struct case_env env = {f->store, at(2026, 3, 2, 10, 0)};
+  assert_int_equal(cases_transition(&env, &f->handler, id, "closed", "", false, &reason), 0);
+  assert_int_equal(cases_transition(&env, &f->handler, other, "closed", "", false, &reason), 0);
+  assert_int_equal(cases_pickup(&env, &f->clerk, other, &reason), 0);
+  env.now = at(2026, 3, 10, 10, 0); /* 8 days: too early */
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  json_t *rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 2); /* received, ready */
+  json_decref(rows);
+  env.now = at(2026, 3, 20, 10, 0); /* 18 days: one reminder, only for the case not picked up */
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 3);
+  assert_string_equal(field(rows, 2, "event"), "not_picked_up");
+  assert_non_null(strstr(field(rows, 2, "body_text"), "尚未領件"));
+  json_decref(rows);
+  rows = messages(f, other);
+  assert_int_equal(json_array_size(rows), 2);
+  json_decref(rows);
+}
+
 static void test_outbox_claims_and_outcomes(void **state)
 {
   struct fixture *f = *state;
@@ -497,6 +525,7 @@ int main(void)
       cmocka_unit_test(test_mime),
       T(test_events_queue_messages),
       T(test_public_notice_start_and_end),
+      T(test_pickup_reminder_once),
       T(test_scanner_overdue_queues_once),
       T(test_outbox_claims_and_outcomes),
       T(test_give_up_after_max_attempts),
