@@ -576,3 +576,40 @@ int cases_delegate(const struct case_env *env, const struct case_actor *actor, i
   }
   return store_commit(env->store);
 }
+
+static bool time_of_day_ok(const char *t)
+{
+  return t && strlen(t) == 5 && t[2] == ':' && t[0] >= '0' && t[0] <= '2' && t[1] >= '0' &&
+         t[1] <= '9' && t[3] >= '0' && t[3] <= '5' && t[4] >= '0' && t[4] <= '9' &&
+         (t[0] < '2' || t[1] <= '3');
+}
+
+int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                      const char *date, const char *time_of_day, const char *place,
+                      const char **reason)
+{
+  json_t *c;
+  const char *behalf;
+  char today[11];
+  int64_t before = 0;
+  *reason = NULL;
+  cases_local_date(env->now, today);
+  if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
+    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
+  if (!date_ok(date, today) || !time_of_day_ok(time_of_day))
+    return refuse(reason, "case_err_appointment_when", ST_INVALID);
+  if (!place || !*place || !case_note_ok(place, false) || text_length(place) > 100)
+    return refuse(reason, "case_err_appointment_place", ST_INVALID);
+  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  rc = store_case_event_count(env->store, id, "appointment_set", &before);
+  const char *kind = before ? "appointment_postponed" : "appointment_set";
+  json_t *data = json_pack("{s:s, s:s, s:s}", "date", date, "time", time_of_day, "place", place);
+  if (!rc)
+    rc = case_event(env, actor, c, kind, "", "", place, true, behalf, data);
+  if (!rc)
+    rc = notify_event_counted(env, c, kind, data, NULL);
+  json_decref(data);
+  return case_finish(env, rc, c);
+}

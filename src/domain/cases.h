@@ -98,6 +98,12 @@ int cases_reassign(const struct case_env *env, const struct case_actor *actor, i
 /* The overdue notice (seed 003): why it is late and the new expected date (YYYY-MM-DD). */
 int cases_overdue_notice(const struct case_env *env, const struct case_actor *actor, int64_t id,
                          const char *why, const char *new_date, const char **reason);
+/* A survey or appointment (e.g. 鑑界 at the parcel: date "YYYY-MM-DD", time "HH:MM", place);
+ * setting it again postpones it. The applicant is told either way (appointment_set or
+ * appointment_postponed). Handlers and supervisors. */
+int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                      const char *date, const char *time_of_day, const char *place,
+                      const char **reason);
 int cases_pickup(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  const char **reason);
 

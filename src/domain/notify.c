@@ -19,15 +19,17 @@ enum { TAIPEI_OFFSET = 8 * 3600, DAY = 86400, MASKED_MAX = 256, DETAIL_MAX = 200
 
 /* The events that send a message. Adding one: a row here and its templates (notify.h). */
 static const struct notify_event events[] = {
-    {"received", false},            /* the case was taken in */
-    {"correction", false},          /* 補正: every item and the deadline */
-    {"overdue_notice", false},      /* the handler's notice: reason and new expected date */
-    {"overdue", false},             /* the deadline scanner found the case overdue */
-    {"ready", false},               /* completed: ready for pickup */
-    {"rejected", false},            /* 駁回, with the reasons */
-    {"public_notice_start", false}, /* 公告: the case's public notice has started */
-    {"public_notice_end", false},   /* the notice period ended; the case goes on */
-    {"not_picked_up", false},       /* completed long ago and still not picked up */
+    {"received", false},              /* the case was taken in */
+    {"correction", false},            /* 補正: every item and the deadline */
+    {"overdue_notice", false},        /* the handler's notice: reason and new expected date */
+    {"overdue", false},               /* the deadline scanner found the case overdue */
+    {"ready", false},                 /* completed: ready for pickup */
+    {"rejected", false},              /* 駁回, with the reasons */
+    {"public_notice_start", false},   /* 公告: the case's public notice has started */
+    {"public_notice_end", false},     /* the notice period ended; the case goes on */
+    {"not_picked_up", false},         /* completed long ago and still not picked up */
+    {"appointment_set", false},       /* a survey (鑑界) or appointment date, time and place */
+    {"appointment_postponed", false}, /* the date moved: the new date, time and place */
 };
 
 static struct notify_settings settings = {"http://127.0.0.1:8080", 21 * 60, 8 * 60, ""};
@@ -179,7 +181,7 @@ static int add_extra(json_t *ctx, json_t *extra, const char *lang)
     json_t *value = NULL;
     if (json_is_array(v))
       value = joined(v, lang);
-    else if (!strcmp(key, "deadline") || !strcmp(key, "new_date"))
+    else if (!strcmp(key, "deadline") || !strcmp(key, "new_date") || !strcmp(key, "date"))
       value = date_text(json_string_value(v) ? json_string_value(v) : "", lang);
     else if (json_is_string(v))
       value = json_incref(v);

@@ -36,7 +36,8 @@ static size_t default_count;
 static char *layout_html;
 
 static const char *const variables[] = {"case_number", "service", "office",   "deadline",
-                                        "items",       "reason",  "new_date", "progress_url"};
+                                        "items",       "reason",  "new_date", "progress_url",
+                                        "date",        "time",    "place"};
 
 static bool variable_known(struct str name)
 {
@@ -276,17 +277,19 @@ int notify_render(const char *channel, const char *lang, const char *subject_tem
 json_t *notify_sample_vars(const char *lang)
 {
   if (lang && !strcmp(lang, "en"))
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", "115-HB04-000123",
-                     "service", "Registration of transfer by sale", "office",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
+                     "115-HB04-000123", "service", "Registration of transfer by sale", "office",
                      "Xinxing Land Office, Kaohsiung", "deadline", "17 Mar 2026", "items",
                      "copy of ID card; seal certificate", "reason",
                      "the tax office must be consulted", "new_date", "20 Mar 2026", "progress_url",
-                     "https://office.example/o/xinxing/progress");
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", "115-HB04-000123",
-                   "service", "買賣移轉登記", "office", "高雄市政府地政局新興地政事務所",
-                   "deadline", "115年3月17日", "items", "身分證影本；印鑑證明", "reason",
-                   "須會辦稅捐機關", "new_date", "115年3月20日", "progress_url",
-                   "https://office.example/o/xinxing/progress");
+                     "https://office.example/o/xinxing/progress", "date", "24 Mar 2026", "time",
+                     "09:30", "place", "the corner of parcel 123 (north boundary stone)");
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
+                   "115-HB04-000123", "service", "買賣移轉登記", "office",
+                   "高雄市政府地政局新興地政事務所", "deadline", "115年3月17日", "items",
+                   "身分證影本；印鑑證明", "reason", "須會辦稅捐機關", "new_date", "115年3月20日",
+                   "progress_url", "https://office.example/o/xinxing/progress", "date",
+                   "115年3月24日", "time", "09:30", "place", "新興段123地號北側界樁");
 }
 
 /* ---- the SMS count ------------------------------------------------------------------------ */

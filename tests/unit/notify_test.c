@@ -434,6 +434,42 @@ static void test_pickup_reminder_once(void **state)
   json_decref(rows);
 }
 
+static void test_appointment_set_then_postponed(void **state)
+{
+  struct fixture *f = *state;
+  const char *reason;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "sms", "en");
+  struct case_env env = {f->store, at(2026, 3, 2, 10, 0)};
+  /* refused: a past date, a bad time, no place; a clerk may not */
+  assert_int_equal(
+      cases_appointment(&env, &f->handler, id, "2026-03-01", "09:30", "parcel 123", &reason),
+      ST_INVALID);
+  assert_int_equal(
+      cases_appointment(&env, &f->handler, id, "2026-03-24", "25:00", "parcel 123", &reason),
+      ST_INVALID);
+  assert_int_equal(cases_appointment(&env, &f->handler, id, "2026-03-24", "09:30", "", &reason),
+                   ST_INVALID);
+  assert_int_equal(
+      cases_appointment(&env, &f->clerk, id, "2026-03-24", "09:30", "parcel 123", &reason),
+      ST_FORBIDDEN);
+  json_t *rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 1); /* received only: nothing sent for refusals */
+  json_decref(rows);
+  assert_int_equal(cases_appointment(&env, &f->handler, id, "2026-03-24", "09:30",
+                                     "north boundary of parcel 123", &reason),
+                   0);
+  assert_int_equal(cases_appointment(&env, &f->handler, id, "2026-03-31", "14:00",
+                                     "north boundary of parcel 123", &reason),
+                   0);
+  rows = messages(f, id);
+  assert_int_equal(json_array_size(rows), 3);
+  assert_string_equal(field(rows, 1, "event"), "appointment_set");
+  assert_non_null(strstr(field(rows, 1, "body_text"), "24 Mar 2026 09:30"));
+  assert_string_equal(field(rows, 2, "event"), "appointment_postponed");
+  assert_non_null(strstr(field(rows, 2, "body_text"), "31 Mar 2026 14:00"));
+  json_decref(rows);
+}
+
 static void test_outbox_claims_and_outcomes(void **state)
 {
   struct fixture *f = *state;
@@ -526,6 +562,7 @@ int main(void)
       T(test_events_queue_messages),
       T(test_public_notice_start_and_end),
       T(test_pickup_reminder_once),
+      T(test_appointment_set_then_postponed),
       T(test_scanner_overdue_queues_once),
       T(test_outbox_claims_and_outcomes),
       T(test_give_up_after_max_attempts),

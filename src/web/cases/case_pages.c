@@ -49,16 +49,16 @@ static int add_offers(struct http_request *req, json_t *c)
   bool supervisor = (req->session->roles & ROLE_SUPERVISOR) != 0;
   bool in_correction = json_is_true(json_object_get(c, "in_correction"));
   bool closed = json_integer_value(json_object_get(c, "closed_at")) != 0;
-  json_t *offers =
-      json_pack("{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", step_options(req, steps),
-                "correction", may && has_step(steps, "correction"), "corrected",
-                may && in_correction, "reject", may && has_step(steps, "rejected"), "approve",
-                may && supervisor && !in_correction &&
-                    json_integer_value(json_object_get(c, "correction_count")) > 0,
-                "extend", may && !closed, "reassign", supervisor && !closed, "overdue",
-                may && !closed, "pickup",
-                !strcmp(web_str(c, "status"), "closed") &&
-                    !json_integer_value(json_object_get(c, "picked_up_at")));
+  json_t *offers = json_pack(
+      "{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", step_options(req, steps),
+      "correction", may && has_step(steps, "correction"), "corrected", may && in_correction,
+      "reject", may && has_step(steps, "rejected"), "approve",
+      may && supervisor && !in_correction &&
+          json_integer_value(json_object_get(c, "correction_count")) > 0,
+      "extend", may && !closed, "reassign", supervisor && !closed, "overdue", may && !closed,
+      "appointment", may && !closed, "pickup",
+      !strcmp(web_str(c, "status"), "closed") &&
+          !json_integer_value(json_object_get(c, "picked_up_at")));
   if (offers &&
       json_object_set_new(offers, "has_steps",
                           json_boolean(json_array_size(json_object_get(offers, "steps")))))
@@ -217,6 +217,11 @@ static int run_action(struct http_request *req, const struct case_env *env,
   }
   if (!strcmp(action, "pickup"))
     return cases_pickup(env, actor, id, reason);
+  if (!strcmp(action, "appointment")) {
+    *field = "appointment_date";
+    return cases_appointment(env, actor, id, http_form(req, "date"), http_form(req, "time"),
+                             http_form(req, "place"), reason);
+  }
   return ST_NOTFOUND;
 }
 
