@@ -120,6 +120,19 @@ test('an admin edits a service title by keyboard; admin pages pass axe at 320 an
   await page.goto(editUrl + '/history');
   assert((await page.locator('table').innerText()).includes('端對端管理員'), 'the history names the admin');
   await axeAt(page, 'revision history');
+
+  // The SMS template editor counts as you type (static/js/sms-counter.js, no inline script).
+  await page.goto(base + '/staff/admin/templates/received/sms/zh-TW');
+  const live = page.locator('#sms-live');
+  assert(await live.isVisible(), 'the live counter is shown when scripts run');
+  await page.fill('#body', '一'.repeat(71));
+  assert((await live.innerText()).includes('71'), `71 characters counted: ${await live.innerText()}`);
+  assert((await live.innerText()).includes((await live.getAttribute('data-parts')) + ' 2'),
+    'two parts past 70 UCS-2 characters');
+  await page.fill('#body', 'a'.repeat(150));
+  assert((await live.innerText()).startsWith((await live.getAttribute('data-chars')) + ' 150'),
+    'plain ASCII counted too');
+  await axeAt(page, 'SMS template editor');
 });
 
 runTests({
