@@ -476,19 +476,24 @@ static int remind_one(const struct case_env *env, json_t *c, int64_t *changed)
   return store_commit(env->store);
 }
 
-static int remind_pickups(const struct case_env *env, int64_t *changed)
+/* Walks the cases a query returns in id order, 500 at a time, visiting each. */
+typedef int (*case_batch_fn)(const struct case_env *env, int64_t after, json_t **rows);
+typedef int (*case_visit_fn)(const struct case_env *env, json_t *c, int64_t *changed);
+
+static int each_case(const struct case_env *env, case_batch_fn batch, case_visit_fn visit,
+                     int64_t *changed)
 {
-  int64_t after = 0, before = (int64_t)env->now - CASE_PICKUP_REMINDER_DAYS * 86400;
+  int64_t after = 0;
   for (;;) {
     json_t *rows;
-    int rc = store_case_unpicked(env->store, before, after, 500, &rows);
+    int rc = batch(env, after, &rows);
     if (rc)
       return rc;
     size_t i, n = json_array_size(rows);
     json_t *c;
     json_array_foreach(rows, i, c)
     {
-      rc = remind_one(env, c, changed);
+      rc = visit(env, c, changed);
       after = case_int(c, "id");
       if (rc)
         break;
@@ -499,34 +504,22 @@ static int remind_pickups(const struct case_env *env, int64_t *changed)
   }
 }
 
-static int scan_open(const struct case_env *env, int64_t *changed)
+static int open_batch(const struct case_env *env, int64_t after, json_t **rows)
 {
-  int64_t after = 0;
-  for (;;) {
-    json_t *rows;
-    int rc = store_case_open(env->store, after, 500, &rows);
-    if (rc)
-      return rc;
-    size_t i, n = json_array_size(rows);
-    json_t *c;
-    json_array_foreach(rows, i, c)
-    {
-      rc = scan_one(env, c, changed);
-      after = case_int(c, "id");
-      if (rc)
-        break;
-    }
-    json_decref(rows);
-    if (rc || n < 500)
-      return rc;
-  }
+  return store_case_open(env->store, after, 500, rows);
+}
+
+static int unpicked_batch(const struct case_env *env, int64_t after, json_t **rows)
+{
+  int64_t before = (int64_t)env->now - CASE_PICKUP_REMINDER_DAYS * 86400;
+  return store_case_unpicked(env->store, before, after, 500, rows);
 }
 
 int cases_scan(const struct case_env *env, int64_t *changed)
 {
   *changed = 0;
-  int rc = scan_open(env, changed);
-  return rc ? rc : remind_pickups(env, changed);
+  int rc = each_case(env, open_batch, scan_one, changed);
+  return rc ? rc : each_case(env, unpicked_batch, remind_one, changed);
 }
 
 static bool is_handler(struct store *store, int64_t office_id, int64_t id)

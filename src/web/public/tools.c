@@ -87,6 +87,22 @@ const char *tools_input(struct http_request *req, const char *name)
   return copy ? copy : "";
 }
 
+const char *tools_choice(struct http_request *req, const char *name, const char *fallback)
+{
+  const char *v = tools_input(req, name);
+  return v && *v ? v : fallback;
+}
+
+json_t *tools_typed_form(struct http_request *req, const char *const *fields)
+{
+  json_t *form = json_object();
+  for (size_t i = 0; form && fields[i]; i++) {
+    const char *typed = tools_typed(req, fields[i]);
+    json_object_set_new(form, fields[i], json_string(typed ? typed : ""));
+  }
+  return form;
+}
+
 bool tools_submitted(struct http_request *req, const char *const *names)
 {
   for (size_t i = 0; names[i]; i++)

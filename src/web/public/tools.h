@@ -33,6 +33,10 @@ int tools_page(struct http_request *req, const char *title_key, struct store **s
 /* A query parameter as typed (trimmed), and NFKC-normalised for parsing; NULL when absent. */
 const char *tools_typed(struct http_request *req, const char *name);
 const char *tools_input(struct http_request *req, const char *name);
+/* The input name, or fallback when it is missing or empty. */
+const char *tools_choice(struct http_request *req, const char *name, const char *fallback);
+/* A form object with each of the NULL-terminated fields as typed (for redisplay). */
+json_t *tools_typed_form(struct http_request *req, const char *const *fields);
 /* True when any of the NULL-terminated names is a query parameter (the form was sent). */
 bool tools_submitted(struct http_request *req, const char *const *names);
 

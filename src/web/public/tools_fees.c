@@ -37,28 +37,19 @@ static const char *const text_fields[] = {"reg_value",
                                           "view_printed_sheets",
                                           NULL};
 
-static const char *choice(struct http_request *req, const char *name, const char *fallback)
-{
-  const char *v = tools_input(req, name);
-  return v && *v ? v : fallback;
-}
-
 static json_t *form_view(struct http_request *req)
 {
-  json_t *form = json_object();
+  json_t *form = tools_typed_form(req, text_fields);
   if (!form)
     return NULL;
-  for (size_t i = 0; text_fields[i]; i++) {
-    const char *typed = tools_typed(req, text_fields[i]);
-    json_object_set_new(form, text_fields[i], json_string(typed ? typed : ""));
-  }
   json_object_set_new(form, "reg_kind_first",
-                      json_boolean(strcmp(choice(req, "reg_kind", "change"), "first") == 0));
+                      json_boolean(strcmp(tools_choice(req, "reg_kind", "change"), "first") == 0));
   json_object_set_new(
       form, "reg_cause_inheritance",
-      json_boolean(strcmp(choice(req, "reg_cause", "general"), "inheritance") == 0));
-  json_object_set_new(form, "view_channel_online",
-                      json_boolean(strcmp(choice(req, "view_channel", "office"), "online") == 0));
+      json_boolean(strcmp(tools_choice(req, "reg_cause", "general"), "inheritance") == 0));
+  json_object_set_new(
+      form, "view_channel_online",
+      json_boolean(strcmp(tools_choice(req, "view_channel", "office"), "online") == 0));
   return form;
 }
 
@@ -88,8 +79,8 @@ static int refuse(struct http_request *req, json_t *page, const char *prefix,
 static int registration_input(struct http_request *req, struct land_registration_input *in,
                               struct land_error *e)
 {
-  const char *kind = choice(req, "reg_kind", "change"),
-             *cause = choice(req, "reg_cause", "general");
+  const char *kind = tools_choice(req, "reg_kind", "change"),
+             *cause = tools_choice(req, "reg_cause", "general");
   memset(in, 0, sizeof(*in));
   if (strcmp(kind, "change") != 0 && strcmp(kind, "first") != 0)
     return land_fail(e, "kind", LAND_ERR_UNKNOWN_KIND);
@@ -186,7 +177,7 @@ static int viewing(struct http_request *req, json_t *page, int *status)
   struct land_viewing_input in;
   struct land_fee_breakdown b;
   struct land_error e = {0};
-  const char *channel = choice(req, "view_channel", "office");
+  const char *channel = tools_choice(req, "view_channel", "office");
   in.channel = strcmp(channel, "online") == 0 ? LAND_VIEW_ONLINE : LAND_VIEW_OFFICE;
   in.parcels = tools_input(req, "view_parcels");
   in.minutes = tools_input(req, "view_minutes");

@@ -32,30 +32,22 @@ static bool checked(struct http_request *req, const char *name)
   return v && *v && strcmp(v, "0") != 0;
 }
 
-static const char *choice(struct http_request *req, const char *name, const char *fallback)
-{
-  const char *v = tools_input(req, name);
-  return v && *v ? v : fallback;
-}
-
 /* The form as typed, for redisplay. */
 static json_t *form_view(struct http_request *req)
 {
-  json_t *form = json_object();
+  json_t *form = tools_typed_form(req, text_fields);
   if (!form)
     return NULL;
-  for (size_t i = 0; text_fields[i]; i++) {
-    const char *typed = tools_typed(req, text_fields[i]);
-    json_object_set_new(form, text_fields[i], json_string(typed ? typed : ""));
-  }
-  const char *use = choice(req, "use", "general");
+  const char *use = tools_choice(req, "use", "general");
   for (size_t i = 0; i < ARRAY_LEN(uses); i++)
     json_object_set_new(form, arena_printf(req->arena, "use_%s", uses[i]),
                         json_boolean(strcmp(use, uses[i]) == 0));
-  json_object_set_new(form, "current_total",
-                      json_boolean(strcmp(choice(req, "current_basis", "per_m2"), "total") == 0));
-  json_object_set_new(form, "previous_total",
-                      json_boolean(strcmp(choice(req, "previous_basis", "per_m2"), "total") == 0));
+  json_object_set_new(
+      form, "current_total",
+      json_boolean(strcmp(tools_choice(req, "current_basis", "per_m2"), "total") == 0));
+  json_object_set_new(
+      form, "previous_total",
+      json_boolean(strcmp(tools_choice(req, "previous_basis", "per_m2"), "total") == 0));
   json_object_set_new(form, "one_home", json_boolean(checked(req, "one_home")));
   json_object_set_new(form, "readjusted", json_boolean(checked(req, "readjusted")));
   return form;
@@ -64,14 +56,14 @@ static json_t *form_view(struct http_request *req)
 /* A basis radio: "per_m2" or "total"; ST_INVALID for anything else. */
 static int basis(struct http_request *req, const char *name, bool *is_total)
 {
-  const char *v = choice(req, name, "per_m2");
+  const char *v = tools_choice(req, name, "per_m2");
   *is_total = strcmp(v, "total") == 0;
   return *is_total || strcmp(v, "per_m2") == 0 ? ST_OK : ST_INVALID;
 }
 
 static int read_input(struct http_request *req, struct land_tax_input *in, struct land_error *e)
 {
-  const char *use = choice(req, "use", "general");
+  const char *use = tools_choice(req, "use", "general");
   memset(in, 0, sizeof(*in));
   in->use = (enum land_tax_use)ARRAY_LEN(uses); /* unknown unless it matches */
   for (size_t i = 0; i < ARRAY_LEN(uses); i++)
