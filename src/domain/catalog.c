@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/catalog.h"
+#include "domain/form.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -44,7 +45,8 @@ static const char *const service_fields[] = {"unit",           "slug",
                                              "channel_online", "channel_mail",
                                              "online_capable", "online_url",
                                              "case_word_code", "workflow",
-                                             "published",      "forms"};
+                                             "published",      "forms",
+                                             "questions"};
 static const char *const faq_fields[] = {"slug",      "category_zh", "category_en",
                                          "sort",      "question_zh", "question_en",
                                          "answer_zh", "answer_en",   "published"};
@@ -165,6 +167,9 @@ static int check_service(struct ctx *c, json_t *service, const char *path)
   }
   if (url && *url && strncmp(url, "https://", 8) != 0)
     return fail_at(c, path, "online_url", "must start with https://");
+  char why[200];
+  if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
+    return fail(c, ST_INVALID, path, "%s", why);
   return ST_OK;
 }
 

@@ -15,15 +15,16 @@
 
 #include "base/common.h"
 
-#define LINE_MAX_BYTES   1000
-#define TEXT_MAX_BYTES   4000
-#define ANSWER_MAX_BYTES 16000
-#define LIST_MAX_ITEMS   40
-#define CODE_MAX_BYTES   40
-#define SORT_MAX         1000000
-#define FEE_MAX          1000000000
-#define TIME_LIMIT_MAX   (90 * 8 * 60) /* 90 working days, in working minutes */
-#define SEARCH_ARENA_MAX (256 * 1024)
+#define LINE_MAX_BYTES      1000
+#define TEXT_MAX_BYTES      4000
+#define ANSWER_MAX_BYTES    16000
+#define LIST_MAX_ITEMS      40
+#define CODE_MAX_BYTES      40
+#define SORT_MAX            1000000
+#define FEE_MAX             1000000000
+#define TIME_LIMIT_MAX      (90 * 8 * 60) /* 90 working days, in working minutes */
+#define SEARCH_ARENA_MAX    (256 * 1024)
+#define QUESTIONS_MAX_BYTES (256 * 1024)
 
 #define LINE(n)                                                                                    \
   {                                                                                                \
@@ -92,6 +93,7 @@ static const struct store_col service_cols[] = {
     LINE("online_url"),
     LINE("case_word_code"),
     MULTI("workflow"),
+    {"questions", COL_JSON, false, 0, QUESTIONS_MAX_BYTES}, /* domain/form.h checks the content */
     PUBLISHED,
 };
 
@@ -217,13 +219,29 @@ static int check_list(struct store *store, const char *noun, const struct store_
   return *owned ? ST_OK : ST_NOMEM;
 }
 
+/* A JSON column: an array, stored as its compact JSON text (sorted keys, so that the same
+ * content always hashes the same). */
+static int check_json(struct store *store, const char *noun, const struct store_col *col,
+                      json_t *value, char **owned)
+{
+  if (!json_is_array(value))
+    return store_fail(store, ST_INVALID, "%s %s must be a list", noun, col->name);
+  *owned = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS);
+  if (!*owned)
+    return ST_NOMEM;
+  if (strlen(*owned) > (size_t)col->max)
+    return store_fail(store, ST_INVALID, "%s %s is longer than %lld bytes", noun, col->name,
+                      (long long)col->max);
+  return ST_OK;
+}
+
 static int check_missing(struct store *store, const char *noun, const struct store_col *col,
                          struct store_value *v)
 {
   if (col->required)
     return store_fail(store, ST_INVALID, "%s %s is required", noun, col->name);
   v->null = col->type == COL_INT_NULL;
-  if (col->type == COL_TEXT_LIST)
+  if (col->type == COL_TEXT_LIST || col->type == COL_JSON)
     v->text = "[]";
   else if (col->type != COL_INT && col->type != COL_INT_NULL && col->type != COL_BOOL)
     v->text = "";
@@ -247,6 +265,11 @@ static int check_value(struct store *store, const char *noun, const struct store
     return ST_OK;
   case COL_TEXT_LIST: {
     int rc = check_list(store, noun, col, value, owned);
+    v->text = *owned;
+    return rc;
+  }
+  case COL_JSON: {
+    int rc = check_json(store, noun, col, value, owned);
     v->text = *owned;
     return rc;
   }

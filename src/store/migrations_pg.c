@@ -408,6 +408,10 @@ static const char migration_6_sql[] =
     " updated_by TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY (office_id, event, channel, lang));";
 
+/* Application forms (migration 7): a service's questions (domain/form.h), as JSON text. */
+static const char migration_7_sql[] =
+    "ALTER TABLE services ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';";
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -415,6 +419,7 @@ const struct store_migration pg_migrations[] = {
     {4, "land sections, parcels, values by year, resurvey, addresses", migration_4_sql},
     {5, "cases, timeline, pauses, delegation, staff presence", migration_5_sql},
     {6, "notification outbox, message templates", migration_6_sql},
+    {7, "application forms: service questions", migration_7_sql},
 };
 
 const size_t pg_migrations_count = ARRAY_LEN(pg_migrations);

@@ -33,7 +33,7 @@ static json_t *value_json(const PGresult *res, int row, int col, const struct st
 {
   if (def && def->type == COL_BOOL && !PQgetisnull(res, row, col))
     return json_boolean(strcmp(PQgetvalue(res, row, col), "0") != 0);
-  if (def && def->type == COL_TEXT_LIST && !PQgetisnull(res, row, col))
+  if (def && (def->type == COL_TEXT_LIST || def->type == COL_JSON) && !PQgetisnull(res, row, col))
     return json_loadb(PQgetvalue(res, row, col), (size_t)PQgetlength(res, row, col), 0, NULL);
   return pg_value_json(res, row, col);
 }

@@ -71,7 +71,7 @@ static json_t *value_json(sqlite3_stmt *stmt, int col, const struct store_col *d
     return json_null();
   const char *text = (const char *)sqlite3_column_text(stmt, col);
   size_t len = (size_t)sqlite3_column_bytes(stmt, col);
-  if (def && def->type == COL_TEXT_LIST)
+  if (def && (def->type == COL_TEXT_LIST || def->type == COL_JSON))
     return json_loadb(text, len, 0, NULL);
   return json_stringn(text, len);
 }

@@ -133,7 +133,8 @@ enum store_col_type {
   COL_BOOL,      /* true/false; false when missing */
   COL_TEXT_LIST, /* array of one-line strings: at most min items of at most max bytes; stored as
                     JSON text */
-  COL_DATE       /* "YYYY-MM-DD", a real date */
+  COL_DATE,      /* "YYYY-MM-DD", a real date */
+  COL_JSON       /* a JSON array of at most max bytes, checked by the domain; stored as JSON text */
 };
 
 struct store_col {

@@ -154,6 +154,36 @@ static void test_save_refuses_bad_records(void **state)
   expect_refused(f, s, "steps_zh");
   s = service("Bad Slug", 60);
   expect_refused(f, s, "slug");
+  s = service("x", 60);
+  json_object_set_new(
+      s, "questions",
+      json_pack("[{s:s, s:s, s:s}]", "code", "a", "datatype", "photo", "label_zh", "照片"));
+  expect_refused(f, s, "service: questions[0]: datatype must be");
+  s = service("x", 60);
+  json_object_set_new(s, "questions", json_string("[]"));
+  expect_refused(f, s, "questions");
+}
+
+/* A service's application form is kept as given and comes back as a list. */
+static void test_questions_round_trip(void **state)
+{
+  struct fixture *f = *state;
+  char err[256] = "";
+  int64_t id;
+  json_t *s = service("online", 60);
+  json_t *questions = json_pack("[{s:s, s:s, s:b, s:s}]", "code", "copies", "datatype", "number",
+                                "required", 1, "label_zh", "份數");
+  json_object_set(s, "questions", questions);
+  assert_int_equal(catalog_service_save(f->store, f->office_id, s, NULL, &id, err, sizeof(err)),
+                   ST_OK);
+  json_t *got = NULL;
+  assert_int_equal(store_service_get(f->store, f->office_id, id, NULL, &got), ST_OK);
+  assert_true(json_equal(json_object_get(got, "questions"), questions));
+  json_decref(got);
+  assert_int_equal(store_service_get(f->store, f->office_id, 0, "online", &got), ST_OK);
+  json_decref(got);
+  json_decref(questions);
+  json_decref(s);
 }
 
 static void test_announcement_dates(void **state)
@@ -403,15 +433,11 @@ int main(void)
     return 1;
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
-      T(test_save_writes_revisions_once),
-      T(test_save_refuses_bad_records),
-      T(test_announcement_dates),
-      T(test_publish_and_unpublish),
-      T(test_export_import_round_trip),
-      T(test_bad_import_changes_nothing),
-      T(test_form_sniffing),
-      T(test_demo_catalogues_load),
-      T(test_local_date),
+      T(test_save_writes_revisions_once), T(test_save_refuses_bad_records),
+      T(test_questions_round_trip),       T(test_announcement_dates),
+      T(test_publish_and_unpublish),      T(test_export_import_round_trip),
+      T(test_bad_import_changes_nothing), T(test_form_sniffing),
+      T(test_demo_catalogues_load),       T(test_local_date),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   char cmd[300];
