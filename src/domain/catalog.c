@@ -531,10 +531,10 @@ static int check_header(struct ctx *c, json_t *doc)
   return ST_OK;
 }
 
-int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, const char *base_dir,
-                       char *err, size_t err_size)
+static int import_doc(struct store *store, int64_t office_id, json_t *doc, const char *base_dir,
+                      const struct catalog_actor *actor, char *err, size_t err_size)
 {
-  struct ctx c = {store, office_id, base_dir, NULL, err, err_size, NULL};
+  struct ctx c = {store, office_id, base_dir, actor, err, err_size, NULL};
   if (err && err_size)
     err[0] = '\0';
   int rc = check_header(&c, doc);
@@ -550,9 +550,16 @@ int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, cons
   return finish(&c, rc);
 }
 
-int catalog_import(struct store *store, int64_t office_id, json_t *doc, char *err, size_t err_size)
+int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, const char *base_dir,
+                       char *err, size_t err_size)
 {
-  return catalog_import_dir(store, office_id, doc, NULL, err, err_size);
+  return import_doc(store, office_id, doc, base_dir, NULL, err, err_size);
+}
+
+int catalog_import(struct store *store, int64_t office_id, json_t *doc,
+                   const struct catalog_actor *actor, char *err, size_t err_size)
+{
+  return import_doc(store, office_id, doc, NULL, actor, err, err_size);
 }
 
 /* Keeps only the fields of the import format. */

@@ -74,12 +74,13 @@ const char *catalog_form_mime(const void *bytes, size_t len, const char *format)
 int catalog_export(struct store *store, int64_t office_id, json_t **out);
 
 /* Imports such a document into the office: records are created or updated by slug (nothing is
- * deleted), each change with a revision by the system; all in ONE transaction, so a document
- * with any error changes nothing and err names the first problem by its JSON path. Unknown
+ * deleted), each change with a revision by actor (NULL: the system); all in ONE transaction, so a
+ * document with any error changes nothing and err names the first problem by its JSON path. Unknown
  * fields are refused. Must not be called inside a transaction. */
-int catalog_import(struct store *store, int64_t office_id, json_t *doc, char *err, size_t err_size);
-/* The same, where a form may instead name a file relative to base_dir ("file": "forms/a.odt";
- * no "..", no absolute paths): for the CLI and the demo data, never for uploads. */
+int catalog_import(struct store *store, int64_t office_id, json_t *doc,
+                   const struct catalog_actor *actor, char *err, size_t err_size);
+/* The same by the system, where a form may instead name a file relative to base_dir ("file":
+ * "forms/a.odt"; no "..", no absolute paths): for the CLI and the demo data, never for uploads. */
 int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, const char *base_dir,
                        char *err, size_t err_size);
 

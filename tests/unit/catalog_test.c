@@ -278,10 +278,11 @@ static void test_export_import_round_trip(void **state)
   char err[512] = "";
   char *odt = read_base64(FORMS_DIR "/land-registration-application.odt");
   json_t *doc = import_doc(odt, 1440);
-  assert_int_equal(catalog_import(f->store, f->office_id, doc, err, sizeof(err)), ST_OK);
+  assert_int_equal(catalog_import(f->store, f->office_id, doc, NULL, err, sizeof(err)), ST_OK);
   json_t *exported = NULL, *copy = NULL;
   assert_int_equal(catalog_export(f->store, f->office_id, &exported), ST_OK);
-  if (catalog_import(f->store, f->other_id, exported, err, sizeof(err)))
+  struct catalog_actor admin = {9, "林管理"};
+  if (catalog_import(f->store, f->other_id, exported, &admin, err, sizeof(err)))
     fail_msg("import of the export: %s", err);
   assert_int_equal(catalog_export(f->store, f->other_id, &copy), ST_OK);
   assert_true(json_equal(exported, copy));
@@ -294,7 +295,13 @@ static void test_export_import_round_trip(void **state)
   assert_int_equal(store_service_get(f->store, f->other_id, 0, "sale", &service), ST_OK);
   int64_t id = json_integer_value(json_object_get(service, "id"));
   size_t revisions = revision_count(f->store, "service", id);
-  assert_int_equal(catalog_import(f->store, f->other_id, exported, err, sizeof(err)), ST_OK);
+  json_t *list = NULL; /* the import's revision names the admin who imported */
+  assert_int_equal(store_revision_list(f->store, "service", id, &list), ST_OK);
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "actor_id")), 9);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "actor")),
+                      "林管理");
+  json_decref(list);
+  assert_int_equal(catalog_import(f->store, f->other_id, exported, NULL, err, sizeof(err)), ST_OK);
   assert_int_equal(revision_count(f->store, "service", id), revisions);
   json_decref(service);
   json_decref(exported);
@@ -308,7 +315,7 @@ static void expect_import_refused(struct fixture *f, json_t *doc, const char *me
   char err[512] = "";
   json_t *before = NULL, *after = NULL;
   assert_int_equal(catalog_export(f->store, f->office_id, &before), ST_OK);
-  assert_int_not_equal(catalog_import(f->store, f->office_id, doc, err, sizeof(err)), ST_OK);
+  assert_int_not_equal(catalog_import(f->store, f->office_id, doc, NULL, err, sizeof(err)), ST_OK);
   if (!strstr(err, message))
     fail_msg("expected \"%s\" in \"%s\"", message, err);
   assert_int_equal(catalog_export(f->store, f->office_id, &after), ST_OK);

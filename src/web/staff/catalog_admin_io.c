@@ -195,7 +195,9 @@ int catadmin_import(struct http_request *req, struct http_response *res)
   json_t *doc = json_loadb(file->data, file->len, JSON_REJECT_DUPLICATES, &error);
   if (!doc)
     return import_refused(req, res, parse_problem(req, &error));
-  rc = catalog_import(store, req->session->office_id, doc, err, sizeof(err));
+  struct catalog_actor actor;
+  catadmin_actor(req, &actor);
+  rc = catalog_import(store, req->session->office_id, doc, &actor, err, sizeof(err));
   json_t *summary = counts(doc);
   json_decref(doc);
   if (rc == ST_INVALID) {
