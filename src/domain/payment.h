@@ -31,7 +31,7 @@ enum {
 
 /* Process-wide settings, set once at start before threads (payment_configure copies them). */
 struct payment_settings {
-  char provider[32]; /* "" = online payment off; otherwise a payment_provider_find name */
+  char provider[40]; /* "" = online payment off; otherwise a payment_provider_find name */
   unsigned char sandbox_secret[PAYMENT_SECRET_BYTES]; /* the sandbox's HMAC key */
   char callback_url[256]; /* base URL providers call back ("" = the address of the request) */
   int expiry_seconds;     /* how long a started payment stays pending */
