@@ -131,10 +131,9 @@ static int fee_event(struct store *store, int64_t case_id, int64_t now, const ch
                      int64_t actor_id, const char *kind, const char *note, json_t *data)
 {
   char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
-  json_t *e =
-      json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "case_id", (json_int_t)case_id,
-                "at", (json_int_t)now, "actor_id", (json_int_t)actor_id, "actor", actor, "kind",
-                kind, "note", note, "public", 1, "data", text ? text : "");
+  json_t *e = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:b, s:s}", "case_id", (json_int_t)case_id,
+                        "at", (json_int_t)now, "actor_id", (json_int_t)actor_id, "actor", actor,
+                        "kind", kind, "note", note, "public", 1, "data", text ? text : "");
   free(text);
   int rc = e ? store_case_event_add(store, e) : ST_NOMEM;
   json_decref(e);

@@ -60,8 +60,7 @@ static const struct http_route routes[] = {
     {"GET", "/p/{token}/qr.svg", progress_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     /* Paying a fee online (web/payments/payments.h): the QR token is the proof of access. */
     {"POST", "/p/{token}/pay", payment_pay, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
-    {"GET", "/p/{token}/pay/return", payment_return, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP,
-     0},
+    {"GET", "/p/{token}/pay/return", payment_return, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     {"GET", "/p/{token}/receipt", payment_receipt, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     /* Payment providers call back here server to server; the signature is the authentication. */
     {"POST", "/payments/callback/{provider}", payment_callback_post, 0, false, 16 * 1024,

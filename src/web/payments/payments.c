@@ -87,6 +87,9 @@ static json_t *fee_block(struct http_request *req, json_t *s, const char *token)
       outstanding > 0 && !json_is_true(json_object_get(s, "payable")), "settled",
       due > 0 && outstanding == 0, "payments", views(req, json_object_get(s, "payments")),
       "paid_payments", views(req, json_object_get(s, "paid_payments")));
+  if (b)
+    json_object_set_new(b, "has_payments",
+                        json_boolean(json_array_size(json_object_get(s, "payments")) > 0));
   if (b && token) {
     json_object_set_new(b, "pay_action", json_string(arena_printf(req->arena, "/p/%s/pay", token)));
     json_object_set_new(b, "receipt_href",
@@ -178,11 +181,10 @@ int payment_pay(struct http_request *req, struct http_response *res)
   if (!prov)
     return http_error(res, 404, "payment_err_off");
   char redirect[PAYMENT_URL_MAX];
-  struct payment_start_in in = {
-      token,
-      arena_printf(req->arena, "%s://%s/p/%s/pay/return", req->tls ? "https" : "http",
-                   request_host(req), token),
-      notify_url(req, prov->name), req->lang, ""};
+  struct payment_start_in in = {token,
+                                arena_printf(req->arena, "%s://%s/p/%s/pay/return",
+                                             req->tls ? "https" : "http", request_host(req), token),
+                                notify_url(req, prov->name), req->lang, ""};
   if (!in.return_url || !in.notify_url)
     return ST_NOMEM;
   int rc = web_store(req, &store);
@@ -221,12 +223,12 @@ int payment_return(struct http_request *req, struct http_response *res)
     json_decref(p);
     return rc;
   }
-  json_t *page = json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s}", "title",
-                           http_t(req, "payment_return_title"), "payment", payment_view(req, p),
-                           "case", view, "office", office, "progress_href",
-                           arena_printf(req->arena, "/p/%s", token), "receipt_href",
-                           arena_printf(req->arena, "/p/%s/receipt", token), "pay_action",
-                           arena_printf(req->arena, "/p/%s/pay", token));
+  json_t *page =
+      json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s}", "title", http_t(req, "payment_return_title"),
+                "payment", payment_view(req, p), "case", view, "office", office, "progress_href",
+                arena_printf(req->arena, "/p/%s", token), "receipt_href",
+                arena_printf(req->arena, "/p/%s/receipt", token), "pay_action",
+                arena_printf(req->arena, "/p/%s/pay", token));
   json_decref(p);
   return http_page(res, 200, "public/payment_return", page);
 }
@@ -249,11 +251,10 @@ static int receipt_on(struct http_request *req, struct http_response *res, struc
     json_decref(s);
     return rc == ST_NOTFOUND ? http_error(res, 404, "payment_receipt_none") : rc;
   }
-  json_t *page = json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "title",
-                           http_t(req, "payment_receipt_title"), "case", view, "office", office,
-                           "payments", views(req, json_object_get(s, "paid_payments")), "total_text",
-                           money(req, num(s, "paid")), "progress_href",
-                           arena_printf(req->arena, "/p/%s", token));
+  json_t *page = json_pack(
+      "{s:s, s:o, s:o, s:o, s:s, s:s}", "title", http_t(req, "payment_receipt_title"), "case", view,
+      "office", office, "payments", views(req, json_object_get(s, "paid_payments")), "total_text",
+      money(req, num(s, "paid")), "progress_href", arena_printf(req->arena, "/p/%s", token));
   json_decref(s);
   return http_page(res, 200, "public/payment_receipt", page);
 }
@@ -277,10 +278,9 @@ int payment_callback_post(struct http_request *req, struct http_response *res)
   const char *provider = http_capture(req, "provider"), *why = "";
   size_t n = 0;
   for (size_t i = 0; i < req->form_count && n < CALLBACK_FIELDS_MAX; i++)
-    fields[n++] = (struct payment_field){arena_strndup(req->arena, req->form[i].name.ptr,
-                                                       req->form[i].name.len),
-                                         arena_strndup(req->arena, req->form[i].value.ptr,
-                                                       req->form[i].value.len)};
+    fields[n++] = (struct payment_field){
+        arena_strndup(req->arena, req->form[i].name.ptr, req->form[i].name.len),
+        arena_strndup(req->arena, req->form[i].value.ptr, req->form[i].value.len)};
   int rc = web_store(req, &store);
   struct case_env env = {store, clock_now()};
   if (!rc)

@@ -46,8 +46,8 @@ static json_t *hidden_fields(const struct payment_field *f, size_t n)
 {
   json_t *list = json_array();
   for (size_t i = 0; i < n; i++)
-    json_array_append_new(list, json_pack("{s:s, s:s}", "name", f[i].name, "value",
-                                          f[i].value ? f[i].value : ""));
+    json_array_append_new(
+        list, json_pack("{s:s, s:s}", "name", f[i].name, "value", f[i].value ? f[i].value : ""));
   return list;
 }
 
@@ -63,12 +63,12 @@ int sandbox_page(struct http_request *req, struct http_response *res)
   char amount[48], expires[64] = "";
   format_money(o.amount, amount, sizeof(amount));
   format_datetime((time_t)o.expires_at, req->lang, expires, sizeof(expires));
-  json_t *view = json_pack(
-      "{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b}, s:o, s:s}", "title",
-      http_t(req, "sandbox_title"), "order", "order_no", o.order_no, "ref", o.ref, "amount_text",
-      amount, "merchant", o.merchant, "description", o.description, "expires_text", expires,
-      "expired", clock_now() > o.expires_at, "fields", hidden_fields(f, n), "return_url",
-      o.return_url);
+  json_t *view =
+      json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b}, s:o, s:s}", "title",
+                http_t(req, "sandbox_title"), "order", "order_no", o.order_no, "ref", o.ref,
+                "amount_text", amount, "merchant", o.merchant, "description", o.description,
+                "expires_text", expires, "expired", clock_now() > o.expires_at, "fields",
+                hidden_fields(f, n), "return_url", o.return_url);
   return http_page(res, 200, "public/sandbox_pay", view);
 }
 
