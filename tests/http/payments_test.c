@@ -275,9 +275,9 @@ static void order_of(const char *url, struct sandbox_order *o)
     /* percent-decoding in place */
     char *w = eq + 1;
     for (const char *p = eq + 1; *p; p++) {
-      unsigned hex = 0;
-      if (*p == '%' && sscanf(p + 1, "%2x", &hex) == 1) {
-        *w++ = (char)hex;
+      char hex[3] = {p[0] ? p[1] : 0, p[0] && p[1] ? p[2] : 0, 0};
+      if (*p == '%' && strspn(hex, "0123456789abcdefABCDEF") == 2) {
+        *w++ = (char)strtol(hex, NULL, 16);
         p += 2;
       } else {
         *w++ = *p;
