@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #include "base/config.h"
 #include "cli/cli.h"
@@ -21,7 +22,9 @@
 #include "domain/catalog.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
+#include "domain/keys.h"
 #include "domain/notify.h"
+#include "domain/payment.h"
 #include "workers/outbox.h"
 #include "workers/scanner.h"
 #include "http/http.h"
@@ -187,6 +190,37 @@ static int notices_setup(const struct config *config)
   return rc;
 }
 
+/* Online payment: the provider and its secrets (README "Paying fees online"). The sandbox's
+ * key is a BLAKE2b hash of the configured secret, or else derived from the master key. After
+ * the keys are loaded, before any thread starts. */
+static int payments_setup(const struct config *config)
+{
+  static const char label[] = "bianmin payment sandbox v1";
+  struct payment_settings s = {0};
+  snprintf(s.provider, sizeof(s.provider), "%s", config->payment_provider);
+  snprintf(s.callback_url, sizeof(s.callback_url), "%s", config->payment_callback_url);
+  size_t n = strlen(s.callback_url);
+  while (n && s.callback_url[n - 1] == '/')
+    s.callback_url[--n] = '\0';
+  s.expiry_seconds = config->payment_expiry_seconds;
+  const char *secret = config->payment_sandbox_secret;
+  const unsigned char *master = keys_subkey(KEYS_TOKEN);
+  if (secret[0])
+    crypto_generichash(s.sandbox_secret, sizeof(s.sandbox_secret), (const unsigned char *)secret,
+                       strlen(secret), NULL, 0);
+  else if (master)
+    crypto_generichash(s.sandbox_secret, sizeof(s.sandbox_secret), (const unsigned char *)label,
+                       strlen(label), master, KEYS_SUBKEY_BYTES);
+  int rc = payment_configure(&s);
+  sodium_memzero(&s, sizeof(s));
+  if (rc)
+    fprintf(stderr, "bianmin: [payment] provider \"%s\" is not one this build knows\n",
+            config->payment_provider);
+  else if (config->payment_provider[0])
+    log_info("online payment through the %s provider", config->payment_provider);
+  return rc;
+}
+
 /* Blocks SIGTERM and SIGINT in every thread started after this; the caller waits for one. */
 static void block_stop_signals(sigset_t *signals)
 {
@@ -277,7 +311,7 @@ static int cmd_serve(struct config *config, int argc, char **argv)
     fprintf(stderr, "bianmin: %s\n", err);
     return 1;
   }
-  if (notices_setup(config))
+  if (notices_setup(config) || payments_setup(config))
     return 1;
   /* Block the signals in every thread; the main thread waits for them with sigwait. */
   sigset_t signals;

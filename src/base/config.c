@@ -110,6 +110,12 @@ static const struct config_key config_keys[] = {
     INT("notify", "claim_timeout_seconds", "BIANMIN_NOTIFY_CLAIM_TIMEOUT", claim_timeout_seconds, 1,
         86400),
     INT("notify", "poll_seconds", "BIANMIN_NOTIFY_POLL", poll_seconds, 1, 3600),
+    TEXT("payment", "provider", "BIANMIN_PAYMENT_PROVIDER", payment_provider, true),
+    TEXT("payment", "sandbox_secret", "BIANMIN_PAYMENT_SANDBOX_SECRET", payment_sandbox_secret,
+         true),
+    TEXT("payment", "callback_url", "BIANMIN_PAYMENT_CALLBACK_URL", payment_callback_url, true),
+    INT("payment", "expiry_seconds", "BIANMIN_PAYMENT_EXPIRY_SECONDS", payment_expiry_seconds, 1,
+        604800),
 };
 
 /* Notices: no mail server or SMS gateway until configured (messages wait in the outbox);
@@ -135,6 +141,7 @@ static void notice_defaults(struct config *c)
   c->retry_base_seconds = 60;
   c->claim_timeout_seconds = 300;
   c->poll_seconds = 2;
+  c->payment_expiry_seconds = 1800; /* no provider until configured: online payment off */
 }
 
 void config_defaults(struct config *c)

@@ -67,6 +67,11 @@ struct config {
   int retry_base_seconds;                     /* [notify] retry_base_seconds: first backoff */
   int claim_timeout_seconds;                  /* [notify] claim_timeout_seconds: stale claims */
   int poll_seconds;                           /* [notify] poll_seconds */
+  /* Fees paid online (README "Paying fees online"). */
+  char payment_provider[CONFIG_CHOICE_MAX];     /* [payment] provider: "" = off, "sandbox", ... */
+  char payment_sandbox_secret[CONFIG_TEXT_MAX]; /* [payment] sandbox_secret, "" = derived */
+  char payment_callback_url[CONFIG_TEXT_MAX];   /* [payment] callback_url: base for callbacks */
+  int payment_expiry_seconds;                   /* [payment] expiry_seconds */
 };
 
 /* Sets every field to its default (loopback listener, 4 threads, info logging, ...). */

@@ -122,6 +122,9 @@ const char *http_cookie(const struct http_request *req, const char *name);
 /* The request's own path and query with parameter name set to value (replacing any earlier
  * value), percent-encoded, in the arena. For links such as the language switch. */
 char *http_self_url(const struct http_request *req, const char *name, const char *value);
+/* The address this request arrived at, "127.0.0.1:8080" or "[::1]:8080", for a call back to
+ * this very server (the payment sandbox's callback). ST_IO when it cannot be known. */
+int http_local_address(const struct http_request *req, char *out, size_t size);
 /* Percent-encodes s for a query string value (RFC 3986 unreserved characters kept). */
 char *http_url_encode(struct arena *arena, const char *s);
 

@@ -1,7 +1,11 @@
 /*
  * request.c - what handlers read from a request, and running the handler.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -132,4 +136,26 @@ int http_run_handler(struct http_ctx *ctx)
     log_error("request %s: handler for %s failed: %s", req->request_id, req->route->pattern,
               status_name(rc));
   return status_for(rc);
+}
+
+int http_local_address(const struct http_request *req, char *out, size_t size)
+{
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof(ss);
+  char host[INET6_ADDRSTRLEN];
+  if (!info || getsockname(info->connect_fd, (struct sockaddr *)&ss, &len) != 0)
+    return ST_IO;
+  int n = -1;
+  if (ss.ss_family == AF_INET) {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+    inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+    n = snprintf(out, size, "%s:%u", host, (unsigned)ntohs(a->sin_port));
+  } else if (ss.ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+    n = snprintf(out, size, "[%s]:%u", host, (unsigned)ntohs(a->sin6_port));
+  }
+  return n > 0 && (size_t)n < size ? ST_OK : ST_IO;
 }

@@ -97,6 +97,11 @@ static const struct copy_table tables[] = {
      "id"},
     {"message_templates", "office_id, event, channel, lang, subject, body, updated_at, updated_by",
      "office_id, event, channel, lang"},
+    {"case_fees", "case_id, office_id, amount, set_by, set_at", "case_id"},
+    {"payments",
+     "id, office_id, case_id, order_no, amount, currency, provider, provider_ref, redirect_url, "
+     "status, created_at, updated_at, paid_at, expires_at",
+     "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

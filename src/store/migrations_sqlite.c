@@ -434,6 +434,36 @@ static const char migration_6_sql[] =
 static const char migration_7_sql[] =
     "ALTER TABLE services ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';";
 
+/* Fees and payments (migration 9): the amount owed on a case (one row per case that owes
+ * something) and every attempt to pay it online (domain/payment.h). At most one pending payment
+ * per case; the merchant order number is what the provider knows the payment by. */
+static const char migration_9_sql[] =
+    "CREATE TABLE case_fees ("
+    " case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " amount INTEGER NOT NULL CHECK (amount >= 0),"
+    " set_by TEXT NOT NULL DEFAULT '',"
+    " set_at INTEGER NOT NULL);"
+    "CREATE TABLE payments ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    " order_no TEXT NOT NULL UNIQUE,"
+    " amount INTEGER NOT NULL CHECK (amount > 0),"
+    " currency TEXT NOT NULL DEFAULT 'TWD',"
+    " provider TEXT NOT NULL,"
+    " provider_ref TEXT NOT NULL DEFAULT '',"
+    " redirect_url TEXT NOT NULL DEFAULT '',"
+    " status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'failed', 'expired', "
+    "'refunded')),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " paid_at INTEGER,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE INDEX payments_case ON payments (case_id, id);"
+    "CREATE INDEX payments_pending ON payments (status, expires_at);"
+    "CREATE UNIQUE INDEX payments_one_pending ON payments (case_id) WHERE status = 'pending';";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -442,6 +472,7 @@ const struct store_migration sqlite_migrations[] = {
     {5, "cases, timeline, pauses, delegation, staff presence", migration_5_sql},
     {6, "notices: outbox and message templates", migration_6_sql},
     {7, "application forms: service questions", migration_7_sql},
+    {9, "fees and payments", migration_9_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -426,4 +426,29 @@ int store_message_template_delete(struct store *store, int64_t office_id, const 
                                   const char *channel, const char *lang);
 int store_message_template_list(struct store *store, int64_t office_id, json_t **out);
 
+/* ---- Fees and payments (store/payments.c, migration 9) ------------------------------------
+ * A payment row: {"id", "office_id", "case_id", "order_no", "amount", "currency", "provider",
+ * "provider_ref", "redirect_url", "status" (pending|paid|failed|expired|refunded),
+ * "created_at", "updated_at", "paid_at" (or null), "expires_at"}; times are unix seconds. */
+/* The amount owed on a case in NT$ (0 when none was ever set). */
+int store_case_fee_get(struct store *store, int64_t case_id, int64_t *amount);
+int store_case_fee_set(struct store *store, int64_t office_id, int64_t case_id, int64_t amount,
+                       const char *by, int64_t now);
+/* Inserts a pending payment; ST_CONFLICT when the case already has a pending one or the order
+ * number is taken. */
+int store_payment_insert(struct store *store, json_t *payment, int64_t *id);
+/* Records what the provider answered to the start of a pending payment. */
+int store_payment_set_start(struct store *store, int64_t id, const char *provider_ref,
+                            const char *redirect_url);
+int store_payment_by_order(struct store *store, const char *order_no, json_t **out);
+int store_payments_for_case(struct store *store, int64_t case_id, json_t **out);
+/* Moves payment id from status `from` to `to` (provider_ref and paid_at kept when "" / 0);
+ * *applied is false when it was no longer in `from`. */
+int store_payment_set_status(struct store *store, int64_t id, const char *from, const char *to,
+                             const char *provider_ref, int64_t paid_at, int64_t now, bool *applied);
+/* The office of case_id (ST_NOTFOUND when there is no such case). */
+int store_case_office(struct store *store, int64_t case_id, int64_t *office_id);
+/* Pending payments whose expires_at is at or before now, oldest first, at most limit. */
+int store_payments_past_expiry(struct store *store, int64_t now, int64_t limit, json_t **out);
+
 #endif

@@ -6,6 +6,7 @@
 #include "web/app.h"
 #include "domain/accounts.h"
 #include "web/cases/cases.h"
+#include "web/payments/payments.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/public/tools.h"
@@ -57,6 +58,16 @@ static const struct http_route routes[] = {
     {"GET", "/o/{office}/progress", progress_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     {"GET", "/p/{token}", progress_by_token, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     {"GET", "/p/{token}/qr.svg", progress_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    /* Paying a fee online (web/payments/payments.h): the QR token is the proof of access. */
+    {"POST", "/p/{token}/pay", payment_pay, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/p/{token}/pay/return", payment_return, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/p/{token}/receipt", payment_receipt, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    /* Payment providers call back here server to server; the signature is the authentication. */
+    {"POST", "/payments/callback/{provider}", payment_callback_post, 0, false, 16 * 1024,
+     HTTP_RATE_PUBLIC, 0},
+    /* The sandbox gateway's own pages (only while [payment] provider = sandbox). */
+    {"GET", "/sandbox/pay", sandbox_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"POST", "/sandbox/pay", sandbox_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
 
     /* Staff: signing in and out. */
     {"GET", "/staff/login", staff_login_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
@@ -145,6 +156,8 @@ static const struct http_route routes[] = {
     {"GET", "/staff/cases", worklist, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/cases/{id}", case_page, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/cases/{id}/receipt", case_receipt, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/cases/{id}/fee", payment_fee_set, CASE_STAFF, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
     {"POST", "/staff/cases/{id}/{action}", case_action, CASE_STAFF, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "domain/cases.h"
+#include "domain/payment.h"
 
 #include "base/common.h"
 
@@ -32,6 +33,10 @@ int scanner_run_once(const char *db_url, long long *changed)
   struct case_env env = {store, clock_now()};
   int64_t n = 0;
   rc = cases_scan(&env, &n);
+  int64_t expired = 0;
+  if (!rc)
+    rc = payment_expire_due(&env, &expired); /* payments started and never finished */
+  n += expired;
   store_close(store);
   *changed = n;
   return rc;

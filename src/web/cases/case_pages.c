@@ -13,6 +13,7 @@
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
+#include "web/payments/payments.h"
 #include "web/staff/notices.h"
 
 #include "base/common.h"
@@ -110,6 +111,8 @@ static int show(struct http_request *req, struct http_response *res, int status,
     rc = add_offers(req, c);
   if (!rc)
     rc = handlers(req, store, &list);
+  if (!rc)
+    rc = payments_staff_view(req, store, c); /* the fee due and payments */
   if (!rc)
     rc = notices_case_messages(req, store, case_view_id(req), &messages);
   if (rc) {

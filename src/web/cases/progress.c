@@ -9,6 +9,7 @@
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
+#include "web/payments/payments.h"
 #include "web/public/catalog.h"
 #include "web/public/office.h"
 
@@ -94,7 +95,11 @@ static int progress_by_token_on(struct http_request *req, struct http_response *
     json_decref(c);
     return rc;
   }
-  rc = result_page(req, res, store, c, view);
+  rc = payments_progress_view(req, store, http_capture(req, "token"), c); /* the fee block */
+  if (rc)
+    json_decref(c);
+  else
+    rc = result_page(req, res, store, c, view);
   json_decref(view);
   return rc;
 }

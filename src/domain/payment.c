@@ -1,0 +1,609 @@
+/*
+ * payment.c - fees owed on cases and the payments that settle them (payment.h): the fee rule,
+ * the amount due, starting a payment with the configured provider, applying its callbacks
+ * (idempotent, guarded by the status they change from) and expiring what was never finished.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/str.h"
+#include "domain/accounts.h"
+#include "domain/audit.h"
+#include "domain/cases_internal.h"
+#include "domain/form.h"
+#include "domain/payment.h"
+#include "render/format.h"
+
+#include "base/common.h"
+
+enum { EXPIRE_BATCH = 200, ORDER_RANDOM_CHARS = PAYMENT_ORDER_NO_LEN - 2 };
+
+static struct payment_settings settings = {.expiry_seconds = PAYMENT_EXPIRY_DEFAULT};
+
+/* Every provider compiled in. Adding one: its file, and one line here. */
+static const struct payment_provider *const providers[] = {&payment_sandbox};
+
+const struct payment_provider *payment_provider_find(const char *name)
+{
+  for (size_t i = 0; name && i < ARRAY_LEN(providers); i++)
+    if (strcmp(providers[i]->name, name) == 0)
+      return providers[i];
+  return NULL;
+}
+
+int payment_configure(const struct payment_settings *s)
+{
+  if (s->provider[0] && !payment_provider_find(s->provider))
+    return ST_INVALID;
+  settings = *s;
+  if (settings.expiry_seconds <= 0)
+    settings.expiry_seconds = PAYMENT_EXPIRY_DEFAULT;
+  return ST_OK;
+}
+
+const struct payment_settings *payment_settings(void)
+{
+  return &settings;
+}
+
+const struct payment_provider *payment_provider(void)
+{
+  return settings.provider[0] ? payment_provider_find(settings.provider) : NULL;
+}
+
+/* ---- statuses ------------------------------------------------------------------------------ */
+
+static const char *const status_names[] = {"pending", "paid", "failed", "expired", "refunded"};
+
+const char *payment_status_name(enum payment_status status)
+{
+  return (size_t)status < ARRAY_LEN(status_names) ? status_names[status] : "";
+}
+
+int payment_status_parse(const char *name, enum payment_status *out)
+{
+  for (size_t i = 0; name && i < ARRAY_LEN(status_names); i++)
+    if (strcmp(name, status_names[i]) == 0) {
+      *out = (enum payment_status)i;
+      return ST_OK;
+    }
+  return ST_INVALID;
+}
+
+bool payment_transition_ok(enum payment_status from, enum payment_status to)
+{
+  if (from == PAYMENT_PENDING)
+    return to == PAYMENT_PAID || to == PAYMENT_FAILED || to == PAYMENT_EXPIRED;
+  return from == PAYMENT_PAID && to == PAYMENT_REFUNDED;
+}
+
+/* ---- the fee rule ---------------------------------------------------------------------------- */
+
+static bool has_copies_question(const json_t *service)
+{
+  const json_t *questions = json_object_get(service, "questions");
+  json_t *parsed =
+      json_is_string(questions) ? json_loads(json_string_value(questions), 0, NULL) : NULL;
+  const json_t *q = form_question(parsed ? parsed : questions, "copies");
+  const char *type = json_string_value(json_object_get(q, "datatype"));
+  bool yes = type && strcmp(type, "number") == 0;
+  json_decref(parsed);
+  return yes;
+}
+
+int payment_fee_for(const json_t *service, const json_t *answers, int64_t *amount)
+{
+  const json_t *fee = json_object_get(service, "fee_amount");
+  int64_t unit = json_is_integer(fee) ? json_integer_value(fee) : 0, copies = 1;
+  *amount = 0;
+  if (unit < 0 || unit > PAYMENT_AMOUNT_MAX)
+    return ST_INVALID;
+  if (unit == 0)
+    return ST_OK;
+  if (has_copies_question(service)) {
+    const json_t *answer = json_object_get(answers, "copies");
+    if (json_is_integer(answer))
+      copies = json_integer_value(answer);
+    else if (answer && (!json_is_string(answer) || str_to_int64(str_from(json_string_value(answer)),
+                                                                1, PAYMENT_COPIES_MAX, &copies)))
+      return ST_INVALID;
+    if (copies < 1 || copies > PAYMENT_COPIES_MAX)
+      return ST_INVALID;
+  }
+  if (unit > PAYMENT_AMOUNT_MAX / copies)
+    return ST_INVALID;
+  *amount = unit * copies;
+  return ST_OK;
+}
+
+/* ---- the amount due -------------------------------------------------------------------------- */
+
+static int money_note(int64_t amount, char *out, size_t size)
+{
+  return format_money(amount, out, size);
+}
+
+/* A public timeline event of the case about its fee or a payment. */
+static int fee_event(struct store *store, int64_t case_id, int64_t now, const char *actor,
+                     int64_t actor_id, const char *kind, const char *note, json_t *data)
+{
+  char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+  json_t *e = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:b, s:s}", "case_id", (json_int_t)case_id,
+                        "at", (json_int_t)now, "actor_id", (json_int_t)actor_id, "actor", actor,
+                        "kind", kind, "note", note, "public", 1, "data", text ? text : "");
+  free(text);
+  int rc = e ? store_case_event_add(store, e) : ST_NOMEM;
+  json_decref(e);
+  return rc;
+}
+
+static int record_due(struct store *store, json_t *c, int64_t amount, int64_t now,
+                      const char *actor, int64_t actor_id)
+{
+  char note[48];
+  money_note(amount, note, sizeof(note));
+  int rc =
+      store_case_fee_set(store, case_int(c, "office_id"), case_int(c, "id"), amount, actor, now);
+  json_t *data = json_pack("{s:I}", "amount", (json_int_t)amount);
+  if (!rc)
+    rc = fee_event(store, case_int(c, "id"), now, actor, actor_id, "fee_due", note, data);
+  json_decref(data);
+  return rc;
+}
+
+static int case_of(struct store *store, int64_t case_id, json_t **c)
+{
+  int64_t office_id = 0;
+  int rc = store_case_office(store, case_id, &office_id);
+  return rc ? rc : store_case_get(store, office_id, case_id, c);
+}
+
+int payment_set_due(struct store *store, int64_t case_id, int64_t amount)
+{
+  json_t *c = NULL;
+  if (amount < 0 || amount > PAYMENT_AMOUNT_MAX)
+    return ST_INVALID;
+  int own = store_begin(store);
+  if (own != ST_OK && own != ST_CONFLICT)
+    return own;
+  int rc = case_of(store, case_id, &c);
+  if (!rc)
+    rc = record_due(store, c, amount, time(NULL), "system", 0);
+  json_decref(c);
+  if (own == ST_CONFLICT)
+    return rc; /* the caller's transaction decides */
+  if (rc) {
+    store_rollback(store);
+    return rc;
+  }
+  return store_commit(store);
+}
+
+int payment_set_due_by_staff(const struct case_env *env, const struct case_actor *actor,
+                             int64_t case_id, const char *amount_text, const char **reason)
+{
+  int64_t amount = -1;
+  json_t *c;
+  const char *behalf;
+  *reason = NULL;
+  if (!(actor->roles & (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR))) {
+    *reason = "case_err_not_yours";
+    return ST_FORBIDDEN;
+  }
+  if (!amount_text ||
+      str_to_int64(str_trim(str_from(amount_text)), 0, PAYMENT_AMOUNT_MAX, &amount)) {
+    *reason = "payment_err_amount";
+    return ST_INVALID;
+  }
+  int rc = case_begin(env, actor, case_id, &c, &behalf, reason);
+  if (rc)
+    return rc;
+  rc = record_due(env->store, c, amount, env->now, actor->username, actor->user_id);
+  json_t *detail = json_pack("{s:I}", "amount", (json_int_t)amount);
+  struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
+  if (!rc)
+    rc = audit_record(env->store, &a, "payment.fee_due", "case", case_text(c, "case_key"), detail);
+  json_decref(detail);
+  return case_finish(env, rc, c);
+}
+
+/* ---- what a case owes and has paid ------------------------------------------------------------
+ */
+
+int payment_case_by_token(struct store *store, const char *token, json_t **case_row)
+{
+  char hash[65];
+  if (!token || strlen(token) != CASE_TOKEN_SIZE - 1)
+    return ST_NOTFOUND;
+  accounts_token_hash(token, hash);
+  return store_case_by_token(store, hash, case_row);
+}
+
+static bool past_expiry(json_t *p, time_t now)
+{
+  return strcmp(case_text(p, "status"), "pending") == 0 && case_int(p, "expires_at") <= now;
+}
+
+static int summarise(json_t *rows, int64_t due, time_t now, json_t *out)
+{
+  json_t *newest_first = json_array(), *paid_list = json_array(), *pending = json_null(), *p;
+  int64_t paid = 0;
+  size_t i;
+  json_array_foreach(rows, i, p)
+  {
+    if (past_expiry(p, now))
+      json_object_set_new(p, "status", json_string("expired")); /* the scanner will record it */
+    const char *status = case_text(p, "status");
+    if (!strcmp(status, "paid")) {
+      paid += case_int(p, "amount");
+      json_array_append(paid_list, p);
+    }
+    if (!strcmp(status, "pending"))
+      pending = p;
+    json_array_insert(newest_first, 0, p);
+  }
+  int64_t outstanding = due > paid ? due - paid : 0;
+  int rc = json_object_set_new(out, "payments", newest_first) |
+           json_object_set_new(out, "paid_payments", paid_list) |
+           json_object_set(out, "pending", pending) |
+           json_object_set_new(out, "due", json_integer(due)) |
+           json_object_set_new(out, "paid", json_integer(paid)) |
+           json_object_set_new(out, "outstanding", json_integer(outstanding)) |
+           json_object_set_new(out, "payable",
+                               json_boolean(outstanding > 0 && payment_provider() != NULL));
+  return rc ? ST_NOMEM : ST_OK;
+}
+
+int payment_summary(struct store *store, int64_t case_id, time_t now, json_t **out)
+{
+  int64_t due = 0;
+  json_t *rows = NULL;
+  int rc = store_case_fee_get(store, case_id, &due);
+  if (!rc)
+    rc = store_payments_for_case(store, case_id, &rows);
+  json_t *summary = rc ? NULL : json_object();
+  if (!rc && !summary)
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = summarise(rows, due, now, summary);
+  json_decref(rows);
+  if (rc) {
+    json_decref(summary);
+    return rc;
+  }
+  *out = summary;
+  return ST_OK;
+}
+
+/* ---- status changes ------------------------------------------------------------------------- */
+
+static const char *event_of(enum payment_status to)
+{
+  switch (to) {
+  case PAYMENT_PAID:
+    return "payment_paid";
+  case PAYMENT_FAILED:
+    return "payment_failed";
+  case PAYMENT_EXPIRED:
+    return "payment_expired";
+  default:
+    return "payment_refunded";
+  }
+}
+
+/* Moves payment p (a row) from its status to `to` with the case's timeline event, in the open
+ * transaction. *applied is false when another change got there first. */
+static int apply(struct store *store, json_t *p, enum payment_status to, const char *ref,
+                 int64_t paid_at, int64_t now, bool *applied)
+{
+  int rc = store_payment_set_status(store, case_int(p, "id"), case_text(p, "status"),
+                                    payment_status_name(to), ref, paid_at, now, applied);
+  if (rc || !*applied)
+    return rc;
+  char money[48], note[96];
+  money_note(case_int(p, "amount"), money, sizeof(money));
+  snprintf(note, sizeof(note), "%s · %s", money, case_text(p, "order_no"));
+  json_t *data = json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)case_int(p, "amount"),
+                           "order_no", case_text(p, "order_no"), "provider_ref",
+                           ref && *ref ? ref : case_text(p, "provider_ref"));
+  rc = fee_event(store, case_int(p, "case_id"), now, "system", 0, event_of(to),
+                 to == PAYMENT_PAID ? note : money, data);
+  json_decref(data);
+  return rc;
+}
+
+/* apply in a transaction of its own. */
+static int apply_alone(struct store *store, json_t *p, enum payment_status to, const char *ref,
+                       int64_t paid_at, int64_t now, bool *applied)
+{
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = apply(store, p, to, ref, paid_at, now, applied);
+  if (rc || !*applied) {
+    store_rollback(store);
+    return rc;
+  }
+  return store_commit(store);
+}
+
+int payment_expire_due(const struct case_env *env, int64_t *count)
+{
+  *count = 0;
+  for (;;) {
+    json_t *rows = NULL, *p;
+    int rc = store_payments_past_expiry(env->store, env->now, EXPIRE_BATCH, &rows);
+    size_t i, n = json_array_size(rows);
+    bool applied = false;
+    json_array_foreach(rows, i, p)
+    {
+      if (!rc)
+        rc = apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
+      *count += !rc && applied;
+    }
+    json_decref(rows);
+    if (rc || n < EXPIRE_BATCH)
+      return rc;
+  }
+}
+
+/* ---- starting a payment ---------------------------------------------------------------------- */
+
+static void new_order_no(char out[PAYMENT_ORDER_NO_LEN + 1])
+{
+  static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"; /* no I or O */
+  out[0] = 'B';
+  out[1] = 'M';
+  for (int i = 2; i < PAYMENT_ORDER_NO_LEN; i++)
+    out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+  out[PAYMENT_ORDER_NO_LEN] = '\0';
+}
+
+/* The case's pending payment that may still be completed (a new reference), or NULL. Pending
+ * ones past expiry are marked expired on the way. */
+static int current_pending(const struct case_env *env, int64_t case_id, json_t **out)
+{
+  json_t *rows = NULL, *p;
+  int rc = store_payments_for_case(env->store, case_id, &rows);
+  size_t i;
+  bool applied;
+  *out = NULL;
+  json_array_foreach(rows, i, p)
+  {
+    if (rc || strcmp(case_text(p, "status"), "pending") != 0)
+      continue;
+    if (past_expiry(p, env->now))
+      rc = apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
+    else
+      *out = json_incref(p);
+  }
+  json_decref(rows);
+  return rc;
+}
+
+static int outstanding_of(const struct case_env *env, int64_t case_id, int64_t *outstanding)
+{
+  json_t *s;
+  int rc = payment_summary(env->store, case_id, env->now, &s);
+  if (rc)
+    return rc;
+  *outstanding = case_int(s, "outstanding");
+  json_decref(s);
+  return ST_OK;
+}
+
+/* Records a new pending payment of amount for case c; *p receives its row. */
+static int insert_pending(const struct case_env *env, json_t *c, int64_t amount, json_t **p)
+{
+  char order_no[PAYMENT_ORDER_NO_LEN + 1];
+  new_order_no(order_no);
+  *p = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "office_id",
+                 (json_int_t)case_int(c, "office_id"), "case_id", (json_int_t)case_int(c, "id"),
+                 "order_no", order_no, "amount", (json_int_t)amount, "currency", "TWD", "provider",
+                 settings.provider, "provider_ref", "", "redirect_url", "", "status", "pending",
+                 "created_at", (json_int_t)env->now, "expires_at",
+                 (json_int_t)(env->now + settings.expiry_seconds));
+  int64_t id = 0;
+  int rc = *p ? store_payment_insert(env->store, *p, &id) : ST_NOMEM;
+  if (!rc && json_object_set_new(*p, "id", json_integer(id)))
+    rc = ST_NOMEM;
+  if (rc) {
+    json_decref(*p);
+    *p = NULL;
+  }
+  return rc;
+}
+
+static int office_slug(struct store *store, int64_t office_id, char *out, size_t size)
+{
+  json_t *offices = NULL, *o;
+  int rc = store_office_list(store, &offices);
+  size_t i;
+  *out = '\0';
+  json_array_foreach(offices, i, o) if (case_int(o, "id") == office_id)
+      snprintf(out, size, "%s", case_text(o, "slug"));
+  json_decref(offices);
+  return rc ? rc : (*out ? ST_OK : ST_NOTFOUND);
+}
+
+/* Asks the provider where to send the browser for pending payment p of case c. */
+static int provider_start(const struct case_env *env, const struct payment_start_in *in, json_t *c,
+                          json_t *p, char redirect[PAYMENT_URL_MAX])
+{
+  const struct payment_provider *prov = payment_provider();
+  char ref[PAYMENT_REF_MAX] = "", slug[64], return_url[PAYMENT_URL_MAX];
+  int rc = office_slug(env->store, case_int(c, "office_id"), slug, sizeof(slug));
+  if (rc)
+    return rc;
+  if (snprintf(return_url, sizeof(return_url), "%s?order=%s", in->return_url,
+               case_text(p, "order_no")) >= (int)sizeof(return_url))
+    return ST_LIMIT;
+  struct payment_order order = {case_text(p, "order_no"),
+                                case_int(p, "amount"),
+                                "TWD",
+                                slug,
+                                in->description && *in->description ? in->description
+                                                                    : case_text(c, "case_key"),
+                                in->lang,
+                                case_int(p, "expires_at"),
+                                return_url,
+                                in->notify_url};
+  rc = prov->start(&order, redirect, PAYMENT_URL_MAX, ref, sizeof(ref));
+  if (!rc)
+    rc = store_payment_set_start(env->store, case_int(p, "id"), ref, redirect);
+  return rc;
+}
+
+static int start_for_case(const struct case_env *env, const struct payment_start_in *in, json_t *c,
+                          char redirect[PAYMENT_URL_MAX], const char **reason)
+{
+  json_t *p = NULL;
+  int64_t outstanding = 0;
+  int rc = current_pending(env, case_int(c, "id"), &p);
+  if (!rc && p && *case_text(p, "redirect_url")) {
+    snprintf(redirect, PAYMENT_URL_MAX, "%s", case_text(p, "redirect_url"));
+    json_decref(p);
+    return ST_OK; /* the payment already started: the same order, not a second one */
+  }
+  if (!rc && p) {
+    *reason = "payment_err_busy"; /* another request is starting it right now */
+    json_decref(p);
+    return ST_CONFLICT;
+  }
+  if (!rc)
+    rc = outstanding_of(env, case_int(c, "id"), &outstanding);
+  if (!rc && outstanding <= 0) {
+    *reason = "payment_err_nothing_due";
+    return ST_INVALID;
+  }
+  if (!rc)
+    rc = insert_pending(env, c, outstanding, &p);
+  if (rc == ST_CONFLICT)
+    *reason = "payment_err_busy";
+  if (!rc && provider_start(env, in, c, p, redirect)) {
+    bool applied;
+    apply_alone(env->store, p, PAYMENT_FAILED, NULL, 0, env->now, &applied);
+    *reason = "payment_err_provider";
+    rc = ST_IO;
+  }
+  json_decref(p);
+  return rc;
+}
+
+int payment_start(const struct case_env *env, const struct payment_start_in *in,
+                  char redirect[PAYMENT_URL_MAX], const char **reason)
+{
+  json_t *c = NULL;
+  *reason = NULL;
+  if (!payment_provider()) {
+    *reason = "payment_err_off";
+    return ST_INVALID;
+  }
+  int rc = payment_case_by_token(env->store, in->token, &c);
+  if (!rc)
+    rc = start_for_case(env, in, c, redirect, reason);
+  json_decref(c);
+  return rc;
+}
+
+/* ---- callbacks and the return page ----------------------------------------------------------- */
+
+static int refuse(const char **why, const char *text, int st)
+{
+  *why = text;
+  return st;
+}
+
+/* Checks result against payment p; ST_OK with *change when it moves p, ST_OK without when p
+ * already has that status. */
+static int judge(json_t *p, const char *provider, const struct payment_result *r, bool *change,
+                 const char **why)
+{
+  enum payment_status now_status;
+  *change = false;
+  if (strcmp(case_text(p, "provider"), provider) != 0)
+    return refuse(why, "the order belongs to another provider", ST_NOTFOUND);
+  if (r->amount != case_int(p, "amount") || strcmp(r->currency, case_text(p, "currency")) != 0)
+    return refuse(why, "amount or currency does not match the order", ST_CONFLICT);
+  if (payment_status_parse(case_text(p, "status"), &now_status))
+    return refuse(why, "stored status unknown", ST_CONFLICT);
+  if (now_status == r->status)
+    return ST_OK;
+  if (!payment_transition_ok(now_status, r->status))
+    return refuse(why, "the payment's status is final", ST_CONFLICT);
+  *change = true;
+  return ST_OK;
+}
+
+/* Applies a provider's verified result to its payment, in a transaction. */
+static int apply_result(const struct case_env *env, const char *provider,
+                        const struct payment_result *r, const char **why)
+{
+  json_t *p = NULL;
+  bool change = false, applied = false;
+  int rc = store_begin(env->store);
+  if (rc)
+    return rc;
+  rc = store_payment_by_order(env->store, r->order_no, &p);
+  if (rc == ST_NOTFOUND)
+    *why = "unknown order";
+  if (!rc)
+    rc = judge(p, provider, r, &change, why);
+  if (!rc && change)
+    rc = apply(env->store, p, r->status, r->provider_ref, r->paid_at, env->now, &applied);
+  json_decref(p);
+  if (rc || !change) {
+    store_rollback(env->store);
+    return rc;
+  }
+  if (!applied) { /* another callback changed it meanwhile: judge again on what it is now */
+    store_rollback(env->store);
+    return apply_result(env, provider, r, why);
+  }
+  return store_commit(env->store);
+}
+
+int payment_callback(const struct case_env *env, const char *provider,
+                     const struct payment_field *fields, size_t count, const char **why)
+{
+  const struct payment_provider *prov = payment_provider();
+  struct payment_result r;
+  *why = "";
+  if (!prov || !provider || strcmp(prov->name, provider) != 0)
+    return refuse(why, "no such payment provider here", ST_NOTFOUND);
+  if (prov->verify(fields, count, &r))
+    return refuse(why, "bad signature or fields", ST_INVALID);
+  return apply_result(env, prov->name, &r, why);
+}
+
+int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
+                      json_t **out)
+{
+  json_t *c = NULL, *p = NULL;
+  bool applied;
+  int rc = payment_case_by_token(env->store, token, &c);
+  if (!rc)
+    rc = order_no ? store_payment_by_order(env->store, order_no, &p) : ST_NOTFOUND;
+  if (!rc && case_int(p, "case_id") != case_int(c, "id"))
+    rc = ST_NOTFOUND;
+  const struct payment_provider *prov = payment_provider();
+  struct payment_result r;
+  const char *why;
+  if (!rc && past_expiry(p, env->now))
+    rc = apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
+  else if (!rc && !strcmp(case_text(p, "status"), "pending") && prov && prov->query &&
+           prov->query(case_text(p, "order_no"), case_text(p, "provider_ref"), &r) == ST_OK)
+    apply_result(env, prov->name, &r, &why); /* best effort: the callback may still come */
+  json_decref(p);
+  p = NULL;
+  if (!rc)
+    rc = store_payment_by_order(env->store, order_no, &p);
+  json_decref(c);
+  if (rc)
+    return rc;
+  *out = p;
+  return ST_OK;
+}

@@ -1,0 +1,130 @@
+/*
+ * payment.h - fees owed on cases and paying them online (線上繳費). A case owes an amount
+ * (payment_set_due: computed at an online submission with payment_fee_for, or set by staff on
+ * the case page); the applicant pays what is outstanding through the configured payment
+ * provider (payment_provider.h) from the case's QR-token page /p/{token}. Every change is one
+ * transaction with its timeline event on the case.
+ *
+ * A payment is pending until the provider's signed callback says paid or failed, or until its
+ * expires_at passes (expired: marked by the deadline scanner, payment_expire_due, and shown as
+ * such at once by payment_summary). pending -> paid | failed | expired; paid may later become
+ * refunded (not offered yet); every other status is final. A callback repeating the status a
+ * payment already has changes nothing and is answered as accepted (providers retry).
+ */
+#ifndef BIANMIN_DOMAIN_PAYMENT_H
+#define BIANMIN_DOMAIN_PAYMENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/cases.h"
+#include "domain/payment_provider.h"
+#include "store/store.h"
+
+enum {
+  PAYMENT_AMOUNT_MAX = 100000000, /* NT$ on one case: far above any fee an office charges */
+  PAYMENT_COPIES_MAX = 1000,      /* copies on one application */
+  PAYMENT_SECRET_BYTES = 32,
+  PAYMENT_EXPIRY_DEFAULT = 1800 /* seconds a started payment may be completed in */
+};
+
+/* Process-wide settings, set once at start before threads (payment_configure copies them). */
+struct payment_settings {
+  char provider[40]; /* "" = online payment off; otherwise a payment_provider_find name */
+  unsigned char sandbox_secret[PAYMENT_SECRET_BYTES]; /* the sandbox's HMAC key */
+  char callback_url[256]; /* base URL providers call back ("" = the address of the request) */
+  int expiry_seconds;     /* how long a started payment stays pending */
+};
+
+/* ST_INVALID when the provider is not compiled in. */
+int payment_configure(const struct payment_settings *settings);
+const struct payment_settings *payment_settings(void);
+/* The configured provider, or NULL when online payment is off. */
+const struct payment_provider *payment_provider(void);
+
+const char *payment_status_name(enum payment_status status);
+int payment_status_parse(const char *name, enum payment_status *out);
+/* Whether a payment may move from `from` to `to` (to == from is not a move). */
+bool payment_transition_ok(enum payment_status from, enum payment_status to);
+
+/* The fee of an application: the service's fee_amount times the numeric answer "copies" when
+ * the service's form has a number question "copies" (an absent answer counts as one copy),
+ * else fee_amount; 0 when the service names no amount. ST_INVALID for copies that are not a
+ * whole number from 1 to PAYMENT_COPIES_MAX, or an amount above PAYMENT_AMOUNT_MAX. */
+int payment_fee_for(const json_t *service, const json_t *answers, int64_t *amount);
+
+/* Records that case_id owes amount (NT$, 0..PAYMENT_AMOUNT_MAX) with a public timeline event
+ * ("fee due NT$x"), as the system (for online submissions). Joins the caller's transaction
+ * when one is open. */
+int payment_set_due(struct store *store, int64_t case_id, int64_t amount);
+/* The same by staff on the case page: handlers, supervisors and clerks who may act on the case
+ * (case_may_act); audited. ST_INVALID / ST_FORBIDDEN with *reason a translation key. */
+int payment_set_due_by_staff(const struct case_env *env, const struct case_actor *actor,
+                             int64_t case_id, const char *amount_text, const char **reason);
+
+/* What is owed and paid on a case (read only):
+ *   {"due": n, "paid": n, "outstanding": n, "payable": bool (outstanding and payment is on),
+ *    "payments": [payment rows, newest first, a pending one past its expiry shown "expired"],
+ *    "paid_payments": [the paid ones, oldest first]} */
+int payment_summary(struct store *store, int64_t case_id, time_t now, json_t **out);
+
+/* Where a started payment should take the browser: the provider's URL for a new pending
+ * payment of what the case behind token owes (or for its pending one, still valid). */
+struct payment_start_in {
+  const char *token;      /* the case's QR token */
+  const char *return_url; /* absolute URL of the return page (without ?order=) */
+  const char *notify_url; /* absolute URL of the callback endpoint */
+  const char *lang;
+  const char *description;
+};
+int payment_start(const struct case_env *env, const struct payment_start_in *in,
+                  char redirect[PAYMENT_URL_MAX], const char **reason);
+
+/* A provider's callback: verifies it with the named provider and applies it. ST_OK when
+ * applied or already applied (idempotent); ST_INVALID for a bad signature or fields,
+ * ST_NOTFOUND for an unknown order, ST_CONFLICT for an amount or currency that does not match
+ * or a status that contradicts a final one. Nothing changes unless ST_OK. *why says what was
+ * wrong, for the log. */
+int payment_callback(const struct case_env *env, const char *provider,
+                     const struct payment_field *fields, size_t count, const char **why);
+
+/* The payment with this order number of the case behind token (a row; a pending one past
+ * expiry is marked expired first, and one still pending is asked about when the provider can
+ * be queried). ST_NOTFOUND when it is not that case's. */
+int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
+                      json_t **out);
+
+/* Marks pending payments past their expiry as expired (the deadline scanner). */
+int payment_expire_due(const struct case_env *env, int64_t *count);
+
+/* The case id behind a QR token, or ST_NOTFOUND. */
+int payment_case_by_token(struct store *store, const char *token, json_t **case_row);
+
+/* The sandbox's own side (payment_sandbox.c), used by its pages (web/payments/sandbox.c): the
+ * order the sandbox page was opened with, checked against the merchant's signature. */
+struct sandbox_order {
+  char order_no[PAYMENT_ORDER_NO_LEN + 1];
+  char ref[PAYMENT_REF_MAX];
+  int64_t amount;
+  char currency[PAYMENT_CURRENCY_LEN + 1];
+  char merchant[64];
+  char description[256];
+  char lang[8];
+  int64_t expires_at;
+  char return_url[PAYMENT_URL_MAX];
+  char notify_url[PAYMENT_URL_MAX];
+};
+/* ST_OK when the fields (the sandbox page's query or form) carry a well-signed order. */
+int payment_sandbox_order(const struct payment_field *fields, size_t count,
+                          struct sandbox_order *out);
+/* The signed callback the sandbox sends for outcome (PAYMENT_PAID or PAYMENT_FAILED) at now. */
+struct sandbox_callback {
+  struct payment_field fields[8];
+  size_t count;
+  char amount[24], paid_at[24], time[24], status[16], sig[65];
+};
+int payment_sandbox_callback(const struct sandbox_order *order, enum payment_status outcome,
+                             int64_t now, struct sandbox_callback *out);
+
+#endif

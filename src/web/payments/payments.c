@@ -1,0 +1,321 @@
+/*
+ * payments.c - the citizen's side of paying a fee (payments.h): the fee block of /p/{token},
+ * starting a payment (POST /p/{token}/pay -> 303 to the provider), the return page in plain
+ * words, the printable receipt of payment, the providers' callback endpoint and staff setting
+ * the amount due. The QR token is the citizen's proof of access, as for the progress page.
+ */
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "domain/payment.h"
+#include "render/format.h"
+#include "web/app.h"
+#include "web/cases/case_view.h"
+#include "web/cases/cases.h"
+#include "web/payments/payments.h"
+#include "web/public/office.h"
+
+#include "base/common.h"
+
+enum { HOST_MAX = 255, CALLBACK_FIELDS_MAX = 32 };
+
+static int64_t num(json_t *o, const char *k)
+{
+  return json_integer_value(json_object_get(o, k));
+}
+
+static const char *money(struct http_request *req, int64_t amount)
+{
+  char buf[48];
+  return format_money(amount, buf, sizeof(buf)) ? "" : arena_strdup(req->arena, buf);
+}
+
+static const char *when(struct http_request *req, int64_t t)
+{
+  char buf[64];
+  if (t <= 0 || format_datetime((time_t)t, req->lang, buf, sizeof(buf)))
+    return "";
+  return arena_strdup(req->arena, buf);
+}
+
+/* The Host header when it looks like a host name or address, else the loopback address. */
+static const char *request_host(struct http_request *req)
+{
+  const char *host = http_header(req, "Host");
+  if (!host || !*host || strlen(host) > HOST_MAX ||
+      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+          strlen(host))
+    return "127.0.0.1";
+  return host;
+}
+
+static json_t *payment_view(struct http_request *req, json_t *p)
+{
+  const char *status = web_str(p, "status");
+  const char *provider = web_str(p, "provider");
+  return json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "order_no",
+      web_str(p, "order_no"), "amount_text", money(req, num(p, "amount")), "status", status,
+      "status_label", http_t(req, arena_printf(req->arena, "payment_status_%s", status)),
+      "provider", provider, "provider_label",
+      http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)), "provider_ref",
+      web_str(p, "provider_ref"), "created_text", when(req, num(p, "created_at")), "paid_text",
+      when(req, num(p, "paid_at")), "expires_text", when(req, num(p, "expires_at")), "is_paid",
+      !strcmp(status, "paid"), "is_pending", !strcmp(status, "pending"), "is_failed",
+      !strcmp(status, "failed"), "is_expired", !strcmp(status, "expired"));
+}
+
+static json_t *views(struct http_request *req, json_t *rows)
+{
+  json_t *list = json_array(), *p;
+  size_t i;
+  json_array_foreach(rows, i, p) json_array_append_new(list, payment_view(req, p));
+  return list;
+}
+
+/* The fee block: amounts in words, the payments, and where to pay or see the receipt. */
+static json_t *fee_block(struct http_request *req, json_t *s, const char *token)
+{
+  int64_t due = num(s, "due"), outstanding = num(s, "outstanding");
+  json_t *pending = json_object_get(s, "pending");
+  json_t *b = json_pack(
+      "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o}", "has_fee",
+      due > 0 || json_array_size(json_object_get(s, "payments")) > 0, "due_text", money(req, due),
+      "paid_text", money(req, num(s, "paid")), "outstanding_text", money(req, outstanding),
+      "payable", json_is_true(json_object_get(s, "payable")), "counter_only",
+      outstanding > 0 && !json_is_true(json_object_get(s, "payable")), "settled",
+      due > 0 && outstanding == 0, "payments", views(req, json_object_get(s, "payments")),
+      "paid_payments", views(req, json_object_get(s, "paid_payments")));
+  if (b)
+    json_object_set_new(b, "has_payments",
+                        json_boolean(json_array_size(json_object_get(s, "payments")) > 0));
+  if (b && token) {
+    json_object_set_new(b, "pay_action", json_string(arena_printf(req->arena, "/p/%s/pay", token)));
+    json_object_set_new(b, "receipt_href",
+                        json_string(arena_printf(req->arena, "/p/%s/receipt", token)));
+  }
+  if (b && token && json_is_object(pending))
+    json_object_set_new(b, "pending_href",
+                        json_string(arena_printf(req->arena, "/p/%s/pay/return?order=%s", token,
+                                                 web_str(pending, "order_no"))));
+  return b;
+}
+
+int payments_progress_view(struct http_request *req, struct store *store, const char *token,
+                           json_t *c)
+{
+  json_t *row = NULL, *s = NULL;
+  int rc = payment_case_by_token(store, token, &row);
+  if (!rc)
+    rc = payment_summary(store, num(row, "id"), clock_now(), &s);
+  json_decref(row);
+  if (rc)
+    return rc;
+  json_t *b = fee_block(req, s, token);
+  json_decref(s);
+  return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
+}
+
+int payments_staff_view(struct http_request *req, struct store *store, json_t *c)
+{
+  json_t *s = NULL;
+  int rc = payment_summary(store, num(c, "id"), clock_now(), &s);
+  if (rc)
+    return rc;
+  int64_t due = num(s, "due");
+  json_t *b = fee_block(req, s, NULL);
+  json_decref(s);
+  if (b)
+    json_object_set_new(b, "may_set", json_boolean(json_is_true(json_object_get(c, "may_act"))));
+  if (b)
+    json_object_set_new(b, "due_amount", json_integer(due));
+  return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
+}
+
+/* ---- the citizen's pages ------------------------------------------------------------------- */
+
+/* The public view of the case behind the token, decorated, with its office's view. */
+static int public_case(struct http_request *req, struct store *store, const char *token,
+                       json_t **view, json_t **office)
+{
+  json_t *offices = NULL, *o;
+  struct case_env env = {store, clock_now()};
+  *view = *office = NULL;
+  int rc = cases_public_by_token(&env, token, view);
+  if (!rc)
+    rc = case_view_decorate(req, store, *view);
+  if (!rc)
+    rc = store_office_list(store, &offices);
+  size_t i;
+  json_array_foreach(offices, i, o) if (num(o, "id") == num(*view, "office_id")) *office =
+      office_view(req, o);
+  json_decref(offices);
+  if (!rc && !*office)
+    rc = ST_NOTFOUND;
+  if (rc) {
+    json_decref(*view);
+    *view = NULL;
+  }
+  return rc;
+}
+
+/* Where the provider calls back: [payment] callback_url, else the address this request came
+ * in on (the sandbox runs inside this server). */
+static const char *notify_url(struct http_request *req, const char *provider)
+{
+  const char *base = payment_settings()->callback_url;
+  char local[80];
+  if (base[0])
+    return arena_printf(req->arena, "%s/payments/callback/%s", base, provider);
+  if (http_local_address(req, local, sizeof(local)))
+    return NULL;
+  return arena_printf(req->arena, "http://%s/payments/callback/%s", local, provider);
+}
+
+int payment_pay(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  const char *token = http_capture(req, "token"), *reason = NULL;
+  const struct payment_provider *prov = payment_provider();
+  if (!prov)
+    return http_error(res, 404, "payment_err_off");
+  char redirect[PAYMENT_URL_MAX];
+  struct payment_start_in in = {token,
+                                arena_printf(req->arena, "%s://%s/p/%s/pay/return",
+                                             req->tls ? "https" : "http", request_host(req), token),
+                                notify_url(req, prov->name), req->lang, ""};
+  if (!in.return_url || !in.notify_url)
+    return ST_NOMEM;
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = payment_start(&env, &in, redirect, &reason);
+  if (rc == ST_NOTFOUND)
+    return http_error(res, 404, "progress_link_not_found");
+  if (rc == ST_INVALID && reason && !strcmp(reason, "payment_err_nothing_due"))
+    return http_redirect(res, 303, arena_printf(req->arena, "/p/%s", token));
+  if ((rc == ST_INVALID || rc == ST_CONFLICT) && reason)
+    return http_error(res, 400, reason);
+  if (rc) {
+    log_error("payment start failed: %s", status_name(rc));
+    return http_error(res, 500, "payment_err_provider");
+  }
+  return http_redirect(res, 303, redirect);
+}
+
+int payment_return(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *p = NULL, *view = NULL, *office = NULL;
+  const char *token = http_capture(req, "token");
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = payment_for_token(&env, token, http_query(req, "order"), &p);
+  if (!rc)
+    rc = public_case(req, store, token, &view, &office);
+  if (rc == ST_NOTFOUND) {
+    json_decref(p);
+    return http_error(res, 404, "payment_not_found");
+  }
+  if (rc) {
+    json_decref(p);
+    return rc;
+  }
+  json_t *page =
+      json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s}", "title", http_t(req, "payment_return_title"),
+                "payment", payment_view(req, p), "case", view, "office", office, "progress_href",
+                arena_printf(req->arena, "/p/%s", token), "receipt_href",
+                arena_printf(req->arena, "/p/%s/receipt", token), "pay_action",
+                arena_printf(req->arena, "/p/%s/pay", token));
+  json_decref(p);
+  return http_page(res, 200, "public/payment_return", page);
+}
+
+static int receipt_on(struct http_request *req, struct http_response *res, struct store *store)
+{
+  json_t *view = NULL, *office = NULL, *row = NULL, *s = NULL;
+  const char *token = http_capture(req, "token");
+  int rc = public_case(req, store, token, &view, &office);
+  if (!rc)
+    rc = payment_case_by_token(store, token, &row);
+  if (!rc)
+    rc = payment_summary(store, num(row, "id"), clock_now(), &s);
+  json_decref(row);
+  if (!rc && json_array_size(json_object_get(s, "paid_payments")) == 0)
+    rc = ST_NOTFOUND;
+  if (rc) {
+    json_decref(view);
+    json_decref(office);
+    json_decref(s);
+    return rc == ST_NOTFOUND ? http_error(res, 404, "payment_receipt_none") : rc;
+  }
+  json_t *page = json_pack(
+      "{s:s, s:o, s:o, s:o, s:s, s:s}", "title", http_t(req, "payment_receipt_title"), "case", view,
+      "office", office, "payments", views(req, json_object_get(s, "paid_payments")), "total_text",
+      money(req, num(s, "paid")), "progress_href", arena_printf(req->arena, "/p/%s", token));
+  json_decref(s);
+  return http_page(res, 200, "public/payment_receipt", page);
+}
+
+int payment_receipt(struct http_request *req, struct http_response *res)
+{
+  return web_read(req, res, receipt_on);
+}
+
+/* ---- the providers' callback ---------------------------------------------------------------- */
+
+static int plain(struct http_response *res, int status, const char *text)
+{
+  return http_raw(res, status, "text/plain; charset=utf-8", text, strlen(text));
+}
+
+int payment_callback_post(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct payment_field fields[CALLBACK_FIELDS_MAX];
+  const char *provider = http_capture(req, "provider"), *why = "";
+  size_t n = 0;
+  for (size_t i = 0; i < req->form_count && n < CALLBACK_FIELDS_MAX; i++)
+    fields[n++] = (struct payment_field){
+        arena_strndup(req->arena, req->form[i].name.ptr, req->form[i].name.len),
+        arena_strndup(req->arena, req->form[i].value.ptr, req->form[i].value.len)};
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = payment_callback(&env, provider, fields, n, &why);
+  if (rc == ST_OK)
+    return plain(res, 200, payment_provider()->ack);
+  log_warn("payment callback refused (%s) from %s: %s", provider ? provider : "", req->client_ip,
+           why);
+  if (rc == ST_INVALID)
+    return plain(res, 400, "refused: bad signature or fields");
+  if (rc == ST_NOTFOUND)
+    return plain(res, 404, "refused: unknown order");
+  if (rc == ST_CONFLICT)
+    return plain(res, 409, "refused: does not match the order");
+  return rc;
+}
+
+/* ---- staff: the amount due ------------------------------------------------------------------ */
+
+int payment_fee_set(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct case_actor actor;
+  const char *reason = NULL;
+  int64_t id = case_view_id(req);
+  if (!id)
+    return ST_NOTFOUND;
+  case_actor_of(req, &actor);
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = payment_set_due_by_staff(&env, &actor, id, http_form(req, "amount"), &reason);
+  if ((rc == ST_INVALID || rc == ST_FORBIDDEN) && reason)
+    return http_error(res, rc == ST_INVALID ? 400 : 403, reason);
+  if (rc)
+    return rc;
+  return http_redirect(res, 303, arena_printf(req->arena, "/staff/cases/%lld#fee", (long long)id));
+}

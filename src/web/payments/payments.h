@@ -1,0 +1,31 @@
+/*
+ * payments.h - paying fees online, web side: the fee block of the progress page (/p/{token})
+ * and of the staff case page, the pay, return and receipt pages under /p/{token}, the
+ * providers' callback endpoint, staff setting the amount due, and the sandbox gateway's own
+ * pages under /sandbox/pay (sandbox.c).
+ */
+#ifndef BIANMIN_WEB_PAYMENTS_PAYMENTS_H
+#define BIANMIN_WEB_PAYMENTS_PAYMENTS_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "store/store.h"
+
+/* Adds "payment" (what is owed, paid, and the pay form or receipt link) to the public case
+ * view c of the case behind token. Reads only (runs on the read replica). */
+int payments_progress_view(struct http_request *req, struct store *store, const char *token,
+                           json_t *c);
+/* Adds "payment" to a staff case view c (which has "id" and "may_act"). */
+int payments_staff_view(struct http_request *req, struct store *store, json_t *c);
+
+int payment_pay(struct http_request *req, struct http_response *res);
+int payment_return(struct http_request *req, struct http_response *res);
+int payment_receipt(struct http_request *req, struct http_response *res);
+int payment_callback_post(struct http_request *req, struct http_response *res);
+int payment_fee_set(struct http_request *req, struct http_response *res);
+
+int sandbox_page(struct http_request *req, struct http_response *res);
+int sandbox_submit(struct http_request *req, struct http_response *res);
+
+#endif
