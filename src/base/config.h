@@ -28,11 +28,9 @@ struct config {
                                                       files */
   char secret_key_file[CONFIG_PATH_MAX];           /* [security] secret_key_file, "" = none */
   char log_level[CONFIG_LOG_LEVEL_MAX];            /* [log] level: debug, info, warn or error */
-  bool dev_reload; /* [server] dev_reload: re-read templates per request */
-  bool behind_tls; /* [server] behind_tls: a TLS proxy in front; Secure cookies */
-  /* [server] trusted_proxies: addresses/CIDR networks whose X-Forwarded-For is believed
-   * (base/netaddr.h); "" = trust nobody, the socket's peer is the client. */
-  char trusted_proxies[CONFIG_TEXT_MAX];
+  char trusted_proxies[CONFIG_TEXT_MAX]; /* [server] trusted_proxies: base/netaddr.h, "" = none */
+  bool dev_reload;                       /* [server] dev_reload: re-read templates per request */
+  bool behind_tls;            /* [server] behind_tls: a TLS proxy in front; Secure cookies */
   int threads;                /* [server] threads, 1..64 */
   int max_connections;        /* [server] max_connections, 1..100000 */
   int per_ip_connections;     /* [server] per_ip_connections, 1..10000 */

@@ -128,7 +128,7 @@ static void canonical(int family, const unsigned char *addr, char *out, size_t s
 }
 
 /* The entry of forwarded that ends at end (exclusive), trimmed; *start receives where it
- * begins (its comma, or forwarded). */
+ * begins (just after its comma, or forwarded). */
 static struct str entry_before(const char *forwarded, const char *end, const char **start)
 {
   const char *b = end;
