@@ -17,7 +17,21 @@
 #include "harness.h"
 
 #define PASSWORD "bianmin-demo-2026"
-#define LOOKUP   "/o/xinxing/progress?number=115-EB01-999999&check=000000"
+
+/* One server (one demo load); each test restarts it with its own settings, which also empties
+ * the rate limiter's memory. */
+static struct server node;
+
+static int setup(void **state)
+{
+  return server_start(&node, NULL);
+}
+
+static int teardown(void **state)
+{
+  return server_stop(&node) == 0 ? 0 : -1;
+}
+#define LOOKUP "/o/xinxing/progress?number=115-EB01-999999&check=000000"
 
 /* The status of a progress lookup sent with X-Forwarded-For: xff (NULL: none). */
 static long lookup(struct server *s, const char *xff)
@@ -53,62 +67,56 @@ static char *read_log(struct server *s)
 
 static void test_rate_limit_separates_clients_behind_a_trusted_proxy(void **state)
 {
-  struct server s;
   const char *env[] = {"BIANMIN_TRUSTED_PROXIES=10.0.0.0/8, 127.0.0.1", "BIANMIN_RATE_LOOKUP=3",
                        NULL};
-  assert_int_equal(server_start(&s, env), 0);
-  use_up(&s, "198.51.100.1", 3);
+  assert_int_equal(server_restart(&node, env), 0);
+  use_up(&node, "198.51.100.1", 3);
   /* Another client behind the same proxy has its own allowance... */
-  assert_int_not_equal(lookup(&s, "198.51.100.2"), 429);
+  assert_int_not_equal(lookup(&node, "198.51.100.2"), 429);
   /* ...and the first cannot escape its limit by forging an entry left of the proxy's, nor
    * through a second trusted hop. */
-  assert_int_equal(lookup(&s, "203.0.113.50, 198.51.100.1"), 429);
-  assert_int_equal(lookup(&s, "198.51.100.1, 10.1.2.3"), 429);
+  assert_int_equal(lookup(&node, "203.0.113.50, 198.51.100.1"), 429);
+  assert_int_equal(lookup(&node, "198.51.100.1, 10.1.2.3"), 429);
   /* Garbage never becomes an address: the nearest trusted hop (here the peer) is used. */
-  use_up(&s, "not-an-address", 3);
-  char *log = read_log(&s);
+  use_up(&node, "not-an-address", 3);
+  char *log = read_log(&node);
   assert_non_null(strstr(log, "\"ip\":\"198.51.100.1\""));
   assert_non_null(strstr(log, "\"ip\":\"198.51.100.2\""));
   assert_null(strstr(log, "203.0.113.50"));
   assert_null(strstr(log, "not-an-address"));
   free(log);
-  assert_int_equal(server_stop(&s), 0);
 }
 
 static void test_untrusted_forwarded_for_is_ignored(void **state)
 {
-  struct server s;
   const char *env[] = {"BIANMIN_RATE_LOOKUP=3", NULL}; /* trusted_proxies: none */
-  assert_int_equal(server_start(&s, env), 0);
-  use_up(&s, "198.51.100.1", 3);
-  assert_int_equal(lookup(&s, "198.51.100.2"), 429);
-  assert_int_equal(lookup(&s, NULL), 429);
-  char *log = read_log(&s);
-  assert_null(strstr(log, "198.51.100."));
-  free(log);
-  assert_int_equal(server_stop(&s), 0);
+  assert_int_equal(server_restart(&node, env), 0);
+  use_up(&node, "192.0.2.1", 3);
+  assert_int_equal(lookup(&node, "192.0.2.2"), 429);
+  assert_int_equal(lookup(&node, NULL), 429);
   /* A peer outside the trusted list is not believed either. */
   const char *other[] = {"BIANMIN_TRUSTED_PROXIES=10.0.0.0/8", "BIANMIN_RATE_LOOKUP=3", NULL};
-  assert_int_equal(server_start(&s, other), 0);
-  use_up(&s, "198.51.100.1", 3);
-  assert_int_equal(lookup(&s, "198.51.100.2"), 429);
-  assert_int_equal(server_stop(&s), 0);
+  assert_int_equal(server_restart(&node, other), 0);
+  use_up(&node, "192.0.2.1", 3);
+  assert_int_equal(lookup(&node, "192.0.2.2"), 429);
+  char *log = read_log(&node);
+  assert_null(strstr(log, "\"ip\":\"192.0.2."));
+  free(log);
 }
 
 static void test_audit_trail_names_the_client(void **state)
 {
-  struct server s;
   struct client c, admin;
   struct response r;
   char secret[64] = "", form[256];
   const char *env[] = {"BIANMIN_TRUSTED_PROXIES=127.0.0.1", NULL};
-  assert_int_equal(server_start(&s, env), 0);
+  assert_int_equal(server_restart(&node, env), 0);
   const char *add[] = {"user",   "add",   "--office", "xinxing", "--username", "x-admin",
                        "--name", "Admin", "--roles",  "admin",   NULL};
   const char *password[] = {"BIANMIN_PASSWORD=" PASSWORD, NULL};
-  assert_int_equal(server_cli_env(&s, add, password), 0);
+  assert_int_equal(server_cli_env(&node, add, password), 0);
   /* A clerk signs in through the "proxy". */
-  client_init(&c, &s);
+  client_init(&c, &node);
   assert_int_equal(client_get(&c, "/staff/login", &r), 0);
   response_free(&r);
   snprintf(form, sizeof(form), "username=xinxing-clerk&password=" PASSWORD "&csrf=%s", c.csrf);
@@ -119,7 +127,7 @@ static void test_audit_trail_names_the_client(void **state)
   response_free(&r);
   client_free(&c);
   /* The admin reads the trail: the clerk's sign-in is from the client's address. */
-  client_init(&admin, &s);
+  client_init(&admin, &node);
   assert_int_equal(client_login_totp(&admin, "x-admin", PASSWORD, secret, sizeof(secret)), 0);
   const char *accept_json[] = {"Accept: application/json", NULL};
   assert_int_equal(client_call(&admin, "GET", "/staff/admin/audit?actor=xinxing-clerk", accept_json,
@@ -139,7 +147,6 @@ static void test_audit_trail_names_the_client(void **state)
   json_decref(view);
   assert_true(from_client >= 1);
   client_free(&admin);
-  assert_int_equal(server_stop(&s), 0);
 }
 
 int main(void)
@@ -149,5 +156,5 @@ int main(void)
       cmocka_unit_test(test_untrusted_forwarded_for_is_ignored),
       cmocka_unit_test(test_audit_trail_names_the_client),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, setup, teardown);
 }
