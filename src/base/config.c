@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/netaddr.h"
 #include "base/str.h"
 #include "base/common.h"
 
@@ -28,7 +29,8 @@ enum config_kind {
   KIND_LISTEN,
   KIND_LOG_LEVEL,
   KIND_HHMM,
-  KIND_SMS_FORMAT
+  KIND_SMS_FORMAT,
+  KIND_PROXIES
 };
 
 struct config_key {
@@ -66,6 +68,8 @@ static const struct config_key config_keys[] = {
     INT("server", "max_header_bytes", NULL, max_header_bytes, 4096, 1048576),
     BOOL("server", "behind_tls", "BIANMIN_BEHIND_TLS", behind_tls),
     BOOL("server", "dev_reload", "BIANMIN_DEV_RELOAD", dev_reload),
+    {"server", "trusted_proxies", "BIANMIN_TRUSTED_PROXIES", KIND_PROXIES,
+     offsetof(struct config, trusted_proxies), CONFIG_TEXT_MAX, 0, 0, true},
     INT("limits", "public_per_minute", "BIANMIN_RATE_PUBLIC", rate_public_per_minute, 1, 1000000),
     INT("limits", "lookup_per_minute", "BIANMIN_RATE_LOOKUP", rate_lookup_per_minute, 1, 1000000),
     INT("limits", "login_per_minute", "BIANMIN_RATE_LOGIN", rate_login_per_minute, 1, 1000000),
@@ -210,6 +214,16 @@ static bool valid_hhmm(const char *v)
          v[4] <= '9';
 }
 
+static const char *check_proxies(const struct config_key *k, struct str s)
+{
+  struct netaddr_list list;
+  if (s.len >= k->size)
+    return "is too long";
+  return netaddr_list_parse(s.ptr, &list, NULL, 0)
+             ? "must be IP addresses or CIDR networks (at most 32), separated by commas"
+             : NULL;
+}
+
 /* Checks value for key k; for numbers and booleans stores the parsed value in *number or
  * *flag. The message names the problem, not the key (the caller prefixes it). */
 static const char *check_value(const struct config_key *k, const char *value, int64_t *number,
@@ -231,6 +245,8 @@ static const char *check_value(const struct config_key *k, const char *value, in
     return valid_hhmm(value) ? NULL : "must be a time HH:MM (00:00 to 23:59)";
   case KIND_SMS_FORMAT:
     return !strcmp(value, "json") || !strcmp(value, "form") ? NULL : "must be json or form";
+  case KIND_PROXIES:
+    return check_proxies(k, s);
   case KIND_LISTEN:
     if (s.len >= k->size || config_parse_listen(value, host, sizeof(host), &port))
       return "must be IPv4:port or [IPv6]:port with a port from 0 to 65535";

@@ -28,7 +28,8 @@ struct config {
                                                       files */
   char secret_key_file[CONFIG_PATH_MAX];           /* [security] secret_key_file, "" = none */
   char log_level[CONFIG_LOG_LEVEL_MAX];            /* [log] level: debug, info, warn or error */
-  bool dev_reload;            /* [server] dev_reload: re-read templates per request */
+  char trusted_proxies[CONFIG_TEXT_MAX]; /* [server] trusted_proxies: base/netaddr.h, "" = none */
+  bool dev_reload;                       /* [server] dev_reload: re-read templates per request */
   bool behind_tls;            /* [server] behind_tls: a TLS proxy in front; Secure cookies */
   int threads;                /* [server] threads, 1..64 */
   int max_connections;        /* [server] max_connections, 1..100000 */
@@ -84,7 +85,8 @@ int config_load_file(struct config *c, const char *path, char *err, size_t err_s
 
 /* Applies the BIANMIN_* environment variables that are set (BIANMIN_LISTEN, BIANMIN_DB,
  * BIANMIN_READ_DB, BIANMIN_THREADS, BIANMIN_TEMPLATES, BIANMIN_STATIC, BIANMIN_LOCALE,
- * BIANMIN_LOG_LEVEL, BIANMIN_BEHIND_TLS, BIANMIN_DEV_RELOAD, BIANMIN_SECRET_KEY_FILE).
+ * BIANMIN_LOG_LEVEL, BIANMIN_BEHIND_TLS, BIANMIN_DEV_RELOAD, BIANMIN_SECRET_KEY_FILE,
+ * BIANMIN_TRUSTED_PROXIES, ...: see config.c's key table).
  * A bad value gives ST_INVALID with "NAME: message" in err; on failure c is unchanged. */
 int config_load_env(struct config *c, char *err, size_t err_size);
 

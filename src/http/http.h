@@ -88,7 +88,8 @@ struct http_request {
   const char *method;
   const char *path;      /* percent-decoded, valid UTF-8 */
   const char *lang;      /* "zh-TW" or "en", negotiated */
-  const char *client_ip; /* textual peer address */
+  const char *client_ip; /* the client's address: the peer, or behind a trusted proxy the
+                            address X-Forwarded-For names (netaddr_client) */
   char request_id[33];   /* 32 hex characters, also sent as X-Request-Id */
   bool wants_json;       /* Accept prefers application/json */
   bool tls;              /* served over TLS, or behind a TLS-terminating proxy (config) */
@@ -153,6 +154,9 @@ struct http_server_config {
   int timeout_seconds;
   int max_header_bytes;
   bool behind_tls;
+  /* Peers whose X-Forwarded-For names the client (base/netaddr.h list syntax); NULL or "" =
+   * none: the socket's peer is the client address for rate limits, logs and the audit. */
+  const char *trusted_proxies;
   bool dev_reload;           /* reload templates from disk for every request */
   const char *templates_dir; /* mustache templates */
   const char *static_dir;    /* served under /static/ */

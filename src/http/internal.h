@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/netaddr.h"
 #include "http/http.h"
 #include "render/i18n.h"
 #include "render/mustache.h"
@@ -51,6 +52,7 @@ struct http_server {
   json_t *translations[HTTP_LANG_COUNT];
   struct http_metrics *metrics;
   struct http_ratelimit *ratelimit;
+  struct netaddr_list trusted_proxies; /* parsed from config.trusted_proxies */
   atomic_int in_flight;
   int port;
 };

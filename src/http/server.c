@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -25,7 +26,7 @@ static double now_seconds(const struct timespec *t)
   return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
 }
 
-static void client_address(struct MHD_Connection *conn, char *out, size_t size)
+static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
 {
   const union MHD_ConnectionInfo *info =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -37,6 +38,44 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
     inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
   else if (sa->sa_family == AF_INET6)
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+struct forwarded_walk {
+  struct buf *joined;
+  bool bad;
+};
+
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         size_t key_size, const char *value, size_t value_size)
+{
+  struct forwarded_walk *walk = cls;
+  if (key_size != 15 || strncasecmp(key, "X-Forwarded-For", 15) != 0)
+    return MHD_YES;
+  if ((walk->joined->len && buf_append(walk->joined, ",", 1)) ||
+      buf_append(walk->joined, value ? value : "", value ? value_size : 0)) {
+    walk->bad = true;
+    return MHD_NO;
+  }
+  return MHD_YES;
+}
+
+/* The client's address: the peer's, or behind a trusted proxy the one X-Forwarded-For names
+ * (every such header, joined in order). */
+static void client_address(struct http_server *server, struct MHD_Connection *conn, char *out,
+                           size_t size)
+{
+  char peer[INET6_ADDRSTRLEN + 1];
+  peer_address(conn, peer, sizeof(peer));
+  snprintf(out, size, "%s", peer);
+  if (!server->trusted_proxies.count || !netaddr_list_contains(&server->trusted_proxies, peer))
+    return;
+  struct buf joined;
+  buf_init(&joined, 8192);
+  struct forwarded_walk walk = {&joined, false};
+  MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect_forwarded, &walk);
+  if (!walk.bad && joined.len)
+    netaddr_client(&server->trusted_proxies, peer, joined.data, out, size);
+  buf_free(&joined);
 }
 
 struct query_walk {
@@ -138,7 +177,7 @@ static int prepare(struct http_ctx *ctx, struct MHD_Connection *conn, const char
 {
   struct http_request *req = &ctx->req;
   char ip[INET6_ADDRSTRLEN + 1];
-  client_address(conn, ip, sizeof(ip));
+  client_address(ctx->server, conn, ip, sizeof(ip));
   req->client_ip = arena_strdup(req->arena, ip);
   req->method = arena_strdup(req->arena, method);
   req->path = arena_strdup(req->arena, url);
@@ -354,7 +393,9 @@ int http_server_start(const struct http_server_config *config, const struct http
   server->routes = routes;
   server->route_count = route_count;
   server->app = *app;
-  int rc = load_resources(server, err, err_size);
+  int rc = netaddr_list_parse(config->trusted_proxies, &server->trusted_proxies, err, err_size);
+  if (!rc)
+    rc = load_resources(server, err, err_size);
   if (!rc) {
     server->daemon = start_daemon(server, err, err_size);
     rc = server->daemon ? ST_OK : ST_IO;

@@ -68,12 +68,23 @@ int store_outbox_enqueue(struct store *store, json_t *m, int64_t *id)
 int store_outbox_claim(struct store *store, const char *node, int64_t now, int64_t stale_before,
                        bool sms, bool email, json_t **out)
 {
+  /* One statement, so the claim is atomic on both backends, and the outer condition re-checks
+   * the row: of two workers that picked the same id only one changes it (the other's UPDATE
+   * finds it 'sending' with a fresh claimed_at). SQLite has one writer at a time. On
+   * PostgreSQL the pick also locks the row with SKIP LOCKED, so concurrent workers on other
+   * nodes take the next message instead of losing a race and waiting a poll interval. */
   static const char sql[] =
       "UPDATE outbox SET status = 'sending', claimed_by = $1, claimed_at = $2, attempts = "
       "attempts + 1 WHERE id = (SELECT id FROM outbox WHERE " OUTBOX_CLAIMABLE
       " ORDER BY id LIMIT 1) AND " OUTBOX_CLAIMABLE " RETURNING " OUTBOX_COLUMNS;
+  static const char sql_pg[] =
+      "UPDATE outbox SET status = 'sending', claimed_by = $1, claimed_at = $2, attempts = "
+      "attempts + 1 WHERE id = (SELECT id FROM outbox WHERE " OUTBOX_CLAIMABLE
+      " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) AND " OUTBOX_CLAIMABLE
+      " RETURNING " OUTBOX_COLUMNS;
+  bool pg = strcmp(store->ops->name, "postgresql") == 0;
   return db_query_one(
-      store, sql,
+      store, pg ? sql_pg : sql,
       DB_ARGS(DB_S(node), DB_I(now), DB_I(stale_before), DB_I(sms ? 1 : 0), DB_I(email ? 1 : 0)),
       out);
 }

@@ -3,8 +3,12 @@
  * tests/pg/run.sh): 100 concurrent intakes, 50 through each node, get 100 distinct, gap-free
  * case numbers; a session signed in on one node works on the other; a change made through one
  * node is seen by the other at once; public progress lookups use the read_db connection and
- * fall back to the primary when it cannot be reached.
+ * fall back to the primary when it cannot be reached; with both nodes' outbox workers sending
+ * to a real SMTP server and a fake SMS gateway, every message goes out exactly once; and, when
+ * nginx is installed, the same checks through nginx in front of both nodes (round robin), with
+ * X-Forwarded-For read from it as a trusted proxy.
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,9 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "children.h"
 #include "harness.h"
 
 #define PASSWORD "bianmin-demo-2026"
@@ -24,11 +30,19 @@ enum { NODES = 2, PER_NODE = 50 };
 static struct server nodes[NODES];
 static const char *accept_json[] = {"Accept: application/json", NULL};
 
+#define PYTHON "/usr/bin/python3"
+#define NGINX  "/usr/sbin/nginx"
+
+static char work[64];
+static struct server gateway, proxy; /* only their ports: http_call() talks to them */
+static pid_t gateway_pid, smtp_pid, nginx_pid;
+
 static int setup(void **state)
 {
   const char *env[] = {"BIANMIN_RATE_LOGIN=100000", NULL};
   char url[320];
-  if (test_pg_database(url, sizeof(url)))
+  snprintf(work, sizeof(work), "/tmp/bianmin-multinode-XXXXXX");
+  if (!mkdtemp(work) || test_pg_database(url, sizeof(url)))
     return -1;
   /* Node A loads the demo; node B only migrates (nothing left to do) and serves. */
   if (server_start_db(&nodes[0], url, true, env))
@@ -39,6 +53,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
   int a = server_stop(&nodes[0]), b = server_stop(&nodes[1]);
+  child_stop(&nginx_pid);
+  child_stop(&gateway_pid);
+  child_stop(&smtp_pid);
+  char cmd[128];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+  if (!getenv("BIANMIN_KEEP_TEST_DIRS") && system(cmd) != 0)
+    return -1;
   return a == 0 && b == 0 ? 0 : -1;
 }
 
@@ -68,6 +89,7 @@ static long long take_in(struct client *c)
 struct worker {
   struct server *node;
   const char *username;
+  int count; /* intakes to make, at most PER_NODE */
   long long ids[PER_NODE];
   int ok;
 };
@@ -79,7 +101,7 @@ static void *worker_main(void *arg)
   client_init(&c, w->node);
   if (client_login(&c, w->username, PASSWORD) == 303) {
     w->ok = 1;
-    for (int i = 0; i < PER_NODE; i++)
+    for (int i = 0; i < w->count; i++)
       if (!(w->ids[i] = take_in(&c)))
         w->ok = 0;
   }
@@ -109,8 +131,8 @@ static int compare(const void *a, const void *b)
 
 static void test_intakes_through_both_nodes_are_gap_free(void **state)
 {
-  static struct worker workers[NODES] = {{&nodes[0], "xinxing-clerk"},
-                                         {&nodes[1], "xinxing-supervisor"}};
+  static struct worker workers[NODES] = {{&nodes[0], "xinxing-clerk", PER_NODE},
+                                         {&nodes[1], "xinxing-supervisor", PER_NODE}};
   static long long serials[NODES * PER_NODE];
   pthread_t threads[NODES];
   for (int i = 0; i < NODES; i++)
@@ -214,6 +236,408 @@ static void test_public_lookups_use_the_read_database(void **state)
   assert_int_equal(lookup_status(&nodes[1], key, check), 200);
 }
 
+/* ---- the outbox with both nodes' workers ------------------------------------------------ */
+
+enum { NOTICES_PER_NODE = 20 };
+#define NOTICE_SERVICE "29" /* niaosong mediation */
+
+static char mail_dir[128];
+static char notice_env_text[3][160];
+static const char *notice_env[16];
+
+static int start_gateway(void)
+{
+  char port_file[128], log[128];
+  snprintf(port_file, sizeof(port_file), "%s/gateway.port", work);
+  snprintf(log, sizeof(log), "%s/gateway.log", work);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/fake_sms_gateway.py", port_file,
+                        NULL};
+  gateway_pid = child_spawn(args, log);
+  if (gateway_pid < 0 || child_wait_file(port_file, 10))
+    return -1;
+  FILE *f = fopen(port_file, "r");
+  if (!f || fscanf(f, "%d", &gateway.port) != 1)
+    gateway.port = 0;
+  if (f)
+    fclose(f);
+  return gateway.port > 0 ? 0 : -1;
+}
+
+static int start_smtp(int port)
+{
+  char port_text[16], ready[160], log[128];
+  snprintf(port_text, sizeof(port_text), "%d", port);
+  snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  snprintf(log, sizeof(log), "%s/smtp.log", work);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port_text,
+                        mail_dir, NULL};
+  smtp_pid = child_spawn(args, log);
+  return smtp_pid > 0 && child_wait_file(ready, 20) == 0 ? 0 : -1;
+}
+
+/* Both nodes again, now with a mail server, an SMS gateway, no quiet hours and 127.0.0.1 (the
+ * nginx of the last test) as a trusted proxy. */
+static void restart_with_notices(void)
+{
+  int smtp_port = child_free_port();
+  assert_true(smtp_port > 0);
+  assert_int_equal(start_gateway(), 0);
+  assert_int_equal(start_smtp(smtp_port), 0);
+  snprintf(notice_env_text[0], sizeof(notice_env_text[0]), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d",
+           smtp_port);
+  snprintf(notice_env_text[1], sizeof(notice_env_text[1]),
+           "BIANMIN_SMS_URL=http://127.0.0.1:%d/send", gateway.port);
+  const char *fixed[] = {notice_env_text[0],
+                         notice_env_text[1],
+                         "BIANMIN_MAIL_STARTTLS=false",
+                         "BIANMIN_MAIL_FROM=notices@niaosong.example",
+                         "BIANMIN_NOTIFY_QUIET_START=00:00",
+                         "BIANMIN_NOTIFY_QUIET_END=00:00",
+                         "BIANMIN_NOTIFY_POLL=1",
+                         "BIANMIN_PUBLIC_URL=https://bianmin.example",
+                         "BIANMIN_RATE_LOGIN=100000",
+                         "BIANMIN_TRUSTED_PROXIES=127.0.0.1",
+                         NULL};
+  memcpy(notice_env, fixed, sizeof(fixed));
+  for (int i = 0; i < NODES; i++)
+    assert_int_equal(server_restart(&nodes[i], notice_env), 0);
+}
+
+/* Takes a case in at niaosong with SMS and e-mail notices; returns its id (0 on failure). */
+static long long take_in_notified(struct client *c, int n)
+{
+  struct response r;
+  char form[512];
+  if (client_get(c, "/staff/intake?service=" NOTICE_SERVICE, &r))
+    return 0;
+  response_free(&r);
+  snprintf(form, sizeof(form),
+           "service_id=" NOTICE_SERVICE "&applicant_name=%%E7%%8E%%8B%%E5%%A4%%A7%%E6%%98%%8E"
+           "&applicant_phone=09%08d&applicant_email=n%d%%40example.com&notify=both&lang=%s",
+           20000000 + n, n, n % 2 ? "en" : "zh-TW");
+  if (client_post(c, "/staff/intake", form, &r) || r.status != 303) {
+    fprintf(stderr, "intake answered %ld: %.300s\n", r.status, r.body);
+    response_free(&r);
+    return 0;
+  }
+  char *location = response_header(&r, "Location");
+  long long id = location ? strtoll(location + strlen("/staff/cases/"), NULL, 10) : 0;
+  free(location);
+  response_free(&r);
+  return id;
+}
+
+struct notice_worker {
+  struct server *node;
+  const char *username;
+  int first;
+  long long ids[NOTICES_PER_NODE];
+  int ok;
+};
+
+static void *notice_worker_main(void *arg)
+{
+  struct notice_worker *w = arg;
+  struct client c;
+  client_init(&c, w->node);
+  if (client_login(&c, w->username, PASSWORD) == 303) {
+    w->ok = 1;
+    for (int i = 0; i < NOTICES_PER_NODE; i++)
+      if (!(w->ids[i] = take_in_notified(&c, w->first + i)))
+        w->ok = 0;
+  }
+  client_free(&c);
+  return NULL;
+}
+
+/* The case's messages (new reference). */
+static json_t *case_messages(struct client *c, long long id)
+{
+  char path[64];
+  struct response r;
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  assert_int_equal(client_call(c, "GET", path, accept_json, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 200);
+  json_t *view = response_json(&r);
+  response_free(&r);
+  json_t *messages = json_incref(json_object_get(view, "messages"));
+  json_decref(view);
+  return messages;
+}
+
+/* true when every message of every case is sent (or delivered) */
+static bool all_sent(struct client *c, const long long *ids, int n)
+{
+  for (int i = 0; i < n; i++) {
+    json_t *messages = case_messages(c, ids[i]), *m;
+    size_t j;
+    bool done = json_array_size(messages) == 2;
+    json_array_foreach(messages, j, m)
+    {
+      const char *status = json_string_value(json_object_get(m, "status"));
+      done = done && status && (!strcmp(status, "sent") || !strcmp(status, "delivered"));
+    }
+    json_decref(messages);
+    if (!done)
+      return false;
+  }
+  return true;
+}
+
+/* How many times needle occurs in the file at path. */
+static int count_in_file(const char *path, const char *needle)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return 0;
+  char *data = calloc(1, 1 << 24);
+  size_t len = fread(data, 1, (1 << 24) - 1, f);
+  fclose(f);
+  data[len] = '\0';
+  int n = 0;
+  for (const char *p = data; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+    n++;
+  free(data);
+  return n;
+}
+
+/* Mails the sink stored: in total, and with Message-ID <bm-id@...>. */
+static int mails_with(const char *needle)
+{
+  char path[400];
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  int n = 0;
+  while (d && (e = readdir(d)) != NULL) {
+    if (!strstr(e->d_name, ".eml") || strstr(e->d_name, ".tmp"))
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", mail_dir, e->d_name);
+    n += needle ? count_in_file(path, needle) > 0 : 1;
+  }
+  if (d)
+    closedir(d);
+  return n;
+}
+
+/* Every request the gateway received, and how many distinct refs they carried; *for_ref
+ * receives the number of requests for ref. */
+static void gateway_counts(const char *ref, int *requests, int *distinct, int *for_ref)
+{
+  struct response r;
+  assert_int_equal(http_get(&gateway, "/_control/log", &r), 0);
+  json_t *log = response_json(&r);
+  response_free(&r);
+  assert_non_null(log);
+  json_t *seen = json_object(), *req;
+  size_t i;
+  *requests = *for_ref = 0;
+  json_array_foreach(json_object_get(log, "requests"), i, req)
+  {
+    const char *r_ref = json_string_value(json_object_get(req, "ref"));
+    (*requests)++;
+    json_object_set_new(seen, r_ref ? r_ref : "", json_true());
+    *for_ref += r_ref && ref && !strcmp(r_ref, ref);
+  }
+  *distinct = (int)json_object_size(seen);
+  json_decref(seen);
+  json_decref(log);
+}
+
+/* Checks one message of a case: sent once, by exactly one node, received once. */
+static void check_message(json_t *m, int sent_by[NODES])
+{
+  long long id = json_integer_value(json_object_get(m, "id"));
+  const char *channel = json_string_value(json_object_get(m, "channel"));
+  char needle[80];
+  assert_int_equal(json_integer_value(json_object_get(m, "attempts")), 1);
+  int by = 0;
+  snprintf(needle, sizeof(needle), "outbox: message %lld sent", id);
+  for (int k = 0; k < NODES; k++) {
+    int n = count_in_file(nodes[k].log, needle);
+    sent_by[k] += n;
+    by += n;
+  }
+  if (by != 1)
+    fail_msg("message %lld was sent by the nodes %d times", id, by);
+  if (!strcmp(channel, "sms")) {
+    int requests, distinct, for_ref;
+    snprintf(needle, sizeof(needle), "bm-%lld", id);
+    gateway_counts(needle, &requests, &distinct, &for_ref);
+    if (for_ref != 1)
+      fail_msg("the gateway got %s %d times", needle, for_ref);
+  } else {
+    snprintf(needle, sizeof(needle), "Message-ID: <bm-%lld@", id);
+    if (mails_with(needle) != 1)
+      fail_msg("the mail server got message %lld %d times", id, mails_with(needle));
+  }
+}
+
+static void test_outbox_messages_go_out_once_with_two_workers(void **state)
+{
+  static struct notice_worker workers[NODES] = {
+      {&nodes[0], "niaosong-clerk", 0}, {&nodes[1], "niaosong-supervisor", NOTICES_PER_NODE}};
+  static long long ids[NODES * NOTICES_PER_NODE];
+  pthread_t threads[NODES];
+  restart_with_notices();
+  for (int i = 0; i < NODES; i++)
+    pthread_create(&threads[i], NULL, notice_worker_main, &workers[i]);
+  for (int i = 0; i < NODES; i++)
+    pthread_join(threads[i], NULL);
+  for (int i = 0; i < NODES; i++) {
+    assert_true(workers[i].ok);
+    memcpy(ids + i * NOTICES_PER_NODE, workers[i].ids, sizeof(workers[i].ids));
+  }
+  struct client c;
+  client_init(&c, &nodes[0]);
+  assert_int_equal(client_login(&c, "niaosong-supervisor", PASSWORD), 303);
+  bool done = false;
+  for (int t = 0; t < 60 && !(done = all_sent(&c, ids, NODES * NOTICES_PER_NODE)); t++)
+    usleep(500000);
+  assert_true(done);
+  int sent_by[NODES] = {0};
+  for (int i = 0; i < NODES * NOTICES_PER_NODE; i++) {
+    json_t *messages = case_messages(&c, ids[i]), *m;
+    size_t j;
+    json_array_foreach(messages, j, m) check_message(m, sent_by);
+    json_decref(messages);
+  }
+  client_free(&c);
+  /* Nothing at all went out twice (the gateway also counts any SMS of the earlier xinxing cases
+   * that fell due: those were queued with quiet hours on). */
+  int requests, distinct, for_ref;
+  gateway_counts(NULL, &requests, &distinct, &for_ref);
+  assert_int_equal(requests, distinct);
+  assert_true(requests >= NODES * NOTICES_PER_NODE);
+  assert_int_equal(mails_with(NULL), NODES * NOTICES_PER_NODE);
+  fprintf(stderr, "outbox: %d SMS and %d mails, each once; node A sent %d, node B %d of ours\n",
+          requests, mails_with(NULL), sent_by[0], sent_by[1]);
+  for (int k = 0; k < NODES; k++)
+    if (!sent_by[k])
+      fail_msg("node %c's worker sent nothing: both should share the work", 'A' + k);
+}
+
+/* ---- nginx in front of both nodes -------------------------------------------------------- */
+
+/* Writes the nginx configuration: everything in the work folder, round robin over the nodes,
+ * the client's address appended to X-Forwarded-For. */
+static int write_nginx_conf(const char *path, int port)
+{
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  if (geteuid() == 0)
+    fprintf(f, "user root;\n"); /* as the current user, never nginx's default account */
+  fprintf(f,
+          "daemon off;\nworker_processes 1;\npid %1$s/nginx.pid;\nerror_log %1$s/nginx.err warn;\n"
+          "events { worker_connections 256; }\n"
+          "http {\n  access_log %1$s/nginx.access;\n"
+          "  client_body_temp_path %1$s/nginx-body;\n  proxy_temp_path %1$s/nginx-proxy;\n"
+          "  fastcgi_temp_path %1$s/nginx-fastcgi;\n  uwsgi_temp_path %1$s/nginx-uwsgi;\n"
+          "  scgi_temp_path %1$s/nginx-scgi;\n"
+          "  upstream bianmin { server 127.0.0.1:%2$d; server 127.0.0.1:%3$d; }\n"
+          "  server {\n    listen 127.0.0.1:%4$d;\n    location / {\n"
+          "      proxy_pass http://bianmin;\n      proxy_set_header Host $http_host;\n"
+          "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+          "    }\n  }\n}\n",
+          work, nodes[0].port, nodes[1].port, port);
+  return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Starts nginx on a free port in front of both nodes; 1 when nginx is not installed. */
+static int start_nginx(void)
+{
+  char conf[128], err[128], log[128];
+  struct response r;
+  if (!child_executable(NGINX))
+    return 1;
+  proxy.port = child_free_port();
+  snprintf(conf, sizeof(conf), "%s/nginx.conf", work);
+  snprintf(err, sizeof(err), "%s/nginx.err", work);
+  snprintf(log, sizeof(log), "%s/nginx.out", work);
+  if (!proxy.port || write_nginx_conf(conf, proxy.port))
+    return -1;
+  const char *args[] = {NGINX, "-p", work, "-c", conf, "-e", err, NULL};
+  nginx_pid = child_spawn(args, log);
+  for (int i = 0; i < 100 && nginx_pid > 0; i++) {
+    if (child_port_open(proxy.port) && http_get(&proxy, "/healthz", &r) == 0) {
+      long status = r.status;
+      response_free(&r);
+      if (status == 200)
+        return 0;
+    }
+    usleep(100000);
+  }
+  return -1;
+}
+
+/* Requests "POST /staff/intake" in a node's access log so far. */
+static int intakes_served(struct server *node)
+{
+  return count_in_file(node->log, "\"method\":\"POST\",\"path\":\"/staff/intake\"");
+}
+
+static void test_through_nginx(void **state)
+{
+  int rc = start_nginx();
+  if (rc == 1) {
+    fprintf(stderr, "nginx is not installed (%s): the checks through nginx are skipped\n", NGINX);
+    skip();
+  }
+  assert_int_equal(rc, 0);
+  /* Intakes through nginx: unique, gap-free numbers, and both nodes took some. */
+  int before[NODES] = {intakes_served(&nodes[0]), intakes_served(&nodes[1])};
+  enum { THROUGH_NGINX = 15 };
+  static struct worker workers[NODES] = {{&proxy, "xinxing-clerk", THROUGH_NGINX},
+                                         {&proxy, "xinxing-supervisor", THROUGH_NGINX}};
+  static long long serials[NODES * THROUGH_NGINX];
+  pthread_t threads[NODES];
+  for (int i = 0; i < NODES; i++)
+    pthread_create(&threads[i], NULL, worker_main, &workers[i]);
+  for (int i = 0; i < NODES; i++)
+    pthread_join(threads[i], NULL);
+  struct client c;
+  client_init(&c, &proxy);
+  assert_int_equal(client_login(&c, "xinxing-supervisor", PASSWORD), 303);
+  for (int i = 0; i < NODES; i++) {
+    assert_true(workers[i].ok);
+    for (int j = 0; j < THROUGH_NGINX; j++)
+      serials[i * THROUGH_NGINX + j] = case_serial(&c, workers[i].ids[j]);
+  }
+  qsort(serials, NODES * THROUGH_NGINX, sizeof(serials[0]), compare);
+  for (int i = 1; i < NODES * THROUGH_NGINX; i++)
+    if (serials[i] != serials[0] + i)
+      fail_msg("through nginx, serial %lld follows %lld", serials[i], serials[i - 1]);
+  for (int k = 0; k < NODES; k++)
+    if (intakes_served(&nodes[k]) <= before[k])
+      fail_msg("nginx sent no intake to node %c", 'A' + k);
+  /* One session, requests alternating between the nodes (round robin): all signed in, and a
+   * form one node rendered is accepted by the other. */
+  struct response r;
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(client_call(&c, "GET", "/staff/", accept_json, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+  }
+  assert_true(take_in(&c) > 0);
+  client_free(&c);
+  /* A public progress lookup through nginx; the nodes see the client's address, which nginx
+   * appended to the X-Forwarded-For it was given. */
+  char key[32], check[8], path[128];
+  new_case(key, sizeof(key), check, sizeof(check));
+  assert_int_equal(lookup_status(&proxy, key, check), 200);
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", key, check);
+  const char *forwarded[] = {"Accept: application/json", "X-Forwarded-For: 198.51.100.20", NULL};
+  for (int i = 0; i < NODES; i++) {
+    assert_int_equal(http_call(&proxy, "GET", path, forwarded, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+  }
+  for (int k = 0; k < NODES; k++)
+    assert_true(count_in_file(nodes[k].log, "\"ip\":\"198.51.100.20\"") >= 1);
+  child_stop(&nginx_pid);
+}
+
 int main(void)
 {
   if (!getenv("BIANMIN_TEST_PG_URL")) {
@@ -224,6 +648,8 @@ int main(void)
       cmocka_unit_test(test_intakes_through_both_nodes_are_gap_free),
       cmocka_unit_test(test_session_from_one_node_works_on_the_other),
       cmocka_unit_test(test_public_lookups_use_the_read_database),
+      cmocka_unit_test(test_outbox_messages_go_out_once_with_two_workers),
+      cmocka_unit_test(test_through_nginx),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
