@@ -21,6 +21,7 @@
 #include "domain/catalog.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
+#include "domain/apply.h"
 #include "domain/notify.h"
 #include "workers/outbox.h"
 #include "workers/scanner.h"
@@ -184,6 +185,8 @@ static int notices_setup(const struct config *config)
     fprintf(stderr, "bianmin: %s\n", err);
   if (!rc && outbox_global_init())
     rc = ST_IO;
+  /* online applications send their one-time codes and resume links at once */
+  apply_sender_set(outbox_send_now, (void *)config);
   return rc;
 }
 

@@ -73,7 +73,7 @@ static const struct copy_table tables[] = {
      "correction_items, correction_deadline, second_correction_approved, overdue_reason, "
      "overdue_new_date, fee_amount, documents, applicant_name, applicant_name_masked, "
      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
-     "notify, lang, picked_up_at, closed_at, updated_at",
+     "notify, lang, picked_up_at, closed_at, updated_at, answers, description",
      "id"},
     {"case_events",
      "id, case_id, at, actor_id, actor, on_behalf_of, kind, from_status, to_status, note, public, "
@@ -97,6 +97,14 @@ static const struct copy_table tables[] = {
      "id"},
     {"message_templates", "office_id, event, channel, lang, subject, body, updated_at, updated_by",
      "office_id, event, channel, lang"},
+    {"apply_drafts",
+     "id, office_id, service_id, session_hash, resume_hash, resume_expires_at, contact_kind, "
+     "contact, contact_hash, contact_masked, code_hash, code_expires_at, code_tries, codes_sent, "
+     "code_sent_at, verified, applicant_name, answers, lang, case_id, case_token, created_at, "
+     "updated_at, expires_at",
+     "id"},
+    {"upload_blobs", "sha256, size, bytes, created_at", "sha256"},
+    {"uploads", "id, office_id, draft_id, case_id, sha256, name, mime, size, created_at", "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };
