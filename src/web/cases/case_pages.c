@@ -13,6 +13,7 @@
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
+#include "web/public/apply.h"
 #include "web/staff/notices.h"
 
 #include "base/common.h"
@@ -95,6 +96,8 @@ static int load_case(struct http_request *req, struct store **store, json_t **c)
     rc = cases_get_for_staff(&env, &actor, id, c);
   if (!rc)
     rc = case_view_decorate(req, *store, *c);
+  if (!rc)
+    rc = apply_case_decorate(req, *store, *c);
   return rc;
 }
 

@@ -9,6 +9,7 @@
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
+#include "web/public/apply.h"
 #include "web/public/catalog.h"
 #include "web/public/office.h"
 
@@ -92,6 +93,12 @@ static int progress_by_token_on(struct http_request *req, struct http_response *
     rc = ST_NOTFOUND;
   if (rc) {
     json_decref(c);
+    return rc;
+  }
+  rc = apply_progress_decorate(req, store, c);
+  if (rc) {
+    json_decref(c);
+    json_decref(view);
     return rc;
   }
   rc = result_page(req, res, store, c, view);
