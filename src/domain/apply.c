@@ -381,11 +381,9 @@ int apply_resume(const struct case_env *env, const char *resume_token,
 
 static __thread magic_t magic_cookie;
 
-const char *apply_file_type(const void *data, size_t len)
+/* libmagic's MIME type of the bytes (one cookie per thread: a cookie is not thread-safe). */
+static const char *magic_type(const void *data, size_t len)
 {
-  static const char *const allowed[] = {"application/pdf", "image/jpeg", "image/png"};
-  if (!data || len == 0)
-    return NULL;
   if (!magic_cookie) {
     magic_cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
     if (magic_cookie && magic_load(magic_cookie, NULL) != 0) {
@@ -393,41 +391,58 @@ const char *apply_file_type(const void *data, size_t len)
       magic_cookie = NULL;
     }
   }
-  const char *type = magic_cookie ? magic_buffer(magic_cookie, data, len) : NULL;
+  return magic_cookie ? magic_buffer(magic_cookie, data, len) : NULL;
+}
+
+static const char *one_of_types(const char *type)
+{
+  static const char *const allowed[] = {"application/pdf",
+                                        "image/jpeg",
+                                        "image/png",
+                                        "application/vnd.oasis.opendocument.text",
+                                        "application/vnd.oasis.opendocument.spreadsheet",
+                                        "application/vnd.oasis.opendocument.presentation",
+                                        "application/vnd.oasis.opendocument.graphics"};
   for (size_t i = 0; type && i < ARRAY_LEN(allowed); i++)
     if (strcmp(type, allowed[i]) == 0)
       return allowed[i];
-  static const char odf[] = "application/vnd.oasis.opendocument.";
-  if (type && strncmp(type, odf, sizeof(odf) - 1) == 0 && strlen(type) < 64) {
-    static const char *const odfs[] = {"application/vnd.oasis.opendocument.text",
-                                       "application/vnd.oasis.opendocument.spreadsheet",
-                                       "application/vnd.oasis.opendocument.presentation",
-                                       "application/vnd.oasis.opendocument.graphics"};
-    for (size_t i = 0; i < ARRAY_LEN(odfs); i++)
-      if (strcmp(type, odfs[i]) == 0)
-        return odfs[i];
-  }
+  return NULL;
+}
+
+const char *apply_file_type(const void *data, size_t len)
+{
+  if (!data || len == 0)
+    return NULL;
+  const char *type = one_of_types(magic_type(data, len));
+  if (type)
+    return type;
   /* libmagic may call an ODF text "application/zip"; the catalogue's rule reads its
    * "mimetype" entry. */
-  if (len <= CATALOG_FORM_MAX && catalog_form_mime(data, len, "odt"))
-    return catalog_form_mime(data, len, "odt");
-  return NULL;
+  return len <= CATALOG_FORM_MAX ? catalog_form_mime(data, len, "odt") : NULL;
+}
+
+static size_t utf8_len(unsigned char lead)
+{
+  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+static bool shown_bad(unsigned char c)
+{
+  return c < 0x20 || c == 0x7F || c == '/' || c == '\\' || c == '"';
 }
 
 void apply_display_name(const char *name, char *out, size_t size)
 {
   size_t n = 0, chars = 0;
-  const unsigned char *p = (const unsigned char *)(name ? name : "");
-  if (!str_valid_text(str_from(name ? name : ""), false))
-    p = (const unsigned char *)"";
+  const unsigned char *p = (const unsigned char *)"";
+  if (name && str_valid_text(str_from(name), false))
+    p = (const unsigned char *)name;
   while (*p && n + 5 < size && chars < APPLY_FILE_NAME_MAX_CHARS) {
-    size_t len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-    bool bad = *p < 0x20 || *p == 0x7F || *p == '/' || *p == '\\' || *p == '"';
-    if (bad)
+    size_t len = utf8_len(*p);
+    if (shown_bad(*p))
       out[n++] = '_';
-    else
-      for (size_t i = 0; i < len && p[i]; i++)
-        out[n++] = (char)p[i];
+    for (size_t i = 0; !shown_bad(*p) && i < len && p[i]; i++)
+      out[n++] = (char)p[i];
     p += len;
     chars++;
   }

@@ -61,6 +61,21 @@ static int load_draft(struct http_request *req, struct apply_ctx *a)
   return rc;
 }
 
+/* Sends a request without the draft the page needs to the start, verify or done page. */
+static int guard(struct http_request *req, struct http_response *res, struct apply_ctx *a,
+                 enum apply_need need, bool *done)
+{
+  bool verified = a->draft && json_integer_value(json_object_get(a->draft, "verified"));
+  bool submitted = a->draft && json_integer_value(json_object_get(a->draft, "case_id"));
+  if (a->draft && (need == APPLY_NEED_DRAFT || (verified && !submitted)))
+    return ST_OK;
+  *done = true;
+  const char *to = a->draft && !verified ? arena_printf(req->arena, "%s/verify", a->base)
+                   : submitted           ? arena_printf(req->arena, "%s/done", a->base)
+                                         : a->base;
+  return http_redirect(res, 303, to);
+}
+
 int apply_open(struct http_request *req, struct http_response *res, struct apply_ctx *a,
                enum apply_need need, bool *done)
 {
@@ -77,19 +92,7 @@ int apply_open(struct http_request *req, struct http_response *res, struct apply
   a->questions = variable_questions(a->service);
   a->base = arena_printf(req->arena, "/o/%s/apply/%s", a->o.slug, web_str(a->service, "slug"));
   rc = load_draft(req, a);
-  if (rc || need == APPLY_NEED_NONE)
-    return rc;
-  bool verified = a->draft && json_integer_value(json_object_get(a->draft, "verified"));
-  bool submitted = a->draft && json_integer_value(json_object_get(a->draft, "case_id"));
-  if (a->draft && need == APPLY_NEED_VERIFIED && (verified && !submitted))
-    return ST_OK;
-  if (a->draft && need == APPLY_NEED_DRAFT)
-    return ST_OK;
-  *done = true;
-  const char *to = a->draft && !verified ? arena_printf(req->arena, "%s/verify", a->base)
-                   : submitted           ? arena_printf(req->arena, "%s/done", a->base)
-                                         : a->base;
-  return http_redirect(res, 303, to);
+  return rc || need == APPLY_NEED_NONE ? rc : guard(req, res, a, need, done);
 }
 
 void apply_close(struct apply_ctx *a)
@@ -488,6 +491,23 @@ static int save_answer(struct apply_ctx *a, const char *code, json_t *clean)
   return rc;
 }
 
+/* What form_answer gets: nothing, the list (multivaluelist) or the first value. */
+static json_t *given_value(json_t *q, json_t *value)
+{
+  if (json_array_size(value) == 0)
+    return NULL;
+  return !strcmp(web_str(q, "datatype"), "multivaluelist") ? value : json_array_get(value, 0);
+}
+
+/* After an answer: back to "check" when changing one, else the next page. */
+static const char *next_url(struct http_request *req, struct apply_ctx *a, const char *code)
+{
+  const char *next = http_form(req, "change") ? "check" : apply_next(a, code);
+  if (!strcmp(next, "check") || !strcmp(next, "documents"))
+    return arena_printf(req->arena, "%s/%s", a->base, next);
+  return arena_printf(req->arena, "%s/q/%s", a->base, next);
+}
+
 int apply_question_submit(struct http_request *req, struct http_response *res)
 {
   struct apply_ctx a;
@@ -506,22 +526,14 @@ int apply_question_submit(struct http_request *req, struct http_response *res)
   }
   const char *code = web_str(q, "code");
   value = current_value(req, &a, code, true);
-  json_t *given = json_array_size(value) == 0                         ? NULL
-                  : !strcmp(web_str(q, "datatype"), "multivaluelist") ? value
-                                                                      : json_array_get(value, 0);
-  bool ok =
-      !strcmp(code, "name") ? name_ok(value, &clean, &why) : form_answer(q, given, &clean, &why);
+  bool ok = !strcmp(code, "name") ? name_ok(value, &clean, &why)
+                                  : form_answer(q, given_value(q, value), &clean, &why);
   if (!ok && question_view(req, &a, q, value, &view) == ST_OK) {
     web_form_error(req, view, "answer", why.key ? why.key : "form_err_required");
     rc = http_page(res, 400, "public/apply/question", view);
   } else if (ok) {
     rc = save_answer(&a, code, clean);
-    bool change = http_form(req, "change") != NULL;
-    const char *next = change ? "check" : apply_next(&a, code);
-    const char *to = !strcmp(next, "check") || !strcmp(next, "documents")
-                         ? arena_printf(req->arena, "%s/%s", a.base, next)
-                         : arena_printf(req->arena, "%s/q/%s", a.base, next);
-    rc = rc ? rc : http_redirect(res, 303, to);
+    rc = rc ? rc : http_redirect(res, 303, next_url(req, &a, code));
   }
   json_decref(q);
   json_decref(value);
