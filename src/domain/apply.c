@@ -2,6 +2,7 @@
  * apply.c - the online application journey's rules (apply.h).
  */
 #include <magic.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,16 +381,32 @@ int apply_resume(const struct case_env *env, const char *resume_token,
 /* ---- uploads --------------------------------------------------------------------------- */
 
 static __thread magic_t magic_cookie;
+static pthread_key_t magic_key;
+static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
 
-/* libmagic's MIME type of the bytes (one cookie per thread: a cookie is not thread-safe). */
+static void magic_free(void *cookie)
+{
+  magic_close(cookie);
+}
+
+static void magic_key_make(void)
+{
+  pthread_key_create(&magic_key, magic_free);
+}
+
+/* libmagic's MIME type of the bytes (one cookie per thread: a cookie is not thread-safe; it is
+ * closed when the thread ends). */
 static const char *magic_type(const void *data, size_t len)
 {
   if (!magic_cookie) {
+    pthread_once(&magic_once, magic_key_make);
     magic_cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
     if (magic_cookie && magic_load(magic_cookie, NULL) != 0) {
       magic_close(magic_cookie);
       magic_cookie = NULL;
     }
+    if (magic_cookie)
+      pthread_setspecific(magic_key, magic_cookie);
   }
   return magic_cookie ? magic_buffer(magic_cookie, data, len) : NULL;
 }
