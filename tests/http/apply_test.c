@@ -222,8 +222,11 @@ static void answer_all(struct client *c)
       {SERVICE "/q/purpose", "answer="},
   };
   for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-    char *where = NULL;
-    assert_int_equal(get(c, steps[i][0], NULL), 200);
+    char *where = NULL, *page = NULL;
+    assert_int_equal(get(c, steps[i][0], &page), 200);
+    if (strstr(steps[i][0], "/q/kind")) /* the choices are radios with their names */
+      assert_non_null(strstr(page, "value=\"land\""));
+    free(page);
     assert_int_equal(post(c, steps[i][0], steps[i][1], &where), 303);
     free(where);
   }

@@ -392,9 +392,9 @@ static json_t *options_of(struct http_request *req, json_t *q, json_t *value)
   {
     const char *key = web_str(v, "key");
     json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:b}", "key", key, "label",
-                                         form_label(q, key, req->lang), "id",
+                                         form_label(v, "name", req->lang), "id",
                                          i ? arena_printf(req->arena, "answer-%zu", i) : "answer",
-                                         value_has(value, key)));
+                                         "checked", value_has(value, key)));
   }
   return out;
 }
