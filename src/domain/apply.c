@@ -96,7 +96,8 @@ static int deliver(json_t *draft, const struct apply_message *msg, const char *n
   if (!sender)
     return ST_IO;
   int rc = personal_open(txt(draft, "contact"), &to);
-  char *text = rc ? NULL : fill(msg->text, name, value);
+  bool sms = strcmp(txt(draft, "contact_kind"), "sms") == 0 && msg->sms_text;
+  char *text = rc ? NULL : fill(sms ? msg->sms_text : msg->text, name, value);
   char *subject = rc ? NULL : fill(msg->subject, name, value);
   if (!rc && (!text || !subject))
     rc = ST_NOMEM;

@@ -44,11 +44,12 @@ typedef int (*apply_send_fn)(void *ctx, const char *channel, const char *to, con
                              const char *text);
 void apply_sender_set(apply_send_fn fn, void *ctx);
 
-/* A message to send: text (and subject, for e-mail) in the applicant's language, in which
- * "{code}" or "{link}" is replaced. */
+/* A message to send in the applicant's language: subject and text for e-mail, sms_text for a
+ * text message (text when NULL); "{code}" or "{link}" in them is replaced. */
 struct apply_message {
   const char *subject;
   const char *text;
+  const char *sms_text;
 };
 
 /* ---- identity providers -----------------------------------------------------------------

@@ -507,7 +507,8 @@ static void test_save_and_resume(void **state)
 
 /* ---- upload attacks ----------------------------------------------------------------------- */
 
-static void refused(struct client *c, const struct file_part *files, size_t n, long lo)
+static void refused_saying(struct client *c, const struct file_part *files, size_t n, long lo,
+                           const char *says)
 {
   long long u0, b0, u1, b1;
   size_t f0 = draft_files(c);
@@ -518,11 +519,18 @@ static void refused(struct client *c, const struct file_part *files, size_t n, l
     fprintf(stderr, "upload of %s answered %ld\n", files[0].disposition_name, status);
   assert_true(status >= lo && status < 500);
   assert_non_null(body);
+  if (says && !strstr(body, says))
+    fail_msg("the refusal does not say %s", says);
   free(body);
   stored_counts(&u1, &b1);
   assert_int_equal(draft_files(c), f0);
   assert_int_equal(u1, u0);
   assert_int_equal(b1, b0);
+}
+
+static void refused(struct client *c, const struct file_part *files, size_t n, long lo)
+{
+  refused_saying(c, files, n, lo, NULL);
 }
 
 static void test_upload_attacks(void **state)
@@ -538,19 +546,19 @@ static void test_upload_attacks(void **state)
   char *big = calloc(1, big_len);
   memcpy(big, pdf, sizeof(pdf) - 1);
   struct file_part oversize = {"big.pdf", big, big_len};
-  refused(&c, &oversize, 1, 400);
+  refused_saying(&c, &oversize, 1, 413, "檔案超過 10 MB");
   free(big);
   /* wrong real type behind a good extension */
   static const char html[] = "<!DOCTYPE html><html><script>alert(1)</script></html>";
   struct file_part fake_html = {"a.pdf", html, sizeof(html) - 1};
-  refused(&c, &fake_html, 1, 400);
+  refused_saying(&c, &fake_html, 1, 400, "依檔案實際內容判斷");
   static const char elf[] = "\x7f"
                             "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0";
   struct file_part fake_elf = {"a.pdf", elf, sizeof(elf) - 1};
   refused(&c, &fake_elf, 1, 400);
   /* path tricks, NUL and CR/LF in names */
   struct file_part unix_path = {"../../etc/passwd.pdf", pdf, sizeof(pdf) - 1};
-  refused(&c, &unix_path, 1, 400);
+  refused_saying(&c, &unix_path, 1, 400, "檔案名稱不可包含路徑");
   struct file_part dos_path = {"C:\\x.pdf", pdf, sizeof(pdf) - 1};
   refused(&c, &dos_path, 1, 400);
   struct file_part nul_name = {"a\x01.pdf", pdf, sizeof(pdf) - 1}; /* a control character */
@@ -559,14 +567,14 @@ static void test_upload_attacks(void **state)
   refused(&c, &crlf, 1, 400);
   /* zero bytes */
   struct file_part empty = {"empty.pdf", "", 0};
-  refused(&c, &empty, 1, 400);
+  refused_saying(&c, &empty, 1, 400, "檔案是空的");
   /* a thousand tiny files in one request */
   struct file_part *many = calloc(1000, sizeof(*many));
   for (int i = 0; i < 1000; i++)
     many[i] = (struct file_part){"t.pdf", pdf, sizeof(pdf) - 1};
-  refused(&c, many, 1000, 400);
+  refused_saying(&c, many, 1000, 400, "一次最多上傳 20 個檔案");
   /* more than 20 files (within the parser's part limit) */
-  refused(&c, many, 21, 400);
+  refused_saying(&c, many, 21, 400, "最多只能上傳 20 個檔案");
   free(many);
   /* a good file still goes in, and may be removed */
   struct file_part good = {"ok.pdf", pdf, sizeof(pdf) - 1};

@@ -48,7 +48,7 @@ static int fake_send(void *ctx, const char *channel, const char *to, const char 
   return ST_OK;
 }
 
-static const struct apply_message code_msg = {"Your code", "Code: {code}"};
+static const struct apply_message code_msg = {"Your code", "Code: {code}", NULL};
 
 static int64_t service_id(struct fixture *f, const char *slug, json_t **questions)
 {
@@ -229,10 +229,12 @@ static void test_one_time_code(void **state)
                                &code_msg, session, &reason),
                    ST_INVALID);
   assert_string_equal(reason, "apply_err_email");
+  static const struct apply_message both = {"Your code", "Code: {code}", "SMS Code: {code}"};
   assert_int_equal(apply_start(&env, f->office_id, f->transcript_id, "sms", "0912-345-678", "en",
-                               &code_msg, session, &reason),
+                               &both, session, &reason),
                    ST_OK);
   assert_string_equal(sent_channel, "sms");
+  assert_memory_equal(sent_text, "SMS Code: ", 10); /* the text message's own wording */
   assert_string_equal(sent_to, "0912-345-678");
   snprintf(code, sizeof(code), "%s", code_of_sent());
   assert_int_equal(strlen(code), 6);
@@ -419,7 +421,7 @@ static void test_resume_link(void **state)
   struct case_env env = {f->store, 1795000000};
   char session[APPLY_TOKEN_SIZE], again[APPLY_TOKEN_SIZE], code[8];
   const char *reason = NULL;
-  static const struct apply_message link_msg = {"Continue", "Link: {link}"};
+  static const struct apply_message link_msg = {"Continue", "Link: {link}", NULL};
   json_t *d = verified_draft(f, &env, "resume@example.com", session);
   assert_int_equal(apply_send_resume(&env, d, "https://x.example/r/", &link_msg, &reason), ST_OK);
   json_decref(d);

@@ -126,11 +126,10 @@ const char *apply_next(struct apply_ctx *a, const char *code)
   return strcmp(code, "documents") == 0 ? "check" : "documents";
 }
 
-struct apply_message apply_code_message(struct http_request *req, const char *kind)
+struct apply_message apply_code_message(struct http_request *req)
 {
-  bool sms = kind && strcmp(kind, "sms") == 0;
-  return (struct apply_message){http_t(req, "apply_code_subject"),
-                                http_t(req, sms ? "apply_code_sms" : "apply_code_email")};
+  return (struct apply_message){http_t(req, "apply_code_subject"), http_t(req, "apply_code_email"),
+                                http_t(req, "apply_code_sms")};
 }
 
 int apply_refusal(struct http_response *res, int rc, const char *reason)
@@ -245,7 +244,7 @@ int apply_start_submit(struct http_request *req, struct http_response *res)
   const char *reason = NULL, *kind = http_form(req, "kind");
   json_t *view = NULL;
   int rc = apply_open(req, res, &a, APPLY_NEED_NONE, &done);
-  struct apply_message msg = apply_code_message(req, kind);
+  struct apply_message msg = apply_code_message(req);
   if (!rc)
     rc = apply_start(&a.env, a.o.id, json_integer_value(json_object_get(a.service, "id")), kind,
                      http_form(req, "contact"), req->lang, &msg, session, &reason);
@@ -327,7 +326,7 @@ int apply_resend_submit(struct http_request *req, struct http_response *res)
     apply_close(&a);
     return rc;
   }
-  struct apply_message msg = apply_code_message(req, web_str(a.draft, "contact_kind"));
+  struct apply_message msg = apply_code_message(req);
   rc = apply_resend(&a.env, a.draft, &msg, &reason);
   const char *to = arena_printf(req->arena, "%s/verify?resent=1", a.base);
   apply_close(&a);

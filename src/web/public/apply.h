@@ -74,7 +74,7 @@ int apply_cookie(struct http_request *req, struct http_response *res, const char
  * documents, then check. */
 const char *apply_next(struct apply_ctx *a, const char *code);
 /* The localised code message (subject, text with {code}) and resume-link message. */
-struct apply_message apply_code_message(struct http_request *req, const char *kind);
+struct apply_message apply_code_message(struct http_request *req);
 /* The error page for a refusal key (400, or 429 for limits). */
 int apply_refusal(struct http_response *res, int rc, const char *reason);
 
