@@ -593,6 +593,10 @@ static void test_english_pages(void **state)
   assert_non_null(strstr(body, "citizen digital certificate"));
   assert_non_null(strstr(body, "NT$20"));
   free(body);
+  /* the service page links to the journey; a service without a form does not */
+  assert_int_equal(get(&c, "/o/xinxing/services/transcript", &body), 200);
+  assert_non_null(strstr(body, "href=\"/o/xinxing/apply/transcript\""));
+  free(body);
   assert_int_equal(get(&c, "/o/xinxing/apply", &body), 200);
   assert_non_null(strstr(body, "/o/xinxing/apply/transcript"));
   free(body);
