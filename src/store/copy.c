@@ -21,6 +21,7 @@ struct copy_table {
   const char *name;
   const char *columns; /* as created by migration; "bytes" is the one BLOB column */
   const char *order;   /* a unique order, so batches neither skip nor repeat rows */
+  int64_t batch;       /* rows per batch; 0 = COPY_BATCH (blobs of up to 10 MB go a few at once) */
 };
 
 /* Parents before children. */
@@ -103,7 +104,7 @@ static const struct copy_table tables[] = {
      "code_sent_at, verified, applicant_name, answers, lang, case_id, case_token, created_at, "
      "updated_at, expires_at",
      "id"},
-    {"upload_blobs", "sha256, size, bytes, created_at", "sha256"},
+    {"upload_blobs", "sha256, size, bytes, created_at", "sha256", 4},
     {"uploads", "id, office_id, draft_id, case_id, sha256, name, mime, size, created_at", "id"},
 };
 
@@ -228,12 +229,13 @@ static int copy_table(struct store *from, struct store *to, size_t t, int64_t *r
 {
   const char *select = sql_of[t].select[strcmp(from->ops->name, "sqlite") == 0 ? 0 : 1];
   int rc = ST_OK;
+  int64_t size = tables[t].batch ? tables[t].batch : COPY_BATCH;
   *rows = 0;
   for (;;) {
     json_t *batch = NULL;
     size_t i;
     json_t *row;
-    rc = db_query(from, select, DB_ARGS(DB_I(COPY_BATCH), DB_I(*rows)), &batch);
+    rc = db_query(from, select, DB_ARGS(DB_I(size), DB_I(*rows)), &batch);
     if (rc)
       return store_fail(to, rc, "reading %s: %s", tables[t].name, store_last_error(from));
     size_t n = json_array_size(batch);
@@ -246,7 +248,7 @@ static int copy_table(struct store *from, struct store *to, size_t t, int64_t *r
     if (rc)
       return rc;
     *rows += (int64_t)n;
-    if (n < COPY_BATCH)
+    if ((int64_t)n < size)
       return ST_OK;
   }
 }
