@@ -415,6 +415,31 @@ static void test_uploads_and_submit(void **state)
   json_decref(d);
 }
 
+static void test_expired_drafts_are_purged(void **state)
+{
+  struct fixture *f = *state;
+  struct case_env env = {f->store, 1795000000};
+  char session[APPLY_TOKEN_SIZE];
+  const char *reason = NULL, *bad = NULL;
+  int64_t uploads0, blobs0, uploads1, blobs1;
+  assert_int_equal(store_upload_counts(f->store, &uploads0, &blobs0), 0);
+  json_t *d = verified_draft(f, &env, "old@example.com", session);
+  struct apply_file file = {"old.png", "old.png", png, sizeof(png)};
+  assert_int_equal(apply_upload(&env, d, &file, 1, &reason, &bad), ST_OK);
+  json_decref(d);
+  assert_int_equal(store_upload_counts(f->store, &uploads1, &blobs1), 0);
+  assert_int_equal(uploads1, uploads0 + 1);
+  /* 31 days later a new draft's start removes the old one, its upload and its blob */
+  struct case_env later = {f->store, env.now + (APPLY_DRAFT_DAYS + 1) * 86400};
+  char other[APPLY_TOKEN_SIZE];
+  assert_int_equal(apply_start(&later, f->office_id, f->transcript_id, "email", "new@example.com",
+                               "en", &code_msg, other, &reason),
+                   ST_OK);
+  assert_int_equal(store_upload_counts(f->store, &uploads1, &blobs1), 0);
+  assert_int_equal(uploads1, uploads0);
+  assert_int_equal(blobs1, blobs0);
+}
+
 static void test_resume_link(void **state)
 {
   struct fixture *f = *state;
@@ -468,6 +493,7 @@ int main(void)
       cmocka_unit_test(test_file_types_and_names),
       cmocka_unit_test_setup_teardown(test_uploads_and_submit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_resume_link, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_expired_drafts_are_purged, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
