@@ -23,6 +23,7 @@
 #include "domain/cases.h"
 #include "domain/demo.h"
 #include "domain/keys.h"
+#include "domain/apply.h"
 #include "domain/notify.h"
 #include "domain/payment.h"
 #include "workers/outbox.h"
@@ -188,6 +189,8 @@ static int notices_setup(const struct config *config)
     fprintf(stderr, "bianmin: %s\n", err);
   if (!rc && outbox_global_init())
     rc = ST_IO;
+  /* online applications send their one-time codes and resume links at once */
+  apply_sender_set(outbox_send_now, (void *)config);
   return rc;
 }
 

@@ -275,7 +275,7 @@ static int contact_check(const struct intake_input *in, const char **reason, con
   return ST_OK;
 }
 
-static int intake_check(const struct intake_input *in, const char **reason, const char **field)
+int case_intake_check(const struct intake_input *in, const char **reason, const char **field)
 {
   static const char *const channels[] = {"counter", "online", "mail"};
   const char *name = in->applicant_name;
@@ -468,21 +468,12 @@ static int insert_case(const struct case_env *env, const struct case_actor *acto
   return rc;
 }
 
-int cases_intake(const struct case_env *env, const struct case_actor *actor,
-                 const struct intake_input *in, struct intake_result *out, const char **reason,
-                 const char **field)
+int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor,
+                      const struct intake_input *in, struct intake_result *out, const char **reason,
+                      const char **field)
 {
   json_t *service = NULL, *office = NULL;
-  memset(out, 0, sizeof(*out));
-  *reason = NULL;
-  *field = NULL;
-  int rc = intake_check(in, reason, field);
-  if (rc)
-    return rc;
-  rc = store_begin(env->store);
-  if (rc)
-    return rc;
-  rc = store_service_get(env->store, actor->office_id, in->service_id, NULL, &service);
+  int rc = store_service_get(env->store, actor->office_id, in->service_id, NULL, &service);
   json_t *published = service ? json_object_get(service, "published") : NULL;
   if (rc == ST_NOTFOUND || (!rc && !json_is_true(published) && !json_integer_value(published)))
     rc = refuse(reason, field, "case_err_service", "service_id");
@@ -494,6 +485,23 @@ int cases_intake(const struct case_env *env, const struct case_actor *actor,
     refuse(reason, field, "case_err_handler", "handler_id");
   json_decref(service);
   json_decref(office);
+  return rc;
+}
+
+int cases_intake(const struct case_env *env, const struct case_actor *actor,
+                 const struct intake_input *in, struct intake_result *out, const char **reason,
+                 const char **field)
+{
+  memset(out, 0, sizeof(*out));
+  *reason = NULL;
+  *field = NULL;
+  int rc = case_intake_check(in, reason, field);
+  if (rc)
+    return rc;
+  rc = store_begin(env->store);
+  if (rc)
+    return rc;
+  rc = case_intake_in_tx(env, actor, in, out, reason, field);
   if (rc) {
     store_rollback(env->store);
     return rc;

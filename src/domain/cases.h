@@ -129,4 +129,36 @@ int cases_public_by_token(const struct case_env *env, const char *token, json_t 
 /* "YYYY-MM-DD" of t in Asia/Taipei. */
 void cases_local_date(time_t t, char out[11]);
 
+/* ---- Online submissions (cases_online.c) ------------------------------------------------
+ * A case that arrives without a clerk: the online journey (channel "online") or an API
+ * (channel "api": Open311, the JSON API). Taken in exactly like a counter case (numbering,
+ * deadline, unit and handler, timeline, the "received" notice to the contact given) by a
+ * non-staff actor named "online application (masked contact)" or "api (...)". The service
+ * must be published and online_capable; answers are checked again with form_answers against
+ * its form and stored normalised, with the description. applicant_name "" is kept as "-".
+ * Refusals: ST_INVALID with *reason a translation key (case_err_*, form_err_*). */
+struct online_submission {
+  int64_t office_id;
+  int64_t service_id;
+  const char *applicant_name; /* may be "" for Open311 (first_name + last_name) */
+  const char *email;
+  const char *phone;       /* verified contact (apply) or as given (Open311) */
+  const char *lang;        /* "zh-TW" or "en" */
+  const char *channel;     /* "online" (journey) or "api" (Open311 / JSON API) */
+  json_t *answers;         /* normalised by form_answers */
+  const char *description; /* free text, may be "" */
+};
+int cases_submit_online(const struct case_env *env, const struct online_submission *in,
+                        struct intake_result *out, const char **reason);
+/* The same inside the caller's open transaction (the journey also attaches its uploads). */
+int case_submit_online_in_tx(const struct case_env *env, const struct online_submission *in,
+                             struct intake_result *out, const char **reason);
+/* Whether the applicant may still withdraw case c (a store row): an online or API case that
+ * has not left "received" (review has not started). */
+bool cases_withdrawable(json_t *c);
+/* The applicant withdraws the case behind a QR token: status "withdrawn" (final), a public
+ * timeline entry, an audit row. ST_NOTFOUND for an unknown token; ST_INVALID with
+ * *reason "apply_err_not_withdrawable" once review has started. */
+int cases_withdraw_by_token(const struct case_env *env, const char *token, const char **reason);
+
 #endif

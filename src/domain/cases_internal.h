@@ -25,5 +25,12 @@ int case_begin(const struct case_env *env, const struct case_actor *actor, int64
 /* Commits when rc is ST_OK, else rolls back; frees c; returns rc. */
 int case_finish(const struct case_env *env, int rc, json_t *c);
 bool case_note_ok(const char *note, bool required);
+/* Checks an intake's fields (name, ID, contact, channel, documents). */
+int case_intake_check(const struct intake_input *in, const char **reason, const char **field);
+/* Takes in a case of actor->office_id inside the open transaction (cases_intake without the
+ * checks and the transaction); the actor may be a non-staff one (user_id 0). */
+int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor,
+                      const struct intake_input *in, struct intake_result *out, const char **reason,
+                      const char **field);
 
 #endif

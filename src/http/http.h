@@ -76,6 +76,7 @@ struct http_param {
 struct http_part {
   const char *name;
   const char *filename;
+  const char *raw_filename; /* the file name as sent (before reduction), or NULL */
   const char *content_type;
   const char *data;
   size_t len;

@@ -133,8 +133,10 @@ static int disposition(struct arena *arena, struct span value, struct http_part 
   if (!rc && header_param(value, "filename", &filename)) {
     const char *raw = NULL;
     rc = param_text(arena, filename, &raw);
-    if (!rc)
+    if (!rc) {
+      part->raw_filename = raw;
       part->filename = base_name(raw);
+    }
   }
   return rc;
 }

@@ -123,7 +123,9 @@ int http_run_handler(struct http_ctx *ctx)
     if (rc)
       return 400;
   } else if (req->body_len && is_multipart_body(req) && parse_multipart(req)) {
-    return 400;
+    /* too many parts, a file name with control characters, broken framing: say so plainly */
+    http_error(&ctx->res, 400, "error_multipart");
+    return 0;
   }
   if (req->route->csrf && !http_csrf_ok(req)) {
     http_error(&ctx->res, 403, "error_csrf");

@@ -18,7 +18,7 @@
   "correction_deadline, second_correction_approved, overdue_reason, overdue_new_date, "            \
   "fee_amount, documents, applicant_name, applicant_name_masked, applicant_id, "                   \
   "applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, notify, lang, "       \
-  "picked_up_at, closed_at, updated_at"
+  "picked_up_at, closed_at, updated_at, answers, description"
 
 static int64_t i64(json_t *o, const char *key)
 {

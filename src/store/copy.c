@@ -21,6 +21,7 @@ struct copy_table {
   const char *name;
   const char *columns; /* as created by migration; "bytes" is the one BLOB column */
   const char *order;   /* a unique order, so batches neither skip nor repeat rows */
+  int64_t batch;       /* rows per batch; 0 = COPY_BATCH (blobs of up to 10 MB go a few at once) */
 };
 
 /* Parents before children. */
@@ -73,7 +74,7 @@ static const struct copy_table tables[] = {
      "correction_items, correction_deadline, second_correction_approved, overdue_reason, "
      "overdue_new_date, fee_amount, documents, applicant_name, applicant_name_masked, "
      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
-     "notify, lang, picked_up_at, closed_at, updated_at",
+     "notify, lang, picked_up_at, closed_at, updated_at, answers, description",
      "id"},
     {"case_events",
      "id, case_id, at, actor_id, actor, on_behalf_of, kind, from_status, to_status, note, public, "
@@ -102,6 +103,14 @@ static const struct copy_table tables[] = {
      "id, office_id, case_id, order_no, amount, currency, provider, provider_ref, redirect_url, "
      "status, created_at, updated_at, paid_at, expires_at",
      "id"},
+    {"apply_drafts",
+     "id, office_id, service_id, session_hash, resume_hash, resume_expires_at, contact_kind, "
+     "contact, contact_hash, contact_masked, code_hash, code_expires_at, code_tries, codes_sent, "
+     "code_sent_at, verified, applicant_name, answers, lang, case_id, case_token, created_at, "
+     "updated_at, expires_at",
+     "id"},
+    {"upload_blobs", "sha256, size, bytes, created_at", "sha256", 4},
+    {"uploads", "id, office_id, draft_id, case_id, sha256, name, mime, size, created_at", "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };
@@ -225,12 +234,13 @@ static int copy_table(struct store *from, struct store *to, size_t t, int64_t *r
 {
   const char *select = sql_of[t].select[strcmp(from->ops->name, "sqlite") == 0 ? 0 : 1];
   int rc = ST_OK;
+  int64_t size = tables[t].batch ? tables[t].batch : COPY_BATCH;
   *rows = 0;
   for (;;) {
     json_t *batch = NULL;
     size_t i;
     json_t *row;
-    rc = db_query(from, select, DB_ARGS(DB_I(COPY_BATCH), DB_I(*rows)), &batch);
+    rc = db_query(from, select, DB_ARGS(DB_I(size), DB_I(*rows)), &batch);
     if (rc)
       return store_fail(to, rc, "reading %s: %s", tables[t].name, store_last_error(from));
     size_t n = json_array_size(batch);
@@ -243,7 +253,7 @@ static int copy_table(struct store *from, struct store *to, size_t t, int64_t *r
     if (rc)
       return rc;
     *rows += (int64_t)n;
-    if (n < COPY_BATCH)
+    if ((int64_t)n < size)
       return ST_OK;
   }
 }

@@ -463,6 +463,57 @@ static const char migration_9_sql[] =
     "CREATE INDEX payments_case ON payments (case_id, id);"
     "CREATE INDEX payments_pending ON payments (status, expires_at);"
     "CREATE UNIQUE INDEX payments_one_pending ON payments (case_id) WHERE status = 'pending';";
+/* Online applications (migration 8): a case's answers and description; applications in
+ * progress (drafts: the applicant's verified contact, sealed, the one-time code's hash and
+ * tries, the answers so far, the resume link's hash); uploaded documents, content-addressed
+ * (upload_blobs, by SHA-256) and linked to a draft and then to its case (uploads). */
+static const char migration_8_sql[] =
+    "ALTER TABLE cases ADD COLUMN answers TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE cases ADD COLUMN description TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE apply_drafts ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " service_id INTEGER NOT NULL,"
+    " session_hash TEXT NOT NULL UNIQUE,"
+    " resume_hash TEXT UNIQUE,"
+    " resume_expires_at INTEGER NOT NULL DEFAULT 0,"
+    " contact_kind TEXT NOT NULL CHECK (contact_kind IN ('email', 'sms')),"
+    " contact TEXT NOT NULL,"
+    " contact_hash TEXT NOT NULL,"
+    " contact_masked TEXT NOT NULL,"
+    " code_hash TEXT NOT NULL DEFAULT '',"
+    " code_expires_at INTEGER NOT NULL DEFAULT 0,"
+    " code_tries INTEGER NOT NULL DEFAULT 0,"
+    " codes_sent INTEGER NOT NULL DEFAULT 0,"
+    " code_sent_at INTEGER NOT NULL DEFAULT 0,"
+    " verified INTEGER NOT NULL DEFAULT 0,"
+    " applicant_name TEXT NOT NULL DEFAULT '',"
+    " answers TEXT NOT NULL DEFAULT '{}',"
+    " lang TEXT NOT NULL DEFAULT 'zh-TW',"
+    " case_id INTEGER REFERENCES cases(id),"
+    " case_token TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE INDEX apply_drafts_contact ON apply_drafts(contact_hash, created_at);"
+    "CREATE INDEX apply_drafts_expiry ON apply_drafts(expires_at);"
+    "CREATE TABLE upload_blobs ("
+    " sha256 TEXT PRIMARY KEY,"
+    " size INTEGER NOT NULL,"
+    " bytes BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE uploads ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " draft_id INTEGER REFERENCES apply_drafts(id),"
+    " case_id INTEGER REFERENCES cases(id),"
+    " sha256 TEXT NOT NULL REFERENCES upload_blobs(sha256),"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX uploads_draft ON uploads(draft_id);"
+    "CREATE INDEX uploads_case ON uploads(case_id);";
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
@@ -473,6 +524,7 @@ const struct store_migration sqlite_migrations[] = {
     {6, "notices: outbox and message templates", migration_6_sql},
     {7, "application forms: service questions", migration_7_sql},
     {9, "fees and payments", migration_9_sql},
+    {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -450,5 +450,67 @@ int store_payment_set_status(struct store *store, int64_t id, const char *from, 
 int store_case_office(struct store *store, int64_t case_id, int64_t *office_id);
 /* Pending payments whose expires_at is at or before now, oldest first, at most limit. */
 int store_payments_past_expiry(struct store *store, int64_t now, int64_t limit, json_t **out);
+/* ---- Online applications (store/apply.c, migration 8) -----------------------------------
+ * A case's answers (JSON text of domain/form.h answers) and free-text description. */
+int store_case_set_online(struct store *store, int64_t case_id, const char *answers,
+                          const char *description);
+int store_case_set_channel(struct store *store, int64_t case_id, const char *channel);
+/* {"answers", "description"} of a case (no office check: callers have loaded the case). */
+int store_case_online(struct store *store, int64_t case_id, json_t **out);
+/* Drafts (applications in progress). A draft: {"id", "office_id", "service_id",
+ * "resume_expires_at", "contact_kind": "email"|"sms", "contact" (sealed), "contact_hash",
+ * "contact_masked", "code_hash", "code_expires_at", "code_tries", "codes_sent", "code_sent_at",
+ * "verified": 0|1, "applicant_name" (sealed or ""), "answers" (JSON text), "lang", "case_id"
+ * (null until submitted), "case_token" (sealed QR token), "created_at", "updated_at",
+ * "expires_at"}. Insert takes office_id, service_id, session_hash, contact_kind, contact,
+ * contact_hash, contact_masked, lang, created_at, expires_at. */
+int store_draft_insert(struct store *store, json_t *draft, int64_t *id);
+int store_draft_by_session(struct store *store, const char *session_hash, int64_t now,
+                           json_t **out);
+/* A draft not yet submitted whose resume link is still valid. */
+int store_draft_by_resume(struct store *store, const char *resume_hash, int64_t now, json_t **out);
+/* A new one-time code: its hash and expiry; tries back to 0, codes_sent + 1. */
+int store_draft_set_code(struct store *store, int64_t id, const char *code_hash, int64_t expires_at,
+                         int64_t now);
+int store_draft_code_tried(struct store *store, int64_t id);
+/* The code was right: verified, a new session hash, the code and the resume link spent. */
+int store_draft_verified(struct store *store, int64_t id, const char *session_hash, int64_t now);
+/* A new, not yet verified session (resuming from a link). */
+int store_draft_set_session(struct store *store, int64_t id, const char *session_hash, int64_t now);
+int store_draft_save(struct store *store, int64_t id, const char *applicant_name,
+                     const char *answers, int64_t now, int64_t expires_at);
+int store_draft_set_resume(struct store *store, int64_t id, const char *resume_hash,
+                           int64_t expires_at);
+/* ST_CONFLICT when it was submitted already. */
+int store_draft_submitted(struct store *store, int64_t id, int64_t case_id, const char *token,
+                          int64_t now);
+/* Drafts started for this contact since since (rate limit). */
+int store_drafts_recent(struct store *store, const char *contact_hash, int64_t since, int64_t *n);
+/* Removes expired drafts, their uploads not on a case, and blobs nothing links to. */
+int store_drafts_purge(struct store *store, int64_t now, int64_t *removed);
+
+/* Uploaded documents: the bytes once per SHA-256 (upload_blobs), a link per upload. */
+struct store_upload {
+  int64_t office_id;
+  int64_t draft_id;
+  const char *sha256; /* 64 lowercase hex */
+  const char *name;   /* display name, already sanitised */
+  const char *mime;
+  const void *bytes;
+  size_t len;
+  int64_t now;
+};
+int store_upload_add(struct store *store, const struct store_upload *upload, int64_t *id);
+/* A draft's (draft_id > 0) or a case's (case_id > 0) uploads: [{"id", "sha256", "name", "mime",
+ * "size", "created_at"}], oldest first. */
+int store_uploads_of(struct store *store, int64_t draft_id, int64_t case_id, json_t **out);
+/* Removes an upload of a draft not yet submitted (and its blob when nothing else links it). */
+int store_upload_remove(struct store *store, int64_t draft_id, int64_t id);
+int store_uploads_attach(struct store *store, int64_t draft_id, int64_t case_id);
+/* One upload: *meta {"id", "office_id", "draft_id", "case_id", "sha256", "name", "mime",
+ * "size"}, *bytes malloc'd. */
+int store_upload_get(struct store *store, int64_t id, json_t **meta, void **bytes, size_t *len);
+/* How many upload rows and blobs exist (for tests and the attack checks). */
+int store_upload_counts(struct store *store, int64_t *uploads, int64_t *blobs);
 
 #endif

@@ -7,6 +7,7 @@
 #include "domain/accounts.h"
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
+#include "web/public/apply.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/public/tools.h"
@@ -68,6 +69,51 @@ static const struct http_route routes[] = {
     /* The sandbox gateway's own pages (only while [payment] provider = sandbox). */
     {"GET", "/sandbox/pay", sandbox_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
     {"POST", "/sandbox/pay", sandbox_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
+
+    /* Online applications (web/public/apply.h): public forms with the anonymous CSRF token;
+     * starting, codes and resume links in the strict sign-in rate class. */
+    {"GET", "/o/{office}/apply", apply_index, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/apply-resume/{token}", apply_resume_get, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOGIN, 0},
+    {"GET", "/o/{office}/apply/{service}", apply_start_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/start", apply_start_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOGIN, 0},
+    {"GET", "/o/{office}/apply/{service}/verify", apply_verify_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/verify", apply_verify_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOGIN, 0},
+    {"POST", "/o/{office}/apply/{service}/resend", apply_resend_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOGIN, 0},
+    {"GET", "/o/{office}/apply/{service}/name", apply_question_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/name", apply_question_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/apply/{service}/q/{code}", apply_question_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/q/{code}", apply_question_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/apply/{service}/documents", apply_documents_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/documents", apply_documents_submit, 0, true,
+     APPLY_UPLOAD_BODY_MAX, HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/documents/{id}/remove", apply_document_remove, 0, true,
+     HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/apply/{service}/check", apply_check_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/submit", apply_submit_post, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/apply/{service}/done", apply_done_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/apply/{service}/save", apply_save_post, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOGIN, 0},
+    /* After submission, through the QR token: withdraw; the applicant's own documents. */
+    {"GET", "/p/{token}/withdraw", apply_withdraw_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP,
+     0},
+    {"POST", "/p/{token}/withdraw", apply_withdraw_post, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP,
+     0},
+    {"GET", "/p/{token}/files/{file}", apply_file_public, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
 
     /* Staff: signing in and out. */
     {"GET", "/staff/login", staff_login_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
@@ -158,6 +204,8 @@ static const struct http_route routes[] = {
     {"GET", "/staff/cases/{id}/receipt", case_receipt, CASE_STAFF, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
     {"POST", "/staff/cases/{id}/fee", payment_fee_set, CASE_STAFF, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/cases/{id}/files/{file}", apply_file_staff, CASE_STAFF, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
     {"POST", "/staff/cases/{id}/{action}", case_action, CASE_STAFF, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},

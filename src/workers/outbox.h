@@ -62,4 +62,9 @@ int outbox_send_mail(const struct config *config, json_t *message, const char *t
 int outbox_send_sms(const struct config *config, json_t *message, const char *to,
                     struct outbox_result *result);
 
+/* Sends one message at once (no outbox row), for domain/apply.h's apply_send_fn; ctx is the
+ * struct config. ST_OK when the provider accepted it, ST_IO otherwise. */
+int outbox_send_now(void *ctx, const char *channel, const char *to, const char *subject,
+                    const char *text);
+
 #endif

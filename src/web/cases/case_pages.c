@@ -14,6 +14,7 @@
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
+#include "web/public/apply.h"
 #include "web/staff/notices.h"
 
 #include "base/common.h"
@@ -96,6 +97,8 @@ static int load_case(struct http_request *req, struct store **store, json_t **c)
     rc = cases_get_for_staff(&env, &actor, id, c);
   if (!rc)
     rc = case_view_decorate(req, *store, *c);
+  if (!rc)
+    rc = apply_case_decorate(req, *store, *c);
   return rc;
 }
 

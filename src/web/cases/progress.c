@@ -10,6 +10,7 @@
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
+#include "web/public/apply.h"
 #include "web/public/catalog.h"
 #include "web/public/office.h"
 
@@ -95,7 +96,9 @@ static int progress_by_token_on(struct http_request *req, struct http_response *
     json_decref(c);
     return rc;
   }
-  rc = payments_progress_view(req, store, http_capture(req, "token"), c); /* the fee block */
+  rc = apply_progress_decorate(req, store, c); /* documents, withdrawal */
+  if (!rc)
+    rc = payments_progress_view(req, store, http_capture(req, "token"), c); /* the fee block */
   if (rc)
     json_decref(c);
   else

@@ -66,13 +66,17 @@ static json_t *row_view(struct http_request *req, json_t *r)
   int64_t at = json_integer_value(json_object_get(r, "due_at"));
   if (at)
     format_datetime((time_t)at, req->lang, due, sizeof(due));
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "href",
+  const char *channel = web_str(r, "channel");
+  const char *tag = !strcmp(channel, "online") ? http_t(req, "case_online_tag")
+                    : !strcmp(channel, "api")  ? http_t(req, "case_api_tag")
+                                               : "";
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "href",
                    arena_printf(req->arena, "/staff/cases/%lld",
                                 (long long)json_integer_value(json_object_get(r, "id"))),
                    "key", web_str(r, "case_key"), "status", http_t(req, status), "due", due,
                    "due_state", http_t(req, state), "applicant",
                    web_str(r, "applicant_name_masked"), "handler", web_str(r, "handler_name"),
-                   "overdue", !strcmp(web_str(r, "due_state"), "overdue"));
+                   "overdue", !strcmp(web_str(r, "due_state"), "overdue"), "channel_tag", tag);
 }
 
 int worklist(struct http_request *req, struct http_response *res)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/apply.h"
 #include "domain/catalog.h"
 #include "render/format.h"
 #include "web/app.h"
@@ -269,6 +270,12 @@ int catalog_service(struct http_request *req, struct http_response *res)
     rc = ST_NOMEM;
   if (!rc)
     rc = forms_view(req, &o, service, view);
+  /* services that can be applied for here (domain/apply.h) link to the journey */
+  if (!rc && apply_service_online(service) &&
+      json_object_set_new(view, "apply_href",
+                          json_string(arena_printf(req->arena, "/o/%s/apply/%s", o.slug,
+                                                   web_str(service, "slug")))))
+    rc = ST_NOMEM;
   static const char *const lists[] = {"eligibility", "documents", "steps", "forms", "examples"};
   if (!rc)
     catalog_add_has(view, lists, ARRAY_LEN(lists));

@@ -1,0 +1,81 @@
+/*
+ * apply.h - the online application journey (線上申辦) under /o/{office}/apply/{service}: the start
+ * page, identity by a one-time code, one question per page, documents, check your answers,
+ * declaration and submission, the confirmation page; drafts resumable by a link; and what the
+ * applicant does afterwards through the case's QR token (/p/{token}): withdraw, download their
+ * documents. Staff download documents from the case page.
+ */
+#ifndef BIANMIN_WEB_PUBLIC_APPLY_H
+#define BIANMIN_WEB_PUBLIC_APPLY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/apply.h"
+#include "http/http.h"
+#include "web/public/catalog.h"
+
+/* The upload route's body cap: the application's cap plus room for the multipart framing. */
+#define APPLY_UPLOAD_BODY_MAX ((size_t)APPLY_TOTAL_MAX + 1024 * 1024)
+
+/* apply.c */
+int apply_index(struct http_request *req, struct http_response *res);
+int apply_start_page(struct http_request *req, struct http_response *res);
+int apply_start_submit(struct http_request *req, struct http_response *res);
+int apply_verify_page(struct http_request *req, struct http_response *res);
+int apply_verify_submit(struct http_request *req, struct http_response *res);
+int apply_resend_submit(struct http_request *req, struct http_response *res);
+int apply_question_page(struct http_request *req, struct http_response *res);
+int apply_question_submit(struct http_request *req, struct http_response *res);
+
+/* apply_docs.c */
+int apply_documents_page(struct http_request *req, struct http_response *res);
+int apply_documents_submit(struct http_request *req, struct http_response *res);
+int apply_document_remove(struct http_request *req, struct http_response *res);
+int apply_check_page(struct http_request *req, struct http_response *res);
+int apply_submit_post(struct http_request *req, struct http_response *res);
+int apply_done_page(struct http_request *req, struct http_response *res);
+int apply_save_post(struct http_request *req, struct http_response *res);
+int apply_resume_get(struct http_request *req, struct http_response *res);
+int apply_withdraw_page(struct http_request *req, struct http_response *res);
+int apply_withdraw_post(struct http_request *req, struct http_response *res);
+int apply_file_public(struct http_request *req, struct http_response *res);
+int apply_file_staff(struct http_request *req, struct http_response *res);
+/* Staff case page: for an online or API case c (a staff view with "id"), adds "online",
+ * "channel_tag", "answers_list" [{label, value}] in the page's language, "files" [{id, name,
+ * size, href}] with staff download links; "online" false otherwise. */
+int apply_case_decorate(struct http_request *req, struct store *store, json_t *c);
+/* Progress page by QR token: adds "withdrawable", "withdraw_href", "files" (the applicant's
+ * documents with /p/{token}/files/ links), "just_withdrawn" to view. */
+int apply_progress_decorate(struct http_request *req, struct store *store, json_t *view);
+
+/* Shared by the two files. */
+struct apply_ctx {
+  struct office_ctx o;
+  json_t *service;   /* the stored service */
+  json_t *questions; /* the variable questions, in order (new reference) */
+  json_t *draft;     /* the applicant's draft, or NULL */
+  struct case_env env;
+  const char *base; /* "/o/{office}/apply/{service}" */
+};
+enum apply_need { APPLY_NEED_NONE, APPLY_NEED_DRAFT, APPLY_NEED_VERIFIED };
+/* Loads office, service and draft. When the draft is missing (or not verified) for need,
+ * answers a redirect to the start (or verify) page and returns ST_OK with *done set. */
+int apply_open(struct http_request *req, struct http_response *res, struct apply_ctx *a,
+               enum apply_need need, bool *done);
+void apply_close(struct apply_ctx *a);
+/* The page view every journey page starts from: title, office, service, base, csrf_token. */
+json_t *apply_view(struct http_request *req, struct apply_ctx *a, const char *title_key);
+/* Sets or clears the applicant session cookie. */
+int apply_cookie(struct http_request *req, struct http_response *res, const char *office_slug,
+                 const char *token, int max_age);
+/* The page after `code` ("name", a question code, "documents"): the next question, then
+ * documents, then check. */
+const char *apply_next(struct apply_ctx *a, const char *code);
+/* The localised code message (subject, text with {code}) and resume-link message. */
+struct apply_message apply_code_message(struct http_request *req);
+/* The error page for a refusal key (400, or 429 for limits). */
+int apply_refusal(struct http_response *res, int rc, const char *reason);
+
+#endif

@@ -1,0 +1,568 @@
+/*
+ * apply_docs.c - the journey's second half: documents (multipart uploads), check your
+ * answers, declaration and submission, the confirmation page, "save and come back later" and
+ * the resume link; then, through the case's QR token, withdrawal and the applicant's document
+ * downloads; and the staff download of a case's documents.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/accounts.h"
+#include "domain/audit.h"
+#include "domain/form.h"
+#include "domain/notify.h"
+#include "render/format.h"
+#include "web/app.h"
+#include "web/cases/case_view.h"
+#include "web/cases/cases.h"
+#include "web/payments/payments.h"
+#include "web/public/apply.h"
+
+#include "base/common.h"
+
+static const char *size_text(struct http_request *req, int64_t bytes)
+{
+  if (bytes >= 1024 * 1024)
+    return arena_printf(req->arena, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
+  return arena_printf(req->arena, "%lld KB", (long long)((bytes + 1023) / 1024));
+}
+
+/* The uploads of a draft (draft_id) or case (case_id) for a page; href_fmt with %lld for the id
+ * gives download links, or NULL for none. */
+static json_t *files_view(struct http_request *req, struct store *store, int64_t draft_id,
+                          int64_t case_id, const char *href_prefix)
+{
+  json_t *rows = NULL, *out = json_array(), *r;
+  size_t i;
+  if (store_uploads_of(store, draft_id, case_id, &rows))
+    return out;
+  json_array_foreach(rows, i, r)
+  {
+    long long id = (long long)json_integer_value(json_object_get(r, "id"));
+    json_array_append_new(
+        out,
+        json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", web_str(r, "name"), "size",
+                  size_text(req, json_integer_value(json_object_get(r, "size"))), "href",
+                  href_prefix ? arena_printf(req->arena, "%s%lld", href_prefix, id) : ""));
+  }
+  json_decref(rows);
+  return out;
+}
+
+/* ---- documents -------------------------------------------------------------------------- */
+
+static json_t *documents_view(struct http_request *req, struct apply_ctx *a)
+{
+  json_t *view = apply_view(req, a, "apply_documents_title");
+  json_t *files =
+      files_view(req, a->o.store, json_integer_value(json_object_get(a->draft, "id")), 0, NULL);
+  size_t n = json_array_size(files);
+  const char *back =
+      json_array_size(a->questions)
+          ? arena_printf(
+                req->arena, "%s/q/%s", a->base,
+                web_str(json_array_get(a->questions, json_array_size(a->questions) - 1), "code"))
+          : arena_printf(req->arena, "%s/name", a->base);
+  if (view)
+    json_object_update_missing_new(view, json_pack("{s:o, s:b, s:s, s:i, s:i, s:i, s:s}", "files",
+                                                   files, "has_files", n > 0, "back", back,
+                                                   "max_files", APPLY_FILES_MAX, "max_file_mb",
+                                                   APPLY_FILE_MAX / (1024 * 1024), "max_total_mb",
+                                                   APPLY_TOTAL_MAX / (1024 * 1024), "docs_hint",
+                                                   http_t(req, "apply_documents_hint")));
+  else
+    json_decref(files);
+  return view;
+}
+
+int apply_documents_page(struct http_request *req, struct http_response *res)
+{
+  struct apply_ctx a;
+  bool done;
+  int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
+  json_t *view = !rc && !done ? documents_view(req, &a) : NULL;
+  apply_close(&a);
+  if (rc || done)
+    return rc;
+  return view ? http_page(res, 200, "public/apply/documents", view) : ST_NOMEM;
+}
+
+/* The files of the request (parts named "files" with a file name; an empty file input sends
+ * one part with an empty name and no bytes, which is no file). */
+static size_t files_of(struct http_request *req, struct apply_file *out, size_t max)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < req->part_count && n < max; i++) {
+    const struct http_part *p = &req->parts[i];
+    if (!p->filename || strcmp(p->name, "files") != 0)
+      continue;
+    if (p->raw_filename && !*p->raw_filename && p->len == 0)
+      continue;
+    out[n++] = (struct apply_file){p->filename, p->raw_filename, p->data, p->len};
+  }
+  return n;
+}
+
+int apply_documents_submit(struct http_request *req, struct http_response *res)
+{
+  struct apply_ctx a;
+  bool done;
+  struct apply_file files[HTTP_MAX_PARTS];
+  const char *reason = NULL, *bad = NULL;
+  int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
+  if (rc || done) {
+    apply_close(&a);
+    return rc;
+  }
+  size_t n = files_of(req, files, ARRAY_LEN(files));
+  rc = apply_upload(&a.env, a.draft, files, n, &reason, &bad);
+  if (rc == ST_INVALID) {
+    json_t *view = documents_view(req, &a);
+    const char *msg = http_t(req, reason);
+    if (bad)
+      msg = arena_printf(req->arena, "%s%s%s", bad, http_t(req, "colon"), msg);
+    web_form_error_text(view, "files", msg);
+    bool size = !strcmp(reason, "apply_err_file_size") || !strcmp(reason, "apply_err_file_total");
+    apply_close(&a);
+    return http_page(res, size ? 413 : 400, "public/apply/documents", view);
+  }
+  const char *to = arena_printf(req->arena, "%s/documents", a.base);
+  apply_close(&a);
+  return rc ? rc : http_redirect(res, 303, to);
+}
+
+int apply_document_remove(struct http_request *req, struct http_response *res)
+{
+  struct apply_ctx a;
+  bool done;
+  int64_t id = catalog_id_capture(req, "id");
+  int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
+  if (!rc && !done)
+    rc = id ? store_upload_remove(a.o.store, json_integer_value(json_object_get(a.draft, "id")), id)
+            : ST_NOTFOUND;
+  const char *to = arena_printf(req->arena, "%s/documents", a.base);
+  apply_close(&a);
+  if (rc || done)
+    return rc;
+  return http_redirect(res, 303, to);
+}
+
+/* ---- check your answers ----------------------------------------------------------------- */
+
+static json_t *answer_rows(struct http_request *req, struct apply_ctx *a)
+{
+  json_t *rows = json_array(), *q, *answers = json_object_get(a->draft, "answers");
+  size_t i;
+  json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "id", "name", "label",
+                                        http_t(req, "apply_name_label"), "value",
+                                        web_str(a->draft, "applicant_name"), "href",
+                                        arena_printf(req->arena, "%s/name?change=1", a->base)));
+  json_array_foreach(a->questions, i, q)
+  {
+    const char *code = web_str(q, "code");
+    json_t *v = json_object_get(answers, code);
+    char *text = v ? form_answer_text(q, v, req->lang) : NULL;
+    json_array_append_new(
+        rows, json_pack("{s:s, s:s, s:s, s:s}", "id", code, "label",
+                        form_label(q, "label", req->lang), "value",
+                        text ? arena_strdup(req->arena, text) : http_t(req, "apply_not_answered"),
+                        "href", arena_printf(req->arena, "%s/q/%s?change=1", a->base, code)));
+    free(text);
+  }
+  return rows;
+}
+
+static json_t *check_view(struct http_request *req, struct apply_ctx *a)
+{
+  json_t *view = apply_view(req, a, "apply_check_title");
+  json_t *files =
+      files_view(req, a->o.store, json_integer_value(json_object_get(a->draft, "id")), 0, NULL);
+  if (view)
+    json_object_update_missing_new(
+        view, json_pack("{s:o, s:o, s:b, s:s, s:s, s:s}", "rows", answer_rows(req, a), "files",
+                        files, "has_files", json_array_size(files) > 0, "contact",
+                        web_str(a->draft, "contact_masked"), "back",
+                        arena_printf(req->arena, "%s/documents", a->base), "documents_href",
+                        arena_printf(req->arena, "%s/documents", a->base)));
+  else
+    json_decref(files);
+  return view;
+}
+
+int apply_check_page(struct http_request *req, struct http_response *res)
+{
+  struct apply_ctx a;
+  bool done;
+  int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
+  json_t *view = !rc && !done ? check_view(req, &a) : NULL;
+  apply_close(&a);
+  if (rc || done)
+    return rc;
+  return view ? http_page(res, 200, "public/apply/check", view) : ST_NOMEM;
+}
+
+int apply_submit_post(struct http_request *req, struct http_response *res)
+{
+  struct apply_ctx a;
+  bool done;
+  struct intake_result r;
+  const char *reason = "apply_err_declaration", *declared = http_form(req, "declaration");
+  int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
+  if (rc || done) {
+    apply_close(&a);
+    return rc;
+  }
+  rc = declared && !strcmp(declared, "yes")
+           ? apply_submit(&a.env, a.draft, a.questions, &r, &reason)
+           : ST_INVALID;
+  if (rc == ST_INVALID) {
+    json_t *view = check_view(req, &a);
+    web_form_error(req, view, !strcmp(reason, "apply_err_declaration") ? "declaration" : "answers",
+                   reason);
+    apply_close(&a);
+    return http_page(res, 400, "public/apply/check", view);
+  }
+  const char *to = arena_printf(req->arena, "%s/done", a.base);
+  apply_close(&a);
+  if (rc == ST_CONFLICT)
+    return http_redirect(res, 303, to);
+  return rc ? rc : http_redirect(res, 303, to);
+}
+
+/* ---- confirmation --------------------------------------------------------------------- */
+
+static int done_view(struct http_request *req, struct apply_ctx *a, const char *token, json_t **out)
+{
+  json_t *c = NULL, *view = apply_view(req, a, "apply_done_title");
+  int64_t case_id = json_integer_value(json_object_get(a->draft, "case_id"));
+  int rc = view ? store_case_get(a->o.store, a->o.id, case_id, &c) : ST_NOMEM;
+  if (!rc) {
+    json_object_del(c, "applicant_name");
+    json_object_del(c, "applicant_id");
+    json_object_del(c, "applicant_phone");
+    json_object_del(c, "applicant_email");
+    rc = case_view_decorate(req, a->o.store, c);
+  }
+  if (!rc)
+    rc = json_object_update_missing_new(
+             view,
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", web_str(c, "number"),
+                       "check_code", web_str(c, "check_code"), "due_text", web_str(c, "due_text"),
+                       "progress_href", arena_printf(req->arena, "/p/%s", token), "qr_src",
+                       arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
+                       web_str(a->draft, "contact_masked"), "time_limit",
+                       catalog_time_limit(req, json_integer_value(json_object_get(
+                                                   a->service, "time_limit_minutes")))))
+             ? ST_NOMEM
+             : ST_OK;
+  json_decref(c);
+  if (rc) {
+    json_decref(view);
+    return rc;
+  }
+  *out = view;
+  return ST_OK;
+}
+
+int apply_done_page(struct http_request *req, struct http_response *res)
+{
+  struct apply_ctx a;
+  bool done;
+  json_t *view = NULL;
+  int rc = apply_open(req, res, &a, APPLY_NEED_DRAFT, &done);
+  char *token = !rc && !done ? apply_case_token(a.draft) : NULL;
+  if (!rc && !done && !token) {
+    rc = http_redirect(res, 303, a.base);
+    done = true;
+  }
+  if (!rc && !done)
+    rc = done_view(req, &a, token, &view);
+  if (!rc && !done) /* the fee the application owes, with "pay online" */
+    rc = payments_progress_view(req, a.o.store, token, view);
+  free(token);
+  apply_close(&a);
+  if (rc || done)
+    return rc;
+  return http_page(res, 200, "public/apply/done", view);
+}
+
+/* ---- save and come back later ------------------------------------------------------------ */
+
+/* Where links in messages point: [notify] public_url, else this request's scheme and host. */
+static const char *link_base(struct http_request *req)
+{
+  const char *configured = notify_settings()->public_url;
+  if (configured && *configured)
+    return configured;
+  const char *host = http_header(req, "Host");
+  if (!host || !*host || strlen(host) > 255 ||
+      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+          strlen(host))
+    host = "127.0.0.1";
+  return arena_printf(req->arena, "%s://%s", req->tls ? "https" : "http", host);
+}
+
+int apply_save_post(struct http_request *req, struct http_response *res)
+{
+  struct apply_ctx a;
+  bool done;
+  const char *reason = NULL;
+  int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
+  if (rc || done) {
+    apply_close(&a);
+    return rc;
+  }
+  const char *prefix = arena_printf(req->arena, "%s/o/%s/apply-resume/", link_base(req), a.o.slug);
+  struct apply_message msg = {http_t(req, "apply_resume_subject"),
+                              http_t(req, "apply_resume_email"), http_t(req, "apply_resume_sms")};
+  rc = apply_send_resume(&a.env, a.draft, prefix, &msg, &reason);
+  json_t *view = rc ? NULL : apply_view(req, &a, "apply_saved_title");
+  if (view) {
+    json_object_set_new(view, "contact", json_string(web_str(a.draft, "contact_masked")));
+    json_object_set_new(view, "days", json_integer(APPLY_RESUME_DAYS));
+  }
+  apply_close(&a);
+  if (rc)
+    return apply_refusal(res, rc, reason);
+  return view ? http_page(res, 200, "public/apply/saved", view) : ST_NOMEM;
+}
+
+int apply_resume_get(struct http_request *req, struct http_response *res)
+{
+  struct office_ctx o;
+  char session[APPLY_TOKEN_SIZE];
+  const char *reason = NULL;
+  int64_t office_id = 0, service_id = 0;
+  json_t *service = NULL;
+  int rc = office_ctx_open(req, &o);
+  struct case_env env = {o.store, clock_now()};
+  struct apply_message msg = apply_code_message(req);
+  if (!rc)
+    rc = apply_resume(&env, http_capture(req, "token"), &msg, session, &office_id, &service_id,
+                      &reason);
+  if (!rc && office_id != o.id)
+    rc = ST_NOTFOUND;
+  if (!rc)
+    rc = store_service_get(o.store, o.id, service_id, NULL, &service);
+  if (!rc)
+    rc = apply_cookie(req, res, o.slug, session, APPLY_SESSION_SECONDS);
+  const char *to =
+      rc ? NULL
+         : arena_printf(req->arena, "/o/%s/apply/%s/verify", o.slug, web_str(service, "slug"));
+  json_decref(service);
+  office_ctx_close(&o);
+  if (rc == ST_NOTFOUND)
+    return http_error(res, 404, "apply_resume_not_found");
+  if (rc)
+    return apply_refusal(res, rc, reason);
+  return http_redirect(res, 303, to);
+}
+
+/* ---- after submission: through the QR token ------------------------------------------- */
+
+static int case_of_token(struct http_request *req, struct store *store, json_t **c)
+{
+  char hash[65];
+  const char *token = http_capture(req, "token");
+  if (!token || strlen(token) != CASE_TOKEN_SIZE - 1)
+    return ST_NOTFOUND;
+  accounts_token_hash(token, hash);
+  return store_case_by_token(store, hash, c);
+}
+
+int apply_withdraw_page(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *c = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = case_of_token(req, store, &c);
+  if (rc == ST_NOTFOUND)
+    return http_error(res, 404, "progress_link_not_found");
+  if (!rc && !cases_withdrawable(c)) {
+    json_decref(c);
+    return http_error(res, 400, "apply_err_not_withdrawable");
+  }
+  if (!rc)
+    rc = case_view_decorate(req, store, c);
+  json_t *view =
+      rc ? NULL
+         : json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", http_t(req, "apply_withdraw_title"),
+                     "number", web_str(c, "number"), "service_name", web_str(c, "service_name"),
+                     "back", arena_printf(req->arena, "/p/%s", http_capture(req, "token")),
+                     "csrf_token", http_csrf_token(req));
+  json_decref(c);
+  if (rc)
+    return rc;
+  return view ? http_page(res, 200, "public/apply/withdraw", view) : ST_NOMEM;
+}
+
+int apply_withdraw_post(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  const char *reason = NULL, *token = http_capture(req, "token");
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = cases_withdraw_by_token(&env, token, &reason);
+  if (rc == ST_NOTFOUND)
+    return http_error(res, 404, "progress_link_not_found");
+  if (rc)
+    return apply_refusal(res, rc, reason);
+  return http_redirect(res, 303, arena_printf(req->arena, "/p/%s?withdrawn=1", token));
+}
+
+/* Sends an upload as an attachment of its stored type. */
+static int send_file(struct http_request *req, struct http_response *res, json_t *meta,
+                     const void *bytes, size_t len)
+{
+  const char *name = web_str(meta, "name");
+  char ascii[256];
+  size_t n = 0;
+  for (const char *p = name; *p && n + 1 < sizeof(ascii); p++)
+    ascii[n++] = (*p & 0x80) || *p == '"' || *p == '\\' || *p < 0x20 ? '_' : *p;
+  ascii[n] = '\0';
+  char *disposition = arena_printf(req->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+                                   ascii, http_url_encode(req->arena, name));
+  /* the response keeps the content type's pointer: copy it into the request's arena */
+  int rc = http_raw(res, 200, arena_strdup(req->arena, web_str(meta, "mime")), bytes, len);
+  if (!rc)
+    rc = http_header_add(res, "Content-Disposition", disposition);
+  if (!rc)
+    rc = http_header_add(res, "Cache-Control", "private, no-store");
+  return rc;
+}
+
+static int file_of_case(struct http_request *req, struct http_response *res, struct store *store,
+                        int64_t case_id)
+{
+  json_t *meta = NULL;
+  void *bytes = NULL;
+  size_t len = 0;
+  int64_t id = catalog_id_capture(req, "file");
+  int rc = id ? store_upload_get(store, id, &meta, &bytes, &len) : ST_NOTFOUND;
+  if (!rc && json_integer_value(json_object_get(meta, "case_id")) != case_id)
+    rc = ST_NOTFOUND;
+  if (!rc)
+    rc = send_file(req, res, meta, bytes, len);
+  json_decref(meta);
+  free(bytes);
+  return rc;
+}
+
+int apply_file_public(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  json_t *c = NULL;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = case_of_token(req, store, &c);
+  if (!rc)
+    rc = file_of_case(req, res, store, json_integer_value(json_object_get(c, "id")));
+  json_decref(c);
+  return rc;
+}
+
+int apply_file_staff(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct case_actor actor;
+  json_t *c = NULL;
+  int64_t id = case_view_id(req);
+  case_actor_of(req, &actor);
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = id ? cases_get_for_staff(&env, &actor, id, &c) : ST_NOTFOUND;
+  if (rc == ST_FORBIDDEN)
+    return http_error(res, 403, "case_err_not_yours");
+  struct audit_actor who = {actor.office_id, actor.user_id, actor.username, actor.ip};
+  const char *file = http_capture(req, "file");
+  json_t *detail = json_pack("{s:s}", "upload", file ? file : "");
+  if (!rc)
+    rc = audit_record(store, &who, "person.document", "case", web_str(c, "case_key"), detail);
+  json_decref(detail);
+  if (!rc)
+    rc = file_of_case(req, res, store, id);
+  json_decref(c);
+  return rc;
+}
+
+/* ---- what staff and the applicant see of an online case --------------------------------- */
+
+static json_t *answers_view(struct http_request *req, struct store *store, json_t *c)
+{
+  json_t *online = NULL, *service = NULL, *out = json_array();
+  if (store_case_online(store, json_integer_value(json_object_get(c, "id")), &online) ||
+      store_service_get(store, json_integer_value(json_object_get(c, "office_id")),
+                        json_integer_value(json_object_get(c, "service_id")), NULL, &service)) {
+    json_decref(online);
+    return out;
+  }
+  json_t *answers = json_loads(web_str(online, "answers"), 0, NULL);
+  json_t *questions = form_normalise(json_object_get(service, "questions")), *q;
+  size_t i;
+  json_array_foreach(questions, i, q)
+  {
+    json_t *v = json_object_get(answers, web_str(q, "code"));
+    char *text = v ? form_answer_text(q, v, req->lang) : NULL;
+    if (text)
+      json_array_append_new(
+          out, json_pack("{s:s, s:s}", "label", form_label(q, "label", req->lang), "value", text));
+    free(text);
+  }
+  if (*web_str(online, "description"))
+    json_array_append_new(out, json_pack("{s:s, s:s}", "label", http_t(req, "case_description"),
+                                         "value", web_str(online, "description")));
+  json_decref(questions);
+  json_decref(answers);
+  json_decref(online);
+  json_decref(service);
+  return out;
+}
+
+int apply_case_decorate(struct http_request *req, struct store *store, json_t *c)
+{
+  const char *channel = web_str(c, "channel");
+  bool online = !strcmp(channel, "online") || !strcmp(channel, "api");
+  int64_t id = json_integer_value(json_object_get(c, "id"));
+  if (!online)
+    return json_object_set_new(c, "online", json_false()) ? ST_NOMEM : ST_OK;
+  json_t *answers = answers_view(req, store, c);
+  json_t *files = files_view(req, store, 0, id,
+                             arena_printf(req->arena, "/staff/cases/%lld/files/", (long long)id));
+  if (json_object_set_new(c, "online", json_true()) ||
+      json_object_set_new(
+          c, "channel_tag",
+          json_string(http_t(req, !strcmp(channel, "api") ? "case_api_tag" : "case_online_tag"))) ||
+      json_object_set_new(c, "has_answers", json_boolean(json_array_size(answers) > 0)) ||
+      json_object_set_new(c, "answers_list", answers) ||
+      json_object_set_new(c, "has_files", json_boolean(json_array_size(files) > 0)) ||
+      json_object_set_new(c, "files", files))
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+int apply_progress_decorate(struct http_request *req, struct store *store, json_t *view)
+{
+  json_t *c = NULL;
+  const char *token = http_capture(req, "token");
+  if (case_of_token(req, store, &c))
+    return ST_OK;
+  json_t *files = files_view(req, store, 0, json_integer_value(json_object_get(c, "id")),
+                             arena_printf(req->arena, "/p/%s/files/", token));
+  int rc =
+      json_object_set_new(view, "withdrawable", json_boolean(cases_withdrawable(c))) ||
+              json_object_set_new(view, "withdraw_href",
+                                  json_string(arena_printf(req->arena, "/p/%s/withdraw", token))) ||
+              json_object_set_new(view, "has_files", json_boolean(json_array_size(files) > 0)) ||
+              json_object_set_new(view, "files", files) ||
+              json_object_set_new(view, "just_withdrawn",
+                                  json_boolean(http_query(req, "withdrawn") != NULL))
+          ? ST_NOMEM
+          : ST_OK;
+  json_decref(c);
+  return rc;
+}

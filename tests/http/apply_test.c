@@ -1,0 +1,617 @@
+/*
+ * apply_test.c - online applications over HTTP against a real `bianmin serve` and a real SMTP
+ * server (tests/support/smtp_sink.py) that receives the one-time codes and resume links:
+ * the whole journey for `transcript` at xinxing with two uploads, the case in the clerk's work
+ * list marked online with its answers and documents (downloads for staff and the applicant,
+ * nobody else), withdrawal before review; wrong codes; save and resume; and the upload
+ * attacks (oversize, wrong real type behind a good extension, path tricks, NUL and CR/LF in
+ * names, zero bytes, a thousand tiny files), each refused with a 4xx and nothing stored.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+
+#include "harness.h"
+
+#define PASSWORD "bianmin-demo-2026"
+#define PYTHON   "/usr/bin/python3"
+#define SERVICE  "/o/xinxing/apply/transcript"
+
+extern char **environ;
+
+static struct server server;
+static pid_t smtp_pid;
+static char work[64], mail_dir[128], env_text[2][96];
+static const char *accept_json[] = {"Accept: application/json", NULL};
+
+/* ---- the SMTP sink ----------------------------------------------------------------------- */
+
+static int free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof(a);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+      getsockname(fd, (struct sockaddr *)&a, &len))
+    return 0;
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static int count_mail(void)
+{
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  int n = 0;
+  while (d && (e = readdir(d)) != NULL)
+    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
+  if (d)
+    closedir(d);
+  return n;
+}
+
+/* The text part of message number n (1-based), decoded, malloc'd. */
+static char *mail_text(int n)
+{
+  char path[256], *raw = NULL;
+  snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
+  for (int i = 0; i < 100 && access(path, F_OK) != 0; i++)
+    usleep(50000);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  raw = calloc(1, 1 << 20);
+  size_t len = fread(raw, 1, (1 << 20) - 1, f);
+  fclose(f);
+  raw[len] = '\0';
+  char *part = strstr(raw, "text/plain"), *start = part ? strstr(part, "\r\n\r\n") : NULL;
+  char *end = start ? strstr(start + 4, "\r\n--") : NULL; /* multipart, or the text alone */
+  if (start && !end)
+    end = raw + len;
+  unsigned char *out = calloc(1, 1 << 20);
+  size_t out_len = 0;
+  if (!start || !end ||
+      sodium_base642bin(out, (1 << 20) - 1, start + 4, (size_t)(end - start - 4), "\r\n", &out_len,
+                        NULL, sodium_base64_VARIANT_ORIGINAL)) {
+    free(raw);
+    free(out);
+    return NULL;
+  }
+  free(raw);
+  out[out_len] = '\0';
+  return (char *)out;
+}
+
+/* Waits for message number n and returns the first run of 6 digits in it. */
+static void code_of_mail(int n, char code[7])
+{
+  for (int i = 0; i < 200 && count_mail() < n; i++)
+    usleep(50000);
+  char *text = mail_text(n);
+  assert_non_null(text);
+  const char *p = text;
+  while (*p && !(strspn(p, "0123456789") == 6 && (p == text || p[-1] < '0' || p[-1] > '9')))
+    p++;
+  assert_true(*p);
+  memcpy(code, p, 6);
+  code[6] = '\0';
+  free(text);
+}
+
+static int setup(void **state)
+{
+  snprintf(work, sizeof(work), "/tmp/bianmin-apply-XXXXXX");
+  if (!mkdtemp(work))
+    return -1;
+  snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
+  int port = free_port();
+  char port_text[16], ready[160], log[128];
+  snprintf(port_text, sizeof(port_text), "%d", port);
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  snprintf(log, sizeof(log), "%s/smtp.log", work);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port_text,
+                        mail_dir, NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
+    return -1;
+  posix_spawn_file_actions_destroy(&actions);
+  for (int i = 0; i < 200 && access(ready, F_OK) != 0; i++)
+    usleep(50000);
+  snprintf(env_text[0], sizeof(env_text[0]), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", port);
+  const char *env[] = {env_text[0],
+                       "BIANMIN_MAIL_STARTTLS=false",
+                       "BIANMIN_MAIL_FROM=apply@xinxing.example",
+                       "BIANMIN_PUBLIC_URL=https://bianmin.example",
+                       "BIANMIN_RATE_LOGIN=100000",
+                       "BIANMIN_RATE_LOOKUP=100000",
+                       "BIANMIN_RATE_PUBLIC=100000",
+                       NULL};
+  *state = NULL;
+  return server_start(&server, env);
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  server_stop(&server);
+  if (smtp_pid > 0) {
+    kill(smtp_pid, SIGTERM);
+    waitpid(smtp_pid, NULL, 0);
+  }
+  char cmd[96];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+static char *location(struct response *r)
+{
+  return response_header(r, "Location");
+}
+
+static long post(struct client *c, const char *path, const char *form, char **where)
+{
+  struct response r;
+  assert_int_equal(client_post(c, path, form, &r), 0);
+  long status = r.status;
+  if (where)
+    *where = location(&r);
+  response_free(&r);
+  return status;
+}
+
+static long get(struct client *c, const char *path, char **body)
+{
+  struct response r;
+  assert_int_equal(client_get(c, path, &r), 0);
+  long status = r.status;
+  if (body)
+    *body = strdup(r.body);
+  response_free(&r);
+  return status;
+}
+
+/* Starts a draft for email and verifies it; returns with the client holding the session. */
+static void start_verified(struct client *c, const char *email)
+{
+  char form[256], code[7], *where = NULL;
+  int before = count_mail();
+  assert_int_equal(get(c, SERVICE, NULL), 200);
+  snprintf(form, sizeof(form), "kind=email&contact=%s", email);
+  assert_int_equal(post(c, SERVICE "/start", form, &where), 303);
+  assert_non_null(strstr(where, "/verify"));
+  free(where);
+  code_of_mail(before + 1, code);
+  assert_int_equal(get(c, SERVICE "/verify", NULL), 200);
+  snprintf(form, sizeof(form), "code=%s", code);
+  assert_int_equal(post(c, SERVICE "/verify", form, &where), 303);
+  assert_non_null(strstr(where, SERVICE "/name"));
+  free(where);
+}
+
+static void answer_all(struct client *c)
+{
+  static const char *const steps[][2] = {
+      {SERVICE "/name", "answer=%E7%8E%8B%E5%B0%8F%E6%98%8E"}, /* 王小明 */
+      {SERVICE "/q/kind", "answer=land"},
+      {SERVICE "/q/section", "answer=%E6%96%B0%E8%88%88%E6%AE%B5"}, /* 新興段 */
+      {SERVICE "/q/parcel_number", "answer=100-1"},
+      {SERVICE "/q/copies", "answer=2"},
+      {SERVICE "/q/purpose", "answer="},
+  };
+  for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    char *where = NULL, *page = NULL;
+    assert_int_equal(get(c, steps[i][0], &page), 200);
+    if (strstr(steps[i][0], "/q/kind")) /* the choices are radios with their names */
+      assert_non_null(strstr(page, "value=\"land\""));
+    free(page);
+    assert_int_equal(post(c, steps[i][0], steps[i][1], &where), 303);
+    free(where);
+  }
+}
+
+struct file_part {
+  const char *disposition_name; /* as written in the header (may hold tricks) */
+  const void *data;
+  size_t len;
+};
+
+/* Builds a multipart body with the csrf field and the files, sends it to the documents page. */
+static long upload(struct client *c, const struct file_part *files, size_t n, char **body)
+{
+  static const char boundary[] = "bmTestBoundary7MA4YWxkTrZu0gW";
+  size_t cap = 4096;
+  for (size_t i = 0; i < n; i++)
+    cap += files[i].len + 512 + strlen(files[i].disposition_name);
+  char *buf = malloc(cap);
+  size_t len = (size_t)snprintf(
+      buf, cap, "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n", boundary,
+      c->csrf);
+  for (size_t i = 0; i < n; i++) {
+    len += (size_t)snprintf(buf + len, cap - len,
+                            "--%s\r\nContent-Disposition: form-data; name=\"files\"; "
+                            "filename=\"%s\"\r\nContent-Type: application/pdf\r\n\r\n",
+                            boundary, files[i].disposition_name);
+    memcpy(buf + len, files[i].data, files[i].len);
+    len += files[i].len;
+    len += (size_t)snprintf(buf + len, cap - len, "\r\n");
+  }
+  len += (size_t)snprintf(buf + len, cap - len, "--%s--\r\n", boundary);
+  char ctype[128];
+  snprintf(ctype, sizeof(ctype), "Content-Type: multipart/form-data; boundary=%s", boundary);
+  const char *headers[] = {ctype, NULL};
+  struct response r;
+  assert_int_equal(client_call(c, "POST", SERVICE "/documents", headers, buf, len, &r), 0);
+  free(buf);
+  long status = r.status;
+  if (body)
+    *body = strdup(r.body);
+  response_free(&r);
+  return status;
+}
+
+static const char pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0,    0, 0, 0x0d,
+                                    'I',  'H', 'D', 'R', 0,    0,    0,    1,    0,    0, 0, 1,
+                                    8,    6,   0,   0,   0,    0x1f, 0x15, 0xc4, 0x89, 0, 0, 0,
+                                    0,    'I', 'E', 'N', 'D',  0xae, 0x42, 0x60, 0x82};
+
+/* The number of the draft's files, from the documents page as JSON. */
+static size_t draft_files(struct client *c)
+{
+  struct response r;
+  assert_int_equal(client_call(c, "GET", SERVICE "/documents", accept_json, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 200);
+  json_t *v = response_json(&r);
+  size_t n = json_array_size(json_object_get(v, "files"));
+  json_decref(v);
+  response_free(&r);
+  return n;
+}
+
+/* Rows of uploads and blobs in the database (SQLite runs only; -1 on PostgreSQL, where the
+ * draft's file list is the check). */
+static void stored_counts(long long *uploads, long long *blobs)
+{
+  *uploads = *blobs = -1;
+  sqlite3 *db;
+  if (strncmp(server.db, "postgres", 8) == 0 || sqlite3_open(server.db, &db) != SQLITE_OK)
+    return;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT (SELECT count(*) FROM uploads), (SELECT count(*) FROM "
+                         "upload_blobs)",
+                         -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    *uploads = sqlite3_column_int64(st, 0);
+    *blobs = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+/* ---- the journey ----------------------------------------------------------------------- */
+
+static char *between(const char *body, const char *before, const char *after)
+{
+  const char *p = strstr(body, before);
+  if (!p)
+    return NULL;
+  p += strlen(before);
+  const char *e = strstr(p, after);
+  return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
+static void test_journey_and_staff(void **state)
+{
+  (void)state;
+  struct client c, clerk;
+  char *body = NULL, *where = NULL;
+  client_init(&c, &server);
+  start_verified(&c, "wang@example.com");
+  answer_all(&c);
+  assert_int_equal(get(&c, SERVICE "/documents", NULL), 200);
+  struct file_part two[] = {{"申請書.pdf", pdf, sizeof(pdf) - 1}, {"map.png", png, sizeof(png)}};
+  assert_int_equal(upload(&c, two, 2, NULL), 303);
+  assert_int_equal(draft_files(&c), 2);
+  assert_int_equal(get(&c, SERVICE "/check", &body), 200);
+  assert_non_null(strstr(body, "王小明"));
+  assert_non_null(strstr(body, "土地登記謄本"));
+  assert_non_null(strstr(body, "申請書.pdf"));
+  free(body);
+  /* the declaration is required */
+  assert_int_equal(post(&c, SERVICE "/submit", "", NULL), 400);
+  assert_int_equal(post(&c, SERVICE "/submit", "declaration=yes", &where), 303);
+  free(where);
+  assert_int_equal(get(&c, SERVICE "/done", &body), 200);
+  char *number = between(body, "id=\"case-number\">", "<");
+  char *progress = between(body, "id=\"progress-link\" href=\"", "\"");
+  assert_non_null(number);
+  assert_non_null(progress);
+  assert_non_null(strstr(body, "/qr.svg"));
+  assert_non_null(strstr(body, "NT$40")); /* two copies at NT$20 are owed at submission */
+  free(body);
+  /* the progress page lists the documents and offers withdrawal */
+  assert_int_equal(get(&c, progress, &body), 200);
+  assert_non_null(strstr(body, "/withdraw"));
+  char *file = between(body, "/files/", "\"");
+  assert_non_null(file);
+  free(body);
+  char path[256];
+  snprintf(path, sizeof(path), "%s/files/%s", progress, file);
+  struct response r;
+  assert_int_equal(client_get(&c, path, &r), 0);
+  assert_int_equal(r.status, 200);
+  char *cd = response_header(&r, "Content-Disposition"), *ct = response_header(&r, "Content-Type");
+  char *nosniff = response_header(&r, "X-Content-Type-Options");
+  assert_non_null(strstr(cd, "attachment"));
+  assert_string_equal(ct, "application/pdf");
+  assert_string_equal(nosniff, "nosniff");
+  assert_int_equal(r.len, sizeof(pdf) - 1);
+  free(cd);
+  free(ct);
+  free(nosniff);
+  response_free(&r);
+  /* a file id that is not this case's is not found */
+  snprintf(path, sizeof(path), "%s/files/999999", progress);
+  assert_int_equal(get(&c, path, NULL), 404);
+  /* the clerk sees the case marked online, with its answers and documents */
+  client_init(&clerk, &server);
+  assert_int_equal(client_login(&clerk, "xinxing-clerk", PASSWORD), 303);
+  assert_int_equal(get(&clerk, "/staff/cases?scope=office", &body), 200);
+  char *row = strstr(body, "線上");
+  assert_non_null(row);
+  char *href = between(body, "href=\"/staff/cases/", "\"");
+  assert_non_null(href);
+  free(body);
+  snprintf(path, sizeof(path), "/staff/cases/%s", href);
+  assert_int_equal(get(&clerk, path, &body), 200);
+  assert_non_null(strstr(body, "id=\"channel-tag\""));
+  assert_non_null(strstr(body, "新興段"));
+  assert_non_null(strstr(body, "map.png"));
+  char *staff_file = between(body, "/files/", "\"");
+  free(body);
+  snprintf(path, sizeof(path), "/staff/cases/%s/files/%s", href, staff_file);
+  assert_int_equal(client_get(&clerk, path, &r), 0);
+  assert_int_equal(r.status, 200);
+  cd = response_header(&r, "Content-Disposition");
+  assert_non_null(strstr(cd, "attachment"));
+  free(cd);
+  response_free(&r);
+  /* anonymous: the staff download needs a signed-in member of the office */
+  struct client anon;
+  client_init(&anon, &server);
+  long anon_status = get(&anon, path, NULL);
+  assert_true(anon_status == 303 || anon_status == 401 || anon_status == 403);
+  /* another office's clerk cannot see it */
+  struct client other;
+  client_init(&other, &server);
+  assert_int_equal(client_login(&other, "anle-clerk", PASSWORD), 303);
+  assert_int_equal(get(&other, path, NULL), 404);
+  client_free(&other);
+  client_free(&anon);
+  /* withdraw before review */
+  snprintf(path, sizeof(path), "%s/withdraw", progress);
+  assert_int_equal(get(&c, path, NULL), 200);
+  assert_int_equal(post(&c, path, "", &where), 303);
+  free(where);
+  assert_int_equal(get(&c, progress, &body), 200);
+  assert_null(strstr(body, "/withdraw\""));
+  free(body);
+  assert_int_equal(post(&c, path, "", NULL), 400);
+  snprintf(path, sizeof(path), "/staff/cases/%s", href);
+  assert_int_equal(get(&clerk, path, &body), 200);
+  assert_non_null(strstr(body, "撤回"));
+  free(body);
+  free(href);
+  free(staff_file);
+  free(file);
+  free(number);
+  free(progress);
+  client_free(&clerk);
+  client_free(&c);
+}
+
+static void test_wrong_codes_and_journey_guards(void **state)
+{
+  (void)state;
+  struct client c;
+  char *where = NULL, form[64], code[7];
+  client_init(&c, &server);
+  /* no session: the question pages send to the start page */
+  assert_int_equal(get(&c, SERVICE "/q/kind", NULL), 303);
+  /* not online-capable or unknown service: 404 */
+  assert_int_equal(get(&c, "/o/xinxing/apply/no-such-service", NULL), 404);
+  int before = count_mail();
+  assert_int_equal(get(&c, SERVICE, NULL), 200);
+  assert_int_equal(post(&c, SERVICE "/start", "kind=email&contact=guess%40example.com", &where),
+                   303);
+  free(where);
+  code_of_mail(before + 1, code);
+  /* unverified: the questions send to the code page */
+  assert_int_equal(get(&c, SERVICE "/q/kind", NULL), 303);
+  assert_int_equal(get(&c, SERVICE "/verify", NULL), 200);
+  const char *wrong = strcmp(code, "000000") ? "code=000000" : "code=111111";
+  for (int i = 0; i < 5; i++)
+    assert_int_equal(post(&c, SERVICE "/verify", wrong, NULL), 400);
+  snprintf(form, sizeof(form), "code=%s", code);
+  assert_int_equal(post(&c, SERVICE "/verify", form, NULL), 400); /* spent after five tries */
+  /* without the CSRF token nothing happens */
+  struct response r;
+  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  assert_int_equal(client_call(&c, "POST", SERVICE "/verify", headers, form, strlen(form), &r), 0);
+  assert_int_equal(r.status, 403);
+  response_free(&r);
+  client_free(&c);
+}
+
+static void test_save_and_resume(void **state)
+{
+  (void)state;
+  struct client c, later;
+  char *where = NULL, *body = NULL, code[7], form[64];
+  client_init(&c, &server);
+  start_verified(&c, "resume@example.com");
+  assert_int_equal(get(&c, SERVICE "/name", NULL), 200);
+  assert_int_equal(post(&c, SERVICE "/name", "answer=Lee", &where), 303);
+  free(where);
+  int before = count_mail();
+  assert_int_equal(post(&c, SERVICE "/save", "", NULL), 200);
+  for (int i = 0; i < 200 && count_mail() < before + 1; i++)
+    usleep(50000);
+  char *text = mail_text(before + 1);
+  assert_non_null(text);
+  char *link = between(text, "https://bianmin.example", "\n");
+  assert_non_null(link);
+  link[strcspn(link, "\r ")] = '\0';
+  free(text);
+  /* another browser opens the link: a new code, then the saved answers */
+  client_init(&later, &server);
+  assert_int_equal(get(&later, link, NULL), 303);
+  code_of_mail(before + 2, code);
+  assert_int_equal(get(&later, SERVICE "/verify", NULL), 200);
+  snprintf(form, sizeof(form), "code=%s", code);
+  assert_int_equal(post(&later, SERVICE "/verify", form, &where), 303);
+  free(where);
+  assert_int_equal(get(&later, SERVICE "/name", &body), 200);
+  assert_non_null(strstr(body, "value=\"Lee\""));
+  free(body);
+  /* the link is spent; the first browser's session is gone */
+  assert_int_equal(get(&later, link, NULL), 404);
+  assert_int_equal(get(&c, SERVICE "/name", NULL), 303);
+  free(link);
+  client_free(&later);
+  client_free(&c);
+}
+
+/* ---- upload attacks ----------------------------------------------------------------------- */
+
+static void refused_saying(struct client *c, const struct file_part *files, size_t n, long lo,
+                           const char *says)
+{
+  long long u0, b0, u1, b1;
+  size_t f0 = draft_files(c);
+  stored_counts(&u0, &b0);
+  char *body = NULL;
+  long status = upload(c, files, n, &body);
+  if (status < 400 || status >= 500)
+    fprintf(stderr, "upload of %s answered %ld\n", files[0].disposition_name, status);
+  assert_true(status >= lo && status < 500);
+  assert_non_null(body);
+  if (says && !strstr(body, says))
+    fail_msg("the refusal does not say %s", says);
+  free(body);
+  stored_counts(&u1, &b1);
+  assert_int_equal(draft_files(c), f0);
+  assert_int_equal(u1, u0);
+  assert_int_equal(b1, b0);
+}
+
+static void refused(struct client *c, const struct file_part *files, size_t n, long lo)
+{
+  refused_saying(c, files, n, lo, NULL);
+}
+
+static void test_upload_attacks(void **state)
+{
+  (void)state;
+  struct client c;
+  client_init(&c, &server);
+  start_verified(&c, "attacker@example.com");
+  answer_all(&c);
+  assert_int_equal(get(&c, SERVICE "/documents", NULL), 200);
+  /* oversize: a real PDF header and 10 MB + 1 of padding */
+  size_t big_len = 10 * 1024 * 1024 + 1;
+  char *big = calloc(1, big_len);
+  memcpy(big, pdf, sizeof(pdf) - 1);
+  struct file_part oversize = {"big.pdf", big, big_len};
+  refused_saying(&c, &oversize, 1, 413, "檔案超過 10 MB");
+  free(big);
+  /* wrong real type behind a good extension */
+  static const char html[] = "<!DOCTYPE html><html><script>alert(1)</script></html>";
+  struct file_part fake_html = {"a.pdf", html, sizeof(html) - 1};
+  refused_saying(&c, &fake_html, 1, 400, "依檔案實際內容判斷");
+  static const char elf[] = "\x7f"
+                            "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0";
+  struct file_part fake_elf = {"a.pdf", elf, sizeof(elf) - 1};
+  refused(&c, &fake_elf, 1, 400);
+  /* path tricks, NUL and CR/LF in names */
+  struct file_part unix_path = {"../../etc/passwd.pdf", pdf, sizeof(pdf) - 1};
+  refused_saying(&c, &unix_path, 1, 400, "檔案名稱不可包含路徑");
+  struct file_part dos_path = {"C:\\x.pdf", pdf, sizeof(pdf) - 1};
+  refused(&c, &dos_path, 1, 400);
+  struct file_part nul_name = {"a\x01.pdf", pdf, sizeof(pdf) - 1}; /* a control character */
+  refused(&c, &nul_name, 1, 400);
+  struct file_part crlf = {"a.pdf\r\nContent-Type: text/html", pdf, sizeof(pdf) - 1};
+  refused(&c, &crlf, 1, 400);
+  /* zero bytes */
+  struct file_part empty = {"empty.pdf", "", 0};
+  refused_saying(&c, &empty, 1, 400, "檔案是空的");
+  /* a thousand tiny files in one request */
+  struct file_part *many = calloc(1000, sizeof(*many));
+  for (int i = 0; i < 1000; i++)
+    many[i] = (struct file_part){"t.pdf", pdf, sizeof(pdf) - 1};
+  refused_saying(&c, many, 1000, 400, "一次最多上傳 20 個檔案");
+  /* more than 20 files (within the parser's part limit) */
+  refused_saying(&c, many, 21, 400, "最多只能上傳 20 個檔案");
+  free(many);
+  /* a good file still goes in, and may be removed */
+  struct file_part good = {"ok.pdf", pdf, sizeof(pdf) - 1};
+  assert_int_equal(upload(&c, &good, 1, NULL), 303);
+  assert_int_equal(draft_files(&c), 1);
+  client_free(&c);
+}
+
+static void test_english_pages(void **state)
+{
+  (void)state;
+  struct client c;
+  char *body = NULL;
+  client_init(&c, &server);
+  assert_int_equal(get(&c, SERVICE "?lang=en", &body), 200);
+  assert_non_null(strstr(body, "citizen digital certificate"));
+  assert_non_null(strstr(body, "NT$20"));
+  free(body);
+  /* the service page links to the journey; a service without a form does not */
+  assert_int_equal(get(&c, "/o/xinxing/services/transcript", &body), 200);
+  assert_non_null(strstr(body, "href=\"/o/xinxing/apply/transcript\""));
+  free(body);
+  assert_int_equal(get(&c, "/o/xinxing/apply", &body), 200);
+  assert_non_null(strstr(body, "/o/xinxing/apply/transcript"));
+  free(body);
+  client_free(&c);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_journey_and_staff),
+      cmocka_unit_test(test_wrong_codes_and_journey_guards),
+      cmocka_unit_test(test_save_and_resume),
+      cmocka_unit_test(test_upload_attacks),
+      cmocka_unit_test(test_english_pages),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
