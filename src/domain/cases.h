@@ -126,6 +126,25 @@ int cases_public_by_number(const struct case_env *env, int64_t office_id, const 
                            const char *check_code, json_t **out);
 int cases_public_by_token(const struct case_env *env, const char *token, json_t **out);
 
+/* A case submitted without a clerk: the online journey ("online") and API clients ("api":
+ * Open311 and /api/v1). The service must be published and online-capable. answers are the
+ * normalised answers (form_answers); the seam the apply issue builds on (cases_online.c). On
+ * refusal returns ST_INVALID with *reason a translation key ("case_err_service" when the
+ * service cannot be applied for online, "case_err_email", "case_err_phone", ...). */
+struct online_submission {
+  int64_t office_id;
+  int64_t service_id;
+  const char *applicant_name; /* may be "" for Open311 (first_name + last_name) */
+  const char *email;          /* verified contact (apply) or as given (Open311); may be "" */
+  const char *phone;
+  const char *lang;    /* "zh-TW" or "en" */
+  const char *channel; /* "online" (journey) or "api" (Open311 / JSON API) */
+  json_t *answers;     /* normalised by form_answers */
+  const char *description; /* free text, may be "" */
+};
+int cases_submit_online(const struct case_env *env, const struct online_submission *in,
+                        struct intake_result *out, const char **reason);
+
 /* "YYYY-MM-DD" of t in Asia/Taipei. */
 void cases_local_date(time_t t, char out[11]);
 

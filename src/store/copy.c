@@ -97,6 +97,13 @@ static const struct copy_table tables[] = {
      "id"},
     {"message_templates", "office_id, event, channel, lang, subject, body, updated_at, updated_by",
      "office_id, event, channel, lang"},
+    {"api_keys",
+     "id, office_id, name, prefix, key_hash, created_at, created_by, last_used_at, revoked_at",
+     "id"},
+    {"api_requests",
+     "case_id, office_id, api_key_id, description, answers, address, lat, lng, media_url, "
+     "requested_at",
+     "case_id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

@@ -434,6 +434,33 @@ static const char migration_6_sql[] =
 static const char migration_7_sql[] =
     "ALTER TABLE services ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';";
 
+/* API keys and Open311 requests (migration 10): keys an office's admins issue (only the
+ * SHA-256 of the secret is kept), and what an API client sent with a case it created. */
+static const char migration_10_sql[] =
+    "CREATE TABLE api_keys ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " prefix TEXT NOT NULL,"
+    " key_hash TEXT NOT NULL UNIQUE,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL DEFAULT '',"
+    " last_used_at INTEGER,"
+    " revoked_at INTEGER);"
+    "CREATE INDEX api_keys_office ON api_keys (office_id, id);"
+    "CREATE TABLE api_requests ("
+    " case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " api_key_id INTEGER REFERENCES api_keys(id) ON DELETE SET NULL,"
+    " description TEXT NOT NULL DEFAULT '',"
+    " answers TEXT NOT NULL DEFAULT '{}',"
+    " address TEXT NOT NULL DEFAULT '',"
+    " lat TEXT NOT NULL DEFAULT '',"
+    " lng TEXT NOT NULL DEFAULT '',"
+    " media_url TEXT NOT NULL DEFAULT '',"
+    " requested_at INTEGER NOT NULL);"
+    "CREATE INDEX api_requests_office ON api_requests (office_id, requested_at);";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -442,6 +469,7 @@ const struct store_migration sqlite_migrations[] = {
     {5, "cases, timeline, pauses, delegation, staff presence", migration_5_sql},
     {6, "notices: outbox and message templates", migration_6_sql},
     {7, "application forms: service questions", migration_7_sql},
+    {10, "api keys, Open311 requests", migration_10_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);
