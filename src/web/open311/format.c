@@ -14,6 +14,7 @@
 
 #define XML_TYPE  "text/xml; charset=utf-8"
 #define JSON_TYPE "application/json; charset=utf-8"
+#define XML_DECLARATION "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 
 /* The element of one item of an array called name. */
 static const char *item_name(const char *name)
@@ -81,11 +82,12 @@ static int send_xml(struct o311_ctx *ctx, int status, const char *root, json_t *
 {
   xmlBufferPtr buf = xmlBufferCreate();
   xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-  int rc = w ? xmlTextWriterStartDocument(w, "1.0", "utf-8", NULL) : -1;
+  /* The declaration exactly as GeoReport v2 shows it (libxml2 would write "UTF-8"). */
+  int rc = w ? xmlTextWriterWriteRaw(w, BAD_CAST XML_DECLARATION) : -1;
   if (rc >= 0)
     rc = write_value(w, root, doc);
   if (rc >= 0)
-    rc = xmlTextWriterEndDocument(w);
+    rc = xmlTextWriterFlush(w);
   if (w)
     xmlFreeTextWriter(w); /* flushes into buf */
   int st = rc < 0 || !buf ? ST_NOMEM
