@@ -281,7 +281,8 @@ static int intake_check(const struct intake_input *in, const char **reason, cons
   const char *name = in->applicant_name;
   /* Online and API applicants may leave their name out (an Open311 client need not send one);
    * at the counter and by post it is required. */
-  bool name_optional = in->channel && (!strcmp(in->channel, "online") || !strcmp(in->channel, "api"));
+  bool name_optional =
+      in->channel && (!strcmp(in->channel, "online") || !strcmp(in->channel, "api"));
   if (!name || (!*name && !name_optional) || !str_valid_text(str_from(name), false) ||
       text_length(name) > NAME_MAX_CHARS)
     return refuse(reason, field, "case_err_name", "applicant_name");

@@ -137,9 +137,9 @@ struct online_submission {
   const char *applicant_name; /* may be "" for Open311 (first_name + last_name) */
   const char *email;          /* verified contact (apply) or as given (Open311); may be "" */
   const char *phone;
-  const char *lang;    /* "zh-TW" or "en" */
-  const char *channel; /* "online" (journey) or "api" (Open311 / JSON API) */
-  json_t *answers;     /* normalised by form_answers */
+  const char *lang;        /* "zh-TW" or "en" */
+  const char *channel;     /* "online" (journey) or "api" (Open311 / JSON API) */
+  json_t *answers;         /* normalised by form_answers */
   const char *description; /* free text, may be "" */
 };
 int cases_submit_online(const struct case_env *env, const struct online_submission *in,

@@ -265,8 +265,8 @@ static int find_service(const struct case_env *env, const struct open311_submiss
   return ST_OK;
 }
 
-static int record(const struct case_env *env, const struct open311_submission *in,
-                  json_t *answers, const struct intake_result *out)
+static int record(const struct case_env *env, const struct open311_submission *in, json_t *answers,
+                  const struct intake_result *out)
 {
   char *text = json_dumps(answers, JSON_COMPACT);
   json_t *row = text ? json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "case_id",
@@ -282,9 +282,8 @@ static int record(const struct case_env *env, const struct open311_submission *i
   return rc;
 }
 
-static int create(const struct case_env *env, const struct open311_submission *in,
-                  json_t *service, json_t *answers, struct intake_result *out,
-                  struct open311_refusal *why)
+static int create(const struct case_env *env, const struct open311_submission *in, json_t *service,
+                  json_t *answers, struct intake_result *out, struct open311_refusal *why)
 {
   const char *reason = NULL;
   char *name = full_name(in);
@@ -321,8 +320,8 @@ int open311_submit(const struct case_env *env, const struct open311_submission *
     rc = check_fields(in, why);
   if (!rc) {
     json_t *empty = in->attributes ? NULL : json_object();
-    if (!form_answers(json_object_get(service, "questions"), in->attributes ? in->attributes : empty,
-                      &answers, &bad, &fe))
+    if (!form_answers(json_object_get(service, "questions"),
+                      in->attributes ? in->attributes : empty, &answers, &bad, &fe))
       rc = refuse(why, 400, fe.key, bad);
     json_decref(empty);
   }

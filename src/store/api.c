@@ -10,8 +10,7 @@
 
 #include "base/common.h"
 
-#define KEY_COLUMNS                                                                                \
-  "id, office_id, name, prefix, created_at, created_by, last_used_at, revoked_at"
+#define KEY_COLUMNS "id, office_id, name, prefix, created_at, created_by, last_used_at, revoked_at"
 
 int store_api_key_insert(struct store *store, int64_t office_id, const char *name,
                          const char *prefix, const char *key_hash, const char *created_by,
@@ -20,8 +19,8 @@ int store_api_key_insert(struct store *store, int64_t office_id, const char *nam
   static const char sql[] = "INSERT INTO api_keys (office_id, name, prefix, key_hash, created_at, "
                             "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
   return db_query_int(store, sql,
-                      DB_ARGS(DB_I(office_id), DB_S(name), DB_S(prefix), DB_S(key_hash),
-                              DB_I(now), DB_S(created_by)),
+                      DB_ARGS(DB_I(office_id), DB_S(name), DB_S(prefix), DB_S(key_hash), DB_I(now),
+                              DB_S(created_by)),
                       id);
 }
 
@@ -81,9 +80,9 @@ int store_api_request_insert(struct store *store, json_t *r)
       "lat, lng, media_url, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
   int64_t key = i64(r, "api_key_id");
   const struct db_param p[] = {
-      DB_I(i64(r, "case_id")),     DB_I(i64(r, "office_id")),   key > 0 ? DB_I(key) : DB_NIL,
+      DB_I(i64(r, "case_id")),      DB_I(i64(r, "office_id")), key > 0 ? DB_I(key) : DB_NIL,
       DB_S(text(r, "description")), DB_S(text(r, "answers")),  DB_S(text(r, "address")),
-      DB_S(text(r, "lat")),        DB_S(text(r, "lng")),        DB_S(text(r, "media_url")),
+      DB_S(text(r, "lat")),         DB_S(text(r, "lng")),      DB_S(text(r, "media_url")),
       DB_I(i64(r, "requested_at")),
   };
   return db_exec(store, sql, p, ARRAY_LEN(p), NULL);
@@ -110,8 +109,8 @@ int store_api_request_list(struct store *store, const struct store_api_request_f
   const char *ids = f->service_ids ? f->service_ids : "";
   const char *status = f->status ? f->status : "";
   return db_query(store, sql,
-                  DB_ARGS(DB_I(f->office_id), DB_I(f->from), DB_I(f->to), DB_S(ids),
-                          DB_S(status), DB_I(f->limit), DB_I(f->offset)),
+                  DB_ARGS(DB_I(f->office_id), DB_I(f->from), DB_I(f->to), DB_S(ids), DB_S(status),
+                          DB_I(f->limit), DB_I(f->offset)),
                   out);
 }
 

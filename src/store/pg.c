@@ -554,7 +554,7 @@ static int pg_copy_finish(struct store *store)
                                        "announcements",    "revisions",   "cases",
                                        "case_events",      "case_pauses", "delegations",
                                        "land_sections",    "parcels",     "parcel_resurvey",
-                                       "parcel_addresses", "outbox", "api_keys"};
+                                       "parcel_addresses", "outbox",      "api_keys"};
   char sql[256];
   int rc = ST_OK;
   for (size_t i = 0; i < ARRAY_LEN(tables) && !rc; i++) {

@@ -47,16 +47,17 @@ static int fail_key(struct http_request *req, struct http_response *res, int sta
 
 /* ---- offices, services, FAQ -------------------------------------------------------------- */
 
-static const char *const office_fields[] = {
-    "slug",       "name_zh",    "name_en", "kind",     "city_zh",  "city_en",
-    "address_zh", "address_en", "phone",   "email",    "hours_zh", "hours_en"};
+static const char *const office_fields[] = {"slug",    "name_zh", "name_en",    "kind",
+                                            "city_zh", "city_en", "address_zh", "address_en",
+                                            "phone",   "email",   "hours_zh",   "hours_en"};
 static const char *const service_fields[] = {
-    "slug",         "topic",          "name_zh",         "name_en",          "summary_zh",
-    "summary_en",   "eligibility_zh", "eligibility_en",  "documents_zh",     "documents_en",
-    "steps_zh",     "steps_en",       "fee_zh",          "fee_en",           "fee_amount",
-    "time_limit_minutes", "where_zh", "where_en",        "counter",          "floor_zh",
-    "floor_en",     "hours_zh",       "hours_en",        "channel_counter",  "channel_online",
-    "channel_mail", "online_capable", "updated_at"};
+    "slug",           "topic",        "name_zh",        "name_en",
+    "summary_zh",     "summary_en",   "eligibility_zh", "eligibility_en",
+    "documents_zh",   "documents_en", "steps_zh",       "steps_en",
+    "fee_zh",         "fee_en",       "fee_amount",     "time_limit_minutes",
+    "where_zh",       "where_en",     "counter",        "floor_zh",
+    "floor_en",       "hours_zh",     "hours_en",       "channel_counter",
+    "channel_online", "channel_mail", "online_capable", "updated_at"};
 static const char *const faq_fields[] = {"slug",        "category_zh", "category_en", "question_zh",
                                          "question_en", "answer_zh",   "answer_en",   "updated_at"};
 
@@ -214,8 +215,8 @@ static int case_on(struct http_request *req, struct http_response *res, struct s
     return rc;
   struct case_env env = {store, clock_now()};
   const char *check = http_query(req, "check_code");
-  rc = cases_public_by_number(&env, id_of(office), http_capture(req, "number"),
-                              check ? check : "", &c);
+  rc = cases_public_by_number(&env, id_of(office), http_capture(req, "number"), check ? check : "",
+                              &c);
   json_decref(office);
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "not_found", "progress_not_found");
@@ -268,10 +269,9 @@ static json_t *read_body(struct http_request *req)
 
 static bool members_ok(json_t *body)
 {
-  static const char *const strings[] = {"service_code", "description", "email",
-                                        "phone",        "first_name",  "last_name",
-                                        "lang",         "address_string", "lat",
-                                        "long",         "media_url"};
+  static const char *const strings[] = {"service_code", "description", "email",    "phone",
+                                        "first_name",   "last_name",   "lang",     "address_string",
+                                        "lat",          "long",        "media_url"};
   for (size_t i = 0; i < ARRAY_LEN(strings); i++) {
     json_t *v = json_object_get(body, strings[i]);
     if (v && !json_is_string(v))
@@ -318,8 +318,8 @@ int api_create(struct http_request *req, struct http_response *res)
   if (rc || !office)
     return rc;
   rc = apikey_check(store, api_key_of(req), clock_now(), &key);
-  if (rc == ST_FORBIDDEN || (!rc && id_of(office) != json_integer_value(
-                                                          json_object_get(key, "office_id"))))
+  if (rc == ST_FORBIDDEN ||
+      (!rc && id_of(office) != json_integer_value(json_object_get(key, "office_id"))))
     rc = fail_key(req, res, 403, "forbidden",
                   api_key_of(req) ? "open311_err_api_key" : "open311_err_api_key_missing");
   else if (!rc && !(body = read_body(req)))

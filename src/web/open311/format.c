@@ -12,17 +12,19 @@
 
 #include "base/common.h"
 
-#define XML_TYPE  "text/xml; charset=utf-8"
-#define JSON_TYPE "application/json; charset=utf-8"
+#define XML_TYPE        "text/xml; charset=utf-8"
+#define JSON_TYPE       "application/json; charset=utf-8"
 #define XML_DECLARATION "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 
 /* The element of one item of an array called name. */
 static const char *item_name(const char *name)
 {
   static const char *const map[][2] = {
-      {"services", "service"},     {"service_requests", "request"}, {"attributes", "attribute"},
-      {"values", "value"},         {"endpoints", "endpoint"},       {"formats", "format"},
-      {"notes", "note"},           {"errors", "error"},             {"groups", "group"},
+      {"services", "service"},     {"service_requests", "request"},
+      {"attributes", "attribute"}, {"values", "value"},
+      {"endpoints", "endpoint"},   {"formats", "format"},
+      {"notes", "note"},           {"errors", "error"},
+      {"groups", "group"},
   };
   for (size_t i = 0; i < ARRAY_LEN(map); i++)
     if (!strcmp(map[i][0], name))

@@ -261,8 +261,8 @@ int o311_token(struct o311_ctx *ctx, const char *token)
     return o311_error(ctx, 404, "open311_err_token_unknown", NULL);
   if (rc)
     return rc;
-  json_t *list = json_pack("[{s:s, s:s}]", "service_request_id", web_str(row, "case_key"),
-                           "token", token);
+  json_t *list =
+      json_pack("[{s:s, s:s}]", "service_request_id", web_str(row, "case_key"), "token", token);
   json_decref(row);
   return o311_send(ctx, 200, "service_requests", list);
 }
@@ -289,8 +289,8 @@ int o311_submit(struct http_request *req, struct store *store, const struct open
     return rc;
   const char *date = expected_text(req, due_at);
   const char *notice =
-      arena_printf(req->arena, "%s %s%s%s%s%s", http_t(req, "open311_notice_number"),
-                   made.case_key, *date ? http_t(req, "open311_notice_expected") : "", date,
+      arena_printf(req->arena, "%s %s%s%s%s%s", http_t(req, "open311_notice_number"), made.case_key,
+                   *date ? http_t(req, "open311_notice_expected") : "", date,
                    http_t(req, "open311_notice_check"), made.check_code);
   *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "service_request_id", made.case_key,
                    "service_notice", notice, "case_number", made.case_key, "check_code",
@@ -331,8 +331,9 @@ static json_t *attributes(struct http_request *req)
 
 static int key_refused(struct o311_ctx *ctx)
 {
-  return o311_error(ctx, 403, o311_param(ctx->req, "api_key") ? "open311_err_api_key"
-                                                              : "open311_err_api_key_missing",
+  return o311_error(ctx, 403,
+                    o311_param(ctx->req, "api_key") ? "open311_err_api_key"
+                                                    : "open311_err_api_key_missing",
                     NULL);
 }
 
@@ -341,8 +342,8 @@ int o311_create(struct o311_ctx *ctx)
   struct http_request *req = ctx->req;
   json_t *key = NULL, *made = NULL;
   int rc = apikey_check(ctx->store, o311_param(req, "api_key"), clock_now(), &key);
-  if (rc == ST_FORBIDDEN || (!rc && json_integer_value(json_object_get(key, "office_id")) !=
-                                        ctx->office_id)) {
+  if (rc == ST_FORBIDDEN ||
+      (!rc && json_integer_value(json_object_get(key, "office_id")) != ctx->office_id)) {
     json_decref(key);
     return key_refused(ctx);
   }
@@ -373,9 +374,9 @@ int o311_create(struct o311_ctx *ctx)
     return o311_error(ctx, why.status, why.key, why.attribute);
   if (rc)
     return rc;
-  json_t *doc = json_pack("[{s:O, s:O}]", "service_request_id",
-                          json_object_get(made, "service_request_id"), "service_notice",
-                          json_object_get(made, "service_notice"));
+  json_t *doc =
+      json_pack("[{s:O, s:O}]", "service_request_id", json_object_get(made, "service_request_id"),
+                "service_notice", json_object_get(made, "service_notice"));
   json_decref(made);
   return o311_send(ctx, 200, "service_requests", doc);
 }

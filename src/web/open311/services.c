@@ -59,8 +59,7 @@ int o311_discovery(struct o311_ctx *ctx)
   const char *contact = http_t(req, "open311_contact");
   return o311_send(ctx, 200, "discovery",
                    json_pack("{s:s, s:s, s:s, s:o}", "changeset", CHANGESET, "contact", contact,
-                             "key_service", http_t(req, "open311_key_service"), "endpoints",
-                             list));
+                             "key_service", http_t(req, "open311_key_service"), "endpoints", list));
 }
 
 static bool truthy(json_t *v)
@@ -103,8 +102,8 @@ static json_t *service_entry(struct http_request *req, json_t *s)
   return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", web_str(s, "slug"),
                    "service_name", web_field(s, "name", req->lang), "description",
                    web_field(s, "summary", req->lang), "metadata",
-                   has_questions(json_object_get(s, "questions")), "type", "realtime",
-                   "keywords", topic, "group", topic_label(req, topic));
+                   has_questions(json_object_get(s, "questions")), "type", "realtime", "keywords",
+                   topic, "group", topic_label(req, topic));
 }
 
 int o311_services(struct o311_ctx *ctx)
@@ -137,9 +136,9 @@ static json_t *attribute(struct http_request *req, json_t *q)
 {
   const char *datatype = web_str(q, "datatype");
   json_t *a = json_pack(
-      "{s:b, s:s, s:s, s:b, s:s, s:I, s:s}", "variable", json_is_true(json_object_get(q, "variable")),
-      "code", web_str(q, "code"), "datatype", datatype, "required",
-      json_is_true(json_object_get(q, "required")), "datatype_description",
+      "{s:b, s:s, s:s, s:b, s:s, s:I, s:s}", "variable",
+      json_is_true(json_object_get(q, "variable")), "code", web_str(q, "code"), "datatype",
+      datatype, "required", json_is_true(json_object_get(q, "required")), "datatype_description",
       form_label(q, "hint", req->lang), "order", json_integer_value(json_object_get(q, "order")),
       "description", form_label(q, "label", req->lang));
   if (a && strstr(datatype, "valuelist"))

@@ -47,8 +47,8 @@ static int page_view(struct http_request *req, struct store *store, const char *
   size_t i;
   json_array_foreach(rows, i, k) json_array_append_new(list, key_row(req, k));
   json_decref(rows);
-  *out = json_pack("{s:s, s:o, s:s, s:s, s:b, s:[]}", "title", http_t(req, "apikeys_title"),
-                   "keys", list, "secret", secret ? secret : "", "new_name", name ? name : "",
+  *out = json_pack("{s:s, s:o, s:s, s:s, s:b, s:[]}", "title", http_t(req, "apikeys_title"), "keys",
+                   list, "secret", secret ? secret : "", "new_name", name ? name : "",
                    "revoked_notice", http_query(req, "revoked") != NULL, "errors");
   return *out ? ST_OK : ST_NOMEM;
 }
