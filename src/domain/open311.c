@@ -67,6 +67,11 @@ static bool expect(const char **s, char c)
   return true;
 }
 
+static bool leap(int y)
+{
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
 static bool parse_date(const char **s, struct tm *tm)
 {
   int y, m, d;
@@ -74,10 +79,7 @@ static bool parse_date(const char **s, struct tm *tm)
   if (!digits(s, 4, &y) || !expect(s, '-') || !digits(s, 2, &m) || !expect(s, '-') ||
       !digits(s, 2, &d))
     return false;
-  if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-    return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m == 2 && d == 29 && !leap)
+  if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap(y)))
     return false;
   tm->tm_year = y - 1900;
   tm->tm_mon = m - 1;
