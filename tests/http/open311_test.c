@@ -734,6 +734,18 @@ static void test_status_collapse(void **state)
   free(id);
 }
 
+/* scripts/open311-check.py, the compatibility check, passes on both bases. */
+static void test_compatibility_script(void **state)
+{
+  char cmd[1024];
+  snprintf(cmd, sizeof(cmd),
+           "/usr/bin/python3 %s/scripts/open311-check.py http://127.0.0.1:%d" UDD
+           " && /usr/bin/python3 %s/scripts/open311-check.py "
+           "http://127.0.0.1:%d" BASE " niaosong",
+           BIANMIN_SOURCE_DIR, server.port, BIANMIN_SOURCE_DIR, server.port);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -741,7 +753,7 @@ int main(void)
       cmocka_unit_test(test_jurisdiction),    cmocka_unit_test(test_services),
       cmocka_unit_test(test_definition),      cmocka_unit_test(test_post_refusals),
       cmocka_unit_test(test_post_and_get),    cmocka_unit_test(test_get_filters),
-      cmocka_unit_test(test_status_collapse),
+      cmocka_unit_test(test_status_collapse), cmocka_unit_test(test_compatibility_script),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
