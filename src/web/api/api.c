@@ -27,6 +27,8 @@ static int send(struct http_response *res, int status, json_t *doc)
   json_decref(doc);
   int rc = text ? http_raw(res, status, JSON_TYPE, text, strlen(text)) : ST_NOMEM;
   free(text);
+  if (!rc) /* messages and labels follow the request's language */
+    rc = http_header_add(res, "Vary", "Accept-Language, Cookie");
   return rc;
 }
 

@@ -113,6 +113,8 @@ int o311_send(struct o311_ctx *ctx, int status, const char *root, json_t *doc)
     free(text);
   }
   json_decref(doc);
+  if (!rc) /* descriptions and labels follow the request's language */
+    rc = http_header_add(ctx->res, "Vary", "Accept-Language, Cookie");
   return rc;
 }
 
