@@ -14,7 +14,8 @@
 static bool name_ok(const char *name)
 {
   size_t n = name ? text_length(name) : 0;
-  return n >= 1 && n <= APIKEY_NAME_MAX && str_valid_text(str_from(name), false);
+  return n >= 1 && n <= APIKEY_NAME_MAX && str_valid_text(str_from(name), false) &&
+         str_trim(str_from(name)).len > 0;
 }
 
 int apikey_issue(struct store *store, const struct audit_actor *actor, int64_t office_id,
