@@ -17,7 +17,8 @@ want_test=0 want_bench=0
 
 build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libqrencode-dev libinih-dev
-  libutf8proc-dev libmagic-dev nettle-dev libcurl4-openssl-dev libcmocka-dev libpq-dev)
+  libutf8proc-dev libmagic-dev nettle-dev libcurl4-openssl-dev libcmocka-dev libpq-dev
+  libxml2-dev)
 test_pkgs=(chromium pmccabe clang-format python3-aiosmtpd postgresql nginx)
 
 command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)

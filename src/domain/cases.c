@@ -277,9 +277,13 @@ static int contact_check(const struct intake_input *in, const char **reason, con
 
 int case_intake_check(const struct intake_input *in, const char **reason, const char **field)
 {
-  static const char *const channels[] = {"counter", "online", "mail"};
+  static const char *const channels[] = {"counter", "online", "mail", "api"};
   const char *name = in->applicant_name;
-  if (!name || !*name || !str_valid_text(str_from(name), false) ||
+  /* Online and API applicants may leave their name out (an Open311 client need not send one);
+   * at the counter and by post it is required. */
+  bool name_optional =
+      in->channel && (!strcmp(in->channel, "online") || !strcmp(in->channel, "api"));
+  if (!name || (!*name && !name_optional) || !str_valid_text(str_from(name), false) ||
       text_length(name) > NAME_MAX_CHARS)
     return refuse(reason, field, "case_err_name", "applicant_name");
   if (*in->applicant_id && !personal_id_valid(in->applicant_id) &&

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/log.h"
 #include "http/internal.h"
@@ -243,6 +244,14 @@ void http_security_headers(struct http_ctx *ctx, void *mhd_response)
     MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }
 
+static bool own_header(const struct http_response *res, const char *name)
+{
+  for (size_t i = 0; i < res->header_count; i++)
+    if (strcasecmp(res->header_names[i], name) == 0)
+      return true;
+  return false;
+}
+
 static int queue(struct http_ctx *ctx, const char *body, size_t len, const char *type,
                  bool must_free)
 {
@@ -256,7 +265,8 @@ static int queue(struct http_ctx *ctx, const char *body, size_t len, const char 
   if (!res->raw) {
     MHD_add_response_header(r, "Content-Language", i18n_html_lang(ctx->req.lang));
     MHD_add_response_header(r, "Vary", "Accept, Accept-Language, Cookie");
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    if (!own_header(res, "Cache-Control")) /* a handler's own (no-store) wins */
+      MHD_add_response_header(r, "Cache-Control", "no-cache");
   }
   for (size_t i = 0; i < res->header_count; i++)
     MHD_add_response_header(r, res->header_names[i], res->header_values[i]);

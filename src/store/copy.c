@@ -111,6 +111,13 @@ static const struct copy_table tables[] = {
      "id"},
     {"upload_blobs", "sha256, size, bytes, created_at", "sha256", 4},
     {"uploads", "id, office_id, draft_id, case_id, sha256, name, mime, size, created_at", "id"},
+    {"api_keys",
+     "id, office_id, name, prefix, key_hash, created_at, created_by, last_used_at, revoked_at",
+     "id"},
+    {"api_requests",
+     "case_id, office_id, api_key_id, description, answers, address, lat, lng, media_url, "
+     "requested_at",
+     "case_id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

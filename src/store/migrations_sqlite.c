@@ -514,6 +514,32 @@ static const char migration_8_sql[] =
     " created_at INTEGER NOT NULL);"
     "CREATE INDEX uploads_draft ON uploads(draft_id);"
     "CREATE INDEX uploads_case ON uploads(case_id);";
+/* API keys and Open311 requests (migration 10): keys an office's admins issue (only the
+ * SHA-256 of the secret is kept), and what an API client sent with a case it created. */
+static const char migration_10_sql[] =
+    "CREATE TABLE api_keys ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " prefix TEXT NOT NULL,"
+    " key_hash TEXT NOT NULL UNIQUE,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL DEFAULT '',"
+    " last_used_at INTEGER,"
+    " revoked_at INTEGER);"
+    "CREATE INDEX api_keys_office ON api_keys (office_id, id);"
+    "CREATE TABLE api_requests ("
+    " case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " api_key_id INTEGER REFERENCES api_keys(id) ON DELETE SET NULL,"
+    " description TEXT NOT NULL DEFAULT '',"
+    " answers TEXT NOT NULL DEFAULT '{}',"
+    " address TEXT NOT NULL DEFAULT '',"
+    " lat TEXT NOT NULL DEFAULT '',"
+    " lng TEXT NOT NULL DEFAULT '',"
+    " media_url TEXT NOT NULL DEFAULT '',"
+    " requested_at INTEGER NOT NULL);"
+    "CREATE INDEX api_requests_office ON api_requests (office_id, requested_at);";
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
@@ -525,6 +551,7 @@ const struct store_migration sqlite_migrations[] = {
     {7, "application forms: service questions", migration_7_sql},
     {9, "fees and payments", migration_9_sql},
     {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
+    {10, "api keys, Open311 requests", migration_10_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -512,5 +512,40 @@ int store_uploads_attach(struct store *store, int64_t draft_id, int64_t case_id)
 int store_upload_get(struct store *store, int64_t id, json_t **meta, void **bytes, size_t *len);
 /* How many upload rows and blobs exist (for tests and the attack checks). */
 int store_upload_counts(struct store *store, int64_t *uploads, int64_t *blobs);
+/* ---- API keys and Open311 requests (store/api.c) ---------------------------------------------
+ * A key row: {"id", "office_id", "name", "prefix", "created_at", "created_by", "last_used_at"
+ * (null), "revoked_at" (null)}; the secret itself is never stored, only key_hash (hex SHA-256). */
+int store_api_key_insert(struct store *store, int64_t office_id, const char *name,
+                         const char *prefix, const char *key_hash, const char *created_by,
+                         int64_t now, int64_t *id);
+/* The office's keys, newest first. */
+int store_api_key_list(struct store *store, int64_t office_id, json_t **out);
+int store_api_key_get(struct store *store, int64_t office_id, int64_t id, json_t **out);
+/* Sets revoked_at (once); ST_NOTFOUND for another office's or an unknown key. */
+int store_api_key_revoke(struct store *store, int64_t office_id, int64_t id, int64_t now);
+/* The key that is not revoked with this hash (with its office's "slug"), or ST_NOTFOUND. */
+int store_api_key_by_hash(struct store *store, const char *key_hash, json_t **out);
+int store_api_key_used(struct store *store, int64_t id, int64_t now);
+
+/* What an API client sent with the case it created: {"case_id", "office_id", "api_key_id",
+ * "description", "answers" (JSON text), "address", "lat", "lng", "media_url", "requested_at"}. */
+int store_api_request_insert(struct store *store, json_t *row);
+
+/* Requests (cases created through the API) of an office, newest first. service_ids: ",3,5,"
+ * (NULL or "" = any); status: "open", "closed" or "" (any). A row: {"case_id", "case_key",
+ * "status", "workflow", "received_at", "updated_at", "closed_at", "due_at", "service_code",
+ * "service_name_zh", "service_name_en", "unit_id", "requested_at"}. */
+struct store_api_request_filter {
+  int64_t office_id;
+  const char *service_ids;
+  const char *status;
+  int64_t from, to; /* requested_at within [from, to] */
+  int64_t limit, offset;
+};
+int store_api_request_list(struct store *store, const struct store_api_request_filter *filter,
+                           json_t **out);
+/* One request of the office by its case key (same row), or ST_NOTFOUND. */
+int store_api_request_get(struct store *store, int64_t office_id, const char *case_key,
+                          json_t **out);
 
 #endif

@@ -5,13 +5,16 @@
  */
 #include "web/app.h"
 #include "domain/accounts.h"
+#include "web/api/api.h"
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
 #include "web/public/apply.h"
+#include "web/open311/open311.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
 #include "web/public/tools.h"
 #include "web/staff/catalog_admin.h"
+#include "web/staff/apikeys.h"
 #include "web/staff/notices.h"
 #include "web/staff/staff.h"
 
@@ -114,6 +117,37 @@ static const struct http_route routes[] = {
      0},
     {"GET", "/p/{token}/files/{file}", apply_file_public, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_LOOKUP, 0},
+
+    /* Open311 GeoReport v2 (web/open311): one base for every office (jurisdiction_id = the
+     * office's slug) and one per office. {path...} is the resource with its format suffix; the
+     * module reads it so that "//" and unknown resources answer in Open311's own format. */
+    {"GET", "/open311/v2/{path...}", open311_get, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"POST", "/open311/v2/{path...}", open311_post, 0, false, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/open311/v2/{path...}", open311_get, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/open311/v2/{path...}", open311_post, 0, false, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    /* The JSON API (web/api; docs/openapi.json lists exactly these). Case creation needs an
+     * api key; the progress lookup has the progress page's rate class. */
+    {"GET", "/api/openapi.json", api_openapi, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/api/v1/offices", api_offices, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/api/v1/offices/{office}", api_office, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/api/v1/offices/{office}/services", api_services, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/api/v1/offices/{office}/services/{service}", api_service, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/api/v1/offices/{office}/faq", api_faq, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/api/v1/offices/{office}/cases/{number}", api_case, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/api/v1/offices/{office}/requests", api_create, 0, false, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    /* API keys (web/staff/apikeys.h): admins of an office issue and revoke them. */
+    {"GET", "/staff/admin/api-keys", apikeys_page, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/api-keys", apikeys_issue, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/api-keys/{id}/revoke", apikeys_revoke, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
 
     /* Staff: signing in and out. */
     {"GET", "/staff/login", staff_login_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},

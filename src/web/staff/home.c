@@ -28,6 +28,7 @@ static json_t *staff_areas(struct http_request *req, unsigned roles)
       {ROLE_ADMIN, "/staff/admin/audit", "staff_area_audit", "staff_area_audit_desc"},
       {ROLE_ADMIN, "/staff/admin/outbox", "staff_area_outbox", "staff_area_outbox_desc"},
       {ROLE_ADMIN, "/staff/admin/templates", "staff_area_templates", "staff_area_templates_desc"},
+      {ROLE_ADMIN, "/staff/admin/api-keys", "staff_area_apikeys", "staff_area_apikeys_desc"},
       {ROLE_ALL, "/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {ROLE_ALL, "/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
   };

@@ -1,0 +1,161 @@
+/*
+ * open311.c - reading an Open311 request: the path after the base (with "//" and a trailing
+ * slash tolerated), the format suffix, and the jurisdiction: the office of a per-office base
+ * (/o/{office}/open311/v2/), or jurisdiction_id = an office's slug on the shared base
+ * (/open311/v2/), which an installation of one office does not need.
+ */
+#include <string.h>
+
+#include "web/app.h"
+#include "web/open311/open311.h"
+
+#include "base/common.h"
+
+enum { MAX_SEGMENTS = 4 };
+
+struct o311_path {
+  const char *seg[MAX_SEGMENTS];
+  size_t count;
+};
+
+/* Splits rest at "/" (empty segments skipped: "//services.json" is "services.json") and takes
+ * the format from the last segment's suffix. False when there is no ".xml" or ".json". */
+static bool read_path(struct http_request *req, const char *rest, struct o311_path *p,
+                      enum o311_format *format)
+{
+  char *copy = arena_strdup(req->arena, rest ? rest : "");
+  p->count = 0;
+  for (char *s = copy, *slash; s && *s; s = slash ? slash + 1 : NULL) {
+    slash = strchr(s, '/');
+    if (slash)
+      *slash = '\0';
+    if (!*s)
+      continue;
+    if (p->count == MAX_SEGMENTS)
+      return false;
+    p->seg[p->count++] = s;
+  }
+  if (!p->count)
+    return false;
+  char *last = (char *)p->seg[p->count - 1], *dot = strrchr(last, '.');
+  if (!dot || dot == last)
+    return false;
+  if (!strcmp(dot, ".json"))
+    *format = O311_JSON;
+  else if (!strcmp(dot, ".xml"))
+    *format = O311_XML;
+  else
+    return false;
+  *dot = '\0';
+  return true;
+}
+
+/* The suffix alone, for answering a path that is not a resource in the asked format. */
+static enum o311_format guess_format(const char *rest)
+{
+  size_t n = rest ? strlen(rest) : 0;
+  return n >= 5 && !strcmp(rest + n - 5, ".json") ? O311_JSON : O311_XML;
+}
+
+static json_t *office_by_slug(json_t *offices, const char *slug)
+{
+  size_t i;
+  json_t *o;
+  json_array_foreach(offices, i, o) if (!strcmp(web_str(o, "slug"), slug)) return o;
+  return NULL;
+}
+
+/* Sets ctx->office from the per-office base or jurisdiction_id; answers 400/404 itself. */
+static int jurisdiction(struct o311_ctx *ctx, bool *answered)
+{
+  json_t *offices = NULL;
+  const char *given = o311_param(ctx->req, "jurisdiction_id");
+  int rc = store_office_list(ctx->store, &offices);
+  if (rc)
+    return rc;
+  json_t *found = NULL;
+  *answered = true;
+  if (ctx->scoped) {
+    found = office_by_slug(offices, ctx->scoped);
+    if (found && given && strcmp(given, ctx->scoped) != 0)
+      found = NULL;
+    rc = found ? ST_OK : o311_error(ctx, 404, "open311_err_jurisdiction_unknown", NULL);
+  } else if (given) {
+    found = office_by_slug(offices, given);
+    rc = found ? ST_OK : o311_error(ctx, 404, "open311_err_jurisdiction_unknown", NULL);
+  } else if (json_array_size(offices) == 1) {
+    found = json_array_get(offices, 0);
+  } else {
+    rc = o311_error(ctx, 400, "open311_err_jurisdiction_required", NULL);
+  }
+  if (found) {
+    *answered = false;
+    ctx->office = json_incref(found);
+    ctx->office_id = json_integer_value(json_object_get(found, "id"));
+  }
+  json_decref(offices);
+  return rc;
+}
+
+static int dispatch_get(struct o311_ctx *ctx, const struct o311_path *p)
+{
+  const char *first = p->seg[0];
+  if (p->count == 1 && !strcmp(first, "services"))
+    return o311_services(ctx);
+  if (p->count == 2 && !strcmp(first, "services"))
+    return o311_service_definition(ctx, p->seg[1]);
+  if (p->count == 1 && !strcmp(first, "requests"))
+    return o311_requests(ctx);
+  if (p->count == 2 && !strcmp(first, "requests"))
+    return o311_request(ctx, p->seg[1]);
+  if (p->count == 2 && !strcmp(first, "tokens"))
+    return o311_token(ctx, p->seg[1]);
+  return o311_error(ctx, 404, "open311_err_resource", NULL);
+}
+
+static bool is_resource(const struct o311_path *p, bool post)
+{
+  static const char *const names[] = {"services", "requests", "tokens"};
+  if (post)
+    return p->count == 1 && !strcmp(p->seg[0], "requests");
+  for (size_t i = 0; i < ARRAY_LEN(names); i++)
+    if (!strcmp(p->seg[0], names[i]) && p->count <= 2)
+      return true;
+  return false;
+}
+
+static int handle(struct http_request *req, struct http_response *res, bool post)
+{
+  struct o311_path path;
+  const char *rest = http_capture(req, "path");
+  struct o311_ctx ctx = {req, res, NULL, guess_format(rest), "/open311/v2/", NULL, NULL, 0};
+  ctx.scoped = http_capture(req, "office");
+  if (ctx.scoped)
+    ctx.base = arena_printf(req->arena, "/o/%s/open311/v2/", ctx.scoped);
+  int rc = web_store(req, &ctx.store);
+  if (rc)
+    return rc;
+  if (!read_path(req, rest, &path, &ctx.format))
+    return o311_error(&ctx, 404, "open311_err_resource", NULL);
+  if (!post && path.count == 1 && !strcmp(path.seg[0], "discovery"))
+    return o311_discovery(&ctx);
+  if (!is_resource(&path, post))
+    return o311_error(&ctx, 404, "open311_err_resource", NULL);
+  bool answered = false;
+  rc = jurisdiction(&ctx, &answered);
+  if (rc || answered)
+    return rc;
+  rc = post ? o311_create(&ctx) : dispatch_get(&ctx, &path);
+  json_decref(ctx.office);
+  return rc;
+}
+
+int open311_get(struct http_request *req, struct http_response *res)
+{
+  return handle(req, res, false);
+}
+
+int open311_post(struct http_request *req, struct http_response *res)
+{
+  return handle(req, res, true);
+}

@@ -1,0 +1,382 @@
+/*
+ * requests.c - Open311 service requests: POST requests (an api key creates a case), GET
+ * requests (filters, the 90-day window, at most 1000, page/page_size, extensions=true), GET
+ * requests/{id} and GET tokens/{token}.
+ *
+ * Only cases created through the API are service requests here; counter and online-journey
+ * cases stay behind their number and check code. Answers never carry personal data nor the
+ * applicant's free text: the description, answers, address, location and media_url of an
+ * application to a government office may name people, so GET shows the service, the state
+ * (open/closed, the step in words in status_notes) and the dates only.
+ */
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/apikeys.h"
+#include "web/app.h"
+#include "web/open311/open311.h"
+
+#include "base/common.h"
+
+enum {
+  WINDOW_SECONDS = 90 * 86400,
+  REQUESTS_MAX = 1000, /* "90 days or the first 1000 requests" */
+  IDS_MAX = 100,       /* service_request_id=a,b,c */
+  PAGE_MAX = 100000
+};
+
+/* ---- the record ---------------------------------------------------------------------------- */
+
+static const char *status_notes(struct http_request *req, json_t *row)
+{
+  const char *status = web_str(row, "status");
+  const char *label = http_t(req, arena_printf(req->arena, "status_%s", status));
+  const char *outcome = open311_outcome(status);
+  if (!outcome)
+    return label;
+  return arena_printf(req->arena, "%s%s%s", label, strcmp(req->lang, "en") ? "：" : ": ",
+                      http_t(req, arena_printf(req->arena, "open311_outcome_%s", outcome)));
+}
+
+/* The public timeline as notes: when and what, in words; never the notes' free text. */
+static json_t *notes(struct o311_ctx *ctx, json_t *row)
+{
+  json_t *events = NULL, *list = json_array(), *e;
+  if (store_case_events(ctx->store, json_integer_value(json_object_get(row, "case_id")), false,
+                        &events))
+    return list;
+  size_t i;
+  json_array_foreach(events, i, e)
+  {
+    const char *kind = web_str(e, "kind");
+    bool status = !strcmp(kind, "status");
+    if (!status && !json_integer_value(json_object_get(e, "public")))
+      continue;
+    const char *key = status ? arena_printf(ctx->req->arena, "status_%s", web_str(e, "to_status"))
+                             : arena_printf(ctx->req->arena, "event_%s", kind);
+    json_array_append_new(list, json_pack("{s:o, s:s, s:s}", "datetime",
+                                          o311_time(json_integer_value(json_object_get(e, "at"))),
+                                          "description", http_t(ctx->req, key), "type",
+                                          status ? "status" : "update"));
+  }
+  json_decref(events);
+  return list;
+}
+
+static json_t *record(struct o311_ctx *ctx, json_t *row, bool extensions)
+{
+  struct http_request *req = ctx->req;
+  const char *status = web_str(row, "status");
+  bool closed = open311_closed(status);
+  int64_t updated = json_integer_value(json_object_get(row, closed ? "closed_at" : "updated_at"));
+  json_t *r = json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:n, s:s, s:n, s:o, s:o, s:o, s:n, s:n, s:n, s:n, s:n, s:n}",
+      "service_request_id", web_str(row, "case_key"), "status", closed ? "closed" : "open",
+      "status_notes", status_notes(req, row), "service_name",
+      web_field(row, "service_name", req->lang), "service_code", web_str(row, "service_code"),
+      "description", "agency_responsible", web_field(ctx->office, "name", req->lang),
+      "service_notice", "requested_datetime",
+      o311_time(json_integer_value(json_object_get(row, "requested_at"))), "updated_datetime",
+      o311_time(updated ? updated : json_integer_value(json_object_get(row, "received_at"))),
+      "expected_datetime",
+      o311_time(closed ? 0 : json_integer_value(json_object_get(row, "due_at"))), "address",
+      "address_id", "zipcode", "lat", "long", "media_url");
+  if (r && extensions) {
+    json_object_set_new(r, "extended_attributes",
+                        json_pack("{s:s, s:s}", "channel", "api", "step", status));
+    json_object_set_new(r, "notes", notes(ctx, row));
+  }
+  return r;
+}
+
+/* ---- GET requests ------------------------------------------------------------------------ */
+
+static int by_ids(struct o311_ctx *ctx, const char *ids, bool extensions)
+{
+  json_t *list = json_array();
+  char *copy = arena_strdup(ctx->req->arena, ids);
+  size_t n = 0;
+  for (char *s = copy, *comma; s; s = comma ? comma + 1 : NULL) {
+    comma = strchr(s, ',');
+    if (comma)
+      *comma = '\0';
+    json_t *row = NULL;
+    if (!*s || ++n > IDS_MAX)
+      continue;
+    if (store_api_request_get(ctx->store, ctx->office_id, s, &row) == ST_OK)
+      json_array_append_new(list, record(ctx, row, extensions));
+    json_decref(row);
+  }
+  return o311_send(ctx, 200, "service_requests", list);
+}
+
+/* ",3,5," from "a,b": each code must be a service of the office. */
+static int service_ids(struct o311_ctx *ctx, const char *codes, char **out, bool *unknown)
+{
+  char *copy = arena_strdup(ctx->req->arena, codes), *ids = ",";
+  *unknown = false;
+  for (char *s = copy, *comma; s && !*unknown; s = comma ? comma + 1 : NULL) {
+    comma = strchr(s, ',');
+    if (comma)
+      *comma = '\0';
+    json_t *service = NULL;
+    if (!*s)
+      continue;
+    int rc = store_service_get(ctx->store, ctx->office_id, 0, s, &service);
+    if (rc == ST_NOTFOUND)
+      *unknown = true;
+    else if (rc)
+      return rc;
+    else
+      ids = arena_printf(ctx->req->arena, "%s%lld,", ids,
+                         (long long)json_integer_value(json_object_get(service, "id")));
+    json_decref(service);
+  }
+  *out = ids;
+  return ST_OK;
+}
+
+/* "open", "closed", "open,closed" -> "open" / "closed" / "" (both); false when invalid. */
+static bool read_status(const char *text, const char **out)
+{
+  bool open = false, closed = false;
+  const char *p = text;
+  while (p && *p) {
+    size_t n = strcspn(p, ",");
+    if (n == 4 && !strncmp(p, "open", 4))
+      open = true;
+    else if (n == 6 && !strncmp(p, "closed", 6))
+      closed = true;
+    else if (n)
+      return false;
+    p += n + (p[n] == ',');
+  }
+  *out = open == closed ? "" : open ? "open" : "closed";
+  return true;
+}
+
+/* start_date / end_date: the window of requested_datetime, at most 90 days, by default the
+ * last 90 days. */
+static const char *read_window(struct http_request *req, int64_t *from, int64_t *to)
+{
+  const char *start = o311_param(req, "start_date"), *end = o311_param(req, "end_date");
+  if ((start && !open311_parse_datetime(start, from)) || (end && !open311_parse_datetime(end, to)))
+    return "open311_err_date";
+  if (!end)
+    *to = start ? *from + WINDOW_SECONDS : (int64_t)clock_now();
+  if (!start)
+    *from = *to - WINDOW_SECONDS;
+  if (*to < *from)
+    return "open311_err_date";
+  if (*to - *from > WINDOW_SECONDS)
+    return "open311_err_date_span";
+  return NULL;
+}
+
+static bool read_int(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+  return !text || str_to_int64(str_from(text), min, max, out) == ST_OK;
+}
+
+/* page and page_size (the common extension): without them, the first 1000. */
+static const char *read_page(struct http_request *req, int64_t *limit, int64_t *offset)
+{
+  int64_t page = 1, size = REQUESTS_MAX;
+  if (!read_int(o311_param(req, "page"), 1, PAGE_MAX, &page) ||
+      !read_int(o311_param(req, "page_size"), 1, REQUESTS_MAX, &size))
+    return "open311_err_page";
+  *limit = size;
+  *offset = (page - 1) * size;
+  return NULL;
+}
+
+static bool read_extensions(struct http_request *req, bool *on)
+{
+  const char *v = o311_param(req, "extensions");
+  *on = v && !strcmp(v, "true");
+  return !v || *on || !strcmp(v, "false");
+}
+
+int o311_requests(struct o311_ctx *ctx)
+{
+  struct http_request *req = ctx->req;
+  struct store_api_request_filter f = {.office_id = ctx->office_id};
+  const char *bad = NULL, *ids = o311_param(req, "service_request_id");
+  const char *codes = o311_param(req, "service_code");
+  bool extensions, unknown = false;
+  char *service_list = NULL;
+  if (!read_extensions(req, &extensions))
+    return o311_error(ctx, 400, "open311_err_extensions", NULL);
+  if (ids)
+    return by_ids(ctx, ids, extensions);
+  if (!read_status(o311_param(req, "status"), &f.status))
+    bad = "open311_err_status";
+  if (!bad)
+    bad = read_window(req, &f.from, &f.to);
+  if (!bad)
+    bad = read_page(req, &f.limit, &f.offset);
+  if (bad)
+    return o311_error(ctx, 400, bad, NULL);
+  int rc = codes ? service_ids(ctx, codes, &service_list, &unknown) : ST_OK;
+  if (rc)
+    return rc;
+  if (unknown)
+    return o311_error(ctx, 404, "open311_err_service_unknown", NULL);
+  f.service_ids = service_list;
+  json_t *rows = NULL, *list = json_array(), *row;
+  rc = store_api_request_list(ctx->store, &f, &rows);
+  size_t i;
+  json_array_foreach(rows, i, row) json_array_append_new(list, record(ctx, row, extensions));
+  json_decref(rows);
+  if (rc) {
+    json_decref(list);
+    return rc;
+  }
+  return o311_send(ctx, 200, "service_requests", list);
+}
+
+int o311_request(struct o311_ctx *ctx, const char *id)
+{
+  json_t *row = NULL;
+  int rc = store_api_request_get(ctx->store, ctx->office_id, id, &row);
+  if (rc == ST_NOTFOUND)
+    return o311_error(ctx, 404, "open311_err_request_unknown", NULL);
+  if (rc)
+    return rc;
+  bool extensions = false;
+  read_extensions(ctx->req, &extensions);
+  json_t *list = json_pack("[o]", record(ctx, row, extensions));
+  json_decref(row);
+  return o311_send(ctx, 200, "service_requests", list);
+}
+
+/* Every service is realtime: POST answers the id at once and no token is ever issued. A
+ * client that polls tokens anyway with the id it got is answered with that id; anything else
+ * is not found. */
+int o311_token(struct o311_ctx *ctx, const char *token)
+{
+  json_t *row = NULL;
+  int rc = store_api_request_get(ctx->store, ctx->office_id, token, &row);
+  if (rc == ST_NOTFOUND)
+    return o311_error(ctx, 404, "open311_err_token_unknown", NULL);
+  if (rc)
+    return rc;
+  json_t *list =
+      json_pack("[{s:s, s:s}]", "service_request_id", web_str(row, "case_key"), "token", token);
+  json_decref(row);
+  return o311_send(ctx, 200, "service_requests", list);
+}
+
+/* ---- POST requests ----------------------------------------------------------------------- */
+
+static const char *expected_text(struct http_request *req, int64_t due_at)
+{
+  char date[11];
+  if (due_at <= 0)
+    return "";
+  cases_local_date((time_t)due_at, date);
+  return arena_strdup(req->arena, date);
+}
+
+int o311_submit(struct http_request *req, struct store *store, const struct open311_submission *in,
+                json_t **out, struct open311_refusal *why)
+{
+  struct intake_result made;
+  int64_t due_at = 0;
+  struct case_env env = {store, clock_now()};
+  int rc = open311_submit(&env, in, &made, &due_at, why);
+  if (rc)
+    return rc;
+  const char *date = expected_text(req, due_at);
+  const char *notice =
+      arena_printf(req->arena, "%s %s%s%s%s%s", http_t(req, "open311_notice_number"), made.case_key,
+                   *date ? http_t(req, "open311_notice_expected") : "", date,
+                   http_t(req, "open311_notice_check"), made.check_code);
+  *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "service_request_id", made.case_key,
+                   "service_notice", notice, "case_number", made.case_key, "check_code",
+                   made.check_code, "progress_url", arena_printf(req->arena, "/p/%s", made.token),
+                   "expected_datetime", o311_time(due_at));
+  return *out ? ST_OK : ST_NOMEM;
+}
+
+/* attribute[CODE]=v and attribute[CODE][]=v1&attribute[CODE][]=v2 from the body (or the
+ * query string), as {code: "v"} and {code: ["v1", "v2"]}. */
+static json_t *attributes(struct http_request *req)
+{
+  json_t *out = json_object();
+  const struct http_param *sets[] = {req->form, req->query};
+  const size_t counts[] = {req->form_count, req->query_count};
+  for (size_t s = 0; s < 2 && out; s++)
+    for (size_t i = 0; i < counts[s]; i++) {
+      const char *name = sets[s][i].name.ptr, *value = sets[s][i].value.ptr;
+      if (strncmp(name, "attribute[", 10) != 0)
+        continue;
+      const char *close = strchr(name + 10, ']');
+      if (!close || close == name + 10)
+        continue;
+      char *code = arena_strndup(req->arena, name + 10, (size_t)(close - name - 10));
+      bool multi = !strcmp(close, "][]");
+      json_t *have = json_object_get(out, code);
+      if (!multi && close[1])
+        continue; /* not an attribute parameter */
+      if (!multi || (!*value && !have))
+        json_object_set_new(out, code, json_string(value));
+      else if (json_is_array(have) && *value)
+        json_array_append_new(have, json_string(value));
+      else if (*value)
+        json_object_set_new(out, code, json_pack("[s]", value));
+    }
+  return out;
+}
+
+static int key_refused(struct o311_ctx *ctx)
+{
+  return o311_error(ctx, 403,
+                    o311_param(ctx->req, "api_key") ? "open311_err_api_key"
+                                                    : "open311_err_api_key_missing",
+                    NULL);
+}
+
+int o311_create(struct o311_ctx *ctx)
+{
+  struct http_request *req = ctx->req;
+  json_t *key = NULL, *made = NULL;
+  int rc = apikey_check(ctx->store, o311_param(req, "api_key"), clock_now(), &key);
+  if (rc == ST_FORBIDDEN ||
+      (!rc && json_integer_value(json_object_get(key, "office_id")) != ctx->office_id)) {
+    json_decref(key);
+    return key_refused(ctx);
+  }
+  if (rc)
+    return rc;
+  json_t *attrs = attributes(req);
+  struct open311_submission in = {
+      .office_id = ctx->office_id,
+      .service_code = o311_param(req, "service_code"),
+      .attributes = attrs,
+      .description = o311_param(req, "description"),
+      .email = o311_param(req, "email"),
+      .phone = o311_param(req, "phone"),
+      .first_name = o311_param(req, "first_name"),
+      .last_name = o311_param(req, "last_name"),
+      .lang = req->lang,
+      .address = o311_param(req, "address_string"),
+      .lat = o311_param(req, "lat"),
+      .lng = o311_param(req, "long"),
+      .media_url = o311_param(req, "media_url"),
+      .api_key_id = json_integer_value(json_object_get(key, "id")),
+  };
+  struct open311_refusal why;
+  rc = o311_submit(req, ctx->store, &in, &made, &why);
+  json_decref(attrs);
+  json_decref(key);
+  if (rc == ST_INVALID || rc == ST_NOTFOUND)
+    return o311_error(ctx, why.status, why.key, why.attribute);
+  if (rc)
+    return rc;
+  json_t *doc =
+      json_pack("[{s:O, s:O}]", "service_request_id", json_object_get(made, "service_request_id"),
+                "service_notice", json_object_get(made, "service_notice"));
+  json_decref(made);
+  return o311_send(ctx, 200, "service_requests", doc);
+}

@@ -1,0 +1,172 @@
+/*
+ * services.c - Open311 service discovery, the service list and service definitions. The
+ * services are the office's published, online-capable ones; a service's definition is its
+ * application form (domain/form.h), whose datatypes are Open311's.
+ */
+#include <string.h>
+
+#include "domain/form.h"
+#include "web/app.h"
+#include "web/open311/open311.h"
+
+#include "base/common.h"
+
+/* When this interface last changed (discovery's changeset). */
+#define CHANGESET "2026-11-23T00:00:00+08:00"
+#define SPEC_URL  "http://wiki.open311.org/GeoReport_v2"
+
+/* scheme://host of the request; a Host header that is not a plain host[:port] is not used. */
+static const char *origin(struct http_request *req)
+{
+  const char *host = http_header(req, "Host");
+  if (!host || !*host || strlen(host) > 255 ||
+      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+          strlen(host))
+    host = "localhost";
+  return arena_printf(req->arena, "%s://%s", req->tls ? "https" : "http", host);
+}
+
+static json_t *endpoint(struct http_request *req, const char *base)
+{
+  return json_pack("{s:s, s:s, s:s, s:s, s:[s, s]}", "specification", SPEC_URL, "url",
+                   arena_printf(req->arena, "%s%s", origin(req), base), "changeset", CHANGESET,
+                   "type", "production", "formats", "text/xml", "application/json");
+}
+
+/* The shared base and each office's own base (or, on an office's base, that one and the
+ * shared one): always at least two endpoints, which some validators need. */
+int o311_discovery(struct o311_ctx *ctx)
+{
+  struct http_request *req = ctx->req;
+  json_t *offices = NULL, *list = json_array();
+  int rc = store_office_list(ctx->store, &offices);
+  if (rc) {
+    json_decref(list);
+    return rc;
+  }
+  json_array_append_new(list, endpoint(req, ctx->base));
+  size_t i;
+  json_t *o;
+  json_array_foreach(offices, i, o)
+  {
+    const char *own = arena_printf(req->arena, "/o/%s/open311/v2/", web_str(o, "slug"));
+    if (strcmp(own, ctx->base) != 0 && (!ctx->scoped || !strcmp(web_str(o, "slug"), ctx->scoped)))
+      json_array_append_new(list, endpoint(req, own));
+  }
+  if (ctx->scoped)
+    json_array_append_new(list, endpoint(req, "/open311/v2/"));
+  json_decref(offices);
+  const char *contact = http_t(req, "open311_contact");
+  return o311_send(ctx, 200, "discovery",
+                   json_pack("{s:s, s:s, s:s, s:o}", "changeset", CHANGESET, "contact", contact,
+                             "key_service", http_t(req, "open311_key_service"), "endpoints", list));
+}
+
+static bool truthy(json_t *v)
+{
+  return json_is_true(v) || json_integer_value(v) != 0;
+}
+
+static bool offered(json_t *service)
+{
+  return truthy(json_object_get(service, "published")) &&
+         truthy(json_object_get(service, "online_capable"));
+}
+
+/* metadata: the form has at least one question to answer. */
+static bool has_questions(json_t *questions)
+{
+  size_t i;
+  json_t *q;
+  json_array_foreach(questions, i, q)
+  {
+    json_t *variable = json_object_get(q, "variable");
+    if (!variable || json_is_true(variable))
+      return true;
+  }
+  return false;
+}
+
+static const char *topic_label(struct http_request *req, const char *topic)
+{
+  char *key = arena_printf(req->arena, "topic_%s", topic);
+  for (char *p = key; *p; p++)
+    if (*p == '-')
+      *p = '_';
+  return *topic ? http_t(req, key) : "";
+}
+
+static json_t *service_entry(struct http_request *req, json_t *s)
+{
+  const char *topic = web_str(s, "topic");
+  return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", web_str(s, "slug"),
+                   "service_name", web_field(s, "name", req->lang), "description",
+                   web_field(s, "summary", req->lang), "metadata",
+                   has_questions(json_object_get(s, "questions")), "type", "realtime", "keywords",
+                   topic, "group", topic_label(req, topic));
+}
+
+int o311_services(struct o311_ctx *ctx)
+{
+  json_t *rows = NULL, *list = json_array();
+  int rc = store_service_list(ctx->store, ctx->office_id, true, &rows);
+  size_t i;
+  json_t *s;
+  json_array_foreach(rows, i, s) if (offered(s))
+      json_array_append_new(list, service_entry(ctx->req, s));
+  json_decref(rows);
+  if (rc) {
+    json_decref(list);
+    return rc;
+  }
+  return o311_send(ctx, 200, "services", list);
+}
+
+static json_t *values_of(struct http_request *req, json_t *q)
+{
+  json_t *list = json_array(), *v;
+  size_t i;
+  json_array_foreach(json_object_get(q, "values"), i, v)
+      json_array_append_new(list, json_pack("{s:s, s:s}", "key", web_str(v, "key"), "name",
+                                            form_label(v, "name", req->lang)));
+  return list;
+}
+
+static json_t *attribute(struct http_request *req, json_t *q)
+{
+  const char *datatype = web_str(q, "datatype");
+  json_t *a = json_pack(
+      "{s:b, s:s, s:s, s:b, s:s, s:I, s:s}", "variable",
+      json_is_true(json_object_get(q, "variable")), "code", web_str(q, "code"), "datatype",
+      datatype, "required", json_is_true(json_object_get(q, "required")), "datatype_description",
+      form_label(q, "hint", req->lang), "order", json_integer_value(json_object_get(q, "order")),
+      "description", form_label(q, "label", req->lang));
+  if (a && strstr(datatype, "valuelist"))
+    json_object_set_new(a, "values", values_of(req, q));
+  return a;
+}
+
+json_t *o311_attributes(struct http_request *req, json_t *questions)
+{
+  json_t *normal = form_normalise(questions), *list = json_array(), *q;
+  size_t i;
+  json_array_foreach(normal, i, q) json_array_append_new(list, attribute(req, q));
+  json_decref(normal);
+  return list;
+}
+
+int o311_service_definition(struct o311_ctx *ctx, const char *code)
+{
+  json_t *s = NULL;
+  int rc = store_service_get(ctx->store, ctx->office_id, 0, code, &s);
+  if (rc == ST_NOTFOUND || (!rc && !offered(s))) {
+    json_decref(s);
+    return o311_error(ctx, 404, "open311_err_service_unknown", NULL);
+  }
+  if (rc)
+    return rc;
+  json_t *doc = json_pack("{s:s, s:o}", "service_code", web_str(s, "slug"), "attributes",
+                          o311_attributes(ctx->req, json_object_get(s, "questions")));
+  json_decref(s);
+  return o311_send(ctx, 200, "service_definition", doc);
+}

@@ -1,0 +1,112 @@
+// apikeys.test.mjs - an office admin issues an API key by keyboard, sees the secret once,
+// revokes it; the page passes axe (WCAG 2.1 A/AA) at 320 and 1280 px, also with an error.
+
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  checkA11y,
+  assert,
+  assertEqual,
+  test,
+  runTests,
+} from './lib.mjs';
+
+const USER = 'e2e-key-admin';
+const PASSWORD = 'e2e-admin-password-2';
+
+function addAdmin(server) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.env.BIANMIN_EXE,
+      ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', 'kh-udd',
+        '--username', USER, '--name', '金鑰管理員', '--roles', 'admin'],
+      { env: { ...process.env, BIANMIN_PASSWORD: PASSWORD }, timeout: 60000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
+    );
+  });
+}
+
+/* RFC 6238 (SHA-1, 6 digits, 30 s) for a base32 secret. */
+function totp(secretB32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretB32.replace(/[=\s]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, '0');
+}
+
+async function axeAt(page, label) {
+  for (const width of [320, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await checkA11y(page, `${label} ${width}px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test('an admin issues a key by keyboard, sees it once, revokes it; axe-clean', async (ctx) => {
+  const context = await newContext(ctx.browser, 1280, { locale: 'zh-TW' });
+  const page = await context.newPage();
+  ctx.defer(() => context.close());
+  ctx.screenshotOnFailure(page);
+  const base = ctx.server.base;
+
+  await page.goto(base + '/staff/login');
+  await page.fill('#username', USER);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+  const secret = (await page.locator('#totp-secret').innerText()).trim();
+  await page.fill('#code', totp(secret));
+  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+
+  await page.goto(base + '/staff/');
+  const link = page.locator('a[href="/staff/admin/api-keys"]');
+  assertEqual(await link.count(), 1, 'the staff home links to the API keys');
+  await Promise.all([page.waitForNavigation(), link.click()]);
+  await axeAt(page, 'api keys, none yet');
+
+  // An empty name is refused with the field named.
+  await Promise.all([page.waitForNavigation(), page.press('#name', 'Enter')]);
+  assert((await page.locator('.govuk-error-summary').innerText()).includes('名稱'),
+    'the summary names the field');
+  await axeAt(page, 'api keys with an error');
+
+  await page.focus('#name');
+  await page.keyboard.type('市府 1999 App');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  const key = await page.inputValue('#new-key');
+  assert(/^bm_[A-Za-z0-9_-]{43}$/.test(key), `a key is shown: ${key}`);
+  await axeAt(page, 'api key issued');
+
+  await page.goto(base + '/staff/admin/api-keys');
+  assertEqual(await page.locator('#new-key').count(), 0, 'the key is not shown again');
+  assert(!(await page.content()).includes(key), 'nowhere on the page');
+  assert((await page.locator('table').innerText()).includes('市府 1999 App'), 'listed by name');
+  await Promise.all([page.waitForNavigation(), page.locator('tr.bm-apikey button').first().click()]);
+  assert((await page.locator('table').innerText()).includes('已撤銷'), 'revoked');
+  await axeAt(page, 'api keys after revoking');
+});
+
+runTests({
+  before: async () => {
+    const server = await startServer();
+    await addAdmin(server);
+    const browser = await launchBrowser();
+    return { server, browser };
+  },
+  after: async ({ server, browser }) => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  },
+});

@@ -1,0 +1,353 @@
+/*
+ * api_test.c - the versioned JSON API (/api/v1) and its OpenAPI document over HTTP: the
+ * document served is docs/openapi.json byte for byte, every documented path answers one of its
+ * documented statuses as JSON, the catalogue and FAQ, case creation with an api key (the same
+ * path as Open311's POST) and the progress lookup by number and check code in the lookup rate
+ * class. (tests/unit/open311_test.c checks that every /api route is documented.)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define ADMIN_PASSWORD "admin-password-123"
+#define JSON_TYPE      "application/json; charset=utf-8"
+#define LOOKUPS        8 /* BIANMIN_RATE_LOOKUP for this server */
+
+static struct server server;
+static char key_udd[128], key_xx[128];
+static const char *const env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_PUBLIC=100000",
+                                  "BIANMIN_RATE_LOOKUP=8", NULL};
+static int lookups; /* lookup-class requests made so far */
+
+static void assert_contains(const char *haystack, const char *needle)
+{
+  if (!haystack || !strstr(haystack, needle))
+    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
+}
+
+static void assert_type(struct response *r, const char *type)
+{
+  char *got = response_header(r, "Content-Type");
+  bool same = got && !strcmp(got, type);
+  if (!same)
+    fail_msg("Content-Type \"%s\", expected \"%s\"", got ? got : "(none)", type);
+  free(got);
+}
+
+/* A JSON answer (whatever the Accept header) with this status. */
+static json_t *call_json(const char *method, const char *path, const char *const *headers,
+                         const char *body, long status)
+{
+  struct response r;
+  assert_int_equal(http_call(&server, method, path, headers, body, body ? strlen(body) : 0, &r), 0);
+  if (r.status != status)
+    fail_msg("%s %s: %ld, expected %ld: %.2000s", method, path, r.status, status, r.body);
+  assert_type(&r, JSON_TYPE);
+  json_t *j = response_json(&r);
+  if (!j)
+    fail_msg("%s %s: not JSON: %.2000s", method, path, r.body);
+  response_free(&r);
+  return j;
+}
+
+static json_t *get_json(const char *path, long status)
+{
+  const char *html[] = {"Accept: text/html", NULL}; /* the API answers JSON anyway */
+  return call_json("GET", path, html, NULL, status);
+}
+
+static void add_admin(const char *office, const char *username)
+{
+  const char *args[] = {"user",   "add",    "--office", office,  "--username", username,
+                        "--name", "管理員", "--roles",  "admin", NULL};
+  const char *pw[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
+  assert_int_equal(server_cli_env(&server, args, pw), 0);
+}
+
+static int issue_key(const char *office, const char *username, char *out, size_t size)
+{
+  struct client admin;
+  struct response r;
+  char totp[64] = "";
+  add_admin(office, username);
+  client_init(&admin, &server);
+  int rc = client_login_totp(&admin, username, ADMIN_PASSWORD, totp, sizeof(totp));
+  if (!rc)
+    rc = client_get(&admin, "/staff/admin/api-keys", &r);
+  if (!rc) {
+    response_free(&r);
+    rc = client_post(&admin, "/staff/admin/api-keys", "name=api-test", &r);
+  }
+  const char *marker = "id=\"new-key\" type=\"text\" readonly value=\"";
+  const char *p = rc ? NULL : strstr(r.body, marker);
+  if (p) {
+    p += strlen(marker);
+    snprintf(out, size, "%.*s", (int)strcspn(p, "\""), p);
+  }
+  if (!rc)
+    response_free(&r);
+  client_free(&admin);
+  return p ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+  if (server_start(&server, env))
+    return -1;
+  if (issue_key("kh-udd", "api-admin", key_udd, sizeof(key_udd)) ||
+      issue_key("xinxing", "api-admin-x", key_xx, sizeof(key_xx)))
+    return -1;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  return server_stop(&server) == 0 ? 0 : -1;
+}
+
+/* ---- the document ------------------------------------------------------------------------ */
+
+static char *read_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  char *buf = malloc(1 << 20);
+  *len = fread(buf, 1, 1 << 20, f);
+  fclose(f);
+  return buf;
+}
+
+/* The documented path with every {parameter} replaced by its example. */
+static void fill_path(const char *path, json_t *params, char *out, size_t size)
+{
+  size_t o = 0;
+  for (const char *p = path; *p && o + 1 < size;) {
+    if (*p != '{') {
+      out[o++] = *p++;
+      continue;
+    }
+    const char *close = strchr(p, '}');
+    assert_non_null(close);
+    const char *example = NULL;
+    json_t *param;
+    size_t i;
+    json_array_foreach(params, i, param)
+    {
+      const char *name = json_string_value(json_object_get(param, "name"));
+      if (name && strlen(name) == (size_t)(close - p - 1) && !strncmp(name, p + 1, strlen(name)))
+        example = json_string_value(json_object_get(param, "example"));
+    }
+    if (!example)
+      fail_msg("%s: no example for %.*s", path, (int)(close - p + 1), p);
+    o += (size_t)snprintf(out + o, size - o, "%s", example);
+    p = close + 1;
+  }
+  out[o < size ? o : size - 1] = '\0';
+}
+
+static void test_document_served(void **state)
+{
+  size_t len;
+  char *file = read_file(BIANMIN_SOURCE_DIR "/docs/openapi.json", &len);
+  struct response r;
+  assert_int_equal(http_get(&server, "/api/openapi.json", &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_type(&r, JSON_TYPE);
+  assert_int_equal(r.len, len);
+  assert_memory_equal(r.body, file, len);
+  json_t *doc = response_json(&r);
+  assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.0.3");
+  response_free(&r);
+  free(file);
+
+  /* Every documented operation answers one of its documented statuses, as JSON. */
+  const char *path;
+  json_t *item;
+  json_object_foreach(json_object_get(doc, "paths"), path, item)
+  {
+    const char *method;
+    json_t *op;
+    json_object_foreach(item, method, op)
+    {
+      char filled[512], status[8];
+      fill_path(path, json_object_get(op, "parameters"), filled, sizeof(filled));
+      bool post = !strcmp(method, "post");
+      if (strstr(path, "/cases/")) {
+        strncat(filled, "?check_code=000000", sizeof(filled) - strlen(filled) - 1);
+        lookups++;
+      }
+      assert_int_equal(http_call(&server, post ? "POST" : "GET", filled, NULL, post ? "{}" : NULL,
+                                 post ? 2 : 0, &r),
+                       0);
+      snprintf(status, sizeof(status), "%ld", r.status);
+      if (!json_object_get(json_object_get(op, "responses"), status))
+        fail_msg("%s %s answered %ld, which is not documented: %.500s", method, filled, r.status,
+                 r.body);
+      assert_type(&r, JSON_TYPE);
+      json_t *body = response_json(&r);
+      assert_non_null(body);
+      json_decref(body);
+      response_free(&r);
+    }
+  }
+  json_decref(doc);
+}
+
+/* ---- the catalogue ------------------------------------------------------------------------ */
+
+static void test_catalogue(void **state)
+{
+  json_t *offices = get_json("/api/v1/offices", 200);
+  assert_int_equal(json_array_size(json_object_get(offices, "offices")), 5);
+  json_decref(offices);
+  json_t *office = get_json("/api/v1/offices/niaosong", 200);
+  assert_string_equal(json_string_value(json_object_get(office, "slug")), "niaosong");
+  assert_true(json_array_size(json_object_get(office, "units")) > 0);
+  json_decref(office);
+  json_t *missing = get_json("/api/v1/offices/atlantis/services", 404);
+  assert_int_equal(json_integer_value(json_object_get(missing, "status")), 404);
+  assert_true(json_is_string(json_object_get(missing, "message")));
+  json_decref(missing);
+
+  json_t *services = get_json("/api/v1/offices/kh-udd/services?lang=en", 200);
+  json_t *s, *rent = NULL;
+  size_t i;
+  json_array_foreach(json_object_get(services, "services"), i,
+                     s) if (!strcmp(json_string_value(json_object_get(s, "slug")), "rent-subsidy"))
+      rent = s;
+  assert_non_null(rent);
+  json_t *questions = json_object_get(rent, "questions");
+  assert_true(json_array_size(questions) >= 5);
+  assert_true(json_is_true(json_object_get(json_array_get(questions, 0), "required")));
+  assert_string_equal(
+      json_string_value(json_object_get(
+          json_array_get(json_object_get(rent, "open311_attributes"), 0), "description")),
+      "Household members");
+  json_decref(services);
+  json_t *one = get_json("/api/v1/offices/kh-udd/services/zoning-certificate", 200);
+  assert_int_equal(json_integer_value(json_object_get(one, "fee_amount")), 100);
+  json_decref(one);
+  json_decref(get_json("/api/v1/offices/kh-udd/services/transcript", 404));
+  json_t *faq = get_json("/api/v1/offices/xinxing/faq", 200);
+  assert_true(json_array_size(json_object_get(faq, "faq")) > 0);
+  assert_true(json_is_string(
+      json_object_get(json_array_get(json_object_get(faq, "faq"), 0), "question_zh")));
+  json_decref(faq);
+}
+
+/* ---- creating a case, then its progress ---------------------------------------------------- */
+
+static json_t *create(const char *key_header, const char *body, long status)
+{
+  char header[256];
+  snprintf(header, sizeof(header), "%s", key_header ? key_header : "X-Nothing: 1");
+  const char *headers[] = {header, "Content-Type: application/json", NULL};
+  return call_json("POST", "/api/v1/offices/kh-udd/requests", headers, body, status);
+}
+
+static void test_create_and_progress(void **state)
+{
+  char key[200], bearer[200], other[200];
+  snprintf(key, sizeof(key), "X-API-Key: %s", key_udd);
+  snprintf(bearer, sizeof(bearer), "Authorization: Bearer %s", key_udd);
+  snprintf(other, sizeof(other), "X-API-Key: %s", key_xx);
+  const char *good = "{\"service_code\": \"zoning-certificate\", \"answers\": {\"section\": "
+                     "\"0001\", \"parcel_number\": \"100\", \"copies\": \"2\", \"use\": "
+                     "\"building\"}, \"email\": \"lin@example.com\", \"lang\": \"en\"}";
+  json_decref(create(NULL, good, 403));
+  json_decref(create("X-API-Key: bm_nope", good, 403));
+  json_decref(create(other, good, 403)); /* another office's key */
+  json_decref(create(key, "{not json", 400));
+  json_decref(create(key, "[1, 2]", 400));
+  json_decref(create(key, "{\"service_code\": 7}", 400));
+  json_decref(create(key, "{\"service_code\": \"potholes\"}", 404));
+  json_t *refused = create(key, "{\"service_code\": \"zoning-certificate\", \"answers\": {}}", 400);
+  assert_string_equal(json_string_value(json_object_get(refused, "field")), "section");
+  json_decref(refused);
+
+  json_t *def = get_json("/api/v1/offices/kh-udd/services/zoning-certificate", 200);
+  const char *use = NULL;
+  json_t *q;
+  size_t i;
+  json_array_foreach(json_object_get(def, "questions"), i,
+                     q) if (!strcmp(json_string_value(json_object_get(q, "code")), "use")) use =
+      json_string_value(json_object_get(json_array_get(json_object_get(q, "values"), 0), "key"));
+  assert_non_null(use);
+  char body[1024];
+  snprintf(body, sizeof(body),
+           "{\"service_code\": \"zoning-certificate\", \"answers\": {\"section\": \"0001\", "
+           "\"parcel_number\": \"100\", \"copies\": \"2\", \"use\": \"%s\"}, \"email\": "
+           "\"lin@example.com\", \"lang\": \"en\"}",
+           use);
+  json_decref(def);
+  json_t *made = create(bearer, body, 201);
+  const char *number = json_string_value(json_object_get(made, "case_number"));
+  const char *check = json_string_value(json_object_get(made, "check_code"));
+  assert_non_null(number);
+  assert_non_null(check);
+  assert_string_equal(number, json_string_value(json_object_get(made, "service_request_id")));
+  assert_contains(json_string_value(json_object_get(made, "progress_url")), "/p/");
+
+  /* Progress by number and check code; a wrong code is "not found" like a wrong number. */
+  char path[256];
+  snprintf(path, sizeof(path), "/api/v1/offices/kh-udd/cases/%s?check_code=%s", number, check);
+  json_t *progress = get_json(path, 200);
+  json_t *c = json_object_get(progress, "case");
+  assert_string_equal(json_string_value(json_object_get(c, "case_key")), number);
+  assert_string_equal(json_string_value(json_object_get(c, "state")), "open");
+  assert_null(json_object_get(c, "applicant_email"));
+  json_decref(progress);
+  snprintf(path, sizeof(path), "/api/v1/offices/kh-udd/cases/%s?check_code=%06d", number,
+           (int)((strtol(check, NULL, 10) + 1) % 1000000));
+  json_t *wrong = get_json(path, 404);
+  json_t *nowhere = get_json("/api/v1/offices/kh-udd/cases/115-UD01-999999?check_code=123456", 404);
+  assert_string_equal(json_string_value(json_object_get(wrong, "message")),
+                      json_string_value(json_object_get(nowhere, "message")));
+  json_decref(wrong);
+  json_decref(nowhere);
+  lookups += 3;
+
+  /* The case is an Open311 request too. */
+  snprintf(path, sizeof(path), "/o/kh-udd/open311/v2/requests/%s.json", number);
+  json_t *o311 = get_json(path, 200);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(o311, 0), "service_code")),
+                      "zoning-certificate");
+  json_decref(o311);
+  json_decref(made);
+}
+
+/* The lookup is in the progress page's rate class (BIANMIN_RATE_LOOKUP=8 here). */
+static void test_lookup_rate_limited(void **state)
+{
+  struct response r;
+  long last = 0;
+  for (int i = lookups; i <= LOOKUPS + 1; i++) {
+    assert_int_equal(
+        http_get(&server, "/api/v1/offices/kh-udd/cases/115-UD01-999999?check_code=1", &r), 0);
+    last = r.status;
+    response_free(&r);
+  }
+  assert_int_equal(last, 429);
+  /* Other routes are not slowed by it. */
+  json_decref(get_json("/api/v1/offices", 200));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_document_served),
+      cmocka_unit_test(test_catalogue),
+      cmocka_unit_test(test_create_and_progress),
+      cmocka_unit_test(test_lookup_rate_limited),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
