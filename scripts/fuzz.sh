@@ -2,7 +2,7 @@
 # fuzz.sh [SECONDS] [TARGET...] - builds the libFuzzer targets (preset fuzz, clang, in
 # build/fuzz) and runs each (or the TARGETs named, e.g. fuzz_form) for SECONDS (default 60) on
 # a working corpus seeded from tests/fuzz/corpus/<target>/. `scripts/fuzz.sh 600` is the long
-# run; CI's fuzz/smoke test (preset ci) runs `scripts/fuzz.sh 8`.
+# run; CI's fuzz/smoke test (preset ci) runs `scripts/fuzz.sh 6`.
 # A crash leaves its input in build/fuzz/crashes/; turn it into a regression test (a unit test
 # that feeds that input to the parser) and fix it.
 set -euo pipefail

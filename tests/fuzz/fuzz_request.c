@@ -139,8 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   /* prepare() in server.c: a path that is not text or not absolute is a 400 before routing. */
   if (str_valid_text(str_from(req.path), false) && req.path[0] == '/')
     check_route(&server, &req);
-  if (http_form_parse(req.arena, in.query, strlen(in.query), false, &req.query,
-                      &req.query_count) == ST_OK)
+  if (http_form_parse(req.arena, in.query, strlen(in.query), false, &req.query, &req.query_count) ==
+      ST_OK)
     for (size_t i = 0; i < req.query_count; i++)
       if (!str_valid_text(req.query[i].value, false))
         abort();
