@@ -990,6 +990,32 @@ static void attack_route(const struct route *r)
 /* ---- the test ---------------------------------------------------------------------------------
  */
 
+/* Hostile request headers (what a client may send raw: no control characters) on the first
+ * pages: languages, content negotiation, cookies, the CSRF header. */
+static void attack_headers(void)
+{
+  for (int i = 0; i < npages && i < 40; i++)
+    for (int v = i % 3; v < CORPUS; v += 3) {
+      const struct hostile *h = &corpus[v];
+      bool raw_ok = hostile_len(h) < 2000 && strlen(h->value) == hostile_len(h);
+      for (const char *c = h->value; raw_ok && *c; c++)
+        raw_ok = (unsigned char)*c >= 0x20 && *c != 0x7f;
+      if (!raw_ok)
+        continue;
+      char language[2100], accept[2100], cookie[2100], csrf[2100], what[600];
+      snprintf(language, sizeof(language), "Accept-Language: %s", h->value);
+      snprintf(accept, sizeof(accept), "Accept: %s", h->value);
+      snprintf(cookie, sizeof(cookie), "Cookie: lang=%s; bm_csrf=%s", h->value, h->value);
+      snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", h->value);
+      const char *headers[] = {language, accept, cookie, csrf, NULL};
+      struct response r;
+      snprintf(what, sizeof(what), "GET %s [%s] in the headers", pages[i].path, h->name);
+      int rc = client_call(&clients[pages[i].role], "GET", pages[i].path, headers, NULL, 0, &r);
+      check_answer(what, &r, rc == 0);
+      response_free(&r);
+    }
+}
+
 /* Reads the pages again, and every page they link to (records made on the way, such as the
  * cases the hostile intakes created), checking each answer. */
 static void sweep(const struct page *list, int count)
@@ -1116,6 +1142,7 @@ static void test_hostile_input_everywhere(void **state)
       attack_route(&routes[i]);
       attacked++;
     }
+  attack_headers();
   /* Whatever was accepted on the way is shown escaped wherever it appears. */
   for (int role = 0; role < R_COUNT; role++)
     still_signed_in(role);
