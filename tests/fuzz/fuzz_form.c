@@ -2,7 +2,8 @@
  * fuzz_form.c - libFuzzer target for application/x-www-form-urlencoded bodies and query
  * strings (http/form.c). Any input must parse or fail with ST_INVALID / ST_LIMIT; every
  * accepted name and value is valid text (no CR/LF unless allowed), and re-encoding the
- * accepted pairs with http_url_encode and parsing them again gives the same pairs.
+ * accepted pairs with http_url_encode and parsing them again gives the same pairs. Also the
+ * path and query unescaper (http_unescape): never longer, never a NUL inside.
  *
  * Built by the CMake preset "fuzz"; scripts/fuzz.sh runs it over tests/fuzz/corpus/fuzz_form/.
  */
@@ -67,9 +68,26 @@ static void one(const char *body, size_t size, bool allow_newlines)
   arena_free(arena);
 }
 
+/* libmicrohttpd's unescaper for paths and query arguments: never longer, never a NUL inside
+ * (it would cut the path short). */
+static void unescape(const uint8_t *data, size_t size)
+{
+  char *s = malloc(size + 1);
+  if (!s)
+    return;
+  memcpy(s, data, size);
+  s[size] = '\0';
+  size_t before = strlen(s);
+  size_t after = http_unescape(s);
+  if (after > before || strlen(s) != after)
+    abort();
+  free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   one((const char *)data, size, true);
   one((const char *)data, size, false);
+  unescape(data, size);
   return 0;
 }

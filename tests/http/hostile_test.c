@@ -1152,9 +1152,25 @@ static void test_hostile_input_everywhere(void **state)
          nforms, npages, requests, by_class[2], by_class[3], by_class[4]);
 }
 
+/* Regression: a %00 in the path cut it short (libmicrohttpd kept the NUL), so
+ * /o/xin%00xing/ was answered as /o/xin (a 308 to /o/xin/). Now a NUL anywhere is a 400. */
+static void test_nul_in_the_path_is_refused(void **state)
+{
+  static const char *const paths[] = {"/o/xin%00xing/", "/staff/admin/users%00/x",
+                                      "/o/xinxing/search?q=a%00b", "/o/xinxing/search?q%00=1"};
+  for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    struct response r;
+    assert_int_equal(http_get(&server, paths[i], &r), 0);
+    if (r.status != 400)
+      fail_msg("GET %s answered %ld, not 400", paths[i], r.status);
+    response_free(&r);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_nul_in_the_path_is_refused),
       cmocka_unit_test(test_hostile_input_everywhere),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
