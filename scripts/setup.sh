@@ -4,7 +4,8 @@
 #   scripts/setup.sh            runtime and build dependencies, front-end assets, release build
 #   scripts/setup.sh --test     also the test tools (chromium, pmccabe, clang-format, the
 #                               PostgreSQL 15 server for tests/pg, python3-aiosmtpd, nginx for
-#                               the multi-node test)
+#                               the multi-node test, clang with its libFuzzer runtime for
+#                               fuzz/smoke)
 #   scripts/setup.sh --bench    also the benchmark tools (wrk, nginx, sqlite3)
 #
 # Runs apt-get as root, or through sudo. Installs only packages that are missing.
@@ -19,7 +20,8 @@ build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libqrencode-dev libinih-dev
   libutf8proc-dev libmagic-dev nettle-dev libcurl4-openssl-dev libcmocka-dev libpq-dev
   libxml2-dev)
-test_pkgs=(chromium pmccabe clang-format python3-aiosmtpd postgresql nginx)
+test_pkgs=(chromium pmccabe clang-format python3-aiosmtpd postgresql nginx
+  clang libclang-rt-14-dev)  # clang + its libFuzzer runtime (not pulled in without Recommends)
 
 command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)

@@ -599,6 +599,8 @@ static const struct command commands[] = {
      cmd_catalog_import},
     {"parcels-import", "import a land office's parcels, resurvey or addresses from CSV",
      cli_parcels_import_usage, cli_parcels_import},
+    {"routes", "list every route (method, path, roles, CSRF) as JSON", cli_routes_usage,
+     cli_routes},
 };
 
 static void usage(FILE *out)

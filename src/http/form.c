@@ -46,6 +46,24 @@ static int decode(struct arena *arena, const char *s, size_t len, struct str *ou
   return ST_OK;
 }
 
+size_t http_unescape(char *s)
+{
+  size_t o = 0;
+  for (size_t i = 0; s[i]; i++) {
+    int hi = s[i] == '%' && s[i + 1] ? hex_value(s[i + 1]) : -1;
+    int lo = hi >= 0 && s[i + 2] ? hex_value(s[i + 2]) : -1;
+    if (lo < 0) {
+      s[o++] = s[i];
+      continue;
+    }
+    char c = (char)(hi * 16 + lo);
+    s[o++] = c ? c : '\x01'; /* a NUL would cut the string: keep a control character instead */
+    i += 2;
+  }
+  s[o] = '\0';
+  return o;
+}
+
 static int add_pair(struct arena *arena, const char *pair, size_t len, bool allow_newlines,
                     struct http_param *param)
 {

@@ -82,6 +82,10 @@ const struct http_route *http_route_at(const struct http_server *server, size_t 
 size_t http_route_total(const struct http_server *server);
 
 /* form.c */
+/* libmicrohttpd's unescaper for the path and query arguments: decodes %HH in place (a broken
+ * escape stays as typed) and returns the new length. %00 becomes \x01, a control character the
+ * text checks refuse (400), where a NUL would silently cut the path short. */
+size_t http_unescape(char *s);
 int http_form_parse(struct arena *arena, const char *data, size_t len, bool allow_newlines,
                     struct http_param **out, size_t *count);
 

@@ -342,6 +342,11 @@ static int bind_address(const struct http_server_config *config, struct sockaddr
   return ST_INVALID;
 }
 
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+  return http_unescape(s);
+}
+
 static struct MHD_Daemon *start_daemon(struct http_server *server, char *err, size_t err_size)
 {
   const struct http_server_config *c = &server->config;
@@ -358,7 +363,7 @@ static struct MHD_Daemon *start_daemon(struct http_server *server, char *err, si
       (unsigned)c->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
       (unsigned)c->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_seconds,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header_bytes, MHD_OPTION_NOTIFY_COMPLETED,
-      on_completed, server, MHD_OPTION_END);
+      on_completed, server, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
   if (!d)
     snprintf(err, err_size, "cannot listen on %s:%d (in use, or not allowed)", c->host, c->port);
   return d;

@@ -2,9 +2,7 @@
  * fuzz_calendar_csv.c - libFuzzer target for the DGPA calendar CSV parser. Any input must
  * either be refused with a report or load whole years whose every day answers a lookup, and
  * arithmetic over a loaded calendar must stay in bounds.
- * Not wired into CMake; build by hand, e.g.
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -D_DEFAULT_SOURCE \
- *     tests/fuzz/fuzz_calendar_csv.c src/domain/calendar.c src/base/str.c src/base/common.c
+ * Built by the CMake preset "fuzz"; scripts/fuzz.sh runs it from tests/fuzz/corpus/<target>/.
  */
 #include <stddef.h>
 #include <stdint.h>

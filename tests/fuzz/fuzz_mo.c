@@ -3,9 +3,7 @@
  * ST_INVALID, never read outside the buffer. A parsed catalogue is also looked up and
  * exported, to walk the entries the parser accepted.
  *
- * Not wired into CMake yet; build by hand, for example:
- *   clang -g -fsanitize=fuzzer,address,undefined -Isrc tests/fuzz/fuzz_mo.c src/render/i18n.c \
- *     src/base/str.c src/base/common.c $(pkg-config --cflags --libs jansson) -o fuzz_mo
+ * Built by the CMake preset "fuzz"; scripts/fuzz.sh runs it from tests/fuzz/corpus/<target>/.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -3,10 +3,7 @@
  * with ST_INVALID / ST_LIMIT, never read outside the buffer; every accepted part's data lies
  * inside the body and its name is non-empty valid text.
  *
- * Not wired into CMake yet; build by hand, for example:
- *   clang -g -fsanitize=fuzzer,address,undefined -Isrc tests/fuzz/fuzz_multipart.c \
- *     src/http/multipart.c src/base/arena.c src/base/str.c src/base/common.c \
- *     $(pkg-config --cflags --libs jansson) -o fuzz_multipart
+ * Built by the CMake preset "fuzz"; scripts/fuzz.sh runs it from tests/fuzz/corpus/<target>/.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -3,11 +3,7 @@
  * (domain/land/csv.h) and the parcel text forms. Any input must end in ST_NOTFOUND after a
  * bounded number of records, each record's fields must lie within the limits and be valid
  * text, and reading the same input a byte at a time must give the same records.
- * Not wired into CMake; build by hand, e.g.
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -D_DEFAULT_SOURCE \
- *     tests/fuzz/fuzz_parcels_csv.c src/domain/land/csv.c src/domain/land/parcels.c \
- *     src/domain/land/input.c src/domain/land/rational.c src/base/str.c src/base/text.c \
- *     src/base/arena.c src/base/common.c -lutf8proc -ljansson
+ * Built by the CMake preset "fuzz"; scripts/fuzz.sh runs it from tests/fuzz/corpus/<target>/.
  */
 #include <stddef.h>
 #include <stdint.h>

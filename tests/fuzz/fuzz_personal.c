@@ -4,10 +4,7 @@
  * is accepted must keep the documented shape (a normalised ID is valid; masked text is valid
  * UTF-8 that fits its buffer; a masked ID keeps 6 characters and hides 4).
  *
- * Not wired into CMake yet; build by hand, for example:
- *   clang -g -fsanitize=fuzzer,address,undefined -Isrc tests/fuzz/fuzz_personal.c \
- *     src/domain/personal.c src/domain/keys.c src/base/text.c src/base/str.c src/base/arena.c \
- *     src/base/common.c $(pkg-config --cflags --libs libsodium libutf8proc) -o fuzz_personal
+ * Built by the CMake preset "fuzz"; scripts/fuzz.sh runs it from tests/fuzz/corpus/<target>/.
  */
 #include <stdbool.h>
 #include <stddef.h>

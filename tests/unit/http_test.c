@@ -56,6 +56,20 @@ static void test_form_refuses_bad_input(void **state)
   assert_int_equal(http_form_parse(arena, many, strlen(many), true, &p, &n), ST_LIMIT);
 }
 
+/* Regression (hostile input): GET /o/xin%00xing/ was routed as /o/xin (libmicrohttpd's
+ * unescaper kept the NUL, which cut the path short) and answered 308; now it is a 400. */
+static void test_unescape_keeps_nul_visible(void **state)
+{
+  char path[] = "/o/xin%00xing/%E4%BE%BF%zz%4";
+  size_t n = http_unescape(path);
+  assert_int_equal(n, strlen(path));
+  assert_string_equal(path, "/o/xin\x01xing/\xE4\xBE\xBF%zz%4");
+  assert_false(str_valid_text(str_from(path), false));
+  char plain[] = "/o/xinxing/search";
+  assert_int_equal(http_unescape(plain), strlen("/o/xinxing/search"));
+  assert_string_equal(plain, "/o/xinxing/search");
+}
+
 static void test_accept_negotiation(void **state)
 {
   assert_false(http_accept_prefers_json(NULL));
@@ -133,6 +147,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_form_decodes_pairs),
       cmocka_unit_test(test_form_refuses_bad_input),
+      cmocka_unit_test(test_unescape_keeps_nul_visible),
       cmocka_unit_test(test_accept_negotiation),
       cmocka_unit_test(test_route_matching),
       cmocka_unit_test(test_rate_limit_refills),

@@ -130,17 +130,24 @@ int notices_outbox_retry(struct http_request *req, struct http_response *res)
   const char *text = http_capture(req, "id");
   if (!text || str_to_int64(str_from(text), 1, INT64_MAX, &id))
     return ST_NOTFOUND;
+  struct audit_actor actor;
+  web_actor(req, &actor);
+  /* The retry and its audit row together, or neither (a kill between them left a retry that
+   * the audit trail did not show). */
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_outbox_retry(store, req->session->office_id, id, clock_now());
-  if (!rc) {
-    struct audit_actor actor;
-    web_actor(req, &actor);
-    audit_record(store, &actor, "notice.retry", "outbox", text, NULL);
-  }
+    rc = store_begin(store);
   if (rc)
     return rc;
-  return http_redirect(res, 303, "/staff/admin/outbox?retried=1");
+  rc = store_outbox_retry(store, req->session->office_id, id, clock_now());
+  if (!rc)
+    rc = audit_record(store, &actor, "notice.retry", "outbox", text, NULL);
+  if (rc) {
+    store_rollback(store);
+    return rc;
+  }
+  rc = store_commit(store);
+  return rc ? rc : http_redirect(res, 303, "/staff/admin/outbox?retried=1");
 }
 
 /* ---- the delivery-receipt webhook ------------------------------------------------------- */
