@@ -37,7 +37,7 @@ cases_before=$(sqlite3 "$work/db" "SELECT count(*) FROM cases")
 closed_before=$(sqlite3 "$work/db" "SELECT count(*) FROM cases WHERE status = 'closed'")
 
 echo "soak: $MINUTES minutes of mixed load on $N cases; RSS every 10 s"
-secs=$((MINUTES * 60))
+secs=$(awk -v m="$MINUTES" 'BEGIN {print int(m * 60)}')
 SAMPLES=$work/samples.txt PATHS=$work/pages.txt COOKIE_H=$cookie_h COOKIE_S=$cookie_s \
   CSRF_S=$csrf_s SERVICES=$(unit_services xinxing) \
   nice wrk -t2 -c16 -d"${secs}s" --timeout 10s --latency -s bench/mixed.lua "$base" \
