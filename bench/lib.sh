@@ -44,7 +44,7 @@ bench_db()
     echo "bench: $n cases from the cache $cached"
     return
   fi
-  $exe demo --db "$db" >/dev/null
+  $exe demo --db "$db" >/dev/null 2>&1
   t=$(now_ms)
   if [ "$n" -gt 0 ]; then
     nice bench/gen-cases.sh "$db" "$n" "$seed"
