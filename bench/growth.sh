@@ -37,6 +37,10 @@ for n in "${sizes[@]}"; do
     -v res="${RESULTS:-/dev/null}" '
     { rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err += $5 }
     END {
+      if (!rps["healthz"]) {
+        printf "%-10s %9d %9.1f %9.1f | %9s %8s %8s | %9s %8s %8s | %9s\n", n, start, rest / 1024,
+          warm / 1024, "-", "-", "-", "-", "-", "-", "-"
+      } else
       printf "%-10s %9d %9.1f %9.1f | %9.0f %8.2f %8.2f | %9.0f %8.2f %8.2f | %9.0f%s\n", n, start,
         rest / 1024, warm / 1024, rps["lookup"], p50["lookup"], p99["lookup"], rps["list"],
         p50["list"], p99["list"], rps["healthz"], err ? "  (" err " errors)" : ""

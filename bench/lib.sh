@@ -135,12 +135,14 @@ bench_samples()
 }
 
 # bench_wrk NAME URL [wrk args...]: one wrk run; appends "name rps p50 p99 errors" (latencies
-# in ms, errors = socket errors + non-2xx/3xx answers) to $work/results and prints it.
+# in ms, errors = socket errors (connect, read, write, no answer within WRK_TIMEOUT, default
+# 10 s) + answers other than 2xx/3xx) to $work/results.
 bench_wrk()
 {
   local name=$1 url=$2 out rps p50 p99 errs
   shift 2
-  out=$(nice wrk -t"${THREADS:-2}" -c"${CONNS:-32}" -d"${DURATION:-10s}" --latency "$@" "$url")
+  out=$(nice wrk -t"${THREADS:-2}" -c"${CONNS:-32}" -d"${DURATION:-10s}" \
+    --timeout "${WRK_TIMEOUT:-10s}" --latency "$@" "$url")
   echo "$out" > "$work/wrk-${name// /_}.txt"
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
