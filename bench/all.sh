@@ -55,7 +55,9 @@ awk -F'|' '
     printf "%-24s %9s %8s %8s %6s %9s %9s %8s\n", $3, $4, $5, $6, $7, $9, $10, $11 }
   $1 == "run" && $3 == "healthz" { h = sprintf("%-24s %9s %8s %8s %6s", "healthz", $4, $5, $6, $7) }
   $1 == "start" { st = sprintf("start-up %s ms, memory at rest %s MiB, after the scenarios %s MiB", $3, $4, $5) }
-  $1 == "growth" {
+  $1 == "growth" && $12 == 0 {
+    g[++ng] = sprintf("%-10s %9s %9s %9s %9s %8s %9s %8s", $2, $3, $4, $5, "-", "-", "-", "-") }
+  $1 == "growth" && $12 != 0 {
     g[++ng] = sprintf("%-10s %9s %9s %9s %9s %8s %9s %8s", $2, $3, $4, $5, $6, $8, $9, $11) }
   $1 == "soak" {
     split($8, m, "/")
