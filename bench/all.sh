@@ -41,9 +41,9 @@ if [ "$soak" = 1 ]; then
   echo "== soak"
   N=$SOAK_N bench/soak.sh "$SOAK_MIN" || failed+=(soak.sh)
 fi
-if [ -x bench/pg.sh ]; then
+if [ -f bench/pg.sh ]; then
   echo "== PostgreSQL"
-  bench/pg.sh || failed+=(pg.sh)
+  bash bench/pg.sh || failed+=(pg.sh)
 fi
 
 echo
