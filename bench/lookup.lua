@@ -1,14 +1,19 @@
--- lookup.lua - wrk script: public progress lookups of random generated cases (gen-cases.sh).
--- N and SEED come from the environment; ACCEPT "json" asks for the JSON view.
-local n = tonumber(os.getenv("N") or "1000")
-local seed = tonumber(os.getenv("SEED") or "42")
+-- lookup.lua - wrk script: public progress lookups of generated cases, drawn at random from
+-- SAMPLES (a file of "office number check" lines, bench/lib.sh bench_samples). ACCEPT=json
+-- asks for the JSON view. SEED fixes the draw.
+local file = os.getenv("SAMPLES") or "samples.txt"
 local json = os.getenv("ACCEPT") == "json"
-math.randomseed(seed)
+local paths = {}
+for line in io.lines(file) do
+  local office, number, check = line:match("^(%S+) (%S+) (%S+)$")
+  if office then
+    paths[#paths + 1] = string.format("/o/%s/progress?number=%s&check=%s", office, number, check)
+  end
+end
+assert(#paths > 0, "no samples in " .. file)
+math.randomseed(tonumber(os.getenv("SEED") or "42"))
+local headers = {}
+if json then headers["Accept"] = "application/json" end
 request = function()
-  local s = math.random(1, n)
-  local check = string.format("%06d", (s * 7919 + seed) % 1000000)
-  local path = string.format("/o/xinxing/progress?number=114-BENCH-%06d&check=%s", s, check)
-  local headers = {}
-  if json then headers["Accept"] = "application/json" end
-  return wrk.format("GET", path, headers)
+  return wrk.format("GET", paths[math.random(1, #paths)], headers)
 end

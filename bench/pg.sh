@@ -5,9 +5,9 @@
 #   pg                one node on PostgreSQL 15 (a private cluster, tests/pg/cluster.sh)
 #   pg+nginx          the same node behind nginx (what the proxy alone costs)
 #   pg-2nodes+nginx   two nodes on that database behind nginx (round robin)
-# all measured in this run with the same wrk settings. The same cases are generated into both
-# databases (bench/gen-cases.sh, bench/gen-cases-pg.sh: same numbers and check codes; moving
-# them with `bianmin copy-db` works too but is slower). Prints a table, then one
+# all measured in this run with the same wrk settings. The cases are generated into the SQLite
+# file (bench/gen-cases.sh) and moved to PostgreSQL with `bianmin copy-db`, so both hold exactly
+# the same data; the lookups are drawn from the same samples. Prints a table, then one
 # summary line per scenario: `name  req/s  p50  p99  ratio` (ratio: req/s / sqlite's).
 # Needs wrk, nginx, sqlite3 (scripts/setup.sh --bench) and the PostgreSQL 15 server
 # (scripts/setup.sh --test). Not a test: figures vary by machine. Runs standalone, no arguments
@@ -32,15 +32,16 @@ cleanup() {
 trap cleanup EXIT
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+. bench/lib.sh
 echo "bench/pg: demo data + $N cases (seed $SEED) on SQLite"
 $exe demo --db "$work/db" >/dev/null
 bench/gen-cases.sh "$work/db" "$N" "$SEED"
-echo "bench/pg: the same on a PostgreSQL 15 cluster"
+bench_samples "$work/db" "$work/samples.txt"
+echo "bench/pg: the same moved to a PostgreSQL 15 cluster (copy-db)"
 url=$(tests/pg/cluster.sh start "$pgdir")
-BIANMIN_SECRET_KEY_FILE="$work/secret.key" $exe demo --db "$url" >/dev/null
 start=$(date +%s)
-PSQL="$PG_BIN/psql" bench/gen-cases-pg.sh "$url" "$N" "$SEED"
-echo "bench/pg: generated in PostgreSQL in $(( $(date +%s) - start )) s"
+BIANMIN_SECRET_KEY_FILE="$work/secret.key" $exe copy-db --from "sqlite:$work/db" --to "$url" >/dev/null
+echo "bench/pg: copied in $(( $(date +%s) - start )) s"
 
 export BIANMIN_SECRET_KEY_FILE="$work/secret.key" # the one demo made beside the SQLite file
 export BIANMIN_RATE_LOOKUP=1000000 BIANMIN_RATE_PUBLIC=1000000 BIANMIN_LOG_LEVEL=error
@@ -82,16 +83,16 @@ nginx -p "$work" -c "$work/nginx.conf" -e "$work/nginx.err" &
 pids+=($!)
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$two_port") 2>/dev/null && break; sleep 0.1; done
 
-check="$(printf '%06d' $(( (7919 + SEED) % 1000000 )))"
+read -r office number check < "$work/samples.txt"
 for port in "$sqlite_port" "$pg1_port" "$one_port" "$two_port"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' \
-    "http://127.0.0.1:$port/o/xinxing/progress?number=114-BENCH-000001&check=$check")
+    "http://127.0.0.1:$port/o/$office/progress?number=$number&check=$check")
   [ "$code" = 200 ] || { echo "bench/pg: the lookup on port $port answered $code" >&2; exit 1; }
 done
 
 measure() { # name url
   local out rps p50 p99
-  out=$(N=$N SEED=$SEED wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/lookup.lua "$2")
+  out=$(SAMPLES="$work/samples.txt" SEED=$SEED wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/lookup.lua "$2")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")

@@ -116,3 +116,26 @@ json_t *workflow_next_steps(const struct workflow *wf, const char *from, unsigne
   }
   return list;
 }
+
+static bool listed(const char **list, size_t n, const char *code)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(list[i], code) == 0)
+      return true;
+  return false;
+}
+
+size_t workflow_open_statuses(const char **out, size_t max)
+{
+  size_t n = 0;
+  for (size_t w = 0; w < ARRAY_LEN(workflows); w++)
+    for (size_t i = 0; i < workflows[w].step_count; i++) {
+      const struct workflow_step *step = &workflows[w].steps[i];
+      if (step->kind == STEP_FINAL || listed(out, n, step->code))
+        continue;
+      if (n == max)
+        return 0;
+      out[n++] = step->code;
+    }
+  return n;
+}

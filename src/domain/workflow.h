@@ -45,5 +45,9 @@ const struct workflow_transition *workflow_transition(const struct workflow *wf,
                                                       const char *to, unsigned roles);
 /* The steps roles may move a case at step from to, as a JSON array of step codes. */
 json_t *workflow_next_steps(const struct workflow *wf, const char *from, unsigned roles);
+/* The codes of every open or paused step of every workflow, each once, into out[0..max); the
+ * count, or 0 when they do not fit (a case's status is one of these exactly while it is not
+ * closed: the work lists use them to search the (office, status) index). */
+size_t workflow_open_statuses(const char **out, size_t max);
 
 #endif

@@ -247,26 +247,42 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
 /* The work list. scope: "mine" (handler_id = user, or a handler the user stands in for on
  * today), "unit" (unit_id; 0 = the whole office). filter: "" (all open), "due_soon", "overdue",
  * "correction", "closed". query: a case key prefix, or an applicant name hash (exact). */
+#define CASE_LIST_SELECT                                                                           \
+  "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "          \
+  "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "           \
+  "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name FROM cases c "      \
+  "LEFT JOIN users u ON u.id = c.handler_id WHERE c.office_id = $1 AND ("
+#define CASE_LIST_WHERE                                                                            \
+  "($2 = 'mine' AND (c.handler_id = $3 OR c.handler_id IN (SELECT user_id FROM delegations "       \
+  "WHERE delegate_id = $3 AND starts_on <= $4 AND ends_on >= $4))) OR ($2 = 'unit' AND ($5 = "     \
+  "0 OR c.unit_id = $5)) OR $2 = 'office') AND (CASE $6 WHEN 'due_soon' THEN c.due_state = "       \
+  "'due_soon' AND c.closed_at IS NULL WHEN 'overdue' THEN c.due_state = 'overdue' AND "            \
+  "c.closed_at IS NULL WHEN 'correction' THEN c.status = 'correction' WHEN 'closed' THEN "         \
+  "c.closed_at IS NOT NULL ELSE c.closed_at IS NULL END) AND ($7 = '' OR c.case_key LIKE $7 "      \
+  "|| '%' OR c.applicant_name_hash = $8) ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 "       \
+  "END, c.due_at, c.id LIMIT $9"
+
 int store_case_list(struct store *store, const struct store_case_filter *f, json_t **out)
 {
-  static const char sql[] =
+  static const char sql[] = CASE_LIST_SELECT CASE_LIST_WHERE;
+  /* The same with "c.status IN (the open statuses)": redundant for every filter but "closed"
+   * (an open case has an open status), it lets the (office_id, status, due_at) index find the
+   * open cases without reading every case of the office. */
+  static const char open_sql[] =
       "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "
       "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "
       "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name FROM cases c "
-      "LEFT JOIN users u ON u.id = c.handler_id WHERE c.office_id = $1 AND ("
-      "($2 = 'mine' AND (c.handler_id = $3 OR c.handler_id IN (SELECT user_id FROM delegations "
-      "WHERE delegate_id = $3 AND starts_on <= $4 AND ends_on >= $4))) OR ($2 = 'unit' AND ($5 = "
-      "0 OR c.unit_id = $5)) OR $2 = 'office') AND (CASE $6 WHEN 'due_soon' THEN c.due_state = "
-      "'due_soon' AND c.closed_at IS NULL WHEN 'overdue' THEN c.due_state = 'overdue' AND "
-      "c.closed_at IS NULL WHEN 'correction' THEN c.status = 'correction' WHEN 'closed' THEN "
-      "c.closed_at IS NOT NULL ELSE c.closed_at IS NULL END) AND ($7 = '' OR c.case_key LIKE $7 "
-      "|| '%' OR c.applicant_name_hash = $8) ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 "
-      "END, c.due_at, c.id LIMIT $9";
-  return db_query(store, sql,
-                  DB_ARGS(DB_I(f->office_id), DB_S(f->scope), DB_I(f->user_id), DB_S(f->today),
-                          DB_I(f->unit_id), DB_S(f->filter), DB_S(f->key_prefix),
-                          DB_S(f->name_hash), DB_I(f->limit)),
-                  out);
+      "LEFT JOIN users u ON u.id = c.handler_id WHERE c.office_id = $1 AND c.status IN ($10, $11, "
+      "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21) AND (" CASE_LIST_WHERE;
+  struct db_param p[9 + STORE_OPEN_STATUSES_MAX] = {
+      DB_I(f->office_id), DB_S(f->scope),      DB_I(f->user_id),   DB_S(f->today), DB_I(f->unit_id),
+      DB_S(f->filter),    DB_S(f->key_prefix), DB_S(f->name_hash), DB_I(f->limit)};
+  size_t n = f->open_count;
+  if (n == 0 || n > STORE_OPEN_STATUSES_MAX || strcmp(f->filter, "closed") == 0)
+    return db_query(store, sql, p, 9, out);
+  for (size_t i = 0; i < STORE_OPEN_STATUSES_MAX; i++)
+    p[9 + i] = DB_S(f->open_statuses[i < n ? i : 0]); /* repeats fill the unused places */
+  return db_query(store, open_sql, p, ARRAY_LEN(p), out);
 }
 
 int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out)

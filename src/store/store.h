@@ -184,7 +184,13 @@ struct store_case_filter {
   const char *key_prefix; /* "" = no search */
   const char *name_hash;  /* "" = no search */
   int64_t limit;
+  /* Every status a case can have while open (workflow_open_statuses), or none: with them,
+   * lists other than "closed" read only open cases through the (office, status) index instead
+   * of every case of the office. At most STORE_OPEN_STATUSES_MAX; more are ignored. */
+  const char *const *open_statuses;
+  size_t open_count;
 };
+enum { STORE_OPEN_STATUSES_MAX = 12 };
 int store_case_list(struct store *store, const struct store_case_filter *filter, json_t **out);
 /* Closed cases nobody has picked up, closed before closed_before, not yet reminded (no
  * "not_picked_up" event), id > after_id, for the pickup reminder. */

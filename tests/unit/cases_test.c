@@ -351,6 +351,56 @@ static void test_public_lookup_reveals_nothing_for_wrong_codes(void **state)
   assert_int_equal(cases_public_by_token(&env, "x", &v), ST_NOTFOUND);
 }
 
+/* The work list through the (office, status) index answers exactly what the plain query does,
+ * for every scope and filter, with open and closed cases. */
+static void ids_of(struct fixture *f, struct store_case_filter *filter, bool indexed, char *out,
+                   size_t size)
+{
+  const char *open[STORE_OPEN_STATUSES_MAX];
+  filter->open_count = indexed ? workflow_open_statuses(open, ARRAY_LEN(open)) : 0;
+  filter->open_statuses = open;
+  json_t *rows;
+  assert_int_equal(store_case_list(f->store, filter, &rows), 0);
+  size_t i, used = 0;
+  json_t *r;
+  out[0] = '\0';
+  json_array_foreach(rows, i, r) used += (size_t)snprintf(
+      out + used, size - used, "%lld,", (long long)json_integer_value(json_object_get(r, "id")));
+  json_decref(rows);
+}
+
+static void test_worklist_by_open_statuses(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result a, b, c;
+  int64_t service = service_with_limit(f, 480);
+  intake(f, at(2026, 3, 2, 9, 0), service, f->handler.user_id, &a);
+  intake(f, at(2026, 3, 2, 9, 1), service, f->handler.user_id, &b);
+  intake(f, at(2026, 3, 2, 9, 2), service, 0, &c);
+  assert_int_equal(store_case_set_status(f->store, b.case_id, "closed", at(2026, 3, 3, 9, 0), true),
+                   0);
+  bool moved = false;
+  assert_int_equal(store_case_set_due_state(f->store, c.case_id, "on_time", "overdue", &moved), 0);
+  assert_true(moved);
+  const char *scopes[] = {"mine", "unit", "office"};
+  const char *filters[] = {"", "due_soon", "overdue", "correction", "closed"};
+  for (size_t s = 0; s < ARRAY_LEN(scopes); s++)
+    for (size_t i = 0; i < ARRAY_LEN(filters); i++) {
+      struct store_case_filter filter = {
+          f->office_id, scopes[s], f->handler.user_id, 0, "2026-03-02", filters[i], "", "", 50};
+      char plain[256], indexed[256];
+      ids_of(f, &filter, false, plain, sizeof(plain));
+      ids_of(f, &filter, true, indexed, sizeof(indexed));
+      assert_string_equal(plain, indexed);
+    }
+  struct store_case_filter all = {f->office_id, "office", 0, 0, "2026-03-02", "", "", "", 50};
+  char ids[256], want[64];
+  ids_of(f, &all, true, ids, sizeof(ids));
+  snprintf(want, sizeof(want), "%lld,", (long long)b.case_id);
+  assert_null(strstr(ids, want)); /* the closed case is not in the open list */
+  assert_true(strlen(ids) > 0);
+}
+
 static void test_workflow_table(void **state)
 {
   const struct workflow *land = workflow_find("land_registration");
@@ -361,6 +411,18 @@ static void test_workflow_table(void **state)
   assert_non_null(workflow_transition(land, "recording", "withdrawn", ROLE_CLERK));
   assert_null(workflow_transition(land, "closed", "withdrawn", ROLE_SUPERVISOR));
   assert_null(workflow_transition(land, "correction", "rejected", ROLE_HANDLER));
+  const char *open[STORE_OPEN_STATUSES_MAX];
+  size_t n = workflow_open_statuses(open, ARRAY_LEN(open));
+  bool received = false, correction = false, processing = false;
+  for (size_t i = 0; i < n; i++) {
+    assert_true(strcmp(open[i], "closed") && strcmp(open[i], "archived") &&
+                strcmp(open[i], "withdrawn") && strcmp(open[i], "rejected"));
+    received |= !strcmp(open[i], "received");
+    correction |= !strcmp(open[i], "correction");
+    processing |= !strcmp(open[i], "processing");
+  }
+  assert_true(received && correction && processing);
+  assert_int_equal(workflow_open_statuses(open, 2), 0); /* does not fit: none */
 }
 
 int main(void)
@@ -382,6 +444,7 @@ int main(void)
       T(test_extension_and_delegation),
       T(test_scan_marks_due_soon_and_overdue_once),
       T(test_public_lookup_reveals_nothing_for_wrong_codes),
+      T(test_worklist_by_open_statuses),
       cmocka_unit_test(test_workflow_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/personal.h"
+#include "domain/workflow.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/cases/cases.h"
@@ -90,6 +91,8 @@ int worklist(struct http_request *req, struct http_response *res)
   if (!allowed(scope, scopes, 3) || !allowed(filter, filters, 5))
     return http_error(res, 400, NULL);
   cases_local_date(clock_now(), today);
+  const char *open_statuses[STORE_OPEN_STATUSES_MAX];
+  size_t open_count = workflow_open_statuses(open_statuses, ARRAY_LEN(open_statuses));
   struct store_case_filter f = {req->session->office_id,
                                 scope,
                                 req->session->user_id,
@@ -98,7 +101,9 @@ int worklist(struct http_request *req, struct http_response *res)
                                 filter,
                                 "",
                                 "",
-                                WORKLIST_LIMIT};
+                                WORKLIST_LIMIT,
+                                open_statuses,
+                                open_count};
   struct store *store;
   json_t *rows = NULL;
   const char *q = http_query(req, "q");
