@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (!doc)
     return 0;
   char err[512] = "";
-  int rc = catalog_import(store, office_id, doc, err, sizeof(err));
+  int rc = catalog_import(store, office_id, doc, NULL, err, sizeof(err));
   if (rc != ST_OK && rc != ST_INVALID)
     abort();
   if (rc == ST_INVALID && !err[0])
