@@ -1,7 +1,10 @@
 /*
  * pg.c - the PostgreSQL backend of the store (store_impl.h), on libpq. One struct pg_store is
  * one PGconn, used by one thread at a time (the web layer opens one per thread). Values only
- * ever travel as parameters of PQexecParams, in text form, except file bytes (binary).
+ * ever travel as parameters, in text form, except file bytes (binary). A statement with
+ * parameters is prepared once per connection (by its text and parameter types) and executed
+ * by name after that, so the server parses and plans it once (see "PostgreSQL backend" in
+ * docs/ARCHITECTURE.md).
  *
  * Differences from SQLite a caller may notice: a failed statement inside a transaction aborts
  * the whole transaction (store_commit then rolls back and fails), and ids come from identity
@@ -22,9 +25,20 @@
 #define PG_MIGRATE_LOCK "7262696e6d"
 #define ISO_NOW         "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* Prepared statements per connection. Statements beyond this many (say, built with a varying
+ * number of parameters) simply run unprepared. */
+#define PG_STMT_CACHE 256
+
+struct pg_stmt {
+  uint64_t hash; /* of key; 0 = free slot */
+  char *key;     /* the parameter types, then the SQL text */
+  bool dead;     /* the server refused to run it again (schema changed): run unprepared */
+};
+
 struct pg_store {
   struct store base; /* first: a struct store * is a struct pg_store * */
   PGconn *conn;
+  struct pg_stmt stmts[PG_STMT_CACHE];
 };
 
 static struct pg_store *conn(struct store *store)
@@ -93,13 +107,97 @@ static void fail_result(struct store *store, const PGresult *res, const char *wh
   store_fail(store, st, "%s: %.*s", what, (int)len, msg);
 }
 
+/* ---- The prepared-statement cache ------------------------------------------------------------ */
+
+/* The cache key: the parameter types (a statement is prepared with them) and the SQL. */
+static char *stmt_key(const char *sql, const struct pg_params *p, uint64_t *hash)
+{
+  size_t sql_len = strlen(sql), types_len = (size_t)p->count * 11;
+  char *key = malloc(types_len + sql_len + 2);
+  if (!key)
+    return NULL;
+  size_t n = 0;
+  for (int i = 0; i < p->count; i++)
+    n += (size_t)snprintf(key + n, 12, "%u,", (unsigned)p->types[i]);
+  key[n++] = '\n';
+  memcpy(key + n, sql, sql_len + 1);
+  uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a */
+  for (const char *c = key; *c; c++)
+    h = (h ^ (unsigned char)*c) * UINT64_C(1099511628211);
+  *hash = h ? h : 1;
+  return key;
+}
+
+/* The slot holding key (*found) or the free slot where it goes; -1 when the cache is full. */
+static int stmt_slot(struct pg_store *s, const char *key, uint64_t hash, bool *found)
+{
+  for (int probe = 0; probe < PG_STMT_CACHE; probe++) {
+    int i = (int)((hash + (uint64_t)probe) % PG_STMT_CACHE);
+    struct pg_stmt *st = &s->stmts[i];
+    if (st->hash == 0) {
+      *found = false;
+      return i;
+    }
+    if (st->hash == hash && strcmp(st->key, key) == 0) {
+      *found = true;
+      return i;
+    }
+  }
+  return -1;
+}
+
+static PGresult *exec_unprepared(struct pg_store *s, const char *sql, const struct pg_params *p)
+{
+  return PQexecParams(s->conn, sql, p->count, p->types, p->values, p->lengths, p->formats, 0);
+}
+
+static bool prepare(struct pg_store *s, const char *name, const char *sql,
+                    const struct pg_params *p)
+{
+  PGresult *res = PQprepare(s->conn, name, sql, p->count, p->types);
+  bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+  PQclear(res);
+  return ok;
+}
+
+/* Runs sql prepared (preparing it the first time); statements without parameters (BEGIN,
+ * COMMIT, SET ...) and any the cache cannot hold run unprepared. When preparing fails, the
+ * unprepared run reports the server's error as before. */
+static PGresult *exec_cached(struct pg_store *s, const char *sql, const struct pg_params *p)
+{
+  uint64_t hash;
+  bool found = false;
+  char *key = p->count ? stmt_key(sql, p, &hash) : NULL;
+  int slot = key ? stmt_slot(s, key, hash, &found) : -1;
+  char name[16];
+  snprintf(name, sizeof(name), "bm%d", slot);
+  if (slot < 0 || (found && s->stmts[slot].dead) || (!found && !prepare(s, name, sql, p))) {
+    free(key);
+    return exec_unprepared(s, sql, p);
+  }
+  if (found) {
+    free(key);
+  } else {
+    s->stmts[slot].hash = hash;
+    s->stmts[slot].key = key;
+  }
+  PGresult *res = PQexecPrepared(s->conn, name, p->count, p->values, p->lengths, p->formats, 0);
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  if (state && strcmp(state, "0A000") == 0) {
+    /* "cached plan must not change result type": a migration changed a table under it. */
+    s->stmts[slot].dead = true;
+    PQclear(res);
+    return exec_unprepared(s, sql, p);
+  }
+  return res;
+}
+
 int pg_run(struct store *store, const char *sql, const struct pg_params *params, PGresult **out,
            const char *what)
 {
   const struct pg_params none = {0};
   const struct pg_params *p = params ? params : &none;
-  PGresult *res = PQexecParams(conn(store)->conn, sql, p->count, p->types, p->values, p->lengths,
-                               p->formats, 0);
+  PGresult *res = exec_cached(conn(store), sql, p);
   ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     int st = res ? sqlstate_status(PQresultErrorField(res, PG_DIAG_SQLSTATE)) : ST_NOMEM;
@@ -192,6 +290,8 @@ static int query_int(struct store *store, const char *sql, const struct pg_param
 static void pg_close(struct store *store)
 {
   PQfinish(conn(store)->conn);
+  for (size_t i = 0; i < PG_STMT_CACHE; i++)
+    free(conn(store)->stmts[i].key);
   free(store);
 }
 
