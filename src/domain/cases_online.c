@@ -174,6 +174,9 @@ int cases_withdraw_by_token(const struct case_env *env, const char *token, const
   if (!rc)
     rc = store_case_set_clock(env->store, case_int(c, "id"), 0, "on_time", 0,
                               case_int(c, "extension_minutes"), env->now);
+  if (!rc) /* the confirmation, so a withdrawal nobody asked for does not go unnoticed */
+    rc = notify_case_event(env->store, env->now, actor.office_id, case_int(c, "id"), "withdrawn", 1,
+                           NULL);
   struct audit_actor who = {actor.office_id, 0, "applicant", "online"};
   if (!rc)
     rc = audit_record(env->store, &who, "case.withdraw", "case", case_text(c, "case_key"), NULL);

@@ -30,6 +30,7 @@ static const struct notify_event events[] = {
     {"not_picked_up", false},         /* completed long ago and still not picked up */
     {"appointment_set", false},       /* a survey (鑑界) or appointment date, time and place */
     {"appointment_postponed", false}, /* the date moved: the new date, time and place */
+    {"withdrawn", false},             /* the applicant withdrew an online application */
 };
 
 static struct notify_settings settings = {"http://127.0.0.1:8080", 21 * 60, 8 * 60, ""};

@@ -39,6 +39,14 @@ enum {
   HTTP_ROUTE_UNFINISHED_SIGNIN = 1
 };
 
+/* A route's own error format (Open311's error list): writes res (through http_raw) for an error
+ * the HTTP layer or the generic handler path decided on the route's behalf - 400 (a malformed
+ * query or body), 405, 413, 429, 500 - keeping status. message_key is the more specific key
+ * given to http_error, or NULL. Returning anything but ST_OK, or leaving res without a body,
+ * falls back to the generic error page. */
+typedef int (*http_error_fn)(struct http_request *req, struct http_response *res, int status,
+                             const char *message_key);
+
 struct http_route {
   const char *method;  /* "GET", "POST", ... (a GET route also answers HEAD) */
   const char *pattern; /* "/o/{office}/search": {name} captures one path segment;
@@ -49,6 +57,9 @@ struct http_route {
   size_t body_max; /* largest accepted request body in bytes */
   enum http_rate_class rate;
   unsigned flags; /* HTTP_ROUTE_* */
+  /* NULL = the generic error page or JSON error object. Set on a path's routes, it also
+   * answers a 405 for another method and a 400 for a malformed query on that path. */
+  http_error_fn error_format;
 };
 
 /* The signed-in staff member behind a request (loaded by the application's session_load). */

@@ -78,6 +78,9 @@ const struct http_route *http_builtin_routes(size_t *count);
  * for this method (allow receives the allowed methods), 0 on success. */
 int http_route_find(const struct http_server *server, struct http_request *req, size_t *index,
                     char *allow, size_t allow_size);
+/* The first route whose pattern matches path, whatever its method (for the error format of a
+ * request refused before or without routing); NULL when none does. */
+const struct http_route *http_route_for_path(const struct http_server *server, const char *path);
 const struct http_route *http_route_at(const struct http_server *server, size_t index);
 size_t http_route_total(const struct http_server *server);
 

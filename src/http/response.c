@@ -275,9 +275,26 @@ static int queue(struct http_ctx *ctx, const char *body, size_t len, const char 
   return ok == MHD_YES ? ST_OK : ST_IO;
 }
 
+/* An error on a path whose routes have an error format of their own (Open311): that format,
+ * whether the route was matched or the request was refused before (405, a bad query). */
+static void route_error_format(struct http_ctx *ctx)
+{
+  struct http_response *res = &ctx->res;
+  if (!res->is_error || res->raw)
+    return;
+  const struct http_route *route = ctx->req.route;
+  if (!route)
+    route = http_route_for_path(ctx->server, ctx->req.path);
+  if (!route || !route->error_format)
+    return;
+  if (route->error_format(&ctx->req, res, res->status, res->error_key) != ST_OK)
+    res->raw = NULL;
+}
+
 int http_send(struct http_ctx *ctx)
 {
   struct http_response *res = &ctx->res;
+  route_error_format(ctx);
   if (res->raw)
     return queue(ctx, res->raw, res->raw_len, res->content_type, false);
   struct buf out;

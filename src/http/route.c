@@ -128,3 +128,14 @@ int http_route_find(const struct http_server *server, struct http_request *req, 
     allow_add(allow, allow_size, "HEAD");
   return path_known ? 405 : 404;
 }
+
+const struct http_route *http_route_for_path(const struct http_server *server, const char *path)
+{
+  size_t total = http_route_total(server);
+  for (size_t i = 0; path && i < total; i++) {
+    const struct http_route *route = http_route_at(server, i);
+    if (pattern_matches(route->pattern, path, NULL))
+      return route;
+  }
+  return NULL;
+}

@@ -121,12 +121,14 @@ static const struct http_route routes[] = {
     /* Open311 GeoReport v2 (web/open311): one base for every office (jurisdiction_id = the
      * office's slug) and one per office. {path...} is the resource with its format suffix; the
      * module reads it so that "//" and unknown resources answer in Open311's own format. */
-    {"GET", "/open311/v2/{path...}", open311_get, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
-    {"POST", "/open311/v2/{path...}", open311_post, 0, false, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/open311/v2/{path...}", open311_get, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0,
+     open311_http_error},
+    {"POST", "/open311/v2/{path...}", open311_post, 0, false, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0,
+     open311_http_error},
     {"GET", "/o/{office}/open311/v2/{path...}", open311_get, 0, false, HTTP_BODY_NONE,
-     HTTP_RATE_PUBLIC, 0},
+     HTTP_RATE_PUBLIC, 0, open311_http_error},
     {"POST", "/o/{office}/open311/v2/{path...}", open311_post, 0, false, HTTP_BODY_FORM,
-     HTTP_RATE_PUBLIC, 0},
+     HTTP_RATE_PUBLIC, 0, open311_http_error},
     /* The JSON API (web/api; docs/openapi.json lists exactly these). Case creation needs an
      * api key; the progress lookup has the progress page's rate class. */
     {"GET", "/api/openapi.json", api_openapi, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},

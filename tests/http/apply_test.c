@@ -424,6 +424,8 @@ static void test_journey_and_staff(void **state)
   snprintf(path, sizeof(path), "/staff/cases/%s", href);
   assert_int_equal(get(&clerk, path, &body), 200);
   assert_non_null(strstr(body, "撤回"));
+  /* the applicant is told (the withdrawn notice is queued with the withdrawal) */
+  assert_non_null(strstr(body, "已撤回申請"));
   free(body);
   free(href);
   free(staff_file);

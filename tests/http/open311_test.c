@@ -11,7 +11,8 @@
  * attribute[CODE][], description limits, no HTML); GET requests (filters, empty = absent, dates,
  * status, 90-day span, page/page_size, extensions=true notes, no personal data), requests/{id},
  * tokens/{token}; status collapse after the case is closed; exact Content-Types; ids with
- * leading zeros; "//" and trailing slashes.
+ * leading zeros; "//" and trailing slashes; what the HTTP layer refuses on an Open311 path (405,
+ * 413, 400 for a malformed body or query, 415, 429) in Open311's error format.
  */
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -746,6 +747,104 @@ static void test_compatibility_script(void **state)
   assert_int_equal(system(cmd), 0);
 }
 
+/* ---- refusals of the HTTP layer in Open311's format --------------------------------------- */
+
+/* method path.{json,xml}query (with body and headers when given) answers status with the
+ * error list in the suffix's format; code = status, description contains want. */
+static void assert_http_error(const char *method, const char *path_no_suffix, const char *query,
+                              const char *const *headers, const char *body, size_t body_len,
+                              long status, const char *want)
+{
+  char path[2048];
+  struct response r;
+  for (int xml = 0; xml < 2; xml++) {
+    snprintf(path, sizeof(path), "%s.%s%s", path_no_suffix, xml ? "xml" : "json", query);
+    assert_int_equal(http_call(&server, method, path, headers, body, body_len, &r), 0);
+    if (r.status != status)
+      fail_msg("%s %s: %ld, expected %ld: %.2000s", method, path, r.status, status, r.body);
+    if (xml) {
+      xmlDocPtr doc = parse_xml(&r);
+      assert_int_equal((int)xnum(doc, "count(/errors/error)"), 1);
+      assert_int_equal((int)xnum(doc, "number(/errors/error/code)"), (int)status);
+      char *d = xstr(doc, "string(/errors/error/description)");
+      assert_contains(d, want);
+      free(d);
+      xmlFreeDoc(doc);
+    } else {
+      assert_type(&r, JSON_TYPE);
+      json_t *j = response_json(&r);
+      assert_true(json_is_array(j) && json_array_size(j) == 1);
+      assert_int_equal(json_integer_value(json_object_get(json_array_get(j, 0), "code")), status);
+      assert_contains(json_string_value(json_object_get(json_array_get(j, 0), "description")),
+                      want);
+      json_decref(j);
+    }
+    response_free(&r);
+  }
+}
+
+static void test_http_refusals(void **state)
+{
+  static const char *const en[] = {"Accept-Language: en", NULL};
+  static const char *const zh[] = {"Accept-Language: zh-TW", NULL};
+  static const char *const json_body[] = {"Content-Type: application/json", NULL};
+  /* 405 on both bases, with Allow; the description follows the language */
+  assert_http_error("PUT", BASE "services", "", en, NULL, 0, 405, "method is not allowed");
+  assert_http_error("DELETE", UDD "requests", "", zh, NULL, 0, 405, "不接受這種方法");
+  struct response r;
+  assert_int_equal(http_call(&server, "PATCH", UDD "services.json", NULL, NULL, 0, &r), 0);
+  char *allow = response_header(&r, "Allow");
+  assert_non_null(allow);
+  assert_contains(allow, "POST");
+  free(allow);
+  response_free(&r);
+  /* 413: a body over the form cap, refused on Content-Length before it is read */
+  size_t big_len = 70 * 1024;
+  char *big = malloc(big_len + 1);
+  assert_non_null(big);
+  memset(big, 'a', big_len);
+  memcpy(big, "description=", 12);
+  big[big_len] = '\0';
+  assert_http_error("POST", UDD "requests", "", en, big, big_len, 413, "too large");
+  free(big);
+  /* 400: a form body or a query string that is not valid text */
+  static const char bad_form[] = "api_key=%FF%FE&service_code=rent-subsidy";
+  assert_http_error("POST", BASE "requests", "", en, bad_form, strlen(bad_form), 400, "malformed");
+  assert_http_error("GET", UDD "services", "?jurisdiction_id=%01", zh, NULL, 0, 400, "格式錯誤");
+  /* 415: a body in another encoding */
+  static const char json_text[] = "{\"service_code\":\"rent-subsidy\"}";
+  assert_http_error("POST", UDD "requests", "?lang=en", json_body, json_text, strlen(json_text),
+                    415, "x-www-form-urlencoded");
+  /* other sites' pages keep the generic error page */
+  assert_int_equal(http_call(&server, "PUT", "/o/kh-udd/progress", NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 405);
+  assert_lacks(r.body, "<errors>");
+  response_free(&r);
+}
+
+/* 429 last: the server restarts with a small public rate so the limit is reached. */
+static void test_http_rate_limit(void **state)
+{
+  static const char *const low[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_PUBLIC=3",
+                                    "BIANMIN_RATE_LOOKUP=100000", NULL};
+  static const char *const en[] = {"Accept-Language: en", NULL};
+  assert_int_equal(server_restart(&server, low), 0);
+  struct response r;
+  long status = 200;
+  for (int i = 0; i < 10 && status != 429; i++) {
+    assert_int_equal(http_call(&server, "GET", UDD "services.json", NULL, NULL, 0, &r), 0);
+    status = r.status;
+    response_free(&r);
+  }
+  assert_int_equal(status, 429);
+  assert_http_error("GET", BASE "services", "", en, NULL, 0, 429, "Too many requests");
+  assert_int_equal(http_call(&server, "GET", UDD "services.xml", NULL, NULL, 0, &r), 0);
+  char *retry = response_header(&r, "Retry-After");
+  assert_non_null(retry);
+  free(retry);
+  response_free(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -754,6 +853,7 @@ int main(void)
       cmocka_unit_test(test_definition),      cmocka_unit_test(test_post_refusals),
       cmocka_unit_test(test_post_and_get),    cmocka_unit_test(test_get_filters),
       cmocka_unit_test(test_status_collapse), cmocka_unit_test(test_compatibility_script),
+      cmocka_unit_test(test_http_refusals),   cmocka_unit_test(test_http_rate_limit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,6 +8,7 @@
  * sandbox's domain functions under the same configured secret as the server.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -243,6 +244,78 @@ static void test_pay_through_the_sandbox(void **state)
   client_free(&citizen);
 }
 
+/* The progress page found by number and check code (read off the staff case page), as HTML
+ * (malloc'd); with json, the "payment" block of its JSON view instead (as text). */
+static char *lookup_page(long long id, const char *lang, bool json)
+{
+  struct client clerk;
+  struct response r;
+  char path[256];
+  client_init(&clerk, &server);
+  assert_int_equal(client_login(&clerk, "xinxing-clerk", PASSWORD), 303);
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  assert_int_equal(client_call(&clerk, "GET", path, accept_json, NULL, 0, &r), 0);
+  json_t *v = response_json(&r);
+  response_free(&r);
+  client_free(&clerk);
+  json_t *c = json_object_get(v, "case");
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s&lang=%s", str(c, "case_key"),
+           str(c, "check_code"), lang);
+  json_decref(v);
+  assert_int_equal(http_call(&server, "GET", path, json ? accept_json : NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 200);
+  char *out = strdup(r.body);
+  if (json) {
+    json_t *page = response_json(&r);
+    free(out);
+    out = json_dumps(json_object_get(json_object_get(page, "case"), "payment"), JSON_COMPACT);
+    json_decref(page);
+  }
+  response_free(&r);
+  assert_non_null(out);
+  return out;
+}
+
+static void test_lookup_by_number_shows_the_fee(void **state)
+{
+  char token[64], *url, *back;
+  long long id = case_with_fee("40", token, sizeof(token));
+  /* owed: the amount and where to pay, but no pay form and no token anywhere */
+  char *body = lookup_page(id, "zh-TW", false);
+  assert_non_null(strstr(body, "id=\"fee-pay-elsewhere\""));
+  assert_non_null(strstr(body, "NT$40"));
+  assert_non_null(strstr(body, "收據或通知訊息中的連結"));
+  assert_null(strstr(body, "/pay\""));
+  assert_null(strstr(body, token));
+  free(body);
+  body = lookup_page(id, "en", false);
+  assert_non_null(strstr(body, "open the link in your receipt"));
+  free(body);
+  body = lookup_page(id, "en", true);
+  assert_non_null(strstr(body, "\"pay_elsewhere\":true"));
+  assert_non_null(strstr(body, "\"payable\":false"));
+  assert_null(strstr(body, "pay_action"));
+  assert_null(strstr(body, "receipt_href"));
+  free(body);
+  /* paid through the token's page: the lookup shows the amount and the date, no receipt link */
+  struct client citizen;
+  client_init(&citizen, &server);
+  url = start_payment(&citizen, token);
+  back = sandbox_choose(&citizen, url, "pay", 303);
+  free(url);
+  free(back);
+  client_free(&citizen);
+  body = lookup_page(id, "en", false);
+  assert_null(strstr(body, "fee-pay-elsewhere"));
+  assert_non_null(strstr(body, "The fee has been paid in full."));
+  char *paid = strstr(body, "Paid NT$40 · Paid on ");
+  assert_non_null(paid);
+  assert_true(paid[strlen("Paid NT$40 · Paid on ")] != '<'); /* a date follows */
+  assert_null(strstr(body, "/receipt"));
+  assert_null(strstr(body, token));
+  free(body);
+}
+
 /* POSTs a callback whose fields are those of cb (with one changed when name is set). */
 static long post_callback(struct sandbox_callback *cb, const char *name, const char *value)
 {
@@ -428,6 +501,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pay_through_the_sandbox),
+      cmocka_unit_test(test_lookup_by_number_shows_the_fee),
       cmocka_unit_test(test_forged_and_repeated_callbacks),
       cmocka_unit_test(test_declined_then_paid),
       cmocka_unit_test(test_left_alone_it_expires),

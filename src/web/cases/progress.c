@@ -64,6 +64,8 @@ static int progress_form_on(struct http_request *req, struct http_response *res,
     return http_page(res, 404, "public/progress", page);
   }
   json_decref(page);
+  if (!rc && (rc = payments_lookup_view(req, store, c)) != ST_OK) /* the fee, read only */
+    json_decref(c);
   rc = rc ? rc : result_page(req, res, store, c, view);
   json_decref(view);
   return rc;

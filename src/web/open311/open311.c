@@ -141,6 +141,9 @@ static int handle(struct http_request *req, struct http_response *res, bool post
     return o311_discovery(&ctx);
   if (!is_resource(&path, post))
     return o311_error(&ctx, 404, "open311_err_resource", NULL);
+  /* a body the HTTP layer could not read as a form (JSON, XML, text): say which encoding */
+  if (post && req->body_len && !req->form_count && !req->part_count)
+    return o311_error(&ctx, 415, "open311_err_body_type", NULL);
   bool answered = false;
   rc = jurisdiction(&ctx, &answered);
   if (rc || answered)
@@ -158,4 +161,17 @@ int open311_get(struct http_request *req, struct http_response *res)
 int open311_post(struct http_request *req, struct http_response *res)
 {
   return handle(req, res, true);
+}
+
+int open311_http_error(struct http_request *req, struct http_response *res, int status,
+                       const char *message_key)
+{
+  static const int known[] = {400, 403, 404, 405, 413, 429};
+  int key_status = 500;
+  for (size_t i = 0; i < ARRAY_LEN(known); i++)
+    if (known[i] == status)
+      key_status = status;
+  struct o311_ctx ctx = {req, res, NULL, guess_format(req->path), "/open311/v2/", NULL, NULL, 0};
+  const char *key = arena_printf(req->arena, "open311_err_http_%d", key_status);
+  return key ? o311_error(&ctx, status, key, NULL) : ST_NOMEM;
 }

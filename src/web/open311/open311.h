@@ -17,6 +17,11 @@
  * takes the rest of the path ({path...}) and answers in the format of its suffix. */
 int open311_get(struct http_request *req, struct http_response *res);
 int open311_post(struct http_request *req, struct http_response *res);
+/* The routes' error format (http_error_fn): what the HTTP layer refuses on an Open311 path
+ * (400 malformed query or body, 405, 413, 429, 500) as Open311's error list in the format of
+ * the path's suffix, with the HTTP status kept as status and code. */
+int open311_http_error(struct http_request *req, struct http_response *res, int status,
+                       const char *message_key);
 
 /* ---- inside web/open311 ---------------------------------------------------------------- */
 
@@ -38,8 +43,9 @@ struct o311_ctx {
  * list's element, or the object's) and every array's items named by the array's name
  * (services -> service, attributes -> attribute, ...). Takes ownership of doc. */
 int o311_send(struct o311_ctx *ctx, int status, const char *root, json_t *doc);
-/* The error list [{code, description}] with status 400, 403 or 404; description is the
- * translation of key in the request's language, prefixed with attribute when given. */
+/* The error list [{code, description}] with status 400, 403, 404 (or 405/413/415/429/500);
+ * description is the translation of key in the request's language, prefixed with attribute when
+ * given. */
 int o311_error(struct o311_ctx *ctx, int status, const char *key, const char *attribute);
 /* A parameter from the query string or the POST body; NULL when absent or empty. */
 const char *o311_param(struct http_request *req, const char *name);

@@ -91,6 +91,7 @@ static json_t *fee_block(struct http_request *req, json_t *s, const char *token)
     json_object_set_new(b, "has_payments",
                         json_boolean(json_array_size(json_object_get(s, "payments")) > 0));
   if (b && token) {
+    json_object_set_new(b, "has_receipt", json_true());
     json_object_set_new(b, "pay_action", json_string(arena_printf(req->arena, "/p/%s/pay", token)));
     json_object_set_new(b, "receipt_href",
                         json_string(arena_printf(req->arena, "/p/%s/receipt", token)));
@@ -114,6 +115,25 @@ int payments_progress_view(struct http_request *req, struct store *store, const 
     return rc;
   json_t *b = fee_block(req, s, token);
   json_decref(s);
+  return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
+}
+
+int payments_lookup_view(struct http_request *req, struct store *store, json_t *c)
+{
+  json_t *row = NULL, *s = NULL;
+  int rc = store_case_by_key(store, num(c, "office_id"), web_str(c, "case_key"), &row);
+  if (!rc)
+    rc = payment_summary(store, num(row, "id"), clock_now(), &s);
+  json_decref(row);
+  if (rc)
+    return rc;
+  json_t *b = fee_block(req, s, NULL);
+  json_decref(s);
+  if (b) { /* no pay button without the token: say where to pay instead */
+    json_object_set_new(b, "pay_elsewhere",
+                        json_boolean(json_is_true(json_object_get(b, "payable"))));
+    json_object_set_new(b, "payable", json_false());
+  }
   return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
 }
 

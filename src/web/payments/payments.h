@@ -1,8 +1,8 @@
 /*
- * payments.h - paying fees online, web side: the fee block of the progress page (/p/{token})
- * and of the staff case page, the pay, return and receipt pages under /p/{token}, the
- * providers' callback endpoint, staff setting the amount due, and the sandbox gateway's own
- * pages under /sandbox/pay (sandbox.c).
+ * payments.h - paying fees online, web side: the fee block of the progress page (/p/{token},
+ * and read only on the lookup by number and check code) and of the staff case page, the pay, return
+ * and receipt pages under /p/{token}, the providers' callback endpoint, staff setting the amount
+ * due, and the sandbox gateway's own pages under /sandbox/pay (sandbox.c).
  */
 #ifndef BIANMIN_WEB_PAYMENTS_PAYMENTS_H
 #define BIANMIN_WEB_PAYMENTS_PAYMENTS_H
@@ -16,6 +16,11 @@
  * view c of the case behind token. Reads only (runs on the read replica). */
 int payments_progress_view(struct http_request *req, struct store *store, const char *token,
                            json_t *c);
+/* The same block, read only, for the lookup by number and check code (public case view c with
+ * office_id and case_key): what is owed with where to pay (the link or QR code of the receipt
+ * or message, or the counter) instead of the pay form, and the payments made (amount, date)
+ * without the receipt link, which lives under the token. */
+int payments_lookup_view(struct http_request *req, struct store *store, json_t *c);
 /* Adds "payment" to a staff case view c (which has "id" and "may_act"). */
 int payments_staff_view(struct http_request *req, struct store *store, json_t *c);
 
