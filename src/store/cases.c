@@ -264,15 +264,18 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
 
 /* The work list per scope (migration 11): each scope has its own statement, so that a partial
  * index on the open cases (closed_at IS NULL) finds only the scope's open cases: "mine" through
- * (office_id, handler_id, due_at) for the user and everyone they stand in for, "unit" through
- * (office_id, unit_id, due_at), the office through (office_id, due_at). The closed list reads
- * the scope's cases the same way, without the partial index. Both answer exactly what the
- * generic query above does (tests/unit/cases_test.c compares them). */
+ * (office_id, handler_id, due_at, …) for the user and everyone they stand in for, "unit"
+ * through (office_id, unit_id, due_at, …), the office through (office_id, due_at, …). The
+ * indexes also hold every column the conditions read, so the page's ids are sorted from the
+ * index alone and only the page's rows are read from the table (the inner SELECT). The closed
+ * list reads the scope's cases the same way, without the partial indexes. Both answer exactly
+ * what the generic query above does (tests/unit/cases_test.c compares them). */
 #define WL_COLUMNS                                                                                 \
   "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "          \
   "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "           \
   "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name FROM cases c "      \
-  "LEFT JOIN users u ON u.id = c.handler_id WHERE c.office_id = $1 AND "
+  "LEFT JOIN users u ON u.id = c.handler_id WHERE c.id IN (SELECT c.id FROM cases c WHERE "        \
+  "c.office_id = $1 AND "
 #define WL_COUNT "SELECT count(*) AS n FROM cases c WHERE c.office_id = $1 AND "
 #define WL_MINE                                                                                    \
   "c.handler_id IN (SELECT $3 UNION ALL SELECT user_id FROM delegations WHERE delegate_id = $3 "   \
@@ -285,8 +288,8 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
   "1 = 1 END) AND "
 #define WL_CLOSED "c.closed_at IS NOT NULL AND "
 #define WL_SEARCH "($7 = '' OR c.case_key LIKE $7 || '%' OR c.applicant_name_hash = $8)"
-#define WL_ORDER                                                                                   \
-  " ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id LIMIT $9 OFFSET $10"
+#define WL_SORT   " ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id"
+#define WL_ORDER  WL_SORT " LIMIT $9 OFFSET $10)" WL_SORT
 #define WL_SCOPES(head, tail)                                                                      \
   {                                                                                                \
     {head WL_MINE WL_OPEN WL_SEARCH tail, head WL_MINE WL_CLOSED WL_SEARCH tail},                  \
