@@ -541,6 +541,19 @@ static const char migration_10_sql[] =
     " requested_at INTEGER NOT NULL);"
     "CREATE INDEX api_requests_office ON api_requests (office_id, requested_at);";
 
+/* Work-list indexes (migration 11): partial indexes on the open cases only (closed_at IS NULL),
+ * one per work-list scope, so that a handler's, a unit's or an office's open cases are found
+ * without reading the closed ones (most of the table after a few years). Each also holds what
+ * the list's conditions read (due state, status, case key, name hash), so a page's ids are
+ * sorted from the index alone. */
+static const char migration_11_sql[] =
+    "CREATE INDEX cases_open_handler ON cases(office_id, handler_id, due_at, due_state, status, "
+    "case_key, applicant_name_hash, closed_at) WHERE closed_at IS NULL;"
+    "CREATE INDEX cases_open_unit ON cases(office_id, unit_id, due_at, due_state, status, "
+    "case_key, applicant_name_hash, closed_at) WHERE closed_at IS NULL;"
+    "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
+    "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -552,6 +565,7 @@ const struct store_migration sqlite_migrations[] = {
     {9, "fees and payments", migration_9_sql},
     {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
     {10, "api keys, Open311 requests", migration_10_sql},
+    {11, "work-list indexes on open cases", migration_11_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

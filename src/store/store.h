@@ -184,14 +184,18 @@ struct store_case_filter {
   const char *key_prefix; /* "" = no search */
   const char *name_hash;  /* "" = no search */
   int64_t limit;
-  /* Every status a case can have while open (workflow_open_statuses), or none: with them,
-   * lists other than "closed" read only open cases through the (office, status) index instead
-   * of every case of the office. At most STORE_OPEN_STATUSES_MAX; more are ignored. */
+  /* Every status a case can have while open (workflow_open_statuses), or none: with them, each
+   * scope has its own statement that finds the scope's open cases through the partial indexes
+   * of migration 11; without, one generic statement (the reference the unit test compares
+   * with). At most STORE_OPEN_STATUSES_MAX; more count as none. */
   const char *const *open_statuses;
   size_t open_count;
+  int64_t offset; /* rows to skip, for paging (0: from the first) */
 };
 enum { STORE_OPEN_STATUSES_MAX = 12 };
 int store_case_list(struct store *store, const struct store_case_filter *filter, json_t **out);
+/* How many cases the work list of filter holds in all (its limit and offset aside). */
+int store_case_count(struct store *store, const struct store_case_filter *filter, int64_t *total);
 /* Closed cases nobody has picked up, closed before closed_before, not yet reminded (no
  * "not_picked_up" event), id > after_id, for the pickup reminder. */
 int store_case_unpicked(struct store *store, int64_t closed_before, int64_t after_id, int64_t limit,

@@ -1,8 +1,9 @@
 /*
  * worklist.c - the work lists: mine (with the cases of anyone I stand in for), my unit's
  * (supervisors) or the office's, soonest deadline first, with due-soon, overdue, correction and
- * closed filters and a search by case number or applicant name. A search by name is a view of
- * personal data and goes to the audit trail. Also delegation (代理).
+ * closed filters and a search by case number or applicant name, 50 cases a page with the count
+ * of all. A search by name is a view of personal data and goes to the audit trail. Also
+ * delegation (代理).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,9 @@
 
 #include "base/common.h"
 
-enum { WORKLIST_LIMIT = 200 };
+/* Rows per page; the pages follow the list's order (soonest deadline first, then case id), so
+ * a case is on exactly one page while nothing changes. */
+enum { WORKLIST_PAGE = 50 };
 
 static const char *default_scope(unsigned roles)
 {
@@ -80,6 +83,87 @@ static json_t *row_view(struct http_request *req, json_t *r)
                    "overdue", !strcmp(web_str(r, "due_state"), "overdue"), "channel_tag", tag);
 }
 
+/* ?page=N: 1 when missing, not a whole number or below 1 (the caller clamps it to the last). */
+static int64_t page_param(struct http_request *req)
+{
+  const char *p = http_query(req, "page");
+  int64_t page = 1;
+  if (!p || str_to_int64(str_from(p), 1, INT64_MAX / WORKLIST_PAGE, &page) != ST_OK)
+    return 1;
+  return page;
+}
+
+/* s percent-encoded for a query string (everything but unreserved characters). */
+static const char *url_escape(struct arena *arena, const char *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  char *out = arena_alloc(arena, strlen(s) * 3 + 1), *o = out;
+  if (!out)
+    return "";
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '.' || c == '_' || c == '~';
+    if (plain) {
+      *o++ = (char)c;
+      continue;
+    }
+    *o++ = '%';
+    *o++ = hex[c >> 4];
+    *o++ = hex[c & 15];
+  }
+  *o = '\0';
+  return out;
+}
+
+/* The link to another page of the same list, or "" when there is none. */
+static const char *page_href(struct http_request *req, const json_t *filter, int64_t page,
+                             int64_t pages)
+{
+  if (page < 1 || page > pages)
+    return "";
+  return arena_printf(req->arena, "/staff/cases?scope=%s&filter=%s&q=%s&page=%lld",
+                      web_str((json_t *)filter, "scope"), web_str((json_t *)filter, "filter"),
+                      url_escape(req->arena, web_str((json_t *)filter, "q")), (long long)page);
+}
+
+static int worklist_view(struct http_request *req, struct http_response *res, json_t *rows,
+                         json_t *filter, int64_t page, int64_t total)
+{
+  int64_t pages = total > 0 ? (total + WORKLIST_PAGE - 1) / WORKLIST_PAGE : 1;
+  json_t *list = json_array();
+  size_t i;
+  json_t *r;
+  json_array_foreach(rows, i, r) json_array_append_new(list, row_view(req, r));
+  json_decref(rows);
+  const char *prev = page_href(req, filter, page - 1, pages);
+  const char *next = page_href(req, filter, page + 1, pages);
+  return http_page(res, 200, "staff/worklist",
+                   json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:s, s:s, s:b}", "title",
+                             http_t(req, "worklist_title"), "rows", list, "filter", filter, "count",
+                             (json_int_t)json_array_size(list), "total", (json_int_t)total, "page",
+                             (json_int_t)page, "pages", (json_int_t)pages, "prev", prev, "next",
+                             next, "paged", pages > 1));
+}
+
+/* The list: how many in all, then the asked page of them (past the last: the last). */
+static int worklist_rows(struct http_request *req, struct store_case_filter *f, int64_t *page,
+                         int64_t *total, json_t **rows)
+{
+  struct store *store;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = store_case_count(store, f, total);
+  if (rc)
+    return rc;
+  int64_t last = *total > 0 ? (*total + WORKLIST_PAGE - 1) / WORKLIST_PAGE : 1;
+  *page = page_param(req);
+  if (*page > last)
+    *page = last;
+  f->offset = (*page - 1) * WORKLIST_PAGE;
+  return store_case_list(store, f, rows);
+}
+
 int worklist(struct http_request *req, struct http_response *res)
 {
   static const char *const scopes[] = {"mine", "unit", "office"};
@@ -101,31 +185,23 @@ int worklist(struct http_request *req, struct http_response *res)
                                 filter,
                                 "",
                                 "",
-                                WORKLIST_LIMIT,
+                                WORKLIST_PAGE,
                                 open_statuses,
-                                open_count};
-  struct store *store;
+                                open_count,
+                                0};
   json_t *rows = NULL;
   const char *q = http_query(req, "q");
+  int64_t page = 1, total = 0;
   int rc = search_terms(req, q, &f);
   if (rc == ST_INVALID)
     return http_error(res, 400, NULL);
   if (!rc)
-    rc = web_store(req, &store);
-  if (!rc)
-    rc = store_case_list(store, &f, &rows);
+    rc = worklist_rows(req, &f, &page, &total, &rows);
   if (rc)
     return rc;
-  json_t *list = json_array();
-  size_t i;
-  json_t *r;
-  json_array_foreach(rows, i, r) json_array_append_new(list, row_view(req, r));
-  json_decref(rows);
-  return http_page(res, 200, "staff/worklist",
-                   json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:I}", "title",
-                             http_t(req, "worklist_title"), "rows", list, "filter", "scope", scope,
-                             "filter", filter, "q", q ? q : "", "count",
-                             (json_int_t)json_array_size(list)));
+  return worklist_view(
+      req, res, rows,
+      json_pack("{s:s, s:s, s:s}", "scope", scope, "filter", filter, "q", q ? q : ""), page, total);
 }
 
 int delegations_page(struct http_request *req, struct http_response *res)

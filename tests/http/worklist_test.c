@@ -1,0 +1,214 @@
+/*
+ * worklist_test.c - the staff work list in pages of 50: with more than 50 open cases the pages
+ * together hold every case exactly once, in the same order each time, with the count of all;
+ * the Previous / Next links keep the scope, filter and search; bad page numbers (0, -1, text,
+ * huge) answer a page of the list, never an error.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define PASSWORD "bianmin-demo-2026"
+enum { INTAKES = 61, PAGE = 50, MAX_IDS = 400 };
+
+static struct server server;
+static struct client clerk;
+static const char *accept_json[] = {"Accept: application/json", NULL};
+
+static long long take_in(struct client *c)
+{
+  struct response r;
+  const char *form =
+      "service_id=1&applicant_name=%E7%8E%8B%E5%A4%A7%E6%98%8E&applicant_phone=0912345678&"
+      "notify=sms&doc_0=x";
+  if (client_get(c, "/staff/intake?service=1", &r))
+    return 0;
+  response_free(&r);
+  if (client_post(c, "/staff/intake", form, &r) || r.status != 303) {
+    fprintf(stderr, "intake answered %ld: %.300s\n", r.status, r.body);
+    response_free(&r);
+    return 0;
+  }
+  char *location = response_header(&r, "Location");
+  long long id = 0;
+  if (location && strncmp(location, "/staff/cases/", 13) == 0)
+    id = strtoll(location + 13, NULL, 10);
+  free(location);
+  response_free(&r);
+  return id;
+}
+
+static int setup(void **state)
+{
+  const char *env[] = {"BIANMIN_RATE_LOGIN=100000", NULL};
+  if (server_start(&server, env))
+    return -1;
+  client_init(&clerk, &server);
+  if (client_login(&clerk, "xinxing-clerk", PASSWORD) != 303)
+    return -1;
+  for (int i = 0; i < INTAKES; i++)
+    if (!take_in(&clerk))
+      return -1;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  client_free(&clerk);
+  return server_stop(&server) == 0 ? 0 : -1;
+}
+
+/* The JSON view of path. */
+static json_t *list_json(const char *path)
+{
+  struct response r;
+  assert_int_equal(client_call(&clerk, "GET", path, accept_json, NULL, 0, &r), 0);
+  if (r.status != 200)
+    fprintf(stderr, "%s answered %ld\n", path, r.status);
+  assert_int_equal(r.status, 200);
+  json_t *view = response_json(&r);
+  response_free(&r);
+  assert_non_null(view);
+  return view;
+}
+
+static long long num(json_t *view, const char *key)
+{
+  return (long long)json_integer_value(json_object_get(view, key));
+}
+
+static const char *text(json_t *view, const char *key)
+{
+  const char *s = json_string_value(json_object_get(view, key));
+  return s ? s : "";
+}
+
+/* Appends the hrefs of the rows of view to ids ("/staff/cases/N" -> N). */
+static size_t collect(json_t *view, long long *ids, size_t n)
+{
+  size_t i;
+  json_t *row;
+  json_array_foreach(json_object_get(view, "rows"), i, row)
+  {
+    const char *href = text(row, "href");
+    assert_int_equal(strncmp(href, "/staff/cases/", 13), 0);
+    assert_true(n < MAX_IDS);
+    ids[n++] = strtoll(href + 13, NULL, 10);
+  }
+  return n;
+}
+
+static void walk(long long *ids, size_t *n, long long *total)
+{
+  char path[128];
+  json_t *first = list_json("/staff/cases?scope=office");
+  *total = num(first, "total");
+  long long pages = num(first, "pages");
+  assert_true(*total > PAGE);
+  assert_int_equal(pages, (*total + PAGE - 1) / PAGE);
+  assert_int_equal(num(first, "page"), 1);
+  assert_int_equal(num(first, "count"), PAGE);
+  assert_string_equal(text(first, "prev"), "");
+  assert_string_equal(text(first, "next"), "/staff/cases?scope=office&filter=&q=&page=2");
+  json_decref(first);
+  *n = 0;
+  for (long long p = 1; p <= pages; p++) {
+    snprintf(path, sizeof(path), "/staff/cases?scope=office&page=%lld", p);
+    json_t *view = list_json(path);
+    assert_int_equal(num(view, "page"), p);
+    assert_int_equal(num(view, "total"), *total);
+    size_t before = *n;
+    *n = collect(view, ids, *n);
+    assert_int_equal(*n - before, p < pages ? PAGE : *total - (pages - 1) * PAGE);
+    json_decref(view);
+  }
+}
+
+static void test_pages_hold_every_case_once_in_a_stable_order(void **state)
+{
+  long long a[MAX_IDS], b[MAX_IDS], total = 0, total2 = 0;
+  size_t n = 0, m = 0;
+  walk(a, &n, &total);
+  assert_int_equal((long long)n, total);
+  assert_true(total >= INTAKES);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      assert_true(a[i] != a[j]);
+  walk(b, &m, &total2);
+  assert_int_equal(total2, total);
+  assert_memory_equal(a, b, n * sizeof(a[0]));
+}
+
+static void test_bad_pages_answer_a_page(void **state)
+{
+  json_t *first = list_json("/staff/cases?scope=office");
+  long long pages = num(first, "pages");
+  json_decref(first);
+  static const char *const ones[] = {"0", "-1",  "abc",  "1e3",
+                                     "",  "1.5", "2abc", "99999999999999999999"};
+  char path[160];
+  for (size_t i = 0; i < sizeof(ones) / sizeof(ones[0]); i++) {
+    snprintf(path, sizeof(path), "/staff/cases?scope=office&page=%s", ones[i]);
+    json_t *view = list_json(path);
+    assert_int_equal(num(view, "page"), 1);
+    json_decref(view);
+  }
+  json_t *last = list_json("/staff/cases?scope=office&page=999999999");
+  assert_int_equal(num(last, "page"), pages);
+  assert_string_equal(text(last, "next"), "");
+  assert_true(strlen(text(last, "prev")) > 0);
+  json_decref(last);
+}
+
+#define NAME "%E7%8E%8B%E5%A4%A7%E6%98%8E" /* 王大明, every case taken in here */
+
+static void test_links_keep_the_list_and_are_labelled(void **state)
+{
+  struct response r;
+  assert_int_equal(client_get(&clerk, "/staff/cases?scope=office&page=2", &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<nav class=\"govuk-pagination\" aria-label=\"案件清單分頁\""));
+  assert_non_null(strstr(r.body, "href=\"/staff/cases?scope=office&amp;filter=&amp;q=&amp;"
+                                 "page=1\" rel=\"prev\""));
+  assert_non_null(strstr(r.body, "上一頁"));
+  response_free(&r);
+  assert_int_equal(client_get(&clerk, "/staff/cases?scope=office&lang=en", &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "aria-label=\"Pages of the case list\""));
+  assert_non_null(strstr(r.body, "rel=\"next\""));
+  assert_null(strstr(r.body, "rel=\"prev\""));
+  response_free(&r);
+  /* A search travels in the links, escaped. */
+  json_t *v = list_json("/staff/cases?scope=office&q=" NAME);
+  assert_int_equal(num(v, "total"), INTAKES);
+  assert_int_equal(num(v, "pages"), 2);
+  assert_string_equal(text(v, "next"), "/staff/cases?scope=office&filter=&q=" NAME "&page=2");
+  json_decref(v);
+  v = list_json("/staff/cases?scope=office&q=" NAME "&page=2");
+  assert_int_equal(num(v, "count"), INTAKES - PAGE);
+  json_decref(v);
+  /* One page: no links. */
+  v = list_json("/staff/cases?scope=office&filter=closed");
+  assert_int_equal(num(v, "pages"), 1);
+  assert_string_equal(text(v, "next"), "");
+  assert_false(json_is_true(json_object_get(v, "paged")));
+  json_decref(v);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_pages_hold_every_case_once_in_a_stable_order),
+      cmocka_unit_test(test_bad_pages_answer_a_page),
+      cmocka_unit_test(test_links_keep_the_list_and_are_labelled),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
