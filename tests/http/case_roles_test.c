@@ -721,6 +721,17 @@ static void test_handler_of_another_case_is_refused(void **state)
   act_refused(OUTSIDER, k.id, "reassign", "handler_id=1", 403, "只有主管可以這樣做。");
   act_refused(OUTSIDER, k.id, "reject", "note=x", 403, not_yours);
   assert_unchanged(k.id, before);
+  /* Nor list the office's cases: a handler's work list is their own and their unit's. */
+  v = get_json(OUTSIDER, "/staff/cases?scope=office", &status);
+  assert_int_equal(status, 403);
+  json_decref(v);
+  v = get_json(OUTSIDER, "/staff/cases", &status);
+  assert_int_equal(status, 200);
+  assert_true(json_is_false(json_object_get(json_object_get(v, "filter"), "may_office")));
+  json_decref(v);
+  v = get_json(CLERK, "/staff/cases?scope=office", &status);
+  assert_int_equal(status, 200);
+  json_decref(v);
 }
 
 /* ---- delegation (代理) ------------------------------------------------------------------ */

@@ -30,6 +30,17 @@ static const char *default_scope(unsigned roles)
   return (roles & ROLE_SUPERVISOR) ? "unit" : "office";
 }
 
+/* Least privilege, as for reading one case (domain/case_views.c): counter clerks and
+ * supervisors see the office's list; a handler sees their own cases and their unit's. */
+static bool scope_permitted(const struct http_request *req, const char *scope)
+{
+  if (req->session->roles & (ROLE_CLERK | ROLE_SUPERVISOR))
+    return true;
+  if (!strcmp(scope, "office"))
+    return false;
+  return strcmp(scope, "unit") != 0 || req->session->unit_id != 0;
+}
+
 static bool allowed(const char *v, const char *const *set, size_t n)
 {
   for (size_t i = 0; i < n; i++)
@@ -174,6 +185,8 @@ int worklist(struct http_request *req, struct http_response *res)
   filter = filter ? filter : "";
   if (!allowed(scope, scopes, 3) || !allowed(filter, filters, 5))
     return http_error(res, 400, NULL);
+  if (!scope_permitted(req, scope))
+    return http_error(res, 403, NULL);
   cases_local_date(clock_now(), today);
   const char *open_statuses[STORE_OPEN_STATUSES_MAX];
   size_t open_count = workflow_open_statuses(open_statuses, ARRAY_LEN(open_statuses));
@@ -199,9 +212,11 @@ int worklist(struct http_request *req, struct http_response *res)
     rc = worklist_rows(req, &f, &page, &total, &rows);
   if (rc)
     return rc;
-  return worklist_view(
-      req, res, rows,
-      json_pack("{s:s, s:s, s:s}", "scope", scope, "filter", filter, "q", q ? q : ""), page, total);
+  return worklist_view(req, res, rows,
+                       json_pack("{s:s, s:s, s:s, s:b, s:b}", "scope", scope, "filter", filter, "q",
+                                 q ? q : "", "may_unit", scope_permitted(req, "unit"), "may_office",
+                                 scope_permitted(req, "office")),
+                       page, total);
 }
 
 int delegations_page(struct http_request *req, struct http_response *res)
