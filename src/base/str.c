@@ -1,6 +1,7 @@
 /* str.c - slices, UTF-8 validation, checked integer parsing. */
 #include "base/str.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -132,5 +133,37 @@ int str_copy(char *dst, size_t dst_size, struct str src)
     return ST_LIMIT;
   memcpy(dst, src.ptr, src.len);
   dst[src.len] = '\0';
+  return ST_OK;
+}
+
+int str_hex_value(char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+int str_unhex(const char *hex, unsigned char **out, size_t *len)
+{
+  size_t n = strlen(hex);
+  if (n % 2)
+    return ST_INVALID;
+  unsigned char *bytes = malloc(n / 2 ? n / 2 : 1);
+  if (!bytes)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n / 2; i++) {
+    int hi = str_hex_value(hex[2 * i]), lo = str_hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      free(bytes);
+      return ST_INVALID;
+    }
+    bytes[i] = (unsigned char)(hi * 16 + lo);
+  }
+  *out = bytes;
+  *len = n / 2;
   return ST_OK;
 }

@@ -31,6 +31,12 @@ bool str_valid_text(struct str s, bool allow_newlines);
  * must be digits. Returns ST_OK, or ST_INVALID for syntax or range errors. */
 int str_to_int64(struct str s, int64_t min, int64_t max, int64_t *out);
 
+/* The value of one hex digit (either case), or -1. */
+int str_hex_value(char c);
+/* Hex text (even length) to bytes: *out malloc'd (the caller frees), *len its length.
+ * ST_INVALID for a character that is not a hex digit or an odd length, ST_NOMEM. */
+int str_unhex(const char *hex, unsigned char **out, size_t *len);
+
 /* Copies a slice into a fixed buffer; ST_LIMIT when it would not fit with its NUL. */
 int str_copy(char *dst, size_t dst_size, struct str src);
 

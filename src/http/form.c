@@ -4,20 +4,10 @@
  */
 #include <string.h>
 
+#include "base/str.h"
 #include "http/internal.h"
 
 #include "base/common.h"
-
-static int hex_value(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 /* Decodes '+' and %XX into a NUL-terminated arena copy; ST_INVALID on a broken escape. */
 static int decode(struct arena *arena, const char *s, size_t len, struct str *out)
@@ -33,7 +23,7 @@ static int decode(struct arena *arena, const char *s, size_t len, struct str *ou
     } else if (c == '%') {
       if (len - i < 3)
         return ST_INVALID;
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      int hi = str_hex_value(s[i + 1]), lo = str_hex_value(s[i + 2]);
       if (hi < 0 || lo < 0)
         return ST_INVALID;
       c = (char)(hi * 16 + lo);
@@ -50,8 +40,8 @@ size_t http_unescape(char *s)
 {
   size_t o = 0;
   for (size_t i = 0; s[i]; i++) {
-    int hi = s[i] == '%' && s[i + 1] ? hex_value(s[i + 1]) : -1;
-    int lo = hi >= 0 && s[i + 2] ? hex_value(s[i + 2]) : -1;
+    int hi = s[i] == '%' && s[i + 1] ? str_hex_value(s[i + 1]) : -1;
+    int lo = hi >= 0 && s[i + 2] ? str_hex_value(s[i + 2]) : -1;
     if (lo < 0) {
       s[o++] = s[i];
       continue;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "store/db.h"
 #include "store/store_impl.h"
 
@@ -239,36 +240,6 @@ int store_uploads_attach(struct store *store, int64_t draft_id, int64_t case_id)
   return db_exec(store, sql, DB_ARGS(DB_I(draft_id), DB_I(case_id)), NULL);
 }
 
-static int hex_digit(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static int unhex(const char *hex, void **bytes, size_t *len)
-{
-  size_t n = strlen(hex) / 2;
-  unsigned char *b = malloc(n ? n : 1);
-  if (!b)
-    return ST_NOMEM;
-  for (size_t i = 0; i < n; i++) {
-    int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      free(b);
-      return ST_DB;
-    }
-    b[i] = (unsigned char)(hi * 16 + lo);
-  }
-  *bytes = b;
-  *len = n;
-  return ST_OK;
-}
-
 int store_upload_get(struct store *store, int64_t id, json_t **meta, void **bytes, size_t *len)
 {
   static const char sql_sqlite[] =
@@ -284,7 +255,9 @@ int store_upload_get(struct store *store, int64_t id, json_t **meta, void **byte
   int rc = db_query_one(store, sqlite ? sql_sqlite : sql_pg, DB_ARGS(DB_I(id)), &row);
   if (rc)
     return rc;
-  rc = unhex(text(row, "hex"), bytes, len);
+  unsigned char *b = NULL;
+  rc = str_unhex(text(row, "hex"), &b, len) ? ST_DB : ST_OK;
+  *bytes = b;
   json_object_del(row, "hex");
   if (rc) {
     json_decref(row);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "store/db.h"
 #include "store/store_impl.h"
 
@@ -176,35 +177,6 @@ static void build_sql(void)
   sql_built = true;
 }
 
-static int hex_value(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
-/* Lowercase hex text to bytes (malloc'd). */
-static int unhex(struct store *store, const char *hex, unsigned char **out, size_t *len)
-{
-  size_t n = strlen(hex) / 2;
-  unsigned char *bytes = malloc(n ? n : 1);
-  if (!bytes)
-    return ST_NOMEM;
-  for (size_t i = 0; i < n; i++) {
-    int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      free(bytes);
-      return store_fail(store, ST_DB, "file bytes came back in an unexpected form");
-    }
-    bytes[i] = (unsigned char)(hi * 16 + lo);
-  }
-  *out = bytes;
-  *len = n;
-  return ST_OK;
-}
-
 /* One row of table t into to. Values keep their type; the BLOB column arrives as hex. */
 static int insert_row(struct store *to, size_t t, json_t *row)
 {
@@ -221,7 +193,9 @@ static int insert_row(struct store *to, size_t t, json_t *row)
     if (rc)
       goto out;
     if (strcmp(key, "bytes") == 0 && json_is_string(value) && !blob) {
-      rc = unhex(to, json_string_value(value), &blob, &blob_len);
+      rc = str_unhex(json_string_value(value), &blob, &blob_len) == ST_OK
+               ? ST_OK
+               : store_fail(to, ST_DB, "file bytes came back in an unexpected form");
       params[count++] = (struct db_param){DB_BLOB, (int64_t)blob_len, (const char *)blob};
     } else if (json_is_integer(value)) {
       params[count++] = DB_I(json_integer_value(value));
