@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "domain/accounts.h"
 #include "web/app.h"
+#include "render/format.h"
 
 #include "base/common.h"
 
@@ -187,6 +188,24 @@ int web_form_error_text(json_t *view, const char *field, const char *message)
       json_object_set_new(by_field, field, json_string(message)))
     return ST_NOMEM;
   return ST_OK;
+}
+
+const char *web_datetime(struct http_request *req, int64_t t)
+{
+  char buf[64];
+  if (t <= 0 || format_datetime((time_t)t, req->lang, buf, sizeof(buf)))
+    return "";
+  return arena_strdup(req->arena, buf);
+}
+
+const char *web_origin(struct http_request *req)
+{
+  const char *host = http_header(req, "Host");
+  if (!host || !*host || strlen(host) > 255 ||
+      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+          strlen(host))
+    host = "127.0.0.1";
+  return arena_printf(req->arena, "%s://%s", req->tls ? "https" : "http", host);
 }
 
 const char *web_safe_next(const char *next)

@@ -41,6 +41,13 @@ int web_form_error(struct http_request *req, json_t *view, const char *field, co
 int web_form_error_text(json_t *view, const char *field, const char *message);
 /* A same-site path to return to after signing in: next if it is a staff path, else /staff/. */
 const char *web_safe_next(const char *next);
+/* "scheme://host[:port]" of this request, for absolute links (QR codes, payment return URLs,
+ * Open311 discovery): the Host header when it is a plain host name or address (at most 255
+ * bytes), else the loopback address. In the request's arena. */
+const char *web_origin(struct http_request *req);
+/* Unix time t as a date and time in words in the request's language (Asia/Taipei), "" for
+ * t <= 0. In the request's arena. */
+const char *web_datetime(struct http_request *req, int64_t t);
 
 /* The route table (web/routes.c). */
 const struct http_route *web_routes(size_t *count);

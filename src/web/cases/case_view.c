@@ -17,14 +17,6 @@ static int64_t num(json_t *o, const char *k)
   return json_integer_value(json_object_get(o, k));
 }
 
-static const char *when(struct http_request *req, int64_t t)
-{
-  char buf[64];
-  if (t <= 0 || format_datetime((time_t)t, req->lang, buf, sizeof(buf)))
-    return "";
-  return arena_strdup(req->arena, buf);
-}
-
 static const char *date_text(struct http_request *req, const char *iso)
 {
   char buf[64];
@@ -91,8 +83,8 @@ static json_t *event_view(struct http_request *req, json_t *e)
                                                  : label(req, "event_", kind);
   json_t *data = json_loads(web_str(e, "data"), 0, NULL);
   json_t *v =
-      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", when(req, num(e, "at")), "what", what,
-                "note", web_str(e, "note"), "actor", web_str(e, "actor"), "on_behalf_of",
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, num(e, "at")), "what",
+                what, "note", web_str(e, "note"), "actor", web_str(e, "actor"), "on_behalf_of",
                 web_str(e, "on_behalf_of"), "public", num(e, "public") != 0);
   if (v && data)
     json_object_set(v, "data", data);
@@ -131,13 +123,13 @@ static int texts(struct http_request *req, json_t *c)
   bool paused = strcmp(web_str(c, "status"), "correction") == 0;
   int rc = set(c, "status_label", label(req, "status_", web_str(c, "status")));
   if (!rc)
-    rc = set(c, "received_text", when(req, num(c, "received_at")));
+    rc = set(c, "received_text", web_datetime(req, num(c, "received_at")));
   if (!rc)
-    rc = set(c, "due_text", paused ? "" : when(req, num(c, "due_at")));
+    rc = set(c, "due_text", paused ? "" : web_datetime(req, num(c, "due_at")));
   if (!rc)
     rc = set(c, "due_state_label", label(req, "due_", web_str(c, "due_state")));
   if (!rc)
-    rc = set(c, "closed_text", when(req, num(c, "closed_at")));
+    rc = set(c, "closed_text", web_datetime(req, num(c, "closed_at")));
   if (!rc)
     rc = set(c, "overdue_new_date_text", date_text(req, web_str(c, "overdue_new_date")));
   if (!rc)

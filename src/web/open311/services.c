@@ -15,21 +15,10 @@
 #define CHANGESET "2026-11-23T00:00:00+08:00"
 #define SPEC_URL  "http://wiki.open311.org/GeoReport_v2"
 
-/* scheme://host of the request; a Host header that is not a plain host[:port] is not used. */
-static const char *origin(struct http_request *req)
-{
-  const char *host = http_header(req, "Host");
-  if (!host || !*host || strlen(host) > 255 ||
-      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-          strlen(host))
-    host = "localhost";
-  return arena_printf(req->arena, "%s://%s", req->tls ? "https" : "http", host);
-}
-
 static json_t *endpoint(struct http_request *req, const char *base)
 {
   return json_pack("{s:s, s:s, s:s, s:s, s:[s, s]}", "specification", SPEC_URL, "url",
-                   arena_printf(req->arena, "%s%s", origin(req), base), "changeset", CHANGESET,
+                   arena_printf(req->arena, "%s%s", web_origin(req), base), "changeset", CHANGESET,
                    "type", "production", "formats", "text/xml", "application/json");
 }
 

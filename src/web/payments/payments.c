@@ -18,7 +18,7 @@
 
 #include "base/common.h"
 
-enum { HOST_MAX = 255, CALLBACK_FIELDS_MAX = 32 };
+enum { CALLBACK_FIELDS_MAX = 32 };
 
 static int64_t num(json_t *o, const char *k)
 {
@@ -31,25 +31,6 @@ static const char *money(struct http_request *req, int64_t amount)
   return format_money(amount, buf, sizeof(buf)) ? "" : arena_strdup(req->arena, buf);
 }
 
-static const char *when(struct http_request *req, int64_t t)
-{
-  char buf[64];
-  if (t <= 0 || format_datetime((time_t)t, req->lang, buf, sizeof(buf)))
-    return "";
-  return arena_strdup(req->arena, buf);
-}
-
-/* The Host header when it looks like a host name or address, else the loopback address. */
-static const char *request_host(struct http_request *req)
-{
-  const char *host = http_header(req, "Host");
-  if (!host || !*host || strlen(host) > HOST_MAX ||
-      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-          strlen(host))
-    return "127.0.0.1";
-  return host;
-}
-
 static json_t *payment_view(struct http_request *req, json_t *p)
 {
   const char *status = web_str(p, "status");
@@ -60,10 +41,11 @@ static json_t *payment_view(struct http_request *req, json_t *p)
       "status_label", http_t(req, arena_printf(req->arena, "payment_status_%s", status)),
       "provider", provider, "provider_label",
       http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)), "provider_ref",
-      web_str(p, "provider_ref"), "created_text", when(req, num(p, "created_at")), "paid_text",
-      when(req, num(p, "paid_at")), "expires_text", when(req, num(p, "expires_at")), "is_paid",
-      !strcmp(status, "paid"), "is_pending", !strcmp(status, "pending"), "is_failed",
-      !strcmp(status, "failed"), "is_expired", !strcmp(status, "expired"));
+      web_str(p, "provider_ref"), "created_text", web_datetime(req, num(p, "created_at")),
+      "paid_text", web_datetime(req, num(p, "paid_at")), "expires_text",
+      web_datetime(req, num(p, "expires_at")), "is_paid", !strcmp(status, "paid"), "is_pending",
+      !strcmp(status, "pending"), "is_failed", !strcmp(status, "failed"), "is_expired",
+      !strcmp(status, "expired"));
 }
 
 static json_t *views(struct http_request *req, json_t *rows)
@@ -201,10 +183,9 @@ int payment_pay(struct http_request *req, struct http_response *res)
   if (!prov)
     return http_error(res, 404, "payment_err_off");
   char redirect[PAYMENT_URL_MAX];
-  struct payment_start_in in = {token,
-                                arena_printf(req->arena, "%s://%s/p/%s/pay/return",
-                                             req->tls ? "https" : "http", request_host(req), token),
-                                notify_url(req, prov->name), req->lang, ""};
+  struct payment_start_in in = {
+      token, arena_printf(req->arena, "%s/p/%s/pay/return", web_origin(req), token),
+      notify_url(req, prov->name), req->lang, ""};
   if (!in.return_url || !in.notify_url)
     return ST_NOMEM;
   int rc = web_store(req, &store);

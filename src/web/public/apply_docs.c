@@ -296,12 +296,7 @@ static const char *link_base(struct http_request *req)
   const char *configured = notify_settings()->public_url;
   if (configured && *configured)
     return configured;
-  const char *host = http_header(req, "Host");
-  if (!host || !*host || strlen(host) > 255 ||
-      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-          strlen(host))
-    host = "127.0.0.1";
-  return arena_printf(req->arena, "%s://%s", req->tls ? "https" : "http", host);
+  return web_origin(req);
 }
 
 int apply_save_post(struct http_request *req, struct http_response *res)

@@ -18,7 +18,6 @@
 
 #define MINUTES_PER_HOUR 60
 #define MINUTES_PER_DAY  (8 * 60) /* a working day */
-#define HOST_MAX         255
 
 int office_ctx_open(struct http_request *req, struct office_ctx *ctx)
 {
@@ -127,23 +126,11 @@ json_t *catalog_paragraphs(const char *text)
   return list;
 }
 
-/* The Host header when it looks like a host name or address, else the loopback address. */
-static const char *request_host(struct http_request *req)
-{
-  const char *host = http_header(req, "Host");
-  if (!host || !*host || strlen(host) > HOST_MAX ||
-      strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-          strlen(host))
-    return "127.0.0.1";
-  return host;
-}
-
 int catalog_qr_response(struct http_request *req, struct http_response *res, const char *path)
 {
   char *svg = NULL;
   size_t len = 0;
-  const char *url =
-      arena_printf(req->arena, "%s://%s%s", req->tls ? "https" : "http", request_host(req), path);
+  const char *url = arena_printf(req->arena, "%s%s", web_origin(req), path);
   if (!url)
     return ST_NOMEM;
   int rc = qr_svg(url, &svg, &len, NULL);

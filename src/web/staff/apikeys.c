@@ -15,24 +15,17 @@
 
 #include "base/common.h"
 
-static const char *when(struct http_request *req, json_t *row, const char *key)
-{
-  char out[64];
-  json_int_t t = json_integer_value(json_object_get(row, key));
-  if (!t || format_datetime((time_t)t, req->lang, out, sizeof(out)))
-    return "";
-  return arena_strdup(req->arena, out);
-}
-
 static json_t *key_row(struct http_request *req, json_t *k)
 {
   bool revoked = json_integer_value(json_object_get(k, "revoked_at")) != 0;
   return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
                    (json_int_t)json_integer_value(json_object_get(k, "id")), "name",
                    web_str(k, "name"), "prefix", web_str(k, "prefix"), "created_text",
-                   when(req, k, "created_at"), "created_by", web_str(k, "created_by"),
-                   "last_used_text", when(req, k, "last_used_at"), "revoked", revoked,
-                   "revoked_text", when(req, k, "revoked_at"));
+                   web_datetime(req, json_integer_value(json_object_get(k, "created_at"))),
+                   "created_by", web_str(k, "created_by"), "last_used_text",
+                   web_datetime(req, json_integer_value(json_object_get(k, "last_used_at"))),
+                   "revoked", revoked, "revoked_text",
+                   web_datetime(req, json_integer_value(json_object_get(k, "revoked_at"))));
 }
 
 /* The page's view; secret and name are those of a key just issued (or NULL). */

@@ -21,15 +21,6 @@ static const char *label(struct http_request *req, const char *prefix, const cha
   return http_t(req, arena_printf(req->arena, "%s%s", prefix, code));
 }
 
-static const char *when(struct http_request *req, json_t *row, const char *key)
-{
-  char out[64];
-  json_int_t t = json_integer_value(json_object_get(row, key));
-  if (!t || format_datetime((time_t)t, req->lang, out, sizeof(out)))
-    return "";
-  return arena_strdup(req->arena, out);
-}
-
 /* A message row for pages: labels in the request's language, times in words. */
 static json_t *message_view(struct http_request *req, json_t *row)
 {
@@ -45,7 +36,8 @@ static json_t *message_view(struct http_request *req, json_t *row)
       web_str(row, "recipient_masked"), "subject", web_str(row, "subject"), "body_text",
       web_str(row, "body_text"), "attempts",
       (json_int_t)json_integer_value(json_object_get(row, "attempts")), "created_text",
-      when(req, row, "created_at"), "sent_text", when(req, row, "sent_at"), "last_error",
+      web_datetime(req, json_integer_value(json_object_get(row, "created_at"))), "sent_text",
+      web_datetime(req, json_integer_value(json_object_get(row, "sent_at"))), "last_error",
       web_str(row, "last_error"), "lang_label",
       strcmp(web_str(row, "lang"), "en") ? http_t(req, "notice_lang_zh")
                                          : http_t(req, "notice_lang_en"));
