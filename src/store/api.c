@@ -62,28 +62,17 @@ int store_api_key_used(struct store *store, int64_t id, int64_t now)
   return db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(now)), NULL);
 }
 
-static const char *text(json_t *o, const char *key)
-{
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : "";
-}
-
-static int64_t i64(json_t *o, const char *key)
-{
-  return json_integer_value(json_object_get(o, key));
-}
-
 int store_api_request_insert(struct store *store, json_t *r)
 {
   static const char sql[] =
       "INSERT INTO api_requests (case_id, office_id, api_key_id, description, answers, address, "
       "lat, lng, media_url, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-  int64_t key = i64(r, "api_key_id");
+  int64_t key = db_int(r, "api_key_id");
   const struct db_param p[] = {
-      DB_I(i64(r, "case_id")),      DB_I(i64(r, "office_id")), key > 0 ? DB_I(key) : DB_NIL,
-      DB_S(text(r, "description")), DB_S(text(r, "answers")),  DB_S(text(r, "address")),
-      DB_S(text(r, "lat")),         DB_S(text(r, "lng")),      DB_S(text(r, "media_url")),
-      DB_I(i64(r, "requested_at")),
+      DB_I(db_int(r, "case_id")),      DB_I(db_int(r, "office_id")), key > 0 ? DB_I(key) : DB_NIL,
+      DB_S(db_text(r, "description")), DB_S(db_text(r, "answers")),  DB_S(db_text(r, "address")),
+      DB_S(db_text(r, "lat")),         DB_S(db_text(r, "lng")),      DB_S(db_text(r, "media_url")),
+      DB_I(db_int(r, "requested_at")),
   };
   return db_exec(store, sql, p, ARRAY_LEN(p), NULL);
 }

@@ -18,17 +18,6 @@
   "contact_masked, code_hash, code_expires_at, code_tries, codes_sent, code_sent_at, verified, "   \
   "applicant_name, answers, lang, case_id, case_token, created_at, updated_at, expires_at"
 
-static const char *text(json_t *o, const char *key)
-{
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : "";
-}
-
-static int64_t i64(json_t *o, const char *key)
-{
-  return json_integer_value(json_object_get(o, key));
-}
-
 static int one_change(struct store *store, int rc, int64_t changes)
 {
   if (rc)
@@ -66,10 +55,11 @@ int store_draft_insert(struct store *store, json_t *d, int64_t *id)
       "contact_hash, contact_masked, lang, created_at, updated_at, expires_at) VALUES ($1, $2, $3, "
       "$4, $5, $6, $7, $8, $9, $9, $10) RETURNING id";
   const struct db_param p[] = {
-      DB_I(i64(d, "office_id")),       DB_I(i64(d, "service_id")), DB_S(text(d, "session_hash")),
-      DB_S(text(d, "contact_kind")),   DB_S(text(d, "contact")),   DB_S(text(d, "contact_hash")),
-      DB_S(text(d, "contact_masked")), DB_S(text(d, "lang")),      DB_I(i64(d, "created_at")),
-      DB_I(i64(d, "expires_at")),
+      DB_I(db_int(d, "office_id")),       DB_I(db_int(d, "service_id")),
+      DB_S(db_text(d, "session_hash")),   DB_S(db_text(d, "contact_kind")),
+      DB_S(db_text(d, "contact")),        DB_S(db_text(d, "contact_hash")),
+      DB_S(db_text(d, "contact_masked")), DB_S(db_text(d, "lang")),
+      DB_I(db_int(d, "created_at")),      DB_I(db_int(d, "expires_at")),
   };
   return db_query_int(store, sql, p, ARRAY_LEN(p), id);
 }
@@ -256,7 +246,7 @@ int store_upload_get(struct store *store, int64_t id, json_t **meta, void **byte
   if (rc)
     return rc;
   unsigned char *b = NULL;
-  rc = str_unhex(text(row, "hex"), &b, len) ? ST_DB : ST_OK;
+  rc = str_unhex(db_text(row, "hex"), &b, len) ? ST_DB : ST_OK;
   *bytes = b;
   json_object_del(row, "hex");
   if (rc) {

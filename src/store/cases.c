@@ -20,17 +20,6 @@
   "applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, notify, lang, "       \
   "picked_up_at, closed_at, updated_at, answers, description"
 
-static int64_t i64(json_t *o, const char *key)
-{
-  return json_integer_value(json_object_get(o, key));
-}
-
-static const char *text(json_t *o, const char *key)
-{
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : "";
-}
-
 static struct db_param opt_id(int64_t v)
 {
   return v > 0 ? DB_I(v) : DB_NIL;
@@ -65,34 +54,34 @@ int store_case_insert(struct store *store, json_t *c, int64_t *id)
       "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $15) "
       "RETURNING id";
   const struct db_param p[] = {
-      DB_I(i64(c, "office_id")),
-      DB_I(i64(c, "service_id")),
-      opt_id(i64(c, "unit_id")),
-      DB_I(i64(c, "roc_year")),
-      DB_S(text(c, "word_code")),
-      DB_I(i64(c, "serial")),
-      DB_S(text(c, "case_key")),
-      DB_S(text(c, "check_code")),
-      DB_S(text(c, "qr_token_hash")),
-      DB_S(text(c, "workflow")),
-      DB_S(text(c, "status")),
-      DB_S(text(c, "channel")),
-      opt_id(i64(c, "handler_id")),
-      DB_S(text(c, "counter")),
-      DB_I(i64(c, "received_at")),
-      DB_I(i64(c, "time_limit_minutes")),
-      DB_I(i64(c, "due_at")),
-      DB_I(i64(c, "fee_amount")),
-      DB_S(text(c, "documents")),
-      DB_S(text(c, "applicant_name")),
-      DB_S(text(c, "applicant_name_masked")),
-      DB_S(text(c, "applicant_id")),
-      DB_S(text(c, "applicant_id_hash")),
-      DB_S(text(c, "applicant_phone")),
-      DB_S(text(c, "applicant_email")),
-      DB_S(text(c, "applicant_name_hash")),
-      DB_S(text(c, "notify")),
-      DB_S(text(c, "lang")),
+      DB_I(db_int(c, "office_id")),
+      DB_I(db_int(c, "service_id")),
+      opt_id(db_int(c, "unit_id")),
+      DB_I(db_int(c, "roc_year")),
+      DB_S(db_text(c, "word_code")),
+      DB_I(db_int(c, "serial")),
+      DB_S(db_text(c, "case_key")),
+      DB_S(db_text(c, "check_code")),
+      DB_S(db_text(c, "qr_token_hash")),
+      DB_S(db_text(c, "workflow")),
+      DB_S(db_text(c, "status")),
+      DB_S(db_text(c, "channel")),
+      opt_id(db_int(c, "handler_id")),
+      DB_S(db_text(c, "counter")),
+      DB_I(db_int(c, "received_at")),
+      DB_I(db_int(c, "time_limit_minutes")),
+      DB_I(db_int(c, "due_at")),
+      DB_I(db_int(c, "fee_amount")),
+      DB_S(db_text(c, "documents")),
+      DB_S(db_text(c, "applicant_name")),
+      DB_S(db_text(c, "applicant_name_masked")),
+      DB_S(db_text(c, "applicant_id")),
+      DB_S(db_text(c, "applicant_id_hash")),
+      DB_S(db_text(c, "applicant_phone")),
+      DB_S(db_text(c, "applicant_email")),
+      DB_S(db_text(c, "applicant_name_hash")),
+      DB_S(db_text(c, "notify")),
+      DB_S(db_text(c, "lang")),
   };
   return db_query_int(store, sql, p, ARRAY_LEN(p), id);
 }
@@ -207,11 +196,12 @@ int store_case_event_add(struct store *store, json_t *e)
       "INSERT INTO case_events (case_id, at, actor_id, actor, on_behalf_of, kind, from_status, "
       "to_status, note, public, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
   return db_exec(store, sql,
-                 DB_ARGS(DB_I(i64(e, "case_id")), DB_I(i64(e, "at")), DB_I(i64(e, "actor_id")),
-                         DB_S(text(e, "actor")), DB_S(text(e, "on_behalf_of")),
-                         DB_S(text(e, "kind")), DB_S(text(e, "from_status")),
-                         DB_S(text(e, "to_status")), DB_S(text(e, "note")),
-                         DB_I(json_is_true(json_object_get(e, "public"))), DB_S(text(e, "data"))),
+                 DB_ARGS(DB_I(db_int(e, "case_id")), DB_I(db_int(e, "at")),
+                         DB_I(db_int(e, "actor_id")), DB_S(db_text(e, "actor")),
+                         DB_S(db_text(e, "on_behalf_of")), DB_S(db_text(e, "kind")),
+                         DB_S(db_text(e, "from_status")), DB_S(db_text(e, "to_status")),
+                         DB_S(db_text(e, "note")), DB_I(json_is_true(json_object_get(e, "public"))),
+                         DB_S(db_text(e, "data"))),
                  NULL);
 }
 

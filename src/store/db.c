@@ -69,3 +69,14 @@ int db_query_int(struct store *store, const char *sql, const struct db_param *pa
   json_decref(row);
   return rc;
 }
+
+int64_t db_int(const json_t *row, const char *key)
+{
+  return json_integer_value(json_object_get(row, key));
+}
+
+const char *db_text(const json_t *row, const char *key)
+{
+  const char *s = json_string_value(json_object_get(row, key));
+  return s ? s : "";
+}

@@ -45,6 +45,11 @@ int db_query_one(struct store *store, const char *sql, const struct db_param *pa
 int db_query_int(struct store *store, const char *sql, const struct db_param *params, size_t count,
                  int64_t *value);
 
+/* Fields of a row from db_query: the integer (0 when missing or not an integer) and the text
+ * ("" when missing or not text, never NULL; borrowed from the row). */
+int64_t db_int(const json_t *row, const char *key);
+const char *db_text(const json_t *row, const char *key);
+
 #define DB_PARAMS(...) ((const struct db_param[]){__VA_ARGS__})
 #define DB_COUNT(...)  (sizeof((const struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
 #define DB_ARGS(...)   DB_PARAMS(__VA_ARGS__), DB_COUNT(__VA_ARGS__)

@@ -30,17 +30,6 @@
   "((status IN ('queued', 'failed_temp') AND next_attempt_at <= $2) OR (status = 'sending' AND "   \
   "claimed_at < $3)) AND (($4 = 1 AND channel = 'sms') OR ($5 = 1 AND channel = 'email'))"
 
-static int64_t i64(json_t *o, const char *key)
-{
-  return json_integer_value(json_object_get(o, key));
-}
-
-static const char *text(json_t *o, const char *key)
-{
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : "";
-}
-
 int store_outbox_enqueue(struct store *store, json_t *m, int64_t *id)
 {
   static const char sql[] =
@@ -50,12 +39,14 @@ int store_outbox_enqueue(struct store *store, json_t *m, int64_t *id)
       "$11, $12, $13, 0, $14, $15, $16) ON CONFLICT (case_id, event, occurrence, channel) DO "
       "NOTHING RETURNING id";
   const struct db_param p[] = {
-      DB_I(i64(m, "office_id")),  DB_I(i64(m, "case_id")),           DB_S(text(m, "event")),
-      DB_I(i64(m, "occurrence")), DB_S(text(m, "channel")),          DB_S(text(m, "lang")),
-      DB_S(text(m, "recipient")), DB_S(text(m, "recipient_masked")), DB_S(text(m, "subject")),
-      DB_S(text(m, "body_text")), DB_S(text(m, "body_html")),        DB_I(i64(m, "urgent")),
-      DB_S(text(m, "status")),    DB_I(i64(m, "next_attempt_at")),   DB_S(text(m, "last_error")),
-      DB_I(i64(m, "created_at")),
+      DB_I(db_int(m, "office_id")),   DB_I(db_int(m, "case_id")),
+      DB_S(db_text(m, "event")),      DB_I(db_int(m, "occurrence")),
+      DB_S(db_text(m, "channel")),    DB_S(db_text(m, "lang")),
+      DB_S(db_text(m, "recipient")),  DB_S(db_text(m, "recipient_masked")),
+      DB_S(db_text(m, "subject")),    DB_S(db_text(m, "body_text")),
+      DB_S(db_text(m, "body_html")),  DB_I(db_int(m, "urgent")),
+      DB_S(db_text(m, "status")),     DB_I(db_int(m, "next_attempt_at")),
+      DB_S(db_text(m, "last_error")), DB_I(db_int(m, "created_at")),
   };
   int rc = db_query_int(store, sql, p, ARRAY_LEN(p), id);
   if (rc == ST_NOTFOUND) {

@@ -15,17 +15,6 @@
   "id, office_id, case_id, order_no, amount, currency, provider, provider_ref, redirect_url, "     \
   "status, created_at, updated_at, paid_at, expires_at"
 
-static int64_t i64(json_t *o, const char *key)
-{
-  return json_integer_value(json_object_get(o, key));
-}
-
-static const char *text(json_t *o, const char *key)
-{
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : "";
-}
-
 int store_case_fee_get(struct store *store, int64_t case_id, int64_t *amount)
 {
   static const char sql[] = "SELECT amount FROM case_fees WHERE case_id = $1";
@@ -50,11 +39,12 @@ int store_payment_insert(struct store *store, json_t *p, int64_t *id)
       "INSERT INTO payments (office_id, case_id, order_no, amount, currency, provider, "
       "provider_ref, redirect_url, status, created_at, updated_at, expires_at) VALUES ($1, $2, $3, "
       "$4, $5, $6, $7, $8, 'pending', $9, $9, $10) RETURNING id";
-  const struct db_param params[] = {DB_I(i64(p, "office_id")),     DB_I(i64(p, "case_id")),
-                                    DB_S(text(p, "order_no")),     DB_I(i64(p, "amount")),
-                                    DB_S(text(p, "currency")),     DB_S(text(p, "provider")),
-                                    DB_S(text(p, "provider_ref")), DB_S(text(p, "redirect_url")),
-                                    DB_I(i64(p, "created_at")),    DB_I(i64(p, "expires_at"))};
+  const struct db_param params[] = {
+      DB_I(db_int(p, "office_id")),     DB_I(db_int(p, "case_id")),
+      DB_S(db_text(p, "order_no")),     DB_I(db_int(p, "amount")),
+      DB_S(db_text(p, "currency")),     DB_S(db_text(p, "provider")),
+      DB_S(db_text(p, "provider_ref")), DB_S(db_text(p, "redirect_url")),
+      DB_I(db_int(p, "created_at")),    DB_I(db_int(p, "expires_at"))};
   return db_query_int(store, sql, params, ARRAY_LEN(params), id);
 }
 
