@@ -117,6 +117,11 @@ const char *web_field(json_t *record, const char *field, const char *lang)
   return zh ? zh : "";
 }
 
+int64_t web_int(json_t *record, const char *field)
+{
+  return json_integer_value(json_object_get(record, field));
+}
+
 const char *web_str(json_t *record, const char *field)
 {
   const char *s = json_string_value(json_object_get(record, field));

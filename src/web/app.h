@@ -58,5 +58,7 @@ const char *web_field(json_t *record, const char *field, const char *lang);
 
 /* The string field of a record, or "" when absent or not a string. */
 const char *web_str(json_t *record, const char *field);
+/* The integer field of a record (0 when missing or not an integer). */
+int64_t web_int(json_t *record, const char *field);
 
 #endif

@@ -12,11 +12,6 @@
 
 #include "base/common.h"
 
-static int64_t num(json_t *o, const char *k)
-{
-  return json_integer_value(json_object_get(o, k));
-}
-
 static const char *date_text(struct http_request *req, const char *iso)
 {
   char buf[64];
@@ -40,7 +35,7 @@ static int set(json_t *o, const char *k, const char *v)
 
 static int number_text(struct http_request *req, json_t *c, json_t *office)
 {
-  struct case_number n = {(int)num(c, "roc_year"), "", num(c, "serial")};
+  struct case_number n = {(int)web_int(c, "roc_year"), "", web_int(c, "serial")};
   char out[96];
   snprintf(n.word_code, sizeof(n.word_code), "%s", web_str(c, "word_code"));
   const char *word_zh = strcmp(web_str(office, "case_word_code"), n.word_code) == 0
@@ -54,8 +49,8 @@ static int number_text(struct http_request *req, json_t *c, json_t *office)
 static int names(struct http_request *req, struct store *store, json_t *c, json_t **office)
 {
   json_t *service = NULL, *units = NULL, *offices = NULL;
-  int64_t office_id = num(c, "office_id");
-  int rc = store_service_get(store, office_id, num(c, "service_id"), NULL, &service);
+  int64_t office_id = web_int(c, "office_id");
+  int rc = store_service_get(store, office_id, web_int(c, "service_id"), NULL, &service);
   if (rc == ST_OK)
     rc = set(c, "service_name", web_field(service, "name", req->lang));
   if (rc == ST_OK)
@@ -65,13 +60,13 @@ static int names(struct http_request *req, struct store *store, json_t *c, json_
     rc = store_unit_list(store, office_id, &units);
   size_t i;
   json_t *u;
-  json_array_foreach(units, i, u) if (num(u, "id") == num(c, "unit_id"))
+  json_array_foreach(units, i, u) if (web_int(u, "id") == web_int(c, "unit_id"))
       set(c, "unit_name", web_field(u, "name", req->lang));
   json_decref(units);
   if (!rc)
     rc = store_office_list(store, &offices);
   *office = NULL;
-  json_array_foreach(offices, i, u) if (num(u, "id") == office_id) *office = json_incref(u);
+  json_array_foreach(offices, i, u) if (web_int(u, "id") == office_id) *office = json_incref(u);
   json_decref(offices);
   return rc ? rc : (*office ? ST_OK : ST_NOTFOUND);
 }
@@ -83,9 +78,9 @@ static json_t *event_view(struct http_request *req, json_t *e)
                                                  : label(req, "event_", kind);
   json_t *data = json_loads(web_str(e, "data"), 0, NULL);
   json_t *v =
-      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, num(e, "at")), "what",
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")), "what",
                 what, "note", web_str(e, "note"), "actor", web_str(e, "actor"), "on_behalf_of",
-                web_str(e, "on_behalf_of"), "public", num(e, "public") != 0);
+                web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
   if (v && data)
     json_object_set(v, "data", data);
   json_decref(data);
@@ -119,21 +114,21 @@ static int correction_texts(struct http_request *req, json_t *c, bool paused)
 static int texts(struct http_request *req, json_t *c)
 {
   char fee[48] = "";
-  format_money(num(c, "fee_amount"), fee, sizeof(fee));
+  format_money(web_int(c, "fee_amount"), fee, sizeof(fee));
   bool paused = strcmp(web_str(c, "status"), "correction") == 0;
   int rc = set(c, "status_label", label(req, "status_", web_str(c, "status")));
   if (!rc)
-    rc = set(c, "received_text", web_datetime(req, num(c, "received_at")));
+    rc = set(c, "received_text", web_datetime(req, web_int(c, "received_at")));
   if (!rc)
-    rc = set(c, "due_text", paused ? "" : web_datetime(req, num(c, "due_at")));
+    rc = set(c, "due_text", paused ? "" : web_datetime(req, web_int(c, "due_at")));
   if (!rc)
     rc = set(c, "due_state_label", label(req, "due_", web_str(c, "due_state")));
   if (!rc)
-    rc = set(c, "closed_text", web_datetime(req, num(c, "closed_at")));
+    rc = set(c, "closed_text", web_datetime(req, web_int(c, "closed_at")));
   if (!rc)
     rc = set(c, "overdue_new_date_text", date_text(req, web_str(c, "overdue_new_date")));
   if (!rc)
-    rc = set(c, "fee_text", num(c, "fee_amount") ? fee : web_str(c, "service_fee"));
+    rc = set(c, "fee_text", web_int(c, "fee_amount") ? fee : web_str(c, "service_fee"));
   return rc ? rc : correction_texts(req, c, paused);
 }
 
@@ -141,8 +136,8 @@ static int texts(struct http_request *req, json_t *c)
 static int handler_name(struct store *store, json_t *c)
 {
   json_t *user;
-  int64_t id = num(c, "handler_id");
-  if (!id || store_user_get(store, num(c, "office_id"), id, &user))
+  int64_t id = web_int(c, "handler_id");
+  if (!id || store_user_get(store, web_int(c, "office_id"), id, &user))
     return ST_OK;
   int rc = set(c, "handler_name", web_str(user, "display_name"));
   json_decref(user);

@@ -27,11 +27,6 @@ void case_actor_of(const struct http_request *req, struct case_actor *actor)
   actor->ip = req->client_ip;
 }
 
-static int64_t int_of(json_t *o, const char *k)
-{
-  return json_integer_value(json_object_get(o, k));
-}
-
 /* The service's required documents in the page's language (a JSON array, or its text). */
 static json_t *documents_of(struct http_request *req, json_t *service)
 {
@@ -58,9 +53,9 @@ static int service_options(struct http_request *req, struct store *store, int64_
   json_t *s;
   json_array_foreach(list, i, s)
   {
-    bool selected = int_of(s, "id") == chosen;
+    bool selected = web_int(s, "id") == chosen;
     json_array_append_new(*options,
-                          json_pack("{s:I, s:s, s:b}", "id", (json_int_t)int_of(s, "id"), "name",
+                          json_pack("{s:I, s:s, s:b}", "id", (json_int_t)web_int(s, "id"), "name",
                                     web_field(s, "name", req->lang), "selected", selected));
     if (!selected)
       continue;
@@ -87,8 +82,8 @@ static int handler_options(struct http_request *req, struct store *store, json_t
   size_t i;
   json_t *h;
   json_array_foreach(list, i, h)
-      json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)int_of(h, "id"), "name",
-                                            web_str(h, "display_name")));
+      json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)web_int(h, "id"),
+                                            "name", web_str(h, "display_name")));
   json_decref(list);
   return ST_OK;
 }

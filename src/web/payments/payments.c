@@ -20,11 +20,6 @@
 
 enum { CALLBACK_FIELDS_MAX = 32 };
 
-static int64_t num(json_t *o, const char *k)
-{
-  return json_integer_value(json_object_get(o, k));
-}
-
 static const char *money(struct http_request *req, int64_t amount)
 {
   char buf[48];
@@ -37,13 +32,13 @@ static json_t *payment_view(struct http_request *req, json_t *p)
   const char *provider = web_str(p, "provider");
   return json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "order_no",
-      web_str(p, "order_no"), "amount_text", money(req, num(p, "amount")), "status", status,
+      web_str(p, "order_no"), "amount_text", money(req, web_int(p, "amount")), "status", status,
       "status_label", http_t(req, arena_printf(req->arena, "payment_status_%s", status)),
       "provider", provider, "provider_label",
       http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)), "provider_ref",
-      web_str(p, "provider_ref"), "created_text", web_datetime(req, num(p, "created_at")),
-      "paid_text", web_datetime(req, num(p, "paid_at")), "expires_text",
-      web_datetime(req, num(p, "expires_at")), "is_paid", !strcmp(status, "paid"), "is_pending",
+      web_str(p, "provider_ref"), "created_text", web_datetime(req, web_int(p, "created_at")),
+      "paid_text", web_datetime(req, web_int(p, "paid_at")), "expires_text",
+      web_datetime(req, web_int(p, "expires_at")), "is_paid", !strcmp(status, "paid"), "is_pending",
       !strcmp(status, "pending"), "is_failed", !strcmp(status, "failed"), "is_expired",
       !strcmp(status, "expired"));
 }
@@ -59,12 +54,12 @@ static json_t *views(struct http_request *req, json_t *rows)
 /* The fee block: amounts in words, the payments, and where to pay or see the receipt. */
 static json_t *fee_block(struct http_request *req, json_t *s, const char *token)
 {
-  int64_t due = num(s, "due"), outstanding = num(s, "outstanding");
+  int64_t due = web_int(s, "due"), outstanding = web_int(s, "outstanding");
   json_t *pending = json_object_get(s, "pending");
   json_t *b = json_pack(
       "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o}", "has_fee",
       due > 0 || json_array_size(json_object_get(s, "payments")) > 0, "due_text", money(req, due),
-      "paid_text", money(req, num(s, "paid")), "outstanding_text", money(req, outstanding),
+      "paid_text", money(req, web_int(s, "paid")), "outstanding_text", money(req, outstanding),
       "payable", json_is_true(json_object_get(s, "payable")), "counter_only",
       outstanding > 0 && !json_is_true(json_object_get(s, "payable")), "settled",
       due > 0 && outstanding == 0, "payments", views(req, json_object_get(s, "payments")),
@@ -91,7 +86,7 @@ int payments_progress_view(struct http_request *req, struct store *store, const 
   json_t *row = NULL, *s = NULL;
   int rc = payment_case_by_token(store, token, &row);
   if (!rc)
-    rc = payment_summary(store, num(row, "id"), clock_now(), &s);
+    rc = payment_summary(store, web_int(row, "id"), clock_now(), &s);
   json_decref(row);
   if (rc)
     return rc;
@@ -103,9 +98,9 @@ int payments_progress_view(struct http_request *req, struct store *store, const 
 int payments_lookup_view(struct http_request *req, struct store *store, json_t *c)
 {
   json_t *row = NULL, *s = NULL;
-  int rc = store_case_by_key(store, num(c, "office_id"), web_str(c, "case_key"), &row);
+  int rc = store_case_by_key(store, web_int(c, "office_id"), web_str(c, "case_key"), &row);
   if (!rc)
-    rc = payment_summary(store, num(row, "id"), clock_now(), &s);
+    rc = payment_summary(store, web_int(row, "id"), clock_now(), &s);
   json_decref(row);
   if (rc)
     return rc;
@@ -122,10 +117,10 @@ int payments_lookup_view(struct http_request *req, struct store *store, json_t *
 int payments_staff_view(struct http_request *req, struct store *store, json_t *c)
 {
   json_t *s = NULL;
-  int rc = payment_summary(store, num(c, "id"), clock_now(), &s);
+  int rc = payment_summary(store, web_int(c, "id"), clock_now(), &s);
   if (rc)
     return rc;
-  int64_t due = num(s, "due");
+  int64_t due = web_int(s, "due");
   json_t *b = fee_block(req, s, NULL);
   json_decref(s);
   if (b)
@@ -150,7 +145,7 @@ static int public_case(struct http_request *req, struct store *store, const char
   if (!rc)
     rc = store_office_list(store, &offices);
   size_t i;
-  json_array_foreach(offices, i, o) if (num(o, "id") == num(*view, "office_id")) *office =
+  json_array_foreach(offices, i, o) if (web_int(o, "id") == web_int(*view, "office_id")) *office =
       office_view(req, o);
   json_decref(offices);
   if (!rc && !*office)
@@ -242,7 +237,7 @@ static int receipt_on(struct http_request *req, struct http_response *res, struc
   if (!rc)
     rc = payment_case_by_token(store, token, &row);
   if (!rc)
-    rc = payment_summary(store, num(row, "id"), clock_now(), &s);
+    rc = payment_summary(store, web_int(row, "id"), clock_now(), &s);
   json_decref(row);
   if (!rc && json_array_size(json_object_get(s, "paid_payments")) == 0)
     rc = ST_NOTFOUND;
@@ -255,7 +250,7 @@ static int receipt_on(struct http_request *req, struct http_response *res, struc
   json_t *page = json_pack(
       "{s:s, s:o, s:o, s:o, s:s, s:s}", "title", http_t(req, "payment_receipt_title"), "case", view,
       "office", office, "payments", views(req, json_object_get(s, "paid_payments")), "total_text",
-      money(req, num(s, "paid")), "progress_href", arena_printf(req->arena, "/p/%s", token));
+      money(req, web_int(s, "paid")), "progress_href", arena_printf(req->arena, "/p/%s", token));
   json_decref(s);
   return http_page(res, 200, "public/payment_receipt", page);
 }

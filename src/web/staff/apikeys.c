@@ -17,15 +17,13 @@
 
 static json_t *key_row(struct http_request *req, json_t *k)
 {
-  bool revoked = json_integer_value(json_object_get(k, "revoked_at")) != 0;
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
-                   (json_int_t)json_integer_value(json_object_get(k, "id")), "name",
-                   web_str(k, "name"), "prefix", web_str(k, "prefix"), "created_text",
-                   web_datetime(req, json_integer_value(json_object_get(k, "created_at"))),
-                   "created_by", web_str(k, "created_by"), "last_used_text",
-                   web_datetime(req, json_integer_value(json_object_get(k, "last_used_at"))),
-                   "revoked", revoked, "revoked_text",
-                   web_datetime(req, json_integer_value(json_object_get(k, "revoked_at"))));
+  bool revoked = web_int(k, "revoked_at") != 0;
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)web_int(k, "id"),
+                   "name", web_str(k, "name"), "prefix", web_str(k, "prefix"), "created_text",
+                   web_datetime(req, web_int(k, "created_at")), "created_by",
+                   web_str(k, "created_by"), "last_used_text",
+                   web_datetime(req, web_int(k, "last_used_at")), "revoked", revoked,
+                   "revoked_text", web_datetime(req, web_int(k, "revoked_at")));
 }
 
 /* The page's view; secret and name are those of a key just issued (or NULL). */

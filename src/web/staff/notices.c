@@ -27,18 +27,16 @@ static json_t *message_view(struct http_request *req, json_t *row)
   const char *status = web_str(row, "status");
   json_t *view = json_pack(
       "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
-      (json_int_t)json_integer_value(json_object_get(row, "id")), "case_id",
-      (json_int_t)json_integer_value(json_object_get(row, "case_id")), "case_key",
+      (json_int_t)web_int(row, "id"), "case_id", (json_int_t)web_int(row, "case_id"), "case_key",
       web_str(row, "case_key"), "event_label", label(req, "notice_event_", web_str(row, "event")),
       "channel_label", label(req, "notice_channel_", web_str(row, "channel")), "status", status,
       "status_label", label(req, "notice_status_", status), "failed",
       !strcmp(status, "failed") || !strcmp(status, "failed_temp"), "recipient",
       web_str(row, "recipient_masked"), "subject", web_str(row, "subject"), "body_text",
-      web_str(row, "body_text"), "attempts",
-      (json_int_t)json_integer_value(json_object_get(row, "attempts")), "created_text",
-      web_datetime(req, json_integer_value(json_object_get(row, "created_at"))), "sent_text",
-      web_datetime(req, json_integer_value(json_object_get(row, "sent_at"))), "last_error",
-      web_str(row, "last_error"), "lang_label",
+      web_str(row, "body_text"), "attempts", (json_int_t)web_int(row, "attempts"), "created_text",
+      web_datetime(req, web_int(row, "created_at")), "sent_text",
+      web_datetime(req, web_int(row, "sent_at")), "last_error", web_str(row, "last_error"),
+      "lang_label",
       strcmp(web_str(row, "lang"), "en") ? http_t(req, "notice_lang_zh")
                                          : http_t(req, "notice_lang_en"));
   if (view && (json_object_set_new(view, "event", json_string(web_str(row, "event"))) ||

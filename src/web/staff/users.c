@@ -13,11 +13,6 @@
 
 #include "base/common.h"
 
-static int64_t int_field(json_t *o, const char *key)
-{
-  return json_integer_value(json_object_get(o, key));
-}
-
 /* The role checkboxes: [{value, label, checked}]. */
 static json_t *role_options(struct http_request *req, unsigned roles)
 {
@@ -42,8 +37,8 @@ static int unit_options(struct http_request *req, struct store *store, int64_t u
   size_t i;
   json_t *u;
   json_array_foreach(units, i, u) json_array_append_new(
-      list, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)int_field(u, "id"), "name",
-                      web_field(u, "name", req->lang), "selected", int_field(u, "id") == unit_id));
+      list, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)web_int(u, "id"), "name",
+                      web_field(u, "name", req->lang), "selected", web_int(u, "id") == unit_id));
   json_decref(units);
   *out = list;
   return ST_OK;
@@ -54,7 +49,7 @@ static int unit_name(struct http_request *req, json_t *units, int64_t unit_id, c
   size_t i;
   json_t *u;
   *name = "";
-  json_array_foreach(units, i, u) if (int_field(u, "id") == unit_id) *name =
+  json_array_foreach(units, i, u) if (web_int(u, "id") == unit_id) *name =
       web_field(u, "name", req->lang);
   return ST_OK;
 }
@@ -63,14 +58,14 @@ static json_t *user_row(struct http_request *req, json_t *user, json_t *units)
 {
   char roles[64];
   const char *unit = "";
-  roles_format((unsigned)int_field(user, "roles"), roles, sizeof(roles));
-  unit_name(req, units, int_field(user, "unit_id"), &unit);
+  roles_format((unsigned)web_int(user, "roles"), roles, sizeof(roles));
+  unit_name(req, units, web_int(user, "unit_id"), &unit);
   return json_pack(
-      "{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)int_field(user, "id"),
-      "username", web_str(user, "username"), "display_name", web_str(user, "display_name"), "roles",
-      roles, "unit", unit, "disabled", int_field(user, "disabled") != 0, "totp",
-      int_field(user, "totp_enabled") != 0, "href",
-      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)int_field(user, "id")));
+      "{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)web_int(user, "id"), "username",
+      web_str(user, "username"), "display_name", web_str(user, "display_name"), "roles", roles,
+      "unit", unit, "disabled", web_int(user, "disabled") != 0, "totp",
+      web_int(user, "totp_enabled") != 0, "href",
+      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)web_int(user, "id")));
 }
 
 int staff_users(struct http_request *req, struct http_response *res)
@@ -101,13 +96,13 @@ static int form_view(struct http_request *req, struct store *store, json_t *valu
                      const char *action, bool is_new, json_t **out)
 {
   json_t *units;
-  int rc = unit_options(req, store, int_field(values, "unit_id"), &units);
+  int rc = unit_options(req, store, web_int(values, "unit_id"), &units);
   if (rc)
     return rc;
   *out = json_pack("{s:s, s:s, s:b, s:O, s:o, s:o, s:[]}", "title",
                    http_t(req, is_new ? "user_new_title" : "user_edit_title"), "action", action,
                    "is_new", is_new, "user", values, "units", units, "roles",
-                   role_options(req, (unsigned)int_field(values, "roles")), "errors");
+                   role_options(req, (unsigned)web_int(values, "roles")), "errors");
   return *out ? ST_OK : ST_NOMEM;
 }
 
@@ -151,7 +146,7 @@ static bool unit_belongs(struct store *store, int64_t office_id, int64_t unit_id
   if (unit_id > 0 && store_unit_list(store, office_id, &units) == ST_OK) {
     size_t i;
     json_t *u;
-    json_array_foreach(units, i, u) found = found || int_field(u, "id") == unit_id;
+    json_array_foreach(units, i, u) found = found || web_int(u, "id") == unit_id;
     json_decref(units);
   }
   return found;
@@ -236,13 +231,13 @@ int staff_user_show(struct http_request *req, struct http_response *res)
   if (rc)
     return rc;
   const char *action =
-      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)int_field(user, "id"));
+      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)web_int(user, "id"));
   json_t *values = json_pack(
-      "{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)int_field(user, "id"),
-      "username", web_str(user, "username"), "display_name", web_str(user, "display_name"), "email",
-      web_str(user, "email"), "unit_id", (json_int_t)int_field(user, "unit_id"), "roles",
-      (json_int_t)int_field(user, "roles"), "disabled", int_field(user, "disabled") != 0, "totp",
-      int_field(user, "totp_enabled") != 0);
+      "{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)web_int(user, "id"), "username",
+      web_str(user, "username"), "display_name", web_str(user, "display_name"), "email",
+      web_str(user, "email"), "unit_id", (json_int_t)web_int(user, "unit_id"), "roles",
+      (json_int_t)web_int(user, "roles"), "disabled", web_int(user, "disabled") != 0, "totp",
+      web_int(user, "totp_enabled") != 0);
   json_decref(user);
   rc = form_view(req, store, values, action, false, &view);
   json_decref(values);
@@ -261,7 +256,7 @@ int staff_user_update(struct http_request *req, struct http_response *res)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  int64_t id = int_field(user, "id");
+  int64_t id = web_int(user, "id");
   read_fields(req, &f);
   f.username = arena_strdup(req->arena, web_str(user, "username"));
   json_decref(user);
@@ -288,7 +283,7 @@ int staff_user_password(struct http_request *req, struct http_response *res)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  int64_t id = int_field(user, "id");
+  int64_t id = web_int(user, "id");
   json_decref(user);
   web_actor(req, &actor);
   rc = accounts_set_password(store, &actor, id, http_form(req, "password"), &reason);
@@ -310,7 +305,7 @@ static int set_disabled(struct http_request *req, struct http_response *res, boo
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  int64_t id = int_field(user, "id");
+  int64_t id = web_int(user, "id");
   json_decref(user);
   if (id == req->session->user_id)
     return http_error(res, 400, "account_err_own_disable");
