@@ -484,17 +484,29 @@ static bool answer_multi(const json_t *q, const json_t *chosen, json_t **out,
   return true;
 }
 
-/* The submitted value as trimmed text (NULL when absent or empty); arrays for multi lists. */
-static const char *trimmed(struct arena *arena, const json_t *value)
+/* The submitted value as trimmed, NFKC-normalised text in the arena. */
+enum scalar { SCALAR_EMPTY, SCALAR_TEXT, SCALAR_BAD };
+static enum scalar trimmed(struct arena *arena, const json_t *value, const char **text)
 {
+  *text = NULL;
   if (!json_is_string(value))
-    return NULL;
+    return SCALAR_EMPTY;
   struct str s = str_trim((struct str){json_string_value(value), json_string_length(value)});
-  if (s.len == 0 || memchr(s.ptr, '\0', s.len))
-    return s.len ? "\x01" : NULL; /* a NUL inside: refused as text below */
+  if (s.len == 0)
+    return SCALAR_EMPTY;
+  if (memchr(s.ptr, '\0', s.len)) /* a NUL inside the JSON string */
+    return SCALAR_BAD;
   char *copy = arena_strndup(arena, s.ptr, s.len);
-  char *norm = copy ? text_normalize(arena, copy, false) : NULL;
-  return norm ? norm : "\x01";
+  *text = copy ? text_normalize(arena, copy, false) : NULL; /* NULL: not valid UTF-8 */
+  return *text ? SCALAR_TEXT : SCALAR_BAD;
+}
+
+static bool answer_single(const json_t *q, const json_t *key, json_t **out, struct form_error *why)
+{
+  if (!is_value_key(q, json_string_value(key)))
+    return refuse(why, "form_err_choice", "not one of the listed values");
+  *out = json_incref((json_t *)key);
+  return true;
 }
 
 static bool answer_list(const json_t *q, const char *datatype, const json_t *value, json_t **out,
@@ -515,9 +527,7 @@ static bool answer_list(const json_t *q, const char *datatype, const json_t *val
   else if (json_array_size(chosen) == 0)
     *out = NULL;
   else if (strcmp(datatype, "singlevaluelist") == 0)
-    ok = is_value_key(q, json_string_value(json_array_get(chosen, 0)))
-             ? (*out = json_incref(json_array_get(chosen, 0)), true)
-             : refuse(why, "form_err_choice", "not one of the listed values");
+    ok = answer_single(q, json_array_get(chosen, 0), out, why);
   else
     ok = answer_multi(q, chosen, out, why);
   json_decref(chosen);
@@ -539,9 +549,13 @@ bool form_answer(const json_t *q, const json_t *value, json_t **out, struct form
   } else if (json_is_array(value)) {
     ok = refuse(why, "form_err_text", "must be one value");
   } else {
+    const char *text = NULL;
     struct arena *arena = arena_new(ANSWER_ARENA);
-    const char *text = arena ? trimmed(arena, value) : "\x01";
-    ok = !text || answer_scalar(datatype, text, out, why);
+    enum scalar got = arena ? trimmed(arena, value, &text) : SCALAR_BAD;
+    if (got == SCALAR_BAD)
+      ok = refuse(why, "form_err_text", "not valid text");
+    else
+      ok = got == SCALAR_EMPTY || answer_scalar(datatype, text, out, why);
     arena_free(arena);
   }
   if (ok && !*out && required)
