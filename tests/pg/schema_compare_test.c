@@ -86,7 +86,7 @@ static bool is_bookkeeping(const char *table)
 }
 
 /* ---- Introspection ---------------------------------------------------------------------------
- * Each dialect answers the same four questions with the same result columns, one row per column
+ * Each dialect answers the same five questions with the same result columns, one row per column
  * of a table, index or foreign key, in order; the code below builds the facts from either. */
 struct dialect {
   const char *name;
