@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/text.h"
 #include "domain/land/parcels.h"
 #include "render/format.h"
@@ -84,7 +85,7 @@ static json_t *values_view(struct http_request *req, json_t *values)
   json_array_foreach(values, i, v)
   {
     int year = (int)json_integer_value(json_object_get(v, "year"));
-    const char *label = zh ? arena_printf(req->arena, "%d年 (%d)", format_roc_year(year), year)
+    const char *label = zh ? arena_printf(req->arena, "%d年 (%d)", civil_roc_year(year), year)
                            : arena_printf(req->arena, "%d", year);
     json_array_append_new(
         list,
