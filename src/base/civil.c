@@ -7,6 +7,8 @@
  */
 #include "base/civil.h"
 
+#include <string.h>
+
 #include "base/common.h"
 
 enum {
@@ -161,6 +163,21 @@ struct civil_time civil_taipei(time_t t)
 void civil_taipei_iso(time_t t, char out[CIVIL_ISO_SIZE])
 {
   civil_format_iso(civil_taipei(t).date, out);
+}
+
+int civil_taipei_iso_datetime(time_t t, char out[CIVIL_ISO_DATETIME_SIZE])
+{
+  struct civil_time w = civil_taipei(t);
+  if (civil_format_iso(w.date, out))
+    return ST_INVALID;
+  out[10] = 'T';
+  put_digits(out + 11, 2, w.hour);
+  out[13] = ':';
+  put_digits(out + 14, 2, w.minute);
+  out[16] = ':';
+  put_digits(out + 17, 2, w.second);
+  memcpy(out + 19, "+08:00", sizeof("+08:00")); /* CIVIL_TAIPEI_UTC_OFFSET */
+  return ST_OK;
 }
 
 time_t civil_taipei_midnight(struct civil_date d)

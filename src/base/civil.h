@@ -26,7 +26,8 @@ enum {
   CIVIL_ROC_FIRST_YEAR = 1912, /* the Gregorian year of ROC year 1 */
   CIVIL_YEAR_MIN = 1,          /* the years civil_valid accepts (four digits in ISO text) */
   CIVIL_YEAR_MAX = 9999,
-  CIVIL_ISO_SIZE = 11 /* "YYYY-MM-DD" and its NUL */
+  CIVIL_ISO_SIZE = 11,         /* "YYYY-MM-DD" and its NUL */
+  CIVIL_ISO_DATETIME_SIZE = 26 /* "YYYY-MM-DDTHH:MM:SS+08:00" and its NUL */
 };
 
 struct civil_date {
@@ -68,10 +69,12 @@ int civil_format_iso(struct civil_date d, char out[CIVIL_ISO_SIZE]);
 struct civil_time civil_at(time_t t, long utc_offset);
 /* The instant a wall clock at utc_offset seconds east of UTC shows w (fields in range). */
 time_t civil_unix(struct civil_time w, long utc_offset);
-/* Taipei wall clock at t, its date as "YYYY-MM-DD" (year within 1..9999), and the instant
- * Taipei's day d begins. */
+/* Taipei wall clock at t; its date as "YYYY-MM-DD" (empty outside years 1..9999); the
+ * instant Taipei's day d begins. */
 struct civil_time civil_taipei(time_t t);
 void civil_taipei_iso(time_t t, char out[CIVIL_ISO_SIZE]);
+/* "2026-11-20T09:15:00+08:00": ST_OK, or ST_INVALID (out empty) outside years 1..9999. */
+int civil_taipei_iso_datetime(time_t t, char out[CIVIL_ISO_DATETIME_SIZE]);
 time_t civil_taipei_midnight(struct civil_date d);
 
 /* ROC year of a Gregorian year and back. Defined from CIVIL_ROC_FIRST_YEAR (ROC 1): an earlier

@@ -394,9 +394,7 @@ static json_t *format_when(const struct when *w)
     return json_string(out);
   }
   /* Stored as Taipei wall-clock time, whatever zone it was written in. */
-  struct civil_time t = civil_taipei(civil_unix(w->at, w->offset));
-  snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d+08:00", t.date.year, t.date.month,
-           t.date.day, t.hour, t.minute, t.second);
+  civil_taipei_iso_datetime(civil_unix(w->at, w->offset), out);
   return json_string(out);
 }
 

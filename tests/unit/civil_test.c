@@ -156,6 +156,15 @@ static void test_taipei_day_boundaries(void **state)
   assert_string_equal(out, "2025-12-31");
   civil_taipei_iso(NEW_YEAR_2026_TAIPEI + 8 * 3600 - 1, out); /* 2025-12-31T23:59:59Z */
   assert_string_equal(out, "2026-01-01");
+  char stamp[CIVIL_ISO_DATETIME_SIZE];
+  assert_int_equal(civil_taipei_iso_datetime(NEW_YEAR_2026_TAIPEI - 1, stamp), ST_OK);
+  assert_string_equal(stamp, "2025-12-31T23:59:59+08:00");
+  assert_int_equal(civil_taipei_iso_datetime(NEW_YEAR_2026_TAIPEI + 9 * 3600 + 15 * 60, stamp),
+                   ST_OK);
+  assert_string_equal(stamp, "2026-01-01T09:15:00+08:00");
+  assert_int_equal(civil_taipei_iso_datetime((time_t)400000 * 366 * CIVIL_SECONDS_PER_DAY, stamp),
+                   ST_INVALID); /* the year 400,000-odd does not fit four digits */
+  assert_string_equal(stamp, "");
 
   /* Before 1970: 1969-12-31T16:00:00Z is Taipei's midnight of 1970-01-01. */
   assert_date(civil_taipei(-CIVIL_TAIPEI_UTC_OFFSET).date, 1970, 1, 1);
