@@ -162,14 +162,10 @@ static void test_small_buffers(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_date),
-      cmocka_unit_test(test_date_short),
-      cmocka_unit_test(test_invalid_dates),
-      cmocka_unit_test(test_leap_years),
-      cmocka_unit_test(test_datetime),
-      cmocka_unit_test(test_datetime_out_of_range),
-      cmocka_unit_test(test_money),
-      cmocka_unit_test(test_small_buffers),
+      cmocka_unit_test(test_date),          cmocka_unit_test(test_date_short),
+      cmocka_unit_test(test_invalid_dates), cmocka_unit_test(test_leap_years),
+      cmocka_unit_test(test_datetime),      cmocka_unit_test(test_datetime_out_of_range),
+      cmocka_unit_test(test_money),         cmocka_unit_test(test_small_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
