@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/civil.h"
 #include "base/clock.h"
 #include "cli/cli.h"
 #include "cli/parcels.h"
@@ -116,12 +117,9 @@ static void show_progress(void *ctx, uint64_t bytes, uint64_t rows)
   fflush(stderr);
 }
 
-static struct land_date today(void)
+static struct civil_date today(void)
 {
-  time_t now = clock_now();
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  return (struct land_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  return civil_taipei(clock_now()).date;
 }
 
 static void summary(const struct import_run *run, const struct parcel_import_stats *st, int rc,

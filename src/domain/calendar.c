@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/str.h"
 #include "base/common.h"
 
-#define SECONDS_PER_DAY    86400
 #define OFFSET_MINUTES_MAX (14 * 60)
 #define INSTANT_ABS_MAX    ((int64_t)1 << 40) /* far beyond CALENDAR_YEAR_MAX; keeps sums exact */
 #define CSV_FIELDS         4
@@ -41,63 +41,34 @@ static int64_t floor_div(int64_t a, int64_t b)
   return q;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* Day number of a date (the arithmetic is base/civil.h's). */
+static int64_t day_number(int y, int m, int d)
 {
-  y -= m <= 2;
-  int64_t era = floor_div(y, 400);
-  int64_t yoe = y - era * 400;
-  int64_t mp = (m + 9) % 12;
-  int64_t doy = (153 * mp + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-  z += 719468;
-  int64_t era = floor_div(z, 146097);
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int month = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = month;
-  *y = (int)(yoe + era * 400 + (month <= 2));
-}
-
-static int days_in_month(int y, int m)
-{
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : days[m - 1];
+  struct civil_date date = {y, m, d};
+  return civil_to_days(date);
 }
 
 static bool date_valid(int y, int m, int d)
 {
-  if (y < CALENDAR_YEAR_MIN || y > CALENDAR_YEAR_MAX || m < 1 || m > 12)
-    return false;
-  return d >= 1 && d <= days_in_month(y, m);
+  struct civil_date date = {y, m, d};
+  return y >= CALENDAR_YEAR_MIN && y <= CALENDAR_YEAR_MAX && civil_valid(date);
+}
+
+static int year_of(int64_t day)
+{
+  return civil_from_days(day).year;
 }
 
 /* One past the last supported day number. */
 static int64_t day_number_end(void)
 {
-  return days_from_civil(CALENDAR_YEAR_MAX + 1, 1, 1);
-}
-
-/* 1 = Monday .. 7 = Sunday; day 0 (1970-01-01) was a Thursday. */
-static int weekday_of(int64_t day)
-{
-  return (int)((day % 7 + 7 + 3) % 7) + 1;
+  return day_number(CALENDAR_YEAR_MAX + 1, 1, 1);
 }
 
 static void format_date(int64_t day, char out[DATE_TEXT_SIZE])
 {
-  int y, m, d;
-  civil_from_days(day, &y, &m, &d);
-  snprintf(out, DATE_TEXT_SIZE, "%04d%02d%02d", y, m, d);
+  struct civil_date d = civil_from_days(day);
+  snprintf(out, DATE_TEXT_SIZE, "%04d%02d%02d", d.year, d.month, d.day);
 }
 
 /* ---- The calendar -------------------------------------------------------------------------- */
@@ -133,7 +104,7 @@ static bool day_is_working(const struct calendar *cal, int64_t day)
   const struct calendar_day *known = calendar_lookup(cal, day);
   if (known)
     return known->status == CALENDAR_DAY_WORKING;
-  return weekday_of(day) <= 5;
+  return civil_weekday_of_days(day) <= 5;
 }
 
 int calendar_day_info(const struct calendar *cal, int year, int month, int day,
@@ -141,9 +112,9 @@ int calendar_day_info(const struct calendar *cal, int year, int month, int day,
 {
   if (!info || !date_valid(year, month, day))
     return ST_INVALID;
-  int64_t number = days_from_civil(year, month, day);
+  int64_t number = day_number(year, month, day);
   const struct calendar_day *known = calendar_lookup(cal, number);
-  info->weekday = weekday_of(number);
+  info->weekday = civil_weekday_of_days(number);
   info->estimated = known == NULL;
   info->working = known ? known->status == CALENDAR_DAY_WORKING : info->weekday <= 5;
   info->remark = known ? known->remark : "";
@@ -155,7 +126,7 @@ int calendar_day_info(const struct calendar *cal, int year, int month, int day,
 struct calendar_hours calendar_hours_default(void)
 {
   struct calendar_hours hours = {
-      .utc_offset_minutes = 8 * 60,
+      .utc_offset_minutes = CIVIL_TAIPEI_UTC_OFFSET / 60,
       .n_periods = 2,
       .periods = {{8 * 60 + 30, 12 * 60 + 30}, {13 * 60 + 30, 17 * 60 + 30}},
   };
@@ -191,14 +162,14 @@ static struct local_time local_of(const struct calendar_hours *hours, time_t t)
 {
   int64_t s = (int64_t)t + (int64_t)hours->utc_offset_minutes * 60;
   struct local_time local;
-  local.day = floor_div(s, SECONDS_PER_DAY);
-  local.second = s - local.day * SECONDS_PER_DAY;
+  local.day = floor_div(s, CIVIL_SECONDS_PER_DAY);
+  local.second = s - local.day * CIVIL_SECONDS_PER_DAY;
   return local;
 }
 
 static time_t instant_of(const struct calendar_hours *hours, int64_t day, int64_t second)
 {
-  return (time_t)(day * SECONDS_PER_DAY + second - (int64_t)hours->utc_offset_minutes * 60);
+  return (time_t)(day * CIVIL_SECONDS_PER_DAY + second - (int64_t)hours->utc_offset_minutes * 60);
 }
 
 static bool instant_supported(const struct calendar_hours *hours, time_t t)
@@ -255,7 +226,7 @@ static int64_t daily_seconds(const struct calendar_hours *hours)
 {
   int64_t total = 0;
   for (size_t i = 0; i < hours->n_periods; i++)
-    total += period_overlap(&hours->periods[i], 0, SECONDS_PER_DAY);
+    total += period_overlap(&hours->periods[i], 0, CIVIL_SECONDS_PER_DAY);
   return total;
 }
 
@@ -280,7 +251,7 @@ static bool consume_day(const struct calendar_hours *hours, int64_t from, int64_
 {
   for (size_t i = 0; i < hours->n_periods; i++) {
     const struct calendar_period *p = &hours->periods[i];
-    int64_t available = period_overlap(p, from, SECONDS_PER_DAY);
+    int64_t available = period_overlap(p, from, CIVIL_SECONDS_PER_DAY);
     if (available == 0)
       continue;
     if (*need <= available) {
@@ -325,7 +296,7 @@ static int64_t working_seconds_between(const struct calendar *cal,
   struct local_time la = local_of(hours, a), lb = local_of(hours, b);
   if (la.day == lb.day)
     return working_seconds_in_day(cal, hours, la.day, la.second, lb.second);
-  int64_t total = working_seconds_in_day(cal, hours, la.day, la.second, SECONDS_PER_DAY);
+  int64_t total = working_seconds_in_day(cal, hours, la.day, la.second, CIVIL_SECONDS_PER_DAY);
   int64_t daily = daily_seconds(hours);
   for (int64_t day = la.day + 1; day < lb.day; day++)
     if (day_is_working(cal, day))
@@ -507,14 +478,17 @@ int calendar_add_days_period(const struct calendar *cal, int y, int m, int d, in
   if (days < 0 || days > CALENDAR_PERIOD_DAYS_MAX)
     return ST_INVALID;
   /* §48 II: the first day is not counted, so the last day is the start plus days. */
-  int64_t last = days_from_civil(y, m, d) + days, end = day_number_end();
+  int64_t last = day_number(y, m, d) + days, end = day_number_end();
   /* §48 IV: a last day that is a day off (Sunday, holiday, Saturday) moves to the next day,
    * again and again until the office works that day. */
   while (last < end && !day_is_working(cal, last))
     last++;
   if (last >= end)
     return ST_LIMIT;
-  civil_from_days(last, out_y, out_m, out_d);
+  struct civil_date date = civil_from_days(last);
+  *out_y = date.year;
+  *out_m = date.month;
+  *out_d = date.day;
   return ST_OK;
 }
 
@@ -606,14 +580,14 @@ static bool parse_date_field(struct import *im, struct str field, int64_t *day)
     report_add(im->report, im->line, 1, "西元日期 %s is not a real date", shown(field, text));
     return false;
   }
-  *day = days_from_civil(y, m, d);
+  *day = day_number(y, m, d);
   return true;
 }
 
 static void check_weekday(struct import *im, struct str field, int64_t day)
 {
   char text[SHOWN_FIELD_SIZE], date[DATE_TEXT_SIZE];
-  int weekday = weekday_of(day);
+  int weekday = civil_weekday_of_days(day);
   if (str_eq_cstr(field, weekday_names[weekday]))
     return;
   format_date(day, date);
@@ -746,8 +720,8 @@ static void report_gap(struct import *im, const unsigned long *line_of, int64_t 
 /* Reports every run of missing days in a year that has at least one row. */
 static void check_year(struct import *im, const unsigned long *line_of, int year)
 {
-  int64_t first = days_from_civil(year, 1, 1) - im->first_day;
-  int64_t end = days_from_civil(year + 1, 1, 1) - im->first_day;
+  int64_t first = day_number(year, 1, 1) - im->first_day;
+  int64_t end = day_number(year + 1, 1, 1) - im->first_day;
   int64_t i = first;
   while (i < end && !line_of[i])
     i++;
@@ -770,15 +744,14 @@ static void check_year(struct import *im, const unsigned long *line_of, int year
 static void rows_years(struct import *im, int *first_year, int *last_year)
 {
   int64_t lo = im->rows[0].day, hi = im->rows[0].day;
-  int m, d;
   for (size_t i = 1; i < im->n_rows; i++) {
     lo = min64(lo, im->rows[i].day);
     hi = max64(hi, im->rows[i].day);
   }
-  civil_from_days(lo, first_year, &m, &d);
-  civil_from_days(hi, last_year, &m, &d);
-  im->first_day = days_from_civil(*first_year, 1, 1);
-  im->end_day = days_from_civil(*last_year + 1, 1, 1);
+  *first_year = year_of(lo);
+  *last_year = year_of(hi);
+  im->first_day = day_number(*first_year, 1, 1);
+  im->end_day = day_number(*last_year + 1, 1, 1);
 }
 
 /* Reports duplicate dates and incomplete years. */
@@ -838,7 +811,7 @@ int calendar_parse_dgpa_csv(struct calendar *cal, const char *data, size_t len,
 {
   struct calendar_import_report local;
   struct import im = {.report = report ? report : &local};
-  int rc = ST_OK, month, day;
+  int rc = ST_OK;
   memset(im.report, 0, sizeof(*im.report));
   if (!cal || (!data && len > 0))
     return ST_INVALID;
@@ -857,8 +830,8 @@ int calendar_parse_dgpa_csv(struct calendar *cal, const char *data, size_t len,
   if (rc)
     goto out;
   im.report->n_days = im.n_rows;
-  civil_from_days(im.first_day, &im.report->first_year, &month, &day);
-  civil_from_days(im.end_day - 1, &im.report->last_year, &month, &day);
+  im.report->first_year = year_of(im.first_day);
+  im.report->last_year = year_of(im.end_day - 1);
 out:
   free(im.rows);
   return rc;

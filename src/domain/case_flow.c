@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/clock.h"
 #include "base/str.h"
 #include "base/text.h"
@@ -153,14 +154,11 @@ static char *join_items(json_t *items)
  * (行政程序法 §48). */
 static int correction_deadline(const struct case_env *env, char out[11])
 {
-  char today[11];
-  int y, m, d;
-  cases_local_date(env->now, today);
-  int rc = calendar_add_days_period(
-      cases_calendar(), (int)strtol(today, NULL, 10), (int)strtol(today + 5, NULL, 10),
-      (int)strtol(today + 8, NULL, 10), CASE_CORRECTION_DAYS, &y, &m, &d);
+  struct civil_date today = civil_taipei(env->now).date, last;
+  int rc = calendar_add_days_period(cases_calendar(), today.year, today.month, today.day,
+                                    CASE_CORRECTION_DAYS, &last.year, &last.month, &last.day);
   if (!rc)
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    rc = civil_format_iso(last, out);
   return rc;
 }
 
@@ -281,7 +279,7 @@ int cases_reject(const struct case_env *env, const struct case_actor *actor, int
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  cases_local_date(env->now, today);
+  civil_taipei_iso(env->now, today);
   bool waiting = !strcmp(case_text(c, "status"), "correction");
   if (waiting && strcmp(today, case_text(c, "correction_deadline")) <= 0)
     rc = refuse(reason, "case_err_correction_not_expired", ST_FORBIDDEN);
@@ -388,7 +386,7 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
   const char *behalf;
   char today[11];
   *reason = NULL;
-  cases_local_date(env->now, today);
+  civil_taipei_iso(env->now, today);
   if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!case_note_ok(why, true))
@@ -586,7 +584,7 @@ int cases_appointment(const struct case_env *env, const struct case_actor *actor
   char today[11];
   int64_t before = 0;
   *reason = NULL;
-  cases_local_date(env->now, today);
+  civil_taipei_iso(env->now, today);
   if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!date_ok(date, today) || !time_of_day_ok(time_of_day))

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <dirent.h>
 
+#include "base/civil.h"
 #include "base/str.h"
 #include "base/text.h"
 #include "domain/accounts.h"
@@ -17,7 +18,7 @@
 
 #include "base/common.h"
 
-enum { NAME_MAX_CHARS = 60, DOCUMENTS_MAX = 40, TAIPEI_OFFSET = 8 * 3600 };
+enum { NAME_MAX_CHARS = 60, DOCUMENTS_MAX = 40 };
 
 static struct calendar calendar;
 static bool calendar_ready;
@@ -60,10 +61,7 @@ const struct calendar *cases_calendar(void)
 
 void cases_local_date(time_t t, char out[11])
 {
-  time_t local = t + TAIPEI_OFFSET;
-  struct tm tm;
-  gmtime_r(&local, &tm);
-  strftime(out, 11, "%Y-%m-%d", &tm);
+  civil_taipei_iso(t, out);
 }
 
 int64_t case_int(json_t *row, const char *key)
@@ -164,7 +162,7 @@ int case_may_act(const struct case_env *env, const struct case_actor *actor, jso
     return ST_OK;
   char today[11];
   bool active = false;
-  cases_local_date(env->now, today);
+  civil_taipei_iso(env->now, today);
   int rc = handler ? store_delegation_active(env->store, handler, actor->user_id, today, &active)
                    : ST_OK;
   if (rc || !active)
@@ -404,9 +402,7 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
        *docs = in->documents ? json_dumps(in->documents, JSON_COMPACT) : NULL;
   char token_hash[65];
   time_t due = 0;
-  char date[11];
-  cases_local_date(env->now, date);
-  n.roc_year = (int)strtol(date, NULL, 10) - 1911; /* 民國 = Gregorian year - 1911 */
+  n.roc_year = civil_roc_year(civil_taipei(env->now).date.year);
   snprintf(n.word_code, sizeof(n.word_code), "%s", word_of(service, office));
   int rc = store_case_next_serial(env->store, case_int(office, "id"), n.word_code, n.roc_year,
                                   &n.serial);

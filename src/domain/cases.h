@@ -126,7 +126,7 @@ int cases_public_by_number(const struct case_env *env, int64_t office_id, const 
                            const char *check_code, json_t **out);
 int cases_public_by_token(const struct case_env *env, const char *token, json_t **out);
 
-/* "YYYY-MM-DD" of t in Asia/Taipei. */
+/* "YYYY-MM-DD" of t in Asia/Taipei: civil_taipei_iso (base/civil.h), which new code calls. */
 void cases_local_date(time_t t, char out[11]);
 
 /* ---- Online submissions (cases_online.c) ------------------------------------------------

@@ -669,14 +669,3 @@ int catalog_export(struct store *store, int64_t office_id, json_t **out)
   }
   return rc ? rc : (*out ? ST_OK : ST_NOMEM);
 }
-
-void catalog_local_date(time_t t, char out[11])
-{
-  struct tm tm;
-  char text[32];
-  time_t local = t + 8 * 3600; /* Asia/Taipei: UTC+8, no daylight saving */
-  gmtime_r(&local, &tm);
-  strftime(text, sizeof(text), "%Y-%m-%d", &tm);
-  memcpy(out, text, 10);
-  out[10] = '\0';
-}

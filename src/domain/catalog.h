@@ -84,7 +84,4 @@ int catalog_import(struct store *store, int64_t office_id, json_t *doc,
 int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, const char *base_dir,
                        char *err, size_t err_size);
 
-/* The calendar date in Taiwan (UTC+8) at instant t, "YYYY-MM-DD". */
-void catalog_local_date(time_t t, char out[11]);
-
 #endif

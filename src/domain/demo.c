@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/civil.h"
 #include "domain/catalog.h"
 #include "domain/demo.h"
 #include "domain/land/parcels.h"
@@ -21,8 +22,11 @@
 #define DEMO_MAX_UNITS   200
 /* Demo announcements are dated as of this day; loading moves them by the days since, so a
  * current notice stays current (data/demo/catalog/README.md). */
-#define DEMO_DATES_AS_OF "2026-02-10"
-#define DEMO_PATH_MAX    1024
+#define DEMO_DATES_AS_OF                                                                           \
+  {                                                                                                \
+    2026, 2, 10                                                                                    \
+  }
+#define DEMO_PATH_MAX 1024
 
 static int load_units(struct store *store, size_t index, int64_t office_id, json_t *units,
                       char *err, size_t err_size)
@@ -109,45 +113,23 @@ static int read_file(const char *path, json_t **root, char *err, size_t err_size
   return ST_INVALID;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static long days_from_civil(long y, long m, long d)
+/* Moves one date field ("YYYY-MM-DD") of record by shift days; anything else stays as it is. */
+static void shift_date(json_t *record, const char *field, int64_t shift)
 {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static long date_days(const char *date)
-{
-  char *end;
-  long y = strtol(date, &end, 10);
-  long m = *end == '-' ? strtol(end + 1, &end, 10) : 0;
-  long d = *end == '-' ? strtol(end + 1, &end, 10) : 0;
-  return days_from_civil(y, m, d);
-}
-
-/* Moves one date field of record by shift days. */
-static void shift_date(json_t *record, const char *field, long shift)
-{
-  const char *date = json_string_value(json_object_get(record, field));
-  if (!date || strlen(date) != 10)
+  json_t *value = json_object_get(record, field);
+  struct civil_date date;
+  char text[CIVIL_ISO_SIZE];
+  if (!json_is_string(value) ||
+      civil_parse_iso((struct str){json_string_value(value), json_string_length(value)}, &date) ||
+      civil_format_iso(civil_add_days(date, shift), text))
     return;
-  time_t t = (time_t)(date_days(date) + shift) * 86400;
-  struct tm tm;
-  char text[32];
-  gmtime_r(&t, &tm);
-  strftime(text, sizeof(text), "%Y-%m-%d", &tm);
   json_object_set_new(record, field, json_string(text));
 }
 
 static void shift_announcements(json_t *doc)
 {
-  char today[11];
-  catalog_local_date(time(NULL), today);
-  long shift = date_days(today) - date_days(DEMO_DATES_AS_OF);
+  struct civil_date as_of = DEMO_DATES_AS_OF;
+  int64_t shift = civil_to_days(civil_taipei(time(NULL)).date) - civil_to_days(as_of);
   size_t i;
   json_t *announcement;
   json_array_foreach(json_object_get(doc, "announcements"), i, announcement)

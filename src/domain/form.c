@@ -8,20 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/civil.h"
 #include "base/common.h"
 #include "base/str.h"
 #include "base/text.h"
 
-#define CODE_MAX       40
-#define ORDER_MAX      1000
-#define NUMBER_MAX     32 /* characters of a normalised number */
-#define ANSWER_ARENA   (64 * 1024)
-#define TAIWAN_OFFSET  (8 * 3600)
-#define ROC_YEAR_SHIFT 1911
+#define CODE_MAX     40
+#define ORDER_MAX    1000
+#define NUMBER_MAX   32 /* characters of a normalised number */
+#define ANSWER_ARENA (64 * 1024)
 
 const char *const form_datatypes[] = {"string", "number",          "datetime",
                                       "text",   "singlevaluelist", "multivaluelist"};
@@ -320,15 +318,8 @@ static bool read_year(const char **s, int *year)
   if (len < 2 || len > 4 || !read_fixed(s, (int)len, year))
     return false;
   if (len < 4)
-    *year += ROC_YEAR_SHIFT;
-  return *year >= 1912 && *year <= 2200;
-}
-
-static bool valid_date(int y, int m, int d)
-{
-  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] && (m != 2 || d <= 28 || leap);
+    *year = civil_gregorian_year(*year);
+  return *year >= CIVIL_ROC_FIRST_YEAR && *year <= 2200;
 }
 
 /* "+08:00", "-05:30" or "Z": seconds east of UTC. */
@@ -351,24 +342,25 @@ static bool read_zone(const char **s, long *offset)
 }
 
 struct when {
-  int y, mo, d, h, mi, sec;
-  bool has_time, has_zone;
+  struct civil_time at; /* as written, at offset (Taipei when there is no zone) */
+  bool has_time;
   long offset;
 };
 
 static bool read_time(const char **s, struct when *w)
 {
-  if (!read_fixed(s, 2, &w->h) || *(*s)++ != ':' || !read_fixed(s, 2, &w->mi))
+  struct civil_time *at = &w->at;
+  if (!read_fixed(s, 2, &at->hour) || *(*s)++ != ':' || !read_fixed(s, 2, &at->minute))
     return false;
   if (**s == ':') {
     (*s)++;
-    if (!read_fixed(s, 2, &w->sec))
+    if (!read_fixed(s, 2, &at->second))
       return false;
   }
   w->has_time = true;
-  if (**s)
-    w->has_zone = read_zone(s, &w->offset);
-  return w->h <= 23 && w->mi <= 59 && w->sec <= 59;
+  if (**s && !read_zone(s, &w->offset))
+    return false; /* at once: a zone cut short ("+08") leaves *s past the NUL */
+  return at->hour <= 23 && at->minute <= 59 && at->second <= 59;
 }
 
 /* ISO 8601 date or date-time ("2026-11-20", "2026/11/20", "115-11-20", "2026-11-20T09:15",
@@ -376,13 +368,15 @@ static bool read_time(const char **s, struct when *w)
 static bool parse_when(const char *s, struct when *w)
 {
   memset(w, 0, sizeof(*w));
-  if (!read_year(&s, &w->y))
+  w->offset = CIVIL_TAIPEI_UTC_OFFSET;
+  struct civil_date *date = &w->at.date;
+  if (!read_year(&s, &date->year))
     return false;
   char sep = *s;
-  if ((sep != '-' && sep != '/') || !s++ || !read_fixed(&s, 2, &w->mo) || *s++ != sep ||
-      !read_fixed(&s, 2, &w->d))
+  if ((sep != '-' && sep != '/') || !s++ || !read_fixed(&s, 2, &date->month) || *s++ != sep ||
+      !read_fixed(&s, 2, &date->day))
     return false;
-  if (!valid_date(w->y, w->mo, w->d))
+  if (!civil_valid(*date))
     return false;
   if (*s == 'T' || *s == ' ') {
     s++;
@@ -396,19 +390,11 @@ static json_t *format_when(const struct when *w)
 {
   char out[40];
   if (!w->has_time) {
-    snprintf(out, sizeof(out), "%04d-%02d-%02d", w->y, w->mo, w->d);
+    snprintf(out, sizeof(out), "%04d-%02d-%02d", w->at.date.year, w->at.date.month, w->at.date.day);
     return json_string(out);
   }
-  struct tm tm = {.tm_year = w->y - 1900,
-                  .tm_mon = w->mo - 1,
-                  .tm_mday = w->d,
-                  .tm_hour = w->h,
-                  .tm_min = w->mi,
-                  .tm_sec = w->sec};
-  time_t t = timegm(&tm) - (w->has_zone ? w->offset : TAIWAN_OFFSET) + TAIWAN_OFFSET;
-  struct tm local;
-  gmtime_r(&t, &local);
-  strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%S+08:00", &local);
+  /* Stored as Taipei wall-clock time, whatever zone it was written in. */
+  civil_taipei_iso_datetime(civil_unix(w->at, w->offset), out);
   return json_string(out);
 }
 

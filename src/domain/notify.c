@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/clock.h"
+#include "base/civil.h"
 #include "base/str.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
@@ -15,7 +15,7 @@
 
 #include "base/common.h"
 
-enum { TAIPEI_OFFSET = 8 * 3600, DAY = 86400, MASKED_MAX = 256, DETAIL_MAX = 200 };
+enum { MASKED_MAX = 256, DETAIL_MAX = 200 };
 
 /* The events that send a message. Adding one: a row here and its templates (notify.h). */
 static const struct notify_event events[] = {
@@ -67,14 +67,13 @@ time_t notify_daytime(time_t t)
   int start = settings.quiet_start, end = settings.quiet_end;
   if (start == end)
     return t;
-  time_t local = t + TAIPEI_OFFSET;
-  int minute = (int)((local % DAY) / 60);
+  struct civil_time local = civil_taipei(t);
+  int minute = local.hour * 60 + local.minute;
   bool quiet = start < end ? minute >= start && minute < end : minute >= start || minute < end;
   if (!quiet)
     return t;
-  time_t midnight = t - (local % DAY);
-  time_t until = midnight + (time_t)end * 60;
-  return until <= t ? until + DAY : until;
+  time_t until = civil_taipei_midnight(local.date) + (time_t)end * 60;
+  return until <= t ? until + CIVIL_SECONDS_PER_DAY : until;
 }
 
 bool notify_receipt_token_ok(const char *token)
@@ -142,11 +141,10 @@ int notify_template_get(struct store *store, int64_t office_id, const char *even
 static json_t *date_text(const char *date, const char *lang)
 {
   char out[64];
-  if (!clock_date_valid(date))
+  struct civil_date d;
+  if (!date || civil_parse_iso(str_from(date), &d))
     return json_string(date);
-  int y = (int)strtol(date, NULL, 10), m = (int)strtol(date + 5, NULL, 10),
-      d = (int)strtol(date + 8, NULL, 10);
-  return json_string(format_date(y, m, d, lang, out, sizeof(out)) ? date : out);
+  return json_string(format_date(d.year, d.month, d.day, lang, out, sizeof(out)) ? date : out);
 }
 
 static json_t *joined(json_t *items, const char *lang)

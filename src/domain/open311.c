@@ -4,16 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/civil.h"
 #include "base/str.h"
 #include "base/text.h"
 #include "domain/form.h"
 #include "domain/open311.h"
 
 #include "base/common.h"
-
-enum { TAIPEI_OFFSET = 8 * 3600 };
 
 bool open311_closed(const char *status)
 {
@@ -35,14 +33,7 @@ const char *open311_outcome(const char *status)
 
 void open311_datetime(int64_t t, char out[OPEN311_DATETIME_SIZE])
 {
-  time_t local = (time_t)(t + TAIPEI_OFFSET);
-  struct tm tm;
-  if (!gmtime_r(&local, &tm) || !strftime(out, OPEN311_DATETIME_SIZE, "%Y-%m-%dT%H:%M:%S", &tm)) {
-    out[0] = '\0';
-    return;
-  }
-  size_t n = strlen(out);
-  snprintf(out + n, OPEN311_DATETIME_SIZE - n, "+08:00");
+  civil_taipei_iso_datetime((time_t)t, out);
 }
 
 static bool digits(const char **s, int width, int *out)
@@ -67,27 +58,15 @@ static bool expect(const char **s, char c)
   return true;
 }
 
-static bool leap(int y)
+static bool parse_date(const char **s, struct civil_date *date)
 {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (!digits(s, 4, &date->year) || !expect(s, '-') || !digits(s, 2, &date->month) ||
+      !expect(s, '-') || !digits(s, 2, &date->day))
+    return false;
+  return date->year >= 1900 && civil_valid(*date);
 }
 
-static bool parse_date(const char **s, struct tm *tm)
-{
-  int y, m, d;
-  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (!digits(s, 4, &y) || !expect(s, '-') || !digits(s, 2, &m) || !expect(s, '-') ||
-      !digits(s, 2, &d))
-    return false;
-  if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap(y)))
-    return false;
-  tm->tm_year = y - 1900;
-  tm->tm_mon = m - 1;
-  tm->tm_mday = d;
-  return true;
-}
-
-static bool parse_time(const char **s, struct tm *tm)
+static bool parse_time(const char **s, struct civil_time *w)
 {
   int h, mi, sec = 0;
   if (!digits(s, 2, &h) || !expect(s, ':') || !digits(s, 2, &mi))
@@ -106,9 +85,9 @@ static bool parse_time(const char **s, struct tm *tm)
   }
   if (h > 23 || mi > 59 || sec > 60)
     return false;
-  tm->tm_hour = h;
-  tm->tm_min = mi;
-  tm->tm_sec = sec > 59 ? 59 : sec;
+  w->hour = h;
+  w->minute = mi;
+  w->second = sec > 59 ? 59 : sec;
   return true;
 }
 
@@ -117,7 +96,7 @@ static bool parse_zone(const char *s, long *offset)
 {
   int h, m;
   if (!*s) {
-    *offset = TAIPEI_OFFSET;
+    *offset = CIVIL_TAIPEI_UTC_OFFSET;
     return true;
   }
   if (!strcmp(s, "Z")) {
@@ -140,21 +119,18 @@ static bool parse_zone(const char *s, long *offset)
 
 bool open311_parse_datetime(const char *s, int64_t *t)
 {
-  struct tm tm = {0};
-  long offset = TAIPEI_OFFSET;
-  if (!s || !parse_date(&s, &tm))
+  struct civil_time w = {{0, 0, 0}, 0, 0, 0};
+  long offset = CIVIL_TAIPEI_UTC_OFFSET;
+  if (!s || !parse_date(&s, &w.date))
     return false;
   if (*s == 'T' || *s == 't' || *s == ' ') {
     s++;
-    if (!parse_time(&s, &tm) || !parse_zone(s, &offset))
+    if (!parse_time(&s, &w) || !parse_zone(s, &offset))
       return false;
   } else if (*s) {
     return false;
   }
-  time_t utc = timegm(&tm);
-  if (utc == (time_t)-1)
-    return false;
-  *t = (int64_t)utc - offset;
+  *t = (int64_t)civil_unix(w, offset);
   return true;
 }
 

@@ -10,14 +10,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/civil.h"
 #include "domain/cases.h"
 
 enum {
-  OPEN311_DESCRIPTION_MAX = 4000, /* characters (GeoReport v2) */
-  OPEN311_ADDRESS_MAX = 200,      /* characters */
-  OPEN311_NAME_MAX = 50,          /* characters of first_name, of last_name */
-  OPEN311_URL_MAX = 2000,         /* bytes of media_url */
-  OPEN311_DATETIME_SIZE = 26      /* "2026-11-20T09:15:00+08:00" + NUL */
+  OPEN311_DESCRIPTION_MAX = 4000,                 /* characters (GeoReport v2) */
+  OPEN311_ADDRESS_MAX = 200,                      /* characters */
+  OPEN311_NAME_MAX = 50,                          /* characters of first_name, of last_name */
+  OPEN311_URL_MAX = 2000,                         /* bytes of media_url */
+  OPEN311_DATETIME_SIZE = CIVIL_ISO_DATETIME_SIZE /* "2026-11-20T09:15:00+08:00" + NUL */
 };
 
 /* A request to create a case (POST requests, POST /api/v1/.../requests). Strings may be NULL

@@ -14,11 +14,9 @@
 int format_date(int year, int month, int day, const char *lang, char *out, size_t size);
 /* "115/03/02" (zh-TW) or "2026-03-02" (en). */
 int format_date_short(int year, int month, int day, const char *lang, char *out, size_t size);
-/* A UTC instant shown in Asia/Taipei (UTC+8, no DST): "115年3月2日 14:05" / "2 Mar 2026 14:05". */
+/* A UTC instant shown in Asia/Taipei (base/civil.h): "115年3月2日 14:05" / "2 Mar 2026 14:05". */
 int format_datetime(time_t utc, const char *lang, char *out, size_t size);
 /* "NT$1,234,567" (both languages); negative "-NT$1,234". amount in whole dollars. */
 int format_money(int64_t amount, char *out, size_t size);
-/* ROC year of a Gregorian year (2026 -> 115). */
-int format_roc_year(int gregorian_year);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/civil.h"
 #include "base/str.h"
 #include "store/store_impl.h"
 
@@ -144,22 +145,11 @@ static bool is_code_text(const char *s)
   return true;
 }
 
-static bool is_leap(int64_t y)
-{
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
+/* "YYYY-MM-DD" from ROC year 1 (1912). */
 static bool is_date(const char *s)
 {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int64_t y, m, d;
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return false;
-  if (str_to_int64((struct str){s, 4}, 1912, 9999, &y) ||
-      str_to_int64((struct str){s + 5, 2}, 1, 12, &m) ||
-      str_to_int64((struct str){s + 8, 2}, 1, 31, &d))
-    return false;
-  return d <= days[m - 1] + (m == 2 && is_leap(y));
+  struct civil_date d;
+  return civil_parse_iso(str_from(s), &d) == ST_OK && d.year >= CIVIL_ROC_FIRST_YEAR;
 }
 
 static int check_text(struct store *store, const char *noun, const struct store_col *col,

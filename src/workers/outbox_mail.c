@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "workers/outbox.h"
 
 #include "base/common.h"
@@ -76,7 +77,7 @@ static int put_headers(struct buf *out, const char *from, const char *to, const 
 {
   char when[64];
   struct tm tm;
-  time_t local = date + 8 * 3600; /* Asia/Taipei */
+  time_t local = date + CIVIL_TAIPEI_UTC_OFFSET; /* the "+0800" below */
   gmtime_r(&local, &tm);
   strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S +0800", &tm);
   int rc = buf_printf(out, "From: <%s>\r\nTo: <%s>\r\nSubject: ", from, to);

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct rational r;
   enum rational_parse_err why;
   struct land_error e;
-  struct land_date d;
+  struct civil_date d;
   struct land_area_result area;
   if (size > INPUT_MAX)
     return 0;

@@ -23,13 +23,6 @@ static time_t utc_time(int year, int month, int day, int hour, int minute)
   return timegm(&tm);
 }
 
-static void test_roc_year(void **state)
-{
-  assert_int_equal(format_roc_year(2026), 115);
-  assert_int_equal(format_roc_year(1912), 1);
-  assert_int_equal(format_roc_year(2025), 114);
-}
-
 static void test_date(void **state)
 {
   char out[64];
@@ -169,15 +162,10 @@ static void test_small_buffers(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_roc_year),
-      cmocka_unit_test(test_date),
-      cmocka_unit_test(test_date_short),
-      cmocka_unit_test(test_invalid_dates),
-      cmocka_unit_test(test_leap_years),
-      cmocka_unit_test(test_datetime),
-      cmocka_unit_test(test_datetime_out_of_range),
-      cmocka_unit_test(test_money),
-      cmocka_unit_test(test_small_buffers),
+      cmocka_unit_test(test_date),          cmocka_unit_test(test_date_short),
+      cmocka_unit_test(test_invalid_dates), cmocka_unit_test(test_leap_years),
+      cmocka_unit_test(test_datetime),      cmocka_unit_test(test_datetime_out_of_range),
+      cmocka_unit_test(test_money),         cmocka_unit_test(test_small_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

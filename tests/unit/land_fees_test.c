@@ -22,7 +22,7 @@
 #include "domain/land/input.h"
 #include "base/common.h"
 
-static const struct land_date today = {2026, 3, 2};
+static const struct civil_date today = {2026, 3, 2};
 
 static struct land_registration_input change(const char *value)
 {
@@ -108,9 +108,9 @@ static void test_value_from_per_m2_area_and_share(void **state)
   assert_int_equal(registration(in).fee, 762);
 }
 
-static void assert_period_end(struct land_date cause, int months, struct land_date want)
+static void assert_period_end(struct civil_date cause, int months, struct civil_date want)
 {
-  struct land_date got = land_period_end(cause, months);
+  struct civil_date got = land_period_end(cause, months);
   assert_int_equal(got.year, want.year);
   assert_int_equal(got.month, want.month);
   assert_int_equal(got.day, want.day);
@@ -120,15 +120,15 @@ static void test_period_end_civil_code(void **state)
 {
   /* 民法 §120 II: the day of the cause is not counted; §121 I: the period ends the day before
    * the corresponding day; §121 II: without one, on the last day of that month. */
-  assert_period_end((struct land_date){2024, 3, 1}, 1, (struct land_date){2024, 4, 1});
-  assert_period_end((struct land_date){2024, 3, 15}, 1, (struct land_date){2024, 4, 15});
-  assert_period_end((struct land_date){2023, 1, 31}, 1, (struct land_date){2023, 2, 28});
-  assert_period_end((struct land_date){2024, 1, 30}, 1, (struct land_date){2024, 2, 29});
+  assert_period_end((struct civil_date){2024, 3, 1}, 1, (struct civil_date){2024, 4, 1});
+  assert_period_end((struct civil_date){2024, 3, 15}, 1, (struct civil_date){2024, 4, 15});
+  assert_period_end((struct civil_date){2023, 1, 31}, 1, (struct civil_date){2023, 2, 28});
+  assert_period_end((struct civil_date){2024, 1, 30}, 1, (struct civil_date){2024, 2, 29});
   /* Counting starts on 1 March, the first of a month: the period is all of March. */
-  assert_period_end((struct land_date){2023, 2, 28}, 1, (struct land_date){2023, 3, 31});
-  assert_period_end((struct land_date){2023, 12, 31}, 1, (struct land_date){2024, 1, 31});
-  assert_period_end((struct land_date){2024, 1, 15}, 6, (struct land_date){2024, 7, 15});
-  assert_period_end((struct land_date){2024, 8, 31}, 6, (struct land_date){2025, 2, 28});
+  assert_period_end((struct civil_date){2023, 2, 28}, 1, (struct civil_date){2023, 3, 31});
+  assert_period_end((struct civil_date){2023, 12, 31}, 1, (struct civil_date){2024, 1, 31});
+  assert_period_end((struct civil_date){2024, 1, 15}, 6, (struct civil_date){2024, 7, 15});
+  assert_period_end((struct civil_date){2024, 8, 31}, 6, (struct civil_date){2025, 2, 28});
 }
 
 static struct land_registration_result late(const char *cause, const char *application,

@@ -22,7 +22,7 @@
 #include "domain/land/tax.h"
 #include "base/common.h"
 
-static const struct land_date today = {2026, 3, 2};
+static const struct civil_date today = {2026, 3, 2};
 
 static void assert_rational(struct rational r, int64_t num, int64_t den)
 {

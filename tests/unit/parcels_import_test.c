@@ -22,7 +22,7 @@
 #include "store/store.h"
 #include "base/common.h"
 
-static const struct land_date today = {2026, 3, 2};
+static const struct civil_date today = {2026, 3, 2};
 
 /* ---- CSV ---- */
 
@@ -155,7 +155,7 @@ static void test_address_key_dates_years(void **state)
                       parcel_address_key(a, "高雄市新興區南臺路12號"));
   assert_string_equal(parcel_address_key(a, "ABC路"), "abc路");
   arena_free(a);
-  struct land_date d;
+  struct civil_date d;
   assert_int_equal(parcel_date_parse("108/05/20", &d), ST_OK);
   assert_int_equal(d.year, 2019);
   assert_int_equal(parcel_date_parse("2019-05-20", &d), ST_OK);

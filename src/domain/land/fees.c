@@ -46,30 +46,30 @@ static int parse_optional_count(const char *text, const char *field, int64_t max
 
 /* ---- registration fee ---- */
 
-struct land_date land_period_end(struct land_date cause, int months)
+struct civil_date land_period_end(struct civil_date cause, int months)
 {
-  struct land_date start = land_date_add_days(cause, 1); /* §120 II: the first day not counted */
-  struct land_date same = land_date_add_months(start, months);
+  struct civil_date start = civil_add_days(cause, 1); /* §120 II: the first day not counted */
+  struct civil_date same = land_date_add_months(start, months);
   if (same.day != start.day)
     return same; /* §121 II: no corresponding day, the period ends with that month */
-  return land_date_add_days(same, -1); /* §121 I: the day before the corresponding day */
+  return civil_add_days(same, -1); /* §121 I: the day before the corresponding day */
 }
 
-static int64_t month_index(struct land_date d)
+static int64_t month_index(struct civil_date d)
 {
   return (int64_t)d.year * 12 + d.month - 1;
 }
 
 /* Started months of lateness: the smallest k with application <= end of (due months + k). */
-static int64_t months_late(struct land_date cause, int due_months, struct land_date application)
+static int64_t months_late(struct civil_date cause, int due_months, struct civil_date application)
 {
-  if (land_date_cmp(application, land_period_end(cause, due_months)) <= 0)
+  if (civil_compare(application, land_period_end(cause, due_months)) <= 0)
     return 0;
   /* Period ends fall in month (cause month + n), so k below this estimate is too small. */
   int64_t k = month_index(application) - month_index(cause) - due_months - 2;
   if (k < 1)
     k = 1;
-  while (land_date_cmp(application, land_period_end(cause, due_months + (int)k)) > 0)
+  while (civil_compare(application, land_period_end(cause, due_months + (int)k)) > 0)
     k++;
   return k;
 }
@@ -103,17 +103,17 @@ static void compute_fee(struct land_registration_result *out)
 static int compute_penalty(const struct land_registration_input *in,
                            struct land_registration_result *out)
 {
-  struct land_date cause, application = in->today;
+  struct civil_date cause, application = in->today;
   if (in->kind != LAND_REG_CHANGE || !in->cause_date || !str_trim(str_from(in->cause_date)).len)
     return ST_OK; /* §73 II concerns change-of-rights registrations only */
   if (land_date_parse(in->cause_date, "cause_date", &cause, &out->error))
     return ST_INVALID;
-  if (land_date_cmp(cause, in->today) > 0)
+  if (civil_compare(cause, in->today) > 0)
     return land_fail(&out->error, "cause_date", LAND_ERR_FUTURE_DATE);
   if (in->application_date && str_trim(str_from(in->application_date)).len &&
       land_date_parse(in->application_date, "application_date", &application, &out->error))
     return ST_INVALID;
-  if (land_date_cmp(application, cause) < 0)
+  if (civil_compare(application, cause) < 0)
     return land_fail(&out->error, "application_date", LAND_ERR_DATE_ORDER);
   int due_months = in->cause == LAND_CAUSE_INHERITANCE ? 6 : 1;
   out->penalty_considered = true;
@@ -255,7 +255,7 @@ json_t *land_fee_breakdown_to_json(const struct land_fee_breakdown *b)
   return lines ? json_pack("{s:o, s:I}", "lines", lines, "total", (json_int_t)b->total) : NULL;
 }
 
-static json_t *date_to_json(struct land_date d)
+static json_t *date_to_json(struct civil_date d)
 {
   char text[16];
   snprintf(text, sizeof(text), "%04d-%02d-%02d", d.year, d.month, d.day);

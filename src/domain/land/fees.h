@@ -66,7 +66,7 @@ struct land_registration_input {
   enum land_registration_cause cause;
   const char *cause_date;       /* YYYY-MM-DD */
   const char *application_date; /* YYYY-MM-DD */
-  struct land_date today;
+  struct civil_date today;
 };
 
 struct land_registration_result {
@@ -78,7 +78,7 @@ struct land_registration_result {
   bool fee_under_one;             /* fee_exact < NT$1: not charged (土地登記規則 §46 I) */
   int64_t sheets;                 /* title deed sheets */
   bool penalty_considered;        /* a cause date was given for a change registration */
-  struct land_date due_date;      /* last day to apply without penalty */
+  struct civil_date due_date;     /* last day to apply without penalty */
   int64_t months_late;            /* started months after due_date (0 = in time) */
   int64_t penalty_multiplier;     /* min(months_late, 20) */
   int64_t penalty;                /* fee × multiplier */
@@ -90,7 +90,7 @@ int land_fee_registration(const struct land_registration_input *in,
 
 /* The last day of a period of `months` months from `cause` under 民法 §120 II and §121 (the
  * day of the cause is not counted). Exposed for the tests and for the UI's explanation. */
-struct land_date land_period_end(struct land_date cause, int months);
+struct civil_date land_period_end(struct civil_date cause, int months);
 
 /* ---- boundary survey (鑑界), since 2023-05-01 ---- */
 

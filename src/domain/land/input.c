@@ -155,89 +155,30 @@ int land_parse_count(const char *text, const char *field, int64_t min, int64_t m
 
 /* ---- dates ---- */
 
-static bool leap(int y)
+enum { LAND_YEAR_MIN = 1900 };
+
+bool land_date_valid(struct civil_date d)
 {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d.year >= LAND_YEAR_MIN && civil_valid(d);
 }
 
-static int month_days(int y, int m)
-{
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
-bool land_date_valid(struct land_date d)
-{
-  return d.year >= 1900 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
-         d.day <= month_days(d.year, d.month);
-}
-
-static bool take_digits(struct str s, size_t at, size_t n, int *out)
-{
-  int64_t v;
-  if (at + n > s.len || s.ptr[at] == '+' || s.ptr[at] == '-' ||
-      str_to_int64((struct str){s.ptr + at, n}, 0, 9999, &v))
-    return false;
-  *out = (int)v;
-  return true;
-}
-
-int land_date_parse(const char *text, const char *field, struct land_date *out,
+int land_date_parse(const char *text, const char *field, struct civil_date *out,
                     struct land_error *e)
 {
   struct str s = str_trim(str_from(text ? text : ""));
   if (s.len == 0)
     return land_fail(e, field, LAND_ERR_MISSING);
-  if (s.len != 10 || s.ptr[4] != '-' || s.ptr[7] != '-' || !take_digits(s, 0, 4, &out->year) ||
-      !take_digits(s, 5, 2, &out->month) || !take_digits(s, 8, 2, &out->day) ||
-      !land_date_valid(*out))
+  if (civil_parse_iso(s, out) || !land_date_valid(*out))
     return land_fail(e, field, LAND_ERR_DATE_FORMAT);
   return ST_OK;
 }
 
-/* Howard Hinnant's days_from_civil, for the proleptic Gregorian calendar. */
-int64_t land_date_days(struct land_date d)
-{
-  int64_t y = d.year - (d.month <= 2);
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t mp = (d.month + 9) % 12;
-  int64_t doy = (153 * mp + 2) / 5 + d.day - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static struct land_date civil_from_days(int64_t z)
-{
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int day = (int)(doy - (153 * mp + 2) / 5 + 1);
-  int month = (int)(mp < 10 ? mp + 3 : mp - 9);
-  int year = (int)(yoe + era * 400 + (month <= 2));
-  return (struct land_date){year, month, day};
-}
-
-int land_date_cmp(struct land_date a, struct land_date b)
-{
-  int64_t x = land_date_days(a), y = land_date_days(b);
-  return (x > y) - (x < y);
-}
-
-struct land_date land_date_add_months(struct land_date d, int months)
+struct civil_date land_date_add_months(struct civil_date d, int months)
 {
   int total = d.year * 12 + (d.month - 1) + months;
-  struct land_date r = {total / 12, total % 12 + 1, d.day};
-  int last = month_days(r.year, r.month);
+  struct civil_date r = {total / 12, total % 12 + 1, d.day};
+  int last = civil_days_in_month(r.year, r.month);
   if (r.day > last)
     r.day = last;
   return r;
-}
-
-struct land_date land_date_add_days(struct land_date d, int64_t days)
-{
-  return civil_from_days(land_date_days(d) + days);
 }

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "base/civil.h"
 #include "domain/land/rational.h"
 
 enum land_err {
@@ -84,21 +85,14 @@ int land_parse_share(const char *text, const char *field, struct rational *out,
 int land_parse_count(const char *text, const char *field, int64_t min, int64_t max, int64_t *out,
                      struct land_error *e);
 
-/* A Gregorian calendar date. */
-struct land_date {
-  int year, month, day;
-};
-
-/* "YYYY-MM-DD", a real date from year 1900 to 9999. */
-int land_date_parse(const char *text, const char *field, struct land_date *out,
+/* Dates are base/civil.h's struct civil_date (day arithmetic, comparison and adding days live
+ * there). "YYYY-MM-DD", a real date from year 1900 to 9999, surrounding spaces allowed. */
+int land_date_parse(const char *text, const char *field, struct civil_date *out,
                     struct land_error *e);
-bool land_date_valid(struct land_date d);
-/* Days since 1970-01-01 (negative before). */
-int64_t land_date_days(struct land_date d);
-int land_date_cmp(struct land_date a, struct land_date b);
+/* A real date from year 1900 to 9999. */
+bool land_date_valid(struct civil_date d);
 /* Adds whole months; a day that the target month lacks becomes its last day (1-31 + 1 month
  * = 2-28 or 2-29), as 民法 §121 II does for the end of a period. */
-struct land_date land_date_add_months(struct land_date d, int months);
-struct land_date land_date_add_days(struct land_date d, int64_t days);
+struct civil_date land_date_add_months(struct civil_date d, int months);
 
 #endif

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/civil.h"
 #include "base/clock.h"
 #include "domain/land/parcels.h"
 #include "store/store.h"
@@ -31,12 +31,9 @@ static void keep_first(void *ctx, const struct parcel_import_problem *p)
            p->message);
 }
 
-static struct land_date today(void)
+static struct civil_date today(void)
 {
-  time_t now = clock_now();
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  return (struct land_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  return civil_taipei(clock_now()).date;
 }
 
 static int load_file(struct store *store, int64_t office_id, enum parcel_import_kind kind,

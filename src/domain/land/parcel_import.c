@@ -354,7 +354,7 @@ static void check_previous(struct importer *imp, const struct csv_record *rec,
 {
   const char *value = field(imp, rec, COL_PREVIOUS_VALUE);
   const char *date = field(imp, rec, COL_PREVIOUS_DATE);
-  struct land_date d;
+  struct civil_date d;
   char iso[16];
   if (!*value && !*date)
     return;
@@ -365,7 +365,7 @@ static void check_previous(struct importer *imp, const struct csv_record *rec,
   check_amount(imp, rec, COL_PREVIOUS_VALUE, &row->previous_value);
   if (parcel_date_parse(date, &d)) {
     problem(imp, COL_PREVIOUS_DATE, "parcel_err_date");
-  } else if (land_date_cmp(d, imp->o->today) > 0) {
+  } else if (civil_compare(d, imp->o->today) > 0) {
     problem(imp, COL_PREVIOUS_DATE, "parcel_err_future_date");
   } else {
     snprintf(iso, sizeof(iso), "%04d-%02d-%02d", d.year, d.month, d.day);

@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/str.h"
 #include "base/text.h"
 
 #include "base/common.h"
 
-enum { ROC_YEAR_OFFSET = 1911, ROC_YEAR_BELOW = 1000, FIRST_YEAR = 1946 };
+enum { ROC_YEAR_BELOW = 1000, FIRST_YEAR = 1946 };
 
 static bool all_digits(struct str s, size_t min, size_t max)
 {
@@ -132,7 +133,7 @@ char *parcel_address_key(struct arena *arena, const char *text)
   return folded;
 }
 
-static int roc_date(struct str s, struct land_date *out)
+static int roc_date(struct str s, struct civil_date *out)
 {
   const char *a = memchr(s.ptr, '/', s.len);
   const char *b = a ? memchr(a + 1, '/', s.len - (size_t)(a + 1 - s.ptr)) : NULL;
@@ -141,11 +142,11 @@ static int roc_date(struct str s, struct land_date *out)
       str_to_int64((struct str){a + 1, (size_t)(b - a - 1)}, 1, 12, &m) ||
       str_to_int64((struct str){b + 1, s.len - (size_t)(b + 1 - s.ptr)}, 1, 31, &d))
     return ST_INVALID;
-  *out = (struct land_date){(int)y + ROC_YEAR_OFFSET, (int)m, (int)d};
+  *out = (struct civil_date){civil_gregorian_year((int)y), (int)m, (int)d};
   return land_date_valid(*out) ? ST_OK : ST_INVALID;
 }
 
-int parcel_date_parse(const char *text, struct land_date *out)
+int parcel_date_parse(const char *text, struct civil_date *out)
 {
   struct land_error e;
   struct str s = str_trim(str_from(text ? text : ""));
@@ -163,7 +164,7 @@ int parcel_year_parse(const char *text, int max_year, int *out)
   if (str_to_int64(str_trim(str_from(text ? text : "")), 1, 9999, &year))
     return ST_INVALID;
   if (year < ROC_YEAR_BELOW)
-    year += ROC_YEAR_OFFSET;
+    year = civil_gregorian_year((int)year);
   if (year < FIRST_YEAR || year > max_year)
     return ST_INVALID;
   *out = (int)year;

@@ -49,7 +49,7 @@ int parcel_building_normalize(const char *text, char out[PARCEL_BUILDING_SIZE]);
  * text is not valid UTF-8 or memory runs out. */
 char *parcel_address_key(struct arena *arena, const char *text);
 /* A date as land offices write it: "2019-05-20" or the ROC form "108/05/20". */
-int parcel_date_parse(const char *text, struct land_date *out);
+int parcel_date_parse(const char *text, struct civil_date *out);
 /* A year: Gregorian, or ROC when below 1000 (113 -> 2024). ST_INVALID outside 1946..max. */
 int parcel_year_parse(const char *text, int max_year, int *out);
 
@@ -75,8 +75,8 @@ struct parcel_import_problem {
 struct parcel_import_options {
   int64_t office_id;
   enum parcel_import_kind kind;
-  bool skip_bad;          /* write the good rows even when some are bad */
-  struct land_date today; /* dates may not be after it */
+  bool skip_bad;           /* write the good rows even when some are bad */
+  struct civil_date today; /* dates may not be after it */
   csv_read_fn read;
   void *read_ctx;
   /* Called for every problem as it is found, and every few thousand rows; may be NULL. */

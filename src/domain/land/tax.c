@@ -54,25 +54,25 @@ const char *land_holding_code(enum land_holding h)
 
 /* ---- holding period ---- */
 
-static struct land_date anniversary(struct land_date d, int years)
+static struct civil_date anniversary(struct civil_date d, int years)
 {
   return land_date_add_months(d, years * 12);
 }
 
-static bool held_more_than(struct land_date from, struct land_date to, int years)
+static bool held_more_than(struct civil_date from, struct civil_date to, int years)
 {
-  return land_date_cmp(to, anniversary(from, years)) > 0;
+  return civil_compare(to, anniversary(from, years)) > 0;
 }
 
-static int whole_years(struct land_date from, struct land_date to)
+static int whole_years(struct civil_date from, struct civil_date to)
 {
   int years = to.year - from.year;
-  while (years > 0 && land_date_cmp(to, anniversary(from, years)) < 0)
+  while (years > 0 && civil_compare(to, anniversary(from, years)) < 0)
     years--;
   return years;
 }
 
-static enum land_holding holding_from_dates(struct land_date from, struct land_date to)
+static enum land_holding holding_from_dates(struct civil_date from, struct civil_date to)
 {
   if (held_more_than(from, to, 40))
     return LAND_HOLD_OVER_40;
@@ -95,15 +95,15 @@ static bool text_given(const char *text)
   return text && str_trim(str_from(text)).len > 0;
 }
 
-static int parse_dates(const struct land_tax_input *in, struct land_date *from,
-                       struct land_date *to, struct land_error *e)
+static int parse_dates(const struct land_tax_input *in, struct civil_date *from,
+                       struct civil_date *to, struct land_error *e)
 {
   if (land_date_parse(in->acquired_on, "acquired_on", from, e) ||
       land_date_parse(in->transferred_on, "transferred_on", to, e))
     return ST_INVALID;
-  if (land_date_cmp(*to, in->today) > 0)
+  if (civil_compare(*to, in->today) > 0)
     return land_fail(e, "transferred_on", LAND_ERR_FUTURE_DATE);
-  if (land_date_cmp(*from, *to) > 0)
+  if (civil_compare(*from, *to) > 0)
     return land_fail(e, "acquired_on", LAND_ERR_DATE_ORDER);
   return ST_OK;
 }
@@ -112,14 +112,14 @@ static int parse_dates(const struct land_tax_input *in, struct land_date *from,
 static int parse_holding(const struct land_tax_input *in, struct land_tax_result *out,
                          bool *six_years)
 {
-  struct land_date from, to;
+  struct civil_date from, to;
   enum rational_parse_err why;
   if (text_given(in->acquired_on) || text_given(in->transferred_on)) {
     if (parse_dates(in, &from, &to, &out->error))
       return ST_INVALID;
     out->holding = holding_from_dates(from, to);
     out->holding_years = rational_int(whole_years(from, to));
-    *six_years = land_date_cmp(to, anniversary(from, ONE_HOME_YEARS_MIN)) >= 0;
+    *six_years = civil_compare(to, anniversary(from, ONE_HOME_YEARS_MIN)) >= 0;
     return ST_OK;
   }
   if (!text_given(in->holding_years))

@@ -54,7 +54,7 @@ struct land_tax_input {
   const char *acquired_on;
   const char *transferred_on; /* may not be after today */
   const char *holding_years;
-  struct land_date today;
+  struct civil_date today;
   enum land_tax_use use;
   bool one_home; /* 一生一屋 (§34 V): limits 150 / 350 m²; needs self-use and 6 years held */
   bool readjusted; /* first transfer after land readjustment: tax reduced by 40% (§39-1) */

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/clock.h"
 #include "domain/apikeys.h"
 #include "web/app.h"
@@ -274,7 +275,7 @@ static const char *expected_text(struct http_request *req, int64_t due_at)
   char date[11];
   if (due_at <= 0)
     return "";
-  cases_local_date((time_t)due_at, date);
+  civil_taipei_iso((time_t)due_at, date);
   return arena_strdup(req->arena, date);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/civil.h"
 #include "domain/catalog.h"
 #include "render/format.h"
 #include "render/qr.h"
@@ -42,7 +43,7 @@ void office_ctx_close(struct office_ctx *ctx)
 const char *catalog_today(struct http_request *req)
 {
   char today[11];
-  catalog_local_date(time(NULL), today);
+  civil_taipei_iso(time(NULL), today);
   return arena_strdup(req->arena, today);
 }
 
@@ -76,18 +77,18 @@ const char *catalog_date(struct http_request *req, const char *date)
 
 const char *catalog_updated(struct http_request *req, const char *iso)
 {
-  struct tm tm = {0};
-  char local[11];
   if (!iso || strlen(iso) < 19)
     return "";
-  tm.tm_year = parse_digits(iso, 4) - 1900;
-  tm.tm_mon = parse_digits(iso + 5, 2) - 1;
-  tm.tm_mday = parse_digits(iso + 8, 2);
-  tm.tm_hour = parse_digits(iso + 11, 2);
-  tm.tm_min = parse_digits(iso + 14, 2);
-  tm.tm_sec = parse_digits(iso + 17, 2);
-  catalog_local_date(timegm(&tm), local);
-  return catalog_date(req, local);
+  /* A stored UTC time "YYYY-MM-DDTHH:MM:SS..." shown as its date in Taipei. */
+  struct civil_time utc = {
+      {parse_digits(iso, 4), parse_digits(iso + 5, 2), parse_digits(iso + 8, 2)},
+      parse_digits(iso + 11, 2),
+      parse_digits(iso + 14, 2),
+      parse_digits(iso + 17, 2)};
+  if (!civil_valid(utc.date))
+    return "";
+  struct civil_date local = civil_taipei(civil_unix(utc, 0)).date;
+  return date_text(req, local.year, local.month, local.day);
 }
 
 const char *catalog_time_limit(struct http_request *req, int64_t minutes)

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/text.h"
 #include "domain/land/parcels.h"
 #include "render/format.h"
@@ -84,7 +85,7 @@ static json_t *values_view(struct http_request *req, json_t *values)
   json_array_foreach(values, i, v)
   {
     int year = (int)json_integer_value(json_object_get(v, "year"));
-    const char *label = zh ? arena_printf(req->arena, "%d年 (%d)", format_roc_year(year), year)
+    const char *label = zh ? arena_printf(req->arena, "%d年 (%d)", civil_roc_year(year), year)
                            : arena_printf(req->arena, "%d", year);
     json_array_append_new(
         list,
@@ -111,7 +112,7 @@ static json_t *calculator_links(struct http_request *req, json_t *parcel, const 
              : "";
   const char *tax = arena_printf(req->arena, "/o/%s/tools/tax?area_m2=%s&current_value=%s", slug,
                                  area, current ? current : "");
-  struct land_date today = tools_today();
+  struct civil_date today = tools_today();
   if (tax && json_is_integer(prev)) /* held from the previous transfer until today */
     tax = arena_printf(
         req->arena, "%s&previous_value=%lld&acquired_on=%s&transferred_on=%04d-%02d-%02d", tax,
@@ -153,7 +154,7 @@ static json_t *resurvey_sources(struct http_request *req, json_t *mappings)
 
 static const char *date_display(struct http_request *req, const char *iso)
 {
-  struct land_date d;
+  struct civil_date d;
   char out[48];
   if (!*iso || parcel_date_parse(iso, &d) ||
       format_date(d.year, d.month, d.day, req->lang, out, sizeof(out)))

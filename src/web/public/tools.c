@@ -3,8 +3,8 @@
  * and the area converter.
  */
 #include <string.h>
-#include <time.h>
 
+#include "base/civil.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "domain/land/area.h"
@@ -14,14 +14,11 @@
 
 #include "base/common.h"
 
-enum { TAIWAN_UTC_OFFSET_S = 8 * 3600, NUMBER_TEXT_MAX = 64 };
+enum { NUMBER_TEXT_MAX = 64 };
 
-struct land_date tools_today(void)
+struct civil_date tools_today(void)
 {
-  time_t now = clock_now() + TAIWAN_UTC_OFFSET_S;
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  return (struct land_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  return civil_taipei(clock_now()).date;
 }
 
 int tools_set(json_t *view, const char *key, json_t *value)

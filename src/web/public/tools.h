@@ -52,7 +52,7 @@ const char *tools_money_int(struct http_request *req, int64_t amount);
 const char *tools_number(struct http_request *req, struct rational value, unsigned places);
 
 /* Today in Taiwan (UTC+8). */
-struct land_date tools_today(void);
+struct civil_date tools_today(void);
 
 /* http_page(res, status, template_name, page) when rc is ST_OK; otherwise drops page and
  * returns rc. */

@@ -99,7 +99,7 @@ static int registration_input(struct http_request *req, struct land_registration
   return ST_OK;
 }
 
-static const char *date_text(struct http_request *req, struct land_date d)
+static const char *date_text(struct http_request *req, struct civil_date d)
 {
   char out[DATE_TEXT_MAX];
   if (format_date(d.year, d.month, d.day, req->lang, out, sizeof(out)))

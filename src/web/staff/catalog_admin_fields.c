@@ -6,8 +6,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/civil.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
@@ -150,17 +150,11 @@ static bool is_slug(const char *s)
   return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
 }
 
+/* "YYYY-MM-DD" from ROC year 1 (1912). */
 static bool is_date(const char *s)
 {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int64_t y, m, d;
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-      str_to_int64((struct str){s, 4}, 1912, 9999, &y) ||
-      str_to_int64((struct str){s + 5, 2}, 1, 12, &m) ||
-      str_to_int64((struct str){s + 8, 2}, 1, 31, &d))
-    return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= days[m - 1] + (m == 2 && leap);
+  struct civil_date d;
+  return civil_parse_iso(str_from(s), &d) == ST_OK && d.year >= CIVIL_ROC_FIRST_YEAR;
 }
 
 static bool in_codes(const char *value, const char *const *codes, size_t count)
@@ -605,7 +599,6 @@ const char *catadmin_error_input(struct http_request *req, const struct catadmin
 
 const char *catadmin_datetime(struct http_request *req, const char *iso)
 {
-  struct tm tm = {0};
   char text[64];
   int64_t parts[6];
   static const size_t at[6][2] = {{0, 4}, {5, 2}, {8, 2}, {11, 2}, {14, 2}, {17, 2}};
@@ -614,13 +607,10 @@ const char *catadmin_datetime(struct http_request *req, const char *iso)
   for (size_t i = 0; i < 6; i++)
     if (str_to_int64((struct str){iso + at[i][0], at[i][1]}, 0, 9999, &parts[i]))
       return "";
-  tm.tm_year = (int)parts[0] - 1900;
-  tm.tm_mon = (int)parts[1] - 1;
-  tm.tm_mday = (int)parts[2];
-  tm.tm_hour = (int)parts[3];
-  tm.tm_min = (int)parts[4];
-  tm.tm_sec = (int)parts[5];
-  if (format_datetime(timegm(&tm), req->lang, text, sizeof(text)))
+  /* A stored UTC time "YYYY-MM-DDTHH:MM:SS...". */
+  struct civil_time utc = {
+      {(int)parts[0], (int)parts[1], (int)parts[2]}, (int)parts[3], (int)parts[4], (int)parts[5]};
+  if (!civil_valid(utc.date) || format_datetime(civil_unix(utc, 0), req->lang, text, sizeof(text)))
     return "";
   return arena_strdup(req->arena, text);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "domain/audit.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
@@ -152,7 +153,7 @@ int catadmin_export(struct http_request *req, struct http_response *res)
   text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
   rc = text ? audit(req, store, "catalog.export", office, counts(doc)) : ST_NOMEM;
   json_decref(doc);
-  catalog_local_date(time(NULL), date);
+  civil_taipei_iso(time(NULL), date);
   const char *disposition =
       arena_printf(req->arena, "attachment; filename=\"catalog-%s-%s.json\"", office, date);
   if (!rc)
