@@ -252,7 +252,7 @@ static void build_env(void)
                          "BIANMIN_NOTIFY_QUIET_END=00:00",
                          "BIANMIN_NOTIFY_RETRY_BASE=1",
                          "BIANMIN_NOTIFY_POLL=1",
-                         "BIANMIN_SMS_TIMEOUT=60", /* "hang" lasts until the test kills */
+                         "BIANMIN_SMS_TIMEOUT=60",         /* "hang" lasts until the test kills */
                          "BIANMIN_NOTIFY_CLAIM_TIMEOUT=6", /* CLAIM_TIMEOUT */
                          "BIANMIN_NOTIFY_MAX_ATTEMPTS=30",
                          "BIANMIN_PUBLIC_URL=https://bianmin.example",
@@ -383,7 +383,8 @@ static bool has_status(void *arg)
 {
   struct awaited *a = arg;
   json_t *m = message(a->client, a->id, a->event, a->channel);
-  if (m && !strcmp(str(m, "status"), a->status) && (!a->attempts || attempts_of(m) == a->attempts)) {
+  if (m && !strcmp(str(m, "status"), a->status) &&
+      (!a->attempts || attempts_of(m) == a->attempts)) {
     a->found = m;
     return true;
   }

@@ -34,9 +34,10 @@ static const char *form_headers[] = {"Content-Type: application/x-www-form-urlen
 
 static int setup(void **state)
 {
-  const char *env[] = {"BIANMIN_RATE_LOGIN=100000",        "BIANMIN_RATE_LOOKUP=100000",
-                       "BIANMIN_PAYMENT_PROVIDER=sandbox", "BIANMIN_PAYMENT_SANDBOX_SECRET=" SECRET,
-                       "BIANMIN_PAYMENT_EXPIRY_SECONDS=1800", NULL};
+  const char *env[] = {
+      "BIANMIN_RATE_LOGIN=100000",           "BIANMIN_RATE_LOOKUP=100000",
+      "BIANMIN_PAYMENT_PROVIDER=sandbox",    "BIANMIN_PAYMENT_SANDBOX_SECRET=" SECRET,
+      "BIANMIN_PAYMENT_EXPIRY_SECONDS=1800", NULL};
   /* This process signs callbacks as the sandbox does, with the key the server derives. */
   struct payment_settings s = {.provider = "sandbox", .expiry_seconds = EXPIRY_SECONDS};
   crypto_generichash(s.sandbox_secret, sizeof(s.sandbox_secret), (const unsigned char *)SECRET,
