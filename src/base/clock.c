@@ -1,21 +1,66 @@
-/* clock.c - wall clock with a test override, ISO-8601 UTC formatting. */
+/* clock.c - wall clock with test overrides read once per process (clock.h), ISO-8601 UTC
+ * formatting. */
 #include "base/clock.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/str.h"
 
 #include "base/common.h"
 
+/* Set once by clock_setup (under pthread_once), read-only afterwards. */
+static pthread_once_t clock_once = PTHREAD_ONCE_INIT;
+static const int64_t *fake_clock; /* the mapped BIANMIN_FAKE_CLOCK file, or NULL */
+static bool fake_fixed;           /* BIANMIN_FAKE_NOW was given */
+static time_t fake_now;
+
+/* Maps path read-only; NULL (after saying why on standard error) when it cannot. */
+static const int64_t *clock_map(const char *path)
+{
+  struct stat st;
+  void *map = MAP_FAILED;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= CLOCK_FILE_SIZE)
+    map = mmap(NULL, CLOCK_FILE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+  if (fd >= 0)
+    close(fd);
+  if (map != MAP_FAILED)
+    return map;
+  fprintf(stderr, "BIANMIN_FAKE_CLOCK=%s: not a readable file of %d bytes; using the real clock\n",
+          path, CLOCK_FILE_SIZE);
+  return NULL;
+}
+
+static void clock_setup(void)
+{
+  const char *file = getenv("BIANMIN_FAKE_CLOCK");
+  const char *fixed = getenv("BIANMIN_FAKE_NOW");
+  int64_t value;
+  if (file && *file) {
+    fake_clock = clock_map(file);
+    if (fake_clock)
+      return;
+  }
+  if (fixed && str_to_int64(str_from(fixed), 0, INT32_MAX * 4LL, &value) == ST_OK) {
+    fake_fixed = true;
+    fake_now = (time_t)value;
+  }
+}
+
 time_t clock_now(void)
 {
-  const char *fake = getenv("BIANMIN_FAKE_NOW");
-  int64_t value;
-  if (fake && str_to_int64(str_from(fake), 0, INT32_MAX * 4LL, &value) == ST_OK)
-    return (time_t)value;
-  return time(NULL);
+  pthread_once(&clock_once, clock_setup);
+  if (fake_clock)
+    return (time_t)__atomic_load_n(fake_clock, __ATOMIC_ACQUIRE);
+  return fake_fixed ? fake_now : time(NULL);
 }
 
 void clock_iso(time_t t, char out[CLOCK_ISO_SIZE])

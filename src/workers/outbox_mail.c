@@ -10,6 +10,8 @@
 #include "base/civil.h"
 #include "workers/outbox.h"
 
+#include "base/clock.h"
+
 #include "base/common.h"
 
 enum { B64_LINE = 76, WORD_BYTES = 45 };
@@ -185,7 +187,7 @@ int outbox_send_mail(const struct config *config, json_t *m, const char *to,
   message_id(config, m, id, sizeof(id));
   memset(result, 0, sizeof(*result));
   int rc = outbox_mime_build(config->mail_from, to, field(m, "subject"), field(m, "body_text"),
-                             field(m, "body_html"), id, time(NULL), &mime);
+                             field(m, "body_html"), id, clock_now(), &mime);
   CURL *curl = rc ? NULL : curl_easy_init();
   if (!curl) {
     buf_free(&mime);

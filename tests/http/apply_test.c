@@ -68,13 +68,29 @@ static int count_mail(void)
   return n;
 }
 
+static bool path_exists(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+static bool mail_count_reached(void *n)
+{
+  return count_mail() >= *(int *)n;
+}
+
+/* Waits until the mail server holds at least n messages. */
+static void wait_mail(int n)
+{
+  if (!harness_wait_until(mail_count_reached, &n, "mail"))
+    fail_msg("the mail server holds %d messages, not %d", count_mail(), n);
+}
+
 /* The text part of message number n (1-based), decoded, malloc'd. */
 static char *mail_text(int n)
 {
   char path[256], *raw = NULL;
   snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
-  for (int i = 0; i < 100 && access(path, F_OK) != 0; i++)
-    usleep(50000);
+  harness_wait_until(path_exists, path, path);
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
@@ -103,8 +119,7 @@ static char *mail_text(int n)
 /* Waits for message number n and returns the first run of 6 digits in it. */
 static void code_of_mail(int n, char code[7])
 {
-  for (int i = 0; i < 200 && count_mail() < n; i++)
-    usleep(50000);
+  wait_mail(n);
   char *text = mail_text(n);
   assert_non_null(text);
   const char *p = text;
@@ -136,8 +151,8 @@ static int setup(void **state)
   if (posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
     return -1;
   posix_spawn_file_actions_destroy(&actions);
-  for (int i = 0; i < 200 && access(ready, F_OK) != 0; i++)
-    usleep(50000);
+  if (!harness_wait_until(path_exists, ready, "the SMTP server"))
+    return -1;
   snprintf(env_text[0], sizeof(env_text[0]), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", port);
   const char *env[] = {env_text[0],
                        "BIANMIN_MAIL_STARTTLS=false",
@@ -481,8 +496,7 @@ static void test_save_and_resume(void **state)
   free(where);
   int before = count_mail();
   assert_int_equal(post(&c, SERVICE "/save", "", NULL), 200);
-  for (int i = 0; i < 200 && count_mail() < before + 1; i++)
-    usleep(50000);
+  wait_mail(before + 1);
   char *text = mail_text(before + 1);
   assert_non_null(text);
   char *link = between(text, "https://bianmin.example", "\n");

@@ -203,41 +203,48 @@ static void test_security_headers(void **state)
   response_free(&r);
 }
 
-/* The count of requests for route "/" with status 200 in /metrics. */
-static long front_page_count(void)
+/* The count of requests for route "/" with status 200 in /metrics; *in_flight receives the
+ * requests in flight, this one included. */
+static long front_page_count(long *in_flight)
 {
   struct response r;
   assert_int_equal(http_get(&server, "/metrics", &r), 0);
   assert_int_equal(r.status, 200);
   const char *line = strstr(r.body, "bianmin_http_requests_total{route=\"/\",status=\"200\"} ");
   long n = line ? strtol(strchr(line, '}') + 2, NULL, 10) : 0;
-  assert_contains(r.body, "bianmin_http_requests_in_flight");
+  const char *gauge = strstr(r.body, "\nbianmin_http_requests_in_flight ");
+  assert_non_null(gauge);
+  *in_flight = strtol(gauge + strlen("\nbianmin_http_requests_in_flight "), NULL, 10);
   response_free(&r);
   return n;
 }
 
-/* A request is counted just after its answer is sent, so a count read at once may still miss
- * the last request: wait (up to 2 s) until the count reaches at least `least`, or settles. */
-static long settled_front_page_count(long least)
+static bool front_page_counted(void *count)
 {
-  long n = front_page_count(), last = -1;
-  for (int i = 0; i < 40 && (n < least || n != last); i++) {
-    usleep(50000);
-    last = n;
-    n = front_page_count();
-  }
-  return n;
+  long in_flight;
+  *(long *)count = front_page_count(&in_flight);
+  return in_flight == 1;
+}
+
+/* A request is counted just after its answer is sent, and only then leaves the in-flight gauge:
+ * a /metrics answer that shows itself as the only request in flight has counted every request
+ * answered before it. Waits for such an answer. */
+static long settled_front_page_count(void)
+{
+  long count = 0;
+  assert_true(harness_wait_until(front_page_counted, &count, "no other request in flight"));
+  return count;
 }
 
 static void test_metrics_count_requests(void **state)
 {
-  long before = settled_front_page_count(0);
+  long before = settled_front_page_count();
   struct response r;
   for (int i = 0; i < 3; i++) {
     assert_int_equal(http_get(&server, "/", &r), 0);
     response_free(&r);
   }
-  assert_int_equal(settled_front_page_count(before + 3), before + 3);
+  assert_int_equal(settled_front_page_count(), before + 3);
 }
 
 static void test_health_and_readiness(void **state)

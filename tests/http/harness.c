@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +21,84 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "domain/totp.h"
 
 #include "base/common.h"
 
 extern char **environ;
+
+/* ---- waiting and time --------------------------------------------------------------------- */
+
+static double monotonic_seconds(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool harness_wait_until(bool (*ready)(void *arg), void *arg, const char *what)
+{
+  enum { FIRST_PAUSE_US = 5000, LONGEST_PAUSE_US = 200000 };
+  double deadline = monotonic_seconds() + HARNESS_WAIT_SECONDS;
+  useconds_t pause = FIRST_PAUSE_US;
+  while (!ready(arg)) {
+    if (monotonic_seconds() > deadline) {
+      fprintf(stderr, "waited %d s in vain for %s\n", HARNESS_WAIT_SECONDS, what);
+      return false;
+    }
+    usleep(pause);
+    pause = pause * 2 < LONGEST_PAUSE_US ? pause * 2 : LONGEST_PAUSE_US;
+  }
+  return true;
+}
+
+static int64_t *clock_value; /* the clock file, mapped shared and writable */
+static char clock_path[64];
+
+static void clock_remove(void)
+{
+  unlink(clock_path);
+}
+
+int harness_clock_start(time_t start)
+{
+  if (clock_value) {
+    harness_clock_set(start);
+    return 0;
+  }
+  snprintf(clock_path, sizeof(clock_path), "/tmp/bianmin-clock-XXXXXX");
+  int fd = mkstemp(clock_path);
+  void *map = MAP_FAILED;
+  if (fd >= 0 && fchmod(fd, 0644) == 0 && ftruncate(fd, CLOCK_FILE_SIZE) == 0)
+    map = mmap(NULL, CLOCK_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (fd >= 0)
+    close(fd);
+  if (map == MAP_FAILED) {
+    fprintf(stderr, "cannot make the fake clock file %s\n", clock_path);
+    return -1;
+  }
+  clock_value = map;
+  atexit(clock_remove);
+  harness_clock_set(start);
+  return setenv("BIANMIN_FAKE_CLOCK", clock_path, 1);
+}
+
+time_t harness_clock_now(void)
+{
+  return clock_value ? (time_t)__atomic_load_n(clock_value, __ATOMIC_ACQUIRE) : time(NULL);
+}
+
+void harness_clock_set(time_t t)
+{
+  if (clock_value)
+    __atomic_store_n(clock_value, (int64_t)t, __ATOMIC_RELEASE);
+}
+
+void harness_clock_advance(long seconds)
+{
+  harness_clock_set(harness_clock_now() + seconds);
+}
 
 static char **child_env(const char *const *extra)
 {
@@ -176,19 +251,29 @@ static void dump_log(const struct server *server)
     fclose(f);
 }
 
+struct port_wait {
+  struct server *server;
+  const char *port_file;
+};
+
+/* Ready when the port file names a port, or when the server has exited (then pid is 0). */
+static bool port_known(void *arg)
+{
+  struct port_wait *w = arg;
+  int status;
+  w->server->port = read_port(w->port_file);
+  if (w->server->port > 0)
+    return true;
+  if (waitpid(w->server->pid, &status, WNOHANG) == w->server->pid)
+    w->server->pid = 0;
+  return w->server->pid == 0;
+}
+
 static int wait_for_port(struct server *server, const char *port_file)
 {
-  for (int i = 0; i < 400; i++) {
-    server->port = read_port(port_file);
-    if (server->port > 0)
-      return 0;
-    int status;
-    if (waitpid(server->pid, &status, WNOHANG) == server->pid) {
-      server->pid = 0;
-      break;
-    }
-    usleep(25000);
-  }
+  struct port_wait w = {server, port_file};
+  if (harness_wait_until(port_known, &w, "the server's port file") && server->port > 0)
+    return 0;
   dump_log(server);
   return -1;
 }
@@ -489,7 +574,7 @@ int test_totp_code_at(const char *secret_b32, int step_offset, char out[7])
   size_t len = 0;
   if (totp_base32_decode(secret_b32, secret, sizeof(secret), &len))
     return -1;
-  uint64_t step = (uint64_t)(time(NULL) / 30 + step_offset);
+  uint64_t step = (uint64_t)(harness_clock_now() / 30 + step_offset);
   return totp_code(secret, len, step, out) ? -1 : 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct server {
   pid_t pid;
@@ -64,6 +65,27 @@ void response_free(struct response *response);
 /* Restarts the server on the same database (and a new port) with other extra environment. */
 int server_restart(struct server *server, const char *const *env);
 
+/* ---- waiting and time: tests never sleep for a fixed time, nor assert on elapsed time ---- */
+
+enum { HARNESS_WAIT_SECONDS = 60 };
+
+/* Polls ready(arg) with a short backoff (5 ms, growing to 200 ms) until it returns true or
+ * HARNESS_WAIT_SECONDS have passed (a generous bound for a loaded machine, not a measurement).
+ * Returns whether it became true; on time-out says on standard error what was awaited. */
+bool harness_wait_until(bool (*ready)(void *arg), void *arg, const char *what);
+
+/* The fake clock (src/base/clock.h, BIANMIN_FAKE_CLOCK), one per test process: creates the
+ * clock file set to start (unix seconds) and sets BIANMIN_FAKE_CLOCK in this process's
+ * environment, so every server and CLI run started afterwards reads its time from the file
+ * (and ignores BIANMIN_FAKE_NOW). Their time then stands still until the test moves it. The
+ * file is removed at exit. Returns 0, or -1 when the file cannot be made. */
+int harness_clock_start(time_t start);
+/* The clock's time: the fake one once started, else the real one. */
+time_t harness_clock_now(void);
+/* Moves the fake clock; every process reading it sees the new time at its next clock_now(). */
+void harness_clock_set(time_t t);
+void harness_clock_advance(long seconds);
+
 /* A browser-like client: keeps cookies, remembers the CSRF token of the last page it read. */
 struct client {
   struct server *server;
@@ -86,7 +108,7 @@ long client_login(struct client *client, const char *username, const char *passw
  * secret when this call sets it up; pass the known secret otherwise. Returns 0 when signed in. */
 int client_login_totp(struct client *client, const char *username, const char *password,
                       char *secret_b32, size_t secret_size);
-/* The current TOTP code for a base32 secret (for tests). */
+/* The current TOTP code for a base32 secret (for tests), at harness_clock_now(). */
 int test_totp_code(const char *secret_b32, char out[7]);
 int test_totp_code_at(const char *secret_b32, int step_offset, char out[7]);
 

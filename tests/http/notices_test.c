@@ -8,6 +8,12 @@
  * out once it is back; delivery receipts at the webhook; a permanent refusal is given up and an
  * admin retries it; the server killed (-9) while sending loses nothing and sends nothing twice;
  * bad template edits are refused with a clear message and change nothing.
+ *
+ * Time is the harness's fake clock: it stands still unless a test moves it, so a retry happens
+ * when the test moves the clock past its backoff and never on its own. The test waits on
+ * conditions (harness_wait_until), never for a fixed time. To show that the worker left a
+ * message alone, it takes in another case and waits until the worker has tried that one's SMS:
+ * the worker claims the oldest due message first, so anything older that was due went before.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -36,6 +42,7 @@
 #define RECEIPT_TOKEN "receipt-secret-0123456789abcdef"
 #define SERVICE       "29" /* niaosong mediation: the simple workflow */
 #define PYTHON        "/usr/bin/python3"
+enum { CLAIM_TIMEOUT = 6, TOTP_STEP = 30 };
 
 extern char **environ;
 
@@ -68,11 +75,14 @@ static bool file_exists(const char *path)
   return access(path, F_OK) == 0;
 }
 
+static bool file_ready(void *path)
+{
+  return file_exists(path);
+}
+
 static int wait_file(const char *path)
 {
-  for (int i = 0; i < 200 && !file_exists(path); i++)
-    usleep(50000);
-  return file_exists(path) ? 0 : -1;
+  return harness_wait_until(file_ready, (void *)path, path) ? 0 : -1;
 }
 
 static int free_port(void)
@@ -242,8 +252,8 @@ static void build_env(void)
                          "BIANMIN_NOTIFY_QUIET_END=00:00",
                          "BIANMIN_NOTIFY_RETRY_BASE=1",
                          "BIANMIN_NOTIFY_POLL=1",
-                         "BIANMIN_SMS_TIMEOUT=3",
-                         "BIANMIN_NOTIFY_CLAIM_TIMEOUT=6",
+                         "BIANMIN_SMS_TIMEOUT=60",         /* "hang" lasts until the test kills */
+                         "BIANMIN_NOTIFY_CLAIM_TIMEOUT=6", /* CLAIM_TIMEOUT */
                          "BIANMIN_NOTIFY_MAX_ATTEMPTS=30",
                          "BIANMIN_PUBLIC_URL=https://bianmin.example",
                          "BIANMIN_RATE_LOGIN=100000",
@@ -261,7 +271,7 @@ static int setup(void **state)
   if (!smtp_port || start_gateway())
     return -1;
   build_env();
-  if (server_start(&server, env))
+  if (harness_clock_start(time(NULL)) || server_start(&server, env))
     return -1;
   /* An admin of our own (the demo admins have a second factor whose secret we do not know). */
   const char *add[] = {"user",   "add",   "--office", "niaosong", "--username", "n-admin",
@@ -356,17 +366,39 @@ static const char *str(json_t *o, const char *key)
   return s ? s : "";
 }
 
-/* Waits (up to seconds) until the message has status; returns it (new reference). */
-static json_t *wait_status(struct client *c, long long id, const char *event, const char *channel,
-                           const char *status, int seconds)
+struct awaited {
+  struct client *client;
+  long long id;
+  const char *event, *channel, *status;
+  long long attempts; /* 0: any number */
+  json_t *found;
+};
+
+static long long attempts_of(json_t *m)
 {
-  for (int i = 0; i < seconds * 5; i++) {
-    json_t *m = message(c, id, event, channel);
-    if (m && !strcmp(str(m, "status"), status))
-      return m;
-    json_decref(m);
-    usleep(200000);
+  return json_integer_value(json_object_get(m, "attempts"));
+}
+
+static bool has_status(void *arg)
+{
+  struct awaited *a = arg;
+  json_t *m = message(a->client, a->id, a->event, a->channel);
+  if (m && !strcmp(str(m, "status"), a->status) &&
+      (!a->attempts || attempts_of(m) == a->attempts)) {
+    a->found = m;
+    return true;
   }
+  json_decref(m);
+  return false;
+}
+
+/* Waits until the message has status; returns it (new reference). */
+static json_t *wait_status(struct client *c, long long id, const char *event, const char *channel,
+                           const char *status)
+{
+  struct awaited a = {c, id, event, channel, status, 0, NULL};
+  if (harness_wait_until(has_status, &a, "a message's status"))
+    return a.found;
   json_t *m = message(c, id, event, channel);
   fail_msg("message %s/%s of case %lld is %s (%s), not %s", event, channel, id,
            m ? str(m, "status") : "missing", m ? str(m, "last_error") : "", status);
@@ -376,6 +408,26 @@ static json_t *wait_status(struct client *c, long long id, const char *event, co
 static void ref_of(json_t *m, char *ref, size_t size)
 {
   snprintf(ref, size, "bm-%lld", (long long)json_integer_value(json_object_get(m, "id")));
+}
+
+static bool tried(void *arg)
+{
+  struct awaited *a = arg;
+  json_t *m = message(a->client, a->id, a->event, a->channel);
+  bool done = m && attempts_of(m) > 0 && strcmp(str(m, "status"), "sending") != 0;
+  json_decref(m);
+  return done;
+}
+
+/* Takes in a new SMS case and waits until the worker has tried its message once: from then on
+ * the worker has had a pass at the current (fake) time, in which it would have claimed any
+ * older message that was due. */
+static void worker_passed(struct client *c)
+{
+  long long id = take_in(c, "sms", "en", "");
+  struct awaited a = {c, id, "received", "sms", NULL, 0, NULL};
+  if (!harness_wait_until(tried, &a, "the worker to try a new message"))
+    fail_msg("the worker never tried the SMS of case %lld", id);
 }
 
 /* The SMS text the gateway got for message m (new reference to the request body). */
@@ -396,7 +448,7 @@ static void test_sms_events_in_chinese(void **state)
   struct client c;
   sign_in(&c, "niaosong-supervisor");
   long long id = take_in(&c, "sms", "zh-TW", "");
-  json_t *m = wait_status(&c, id, "received", "sms", "sent", 20), *body = sms_sent(m);
+  json_t *m = wait_status(&c, id, "received", "sms", "sent"), *body = sms_sent(m);
   assert_string_equal(str(body, "to"), "0912345678");
   assert_non_null(strstr(str(body, "text"), "已收件"));
   assert_non_null(strstr(str(body, "text"), "https://bianmin.example/o/niaosong/progress"));
@@ -405,7 +457,7 @@ static void test_sms_events_in_chinese(void **state)
   json_decref(m);
 
   act(&c, id, "correction", "items=%E5%8D%B0%E9%91%91%E8%AD%89%E6%98%8E%0D%0Ax");
-  m = wait_status(&c, id, "correction", "sms", "sent", 20);
+  m = wait_status(&c, id, "correction", "sms", "sent");
   body = sms_sent(m);
   assert_non_null(strstr(str(body, "text"), "需補正：印鑑證明；x"));
   assert_non_null(strstr(str(body, "text"), "年")); /* the deadline as an ROC date */
@@ -414,7 +466,7 @@ static void test_sms_events_in_chinese(void **state)
 
   act(&c, id, "corrected", "");
   act(&c, id, "status", "to=closed");
-  m = wait_status(&c, id, "ready", "sms", "sent", 20);
+  m = wait_status(&c, id, "ready", "sms", "sent");
   body = sms_sent(m);
   assert_non_null(strstr(str(body, "text"), "已辦結"));
   json_decref(body);
@@ -429,11 +481,18 @@ static void test_email_waits_for_smtp_then_goes_once(void **state)
   char *mail = NULL;
   sign_in(&c, "niaosong-supervisor");
   long long id = take_in(&c, "email", "en", "lin%40example.com");
-  json_t *m = wait_status(&c, id, "received", "email", "failed_temp", 20);
+  json_t *m = wait_status(&c, id, "received", "email", "failed_temp");
   assert_non_null(strstr(str(m, "last_error"), "smtp"));
+  assert_int_equal(attempts_of(m), 1);
   json_decref(m);
-  start_smtp(); /* the server comes back */
-  m = wait_status(&c, id, "received", "email", "sent", 60);
+  start_smtp(); /* the server comes back, but the retry waits for its backoff (1 s) */
+  worker_passed(&c);
+  m = message(&c, id, "received", "email");
+  assert_string_equal(str(m, "status"), "failed_temp");
+  json_decref(m);
+  harness_clock_advance(1);
+  m = wait_status(&c, id, "received", "email", "sent");
+  assert_int_equal(attempts_of(m), 2);
   long long mid = json_integer_value(json_object_get(m, "id"));
   assert_int_equal(mails_for(mid, &mail), 1);
   assert_non_null(strstr(mail, "X-Envelope-To: lin@example.com"));
@@ -454,7 +513,7 @@ static void test_email_waits_for_smtp_then_goes_once(void **state)
   act(&c, zh, "overdue", "note=%E6%9C%83%E8%BE%A6%E7%A8%85%E6%8D%90&new_date=2099-12-31");
   act(&c, zh, "status", "to=processing");
   act(&c, zh, "reject", "note=%E6%96%87%E4%BB%B6%E4%B8%8D%E7%AC%A6");
-  m = wait_status(&c, zh, "rejected", "email", "sent", 30);
+  m = wait_status(&c, zh, "rejected", "email", "sent");
   assert_int_equal(mails_for(json_integer_value(json_object_get(m, "id")), &mail), 1);
   assert_non_null(strstr(mail, "Subject: =?UTF-8?B?"));
   text = mail_part(mail, "text/plain");
@@ -464,7 +523,7 @@ static void test_email_waits_for_smtp_then_goes_once(void **state)
   free(mail);
   mail = NULL;
   json_decref(m);
-  m = wait_status(&c, zh, "overdue_notice", "email", "sent", 30);
+  m = wait_status(&c, zh, "overdue_notice", "email", "sent");
   assert_int_equal(mails_for(json_integer_value(json_object_get(m, "id")), &mail), 1);
   text = mail_part(mail, "text/plain");
   assert_non_null(strstr(text, "會辦稅捐"));
@@ -472,8 +531,26 @@ static void test_email_waits_for_smtp_then_goes_once(void **state)
   free(text);
   free(mail);
   json_decref(m);
-  json_decref(wait_status(&c, zh, "overdue_notice", "sms", "sent", 30));
+  json_decref(wait_status(&c, zh, "overdue_notice", "sms", "sent"));
   client_free(&c);
+}
+
+/* Waits until the case's received SMS has failed for the attempts-th time. */
+static void wait_failed_attempts(struct client *c, long long id, long long attempts)
+{
+  struct awaited a = {c, id, "received", "sms", "failed_temp", attempts, NULL};
+  if (!harness_wait_until(has_status, &a, "a failed attempt"))
+    fail_msg("the SMS of case %lld did not fail %lld times", id, attempts);
+  json_decref(a.found);
+}
+
+/* The message keeps its attempts after a worker pass at the current time: not due yet. */
+static void assert_not_retried(struct client *c, long long id, long long attempts)
+{
+  worker_passed(c);
+  json_t *m = message(c, id, "received", "sms");
+  assert_int_equal(attempts_of(m), attempts);
+  json_decref(m);
 }
 
 static void test_gateway_500_retried_and_delivered_once(void **state)
@@ -483,17 +560,25 @@ static void test_gateway_500_retried_and_delivered_once(void **state)
   sign_in(&c, "niaosong-supervisor");
   gateway_mode("500");
   long long id = take_in(&c, "sms", "en", "");
-  json_t *m = wait_status(&c, id, "received", "sms", "failed_temp", 20);
+  wait_failed_attempts(&c, id, 1);
+  json_t *m = message(&c, id, "received", "sms");
   ref_of(m, ref, sizeof(ref));
   json_decref(m);
-  for (int i = 0; i < 100 && gateway_requests(ref, "500", NULL) < 2; i++)
-    usleep(100000);
-  assert_true(gateway_requests(ref, "500", NULL) >= 2);
+  /* The backoff on the fake clock: 1 s after the first failure, then 2 s. */
+  assert_not_retried(&c, id, 1);
+  harness_clock_advance(1);
+  wait_failed_attempts(&c, id, 2);
+  harness_clock_advance(1);
+  assert_not_retried(&c, id, 2);
+  assert_int_equal(gateway_requests(ref, "500", NULL), 2);
   gateway_mode("200");
-  m = wait_status(&c, id, "received", "sms", "sent", 30);
-  assert_true(json_integer_value(json_object_get(m, "attempts")) >= 3);
+  harness_clock_advance(1);
+  m = wait_status(&c, id, "received", "sms", "sent");
+  assert_int_equal(attempts_of(m), 3);
   json_decref(m);
-  sleep(3); /* no further attempts once sent */
+  /* No further attempts once sent, even with the clock far past the claim timeout. */
+  harness_clock_advance(CLAIM_TIMEOUT + 600);
+  worker_passed(&c);
   assert_int_equal(gateway_requests(ref, "200", NULL), 1);
   assert_int_equal(gateway_delivered(ref), 1);
   json_t *body = NULL;
@@ -523,12 +608,14 @@ static void test_gateway_500_retried_and_delivered_once(void **state)
       http_call(&server, "POST", "/hooks/sms/" RECEIPT_TOKEN, type, json, strlen(json), &r), 0);
   assert_int_equal(r.status, 200);
   response_free(&r);
-  json_decref(wait_status(&c, id, "received", "sms", "delivered", 5));
+  json_decref(wait_status(&c, id, "received", "sms", "delivered"));
   client_free(&c);
 }
 
+/* Each sign-in of the admin moves the clock to a fresh TOTP step: a code is accepted once. */
 static void sign_in_admin(struct client *c)
 {
+  harness_clock_advance(TOTP_STEP);
   client_init(c, &server);
   assert_int_equal(client_login_totp(c, "n-admin", PASSWORD, admin_secret, sizeof(admin_secret)),
                    0);
@@ -541,7 +628,7 @@ static void test_refused_message_is_given_up_and_admin_retries(void **state)
   sign_in(&c, "niaosong-supervisor");
   gateway_mode("400");
   long long id = take_in(&c, "sms", "zh-TW", "");
-  json_t *m = wait_status(&c, id, "received", "sms", "failed", 20);
+  json_t *m = wait_status(&c, id, "received", "sms", "failed");
   assert_int_equal(json_integer_value(json_object_get(m, "attempts")), 1);
   long long mid = json_integer_value(json_object_get(m, "id"));
   json_decref(m);
@@ -565,7 +652,7 @@ static void test_refused_message_is_given_up_and_admin_retries(void **state)
   assert_int_equal(client_post(&admin, path, "", &r), 0);
   assert_int_equal(r.status, 303);
   response_free(&r);
-  json_decref(wait_status(&c, id, "received", "sms", "sent", 20));
+  json_decref(wait_status(&c, id, "received", "sms", "sent"));
   assert_int_equal(client_post(&admin, path, "", &r), 0); /* sent: nothing to retry */
   assert_int_equal(r.status, 404);
   response_free(&r);
@@ -626,7 +713,7 @@ static void test_bad_template_edits_are_refused(void **state)
   response_free(&r);
   sign_in(&c, "niaosong-supervisor");
   long long id = take_in(&c, "sms", "zh-TW", "");
-  json_t *m = wait_status(&c, id, "received", "sms", "sent", 20), *body = sms_sent(m);
+  json_t *m = wait_status(&c, id, "received", "sms", "sent"), *body = sms_sent(m);
   assert_non_null(strstr(str(body, "text"), "新範本 1"));
   json_decref(body);
   json_decref(m);
@@ -636,6 +723,18 @@ static void test_bad_template_edits_are_refused(void **state)
   client_free(&admin);
 }
 
+/* Ready when the gateway holds a request for the case's received SMS unanswered ("hang"). */
+static bool sms_hanging(void *arg)
+{
+  struct awaited *a = arg;
+  char ref[32];
+  json_t *m = message(a->client, a->id, "received", "sms");
+  if (m)
+    ref_of(m, ref, sizeof(ref));
+  json_decref(m);
+  return m && gateway_requests(ref, "hang", NULL) >= 1;
+}
+
 static void test_killed_while_sending_loses_nothing_sends_nothing_twice(void **state)
 {
   struct client c;
@@ -643,11 +742,10 @@ static void test_killed_while_sending_loses_nothing_sends_nothing_twice(void **s
   sign_in(&c, "niaosong-supervisor");
   gateway_mode("hang");
   long long id = take_in(&c, "both", "en", "kill%40example.com");
-  json_t *sms = wait_status(&c, id, "received", "sms", "sending", 20);
+  struct awaited a = {&c, id, "received", "sms", NULL, 0, NULL};
+  assert_true(harness_wait_until(sms_hanging, &a, "the SMS to reach the hanging gateway"));
+  json_t *sms = message(&c, id, "received", "sms");
   ref_of(sms, ref, sizeof(ref));
-  for (int i = 0; i < 100 && gateway_requests(ref, "hang", NULL) < 1; i++)
-    usleep(50000);
-  assert_true(gateway_requests(ref, "hang", NULL) >= 1);
   client_free(&c);
   kill(server.pid, SIGKILL); /* in the middle of sending */
   waitpid(server.pid, NULL, 0);
@@ -655,9 +753,12 @@ static void test_killed_while_sending_loses_nothing_sends_nothing_twice(void **s
   gateway_mode("200");
   assert_int_equal(server_restart(&server, env), 0);
   sign_in(&c, "niaosong-supervisor");
-  json_t *m = wait_status(&c, id, "received", "sms", "sent", 40);
-  json_t *mail = wait_status(&c, id, "received", "email", "sent", 40);
-  sleep(3);
+  /* The dead worker's claim is taken over once it is older than the claim timeout. */
+  harness_clock_advance(CLAIM_TIMEOUT + 1);
+  json_t *m = wait_status(&c, id, "received", "sms", "sent");
+  json_t *mail = wait_status(&c, id, "received", "email", "sent");
+  harness_clock_advance(CLAIM_TIMEOUT + 600);
+  worker_passed(&c);
   assert_int_equal(gateway_requests(ref, "200", NULL), 1);
   assert_int_equal(gateway_delivered(ref), 1);
   assert_int_equal(mails_for(json_integer_value(json_object_get(mail, "id")), NULL), 1);

@@ -4,8 +4,9 @@
  * sandbox calls back server to server and the browser comes back to a page that says "paid";
  * the receipt. Forged callbacks (bad signature, changed amount, unknown order) are refused with
  * 4xx and change nothing; a repeated callback records one payment; a declined payment can be
- * tried again; a payment left alone expires. The test signs its own callbacks with the
- * sandbox's domain functions under the same configured secret as the server.
+ * tried again; a payment left alone expires (the test moves the harness's fake clock past the
+ * expiry instead of waiting for it). The test signs its own callbacks with the sandbox's domain
+ * functions under the same configured secret as the server.
  */
 #include <setjmp.h>
 #include <stdbool.h>
@@ -25,7 +26,7 @@
 
 #define PASSWORD "bianmin-demo-2026"
 #define SECRET   "payments-test-sandbox-secret"
-enum { EXPIRY_SECONDS = 4 };
+enum { EXPIRY_SECONDS = 1800 };
 
 static struct server server;
 static const char *accept_json[] = {"Accept: application/json", NULL};
@@ -33,14 +34,17 @@ static const char *form_headers[] = {"Content-Type: application/x-www-form-urlen
 
 static int setup(void **state)
 {
-  const char *env[] = {"BIANMIN_RATE_LOGIN=100000",        "BIANMIN_RATE_LOOKUP=100000",
-                       "BIANMIN_PAYMENT_PROVIDER=sandbox", "BIANMIN_PAYMENT_SANDBOX_SECRET=" SECRET,
-                       "BIANMIN_PAYMENT_EXPIRY_SECONDS=4", NULL};
+  const char *env[] = {
+      "BIANMIN_RATE_LOGIN=100000",           "BIANMIN_RATE_LOOKUP=100000",
+      "BIANMIN_PAYMENT_PROVIDER=sandbox",    "BIANMIN_PAYMENT_SANDBOX_SECRET=" SECRET,
+      "BIANMIN_PAYMENT_EXPIRY_SECONDS=1800", NULL};
   /* This process signs callbacks as the sandbox does, with the key the server derives. */
   struct payment_settings s = {.provider = "sandbox", .expiry_seconds = EXPIRY_SECONDS};
   crypto_generichash(s.sandbox_secret, sizeof(s.sandbox_secret), (const unsigned char *)SECRET,
                      strlen(SECRET), NULL, 0);
   if (payment_configure(&s))
+    return -1;
+  if (harness_clock_start(time(NULL)))
     return -1;
   return server_start(&server, env);
 }
@@ -373,7 +377,7 @@ static void test_forged_and_repeated_callbacks(void **state)
   char *url = start_payment(&citizen, token);
   order_of(url, &o);
   free(url);
-  assert_int_equal(payment_sandbox_callback(&o, PAYMENT_PAID, time(NULL), &cb), 0);
+  assert_int_equal(payment_sandbox_callback(&o, PAYMENT_PAID, harness_clock_now(), &cb), 0);
 
   /* a bad signature, a changed amount, an unknown order: refused, nothing changed */
   char bad[65];
@@ -384,11 +388,11 @@ static void test_forged_and_repeated_callbacks(void **state)
   struct sandbox_order other = o;
   other.amount = 2;
   struct sandbox_callback cheap;
-  assert_int_equal(payment_sandbox_callback(&other, PAYMENT_PAID, time(NULL), &cheap), 0);
+  assert_int_equal(payment_sandbox_callback(&other, PAYMENT_PAID, harness_clock_now(), &cheap), 0);
   assert_int_equal(post_callback(&cheap, NULL, NULL), 409); /* well signed, wrong amount */
   snprintf(other.order_no, sizeof(other.order_no), "BM000000000000000000");
   other.amount = o.amount;
-  assert_int_equal(payment_sandbox_callback(&other, PAYMENT_PAID, time(NULL), &cheap), 0);
+  assert_int_equal(payment_sandbox_callback(&other, PAYMENT_PAID, harness_clock_now(), &cheap), 0);
   assert_int_equal(post_callback(&cheap, NULL, NULL), 404);
   json_t *p = progress_payment(token);
   assert_true(json_is_true(json_object_get(p, "payable")));
@@ -400,7 +404,7 @@ static void test_forged_and_repeated_callbacks(void **state)
   assert_int_equal(post_callback(&cb, NULL, NULL), 200);
   /* a "failed" after "paid" contradicts a final status: refused */
   struct sandbox_callback failed;
-  assert_int_equal(payment_sandbox_callback(&o, PAYMENT_FAILED, time(NULL), &failed), 0);
+  assert_int_equal(payment_sandbox_callback(&o, PAYMENT_FAILED, harness_clock_now(), &failed), 0);
   assert_int_equal(post_callback(&failed, NULL, NULL), 409);
   p = progress_payment(token);
   assert_int_equal(json_array_size(json_object_get(p, "paid_payments")), 1);
@@ -448,13 +452,17 @@ static void test_left_alone_it_expires(void **state)
   json_t *p = return_payment(back);
   assert_string_equal(str(p, "status"), "pending");
   json_decref(p);
-  sleep(EXPIRY_SECONDS + 1);
+  harness_clock_advance(EXPIRY_SECONDS - 1);
+  p = return_payment(back); /* a second before expiry it is still pending */
+  assert_string_equal(str(p, "status"), "pending");
+  json_decref(p);
+  harness_clock_advance(2);
   sandbox_choose(&citizen, url, "pay", 400); /* the sandbox refuses an expired order */
   p = return_payment(back);
   assert_string_equal(str(p, "status"), "expired");
   json_decref(p);
   /* a late "paid" for the expired order changes nothing */
-  assert_int_equal(payment_sandbox_callback(&o, PAYMENT_PAID, time(NULL), &cb), 0);
+  assert_int_equal(payment_sandbox_callback(&o, PAYMENT_PAID, harness_clock_now(), &cb), 0);
   assert_int_equal(post_callback(&cb, NULL, NULL), 409);
   p = progress_payment(token);
   assert_true(json_is_true(json_object_get(p, "payable")));

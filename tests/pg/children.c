@@ -1,5 +1,6 @@
 /* children.c - helper processes for the multi-node test (children.h). */
 #include "children.h"
+#include "harness.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -25,11 +26,14 @@ pid_t child_spawn(const char *const *args, const char *log)
   return pid;
 }
 
-int child_wait_file(const char *path, int seconds)
+static bool path_exists(void *path)
 {
-  for (int i = 0; i < seconds * 20 && access(path, F_OK) != 0; i++)
-    usleep(50000);
-  return access(path, F_OK) == 0 ? 0 : -1;
+  return access(path, F_OK) == 0;
+}
+
+int child_wait_file(const char *path)
+{
+  return harness_wait_until(path_exists, (void *)path, path) ? 0 : -1;
 }
 
 int child_free_port(void)

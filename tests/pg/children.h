@@ -10,8 +10,8 @@
 
 /* Starts args[0] (a path) with args; standard output and error appended to log. -1 on failure. */
 pid_t child_spawn(const char *const *args, const char *log);
-/* Waits up to seconds for path to exist; 0 when it does. */
-int child_wait_file(const char *path, int seconds);
+/* Waits for path to exist (harness_wait_until: up to HARNESS_WAIT_SECONDS); 0 when it does. */
+int child_wait_file(const char *path);
 /* A TCP port on 127.0.0.1 that nobody listened on a moment ago (0 on failure). */
 int child_free_port(void);
 /* true when something accepts connections on 127.0.0.1:port. */

@@ -36,7 +36,8 @@ serve() { # db name -> port
   "$BIANMIN_EXE" serve --db "$1" --listen 127.0.0.1:0 --port-file "$work/$2.port" \
     >"$work/$2.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 200); do [ -s "$work/$2.port" ] && break; sleep 0.05; done
+  local deadline=$((SECONDS + 60)) # a generous bound for a loaded machine
+  until [ -s "$work/$2.port" ] || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.05; done
   [ -s "$work/$2.port" ] || fail "$2 did not start: $(cat "$work/$2.log")"
 }
 serve "sqlite:$work/office.db" sqlite

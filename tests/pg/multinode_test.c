@@ -253,7 +253,7 @@ static int start_gateway(void)
   const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/fake_sms_gateway.py", port_file,
                         NULL};
   gateway_pid = child_spawn(args, log);
-  if (gateway_pid < 0 || child_wait_file(port_file, 10))
+  if (gateway_pid < 0 || child_wait_file(port_file))
     return -1;
   FILE *f = fopen(port_file, "r");
   if (!f || fscanf(f, "%d", &gateway.port) != 1)
@@ -273,7 +273,7 @@ static int start_smtp(int port)
   const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port_text,
                         mail_dir, NULL};
   smtp_pid = child_spawn(args, log);
-  return smtp_pid > 0 && child_wait_file(ready, 20) == 0 ? 0 : -1;
+  return smtp_pid > 0 && child_wait_file(ready) == 0 ? 0 : -1;
 }
 
 /* Both nodes again, now with a mail server, an SMS gateway, no quiet hours and 127.0.0.1 (the
@@ -366,9 +366,19 @@ static json_t *case_messages(struct client *c, long long id)
   return messages;
 }
 
+struct awaited_cases {
+  struct client *client;
+  const long long *ids;
+  int count;
+};
+
 /* true when every message of every case is sent (or delivered) */
-static bool all_sent(struct client *c, const long long *ids, int n)
+static bool all_sent(void *arg)
 {
+  struct awaited_cases *a = arg;
+  struct client *c = a->client;
+  const long long *ids = a->ids;
+  int n = a->count;
   for (int i = 0; i < n; i++) {
     json_t *messages = case_messages(c, ids[i]), *m;
     size_t j;
@@ -491,10 +501,8 @@ static void test_outbox_messages_go_out_once_with_two_workers(void **state)
   struct client c;
   client_init(&c, &nodes[0]);
   assert_int_equal(client_login(&c, "niaosong-supervisor", PASSWORD), 303);
-  bool done = false;
-  for (int t = 0; t < 60 && !(done = all_sent(&c, ids, NODES * NOTICES_PER_NODE)); t++)
-    usleep(500000);
-  assert_true(done);
+  struct awaited_cases all = {&c, ids, NODES * NOTICES_PER_NODE};
+  assert_true(harness_wait_until(all_sent, &all, "every message sent"));
   int sent_by[NODES] = {0};
   for (int i = 0; i < NODES * NOTICES_PER_NODE; i++) {
     json_t *messages = case_messages(&c, ids[i]), *m;
@@ -544,11 +552,22 @@ static int write_nginx_conf(const char *path, int port)
   return fclose(f) == 0 ? 0 : -1;
 }
 
+/* true when nginx answers /healthz with 200 (from a node behind it). */
+static bool proxy_healthy(void *unused)
+{
+  (void)unused;
+  struct response r;
+  if (!child_port_open(proxy.port) || http_get(&proxy, "/healthz", &r) != 0)
+    return false;
+  long status = r.status;
+  response_free(&r);
+  return status == 200;
+}
+
 /* Starts nginx on a free port in front of both nodes; 1 when nginx is not installed. */
 static int start_nginx(void)
 {
   char conf[128], err[128], log[128];
-  struct response r;
   if (!child_executable(NGINX))
     return 1;
   proxy.port = child_free_port();
@@ -559,16 +578,9 @@ static int start_nginx(void)
     return -1;
   const char *args[] = {NGINX, "-p", work, "-c", conf, "-e", err, NULL};
   nginx_pid = child_spawn(args, log);
-  for (int i = 0; i < 100 && nginx_pid > 0; i++) {
-    if (child_port_open(proxy.port) && http_get(&proxy, "/healthz", &r) == 0) {
-      long status = r.status;
-      response_free(&r);
-      if (status == 200)
-        return 0;
-    }
-    usleep(100000);
-  }
-  return -1;
+  if (nginx_pid < 0 || !harness_wait_until(proxy_healthy, NULL, "nginx"))
+    return -1;
+  return 0;
 }
 
 /* Requests "POST /staff/intake" in a node's access log so far. */
