@@ -22,10 +22,11 @@
 #include "harness.h"
 
 #define PASSWORD "bianmin-demo-2026"
-#define NOW      "1772413200" /* 2026-03-02T01:00:00Z = 09:00 in Taipei, a working Monday */
-#define NAME     "%E9%BB%83%E5%A4%A7%E5%90%8C"                                     /* 黃大同 */
-#define DOC_0    "%E5%9C%9F%E5%9C%B0%E7%99%BB%E8%A8%98%E7%94%B3%E8%AB%8B%E6%9B%B8" /* 土地登記申請書 \
-                                                                                    */
+/* 2026-03-02T01:00:00Z = 09:00 in Taipei, a working Monday */
+#define NOW "1772413200"
+/* 黃大同 and 土地登記申請書, urlencoded */
+#define NAME    "%E9%BB%83%E5%A4%A7%E5%90%8C"
+#define DOC_0   "%E5%9C%9F%E5%9C%B0%E7%99%BB%E8%A8%98%E7%94%B3%E8%AB%8B%E6%9B%B8"
 #define HANDLER "承辦人（示範）" /* xinxing-handler's display name */
 #define SALE_FEE                                                                                   \
   "登記費：申報地價或權利價值的千分之一（未滿新臺幣1元不收）；書狀費：每張新臺幣80元。"
