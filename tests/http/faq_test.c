@@ -85,17 +85,23 @@ static void href_of(const char *question, char *href, size_t size)
     fail_msg("\"%s\" is not in the FAQ list", question);
 }
 
-/* "115年3月2日" or "2 Mar 2026": digits and the expected words, nothing else. */
+/* "115年3月2日" or "2 Mar 2026": a date in words, nothing else. */
 static void assert_date_text(const char *text, bool en)
 {
-  int a = 0, b = 0, c = 0, n = 0;
-  char month[8] = "";
-  if (en)
-    assert_int_equal(sscanf(text, "%d %3s %d%n", &a, month, &c, &n), 3);
-  else
-    assert_int_equal(sscanf(text, "%d年%d月%d日%n", &a, &b, &c, &n), 3);
-  assert_int_equal((size_t)n, strlen(text));
-  assert_true(en ? c >= 2026 : a >= 115);
+  char *end;
+  assert_non_null(text);
+  long first = strtol(text, &end, 10);
+  if (en) {
+    assert_true(first >= 1 && first <= 31 && *end == ' ' && strlen(end) > 5 && end[4] == ' ');
+    long year = strtol(end + 5, &end, 10);
+    assert_true(year >= 2026 && *end == '\0');
+    return;
+  }
+  assert_true(first >= 115 && strncmp(end, "年", strlen("年")) == 0);
+  long month = strtol(end + strlen("年"), &end, 10);
+  assert_true(month >= 1 && month <= 12 && strncmp(end, "月", strlen("月")) == 0);
+  long day = strtol(end + strlen("月"), &end, 10);
+  assert_true(day >= 1 && day <= 31 && strcmp(end, "日") == 0);
 }
 
 static int setup(void **state)
