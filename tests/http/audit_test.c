@@ -224,6 +224,7 @@ static void test_pages_of_fifty(void **state)
   char *body = page_of(&admin, "/staff/admin/audit?action=person.view&actor=xinxing-clerk", 200);
   assert_contains(body, "<a class=\"govuk-link\" href=\"/staff/admin/audit?action=person.view"
                         "&amp;actor=xinxing-clerk&amp;before=");
+  assert_contains(body, "\">較早的紀錄</a>");
   free(body);
 }
 
