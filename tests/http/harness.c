@@ -644,3 +644,44 @@ int client_login_totp(struct client *client, const char *username, const char *p
     return second_step(client, secret_b32);
   return enrol(client, secret_b32, secret_size);
 }
+
+json_t *get_json_view(struct server *server, struct client *client, const char *path, long *status)
+{
+  static const char *const accept[] = {"Accept: application/json", NULL};
+  struct response r;
+  int rc = client ? client_call(client, "GET", path, accept, NULL, 0, &r)
+                  : http_call(server, "GET", path, accept, NULL, 0, &r);
+  *status = rc ? 0 : r.status;
+  json_t *view = rc ? NULL : response_json(&r);
+  response_free(&r);
+  return view;
+}
+
+json_t *json_at(json_t *root, const char *path)
+{
+  json_t *at = root;
+  const char *p = path;
+  while (at && *p) {
+    size_t n = strcspn(p, ".");
+    char key[128];
+    if (n >= sizeof(key))
+      return NULL;
+    memcpy(key, p, n);
+    key[n] = '\0';
+    if (json_is_array(at)) {
+      char *end;
+      unsigned long index = strtoul(key, &end, 10);
+      at = *key && !*end ? json_array_get(at, index) : NULL;
+    } else {
+      at = json_object_get(at, key);
+    }
+    p += n;
+    p += *p == '.';
+  }
+  return at;
+}
+
+const char *json_text_at(json_t *root, const char *path)
+{
+  return json_string_value(json_at(root, path));
+}

@@ -112,4 +112,15 @@ int client_login_totp(struct client *client, const char *username, const char *p
 int test_totp_code(const char *secret_b32, char out[7]);
 int test_totp_code_at(const char *secret_b32, int step_offset, char out[7]);
 
+/* ---- reading JSON answers (pages answer their view to Accept: application/json) ---------- */
+
+/* GETs path as JSON: with client's cookies, or alone (client NULL) on server. *status gets the
+ * HTTP status (0 when nothing arrived). Returns the parsed body (new reference) or NULL. */
+json_t *get_json_view(struct server *server, struct client *client, const char *path, long *status);
+/* The value at a dotted path in root: "case.timeline.0.what" (a number indexes an array);
+ * NULL when any step is missing. Borrowed reference. */
+json_t *json_at(json_t *root, const char *path);
+/* The string at that path, or NULL when it is missing or not a string. */
+const char *json_text_at(json_t *root, const char *path);
+
 #endif
