@@ -316,7 +316,7 @@ void http_assets_free(struct http_assets *assets)
 
 json_t *http_assets_urls(const struct http_assets *assets)
 {
-  return assets->urls;
+  return assets ? assets->urls : json_null(); /* json_null() is a constant: no reference */
 }
 
 /* rel without a hash segment: "css/bianmin.0123abcd.css" -> "css/bianmin.css" in out. False
@@ -346,6 +346,8 @@ const struct http_asset *http_assets_find(const struct http_assets *assets, cons
                                           bool *current)
 {
   *current = false;
+  if (!assets)
+    return NULL;
   for (size_t i = 0; i < assets->count; i++)
     if (strcmp(assets->items[i].hashed_path, rel) == 0) {
       *current = true;

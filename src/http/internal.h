@@ -146,11 +146,11 @@ struct http_asset {
  * missing folder gives an empty set. */
 int http_assets_load(const char *dir, bool hashed_urls, struct http_assets **out);
 void http_assets_free(struct http_assets *assets);
-/* The template global "asset" (borrowed reference), e.g.
+/* The template global "asset" (borrowed reference; null for no set), e.g.
  * {"css": {"bianmin_css": "/static/css/bianmin.<hash>.css"}, "favicon_svg": ...}. */
 json_t *http_assets_urls(const struct http_assets *assets);
 /* The file rel names: its hashed name (*current = true: these bytes forever), its plain name, or
- * the name of an older version (both *current = false). NULL when none. */
+ * the name of an older version (both *current = false). NULL when none (or assets is NULL). */
 const struct http_asset *http_assets_find(const struct http_assets *assets, const char *rel,
                                           bool *current);
 /* Which encoding to send among those available (bit 1 << encoding) for this Accept-Encoding
