@@ -1,5 +1,6 @@
 /*
- * builtin.c - the HTTP layer's own routes: liveness, readiness, metrics and static files.
+ * builtin.c - the HTTP layer's own routes: liveness, readiness, metrics and static files
+ * (read at start by assets.c, answered here).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 
 #include "base/common.h"
 
-enum { STATIC_MAX_BYTES = 4 * 1024 * 1024, METRICS_MAX_BYTES = 4 * 1024 * 1024 };
+enum { METRICS_MAX_BYTES = 4 * 1024 * 1024 };
 
 static struct http_server *server_of(struct http_response *res)
 {
@@ -48,51 +49,12 @@ int http_builtin_metrics(struct http_request *req, struct http_response *res)
   return rc;
 }
 
-/* Static paths are plain names: letters, digits, '-', '_', '.', '/' separated segments, none
- * empty or starting with '.', so nothing outside the static folder can be named. */
-static bool static_path_ok(const char *path)
+/* A static file not among those read at start (added later, or everything while templates are
+ * reloaded for development): read from disk, revalidated on every use. */
+static int static_from_disk(struct http_request *req, struct http_response *res, const char *rel)
 {
-  bool segment_start = true;
-  for (const char *p = path; *p; p++) {
-    char c = *p;
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '_';
-    if (c == '/' || c == '.') {
-      if (segment_start)
-        return false;
-      segment_start = c == '/';
-    } else if (plain) {
-      segment_start = false;
-    } else {
-      return false;
-    }
-  }
-  return !segment_start;
-}
-
-static const char *static_type(const char *path)
-{
-  static const char *const types[][2] = {{".css", "text/css; charset=utf-8"},
-                                         {".js", "text/javascript; charset=utf-8"},
-                                         {".svg", "image/svg+xml"},
-                                         {".png", "image/png"},
-                                         {".woff2", "font/woff2"},
-                                         {".ico", "image/x-icon"},
-                                         {".txt", "text/plain; charset=utf-8"},
-                                         {".pdf", "application/pdf"},
-                                         {".odt", "application/vnd.oasis.opendocument.text"}};
-  const char *dot = strrchr(path, '.');
-  for (size_t i = 0; dot && i < ARRAY_LEN(types); i++)
-    if (strcmp(dot, types[i][0]) == 0)
-      return types[i][1];
-  return NULL;
-}
-
-int http_builtin_static(struct http_request *req, struct http_response *res)
-{
-  const char *rel = http_capture(req, "path");
-  const char *type = rel ? static_type(rel) : NULL;
-  if (!rel || !type || !static_path_ok(rel))
+  const char *type = http_static_type(rel);
+  if (!type || !http_static_path_ok(rel))
     return http_error(res, 404, NULL);
   char *full = arena_printf(req->arena, "%s/%s", server_of(res)->config.static_dir, rel);
   int fd = full ? open(full, O_RDONLY | O_CLOEXEC) : -1;
@@ -101,17 +63,68 @@ int http_builtin_static(struct http_request *req, struct http_response *res)
   struct stat st;
   char *data = NULL;
   ssize_t got = -1;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= STATIC_MAX_BYTES) {
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= HTTP_STATIC_MAX_BYTES) {
     data = arena_alloc(req->arena, (size_t)st.st_size + 1);
     got = data ? read(fd, data, (size_t)st.st_size) : -1;
   }
   close(fd);
   if (got != st.st_size)
     return http_error(res, 404, NULL);
-  http_header_add(res, "Cache-Control", "public, max-age=3600");
+  http_header_add(res, "Cache-Control", "no-cache");
   res->status = 200;
   res->content_type = type;
   res->raw = data;
   res->raw_len = (size_t)got;
   return ST_OK;
+}
+
+/* If-None-Match names this representation's ETag (or "*"). */
+static bool not_modified(struct http_request *req, const char *etag)
+{
+  const char *match = http_header(req, "If-None-Match");
+  return match && (strcmp(match, "*") == 0 || strstr(match, etag));
+}
+
+/* A file read at start, from memory, in the encoding Accept-Encoding asks for. Under its hashed
+ * name it never changes, so it is cached for a year; under any other name it is revalidated. */
+static int static_from_memory(struct http_request *req, struct http_response *res,
+                              const struct http_asset *asset, bool current)
+{
+  unsigned available = 0;
+  for (int e = 0; e < HTTP_ENCODING_COUNT; e++)
+    if (asset->data[e])
+      available |= 1u << e;
+  enum http_encoding encoding =
+      http_encoding_choose(http_header(req, "Accept-Encoding"), available);
+  http_header_add(res, "Cache-Control",
+                  current ? "public, max-age=31536000, immutable" : "no-cache");
+  http_header_add(res, "Vary", "Accept-Encoding");
+  http_header_add(res, "ETag", asset->etags[encoding]);
+  res->content_type = asset->type;
+  if (not_modified(req, asset->etags[encoding])) {
+    res->status = 304;
+    res->raw = "";
+    res->raw_len = 0;
+    return ST_OK;
+  }
+  if (encoding != HTTP_ENCODING_IDENTITY)
+    http_header_add(res, "Content-Encoding", http_encoding_name(encoding));
+  res->status = 200;
+  res->raw = asset->data[encoding];
+  res->raw_len = asset->len[encoding];
+  return ST_OK;
+}
+
+int http_builtin_static(struct http_request *req, struct http_response *res)
+{
+  struct http_server *server = server_of(res);
+  const char *rel = http_capture(req, "path");
+  if (!rel)
+    return http_error(res, 404, NULL);
+  bool current = false;
+  const struct http_asset *asset =
+      server->config.dev_reload ? NULL : http_assets_find(server->assets, rel, &current);
+  if (asset)
+    return static_from_memory(req, res, asset, current);
+  return static_from_disk(req, res, rel);
 }

@@ -40,6 +40,7 @@ struct http_response {
 
 struct http_metrics;
 struct http_ratelimit;
+struct http_assets;
 
 struct http_server {
   struct MHD_Daemon *daemon;
@@ -52,6 +53,7 @@ struct http_server {
   json_t *translations[HTTP_LANG_COUNT];
   struct http_metrics *metrics;
   struct http_ratelimit *ratelimit;
+  struct http_assets *assets;          /* the static folder as read at start (assets.c) */
   struct netaddr_list trusted_proxies; /* parsed from config.trusted_proxies */
   atomic_int in_flight;
   int port;
@@ -120,6 +122,46 @@ void http_ratelimit_free(struct http_ratelimit *limiter);
 /* True when the client may make one more request of this class now (and counts it). */
 bool http_ratelimit_allow(struct http_ratelimit *limiter, enum http_rate_class rate,
                           const char *client_ip, int per_minute, double now);
+
+/* assets.c: the static folder read at start, with hashed names and precompressed variants. */
+enum http_encoding {
+  HTTP_ENCODING_IDENTITY,
+  HTTP_ENCODING_GZIP,
+  HTTP_ENCODING_BR,
+  HTTP_ENCODING_COUNT
+};
+enum { HTTP_ASSET_HASH_HEX = 8, HTTP_STATIC_MAX_BYTES = 4 * 1024 * 1024 };
+struct http_asset {
+  char *path;        /* below the static folder: "css/bianmin.css" */
+  char *hashed_path; /* "css/bianmin.3f2a9c1e.css" */
+  const char *type;  /* Content-Type */
+  char hash[HTTP_ASSET_HASH_HEX + 1];
+  char etags[HTTP_ENCODING_COUNT][24];   /* "3f2a9c1e", "3f2a9c1e-gzip", ... with quotes */
+  const char *data[HTTP_ENCODING_COUNT]; /* NULL: no such variant (identity is always there) */
+  size_t len[HTTP_ENCODING_COUNT];
+};
+/* Reads every file of a known type below dir (plain names only, within the limits in
+ * assets.c; a file left out is logged) with its variants. hashed_urls false (templates reloaded
+ * for development): the template URLs name the plain files. ST_NOMEM is the only failure; a
+ * missing folder gives an empty set. */
+int http_assets_load(const char *dir, bool hashed_urls, struct http_assets **out);
+void http_assets_free(struct http_assets *assets);
+/* The template global "asset" (borrowed reference; null for no set), e.g.
+ * {"css": {"bianmin_css": "/static/css/bianmin.<hash>.css"}, "favicon_svg": ...}. */
+json_t *http_assets_urls(const struct http_assets *assets);
+/* The file rel names: its hashed name (*current = true: these bytes forever), its plain name, or
+ * the name of an older version (both *current = false). NULL when none (or assets is NULL). */
+const struct http_asset *http_assets_find(const struct http_assets *assets, const char *rel,
+                                          bool *current);
+/* Which encoding to send among those available (bit 1 << encoding) for this Accept-Encoding
+ * header (NULL when absent): q-values honoured, ties to the smaller, identity as the fallback. */
+enum http_encoding http_encoding_choose(const char *accept_encoding, unsigned available);
+const char *http_encoding_name(enum http_encoding encoding);
+/* Static paths are plain names: letters, digits, '-', '_', '.', '/' separated segments, none
+ * empty or starting with '.', so nothing outside the static folder can be named. */
+bool http_static_path_ok(const char *path);
+/* The Content-Type for a static file's name, NULL for a type not served. */
+const char *http_static_type(const char *path);
 
 /* builtin.c */
 int http_builtin_healthz(struct http_request *req, struct http_response *res);

@@ -148,12 +148,12 @@ static json_t *globals(struct http_ctx *ctx)
   const char *other = en ? "zh-TW" : "en";
   char *href = http_self_url(&ctx->req, "lang", other);
   const char *csrf = http_csrf_token(&ctx->req);
-  return json_pack("{s:s, s:s, s:O, s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:o}", "lang", lang,
-                   "html_lang", i18n_html_lang(lang), "t",
-                   ctx->server->translations[lang_index(lang)], "asset_base", "/static",
-                   "request_id", ctx->req.request_id, "lang_switch", "href", href ? href : "/",
-                   "label", en ? "中文" : "English", "hreflang", en ? "zh-Hant-TW" : "en",
-                   "csrf_token", csrf ? csrf : "", "staff", staff_global(&ctx->req));
+  return json_pack(
+      "{s:s, s:s, s:O, s:s, s:O, s:s, s:{s:s, s:s, s:s}, s:s, s:o}", "lang", lang, "html_lang",
+      i18n_html_lang(lang), "t", ctx->server->translations[lang_index(lang)], "asset_base",
+      "/static", "asset", http_assets_urls(ctx->server->assets), "request_id", ctx->req.request_id,
+      "lang_switch", "href", href ? href : "/", "label", en ? "中文" : "English", "hreflang",
+      en ? "zh-Hant-TW" : "en", "csrf_token", csrf ? csrf : "", "staff", staff_global(&ctx->req));
 }
 
 static int render_html(struct http_ctx *ctx, const struct mustache_set *set, json_t *view,

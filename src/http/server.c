@@ -315,6 +315,9 @@ static int load_resources(struct http_server *server, char *err, size_t err_size
   rc = mustache_set_load_dir(server->templates, server->config.templates_dir, err, err_size);
   if (rc)
     return rc;
+  rc = http_assets_load(server->config.static_dir, !server->config.dev_reload, &server->assets);
+  if (rc)
+    return rc;
   server->metrics = http_metrics_new(http_route_total(server));
   server->ratelimit = http_ratelimit_new();
   if (!server->metrics || !server->ratelimit)
@@ -378,6 +381,7 @@ static void server_free(struct http_server *server)
     i18n_free(server->catalogs[i]);
   }
   mustache_set_free(server->templates);
+  http_assets_free(server->assets);
   http_metrics_free(server->metrics);
   http_ratelimit_free(server->ratelimit);
   free(server);
