@@ -87,4 +87,38 @@ int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, cons
 /* The calendar date in Taiwan (UTC+8) at instant t, "YYYY-MM-DD". */
 void catalog_local_date(time_t t, char out[11]);
 
+/* ---- what the catalogue admin pages read and change (catalog_admin.c) -------------------
+ * Records stay JSON documents here: a record is edited, exported and snapshotted as a revision
+ * as a whole, with the fields listed in store/store.h "Services", "FAQ", "Announcements". */
+
+/* One record of the office by id (or by slug when id is 0), published or not; ST_NOTFOUND for
+ * another office's. */
+int catalog_service_read(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                         json_t **out);
+int catalog_faq_read(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                     json_t **out);
+int catalog_announcement_read(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                              json_t **out);
+/* Every record of entity ("service", "faq" or "announcement") of the office, published or
+ * not, in the store's order. ST_INVALID for another entity. */
+int catalog_records_list(struct store *store, int64_t office_id, const char *entity, json_t **out);
+/* A record's revisions, newest first: {"id", "action", "actor", "created_at", "snapshot", ...}. */
+int catalog_revisions_read(struct store *store, const char *entity, int64_t id, json_t **out);
+/* A service's form files: [{"sha256", "kind", "format", "title_zh", "title_en", "sort", "name",
+ * "size", ...}] by sort. */
+int catalog_service_forms_read(struct store *store, int64_t service_id, json_t **out);
+
+/* A form file to link to a service; the caller checked its type (catalog_form_mime). */
+struct catalog_form_upload {
+  const void *bytes;
+  size_t len;
+  const char *mime, *filename, *kind, *format, *title_zh, *title_en;
+};
+/* In one transaction, with a revision of the service (its record plus forms) by actor: stores
+ * and links upload after the other files (replacing a link to the same file), or, upload NULL,
+ * removes the link to the file remove_sha (ST_NOTFOUND when no such link). */
+int catalog_service_forms_change(struct store *store, int64_t office_id, int64_t service_id,
+                                 const struct catalog_actor *actor, const char *remove_sha,
+                                 const struct catalog_form_upload *upload);
+
 #endif
