@@ -121,4 +121,25 @@ int catalog_service_forms_change(struct store *store, int64_t office_id, int64_t
                                  const struct catalog_actor *actor, const char *remove_sha,
                                  const struct catalog_form_upload *upload);
 
+/* ---- what the public FAQ and news pages read and record (catalog_public.c) ------------- */
+
+/* The office's most viewed published FAQ, at most limit. */
+int catalog_faq_top(struct store *store, int64_t office_id, int limit, json_t **out);
+/* The office's published FAQ by sort and id. */
+int catalog_faq_published(struct store *store, int64_t office_id, json_t **out);
+/* The published FAQ among the office's search results for query on today ("YYYY-MM-DD"), in
+ * rank order; an empty array when query has nothing searchable. */
+int catalog_faq_search(struct store *store, int64_t office_id, const char *query, const char *today,
+                       json_t **out);
+/* A published FAQ entry, counted as viewed; ST_NOTFOUND unless published. */
+int catalog_faq_entry_read(struct store *store, int64_t office_id, int64_t id, json_t **out);
+/* A reader's "was this helpful" vote on a published entry; ST_NOTFOUND otherwise. */
+int catalog_faq_vote(struct store *store, int64_t office_id, int64_t id, bool helpful);
+/* The office's published announcements running on today, or (archive) those that ended. */
+int catalog_news_list(struct store *store, int64_t office_id, bool archive, const char *today,
+                      json_t **out);
+/* A published announcement that has started by today; ST_NOTFOUND otherwise. */
+int catalog_news_entry_read(struct store *store, int64_t office_id, int64_t id, const char *today,
+                            json_t **out);
+
 #endif
