@@ -103,6 +103,29 @@ int accounts_change_password(struct store *store, const struct audit_actor *acto
 int accounts_set_disabled(struct store *store, const struct audit_actor *actor, int64_t id,
                           bool disabled);
 
+/* An account as the users pages show it (typed read model). Strings live in the arena the
+ * read was given; unit_name_zh/_en are "" when the account has no unit. */
+struct account_row {
+  int64_t id;
+  int64_t unit_id; /* 0 = none */
+  unsigned roles;
+  bool disabled;
+  bool totp_enabled;
+  const char *username, *display_name, *email;
+  const char *unit_name_zh, *unit_name_en;
+};
+struct account_list {
+  size_t count;
+  struct account_row *rows;
+};
+struct arena;
+/* The office's accounts with their units' names, in one domain read. */
+int accounts_list_read(struct store *store, struct arena *arena, int64_t office_id,
+                       struct account_list *out);
+/* One account of office_id; ST_NOTFOUND for another office's or an unknown id. */
+int accounts_read(struct store *store, struct arena *arena, int64_t office_id, int64_t id,
+                  struct account_row *out);
+
 /* TOTP enrolment: a new secret (base32) to show the user; enabling needs a valid code. */
 int accounts_totp_begin(char *secret_b32, size_t size);
 int accounts_totp_enable(struct store *store, const struct audit_actor *actor, int64_t id,

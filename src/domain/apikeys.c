@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "domain/accounts.h"
 #include "domain/apikeys.h"
+#include "domain/read_model.h"
 
 #include "base/common.h"
 
@@ -93,4 +94,32 @@ int apikey_check(struct store *store, const char *secret, int64_t now, json_t **
   /* Recording the use is best effort: a failure must not refuse a good key. */
   store_api_key_used(store, json_integer_value(json_object_get(*key, "id")), now);
   return ST_OK;
+}
+
+int apikey_list_read(struct store *store, struct arena *arena, int64_t office_id,
+                     struct apikey_list *out)
+{
+  json_t *rows = NULL;
+  out->count = 0;
+  int rc = store_api_key_list(store, office_id, &rows);
+  size_t n = json_array_size(rows);
+  if (!rc && !(out->rows = read_model_array(arena, n, sizeof(*out->rows))))
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++) {
+    json_t *k = json_array_get(rows, i);
+    struct apikey_row *r = &out->rows[i];
+    r->id = read_model_int(k, "id");
+    r->name = read_model_text(arena, k, "name");
+    r->prefix = read_model_text(arena, k, "prefix");
+    r->created_by = read_model_text(arena, k, "created_by");
+    r->created_at = read_model_int(k, "created_at");
+    r->last_used_at = read_model_int(k, "last_used_at");
+    r->revoked_at = read_model_int(k, "revoked_at");
+    if (!r->name || !r->prefix || !r->created_by)
+      rc = ST_NOMEM;
+  }
+  if (!rc)
+    out->count = n;
+  json_decref(rows);
+  return rc;
 }

@@ -9,6 +9,7 @@
 #define BIANMIN_DOMAIN_APIKEYS_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/audit.h"
@@ -32,5 +33,21 @@ int apikey_revoke(struct store *store, const struct audit_actor *actor, int64_t 
 /* The key with this secret, not revoked: {"id", "office_id", "name", "prefix", "slug"}; records
  * its use. ST_FORBIDDEN for a missing, malformed, unknown or revoked key. */
 int apikey_check(struct store *store, const char *secret, int64_t now, json_t **key);
+
+/* A key as the admins' page lists it (typed read model; strings in the read's arena). Times
+ * are unix seconds, 0 for never. */
+struct apikey_row {
+  int64_t id;
+  const char *name, *prefix, *created_by;
+  int64_t created_at, last_used_at, revoked_at;
+};
+struct apikey_list {
+  size_t count;
+  struct apikey_row *rows;
+};
+struct arena;
+/* The office's keys, newest first. */
+int apikey_list_read(struct store *store, struct arena *arena, int64_t office_id,
+                     struct apikey_list *out);
 
 #endif

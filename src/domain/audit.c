@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "domain/audit_hash.h"
+#include "domain/read_model.h"
 
 #include "base/common.h"
 
@@ -190,4 +191,37 @@ int audit_verify(struct store *store, int64_t *checked, int64_t *broken_id, char
       break;
   }
   return verify_anchor(store, last, prev, broken_id, msg, msg_size);
+}
+
+static int fill_audit_row(struct arena *arena, json_t *row, struct audit_row *r)
+{
+  r->id = read_model_int(row, "id");
+  r->at = read_model_text(arena, row, "at");
+  r->actor = read_model_text(arena, row, "actor");
+  r->ip = read_model_text(arena, row, "ip");
+  r->action = read_model_text(arena, row, "action");
+  r->object_kind = read_model_text(arena, row, "object_kind");
+  r->object_id = read_model_text(arena, row, "object_id");
+  r->detail = read_model_text(arena, row, "detail");
+  return r->at && r->actor && r->ip && r->action && r->object_kind && r->object_id && r->detail
+             ? ST_OK
+             : ST_NOMEM;
+}
+
+int audit_search_read(struct store *store, struct arena *arena, int64_t office_id,
+                      const char *action, const char *actor, int64_t before_id, int64_t limit,
+                      struct audit_rows *out)
+{
+  json_t *rows = NULL;
+  out->count = 0;
+  int rc = store_audit_search(store, office_id, action, actor, before_id, limit, &rows);
+  size_t n = json_array_size(rows);
+  if (!rc && !(out->rows = read_model_array(arena, n, sizeof(*out->rows))))
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = fill_audit_row(arena, json_array_get(rows, i), &out->rows[i]);
+  if (!rc)
+    out->count = n;
+  json_decref(rows);
+  return rc;
 }

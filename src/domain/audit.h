@@ -8,6 +8,7 @@
 #define BIANMIN_DOMAIN_AUDIT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -29,5 +30,21 @@ int audit_record(struct store *store, const struct audit_actor *actor, const cha
  * message in msg. */
 int audit_verify(struct store *store, int64_t *checked, int64_t *broken_id, char *msg,
                  size_t msg_size);
+
+/* A row of the admins' audit page (typed read model; strings in the read's arena). */
+struct audit_row {
+  int64_t id;
+  const char *at, *actor, *ip, *action, *object_kind, *object_id, *detail;
+};
+struct audit_rows {
+  size_t count;
+  struct audit_row *rows;
+};
+struct arena;
+/* Rows of office_id newest first, filtered by action prefix and actor ("" for any), with
+ * id < before_id (0 = from the newest), at most limit. */
+int audit_search_read(struct store *store, struct arena *arena, int64_t office_id,
+                      const char *action, const char *actor, int64_t before_id, int64_t limit,
+                      struct audit_rows *out);
 
 #endif

@@ -84,4 +84,59 @@ int catalog_import(struct store *store, int64_t office_id, json_t *doc,
 int catalog_import_dir(struct store *store, int64_t office_id, json_t *doc, const char *base_dir,
                        char *err, size_t err_size);
 
+/* ---- what the catalogue admin pages read and change (catalog_admin.c) -------------------
+ * Records stay JSON documents here: a record is edited, exported and snapshotted as a revision
+ * as a whole, with the fields listed in store/store.h "Services", "FAQ", "Announcements". */
+
+/* One record of the office by id (or by slug when id is 0), published or not; ST_NOTFOUND for
+ * another office's. */
+int catalog_service_read(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                         json_t **out);
+int catalog_faq_read(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                     json_t **out);
+int catalog_announcement_read(struct store *store, int64_t office_id, int64_t id, const char *slug,
+                              json_t **out);
+/* Every record of entity ("service", "faq" or "announcement") of the office, published or
+ * not, in the store's order. ST_INVALID for another entity. */
+int catalog_records_list(struct store *store, int64_t office_id, const char *entity, json_t **out);
+/* A record's revisions, newest first: {"id", "action", "actor", "created_at", "snapshot", ...}. */
+int catalog_revisions_read(struct store *store, const char *entity, int64_t id, json_t **out);
+/* A service's form files: [{"sha256", "kind", "format", "title_zh", "title_en", "sort", "name",
+ * "size", ...}] by sort. */
+int catalog_service_forms_read(struct store *store, int64_t service_id, json_t **out);
+
+/* A form file to link to a service; the caller checked its type (catalog_form_mime). */
+struct catalog_form_upload {
+  const void *bytes;
+  size_t len;
+  const char *mime, *filename, *kind, *format, *title_zh, *title_en;
+};
+/* In one transaction, with a revision of the service (its record plus forms) by actor: stores
+ * and links upload after the other files (replacing a link to the same file), or, upload NULL,
+ * removes the link to the file remove_sha (ST_NOTFOUND when no such link). */
+int catalog_service_forms_change(struct store *store, int64_t office_id, int64_t service_id,
+                                 const struct catalog_actor *actor, const char *remove_sha,
+                                 const struct catalog_form_upload *upload);
+
+/* ---- what the public FAQ and news pages read and record (catalog_public.c) ------------- */
+
+/* The office's most viewed published FAQ, at most limit. */
+int catalog_faq_top(struct store *store, int64_t office_id, int limit, json_t **out);
+/* The office's published FAQ by sort and id. */
+int catalog_faq_published(struct store *store, int64_t office_id, json_t **out);
+/* The published FAQ among the office's search results for query on today ("YYYY-MM-DD"), in
+ * rank order; an empty array when query has nothing searchable. */
+int catalog_faq_search(struct store *store, int64_t office_id, const char *query, const char *today,
+                       json_t **out);
+/* A published FAQ entry, counted as viewed; ST_NOTFOUND unless published. */
+int catalog_faq_entry_read(struct store *store, int64_t office_id, int64_t id, json_t **out);
+/* A reader's "was this helpful" vote on a published entry; ST_NOTFOUND otherwise. */
+int catalog_faq_vote(struct store *store, int64_t office_id, int64_t id, bool helpful);
+/* The office's published announcements running on today, or (archive) those that ended. */
+int catalog_news_list(struct store *store, int64_t office_id, bool archive, const char *today,
+                      json_t **out);
+/* A published announcement that has started by today; ST_NOTFOUND otherwise. */
+int catalog_news_entry_read(struct store *store, int64_t office_id, int64_t id, const char *today,
+                            json_t **out);
+
 #endif

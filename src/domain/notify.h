@@ -116,4 +116,51 @@ int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_
 int notify_receipt(struct store *store, time_t now, const char *ref, const char *provider_id,
                    const char *status);
 
+/* ---- what the admins' pages read and change (notify_admin.c) ---------------------------- */
+
+/* A message as the case page and the outbox page show it (typed read model; strings in the
+ * read's arena, "" when empty). Times are unix seconds, 0 for not yet. */
+struct notify_message_row {
+  int64_t id, case_id, attempts, created_at, sent_at;
+  const char *case_key, *event, *channel, *lang, *status, *recipient_masked, *subject, *body_text,
+      *last_error;
+};
+struct notify_messages {
+  size_t count;
+  struct notify_message_row *rows;
+};
+struct arena;
+struct audit_actor;
+/* A case's messages, oldest first. */
+int notify_case_messages_read(struct store *store, struct arena *arena, int64_t case_id,
+                              struct notify_messages *out);
+/* The office's messages by status ("" = failed and failed_temp), newest first, at most limit. */
+int notify_outbox_read(struct store *store, struct arena *arena, int64_t office_id,
+                       const char *status, int64_t limit, struct notify_messages *out);
+/* Queues a failed message of office_id again with its audit row, in one transaction.
+ * ST_NOTFOUND unless it is failed or failed_temp. */
+int notify_outbox_retry(struct store *store, const struct audit_actor *actor, int64_t office_id,
+                        int64_t id, int64_t now);
+
+/* Which templates an office edited: (event, channel, lang) triples in the read's arena. */
+struct notify_template_key {
+  const char *event, *channel, *lang;
+};
+struct notify_template_keys {
+  size_t count;
+  struct notify_template_key *keys;
+};
+int notify_templates_edited_read(struct store *store, struct arena *arena, int64_t office_id,
+                                 struct notify_template_keys *out);
+/* Saves an office's edited template (by is the editor's username), or (reset) goes back to the
+ * shipped one, with its audit row, in one transaction. The caller checked the template. */
+struct notify_template_change {
+  const char *event, *channel, *lang;
+  const char *subject, *body; /* unused for a reset */
+  bool reset;
+};
+int notify_template_change(struct store *store, const struct audit_actor *actor, int64_t office_id,
+                           const struct notify_template_change *change, int64_t now,
+                           const char *by);
+
 #endif

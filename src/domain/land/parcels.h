@@ -12,6 +12,7 @@
 #define BIANMIN_DOMAIN_LAND_PARCELS_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,5 +104,22 @@ int parcel_import(struct store *store, const struct parcel_import_options *optio
  * land office, from the folder `dir`; an office without files is skipped. Idempotent. err
  * names the file and line of the first problem. */
 int parcel_demo_load(struct store *store, const char *dir, char *err, size_t err_size);
+
+/* ---- the public lookups' reads (parcel_lookup.c); records as in store/store.h "Parcels" -- */
+
+/* The parcel and the resurvey mappings that lead to it (an array, possibly empty);
+ * ST_NOTFOUND when no such parcel. */
+int parcel_find(struct store *store, int64_t office_id, const char *section_code,
+                const char *number, json_t **parcel, json_t **resurveyed_from);
+/* The office's sections by code: [{"id", "code", "name_zh", "name_en"}]. */
+int parcel_sections_read(struct store *store, int64_t office_id, json_t **out);
+/* The old sections of the office's resurvey mappings: [{"code", "name"}] by code. */
+int parcel_resurvey_sections_read(struct store *store, int64_t office_id, json_t **out);
+/* The new number of an old one; ST_NOTFOUND when it was not resurveyed. */
+int parcel_resurvey_find(struct store *store, int64_t office_id, const char *old_section_code,
+                         const char *old_number, json_t **out);
+/* Addresses whose key (parcel_address_key) equals key or contains it, at most limit. */
+int parcel_addresses_find(struct store *store, int64_t office_id, const char *key, int64_t limit,
+                          json_t **out);
 
 #endif

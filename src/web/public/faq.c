@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "domain/catalog.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 
@@ -35,7 +36,7 @@ json_t *faq_top_view(struct http_request *req, struct store *store, int64_t offi
 {
   json_t *top = NULL, *list = json_array(), *faq;
   size_t i;
-  if (store_faq_top(store, office_id, FAQ_TOP_COUNT, &top))
+  if (catalog_faq_top(store, office_id, FAQ_TOP_COUNT, &top))
     return list;
   json_array_foreach(top, i, faq)
   {
@@ -66,7 +67,7 @@ static int categories_view(struct http_request *req, struct office_ctx *o, json_
 {
   json_t *entries = NULL, *faq;
   size_t i;
-  int rc = store_faq_list(o->store, o->id, true, &entries);
+  int rc = catalog_faq_published(o->store, o->id, &entries);
   if (rc)
     return rc;
   *out = json_array();
@@ -83,23 +84,12 @@ static int categories_view(struct http_request *req, struct office_ctx *o, json_
 /* Search results among the FAQ only, in the shape of entries. */
 static int search_view(struct http_request *req, struct office_ctx *o, const char *q, json_t **out)
 {
-  json_t *found = NULL, *hit;
+  json_t *found = NULL, *faq;
   size_t i;
-  int rc = store_search(o->store, o->id, q, catalog_today(req), STORE_SEARCH_MAX, &found);
-  if (rc == ST_INVALID)
-    return ST_OK; /* nothing searchable: no results */
+  int rc = catalog_faq_search(o->store, o->id, q, catalog_today(req), &found);
   if (rc)
     return rc;
-  json_array_foreach(found, i, hit)
-  {
-    if (strcmp(web_str(hit, "kind"), "faq") != 0)
-      continue;
-    json_t *faq = NULL;
-    if (store_faq_get(o->store, o->id, json_integer_value(json_object_get(hit, "id")), NULL,
-                      &faq) == ST_OK)
-      json_array_append_new(*out, entry_view(req, o->slug, faq));
-    json_decref(faq);
-  }
+  json_array_foreach(found, i, faq) json_array_append_new(*out, entry_view(req, o->slug, faq));
   json_decref(found);
   return ST_OK;
 }
@@ -148,9 +138,7 @@ int faq_entry(struct http_request *req, struct http_response *res)
   if (!id)
     return rc;
   if (!rc)
-    rc = store_faq_viewed(o.store, o.id, id); /* ST_NOTFOUND unless published */
-  if (!rc)
-    rc = store_faq_get(o.store, o.id, id, NULL, &faq);
+    rc = catalog_faq_entry_read(o.store, o.id, id, &faq); /* ST_NOTFOUND unless published */
   json_t *entry = rc ? NULL : entry_view(req, o.slug, faq);
   const char *vote =
       rc ? NULL : arena_printf(req->arena, "/o/%s/faq/%lld/vote", o.slug, (long long)id);
@@ -182,7 +170,7 @@ int faq_vote(struct http_request *req, struct http_response *res)
     return http_error(res, 400, "faq_vote_invalid");
   int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = store_faq_vote(o.store, o.id, id, strcmp(helpful, "yes") == 0);
+    rc = catalog_faq_vote(o.store, o.id, id, strcmp(helpful, "yes") == 0);
   const char *location =
       rc ? NULL : arena_printf(req->arena, "/o/%s/faq/%lld?thanks=1", o.slug, (long long)id);
   office_ctx_close(&o);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/catalog.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 
@@ -43,9 +44,7 @@ static int list_page(struct http_request *req, struct http_response *res, bool a
   const char *today = catalog_today(req);
   int rc = today ? office_ctx_open(req, &o) : ST_NOMEM;
   if (!rc)
-    rc = store_announcement_list(
-        o.store, o.id, archive ? STORE_ANNOUNCEMENTS_ARCHIVE : STORE_ANNOUNCEMENTS_CURRENT, today,
-        &items);
+    rc = catalog_news_list(o.store, o.id, archive, today, &items);
   json_array_foreach(items, i, item)
       json_array_append_new(list, announcement_view(req, o.slug, item, today));
   json_decref(items);
@@ -76,15 +75,7 @@ int news_archive(struct http_request *req, struct http_response *res)
 static int visible_announcement(struct http_request *req, struct office_ctx *o, const char *today,
                                 json_t **item)
 {
-  int64_t id = catalog_id_capture(req, "id");
-  int rc = id ? store_announcement_get(o->store, o->id, id, NULL, item) : ST_NOTFOUND;
-  if (!rc && (!json_is_true(json_object_get(*item, "published")) ||
-              strcmp(web_str(*item, "starts_on"), today) > 0)) {
-    json_decref(*item);
-    *item = NULL;
-    rc = ST_NOTFOUND;
-  }
-  return rc;
+  return catalog_news_entry_read(o->store, o->id, catalog_id_capture(req, "id"), today, item);
 }
 
 int news_entry(struct http_request *req, struct http_response *res)

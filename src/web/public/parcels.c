@@ -194,11 +194,9 @@ static int find_parcel(struct http_request *req, struct store *store, json_t *of
 {
   int64_t office_id = json_integer_value(json_object_get(office, "id"));
   json_t *parcel = NULL, *mappings = NULL;
-  int rc = store_parcel_get(store, office_id, code, number, &parcel);
+  int rc = parcel_find(store, office_id, code, number, &parcel, &mappings);
   if (rc == ST_NOTFOUND)
     return tools_set(page, "found", json_false());
-  if (rc == ST_OK)
-    rc = store_resurvey_to(store, office_id, code, number, &mappings);
   if (rc == ST_OK)
     rc = tools_set(page, "parcel", parcel_view(req, parcel, mappings, web_str(office, "slug")));
   if (rc == ST_OK)
@@ -215,7 +213,8 @@ static int lookup_form(struct http_request *req, struct store *store, json_t *of
   char code[PARCEL_SECTION_CODE_SIZE] = "";
   if (section && *section)
     parcel_section_code_normalize(section, code);
-  int rc = store_section_list(store, json_integer_value(json_object_get(office, "id")), &sections);
+  int rc =
+      parcel_sections_read(store, json_integer_value(json_object_get(office, "id")), &sections);
   if (rc)
     return rc;
   rc = tools_set(page, "sections", section_options(req, sections, code, true));
@@ -277,7 +276,7 @@ int parcels_resurvey(struct http_request *req, struct http_response *res)
   const char *typed = tools_typed(req, "old_number"), *section = tools_input(req, "old_section");
   if (section && *section)
     parcel_section_code_normalize(section, code);
-  rc = store_resurvey_sections(store, office_id, &sections);
+  rc = parcel_resurvey_sections_read(store, office_id, &sections);
   if (!rc)
     rc = tools_set(page, "sections", section_options(req, sections, code, false));
   if (!rc)
@@ -288,7 +287,7 @@ int parcels_resurvey(struct http_request *req, struct http_response *res)
     if (!read_parcel_ref(req, page, "old_section", "old_number", code, number)) {
       status = 400;
     } else {
-      int found = store_resurvey_find(store, office_id, code, number, &m);
+      int found = parcel_resurvey_find(store, office_id, code, number, &m);
       rc = found == ST_NOTFOUND ? ST_OK : found;
       if (!rc)
         rc = tools_set(page, "searched", json_true());
@@ -341,8 +340,8 @@ int parcels_address(struct http_request *req, struct http_response *res)
       rc = tools_field_error(req, page, "address",
                              key && *key ? "parcel_err_address" : "parcel_err_missing");
     } else {
-      rc = store_address_find(store, json_integer_value(json_object_get(office, "id")), key,
-                              ADDRESS_RESULTS_MAX, &rows);
+      rc = parcel_addresses_find(store, json_integer_value(json_object_get(office, "id")), key,
+                                 ADDRESS_RESULTS_MAX, &rows);
       if (!rc)
         rc = tools_set(page, "results", addresses_view(req, rows, web_str(office, "slug")));
       if (!rc)

@@ -15,29 +15,26 @@
 
 #include "base/common.h"
 
-static json_t *key_row(struct http_request *req, json_t *k)
+static json_t *key_row(struct http_request *req, const struct apikey_row *k)
 {
-  bool revoked = web_int(k, "revoked_at") != 0;
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)web_int(k, "id"),
-                   "name", web_str(k, "name"), "prefix", web_str(k, "prefix"), "created_text",
-                   web_datetime(req, web_int(k, "created_at")), "created_by",
-                   web_str(k, "created_by"), "last_used_text",
-                   web_datetime(req, web_int(k, "last_used_at")), "revoked", revoked,
-                   "revoked_text", web_datetime(req, web_int(k, "revoked_at")));
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)k->id, "name",
+                   k->name, "prefix", k->prefix, "created_text", web_datetime(req, k->created_at),
+                   "created_by", k->created_by, "last_used_text",
+                   web_datetime(req, k->last_used_at), "revoked", k->revoked_at != 0,
+                   "revoked_text", web_datetime(req, k->revoked_at));
 }
 
 /* The page's view; secret and name are those of a key just issued (or NULL). */
 static int page_view(struct http_request *req, struct store *store, const char *secret,
                      const char *name, json_t **out)
 {
-  json_t *rows = NULL;
-  int rc = store_api_key_list(store, req->session->office_id, &rows);
+  struct apikey_list keys;
+  int rc = apikey_list_read(store, req->arena, req->session->office_id, &keys);
   if (rc)
     return rc;
-  json_t *list = json_array(), *k;
-  size_t i;
-  json_array_foreach(rows, i, k) json_array_append_new(list, key_row(req, k));
-  json_decref(rows);
+  json_t *list = json_array();
+  for (size_t i = 0; i < keys.count; i++)
+    json_array_append_new(list, key_row(req, &keys.rows[i]));
   *out = json_pack("{s:s, s:o, s:s, s:s, s:b, s:[]}", "title", http_t(req, "apikeys_title"), "keys",
                    list, "secret", secret ? secret : "", "new_name", name ? name : "",
                    "revoked_notice", http_query(req, "revoked") != NULL, "errors");

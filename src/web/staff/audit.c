@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "domain/audit.h"
 #include "web/app.h"
 #include "web/staff/staff.h"
 
@@ -11,13 +12,12 @@
 
 enum { AUDIT_PAGE = 50 };
 
-static json_t *audit_row(json_t *row)
+static json_t *audit_row(const struct audit_row *row)
 {
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-                   (json_int_t)json_integer_value(json_object_get(row, "id")), "at",
-                   web_str(row, "at"), "actor", web_str(row, "actor"), "ip", web_str(row, "ip"),
-                   "action", web_str(row, "action"), "object_kind", web_str(row, "object_kind"),
-                   "object_id", web_str(row, "object_id"), "detail", web_str(row, "detail"));
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)row->id, "at",
+                   row->at, "actor", row->actor, "ip", row->ip, "action", row->action,
+                   "object_kind", row->object_kind, "object_id", row->object_id, "detail",
+                   row->detail);
 }
 
 /* The filter of the query string; ST_INVALID for an over-long or malformed one. */
@@ -38,28 +38,24 @@ static int read_filter(struct http_request *req, const char **action, const char
 int staff_audit(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *rows = NULL;
+  struct audit_rows rows;
   const char *action, *actor;
   int64_t before;
   if (read_filter(req, &action, &actor, &before))
     return http_error(res, 400, NULL);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_audit_search(store, req->session->office_id, action, actor, before, AUDIT_PAGE,
-                            &rows);
+    rc = audit_search_read(store, req->arena, req->session->office_id, action, actor, before,
+                           AUDIT_PAGE, &rows);
   if (rc)
     return rc;
   json_t *list = json_array();
-  size_t i;
-  json_t *row;
   int64_t last = 0;
-  json_array_foreach(rows, i, row)
-  {
-    json_array_append_new(list, audit_row(row));
-    last = json_integer_value(json_object_get(row, "id"));
+  for (size_t i = 0; i < rows.count; i++) {
+    json_array_append_new(list, audit_row(&rows.rows[i]));
+    last = rows.rows[i].id;
   }
-  bool more = json_array_size(rows) == AUDIT_PAGE;
-  json_decref(rows);
+  bool more = rows.count == AUDIT_PAGE;
   return http_page(
       res, 200, "staff/audit",
       json_pack("{s:s, s:o, s:{s:s, s:s}, s:s?}", "title", http_t(req, "audit_title"), "rows", list,

@@ -39,15 +39,11 @@ int catadmin_record(struct http_request *req, struct store *store, const struct 
 
 const char *catadmin_office_slug(struct http_request *req, struct store *store)
 {
-  json_t *offices = NULL, *office;
-  size_t i;
-  const char *slug = "";
-  if (store_office_list(store, &offices))
-    return slug;
-  json_array_foreach(offices, i, office) if (json_integer_value(json_object_get(office, "id")) ==
-                                             req->session->office_id) slug =
-      arena_strdup(req->arena, web_str(office, "slug"));
-  json_decref(offices);
+  json_t *office = NULL;
+  if (lookup_office(store, req->session->office_id, &office))
+    return "";
+  const char *slug = arena_strdup(req->arena, web_str(office, "slug"));
+  json_decref(office);
   return slug ? slug : "";
 }
 
@@ -55,12 +51,7 @@ const char *catadmin_office_slug(struct http_request *req, struct store *store)
 static int list_records(struct http_request *req, struct store *store,
                         const struct catadmin_kind *k, json_t **out)
 {
-  int64_t office = req->session->office_id;
-  if (strcmp(k->segment, "services") == 0)
-    return store_service_list(store, office, false, out);
-  if (strcmp(k->segment, "faq") == 0)
-    return store_faq_list(store, office, false, out);
-  return store_announcement_list(store, office, STORE_ANNOUNCEMENTS_ALL, NULL, out);
+  return catalog_records_list(store, req->session->office_id, k->entity, out);
 }
 
 static json_t *list_item(struct http_request *req, const struct catadmin_kind *k, json_t *record)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "domain/catalog.h"
+#include "domain/lookup.h"
 #include "http/http.h"
 #include "store/store.h"
 

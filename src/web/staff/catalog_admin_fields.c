@@ -73,14 +73,14 @@ static const struct catadmin_kind kinds[] = {
     {"services", "service", "name", "catadmin_services_title", "catadmin_service_new",
      "catadmin_service_edit", "catadmin_history_title", service_fields, ARRAY_LEN(service_fields),
      service_kept, ARRAY_LEN(service_kept), catalog_service_save, catalog_service_publish,
-     store_service_get},
+     catalog_service_read},
     {"faq", "faq", "question", "catadmin_faq_title", "catadmin_faq_new", "catadmin_faq_edit",
      "catadmin_history_title", faq_fields, ARRAY_LEN(faq_fields), published_only,
-     ARRAY_LEN(published_only), catalog_faq_save, catalog_faq_publish, store_faq_get},
+     ARRAY_LEN(published_only), catalog_faq_save, catalog_faq_publish, catalog_faq_read},
     {"announcements", "announcement", "title", "catadmin_news_title", "catadmin_news_new",
      "catadmin_news_edit", "catadmin_history_title", announcement_fields,
      ARRAY_LEN(announcement_fields), published_only, ARRAY_LEN(published_only),
-     catalog_announcement_save, catalog_announcement_publish, store_announcement_get},
+     catalog_announcement_save, catalog_announcement_publish, catalog_announcement_read},
 };
 
 const struct catadmin_kind *catadmin_kind_of(struct http_request *req)
@@ -167,14 +167,7 @@ static bool in_codes(const char *value, const char *const *codes, size_t count)
 
 static bool unit_of_office(struct form_ctx *f, const char *code)
 {
-  json_t *units = NULL, *unit;
-  size_t i;
-  bool found = false;
-  if (store_unit_list(f->store, f->req->session->office_id, &units))
-    return false;
-  json_array_foreach(units, i, unit) found = found || strcmp(web_str(unit, "code"), code) == 0;
-  json_decref(units);
-  return found;
+  return lookup_unit_code_belongs(f->store, f->req->session->office_id, code);
 }
 
 /* Why a coded field's value is refused (a translation key), or NULL. */
@@ -462,7 +455,7 @@ static json_t *options(struct http_request *req, struct store *store,
     for (i = 0; i < catalog_announcement_kind_count; i++)
       OPTION(catalog_announcement_kinds[i],
              http_t(req, arena_printf(req->arena, "news_kind_%s", catalog_announcement_kinds[i])));
-  if (field->type == CA_UNIT && store_unit_list(store, req->session->office_id, &units) == ST_OK)
+  if (field->type == CA_UNIT && lookup_units(store, req->session->office_id, &units) == ST_OK)
     json_array_foreach(units, i, unit)
         OPTION(web_str(unit, "code"), web_field(unit, "name", req->lang));
 #undef OPTION

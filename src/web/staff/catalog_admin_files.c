@@ -5,8 +5,8 @@
  * An upload is a multipart/form-data body (http_part): the file must be named .odt or .pdf and
  * really be of that type (catalog_form_mime: an ODF text document, or a PDF), at most 5 MiB;
  * anything else is a 400 naming the problem, and nothing changes. The file is stored by its
- * SHA-256 (store_file_put) and linked to the service (store_service_forms_set) with a revision
- * by the signed-in actor, all in one transaction.
+ * SHA-256 and linked to the service with a revision by the signed-in actor, all in one
+ * transaction of the domain (catalog_service_forms_change).
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +37,7 @@ static int forms_view(struct http_request *req, struct store *store, int64_t id,
 {
   json_t *forms = NULL, *rows = json_array(), *form;
   size_t i;
-  int rc = store_service_forms_list(store, id, &forms);
+  int rc = catalog_service_forms_read(store, id, &forms);
   if (rc) {
     json_decref(rows);
     return rc;
@@ -132,88 +132,19 @@ static const char *upload_problem(struct http_request *req, struct upload *u, co
   return NULL;
 }
 
-/* The service's links as store_service_forms_set takes them, without the one of skip_sha. */
-static json_t *links_without(struct store *store, int64_t service_id, const char *skip_sha,
-                             int64_t *max_sort)
-{
-  static const char *const keys[] = {"sha256", "kind", "format", "title_zh", "title_en", "sort"};
-  json_t *forms = NULL, *links = json_array(), *form;
-  size_t i;
-  *max_sort = 0;
-  if (!links || store_service_forms_list(store, service_id, &forms)) {
-    json_decref(links);
-    return NULL;
-  }
-  json_array_foreach(forms, i, form)
-  {
-    int64_t sort = json_integer_value(json_object_get(form, "sort"));
-    *max_sort = sort > *max_sort ? sort : *max_sort;
-    if (skip_sha && strcmp(web_str(form, "sha256"), skip_sha) == 0)
-      continue;
-    json_t *link = json_object();
-    for (size_t k = 0; k < ARRAY_LEN(keys); k++)
-      json_object_set(link, keys[k], json_object_get(form, keys[k]));
-    json_array_append_new(links, link);
-  }
-  json_decref(forms);
-  return links;
-}
-
-/* A revision of the service after its forms changed: the record plus its forms. */
-static int forms_revision(struct http_request *req, struct store *store, int64_t id)
-{
-  struct catalog_actor actor;
-  json_t *snapshot = NULL, *forms = NULL;
-  int rc = store_service_get(store, req->session->office_id, id, NULL, &snapshot);
-  if (!rc)
-    rc = store_service_forms_list(store, id, &forms);
-  if (!rc && json_object_set_new(snapshot, "forms", forms))
-    rc = ST_NOMEM;
-  catadmin_actor(req, &actor);
-  if (!rc)
-    rc = store_revision_add(store, req->session->office_id, "service", id, "update", actor.user_id,
-                            actor.name, snapshot);
-  json_decref(snapshot);
-  return rc;
-}
-
-/* The new link of an upload, sorted after the others. */
-static json_t *upload_link(const struct upload *u, const char *sha, int64_t sort)
-{
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "sha256", sha, "kind", u->kind, "format",
-                   u->format, "title_zh", u->title_zh, "title_en", u->title_en ? u->title_en : "",
-                   "sort", (json_int_t)sort);
-}
-
-/* In one transaction with a revision: stores and links the upload u (replacing a link to the
- * same file), or (u NULL) removes the link to the file remove_sha. */
+/* Stores and links the upload u, or (u NULL) removes the link to the file remove_sha. */
 static int change_links(struct http_request *req, struct store *store, int64_t id,
                         const char *remove_sha, const struct upload *u)
 {
-  char sha[65] = "";
-  int64_t max_sort = 0;
-  json_t *links = NULL;
-  int rc = store_begin(store);
-  if (rc)
-    return rc;
+  struct catalog_actor actor;
+  catadmin_actor(req, &actor);
+  struct catalog_form_upload upload = {0};
   if (u)
-    rc = store_file_put(store, u->file->data, u->file->len, u->mime, u->file->filename, sha);
-  if (!rc)
-    links = links_without(store, id, u ? sha : remove_sha, &max_sort);
-  if (!rc && !links)
-    rc = ST_DB;
-  if (!rc && u && json_array_append_new(links, upload_link(u, sha, max_sort + 1)))
-    rc = ST_NOMEM;
-  if (!rc)
-    rc = store_service_forms_set(store, id, links);
-  if (!rc)
-    rc = forms_revision(req, store, id);
-  if (!rc)
-    rc = store_commit(store);
-  if (rc)
-    store_rollback(store);
-  json_decref(links);
-  return rc;
+    upload =
+        (struct catalog_form_upload){u->file->data, u->file->len, u->mime,     u->file->filename,
+                                     u->kind,       u->format,    u->title_zh, u->title_en};
+  return catalog_service_forms_change(store, req->session->office_id, id, &actor, remove_sha,
+                                      u ? &upload : NULL);
 }
 
 static int refused(struct http_request *req, struct http_response *res, struct store *store,
@@ -265,23 +196,13 @@ int catadmin_form_remove(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   json_t *service = NULL;
-  int64_t max_sort;
   const char *sha = http_capture(req, "sha256");
   int rc = open_service(req, &store, &service);
   if (rc)
     return rc;
   int64_t id = json_integer_value(json_object_get(service, "id"));
   json_decref(service);
-  json_t *kept = links_without(store, id, sha, &max_sort);
-  json_t *all = links_without(store, id, NULL, &max_sort);
-  if (!kept || !all)
-    rc = ST_DB;
-  else if (json_array_size(kept) == json_array_size(all))
-    rc = ST_NOTFOUND; /* no such file linked to this service */
-  json_decref(kept);
-  json_decref(all);
-  if (!rc)
-    rc = change_links(req, store, id, sha, NULL);
+  rc = change_links(req, store, id, sha, NULL);
   if (rc)
     return rc;
   return http_redirect(

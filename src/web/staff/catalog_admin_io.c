@@ -100,7 +100,7 @@ int catadmin_history(struct http_request *req, struct http_response *res)
     rc = catadmin_record(req, store, k, &record);
   int64_t id = json_integer_value(json_object_get(record, "id"));
   if (!rc)
-    rc = store_revision_list(store, k->entity, id, &revisions);
+    rc = catalog_revisions_read(store, k->entity, id, &revisions);
   if (rc) {
     json_decref(record);
     return rc;

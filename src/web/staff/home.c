@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/lookup.h"
 #include "web/app.h"
 #include "web/staff/staff.h"
 
@@ -57,16 +58,12 @@ static json_t *role_labels(struct http_request *req, unsigned roles)
 int staff_home(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office = NULL, *offices = NULL;
+  json_t *office = NULL;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_office_list(store, &offices);
-  if (rc)
+    rc = lookup_office(store, req->session->office_id, &office);
+  if (rc && rc != ST_NOTFOUND)
     return rc;
-  size_t i;
-  json_t *o;
-  json_array_foreach(offices, i, o) if (json_integer_value(json_object_get(o, "id")) ==
-                                        req->session->office_id) office = o;
   json_t *view =
       json_pack("{s:s, s:b, s:{s:s, s:s, s:o}, s:s, s:o}", "title", http_t(req, "staff_home_title"),
                 "is_handler", (req->session->roles & ROLE_HANDLER) != 0, "user", "display_name",
@@ -74,6 +71,6 @@ int staff_home(struct http_request *req, struct http_response *res)
                 role_labels(req, req->session->roles), "office_name",
                 office ? web_field(office, "name", req->lang) : "", "areas",
                 staff_areas(req, req->session->roles));
-  json_decref(offices);
+  json_decref(office);
   return http_page(res, 200, "staff/home", view);
 }

@@ -22,49 +22,43 @@ static const char *label(struct http_request *req, const char *prefix, const cha
 }
 
 /* A message row for pages: labels in the request's language, times in words. */
-static json_t *message_view(struct http_request *req, json_t *row)
+static json_t *message_view(struct http_request *req, const struct notify_message_row *m)
 {
-  const char *status = web_str(row, "status");
   json_t *view = json_pack(
       "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
-      (json_int_t)web_int(row, "id"), "case_id", (json_int_t)web_int(row, "case_id"), "case_key",
-      web_str(row, "case_key"), "event_label", label(req, "notice_event_", web_str(row, "event")),
-      "channel_label", label(req, "notice_channel_", web_str(row, "channel")), "status", status,
-      "status_label", label(req, "notice_status_", status), "failed",
-      !strcmp(status, "failed") || !strcmp(status, "failed_temp"), "recipient",
-      web_str(row, "recipient_masked"), "subject", web_str(row, "subject"), "body_text",
-      web_str(row, "body_text"), "attempts", (json_int_t)web_int(row, "attempts"), "created_text",
-      web_datetime(req, web_int(row, "created_at")), "sent_text",
-      web_datetime(req, web_int(row, "sent_at")), "last_error", web_str(row, "last_error"),
-      "lang_label",
-      strcmp(web_str(row, "lang"), "en") ? http_t(req, "notice_lang_zh")
-                                         : http_t(req, "notice_lang_en"));
-  if (view && (json_object_set_new(view, "event", json_string(web_str(row, "event"))) ||
-               json_object_set_new(view, "channel", json_string(web_str(row, "channel"))))) {
+      (json_int_t)m->id, "case_id", (json_int_t)m->case_id, "case_key", m->case_key, "event_label",
+      label(req, "notice_event_", m->event), "channel_label",
+      label(req, "notice_channel_", m->channel), "status", m->status, "status_label",
+      label(req, "notice_status_", m->status), "failed",
+      !strcmp(m->status, "failed") || !strcmp(m->status, "failed_temp"), "recipient",
+      m->recipient_masked, "subject", m->subject, "body_text", m->body_text, "attempts",
+      (json_int_t)m->attempts, "created_text", web_datetime(req, m->created_at), "sent_text",
+      web_datetime(req, m->sent_at), "last_error", m->last_error, "lang_label",
+      strcmp(m->lang, "en") ? http_t(req, "notice_lang_zh") : http_t(req, "notice_lang_en"));
+  if (view && (json_object_set_new(view, "event", json_string(m->event)) ||
+               json_object_set_new(view, "channel", json_string(m->channel)))) {
     json_decref(view);
     return NULL;
   }
   return view;
 }
 
-static json_t *message_list(struct http_request *req, json_t *rows)
+static json_t *message_list(struct http_request *req, const struct notify_messages *messages)
 {
   json_t *list = json_array();
-  size_t i;
-  json_t *row;
-  json_array_foreach(rows, i, row) json_array_append_new(list, message_view(req, row));
+  for (size_t i = 0; i < messages->count; i++)
+    json_array_append_new(list, message_view(req, &messages->rows[i]));
   return list;
 }
 
 int notices_case_messages(struct http_request *req, struct store *store, int64_t case_id,
                           json_t **out)
 {
-  json_t *rows;
-  int rc = store_outbox_for_case(store, case_id, &rows);
+  struct notify_messages messages;
+  int rc = notify_case_messages_read(store, req->arena, case_id, &messages);
   if (rc)
     return rc;
-  *out = message_list(req, rows);
-  json_decref(rows);
+  *out = message_list(req, &messages);
   return *out ? ST_OK : ST_NOMEM;
 }
 
@@ -95,18 +89,18 @@ static json_t *filters(struct http_request *req, const char *current)
 int notices_outbox(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *rows;
+  struct notify_messages messages;
   const char *status = http_query(req, "status");
   status = status ? status : "";
   if (!status_valid(status))
     return http_error(res, 400, NULL);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_outbox_list(store, req->session->office_id, status, OUTBOX_PAGE, &rows);
+    rc = notify_outbox_read(store, req->arena, req->session->office_id, status, OUTBOX_PAGE,
+                            &messages);
   if (rc)
     return rc;
-  json_t *list = message_list(req, rows);
-  json_decref(rows);
+  json_t *list = message_list(req, &messages);
   return http_page(res, 200, "staff/outbox",
                    json_pack("{s:s, s:o, s:o, s:b, s:b}", "title", http_t(req, "outbox_title"),
                              "messages", list, "filters", filters(req, status), "problems",
@@ -122,21 +116,9 @@ int notices_outbox_retry(struct http_request *req, struct http_response *res)
     return ST_NOTFOUND;
   struct audit_actor actor;
   web_actor(req, &actor);
-  /* The retry and its audit row together, or neither (a kill between them left a retry that
-   * the audit trail did not show). */
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_begin(store);
-  if (rc)
-    return rc;
-  rc = store_outbox_retry(store, req->session->office_id, id, clock_now());
-  if (!rc)
-    rc = audit_record(store, &actor, "notice.retry", "outbox", text, NULL);
-  if (rc) {
-    store_rollback(store);
-    return rc;
-  }
-  rc = store_commit(store);
+    rc = notify_outbox_retry(store, &actor, req->session->office_id, id, clock_now());
   return rc ? rc : http_redirect(res, 303, "/staff/admin/outbox?retried=1");
 }
 

@@ -28,20 +28,19 @@ static const char *lang_label(struct http_request *req, const char *lang)
   return http_t(req, strcmp(lang, "en") ? "notice_lang_zh" : "notice_lang_en");
 }
 
-static bool edited(json_t *rows, const char *event, const char *channel, const char *lang)
+static bool edited(const struct notify_template_keys *edits, const char *event, const char *channel,
+                   const char *lang)
 {
-  size_t i;
-  json_t *r;
-  json_array_foreach(rows, i, r)
-  {
-    if (!strcmp(web_str(r, "event"), event) && !strcmp(web_str(r, "channel"), channel) &&
-        !strcmp(web_str(r, "lang"), lang))
+  for (size_t i = 0; i < edits->count; i++) {
+    const struct notify_template_key *k = &edits->keys[i];
+    if (!strcmp(k->event, event) && !strcmp(k->channel, channel) && !strcmp(k->lang, lang))
       return true;
   }
   return false;
 }
 
-static json_t *event_row(struct http_request *req, const char *event, json_t *rows)
+static json_t *event_row(struct http_request *req, const char *event,
+                         const struct notify_template_keys *edits)
 {
   json_t *cells = json_array();
   for (size_t c = 0; c < ARRAY_LEN(channels); c++)
@@ -54,25 +53,24 @@ static json_t *event_row(struct http_request *req, const char *event, json_t *ro
                     "label",
                     arena_printf(req->arena, "%s %s", label(req, "notice_channel_", channels[c]),
                                  lang_label(req, langs[l])),
-                    "edited", edited(rows, event, channels[c], langs[l])));
+                    "edited", edited(edits, event, channels[c], langs[l])));
   return json_pack("{s:s, s:o}", "label", label(req, "notice_event_", event), "cells", cells);
 }
 
 int notices_templates(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *rows;
+  struct notify_template_keys edits;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_message_template_list(store, req->session->office_id, &rows);
+    rc = notify_templates_edited_read(store, req->arena, req->session->office_id, &edits);
   if (rc)
     return rc;
   size_t count;
   const struct notify_event *events = notify_events(&count);
   json_t *list = json_array();
   for (size_t i = 0; i < count; i++)
-    json_array_append_new(list, event_row(req, events[i].name, rows));
-  json_decref(rows);
+    json_array_append_new(list, event_row(req, events[i].name, &edits));
   return http_page(
       res, 200, "staff/templates",
       json_pack("{s:s, s:o}", "title", http_t(req, "templates_title"), "events", list));
@@ -178,23 +176,10 @@ static int save(struct http_request *req, struct store *store, const struct whic
 {
   struct audit_actor actor;
   web_actor(req, &actor);
-  int rc = store_begin(store);
-  if (rc)
-    return rc;
-  rc = reset ? store_message_template_delete(store, req->session->office_id, w->event, w->channel,
-                                             w->lang)
-             : store_message_template_put(store, req->session->office_id, w->event, w->channel,
-                                          w->lang, subject, body, clock_now(),
-                                          req->session->username);
-  if (!rc)
-    rc = audit_record(store, &actor, reset ? "notice.template.reset" : "notice.template.save",
-                      "template",
-                      arena_printf(req->arena, "%s.%s.%s", w->event, w->channel, w->lang), NULL);
-  if (rc) {
-    store_rollback(store);
-    return rc;
-  }
-  return store_commit(store);
+  const struct notify_template_change change = {w->event, w->channel, w->lang,
+                                                subject,  body,       reset};
+  return notify_template_change(store, &actor, req->session->office_id, &change, clock_now(),
+                                req->session->username);
 }
 
 int notices_template_submit(struct http_request *req, struct http_response *res)

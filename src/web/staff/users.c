@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/lookup.h"
 #include "web/app.h"
 #include "web/staff/staff.h"
 
@@ -30,7 +31,7 @@ static int unit_options(struct http_request *req, struct store *store, int64_t u
                         json_t **out)
 {
   json_t *units;
-  int rc = store_unit_list(store, req->session->office_id, &units);
+  int rc = lookup_units(store, req->session->office_id, &units);
   if (rc)
     return rc;
   json_t *list = json_array();
@@ -44,49 +45,34 @@ static int unit_options(struct http_request *req, struct store *store, int64_t u
   return ST_OK;
 }
 
-static int unit_name(struct http_request *req, json_t *units, int64_t unit_id, const char **name)
+/* The unit's name in the request's language: English when asked for and given. */
+static const char *unit_name(struct http_request *req, const struct account_row *r)
 {
-  size_t i;
-  json_t *u;
-  *name = "";
-  json_array_foreach(units, i, u) if (web_int(u, "id") == unit_id) *name =
-      web_field(u, "name", req->lang);
-  return ST_OK;
+  return strcmp(req->lang, "en") == 0 && *r->unit_name_en ? r->unit_name_en : r->unit_name_zh;
 }
 
-static json_t *user_row(struct http_request *req, json_t *user, json_t *units)
+static json_t *user_row(struct http_request *req, const struct account_row *r)
 {
   char roles[64];
-  const char *unit = "";
-  roles_format((unsigned)web_int(user, "roles"), roles, sizeof(roles));
-  unit_name(req, units, web_int(user, "unit_id"), &unit);
-  return json_pack(
-      "{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)web_int(user, "id"), "username",
-      web_str(user, "username"), "display_name", web_str(user, "display_name"), "roles", roles,
-      "unit", unit, "disabled", web_int(user, "disabled") != 0, "totp",
-      web_int(user, "totp_enabled") != 0, "href",
-      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)web_int(user, "id")));
+  roles_format(r->roles, roles, sizeof(roles));
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)r->id, "username",
+                   r->username, "display_name", r->display_name, "roles", roles, "unit",
+                   unit_name(req, r), "disabled", r->disabled, "totp", r->totp_enabled, "href",
+                   arena_printf(req->arena, "/staff/admin/users/%lld", (long long)r->id));
 }
 
 int staff_users(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *users = NULL, *units = NULL;
+  struct account_list users;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_user_list(store, req->session->office_id, &users);
-  if (!rc)
-    rc = store_unit_list(store, req->session->office_id, &units);
-  json_t *list = json_array();
-  size_t i;
-  json_t *u;
-  json_array_foreach(users, i, u) json_array_append_new(list, user_row(req, u, units));
-  json_decref(users);
-  json_decref(units);
-  if (rc) {
-    json_decref(list);
+    rc = accounts_list_read(store, req->arena, req->session->office_id, &users);
+  if (rc)
     return rc;
-  }
+  json_t *list = json_array();
+  for (size_t i = 0; i < users.count; i++)
+    json_array_append_new(list, user_row(req, &users.rows[i]));
   return http_page(res, 200, "staff/users",
                    json_pack("{s:s, s:o}", "title", http_t(req, "users_title"), "users", list));
 }
@@ -139,19 +125,6 @@ static void read_fields(struct http_request *req, struct account_fields *f)
   }
 }
 
-static bool unit_belongs(struct store *store, int64_t office_id, int64_t unit_id)
-{
-  json_t *units;
-  bool found = unit_id == 0;
-  if (unit_id > 0 && store_unit_list(store, office_id, &units) == ST_OK) {
-    size_t i;
-    json_t *u;
-    json_array_foreach(units, i, u) found = found || web_int(u, "id") == unit_id;
-    json_decref(units);
-  }
-  return found;
-}
-
 static json_t *submitted_values(const struct account_fields *f)
 {
   return json_pack("{s:s, s:s, s:s, s:I, s:i}", "username", f->username ? f->username : "",
@@ -198,7 +171,7 @@ int staff_user_create(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (rc)
     return rc;
-  if (!unit_belongs(store, f.office_id, f.unit_id))
+  if (!lookup_unit_belongs(store, f.office_id, f.unit_id))
     return form_refused(req, res, store, &f, "/staff/admin/users", true, "unit_id",
                         "account_err_unit");
   rc = accounts_create(store, &actor, &f, http_form(req, "password"), &id, &reason);
@@ -212,33 +185,31 @@ int staff_user_create(struct http_request *req, struct http_response *res)
 }
 
 /* The {id} of the URL as a user of the signed-in admin's office, or ST_NOTFOUND. */
-static int target_user(struct http_request *req, struct store *store, json_t **user)
+static int target_user(struct http_request *req, struct store *store, struct account_row *user)
 {
   int64_t id;
   const char *text = http_capture(req, "id");
   if (!text || str_to_int64(str_from(text), 1, INT64_MAX, &id))
     return ST_NOTFOUND;
-  return store_user_get(store, req->session->office_id, id, user);
+  return accounts_read(store, req->arena, req->session->office_id, id, user);
 }
 
 int staff_user_show(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *user = NULL, *view = NULL;
+  struct account_row user;
+  json_t *view = NULL;
   int rc = web_store(req, &store);
   if (!rc)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  const char *action =
-      arena_printf(req->arena, "/staff/admin/users/%lld", (long long)web_int(user, "id"));
-  json_t *values = json_pack(
-      "{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)web_int(user, "id"), "username",
-      web_str(user, "username"), "display_name", web_str(user, "display_name"), "email",
-      web_str(user, "email"), "unit_id", (json_int_t)web_int(user, "unit_id"), "roles",
-      (json_int_t)web_int(user, "roles"), "disabled", web_int(user, "disabled") != 0, "totp",
-      web_int(user, "totp_enabled") != 0);
-  json_decref(user);
+  const char *action = arena_printf(req->arena, "/staff/admin/users/%lld", (long long)user.id);
+  json_t *values =
+      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)user.id, "username",
+                user.username, "display_name", user.display_name, "email", user.email, "unit_id",
+                (json_int_t)user.unit_id, "roles", (json_int_t)user.roles, "disabled",
+                user.disabled, "totp", user.totp_enabled);
   rc = form_view(req, store, values, action, false, &view);
   json_decref(values);
   return rc ? rc : http_page(res, 200, "staff/user_form", view);
@@ -249,20 +220,19 @@ int staff_user_update(struct http_request *req, struct http_response *res)
   struct store *store;
   struct account_fields f;
   struct audit_actor actor;
-  json_t *user = NULL;
+  struct account_row user;
   const char *reason = NULL;
   int rc = web_store(req, &store);
   if (!rc)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  int64_t id = web_int(user, "id");
+  int64_t id = user.id;
   read_fields(req, &f);
-  f.username = arena_strdup(req->arena, web_str(user, "username"));
-  json_decref(user);
+  f.username = user.username;
   web_actor(req, &actor);
   const char *action = arena_printf(req->arena, "/staff/admin/users/%lld", (long long)id);
-  if (!unit_belongs(store, f.office_id, f.unit_id))
+  if (!lookup_unit_belongs(store, f.office_id, f.unit_id))
     return form_refused(req, res, store, &f, action, false, "unit_id", "account_err_unit");
   if (id == req->session->user_id && !(f.roles & ROLE_ADMIN))
     return form_refused(req, res, store, &f, action, false, "role_admin", "account_err_own_admin");
@@ -276,15 +246,14 @@ int staff_user_password(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   struct audit_actor actor;
-  json_t *user = NULL;
+  struct account_row user;
   const char *reason = NULL;
   int rc = web_store(req, &store);
   if (!rc)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  int64_t id = web_int(user, "id");
-  json_decref(user);
+  int64_t id = user.id;
   web_actor(req, &actor);
   rc = accounts_set_password(store, &actor, id, http_form(req, "password"), &reason);
   if (rc == ST_INVALID && reason)
@@ -299,14 +268,13 @@ static int set_disabled(struct http_request *req, struct http_response *res, boo
 {
   struct store *store;
   struct audit_actor actor;
-  json_t *user = NULL;
+  struct account_row user;
   int rc = web_store(req, &store);
   if (!rc)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  int64_t id = web_int(user, "id");
-  json_decref(user);
+  int64_t id = user.id;
   if (id == req->session->user_id)
     return http_error(res, 400, "account_err_own_disable");
   web_actor(req, &actor);

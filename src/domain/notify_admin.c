@@ -1,0 +1,130 @@
+/*
+ * notify_admin.c - what the admins' notice pages read (messages of a case, the outbox, which
+ * templates an office edited) as typed read models, and the changes they make (a retry, a
+ * template saved or reset), each with its audit row in one transaction (notify.h).
+ */
+#include <stdio.h>
+
+#include "domain/audit.h"
+#include "domain/notify.h"
+#include "domain/read_model.h"
+
+#include "base/common.h"
+
+static int fill_message(struct arena *arena, json_t *row, struct notify_message_row *m)
+{
+  m->id = read_model_int(row, "id");
+  m->case_id = read_model_int(row, "case_id");
+  m->attempts = read_model_int(row, "attempts");
+  m->created_at = read_model_int(row, "created_at");
+  m->sent_at = read_model_int(row, "sent_at");
+  const char **texts[] = {&m->case_key,  &m->event,   &m->channel,          &m->lang,
+                          &m->status,    &m->subject, &m->recipient_masked, &m->body_text,
+                          &m->last_error};
+  static const char *const keys[] = {"case_key",  "event",   "channel",          "lang",
+                                     "status",    "subject", "recipient_masked", "body_text",
+                                     "last_error"};
+  for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+    if (!(*texts[i] = read_model_text(arena, row, keys[i])))
+      return ST_NOMEM;
+  return ST_OK;
+}
+
+/* Copies rows (an array the caller still owns) into out. */
+static int fill_messages(struct arena *arena, json_t *rows, struct notify_messages *out)
+{
+  size_t n = json_array_size(rows);
+  int rc = (out->rows = read_model_array(arena, n, sizeof(*out->rows))) ? ST_OK : ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = fill_message(arena, json_array_get(rows, i), &out->rows[i]);
+  out->count = rc ? 0 : n;
+  return rc;
+}
+
+int notify_case_messages_read(struct store *store, struct arena *arena, int64_t case_id,
+                              struct notify_messages *out)
+{
+  json_t *rows = NULL;
+  out->count = 0;
+  int rc = store_outbox_for_case(store, case_id, &rows);
+  if (!rc)
+    rc = fill_messages(arena, rows, out);
+  json_decref(rows);
+  return rc;
+}
+
+int notify_outbox_read(struct store *store, struct arena *arena, int64_t office_id,
+                       const char *status, int64_t limit, struct notify_messages *out)
+{
+  json_t *rows = NULL;
+  out->count = 0;
+  int rc = store_outbox_list(store, office_id, status, limit, &rows);
+  if (!rc)
+    rc = fill_messages(arena, rows, out);
+  json_decref(rows);
+  return rc;
+}
+
+int notify_outbox_retry(struct store *store, const struct audit_actor *actor, int64_t office_id,
+                        int64_t id, int64_t now)
+{
+  char object_id[24];
+  snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+  /* The retry and its audit row together, or neither (a kill between them left a retry that
+   * the audit trail did not show). */
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_outbox_retry(store, office_id, id, now);
+  if (!rc)
+    rc = audit_record(store, actor, "notice.retry", "outbox", object_id, NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  return rc;
+}
+
+int notify_templates_edited_read(struct store *store, struct arena *arena, int64_t office_id,
+                                 struct notify_template_keys *out)
+{
+  json_t *rows = NULL;
+  out->count = 0;
+  int rc = store_message_template_list(store, office_id, &rows);
+  size_t n = json_array_size(rows);
+  if (!rc && !(out->keys = read_model_array(arena, n, sizeof(*out->keys))))
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++) {
+    json_t *row = json_array_get(rows, i);
+    struct notify_template_key *k = &out->keys[i];
+    k->event = read_model_text(arena, row, "event");
+    k->channel = read_model_text(arena, row, "channel");
+    k->lang = read_model_text(arena, row, "lang");
+    rc = k->event && k->channel && k->lang ? ST_OK : ST_NOMEM;
+  }
+  if (!rc)
+    out->count = n;
+  json_decref(rows);
+  return rc;
+}
+
+int notify_template_change(struct store *store, const struct audit_actor *actor, int64_t office_id,
+                           const struct notify_template_change *c, int64_t now, const char *by)
+{
+  char object_id[128];
+  snprintf(object_id, sizeof(object_id), "%s.%s.%s", c->event, c->channel, c->lang);
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = c->reset ? store_message_template_delete(store, office_id, c->event, c->channel, c->lang)
+                : store_message_template_put(store, office_id, c->event, c->channel, c->lang,
+                                             c->subject, c->body, now, by);
+  if (!rc)
+    rc = audit_record(store, actor, c->reset ? "notice.template.reset" : "notice.template.save",
+                      "template", object_id, NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * read_model.h - helpers for the domain's typed read models (ARCHITECTURE.md "web/ speaks to
+ * domain/ only"): a domain read fills C structs whose strings and arrays live in the caller's
+ * arena (the request's), so a page frees nothing one by one and web never reads store rows.
+ */
+#ifndef BIANMIN_DOMAIN_READ_MODEL_H
+#define BIANMIN_DOMAIN_READ_MODEL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+/* The text field key of row copied into arena: "" when missing or not text, NULL only when
+ * the arena is full. */
+const char *read_model_text(struct arena *arena, const json_t *row, const char *key);
+/* The integer field key of row: 0 when missing or not an integer (SQL NULL). */
+int64_t read_model_int(const json_t *row, const char *key);
+/* Zeroed room for count elements of size bytes in arena (a valid pointer also for count 0);
+ * NULL when the arena is full or the product overflows. */
+void *read_model_array(struct arena *arena, size_t count, size_t size);
+
+#endif
