@@ -532,6 +532,20 @@ static const char migration_11_sql[] =
     "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
     "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
 
+/* The directory's version (migration 14), as in SQLite: statement-level triggers move it once
+ * per statement that changes an office, unit, service or service form. */
+static const char migration_14_sql[] =
+    "CREATE TABLE directory_version (id BIGINT PRIMARY KEY CHECK (id = 1), version BIGINT NOT "
+    "NULL);"
+    "INSERT INTO directory_version (id, version) VALUES (1, 1);"
+    "CREATE FUNCTION directory_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE "
+    "directory_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$;"
+#define BUMP(t)                                                                                  \
+  "CREATE TRIGGER " t "_directory AFTER INSERT OR UPDATE OR DELETE ON " t                       \
+  " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    BUMP("offices") BUMP("units") BUMP("services") BUMP("service_forms");
+#undef BUMP
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -544,6 +558,7 @@ const struct store_migration pg_migrations[] = {
     {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
     {10, "api keys, Open311 requests", migration_10_sql},
     {11, "work-list indexes on open cases", migration_11_sql},
+    {14, "directory version for in-memory offices, units and services", migration_14_sql},
 };
 
 const size_t pg_migrations_count = ARRAY_LEN(pg_migrations);

@@ -554,6 +554,23 @@ static const char migration_11_sql[] =
     "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
     "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
 
+/* The directory's version (migration 14): one row whose number moves with every change to an
+ * office, unit, service or service form, so that each process holding them in memory
+ * (domain/directory.c) sees another node's edit by reading one integer. */
+static const char migration_14_sql[] =
+    "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
+    "NULL);"
+    "INSERT INTO directory_version (id, version) VALUES (1, 1);"
+#define BUMP(t, op)                                                                              \
+  "CREATE TRIGGER " t "_" op "_directory AFTER " op " ON " t                                    \
+  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    BUMP("offices", "INSERT") BUMP("offices", "UPDATE") BUMP("offices", "DELETE")
+    BUMP("units", "INSERT") BUMP("units", "UPDATE") BUMP("units", "DELETE")
+    BUMP("services", "INSERT") BUMP("services", "UPDATE") BUMP("services", "DELETE")
+    BUMP("service_forms", "INSERT") BUMP("service_forms", "UPDATE")
+    BUMP("service_forms", "DELETE");
+#undef BUMP
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -566,6 +583,7 @@ const struct store_migration sqlite_migrations[] = {
     {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
     {10, "api keys, Open311 requests", migration_10_sql},
     {11, "work-list indexes on open cases", migration_11_sql},
+    {14, "directory version for in-memory offices, units and services", migration_14_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/case_read.h"
 #include "domain/payment.h"
 #include "render/format.h"
 #include "web/app.h"
@@ -77,6 +78,61 @@ static json_t *fee_block(struct http_request *req, json_t *s, const char *token)
     json_object_set_new(b, "pending_href",
                         json_string(arena_printf(req->arena, "/p/%s/pay/return?order=%s", token,
                                                  web_str(pending, "order_no"))));
+  return b;
+}
+
+/* ---- the fee block of the public case read model (domain/case_read.h) ------------------- */
+
+static json_t *typed_payment_view(struct http_request *req, const struct case_public_payment *p)
+{
+  const char *status = p->status, *provider = p->provider;
+  return json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "order_no",
+      p->order_no, "amount_text", money(req, p->amount), "status", status, "status_label",
+      http_t(req, arena_printf(req->arena, "payment_status_%s", status)), "provider", provider,
+      "provider_label", http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)),
+      "provider_ref", p->provider_ref, "created_text", web_datetime(req, p->created_at),
+      "paid_text", web_datetime(req, p->paid_at), "expires_text", web_datetime(req, p->expires_at),
+      "is_paid", !strcmp(status, "paid"), "is_pending", !strcmp(status, "pending"), "is_failed",
+      !strcmp(status, "failed"), "is_expired", !strcmp(status, "expired"));
+}
+
+/* The payments newest first, or only the paid ones (oldest first, as a receipt lists them). */
+static json_t *typed_views(struct http_request *req, const struct case_public_fee *fee,
+                           bool paid_only)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < fee->payment_count; i++) {
+    const struct case_public_payment *p =
+        &fee->payments[paid_only ? fee->payment_count - 1 - i : i];
+    if (!paid_only || !strcmp(p->status, "paid"))
+      json_array_append_new(list, typed_payment_view(req, p));
+  }
+  return list;
+}
+
+json_t *payments_fee_view(struct http_request *req, const struct case_public_fee *fee,
+                          const char *token)
+{
+  json_t *b = json_pack(
+      "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o, s:b}", "has_fee",
+      fee->due > 0 || fee->payment_count > 0, "due_text", money(req, fee->due), "paid_text",
+      money(req, fee->paid), "outstanding_text", money(req, fee->outstanding), "payable",
+      fee->payable && token, "counter_only", fee->outstanding > 0 && !fee->payable, "settled",
+      fee->due > 0 && fee->outstanding == 0, "payments", typed_views(req, fee, false),
+      "paid_payments", typed_views(req, fee, true), "has_payments", fee->payment_count > 0);
+  if (b && token) {
+    json_object_set_new(b, "has_receipt", json_true());
+    json_object_set_new(b, "pay_action", json_string(arena_printf(req->arena, "/p/%s/pay", token)));
+    json_object_set_new(b, "receipt_href",
+                        json_string(arena_printf(req->arena, "/p/%s/receipt", token)));
+  }
+  if (b && token && fee->pending)
+    json_object_set_new(b, "pending_href",
+                        json_string(arena_printf(req->arena, "/p/%s/pay/return?order=%s", token,
+                                                 fee->pending->order_no)));
+  if (b && !token) /* no pay button without the token: say where to pay instead */
+    json_object_set_new(b, "pay_elsewhere", json_boolean(fee->payable));
   return b;
 }
 

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "domain/directory.h"
 #include "web/app.h"
 #include "web/public/office.h"
 
@@ -29,6 +30,31 @@ json_t *office_view(struct http_request *req, json_t *office)
                    web_field(office, "address", lang), "phone", web_str(office, "phone"), "email",
                    web_str(office, "email"), "hours", web_field(office, "hours", lang), "href",
                    href ? href : "/");
+}
+
+json_t *office_dir_view(struct http_request *req, const struct dir_office *o)
+{
+  const char *lang = req->lang;
+  char *href = arena_printf(req->arena, "/o/%s/", o->slug);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slug", o->slug, "name",
+                   directory_pick(o->name_zh, o->name_en, lang), "city",
+                   directory_pick(o->city_zh, o->city_en, lang), "kind", o->kind, "kind_label",
+                   kind_label(req, o->kind), "address",
+                   directory_pick(o->address_zh, o->address_en, lang), "phone", o->phone, "email",
+                   o->email, "hours", directory_pick(o->hours_zh, o->hours_en, lang), "href",
+                   href ? href : "/");
+}
+
+int office_of_request(struct http_request *req, struct store *store,
+                      const struct dir_office **office)
+{
+  const struct directory *dir = NULL;
+  const char *slug = http_capture(req, "office");
+  int rc = slug ? directory_acquire(store, req->arena, &dir) : ST_NOTFOUND;
+  if (rc)
+    return rc;
+  *office = directory_office_by_slug(dir, slug);
+  return *office ? ST_OK : ST_NOTFOUND;
 }
 
 int office_from_request(struct http_request *req, struct store *store, json_t **office,
