@@ -532,7 +532,7 @@ static const char migration_11_sql[] =
     "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
     "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
 
-/* The directory's version (migration 14), as in SQLite: statement-level triggers move it once
+/* The directory's version (migration 14), as in SQLite: statement-level triggers (named as SQLite's) move it once
  * per statement that changes an office, unit, service or service form. */
 static const char migration_14_sql[] =
     "CREATE TABLE directory_version (id BIGINT PRIMARY KEY CHECK (id = 1), version BIGINT NOT "
@@ -540,10 +540,12 @@ static const char migration_14_sql[] =
     "INSERT INTO directory_version (id, version) VALUES (1, 1);"
     "CREATE FUNCTION directory_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE "
     "directory_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$;"
-#define BUMP(t)                                                                                  \
-  "CREATE TRIGGER " t "_directory AFTER INSERT OR UPDATE OR DELETE ON " t                       \
+#define BUMP(t, name, op)                                                                        \
+  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                  \
   " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
-    BUMP("offices") BUMP("units") BUMP("services") BUMP("service_forms");
+#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
+    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
+#undef BUMP3
 #undef BUMP
 
 const struct store_migration pg_migrations[] = {

@@ -561,14 +561,12 @@ static const char migration_14_sql[] =
     "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
     "NULL);"
     "INSERT INTO directory_version (id, version) VALUES (1, 1);"
-#define BUMP(t, op)                                                                              \
-  "CREATE TRIGGER " t "_" op "_directory AFTER " op " ON " t                                    \
+#define BUMP(t, name, op)                                                                        \
+  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                  \
   " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
-    BUMP("offices", "INSERT") BUMP("offices", "UPDATE") BUMP("offices", "DELETE")
-    BUMP("units", "INSERT") BUMP("units", "UPDATE") BUMP("units", "DELETE")
-    BUMP("services", "INSERT") BUMP("services", "UPDATE") BUMP("services", "DELETE")
-    BUMP("service_forms", "INSERT") BUMP("service_forms", "UPDATE")
-    BUMP("service_forms", "DELETE");
+#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
+    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
+#undef BUMP3
 #undef BUMP
 
 const struct store_migration sqlite_migrations[] = {

@@ -188,29 +188,26 @@ int payments_staff_view(struct http_request *req, struct store *store, json_t *c
 
 /* ---- the citizen's pages ------------------------------------------------------------------- */
 
-/* The public view of the case behind the token, decorated, with its office's view. */
+/* The public view of the case behind the token with its office's view; *c (may be NULL)
+ * receives the read model for what else the page needs. */
 static int public_case(struct http_request *req, struct store *store, const char *token,
-                       json_t **view, json_t **office)
+                       json_t **view, json_t **office, struct case_public *c)
 {
-  json_t *offices = NULL, *o;
-  struct case_env env = {store, clock_now()};
+  struct case_public local;
+  c = c ? c : &local;
   *view = *office = NULL;
-  int rc = cases_public_by_token(&env, token, view);
-  if (!rc)
-    rc = case_view_decorate(req, store, *view);
-  if (!rc)
-    rc = store_office_list(store, &offices);
-  size_t i;
-  json_array_foreach(offices, i, o) if (web_int(o, "id") == web_int(*view, "office_id")) *office =
-      office_view(req, o);
-  json_decref(offices);
-  if (!rc && !*office)
-    rc = ST_NOTFOUND;
-  if (rc) {
+  int rc = case_public_by_token(store, req->arena, clock_now(), token, c);
+  if (rc)
+    return rc;
+  *view = case_public_view(req, c);
+  *office = office_dir_view(req, c->office);
+  if (!*view || !*office) {
     json_decref(*view);
-    *view = NULL;
+    json_decref(*office);
+    *view = *office = NULL;
+    return ST_NOMEM;
   }
-  return rc;
+  return ST_OK;
 }
 
 /* Where the provider calls back: [payment] callback_url, else the address this request came
@@ -266,7 +263,7 @@ int payment_return(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = payment_for_token(&env, token, http_query(req, "order"), &p);
   if (!rc)
-    rc = public_case(req, store, token, &view, &office);
+    rc = public_case(req, store, token, &view, &office, NULL);
   if (rc == ST_NOTFOUND) {
     json_decref(p);
     return http_error(res, 404, "payment_not_found");
@@ -287,27 +284,23 @@ int payment_return(struct http_request *req, struct http_response *res)
 
 static int receipt_on(struct http_request *req, struct http_response *res, struct store *store)
 {
-  json_t *view = NULL, *office = NULL, *row = NULL, *s = NULL;
+  json_t *view = NULL, *office = NULL;
+  struct case_public c;
   const char *token = http_capture(req, "token");
-  int rc = public_case(req, store, token, &view, &office);
-  if (!rc)
-    rc = payment_case_by_token(store, token, &row);
-  if (!rc)
-    rc = payment_summary(store, web_int(row, "id"), clock_now(), &s);
-  json_decref(row);
-  if (!rc && json_array_size(json_object_get(s, "paid_payments")) == 0)
+  int rc = public_case(req, store, token, &view, &office, &c);
+  json_t *paid = rc ? NULL : typed_views(req, &c.fee, true);
+  if (!rc && json_array_size(paid) == 0)
     rc = ST_NOTFOUND;
   if (rc) {
     json_decref(view);
     json_decref(office);
-    json_decref(s);
+    json_decref(paid);
     return rc == ST_NOTFOUND ? http_error(res, 404, "payment_receipt_none") : rc;
   }
-  json_t *page = json_pack(
-      "{s:s, s:o, s:o, s:o, s:s, s:s}", "title", http_t(req, "payment_receipt_title"), "case", view,
-      "office", office, "payments", views(req, json_object_get(s, "paid_payments")), "total_text",
-      money(req, web_int(s, "paid")), "progress_href", arena_printf(req->arena, "/p/%s", token));
-  json_decref(s);
+  json_t *page = json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "title",
+                           http_t(req, "payment_receipt_title"), "case", view, "office", office,
+                           "payments", paid, "total_text", money(req, c.fee.paid),
+                           "progress_href", arena_printf(req->arena, "/p/%s", token));
   return http_page(res, 200, "public/payment_receipt", page);
 }
 
