@@ -123,6 +123,15 @@ static const struct copy_table tables[] = {
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };
 
+const char *store_copy_table(size_t i, const char **columns)
+{
+  if (i >= TABLE_COUNT)
+    return NULL;
+  if (columns)
+    *columns = tables[i].columns;
+  return tables[i].name;
+}
+
 /* The statements, built once per process into fixed buffers: the SQLite backend caches
  * statements by the address of their SQL, so each text must keep its address and content. */
 struct copy_sql {

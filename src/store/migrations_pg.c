@@ -532,6 +532,18 @@ static const char migration_11_sql[] =
     "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
     "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
 
+/* One schema (migration 12): cases_key becomes what SQLite always had, a unique index on
+ * (office_id, case_key); migration 5 had made it a plain index on case_key alone. Every lookup by
+ * key names the office, so the new index serves them all. Existing data cannot violate it: the
+ * store writes case_key as "%03d-%s-%06lld" of (roc_year, word_code, serial) with an
+ * alphanumeric word code (domain/case_number.c), a one-to-one function of what
+ * UNIQUE (office_id, word_code, roc_year, serial) already keeps apart. Were a hand-edited
+ * database to hold a duplicate, CREATE UNIQUE INDEX fails naming the key, the migration's
+ * transaction rolls back and the database stays at 11. The build locks writes to cases for as
+ * long as it takes (seconds at a million cases), once, when the server starts. */
+static const char migration_12_sql[] =
+    "DROP INDEX cases_key;"
+    "CREATE UNIQUE INDEX cases_key ON cases(office_id, case_key);";
 /* The directory's version (migration 14), as in SQLite: statement-level triggers (named as SQLite's) move it once
  * per statement that changes an office, unit, service or service form. */
 static const char migration_14_sql[] =
@@ -560,6 +572,7 @@ const struct store_migration pg_migrations[] = {
     {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
     {10, "api keys, Open311 requests", migration_10_sql},
     {11, "work-list indexes on open cases", migration_11_sql},
+    {12, "one schema: cases_key unique per office", migration_12_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
 };
 

@@ -554,6 +554,11 @@ static const char migration_11_sql[] =
     "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
     "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
 
+/* One schema (migration 12): on PostgreSQL it makes cases_key unique per office, as migration 5
+ * made it here; SQLite already has that index, so the statement only states the shared target
+ * (tests/pg/schema_compare_test.c compares both schemas). */
+static const char migration_12_sql[] =
+    "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
  * (domain/directory.c) sees another node's edit by reading one integer. */
@@ -581,6 +586,7 @@ const struct store_migration sqlite_migrations[] = {
     {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
     {10, "api keys, Open311 requests", migration_10_sql},
     {11, "work-list indexes on open cases", migration_11_sql},
+    {12, "one schema: cases_key unique per office", migration_12_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
 };
 

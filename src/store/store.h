@@ -325,6 +325,10 @@ int store_revision_list(struct store *store, const char *entity, int64_t entity_
  * row. After the copy each table's row count in to is checked against from. *report (may be
  * NULL) receives [{"table", "rows"}] in copy order. Stop writers to from first. */
 int store_copy(struct store *from, struct store *to, json_t **report);
+/* The i-th table store_copy copies, in copy order (parents before children), or NULL past the
+ * last; *columns (may be NULL) receives its copied columns, ", "-separated. For the schema test
+ * (tests/pg/schema_compare_test.c), which checks the list against the migrated schema. */
+const char *store_copy_table(size_t i, const char **columns);
 int store_search(struct store *store, int64_t office_id, const char *query, const char *today,
                  int limit, json_t **out);
 /* ---- Parcels (store/parcels.c) ---------------------------------------------------------
