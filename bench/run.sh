@@ -67,7 +67,7 @@ read -r o k c < "$work/samples.txt"
 look="$base/o/$o/progress?number=$k&check=$c"
 SAMPLES=$work/samples.txt scenario "lookup HTML" "$look" -- -s bench/lookup.lua
 SAMPLES=$work/samples.txt ACCEPT=json scenario "lookup JSON" "$look" -H 'Accept: application/json' -- -s bench/lookup.lua
-PATHS=$work/tokens.txt scenario "progress link /p/<token>" "$base$(first "$work/tokens.txt")" -- -s bench/paths.lua
+PATHS=$work/tokens.txt scenario "progress link (token)" "$base$(first "$work/tokens.txt")" -- -s bench/paths.lua
 PATHS=$work/services.txt scenario "service page" "$base$(first "$work/services.txt")" -- -s bench/paths.lua
 PATHS=$work/faq.txt scenario "FAQ search" "$base$(first "$work/faq.txt")" -- -s bench/paths.lua
 PATHS=$work/search.txt scenario "office search" "$base$(first "$work/search.txt")" -- -s bench/paths.lua

@@ -60,13 +60,13 @@ int office_of_request(struct http_request *req, struct store *store,
 int office_from_request(struct http_request *req, struct store *store, json_t **office,
                         json_t **view)
 {
-  const char *slug = http_capture(req, "office");
-  if (!slug)
-    return ST_NOTFOUND;
-  int rc = store_office_get(store, slug, office);
+  const struct dir_office *o = NULL;
+  int rc = office_of_request(req, store, &o);
   if (rc)
     return rc;
-  *view = office_view(req, *office);
+  /* A private copy: callers may add to it; the directory's records are shared and read only. */
+  *office = json_deep_copy(o->record);
+  *view = *office ? office_dir_view(req, o) : NULL;
   if (!*view) {
     json_decref(*office);
     return ST_NOMEM;
@@ -85,25 +85,21 @@ static json_t *unit_view(struct http_request *req, json_t *unit)
 
 int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out)
 {
-  json_t *units;
-  int rc = store_unit_list(store, json_integer_value(json_object_get(office, "id")), &units);
+  const struct directory *dir = NULL;
+  size_t count = 0;
+  int rc = directory_acquire(store, req->arena, &dir);
   if (rc)
     return rc;
+  const struct dir_unit *units =
+      directory_units(dir, json_integer_value(json_object_get(office, "id")), &count);
   json_t *list = json_array();
-  size_t i;
-  json_t *unit;
-  json_array_foreach(units, i, unit)
-  {
-    if (json_array_append_new(list, unit_view(req, unit))) {
-      rc = ST_NOMEM;
-      break;
+  for (size_t i = 0; list && i < count; i++)
+    if (json_array_append_new(list, unit_view(req, (json_t *)units[i].record))) {
+      json_decref(list);
+      list = NULL;
     }
-  }
-  json_decref(units);
-  if (rc) {
-    json_decref(list);
-    return rc;
-  }
+  if (!list)
+    return ST_NOMEM;
   *out = list;
   return ST_OK;
 }
