@@ -134,6 +134,30 @@ bench_samples()
     FROM cases) / $count) = 0 LIMIT $count" > "$file"
 }
 
+# bench_tokens DB FILE [COUNT]: gives COUNT (default 2000) generated cases a known QR token
+# (the generator stores only a placeholder where the token's hash belongs) and writes their
+# progress links, "/p/TOKEN" a line, for the /p/<token> scenario.
+bench_tokens()
+{
+  local db=$1 file=$2 count=${3:-2000}
+  /usr/bin/python3 - "$db" "$file" "$count" <<'PY'
+import hashlib, sqlite3, sys
+db, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+con = sqlite3.connect(db)
+total = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+step = max(1, total // count)
+ids = [r[0] for r in con.execute(
+    "SELECT id FROM cases WHERE qr_token_hash LIKE 'bench-%' AND id % ? = 0 LIMIT ?", (step, count))]
+with open(out, "w") as f:
+    for i in ids:
+        token = ("benchtoken%d" % i).ljust(43, "x")  # 43 characters, as a real token
+        con.execute("UPDATE cases SET qr_token_hash = ? WHERE id = ?",
+                    (hashlib.sha256(token.encode()).hexdigest(), i))
+        f.write("/p/%s\n" % token)
+con.commit()
+PY
+}
+
 # bench_wrk NAME URL [wrk args...]: one wrk run; appends "name rps p50 p99 errors" (latencies
 # in ms, errors = socket errors (connect, read, write, no answer within WRK_TIMEOUT, default
 # 10 s) + answers other than 2xx/3xx) to $work/results.

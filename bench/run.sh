@@ -23,6 +23,7 @@ bench_nginx
 
 # What the scenarios ask for.
 bench_samples "$work/db" "$work/samples.txt"
+bench_tokens "$work/db" "$work/tokens.txt"
 sqlite3 -separator '' "$work/db" "SELECT '/o/', o.slug, '/services/', s.slug FROM services s
   JOIN offices o ON o.id = s.office_id WHERE s.published = 1" > "$work/services.txt"
 for q in 登記 謄本 鑑界 抵押權 繼承 費用 land; do
@@ -66,6 +67,7 @@ read -r o k c < "$work/samples.txt"
 look="$base/o/$o/progress?number=$k&check=$c"
 SAMPLES=$work/samples.txt scenario "lookup HTML" "$look" -- -s bench/lookup.lua
 SAMPLES=$work/samples.txt ACCEPT=json scenario "lookup JSON" "$look" -H 'Accept: application/json' -- -s bench/lookup.lua
+PATHS=$work/tokens.txt scenario "progress link (token)" "$base$(first "$work/tokens.txt")" -- -s bench/paths.lua
 PATHS=$work/services.txt scenario "service page" "$base$(first "$work/services.txt")" -- -s bench/paths.lua
 PATHS=$work/faq.txt scenario "FAQ search" "$base$(first "$work/faq.txt")" -- -s bench/paths.lua
 PATHS=$work/search.txt scenario "office search" "$base$(first "$work/search.txt")" -- -s bench/paths.lua

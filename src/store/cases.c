@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "store/case_read.h"
 #include "store/db.h"
 #include "store/store_impl.h"
 
@@ -404,4 +405,29 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
       "(SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'not_picked_up') ORDER "
       "BY c.id LIMIT $3";
   return db_query(store, sql, DB_ARGS(DB_I(closed_before), DB_I(after_id), DB_I(limit)), out);
+}
+
+/* ---- the public read (case_read.h) -------------------------------------------------------- */
+
+#define CASE_PUBLIC_COLUMNS                                                                        \
+  "id, office_id, service_id, unit_id, roc_year, word_code, serial, case_key, check_code, "        \
+  "workflow, status, channel, counter, received_at, time_limit_minutes, extension_minutes, "       \
+  "due_at, due_state, correction_items, correction_deadline, overdue_reason, overdue_new_date, "   \
+  "fee_amount, applicant_name_masked, picked_up_at, closed_at, "                                   \
+  "COALESCE((SELECT amount FROM case_fees f WHERE f.case_id = cases.id), 0) AS fee_due, "          \
+  "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id) AS payment_count, "                \
+  "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id) AS upload_count"
+
+int store_case_public_by_key(struct store *store, int64_t office_id, const char *case_key,
+                             json_t **row)
+{
+  static const char sql[] =
+      "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE office_id = $1 AND case_key = $2";
+  return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), row);
+}
+
+int store_case_public_by_token(struct store *store, const char *token_hash, json_t **row)
+{
+  static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE qr_token_hash = $1";
+  return db_query_one(store, sql, DB_ARGS(DB_S(token_hash)), row);
 }

@@ -337,7 +337,10 @@ static int put(struct store *store, enum store_entity entity, int64_t office_id,
 int store_service_put(struct store *store, int64_t office_id, json_t *service, int64_t *id,
                       bool *changed)
 {
-  return put(store, STORE_SERVICE, office_id, service, id, changed);
+  int rc = put(store, STORE_SERVICE, office_id, service, id, changed);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 int store_faq_put(struct store *store, int64_t office_id, json_t *faq, int64_t *id, bool *changed)
@@ -422,7 +425,10 @@ static int publish(struct store *store, enum store_entity entity, int64_t office
 int store_service_publish(struct store *store, int64_t office_id, int64_t id, bool published,
                           bool *changed)
 {
-  return publish(store, STORE_SERVICE, office_id, id, published, changed);
+  int rc = publish(store, STORE_SERVICE, office_id, id, published, changed);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 int store_faq_publish(struct store *store, int64_t office_id, int64_t id, bool published,
@@ -533,7 +539,10 @@ int store_service_forms_set(struct store *store, int64_t service_id, json_t *for
     if (rc)
       return rc;
   }
-  return cat(store)->forms_set(store, service_id, forms);
+  int rc = cat(store)->forms_set(store, service_id, forms);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 int store_service_forms_list(struct store *store, int64_t service_id, json_t **out)

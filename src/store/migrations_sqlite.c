@@ -559,6 +559,20 @@ static const char migration_11_sql[] =
  * (tests/pg/schema_compare_test.c compares both schemas). */
 static const char migration_12_sql[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
+/* The directory's version (migration 14): one row whose number moves with every change to an
+ * office, unit, service or service form, so that each process holding them in memory
+ * (domain/directory.c) sees another node's edit by reading one integer. */
+static const char migration_14_sql[] =
+    "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
+    "NULL);"
+    "INSERT INTO directory_version (id, version) VALUES (1, 1);"
+#define BUMP(t, name, op)                                                                        \
+  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                  \
+  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
+    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
+#undef BUMP3
+#undef BUMP
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
@@ -573,6 +587,7 @@ const struct store_migration sqlite_migrations[] = {
     {10, "api keys, Open311 requests", migration_10_sql},
     {11, "work-list indexes on open cases", migration_11_sql},
     {12, "one schema: cases_key unique per office", migration_12_sql},
+    {14, "directory version for in-memory offices, units and services", migration_14_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

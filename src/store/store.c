@@ -153,17 +153,26 @@ int store_ping(struct store *store)
 
 int store_begin(struct store *store)
 {
-  return store->ops->begin(store);
+  int rc = store->ops->begin(store);
+  store->in_transaction = rc == ST_OK;
+  store->directory_touched = false;
+  return rc;
 }
 
 int store_commit(struct store *store)
 {
-  return store->ops->commit(store);
+  int rc = store->ops->commit(store);
+  store->in_transaction = false;
+  store_directory_settle(store, rc == ST_OK);
+  return rc;
 }
 
 int store_rollback(struct store *store)
 {
-  return store->ops->rollback(store);
+  int rc = store->ops->rollback(store);
+  store->in_transaction = false;
+  store_directory_settle(store, false);
+  return rc;
 }
 
 static bool is_code(const char *s, size_t len, bool allow_underscore)
@@ -256,7 +265,10 @@ int store_office_put(struct store *store, json_t *office, int64_t *id)
   int rc = office_rec_from_json(store, office, &rec);
   if (rc)
     return rc;
-  return store->ops->office_put(store, &rec, id ? id : &ignored);
+  rc = store->ops->office_put(store, &rec, id ? id : &ignored);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 int store_office_list(struct store *store, json_t **out)
@@ -289,7 +301,10 @@ int store_unit_put(struct store *store, int64_t office_id, json_t *unit, int64_t
   int rc = unit_rec_from_json(store, unit, &rec);
   if (rc)
     return rc;
-  return store->ops->unit_put(store, office_id, &rec, id ? id : &ignored);
+  rc = store->ops->unit_put(store, office_id, &rec, id ? id : &ignored);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 int store_unit_list(struct store *store, int64_t office_id, json_t **out)

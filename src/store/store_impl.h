@@ -9,6 +9,7 @@
 #define BIANMIN_STORE_STORE_IMPL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,7 +97,14 @@ struct store_ops {
 struct store {
   const struct store_ops *ops;
   char errmsg[STORE_ERRMSG_MAX];
+  bool in_transaction;    /* between store_begin and its commit or rollback */
+  bool directory_touched; /* the open transaction changed the directory's tables */
 };
+
+/* Counts a change to offices, units, services or service forms (store/directory.c): at once
+ * outside a transaction, at the commit inside one (store_directory_settle). */
+void store_directory_touched(struct store *store);
+void store_directory_settle(struct store *store, bool committed);
 
 /* Records why the last call failed (store_last_error); returns st so callers can
  * `return store_fail(store, ST_INVALID, "...")`. */

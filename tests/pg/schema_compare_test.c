@@ -78,11 +78,12 @@ static bool is_allowed(const char *backend, const char *table, const char *fact)
   return false;
 }
 
-/* The schema bookkeeping table: compared, but not data copy-db moves (it migrates both sides
- * and refuses different versions). */
+/* The schema bookkeeping tables: compared, but not data copy-db moves: schema_migrations (it
+ * migrates both sides and refuses different versions) and directory_version (each database
+ * counts its own directory changes; copying fills the target's tables, which moves its count). */
 static bool is_bookkeeping(const char *table)
 {
-  return strcmp(table, "schema_migrations") == 0;
+  return strcmp(table, "schema_migrations") == 0 || strcmp(table, "directory_version") == 0;
 }
 
 /* ---- Introspection ---------------------------------------------------------------------------

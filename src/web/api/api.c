@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "domain/case_read.h"
 #include "domain/apikeys.h"
 #include "domain/form.h"
 #include "web/api/api.h"
 #include "web/app.h"
+#include "web/public/office.h"
 #include "web/cases/case_view.h"
 #include "web/open311/open311.h"
 
@@ -209,28 +211,22 @@ int api_faq(struct http_request *req, struct http_response *res)
 
 static int case_on(struct http_request *req, struct http_response *res, struct store *store)
 {
-  json_t *office = NULL, *c = NULL;
-  int rc = store_office_get(store, http_capture(req, "office"), &office);
+  const struct dir_office *office = NULL;
+  struct case_public c;
+  int rc = office_of_request(req, store, &office);
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "not_found", "api_err_office");
-  if (rc)
-    return rc;
-  struct case_env env = {store, clock_now()};
   const char *check = http_query(req, "check_code");
-  rc = cases_public_by_number(&env, id_of(office), http_capture(req, "number"), check ? check : "",
-                              &c);
-  json_decref(office);
+  if (!rc)
+    rc = case_public_by_number(store, req->arena, clock_now(), office->id,
+                               http_capture(req, "number"), check ? check : "", &c);
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "not_found", "progress_not_found");
-  if (!rc)
-    rc = case_view_decorate(req, store, c);
-  if (rc) {
-    json_decref(c);
-    return rc;
-  }
-  const char *status = web_str(c, "status");
-  json_object_set_new(c, "state", json_string(open311_closed(status) ? "closed" : "open"));
-  return send(res, 200, json_pack("{s:o}", "case", c));
+  json_t *view = rc ? NULL : case_public_view(req, &c);
+  if (rc || !view)
+    return rc ? rc : ST_NOMEM;
+  json_object_set_new(view, "state", json_string(open311_closed(c.status) ? "closed" : "open"));
+  return send(res, 200, json_pack("{s:o}", "case", view));
 }
 
 int api_case(struct http_request *req, struct http_response *res)

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/case_read.h"
 #include "domain/payment.h"
 #include "render/format.h"
 #include "web/app.h"
@@ -80,6 +81,61 @@ static json_t *fee_block(struct http_request *req, json_t *s, const char *token)
   return b;
 }
 
+/* ---- the fee block of the public case read model (domain/case_read.h) ------------------- */
+
+static json_t *typed_payment_view(struct http_request *req, const struct case_public_payment *p)
+{
+  const char *status = p->status, *provider = p->provider;
+  return json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "order_no",
+      p->order_no, "amount_text", money(req, p->amount), "status", status, "status_label",
+      http_t(req, arena_printf(req->arena, "payment_status_%s", status)), "provider", provider,
+      "provider_label", http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)),
+      "provider_ref", p->provider_ref, "created_text", web_datetime(req, p->created_at),
+      "paid_text", web_datetime(req, p->paid_at), "expires_text", web_datetime(req, p->expires_at),
+      "is_paid", !strcmp(status, "paid"), "is_pending", !strcmp(status, "pending"), "is_failed",
+      !strcmp(status, "failed"), "is_expired", !strcmp(status, "expired"));
+}
+
+/* The payments newest first, or only the paid ones (oldest first, as a receipt lists them). */
+static json_t *typed_views(struct http_request *req, const struct case_public_fee *fee,
+                           bool paid_only)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < fee->payment_count; i++) {
+    const struct case_public_payment *p =
+        &fee->payments[paid_only ? fee->payment_count - 1 - i : i];
+    if (!paid_only || !strcmp(p->status, "paid"))
+      json_array_append_new(list, typed_payment_view(req, p));
+  }
+  return list;
+}
+
+json_t *payments_fee_view(struct http_request *req, const struct case_public_fee *fee,
+                          const char *token)
+{
+  json_t *b = json_pack(
+      "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o, s:b}", "has_fee",
+      fee->due > 0 || fee->payment_count > 0, "due_text", money(req, fee->due), "paid_text",
+      money(req, fee->paid), "outstanding_text", money(req, fee->outstanding), "payable",
+      fee->payable && token, "counter_only", fee->outstanding > 0 && !fee->payable, "settled",
+      fee->due > 0 && fee->outstanding == 0, "payments", typed_views(req, fee, false),
+      "paid_payments", typed_views(req, fee, true), "has_payments", fee->payment_count > 0);
+  if (b && token) {
+    json_object_set_new(b, "has_receipt", json_true());
+    json_object_set_new(b, "pay_action", json_string(arena_printf(req->arena, "/p/%s/pay", token)));
+    json_object_set_new(b, "receipt_href",
+                        json_string(arena_printf(req->arena, "/p/%s/receipt", token)));
+  }
+  if (b && token && fee->pending)
+    json_object_set_new(b, "pending_href",
+                        json_string(arena_printf(req->arena, "/p/%s/pay/return?order=%s", token,
+                                                 fee->pending->order_no)));
+  if (b && !token) /* no pay button without the token: say where to pay instead */
+    json_object_set_new(b, "pay_elsewhere", json_boolean(fee->payable));
+  return b;
+}
+
 int payments_progress_view(struct http_request *req, struct store *store, const char *token,
                            json_t *c)
 {
@@ -132,29 +188,26 @@ int payments_staff_view(struct http_request *req, struct store *store, json_t *c
 
 /* ---- the citizen's pages ------------------------------------------------------------------- */
 
-/* The public view of the case behind the token, decorated, with its office's view. */
+/* The public view of the case behind the token with its office's view; *c (may be NULL)
+ * receives the read model for what else the page needs. */
 static int public_case(struct http_request *req, struct store *store, const char *token,
-                       json_t **view, json_t **office)
+                       json_t **view, json_t **office, struct case_public *c)
 {
-  json_t *offices = NULL, *o;
-  struct case_env env = {store, clock_now()};
+  struct case_public local;
+  c = c ? c : &local;
   *view = *office = NULL;
-  int rc = cases_public_by_token(&env, token, view);
-  if (!rc)
-    rc = case_view_decorate(req, store, *view);
-  if (!rc)
-    rc = store_office_list(store, &offices);
-  size_t i;
-  json_array_foreach(offices, i, o) if (web_int(o, "id") == web_int(*view, "office_id")) *office =
-      office_view(req, o);
-  json_decref(offices);
-  if (!rc && !*office)
-    rc = ST_NOTFOUND;
-  if (rc) {
+  int rc = case_public_by_token(store, req->arena, clock_now(), token, c);
+  if (rc)
+    return rc;
+  *view = case_public_view(req, c);
+  *office = office_dir_view(req, c->office);
+  if (!*view || !*office) {
     json_decref(*view);
-    *view = NULL;
+    json_decref(*office);
+    *view = *office = NULL;
+    return ST_NOMEM;
   }
-  return rc;
+  return ST_OK;
 }
 
 /* Where the provider calls back: [payment] callback_url, else the address this request came
@@ -210,7 +263,7 @@ int payment_return(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = payment_for_token(&env, token, http_query(req, "order"), &p);
   if (!rc)
-    rc = public_case(req, store, token, &view, &office);
+    rc = public_case(req, store, token, &view, &office, NULL);
   if (rc == ST_NOTFOUND) {
     json_decref(p);
     return http_error(res, 404, "payment_not_found");
@@ -231,27 +284,23 @@ int payment_return(struct http_request *req, struct http_response *res)
 
 static int receipt_on(struct http_request *req, struct http_response *res, struct store *store)
 {
-  json_t *view = NULL, *office = NULL, *row = NULL, *s = NULL;
+  json_t *view = NULL, *office = NULL;
+  struct case_public c;
   const char *token = http_capture(req, "token");
-  int rc = public_case(req, store, token, &view, &office);
-  if (!rc)
-    rc = payment_case_by_token(store, token, &row);
-  if (!rc)
-    rc = payment_summary(store, web_int(row, "id"), clock_now(), &s);
-  json_decref(row);
-  if (!rc && json_array_size(json_object_get(s, "paid_payments")) == 0)
+  int rc = public_case(req, store, token, &view, &office, &c);
+  json_t *paid = rc ? NULL : typed_views(req, &c.fee, true);
+  if (!rc && json_array_size(paid) == 0)
     rc = ST_NOTFOUND;
   if (rc) {
     json_decref(view);
     json_decref(office);
-    json_decref(s);
+    json_decref(paid);
     return rc == ST_NOTFOUND ? http_error(res, 404, "payment_receipt_none") : rc;
   }
-  json_t *page = json_pack(
-      "{s:s, s:o, s:o, s:o, s:s, s:s}", "title", http_t(req, "payment_receipt_title"), "case", view,
-      "office", office, "payments", views(req, json_object_get(s, "paid_payments")), "total_text",
-      money(req, web_int(s, "paid")), "progress_href", arena_printf(req->arena, "/p/%s", token));
-  json_decref(s);
+  json_t *page = json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "title",
+                           http_t(req, "payment_receipt_title"), "case", view, "office", office,
+                           "payments", paid, "total_text", money(req, c.fee.paid),
+                           "progress_href", arena_printf(req->arena, "/p/%s", token));
   return http_page(res, 200, "public/payment_receipt", page);
 }
 

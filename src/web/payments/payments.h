@@ -21,6 +21,11 @@ int payments_progress_view(struct http_request *req, struct store *store, const 
  * or message, or the counter) instead of the pay form, and the payments made (amount, date)
  * without the receipt link, which lives under the token. */
 int payments_lookup_view(struct http_request *req, struct store *store, json_t *c);
+/* The fee block of the public case read model (domain/case_read.h): with the pay form and
+ * receipt links under token, or read only (token NULL) with where to pay instead. */
+struct case_public_fee;
+json_t *payments_fee_view(struct http_request *req, const struct case_public_fee *fee,
+                          const char *token);
 /* Adds "payment" to a staff case view c (which has "id" and "may_act"). */
 int payments_staff_view(struct http_request *req, struct store *store, json_t *c);
 

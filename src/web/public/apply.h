@@ -49,6 +49,10 @@ int apply_case_decorate(struct http_request *req, struct store *store, json_t *c
 /* Progress page by QR token: adds "withdrawable", "withdraw_href", "files" (the applicant's
  * documents with /p/{token}/files/ links), "just_withdrawn" to view. */
 int apply_progress_decorate(struct http_request *req, struct store *store, json_t *view);
+/* The same for the public case read model (domain/case_read.h) behind token. */
+struct case_public;
+int apply_progress_view(struct http_request *req, const struct case_public *c, const char *token,
+                        json_t *view);
 
 /* Shared by the two files. */
 struct apply_ctx {

@@ -19,6 +19,7 @@
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
 #include "web/public/apply.h"
+#include "domain/case_read.h"
 
 #include "base/common.h"
 
@@ -560,4 +561,25 @@ int apply_progress_decorate(struct http_request *req, struct store *store, json_
           : ST_OK;
   json_decref(c);
   return rc;
+}
+
+int apply_progress_view(struct http_request *req, const struct case_public *c, const char *token,
+                        json_t *view)
+{
+  json_t *files = json_array();
+  for (size_t i = 0; files && i < c->upload_count; i++) {
+    const struct case_public_upload *u = &c->uploads[i];
+    json_array_append_new(
+        files, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)u->id, "name", u->name, "size",
+                         size_text(req, u->size), "href",
+                         arena_printf(req->arena, "/p/%s/files/%lld", token, (long long)u->id)));
+  }
+  bool has_files = json_array_size(files) > 0;
+  return json_object_update_new(
+             view, json_pack("{s:b, s:s, s:b, s:o, s:b}", "withdrawable", c->withdrawable,
+                             "withdraw_href", arena_printf(req->arena, "/p/%s/withdraw", token),
+                             "has_files", has_files, "files", files, "just_withdrawn",
+                             http_query(req, "withdrawn") != NULL))
+             ? ST_NOMEM
+             : ST_OK;
 }

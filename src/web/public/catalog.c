@@ -8,6 +8,7 @@
 #include "domain/apply.h"
 #include "domain/catalog.h"
 #include "render/format.h"
+#include "domain/directory.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 
@@ -207,17 +208,16 @@ static json_t *list_field(json_t *service, const char *field, const char *lang)
 /* The service's place: unit name, where, floor, counter, hours. */
 static json_t *place_view(struct http_request *req, struct office_ctx *o, json_t *service)
 {
-  json_t *units = NULL, *unit;
-  size_t i;
+  const struct directory *dir = NULL;
   const char *unit_name = "";
-  if (store_unit_list(o->store, o->id, &units) == ST_OK)
-    json_array_foreach(units, i, unit)
-    {
-      if (strcmp(web_str(unit, "code"), web_str(service, "unit")) == 0)
-        unit_name = arena_strdup(req->arena, web_field(unit, "name", req->lang));
-    }
-  json_decref(units);
-  return json_pack("{s:s, s:s, s:s, s:s, s:o}", "unit", unit_name ? unit_name : "", "where",
+  size_t count = 0;
+  if (directory_acquire(o->store, req->arena, &dir) == ST_OK) {
+    const struct dir_unit *units = directory_units(dir, o->id, &count);
+    for (size_t i = 0; i < count; i++)
+      if (strcmp(units[i].code, web_str(service, "unit")) == 0)
+        unit_name = directory_pick(units[i].name_zh, units[i].name_en, req->lang);
+  }
+  return json_pack("{s:s, s:s, s:s, s:s, s:o}", "unit", unit_name, "where",
                    web_field(service, "where", req->lang), "floor",
                    web_field(service, "floor", req->lang), "counter", web_str(service, "counter"),
                    "hours", catalog_paragraphs(web_field(service, "hours", req->lang)));
@@ -247,16 +247,20 @@ static json_t *service_view(struct http_request *req, struct office_ctx *o, json
       href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
 }
 
-/* The published service named by the {slug} capture; ST_NOTFOUND otherwise. */
+/* The published service named by the {slug} capture (a private copy of the directory's
+ * record); ST_NOTFOUND otherwise. */
 static int published_service(struct http_request *req, struct office_ctx *o, json_t **service)
 {
-  int rc = store_service_get(o->store, o->id, 0, http_capture(req, "slug"), service);
-  if (!rc && !json_is_true(json_object_get(*service, "published"))) {
-    json_decref(*service);
-    *service = NULL;
-    rc = ST_NOTFOUND;
-  }
-  return rc;
+  const struct directory *dir = NULL;
+  int rc = directory_acquire(o->store, req->arena, &dir);
+  const struct dir_service *s =
+      rc ? NULL : directory_service_by_slug(dir, o->id, http_capture(req, "slug"));
+  if (rc)
+    return rc;
+  if (!s || !s->published)
+    return ST_NOTFOUND;
+  *service = json_deep_copy(s->record);
+  return *service ? ST_OK : ST_NOMEM;
 }
 
 int catalog_service(struct http_request *req, struct http_response *res)

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "domain/directory.h"
 #include "web/app.h"
 #include "web/public/office.h"
 
@@ -31,16 +32,41 @@ json_t *office_view(struct http_request *req, json_t *office)
                    href ? href : "/");
 }
 
+json_t *office_dir_view(struct http_request *req, const struct dir_office *o)
+{
+  const char *lang = req->lang;
+  char *href = arena_printf(req->arena, "/o/%s/", o->slug);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slug", o->slug, "name",
+                   directory_pick(o->name_zh, o->name_en, lang), "city",
+                   directory_pick(o->city_zh, o->city_en, lang), "kind", o->kind, "kind_label",
+                   kind_label(req, o->kind), "address",
+                   directory_pick(o->address_zh, o->address_en, lang), "phone", o->phone, "email",
+                   o->email, "hours", directory_pick(o->hours_zh, o->hours_en, lang), "href",
+                   href ? href : "/");
+}
+
+int office_of_request(struct http_request *req, struct store *store,
+                      const struct dir_office **office)
+{
+  const struct directory *dir = NULL;
+  const char *slug = http_capture(req, "office");
+  int rc = slug ? directory_acquire(store, req->arena, &dir) : ST_NOTFOUND;
+  if (rc)
+    return rc;
+  *office = directory_office_by_slug(dir, slug);
+  return *office ? ST_OK : ST_NOTFOUND;
+}
+
 int office_from_request(struct http_request *req, struct store *store, json_t **office,
                         json_t **view)
 {
-  const char *slug = http_capture(req, "office");
-  if (!slug)
-    return ST_NOTFOUND;
-  int rc = store_office_get(store, slug, office);
+  const struct dir_office *o = NULL;
+  int rc = office_of_request(req, store, &o);
   if (rc)
     return rc;
-  *view = office_view(req, *office);
+  /* A private copy: callers may add to it; the directory's records are shared and read only. */
+  *office = json_deep_copy(o->record);
+  *view = *office ? office_dir_view(req, o) : NULL;
   if (!*view) {
     json_decref(*office);
     return ST_NOMEM;
@@ -59,25 +85,21 @@ static json_t *unit_view(struct http_request *req, json_t *unit)
 
 int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out)
 {
-  json_t *units;
-  int rc = store_unit_list(store, json_integer_value(json_object_get(office, "id")), &units);
+  const struct directory *dir = NULL;
+  size_t count = 0;
+  int rc = directory_acquire(store, req->arena, &dir);
   if (rc)
     return rc;
+  const struct dir_unit *units =
+      directory_units(dir, json_integer_value(json_object_get(office, "id")), &count);
   json_t *list = json_array();
-  size_t i;
-  json_t *unit;
-  json_array_foreach(units, i, unit)
-  {
-    if (json_array_append_new(list, unit_view(req, unit))) {
-      rc = ST_NOMEM;
-      break;
+  for (size_t i = 0; list && i < count; i++)
+    if (json_array_append_new(list, unit_view(req, (json_t *)units[i].record))) {
+      json_decref(list);
+      list = NULL;
     }
-  }
-  json_decref(units);
-  if (rc) {
-    json_decref(list);
-    return rc;
-  }
+  if (!list)
+    return ST_NOMEM;
   *out = list;
   return ST_OK;
 }

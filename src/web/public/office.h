@@ -16,6 +16,12 @@ int office_from_request(struct http_request *req, struct store *store, json_t **
                         json_t **view);
 /* The localised public view of a stored office record (new reference). */
 json_t *office_view(struct http_request *req, json_t *office);
+/* The same view of an office of the directory (domain/directory.h). */
+struct dir_office;
+json_t *office_dir_view(struct http_request *req, const struct dir_office *office);
+/* The office named by the {office} capture, from the directory: ST_NOTFOUND when none. */
+int office_of_request(struct http_request *req, struct store *store,
+                      const struct dir_office **office);
 /* The localised unit directory of an office (new reference, an array). */
 int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out);
 /* The main areas of an office's site, as links (new reference, an array). */

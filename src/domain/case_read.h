@@ -1,0 +1,76 @@
+/*
+ * case_read.h - the public case as one typed read model: what a citizen holding the case's
+ * number and check code, or its QR link, may see, filled by one call inside one read
+ * transaction (the progress page, /p/<token>, the JSON API and the payment pages).
+ *
+ * Strings live in the arena given to the call and are never NULL ("" when empty). The office,
+ * unit and service point into the directory snapshot, held until the arena is freed.
+ */
+#ifndef BIANMIN_DOMAIN_CASE_READ_H
+#define BIANMIN_DOMAIN_CASE_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "domain/directory.h"
+
+struct arena;
+struct store;
+
+/* One entry of the applicant's history: public events and every status move (the note and
+ * data of an internal move blanked). Never staff names. */
+struct case_public_event {
+  int64_t id, at;
+  const char *kind, *from_status, *to_status, *note, *data; /* data: JSON text or "" */
+  bool public;
+};
+
+struct case_public_payment {
+  int64_t id, amount, created_at, paid_at, expires_at; /* paid_at 0: not paid */
+  const char *order_no, *currency, *provider, *provider_ref, *status; /* status as of now */
+};
+
+/* What the case owes and has paid, as of the read. payments are newest first; pending is the
+ * one pending payment, or NULL. */
+struct case_public_fee {
+  int64_t due, paid, outstanding;
+  bool payable; /* something is outstanding and online payment is configured */
+  struct case_public_payment *payments;
+  size_t payment_count;
+  const struct case_public_payment *pending;
+};
+
+struct case_public_upload {
+  int64_t id, size;
+  const char *name, *mime;
+};
+
+struct case_public {
+  const struct dir_office *office;
+  const struct dir_unit *unit;       /* NULL: none */
+  const struct dir_service *service; /* NULL: the service is gone */
+  int64_t id, office_id, service_id, unit_id, roc_year, serial;
+  const char *word_code, *case_key, *status, *workflow, *channel, *counter;
+  int64_t received_at, due_at, picked_up_at, closed_at; /* 0: not set */
+  int64_t time_limit_minutes, extension_minutes, fee_amount;
+  const char *due_state, *applicant_name_masked, *overdue_reason, *overdue_new_date;
+  const char *correction_items, *correction_deadline; /* "" unless waiting for a correction */
+  struct case_public_event *events;
+  size_t event_count;
+  struct case_public_fee fee;
+  struct case_public_upload *uploads; /* only by token: the citizen's own documents */
+  size_t upload_count;
+  bool withdrawable; /* an online or API application not yet taken up */
+};
+
+/* By the printed number and check code within an office: ST_NOTFOUND alike for a wrong
+ * number, a wrong check code or another office's case. */
+int case_public_by_number(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                          const char *number, const char *check_code, struct case_public *out);
+/* By the QR token (the citizen's private link); also reads the uploads. */
+int case_public_by_token(struct store *store, struct arena *arena, time_t now, const char *token,
+                         struct case_public *out);
+
+#endif

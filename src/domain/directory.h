@@ -1,0 +1,82 @@
+/*
+ * directory.h - offices, units and services held in memory per process.
+ *
+ * They change a few times a year and are read by nearly every page, so a process reads them
+ * once into an immutable snapshot and reads them again only when the database's directory
+ * version moves (store/directory.h). A request takes the current snapshot with
+ * directory_acquire; it stays valid until the request's arena is freed, even if a newer one
+ * replaces it meanwhile.
+ *
+ * How soon an edit is seen: at once by the process that made it (it counts its own commits),
+ * and within DIRECTORY_CHECK_MS by every other process (each checks the version at most that
+ * often, on the next request after the interval).
+ *
+ * The typed records point into the snapshot: their strings are never NULL ("" when empty).
+ * `record` is the store's whole record, for the few pages that show every field; read only.
+ */
+#ifndef BIANMIN_DOMAIN_DIRECTORY_H
+#define BIANMIN_DOMAIN_DIRECTORY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct store;
+
+enum { DIRECTORY_CHECK_MS = 1000 };
+
+struct dir_office {
+  int64_t id;
+  const char *slug, *name_zh, *name_en, *kind, *city_zh, *city_en, *address_zh, *address_en;
+  const char *phone, *email, *hours_zh, *hours_en, *case_word_zh, *case_word_code;
+  const json_t *record;
+};
+
+struct dir_unit {
+  int64_t id, office_id, sort;
+  const char *code, *name_zh, *name_en, *floor_zh, *floor_en, *counter, *phone, *duties_zh,
+      *duties_en;
+  const json_t *record;
+};
+
+struct dir_service {
+  int64_t id, office_id, unit_id; /* unit_id 0: none */
+  const char *slug, *name_zh, *name_en, *fee_zh, *fee_en, *workflow, *case_word_code;
+  bool has_fee_amount; /* fee_amount is set (NT$) */
+  int64_t fee_amount, time_limit_minutes;
+  bool published, online_capable;
+  const json_t *record;
+};
+
+struct directory;
+
+/* The current snapshot, checked against the database as described above and reloaded when it
+ * moved; released when arena is freed. ST_DB when the database cannot be read and no snapshot
+ * was ever loaded (a stale snapshot is kept when a check fails). */
+int directory_acquire(struct store *store, struct arena *arena, const struct directory **out);
+
+/* NULL when there is none. */
+const struct dir_office *directory_office(const struct directory *dir, int64_t id);
+const struct dir_office *directory_office_by_slug(const struct directory *dir, const char *slug);
+const struct dir_unit *directory_unit(const struct directory *dir, int64_t id);
+const struct dir_service *directory_service(const struct directory *dir, int64_t id);
+const struct dir_service *directory_service_by_slug(const struct directory *dir,
+                                                    int64_t office_id, const char *slug);
+
+/* Every office by id; an office's units by sort and id; an office's services (published and
+ * not) in the catalogue's order (unit, sort, id). *count receives the length. */
+const struct dir_office *directory_offices(const struct directory *dir, size_t *count);
+const struct dir_unit *directory_units(const struct directory *dir, int64_t office_id,
+                                       size_t *count);
+const struct dir_service *directory_services(const struct directory *dir, int64_t office_id,
+                                             size_t *count);
+
+/* The language's variant of a bilingual pair: en when lang is "en" and en is not empty. */
+const char *directory_pick(const char *zh, const char *en, const char *lang);
+
+/* Drops the snapshot so the next directory_acquire reads the database (tests, copy-db). */
+void directory_forget(void);
+
+#endif
