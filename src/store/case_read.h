@@ -1,21 +1,57 @@
 /*
- * case_read.h - the store's part of reading a case for the public (domain/case_read.c): the
- * case row with what else it has, in one statement, so the lookup knows which of the further
- * reads (events always; payments and uploads only when there are any) it needs.
+ * case_read.h - the store's part of reading a case for the public (domain/case_read.c), as
+ * typed rows whose strings live in the caller's arena (never NULL; "" for NULL). The case row
+ * comes with what else it has, in one statement, so the domain knows which further reads
+ * (events always; payments and uploads only when there are any) it needs.
  */
 #ifndef BIANMIN_STORE_CASE_READ_H
 #define BIANMIN_STORE_CASE_READ_H
 
-#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+struct arena;
 struct store;
 
-/* The public columns of a case (no sealed personal data, no check code) plus "check_code"
- * (compared by the domain, never shown), "fee_due" (case_fees, 0 when unset),
- * "payment_count" and "upload_count". ST_NOTFOUND when there is no such case. */
-int store_case_public_by_key(struct store *store, int64_t office_id, const char *case_key,
-                             json_t **row);
-int store_case_public_by_token(struct store *store, const char *token_hash, json_t **row);
+struct store_case_public_row {
+  int64_t id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes;
+  int64_t extension_minutes, due_at, fee_amount, picked_up_at, closed_at; /* 0 for NULL */
+  int64_t fee_due, payment_count, upload_count;
+  const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
+  const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
+  const char *overdue_new_date, *applicant_name_masked;
+};
+
+struct store_case_event_row {
+  int64_t id, at;
+  const char *kind, *from_status, *to_status, *note, *data;
+  bool public;
+};
+
+struct store_case_payment_row {
+  int64_t id, amount, created_at, paid_at, expires_at;
+  const char *order_no, *currency, *provider, *provider_ref, *status;
+};
+
+struct store_case_upload_row {
+  int64_t id, size;
+  const char *name, *mime;
+};
+
+/* The case by (office, key) or by the SHA-256 of its QR token: its public columns plus the
+ * check code (compared by the domain, never shown), "fee_due" (case_fees, 0 when unset) and the
+ * counts of its payments and uploads. ST_NOTFOUND when there is no such case. */
+int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
+                             const char *case_key, struct store_case_public_row *row);
+int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,
+                               struct store_case_public_row *row);
+/* The case's timeline by id, its payments by id, its uploads by id. */
+int store_case_events_read(struct store *store, struct arena *arena, int64_t case_id,
+                           struct store_case_event_row **rows, size_t *count);
+int store_case_payments_read(struct store *store, struct arena *arena, int64_t case_id,
+                             struct store_case_payment_row **rows, size_t *count);
+int store_case_uploads_read(struct store *store, struct arena *arena, int64_t case_id,
+                            struct store_case_upload_row **rows, size_t *count);
 
 #endif

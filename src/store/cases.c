@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "store/case_read.h"
 #include "store/db.h"
 #include "store/store_impl.h"
@@ -409,25 +410,166 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 
 /* ---- the public read (case_read.h) -------------------------------------------------------- */
 
-#define CASE_PUBLIC_COLUMNS                                                                        \
-  "id, office_id, service_id, unit_id, roc_year, word_code, serial, case_key, check_code, "        \
-  "workflow, status, channel, counter, received_at, time_limit_minutes, extension_minutes, "       \
-  "due_at, due_state, correction_items, correction_deadline, overdue_reason, overdue_new_date, "   \
-  "fee_amount, applicant_name_masked, picked_up_at, closed_at, "                                   \
-  "COALESCE((SELECT amount FROM case_fees f WHERE f.case_id = cases.id), 0) AS fee_due, "          \
-  "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id) AS payment_count, "                \
-  "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id) AS upload_count"
+/* Reading rows into arena memory: texts are copied, arrays grow by doubling. */
+struct reader {
+  struct arena *arena;
+  int rc;
+  void *items;
+  size_t count, capacity, size;
+};
 
-int store_case_public_by_key(struct store *store, int64_t office_id, const char *case_key,
-                             json_t **row)
+static const char *col_copy(struct reader *r, const struct db_row *row, int column)
+{
+  size_t len;
+  const char *t = db_col_text(row, column, &len);
+  char *c = len ? arena_strndup(r->arena, t, len) : NULL;
+  if (len && !c)
+    r->rc = ST_NOMEM;
+  return c ? c : "";
+}
+
+/* The next element of the growing array, zeroed; NULL (and r->rc) when out of memory. */
+static void *next_item(struct reader *r)
+{
+  if (r->count == r->capacity) {
+    size_t capacity = r->capacity ? r->capacity * 2 : 16;
+    void *grown = arena_alloc(r->arena, capacity * r->size);
+    if (!grown) {
+      r->rc = ST_NOMEM;
+      return NULL;
+    }
+    if (r->count)
+      memcpy(grown, r->items, r->count * r->size);
+    r->items = grown;
+    r->capacity = capacity;
+  }
+  return (char *)r->items + r->count++ * r->size;
+}
+
+#define CASE_PUBLIC_COLUMNS                                                                        \
+  "id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes, "        \
+  "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, "                               \
+  "COALESCE((SELECT amount FROM case_fees f WHERE f.case_id = cases.id), 0), "                     \
+  "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), "                                 \
+  "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id), "                                  \
+  "word_code, case_key, check_code, workflow, status, channel, counter, due_state, "               \
+  "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
+  "applicant_name_masked"
+
+static int case_row(void *ctx, const struct db_row *row)
+{
+  struct reader *r = ctx;
+  struct store_case_public_row *c = r->items;
+  int64_t *ints[] = {&c->id,          &c->office_id,         &c->service_id,   &c->unit_id,
+                     &c->roc_year,    &c->serial,            &c->received_at,  &c->time_limit_minutes,
+                     &c->extension_minutes, &c->due_at,      &c->fee_amount,   &c->picked_up_at,
+                     &c->closed_at,   &c->fee_due,           &c->payment_count, &c->upload_count};
+  const char **texts[] = {&c->word_code,        &c->case_key,           &c->check_code,
+                          &c->workflow,         &c->status,             &c->channel,
+                          &c->counter,          &c->due_state,          &c->correction_items,
+                          &c->correction_deadline, &c->overdue_reason, &c->overdue_new_date,
+                          &c->applicant_name_masked};
+  int column = 0;
+  for (size_t i = 0; i < ARRAY_LEN(ints); i++)
+    *ints[i] = db_col_int(row, column++);
+  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+    *texts[i] = col_copy(r, row, column++);
+  r->count++;
+  return r->rc;
+}
+
+static int case_public(struct store *store, struct arena *arena, const char *sql,
+                       const struct db_param *params, size_t n, struct store_case_public_row *row)
+{
+  struct reader r = {arena, ST_OK, row, 0, 1, sizeof(*row)};
+  *row = (struct store_case_public_row){0};
+  int rc = db_query_each(store, sql, params, n, case_row, &r);
+  return rc ? rc : (r.count ? ST_OK : ST_NOTFOUND);
+}
+
+int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
+                             const char *case_key, struct store_case_public_row *row)
 {
   static const char sql[] =
       "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE office_id = $1 AND case_key = $2";
-  return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), row);
+  return case_public(store, arena, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), row);
 }
 
-int store_case_public_by_token(struct store *store, const char *token_hash, json_t **row)
+int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,
+                               struct store_case_public_row *row)
 {
   static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE qr_token_hash = $1";
-  return db_query_one(store, sql, DB_ARGS(DB_S(token_hash)), row);
+  return case_public(store, arena, sql, DB_ARGS(DB_S(token_hash)), row);
+}
+
+static int event_row(void *ctx, const struct db_row *row)
+{
+  struct reader *r = ctx;
+  struct store_case_event_row *e = next_item(r);
+  if (e)
+    *e = (struct store_case_event_row){db_col_int(row, 0),   db_col_int(row, 1),
+                                       col_copy(r, row, 2),  col_copy(r, row, 3),
+                                       col_copy(r, row, 4),  col_copy(r, row, 5),
+                                       col_copy(r, row, 6),  db_col_int(row, 7) != 0};
+  return r->rc;
+}
+
+int store_case_events_read(struct store *store, struct arena *arena, int64_t case_id,
+                           struct store_case_event_row **rows, size_t *count)
+{
+  static const char sql[] = "SELECT id, at, kind, from_status, to_status, note, data, public FROM "
+                            "case_events WHERE case_id = $1 ORDER BY id";
+  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), event_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
+}
+
+static int payment_row(void *ctx, const struct db_row *row)
+{
+  struct reader *r = ctx;
+  struct store_case_payment_row *p = next_item(r);
+  if (p)
+    *p = (struct store_case_payment_row){db_col_int(row, 0),  db_col_int(row, 1),
+                                         db_col_int(row, 2),  db_col_int(row, 3),
+                                         db_col_int(row, 4),  col_copy(r, row, 5),
+                                         col_copy(r, row, 6), col_copy(r, row, 7),
+                                         col_copy(r, row, 8), col_copy(r, row, 9)};
+  return r->rc;
+}
+
+int store_case_payments_read(struct store *store, struct arena *arena, int64_t case_id,
+                             struct store_case_payment_row **rows, size_t *count)
+{
+  static const char sql[] =
+      "SELECT id, amount, created_at, paid_at, expires_at, order_no, currency, provider, "
+      "provider_ref, status FROM payments WHERE case_id = $1 ORDER BY id";
+  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), payment_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
+}
+
+static int upload_row(void *ctx, const struct db_row *row)
+{
+  struct reader *r = ctx;
+  struct store_case_upload_row *u = next_item(r);
+  if (u)
+    *u = (struct store_case_upload_row){db_col_int(row, 0), db_col_int(row, 1),
+                                        col_copy(r, row, 2), col_copy(r, row, 3)};
+  return r->rc;
+}
+
+int store_case_uploads_read(struct store *store, struct arena *arena, int64_t case_id,
+                            struct store_case_upload_row **rows, size_t *count)
+{
+  static const char sql[] =
+      "SELECT id, size, name, mime FROM uploads WHERE case_id = $1 ORDER BY id";
+  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), upload_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
 }

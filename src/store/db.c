@@ -80,3 +80,11 @@ const char *db_text(const json_t *row, const char *key)
   const char *s = json_string_value(json_object_get(row, key));
   return s ? s : "";
 }
+
+int db_query_each(struct store *store, const char *sql, const struct db_param *params,
+                  size_t count, db_row_fn fn, void *ctx)
+{
+  if (count > DB_MAX_PARAMS)
+    return store_fail(store, ST_INVALID, "too many parameters");
+  return store->ops->each(store, sql, params, count, fn, ctx);
+}

@@ -10,6 +10,7 @@
 #define BIANMIN_STORE_DB_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,36 @@ int db_query_one(struct store *store, const char *sql, const struct db_param *pa
 /* The integer in the first column of the first row (e.g. RETURNING id), or ST_NOTFOUND. */
 int db_query_int(struct store *store, const char *sql, const struct db_param *params, size_t count,
                  int64_t *value);
+
+/* Rows without JSON (the read paths that matter for speed): fn runs once per row with the row's
+ * columns, by position, valid only during the call; a non-zero return from fn stops the query
+ * and is returned. */
+struct db_row {
+  const struct db_row_ops *ops;
+  void *impl;
+  int index;
+};
+struct db_row_ops {
+  int64_t (*integer)(const struct db_row *row, int column);
+  const char *(*text)(const struct db_row *row, int column, size_t *len);
+  bool (*null)(const struct db_row *row, int column);
+};
+typedef int (*db_row_fn)(void *ctx, const struct db_row *row);
+int db_query_each(struct store *store, const char *sql, const struct db_param *params,
+                  size_t count, db_row_fn fn, void *ctx);
+/* Column accessors: 0 and "" for NULL; *len (may be NULL) receives the text's length. */
+static inline int64_t db_col_int(const struct db_row *row, int column)
+{
+  return row->ops->integer(row, column);
+}
+static inline const char *db_col_text(const struct db_row *row, int column, size_t *len)
+{
+  return row->ops->text(row, column, len);
+}
+static inline bool db_col_null(const struct db_row *row, int column)
+{
+  return row->ops->null(row, column);
+}
 
 /* Fields of a row from db_query: the integer (0 when missing or not an integer) and the text
  * ("" when missing or not text, never NULL; borrowed from the row). */

@@ -645,6 +645,42 @@ static int pg_query(struct store *store, const char *sql, const struct db_param 
   return query_rows(store, sql, &p, rows);
 }
 
+static int64_t col_int(const struct db_row *row, int column)
+{
+  int64_t v = 0;
+  const char *t = PQgetvalue(row->impl, row->index, column);
+  return t && pg_parse_int(t, &v) ? v : 0;
+}
+
+static const char *col_text(const struct db_row *row, int column, size_t *len)
+{
+  const char *t = PQgetvalue(row->impl, row->index, column);
+  if (len)
+    *len = t ? (size_t)PQgetlength(row->impl, row->index, column) : 0;
+  return t ? t : "";
+}
+
+static bool col_null(const struct db_row *row, int column)
+{
+  return PQgetisnull(row->impl, row->index, column) != 0;
+}
+
+static const struct db_row_ops pg_row_ops = {col_int, col_text, col_null};
+
+static int pg_each(struct store *store, const char *sql, const struct db_param *params,
+                   size_t count, db_row_fn fn, void *ctx)
+{
+  struct pg_params p = {0};
+  PGresult *res = NULL;
+  db_params(&p, params, count);
+  int rc = pg_run(store, sql, &p, &res, "query");
+  struct db_row row = {&pg_row_ops, res, 0};
+  for (int n = rc ? 0 : PQntuples(res); !rc && row.index < n; row.index++)
+    rc = fn(ctx, &row);
+  PQclear(res);
+  return rc;
+}
+
 /* After store_copy: identity columns continue after the highest copied id, and the search
  * index is built from the copied records. */
 static int pg_copy_finish(struct store *store)
@@ -688,6 +724,7 @@ static const struct store_ops pg_ops = {
     .setting_get = pg_setting_get,
     .exec = pg_exec,
     .query = pg_query,
+    .each = pg_each,
     .catalog = &pg_catalog_ops,
     .copy_finish = pg_copy_finish,
 };

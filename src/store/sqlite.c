@@ -691,6 +691,48 @@ static int sqlite_query(struct store *store, const char *sql, const struct db_pa
   return rows_json(s, stmt, rows);
 }
 
+static int64_t col_int(const struct db_row *row, int column)
+{
+  return sqlite3_column_int64(row->impl, column);
+}
+
+static const char *col_text(const struct db_row *row, int column, size_t *len)
+{
+  const unsigned char *t = sqlite3_column_text(row->impl, column);
+  if (len)
+    *len = t ? (size_t)sqlite3_column_bytes(row->impl, column) : 0;
+  return t ? (const char *)t : "";
+}
+
+static bool col_null(const struct db_row *row, int column)
+{
+  return sqlite3_column_type(row->impl, column) == SQLITE_NULL;
+}
+
+static const struct db_row_ops sqlite_row_ops = {col_int, col_text, col_null};
+
+static int sqlite_each(struct store *store, const char *sql, const struct db_param *params,
+                       size_t count, db_row_fn fn, void *ctx)
+{
+  struct sqlite_store *s = conn(store);
+  sqlite3_stmt *stmt;
+  bool owned;
+  int rc = sql_stmt(s, sql, &stmt, &owned);
+  if (rc)
+    return rc;
+  rc = bind_params(s, stmt, params, count);
+  int step = SQLITE_DONE;
+  struct db_row row = {&sqlite_row_ops, stmt, 0};
+  while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+    rc = fn(ctx, &row);
+    row.index++;
+  }
+  if (!rc && step != SQLITE_DONE)
+    rc = db_fail(s, "query");
+  sql_done(stmt, owned);
+  return rc;
+}
+
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -711,6 +753,7 @@ static const struct store_ops sqlite_ops = {
     .setting_get = sqlite_setting_get,
     .exec = sqlite_exec,
     .query = sqlite_query,
+    .each = sqlite_each,
     .catalog = &sqlite_catalog_ops,
 };
 

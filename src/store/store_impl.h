@@ -88,6 +88,8 @@ struct store_ops {
               int64_t *changes);
   int (*query)(struct store *store, const char *sql, const struct db_param *params, size_t count,
                json_t *rows);
+  int (*each)(struct store *store, const char *sql, const struct db_param *params, size_t count,
+              db_row_fn fn, void *ctx);
   const struct store_catalog_ops *catalog; /* the catalogue (below) */
   /* After store_copy filled the tables with their ids (may be NULL): resets id generators and
    * rebuilds derived data such as the search index. */

@@ -180,47 +180,96 @@ static json_t *id_or_null(int64_t v)
   return v ? json_integer(v) : json_null();
 }
 
+/* Setting members without json_pack's format parsing and UTF-8 checks: keys are constants and
+ * values come from the database or the translations, both checked as UTF-8 when they entered. */
+static void put_s(json_t *o, const char *key, const char *value)
+{
+  json_object_set_new_nocheck(o, key, json_string_nocheck(value ? value : ""));
+}
+
+static void put_i(json_t *o, const char *key, int64_t value)
+{
+  json_object_set_new_nocheck(o, key, json_integer(value));
+}
+
+static void put_b(json_t *o, const char *key, bool value)
+{
+  json_object_set_new_nocheck(o, key, json_boolean(value));
+}
+
 static json_t *public_event_json(struct http_request *req, const struct case_public_event *e)
 {
   const char *what = strcmp(e->kind, "status") == 0 ? label(req, "status_", e->to_status)
                                                     : label(req, "event_", e->kind);
+  json_t *v = json_object();
+  if (!v)
+    return NULL;
+  put_s(v, "at", web_datetime(req, e->at));
+  put_s(v, "what", what);
+  put_s(v, "note", e->note);
+  put_s(v, "actor", "");
+  put_s(v, "on_behalf_of", "");
+  put_b(v, "public", e->public);
   json_t *data = *e->data ? json_loads(e->data, 0, NULL) : NULL;
-  json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, e->at), "what",
-                        what, "note", e->note, "actor", "", "on_behalf_of", "", "public", e->public);
-  if (v && data)
-    json_object_set(v, "data", data);
-  json_decref(data);
+  if (data)
+    json_object_set_new_nocheck(v, "data", data);
+  return v;
+}
+
+static json_t *public_event_record(const struct case_public *c, const struct case_public_event *e)
+{
+  json_t *v = json_object();
+  if (!v)
+    return NULL;
+  put_i(v, "id", e->id);
+  put_i(v, "case_id", c->id);
+  put_i(v, "at", e->at);
+  put_s(v, "kind", e->kind);
+  put_s(v, "from_status", e->from_status);
+  put_s(v, "to_status", e->to_status);
+  put_s(v, "note", e->note);
+  put_i(v, "public", e->public);
+  put_s(v, "data", e->data);
   return v;
 }
 
 /* The stored fields a public answer has always carried (API clients read them). */
 static json_t *public_record(const struct case_public *c)
 {
-  json_t *events = json_array();
-  for (size_t i = 0; events && i < c->event_count; i++) {
-    const struct case_public_event *e = &c->events[i];
-    json_array_append_new(events, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
-                                            (json_int_t)e->id, "case_id", (json_int_t)c->id, "at",
-                                            (json_int_t)e->at, "kind", e->kind, "from_status",
-                                            e->from_status, "to_status", e->to_status, "note",
-                                            e->note, "public", e->public, "data", e->data));
+  json_t *v = json_object(), *events = json_array();
+  if (!v || !events) {
+    json_decref(v);
+    json_decref(events);
+    return NULL;
   }
-  json_t *v = json_pack(
-      "{s:I, s:I, s:o, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:I, s:s, "
-      "s:o, s:o, s:I, s:I, s:o}",
-      "office_id", (json_int_t)c->office_id, "service_id", (json_int_t)c->service_id, "unit_id",
-      id_or_null(c->unit_id), "roc_year", (json_int_t)c->roc_year, "word_code", c->word_code,
-      "serial", (json_int_t)c->serial, "case_key", c->case_key, "status", c->status, "workflow",
-      c->workflow, "channel", c->channel, "counter", c->counter, "received_at",
-      (json_int_t)c->received_at, "due_at", id_or_null(c->due_at), "due_state", c->due_state,
-      "overdue_reason", c->overdue_reason, "overdue_new_date", c->overdue_new_date, "fee_amount",
-      (json_int_t)c->fee_amount, "applicant_name_masked", c->applicant_name_masked,
-      "picked_up_at", id_or_null(c->picked_up_at), "closed_at", id_or_null(c->closed_at),
-      "time_limit_minutes", (json_int_t)c->time_limit_minutes, "extension_minutes",
-      (json_int_t)c->extension_minutes, "events", events);
-  if (v && strcmp(c->status, "correction") == 0) {
-    json_object_set_new(v, "correction_items", json_string(c->correction_items));
-    json_object_set_new(v, "correction_deadline", json_string(c->correction_deadline));
+  for (size_t i = 0; i < c->event_count; i++)
+    json_array_append_new(events, public_event_record(c, &c->events[i]));
+  put_i(v, "office_id", c->office_id);
+  put_i(v, "service_id", c->service_id);
+  json_object_set_new_nocheck(v, "unit_id", id_or_null(c->unit_id));
+  put_i(v, "roc_year", c->roc_year);
+  put_s(v, "word_code", c->word_code);
+  put_i(v, "serial", c->serial);
+  put_s(v, "case_key", c->case_key);
+  put_s(v, "status", c->status);
+  put_s(v, "workflow", c->workflow);
+  put_s(v, "channel", c->channel);
+  put_s(v, "counter", c->counter);
+  put_i(v, "received_at", c->received_at);
+  json_object_set_new_nocheck(v, "due_at", id_or_null(c->due_at));
+  put_s(v, "due_state", c->due_state);
+  put_s(v, "overdue_reason", c->overdue_reason);
+  put_s(v, "overdue_new_date", c->overdue_new_date);
+  put_i(v, "fee_amount", c->fee_amount);
+  put_s(v, "applicant_name_masked", c->applicant_name_masked);
+  json_object_set_new_nocheck(v, "picked_up_at", id_or_null(c->picked_up_at));
+  json_object_set_new_nocheck(v, "closed_at", id_or_null(c->closed_at));
+  put_i(v, "time_limit_minutes", c->time_limit_minutes);
+  put_i(v, "extension_minutes", c->extension_minutes);
+  json_object_set_new_nocheck(v, "events", events);
+  if (strcmp(c->status, "correction") == 0) {
+    put_s(v, "correction_items", c->correction_items);
+    put_s(v, "correction_deadline", c->correction_deadline);
   }
   return v;
 }
@@ -243,32 +292,34 @@ static int public_texts(struct http_request *req, const struct case_public *c, j
   char fee[48] = "";
   format_money(c->fee_amount, fee, sizeof(fee));
   bool paused = strcmp(c->status, "correction") == 0;
-  const char *service_fee = c->service ? directory_pick(c->service->fee_zh, c->service->fee_en,
-                                                        lang)
-                                       : "";
+  const struct dir_service *s = c->service;
+  const char *service_fee = s ? directory_pick(s->fee_zh, s->fee_en, lang) : "";
   json_t *items = paused ? json_loads(c->correction_items, 0, NULL) : NULL;
   json_t *timeline = json_array();
-  for (size_t i = 0; timeline && i < c->event_count; i++)
+  if (!timeline) {
+    json_decref(items);
+    return ST_NOMEM;
+  }
+  for (size_t i = 0; i < c->event_count; i++)
     json_array_append_new(timeline, public_event_json(req, &c->events[i]));
-  int rc = json_object_update_new(
-      v, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:b}",
-                   "service_name",
-                   c->service ? directory_pick(c->service->name_zh, c->service->name_en, lang) : "",
-                   "service_fee", service_fee, "unit_name",
-                   c->unit ? directory_pick(c->unit->name_zh, c->unit->name_en, lang) : "",
-                   "status_label", label(req, "status_", c->status), "received_text",
-                   web_datetime(req, c->received_at), "due_text",
-                   paused ? "" : web_datetime(req, c->due_at), "due_state_label",
-                   label(req, "due_", c->due_state), "closed_text",
-                   web_datetime(req, c->closed_at), "overdue_new_date_text",
-                   date_text(req, c->overdue_new_date), "fee_text",
-                   c->fee_amount ? fee : service_fee, "correction_deadline_text",
-                   date_text(req, c->correction_deadline), "correction_list",
-                   json_is_array(items) && paused ? json_incref(items) : json_array(),
-                   "in_correction", paused, "timeline", timeline, "is_overdue",
-                   strcmp(c->due_state, "overdue") == 0));
+  put_s(v, "service_name", s ? directory_pick(s->name_zh, s->name_en, lang) : "");
+  put_s(v, "service_fee", service_fee);
+  put_s(v, "unit_name", c->unit ? directory_pick(c->unit->name_zh, c->unit->name_en, lang) : "");
+  put_s(v, "status_label", label(req, "status_", c->status));
+  put_s(v, "received_text", web_datetime(req, c->received_at));
+  put_s(v, "due_text", paused ? "" : web_datetime(req, c->due_at));
+  put_s(v, "due_state_label", label(req, "due_", c->due_state));
+  put_s(v, "closed_text", web_datetime(req, c->closed_at));
+  put_s(v, "overdue_new_date_text", date_text(req, c->overdue_new_date));
+  put_s(v, "fee_text", c->fee_amount ? fee : service_fee);
+  put_s(v, "correction_deadline_text", date_text(req, c->correction_deadline));
+  json_object_set_new_nocheck(v, "correction_list",
+                              json_is_array(items) && paused ? json_incref(items) : json_array());
+  put_b(v, "in_correction", paused);
+  json_object_set_new_nocheck(v, "timeline", timeline);
+  put_b(v, "is_overdue", strcmp(c->due_state, "overdue") == 0);
   json_decref(items);
-  return rc ? ST_NOMEM : ST_OK;
+  return ST_OK;
 }
 
 json_t *case_public_view(struct http_request *req, const struct case_public *c)
