@@ -222,7 +222,7 @@ static int case_on(struct http_request *req, struct http_response *res, struct s
                                http_capture(req, "number"), check ? check : "", &c);
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "not_found", "progress_not_found");
-  json_t *view = rc ? NULL : case_public_view(req, &c);
+  json_t *view = rc ? NULL : case_public_view(req, &c, true);
   if (rc || !view)
     return rc ? rc : ST_NOMEM;
   json_object_set_new(view, "state", json_string(open311_closed(c.status) ? "closed" : "open"));

@@ -233,8 +233,9 @@ static json_t *public_event_record(const struct case_public *c, const struct cas
   return v;
 }
 
-/* The stored fields a public answer has always carried (API clients read them). */
-static json_t *public_record(const struct case_public *c)
+/* The stored fields a public answer has always carried (API clients read them); the raw
+ * events only for JSON answers (pages show the timeline). */
+static json_t *public_record(const struct case_public *c, bool raw_events)
 {
   json_t *v = json_object(), *events = json_array();
   if (!v || !events) {
@@ -242,7 +243,7 @@ static json_t *public_record(const struct case_public *c)
     json_decref(events);
     return NULL;
   }
-  for (size_t i = 0; i < c->event_count; i++)
+  for (size_t i = 0; raw_events && i < c->event_count; i++)
     json_array_append_new(events, public_event_record(c, &c->events[i]));
   put_i(v, "office_id", c->office_id);
   put_i(v, "service_id", c->service_id);
@@ -322,9 +323,9 @@ static int public_texts(struct http_request *req, const struct case_public *c, j
   return ST_OK;
 }
 
-json_t *case_public_view(struct http_request *req, const struct case_public *c)
+json_t *case_public_view(struct http_request *req, const struct case_public *c, bool raw_events)
 {
-  json_t *v = public_record(c);
+  json_t *v = public_record(c, raw_events);
   if (!v || public_number(req, c, v) || public_texts(req, c, v)) {
     json_decref(v);
     return NULL;

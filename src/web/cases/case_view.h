@@ -15,10 +15,11 @@
  * received_text, due_text, due_state_label, closed_text, overdue_new_date_text,
  * correction_deadline_text, correction_list, events[] with labels and times, fee_text. */
 int case_view_decorate(struct http_request *req, struct store *store, json_t *c);
-/* The public case (domain/case_read.h) as its view: the stored public fields, events, and the
- * same display fields as case_view_decorate; NULL when out of memory. */
+/* The public case (domain/case_read.h) as its view: the stored public fields, the same display
+ * fields as case_view_decorate and the timeline; the raw "events" (codes and ids, for API
+ * clients) only when raw_events, else an empty list. NULL when out of memory. */
 struct case_public;
-json_t *case_public_view(struct http_request *req, const struct case_public *c);
+json_t *case_public_view(struct http_request *req, const struct case_public *c, bool raw_events);
 /* The case id of the {id} capture, or 0. */
 int64_t case_view_id(struct http_request *req);
 

@@ -31,7 +31,7 @@ static json_t *form_view(struct http_request *req, const struct dir_office *offi
 static int result_page(struct http_request *req, struct http_response *res,
                        const struct case_public *c, const char *token)
 {
-  json_t *view = case_public_view(req, c);
+  json_t *view = case_public_view(req, c, req->wants_json);
   json_t *fee = view ? payments_fee_view(req, &c->fee, token) : NULL;
   if (!fee || json_object_set_new(view, "payment", fee) ||
       (token && apply_progress_view(req, c, token, view))) {
@@ -53,18 +53,18 @@ static int progress_form_on(struct http_request *req, struct http_response *res,
   int rc = office_of_request(req, store, &office);
   if (rc)
     return rc;
-  json_t *page = form_view(req, office, number, check);
+  if (number || check) {
+    rc = case_public_by_number(store, req->arena, clock_now(), office->id, number, check, &c);
+    if (rc != ST_NOTFOUND)
+      return rc ? rc : result_page(req, res, &c, NULL);
+  }
+  json_t *page = form_view(req, office, number, check); /* the form, or "not found" on it */
   if (!page)
     return ST_NOMEM;
   if (!number && !check)
     return http_page(res, 200, "public/progress", page);
-  rc = case_public_by_number(store, req->arena, clock_now(), office->id, number, check, &c);
-  if (rc == ST_NOTFOUND) {
-    web_form_error(req, page, "number", "progress_not_found");
-    return http_page(res, 404, "public/progress", page);
-  }
-  json_decref(page);
-  return rc ? rc : result_page(req, res, &c, NULL);
+  web_form_error(req, page, "number", "progress_not_found");
+  return http_page(res, 404, "public/progress", page);
 }
 
 int progress_form(struct http_request *req, struct http_response *res)

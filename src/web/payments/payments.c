@@ -199,7 +199,7 @@ static int public_case(struct http_request *req, struct store *store, const char
   int rc = case_public_by_token(store, req->arena, clock_now(), token, c);
   if (rc)
     return rc;
-  *view = case_public_view(req, c);
+  *view = case_public_view(req, c, req->wants_json);
   *office = office_dir_view(req, c->office);
   if (!*view || !*office) {
     json_decref(*view);
