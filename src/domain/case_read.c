@@ -78,9 +78,14 @@ static int read_events(struct reader *r, struct case_public *c)
     const struct store_case_event_row *e = &rows[i];
     if (!e->public && strcmp(e->kind, "status") != 0)
       continue;
-    c->events[c->event_count++] = (struct case_public_event){
-        e->id,          e->at, e->kind, e->from_status, e->to_status, e->public ? e->note : "",
-        e->public ? e->data : "", e->public};
+    c->events[c->event_count++] = (struct case_public_event){e->id,
+                                                             e->at,
+                                                             e->kind,
+                                                             e->from_status,
+                                                             e->to_status,
+                                                             e->public ? e->note : "",
+                                                             e->public ? e->data : "",
+                                                             e->public};
   }
   return ST_OK;
 }
@@ -100,8 +105,8 @@ static int read_payments(struct reader *r, struct case_public *c, int64_t count)
     struct case_public_payment *out = &fee->payments[n - 1 - i];
     const char *status =
         !strcmp(p->status, "pending") && p->expires_at <= r->now ? "expired" : p->status;
-    *out = (struct case_public_payment){p->id,       p->amount,   p->created_at,   p->paid_at,
-                                        p->expires_at, p->order_no, p->currency,   p->provider,
+    *out = (struct case_public_payment){p->id,           p->amount,   p->created_at, p->paid_at,
+                                        p->expires_at,   p->order_no, p->currency,   p->provider,
                                         p->provider_ref, status};
     if (!strcmp(status, "paid"))
       fee->paid += out->amount;

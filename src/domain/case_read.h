@@ -28,7 +28,7 @@ struct case_public_event {
 };
 
 struct case_public_payment {
-  int64_t id, amount, created_at, paid_at, expires_at; /* paid_at 0: not paid */
+  int64_t id, amount, created_at, paid_at, expires_at;                /* paid_at 0: not paid */
   const char *order_no, *currency, *provider, *provider_ref, *status; /* status as of now */
 };
 

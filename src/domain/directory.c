@@ -79,20 +79,30 @@ static void release(void *p)
 
 static void fill_office(struct dir_office *o, const json_t *r)
 {
-  *o = (struct dir_office){integer(r, "id"),        text(r, "slug"),         text(r, "name_zh"),
-                           text(r, "name_en"),      text(r, "kind"),         text(r, "city_zh"),
-                           text(r, "city_en"),      text(r, "address_zh"),   text(r, "address_en"),
-                           text(r, "phone"),        text(r, "email"),        text(r, "hours_zh"),
-                           text(r, "hours_en"),     text(r, "case_word_zh"), text(r, "case_word_code"),
-                           r};
+  *o = (struct dir_office){integer(r, "id"),          text(r, "slug"),
+                           text(r, "name_zh"),        text(r, "name_en"),
+                           text(r, "kind"),           text(r, "city_zh"),
+                           text(r, "city_en"),        text(r, "address_zh"),
+                           text(r, "address_en"),     text(r, "phone"),
+                           text(r, "email"),          text(r, "hours_zh"),
+                           text(r, "hours_en"),       text(r, "case_word_zh"),
+                           text(r, "case_word_code"), r};
 }
 
 static void fill_unit(struct dir_unit *u, const json_t *r)
 {
-  *u = (struct dir_unit){integer(r, "id"),      integer(r, "office_id"), integer(r, "sort"),
-                         text(r, "code"),       text(r, "name_zh"),      text(r, "name_en"),
-                         text(r, "floor_zh"),   text(r, "floor_en"),     text(r, "counter"),
-                         text(r, "phone"),      text(r, "duties_zh"),    text(r, "duties_en"),
+  *u = (struct dir_unit){integer(r, "id"),
+                         integer(r, "office_id"),
+                         integer(r, "sort"),
+                         text(r, "code"),
+                         text(r, "name_zh"),
+                         text(r, "name_en"),
+                         text(r, "floor_zh"),
+                         text(r, "floor_en"),
+                         text(r, "counter"),
+                         text(r, "phone"),
+                         text(r, "duties_zh"),
+                         text(r, "duties_en"),
                          r};
 }
 
@@ -119,7 +129,8 @@ static void fill_service(struct dir_service *s, const json_t *r)
 
 static int by_unit_id(const void *a, const void *b)
 {
-  int64_t x = (*(const struct dir_unit *const *)a)->id, y = (*(const struct dir_unit *const *)b)->id;
+  int64_t x = (*(const struct dir_unit *const *)a)->id,
+          y = (*(const struct dir_unit *const *)b)->id;
   return (x > y) - (x < y);
 }
 
@@ -309,8 +320,8 @@ const struct dir_service *directory_service(const struct directory *dir, int64_t
   return hit ? *hit : NULL;
 }
 
-const struct dir_service *directory_service_by_slug(const struct directory *dir,
-                                                    int64_t office_id, const char *slug)
+const struct dir_service *directory_service_by_slug(const struct directory *dir, int64_t office_id,
+                                                    const char *slug)
 {
   if (!slug)
     return NULL;
@@ -328,20 +339,20 @@ const struct dir_office *directory_offices(const struct directory *dir, size_t *
 
 /* The run of records of one office in an array grouped by office_id; stride is the element
  * size and office_at reads an element's office id. */
-#define OFFICE_RANGE(array, n, office, first, count)                                          \
-  do {                                                                                        \
-    size_t lo_ = 0, hi_ = (n);                                                                \
-    while (lo_ < hi_) {                                                                       \
-      size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                    \
-      if ((array)[mid_].office_id < (office))                                                 \
-        lo_ = mid_ + 1;                                                                       \
-      else                                                                                    \
-        hi_ = mid_;                                                                           \
-    }                                                                                         \
-    (first) = lo_;                                                                            \
-    while (lo_ < (n) && (array)[lo_].office_id == (office))                                   \
-      lo_++;                                                                                  \
-    (count) = lo_ - (first);                                                                  \
+#define OFFICE_RANGE(array, n, office, first, count)                                               \
+  do {                                                                                             \
+    size_t lo_ = 0, hi_ = (n);                                                                     \
+    while (lo_ < hi_) {                                                                            \
+      size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                         \
+      if ((array)[mid_].office_id < (office))                                                      \
+        lo_ = mid_ + 1;                                                                            \
+      else                                                                                         \
+        hi_ = mid_;                                                                                \
+    }                                                                                              \
+    (first) = lo_;                                                                                 \
+    while (lo_ < (n) && (array)[lo_].office_id == (office))                                        \
+      lo_++;                                                                                       \
+    (count) = lo_ - (first);                                                                       \
   } while (0)
 
 const struct dir_unit *directory_units(const struct directory *dir, int64_t office_id,

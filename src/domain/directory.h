@@ -62,8 +62,8 @@ const struct dir_office *directory_office(const struct directory *dir, int64_t i
 const struct dir_office *directory_office_by_slug(const struct directory *dir, const char *slug);
 const struct dir_unit *directory_unit(const struct directory *dir, int64_t id);
 const struct dir_service *directory_service(const struct directory *dir, int64_t id);
-const struct dir_service *directory_service_by_slug(const struct directory *dir,
-                                                    int64_t office_id, const char *slug);
+const struct dir_service *directory_service_by_slug(const struct directory *dir, int64_t office_id,
+                                                    const char *slug);
 
 /* Every office by id; an office's units by sort and id; an office's services (published and
  * not) in the catalogue's order (unit, sort, id). *count receives the length. */

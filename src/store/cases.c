@@ -460,14 +460,34 @@ static int case_row(void *ctx, const struct db_row *row)
 {
   struct reader *r = ctx;
   struct store_case_public_row *c = r->items;
-  int64_t *ints[] = {&c->id,          &c->office_id,         &c->service_id,   &c->unit_id,
-                     &c->roc_year,    &c->serial,            &c->received_at,  &c->time_limit_minutes,
-                     &c->extension_minutes, &c->due_at,      &c->fee_amount,   &c->picked_up_at,
-                     &c->closed_at,   &c->fee_due,           &c->payment_count, &c->upload_count};
-  const char **texts[] = {&c->word_code,        &c->case_key,           &c->check_code,
-                          &c->workflow,         &c->status,             &c->channel,
-                          &c->counter,          &c->due_state,          &c->correction_items,
-                          &c->correction_deadline, &c->overdue_reason, &c->overdue_new_date,
+  int64_t *ints[] = {&c->id,
+                     &c->office_id,
+                     &c->service_id,
+                     &c->unit_id,
+                     &c->roc_year,
+                     &c->serial,
+                     &c->received_at,
+                     &c->time_limit_minutes,
+                     &c->extension_minutes,
+                     &c->due_at,
+                     &c->fee_amount,
+                     &c->picked_up_at,
+                     &c->closed_at,
+                     &c->fee_due,
+                     &c->payment_count,
+                     &c->upload_count};
+  const char **texts[] = {&c->word_code,
+                          &c->case_key,
+                          &c->check_code,
+                          &c->workflow,
+                          &c->status,
+                          &c->channel,
+                          &c->counter,
+                          &c->due_state,
+                          &c->correction_items,
+                          &c->correction_deadline,
+                          &c->overdue_reason,
+                          &c->overdue_new_date,
                           &c->applicant_name_masked};
   int column = 0;
   for (size_t i = 0; i < ARRAY_LEN(ints); i++)
@@ -507,10 +527,9 @@ static int event_row(void *ctx, const struct db_row *row)
   struct reader *r = ctx;
   struct store_case_event_row *e = next_item(r);
   if (e)
-    *e = (struct store_case_event_row){db_col_int(row, 0),   db_col_int(row, 1),
-                                       col_copy(r, row, 2),  col_copy(r, row, 3),
-                                       col_copy(r, row, 4),  col_copy(r, row, 5),
-                                       col_copy(r, row, 6),  db_col_int(row, 7) != 0};
+    *e = (struct store_case_event_row){
+        db_col_int(row, 0),  db_col_int(row, 1),  col_copy(r, row, 2), col_copy(r, row, 3),
+        col_copy(r, row, 4), col_copy(r, row, 5), col_copy(r, row, 6), db_col_int(row, 7) != 0};
   return r->rc;
 }
 
@@ -531,11 +550,10 @@ static int payment_row(void *ctx, const struct db_row *row)
   struct reader *r = ctx;
   struct store_case_payment_row *p = next_item(r);
   if (p)
-    *p = (struct store_case_payment_row){db_col_int(row, 0),  db_col_int(row, 1),
-                                         db_col_int(row, 2),  db_col_int(row, 3),
-                                         db_col_int(row, 4),  col_copy(r, row, 5),
-                                         col_copy(r, row, 6), col_copy(r, row, 7),
-                                         col_copy(r, row, 8), col_copy(r, row, 9)};
+    *p = (struct store_case_payment_row){
+        db_col_int(row, 0),  db_col_int(row, 1),  db_col_int(row, 2),  db_col_int(row, 3),
+        db_col_int(row, 4),  col_copy(r, row, 5), col_copy(r, row, 6), col_copy(r, row, 7),
+        col_copy(r, row, 8), col_copy(r, row, 9)};
   return r->rc;
 }
 
@@ -557,8 +575,8 @@ static int upload_row(void *ctx, const struct db_row *row)
   struct reader *r = ctx;
   struct store_case_upload_row *u = next_item(r);
   if (u)
-    *u = (struct store_case_upload_row){db_col_int(row, 0), db_col_int(row, 1),
-                                        col_copy(r, row, 2), col_copy(r, row, 3)};
+    *u = (struct store_case_upload_row){db_col_int(row, 0), db_col_int(row, 1), col_copy(r, row, 2),
+                                        col_copy(r, row, 3)};
   return r->rc;
 }
 

@@ -81,8 +81,8 @@ const char *db_text(const json_t *row, const char *key)
   return s ? s : "";
 }
 
-int db_query_each(struct store *store, const char *sql, const struct db_param *params,
-                  size_t count, db_row_fn fn, void *ctx)
+int db_query_each(struct store *store, const char *sql, const struct db_param *params, size_t count,
+                  db_row_fn fn, void *ctx)
 {
   if (count > DB_MAX_PARAMS)
     return store_fail(store, ST_INVALID, "too many parameters");

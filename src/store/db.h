@@ -60,8 +60,8 @@ struct db_row_ops {
   bool (*null)(const struct db_row *row, int column);
 };
 typedef int (*db_row_fn)(void *ctx, const struct db_row *row);
-int db_query_each(struct store *store, const char *sql, const struct db_param *params,
-                  size_t count, db_row_fn fn, void *ctx);
+int db_query_each(struct store *store, const char *sql, const struct db_param *params, size_t count,
+                  db_row_fn fn, void *ctx);
 /* Column accessors: 0 and "" for NULL; *len (may be NULL) receives the text's length. */
 static inline int64_t db_col_int(const struct db_row *row, int column)
 {

@@ -544,16 +544,16 @@ static const char migration_11_sql[] =
 static const char migration_12_sql[] =
     "DROP INDEX cases_key;"
     "CREATE UNIQUE INDEX cases_key ON cases(office_id, case_key);";
-/* The directory's version (migration 14), as in SQLite: statement-level triggers (named as SQLite's) move it once
- * per statement that changes an office, unit, service or service form. */
+/* The directory's version (migration 14), as in SQLite: statement-level triggers (named as
+ * SQLite's) move it once per statement that changes an office, unit, service or service form. */
 static const char migration_14_sql[] =
     "CREATE TABLE directory_version (id BIGINT PRIMARY KEY CHECK (id = 1), version BIGINT NOT "
     "NULL);"
     "INSERT INTO directory_version (id, version) VALUES (1, 1);"
     "CREATE FUNCTION directory_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE "
     "directory_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$;"
-#define BUMP(t, name, op)                                                                        \
-  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                  \
+#define BUMP(t, name, op)                                                                          \
+  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
   " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
 #define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
     BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");

@@ -566,8 +566,8 @@ static const char migration_14_sql[] =
     "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
     "NULL);"
     "INSERT INTO directory_version (id, version) VALUES (1, 1);"
-#define BUMP(t, name, op)                                                                        \
-  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                  \
+#define BUMP(t, name, op)                                                                          \
+  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
   " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
 #define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
     BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
