@@ -42,13 +42,12 @@ static int read_handlers(struct store *store, struct arena *arena, int64_t offic
   return rc;
 }
 
-/* The case's handler's display name, "" when unassigned or not found. */
-static int read_handler_name(struct store *store, struct arena *arena, json_t *c, const char **out)
+int case_handler_name(struct store *store, struct arena *arena, int64_t office_id,
+                      int64_t handler_id, const char **out)
 {
   json_t *user = NULL;
-  int64_t id = read_model_int(c, "handler_id");
   *out = "";
-  if (!id || store_user_get(store, read_model_int(c, "office_id"), id, &user))
+  if (!handler_id || store_user_get(store, office_id, handler_id, &user))
     return ST_OK;
   *out = read_model_text(arena, user, "display_name");
   json_decref(user);
@@ -78,7 +77,8 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
   if (!rc)
     rc = place(dir, out);
   if (!rc)
-    rc = read_handler_name(env->store, arena, out->record, &out->handler_name);
+    rc = case_handler_name(env->store, arena, read_model_int(out->record, "office_id"),
+                           read_model_int(out->record, "handler_id"), &out->handler_name);
   if (!rc)
     rc = read_handlers(env->store, arena, actor->office_id, &out->handlers, &out->handler_count);
   if (!rc)

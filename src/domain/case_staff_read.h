@@ -27,6 +27,11 @@ struct case_handler {
   const char *name;
 };
 
+/* The display name of handler_id of office_id, "" when 0 or not found (also on a read error,
+ * as a name is only decoration); ST_NOMEM when the arena is full. */
+int case_handler_name(struct store *store, struct arena *arena, int64_t office_id,
+                      int64_t handler_id, const char **out);
+
 /* The staff case page and the receipt. record is cases_get_for_staff's (owned by the caller:
  * json_decref it). The view of the applicant's data is audited after the read. */
 struct case_staff {
