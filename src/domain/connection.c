@@ -26,10 +26,11 @@ static void make_keys(void)
   pthread_key_create(&replica_key, close_thread_store);
 }
 
-static int thread_store(pthread_key_t key, const char *url, bool replica, struct store **out)
+/* key is a pointer: the keys exist only once pthread_once has run. */
+static int thread_store(const pthread_key_t *key, const char *url, bool replica, struct store **out)
 {
   pthread_once(&keys_once, make_keys);
-  struct store *store = pthread_getspecific(key);
+  struct store *store = pthread_getspecific(*key);
   if (!store) {
     char err[256];
     int rc = store_open(url, &store, err, sizeof(err));
@@ -40,7 +41,7 @@ static int thread_store(pthread_key_t key, const char *url, bool replica, struct
         log_error("cannot open database: %s", err);
       return rc;
     }
-    pthread_setspecific(key, store);
+    pthread_setspecific(*key, store);
   }
   *out = store;
   return ST_OK;
@@ -48,12 +49,12 @@ static int thread_store(pthread_key_t key, const char *url, bool replica, struct
 
 int connection_primary(const char *url, struct store **out)
 {
-  return thread_store(primary_key, url, false, out);
+  return thread_store(&primary_key, url, false, out);
 }
 
 int connection_replica(const char *url, struct store **out)
 {
-  return thread_store(replica_key, url, true, out);
+  return thread_store(&replica_key, url, true, out);
 }
 
 void connection_read_failed(struct store *store)
