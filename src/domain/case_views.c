@@ -82,8 +82,8 @@ static int add_actions(const struct case_env *env, const struct case_actor *acto
   return ST_OK;
 }
 
-int cases_get_for_staff(const struct case_env *env, const struct case_actor *actor, int64_t id,
-                        json_t **out)
+int case_staff_record(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                      json_t **out)
 {
   json_t *c = NULL, *events = NULL, *who = NULL;
   if (!(actor->roles & (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)))
@@ -101,14 +101,32 @@ int cases_get_for_staff(const struct case_env *env, const struct case_actor *act
     rc = ST_NOMEM;
   if (!rc)
     rc = add_actions(env, actor, c);
-  struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
-  if (!rc)
-    rc = audit_record(env->store, &a, "person.view", "case", case_text(c, "case_key"), NULL);
   if (rc) {
     json_decref(c);
     return rc;
   }
   strip(c);
+  *out = c;
+  return ST_OK;
+}
+
+int case_staff_viewed(const struct case_env *env, const struct case_actor *actor, json_t *c)
+{
+  struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
+  return audit_record(env->store, &a, "person.view", "case", case_text(c, "case_key"), NULL);
+}
+
+int cases_get_for_staff(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                        json_t **out)
+{
+  json_t *c = NULL;
+  int rc = case_staff_record(env, actor, id, &c);
+  if (!rc)
+    rc = case_staff_viewed(env, actor, c);
+  if (rc) {
+    json_decref(c);
+    return rc;
+  }
   *out = c;
   return ST_OK;
 }

@@ -24,6 +24,11 @@ int case_begin(const struct case_env *env, const struct case_actor *actor, int64
                const char **on_behalf_of, const char **reason);
 /* Commits when rc is ST_OK, else rolls back; frees c; returns rc. */
 int case_finish(const struct case_env *env, int rc, json_t *c);
+/* cases_get_for_staff in two: the record (reads only, for a read transaction), then the audit
+ * row saying the actor saw the applicant's data (a write, after the read). */
+int case_staff_record(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                      json_t **out);
+int case_staff_viewed(const struct case_env *env, const struct case_actor *actor, json_t *c);
 bool case_note_ok(const char *note, bool required);
 /* Checks an intake's fields (name, ID, contact, channel, documents). */
 int case_intake_check(const struct intake_input *in, const char **reason, const char **field);

@@ -12,9 +12,11 @@
 #include "base/str.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
+#include "domain/case_read.h"
 #include "domain/cases_internal.h"
 #include "domain/form.h"
 #include "domain/payment.h"
+#include "domain/read_model.h"
 #include "render/format.h"
 
 #include "base/common.h"
@@ -276,6 +278,56 @@ int payment_summary(struct store *store, int64_t case_id, time_t now, json_t **o
   }
   *out = summary;
   return ST_OK;
+}
+
+/* One payment row as the typed record, a pending one past its expiry read as expired. */
+static struct case_public_payment typed_payment(struct arena *arena, json_t *p, time_t now)
+{
+  const char *status = past_expiry(p, now) ? "expired" : read_model_text(arena, p, "status");
+  return (struct case_public_payment){read_model_int(p, "id"),
+                                      read_model_int(p, "amount"),
+                                      read_model_int(p, "created_at"),
+                                      read_model_int(p, "paid_at"),
+                                      read_model_int(p, "expires_at"),
+                                      read_model_text(arena, p, "order_no"),
+                                      read_model_text(arena, p, "currency"),
+                                      read_model_text(arena, p, "provider"),
+                                      read_model_text(arena, p, "provider_ref"),
+                                      status};
+}
+
+static bool typed_complete(const struct case_public_payment *p)
+{
+  return p->order_no && p->currency && p->provider && p->provider_ref && p->status;
+}
+
+int payment_fee_read(struct store *store, struct arena *arena, int64_t case_id, time_t now,
+                     struct case_public_fee *out)
+{
+  json_t *rows = NULL;
+  *out = (struct case_public_fee){0};
+  int rc = store_case_fee_get(store, case_id, &out->due);
+  if (!rc)
+    rc = store_payments_for_case(store, case_id, &rows);
+  size_t n = json_array_size(rows), i;
+  out->payments = rc ? NULL : read_model_array(arena, n, sizeof(*out->payments));
+  if (!rc && !out->payments)
+    rc = ST_NOMEM;
+  for (i = 0; !rc && i < n; i++) {
+    struct case_public_payment *p = &out->payments[n - 1 - i]; /* newest first */
+    *p = typed_payment(arena, json_array_get(rows, i), now);
+    if (!typed_complete(p))
+      rc = ST_NOMEM;
+    else if (!strcmp(p->status, "paid"))
+      out->paid += p->amount;
+    else if (!strcmp(p->status, "pending"))
+      out->pending = p;
+  }
+  json_decref(rows);
+  out->payment_count = rc ? 0 : n;
+  out->outstanding = out->due > out->paid ? out->due - out->paid : 0;
+  out->payable = out->outstanding > 0 && payment_provider() != NULL;
+  return rc;
 }
 
 /* ---- status changes ------------------------------------------------------------------------- */

@@ -68,6 +68,12 @@ int payment_set_due_by_staff(const struct case_env *env, const struct case_actor
  *    "payments": [payment rows, newest first, a pending one past its expiry shown "expired"],
  *    "paid_payments": [the paid ones, oldest first]} */
 int payment_summary(struct store *store, int64_t case_id, time_t now, json_t **out);
+/* The same as the typed fee of the read models (domain/case_read.h), strings in arena; for a
+ * caller's read transaction. */
+struct arena;
+struct case_public_fee;
+int payment_fee_read(struct store *store, struct arena *arena, int64_t case_id, time_t now,
+                     struct case_public_fee *out);
 
 /* Where a started payment should take the browser: the provider's URL for a new pending
  * payment of what the case behind token owes (or for its pending one, still valid). */

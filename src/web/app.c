@@ -1,96 +1,34 @@
 /*
- * app.c - per-thread database connections and small helpers shared by handlers.
+ * app.c - the request's database connection (domain/connection.h) and small helpers shared by
+ * handlers.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/log.h"
 #include "domain/accounts.h"
+#include "domain/connection.h"
 #include "web/app.h"
 #include "render/format.h"
 
 #include "base/common.h"
 
-static pthread_key_t store_key;
-static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
-
-static void close_thread_store(void *store)
-{
-  store_close(store);
-}
-
-static void make_store_key(void)
-{
-  pthread_key_create(&store_key, close_thread_store);
-}
-
-static int thread_store(struct web_app *app, struct store **out)
-{
-  pthread_once(&store_key_once, make_store_key);
-  struct store *store = pthread_getspecific(store_key);
-  if (!store) {
-    char err[256];
-    int rc = store_open(app->db_url, &store, err, sizeof(err));
-    if (rc) {
-      log_error("cannot open database: %s", err);
-      return rc;
-    }
-    pthread_setspecific(store_key, store);
-  }
-  *out = store;
-  return ST_OK;
-}
-
 int web_store(struct http_request *req, struct store **out)
 {
-  return thread_store(req->app, out);
-}
-
-/* The read replica's connections, one per thread like the primary's. A connection that failed
- * is closed, so the next request connects again (the replica may be back). */
-static pthread_key_t read_key;
-static pthread_once_t read_key_once = PTHREAD_ONCE_INIT;
-
-static void make_read_key(void)
-{
-  pthread_key_create(&read_key, close_thread_store);
-}
-
-static int thread_read_store(struct web_app *app, struct store **out)
-{
-  pthread_once(&read_key_once, make_read_key);
-  struct store *store = pthread_getspecific(read_key);
-  if (!store) {
-    char err[256];
-    int rc = store_open(app->read_db_url, &store, err, sizeof(err));
-    if (rc) {
-      log_warn("cannot open the read database, using the primary: %s", err);
-      return rc;
-    }
-    pthread_setspecific(read_key, store);
-  }
-  *out = store;
-  return ST_OK;
-}
-
-static void drop_read_store(struct store *store)
-{
-  log_warn("the read database failed, using the primary: %s", store_last_error(store));
-  store_close(store);
-  pthread_setspecific(read_key, NULL);
+  struct web_app *app = req->app;
+  return connection_primary(app->db_url, out);
 }
 
 int web_read(struct http_request *req, struct http_response *res, web_read_fn fn)
 {
   struct web_app *app = req->app;
   struct store *store;
-  if (app->read_db_url && *app->read_db_url && thread_read_store(app, &store) == ST_OK) {
+  if (app->read_db_url && *app->read_db_url &&
+      connection_replica(app->read_db_url, &store) == ST_OK) {
     int rc = fn(req, res, store);
     if (rc != ST_DB && rc != ST_IO)
       return rc;
-    drop_read_store(store);
+    connection_read_failed(store);
   }
   int rc = web_store(req, &store);
   return rc ? rc : fn(req, res, store);
@@ -98,9 +36,7 @@ int web_read(struct http_request *req, struct http_response *res, web_read_fn fn
 
 int web_ready(void *app)
 {
-  struct store *store;
-  int rc = thread_store(app, &store);
-  return rc ? rc : store_ping(store);
+  return connection_ready(((struct web_app *)app)->db_url);
 }
 
 const char *web_field(json_t *record, const char *field, const char *lang)
@@ -128,34 +64,26 @@ const char *web_str(json_t *record, const char *field)
   return s ? s : "";
 }
 
-static const char *arena_field(struct http_request *req, json_t *row, const char *key)
-{
-  const char *s = json_string_value(json_object_get(row, key));
-  return arena_strdup(req->arena, s ? s : "");
-}
-
 int web_session_load(void *app, struct http_request *req, const char *token,
                      struct http_session *out)
 {
   struct store *store;
-  json_t *row;
-  int rc = thread_store(app, &store);
+  struct connection_session s;
+  int rc = connection_primary(((struct web_app *)app)->db_url, &store);
   if (!rc)
-    rc = accounts_session(store, &accounts_default_policy, token, clock_now(), &row);
+    rc = connection_session(store, req->arena, token, clock_now(), &s);
   if (rc)
     return rc;
-  out->user_id = json_integer_value(json_object_get(row, "user_id"));
-  out->office_id = json_integer_value(json_object_get(row, "office_id"));
-  out->unit_id = json_integer_value(json_object_get(row, "unit_id"));
-  out->roles = (unsigned)json_integer_value(json_object_get(row, "roles"));
-  out->mfa_pending = json_integer_value(json_object_get(row, "mfa_pending")) != 0;
-  out->must_enrol =
-      (out->roles & ROLE_ADMIN) && json_integer_value(json_object_get(row, "totp_enabled")) == 0;
-  out->username = arena_field(req, row, "username");
-  out->display_name = arena_field(req, row, "display_name");
-  out->csrf_token = arena_field(req, row, "csrf_token");
-  json_decref(row);
-  return out->username && out->display_name && out->csrf_token ? ST_OK : ST_NOMEM;
+  out->user_id = s.user_id;
+  out->office_id = s.office_id;
+  out->unit_id = s.unit_id;
+  out->roles = s.roles;
+  out->mfa_pending = s.mfa_pending;
+  out->must_enrol = (s.roles & ROLE_ADMIN) && !s.totp_enabled;
+  out->username = s.username;
+  out->display_name = s.display_name;
+  out->csrf_token = s.csrf_token;
+  return ST_OK;
 }
 
 void web_actor(const struct http_request *req, struct audit_actor *actor)

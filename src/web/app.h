@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 #include "http/http.h"
-#include "store/store.h"
+
+struct store; /* an opaque handle passed to domain calls (domain/connection.h) */
 
 struct web_app {
   const char *db_url;

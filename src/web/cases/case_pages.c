@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "domain/accounts.h"
+#include "domain/case_staff_read.h"
 #include "domain/personal.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
@@ -68,23 +69,18 @@ static int add_offers(struct http_request *req, json_t *c)
   return json_object_set_new(c, "offers", offers) ? ST_NOMEM : ST_OK;
 }
 
-static int handlers(struct http_request *req, struct store *store, json_t **out)
+static json_t *handlers_view(const struct case_staff *s)
 {
-  json_t *list;
-  int rc = store_handlers_available(store, req->session->office_id, 0, ROLE_HANDLER, &list);
-  if (rc)
-    return rc;
-  *out = json_array();
-  size_t i;
-  json_t *h;
-  json_array_foreach(list, i, h) json_array_append_new(
-      *out, json_pack("{s:I, s:s}", "id", (json_int_t)json_integer_value(json_object_get(h, "id")),
-                      "name", web_str(h, "display_name")));
-  json_decref(list);
-  return ST_OK;
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < s->handler_count; i++)
+    json_array_append_new(list, json_pack("{s:I, s:s}", "id", (json_int_t)s->handlers[i].id, "name",
+                                          s->handlers[i].name));
+  return list;
 }
 
-static int load_case(struct http_request *req, struct store **store, json_t **c)
+/* The case for staff (case_staff_read) with its display fields and the online application's
+ * answers and files; s->record is the view (owned by the caller). */
+static int load_case(struct http_request *req, struct store **store, struct case_staff *s)
 {
   struct case_actor actor;
   int64_t id = case_view_id(req);
@@ -94,11 +90,17 @@ static int load_case(struct http_request *req, struct store **store, json_t **c)
   int rc = web_store(req, store);
   struct case_env env = {*store, clock_now()};
   if (!rc)
-    rc = cases_get_for_staff(&env, &actor, id, c);
+    rc = case_staff_read(&env, &actor, req->arena, id, s);
+  if (rc)
+    return rc;
+  struct case_place place = {s->office, s->unit, s->service, s->handler_name};
+  rc = case_view_place(req, s->record, &place);
   if (!rc)
-    rc = case_view_decorate(req, *store, *c);
-  if (!rc)
-    rc = apply_case_decorate(req, *store, *c);
+    rc = apply_case_decorate(req, *store, s->record);
+  if (rc) {
+    json_decref(s->record);
+    s->record = NULL;
+  }
   return rc;
 }
 
@@ -106,27 +108,27 @@ static int show(struct http_request *req, struct http_response *res, int status,
                 const char *reason)
 {
   struct store *store;
-  json_t *c = NULL, *list = NULL, *messages = NULL;
-  int rc = load_case(req, &store, &c);
+  struct case_staff s;
+  json_t *messages = NULL;
+  int rc = load_case(req, &store, &s);
   if (rc == ST_FORBIDDEN && reason)
     return http_error(res, status, reason); /* refused, and the case is not theirs to see */
+  if (rc)
+    return rc;
+  json_t *c = s.record;
+  rc = add_offers(req, c);
   if (!rc)
-    rc = add_offers(req, c);
-  if (!rc)
-    rc = handlers(req, store, &list);
-  if (!rc)
-    rc = payments_staff_view(req, store, c); /* the fee due and payments */
+    rc = payments_staff_view(req, &s.fee, c); /* the fee due and payments */
   if (!rc)
     rc = notices_case_messages(req, store, case_view_id(req), &messages);
   if (rc) {
     json_decref(c);
-    json_decref(list);
     return rc;
   }
-  json_t *view =
-      json_pack("{s:s, s:o, s:o, s:s, s:b, s:o}", "title",
-                json_string_value(json_object_get(c, "number")), "case", c, "handlers", list,
-                "today", "", "has_messages", json_array_size(messages) > 0, "messages", messages);
+  json_t *view = json_pack("{s:s, s:o, s:o, s:s, s:b, s:o}", "title",
+                           json_string_value(json_object_get(c, "number")), "case", c, "handlers",
+                           handlers_view(&s), "today", "", "has_messages",
+                           json_array_size(messages) > 0, "messages", messages);
   if (reason)
     web_form_error(req, view, field, reason);
   return http_page(res, status, "staff/case", view);
@@ -140,10 +142,11 @@ int case_page(struct http_request *req, struct http_response *res)
 int case_receipt(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *c = NULL;
-  int rc = load_case(req, &store, &c);
+  struct case_staff s;
+  int rc = load_case(req, &store, &s);
   if (rc)
     return rc;
+  json_t *c = s.record;
   const char *token = http_query(req, "t");
   if (token && strlen(token) != CASE_TOKEN_SIZE - 1)
     token = NULL;

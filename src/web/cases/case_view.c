@@ -7,6 +7,7 @@
 
 #include "domain/case_number.h"
 #include "domain/case_read.h"
+#include "domain/case_staff_read.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
@@ -34,42 +35,28 @@ static int set(json_t *o, const char *k, const char *v)
   return json_object_set_new(o, k, json_string(v ? v : "")) ? ST_NOMEM : ST_OK;
 }
 
-static int number_text(struct http_request *req, json_t *c, json_t *office)
+static int number_text(struct http_request *req, json_t *c, const struct dir_office *office)
 {
   struct case_number n = {(int)web_int(c, "roc_year"), "", web_int(c, "serial")};
   char out[96];
   snprintf(n.word_code, sizeof(n.word_code), "%s", web_str(c, "word_code"));
-  const char *word_zh = strcmp(web_str(office, "case_word_code"), n.word_code) == 0
-                            ? web_str(office, "case_word_zh")
-                            : "";
+  const char *word_zh =
+      strcmp(office->case_word_code, n.word_code) == 0 ? office->case_word_zh : "";
   if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
     return ST_LIMIT;
   return set(c, "number", out);
 }
 
-static int names(struct http_request *req, struct store *store, json_t *c, json_t **office)
+/* The service's and unit's names (the unit's only when it is the office's). */
+static int names(struct http_request *req, json_t *c, const struct case_place *p)
 {
-  json_t *service = NULL, *units = NULL, *offices = NULL;
-  int64_t office_id = web_int(c, "office_id");
-  int rc = store_service_get(store, office_id, web_int(c, "service_id"), NULL, &service);
-  if (rc == ST_OK)
-    rc = set(c, "service_name", web_field(service, "name", req->lang));
-  if (rc == ST_OK)
-    rc = set(c, "service_fee", web_field(service, "fee", req->lang));
-  json_decref(service);
+  const char *lang = req->lang;
+  int rc = set(c, "service_name", directory_pick(p->service->name_zh, p->service->name_en, lang));
   if (!rc)
-    rc = store_unit_list(store, office_id, &units);
-  size_t i;
-  json_t *u;
-  json_array_foreach(units, i, u) if (web_int(u, "id") == web_int(c, "unit_id"))
-      set(c, "unit_name", web_field(u, "name", req->lang));
-  json_decref(units);
-  if (!rc)
-    rc = store_office_list(store, &offices);
-  *office = NULL;
-  json_array_foreach(offices, i, u) if (web_int(u, "id") == office_id) *office = json_incref(u);
-  json_decref(offices);
-  return rc ? rc : (*office ? ST_OK : ST_NOTFOUND);
+    rc = set(c, "service_fee", directory_pick(p->service->fee_zh, p->service->fee_en, lang));
+  if (!rc && p->unit)
+    rc = set(c, "unit_name", directory_pick(p->unit->name_zh, p->unit->name_en, lang));
+  return rc;
 }
 
 static json_t *event_view(struct http_request *req, json_t *e)
@@ -133,26 +120,15 @@ static int texts(struct http_request *req, json_t *c)
   return rc ? rc : correction_texts(req, c, paused);
 }
 
-/* The handler's name, for staff views (public views carry no handler_id). */
-static int handler_name(struct store *store, json_t *c)
+int case_view_place(struct http_request *req, json_t *c, const struct case_place *p)
 {
-  json_t *user;
-  int64_t id = web_int(c, "handler_id");
-  if (!id || store_user_get(store, web_int(c, "office_id"), id, &user))
-    return ST_OK;
-  int rc = set(c, "handler_name", web_str(user, "display_name"));
-  json_decref(user);
-  return rc;
-}
-
-int case_view_decorate(struct http_request *req, struct store *store, json_t *c)
-{
-  json_t *office = NULL;
-  int rc = names(req, store, c, &office);
+  if (!p->office || !p->service)
+    return ST_NOTFOUND;
+  int rc = names(req, c, p);
+  if (!rc && p->handler_name && *p->handler_name)
+    rc = set(c, "handler_name", p->handler_name);
   if (!rc)
-    rc = handler_name(store, c);
-  if (!rc)
-    rc = number_text(req, c, office);
+    rc = number_text(req, c, p->office);
   if (!rc)
     rc = texts(req, c);
   if (!rc)
@@ -160,8 +136,34 @@ int case_view_decorate(struct http_request *req, struct store *store, json_t *c)
   if (!rc && json_object_set_new(c, "is_overdue",
                                  json_boolean(!strcmp(web_str(c, "due_state"), "overdue"))))
     rc = ST_NOMEM;
-  json_decref(office);
   return rc;
+}
+
+/* Where case c belongs, from the directory: its office, its service (the office's) and its
+ * unit (when the office's), with its handler's name. */
+static int place_of(struct http_request *req, struct store *store, json_t *c, struct case_place *p)
+{
+  const struct directory *dir = NULL;
+  int64_t office_id = web_int(c, "office_id"), unit_id = web_int(c, "unit_id");
+  int rc = directory_acquire(store, req->arena, &dir);
+  if (rc)
+    return rc;
+  p->office = directory_office(dir, office_id);
+  p->service = directory_service(dir, web_int(c, "service_id"));
+  p->unit = unit_id ? directory_unit(dir, unit_id) : NULL;
+  if (p->service && p->service->office_id != office_id)
+    p->service = NULL;
+  if (p->unit && p->unit->office_id != office_id)
+    p->unit = NULL;
+  return case_handler_name(store, req->arena, office_id, web_int(c, "handler_id"),
+                           &p->handler_name);
+}
+
+int case_view_decorate(struct http_request *req, struct store *store, json_t *c)
+{
+  struct case_place p = {0};
+  int rc = place_of(req, store, c, &p);
+  return rc ? rc : case_view_place(req, c, &p);
 }
 
 int64_t case_view_id(struct http_request *req)

@@ -8,13 +8,25 @@
 
 #include <jansson.h>
 
+#include "domain/directory.h"
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* Adds display fields to c (in place): number, service_name, unit_name, status_label,
  * received_text, due_text, due_state_label, closed_text, overdue_new_date_text,
  * correction_deadline_text, correction_list, events[] with labels and times, fee_text. */
 int case_view_decorate(struct http_request *req, struct store *store, json_t *c);
+/* The same with where the case belongs already read (a typed read model, e.g.
+ * domain/case_staff_read.h): office and service required (else ST_NOTFOUND), unit may be NULL,
+ * handler_name NULL or "" adds none. */
+struct case_place {
+  const struct dir_office *office;
+  const struct dir_unit *unit;
+  const struct dir_service *service;
+  const char *handler_name;
+};
+int case_view_place(struct http_request *req, json_t *c, const struct case_place *p);
 /* The public case (domain/case_read.h) as its view: the stored public fields, the same display
  * fields as case_view_decorate and the timeline; the raw "events" (codes and ids, for API
  * clients) only when raw_events, else an empty list. NULL when out of memory. */

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "domain/accounts.h"
+#include "domain/case_staff_read.h"
 #include "web/app.h"
 #include "web/cases/cases.h"
 
@@ -28,7 +29,7 @@ void case_actor_of(const struct http_request *req, struct case_actor *actor)
 }
 
 /* The service's required documents in the page's language (a JSON array, or its text). */
-static json_t *documents_of(struct http_request *req, json_t *service)
+static json_t *documents_of(struct http_request *req, const json_t *service)
 {
   bool en = strcmp(req->lang, "en") == 0;
   json_t *docs = json_object_get(service, en ? "documents_en" : "documents_zh");
@@ -40,52 +41,34 @@ static json_t *documents_of(struct http_request *req, json_t *service)
 }
 
 /* The published services as options, the chosen one marked, and its documents. */
-static int service_options(struct http_request *req, struct store *store, int64_t chosen,
-                           json_t **options, json_t **documents)
+static void service_options(struct http_request *req, const struct case_intake_form *form,
+                            int64_t chosen, json_t *options, json_t *documents)
 {
-  json_t *list;
-  int rc = store_service_list(store, req->session->office_id, true, &list);
-  if (rc)
-    return rc;
-  *options = json_array();
-  *documents = json_array();
-  size_t i;
-  json_t *s;
-  json_array_foreach(list, i, s)
-  {
-    bool selected = web_int(s, "id") == chosen;
-    json_array_append_new(*options,
-                          json_pack("{s:I, s:s, s:b}", "id", (json_int_t)web_int(s, "id"), "name",
-                                    web_field(s, "name", req->lang), "selected", selected));
+  for (size_t i = 0; i < form->service_count; i++) {
+    const struct dir_service *s = form->services[i];
+    bool selected = s->id == chosen;
+    json_array_append_new(options, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)s->id, "name",
+                                             directory_pick(s->name_zh, s->name_en, req->lang),
+                                             "selected", selected));
     if (!selected)
       continue;
-    json_t *docs = documents_of(req, s);
+    json_t *docs = documents_of(req, s->record);
     size_t j;
     json_t *d;
     json_array_foreach(docs, j, d) json_array_append_new(
-        *documents,
-        json_pack("{s:s, s:s}", "name", json_string_value(d) ? json_string_value(d) : "", "field",
-                  arena_printf(req->arena, "doc_%zu", j)));
+        documents, json_pack("{s:s, s:s}", "name", json_string_value(d) ? json_string_value(d) : "",
+                             "field", arena_printf(req->arena, "doc_%zu", j)));
     json_decref(docs);
   }
-  json_decref(list);
-  return ST_OK;
 }
 
-static int handler_options(struct http_request *req, struct store *store, json_t **out)
+static json_t *handler_options(const struct case_intake_form *form)
 {
-  json_t *list;
-  int rc = store_handlers_available(store, req->session->office_id, 0, ROLE_HANDLER, &list);
-  if (rc)
-    return rc;
-  *out = json_array();
-  size_t i;
-  json_t *h;
-  json_array_foreach(list, i, h)
-      json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)web_int(h, "id"),
-                                            "name", web_str(h, "display_name")));
-  json_decref(list);
-  return ST_OK;
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < form->handler_count; i++)
+    json_array_append_new(list, json_pack("{s:I, s:s}", "id", (json_int_t)form->handlers[i].id,
+                                          "name", form->handlers[i].name));
+  return list;
 }
 
 static int64_t chosen_service(struct http_request *req)
@@ -101,23 +84,21 @@ static int64_t chosen_service(struct http_request *req)
 
 static int form_view(struct http_request *req, struct store *store, json_t **out)
 {
-  json_t *services = NULL, *documents = NULL, *handlers = NULL;
+  struct case_intake_form form;
   int64_t service = chosen_service(req);
-  int rc = service_options(req, store, service, &services, &documents);
-  if (!rc)
-    rc = handler_options(req, store, &handlers);
-  if (rc) {
-    json_decref(services);
-    json_decref(documents);
+  int rc = case_intake_form_read(store, req->arena, req->session->office_id, &form);
+  if (rc)
     return rc;
-  }
+  json_t *services = json_array(), *documents = json_array();
+  if (services && documents)
+    service_options(req, &form, service, services, documents);
   const char *v[] = {"applicant_name", "applicant_id", "applicant_phone", "applicant_email"};
   json_t *values = json_object();
   for (size_t i = 0; i < ARRAY_LEN(v); i++)
     json_object_set_new(values, v[i],
                         json_string(http_form(req, v[i]) ? http_form(req, v[i]) : ""));
   *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "title", http_t(req, "intake_title"),
-                   "services", services, "documents", documents, "handlers", handlers,
+                   "services", services, "documents", documents, "handlers", handler_options(&form),
                    "service_chosen", service > 0, "values", values);
   return *out ? ST_OK : ST_NOMEM;
 }

@@ -10,9 +10,7 @@
 
 #include "base/clock.h"
 #include "domain/accounts.h"
-#include "domain/audit.h"
-#include "domain/personal.h"
-#include "domain/workflow.h"
+#include "domain/case_staff_read.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/cases/cases.h"
@@ -49,49 +47,21 @@ static bool allowed(const char *v, const char *const *set, size_t n)
   return false;
 }
 
-/* The search: a case number (prefix of its key) or an applicant's exact name. */
-static int search_terms(struct http_request *req, const char *q, struct store_case_filter *f)
+static json_t *row_view(struct http_request *req, const struct case_worklist_row *r)
 {
-  static char empty[] = "";
-  struct case_number n;
-  char key[CASE_KEY_SIZE];
-  f->key_prefix = empty;
-  f->name_hash = empty;
-  if (!q || !*q)
-    return ST_OK;
-  if (case_number_parse(q, &n) == ST_OK && case_number_key(&n, key, sizeof(key)) == ST_OK) {
-    f->key_prefix = arena_strdup(req->arena, key);
-    return ST_OK;
-  }
-  char hash[65];
-  if (strlen(q) > 200 || personal_lookup_hash(q, hash))
-    return ST_INVALID;
-  f->name_hash = arena_strdup(req->arena, hash);
-  struct audit_actor a = {req->session->office_id, req->session->user_id, req->session->username,
-                          req->client_ip};
-  struct store *store;
-  int rc = web_store(req, &store);
-  return rc ? rc : audit_record(store, &a, "person.search", "case", "", NULL);
-}
-
-static json_t *row_view(struct http_request *req, json_t *r)
-{
-  char due[64] = "", *state = arena_printf(req->arena, "due_%s", web_str(r, "due_state"));
-  char *status = arena_printf(req->arena, "status_%s", web_str(r, "status"));
-  int64_t at = json_integer_value(json_object_get(r, "due_at"));
-  if (at)
-    format_datetime((time_t)at, req->lang, due, sizeof(due));
-  const char *channel = web_str(r, "channel");
-  const char *tag = !strcmp(channel, "online") ? http_t(req, "case_online_tag")
-                    : !strcmp(channel, "api")  ? http_t(req, "case_api_tag")
-                                               : "";
+  char due[64] = "", *state = arena_printf(req->arena, "due_%s", r->due_state);
+  char *status = arena_printf(req->arena, "status_%s", r->status);
+  if (r->due_at)
+    format_datetime((time_t)r->due_at, req->lang, due, sizeof(due));
+  const char *tag = !strcmp(r->channel, "online") ? http_t(req, "case_online_tag")
+                    : !strcmp(r->channel, "api")  ? http_t(req, "case_api_tag")
+                                                  : "";
   return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "href",
-                   arena_printf(req->arena, "/staff/cases/%lld",
-                                (long long)json_integer_value(json_object_get(r, "id"))),
-                   "key", web_str(r, "case_key"), "status", http_t(req, status), "due", due,
-                   "due_state", http_t(req, state), "applicant",
-                   web_str(r, "applicant_name_masked"), "handler", web_str(r, "handler_name"),
-                   "overdue", !strcmp(web_str(r, "due_state"), "overdue"), "channel_tag", tag);
+                   arena_printf(req->arena, "/staff/cases/%lld", (long long)r->id), "key",
+                   r->case_key, "status", http_t(req, status), "due", due, "due_state",
+                   http_t(req, state), "applicant", r->applicant_name_masked, "handler",
+                   r->handler_name, "overdue", !strcmp(r->due_state, "overdue"), "channel_tag",
+                   tag);
 }
 
 /* ?page=N: 1 when missing, not a whole number or below 1 (the caller clamps it to the last). */
@@ -138,41 +108,21 @@ static const char *page_href(struct http_request *req, const json_t *filter, int
                       url_escape(req->arena, web_str((json_t *)filter, "q")), (long long)page);
 }
 
-static int worklist_view(struct http_request *req, struct http_response *res, json_t *rows,
-                         json_t *filter, int64_t page, int64_t total)
+static int worklist_view(struct http_request *req, struct http_response *res,
+                         const struct case_worklist *w, json_t *filter)
 {
-  int64_t pages = total > 0 ? (total + WORKLIST_PAGE - 1) / WORKLIST_PAGE : 1;
+  int64_t pages = w->total > 0 ? (w->total + WORKLIST_PAGE - 1) / WORKLIST_PAGE : 1;
   json_t *list = json_array();
-  size_t i;
-  json_t *r;
-  json_array_foreach(rows, i, r) json_array_append_new(list, row_view(req, r));
-  json_decref(rows);
-  const char *prev = page_href(req, filter, page - 1, pages);
-  const char *next = page_href(req, filter, page + 1, pages);
+  for (size_t i = 0; list && i < w->row_count; i++)
+    json_array_append_new(list, row_view(req, &w->rows[i]));
+  const char *prev = page_href(req, filter, w->page - 1, pages);
+  const char *next = page_href(req, filter, w->page + 1, pages);
   return http_page(res, 200, "staff/worklist",
                    json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:s, s:s, s:b}", "title",
                              http_t(req, "worklist_title"), "rows", list, "filter", filter, "count",
-                             (json_int_t)json_array_size(list), "total", (json_int_t)total, "page",
-                             (json_int_t)page, "pages", (json_int_t)pages, "prev", prev, "next",
-                             next, "paged", pages > 1));
-}
-
-/* The list: how many in all, then the asked page of them (past the last: the last). */
-static int worklist_rows(struct http_request *req, struct store_case_filter *f, int64_t *page,
-                         int64_t *total, json_t **rows)
-{
-  struct store *store;
-  int rc = web_store(req, &store);
-  if (!rc)
-    rc = store_case_count(store, f, total);
-  if (rc)
-    return rc;
-  int64_t last = *total > 0 ? (*total + WORKLIST_PAGE - 1) / WORKLIST_PAGE : 1;
-  *page = page_param(req);
-  if (*page > last)
-    *page = last;
-  f->offset = (*page - 1) * WORKLIST_PAGE;
-  return store_case_list(store, f, rows);
+                             (json_int_t)json_array_size(list), "total", (json_int_t)w->total,
+                             "page", (json_int_t)w->page, "pages", (json_int_t)pages, "prev", prev,
+                             "next", next, "paged", pages > 1));
 }
 
 int worklist(struct http_request *req, struct http_response *res)
@@ -180,63 +130,71 @@ int worklist(struct http_request *req, struct http_response *res)
   static const char *const scopes[] = {"mine", "unit", "office"};
   static const char *const filters[] = {"", "due_soon", "overdue", "correction", "closed"};
   const char *scope = http_query(req, "scope"), *filter = http_query(req, "filter");
-  char today[11];
   scope = scope && *scope ? scope : default_scope(req->session->roles);
   filter = filter ? filter : "";
   if (!allowed(scope, scopes, 3) || !allowed(filter, filters, 5))
     return http_error(res, 400, NULL);
   if (!scope_permitted(req, scope))
     return http_error(res, 403, NULL);
-  cases_local_date(clock_now(), today);
-  const char *open_statuses[STORE_OPEN_STATUSES_MAX];
-  size_t open_count = workflow_open_statuses(open_statuses, ARRAY_LEN(open_statuses));
-  struct store_case_filter f = {req->session->office_id,
-                                scope,
-                                req->session->user_id,
-                                req->session->unit_id,
-                                today,
-                                filter,
-                                "",
-                                "",
-                                WORKLIST_PAGE,
-                                open_statuses,
-                                open_count,
-                                0};
-  json_t *rows = NULL;
   const char *q = http_query(req, "q");
-  int64_t page = 1, total = 0;
-  int rc = search_terms(req, q, &f);
+  struct case_worklist_query query = {scope, filter, q ? q : "", page_param(req), WORKLIST_PAGE};
+  struct case_worklist w;
+  struct case_actor actor;
+  struct store *store;
+  case_actor_of(req, &actor);
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = case_worklist_read(&env, &actor, req->arena, &query, &w);
   if (rc == ST_INVALID)
     return http_error(res, 400, NULL);
-  if (!rc)
-    rc = worklist_rows(req, &f, &page, &total, &rows);
   if (rc)
     return rc;
-  return worklist_view(req, res, rows,
+  return worklist_view(req, res, &w,
                        json_pack("{s:s, s:s, s:s, s:b, s:b}", "scope", scope, "filter", filter, "q",
                                  q ? q : "", "may_unit", scope_permitted(req, "unit"), "may_office",
-                                 scope_permitted(req, "office")),
-                       page, total);
+                                 scope_permitted(req, "office")));
+}
+
+static json_t *handlers_view(const struct case_handler *h, size_t n)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < n; i++)
+    json_array_append_new(
+        list, json_pack("{s:I, s:s}", "id", (json_int_t)h[i].id, "display_name", h[i].name));
+  return list;
+}
+
+static json_t *delegations_view(const struct case_delegations *d)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < d->delegation_count; i++) {
+    const struct case_delegation *e = &d->delegations[i];
+    json_array_append_new(list,
+                          json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+                                    (json_int_t)e->id, "user_id", (json_int_t)e->user_id,
+                                    "delegate_id", (json_int_t)e->delegate_id, "starts_on",
+                                    e->starts_on, "ends_on", e->ends_on, "reason", e->reason,
+                                    "user_name", e->user_name, "delegate_name", e->delegate_name));
+  }
+  return list;
 }
 
 int delegations_page(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *list = NULL, *handlers = NULL;
+  struct case_delegations d;
   char today[11];
   cases_local_date(clock_now(), today);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_delegation_list(store, req->session->office_id, today, &list);
-  if (!rc)
-    rc = store_handlers_available(store, req->session->office_id, 0, ROLE_HANDLER, &handlers);
-  if (rc) {
-    json_decref(list);
+    rc = case_delegations_read(store, req->arena, req->session->office_id, today, &d);
+  if (rc)
     return rc;
-  }
   return http_page(res, 200, "staff/delegations",
                    json_pack("{s:s, s:o, s:o, s:s}", "title", http_t(req, "delegations_title"),
-                             "delegations", list, "handlers", handlers, "today", today));
+                             "delegations", delegations_view(&d), "handlers",
+                             handlers_view(d.handlers, d.handler_count), "today", today));
 }
 
 int delegation_add(struct http_request *req, struct http_response *res)
@@ -271,7 +229,6 @@ int presence_set(struct http_request *req, struct http_response *res)
     return http_error(res, 400, NULL);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_presence_set(store, req->session->user_id, !strcmp(present, "1"),
-                            counter ? counter : "");
+    rc = cases_presence_set(store, req->session->user_id, !strcmp(present, "1"), counter);
   return rc ? rc : http_redirect(res, 303, "/staff/?presence=1");
 }

@@ -151,38 +151,16 @@ int payments_progress_view(struct http_request *req, struct store *store, const 
   return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
 }
 
-int payments_lookup_view(struct http_request *req, struct store *store, json_t *c)
+int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, json_t *c)
 {
-  json_t *row = NULL, *s = NULL;
-  int rc = store_case_by_key(store, web_int(c, "office_id"), web_str(c, "case_key"), &row);
-  if (!rc)
-    rc = payment_summary(store, web_int(row, "id"), clock_now(), &s);
-  json_decref(row);
-  if (rc)
-    return rc;
-  json_t *b = fee_block(req, s, NULL);
-  json_decref(s);
-  if (b) { /* no pay button without the token: say where to pay instead */
-    json_object_set_new(b, "pay_elsewhere",
-                        json_boolean(json_is_true(json_object_get(b, "payable"))));
-    json_object_set_new(b, "payable", json_false());
-  }
-  return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
-}
-
-int payments_staff_view(struct http_request *req, struct store *store, json_t *c)
-{
-  json_t *s = NULL;
-  int rc = payment_summary(store, web_int(c, "id"), clock_now(), &s);
-  if (rc)
-    return rc;
-  int64_t due = web_int(s, "due");
-  json_t *b = fee_block(req, s, NULL);
-  json_decref(s);
-  if (b)
-    json_object_set_new(b, "may_set", json_boolean(json_is_true(json_object_get(c, "may_act"))));
-  if (b)
-    json_object_set_new(b, "due_amount", json_integer(due));
+  json_t *b = json_pack(
+      "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o, s:b, s:b, s:I}", "has_fee",
+      fee->due > 0 || fee->payment_count > 0, "due_text", money(req, fee->due), "paid_text",
+      money(req, fee->paid), "outstanding_text", money(req, fee->outstanding), "payable",
+      fee->payable, "counter_only", fee->outstanding > 0 && !fee->payable, "settled",
+      fee->due > 0 && fee->outstanding == 0, "payments", typed_views(req, fee, false),
+      "paid_payments", typed_views(req, fee, true), "has_payments", fee->payment_count > 0,
+      "may_set", json_is_true(json_object_get(c, "may_act")), "due_amount", (json_int_t)fee->due);
   return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
 }
 

@@ -10,24 +10,21 @@
 #include <jansson.h>
 
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* Adds "payment" (what is owed, paid, and the pay form or receipt link) to the public case
  * view c of the case behind token. Reads only (runs on the read replica). */
 int payments_progress_view(struct http_request *req, struct store *store, const char *token,
                            json_t *c);
-/* The same block, read only, for the lookup by number and check code (public case view c with
- * office_id and case_key): what is owed with where to pay (the link or QR code of the receipt
- * or message, or the counter) instead of the pay form, and the payments made (amount, date)
- * without the receipt link, which lives under the token. */
-int payments_lookup_view(struct http_request *req, struct store *store, json_t *c);
 /* The fee block of the public case read model (domain/case_read.h): with the pay form and
  * receipt links under token, or read only (token NULL) with where to pay instead. */
 struct case_public_fee;
 json_t *payments_fee_view(struct http_request *req, const struct case_public_fee *fee,
                           const char *token);
-/* Adds "payment" to a staff case view c (which has "id" and "may_act"). */
-int payments_staff_view(struct http_request *req, struct store *store, json_t *c);
+/* Adds "payment" to a staff case view c (which has "may_act") from the case's fee
+ * (domain/case_staff_read.h). */
+int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, json_t *c);
 
 int payment_pay(struct http_request *req, struct http_response *res);
 int payment_return(struct http_request *req, struct http_response *res);

@@ -1,0 +1,272 @@
+/*
+ * case_staff_read.c - the staff case pages' read models (case_staff_read.h).
+ *
+ * Each read runs inside one read transaction (store_begin_read) after taking the directory
+ * snapshot; the staff case's audit row (a write) follows the read.
+ */
+#include <string.h>
+
+#include "base/arena.h"
+#include "domain/accounts.h"
+#include "domain/audit.h"
+#include "domain/case_staff_read.h"
+#include "domain/cases_internal.h"
+#include "domain/payment.h"
+#include "domain/personal.h"
+#include "domain/read_model.h"
+#include "domain/workflow.h"
+#include "store/directory.h"
+#include "store/store.h"
+
+#include "base/common.h"
+
+/* The office's handlers (struct case_handler) inside the caller's read. */
+static int read_handlers(struct store *store, struct arena *arena, int64_t office_id,
+                         struct case_handler **out, size_t *count)
+{
+  json_t *rows = NULL;
+  int rc = store_handlers_available(store, office_id, 0, ROLE_HANDLER, &rows);
+  size_t n = json_array_size(rows);
+  *out = rc ? NULL : read_model_array(arena, n, sizeof(**out));
+  if (!rc && !*out)
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++) {
+    json_t *h = json_array_get(rows, i);
+    (*out)[i] =
+        (struct case_handler){read_model_int(h, "id"), read_model_text(arena, h, "display_name")};
+    if (!(*out)[i].name)
+      rc = ST_NOMEM;
+  }
+  *count = rc ? 0 : n;
+  json_decref(rows);
+  return rc;
+}
+
+int case_handler_name(struct store *store, struct arena *arena, int64_t office_id,
+                      int64_t handler_id, const char **out)
+{
+  json_t *user = NULL;
+  *out = "";
+  if (!handler_id || store_user_get(store, office_id, handler_id, &user))
+    return ST_OK;
+  *out = read_model_text(arena, user, "display_name");
+  json_decref(user);
+  return *out ? ST_OK : ST_NOMEM;
+}
+
+/* Where the case belongs: its office, unit (when the office's) and service (the office's). */
+static int place(const struct directory *dir, struct case_staff *s)
+{
+  int64_t office_id = read_model_int(s->record, "office_id");
+  int64_t unit_id = read_model_int(s->record, "unit_id");
+  s->office = directory_office(dir, office_id);
+  s->unit = unit_id ? directory_unit(dir, unit_id) : NULL;
+  if (s->unit && s->unit->office_id != office_id)
+    s->unit = NULL;
+  s->service = directory_service(dir, read_model_int(s->record, "service_id"));
+  if (s->service && s->service->office_id != office_id)
+    s->service = NULL;
+  return s->office && s->service ? ST_OK : ST_NOTFOUND;
+}
+
+static int staff_read_in(const struct case_env *env, const struct case_actor *actor,
+                         struct arena *arena, const struct directory *dir, int64_t id,
+                         struct case_staff *out)
+{
+  int rc = case_staff_record(env, actor, id, &out->record);
+  if (!rc)
+    rc = place(dir, out);
+  if (!rc)
+    rc = case_handler_name(env->store, arena, read_model_int(out->record, "office_id"),
+                           read_model_int(out->record, "handler_id"), &out->handler_name);
+  if (!rc)
+    rc = read_handlers(env->store, arena, actor->office_id, &out->handlers, &out->handler_count);
+  if (!rc)
+    rc = payment_fee_read(env->store, arena, id, env->now, &out->fee);
+  return rc;
+}
+
+int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
+                    int64_t id, struct case_staff *out)
+{
+  const struct directory *dir = NULL;
+  *out = (struct case_staff){0};
+  int rc = directory_acquire(env->store, arena, &dir);
+  if (!rc)
+    rc = store_begin_read(env->store);
+  if (rc)
+    return rc;
+  rc = store_end_read(env->store, staff_read_in(env, actor, arena, dir, id, out));
+  if (!rc)
+    rc = case_staff_viewed(env, actor, out->record);
+  if (rc) {
+    json_decref(out->record);
+    *out = (struct case_staff){0};
+  }
+  return rc;
+}
+
+int case_intake_form_read(struct store *store, struct arena *arena, int64_t office_id,
+                          struct case_intake_form *out)
+{
+  const struct directory *dir = NULL;
+  size_t n = 0;
+  *out = (struct case_intake_form){0};
+  int rc = directory_acquire(store, arena, &dir);
+  const struct dir_service *all = rc ? NULL : directory_services(dir, office_id, &n);
+  out->services = rc ? NULL : read_model_array(arena, n, sizeof(*out->services));
+  if (!rc && !out->services)
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++)
+    if (all[i].published)
+      out->services[out->service_count++] = &all[i];
+  if (!rc)
+    rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  return store_end_read(
+      store, read_handlers(store, arena, office_id, &out->handlers, &out->handler_count));
+}
+
+/* ---- the work list --------------------------------------------------------------------------- */
+
+/* The search: a case number (prefix of its key) or an applicant's exact name (audited). */
+static int search_terms(const struct case_env *env, const struct case_actor *actor,
+                        struct arena *arena, const char *q, struct store_case_filter *f)
+{
+  static char empty[] = "";
+  struct case_number n;
+  char key[CASE_KEY_SIZE], hash[65];
+  f->key_prefix = empty;
+  f->name_hash = empty;
+  if (!q || !*q)
+    return ST_OK;
+  if (case_number_parse(q, &n) == ST_OK && case_number_key(&n, key, sizeof(key)) == ST_OK) {
+    f->key_prefix = arena_strdup(arena, key);
+    return f->key_prefix ? ST_OK : ST_NOMEM;
+  }
+  if (strlen(q) > 200 || personal_lookup_hash(q, hash))
+    return ST_INVALID;
+  f->name_hash = arena_strdup(arena, hash);
+  if (!f->name_hash)
+    return ST_NOMEM;
+  struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
+  return audit_record(env->store, &a, "person.search", "case", "", NULL);
+}
+
+static int worklist_rows(struct arena *arena, json_t *rows, struct case_worklist *out)
+{
+  size_t n = json_array_size(rows);
+  out->rows = read_model_array(arena, n, sizeof(*out->rows));
+  if (!out->rows)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    json_t *r = json_array_get(rows, i);
+    struct case_worklist_row *w = &out->rows[i];
+    *w = (struct case_worklist_row){read_model_int(r, "id"),
+                                    read_model_int(r, "due_at"),
+                                    read_model_text(arena, r, "case_key"),
+                                    read_model_text(arena, r, "status"),
+                                    read_model_text(arena, r, "due_state"),
+                                    read_model_text(arena, r, "channel"),
+                                    read_model_text(arena, r, "applicant_name_masked"),
+                                    read_model_text(arena, r, "handler_name")};
+    if (!w->case_key || !w->status || !w->due_state || !w->channel || !w->applicant_name_masked ||
+        !w->handler_name)
+      return ST_NOMEM;
+  }
+  out->row_count = n;
+  return ST_OK;
+}
+
+/* How many in all, then the asked page of them (past the last: the last). */
+static int worklist_in(struct store *store, struct arena *arena, struct store_case_filter *f,
+                       const struct case_worklist_query *q, struct case_worklist *out)
+{
+  json_t *rows = NULL;
+  int rc = store_case_count(store, f, &out->total);
+  if (rc)
+    return rc;
+  int64_t last = out->total > 0 ? (out->total + q->page_size - 1) / q->page_size : 1;
+  out->page = q->page < 1 ? 1 : q->page > last ? last : q->page;
+  f->offset = (out->page - 1) * q->page_size;
+  rc = store_case_list(store, f, &rows);
+  if (!rc)
+    rc = worklist_rows(arena, rows, out);
+  json_decref(rows);
+  return rc;
+}
+
+int case_worklist_read(const struct case_env *env, const struct case_actor *actor,
+                       struct arena *arena, const struct case_worklist_query *q,
+                       struct case_worklist *out)
+{
+  char today[11];
+  const char *open_statuses[STORE_OPEN_STATUSES_MAX];
+  size_t open_count = workflow_open_statuses(open_statuses, ARRAY_LEN(open_statuses));
+  *out = (struct case_worklist){0};
+  cases_local_date(env->now, today);
+  struct store_case_filter f = {actor->office_id,
+                                q->scope,
+                                actor->user_id,
+                                actor->unit_id,
+                                today,
+                                q->filter,
+                                "",
+                                "",
+                                q->page_size,
+                                open_statuses,
+                                open_count,
+                                0};
+  int rc = search_terms(env, actor, arena, q->q, &f);
+  if (!rc)
+    rc = store_begin_read(env->store);
+  if (rc)
+    return rc;
+  return store_end_read(env->store, worklist_in(env->store, arena, &f, q, out));
+}
+
+/* ---- delegations and presence ---------------------------------------------------------------- */
+
+static int delegations_in(struct store *store, struct arena *arena, int64_t office_id,
+                          const char *today, struct case_delegations *out)
+{
+  json_t *rows = NULL;
+  int rc = store_delegation_list(store, office_id, today, &rows);
+  size_t n = json_array_size(rows);
+  out->delegations = rc ? NULL : read_model_array(arena, n, sizeof(*out->delegations));
+  if (!rc && !out->delegations)
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++) {
+    json_t *r = json_array_get(rows, i);
+    struct case_delegation *d = &out->delegations[i];
+    *d = (struct case_delegation){read_model_int(r, "id"),
+                                  read_model_int(r, "user_id"),
+                                  read_model_int(r, "delegate_id"),
+                                  read_model_text(arena, r, "user_name"),
+                                  read_model_text(arena, r, "delegate_name"),
+                                  read_model_text(arena, r, "starts_on"),
+                                  read_model_text(arena, r, "ends_on"),
+                                  read_model_text(arena, r, "reason")};
+    if (!d->user_name || !d->delegate_name || !d->starts_on || !d->ends_on || !d->reason)
+      rc = ST_NOMEM;
+  }
+  out->delegation_count = rc ? 0 : n;
+  json_decref(rows);
+  return rc ? rc : read_handlers(store, arena, office_id, &out->handlers, &out->handler_count);
+}
+
+int case_delegations_read(struct store *store, struct arena *arena, int64_t office_id,
+                          const char *today, struct case_delegations *out)
+{
+  *out = (struct case_delegations){0};
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  return store_end_read(store, delegations_in(store, arena, office_id, today, out));
+}
+
+int cases_presence_set(struct store *store, int64_t user_id, bool present, const char *counter)
+{
+  return store_presence_set(store, user_id, present, counter ? counter : "");
+}
