@@ -7,6 +7,8 @@
 #      (comments and string literals do not count; the `#pragma GCC poison` line is exempt)
 #   3. size: pmccabe over src/**/*.c: modified cyclomatic complexity above MAX_COMPLEXITY or a
 #      function longer than MAX_LINES lines
+#   4. layers (ARCHITECTURE.md "Layers"): under src/web, no store header, no store_* call and no
+#      transaction; under src/http, src/render and src/base, no header of a layer above them
 #
 # tests/conformance (third-party data) and node_modules are skipped. Needs clang-format, pmccabe
 # and perl (Debian: apt-get install clang-format pmccabe).
@@ -129,8 +131,43 @@ if ((${#c_sources[@]})); then
   fi
 fi
 
+# 4. Layers. Comments and literals are blanked as for the banned calls, so a comment may name a
+# store function; the compiler refuses the store headers under web/ too (BIANMIN_LAYER_WEB).
+layer_out="$(perl -e '
+  my $found = 0;
+  for my $file (@ARGV) {
+    my ($layer) = $file =~ m{^src/([a-z]+)/};
+    next unless $layer;
+    open(my $fh, "<", $file) or die "$file: $!\n";
+    local $/; my $src = <$fh>; close $fh;
+    my @raw = split /\n/, $src, -1;
+    $src =~ s{(/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\x27(?:\\.|[^\x27\\\n])*\x27)}
+             { my $m = $1; $m =~ s/[^\n]/ /g; $m }gse;
+    my @lines = split /\n/, $src, -1;
+    my %below = (web => "store", http => "store|domain|web|workers", render => "store|domain|web|workers|http",
+                 base => "store|domain|web|workers|http|render");
+    next unless $below{$layer};
+    for my $i (0 .. $#lines) {
+      if ($raw[$i] =~ m{^\s*#\s*include\s*"($below{$layer})/}) {
+        printf "%s:%d: %s/ may not include %s/ headers (ARCHITECTURE.md, Layers)\n", $file, $i + 1, $layer, $1;
+        $found++;
+      }
+      next unless $layer eq "web";
+      while ($lines[$i] =~ /(?<![\w.>])(store_[a-z0-9_]+)\s*\(/g) {
+        printf "%s:%d: web/ may not call %s(): call the domain (ARCHITECTURE.md, Layers)\n", $file, $i + 1, $1;
+        $found++;
+      }
+    }
+  }
+  exit($found ? 1 : 0);
+' "${sources[@]}")"
+if (($?)); then
+  echo "$layer_out"
+  failures=$((failures + $(grep -c . <<<"$layer_out")))
+fi
+
 if ((failures)); then
   echo "check-source: $failures finding(s) in ${#sources[@]} file(s)"
   exit 1
 fi
-echo "check-source: ok (${#sources[@]} file(s): clang-format, banned calls, complexity <= $MAX_COMPLEXITY, length <= $MAX_LINES lines)"
+echo "check-source: ok (${#sources[@]} file(s): clang-format, banned calls, complexity <= $MAX_COMPLEXITY, length <= $MAX_LINES lines, layers)"

@@ -13,7 +13,8 @@
 #include <time.h>
 
 #include "domain/audit.h"
-#include "store/store.h"
+
+struct store; /* the domain is called with a connection; web only passes it on */
 
 enum role {
   ROLE_CLERK = 1,      /* counter intake */

@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 #include "domain/audit.h"
-#include "store/store.h"
+
+struct store; /* the domain is called with a connection; web only passes it on */
 
 enum {
   APIKEY_SECRET_SIZE = 3 + 43 + 1, /* "bm_" + base64url of 32 bytes + NUL */

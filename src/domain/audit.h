@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/store.h"
+struct store; /* the domain is called with a connection; web only passes it on */
+
 
 struct audit_actor {
   int64_t office_id; /* the office whose data was touched (0 = the installation) */

@@ -17,7 +17,8 @@
 
 #include "domain/calendar.h"
 #include "domain/case_number.h"
-#include "store/store.h"
+
+struct store; /* the domain is called with a connection; web only passes it on */
 
 enum {
   CASE_TOKEN_SIZE = 44,      /* the QR link token: base64url of 32 random bytes + NUL */

@@ -17,7 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "store/store.h"
+struct store; /* the domain is called with a connection; web only passes it on */
+
 
 enum {
   NOTIFY_SMS_SINGLE_UCS2 = 70, /* one SMS in UCS-2 (any Chinese character) */

@@ -20,7 +20,8 @@
 
 #include "domain/cases.h"
 #include "domain/payment_provider.h"
-#include "store/store.h"
+
+struct store; /* the domain is called with a connection; web only passes it on */
 
 enum {
   PAYMENT_AMOUNT_MAX = 100000000, /* NT$ on one case: far above any fee an office charges */

@@ -7,6 +7,10 @@
 #ifndef BIANMIN_STORE_CASE_READ_H
 #define BIANMIN_STORE_CASE_READ_H
 
+#ifdef BIANMIN_LAYER_WEB
+#error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

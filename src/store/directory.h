@@ -10,6 +10,10 @@
 #ifndef BIANMIN_STORE_DIRECTORY_H
 #define BIANMIN_STORE_DIRECTORY_H
 
+#ifdef BIANMIN_LAYER_WEB
+#error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <stdint.h>
 
 struct store;

@@ -4,6 +4,10 @@
 #ifndef BIANMIN_STORE_PG_INTERNAL_H
 #define BIANMIN_STORE_PG_INTERNAL_H
 
+#ifdef BIANMIN_LAYER_WEB
+#error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>

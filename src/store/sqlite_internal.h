@@ -4,6 +4,10 @@
 #ifndef BIANMIN_STORE_SQLITE_INTERNAL_H
 #define BIANMIN_STORE_SQLITE_INTERNAL_H
 
+#ifdef BIANMIN_LAYER_WEB
+#error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <sqlite3.h>
 
 struct store;

@@ -9,6 +9,10 @@
 #ifndef BIANMIN_STORE_STORE_H
 #define BIANMIN_STORE_STORE_H
 
+#ifdef BIANMIN_LAYER_WEB
+#error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
