@@ -383,7 +383,7 @@ int apply_withdraw_page(struct http_request *req, struct http_response *res)
     return http_error(res, 404, "progress_link_not_found");
   if (!rc && !c.withdrawable)
     return http_error(res, 400, "apply_err_not_withdrawable");
-  json_t *shown = rc ? NULL : case_public_view(req, &c);
+  json_t *shown = rc ? NULL : case_public_view(req, &c, false);
   if (!rc && !shown)
     rc = ST_NOMEM;
   json_t *view =
