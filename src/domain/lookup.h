@@ -1,8 +1,9 @@
 /*
- * lookup.h - offices, units and services by id, as pages need them. Today each call reads the
- * store; this file is the one place to re-point when the in-memory directory of offices, units
- * and services lands (ARCHITECTURE.md "What rarely changes is read once"). Records are the
- * store's jansson objects (store/store.h "Offices", "Units", "Services"), owned by the caller.
+ * lookup.h - offices, units and services by id, as pages that want the store's records need
+ * them, read from the in-memory directory (domain/directory.h: ARCHITECTURE.md "What rarely
+ * changes is read once"). Records are private copies of the store's jansson objects (store/store.h
+ * "Offices", "Units", "Services"), owned by the caller. Code that has a request arena can use
+ * the directory's typed records directly instead.
  */
 #ifndef BIANMIN_DOMAIN_LOOKUP_H
 #define BIANMIN_DOMAIN_LOOKUP_H

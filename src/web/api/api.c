@@ -8,6 +8,8 @@
 #include "base/clock.h"
 #include "domain/case_read.h"
 #include "domain/apikeys.h"
+#include "domain/catalog.h"
+#include "domain/directory.h"
 #include "domain/form.h"
 #include "web/api/api.h"
 #include "web/app.h"
@@ -65,13 +67,16 @@ static const char *const service_fields[] = {
 static const char *const faq_fields[] = {"slug",        "category_zh", "category_en", "question_zh",
                                          "question_en", "answer_zh",   "answer_en",   "updated_at"};
 
-static json_t *pick(json_t *record, const char *const *fields, size_t count)
+/* The fields of a record (a directory record is shared: its values are copied). */
+static json_t *pick(const json_t *record, const char *const *fields, size_t count)
 {
   json_t *out = json_object();
   for (size_t i = 0; out && i < count; i++) {
     json_t *v = json_object_get(record, fields[i]);
-    if (v)
-      json_object_set(out, fields[i], v);
+    if (v && json_object_set_new(out, fields[i], json_deep_copy(v))) {
+      json_decref(out);
+      out = NULL;
+    }
   }
   return out;
 }
@@ -79,131 +84,122 @@ static json_t *pick(json_t *record, const char *const *fields, size_t count)
 int api_offices(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *rows = NULL, *list = json_array(), *o;
+  const struct directory *dir = NULL;
+  size_t count = 0;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_office_list(store, &rows);
-  size_t i;
-  json_array_foreach(rows, i, o)
-      json_array_append_new(list, pick(o, office_fields, ARRAY_LEN(office_fields)));
-  json_decref(rows);
-  if (rc) {
-    json_decref(list);
+    rc = directory_acquire(store, req->arena, &dir);
+  if (rc)
     return rc;
-  }
+  const struct dir_office *offices = directory_offices(dir, &count);
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < count; i++)
+    json_array_append_new(list, pick(offices[i].record, office_fields, ARRAY_LEN(office_fields)));
   return send(res, 200, json_pack("{s:o}", "offices", list));
 }
 
-/* The office of the {office} capture; answers 404 itself (*office NULL, ST_OK). */
+/* The office of the {office} capture from the directory; answers 404 itself (*office NULL,
+ * ST_OK). */
 static int office_of(struct http_request *req, struct http_response *res, struct store **store,
-                     json_t **office)
+                     const struct directory **dir, const struct dir_office **office)
 {
   *office = NULL;
   int rc = web_store(req, store);
+  if (!rc)
+    rc = directory_acquire(*store, req->arena, dir);
   if (rc)
     return rc;
-  rc = store_office_get(*store, http_capture(req, "office"), office);
-  if (rc == ST_NOTFOUND)
-    return fail_key(req, res, 404, "not_found", "api_err_office");
-  return rc;
-}
-
-static int64_t id_of(json_t *record)
-{
-  return json_integer_value(json_object_get(record, "id"));
+  *office = directory_office_by_slug(*dir, http_capture(req, "office"));
+  return *office ? ST_OK : fail_key(req, res, 404, "not_found", "api_err_office");
 }
 
 int api_office(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *units = NULL;
-  int rc = office_of(req, res, &store, &office);
+  const struct directory *dir = NULL;
+  const struct dir_office *office;
+  size_t count = 0;
+  int rc = office_of(req, res, &store, &dir, &office);
   if (rc || !office)
     return rc;
-  rc = store_unit_list(store, id_of(office), &units);
-  json_t *doc = pick(office, office_fields, ARRAY_LEN(office_fields));
-  json_decref(office);
-  if (rc) {
-    json_decref(doc);
-    return rc;
-  }
-  json_object_set_new(doc, "units", units);
-  return send(res, 200, doc);
+  const struct dir_unit *units = directory_units(dir, office->id, &count);
+  json_t *doc = pick(office->record, office_fields, ARRAY_LEN(office_fields));
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < count; i++)
+    json_array_append_new(list, json_deep_copy(units[i].record));
+  if (doc && list)
+    json_object_set(doc, "units", list);
+  json_decref(list);
+  return send(res, 200, list ? doc : NULL);
 }
 
-static json_t *service_doc(struct http_request *req, json_t *office, json_t *s)
+/* A service as the API shows it; the catalogue record and the form are JSON by nature. */
+static json_t *service_doc(struct http_request *req, const struct dir_office *office,
+                           const struct dir_service *service)
 {
+  const json_t *s = service->record;
   json_t *doc = pick(s, service_fields, ARRAY_LEN(service_fields));
+  if (!doc)
+    return NULL;
   json_t *questions = form_normalise(json_object_get(s, "questions"));
   json_object_set_new(doc, "questions", questions ? questions : json_array());
   json_object_set_new(doc, "open311_attributes",
                       o311_attributes(req, json_object_get(s, "questions")));
-  json_object_set_new(doc, "url",
-                      json_string(arena_printf(req->arena, "/o/%s/services/%s",
-                                               web_str(office, "slug"), web_str(s, "slug"))));
+  json_object_set_new(
+      doc, "url",
+      json_string(arena_printf(req->arena, "/o/%s/services/%s", office->slug, service->slug)));
   return doc;
 }
 
 int api_services(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *rows = NULL, *list = json_array(), *s;
-  int rc = office_of(req, res, &store, &office);
-  if (rc || !office) {
-    json_decref(list);
+  const struct directory *dir = NULL;
+  const struct dir_office *office;
+  size_t count = 0;
+  int rc = office_of(req, res, &store, &dir, &office);
+  if (rc || !office)
     return rc;
-  }
-  rc = store_service_list(store, id_of(office), true, &rows);
-  size_t i;
-  json_array_foreach(rows, i, s) json_array_append_new(list, service_doc(req, office, s));
-  json_decref(rows);
-  json_decref(office);
-  if (rc) {
-    json_decref(list);
-    return rc;
-  }
+  const struct dir_service *services = directory_services(dir, office->id, &count);
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < count; i++)
+    if (services[i].published)
+      json_array_append_new(list, service_doc(req, office, &services[i]));
   return send(res, 200, json_pack("{s:o}", "services", list));
 }
 
 int api_service(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *s = NULL;
-  int rc = office_of(req, res, &store, &office);
+  const struct directory *dir = NULL;
+  const struct dir_office *office;
+  int rc = office_of(req, res, &store, &dir, &office);
   if (rc || !office)
     return rc;
-  rc = store_service_get(store, id_of(office), 0, http_capture(req, "service"), &s);
-  json_t *published = s ? json_object_get(s, "published") : NULL;
-  if (rc == ST_NOTFOUND || (!rc && !json_is_true(published) && !json_integer_value(published))) {
-    json_decref(s);
-    json_decref(office);
+  const struct dir_service *s =
+      directory_service_by_slug(dir, office->id, http_capture(req, "service"));
+  if (!s || !s->published)
     return fail_key(req, res, 404, "not_found", "api_err_service");
-  }
-  json_t *doc = rc ? NULL : service_doc(req, office, s);
-  json_decref(s);
-  json_decref(office);
-  return rc ? rc : send(res, 200, doc);
+  return send(res, 200, service_doc(req, office, s));
 }
 
 int api_faq(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *rows = NULL, *list = json_array(), *f;
-  int rc = office_of(req, res, &store, &office);
-  if (rc || !office) {
-    json_decref(list);
+  const struct directory *dir = NULL;
+  const struct dir_office *office;
+  json_t *rows = NULL, *f;
+  int rc = office_of(req, res, &store, &dir, &office);
+  if (rc || !office)
     return rc;
-  }
-  rc = store_faq_list(store, id_of(office), true, &rows);
+  rc = catalog_faq_published(store, office->id, &rows);
+  if (rc)
+    return rc;
+  json_t *list = json_array();
   size_t i;
   json_array_foreach(rows, i, f)
       json_array_append_new(list, pick(f, faq_fields, ARRAY_LEN(faq_fields)));
   json_decref(rows);
-  json_decref(office);
-  if (rc) {
-    json_decref(list);
-    return rc;
-  }
   return send(res, 200, json_pack("{s:o}", "faq", list));
 }
 
@@ -280,11 +276,11 @@ static bool members_ok(json_t *body)
 }
 
 static int create_with(struct http_request *req, struct http_response *res, struct store *store,
-                       json_t *office, json_t *key, json_t *body)
+                       const struct dir_office *office, json_t *key, json_t *body)
 {
   const char *lang = member(body, "lang");
   struct open311_submission in = {
-      .office_id = id_of(office),
+      .office_id = office->id,
       .service_code = member(body, "service_code"),
       .attributes = json_object_get(body, "answers"),
       .description = member(body, "description"),
@@ -297,7 +293,7 @@ static int create_with(struct http_request *req, struct http_response *res, stru
       .lat = member(body, "lat"),
       .lng = member(body, "long"),
       .media_url = member(body, "media_url"),
-      .api_key_id = id_of(key),
+      .api_key_id = json_integer_value(json_object_get(key, "id")),
   };
   struct open311_refusal why;
   json_t *made = NULL;
@@ -311,13 +307,15 @@ static int create_with(struct http_request *req, struct http_response *res, stru
 int api_create(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *key = NULL, *body = NULL;
-  int rc = office_of(req, res, &store, &office);
+  const struct directory *dir = NULL;
+  const struct dir_office *office;
+  json_t *key = NULL, *body = NULL;
+  int rc = office_of(req, res, &store, &dir, &office);
   if (rc || !office)
     return rc;
   rc = apikey_check(store, api_key_of(req), clock_now(), &key);
   if (rc == ST_FORBIDDEN ||
-      (!rc && id_of(office) != json_integer_value(json_object_get(key, "office_id"))))
+      (!rc && office->id != json_integer_value(json_object_get(key, "office_id"))))
     rc = fail_key(req, res, 403, "forbidden",
                   api_key_of(req) ? "open311_err_api_key" : "open311_err_api_key_missing");
   else if (!rc && !(body = read_body(req)))
@@ -328,7 +326,6 @@ int api_create(struct http_request *req, struct http_response *res)
     rc = create_with(req, res, store, office, key, body);
   json_decref(body);
   json_decref(key);
-  json_decref(office);
   return rc;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "domain/directory.h"
 #include "web/app.h"
 #include "web/open311/open311.h"
 
@@ -57,43 +58,37 @@ static enum o311_format guess_format(const char *rest)
   return n >= 5 && !strcmp(rest + n - 5, ".json") ? O311_JSON : O311_XML;
 }
 
-static json_t *office_by_slug(json_t *offices, const char *slug)
-{
-  size_t i;
-  json_t *o;
-  json_array_foreach(offices, i, o) if (!strcmp(web_str(o, "slug"), slug)) return o;
-  return NULL;
-}
-
-/* Sets ctx->office from the per-office base or jurisdiction_id; answers 400/404 itself. */
+/* The office of the jurisdiction: the per-office base's, or jurisdiction_id's, or the only
+ * one; answers 400/404 itself (*answered). */
 static int jurisdiction(struct o311_ctx *ctx, bool *answered)
 {
-  json_t *offices = NULL;
+  const struct directory *dir = NULL;
   const char *given = o311_param(ctx->req, "jurisdiction_id");
-  int rc = store_office_list(ctx->store, &offices);
+  int rc = directory_acquire(ctx->store, ctx->req->arena, &dir);
   if (rc)
     return rc;
-  json_t *found = NULL;
+  const struct dir_office *found = NULL;
+  size_t count = 0;
+  const struct dir_office *offices = directory_offices(dir, &count);
   *answered = true;
   if (ctx->scoped) {
-    found = office_by_slug(offices, ctx->scoped);
+    found = directory_office_by_slug(dir, ctx->scoped);
     if (found && given && strcmp(given, ctx->scoped) != 0)
       found = NULL;
     rc = found ? ST_OK : o311_error(ctx, 404, "open311_err_jurisdiction_unknown", NULL);
   } else if (given) {
-    found = office_by_slug(offices, given);
+    found = directory_office_by_slug(dir, given);
     rc = found ? ST_OK : o311_error(ctx, 404, "open311_err_jurisdiction_unknown", NULL);
-  } else if (json_array_size(offices) == 1) {
-    found = json_array_get(offices, 0);
+  } else if (count == 1) {
+    found = &offices[0];
   } else {
     rc = o311_error(ctx, 400, "open311_err_jurisdiction_required", NULL);
   }
   if (found) {
     *answered = false;
-    ctx->office = json_incref(found);
-    ctx->office_id = json_integer_value(json_object_get(found, "id"));
+    ctx->office = found;
+    ctx->office_id = found->id;
   }
-  json_decref(offices);
   return rc;
 }
 
@@ -148,9 +143,7 @@ static int handle(struct http_request *req, struct http_response *res, bool post
   rc = jurisdiction(&ctx, &answered);
   if (rc || answered)
     return rc;
-  rc = post ? o311_create(&ctx) : dispatch_get(&ctx, &path);
-  json_decref(ctx.office);
-  return rc;
+  return post ? o311_create(&ctx) : dispatch_get(&ctx, &path);
 }
 
 int open311_get(struct http_request *req, struct http_response *res)

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "domain/directory.h"
 #include "domain/open311.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -33,9 +34,9 @@ struct o311_ctx {
   struct http_response *res;
   struct store *store;
   enum o311_format format;
-  const char *base;   /* "/open311/v2/" or "/o/xinxing/open311/v2/" */
-  const char *scoped; /* the office slug of a per-office base, else NULL */
-  json_t *office;     /* the jurisdiction (NULL for discovery) */
+  const char *base;                /* "/open311/v2/" or "/o/xinxing/open311/v2/" */
+  const char *scoped;              /* the office slug of a per-office base, else NULL */
+  const struct dir_office *office; /* the jurisdiction, from the directory (NULL for discovery) */
   int64_t office_id;
 };
 

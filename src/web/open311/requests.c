@@ -14,6 +14,7 @@
 #include "base/civil.h"
 #include "base/clock.h"
 #include "domain/apikeys.h"
+#include "domain/open311_read.h"
 #include "web/app.h"
 #include "web/open311/open311.h"
 
@@ -22,17 +23,15 @@
 enum {
   WINDOW_SECONDS = 90 * 86400,
   REQUESTS_MAX = 1000, /* "90 days or the first 1000 requests" */
-  IDS_MAX = 100,       /* service_request_id=a,b,c */
   PAGE_MAX = 100000
 };
 
 /* ---- the record ---------------------------------------------------------------------------- */
 
-static const char *status_notes(struct http_request *req, json_t *row)
+static const char *status_notes(struct http_request *req, const struct open311_request *r)
 {
-  const char *status = web_str(row, "status");
-  const char *label = http_t(req, arena_printf(req->arena, "status_%s", status));
-  const char *outcome = open311_outcome(status);
+  const char *label = http_t(req, arena_printf(req->arena, "status_%s", r->status));
+  const char *outcome = open311_outcome(r->status);
   if (!outcome)
     return label;
   return arena_printf(req->arena, "%s%s%s", label, strcmp(req->lang, "en") ? "：" : ": ",
@@ -40,51 +39,39 @@ static const char *status_notes(struct http_request *req, json_t *row)
 }
 
 /* The public timeline as notes: when and what, in words; never the notes' free text. */
-static json_t *notes(struct o311_ctx *ctx, json_t *row)
+static json_t *notes(struct o311_ctx *ctx, const struct open311_request *r)
 {
-  json_t *events = NULL, *list = json_array(), *e;
-  if (store_case_events(ctx->store, json_integer_value(json_object_get(row, "case_id")), false,
-                        &events))
-    return list;
-  size_t i;
-  json_array_foreach(events, i, e)
-  {
-    const char *kind = web_str(e, "kind");
-    bool status = !strcmp(kind, "status");
-    if (!status && !json_integer_value(json_object_get(e, "public")))
-      continue;
-    const char *key = status ? arena_printf(ctx->req->arena, "status_%s", web_str(e, "to_status"))
-                             : arena_printf(ctx->req->arena, "event_%s", kind);
-    json_array_append_new(list, json_pack("{s:o, s:s, s:s}", "datetime",
-                                          o311_time(json_integer_value(json_object_get(e, "at"))),
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < r->note_count; i++) {
+    const struct open311_note *n = &r->notes[i];
+    const char *key = n->status ? arena_printf(ctx->req->arena, "status_%s", n->to_status)
+                                : arena_printf(ctx->req->arena, "event_%s", n->kind);
+    json_array_append_new(list, json_pack("{s:o, s:s, s:s}", "datetime", o311_time(n->at),
                                           "description", http_t(ctx->req, key), "type",
-                                          status ? "status" : "update"));
+                                          n->status ? "status" : "update"));
   }
-  json_decref(events);
   return list;
 }
 
-static json_t *record(struct o311_ctx *ctx, json_t *row, bool extensions)
+static json_t *record(struct o311_ctx *ctx, const struct open311_request *row, bool extensions)
 {
   struct http_request *req = ctx->req;
-  const char *status = web_str(row, "status");
-  bool closed = open311_closed(status);
-  int64_t updated = json_integer_value(json_object_get(row, closed ? "closed_at" : "updated_at"));
+  bool closed = open311_closed(row->status);
+  int64_t updated = closed ? row->closed_at : row->updated_at;
   json_t *r = json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:n, s:s, s:n, s:o, s:o, s:o, s:n, s:n, s:n, s:n, s:n, s:n}",
-      "service_request_id", web_str(row, "case_key"), "status", closed ? "closed" : "open",
-      "status_notes", status_notes(req, row), "service_name",
-      web_field(row, "service_name", req->lang), "service_code", web_str(row, "service_code"),
-      "description", "agency_responsible", web_field(ctx->office, "name", req->lang),
-      "service_notice", "requested_datetime",
-      o311_time(json_integer_value(json_object_get(row, "requested_at"))), "updated_datetime",
-      o311_time(updated ? updated : json_integer_value(json_object_get(row, "received_at"))),
-      "expected_datetime",
-      o311_time(closed ? 0 : json_integer_value(json_object_get(row, "due_at"))), "address",
-      "address_id", "zipcode", "lat", "long", "media_url");
+      "service_request_id", row->case_key, "status", closed ? "closed" : "open", "status_notes",
+      status_notes(req, row), "service_name",
+      directory_pick(row->service_name_zh, row->service_name_en, req->lang), "service_code",
+      row->service_code, "description", "agency_responsible",
+      directory_pick(ctx->office->name_zh, ctx->office->name_en, req->lang), "service_notice",
+      "requested_datetime", o311_time(row->requested_at), "updated_datetime",
+      o311_time(updated ? updated : row->received_at), "expected_datetime",
+      o311_time(closed ? 0 : row->due_at), "address", "address_id", "zipcode", "lat", "long",
+      "media_url");
   if (r && extensions) {
     json_object_set_new(r, "extended_attributes",
-                        json_pack("{s:s, s:s}", "channel", "api", "step", status));
+                        json_pack("{s:s, s:s}", "channel", "api", "step", row->status));
     json_object_set_new(r, "notes", notes(ctx, row));
   }
   return r;
@@ -92,49 +79,19 @@ static json_t *record(struct o311_ctx *ctx, json_t *row, bool extensions)
 
 /* ---- GET requests ------------------------------------------------------------------------ */
 
-static int by_ids(struct o311_ctx *ctx, const char *ids, bool extensions)
+static int send_list(struct o311_ctx *ctx, const struct open311_request_query *q)
 {
+  struct open311_request *rows = NULL;
+  size_t count = 0;
+  int rc = open311_requests_read(ctx->store, ctx->req->arena, q, &rows, &count);
+  if (rc == ST_NOTFOUND)
+    return o311_error(ctx, 404, "open311_err_service_unknown", NULL);
+  if (rc)
+    return rc;
   json_t *list = json_array();
-  char *copy = arena_strdup(ctx->req->arena, ids);
-  size_t n = 0;
-  for (char *s = copy, *comma; s; s = comma ? comma + 1 : NULL) {
-    comma = strchr(s, ',');
-    if (comma)
-      *comma = '\0';
-    json_t *row = NULL;
-    if (!*s || ++n > IDS_MAX)
-      continue;
-    if (store_api_request_get(ctx->store, ctx->office_id, s, &row) == ST_OK)
-      json_array_append_new(list, record(ctx, row, extensions));
-    json_decref(row);
-  }
+  for (size_t i = 0; list && i < count; i++)
+    json_array_append_new(list, record(ctx, &rows[i], q->notes));
   return o311_send(ctx, 200, "service_requests", list);
-}
-
-/* ",3,5," from "a,b": each code must be a service of the office. */
-static int service_ids(struct o311_ctx *ctx, const char *codes, char **out, bool *unknown)
-{
-  char *copy = arena_strdup(ctx->req->arena, codes), *ids = ",";
-  *unknown = false;
-  for (char *s = copy, *comma; s && !*unknown; s = comma ? comma + 1 : NULL) {
-    comma = strchr(s, ',');
-    if (comma)
-      *comma = '\0';
-    json_t *service = NULL;
-    if (!*s)
-      continue;
-    int rc = store_service_get(ctx->store, ctx->office_id, 0, s, &service);
-    if (rc == ST_NOTFOUND)
-      *unknown = true;
-    else if (rc)
-      return rc;
-    else
-      ids = arena_printf(ctx->req->arena, "%s%lld,", ids,
-                         (long long)json_integer_value(json_object_get(service, "id")));
-    json_decref(service);
-  }
-  *out = ids;
-  return ST_OK;
 }
 
 /* "open", "closed", "open,closed" -> "open" / "closed" / "" (both); false when invalid. */
@@ -201,54 +158,36 @@ static bool read_extensions(struct http_request *req, bool *on)
 int o311_requests(struct o311_ctx *ctx)
 {
   struct http_request *req = ctx->req;
-  struct store_api_request_filter f = {.office_id = ctx->office_id};
-  const char *bad = NULL, *ids = o311_param(req, "service_request_id");
-  const char *codes = o311_param(req, "service_code");
-  bool extensions, unknown = false;
-  char *service_list = NULL;
-  if (!read_extensions(req, &extensions))
+  struct open311_request_query q = {.office_id = ctx->office_id};
+  const char *bad = NULL;
+  q.ids = o311_param(req, "service_request_id");
+  q.service_codes = o311_param(req, "service_code");
+  if (!read_extensions(req, &q.notes))
     return o311_error(ctx, 400, "open311_err_extensions", NULL);
-  if (ids)
-    return by_ids(ctx, ids, extensions);
-  if (!read_status(o311_param(req, "status"), &f.status))
+  if (q.ids)
+    return send_list(ctx, &q);
+  if (!read_status(o311_param(req, "status"), &q.status))
     bad = "open311_err_status";
   if (!bad)
-    bad = read_window(req, &f.from, &f.to);
+    bad = read_window(req, &q.from, &q.to);
   if (!bad)
-    bad = read_page(req, &f.limit, &f.offset);
+    bad = read_page(req, &q.limit, &q.offset);
   if (bad)
     return o311_error(ctx, 400, bad, NULL);
-  int rc = codes ? service_ids(ctx, codes, &service_list, &unknown) : ST_OK;
-  if (rc)
-    return rc;
-  if (unknown)
-    return o311_error(ctx, 404, "open311_err_service_unknown", NULL);
-  f.service_ids = service_list;
-  json_t *rows = NULL, *list = json_array(), *row;
-  rc = store_api_request_list(ctx->store, &f, &rows);
-  size_t i;
-  json_array_foreach(rows, i, row) json_array_append_new(list, record(ctx, row, extensions));
-  json_decref(rows);
-  if (rc) {
-    json_decref(list);
-    return rc;
-  }
-  return o311_send(ctx, 200, "service_requests", list);
+  return send_list(ctx, &q);
 }
 
 int o311_request(struct o311_ctx *ctx, const char *id)
 {
-  json_t *row = NULL;
-  int rc = store_api_request_get(ctx->store, ctx->office_id, id, &row);
+  struct open311_request row;
+  bool extensions = false;
+  read_extensions(ctx->req, &extensions);
+  int rc = open311_request_read(ctx->store, ctx->req->arena, ctx->office_id, id, extensions, &row);
   if (rc == ST_NOTFOUND)
     return o311_error(ctx, 404, "open311_err_request_unknown", NULL);
   if (rc)
     return rc;
-  bool extensions = false;
-  read_extensions(ctx->req, &extensions);
-  json_t *list = json_pack("[o]", record(ctx, row, extensions));
-  json_decref(row);
-  return o311_send(ctx, 200, "service_requests", list);
+  return o311_send(ctx, 200, "service_requests", json_pack("[o]", record(ctx, &row, extensions)));
 }
 
 /* Every service is realtime: POST answers the id at once and no token is ever issued. A
@@ -256,16 +195,14 @@ int o311_request(struct o311_ctx *ctx, const char *id)
  * is not found. */
 int o311_token(struct o311_ctx *ctx, const char *token)
 {
-  json_t *row = NULL;
-  int rc = store_api_request_get(ctx->store, ctx->office_id, token, &row);
+  struct open311_request row;
+  int rc = open311_request_read(ctx->store, ctx->req->arena, ctx->office_id, token, false, &row);
   if (rc == ST_NOTFOUND)
     return o311_error(ctx, 404, "open311_err_token_unknown", NULL);
   if (rc)
     return rc;
-  json_t *list =
-      json_pack("[{s:s, s:s}]", "service_request_id", web_str(row, "case_key"), "token", token);
-  json_decref(row);
-  return o311_send(ctx, 200, "service_requests", list);
+  return o311_send(ctx, 200, "service_requests",
+                   json_pack("[{s:s, s:s}]", "service_request_id", row.case_key, "token", token));
 }
 
 /* ---- POST requests ----------------------------------------------------------------------- */

@@ -1,10 +1,12 @@
 /*
  * services.c - Open311 service discovery, the service list and service definitions. The
  * services are the office's published, online-capable ones; a service's definition is its
- * application form (domain/form.h), whose datatypes are Open311's.
+ * application form (domain/form.h), whose datatypes are Open311's. Offices and services come
+ * from the directory (domain/directory.h): these answers read no table.
  */
 #include <string.h>
 
+#include "domain/directory.h"
 #include "domain/form.h"
 #include "web/app.h"
 #include "web/open311/open311.h"
@@ -27,39 +29,32 @@ static json_t *endpoint(struct http_request *req, const char *base)
 int o311_discovery(struct o311_ctx *ctx)
 {
   struct http_request *req = ctx->req;
-  json_t *offices = NULL, *list = json_array();
-  int rc = store_office_list(ctx->store, &offices);
-  if (rc) {
-    json_decref(list);
+  const struct directory *dir = NULL;
+  size_t count = 0;
+  int rc = directory_acquire(ctx->store, req->arena, &dir);
+  if (rc)
     return rc;
-  }
+  const struct dir_office *offices = directory_offices(dir, &count);
+  json_t *list = json_array();
   json_array_append_new(list, endpoint(req, ctx->base));
-  size_t i;
-  json_t *o;
-  json_array_foreach(offices, i, o)
-  {
-    const char *own = arena_printf(req->arena, "/o/%s/open311/v2/", web_str(o, "slug"));
-    if (strcmp(own, ctx->base) != 0 && (!ctx->scoped || !strcmp(web_str(o, "slug"), ctx->scoped)))
+  for (size_t i = 0; i < count; i++) {
+    const char *slug = offices[i].slug;
+    const char *own = arena_printf(req->arena, "/o/%s/open311/v2/", slug);
+    if (strcmp(own, ctx->base) != 0 && (!ctx->scoped || !strcmp(slug, ctx->scoped)))
       json_array_append_new(list, endpoint(req, own));
   }
   if (ctx->scoped)
     json_array_append_new(list, endpoint(req, "/open311/v2/"));
-  json_decref(offices);
   const char *contact = http_t(req, "open311_contact");
   return o311_send(ctx, 200, "discovery",
                    json_pack("{s:s, s:s, s:s, s:o}", "changeset", CHANGESET, "contact", contact,
                              "key_service", http_t(req, "open311_key_service"), "endpoints", list));
 }
 
-static bool truthy(json_t *v)
+/* Offered through Open311: published and applicable online. */
+static bool offered(const struct dir_service *service)
 {
-  return json_is_true(v) || json_integer_value(v) != 0;
-}
-
-static bool offered(json_t *service)
-{
-  return truthy(json_object_get(service, "published")) &&
-         truthy(json_object_get(service, "online_capable"));
+  return service->published && service->online_capable;
 }
 
 /* metadata: the form has at least one question to answer. */
@@ -85,29 +80,30 @@ static const char *topic_label(struct http_request *req, const char *topic)
   return *topic ? http_t(req, key) : "";
 }
 
-static json_t *service_entry(struct http_request *req, json_t *s)
+/* The service's catalogue record is JSON by nature (topic, summary, the form's questions). */
+static json_t *service_entry(struct http_request *req, const struct dir_service *service)
 {
+  json_t *s = (json_t *)service->record; /* read only */
   const char *topic = web_str(s, "topic");
-  return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", web_str(s, "slug"),
-                   "service_name", web_field(s, "name", req->lang), "description",
-                   web_field(s, "summary", req->lang), "metadata",
+  return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", service->slug,
+                   "service_name", directory_pick(service->name_zh, service->name_en, req->lang),
+                   "description", web_field(s, "summary", req->lang), "metadata",
                    has_questions(json_object_get(s, "questions")), "type", "realtime", "keywords",
                    topic, "group", topic_label(req, topic));
 }
 
 int o311_services(struct o311_ctx *ctx)
 {
-  json_t *rows = NULL, *list = json_array();
-  int rc = store_service_list(ctx->store, ctx->office_id, true, &rows);
-  size_t i;
-  json_t *s;
-  json_array_foreach(rows, i, s) if (offered(s))
-      json_array_append_new(list, service_entry(ctx->req, s));
-  json_decref(rows);
-  if (rc) {
-    json_decref(list);
+  const struct directory *dir = NULL;
+  size_t count = 0;
+  int rc = directory_acquire(ctx->store, ctx->req->arena, &dir);
+  if (rc)
     return rc;
-  }
+  const struct dir_service *services = directory_services(dir, ctx->office_id, &count);
+  json_t *list = json_array();
+  for (size_t i = 0; i < count; i++)
+    if (offered(&services[i]))
+      json_array_append_new(list, service_entry(ctx->req, &services[i]));
   return o311_send(ctx, 200, "services", list);
 }
 
@@ -146,16 +142,14 @@ json_t *o311_attributes(struct http_request *req, json_t *questions)
 
 int o311_service_definition(struct o311_ctx *ctx, const char *code)
 {
-  json_t *s = NULL;
-  int rc = store_service_get(ctx->store, ctx->office_id, 0, code, &s);
-  if (rc == ST_NOTFOUND || (!rc && !offered(s))) {
-    json_decref(s);
-    return o311_error(ctx, 404, "open311_err_service_unknown", NULL);
-  }
+  const struct directory *dir = NULL;
+  int rc = directory_acquire(ctx->store, ctx->req->arena, &dir);
   if (rc)
     return rc;
-  json_t *doc = json_pack("{s:s, s:o}", "service_code", web_str(s, "slug"), "attributes",
-                          o311_attributes(ctx->req, json_object_get(s, "questions")));
-  json_decref(s);
+  const struct dir_service *s = directory_service_by_slug(dir, ctx->office_id, code);
+  if (!s || !offered(s))
+    return o311_error(ctx, 404, "open311_err_service_unknown", NULL);
+  json_t *doc = json_pack("{s:s, s:o}", "service_code", s->slug, "attributes",
+                          o311_attributes(ctx->req, json_object_get(s->record, "questions")));
   return o311_send(ctx, 200, "service_definition", doc);
 }

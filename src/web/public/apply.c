@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "domain/directory.h"
 #include "domain/form.h"
 #include "web/app.h"
 #include "web/public/apply.h"
@@ -81,11 +82,17 @@ int apply_open(struct http_request *req, struct http_response *res, struct apply
 {
   memset(a, 0, sizeof(*a));
   *done = false;
+  const struct directory *dir = NULL;
   int rc = office_ctx_open(req, &a->o);
   if (!rc)
-    rc = store_service_get(a->o.store, a->o.id, 0, http_capture(req, "service"), &a->service);
-  if (!rc && !apply_service_online(a->service))
+    rc = directory_acquire(a->o.store, req->arena, &dir);
+  const struct dir_service *s =
+      rc ? NULL : directory_service_by_slug(dir, a->o.id, http_capture(req, "service"));
+  if (!rc && (!s || !apply_service_online((json_t *)s->record)))
     rc = ST_NOTFOUND;
+  /* a private copy: the directory's records are shared and read only */
+  if (!rc && !(a->service = json_deep_copy(s->record)))
+    rc = ST_NOMEM;
   if (rc)
     return rc;
   a->env = (struct case_env){a->o.store, clock_now()};
@@ -148,21 +155,26 @@ int apply_refusal(struct http_response *res, int rc, const char *reason)
 int apply_index(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o;
-  json_t *list = NULL, *s;
-  size_t i;
+  const struct directory *dir = NULL;
+  size_t count = 0;
   int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = store_service_list(o.store, o.id, true, &list);
+    rc = directory_acquire(o.store, req->arena, &dir);
   if (rc) {
     office_ctx_close(&o);
     return rc;
   }
+  const struct dir_service *services = directory_services(dir, o.id, &count);
   json_t *rows = json_array();
-  json_array_foreach(list, i, s) if (apply_service_online(s)) json_array_append_new(
-      rows, json_pack("{s:s, s:s, s:s}", "name", web_field(s, "name", req->lang), "summary",
-                      web_field(s, "summary", req->lang), "href",
-                      arena_printf(req->arena, "/o/%s/apply/%s", o.slug, web_str(s, "slug"))));
-  json_decref(list);
+  for (size_t i = 0; rows && i < count; i++) {
+    json_t *s = (json_t *)services[i].record; /* read only */
+    if (apply_service_online(s))
+      json_array_append_new(
+          rows, json_pack("{s:s, s:s, s:s}", "name",
+                          directory_pick(services[i].name_zh, services[i].name_en, req->lang),
+                          "summary", web_field(s, "summary", req->lang), "href",
+                          arena_printf(req->arena, "/o/%s/apply/%s", o.slug, services[i].slug)));
+  }
   json_t *view =
       json_pack("{s:s, s:O, s:o, s:b}", "title", http_t(req, "apply_index_title"), "office", o.view,
                 "services", rows, "has_services", json_array_size(rows) > 0);

@@ -46,10 +46,9 @@ int apply_file_staff(struct http_request *req, struct http_response *res);
  * "channel_tag", "answers_list" [{label, value}] in the page's language, "files" [{id, name,
  * size, href}] with staff download links; "online" false otherwise. */
 int apply_case_decorate(struct http_request *req, struct store *store, json_t *c);
-/* Progress page by QR token: adds "withdrawable", "withdraw_href", "files" (the applicant's
- * documents with /p/{token}/files/ links), "just_withdrawn" to view. */
-int apply_progress_decorate(struct http_request *req, struct store *store, json_t *view);
-/* The same for the public case read model (domain/case_read.h) behind token. */
+/* Progress page by QR token (the public case read model, domain/case_read.h): adds
+ * "withdrawable", "withdraw_href", "files" (the applicant's documents with /p/{token}/files/
+ * links) and "just_withdrawn" to view. */
 struct case_public;
 int apply_progress_view(struct http_request *req, const struct case_public *c, const char *token,
                         json_t *view);

@@ -10,7 +10,11 @@
 
 #include "base/clock.h"
 #include "domain/accounts.h"
+#include "domain/apply_docs.h"
 #include "domain/audit.h"
+#include "domain/case_number.h"
+#include "domain/case_read.h"
+#include "domain/directory.h"
 #include "domain/form.h"
 #include "domain/notify.h"
 #include "render/format.h"
@@ -19,7 +23,6 @@
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
 #include "web/public/apply.h"
-#include "domain/case_read.h"
 
 #include "base/common.h"
 
@@ -30,26 +33,30 @@ static const char *size_text(struct http_request *req, int64_t bytes)
   return arena_printf(req->arena, "%lld KB", (long long)((bytes + 1023) / 1024));
 }
 
-/* The uploads of a draft (draft_id) or case (case_id) for a page; href_fmt with %lld for the id
- * gives download links, or NULL for none. */
-static json_t *files_view(struct http_request *req, struct store *store, int64_t draft_id,
-                          int64_t case_id, const char *href_prefix)
+/* Uploads as a page lists them; href_prefix + the id gives download links, or NULL for none. */
+static json_t *files_json(struct http_request *req, const struct apply_upload_info *files,
+                          size_t count, const char *href_prefix)
 {
-  json_t *rows = NULL, *out = json_array(), *r;
-  size_t i;
-  if (store_uploads_of(store, draft_id, case_id, &rows))
-    return out;
-  json_array_foreach(rows, i, r)
-  {
-    long long id = (long long)json_integer_value(json_object_get(r, "id"));
+  json_t *out = json_array();
+  for (size_t i = 0; out && i < count; i++) {
+    long long id = (long long)files[i].id;
     json_array_append_new(
-        out,
-        json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", web_str(r, "name"), "size",
-                  size_text(req, json_integer_value(json_object_get(r, "size"))), "href",
-                  href_prefix ? arena_printf(req->arena, "%s%lld", href_prefix, id) : ""));
+        out, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", files[i].name, "size",
+                       size_text(req, files[i].size), "href",
+                       href_prefix ? arena_printf(req->arena, "%s%lld", href_prefix, id) : ""));
   }
-  json_decref(rows);
   return out;
+}
+
+/* The draft's uploads for a page (an empty list when they cannot be read, as before). */
+static json_t *draft_files(struct http_request *req, struct apply_ctx *a)
+{
+  struct apply_upload_info *files = NULL;
+  size_t count = 0;
+  if (apply_uploads_read(a->o.store, req->arena,
+                         json_integer_value(json_object_get(a->draft, "id")), 0, &files, &count))
+    count = 0;
+  return files_json(req, files, count, NULL);
 }
 
 /* ---- documents -------------------------------------------------------------------------- */
@@ -57,8 +64,7 @@ static json_t *files_view(struct http_request *req, struct store *store, int64_t
 static json_t *documents_view(struct http_request *req, struct apply_ctx *a)
 {
   json_t *view = apply_view(req, a, "apply_documents_title");
-  json_t *files =
-      files_view(req, a->o.store, json_integer_value(json_object_get(a->draft, "id")), 0, NULL);
+  json_t *files = draft_files(req, a);
   size_t n = json_array_size(files);
   const char *back =
       json_array_size(a->questions)
@@ -141,8 +147,7 @@ int apply_document_remove(struct http_request *req, struct http_response *res)
   int64_t id = catalog_id_capture(req, "id");
   int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
   if (!rc && !done)
-    rc = id ? store_upload_remove(a.o.store, json_integer_value(json_object_get(a.draft, "id")), id)
-            : ST_NOTFOUND;
+    rc = apply_upload_remove(&a.env, a.draft, id);
   const char *to = arena_printf(req->arena, "%s/documents", a.base);
   apply_close(&a);
   if (rc || done)
@@ -178,8 +183,7 @@ static json_t *answer_rows(struct http_request *req, struct apply_ctx *a)
 static json_t *check_view(struct http_request *req, struct apply_ctx *a)
 {
   json_t *view = apply_view(req, a, "apply_check_title");
-  json_t *files =
-      files_view(req, a->o.store, json_integer_value(json_object_get(a->draft, "id")), 0, NULL);
+  json_t *files = draft_files(req, a);
   if (view)
     json_object_update_missing_new(
         view, json_pack("{s:o, s:o, s:b, s:s, s:s, s:s}", "rows", answer_rows(req, a), "files",
@@ -234,31 +238,40 @@ int apply_submit_post(struct http_request *req, struct http_response *res)
 
 /* ---- confirmation --------------------------------------------------------------------- */
 
+/* "收件號碼" as printed: the office's word for its own word code. */
+static const char *done_number(struct http_request *req, const struct apply_done *d)
+{
+  struct case_number n = {(int)d->roc_year, "", d->serial};
+  char out[96];
+  snprintf(n.word_code, sizeof(n.word_code), "%s", d->word_code);
+  const char *word_zh =
+      strcmp(d->office->case_word_code, n.word_code) == 0 ? d->office->case_word_zh : "";
+  if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
+    return NULL;
+  return arena_strdup(req->arena, out);
+}
+
 static int done_view(struct http_request *req, struct apply_ctx *a, const char *token, json_t **out)
 {
-  json_t *c = NULL, *view = apply_view(req, a, "apply_done_title");
+  struct apply_done d;
+  json_t *view = apply_view(req, a, "apply_done_title");
   int64_t case_id = json_integer_value(json_object_get(a->draft, "case_id"));
-  int rc = view ? store_case_get(a->o.store, a->o.id, case_id, &c) : ST_NOMEM;
-  if (!rc) {
-    json_object_del(c, "applicant_name");
-    json_object_del(c, "applicant_id");
-    json_object_del(c, "applicant_phone");
-    json_object_del(c, "applicant_email");
-    rc = case_view_decorate(req, a->o.store, c);
-  }
+  int rc = view ? apply_done_read(a->o.store, req->arena, a->o.id, case_id, &d) : ST_NOMEM;
+  const char *number = rc ? NULL : done_number(req, &d);
+  if (!rc && !number)
+    rc = ST_LIMIT;
+  bool paused = !rc && strcmp(d.status, "correction") == 0;
   if (!rc)
     rc = json_object_update_missing_new(
-             view,
-             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", web_str(c, "number"),
-                       "check_code", web_str(c, "check_code"), "due_text", web_str(c, "due_text"),
-                       "progress_href", arena_printf(req->arena, "/p/%s", token), "qr_src",
-                       arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
-                       web_str(a->draft, "contact_masked"), "time_limit",
-                       catalog_time_limit(req, json_integer_value(json_object_get(
-                                                   a->service, "time_limit_minutes")))))
+             view, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", number, "check_code",
+                             d.check_code, "due_text", paused ? "" : web_datetime(req, d.due_at),
+                             "progress_href", arena_printf(req->arena, "/p/%s", token), "qr_src",
+                             arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
+                             web_str(a->draft, "contact_masked"), "time_limit",
+                             catalog_time_limit(req, json_integer_value(json_object_get(
+                                                         a->service, "time_limit_minutes")))))
              ? ST_NOMEM
              : ST_OK;
-  json_decref(c);
   if (rc) {
     json_decref(view);
     return rc;
@@ -331,7 +344,8 @@ int apply_resume_get(struct http_request *req, struct http_response *res)
   char session[APPLY_TOKEN_SIZE];
   const char *reason = NULL;
   int64_t office_id = 0, service_id = 0;
-  json_t *service = NULL;
+  const struct directory *dir = NULL;
+  const struct dir_service *service = NULL;
   int rc = office_ctx_open(req, &o);
   struct case_env env = {o.store, clock_now()};
   struct apply_message msg = apply_code_message(req);
@@ -341,13 +355,13 @@ int apply_resume_get(struct http_request *req, struct http_response *res)
   if (!rc && office_id != o.id)
     rc = ST_NOTFOUND;
   if (!rc)
-    rc = store_service_get(o.store, o.id, service_id, NULL, &service);
+    rc = directory_acquire(o.store, req->arena, &dir);
+  if (!rc && (!(service = directory_service(dir, service_id)) || service->office_id != o.id))
+    rc = ST_NOTFOUND;
   if (!rc)
     rc = apply_cookie(req, res, o.slug, session, APPLY_SESSION_SECONDS);
   const char *to =
-      rc ? NULL
-         : arena_printf(req->arena, "/o/%s/apply/%s/verify", o.slug, web_str(service, "slug"));
-  json_decref(service);
+      rc ? NULL : arena_printf(req->arena, "/o/%s/apply/%s/verify", o.slug, service->slug);
   office_ctx_close(&o);
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "apply_resume_not_found");
@@ -358,38 +372,28 @@ int apply_resume_get(struct http_request *req, struct http_response *res)
 
 /* ---- after submission: through the QR token ------------------------------------------- */
 
-static int case_of_token(struct http_request *req, struct store *store, json_t **c)
-{
-  char hash[65];
-  const char *token = http_capture(req, "token");
-  if (!token || strlen(token) != CASE_TOKEN_SIZE - 1)
-    return ST_NOTFOUND;
-  accounts_token_hash(token, hash);
-  return store_case_by_token(store, hash, c);
-}
-
 int apply_withdraw_page(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *c = NULL;
+  struct case_public c;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = case_of_token(req, store, &c);
+    rc = case_public_by_token(store, req->arena, clock_now(), http_capture(req, "token"), &c);
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "progress_link_not_found");
-  if (!rc && !cases_withdrawable(c)) {
-    json_decref(c);
+  if (!rc && !c.withdrawable)
     return http_error(res, 400, "apply_err_not_withdrawable");
-  }
-  if (!rc)
-    rc = case_view_decorate(req, store, c);
+  json_t *shown = rc ? NULL : case_public_view(req, &c, false);
+  if (!rc && !shown)
+    rc = ST_NOMEM;
   json_t *view =
       rc ? NULL
          : json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", http_t(req, "apply_withdraw_title"),
-                     "number", web_str(c, "number"), "service_name", web_str(c, "service_name"),
-                     "back", arena_printf(req->arena, "/p/%s", http_capture(req, "token")),
-                     "csrf_token", http_csrf_token(req));
-  json_decref(c);
+                     "number", web_str(shown, "number"), "service_name",
+                     web_str(shown, "service_name"), "back",
+                     arena_printf(req->arena, "/p/%s", http_capture(req, "token")), "csrf_token",
+                     http_csrf_token(req));
+  json_decref(shown);
   if (rc)
     return rc;
   return view ? http_page(res, 200, "public/apply/withdraw", view) : ST_NOMEM;
@@ -411,10 +415,10 @@ int apply_withdraw_post(struct http_request *req, struct http_response *res)
 }
 
 /* Sends an upload as an attachment of its stored type. */
-static int send_file(struct http_request *req, struct http_response *res, json_t *meta,
-                     const void *bytes, size_t len)
+static int send_file(struct http_request *req, struct http_response *res,
+                     const struct apply_document *doc)
 {
-  const char *name = web_str(meta, "name");
+  const char *name = doc->name;
   char ascii[256];
   size_t n = 0;
   for (const char *p = name; *p && n + 1 < sizeof(ascii); p++)
@@ -423,7 +427,7 @@ static int send_file(struct http_request *req, struct http_response *res, json_t
   char *disposition = arena_printf(req->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
                                    ascii, http_url_encode(req->arena, name));
   /* the response keeps the content type's pointer: copy it into the request's arena */
-  int rc = http_raw(res, 200, arena_strdup(req->arena, web_str(meta, "mime")), bytes, len);
+  int rc = http_raw(res, 200, doc->mime, doc->bytes, doc->len);
   if (!rc)
     rc = http_header_add(res, "Content-Disposition", disposition);
   if (!rc)
@@ -431,33 +435,17 @@ static int send_file(struct http_request *req, struct http_response *res, json_t
   return rc;
 }
 
-static int file_of_case(struct http_request *req, struct http_response *res, struct store *store,
-                        int64_t case_id)
-{
-  json_t *meta = NULL;
-  void *bytes = NULL;
-  size_t len = 0;
-  int64_t id = catalog_id_capture(req, "file");
-  int rc = id ? store_upload_get(store, id, &meta, &bytes, &len) : ST_NOTFOUND;
-  if (!rc && json_integer_value(json_object_get(meta, "case_id")) != case_id)
-    rc = ST_NOTFOUND;
-  if (!rc)
-    rc = send_file(req, res, meta, bytes, len);
-  json_decref(meta);
-  free(bytes);
-  return rc;
-}
-
 int apply_file_public(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *c = NULL;
+  struct apply_document doc = {0};
   int rc = web_store(req, &store);
   if (!rc)
-    rc = case_of_token(req, store, &c);
+    rc = apply_document_by_token(store, req->arena, http_capture(req, "token"),
+                                 catalog_id_capture(req, "file"), &doc);
   if (!rc)
-    rc = file_of_case(req, res, store, json_integer_value(json_object_get(c, "id")));
-  json_decref(c);
+    rc = send_file(req, res, &doc);
+  free(doc.bytes);
   return rc;
 }
 
@@ -480,42 +468,40 @@ int apply_file_staff(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = audit_record(store, &who, "person.document", "case", web_str(c, "case_key"), detail);
   json_decref(detail);
+  struct apply_document doc = {0};
   if (!rc)
-    rc = file_of_case(req, res, store, id);
+    rc = apply_document_of_case(store, req->arena, id, catalog_id_capture(req, "file"), &doc);
+  if (!rc)
+    rc = send_file(req, res, &doc);
+  free(doc.bytes);
   json_decref(c);
   return rc;
 }
 
 /* ---- what staff and the applicant see of an online case --------------------------------- */
 
-static json_t *answers_view(struct http_request *req, struct store *store, json_t *c)
+/* The answers as label and text, in the form's order, then the description; nothing when the
+ * service is gone. */
+static json_t *answers_json(struct http_request *req, const struct apply_online_case *o)
 {
-  json_t *online = NULL, *service = NULL, *out = json_array();
-  if (store_case_online(store, json_integer_value(json_object_get(c, "id")), &online) ||
-      store_service_get(store, json_integer_value(json_object_get(c, "office_id")),
-                        json_integer_value(json_object_get(c, "service_id")), NULL, &service)) {
-    json_decref(online);
+  json_t *out = json_array();
+  if (!o->questions || !out)
     return out;
-  }
-  json_t *answers = json_loads(web_str(online, "answers"), 0, NULL);
-  json_t *questions = form_normalise(json_object_get(service, "questions")), *q;
+  json_t *questions = form_normalise(o->questions), *q;
   size_t i;
   json_array_foreach(questions, i, q)
   {
-    json_t *v = json_object_get(answers, web_str(q, "code"));
+    json_t *v = json_object_get(o->answers, web_str(q, "code"));
     char *text = v ? form_answer_text(q, v, req->lang) : NULL;
     if (text)
       json_array_append_new(
           out, json_pack("{s:s, s:s}", "label", form_label(q, "label", req->lang), "value", text));
     free(text);
   }
-  if (*web_str(online, "description"))
+  if (*o->description)
     json_array_append_new(out, json_pack("{s:s, s:s}", "label", http_t(req, "case_description"),
-                                         "value", web_str(online, "description")));
+                                         "value", o->description));
   json_decref(questions);
-  json_decref(answers);
-  json_decref(online);
-  json_decref(service);
   return out;
 }
 
@@ -524,11 +510,18 @@ int apply_case_decorate(struct http_request *req, struct store *store, json_t *c
   const char *channel = web_str(c, "channel");
   bool online = !strcmp(channel, "online") || !strcmp(channel, "api");
   int64_t id = json_integer_value(json_object_get(c, "id"));
+  struct apply_online_case o;
   if (!online)
     return json_object_set_new(c, "online", json_false()) ? ST_NOMEM : ST_OK;
-  json_t *answers = answers_view(req, store, c);
-  json_t *files = files_view(req, store, 0, id,
+  int rc =
+      apply_online_case_read(store, req->arena, json_integer_value(json_object_get(c, "office_id")),
+                             json_integer_value(json_object_get(c, "service_id")), id, &o);
+  if (rc)
+    return rc;
+  json_t *answers = answers_json(req, &o);
+  json_t *files = files_json(req, o.uploads, o.upload_count,
                              arena_printf(req->arena, "/staff/cases/%lld/files/", (long long)id));
+  json_decref(o.answers);
   if (json_object_set_new(c, "online", json_true()) ||
       json_object_set_new(
           c, "channel_tag",
@@ -539,28 +532,6 @@ int apply_case_decorate(struct http_request *req, struct store *store, json_t *c
       json_object_set_new(c, "files", files))
     return ST_NOMEM;
   return ST_OK;
-}
-
-int apply_progress_decorate(struct http_request *req, struct store *store, json_t *view)
-{
-  json_t *c = NULL;
-  const char *token = http_capture(req, "token");
-  if (case_of_token(req, store, &c))
-    return ST_OK;
-  json_t *files = files_view(req, store, 0, json_integer_value(json_object_get(c, "id")),
-                             arena_printf(req->arena, "/p/%s/files/", token));
-  int rc =
-      json_object_set_new(view, "withdrawable", json_boolean(cases_withdrawable(c))) ||
-              json_object_set_new(view, "withdraw_href",
-                                  json_string(arena_printf(req->arena, "/p/%s/withdraw", token))) ||
-              json_object_set_new(view, "has_files", json_boolean(json_array_size(files) > 0)) ||
-              json_object_set_new(view, "files", files) ||
-              json_object_set_new(view, "just_withdrawn",
-                                  json_boolean(http_query(req, "withdrawn") != NULL))
-          ? ST_NOMEM
-          : ST_OK;
-  json_decref(c);
-  return rc;
 }
 
 int apply_progress_view(struct http_request *req, const struct case_public *c, const char *token,

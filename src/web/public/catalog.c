@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/apply.h"
 #include "domain/catalog.h"
 #include "render/format.h"
 #include "domain/directory.h"
+#include "domain/service_page.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 
@@ -25,31 +25,31 @@ static bool in_topics(const char *topic)
   return false;
 }
 
-static json_t *service_summary(struct http_request *req, const char *slug, json_t *service)
+static json_t *service_summary(struct http_request *req, const char *slug,
+                               const struct dir_service *service)
 {
-  const char *href = arena_printf(req->arena, "/o/%s/services/%s", slug, web_str(service, "slug"));
+  const char *href = arena_printf(req->arena, "/o/%s/services/%s", slug, service->slug);
   return json_pack(
-      "{s:s, s:s, s:s, s:s}", "name", web_field(service, "name", req->lang), "summary",
-      web_field(service, "summary", req->lang), "href", href ? href : "", "time_limit",
-      catalog_time_limit(req, json_integer_value(json_object_get(service, "time_limit_minutes"))));
+      "{s:s, s:s, s:s, s:s}", "name", directory_pick(service->name_zh, service->name_en, req->lang),
+      "summary", web_field((json_t *)service->record, "summary", req->lang), "href",
+      href ? href : "", "time_limit", catalog_time_limit(req, service->time_limit_minutes));
 }
 
 /* The group for a unit code, created (in unit order) on first use. */
-static json_t *unit_group(struct http_request *req, json_t *groups, json_t *units, const char *code)
+static json_t *unit_group(struct http_request *req, json_t *groups, const struct dir_unit *units,
+                          size_t unit_count, const char *code)
 {
   size_t i;
-  json_t *group, *unit;
+  json_t *group;
   json_array_foreach(groups, i, group)
   {
     if (strcmp(web_str(group, "code"), code) == 0)
       return group;
   }
   const char *name = http_t(req, "services_other_unit");
-  json_array_foreach(units, i, unit)
-  {
-    if (strcmp(web_str(unit, "code"), code) == 0)
-      name = web_field(unit, "name", req->lang);
-  }
+  for (i = 0; i < unit_count; i++)
+    if (strcmp(units[i].code, code) == 0)
+      name = directory_pick(units[i].name_zh, units[i].name_en, req->lang);
   group = json_pack("{s:s, s:s, s:[]}", "code", code, "name", name, "services");
   json_array_append_new(groups, group);
   return group;
@@ -71,50 +71,47 @@ static json_t *topic_links(struct http_request *req, const char *slug, const cha
   return topics;
 }
 
-/* Keeps only the topic links that have services (and "all"). */
-static void drop_empty_topics(json_t *topics, json_t *services)
+/* Keeps only the topic links that have published services (and "all"). */
+static void drop_empty_topics(json_t *topics, const struct dir_service *services, size_t count)
 {
   for (size_t i = json_array_size(topics); i-- > 1;) {
     const char *code = web_str(json_array_get(topics, i), "code");
     bool used = false;
-    size_t k;
-    json_t *service;
-    json_array_foreach(services, k, service) used |= strcmp(web_str(service, "topic"), code) == 0;
+    for (size_t k = 0; k < count; k++)
+      used |= services[k].published &&
+              strcmp(web_str((json_t *)services[k].record, "topic"), code) == 0;
     if (!used)
       json_array_remove(topics, i);
   }
 }
 
+/* The office's published services by unit, from the directory (no query). */
 static int services_view(struct http_request *req, struct office_ctx *o, const char *topic,
                          json_t **out)
 {
-  json_t *services = NULL, *units = NULL, *groups = json_array(), *service;
-  size_t i;
-  int rc = store_service_list(o->store, o->id, true, &services);
-  if (!rc)
-    rc = store_unit_list(o->store, o->id, &units);
-  json_array_foreach(services, i, service)
-  {
-    if (rc || (*topic && strcmp(web_str(service, "topic"), topic) != 0))
+  const struct directory *dir = NULL;
+  size_t count = 0, unit_count = 0;
+  int rc = directory_acquire(o->store, req->arena, &dir);
+  if (rc)
+    return rc;
+  const struct dir_service *services = directory_services(dir, o->id, &count);
+  const struct dir_unit *units = directory_units(dir, o->id, &unit_count);
+  json_t *groups = json_array();
+  for (size_t i = 0; i < count; i++) {
+    json_t *record = (json_t *)services[i].record; /* read only */
+    if (!services[i].published || (*topic && strcmp(web_str(record, "topic"), topic) != 0))
       continue;
-    json_t *group = unit_group(req, groups, units, web_str(service, "unit"));
+    json_t *group = unit_group(req, groups, units, unit_count, web_str(record, "unit"));
     json_array_append_new(json_object_get(group, "services"),
-                          service_summary(req, o->slug, service));
+                          service_summary(req, o->slug, &services[i]));
   }
   json_t *topics = topic_links(req, o->slug, topic);
-  drop_empty_topics(topics, services);
-  if (!rc)
-    *out = json_pack("{s:s, s:O, s:o, s:o, s:s, s:b}", "title", http_t(req, "services_heading"),
-                     "office", o->view, "groups", groups, "topics", topics, "topic_label",
-                     *topic ? catalog_topic_label(req, topic) : "", "empty",
-                     json_array_size(groups) == 0);
-  else {
-    json_decref(groups);
-    json_decref(topics);
-  }
-  json_decref(services);
-  json_decref(units);
-  return rc;
+  drop_empty_topics(topics, services, count);
+  *out = json_pack("{s:s, s:O, s:o, s:o, s:s, s:b}", "title", http_t(req, "services_heading"),
+                   "office", o->view, "groups", groups, "topics", topics, "topic_label",
+                   *topic ? catalog_topic_label(req, topic) : "", "empty",
+                   json_array_size(groups) == 0);
+  return *out ? ST_OK : ST_NOMEM;
 }
 
 int catalog_services(struct http_request *req, struct http_response *res)
@@ -140,32 +137,29 @@ static const char *size_text(struct http_request *req, int64_t bytes)
   return text ? text : "";
 }
 
-static json_t *form_view(struct http_request *req, const char *slug, json_t *form)
+static json_t *form_view(struct http_request *req, const char *slug,
+                         const struct service_form *form)
 {
-  const char *href = arena_printf(req->arena, "/o/%s/files/%s", slug, web_str(form, "sha256"));
-  const char *format = strcmp(web_str(form, "format"), "odt") == 0 ? "ODT" : "PDF";
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", web_field(form, "title", req->lang),
-                   "href", href ? href : "", "format", format, "size",
-                   size_text(req, json_integer_value(json_object_get(form, "size"))), "name",
-                   web_str(form, "name"), "kind", web_str(form, "kind"));
+  const char *href = arena_printf(req->arena, "/o/%s/files/%s", slug, form->sha256);
+  const char *format = strcmp(form->format, "odt") == 0 ? "ODT" : "PDF";
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title",
+                   directory_pick(form->title_zh, form->title_en, req->lang), "href",
+                   href ? href : "", "format", format, "size", size_text(req, form->size), "name",
+                   form->name, "kind", form->kind);
 }
 
 /* Splits the service's form links into blank forms and filled-in examples. */
-static int forms_view(struct http_request *req, struct office_ctx *o, json_t *service, json_t *view)
+static void forms_view(struct http_request *req, struct office_ctx *o,
+                       const struct service_page *page, json_t *view)
 {
-  json_t *forms = NULL, *blank = json_array(), *examples = json_array(), *form;
-  size_t i;
-  int rc = store_service_forms_list(o->store, json_integer_value(json_object_get(service, "id")),
-                                    &forms);
-  json_array_foreach(forms, i, form)
-  {
-    json_t *list = strcmp(web_str(form, "kind"), "example") == 0 ? examples : blank;
+  json_t *blank = json_array(), *examples = json_array();
+  for (size_t i = 0; i < page->form_count; i++) {
+    const struct service_form *form = &page->forms[i];
+    json_t *list = strcmp(form->kind, "example") == 0 ? examples : blank;
     json_array_append_new(list, form_view(req, o->slug, form));
   }
-  json_decref(forms);
   json_object_set_new(view, "forms", blank);
   json_object_set_new(view, "examples", examples);
-  return rc;
 }
 
 static json_t *channels_view(struct http_request *req, json_t *service)
@@ -206,25 +200,22 @@ static json_t *list_field(json_t *service, const char *field, const char *lang)
 }
 
 /* The service's place: unit name, where, floor, counter, hours. */
-static json_t *place_view(struct http_request *req, struct office_ctx *o, json_t *service)
+static json_t *place_view(struct http_request *req, const struct service_page *page,
+                          json_t *service)
 {
-  const struct directory *dir = NULL;
-  const char *unit_name = "";
-  size_t count = 0;
-  if (directory_acquire(o->store, req->arena, &dir) == ST_OK) {
-    const struct dir_unit *units = directory_units(dir, o->id, &count);
-    for (size_t i = 0; i < count; i++)
-      if (strcmp(units[i].code, web_str(service, "unit")) == 0)
-        unit_name = directory_pick(units[i].name_zh, units[i].name_en, req->lang);
-  }
+  const char *unit_name =
+      page->unit ? directory_pick(page->unit->name_zh, page->unit->name_en, req->lang) : "";
   return json_pack("{s:s, s:s, s:s, s:s, s:o}", "unit", unit_name, "where",
                    web_field(service, "where", req->lang), "floor",
                    web_field(service, "floor", req->lang), "counter", web_str(service, "counter"),
                    "hours", catalog_paragraphs(web_field(service, "hours", req->lang)));
 }
 
-static json_t *service_view(struct http_request *req, struct office_ctx *o, json_t *service)
+/* The service's catalogue record (JSON by nature, read only) as the page shows it. */
+static json_t *service_view(struct http_request *req, struct office_ctx *o,
+                            const struct service_page *page)
 {
+  json_t *service = (json_t *)page->service->record;
   const char *lang = req->lang;
   const char *href =
       arena_printf(req->arena, "/o/%s/services/%s", o->slug, web_str(service, "slug"));
@@ -240,45 +231,30 @@ static json_t *service_view(struct http_request *req, struct office_ctx *o, json
       list_field(service, "steps", lang), "documents", list_field(service, "documents", lang),
       "fee", catalog_paragraphs(web_field(service, "fee", lang)), "fee_amount",
       fee_amount_text(req, service), "time_limit", catalog_time_limit(req, minutes), "on_the_spot",
-      minutes == 0, "place", place_view(req, o, service), "channels", channels_view(req, service),
-      "online_url", web_str(service, "online_url"), "has_topic", *topic != '\0', "topic_label",
-      catalog_topic_label(req, topic), "topic_href", topic_href ? topic_href : "", "updated",
-      catalog_updated(req, web_str(service, "updated_at")), "href", href ? href : "", "qr_src",
-      href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
-}
-
-/* The published service named by the {slug} capture (a private copy of the directory's
- * record); ST_NOTFOUND otherwise. */
-static int published_service(struct http_request *req, struct office_ctx *o, json_t **service)
-{
-  const struct directory *dir = NULL;
-  int rc = directory_acquire(o->store, req->arena, &dir);
-  const struct dir_service *s =
-      rc ? NULL : directory_service_by_slug(dir, o->id, http_capture(req, "slug"));
-  if (rc)
-    return rc;
-  if (!s || !s->published)
-    return ST_NOTFOUND;
-  *service = json_deep_copy(s->record);
-  return *service ? ST_OK : ST_NOMEM;
+      minutes == 0, "place", place_view(req, page, service), "channels",
+      channels_view(req, service), "online_url", web_str(service, "online_url"), "has_topic",
+      *topic != '\0', "topic_label", catalog_topic_label(req, topic), "topic_href",
+      topic_href ? topic_href : "", "updated", catalog_updated(req, web_str(service, "updated_at")),
+      "href", href ? href : "", "qr_src", href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
 }
 
 int catalog_service(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o = {0};
-  json_t *service = NULL, *view = NULL;
+  struct service_page sp;
+  json_t *view = NULL;
   int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = published_service(req, &o, &service);
-  if (!rc && !(view = service_view(req, &o, service)))
+    rc = service_page_read(o.store, req->arena, o.id, http_capture(req, "slug"), true, &sp);
+  if (!rc && !(view = service_view(req, &o, &sp)))
     rc = ST_NOMEM;
   if (!rc)
-    rc = forms_view(req, &o, service, view);
+    forms_view(req, &o, &sp, view);
   /* services that can be applied for here (domain/apply.h) link to the journey */
-  if (!rc && apply_service_online(service) &&
-      json_object_set_new(view, "apply_href",
-                          json_string(arena_printf(req->arena, "/o/%s/apply/%s", o.slug,
-                                                   web_str(service, "slug")))))
+  if (!rc && sp.applicable_online &&
+      json_object_set_new(
+          view, "apply_href",
+          json_string(arena_printf(req->arena, "/o/%s/apply/%s", o.slug, sp.service->slug))))
     rc = ST_NOMEM;
   static const char *const lists[] = {"eligibility", "documents", "steps", "forms", "examples"};
   if (!rc)
@@ -288,7 +264,6 @@ int catalog_service(struct http_request *req, struct http_response *res)
                                 "service", view);
   if (rc)
     json_decref(view);
-  json_decref(service);
   office_ctx_close(&o);
   return rc ? rc : http_page(res, 200, "public/service", page);
 }
@@ -296,13 +271,12 @@ int catalog_service(struct http_request *req, struct http_response *res)
 int catalog_service_qr(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o = {0};
-  json_t *service = NULL;
+  struct service_page sp;
   int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = published_service(req, &o, &service);
+    rc = service_page_read(o.store, req->arena, o.id, http_capture(req, "slug"), false, &sp);
   const char *path =
-      rc ? NULL : arena_printf(req->arena, "/o/%s/services/%s", o.slug, web_str(service, "slug"));
-  json_decref(service);
+      rc ? NULL : arena_printf(req->arena, "/o/%s/services/%s", o.slug, sp.service->slug);
   office_ctx_close(&o);
   if (rc)
     return rc;
@@ -329,21 +303,17 @@ static const char *content_disposition(struct http_request *req, const char *nam
 int catalog_file(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o = {0};
-  json_t *meta = NULL;
-  void *bytes = NULL;
-  size_t len = 0;
+  struct service_form_file file = {0};
   int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = store_file_get(o.store, o.id, http_capture(req, "sha256"), true, &meta, &bytes, &len);
+    rc = service_form_file_read(o.store, req->arena, o.id, http_capture(req, "sha256"), &file);
   office_ctx_close(&o);
-  const char *mime = rc ? NULL : arena_strdup(req->arena, web_str(meta, "mime"));
-  const char *disposition = rc ? NULL : content_disposition(req, web_str(meta, "name"));
-  json_decref(meta);
-  if (!rc && (!mime || !disposition))
+  const char *disposition = rc ? NULL : content_disposition(req, file.name);
+  if (!rc && !disposition)
     rc = ST_NOMEM;
   if (!rc)
-    rc = http_raw(res, 200, mime, bytes, len);
-  free(bytes);
+    rc = http_raw(res, 200, file.mime, file.bytes, file.len);
+  free(file.bytes);
   if (!rc)
     rc = http_header_add(res, "Content-Disposition", disposition);
   if (!rc)

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "domain/directory.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
@@ -13,17 +14,17 @@
 int home_index(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *offices = NULL;
+  const struct directory *dir = NULL;
+  size_t count = 0;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = store_office_list(store, &offices);
+    rc = directory_acquire(store, req->arena, &dir);
   if (rc)
     return rc;
+  const struct dir_office *offices = directory_offices(dir, &count);
   json_t *list = json_array();
-  size_t i;
-  json_t *office;
-  json_array_foreach(offices, i, office) json_array_append_new(list, office_view(req, office));
-  json_decref(offices);
+  for (size_t i = 0; list && i < count; i++)
+    json_array_append_new(list, office_dir_view(req, &offices[i]));
   return http_page(
       res, 200, "public/index",
       json_pack("{s:s, s:o}", "title", http_t(req, "offices_heading"), "offices", list));

@@ -1,12 +1,14 @@
 /*
  * search.c - an office's site search: the catalogue's full-text index (published services,
- * published FAQ and current announcements, best first; store_search), then the unit directory
- * (who handles what).
+ * published FAQ and current announcements, best first), then the unit directory (who handles
+ * what): one read (domain/office_search.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/text.h"
+#include "domain/directory.h"
+#include "domain/office_search.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
@@ -30,65 +32,54 @@ static const char *shorten(struct http_request *req, const char *text)
   return cut ? cut : "";
 }
 
-static const char *result_href(struct http_request *req, const char *slug, json_t *hit)
+static const char *result_href(struct http_request *req, const char *slug,
+                               const struct office_search_hit *hit)
 {
-  const char *kind = web_str(hit, "kind");
-  long long id = (long long)json_integer_value(json_object_get(hit, "id"));
   const char *href;
-  if (strcmp(kind, "service") == 0)
-    href = arena_printf(req->arena, "/o/%s/services/%s", slug, web_str(hit, "slug"));
-  else if (strcmp(kind, "faq") == 0)
-    href = arena_printf(req->arena, "/o/%s/faq/%lld", slug, id);
+  if (strcmp(hit->kind, "service") == 0)
+    href = arena_printf(req->arena, "/o/%s/services/%s", slug, hit->slug);
+  else if (strcmp(hit->kind, "faq") == 0)
+    href = arena_printf(req->arena, "/o/%s/faq/%lld", slug, (long long)hit->id);
   else
-    href = arena_printf(req->arena, "/o/%s/news/%lld", slug, id);
+    href = arena_printf(req->arena, "/o/%s/news/%lld", slug, (long long)hit->id);
   return href ? href : "";
 }
 
-static int add_catalog_results(struct http_request *req, struct store *store, json_t *office,
-                               const char *slug, const char *query, json_t *results)
+static int add_catalog_results(struct http_request *req, const struct office_search *found,
+                               const char *slug, json_t *results)
 {
-  json_t *hits = NULL, *hit;
-  size_t i;
-  int rc = store_search(store, json_integer_value(json_object_get(office, "id")), query,
-                        catalog_today(req), SEARCH_RESULTS_MAX, &hits);
-  if (rc == ST_INVALID)
-    return ST_OK;
-  json_array_foreach(hits, i, hit)
-  {
+  for (size_t i = 0; i < found->hit_count; i++) {
+    const struct office_search_hit *hit = &found->hits[i];
     char key[32];
-    snprintf(key, sizeof(key), "search_kind_%s", web_str(hit, "kind"));
+    snprintf(key, sizeof(key), "search_kind_%s", hit->kind);
     json_t *result =
         json_pack("{s:s, s:s, s:s, s:s}", "href", result_href(req, slug, hit), "title",
-                  web_field(hit, "title", req->lang), "summary",
-                  shorten(req, web_field(hit, "summary", req->lang)), "kind", http_t(req, key));
-    if (!rc && json_array_append_new(results, result))
-      rc = ST_NOMEM;
+                  directory_pick(hit->title_zh, hit->title_en, req->lang), "summary",
+                  shorten(req, directory_pick(hit->summary_zh, hit->summary_en, req->lang)), "kind",
+                  http_t(req, key));
+    if (json_array_append_new(results, result))
+      return ST_NOMEM;
   }
-  json_decref(hits);
-  return rc;
+  return ST_OK;
 }
 
-static int add_unit_results(struct http_request *req, json_t *units, const char *slug,
-                            const char *query, json_t *results)
+static int add_unit_results(struct http_request *req, const struct office_search *found,
+                            const char *slug, const char *query, json_t *results)
 {
-  size_t i;
-  json_t *unit;
-  json_array_foreach(units, i, unit)
-  {
-    const char *name = json_string_value(json_object_get(unit, "name"));
-    const char *duties = json_string_value(json_object_get(unit, "duties"));
-    char *text = arena_printf(req->arena, "%s %s", name ? name : "", duties ? duties : "");
+  for (size_t i = 0; i < found->unit_count; i++) {
+    const struct dir_unit *unit = &found->units[i];
+    const char *name = directory_pick(unit->name_zh, unit->name_en, req->lang);
+    const char *duties = directory_pick(unit->duties_zh, unit->duties_en, req->lang);
+    char *text = arena_printf(req->arena, "%s %s", name, duties);
     char *folded = text ? text_normalize(req->arena, text, true) : NULL;
     if (!folded)
       return ST_NOMEM;
     if (!text_matches_all_terms(folded, query))
       continue;
-    char *href = arena_printf(req->arena, "/o/%s/#unit-%s", slug,
-                              json_string_value(json_object_get(unit, "code")));
-    if (json_array_append_new(results,
-                              json_pack("{s:s, s:s, s:s, s:s}", "href", href ? href : "", "title",
-                                        name ? name : "", "summary", duties ? duties : "", "kind",
-                                        http_t(req, "search_kind_unit"))))
+    char *href = arena_printf(req->arena, "/o/%s/#unit-%s", slug, unit->code);
+    if (json_array_append_new(results, json_pack("{s:s, s:s, s:s, s:s}", "href", href ? href : "",
+                                                 "title", name, "summary", duties, "kind",
+                                                 http_t(req, "search_kind_unit"))))
       return ST_NOMEM;
   }
   return ST_OK;
@@ -111,7 +102,9 @@ static int read_query(struct http_request *req, const char **typed, const char *
 int search_office(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office = NULL, *view = NULL, *units = NULL, *results = json_array();
+  const struct dir_office *office = NULL;
+  struct office_search found;
+  json_t *view = NULL, *results = json_array();
   const char *typed = "", *folded = "";
   int rc = read_query(req, &typed, &folded);
   if (rc == ST_INVALID) {
@@ -121,23 +114,23 @@ int search_office(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = web_store(req, &store);
   if (!rc)
-    rc = office_from_request(req, store, &office, &view);
+    rc = office_of_request(req, store, &office);
   if (!rc)
-    rc = office_units_view(req, store, office, &units);
-  const char *slug = view ? json_string_value(json_object_get(view, "slug")) : "";
+    rc = office_search_read(store, req->arena, office->id, *folded ? typed : "", catalog_today(req),
+                            SEARCH_RESULTS_MAX, &found);
+  if (!rc && !(view = office_dir_view(req, office)))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = add_catalog_results(req, &found, office->slug, results);
   if (!rc && *folded)
-    rc = add_catalog_results(req, store, office, slug, typed, results);
-  if (!rc && *folded)
-    rc = add_unit_results(req, units, slug, folded, results);
+    rc = add_unit_results(req, &found, office->slug, folded, results);
   json_t *page = NULL;
   if (!rc)
     page = json_pack("{s:s, s:O, s:{s:s, s:s}, s:O, s:I}", "title", http_t(req, "search_label"),
                      "office", view, "search", "action",
-                     arena_printf(req->arena, "/o/%s/search", slug), "q", typed, "results", results,
-                     "count", (json_int_t)json_array_size(results));
-  json_decref(office);
+                     arena_printf(req->arena, "/o/%s/search", office->slug), "q", typed, "results",
+                     results, "count", (json_int_t)json_array_size(results));
   json_decref(view);
-  json_decref(units);
   json_decref(results);
   return rc ? rc : http_page(res, 200, "public/search", page);
 }

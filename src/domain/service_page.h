@@ -1,0 +1,52 @@
+/*
+ * service_page.h - what the public page of one service reads ("check before you go", its QR
+ * code), as one call: the service and its unit from the in-memory directory, and its
+ * downloadable forms, the page's one query. Also a form file for download.
+ *
+ * Strings live in the arena given to the call and are never NULL ("" when empty). The office,
+ * unit and service point into the directory snapshot, held until the arena is freed; the
+ * service's catalogue record (service->record: summary, steps, documents, channels ...) is
+ * read only.
+ */
+#ifndef BIANMIN_DOMAIN_SERVICE_PAGE_H
+#define BIANMIN_DOMAIN_SERVICE_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/directory.h"
+
+struct arena;
+struct store;
+
+/* A form file linked to the service: a blank form or a filled-in example. */
+struct service_form {
+  const char *sha256, *kind, *format, *title_zh, *title_en, *name; /* kind: "form"|"example" */
+  int64_t size;                                                    /* bytes */
+};
+
+struct service_page {
+  const struct dir_service *service; /* published */
+  const struct dir_unit *unit;       /* NULL: none */
+  bool applicable_online;            /* apply_service_online (domain/apply.h) */
+  struct service_form *forms;        /* by sort; only when asked for */
+  size_t form_count;
+};
+
+/* The office's published service with this slug; ST_NOTFOUND when there is none (or it is
+ * not published). The forms are read only when with_forms. */
+int service_page_read(struct store *store, struct arena *arena, int64_t office_id, const char *slug,
+                      bool with_forms, struct service_page *out);
+
+/* A form file of a published service of the office, for download. */
+struct service_form_file {
+  const char *mime, *name;
+  void *bytes; /* malloc'd: the caller frees it */
+  size_t len;
+};
+/* ST_NOTFOUND when no published service of the office links to sha256. */
+int service_form_file_read(struct store *store, struct arena *arena, int64_t office_id,
+                           const char *sha256, struct service_form_file *out);
+
+#endif
