@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "domain/audit.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

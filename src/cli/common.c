@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "domain/keys.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

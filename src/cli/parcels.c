@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/parcels.h"
 #include "domain/land/parcels.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

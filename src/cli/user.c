@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "domain/accounts.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -8,6 +8,7 @@
  * for the rest of the window.
  */
 #include "domain/accounts.h"
+#include "store/store.h"
 
 #include <sodium.h>
 #include <stdio.h>

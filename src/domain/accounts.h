@@ -14,7 +14,7 @@
 
 #include "domain/audit.h"
 
-struct store; /* the domain is called with a connection; web only passes it on */
+struct store; /* a connection: web only passes it on (ARCHITECTURE.md, Layers) */
 
 enum role {
   ROLE_CLERK = 1,      /* counter intake */

@@ -5,6 +5,7 @@
 #include "domain/accounts.h"
 #include "domain/lookup.h"
 #include "domain/read_model.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

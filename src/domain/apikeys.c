@@ -9,6 +9,7 @@
 #include "domain/accounts.h"
 #include "domain/apikeys.h"
 #include "domain/read_model.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -14,7 +14,7 @@
 
 #include "domain/audit.h"
 
-struct store; /* the domain is called with a connection; web only passes it on */
+struct store; /* a connection: web only passes it on (ARCHITECTURE.md, Layers) */
 
 enum {
   APIKEY_SECRET_SIZE = 3 + 43 + 1, /* "bm_" + base64url of 32 bytes + NUL */

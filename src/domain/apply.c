@@ -16,6 +16,7 @@
 #include "domain/catalog.h"
 #include "domain/form.h"
 #include "domain/personal.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

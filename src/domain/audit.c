@@ -2,6 +2,7 @@
  * audit.c - appending to and verifying the hash-chained audit trail.
  */
 #include "domain/audit.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

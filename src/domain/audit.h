@@ -11,8 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct store; /* the domain is called with a connection; web only passes it on */
-
+struct store; /* a connection: web only passes it on (ARCHITECTURE.md, Layers) */
 
 struct audit_actor {
   int64_t office_id; /* the office whose data was touched (0 = the installation) */

@@ -14,6 +14,7 @@
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
 #include "domain/notify.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

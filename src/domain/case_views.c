@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
 #include "domain/personal.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

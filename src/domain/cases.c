@@ -15,6 +15,7 @@
 #include "domain/cases_internal.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

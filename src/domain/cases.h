@@ -18,7 +18,7 @@
 #include "domain/calendar.h"
 #include "domain/case_number.h"
 
-struct store; /* the domain is called with a connection; web only passes it on */
+struct store; /* a connection: web only passes it on (ARCHITECTURE.md, Layers) */
 
 enum {
   CASE_TOKEN_SIZE = 44,      /* the QR link token: base64url of 32 random bytes + NUL */

@@ -17,6 +17,7 @@
 #include "domain/form.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "domain/totp.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

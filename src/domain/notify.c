@@ -12,6 +12,7 @@
 #include "domain/notify.h"
 #include "domain/personal.h"
 #include "render/format.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -17,8 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
-struct store; /* the domain is called with a connection; web only passes it on */
-
+struct store; /* a connection: web only passes it on (ARCHITECTURE.md, Layers) */
 
 enum {
   NOTIFY_SMS_SINGLE_UCS2 = 70, /* one SMS in UCS-2 (any Chinese character) */

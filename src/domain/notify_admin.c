@@ -8,6 +8,7 @@
 #include "domain/audit.h"
 #include "domain/notify.h"
 #include "domain/read_model.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "domain/form.h"
 #include "domain/open311.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

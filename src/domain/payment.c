@@ -18,6 +18,7 @@
 #include "domain/payment.h"
 #include "domain/read_model.h"
 #include "render/format.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

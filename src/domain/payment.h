@@ -21,7 +21,7 @@
 #include "domain/cases.h"
 #include "domain/payment_provider.h"
 
-struct store; /* the domain is called with a connection; web only passes it on */
+struct store; /* a connection: web only passes it on (ARCHITECTURE.md, Layers) */
 
 enum {
   PAYMENT_AMOUNT_MAX = 100000000, /* NT$ on one case: far above any fee an office charges */

@@ -1,5 +1,6 @@
 /* outbox.c - the outbox worker thread: claim, send, record, retry (outbox.h). */
 #include "workers/outbox.h"
+#include "store/store.h"
 
 #include <pthread.h>
 #include <stdio.h>

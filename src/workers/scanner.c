@@ -1,5 +1,6 @@
 /* scanner.c - the deadline scanner thread (scanner.h). */
 #include "workers/scanner.h"
+#include "store/store.h"
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -18,6 +18,7 @@
 #include "store_suite.c"
 #include "store/db.h"
 #include "base/common.h"
+#include "store/store.h"
 
 static void test_connect_error(void **state)
 {

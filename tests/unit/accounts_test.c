@@ -15,6 +15,7 @@
 
 #include "domain/accounts.h"
 #include "domain/keys.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

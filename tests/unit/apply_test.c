@@ -21,6 +21,7 @@
 #include "domain/cases.h"
 #include "domain/demo.h"
 #include "domain/keys.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

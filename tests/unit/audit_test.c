@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "domain/audit.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -21,6 +21,7 @@
 #include "domain/demo.h"
 #include "domain/keys.h"
 #include "domain/workflow.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

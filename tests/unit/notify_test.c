@@ -25,6 +25,7 @@
 #include "domain/keys.h"
 #include "domain/notify.h"
 #include "workers/outbox.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

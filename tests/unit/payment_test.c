@@ -23,6 +23,7 @@
 #include "domain/demo.h"
 #include "domain/keys.h"
 #include "domain/payment.h"
+#include "store/store.h"
 
 #include "base/common.h"
 

@@ -18,6 +18,7 @@
 
 #include "store_suite.c"
 #include "base/common.h"
+#include "store/store.h"
 
 #define TEMP_DIR_MAX 256
 #define PATH_MAX_LEN 512

@@ -12,7 +12,8 @@
 #include "domain/directory.h"
 #include "domain/open311.h"
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* The route handlers: GET and POST under the shared base and under an office's base. Each
  * takes the rest of the path ({path...}) and answers in the format of its suffix. */

@@ -9,7 +9,8 @@
 #include <stdint.h>
 
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* catalog.c */
 int catalog_services(struct http_request *req, struct http_response *res);

@@ -8,7 +8,8 @@
 #include <stdbool.h>
 
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* Loads the office named by the {office} capture. ST_NOTFOUND when there is none. On success
  * *office is the stored record (new reference) and *view its localised public view. */

@@ -13,7 +13,8 @@
 #include "domain/land/input.h"
 #include "domain/land/rational.h"
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* Handlers (routes.c). */
 int tools_index(struct http_request *req, struct http_response *res);

@@ -17,7 +17,8 @@
 #include "domain/catalog.h"
 #include "domain/lookup.h"
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* Body caps: a form upload (a 5 MiB file plus its fields) and an import document. */
 #define CATADMIN_UPLOAD_BODY_MAX (6 * 1024 * 1024)

@@ -7,7 +7,8 @@
 #define BIANMIN_WEB_STAFF_NOTICES_H
 
 #include "http/http.h"
-#include "store/store.h"
+
+struct store;
 
 /* The case's messages for its page: [{id, event_label, channel_label, status, status_label,
  * failed, recipient, subject, body_text, attempts, created_text, sent_text, last_error}]. */
