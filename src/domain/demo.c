@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/civil.h"
 #include "domain/catalog.h"
 #include "domain/demo.h"
@@ -129,7 +130,7 @@ static void shift_date(json_t *record, const char *field, int64_t shift)
 static void shift_announcements(json_t *doc)
 {
   struct civil_date as_of = DEMO_DATES_AS_OF;
-  int64_t shift = civil_to_days(civil_taipei(time(NULL)).date) - civil_to_days(as_of);
+  int64_t shift = civil_to_days(civil_taipei(clock_now()).date) - civil_to_days(as_of);
   size_t i;
   json_t *announcement;
   json_array_foreach(json_object_get(doc, "announcements"), i, announcement)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "domain/accounts.h"
@@ -174,7 +175,7 @@ int payment_set_due(struct store *store, int64_t case_id, int64_t amount)
     return own;
   int rc = case_of(store, case_id, &c);
   if (!rc)
-    rc = record_due(store, c, amount, time(NULL), "system", 0);
+    rc = record_due(store, c, amount, clock_now(), "system", 0);
   json_decref(c);
   if (own == ST_CONFLICT)
     return rc; /* the caller's transaction decides */

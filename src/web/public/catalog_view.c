@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/civil.h"
 #include "domain/catalog.h"
 #include "render/format.h"
@@ -43,7 +44,7 @@ void office_ctx_close(struct office_ctx *ctx)
 const char *catalog_today(struct http_request *req)
 {
   char today[11];
-  civil_taipei_iso(time(NULL), today);
+  civil_taipei_iso(clock_now(), today);
   return arena_strdup(req->arena, today);
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/civil.h"
 #include "domain/audit.h"
 #include "web/app.h"
@@ -153,7 +154,7 @@ int catadmin_export(struct http_request *req, struct http_response *res)
   text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
   rc = text ? audit(req, store, "catalog.export", office, counts(doc)) : ST_NOMEM;
   json_decref(doc);
-  civil_taipei_iso(time(NULL), date);
+  civil_taipei_iso(clock_now(), date);
   const char *disposition =
       arena_printf(req->arena, "attachment; filename=\"catalog-%s-%s.json\"", office, date);
   if (!rc)
