@@ -554,6 +554,21 @@ static const char migration_11_sql[] =
     "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
     "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
 
+/* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
+ * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
+ * the open cases in id order; pickup_reminded_at (when the not-picked-up reminder was sent,
+ * filled here from the timeline for the cases reminded before) takes a reminded case out of
+ * cases_pickup_due, so that index holds only the closed cases still waiting for pickup and
+ * their reminder, by closing time. */
+static const char migration_13_sql[] =
+    "ALTER TABLE cases ADD COLUMN pickup_reminded_at INTEGER;"
+    "UPDATE cases SET pickup_reminded_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = "
+    "cases.id AND e.kind = 'not_picked_up') WHERE picked_up_at IS NULL AND EXISTS (SELECT 1 FROM "
+    "case_events e WHERE e.case_id = cases.id AND e.kind = 'not_picked_up');"
+    "CREATE INDEX cases_open_scan ON cases(id) WHERE closed_at IS NULL;"
+    "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
+    "IS NULL AND pickup_reminded_at IS NULL;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -566,6 +581,7 @@ const struct store_migration sqlite_migrations[] = {
     {8, "online applications: answers on cases, drafts, uploads", migration_8_sql},
     {10, "api keys, Open311 requests", migration_10_sql},
     {11, "work-list indexes on open cases", migration_11_sql},
+    {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);
