@@ -81,6 +81,6 @@ awk -F'|' '
     printf "%-8s %10s %8s %16s %10s %12s %12s\n", "binary", "cases", "open", "instructions",
       "wall ms", "÷ smallest", "÷ before"
     for (i = 1; i <= NR; i++)
-      printf "%-8s %10d %8d %16d %10d %12.2f %12s\n", name[i], n[i], open[i], ir[i], ms[i],
+      printf "%-8s %10d %8d %16.0f %10d %12.2f %12s\n", name[i], n[i], open[i], ir[i], ms[i],
         ir[i] / first[name[i]], before[n[i]] ? sprintf("%.4f", ir[i] / before[n[i]]) : ""
   }' "$work/scan"
