@@ -428,9 +428,11 @@ int cases_pickup(const struct case_env *env, const struct case_actor *actor, int
 
 /* ---- the deadline scan ----------------------------------------------------------------- */
 
+/* c is a row of store_case_open: an open case whose clock runs ({id, office_id, due_at,
+ * due_state}); its due state is recorded when the calendar says it has moved. */
 static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
 {
-  if (!case_int(c, "due_at") || case_int(c, "paused_since"))
+  if (!case_int(c, "due_at"))
     return ST_OK;
   enum calendar_due due;
   int rc =

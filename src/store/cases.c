@@ -324,9 +324,8 @@ int store_case_count(struct store *store, const struct store_case_filter *f, int
 int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out)
 {
   static const char sql[] =
-      "SELECT id, office_id, status, workflow, received_at, time_limit_minutes, "
-      "extension_minutes, due_at, due_state, paused_since, handler_id, unit_id, case_key FROM "
-      "cases WHERE closed_at IS NULL AND id > $1 ORDER BY id LIMIT $2";
+      "SELECT id, office_id, due_at, due_state FROM cases WHERE closed_at IS NULL AND due_at IS "
+      "NOT NULL AND paused_since IS NULL AND id > $1 ORDER BY id LIMIT $2";
   return db_query(store, sql, DB_ARGS(DB_I(after_id), DB_I(limit)), out);
 }
 

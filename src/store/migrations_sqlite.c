@@ -556,16 +556,17 @@ static const char migration_11_sql[] =
 
 /* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
  * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
- * the open cases in id order; pickup_reminded_at (when the not-picked-up reminder was sent,
- * filled here from the timeline for the cases reminded before) takes a reminded case out of
- * cases_pickup_due, so that index holds only the closed cases still waiting for pickup and
- * their reminder, by closing time. */
+ * the open cases in id order and holds what the scan reads of them; pickup_reminded_at (when the
+ * not-picked-up reminder was sent, filled here from the timeline for the cases reminded before)
+ * takes a reminded case out of cases_pickup_due, so that index holds only the closed cases still
+ * waiting for pickup and their reminder, by closing time. */
 static const char migration_13_sql[] =
     "ALTER TABLE cases ADD COLUMN pickup_reminded_at INTEGER;"
     "UPDATE cases SET pickup_reminded_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = "
     "cases.id AND e.kind = 'not_picked_up') WHERE picked_up_at IS NULL AND EXISTS (SELECT 1 FROM "
     "case_events e WHERE e.case_id = cases.id AND e.kind = 'not_picked_up');"
-    "CREATE INDEX cases_open_scan ON cases(id) WHERE closed_at IS NULL;"
+    "CREATE INDEX cases_open_scan ON cases(id, office_id, due_at, due_state, paused_since, "
+    "closed_at) WHERE closed_at IS NULL;"
     "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
     "IS NULL AND pickup_reminded_at IS NULL;";
 

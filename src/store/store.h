@@ -205,8 +205,9 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 /* Records that the pickup reminder of case id was sent at `at`; *moved is false when it had
  * been recorded already (another node, an earlier scan), so the reminder goes out once. */
 int store_case_set_pickup_reminded(struct store *store, int64_t id, int64_t at, bool *moved);
-/* Open cases of every office with id > after_id, for the deadline scanner, through the
- * partial index cases_open_scan (migration 13): the closed cases are not read. */
+/* Open cases of every office with a running clock (a due date, not paused) and id > after_id,
+ * for the deadline scanner: {"id", "office_id", "due_at", "due_state"}, read from the partial
+ * index cases_open_scan alone (migration 13): neither the closed cases nor the table are read. */
 int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out);
 
 int store_delegation_add(struct store *store, int64_t office_id, int64_t user_id,
