@@ -37,6 +37,14 @@ NOW=$(date +%s)
 OFFICES=${OFFICES:-"xinxing:30 hsinchu:28 anle:20 kh-udd:12 niaosong:10"}
 office_values=$(for ow in $OFFICES; do printf "('%s', %d)," "${ow%%:*}" "${ow##*:}"; done)
 office_values=${office_values%,}
+# Since migration 13 a reminded case says so on its row too (pickup_reminded_at), which takes it
+# out of the scanner's index; older schemas have only the timeline event.
+reminded_sql=""
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
+    WHERE name = 'pickup_reminded_at'")" = 1 ]; then
+  reminded_sql="UPDATE cases SET pickup_reminded_at = b.at FROM (SELECT case_id, at FROM bev
+    WHERE kind = 'not_picked_up') b WHERE cases.id = b.case_id;"
+fi
 
 sqlite3 "$db" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
@@ -291,5 +299,6 @@ WHERE c.correction_count > 0;
 INSERT INTO case_sequences (office_id, word_code, roc_year, last_serial)
 SELECT office_id, word_code, roc_year, max(serial) FROM cases WHERE true GROUP BY 1, 2, 3
 ON CONFLICT (office_id, word_code, roc_year) DO UPDATE SET last_serial = excluded.last_serial;
+$reminded_sql
 COMMIT;
 SQL

@@ -4,7 +4,7 @@
 # shellcheck shell=bash
 
 BENCH_PASSWORD=${BIANMIN_DEMO_PASSWORD:-bianmin-demo-2026}
-exe=build/release/bianmin
+exe=${EXE:-build/release/bianmin}
 server_pid="" nginx_pid="" nport=""
 
 bench_cleanup()

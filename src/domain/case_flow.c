@@ -427,9 +427,11 @@ int cases_pickup(const struct case_env *env, const struct case_actor *actor, int
 
 /* ---- the deadline scan ----------------------------------------------------------------- */
 
+/* c is a row of store_case_open: an open case whose clock runs ({id, office_id, due_at,
+ * due_state}); its due state is recorded when the calendar says it has moved. */
 static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
 {
-  if (!case_int(c, "due_at") || case_int(c, "paused_since"))
+  if (!case_int(c, "due_at"))
     return ST_OK;
   enum calendar_due due;
   int rc =
@@ -457,17 +459,21 @@ static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
 }
 
 /* Reminds the applicant once when a completed case has waited CASE_PICKUP_REMINDER_DAYS
- * without being picked up. */
+ * without being picked up. The case is marked reminded in the same transaction, which takes it
+ * out of the index the next scans read; a case another node reminded first is left alone. */
 static int remind_one(const struct case_env *env, json_t *c, int64_t *changed)
 {
   static const struct case_actor system = {0, 0, 0, 0, "system", "scanner"};
+  bool moved = false;
   int rc = store_begin(env->store);
   if (rc)
     return rc;
-  rc = case_event(env, &system, c, "not_picked_up", "", "", "", false, NULL, NULL);
-  if (!rc)
+  rc = store_case_set_pickup_reminded(env->store, case_int(c, "id"), env->now, &moved);
+  if (!rc && moved)
+    rc = case_event(env, &system, c, "not_picked_up", "", "", "", false, NULL, NULL);
+  if (!rc && moved)
     rc = notify_event_counted(env, c, "not_picked_up", NULL, NULL);
-  if (rc) {
+  if (rc || !moved) {
     store_rollback(env->store);
     return rc;
   }

@@ -326,9 +326,8 @@ int store_case_count(struct store *store, const struct store_case_filter *f, int
 int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out)
 {
   static const char sql[] =
-      "SELECT id, office_id, status, workflow, received_at, time_limit_minutes, "
-      "extension_minutes, due_at, due_state, paused_since, handler_id, unit_id, case_key FROM "
-      "cases WHERE closed_at IS NULL AND id > $1 ORDER BY id LIMIT $2";
+      "SELECT id, office_id, due_at, due_state FROM cases WHERE closed_at IS NULL AND due_at IS "
+      "NOT NULL AND paused_since IS NULL AND id > $1 ORDER BY id LIMIT $2";
   return db_query(store, sql, DB_ARGS(DB_I(after_id), DB_I(limit)), out);
 }
 
@@ -397,14 +396,16 @@ int store_presence_assigned(struct store *store, int64_t user_id, int64_t at)
   return db_exec(store, sql, DB_ARGS(DB_I(user_id), DB_I(at)), NULL);
 }
 
+/* The unary plus on c.id keeps SQLite, which has no statistics, from walking the whole table in
+ * id order to spare a sort: it searches cases_pickup_due for the few due rows and sorts those. */
 int store_case_unpicked(struct store *store, int64_t closed_before, int64_t after_id, int64_t limit,
                         json_t **out)
 {
   static const char sql[] =
       "SELECT c.id, c.office_id, c.status, c.case_key, c.closed_at FROM cases c WHERE c.status = "
-      "'closed' AND c.picked_up_at IS NULL AND c.closed_at < $1 AND c.id > $2 AND NOT EXISTS "
-      "(SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'not_picked_up') ORDER "
-      "BY c.id LIMIT $3";
+      "'closed' AND c.picked_up_at IS NULL AND c.pickup_reminded_at IS NULL AND c.closed_at < $1 "
+      "AND +c.id > $2 AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND "
+      "e.kind = 'not_picked_up') ORDER BY +c.id LIMIT $3";
   return db_query(store, sql, DB_ARGS(DB_I(closed_before), DB_I(after_id), DB_I(limit)), out);
 }
 
@@ -589,5 +590,15 @@ int store_case_uploads_read(struct store *store, struct arena *arena, int64_t ca
   int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), upload_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
+  return rc;
+}
+
+int store_case_set_pickup_reminded(struct store *store, int64_t id, int64_t at, bool *moved)
+{
+  static const char sql[] =
+      "UPDATE cases SET pickup_reminded_at = $2 WHERE id = $1 AND pickup_reminded_at IS NULL";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(at)), &changes);
+  *moved = changes == 1;
   return rc;
 }

@@ -560,6 +560,22 @@ static const char migration_14_sql[] =
 #undef BUMP3
 #undef BUMP
 
+/* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
+ * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
+ * the open cases in id order and holds what the scan reads of them; pickup_reminded_at (when the
+ * not-picked-up reminder was sent, filled here from the timeline for the cases reminded before)
+ * takes a reminded case out of cases_pickup_due, so that index holds only the closed cases still
+ * waiting for pickup and their reminder, by closing time. */
+static const char migration_13_sql[] =
+    "ALTER TABLE cases ADD COLUMN pickup_reminded_at BIGINT;"
+    "UPDATE cases SET pickup_reminded_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = "
+    "cases.id AND e.kind = 'not_picked_up') WHERE picked_up_at IS NULL AND EXISTS (SELECT 1 FROM "
+    "case_events e WHERE e.case_id = cases.id AND e.kind = 'not_picked_up');"
+    "CREATE INDEX cases_open_scan ON cases(id, office_id, due_at, due_state, paused_since, "
+    "closed_at) WHERE closed_at IS NULL;"
+    "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
+    "IS NULL AND pickup_reminded_at IS NULL;";
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -573,6 +589,7 @@ const struct store_migration pg_migrations[] = {
     {10, "api keys, Open311 requests", migration_10_sql},
     {11, "work-list indexes on open cases", migration_11_sql},
     {12, "one schema: cases_key unique per office", migration_12_sql},
+    {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
 };
 

@@ -200,11 +200,18 @@ enum { STORE_OPEN_STATUSES_MAX = 12 };
 int store_case_list(struct store *store, const struct store_case_filter *filter, json_t **out);
 /* How many cases the work list of filter holds in all (its limit and offset aside). */
 int store_case_count(struct store *store, const struct store_case_filter *filter, int64_t *total);
-/* Closed cases nobody has picked up, closed before closed_before, not yet reminded (no
- * "not_picked_up" event), id > after_id, for the pickup reminder. */
+/* Closed cases nobody has picked up, closed before closed_before, not yet reminded
+ * (pickup_reminded_at NULL and no "not_picked_up" event), id > after_id, for the pickup
+ * reminder. Found through the partial index cases_pickup_due (migration 13), which holds only
+ * the closed cases still waiting for pickup and their reminder. */
 int store_case_unpicked(struct store *store, int64_t closed_before, int64_t after_id, int64_t limit,
                         json_t **out);
-/* Open cases of every office with id > after_id, for the deadline scanner. */
+/* Records that the pickup reminder of case id was sent at `at`; *moved is false when it had
+ * been recorded already (another node, an earlier scan), so the reminder goes out once. */
+int store_case_set_pickup_reminded(struct store *store, int64_t id, int64_t at, bool *moved);
+/* Open cases of every office with a running clock (a due date, not paused) and id > after_id,
+ * for the deadline scanner: {"id", "office_id", "due_at", "due_state"}, read from the partial
+ * index cases_open_scan alone (migration 13): neither the closed cases nor the table are read. */
 int store_case_open(struct store *store, int64_t after_id, int64_t limit, json_t **out);
 
 int store_delegation_add(struct store *store, int64_t office_id, int64_t user_id,

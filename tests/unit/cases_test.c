@@ -328,6 +328,84 @@ static void test_scan_marks_due_soon_and_overdue_once(void **state)
   json_decref(c);
 }
 
+/* The test service with the simple workflow (received -> closed in one step). */
+static int64_t one_day_service(struct fixture *f)
+{
+  json_t *s;
+  assert_int_equal(store_service_get(f->store, f->office_id, 0, "test-one-day", &s), 0);
+  int64_t id = json_integer_value(json_object_get(s, "id"));
+  json_decref(s);
+  return id;
+}
+
+/* A case taken in at `taken` and closed at `closed`. */
+static int64_t closed_case(struct fixture *f, time_t taken, time_t closed)
+{
+  struct intake_result r;
+  const char *reason;
+  intake(f, taken, one_day_service(f), f->handler.user_id, &r);
+  struct case_env env = {f->store, closed};
+  assert_int_equal(cases_transition(&env, &f->handler, r.case_id, "closed", "", false, &reason), 0);
+  return r.case_id;
+}
+
+/* How many events of kind the case's timeline holds. */
+static size_t events_of(struct fixture *f, int64_t id, const char *kind)
+{
+  json_t *events, *e;
+  size_t i, n = 0;
+  assert_int_equal(store_case_events(f->store, id, false, &events), 0);
+  json_array_foreach(events, i, e) n +=
+      !strcmp(json_string_value(json_object_get(e, "kind")), kind);
+  json_decref(events);
+  return n;
+}
+
+/* The pickup reminder goes out at the first scan after CASE_PICKUP_REMINDER_DAYS have passed
+ * since closing (not at that very second), once, through the index of closed cases still
+ * waiting (migration 13). A case closed an hour later is not due yet; one picked up and one
+ * reminded before the migration (the timeline event without pickup_reminded_at) never are. */
+static void test_scan_reminds_pickup_when_due_only(void **state)
+{
+  struct fixture *f = *state;
+  const char *reason;
+  int64_t changed = 0;
+  time_t closed = at(2026, 3, 2, 10, 0), wait = CASE_PICKUP_REMINDER_DAYS * 86400;
+  int64_t due = closed_case(f, at(2026, 3, 2, 9, 0), closed);
+  int64_t later = closed_case(f, at(2026, 3, 2, 9, 0), closed + 3600);
+  int64_t picked = closed_case(f, at(2026, 3, 2, 9, 0), closed);
+  int64_t old = closed_case(f, at(2026, 3, 2, 9, 0), closed);
+  struct case_env env = {f->store, closed};
+  assert_int_equal(cases_pickup(&env, &f->clerk, picked, &reason), 0);
+  json_t *event =
+      json_pack("{s:I, s:I, s:s, s:s}", "case_id", (json_int_t)old, "at",
+                (json_int_t)(closed + wait + 60), "actor", "scanner", "kind", "not_picked_up");
+  assert_int_equal(store_case_event_add(f->store, event), 0);
+  json_decref(event);
+  env.now = closed + wait; /* exactly the waiting time: not yet */
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 0);
+  assert_int_equal(events_of(f, due, "not_picked_up"), 0);
+  env.now = closed + wait + 1; /* due: the first case only */
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 1);
+  assert_int_equal(events_of(f, due, "not_picked_up"), 1);
+  assert_int_equal(events_of(f, later, "not_picked_up"), 0);
+  env.now = closed + wait + 3600; /* the second case's moment has not passed yet */
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 0);
+  env.now = closed + wait + 3601;
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 1);
+  env.now = closed + 2 * wait; /* never twice, and never for the other two */
+  assert_int_equal(cases_scan(&env, &changed), 0);
+  assert_int_equal(changed, 0);
+  assert_int_equal(events_of(f, due, "not_picked_up"), 1);
+  assert_int_equal(events_of(f, later, "not_picked_up"), 1);
+  assert_int_equal(events_of(f, picked, "not_picked_up"), 0);
+  assert_int_equal(events_of(f, old, "not_picked_up"), 1);
+}
+
 static void test_public_lookup_reveals_nothing_for_wrong_codes(void **state)
 {
   struct fixture *f = *state;
@@ -454,6 +532,7 @@ int main(void)
       T(test_rejection_waits_for_the_correction_deadline),
       T(test_extension_and_delegation),
       T(test_scan_marks_due_soon_and_overdue_once),
+      T(test_scan_reminds_pickup_when_due_only),
       T(test_public_lookup_reveals_nothing_for_wrong_codes),
       T(test_worklist_by_open_statuses),
       cmocka_unit_test(test_workflow_table),
