@@ -297,7 +297,7 @@ static void choose_body(struct http_ctx *ctx, const char *body, size_t len, bool
 {
   *gzip = false;
   *out = NULL;
-  if (strcmp(ctx->req.method, "HEAD") == 0 ||
+  if (!ctx->req.method || strcmp(ctx->req.method, "HEAD") == 0 || /* NULL: out of memory */
       http_encoding_choose(http_header(&ctx->req, "Accept-Encoding"),
                            1u << HTTP_ENCODING_IDENTITY | 1u << HTTP_ENCODING_GZIP) !=
           HTTP_ENCODING_GZIP)
