@@ -252,21 +252,104 @@ static bool own_header(const struct http_response *res, const char *name)
   return false;
 }
 
+/* Whether needle (NUL-terminated, not empty) occurs in the len bytes at hay. */
+static bool contains(const char *hay, size_t len, const char *needle)
+{
+  size_t n = strlen(needle);
+  for (const char *p = hay; n && (size_t)(hay + len - p) >= n; p++) {
+    p = memchr(p, needle[0], (size_t)(hay + len - p) - n + 1);
+    if (!p)
+      return false;
+    if (memcmp(p, needle, n) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Whether the body holds a secret that text an attacker can make the page reflect could be
+ * guessed against by watching compressed sizes (BREACH; ARCHITECTURE.md, "Compressed answers"):
+ * every answer to a signed-in session, and any answer carrying this request's CSRF token. */
+static bool carries_secret(const struct http_ctx *ctx, const char *body, size_t len)
+{
+  if (ctx->req.session)
+    return true;
+  return ctx->anon_csrf && contains(body, len, ctx->anon_csrf);
+}
+
+/* Whether this answer is sent gzip'd to a client that accepts gzip: a body large enough, of a
+ * text type, that its handler neither encoded nor tagged (static files, with an ETag per
+ * encoding), without a secret inside. The answer then varies with Accept-Encoding. */
+static bool compressible(const struct http_ctx *ctx, const char *body, size_t len, const char *type)
+{
+  const struct http_response *res = &ctx->res;
+  if (len < HTTP_COMPRESS_MIN_BYTES || res->status == 204 || res->status == 304 ||
+      !http_compress_type_ok(type) || own_header(res, "Content-Encoding") ||
+      own_header(res, "ETag"))
+    return false;
+  return !carries_secret(ctx, body, len);
+}
+
+/* The body to send. When compressible and the client accepts gzip (not for HEAD, whose body
+ * is never sent), *out is the gzip'd body (malloc'd) and *gzip is set; otherwise the body as
+ * it is. A failure to compress sends the body as it is. */
+static void choose_body(struct http_ctx *ctx, const char *body, size_t len, bool *gzip, char **out,
+                        size_t *out_len)
+{
+  *gzip = false;
+  *out = NULL;
+  if (!ctx->req.method || strcmp(ctx->req.method, "HEAD") == 0 || /* NULL: out of memory */
+      http_encoding_choose(http_header(&ctx->req, "Accept-Encoding"),
+                           1u << HTTP_ENCODING_IDENTITY | 1u << HTTP_ENCODING_GZIP) !=
+          HTTP_ENCODING_GZIP)
+    return;
+  int rc = http_gzip(body, len, out, out_len);
+  if (rc && rc != ST_LIMIT)
+    log_warn("request %s: answer sent uncompressed: %s", ctx->req.request_id, status_name(rc));
+  *gzip = rc == ST_OK;
+}
+
+static struct MHD_Response *create_response(struct http_ctx *ctx, const char *body, size_t len,
+                                            bool must_free, const char *type, bool *varies)
+{
+  bool gzip = false;
+  char *packed = NULL;
+  size_t packed_len = 0;
+  *varies = compressible(ctx, body, len, type);
+  if (*varies)
+    choose_body(ctx, body, len, &gzip, &packed, &packed_len);
+  if (!gzip)
+    return MHD_create_response_from_buffer(
+        len, (void *)body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  if (must_free)
+    free((void *)body);
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(packed_len, packed, MHD_RESPMEM_MUST_FREE);
+  if (!r)
+    free(packed);
+  else
+    MHD_add_response_header(r, "Content-Encoding", "gzip");
+  return r;
+}
+
 static int queue(struct http_ctx *ctx, const char *body, size_t len, const char *type,
                  bool must_free)
 {
   struct http_response *res = &ctx->res;
-  struct MHD_Response *r = MHD_create_response_from_buffer(
-      len, (void *)body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  bool varies;
+  struct MHD_Response *r = create_response(ctx, body, len, must_free, type, &varies);
   if (!r)
     return ST_NOMEM;
   http_security_headers(ctx, r);
   MHD_add_response_header(r, "Content-Type", type);
   if (!res->raw) {
     MHD_add_response_header(r, "Content-Language", i18n_html_lang(ctx->req.lang));
-    MHD_add_response_header(r, "Vary", "Accept, Accept-Language, Cookie");
+    MHD_add_response_header(r, "Vary",
+                            varies ? "Accept, Accept-Encoding, Accept-Language, Cookie"
+                                   : "Accept, Accept-Language, Cookie");
     if (!own_header(res, "Cache-Control")) /* a handler's own (no-store) wins */
       MHD_add_response_header(r, "Cache-Control", "no-cache");
+  } else if (varies) {
+    MHD_add_response_header(r, "Vary", "Accept-Encoding");
   }
   for (size_t i = 0; i < res->header_count; i++)
     MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
