@@ -2,7 +2,7 @@
  * sqlite_catalog.c - the SQLite half of the catalogue store (store_impl.h, store_catalog_ops).
  * The put, get and list statements are built from the column tables in catalog.c, so a column
  * is declared once; values only ever travel as bound parameters. The statements that depend on
- * the entity are built once per process (build_sql, under pthread_once) into text that is never
+ * the entity are built once per process (entity_sql, under pthread_once) into text that is never
  * changed or freed, so that, like every other statement, each is prepared once per connection
  * and then found in the connection's cache by its address (sqlite_store_stmt).
  */
