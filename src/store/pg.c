@@ -39,6 +39,8 @@ struct pg_store {
   struct store base; /* first: a struct store * is a struct pg_store * */
   PGconn *conn;
   struct pg_stmt stmts[PG_STMT_CACHE];
+  int64_t prepared; /* statements prepared on this connection (store_info statements_prepared) */
+  int64_t uncached; /* runs of statements with parameters that went unprepared */
 };
 
 static struct pg_store *conn(struct store *store)
@@ -157,6 +159,7 @@ static bool prepare(struct pg_store *s, const char *name, const char *sql,
   PGresult *res = PQprepare(s->conn, name, sql, p->count, p->types);
   bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
   PQclear(res);
+  s->prepared += ok;
   return ok;
 }
 
@@ -172,6 +175,7 @@ static PGresult *exec_cached(struct pg_store *s, const char *sql, const struct p
   char name[16];
   snprintf(name, sizeof(name), "bm%d", slot);
   if (slot < 0 || (found && s->stmts[slot].dead) || (!found && !prepare(s, name, sql, p))) {
+    s->uncached += p->count > 0;
     free(key);
     return exec_unprepared(s, sql, p);
   }
@@ -186,6 +190,7 @@ static PGresult *exec_cached(struct pg_store *s, const char *sql, const struct p
   if (state && strcmp(state, "0A000") == 0) {
     /* "cached plan must not change result type": a migration changed a table under it. */
     s->stmts[slot].dead = true;
+    s->uncached++;
     PQclear(res);
     return exec_unprepared(s, sql, p);
   }
@@ -332,13 +337,16 @@ static int pg_rollback(struct store *store)
 
 static int pg_info(struct store *store, json_t *info)
 {
-  PGconn *c = conn(store)->conn;
+  struct pg_store *s = conn(store);
+  PGconn *c = s->conn;
   const char *db = PQdb(c), *host = PQhost(c), *port = PQport(c);
   if (json_object_set_new(info, "server_version", json_integer(PQserverVersion(c))) ||
       json_object_set_new(info, "database", json_string(db ? db : "")) ||
       json_object_set_new(info, "host", json_string(host ? host : "")) ||
       json_object_set_new(info, "port", json_string(port ? port : "")) ||
-      json_object_set_new(info, "libpq_version", json_integer(PQlibVersion())))
+      json_object_set_new(info, "libpq_version", json_integer(PQlibVersion())) ||
+      json_object_set_new(info, "statements_prepared", json_integer(s->prepared)) ||
+      json_object_set_new(info, "statements_unprepared", json_integer(s->uncached)))
     return ST_NOMEM;
   return ST_OK;
 }

@@ -102,8 +102,10 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_SETTING_GET] = "SELECT value FROM settings WHERE office_id = ?1 AND key = ?2",
 };
 
-/* Statements of the portable SQL seam (db.h), cached by the address of their constant SQL. */
-enum { SQL_CACHE_SLOTS = 256 };
+/* Statements of the portable SQL seam (db.h) and of the catalogue (sqlite_internal.h), cached
+ * by the address of their SQL, which must not change while the process runs. A lookup probes
+ * at most SQL_CACHE_PROBES slots; a statement that finds none free is prepared per call. */
+enum { SQL_CACHE_SLOTS = 512, SQL_CACHE_PROBES = 32 };
 
 struct sql_cache_slot {
   const char *sql;
@@ -115,6 +117,7 @@ struct sqlite_store {
   sqlite3 *db;
   sqlite3_stmt *stmt[STMT_COUNT];
   struct sql_cache_slot cache[SQL_CACHE_SLOTS];
+  int64_t prepared; /* statements prepared on this connection (store_info statements_prepared) */
 };
 
 static struct sqlite_store *conn(struct store *store)
@@ -146,6 +149,7 @@ static int stmt_get(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
         sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL);
     if (rc != SQLITE_OK)
       return db_fail(s, "prepare");
+    s->prepared++;
   }
   *out = s->stmt[id];
   return ST_OK;
@@ -351,7 +355,8 @@ static int sqlite_info(struct store *store, json_t *info)
   if (json_object_set_new(info, "foreign_keys", json_boolean(foreign_keys)) ||
       json_object_set_new(info, "synchronous", json_integer(synchronous)) ||
       json_object_set_new(info, "busy_timeout_ms", json_integer(busy_timeout)) ||
-      json_object_set_new(info, "sqlite_version", json_string(sqlite3_libversion())))
+      json_object_set_new(info, "sqlite_version", json_string(sqlite3_libversion())) ||
+      json_object_set_new(info, "statements_prepared", json_integer(s->prepared)))
     return ST_NOMEM;
   return ST_OK;
 }
@@ -593,12 +598,14 @@ static int sqlite_setting_get(struct store *store, int64_t office_id, const char
 }
 
 /* The prepared statement for sql, from the cache (or prepared now and cached, or, when the
- * cache is full, prepared now and marked for finalising by the caller with *owned). */
+ * cache has no slot for it, prepared now and marked for finalising by the caller with *owned).
+ * The address is hashed multiplicatively: SQL built into fixed buffers sits at strides of a
+ * power of two, which a plain modulus would crowd into a few slots. */
 static int sql_stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out, bool *owned)
 {
-  size_t h = ((uintptr_t)sql >> 4) % SQL_CACHE_SLOTS;
+  size_t h = (size_t)(((uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15)) >> 40);
   struct sql_cache_slot *slot = NULL;
-  for (size_t i = 0; i < 8 && !slot; i++) {
+  for (size_t i = 0; i < SQL_CACHE_PROBES && !slot; i++) {
     struct sql_cache_slot *c = &s->cache[(h + i) % SQL_CACHE_SLOTS];
     if (c->sql == sql || c->sql == NULL)
       slot = c;
@@ -611,6 +618,7 @@ static int sql_stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out,
   if (sqlite3_prepare_v3(s->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL) !=
       SQLITE_OK)
     return db_fail(s, "prepare");
+  s->prepared++;
   if (slot) {
     slot->sql = sql;
     slot->stmt = *out;
@@ -820,4 +828,16 @@ sqlite3 *sqlite_store_db(struct store *store)
 int sqlite_store_fail(struct store *store, const char *what)
 {
   return db_fail(conn(store), what);
+}
+
+int sqlite_store_stmt(struct store *store, const char *sql, sqlite3_stmt **stmt, bool *owned)
+{
+  *stmt = NULL;
+  return sql_stmt(conn(store), sql, stmt, owned);
+}
+
+void sqlite_store_stmt_done(sqlite3_stmt *stmt, bool owned)
+{
+  if (stmt)
+    sql_done(stmt, owned);
 }

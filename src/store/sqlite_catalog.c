@@ -1,10 +1,14 @@
 /*
  * sqlite_catalog.c - the SQLite half of the catalogue store (store_impl.h, store_catalog_ops).
  * The put, get and list statements are built from the column tables in catalog.c, so a column
- * is declared once; values only ever travel as bound parameters. Statements are prepared per
- * call: catalogue writes are rare and its reads are a handful per page.
+ * is declared once; values only ever travel as bound parameters. The statements that depend on
+ * the entity are built once per process (entity_sql, under pthread_once) into text that is never
+ * changed or freed, so that, like every other statement, each is prepared once per connection
+ * and then found in the connection's cache by its address (sqlite_store_stmt).
  */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,12 +24,19 @@
 #define MATCH_MAX     4096
 #define NO_UNIT_ORDER "1000000000"
 
-static int prepare(struct store *store, const char *sql, sqlite3_stmt **stmt)
+/* The connection's cached statement for constant sql; hand it back with done(). */
+static int prepare(struct store *store, const char *sql, sqlite3_stmt **stmt, bool *owned)
 {
-  *stmt = NULL;
-  if (sqlite3_prepare_v2(sqlite_store_db(store), sql, -1, stmt, NULL) != SQLITE_OK)
-    return sqlite_store_fail(store, "prepare");
-  return ST_OK;
+  *owned = false;
+  if (!sql)
+    return store_fail(store, ST_LIMIT, "a catalogue statement did not fit its buffer");
+  return sqlite_store_stmt(store, sql, stmt, owned);
+}
+
+/* Resets the statement for its next use (and clears its bindings). */
+static void done(sqlite3_stmt *stmt, bool owned)
+{
+  sqlite_store_stmt_done(stmt, owned);
 }
 
 static int bind_int(struct store *store, sqlite3_stmt *stmt, int index, int64_t value)
@@ -144,6 +155,80 @@ static int build_upsert(const struct store_entity_def *def, struct buf *sql)
   return rc;
 }
 
+static const char *select_from(enum store_entity entity)
+{
+  switch (entity) {
+  case STORE_SERVICE:
+    return "SELECT e.*, coalesce(u.code, '') AS unit FROM services e LEFT JOIN units u ON u.id = "
+           "e.unit_id WHERE e.office_id = ?1";
+  case STORE_FAQ:
+    return "SELECT e.* FROM faq e WHERE e.office_id = ?1";
+  default:
+    return "SELECT e.* FROM announcements e WHERE e.office_id = ?1";
+  }
+}
+
+static const char *list_tail(enum store_entity entity)
+{
+  switch (entity) {
+  case STORE_SERVICE:
+    return " AND (?2 = 0 OR e.published = 1) ORDER BY coalesce(u.sort, " NO_UNIT_ORDER
+           "), e.sort, e.id";
+  case STORE_FAQ:
+    return " AND (?2 = 0 OR e.published = 1) ORDER BY e.sort, e.id";
+  default:
+    return " AND (?2 = 0 OR e.published = 1) AND (?3 = 0 OR (?3 = 1 AND e.starts_on <= ?4 AND "
+           "e.ends_on >= ?4) OR (?3 = 2 AND e.ends_on < ?4)) ORDER BY e.starts_on DESC, e.id DESC";
+  }
+}
+
+/* The statements of one entity, built once per process and then only read. */
+struct entity_sql {
+  char *upsert; /* NULL when it did not fit SQL_MAX */
+  char existing[128];
+  char get[512];
+  char list[768];
+  char publish[256];
+  char exists[128];
+};
+
+static struct entity_sql entity_sqls[STORE_ENTITY_COUNT];
+static pthread_once_t entity_sqls_once = PTHREAD_ONCE_INIT;
+
+static void build_entity_sql(enum store_entity entity, struct entity_sql *out)
+{
+  const char *table = store_entities[entity].table;
+  struct buf sql;
+  buf_init(&sql, SQL_MAX);
+  out->upsert = build_upsert(&store_entities[entity], &sql) ? NULL : buf_detach(&sql, NULL);
+  buf_free(&sql);
+  snprintf(out->existing, sizeof(out->existing),
+           "SELECT id FROM %s WHERE office_id = ?1 AND slug = ?2", table);
+  snprintf(out->get, sizeof(out->get), "%s AND (e.id = ?2 OR (?2 = 0 AND e.slug = ?3))",
+           select_from(entity));
+  snprintf(out->list, sizeof(out->list), "%s%s", select_from(entity), list_tail(entity));
+  snprintf(out->publish, sizeof(out->publish),
+           "UPDATE %s SET published = ?3, updated_at = " ISO_NOW_FMT
+           " WHERE office_id = ?1 AND id = ?2 AND published IS NOT ?3",
+           table);
+  snprintf(out->exists, sizeof(out->exists),
+           "SELECT count(*) FROM %s WHERE office_id = ?1 AND id = ?2", table);
+}
+
+static void build_entity_sqls(void)
+{
+  for (int e = 0; e < STORE_ENTITY_COUNT; e++)
+    build_entity_sql((enum store_entity)e, &entity_sqls[e]);
+}
+
+/* The entity's statements; their text never changes, so the statement cache may key on their
+ * addresses. */
+static const struct entity_sql *entity_sql(enum store_entity entity)
+{
+  pthread_once(&entity_sqls_once, build_entity_sqls);
+  return &entity_sqls[entity];
+}
+
 static int bind_rec(struct store *store, sqlite3_stmt *stmt, int64_t office_id,
                     const struct store_catalog_rec *rec)
 {
@@ -170,10 +255,9 @@ static int existing_id(struct store *store, const struct store_catalog_rec *rec,
 {
   const struct store_entity_def *def = &store_entities[rec->entity];
   size_t slug = is_unit_col(&def->cols[0]) ? 1 : 0;
-  char sql[128];
   sqlite3_stmt *stmt = NULL;
-  snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE office_id = ?1 AND slug = ?2", def->table);
-  int rc = prepare(store, sql, &stmt);
+  bool owned;
+  int rc = prepare(store, entity_sql(rec->entity)->existing, &stmt, &owned);
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
   if (!rc)
@@ -182,19 +266,16 @@ static int existing_id(struct store *store, const struct store_catalog_rec *rec,
     *id = sqlite3_column_int64(stmt, 0);
   else if (!rc)
     rc = store_fail(store, ST_DB, "%s vanished during update", def->noun);
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
 static int cat_put(struct store *store, int64_t office_id, const struct store_catalog_rec *rec,
                    int64_t *id, bool *changed)
 {
-  struct buf sql;
   sqlite3_stmt *stmt = NULL;
-  buf_init(&sql, SQL_MAX);
-  int rc = build_upsert(&store_entities[rec->entity], &sql);
-  if (!rc)
-    rc = prepare(store, sql.data, &stmt);
+  bool owned;
+  int rc = prepare(store, entity_sql(rec->entity)->upsert, &stmt, &owned);
   if (!rc)
     rc = bind_rec(store, stmt, office_id, rec);
   *changed = false;
@@ -208,34 +289,19 @@ static int cat_put(struct store *store, int64_t office_id, const struct store_ca
     if (step != SQLITE_DONE)
       rc = sqlite_store_fail(store, store_entities[rec->entity].noun);
   }
-  sqlite3_finalize(stmt);
-  buf_free(&sql);
+  done(stmt, owned);
   if (!rc && !*changed)
     rc = existing_id(store, rec, office_id, id);
   return rc;
 }
 
-static const char *select_from(enum store_entity entity)
-{
-  switch (entity) {
-  case STORE_SERVICE:
-    return "SELECT e.*, coalesce(u.code, '') AS unit FROM services e LEFT JOIN units u ON u.id = "
-           "e.unit_id WHERE e.office_id = ?1";
-  case STORE_FAQ:
-    return "SELECT e.* FROM faq e WHERE e.office_id = ?1";
-  default:
-    return "SELECT e.* FROM announcements e WHERE e.office_id = ?1";
-  }
-}
-
 static int cat_get(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
                    const char *slug, json_t **out)
 {
-  char sql[512];
   sqlite3_stmt *stmt = NULL;
+  bool owned = false;
   json_t *rows = json_array();
-  snprintf(sql, sizeof(sql), "%s AND (e.id = ?2 OR (?2 = 0 AND e.slug = ?3))", select_from(entity));
-  int rc = rows ? prepare(store, sql, &stmt) : ST_NOMEM;
+  int rc = rows ? prepare(store, entity_sql(entity)->get, &stmt, &owned) : ST_NOMEM;
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
   if (!rc)
@@ -248,32 +314,17 @@ static int cat_get(struct store *store, enum store_entity entity, int64_t office
     rc = store_fail(store, ST_NOTFOUND, "no such %s", store_entities[entity].noun);
   if (!rc)
     *out = json_incref(json_array_get(rows, 0));
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   json_decref(rows);
   return rc;
-}
-
-static const char *list_tail(enum store_entity entity)
-{
-  switch (entity) {
-  case STORE_SERVICE:
-    return " AND (?2 = 0 OR e.published = 1) ORDER BY coalesce(u.sort, " NO_UNIT_ORDER
-           "), e.sort, e.id";
-  case STORE_FAQ:
-    return " AND (?2 = 0 OR e.published = 1) ORDER BY e.sort, e.id";
-  default:
-    return " AND (?2 = 0 OR e.published = 1) AND (?3 = 0 OR (?3 = 1 AND e.starts_on <= ?4 AND "
-           "e.ends_on >= ?4) OR (?3 = 2 AND e.ends_on < ?4)) ORDER BY e.starts_on DESC, e.id DESC";
-  }
 }
 
 static int cat_list(struct store *store, enum store_entity entity, int64_t office_id,
                     bool published_only, int filter, const char *today, json_t *array)
 {
-  char sql[768];
   sqlite3_stmt *stmt = NULL;
-  snprintf(sql, sizeof(sql), "%s%s", select_from(entity), list_tail(entity));
-  int rc = prepare(store, sql, &stmt);
+  bool owned;
+  int rc = prepare(store, entity_sql(entity)->list, &stmt, &owned);
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
   if (!rc)
@@ -284,7 +335,7 @@ static int cat_list(struct store *store, enum store_entity entity, int64_t offic
     rc = bind_text(store, stmt, 4, today);
   if (!rc)
     rc = rows_json(store, stmt, (int)entity, array);
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
@@ -294,7 +345,8 @@ static int office_id_stmt(struct store *store, const char *sql, int64_t office_i
                           const int64_t *more, size_t more_count, int64_t *n)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc = prepare(store, sql, &stmt);
+  bool owned;
+  int rc = prepare(store, sql, &stmt, &owned);
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
   if (!rc)
@@ -310,26 +362,20 @@ static int office_id_stmt(struct store *store, const char *sql, int64_t office_i
     else
       rc = sqlite_store_fail(store, "update");
   }
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
 static int cat_publish(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
                        bool published, bool *changed)
 {
-  const char *table = store_entities[entity].table;
-  char sql[256];
+  const struct entity_sql *sql = entity_sql(entity);
   int64_t n = 0, flag = published;
-  snprintf(sql, sizeof(sql),
-           "UPDATE %s SET published = ?3, updated_at = " ISO_NOW_FMT
-           " WHERE office_id = ?1 AND id = ?2 AND published IS NOT ?3",
-           table);
-  int rc = office_id_stmt(store, sql, office_id, id, &flag, 1, &n);
+  int rc = office_id_stmt(store, sql->publish, office_id, id, &flag, 1, &n);
   *changed = n > 0;
   if (rc || n > 0)
     return rc;
-  snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE office_id = ?1 AND id = ?2", table);
-  rc = office_id_stmt(store, sql, office_id, id, NULL, 0, &n);
+  rc = office_id_stmt(store, sql->exists, office_id, id, NULL, 0, &n);
   if (!rc && n == 0)
     rc = store_fail(store, ST_NOTFOUND, "no such %s", store_entities[entity].noun);
   return rc;
@@ -352,17 +398,18 @@ static int cat_faq_count(struct store *store, int64_t office_id, int64_t id, int
 static int cat_faq_top(struct store *store, int64_t office_id, int limit, json_t *array)
 {
   sqlite3_stmt *stmt = NULL;
+  bool owned;
   int rc = prepare(store,
                    "SELECT e.* FROM faq e WHERE e.office_id = ?1 AND e.published = 1 ORDER BY "
                    "e.views DESC, e.helpful DESC, e.sort, e.id LIMIT ?2",
-                   &stmt);
+                   &stmt, &owned);
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
   if (!rc)
     rc = bind_int(store, stmt, 2, limit);
   if (!rc)
     rc = rows_json(store, stmt, STORE_FAQ, array);
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
@@ -370,10 +417,11 @@ static int cat_file_put(struct store *store, const char *sha256, const void *byt
                         const char *mime, const char *name)
 {
   sqlite3_stmt *stmt = NULL;
+  bool owned;
   int rc = prepare(store,
                    "INSERT INTO files (sha256, mime, size, name, bytes, created_at) VALUES (?1, "
                    "?2, ?3, ?4, ?5, " ISO_NOW ") ON CONFLICT (sha256) DO NOTHING",
-                   &stmt);
+                   &stmt, &owned);
   if (!rc)
     rc = bind_text(store, stmt, 1, sha256);
   if (!rc)
@@ -386,7 +434,7 @@ static int cat_file_put(struct store *store, const char *sha256, const void *byt
     rc = sqlite_store_fail(store, "bind");
   if (!rc)
     rc = run(store, stmt, "file put");
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
@@ -407,12 +455,13 @@ static int cat_file_get(struct store *store, int64_t office_id, const char *sha2
                         bool published_only, json_t **meta, void **bytes, size_t *len)
 {
   sqlite3_stmt *stmt = NULL;
+  bool owned;
   int rc = prepare(store,
                    "SELECT f.sha256, f.mime, f.size, f.name, f.bytes FROM files f WHERE f.sha256 "
                    "= ?2 AND EXISTS (SELECT 1 FROM service_forms sf JOIN services s ON s.id = "
                    "sf.service_id WHERE sf.file_sha256 = f.sha256 AND s.office_id = ?1 AND (?3 = "
                    "0 OR s.published = 1))",
-                   &stmt);
+                   &stmt, &owned);
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
   if (!rc)
@@ -427,7 +476,7 @@ static int cat_file_get(struct store *store, int64_t office_id, const char *sha2
                              : sqlite_store_fail(store, "file get");
   if (!rc && (rc = copy_blob(store, stmt, 4, bytes, len)) != ST_OK)
     json_decref(*meta);
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
@@ -448,43 +497,46 @@ static int insert_form(struct store *store, sqlite3_stmt *stmt, int64_t service_
 static int cat_forms_set(struct store *store, int64_t service_id, json_t *forms)
 {
   sqlite3_stmt *stmt = NULL;
+  bool owned;
   size_t i;
   json_t *form;
-  int rc = prepare(store, "DELETE FROM service_forms WHERE service_id = ?1", &stmt);
+  int rc = prepare(store, "DELETE FROM service_forms WHERE service_id = ?1", &stmt, &owned);
   if (!rc)
     rc = bind_int(store, stmt, 1, service_id);
   if (!rc)
     rc = run(store, stmt, "service forms");
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
+  stmt = NULL;
   if (!rc)
     rc = prepare(store,
                  "INSERT INTO service_forms (service_id, file_sha256, kind, format, title_zh, "
                  "title_en, sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                 &stmt);
+                 &stmt, &owned);
   json_array_foreach(forms, i, form)
   {
     if (rc)
       break;
     rc = insert_form(store, stmt, service_id, form);
   }
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
 static int cat_forms_list(struct store *store, int64_t service_id, json_t *array)
 {
   sqlite3_stmt *stmt = NULL;
+  bool owned;
   int rc = prepare(store,
                    "SELECT sf.file_sha256 AS sha256, sf.kind, sf.format, sf.title_zh, sf.title_en, "
                    "sf.sort, f.mime, f.size, f.name FROM service_forms sf JOIN files f ON "
                    "f.sha256 = sf.file_sha256 WHERE sf.service_id = ?1 ORDER BY sf.sort, "
                    "sf.rowid",
-                   &stmt);
+                   &stmt, &owned);
   if (!rc)
     rc = bind_int(store, stmt, 1, service_id);
   if (!rc)
     rc = rows_json(store, stmt, -1, array);
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
@@ -493,11 +545,12 @@ static int cat_revision_add(struct store *store, int64_t office_id, const char *
                             const char *actor, const char *snapshot)
 {
   sqlite3_stmt *stmt = NULL;
+  bool owned;
   int rc = prepare(store,
                    "INSERT INTO revisions (office_id, entity, entity_id, action, actor_id, actor, "
                    "at, snapshot) VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), ?6, "
                    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?7)",
-                   &stmt);
+                   &stmt, &owned);
   const char *texts[] = {entity, action};
   if (!rc)
     rc = bind_int(store, stmt, 1, office_id);
@@ -513,7 +566,7 @@ static int cat_revision_add(struct store *store, int64_t office_id, const char *
     rc = bind_text(store, stmt, 7, snapshot);
   if (!rc)
     rc = run(store, stmt, "revision");
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc;
 }
 
@@ -535,17 +588,18 @@ static int cat_revision_list(struct store *store, const char *entity, int64_t en
                              json_t *array)
 {
   sqlite3_stmt *stmt = NULL;
+  bool owned;
   int rc = prepare(store,
                    "SELECT id, office_id, entity, entity_id, action, actor_id, actor, at, "
                    "snapshot FROM revisions WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC",
-                   &stmt);
+                   &stmt, &owned);
   if (!rc)
     rc = bind_text(store, stmt, 1, entity);
   if (!rc)
     rc = bind_int(store, stmt, 2, entity_id);
   if (!rc)
     rc = rows_json(store, stmt, -1, array);
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   return rc ? rc : parse_snapshots(array);
 }
 
@@ -597,12 +651,13 @@ static int cat_search(struct store *store, int64_t office_id, const struct searc
 {
   struct buf match;
   sqlite3_stmt *stmt = NULL;
+  bool owned = false;
   buf_init(&match, MATCH_MAX);
   int rc = build_match(terms, term_count, &match);
   if (rc)
     rc = store_fail(store, ST_INVALID, "the search text is too long");
   if (!rc)
-    rc = prepare(store, search_sql, &stmt);
+    rc = prepare(store, search_sql, &stmt, &owned);
   if (!rc)
     rc = bind_text(store, stmt, 1, match.data);
   if (!rc)
@@ -613,7 +668,7 @@ static int cat_search(struct store *store, int64_t office_id, const struct searc
     rc = bind_int(store, stmt, 4, limit);
   if (!rc)
     rc = rows_json(store, stmt, -1, array);
-  sqlite3_finalize(stmt);
+  done(stmt, owned);
   buf_free(&match);
   return rc;
 }

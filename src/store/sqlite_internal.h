@@ -9,6 +9,7 @@
 #endif
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 struct store;
 
@@ -16,6 +17,13 @@ struct store;
 sqlite3 *sqlite_store_db(struct store *store);
 /* Records the connection's last SQLite error as the store's error; returns the status. */
 int sqlite_store_fail(struct store *store, const char *what);
+/* The connection's prepared statement for sql, prepared on first use and cached by the ADDRESS
+ * of sql: sql must be constant for the life of the process (a literal, or text built once into
+ * a buffer that is never changed or freed). *owned is true when the cache had no room; either
+ * way the caller hands the statement back to sqlite_store_stmt_done, which resets it and clears
+ * its bindings (or finalises an owned one). */
+int sqlite_store_stmt(struct store *store, const char *sql, sqlite3_stmt **stmt, bool *owned);
+void sqlite_store_stmt_done(sqlite3_stmt *stmt, bool owned);
 /* Registers the "bigram" FTS5 tokenizer (base/search.h) on a connection. */
 int sqlite_fts_register(sqlite3 *db);
 

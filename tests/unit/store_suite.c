@@ -745,6 +745,79 @@ static void test_catalog_search_and_revisions(void **state)
   json_decref(service);
 }
 
+/* A counter of store_info; 0 when the backend does not report it. */
+static int64_t info_count(struct store *store, const char *key)
+{
+  json_t *info = NULL;
+  assert_ok(store, store_info(store, &info));
+  int64_t n = json_integer_value(json_object_get(info, key));
+  json_decref(info);
+  return n;
+}
+
+/* Every catalogue read a page makes (gets by id and by slug, lists, the FAQ top, search) and
+ * the FAQ view counter. */
+static void catalog_reads(struct store *store, int64_t office, int64_t service, int64_t faq)
+{
+  json_t *got = NULL, *list = NULL;
+  assert_ok(store, store_service_get(store, office, service, NULL, &got));
+  json_decref(got);
+  assert_ok(store, store_service_get(store, office, 0, "mortgage", &got));
+  json_decref(got);
+  assert_ok(store, store_faq_get(store, office, faq, NULL, &got));
+  json_decref(got);
+  assert_ok(store, store_service_list(store, office, true, &list));
+  assert_int_equal(json_array_size(list), 1);
+  json_decref(list);
+  assert_ok(store, store_faq_list(store, office, false, &list));
+  json_decref(list);
+  assert_ok(store, store_announcement_list(store, office, STORE_ANNOUNCEMENTS_CURRENT, "2026-02-10",
+                                           &list));
+  assert_int_equal(json_array_size(list), 1);
+  json_decref(list);
+  assert_ok(store, store_faq_top(store, office, 5, &list));
+  json_decref(list);
+  assert_ok(store, store_service_forms_list(store, service, &list));
+  json_decref(list);
+  assert_ok(store, store_search(store, office, "抵押權", "2026-02-10", 10, &list));
+  assert_int_equal(json_array_size(list), 1);
+  json_decref(list);
+  assert_ok(store, store_faq_viewed(store, office, faq));
+}
+
+/* Statements are prepared once per connection: repeating the reads prepares nothing new (and,
+ * on PostgreSQL, runs nothing unprepared). */
+static void test_catalog_statements_prepared_once(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-cat-10"), service = 0, faq = 0;
+  json_t *s = suite_service("mortgage", true);
+  json_t *q = json_pack("{s:s, s:s, s:s, s:b}", "slug", "q", "question_zh", "問", "answer_zh", "答",
+                        "published", 1);
+  json_t *a =
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "slug", "a", "kind", "general", "title_zh",
+                "公告", "starts_on", "2026-02-01", "ends_on", "2026-03-01", "published", 1);
+  assert_ok(store, store_service_put(store, office, s, &service, NULL));
+  assert_ok(store, store_faq_put(store, office, q, &faq, NULL));
+  assert_ok(store, store_announcement_put(store, office, a, NULL, NULL));
+  int64_t prepared = 0, unprepared = 0;
+  for (int i = 0; i <= 100; i++) {
+    catalog_reads(store, office, service, faq);
+    assert_ok(store, store_service_put(store, office, s, NULL, NULL));   /* unchanged */
+    assert_ok(store, store_faq_publish(store, office, faq, true, NULL)); /* unchanged */
+    if (i == 0) {
+      prepared = info_count(store, "statements_prepared");
+      unprepared = info_count(store, "statements_unprepared");
+      assert_true(prepared > 0);
+    }
+  }
+  assert_int_equal(info_count(store, "statements_prepared"), prepared);
+  assert_int_equal(info_count(store, "statements_unprepared"), unprepared);
+  json_decref(s);
+  json_decref(q);
+  json_decref(a);
+}
+
 /* ---- The portable SQL seam (db.h): accounts, audit, case numbering ----------------------------
  */
 
@@ -850,6 +923,7 @@ int store_suite_run(const char *url)
       SUITE_TEST(test_catalog_faq_counters),
       SUITE_TEST(test_catalog_announcement_filters),
       SUITE_TEST(test_catalog_search_and_revisions),
+      SUITE_TEST(test_catalog_statements_prepared_once),
       SUITE_TEST(test_seam_users_and_sessions),
       SUITE_TEST(test_seam_audit_append),
       SUITE_TEST(test_seam_case_numbers),
