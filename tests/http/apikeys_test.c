@@ -28,49 +28,9 @@ static char totp[64], other_totp[64];
 static char key[128]; /* the key issued by test_issue_shown_once */
 static long long key_id;
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
-}
-
-static void assert_lacks(const char *haystack, const char *needle)
-{
-  if (haystack && strstr(haystack, needle))
-    fail_msg("did not expect \"%s\" in:\n%.3000s", needle, haystack);
-}
-
-static void expect_text(json_t *view, const char *path, const char *expected)
-{
-  const char *got = json_text_at(view, path);
-  if (!got || strcmp(got, expected) != 0)
-    fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
-}
-
-static json_t *view_of(struct client *c, const char *path, long status)
-{
-  long got = 0;
-  json_t *view = get_json_view(&server, c, path, &got);
-  if (got != status || !view)
-    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
-  return view;
-}
-
-static char *page_of(struct client *c, const char *path, long status)
-{
-  struct response r;
-  assert_int_equal(client_get(c, path, &r), 0);
-  if (r.status != status)
-    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
-  char *body = r.body;
-  r.body = NULL;
-  response_free(&r);
-  return body;
-}
-
 static void post_from_page(struct client *c, const char *path, const char *form, struct response *r)
 {
-  free(page_of(c, PAGE, 200)); /* the CSRF token */
+  free(expect_page(&server, c, PAGE, 200)); /* the CSRF token */
   assert_int_equal(client_post(c, path, form, r), 0);
 }
 
@@ -108,23 +68,23 @@ static int teardown(void **state)
 
 static void test_empty_page(void **state)
 {
-  json_t *view = view_of(&admin, PAGE, 200);
-  expect_text(view, "title", "API 金鑰");
+  json_t *view = expect_view(&server, &admin, PAGE, 200);
+  expect_text_at(view, "title", "API 金鑰");
   assert_int_equal(json_array_size(json_at(view, "keys")), 0);
-  expect_text(view, "secret", "");
+  expect_text_at(view, "secret", "");
   assert_false(json_is_true(json_at(view, "revoked_notice")));
   json_decref(view);
-  char *body = page_of(&admin, PAGE, 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">API 金鑰</h1>");
-  assert_contains(body, "<p class=\"govuk-body\">尚未核發任何金鑰。</p>");
-  assert_contains(body, "<form method=\"post\" action=\"/staff/admin/api-keys\" novalidate>");
-  assert_contains(body, "id=\"name\" name=\"name\" type=\"text\"");
-  assert_contains(body, ">核發金鑰</button>");
-  assert_lacks(body, "id=\"new-key\"");
+  char *body = expect_page(&server, &admin, PAGE, 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">API 金鑰</h1>");
+  expect_contains(body, "<p class=\"govuk-body\">尚未核發任何金鑰。</p>");
+  expect_contains(body, "<form method=\"post\" action=\"/staff/admin/api-keys\" novalidate>");
+  expect_contains(body, "id=\"name\" name=\"name\" type=\"text\"");
+  expect_contains(body, ">核發金鑰</button>");
+  expect_lacks(body, "id=\"new-key\"");
   free(body);
-  body = page_of(&admin, PAGE "?lang=en", 200);
-  assert_contains(body, "No keys have been issued yet.");
-  free(page_of(&admin, PAGE "?lang=zh-TW", 200));
+  body = expect_page(&server, &admin, PAGE "?lang=en", 200);
+  expect_contains(body, "No keys have been issued yet.");
+  free(expect_page(&server, &admin, PAGE "?lang=zh-TW", 200));
   free(body);
 }
 
@@ -138,7 +98,7 @@ static char *issue(const char *name, char *out, size_t size)
   assert_int_equal(r.status, 200);
   char *cache = response_header(&r, "Cache-Control");
   assert_non_null(cache);
-  assert_contains(cache, "no-store");
+  expect_contains(cache, "no-store");
   free(cache);
   static const char marker[] = "id=\"new-key\" type=\"text\" readonly value=\"";
   const char *p = strstr(r.body, marker);
@@ -159,43 +119,43 @@ static void test_issue_shown_once(void **state)
   char *body = issue("City+1999+app", key, sizeof(key));
   assert_int_equal(strlen(key), 46);
   assert_int_equal(strncmp(key, "bm_", 3), 0);
-  assert_contains(body, "<h2 class=\"govuk-notification-banner__title\" id=\"issued-title\">"
+  expect_contains(body, "<h2 class=\"govuk-notification-banner__title\" id=\"issued-title\">"
                         "已核發新金鑰</h2>");
-  assert_contains(body, "<p class=\"govuk-notification-banner__heading\">City 1999 app</p>");
-  assert_contains(body,
+  expect_contains(body, "<p class=\"govuk-notification-banner__heading\">City 1999 app</p>");
+  expect_contains(body,
                   "請立即複製金鑰：金鑰只顯示這一次，之後無法再查看。遺失時請撤銷並另行核發。");
   free(body);
   /* Never again: not on the page, not in its JSON. */
-  body = page_of(&admin, PAGE, 200);
-  assert_lacks(body, key);
-  assert_lacks(body, "id=\"new-key\"");
+  body = expect_page(&server, &admin, PAGE, 200);
+  expect_lacks(body, key);
+  expect_lacks(body, "id=\"new-key\"");
   char prefix[16], line[200];
   snprintf(prefix, sizeof(prefix), "%.10s", key);
   snprintf(line, sizeof(line), "City 1999 app<br><code class=\"bm-muted\">%s…</code>", prefix);
-  assert_contains(body, line);
-  assert_contains(body, "<span class=\"bm-muted\">keys-admin</span>");
-  assert_contains(body, "從未使用");
-  json_t *view = view_of(&admin, PAGE, 200);
+  expect_contains(body, line);
+  expect_contains(body, "<span class=\"bm-muted\">keys-admin</span>");
+  expect_contains(body, "從未使用");
+  json_t *view = expect_view(&server, &admin, PAGE, 200);
   key_id = (long long)json_integer_value(json_at(view, "keys.0.id"));
   snprintf(line, sizeof(line),
            "<form method=\"post\" action=\"/staff/admin/api-keys/%lld/revoke\">", key_id);
-  assert_contains(body, line);
+  expect_contains(body, line);
   free(body);
-  expect_text(view, "secret", "");
-  expect_text(view, "keys.0.name", "City 1999 app");
-  expect_text(view, "keys.0.prefix", prefix);
-  expect_text(view, "keys.0.created_by", "keys-admin");
-  expect_text(view, "keys.0.last_used_text", "");
+  expect_text_at(view, "secret", "");
+  expect_text_at(view, "keys.0.name", "City 1999 app");
+  expect_text_at(view, "keys.0.prefix", prefix);
+  expect_text_at(view, "keys.0.created_by", "keys-admin");
+  expect_text_at(view, "keys.0.last_used_text", "");
   assert_false(json_is_true(json_at(view, "keys.0.revoked")));
   const char *created = json_text_at(view, "keys.0.created_text");
   assert_non_null(created);
   assert_non_null(strstr(created, "年")); /* a date in words, ROC year */
   char *text = json_dumps(view, 0);
-  assert_lacks(text, key);
+  expect_lacks(text, key);
   free(text);
   json_decref(view);
   /* The other office sees none of it. */
-  view = view_of(&other_admin, PAGE, 200);
+  view = expect_view(&server, &other_admin, PAGE, 200);
   assert_int_equal(json_array_size(json_at(view, "keys")), 0);
   json_decref(view);
 }
@@ -223,20 +183,20 @@ static void test_used_by_open311(void **state)
   assert_int_equal(strspn(code, "0123456789"), 6);
   /* The case it filed: its number and check code find it. */
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%.6s", number, code);
-  json_t *view = view_of(NULL, path, 200);
-  expect_text(view, "case.case_key", number);
-  expect_text(view, "case.channel", "api");
-  expect_text(view, "case.service_name", "買賣移轉登記");
+  json_t *view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.case_key", number);
+  expect_text_at(view, "case.channel", "api");
+  expect_text_at(view, "case.service_name", "買賣移轉登記");
   json_decref(view);
   json_decref(answer);
   /* The page shows when it was last used. */
-  view = view_of(&admin, PAGE, 200);
+  view = expect_view(&server, &admin, PAGE, 200);
   const char *used = json_text_at(view, "keys.0.last_used_text");
   assert_non_null(used);
   assert_non_null(strstr(used, "年"));
   json_decref(view);
-  char *page = page_of(&admin, PAGE, 200);
-  assert_lacks(page, "從未使用");
+  char *page = expect_page(&server, &admin, PAGE, 200);
+  expect_lacks(page, "從未使用");
   free(page);
   /* A key belongs to its office. */
   snprintf(body, sizeof(body), "api_key=%s&service_code=rent-subsidy", key);
@@ -254,7 +214,7 @@ static void test_revoke(void **state)
   assert_true(key_id > 0);
   snprintf(path, sizeof(path), "/staff/admin/api-keys/%lld/revoke", key_id);
   /* Not by another office's admin. */
-  free(page_of(&other_admin, PAGE, 200));
+  free(expect_page(&server, &other_admin, PAGE, 200));
   assert_int_equal(client_post(&other_admin, path, "", &r), 0);
   assert_int_equal(r.status, 404);
   response_free(&r);
@@ -265,12 +225,12 @@ static void test_revoke(void **state)
   assert_string_equal(location, "/staff/admin/api-keys?revoked=1");
   free(location);
   response_free(&r);
-  char *page = page_of(&admin, "/staff/admin/api-keys?revoked=1", 200);
-  assert_contains(page, "金鑰已撤銷，即刻失效。");
-  assert_contains(page, "<strong class=\"govuk-tag govuk-tag--grey\">已撤銷</strong>");
-  assert_lacks(page, "/revoke\">");
+  char *page = expect_page(&server, &admin, "/staff/admin/api-keys?revoked=1", 200);
+  expect_contains(page, "金鑰已撤銷，即刻失效。");
+  expect_contains(page, "<strong class=\"govuk-tag govuk-tag--grey\">已撤銷</strong>");
+  expect_lacks(page, "/revoke\">");
   free(page);
-  json_t *view = view_of(&admin, PAGE, 200);
+  json_t *view = expect_view(&server, &admin, PAGE, 200);
   assert_true(json_is_true(json_at(view, "keys.0.revoked")));
   assert_non_null(strstr(json_text_at(view, "keys.0.revoked_text"), "年"));
   json_decref(view);
@@ -280,11 +240,11 @@ static void test_revoke(void **state)
   assert_int_equal(r.status, 403);
   response_free(&r);
   /* Both in the audit trail. */
-  view = view_of(&admin, "/staff/admin/audit?action=apikey.issue", 200);
-  expect_text(view, "rows.0.actor", "keys-admin");
+  view = expect_view(&server, &admin, "/staff/admin/audit?action=apikey.issue", 200);
+  expect_text_at(view, "rows.0.actor", "keys-admin");
   json_decref(view);
-  view = view_of(&admin, "/staff/admin/audit?action=apikey.revoke", 200);
-  expect_text(view, "rows.0.actor", "keys-admin");
+  view = expect_view(&server, &admin, "/staff/admin/audit?action=apikey.revoke", 200);
+  expect_text_at(view, "rows.0.actor", "keys-admin");
   json_decref(view);
 }
 
@@ -294,23 +254,23 @@ static void test_refusals(void **state)
   /* A name is needed: 400 naming the field, nothing issued. */
   post_from_page(&admin, PAGE, "name=", &r);
   assert_int_equal(r.status, 400);
-  assert_contains(r.body, "govuk-error-summary");
-  assert_contains(r.body, "<a href=\"#name\">");
-  assert_lacks(r.body, "id=\"new-key\"");
+  expect_contains(r.body, "govuk-error-summary");
+  expect_contains(r.body, "<a href=\"#name\">");
+  expect_lacks(r.body, "id=\"new-key\"");
   response_free(&r);
   /* Without the CSRF token. */
   const char *form = "name=sneaky";
   assert_int_equal(client_call(&admin, "POST", PAGE, NULL, form, strlen(form), &r), 0);
   assert_int_equal(r.status, 403);
   response_free(&r);
-  char *page = page_of(&admin, PAGE, 200);
-  assert_lacks(page, "sneaky");
+  char *page = expect_page(&server, &admin, PAGE, 200);
+  expect_lacks(page, "sneaky");
   free(page);
   /* Not an admin. */
   struct client supervisor;
   client_init(&supervisor, &server);
   assert_int_equal(client_login(&supervisor, "xinxing-supervisor", "bianmin-demo-2026"), 303);
-  free(page_of(&supervisor, PAGE, 403));
+  free(expect_page(&server, &supervisor, PAGE, 403));
   client_free(&supervisor);
 }
 

@@ -28,40 +28,6 @@ static char totp[64];
 static long long case_id;
 static char case_key[32];
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
-}
-
-static void expect_text(json_t *view, const char *path, const char *expected)
-{
-  const char *got = json_text_at(view, path);
-  if (!got || strcmp(got, expected) != 0)
-    fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
-}
-
-static json_t *view_of(struct client *c, const char *path, long status)
-{
-  long got = 0;
-  json_t *view = get_json_view(&server, c, path, &got);
-  if (got != status || !view)
-    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
-  return view;
-}
-
-static char *page_of(struct client *c, const char *path, long status)
-{
-  struct response r;
-  assert_int_equal(client_get(c, path, &r), 0);
-  if (r.status != status)
-    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
-  char *body = r.body;
-  r.body = NULL;
-  response_free(&r);
-  return body;
-}
-
 /* The clerk takes a case in; its id and key. */
 static int take_in(void)
 {
@@ -125,10 +91,10 @@ static void assert_iso_time(const char *at)
 
 static void test_search_page(void **state)
 {
-  json_t *view = view_of(&admin, "/staff/admin/audit", 200);
-  expect_text(view, "title", "稽核紀錄");
-  expect_text(view, "filter.action", "");
-  expect_text(view, "filter.actor", "");
+  json_t *view = expect_view(&server, &admin, "/staff/admin/audit", 200);
+  expect_text_at(view, "title", "稽核紀錄");
+  expect_text_at(view, "filter.action", "");
+  expect_text_at(view, "filter.actor", "");
   json_t *rows = json_at(view, "rows");
   assert_true(json_array_size(rows) > 0);
   json_t *row;
@@ -152,16 +118,16 @@ static void test_search_page(void **state)
   }
   assert_true(own_login);
   json_decref(view);
-  char *body = page_of(&admin, "/staff/admin/audit", 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">稽核紀錄</h1>");
-  assert_contains(body, "<form method=\"get\" action=\"/staff/admin/audit\" class=\"bm-filter\">");
-  assert_contains(body, "id=\"action\" name=\"action\" type=\"text\" value=\"\"");
-  assert_contains(body, "id=\"actor\" name=\"actor\" type=\"text\" value=\"\"");
-  assert_contains(body, "<code>auth.login</code>");
+  char *body = expect_page(&server, &admin, "/staff/admin/audit", 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">稽核紀錄</h1>");
+  expect_contains(body, "<form method=\"get\" action=\"/staff/admin/audit\" class=\"bm-filter\">");
+  expect_contains(body, "id=\"action\" name=\"action\" type=\"text\" value=\"\"");
+  expect_contains(body, "id=\"actor\" name=\"actor\" type=\"text\" value=\"\"");
+  expect_contains(body, "<code>auth.login</code>");
   free(body);
-  body = page_of(&admin, "/staff/admin/audit?lang=en", 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">Audit trail</h1>");
-  free(page_of(&admin, "/staff/admin/audit?lang=zh-TW", 200));
+  body = expect_page(&server, &admin, "/staff/admin/audit?lang=en", 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">Audit trail</h1>");
+  free(expect_page(&server, &admin, "/staff/admin/audit?lang=zh-TW", 200));
   free(body);
 }
 
@@ -171,7 +137,7 @@ static json_t *person_views(const char *extra)
   char path[160];
   snprintf(path, sizeof(path), "/staff/admin/audit?action=person.view&actor=xinxing-clerk%s",
            extra);
-  return view_of(&admin, path, 200);
+  return expect_view(&server, &admin, path, 200);
 }
 
 static void test_case_view_is_a_person_view_row(void **state)
@@ -182,22 +148,23 @@ static void test_case_view_is_a_person_view_row(void **state)
   json_decref(before);
   char path[64];
   snprintf(path, sizeof(path), "/staff/cases/%lld", case_id);
-  free(page_of(&clerk, path, 200));
+  free(expect_page(&server, &clerk, path, 200));
   json_t *after = person_views("");
   assert_int_equal(json_array_size(json_at(after, "rows")), n + 1);
   assert_true(json_integer_value(json_at(after, "rows.0.id")) > newest);
-  expect_text(after, "rows.0.action", "person.view");
-  expect_text(after, "rows.0.actor", "xinxing-clerk");
-  expect_text(after, "rows.0.object_kind", "case");
-  expect_text(after, "rows.0.object_id", case_key);
-  expect_text(after, "rows.0.ip", "127.0.0.1");
-  expect_text(after, "filter.action", "person.view");
-  expect_text(after, "filter.actor", "xinxing-clerk");
+  expect_text_at(after, "rows.0.action", "person.view");
+  expect_text_at(after, "rows.0.actor", "xinxing-clerk");
+  expect_text_at(after, "rows.0.object_kind", "case");
+  expect_text_at(after, "rows.0.object_id", case_key);
+  expect_text_at(after, "rows.0.ip", "127.0.0.1");
+  expect_text_at(after, "filter.action", "person.view");
+  expect_text_at(after, "filter.actor", "xinxing-clerk");
   json_decref(after);
-  char *body = page_of(&admin, "/staff/admin/audit?action=person.view&actor=xinxing-clerk", 200);
-  assert_contains(body, "<code>person.view</code>");
-  assert_contains(body, case_key);
-  assert_contains(body, "value=\"person.view\"");
+  char *body = expect_page(&server, &admin,
+                           "/staff/admin/audit?action=person.view&actor=xinxing-clerk", 200);
+  expect_contains(body, "<code>person.view</code>");
+  expect_contains(body, case_key);
+  expect_contains(body, "value=\"person.view\"");
   free(body);
 }
 
@@ -206,25 +173,26 @@ static void test_pages_of_fifty(void **state)
   char path[64];
   snprintf(path, sizeof(path), "/staff/cases/%lld", case_id);
   for (int i = 0; i < PAGE + 5; i++)
-    free(page_of(&clerk, path, 200));
+    free(expect_page(&server, &clerk, path, 200));
   json_t *first = person_views("");
   assert_int_equal(json_array_size(json_at(first, "rows")), PAGE);
   long long last = (long long)json_integer_value(json_at(first, "rows.49.id"));
   char older[160];
   snprintf(older, sizeof(older),
            "/staff/admin/audit?action=person.view&actor=xinxing-clerk&before=%lld", last);
-  expect_text(first, "older_href", older);
+  expect_text_at(first, "older_href", older);
   json_decref(first);
-  json_t *second = view_of(&admin, older, 200);
+  json_t *second = expect_view(&server, &admin, older, 200);
   size_t n = json_array_size(json_at(second, "rows"));
   assert_true(n >= 5 && n < PAGE);
   assert_true(json_integer_value(json_at(second, "rows.0.id")) < last);
   assert_null(json_text_at(second, "older_href")); /* the last page */
   json_decref(second);
-  char *body = page_of(&admin, "/staff/admin/audit?action=person.view&actor=xinxing-clerk", 200);
-  assert_contains(body, "<a class=\"govuk-link\" href=\"/staff/admin/audit?action=person.view"
+  char *body = expect_page(&server, &admin,
+                           "/staff/admin/audit?action=person.view&actor=xinxing-clerk", 200);
+  expect_contains(body, "<a class=\"govuk-link\" href=\"/staff/admin/audit?action=person.view"
                         "&amp;actor=xinxing-clerk&amp;before=");
-  assert_contains(body, "\">較早的紀錄</a>");
+  expect_contains(body, "\">較早的紀錄</a>");
   free(body);
 }
 
@@ -235,25 +203,26 @@ static void test_own_office_only_and_refusals(void **state)
   client_init(&other, &server);
   assert_int_equal(client_login(&other, "hsinchu-clerk", PASSWORD), 303);
   client_free(&other);
-  json_t *view = view_of(&admin, "/staff/admin/audit?actor=hsinchu-clerk", 200);
+  json_t *view = expect_view(&server, &admin, "/staff/admin/audit?actor=hsinchu-clerk", 200);
   assert_int_equal(json_array_size(json_at(view, "rows")), 0);
   json_decref(view);
-  view = view_of(&admin, "/staff/admin/audit?actor=xinxing-clerk&action=auth.login", 200);
+  view =
+      expect_view(&server, &admin, "/staff/admin/audit?actor=xinxing-clerk&action=auth.login", 200);
   assert_true(json_array_size(json_at(view, "rows")) >= 1);
-  expect_text(view, "rows.0.object_id", "xinxing-clerk");
+  expect_text_at(view, "rows.0.object_id", "xinxing-clerk");
   json_decref(view);
   /* Malformed filters. */
   char path[200];
   snprintf(path, sizeof(path), "/staff/admin/audit?action=%065d", 0);
-  free(page_of(&admin, path, 400));
-  free(page_of(&admin, "/staff/admin/audit?before=abc", 400));
-  free(page_of(&admin, "/staff/admin/audit?before=0", 400));
+  free(expect_page(&server, &admin, path, 400));
+  free(expect_page(&server, &admin, "/staff/admin/audit?before=abc", 400));
+  free(expect_page(&server, &admin, "/staff/admin/audit?before=0", 400));
   /* Not an admin. */
-  free(page_of(&clerk, "/staff/admin/audit", 403));
+  free(expect_page(&server, &clerk, "/staff/admin/audit", 403));
   struct client analyst;
   client_init(&analyst, &server);
   assert_int_equal(client_login(&analyst, "xinxing-analyst", PASSWORD), 303);
-  free(page_of(&analyst, "/staff/admin/audit", 403));
+  free(expect_page(&server, &analyst, "/staff/admin/audit", 403));
   client_free(&analyst);
 }
 

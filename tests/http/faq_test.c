@@ -25,50 +25,10 @@
 
 static struct server server;
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
-}
-
-static void assert_lacks(const char *haystack, const char *needle)
-{
-  if (haystack && strstr(haystack, needle))
-    fail_msg("did not expect \"%s\" in:\n%.3000s", needle, haystack);
-}
-
-static void expect_text(json_t *view, const char *path, const char *expected)
-{
-  const char *got = json_text_at(view, path);
-  if (!got || strcmp(got, expected) != 0)
-    fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
-}
-
-static json_t *view_of(const char *path, long status)
-{
-  long got = 0;
-  json_t *view = get_json_view(&server, NULL, path, &got);
-  if (got != status || !view)
-    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
-  return view;
-}
-
-static char *page_of(const char *path, long status)
-{
-  struct response r;
-  assert_int_equal(http_get(&server, path, &r), 0);
-  if (r.status != status)
-    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
-  char *body = r.body;
-  r.body = NULL;
-  response_free(&r);
-  return body;
-}
-
 /* The address of the question in the zh-TW list (copied into href). */
 static void href_of(const char *question, char *href, size_t size)
 {
-  json_t *view = view_of("/o/xinxing/faq", 200);
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/faq", 200);
   json_t *group, *entry;
   size_t i, j;
   href[0] = '\0';
@@ -120,32 +80,32 @@ static void test_list_by_category(void **state)
   static const char *const zh[] = {"登記", "測量", "謄本", "地價"};
   static const char *const en[] = {"Registration", "Surveying", "Transcripts", "Land value"};
   static const size_t sizes[] = {7, 2, 1, 1};
-  json_t *view = view_of("/o/xinxing/faq", 200);
-  json_t *en_view = view_of("/o/xinxing/faq?lang=en", 200);
-  expect_text(view, "title", "常見問題");
-  expect_text(en_view, "title", "Frequently asked questions");
-  expect_text(view, "search.action", "/o/xinxing/faq");
-  expect_text(view, "search.q", "");
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/faq", 200);
+  json_t *en_view = expect_view(&server, NULL, "/o/xinxing/faq?lang=en", 200);
+  expect_text_at(view, "title", "常見問題");
+  expect_text_at(en_view, "title", "Frequently asked questions");
+  expect_text_at(view, "search.action", "/o/xinxing/faq");
+  expect_text_at(view, "search.q", "");
   assert_int_equal(json_integer_value(json_at(view, "count")), 0);
   assert_int_equal(json_array_size(json_at(view, "categories")), 4);
   char path[64];
   for (size_t i = 0; i < 4; i++) {
     snprintf(path, sizeof(path), "categories.%zu.name", i);
-    expect_text(view, path, zh[i]);
-    expect_text(en_view, path, en[i]);
+    expect_text_at(view, path, zh[i]);
+    expect_text_at(en_view, path, en[i]);
     snprintf(path, sizeof(path), "categories.%zu.index", i);
     assert_int_equal(json_integer_value(json_at(view, path)), i + 1);
     snprintf(path, sizeof(path), "categories.%zu.entries", i);
     assert_int_equal(json_array_size(json_at(view, path)), sizes[i]);
   }
-  expect_text(view, "categories.0.entries.0.question", "買了房子要怎麼過戶？");
-  expect_text(en_view, "categories.0.entries.0.question",
-              "How do I register the house I bought in my name?");
-  expect_text(view, "categories.0.entries.1.question", DEADLINE_Q);
-  expect_text(view, "categories.0.entries.1.summary", DEADLINE_A);
-  expect_text(view, "categories.0.entries.1.answer.0", DEADLINE_A);
-  expect_text(view, "categories.1.entries.0.question", "鑑界費用怎麼算？");
-  expect_text(view, "categories.3.entries.0.question", LAND_VALUE_Q);
+  expect_text_at(view, "categories.0.entries.0.question", "買了房子要怎麼過戶？");
+  expect_text_at(en_view, "categories.0.entries.0.question",
+                 "How do I register the house I bought in my name?");
+  expect_text_at(view, "categories.0.entries.1.question", DEADLINE_Q);
+  expect_text_at(view, "categories.0.entries.1.summary", DEADLINE_A);
+  expect_text_at(view, "categories.0.entries.1.answer.0", DEADLINE_A);
+  expect_text_at(view, "categories.1.entries.0.question", "鑑界費用怎麼算？");
+  expect_text_at(view, "categories.3.entries.0.question", LAND_VALUE_Q);
   const char *href = json_text_at(view, "categories.0.entries.1.href");
   assert_non_null(href);
   assert_int_equal(strncmp(href, "/o/xinxing/faq/", 15), 0);
@@ -154,21 +114,21 @@ static void test_list_by_category(void **state)
   json_decref(view);
   json_decref(en_view);
 
-  char *body = page_of("/o/xinxing/faq", 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">常見問題</h1>");
-  assert_contains(body, "<form class=\"bm-search\" action=\"/o/xinxing/faq\" method=\"get\"");
-  assert_contains(body, "name=\"q\" type=\"search\" value=\"\"");
-  assert_contains(body, "<h2 class=\"govuk-heading-l\" id=\"faq-category-1\">登記</h2>");
-  assert_contains(body, "<h2 class=\"govuk-heading-l\" id=\"faq-category-4\">地價</h2>");
-  assert_contains(body, "<span class=\"govuk-details__summary-text\">" DEADLINE_Q "</span>");
-  assert_contains(body, link);
-  assert_lacks(body, "id=\"faq-results\""); /* no search, no results heading */
+  char *body = expect_page(&server, NULL, "/o/xinxing/faq", 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">常見問題</h1>");
+  expect_contains(body, "<form class=\"bm-search\" action=\"/o/xinxing/faq\" method=\"get\"");
+  expect_contains(body, "name=\"q\" type=\"search\" value=\"\"");
+  expect_contains(body, "<h2 class=\"govuk-heading-l\" id=\"faq-category-1\">登記</h2>");
+  expect_contains(body, "<h2 class=\"govuk-heading-l\" id=\"faq-category-4\">地價</h2>");
+  expect_contains(body, "<span class=\"govuk-details__summary-text\">" DEADLINE_Q "</span>");
+  expect_contains(body, link);
+  expect_lacks(body, "id=\"faq-results\""); /* no search, no results heading */
   free(body);
   /* Another office's questions are its own. */
-  body = page_of("/o/kh-udd/faq", 200);
-  assert_lacks(body, DEADLINE_Q);
+  body = expect_page(&server, NULL, "/o/kh-udd/faq", 200);
+  expect_lacks(body, DEADLINE_Q);
   free(body);
-  view = view_of("/o/nowhere/faq", 404);
+  view = expect_view(&server, NULL, "/o/nowhere/faq", 404);
   json_decref(view);
 }
 
@@ -198,35 +158,35 @@ static void result_questions(json_t *view, char *out, size_t size)
 static void test_search(void **state)
 {
   char line[512];
-  json_t *view = view_of("/o/xinxing/faq?q=%E9%91%91%E7%95%8C", 200); /* 鑑界 */
-  expect_text(view, "search.q", "鑑界");
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/faq?q=%E9%91%91%E7%95%8C", 200); /* 鑑界 */
+  expect_text_at(view, "search.q", "鑑界");
   assert_int_equal(json_integer_value(json_at(view, "count")), 2);
   assert_true(json_is_true(json_at(view, "has_results")));
   result_questions(view, line, sizeof(line));
   assert_string_equal(line, "申請鑑界後多久會來測量？|鑑界費用怎麼算？");
   assert_int_equal(json_array_size(json_at(view, "categories")), 4); /* the list stays */
   json_decref(view);
-  char *body = page_of("/o/xinxing/faq?q=%E9%91%91%E7%95%8C", 200);
-  assert_contains(body, "<h2 class=\"govuk-heading-l\" id=\"faq-results\">搜尋結果</h2>");
-  assert_contains(body, "找到 <strong>2</strong> 筆結果，您搜尋的是「鑑界」。");
-  assert_contains(body, "<a class=\"govuk-link\" href=\"/o/xinxing/faq/");
-  assert_contains(body, "name=\"q\" type=\"search\" value=\"鑑界\"");
+  char *body = expect_page(&server, NULL, "/o/xinxing/faq?q=%E9%91%91%E7%95%8C", 200);
+  expect_contains(body, "<h2 class=\"govuk-heading-l\" id=\"faq-results\">搜尋結果</h2>");
+  expect_contains(body, "找到 <strong>2</strong> 筆結果，您搜尋的是「鑑界」。");
+  expect_contains(body, "<a class=\"govuk-link\" href=\"/o/xinxing/faq/");
+  expect_contains(body, "name=\"q\" type=\"search\" value=\"鑑界\"");
   free(body);
   /* English words find English questions, whatever their case. */
-  view = view_of("/o/xinxing/faq?q=BOUNDARY&lang=en", 200);
+  view = expect_view(&server, NULL, "/o/xinxing/faq?q=BOUNDARY&lang=en", 200);
   result_questions(view, line, sizeof(line));
-  assert_contains(line, "How much does a boundary survey cost?");
+  expect_contains(line, "How much does a boundary survey cost?");
   json_decref(view);
   /* Nothing found: zero, and what to do. */
-  body = page_of("/o/xinxing/faq?q=zzqqxx", 200);
-  assert_contains(body, "找到 <strong>0</strong> 筆結果，您搜尋的是「zzqqxx」。");
-  assert_contains(body, "找不到符合的問題。請試試其他說法，或瀏覽下方的分類。");
+  body = expect_page(&server, NULL, "/o/xinxing/faq?q=zzqqxx", 200);
+  expect_contains(body, "找到 <strong>0</strong> 筆結果，您搜尋的是「zzqqxx」。");
+  expect_contains(body, "找不到符合的問題。請試試其他說法，或瀏覽下方的分類。");
   free(body);
-  body = page_of("/o/xinxing/faq?q=zzqqxx&lang=en", 200);
-  assert_contains(body, "Results found: <strong>0</strong>. You searched for &quot;zzqqxx&quot;.");
-  assert_contains(body, "No question matches. Try other words, or browse the categories below.");
+  body = expect_page(&server, NULL, "/o/xinxing/faq?q=zzqqxx&lang=en", 200);
+  expect_contains(body, "Results found: <strong>0</strong>. You searched for &quot;zzqqxx&quot;.");
+  expect_contains(body, "No question matches. Try other words, or browse the categories below.");
   free(body);
-  view = view_of("/o/xinxing/faq?q=zzqqxx", 200);
+  view = expect_view(&server, NULL, "/o/xinxing/faq?q=zzqqxx", 200);
   assert_int_equal(json_integer_value(json_at(view, "count")), 0);
   assert_false(json_is_true(json_at(view, "has_results")));
   json_decref(view);
@@ -235,8 +195,8 @@ static void test_search(void **state)
   size_t used = (size_t)snprintf(path, sizeof(path), "/o/xinxing/faq?q=");
   for (int i = 0; i < 101; i++)
     used += (size_t)snprintf(path + used, sizeof(path) - used, "%%E9%%95%%B7");
-  body = page_of(path, 400);
-  assert_contains(body, "搜尋的文字太長了，請改用較短的關鍵字（100 個字以內）。");
+  body = expect_page(&server, NULL, path, 400);
+  expect_contains(body, "搜尋的文字太長了，請改用較短的關鍵字（100 個字以內）。");
   free(body);
 }
 
@@ -245,58 +205,58 @@ static void test_entry_page(void **state)
   char href[128], path[160], vote[160];
   href_of(DEADLINE_Q, href, sizeof(href));
   snprintf(vote, sizeof(vote), "%s/vote", href);
-  json_t *view = view_of(href, 200);
-  expect_text(view, "title", DEADLINE_Q);
-  expect_text(view, "entry.question", DEADLINE_Q);
-  expect_text(view, "entry.answer.0", DEADLINE_A);
-  expect_text(view, "entry.href", href);
-  expect_text(view, "vote_action", vote);
-  expect_text(view, "faq_href", "/o/xinxing/faq");
-  expect_text(view, "office.name", "高雄市政府地政局新興地政事務所");
+  json_t *view = expect_view(&server, NULL, href, 200);
+  expect_text_at(view, "title", DEADLINE_Q);
+  expect_text_at(view, "entry.question", DEADLINE_Q);
+  expect_text_at(view, "entry.answer.0", DEADLINE_A);
+  expect_text_at(view, "entry.href", href);
+  expect_text_at(view, "vote_action", vote);
+  expect_text_at(view, "faq_href", "/o/xinxing/faq");
+  expect_text_at(view, "office.name", "高雄市政府地政局新興地政事務所");
   assert_false(json_is_true(json_at(view, "thanks")));
   assert_true(json_is_integer(json_at(view, "helpful")));
   assert_true(json_is_integer(json_at(view, "not_helpful")));
   assert_date_text(json_text_at(view, "updated"), false);
   json_decref(view);
   snprintf(path, sizeof(path), "%s?lang=en", href);
-  view = view_of(path, 200);
-  expect_text(view, "entry.question", "Is there a deadline for registering a sale?");
+  view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "entry.question", "Is there a deadline for registering a sale?");
   assert_date_text(json_text_at(view, "updated"), true);
   json_decref(view);
 
-  char *body = page_of(href, 200);
+  char *body = expect_page(&server, NULL, href, 200);
   char form[220];
   snprintf(form, sizeof(form), "<form class=\"bm-vote\" action=\"%s\" method=\"post\">", vote);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">" DEADLINE_Q "</h1>");
-  assert_contains(body, "<p class=\"govuk-body\">" DEADLINE_A "</p>");
-  assert_contains(body,
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">" DEADLINE_Q "</h1>");
+  expect_contains(body, "<p class=\"govuk-body\">" DEADLINE_A "</p>");
+  expect_contains(body,
                   "<a class=\"govuk-breadcrumbs__link\" href=\"/o/xinxing/faq\">常見問題</a>");
-  assert_contains(body, form);
-  assert_contains(body, "<input type=\"hidden\" name=\"csrf\" value=\"");
-  assert_contains(body, "name=\"helpful\" value=\"yes\"");
-  assert_contains(body, "name=\"helpful\" value=\"no\"");
-  assert_contains(body, "這個回答對您有幫助嗎？");
-  assert_contains(body, ">有幫助</button>");
-  assert_contains(body, ">沒有幫助</button>");
-  assert_contains(body, ">回到所有常見問題</a>");
-  assert_contains(body, "本頁更新日期");
+  expect_contains(body, form);
+  expect_contains(body, "<input type=\"hidden\" name=\"csrf\" value=\"");
+  expect_contains(body, "name=\"helpful\" value=\"yes\"");
+  expect_contains(body, "name=\"helpful\" value=\"no\"");
+  expect_contains(body, "這個回答對您有幫助嗎？");
+  expect_contains(body, ">有幫助</button>");
+  expect_contains(body, ">沒有幫助</button>");
+  expect_contains(body, ">回到所有常見問題</a>");
+  expect_contains(body, "本頁更新日期");
   free(body);
-  body = page_of(path, 200);
-  assert_contains(body, "Was this answer helpful?");
-  assert_contains(body, "Back to all questions");
+  body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "Was this answer helpful?");
+  expect_contains(body, "Back to all questions");
   free(body);
   static const char *const missing[] = {"/o/xinxing/faq/99999", "/o/xinxing/faq/abc",
                                         "/o/xinxing/faq/0"};
   for (size_t i = 0; i < 3; i++)
-    free(page_of(missing[i], 404));
+    free(expect_page(&server, NULL, missing[i], 404));
   /* A question of this office is not one of another office's. */
   snprintf(path, sizeof(path), "/o/kh-udd/faq/%s", href + strlen("/o/xinxing/faq/"));
-  free(page_of(path, 404));
+  free(expect_page(&server, NULL, path, 404));
 }
 
 static json_int_t count_of(const char *href, const char *field)
 {
-  json_t *view = view_of(href, 200);
+  json_t *view = expect_view(&server, NULL, href, 200);
   json_int_t n = json_integer_value(json_at(view, field));
   json_decref(view);
   return n;
@@ -335,15 +295,15 @@ static void test_vote_with_csrf(void **state)
   assert_int_equal(count_of(href, "not_helpful"), no + 1);
   assert_int_equal(count_of(href, "helpful"), yes);
   /* The thank-you page: a banner instead of the form. */
-  char *body = page_of(thanks, 200);
-  assert_contains(body, "謝謝您的回饋，我們會用來改善回答。");
-  assert_lacks(body, "class=\"bm-vote\"");
+  char *body = expect_page(&server, NULL, thanks, 200);
+  expect_contains(body, "謝謝您的回饋，我們會用來改善回答。");
+  expect_lacks(body, "class=\"bm-vote\"");
   free(body);
-  json_t *view = view_of(thanks, 200);
+  json_t *view = expect_view(&server, NULL, thanks, 200);
   assert_true(json_is_true(json_at(view, "thanks")));
   json_decref(view);
-  body = page_of("/o/xinxing/faq/1?thanks=1&lang=en", 200);
-  assert_contains(body, "Thank you for your feedback; we use it to improve our answers.");
+  body = expect_page(&server, NULL, "/o/xinxing/faq/1?thanks=1&lang=en", 200);
+  expect_contains(body, "Thank you for your feedback; we use it to improve our answers.");
   free(body);
 
   /* Refused and not counted: no token, another visitor's token, no choice, a bad choice. */
@@ -361,7 +321,7 @@ static void test_vote_with_csrf(void **state)
   response_free(&r);
   assert_int_equal(client_post(&citizen, path, "helpful=maybe", &r), 0);
   assert_int_equal(r.status, 400);
-  assert_contains(r.body, "請選擇「有幫助」或「沒有幫助」後再送出。");
+  expect_contains(r.body, "請選擇「有幫助」或「沒有幫助」後再送出。");
   response_free(&r);
   assert_int_equal(vote(&citizen, href, "", NULL), 400);
   assert_int_equal(vote(&citizen, "/o/xinxing/faq/99999", "helpful=yes", NULL), 404);
@@ -377,17 +337,17 @@ static void test_most_read_on_the_home_page(void **state)
   href_of(LAND_VALUE_Q, href, sizeof(href));
   /* More reads than any other question gets in this file. */
   for (int i = 0; i < 30; i++)
-    free(page_of(href, 200));
-  json_t *home = view_of("/o/xinxing/", 200);
+    free(expect_page(&server, NULL, href, 200));
+  json_t *home = expect_view(&server, NULL, "/o/xinxing/", 200);
   assert_true(json_is_true(json_at(home, "has_top_faq")));
-  expect_text(home, "top_faq.0.question", LAND_VALUE_Q);
-  expect_text(home, "top_faq.0.href", href);
-  expect_text(home, "faq_href", "/o/xinxing/faq");
+  expect_text_at(home, "top_faq.0.question", LAND_VALUE_Q);
+  expect_text_at(home, "top_faq.0.href", href);
+  expect_text_at(home, "faq_href", "/o/xinxing/faq");
   assert_int_equal(json_array_size(json_at(home, "top_faq")), 5);
   json_decref(home);
-  char *body = page_of("/o/xinxing/", 200);
-  assert_contains(body, "民眾最常問");
-  assert_contains(body, LAND_VALUE_Q);
+  char *body = expect_page(&server, NULL, "/o/xinxing/", 200);
+  expect_contains(body, "民眾最常問");
+  expect_contains(body, LAND_VALUE_Q);
   free(body);
 }
 

@@ -21,6 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include "base/clock.h"
 #include "domain/totp.h"
 
@@ -684,4 +691,45 @@ json_t *json_at(json_t *root, const char *path)
 const char *json_text_at(json_t *root, const char *path)
 {
   return json_string_value(json_at(root, path));
+}
+
+void expect_contains(const char *haystack, const char *needle)
+{
+  if (!haystack || !strstr(haystack, needle))
+    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
+}
+
+void expect_lacks(const char *haystack, const char *needle)
+{
+  if (haystack && strstr(haystack, needle))
+    fail_msg("did not expect \"%s\" in:\n%.3000s", needle, haystack);
+}
+
+void expect_text_at(json_t *view, const char *path, const char *expected)
+{
+  const char *got = json_text_at(view, path);
+  if (!got || strcmp(got, expected) != 0)
+    fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
+}
+
+json_t *expect_view(struct server *server, struct client *client, const char *path, long status)
+{
+  long got = 0;
+  json_t *view = get_json_view(server, client, path, &got);
+  if (got != status || !view)
+    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
+  return view;
+}
+
+char *expect_page(struct server *server, struct client *client, const char *path, long status)
+{
+  struct response r;
+  int rc = client ? client_get(client, path, &r) : http_get(server, path, &r);
+  assert_int_equal(rc, 0);
+  if (r.status != status)
+    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
+  char *body = r.body;
+  r.body = NULL;
+  response_free(&r);
+  return body;
 }

@@ -123,4 +123,15 @@ json_t *json_at(json_t *root, const char *path);
 /* The string at that path, or NULL when it is missing or not a string. */
 const char *json_text_at(json_t *root, const char *path);
 
+/* Assertions shared by the page tests: each fails the test with what it saw. */
+void expect_contains(const char *haystack, const char *needle);
+void expect_lacks(const char *haystack, const char *needle);
+/* The text at path (json_text_at) equals expected. */
+void expect_text_at(json_t *view, const char *path, const char *expected);
+/* GET path as JSON (as client, or anonymous when NULL), expecting status: the view (new
+ * reference). */
+json_t *expect_view(struct server *server, struct client *client, const char *path, long status);
+/* GET path (as client, or anonymous when NULL), expecting status: the body (malloc'd). */
+char *expect_page(struct server *server, struct client *client, const char *path, long status);
+
 #endif

@@ -34,47 +34,6 @@
 static struct server server;
 static struct client clerk;
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
-}
-
-static void assert_lacks(const char *haystack, const char *needle)
-{
-  if (haystack && strstr(haystack, needle))
-    fail_msg("did not expect \"%s\" in:\n%.3000s", needle, haystack);
-}
-
-static void expect_text(json_t *view, const char *path, const char *expected)
-{
-  const char *got = json_text_at(view, path);
-  if (!got || strcmp(got, expected) != 0)
-    fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
-}
-
-static json_t *view_of(struct client *client, const char *path, long status)
-{
-  long got = 0;
-  json_t *view = get_json_view(&server, client, path, &got);
-  if (got != status || !view)
-    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
-  return view;
-}
-
-/* The HTML of path for client; fails unless status. Returns the body (malloc'd). */
-static char *page_of(struct client *client, const char *path, long status)
-{
-  struct response r;
-  assert_int_equal(client_get(client, path, &r), 0);
-  if (r.status != status)
-    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
-  char *body = r.body;
-  r.body = NULL;
-  response_free(&r);
-  return body;
-}
-
 /* POSTs the intake form (after reading the form page for its CSRF token). */
 static void post_intake(struct client *c, const char *form, struct response *r)
 {
@@ -94,7 +53,7 @@ static void back_to_chinese(struct client *c)
 
 static long long office_total(void)
 {
-  json_t *list = view_of(&clerk, "/staff/cases?scope=office", 200);
+  json_t *list = expect_view(&server, &clerk, "/staff/cases?scope=office", 200);
   long long total = (long long)json_integer_value(json_at(list, "total"));
   json_decref(list);
   return total;
@@ -102,7 +61,7 @@ static long long office_total(void)
 
 static long long handler_id(const char *name)
 {
-  json_t *form = view_of(&clerk, "/staff/intake?service=1", 200);
+  json_t *form = expect_view(&server, &clerk, "/staff/intake?service=1", 200);
   json_t *h;
   size_t i;
   long long id = 0;
@@ -133,27 +92,27 @@ static int teardown(void **state)
 
 static void test_form_before_and_after_choosing(void **state)
 {
-  json_t *view = view_of(&clerk, "/staff/intake", 200);
-  expect_text(view, "title", "臨櫃收件");
+  json_t *view = expect_view(&server, &clerk, "/staff/intake", 200);
+  expect_text_at(view, "title", "臨櫃收件");
   assert_false(json_is_true(json_at(view, "service_chosen")));
   assert_int_equal(json_array_size(json_at(view, "documents")), 0);
-  expect_text(view, "services.0.name", "買賣移轉登記");
+  expect_text_at(view, "services.0.name", "買賣移轉登記");
   assert_int_equal(json_integer_value(json_at(view, "services.0.id")), 1);
   assert_true(json_array_size(json_at(view, "services")) >= 10);
   json_decref(view);
-  char *body = page_of(&clerk, "/staff/intake", 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">臨櫃收件</h1>");
-  assert_contains(body, "<select class=\"govuk-select\" id=\"service\" name=\"service\">");
-  assert_lacks(body, "name=\"applicant_name\""); /* no applicant form before a service */
+  char *body = expect_page(&server, &clerk, "/staff/intake", 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">臨櫃收件</h1>");
+  expect_contains(body, "<select class=\"govuk-select\" id=\"service\" name=\"service\">");
+  expect_lacks(body, "name=\"applicant_name\""); /* no applicant form before a service */
   free(body);
 
-  view = view_of(&clerk, "/staff/intake?service=1", 200);
+  view = expect_view(&server, &clerk, "/staff/intake?service=1", 200);
   assert_true(json_is_true(json_at(view, "service_chosen")));
   assert_true(json_is_true(json_at(view, "services.0.selected")));
-  expect_text(view, "documents.0.name", "土地登記申請書");
-  expect_text(view, "documents.0.field", "doc_0");
-  expect_text(view, "documents.2.name", "義務人（賣方）印鑑證明");
-  expect_text(view, "documents.7.field", "doc_7");
+  expect_text_at(view, "documents.0.name", "土地登記申請書");
+  expect_text_at(view, "documents.0.field", "doc_0");
+  expect_text_at(view, "documents.2.name", "義務人（賣方）印鑑證明");
+  expect_text_at(view, "documents.7.field", "doc_7");
   assert_int_equal(json_array_size(json_at(view, "documents")), 8);
   bool has_handler = false;
   json_t *h;
@@ -161,9 +120,9 @@ static void test_form_before_and_after_choosing(void **state)
   json_array_foreach(json_at(view, "handlers"), i, h) has_handler =
       has_handler || strcmp(json_text_at(h, "name"), HANDLER) == 0;
   assert_true(has_handler);
-  expect_text(view, "values.applicant_name", "");
+  expect_text_at(view, "values.applicant_name", "");
   json_decref(view);
-  body = page_of(&clerk, "/staff/intake?service=1", 200);
+  body = expect_page(&server, &clerk, "/staff/intake?service=1", 200);
   static const char *const fields[] = {
       "<form method=\"post\" action=\"/staff/intake\"",
       "<input type=\"hidden\" name=\"service_id\" value=\"1\">",
@@ -183,13 +142,13 @@ static void test_form_before_and_after_choosing(void **state)
       ">已收到的文件</legend>",
   };
   for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-    assert_contains(body, fields[f]);
+    expect_contains(body, fields[f]);
   free(body);
-  body = page_of(&clerk, "/staff/intake?service=1&lang=en", 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">Counter intake</h1>");
-  assert_contains(body, "<strong>Transfer of ownership by sale</strong>");
-  assert_contains(body, "value=\"Land registration application form\"");
-  assert_contains(body, "Next handler of the unit (round robin)");
+  body = expect_page(&server, &clerk, "/staff/intake?service=1&lang=en", 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">Counter intake</h1>");
+  expect_contains(body, "<strong>Transfer of ownership by sale</strong>");
+  expect_contains(body, "value=\"Land registration application form\"");
+  expect_contains(body, "Next handler of the unit (round robin)");
   free(body);
   back_to_chinese(&clerk);
 }
@@ -228,8 +187,8 @@ static void test_intake_and_receipt(void **state)
   snprintf(qr, sizeof(qr), "/p/%s/qr.svg", token);
 
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt?t=%s", id, token);
-  json_t *view = view_of(&clerk, path, 200);
-  expect_text(view, "title", "收件收據");
+  json_t *view = expect_view(&server, &clerk, path, 200);
+  expect_text_at(view, "title", "收件收據");
   const char *key = json_text_at(view, "case.case_key");
   const char *check = json_text_at(view, "case.check_code");
   long long serial = (long long)json_integer_value(json_at(view, "case.serial"));
@@ -240,23 +199,23 @@ static void test_intake_and_receipt(void **state)
   assert_int_equal(strlen(check), 6);
   assert_int_equal(strspn(check, "0123456789"), 6);
   snprintf(text, sizeof(text), "115年 新登字 第%06lld號", serial);
-  expect_text(view, "case.number", text);
-  expect_text(view, "case.status_label", "已收件");
-  expect_text(view, "case.service_name", "買賣移轉登記");
-  expect_text(view, "applicant_masked", "黃○同");
-  expect_text(view, "case.received_text", "115年3月2日 09:00");
-  expect_text(view, "case.due_text", "115年3月5日 09:00");
-  expect_text(view, "case.handler_name", HANDLER);
-  expect_text(view, "case.unit_name", "登記課");
-  expect_text(view, "case.counter", "1-12");
-  expect_text(view, "case.fee_text", SALE_FEE);
-  expect_text(view, "case.channel", "counter");
-  expect_text(view, "clerk_name", "xinxing-clerk");
-  expect_text(view, "qr_src", qr);
-  expect_text(view, "token", token);
+  expect_text_at(view, "case.number", text);
+  expect_text_at(view, "case.status_label", "已收件");
+  expect_text_at(view, "case.service_name", "買賣移轉登記");
+  expect_text_at(view, "applicant_masked", "黃○同");
+  expect_text_at(view, "case.received_text", "115年3月2日 09:00");
+  expect_text_at(view, "case.due_text", "115年3月5日 09:00");
+  expect_text_at(view, "case.handler_name", HANDLER);
+  expect_text_at(view, "case.unit_name", "登記課");
+  expect_text_at(view, "case.counter", "1-12");
+  expect_text_at(view, "case.fee_text", SALE_FEE);
+  expect_text_at(view, "case.channel", "counter");
+  expect_text_at(view, "clerk_name", "xinxing-clerk");
+  expect_text_at(view, "qr_src", qr);
+  expect_text_at(view, "token", token);
   json_t *docs = json_loads(json_text_at(view, "case.documents"), 0, NULL);
-  expect_text(docs, "0", "土地登記申請書");
-  expect_text(docs, "1", "x");
+  expect_text_at(docs, "0", "土地登記申請書");
+  expect_text_at(docs, "1", "x");
   assert_int_equal(json_array_size(docs), 2);
   json_decref(docs);
   char key_line[64], check_line[96];
@@ -265,51 +224,51 @@ static void test_intake_and_receipt(void **state)
            check);
   json_decref(view);
 
-  char *body = page_of(&clerk, path, 200);
+  char *body = expect_page(&server, &clerk, path, 200);
   snprintf(text, sizeof(text), "<img src=\"%s\"", qr);
-  assert_contains(body, "<h1 class=\"govuk-heading-l bm-receipt__title\">收件收據</h1>");
-  assert_contains(body, text);
-  assert_contains(body, "用手機掃描 QR Code，隨時查詢辦理進度。");
-  assert_contains(body, key_line);
-  assert_contains(body, check_line);
-  assert_contains(body, "<dd class=\"bm-facts__value\">黃○同</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">" HANDLER "</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">登記課 1-12</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">115年3月5日 09:00</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">" SALE_FEE "</dd>");
-  assert_contains(body, "<dt class=\"bm-facts__key\">收件人員</dt><dd class=\"bm-facts__value\">"
+  expect_contains(body, "<h1 class=\"govuk-heading-l bm-receipt__title\">收件收據</h1>");
+  expect_contains(body, text);
+  expect_contains(body, "用手機掃描 QR Code，隨時查詢辦理進度。");
+  expect_contains(body, key_line);
+  expect_contains(body, check_line);
+  expect_contains(body, "<dd class=\"bm-facts__value\">黃○同</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">" HANDLER "</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">登記課 1-12</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">115年3月5日 09:00</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">" SALE_FEE "</dd>");
+  expect_contains(body, "<dt class=\"bm-facts__key\">收件人員</dt><dd class=\"bm-facts__value\">"
                         "xinxing-clerk</dd>");
   snprintf(text, sizeof(text), "<a class=\"govuk-link\" href=\"/staff/cases/%lld\">回到案件</a>",
            id);
-  assert_contains(body, text);
-  assert_lacks(body, "黃大同");
+  expect_contains(body, text);
+  expect_lacks(body, "黃大同");
   free(body);
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt?t=%s&lang=en", id, token);
-  body = page_of(&clerk, path, 200);
-  assert_contains(body, "bm-receipt__title\">Receipt</h1>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">5 Mar 2026 09:00</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">Registration Section 1-12</dd>");
-  assert_contains(body, "Taken in by");
+  body = expect_page(&server, &clerk, path, 200);
+  expect_contains(body, "bm-receipt__title\">Receipt</h1>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">5 Mar 2026 09:00</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">Registration Section 1-12</dd>");
+  expect_contains(body, "Taken in by");
   free(body);
   back_to_chinese(&clerk);
 
   /* A reprint has no QR code (the link is only known at intake); the number still works. */
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", id);
-  body = page_of(&clerk, path, 200);
-  assert_lacks(body, "qr.svg");
-  assert_lacks(body, token);
-  assert_contains(body, "重新列印的收據不含 QR Code；申請人可用收件字號與檢查碼查詢。");
-  assert_contains(body, check_line);
+  body = expect_page(&server, &clerk, path, 200);
+  expect_lacks(body, "qr.svg");
+  expect_lacks(body, token);
+  expect_contains(body, "重新列印的收據不含 QR Code；申請人可用收件字號與檢查碼查詢。");
+  expect_contains(body, check_line);
   free(body);
-  view = view_of(&clerk, path, 200);
+  view = expect_view(&server, &clerk, path, 200);
   assert_null(json_text_at(view, "qr_src")); /* null or absent */
   assert_null(json_text_at(view, "token"));
   json_decref(view);
   /* The receipt's QR link opens the case for the citizen. */
   snprintf(path, sizeof(path), "/p/%s", token);
-  view = view_of(NULL, path, 200);
-  expect_text(view, "case.applicant_name_masked", "黃○同");
-  expect_text(view, "case.due_text", "115年3月5日 09:00");
+  view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.applicant_name_masked", "黃○同");
+  expect_text_at(view, "case.due_text", "115年3月5日 09:00");
   json_decref(view);
 }
 
@@ -320,8 +279,8 @@ static void test_round_robin_names_a_handler(void **state)
            "service_id=1&applicant_name=%s&applicant_phone=&notify=none&handler_id=", NAME);
   long long id = take_in(form, token, sizeof(token));
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt?t=%s", id, token);
-  json_t *receipt = view_of(&clerk, path, 200);
-  json_t *form_view = view_of(&clerk, "/staff/intake?service=1", 200);
+  json_t *receipt = expect_view(&server, &clerk, path, 200);
+  json_t *form_view = expect_view(&server, &clerk, "/staff/intake?service=1", 200);
   const char *name = json_text_at(receipt, "case.handler_name");
   assert_non_null(name);
   bool known = false;
@@ -368,9 +327,9 @@ static void check_refusal(const struct refusal *x, bool en)
   post_intake(&clerk, form, &r);
   if (r.status != 400)
     fail_msg("%s: %ld, expected 400", x->form, r.status);
-  assert_contains(r.body, "govuk-error-summary");
-  assert_contains(r.body, en ? x->en : x->zh);
-  assert_contains(r.body, "<input type=\"hidden\" name=\"service_id\" value=\"1\">");
+  expect_contains(r.body, "govuk-error-summary");
+  expect_contains(r.body, en ? x->en : x->zh);
+  expect_contains(r.body, "<input type=\"hidden\" name=\"service_id\" value=\"1\">");
   response_free(&r);
   /* The same as JSON: the field, the message, and what was typed. */
   snprintf(form, sizeof(form), "service_id=1&%s&csrf=%s", x->form, clerk.csrf);
@@ -378,10 +337,10 @@ static void check_refusal(const struct refusal *x, bool en)
   assert_int_equal(r.status, 400);
   json_t *view = response_json(&r);
   response_free(&r);
-  expect_text(view, "errors.0.field", x->field);
+  expect_text_at(view, "errors.0.field", x->field);
   if (!en)
-    expect_text(view, "errors.0.message", x->zh);
-  expect_text(view, "values.applicant_name", strstr(x->form, "applicant_name=A") ? "A" : "");
+    expect_text_at(view, "errors.0.message", x->zh);
+  expect_text_at(view, "values.applicant_name", strstr(x->form, "applicant_name=A") ? "A" : "");
   json_decref(view);
 }
 
@@ -399,7 +358,7 @@ static void test_refusals_take_nothing_in(void **state)
   back_to_chinese(&clerk);
   /* What was typed is kept in the form. */
   post_intake(&clerk, "service_id=1&applicant_name=A&applicant_phone=abc&notify=none", &r);
-  assert_contains(r.body, "id=\"applicant_phone\" name=\"applicant_phone\" type=\"tel\" "
+  expect_contains(r.body, "id=\"applicant_phone\" name=\"applicant_phone\" type=\"tel\" "
                           "value=\"abc\"");
   response_free(&r);
   assert_int_equal(office_total(), before);
@@ -419,7 +378,7 @@ static void test_who_may_take_in(void **state)
   assert_int_equal(r.status, 303);
   char *location = response_header(&r, "Location");
   assert_non_null(location);
-  assert_contains(location, "/staff/login");
+  expect_contains(location, "/staff/login");
   free(location);
   response_free(&r);
   /* An analyst takes nothing in. */
@@ -436,7 +395,7 @@ static void test_who_may_take_in(void **state)
   assert_int_equal(client_login(&other, "hsinchu-clerk", PASSWORD), 303);
   post_intake(&other, "service_id=1&applicant_name=A&notify=none", &r);
   assert_int_equal(r.status, 400);
-  assert_contains(r.body, "請選擇本機關已公布的申辦項目。");
+  expect_contains(r.body, "請選擇本機關已公布的申辦項目。");
   response_free(&r);
   char token[64], path[96];
   char good[160];
@@ -445,7 +404,7 @@ static void test_who_may_take_in(void **state)
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", id);
   assert_int_equal(client_get(&other, path, &r), 0);
   assert_int_equal(r.status, 404);
-  assert_lacks(r.body, "黃○同");
+  expect_lacks(r.body, "黃○同");
   response_free(&r);
   client_free(&other);
   assert_int_equal(office_total(), before + 1);

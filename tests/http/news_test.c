@@ -68,27 +68,6 @@ static void expect_text(json_t *view, const char *path, const char *expected)
     fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
 }
 
-static json_t *view_of(const char *path, long status)
-{
-  long got = 0;
-  json_t *view = get_json_view(&server, NULL, path, &got);
-  if (got != status || !view)
-    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
-  return view;
-}
-
-static char *page_of(const char *path, long status)
-{
-  struct response r;
-  assert_int_equal(http_get(&server, path, &r), 0);
-  if (r.status != status)
-    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
-  char *body = r.body;
-  r.body = NULL;
-  response_free(&r);
-  return body;
-}
-
 /* The date days from today_noon as ISO, ROC words or English words. */
 enum date_form { ISO, ROC, ENGLISH };
 static void date_of(int days, enum date_form form, char *out, size_t size)
@@ -162,7 +141,7 @@ static long long id_of(const char *href)
 static void test_current_list(void **state)
 {
   char starts[48], ends[48], href[96], path[128];
-  json_t *view = view_of("/o/xinxing/news", 200);
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/news", 200);
   expect_text(view, "title", "最新消息與公告");
   assert_false(json_is_true(json_at(view, "archive")));
   expect_text(view, "other_href", "/o/xinxing/news/archive");
@@ -189,7 +168,7 @@ static void test_current_list(void **state)
   expect_text(view, "announcements.1.starts", starts);
   expect_text(view, "announcements.1.ends", ends);
   json_decref(view);
-  char *body = page_of("/o/xinxing/news", 200);
+  char *body = expect_page(&server, NULL, "/o/xinxing/news", 200);
   char line[300];
   assert_contains(body, "<h1 class=\"govuk-heading-xl\">最新消息與公告</h1>");
   snprintf(line, sizeof(line), "<a class=\"govuk-link\" href=\"%s\">測試：目前的公告</a>", href);
@@ -206,7 +185,7 @@ static void test_current_list(void **state)
   assert_lacks(body, "測試：已結束");
   assert_lacks(body, "測試：未發布");
   free(body);
-  body = page_of("/o/xinxing/news?lang=en", 200);
+  body = expect_page(&server, NULL, "/o/xinxing/news?lang=en", 200);
   date_of(-2, ENGLISH, starts, sizeof(starts));
   date_of(3, ENGLISH, ends, sizeof(ends));
   snprintf(line, sizeof(line),
@@ -222,7 +201,7 @@ static void test_current_list(void **state)
 static void test_archive(void **state)
 {
   char starts[48], ends[48];
-  json_t *view = view_of("/o/xinxing/news/archive", 200);
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/news/archive", 200);
   expect_text(view, "title", "已結束的公告");
   assert_true(json_is_true(json_at(view, "archive")));
   expect_text(view, "other_href", "/o/xinxing/news");
@@ -237,7 +216,7 @@ static void test_archive(void **state)
   expect_text(view, "announcements.0.ends", ends);
   ended_id = id_of(json_text_at(view, "announcements.0.href"));
   json_decref(view);
-  char *body = page_of("/o/xinxing/news/archive?lang=en", 200);
+  char *body = expect_page(&server, NULL, "/o/xinxing/news/archive?lang=en", 200);
   assert_contains(body, "<h1 class=\"govuk-heading-xl\">Past notices</h1>");
   assert_contains(body, "Notices whose posting period has ended, kept for reference.");
   assert_contains(body, "Test: ended");
@@ -263,7 +242,7 @@ static void test_entry_pages(void **state)
   char path[96], starts[48], ends[48], line[200];
   need_ids();
   snprintf(path, sizeof(path), "/o/xinxing/news/%lld", current_id);
-  json_t *view = view_of(path, 200);
+  json_t *view = expect_view(&server, NULL, path, 200);
   expect_text(view, "title", "測試：目前的公告");
   expect_text(view, "news_href", "/o/xinxing/news");
   expect_text(view, "announcement.body.0", "第一段。");
@@ -271,7 +250,7 @@ static void test_entry_pages(void **state)
   assert_int_equal(json_array_size(json_at(view, "announcement.body")), 2);
   assert_false(json_is_true(json_at(view, "announcement.archived")));
   json_decref(view);
-  char *body = page_of(path, 200);
+  char *body = expect_page(&server, NULL, path, 200);
   date_of(-2, ROC, starts, sizeof(starts));
   date_of(3, ROC, ends, sizeof(ends));
   assert_contains(body, "<span class=\"govuk-caption-l\">一般公告</span>");
@@ -288,15 +267,15 @@ static void test_entry_pages(void **state)
   assert_lacks(body, "這則公告的公告期間已經結束。");
   free(body);
   snprintf(path, sizeof(path), "/o/xinxing/news/%lld?lang=en", current_id);
-  body = page_of(path, 200);
+  body = expect_page(&server, NULL, path, 200);
   assert_contains(body, "<p class=\"govuk-body\">Second part.</p>");
   free(body);
   /* Ended: still readable, and says so. */
   snprintf(path, sizeof(path), "/o/xinxing/news/%lld", ended_id);
-  body = page_of(path, 200);
+  body = expect_page(&server, NULL, path, 200);
   assert_contains(body, "<div class=\"govuk-inset-text\">這則公告的公告期間已經結束。</div>");
   free(body);
-  view = view_of(path, 200);
+  view = expect_view(&server, NULL, path, 200);
   assert_true(json_is_true(json_at(view, "announcement.archived")));
   json_decref(view);
   /* The QR code of an announcement names its address. */
@@ -317,14 +296,14 @@ static void test_not_started_and_unpublished_show_nowhere(void **state)
   long long ids[] = {future_id, hidden_id};
   for (size_t i = 0; i < 2; i++) {
     snprintf(path, sizeof(path), "/o/xinxing/news/%lld", ids[i]);
-    free(page_of(path, 404));
+    free(expect_page(&server, NULL, path, 404));
     snprintf(path, sizeof(path), "/o/xinxing/news/%lld/qr.svg", ids[i]);
-    free(page_of(path, 404));
+    free(expect_page(&server, NULL, path, 404));
   }
   static const char *const lists[] = {"/o/xinxing/news", "/o/xinxing/news/archive",
                                       "/o/xinxing/news?lang=en"};
   for (size_t i = 0; i < 3; i++) {
-    char *body = page_of(lists[i], 200);
+    char *body = expect_page(&server, NULL, lists[i], 200);
     assert_lacks(body, "尚未開始");
     assert_lacks(body, "未發布");
     assert_lacks(body, "not started");
@@ -333,9 +312,9 @@ static void test_not_started_and_unpublished_show_nowhere(void **state)
   }
   /* Another office's announcement is not this office's; nonsense ids are not found. */
   snprintf(path, sizeof(path), "/o/kh-udd/news/%lld", current_id);
-  free(page_of(path, 404));
-  free(page_of("/o/xinxing/news/abc", 404));
-  json_t *view = view_of("/o/xinxing/news/0", 404);
+  free(expect_page(&server, NULL, path, 404));
+  free(expect_page(&server, NULL, "/o/xinxing/news/abc", 404));
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/news/0", 404);
   expect_text(view, "code", "not_found");
   json_decref(view);
 }

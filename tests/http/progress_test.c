@@ -41,52 +41,10 @@ struct taken {
 
 static struct taken plain; /* received, nothing else */
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
-}
-
-static void assert_lacks(const char *haystack, const char *needle)
-{
-  if (haystack && strstr(haystack, needle))
-    fail_msg("did not expect \"%s\" in:\n%.3000s", needle, haystack);
-}
-
-static void expect_text(json_t *view, const char *path, const char *expected)
-{
-  const char *got = json_text_at(view, path);
-  if (!got || strcmp(got, expected) != 0)
-    fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
-}
-
-/* The JSON view of path (client NULL: a citizen without cookies); fails unless status. */
-static json_t *view_of(struct client *client, const char *path, long status)
-{
-  long got = 0;
-  json_t *view = get_json_view(&server, client, path, &got);
-  if (got != status || !view)
-    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
-  return view;
-}
-
-/* The HTML of path for a citizen; fails unless status. Returns the body (malloc'd). */
-static char *page_of(const char *path, long status)
-{
-  struct response r;
-  assert_int_equal(http_get(&server, path, &r), 0);
-  if (r.status != status)
-    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
-  char *body = r.body;
-  r.body = NULL;
-  response_free(&r);
-  return body;
-}
-
 /* The id of the handler called name in the intake form's list. */
 static long long handler_id(const char *name)
 {
-  json_t *form = view_of(&clerk, "/staff/intake?service=1", 200);
+  json_t *form = expect_view(&server, &clerk, "/staff/intake?service=1", 200);
   json_t *h;
   size_t i;
   long long id = 0;
@@ -124,7 +82,7 @@ static void take_in(struct taken *out)
   free(location);
   assert_int_equal(strlen(out->token), 43);
   snprintf(path, sizeof(path), "/staff/cases/%lld", out->id);
-  json_t *view = view_of(&clerk, path, 200);
+  json_t *view = expect_view(&server, &clerk, path, 200);
   snprintf(out->key, sizeof(out->key), "%s", json_text_at(view, "case.case_key"));
   snprintf(out->check, sizeof(out->check), "%s", json_text_at(view, "case.check_code"));
   out->serial = (long long)json_integer_value(json_at(view, "case.serial"));
@@ -163,22 +121,22 @@ static int teardown(void **state)
 
 static void test_lookup_form(void **state)
 {
-  char *body = page_of("/o/xinxing/progress", 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">案件進度查詢</h1>");
-  assert_contains(body, "<form method=\"get\" action=\"/o/xinxing/progress\"");
-  assert_contains(body, "name=\"number\"");
-  assert_contains(body, "name=\"check\"");
-  assert_contains(body, ">收件字號");
-  assert_contains(body, ">檢查碼");
+  char *body = expect_page(&server, NULL, "/o/xinxing/progress", 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">案件進度查詢</h1>");
+  expect_contains(body, "<form method=\"get\" action=\"/o/xinxing/progress\"");
+  expect_contains(body, "name=\"number\"");
+  expect_contains(body, "name=\"check\"");
+  expect_contains(body, ">收件字號");
+  expect_contains(body, ">檢查碼");
   free(body);
-  body = page_of("/o/xinxing/progress?lang=en", 200);
-  assert_contains(body, "Check a case&#39;s progress");
+  body = expect_page(&server, NULL, "/o/xinxing/progress?lang=en", 200);
+  expect_contains(body, "Check a case&#39;s progress");
   free(body);
-  json_t *view = view_of(NULL, "/o/xinxing/progress", 200);
-  expect_text(view, "title", "案件進度查詢");
-  expect_text(view, "form.action", "/o/xinxing/progress");
-  expect_text(view, "form.number", "");
-  expect_text(view, "office.name", "高雄市政府地政局新興地政事務所");
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/progress", 200);
+  expect_text_at(view, "title", "案件進度查詢");
+  expect_text_at(view, "form.action", "/o/xinxing/progress");
+  expect_text_at(view, "form.number", "");
+  expect_text_at(view, "office.name", "高雄市政府地政局新興地政事務所");
   json_decref(view);
 }
 
@@ -190,24 +148,24 @@ static void expect_received(json_t *view, const struct taken *t, bool en)
     snprintf(number, sizeof(number), "115 EB01 No. %06lld", t->serial);
   else
     snprintf(number, sizeof(number), "115年 新登字 第%06lld號", t->serial);
-  expect_text(view, "title", en ? "Where your case stands" : "案件辦理情形");
-  expect_text(view, "case.number", number);
-  expect_text(view, "case.case_key", t->key);
-  expect_text(view, "case.status", "received");
-  expect_text(view, "case.status_label", en ? "Received" : "已收件");
-  expect_text(view, "case.service_name", en ? "Transfer of ownership by sale" : "買賣移轉登記");
-  expect_text(view, "case.unit_name", en ? "Registration Section" : "登記課");
-  expect_text(view, "case.counter", "1-12");
-  expect_text(view, "case.applicant_name_masked", "黃○同");
-  expect_text(view, "case.received_text", en ? "2 Mar 2026 09:00" : "115年3月2日 09:00");
-  expect_text(view, "case.due_text", en ? "5 Mar 2026 09:00" : "115年3月5日 09:00");
-  expect_text(view, "case.due_state_label", en ? "On time" : "期限內");
-  expect_text(view, "case.timeline.0.what", en ? "Received" : "已收件");
-  expect_text(view, "case.timeline.0.at", en ? "2 Mar 2026 09:00" : "115年3月2日 09:00");
+  expect_text_at(view, "title", en ? "Where your case stands" : "案件辦理情形");
+  expect_text_at(view, "case.number", number);
+  expect_text_at(view, "case.case_key", t->key);
+  expect_text_at(view, "case.status", "received");
+  expect_text_at(view, "case.status_label", en ? "Received" : "已收件");
+  expect_text_at(view, "case.service_name", en ? "Transfer of ownership by sale" : "買賣移轉登記");
+  expect_text_at(view, "case.unit_name", en ? "Registration Section" : "登記課");
+  expect_text_at(view, "case.counter", "1-12");
+  expect_text_at(view, "case.applicant_name_masked", "黃○同");
+  expect_text_at(view, "case.received_text", en ? "2 Mar 2026 09:00" : "115年3月2日 09:00");
+  expect_text_at(view, "case.due_text", en ? "5 Mar 2026 09:00" : "115年3月5日 09:00");
+  expect_text_at(view, "case.due_state_label", en ? "On time" : "期限內");
+  expect_text_at(view, "case.timeline.0.what", en ? "Received" : "已收件");
+  expect_text_at(view, "case.timeline.0.at", en ? "2 Mar 2026 09:00" : "115年3月2日 09:00");
   assert_int_equal(json_array_size(json_at(view, "case.timeline")), 1);
   assert_false(json_is_true(json_at(view, "case.in_correction")));
   assert_false(json_is_true(json_at(view, "case.payment.has_fee")));
-  expect_text(view, "office.slug", "xinxing");
+  expect_text_at(view, "office.slug", "xinxing");
   /* Nothing personal but the masked name, and nothing that opens the case. */
   static const char *const hidden[] = {"case.applicant",  "case.applicant_name", "case.check_code",
                                        "case.handler_id", "case.handler_name",   "case.id",
@@ -222,44 +180,44 @@ static void test_lookup_by_number(void **state)
   char path[256];
   need_plain();
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", plain.key, plain.check);
-  json_t *view = view_of(NULL, path, 200);
+  json_t *view = expect_view(&server, NULL, path, 200);
   expect_received(view, &plain, false);
   char *text = json_dumps(view, 0);
-  assert_lacks(text, "0912345678");
-  assert_lacks(text, "黃大同");
-  assert_lacks(text, plain.token);
+  expect_lacks(text, "0912345678");
+  expect_lacks(text, "黃大同");
+  expect_lacks(text, plain.token);
   free(text);
   json_decref(view);
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s&lang=en", plain.key,
            plain.check);
-  view = view_of(NULL, path, 200);
+  view = expect_view(&server, NULL, path, 200);
   expect_received(view, &plain, true);
   json_decref(view);
 
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", plain.key, plain.check);
-  char *body = page_of(path, 200);
+  char *body = expect_page(&server, NULL, path, 200);
   char number[64];
   snprintf(number, sizeof(number), "<p class=\"govuk-body-l\">115年 新登字 第%06lld號</p>",
            plain.serial);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">案件辦理情形</h1>");
-  assert_contains(body, number);
-  assert_contains(body, "<p class=\"govuk-heading-l bm-status__step\">已收件</p>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">買賣移轉登記</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">黃○同</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">115年3月2日 09:00</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">115年3月5日 09:00</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">登記課 1-12</dd>");
-  assert_contains(body, "<h2 class=\"govuk-heading-m\">辦理歷程</h2>");
-  assert_lacks(body, "黃大同");
-  assert_lacks(body, "0912345678");
-  assert_lacks(body, "id=\"fee\""); /* no fee owed: no fee block */
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">案件辦理情形</h1>");
+  expect_contains(body, number);
+  expect_contains(body, "<p class=\"govuk-heading-l bm-status__step\">已收件</p>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">買賣移轉登記</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">黃○同</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">115年3月2日 09:00</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">115年3月5日 09:00</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">登記課 1-12</dd>");
+  expect_contains(body, "<h2 class=\"govuk-heading-m\">辦理歷程</h2>");
+  expect_lacks(body, "黃大同");
+  expect_lacks(body, "0912345678");
+  expect_lacks(body, "id=\"fee\""); /* no fee owed: no fee block */
   free(body);
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s&lang=en", plain.key,
            plain.check);
-  body = page_of(path, 200);
-  assert_contains(body, "Where your case stands");
-  assert_contains(body, "<dd class=\"bm-facts__value\">Registration Section 1-12</dd>");
-  assert_contains(body, "<dd class=\"bm-facts__value\">5 Mar 2026 09:00</dd>");
+  body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "Where your case stands");
+  expect_contains(body, "<dd class=\"bm-facts__value\">Registration Section 1-12</dd>");
+  expect_contains(body, "<dd class=\"bm-facts__value\">5 Mar 2026 09:00</dd>");
   free(body);
 }
 
@@ -271,8 +229,8 @@ static void test_number_as_typed(void **state)
   snprintf(typed, sizeof(typed), "%%EF%%BC%%91%%EF%%BC%%91%%EF%%BC%%95-eb01-%lld", plain.serial);
   snprintf(check, sizeof(check), "%.3s-%.3s", plain.check, plain.check + 3);
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%%20%s%%20&check=%s", typed, check);
-  json_t *view = view_of(NULL, path, 200);
-  expect_text(view, "case.case_key", plain.key);
+  json_t *view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.case_key", plain.key);
   json_decref(view);
 }
 
@@ -292,23 +250,23 @@ static void test_wrong_code_unknown_number_other_office(void **state)
   snprintf(queries[3], sizeof(queries[3]), "/o/xinxing/progress?number=nonsense&check=%s",
            plain.check);
   for (size_t i = 0; i < 4; i++) {
-    char *body = page_of(queries[i], 404);
-    assert_contains(body, "查無符合的案件。請核對收件字號與檢查碼後再試一次；如有疑問請洽服務台。");
-    assert_contains(body, "govuk-error-summary");
-    assert_contains(body, "<a href=\"#number\">");
-    assert_contains(body, "name=\"number\"");
-    assert_lacks(body, "黃○同");
+    char *body = expect_page(&server, NULL, queries[i], 404);
+    expect_contains(body, "查無符合的案件。請核對收件字號與檢查碼後再試一次；如有疑問請洽服務台。");
+    expect_contains(body, "govuk-error-summary");
+    expect_contains(body, "<a href=\"#number\">");
+    expect_contains(body, "name=\"number\"");
+    expect_lacks(body, "黃○同");
     free(body);
   }
-  json_t *view = view_of(NULL, queries[0], 404);
-  expect_text(view, "errors.0.field", "number");
-  expect_text(view, "form.number", plain.key);
-  expect_text(view, "form.check", wrong);
+  json_t *view = expect_view(&server, NULL, queries[0], 404);
+  expect_text_at(view, "errors.0.field", "number");
+  expect_text_at(view, "form.number", plain.key);
+  expect_text_at(view, "form.check", wrong);
   assert_null(json_at(view, "case"));
   json_decref(view);
   snprintf(path, sizeof(path), "%s&lang=en", queries[0]);
-  char *body = page_of(path, 404);
-  assert_contains(body, "No case matches. Check the case number and the check code and try "
+  char *body = expect_page(&server, NULL, path, 404);
+  expect_contains(body, "No case matches. Check the case number and the check code and try "
                         "again, or ask at the service desk.");
   free(body);
 }
@@ -347,42 +305,42 @@ static void test_steps_and_correction_by_link(void **state)
   take_in(&t);
   ask_correction(&t);
   snprintf(path, sizeof(path), "/p/%s", t.token);
-  json_t *view = view_of(NULL, path, 200);
-  expect_text(view, "case.case_key", t.key);
-  expect_text(view, "case.status", "correction");
-  expect_text(view, "case.status_label", "待補正");
+  json_t *view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.case_key", t.key);
+  expect_text_at(view, "case.status", "correction");
+  expect_text_at(view, "case.status_label", "待補正");
   assert_true(json_is_true(json_at(view, "case.in_correction")));
-  expect_text(view, "case.correction_list.0", "印鑑證明過期");
-  expect_text(view, "case.correction_list.1", "買賣契約書缺少簽章");
+  expect_text_at(view, "case.correction_list.0", "印鑑證明過期");
+  expect_text_at(view, "case.correction_list.1", "買賣契約書缺少簽章");
   assert_int_equal(json_array_size(json_at(view, "case.correction_list")), 2);
-  expect_text(view, "case.correction_deadline_text", "115年3月17日");
-  expect_text(view, "case.due_text", ""); /* the clock stops meanwhile */
-  expect_text(view, "case.due_state_label", "補正期間暫停計時");
-  expect_text(view, "case.timeline.0.what", "已收件");
-  expect_text(view, "case.timeline.1.what", "初審中");
-  expect_text(view, "case.timeline.2.what", "待補正");
-  expect_text(view, "case.timeline.2.note", "印鑑證明過期；買賣契約書缺少簽章");
+  expect_text_at(view, "case.correction_deadline_text", "115年3月17日");
+  expect_text_at(view, "case.due_text", ""); /* the clock stops meanwhile */
+  expect_text_at(view, "case.due_state_label", "補正期間暫停計時");
+  expect_text_at(view, "case.timeline.0.what", "已收件");
+  expect_text_at(view, "case.timeline.1.what", "初審中");
+  expect_text_at(view, "case.timeline.2.what", "待補正");
+  expect_text_at(view, "case.timeline.2.note", "印鑑證明過期；買賣契約書缺少簽章");
   assert_int_equal(json_array_size(json_at(view, "case.timeline")), 3);
-  expect_text(view, "case.applicant_name_masked", "黃○同");
+  expect_text_at(view, "case.applicant_name_masked", "黃○同");
   assert_null(json_at(view, "case.check_code"));
   json_decref(view);
 
-  char *body = page_of(path, 200);
-  assert_contains(body, "<p class=\"govuk-heading-l bm-status__step\">待補正</p>");
-  assert_contains(body, "需要補正，請於期限前補齊： 115年3月17日");
-  assert_contains(body, "<li>印鑑證明過期</li><li>買賣契約書缺少簽章</li>");
+  char *body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "<p class=\"govuk-heading-l bm-status__step\">待補正</p>");
+  expect_contains(body, "需要補正，請於期限前補齊： 115年3月17日");
+  expect_contains(body, "<li>印鑑證明過期</li><li>買賣契約書缺少簽章</li>");
   free(body);
   snprintf(path, sizeof(path), "/p/%s?lang=en", t.token);
-  body = page_of(path, 200);
-  assert_contains(body, "Waiting for a correction");
-  assert_contains(body, "Something must be corrected. Please bring it by 17 Mar 2026");
-  assert_contains(body, "<strong>First review</strong>");
+  body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "Waiting for a correction");
+  expect_contains(body, "Something must be corrected. Please bring it by 17 Mar 2026");
+  expect_contains(body, "<strong>First review</strong>");
   free(body);
   /* The same case by number and check code tells the same. */
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", t.key, t.check);
-  view = view_of(NULL, path, 200);
-  expect_text(view, "case.correction_deadline_text", "115年3月17日");
-  expect_text(view, "case.timeline.2.note", "印鑑證明過期；買賣契約書缺少簽章");
+  view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.correction_deadline_text", "115年3月17日");
+  expect_text_at(view, "case.timeline.2.note", "印鑑證明過期；買賣契約書缺少簽章");
   json_decref(view);
 }
 
@@ -391,22 +349,22 @@ static void test_link_by_token_and_qr(void **state)
   char path[160], title[200];
   need_plain();
   snprintf(path, sizeof(path), "/p/%s", plain.token);
-  json_t *view = view_of(NULL, path, 200);
+  json_t *view = expect_view(&server, NULL, path, 200);
   expect_received(view, &plain, false);
   json_decref(view);
-  char *body = page_of(path, 200);
-  assert_contains(body, "<dd class=\"bm-facts__value\">黃○同</dd>");
+  char *body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "<dd class=\"bm-facts__value\">黃○同</dd>");
   free(body);
   /* An unknown link: one polite page, in both languages. */
-  body = page_of("/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404);
-  assert_contains(body, "這個查詢連結無效。請用收據上的收件字號與檢查碼查詢。");
+  body = expect_page(&server, NULL, "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404);
+  expect_contains(body, "這個查詢連結無效。請用收據上的收件字號與檢查碼查詢。");
   free(body);
-  body = page_of("/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?lang=en", 404);
-  assert_contains(body, "This link does not work.");
+  body = expect_page(&server, NULL, "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?lang=en", 404);
+  expect_contains(body, "This link does not work.");
   free(body);
-  view = view_of(NULL, "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404);
+  view = expect_view(&server, NULL, "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404);
   assert_int_equal(json_integer_value(json_at(view, "status")), 404);
-  expect_text(view, "code", "not_found");
+  expect_text_at(view, "code", "not_found");
   json_decref(view);
   /* The QR code of the link. */
   struct response r;
@@ -417,10 +375,10 @@ static void test_link_by_token_and_qr(void **state)
   assert_non_null(type);
   assert_string_equal(type, "image/svg+xml");
   free(type);
-  assert_contains(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+  expect_contains(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
   snprintf(title, sizeof(title), "<title>http://127.0.0.1:%d/p/%s</title>", server.port,
            plain.token);
-  assert_contains(r.body, title);
+  expect_contains(r.body, title);
   response_free(&r);
   assert_int_equal(http_get(&server, "/p/short/qr.svg", &r), 0);
   assert_int_equal(r.status, 404);
@@ -449,54 +407,54 @@ static void test_fee_block(void **state)
   /* The link's page: the amount and the pay button. */
   snprintf(path, sizeof(path), "/p/%s", t.token);
   snprintf(action, sizeof(action), "/p/%s/pay", t.token);
-  json_t *view = view_of(NULL, path, 200);
+  json_t *view = expect_view(&server, NULL, path, 200);
   assert_true(json_is_true(json_at(view, "case.payment.has_fee")));
-  expect_text(view, "case.payment.due_text", "NT$40");
-  expect_text(view, "case.payment.outstanding_text", "NT$40");
-  expect_text(view, "case.payment.paid_text", "NT$0");
+  expect_text_at(view, "case.payment.due_text", "NT$40");
+  expect_text_at(view, "case.payment.outstanding_text", "NT$40");
+  expect_text_at(view, "case.payment.paid_text", "NT$0");
   assert_true(json_is_true(json_at(view, "case.payment.payable")));
   assert_false(json_is_true(json_at(view, "case.payment.settled")));
-  expect_text(view, "case.payment.pay_action", action);
+  expect_text_at(view, "case.payment.pay_action", action);
   assert_int_equal(json_array_size(json_at(view, "case.payment.payments")), 0);
-  expect_text(view, "case.timeline.1.what", "應繳規費");
-  expect_text(view, "case.timeline.1.note", "NT$40");
+  expect_text_at(view, "case.timeline.1.what", "應繳規費");
+  expect_text_at(view, "case.timeline.1.note", "NT$40");
   json_decref(view);
-  char *body = page_of(path, 200);
+  char *body = expect_page(&server, NULL, path, 200);
   char form[200];
   snprintf(form, sizeof(form), "<form method=\"post\" action=\"%s\">", action);
-  assert_contains(body, "<h2 class=\"govuk-heading-m\" id=\"fee-title\">規費</h2>");
-  assert_contains(body, "<strong>應繳規費： NT$40</strong>");
-  assert_contains(body, form);
-  assert_contains(body, ">線上繳費</button>");
+  expect_contains(body, "<h2 class=\"govuk-heading-m\" id=\"fee-title\">規費</h2>");
+  expect_contains(body, "<strong>應繳規費： NT$40</strong>");
+  expect_contains(body, form);
+  expect_contains(body, ">線上繳費</button>");
   free(body);
   snprintf(path, sizeof(path), "/p/%s?lang=en", t.token);
-  body = page_of(path, 200);
-  assert_contains(body, "<strong>Fee due: NT$40</strong>");
-  assert_contains(body, ">Pay online</button>");
+  body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "<strong>Fee due: NT$40</strong>");
+  expect_contains(body, ">Pay online</button>");
   free(body);
 
   /* The lookup by number and check code: the same amount, read only, where to pay instead. */
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", t.key, t.check);
-  view = view_of(NULL, path, 200);
+  view = expect_view(&server, NULL, path, 200);
   assert_true(json_is_true(json_at(view, "case.payment.has_fee")));
-  expect_text(view, "case.payment.outstanding_text", "NT$40");
+  expect_text_at(view, "case.payment.outstanding_text", "NT$40");
   assert_true(json_is_true(json_at(view, "case.payment.pay_elsewhere")));
   assert_false(json_is_true(json_at(view, "case.payment.payable")));
   assert_null(json_at(view, "case.payment.pay_action"));
   assert_null(json_at(view, "case.payment.receipt_href"));
   json_decref(view);
-  body = page_of(path, 200);
-  assert_contains(body, "id=\"fee-pay-elsewhere\"");
-  assert_contains(body, "<strong>應繳規費： NT$40</strong>");
-  assert_contains(body, "如要線上繳費，請開啟收據或通知訊息中的連結（或掃描收據上的 QR Code），"
+  body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "id=\"fee-pay-elsewhere\"");
+  expect_contains(body, "<strong>應繳規費： NT$40</strong>");
+  expect_contains(body, "如要線上繳費，請開啟收據或通知訊息中的連結（或掃描收據上的 QR Code），"
                         "也可以到櫃台繳費。");
-  assert_lacks(body, action);
-  assert_lacks(body, t.token);
-  assert_lacks(body, ">線上繳費</button>");
+  expect_lacks(body, action);
+  expect_lacks(body, t.token);
+  expect_lacks(body, ">線上繳費</button>");
   free(body);
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s&lang=en", t.key, t.check);
-  body = page_of(path, 200);
-  assert_contains(body, "To pay online, open the link in your receipt or in our message to you");
+  body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "To pay online, open the link in your receipt or in our message to you");
   free(body);
 }
 

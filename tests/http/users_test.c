@@ -27,46 +27,6 @@ static struct server server;
 static struct client admin, other_admin; /* of xinxing, of hsinchu */
 static char totp[64], other_totp[64];
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
-}
-
-static void assert_lacks(const char *haystack, const char *needle)
-{
-  if (haystack && strstr(haystack, needle))
-    fail_msg("did not expect \"%s\" in:\n%.3000s", needle, haystack);
-}
-
-static void expect_text(json_t *view, const char *path, const char *expected)
-{
-  const char *got = json_text_at(view, path);
-  if (!got || strcmp(got, expected) != 0)
-    fail_msg("%s is \"%s\", expected \"%s\"", path, got ? got : "(missing)", expected);
-}
-
-static json_t *view_of(struct client *c, const char *path, long status)
-{
-  long got = 0;
-  json_t *view = get_json_view(&server, c, path, &got);
-  if (got != status || !view)
-    fail_msg("GET %s as JSON: %ld, expected %ld", path, got, status);
-  return view;
-}
-
-static char *page_of(struct client *c, const char *path, long status)
-{
-  struct response r;
-  assert_int_equal(client_get(c, path, &r), 0);
-  if (r.status != status)
-    fail_msg("GET %s: %ld, expected %ld\n%.2000s", path, r.status, status, r.body);
-  char *body = r.body;
-  r.body = NULL;
-  response_free(&r);
-  return body;
-}
-
 /* POSTs form to path after reading page (for its CSRF token); r gets the answer. */
 static void post_from(struct client *c, const char *page, const char *path, const char *form,
                       struct response *r)
@@ -123,26 +83,26 @@ static json_t *row_of(json_t *list, const char *username)
 
 static void test_list(void **state)
 {
-  json_t *list = view_of(&admin, "/staff/admin/users", 200);
-  expect_text(list, "title", "帳號管理");
+  json_t *list = expect_view(&server, &admin, "/staff/admin/users", 200);
+  expect_text_at(list, "title", "帳號管理");
   json_t *clerk = row_of(list, "xinxing-clerk");
   json_t *super = row_of(list, "xinxing-supervisor");
   json_t *me = row_of(list, "users-admin");
   assert_non_null(clerk);
   assert_non_null(super);
   assert_non_null(me);
-  expect_text(clerk, "display_name", "收件櫃台人員（示範）");
-  expect_text(clerk, "roles", "clerk");
-  expect_text(clerk, "unit", "");
+  expect_text_at(clerk, "display_name", "收件櫃台人員（示範）");
+  expect_text_at(clerk, "roles", "clerk");
+  expect_text_at(clerk, "unit", "");
   assert_false(json_is_true(json_at(clerk, "disabled")));
   assert_false(json_is_true(json_at(clerk, "totp")));
-  expect_text(super, "roles", "handler,supervisor");
-  expect_text(me, "roles", "admin");
+  expect_text_at(super, "roles", "handler,supervisor");
+  expect_text_at(me, "roles", "admin");
   assert_true(json_is_true(json_at(me, "totp")));
   char href[64];
   snprintf(href, sizeof(href), "/staff/admin/users/%lld",
            (long long)json_integer_value(json_at(clerk, "id")));
-  expect_text(clerk, "href", href);
+  expect_text_at(clerk, "href", href);
   /* Only this office's accounts, in username order. */
   assert_null(row_of(list, "hsinchu-clerk"));
   assert_null(row_of(list, "users-admin-h"));
@@ -157,47 +117,47 @@ static void test_list(void **state)
   }
   json_decref(list);
 
-  char *body = page_of(&admin, "/staff/admin/users", 200);
+  char *body = expect_page(&server, &admin, "/staff/admin/users", 200);
   char link[160];
   snprintf(link, sizeof(link), "<a class=\"govuk-link\" href=\"%s\">xinxing-clerk</a>", href);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">帳號管理</h1>");
-  assert_contains(body, "<a class=\"govuk-button\" href=\"/staff/admin/users/new\">");
-  assert_contains(body, link);
-  assert_contains(body, "<td class=\"govuk-table__cell\" data-label=\"姓名\">"
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">帳號管理</h1>");
+  expect_contains(body, "<a class=\"govuk-button\" href=\"/staff/admin/users/new\">");
+  expect_contains(body, link);
+  expect_contains(body, "<td class=\"govuk-table__cell\" data-label=\"姓名\">"
                         "收件櫃台人員（示範）</td>");
-  assert_contains(body, "<td class=\"govuk-table__cell\" data-label=\"角色\">"
+  expect_contains(body, "<td class=\"govuk-table__cell\" data-label=\"角色\">"
                         "handler,supervisor</td>");
-  assert_contains(body, "使用中");
-  assert_lacks(body, "hsinchu-");
+  expect_contains(body, "使用中");
+  expect_lacks(body, "hsinchu-");
   free(body);
-  body = page_of(&admin, "/staff/admin/users?lang=en", 200);
-  assert_contains(body, "<h1 class=\"govuk-heading-xl\">Staff accounts</h1>");
-  free(page_of(&admin, "/staff/admin/users?lang=zh-TW", 200));
+  body = expect_page(&server, &admin, "/staff/admin/users?lang=en", 200);
+  expect_contains(body, "<h1 class=\"govuk-heading-xl\">Staff accounts</h1>");
+  free(expect_page(&server, &admin, "/staff/admin/users?lang=zh-TW", 200));
   free(body);
 }
 
 static void test_new_form(void **state)
 {
-  json_t *form = view_of(&admin, "/staff/admin/users/new", 200);
-  expect_text(form, "title", "新增工作人員帳號");
-  expect_text(form, "action", "/staff/admin/users");
+  json_t *form = expect_view(&server, &admin, "/staff/admin/users/new", 200);
+  expect_text_at(form, "title", "新增工作人員帳號");
+  expect_text_at(form, "action", "/staff/admin/users");
   assert_true(json_is_true(json_at(form, "is_new")));
-  expect_text(form, "units.0.name", "登記課");
-  expect_text(form, "units.1.name", "測量課");
+  expect_text_at(form, "units.0.name", "登記課");
+  expect_text_at(form, "units.1.name", "測量課");
   assert_false(json_is_true(json_at(form, "units.0.selected")));
   static const char *const roles[] = {"clerk", "handler", "supervisor", "admin", "analyst"};
   static const char *const labels[] = {"收件人員", "承辦人", "主管", "系統管理者", "研考分析"};
   char path[48];
   for (size_t i = 0; i < 5; i++) {
     snprintf(path, sizeof(path), "roles.%zu.value", i);
-    expect_text(form, path, roles[i]);
+    expect_text_at(form, path, roles[i]);
     snprintf(path, sizeof(path), "roles.%zu.label", i);
-    expect_text(form, path, labels[i]);
+    expect_text_at(form, path, labels[i]);
     snprintf(path, sizeof(path), "roles.%zu.checked", i);
     assert_int_equal(json_is_true(json_at(form, path)), i == 0); /* clerk by default */
   }
   json_decref(form);
-  char *body = page_of(&admin, "/staff/admin/users/new", 200);
+  char *body = expect_page(&server, &admin, "/staff/admin/users/new", 200);
   static const char *const fields[] = {
       "<form method=\"post\" action=\"/staff/admin/users\" novalidate>",
       "<input type=\"hidden\" name=\"csrf\" value=\"",
@@ -210,14 +170,14 @@ static void test_new_form(void **state)
       "name=\"password\" type=\"password\" autocomplete=\"new-password\"",
   };
   for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-    assert_contains(body, fields[i]);
+    expect_contains(body, fields[i]);
   free(body);
 }
 
 /* The id of the unit called name in the new-account form. */
 static long long unit_id(const char *name)
 {
-  json_t *form = view_of(&admin, "/staff/admin/users/new", 200);
+  json_t *form = expect_view(&server, &admin, "/staff/admin/users/new", 200);
   json_t *u;
   size_t i;
   long long id = 0;
@@ -259,33 +219,33 @@ static void test_create_and_edit(void **state)
   long long id = create("lin.cm", survey, "role_handler=1&role_supervisor=1");
   char path[64], form[256];
   snprintf(path, sizeof(path), "/staff/admin/users/%lld", id);
-  json_t *view = view_of(&admin, path, 200);
-  expect_text(view, "title", "編輯工作人員帳號");
-  expect_text(view, "action", path);
+  json_t *view = expect_view(&server, &admin, path, 200);
+  expect_text_at(view, "title", "編輯工作人員帳號");
+  expect_text_at(view, "action", path);
   assert_false(json_is_true(json_at(view, "is_new")));
-  expect_text(view, "user.username", "lin.cm");
-  expect_text(view, "user.display_name", "林志明");
-  expect_text(view, "user.email", "lin@example.gov.tw");
+  expect_text_at(view, "user.username", "lin.cm");
+  expect_text_at(view, "user.display_name", "林志明");
+  expect_text_at(view, "user.email", "lin@example.gov.tw");
   assert_int_equal(json_integer_value(json_at(view, "user.unit_id")), survey);
   assert_true(json_is_true(json_at(view, "roles.1.checked")));  /* handler */
   assert_true(json_is_true(json_at(view, "roles.2.checked")));  /* supervisor */
   assert_false(json_is_true(json_at(view, "roles.0.checked"))); /* clerk */
   assert_false(json_is_true(json_at(view, "user.disabled")));
   json_decref(view);
-  json_t *list = view_of(&admin, "/staff/admin/users", 200);
+  json_t *list = expect_view(&server, &admin, "/staff/admin/users", 200);
   json_t *row = row_of(list, "lin.cm");
   assert_non_null(row);
-  expect_text(row, "roles", "handler,supervisor");
-  expect_text(row, "unit", "測量課");
-  expect_text(row, "href", path);
+  expect_text_at(row, "roles", "handler,supervisor");
+  expect_text_at(row, "unit", "測量課");
+  expect_text_at(row, "href", path);
   json_decref(list);
-  char *body = page_of(&admin, path, 200);
-  assert_contains(body, "<p class=\"govuk-body\">帳號: <strong>lin.cm</strong>");
-  assert_lacks(body, "name=\"username\""); /* the username is not edited */
+  char *body = expect_page(&server, &admin, path, 200);
+  expect_contains(body, "<p class=\"govuk-body\">帳號: <strong>lin.cm</strong>");
+  expect_lacks(body, "name=\"username\""); /* the username is not edited */
   snprintf(form, sizeof(form), "<form method=\"post\" action=\"%s/password\" novalidate>", path);
-  assert_contains(body, form);
+  expect_contains(body, form);
   snprintf(form, sizeof(form), "<form method=\"post\" action=\"%s/disable\">", path);
-  assert_contains(body, form);
+  expect_contains(body, form);
   free(body);
 
   /* The new account signs in and has what its roles open, not more. */
@@ -293,8 +253,8 @@ static void test_create_and_edit(void **state)
   struct response r;
   client_init(&lin, &server);
   assert_int_equal(client_login(&lin, "lin.cm", NEW_PASSWORD), 303);
-  free(page_of(&lin, "/staff/cases", 200));
-  free(page_of(&lin, "/staff/admin/users", 403));
+  free(expect_page(&server, &lin, "/staff/cases", 200));
+  free(expect_page(&server, &lin, "/staff/admin/users", 403));
 
   /* Edit: other roles and unit. */
   snprintf(form, sizeof(form),
@@ -308,25 +268,25 @@ static void test_create_and_edit(void **state)
   assert_non_null(location);
   assert_string_equal(location, saved);
   free(location);
-  list = view_of(&admin, "/staff/admin/users", 200);
+  list = expect_view(&server, &admin, "/staff/admin/users", 200);
   row = row_of(list, "lin.cm");
-  expect_text(row, "roles", "clerk,analyst");
-  expect_text(row, "unit", "登記課");
+  expect_text_at(row, "roles", "clerk,analyst");
+  expect_text_at(row, "unit", "登記課");
   json_decref(list);
-  view = view_of(&admin, path, 200);
-  expect_text(view, "user.email", "");
+  view = expect_view(&server, &admin, path, 200);
+  expect_text_at(view, "user.email", "");
   assert_true(json_is_true(json_at(view, "roles.0.checked")));
   assert_false(json_is_true(json_at(view, "roles.1.checked")));
   assert_true(json_is_true(json_at(view, "roles.4.checked")));
   json_decref(view);
   /* An admin keeps their own admin role. */
-  list = view_of(&admin, "/staff/admin/users", 200);
+  list = expect_view(&server, &admin, "/staff/admin/users", 200);
   char own[64];
   snprintf(own, sizeof(own), "%s", json_text_at(row_of(list, "users-admin"), "href"));
   json_decref(list);
   post_from(&admin, own, own, "display_name=x&role_clerk=1", &r);
   assert_int_equal(r.status, 400);
-  assert_contains(r.body, "govuk-error-summary");
+  expect_contains(r.body, "govuk-error-summary");
   response_free(&r);
   client_free(&lin);
 }
@@ -353,7 +313,7 @@ static const struct refusal {
 static void test_refusals_create_nothing(void **state)
 {
   static const char *const accept[] = {"Accept: application/json", NULL};
-  json_t *list = view_of(&admin, "/staff/admin/users", 200);
+  json_t *list = expect_view(&server, &admin, "/staff/admin/users", 200);
   size_t before = json_array_size(json_at(list, "users"));
   json_decref(list);
   struct response r;
@@ -361,8 +321,8 @@ static void test_refusals_create_nothing(void **state)
     post_from(&admin, "/staff/admin/users/new", "/staff/admin/users", refusals[i].form, &r);
     if (r.status != 400)
       fail_msg("%s: %ld, expected 400", refusals[i].form, r.status);
-    assert_contains(r.body, "govuk-error-summary");
-    assert_contains(r.body, refusals[i].zh);
+    expect_contains(r.body, "govuk-error-summary");
+    expect_contains(r.body, refusals[i].zh);
     response_free(&r);
     char form[512];
     snprintf(form, sizeof(form), "%s&csrf=%s", refusals[i].form, admin.csrf);
@@ -370,12 +330,12 @@ static void test_refusals_create_nothing(void **state)
         client_call(&admin, "POST", "/staff/admin/users", accept, form, strlen(form), &r), 0);
     json_t *view = response_json(&r);
     response_free(&r);
-    expect_text(view, "errors.0.field", refusals[i].field);
-    expect_text(view, "errors.0.message", refusals[i].zh);
+    expect_text_at(view, "errors.0.field", refusals[i].field);
+    expect_text_at(view, "errors.0.message", refusals[i].zh);
     json_decref(view);
   }
   /* A unit of another office; in English. */
-  json_t *other = view_of(&other_admin, "/staff/admin/users/new", 200);
+  json_t *other = expect_view(&server, &other_admin, "/staff/admin/users/new", 200);
   long long foreign_unit = (long long)json_integer_value(json_at(other, "units.0.id"));
   json_decref(other);
   char form[256];
@@ -384,11 +344,11 @@ static void test_refusals_create_nothing(void **state)
            foreign_unit);
   post_from(&admin, "/staff/admin/users/new?lang=en", "/staff/admin/users", form, &r);
   assert_int_equal(r.status, 400);
-  assert_contains(r.body, "There is a problem");
-  assert_contains(r.body, "id=\"unit_id-error\"");
+  expect_contains(r.body, "There is a problem");
+  expect_contains(r.body, "id=\"unit_id-error\"");
   response_free(&r);
-  free(page_of(&admin, "/staff/admin/users?lang=zh-TW", 200));
-  list = view_of(&admin, "/staff/admin/users", 200);
+  free(expect_page(&server, &admin, "/staff/admin/users?lang=zh-TW", 200));
+  list = expect_view(&server, &admin, "/staff/admin/users", 200);
   assert_int_equal(json_array_size(json_at(list, "users")), before);
   assert_null(row_of(list, "ok.five"));
   json_decref(list);
@@ -396,7 +356,7 @@ static void test_refusals_create_nothing(void **state)
 
 static void test_other_office_not_reachable(void **state)
 {
-  json_t *list = view_of(&other_admin, "/staff/admin/users", 200);
+  json_t *list = expect_view(&server, &other_admin, "/staff/admin/users", 200);
   json_t *clerk = row_of(list, "hsinchu-clerk");
   assert_non_null(clerk);
   char path[64], action[96];
@@ -404,9 +364,9 @@ static void test_other_office_not_reachable(void **state)
   json_decref(list);
   struct response r;
   /* Every page and action on that account: "not found" for this office's admin. */
-  free(page_of(&admin, path, 404));
-  json_t *view = view_of(&admin, path, 404);
-  expect_text(view, "code", "not_found");
+  free(expect_page(&server, &admin, path, 404));
+  json_t *view = expect_view(&server, &admin, path, 404);
+  expect_text_at(view, "code", "not_found");
   json_decref(view);
   static const char *const actions[] = {"", "/password", "/disable", "/enable"};
   static const char *const forms[] = {"display_name=x&role_admin=1", "password=" NEW_PASSWORD, "",
@@ -419,9 +379,9 @@ static void test_other_office_not_reachable(void **state)
     response_free(&r);
   }
   /* Nothing changed there: the account still signs in with its password and role. */
-  list = view_of(&other_admin, "/staff/admin/users", 200);
+  list = expect_view(&server, &other_admin, "/staff/admin/users", 200);
   clerk = row_of(list, "hsinchu-clerk");
-  expect_text(clerk, "roles", "clerk");
+  expect_text_at(clerk, "roles", "clerk");
   assert_false(json_is_true(json_at(clerk, "disabled")));
   json_decref(list);
   struct client c;
@@ -429,13 +389,13 @@ static void test_other_office_not_reachable(void **state)
   assert_int_equal(client_login(&c, "hsinchu-clerk", "bianmin-demo-2026"), 303);
   client_free(&c);
   /* Ids that are nobody's, or no number. */
-  free(page_of(&admin, "/staff/admin/users/999999", 404));
-  free(page_of(&admin, "/staff/admin/users/abc", 404));
+  free(expect_page(&server, &admin, "/staff/admin/users/999999", 404));
+  free(expect_page(&server, &admin, "/staff/admin/users/abc", 404));
   /* Not an admin: refused. */
   client_init(&c, &server);
   assert_int_equal(client_login(&c, "xinxing-supervisor", "bianmin-demo-2026"), 303);
-  free(page_of(&c, "/staff/admin/users", 403));
-  free(page_of(&c, "/staff/admin/users/new", 403));
+  free(expect_page(&server, &c, "/staff/admin/users", 403));
+  free(expect_page(&server, &c, "/staff/admin/users/new", 403));
   client_free(&c);
 }
 
