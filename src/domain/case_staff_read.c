@@ -16,6 +16,7 @@
 #include "domain/read_model.h"
 #include "domain/workflow.h"
 #include "store/directory.h"
+#include "store/case_read.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -154,46 +155,31 @@ static int search_terms(const struct case_env *env, const struct case_actor *act
   return audit_record(env->store, &a, "person.search", "case", "", NULL);
 }
 
-static int worklist_rows(struct arena *arena, json_t *rows, struct case_worklist *out)
-{
-  size_t n = json_array_size(rows);
-  out->rows = read_model_array(arena, n, sizeof(*out->rows));
-  if (!out->rows)
-    return ST_NOMEM;
-  for (size_t i = 0; i < n; i++) {
-    json_t *r = json_array_get(rows, i);
-    struct case_worklist_row *w = &out->rows[i];
-    *w = (struct case_worklist_row){read_model_int(r, "id"),
-                                    read_model_int(r, "due_at"),
-                                    read_model_text(arena, r, "case_key"),
-                                    read_model_text(arena, r, "status"),
-                                    read_model_text(arena, r, "due_state"),
-                                    read_model_text(arena, r, "channel"),
-                                    read_model_text(arena, r, "applicant_name_masked"),
-                                    read_model_text(arena, r, "handler_name")};
-    if (!w->case_key || !w->status || !w->due_state || !w->channel || !w->applicant_name_masked ||
-        !w->handler_name)
-      return ST_NOMEM;
-  }
-  out->row_count = n;
-  return ST_OK;
-}
-
 /* How many in all, then the asked page of them (past the last: the last). */
 static int worklist_in(struct store *store, struct arena *arena, struct store_case_filter *f,
                        const struct case_worklist_query *q, struct case_worklist *out)
 {
-  json_t *rows = NULL;
+  struct store_case_list_row *rows = NULL;
+  size_t n = 0;
   int rc = store_case_count(store, f, &out->total);
   if (rc)
     return rc;
   int64_t last = out->total > 0 ? (out->total + q->page_size - 1) / q->page_size : 1;
   out->page = q->page < 1 ? 1 : q->page > last ? last : q->page;
   f->offset = (out->page - 1) * q->page_size;
-  rc = store_case_list(store, f, &rows);
-  if (!rc)
-    rc = worklist_rows(arena, rows, out);
-  json_decref(rows);
+  rc = store_case_list_read(store, arena, f, &rows, &n);
+  if (!rc && n && !(out->rows = arena_alloc(arena, n * sizeof(*out->rows))))
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++)
+    out->rows[i] = (struct case_worklist_row){rows[i].id,
+                                              rows[i].due_at,
+                                              rows[i].case_key,
+                                              rows[i].status,
+                                              rows[i].due_state,
+                                              rows[i].channel,
+                                              rows[i].applicant_name_masked,
+                                              rows[i].handler_name};
+  out->row_count = rc ? 0 : n;
   return rc;
 }
 

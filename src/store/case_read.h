@@ -9,6 +9,16 @@
 
 #ifdef BIANMIN_LAYER_WEB
 #error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+/* A page of a work list (store_case_list's statements) as typed rows, without JSON. */
+struct store_case_filter;
+struct store_case_list_row {
+  int64_t id, due_at; /* due_at 0: none */
+  const char *case_key, *status, *due_state, *channel, *applicant_name_masked, *handler_name;
+};
+int store_case_list_read(struct store *store, struct arena *arena,
+                         const struct store_case_filter *filter, struct store_case_list_row **rows,
+                         size_t *count);
+
 #endif
 
 #include <stdbool.h>
@@ -57,5 +67,15 @@ int store_case_payments_read(struct store *store, struct arena *arena, int64_t c
                              struct store_case_payment_row **rows, size_t *count);
 int store_case_uploads_read(struct store *store, struct arena *arena, int64_t case_id,
                             struct store_case_upload_row **rows, size_t *count);
+
+/* A page of a work list (store_case_list's statements) as typed rows, without JSON. */
+struct store_case_filter;
+struct store_case_list_row {
+  int64_t id, due_at; /* due_at 0: none */
+  const char *case_key, *status, *due_state, *channel, *applicant_name_masked, *handler_name;
+};
+int store_case_list_read(struct store *store, struct arena *arena,
+                         const struct store_case_filter *filter, struct store_case_list_row **rows,
+                         size_t *count);
 
 #endif

@@ -303,15 +303,22 @@ static void worklist_variant(const struct store_case_filter *f, size_t *scope, s
       DB_I((f)->unit_id), DB_S((f)->filter), DB_S((f)->key_prefix), DB_S((f)->name_hash),          \
       DB_I((f)->limit), DB_I((f)->offset > 0 ? (f)->offset : 0)
 
-int store_case_list(struct store *store, const struct store_case_filter *f, json_t **out)
+/* The work-list statement for filter f: the generic one without open statuses, else the
+ * scope's (see ARCHITECTURE.md, Cases). */
+static const char *case_list_sql(const struct store_case_filter *f)
 {
   static const char plain[] = CASE_LIST_SELECT CASE_LIST_WHERE " OFFSET $10";
   static const char *const sql[3][2] = WL_SCOPES(WL_COLUMNS, WL_ORDER);
   size_t scope, closed;
   if (f->open_count == 0 || f->open_count > STORE_OPEN_STATUSES_MAX)
-    return db_query(store, plain, DB_ARGS(WL_PARAMS(f)), out);
+    return plain;
   worklist_variant(f, &scope, &closed);
-  return db_query(store, sql[scope][closed], DB_ARGS(WL_PARAMS(f)), out);
+  return sql[scope][closed];
+}
+
+int store_case_list(struct store *store, const struct store_case_filter *f, json_t **out)
+{
+  return db_query(store, case_list_sql(f), DB_ARGS(WL_PARAMS(f)), out);
 }
 
 int store_case_count(struct store *store, const struct store_case_filter *f, int64_t *total)
@@ -600,5 +607,29 @@ int store_case_set_pickup_reminded(struct store *store, int64_t id, int64_t at, 
   int64_t changes = 0;
   int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(at)), &changes);
   *moved = changes == 1;
+  return rc;
+}
+
+/* Columns of the work-list statements: 0 id, 1 case_key, 7 status, 8 channel, 12 due_at,
+ * 13 due_state, 14 applicant_name_masked, 16 handler_name. */
+static int list_row(void *ctx, const struct db_row *row)
+{
+  struct reader *r = ctx;
+  struct store_case_list_row *w = next_item(r);
+  if (w)
+    *w = (struct store_case_list_row){
+        db_col_int(row, 0),   db_col_int(row, 12), col_copy(r, row, 1),  col_copy(r, row, 7),
+        col_copy(r, row, 13), col_copy(r, row, 8), col_copy(r, row, 14), col_copy(r, row, 16)};
+  return r->rc;
+}
+
+int store_case_list_read(struct store *store, struct arena *arena,
+                         const struct store_case_filter *f, struct store_case_list_row **rows,
+                         size_t *count)
+{
+  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, case_list_sql(f), DB_ARGS(WL_PARAMS(f)), list_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
   return rc;
 }
