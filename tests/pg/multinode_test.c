@@ -483,6 +483,40 @@ static void check_message(json_t *m, int sent_by[NODES])
   }
 }
 
+/* Which node's worker claims the messages first is a matter of timing (on a busy machine one
+ * may drain the queue before the other polls). A node that sent none of them must still be
+ * able to: with the other node's worker off, a new notice taken in on it goes out exactly once,
+ * from it. */
+static void worker_sends_alone(int k, int sent_by[NODES])
+{
+  int other = 1 - k;
+  const char *off[18];
+  size_t n = 0;
+  while (notice_env[n] && n < sizeof(off) / sizeof(off[0]) - 2) {
+    off[n] = notice_env[n];
+    n++;
+  }
+  off[n++] = "BIANMIN_NOTIFY_WORKER=false";
+  off[n] = NULL;
+  assert_int_equal(server_restart(&nodes[other], off), 0);
+  struct client c;
+  client_init(&c, &nodes[k]);
+  assert_int_equal(client_login(&c, "niaosong-supervisor", PASSWORD), 303);
+  long long id = take_in_notified(&c, NODES * NOTICES_PER_NODE + k);
+  assert_true(id > 0);
+  struct awaited_cases one = {&c, &id, 1};
+  assert_true(harness_wait_until(all_sent, &one, "the notice sent by the only worker"));
+  int before = sent_by[k];
+  json_t *messages = case_messages(&c, id), *m;
+  size_t j;
+  json_array_foreach(messages, j, m) check_message(m, sent_by);
+  json_decref(messages);
+  client_free(&c);
+  if (sent_by[k] == before)
+    fail_msg("node %c's worker sent nothing even alone", 'A' + k);
+  assert_int_equal(server_restart(&nodes[other], notice_env), 0);
+}
+
 static void test_outbox_messages_go_out_once_with_two_workers(void **state)
 {
   static struct notice_worker workers[NODES] = {
@@ -522,7 +556,7 @@ static void test_outbox_messages_go_out_once_with_two_workers(void **state)
           requests, mails_with(NULL), sent_by[0], sent_by[1]);
   for (int k = 0; k < NODES; k++)
     if (!sent_by[k])
-      fail_msg("node %c's worker sent nothing: both should share the work", 'A' + k);
+      worker_sends_alone(k, sent_by);
 }
 
 /* ---- nginx in front of both nodes -------------------------------------------------------- */
