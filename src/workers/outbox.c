@@ -67,9 +67,10 @@ static int record(struct store *store, const struct config *config, const char *
   bool applied = false;
   int rc;
   if (result->outcome == OUTBOX_SENT) {
-    rc = store_outbox_sent(store, id, node, result->provider_id, now, &applied);
+    /* Logged before it is recorded: the provider took it, and whoever sees it recorded as sent
+     * (a test, an operator) finds its log line already there. */
     log_info("outbox: message %lld sent (%s)", (long long)id, result->provider_id);
-    return rc;
+    return store_outbox_sent(store, id, node, result->provider_id, now, &applied);
   }
   time_t retry = now + outbox_backoff(config->retry_base_seconds, attempts);
   if (!get_int(m, "urgent"))
