@@ -9,16 +9,6 @@
 
 #ifdef BIANMIN_LAYER_WEB
 #error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
-/* A page of a work list (store_case_list's statements) as typed rows, without JSON. */
-struct store_case_filter;
-struct store_case_list_row {
-  int64_t id, due_at; /* due_at 0: none */
-  const char *case_key, *status, *due_state, *channel, *applicant_name_masked, *handler_name;
-};
-int store_case_list_read(struct store *store, struct arena *arena,
-                         const struct store_case_filter *filter, struct store_case_list_row **rows,
-                         size_t *count);
-
 #endif
 
 #include <stdbool.h>

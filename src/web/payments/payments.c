@@ -27,60 +27,6 @@ static const char *money(struct http_request *req, int64_t amount)
   return format_money(amount, buf, sizeof(buf)) ? "" : arena_strdup(req->arena, buf);
 }
 
-static json_t *payment_view(struct http_request *req, json_t *p)
-{
-  const char *status = web_str(p, "status");
-  const char *provider = web_str(p, "provider");
-  return json_pack(
-      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "order_no",
-      web_str(p, "order_no"), "amount_text", money(req, web_int(p, "amount")), "status", status,
-      "status_label", http_t(req, arena_printf(req->arena, "payment_status_%s", status)),
-      "provider", provider, "provider_label",
-      http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)), "provider_ref",
-      web_str(p, "provider_ref"), "created_text", web_datetime(req, web_int(p, "created_at")),
-      "paid_text", web_datetime(req, web_int(p, "paid_at")), "expires_text",
-      web_datetime(req, web_int(p, "expires_at")), "is_paid", !strcmp(status, "paid"), "is_pending",
-      !strcmp(status, "pending"), "is_failed", !strcmp(status, "failed"), "is_expired",
-      !strcmp(status, "expired"));
-}
-
-static json_t *views(struct http_request *req, json_t *rows)
-{
-  json_t *list = json_array(), *p;
-  size_t i;
-  json_array_foreach(rows, i, p) json_array_append_new(list, payment_view(req, p));
-  return list;
-}
-
-/* The fee block: amounts in words, the payments, and where to pay or see the receipt. */
-static json_t *fee_block(struct http_request *req, json_t *s, const char *token)
-{
-  int64_t due = web_int(s, "due"), outstanding = web_int(s, "outstanding");
-  json_t *pending = json_object_get(s, "pending");
-  json_t *b = json_pack(
-      "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o}", "has_fee",
-      due > 0 || json_array_size(json_object_get(s, "payments")) > 0, "due_text", money(req, due),
-      "paid_text", money(req, web_int(s, "paid")), "outstanding_text", money(req, outstanding),
-      "payable", json_is_true(json_object_get(s, "payable")), "counter_only",
-      outstanding > 0 && !json_is_true(json_object_get(s, "payable")), "settled",
-      due > 0 && outstanding == 0, "payments", views(req, json_object_get(s, "payments")),
-      "paid_payments", views(req, json_object_get(s, "paid_payments")));
-  if (b)
-    json_object_set_new(b, "has_payments",
-                        json_boolean(json_array_size(json_object_get(s, "payments")) > 0));
-  if (b && token) {
-    json_object_set_new(b, "has_receipt", json_true());
-    json_object_set_new(b, "pay_action", json_string(arena_printf(req->arena, "/p/%s/pay", token)));
-    json_object_set_new(b, "receipt_href",
-                        json_string(arena_printf(req->arena, "/p/%s/receipt", token)));
-  }
-  if (b && token && json_is_object(pending))
-    json_object_set_new(b, "pending_href",
-                        json_string(arena_printf(req->arena, "/p/%s/pay/return?order=%s", token,
-                                                 web_str(pending, "order_no"))));
-  return b;
-}
-
 /* ---- the fee block of the public case read model (domain/case_read.h) ------------------- */
 
 static json_t *typed_payment_view(struct http_request *req, const struct case_public_payment *p)
@@ -136,31 +82,27 @@ json_t *payments_fee_view(struct http_request *req, const struct case_public_fee
   return b;
 }
 
-int payments_progress_view(struct http_request *req, struct store *store, const char *token,
-                           json_t *c)
+/* A payment row of the store (a JSON record) in the same words as the read model's. */
+static json_t *payment_view(struct http_request *req, json_t *p)
 {
-  json_t *row = NULL, *s = NULL;
-  int rc = payment_case_by_token(store, token, &row);
-  if (!rc)
-    rc = payment_summary(store, web_int(row, "id"), clock_now(), &s);
-  json_decref(row);
-  if (rc)
-    return rc;
-  json_t *b = fee_block(req, s, token);
-  json_decref(s);
-  return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
+  struct case_public_payment t = {web_int(p, "id"),           web_int(p, "amount"),
+                                  web_int(p, "created_at"),   web_int(p, "paid_at"),
+                                  web_int(p, "expires_at"),   web_str(p, "order_no"),
+                                  web_str(p, "currency"),     web_str(p, "provider"),
+                                  web_str(p, "provider_ref"), web_str(p, "status")};
+  return typed_payment_view(req, &t);
 }
 
 int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, json_t *c)
 {
-  json_t *b = json_pack(
-      "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o, s:b, s:b, s:I}", "has_fee",
-      fee->due > 0 || fee->payment_count > 0, "due_text", money(req, fee->due), "paid_text",
-      money(req, fee->paid), "outstanding_text", money(req, fee->outstanding), "payable",
-      fee->payable, "counter_only", fee->outstanding > 0 && !fee->payable, "settled",
-      fee->due > 0 && fee->outstanding == 0, "payments", typed_views(req, fee, false),
-      "paid_payments", typed_views(req, fee, true), "has_payments", fee->payment_count > 0,
-      "may_set", json_is_true(json_object_get(c, "may_act")), "due_amount", (json_int_t)fee->due);
+  /* The public block without a token, as staff see it: payable as it is, nowhere else to pay. */
+  json_t *b = payments_fee_view(req, fee, NULL);
+  if (b) {
+    json_object_del(b, "pay_elsewhere");
+    json_object_set_new(b, "payable", json_boolean(fee->payable));
+    json_object_set_new(b, "may_set", json_boolean(json_is_true(json_object_get(c, "may_act"))));
+    json_object_set_new(b, "due_amount", json_integer(fee->due));
+  }
   return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;
 }
 

@@ -13,10 +13,6 @@
 
 struct store;
 
-/* Adds "payment" (what is owed, paid, and the pay form or receipt link) to the public case
- * view c of the case behind token. Reads only (runs on the read replica). */
-int payments_progress_view(struct http_request *req, struct store *store, const char *token,
-                           json_t *c);
 /* The fee block of the public case read model (domain/case_read.h): with the pay form and
  * receipt links under token, or read only (token NULL) with where to pay instead. */
 struct case_public_fee;

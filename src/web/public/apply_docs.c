@@ -280,6 +280,17 @@ static int done_view(struct http_request *req, struct apply_ctx *a, const char *
   return ST_OK;
 }
 
+/* Adds "payment" (the fee block under the token) to view. */
+static int fee_of(struct http_request *req, struct store *store, const char *token, json_t *view)
+{
+  struct case_public c;
+  int rc = case_public_by_token(store, req->arena, clock_now(), token, &c);
+  json_t *fee = rc ? NULL : payments_fee_view(req, &c.fee, token);
+  if (!rc && (!fee || json_object_set_new(view, "payment", fee)))
+    rc = ST_NOMEM;
+  return rc;
+}
+
 int apply_done_page(struct http_request *req, struct http_response *res)
 {
   struct apply_ctx a;
@@ -294,7 +305,7 @@ int apply_done_page(struct http_request *req, struct http_response *res)
   if (!rc && !done)
     rc = done_view(req, &a, token, &view);
   if (!rc && !done) /* the fee the application owes, with "pay online" */
-    rc = payments_progress_view(req, a.o.store, token, view);
+    rc = fee_of(req, a.o.store, token, view);
   free(token);
   apply_close(&a);
   if (rc || done)
