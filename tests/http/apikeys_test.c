@@ -36,10 +36,7 @@ static void post_from_page(struct client *c, const char *path, const char *form,
 
 static void add_admin(const char *office, const char *username)
 {
-  const char *args[] = {"user",   "add",  "--office", office,  "--username", username,
-                        "--name", "管理", "--roles",  "admin", NULL};
-  const char *pw[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
-  assert_int_equal(server_cli_env(&server, args, pw), 0);
+  harness_add_user(&server, office, username, "admin", ADMIN_PASSWORD);
 }
 
 static int setup(void **state)

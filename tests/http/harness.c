@@ -733,3 +733,14 @@ char *expect_page(struct server *server, struct client *client, const char *path
   response_free(&r);
   return body;
 }
+
+void harness_add_user(struct server *server, const char *office, const char *username,
+                      const char *roles, const char *password)
+{
+  char env_password[160];
+  snprintf(env_password, sizeof(env_password), "BIANMIN_PASSWORD=%s", password);
+  const char *args[] = {"user",   "add",  "--office", office, "--username", username,
+                        "--name", "管理", "--roles",  roles,  NULL};
+  const char *env[] = {env_password, NULL};
+  assert_int_equal(server_cli_env(server, args, env), 0);
+}

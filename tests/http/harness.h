@@ -123,6 +123,10 @@ json_t *json_at(json_t *root, const char *path);
 /* The string at that path, or NULL when it is missing or not a string. */
 const char *json_text_at(json_t *root, const char *path);
 
+/* Adds a staff account through the CLI (`bianmin user add`), failing the test otherwise. */
+void harness_add_user(struct server *server, const char *office, const char *username,
+                      const char *roles, const char *password);
+
 /* Assertions shared by the page tests: each fails the test with what it saw. */
 void expect_contains(const char *haystack, const char *needle);
 void expect_lacks(const char *haystack, const char *needle);

@@ -39,10 +39,7 @@ static void post_from(struct client *c, const char *page, const char *path, cons
 
 static void add_admin(const char *office, const char *username)
 {
-  const char *args[] = {"user",   "add",  "--office", office,  "--username", username,
-                        "--name", "管理", "--roles",  "admin", NULL};
-  const char *pw[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
-  assert_int_equal(server_cli_env(&server, args, pw), 0);
+  harness_add_user(&server, office, username, "admin", ADMIN_PASSWORD);
 }
 
 static int setup(void **state)
