@@ -1,0 +1,367 @@
+/*
+ * view.c - the arena view model (view.h): building, looking up, and writing as JSON.
+ */
+#include "render/view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/common.h"
+
+enum { VIEW_FIRST_CAP = 8 };
+
+struct view view_text(const char *s)
+{
+  return view_textn(s ? s : "", s ? strlen(s) : 0);
+}
+
+struct view view_textn(const char *s, size_t len)
+{
+  if (len > UINT32_MAX)
+    len = 0; /* nothing on a page is 4 GiB; an impossible length renders as "" */
+  return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
+}
+
+int view_done(const struct view_builder *b)
+{
+  return b->failed ? ST_NOMEM : ST_OK;
+}
+
+struct view_map *view_map(struct view_builder *b)
+{
+  struct view_map *m = b->failed ? NULL : arena_alloc(b->arena, sizeof(*m));
+  if (!m)
+    b->failed = true;
+  return m;
+}
+
+struct view_list *view_list(struct view_builder *b)
+{
+  struct view_list *l = b->failed ? NULL : arena_alloc(b->arena, sizeof(*l));
+  if (!l)
+    b->failed = true;
+  return l;
+}
+
+/* Room for one more of count items of size bytes at *items (cap of them); doubles in the
+ * arena, leaving the old block to die with it. */
+static bool grow(struct view_builder *b, void **items, uint32_t count, uint32_t *cap, size_t size)
+{
+  if (count < *cap)
+    return true;
+  uint32_t next = *cap ? *cap * 2 : VIEW_FIRST_CAP;
+  void *fresh = next > *cap ? arena_alloc(b->arena, (size_t)next * size) : NULL;
+  if (!fresh) {
+    b->failed = true;
+    return false;
+  }
+  if (count)
+    memcpy(fresh, *items, (size_t)count * size);
+  *items = fresh;
+  *cap = next;
+  return true;
+}
+
+void view_add(struct view_builder *b, struct view_map *m, const char *key, struct view v)
+{
+  if (b->failed || !m) {
+    b->failed = true;
+    return;
+  }
+  void *items = m->entries;
+  if (!grow(b, &items, m->count, &m->cap, sizeof(*m->entries)))
+    return;
+  m->entries = items;
+  m->entries[m->count++] = (struct view_entry){key, strlen(key), v};
+  m->sorted = false;
+}
+
+void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)
+{
+  size_t len = strlen(key);
+  for (uint32_t i = 0; m && i < m->count; i++)
+    if (m->entries[i].key_len == len && memcmp(m->entries[i].key, key, len) == 0) {
+      m->entries[i].value = v;
+      return;
+    }
+  view_add(b, m, key, v);
+}
+
+void view_push(struct view_builder *b, struct view_list *l, struct view v)
+{
+  if (b->failed || !l) {
+    b->failed = true;
+    return;
+  }
+  void *items = l->items;
+  if (!grow(b, &items, l->count, &l->cap, sizeof(*l->items)))
+    return;
+  l->items = items;
+  l->items[l->count++] = v;
+}
+
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+  int c = memcmp(a, b, alen < blen ? alen : blen);
+  if (c)
+    return c;
+  return alen < blen ? -1 : alen > blen;
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+  const struct view_entry *a = pa, *b = pb;
+  return key_cmp(a->key, a->key_len, b->key, b->key_len);
+}
+
+void view_map_sort(struct view_map *m)
+{
+  if (m->count > 1)
+    qsort(m->entries, m->count, sizeof(*m->entries), entry_cmp);
+  m->sorted = true;
+}
+
+static struct view map_get(const struct view_map *m, const char *key, size_t len)
+{
+  if (m->sorted) {
+    size_t lo = 0, hi = m->count;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      const struct view_entry *e = &m->entries[mid];
+      int c = key_cmp(key, len, e->key, e->key_len);
+      if (c == 0)
+        return e->value;
+      if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    return view_missing();
+  }
+  for (uint32_t i = 0; i < m->count; i++) {
+    const struct view_entry *e = &m->entries[i];
+    if (e->key_len == len && memcmp(e->key, key, len) == 0)
+      return e->value;
+  }
+  return view_missing();
+}
+
+struct view view_get(struct view v, const char *key, size_t len)
+{
+  if (v.type == VIEW_MAP)
+    return map_get(v.u.map, key, len);
+  if (v.type == VIEW_JSON && json_is_object(v.u.json)) {
+    json_t *j = json_object_getn(v.u.json, key, len);
+    return j ? view_json(j) : view_missing();
+  }
+  return view_missing();
+}
+
+bool view_is_map(struct view v)
+{
+  return v.type == VIEW_MAP || (v.type == VIEW_JSON && json_is_object(v.u.json));
+}
+
+size_t view_count(struct view v)
+{
+  if (v.type == VIEW_LIST)
+    return v.u.list->count;
+  if (v.type == VIEW_JSON && json_is_array(v.u.json))
+    return json_array_size(v.u.json);
+  return 0;
+}
+
+struct view view_item(struct view v, size_t i)
+{
+  if (v.type == VIEW_LIST)
+    return i < v.u.list->count ? v.u.list->items[i] : view_missing();
+  json_t *j = v.type == VIEW_JSON ? json_array_get(v.u.json, i) : NULL;
+  return j ? view_json(j) : view_missing();
+}
+
+static bool json_truthy(const json_t *j)
+{
+  switch (json_typeof(j)) {
+  case JSON_NULL:
+  case JSON_FALSE:
+    return false;
+  case JSON_ARRAY:
+    return json_array_size(j) > 0;
+  case JSON_STRING:
+    return json_string_length(j) > 0;
+  default:
+    return true;
+  }
+}
+
+bool view_truthy(struct view v)
+{
+  switch (v.type) {
+  case VIEW_MISSING:
+  case VIEW_NULL:
+  case VIEW_FALSE:
+    return false;
+  case VIEW_TEXT:
+    return v.len > 0;
+  case VIEW_LIST:
+    return v.u.list->count > 0;
+  case VIEW_JSON:
+    return json_truthy(v.u.json);
+  default:
+    return true;
+  }
+}
+
+/* ---- JSON text -------------------------------------------------------------------------- */
+
+static int put_json_string(struct buf *out, const char *s, size_t len)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t run = 0;
+  int rc = buf_putc(out, '"');
+  for (size_t i = 0; i < len && !rc; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    char esc[7] = {'\\', (char)c, 0};
+    size_t n = 2;
+    switch (c) {
+    case '"':
+    case '\\':
+      break;
+    case '\b':
+      esc[1] = 'b';
+      break;
+    case '\f':
+      esc[1] = 'f';
+      break;
+    case '\n':
+      esc[1] = 'n';
+      break;
+    case '\r':
+      esc[1] = 'r';
+      break;
+    case '\t':
+      esc[1] = 't';
+      break;
+    default:
+      memcpy(esc + 1, "u00", 3);
+      esc[4] = hex[c >> 4];
+      esc[5] = hex[c & 15];
+      n = 6;
+    }
+    rc = buf_append(out, s + run, i - run);
+    if (!rc)
+      rc = buf_append(out, esc, n);
+    run = i + 1;
+  }
+  if (!rc)
+    rc = buf_append(out, s + run, len - run);
+  return rc ? rc : buf_putc(out, '"');
+}
+
+static int dump_to_buf(const char *data, size_t size, void *out)
+{
+  return buf_append(out, data, size) ? -1 : 0;
+}
+
+static int put_json_map(struct buf *out, const struct view_map *m)
+{
+  int rc = buf_putc(out, '{');
+  for (uint32_t i = 0; i < m->count && !rc; i++) {
+    if (i)
+      rc = buf_putc(out, ',');
+    if (!rc)
+      rc = put_json_string(out, m->entries[i].key, m->entries[i].key_len);
+    if (!rc)
+      rc = buf_putc(out, ':');
+    if (!rc)
+      rc = view_write_json(out, m->entries[i].value);
+  }
+  return rc ? rc : buf_putc(out, '}');
+}
+
+static int put_json_list(struct buf *out, const struct view_list *l)
+{
+  int rc = buf_putc(out, '[');
+  for (uint32_t i = 0; i < l->count && !rc; i++) {
+    if (i)
+      rc = buf_putc(out, ',');
+    if (!rc)
+      rc = view_write_json(out, l->items[i]);
+  }
+  return rc ? rc : buf_putc(out, ']');
+}
+
+int view_write_json(struct buf *out, struct view v)
+{
+  switch (v.type) {
+  case VIEW_FALSE:
+    return buf_puts(out, "false");
+  case VIEW_TRUE:
+    return buf_puts(out, "true");
+  case VIEW_INT:
+    return buf_printf(out, "%" PRId64, v.u.i);
+  case VIEW_TEXT:
+    return put_json_string(out, v.u.s, v.len);
+  case VIEW_LIST:
+    return put_json_list(out, v.u.list);
+  case VIEW_MAP:
+    return put_json_map(out, v.u.map);
+  case VIEW_JSON:
+    return json_dump_callback(v.u.json, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY)
+               ? ST_LIMIT
+               : ST_OK;
+  default:
+    return buf_puts(out, "null");
+  }
+}
+
+static json_t *map_to_json(const struct view_map *m)
+{
+  json_t *o = json_object();
+  for (uint32_t i = 0; o && i < m->count; i++) {
+    json_t *child = view_to_json(m->entries[i].value);
+    if (!child || json_object_setn_new_nocheck(o, m->entries[i].key, m->entries[i].key_len,
+                                               child)) {
+      json_decref(o);
+      o = NULL;
+    }
+  }
+  return o;
+}
+
+static json_t *list_to_json(const struct view_list *l)
+{
+  json_t *a = json_array();
+  for (uint32_t i = 0; a && i < l->count; i++)
+    if (json_array_append_new(a, view_to_json(l->items[i]))) {
+      json_decref(a);
+      a = NULL;
+    }
+  return a;
+}
+
+json_t *view_to_json(struct view v)
+{
+  switch (v.type) {
+  case VIEW_FALSE:
+    return json_false();
+  case VIEW_TRUE:
+    return json_true();
+  case VIEW_INT:
+    return json_integer(v.u.i);
+  case VIEW_TEXT:
+    return json_stringn_nocheck(v.u.s, v.len);
+  case VIEW_LIST:
+    return list_to_json(v.u.list);
+  case VIEW_MAP:
+    return map_to_json(v.u.map);
+  case VIEW_JSON:
+    return json_incref(v.u.json);
+  default:
+    return json_null();
+  }
+}
