@@ -52,7 +52,7 @@ struct http_server {
   struct http_app app;
   struct mustache_set *templates;
   struct i18n_catalog *catalogs[HTTP_LANG_COUNT];
-  struct view translations[HTTP_LANG_COUNT]; /* {{t.key}}: sorted maps in arena */
+  struct view translations[HTTP_LANG_COUNT]; /* {{t.key}}: indexed maps in arena */
   struct arena *arena;                       /* what lives as long as the server */
   struct http_metrics *metrics;
   struct http_ratelimit *ratelimit;

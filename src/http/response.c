@@ -159,6 +159,11 @@ static struct view staff_global(const struct http_request *req, struct view_buil
   return view_of_map(m);
 }
 
+static struct view csrf_now(void *ctx)
+{
+  return view_text(http_csrf_token(ctx));
+}
+
 /* What every page's layout reads: the language and its switch, the translations (shared,
  * built at start), asset names, the request id, the CSRF token and who is signed in. */
 static struct view globals(struct http_ctx *ctx, struct view_builder *b)
@@ -177,7 +182,13 @@ static struct view globals(struct http_ctx *ctx, struct view_builder *b)
   view_add(b, g, "asset", view_json(http_assets_urls(ctx->server->assets)));
   view_add_text(b, g, "request_id", ctx->req.request_id);
   view_add(b, g, "lang_switch", view_of_map(sw));
-  view_add_text(b, g, "csrf_token", http_csrf_token(&ctx->req));
+  /* Made (with its cookie) only for pages that show a form: the others stay compressible. */
+  struct view_lazy *csrf = arena_alloc(ctx->req.arena, sizeof(*csrf));
+  if (csrf)
+    *csrf = (struct view_lazy){.fn = csrf_now, .ctx = &ctx->req};
+  else
+    b->failed = true;
+  view_add(b, g, "csrf_token", view_of_lazy(csrf));
   view_add(b, g, "staff", staff_global(&ctx->req, b));
   return view_of_map(g);
 }

@@ -305,7 +305,7 @@ struct view i18n_to_view(const struct i18n_catalog *catalog, struct view_builder
     view_add(b, m, e->msgid, view_textn(e->msgstr, e->msgstr_len));
   }
   if (m)
-    view_map_sort(m);
+    view_map_index(b, m);
   return view_of_map(m);
 }
 

@@ -28,7 +28,7 @@ void i18n_free(struct i18n_catalog *catalog);
 const char *i18n_get(const struct i18n_catalog *catalog, const char *msgid);
 /* All translations as one JSON object msgid -> msgstr (new reference), for templates. */
 json_t *i18n_to_json(const struct i18n_catalog *catalog);
-/* The same as a sorted view map whose keys and texts point into the catalogue (which must
+/* The same as an indexed view map whose keys and texts point into the catalogue (which must
  * outlive it); built once at start, read by every request. */
 struct view i18n_to_view(const struct i18n_catalog *catalog, struct view_builder *b);
 size_t i18n_count(const struct i18n_catalog *catalog);

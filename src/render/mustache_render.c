@@ -47,7 +47,7 @@ static struct view top_value(const struct render *r)
 {
   if (r->top)
     return r->top->value;
-  return r->nbase ? r->base[r->nbase - 1] : view_missing();
+  return r->nbase ? view_force(r->base[r->nbase - 1]) : view_missing();
 }
 
 /* The first context, from the top of the stack down, that is a map holding key. */
@@ -186,6 +186,7 @@ static int put_json_value(struct render *r, const json_t *v, bool escape)
 
 static int put_value(struct render *r, struct view v, bool escape)
 {
+  v = view_force(v);
   int rc = flush_indent(r);
   if (rc)
     return rc;
@@ -220,7 +221,7 @@ static int render_with(struct render *r, struct view value, const struct mustach
 static int render_section(struct render *r, const struct mustache_template *tpl, size_t i)
 {
   const struct mustache_node *n = &tpl->nodes[i];
-  struct view v = node_value(r, tpl, n);
+  struct view v = view_force(node_value(r, tpl, n));
   int rc = ST_OK;
   if (!view_truthy(v))
     return ST_OK;
@@ -239,7 +240,7 @@ static const struct mustache_template *partial_of(const struct render *r,
 {
   if (!(n->flags & MFLAG_DYNAMIC))
     return mustache_set_find(r->set, tpl->src + n->off, n->len);
-  struct view v = node_value(r, tpl, n);
+  struct view v = view_force(node_value(r, tpl, n));
   if (v.type == VIEW_TEXT)
     return mustache_set_find(r->set, v.u.s, v.len);
   if (v.type != VIEW_JSON || !json_is_string(v.u.json))

@@ -24,6 +24,20 @@ struct view view_textn(const char *s, size_t len)
   return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
 }
 
+struct view view_force(struct view v)
+{
+  if (v.type != VIEW_LAZY)
+    return v;
+  struct view_lazy *l = v.u.lazy;
+  if (!l->done) {
+    l->value = l->fn(l->ctx);
+    if (l->value.type == VIEW_LAZY)
+      l->value = view_null();
+    l->done = true;
+  }
+  return l->value;
+}
+
 int view_done(const struct view_builder *b)
 {
   return b->failed ? ST_NOMEM : ST_OK;
@@ -75,7 +89,7 @@ void view_add(struct view_builder *b, struct view_map *m, const char *key, struc
     return;
   m->entries = items;
   m->entries[m->count++] = (struct view_entry){key, strlen(key), v};
-  m->sorted = false;
+  m->slots = NULL;
 }
 
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)
@@ -102,41 +116,46 @@ void view_push(struct view_builder *b, struct view_list *l, struct view v)
   l->items[l->count++] = v;
 }
 
-static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+static uint32_t key_hash(const char *key, size_t len)
 {
-  int c = memcmp(a, b, alen < blen ? alen : blen);
-  if (c)
-    return c;
-  return alen < blen ? -1 : alen > blen;
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)key[i]) * 16777619u;
+  return h;
 }
 
-static int entry_cmp(const void *pa, const void *pb)
+void view_map_index(struct view_builder *b, struct view_map *m)
 {
-  const struct view_entry *a = pa, *b = pb;
-  return key_cmp(a->key, a->key_len, b->key, b->key_len);
-}
-
-void view_map_sort(struct view_map *m)
-{
-  if (m->count > 1)
-    qsort(m->entries, m->count, sizeof(*m->entries), entry_cmp);
-  m->sorted = true;
+  uint32_t size = 16;
+  while (size < m->count * 2u && size < (1u << 30))
+    size *= 2;
+  uint32_t *slots = arena_alloc(b->arena, (size_t)size * sizeof(*slots));
+  if (!slots)
+    return; /* linear search still finds everything */
+  uint32_t mask = size - 1;
+  for (uint32_t i = 0; i < m->count; i++) {
+    const struct view_entry *e = &m->entries[i];
+    uint32_t at = key_hash(e->key, e->key_len) & mask;
+    while (slots[at]) {
+      const struct view_entry *o = &m->entries[slots[at] - 1];
+      if (o->key_len == e->key_len && memcmp(o->key, e->key, e->key_len) == 0)
+        break; /* a repeated key: the first one stays, as a linear search finds it */
+      at = (at + 1) & mask;
+    }
+    if (!slots[at])
+      slots[at] = i + 1;
+  }
+  m->slots = slots;
+  m->mask = mask;
 }
 
 static struct view map_get(const struct view_map *m, const char *key, size_t len)
 {
-  if (m->sorted) {
-    size_t lo = 0, hi = m->count;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      const struct view_entry *e = &m->entries[mid];
-      int c = key_cmp(key, len, e->key, e->key_len);
-      if (c == 0)
+  if (m->slots) {
+    for (uint32_t at = key_hash(key, len) & m->mask; m->slots[at]; at = (at + 1) & m->mask) {
+      const struct view_entry *e = &m->entries[m->slots[at] - 1];
+      if (e->key_len == len && memcmp(e->key, key, len) == 0)
         return e->value;
-      if (c < 0)
-        hi = mid;
-      else
-        lo = mid + 1;
     }
     return view_missing();
   }
@@ -150,8 +169,9 @@ static struct view map_get(const struct view_map *m, const char *key, size_t len
 
 struct view view_get(struct view v, const char *key, size_t len)
 {
+  v = view_force(v);
   if (v.type == VIEW_MAP)
-    return map_get(v.u.map, key, len);
+    return view_force(map_get(v.u.map, key, len));
   if (v.type == VIEW_JSON && json_is_object(v.u.json)) {
     json_t *j = json_object_getn(v.u.json, key, len);
     return j ? view_json(j) : view_missing();
@@ -161,11 +181,13 @@ struct view view_get(struct view v, const char *key, size_t len)
 
 bool view_is_map(struct view v)
 {
+  v = view_force(v);
   return v.type == VIEW_MAP || (v.type == VIEW_JSON && json_is_object(v.u.json));
 }
 
 size_t view_count(struct view v)
 {
+  v = view_force(v);
   if (v.type == VIEW_LIST)
     return v.u.list->count;
   if (v.type == VIEW_JSON && json_is_array(v.u.json))
@@ -175,6 +197,7 @@ size_t view_count(struct view v)
 
 struct view view_item(struct view v, size_t i)
 {
+  v = view_force(v);
   if (v.type == VIEW_LIST)
     return i < v.u.list->count ? v.u.list->items[i] : view_missing();
   json_t *j = v.type == VIEW_JSON ? json_array_get(v.u.json, i) : NULL;
@@ -198,6 +221,7 @@ static bool json_truthy(const json_t *j)
 
 bool view_truthy(struct view v)
 {
+  v = view_force(v);
   switch (v.type) {
   case VIEW_MISSING:
   case VIEW_NULL:
@@ -297,6 +321,7 @@ static int put_json_list(struct buf *out, const struct view_list *l)
 
 int view_write_json(struct buf *out, struct view v)
 {
+  v = view_force(v);
   switch (v.type) {
   case VIEW_FALSE:
     return buf_puts(out, "false");
@@ -346,6 +371,7 @@ static json_t *list_to_json(const struct view_list *l)
 
 json_t *view_to_json(struct view v)
 {
+  v = view_force(v);
   switch (v.type) {
   case VIEW_FALSE:
     return json_false();

@@ -5,8 +5,8 @@
  * Pages used to hand the renderer jansson objects: every object a hash table with its own
  * allocations, built, walked by name and freed member by member per request. A view is a value
  * (16 bytes, copied freely); maps and lists are arena blocks that grow by doubling, maps keep
- * their members in insertion order and are searched linearly (page maps are small), or by
- * binary search once sorted (view_map_sort, for the translations, hundreds of keys built once).
+ * their members in insertion order and are searched linearly (page maps are small), or
+ * through a hash index (view_map_index, for the translations: hundreds of keys built once).
  * Texts and keys are not copied: they must live as long as the view (literals, the arena,
  * the directory, a read model's rows).
  *
@@ -38,11 +38,13 @@ enum view_type {
   VIEW_TEXT,
   VIEW_LIST,
   VIEW_MAP,
-  VIEW_JSON /* a jansson value, walked in place */
+  VIEW_JSON, /* a jansson value, walked in place */
+  VIEW_LAZY  /* computed when first read (view_lazy) */
 };
 
 struct view_map;
 struct view_list;
+struct view_lazy;
 
 struct view {
   uint8_t type;
@@ -53,6 +55,7 @@ struct view {
     struct view_map *map;
     struct view_list *list;
     json_t *json;
+    struct view_lazy *lazy;
   } u;
 };
 
@@ -65,12 +68,23 @@ struct view_entry {
 struct view_map {
   struct view_entry *entries;
   uint32_t count, cap;
-  bool sorted;
+  uint32_t *slots; /* view_map_index: open addressing, entry index + 1, 0 = empty */
+  uint32_t mask;   /* slots - 1 (a power of two minus one) */
 };
 
 struct view_list {
   struct view *items;
   uint32_t count, cap;
+};
+
+/* A value computed only if a template reads it, once: what has a cost or a side effect when
+ * computed (the anonymous CSRF token sets a cookie and makes the answer uncompressible), so
+ * that pages which never show it do not pay for it. fn must not return VIEW_LAZY. */
+struct view_lazy {
+  struct view (*fn)(void *ctx);
+  void *ctx;
+  bool done;
+  struct view value;
 };
 
 struct view_builder {
@@ -110,6 +124,12 @@ static inline struct view view_json(json_t *j)
 {
   return (struct view){.type = j ? VIEW_JSON : VIEW_NULL, .u.json = j};
 }
+static inline struct view view_of_lazy(struct view_lazy *l)
+{
+  return (struct view){.type = l ? VIEW_LAZY : VIEW_NULL, .u.lazy = l};
+}
+/* v itself, or for VIEW_LAZY the value it computes (computed on the first call). */
+struct view view_force(struct view v);
 /* An integer, or null when 0 (ids and instants that may be absent). */
 static inline struct view view_id(int64_t i)
 {
@@ -148,8 +168,9 @@ static inline void view_add_bool(struct view_builder *b, struct view_map *m, con
 }
 void view_push(struct view_builder *b, struct view_list *l, struct view v);
 
-/* Sorts m's keys for binary search (keys must be unique); lookups stay correct either way. */
-void view_map_sort(struct view_map *m);
+/* Adds a hash index to m for maps with many keys looked up often (the translations); adding
+ * to m afterwards drops the index. On an allocation failure m stays usable without one. */
+void view_map_index(struct view_builder *b, struct view_map *m);
 
 /* The member key (len bytes) of a map or a jansson object; VIEW_MISSING otherwise. */
 struct view view_get(struct view v, const char *key, size_t len);

@@ -24,10 +24,22 @@ static const char *date_text(struct http_request *req, const char *iso)
   return arena_strdup(req->arena, buf);
 }
 
+/* The translation of prefix + code ("status_" "received"); translations outlive the request,
+ * so the key is built on the stack. */
 static const char *label(struct http_request *req, const char *prefix, const char *code)
 {
-  char *key = arena_printf(req->arena, "%s%s", prefix, code ? code : "");
-  return key ? http_t(req, key) : "";
+  char key[128];
+  size_t np = strlen(prefix), nc = code ? strlen(code) : 0;
+  if (np + nc >= sizeof(key))
+    return "";
+  memcpy(key, prefix, np);
+  if (nc)
+    memcpy(key + np, code, nc);
+  key[np + nc] = '\0';
+  const char *t = http_t(req, key);
+  /* No translation: http_t hands back the key itself, shown as before (a code is better
+   * than nothing); it must outlive this frame. */
+  return t == key ? arena_strdup(req->arena, key) : t;
 }
 
 static int set(json_t *o, const char *k, const char *v)
