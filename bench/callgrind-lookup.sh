@@ -6,7 +6,8 @@
 # totals are printed per lookup: every thread but the deadline scanner's, the handler
 # (progress_form), reading the case (case_public_by_number), building the view
 # (case_public_view) and rendering (render_html). PATHS=FILE measures other GET paths instead
-# (one a line). Needs valgrind, curl, sqlite3.
+# (one a line); ACCEPT=json asks for JSON answers (Accept: application/json). Needs valgrind,
+# curl, sqlite3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXE=$(realpath "${1:-build/release/bianmin}")
@@ -31,10 +32,12 @@ for _ in $(seq 6000); do
   sleep 0.1
 done
 base="http://127.0.0.1:$(cat "$work/port")"
-head -n "$WARM" "$work/paths" | while read -r p; do curl -s -o /dev/null "$base$p"; done
+accept="Accept: text/html"
+[ "${ACCEPT:-}" = json ] && accept="Accept: application/json"
+head -n "$WARM" "$work/paths" | while read -r p; do curl -s -o /dev/null -H "$accept" "$base$p"; done
 callgrind_control -z "$server_pid" >/dev/null
 tail -n +"$((WARM + 1))" "$work/paths" | head -n "$N" | while read -r p; do
-  curl -s -o /dev/null -w '%{http_code}\n' "$base$p"
+  curl -s -o /dev/null -H "$accept" -w '%{http_code}\n' "$base$p"
 done | sort | uniq -c | awk '{print "bench/callgrind-lookup: " $1 " answers " $2}'
 callgrind_control -d "$server_pid" >/dev/null
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true

@@ -238,7 +238,6 @@ static int render_view(struct http_ctx *ctx, struct view view, const char *templ
   return rc;
 }
 
-
 /* Fills out with the body; on a rendering failure, falls back once to the 500 page. */
 static int build_body(struct http_ctx *ctx, struct buf *out, const char **type)
 {

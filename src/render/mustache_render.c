@@ -140,16 +140,7 @@ static int put_escaped(struct buf *out, const char *s, size_t len)
 
 static int put_int(struct buf *out, int64_t i)
 {
-  char tmp[24];
-  size_t pos = sizeof(tmp);
-  uint64_t m = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-  do {
-    tmp[--pos] = (char)('0' + m % 10);
-    m /= 10;
-  } while (m);
-  if (i < 0)
-    tmp[--pos] = '-';
-  return buf_append(out, tmp + pos, sizeof(tmp) - pos);
+  return buf_put_int(out, i);
 }
 
 /* The shortest decimal that reads back as the same double: 1.21 prints as "1.21". */

@@ -3,7 +3,6 @@
  */
 #include "render/view.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,7 +241,7 @@ bool view_truthy(struct view v)
 
 static int put_json_string(struct buf *out, const char *s, size_t len)
 {
-  static const char hex[] = "0123456789abcdef";
+  static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
   size_t run = 0;
   int rc = buf_putc(out, '"');
   for (size_t i = 0; i < len && !rc; i++) {
@@ -291,18 +290,40 @@ static int dump_to_buf(const char *data, size_t size, void *out)
   return buf_append(out, data, size) ? -1 : 0;
 }
 
+static bool plain_key(const char *key, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)key[i] < 0x20 || key[i] == '"' || key[i] == '\\')
+      return false;
+  return true;
+}
+
 static int put_json_map(struct buf *out, const struct view_map *m)
 {
   int rc = buf_putc(out, '{');
   for (uint32_t i = 0; i < m->count && !rc; i++) {
-    if (i)
-      rc = buf_putc(out, ',');
+    const struct view_entry *e = &m->entries[i];
+    char key[64];
+    /* Keys are names we chose (no quote, backslash or control character): written in one go. */
+    if (e->key_len + 4 <= sizeof(key) && plain_key(e->key, e->key_len)) {
+      size_t n = 0;
+      if (i)
+        key[n++] = ',';
+      key[n++] = '"';
+      memcpy(key + n, e->key, e->key_len);
+      n += e->key_len;
+      key[n++] = '"';
+      key[n++] = ':';
+      rc = buf_append(out, key, n);
+    } else {
+      rc = i ? buf_putc(out, ',') : ST_OK;
+      if (!rc)
+        rc = put_json_string(out, e->key, e->key_len);
+      if (!rc)
+        rc = buf_putc(out, ':');
+    }
     if (!rc)
-      rc = put_json_string(out, m->entries[i].key, m->entries[i].key_len);
-    if (!rc)
-      rc = buf_putc(out, ':');
-    if (!rc)
-      rc = view_write_json(out, m->entries[i].value);
+      rc = view_write_json(out, e->value);
   }
   return rc ? rc : buf_putc(out, '}');
 }
@@ -328,7 +349,7 @@ int view_write_json(struct buf *out, struct view v)
   case VIEW_TRUE:
     return buf_puts(out, "true");
   case VIEW_INT:
-    return buf_printf(out, "%" PRId64, v.u.i);
+    return buf_put_int(out, v.u.i);
   case VIEW_TEXT:
     return put_json_string(out, v.u.s, v.len);
   case VIEW_LIST:
@@ -336,9 +357,8 @@ int view_write_json(struct buf *out, struct view v)
   case VIEW_MAP:
     return put_json_map(out, v.u.map);
   case VIEW_JSON:
-    return json_dump_callback(v.u.json, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY)
-               ? ST_LIMIT
-               : ST_OK;
+    return json_dump_callback(v.u.json, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY) ? ST_LIMIT
+                                                                                          : ST_OK;
   default:
     return buf_puts(out, "null");
   }
@@ -349,8 +369,8 @@ static json_t *map_to_json(const struct view_map *m)
   json_t *o = json_object();
   for (uint32_t i = 0; o && i < m->count; i++) {
     json_t *child = view_to_json(m->entries[i].value);
-    if (!child || json_object_setn_new_nocheck(o, m->entries[i].key, m->entries[i].key_len,
-                                               child)) {
+    if (!child ||
+        json_object_setn_new_nocheck(o, m->entries[i].key, m->entries[i].key_len, child)) {
       json_decref(o);
       o = NULL;
     }

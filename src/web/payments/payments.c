@@ -94,9 +94,9 @@ struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
     view_add_text(b, m, "receipt_href", arena_printf(req->arena, "/p/%s/receipt", token));
   }
   if (token && fee->pending)
-    view_add_text(b, m, "pending_href",
-                  arena_printf(req->arena, "/p/%s/pay/return?order=%s", token,
-                               fee->pending->order_no));
+    view_add_text(
+        b, m, "pending_href",
+        arena_printf(req->arena, "/p/%s/pay/return?order=%s", token, fee->pending->order_no));
   if (!token) /* no pay button without the token: say where to pay instead */
     view_add_bool(b, m, "pay_elsewhere", fee->payable);
   return view_of_map(m);

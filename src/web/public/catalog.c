@@ -168,8 +168,7 @@ static void forms_view(struct http_request *req, struct view_builder *b, const c
   view_add_bool(b, view, "has_examples", examples && examples->count > 0);
 }
 
-static struct view channels_view(struct http_request *req, struct view_builder *b,
-                                 json_t *service)
+static struct view channels_view(struct http_request *req, struct view_builder *b, json_t *service)
 {
   static const char *const channels[] = {"channel_counter", "channel_online", "channel_mail"};
   struct view_list *list = view_list(b);

@@ -46,7 +46,7 @@ json_t *office_dir_view(struct http_request *req, const struct dir_office *o)
 }
 
 struct view office_dir_tview(struct http_request *req, struct view_builder *b,
-                            const struct dir_office *o)
+                             const struct dir_office *o)
 {
   const char *lang = req->lang;
   struct view_map *m = view_map(b);
