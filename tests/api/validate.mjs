@@ -115,8 +115,13 @@ function check(answer) {
     return fail(`${what}: body is not JSON: ${String(answer.body).slice(0, 200)}`);
   }
   const validate = validatorFor(media.schema);
-  if (!validate(body))
-    return fail(`${what}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`);
+  if (!validate(body)) {
+    const why = validate.errors.map((e) => {
+      const extra = e.params?.additionalProperty;
+      return `body${e.instancePath} ${e.message}${extra ? `: "${extra}"` : ''}`;
+    });
+    return fail(`${what}: ${[...new Set(why)].join('; ')}`);
+  }
   passed++;
 }
 
