@@ -377,6 +377,10 @@ static void test_errors_are_json(void **state)
   const char *json[] = {"Content-Type: application/json", NULL};
   expect_error("POST", "/api/v1/offices/kh-udd/requests", json, big, 413, "payload_too_large",
                NULL);
+  /* Without a Content-Length (chunked), once the body read passes the cap. */
+  const char *chunked[] = {"Content-Type: application/json", "Transfer-Encoding: chunked", NULL};
+  expect_error("POST", "/api/v1/offices/kh-udd/requests", chunked, big, 413, "payload_too_large",
+               NULL);
   free(big);
   /* The pages keep their HTML error pages. */
   assert_int_equal(http_call(&server, "GET", "/o/nowhere/at-all", html, NULL, 0, &r), 0);
