@@ -409,9 +409,19 @@ static void test_refusals(void **state)
   /* Declared JSON with a charset is fine: the form's own refusal comes next. */
   expect_error("POST", path, as_json, body, 400, "invalid", "section");
 
-  expect_error("GET", "/api/v1/offices?lang=fr", NULL, NULL, 400, "invalid", "lang");
-  expect_error("GET", "/api/v1/offices/xinxing/services?lang=fr", NULL, NULL, 400, "invalid",
-               "lang");
+  static const char *const catalogue[] = {"", "/xinxing", "/xinxing/services",
+                                          "/xinxing/services/transcript", "/xinxing/faq"};
+  for (size_t i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++) {
+    char path_fr[128], unknown[128];
+    snprintf(path_fr, sizeof(path_fr), "/api/v1/offices%s?lang=fr", catalogue[i]);
+    expect_error("GET", path_fr, NULL, NULL, 400, "invalid", "lang");
+    if (!i)
+      continue;
+    /* The same path at an office that does not exist. */
+    snprintf(unknown, sizeof(unknown), "/api/v1/offices/atlantis%s",
+             catalogue[i] + strlen("/xinxing"));
+    expect_error("GET", unknown, NULL, NULL, 404, "not_found", NULL);
+  }
   json_decref(get_json("/api/v1/offices?lang=en", 200));
   expect_error("GET", "/api/v1/offices/kh-udd/cases/115-UD01-000001", NULL, NULL, 400, "invalid",
                "check_code");
