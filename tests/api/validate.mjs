@@ -29,7 +29,14 @@ const fail = (what) => failures.push(what);
 
 // --- 1. the document itself ------------------------------------------------------------------
 const raw = JSON.parse(readFileSync(docPath, 'utf8'));
-const api = await SwaggerParser.validate(structuredClone(raw)); // throws when invalid
+let api;
+try {
+  api = await SwaggerParser.validate(structuredClone(raw));
+} catch (e) {
+  console.log(`FAIL ${docPath} is not a valid OpenAPI document: ${e.message}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 passed++;
 
 // --- 2. closed schemas -----------------------------------------------------------------------
