@@ -37,7 +37,10 @@ typedef int (*http_handler_fn)(struct http_request *req, struct http_response *r
 enum {
   /* Reachable by a signed-in person whose sign-in is not finished yet (second factor pending,
    * or a second factor that must be set up first). */
-  HTTP_ROUTE_UNFINISHED_SIGNIN = 1
+  HTTP_ROUTE_UNFINISHED_SIGNIN = 1,
+  /* Never answers a request: lends its error_format to the paths its pattern matches that no
+   * other route does ("/api/{path...}": an unknown path under /api/ gets the API's 404). */
+  HTTP_ROUTE_ERRORS_ONLY = 2
 };
 
 /* A route's own error format (Open311's error list): writes res (through http_raw) for an error
