@@ -2,21 +2,23 @@
 # callgrind-lookup.sh [EXE] - instructions per public progress lookup (issue 14): N (300) lookups
 # of random generated cases among CASES (100,000; bench/gen-cases.sh through bench_db, cached in
 # BENCH_CACHE), HTML, one at a time, with the server (EXE, default build/release/bianmin) under
-# valgrind's callgrind. After WARM (20) warm-up lookups the counters are zeroed; the dump's
+# valgrind's callgrind. After WARM (100) warm-up lookups the counters are zeroed; the dump's
 # totals are printed per lookup: every thread but the deadline scanner's, the handler
 # (progress_form), reading the case (case_public_by_number), building the view
 # (case_public_view) and rendering (render_html). PATHS=FILE measures other GET paths instead
-# (one a line); ACCEPT=json asks for JSON answers (Accept: application/json). Needs valgrind,
+# (one a line), TOKENS=1 the progress links /p/<token> (bench_tokens); ACCEPT=json asks for JSON answers (Accept: application/json). Needs valgrind,
 # curl, sqlite3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXE=$(realpath "${1:-build/release/bianmin}")
 export EXE
 . bench/lib.sh
-N=${N:-300} WARM=${WARM:-20} CASES=${CASES:-100000} SEED=${SEED:-42}
+N=${N:-300} WARM=${WARM:-100} CASES=${CASES:-100000} SEED=${SEED:-42}
 bench_init
 bench_db "$work/db" "$CASES" "$SEED"
-if [ -n "${PATHS:-}" ]; then
+if [ -n "${TOKENS:-}" ]; then
+  bench_tokens "$work/db" "$work/paths" "$((N + WARM))"
+elif [ -n "${PATHS:-}" ]; then
   cp "$PATHS" "$work/paths"
 else
   bench_samples "$work/db" "$work/samples" "$((N + WARM))"

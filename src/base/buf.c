@@ -68,6 +68,16 @@ int buf_putc(struct buf *b, char c)
   return buf_append(b, &c, 1);
 }
 
+char *buf_extend(struct buf *b, size_t n)
+{
+  if (buf_reserve(b, n))
+    return NULL;
+  char *at = b->data + b->len;
+  b->len += n;
+  b->data[b->len] = '\0';
+  return at;
+}
+
 int buf_put_int(struct buf *b, int64_t v)
 {
   char tmp[24];

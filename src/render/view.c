@@ -239,50 +239,90 @@ bool view_truthy(struct view v)
 
 /* ---- JSON text -------------------------------------------------------------------------- */
 
-static int put_json_string(struct buf *out, const char *s, size_t len)
+/* Bytes a JSON string cannot hold as they are: control characters, quote, backslash. */
+static const bool json_special[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1};
+
+static size_t plain_prefix(const char *s, size_t len)
+{
+  size_t i = 0;
+  while (i < len && !json_special[(unsigned char)s[i]])
+    i++;
+  return i;
+}
+
+static int put_escape(struct buf *out, unsigned char c)
 {
   static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
-  size_t run = 0;
-  int rc = buf_putc(out, '"');
-  for (size_t i = 0; i < len && !rc; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    char esc[7] = {'\\', (char)c, 0};
-    size_t n = 2;
-    switch (c) {
-    case '"':
-    case '\\':
-      break;
-    case '\b':
-      esc[1] = 'b';
-      break;
-    case '\f':
-      esc[1] = 'f';
-      break;
-    case '\n':
-      esc[1] = 'n';
-      break;
-    case '\r':
-      esc[1] = 'r';
-      break;
-    case '\t':
-      esc[1] = 't';
-      break;
-    default:
-      memcpy(esc + 1, "u00", 3);
-      esc[4] = hex[c >> 4];
-      esc[5] = hex[c & 15];
-      n = 6;
-    }
-    rc = buf_append(out, s + run, i - run);
-    if (!rc)
-      rc = buf_append(out, esc, n);
-    run = i + 1;
+  char esc[6] = {'\\', (char)c};
+  size_t n = 2;
+  switch (c) {
+  case '"':
+  case '\\':
+    break;
+  case '\b':
+    esc[1] = 'b';
+    break;
+  case '\f':
+    esc[1] = 'f';
+    break;
+  case '\n':
+    esc[1] = 'n';
+    break;
+  case '\r':
+    esc[1] = 'r';
+    break;
+  case '\t':
+    esc[1] = 't';
+    break;
+  default:
+    memcpy(esc + 1, "u00", 3);
+    esc[4] = hex[c >> 4];
+    esc[5] = hex[c & 15];
+    n = 6;
+  }
+  return buf_append(out, esc, n);
+}
+
+/* "s" with JSON escapes; prefix (",", "" or NULL) and suffix (":" or NULL) written with it, so
+ * a member's key is one write. */
+static int put_json_string(struct buf *out, const char *prefix, const char *s, size_t len,
+                           const char *suffix)
+{
+  prefix = prefix ? prefix : "";
+  suffix = suffix ? suffix : "";
+  size_t np = strlen(prefix), ns = strlen(suffix);
+  size_t plain = plain_prefix(s, len);
+  if (plain == len) { /* the usual case: one write */
+    char *p = buf_extend(out, np + len + ns + 2);
+    if (!p)
+      return ST_LIMIT;
+    memcpy(p, prefix, np);
+    p[np] = '"';
+    memcpy(p + np + 1, s, len);
+    p[np + 1 + len] = '"';
+    memcpy(p + np + 2 + len, suffix, ns);
+    return ST_OK;
+  }
+  int rc = np ? buf_append(out, prefix, np) : ST_OK;
+  if (!rc)
+    rc = buf_putc(out, '"');
+  while (!rc && len) {
+    plain = plain_prefix(s, len);
+    rc = buf_append(out, s, plain);
+    if (!rc && plain < len)
+      rc = put_escape(out, (unsigned char)s[plain]);
+    plain += plain < len;
+    s += plain;
+    len -= plain;
   }
   if (!rc)
-    rc = buf_append(out, s + run, len - run);
-  return rc ? rc : buf_putc(out, '"');
+    rc = buf_putc(out, '"');
+  return rc || !ns ? rc : buf_append(out, suffix, ns);
 }
 
 static int dump_to_buf(const char *data, size_t size, void *out)
@@ -290,38 +330,12 @@ static int dump_to_buf(const char *data, size_t size, void *out)
   return buf_append(out, data, size) ? -1 : 0;
 }
 
-static bool plain_key(const char *key, size_t len)
-{
-  for (size_t i = 0; i < len; i++)
-    if ((unsigned char)key[i] < 0x20 || key[i] == '"' || key[i] == '\\')
-      return false;
-  return true;
-}
-
 static int put_json_map(struct buf *out, const struct view_map *m)
 {
   int rc = buf_putc(out, '{');
   for (uint32_t i = 0; i < m->count && !rc; i++) {
     const struct view_entry *e = &m->entries[i];
-    char key[64];
-    /* Keys are names we chose (no quote, backslash or control character): written in one go. */
-    if (e->key_len + 4 <= sizeof(key) && plain_key(e->key, e->key_len)) {
-      size_t n = 0;
-      if (i)
-        key[n++] = ',';
-      key[n++] = '"';
-      memcpy(key + n, e->key, e->key_len);
-      n += e->key_len;
-      key[n++] = '"';
-      key[n++] = ':';
-      rc = buf_append(out, key, n);
-    } else {
-      rc = i ? buf_putc(out, ',') : ST_OK;
-      if (!rc)
-        rc = put_json_string(out, e->key, e->key_len);
-      if (!rc)
-        rc = buf_putc(out, ':');
-    }
+    rc = put_json_string(out, i ? "," : NULL, e->key, e->key_len, ":");
     if (!rc)
       rc = view_write_json(out, e->value);
   }
@@ -351,7 +365,7 @@ int view_write_json(struct buf *out, struct view v)
   case VIEW_INT:
     return buf_put_int(out, v.u.i);
   case VIEW_TEXT:
-    return put_json_string(out, v.u.s, v.len);
+    return put_json_string(out, NULL, v.u.s, v.len, NULL);
   case VIEW_LIST:
     return put_json_list(out, v.u.list);
   case VIEW_MAP:
