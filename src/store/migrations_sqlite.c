@@ -559,37 +559,6 @@ static const char migration_11_sql[] =
  * (tests/pg/schema_compare_test.c compares both schemas). */
 static const char migration_12_sql[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
-/* The directory's version (migration 14): one row whose number moves with every change to an
- * office, unit, service or service form, so that each process holding them in memory
- * (domain/directory.c) sees another node's edit by reading one integer. */
-static const char migration_14_sql[] =
-    "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
-    "NULL);"
-    "INSERT INTO directory_version (id, version) VALUES (1, 1);"
-#define BUMP(t, name, op)                                                                          \
-  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
-  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
-#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
-    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
-#undef BUMP3
-#undef BUMP
-
-/* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
- * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
- * the open cases in id order and holds what the scan reads of them; pickup_reminded_at (when the
- * not-picked-up reminder was sent, filled here from the timeline for the cases reminded before)
- * takes a reminded case out of cases_pickup_due, so that index holds only the closed cases still
- * waiting for pickup and their reminder, by closing time. */
-static const char migration_13_sql[] =
-    "ALTER TABLE cases ADD COLUMN pickup_reminded_at INTEGER;"
-    "UPDATE cases SET pickup_reminded_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = "
-    "cases.id AND e.kind = 'not_picked_up') WHERE picked_up_at IS NULL AND EXISTS (SELECT 1 FROM "
-    "case_events e WHERE e.case_id = cases.id AND e.kind = 'not_picked_up');"
-    "CREATE INDEX cases_open_scan ON cases(id, office_id, due_at, due_state, paused_since, "
-    "closed_at) WHERE closed_at IS NULL;"
-    "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
-    "IS NULL AND pickup_reminded_at IS NULL;";
-
 /* Migration 19: the search index holds each row's office as an indexed token ("office12", in
  * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every
  * office's matches and dropping the others' (office_search_read: the cost grew with every
@@ -651,6 +620,37 @@ static const char migration_19_sql[] =
     "id * 4 + 3, 'announcement', id, office_id, 'office' || office_id, title_zh || ' ' || "
     "title_en, body_zh || ' ' || body_en FROM announcements;";
 #undef OFFICE_KEY
+
+/* The directory's version (migration 14): one row whose number moves with every change to an
+ * office, unit, service or service form, so that each process holding them in memory
+ * (domain/directory.c) sees another node's edit by reading one integer. */
+static const char migration_14_sql[] =
+    "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
+    "NULL);"
+    "INSERT INTO directory_version (id, version) VALUES (1, 1);"
+#define BUMP(t, name, op)                                                                          \
+  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
+  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
+    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
+#undef BUMP3
+#undef BUMP
+
+/* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
+ * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
+ * the open cases in id order and holds what the scan reads of them; pickup_reminded_at (when the
+ * not-picked-up reminder was sent, filled here from the timeline for the cases reminded before)
+ * takes a reminded case out of cases_pickup_due, so that index holds only the closed cases still
+ * waiting for pickup and their reminder, by closing time. */
+static const char migration_13_sql[] =
+    "ALTER TABLE cases ADD COLUMN pickup_reminded_at INTEGER;"
+    "UPDATE cases SET pickup_reminded_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = "
+    "cases.id AND e.kind = 'not_picked_up') WHERE picked_up_at IS NULL AND EXISTS (SELECT 1 FROM "
+    "case_events e WHERE e.case_id = cases.id AND e.kind = 'not_picked_up');"
+    "CREATE INDEX cases_open_scan ON cases(id, office_id, due_at, due_state, paused_since, "
+    "closed_at) WHERE closed_at IS NULL;"
+    "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
+    "IS NULL AND pickup_reminded_at IS NULL;";
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
