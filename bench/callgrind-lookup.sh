@@ -5,9 +5,11 @@
 # valgrind's callgrind. After WARM (100) warm-up lookups the counters are zeroed; the dump's
 # totals are printed per lookup: every thread but the deadline scanner's, the handler
 # (progress_form), reading the case (case_public_by_number), building the view
-# (case_public_view) and rendering (render_html). PATHS=FILE measures other GET paths instead
-# (one a line), TOKENS=1 the progress links /p/<token> (bench_tokens); ACCEPT=json asks for JSON answers (Accept: application/json). Needs valgrind,
-# curl, sqlite3.
+# (case_public_tview) and rendering (render_html). The server runs one request thread, so every
+# lookup after the warm-up finds its database connection open (a pool of four opened some of
+# theirs inside the measurement). PATHS=FILE measures other GET paths instead (one a line),
+# TOKENS=1 the progress links /p/<token> (bench_tokens); ACCEPT=json asks for JSON answers
+# (Accept: application/json). Needs valgrind, curl, sqlite3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXE=$(realpath "${1:-build/release/bianmin}")
@@ -24,7 +26,7 @@ else
   bench_samples "$work/db" "$work/samples" "$((N + WARM))"
   awk '{printf "/o/%s/progress?number=%s&check=%s\n", $1, $2, $3}' "$work/samples" > "$work/paths"
 fi
-BIANMIN_RATE_LOOKUP=1000000 BIANMIN_RATE_PUBLIC=1000000 BIANMIN_LOG_LEVEL=error \
+BIANMIN_THREADS=1 BIANMIN_RATE_LOOKUP=1000000 BIANMIN_RATE_PUBLIC=1000000 BIANMIN_LOG_LEVEL=error \
   BIANMIN_SECRET_KEY_FILE="$work/secret.key" valgrind --tool=callgrind \
   --callgrind-out-file="$work/cg.out" "$EXE" serve --db "$work/db" --listen 127.0.0.1:0 \
   --port-file "$work/port" 2>"$work/valgrind.log" &
@@ -48,7 +50,7 @@ callgrind_annotate --inclusive=yes "$work/cg.out".1 2>/dev/null | awk -v n="$N" 
   function per(v) { gsub(",", "", v); return v / n }
   /PROGRAM TOTALS/ { total = per($1) }
   /:scanner_main / { scanner = per($1) }
-  /:(progress_form|case_public_by_number|case_public_view|render_html|on_request) / {
+  /:(progress_form|case_public_by_number|case_public_tview|render_html|on_request) / {
     name = $3; sub(/^.*:/, "", name); part[name] = per($1) }
   END {
     printf "instructions per request: %.0f (all threads but the scanner)\n", total - scanner
