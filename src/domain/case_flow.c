@@ -88,8 +88,9 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
   return rc;
 }
 
-/* After a plain move out of a paused step (correction -> first review, or withdrawn): the
- * pause ends, and the clock of a case still open runs again, as after cases_correction_done. */
+/* After a plain move out of a step whose clock stops (correction -> first review, the end of a
+ * public notice, back from another agency, or withdrawn): the pause ends, and the clock of a
+ * case still open runs again, as after cases_correction_done. */
 static int leave_pause(const struct case_env *env, json_t *c)
 {
   const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
@@ -97,6 +98,14 @@ static int leave_pause(const struct case_env *env, json_t *c)
   if (!rc && step && step->kind != STEP_FINAL)
     rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
   return rc;
+}
+
+/* After a plain move into a step whose clock stops (a public notice, a referral to another
+ * agency): the time from now on does not count until the case leaves it. */
+static int enter_pause(const struct case_env *env, json_t *c)
+{
+  int rc = store_case_pause_start(env->store, case_int(c, "id"), env->now);
+  return rc ? rc : case_recompute_clock(env, c, case_int(c, "extension_minutes"));
 }
 
 int cases_transition(const struct case_env *env, const struct case_actor *actor, int64_t id,
@@ -110,11 +119,16 @@ int cases_transition(const struct case_env *env, const struct case_actor *actor,
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  const struct workflow_step *from = workflow_step(case_workflow(c), case_text(c, "status"));
-  bool paused = from && from->kind == STEP_PAUSED;
+  const struct workflow *wf = case_workflow(c);
+  const struct workflow_step *from = workflow_step(wf, case_text(c, "status"));
+  const struct workflow_step *dest = workflow_step(wf, to);
+  bool was_stopped = from && from->clock_stops;
+  bool stops = dest && dest->clock_stops && dest->kind != STEP_FINAL;
   rc = move(env, actor, c, to, note, public_note, behalf, NULL, reason);
-  if (!rc && paused)
+  if (!rc && was_stopped && !stops)
     rc = leave_pause(env, c);
+  else if (!rc && stops && !was_stopped)
+    rc = enter_pause(env, c);
   return case_finish(env, rc, c);
 }
 
@@ -282,11 +296,12 @@ int cases_reject(const struct case_env *env, const struct case_actor *actor, int
     return rc;
   civil_taipei_iso(env->now, today);
   bool waiting = !strcmp(case_text(c, "status"), "correction");
+  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
   if (waiting && strcmp(today, case_text(c, "correction_deadline")) <= 0)
     rc = refuse(reason, "case_err_correction_not_expired", ST_FORBIDDEN);
   if (!rc)
     rc = move(env, actor, c, "rejected", reasons, true, behalf, NULL, reason);
-  if (!rc && waiting)
+  if (!rc && step && step->clock_stops)
     rc = store_case_pause_end(env->store, id, env->now);
   if (!rc)
     rc = store_case_set_clock(env->store, id, 0, "closed", 0, case_int(c, "extension_minutes"),

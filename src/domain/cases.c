@@ -377,12 +377,29 @@ static int personal_fields(const struct intake_input *in, json_t *row)
   return rc;
 }
 
+/* The service's workflow when it names one we have; else 即時 services (time limit 0) are
+ * "instant", a land office's others "land_registration", anything else "simple". */
 static const char *workflow_of(json_t *service, json_t *office)
 {
   const char *wf = case_text(service, "workflow");
   if (workflow_find(wf))
     return wf;
+  if (case_int(service, "time_limit_minutes") == 0)
+    return "instant";
   return strcmp(case_text(office, "kind"), "land") == 0 ? "land_registration" : "simple";
+}
+
+/* The case's time limit: the service's, except that a 即時 service (0) that arrives without
+ * the applicant at the counter (online, by post, through the API) gets the limit for remote
+ * 即時 work: the service's remote_instant_minutes, else CASE_REMOTE_INSTANT_MINUTES (one
+ * working day). Never a deadline at the moment of arrival for work nobody could do yet. */
+static int64_t time_limit_of(json_t *service, const char *channel)
+{
+  int64_t minutes = case_int(service, "time_limit_minutes");
+  if (minutes > 0 || (channel && strcmp(channel, "counter") == 0))
+    return minutes;
+  int64_t remote = case_int(service, "remote_instant_minutes");
+  return remote > 0 ? remote : CASE_REMOTE_INSTANT_MINUTES;
 }
 
 static const char *word_of(json_t *service, json_t *office)
@@ -409,9 +426,9 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
                                   &n.serial);
   if (!rc)
     rc = case_number_key(&n, out->case_key, sizeof(out->case_key));
+  int64_t limit = time_limit_of(service, in->channel);
   if (!rc)
-    rc = calendar_add_working_minutes(cases_calendar(), NULL, env->now,
-                                      case_int(service, "time_limit_minutes"), &due);
+    rc = calendar_add_working_minutes(cases_calendar(), NULL, env->now, limit, &due);
   case_check_code_new(out->check_code);
   accounts_random_token(out->token);
   accounts_token_hash(out->token, token_hash);
@@ -425,12 +442,48 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
                         out->case_key, "check_code", out->check_code, "qr_token_hash", token_hash,
                         "workflow", workflow_of(service, office), "status", "received", "channel",
                         in->channel, "received_at", (json_int_t)env->now, "time_limit_minutes",
-                        (json_int_t)case_int(service, "time_limit_minutes"), "due_at",
-                        (json_int_t)due, "fee_amount", (json_int_t)case_int(service, "fee_amount"),
-                        "documents", docs ? docs : docs_default, "notify", in->notify, "lang",
+                        (json_int_t)limit, "due_at", (json_int_t)due, "fee_amount",
+                        (json_int_t)case_int(service, "fee_amount"), "documents",
+                        docs ? docs : docs_default, "notify", in->notify, "lang",
                         in->lang && !strcmp(in->lang, "en") ? "en" : "zh-TW");
   free(docs);
   return rc ? rc : (*row ? ST_OK : ST_NOMEM);
+}
+
+/* A 即時 case taken in at the counter: the applicant waits for it. */
+static bool issued_at_counter(json_t *row)
+{
+  return !strcmp(case_text(row, "channel"), "counter") &&
+         (case_int(row, "time_limit_minutes") == 0 ||
+          !strcmp(case_text(row, "workflow"), "instant"));
+}
+
+/* Taken in and issued in one step (the applicant is at the counter, so no "received" or "ready"
+ * message is sent): closed at once, within its limit. */
+static int issue_at_counter(const struct case_env *env, const struct case_actor *actor, json_t *row)
+{
+  int64_t id = case_int(row, "id");
+  int rc = store_case_set_status(env->store, id, "closed", env->now, true);
+  if (!rc)
+    rc = case_event(env, actor, row, "status", "received", "closed", "", true, NULL, NULL);
+  if (!rc)
+    rc = store_case_set_clock(env->store, id, env->now, "closed", 0, 0, env->now);
+  if (!rc && json_object_set_new(row, "status", json_string("closed")))
+    rc = ST_NOMEM;
+  return rc;
+}
+
+/* The case's "received" event, then either its issue at the counter (即時) or the "received"
+ * message. */
+static int first_events(const struct case_env *env, const struct case_actor *actor, json_t *row)
+{
+  int rc = case_event(env, actor, row, "status", "", "received", "", true, NULL, NULL);
+  if (!rc && issued_at_counter(row))
+    return issue_at_counter(env, actor, row);
+  if (!rc)
+    rc = notify_case_event(env->store, env->now, actor->office_id, case_int(row, "id"), "received",
+                           1, NULL);
+  return rc;
 }
 
 /* Inserts the case with its first event and audit row, inside the open transaction. */
@@ -458,10 +511,7 @@ static int insert_case(const struct case_env *env, const struct case_actor *acto
   if (!rc && json_object_set_new(row, "id", json_integer(out->case_id)))
     rc = ST_NOMEM;
   if (!rc)
-    rc = case_event(env, actor, row, "status", "", "received", "", true, NULL, NULL);
-  if (!rc)
-    rc = notify_case_event(env->store, env->now, actor->office_id, out->case_id, "received", 1,
-                           NULL);
+    rc = first_events(env, actor, row);
   struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
   if (!rc)
     rc = audit_record(env->store, &who, "case.create", "case", out->case_key, NULL);

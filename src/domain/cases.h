@@ -26,7 +26,8 @@ enum {
   CASE_CORRECTION_ITEMS_MAX = 20,
   CASE_NOTE_MAX_CHARS = 1000,
   CASE_EXTENSION_MAX_MINUTES = 43200,
-  CASE_PICKUP_REMINDER_DAYS = 14 /* a completed case not picked up: remind once after this */
+  CASE_PICKUP_REMINDER_DAYS = 14,   /* a completed case not picked up: remind once after this */
+  CASE_REMOTE_INSTANT_MINUTES = 480 /* a 即時 service that arrives online: one working day */
 };
 
 /* Loads the government calendar (every dgpa-*.csv in dir) for all deadline arithmetic. Call

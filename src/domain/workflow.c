@@ -13,14 +13,15 @@
 #define S ROLE_SUPERVISOR
 #define C ROLE_CLERK
 
+/* {code, kind, completed, clock stops} */
 static const struct workflow_step land_steps[] = {
-    {"received", STEP_OPEN, false},        {"first_review", STEP_OPEN, false},
-    {"second_review", STEP_OPEN, false},   {"public_notice", STEP_OPEN, false},
-    {"recording", STEP_OPEN, false},       {"proofreading", STEP_OPEN, false},
-    {"records_updated", STEP_OPEN, false}, {"referred", STEP_OPEN, false},
-    {"correction", STEP_PAUSED, false},    {"closed", STEP_FINAL, true},
-    {"archived", STEP_FINAL, true},        {"rejected", STEP_FINAL, false},
-    {"withdrawn", STEP_FINAL, false},
+    {"received", STEP_OPEN, false, false},        {"first_review", STEP_OPEN, false, false},
+    {"second_review", STEP_OPEN, false, false},   {"public_notice", STEP_OPEN, false, true},
+    {"recording", STEP_OPEN, false, false},       {"proofreading", STEP_OPEN, false, false},
+    {"records_updated", STEP_OPEN, false, false}, {"referred", STEP_OPEN, false, true},
+    {"correction", STEP_PAUSED, false, true},     {"closed", STEP_FINAL, true, false},
+    {"archived", STEP_FINAL, true, false},        {"rejected", STEP_FINAL, false, false},
+    {"withdrawn", STEP_FINAL, false, false},
 };
 
 /* Corrections and rejections have further rules in domain/cases.c (one notice listing every
@@ -51,9 +52,9 @@ static const struct workflow_transition land_transitions[] = {
 };
 
 static const struct workflow_step simple_steps[] = {
-    {"received", STEP_OPEN, false},     {"processing", STEP_OPEN, false},
-    {"correction", STEP_PAUSED, false}, {"closed", STEP_FINAL, true},
-    {"rejected", STEP_FINAL, false},    {"withdrawn", STEP_FINAL, false},
+    {"received", STEP_OPEN, false, false},    {"processing", STEP_OPEN, false, false},
+    {"correction", STEP_PAUSED, false, true}, {"closed", STEP_FINAL, true, false},
+    {"rejected", STEP_FINAL, false, false},   {"withdrawn", STEP_FINAL, false, false},
 };
 
 static const struct workflow_transition simple_transitions[] = {
@@ -64,17 +65,64 @@ static const struct workflow_transition simple_transitions[] = {
     {"*", "withdrawn", C | H | S, true},
 };
 
+/* Land survey (鑑界, 分割, 建物測量): an appointment is set with the applicant, the surveyor
+ * measures on site, the results are drawn (and the records updated), then it closes. */
+static const struct workflow_step survey_steps[] = {
+    {"received", STEP_OPEN, false, false},    {"scheduled", STEP_OPEN, false, false},
+    {"surveyed", STEP_OPEN, false, false},    {"results_drawn", STEP_OPEN, false, false},
+    {"correction", STEP_PAUSED, false, true}, {"closed", STEP_FINAL, true, false},
+    {"archived", STEP_FINAL, true, false},    {"rejected", STEP_FINAL, false, false},
+    {"withdrawn", STEP_FINAL, false, false},
+};
+
+static const struct workflow_transition survey_transitions[] = {
+    {"received", "scheduled", H | S, false},     {"scheduled", "surveyed", H | S, false},
+    {"surveyed", "results_drawn", H | S, false}, {"results_drawn", "closed", H | S | C, false},
+    {"closed", "archived", H | S | C, false},    {"received", "correction", H | S, true},
+    {"scheduled", "correction", H | S, true},    {"correction", "received", H | S, false},
+    {"correction", "rejected", S, true},         {"received", "rejected", S, true},
+    {"*", "withdrawn", C | H | S, true},
+};
+
+/* 即時 services (transcripts, land value queries): issued while the applicant waits at the
+ * counter (the intake closes them, domain/cases.c), or within the office's limit for remote
+ * 即時 work when they arrive online, by post or through the API. */
+static const struct workflow_step instant_steps[] = {
+    {"received", STEP_OPEN, false, false},   {"correction", STEP_PAUSED, false, true},
+    {"closed", STEP_FINAL, true, false},     {"rejected", STEP_FINAL, false, false},
+    {"withdrawn", STEP_FINAL, false, false},
+};
+
+static const struct workflow_transition instant_transitions[] = {
+    {"received", "closed", H | S | C, false}, {"received", "correction", H | S, true},
+    {"correction", "received", H | S, false}, {"correction", "rejected", S, true},
+    {"received", "rejected", S, true},        {"*", "withdrawn", C | H | S, true},
+};
+
 static const struct workflow workflows[] = {
     {"land_registration", "received", land_steps, ARRAY_LEN(land_steps), land_transitions,
      ARRAY_LEN(land_transitions)},
+    {"land_survey", "received", survey_steps, ARRAY_LEN(survey_steps), survey_transitions,
+     ARRAY_LEN(survey_transitions)},
+    {"instant", "received", instant_steps, ARRAY_LEN(instant_steps), instant_transitions,
+     ARRAY_LEN(instant_transitions)},
     {"simple", "received", simple_steps, ARRAY_LEN(simple_steps), simple_transitions,
      ARRAY_LEN(simple_transitions)},
 };
 
+/* Codes compare with '-' and '_' alike: the catalogue writes "land-survey". */
+static bool same_code(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++)
+    if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
+      return false;
+  return *a == *b;
+}
+
 const struct workflow *workflow_find(const char *code)
 {
   for (size_t i = 0; code && i < ARRAY_LEN(workflows); i++)
-    if (strcmp(workflows[i].code, code) == 0)
+    if (same_code(workflows[i].code, code))
       return &workflows[i];
   return NULL;
 }

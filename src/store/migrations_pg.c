@@ -579,7 +579,7 @@ static const char migration_13_sql[] =
 /* Migration 19 rebuilt SQLite's full-text index with the office as a token; PostgreSQL's search
  * (pg_search.c) filters by office_id through its own index already, so nothing changes here:
  * the number is kept so both dialects name the same schema version. */
-static const char migration_19_sql[] = "SELECT 1;";
+static const char migration_19_sql[] = "DO $$ BEGIN END $$;";
 
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},

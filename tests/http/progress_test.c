@@ -315,7 +315,8 @@ static void test_steps_and_correction_by_link(void **state)
   assert_int_equal(json_array_size(json_at(view, "case.correction_list")), 2);
   expect_text_at(view, "case.correction_deadline_text", "115年3月17日");
   expect_text_at(view, "case.due_text", ""); /* the clock stops meanwhile */
-  expect_text_at(view, "case.due_state_label", "補正期間暫停計時");
+  expect_text_at(view, "case.due_state_label",
+                 "處理期限暫停計算（補正、公告或函詢其他機關期間不計入）");
   expect_text_at(view, "case.timeline.0.what", "已收件");
   expect_text_at(view, "case.timeline.1.what", "初審中");
   expect_text_at(view, "case.timeline.2.what", "待補正");

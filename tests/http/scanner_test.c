@@ -94,9 +94,14 @@ static long long closed_case(void)
   long long id = strtoll(location + strlen(prefix), NULL, 10);
   free(location);
   assert_true(id > 0);
+  /* A 即時 service taken in at the counter is closed by the intake itself. */
+  json_t *c = case_json(id);
+  bool closed = strcmp(json_string_value(json_object_get(c, "status")), "closed") == 0;
+  json_decref(c);
   char path[64];
   snprintf(path, sizeof(path), "/staff/cases/%lld/status", id);
-  assert_int_equal(post(path, "to=closed", NULL), 303);
+  if (!closed)
+    assert_int_equal(post(path, "to=closed", NULL), 303);
   return id;
 }
 
