@@ -70,6 +70,31 @@ static int place(const struct directory *dir, struct case_staff *s)
   return s->office && s->service ? ST_OK : ST_NOTFOUND;
 }
 
+int case_receipt_link(struct store *store, json_t *record, char out[CASE_TOKEN_SIZE])
+{
+  char hash[65];
+  json_t *found = NULL;
+  if (case_link_token(read_model_int(record, "office_id"), case_text(record, "case_key"),
+                      case_text(record, "check_code"), out))
+    return ST_NOTFOUND;
+  accounts_token_hash(out, hash);
+  int rc = store_case_by_token(store, hash, &found);
+  if (!rc && read_model_int(found, "id") != read_model_int(record, "id"))
+    rc = ST_NOTFOUND;
+  json_decref(found);
+  if (rc)
+    out[0] = '\0';
+  return rc;
+}
+
+/* The display name of whoever took the case in: the actor of its first event. */
+static int clerk_name(struct store *store, struct arena *arena, struct case_staff *s)
+{
+  json_t *first = json_array_get(json_object_get(s->record, "events"), 0);
+  return case_handler_name(store, arena, read_model_int(s->record, "office_id"),
+                           read_model_int(first, "actor_id"), &s->clerk_name);
+}
+
 static int staff_read_in(const struct case_env *env, const struct case_actor *actor,
                          struct arena *arena, const struct directory *dir, int64_t id,
                          struct case_staff *out)
@@ -80,6 +105,8 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
   if (!rc)
     rc = case_handler_name(env->store, arena, read_model_int(out->record, "office_id"),
                            read_model_int(out->record, "handler_id"), &out->handler_name);
+  if (!rc)
+    rc = clerk_name(env->store, arena, out);
   if (!rc)
     rc = read_handlers(env->store, arena, actor->office_id, &out->handlers, &out->handler_count);
   if (!rc)

@@ -34,7 +34,8 @@ static const struct notify_event events[] = {
     {"withdrawn", false},             /* the applicant withdrew an online application */
 };
 
-static struct notify_settings settings = {"http://127.0.0.1:8080", 21 * 60, 8 * 60, ""};
+static struct notify_settings settings = {
+    .public_url = "http://127.0.0.1:8080", .quiet_start = 21 * 60, .quiet_end = 8 * 60};
 
 void notify_configure(const struct notify_settings *s)
 {

@@ -36,6 +36,7 @@ struct notify_settings {
   int quiet_start;                      /* minutes after local midnight (Asia/Taipei) */
   int quiet_end;                        /* equal to quiet_start: no quiet hours */
   char receipt_token[NOTIFY_TOKEN_MAX]; /* the SMS delivery-receipt webhook's secret, "" = off */
+  bool public_url_set; /* public_url is [notify] public_url, not the listener's address */
 };
 
 void notify_configure(const struct notify_settings *settings);

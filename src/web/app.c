@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/connection.h"
+#include "domain/notify.h"
 #include "web/app.h"
 #include "render/format.h"
 
@@ -133,6 +134,9 @@ const char *web_datetime(struct http_request *req, int64_t t)
 
 const char *web_origin(struct http_request *req)
 {
+  const struct notify_settings *settings = notify_settings();
+  if (settings->public_url_set) /* main refuses to serve a non-local address without it */
+    return settings->public_url;
   const char *host = http_header(req, "Host");
   if (!host || !*host || strlen(host) > 255 ||
       strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=

@@ -315,15 +315,6 @@ int apply_done_page(struct http_request *req, struct http_response *res)
 
 /* ---- save and come back later ------------------------------------------------------------ */
 
-/* Where links in messages point: [notify] public_url, else this request's scheme and host. */
-static const char *link_base(struct http_request *req)
-{
-  const char *configured = notify_settings()->public_url;
-  if (configured && *configured)
-    return configured;
-  return web_origin(req);
-}
-
 int apply_save_post(struct http_request *req, struct http_response *res)
 {
   struct apply_ctx a;
@@ -334,7 +325,7 @@ int apply_save_post(struct http_request *req, struct http_response *res)
     apply_close(&a);
     return rc;
   }
-  const char *prefix = arena_printf(req->arena, "%s/o/%s/apply-resume/", link_base(req), a.o.slug);
+  const char *prefix = arena_printf(req->arena, "%s/o/%s/apply-resume/", web_origin(req), a.o.slug);
   struct apply_message msg = {http_t(req, "apply_resume_subject"),
                               http_t(req, "apply_resume_email"), http_t(req, "apply_resume_sms")};
   rc = apply_send_resume(&a.env, a.draft, prefix, &msg, &reason);
