@@ -326,8 +326,8 @@ int apply_save_post(struct http_request *req, struct http_response *res)
     return rc;
   }
   const char *prefix = arena_printf(req->arena, "%s/o/%s/apply-resume/", web_origin(req), a.o.slug);
-  struct apply_message msg = {http_t(req, "apply_resume_subject"),
-                              http_t(req, "apply_resume_email"), http_t(req, "apply_resume_sms")};
+  struct apply_message msg = apply_office_message(req, a.o.office, "apply_resume_subject",
+                                                  "apply_resume_email", "apply_resume_sms");
   rc = apply_send_resume(&a.env, a.draft, prefix, &msg, &reason);
   json_t *view = rc ? NULL : apply_view(req, &a, "apply_saved_title");
   if (view) {
@@ -350,7 +350,7 @@ int apply_resume_get(struct http_request *req, struct http_response *res)
   const struct dir_service *service = NULL;
   int rc = office_ctx_open(req, &o);
   struct case_env env = {o.store, clock_now()};
-  struct apply_message msg = apply_code_message(req);
+  struct apply_message msg = apply_code_message(req, o.office);
   if (!rc)
     rc = apply_resume(&env, http_capture(req, "token"), &msg, session, &office_id, &service_id,
                       &reason);
