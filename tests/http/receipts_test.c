@@ -268,6 +268,43 @@ static void test_links_ignore_host_header(void **state)
   json_decref(view);
 }
 
+/* The progress page shows when the appointment is (鑑界: date and time), not only where. */
+static void test_progress_shows_appointment_time(void **state)
+{
+  struct taken t;
+  struct client supervisor;
+  struct response r;
+  char path[160];
+  take_in("", &t);
+  client_init(&supervisor, &server);
+  assert_int_equal(client_login(&supervisor, "xinxing-supervisor", PASSWORD), 303);
+  snprintf(path, sizeof(path), "/staff/cases/%lld", t.id);
+  assert_int_equal(client_get(&supervisor, path, &r), 0); /* the CSRF token */
+  response_free(&r);
+  snprintf(path, sizeof(path), "/staff/cases/%lld/appointment", t.id);
+  assert_int_equal(
+      client_post(&supervisor, path,
+                  "date=2026-03-24&time=09:30&place=%E5%8C%97%E5%81%B4%E7%95%8C%E6%A8%81", &r),
+      0);
+  assert_int_equal(r.status, 303);
+  response_free(&r);
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", t.key, t.check);
+  json_t *view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.appointment.when", "115年3月24日 09:30");
+  expect_text_at(view, "case.appointment.place", "北側界樁");
+  json_decref(view);
+  char *body = expect_page(&server, NULL, path, 200);
+  expect_contains(body, "<span class=\"bm-appointment__when\">115年3月24日 09:30</span>");
+  expect_contains(body, "<strong>排定辦理日期</strong> 115年3月24日 09:30"); /* the timeline */
+  expect_contains(body, "北側界樁");
+  free(body);
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s&lang=en", t.key, t.check);
+  view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.appointment.when", "24 Mar 2026 09:30");
+  json_decref(view);
+  client_free(&supervisor);
+}
+
 /* Last: restarts the server on other addresses. */
 static void test_refuses_public_listener_without_public_url(void **state)
 {
@@ -292,6 +329,7 @@ int main(void)
       cmocka_unit_test(test_number_as_printed),
       cmocka_unit_test(test_id_numbers_normalised),
       cmocka_unit_test(test_links_ignore_host_header),
+      cmocka_unit_test(test_progress_shows_appointment_time),
       cmocka_unit_test(test_refuses_public_listener_without_public_url),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -24,6 +24,17 @@ static const char *date_text(struct http_request *req, const char *iso)
   return arena_strdup(req->arena, buf);
 }
 
+/* "115年3月24日 09:30" (or "24 Mar 2026 09:30") of an appointment event's data, "" when the
+ * event is not one. */
+static const char *appointment_when(struct http_request *req, const char *kind, json_t *data)
+{
+  if (!data || strncmp(kind, "appointment_", 12) != 0)
+    return "";
+  const char *day = date_text(req, json_string_value(json_object_get(data, "date")));
+  const char *time = json_string_value(json_object_get(data, "time"));
+  return arena_printf(req->arena, "%s %s", day, time ? time : "");
+}
+
 static const char *label(struct http_request *req, const char *prefix, const char *code)
 {
   char *key = arena_printf(req->arena, "%s%s", prefix, code ? code : "");
@@ -71,6 +82,8 @@ static json_t *event_view(struct http_request *req, json_t *e)
                 web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
   if (v && data)
     json_object_set(v, "data", data);
+  if (v)
+    json_object_set_new(v, "when", json_string(appointment_when(req, kind, data)));
   json_decref(data);
   return v;
 }
@@ -213,9 +226,32 @@ static json_t *public_event_json(struct http_request *req, const struct case_pub
   put_s(v, "on_behalf_of", "");
   put_b(v, "public", e->public);
   json_t *data = *e->data ? json_loads(e->data, 0, NULL) : NULL;
+  put_s(v, "when", appointment_when(req, e->kind, data));
   if (data)
     json_object_set_new_nocheck(v, "data", data);
   return v;
+}
+
+/* The latest appointment (鑑界, surveys: the date, time and place set or postponed to), or
+ * none: {when, place}. */
+static void public_appointment(struct http_request *req, const struct case_public *c, json_t *v)
+{
+  for (size_t i = c->event_count; i > 0; i--) {
+    const struct case_public_event *e = &c->events[i - 1];
+    json_t *data = *e->data ? json_loads(e->data, 0, NULL) : NULL;
+    const char *when = appointment_when(req, e->kind, data);
+    if (*when) {
+      json_t *a = json_object();
+      if (a) {
+        put_s(a, "when", when);
+        put_s(a, "place", json_string_value(json_object_get(data, "place")));
+        json_object_set_new_nocheck(v, "appointment", a);
+      }
+      json_decref(data);
+      return;
+    }
+    json_decref(data);
+  }
 }
 
 static json_t *public_event_record(const struct case_public *c, const struct case_public_event *e)
@@ -320,6 +356,7 @@ static int public_texts(struct http_request *req, const struct case_public *c, j
                               json_is_array(items) && paused ? json_incref(items) : json_array());
   put_b(v, "in_correction", paused);
   json_object_set_new_nocheck(v, "timeline", timeline);
+  public_appointment(req, c, v);
   put_b(v, "is_overdue", strcmp(c->due_state, "overdue") == 0);
   json_decref(items);
   return ST_OK;
