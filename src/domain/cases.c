@@ -275,6 +275,15 @@ static int contact_check(const struct intake_input *in, const char **reason, con
   return ST_OK;
 }
 
+const char *cases_notify_choice(const char *choice, const char *phone, const char *email)
+{
+  if (!choice || strcmp(choice, "auto") != 0)
+    return choice;
+  if (phone && str_trim(str_from(phone)).len)
+    return "sms";
+  return email && str_trim(str_from(email)).len ? "email" : "none";
+}
+
 int case_intake_check(const struct intake_input *in, const char **reason, const char **field)
 {
   static const char *const channels[] = {"counter", "online", "mail", "api"};

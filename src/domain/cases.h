@@ -74,6 +74,10 @@ struct intake_result {
 int case_link_token(int64_t office_id, const char *case_key, const char *check_code,
                     char out[CASE_TOKEN_SIZE]);
 
+/* The notice channel for a choice: "auto" becomes what a clerk expects, "sms" when a phone
+ * is given, else "email" when an address is, else "none"; any other choice is kept as given. */
+const char *cases_notify_choice(const char *choice, const char *phone, const char *email);
+
 int cases_intake(const struct case_env *env, const struct case_actor *actor,
                  const struct intake_input *in, struct intake_result *out, const char **reason,
                  const char **field);

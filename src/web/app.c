@@ -151,3 +151,18 @@ const char *web_safe_next(const char *next)
     return "/staff/";
   return next;
 }
+
+const char *web_actor_label(struct http_request *req, const char *actor)
+{
+  static const struct {
+    const char *prefix, *key;
+  } kinds[] = {{"online application", "actor_online"}, {"api", "actor_api"}};
+  if (!actor)
+    return "";
+  for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
+    size_t n = strlen(kinds[i].prefix);
+    if (strncmp(actor, kinds[i].prefix, n) == 0 && (actor[n] == '\0' || actor[n] == ' '))
+      return arena_printf(req->arena, "%s%s", http_t(req, kinds[i].key), actor + n);
+  }
+  return actor;
+}

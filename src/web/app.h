@@ -47,6 +47,9 @@ const char *web_safe_next(const char *next);
  * on a loopback listener: main refuses to start otherwise), this request's "scheme://host[:port]"
  * when Host is a plain host name or address (at most 255 bytes), else the loopback address. */
 const char *web_origin(struct http_request *req);
+/* Who did it, in the page's language: the stored actor names of citizens ("online application
+ * (w***@x.tw)", "api (...)") get their translated label; staff names are shown as stored. */
+const char *web_actor_label(struct http_request *req, const char *actor);
 /* Unix time t as a date and time in words in the request's language (Asia/Taipei), "" for
  * t <= 0. In the request's arena. */
 const char *web_datetime(struct http_request *req, int64_t t);

@@ -423,6 +423,9 @@ static void test_journey_and_staff(void **state)
   assert_int_equal(get(&clerk, path, &body), 200);
   assert_non_null(strstr(body, "id=\"channel-tag\""));
   assert_non_null(strstr(body, "新興段"));
+  /* who took it in, in the page's language (no English code on a Chinese page) */
+  assert_non_null(strstr(body, "線上申請 (w***@example.com)"));
+  assert_null(strstr(body, "online application"));
   assert_non_null(strstr(body, "map.png"));
   char *staff_file = between(body, "/files/", "\"");
   free(body);

@@ -132,7 +132,7 @@ static void test_form_before_and_after_choosing(void **state)
       "name=\"applicant_phone\" type=\"tel\"",
       "name=\"applicant_email\" type=\"email\"",
       "<select class=\"govuk-select\" id=\"notify\" name=\"notify\">",
-      "<option value=\"none\" selected>",
+      "<option value=\"auto\" selected>", /* by the contact given, not "none" */
       "<select class=\"govuk-select\" id=\"lang\" name=\"lang\">",
       "<select class=\"govuk-select\" id=\"channel\" name=\"channel\">",
       "id=\"doc_0\" name=\"doc_0\" type=\"checkbox\" value=\"土地登記申請書\"",

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -305,7 +306,39 @@ static void test_progress_shows_appointment_time(void **state)
   client_free(&supervisor);
 }
 
-/* Last: restarts the server on other addresses. */
+/* The counter's notice choice is what a clerk expects, not "none": by the contact given. */
+static void test_notice_choice_defaults_to_contact(void **state)
+{
+  char *body = expect_page(&server, &clerk, "/staff/intake?service=1", 200);
+  expect_contains(body, "<option value=\"auto\" selected>");
+  expect_lacks(body, "<option value=\"none\" selected>");
+  free(body);
+  static const struct {
+    const char *contact, *notify;
+  } cases[] = {
+      {"&applicant_phone=0912345678&applicant_email=a%40example.com&notify=auto", "sms"},
+      {"&applicant_phone=&applicant_email=a%40example.com&notify=auto", "email"},
+      {"&applicant_phone=&applicant_email=&notify=auto", "none"},
+      {"&applicant_phone=0912345678&notify=none", "none"}, /* a clerk's choice is kept */
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct response r;
+    char form[512], path[64];
+    snprintf(form, sizeof(form), "service_id=1&applicant_name=%s&doc_0=x%s", NAME,
+             cases[i].contact);
+    assert_int_equal(client_post(&clerk, "/staff/intake", form, &r), 0);
+    assert_int_equal(r.status, 303);
+    char *location = response_header(&r, "Location");
+    response_free(&r);
+    snprintf(path, sizeof(path), "/staff/cases/%lld", strtoll(location + 13, NULL, 10));
+    free(location);
+    json_t *view = expect_view(&server, &clerk, path, 200);
+    expect_text_at(view, "case.notify", cases[i].notify);
+    json_decref(view);
+  }
+}
+
+/* Restarts the server on other addresses (the tests after it run on the real clock). */
 static void test_refuses_public_listener_without_public_url(void **state)
 {
   static const char *const no_url[] = {"BIANMIN_FAKE_NOW=" NOW, NULL};
@@ -319,7 +352,43 @@ static void test_refuses_public_listener_without_public_url(void **state)
   fclose(f);
   assert_true(seen > 0);
   /* loopback without it still serves (the demo and the tests) */
-  assert_int_equal(server_restart_on(&server, "127.0.0.1:0", no_url), 0);
+  static const char *const real_clock[] = {"BIANMIN_RATE_LOGIN=100000", NULL};
+  assert_int_equal(server_restart_on(&server, "127.0.0.1:0", real_clock), 0);
+}
+
+/* Staff pages in Chinese show roles in Chinese and audit times in Taipei with ROC dates. After
+ * the restart (no fake clock: TOTP sign-in needs the real time). */
+static void test_staff_pages_in_chinese(void **state)
+{
+  struct client admin;
+  char secret[64] = ""; /* enrols a new TOTP secret */
+  harness_add_user(&server, "xinxing", "rcpt-admin", "admin", "rcpt-admin-password-2026");
+  client_init(&admin, &server);
+  assert_int_equal(
+      client_login_totp(&admin, "rcpt-admin", "rcpt-admin-password-2026", secret, sizeof(secret)),
+      0);
+  char *body = expect_page(&server, &admin, "/staff/admin/users", 200);
+  expect_contains(body, ">收件人員</td>");
+  expect_lacks(body, ">clerk</td>");
+  expect_lacks(body, ">handler,supervisor</td>");
+  free(body);
+  /* the sign-in just audited, at the real time (TOTP needs it): Taipei's day, as ROC */
+  time_t now = time(NULL) + 8 * 3600;
+  struct tm taipei;
+  gmtime_r(&now, &taipei);
+  char roc[16];
+  snprintf(roc, sizeof(roc), "%d年", taipei.tm_year + 1900 - 1911);
+  json_t *view = expect_view(&server, &admin, "/staff/admin/audit", 200);
+  const char *at = json_text_at(view, "rows.0.at_text");
+  assert_non_null(at);
+  expect_contains(at, roc);
+  expect_lacks(at, "Z");
+  json_decref(view);
+  body = expect_page(&server, &admin, "/staff/admin/audit", 200);
+  expect_contains(body, roc);
+  expect_lacks(body, "Z</td>");
+  free(body);
+  client_free(&admin);
 }
 
 int main(void)
@@ -330,7 +399,9 @@ int main(void)
       cmocka_unit_test(test_id_numbers_normalised),
       cmocka_unit_test(test_links_ignore_host_header),
       cmocka_unit_test(test_progress_shows_appointment_time),
+      cmocka_unit_test(test_notice_choice_defaults_to_contact),
       cmocka_unit_test(test_refuses_public_listener_without_public_url),
+      cmocka_unit_test(test_staff_pages_in_chinese),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -76,10 +76,10 @@ static json_t *event_view(struct http_request *req, json_t *e)
   const char *what = strcmp(kind, "status") == 0 ? label(req, "status_", web_str(e, "to_status"))
                                                  : label(req, "event_", kind);
   json_t *data = json_loads(web_str(e, "data"), 0, NULL);
-  json_t *v =
-      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")), "what",
-                what, "note", web_str(e, "note"), "actor", web_str(e, "actor"), "on_behalf_of",
-                web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
+  json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")),
+                        "what", what, "note", web_str(e, "note"), "actor",
+                        web_actor_label(req, web_str(e, "actor")), "on_behalf_of",
+                        web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
   if (v && data)
     json_object_set(v, "data", data);
   if (v)
