@@ -385,6 +385,10 @@ static void test_journey_and_staff(void **state)
   assert_non_null(progress);
   assert_non_null(strstr(body, "/qr.svg"));
   assert_non_null(strstr(body, "NT$40")); /* two copies at NT$20 are owed at submission */
+  /* the confirmation names the office and carries the whole link (to print or keep) */
+  assert_non_null(strstr(body, "07-2358200"));
+  assert_non_null(strstr(body, "https://bianmin.example/o/xinxing/"));
+  assert_non_null(strstr(body, "https://bianmin.example/p/"));
   free(body);
   /* the progress page lists the documents and offers withdrawal */
   assert_int_equal(get(&c, progress, &body), 200);

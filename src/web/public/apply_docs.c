@@ -263,13 +263,15 @@ static int done_view(struct http_request *req, struct apply_ctx *a, const char *
   bool paused = !rc && strcmp(d.status, "correction") == 0;
   if (!rc)
     rc = json_object_update_missing_new(
-             view, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", number, "check_code",
-                             d.check_code, "due_text", paused ? "" : web_datetime(req, d.due_at),
-                             "progress_href", arena_printf(req->arena, "/p/%s", token), "qr_src",
-                             arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
-                             web_str(a->draft, "contact_masked"), "time_limit",
-                             catalog_time_limit(req, json_integer_value(json_object_get(
-                                                         a->service, "time_limit_minutes")))))
+             view,
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", number, "check_code",
+                       d.check_code, "due_text", paused ? "" : web_datetime(req, d.due_at),
+                       "progress_href", arena_printf(req->arena, "/p/%s", token), "progress_link",
+                       arena_printf(req->arena, "%s/p/%s", web_origin(req), token), "qr_src",
+                       arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
+                       web_str(a->draft, "contact_masked"), "time_limit",
+                       catalog_time_limit(req, json_integer_value(json_object_get(
+                                                   a->service, "time_limit_minutes")))))
              ? ST_NOMEM
              : ST_OK;
   if (rc) {
