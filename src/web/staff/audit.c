@@ -13,16 +13,24 @@
 
 enum { AUDIT_PAGE = 50 };
 
+/* An action in words ("登入"), or "" when it has none (the code alone is shown then). */
+static const char *action_label(struct http_request *req, const char *action)
+{
+  char *key = arena_printf(req->arena, "audit_action_%s", action);
+  const char *label = key ? http_t(req, key) : NULL;
+  return label && strcmp(label, key) != 0 ? label : "";
+}
+
 /* A row as shown: "at" as stored (UTC, ISO), "at_text" in Taipei time with the ROC date in
  * Chinese, the actor in the page's language. */
 static json_t *audit_row(struct http_request *req, const struct audit_row *row)
 {
   time_t at = clock_parse_iso(row->at);
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)row->id, "at",
-                   row->at, "at_text", at > 0 ? web_datetime(req, at) : row->at, "actor",
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)row->id,
+                   "at", row->at, "at_text", at > 0 ? web_datetime(req, at) : row->at, "actor",
                    web_actor_label(req, row->actor), "ip", row->ip, "action", row->action,
-                   "object_kind", row->object_kind, "object_id", row->object_id, "detail",
-                   row->detail);
+                   "action_label", action_label(req, row->action), "object_kind", row->object_kind,
+                   "object_id", row->object_id, "detail", row->detail);
 }
 
 /* The filter of the query string; ST_INVALID for an over-long or malformed one. */
