@@ -158,18 +158,34 @@ int case_intake_form_read(struct store *store, struct arena *arena, int64_t offi
 
 /* ---- the work list --------------------------------------------------------------------------- */
 
-/* The search: a case number (prefix of its key) or an applicant's exact name (audited). */
+/* The office's Chinese word and its code, to read numbers as printed ("", "" when unknown). */
+static void office_word(const struct case_env *env, struct arena *arena, int64_t office_id,
+                        const char **word_zh, const char **word_code)
+{
+  const struct directory *dir = NULL;
+  const struct dir_office *office = NULL;
+  if (directory_acquire(env->store, arena, &dir) == ST_OK)
+    office = directory_office(dir, office_id);
+  *word_zh = office ? office->case_word_zh : "";
+  *word_code = office ? office->case_word_code : "";
+}
+
+/* The search: a case number (prefix of its key; as printed or the key) or an applicant's exact
+ * name (audited). */
 static int search_terms(const struct case_env *env, const struct case_actor *actor,
                         struct arena *arena, const char *q, struct store_case_filter *f)
 {
   static char empty[] = "";
   struct case_number n;
   char key[CASE_KEY_SIZE], hash[65];
+  const char *word_zh, *word_code;
   f->key_prefix = empty;
   f->name_hash = empty;
   if (!q || !*q)
     return ST_OK;
-  if (case_number_parse(q, &n) == ST_OK && case_number_key(&n, key, sizeof(key)) == ST_OK) {
+  office_word(env, arena, actor->office_id, &word_zh, &word_code);
+  if (case_number_parse_for(q, word_zh, word_code, &n) == ST_OK &&
+      case_number_key(&n, key, sizeof(key)) == ST_OK) {
     f->key_prefix = arena_strdup(arena, key);
     return f->key_prefix ? ST_OK : ST_NOMEM;
   }

@@ -206,6 +206,13 @@ static void test_number_as_printed(void **state)
     expect_text_at(view, "case.case_key", t.key);
     json_decref(view);
   }
+  /* The staff work list's search takes the number as printed too. */
+  urlencode(spellings[0], encoded, sizeof(encoded));
+  snprintf(path, sizeof(path), "/staff/cases?scope=office&q=%s", encoded);
+  json_t *list = expect_view(&server, &clerk, path, 200);
+  assert_int_equal(json_integer_value(json_at(list, "total")), 1);
+  expect_text_at(list, "rows.0.key", t.key);
+  json_decref(list);
   /* Another office's word is not this office's number. */
   urlencode("115年 竹登字 第000001號", encoded, sizeof(encoded));
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", encoded, check);
