@@ -2,26 +2,31 @@
 # callgrind-lookup.sh [EXE] - instructions per public progress lookup (issue 14): N (300) lookups
 # of random generated cases among CASES (100,000; bench/gen-cases.sh through bench_db, cached in
 # BENCH_CACHE), HTML, one at a time, with the server (EXE, default build/release/bianmin) under
-# valgrind's callgrind. After WARM (20) warm-up lookups the counters are zeroed; the dump's
+# valgrind's callgrind. After WARM (100) warm-up lookups the counters are zeroed; the dump's
 # totals are printed per lookup: every thread but the deadline scanner's, the handler
 # (progress_form), reading the case (case_public_by_number), building the view
-# (case_public_view) and rendering (render_html). PATHS=FILE measures other GET paths instead
-# (one a line). Needs valgrind, curl, sqlite3.
+# (case_public_tview) and rendering (render_html). The server runs one request thread, so every
+# lookup after the warm-up finds its database connection open (a pool of four opened some of
+# theirs inside the measurement). PATHS=FILE measures other GET paths instead (one a line),
+# TOKENS=1 the progress links /p/<token> (bench_tokens); ACCEPT=json asks for JSON answers
+# (Accept: application/json). Needs valgrind, curl, sqlite3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXE=$(realpath "${1:-build/release/bianmin}")
 export EXE
 . bench/lib.sh
-N=${N:-300} WARM=${WARM:-20} CASES=${CASES:-100000} SEED=${SEED:-42}
+N=${N:-300} WARM=${WARM:-100} CASES=${CASES:-100000} SEED=${SEED:-42}
 bench_init
 bench_db "$work/db" "$CASES" "$SEED"
-if [ -n "${PATHS:-}" ]; then
+if [ -n "${TOKENS:-}" ]; then
+  bench_tokens "$work/db" "$work/paths" "$((N + WARM))"
+elif [ -n "${PATHS:-}" ]; then
   cp "$PATHS" "$work/paths"
 else
   bench_samples "$work/db" "$work/samples" "$((N + WARM))"
   awk '{printf "/o/%s/progress?number=%s&check=%s\n", $1, $2, $3}' "$work/samples" > "$work/paths"
 fi
-BIANMIN_RATE_LOOKUP=1000000 BIANMIN_RATE_PUBLIC=1000000 BIANMIN_LOG_LEVEL=error \
+BIANMIN_THREADS=1 BIANMIN_RATE_LOOKUP=1000000 BIANMIN_RATE_PUBLIC=1000000 BIANMIN_LOG_LEVEL=error \
   BIANMIN_SECRET_KEY_FILE="$work/secret.key" valgrind --tool=callgrind \
   --callgrind-out-file="$work/cg.out" "$EXE" serve --db "$work/db" --listen 127.0.0.1:0 \
   --port-file "$work/port" 2>"$work/valgrind.log" &
@@ -31,10 +36,12 @@ for _ in $(seq 6000); do
   sleep 0.1
 done
 base="http://127.0.0.1:$(cat "$work/port")"
-head -n "$WARM" "$work/paths" | while read -r p; do curl -s -o /dev/null "$base$p"; done
+accept="Accept: text/html"
+[ "${ACCEPT:-}" = json ] && accept="Accept: application/json"
+head -n "$WARM" "$work/paths" | while read -r p; do curl -s -o /dev/null -H "$accept" "$base$p"; done
 callgrind_control -z "$server_pid" >/dev/null
 tail -n +"$((WARM + 1))" "$work/paths" | head -n "$N" | while read -r p; do
-  curl -s -o /dev/null -w '%{http_code}\n' "$base$p"
+  curl -s -o /dev/null -H "$accept" -w '%{http_code}\n' "$base$p"
 done | sort | uniq -c | awk '{print "bench/callgrind-lookup: " $1 " answers " $2}'
 callgrind_control -d "$server_pid" >/dev/null
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
@@ -43,7 +50,7 @@ callgrind_annotate --inclusive=yes "$work/cg.out".1 2>/dev/null | awk -v n="$N" 
   function per(v) { gsub(",", "", v); return v / n }
   /PROGRAM TOTALS/ { total = per($1) }
   /:scanner_main / { scanner = per($1) }
-  /:(progress_form|case_public_by_number|case_public_view|render_html|on_request) / {
+  /:(progress_form|case_public_by_number|case_public_tview|render_html|on_request) / {
     name = $3; sub(/^.*:/, "", name); part[name] = per($1) }
   END {
     printf "instructions per request: %.0f (all threads but the scanner)\n", total - scanner

@@ -35,7 +35,7 @@ static int buf_reserve(struct buf *b, size_t extra)
   size_t need = b->len + extra + 1;
   if (need <= b->cap)
     return ST_OK;
-  size_t cap = b->cap ? b->cap : 256;
+  size_t cap = b->cap ? b->cap : 1024;
   while (cap < need)
     cap = cap > b->max / 2 ? b->max + 1 : cap * 2;
   char *p = realloc(b->data, cap);
@@ -66,6 +66,30 @@ int buf_puts(struct buf *b, const char *s)
 int buf_putc(struct buf *b, char c)
 {
   return buf_append(b, &c, 1);
+}
+
+char *buf_extend(struct buf *b, size_t n)
+{
+  if (buf_reserve(b, n))
+    return NULL;
+  char *at = b->data + b->len;
+  b->len += n;
+  b->data[b->len] = '\0';
+  return at;
+}
+
+int buf_put_int(struct buf *b, int64_t v)
+{
+  char tmp[24];
+  size_t pos = sizeof(tmp);
+  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    tmp[--pos] = (char)('0' + m % 10);
+    m /= 10;
+  } while (m);
+  if (v < 0)
+    tmp[--pos] = '-';
+  return buf_append(b, tmp + pos, sizeof(tmp) - pos);
 }
 
 int buf_printf(struct buf *b, const char *fmt, ...)

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
   char *data;
@@ -22,6 +23,11 @@ void buf_reset(struct buf *b);
 int buf_append(struct buf *b, const void *data, size_t len);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
+/* Grows the content by n bytes and returns where they start, for the caller to fill (all n of
+ * them); NULL (buffer unchanged) past the maximum or out of memory. */
+char *buf_extend(struct buf *b, size_t n);
+/* v in decimal, without printf. */
+int buf_put_int(struct buf *b, int64_t v);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the malloc'd content to the caller (who frees it) and resets the buffer. */
 char *buf_detach(struct buf *b, size_t *len);

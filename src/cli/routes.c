@@ -49,6 +49,8 @@ int cli_routes(struct config *config, int argc, char **argv)
   json_t *list = json_array();
   for (size_t i = 0; list && i < count; i++) {
     const struct http_route *r = &routes[i];
+    if (r->flags & HTTP_ROUTE_ERRORS_ONLY) /* answers nothing itself */
+      continue;
     json_t *row = json_pack("{s:s, s:s, s:o, s:b, s:I, s:s, s:b}", "method", r->method, "pattern",
                             r->pattern, "roles", role_list(r->roles), "csrf", r->csrf, "body_max",
                             (json_int_t)r->body_max, "rate", rate_name(r->rate),

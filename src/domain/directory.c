@@ -12,13 +12,19 @@
 #include <time.h>
 
 #include "base/arena.h"
+#include "base/text.h"
 #include "domain/directory.h"
 #include "store/directory.h"
 #include "store/store.h"
 
 #include "base/common.h"
 
+/* The units' search texts of a whole directory (a city: thousands of units of a few hundred
+ * bytes each). */
+enum { DIRECTORY_ARENA_MAX = 64 * 1024 * 1024 };
+
 struct directory {
+  struct arena *arena; /* the units' search texts */
   atomic_int refs;
   int64_t version;
   uint64_t generation; /* store_directory_generation() when last found current (under lock) */
@@ -61,6 +67,7 @@ static void free_directory(struct directory *d)
   if (!d)
     return;
   json_decref(d->records);
+  arena_free(d->arena);
   free(d->offices);
   free(d->units);
   free(d->services);
@@ -180,6 +187,20 @@ static int read_records(struct store *store, struct directory *d)
   return rc ? rc : (d->records ? ST_OK : ST_NOMEM);
 }
 
+static const char *search_text(struct arena *arena, const char *name, const char *duties)
+{
+  char *text = arena_printf(arena, "%s %s", name, duties);
+  return text ? text_normalize(arena, text, true) : NULL;
+}
+
+static int unit_search_texts(struct arena *arena, struct dir_unit *u)
+{
+  u->search_zh = search_text(arena, u->name_zh, u->duties_zh);
+  u->search_en = search_text(arena, directory_pick(u->name_zh, u->name_en, "en"),
+                             directory_pick(u->duties_zh, u->duties_en, "en"));
+  return u->search_zh && u->search_en ? ST_OK : ST_NOMEM;
+}
+
 static int index_records(struct directory *d)
 {
   json_t *offices = json_array_get(d->records, 0), *units = json_array_get(d->records, 1);
@@ -193,14 +214,17 @@ static int index_records(struct directory *d)
   d->units_by_id = calloc(d->unit_count + 1, sizeof(*d->units_by_id));
   d->services_by_id = calloc(d->service_count + 1, sizeof(*d->services_by_id));
   d->services_by_slug = calloc(d->service_count + 1, sizeof(*d->services_by_slug));
-  if (!d->offices || !d->units || !d->services || !d->units_by_id || !d->services_by_id ||
-      !d->services_by_slug)
+  d->arena = arena_new(DIRECTORY_ARENA_MAX);
+  if (!d->arena || !d->offices || !d->units || !d->services || !d->units_by_id ||
+      !d->services_by_id || !d->services_by_slug)
     return ST_NOMEM;
   for (size_t i = 0; i < d->office_count; i++)
     fill_office(&d->offices[i], json_array_get(offices, i));
   for (size_t i = 0; i < d->unit_count; i++) {
     fill_unit(&d->units[i], json_array_get(units, i));
     d->units_by_id[i] = &d->units[i];
+    if (unit_search_texts(d->arena, &d->units[i]))
+      return ST_NOMEM;
   }
   for (size_t i = 0; i < d->service_count; i++) {
     fill_service(&d->services[i], json_array_get(services, i));

@@ -39,6 +39,9 @@ struct dir_unit {
   const char *code, *name_zh, *name_en, *floor_zh, *floor_en, *counter, *phone, *duties_zh,
       *duties_en;
   const json_t *record;
+  /* "name duties" in each language, normalised for matching (text_normalize, folded): made
+   * once when the directory is read, not per search. */
+  const char *search_zh, *search_en;
 };
 
 struct dir_service {

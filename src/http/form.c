@@ -122,6 +122,17 @@ char *http_url_encode(struct arena *arena, const char *s)
   return out;
 }
 
+/* sep name=value, both already encoded. */
+static int put_pair(struct buf *url, char sep, const char *name, const char *value)
+{
+  int rc = buf_putc(url, sep);
+  if (!rc)
+    rc = buf_puts(url, name);
+  if (!rc)
+    rc = buf_putc(url, '=');
+  return rc ? rc : buf_puts(url, value);
+}
+
 char *http_self_url(const struct http_request *req, const char *name, const char *value)
 {
   struct buf url;
@@ -133,12 +144,12 @@ char *http_self_url(const struct http_request *req, const char *name, const char
       continue;
     char *n = http_url_encode(req->arena, req->query[i].name.ptr);
     char *v = http_url_encode(req->arena, req->query[i].value.ptr);
-    rc = n && v ? buf_printf(&url, "%c%s=%s", sep, n, v) : ST_NOMEM;
+    rc = n && v ? put_pair(&url, sep, n, v) : ST_NOMEM;
     sep = '&';
   }
   char *v = http_url_encode(req->arena, value);
   if (!rc)
-    rc = v ? buf_printf(&url, "%c%s=%s", sep, name, v) : ST_NOMEM;
+    rc = v ? put_pair(&url, sep, name, v) : ST_NOMEM;
   char *result = rc ? NULL : arena_strndup(req->arena, url.data, url.len);
   buf_free(&url);
   return result;

@@ -18,6 +18,7 @@
 
 #include "base/arena.h"
 #include "base/str.h"
+#include "render/view.h"
 
 /* Rate classes: how many requests a client address may make per minute on a route. Public
  * pages are generous; lookups of private things (case numbers) and sign-in are strict. */
@@ -36,7 +37,10 @@ typedef int (*http_handler_fn)(struct http_request *req, struct http_response *r
 enum {
   /* Reachable by a signed-in person whose sign-in is not finished yet (second factor pending,
    * or a second factor that must be set up first). */
-  HTTP_ROUTE_UNFINISHED_SIGNIN = 1
+  HTTP_ROUTE_UNFINISHED_SIGNIN = 1,
+  /* Never answers a request: lends its error_format to the paths its pattern matches that no
+   * other route does ("/api/{path...}": an unknown path under /api/ gets the API's 404). */
+  HTTP_ROUTE_ERRORS_ONLY = 2
 };
 
 /* A route's own error format (Open311's error list): writes res (through http_raw) for an error
@@ -147,6 +151,10 @@ const char *http_t(const struct http_request *req, const char *key);
 /* The view model: takes ownership of view; template is a name in the template set
  * ("public/home"). title goes to <title> and the JSON view. */
 int http_page(struct http_response *res, int status, const char *template_name, json_t *view);
+/* The same with a view built in the request's arena (render/view.h): the pages read most often
+ * are built this way, without jansson. A VIEW_NULL view (a failed build) is ST_NOMEM. */
+int http_page_view(struct http_response *res, int status, const char *template_name,
+                   struct view view);
 /* A localised error page (or JSON error object) for one of 400 403 404 405 413 429 500;
  * message_key optionally names a translation key more specific than the generic message. */
 int http_error(struct http_response *res, int status, const char *message_key);

@@ -20,12 +20,14 @@ enum {
   HTTP_MAX_RESPONSE_HEADERS = 16,
   HTTP_MAX_PAGE_BYTES = 8 * 1024 * 1024,
   HTTP_REQUEST_ARENA_MAX = 16 * 1024 * 1024,
+  HTTP_SERVER_ARENA_MAX = 16 * 1024 * 1024,
   HTTP_LANG_COUNT = 2
 };
 
 struct http_response {
   int status;
-  json_t *view;
+  json_t *view;     /* a page built as jansson (http_page), owned */
+  struct view page; /* what is rendered: view_json(view), or a view (http_page_view) */
   const char *template_name;
   const char *error_key;
   const char *content_type;
@@ -50,7 +52,8 @@ struct http_server {
   struct http_app app;
   struct mustache_set *templates;
   struct i18n_catalog *catalogs[HTTP_LANG_COUNT];
-  json_t *translations[HTTP_LANG_COUNT];
+  struct view translations[HTTP_LANG_COUNT]; /* {{t.key}}: indexed maps in arena */
+  struct arena *arena;                       /* what lives as long as the server */
   struct http_metrics *metrics;
   struct http_ratelimit *ratelimit;
   struct http_assets *assets;          /* the static folder as read at start (assets.c) */

@@ -24,6 +24,21 @@ int http_page(struct http_response *res, int status, const char *template_name, 
     return ST_NOMEM;
   json_decref(res->view);
   res->view = view;
+  res->page = view_json(view);
+  res->status = status;
+  res->template_name = template_name;
+  res->is_error = false;
+  return ST_OK;
+}
+
+int http_page_view(struct http_response *res, int status, const char *template_name,
+                   struct view view)
+{
+  if (view.type != VIEW_MAP)
+    return ST_NOMEM;
+  json_decref(res->view);
+  res->view = NULL;
+  res->page = view;
   res->status = status;
   res->template_name = template_name;
   res->is_error = false;
@@ -34,6 +49,7 @@ int http_error(struct http_response *res, int status, const char *message_key)
 {
   json_decref(res->view);
   res->view = NULL;
+  res->page = view_missing();
   res->status = status;
   res->is_error = true;
   res->error_key = message_key;
@@ -132,58 +148,80 @@ const char *http_t(const struct http_request *req, const char *key)
   return i18n_get(ctx->server->catalogs[lang_index(req->lang)], key);
 }
 
-static json_t *staff_global(const struct http_request *req)
+static struct view staff_global(const struct http_request *req, struct view_builder *b)
 {
   if (!req->session)
-    return json_null();
-  return json_pack("{s:s, s:s, s:b}", "display_name", req->session->display_name, "username",
-                   req->session->username, "signed_in",
-                   !req->session->mfa_pending && !req->session->must_enrol);
+    return view_null();
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "display_name", req->session->display_name);
+  view_add_text(b, m, "username", req->session->username);
+  view_add_bool(b, m, "signed_in", !req->session->mfa_pending && !req->session->must_enrol);
+  return view_of_map(m);
 }
 
-static json_t *globals(struct http_ctx *ctx)
+static struct view csrf_now(void *ctx)
+{
+  return view_text(http_csrf_token(ctx));
+}
+
+/* What every page's layout reads: the language and its switch, the translations (shared,
+ * built at start), asset names, the request id, the CSRF token and who is signed in. */
+static struct view globals(struct http_ctx *ctx, struct view_builder *b)
 {
   const char *lang = ctx->req.lang;
   bool en = strcmp(lang, "en") == 0;
-  const char *other = en ? "zh-TW" : "en";
-  char *href = http_self_url(&ctx->req, "lang", other);
-  const char *csrf = http_csrf_token(&ctx->req);
-  return json_pack(
-      "{s:s, s:s, s:O, s:s, s:O, s:s, s:{s:s, s:s, s:s}, s:s, s:o}", "lang", lang, "html_lang",
-      i18n_html_lang(lang), "t", ctx->server->translations[lang_index(lang)], "asset_base",
-      "/static", "asset", http_assets_urls(ctx->server->assets), "request_id", ctx->req.request_id,
-      "lang_switch", "href", href ? href : "/", "label", en ? "中文" : "English", "hreflang",
-      en ? "zh-Hant-TW" : "en", "csrf_token", csrf ? csrf : "", "staff", staff_global(&ctx->req));
+  const char *href = http_self_url(&ctx->req, "lang", en ? "zh-TW" : "en");
+  struct view_map *g = view_map(b), *sw = view_map(b);
+  view_add_text(b, sw, "href", href ? href : "/");
+  view_add_text(b, sw, "label", en ? "中文" : "English");
+  view_add_text(b, sw, "hreflang", en ? "zh-Hant-TW" : "en");
+  view_add_text(b, g, "lang", lang);
+  view_add_text(b, g, "html_lang", i18n_html_lang(lang));
+  view_add(b, g, "t", ctx->server->translations[lang_index(lang)]);
+  view_add_text(b, g, "asset_base", "/static");
+  view_add(b, g, "asset", view_json(http_assets_urls(ctx->server->assets)));
+  view_add_text(b, g, "request_id", ctx->req.request_id);
+  view_add(b, g, "lang_switch", view_of_map(sw));
+  /* Made (with its cookie) only for pages that show a form: the others stay compressible. */
+  struct view_lazy *csrf = arena_alloc(ctx->req.arena, sizeof(*csrf));
+  if (csrf)
+    *csrf = (struct view_lazy){.fn = csrf_now, .ctx = &ctx->req};
+  else
+    b->failed = true;
+  view_add(b, g, "csrf_token", view_of_lazy(csrf));
+  view_add(b, g, "staff", staff_global(&ctx->req, b));
+  return view_of_map(g);
 }
 
-static int render_html(struct http_ctx *ctx, const struct mustache_set *set, json_t *view,
+/* The page's template, then the layout around it; the page's text is handed to the layout
+ * in place ({{{content}}}), not copied. */
+static int render_html(struct http_ctx *ctx, const struct mustache_set *set, struct view page,
                        const char *template_name, struct buf *out)
 {
-  json_t *g = globals(ctx);
-  json_t *content = NULL;
-  struct buf page;
-  buf_init(&page, HTTP_MAX_PAGE_BYTES);
-  int rc = g ? ST_OK : ST_NOMEM;
+  struct view_builder b = view_builder(ctx->req.arena);
+  struct view g = globals(ctx, &b);
+  struct view_map *content = view_map(&b);
+  struct buf text;
+  buf_init(&text, HTTP_MAX_PAGE_BYTES);
+  int rc = view_done(&b);
   if (!rc) {
-    json_t *stack[] = {g, view};
-    rc = mustache_render(set, template_name, stack, 2, &page);
+    struct view stack[] = {g, page};
+    rc = mustache_render_views(set, template_name, stack, 2, &text);
   }
   if (!rc) {
-    content = json_pack("{s:s%}", "content", page.data ? page.data : "", page.len);
-    rc = content ? ST_OK : ST_NOMEM;
+    view_add(&b, content, "content", view_textn(text.data ? text.data : "", text.len));
+    rc = view_done(&b);
   }
   if (!rc) {
-    json_t *stack[] = {g, view, content};
-    rc = mustache_render(set, "layout", stack, 3, out);
+    struct view stack[] = {g, page, view_of_map(content)};
+    rc = mustache_render_views(set, "layout", stack, 3, out);
   }
-  json_decref(content);
-  json_decref(g);
-  buf_free(&page);
+  buf_free(&text);
   return rc;
 }
 
 /* Renders with the dev-reload template set when asked for, else the one loaded at start. */
-static int render_view(struct http_ctx *ctx, json_t *view, const char *template_name,
+static int render_view(struct http_ctx *ctx, struct view view, const char *template_name,
                        struct buf *out)
 {
   const struct http_server_config *c = &ctx->server->config;
@@ -200,16 +238,6 @@ static int render_view(struct http_ctx *ctx, json_t *view, const char *template_
   return rc;
 }
 
-static int render_json(json_t *view, struct buf *out)
-{
-  char *text = json_dumps(view, JSON_COMPACT);
-  if (!text)
-    return ST_NOMEM;
-  int rc = buf_puts(out, text);
-  free(text);
-  return rc;
-}
-
 /* Fills out with the body; on a rendering failure, falls back once to the 500 page. */
 static int build_body(struct http_ctx *ctx, struct buf *out, const char **type)
 {
@@ -220,14 +248,16 @@ static int build_body(struct http_ctx *ctx, struct buf *out, const char **type)
       return ST_NOMEM;
     json_decref(res->view);
     res->view = view;
+    res->page = view_json(view);
     res->template_name = "errors/error";
   }
   *type = ctx->req.wants_json ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
   if (ctx->req.wants_json) {
-    json_t *body = res->is_error ? json_object_get(res->view, "error") : res->view;
-    return render_json(body, out);
+    if (res->is_error)
+      return view_write_json(out, view_json(json_object_get(res->view, "error")));
+    return view_write_json(out, res->page);
   }
-  return render_view(ctx, res->view, res->template_name, out);
+  return render_view(ctx, res->page, res->template_name, out);
 }
 
 void http_security_headers(struct http_ctx *ctx, void *mhd_response)

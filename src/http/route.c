@@ -113,7 +113,8 @@ int http_route_find(const struct http_server *server, struct http_request *req, 
   allow[0] = '\0';
   for (size_t i = 0; i < total; i++) {
     const struct http_route *route = http_route_at(server, i);
-    if (!pattern_matches(route->pattern, req->path, NULL))
+    if ((route->flags & HTTP_ROUTE_ERRORS_ONLY) ||
+        !pattern_matches(route->pattern, req->path, NULL))
       continue;
     path_known = true;
     allow_add(allow, allow_size, route->method);
@@ -129,13 +130,19 @@ int http_route_find(const struct http_server *server, struct http_request *req, 
   return path_known ? 405 : 404;
 }
 
+/* A route that answers path, else an errors-only route whose pattern matches it. */
 const struct http_route *http_route_for_path(const struct http_server *server, const char *path)
 {
   size_t total = http_route_total(server);
+  const struct http_route *fallback = NULL;
   for (size_t i = 0; path && i < total; i++) {
     const struct http_route *route = http_route_at(server, i);
-    if (pattern_matches(route->pattern, path, NULL))
+    if (!pattern_matches(route->pattern, path, NULL))
+      continue;
+    if (!(route->flags & HTTP_ROUTE_ERRORS_ONLY))
       return route;
+    if (!fallback)
+      fallback = route;
   }
-  return NULL;
+  return fallback;
 }

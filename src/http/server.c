@@ -291,14 +291,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static int load_translations(struct http_server *server, char *err, size_t err_size)
 {
   static const char *const files[HTTP_LANG_COUNT] = {"zh_TW.mo", "en.mo"};
+  server->arena = arena_new(HTTP_SERVER_ARENA_MAX);
+  if (!server->arena)
+    return ST_NOMEM;
+  struct view_builder b = view_builder(server->arena);
   for (size_t i = 0; i < HTTP_LANG_COUNT; i++) {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", server->config.locale_dir, files[i]);
     int rc = i18n_load_mo(path, &server->catalogs[i], err, err_size);
     if (rc)
       return rc;
-    server->translations[i] = i18n_to_json(server->catalogs[i]);
-    if (!server->translations[i])
+    server->translations[i] = i18n_to_view(server->catalogs[i], &b);
+    if (view_done(&b))
       return ST_NOMEM;
   }
   return ST_OK;
@@ -376,10 +380,9 @@ static void server_free(struct http_server *server)
 {
   if (!server)
     return;
-  for (size_t i = 0; i < HTTP_LANG_COUNT; i++) {
-    json_decref(server->translations[i]);
+  for (size_t i = 0; i < HTTP_LANG_COUNT; i++)
     i18n_free(server->catalogs[i]);
-  }
+  arena_free(server->arena);
   mustache_set_free(server->templates);
   http_assets_free(server->assets);
   http_metrics_free(server->metrics);

@@ -20,6 +20,10 @@ static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "J
 
 static bool is_english(const char *lang)
 {
+  if (lang && strcmp(lang, "en") == 0) /* the page languages as served: no parsing */
+    return true;
+  if (lang && strcmp(lang, "zh-TW") == 0)
+    return false;
   const char *served = lang ? i18n_normalize(lang, strlen(lang)) : NULL;
   return served && strcmp(served, "en") == 0;
 }
@@ -78,26 +82,72 @@ int format_date_short(int year, int month, int day, const char *lang, char *out,
   return snprintf_status(n, out, size);
 }
 
+/* Appends the decimal digits of v (at least width of them, zero padded) at *p, within end. */
+static void put_digits(char **p, const char *end, int v, int width)
+{
+  char tmp[12];
+  int n = 0;
+  unsigned u = v < 0 ? 0u : (unsigned)v;
+  do {
+    tmp[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u && n < (int)sizeof(tmp));
+  while (n < width && n < (int)sizeof(tmp))
+    tmp[n++] = '0';
+  while (n > 0 && *p < end)
+    *(*p)++ = tmp[--n];
+}
+
+static void put_str(char **p, const char *end, const char *s)
+{
+  while (*s && *p < end)
+    *(*p)++ = *s++;
+}
+
 int format_datetime(time_t utc, const char *lang, char *out, size_t size)
 {
   /* Refuse instants outside the years we format before any arithmetic can overflow. */
   const long long limit = 400LL * 366 * CIVIL_SECONDS_PER_DAY * 25; /* about 10,000 years */
   long long t = (long long)utc;
-  if (t < -limit || t > limit) {
+  struct civil_time w = {0};
+  if (t >= -limit && t <= limit)
+    w = civil_taipei(utc);
+  if (t < -limit || t > limit || check_date(w.date.year, w.date.month, w.date.day)) {
     if (size)
       out[0] = '\0';
     return ST_INVALID;
   }
-  struct civil_time w = civil_taipei(utc);
-  char date[64];
-  int rc = format_date(w.date.year, w.date.month, w.date.day, lang, date, sizeof(date));
-  if (rc) {
+  /* Written by hand: pages show a dozen of these, and snprintf cost more than the rest of
+   * the case view. The longest is "31 Dec 9999 23:59" or "9999年12月31日 23:59" (< 32 bytes). */
+  char tmp[48], *p = tmp;
+  const char *end = tmp + sizeof(tmp);
+  if (is_english(lang)) {
+    put_digits(&p, end, w.date.day, 1);
+    put_str(&p, end, " ");
+    put_str(&p, end, month_abbr[w.date.month - 1]);
+    put_str(&p, end, " ");
+    put_digits(&p, end, w.date.year, 1);
+  } else {
+    put_digits(&p, end, civil_roc_year(w.date.year), 1);
+    put_str(&p, end, "年");
+    put_digits(&p, end, w.date.month, 1);
+    put_str(&p, end, "月");
+    put_digits(&p, end, w.date.day, 1);
+    put_str(&p, end, "日");
+  }
+  put_str(&p, end, " ");
+  put_digits(&p, end, w.hour, 2);
+  put_str(&p, end, ":");
+  put_digits(&p, end, w.minute, 2);
+  size_t n = (size_t)(p - tmp);
+  if (n >= size) {
     if (size)
       out[0] = '\0';
-    return rc;
+    return ST_LIMIT;
   }
-  int n = snprintf(out, size, "%s %02d:%02d", date, w.hour, w.minute);
-  return snprintf_status(n, out, size);
+  memcpy(out, tmp, n);
+  out[n] = '\0';
+  return ST_OK;
 }
 
 int format_money(int64_t amount, char *out, size_t size)

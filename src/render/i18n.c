@@ -297,6 +297,18 @@ json_t *i18n_to_json(const struct i18n_catalog *catalog)
   return obj;
 }
 
+struct view i18n_to_view(const struct i18n_catalog *catalog, struct view_builder *b)
+{
+  struct view_map *m = view_map(b);
+  for (size_t i = 0; m && catalog && i < catalog->count; i++) {
+    const struct i18n_entry *e = &catalog->entries[i];
+    view_add(b, m, e->msgid, view_textn(e->msgstr, e->msgstr_len));
+  }
+  if (m)
+    view_map_index(b, m);
+  return view_of_map(m);
+}
+
 size_t i18n_count(const struct i18n_catalog *catalog)
 {
   return catalog ? catalog->count : 0;

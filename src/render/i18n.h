@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "render/view.h"
+
 #define I18N_DEFAULT_LANG "zh-TW"
 
 struct i18n_catalog;
@@ -26,6 +28,9 @@ void i18n_free(struct i18n_catalog *catalog);
 const char *i18n_get(const struct i18n_catalog *catalog, const char *msgid);
 /* All translations as one JSON object msgid -> msgstr (new reference), for templates. */
 json_t *i18n_to_json(const struct i18n_catalog *catalog);
+/* The same as an indexed view map whose keys and texts point into the catalogue (which must
+ * outlive it); built once at start, read by every request. */
+struct view i18n_to_view(const struct i18n_catalog *catalog, struct view_builder *b);
 size_t i18n_count(const struct i18n_catalog *catalog);
 
 /* True for the languages we serve ("zh-TW", "en"). Accepts the aliases of i18n_normalize. */

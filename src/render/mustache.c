@@ -237,11 +237,22 @@ int mustache_set_load_dir(struct mustache_set *set, const char *dir, char *err, 
   return walk(set, dir, "", 0, err, err_size);
 }
 
-int mustache_render(const struct mustache_set *set, const char *name, json_t *const *stack,
-                    size_t count, struct buf *out)
+int mustache_render_views(const struct mustache_set *set, const char *name,
+                          const struct view *stack, size_t count, struct buf *out)
 {
   const struct mustache_template *tpl = mustache_set_find(set, name, strlen(name));
   if (!tpl)
     return ST_NOTFOUND;
   return mustache_render_template(set, tpl, stack, count, out);
+}
+
+int mustache_render(const struct mustache_set *set, const char *name, json_t *const *stack,
+                    size_t count, struct buf *out)
+{
+  struct view views[MUSTACHE_MAX_STACK];
+  if (count > MUSTACHE_MAX_STACK)
+    return ST_LIMIT;
+  for (size_t i = 0; i < count; i++)
+    views[i] = view_json(stack[i]);
+  return mustache_render_views(set, name, views, count, out);
 }

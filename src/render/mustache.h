@@ -1,5 +1,6 @@
 /*
- * mustache.h - the mustache template renderer over jansson values (ARCHITECTURE.md).
+ * mustache.h - the mustache template renderer over views (render/view.h) and jansson values
+ * (ARCHITECTURE.md).
  *
  * A template set is compiled once at start (or per request with the dev reload flag) and is
  * immutable afterwards, so any number of threads may render from it at once. Variables are
@@ -15,6 +16,9 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "render/view.h"
+
+enum { MUSTACHE_MAX_STACK = 16 }; /* contexts a caller may pass to mustache_render */
 
 struct mustache_set;
 
@@ -36,6 +40,11 @@ int mustache_set_has(const struct mustache_set *set, const char *name);
  * stack[count-1] the top. Appends to out. ST_NOTFOUND for an unknown template name, ST_LIMIT when
  * out's maximum is reached or partials nest deeper than a fixed limit; on failure out is left as
  * it was. Sections treat a missing value, null, false, [] and "" as false (0 is true). */
+int mustache_render_views(const struct mustache_set *set, const char *name,
+                          const struct view *stack, size_t count, struct buf *out);
+
+/* The same over jansson values (each walked in place as view_json); at most MUSTACHE_MAX_STACK
+ * of them. */
 int mustache_render(const struct mustache_set *set, const char *name, json_t *const *stack,
                     size_t count, struct buf *out);
 

@@ -71,6 +71,6 @@ const struct mustache_template *mustache_set_find(const struct mustache_set *set
 
 /* Renders tpl: the renderer's entry point, called by mustache_render. */
 int mustache_render_template(const struct mustache_set *set, const struct mustache_template *tpl,
-                             json_t *const *stack, size_t count, struct buf *out);
+                             const struct view *stack, size_t count, struct buf *out);
 
 #endif

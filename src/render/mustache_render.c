@@ -1,5 +1,6 @@
 /*
- * mustache_render.c - walks a compiled template against a context stack of jansson values.
+ * mustache_render.c - walks a compiled template against a context stack of views (view.h),
+ * which may hold jansson values walked in place.
  *
  * Rendering keeps all its state in one struct on the caller's stack: the context frames pushed
  * by sections live in the stack frames of the recursive calls, and the indent of standalone
@@ -20,13 +21,13 @@
 
 /* A context pushed by a section; the frames chain down to the caller's stack array. */
 struct frame {
-  json_t *value;
+  struct view value;
   const struct frame *below;
 };
 
 struct render {
   const struct mustache_set *set;
-  json_t *const *base; /* the caller's stack: base[nbase - 1] is searched first */
+  const struct view *base; /* the caller's stack: base[nbase - 1] is searched first */
   size_t nbase;
   const struct frame *top;
   struct buf *out;
@@ -42,66 +43,49 @@ enum { MUSTACHE_MAX_DEPTH = 4 * MUSTACHE_MAX_NESTING + MUSTACHE_MAX_PARTIAL_DEPT
 static int render_nodes(struct render *r, const struct mustache_template *tpl, size_t begin,
                         size_t end);
 
-static json_t *top_value(const struct render *r)
+static struct view top_value(const struct render *r)
 {
   if (r->top)
     return r->top->value;
-  return r->nbase ? r->base[r->nbase - 1] : NULL;
+  return r->nbase ? view_force(r->base[r->nbase - 1]) : view_missing();
 }
 
-/* The first context, from the top of the stack down, that is an object holding key. */
-static json_t *find_in_stack(const struct render *r, const char *key, size_t len)
+/* The first context, from the top of the stack down, that is a map holding key. */
+static struct view find_in_stack(const struct render *r, const char *key, size_t len)
 {
-  json_t *v;
+  struct view v;
   for (const struct frame *f = r->top; f; f = f->below)
-    if (json_is_object(f->value) && (v = json_object_getn(f->value, key, len)))
+    if ((v = view_get(f->value, key, len)).type != VIEW_MISSING)
       return v;
   for (size_t i = r->nbase; i-- > 0;)
-    if (json_is_object(r->base[i]) && (v = json_object_getn(r->base[i], key, len)))
+    if ((v = view_get(r->base[i], key, len)).type != VIEW_MISSING)
       return v;
-  return NULL;
+  return view_missing();
 }
 
 /* Resolves a (possibly dotted) name: the first part searches the stack, later parts look only
- * inside the value found so far. NULL when any part is missing. */
-static json_t *lookup(const struct render *r, const char *name, size_t len)
+ * inside the value found so far. VIEW_MISSING when any part is missing. */
+static struct view lookup(const struct render *r, const char *name, size_t len)
 {
   if (len == 1 && name[0] == '.')
     return top_value(r);
   const char *dot = memchr(name, '.', len);
   size_t part = dot ? (size_t)(dot - name) : len;
-  json_t *v = find_in_stack(r, name, part);
-  while (v && dot) {
+  struct view v = find_in_stack(r, name, part);
+  while (v.type != VIEW_MISSING && dot) {
     name = dot + 1;
     len -= part + 1;
     dot = memchr(name, '.', len);
     part = dot ? (size_t)(dot - name) : len;
-    v = json_is_object(v) ? json_object_getn(v, name, part) : NULL;
+    v = view_get(v, name, part);
   }
   return v;
 }
 
-static json_t *node_value(const struct render *r, const struct mustache_template *tpl,
-                          const struct mustache_node *n)
+static struct view node_value(const struct render *r, const struct mustache_template *tpl,
+                              const struct mustache_node *n)
 {
   return lookup(r, tpl->src + n->off, n->len);
-}
-
-static bool truthy(const json_t *v)
-{
-  if (!v)
-    return false;
-  switch (json_typeof(v)) {
-  case JSON_NULL:
-  case JSON_FALSE:
-    return false;
-  case JSON_ARRAY:
-    return json_array_size(v) > 0;
-  case JSON_STRING:
-    return json_string_length(v) > 0;
-  default:
-    return true;
-  }
 }
 
 static int flush_indent(struct render *r)
@@ -154,6 +138,11 @@ static int put_escaped(struct buf *out, const char *s, size_t len)
   return rc;
 }
 
+static int put_int(struct buf *out, int64_t i)
+{
+  return buf_put_int(out, i);
+}
+
 /* The shortest decimal that reads back as the same double: 1.21 prints as "1.21". */
 static int put_real(struct buf *out, double d)
 {
@@ -166,18 +155,15 @@ static int put_real(struct buf *out, double d)
   return buf_puts(out, tmp);
 }
 
-static int put_value(struct render *r, const json_t *v, bool escape)
+static int put_json_value(struct render *r, const json_t *v, bool escape)
 {
-  int rc = flush_indent(r);
-  if (rc || !v)
-    return rc;
   switch (json_typeof(v)) {
   case JSON_STRING:
     if (escape)
       return put_escaped(r->out, json_string_value(v), json_string_length(v));
     return buf_append(r->out, json_string_value(v), json_string_length(v));
   case JSON_INTEGER:
-    return buf_printf(r->out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    return put_int(r->out, json_integer_value(v));
   case JSON_REAL:
     return put_real(r->out, json_real_value(v));
   case JSON_TRUE:
@@ -189,7 +175,31 @@ static int put_value(struct render *r, const json_t *v, bool escape)
   }
 }
 
-static int render_with(struct render *r, json_t *value, const struct mustache_template *tpl,
+static int put_value(struct render *r, struct view v, bool escape)
+{
+  v = view_force(v);
+  int rc = flush_indent(r);
+  if (rc)
+    return rc;
+  switch (v.type) {
+  case VIEW_TEXT:
+    if (escape)
+      return put_escaped(r->out, v.u.s, v.len);
+    return buf_append(r->out, v.u.s, v.len);
+  case VIEW_INT:
+    return put_int(r->out, v.u.i);
+  case VIEW_TRUE:
+    return buf_puts(r->out, "true");
+  case VIEW_FALSE:
+    return buf_puts(r->out, "false");
+  case VIEW_JSON:
+    return put_json_value(r, v.u.json, escape);
+  default:
+    return ST_OK; /* missing, null, maps and lists print nothing */
+  }
+}
+
+static int render_with(struct render *r, struct view value, const struct mustache_template *tpl,
                        size_t begin, size_t end)
 {
   struct frame f = {value, r->top};
@@ -202,14 +212,15 @@ static int render_with(struct render *r, json_t *value, const struct mustache_te
 static int render_section(struct render *r, const struct mustache_template *tpl, size_t i)
 {
   const struct mustache_node *n = &tpl->nodes[i];
-  json_t *v = node_value(r, tpl, n);
+  struct view v = view_force(node_value(r, tpl, n));
   int rc = ST_OK;
-  if (!truthy(v))
+  if (!view_truthy(v))
     return ST_OK;
-  if (!json_is_array(v))
+  if (v.type != VIEW_LIST && !(v.type == VIEW_JSON && json_is_array(v.u.json)))
     return render_with(r, v, tpl, i + 1, n->end);
-  for (size_t k = 0; k < json_array_size(v) && !rc; k++)
-    rc = render_with(r, json_array_get(v, k), tpl, i + 1, n->end);
+  size_t count = view_count(v);
+  for (size_t k = 0; k < count && !rc; k++)
+    rc = render_with(r, view_item(v, k), tpl, i + 1, n->end);
   return rc;
 }
 
@@ -220,10 +231,12 @@ static const struct mustache_template *partial_of(const struct render *r,
 {
   if (!(n->flags & MFLAG_DYNAMIC))
     return mustache_set_find(r->set, tpl->src + n->off, n->len);
-  json_t *v = node_value(r, tpl, n);
-  if (!json_is_string(v))
+  struct view v = view_force(node_value(r, tpl, n));
+  if (v.type == VIEW_TEXT)
+    return mustache_set_find(r->set, v.u.s, v.len);
+  if (v.type != VIEW_JSON || !json_is_string(v.u.json))
     return NULL;
-  return mustache_set_find(r->set, json_string_value(v), json_string_length(v));
+  return mustache_set_find(r->set, json_string_value(v.u.json), json_string_length(v.u.json));
 }
 
 static int render_partial(struct render *r, const struct mustache_template *tpl,
@@ -269,7 +282,7 @@ static int render_node(struct render *r, const struct mustache_template *tpl, si
   case MNODE_SECTION:
     return render_section(r, tpl, i);
   case MNODE_INVERTED:
-    if (truthy(node_value(r, tpl, n)))
+    if (view_truthy(node_value(r, tpl, n)))
       return ST_OK;
     return render_nodes(r, tpl, i + 1, n->end);
   case MNODE_PARTIAL:
@@ -296,7 +309,7 @@ static int render_nodes(struct render *r, const struct mustache_template *tpl, s
 }
 
 int mustache_render_template(const struct mustache_set *set, const struct mustache_template *tpl,
-                             json_t *const *stack, size_t count, struct buf *out)
+                             const struct view *stack, size_t count, struct buf *out)
 {
   struct render r = {.set = set, .base = stack, .nbase = count, .out = out};
   size_t start = out->len;

@@ -576,6 +576,11 @@ static const char migration_13_sql[] =
     "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
     "IS NULL AND pickup_reminded_at IS NULL;";
 
+/* Migration 19 rebuilt SQLite's full-text index with the office as a token; PostgreSQL's search
+ * (pg_search.c) filters by office_id through its own index already, so nothing changes here:
+ * the number is kept so both dialects name the same schema version. */
+static const char migration_19_sql[] = "SELECT 1;";
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -591,6 +596,7 @@ const struct store_migration pg_migrations[] = {
     {12, "one schema: cases_key unique per office", migration_12_sql},
     {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
+    {19, "search index: each row's office as an indexed token (SQLite only)", migration_19_sql},
 };
 
 const size_t pg_migrations_count = ARRAY_LEN(pg_migrations);

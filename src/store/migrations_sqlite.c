@@ -559,6 +559,68 @@ static const char migration_11_sql[] =
  * (tests/pg/schema_compare_test.c compares both schemas). */
 static const char migration_12_sql[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
+/* Migration 19: the search index holds each row's office as an indexed token ("office12", in
+ * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every
+ * office's matches and dropping the others' (office_search_read: the cost grew with every
+ * office of a shared database). Queries name the office (office_key : office12) and search
+ * only title and body. The triggers of migration 3 are replaced by ones that fill office_key. */
+#define OFFICE_KEY "'office' || new.office_id"
+#define SERVICE_INDEX_ROW_19                                                                       \
+  "INSERT INTO search_index (rowid, kind, ref_id, office_id, office_key, title, body) VALUES "     \
+  "(new.id * 4 + 1, 'service', new.id, new.office_id, " OFFICE_KEY ", new.name_zh || ' ' || "      \
+  "new.name_en, new.summary_zh || ' ' || new.summary_en || ' ' || new.eligibility_zh || ' ' || "   \
+  "new.eligibility_en || ' ' || new.documents_zh || ' ' || new.documents_en || ' ' || "            \
+  "new.steps_zh || ' ' || new.steps_en || ' ' || new.fee_zh || ' ' || new.fee_en);"
+#define FAQ_INDEX_ROW_19                                                                           \
+  "INSERT INTO search_index (rowid, kind, ref_id, office_id, office_key, title, body) VALUES "     \
+  "(new.id * 4 + 2, 'faq', new.id, new.office_id, " OFFICE_KEY ", new.question_zh || ' ' || "      \
+  "new.question_en, new.category_zh || ' ' || new.category_en || ' ' || new.answer_zh || ' ' || "  \
+  "new.answer_en);"
+#define ANNOUNCEMENT_INDEX_ROW_19                                                                  \
+  "INSERT INTO search_index (rowid, kind, ref_id, office_id, office_key, title, body) VALUES "     \
+  "(new.id * 4 + 3, 'announcement', new.id, new.office_id, " OFFICE_KEY ", new.title_zh || ' ' "   \
+  "|| new.title_en, new.body_zh || ' ' || new.body_en);"
+
+static const char migration_19_sql[] =
+    "DROP TRIGGER services_index_insert; DROP TRIGGER services_index_update;"
+    "DROP TRIGGER services_index_delete; DROP TRIGGER faq_index_insert;"
+    "DROP TRIGGER faq_index_update; DROP TRIGGER faq_index_delete;"
+    "DROP TRIGGER announcements_index_insert; DROP TRIGGER announcements_index_update;"
+    "DROP TRIGGER announcements_index_delete; DROP TABLE search_index;"
+    "CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref_id UNINDEXED, office_id "
+    "UNINDEXED, office_key, title, body, tokenize = 'bigram');"
+    "CREATE TRIGGER services_index_insert AFTER INSERT ON services BEGIN " SERVICE_INDEX_ROW_19
+    " END;"
+    "CREATE TRIGGER services_index_update AFTER UPDATE ON services BEGIN DELETE FROM search_index "
+    "WHERE rowid = old.id * 4 + 1; " SERVICE_INDEX_ROW_19 " END;"
+    "CREATE TRIGGER services_index_delete AFTER DELETE ON services BEGIN DELETE FROM search_index "
+    "WHERE rowid = old.id * 4 + 1; END;"
+    "CREATE TRIGGER faq_index_insert AFTER INSERT ON faq BEGIN " FAQ_INDEX_ROW_19 " END;"
+    "CREATE TRIGGER faq_index_update AFTER UPDATE OF category_zh, category_en, question_zh, "
+    "question_en, answer_zh, answer_en ON faq BEGIN DELETE FROM search_index WHERE rowid = old.id "
+    "* 4 + 2; " FAQ_INDEX_ROW_19 " END;"
+    "CREATE TRIGGER faq_index_delete AFTER DELETE ON faq BEGIN DELETE FROM search_index WHERE "
+    "rowid = old.id * 4 + 2; END;"
+    "CREATE TRIGGER announcements_index_insert AFTER INSERT ON announcements "
+    "BEGIN " ANNOUNCEMENT_INDEX_ROW_19 " END;"
+    "CREATE TRIGGER announcements_index_update AFTER UPDATE OF title_zh, title_en, body_zh, "
+    "body_en ON announcements BEGIN DELETE FROM search_index WHERE rowid = old.id * 4 + "
+    "3; " ANNOUNCEMENT_INDEX_ROW_19 " END;"
+    "CREATE TRIGGER announcements_index_delete AFTER DELETE ON announcements BEGIN DELETE FROM "
+    "search_index WHERE rowid = old.id * 4 + 3; END;"
+    "INSERT INTO search_index (rowid, kind, ref_id, office_id, office_key, title, body) SELECT "
+    "id * 4 + 1, 'service', id, office_id, 'office' || office_id, name_zh || ' ' || name_en, "
+    "summary_zh || ' ' || summary_en || ' ' || eligibility_zh || ' ' || eligibility_en || ' ' || "
+    "documents_zh || ' ' || documents_en || ' ' || steps_zh || ' ' || steps_en || ' ' || fee_zh "
+    "|| ' ' || fee_en FROM services;"
+    "INSERT INTO search_index (rowid, kind, ref_id, office_id, office_key, title, body) SELECT "
+    "id * 4 + 2, 'faq', id, office_id, 'office' || office_id, question_zh || ' ' || question_en, "
+    "category_zh || ' ' || category_en || ' ' || answer_zh || ' ' || answer_en FROM faq;"
+    "INSERT INTO search_index (rowid, kind, ref_id, office_id, office_key, title, body) SELECT "
+    "id * 4 + 3, 'announcement', id, office_id, 'office' || office_id, title_zh || ' ' || "
+    "title_en, body_zh || ' ' || body_en FROM announcements;";
+#undef OFFICE_KEY
+
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
  * (domain/directory.c) sees another node's edit by reading one integer. */
@@ -605,6 +667,7 @@ const struct store_migration sqlite_migrations[] = {
     {12, "one schema: cases_key unique per office", migration_12_sql},
     {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
+    {19, "search index: each row's office as an indexed token", migration_19_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

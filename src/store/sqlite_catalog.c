@@ -616,9 +616,11 @@ static int put_phrase(struct buf *match, const char *text, bool prefix)
 }
 
 /* Every term must match; a term matches in any of its spellings. */
-static int build_match(const struct search_term *terms, size_t count, struct buf *match)
+static int build_match(int64_t office_id, const struct search_term *terms, size_t count,
+                       struct buf *match)
 {
-  int rc = ST_OK;
+  /* The office's rows only (migration 19), and the terms in titles and bodies only. */
+  int rc = buf_printf(match, "office_key : office%lld AND {title body} : (", (long long)office_id);
   for (size_t i = 0; i < count && !rc; i++) {
     rc = buf_puts(match, i ? " AND (" : "(");
     for (size_t v = 0; v < terms[i].variant_count && !rc; v++) {
@@ -631,7 +633,7 @@ static int build_match(const struct search_term *terms, size_t count, struct buf
     if (!rc)
       rc = buf_putc(match, ')');
   }
-  return rc;
+  return rc ? rc : buf_putc(match, ')');
 }
 
 static const char search_sql[] =
@@ -644,7 +646,7 @@ static const char search_sql[] =
     "LEFT JOIN announcements a ON f.kind = 'announcement' AND a.id = f.ref_id AND a.published = "
     "1 AND a.starts_on <= ?3 AND a.ends_on >= ?3 "
     "WHERE search_index MATCH ?1 AND f.office_id = ?2 AND coalesce(s.id, q.id, a.id) IS NOT NULL "
-    "ORDER BY bm25(search_index, 0.0, 0.0, 0.0, 10.0, 1.0) LIMIT ?4";
+    "ORDER BY bm25(search_index, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0) LIMIT ?4";
 
 static int cat_search(struct store *store, int64_t office_id, const struct search_term *terms,
                       size_t term_count, const char *today, int limit, json_t *array)
@@ -653,7 +655,7 @@ static int cat_search(struct store *store, int64_t office_id, const struct searc
   sqlite3_stmt *stmt = NULL;
   bool owned = false;
   buf_init(&match, MATCH_MAX);
-  int rc = build_match(terms, term_count, &match);
+  int rc = build_match(office_id, terms, term_count, &match);
   if (rc)
     rc = store_fail(store, ST_INVALID, "the search text is too long");
   if (!rc)

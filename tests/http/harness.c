@@ -511,6 +511,51 @@ static void remember_csrf(struct client *client, const char *body)
   }
 }
 
+/* ---- recording the JSON API's answers (tests/api/validate.mjs checks them) ---------------- */
+
+/* The body as a JSON string: the text when it is UTF-8, else {"hex": ...} (a gzip'd answer). */
+static json_t *recorded_body(const struct response *out)
+{
+  json_t *text = json_stringn(out->body, out->len);
+  if (text)
+    return text;
+  char *hex = malloc(out->len * 2 + 1);
+  for (size_t i = 0; hex && i < out->len; i++)
+    snprintf(hex + 2 * i, 3, "%02x", (unsigned char)out->body[i]);
+  json_t *doc = hex ? json_pack("{s:s%}", "hex", hex, out->len * 2) : NULL;
+  free(hex);
+  return doc;
+}
+
+/* With BIANMIN_API_RECORD=<file> set, every answer to a path under /api/ is appended to that
+ * file as one JSON line {method, path, status, content_type, content_encoding, body}; the file
+ * is emptied by the first answer a test process records. */
+static void record_api_answer(const char *method, const char *path, const struct response *out)
+{
+  static bool started;
+  const char *file = getenv("BIANMIN_API_RECORD");
+  if (!file || !*file || strncmp(path, "/api/", 5) != 0 || !out->status)
+    return;
+  char *type = response_header(out, "Content-Type");
+  char *encoding = response_header(out, "Content-Encoding");
+  json_t *line = json_pack("{s:s, s:s, s:i, s:s?, s:s?, s:o?}", "method", method, "path", path,
+                           "status", (int)out->status, "content_type", type, "content_encoding",
+                           encoding, "body", recorded_body(out));
+  free(type);
+  free(encoding);
+  char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+  json_decref(line);
+  FILE *f = text ? fopen(file, started ? "a" : "w") : NULL;
+  if (f) {
+    started = true;
+    fprintf(f, "%s\n", text);
+    fclose(f);
+  }
+  if (!f)
+    fail_msg("BIANMIN_API_RECORD: cannot record %s %s in %s", method, path, file);
+  free(text);
+}
+
 int client_call(struct client *client, const char *method, const char *path,
                 const char *const *headers, const char *body, size_t body_len, struct response *out)
 {
@@ -542,6 +587,7 @@ int client_call(struct client *client, const char *method, const char *path,
   out->len = body_sink.len;
   out->headers = header_sink.data ? header_sink.data : calloc(1, 1);
   remember_csrf(client, out->body);
+  record_api_answer(method, path, out);
   if (rc != CURLE_OK)
     fprintf(stderr, "%s %s: %s\n", method, path, curl_easy_strerror(rc));
   return rc == CURLE_OK ? 0 : -1;

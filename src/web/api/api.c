@@ -1,9 +1,12 @@
 /*
  * api.c - the versioned JSON API (api.h). Every answer is application/json whatever the
- * Accept header says; errors are {"status", "code", "message"} (plus "field" when one input
- * is at fault) with the message in the request's language.
+ * Accept header says, errors included (those the HTTP layer decides too, through
+ * api_http_error): {"status", "code", "message"} plus "field" when one input is at fault, the
+ * message in the request's language. Every member answered is listed here explicitly and
+ * described in docs/openapi.json (tests/api/validate.mjs checks each answer of the HTTP tests).
  */
 #include <string.h>
+#include <strings.h>
 
 #include "base/clock.h"
 #include "domain/case_read.h"
@@ -16,6 +19,7 @@
 #include "web/public/office.h"
 #include "web/cases/case_view.h"
 #include "web/open311/open311.h"
+#include "render/i18n.h"
 
 #include "base/common.h"
 
@@ -36,19 +40,75 @@ static int send(struct http_response *res, int status, json_t *doc)
   return rc;
 }
 
-static int fail(struct http_request *req, struct http_response *res, int status, const char *code,
-                const char *message, const char *field)
+/* The error's code: one per status (docs/openapi.json, Error.code). */
+static const char *error_code(int status)
 {
-  json_t *doc = json_pack("{s:i, s:s, s:s}", "status", status, "code", code, "message", message);
+  switch (status) {
+  case 400:
+    return "invalid";
+  case 403:
+    return "forbidden";
+  case 404:
+    return "not_found";
+  case 405:
+    return "method_not_allowed";
+  case 413:
+    return "payload_too_large";
+  case 415:
+    return "unsupported_media_type";
+  case 429:
+    return "too_many_requests";
+  default:
+    return "internal_error";
+  }
+}
+
+static int fail(struct http_response *res, int status, const char *message, const char *field)
+{
+  json_t *doc = json_pack("{s:i, s:s, s:s}", "status", status, "code", error_code(status),
+                          "message", message);
   if (doc && field && *field)
     json_object_set_new(doc, "field", json_string(field));
   return send(res, status, doc);
 }
 
 static int fail_key(struct http_request *req, struct http_response *res, int status,
-                    const char *code, const char *key)
+                    const char *key)
 {
-  return fail(req, res, status, code, http_t(req, key), NULL);
+  return fail(res, status, http_t(req, key), NULL);
+}
+
+static int fail_field(struct http_request *req, struct http_response *res, const char *key,
+                      const char *field)
+{
+  return fail(res, 400, http_t(req, key), field);
+}
+
+int api_http_error(struct http_request *req, struct http_response *res, int status,
+                   const char *message_key)
+{
+  static const int known[] = {400, 403, 404, 405, 413, 429};
+  int key_status = 500;
+  for (size_t i = 0; i < ARRAY_LEN(known); i++)
+    if (known[i] == status)
+      key_status = status;
+  const char *key = arena_printf(req->arena, "api_err_http_%d", key_status);
+  return key ? fail_key(req, res, status, key) : ST_NOMEM;
+}
+
+int api_not_found(struct http_request *req, struct http_response *res)
+{
+  return fail_key(req, res, 404, "api_err_http_404");
+}
+
+/* A ?lang= the API does not speak is refused (400) rather than ignored; true when refused. */
+static bool refused_lang(struct http_request *req, struct http_response *res, int *rc)
+{
+  const char *lang = http_query(req, "lang");
+  if (!lang || i18n_supported(lang))
+    return false;
+  *rc = fail_field(req, res, "api_err_lang", "lang");
+  return true;
 }
 
 /* ---- offices, services, FAQ -------------------------------------------------------------- */
@@ -64,6 +124,9 @@ static const char *const service_fields[] = {
     "where_zh",       "where_en",     "counter",        "floor_zh",
     "floor_en",       "hours_zh",     "hours_en",       "channel_counter",
     "channel_online", "channel_mail", "online_capable", "updated_at"};
+static const char *const unit_fields[] = {"code",      "name_zh",   "name_en",
+                                          "duties_zh", "duties_en", "floor_zh",
+                                          "floor_en",  "counter",   "phone"};
 static const char *const faq_fields[] = {"slug",        "category_zh", "category_en", "question_zh",
                                          "question_en", "answer_zh",   "answer_en",   "updated_at"};
 
@@ -86,7 +149,10 @@ int api_offices(struct http_request *req, struct http_response *res)
   struct store *store;
   const struct directory *dir = NULL;
   size_t count = 0;
-  int rc = web_store(req, &store);
+  int rc = ST_OK;
+  if (refused_lang(req, res, &rc))
+    return rc;
+  rc = web_store(req, &store);
   if (!rc)
     rc = directory_acquire(store, req->arena, &dir);
   if (rc)
@@ -98,19 +164,22 @@ int api_offices(struct http_request *req, struct http_response *res)
   return send(res, 200, json_pack("{s:o}", "offices", list));
 }
 
-/* The office of the {office} capture from the directory; answers 404 itself (*office NULL,
- * ST_OK). */
+/* The office of the {office} capture from the directory; answers 404 (or 400 for a ?lang= it
+ * does not speak) itself: *office NULL, ST_OK. */
 static int office_of(struct http_request *req, struct http_response *res, struct store **store,
                      const struct directory **dir, const struct dir_office **office)
 {
   *office = NULL;
-  int rc = web_store(req, store);
+  int rc = ST_OK;
+  if (refused_lang(req, res, &rc))
+    return rc;
+  rc = web_store(req, store);
   if (!rc)
     rc = directory_acquire(*store, req->arena, dir);
   if (rc)
     return rc;
   *office = directory_office_by_slug(*dir, http_capture(req, "office"));
-  return *office ? ST_OK : fail_key(req, res, 404, "not_found", "api_err_office");
+  return *office ? ST_OK : fail_key(req, res, 404, "api_err_office");
 }
 
 int api_office(struct http_request *req, struct http_response *res)
@@ -126,7 +195,7 @@ int api_office(struct http_request *req, struct http_response *res)
   json_t *doc = pick(office->record, office_fields, ARRAY_LEN(office_fields));
   json_t *list = json_array();
   for (size_t i = 0; list && i < count; i++)
-    json_array_append_new(list, json_deep_copy(units[i].record));
+    json_array_append_new(list, pick(units[i].record, unit_fields, ARRAY_LEN(unit_fields)));
   if (doc && list)
     json_object_set(doc, "units", list);
   json_decref(list);
@@ -179,7 +248,7 @@ int api_service(struct http_request *req, struct http_response *res)
   const struct dir_service *s =
       directory_service_by_slug(dir, office->id, http_capture(req, "service"));
   if (!s || !s->published)
-    return fail_key(req, res, 404, "not_found", "api_err_service");
+    return fail_key(req, res, 404, "api_err_service");
   return send(res, 200, service_doc(req, office, s));
 }
 
@@ -205,24 +274,88 @@ int api_faq(struct http_request *req, struct http_response *res)
 
 /* ---- case progress (number + check code, like the progress page) ------------------------ */
 
+static const char *const case_fields[] = {"case_key",
+                                          "number",
+                                          "status",
+                                          "status_label",
+                                          "service_name",
+                                          "unit_name",
+                                          "received_text",
+                                          "due_text",
+                                          "due_state",
+                                          "due_state_label",
+                                          "is_overdue",
+                                          "overdue_reason",
+                                          "closed_text",
+                                          "in_correction",
+                                          "correction_list",
+                                          "fee_amount",
+                                          "fee_text",
+                                          "applicant_name_masked",
+                                          "correction_deadline_text",
+                                          "overdue_new_date_text"};
+
+static const char *label(struct http_request *req, const char *prefix, const char *code)
+{
+  const char *key = arena_printf(req->arena, "%s%s", prefix, code);
+  return key ? http_t(req, key) : "";
+}
+
+/* One entry of the case's public history. */
+static json_t *event_doc(struct http_request *req, const struct case_public_event *e)
+{
+  bool moved = !strcmp(e->kind, "status");
+  return json_pack(
+      "{s:o, s:s, s:s, s:s, s:s, s:s}", "at", o311_time(e->at), "at_text", web_datetime(req, e->at),
+      "kind", e->kind, "status", moved ? e->to_status : "", "what",
+      moved ? label(req, "status_", e->to_status) : label(req, "event_", e->kind), "note", e->note);
+}
+
+/* The case as the API shows it: the progress page's texts (case_view.h) with times in ISO 8601
+ * and the public history, nothing internal (row ids, raw event data). */
+static json_t *case_doc(struct http_request *req, const struct case_public *c)
+{
+  json_t *view = case_public_view(req, c, false);
+  json_t *doc = view ? pick(view, case_fields, ARRAY_LEN(case_fields)) : NULL;
+  json_t *events = json_array();
+  json_decref(view);
+  for (size_t i = 0; doc && events && i < c->event_count; i++)
+    json_array_append_new(events, event_doc(req, &c->events[i]));
+  if (!doc || !events ||
+      json_object_update_new(doc,
+                             json_pack("{s:s, s:o, s:o, s:o, s:O}", "state",
+                                       open311_closed(c->status) ? "closed" : "open", "received_at",
+                                       o311_time(c->received_at), "due_at", o311_time(c->due_at),
+                                       "closed_at", o311_time(c->closed_at), "events", events))) {
+    json_decref(doc);
+    doc = NULL;
+  }
+  json_decref(events);
+  return doc;
+}
+
 static int case_on(struct http_request *req, struct http_response *res, struct store *store)
 {
   const struct dir_office *office = NULL;
   struct case_public c;
-  int rc = office_of_request(req, store, &office);
-  if (rc == ST_NOTFOUND)
-    return fail_key(req, res, 404, "not_found", "api_err_office");
+  int rc = ST_OK;
+  if (refused_lang(req, res, &rc))
+    return rc;
   const char *check = http_query(req, "check_code");
+  if (!check || !*check)
+    return fail_field(req, res, "api_err_check_code", "check_code");
+  rc = office_of_request(req, store, &office);
+  if (rc == ST_NOTFOUND)
+    return fail_key(req, res, 404, "api_err_office");
   if (!rc)
     rc = case_public_by_number(store, req->arena, clock_now(), office->id,
-                               http_capture(req, "number"), check ? check : "", &c);
+                               http_capture(req, "number"), check, &c);
   if (rc == ST_NOTFOUND)
-    return fail_key(req, res, 404, "not_found", "progress_not_found");
-  json_t *view = rc ? NULL : case_public_view(req, &c, true);
-  if (rc || !view)
+    return fail_key(req, res, 404, "progress_not_found");
+  json_t *doc = rc ? NULL : case_doc(req, &c);
+  if (rc || !doc)
     return rc ? rc : ST_NOMEM;
-  json_object_set_new(view, "state", json_string(open311_closed(c.status) ? "closed" : "open"));
-  return send(res, 200, json_pack("{s:o}", "case", view));
+  return send(res, 200, json_pack("{s:o}", "case", doc));
 }
 
 int api_case(struct http_request *req, struct http_response *res)
@@ -261,6 +394,19 @@ static json_t *read_body(struct http_request *req)
   return body;
 }
 
+/* Whether the body is declared JSON: Content-Type application/json, parameters (charset)
+ * allowed. */
+static bool json_declared(struct http_request *req)
+{
+  static const char json_type[] = "application/json";
+  const char *type = http_header(req, "Content-Type");
+  if (!type || strncasecmp(type, json_type, sizeof(json_type) - 1))
+    return false;
+  type += sizeof(json_type) - 1;
+  type += strspn(type, " \t");
+  return !*type || *type == ';';
+}
+
 static bool members_ok(json_t *body)
 {
   static const char *const strings[] = {"service_code", "description", "email",    "phone",
@@ -279,6 +425,10 @@ static int create_with(struct http_request *req, struct http_response *res, stru
                        const struct dir_office *office, json_t *key, json_t *body)
 {
   const char *lang = member(body, "lang");
+  if (lang && !i18n_supported(lang))
+    return fail_field(req, res, "api_err_lang", "lang");
+  if (lang)
+    lang = i18n_normalize(lang, strlen(lang));
   struct open311_submission in = {
       .office_id = office->id,
       .service_code = member(body, "service_code"),
@@ -299,8 +449,7 @@ static int create_with(struct http_request *req, struct http_response *res, stru
   json_t *made = NULL;
   int rc = o311_submit(req, store, &in, &made, &why);
   if (rc == ST_INVALID || rc == ST_NOTFOUND)
-    return fail(req, res, why.status, why.status == 404 ? "not_found" : "invalid",
-                o311_refusal_text(req, &why), why.attribute);
+    return fail(res, why.status, o311_refusal_text(req, &why), why.attribute);
   return rc ? rc : send(res, 201, made);
 }
 
@@ -316,12 +465,14 @@ int api_create(struct http_request *req, struct http_response *res)
   rc = apikey_check(store, api_key_of(req), clock_now(), &key);
   if (rc == ST_FORBIDDEN ||
       (!rc && office->id != json_integer_value(json_object_get(key, "office_id"))))
-    rc = fail_key(req, res, 403, "forbidden",
+    rc = fail_key(req, res, 403,
                   api_key_of(req) ? "open311_err_api_key" : "open311_err_api_key_missing");
+  else if (!rc && !json_declared(req))
+    rc = fail_key(req, res, 415, "api_err_content_type");
   else if (!rc && !(body = read_body(req)))
-    rc = fail_key(req, res, 400, "invalid", "api_err_body");
+    rc = fail_key(req, res, 400, "api_err_body");
   else if (!rc && !members_ok(body))
-    rc = fail_key(req, res, 400, "invalid", "api_err_body");
+    rc = fail_key(req, res, 400, "api_err_body");
   else if (!rc)
     rc = create_with(req, res, store, office, key, body);
   json_decref(body);

@@ -16,5 +16,12 @@ int api_service(struct http_request *req, struct http_response *res);
 int api_faq(struct http_request *req, struct http_response *res);
 int api_case(struct http_request *req, struct http_response *res);
 int api_create(struct http_request *req, struct http_response *res);
+/* The routes' error format (http_error_fn): what the HTTP layer refuses under /api/ (400, 404
+ * for an unknown path, 405, 413, 429, 500) answers the API's JSON error object. */
+int api_http_error(struct http_request *req, struct http_response *res, int status,
+                   const char *message_key);
+/* The handler of the errors-only route "/api/{path...}" (never called: the route only lends
+ * api_http_error to unknown paths). */
+int api_not_found(struct http_request *req, struct http_response *res);
 
 #endif

@@ -24,21 +24,43 @@ static const char *date_text(struct http_request *req, const char *iso)
   return arena_strdup(req->arena, buf);
 }
 
-/* "115年3月24日 09:30" (or "24 Mar 2026 09:30") of an appointment event's data, "" when the
- * event is not one. */
-static const char *appointment_when(struct http_request *req, const char *kind, json_t *data)
+/* The date and time ("115年3月24日 09:30", "24 Mar 2026 09:30") and place of an appointment
+ * event (kind appointment_*) from its data text; false (both "") for any other event. */
+static bool appointment_of(struct http_request *req, const char *kind, const char *data,
+                           const char **when, const char **place)
 {
-  if (!data || strncmp(kind, "appointment_", 12) != 0)
-    return "";
-  const char *day = date_text(req, json_string_value(json_object_get(data, "date")));
-  const char *time = json_string_value(json_object_get(data, "time"));
-  return arena_printf(req->arena, "%s %s", day, time ? time : "");
+  *when = *place = "";
+  json_t *j =
+      data && *data && strncmp(kind, "appointment_", 12) == 0 ? json_loads(data, 0, NULL) : NULL;
+  if (!j)
+    return false;
+  const char *day = date_text(req, json_string_value(json_object_get(j, "date")));
+  const char *time = json_string_value(json_object_get(j, "time"));
+  const char *at = json_string_value(json_object_get(j, "place"));
+  const char *w = arena_printf(req->arena, "%s %s", day, time ? time : "");
+  const char *p = arena_strdup(req->arena, at ? at : "");
+  json_decref(j);
+  *when = w ? w : "";
+  *place = p ? p : "";
+  return true;
 }
 
+/* The translation of prefix + code ("status_" "received"); translations outlive the request,
+ * so the key is built on the stack. */
 static const char *label(struct http_request *req, const char *prefix, const char *code)
 {
-  char *key = arena_printf(req->arena, "%s%s", prefix, code ? code : "");
-  return key ? http_t(req, key) : "";
+  char key[128];
+  size_t np = strlen(prefix), nc = code ? strlen(code) : 0;
+  if (np + nc >= sizeof(key))
+    return "";
+  memcpy(key, prefix, np);
+  if (nc)
+    memcpy(key + np, code, nc);
+  key[np + nc] = '\0';
+  const char *t = http_t(req, key);
+  /* No translation: http_t hands back the key itself, shown as before (a code is better
+   * than nothing); it must outlive this frame. */
+  return t == key ? arena_strdup(req->arena, key) : t;
 }
 
 static int set(json_t *o, const char *k, const char *v)
@@ -82,8 +104,10 @@ static json_t *event_view(struct http_request *req, json_t *e)
                         web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
   if (v && data)
     json_object_set(v, "data", data);
+  const char *when, *place;
+  appointment_of(req, kind, web_str(e, "data"), &when, &place);
   if (v)
-    json_object_set_new(v, "when", json_string(appointment_when(req, kind, data)));
+    json_object_set_new(v, "when", json_string(when));
   json_decref(data);
   return v;
 }
@@ -190,130 +214,117 @@ int64_t case_view_id(struct http_request *req)
 
 /* ---- the public case read model (domain/case_read.h) as the view ---------------------------- */
 
-static json_t *id_or_null(int64_t v)
+static void json_release(void *j)
 {
-  return v ? json_integer(v) : json_null();
+  json_decref(j);
 }
 
-/* Setting members without json_pack's format parsing and UTF-8 checks: keys are constants and
- * values come from the database or the translations, both checked as UTF-8 when they entered. */
-static void put_s(json_t *o, const char *key, const char *value)
+/* text parsed as JSON, released with the request's arena; view_null() when it does not parse. */
+static struct view parsed(struct http_request *req, struct view_builder *b, const char *text)
 {
-  json_object_set_new_nocheck(o, key, json_string_nocheck(value ? value : ""));
+  json_t *j = text && *text ? json_loads(text, 0, NULL) : NULL;
+  if (j && arena_on_free(req->arena, json_release, j)) {
+    json_decref(j);
+    b->failed = true;
+    return view_null();
+  }
+  return view_json(j);
 }
 
-static void put_i(json_t *o, const char *key, int64_t value)
-{
-  json_object_set_new_nocheck(o, key, json_integer(value));
-}
-
-static void put_b(json_t *o, const char *key, bool value)
-{
-  json_object_set_new_nocheck(o, key, json_boolean(value));
-}
-
-static json_t *public_event_json(struct http_request *req, const struct case_public_event *e)
+static struct view public_event(struct http_request *req, struct view_builder *b,
+                                const struct case_public_event *e, bool with_data)
 {
   const char *what = strcmp(e->kind, "status") == 0 ? label(req, "status_", e->to_status)
                                                     : label(req, "event_", e->kind);
-  json_t *v = json_object();
-  if (!v)
-    return NULL;
-  put_s(v, "at", web_datetime(req, e->at));
-  put_s(v, "what", what);
-  put_s(v, "note", e->note);
-  put_s(v, "actor", "");
-  put_s(v, "on_behalf_of", "");
-  put_b(v, "public", e->public);
-  json_t *data = *e->data ? json_loads(e->data, 0, NULL) : NULL;
-  put_s(v, "when", appointment_when(req, e->kind, data));
-  if (data)
-    json_object_set_new_nocheck(v, "data", data);
-  return v;
+  const char *when, *place;
+  appointment_of(req, e->kind, e->data, &when, &place);
+  struct view_map *v = view_map(b);
+  view_add_text(b, v, "at", web_datetime(req, e->at));
+  view_add_text(b, v, "what", what);
+  view_add_text(b, v, "when", when);
+  view_add_text(b, v, "note", e->note);
+  view_add_text(b, v, "actor", "");
+  view_add_text(b, v, "on_behalf_of", "");
+  view_add_bool(b, v, "public", e->public);
+  struct view data = with_data ? parsed(req, b, e->data) : view_null();
+  if (data.type != VIEW_NULL)
+    view_add(b, v, "data", data);
+  return view_of_map(v);
 }
 
-/* The latest appointment (鑑界, surveys: the date, time and place set or postponed to), or
- * none: {when, place}. */
-static void public_appointment(struct http_request *req, const struct case_public *c, json_t *v)
+/* The latest appointment (鑑界, surveys: the date, time and place set or postponed to) as
+ * "appointment" {when, place}; nothing when there is none. */
+static void public_appointment(struct http_request *req, struct view_builder *b,
+                               const struct case_public *c, struct view_map *v)
 {
+  const char *when, *place;
   for (size_t i = c->event_count; i > 0; i--) {
     const struct case_public_event *e = &c->events[i - 1];
-    json_t *data = *e->data ? json_loads(e->data, 0, NULL) : NULL;
-    const char *when = appointment_when(req, e->kind, data);
-    if (*when) {
-      json_t *a = json_object();
-      if (a) {
-        put_s(a, "when", when);
-        put_s(a, "place", json_string_value(json_object_get(data, "place")));
-        json_object_set_new_nocheck(v, "appointment", a);
-      }
-      json_decref(data);
+    if (appointment_of(req, e->kind, e->data, &when, &place)) {
+      struct view_map *a = view_map(b);
+      view_add_text(b, a, "when", when);
+      view_add_text(b, a, "place", place);
+      view_add(b, v, "appointment", view_of_map(a));
       return;
     }
-    json_decref(data);
   }
 }
 
-static json_t *public_event_record(const struct case_public *c, const struct case_public_event *e)
+static struct view public_event_record(struct view_builder *b, const struct case_public *c,
+                                       const struct case_public_event *e)
 {
-  json_t *v = json_object();
-  if (!v)
-    return NULL;
-  put_i(v, "id", e->id);
-  put_i(v, "case_id", c->id);
-  put_i(v, "at", e->at);
-  put_s(v, "kind", e->kind);
-  put_s(v, "from_status", e->from_status);
-  put_s(v, "to_status", e->to_status);
-  put_s(v, "note", e->note);
-  put_i(v, "public", e->public);
-  put_s(v, "data", e->data);
-  return v;
+  struct view_map *v = view_map(b);
+  view_add_int(b, v, "id", e->id);
+  view_add_int(b, v, "case_id", c->id);
+  view_add_int(b, v, "at", e->at);
+  view_add_text(b, v, "kind", e->kind);
+  view_add_text(b, v, "from_status", e->from_status);
+  view_add_text(b, v, "to_status", e->to_status);
+  view_add_text(b, v, "note", e->note);
+  view_add_int(b, v, "public", e->public);
+  view_add_text(b, v, "data", e->data);
+  return view_of_map(v);
 }
 
 /* The stored fields a public answer has always carried (API clients read them); the raw
  * events only for JSON answers (pages show the timeline). */
-static json_t *public_record(const struct case_public *c, bool raw_events)
+static void public_record(struct view_builder *b, struct view_map *v, const struct case_public *c,
+                          bool raw_events)
 {
-  json_t *v = json_object(), *events = json_array();
-  if (!v || !events) {
-    json_decref(v);
-    json_decref(events);
-    return NULL;
-  }
+  struct view_list *events = view_list(b);
   for (size_t i = 0; raw_events && i < c->event_count; i++)
-    json_array_append_new(events, public_event_record(c, &c->events[i]));
-  put_i(v, "office_id", c->office_id);
-  put_i(v, "service_id", c->service_id);
-  json_object_set_new_nocheck(v, "unit_id", id_or_null(c->unit_id));
-  put_i(v, "roc_year", c->roc_year);
-  put_s(v, "word_code", c->word_code);
-  put_i(v, "serial", c->serial);
-  put_s(v, "case_key", c->case_key);
-  put_s(v, "status", c->status);
-  put_s(v, "workflow", c->workflow);
-  put_s(v, "channel", c->channel);
-  put_s(v, "counter", c->counter);
-  put_i(v, "received_at", c->received_at);
-  json_object_set_new_nocheck(v, "due_at", id_or_null(c->due_at));
-  put_s(v, "due_state", c->due_state);
-  put_s(v, "overdue_reason", c->overdue_reason);
-  put_s(v, "overdue_new_date", c->overdue_new_date);
-  put_i(v, "fee_amount", c->fee_amount);
-  put_s(v, "applicant_name_masked", c->applicant_name_masked);
-  json_object_set_new_nocheck(v, "picked_up_at", id_or_null(c->picked_up_at));
-  json_object_set_new_nocheck(v, "closed_at", id_or_null(c->closed_at));
-  put_i(v, "time_limit_minutes", c->time_limit_minutes);
-  put_i(v, "extension_minutes", c->extension_minutes);
-  json_object_set_new_nocheck(v, "events", events);
+    view_push(b, events, public_event_record(b, c, &c->events[i]));
+  view_add_int(b, v, "office_id", c->office_id);
+  view_add_int(b, v, "service_id", c->service_id);
+  view_add(b, v, "unit_id", view_id(c->unit_id));
+  view_add_int(b, v, "roc_year", c->roc_year);
+  view_add_text(b, v, "word_code", c->word_code);
+  view_add_int(b, v, "serial", c->serial);
+  view_add_text(b, v, "case_key", c->case_key);
+  view_add_text(b, v, "status", c->status);
+  view_add_text(b, v, "workflow", c->workflow);
+  view_add_text(b, v, "channel", c->channel);
+  view_add_text(b, v, "counter", c->counter);
+  view_add_int(b, v, "received_at", c->received_at);
+  view_add(b, v, "due_at", view_id(c->due_at));
+  view_add_text(b, v, "due_state", c->due_state);
+  view_add_text(b, v, "overdue_reason", c->overdue_reason);
+  view_add_text(b, v, "overdue_new_date", c->overdue_new_date);
+  view_add_int(b, v, "fee_amount", c->fee_amount);
+  view_add_text(b, v, "applicant_name_masked", c->applicant_name_masked);
+  view_add(b, v, "picked_up_at", view_id(c->picked_up_at));
+  view_add(b, v, "closed_at", view_id(c->closed_at));
+  view_add_int(b, v, "time_limit_minutes", c->time_limit_minutes);
+  view_add_int(b, v, "extension_minutes", c->extension_minutes);
+  view_add(b, v, "events", view_of_list(events));
   if (strcmp(c->status, "correction") == 0) {
-    put_s(v, "correction_items", c->correction_items);
-    put_s(v, "correction_deadline", c->correction_deadline);
+    view_add_text(b, v, "correction_items", c->correction_items);
+    view_add_text(b, v, "correction_deadline", c->correction_deadline);
   }
-  return v;
 }
 
-static int public_number(struct http_request *req, const struct case_public *c, json_t *v)
+static int public_number(struct http_request *req, struct view_builder *b,
+                         const struct case_public *c, struct view_map *v)
 {
   struct case_number n = {(int)c->roc_year, "", c->serial};
   char out[96];
@@ -322,10 +333,12 @@ static int public_number(struct http_request *req, const struct case_public *c, 
       strcmp(c->office->case_word_code, n.word_code) == 0 ? c->office->case_word_zh : "";
   if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
     return ST_LIMIT;
-  return set(v, "number", out);
+  view_add_text(b, v, "number", arena_strdup(req->arena, out));
+  return ST_OK;
 }
 
-static int public_texts(struct http_request *req, const struct case_public *c, json_t *v)
+static void public_texts(struct http_request *req, struct view_builder *b,
+                         const struct case_public *c, struct view_map *v, bool raw_events)
 {
   const char *lang = req->lang;
   char fee[48] = "";
@@ -333,41 +346,48 @@ static int public_texts(struct http_request *req, const struct case_public *c, j
   bool paused = strcmp(c->status, "correction") == 0;
   const struct dir_service *s = c->service;
   const char *service_fee = s ? directory_pick(s->fee_zh, s->fee_en, lang) : "";
-  json_t *items = paused ? json_loads(c->correction_items, 0, NULL) : NULL;
-  json_t *timeline = json_array();
-  if (!timeline) {
-    json_decref(items);
-    return ST_NOMEM;
-  }
+  struct view items = paused ? parsed(req, b, c->correction_items) : view_null();
+  struct view_list *timeline = view_list(b);
   for (size_t i = 0; i < c->event_count; i++)
-    json_array_append_new(timeline, public_event_json(req, &c->events[i]));
-  put_s(v, "service_name", s ? directory_pick(s->name_zh, s->name_en, lang) : "");
-  put_s(v, "service_fee", service_fee);
-  put_s(v, "unit_name", c->unit ? directory_pick(c->unit->name_zh, c->unit->name_en, lang) : "");
-  put_s(v, "status_label", label(req, "status_", c->status));
-  put_s(v, "received_text", web_datetime(req, c->received_at));
-  put_s(v, "due_text", paused ? "" : web_datetime(req, c->due_at));
-  put_s(v, "due_state_label", label(req, "due_", c->due_state));
-  put_s(v, "closed_text", web_datetime(req, c->closed_at));
-  put_s(v, "overdue_new_date_text", date_text(req, c->overdue_new_date));
-  put_s(v, "fee_text", c->fee_amount ? fee : service_fee);
-  put_s(v, "correction_deadline_text", date_text(req, c->correction_deadline));
-  json_object_set_new_nocheck(v, "correction_list",
-                              json_is_array(items) && paused ? json_incref(items) : json_array());
-  put_b(v, "in_correction", paused);
-  json_object_set_new_nocheck(v, "timeline", timeline);
-  public_appointment(req, c, v);
-  put_b(v, "is_overdue", strcmp(c->due_state, "overdue") == 0);
-  json_decref(items);
-  return ST_OK;
+    view_push(b, timeline, public_event(req, b, &c->events[i], raw_events));
+  view_add_text(b, v, "service_name", s ? directory_pick(s->name_zh, s->name_en, lang) : "");
+  view_add_text(b, v, "service_fee", service_fee);
+  view_add_text(b, v, "unit_name",
+                c->unit ? directory_pick(c->unit->name_zh, c->unit->name_en, lang) : "");
+  view_add_text(b, v, "status_label", label(req, "status_", c->status));
+  view_add_text(b, v, "received_text", web_datetime(req, c->received_at));
+  view_add_text(b, v, "due_text", paused ? "" : web_datetime(req, c->due_at));
+  view_add_text(b, v, "due_state_label", label(req, "due_", c->due_state));
+  view_add_text(b, v, "closed_text", web_datetime(req, c->closed_at));
+  view_add_text(b, v, "overdue_new_date_text", date_text(req, c->overdue_new_date));
+  view_add_text(b, v, "fee_text", c->fee_amount ? arena_strdup(req->arena, fee) : service_fee);
+  view_add_text(b, v, "correction_deadline_text", date_text(req, c->correction_deadline));
+  bool listed = items.type == VIEW_JSON && json_is_array(items.u.json);
+  view_add(b, v, "correction_list", listed ? items : view_of_list(view_list(b)));
+  view_add_bool(b, v, "in_correction", paused);
+  view_add(b, v, "timeline", view_of_list(timeline));
+  public_appointment(req, b, c, v);
+  view_add_bool(b, v, "is_overdue", strcmp(c->due_state, "overdue") == 0);
+}
+
+struct view_map *case_public_tview(struct http_request *req, struct view_builder *b,
+                                   const struct case_public *c, bool raw_events)
+{
+  struct view_map *v = view_map(b);
+  if (!v)
+    return NULL;
+  public_record(b, v, c, raw_events);
+  if (public_number(req, b, c, v)) {
+    b->failed = true;
+    return NULL;
+  }
+  public_texts(req, b, c, v, raw_events);
+  return view_done(b) ? NULL : v;
 }
 
 json_t *case_public_view(struct http_request *req, const struct case_public *c, bool raw_events)
 {
-  json_t *v = public_record(c, raw_events);
-  if (!v || public_number(req, c, v) || public_texts(req, c, v)) {
-    json_decref(v);
-    return NULL;
-  }
-  return v;
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *v = case_public_tview(req, &b, c, raw_events);
+  return v ? view_to_json(view_of_map(v)) : NULL;
 }

@@ -32,6 +32,10 @@ int case_view_place(struct http_request *req, json_t *c, const struct case_place
  * clients) only when raw_events, else an empty list. NULL when out of memory. */
 struct case_public;
 json_t *case_public_view(struct http_request *req, const struct case_public *c, bool raw_events);
+/* The same as a view map in the request's arena (render/view.h), for pages built as views;
+ * NULL (and b failed) when out of memory. */
+struct view_map *case_public_tview(struct http_request *req, struct view_builder *b,
+                                   const struct case_public *c, bool raw_events);
 /* The case id of the {id} capture, or 0. */
 int64_t case_view_id(struct http_request *req);
 

@@ -31,16 +31,18 @@ static json_t *form_view(struct http_request *req, const struct dir_office *offi
 static int result_page(struct http_request *req, struct http_response *res,
                        const struct case_public *c, const char *token)
 {
-  json_t *view = case_public_view(req, c, req->wants_json);
-  json_t *fee = view ? payments_fee_view(req, &c->fee, token) : NULL;
-  if (!fee || json_object_set_new(view, "payment", fee) ||
-      (token && apply_progress_view(req, c, token, view))) {
-    json_decref(view);
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *view = case_public_tview(req, &b, c, req->wants_json);
+  struct view_map *page = view_map(&b);
+  view_add(&b, view, "payment", payments_fee_tview(req, &b, &c->fee, token));
+  if (token)
+    apply_progress_view(req, &b, c, token, view);
+  view_add_text(&b, page, "title", http_t(req, "progress_result_title"));
+  view_add(&b, page, "case", view_of_map(view));
+  view_add(&b, page, "office", office_dir_tview(req, &b, c->office));
+  if (view_done(&b))
     return ST_NOMEM;
-  }
-  json_t *page = json_pack("{s:s, s:o, s:o}", "title", http_t(req, "progress_result_title"), "case",
-                           view, "office", office_dir_view(req, c->office));
-  return page ? http_page(res, 200, "public/progress_result", page) : ST_NOMEM;
+  return http_page_view(res, 200, "public/progress_result", view_of_map(page));
 }
 
 /* Public lookups only read: they run on the read replica when one is configured (web_read). */

@@ -29,57 +29,85 @@ static const char *money(struct http_request *req, int64_t amount)
 
 /* ---- the fee block of the public case read model (domain/case_read.h) ------------------- */
 
-static json_t *typed_payment_view(struct http_request *req, const struct case_public_payment *p)
+static struct view typed_payment_tview(struct http_request *req, struct view_builder *b,
+                                       const struct case_public_payment *p)
 {
   const char *status = p->status, *provider = p->provider;
-  return json_pack(
-      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "order_no",
-      p->order_no, "amount_text", money(req, p->amount), "status", status, "status_label",
-      http_t(req, arena_printf(req->arena, "payment_status_%s", status)), "provider", provider,
-      "provider_label", http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)),
-      "provider_ref", p->provider_ref, "created_text", web_datetime(req, p->created_at),
-      "paid_text", web_datetime(req, p->paid_at), "expires_text", web_datetime(req, p->expires_at),
-      "is_paid", !strcmp(status, "paid"), "is_pending", !strcmp(status, "pending"), "is_failed",
-      !strcmp(status, "failed"), "is_expired", !strcmp(status, "expired"));
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "order_no", p->order_no);
+  view_add_text(b, m, "amount_text", money(req, p->amount));
+  view_add_text(b, m, "status", status);
+  view_add_text(b, m, "status_label",
+                http_t(req, arena_printf(req->arena, "payment_status_%s", status)));
+  view_add_text(b, m, "provider", provider);
+  view_add_text(b, m, "provider_label",
+                http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)));
+  view_add_text(b, m, "provider_ref", p->provider_ref);
+  view_add_text(b, m, "created_text", web_datetime(req, p->created_at));
+  view_add_text(b, m, "paid_text", web_datetime(req, p->paid_at));
+  view_add_text(b, m, "expires_text", web_datetime(req, p->expires_at));
+  view_add_bool(b, m, "is_paid", !strcmp(status, "paid"));
+  view_add_bool(b, m, "is_pending", !strcmp(status, "pending"));
+  view_add_bool(b, m, "is_failed", !strcmp(status, "failed"));
+  view_add_bool(b, m, "is_expired", !strcmp(status, "expired"));
+  return view_of_map(m);
+}
+
+static json_t *typed_payment_view(struct http_request *req, const struct case_public_payment *p)
+{
+  struct view_builder b = view_builder(req->arena);
+  struct view v = typed_payment_tview(req, &b, p);
+  return view_done(&b) ? NULL : view_to_json(v);
 }
 
 /* The payments newest first, or only the paid ones (oldest first, as a receipt lists them). */
-static json_t *typed_views(struct http_request *req, const struct case_public_fee *fee,
-                           bool paid_only)
+static struct view typed_views(struct http_request *req, struct view_builder *b,
+                               const struct case_public_fee *fee, bool paid_only)
 {
-  json_t *list = json_array();
+  struct view_list *list = view_list(b);
   for (size_t i = 0; list && i < fee->payment_count; i++) {
     const struct case_public_payment *p =
         &fee->payments[paid_only ? fee->payment_count - 1 - i : i];
     if (!paid_only || !strcmp(p->status, "paid"))
-      json_array_append_new(list, typed_payment_view(req, p));
+      view_push(b, list, typed_payment_tview(req, b, p));
   }
-  return list;
+  return view_of_list(list);
+}
+
+struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
+                               const struct case_public_fee *fee, const char *token)
+{
+  struct view_map *m = view_map(b);
+  view_add_bool(b, m, "has_fee", fee->due > 0 || fee->payment_count > 0);
+  view_add_text(b, m, "due_text", money(req, fee->due));
+  view_add_text(b, m, "paid_text", money(req, fee->paid));
+  view_add_text(b, m, "outstanding_text", money(req, fee->outstanding));
+  view_add_bool(b, m, "payable", fee->payable && token);
+  view_add_bool(b, m, "counter_only", fee->outstanding > 0 && !fee->payable);
+  view_add_bool(b, m, "settled", fee->due > 0 && fee->outstanding == 0);
+  view_add(b, m, "payments", typed_views(req, b, fee, false));
+  view_add(b, m, "paid_payments", typed_views(req, b, fee, true));
+  view_add_bool(b, m, "has_payments", fee->payment_count > 0);
+  if (token) {
+    view_add_bool(b, m, "has_receipt", true);
+    view_add_text(b, m, "pay_action", arena_printf(req->arena, "/p/%s/pay", token));
+    view_add_text(b, m, "receipt_href", arena_printf(req->arena, "/p/%s/receipt", token));
+  }
+  if (token && fee->pending)
+    view_add_text(
+        b, m, "pending_href",
+        arena_printf(req->arena, "/p/%s/pay/return?order=%s", token, fee->pending->order_no));
+  if (!token) /* no pay button without the token: say where to pay instead */
+    view_add_bool(b, m, "pay_elsewhere", fee->payable);
+  return view_of_map(m);
 }
 
 json_t *payments_fee_view(struct http_request *req, const struct case_public_fee *fee,
                           const char *token)
 {
-  json_t *b = json_pack(
-      "{s:b, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:o, s:b}", "has_fee",
-      fee->due > 0 || fee->payment_count > 0, "due_text", money(req, fee->due), "paid_text",
-      money(req, fee->paid), "outstanding_text", money(req, fee->outstanding), "payable",
-      fee->payable && token, "counter_only", fee->outstanding > 0 && !fee->payable, "settled",
-      fee->due > 0 && fee->outstanding == 0, "payments", typed_views(req, fee, false),
-      "paid_payments", typed_views(req, fee, true), "has_payments", fee->payment_count > 0);
-  if (b && token) {
-    json_object_set_new(b, "has_receipt", json_true());
-    json_object_set_new(b, "pay_action", json_string(arena_printf(req->arena, "/p/%s/pay", token)));
-    json_object_set_new(b, "receipt_href",
-                        json_string(arena_printf(req->arena, "/p/%s/receipt", token)));
-  }
-  if (b && token && fee->pending)
-    json_object_set_new(b, "pending_href",
-                        json_string(arena_printf(req->arena, "/p/%s/pay/return?order=%s", token,
-                                                 fee->pending->order_no)));
-  if (b && !token) /* no pay button without the token: say where to pay instead */
-    json_object_set_new(b, "pay_elsewhere", json_boolean(fee->payable));
-  return b;
+  struct view_builder b = view_builder(req->arena);
+  struct view v = payments_fee_tview(req, &b, fee, token);
+  return view_done(&b) ? NULL : view_to_json(v);
 }
 
 /* A payment row of the store (a JSON record) in the same words as the read model's. */
@@ -208,7 +236,8 @@ static int receipt_on(struct http_request *req, struct http_response *res, struc
   struct case_public c;
   const char *token = http_capture(req, "token");
   int rc = public_case(req, store, token, &view, &office, &c);
-  json_t *paid = rc ? NULL : typed_views(req, &c.fee, true);
+  struct view_builder b = view_builder(req->arena);
+  json_t *paid = rc ? NULL : view_to_json(typed_views(req, &b, &c.fee, true));
   if (!rc && json_array_size(paid) == 0)
     rc = ST_NOTFOUND;
   if (rc) {

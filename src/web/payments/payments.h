@@ -18,6 +18,9 @@ struct store;
 struct case_public_fee;
 json_t *payments_fee_view(struct http_request *req, const struct case_public_fee *fee,
                           const char *token);
+/* The same as a view (render/view.h) in the request's arena. */
+struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
+                               const struct case_public_fee *fee, const char *token);
 /* Adds "payment" to a staff case view c (which has "may_act") from the case's fee
  * (domain/case_staff_read.h). */
 int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, json_t *c);

@@ -48,10 +48,10 @@ int apply_file_staff(struct http_request *req, struct http_response *res);
 int apply_case_decorate(struct http_request *req, struct store *store, json_t *c);
 /* Progress page by QR token (the public case read model, domain/case_read.h): adds
  * "withdrawable", "withdraw_href", "files" (the applicant's documents with /p/{token}/files/
- * links) and "just_withdrawn" to view. */
+ * links) and "just_withdrawn" to view (a failure is left in b). */
 struct case_public;
-int apply_progress_view(struct http_request *req, const struct case_public *c, const char *token,
-                        json_t *view);
+void apply_progress_view(struct http_request *req, struct view_builder *b,
+                         const struct case_public *c, const char *token, struct view_map *view);
 
 /* Shared by the two files. */
 struct apply_ctx {

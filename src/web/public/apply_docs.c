@@ -538,23 +538,23 @@ int apply_case_decorate(struct http_request *req, struct store *store, json_t *c
   return ST_OK;
 }
 
-int apply_progress_view(struct http_request *req, const struct case_public *c, const char *token,
-                        json_t *view)
+void apply_progress_view(struct http_request *req, struct view_builder *b,
+                         const struct case_public *c, const char *token, struct view_map *view)
 {
-  json_t *files = json_array();
+  struct view_list *files = view_list(b);
   for (size_t i = 0; files && i < c->upload_count; i++) {
     const struct case_public_upload *u = &c->uploads[i];
-    json_array_append_new(
-        files, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)u->id, "name", u->name, "size",
-                         size_text(req, u->size), "href",
-                         arena_printf(req->arena, "/p/%s/files/%lld", token, (long long)u->id)));
+    struct view_map *f = view_map(b);
+    view_add_int(b, f, "id", u->id);
+    view_add_text(b, f, "name", u->name);
+    view_add_text(b, f, "size", size_text(req, u->size));
+    view_add_text(b, f, "href",
+                  arena_printf(req->arena, "/p/%s/files/%lld", token, (long long)u->id));
+    view_push(b, files, view_of_map(f));
   }
-  bool has_files = json_array_size(files) > 0;
-  return json_object_update_new(
-             view, json_pack("{s:b, s:s, s:b, s:o, s:b}", "withdrawable", c->withdrawable,
-                             "withdraw_href", arena_printf(req->arena, "/p/%s/withdraw", token),
-                             "has_files", has_files, "files", files, "just_withdrawn",
-                             http_query(req, "withdrawn") != NULL))
-             ? ST_NOMEM
-             : ST_OK;
+  view_set(b, view, "withdrawable", view_bool(c->withdrawable));
+  view_set(b, view, "withdraw_href", view_text(arena_printf(req->arena, "/p/%s/withdraw", token)));
+  view_set(b, view, "has_files", view_bool(c->upload_count > 0));
+  view_set(b, view, "files", view_of_list(files));
+  view_set(b, view, "just_withdrawn", view_bool(http_query(req, "withdrawn") != NULL));
 }

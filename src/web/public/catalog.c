@@ -11,6 +11,7 @@
 #include "domain/service_page.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
+#include "web/public/office.h"
 
 #include "base/common.h"
 
@@ -137,40 +138,48 @@ static const char *size_text(struct http_request *req, int64_t bytes)
   return text ? text : "";
 }
 
-static json_t *form_view(struct http_request *req, const char *slug,
-                         const struct service_form *form)
+static struct view form_view(struct http_request *req, struct view_builder *b, const char *slug,
+                             const struct service_form *form)
 {
   const char *href = arena_printf(req->arena, "/o/%s/files/%s", slug, form->sha256);
-  const char *format = strcmp(form->format, "odt") == 0 ? "ODT" : "PDF";
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title",
-                   directory_pick(form->title_zh, form->title_en, req->lang), "href",
-                   href ? href : "", "format", format, "size", size_text(req, form->size), "name",
-                   form->name, "kind", form->kind);
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "title", directory_pick(form->title_zh, form->title_en, req->lang));
+  view_add_text(b, m, "href", href);
+  view_add_text(b, m, "format", strcmp(form->format, "odt") == 0 ? "ODT" : "PDF");
+  view_add_text(b, m, "size", size_text(req, form->size));
+  view_add_text(b, m, "name", form->name);
+  view_add_text(b, m, "kind", form->kind);
+  return view_of_map(m);
 }
 
 /* Splits the service's form links into blank forms and filled-in examples. */
-static void forms_view(struct http_request *req, struct office_ctx *o,
-                       const struct service_page *page, json_t *view)
+static void forms_view(struct http_request *req, struct view_builder *b, const char *slug,
+                       const struct service_page *page, struct view_map *view)
 {
-  json_t *blank = json_array(), *examples = json_array();
+  struct view_list *blank = view_list(b), *examples = view_list(b);
   for (size_t i = 0; i < page->form_count; i++) {
     const struct service_form *form = &page->forms[i];
-    json_t *list = strcmp(form->kind, "example") == 0 ? examples : blank;
-    json_array_append_new(list, form_view(req, o->slug, form));
+    view_push(b, strcmp(form->kind, "example") == 0 ? examples : blank,
+              form_view(req, b, slug, form));
   }
-  json_object_set_new(view, "forms", blank);
-  json_object_set_new(view, "examples", examples);
+  view_add(b, view, "forms", view_of_list(blank));
+  view_add(b, view, "examples", view_of_list(examples));
+  view_add_bool(b, view, "has_forms", blank && blank->count > 0);
+  view_add_bool(b, view, "has_examples", examples && examples->count > 0);
 }
 
-static json_t *channels_view(struct http_request *req, json_t *service)
+static struct view channels_view(struct http_request *req, struct view_builder *b, json_t *service)
 {
   static const char *const channels[] = {"channel_counter", "channel_online", "channel_mail"};
-  json_t *list = json_array();
+  struct view_list *list = view_list(b);
   for (size_t i = 0; i < ARRAY_LEN(channels); i++)
-    if (json_is_true(json_object_get(service, channels[i])))
-      json_array_append_new(list, json_pack("{s:s, s:s}", "code", channels[i] + 8, "label",
-                                            http_t(req, channels[i])));
-  return list;
+    if (json_is_true(json_object_get(service, channels[i]))) {
+      struct view_map *c = view_map(b);
+      view_add_text(b, c, "code", channels[i] + 8);
+      view_add_text(b, c, "label", http_t(req, channels[i]));
+      view_push(b, list, view_of_map(c));
+    }
+  return view_of_list(list);
 }
 
 static const char *fee_amount_text(struct http_request *req, json_t *service)
@@ -187,6 +196,8 @@ static const char *fee_amount_text(struct http_request *req, json_t *service)
   return text ? text : "";
 }
 
+/* The record's list field in the page's language (English falling back to Chinese), walked in
+ * place: the directory's record outlives the request. */
 static json_t *list_field(json_t *service, const char *field, const char *lang)
 {
   char key[64];
@@ -196,76 +207,92 @@ static json_t *list_field(json_t *service, const char *field, const char *lang)
     snprintf(key, sizeof(key), "%s_zh", field);
     list = json_object_get(service, key);
   }
-  return json_is_array(list) ? json_incref(list) : json_array();
+  return json_is_array(list) ? list : NULL;
+}
+
+/* A list field as the view's key and its has_ flag. */
+static void add_list(struct view_builder *b, struct view_map *m, const char *key,
+                     const char *has_key, struct view list)
+{
+  if (list.type == VIEW_NULL)
+    list = view_of_list(view_list(b)); /* [] as before: templates and JSON clients read a list */
+  view_add(b, m, key, list);
+  view_add_bool(b, m, has_key, view_count(list) > 0);
 }
 
 /* The service's place: unit name, where, floor, counter, hours. */
-static json_t *place_view(struct http_request *req, const struct service_page *page,
-                          json_t *service)
+static struct view place_view(struct http_request *req, struct view_builder *b,
+                              const struct service_page *page, json_t *service)
 {
-  const char *unit_name =
-      page->unit ? directory_pick(page->unit->name_zh, page->unit->name_en, req->lang) : "";
-  return json_pack("{s:s, s:s, s:s, s:s, s:o}", "unit", unit_name, "where",
-                   web_field(service, "where", req->lang), "floor",
-                   web_field(service, "floor", req->lang), "counter", web_str(service, "counter"),
-                   "hours", catalog_paragraphs(web_field(service, "hours", req->lang)));
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "unit",
+                page->unit ? directory_pick(page->unit->name_zh, page->unit->name_en, req->lang)
+                           : "");
+  view_add_text(b, m, "where", web_field(service, "where", req->lang));
+  view_add_text(b, m, "floor", web_field(service, "floor", req->lang));
+  view_add_text(b, m, "counter", web_str(service, "counter"));
+  view_add(b, m, "hours", catalog_paragraphs_view(b, web_field(service, "hours", req->lang)));
+  return view_of_map(m);
 }
 
 /* The service's catalogue record (JSON by nature, read only) as the page shows it. */
-static json_t *service_view(struct http_request *req, struct office_ctx *o,
-                            const struct service_page *page)
+static struct view_map *service_view(struct http_request *req, struct view_builder *b,
+                                     const char *office_slug, const struct service_page *page)
 {
   json_t *service = (json_t *)page->service->record;
-  const char *lang = req->lang;
-  const char *href =
-      arena_printf(req->arena, "/o/%s/services/%s", o->slug, web_str(service, "slug"));
+  const char *lang = req->lang, *slug = web_str(service, "slug");
+  const char *href = arena_printf(req->arena, "/o/%s/services/%s", office_slug, slug);
   int64_t minutes = json_integer_value(json_object_get(service, "time_limit_minutes"));
   const char *topic = web_str(service, "topic");
-  const char *topic_href = arena_printf(req->arena, "/o/%s/services?topic=%s", o->slug, topic);
-  return json_pack(
-      "{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:b, s:o, s:o, s:s, s:b, s:s, s:s, s:s, "
-      "s:s, s:s}",
-      "slug", web_str(service, "slug"), "name", web_field(service, "name", lang), "summary",
-      catalog_paragraphs(web_field(service, "summary", lang)), "eligibility",
-      catalog_paragraphs(web_field(service, "eligibility", lang)), "steps",
-      list_field(service, "steps", lang), "documents", list_field(service, "documents", lang),
-      "fee", catalog_paragraphs(web_field(service, "fee", lang)), "fee_amount",
-      fee_amount_text(req, service), "time_limit", catalog_time_limit(req, minutes), "on_the_spot",
-      minutes == 0, "place", place_view(req, page, service), "channels",
-      channels_view(req, service), "online_url", web_str(service, "online_url"), "has_topic",
-      *topic != '\0', "topic_label", catalog_topic_label(req, topic), "topic_href",
-      topic_href ? topic_href : "", "updated", catalog_updated(req, web_str(service, "updated_at")),
-      "href", href ? href : "", "qr_src", href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "slug", slug);
+  view_add_text(b, m, "name", web_field(service, "name", lang));
+  view_add(b, m, "summary", catalog_paragraphs_view(b, web_field(service, "summary", lang)));
+  add_list(b, m, "eligibility", "has_eligibility",
+           catalog_paragraphs_view(b, web_field(service, "eligibility", lang)));
+  add_list(b, m, "steps", "has_steps", view_json(list_field(service, "steps", lang)));
+  add_list(b, m, "documents", "has_documents", view_json(list_field(service, "documents", lang)));
+  view_add(b, m, "fee", catalog_paragraphs_view(b, web_field(service, "fee", lang)));
+  view_add_text(b, m, "fee_amount", fee_amount_text(req, service));
+  view_add_text(b, m, "time_limit", catalog_time_limit(req, minutes));
+  view_add_bool(b, m, "on_the_spot", minutes == 0);
+  view_add(b, m, "place", place_view(req, b, page, service));
+  view_add(b, m, "channels", channels_view(req, b, service));
+  view_add_text(b, m, "online_url", web_str(service, "online_url"));
+  view_add_bool(b, m, "has_topic", *topic != '\0');
+  view_add_text(b, m, "topic_label", catalog_topic_label(req, topic));
+  view_add_text(b, m, "topic_href",
+                arena_printf(req->arena, "/o/%s/services?topic=%s", office_slug, topic));
+  view_add_text(b, m, "updated", catalog_updated(req, web_str(service, "updated_at")));
+  view_add_text(b, m, "href", href);
+  view_add_text(b, m, "qr_src", href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
+  return m;
 }
 
 int catalog_service(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
+  struct store *store = NULL;
+  const struct dir_office *office = NULL;
   struct service_page sp;
-  json_t *view = NULL;
-  int rc = office_ctx_open(req, &o);
+  int rc = web_store(req, &store);
   if (!rc)
-    rc = service_page_read(o.store, req->arena, o.id, http_capture(req, "slug"), true, &sp);
-  if (!rc && !(view = service_view(req, &o, &sp)))
-    rc = ST_NOMEM;
+    rc = office_of_request(req, store, &office);
   if (!rc)
-    forms_view(req, &o, &sp, view);
-  /* services that can be applied for here (domain/apply.h) link to the journey */
-  if (!rc && sp.applicable_online &&
-      json_object_set_new(
-          view, "apply_href",
-          json_string(arena_printf(req->arena, "/o/%s/apply/%s", o.slug, sp.service->slug))))
-    rc = ST_NOMEM;
-  static const char *const lists[] = {"eligibility", "documents", "steps", "forms", "examples"};
-  if (!rc)
-    catalog_add_has(view, lists, ARRAY_LEN(lists));
-  json_t *page = rc ? NULL
-                    : json_pack("{s:s, s:O, s:o}", "title", web_str(view, "name"), "office", o.view,
-                                "service", view);
+    rc = service_page_read(store, req->arena, office->id, http_capture(req, "slug"), true, &sp);
   if (rc)
-    json_decref(view);
-  office_ctx_close(&o);
-  return rc ? rc : http_page(res, 200, "public/service", page);
+    return rc;
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *view = service_view(req, &b, office->slug, &sp);
+  forms_view(req, &b, office->slug, &sp, view);
+  /* services that can be applied for here (domain/apply.h) link to the journey */
+  if (sp.applicable_online)
+    view_add_text(&b, view, "apply_href",
+                  arena_printf(req->arena, "/o/%s/apply/%s", office->slug, sp.service->slug));
+  struct view_map *page = view_map(&b);
+  view_add(&b, page, "title", view_get(view_of_map(view), "name", 4));
+  view_add(&b, page, "office", office_dir_tview(req, &b, office));
+  view_add(&b, page, "service", view_of_map(view));
+  return view_done(&b) ? ST_NOMEM : http_page_view(res, 200, "public/service", view_of_map(page));
 }
 
 int catalog_service_qr(struct http_request *req, struct http_response *res)

@@ -57,6 +57,8 @@ const char *catalog_date(struct http_request *req, const char *date);
 const char *catalog_time_limit(struct http_request *req, int64_t minutes);
 /* A text's paragraphs (split at line breaks, empty ones dropped) as an array of strings. */
 json_t *catalog_paragraphs(const char *text);
+/* The same as a view list of slices of text (which must outlive the view). */
+struct view catalog_paragraphs_view(struct view_builder *b, const char *text);
 /* Answers an SVG QR code of this server's absolute URL for path. */
 int catalog_qr_response(struct http_request *req, struct http_response *res, const char *path);
 /* The numeric {name} capture, or 0 when it is not a positive number. */

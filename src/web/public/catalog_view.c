@@ -128,6 +128,20 @@ json_t *catalog_paragraphs(const char *text)
   return list;
 }
 
+struct view catalog_paragraphs_view(struct view_builder *b, const char *text)
+{
+  struct view_list *list = view_list(b);
+  const char *p = text ? text : "";
+  while (*p) {
+    size_t len = strcspn(p, "\r\n");
+    if (len)
+      view_push(b, list, view_textn(p, len));
+    p += len;
+    p += strspn(p, "\r\n");
+  }
+  return view_of_list(list);
+}
+
 int catalog_qr_response(struct http_request *req, struct http_response *res, const char *path)
 {
   char *svg = NULL;

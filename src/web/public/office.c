@@ -47,6 +47,28 @@ json_t *office_dir_view(struct http_request *req, const struct dir_office *o)
                    href ? href : "/");
 }
 
+struct view office_dir_tview(struct http_request *req, struct view_builder *b,
+                             const struct dir_office *o)
+{
+  const char *lang = req->lang;
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "slug", o->slug);
+  view_add_text(b, m, "name", directory_pick(o->name_zh, o->name_en, lang));
+  view_add_text(b, m, "city", directory_pick(o->city_zh, o->city_en, lang));
+  view_add_text(b, m, "kind", o->kind);
+  view_add_text(b, m, "kind_label", kind_label(req, o->kind));
+  view_add_text(b, m, "address", directory_pick(o->address_zh, o->address_en, lang));
+  view_add_text(b, m, "phone", o->phone);
+  view_add_text(b, m, "email", o->email);
+  view_add_text(b, m, "hours", directory_pick(o->hours_zh, o->hours_en, lang));
+  const char *href = arena_printf(req->arena, "/o/%s/", o->slug);
+  view_add_text(b, m, "href", href ? href : "/");
+  /* the web address printed on receipts: [notify] public_url (web_origin) and the office */
+  const char *web = arena_printf(req->arena, "%s/o/%s/", web_origin(req), o->slug);
+  view_add_text(b, m, "web", web ? web : "");
+  return view_of_map(m);
+}
+
 int office_of_request(struct http_request *req, struct store *store,
                       const struct dir_office **office)
 {

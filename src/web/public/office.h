@@ -20,6 +20,9 @@ json_t *office_view(struct http_request *req, json_t *office);
 /* The same view of an office of the directory (domain/directory.h). */
 struct dir_office;
 json_t *office_dir_view(struct http_request *req, const struct dir_office *office);
+/* The same as a view (render/view.h) in the request's arena. */
+struct view office_dir_tview(struct http_request *req, struct view_builder *b,
+                             const struct dir_office *office);
 /* The office named by the {office} capture, from the directory: ST_NOTFOUND when none. */
 int office_of_request(struct http_request *req, struct store *store,
                       const struct dir_office **office);

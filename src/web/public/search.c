@@ -45,44 +45,48 @@ static const char *result_href(struct http_request *req, const char *slug,
   return href ? href : "";
 }
 
-static int add_catalog_results(struct http_request *req, const struct office_search *found,
-                               const char *slug, json_t *results)
+static void add_result(struct view_builder *b, struct view_list *results, const char *href,
+                       const char *title, const char *summary, const char *kind)
+{
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "href", href);
+  view_add_text(b, m, "title", title);
+  view_add_text(b, m, "summary", summary);
+  view_add_text(b, m, "kind", kind);
+  view_push(b, results, view_of_map(m));
+}
+
+static void add_catalog_results(struct http_request *req, struct view_builder *b,
+                                const struct office_search *found, const char *slug,
+                                struct view_list *results)
 {
   for (size_t i = 0; i < found->hit_count; i++) {
     const struct office_search_hit *hit = &found->hits[i];
     char key[32];
     snprintf(key, sizeof(key), "search_kind_%s", hit->kind);
-    json_t *result =
-        json_pack("{s:s, s:s, s:s, s:s}", "href", result_href(req, slug, hit), "title",
-                  directory_pick(hit->title_zh, hit->title_en, req->lang), "summary",
-                  shorten(req, directory_pick(hit->summary_zh, hit->summary_en, req->lang)), "kind",
-                  http_t(req, key));
-    if (json_array_append_new(results, result))
-      return ST_NOMEM;
+    add_result(b, results, result_href(req, slug, hit),
+               directory_pick(hit->title_zh, hit->title_en, req->lang),
+               shorten(req, directory_pick(hit->summary_zh, hit->summary_en, req->lang)),
+               http_t(req, key));
   }
-  return ST_OK;
 }
 
-static int add_unit_results(struct http_request *req, const struct office_search *found,
-                            const char *slug, const char *query, json_t *results)
+/* The units whose name and duties hold every term (their search texts are normalised once, in
+ * the directory). */
+static void add_unit_results(struct http_request *req, struct view_builder *b,
+                             const struct office_search *found, const char *slug, const char *query,
+                             struct view_list *results)
 {
+  bool en = strcmp(req->lang, "en") == 0;
   for (size_t i = 0; i < found->unit_count; i++) {
     const struct dir_unit *unit = &found->units[i];
-    const char *name = directory_pick(unit->name_zh, unit->name_en, req->lang);
-    const char *duties = directory_pick(unit->duties_zh, unit->duties_en, req->lang);
-    char *text = arena_printf(req->arena, "%s %s", name, duties);
-    char *folded = text ? text_normalize(req->arena, text, true) : NULL;
-    if (!folded)
-      return ST_NOMEM;
-    if (!text_matches_all_terms(folded, query))
+    if (!text_matches_all_terms(en ? unit->search_en : unit->search_zh, query))
       continue;
-    char *href = arena_printf(req->arena, "/o/%s/#unit-%s", slug, unit->code);
-    if (json_array_append_new(results, json_pack("{s:s, s:s, s:s, s:s}", "href", href ? href : "",
-                                                 "title", name, "summary", duties, "kind",
-                                                 http_t(req, "search_kind_unit"))))
-      return ST_NOMEM;
+    add_result(b, results, arena_printf(req->arena, "/o/%s/#unit-%s", slug, unit->code),
+               directory_pick(unit->name_zh, unit->name_en, req->lang),
+               directory_pick(unit->duties_zh, unit->duties_en, req->lang),
+               http_t(req, "search_kind_unit"));
   }
-  return ST_OK;
 }
 
 /* The query as typed (trimmed) and its normalised form; 400 for an over-long query. */
@@ -104,13 +108,10 @@ int search_office(struct http_request *req, struct http_response *res)
   struct store *store;
   const struct dir_office *office = NULL;
   struct office_search found;
-  json_t *view = NULL, *results = json_array();
   const char *typed = "", *folded = "";
   int rc = read_query(req, &typed, &folded);
-  if (rc == ST_INVALID) {
-    json_decref(results);
+  if (rc == ST_INVALID)
     return http_error(res, 400, "search_too_long");
-  }
   if (!rc)
     rc = web_store(req, &store);
   if (!rc)
@@ -118,19 +119,20 @@ int search_office(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = office_search_read(store, req->arena, office->id, *folded ? typed : "", catalog_today(req),
                             SEARCH_RESULTS_MAX, &found);
-  if (!rc && !(view = office_dir_view(req, office)))
-    rc = ST_NOMEM;
-  if (!rc)
-    rc = add_catalog_results(req, &found, office->slug, results);
-  if (!rc && *folded)
-    rc = add_unit_results(req, &found, office->slug, folded, results);
-  json_t *page = NULL;
-  if (!rc)
-    page = json_pack("{s:s, s:O, s:{s:s, s:s}, s:O, s:I}", "title", http_t(req, "search_label"),
-                     "office", view, "search", "action",
-                     arena_printf(req->arena, "/o/%s/search", office->slug), "q", typed, "results",
-                     results, "count", (json_int_t)json_array_size(results));
-  json_decref(view);
-  json_decref(results);
-  return rc ? rc : http_page(res, 200, "public/search", page);
+  if (rc)
+    return rc;
+  struct view_builder b = view_builder(req->arena);
+  struct view_list *results = view_list(&b);
+  add_catalog_results(req, &b, &found, office->slug, results);
+  if (*folded)
+    add_unit_results(req, &b, &found, office->slug, folded, results);
+  struct view_map *page = view_map(&b), *search = view_map(&b);
+  view_add_text(&b, search, "action", arena_printf(req->arena, "/o/%s/search", office->slug));
+  view_add_text(&b, search, "q", typed);
+  view_add_text(&b, page, "title", http_t(req, "search_label"));
+  view_add(&b, page, "office", office_dir_tview(req, &b, office));
+  view_add(&b, page, "search", view_of_map(search));
+  view_add(&b, page, "results", view_of_list(results));
+  view_add_int(&b, page, "count", results ? results->count : 0);
+  return view_done(&b) ? ST_NOMEM : http_page_view(res, 200, "public/search", view_of_map(page));
 }

@@ -1,0 +1,427 @@
+/*
+ * view.c - the arena view model (view.h): building, looking up, and writing as JSON.
+ */
+#include "render/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/common.h"
+
+enum { VIEW_FIRST_CAP = 8 };
+
+struct view view_text(const char *s)
+{
+  return view_textn(s ? s : "", s ? strlen(s) : 0);
+}
+
+struct view view_textn(const char *s, size_t len)
+{
+  if (len > UINT32_MAX)
+    len = 0; /* nothing on a page is 4 GiB; an impossible length renders as "" */
+  return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
+}
+
+struct view view_force(struct view v)
+{
+  if (v.type != VIEW_LAZY)
+    return v;
+  struct view_lazy *l = v.u.lazy;
+  if (!l->done) {
+    l->value = l->fn(l->ctx);
+    if (l->value.type == VIEW_LAZY)
+      l->value = view_null();
+    l->done = true;
+  }
+  return l->value;
+}
+
+int view_done(const struct view_builder *b)
+{
+  return b->failed ? ST_NOMEM : ST_OK;
+}
+
+struct view_map *view_map(struct view_builder *b)
+{
+  struct view_map *m = b->failed ? NULL : arena_alloc(b->arena, sizeof(*m));
+  if (!m)
+    b->failed = true;
+  return m;
+}
+
+struct view_list *view_list(struct view_builder *b)
+{
+  struct view_list *l = b->failed ? NULL : arena_alloc(b->arena, sizeof(*l));
+  if (!l)
+    b->failed = true;
+  return l;
+}
+
+/* Room for one more of count items of size bytes at *items (cap of them); doubles in the
+ * arena, leaving the old block to die with it. */
+static bool grow(struct view_builder *b, void **items, uint32_t count, uint32_t *cap, size_t size)
+{
+  if (count < *cap)
+    return true;
+  uint32_t next = *cap ? *cap * 2 : VIEW_FIRST_CAP;
+  void *fresh = next > *cap ? arena_alloc(b->arena, (size_t)next * size) : NULL;
+  if (!fresh) {
+    b->failed = true;
+    return false;
+  }
+  if (count)
+    memcpy(fresh, *items, (size_t)count * size);
+  *items = fresh;
+  *cap = next;
+  return true;
+}
+
+void view_add(struct view_builder *b, struct view_map *m, const char *key, struct view v)
+{
+  if (b->failed || !m) {
+    b->failed = true;
+    return;
+  }
+  void *items = m->entries;
+  if (!grow(b, &items, m->count, &m->cap, sizeof(*m->entries)))
+    return;
+  m->entries = items;
+  m->entries[m->count++] = (struct view_entry){key, strlen(key), v};
+  m->slots = NULL;
+}
+
+void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)
+{
+  size_t len = strlen(key);
+  for (uint32_t i = 0; m && i < m->count; i++)
+    if (m->entries[i].key_len == len && memcmp(m->entries[i].key, key, len) == 0) {
+      m->entries[i].value = v;
+      return;
+    }
+  view_add(b, m, key, v);
+}
+
+void view_push(struct view_builder *b, struct view_list *l, struct view v)
+{
+  if (b->failed || !l) {
+    b->failed = true;
+    return;
+  }
+  void *items = l->items;
+  if (!grow(b, &items, l->count, &l->cap, sizeof(*l->items)))
+    return;
+  l->items = items;
+  l->items[l->count++] = v;
+}
+
+static uint32_t key_hash(const char *key, size_t len)
+{
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)key[i]) * 16777619u;
+  return h;
+}
+
+void view_map_index(struct view_builder *b, struct view_map *m)
+{
+  uint32_t size = 16;
+  while (size < m->count * 2u && size < (1u << 30))
+    size *= 2;
+  uint32_t *slots = arena_alloc(b->arena, (size_t)size * sizeof(*slots));
+  if (!slots)
+    return; /* linear search still finds everything */
+  uint32_t mask = size - 1;
+  for (uint32_t i = 0; i < m->count; i++) {
+    const struct view_entry *e = &m->entries[i];
+    uint32_t at = key_hash(e->key, e->key_len) & mask;
+    while (slots[at]) {
+      const struct view_entry *o = &m->entries[slots[at] - 1];
+      if (o->key_len == e->key_len && memcmp(o->key, e->key, e->key_len) == 0)
+        break; /* a repeated key: the first one stays, as a linear search finds it */
+      at = (at + 1) & mask;
+    }
+    if (!slots[at])
+      slots[at] = i + 1;
+  }
+  m->slots = slots;
+  m->mask = mask;
+}
+
+static struct view map_get(const struct view_map *m, const char *key, size_t len)
+{
+  if (m->slots) {
+    for (uint32_t at = key_hash(key, len) & m->mask; m->slots[at]; at = (at + 1) & m->mask) {
+      const struct view_entry *e = &m->entries[m->slots[at] - 1];
+      if (e->key_len == len && memcmp(e->key, key, len) == 0)
+        return e->value;
+    }
+    return view_missing();
+  }
+  for (uint32_t i = 0; i < m->count; i++) {
+    const struct view_entry *e = &m->entries[i];
+    if (e->key_len == len && memcmp(e->key, key, len) == 0)
+      return e->value;
+  }
+  return view_missing();
+}
+
+struct view view_get(struct view v, const char *key, size_t len)
+{
+  v = view_force(v);
+  if (v.type == VIEW_MAP)
+    return view_force(map_get(v.u.map, key, len));
+  if (v.type == VIEW_JSON && json_is_object(v.u.json)) {
+    json_t *j = json_object_getn(v.u.json, key, len);
+    return j ? view_json(j) : view_missing();
+  }
+  return view_missing();
+}
+
+bool view_is_map(struct view v)
+{
+  v = view_force(v);
+  return v.type == VIEW_MAP || (v.type == VIEW_JSON && json_is_object(v.u.json));
+}
+
+size_t view_count(struct view v)
+{
+  v = view_force(v);
+  if (v.type == VIEW_LIST)
+    return v.u.list->count;
+  if (v.type == VIEW_JSON && json_is_array(v.u.json))
+    return json_array_size(v.u.json);
+  return 0;
+}
+
+struct view view_item(struct view v, size_t i)
+{
+  v = view_force(v);
+  if (v.type == VIEW_LIST)
+    return i < v.u.list->count ? v.u.list->items[i] : view_missing();
+  json_t *j = v.type == VIEW_JSON ? json_array_get(v.u.json, i) : NULL;
+  return j ? view_json(j) : view_missing();
+}
+
+static bool json_truthy(const json_t *j)
+{
+  switch (json_typeof(j)) {
+  case JSON_NULL:
+  case JSON_FALSE:
+    return false;
+  case JSON_ARRAY:
+    return json_array_size(j) > 0;
+  case JSON_STRING:
+    return json_string_length(j) > 0;
+  default:
+    return true;
+  }
+}
+
+bool view_truthy(struct view v)
+{
+  v = view_force(v);
+  switch (v.type) {
+  case VIEW_MISSING:
+  case VIEW_NULL:
+  case VIEW_FALSE:
+    return false;
+  case VIEW_TEXT:
+    return v.len > 0;
+  case VIEW_LIST:
+    return v.u.list->count > 0;
+  case VIEW_JSON:
+    return json_truthy(v.u.json);
+  default:
+    return true;
+  }
+}
+
+/* ---- JSON text -------------------------------------------------------------------------- */
+
+/* Bytes a JSON string cannot hold as they are: control characters, quote, backslash. */
+static const bool json_special[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1};
+
+static size_t plain_prefix(const char *s, size_t len)
+{
+  size_t i = 0;
+  while (i < len && !json_special[(unsigned char)s[i]])
+    i++;
+  return i;
+}
+
+static int put_escape(struct buf *out, unsigned char c)
+{
+  static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
+  char esc[6] = {'\\', (char)c};
+  size_t n = 2;
+  switch (c) {
+  case '"':
+  case '\\':
+    break;
+  case '\b':
+    esc[1] = 'b';
+    break;
+  case '\f':
+    esc[1] = 'f';
+    break;
+  case '\n':
+    esc[1] = 'n';
+    break;
+  case '\r':
+    esc[1] = 'r';
+    break;
+  case '\t':
+    esc[1] = 't';
+    break;
+  default:
+    memcpy(esc + 1, "u00", 3);
+    esc[4] = hex[c >> 4];
+    esc[5] = hex[c & 15];
+    n = 6;
+  }
+  return buf_append(out, esc, n);
+}
+
+/* "s" with JSON escapes; prefix (",", "" or NULL) and suffix (":" or NULL) written with it, so
+ * a member's key is one write. */
+static int put_json_string(struct buf *out, const char *prefix, const char *s, size_t len,
+                           const char *suffix)
+{
+  prefix = prefix ? prefix : "";
+  suffix = suffix ? suffix : "";
+  size_t np = strlen(prefix), ns = strlen(suffix);
+  size_t plain = plain_prefix(s, len);
+  if (plain == len) { /* the usual case: one write */
+    char *p = buf_extend(out, np + len + ns + 2);
+    if (!p)
+      return ST_LIMIT;
+    memcpy(p, prefix, np);
+    p[np] = '"';
+    memcpy(p + np + 1, s, len);
+    p[np + 1 + len] = '"';
+    memcpy(p + np + 2 + len, suffix, ns);
+    return ST_OK;
+  }
+  int rc = np ? buf_append(out, prefix, np) : ST_OK;
+  if (!rc)
+    rc = buf_putc(out, '"');
+  while (!rc && len) {
+    plain = plain_prefix(s, len);
+    rc = buf_append(out, s, plain);
+    if (!rc && plain < len)
+      rc = put_escape(out, (unsigned char)s[plain]);
+    plain += plain < len;
+    s += plain;
+    len -= plain;
+  }
+  if (!rc)
+    rc = buf_putc(out, '"');
+  return rc || !ns ? rc : buf_append(out, suffix, ns);
+}
+
+static int dump_to_buf(const char *data, size_t size, void *out)
+{
+  return buf_append(out, data, size) ? -1 : 0;
+}
+
+static int put_json_map(struct buf *out, const struct view_map *m)
+{
+  int rc = buf_putc(out, '{');
+  for (uint32_t i = 0; i < m->count && !rc; i++) {
+    const struct view_entry *e = &m->entries[i];
+    rc = put_json_string(out, i ? "," : NULL, e->key, e->key_len, ":");
+    if (!rc)
+      rc = view_write_json(out, e->value);
+  }
+  return rc ? rc : buf_putc(out, '}');
+}
+
+static int put_json_list(struct buf *out, const struct view_list *l)
+{
+  int rc = buf_putc(out, '[');
+  for (uint32_t i = 0; i < l->count && !rc; i++) {
+    if (i)
+      rc = buf_putc(out, ',');
+    if (!rc)
+      rc = view_write_json(out, l->items[i]);
+  }
+  return rc ? rc : buf_putc(out, ']');
+}
+
+int view_write_json(struct buf *out, struct view v)
+{
+  v = view_force(v);
+  switch (v.type) {
+  case VIEW_FALSE:
+    return buf_puts(out, "false");
+  case VIEW_TRUE:
+    return buf_puts(out, "true");
+  case VIEW_INT:
+    return buf_put_int(out, v.u.i);
+  case VIEW_TEXT:
+    return put_json_string(out, NULL, v.u.s, v.len, NULL);
+  case VIEW_LIST:
+    return put_json_list(out, v.u.list);
+  case VIEW_MAP:
+    return put_json_map(out, v.u.map);
+  case VIEW_JSON:
+    return json_dump_callback(v.u.json, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY) ? ST_LIMIT
+                                                                                          : ST_OK;
+  default:
+    return buf_puts(out, "null");
+  }
+}
+
+static json_t *map_to_json(const struct view_map *m)
+{
+  json_t *o = json_object();
+  for (uint32_t i = 0; o && i < m->count; i++) {
+    json_t *child = view_to_json(m->entries[i].value);
+    if (!child ||
+        json_object_setn_new_nocheck(o, m->entries[i].key, m->entries[i].key_len, child)) {
+      json_decref(o);
+      o = NULL;
+    }
+  }
+  return o;
+}
+
+static json_t *list_to_json(const struct view_list *l)
+{
+  json_t *a = json_array();
+  for (uint32_t i = 0; a && i < l->count; i++)
+    if (json_array_append_new(a, view_to_json(l->items[i]))) {
+      json_decref(a);
+      a = NULL;
+    }
+  return a;
+}
+
+json_t *view_to_json(struct view v)
+{
+  v = view_force(v);
+  switch (v.type) {
+  case VIEW_FALSE:
+    return json_false();
+  case VIEW_TRUE:
+    return json_true();
+  case VIEW_INT:
+    return json_integer(v.u.i);
+  case VIEW_TEXT:
+    return json_stringn_nocheck(v.u.s, v.len);
+  case VIEW_LIST:
+    return list_to_json(v.u.list);
+  case VIEW_MAP:
+    return map_to_json(v.u.map);
+  case VIEW_JSON:
+    return json_incref(v.u.json);
+  default:
+    return json_null();
+  }
+}

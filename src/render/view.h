@@ -1,0 +1,190 @@
+/*
+ * view.h - the view model a page or JSON answer is made of: a small tree of maps, lists, texts,
+ * integers and booleans allocated in the request's arena (ARCHITECTURE.md, "Views").
+ *
+ * Pages used to hand the renderer jansson objects: every object a hash table with its own
+ * allocations, built, walked by name and freed member by member per request. A view is a value
+ * (16 bytes, copied freely); maps and lists are arena blocks that grow by doubling, maps keep
+ * their members in insertion order and are searched linearly (page maps are small), or
+ * through a hash index (view_map_index, for the translations: hundreds of keys built once).
+ * Texts and keys are not copied: they must live as long as the view (literals, the arena,
+ * the directory, a read model's rows).
+ *
+ * A jansson value can still be part of a view (view_json): the pages not yet written as views
+ * and shared documents (the asset list) are walked in place, without conversion.
+ *
+ * Building never fails half way for the caller: a struct view_builder remembers the first
+ * allocation failure, later calls do nothing, and view_done says whether the whole tree was
+ * built (ST_NOMEM otherwise). Views are never modified after they are rendered, so a view
+ * built once at start (the translations) may be read by every thread.
+ */
+#ifndef BIANMIN_RENDER_VIEW_H
+#define BIANMIN_RENDER_VIEW_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+
+enum view_type {
+  VIEW_MISSING, /* what a lookup of an absent name gives; renders as nothing, false */
+  VIEW_NULL,
+  VIEW_FALSE,
+  VIEW_TRUE,
+  VIEW_INT,
+  VIEW_TEXT,
+  VIEW_LIST,
+  VIEW_MAP,
+  VIEW_JSON, /* a jansson value, walked in place */
+  VIEW_LAZY  /* computed when first read (view_lazy) */
+};
+
+struct view_map;
+struct view_list;
+struct view_lazy;
+
+struct view {
+  uint8_t type;
+  uint32_t len; /* VIEW_TEXT: bytes */
+  union {
+    int64_t i;
+    const char *s;
+    struct view_map *map;
+    struct view_list *list;
+    json_t *json;
+    struct view_lazy *lazy;
+  } u;
+};
+
+struct view_entry {
+  const char *key;
+  size_t key_len;
+  struct view value;
+};
+
+struct view_map {
+  struct view_entry *entries;
+  uint32_t count, cap;
+  uint32_t *slots; /* view_map_index: open addressing, entry index + 1, 0 = empty */
+  uint32_t mask;   /* slots - 1 (a power of two minus one) */
+};
+
+struct view_list {
+  struct view *items;
+  uint32_t count, cap;
+};
+
+/* A value computed only if a template reads it, once: what has a cost or a side effect when
+ * computed (the anonymous CSRF token sets a cookie and makes the answer uncompressible), so
+ * that pages which never show it do not pay for it. fn must not return VIEW_LAZY. */
+struct view_lazy {
+  struct view (*fn)(void *ctx);
+  void *ctx;
+  bool done;
+  struct view value;
+};
+
+struct view_builder {
+  struct arena *arena;
+  bool failed;
+};
+
+static inline struct view view_missing(void)
+{
+  return (struct view){.type = VIEW_MISSING};
+}
+static inline struct view view_null(void)
+{
+  return (struct view){.type = VIEW_NULL};
+}
+static inline struct view view_bool(bool b)
+{
+  return (struct view){.type = b ? VIEW_TRUE : VIEW_FALSE};
+}
+static inline struct view view_int(int64_t i)
+{
+  return (struct view){.type = VIEW_INT, .u.i = i};
+}
+/* A text: NULL reads as "". s must live as long as the view. */
+struct view view_text(const char *s);
+struct view view_textn(const char *s, size_t len);
+static inline struct view view_of_map(struct view_map *m)
+{
+  return (struct view){.type = m ? VIEW_MAP : VIEW_NULL, .u.map = m};
+}
+static inline struct view view_of_list(struct view_list *l)
+{
+  return (struct view){.type = l ? VIEW_LIST : VIEW_NULL, .u.list = l};
+}
+/* A jansson value walked in place (NULL is null); the caller keeps its reference alive. */
+static inline struct view view_json(json_t *j)
+{
+  return (struct view){.type = j ? VIEW_JSON : VIEW_NULL, .u.json = j};
+}
+static inline struct view view_of_lazy(struct view_lazy *l)
+{
+  return (struct view){.type = l ? VIEW_LAZY : VIEW_NULL, .u.lazy = l};
+}
+/* v itself, or for VIEW_LAZY the value it computes (computed on the first call). */
+struct view view_force(struct view v);
+/* An integer, or null when 0 (ids and instants that may be absent). */
+static inline struct view view_id(int64_t i)
+{
+  return i ? view_int(i) : view_null();
+}
+
+static inline struct view_builder view_builder(struct arena *arena)
+{
+  return (struct view_builder){arena, false};
+}
+/* ST_OK when everything asked of b was built, else ST_NOMEM. */
+int view_done(const struct view_builder *b);
+
+/* A new empty map or list; NULL (and b failed) when the arena is exhausted. */
+struct view_map *view_map(struct view_builder *b);
+struct view_list *view_list(struct view_builder *b);
+
+/* Appends key (NUL-terminated, living as long as the view) without looking for it first. */
+void view_add(struct view_builder *b, struct view_map *m, const char *key, struct view v);
+/* Replaces key's value when m has it, else appends. */
+void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v);
+static inline void view_add_text(struct view_builder *b, struct view_map *m, const char *key,
+                                 const char *s)
+{
+  view_add(b, m, key, view_text(s));
+}
+static inline void view_add_int(struct view_builder *b, struct view_map *m, const char *key,
+                                int64_t i)
+{
+  view_add(b, m, key, view_int(i));
+}
+static inline void view_add_bool(struct view_builder *b, struct view_map *m, const char *key,
+                                 bool v)
+{
+  view_add(b, m, key, view_bool(v));
+}
+void view_push(struct view_builder *b, struct view_list *l, struct view v);
+
+/* Adds a hash index to m for maps with many keys looked up often (the translations); adding
+ * to m afterwards drops the index. On an allocation failure m stays usable without one. */
+void view_map_index(struct view_builder *b, struct view_map *m);
+
+/* The member key (len bytes) of a map or a jansson object; VIEW_MISSING otherwise. */
+struct view view_get(struct view v, const char *key, size_t len);
+/* Whether v is a map or a jansson object (a context that names can be looked up in). */
+bool view_is_map(struct view v);
+/* Items of a list or a jansson array (0 for anything else), and item i of them. */
+size_t view_count(struct view v);
+struct view view_item(struct view v, size_t i);
+/* The mustache sense of true: missing, null, false, the empty list and "" are false. */
+bool view_truthy(struct view v);
+
+/* Appends v as compact JSON (members in order, UTF-8 as is, as jansson writes it). */
+int view_write_json(struct buf *out, struct view v);
+/* v as a new jansson value (for callers that still edit jansson); NULL on failure. */
+json_t *view_to_json(struct view v);
+
+#endif
