@@ -175,7 +175,13 @@ static int notices_setup(const struct config *config)
 {
   struct notify_settings s = {0};
   char dir[CONFIG_PATH_MAX + 16], err[1024];
-  snprintf(s.public_url, sizeof(s.public_url), "%.255s", config->public_url);
+  /* Without [notify] public_url (a loopback listener only): links in messages name the
+   * listener; pages then build theirs from the request (web_origin). */
+  s.public_url_set = config->public_url[0] != '\0';
+  if (s.public_url_set)
+    snprintf(s.public_url, sizeof(s.public_url), "%.255s", config->public_url);
+  else
+    snprintf(s.public_url, sizeof(s.public_url), "http://%.200s", config->listen);
   snprintf(s.receipt_token, sizeof(s.receipt_token), "%.127s", config->sms_receipt_token);
   if (notify_parse_hhmm(config->quiet_start, &s.quiet_start) ||
       notify_parse_hhmm(config->quiet_end, &s.quiet_end)) {
@@ -312,6 +318,10 @@ static int cmd_serve(struct config *config, int argc, char **argv)
     return 1;
   char err[512];
   if (cases_calendar_load_dir(config->calendar_dir, err, sizeof(err))) {
+    fprintf(stderr, "bianmin: %s\n", err);
+    return 1;
+  }
+  if (config_check_public_url(config, err, sizeof(err))) {
     fprintf(stderr, "bianmin: %s\n", err);
     return 1;
   }

@@ -134,7 +134,6 @@ static void notice_defaults(struct config *c)
   str_copy(c->sms_text_field, sizeof(c->sms_text_field), STR_LIT("smbody"));
   str_copy(c->sms_ref_field, sizeof(c->sms_ref_field), STR_LIT("clientid"));
   str_copy(c->sms_id_field, sizeof(c->sms_id_field), STR_LIT("msgid"));
-  str_copy(c->public_url, sizeof(c->public_url), STR_LIT("http://127.0.0.1:8080"));
   str_copy(c->quiet_start, sizeof(c->quiet_start), STR_LIT("21:00"));
   str_copy(c->quiet_end, sizeof(c->quiet_end), STR_LIT("08:00"));
   c->mail_starttls = true;
@@ -476,4 +475,29 @@ int config_parse_listen(const char *listen, char *host, size_t host_size, int *p
     return ST_LIMIT;
   *port = (int)number;
   return ST_OK;
+}
+
+/* True for 127.0.0.0/8 and ::1 (a listener only this machine reaches). */
+static bool loopback(const char *host)
+{
+  return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
+int config_check_public_url(const struct config *c, char *err, size_t err_size)
+{
+  char host[INET6_ADDRSTRLEN];
+  int port;
+  const char *url = c->public_url;
+  if (*url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+    snprintf(err, err_size, "[notify] public_url must start with https:// (or http://): %s", url);
+    return ST_INVALID;
+  }
+  if (*url || config_parse_listen(c->listen, host, sizeof(host), &port) || loopback(host))
+    return ST_OK;
+  snprintf(err, err_size,
+           "serving on %s, an address other computers reach, needs [notify] public_url (or "
+           "BIANMIN_PUBLIC_URL): the address citizens use, e.g. https://service.example.gov.tw; "
+           "links and QR codes are never built from the request's Host header",
+           c->listen);
+  return ST_INVALID;
 }

@@ -61,13 +61,13 @@ struct config {
   char sms_receipt_token[CONFIG_TEXT_MAX];    /* [sms] receipt_token: the webhook's secret */
   int sms_timeout_seconds;                    /* [sms] timeout_seconds */
   bool notify_worker;                         /* [notify] worker: serve runs the outbox worker */
-  char public_url[CONFIG_TEXT_MAX];           /* [notify] public_url: base of links in messages */
-  char quiet_start[CONFIG_CHOICE_MAX];        /* [notify] quiet_start: HH:MM, Asia/Taipei */
-  char quiet_end[CONFIG_CHOICE_MAX];          /* [notify] quiet_end: HH:MM (= start: none) */
-  int max_attempts;                           /* [notify] max_attempts */
-  int retry_base_seconds;                     /* [notify] retry_base_seconds: first backoff */
-  int claim_timeout_seconds;                  /* [notify] claim_timeout_seconds: stale claims */
-  int poll_seconds;                           /* [notify] poll_seconds */
+  char public_url[CONFIG_TEXT_MAX];    /* [notify] public_url: base of every link, "" = not set */
+  char quiet_start[CONFIG_CHOICE_MAX]; /* [notify] quiet_start: HH:MM, Asia/Taipei */
+  char quiet_end[CONFIG_CHOICE_MAX];   /* [notify] quiet_end: HH:MM (= start: none) */
+  int max_attempts;                    /* [notify] max_attempts */
+  int retry_base_seconds;              /* [notify] retry_base_seconds: first backoff */
+  int claim_timeout_seconds;           /* [notify] claim_timeout_seconds: stale claims */
+  int poll_seconds;                    /* [notify] poll_seconds */
   /* Fees paid online (README "Paying fees online"). */
   char payment_provider[CONFIG_CHOICE_MAX];     /* [payment] provider: "" = off, "sandbox", ... */
   char payment_sandbox_secret[CONFIG_TEXT_MAX]; /* [payment] sandbox_secret, "" = derived */
@@ -100,5 +100,10 @@ int config_set(struct config *c, const char *section, const char *key, const cha
  * port 0..65535. Host names are not accepted. ST_INVALID when malformed, ST_LIMIT when the
  * host does not fit in host_size. */
 int config_parse_listen(const char *listen, char *host, size_t host_size, int *port);
+
+/* Serving: [notify] public_url, when set, must be an http(s) URL; without it only a loopback
+ * listener (127.0.0.0/8, ::1) may serve, so links and QR codes never come from a request's Host
+ * header where other computers reach the server. ST_INVALID with a message for the operator. */
+int config_check_public_url(const struct config *c, char *err, size_t err_size);
 
 #endif

@@ -52,7 +52,7 @@ int case_number_display(const struct case_number *n, const char *word_zh, const 
 static int normalise(const char *text, char *out, size_t size)
 {
   utf8proc_uint8_t *mapped = NULL;
-  if (!text || strlen(text) > TYPED_MAX ||
+  if (!text || strlen(text) > 2 * TYPED_MAX ||
       utf8proc_map((const utf8proc_uint8_t *)text, 0, &mapped,
                    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE) < 0)
     return ST_INVALID;
@@ -64,8 +64,8 @@ static int normalise(const char *text, char *out, size_t size)
         out[o++] = '-';
       out[o++] = (char)toupper(*p);
       gap = false;
-    } else if (*p == ' ' || *p == '-' || *p == '_' || *p == '/' || *p >= 0x80) {
-      gap = true; /* 年, 字, 第, 號 and separators all split the parts */
+    } else if (*p == ' ' || *p == '-' || *p == '_' || *p == '/' || *p == '.' || *p >= 0x80) {
+      gap = true; /* 年, 字, 第, 號, "No." and separators all split the parts */
     } else {
       free(mapped);
       return ST_INVALID;
@@ -86,17 +86,18 @@ static int parse_digits(struct str s, int64_t max, int64_t *out)
   return str_to_int64(s, 1, max, out);
 }
 
-int case_number_parse(const char *text, struct case_number *out)
+/* norm (normalise's output) as year-word-serial; the English display's "No." before the
+ * serial ("115-EB01-NO-000001") is skipped. */
+static int parse_parts(const char *norm, struct case_number *out)
 {
-  char norm[TYPED_MAX + 1];
-  if (normalise(text, norm, sizeof(norm)))
-    return ST_INVALID;
-  char *first = strchr(norm, '-');
-  char *last = strrchr(norm, '-');
+  const char *first = strchr(norm, '-');
+  const char *last = strrchr(norm, '-');
   if (!first || first == last)
     return ST_INVALID;
   int64_t year, serial;
   struct str word = {first + 1, (size_t)(last - first - 1)};
+  if (word.len > 3 && memcmp(word.ptr + word.len - 3, "-NO", 3) == 0)
+    word.len -= 3;
   if (parse_digits((struct str){norm, (size_t)(first - norm)}, 999, &year) ||
       parse_digits(str_from(last + 1), CASE_NUMBER_MAX, &serial) || word.len == 0 ||
       word.len > CASE_WORD_CODE_MAX || memchr(word.ptr, '-', word.len))
@@ -106,6 +107,38 @@ int case_number_parse(const char *text, struct case_number *out)
   out->word_code[word.len] = '\0';
   out->serial = serial;
   return ST_OK;
+}
+
+int case_number_parse(const char *text, struct case_number *out)
+{
+  return case_number_parse_for(text, NULL, NULL, out);
+}
+
+/* text with the first word_zh (the office's Chinese word, e.g. "新登") replaced by " code ",
+ * into out; a copy when word_zh is "" or absent. */
+static int substitute_word(const char *text, const char *word_zh, const char *code, char *out,
+                           size_t size)
+{
+  const char *at = word_zh && *word_zh ? strstr(text, word_zh) : NULL;
+  size_t head = at ? (size_t)(at - text) : strlen(text);
+  const char *tail = at ? at + strlen(word_zh) : "";
+  int w = snprintf(out, size, "%.*s%s%s%s%s", (int)head, text, at ? " " : "", at ? code : "",
+                   at ? " " : "", tail);
+  return w < 0 || (size_t)w >= size ? ST_INVALID : ST_OK;
+}
+
+int case_number_parse_for(const char *text, const char *word_zh, const char *word_code,
+                          struct case_number *out)
+{
+  char norm[2 * TYPED_MAX + 1], typed[2 * TYPED_MAX];
+  if (!text || strlen(text) > TYPED_MAX)
+    return ST_INVALID;
+  if (!word_code || !case_word_code_valid(word_code))
+    word_zh = NULL;
+  if (substitute_word(text, word_zh, word_code, typed, sizeof(typed)) ||
+      normalise(typed, norm, sizeof(norm)))
+    return ST_INVALID;
+  return parse_parts(norm, out);
 }
 
 int case_check_code_parse(const char *text, char out[CASE_CHECK_CODE_LEN + 1])

@@ -33,6 +33,11 @@ int case_number_display(const struct case_number *n, const char *word_zh, const 
                         char *out, size_t size);
 /* Parses a typed or compact number; ST_INVALID when it is not one. */
 int case_number_parse(const char *text, struct case_number *out);
+/* The same, also reading the number as printed by an office whose Chinese word word_zh stands
+ * for word_code ("115年 新登字 第000001號", "115新登字1號", "115 EB01 No. 000001", full-width,
+ * with or without spaces). Lookups (the progress page and the JSON API) use this one. */
+int case_number_parse_for(const char *text, const char *word_zh, const char *word_code,
+                          struct case_number *out);
 /* Parses six digits typed by a citizen (full-width allowed) into out (7 bytes). */
 int case_check_code_parse(const char *text, char out[CASE_CHECK_CODE_LEN + 1]);
 /* A random six-digit check code. */

@@ -166,12 +166,14 @@ int case_public_by_number(struct store *store, struct arena *arena, time_t now, 
   struct store_case_public_row row;
   struct reader r = {store, arena, now};
   *out = (struct case_public){0};
-  if (case_number_parse(number, &n) || case_check_code_parse(check_code, code) ||
-      case_number_key(&n, key, sizeof(key)))
-    return ST_NOTFOUND;
   int rc = directory_acquire(store, arena, &dir);
-  if (!rc)
-    rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  const struct dir_office *office = directory_office(dir, office_id);
+  if (!office || case_number_parse_for(number, office->case_word_zh, office->case_word_code, &n) ||
+      case_check_code_parse(check_code, code) || case_number_key(&n, key, sizeof(key)))
+    return ST_NOTFOUND;
+  rc = store_begin_read(store);
   if (rc)
     return rc;
   rc = store_case_public_by_key(store, arena, office_id, key, &row);

@@ -70,6 +70,31 @@ static int place(const struct directory *dir, struct case_staff *s)
   return s->office && s->service ? ST_OK : ST_NOTFOUND;
 }
 
+int case_receipt_link(struct store *store, json_t *record, char out[CASE_TOKEN_SIZE])
+{
+  char hash[65];
+  json_t *found = NULL;
+  if (case_link_token(read_model_int(record, "office_id"), case_text(record, "case_key"),
+                      case_text(record, "check_code"), out))
+    return ST_NOTFOUND;
+  accounts_token_hash(out, hash);
+  int rc = store_case_by_token(store, hash, &found);
+  if (!rc && read_model_int(found, "id") != read_model_int(record, "id"))
+    rc = ST_NOTFOUND;
+  json_decref(found);
+  if (rc)
+    out[0] = '\0';
+  return rc;
+}
+
+/* The display name of whoever took the case in: the actor of its first event. */
+static int clerk_name(struct store *store, struct arena *arena, struct case_staff *s)
+{
+  json_t *first = json_array_get(json_object_get(s->record, "events"), 0);
+  return case_handler_name(store, arena, read_model_int(s->record, "office_id"),
+                           read_model_int(first, "actor_id"), &s->clerk_name);
+}
+
 static int staff_read_in(const struct case_env *env, const struct case_actor *actor,
                          struct arena *arena, const struct directory *dir, int64_t id,
                          struct case_staff *out)
@@ -80,6 +105,8 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
   if (!rc)
     rc = case_handler_name(env->store, arena, read_model_int(out->record, "office_id"),
                            read_model_int(out->record, "handler_id"), &out->handler_name);
+  if (!rc)
+    rc = clerk_name(env->store, arena, out);
   if (!rc)
     rc = read_handlers(env->store, arena, actor->office_id, &out->handlers, &out->handler_count);
   if (!rc)
@@ -131,18 +158,34 @@ int case_intake_form_read(struct store *store, struct arena *arena, int64_t offi
 
 /* ---- the work list --------------------------------------------------------------------------- */
 
-/* The search: a case number (prefix of its key) or an applicant's exact name (audited). */
+/* The office's Chinese word and its code, to read numbers as printed ("", "" when unknown). */
+static void office_word(const struct case_env *env, struct arena *arena, int64_t office_id,
+                        const char **word_zh, const char **word_code)
+{
+  const struct directory *dir = NULL;
+  const struct dir_office *office = NULL;
+  if (directory_acquire(env->store, arena, &dir) == ST_OK)
+    office = directory_office(dir, office_id);
+  *word_zh = office ? office->case_word_zh : "";
+  *word_code = office ? office->case_word_code : "";
+}
+
+/* The search: a case number (prefix of its key; as printed or the key) or an applicant's exact
+ * name (audited). */
 static int search_terms(const struct case_env *env, const struct case_actor *actor,
                         struct arena *arena, const char *q, struct store_case_filter *f)
 {
   static char empty[] = "";
   struct case_number n;
   char key[CASE_KEY_SIZE], hash[65];
+  const char *word_zh, *word_code;
   f->key_prefix = empty;
   f->name_hash = empty;
   if (!q || !*q)
     return ST_OK;
-  if (case_number_parse(q, &n) == ST_OK && case_number_key(&n, key, sizeof(key)) == ST_OK) {
+  office_word(env, arena, actor->office_id, &word_zh, &word_code);
+  if (case_number_parse_for(q, word_zh, word_code, &n) == ST_OK &&
+      case_number_key(&n, key, sizeof(key)) == ST_OK) {
     f->key_prefix = arena_strdup(arena, key);
     return f->key_prefix ? ST_OK : ST_NOMEM;
   }

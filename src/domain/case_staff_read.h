@@ -40,6 +40,7 @@ struct case_staff {
   const struct dir_unit *unit; /* NULL: none, or not one of the office's */
   const struct dir_service *service;
   const char *handler_name; /* "" when unassigned */
+  const char *clerk_name;   /* who took it in (its first event), display name; "" unknown */
   struct case_handler *handlers;
   size_t handler_count;
   struct case_public_fee fee; /* payable as for the public; pending unused */
@@ -47,6 +48,12 @@ struct case_staff {
 /* ST_NOTFOUND also when its office or service is gone; ST_FORBIDDEN as cases_get_for_staff. */
 int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
                     int64_t id, struct case_staff *out);
+
+/* The token of the link /p/<token> of case record (case_staff's) for its receipt's QR code:
+ * derived again (case_link_token) and checked against the one stored. ST_NOTFOUND (out "")
+ * for a case taken in before links were derived, or without a key: only its first receipt
+ * knew its random token. */
+int case_receipt_link(struct store *store, json_t *record, char out[CASE_TOKEN_SIZE]);
 
 /* The counter intake form: the office's published services (catalogue order) and handlers. */
 struct case_intake_form {

@@ -13,6 +13,7 @@
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
+#include "domain/keys.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
 #include "store/store.h"
@@ -274,6 +275,15 @@ static int contact_check(const struct intake_input *in, const char **reason, con
   return ST_OK;
 }
 
+const char *cases_notify_choice(const char *choice, const char *phone, const char *email)
+{
+  if (!choice || strcmp(choice, "auto") != 0)
+    return choice;
+  if (phone && str_trim(str_from(phone)).len)
+    return "sms";
+  return email && str_trim(str_from(email)).len ? "email" : "none";
+}
+
 int case_intake_check(const struct intake_input *in, const char **reason, const char **field)
 {
   static const char *const channels[] = {"counter", "online", "mail", "api"};
@@ -285,8 +295,8 @@ int case_intake_check(const struct intake_input *in, const char **reason, const 
   if (!name || (!*name && !name_optional) || !str_valid_text(str_from(name), false) ||
       text_length(name) > NAME_MAX_CHARS)
     return refuse(reason, field, "case_err_name", "applicant_name");
-  if (*in->applicant_id && !personal_id_valid(in->applicant_id) &&
-      !personal_business_no_valid(in->applicant_id))
+  char canonical[PERSONAL_ID_LEN + 1];
+  if (*in->applicant_id && personal_applicant_id_normalize(in->applicant_id, canonical))
     return refuse(reason, field, "case_err_id", "applicant_id");
   int rc = contact_check(in, reason, field);
   if (rc)
@@ -355,17 +365,19 @@ static int seal_into(json_t *row, const char *key, const char *plain)
 
 static int personal_fields(const struct intake_input *in, json_t *row)
 {
-  char masked[256], id_hash[65] = "", name_hash[65] = "", norm[11];
+  char masked[256], id_hash[65] = "", name_hash[65] = "", norm[PERSONAL_ID_LEN + 1] = "";
   int rc = personal_mask_name(in->applicant_name, masked, sizeof(masked));
+  /* the one canonical form (case_intake_check refused what has none) is stored and hashed */
   if (!rc && *in->applicant_id)
-    rc = personal_lookup_hash(
-        personal_id_normalize(in->applicant_id, norm) == ST_OK ? norm : in->applicant_id, id_hash);
+    rc = personal_applicant_id_normalize(in->applicant_id, norm);
+  if (!rc && *norm)
+    rc = personal_lookup_hash(norm, id_hash);
   if (!rc)
     rc = personal_lookup_hash(in->applicant_name, name_hash);
   if (!rc)
     rc = seal_into(row, "applicant_name", in->applicant_name);
   if (!rc)
-    rc = seal_into(row, "applicant_id", in->applicant_id);
+    rc = seal_into(row, "applicant_id", norm);
   if (!rc)
     rc = seal_into(row, "applicant_phone", in->applicant_phone);
   if (!rc)
@@ -411,6 +423,25 @@ static const char *word_of(json_t *service, json_t *office)
   return case_word_code_valid(w) ? w : "GEN";
 }
 
+int case_link_token(int64_t office_id, const char *case_key, const char *check_code,
+                    char out[CASE_TOKEN_SIZE])
+{
+  const unsigned char *key = keys_subkey(KEYS_TOKEN);
+  unsigned char mac[32];
+  char text[96];
+  int n = snprintf(text, sizeof(text), "case-link:%lld:%s:%s", (long long)office_id,
+                   case_key ? case_key : "", check_code ? check_code : "");
+  out[0] = '\0';
+  if (!key || n < 0 || (size_t)n >= sizeof(text))
+    return ST_INVALID;
+  crypto_generichash(mac, sizeof(mac), (const unsigned char *)text, (size_t)n, key,
+                     KEYS_SUBKEY_BYTES);
+  sodium_bin2base64(out, CASE_TOKEN_SIZE, mac, sizeof(mac),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(mac, sizeof(mac));
+  return ST_OK;
+}
+
 /* Builds the case row (everything but personal fields) and allocates its number. */
 static int build_row(const struct case_env *env, const struct intake_input *in, json_t *service,
                      json_t *office, struct intake_result *out, json_t **row)
@@ -430,7 +461,8 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
   if (!rc)
     rc = calendar_add_working_minutes(cases_calendar(), NULL, env->now, limit, &due);
   case_check_code_new(out->check_code);
-  accounts_random_token(out->token);
+  if (rc || case_link_token(case_int(office, "id"), out->case_key, out->check_code, out->token))
+    accounts_random_token(out->token); /* no key loaded: a link only the first receipt shows */
   accounts_token_hash(out->token, token_hash);
   *row = rc ? NULL
             : json_pack("{s:I, s:I, s:I, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, "

@@ -69,6 +69,16 @@ struct intake_result {
   char check_code[CASE_CHECK_CODE_LEN + 1];
 };
 
+/* The token of a case's link /p/<token> (its QR code): a keyed hash (KEYS_TOKEN) of its office,
+ * number and check code, so a reprinted receipt carries the same link as the first. ST_INVALID
+ * when no key is loaded (then intake draws a random token, shown on the first receipt only). */
+int case_link_token(int64_t office_id, const char *case_key, const char *check_code,
+                    char out[CASE_TOKEN_SIZE]);
+
+/* The notice channel for a choice: "auto" becomes what a clerk expects, "sms" when a phone
+ * is given, else "email" when an address is, else "none"; any other choice is kept as given. */
+const char *cases_notify_choice(const char *choice, const char *phone, const char *email);
+
 int cases_intake(const struct case_env *env, const struct case_actor *actor,
                  const struct intake_input *in, struct intake_result *out, const char **reason,
                  const char **field);

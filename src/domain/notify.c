@@ -9,6 +9,7 @@
 
 #include "base/civil.h"
 #include "base/str.h"
+#include "domain/case_staff_read.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
 #include "render/format.h"
@@ -34,7 +35,8 @@ static const struct notify_event events[] = {
     {"withdrawn", false},             /* the applicant withdrew an online application */
 };
 
-static struct notify_settings settings = {"http://127.0.0.1:8080", 21 * 60, 8 * 60, ""};
+static struct notify_settings settings = {
+    .public_url = "http://127.0.0.1:8080", .quiet_start = 21 * 60, .quiet_end = 8 * 60};
 
 void notify_configure(const struct notify_settings *s)
 {
@@ -218,6 +220,29 @@ static int office_of(struct store *store, int64_t id, json_t **out)
   return *out ? ST_OK : ST_NOTFOUND;
 }
 
+/* The way back printed in every message: the case's own link /p/<token> when derivable, else
+ * the office's lookup with the number and check code filled in. */
+static void case_url(struct store *store, json_t *c, json_t *office, char *out, size_t size)
+{
+  char token[CASE_TOKEN_SIZE];
+  if (case_receipt_link(store, c, token) == ST_OK)
+    snprintf(out, size, "%s/p/%s", settings.public_url, token);
+  else
+    snprintf(out, size, "%s/o/%s/progress?number=%s&check=%s", settings.public_url,
+             text(office, "slug"), text(c, "case_key"), text(c, "check_code"));
+}
+
+static json_t *office_vars(json_t *c, json_t *office, json_t *service, const char *lang,
+                           const char *url, const char *link)
+{
+  char office_url[NOTIFY_URL_MAX + 64];
+  snprintf(office_url, sizeof(office_url), "%s/o/%s/", settings.public_url, text(office, "slug"));
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", text(c, "case_key"),
+                   "check_code", text(c, "check_code"), "service", bilingual(service, "name", lang),
+                   "office", bilingual(office, "name", lang), "office_phone", text(office, "phone"),
+                   "office_url", office_url, "progress_url", url, "case_url", link);
+}
+
 /* The named variables of a case's messages in lang. */
 static int case_vars(struct store *store, json_t *c, json_t *extra, const char *lang, json_t **out)
 {
@@ -227,12 +252,11 @@ static int case_vars(struct store *store, json_t *c, json_t *extra, const char *
   if (!rc)
     rc = store_service_get(store, office_id, json_integer_value(json_object_get(c, "service_id")),
                            NULL, &service);
-  char url[NOTIFY_URL_MAX + 64];
+  char url[NOTIFY_URL_MAX + 64], link[NOTIFY_URL_MAX + 128];
   snprintf(url, sizeof(url), "%s/o/%s/progress", settings.public_url, text(office, "slug"));
-  *out = rc ? NULL
-            : json_pack("{s:s, s:s, s:s, s:s}", "case_number", text(c, "case_key"), "service",
-                        bilingual(service, "name", lang), "office", bilingual(office, "name", lang),
-                        "progress_url", url);
+  if (!rc)
+    case_url(store, c, office, link, sizeof(link));
+  *out = rc ? NULL : office_vars(c, office, service, lang, url, link);
   if (!rc && !*out)
     rc = ST_NOMEM;
   if (!rc && extra)

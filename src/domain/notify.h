@@ -36,6 +36,7 @@ struct notify_settings {
   int quiet_start;                      /* minutes after local midnight (Asia/Taipei) */
   int quiet_end;                        /* equal to quiet_start: no quiet hours */
   char receipt_token[NOTIFY_TOKEN_MAX]; /* the SMS delivery-receipt webhook's secret, "" = off */
+  bool public_url_set; /* public_url is [notify] public_url, not the listener's address */
 };
 
 void notify_configure(const struct notify_settings *settings);
@@ -70,8 +71,10 @@ int notify_template_get(struct store *store, int64_t office_id, const char *even
 int notify_template_default(const char *event, const char *channel, const char *lang,
                             const char **subject, const char **body);
 
-/* Checks an edited template: known variables only ({{case_number}} {{service}} {{office}}
- * {{deadline}} {{items}} {{reason}} {{new_date}} {{progress_url}}), sections and comments
+/* Checks an edited template: known variables only ({{case_number}} {{check_code}} {{service}}
+ * {{office}} {{office_phone}} {{office_url}} {{deadline}} {{items}} {{reason}} {{new_date}}
+ * {{progress_url}} (the office's lookup) {{case_url}} (the case's own link, else the lookup
+ * with number and check code) {{date}} {{time}} {{place}}), sections and comments
  * allowed, no partials or delimiter changes, balanced tags, a subject for e-mail, sizes. On
  * ST_INVALID *reason is a translation key and detail names the variable or the place. */
 int notify_template_check(const char *channel, const char *subject, const char *body,

@@ -35,9 +35,10 @@ static struct default_template defaults[DEFAULTS_MAX];
 static size_t default_count;
 static char *layout_html;
 
-static const char *const variables[] = {"case_number", "service", "office",   "deadline",
-                                        "items",       "reason",  "new_date", "progress_url",
-                                        "date",        "time",    "place"};
+static const char *const variables[] = {"case_number",  "check_code", "service",      "office",
+                                        "office_phone", "office_url", "deadline",     "items",
+                                        "reason",       "new_date",   "progress_url", "case_url",
+                                        "date",         "time",       "place"};
 
 static bool variable_known(struct str name)
 {
@@ -276,20 +277,31 @@ int notify_render(const char *channel, const char *lang, const char *subject_tem
 
 json_t *notify_sample_vars(const char *lang)
 {
+  json_t *v;
   if (lang && !strcmp(lang, "en"))
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
-                     "115-HB04-000123", "service", "Registration of transfer by sale", "office",
-                     "Xinxing Land Office, Kaohsiung", "deadline", "17 Mar 2026", "items",
-                     "copy of ID card; seal certificate", "reason",
-                     "the tax office must be consulted", "new_date", "20 Mar 2026", "progress_url",
-                     "https://office.example/o/xinxing/progress", "date", "24 Mar 2026", "time",
-                     "09:30", "place", "the corner of parcel 123 (north boundary stone)");
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
-                   "115-HB04-000123", "service", "買賣移轉登記", "office",
-                   "高雄市政府地政局新興地政事務所", "deadline", "115年3月17日", "items",
-                   "身分證影本；印鑑證明", "reason", "須會辦稅捐機關", "new_date", "115年3月20日",
-                   "progress_url", "https://office.example/o/xinxing/progress", "date",
-                   "115年3月24日", "time", "09:30", "place", "新興段123地號北側界樁");
+    v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
+                  "115-HB04-000123", "service", "Registration of transfer by sale", "office",
+                  "Xinxing Land Office, Kaohsiung", "deadline", "17 Mar 2026", "items",
+                  "copy of ID card; seal certificate", "reason", "the tax office must be consulted",
+                  "new_date", "20 Mar 2026", "progress_url",
+                  "https://office.example/o/xinxing/progress", "date", "24 Mar 2026", "time",
+                  "09:30", "place", "the corner of parcel 123 (north boundary stone)");
+  else
+    v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
+                  "115-HB04-000123", "service", "買賣移轉登記", "office",
+                  "高雄市政府地政局新興地政事務所", "deadline", "115年3月17日", "items",
+                  "身分證影本；印鑑證明", "reason", "須會辦稅捐機關", "new_date", "115年3月20日",
+                  "progress_url", "https://office.example/o/xinxing/progress", "date",
+                  "115年3月24日", "time", "09:30", "place", "新興段123地號北側界樁");
+  json_t *more = json_pack("{s:s, s:s, s:s, s:s}", "check_code", "482913", "office_phone",
+                           "07-2358200", "office_url", "https://office.example/o/xinxing/",
+                           "case_url", "https://office.example/p/Qm9va21hcmsgdGhpcyBsaW5r");
+  if (!v || !more || json_object_update(v, more)) {
+    json_decref(v);
+    v = NULL;
+  }
+  json_decref(more);
+  return v;
 }
 
 /* ---- the SMS count ------------------------------------------------------------------------ */

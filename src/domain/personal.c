@@ -89,57 +89,106 @@ static const unsigned char id_letter_values[26] = {
     22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30, 31, 33, /* N..Z */
 };
 
+/* The sum of the first letter's two digits weighted 1 and 9: the start of both checksums. */
+static int letter_sum(char letter)
+{
+  if (letter >= 'a' && letter <= 'z')
+    letter = (char)(letter - 'a' + 'A');
+  if (letter < 'A' || letter > 'Z')
+    return -1;
+  int value = id_letter_values[letter - 'A'];
+  return value / 10 + (value % 10) * 9;
+}
+
+/* Adds digits id[from..9] weighted from..., the last weighted 1; -1 when one is not a digit. */
+static int digits_sum(const char *id, int from, const int *weights)
+{
+  int sum = 0;
+  for (int i = from; i < PERSONAL_ID_LEN; i++) {
+    if (!is_digit(id[i]))
+      return -1;
+    sum += (id[i] - '0') * weights[i - from];
+  }
+  return sum;
+}
+
+/* The old-format resident certificate (舊式居留證, two letters and 8 digits, e.g. FA12345689):
+ * the second letter (A to D) counts with the last digit of its letter value, weighted 8. */
+static bool old_resident_valid(const char *id)
+{
+  static const int weights[8] = {7, 6, 5, 4, 3, 2, 1, 1};
+  char second = (char)(id[1] >= 'a' && id[1] <= 'z' ? id[1] - 'a' + 'A' : id[1]);
+  if (second < 'A' || second > 'D')
+    return false;
+  int first = letter_sum(id[0]), rest = digits_sum(id, 2, weights);
+  return first >= 0 && rest >= 0 &&
+         (first + (id_letter_values[second - 'A'] % 10) * 8 + rest) % 10 == 0;
+}
+
 bool personal_id_valid(const char *id)
 {
   static const int weights[9] = {8, 7, 6, 5, 4, 3, 2, 1, 1};
   if (!id || strnlen(id, PERSONAL_ID_LEN + 1) != PERSONAL_ID_LEN)
     return false;
-  char letter = id[0];
-  if (letter >= 'a' && letter <= 'z')
-    letter = (char)(letter - 'a' + 'A');
-  if (letter < 'A' || letter > 'Z')
-    return false;
+  if (!is_digit(id[1]))
+    return old_resident_valid(id);
   if (id[1] != '1' && id[1] != '2' && id[1] != '8' && id[1] != '9')
     return false;
-  int value = id_letter_values[letter - 'A'];
-  int sum = value / 10 + (value % 10) * 9;
-  for (int i = 0; i < 9; i++) {
-    if (!is_digit(id[i + 1]))
-      return false;
-    sum += (id[i + 1] - '0') * weights[i];
+  int first = letter_sum(id[0]), rest = digits_sum(id, 1, weights);
+  return first >= 0 && rest >= 0 && (first + rest) % 10 == 0;
+}
+
+/* in as NFKC text without any whitespace, upper case, into out (size bytes); ST_INVALID when
+ * it is longer. */
+static int compact_upper(const char *in, char *out, size_t size)
+{
+  struct arena *arena = arena_new(ID_ARENA_MAX);
+  char *normalized = arena ? text_normalize(arena, in, false) : NULL;
+  size_t o = 0;
+  int rc = normalized ? ST_OK : ST_NOMEM;
+  for (const char *p = normalized; !rc && *p; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+      continue;
+    if (o + 1 >= size)
+      rc = ST_INVALID;
+    else
+      out[o++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
   }
-  return sum % 10 == 0;
+  out[o] = '\0';
+  arena_free(arena);
+  return rc;
 }
 
 int personal_id_normalize(const char *in, char out[PERSONAL_ID_LEN + 1])
 {
-  struct arena *arena = NULL;
-  int rc = ST_INVALID;
+  char candidate[PERSONAL_ID_LEN + 2];
   out[0] = '\0';
   if (!in || strnlen(in, PERSONAL_ID_INPUT_MAX + 1) > PERSONAL_ID_INPUT_MAX ||
       !str_valid_text(str_from(in), true))
     return ST_INVALID;
-  arena = arena_new(ID_ARENA_MAX);
-  char *normalized = arena ? text_normalize(arena, in, false) : NULL;
-  if (!normalized) {
-    rc = ST_NOMEM;
-    goto out;
-  }
-  struct str id = str_trim(str_from(normalized));
-  if (id.len != PERSONAL_ID_LEN)
-    goto out;
-  char candidate[PERSONAL_ID_LEN + 1];
-  memcpy(candidate, id.ptr, PERSONAL_ID_LEN);
-  candidate[PERSONAL_ID_LEN] = '\0';
-  if (candidate[0] >= 'a' && candidate[0] <= 'z')
-    candidate[0] = (char)(candidate[0] - 'a' + 'A');
+  int rc = compact_upper(in, candidate, sizeof(candidate));
+  if (rc)
+    return rc;
   if (!personal_id_valid(candidate))
-    goto out;
-  memcpy(out, candidate, sizeof(candidate));
-  rc = ST_OK;
-out:
-  arena_free(arena);
-  return rc;
+    return ST_INVALID;
+  memcpy(out, candidate, PERSONAL_ID_LEN + 1);
+  return ST_OK;
+}
+
+int personal_applicant_id_normalize(const char *in, char out[PERSONAL_ID_LEN + 1])
+{
+  char candidate[PERSONAL_ID_LEN + 2];
+  int rc = personal_id_normalize(in, out);
+  if (rc != ST_INVALID || !in || strnlen(in, PERSONAL_ID_INPUT_MAX + 1) > PERSONAL_ID_INPUT_MAX ||
+      !str_valid_text(str_from(in), true))
+    return rc;
+  rc = compact_upper(in, candidate, sizeof(candidate));
+  if (rc)
+    return rc;
+  if (!personal_business_no_valid(candidate))
+    return ST_INVALID;
+  memcpy(out, candidate, strlen(candidate) + 1);
+  return ST_OK;
 }
 
 /* Digit sum of a product of at most 9 x 4 = 36, repeated once more for 28 -> 10 -> 1. */

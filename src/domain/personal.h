@@ -36,16 +36,21 @@
 #define PERSONAL_PHONE_MAX    32
 #define PERSONAL_HASH_HEX     64
 
-/* True for a national ID number (身分證統一編號, second character 1 or 2) or a new-format
+/* True for a national ID number (身分證統一編號, second character 1 or 2), a new-format
  * resident certificate number (second character 8 or 9): one letter A-Z (a-z accepted too) and
- * 9 ASCII digits with a correct check digit (DOMAIN.md). No whitespace, nothing else. The
- * old-format resident certificate (two letters) is not accepted. */
+ * 9 ASCII digits with a correct check digit (DOMAIN.md); or an old-format resident certificate
+ * number (舊式居留證): a letter, a second letter A-D and 8 digits, e.g. FA12345689, whose
+ * second letter counts with the last digit of its letter value weighted 8, the digits weighted
+ * 7..1 and the check digit 1. No whitespace, nothing else. */
 bool personal_id_valid(const char *id);
 
-/* What a citizen typed -> the canonical ID: trims whitespace, NFKC (full-width letters and
- * digits become ASCII), uppercases the letter and checks it with personal_id_valid. out gets
- * the 10 characters and a NUL. ST_INVALID (out "") when invalid, ST_NOMEM. */
+/* What a citizen typed -> the canonical ID: NFKC (full-width letters and digits become ASCII),
+ * every space removed, upper case, then checked with personal_id_valid. out gets the 10
+ * characters and a NUL. ST_INVALID (out "") when invalid, ST_NOMEM. */
 int personal_id_normalize(const char *in, char out[PERSONAL_ID_LEN + 1]);
+/* The same for an applicant's ID at intake, which may also be a business number (統一編號,
+ * personal_business_no_valid): the one canonical form stored and hashed. */
+int personal_applicant_id_normalize(const char *in, char out[PERSONAL_ID_LEN + 1]);
 
 /* True for a 統一編號: 8 ASCII digits, weights 1,2,1,2,1,2,4,1, digit sums of products, total
  * divisible by 5; when the 7th digit is 7 the total with that product counted as 0 also counts. */

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/connection.h"
+#include "domain/notify.h"
 #include "web/app.h"
 #include "render/format.h"
 
@@ -133,6 +134,9 @@ const char *web_datetime(struct http_request *req, int64_t t)
 
 const char *web_origin(struct http_request *req)
 {
+  const struct notify_settings *settings = notify_settings();
+  if (settings->public_url_set) /* main refuses to serve a non-local address without it */
+    return settings->public_url;
   const char *host = http_header(req, "Host");
   if (!host || !*host || strlen(host) > 255 ||
       strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
@@ -146,4 +150,19 @@ const char *web_safe_next(const char *next)
   if (!next || strncmp(next, "/staff/", 7) != 0 || strstr(next, "//") || strchr(next, '\\'))
     return "/staff/";
   return next;
+}
+
+const char *web_actor_label(struct http_request *req, const char *actor)
+{
+  static const struct {
+    const char *prefix, *key;
+  } kinds[] = {{"online application", "actor_online"}, {"api", "actor_api"}};
+  if (!actor)
+    return "";
+  for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
+    size_t n = strlen(kinds[i].prefix);
+    if (strncmp(actor, kinds[i].prefix, n) == 0 && (actor[n] == '\0' || actor[n] == ' '))
+      return arena_printf(req->arena, "%s%s", http_t(req, kinds[i].key), actor + n);
+  }
+  return actor;
 }

@@ -42,10 +42,14 @@ int web_form_error(struct http_request *req, json_t *view, const char *field, co
 int web_form_error_text(json_t *view, const char *field, const char *message);
 /* A same-site path to return to after signing in: next if it is a staff path, else /staff/. */
 const char *web_safe_next(const char *next);
-/* "scheme://host[:port]" of this request, for absolute links (QR codes, payment return URLs,
- * Open311 discovery): the Host header when it is a plain host name or address (at most 255
- * bytes), else the loopback address. In the request's arena. */
+/* The base of absolute links (QR codes, receipts, payment return URLs, Open311 discovery):
+ * [notify] public_url when set, never the request's Host header then. Without it (allowed only
+ * on a loopback listener: main refuses to start otherwise), this request's "scheme://host[:port]"
+ * when Host is a plain host name or address (at most 255 bytes), else the loopback address. */
 const char *web_origin(struct http_request *req);
+/* Who did it, in the page's language: the stored actor names of citizens ("online application
+ * (w***@x.tw)", "api (...)") get their translated label; staff names are shown as stored. */
+const char *web_actor_label(struct http_request *req, const char *actor);
 /* Unix time t as a date and time in words in the request's language (Asia/Taipei), "" for
  * t <= 0. In the request's arena. */
 const char *web_datetime(struct http_request *req, int64_t t);

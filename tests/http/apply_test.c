@@ -73,18 +73,6 @@ static bool path_exists(void *path)
   return access(path, F_OK) == 0;
 }
 
-static bool mail_count_reached(void *n)
-{
-  return count_mail() >= *(int *)n;
-}
-
-/* Waits until the mail server holds at least n messages. */
-static void wait_mail(int n)
-{
-  if (!harness_wait_until(mail_count_reached, &n, "mail"))
-    fail_msg("the mail server holds %d messages, not %d", count_mail(), n);
-}
-
 /* The text part of message number n (1-based), decoded, malloc'd. */
 static char *mail_text(int n)
 {
@@ -116,11 +104,39 @@ static char *mail_text(int n)
   return (char *)out;
 }
 
-/* Waits for message number n and returns the first run of 6 digits in it. */
+struct mail_match {
+  int from;
+  const char *needle;
+  int found;
+};
+
+static bool mail_matched(void *arg)
+{
+  struct mail_match *m = arg;
+  for (int n = m->from; n <= count_mail() && !m->found; n++) {
+    char *text = mail_text(n);
+    if (text && strstr(text, m->needle))
+      m->found = n;
+    free(text);
+  }
+  return m->found != 0;
+}
+
+/* The number of the first message from number from on that holds needle: case notices (sent
+ * by the outbox worker) may arrive between the codes and links a test waits for. */
+static int mail_with(int from, const char *needle)
+{
+  struct mail_match m = {from, needle, 0};
+  if (!harness_wait_until(mail_matched, &m, needle))
+    fail_msg("no message from number %d on holds \"%s\"", from, needle);
+  return m.found;
+}
+
+/* Waits for the first one-time code message from number n on and returns its code: the first
+ * run of exactly 6 digits in it. */
 static void code_of_mail(int n, char code[7])
 {
-  wait_mail(n);
-  char *text = mail_text(n);
+  char *text = mail_text(mail_with(n, "驗證碼"));
   assert_non_null(text);
   const char *p = text;
   while (*p && !(strspn(p, "0123456789") == 6 && (p == text || p[-1] < '0' || p[-1] > '9')))
@@ -158,6 +174,8 @@ static int setup(void **state)
                        "BIANMIN_MAIL_STARTTLS=false",
                        "BIANMIN_MAIL_FROM=apply@xinxing.example",
                        "BIANMIN_PUBLIC_URL=https://bianmin.example",
+                       "BIANMIN_NOTIFY_QUIET_START=00:00", /* case notices go at once too */
+                       "BIANMIN_NOTIFY_QUIET_END=00:00",
                        "BIANMIN_RATE_LOGIN=100000",
                        "BIANMIN_RATE_LOOKUP=100000",
                        "BIANMIN_RATE_PUBLIC=100000",
@@ -367,6 +385,10 @@ static void test_journey_and_staff(void **state)
   assert_non_null(progress);
   assert_non_null(strstr(body, "/qr.svg"));
   assert_non_null(strstr(body, "NT$40")); /* two copies at NT$20 are owed at submission */
+  /* the confirmation names the office and carries the whole link (to print or keep) */
+  assert_non_null(strstr(body, "07-2358200"));
+  assert_non_null(strstr(body, "https://bianmin.example/o/xinxing/"));
+  assert_non_null(strstr(body, "https://bianmin.example/p/"));
   free(body);
   /* the progress page lists the documents and offers withdrawal */
   assert_int_equal(get(&c, progress, &body), 200);
@@ -405,6 +427,9 @@ static void test_journey_and_staff(void **state)
   assert_int_equal(get(&clerk, path, &body), 200);
   assert_non_null(strstr(body, "id=\"channel-tag\""));
   assert_non_null(strstr(body, "新興段"));
+  /* who took it in, in the page's language (no English code on a Chinese page) */
+  assert_non_null(strstr(body, "線上申請 (w***@example.com)"));
+  assert_null(strstr(body, "online application"));
   assert_non_null(strstr(body, "map.png"));
   char *staff_file = between(body, "/files/", "\"");
   free(body);
@@ -496,8 +521,8 @@ static void test_save_and_resume(void **state)
   free(where);
   int before = count_mail();
   assert_int_equal(post(&c, SERVICE "/save", "", NULL), 200);
-  wait_mail(before + 1);
-  char *text = mail_text(before + 1);
+  int resume_mail = mail_with(before + 1, "apply-resume");
+  char *text = mail_text(resume_mail);
   assert_non_null(text);
   char *link = between(text, "https://bianmin.example", "\n");
   assert_non_null(link);
@@ -506,7 +531,7 @@ static void test_save_and_resume(void **state)
   /* another browser opens the link: a new code, then the saved answers */
   client_init(&later, &server);
   assert_int_equal(get(&later, link, NULL), 303);
-  code_of_mail(before + 2, code);
+  code_of_mail(resume_mail + 1, code);
   assert_int_equal(get(&later, SERVICE "/verify", NULL), 200);
   snprintf(form, sizeof(form), "code=%s", code);
   assert_int_equal(post(&later, SERVICE "/verify", form, &where), 303);
@@ -620,6 +645,89 @@ static void test_english_pages(void **state)
   client_free(&c);
 }
 
+struct mail_search {
+  const char *needle, *also;
+  int found; /* the message's number */
+};
+
+/* Ready when a message holds both needle and also. */
+static bool mail_found(void *arg)
+{
+  struct mail_search *m = arg;
+  for (int n = count_mail(); n > 0 && !m->found; n--) {
+    char *text = mail_text(n);
+    if (text && strstr(text, m->needle) && strstr(text, m->also))
+      m->found = n;
+    free(text);
+  }
+  return m->found != 0;
+}
+
+/* The six digits after label in text. */
+static void digits_after(const char *text, const char *label, char out[7])
+{
+  const char *at = strstr(text, label);
+  assert_non_null(at);
+  at += strlen(label);
+  assert_int_equal(strspn(at, "0123456789"), 6);
+  memcpy(out, at, 6);
+  out[6] = '\0';
+}
+
+/* Every message names the office and carries a way back (issue 16): the one-time code names
+ * the office (not only "便民"); the "received" e-mail of an online application carries the
+ * case number, its check code, the office's phone and web address, and a link to the case
+ * that works; the number and check code in it open the case on the lookup too. */
+static void test_messages_name_office_and_way_back(void **state)
+{
+  (void)state;
+  struct client c;
+  char *body = NULL, *where = NULL, check[7], path[256];
+  client_init(&c, &server);
+  int before = count_mail();
+  start_verified(&c, "lin@example.com");
+  char *code_mail = mail_text(before + 1);
+  assert_non_null(code_mail);
+  assert_non_null(strstr(code_mail, "高雄市政府地政局新興地政事務所"));
+  assert_non_null(strstr(code_mail, "07-2358200"));
+  free(code_mail);
+  answer_all(&c);
+  struct file_part one[] = {{"申請書.pdf", pdf, sizeof(pdf) - 1}};
+  assert_int_equal(upload(&c, one, 1, NULL), 303);
+  assert_int_equal(post(&c, SERVICE "/submit", "declaration=yes", &where), 303);
+  free(where);
+  assert_int_equal(get(&c, SERVICE "/done", &body), 200);
+  char *progress = between(body, "id=\"progress-link\" href=\"", "\"");
+  assert_non_null(progress);
+  free(body);
+  json_t *view = expect_view(&server, &c, progress, 200);
+  char key[32];
+  snprintf(key, sizeof(key), "%s", json_text_at(view, "case.case_key"));
+  json_decref(view);
+  struct mail_search m = {"已於本所收件", key, 0};
+  if (!harness_wait_until(mail_found, &m, "the received e-mail"))
+    fail_msg("no received e-mail for case %s", key);
+  char *text = mail_text(m.found);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "高雄市政府地政局新興地政事務所"));
+  assert_non_null(strstr(text, "電話 07-2358200"));
+  assert_non_null(strstr(text, "https://bianmin.example/o/xinxing/"));
+  digits_after(text, "檢查碼 ", check);
+  snprintf(path, sizeof(path), "https://bianmin.example%s", progress); /* the case's own link */
+  assert_non_null(strstr(text, path));
+  free(text);
+  /* the link in it works, and so do the number and check code */
+  view = expect_view(&server, NULL, progress, 200);
+  expect_text_at(view, "case.case_key", key);
+  json_decref(view);
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", key, check);
+  view = expect_view(&server, NULL, path, 200);
+  expect_text_at(view, "case.case_key", key);
+  json_decref(view);
+  free(progress);
+  client_free(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -628,6 +736,7 @@ int main(void)
       cmocka_unit_test(test_save_and_resume),
       cmocka_unit_test(test_upload_attacks),
       cmocka_unit_test(test_english_pages),
+      cmocka_unit_test(test_messages_name_office_and_way_back),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

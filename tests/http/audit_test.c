@@ -123,7 +123,7 @@ static void test_search_page(void **state)
   expect_contains(body, "<form method=\"get\" action=\"/staff/admin/audit\" class=\"bm-filter\">");
   expect_contains(body, "id=\"action\" name=\"action\" type=\"text\" value=\"\"");
   expect_contains(body, "id=\"actor\" name=\"actor\" type=\"text\" value=\"\"");
-  expect_contains(body, "<code>auth.login</code>");
+  expect_contains(body, ">登入 <code class=\"bm-muted\">auth.login</code>"); /* in words */
   free(body);
   body = expect_page(&server, &admin, "/staff/admin/audit?lang=en", 200);
   expect_contains(body, "<h1 class=\"govuk-heading-xl\">Audit trail</h1>");
@@ -162,7 +162,7 @@ static void test_case_view_is_a_person_view_row(void **state)
   json_decref(after);
   char *body = expect_page(&server, &admin,
                            "/staff/admin/audit?action=person.view&actor=xinxing-clerk", 200);
-  expect_contains(body, "<code>person.view</code>");
+  expect_contains(body, "檢視申請人個資 <code class=\"bm-muted\">person.view</code>");
   expect_contains(body, case_key);
   expect_contains(body, "value=\"person.view\"");
   free(body);

@@ -462,6 +462,11 @@ void response_free(struct response *response)
 
 int server_restart(struct server *server, const char *const *env)
 {
+  return server_restart_on(server, "127.0.0.1:0", env);
+}
+
+int server_restart_on(struct server *server, const char *listen, const char *const *env)
+{
   int status = 0;
   if (server->pid > 0) {
     kill(server->pid, SIGTERM);
@@ -470,8 +475,8 @@ int server_restart(struct server *server, const char *const *env)
   char port_file[320];
   snprintf(port_file, sizeof(port_file), "%s/port", server->dir);
   unlink(port_file);
-  const char *serve[] = {"serve",       "--db",        server->db, "--listen",
-                         "127.0.0.1:0", "--port-file", port_file,  NULL};
+  const char *serve[] = {"serve", "--db",        server->db, "--listen",
+                         listen,  "--port-file", port_file,  NULL};
   server->pid = spawn_bianmin(server, serve, env);
   return server->pid < 0 ? -1 : wait_for_port(server, port_file);
 }

@@ -64,6 +64,8 @@ void response_free(struct response *response);
 
 /* Restarts the server on the same database (and a new port) with other extra environment. */
 int server_restart(struct server *server, const char *const *env);
+/* The same on another listen address; -1 (its log in server->log) when it refused to start. */
+int server_restart_on(struct server *server, const char *listen, const char *const *env);
 
 /* ---- waiting and time: tests never sleep for a fixed time, nor assert on elapsed time ---- */
 

@@ -3,8 +3,8 @@
  * shows any change: the form before and after choosing a service (its document checklist, the
  * handlers, every field's name), a good intake and its receipt (number, check code, service,
  * masked name, dates as text, handler, unit and counter, fee, clerk, QR code of /p/<token>), a
- * reprint without QR code, the round robin, and the refusals (each names its field in zh-TW and
- * English, keeps what was typed and takes nothing in), as HTML and JSON.
+ * reprint with the same QR code, the round robin, and the refusals (each names its field in zh-TW
+ * and English, keeps what was typed and takes nothing in), as HTML and JSON.
  *
  * The server's clock is fixed (BIANMIN_FAKE_NOW) at Monday 2 March 2026, 09:00 in Taipei: a sale
  * transfer (3 working days) taken in then is due Thursday 5 March at 09:00.
@@ -132,7 +132,7 @@ static void test_form_before_and_after_choosing(void **state)
       "name=\"applicant_phone\" type=\"tel\"",
       "name=\"applicant_email\" type=\"email\"",
       "<select class=\"govuk-select\" id=\"notify\" name=\"notify\">",
-      "<option value=\"none\" selected>",
+      "<option value=\"auto\" selected>", /* by the contact given, not "none" */
       "<select class=\"govuk-select\" id=\"lang\" name=\"lang\">",
       "<select class=\"govuk-select\" id=\"channel\" name=\"channel\">",
       "id=\"doc_0\" name=\"doc_0\" type=\"checkbox\" value=\"土地登記申請書\"",
@@ -210,7 +210,7 @@ static void test_intake_and_receipt(void **state)
   expect_text_at(view, "case.counter", "1-12");
   expect_text_at(view, "case.fee_text", SALE_FEE);
   expect_text_at(view, "case.channel", "counter");
-  expect_text_at(view, "clerk_name", "xinxing-clerk");
+  expect_text_at(view, "clerk_name", "收件櫃台人員（示範）"); /* the display name */
   expect_text_at(view, "qr_src", qr);
   expect_text_at(view, "token", token);
   json_t *docs = json_loads(json_text_at(view, "case.documents"), 0, NULL);
@@ -237,7 +237,7 @@ static void test_intake_and_receipt(void **state)
   expect_contains(body, "<dd class=\"bm-facts__value\">115年3月5日 09:00</dd>");
   expect_contains(body, "<dd class=\"bm-facts__value\">" SALE_FEE "</dd>");
   expect_contains(body, "<dt class=\"bm-facts__key\">收件人員</dt><dd class=\"bm-facts__value\">"
-                        "xinxing-clerk</dd>");
+                        "收件櫃台人員（示範）</dd>");
   snprintf(text, sizeof(text), "<a class=\"govuk-link\" href=\"/staff/cases/%lld\">回到案件</a>",
            id);
   expect_contains(body, text);
@@ -252,17 +252,17 @@ static void test_intake_and_receipt(void **state)
   free(body);
   back_to_chinese(&clerk);
 
-  /* A reprint has no QR code (the link is only known at intake); the number still works. */
+  /* A reprint carries the same QR code (the link is derived again from the case). */
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", id);
   body = expect_page(&server, &clerk, path, 200);
-  expect_lacks(body, "qr.svg");
-  expect_lacks(body, token);
-  expect_contains(body, "重新列印的收據不含 QR Code；申請人可用收件字號與檢查碼查詢。");
+  snprintf(text, sizeof(text), "<img src=\"%s\"", qr);
+  expect_contains(body, text);
+  expect_lacks(body, "重新列印的收據不含 QR Code");
   expect_contains(body, check_line);
   free(body);
   view = expect_view(&server, &clerk, path, 200);
-  assert_null(json_text_at(view, "qr_src")); /* null or absent */
-  assert_null(json_text_at(view, "token"));
+  expect_text_at(view, "qr_src", qr);
+  expect_text_at(view, "token", token);
   json_decref(view);
   /* The receipt's QR link opens the case for the citizen. */
   snprintf(path, sizeof(path), "/p/%s", token);

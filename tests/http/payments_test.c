@@ -244,6 +244,12 @@ static void test_pay_through_the_sandbox(void **state)
   assert_non_null(strstr(r.body, "NT$40"));
   assert_non_null(strstr(r.body, "Receipt of payment"));
   assert_non_null(strstr(r.body, "SBX"));
+  /* it names the office with its address, phone and web address, and the way back */
+  assert_non_null(strstr(r.body, "Xinxing Land Office"));
+  assert_non_null(strstr(r.body, "07-2358200"));
+  assert_non_null(strstr(r.body, "/o/xinxing/</span>"));
+  snprintf(path, sizeof(path), "/p/%s</p>", token);
+  assert_non_null(strstr(r.body, path));
   response_free(&r);
   client_free(&citizen);
 }

@@ -123,7 +123,7 @@ static void test_list(void **state)
   expect_contains(body, "<td class=\"govuk-table__cell\" data-label=\"姓名\">"
                         "收件櫃台人員（示範）</td>");
   expect_contains(body, "<td class=\"govuk-table__cell\" data-label=\"角色\">"
-                        "handler,supervisor</td>");
+                        "承辦人、主管</td>"); /* the roles in the page's language */
   expect_contains(body, "使用中");
   expect_lacks(body, "hsinchu-");
   free(body);

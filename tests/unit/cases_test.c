@@ -167,6 +167,21 @@ static void test_numbers_are_sequential_and_formatted(void **state)
   struct case_number back;
   assert_int_equal(case_number_parse(typed, &back), 0);
   assert_int_equal(back.serial, na.serial);
+  /* as printed, with the office's Chinese word standing for its code */
+  char printed[4][64];
+  long long serial = (long long)na.serial;
+  snprintf(printed[0], sizeof(printed[0]), "115年 新登字 第%06lld號", serial);
+  snprintf(printed[1], sizeof(printed[1]), "115新登字%lld號", serial);
+  snprintf(printed[2], sizeof(printed[2]), "115 年新登 字第 %lld 號", serial);
+  snprintf(printed[3], sizeof(printed[3]), "115 %s No. %06lld", na.word_code, serial);
+  for (size_t i = 0; i < ARRAY_LEN(printed); i++) {
+    memset(&back, 0, sizeof(back));
+    assert_int_equal(case_number_parse_for(printed[i], "新登", na.word_code, &back), 0);
+    assert_int_equal(back.serial, na.serial);
+    assert_string_equal(back.word_code, na.word_code);
+  }
+  /* another office's word is not this one's */
+  assert_int_not_equal(case_number_parse_for("115年 竹登字 第000001號", "新登", "EB01", &back), 0);
 }
 
 static void test_intake_refuses_bad_input_and_writes_nothing(void **state)

@@ -103,16 +103,14 @@ static void test_id_exactly_one_check_digit(void **state)
 static void test_id_normalize(void **state)
 {
   static const char *const inputs[] = {
-      "A123456789",
-      "a123456789",
-      "  A123456789\r\n",
-      "\tA123456789",
+      "A123456789", "a123456789", "  A123456789\r\n", "\tA123456789",
       /* full-width letter and digits (U+FF21, U+FF11..) */
       "\xEF\xBC\xA1\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x95\xEF\xBC\x96"
       "\xEF\xBC\x97\xEF\xBC\x98\xEF\xBC\x99",
       /* full-width lowercase a (U+FF41) and an ideographic space (U+3000) around */
       "\xE3\x80\x80\xEF\xBD\x81"
       "123456789\xE3\x80\x80",
+      "A 1234 56789", /* spaces inside, as copied from a card */
   };
   char out[PERSONAL_ID_LEN + 1];
   for (size_t i = 0; i < ARRAY_LEN(inputs); i++) {
@@ -122,11 +120,34 @@ static void test_id_normalize(void **state)
   }
 }
 
+/* Old-format resident certificates (two letters, second A-D), computed by hand:
+ *   FA12345689: F=15 -> 1 + 5*9 = 46; A=10 -> 0*8 = 0; 1*7+2*6+3*5+4*4+5*3+6*2+8*1 = 85;
+ *               + 9 = 140.
+ *   AB23456789: A=10 -> 1; B=11 -> 1*8 = 8; 2*7+3*6+4*5+5*4+6*3+7*2+8*1 = 112; + 9 = 130.
+ *   AC01234567: A -> 1; C=12 -> 2*8 = 16; 0+6+10+12+12+10+6 = 56; + 7 = 80.
+ * Each with another check digit, or with a second letter past D, is refused; normalising gives
+ * the upper-case form. */
+static void test_id_old_resident_certificate(void **state)
+{
+  static const char *const valid[] = {"FA12345689", "AB23456789", "AC01234567", "fa12345689"};
+  static const char *const invalid[] = {"FA12345680", "AB23456788", "AC01234568",
+                                        "FE12345689", "AA23456789", "F@12345689"};
+  char out[PERSONAL_ID_LEN + 1];
+  for (size_t i = 0; i < ARRAY_LEN(valid); i++)
+    assert_true(personal_id_valid(valid[i]));
+  for (size_t i = 0; i < ARRAY_LEN(invalid); i++)
+    assert_false(personal_id_valid(invalid[i]));
+  assert_int_equal(personal_id_normalize("\xEF\xBD\x86\xEF\xBD\x81 12345689", out), ST_OK);
+  assert_string_equal(out, "FA12345689");
+  assert_int_equal(personal_applicant_id_normalize(" 0459 5257 ", out), ST_OK);
+  assert_string_equal(out, "04595257");
+}
+
 static void test_id_normalize_refuses(void **state)
 {
   static const char *const inputs[] = {
-      "",     "   ",           "A123456788",  "A 123456789", "A-123456789",
-      "\xFF", "A12345678\xC0", "A123456789A", "AB23456789",
+      "",     "   ",           "A123456788",  "AB23456780", "A-123456789",
+      "\xFF", "A12345678\xC0", "A123456789A", "AE23456789",
   };
   char out[PERSONAL_ID_LEN + 1];
   for (size_t i = 0; i < ARRAY_LEN(inputs); i++) {
@@ -418,6 +439,7 @@ int main(void)
       cmocka_unit_test(test_id_exactly_one_check_digit),
       cmocka_unit_test(test_id_normalize),
       cmocka_unit_test(test_id_normalize_refuses),
+      cmocka_unit_test(test_id_old_resident_certificate),
       cmocka_unit_test(test_business_no),
       cmocka_unit_test(test_mask_name),
       cmocka_unit_test(test_mask_name_refuses_invalid_utf8),

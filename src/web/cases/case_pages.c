@@ -16,6 +16,7 @@
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
 #include "web/public/apply.h"
+#include "web/public/office.h"
 #include "web/staff/notices.h"
 
 #include "base/common.h"
@@ -139,6 +140,8 @@ int case_page(struct http_request *req, struct http_response *res)
   return show(req, res, 200, NULL, NULL);
 }
 
+/* The printed receipt: the office (name, address, phone, web address), the case, and the QR
+ * code of its link /p/<token> (also on a reprint, when the token is derivable). */
 int case_receipt(struct http_request *req, struct http_response *res)
 {
   struct store *store;
@@ -147,19 +150,27 @@ int case_receipt(struct http_request *req, struct http_response *res)
   if (rc)
     return rc;
   json_t *c = s.record;
-  const char *token = http_query(req, "t");
-  if (token && strlen(token) != CASE_TOKEN_SIZE - 1)
-    token = NULL;
+  char derived[CASE_TOKEN_SIZE];
+  rc = case_receipt_link(store, c, derived);
+  if (rc && rc != ST_NOTFOUND) {
+    json_decref(c);
+    return rc;
+  }
+  const char *token = rc ? NULL : arena_strdup(req->arena, derived);
+  const char *typed = http_query(req, "t"); /* a random token, known only right after intake */
+  if (!token && typed && strlen(typed) == CASE_TOKEN_SIZE - 1)
+    token = typed;
   char masked[128] = "";
-  json_t *applicant = json_object_get(c, "applicant");
-  /* Who took the case in: the actor of its first event. */
-  const char *clerk = web_str(json_array_get(json_object_get(c, "events"), 0), "actor");
-  personal_mask_name(web_str(applicant, "name"), masked, sizeof(masked));
-  json_t *view = json_pack(
-      "{s:s, s:o, s:s?, s:s?, s:s, s:s}", "title", http_t(req, "receipt_title"), "case", c, "token",
-      token, "qr_src", token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL,
-      "applicant_masked", masked, "clerk_name", arena_strdup(req->arena, clerk));
-  return http_page(res, 200, "staff/receipt", view);
+  personal_mask_name(web_str(json_object_get(c, "applicant"), "name"), masked, sizeof(masked));
+  const char *link =
+      token ? arena_printf(req->arena, "%s/p/%s", web_origin(req), token)
+            : arena_printf(req->arena, "%s/o/%s/progress", web_origin(req), s.office->slug);
+  json_t *view =
+      json_pack("{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s}", "title", http_t(req, "receipt_title"),
+                "case", c, "office", office_dir_view(req, s.office), "token", token, "qr_src",
+                token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
+                "applicant_masked", masked, "clerk_name", s.clerk_name);
+  return view ? http_page(res, 200, "staff/receipt", view) : ST_NOMEM;
 }
 
 /* ---- actions ------------------------------------------------------------------------------ */

@@ -24,6 +24,27 @@ static const char *date_text(struct http_request *req, const char *iso)
   return arena_strdup(req->arena, buf);
 }
 
+/* The date and time ("115年3月24日 09:30", "24 Mar 2026 09:30") and place of an appointment
+ * event (kind appointment_*) from its data text; false (both "") for any other event. */
+static bool appointment_of(struct http_request *req, const char *kind, const char *data,
+                           const char **when, const char **place)
+{
+  *when = *place = "";
+  json_t *j =
+      data && *data && strncmp(kind, "appointment_", 12) == 0 ? json_loads(data, 0, NULL) : NULL;
+  if (!j)
+    return false;
+  const char *day = date_text(req, json_string_value(json_object_get(j, "date")));
+  const char *time = json_string_value(json_object_get(j, "time"));
+  const char *at = json_string_value(json_object_get(j, "place"));
+  const char *w = arena_printf(req->arena, "%s %s", day, time ? time : "");
+  const char *p = arena_strdup(req->arena, at ? at : "");
+  json_decref(j);
+  *when = w ? w : "";
+  *place = p ? p : "";
+  return true;
+}
+
 /* The translation of prefix + code ("status_" "received"); translations outlive the request,
  * so the key is built on the stack. */
 static const char *label(struct http_request *req, const char *prefix, const char *code)
@@ -77,12 +98,16 @@ static json_t *event_view(struct http_request *req, json_t *e)
   const char *what = strcmp(kind, "status") == 0 ? label(req, "status_", web_str(e, "to_status"))
                                                  : label(req, "event_", kind);
   json_t *data = json_loads(web_str(e, "data"), 0, NULL);
-  json_t *v =
-      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")), "what",
-                what, "note", web_str(e, "note"), "actor", web_str(e, "actor"), "on_behalf_of",
-                web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
+  json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")),
+                        "what", what, "note", web_str(e, "note"), "actor",
+                        web_actor_label(req, web_str(e, "actor")), "on_behalf_of",
+                        web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
   if (v && data)
     json_object_set(v, "data", data);
+  const char *when, *place;
+  appointment_of(req, kind, web_str(e, "data"), &when, &place);
+  if (v)
+    json_object_set_new(v, "when", json_string(when));
   json_decref(data);
   return v;
 }
@@ -211,9 +236,12 @@ static struct view public_event(struct http_request *req, struct view_builder *b
 {
   const char *what = strcmp(e->kind, "status") == 0 ? label(req, "status_", e->to_status)
                                                     : label(req, "event_", e->kind);
+  const char *when, *place;
+  appointment_of(req, e->kind, e->data, &when, &place);
   struct view_map *v = view_map(b);
   view_add_text(b, v, "at", web_datetime(req, e->at));
   view_add_text(b, v, "what", what);
+  view_add_text(b, v, "when", when);
   view_add_text(b, v, "note", e->note);
   view_add_text(b, v, "actor", "");
   view_add_text(b, v, "on_behalf_of", "");
@@ -222,6 +250,24 @@ static struct view public_event(struct http_request *req, struct view_builder *b
   if (data.type != VIEW_NULL)
     view_add(b, v, "data", data);
   return view_of_map(v);
+}
+
+/* The latest appointment (鑑界, surveys: the date, time and place set or postponed to) as
+ * "appointment" {when, place}; nothing when there is none. */
+static void public_appointment(struct http_request *req, struct view_builder *b,
+                               const struct case_public *c, struct view_map *v)
+{
+  const char *when, *place;
+  for (size_t i = c->event_count; i > 0; i--) {
+    const struct case_public_event *e = &c->events[i - 1];
+    if (appointment_of(req, e->kind, e->data, &when, &place)) {
+      struct view_map *a = view_map(b);
+      view_add_text(b, a, "when", when);
+      view_add_text(b, a, "place", place);
+      view_add(b, v, "appointment", view_of_map(a));
+      return;
+    }
+  }
 }
 
 static struct view public_event_record(struct view_builder *b, const struct case_public *c,
@@ -320,6 +366,7 @@ static void public_texts(struct http_request *req, struct view_builder *b,
   view_add(b, v, "correction_list", listed ? items : view_of_list(view_list(b)));
   view_add_bool(b, v, "in_correction", paused);
   view_add(b, v, "timeline", view_of_list(timeline));
+  public_appointment(req, b, c, v);
   view_add_bool(b, v, "is_overdue", strcmp(c->due_state, "overdue") == 0);
 }
 

@@ -82,6 +82,21 @@ static int64_t chosen_service(struct http_request *req)
   return id;
 }
 
+/* The notice choice: "auto" (what a clerk expects: SMS when a phone is given, else e-mail,
+ * else none; cases_notify_default) unless the clerk chose another. */
+static json_t *notify_options(struct http_request *req)
+{
+  static const char *const values[] = {"auto", "sms", "email", "both", "none"};
+  const char *chosen = http_form(req, "notify") ? http_form(req, "notify") : "auto";
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < ARRAY_LEN(values); i++)
+    json_array_append_new(list,
+                          json_pack("{s:s, s:s, s:b}", "value", values[i], "label",
+                                    http_t(req, arena_printf(req->arena, "notify_%s", values[i])),
+                                    "selected", strcmp(values[i], chosen) == 0));
+  return list;
+}
+
 static int form_view(struct http_request *req, struct store *store, json_t **out)
 {
   struct case_intake_form form;
@@ -97,9 +112,10 @@ static int form_view(struct http_request *req, struct store *store, json_t **out
   for (size_t i = 0; i < ARRAY_LEN(v); i++)
     json_object_set_new(values, v[i],
                         json_string(http_form(req, v[i]) ? http_form(req, v[i]) : ""));
-  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "title", http_t(req, "intake_title"),
+  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "title", http_t(req, "intake_title"),
                    "services", services, "documents", documents, "handlers", handler_options(&form),
-                   "service_chosen", service > 0, "values", values);
+                   "service_chosen", service > 0, "values", values, "notify_options",
+                   notify_options(req));
   return *out ? ST_OK : ST_NOMEM;
 }
 
@@ -144,7 +160,9 @@ int intake_submit(struct http_request *req, struct http_response *res)
                             form_or(req, "applicant_id", ""),
                             form_or(req, "applicant_phone", ""),
                             form_or(req, "applicant_email", ""),
-                            form_or(req, "notify", "none"),
+                            cases_notify_choice(form_or(req, "notify", "auto"),
+                                                form_or(req, "applicant_phone", ""),
+                                                form_or(req, "applicant_email", "")),
                             form_or(req, "channel", "counter"),
                             form_or(req, "lang", "zh-TW"),
                             documents_received(req),

@@ -246,10 +246,11 @@ static int receipt_on(struct http_request *req, struct http_response *res, struc
     json_decref(paid);
     return rc == ST_NOTFOUND ? http_error(res, 404, "payment_receipt_none") : rc;
   }
-  json_t *page =
-      json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "title", http_t(req, "payment_receipt_title"),
-                "case", view, "office", office, "payments", paid, "total_text",
-                money(req, c.fee.paid), "progress_href", arena_printf(req->arena, "/p/%s", token));
+  json_t *page = json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s}", "title",
+                           http_t(req, "payment_receipt_title"), "case", view, "office", office,
+                           "payments", paid, "total_text", money(req, c.fee.paid), "progress_href",
+                           arena_printf(req->arena, "/p/%s", token), "progress_link",
+                           arena_printf(req->arena, "%s/p/%s", web_origin(req), token));
   return http_page(res, 200, "public/payment_receipt", page);
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "domain/directory.h"
@@ -133,10 +134,48 @@ const char *apply_next(struct apply_ctx *a, const char *code)
   return strcmp(code, "documents") == 0 ? "check" : "documents";
 }
 
-struct apply_message apply_code_message(struct http_request *req)
+enum { APPLY_MESSAGE_MAX = 4096 }; /* a code or resume message, filled in */
+
+/* text with every "{office}" and "{phone}" replaced by the office's name (in the page's
+ * language) and phone, in the arena; text itself when that fails. */
+static const char *office_filled(struct http_request *req, const char *text, json_t *office)
 {
-  return (struct apply_message){http_t(req, "apply_code_subject"), http_t(req, "apply_code_email"),
-                                http_t(req, "apply_code_sms")};
+  bool en = strcmp(req->lang, "en") == 0 && *web_str(office, "name_en");
+  const char *name = web_str(office, en ? "name_en" : "name_zh"), *phone = web_str(office, "phone");
+  struct buf out;
+  int rc = ST_OK;
+  buf_init(&out, APPLY_MESSAGE_MAX);
+  for (const char *p = text ? text : ""; *p && !rc;) {
+    if (strncmp(p, "{office}", 8) == 0) {
+      rc = buf_puts(&out, name);
+      p += 8;
+    } else if (strncmp(p, "{phone}", 7) == 0) {
+      rc = buf_puts(&out, phone);
+      p += 7;
+    } else {
+      rc = buf_putc(&out, *p++);
+    }
+  }
+  char *joined = rc ? NULL : buf_detach(&out, NULL);
+  const char *result = joined ? arena_strdup(req->arena, joined) : NULL;
+  free(joined);
+  buf_free(&out);
+  return result ? result : text;
+}
+
+struct apply_message apply_office_message(struct http_request *req, json_t *office,
+                                          const char *subject_key, const char *email_key,
+                                          const char *sms_key)
+{
+  return (struct apply_message){office_filled(req, http_t(req, subject_key), office),
+                                office_filled(req, http_t(req, email_key), office),
+                                office_filled(req, http_t(req, sms_key), office)};
+}
+
+struct apply_message apply_code_message(struct http_request *req, json_t *office)
+{
+  return apply_office_message(req, office, "apply_code_subject", "apply_code_email",
+                              "apply_code_sms");
 }
 
 int apply_refusal(struct http_response *res, int rc, const char *reason)
@@ -256,7 +295,7 @@ int apply_start_submit(struct http_request *req, struct http_response *res)
   const char *reason = NULL, *kind = http_form(req, "kind");
   json_t *view = NULL;
   int rc = apply_open(req, res, &a, APPLY_NEED_NONE, &done);
-  struct apply_message msg = apply_code_message(req);
+  struct apply_message msg = apply_code_message(req, a.o.office);
   if (!rc)
     rc = apply_start(&a.env, a.o.id, json_integer_value(json_object_get(a.service, "id")), kind,
                      http_form(req, "contact"), req->lang, &msg, session, &reason);
@@ -338,7 +377,7 @@ int apply_resend_submit(struct http_request *req, struct http_response *res)
     apply_close(&a);
     return rc;
   }
-  struct apply_message msg = apply_code_message(req);
+  struct apply_message msg = apply_code_message(req, a.o.office);
   rc = apply_resend(&a.env, a.draft, &msg, &reason);
   const char *to = arena_printf(req->arena, "%s/verify?resent=1", a.base);
   apply_close(&a);

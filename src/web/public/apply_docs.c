@@ -263,13 +263,15 @@ static int done_view(struct http_request *req, struct apply_ctx *a, const char *
   bool paused = !rc && strcmp(d.status, "correction") == 0;
   if (!rc)
     rc = json_object_update_missing_new(
-             view, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", number, "check_code",
-                             d.check_code, "due_text", paused ? "" : web_datetime(req, d.due_at),
-                             "progress_href", arena_printf(req->arena, "/p/%s", token), "qr_src",
-                             arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
-                             web_str(a->draft, "contact_masked"), "time_limit",
-                             catalog_time_limit(req, json_integer_value(json_object_get(
-                                                         a->service, "time_limit_minutes")))))
+             view,
+             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "number", number, "check_code",
+                       d.check_code, "due_text", paused ? "" : web_datetime(req, d.due_at),
+                       "progress_href", arena_printf(req->arena, "/p/%s", token), "progress_link",
+                       arena_printf(req->arena, "%s/p/%s", web_origin(req), token), "qr_src",
+                       arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
+                       web_str(a->draft, "contact_masked"), "time_limit",
+                       catalog_time_limit(req, json_integer_value(json_object_get(
+                                                   a->service, "time_limit_minutes")))))
              ? ST_NOMEM
              : ST_OK;
   if (rc) {
@@ -315,15 +317,6 @@ int apply_done_page(struct http_request *req, struct http_response *res)
 
 /* ---- save and come back later ------------------------------------------------------------ */
 
-/* Where links in messages point: [notify] public_url, else this request's scheme and host. */
-static const char *link_base(struct http_request *req)
-{
-  const char *configured = notify_settings()->public_url;
-  if (configured && *configured)
-    return configured;
-  return web_origin(req);
-}
-
 int apply_save_post(struct http_request *req, struct http_response *res)
 {
   struct apply_ctx a;
@@ -334,9 +327,9 @@ int apply_save_post(struct http_request *req, struct http_response *res)
     apply_close(&a);
     return rc;
   }
-  const char *prefix = arena_printf(req->arena, "%s/o/%s/apply-resume/", link_base(req), a.o.slug);
-  struct apply_message msg = {http_t(req, "apply_resume_subject"),
-                              http_t(req, "apply_resume_email"), http_t(req, "apply_resume_sms")};
+  const char *prefix = arena_printf(req->arena, "%s/o/%s/apply-resume/", web_origin(req), a.o.slug);
+  struct apply_message msg = apply_office_message(req, a.o.office, "apply_resume_subject",
+                                                  "apply_resume_email", "apply_resume_sms");
   rc = apply_send_resume(&a.env, a.draft, prefix, &msg, &reason);
   json_t *view = rc ? NULL : apply_view(req, &a, "apply_saved_title");
   if (view) {
@@ -359,7 +352,7 @@ int apply_resume_get(struct http_request *req, struct http_response *res)
   const struct dir_service *service = NULL;
   int rc = office_ctx_open(req, &o);
   struct case_env env = {o.store, clock_now()};
-  struct apply_message msg = apply_code_message(req);
+  struct apply_message msg = apply_code_message(req, o.office);
   if (!rc)
     rc = apply_resume(&env, http_capture(req, "token"), &msg, session, &office_id, &service_id,
                       &reason);

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "base/clock.h"
 #include "domain/audit.h"
 #include "web/app.h"
 #include "web/staff/staff.h"
@@ -12,12 +13,24 @@
 
 enum { AUDIT_PAGE = 50 };
 
-static json_t *audit_row(const struct audit_row *row)
+/* An action in words ("登入"), or "" when it has none (the code alone is shown then). */
+static const char *action_label(struct http_request *req, const char *action)
 {
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)row->id, "at",
-                   row->at, "actor", row->actor, "ip", row->ip, "action", row->action,
-                   "object_kind", row->object_kind, "object_id", row->object_id, "detail",
-                   row->detail);
+  char *key = arena_printf(req->arena, "audit_action_%s", action);
+  const char *label = key ? http_t(req, key) : NULL;
+  return label && strcmp(label, key) != 0 ? label : "";
+}
+
+/* A row as shown: "at" as stored (UTC, ISO), "at_text" in Taipei time with the ROC date in
+ * Chinese, the actor in the page's language. */
+static json_t *audit_row(struct http_request *req, const struct audit_row *row)
+{
+  time_t at = clock_parse_iso(row->at);
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)row->id,
+                   "at", row->at, "at_text", at > 0 ? web_datetime(req, at) : row->at, "actor",
+                   web_actor_label(req, row->actor), "ip", row->ip, "action", row->action,
+                   "action_label", action_label(req, row->action), "object_kind", row->object_kind,
+                   "object_id", row->object_id, "detail", row->detail);
 }
 
 /* The filter of the query string; ST_INVALID for an over-long or malformed one. */
@@ -52,7 +65,7 @@ int staff_audit(struct http_request *req, struct http_response *res)
   json_t *list = json_array();
   int64_t last = 0;
   for (size_t i = 0; i < rows.count; i++) {
-    json_array_append_new(list, audit_row(&rows.rows[i]));
+    json_array_append_new(list, audit_row(req, &rows.rows[i]));
     last = rows.rows[i].id;
   }
   bool more = rows.count == AUDIT_PAGE;

@@ -136,8 +136,9 @@ static int show(struct http_request *req, struct http_response *res, int status,
       "event", w->event, "channel", w->channel, "lang", w->lang, "subject", subject ? subject : "",
       "body", body ? body : "", "email", !strcmp(w->channel, "email"), "edited", is_edited,
       "variables",
-      "{{case_number}} {{service}} {{office}} {{deadline}} {{items}} {{reason}} "
-      "{{new_date}} {{progress_url}}",
+      "{{case_number}} {{check_code}} {{service}} {{office}} {{office_phone}} {{office_url}} "
+      "{{deadline}} {{items}} {{reason}} {{new_date}} {{progress_url}} {{case_url}} {{date}} "
+      "{{time}} {{place}}",
       "saved", http_query(req, "saved") != NULL);
   int rc = view ? ST_OK : ST_NOMEM;
   if (!rc && check_error)

@@ -51,13 +51,25 @@ static const char *unit_name(struct http_request *req, const struct account_row 
   return strcmp(req->lang, "en") == 0 && *r->unit_name_en ? r->unit_name_en : r->unit_name_zh;
 }
 
+/* The roles in the page's language ("收件人員、承辦人"); the codes stay in "roles". */
+static const char *roles_label(struct http_request *req, unsigned roles)
+{
+  const char *out = "", *sep = strcmp(req->lang, "en") == 0 ? ", " : "、";
+  for (unsigned bit = 1; bit <= ROLE_ANALYST; bit <<= 1)
+    if (roles & bit)
+      out = arena_printf(req->arena, "%s%s%s", out, *out ? sep : "",
+                         http_t(req, arena_printf(req->arena, "role_%s", role_name(bit))));
+  return out ? out : "";
+}
+
 static json_t *user_row(struct http_request *req, const struct account_row *r)
 {
   char roles[64];
   roles_format(r->roles, roles, sizeof(roles));
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)r->id, "username",
-                   r->username, "display_name", r->display_name, "roles", roles, "unit",
-                   unit_name(req, r), "disabled", r->disabled, "totp", r->totp_enabled, "href",
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)r->id,
+                   "username", r->username, "display_name", r->display_name, "roles", roles,
+                   "roles_label", roles_label(req, r->roles), "unit", unit_name(req, r), "disabled",
+                   r->disabled, "totp", r->totp_enabled, "href",
                    arena_printf(req->arena, "/staff/admin/users/%lld", (long long)r->id));
 }
 
