@@ -48,7 +48,9 @@ struct case_staff {
 int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
                     int64_t id, struct case_staff *out);
 
-/* The counter intake form: the office's published services (catalogue order) and handlers. */
+/* The counter intake form: the office's published services (catalogue order) and the
+ * handlers intake accepts for service_id (cases_handler_candidates of its unit; with no such
+ * published service, every present handler of the office). */
 struct case_intake_form {
   const struct dir_service **services;
   size_t service_count;
@@ -56,7 +58,7 @@ struct case_intake_form {
   size_t handler_count;
 };
 int case_intake_form_read(struct store *store, struct arena *arena, int64_t office_id,
-                          struct case_intake_form *out);
+                          int64_t service_id, struct case_intake_form *out);
 
 /* A work list: scope "mine", "unit" or "office"; filter "", "due_soon", "overdue",
  * "correction" or "closed"; q a case number (prefix) or an applicant's exact name (a view of

@@ -314,17 +314,23 @@ static int office_by_id(struct store *store, int64_t id, json_t **out)
 
 /* The handler: the one chosen (a handler of the office), else the unit's present handler
  * assigned longest ago, else the office's; 0 when nobody is available. */
+int cases_handler_candidates(struct store *store, int64_t office_id, int64_t unit_id, json_t **out)
+{
+  int rc = store_handlers_available(store, office_id, unit_id, ROLE_HANDLER, out);
+  if (!rc && json_array_size(*out) == 0 && unit_id) {
+    json_decref(*out);
+    rc = store_handlers_available(store, office_id, 0, ROLE_HANDLER, out);
+  }
+  return rc;
+}
+
 static int pick_handler(const struct case_env *env, int64_t office_id, int64_t unit_id,
                         int64_t chosen, int64_t *handler, const char **counter)
 {
   json_t *list;
   *handler = 0;
   *counter = "";
-  int rc = store_handlers_available(env->store, office_id, unit_id, ROLE_HANDLER, &list);
-  if (!rc && json_array_size(list) == 0 && unit_id) {
-    json_decref(list);
-    rc = store_handlers_available(env->store, office_id, 0, ROLE_HANDLER, &list);
-  }
+  int rc = cases_handler_candidates(env->store, office_id, unit_id, &list);
   if (rc)
     return rc;
   size_t i;
@@ -483,7 +489,7 @@ int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor
   if (!rc)
     rc = insert_case(env, actor, in, service, office, out);
   if (rc == ST_INVALID && !*reason)
-    refuse(reason, field, "case_err_handler", "handler_id");
+    refuse(reason, field, "case_err_handler_unit", "handler_id");
   json_decref(service);
   json_decref(office);
   return rc;

@@ -141,6 +141,14 @@ int http_local_address(const struct http_request *req, char *out, size_t size);
 /* Percent-encodes s for a query string value (RFC 3986 unreserved characters kept). */
 char *http_url_encode(struct arena *arena, const char *s);
 
+/* Whether the route table lets the signed-in person (req->session, NULL = nobody) call method
+ * on path: the very check http_authorize makes before a handler runs. Pages use it to offer
+ * only the links and forms that will not answer 403 (the route table is the one statement of
+ * who may do what; a handler may still refuse a particular record). */
+bool http_may(struct http_request *req, const char *method, const char *path);
+/* The role check alone: a public route, or a finished sign-in holding one of route->roles. */
+bool http_roles_allow(const struct http_route *route, const struct http_session *session);
+
 /* The text of translation key in the request's language (the key itself when missing). */
 const char *http_t(const struct http_request *req, const char *key);
 

@@ -83,6 +83,9 @@ int http_route_find(const struct http_server *server, struct http_request *req, 
 /* The first route whose pattern matches path, whatever its method (for the error format of a
  * request refused before or without routing); NULL when none does. */
 const struct http_route *http_route_for_path(const struct http_server *server, const char *path);
+/* The route that answers method on path (the first in table order), or NULL. */
+const struct http_route *http_route_for_method(const struct http_server *server, const char *method,
+                                               const char *path);
 const struct http_route *http_route_at(const struct http_server *server, size_t index);
 size_t http_route_total(const struct http_server *server);
 

@@ -139,3 +139,15 @@ const struct http_route *http_route_for_path(const struct http_server *server, c
   }
   return NULL;
 }
+
+const struct http_route *http_route_for_method(const struct http_server *server, const char *method,
+                                               const char *path)
+{
+  size_t total = http_route_total(server);
+  for (size_t i = 0; path && i < total; i++) {
+    const struct http_route *route = http_route_at(server, i);
+    if (method_matches(route->method, method) && pattern_matches(route->pattern, path, NULL))
+      return route;
+  }
+  return NULL;
+}
