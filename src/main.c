@@ -132,6 +132,7 @@ static void server_config_from(const struct config *c, struct http_server_config
   s->max_header_bytes = c->max_header_bytes;
   s->behind_tls = c->behind_tls;
   s->trusted_proxies = c->trusted_proxies;
+  s->metrics_from = c->metrics_from;
   s->dev_reload = c->dev_reload;
   s->templates_dir = c->templates_dir;
   s->static_dir = c->static_dir;

@@ -70,6 +70,8 @@ static const struct config_key config_keys[] = {
     BOOL("server", "dev_reload", "BIANMIN_DEV_RELOAD", dev_reload),
     {"server", "trusted_proxies", "BIANMIN_TRUSTED_PROXIES", KIND_PROXIES,
      offsetof(struct config, trusted_proxies), CONFIG_TEXT_MAX, 0, 0, true},
+    {"server", "metrics_from", "BIANMIN_METRICS_FROM", KIND_PROXIES,
+     offsetof(struct config, metrics_from), CONFIG_TEXT_MAX, 0, 0, true},
     INT("limits", "public_per_minute", "BIANMIN_RATE_PUBLIC", rate_public_per_minute, 1, 1000000),
     INT("limits", "lookup_per_minute", "BIANMIN_RATE_LOOKUP", rate_lookup_per_minute, 1, 1000000),
     INT("limits", "login_per_minute", "BIANMIN_RATE_LOGIN", rate_login_per_minute, 1, 1000000),
@@ -153,6 +155,8 @@ void config_defaults(struct config *c)
   memset(c, 0, sizeof(*c));
   /* Loopback only: exposing the server is a deliberate choice made in the configuration. */
   str_copy(c->listen, sizeof(c->listen), STR_LIT("127.0.0.1:8080"));
+  /* /metrics for this machine only (a Prometheus elsewhere is listed deliberately). */
+  str_copy(c->metrics_from, sizeof(c->metrics_from), STR_LIT("127.0.0.0/8, ::1"));
   str_copy(c->db, sizeof(c->db), STR_LIT("var/bianmin.db"));
   str_copy(c->templates_dir, sizeof(c->templates_dir), STR_LIT("templates"));
   str_copy(c->calendar_dir, sizeof(c->calendar_dir), STR_LIT("data/calendar"));

@@ -29,6 +29,7 @@ struct config {
   char secret_key_file[CONFIG_PATH_MAX];           /* [security] secret_key_file, "" = none */
   char log_level[CONFIG_LOG_LEVEL_MAX];            /* [log] level: debug, info, warn or error */
   char trusted_proxies[CONFIG_TEXT_MAX]; /* [server] trusted_proxies: base/netaddr.h, "" = none */
+  char metrics_from[CONFIG_TEXT_MAX];    /* [server] metrics_from: who may read /metrics */
   bool dev_reload;                       /* [server] dev_reload: re-read templates per request */
   bool behind_tls;            /* [server] behind_tls: a TLS proxy in front; Secure cookies */
   int threads;                /* [server] threads, 1..64 */

@@ -177,6 +177,9 @@ struct http_server_config {
   /* Peers whose X-Forwarded-For names the client (base/netaddr.h list syntax); NULL or "" =
    * none: the socket's peer is the client address for rate limits, logs and the audit. */
   const char *trusted_proxies;
+  /* Client addresses (the same list syntax) that may read /metrics; others get 403. NULL or
+   * "" = nobody. The client address is the one the rate limits see (after trusted proxies). */
+  const char *metrics_from;
   bool dev_reload;           /* reload templates from disk for every request */
   const char *templates_dir; /* mustache templates */
   const char *static_dir;    /* served under /static/ */

@@ -55,6 +55,7 @@ struct http_server {
   struct http_ratelimit *ratelimit;
   struct http_assets *assets;          /* the static folder as read at start (assets.c) */
   struct netaddr_list trusted_proxies; /* parsed from config.trusted_proxies */
+  struct netaddr_list metrics_from;    /* parsed from config.metrics_from */
   atomic_int in_flight;
   int port;
 };

@@ -404,6 +404,8 @@ int http_server_start(const struct http_server_config *config, const struct http
   server->app = *app;
   int rc = netaddr_list_parse(config->trusted_proxies, &server->trusted_proxies, err, err_size);
   if (!rc)
+    rc = netaddr_list_parse(config->metrics_from, &server->metrics_from, err, err_size);
+  if (!rc)
     rc = load_resources(server, err, err_size);
   if (!rc) {
     server->daemon = start_daemon(server, err, err_size);
