@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/netaddr.h"
 #include "base/str.h"
@@ -480,4 +481,45 @@ int config_parse_listen(const char *listen, char *host, size_t host_size, int *p
     return ST_LIMIT;
   *port = (int)number;
   return ST_OK;
+}
+
+/* Appends n bytes of s to out, cutting at the end. */
+static void log_put(char *out, size_t size, size_t *used, const char *s, size_t n)
+{
+  if (*used + n >= size)
+    n = size - 1 - *used;
+  memcpy(out + *used, s, n);
+  *used += n;
+  out[*used] = '\0';
+}
+
+void config_db_for_log(const char *db, char *out, size_t size)
+{
+  static const char hidden[] = "[redacted]";
+  size_t used = 0;
+  if (!size)
+    return;
+  out[0] = '\0';
+  const char *scheme = strstr(db, "://");
+  const char *auth = scheme ? scheme + 3 : NULL;
+  const char *at = auth ? strchr(auth, '@') : NULL;
+  const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+  if (at && memchr(auth, '/', (size_t)(at - auth)))
+    colon = NULL; /* an '@' past the host is not a user part */
+  for (const char *p = db; *p;) {
+    if (p == colon) {
+      log_put(out, size, &used, ":", 1);
+      log_put(out, size, &used, hidden, sizeof(hidden) - 1);
+      p = at;
+      continue;
+    }
+    if (strncasecmp(p, "password=", 9) == 0) {
+      log_put(out, size, &used, p, 9);
+      log_put(out, size, &used, hidden, sizeof(hidden) - 1);
+      p += 9;
+      p += strcspn(p, "& ");
+      continue;
+    }
+    log_put(out, size, &used, p++, 1);
+  }
 }

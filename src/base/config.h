@@ -97,6 +97,10 @@ int config_load_env(struct config *c, char *err, size_t err_size);
 int config_set(struct config *c, const char *section, const char *key, const char *value, char *err,
                size_t err_size);
 
+/* db (a SQLite path or a PostgreSQL URL or conninfo) fit for a log line: a password in the
+ * URL's user part ("user:secret@") or given as password=... becomes "[redacted]". */
+void config_db_for_log(const char *db, char *out, size_t size);
+
 /* Splits "127.0.0.1:8080" or "[::1]:8080" into an IP literal ("::1" without brackets) and a
  * port 0..65535. Host names are not accepted. ST_INVALID when malformed, ST_LIMIT when the
  * host does not fit in host_size. */

@@ -50,7 +50,9 @@ typedef int (*http_error_fn)(struct http_request *req, struct http_response *res
 struct http_route {
   const char *method;  /* "GET", "POST", ... (a GET route also answers HEAD) */
   const char *pattern; /* "/o/{office}/search": {name} captures one path segment;
-                          a trailing "{name...}" captures the rest of the path */
+                          a trailing "{name...}" captures the rest of the path. A secret in
+                          the path (a progress token, a resume link, a webhook secret) must be
+                          captured as {token}: logs show it as "[redacted]" */
   http_handler_fn handler;
   unsigned roles;  /* 0 = public; otherwise a bit mask of roles (accounts issue) */
   bool csrf;       /* state-changing: requires the session's CSRF token */
