@@ -475,6 +475,17 @@ static int insert_case(const struct case_env *env, const struct case_actor *acto
   return rc;
 }
 
+/* Why a chosen handler was refused: not a handler of the office at all, or one who does not
+ * take this service's cases (its unit has handlers of its own, or they are away). */
+static const char *handler_refusal(const struct case_env *env, int64_t office_id, int64_t chosen)
+{
+  json_t *user = NULL;
+  bool theirs = chosen > 0 && store_user_get(env->store, office_id, chosen, &user) == ST_OK &&
+                (case_int(user, "roles") & ROLE_HANDLER) && !case_int(user, "disabled");
+  json_decref(user);
+  return theirs ? "case_err_handler_unit" : "case_err_handler";
+}
+
 int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor,
                       const struct intake_input *in, struct intake_result *out, const char **reason,
                       const char **field)
@@ -489,7 +500,7 @@ int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor
   if (!rc)
     rc = insert_case(env, actor, in, service, office, out);
   if (rc == ST_INVALID && !*reason)
-    refuse(reason, field, "case_err_handler_unit", "handler_id");
+    refuse(reason, field, handler_refusal(env, actor->office_id, in->handler_id), "handler_id");
   json_decref(service);
   json_decref(office);
   return rc;

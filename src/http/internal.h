@@ -67,8 +67,9 @@ struct http_ctx {
   struct http_response res;
   struct buf body;
   struct timespec start;
-  size_t route_index; /* into the combined table, or route_total for "no route" */
-  int early_status;   /* an answer decided before the body was read (404, 405, 413, 429, 400) */
+  size_t route_index;    /* into the combined table, or route_total for "no route" */
+  int early_status;      /* an answer decided before the body was read (404, 405, 413, 429, 400) */
+  const char *error_key; /* the more specific message of an early answer, or NULL */
   bool body_too_large;
   bool responded;
   const char *anon_csrf; /* the anonymous CSRF token of this request, once known */

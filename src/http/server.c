@@ -81,6 +81,7 @@ static void client_address(struct http_server *server, struct MHD_Connection *co
 struct query_walk {
   struct http_request *req;
   bool bad;
+  bool bidi; /* the bad value holds a bidirectional control (str_has_bidi_control) */
 };
 
 static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -95,6 +96,7 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
   struct str name = {key, key_size}, val = {value ? value : "", value ? value_size : 0};
   if (!str_valid_text(name, false) || !str_valid_text(val, false)) {
     walk->bad = true;
+    walk->bidi = str_has_bidi_control(name) || str_has_bidi_control(val);
     return MHD_NO;
   }
   char *n = arena_strndup(req->arena, name.ptr, name.len);
@@ -107,13 +109,15 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
   return MHD_YES;
 }
 
-static int collect_query(struct http_request *req, struct MHD_Connection *conn)
+/* The query's values, checked as text; *bidi tells a refusal for a bidirectional control. */
+static int collect_query(struct http_request *req, struct MHD_Connection *conn, bool *bidi)
 {
   req->query = arena_alloc(req->arena, sizeof(*req->query) * HTTP_MAX_PARAMS);
   if (!req->query)
     return ST_NOMEM;
-  struct query_walk walk = {req, false};
+  struct query_walk walk = {req, false, false};
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
+  *bidi = walk.bidi;
   return walk.bad ? ST_INVALID : ST_OK;
 }
 
@@ -184,12 +188,16 @@ static int prepare(struct http_ctx *ctx, struct MHD_Connection *conn, const char
   if (!req->client_ip || !req->method || !req->path)
     return 500;
   req->lang = I18N_DEFAULT_LANG;
-  if (!str_valid_text(str_from(req->path), false) || req->path[0] != '/')
-    return 400;
-  if (collect_query(req, conn))
-    return 400;
+  bool bidi = false;
+  int query = collect_query(req, conn, &bidi);
+  bool path_ok = str_valid_text(str_from(req->path), false) && req->path[0] == '/';
   negotiate(ctx, conn);
-  return route_and_limit(ctx, conn);
+  if (query == ST_OK && path_ok)
+    return route_and_limit(ctx, conn);
+  /* Refused input, in the visitor's language, saying why for a bidirectional control. */
+  if (bidi || str_has_bidi_control(str_from(req->path)))
+    ctx->error_key = "error_bidi";
+  return 400;
 }
 
 static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connection *conn)
@@ -219,7 +227,7 @@ static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connectio
 static enum MHD_Result respond(struct http_ctx *ctx, int status)
 {
   if (status && !(status == 303 && ctx->res.raw))
-    http_error(&ctx->res, status, NULL);
+    http_error(&ctx->res, status, ctx->error_key);
   ctx->responded = true;
   return http_send(ctx) ? MHD_NO : MHD_YES;
 }

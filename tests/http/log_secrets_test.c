@@ -137,7 +137,7 @@ static void test_no_secret_in_logs_or_metrics(void **state)
   client_init(&clerk, &server);
   assert_int_equal(client_login(&clerk, "xinxing-clerk", DEMO_PASSWORD), 303);
   take_in(&clerk, token, key, check);
-  snprintf(wrong, sizeof(wrong), "%06d", (atoi(check) + 1) % 1000000);
+  snprintf(wrong, sizeof(wrong), "%06ld", (strtol(check, NULL, 10) + 1) % 1000000);
   public_lookups(token, key, check, wrong);
   /* a staff password typed wrong, then right */
   struct client other;
