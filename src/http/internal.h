@@ -20,6 +20,9 @@ enum {
   HTTP_MAX_RESPONSE_HEADERS = 16,
   HTTP_MAX_PAGE_BYTES = 8 * 1024 * 1024,
   HTTP_REQUEST_ARENA_MAX = 16 * 1024 * 1024,
+  /* Longest path plus query we answer (414 above, with our headers and page). libmicrohttpd
+   * answers 414 itself, without them, only past the whole header memory (max_header_bytes). */
+  HTTP_URI_MAX = 8 * 1024,
   HTTP_LANG_COUNT = 2
 };
 

@@ -216,6 +216,11 @@ void http_path_redact(const struct http_server *server, const char *path, char *
   size_t total = http_route_total(server);
   if (!size)
     return;
+  /* A path refused as text (invalid UTF-8, controls) is not repeated in a JSON log line. */
+  if (path && !str_valid_text(str_from(path), false)) {
+    snprintf(out, size, "%s", "[refused path]");
+    return;
+  }
   for (size_t i = 0; path && i < total; i++)
     if (redact_along(http_route_at(server, i)->pattern, path, out, size))
       return;

@@ -80,6 +80,7 @@ static void client_address(struct http_server *server, struct MHD_Connection *co
 
 struct query_walk {
   struct http_request *req;
+  size_t bytes; /* names and values so far */
   bool bad;
   bool bidi; /* the bad value holds a bidirectional control (str_has_bidi_control) */
 };
@@ -94,6 +95,7 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
     return MHD_NO;
   }
   struct str name = {key, key_size}, val = {value ? value : "", value ? value_size : 0};
+  walk->bytes += name.len + val.len + 2;
   if (!str_valid_text(name, false) || !str_valid_text(val, false)) {
     walk->bad = true;
     walk->bidi = str_has_bidi_control(name) || str_has_bidi_control(val);
@@ -109,15 +111,18 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
   return MHD_YES;
 }
 
-/* The query's values, checked as text; *bidi tells a refusal for a bidirectional control. */
+/* The query's values, checked as text; *bidi tells a refusal for a bidirectional control.
+ * ST_LIMIT when the path and query are longer than HTTP_URI_MAX. */
 static int collect_query(struct http_request *req, struct MHD_Connection *conn, bool *bidi)
 {
   req->query = arena_alloc(req->arena, sizeof(*req->query) * HTTP_MAX_PARAMS);
   if (!req->query)
     return ST_NOMEM;
-  struct query_walk walk = {req, false, false};
+  struct query_walk walk = {req, strlen(req->path), false, false};
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
   *bidi = walk.bidi;
+  if (walk.bytes > HTTP_URI_MAX)
+    return ST_LIMIT;
   return walk.bad ? ST_INVALID : ST_OK;
 }
 
@@ -194,6 +199,8 @@ static int prepare(struct http_ctx *ctx, struct MHD_Connection *conn, const char
   negotiate(ctx, conn);
   if (query == ST_OK && path_ok)
     return route_and_limit(ctx, conn);
+  if (query == ST_LIMIT)
+    return 414;
   /* Refused input, in the visitor's language, saying why for a bidirectional control. */
   if (bidi || str_has_bidi_control(str_from(req->path)))
     ctx->error_key = "error_bidi";
