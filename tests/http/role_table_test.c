@@ -422,6 +422,13 @@ static void test_handler_cannot_take_in(void **state)
   char *home = expect_page(&server, handler, "/staff/", 200);
   expect_lacks(home, "href=\"/staff/intake\"");
   free(home);
+  char *list = expect_page(&server, handler, "/staff/cases", 200);
+  expect_lacks(list, "href=\"/staff/intake\"");
+  free(list);
+  sign_in(0, 0);
+  list = expect_page(&server, &clients[0][0], "/staff/cases", 200);
+  expect_contains(list, "href=\"/staff/intake\"");
+  free(list);
 }
 
 /* Forms that would answer 403 are not shown: a clerk may open the case (and record pickup)
