@@ -90,12 +90,14 @@ int http_route_find(const struct http_server *server, struct http_request *req, 
 const struct http_route *http_route_for_path(const struct http_server *server, const char *path);
 /* The marker that stands for a secret in logs. */
 #define HTTP_REDACTED "[redacted]"
-/* path as the access log and error reports show it (into out, cut to size): the capture of
+/* path as the access log and error reports show it (into out, cut to size; matched, the route
+ * the request matched or NULL, is tried first): the capture of
  * every {token} of the route table replaced by HTTP_REDACTED (a route's secret path segment -
  * a progress token, a resume link, a webhook secret - is always captured as {token}); a path
  * no route matches loses every segment of 16 or more token characters ([A-Za-z0-9_-]). The
  * query string is never logged. */
-void http_path_redact(const struct http_server *server, const char *path, char *out, size_t size);
+void http_path_redact(const struct http_server *server, const struct http_route *matched,
+                      const char *path, char *out, size_t size);
 /* The route that answers method on path (the first in table order), or NULL. */
 const struct http_route *http_route_for_method(const struct http_server *server, const char *method,
                                                const char *path);

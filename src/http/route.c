@@ -211,7 +211,8 @@ static bool token_like(const char *s, size_t n)
   return true;
 }
 
-void http_path_redact(const struct http_server *server, const char *path, char *out, size_t size)
+void http_path_redact(const struct http_server *server, const struct http_route *matched,
+                      const char *path, char *out, size_t size)
 {
   size_t total = http_route_total(server);
   if (!size)
@@ -221,6 +222,8 @@ void http_path_redact(const struct http_server *server, const char *path, char *
     snprintf(out, size, "%s", "[refused path]");
     return;
   }
+  if (path && matched && redact_along(matched->pattern, path, out, size))
+    return;
   for (size_t i = 0; path && i < total; i++)
     if (redact_along(http_route_at(server, i)->pattern, path, out, size))
       return;

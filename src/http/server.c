@@ -270,9 +270,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void access_log(struct http_ctx *ctx, double seconds)
 {
   char shown[768], path[1024], line[1600];
-  http_path_redact(ctx->server, ctx->req.path, shown, sizeof(shown));
-  log_json_escape(path, sizeof(path), shown);
   const struct http_route *route = http_route_at(ctx->server, ctx->route_index);
+  http_path_redact(ctx->server, route, ctx->req.path, shown, sizeof(shown));
+  log_json_escape(path, sizeof(path), shown);
   int n = snprintf(line, sizeof(line),
                    "{\"type\":\"access\",\"id\":\"%s\",\"ip\":\"%s\",\"method\":\"%s\","
                    "\"path\":\"%s\",\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"lang\":\"%s\"}",
