@@ -2,14 +2,23 @@
  * log_secrets_test.c - no secret reaches the logs or the metrics. A whole HTTP scenario uses
  * every kind of secret the application takes in a path or a parameter: a staff password, the
  * receipt's progress token (/p/<token> and the pages under it), the check code (the progress
- * form and the JSON API, right and wrong), a resume link (/o/<office>/apply-resume/<token>),
- * the SMS gateway's webhook secret, and token-like paths no route matches. Then the server's
+ * form and the JSON API, right and wrong), an online application's one-time e-mail code and
+ * its real resume link (/o/<office>/apply-resume/<token>, mailed to a local SMTP sink, opened
+ * and spent), the SMS gateway's webhook secret, and token-like paths no route matches. Then the
+ * server's
  * whole log (access lines and diagnostics) and /metrics are searched for each of them: none
  * may appear. The requests are checked to be in the access log (redacted), so the test cannot
  * pass by logging nothing.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <sodium.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -28,7 +40,113 @@
 #define RESUME_TOKEN   "ResumeToken0123456789abcdefghijklmnopqrstu"
 #define UNROUTED_TOKEN "Unrouted0123456789ABCDEFGHIJKLMNOPQRSTUVWX"
 
+#define PYTHON  "/usr/bin/python3"
+#define SERVICE "/o/xinxing/apply/transcript"
+
 static struct server server;
+static pid_t smtp_pid;
+static char work[64], mail_dir[128], mail_env[96];
+
+/* ---- the SMTP sink (tests/support/smtp_sink.py), as in apply_test.c ----------------------- */
+
+static int free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof(a);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+      getsockname(fd, (struct sockaddr *)&a, &len))
+    return 0;
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static bool path_exists(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+static int count_mail(void)
+{
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  int n = 0;
+  while (d && (e = readdir(d)) != NULL)
+    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static bool mail_count_reached(void *n)
+{
+  return count_mail() >= *(int *)n;
+}
+
+/* The decoded text part of message number n (1-based), once it has arrived; malloc'd. */
+static char *mail_text(int n)
+{
+  char path[256];
+  if (!harness_wait_until(mail_count_reached, &n, "mail"))
+    fail_msg("the mail server holds %d messages, not %d", count_mail(), n);
+  snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  char *raw = calloc(1, 1 << 20);
+  size_t len = fread(raw, 1, (1 << 20) - 1, f);
+  fclose(f);
+  char *part = strstr(raw, "text/plain"), *start = part ? strstr(part, "\r\n\r\n") : NULL;
+  char *end = start ? strstr(start + 4, "\r\n--") : NULL;
+  if (start && !end)
+    end = raw + len;
+  unsigned char *out = calloc(1, 1 << 20);
+  size_t out_len = 0;
+  assert_true(start && end);
+  assert_int_equal(sodium_base642bin(out, (1 << 20) - 1, start + 4, (size_t)(end - start - 4),
+                                     "\r\n", &out_len, NULL, sodium_base64_VARIANT_ORIGINAL),
+                   0);
+  free(raw);
+  return (char *)out;
+}
+
+/* The first run of exactly six digits in message n. */
+static void code_of_mail(int n, char code[7])
+{
+  char *text = mail_text(n);
+  const char *p = text;
+  while (*p && !(strspn(p, "0123456789") == 6 && (p == text || !isdigit((unsigned char)p[-1]))))
+    p++;
+  assert_true(*p);
+  memcpy(code, p, 6);
+  code[6] = '\0';
+  free(text);
+}
+
+static int smtp_start(void)
+{
+  snprintf(work, sizeof(work), "/tmp/bianmin-logsecrets-XXXXXX");
+  if (!mkdtemp(work))
+    return -1;
+  snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
+  int port = free_port();
+  char port_text[16], ready[160], log[128];
+  snprintf(port_text, sizeof(port_text), "%d", port);
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  snprintf(log, sizeof(log), "%s/smtp.log", work);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port_text,
+                        mail_dir, NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  extern char **environ;
+  int rc = posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0 || !harness_wait_until(path_exists, ready, "the SMTP sink"))
+    return -1;
+  snprintf(mail_env, sizeof(mail_env), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", port);
+  return 0;
+}
 
 static char *read_log(void)
 {
@@ -129,6 +247,52 @@ static void public_lookups(const char *token, const char *key, const char *check
   response_free(&r);
 }
 
+static long post(struct client *c, const char *path, const char *form)
+{
+  struct response r;
+  assert_int_equal(client_post(c, path, form, &r), 0);
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+/* An online application: the e-mailed code, then save, then the mailed resume link opened in
+ * another browser (a new code) and spent. Returns the two codes and the link's token. */
+static void apply_and_resume(char code[7], char code2[7], char *resume, size_t resume_size)
+{
+  struct client c, later;
+  char form[96];
+  client_init(&c, &server);
+  int before = count_mail();
+  assert_int_equal(get(&c, SERVICE), 200);
+  assert_int_equal(post(&c, SERVICE "/start", "kind=email&contact=resume%40example.com"), 303);
+  code_of_mail(before + 1, code);
+  assert_int_equal(get(&c, SERVICE "/verify"), 200);
+  snprintf(form, sizeof(form), "code=%s", code);
+  assert_int_equal(post(&c, SERVICE "/verify", form), 303);
+  assert_int_equal(get(&c, SERVICE "/name"), 200);
+  assert_int_equal(post(&c, SERVICE "/name", "answer=Lee"), 303);
+  assert_int_equal(post(&c, SERVICE "/save", ""), 200);
+  char *text = mail_text(before + 2);
+  const char *link = strstr(text, "/apply-resume/");
+  assert_non_null(link);
+  link += strlen("/apply-resume/");
+  snprintf(resume, resume_size, "%.*s", (int)strcspn(link, "\r\n /?"), link);
+  free(text);
+  assert_true(strlen(resume) >= 16);
+  client_init(&later, &server);
+  char path[160];
+  snprintf(path, sizeof(path), "/o/xinxing/apply-resume/%s", resume);
+  assert_int_equal(get(&later, path), 303);
+  code_of_mail(before + 3, code2);
+  assert_int_equal(get(&later, SERVICE "/verify"), 200);
+  snprintf(form, sizeof(form), "code=%s", code2);
+  assert_int_equal(post(&later, SERVICE "/verify", form), 303);
+  assert_int_equal(get(&later, path), 404); /* spent */
+  client_free(&later);
+  client_free(&c);
+}
+
 static void test_no_secret_in_logs_or_metrics(void **state)
 {
   (void)state;
@@ -139,6 +303,8 @@ static void test_no_secret_in_logs_or_metrics(void **state)
   take_in(&clerk, token, key, check);
   snprintf(wrong, sizeof(wrong), "%06ld", (strtol(check, NULL, 10) + 1) % 1000000);
   public_lookups(token, key, check, wrong);
+  char code[7], code2[7], resume[96];
+  apply_and_resume(code, code2, resume, sizeof(resume));
   /* a staff password typed wrong, then right */
   struct client other;
   client_init(&other, &server);
@@ -181,15 +347,31 @@ static void test_no_secret_in_logs_or_metrics(void **state)
 static int setup(void **state)
 {
   (void)state;
-  const char *env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_LOOKUP=100000",
-                       "BIANMIN_SMS_RECEIPT_TOKEN=" RECEIPT_TOKEN, NULL};
+  if (smtp_start())
+    return -1;
+  const char *env[] = {mail_env,
+                       "BIANMIN_MAIL_STARTTLS=false",
+                       "BIANMIN_MAIL_FROM=apply@xinxing.example",
+                       "BIANMIN_PUBLIC_URL=https://bianmin.example",
+                       "BIANMIN_RATE_LOGIN=100000",
+                       "BIANMIN_RATE_LOOKUP=100000",
+                       "BIANMIN_RATE_PUBLIC=100000",
+                       "BIANMIN_SMS_RECEIPT_TOKEN=" RECEIPT_TOKEN,
+                       NULL};
   return server_start(&server, env);
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  return server_stop(&server) == 0 ? 0 : -1;
+  int rc = server_stop(&server);
+  if (smtp_pid > 0) {
+    kill(smtp_pid, SIGTERM);
+    waitpid(smtp_pid, NULL, 0);
+  }
+  char cmd[96];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+  return rc == 0 && system(cmd) == 0 ? 0 : -1;
 }
 
 int main(void)
