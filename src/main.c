@@ -132,6 +132,7 @@ static void server_config_from(const struct config *c, struct http_server_config
   s->max_header_bytes = c->max_header_bytes;
   s->behind_tls = c->behind_tls;
   s->trusted_proxies = c->trusted_proxies;
+  s->metrics_from = c->metrics_from;
   s->dev_reload = c->dev_reload;
   s->templates_dir = c->templates_dir;
   s->static_dir = c->static_dir;
@@ -284,8 +285,10 @@ static int serve_until_signal(const struct config *config, const char *port_file
     return 1;
   }
   int port = http_server_port(server);
+  char db_shown[CONFIG_PATH_MAX];
+  config_db_for_log(config->db, db_shown, sizeof(db_shown));
   log_info("serving http://%s%s%s:%d/ (database %s)", strchr(host, ':') ? "[" : "", host,
-           strchr(host, ':') ? "]" : "", port, config->db);
+           strchr(host, ':') ? "]" : "", port, db_shown);
   if (port_file && write_port_file(port_file, port))
     log_error("cannot write port file %s", port_file);
   struct workers workers;
@@ -527,7 +530,9 @@ static int cmd_worker(struct config *config, int argc, char **argv)
   block_stop_signals(&signals);
   struct workers workers;
   workers_start(config, true, &workers);
-  log_info("workers running (database %s)", config->db);
+  char db_shown[CONFIG_PATH_MAX];
+  config_db_for_log(config->db, db_shown, sizeof(db_shown));
+  log_info("workers running (database %s)", db_shown);
   int sig = 0;
   sigwait(&signals, &sig);
   log_info("signal %d: stopping the workers", sig);

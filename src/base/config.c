@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/netaddr.h"
 #include "base/str.h"
@@ -70,6 +71,8 @@ static const struct config_key config_keys[] = {
     BOOL("server", "dev_reload", "BIANMIN_DEV_RELOAD", dev_reload),
     {"server", "trusted_proxies", "BIANMIN_TRUSTED_PROXIES", KIND_PROXIES,
      offsetof(struct config, trusted_proxies), CONFIG_TEXT_MAX, 0, 0, true},
+    {"server", "metrics_from", "BIANMIN_METRICS_FROM", KIND_PROXIES,
+     offsetof(struct config, metrics_from), CONFIG_TEXT_MAX, 0, 0, true},
     INT("limits", "public_per_minute", "BIANMIN_RATE_PUBLIC", rate_public_per_minute, 1, 1000000),
     INT("limits", "lookup_per_minute", "BIANMIN_RATE_LOOKUP", rate_lookup_per_minute, 1, 1000000),
     INT("limits", "login_per_minute", "BIANMIN_RATE_LOGIN", rate_login_per_minute, 1, 1000000),
@@ -152,6 +155,8 @@ void config_defaults(struct config *c)
   memset(c, 0, sizeof(*c));
   /* Loopback only: exposing the server is a deliberate choice made in the configuration. */
   str_copy(c->listen, sizeof(c->listen), STR_LIT("127.0.0.1:8080"));
+  /* /metrics for this machine only (a Prometheus elsewhere is listed deliberately). */
+  str_copy(c->metrics_from, sizeof(c->metrics_from), STR_LIT("127.0.0.0/8, ::1"));
   str_copy(c->db, sizeof(c->db), STR_LIT("var/bianmin.db"));
   str_copy(c->templates_dir, sizeof(c->templates_dir), STR_LIT("templates"));
   str_copy(c->calendar_dir, sizeof(c->calendar_dir), STR_LIT("data/calendar"));
@@ -500,4 +505,45 @@ int config_check_public_url(const struct config *c, char *err, size_t err_size)
            "links and QR codes are never built from the request's Host header",
            c->listen);
   return ST_INVALID;
+}
+
+/* Appends n bytes of s to out, cutting at the end. */
+static void log_put(char *out, size_t size, size_t *used, const char *s, size_t n)
+{
+  if (*used + n >= size)
+    n = size - 1 - *used;
+  memcpy(out + *used, s, n);
+  *used += n;
+  out[*used] = '\0';
+}
+
+void config_db_for_log(const char *db, char *out, size_t size)
+{
+  static const char hidden[] = "[redacted]";
+  size_t used = 0;
+  if (!size)
+    return;
+  out[0] = '\0';
+  const char *scheme = strstr(db, "://");
+  const char *auth = scheme ? scheme + 3 : NULL;
+  const char *at = auth ? strchr(auth, '@') : NULL;
+  const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+  if (at && memchr(auth, '/', (size_t)(at - auth)))
+    colon = NULL; /* an '@' past the host is not a user part */
+  for (const char *p = db; *p;) {
+    if (p == colon) {
+      log_put(out, size, &used, ":", 1);
+      log_put(out, size, &used, hidden, sizeof(hidden) - 1);
+      p = at;
+      continue;
+    }
+    if (strncasecmp(p, "password=", 9) == 0) {
+      log_put(out, size, &used, p, 9);
+      log_put(out, size, &used, hidden, sizeof(hidden) - 1);
+      p += 9;
+      p += strcspn(p, "& ");
+      continue;
+    }
+    log_put(out, size, &used, p++, 1);
+  }
 }

@@ -29,6 +29,7 @@ struct config {
   char secret_key_file[CONFIG_PATH_MAX];           /* [security] secret_key_file, "" = none */
   char log_level[CONFIG_LOG_LEVEL_MAX];            /* [log] level: debug, info, warn or error */
   char trusted_proxies[CONFIG_TEXT_MAX]; /* [server] trusted_proxies: base/netaddr.h, "" = none */
+  char metrics_from[CONFIG_TEXT_MAX];    /* [server] metrics_from: who may read /metrics */
   bool dev_reload;                       /* [server] dev_reload: re-read templates per request */
   bool behind_tls;            /* [server] behind_tls: a TLS proxy in front; Secure cookies */
   int threads;                /* [server] threads, 1..64 */
@@ -95,6 +96,10 @@ int config_load_env(struct config *c, char *err, size_t err_size);
  * or 1/0; numbers are decimal integers within the key's range. */
 int config_set(struct config *c, const char *section, const char *key, const char *value, char *err,
                size_t err_size);
+
+/* db (a SQLite path or a PostgreSQL URL or conninfo) fit for a log line: a password in the
+ * URL's user part ("user:secret@") or given as password=... becomes "[redacted]". */
+void config_db_for_log(const char *db, char *out, size_t size);
 
 /* Splits "127.0.0.1:8080" or "[::1]:8080" into an IP literal ("::1" without brackets) and a
  * port 0..65535. Host names are not accepted. ST_INVALID when malformed, ST_LIMIT when the

@@ -83,6 +83,20 @@ static size_t utf8_seq_len(const unsigned char *p, size_t avail)
   return lead->length;
 }
 
+bool str_has_bidi_control(struct str s)
+{
+  const unsigned char *p = (const unsigned char *)s.ptr;
+  for (size_t i = 0; i + 2 < s.len; i++) {
+    if (p[i] != 0xE2)
+      continue;
+    if (p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE)
+      return true; /* U+202A..U+202E */
+    if (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9)
+      return true; /* U+2066..U+2069 */
+  }
+  return false;
+}
+
 bool str_valid_text(struct str s, bool allow_newlines)
 {
   const unsigned char *p = (const unsigned char *)s.ptr;
@@ -99,7 +113,7 @@ bool str_valid_text(struct str s, bool allow_newlines)
       return false;
     i += n;
   }
-  return true;
+  return !str_has_bidi_control(s);
 }
 
 int str_to_int64(struct str s, int64_t min, int64_t max, int64_t *out)

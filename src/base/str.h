@@ -23,9 +23,18 @@ bool str_case_eq_cstr(struct str a, const char *b);
 bool str_starts_with(struct str s, const char *prefix);
 struct str str_trim(struct str s);
 
-/* True when s is well-formed UTF-8 without NUL bytes and without C0 controls other than
- * tab, CR and LF (and, when allow_newlines is false, without CR and LF either). */
+/* True when s is well-formed UTF-8 without NUL bytes, without C0 controls other than tab, CR
+ * and LF (and, when allow_newlines is false, without CR and LF either), and without the
+ * bidirectional embedding, override and isolate controls (str_has_bidi_control). This is the
+ * one text rule of the program: every value a request carries (path, query, form, multipart
+ * field and file name) and every text the domain stores goes through it. */
 bool str_valid_text(struct str s, bool allow_newlines);
+/* True when s holds U+202A..U+202E (LRE RLE PDF LRO RLO) or U+2066..U+2069 (LRI RLI FSI
+ * PDI): characters that reorder the text after them until their end, so a name or note could
+ * show other staff or a citizen something else than it says ("Trojan Source"). The marks
+ * U+200E, U+200F and U+061C (LRM RLM ALM) are allowed: they open no span, only settle the
+ * direction of the characters next to them, and mixed-script text uses them honestly. */
+bool str_has_bidi_control(struct str s);
 
 /* Parses an optionally signed decimal integer that must lie in [min, max]; the whole slice
  * must be digits. Returns ST_OK, or ST_INVALID for syntax or range errors. */

@@ -309,13 +309,18 @@ int cases_reject(const struct case_env *env, const struct case_actor *actor, int
   return case_finish(env, rc, c);
 }
 
+bool cases_may_manage_dates(const struct case_actor *actor)
+{
+  return (actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)) != 0;
+}
+
 int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  int64_t minutes, const char *note, const char **reason)
 {
   json_t *c;
   const char *behalf;
   *reason = NULL;
-  if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
+  if (!cases_may_manage_dates(actor))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (minutes < 1 || minutes > CASE_EXTENSION_MAX_MINUTES)
     return refuse(reason, "case_err_extension_minutes", ST_INVALID);
@@ -403,7 +408,7 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
   char today[11];
   *reason = NULL;
   civil_taipei_iso(env->now, today);
-  if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
+  if (!cases_may_manage_dates(actor))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!case_note_ok(why, true))
     return refuse(reason, "case_err_overdue_reason", ST_INVALID);
@@ -607,7 +612,7 @@ int cases_appointment(const struct case_env *env, const struct case_actor *actor
   int64_t before = 0;
   *reason = NULL;
   civil_taipei_iso(env->now, today);
-  if (!(actor->roles & (ROLE_HANDLER | ROLE_SUPERVISOR)))
+  if (!cases_may_manage_dates(actor))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!date_ok(date, today) || !time_of_day_ok(time_of_day))
     return refuse(reason, "case_err_appointment_when", ST_INVALID);

@@ -22,11 +22,14 @@
 #include "base/common.h"
 
 /* The office's handlers (struct case_handler) inside the caller's read. */
+/* The office's present handlers, or with unit_id > 0 the candidates intake accepts for a
+ * service of that unit (cases_handler_candidates). */
 static int read_handlers(struct store *store, struct arena *arena, int64_t office_id,
-                         struct case_handler **out, size_t *count)
+                         int64_t unit_id, struct case_handler **out, size_t *count)
 {
   json_t *rows = NULL;
-  int rc = store_handlers_available(store, office_id, 0, ROLE_HANDLER, &rows);
+  int rc = unit_id ? cases_handler_candidates(store, office_id, unit_id, &rows)
+                   : store_handlers_available(store, office_id, 0, ROLE_HANDLER, &rows);
   size_t n = json_array_size(rows);
   *out = rc ? NULL : read_model_array(arena, n, sizeof(**out));
   if (!rc && !*out)
@@ -108,7 +111,7 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
   if (!rc)
     rc = clerk_name(env->store, arena, out);
   if (!rc)
-    rc = read_handlers(env->store, arena, actor->office_id, &out->handlers, &out->handler_count);
+    rc = read_handlers(env->store, arena, actor->office_id, 0, &out->handlers, &out->handler_count);
   if (!rc)
     rc = payment_fee_read(env->store, arena, id, env->now, &out->fee);
   return rc;
@@ -135,8 +138,9 @@ int case_staff_read(const struct case_env *env, const struct case_actor *actor, 
 }
 
 int case_intake_form_read(struct store *store, struct arena *arena, int64_t office_id,
-                          struct case_intake_form *out)
+                          int64_t service_id, struct case_intake_form *out)
 {
+  int64_t unit_id = 0;
   const struct directory *dir = NULL;
   size_t n = 0;
   *out = (struct case_intake_form){0};
@@ -146,14 +150,17 @@ int case_intake_form_read(struct store *store, struct arena *arena, int64_t offi
   if (!rc && !out->services)
     rc = ST_NOMEM;
   for (size_t i = 0; !rc && i < n; i++)
-    if (all[i].published)
+    if (all[i].published) {
       out->services[out->service_count++] = &all[i];
+      if (all[i].id == service_id)
+        unit_id = all[i].unit_id;
+    }
   if (!rc)
     rc = store_begin_read(store);
   if (rc)
     return rc;
   return store_end_read(
-      store, read_handlers(store, arena, office_id, &out->handlers, &out->handler_count));
+      store, read_handlers(store, arena, office_id, unit_id, &out->handlers, &out->handler_count));
 }
 
 /* ---- the work list --------------------------------------------------------------------------- */
@@ -282,7 +289,7 @@ static int delegations_in(struct store *store, struct arena *arena, int64_t offi
   }
   out->delegation_count = rc ? 0 : n;
   json_decref(rows);
-  return rc ? rc : read_handlers(store, arena, office_id, &out->handlers, &out->handler_count);
+  return rc ? rc : read_handlers(store, arena, office_id, 0, &out->handlers, &out->handler_count);
 }
 
 int case_delegations_read(struct store *store, struct arena *arena, int64_t office_id,

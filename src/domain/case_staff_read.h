@@ -55,7 +55,9 @@ int case_staff_read(const struct case_env *env, const struct case_actor *actor, 
  * knew its random token. */
 int case_receipt_link(struct store *store, json_t *record, char out[CASE_TOKEN_SIZE]);
 
-/* The counter intake form: the office's published services (catalogue order) and handlers. */
+/* The counter intake form: the office's published services (catalogue order) and the
+ * handlers intake accepts for service_id (cases_handler_candidates of its unit; with no such
+ * published service, every present handler of the office). */
 struct case_intake_form {
   const struct dir_service **services;
   size_t service_count;
@@ -63,7 +65,7 @@ struct case_intake_form {
   size_t handler_count;
 };
 int case_intake_form_read(struct store *store, struct arena *arena, int64_t office_id,
-                          struct case_intake_form *out);
+                          int64_t service_id, struct case_intake_form *out);
 
 /* A work list: scope "mine", "unit" or "office"; filter "", "due_soon", "overdue",
  * "correction" or "closed"; q a case number (prefix) or an applicant's exact name (a view of

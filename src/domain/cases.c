@@ -324,17 +324,23 @@ static int office_by_id(struct store *store, int64_t id, json_t **out)
 
 /* The handler: the one chosen (a handler of the office), else the unit's present handler
  * assigned longest ago, else the office's; 0 when nobody is available. */
+int cases_handler_candidates(struct store *store, int64_t office_id, int64_t unit_id, json_t **out)
+{
+  int rc = store_handlers_available(store, office_id, unit_id, ROLE_HANDLER, out);
+  if (!rc && json_array_size(*out) == 0 && unit_id) {
+    json_decref(*out);
+    rc = store_handlers_available(store, office_id, 0, ROLE_HANDLER, out);
+  }
+  return rc;
+}
+
 static int pick_handler(const struct case_env *env, int64_t office_id, int64_t unit_id,
                         int64_t chosen, int64_t *handler, const char **counter)
 {
   json_t *list;
   *handler = 0;
   *counter = "";
-  int rc = store_handlers_available(env->store, office_id, unit_id, ROLE_HANDLER, &list);
-  if (!rc && json_array_size(list) == 0 && unit_id) {
-    json_decref(list);
-    rc = store_handlers_available(env->store, office_id, 0, ROLE_HANDLER, &list);
-  }
+  int rc = cases_handler_candidates(env->store, office_id, unit_id, &list);
   if (rc)
     return rc;
   size_t i;
@@ -551,6 +557,17 @@ static int insert_case(const struct case_env *env, const struct case_actor *acto
   return rc;
 }
 
+/* Why a chosen handler was refused: not a handler of the office at all, or one who does not
+ * take this service's cases (its unit has handlers of its own, or they are away). */
+static const char *handler_refusal(const struct case_env *env, int64_t office_id, int64_t chosen)
+{
+  json_t *user = NULL;
+  bool theirs = chosen > 0 && store_user_get(env->store, office_id, chosen, &user) == ST_OK &&
+                (case_int(user, "roles") & ROLE_HANDLER) && !case_int(user, "disabled");
+  json_decref(user);
+  return theirs ? "case_err_handler_unit" : "case_err_handler";
+}
+
 int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor,
                       const struct intake_input *in, struct intake_result *out, const char **reason,
                       const char **field)
@@ -565,7 +582,7 @@ int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor
   if (!rc)
     rc = insert_case(env, actor, in, service, office, out);
   if (rc == ST_INVALID && !*reason)
-    refuse(reason, field, "case_err_handler", "handler_id");
+    refuse(reason, field, handler_refusal(env, actor->office_id, in->handler_id), "handler_id");
   json_decref(service);
   json_decref(office);
   return rc;

@@ -78,6 +78,11 @@ int case_link_token(int64_t office_id, const char *case_key, const char *check_c
 /* The notice channel for a choice: "auto" becomes what a clerk expects, "sms" when a phone
  * is given, else "email" when an address is, else "none"; any other choice is kept as given. */
 const char *cases_notify_choice(const char *choice, const char *phone, const char *email);
+/* The handlers intake accepts for a service of unit_id (0: none), round-robin order first:
+ * the unit's present handlers, or when it has none, every present handler of the office. The
+ * intake form offers exactly these; a choice outside them is refused (case_err_handler_unit).
+ * *out is a JSON array of {id, display_name, unit_id, counter, last_assigned_at}. */
+int cases_handler_candidates(struct store *store, int64_t office_id, int64_t unit_id, json_t **out);
 
 int cases_intake(const struct case_env *env, const struct case_actor *actor,
                  const struct intake_input *in, struct intake_result *out, const char **reason,
@@ -103,6 +108,11 @@ int cases_approve_correction(const struct case_env *env, const struct case_actor
  * correction deadline has passed. Supervisors only (the workflow says so). */
 int cases_reject(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  const char *reasons, const char **reason);
+/* Whether the actor's roles let them manage a case's dates: extend it, give the overdue notice,
+ * set an appointment (handlers and supervisors; clerks take cases in but do not). The case
+ * itself must still be theirs to act on (see cases_get_for_staff's "may_act"). Pages offer
+ * those forms only when this is true; the actions refuse otherwise. */
+bool cases_may_manage_dates(const struct case_actor *actor);
 int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  int64_t minutes, const char *note, const char **reason);
 int cases_reassign(const struct case_env *env, const struct case_actor *actor, int64_t id,

@@ -197,15 +197,18 @@ int payment_set_due_by_staff(const struct case_env *env, const struct case_actor
     *reason = "case_err_not_yours";
     return ST_FORBIDDEN;
   }
-  if (!amount_text ||
-      str_to_int64(str_trim(str_from(amount_text)), 0, PAYMENT_AMOUNT_MAX, &amount)) {
-    *reason = "payment_err_amount";
-    return ST_INVALID;
-  }
+  /* The case first: staff who may not act on it (another office's) learn nothing from the
+   * answer to a bad amount. */
   int rc = case_begin(env, actor, case_id, &c, &behalf, reason);
   if (rc)
     return rc;
-  rc = record_due(env->store, c, amount, env->now, actor->username, actor->user_id);
+  if (!amount_text ||
+      str_to_int64(str_trim(str_from(amount_text)), 0, PAYMENT_AMOUNT_MAX, &amount)) {
+    *reason = "payment_err_amount";
+    rc = ST_INVALID;
+  }
+  if (!rc)
+    rc = record_due(env->store, c, amount, env->now, actor->username, actor->user_id);
   json_t *detail = json_pack("{s:I}", "amount", (json_int_t)amount);
   struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
   if (!rc)

@@ -39,13 +39,16 @@ int http_builtin_readyz(struct http_request *req, struct http_response *res)
 int http_builtin_metrics(struct http_request *req, struct http_response *res)
 {
   struct http_server *server = server_of(res);
+  http_header_add(res, "Cache-Control", "no-store");
+  /* Operators only: [server] metrics_from lists who may read (loopback by default). */
+  if (!req->client_ip || !netaddr_list_contains(&server->metrics_from, req->client_ip))
+    return http_raw(res, 403, "text/plain; charset=utf-8", "forbidden\n", 10);
   struct buf out;
   buf_init(&out, METRICS_MAX_BYTES);
   int rc = http_metrics_render(server->metrics, server, &out);
   if (!rc)
     rc = http_raw(res, 200, "text/plain; version=0.0.4; charset=utf-8", out.data, out.len);
   buf_free(&out);
-  http_header_add(res, "Cache-Control", "no-store");
   return rc;
 }
 

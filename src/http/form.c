@@ -137,7 +137,9 @@ char *http_self_url(const struct http_request *req, const char *name, const char
 {
   struct buf url;
   buf_init(&url, 8192);
-  int rc = buf_puts(&url, req->path);
+  /* A path refused as text (invalid UTF-8) is not repeated: its error page links home. */
+  bool path_ok = req->path && str_valid_text(str_from(req->path), false);
+  int rc = buf_puts(&url, path_ok ? req->path : "/");
   char sep = '?';
   for (size_t i = 0; i < req->query_count && !rc; i++) {
     if (str_eq_cstr(req->query[i].name, name))

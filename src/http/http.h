@@ -54,7 +54,9 @@ typedef int (*http_error_fn)(struct http_request *req, struct http_response *res
 struct http_route {
   const char *method;  /* "GET", "POST", ... (a GET route also answers HEAD) */
   const char *pattern; /* "/o/{office}/search": {name} captures one path segment;
-                          a trailing "{name...}" captures the rest of the path */
+                          a trailing "{name...}" captures the rest of the path. A secret in
+                          the path (a progress token, a resume link, a webhook secret) must be
+                          captured as {token}: logs show it as "[redacted]" */
   http_handler_fn handler;
   unsigned roles;  /* 0 = public; otherwise a bit mask of roles (accounts issue) */
   bool csrf;       /* state-changing: requires the session's CSRF token */
@@ -145,6 +147,14 @@ int http_local_address(const struct http_request *req, char *out, size_t size);
 /* Percent-encodes s for a query string value (RFC 3986 unreserved characters kept). */
 char *http_url_encode(struct arena *arena, const char *s);
 
+/* Whether the route table lets the signed-in person (req->session, NULL = nobody) call method
+ * on path: the very check http_authorize makes before a handler runs. Pages use it to offer
+ * only the links and forms that will not answer 403 (the route table is the one statement of
+ * who may do what; a handler may still refuse a particular record). */
+bool http_may(struct http_request *req, const char *method, const char *path);
+/* The role check alone: a public route, or a finished sign-in holding one of route->roles. */
+bool http_roles_allow(const struct http_route *route, const struct http_session *session);
+
 /* The text of translation key in the request's language (the key itself when missing). */
 const char *http_t(const struct http_request *req, const char *key);
 
@@ -177,6 +187,9 @@ struct http_server_config {
   /* Peers whose X-Forwarded-For names the client (base/netaddr.h list syntax); NULL or "" =
    * none: the socket's peer is the client address for rate limits, logs and the audit. */
   const char *trusted_proxies;
+  /* Client addresses (the same list syntax) that may read /metrics; others get 403. NULL or
+   * "" = nobody. The client address is the one the rate limits see (after trusted proxies). */
+  const char *metrics_from;
   bool dev_reload;           /* reload templates from disk for every request */
   const char *templates_dir; /* mustache templates */
   const char *static_dir;    /* served under /static/ */

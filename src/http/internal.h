@@ -21,6 +21,9 @@ enum {
   HTTP_MAX_PAGE_BYTES = 8 * 1024 * 1024,
   HTTP_REQUEST_ARENA_MAX = 16 * 1024 * 1024,
   HTTP_SERVER_ARENA_MAX = 16 * 1024 * 1024,
+  /* Longest path plus query we answer (414 above, with our headers and page). libmicrohttpd
+   * answers 414 itself, without them, only past the whole header memory (max_header_bytes). */
+  HTTP_URI_MAX = 8 * 1024,
   HTTP_LANG_COUNT = 2
 };
 
@@ -58,6 +61,7 @@ struct http_server {
   struct http_ratelimit *ratelimit;
   struct http_assets *assets;          /* the static folder as read at start (assets.c) */
   struct netaddr_list trusted_proxies; /* parsed from config.trusted_proxies */
+  struct netaddr_list metrics_from;    /* parsed from config.metrics_from */
   atomic_int in_flight;
   int port;
 };
@@ -69,8 +73,9 @@ struct http_ctx {
   struct http_response res;
   struct buf body;
   struct timespec start;
-  size_t route_index; /* into the combined table, or route_total for "no route" */
-  int early_status;   /* an answer decided before the body was read (404, 405, 413, 429, 400) */
+  size_t route_index;    /* into the combined table, or route_total for "no route" */
+  int early_status;      /* an answer decided before the body was read (404, 405, 413, 429, 400) */
+  const char *error_key; /* the more specific message of an early answer, or NULL */
   bool body_too_large;
   bool responded;
   const char *anon_csrf; /* the anonymous CSRF token of this request, once known */
@@ -86,6 +91,19 @@ int http_route_find(const struct http_server *server, struct http_request *req, 
 /* The first route whose pattern matches path, whatever its method (for the error format of a
  * request refused before or without routing); NULL when none does. */
 const struct http_route *http_route_for_path(const struct http_server *server, const char *path);
+/* The marker that stands for a secret in logs. */
+#define HTTP_REDACTED "[redacted]"
+/* path as the access log and error reports show it (into out, cut to size; matched, the route
+ * the request matched or NULL, is tried first): the capture of
+ * every {token} of the route table replaced by HTTP_REDACTED (a route's secret path segment -
+ * a progress token, a resume link, a webhook secret - is always captured as {token}); a path
+ * no route matches loses every segment of 16 or more token characters ([A-Za-z0-9_-]). The
+ * query string is never logged. */
+void http_path_redact(const struct http_server *server, const struct http_route *matched,
+                      const char *path, char *out, size_t size);
+/* The route that answers method on path (the first in table order), or NULL. */
+const struct http_route *http_route_for_method(const struct http_server *server, const char *method,
+                                               const char *path);
 const struct http_route *http_route_at(const struct http_server *server, size_t index);
 size_t http_route_total(const struct http_server *server);
 

@@ -96,6 +96,17 @@ static int parse_multipart(struct http_request *req)
   return ST_OK;
 }
 
+/* Whether a refused urlencoded body holds a bidirectional control once decoded (so that the
+ * answer can say why). */
+static bool form_has_bidi(struct http_request *req)
+{
+  char *copy = arena_strndup(req->arena, req->body, req->body_len);
+  if (!copy)
+    return false;
+  size_t len = http_unescape(copy);
+  return str_has_bidi_control((struct str){copy, len});
+}
+
 static int status_for(int rc)
 {
   switch (rc) {
@@ -112,21 +123,33 @@ static int status_for(int rc)
   }
 }
 
+/* Parses a urlencoded or multipart body into req->form / req->parts. On refusal writes the
+ * 400 page (saying why for a bidirectional control character) and returns false. */
+static bool parse_body(struct http_ctx *ctx)
+{
+  struct http_request *req = &ctx->req;
+  if (req->body_len && is_form_body(req)) {
+    if (http_form_parse(req->arena, req->body, req->body_len, true, &req->form, &req->form_count)) {
+      http_error(&ctx->res, 400, form_has_bidi(req) ? "error_bidi" : NULL);
+      return false;
+    }
+  } else if (req->body_len && is_multipart_body(req) && parse_multipart(req)) {
+    /* too many parts, a file name with control characters, broken framing: say so plainly
+     * (a bidirectional control in a field or file name by name) */
+    bool bidi = str_has_bidi_control((struct str){req->body, req->body_len});
+    http_error(&ctx->res, 400, bidi ? "error_bidi" : "error_multipart");
+    return false;
+  }
+  return true;
+}
+
 int http_run_handler(struct http_ctx *ctx)
 {
   struct http_request *req = &ctx->req;
   req->body = ctx->body.data ? ctx->body.data : "";
   req->body_len = ctx->body.len;
-  if (req->body_len && is_form_body(req)) {
-    int rc =
-        http_form_parse(req->arena, req->body, req->body_len, true, &req->form, &req->form_count);
-    if (rc)
-      return 400;
-  } else if (req->body_len && is_multipart_body(req) && parse_multipart(req)) {
-    /* too many parts, a file name with control characters, broken framing: say so plainly */
-    http_error(&ctx->res, 400, "error_multipart");
+  if (!parse_body(ctx))
     return 0;
-  }
   if (req->route->csrf && !http_csrf_ok(req)) {
     http_error(&ctx->res, 403, "error_csrf");
     return 0;

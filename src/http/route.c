@@ -146,3 +146,105 @@ const struct http_route *http_route_for_path(const struct http_server *server, c
   }
   return fallback;
 }
+
+const struct http_route *http_route_for_method(const struct http_server *server, const char *method,
+                                               const char *path)
+{
+  size_t total = http_route_total(server);
+  for (size_t i = 0; path && i < total; i++) {
+    const struct http_route *route = http_route_at(server, i);
+    if (method_matches(route->method, method) && pattern_matches(route->pattern, path, NULL))
+      return route;
+  }
+  return NULL;
+}
+
+/* ---- the path as logs see it ------------------------------------------------------------ */
+
+static bool secret_capture(const char *name, size_t len)
+{
+  return len == 5 && memcmp(name, "token", 5) == 0;
+}
+
+/* Appends n bytes of s to out (size, *used), cutting at the end. */
+static void put(char *out, size_t size, size_t *used, const char *s, size_t n)
+{
+  if (*used + 1 >= size)
+    return;
+  if (n > size - 1 - *used)
+    n = size - 1 - *used;
+  memcpy(out + *used, s, n);
+  *used += n;
+  out[*used] = '\0';
+}
+
+/* path along pattern with secret captures replaced; false when it does not match. */
+static bool redact_along(const char *pattern, const char *path, char *out, size_t size)
+{
+  size_t used = 0;
+  out[0] = '\0';
+  while (*pattern) {
+    if (*pattern != '{') {
+      if (*pattern++ != *path)
+        return false;
+      put(out, size, &used, path++, 1);
+      continue;
+    }
+    const char *close = strchr(pattern, '}');
+    if (!close)
+      return false;
+    size_t name_len = (size_t)(close - pattern - 1);
+    bool rest = name_len > 3 && memcmp(close - 3, "...", 3) == 0;
+    size_t n = rest ? strlen(path) : strcspn(path, "/");
+    if (n == 0)
+      return false;
+    bool secret = secret_capture(pattern + 1, rest ? name_len - 3 : name_len);
+    put(out, size, &used, secret ? HTTP_REDACTED : path, secret ? strlen(HTTP_REDACTED) : n);
+    path += n;
+    pattern = close + 1;
+  }
+  return *path == '\0';
+}
+
+/* A segment that may be a secret: long and made of token characters (base64url, hex). */
+static bool token_like(const char *s, size_t n)
+{
+  if (n < 16)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+          (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+      return false;
+  return true;
+}
+
+void http_path_redact(const struct http_server *server, const struct http_route *matched,
+                      const char *path, char *out, size_t size)
+{
+  size_t total = http_route_total(server);
+  if (!size)
+    return;
+  /* A path refused as text (invalid UTF-8, controls) is not repeated in a JSON log line. */
+  if (path && !str_valid_text(str_from(path), false)) {
+    snprintf(out, size, "%s", "[refused path]");
+    return;
+  }
+  if (path && matched && redact_along(matched->pattern, path, out, size))
+    return;
+  for (size_t i = 0; path && i < total; i++)
+    if (redact_along(http_route_at(server, i)->pattern, path, out, size))
+      return;
+  /* No route: every segment that looks like a token goes. */
+  size_t used = 0;
+  out[0] = '\0';
+  for (const char *p = path ? path : ""; *p;) {
+    size_t n = strcspn(p, "/");
+    if (token_like(p, n))
+      put(out, size, &used, HTTP_REDACTED, strlen(HTTP_REDACTED));
+    else
+      put(out, size, &used, p, n);
+    p += n;
+    if (*p)
+      put(out, size, &used, p++, 1);
+  }
+}

@@ -80,7 +80,9 @@ static void client_address(struct http_server *server, struct MHD_Connection *co
 
 struct query_walk {
   struct http_request *req;
+  size_t bytes; /* names and values so far */
   bool bad;
+  bool bidi; /* the bad value holds a bidirectional control (str_has_bidi_control) */
 };
 
 static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -93,8 +95,10 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
     return MHD_NO;
   }
   struct str name = {key, key_size}, val = {value ? value : "", value ? value_size : 0};
+  walk->bytes += name.len + val.len + 2;
   if (!str_valid_text(name, false) || !str_valid_text(val, false)) {
     walk->bad = true;
+    walk->bidi = str_has_bidi_control(name) || str_has_bidi_control(val);
     return MHD_NO;
   }
   char *n = arena_strndup(req->arena, name.ptr, name.len);
@@ -107,13 +111,18 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
   return MHD_YES;
 }
 
-static int collect_query(struct http_request *req, struct MHD_Connection *conn)
+/* The query's values, checked as text; *bidi tells a refusal for a bidirectional control.
+ * ST_LIMIT when the path and query are longer than HTTP_URI_MAX. */
+static int collect_query(struct http_request *req, struct MHD_Connection *conn, bool *bidi)
 {
   req->query = arena_alloc(req->arena, sizeof(*req->query) * HTTP_MAX_PARAMS);
   if (!req->query)
     return ST_NOMEM;
-  struct query_walk walk = {req, false};
+  struct query_walk walk = {req, strlen(req->path), false, false};
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
+  *bidi = walk.bidi;
+  if (walk.bytes > HTTP_URI_MAX)
+    return ST_LIMIT;
   return walk.bad ? ST_INVALID : ST_OK;
 }
 
@@ -184,12 +193,18 @@ static int prepare(struct http_ctx *ctx, struct MHD_Connection *conn, const char
   if (!req->client_ip || !req->method || !req->path)
     return 500;
   req->lang = I18N_DEFAULT_LANG;
-  if (!str_valid_text(str_from(req->path), false) || req->path[0] != '/')
-    return 400;
-  if (collect_query(req, conn))
-    return 400;
+  bool bidi = false;
+  int query = collect_query(req, conn, &bidi);
+  bool path_ok = str_valid_text(str_from(req->path), false) && req->path[0] == '/';
   negotiate(ctx, conn);
-  return route_and_limit(ctx, conn);
+  if (query == ST_OK && path_ok)
+    return route_and_limit(ctx, conn);
+  if (query == ST_LIMIT)
+    return 414;
+  /* Refused input, in the visitor's language, saying why for a bidirectional control. */
+  if (bidi || str_has_bidi_control(str_from(req->path)))
+    ctx->error_key = "error_bidi";
+  return 400;
 }
 
 static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connection *conn)
@@ -219,7 +234,7 @@ static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connectio
 static enum MHD_Result respond(struct http_ctx *ctx, int status)
 {
   if (status && !(status == 303 && ctx->res.raw))
-    http_error(&ctx->res, status, NULL);
+    http_error(&ctx->res, status, ctx->error_key);
   ctx->responded = true;
   return http_send(ctx) ? MHD_NO : MHD_YES;
 }
@@ -254,9 +269,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void access_log(struct http_ctx *ctx, double seconds)
 {
-  char path[1024], line[1600];
-  log_json_escape(path, sizeof(path), ctx->req.path ? ctx->req.path : "");
+  char shown[768], path[1024], line[1600];
   const struct http_route *route = http_route_at(ctx->server, ctx->route_index);
+  http_path_redact(ctx->server, route, ctx->req.path, shown, sizeof(shown));
+  log_json_escape(path, sizeof(path), shown);
   int n = snprintf(line, sizeof(line),
                    "{\"type\":\"access\",\"id\":\"%s\",\"ip\":\"%s\",\"method\":\"%s\","
                    "\"path\":\"%s\",\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"lang\":\"%s\"}",
@@ -406,6 +422,8 @@ int http_server_start(const struct http_server_config *config, const struct http
   server->route_count = route_count;
   server->app = *app;
   int rc = netaddr_list_parse(config->trusted_proxies, &server->trusted_proxies, err, err_size);
+  if (!rc)
+    rc = netaddr_list_parse(config->metrics_from, &server->metrics_from, err, err_size);
   if (!rc)
     rc = load_resources(server, err, err_size);
   if (!rc) {

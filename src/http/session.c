@@ -123,5 +123,19 @@ int http_authorize(struct http_ctx *ctx)
     return redirect_to(ctx, app->mfa_path);
   if (session->must_enrol)
     return redirect_to(ctx, app->enrol_path);
-  return (session->roles & route->roles) ? 0 : 403;
+  return http_roles_allow(route, session) ? 0 : 403;
+}
+
+bool http_roles_allow(const struct http_route *route, const struct http_session *session)
+{
+  if (route->roles == 0)
+    return true;
+  return session && !session->mfa_pending && !session->must_enrol &&
+         (session->roles & route->roles) != 0;
+}
+
+bool http_may(struct http_request *req, const char *method, const char *path)
+{
+  const struct http_route *route = http_route_for_method(ctx_of(req)->server, method, path);
+  return route && http_roles_allow(route, req->session);
 }

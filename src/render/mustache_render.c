@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "render/mustache_internal.h"
 #include "base/common.h"
 
@@ -117,9 +118,13 @@ static int put_text(struct render *r, const char *s, size_t len)
   return ST_OK;
 }
 
-static const char *const html_escapes[256] = {
-    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
+/* 0xE2 leads the bidirectional controls: a marker, checked in put_escaped. */
+static const char *const html_escapes[256] = {['&'] = "&amp;",  ['<'] = "&lt;",   ['>'] = "&gt;",
+                                              ['"'] = "&quot;", ['\''] = "&#39;", [0xE2] = ""};
 
+/* Escapes s for HTML. A bidirectional embedding, override or isolate control (U+202A..U+202E,
+ * U+2066..U+2069), which input never accepts (str_valid_text) but older or imported text may
+ * hold, is shown as U+FFFD: it cannot reorder the page around it. */
 static int put_escaped(struct buf *out, const char *s, size_t len)
 {
   size_t run = 0;
@@ -128,9 +133,17 @@ static int put_escaped(struct buf *out, const char *s, size_t len)
     const char *rep = html_escapes[(unsigned char)s[i]];
     if (!rep)
       continue;
+    size_t skip = 0;
+    if ((unsigned char)s[i] == 0xE2) {
+      if (i + 2 >= len || !str_has_bidi_control((struct str){s + i, 3}))
+        continue;
+      rep = "\xEF\xBF\xBD";
+      skip = 2;
+    }
     rc = buf_append(out, s + run, i - run);
     if (!rc)
       rc = buf_puts(out, rep);
+    i += skip;
     run = i + 1;
   }
   if (!rc)

@@ -22,6 +22,8 @@
 
 /* Who works on cases: counter clerks, handlers and supervisors. */
 #define CASE_STAFF (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)
+/* Who takes in cases at the counter: clerks and supervisors (handlers process them). */
+#define INTAKE_STAFF (ROLE_CLERK | ROLE_SUPERVISOR)
 
 static const struct http_route routes[] = {
     {"GET", "/", home_index, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
@@ -240,8 +242,8 @@ static const struct http_route routes[] = {
     {"POST", "/hooks/sms/{token}", notices_sms_receipt, 0, false, 8 * 1024, HTTP_RATE_PUBLIC, 0},
 
     /* Staff: cases (domain/cases.c checks who may act on which case). */
-    {"GET", "/staff/intake", intake_form, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
-    {"POST", "/staff/intake", intake_submit, CASE_STAFF, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/intake", intake_form, INTAKE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/intake", intake_submit, INTAKE_STAFF, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/cases", worklist, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/cases/{id}", case_page, CASE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/cases/{id}/receipt", case_receipt, CASE_STAFF, false, HTTP_BODY_NONE,

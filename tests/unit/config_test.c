@@ -364,14 +364,38 @@ static void test_listen(void **state)
   assert_int_equal(config_parse_listen("[::1]:80", host, 4, &port), ST_OK);
 }
 
+/* Database URLs in log lines: the password never, the rest as given. */
+static void test_db_for_log(void **state)
+{
+  (void)state;
+  char out[256];
+  config_db_for_log("postgresql://bianmin:Sekr1t@db.example:5432/bianmin?sslmode=require", out,
+                    sizeof(out));
+  assert_string_equal(out,
+                      "postgresql://bianmin:[redacted]@db.example:5432/bianmin?sslmode=require");
+  config_db_for_log("postgresql://db.example/bianmin?user=x&password=Sekr1t&sslmode=require", out,
+                    sizeof(out));
+  assert_string_equal(out,
+                      "postgresql://db.example/bianmin?user=x&password=[redacted]&sslmode=require");
+  config_db_for_log("host=db.example password=Sekr1t dbname=bianmin", out, sizeof(out));
+  assert_string_equal(out, "host=db.example password=[redacted] dbname=bianmin");
+  config_db_for_log("postgresql://bianmin@db.example/bianmin", out, sizeof(out));
+  assert_string_equal(out, "postgresql://bianmin@db.example/bianmin");
+  config_db_for_log("var/bianmin.db", out, sizeof(out));
+  assert_string_equal(out, "var/bianmin.db");
+  config_db_for_log("postgresql://u:Sekr1t@h/d", out, 12);
+  assert_null(strstr(out, "Sekr1t"));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_defaults),  cmocka_unit_test(test_example_file),
-      cmocka_unit_test(test_file),      cmocka_unit_test(test_file_errors),
-      cmocka_unit_test(test_long_line), cmocka_unit_test(test_missing_file),
-      cmocka_unit_test(test_env),       cmocka_unit_test(test_env_overrides_file),
-      cmocka_unit_test(test_set),       cmocka_unit_test(test_listen),
+      cmocka_unit_test(test_defaults),   cmocka_unit_test(test_example_file),
+      cmocka_unit_test(test_file),       cmocka_unit_test(test_file_errors),
+      cmocka_unit_test(test_long_line),  cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_env),        cmocka_unit_test(test_env_overrides_file),
+      cmocka_unit_test(test_set),        cmocka_unit_test(test_listen),
+      cmocka_unit_test(test_db_for_log),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -138,7 +138,10 @@ static void test_refuses_malformed(void **state)
       "------bm42junk\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n------bm42--",
       /* a control character in a file name */
       "------bm42\r\nContent-Disposition: form-data; name=\"a\"; filename=\"a\x01.odt\"\r\n\r\n"
-      "v\r\n------bm42--",
+      "v\r\n------bm42--", /* a right-to-left override in a file name ("invoice<RLO>fdp.exe" shows
+                              as "...exe.pdf") */
+      "------bm42\r\nContent-Disposition: form-data; name=\"a\"; filename=\"invoice\xE2\x80\xAE"
+      "fdp.exe\"\r\n\r\nv\r\n------bm42--",
   };
   for (size_t i = 0; i < ARRAY_LEN(bodies); i++) {
     struct http_part *p;

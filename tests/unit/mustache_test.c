@@ -182,6 +182,19 @@ static void escaping(void **state)
   expect_render("{{x}}", data, "&lt;a href=&quot;u?a=1&amp;b=&#39;2&#39;&quot;&gt;");
   expect_render("{{{x}}}|{{&x}}", data, "<a href=\"u?a=1&b='2'\">|<a href=\"u?a=1&b='2'\">");
   expect_render("{{x}}", "{\"x\": \"\\u81fa\\u5317 plain\"}", "\xe8\x87\xba\xe5\x8c\x97 plain");
+  /* bidirectional controls are shown as U+FFFD; other U+20xx characters and the marks stay */
+  expect_render("{{x}}", "{\"x\": \"a\\u202eb\\u2066c\\u2069d\\u202a\"}",
+                "a\xef\xbf\xbd"
+                "b\xef\xbf\xbd"
+                "c\xef\xbf\xbd"
+                "d\xef\xbf\xbd");
+  expect_render("{{x}}", "{\"x\": \"a\\u2014b\\u200fc\\u2065<\"}",
+                "a\xe2\x80\x94"
+                "b\xe2\x80\x8f"
+                "c\xe2\x81\xa5&lt;");
+  expect_render("{{{x}}}", "{\"x\": \"a\\u202eb\"}",
+                "a\xe2\x80\xae"
+                "b");
 }
 
 static void numbers_and_truthiness(void **state)

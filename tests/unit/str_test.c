@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,10 +42,38 @@ static void test_unhex(void **state)
   assert_null(bytes);
 }
 
+/* Every embedding, override and isolate control is refused, at any place; the marks and
+ * their neighbours in the same UTF-8 block are not. */
+static void test_bidi_controls(void **state)
+{
+  (void)state;
+  static const char *const refused[] = {"\xE2\x80\xAA", "\xE2\x80\xAB", "\xE2\x80\xAC",
+                                        "\xE2\x80\xAD", "\xE2\x80\xAE", "\xE2\x81\xA6",
+                                        "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9"};
+  static const char *const allowed[] = {"\xE2\x80\x8E", "\xE2\x80\x8F", "\xD8\x9C",
+                                        "\xE2\x80\xAF", "\xE2\x81\xA5", "\xE2\x81\xAA",
+                                        "\xE2\x80\x94"};
+  char text[32];
+  for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+    snprintf(text, sizeof(text), "ab%scd", refused[i]);
+    assert_true(str_has_bidi_control(str_from(text)));
+    assert_false(str_valid_text(str_from(text), true));
+    assert_true(str_has_bidi_control(str_from(refused[i])));
+  }
+  for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+    snprintf(text, sizeof(text), "ab%scd", allowed[i]);
+    assert_false(str_has_bidi_control(str_from(text)));
+    assert_true(str_valid_text(str_from(text), true));
+  }
+  /* a cut sequence is only invalid UTF-8 */
+  assert_false(str_has_bidi_control((struct str){"\xE2\x80", 2}));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hex_value),
+      cmocka_unit_test(test_bidi_controls),
       cmocka_unit_test(test_unhex),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,14 +53,17 @@ static int add_offers(struct http_request *req, json_t *c)
   bool supervisor = (req->session->roles & ROLE_SUPERVISOR) != 0;
   bool in_correction = json_is_true(json_object_get(c, "in_correction"));
   bool closed = json_integer_value(json_object_get(c, "closed_at")) != 0;
+  struct case_actor actor;
+  case_actor_of(req, &actor);
+  bool dates = may && !closed && cases_may_manage_dates(&actor);
   json_t *offers = json_pack(
       "{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", step_options(req, steps),
       "correction", may && has_step(steps, "correction"), "corrected", may && in_correction,
       "reject", may && has_step(steps, "rejected"), "approve",
       may && supervisor && !in_correction &&
           json_integer_value(json_object_get(c, "correction_count")) > 0,
-      "extend", may && !closed, "reassign", supervisor && !closed, "overdue", may && !closed,
-      "appointment", may && !closed, "pickup",
+      "extend", dates, "reassign", supervisor && !closed, "overdue", dates, "appointment", dates,
+      "pickup",
       !strcmp(web_str(c, "status"), "closed") &&
           !json_integer_value(json_object_get(c, "picked_up_at")));
   if (offers &&

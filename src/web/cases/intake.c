@@ -101,7 +101,7 @@ static int form_view(struct http_request *req, struct store *store, json_t **out
 {
   struct case_intake_form form;
   int64_t service = chosen_service(req);
-  int rc = case_intake_form_read(store, req->arena, req->session->office_id, &form);
+  int rc = case_intake_form_read(store, req->arena, req->session->office_id, service, &form);
   if (rc)
     return rc;
   json_t *services = json_array(), *documents = json_array();

@@ -118,11 +118,12 @@ static int worklist_view(struct http_request *req, struct http_response *res,
   const char *prev = page_href(req, filter, w->page - 1, pages);
   const char *next = page_href(req, filter, w->page + 1, pages);
   return http_page(res, 200, "staff/worklist",
-                   json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:s, s:s, s:b}", "title",
+                   json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:s, s:s, s:b, s:b}", "title",
                              http_t(req, "worklist_title"), "rows", list, "filter", filter, "count",
                              (json_int_t)json_array_size(list), "total", (json_int_t)w->total,
                              "page", (json_int_t)w->page, "pages", (json_int_t)pages, "prev", prev,
-                             "next", next, "paged", pages > 1));
+                             "next", next, "paged", pages > 1, "may_intake",
+                             http_may(req, "GET", "/staff/intake")));
 }
 
 int worklist(struct http_request *req, struct http_response *res)

@@ -35,6 +35,14 @@ static json_t *message_view(struct http_request *req, const struct notify_messag
       (json_int_t)m->attempts, "created_text", web_datetime(req, m->created_at), "sent_text",
       web_datetime(req, m->sent_at), "last_error", m->last_error, "lang_label",
       strcmp(m->lang, "en") ? http_t(req, "notice_lang_zh") : http_t(req, "notice_lang_en"));
+  /* The link to the case only for someone the route table lets open it (an admin who is not
+   * also case staff sees the number alone). */
+  char *href = arena_printf(req->arena, "/staff/cases/%lld", (long long)m->case_id);
+  if (view && href && http_may(req, "GET", href) &&
+      json_object_set_new(view, "case_href", json_string(href))) {
+    json_decref(view);
+    return NULL;
+  }
   if (view && (json_object_set_new(view, "event", json_string(m->event)) ||
                json_object_set_new(view, "channel", json_string(m->channel)))) {
     json_decref(view);
