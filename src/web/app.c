@@ -19,6 +19,11 @@ int web_store(struct http_request *req, struct store **out)
   return connection_primary(app->db_url, out);
 }
 
+int web_primary(void *req, struct store **out)
+{
+  return web_store(req, out);
+}
+
 int web_read(struct http_request *req, struct http_response *res, web_read_fn fn)
 {
   struct web_app *app = req->app;

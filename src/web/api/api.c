@@ -213,9 +213,15 @@ static int case_on(struct http_request *req, struct http_response *res, struct s
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "not_found", "api_err_office");
   const char *check = http_query(req, "check_code");
+  time_t now = clock_now();
   if (!rc)
-    rc = case_public_by_number(store, req->arena, clock_now(), office->id,
-                               http_capture(req, "number"), check ? check : "", &c);
+    rc = case_public_by_number(store, req->arena, now, office->id, http_capture(req, "number"),
+                               check ? check : "", web_primary, req, &c);
+  if (rc == ST_LIMIT) { /* locked for the day: say until when, as for the page */
+    http_header_add(res, "Retry-After",
+                    arena_printf(req->arena, "%lld", (long long)(case_check_day_end(now) - now)));
+    return fail_key(req, res, 429, "locked", "progress_locked");
+  }
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "not_found", "progress_not_found");
   json_t *view = rc ? NULL : case_public_view(req, &c, true);
