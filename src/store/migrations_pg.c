@@ -580,13 +580,15 @@ static const char migration_13_sql[] =
  * one Taipei day (day = days since 1970-01-01 in Asia/Taipei); from CASE_CHECK_LOCK_AFTER on, the
  * number + check code lookup of that case is locked until the day ends (domain/case_read.c).
  * users.password_expired: an administrator set the password, so the person must choose a new
- * one before anything else. */
+ * one before anything else. Sign-in throttling rows of typed user names in clear are dropped. */
 static const char migration_15_sql[] =
     "CREATE TABLE case_check_failures ("
     " case_id BIGINT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
     " day BIGINT NOT NULL,"
     " failures BIGINT NOT NULL);"
-    "ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;";
+    "ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;"
+    /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
+    "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
 
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},

@@ -85,6 +85,7 @@ int web_session_load(void *app, struct http_request *req, const char *token,
   out->roles = s.roles;
   out->mfa_pending = s.mfa_pending;
   out->must_enrol = (s.roles & ROLE_ADMIN) && !s.totp_enabled;
+  out->must_change_password = s.password_expired;
   out->username = s.username;
   out->display_name = s.display_name;
   out->csrf_token = s.csrf_token;

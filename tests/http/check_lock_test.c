@@ -244,9 +244,9 @@ static void test_staff_lift_the_lock(void **state)
   assert_int_equal(lookup(&t, t.check, NULL), 200);
   assert_null(check_lock_of(&t));
   char secret[64] = ""; /* administrators sign in with a second factor */
-  harness_add_user(&server, "xinxing", "lock-admin", "admin", "lock-admin-pw-2026");
+  harness_add_user(&server, "xinxing", "lock-admin", "admin", "counter-lamp-river-7");
   assert_int_equal(
-      client_login_totp(&admin, "lock-admin", "lock-admin-pw-2026", secret, sizeof(secret)), 0);
+      client_login_totp(&admin, "lock-admin", "counter-lamp-river-7", secret, sizeof(secret)), 0);
   json_t *audit = expect_view(&server, &admin, "/staff/admin/audit?action=case.check_unlock", 200);
   char *text = json_dumps(audit, 0);
   expect_contains(text, t.key);
