@@ -34,7 +34,7 @@ const char *role_name(unsigned role);
 
 enum {
   ACCOUNTS_TOKEN_SIZE = 44,   /* base64url of 32 random bytes + NUL */
-  ACCOUNTS_PASSWORD_MIN = 10, /* characters */
+  ACCOUNTS_PASSWORD_MIN = 12, /* characters (ASVS 4.0.3 V2.1.1) */
   ACCOUNTS_PASSWORD_MAX = 128 /* bytes */
 };
 

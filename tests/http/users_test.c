@@ -334,7 +334,7 @@ static const struct refusal {
     {"username=Bad+Name&display_name=X&role_clerk=1&password=" NEW_PASSWORD, "username",
      "帳號只能使用小寫英文字母、數字、點、連字號或底線，3 到 64 字元。"},
     {"username=ok.one&display_name=X&role_clerk=1&password=short", "password",
-     "密碼太短，至少需要 10 個字元。"},
+     "密碼太短，至少需要 12 個字元。"},
     {"username=ok.two&display_name=&role_clerk=1&password=" NEW_PASSWORD, "display_name",
      "請輸入姓名（最多 100 字）。"},
     {"username=ok.three&display_name=X&password=" NEW_PASSWORD, "role_clerk",
