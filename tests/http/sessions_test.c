@@ -3,7 +3,8 @@
  * factor completes (the token that carried the pending sign-in stops working) and at every
  * sign-in (a session the browser still held ends); sign-in throttling and the audit trail never
  * hold a typed user name that names no account (it may be a password typed in the wrong
- * field), only a keyed hash of it.
+ * field), only a keyed hash of it. Also: after signing in, "next" leads only to a staff page
+ * of this site (no open redirect), and no answer names the server's software.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -181,12 +182,48 @@ static void test_typed_names_are_not_kept(void **state)
   client_free(&c);
 }
 
+static void test_next_is_only_a_staff_path(void **state)
+{
+  static const struct {
+    const char *next, *location;
+  } cases[] = {
+      {"%2Fstaff%2Fcases", "/staff/cases"},
+      {"https%3A%2F%2Fevil.example%2Fstaff%2F", "/staff/"},
+      {"%2F%2Fevil.example%2Fstaff%2F", "/staff/"},
+      {"%2Fo%2Fxinxing%2F", "/staff/"},
+      {"%2Fstaff%5C%5Cevil.example", "/staff/"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct client c;
+    struct response r;
+    char form[256];
+    client_init(&c, &server);
+    assert_int_equal(client_get(&c, "/staff/login", &r), 0);
+    char *software = response_header(&r, "Server");
+    if (software)
+      fail_msg("the answer names its server: %s", software);
+    response_free(&r);
+    snprintf(form, sizeof(form), "username=xinxing-clerk&password=" DEMO_PASSWORD "&next=%s",
+             cases[i].next);
+    assert_int_equal(client_post(&c, "/staff/login", form, &r), 0);
+    assert_int_equal(r.status, 303);
+    char *location = response_header(&r, "Location");
+    response_free(&r);
+    assert_non_null(location);
+    if (strcmp(location, cases[i].location) != 0)
+      fail_msg("next=%s led to %s, expected %s", cases[i].next, location, cases[i].location);
+    free(location);
+    client_free(&c);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_token_rotates_when_second_factor_completes),
       cmocka_unit_test(test_signing_in_again_ends_the_old_session),
       cmocka_unit_test(test_typed_names_are_not_kept),
+      cmocka_unit_test(test_next_is_only_a_staff_path),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
