@@ -422,6 +422,14 @@ int accounts_session(struct store *store, const struct accounts_policy *policy, 
   return ST_OK;
 }
 
+int accounts_session_renew(struct store *store, const char *token, char out[ACCOUNTS_TOKEN_SIZE])
+{
+  struct login_result result;
+  int rc = session_promote(store, token, &result);
+  memcpy(out, result.token, ACCOUNTS_TOKEN_SIZE);
+  return rc;
+}
+
 int accounts_session_drop(struct store *store, const char *token)
 {
   char hash[65];

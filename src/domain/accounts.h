@@ -78,6 +78,9 @@ int accounts_login_totp(struct store *store, const struct accounts_policy *polic
 int accounts_session(struct store *store, const struct accounts_policy *policy, const char *token,
                      time_t now, json_t **session);
 int accounts_logout(struct store *store, const char *token, const struct audit_actor *actor);
+/* The session behind token continues under a new token (out) and CSRF token; the old token
+ * no longer works (a second factor set up: the session gains what it could not do before). */
+int accounts_session_renew(struct store *store, const char *token, char out[ACCOUNTS_TOKEN_SIZE]);
 /* Ends the session behind a cookie token, if any, without an audit row (signing in again in a
  * browser that still holds a session: the new sign-in gets a new one). */
 int accounts_session_drop(struct store *store, const char *token);

@@ -1,10 +1,10 @@
 /*
  * sessions_test.c - session hardening (issue 21): the session token changes when the second
- * factor completes (the token that carried the pending sign-in stops working) and at every
- * sign-in (a session the browser still held ends); sign-in throttling and the audit trail never
- * hold a typed user name that names no account (it may be a password typed in the wrong
- * field), only a keyed hash of it. Also: after signing in, "next" leads only to a staff page
- * of this site (no open redirect), and no answer names the server's software.
+ * factor completes (the token that carried the pending sign-in stops working), when a required
+ * second factor is set up, and at every sign-in (a session the browser still held ends); sign-in
+ * throttling and the audit trail never hold a typed user name that names no account (it may be a
+ * password typed in the wrong field), only a keyed hash of it. Also: after signing in, "next" leads
+ * only to a staff page of this site (no open redirect), and no answer names the server's software.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,6 +96,42 @@ static void test_token_rotates_when_second_factor_completes(void **state)
   assert_int_equal(status_with(pending), 303); /* the pending token is gone */
   free(pending);
   free(session);
+  client_free(&c);
+}
+
+/* An administrator who must set up a second factor gets a new token once it is set up. */
+static void test_token_rotates_when_second_factor_is_set_up(void **state)
+{
+  struct client c;
+  struct response r;
+  char form[160], code[7];
+  harness_add_user(&server, "xinxing", "s-admin2", "admin", ADMIN_PASSWORD);
+  client_init(&c, &server);
+  assert_int_equal(client_get(&c, "/staff/login", &r), 0);
+  response_free(&r);
+  assert_int_equal(
+      client_post(&c, "/staff/login", "username=s-admin2&password=" ADMIN_PASSWORD, &r), 0);
+  char *before = session_set(&r);
+  response_free(&r);
+  assert_non_null(before);
+  json_t *view = expect_view(&server, &c, "/staff/account/totp", 200);
+  const char *secret = json_text_at(view, "secret");
+  assert_non_null(secret);
+  assert_int_equal(test_totp_code(secret, code), 0);
+  snprintf(form, sizeof(form), "secret=%s&code=%s", secret, code);
+  json_decref(view);
+  assert_int_equal(client_get(&c, "/staff/account/totp", &r), 0); /* the CSRF token */
+  response_free(&r);
+  assert_int_equal(client_post(&c, "/staff/account/totp", form, &r), 0);
+  assert_int_equal(r.status, 303);
+  char *after = session_set(&r);
+  response_free(&r);
+  assert_non_null(after);
+  assert_string_not_equal(before, after);
+  assert_int_equal(status_with(after), 200);
+  assert_int_equal(status_with(before), 303);
+  free(before);
+  free(after);
   client_free(&c);
 }
 
@@ -221,6 +257,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_token_rotates_when_second_factor_completes),
+      cmocka_unit_test(test_token_rotates_when_second_factor_is_set_up),
       cmocka_unit_test(test_signing_in_again_ends_the_old_session),
       cmocka_unit_test(test_typed_names_are_not_kept),
       cmocka_unit_test(test_next_is_only_a_staff_path),

@@ -94,5 +94,11 @@ int staff_enrol(struct http_request *req, struct http_response *res)
     web_form_error(req, view, "code", reason);
     return http_page(res, 400, "staff/totp_setup", view);
   }
-  return rc ? rc : http_redirect(res, 303, "/staff/?totp_enabled=1");
+  char token[ACCOUNTS_TOKEN_SIZE]; /* the second factor is set up: a new session token */
+  if (!rc)
+    rc = accounts_session_renew(store, req->session->token, token);
+  if (rc)
+    return rc;
+  http_session_cookie(res, req, token, accounts_default_policy.absolute_seconds);
+  return http_redirect(res, 303, "/staff/?totp_enabled=1");
 }
