@@ -231,6 +231,7 @@ static void test_staff_lift_the_lock(void **state)
   }
   json_t *lock = check_lock_of(&t);
   assert_int_equal(json_integer_value(json_at(lock, "failures")), 10);
+  assert_true(json_is_true(json_at(lock, "may_lift"))); /* the clerk may act on the case */
   json_decref(lock);
   snprintf(path, sizeof(path), "/staff/cases/%lld", t.id);
   char *page = expect_page(&server, &clerk, path, 200);

@@ -105,13 +105,15 @@ static int load_case(struct http_request *req, struct store **store, struct case
 }
 
 /* Wrong check codes today, and whether they lock the lookup by number (domain/case_read.h):
- * shown to staff with the lift form while locked. */
+ * shown to staff, with the lift form while locked to those who may act on the case. */
 static int add_check_lock(const struct case_staff *s, json_t *c)
 {
   if (!s->check_failures)
     return ST_OK;
-  json_t *lock = json_pack("{s:I, s:b}", "failures", (json_int_t)s->check_failures, "locked",
-                           s->check_failures >= CASE_CHECK_LOCK_AFTER);
+  bool locked = s->check_failures >= CASE_CHECK_LOCK_AFTER;
+  json_t *lock = json_pack("{s:I, s:b, s:b}", "failures", (json_int_t)s->check_failures, "locked",
+                           locked, "may_lift",
+                           locked && json_is_true(json_object_get(c, "may_act")));
   return json_object_set_new(c, "check_lock", lock) ? ST_NOMEM : ST_OK;
 }
 
