@@ -111,9 +111,9 @@ static int add_check_lock(const struct case_staff *s, json_t *c)
   if (!s->check_failures)
     return ST_OK;
   bool locked = s->check_failures >= CASE_CHECK_LOCK_AFTER;
-  json_t *lock = json_pack("{s:I, s:b, s:b}", "failures", (json_int_t)s->check_failures, "locked",
-                           locked, "may_lift",
-                           locked && json_is_true(json_object_get(c, "may_act")));
+  json_t *lock =
+      json_pack("{s:I, s:b, s:b}", "failures", (json_int_t)s->check_failures, "locked", locked,
+                "may_lift", locked && json_is_true(json_object_get(c, "may_act")));
   return json_object_set_new(c, "check_lock", lock) ? ST_NOMEM : ST_OK;
 }
 
