@@ -283,6 +283,12 @@ static void test_no_store(void **state)
     assert_non_null(cc);
     assert_string_equal(cc, "no-store");
     free(cc);
+    if (i == 2) { /* API answers are downloads, never pages (docs/security.md V14.4.2) */
+      char *disposition = response_header(&r, "Content-Disposition");
+      assert_non_null(disposition);
+      assert_string_equal(disposition, "attachment; filename=\"api.json\"");
+      free(disposition);
+    }
     response_free(&r);
   }
   const char *staff[] = {"/staff/", "/staff/cases", NULL};

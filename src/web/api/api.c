@@ -33,6 +33,8 @@ static int send(struct http_response *res, int status, json_t *doc)
   free(text);
   if (!rc) /* messages and labels follow the request's language */
     rc = http_header_add(res, "Vary", "Accept-Language, Cookie");
+  if (!rc) /* a browser sent here saves the answer instead of showing it (ASVS V14.4.2) */
+    rc = http_header_add(res, "Content-Disposition", "attachment; filename=\"api.json\"");
   return rc;
 }
 
