@@ -273,8 +273,13 @@ static int serve_until_signal(const struct config *config, const char *port_file
   struct http_server_config server_config;
   server_config_from(config, &server_config, host, sizeof(host));
   struct web_app app = {config->db, config->read_db};
-  struct http_app http_app = {&app,           web_ready,           web_session_load,
-                              "/staff/login", "/staff/login/totp", "/staff/account/totp"};
+  struct http_app http_app = {&app,
+                              web_ready,
+                              web_session_load,
+                              "/staff/login",
+                              "/staff/login/totp",
+                              "/staff/account/totp",
+                              "/staff/account/password"};
   size_t route_count;
   const struct http_route *routes = web_routes(&route_count);
   struct http_server *server;

@@ -15,35 +15,37 @@
 
 const char cli_user_usage[] =
     "usage: bianmin user add --office SLUG --username NAME --name \"DISPLAY NAME\" --roles LIST\n"
-    "                        [--unit CODE] [--email ADDRESS]\n"
+    "                        [--unit CODE] [--email ADDRESS] [--no-expire]\n"
     "       bianmin user passwd USERNAME\n"
     "       bianmin user disable USERNAME | enable USERNAME\n"
     "       bianmin user list [--office SLUG]\n\n"
     "Manages staff accounts. Roles: clerk, handler, supervisor, admin, analyst (comma-separated).\n"
-    "Passwords are read from BIANMIN_PASSWORD or the first line of standard input.\n\n";
+    "Passwords are read from BIANMIN_PASSWORD or the first line of standard input. A password\n"
+    "set here (add, passwd) has expired: the person chooses their own at first sign-in, unless\n"
+    "add is given --no-expire (the password is already the person's own choice).\n\n";
 
 struct user_args {
   const char *office, *username, *name, *roles, *unit, *email;
+  bool no_expire;
 };
 
 static int parse_user_args(struct config *config, int argc, char **argv, struct user_args *a)
 {
-  static const struct option options[] = {{"office", required_argument, NULL, 'o'},
-                                          {"username", required_argument, NULL, 'u'},
-                                          {"name", required_argument, NULL, 'n'},
-                                          {"roles", required_argument, NULL, 'r'},
-                                          {"unit", required_argument, NULL, 't'},
-                                          {"email", required_argument, NULL, 'e'},
-                                          {"db", required_argument, NULL, 'd'},
-                                          {"config", required_argument, NULL, 'c'},
-                                          {NULL, 0, NULL, 0}};
+  static const struct option options[] = {
+      {"office", required_argument, NULL, 'o'}, {"username", required_argument, NULL, 'u'},
+      {"name", required_argument, NULL, 'n'},   {"roles", required_argument, NULL, 'r'},
+      {"unit", required_argument, NULL, 't'},   {"email", required_argument, NULL, 'e'},
+      {"no-expire", no_argument, NULL, 'x'},    {"db", required_argument, NULL, 'd'},
+      {"config", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
   char err[512];
   int opt;
   memset(a, 0, sizeof(*a));
   while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
     const char **slot[] = {['o'] = &a->office, ['u'] = &a->username, ['n'] = &a->name,
                            ['r'] = &a->roles,  ['t'] = &a->unit,     ['e'] = &a->email};
-    if (opt == 'd' || opt == 'c') {
+    if (opt == 'x') {
+      a->no_expire = true;
+    } else if (opt == 'd' || opt == 'c') {
       int rc = opt == 'd' ? config_set(config, "database", "db", optarg, err, sizeof(err))
                           : config_load_file(config, optarg, err, sizeof(err));
       if (rc) {
@@ -101,6 +103,7 @@ static int user_add(struct store *store, const struct user_args *a)
   f.username = a->username;
   f.display_name = a->name;
   f.email = a->email ? a->email : "";
+  f.password_expired = !a->no_expire;
   const char *reason = NULL;
   struct audit_actor actor = cli_actor;
   actor.office_id = f.office_id;

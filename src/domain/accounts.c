@@ -2,9 +2,10 @@
  * accounts.c - sign-in, sessions and account administration (accounts.h).
  *
  * Throttling: failed sign-ins are counted per username as typed (whether or not such an
- * account exists, so the answers reveal nothing) and per client address. A username is locked
- * after policy->user_lock_after consecutive failures, for 1 minute, then 2, 4, ... up to an
- * hour per further failure; an address after policy->ip_lock_after failures within the window,
+ * account exists, so the answers reveal nothing), kept under a keyed hash of it (never the
+ * typed text, which may be a password typed in the wrong field), and per client address. A username
+ * is locked after policy->user_lock_after consecutive failures, for 1 minute, then 2, 4, ... up to
+ * an hour per further failure; an address after policy->ip_lock_after failures within the window,
  * for the rest of the window.
  */
 #include "domain/accounts.h"
@@ -18,6 +19,9 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "base/text.h"
+#include "domain/keys.h"
+#include "domain/lookup.h"
+#include "domain/password.h"
 #include "domain/totp.h"
 
 #include "base/common.h"
@@ -187,9 +191,21 @@ static int throttle_fail(struct store *store, const char *key, time_t now, int l
   return store_throttle_put(store, key, failures, start, lock ? now + lock : 0);
 }
 
+/* hex of a keyed BLAKE2b-128 of a typed user name (unkeyed when no key is loaded: unit tests). */
+static void name_hash(const char *username, char out[33])
+{
+  unsigned char digest[16];
+  const unsigned char *key = keys_subkey(KEYS_THROTTLE);
+  crypto_generichash(digest, sizeof(digest), (const unsigned char *)username, strlen(username), key,
+                     key ? KEYS_SUBKEY_BYTES : 0);
+  sodium_bin2hex(out, 33, digest, sizeof(digest));
+}
+
 static void throttle_keys(const char *username, const char *ip, char user_key[96], char ip_key[80])
 {
-  snprintf(user_key, 96, "user:%s", username);
+  char hash[33];
+  name_hash(username, hash);
+  snprintf(user_key, 96, "user:%s", hash);
   snprintf(ip_key, 80, "ip:%s", ip);
 }
 
@@ -214,13 +230,19 @@ static void login_actor(json_t *user, const char *username, const char *ip,
   actor->ip = ip;
 }
 
+/* A failed sign-in's audit row names the account when the typed name is one; otherwise the
+ * typed text (perhaps a password in the wrong field) is not written, only "?" + its hash. */
 static int login_failed(struct store *store, const struct accounts_policy *policy,
                         const char *username, const char *ip, time_t now, json_t *user,
                         struct login_result *out)
 {
-  char user_key[96], ip_key[80];
+  char user_key[96], ip_key[80], hidden[35] = "?";
   struct audit_actor actor;
   throttle_keys(username, ip, user_key, ip_key);
+  if (!user) {
+    name_hash(username, hidden + 1);
+    username = hidden;
+  }
   login_actor(user, username, ip, &actor);
   int rc = throttle_fail(store, user_key, now, policy->user_lock_after, 0);
   if (!rc)
@@ -322,11 +344,25 @@ static int check_totp(struct store *store, int64_t user_id, const char *code, ti
   return rc;
 }
 
+/* The second factor is done: the session gets a new token and CSRF token (the one that
+ * carried the pending sign-in is no longer valid) and is pending no more. */
+static int session_promote(struct store *store, const char *token, struct login_result *out)
+{
+  char old_hash[65], new_hash[65], csrf[ACCOUNTS_TOKEN_SIZE];
+  accounts_token_hash(token, old_hash);
+  accounts_random_token(out->token);
+  accounts_random_token(csrf);
+  accounts_token_hash(out->token, new_hash);
+  return store_session_rotate(store, old_hash, new_hash, csrf);
+}
+
 int accounts_login_totp(struct store *store, const struct accounts_policy *policy,
                         const char *token, const char *code, const char *ip, time_t now,
-                        enum login_outcome *outcome)
+                        struct login_result *out)
 {
   json_t *session;
+  memset(out, 0, sizeof(*out));
+  enum login_outcome *outcome = &out->outcome;
   *outcome = LOGIN_REFUSED;
   if (!token || pending_session(store, token, &session))
     return ST_OK;
@@ -340,9 +376,7 @@ int accounts_login_totp(struct store *store, const struct accounts_policy *polic
     *outcome = LOGIN_LOCKED;
   } else if (code && check_totp(store, user_id, code, now, &step) == ST_OK &&
              store_user_use_totp_step(store, user_id, step) == ST_OK) {
-    char hash[65];
-    accounts_token_hash(token, hash);
-    rc = store_session_clear_mfa(store, hash);
+    rc = session_promote(store, token, out);
     if (!rc)
       rc = store_throttle_clear(store, key);
     if (!rc)
@@ -386,6 +420,23 @@ int accounts_session(struct store *store, const struct accounts_policy *policy, 
     store_session_touch(store, hash, now);
   *session = row;
   return ST_OK;
+}
+
+int accounts_session_renew(struct store *store, const char *token, char out[ACCOUNTS_TOKEN_SIZE])
+{
+  struct login_result result;
+  int rc = session_promote(store, token, &result);
+  memcpy(out, result.token, ACCOUNTS_TOKEN_SIZE);
+  return rc;
+}
+
+int accounts_session_drop(struct store *store, const char *token)
+{
+  char hash[65];
+  if (!token || strlen(token) != ACCOUNTS_TOKEN_SIZE - 1)
+    return ST_OK;
+  accounts_token_hash(token, hash);
+  return store_session_delete(store, hash);
 }
 
 int accounts_logout(struct store *store, const char *token, const struct audit_actor *actor)
@@ -439,8 +490,54 @@ static int fields_check(const struct account_fields *f, bool with_username, cons
 static struct store_user store_fields(const struct account_fields *f, const char *hash)
 {
   return (struct store_user){
-      f->office_id, f->unit_id, f->username, f->display_name, f->email ? f->email : "",
-      f->roles,     hash};
+      f->office_id, f->unit_id, f->username,        f->display_name, f->email ? f->email : "",
+      f->roles,     hash,       f->password_expired};
+}
+
+/* The office's own name inside a full one: "高雄市政府地政局新興地政事務所" -> "新興地政事務所"
+ * (after the last 府 or 局 of the bodies above it), "Xinxing Land Office, Land Administration
+ * Bureau, ..." -> "Xinxing Land Office" (before the first comma). Written to out. */
+static const char *after_last(const char *s, const char *mark)
+{
+  const char *found;
+  while ((found = strstr(s, mark)))
+    s = found + strlen(mark);
+  return s;
+}
+
+static const char *own_name(const char *full, bool chinese, char *out, size_t size)
+{
+  const char *start = full ? full : "";
+  if (chinese)
+    start = after_last(after_last(start, "府"), "局");
+  size_t len =
+      chinese || !strchr(start, ',') ? strlen(start) : (size_t)(strchr(start, ',') - start);
+  snprintf(out, size, "%.*s", (int)len, start);
+  return out;
+}
+
+/* accounts_password_policy, then libpwquality (domain/password.h) with the user name and the
+ * office's slug, names and own names (own_name). */
+static int password_check(struct store *store, int64_t office_id, const char *username,
+                          const char *password, const char **reason)
+{
+  json_t *office = NULL;
+  int rc = accounts_password_policy(password, reason);
+  if (!rc)
+    rc = lookup_office(store, office_id, &office);
+  if (rc == ST_NOTFOUND)
+    rc = ST_OK; /* no office, no office words (store tests) */
+  if (rc)
+    return rc;
+  char zh[256], en[256];
+  const char *name_zh = json_string_value(json_object_get(office, "name_zh"));
+  const char *name_en = json_string_value(json_object_get(office, "name_en"));
+  const char *words[] = {json_string_value(json_object_get(office, "slug")), name_zh, name_en,
+                         own_name(name_zh, true, zh, sizeof(zh)),
+                         own_name(name_en, false, en, sizeof(en))};
+  rc = password_quality(password, username ? username : "", words, ARRAY_LEN(words), reason);
+  json_decref(office);
+  return rc;
 }
 
 static json_t *account_detail(const struct account_fields *f)
@@ -473,7 +570,7 @@ int accounts_create(struct store *store, const struct audit_actor *actor,
   char hash[crypto_pwhash_STRBYTES], now[CLOCK_ISO_SIZE];
   int rc = fields_check(fields, true, reason);
   if (!rc)
-    rc = accounts_password_policy(password, reason);
+    rc = password_check(store, fields->office_id, fields->username, password, reason);
   if (!rc)
     rc = password_hash(password, hash);
   if (rc)
@@ -506,11 +603,15 @@ int accounts_update(struct store *store, const struct audit_actor *actor, int64_
   return audited(store, rc, actor, "user.update", object, account_detail(fields));
 }
 
-int accounts_set_password(struct store *store, const struct audit_actor *actor, int64_t id,
-                          const char *password, const char **reason)
+/* A new password for user (a row of store_user_get): checked, stored, and every session of the
+ * person ended; expired when an administrator chose it. */
+static int set_password(struct store *store, const struct audit_actor *actor, json_t *user,
+                        const char *password, bool expired, const char **reason)
 {
   char hash[crypto_pwhash_STRBYTES], now[CLOCK_ISO_SIZE], object[24];
-  int rc = accounts_password_policy(password, reason);
+  int64_t id = row_int(user, "id");
+  int rc = password_check(store, row_int(user, "office_id"),
+                          json_string_value(json_object_get(user, "username")), password, reason);
   if (!rc)
     rc = password_hash(password, hash);
   if (rc)
@@ -520,10 +621,22 @@ int accounts_set_password(struct store *store, const struct audit_actor *actor, 
   rc = store_begin(store);
   if (rc)
     return rc;
-  rc = store_user_set_password(store, id, hash, now);
+  rc = store_user_set_password(store, id, hash, now, expired);
   if (!rc)
     rc = store_session_delete_user(store, id);
   return audited(store, rc, actor, "user.password", object, NULL);
+}
+
+int accounts_set_password(struct store *store, const struct audit_actor *actor, int64_t id,
+                          const char *password, const char **reason)
+{
+  json_t *user;
+  int rc = store_user_get(store, 0, id, &user);
+  if (rc)
+    return rc;
+  rc = set_password(store, actor, user, password, true, reason);
+  json_decref(user);
+  return rc;
 }
 
 int accounts_change_password(struct store *store, const struct audit_actor *actor, int64_t id,
@@ -536,16 +649,20 @@ int accounts_change_password(struct store *store, const struct audit_actor *acto
     return rc;
   bool matches =
       current && strlen(current) <= ACCOUNTS_PASSWORD_MAX && password_matches(user, current);
-  json_decref(user);
   if (!matches) {
     *reason = "account_err_current_password";
-    return ST_INVALID;
-  }
-  if (!password || !confirm || strcmp(password, confirm) != 0) {
+    rc = ST_INVALID;
+  } else if (!password || !confirm || strcmp(password, confirm) != 0) {
     *reason = "account_err_password_mismatch";
-    return ST_INVALID;
+    rc = ST_INVALID;
+  } else if (strcmp(password, current) == 0) {
+    *reason = "account_err_password_same";
+    rc = ST_INVALID;
   }
-  return accounts_set_password(store, actor, id, password, reason);
+  if (!rc)
+    rc = set_password(store, actor, user, password, false, reason);
+  json_decref(user);
+  return rc;
 }
 
 int accounts_set_disabled(struct store *store, const struct audit_actor *actor, int64_t id,

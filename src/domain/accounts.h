@@ -34,7 +34,7 @@ const char *role_name(unsigned role);
 
 enum {
   ACCOUNTS_TOKEN_SIZE = 44,   /* base64url of 32 random bytes + NUL */
-  ACCOUNTS_PASSWORD_MIN = 10, /* characters */
+  ACCOUNTS_PASSWORD_MIN = 12, /* characters (ASVS 4.0.3 V2.1.1) */
   ACCOUNTS_PASSWORD_MAX = 128 /* bytes */
 };
 
@@ -65,10 +65,12 @@ struct login_result {
  * TOTP on). */
 int accounts_login(struct store *store, const struct accounts_policy *policy, const char *username,
                    const char *password, const char *ip, time_t now, struct login_result *out);
-/* Second-factor step for a pending session: LOGIN_OK, LOGIN_REFUSED or LOGIN_LOCKED. */
+/* Second-factor step for a pending session: LOGIN_OK, LOGIN_REFUSED or LOGIN_LOCKED. On
+ * LOGIN_OK the session continues under a new token (out->token; the old one no longer works)
+ * and a new CSRF token. */
 int accounts_login_totp(struct store *store, const struct accounts_policy *policy,
                         const char *token, const char *code, const char *ip, time_t now,
-                        enum login_outcome *outcome);
+                        struct login_result *out);
 
 /* The session behind a cookie token, joined with its user, or ST_NOTFOUND when unknown,
  * expired (then also removed) or its user is disabled. Touches last_seen (at most once a
@@ -76,6 +78,12 @@ int accounts_login_totp(struct store *store, const struct accounts_policy *polic
 int accounts_session(struct store *store, const struct accounts_policy *policy, const char *token,
                      time_t now, json_t **session);
 int accounts_logout(struct store *store, const char *token, const struct audit_actor *actor);
+/* The session behind token continues under a new token (out) and CSRF token; the old token
+ * no longer works (a second factor set up: the session gains what it could not do before). */
+int accounts_session_renew(struct store *store, const char *token, char out[ACCOUNTS_TOKEN_SIZE]);
+/* Ends the session behind a cookie token, if any, without an audit row (signing in again in a
+ * browser that still holds a session: the new sign-in gets a new one). */
+int accounts_session_drop(struct store *store, const char *token);
 
 /* Administration, each recorded in the audit trail by actor. */
 struct account_fields {
@@ -85,19 +93,23 @@ struct account_fields {
   const char *display_name;
   const char *email;
   unsigned roles;
+  bool password_expired; /* accounts_create: set by someone else, to be changed at first sign-in */
 };
-/* ST_INVALID with *reason a translation key (bad username, name, e-mail, roles, password);
+/* ST_INVALID with *reason a translation key (bad username, name, e-mail, roles, password: too
+ * short, common or leaked, built from the user name or the office's name: domain/password.h);
  * ST_CONFLICT when the username is taken. */
 int accounts_create(struct store *store, const struct audit_actor *actor,
                     const struct account_fields *fields, const char *password, int64_t *id,
                     const char **reason);
 int accounts_update(struct store *store, const struct audit_actor *actor, int64_t id,
                     const struct account_fields *fields, const char **reason);
-/* Sets a new password and ends the user's sessions. */
+/* An administrator sets a new password (checked as accounts_create does): it ends the user's
+ * sessions and has expired: they must choose their own at their next sign-in. */
 int accounts_set_password(struct store *store, const struct audit_actor *actor, int64_t id,
                           const char *password, const char **reason);
-/* A person changing their own password: the current one must match and confirm must equal
- * password. Ends all their sessions. */
+/* A person changing their own password: the current one must match, confirm must equal
+ * password and it must differ from the current one. Ends all their sessions; an expired
+ * password is then no longer expired. */
 int accounts_change_password(struct store *store, const struct audit_actor *actor, int64_t id,
                              const char *current, const char *password, const char *confirm,
                              const char **reason);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/civil.h"
 #include "domain/accounts.h"
 #include "domain/case_number.h"
 #include "domain/case_read.h"
@@ -157,14 +158,41 @@ static bool check_code_matches(const struct store_case_public_row *row,
          sodium_memcmp(row->check_code, code, CASE_CHECK_CODE_LEN) == 0;
 }
 
+int64_t case_check_day(time_t t)
+{
+  return civil_to_days(civil_taipei(t).date);
+}
+
+time_t case_check_day_end(time_t t)
+{
+  return civil_taipei_midnight(civil_add_days(civil_taipei(t).date, 1));
+}
+
+static bool check_locked(const struct store_case_public_row *row, time_t now)
+{
+  return row->check_fail_day == case_check_day(now) && row->check_failures >= CASE_CHECK_LOCK_AFTER;
+}
+
+/* The wrong code's one write, after the read transaction has ended. */
+static int count_failure(case_writer_fn writer, void *ctx, int64_t case_id, time_t now)
+{
+  struct store *primary = NULL;
+  int rc = writer(ctx, &primary);
+  if (!rc)
+    rc = store_case_check_failed(primary, case_id, case_check_day(now));
+  return rc ? rc : ST_NOTFOUND;
+}
+
 int case_public_by_number(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                          const char *number, const char *check_code, struct case_public *out)
+                          const char *number, const char *check_code, case_writer_fn writer,
+                          void *writer_ctx, struct case_public *out)
 {
   struct case_number n;
   char key[CASE_KEY_SIZE], code[CASE_CHECK_CODE_LEN + 1];
   const struct directory *dir = NULL;
   struct store_case_public_row row;
   struct reader r = {store, arena, now};
+  bool wrong = false;
   *out = (struct case_public){0};
   int rc = directory_acquire(store, arena, &dir);
   if (rc)
@@ -177,11 +205,16 @@ int case_public_by_number(struct store *store, struct arena *arena, time_t now, 
   if (rc)
     return rc;
   rc = store_case_public_by_key(store, arena, office_id, key, &row);
-  if (!rc && !check_code_matches(&row, code))
+  if (!rc && check_locked(&row, now))
+    rc = ST_LIMIT;
+  if (!rc && !check_code_matches(&row, code)) {
+    wrong = true;
     rc = ST_NOTFOUND;
+  }
   if (!rc)
     rc = complete(&r, dir, &row, false, out);
-  return store_end_read(store, rc);
+  rc = store_end_read(store, rc);
+  return wrong ? count_failure(writer, writer_ctx, row.id, now) : rc;
 }
 
 int case_public_by_token(struct store *store, struct arena *arena, time_t now, const char *token,

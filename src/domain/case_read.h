@@ -65,10 +65,26 @@ struct case_public {
   bool withdrawable; /* an online or API application not yet taken up */
 };
 
+/* Per-case check-code lock: after CASE_CHECK_LOCK_AFTER wrong check codes for one case on one
+ * Taipei day, the lookup by number and check code of that case is locked until the day ends
+ * (whatever code is typed, right or wrong); the QR link keeps working and staff may lift it. */
+enum { CASE_CHECK_LOCK_AFTER = 10 };
+
+/* The Taipei day of t (days since 1970-01-01 in Asia/Taipei), and when that day ends. */
+int64_t case_check_day(time_t t);
+time_t case_check_day_end(time_t t);
+
+/* Opens the connection a wrong check code's one write goes to (the primary: the lookup itself
+ * may read from a replica); called only then. */
+typedef int (*case_writer_fn)(void *ctx, struct store **out);
+
 /* By the printed number and check code within an office: ST_NOTFOUND alike for a wrong
- * number, a wrong check code or another office's case. */
+ * number, a wrong check code or another office's case; a wrong code for an existing case is
+ * counted (one write through writer, after the read). ST_LIMIT while the case's lookup is
+ * locked, whether or not the code is right. */
 int case_public_by_number(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                          const char *number, const char *check_code, struct case_public *out);
+                          const char *number, const char *check_code, case_writer_fn writer,
+                          void *writer_ctx, struct case_public *out);
 /* By the QR token (the citizen's private link); also reads the uploads. */
 int case_public_by_token(struct store *store, struct arena *arena, time_t now, const char *token,
                          struct case_public *out);

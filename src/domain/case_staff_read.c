@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
+#include "domain/case_read.h"
 #include "domain/case_staff_read.h"
 #include "domain/cases_internal.h"
 #include "domain/payment.h"
@@ -114,6 +115,8 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
     rc = read_handlers(env->store, arena, actor->office_id, 0, &out->handlers, &out->handler_count);
   if (!rc)
     rc = payment_fee_read(env->store, arena, id, env->now, &out->fee);
+  if (!rc)
+    rc = store_case_check_failures(env->store, id, case_check_day(env->now), &out->check_failures);
   return rc;
 }
 

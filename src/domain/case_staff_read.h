@@ -44,6 +44,7 @@ struct case_staff {
   struct case_handler *handlers;
   size_t handler_count;
   struct case_public_fee fee; /* payable as for the public; pending unused */
+  int64_t check_failures;     /* wrong check codes today (locked from CASE_CHECK_LOCK_AFTER) */
 };
 /* ST_NOTFOUND also when its office or service is gone; ST_FORBIDDEN as cases_get_for_staff. */
 int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,

@@ -128,6 +128,11 @@ int cases_appointment(const struct case_env *env, const struct case_actor *actor
                       const char **reason);
 int cases_pickup(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  const char **reason);
+/* Lifts the case's check-code lock (domain/case_read.h) before the day ends: whoever may act
+ * on the case; a staff-only timeline entry and an audit row. ST_INVALID with *reason when the
+ * case has no wrong check codes counted. */
+int cases_check_unlock(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                       const char **reason);
 
 /* Delegation (代理): while user_id is away (starts_on..ends_on, "YYYY-MM-DD"), delegate_id sees
  * and acts on their cases; the timeline names both. Supervisors only; both must be handlers

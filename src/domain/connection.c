@@ -85,6 +85,7 @@ int connection_session(struct store *store, struct arena *arena, const char *tok
       (unsigned)read_model_int(row, "roles"),
       read_model_int(row, "mfa_pending") != 0,
       read_model_int(row, "totp_enabled") != 0,
+      read_model_int(row, "password_expired") != 0,
       read_model_text(arena, row, "username"),
       read_model_text(arena, row, "display_name"),
       read_model_text(arena, row, "csrf_token"),

@@ -29,7 +29,7 @@ int connection_ready(const char *url);
 struct connection_session {
   int64_t user_id, office_id, unit_id;
   unsigned roles;
-  bool mfa_pending, totp_enabled;
+  bool mfa_pending, totp_enabled, password_expired;
   const char *username, *display_name, *csrf_token;
 };
 /* The session behind a cookie token; ST_NOTFOUND as accounts_session. */

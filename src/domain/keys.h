@@ -24,7 +24,8 @@ enum keys_purpose {
   KEYS_SEAL = 1,      /* personal data at rest (personal_seal) */
   KEYS_LOOKUP = 2,    /* keyed hashes for exact lookups (personal_lookup_hash) */
   KEYS_TOTP_SEAL = 3, /* TOTP secrets at rest (totp_seal_secret) */
-  KEYS_TOKEN = 4      /* HMAC of case QR tokens */
+  KEYS_TOKEN = 4,     /* HMAC of case QR tokens */
+  KEYS_THROTTLE = 5   /* keyed hashes of typed user names in sign-in throttling */
 };
 
 /* Loads the master key from path: 64 hex characters, optionally followed by one newline ("\n" or

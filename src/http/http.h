@@ -74,8 +74,9 @@ struct http_session {
   int64_t office_id;
   int64_t unit_id;
   unsigned roles;
-  bool mfa_pending; /* password accepted, second factor not yet */
-  bool must_enrol;  /* must set up a second factor before anything else */
+  bool mfa_pending;          /* password accepted, second factor not yet */
+  bool must_enrol;           /* must set up a second factor before anything else */
+  bool must_change_password; /* an administrator set the password: choose one first */
   const char *username;
   const char *display_name;
   const char *csrf_token;
@@ -208,9 +209,10 @@ struct http_app {
    * no valid session. */
   int (*session_load)(void *ctx, struct http_request *req, const char *token,
                       struct http_session *out);
-  const char *signin_path; /* where an anonymous request for a staff page is sent */
-  const char *mfa_path;    /* where a pending sign-in is sent */
-  const char *enrol_path;  /* where someone who must set up a second factor is sent */
+  const char *signin_path;   /* where an anonymous request for a staff page is sent */
+  const char *mfa_path;      /* where a pending sign-in is sent */
+  const char *enrol_path;    /* where someone who must set up a second factor is sent */
+  const char *password_path; /* where someone whose password has expired is sent */
 };
 
 /* The name of the session cookie. */

@@ -361,6 +361,18 @@ static struct MHD_Response *create_response(struct http_ctx *ctx, const char *bo
   return r;
 }
 
+/* Whether the answer may hold personal data or secrets: anything to a signed-in person or on a
+ * staff route, and the public routes of the lookup and sign-in rate classes (the progress
+ * result, /p/<token> and its receipt, files and payments, the API's case answer). Such answers
+ * are "no-store" so that no shared or browser cache keeps them; the others "no-cache". */
+static bool private_answer(const struct http_ctx *ctx)
+{
+  const struct http_route *route = ctx->req.route;
+  return ctx->req.session || (route && (route->roles || route->rate == HTTP_RATE_LOOKUP ||
+                                        route->rate == HTTP_RATE_LOGIN ||
+                                        (route->flags & HTTP_ROUTE_UNFINISHED_SIGNIN)));
+}
+
 static int queue(struct http_ctx *ctx, const char *body, size_t len, const char *type,
                  bool must_free)
 {
@@ -376,11 +388,12 @@ static int queue(struct http_ctx *ctx, const char *body, size_t len, const char 
     MHD_add_response_header(r, "Vary",
                             varies ? "Accept, Accept-Encoding, Accept-Language, Cookie"
                                    : "Accept, Accept-Language, Cookie");
-    if (!own_header(res, "Cache-Control")) /* a handler's own (no-store) wins */
-      MHD_add_response_header(r, "Cache-Control", "no-cache");
   } else if (varies) {
     MHD_add_response_header(r, "Vary", "Accept-Encoding");
   }
+  bool private = private_answer(ctx);
+  if (!own_header(res, "Cache-Control") && (private || !res->raw)) /* a handler's own wins */
+    MHD_add_response_header(r, "Cache-Control", private ? "no-store" : "no-cache");
   for (size_t i = 0; i < res->header_count; i++)
     MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
   enum MHD_Result ok = MHD_queue_response(ctx->req.connection, (unsigned)res->status, r);

@@ -121,6 +121,8 @@ int http_authorize(struct http_ctx *ctx)
     return 0;
   if (session->mfa_pending)
     return redirect_to(ctx, app->mfa_path);
+  if (session->must_change_password)
+    return redirect_to(ctx, app->password_path);
   if (session->must_enrol)
     return redirect_to(ctx, app->enrol_path);
   return http_roles_allow(route, session) ? 0 : 403;

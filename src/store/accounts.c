@@ -29,14 +29,15 @@ int store_user_create(struct store *store, const struct store_user *user, const 
 {
   static const char sql[] =
       "INSERT INTO users (office_id, unit_id, username, display_name, email, roles, "
-      "password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) "
-      "RETURNING id";
+      "password_hash, created_at, updated_at, password_expired) VALUES ($1, $2, $3, $4, $5, $6, "
+      "$7, $8, $8, $9) RETURNING id";
   if (!user_ok(user) || !user->password_hash)
     return store_fail(store, ST_INVALID, "user needs a username, a name and a password");
   return db_query_int(store, sql,
                       DB_ARGS(DB_I(user->office_id), unit_param(user->unit_id),
                               DB_S(user->username), DB_S(user->display_name), DB_S(user->email),
-                              DB_I(user->roles), DB_S(user->password_hash), DB_S(now)),
+                              DB_I(user->roles), DB_S(user->password_hash), DB_S(now),
+                              DB_I(user->password_expired)),
                       id);
 }
 
@@ -82,11 +83,13 @@ int store_user_list(struct store *store, int64_t office_id, json_t **out)
   return db_query(store, sql, DB_ARGS(DB_I(office_id)), out);
 }
 
-int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now)
+int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now,
+                            bool expired)
 {
-  static const char sql[] = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+  static const char sql[] =
+      "UPDATE users SET password_hash = $2, updated_at = $3, password_expired = $4 WHERE id = $1";
   int64_t changes = 0;
-  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(hash), DB_S(now)), &changes);
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(hash), DB_S(now), DB_I(expired)), &changes);
   return rc ? rc : expect_one(store, changes);
 }
 
@@ -137,7 +140,8 @@ int store_session_get(struct store *store, const char *id_hash, json_t **out)
   static const char sql[] =
       "SELECT s.id_hash, s.user_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, "
       "s.ip, u.username, u.display_name, u.office_id, u.unit_id, u.roles, u.disabled, "
-      "u.totp_enabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1";
+      "u.totp_enabled, u.password_expired FROM sessions s JOIN users u ON u.id = s.user_id WHERE "
+      "s.id_hash = $1";
   return db_query_one(store, sql, DB_ARGS(DB_S(id_hash)), out);
 }
 
@@ -145,6 +149,16 @@ int store_session_touch(struct store *store, const char *id_hash, int64_t now)
 {
   static const char sql[] = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
   return db_exec(store, sql, DB_ARGS(DB_S(id_hash), DB_I(now)), NULL);
+}
+
+int store_session_rotate(struct store *store, const char *old_hash, const char *new_hash,
+                         const char *csrf_token)
+{
+  static const char sql[] =
+      "UPDATE sessions SET id_hash = $2, csrf_token = $3, mfa_pending = 0 WHERE id_hash = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_S(old_hash), DB_S(new_hash), DB_S(csrf_token)), &changes);
+  return rc ? rc : expect_one(store, changes);
 }
 
 int store_session_clear_mfa(struct store *store, const char *id_hash)

@@ -22,6 +22,7 @@ struct store_case_public_row {
   int64_t id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes;
   int64_t extension_minutes, due_at, fee_amount, picked_up_at, closed_at; /* 0 for NULL */
   int64_t fee_due, payment_count, upload_count;
+  int64_t check_fail_day, check_failures; /* wrong check codes on that Taipei day (0, 0: none) */
   const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
   const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
   const char *overdue_new_date, *applicant_name_masked;
@@ -50,6 +51,13 @@ int store_case_public_by_key(struct store *store, struct arena *arena, int64_t o
                              const char *case_key, struct store_case_public_row *row);
 int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,
                                struct store_case_public_row *row);
+/* Wrong check codes for a case (table case_check_failures): store_case_check_failed counts one
+ * on day (a Taipei day number), starting again from 1 when the stored day is another one;
+ * store_case_check_failures reads the count of that day (0 when none); store_case_check_unlock
+ * forgets the case's count (*was_locked: there was one). */
+int store_case_check_failed(struct store *store, int64_t case_id, int64_t day);
+int store_case_check_failures(struct store *store, int64_t case_id, int64_t day, int64_t *failures);
+int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_locked);
 /* The case's timeline by id, its payments by id, its uploads by id. */
 int store_case_events_read(struct store *store, struct arena *arena, int64_t case_id,
                            struct store_case_event_row **rows, size_t *count);

@@ -460,6 +460,8 @@ static void *next_item(struct reader *r)
   "COALESCE((SELECT amount FROM case_fees f WHERE f.case_id = cases.id), 0), "                     \
   "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), "                                 \
   "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id), "                                  \
+  "COALESCE((SELECT day FROM case_check_failures k WHERE k.case_id = cases.id), 0), "              \
+  "COALESCE((SELECT failures FROM case_check_failures k WHERE k.case_id = cases.id), 0), "         \
   "word_code, case_key, check_code, workflow, status, channel, counter, due_state, "               \
   "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
   "applicant_name_masked"
@@ -483,7 +485,9 @@ static int case_row(void *ctx, const struct db_row *row)
                      &c->closed_at,
                      &c->fee_due,
                      &c->payment_count,
-                     &c->upload_count};
+                     &c->upload_count,
+                     &c->check_fail_day,
+                     &c->check_failures};
   const char **texts[] = {&c->word_code,
                           &c->case_key,
                           &c->check_code,
@@ -528,6 +532,37 @@ int store_case_public_by_token(struct store *store, struct arena *arena, const c
 {
   static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE qr_token_hash = $1";
   return case_public(store, arena, sql, DB_ARGS(DB_S(token_hash)), row);
+}
+
+int store_case_check_failed(struct store *store, int64_t case_id, int64_t day)
+{
+  static const char sql[] =
+      "INSERT INTO case_check_failures (case_id, day, failures) VALUES ($1, $2, 1) ON CONFLICT "
+      "(case_id) DO UPDATE SET failures = CASE WHEN case_check_failures.day = excluded.day THEN "
+      "case_check_failures.failures + 1 ELSE 1 END, day = excluded.day";
+  return db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), NULL);
+}
+
+int store_case_check_failures(struct store *store, int64_t case_id, int64_t day, int64_t *failures)
+{
+  static const char sql[] =
+      "SELECT failures FROM case_check_failures WHERE case_id = $1 AND day = $2";
+  json_t *row = NULL;
+  *failures = 0;
+  int rc = db_query_one(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), &row);
+  if (!rc)
+    *failures = json_integer_value(json_object_get(row, "failures"));
+  json_decref(row);
+  return rc == ST_NOTFOUND ? ST_OK : rc;
+}
+
+int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_locked)
+{
+  static const char sql[] = "DELETE FROM case_check_failures WHERE case_id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(case_id)), &changes);
+  *was_locked = changes > 0;
+  return rc;
 }
 
 static int event_row(void *ctx, const struct db_row *row)

@@ -38,7 +38,7 @@ static const struct copy_table tables[] = {
     {"settings", "office_id, key, value", "office_id, key"},
     {"users",
      "id, office_id, unit_id, username, display_name, email, roles, password_hash, totp_secret, "
-     "totp_enabled, totp_last_step, disabled, created_at, updated_at",
+     "totp_enabled, totp_last_step, disabled, created_at, updated_at, password_expired",
      "id"},
     {"sessions", "id_hash, user_id, csrf_token, mfa_pending, created_at, last_seen_at, ip",
      "id_hash"},
@@ -100,6 +100,7 @@ static const struct copy_table tables[] = {
     {"message_templates", "office_id, event, channel, lang, subject, body, updated_at, updated_by",
      "office_id, event, channel, lang"},
     {"case_fees", "case_id, office_id, amount, set_by, set_at", "case_id"},
+    {"case_check_failures", "case_id, day, failures", "case_id"},
     {"payments",
      "id, office_id, case_id, order_no, amount, currency, provider, provider_ref, redirect_url, "
      "status, created_at, updated_at, paid_at, expires_at",

@@ -576,6 +576,19 @@ static const char migration_13_sql[] =
     "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
     "IS NULL AND pickup_reminded_at IS NULL;";
 
+/* Security (migration 15). case_check_failures counts wrong check codes typed for a case on
+ * one Taipei day (day = days since 1970-01-01 in Asia/Taipei); from CASE_CHECK_LOCK_AFTER on, the
+ * number + check code lookup of that case is locked until the day ends (domain/case_read.c).
+ * users.password_expired: an administrator set the password, so the person must choose a new
+ * one before anything else. Sign-in throttling rows of typed user names in clear are dropped. */
+static const char migration_15_sql[] =
+    "CREATE TABLE case_check_failures ("
+    " case_id BIGINT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
+    " day BIGINT NOT NULL,"
+    " failures BIGINT NOT NULL);"
+    "ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;"
+    /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
+    "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
 /* Migration 19 rebuilt SQLite's full-text index with the office as a token; PostgreSQL's search
  * (pg_search.c) filters by office_id through its own index already, so nothing changes here:
  * the number is kept so both dialects name the same schema version. */
@@ -596,6 +609,7 @@ const struct store_migration pg_migrations[] = {
     {12, "one schema: cases_key unique per office", migration_12_sql},
     {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
+    {15, "security: check-code failures per case, expired passwords", migration_15_sql},
     {19, "search index: each row's office as an indexed token (SQLite only)", migration_19_sql},
 };
 

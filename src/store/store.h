@@ -92,6 +92,7 @@ struct store_user {
   const char *email;
   unsigned roles;
   const char *password_hash;
+  bool password_expired; /* create: must be changed at first sign-in */
 };
 
 int store_user_create(struct store *store, const struct store_user *user, const char *now,
@@ -103,7 +104,9 @@ int store_user_get(struct store *store, int64_t office_id, int64_t id, json_t **
 int store_user_by_username(struct store *store, const char *username, json_t **out);
 /* office_id 0 lists every office's users. */
 int store_user_list(struct store *store, int64_t office_id, json_t **out);
-int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now);
+/* expired: the person must choose a new password at their next sign-in (set by an admin). */
+int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now,
+                            bool expired);
 int store_user_set_disabled(struct store *store, int64_t id, int disabled, const char *now);
 /* secret is the sealed secret ("" to remove); enabled 0/1. */
 int store_user_set_totp(struct store *store, int64_t id, const char *secret, int enabled,
@@ -118,6 +121,9 @@ int store_session_create(struct store *store, const char *id_hash, int64_t user_
 int store_session_get(struct store *store, const char *id_hash, json_t **out);
 int store_session_touch(struct store *store, const char *id_hash, int64_t now);
 int store_session_clear_mfa(struct store *store, const char *id_hash);
+/* The session old_hash continues as new_hash with a new CSRF token, its second factor done. */
+int store_session_rotate(struct store *store, const char *old_hash, const char *new_hash,
+                         const char *csrf_token);
 int store_session_delete(struct store *store, const char *id_hash);
 int store_session_delete_user(struct store *store, int64_t user_id);
 /* Removes sessions last seen before idle_before or created before created_before. */

@@ -20,6 +20,11 @@ int web_store(struct http_request *req, struct store **out)
   return connection_primary(app->db_url, out);
 }
 
+int web_primary(void *req, struct store **out)
+{
+  return web_store(req, out);
+}
+
 int web_read(struct http_request *req, struct http_response *res, web_read_fn fn)
 {
   struct web_app *app = req->app;
@@ -81,6 +86,7 @@ int web_session_load(void *app, struct http_request *req, const char *token,
   out->roles = s.roles;
   out->mfa_pending = s.mfa_pending;
   out->must_enrol = (s.roles & ROLE_ADMIN) && !s.totp_enabled;
+  out->must_change_password = s.password_expired;
   out->username = s.username;
   out->display_name = s.display_name;
   out->csrf_token = s.csrf_token;

@@ -19,6 +19,9 @@ struct web_app {
 /* The calling thread's connection to the application's database, opened on first use and
  * closed when the thread ends. */
 int web_store(struct http_request *req, struct store **out);
+/* web_store for a domain call that may need the primary while reading elsewhere (req is the
+ * struct http_request; domain/case_read.h case_writer_fn). */
+int web_primary(void *req, struct store **out);
 /* A read-only page: runs fn on the thread's connection to read_db when one is configured, and
  * again on the primary (web_store) when that cannot connect or fails with a database error (a
  * replica that is down, or read-only during a failover). fn must not write, and must not have

@@ -172,10 +172,12 @@ static const struct http_route routes[] = {
 
     /* Staff: everyone signed in. */
     {"GET", "/staff/", staff_home, ROLE_ALL, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    /* Reachable before the sign-in is finished: an expired password is changed first (the
+     * handlers refuse a sign-in still waiting for its second factor). */
     {"GET", "/staff/account/password", staff_password_form, ROLE_ALL, false, HTTP_BODY_NONE,
-     HTTP_RATE_NONE},
+     HTTP_RATE_NONE, HTTP_ROUTE_UNFINISHED_SIGNIN},
     {"POST", "/staff/account/password", staff_password, ROLE_ALL, true, HTTP_BODY_FORM,
-     HTTP_RATE_LOGIN},
+     HTTP_RATE_LOGIN, HTTP_ROUTE_UNFINISHED_SIGNIN},
     {"GET", "/staff/account/totp", staff_enrol_form, ROLE_ALL, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE, HTTP_ROUTE_UNFINISHED_SIGNIN},
     {"POST", "/staff/account/totp", staff_enrol, ROLE_ALL, true, HTTP_BODY_FORM, HTTP_RATE_LOGIN,

@@ -26,7 +26,7 @@ function addAdmin(server) {
     execFile(
       process.env.BIANMIN_EXE,
       ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', 'xinxing',
-        '--username', USER, '--name', '端對端管理員', '--roles', 'admin'],
+        '--username', USER, '--name', '端對端管理員', '--roles', 'admin', '--no-expire'],
       { env: { ...process.env, BIANMIN_PASSWORD: PASSWORD }, timeout: 60000 },
       (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
     );

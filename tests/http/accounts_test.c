@@ -33,8 +33,8 @@ static struct client admin_a;
 
 static void add_user(const char *office, const char *username, const char *roles)
 {
-  const char *args[] = {"user",   "add",        "--office", office, "--username", username,
-                        "--name", "測試管理者", "--roles",  roles,  NULL};
+  const char *args[] = {"user",   "add",        "--office", office, "--username",  username,
+                        "--name", "測試管理者", "--roles",  roles,  "--no-expire", NULL};
   const char *env[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
   assert_int_equal(server_cli_env(&server, args, env), 0);
 }

@@ -68,8 +68,8 @@ static json_t *get_json(const char *path, long status)
 
 static void add_admin(const char *office, const char *username)
 {
-  const char *args[] = {"user",   "add",    "--office", office,  "--username", username,
-                        "--name", "管理員", "--roles",  "admin", NULL};
+  const char *args[] = {"user",   "add",    "--office", office,  "--username",  username,
+                        "--name", "管理員", "--roles",  "admin", "--no-expire", NULL};
   const char *pw[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
   assert_int_equal(server_cli_env(&server, args, pw), 0);
 }

@@ -58,8 +58,8 @@ static int setup(void **state)
   const char *env[] = {"BIANMIN_RATE_LOGIN=100000", NULL};
   if (server_start(&server, env))
     return -1;
-  const char *args[] = {"user",   "add",  "--office", "xinxing", "--username", "audit-admin",
-                        "--name", "稽核", "--roles",  "admin",   NULL};
+  const char *args[] = {"user",   "add",  "--office", "xinxing", "--username",  "audit-admin",
+                        "--name", "稽核", "--roles",  "admin",   "--no-expire", NULL};
   const char *pw[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
   if (server_cli_env(&server, args, pw) != 0)
     return -1;

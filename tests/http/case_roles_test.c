@@ -362,8 +362,8 @@ static void sign_in(enum who w)
 
 static void add_handler(const char *username, const char *name)
 {
-  const char *args[] = {"user",   "add", "--office", "xinxing", "--username", username,
-                        "--name", name,  "--roles",  "handler", NULL};
+  const char *args[] = {"user",   "add", "--office", "xinxing", "--username",  username,
+                        "--name", name,  "--roles",  "handler", "--no-expire", NULL};
   const char *env[] = {"BIANMIN_PASSWORD=" OTHER_PASSWORD, NULL};
   assert_int_equal(server_cli_env(&server, args, env), 0);
 }

@@ -34,8 +34,8 @@ static const char *const accept_json[] = {"Accept: application/json", NULL};
 
 static void add_user(const char *office, const char *username, const char *roles)
 {
-  const char *args[] = {"user",   "add",        "--office", office, "--username", username,
-                        "--name", "目錄管理員", "--roles",  roles,  NULL};
+  const char *args[] = {"user",   "add",        "--office", office, "--username",  username,
+                        "--name", "目錄管理員", "--roles",  roles,  "--no-expire", NULL};
   const char *env[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
   assert_int_equal(server_cli_env(&server, args, env), 0);
 }

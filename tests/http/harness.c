@@ -790,8 +790,8 @@ void harness_add_user(struct server *server, const char *office, const char *use
 {
   char env_password[160];
   snprintf(env_password, sizeof(env_password), "BIANMIN_PASSWORD=%s", password);
-  const char *args[] = {"user",   "add",  "--office", office, "--username", username,
-                        "--name", "管理", "--roles",  roles,  NULL};
+  const char *args[] = {"user",   "add",  "--office", office, "--username",  username,
+                        "--name", "管理", "--roles",  roles,  "--no-expire", NULL};
   const char *env[] = {env_password, NULL};
   assert_int_equal(server_cli_env(server, args, env), 0);
 }

@@ -125,7 +125,8 @@ json_t *json_at(json_t *root, const char *path);
 /* The string at that path, or NULL when it is missing or not a string. */
 const char *json_text_at(json_t *root, const char *path);
 
-/* Adds a staff account through the CLI (`bianmin user add`), failing the test otherwise. */
+/* Adds a staff account through the CLI (`bianmin user add --no-expire`: the password does not
+ * expire at first sign-in), failing the test otherwise. */
 void harness_add_user(struct server *server, const char *office, const char *username,
                       const char *roles, const char *password);
 

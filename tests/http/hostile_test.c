@@ -1111,9 +1111,9 @@ static int teardown(void **state)
 static void test_hostile_input_everywhere(void **state)
 {
   /* An admin of our own: the demo admins' second factor is set up already. */
-  const char *add[] = {"user",       "add",           "--office", OFFICE,
-                       "--username", "hostile-admin", "--name",   "Hostile Admin",
-                       "--roles",    "admin",         NULL};
+  const char *add[] = {"user",       "add",           "--office",    OFFICE,
+                       "--username", "hostile-admin", "--name",      "Hostile Admin",
+                       "--roles",    "admin",         "--no-expire", NULL};
   const char *password[] = {"BIANMIN_PASSWORD=" PASSWORD, NULL};
   assert_int_equal(server_cli_env(&server, add, password), 0);
   verbose = getenv("BIANMIN_HOSTILE_VERBOSE") != NULL;

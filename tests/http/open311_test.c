@@ -183,8 +183,8 @@ static void assert_error(const char *path_no_suffix, const char *query, const ch
 
 static void add_user(const char *office, const char *username, const char *roles)
 {
-  const char *args[] = {"user",   "add",  "--office", office, "--username", username,
-                        "--name", "測試", "--roles",  roles,  NULL};
+  const char *args[] = {"user",   "add",  "--office", office, "--username",  username,
+                        "--name", "測試", "--roles",  roles,  "--no-expire", NULL};
   const char *pw[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
   assert_int_equal(server_cli_env(&server, args, pw), 0);
 }

@@ -135,8 +135,8 @@ static void test_audit_trail_names_the_client(void **state)
   char secret[64] = "", form[256];
   const char *env[] = {"BIANMIN_TRUSTED_PROXIES=127.0.0.1", NULL};
   assert_int_equal(server_restart(&node, env), 0);
-  const char *add[] = {"user",   "add",   "--office", "xinxing", "--username", "x-admin",
-                       "--name", "Admin", "--roles",  "admin",   NULL};
+  const char *add[] = {"user",   "add",   "--office", "xinxing", "--username",  "x-admin",
+                       "--name", "Admin", "--roles",  "admin",   "--no-expire", NULL};
   const char *password[] = {"BIANMIN_PASSWORD=" PASSWORD, NULL};
   assert_int_equal(server_cli_env(&node, add, password), 0);
   /* A clerk signs in through the "proxy". */

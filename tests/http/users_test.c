@@ -2,9 +2,11 @@
  * users_test.c - the admins' staff accounts pages as they answer today, so a rewrite of their
  * read path shows any change: the office's list (username, name, roles, unit, state, links),
  * the new-account form (units, role boxes), creating an account (it can sign in with its roles
- * and nothing more), editing roles and unit, the refusals (each naming its field in zh-TW and
- * English, creating nothing), and another office's accounts: not listed and "not found" for
- * every page and action, whatever id is put in the URL.
+ * and nothing more, once it has replaced the password the admin chose: issue 21), editing roles
+ * and unit, the refusals (each naming its field in zh-TW and English, creating nothing; common,
+ * leaked and personal passwords too), an admin's password reset expiring at the next sign-in,
+ * and another office's accounts: not listed and "not found" for every page and action, whatever
+ * id is put in the URL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 
 #define ADMIN_PASSWORD "admin-password-123"
 #define NEW_PASSWORD   "a-long-passphrase-1"
+#define OWN_PASSWORD   "lantern-orchid-4-river" /* one lin.cm chooses */
 /* 林志明, urlencoded for a printf format */
 #define LIN "%%E6%%9E%%97%%E5%%BF%%97%%E6%%98%%8E"
 
@@ -210,6 +213,38 @@ static long long create(const char *username, long long unit, const char *roles)
   return id;
 }
 
+/* An administrator chose c's password: every page leads to the password page, which says so;
+ * the same password again is refused; a new one ends the session and signs in. */
+static void choose_own_password(struct client *c, const char *given, const char *own)
+{
+  struct response r;
+  char form[256];
+  const char *pages[] = {"/staff/cases", "/staff/", "/staff/admin/users"};
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(client_get(c, pages[i], &r), 0);
+    assert_int_equal(r.status, 303);
+    char *location = response_header(&r, "Location");
+    response_free(&r);
+    assert_non_null(location);
+    assert_string_equal(location, "/staff/account/password");
+    free(location);
+  }
+  char *page = expect_page(&server, c, "/staff/account/password", 200);
+  expect_contains(page, "id=\"password-expired\"");
+  expect_contains(page, "您的密碼是由管理員設定的。");
+  free(page);
+  snprintf(form, sizeof(form), "current=%s&password=%s&confirm=%s", given, given, given);
+  assert_int_equal(client_post(c, "/staff/account/password", form, &r), 0);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "新密碼必須與目前的密碼不同。");
+  response_free(&r);
+  snprintf(form, sizeof(form), "current=%s&password=%s&confirm=%s", given, own, own);
+  assert_int_equal(client_post(c, "/staff/account/password", form, &r), 0);
+  assert_int_equal(r.status, 303);
+  response_free(&r);
+  assert_int_equal(client_login(c, "lin.cm", own), 303);
+}
+
 static void test_create_and_edit(void **state)
 {
   long long survey = unit_id("測量課"), registration = unit_id("登記課");
@@ -250,6 +285,7 @@ static void test_create_and_edit(void **state)
   struct response r;
   client_init(&lin, &server);
   assert_int_equal(client_login(&lin, "lin.cm", NEW_PASSWORD), 303);
+  choose_own_password(&lin, NEW_PASSWORD, OWN_PASSWORD);
   free(expect_page(&server, &lin, "/staff/cases", 200));
   free(expect_page(&server, &lin, "/staff/admin/users", 403));
 
@@ -298,13 +334,24 @@ static const struct refusal {
     {"username=Bad+Name&display_name=X&role_clerk=1&password=" NEW_PASSWORD, "username",
      "帳號只能使用小寫英文字母、數字、點、連字號或底線，3 到 64 字元。"},
     {"username=ok.one&display_name=X&role_clerk=1&password=short", "password",
-     "密碼太短，至少需要 10 個字元。"},
+     "密碼太短，至少需要 12 個字元。"},
     {"username=ok.two&display_name=&role_clerk=1&password=" NEW_PASSWORD, "display_name",
      "請輸入姓名（最多 100 字）。"},
     {"username=ok.three&display_name=X&password=" NEW_PASSWORD, "role_clerk",
      "請至少選擇一個角色。"},
     {"username=ok.four&display_name=X&role_clerk=1&email=nope&password=" NEW_PASSWORD, "email",
      "電子郵件格式不正確。"},
+    /* in cracklib's dictionary of common and leaked passwords */
+    {"username=ok.six&display_name=X&role_clerk=1&password=password123456", "password",
+     "這個密碼太常見：它是（或接近）常用密碼或外洩密碼清單中的字詞或密碼。請換一個，例如由幾個詞組"
+     "成的長句。"},
+    {"username=ok.seven&display_name=X&role_clerk=1&password=ok.seven-2026x", "password",
+     "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
+    {"username=ok.eight&display_name=X&role_clerk=1&password=1-Xinxing-2026-plan", "password",
+     "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
+    {"username=ok.nine&display_name=X&role_clerk=1&password=%E6%96%B0%E8%88%88%E5%9C%B0%E6%94%BF"
+     "%E4%BA%8B%E5%8B%99%E6%89%80-2026",
+     "password", "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
 };
 
 static void test_refusals_create_nothing(void **state)
@@ -344,11 +391,39 @@ static void test_refusals_create_nothing(void **state)
   expect_contains(r.body, "There is a problem");
   expect_contains(r.body, "id=\"unit_id-error\"");
   response_free(&r);
+  post_from(&admin, "/staff/admin/users/new?lang=en", "/staff/admin/users",
+            "username=ok.ten&display_name=X&role_clerk=1&password=password123456", &r);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "This password is too common");
+  response_free(&r);
   free(expect_page(&server, &admin, "/staff/admin/users?lang=zh-TW", 200));
   list = expect_view(&server, &admin, "/staff/admin/users", 200);
   assert_int_equal(json_array_size(json_at(list, "users")), before);
   assert_null(row_of(list, "ok.five"));
   json_decref(list);
+}
+
+/* An admin's password reset expires too: lin.cm must choose again at the next sign-in. */
+static void test_admin_reset_expires(void **state)
+{
+  struct response r;
+  struct client lin;
+  char path[96];
+  json_t *list = expect_view(&server, &admin, "/staff/admin/users", 200);
+  json_t *row = row_of(list, "lin.cm");
+  assert_non_null(row);
+  snprintf(path, sizeof(path), "%s/password", json_text_at(row, "href"));
+  char page[64];
+  snprintf(page, sizeof(page), "%s", json_text_at(row, "href"));
+  json_decref(list);
+  post_from(&admin, page, path, "password=" NEW_PASSWORD, &r);
+  assert_int_equal(r.status, 303);
+  response_free(&r);
+  client_init(&lin, &server);
+  assert_int_equal(client_login(&lin, "lin.cm", NEW_PASSWORD), 303);
+  choose_own_password(&lin, NEW_PASSWORD, "quiet-harbour-9-maple");
+  free(expect_page(&server, &lin, "/staff/", 200));
+  client_free(&lin);
 }
 
 static void test_other_office_not_reachable(void **state)
@@ -403,6 +478,7 @@ int main(void)
       cmocka_unit_test(test_new_form),
       cmocka_unit_test(test_create_and_edit),
       cmocka_unit_test(test_refusals_create_nothing),
+      cmocka_unit_test(test_admin_reset_expires),
       cmocka_unit_test(test_other_office_not_reachable),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

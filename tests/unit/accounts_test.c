@@ -78,8 +78,11 @@ static void test_password_rules(void **state)
   const char *reason;
   assert_int_equal(accounts_password_policy("short", &reason), ST_INVALID);
   assert_string_equal(reason, "account_err_password_short");
-  /* ten Chinese characters are ten characters, not thirty bytes */
-  assert_int_equal(accounts_password_policy("我的密碼是很長的一句話", &reason), ST_OK);
+  /* twelve Chinese characters are twelve characters, not thirty-six bytes; eleven are short */
+  assert_int_equal(accounts_password_policy("我的密碼是很長很長的一句", &reason), ST_OK);
+  assert_int_equal(accounts_password_policy("我的密碼是很長的一句話", &reason), ST_INVALID);
+  assert_string_equal(reason, "account_err_password_short");
+  assert_int_equal(accounts_password_policy("eleven-char", &reason), ST_INVALID);
   assert_int_equal(accounts_password_policy("bad\x01password", &reason), ST_INVALID);
 }
 

@@ -87,20 +87,20 @@ static void test_load_hex_derives_documented_subkeys(void **state)
   assert_true(keys_loaded());
   assert_int_equal(
       sodium_hex2bin(master, sizeof(master), TEST_KEY, KEYS_HEX_CHARS, NULL, NULL, NULL), 0);
-  for (int id = KEYS_SEAL; id <= KEYS_TOKEN; id++) {
+  for (int id = KEYS_SEAL; id <= KEYS_THROTTLE; id++) {
     crypto_kdf_derive_from_key(expected, sizeof(expected), (uint64_t)id, "bianmin1", master);
     assert_non_null(keys_subkey((enum keys_purpose)id));
     assert_memory_equal(keys_subkey((enum keys_purpose)id), expected, sizeof(expected));
   }
   /* Subkeys differ from each other and from the master key. */
-  for (int a = KEYS_SEAL; a <= KEYS_TOKEN; a++) {
+  for (int a = KEYS_SEAL; a <= KEYS_THROTTLE; a++) {
     assert_memory_not_equal(keys_subkey((enum keys_purpose)a), master, KEYS_SUBKEY_BYTES);
-    for (int b = a + 1; b <= KEYS_TOKEN; b++)
+    for (int b = a + 1; b <= KEYS_THROTTLE; b++)
       assert_memory_not_equal(keys_subkey((enum keys_purpose)a), keys_subkey((enum keys_purpose)b),
                               KEYS_SUBKEY_BYTES);
   }
   assert_null(keys_subkey((enum keys_purpose)0));
-  assert_null(keys_subkey((enum keys_purpose)5));
+  assert_null(keys_subkey((enum keys_purpose)6));
 }
 
 static void test_load_hex_accepts_uppercase(void **state)

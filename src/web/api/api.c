@@ -37,6 +37,8 @@ static int send(struct http_response *res, int status, json_t *doc)
   free(text);
   if (!rc) /* messages and labels follow the request's language */
     rc = http_header_add(res, "Vary", "Accept-Language, Cookie");
+  if (!rc) /* a browser sent here saves the answer instead of showing it (ASVS V14.4.2) */
+    rc = http_header_add(res, "Content-Disposition", "attachment; filename=\"api.json\"");
   return rc;
 }
 
@@ -347,9 +349,15 @@ static int case_on(struct http_request *req, struct http_response *res, struct s
   rc = office_of_request(req, store, &office);
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "api_err_office");
+  time_t now = clock_now();
   if (!rc)
-    rc = case_public_by_number(store, req->arena, clock_now(), office->id,
-                               http_capture(req, "number"), check, &c);
+    rc = case_public_by_number(store, req->arena, now, office->id, http_capture(req, "number"),
+                               check, web_primary, req, &c);
+  if (rc == ST_LIMIT) { /* locked for the day: say until when, as for the page */
+    http_header_add(res, "Retry-After",
+                    arena_printf(req->arena, "%lld", (long long)(case_check_day_end(now) - now)));
+    return fail_key(req, res, 429, "progress_locked");
+  }
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "progress_not_found");
   json_t *doc = rc ? NULL : case_doc(req, &c);

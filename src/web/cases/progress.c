@@ -1,7 +1,9 @@
 /*
  * progress.c - the public progress lookup (案件進度查詢), 24 hours a day: by number and check
  * code, or by the receipt's QR link. Wrong numbers and wrong check codes get one polite answer
- * that tells nothing apart; the route's rate class slows down guessing per address.
+ * that tells nothing apart; the route's rate class slows down guessing per address, and a case
+ * whose check code was guessed wrong too often today answers "locked until midnight" to every
+ * code (domain/case_read.h) while its QR link keeps working.
  */
 #include <string.h>
 
@@ -45,7 +47,23 @@ static int result_page(struct http_request *req, struct http_response *res,
   return http_page_view(res, 200, "public/progress_result", view_of_map(page));
 }
 
-/* Public lookups only read: they run on the read replica when one is configured (web_read). */
+/* The lookup of this case is locked until the day ends: the form again with the reason (the
+ * same whether the code typed was right or not), 429 and Retry-After. */
+static int progress_locked(struct http_request *req, struct http_response *res, time_t now,
+                           json_t *page)
+{
+  long wait = (long)(case_check_day_end(now) - now);
+  const char *retry = arena_printf(req->arena, "%ld", wait > 0 ? wait : 1);
+  if (!page || !retry || http_header_add(res, "Retry-After", retry)) {
+    json_decref(page);
+    return ST_NOMEM;
+  }
+  web_form_error(req, page, "number", "progress_locked");
+  return http_page(res, 429, "public/progress", page);
+}
+
+/* Public lookups only read (a wrong check code's count is written on the primary): they run on the
+ * read replica when one is configured (web_read). */
 static int progress_form_on(struct http_request *req, struct http_response *res,
                             struct store *store)
 {
@@ -56,7 +74,12 @@ static int progress_form_on(struct http_request *req, struct http_response *res,
   if (rc)
     return rc;
   if (number || check) {
-    rc = case_public_by_number(store, req->arena, clock_now(), office->id, number, check, &c);
+    time_t now = clock_now();
+    rc = case_public_by_number(store, req->arena, now, office->id, number, check, web_primary, req,
+                               &c);
+    if (rc == ST_LIMIT)
+      return progress_locked(req, res, now,
+                             form_view(req, office, number, NULL)); /* the code not echoed */
     if (rc != ST_NOTFOUND)
       return rc ? rc : result_page(req, res, &c, NULL);
   }

@@ -100,6 +100,8 @@ int apply_open(struct http_request *req, struct http_response *res, struct apply
   a->questions = variable_questions(a->service);
   a->base = arena_printf(req->arena, "/o/%s/apply/%s", a->o.slug, web_str(a->service, "slug"));
   rc = load_draft(req, a);
+  if (!rc && a->draft) /* the applicant's answers: never kept by a cache */
+    rc = http_header_add(res, "Cache-Control", "no-store");
   return rc || need == APPLY_NEED_NONE ? rc : guard(req, res, a, need, done);
 }
 

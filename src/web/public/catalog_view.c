@@ -156,8 +156,10 @@ int catalog_qr_response(struct http_request *req, struct http_response *res, con
     return rc;
   rc = http_raw(res, 200, "image/svg+xml", svg, len);
   free(svg);
+  /* A case's QR code holds its private link: never kept by a cache. */
   if (!rc)
-    rc = http_header_add(res, "Cache-Control", "public, max-age=3600");
+    rc = http_header_add(res, "Cache-Control",
+                         strncmp(path, "/p/", 3) ? "public, max-age=3600" : "no-store");
   return rc;
 }
 

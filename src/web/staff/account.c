@@ -15,10 +15,19 @@
 
 enum { TOTP_SECRET_B32 = 64, TOTP_URI_MAX = 512 };
 
+/* The page also serves a sign-in whose password has expired (route flag
+ * HTTP_ROUTE_UNFINISHED_SIGNIN), never one still waiting for its second factor. */
+static json_t *password_view(struct http_request *req)
+{
+  return json_pack("{s:s, s:b, s:[]}", "title", http_t(req, "password_title"), "expired",
+                   req->session->must_change_password, "errors");
+}
+
 int staff_password_form(struct http_request *req, struct http_response *res)
 {
-  return http_page(res, 200, "staff/password",
-                   json_pack("{s:s, s:[]}", "title", http_t(req, "password_title"), "errors"));
+  if (req->session->mfa_pending)
+    return http_redirect(res, 303, "/staff/login/totp");
+  return http_page(res, 200, "staff/password", password_view(req));
 }
 
 int staff_password(struct http_request *req, struct http_response *res)
@@ -28,7 +37,9 @@ int staff_password(struct http_request *req, struct http_response *res)
   const char *reason = NULL;
   const char *current = http_form(req, "current"), *fresh = http_form(req, "password");
   const char *confirm = http_form(req, "confirm");
-  json_t *view = json_pack("{s:s, s:[]}", "title", http_t(req, "password_title"), "errors");
+  if (req->session->mfa_pending)
+    return http_redirect(res, 303, "/staff/login/totp");
+  json_t *view = password_view(req);
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
@@ -83,5 +94,11 @@ int staff_enrol(struct http_request *req, struct http_response *res)
     web_form_error(req, view, "code", reason);
     return http_page(res, 400, "staff/totp_setup", view);
   }
-  return rc ? rc : http_redirect(res, 303, "/staff/?totp_enabled=1");
+  char token[ACCOUNTS_TOKEN_SIZE]; /* the second factor is set up: a new session token */
+  if (!rc)
+    rc = accounts_session_renew(store, req->session->token, token);
+  if (rc)
+    return rc;
+  http_session_cookie(res, req, token, accounts_default_policy.absolute_seconds);
+  return http_redirect(res, 303, "/staff/?totp_enabled=1");
 }

@@ -41,6 +41,8 @@ int staff_login(struct http_request *req, struct http_response *res)
   json_t *view = login_view(req, "signin_title", username);
   struct login_result result;
   int rc = web_store(req, &store);
+  if (!rc) /* a session this browser still holds ends: the sign-in gets a new token */
+    rc = accounts_session_drop(store, http_cookie(req, HTTP_SESSION_COOKIE));
   if (!rc)
     rc = accounts_login(store, &accounts_default_policy, username, http_form(req, "password"),
                         req->client_ip, clock_now(), &result);
@@ -76,13 +78,14 @@ int staff_totp(struct http_request *req, struct http_response *res)
   struct store *store;
   if (!req->session || !req->session->mfa_pending)
     return http_redirect(res, 303, "/staff/login");
-  enum login_outcome outcome;
+  struct login_result result;
   int rc = web_store(req, &store);
   if (!rc)
     rc = accounts_login_totp(store, &accounts_default_policy, req->session->token,
-                             http_form(req, "code"), req->client_ip, clock_now(), &outcome);
+                             http_form(req, "code"), req->client_ip, clock_now(), &result);
   if (rc)
     return rc;
+  enum login_outcome outcome = result.outcome;
   json_t *view = login_view(req, "totp_title", NULL);
   if (outcome == LOGIN_LOCKED)
     return locked_page(req, res, "staff/totp", "code", view, 15);
@@ -93,6 +96,7 @@ int staff_totp(struct http_request *req, struct http_response *res)
   const char *next = json_string_value(json_object_get(view, "next"));
   char *location = arena_strdup(req->arena, next);
   json_decref(view);
+  http_session_cookie(res, req, result.token, accounts_default_policy.absolute_seconds);
   return http_redirect(res, 303, location);
 }
 

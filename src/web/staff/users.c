@@ -186,6 +186,7 @@ int staff_user_create(struct http_request *req, struct http_response *res)
   if (!lookup_unit_belongs(store, f.office_id, f.unit_id))
     return form_refused(req, res, store, &f, "/staff/admin/users", true, "unit_id",
                         "account_err_unit");
+  f.password_expired = true; /* chosen by the admin: the person chooses their own first */
   rc = accounts_create(store, &actor, &f, http_form(req, "password"), &id, &reason);
   if ((rc == ST_INVALID || rc == ST_CONFLICT) && reason)
     return form_refused(req, res, store, &f, "/staff/admin/users", true, reason_field(reason),
