@@ -14,7 +14,7 @@ const WIDTH = 320;
 const SUPERVISOR = 'xinxing-supervisor';
 const DEMO_PASSWORD = 'bianmin-demo-2026';
 const ADMIN = 'e2e-reflow-admin';
-const ADMIN_PASSWORD = 'e2e-reflow-admin-password';
+const ADMIN_PASSWORD = 'quiet-harbour-lantern-58';
 const LANGS = ['zh-TW', 'en'];
 
 function addAdmin(server) {
@@ -22,7 +22,7 @@ function addAdmin(server) {
     execFile(
       process.env.BIANMIN_EXE,
       ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', 'xinxing',
-        '--username', ADMIN, '--name', '版面管理員', '--roles', 'admin'],
+        '--username', ADMIN, '--name', '版面管理員', '--roles', 'admin', '--no-expire'],
       { env: { ...process.env, BIANMIN_PASSWORD: ADMIN_PASSWORD }, timeout: 60000 },
       (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
     );

@@ -65,13 +65,18 @@ static const char *error_code(int status)
   }
 }
 
-static int fail(struct http_response *res, int status, const char *message, const char *field)
+static int fail_as(struct http_response *res, int status, const char *code, const char *message,
+                   const char *field)
 {
-  json_t *doc = json_pack("{s:i, s:s, s:s}", "status", status, "code", error_code(status),
-                          "message", message);
+  json_t *doc = json_pack("{s:i, s:s, s:s}", "status", status, "code", code, "message", message);
   if (doc && field && *field)
     json_object_set_new(doc, "field", json_string(field));
   return send(res, status, doc);
+}
+
+static int fail(struct http_response *res, int status, const char *message, const char *field)
+{
+  return fail_as(res, status, error_code(status), message, field);
 }
 
 static int fail_key(struct http_request *req, struct http_response *res, int status,
@@ -356,7 +361,7 @@ static int case_on(struct http_request *req, struct http_response *res, struct s
   if (rc == ST_LIMIT) { /* locked for the day: say until when, as for the page */
     http_header_add(res, "Retry-After",
                     arena_printf(req->arena, "%lld", (long long)(case_check_day_end(now) - now)));
-    return fail_key(req, res, 429, "progress_locked");
+    return fail_as(res, 429, "locked", http_t(req, "progress_locked"), NULL);
   }
   if (rc == ST_NOTFOUND)
     return fail_key(req, res, 404, "progress_not_found");
