@@ -372,8 +372,7 @@ static void test_staff_pages_in_chinese(void **state)
   harness_add_user(&server, "xinxing", "rcpt-admin", "admin", "harbour-lantern-7-tide");
   client_init(&admin, &server);
   assert_int_equal(
-      client_login_totp(&admin, "rcpt-admin", "harbour-lantern-7-tide", secret, sizeof(secret)),
-      0);
+      client_login_totp(&admin, "rcpt-admin", "harbour-lantern-7-tide", secret, sizeof(secret)), 0);
   char *body = expect_page(&server, &admin, "/staff/admin/users", 200);
   expect_contains(body, ">收件人員</td>");
   expect_lacks(body, ">clerk</td>");
