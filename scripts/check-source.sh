@@ -7,8 +7,9 @@
 #      (comments and string literals do not count; the `#pragma GCC poison` line is exempt)
 #   3. size: pmccabe over src/**/*.c: modified cyclomatic complexity above MAX_COMPLEXITY or a
 #      function longer than MAX_LINES lines
-#   4. layers (ARCHITECTURE.md "Layers"): under src/web, no store header, no store_* call and no
-#      transaction; under src/http, src/render and src/base, no header of a layer above them
+#   4. layers (ARCHITECTURE.md "Layers"): under src/web and src/workers, no store header, no
+#      store_* call and no transaction; under src/http, src/render and src/base, no header of a
+#      layer above them
 #
 # tests/conformance (third-party data) and node_modules are skipped. Needs clang-format, pmccabe
 # and perl (Debian: apt-get install clang-format pmccabe).
@@ -144,7 +145,7 @@ layer_out="$(perl -e '
     $src =~ s{(/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\x27(?:\\.|[^\x27\\\n])*\x27)}
              { my $m = $1; $m =~ s/[^\n]/ /g; $m }gse;
     my @lines = split /\n/, $src, -1;
-    my %below = (web => "store", http => "store|domain|web|workers", render => "store|domain|web|workers|http",
+    my %below = (web => "store", workers => "store", http => "store|domain|web|workers", render => "store|domain|web|workers|http",
                  base => "store|domain|web|workers|http|render");
     next unless $below{$layer};
     for my $i (0 .. $#lines) {
@@ -152,9 +153,9 @@ layer_out="$(perl -e '
         printf "%s:%d: %s/ may not include %s/ headers (ARCHITECTURE.md, Layers)\n", $file, $i + 1, $layer, $1;
         $found++;
       }
-      next unless $layer eq "web";
+      next unless $layer eq "web" || $layer eq "workers";
       while ($lines[$i] =~ /(?<![\w.>])(store_[a-z0-9_]+)\s*\(/g) {
-        printf "%s:%d: web/ may not call %s(): call the domain (ARCHITECTURE.md, Layers)\n", $file, $i + 1, $1;
+        printf "%s:%d: %s/ may not call %s(): call the domain (ARCHITECTURE.md, Layers)\n", $file, $i + 1, $layer, $1;
         $found++;
       }
     }

@@ -64,6 +64,21 @@ void connection_read_failed(struct store *store)
   pthread_setspecific(replica_key, NULL);
 }
 
+int connection_open(const char *url, struct store **out, char *err, size_t err_size)
+{
+  return store_open(url, out, err, err_size);
+}
+
+void connection_close(struct store *store)
+{
+  store_close(store);
+}
+
+const char *connection_error(struct store *store)
+{
+  return store_last_error(store);
+}
+
 int connection_ready(const char *url)
 {
   struct store *store;

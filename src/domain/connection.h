@@ -8,6 +8,7 @@
 #define BIANMIN_DOMAIN_CONNECTION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -22,6 +23,12 @@ int connection_primary(const char *url, struct store **out);
 int connection_replica(const char *url, struct store **out);
 /* Closes the thread's replica connection store after a failure, logging why. */
 void connection_read_failed(struct store *store);
+/* A connection of its own for a worker thread or one pass (the scanner, the outbox worker):
+ * opened here, closed with connection_close. err receives why it could not open. */
+int connection_open(const char *url, struct store **out, char *err, size_t err_size);
+void connection_close(struct store *store);
+/* The last database error on store, for a worker's log line. */
+const char *connection_error(struct store *store);
 /* ST_OK when the thread's connection to url answers (for /readyz). */
 int connection_ready(const char *url);
 

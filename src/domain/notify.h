@@ -135,6 +135,17 @@ struct notify_messages {
 struct arena;
 struct audit_actor;
 /* A case's messages, oldest first. */
+/* The outbox as a worker sees it (workers/outbox.c): claim the next due message (a JSON row, a
+ * new reference; ST_NOTFOUND when none), then record its attempt as sent or failed. The rules
+ * (who holds a claim, retries, the last attempt) are store_outbox_claim's, _sent's and
+ * _failed's (store/store.h). */
+int notify_outbox_claim(struct store *store, const char *node, time_t now, time_t stale_before,
+                        bool sms, bool email, json_t **out);
+int notify_outbox_sent(struct store *store, int64_t id, const char *node, const char *provider_id,
+                       time_t now, bool *applied);
+int notify_outbox_failed(struct store *store, int64_t id, const char *node, const char *error,
+                         time_t retry_at, int64_t max_attempts, bool *applied);
+
 int notify_case_messages_read(struct store *store, struct arena *arena, int64_t case_id,
                               struct notify_messages *out);
 /* The office's messages by status ("" = failed and failed_temp), newest first, at most limit. */

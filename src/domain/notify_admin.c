@@ -42,6 +42,24 @@ static int fill_messages(struct arena *arena, json_t *rows, struct notify_messag
   return rc;
 }
 
+int notify_outbox_claim(struct store *store, const char *node, time_t now, time_t stale_before,
+                        bool sms, bool email, json_t **out)
+{
+  return store_outbox_claim(store, node, (int64_t)now, (int64_t)stale_before, sms, email, out);
+}
+
+int notify_outbox_sent(struct store *store, int64_t id, const char *node, const char *provider_id,
+                       time_t now, bool *applied)
+{
+  return store_outbox_sent(store, id, node, provider_id, (int64_t)now, applied);
+}
+
+int notify_outbox_failed(struct store *store, int64_t id, const char *node, const char *error,
+                         time_t retry_at, int64_t max_attempts, bool *applied)
+{
+  return store_outbox_failed(store, id, node, error, (int64_t)retry_at, max_attempts, applied);
+}
+
 int notify_case_messages_read(struct store *store, struct arena *arena, int64_t case_id,
                               struct notify_messages *out)
 {

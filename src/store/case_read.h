@@ -7,8 +7,9 @@
 #ifndef BIANMIN_STORE_CASE_READ_H
 #define BIANMIN_STORE_CASE_READ_H
 
-#ifdef BIANMIN_LAYER_WEB
-#error "web/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+#if defined(BIANMIN_LAYER_WEB) || defined(BIANMIN_LAYER_WORKERS)
+#error                                                                                             \
+    "web/ and workers/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
 #endif
 
 #include <stdbool.h>

@@ -1,6 +1,5 @@
 /* outbox.c - the outbox worker thread: claim, send, record, retry (outbox.h). */
 #include "workers/outbox.h"
-#include "store/store.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/connection.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
 
@@ -70,13 +70,13 @@ static int record(struct store *store, const struct config *config, const char *
     /* Logged before it is recorded: the provider took it, and whoever sees it recorded as sent
      * (a test, an operator) finds its log line already there. */
     log_info("outbox: message %lld sent (%s)", (long long)id, result->provider_id);
-    return store_outbox_sent(store, id, node, result->provider_id, now, &applied);
+    return notify_outbox_sent(store, id, node, result->provider_id, now, &applied);
   }
   time_t retry = now + outbox_backoff(config->retry_base_seconds, attempts);
   if (!get_int(m, "urgent"))
     retry = notify_daytime(retry);
   int64_t max = result->outcome == OUTBOX_PERMANENT ? 0 : config->max_attempts;
-  rc = store_outbox_failed(store, id, node, result->error, retry, max, &applied);
+  rc = notify_outbox_failed(store, id, node, result->error, retry, max, &applied);
   log_warn("outbox: message %lld attempt %lld failed%s: %s", (long long)id, (long long)attempts,
            max && attempts < max ? ", will retry" : ", given up", result->error);
   return rc;
@@ -91,7 +91,7 @@ int outbox_run_once(struct store *store, const struct config *config, const char
     json_t *m;
     time_t now = clock_now();
     int rc =
-        store_outbox_claim(store, node, now, now - config->claim_timeout_seconds, sms, email, &m);
+        notify_outbox_claim(store, node, now, now - config->claim_timeout_seconds, sms, email, &m);
     if (rc == ST_NOTFOUND)
       return ST_OK;
     if (rc)
@@ -124,17 +124,17 @@ static void *worker_main(void *arg)
   pthread_mutex_lock(&w->lock);
   while (!w->stop) {
     pthread_mutex_unlock(&w->lock);
-    int handled = 0, rc = store ? ST_OK : store_open(w->config.db, &store, err, sizeof(err));
+    int handled = 0, rc = store ? ST_OK : connection_open(w->config.db, &store, err, sizeof(err));
     if (!rc)
       rc = outbox_run_once(store, &w->config, w->node, &handled);
     if (rc)
-      log_error("outbox worker: %s", store ? store_last_error(store) : err);
+      log_error("outbox worker: %s", store ? connection_error(store) : err);
     pthread_mutex_lock(&w->lock);
     if (!handled)
       wait_poll(w);
   }
   pthread_mutex_unlock(&w->lock);
-  store_close(store);
+  connection_close(store);
   return NULL;
 }
 

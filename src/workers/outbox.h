@@ -17,7 +17,8 @@
 
 #include "base/buf.h"
 #include "base/config.h"
-#include "store/store.h"
+
+struct store;
 
 enum { OUTBOX_BACKOFF_MAX_SECONDS = 6 * 3600, OUTBOX_MESSAGE_MAX = 256 * 1024 };
 

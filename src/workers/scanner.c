@@ -1,6 +1,5 @@
 /* scanner.c - the deadline scanner thread (scanner.h). */
 #include "workers/scanner.h"
-#include "store/store.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -11,6 +10,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "domain/cases.h"
+#include "domain/connection.h"
 #include "domain/payment.h"
 
 #include "base/common.h"
@@ -28,7 +28,7 @@ int scanner_run_once(const char *db_url, long long *changed)
 {
   struct store *store;
   char err[256];
-  int rc = store_open(db_url, &store, err, sizeof(err));
+  int rc = connection_open(db_url, &store, err, sizeof(err));
   if (rc)
     return rc;
   struct case_env env = {store, clock_now()};
@@ -38,7 +38,7 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = payment_expire_due(&env, &expired); /* payments started and never finished */
   n += expired;
-  store_close(store);
+  connection_close(store);
   *changed = n;
   return rc;
 }
