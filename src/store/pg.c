@@ -241,7 +241,7 @@ json_t *pg_value_json(const PGresult *res, int row, int col)
   case PG_OID_BOOL:
     return json_integer(text[0] == 't');
   default:
-    return json_stringn(text, (size_t)PQgetlength(res, row, col));
+    return json_stringn_nocheck(text, (size_t)PQgetlength(res, row, col));
   }
 }
 

@@ -216,8 +216,8 @@ static json_t *column_json(sqlite3_stmt *stmt, int col)
   case SQLITE_FLOAT:
     return json_real(sqlite3_column_double(stmt, col));
   case SQLITE_TEXT:
-    return json_stringn((const char *)sqlite3_column_text(stmt, col),
-                        (size_t)sqlite3_column_bytes(stmt, col));
+    return json_stringn_nocheck((const char *)sqlite3_column_text(stmt, col),
+                                (size_t)sqlite3_column_bytes(stmt, col));
   default:
     return json_null();
   }

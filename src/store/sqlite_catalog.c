@@ -84,7 +84,7 @@ static json_t *value_json(sqlite3_stmt *stmt, int col, const struct store_col *d
   size_t len = (size_t)sqlite3_column_bytes(stmt, col);
   if (def && (def->type == COL_TEXT_LIST || def->type == COL_JSON))
     return json_loadb(text, len, 0, NULL);
-  return json_stringn(text, len);
+  return json_stringn_nocheck(text, len);
 }
 
 /* The current row as an object (entity < 0: no typed columns); content_hash and bytes are left
