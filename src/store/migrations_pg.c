@@ -594,6 +594,25 @@ static const char migration_15_sql[] =
  * the number is kept so both dialects name the same schema version. */
 static const char migration_19_sql[] = "DO $$ BEGIN END $$;";
 
+/* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
+ * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
+ * service names one by code (services.case_word_code); cases are numbered per (office, word,
+ * ROC year) in case_sequences as before. Changes move the directory version like migration 14. */
+static const char migration_20_sql[] =
+    "CREATE TABLE case_words ("
+    " office_id BIGINT NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " word_zh TEXT NOT NULL,"
+    " word_en TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (office_id, code));"
+    "INSERT INTO case_words (office_id, code, word_zh, word_en) SELECT id, case_word_code, "
+    "case_word_zh, '' FROM offices WHERE case_word_code <> '' AND case_word_zh <> '';"
+#define BUMP(name, op)                                                                             \
+  "CREATE TRIGGER case_words_" name "_directory AFTER " op " ON case_words"                        \
+  " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    BUMP("insert", "INSERT") BUMP("update", "UPDATE") BUMP("delete", "DELETE");
+#undef BUMP
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -611,6 +630,7 @@ const struct store_migration pg_migrations[] = {
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
     {19, "search index: each row's office as an indexed token (SQLite only)", migration_19_sql},
+    {20, "case words per office", migration_20_sql},
 };
 
 const size_t pg_migrations_count = ARRAY_LEN(pg_migrations);
