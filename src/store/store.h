@@ -152,7 +152,8 @@ int store_audit_search(struct store *store, int64_t office_id, const char *actio
 
 /* ---- Case words (store/words.c) ----------------------------------------------------------
  * An office's case words (收件字, migration 20): [{"office_id", "code", "word_zh", "word_en"}]
- * by code. store_case_word_put inserts or replaces the word of (office_id, code). */
+ * by code. store_case_word_put inserts or replaces the word of (office_id, code); the same
+ * word again changes nothing. */
 int store_case_word_list(struct store *store, int64_t office_id, json_t **out);
 int store_case_word_put(struct store *store, int64_t office_id, const char *code,
                         const char *word_zh, const char *word_en);

@@ -19,6 +19,7 @@ int store_case_word_put(struct store *store, int64_t office_id, const char *code
   static const char sql[] =
       "INSERT INTO case_words (office_id, code, word_zh, word_en) VALUES ($1, $2, $3, $4) ON "
       "CONFLICT (office_id, code) DO UPDATE SET word_zh = excluded.word_zh, word_en = "
+      "excluded.word_en WHERE case_words.word_zh <> excluded.word_zh OR case_words.word_en <> "
       "excluded.word_en";
   if (office_id <= 0)
     return store_fail(store, ST_INVALID, "office_id must be positive");
