@@ -621,6 +621,26 @@ static const char migration_19_sql[] =
     "title_en, body_zh || ' ' || body_en FROM announcements;";
 #undef OFFICE_KEY
 
+/* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
+ * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
+ * service names one by code (services.case_word_code); cases are numbered per (office, word,
+ * ROC year) in case_sequences as before. Changes move the directory version like migration 14. */
+static const char migration_20_sql[] =
+    "CREATE TABLE case_words ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " word_zh TEXT NOT NULL,"
+    " word_en TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (office_id, code));"
+    "INSERT INTO case_words (office_id, code, word_zh, word_en) SELECT id, case_word_code, "
+    "case_word_zh, '' FROM offices WHERE case_word_code <> '' AND case_word_zh <> '';"
+    "CREATE TRIGGER case_words_insert_directory AFTER INSERT ON case_words"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER case_words_update_directory AFTER UPDATE ON case_words"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER case_words_delete_directory AFTER DELETE ON case_words"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
+
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
  * (domain/directory.c) sees another node's edit by reading one integer. */
@@ -665,25 +685,6 @@ static const char migration_15_sql[] =
     "ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;"
     /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
     "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
-
-/* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
- * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
- * service names one by code (services.case_word_code); cases are numbered per (office, word,
- * ROC year) in case_sequences as before. Changes move the directory version like migration 14. */
-static const char migration_20_sql[] =
-    "CREATE TABLE case_words ("
-    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
-    " code TEXT NOT NULL,"
-    " word_zh TEXT NOT NULL,"
-    " word_en TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY (office_id, code));"
-    "INSERT INTO case_words (office_id, code, word_zh, word_en) SELECT id, case_word_code, "
-    "case_word_zh, '' FROM offices WHERE case_word_code <> '' AND case_word_zh <> '';"
-#define BUMP(name, op)                                                                             \
-  "CREATE TRIGGER case_words_" name "_directory AFTER " op " ON case_words"                        \
-  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
-    BUMP("insert", "INSERT") BUMP("update", "UPDATE") BUMP("delete", "DELETE");
-#undef BUMP
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
