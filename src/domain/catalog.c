@@ -66,6 +66,7 @@ struct ctx {
   char *err;
   size_t err_size;
   json_t *units; /* the office's units (codes), loaded once */
+  json_t *words; /* the office's word codes (its own and case_words'), loaded once */
 };
 
 struct kind {
@@ -148,6 +149,49 @@ static bool unit_exists(json_t *units, const char *code)
   return false;
 }
 
+/* The office's word codes into c->words, once: its case_words (those of this transaction's
+ * "words" included, as they are imported first) and its own word. */
+static int load_words(struct ctx *c)
+{
+  json_t *offices = NULL, *office;
+  size_t i;
+  if (c->words)
+    return ST_OK;
+  int rc = store_case_word_list(c->store, c->office_id, &c->words);
+  if (!rc)
+    rc = store_office_list(c->store, &offices);
+  json_array_foreach(offices, i, office)
+  {
+    json_t *code = json_object_get(office, "case_word_code");
+    if (!rc && json_integer_value(json_object_get(office, "id")) == c->office_id && code &&
+        json_array_append_new(c->words, json_pack("{s:O}", "code", code)))
+      rc = ST_NOMEM;
+  }
+  json_decref(offices);
+  return rc ? fail(c, rc, "", "cannot read the office's words: %s", store_last_error(c->store))
+            : ST_OK;
+}
+
+/* A service's case_word_code: "" (the office's word) or one of the office's words. */
+static int check_word(struct ctx *c, json_t *service, const char *path)
+{
+  const char *code = json_string_value(json_object_get(service, "case_word_code"));
+  json_t *word;
+  size_t i;
+  if (!code || !*code)
+    return ST_OK;
+  int rc = load_words(c);
+  if (rc)
+    return rc;
+  json_array_foreach(c->words, i, word)
+  {
+    const char *known = json_string_value(json_object_get(word, "code"));
+    if (known && strcmp(known, code) == 0)
+      return ST_OK;
+  }
+  return fail_at(c, path, "case_word_code", "not a word of this office (add it under \"words\")");
+}
+
 static int check_service(struct ctx *c, json_t *service, const char *path)
 {
   json_t *limit = json_object_get(service, "time_limit_minutes");
@@ -172,7 +216,7 @@ static int check_service(struct ctx *c, json_t *service, const char *path)
   char why[200];
   if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
     return fail(c, ST_INVALID, path, "%s", why);
-  return ST_OK;
+  return check_word(c, service, path);
 }
 
 static int check_faq(struct ctx *c, json_t *faq, const char *path)
@@ -431,6 +475,8 @@ static int finish(struct ctx *c, int rc)
     store_rollback(c->store);
   json_decref(c->units);
   c->units = NULL;
+  json_decref(c->words);
+  c->words = NULL;
   return rc;
 }
 

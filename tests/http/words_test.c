@@ -5,7 +5,8 @@
  * (JSON) and the public progress page; each word numbers from 1 without gaps, apart from the
  * others; the number as printed (any word of the office) finds the case on the progress page
  * and in the staff search; and an admin adds a word through the catalogue's JSON import, after
- * which the service that names it numbers with it.
+ * which the service that names it numbers with it (a bad word, or a service naming a word the
+ * office lacks, is refused).
  *
  * The server's clock is the harness's fake clock, standing at Monday 2 March 2026, 09:00 in Taipei
  * (ROC year 115).
@@ -248,6 +249,15 @@ static void test_admin_sets_words_by_catalogue_json(void **state)
   char *text = json_dumps(bad, JSON_COMPACT);
   assert_int_not_equal(import(&admin, text, &r), 303);
   expect_contains(r.body, "words[3].code");
+  response_free(&r);
+  free(text);
+  json_decref(bad);
+  /* a service naming a word the office does not have: refused */
+  bad = with_new_word(exported);
+  json_array_remove(json_object_get(bad, "words"), 3);
+  text = json_dumps(bad, JSON_COMPACT);
+  assert_int_not_equal(import(&admin, text, &r), 303);
+  expect_contains(r.body, ".case_word_code");
   response_free(&r);
   free(text);
   json_decref(bad);
