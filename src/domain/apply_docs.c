@@ -121,6 +121,7 @@ int apply_done_read(struct store *store, struct arena *arena, int64_t office_id,
     out->serial = read_model_int(c, "serial");
     out->due_at = read_model_int(c, "due_at");
     out->word_code = read_model_text(arena, c, "word_code");
+    out->word_zh = directory_word_zh(dir, out->office, out->word_code);
     out->check_code = read_model_text(arena, c, "check_code");
     out->status = read_model_text(arena, c, "status");
     if (!out->office)

@@ -51,6 +51,7 @@ struct apply_done {
   const struct dir_office *office;
   int64_t roc_year, serial, due_at; /* due_at 0: none */
   const char *word_code, *check_code, *status;
+  const char *word_zh; /* the Chinese word of word_code at the office; "" when none */
 };
 /* The office's case case_id; ST_NOTFOUND when none. */
 int apply_done_read(struct store *store, struct arena *arena, int64_t office_id, int64_t case_id,

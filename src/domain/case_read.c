@@ -139,6 +139,7 @@ static int complete(struct reader *r, const struct directory *dir,
 {
   fill_case(row, c);
   c->office = directory_office(dir, c->office_id);
+  c->word_zh = directory_word_zh(dir, c->office, c->word_code);
   c->unit = c->unit_id ? directory_unit(dir, c->unit_id) : NULL;
   c->service = directory_service(dir, c->service_id);
   if (!c->office)
@@ -198,7 +199,9 @@ int case_public_by_number(struct store *store, struct arena *arena, time_t now, 
   if (rc)
     return rc;
   const struct dir_office *office = directory_office(dir, office_id);
-  if (!office || case_number_parse_for(number, office->case_word_zh, office->case_word_code, &n) ||
+  const struct dir_word *word = directory_printed_word(dir, office, number);
+  if (!office ||
+      case_number_parse_for(number, word ? word->word_zh : NULL, word ? word->code : NULL, &n) ||
       case_check_code_parse(check_code, code) || case_number_key(&n, key, sizeof(key)))
     return ST_NOTFOUND;
   rc = store_begin_read(store);

@@ -53,6 +53,7 @@ struct case_public {
   const struct dir_service *service; /* NULL: the service is gone */
   int64_t id, office_id, service_id, unit_id, roc_year, serial;
   const char *word_code, *case_key, *status, *workflow, *channel, *counter;
+  const char *word_zh; /* the Chinese word of word_code at the office; "" when none */
   int64_t received_at, due_at, picked_up_at, closed_at; /* 0: not set */
   int64_t time_limit_minutes, extension_minutes, fee_amount;
   const char *due_state, *applicant_name_masked, *overdue_reason, *overdue_new_date;

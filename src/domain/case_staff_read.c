@@ -65,6 +65,8 @@ static int place(const struct directory *dir, struct case_staff *s)
   int64_t office_id = read_model_int(s->record, "office_id");
   int64_t unit_id = read_model_int(s->record, "unit_id");
   s->office = directory_office(dir, office_id);
+  s->word_zh =
+      directory_word_zh(dir, s->office, json_string_value(json_object_get(s->record, "word_code")));
   s->unit = unit_id ? directory_unit(dir, unit_id) : NULL;
   if (s->unit && s->unit->office_id != office_id)
     s->unit = NULL;
@@ -168,16 +170,16 @@ int case_intake_form_read(struct store *store, struct arena *arena, int64_t offi
 
 /* ---- the work list --------------------------------------------------------------------------- */
 
-/* The office's Chinese word and its code, to read numbers as printed ("", "" when unknown). */
+/* The office's word printed in q and its code, to read numbers as printed ("", "" when none). */
 static void office_word(const struct case_env *env, struct arena *arena, int64_t office_id,
-                        const char **word_zh, const char **word_code)
+                        const char *q, const char **word_zh, const char **word_code)
 {
   const struct directory *dir = NULL;
-  const struct dir_office *office = NULL;
+  const struct dir_word *word = NULL;
   if (directory_acquire(env->store, arena, &dir) == ST_OK)
-    office = directory_office(dir, office_id);
-  *word_zh = office ? office->case_word_zh : "";
-  *word_code = office ? office->case_word_code : "";
+    word = directory_printed_word(dir, directory_office(dir, office_id), q);
+  *word_zh = word ? word->word_zh : "";
+  *word_code = word ? word->code : "";
 }
 
 /* The search: a case number (prefix of its key; as printed or the key) or an applicant's exact
@@ -193,7 +195,7 @@ static int search_terms(const struct case_env *env, const struct case_actor *act
   f->name_hash = empty;
   if (!q || !*q)
     return ST_OK;
-  office_word(env, arena, actor->office_id, &word_zh, &word_code);
+  office_word(env, arena, actor->office_id, q, &word_zh, &word_code);
   if (case_number_parse_for(q, word_zh, word_code, &n) == ST_OK &&
       case_number_key(&n, key, sizeof(key)) == ST_OK) {
     f->key_prefix = arena_strdup(arena, key);

@@ -39,6 +39,7 @@ struct case_staff {
   const struct dir_office *office;
   const struct dir_unit *unit; /* NULL: none, or not one of the office's */
   const struct dir_service *service;
+  const char *word_zh;      /* the Chinese word of the case's word code; "" when none */
   const char *handler_name; /* "" when unassigned */
   const char *clerk_name;   /* who took it in (its first event), display name; "" unknown */
   struct case_handler *handlers;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/case_number.h"
 #include "domain/catalog.h"
 #include "domain/form.h"
 #include "store/store.h"
@@ -53,6 +54,7 @@ static const char *const faq_fields[] = {"slug",      "category_zh", "category_e
 static const char *const announcement_fields[] = {"slug",      "kind",    "title_zh",
                                                   "title_en",  "body_zh", "body_en",
                                                   "starts_on", "ends_on", "published"};
+static const char *const word_fields[] = {"code", "word_zh", "word_en"};
 static const char *const form_fields[] = {"kind", "format", "title_zh",       "title_en", "sort",
                                           "name", "mime",   "content_base64", "file"};
 
@@ -64,6 +66,7 @@ struct ctx {
   char *err;
   size_t err_size;
   json_t *units; /* the office's units (codes), loaded once */
+  json_t *words; /* the office's word codes (its own and case_words'), loaded once */
 };
 
 struct kind {
@@ -146,6 +149,49 @@ static bool unit_exists(json_t *units, const char *code)
   return false;
 }
 
+/* The office's word codes into c->words, once: its case_words (those of this transaction's
+ * "words" included, as they are imported first) and its own word. */
+static int load_words(struct ctx *c)
+{
+  json_t *offices = NULL, *office;
+  size_t i;
+  if (c->words)
+    return ST_OK;
+  int rc = store_case_word_list(c->store, c->office_id, &c->words);
+  if (!rc)
+    rc = store_office_list(c->store, &offices);
+  json_array_foreach(offices, i, office)
+  {
+    json_t *code = json_object_get(office, "case_word_code");
+    if (!rc && json_integer_value(json_object_get(office, "id")) == c->office_id && code &&
+        json_array_append_new(c->words, json_pack("{s:O}", "code", code)))
+      rc = ST_NOMEM;
+  }
+  json_decref(offices);
+  return rc ? fail(c, rc, "", "cannot read the office's words: %s", store_last_error(c->store))
+            : ST_OK;
+}
+
+/* A service's case_word_code: "" (the office's word) or one of the office's words. */
+static int check_word(struct ctx *c, json_t *service, const char *path)
+{
+  const char *code = json_string_value(json_object_get(service, "case_word_code"));
+  json_t *word;
+  size_t i;
+  if (!code || !*code)
+    return ST_OK;
+  int rc = load_words(c);
+  if (rc)
+    return rc;
+  json_array_foreach(c->words, i, word)
+  {
+    const char *known = json_string_value(json_object_get(word, "code"));
+    if (known && strcmp(known, code) == 0)
+      return ST_OK;
+  }
+  return fail_at(c, path, "case_word_code", "not a word of this office (add it under \"words\")");
+}
+
 static int check_service(struct ctx *c, json_t *service, const char *path)
 {
   json_t *limit = json_object_get(service, "time_limit_minutes");
@@ -170,7 +216,7 @@ static int check_service(struct ctx *c, json_t *service, const char *path)
   char why[200];
   if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
     return fail(c, ST_INVALID, path, "%s", why);
-  return ST_OK;
+  return check_word(c, service, path);
 }
 
 static int check_faq(struct ctx *c, json_t *faq, const char *path)
@@ -429,6 +475,8 @@ static int finish(struct ctx *c, int rc)
     store_rollback(c->store);
   json_decref(c->units);
   c->units = NULL;
+  json_decref(c->words);
+  c->words = NULL;
   return rc;
 }
 
@@ -515,11 +563,53 @@ static int import_list(struct ctx *c, const struct kind *kind, json_t *doc)
   return ST_OK;
 }
 
+/* One case word ("words[i]"): a code of 1..8 ASCII letters or digits, a Chinese word of 1..8
+ * characters (it is printed as "<word>字"), an optional English name. */
+static int save_word(struct ctx *c, json_t *word, const char *path)
+{
+  int rc = check_fields(c, word, path, word_fields, ARRAY_LEN(word_fields));
+  if (rc)
+    return rc;
+  const char *code = json_string_value(json_object_get(word, "code"));
+  const char *zh = json_string_value(json_object_get(word, "word_zh"));
+  const char *en = json_string_value(json_object_get(word, "word_en"));
+  json_t *en_value = json_object_get(word, "word_en");
+  if (!case_word_code_valid(code))
+    return fail_at(c, path, "code", "must be 1 to 8 ASCII letters or digits");
+  if (!zh || !*zh || strlen(zh) > CATALOG_WORD_ZH_MAX)
+    return fail_at(c, path, "word_zh", "must be a word of 1 to 8 characters (32 bytes)");
+  if ((en_value && !en) || (en && strlen(en) > CATALOG_WORD_EN_MAX))
+    return fail_at(c, path, "word_en", "must be text of at most 64 bytes");
+  rc = store_case_word_put(c->store, c->office_id, code, zh, en ? en : "");
+  return rc ? fail(c, rc, path, "cannot save: %s", store_last_error(c->store)) : ST_OK;
+}
+
+/* The document's "words" (the office's case words), before the services that name them. */
+static int import_words(struct ctx *c, json_t *doc)
+{
+  char path[PATH_MAX_LEN];
+  json_t *list = json_object_get(doc, "words"), *word;
+  size_t i;
+  if (!list)
+    return ST_OK;
+  if (!json_is_array(list) || json_array_size(list) > CATALOG_IMPORT_MAX_ITEMS)
+    return fail(c, ST_INVALID, "words", "must be a list of at most %d records",
+                CATALOG_IMPORT_MAX_ITEMS);
+  json_array_foreach(list, i, word)
+  {
+    snprintf(path, sizeof(path), "words[%zu]", i);
+    int rc = save_word(c, word, path);
+    if (rc)
+      return rc;
+  }
+  return ST_OK;
+}
+
 static int check_header(struct ctx *c, json_t *doc)
 {
   /* "office" (the exporting office's slug) and "about" (a note for people) are not read. */
-  static const char *const fields[] = {"format",   "version", "office",       "about",
-                                       "services", "faq",     "announcements"};
+  static const char *const fields[] = {"format",   "version", "office",        "about",
+                                       "services", "faq",     "announcements", "words"};
   int rc = check_fields(c, doc, "(document)", fields, ARRAY_LEN(fields));
   if (rc)
     return rc;
@@ -541,6 +631,8 @@ static int import_doc(struct store *store, int64_t office_id, json_t *doc, const
   if (rc)
     return rc;
   rc = begin(&c);
+  if (!rc)
+    rc = import_words(&c, doc);
   if (!rc)
     rc = import_list(&c, &service_kind, doc);
   if (!rc)
@@ -638,10 +730,16 @@ static int export_simple(json_t *records, const char *const *fields, size_t coun
 
 int catalog_export(struct store *store, int64_t office_id, json_t **out)
 {
-  json_t *services = NULL, *faq = NULL, *announcements = NULL, *service;
+  json_t *services = NULL, *faq = NULL, *announcements = NULL, *service, *words = NULL;
   json_t *out_services = json_array(), *out_faq = NULL, *out_announcements = NULL;
+  json_t *out_words = NULL;
   size_t i;
-  int rc = out_services ? store_service_list(store, office_id, false, &services) : ST_NOMEM;
+  int rc = out_services ? store_case_word_list(store, office_id, &words) : ST_NOMEM;
+  if (!rc)
+    rc = export_simple(words, word_fields, ARRAY_LEN(word_fields), &out_words);
+  json_decref(words);
+  if (!rc)
+    rc = store_service_list(store, office_id, false, &services);
   json_array_foreach(services, i, service)
   {
     if (!rc)
@@ -660,9 +758,11 @@ int catalog_export(struct store *store, int64_t office_id, json_t **out)
   json_decref(faq);
   json_decref(announcements);
   if (!rc)
-    *out = json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", "bianmin-catalog", "version", 1,
-                     "services", out_services, "faq", out_faq, "announcements", out_announcements);
+    *out = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o}", "format", "bianmin-catalog", "version", 1,
+                     "words", out_words, "services", out_services, "faq", out_faq, "announcements",
+                     out_announcements);
   else {
+    json_decref(out_words);
     json_decref(out_services);
     json_decref(out_faq);
     json_decref(out_announcements);

@@ -29,6 +29,9 @@ struct catalog_actor {
 #define CATALOG_TIME_LIMIT_MAX 43200
 /* The largest form file accepted, in bytes. */
 #define CATALOG_FORM_MAX (5 * 1024 * 1024)
+/* A case word's Chinese word and English name, in bytes (8 CJK characters; 64 ASCII). */
+#define CATALOG_WORD_ZH_MAX 32
+#define CATALOG_WORD_EN_MAX 64
 /* The largest import document's item counts. */
 #define CATALOG_IMPORT_MAX_ITEMS 1000
 
@@ -67,13 +70,16 @@ int catalog_announcement_publish(struct store *store, int64_t office_id, int64_t
 const char *catalog_form_mime(const void *bytes, size_t len, const char *format);
 
 /* The office's whole catalogue as one document (new reference):
- *   {"format": "bianmin-catalog", "version": 1, "office": slug, "services": [service + "forms":
+ *   {"format": "bianmin-catalog", "version": 1, "office": slug,
+ *    "words": [{"code": "EB02", "word_zh": "新測", "word_en": "Survey"}] (the office's case
+ *    words, 收件字, which services name by "case_word_code"), "services": [service + "forms":
  *    [{"kind", "format", "title_zh", "title_en", "sort", "name", "content_base64"}]],
  *    "faq": [faq], "announcements": [announcement]}
  * without ids, counters and timestamps (they belong to an installation). */
 int catalog_export(struct store *store, int64_t office_id, json_t **out);
 
-/* Imports such a document into the office: records are created or updated by slug (nothing is
+/* Imports such a document into the office: records are created or updated by slug, words by
+ * code, before the services (nothing is
  * deleted), each change with a revision by actor (NULL: the system); all in ONE transaction, so a
  * document with any error changes nothing and err names the first problem by its JSON path. Unknown
  * fields are refused. Must not be called inside a transaction. */

@@ -38,6 +38,8 @@ struct directory {
   const struct dir_unit **units_by_id;
   const struct dir_service **services_by_id;
   const struct dir_service **services_by_slug; /* by office_id, slug */
+  struct dir_word *words;                      /* grouped by office (ascending) */
+  size_t word_count;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -74,6 +76,7 @@ static void free_directory(struct directory *d)
   free(d->units_by_id);
   free(d->services_by_id);
   free(d->services_by_slug);
+  free(d->words);
   free(d);
 }
 
@@ -134,6 +137,12 @@ static void fill_service(struct dir_service *s, const json_t *r)
                             r};
 }
 
+static void fill_word(struct dir_word *w, const json_t *r)
+{
+  *w = (struct dir_word){integer(r, "office_id"), text(r, "code"), text(r, "word_zh"),
+                         text(r, "word_en")};
+}
+
 static int by_unit_id(const void *a, const void *b)
 {
   int64_t x = (*(const struct dir_unit *const *)a)->id,
@@ -165,12 +174,38 @@ static int keep(json_t *all, json_t *list)
   return rc;
 }
 
-/* Reads every office, then each office's units and services, into d->records as
- * [office count, offices..., units..., services...] boundaries kept in the counts. */
+/* An office's words as stored, plus the office's own word when no row names its code. */
+static int office_words(struct store *store, const json_t *office, json_t *words)
+{
+  json_t *list = NULL, *w;
+  size_t i;
+  const char *own = text(office, "case_word_code");
+  bool found = !*own || !*text(office, "case_word_zh");
+  int rc = store_case_word_list(store, integer(office, "id"), &list);
+  json_array_foreach(list, i, w)
+  {
+    if (strcmp(text(w, "code"), own) == 0)
+      found = true;
+  }
+  if (!rc && !found &&
+      json_array_append_new(
+          list, json_pack("{s:I, s:s, s:s, s:s}", "office_id", (json_int_t)integer(office, "id"),
+                          "code", own, "word_zh", text(office, "case_word_zh"), "word_en", "")))
+    rc = ST_NOMEM;
+  if (rc) {
+    json_decref(list);
+    return rc;
+  }
+  return keep(words, list);
+}
+
+/* Reads every office, then each office's units, services and words, into d->records as
+ * [offices, units, services, words]. */
 static int read_records(struct store *store, struct directory *d)
 {
   json_t *offices = NULL, *units = json_array(), *services = json_array(), *list, *o;
-  int rc = units && services ? store_office_list(store, &offices) : ST_NOMEM;
+  json_t *words = json_array();
+  int rc = units && services && words ? store_office_list(store, &offices) : ST_NOMEM;
   size_t i;
   json_array_foreach(offices, i, o)
   {
@@ -179,11 +214,14 @@ static int read_records(struct store *store, struct directory *d)
       rc = keep(units, list);
     if (!rc && !(rc = store_service_list(store, id, false, &list)))
       rc = keep(services, list);
+    if (!rc)
+      rc = office_words(store, o, words);
   }
-  d->records = rc ? NULL : json_pack("[O, O, O]", offices, units, services);
+  d->records = rc ? NULL : json_pack("[O, O, O, O]", offices, units, services, words);
   json_decref(offices);
   json_decref(units);
   json_decref(services);
+  json_decref(words);
   return rc ? rc : (d->records ? ST_OK : ST_NOMEM);
 }
 
@@ -211,13 +249,17 @@ static int index_records(struct directory *d)
   d->offices = calloc(d->office_count + 1, sizeof(*d->offices));
   d->units = calloc(d->unit_count + 1, sizeof(*d->units));
   d->services = calloc(d->service_count + 1, sizeof(*d->services));
+  d->word_count = json_array_size(json_array_get(d->records, 3));
+  d->words = calloc(d->word_count + 1, sizeof(*d->words));
   d->units_by_id = calloc(d->unit_count + 1, sizeof(*d->units_by_id));
   d->services_by_id = calloc(d->service_count + 1, sizeof(*d->services_by_id));
   d->services_by_slug = calloc(d->service_count + 1, sizeof(*d->services_by_slug));
   d->arena = arena_new(DIRECTORY_ARENA_MAX);
   if (!d->arena || !d->offices || !d->units || !d->services || !d->units_by_id ||
-      !d->services_by_id || !d->services_by_slug)
+      !d->services_by_id || !d->services_by_slug || !d->words)
     return ST_NOMEM;
+  for (size_t i = 0; i < d->word_count; i++)
+    fill_word(&d->words[i], json_array_get(json_array_get(d->records, 3), i));
   for (size_t i = 0; i < d->office_count; i++)
     fill_office(&d->offices[i], json_array_get(offices, i));
   for (size_t i = 0; i < d->unit_count; i++) {
@@ -393,6 +435,45 @@ const struct dir_service *directory_services(const struct directory *dir, int64_
   size_t first;
   OFFICE_RANGE(dir->services, dir->service_count, office_id, first, *count);
   return dir->services + first;
+}
+
+const struct dir_word *directory_words(const struct directory *dir, int64_t office_id,
+                                       size_t *count)
+{
+  size_t first;
+  OFFICE_RANGE(dir->words, dir->word_count, office_id, first, *count);
+  return dir->words + first;
+}
+
+const struct dir_word *directory_word(const struct directory *dir, const struct dir_office *office,
+                                      const char *code)
+{
+  size_t count = 0;
+  const struct dir_word *words = office ? directory_words(dir, office->id, &count) : NULL;
+  for (size_t i = 0; code && i < count; i++)
+    if (strcmp(words[i].code, code) == 0)
+      return &words[i];
+  return NULL;
+}
+
+const char *directory_word_zh(const struct directory *dir, const struct dir_office *office,
+                              const char *code)
+{
+  const struct dir_word *w = directory_word(dir, office, code);
+  return w ? w->word_zh : "";
+}
+
+const struct dir_word *directory_printed_word(const struct directory *dir,
+                                              const struct dir_office *office, const char *text)
+{
+  size_t count = 0;
+  const struct dir_word *words = office ? directory_words(dir, office->id, &count) : NULL;
+  const struct dir_word *best = NULL;
+  for (size_t i = 0; text && i < count; i++)
+    if (*words[i].word_zh && strstr(text, words[i].word_zh) &&
+        (!best || strlen(words[i].word_zh) > strlen(best->word_zh)))
+      best = &words[i];
+  return best;
 }
 
 const char *directory_pick(const char *zh, const char *en, const char *lang)

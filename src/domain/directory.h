@@ -53,6 +53,14 @@ struct dir_service {
   const json_t *record;
 };
 
+/* A case word of an office (收件字, migration 20): code "EB02", word_zh "新測". The office's own
+ * word (offices.case_word_code / case_word_zh) is always one of its words, with or without a
+ * case_words row (a row, if any, is what is shown). */
+struct dir_word {
+  int64_t office_id;
+  const char *code, *word_zh, *word_en;
+};
+
 struct directory;
 
 /* The current snapshot, checked against the database as described above and reloaded when it
@@ -75,6 +83,23 @@ const struct dir_unit *directory_units(const struct directory *dir, int64_t offi
                                        size_t *count);
 const struct dir_service *directory_services(const struct directory *dir, int64_t office_id,
                                              size_t *count);
+
+/* The office's word of that code, NULL when the office has none (office may be NULL). */
+const struct dir_word *directory_word(const struct directory *dir, const struct dir_office *office,
+                                      const char *code);
+/* Every word of an office; *count receives the length. */
+const struct dir_word *directory_words(const struct directory *dir, int64_t office_id,
+                                       size_t *count);
+/* The Chinese word printed for code at office: the word's word_zh, "" when there is none (the
+ * printed number then shows the code). */
+const char *directory_word_zh(const struct directory *dir, const struct dir_office *office,
+                              const char *code);
+
+/* The office's word whose Chinese word occurs in text (a number as printed, "115年 新測字
+ * 第000001號"), the longest when several do; NULL when none does (office may be NULL). Lookups
+ * pass it to case_number_parse_for. */
+const struct dir_word *directory_printed_word(const struct directory *dir,
+                                              const struct dir_office *office, const char *text);
 
 /* The language's variant of a bilingual pair: en when lang is "en" and en is not empty. */
 const char *directory_pick(const char *zh, const char *en, const char *lang);

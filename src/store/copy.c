@@ -35,6 +35,7 @@ static const struct copy_table tables[] = {
      "id, office_id, code, name_zh, name_en, floor_zh, floor_en, counter, phone, duties_zh, "
      "duties_en, sort",
      "id"},
+    {"case_words", "office_id, code, word_zh, word_en", "office_id, code"},
     {"settings", "office_id, key, value", "office_id, key"},
     {"users",
      "id, office_id, unit_id, username, display_name, email, roles, password_hash, totp_secret, "

@@ -150,6 +150,14 @@ int store_audit_range(struct store *store, int64_t after_id, int64_t limit, json
 int store_audit_search(struct store *store, int64_t office_id, const char *action,
                        const char *actor, int64_t before_id, int64_t limit, json_t **out);
 
+/* ---- Case words (store/words.c) ----------------------------------------------------------
+ * An office's case words (收件字, migration 20): [{"office_id", "code", "word_zh", "word_en"}]
+ * by code. store_case_word_put inserts or replaces the word of (office_id, code); the same
+ * word again changes nothing. */
+int store_case_word_list(struct store *store, int64_t office_id, json_t **out);
+int store_case_word_put(struct store *store, int64_t office_id, const char *code,
+                        const char *word_zh, const char *word_en);
+
 /* ---- Cases (store/cases.c) --------------------------------------------------------------
  * Times are unix seconds. A case row has the columns of the cases table (migration 5); the
  * applicant's personal fields hold sealed text (domain/personal.h), with keyed hashes for

@@ -97,7 +97,7 @@ static int load_case(struct http_request *req, struct store **store, struct case
     rc = case_staff_read(&env, &actor, req->arena, id, s);
   if (rc)
     return rc;
-  struct case_place place = {s->office, s->unit, s->service, s->handler_name};
+  struct case_place place = {s->office, s->unit, s->service, s->handler_name, s->word_zh};
   rc = case_view_place(req, s->record, &place);
   if (!rc)
     rc = apply_case_decorate(req, *store, s->record);

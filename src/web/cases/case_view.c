@@ -68,13 +68,13 @@ static int set(json_t *o, const char *k, const char *v)
   return json_object_set_new(o, k, json_string(v ? v : "")) ? ST_NOMEM : ST_OK;
 }
 
-static int number_text(struct http_request *req, json_t *c, const struct dir_office *office)
+/* The printed number, with the Chinese word of the case's own word code (word_zh, "" when
+ * none: the code is shown). */
+static int number_text(struct http_request *req, json_t *c, const char *word_zh)
 {
   struct case_number n = {(int)web_int(c, "roc_year"), "", web_int(c, "serial")};
   char out[96];
   snprintf(n.word_code, sizeof(n.word_code), "%s", web_str(c, "word_code"));
-  const char *word_zh =
-      strcmp(office->case_word_code, n.word_code) == 0 ? office->case_word_zh : "";
   if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
     return ST_LIMIT;
   return set(c, "number", out);
@@ -165,7 +165,7 @@ int case_view_place(struct http_request *req, json_t *c, const struct case_place
   if (!rc && p->handler_name && *p->handler_name)
     rc = set(c, "handler_name", p->handler_name);
   if (!rc)
-    rc = number_text(req, c, p->office);
+    rc = number_text(req, c, p->word_zh);
   if (!rc)
     rc = texts(req, c);
   if (!rc)
@@ -186,6 +186,7 @@ static int place_of(struct http_request *req, struct store *store, json_t *c, st
   if (rc)
     return rc;
   p->office = directory_office(dir, office_id);
+  p->word_zh = directory_word_zh(dir, p->office, web_str(c, "word_code"));
   p->service = directory_service(dir, web_int(c, "service_id"));
   p->unit = unit_id ? directory_unit(dir, unit_id) : NULL;
   if (p->service && p->service->office_id != office_id)
@@ -329,9 +330,7 @@ static int public_number(struct http_request *req, struct view_builder *b,
   struct case_number n = {(int)c->roc_year, "", c->serial};
   char out[96];
   snprintf(n.word_code, sizeof(n.word_code), "%s", c->word_code);
-  const char *word_zh =
-      strcmp(c->office->case_word_code, n.word_code) == 0 ? c->office->case_word_zh : "";
-  if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
+  if (case_number_display(&n, c->word_zh, req->lang, out, sizeof(out)))
     return ST_LIMIT;
   view_add_text(b, v, "number", arena_strdup(req->arena, out));
   return ST_OK;

@@ -25,6 +25,7 @@ struct case_place {
   const struct dir_unit *unit;
   const struct dir_service *service;
   const char *handler_name;
+  const char *word_zh; /* the Chinese word of the case's word code; "" when none */
 };
 int case_view_place(struct http_request *req, json_t *c, const struct case_place *p);
 /* The public case (domain/case_read.h) as its view: the stored public fields, the same display

@@ -238,15 +238,13 @@ int apply_submit_post(struct http_request *req, struct http_response *res)
 
 /* ---- confirmation --------------------------------------------------------------------- */
 
-/* "收件號碼" as printed: the office's word for its own word code. */
+/* "收件號碼" as printed: the office's word for the case's word code. */
 static const char *done_number(struct http_request *req, const struct apply_done *d)
 {
   struct case_number n = {(int)d->roc_year, "", d->serial};
   char out[96];
   snprintf(n.word_code, sizeof(n.word_code), "%s", d->word_code);
-  const char *word_zh =
-      strcmp(d->office->case_word_code, n.word_code) == 0 ? d->office->case_word_zh : "";
-  if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
+  if (case_number_display(&n, d->word_zh, req->lang, out, sizeof(out)))
     return NULL;
   return arena_strdup(req->arena, out);
 }
