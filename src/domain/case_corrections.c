@@ -67,14 +67,18 @@ int case_correction_needs_approval(const struct case_env *env, json_t *c, bool *
   return rc;
 }
 
-/* Whether c may be asked about now: open, not waiting for a correction, nothing asked yet,
- * and an approval needed. */
-static int ask_allowed(const struct case_env *env, json_t *c, const char **reason)
+/* Whether the actor may ask about c now: nothing asked yet, a correction possible from the
+ * case's step (the workflow's move to "correction" for the actor's roles), and an approval
+ * needed. */
+static int ask_allowed(const struct case_env *env, const struct case_actor *actor, json_t *c,
+                       const char **reason)
 {
   bool needed = false;
+  const struct workflow *wf = workflow_find(case_text(c, "workflow"));
   if (case_int(c, "second_correction_approved") == APPROVAL_ASKED)
     return refuse(reason, "case_err_correction_asked", ST_INVALID);
-  if (!strcmp(case_text(c, "status"), "correction") || case_int(c, "closed_at") > 0)
+  if (!workflow_transition(wf ? wf : workflow_find("simple"), case_text(c, "status"), "correction",
+                           actor->roles))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   int rc = case_correction_needs_approval(env, c, &needed);
   if (!rc && !needed)
@@ -97,7 +101,7 @@ int cases_correction_ask(const struct case_env *env, const struct case_actor *ac
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  rc = ask_allowed(env, c, reason);
+  rc = ask_allowed(env, actor, c, reason);
   json_t *data = rc ? NULL
                     : json_pack("{s:O, s:I}", "items", items, "number",
                                 (json_int_t)case_int(c, "correction_count") + 1);

@@ -283,6 +283,11 @@ static void test_ask_and_approve(void **state)
   (void)state;
   long long id = case_after_first_correction();
   long long awaiting = home_count(SUPERVISOR, "awaiting_approval");
+  char page[64];
+  snprintf(page, sizeof(page), "/staff/cases/%lld", id);
+  char *form = expect_page(&server, &clients[HANDLER], page, 200);
+  expect_contains(form, "/ask-correction");
+  free(form);
   act_expect(HANDLER, id, "correction", items_form("補附土地所有權狀", NULL), 403,
              "同一案件第二次補正須先經主管核准。");
   act_expect(HANDLER, id, "ask-correction", items_form("補附土地所有權狀", NULL), 400,
@@ -295,6 +300,17 @@ static void test_ask_and_approve(void **state)
   assert_int_equal(int_of(c, "second_correction_approved"), 2);
   assert_int_equal(int_of(c, "correction_count"), 1);
   json_decref(c);
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  char *html = expect_page(&server, &clients[SUPERVISOR], path, 200);
+  expect_contains(html, "/decide-correction");
+  expect_contains(html, "承辦人申請主管核准補正");
+  expect_contains(html, "第一次補正未補齊");
+  expect_contains(html, "補附土地所有權狀");
+  free(html);
+  html = expect_page(&server, &clients[SUPERVISOR], "/staff/", 200);
+  expect_contains(html, "待我核准的補正");
+  free(html);
 
   /* In the supervisor's list and count; not a handler's to see or decide. */
   assert_true(listed(SUPERVISOR, "awaiting", id));
@@ -327,9 +343,7 @@ static void test_ask_and_approve(void **state)
   /* The handler is told: the timeline (HTML) and the home count until noted. */
   assert_int_equal(home_count(HANDLER, "decisions_waiting"), decided + 1);
   assert_true(listed(HANDLER, "decided", id));
-  char path[64];
-  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
-  char *html = expect_page(&server, &clients[HANDLER], path, 200);
+  html = expect_page(&server, &clients[HANDLER], path, 200);
   expect_contains(html, "主管核准補正");
   expect_contains(html, "主管已核准您申請的補正，補正通知已發出。");
   free(html);
@@ -414,6 +428,10 @@ static void test_monthly_count(void **state)
   json_t *v = view_ok(SUPERVISOR, "/staff/reports/corrections");
   assert_int_equal(int_of(v, "total"), march + 3);
   json_decref(v);
+  char *html = expect_page(&server, &clients[SUPERVISOR], "/staff/reports/corrections", 200);
+  expect_contains(html, "每月第二次補正件數");
+  expect_contains(html, "2026-04");
+  free(html);
 }
 
 static void test_office_setting(void **state)
@@ -427,6 +445,12 @@ static void test_office_setting(void **state)
   v = view_ok(ADMIN, "/staff/admin/corrections");
   assert_false(json_is_true(json_object_get(v, "approval")));
   json_decref(v);
+  char *html = expect_page(&server, &clients[ADMIN], "/staff/admin/corrections", 200);
+  expect_contains(html, "每次補正都須經主管核准");
+  free(html);
+  html = expect_page(&server, &clients[ADMIN], "/staff/admin/audit", 200);
+  expect_lacks(html, "變更補正核准設定");
+  free(html);
 
   /* Without the setting a first correction goes straight out and cannot be asked about. */
   long long plain = intake();
@@ -436,6 +460,9 @@ static void test_office_setting(void **state)
   assert_int_equal(post(ADMIN, "/staff/admin/corrections", "approval=1", &v), 200);
   assert_true(json_is_true(json_object_get(v, "approval")));
   json_decref(v);
+  html = expect_page(&server, &clients[ADMIN], "/staff/admin/audit", 200);
+  expect_contains(html, "變更補正核准設定");
+  free(html);
   long long id = intake();
   act_expect(HANDLER, id, "correction", items_form("補附印鑑證明", NULL), 403,
              "本所每次補正都須先經主管核准");
