@@ -46,7 +46,7 @@ static const char *status_event(const char *from, const char *to)
 
 /* The notice of a status move, if it sends one: closed -> ready for pickup, rejected (with
  * the written reasons), the start and end of a public notice (公告). Corrections send theirs
- * with the items (issue_correction). */
+ * with the items (case_issue_correction). */
 static int notify_status(const struct case_env *env, json_t *c, const char *from, const char *to,
                          const char *note)
 {
@@ -132,7 +132,7 @@ int cases_transition(const struct case_env *env, const struct case_actor *actor,
   return case_finish(env, rc, c);
 }
 
-static bool items_ok(json_t *items)
+bool case_items_ok(json_t *items)
 {
   size_t n = json_array_size(items), i;
   json_t *item;
@@ -179,9 +179,8 @@ static int correction_deadline(const struct case_env *env, char out[11])
 
 /* The correction notice itself, inside the open transaction: the move, its items and
  * deadline, and the clock stopping. */
-static int issue_correction(const struct case_env *env, const struct case_actor *actor, json_t *c,
-                            json_t *items, const char *note, const char *behalf,
-                            const char **reason)
+int case_issue_correction(const struct case_env *env, const struct case_actor *actor, json_t *c,
+                          json_t *items, const char *note, const char *behalf, const char **reason)
 {
   char deadline[11];
   int64_t id = case_int(c, "id"), count = case_int(c, "correction_count");
@@ -216,15 +215,20 @@ int cases_correction(const struct case_env *env, const struct case_actor *actor,
   json_t *c;
   const char *behalf;
   *reason = NULL;
-  if (!items_ok(items))
+  if (!case_items_ok(items))
     return refuse(reason, "case_err_correction_items", ST_INVALID);
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  if (case_int(c, "correction_count") >= 1 && case_int(c, "second_correction_approved") == 0)
-    rc = refuse(reason, "case_err_second_correction", ST_FORBIDDEN);
+  bool needed = false;
+  rc = case_correction_needs_approval(env, c, &needed);
+  if (!rc && needed)
+    rc = refuse(reason,
+                case_int(c, "correction_count") >= 1 ? "case_err_second_correction"
+                                                     : "case_err_correction_approval",
+                ST_FORBIDDEN);
   if (!rc)
-    rc = issue_correction(env, actor, c, items, note, behalf, reason);
+    rc = case_issue_correction(env, actor, c, items, note, behalf, reason);
   return case_finish(env, rc, c);
 }
 

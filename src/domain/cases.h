@@ -104,6 +104,33 @@ int cases_correction_done(const struct case_env *env, const struct case_actor *a
                           const char *note, const char **reason);
 int cases_approve_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
                              const char **reason);
+
+/* Corrections that need a supervisor's approval (case_corrections.c). The office setting
+ * CASES_CORRECTION_APPROVAL ("1") makes every correction need one, the first too; a second or
+ * later one always does. A handler asks with the items and a reason (the case waits in the work
+ * list filter "awaiting" of its unit's supervisors, or the office supervisors' when it has no
+ * unit); a supervisor approves (the correction is issued with the asked items) or refuses (a
+ * reason needed); the decision stays in the handler's "decided" filter until noted. */
+#define CASES_CORRECTION_APPROVAL "cases.correction_approval"
+int cases_correction_approval_get(struct store *store, int64_t office_id, bool *on);
+/* Sets the office's (who->office_id) setting, audited. */
+struct audit_actor;
+int cases_correction_approval_set(struct store *store, const struct audit_actor *who, bool on);
+int cases_correction_ask(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                         json_t *items, const char *note, const char **reason);
+int cases_correction_decide(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                            bool approved, const char *note, const char **reason);
+int cases_correction_noted(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                           const char **reason);
+/* The office's second (and later) corrections issued in [from, to), counted per Taipei month:
+ * one entry per month from from's to (to - 1)'s, zeros included; ST_LIMIT past max months. */
+struct case_month_count {
+  int year, month;
+  int64_t count;
+};
+int cases_second_corrections_by_month(struct store *store, int64_t office_id, time_t from,
+                                      time_t to, struct case_month_count *out, size_t max,
+                                      size_t *count);
 /* Rejection (駁回) with written reasons; a case waiting for a correction only after the
  * correction deadline has passed. Supervisors only (the workflow says so). */
 int cases_reject(const struct case_env *env, const struct case_actor *actor, int64_t id,

@@ -38,4 +38,15 @@ int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor
                       const struct intake_input *in, struct intake_result *out, const char **reason,
                       const char **field);
 
+/* The correction notice, inside the open transaction: the move, its items and deadline, the
+ * notice and the clock stopping (case_flow.c). */
+int case_issue_correction(const struct case_env *env, const struct case_actor *actor, json_t *c,
+                          json_t *items, const char *note, const char *behalf, const char **reason);
+/* Correction items: 1..CASE_CORRECTION_ITEMS_MAX strings of usable text, 200 characters each. */
+bool case_items_ok(json_t *items);
+/* Whether the next correction of c needs a supervisor's approval first: a second or later one,
+ * or any when the office says so (setting CASES_CORRECTION_APPROVAL), unless approved (state
+ * 1) already (case_corrections.c). */
+int case_correction_needs_approval(const struct case_env *env, json_t *c, bool *needed);
+
 #endif

@@ -53,6 +53,26 @@ static int load_units(struct store *store, size_t index, int64_t office_id, json
   return ST_OK;
 }
 
+/* The office's settings ({"key": "value"}, e.g. seed 004's office wants every correction
+ * approved: "cases.correction_approval": "1"). */
+static int load_settings(struct store *store, size_t index, int64_t office_id, json_t *settings,
+                         char *err, size_t err_size)
+{
+  const char *key;
+  json_t *value;
+  json_object_foreach(settings, key, value)
+  {
+    int rc = json_is_string(value)
+                 ? store_setting_put(store, office_id, key, json_string_value(value))
+                 : ST_INVALID;
+    if (rc) {
+      snprintf(err, err_size, "offices[%zu].settings.%s: not a text setting", index, key);
+      return rc;
+    }
+  }
+  return ST_OK;
+}
+
 static int load_office(struct store *store, size_t index, json_t *office, char *err,
                        size_t err_size)
 {
@@ -62,7 +82,8 @@ static int load_office(struct store *store, size_t index, json_t *office, char *
     snprintf(err, err_size, "offices[%zu]: %s", index, store_last_error(store));
     return rc;
   }
-  return load_units(store, index, id, json_object_get(office, "units"), err, err_size);
+  rc = load_settings(store, index, id, json_object_get(office, "settings"), err, err_size);
+  return rc ? rc : load_units(store, index, id, json_object_get(office, "units"), err, err_size);
 }
 
 static int load_offices(struct store *store, json_t *offices, char *err, size_t err_size)

@@ -173,6 +173,28 @@ int store_case_approve_correction(struct store *store, int64_t id, int64_t now)
   return one_change(store, rc, changes);
 }
 
+int store_case_set_correction_approval(struct store *store, int64_t id, int64_t state, int64_t now)
+{
+  static const char sql[] =
+      "UPDATE cases SET second_correction_approved = $2, updated_at = $3 WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(state), DB_I(now)), &changes);
+  return one_change(store, rc, changes);
+}
+
+/* Every correction of the office's cases issued in [from, to) that is not the case's first
+ * (an earlier move to "correction" on the same case's timeline): their times, oldest first. */
+int store_case_second_corrections(struct store *store, int64_t office_id, int64_t from, int64_t to,
+                                  json_t **out)
+{
+  static const char sql[] =
+      "SELECT e.at FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.office_id = $1 "
+      "AND e.kind = 'status' AND e.to_status = 'correction' AND e.at >= $2 AND e.at < $3 AND "
+      "EXISTS (SELECT 1 FROM case_events p WHERE p.case_id = e.case_id AND p.kind = 'status' AND "
+      "p.to_status = 'correction' AND p.id < e.id) ORDER BY e.at";
+  return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(from), DB_I(to)), out);
+}
+
 int store_case_set_overdue(struct store *store, int64_t id, const char *reason,
                            const char *new_date, int64_t now)
 {
@@ -239,6 +261,15 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
 /* The work list. scope: "mine" (handler_id = user, or a handler the user stands in for on
  * today), "unit" (unit_id; 0 = the whole office). filter: "" (all open), "due_soon", "overdue",
  * "correction", "closed". query: a case key prefix, or an applicant name hash (exact). */
+/* The correction requests (second_correction_approved = 2, asked) of the cases a supervisor of
+ * unit $5 decides: the unit's, or with unit 0 (an office supervisor) those without a unit and
+ * those of a unit without an active supervisor (so no request goes unseen); and the decisions
+ * (3 refused, 4 approved) the handler has not yet noted (case_corrections.c). */
+#define WL_AWAITING                                                                                \
+  "c.second_correction_approved = 2 AND (c.unit_id = $5 OR ($5 = 0 AND (c.unit_id IS NULL OR "     \
+  "NOT EXISTS (SELECT 1 FROM users s WHERE s.office_id = c.office_id AND s.unit_id = c.unit_id "   \
+  "AND (s.roles & 4) <> 0 AND s.disabled = 0))))"
+#define WL_DECIDED "c.second_correction_approved IN (3, 4)"
 #define CASE_LIST_SELECT                                                                           \
   "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "          \
   "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "           \
@@ -250,7 +281,9 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
   "0 OR c.unit_id = $5)) OR $2 = 'office') AND (CASE $6 WHEN 'due_soon' THEN c.due_state = "       \
   "'due_soon' AND c.closed_at IS NULL WHEN 'overdue' THEN c.due_state = 'overdue' AND "            \
   "c.closed_at IS NULL WHEN 'correction' THEN c.status = 'correction' WHEN 'closed' THEN "         \
-  "c.closed_at IS NOT NULL ELSE c.closed_at IS NULL END) AND ($7 = '' OR c.case_key LIKE $7 "      \
+  "c.closed_at IS NOT NULL WHEN 'awaiting' THEN c.closed_at IS NULL AND " WL_AWAITING " WHEN "     \
+  "'decided' THEN c.closed_at IS NULL AND " WL_DECIDED                                             \
+  " ELSE c.closed_at IS NULL END) AND ($7 = '' OR c.case_key LIKE $7 "                             \
   "|| '%' OR c.applicant_name_hash = $8) ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 "       \
   "END, c.due_at, c.id LIMIT $9"
 
@@ -276,8 +309,8 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
 #define WL_OFFICE ""
 #define WL_OPEN                                                                                    \
   "c.closed_at IS NULL AND (CASE $6 WHEN 'due_soon' THEN c.due_state = 'due_soon' WHEN "           \
-  "'overdue' THEN c.due_state = 'overdue' WHEN 'correction' THEN c.status = 'correction' ELSE "    \
-  "1 = 1 END) AND "
+  "'overdue' THEN c.due_state = 'overdue' WHEN 'correction' THEN c.status = 'correction' WHEN "    \
+  "'awaiting' THEN " WL_AWAITING " WHEN 'decided' THEN " WL_DECIDED " ELSE 1 = 1 END) AND "
 #define WL_CLOSED "c.closed_at IS NOT NULL AND "
 #define WL_SEARCH "($7 = '' OR c.case_key LIKE $7 || '%' OR c.applicant_name_hash = $8)"
 #define WL_SORT   " ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id"

@@ -182,6 +182,14 @@ int store_case_set_due_state(struct store *store, int64_t id, const char *from,
 int store_case_set_correction(struct store *store, int64_t id, const char *items,
                               const char *deadline, int64_t count, int64_t now);
 int store_case_approve_correction(struct store *store, int64_t id, int64_t now);
+/* The correction approval state (the column second_correction_approved): 0 none, 1 the next
+ * correction is approved, 2 asked (waiting for a supervisor), 3 refused, 4 approved and issued
+ * (3 and 4 until the handler notes the decision). */
+int store_case_set_correction_approval(struct store *store, int64_t id, int64_t state, int64_t now);
+/* The times (column "at") of the office's corrections issued in [from, to) that are not their
+ * case's first, oldest first. */
+int store_case_second_corrections(struct store *store, int64_t office_id, int64_t from, int64_t to,
+                                  json_t **out);
 int store_case_set_overdue(struct store *store, int64_t id, const char *reason,
                            const char *new_date, int64_t now);
 int store_case_set_pickup(struct store *store, int64_t id, int64_t at);
@@ -199,7 +207,8 @@ struct store_case_filter {
   int64_t user_id;        /* for "mine" */
   int64_t unit_id;        /* for "unit" (0 = whole office) */
   const char *today;      /* "YYYY-MM-DD", for delegations */
-  const char *filter;     /* "", "due_soon", "overdue", "correction", "closed" */
+  const char *filter;     /* "", "due_soon", "overdue", "correction", "closed", "awaiting"
+                           * (correction requests unit_id's supervisor decides), "decided" */
   const char *key_prefix; /* "" = no search */
   const char *name_hash;  /* "" = no search */
   int64_t limit;

@@ -256,6 +256,13 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/cases/{id}/{action}", case_action, CASE_STAFF, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Corrections needing approval (web/cases/corrections.c): the office setting, the report. */
+    {"GET", "/staff/admin/corrections", corrections_settings, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/corrections", corrections_settings_save, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/reports/corrections", corrections_report,
+     ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"POST", "/staff/presence", presence_set, ROLE_HANDLER, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/delegations", delegations_page, ROLE_SUPERVISOR, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},

@@ -109,6 +109,15 @@ static void test_load_five_offices(void **state)
     assert_true(json_array_size(units) >= 5);
     assert_true(strlen(json_string_value(json_object_get(office, "name_en"))) > 0);
     assert_true(strlen(json_string_value(json_object_get(office, "case_word_code"))) == 4);
+    /* Seed 004's office (安樂) wants every correction approved; the others do not. */
+    char *approval = NULL;
+    int64_t id = json_integer_value(json_object_get(office, "id"));
+    int got = store_setting_get(store, id, "cases.correction_approval", &approval);
+    if (!strcmp(json_string_value(json_object_get(office, "slug")), "anle"))
+      assert_true(got == ST_OK && !strcmp(approval, "1"));
+    else
+      assert_int_equal(got, ST_NOTFOUND);
+    free(approval);
   }
   json_decref(offices);
 }

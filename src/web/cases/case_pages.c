@@ -135,6 +135,8 @@ static int show(struct http_request *req, struct http_response *res, int status,
   json_t *c = s.record;
   rc = add_offers(req, c);
   if (!rc)
+    rc = case_correction_offers(req, store, c, json_object_get(c, "offers"));
+  if (!rc)
     rc = add_check_lock(&s, c);
   if (!rc)
     rc = payments_staff_view(req, &s.fee, c); /* the fee due and payments */
@@ -262,7 +264,10 @@ static int run_action(struct http_request *req, const struct case_env *env,
     return cases_appointment(env, actor, id, http_form(req, "date"), http_form(req, "time"),
                              http_form(req, "place"), reason);
   }
-  return ST_NOTFOUND;
+  json_t *items = lines(http_form(req, "items"));
+  int rc = case_correction_action(req, env, actor, id, action, items, reason, field);
+  json_decref(items);
+  return rc;
 }
 
 int case_action(struct http_request *req, struct http_response *res)

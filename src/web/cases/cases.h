@@ -20,6 +20,19 @@ int delegations_page(struct http_request *req, struct http_response *res);
 int delegation_add(struct http_request *req, struct http_response *res);
 int presence_set(struct http_request *req, struct http_response *res);
 
+/* corrections.c: the case page's correction offers (flags set on offers), its correction
+ * actions (ST_NOTFOUND for another action), the staff home's counts, the office setting page and
+ * the report of second corrections by month. */
+int case_correction_offers(struct http_request *req, struct store *store, json_t *c,
+                           json_t *offers);
+int case_correction_action(struct http_request *req, const struct case_env *env,
+                           const struct case_actor *actor, int64_t id, const char *action,
+                           json_t *items, const char **reason, const char **field);
+int case_correction_counts(struct http_request *req, json_t *view);
+int corrections_settings(struct http_request *req, struct http_response *res);
+int corrections_settings_save(struct http_request *req, struct http_response *res);
+int corrections_report(struct http_request *req, struct http_response *res);
+
 /* The case actor of a signed-in request. */
 void case_actor_of(const struct http_request *req, struct case_actor *actor);
 

@@ -39,6 +39,17 @@ static bool scope_permitted(const struct http_request *req, const char *scope)
   return strcmp(scope, "unit") != 0 || req->session->unit_id != 0;
 }
 
+/* "awaiting" (my approval) is for supervisors and finds the requests of their unit by its own
+ * condition (so over the office); "decided" (decisions waiting for me) lists my cases. */
+static bool filter_permitted(const struct http_request *req, const char *filter, const char **scope)
+{
+  if (!strcmp(filter, "awaiting"))
+    *scope = "office";
+  if (!strcmp(filter, "decided"))
+    *scope = "mine";
+  return strcmp(filter, "awaiting") != 0 || (req->session->roles & ROLE_SUPERVISOR) != 0;
+}
+
 static bool allowed(const char *v, const char *const *set, size_t n)
 {
   for (size_t i = 0; i < n; i++)
@@ -129,13 +140,14 @@ static int worklist_view(struct http_request *req, struct http_response *res,
 int worklist(struct http_request *req, struct http_response *res)
 {
   static const char *const scopes[] = {"mine", "unit", "office"};
-  static const char *const filters[] = {"", "due_soon", "overdue", "correction", "closed"};
+  static const char *const filters[] = {"",       "due_soon", "overdue", "correction",
+                                        "closed", "awaiting", "decided"};
   const char *scope = http_query(req, "scope"), *filter = http_query(req, "filter");
   scope = scope && *scope ? scope : default_scope(req->session->roles);
   filter = filter ? filter : "";
-  if (!allowed(scope, scopes, 3) || !allowed(filter, filters, 5))
+  if (!allowed(scope, scopes, 3) || !allowed(filter, filters, ARRAY_LEN(filters)))
     return http_error(res, 400, NULL);
-  if (!scope_permitted(req, scope))
+  if (!scope_permitted(req, scope) || !filter_permitted(req, filter, &scope))
     return http_error(res, 403, NULL);
   const char *q = http_query(req, "q");
   struct case_worklist_query query = {scope, filter, q ? q : "", page_param(req), WORKLIST_PAGE};

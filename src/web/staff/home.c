@@ -7,6 +7,7 @@
 #include "domain/accounts.h"
 #include "domain/lookup.h"
 #include "web/app.h"
+#include "web/cases/cases.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
@@ -27,6 +28,8 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/admin/outbox", "staff_area_outbox", "staff_area_outbox_desc"},
       {"/staff/admin/templates", "staff_area_templates", "staff_area_templates_desc"},
       {"/staff/admin/api-keys", "staff_area_apikeys", "staff_area_apikeys_desc"},
+      {"/staff/admin/corrections", "staff_area_corr_settings", "staff_area_corr_settings_desc"},
+      {"/staff/reports/corrections", "staff_area_corr_report", "staff_area_corr_report_desc"},
       {"/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {"/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
   };
@@ -68,5 +71,10 @@ int staff_home(struct http_request *req, struct http_response *res)
                 role_labels(req, req->session->roles), "office_name",
                 office ? web_field(office, "name", req->lang) : "", "areas", staff_areas(req));
   json_decref(office);
+  rc = view ? case_correction_counts(req, view) : ST_NOMEM;
+  if (rc) {
+    json_decref(view);
+    return rc;
+  }
   return http_page(res, 200, "staff/home", view);
 }
