@@ -151,11 +151,6 @@ static int put_escaped(struct buf *out, const char *s, size_t len)
   return rc;
 }
 
-static int put_int(struct buf *out, int64_t i)
-{
-  return buf_put_int(out, i);
-}
-
 /* The shortest decimal that reads back as the same double: 1.21 prints as "1.21". */
 static int put_real(struct buf *out, double d)
 {
@@ -176,7 +171,7 @@ static int put_json_value(struct render *r, const json_t *v, bool escape)
       return put_escaped(r->out, json_string_value(v), json_string_length(v));
     return buf_append(r->out, json_string_value(v), json_string_length(v));
   case JSON_INTEGER:
-    return put_int(r->out, json_integer_value(v));
+    return buf_put_int(r->out, json_integer_value(v));
   case JSON_REAL:
     return put_real(r->out, json_real_value(v));
   case JSON_TRUE:
@@ -200,7 +195,7 @@ static int put_value(struct render *r, struct view v, bool escape)
       return put_escaped(r->out, v.u.s, v.len);
     return buf_append(r->out, v.u.s, v.len);
   case VIEW_INT:
-    return put_int(r->out, v.u.i);
+    return buf_put_int(r->out, v.u.i);
   case VIEW_TRUE:
     return buf_puts(r->out, "true");
   case VIEW_FALSE:

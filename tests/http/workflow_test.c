@@ -29,13 +29,11 @@
 static struct server server;
 static struct client staff;
 
+/* POSTs form with the CSRF token (client_post); the status, the Location header in *location. */
 static long post(const char *path, const char *form, char **location)
 {
-  char body[2048];
-  snprintf(body, sizeof(body), "%s&csrf=%s", form, staff.csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
   struct response r;
-  assert_int_equal(client_call(&staff, "POST", path, headers, body, strlen(body), &r), 0);
+  assert_int_equal(client_post(&staff, path, form, &r), 0);
   if (location)
     *location = response_header(&r, "Location");
   long status = r.status;
@@ -45,14 +43,10 @@ static long post(const char *path, const char *form, char **location)
 
 static json_t *get_json(const char *path)
 {
-  const char *accept[] = {"Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(&staff, "GET", path, accept, NULL, 0, &r), 0);
-  if (r.status != 200)
-    fail_msg("GET %s: %ld %.300s", path, r.status, r.body ? r.body : "");
-  json_t *v = response_json(&r);
-  response_free(&r);
-  assert_non_null(v);
+  long status = 0;
+  json_t *v = get_json_view(&server, &staff, path, &status);
+  if (status != 200 || !v)
+    fail_msg("GET %s: %ld", path, status);
   return v;
 }
 

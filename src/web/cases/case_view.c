@@ -7,7 +7,6 @@
 
 #include "domain/case_number.h"
 #include "domain/case_read.h"
-#include "domain/case_staff_read.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
@@ -174,34 +173,6 @@ int case_view_place(struct http_request *req, json_t *c, const struct case_place
                                  json_boolean(!strcmp(web_str(c, "due_state"), "overdue"))))
     rc = ST_NOMEM;
   return rc;
-}
-
-/* Where case c belongs, from the directory: its office, its service (the office's) and its
- * unit (when the office's), with its handler's name. */
-static int place_of(struct http_request *req, struct store *store, json_t *c, struct case_place *p)
-{
-  const struct directory *dir = NULL;
-  int64_t office_id = web_int(c, "office_id"), unit_id = web_int(c, "unit_id");
-  int rc = directory_acquire(store, req->arena, &dir);
-  if (rc)
-    return rc;
-  p->office = directory_office(dir, office_id);
-  p->word_zh = directory_word_zh(dir, p->office, web_str(c, "word_code"));
-  p->service = directory_service(dir, web_int(c, "service_id"));
-  p->unit = unit_id ? directory_unit(dir, unit_id) : NULL;
-  if (p->service && p->service->office_id != office_id)
-    p->service = NULL;
-  if (p->unit && p->unit->office_id != office_id)
-    p->unit = NULL;
-  return case_handler_name(store, req->arena, office_id, web_int(c, "handler_id"),
-                           &p->handler_name);
-}
-
-int case_view_decorate(struct http_request *req, struct store *store, json_t *c)
-{
-  struct case_place p = {0};
-  int rc = place_of(req, store, c, &p);
-  return rc ? rc : case_view_place(req, c, &p);
 }
 
 int64_t case_view_id(struct http_request *req)

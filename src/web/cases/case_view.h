@@ -11,15 +11,11 @@
 #include "domain/directory.h"
 #include "http/http.h"
 
-struct store;
-
-/* Adds display fields to c (in place): number, service_name, unit_name, status_label,
+/* Adds display fields to c (in place), where the case belongs already read (a typed read model,
+ * e.g. domain/case_staff_read.h): number, service_name, unit_name, status_label,
  * received_text, due_text, due_state_label, closed_text, overdue_new_date_text,
- * correction_deadline_text, correction_list, events[] with labels and times, fee_text. */
-int case_view_decorate(struct http_request *req, struct store *store, json_t *c);
-/* The same with where the case belongs already read (a typed read model, e.g.
- * domain/case_staff_read.h): office and service required (else ST_NOTFOUND), unit may be NULL,
- * handler_name NULL or "" adds none. */
+ * correction_deadline_text, correction_list, events[] with labels and times, fee_text. Office
+ * and service required (else ST_NOTFOUND), unit may be NULL, handler_name NULL or "" adds none. */
 struct case_place {
   const struct dir_office *office;
   const struct dir_unit *unit;
@@ -29,7 +25,7 @@ struct case_place {
 };
 int case_view_place(struct http_request *req, json_t *c, const struct case_place *p);
 /* The public case (domain/case_read.h) as its view: the stored public fields, the same display
- * fields as case_view_decorate and the timeline; the raw "events" (codes and ids, for API
+ * fields as case_view_place and the timeline; the raw "events" (codes and ids, for API
  * clients) only when raw_events, else an empty list. NULL when out of memory. */
 struct case_public;
 json_t *case_public_view(struct http_request *req, const struct case_public *c, bool raw_events);

@@ -32,21 +32,6 @@ json_t *office_view(struct http_request *req, json_t *office)
                    href ? href : "/");
 }
 
-json_t *office_dir_view(struct http_request *req, const struct dir_office *o)
-{
-  const char *lang = req->lang;
-  char *href = arena_printf(req->arena, "/o/%s/", o->slug);
-  /* the web address printed on receipts: [notify] public_url (web_origin) and the office */
-  char *web = arena_printf(req->arena, "%s/o/%s/", web_origin(req), o->slug);
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slug", o->slug,
-                   "web", web ? web : "", "name", directory_pick(o->name_zh, o->name_en, lang),
-                   "city", directory_pick(o->city_zh, o->city_en, lang), "kind", o->kind,
-                   "kind_label", kind_label(req, o->kind), "address",
-                   directory_pick(o->address_zh, o->address_en, lang), "phone", o->phone, "email",
-                   o->email, "hours", directory_pick(o->hours_zh, o->hours_en, lang), "href",
-                   href ? href : "/");
-}
-
 struct view office_dir_tview(struct http_request *req, struct view_builder *b,
                              const struct dir_office *o)
 {
@@ -67,6 +52,13 @@ struct view office_dir_tview(struct http_request *req, struct view_builder *b,
   const char *web = arena_printf(req->arena, "%s/o/%s/", web_origin(req), o->slug);
   view_add_text(b, m, "web", web ? web : "");
   return view_of_map(m);
+}
+
+json_t *office_dir_view(struct http_request *req, const struct dir_office *o)
+{
+  struct view_builder b = view_builder(req->arena);
+  struct view v = office_dir_tview(req, &b, o);
+  return view_done(&b) ? NULL : view_to_json(v);
 }
 
 int office_of_request(struct http_request *req, struct store *store,
