@@ -1,10 +1,6 @@
 // apikeys.test.mjs - an office admin issues an API key by keyboard, sees the secret once,
 // revokes it; the page passes axe (WCAG 2.1 A/AA) at 320 and 1280 px, also with an error.
 
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
-import path from 'node:path';
-
 import {
   startServer,
   launchBrowser,
@@ -14,38 +10,12 @@ import {
   assertEqual,
   test,
   runTests,
+  addAdmin,
+  totp,
 } from './lib.mjs';
 
 const USER = 'e2e-key-admin';
 const PASSWORD = 'e2e-admin-password-2';
-
-function addAdmin(server) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.env.BIANMIN_EXE,
-      ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', 'kh-udd',
-        '--username', USER, '--name', '金鑰管理員', '--roles', 'admin', '--no-expire'],
-      { env: { ...process.env, BIANMIN_PASSWORD: PASSWORD }, timeout: 60000 },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
-    );
-  });
-}
-
-/* RFC 6238 (SHA-1, 6 digits, 30 s) for a base32 secret. */
-function totp(secretB32) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretB32.replace(/[=\s]/g, '').toUpperCase()) {
-    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  }
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const mac = crypto.createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 15;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
-  return String(value).padStart(6, '0');
-}
 
 async function axeAt(page, label) {
   for (const width of [320, 1280]) {
@@ -101,7 +71,7 @@ test('an admin issues a key by keyboard, sees it once, revokes it; axe-clean', a
 runTests({
   before: async () => {
     const server = await startServer();
-    await addAdmin(server);
+    await addAdmin(server, { office: 'kh-udd', username: USER, name: '金鑰管理員', password: PASSWORD });
     const browser = await launchBrowser();
     return { server, browser };
   },

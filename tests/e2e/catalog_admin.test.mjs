@@ -2,10 +2,6 @@
 // service's title by keyboard and sees it on the public page; the catalogue admin pages pass axe
 // (WCAG 2.1 A/AA) at phone (320 px) and desktop (1280 px) width.
 
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
-import path from 'node:path';
-
 import {
   startServer,
   launchBrowser,
@@ -15,39 +11,13 @@ import {
   assertEqual,
   test,
   runTests,
+  addAdmin,
+  totp,
 } from './lib.mjs';
 
 const USER = 'e2e-cat-admin';
 const PASSWORD = 'e2e-admin-password-1';
 const NEW_TITLE = '買賣移轉登記（鍵盤測試）';
-
-function addAdmin(server) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.env.BIANMIN_EXE,
-      ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', 'xinxing',
-        '--username', USER, '--name', '端對端管理員', '--roles', 'admin', '--no-expire'],
-      { env: { ...process.env, BIANMIN_PASSWORD: PASSWORD }, timeout: 60000 },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
-    );
-  });
-}
-
-/* RFC 6238 (SHA-1, 6 digits, 30 s) for a base32 secret. */
-function totp(secretB32) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretB32.replace(/[=\s]/g, '').toUpperCase()) {
-    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  }
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const mac = crypto.createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 15;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
-  return String(value).padStart(6, '0');
-}
 
 /* Tabs until the element with id has focus. */
 async function tabTo(page, id) {
@@ -138,7 +108,7 @@ test('an admin edits a service title by keyboard; admin pages pass axe at 320 an
 runTests({
   before: async () => {
     const server = await startServer();
-    await addAdmin(server);
+    await addAdmin(server, { office: 'xinxing', username: USER, name: '端對端管理員', password: PASSWORD });
     const browser = await launchBrowser();
     return { server, browser };
   },

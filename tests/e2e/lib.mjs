@@ -6,6 +6,7 @@
 
 import { spawn, execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -296,4 +297,34 @@ export async function typeInto(page, id, text, limit = 120) {
     }
   }
   throw new Error(`Tab never reached #${id}`);
+}
+
+/* Adds an admin account to server's database through the CLI (`bianmin user add`), with a
+ * password that does not expire at first sign-in. */
+export function addAdmin(server, { office, username, name, password }) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.env.BIANMIN_EXE,
+      ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', office,
+        '--username', username, '--name', name, '--roles', 'admin', '--no-expire'],
+      { env: { ...process.env, BIANMIN_PASSWORD: password }, timeout: 60000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
+    );
+  });
+}
+
+/* RFC 6238 (SHA-1, 6 digits, 30 s) for a base32 secret, now. */
+export function totp(secretB32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretB32.replace(/[=\s]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, '0');
 }

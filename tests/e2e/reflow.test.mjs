@@ -4,11 +4,7 @@
 // work list, the case page with its action forms and the receipt have content; and the main
 // public pages, the progress page of that case included.
 
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
-import path from 'node:path';
-
-import { startServer, launchBrowser, newContext, assert, assertEqual, test, runTests } from './lib.mjs';
+import { startServer, launchBrowser, newContext, assert, assertEqual, test, runTests, addAdmin, totp } from './lib.mjs';
 
 const WIDTH = 320;
 const SUPERVISOR = 'xinxing-supervisor';
@@ -16,33 +12,6 @@ const DEMO_PASSWORD = 'bianmin-demo-2026';
 const ADMIN = 'e2e-reflow-admin';
 const ADMIN_PASSWORD = 'quiet-harbour-lantern-58';
 const LANGS = ['zh-TW', 'en'];
-
-function addAdmin(server) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.env.BIANMIN_EXE,
-      ['user', 'add', '--db', path.join(server.dir, 'db.sqlite'), '--office', 'xinxing',
-        '--username', ADMIN, '--name', '版面管理員', '--roles', 'admin', '--no-expire'],
-      { env: { ...process.env, BIANMIN_PASSWORD: ADMIN_PASSWORD }, timeout: 60000 },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve()),
-    );
-  });
-}
-
-/* RFC 6238 (SHA-1, 6 digits, 30 s) for a base32 secret. */
-function totp(secretB32) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretB32.replace(/[=\s]/g, '').toUpperCase()) {
-    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  }
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const mac = crypto.createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
 
 /* The page's width, and when it is too wide the elements that reach past the viewport (the
  * innermost few), so that a failure says what to fix. */
@@ -151,7 +120,7 @@ runTests({
   before: async () => {
     const server = await startServer();
     try {
-      await addAdmin(server);
+      await addAdmin(server, { office: 'xinxing', username: ADMIN, name: '版面管理員', password: ADMIN_PASSWORD });
       return { server, browser: await launchBrowser() };
     } catch (err) {
       await server.stop();

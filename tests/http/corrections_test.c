@@ -53,13 +53,7 @@ static void field(char *form, size_t size, const char *name, const char *value)
 
 static json_t *get_json(enum who w, const char *path, long *status)
 {
-  const char *accept[] = {"Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(&clients[w], "GET", path, accept, NULL, 0, &r), 0);
-  json_t *v = response_json(&r);
-  *status = r.status;
-  response_free(&r);
-  return v;
+  return get_json_view(&server, &clients[w], path, status);
 }
 
 static json_t *view_ok(enum who w, const char *path)
