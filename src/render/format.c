@@ -50,22 +50,6 @@ static int snprintf_status(int n, char *out, size_t size)
   return ST_OK;
 }
 
-int format_date(int year, int month, int day, const char *lang, char *out, size_t size)
-{
-  int rc = check_date(year, month, day);
-  if (rc) {
-    if (size)
-      out[0] = '\0';
-    return rc;
-  }
-  int n;
-  if (is_english(lang))
-    n = snprintf(out, size, "%d %s %d", day, month_abbr[month - 1], year);
-  else
-    n = snprintf(out, size, "%d年%d月%d日", civil_roc_year(year), month, day);
-  return snprintf_status(n, out, size);
-}
-
 int format_date_short(int year, int month, int day, const char *lang, char *out, size_t size)
 {
   int rc = check_date(year, month, day);
@@ -104,6 +88,53 @@ static void put_str(char **p, const char *end, const char *s)
     *(*p)++ = *s++;
 }
 
+/* The date as citizens read it: "17 Mar 2026" or "115年3月17日". */
+static void put_date(char **p, const char *end, int year, int month, int day, bool english)
+{
+  if (english) {
+    put_digits(p, end, day, 1);
+    put_str(p, end, " ");
+    put_str(p, end, month_abbr[month - 1]);
+    put_str(p, end, " ");
+    put_digits(p, end, year, 1);
+  } else {
+    put_digits(p, end, civil_roc_year(year), 1);
+    put_str(p, end, "年");
+    put_digits(p, end, month, 1);
+    put_str(p, end, "月");
+    put_digits(p, end, day, 1);
+    put_str(p, end, "日");
+  }
+}
+
+/* Copies the n bytes written at tmp to out with its NUL; ST_LIMIT (out "") when they do not fit. */
+static int finish(const char *tmp, size_t n, char *out, size_t size)
+{
+  if (n >= size) {
+    if (size)
+      out[0] = '\0';
+    return ST_LIMIT;
+  }
+  memcpy(out, tmp, n);
+  out[n] = '\0';
+  return ST_OK;
+}
+
+/* Written by hand, not with snprintf: pages show a dozen dates, and snprintf cost more than the
+ * rest of the case view. The longest is "31 Dec 9999 23:59" or "9999年12月31日 23:59". */
+int format_date(int year, int month, int day, const char *lang, char *out, size_t size)
+{
+  int rc = check_date(year, month, day);
+  if (rc) {
+    if (size)
+      out[0] = '\0';
+    return rc;
+  }
+  char tmp[48], *p = tmp;
+  put_date(&p, tmp + sizeof(tmp), year, month, day, is_english(lang));
+  return finish(tmp, (size_t)(p - tmp), out, size);
+}
+
 int format_datetime(time_t utc, const char *lang, char *out, size_t size)
 {
   /* Refuse instants outside the years we format before any arithmetic can overflow. */
@@ -117,37 +148,14 @@ int format_datetime(time_t utc, const char *lang, char *out, size_t size)
       out[0] = '\0';
     return ST_INVALID;
   }
-  /* Written by hand: pages show a dozen of these, and snprintf cost more than the rest of
-   * the case view. The longest is "31 Dec 9999 23:59" or "9999年12月31日 23:59" (< 32 bytes). */
   char tmp[48], *p = tmp;
   const char *end = tmp + sizeof(tmp);
-  if (is_english(lang)) {
-    put_digits(&p, end, w.date.day, 1);
-    put_str(&p, end, " ");
-    put_str(&p, end, month_abbr[w.date.month - 1]);
-    put_str(&p, end, " ");
-    put_digits(&p, end, w.date.year, 1);
-  } else {
-    put_digits(&p, end, civil_roc_year(w.date.year), 1);
-    put_str(&p, end, "年");
-    put_digits(&p, end, w.date.month, 1);
-    put_str(&p, end, "月");
-    put_digits(&p, end, w.date.day, 1);
-    put_str(&p, end, "日");
-  }
+  put_date(&p, end, w.date.year, w.date.month, w.date.day, is_english(lang));
   put_str(&p, end, " ");
   put_digits(&p, end, w.hour, 2);
   put_str(&p, end, ":");
   put_digits(&p, end, w.minute, 2);
-  size_t n = (size_t)(p - tmp);
-  if (n >= size) {
-    if (size)
-      out[0] = '\0';
-    return ST_LIMIT;
-  }
-  memcpy(out, tmp, n);
-  out[n] = '\0';
-  return ST_OK;
+  return finish(tmp, (size_t)(p - tmp), out, size);
 }
 
 int format_money(int64_t amount, char *out, size_t size)
