@@ -8,7 +8,9 @@
 # (case_public_tview) and rendering (render_html). The server runs one request thread, so every
 # lookup after the warm-up finds its database connection open (a pool of four opened some of
 # theirs inside the measurement). PATHS=FILE measures other GET paths instead (one a line),
-# TOKENS=1 the progress links /p/<token> (bench_tokens); ACCEPT=json asks for JSON answers
+# TOKENS=1 the progress links /p/<token> (bench_tokens), PAGES=services every published service
+# page, PAGES=search or PAGES=faq the office and FAQ searches of bench/run.sh, each list cycled
+# to N + WARM requests; ACCEPT=json asks for JSON answers
 # (Accept: application/json). Needs valgrind, curl, sqlite3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,8 +20,26 @@ export EXE
 N=${N:-300} WARM=${WARM:-100} CASES=${CASES:-100000} SEED=${SEED:-42}
 bench_init
 bench_db "$work/db" "$CASES" "$SEED"
+# cycle FILE: its lines again and again, N + WARM of them, into $work/paths.
+cycle()
+{
+  awk -v n="$((N + WARM))" '{ line[NR] = $0 } END { for (i = 0; i < n; i++) print line[i % NR + 1] }' \
+    "$1" > "$work/paths"
+}
 if [ -n "${TOKENS:-}" ]; then
   bench_tokens "$work/db" "$work/paths" "$((N + WARM))"
+elif [ "${PAGES:-}" = services ]; then
+  sqlite3 -separator '' "$work/db" "SELECT '/o/', o.slug, '/services/', s.slug FROM services s
+    JOIN offices o ON o.id = s.office_id WHERE s.published = 1" > "$work/pages"
+  cycle "$work/pages"
+elif [ "${PAGES:-}" = search ] || [ "${PAGES:-}" = faq ]; then
+  for q in 申請 補貼 敬老 調解 役男; do
+    for o in kh-udd niaosong; do echo "/o/$o/$PAGES?q=$(urlencode "$q")"; done
+  done > "$work/pages"
+  for q in 登記 謄本 鑑界 抵押權 繼承 費用 land; do
+    for o in xinxing hsinchu anle; do echo "/o/$o/$PAGES?q=$(urlencode "$q")"; done
+  done >> "$work/pages"
+  cycle "$work/pages"
 elif [ -n "${PATHS:-}" ]; then
   cp "$PATHS" "$work/paths"
 else
