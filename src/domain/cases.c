@@ -409,15 +409,14 @@ static const char *workflow_of(json_t *service, json_t *office)
 
 /* The case's time limit: the service's, except that a 即時 service (0) that arrives without
  * the applicant at the counter (online, by post, through the API) gets the limit for remote
- * 即時 work: the service's remote_instant_minutes, else CASE_REMOTE_INSTANT_MINUTES (one
- * working day). Never a deadline at the moment of arrival for work nobody could do yet. */
+ * 即時 work, CASE_REMOTE_INSTANT_MINUTES (one working day): never a deadline at the moment of
+ * arrival for work nobody could do yet. */
 static int64_t time_limit_of(json_t *service, const char *channel)
 {
   int64_t minutes = case_int(service, "time_limit_minutes");
   if (minutes > 0 || (channel && strcmp(channel, "counter") == 0))
     return minutes;
-  int64_t remote = case_int(service, "remote_instant_minutes");
-  return remote > 0 ? remote : CASE_REMOTE_INSTANT_MINUTES;
+  return CASE_REMOTE_INSTANT_MINUTES;
 }
 
 static const char *word_of(json_t *service, json_t *office)
