@@ -2,9 +2,21 @@
 // (document.documentElement.scrollWidth <= 320), in Chinese and in English. Every staff page a
 // supervisor (who is also a handler) and an admin open, with a case taken in first so that the
 // work list, the case page with its action forms and the receipt have content; and the main
-// public pages, the progress page of that case included.
+// public pages, the progress page of that case included. The correction approval pages are also
+// checked with axe (WCAG 2.1 A and AA).
 
-import { startServer, launchBrowser, newContext, assert, assertEqual, test, runTests, addAdmin, totp } from './lib.mjs';
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  checkA11y,
+  assert,
+  assertEqual,
+  test,
+  runTests,
+  addAdmin,
+  totp,
+} from './lib.mjs';
 
 const WIDTH = 320;
 const SUPERVISOR = 'xinxing-supervisor';
@@ -79,11 +91,24 @@ test('staff pages of a supervisor fit 320 px in both languages', async (ctx) => 
   taken = await takeIn(page, base);
   const pages = ['/staff/', '/staff/intake', '/staff/intake?service=1', '/staff/cases',
     '/staff/cases?scope=office', `/staff/cases/${taken.id}`, `/staff/cases/${taken.id}/receipt`,
-    '/staff/delegations', '/staff/account/password', '/staff/account/totp'];
+    '/staff/delegations', '/staff/account/password', '/staff/account/totp',
+    '/staff/cases?filter=awaiting', '/staff/reports/corrections'];
   const problems = [];
   for (const lang of LANGS) for (const p of pages) await fits(page, base, p, lang, problems);
   assert(problems.length === 0, `pages wider than ${WIDTH}px:\n  ${problems.join('\n  ')}`);
+  await accessible(page, base, ['/staff/cases?filter=awaiting', '/staff/reports/corrections']);
 });
+
+/* The pages added with the correction approvals, through axe (WCAG 2.1 A and AA) in both
+ * languages at the phone width. */
+async function accessible(page, base, paths) {
+  for (const lang of LANGS) {
+    for (const p of paths) {
+      await page.goto(`${base}${p}${p.includes('?') ? '&' : '?'}lang=${lang}`);
+      await checkA11y(page, `${p} (${lang}, ${WIDTH}px)`);
+    }
+  }
+}
 
 test('admin pages fit 320 px in both languages', async (ctx) => {
   const page = await newPage(ctx);
@@ -97,10 +122,11 @@ test('admin pages fit 320 px in both languages', async (ctx) => {
     '/staff/admin/catalog/services/1/history', '/staff/admin/catalog/faq',
     '/staff/admin/catalog/announcements', '/staff/admin/outbox', '/staff/admin/outbox?status=queued',
     '/staff/admin/templates', '/staff/admin/templates/received/email/zh-TW',
-    '/staff/admin/api-keys'];
+    '/staff/admin/api-keys', '/staff/admin/corrections'];
   const problems = [];
   for (const lang of LANGS) for (const p of pages) await fits(page, base, p, lang, problems);
   assert(problems.length === 0, `pages wider than ${WIDTH}px:\n  ${problems.join('\n  ')}`);
+  await accessible(page, base, ['/staff/admin/corrections']);
 });
 
 test('main public pages fit 320 px in both languages', async (ctx) => {
