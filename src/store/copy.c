@@ -3,7 +3,9 @@
  * copy-db`): every table in dependency order, in batches, through the portable seam (db.h), so
  * any backend copies to any other. Ids are kept (foreign keys, case numbers and the audit chain
  * stay valid); the target then resets its id generators and rebuilds what it derives (the
- * search index) through the backend's copy_finish.
+ * search index) through the backend's copy_finish. The indicators' counters (kpi_*, migration
+ * 29) are not copied: the target's start empty with the cursor at the first event, so its
+ * scanner counts the copied log again (domain/kpi.h).
  */
 #include <stdbool.h>
 #include <stdio.h>
