@@ -2,6 +2,7 @@
  * kpi.c - indicators from the case event log (kpi.h).
  */
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,8 @@ enum {
   KPI_AT_RISK_MARGIN = 20,  /* per mille below the target that is "at risk", not missed */
   KPI_HOURS_MAX = 100000,   /* a completed case's hours are capped here */
   KPI_MONTHS_MAX = 12,
-  KPI_ARENA_MAX = 1024 * 1024 /* a batch's rows */
+  KPI_ARENA_MAX = 1024 * 1024, /* a batch's rows */
+  KPI_VIEW_BATCHES = 8         /* batches a dashboard view counts itself */
 };
 
 /* The office setting holding its on-time target in per mille (e.g. "980"). */
@@ -107,51 +109,52 @@ static bool delta_of(const struct store_kpi_event *e, struct store_kpi_delta *d)
   return d->received || d->completed || d->ended_other || d->corrections;
 }
 
-/* One batch after *cursor: counts it and moves the cursor. *n: events read. */
-static int count_batch(struct store *store, struct arena *arena, int64_t *cursor, size_t *n)
+/* One batch of events not yet counted: counts each and marks it. *n: events read. */
+static int count_batch(struct store *store, struct arena *arena, size_t *n)
 {
   struct store_kpi_event *rows = NULL;
   *n = 0;
-  int rc = store_kpi_events_read(store, arena, *cursor, KPI_BATCH, &rows, n);
+  int rc = store_kpi_events_read(store, arena, KPI_BATCH, &rows, n);
   for (size_t i = 0; !rc && i < *n; i++) {
     struct store_kpi_delta d;
     if (delta_of(&rows[i], &d))
       rc = store_kpi_add(store, &d);
-    *cursor = rows[i].id;
+    if (!rc)
+      rc = store_kpi_event_counted(store, rows[i].id);
   }
-  return rc ? rc : *n ? store_kpi_cursor_set(store, *cursor) : ST_OK;
+  return rc;
 }
 
 /* Batches until one comes back short (a rebuild) or just one (an update: its own transaction
  * per batch keeps the write lock short). */
-static int run_batches(struct store *store, bool reset, int64_t *cursor, int64_t *total)
+static int run_batches(struct store *store, bool reset, int64_t *total)
 {
   size_t n = KPI_BATCH;
   int rc = ST_OK;
   do {
     struct arena *arena = arena_new(KPI_ARENA_MAX);
-    rc = arena ? count_batch(store, arena, cursor, &n) : ST_NOMEM;
+    rc = arena ? count_batch(store, arena, &n) : ST_NOMEM;
     arena_free(arena);
     *total += (int64_t)n;
   } while (!rc && reset && n == KPI_BATCH);
   return rc;
 }
 
-static int update(struct store *store, time_t now, bool reset, int64_t *counted)
+static int update(struct store *store, time_t now, bool reset, int max_batches, int64_t *counted)
 {
   int64_t total = 0;
-  int rc = ST_OK;
-  for (bool more = true; more && !rc;) {
-    int64_t cursor = 0, before = total;
+  bool behind = true;
+  int rc = reset ? ST_OK : store_kpi_behind(store, &behind); /* most passes: nothing new */
+  for (bool more = behind; more && !rc && max_batches-- > 0;) {
+    int64_t before = total;
     rc = store_begin(store);
     if (rc)
       break;
-    if (reset)
+    rc = store_kpi_lock(store, (int64_t)now);
+    if (!rc && reset)
       rc = store_kpi_reset(store);
     if (!rc)
-      rc = store_kpi_cursor_lock(store, (int64_t)now, &cursor);
-    if (!rc)
-      rc = run_batches(store, reset, &cursor, &total);
+      rc = run_batches(store, reset, &total);
     rc = rc ? (store_rollback(store), rc) : store_commit(store);
     more = !reset && total - before == KPI_BATCH;
   }
@@ -162,12 +165,12 @@ static int update(struct store *store, time_t now, bool reset, int64_t *counted)
 
 int kpi_update(struct store *store, time_t now, int64_t *counted)
 {
-  return update(store, now, false, counted);
+  return update(store, now, false, INT_MAX, counted);
 }
 
 int kpi_rebuild(struct store *store, time_t now, int64_t *counted)
 {
-  return update(store, now, true, counted);
+  return update(store, now, true, 1, counted);
 }
 
 int64_t kpi_percentile(const int64_t *hours, const int64_t *cases, size_t count, int percent)
@@ -327,7 +330,6 @@ static int report_reads(struct store *store, struct arena *arena, const struct d
   struct store_kpi_filter prev = *sf;
   prev.from_month -= 100;
   prev.to_month -= 100;
-  int64_t last = 0;
   int rc = total_of(store, arena, sf, &out->total);
   if (!rc)
     rc = total_of(store, arena, &prev, &out->previous);
@@ -342,7 +344,7 @@ static int report_reads(struct store *store, struct arena *arena, const struct d
   if (!rc)
     rc = store_kpi_overdue_open(store, sf, &out->overdue_open);
   if (!rc)
-    rc = store_kpi_cursor_read(store, &out->updated_at, &last);
+    rc = store_kpi_updated_at(store, &out->updated_at);
   if (!rc)
     out->on_time_target_permille = on_time_target(store, sf->office_id);
   return rc;
@@ -362,7 +364,9 @@ int kpi_report_read(struct store *store, struct arena *arena, time_t now,
                                 filter->service_id,
                                 filter->channel ? filter->channel : ""};
   const struct directory *dir = NULL;
-  int rc = kpi_update(store, now, NULL); /* the figures include what happened until now */
+  /* the figures include what happened until now, unless the scanner is far behind (a view
+   * counts at most KPI_VIEW_BATCHES batches itself; the page says up to when it counted) */
+  int rc = update(store, now, false, KPI_VIEW_BATCHES, NULL);
   if (!rc)
     rc = directory_acquire(store, arena, &dir);
   if (!rc)

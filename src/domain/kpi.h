@@ -5,8 +5,9 @@
  * How: each status event of the log is counted once into per-month counters (office, Taipei
  * month, unit, service, channel: received, completed, on time, ended otherwise, working minutes
  * used, corrections, second corrections) and completed cases into a working-hours histogram.
- * kpi_update counts the events after the cursor (the scanner calls it every pass, and the
- * dashboard before it reads), so a view reads a few hundred counter rows, not the cases.
+ * kpi_update counts the events not yet counted, each marked as it is (the scanner calls it every
+ * pass, and the dashboard before it reads, at most a few batches), so a view reads a few
+ * thousand counter rows, not the cases.
  * Rules:
  * - received: the case's first event (from no status), in the month it was taken in;
  * - completed: a move from an open or paused step into a final step that counts as completed

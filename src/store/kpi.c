@@ -9,36 +9,25 @@
 
 #include "base/common.h"
 
-int store_kpi_cursor_lock(struct store *store, int64_t now, int64_t *last_event_id)
+int store_kpi_lock(struct store *store, int64_t now)
 {
-  /* The UPDATE takes the lock first; the SELECT after it sees what the last holder committed. */
-  static const char lock[] = "UPDATE kpi_cursor SET updated_at = $1 WHERE id = 1";
-  static const char sql[] = "SELECT last_event_id FROM kpi_cursor WHERE id = 1";
-  int rc = db_exec(store, lock, DB_ARGS(DB_I(now)), NULL);
-  return rc ? rc : db_query_int(store, sql, NULL, 0, last_event_id);
+  static const char sql[] = "UPDATE kpi_state SET updated_at = $1 WHERE id = 1";
+  return db_exec(store, sql, DB_ARGS(DB_I(now)), NULL);
 }
 
-int store_kpi_cursor_set(struct store *store, int64_t last_event_id)
+int store_kpi_updated_at(struct store *store, int64_t *updated_at)
 {
-  static const char sql[] = "UPDATE kpi_cursor SET last_event_id = $1 WHERE id = 1";
-  return db_exec(store, sql, DB_ARGS(DB_I(last_event_id)), NULL);
+  static const char sql[] = "SELECT updated_at FROM kpi_state WHERE id = 1";
+  return db_query_int(store, sql, NULL, 0, updated_at);
 }
 
-static int cursor_row(void *ctx, const struct db_row *row)
+int store_kpi_behind(struct store *store, bool *behind)
 {
-  int64_t *out = ctx;
-  out[0] = db_col_int(row, 0);
-  out[1] = db_col_int(row, 1);
-  return ST_OK;
-}
-
-int store_kpi_cursor_read(struct store *store, int64_t *updated_at, int64_t *last_event_id)
-{
-  static const char sql[] = "SELECT updated_at, last_event_id FROM kpi_cursor WHERE id = 1";
-  int64_t out[2] = {0, 0};
-  int rc = db_query_each(store, sql, NULL, 0, cursor_row, out);
-  *updated_at = out[0];
-  *last_event_id = out[1];
+  static const char sql[] = "SELECT count(*) FROM (SELECT 1 FROM case_events WHERE kpi_counted = "
+                            "0 AND kind = 'status' LIMIT 1) AS pending";
+  int64_t n = 0;
+  int rc = db_query_int(store, sql, NULL, 0, &n);
+  *behind = !rc && n > 0;
   return rc;
 }
 
@@ -56,7 +45,7 @@ static int event_row(void *ctx, const struct db_row *row)
   return r->rc;
 }
 
-int store_kpi_events_read(struct store *store, struct arena *arena, int64_t after_id, size_t max,
+int store_kpi_events_read(struct store *store, struct arena *arena, size_t max,
                           struct store_kpi_event **rows, size_t *count)
 {
   static const char sql[] =
@@ -65,9 +54,9 @@ int store_kpi_events_read(struct store *store, struct arena *arena, int64_t afte
       "= 'correction' THEN (SELECT count(*) FROM case_events p WHERE p.case_id = e.case_id AND "
       "p.kind = 'status' AND p.to_status = 'correction' AND p.id < e.id) ELSE 0 END, "
       "e.from_status, e.to_status, c.channel, c.workflow FROM case_events e JOIN cases c ON c.id "
-      "= e.case_id WHERE e.id > $1 AND e.kind = 'status' ORDER BY e.id LIMIT $2";
+      "= e.case_id WHERE e.kpi_counted = 0 AND e.kind = 'status' ORDER BY e.id LIMIT $1";
   struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
-  int rc = db_query_each(store, sql, DB_ARGS(DB_I(after_id), DB_I((int64_t)max)), event_row, &r);
+  int rc = db_query_each(store, sql, DB_ARGS(DB_I((int64_t)max)), event_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
   return rc;
@@ -104,12 +93,21 @@ int store_kpi_add(struct store *store, const struct store_kpi_delta *d)
   return rc;
 }
 
+int store_kpi_event_counted(struct store *store, int64_t id)
+{
+  static const char sql[] = "UPDATE case_events SET kpi_counted = 1 WHERE id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(id)), NULL);
+}
+
 int store_kpi_reset(struct store *store)
 {
   int rc = db_exec(store, "DELETE FROM kpi_case_hours", NULL, 0, NULL);
   if (!rc)
     rc = db_exec(store, "DELETE FROM kpi_case_month", NULL, 0, NULL);
-  return rc ? rc : store_kpi_cursor_set(store, 0);
+  if (!rc)
+    rc = db_exec(store, "UPDATE case_events SET kpi_counted = 0 WHERE kind = 'status'", NULL, 0,
+                 NULL);
+  return rc;
 }
 
 /* The WHERE of every read: the office, the months, and the optional unit, service, channel. */

@@ -11,6 +11,7 @@
     "web/ and workers/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
 #endif
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,15 +26,20 @@ struct store_kpi_event {
   const char *from_status, *to_status, *channel, *workflow;
 };
 
-/* Locks the cursor row (the write lock on SQLite, the row lock on PostgreSQL: two nodes never
- * count one event twice) and reads it. Inside a transaction. */
-int store_kpi_cursor_lock(struct store *store, int64_t now, int64_t *last_event_id);
-int store_kpi_cursor_set(struct store *store, int64_t last_event_id);
-/* When the counters last moved (unix seconds; 0: never) and up to which event. */
-int store_kpi_cursor_read(struct store *store, int64_t *updated_at, int64_t *last_event_id);
-/* Up to max status events after after_id, oldest first. */
-int store_kpi_events_read(struct store *store, struct arena *arena, int64_t after_id, size_t max,
+/* Locks the state row (the write lock on SQLite, the row lock on PostgreSQL: two nodes never
+ * count one event twice; the second sees what the first committed) and notes the time. Inside a
+ * transaction. */
+int store_kpi_lock(struct store *store, int64_t now);
+/* When the counters last moved (unix seconds; 0: never). */
+int store_kpi_updated_at(struct store *store, int64_t *updated_at);
+/* Whether the log holds status events not yet counted (one partial-index read, no lock). */
+int store_kpi_behind(struct store *store, bool *behind);
+/* Up to max status events not yet counted, oldest first. */
+int store_kpi_events_read(struct store *store, struct arena *arena, size_t max,
                           struct store_kpi_event **rows, size_t *count);
+/* Marks an event just read as counted (by id: on PostgreSQL an event of a lower id may commit
+ * after the read, and must stay uncounted until it is read). */
+int store_kpi_event_counted(struct store *store, int64_t id);
 
 /* What one event adds to the counters of (office, month, unit, service, channel). */
 struct store_kpi_delta {
@@ -44,7 +50,7 @@ struct store_kpi_delta {
   int64_t hours; /* the completed case's working hours (rounded up), or -1 */
 };
 int store_kpi_add(struct store *store, const struct store_kpi_delta *d);
-/* Forgets every counter and sets the cursor back to the first event (inside a transaction). */
+/* Forgets every counter and marks every status event uncounted (inside a transaction). */
 int store_kpi_reset(struct store *store);
 
 /* A filter: the office, months from..to (YYYYMM, inclusive), and 0 / "" for "any". */

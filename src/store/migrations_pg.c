@@ -545,14 +545,17 @@ static const char migration_12_sql[] =
     "DROP INDEX cases_key;"
     "CREATE UNIQUE INDEX cases_key ON cases(office_id, case_key);";
 /* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
- * channel) that the scanner adds each status event of the case log to, once (kpi_cursor holds
- * the last event counted), and the completed cases by working hours for the medians and P90s. */
+ * channel) that each status event of the case log is added to once (case_events.kpi_counted,
+ * found through a partial index of the events not yet counted; kpi_state is the one row an
+ * updater locks so two nodes never count an event twice), and the completed cases by working
+ * hours for the medians and P90s. Events already in the log start uncounted. */
 static const char migration_29_sql[] =
-    "CREATE TABLE kpi_cursor ("
+    "ALTER TABLE case_events ADD COLUMN kpi_counted BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX case_events_kpi ON case_events (id) WHERE kpi_counted = 0 AND kind = 'status';"
+    "CREATE TABLE kpi_state ("
     " id BIGINT PRIMARY KEY CHECK (id = 1),"
-    " last_event_id BIGINT NOT NULL,"
     " updated_at BIGINT NOT NULL);"
-    "INSERT INTO kpi_cursor (id, last_event_id, updated_at) VALUES (1, 0, 0);"
+    "INSERT INTO kpi_state (id, updated_at) VALUES (1, 0);"
     "CREATE TABLE kpi_case_month ("
     " office_id BIGINT NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
     " month BIGINT NOT NULL,"
