@@ -596,6 +596,8 @@ static const struct command commands[] = {
      "[mail], SMS\nthrough [sms]) and re-checks deadlines every minute, until SIGTERM or SIGINT.\n"
      "Any number of workers may run against one database: each message is sent once.\n\n",
      cmd_worker},
+    {"kpi-rebuild", "count the whole case log into the indicators again", cli_kpi_rebuild_usage,
+     cli_kpi_rebuild},
     {"calendar-import", "check and install a DGPA office calendar CSV", cli_calendar_usage,
      cli_calendar_import},
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},

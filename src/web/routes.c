@@ -268,6 +268,11 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Indicators (web/staff/kpi.c): the dashboard and its CSV, no personal data. */
+    {"GET", "/staff/kpi", kpi_dashboard, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/kpi.csv", kpi_csv, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)
