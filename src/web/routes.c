@@ -268,6 +268,9 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+
+    /* A payment gateway that takes the order as a form post (ECPay, web/payments/form_post.c). */
+    {"GET", "/p/{token}/pay/go", payment_go, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
 };
 
 const struct http_route *web_routes(size_t *count)
