@@ -43,7 +43,7 @@ int payment_configure(const struct payment_settings *s)
   if (s->provider[0] && !payment_provider_find(s->provider))
     return ST_INVALID;
   if (!strcmp(s->provider, "ecpay") && (!s->ecpay_merchant_id[0] || !s->ecpay_hash_key[0] ||
-                                         !s->ecpay_hash_iv[0] || !s->ecpay_url[0]))
+                                        !s->ecpay_hash_iv[0] || !s->ecpay_url[0]))
     return ST_INVALID;
   settings = *s;
   if (settings.expiry_seconds <= 0)
@@ -677,9 +677,9 @@ static int record_instructions(struct store *store, json_t *p, const struct paym
   char due[32] = "", note[128];
   format_datetime((time_t)r->pay_by, "zh-TW", due, sizeof(due));
   snprintf(note, sizeof(note), "%s · %s · %s", r->bank_code, r->account, due);
-  json_t *data = json_pack("{s:s, s:s, s:s, s:I}", "order_no", case_text(p, "order_no"),
-                           "bank_code", r->bank_code, "account", r->account, "pay_by",
-                           (json_int_t)r->pay_by);
+  json_t *data =
+      json_pack("{s:s, s:s, s:s, s:I}", "order_no", case_text(p, "order_no"), "bank_code",
+                r->bank_code, "account", r->account, "pay_by", (json_int_t)r->pay_by);
   rc = fee_event(store, case_int(p, "case_id"), now, "system", 0, "payment_atm", note, data);
   json_decref(data);
   return rc;

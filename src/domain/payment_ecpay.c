@@ -173,19 +173,28 @@ static bool digits(const char *s, size_t n, int64_t min, int64_t max, int64_t *o
   return *out >= min && *out <= max;
 }
 
+/* "yyyy/MM/dd" into its parts. */
+static bool parse_date(const char *t, int64_t *y, int64_t *mo, int64_t *d)
+{
+  return t[4] == '/' && t[7] == '/' && digits(t, 4, 1970, 9999, y) && digits(t + 5, 2, 1, 12, mo) &&
+         digits(t + 8, 2, 1, 31, d);
+}
+
+/* " HH:mm:ss" into its parts. */
+static bool parse_clock(const char *t, int64_t *h, int64_t *mi, int64_t *s)
+{
+  return t[0] == ' ' && t[3] == ':' && t[6] == ':' && digits(t + 1, 2, 0, 23, h) &&
+         digits(t + 4, 2, 0, 59, mi) && digits(t + 7, 2, 0, 59, s);
+}
+
 /* "yyyy/MM/dd" or "yyyy/MM/dd HH:mm:ss" in Taiwan time as unix seconds (a date alone: the
  * last second of that day). */
 int payment_ecpay_parse_time(const char *text, int64_t *out)
 {
   int64_t y, mo, d, h = 23, mi = 59, s = 59;
   size_t n = text ? strlen(text) : 0;
-  if ((n != 10 && n != 19) || text[4] != '/' || text[7] != '/' ||
-      !digits(text, 4, 1970, 9999, &y) || !digits(text + 5, 2, 1, 12, &mo) ||
-      !digits(text + 8, 2, 1, 31, &d))
-    return ST_INVALID;
-  if (n == 19 && (text[10] != ' ' || text[13] != ':' || text[16] != ':' ||
-                  !digits(text + 11, 2, 0, 23, &h) || !digits(text + 14, 2, 0, 59, &mi) ||
-                  !digits(text + 17, 2, 0, 59, &s)))
+  if ((n != 10 && n != 19) || !parse_date(text, &y, &mo, &d) ||
+      (n == 19 && !parse_clock(text + 10, &h, &mi, &s)))
     return ST_INVALID;
   *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - TAIWAN_OFFSET;
   return ST_OK;
@@ -196,8 +205,8 @@ static void taiwan_time(int64_t t, char out[40])
   time_t local = (time_t)(t + TAIWAN_OFFSET);
   struct tm tm;
   gmtime_r(&local, &tm);
-  snprintf(out, 40, "%04d/%02d/%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  snprintf(out, 40, "%04d/%02d/%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+           tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* ---- the order form ------------------------------------------------------------------------ */
@@ -242,7 +251,7 @@ static const char *choose_payment(enum payment_method m)
   }
 }
 
-/* The fields of AioCheckOut for order o, without CheckMacValue. */
+/* The fields of AioCheckOut for order o, without CheckMacValue (a NULL value: not sent). */
 static int order_fields(const struct payment_order *o, struct payment_form *f)
 {
   const struct payment_settings *s = payment_settings();
@@ -251,26 +260,28 @@ static int order_fields(const struct payment_order *o, struct payment_form *f)
   snprintf(days, sizeof(days), "%d", ATM_DAYS);
   taiwan_time(o->created_at, date);
   item_name(o->description, item);
-  bool atm = o->method == PAYMENT_METHOD_ANY || o->method == PAYMENT_METHOD_ATM;
-  int rc = form_add(f, "MerchantID", s->ecpay_merchant_id);
-  rc = rc ? rc : form_add(f, "MerchantTradeNo", o->order_no);
-  rc = rc ? rc : form_add(f, "MerchantTradeDate", date);
-  rc = rc ? rc : form_add(f, "PaymentType", "aio");
-  rc = rc ? rc : form_add(f, "TotalAmount", amount);
-  rc = rc ? rc : form_add(f, "TradeDesc", o->merchant[0] ? o->merchant : "bianmin");
-  rc = rc ? rc : form_add(f, "ItemName", item[0] ? item : o->order_no);
-  rc = rc ? rc : form_add(f, "ReturnURL", o->notify_url);
-  rc = rc ? rc : form_add(f, "ChoosePayment", choose_payment(o->method));
-  rc = rc ? rc : form_add(f, "EncryptType", "1");
-  rc = rc ? rc : form_add(f, "ClientBackURL", o->return_url);
-  if (o->method == PAYMENT_METHOD_ANY) /* only what bianmin knows how to follow up */
-    rc = rc ? rc : form_add(f, "IgnorePayment", "WebATM#CVS#BARCODE#ApplePay#BNPL");
-  if (atm)
-    rc = rc ? rc : form_add(f, "PaymentInfoURL", o->notify_url);
-  if (atm)
-    rc = rc ? rc : form_add(f, "ExpireDate", days);
-  if (o->lang && !strcmp(o->lang, "en"))
-    rc = rc ? rc : form_add(f, "Language", "ENG");
+  bool any = o->method == PAYMENT_METHOD_ANY, atm = any || o->method == PAYMENT_METHOD_ATM;
+  const struct payment_field fields[] = {
+      {"MerchantID", s->ecpay_merchant_id},
+      {"MerchantTradeNo", o->order_no},
+      {"MerchantTradeDate", date},
+      {"PaymentType", "aio"},
+      {"TotalAmount", amount},
+      {"TradeDesc", o->merchant[0] ? o->merchant : "bianmin"},
+      {"ItemName", item[0] ? item : o->order_no},
+      {"ReturnURL", o->notify_url},
+      {"ChoosePayment", choose_payment(o->method)},
+      {"EncryptType", "1"},
+      {"ClientBackURL", o->return_url},
+      /* only what bianmin knows how to follow up */
+      {"IgnorePayment", any ? "WebATM#CVS#BARCODE#ApplePay#BNPL" : NULL},
+      {"PaymentInfoURL", atm ? o->notify_url : NULL},
+      {"ExpireDate", atm ? days : NULL},
+      {"Language", o->lang && !strcmp(o->lang, "en") ? "ENG" : NULL}};
+  int rc = ST_OK;
+  for (size_t i = 0; !rc && i < ARRAY_LEN(fields); i++)
+    if (fields[i].value)
+      rc = form_add(f, fields[i].name, fields[i].value);
   return rc;
 }
 

@@ -36,7 +36,12 @@ enum {
 
 /* How the citizen may pay at the gateway: chosen on bianmin's pay page, or left to the
  * gateway's own page (PAYMENT_METHOD_ANY). */
-enum payment_method { PAYMENT_METHOD_ANY, PAYMENT_METHOD_CARD, PAYMENT_METHOD_TWQR, PAYMENT_METHOD_ATM };
+enum payment_method {
+  PAYMENT_METHOD_ANY,
+  PAYMENT_METHOD_CARD,
+  PAYMENT_METHOD_TWQR,
+  PAYMENT_METHOD_ATM
+};
 
 enum payment_status {
   PAYMENT_PENDING,

@@ -59,9 +59,9 @@ static int start_gateway(void)
   char port_file[128], log[128];
   snprintf(port_file, sizeof(port_file), "%s/ecpay.port", work);
   snprintf(log, sizeof(log), "%s/ecpay.log", work);
-  const char *args[] = {PYTHON,   BIANMIN_SOURCE_DIR "/tests/support/fake_ecpay.py",
+  const char *args[] = {PYTHON,    BIANMIN_SOURCE_DIR "/tests/support/fake_ecpay.py",
                         port_file, MERCHANT,
-                        HASH_KEY, HASH_IV,
+                        HASH_KEY,  HASH_IV,
                         NULL};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -324,12 +324,15 @@ static void test_tampered_order_refused_by_gateway(void **state)
 static long forged(const char *order_no, const char *amount, const char *key)
 {
   char mac[65], body[1024];
-  const struct payment_field f[] = {
-      {"MerchantID", MERCHANT},      {"MerchantTradeNo", order_no},
-      {"RtnCode", "1"},              {"RtnMsg", "paid"},
-      {"TradeNo", "2512060000000001"}, {"TradeAmt", amount},
-      {"PaymentDate", "2025/12/06 10:00:00"}, {"PaymentType", "Credit_CreditCard"},
-      {"SimulatePaid", "0"}};
+  const struct payment_field f[] = {{"MerchantID", MERCHANT},
+                                    {"MerchantTradeNo", order_no},
+                                    {"RtnCode", "1"},
+                                    {"RtnMsg", "paid"},
+                                    {"TradeNo", "2512060000000001"},
+                                    {"TradeAmt", amount},
+                                    {"PaymentDate", "2025/12/06 10:00:00"},
+                                    {"PaymentType", "Credit_CreditCard"},
+                                    {"SimulatePaid", "0"}};
   assert_int_equal(payment_ecpay_mac(f, sizeof(f) / sizeof(f[0]), key, HASH_IV, mac), 0);
   snprintf(body, sizeof(body),
            "MerchantID=%s&MerchantTradeNo=%s&RtnCode=1&RtnMsg=paid&TradeNo=2512060000000001&"
@@ -337,9 +340,9 @@ static long forged(const char *order_no, const char *amount, const char *key)
            "SimulatePaid=0&CheckMacValue=%s",
            MERCHANT, order_no, amount, mac);
   struct response r;
-  assert_int_equal(http_call(&server, "POST", "/payments/callback/ecpay", form_headers, body,
-                             strlen(body), &r),
-                   0);
+  assert_int_equal(
+      http_call(&server, "POST", "/payments/callback/ecpay", form_headers, body, strlen(body), &r),
+      0);
   long status = r.status;
   if (status == 200)
     assert_string_equal(r.body, "1|OK");
@@ -355,7 +358,7 @@ static void test_forged_notification_changes_nothing(void **state)
   char *body = order_body(go, NULL, NULL);
   gateway_post("/Cashier/AioCheckOut/V5", body, 200, NULL);
   assert_int_equal(forged(order_no, "300", "not-the-hash-key"), 400); /* bad CheckMacValue */
-  assert_int_equal(forged(order_no, "3", HASH_KEY), 409);              /* not what is owed */
+  assert_int_equal(forged(order_no, "3", HASH_KEY), 409);             /* not what is owed */
   assert_false(settled(token));
   assert_int_equal(forged(order_no, "300", HASH_KEY), 200); /* the real thing is accepted */
   assert_int_equal(forged(order_no, "300", HASH_KEY), 200); /* and a retry changes nothing */

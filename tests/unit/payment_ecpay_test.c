@@ -45,7 +45,8 @@ static void configure(const char *url)
   assert_int_equal(payment_configure(&s), 0);
 }
 
-/* ---- CheckMacValue ---------------------------------------------------------------------------- */
+/* ---- CheckMacValue ----------------------------------------------------------------------------
+ */
 
 static void test_published_example(void **state)
 {
@@ -87,10 +88,8 @@ static void test_encoding_rules(void **state)
   /* .NET HttpUtility.UrlEncode (ECPay's "URLENCODE 轉換表", .NET column): space '+', the
    * characters -_.!*() kept, everything else %xx; then all lower case. Names sort ignoring
    * case (b after A, before C). The expected text is written out by hand. */
-  const struct payment_field f[] = {{"c", "x"},
-                                    {"A", "a b~!*()'-_.&=%/中"},
-                                    {"b", "Q+R#S"},
-                                    {"CheckMacValue", "ignored"}};
+  const struct payment_field f[] = {
+      {"c", "x"}, {"A", "a b~!*()'-_.&=%/中"}, {"b", "Q+R#S"}, {"CheckMacValue", "ignored"}};
   const char *text = "hashkey%3dk%26a%3da+b%7e!*()%27-_.%26%3d%25%2f%e4%b8%ad%26b%3dq%2br%23s"
                      "%26c%3dx%26hashiv%3dv";
   char want[65], got[65];
@@ -117,7 +116,8 @@ static void test_times(void **state)
   assert_int_equal(payment_ecpay_parse_time(NULL, &t), ST_INVALID);
 }
 
-/* ---- the order form ---------------------------------------------------------------------------- */
+/* ---- the order form ----------------------------------------------------------------------------
+ */
 
 static const char *form_value(const struct payment_form *f, const char *name)
 {
@@ -192,7 +192,8 @@ static void test_order_form(void **state)
   free(again);
 }
 
-/* ---- notifications ------------------------------------------------------------------------------ */
+/* ---- notifications ------------------------------------------------------------------------------
+ */
 
 enum { NOTICE_MAX = 20 };
 struct notice {
@@ -339,7 +340,8 @@ static void test_settings_required(void **state)
   assert_int_equal(payment_configure(&s), 0);
 }
 
-/* ---- on a store ------------------------------------------------------------------------------- */
+/* ---- on a store -------------------------------------------------------------------------------
+ */
 
 struct fixture {
   char dir[64];
@@ -425,9 +427,9 @@ static void start(struct fixture *f, time_t now, const char *token, char order_n
   struct payment_form *form = malloc(sizeof(*form));
   assert_int_equal(payment_form_for_token(&env, &in, order_no, PAYMENT_METHOD_ATM, form), 0);
   assert_string_equal(form->fields[1].value, order_no);
-  assert_int_equal(payment_form_for_token(&env, &in, "BM000000000000000000", PAYMENT_METHOD_ATM,
-                                          form),
-                   ST_NOTFOUND);
+  assert_int_equal(
+      payment_form_for_token(&env, &in, "BM000000000000000000", PAYMENT_METHOD_ATM, form),
+      ST_NOTFOUND);
   free(form);
 }
 
@@ -514,9 +516,12 @@ static void test_stored_atm_deadline(void **state)
 int main(void)
 {
   const struct CMUnitTest pure[] = {
-      cmocka_unit_test(test_published_example), cmocka_unit_test(test_encoding_rules),
-      cmocka_unit_test(test_times),             cmocka_unit_test(test_order_form),
-      cmocka_unit_test(test_notifications),     cmocka_unit_test(test_simulated_payment),
+      cmocka_unit_test(test_published_example),
+      cmocka_unit_test(test_encoding_rules),
+      cmocka_unit_test(test_times),
+      cmocka_unit_test(test_order_form),
+      cmocka_unit_test(test_notifications),
+      cmocka_unit_test(test_simulated_payment),
       cmocka_unit_test(test_settings_required),
   };
   const struct CMUnitTest stored[] = {

@@ -179,8 +179,11 @@ int payments_start_in(struct http_request *req, const char *token, struct paymen
 {
   const struct payment_provider *prov = payment_provider();
   *in = (struct payment_start_in){
-      token, arena_printf(req->arena, "%s/p/%s/pay/return", web_origin(req), token),
-      notify_url(req, prov->name), req->lang, "",
+      token,
+      arena_printf(req->arena, "%s/p/%s/pay/return", web_origin(req), token),
+      notify_url(req, prov->name),
+      req->lang,
+      "",
       arena_printf(req->arena, "/p/%s/pay/go", token)};
   return in->return_url && in->notify_url && in->form_url ? ST_OK : ST_NOMEM;
 }
