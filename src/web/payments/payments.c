@@ -19,7 +19,8 @@
 
 #include "base/common.h"
 
-enum { CALLBACK_FIELDS_MAX = 32 };
+/* ECPay sends up to about 50 fields when asked for extra card details: room to spare. */
+enum { CALLBACK_FIELDS_MAX = 64 };
 
 static const char *money(struct http_request *req, int64_t amount)
 {
