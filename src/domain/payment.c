@@ -745,31 +745,69 @@ int payment_callback(const struct case_env *env, const char *provider,
   return apply_result(env, prov->name, &r, why);
 }
 
+/* The ATM account of payment p from the case's payment_atm events (the latest for its order)
+ * as "atm": {"bank_code", "account", "pay_by"} on p; nothing when there is none. */
+static int add_atm_account(struct store *store, json_t *p)
+{
+  json_t *events = NULL, *e, *found = NULL;
+  size_t i;
+  int rc = store_case_events(store, case_int(p, "case_id"), true, &events);
+  json_array_foreach(events, i, e)
+  {
+    if (rc || strcmp(case_text(e, "kind"), "payment_atm"))
+      continue;
+    json_t *data = json_loads(case_text(e, "data"), 0, NULL);
+    if (data && !strcmp(case_text(data, "order_no"), case_text(p, "order_no"))) {
+      json_decref(found);
+      found = data;
+    } else {
+      json_decref(data);
+    }
+  }
+  json_decref(events);
+  if (found && json_object_set_new(p, "atm", found))
+    rc = ST_NOMEM;
+  return rc;
+}
+
+/* Brings stored payment p up to date: expired when past its expiry, else asked about while
+ * pending when the provider can be queried (best effort: the callback may still come). */
+static int refresh(const struct case_env *env, json_t *p)
+{
+  const struct payment_provider *prov = payment_provider();
+  struct payment_result r;
+  const char *why;
+  bool applied;
+  if (past_expiry(p, env->now))
+    return apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
+  if (!strcmp(case_text(p, "status"), "pending") && prov && prov->query &&
+      prov->query(case_text(p, "order_no"), case_text(p, "provider_ref"), &r) == ST_OK)
+    apply_result(env, prov->name, &r, &why);
+  return ST_OK;
+}
+
 int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
                       json_t **out)
 {
   json_t *c = NULL, *p = NULL;
-  bool applied;
   int rc = payment_case_by_token(env->store, token, &c);
   if (!rc)
     rc = order_no ? store_payment_by_order(env->store, order_no, &p) : ST_NOTFOUND;
   if (!rc && case_int(p, "case_id") != case_int(c, "id"))
     rc = ST_NOTFOUND;
-  const struct payment_provider *prov = payment_provider();
-  struct payment_result r;
-  const char *why;
-  if (!rc && past_expiry(p, env->now))
-    rc = apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
-  else if (!rc && !strcmp(case_text(p, "status"), "pending") && prov && prov->query &&
-           prov->query(case_text(p, "order_no"), case_text(p, "provider_ref"), &r) == ST_OK)
-    apply_result(env, prov->name, &r, &why); /* best effort: the callback may still come */
+  if (!rc)
+    rc = refresh(env, p);
   json_decref(p);
   p = NULL;
   if (!rc)
     rc = store_payment_by_order(env->store, order_no, &p);
+  if (!rc && !strcmp(case_text(p, "status"), "pending"))
+    rc = add_atm_account(env->store, p);
   json_decref(c);
-  if (rc)
+  if (rc) {
+    json_decref(p);
     return rc;
+  }
   *out = p;
   return ST_OK;
 }

@@ -116,7 +116,8 @@ int payment_callback(const struct case_env *env, const char *provider,
 
 /* The payment with this order number of the case behind token (a row; a pending one past
  * expiry is marked expired first, and one still pending is asked about when the provider can
- * be queried). ST_NOTFOUND when it is not that case's. */
+ * be queried; a pending one with an ATM account carries "atm": {"bank_code", "account",
+ * "pay_by"}). ST_NOTFOUND when it is not that case's. */
 int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
                       json_t **out);
 

@@ -424,6 +424,16 @@ static void test_atm_account_then_transfer(void **state)
   assert_false(json_is_true(json_object_get(p, "settled")));
   json_decref(p);
   free(page);
+  /* and so does the page ECPay's "返回商店" brings the citizen back to */
+  char path[128];
+  snprintf(path, sizeof(path), "/p/%s/pay/return?order=%s", token, order_no);
+  struct response r;
+  assert_int_equal(http_get(&server, path, &r), 0);
+  assert_int_equal(r.status, 200);
+  expect_contains(r.body, "id=\"atm-account\"");
+  expect_contains(r.body, account);
+  expect_contains(r.body, "虛擬帳號");
+  response_free(&r);
   json_decref(log);
   /* the transfer arrives */
   gateway_post("/_control/atm_paid", order_no, 200, NULL);

@@ -251,6 +251,12 @@ int payment_return(struct http_request *req, struct http_response *res)
                 arena_printf(req->arena, "/p/%s", token), "receipt_href",
                 arena_printf(req->arena, "/p/%s/receipt", token), "pay_action",
                 arena_printf(req->arena, "/p/%s/pay", token));
+  json_t *atm = json_object_get(p, "atm");
+  if (page && atm)
+    json_object_set_new(page, "atm",
+                        json_pack("{s:s, s:s, s:s}", "bank_code", web_str(atm, "bank_code"),
+                                  "account", web_str(atm, "account"), "pay_by_text",
+                                  web_datetime(req, web_int(atm, "pay_by"))));
   json_decref(p);
   return http_page(res, 200, "public/payment_return", page);
 }
