@@ -3,7 +3,8 @@
 // citizen opens the QR link, chooses card or Taiwan Pay on bianmin's page, bianmin's page posts
 // the signed order to the gateway (the fake checks its CheckMacValue), the citizen pays there,
 // the gateway notifies bianmin server to server, and the gateway's "back to the shop" link
-// brings the citizen to a page that says paid, then to the receipt of payment. axe (WCAG 2.1
+// brings the citizen to a page that says paid, then to the receipt of payment; with ATM, the
+// page shows the virtual account to transfer to. axe (WCAG 2.1
 // A/AA) and no sideways scrolling on bianmin's pages at 320 px; the page that posts the order is
 // checked with its auto-post script held back (the citizen then presses its button).
 
@@ -148,6 +149,29 @@ test('a citizen pays with Taiwan Pay, the order posted at once (English, 1280 px
   const after = await page.locator('#fee').innerText();
   assert(after.includes('Receipt of payment'), `paid, with the receipt link: ${after}`);
   assertEqual(await page.locator('#fee button').count(), 0, 'no pay button once paid');
+});
+
+test('a citizen chooses ATM and is shown the virtual account (320 px)', async (ctx) => {
+  const base = ctx.server.base;
+  const token = await caseWithFee(ctx, '45');
+  const page = await newPage(ctx, 320);
+  await page.goto(`${base}/p/${token}`);
+  await page.locator('label[for=method-atm]').click();
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(gateway)),
+    page.locator('#fee button[type=submit]').click(),
+  ]);
+  await click(page, page.locator('button[value=ATM]'));
+  const account = (await page.locator('#account').innerText()).trim();
+  await click(page, page.locator('#back'));
+  assertEqual(new URL(page.url()).pathname, `/p/${token}/pay/return`, 'back at bianmin');
+  const status = await page.locator('.bm-payment-status').getAttribute('data-status');
+  assertEqual(status, 'pending', 'not paid until the transfer arrives');
+  const facts = await page.locator('#atm-account').innerText();
+  assert(facts.includes(account) && facts.includes('812') && facts.includes('繳費期限'),
+    `the return page shows where to transfer: ${facts}`);
+  await checkA11y(page, 'return page with an ATM account, 320px');
+  await noSidewaysScroll(page, 'return page with an ATM account');
 });
 
 await runWithServerAndBrowser();
