@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -674,8 +675,13 @@ static int record_instructions(struct store *store, json_t *p, const struct paym
   int rc = store_payment_extend(store, case_int(p, "id"), r->pay_by, now, applied);
   if (rc || !*applied)
     return rc;
-  char due[32] = "", note[128];
-  format_datetime((time_t)r->pay_by, "zh-TW", due, sizeof(due));
+  /* The note is stored text read in both languages: the Gregorian date as the bank gave it. */
+  char due[40] = "", note[128];
+  time_t taipei = (time_t)(r->pay_by + 8 * 3600);
+  struct tm tm;
+  if (gmtime_r(&taipei, &tm))
+    snprintf(due, sizeof(due), "%04d/%02d/%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min);
   snprintf(note, sizeof(note), "%s · %s · %s", r->bank_code, r->account, due);
   json_t *data =
       json_pack("{s:s, s:s, s:s, s:I}", "order_no", case_text(p, "order_no"), "bank_code",
