@@ -7,7 +7,8 @@
  * case shows paid and the receipt. A notification signed with another key, or for another
  * amount, changes nothing. A payment the gateway never notified is settled by QueryTradeInfo
  * when the citizen comes back. An ATM payment keeps its virtual account on the case until the
- * transfer arrives. No fixed waits: the fake notifies before it answers the browser.
+ * transfer arrives. The merchant's keys are not in the server's log. No fixed waits: the fake
+ * notifies before it answers the browser.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -443,6 +444,21 @@ static void test_atm_account_then_transfer(void **state)
   free(go);
 }
 
+/* The merchant's keys never reach the server's log (everything above has run by now). */
+static void test_keys_not_logged(void **state)
+{
+  FILE *f = fopen(server.log, "r");
+  assert_non_null(f);
+  char *text = calloc(1, 1 << 20);
+  size_t n = fread(text, 1, (1 << 20) - 1, f);
+  fclose(f);
+  assert_true(n > 0);
+  expect_contains(text, "online payment through the ecpay provider");
+  expect_lacks(text, HASH_KEY);
+  expect_lacks(text, HASH_IV);
+  free(text);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -451,6 +467,7 @@ int main(void)
       cmocka_unit_test(test_forged_notification_changes_nothing),
       cmocka_unit_test(test_pending_settled_by_query),
       cmocka_unit_test(test_atm_account_then_transfer),
+      cmocka_unit_test(test_keys_not_logged),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
