@@ -38,7 +38,7 @@ static char *layout_html;
 static const char *const variables[] = {"case_number",  "check_code", "service",      "office",
                                         "office_phone", "office_url", "deadline",     "items",
                                         "reason",       "new_date",   "progress_url", "case_url",
-                                        "date",         "time",       "place"};
+                                        "date",         "time",       "place",        "documents"};
 
 static bool variable_known(struct str name)
 {
@@ -296,6 +296,7 @@ json_t *notify_sample_vars(const char *lang)
   json_t *more = json_pack("{s:s, s:s, s:s, s:s}", "check_code", "482913", "office_phone",
                            "07-2358200", "office_url", "https://office.example/o/xinxing/",
                            "case_url", "https://office.example/p/Qm9va21hcmsgdGhpcyBsaW5r");
+  json_object_set_new(more, "documents", json_string("zoning-certificate.pdf"));
   if (!v || !more || json_object_update(v, more)) {
     json_decref(v);
     v = NULL;
