@@ -105,7 +105,9 @@ static int record_attach(const struct case_env *env, const struct case_actor *ac
   int64_t doc_id = 0;
   int rc = store_outcome_add(env->store, d, &doc_id);
   if (!rc)
-    rc = case_event(env, actor, c, "outcome_attached", "", "", d->name, true, behalf, NULL);
+    /* public without the name: a lookup by number learns that there is a document, and
+     * where to get it (the link), not what it is */
+    rc = case_event(env, actor, c, "outcome_attached", "", "", "", true, behalf, NULL);
   json_t *detail = json_pack("{s:I, s:s, s:I}", "document", (json_int_t)doc_id, "name", d->name,
                              "size", (json_int_t)d->len);
   struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
