@@ -5,10 +5,17 @@
  * download writing an audit row; the lookup by number and check code does not offer it; a wrong
  * token is 404; a counter clerk and a handler the case is not assigned to are refused (403);
  * a text file sent as .pdf is refused with a message and nothing is stored; a withdrawal needs
- * a reason, is audited and takes the document off the link; the ready notice sent when the case
- * closes names the document and the link.
+ * a reason, is audited and takes the document off the link; the ready e-mail sent when the case
+ * closes names the document and the link: read as delivered by the server's outbox worker to a
+ * real SMTP server (aiosmtpd, tests/support/smtp_sink.py, as in notices_test.c).
  */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,9 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "harness.h"
 
@@ -27,8 +38,14 @@
 #define ADMIN_PASSWORD "admin-password-123"
 #define SERVICE_NAME   "買賣移轉登記"
 #define RATE_ENV_LOGIN "BIANMIN_RATE_LOGIN=100000"
+#define PUBLIC_URL     "https://bianmin.example"
+#define PYTHON         "/usr/bin/python3"
 /* 2026-03-10 10:00 in Taipei, a Tuesday. */
 #define START ((time_t)1773108000)
+
+extern char **environ;
+static pid_t smtp_pid;
+static char work[64], mail_dir[128], mail_env[96];
 
 static struct server server;
 
@@ -39,6 +56,100 @@ static struct client clients[WHO_COUNT];
 static long long service_id, handler_id;
 
 static const char pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+/* ---- the real SMTP server ------------------------------------------------------------------ */
+
+static bool file_ready(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+static int free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof(a);
+  int port = fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+                     !getsockname(fd, (struct sockaddr *)&a, &len)
+                 ? ntohs(a.sin_port)
+                 : 0;
+  if (fd >= 0)
+    close(fd);
+  return port;
+}
+
+/* Starts smtp_sink.py on a free port writing to mail_dir; the server's mail URL in mail_env. */
+static int start_smtp(void)
+{
+  char port[16], ready[160], log[128];
+  int n = free_port();
+  snprintf(port, sizeof(port), "%d", n);
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  snprintf(log, sizeof(log), "%s/smtp.log", work);
+  snprintf(mail_env, sizeof(mail_env), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", n);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port, mail_dir,
+                        NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (!n || posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
+    smtp_pid = 0;
+  posix_spawn_file_actions_destroy(&actions);
+  return smtp_pid > 0 && harness_wait_until(file_ready, ready, ready) ? 0 : -1;
+}
+
+/* The delivered mail of outbox message id (Message-ID <bm-ID@...>), malloc'd; NULL if none. */
+static char *mail_of(long long id)
+{
+  char needle[64], path[400];
+  snprintf(needle, sizeof(needle), "Message-ID: <bm-%lld@", id);
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  char *found = NULL;
+  while (d && !found && (e = readdir(d)) != NULL) {
+    if (!strstr(e->d_name, ".eml") || strstr(e->d_name, ".tmp"))
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", mail_dir, e->d_name);
+    FILE *f = fopen(path, "rb");
+    char *data = calloc(1, 1 << 20);
+    size_t len = f && data ? fread(data, 1, (1 << 20) - 1, f) : 0;
+    if (f)
+      fclose(f);
+    if (data && (data[len] = '\0', strstr(data, needle)))
+      found = data;
+    else
+      free(data);
+  }
+  if (d)
+    closedir(d);
+  return found;
+}
+
+static bool mail_arrived(void *id)
+{
+  char *mail = mail_of(*(long long *)id);
+  free(mail);
+  return mail != NULL;
+}
+
+/* The text/plain part of mail, decoded from base64 (malloc'd). */
+static char *mail_text(const char *mail)
+{
+  const char *p = strstr(mail, "Content-Type: text/plain; charset=UTF-8");
+  if (!p || !(p = strstr(p, "\r\n\r\n")))
+    return NULL;
+  p += 4;
+  size_t n = strcspn(p, "-"), j = 0, len = 0;
+  char *clean = calloc(1, n + 1), *out = calloc(1, n + 1);
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != '\r' && p[i] != '\n')
+      clean[j++] = p[i];
+  sodium_base642bin((unsigned char *)out, n, clean, j, NULL, &len, NULL,
+                    sodium_base64_VARIANT_ORIGINAL);
+  free(clean);
+  return out;
+}
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -241,7 +352,21 @@ static void learn_ids(void)
 static int setup(void **state)
 {
   (void)state;
-  const char *env[] = {RATE_ENV_LOGIN, NULL};
+  snprintf(work, sizeof(work), "/tmp/bianmin-outcome-XXXXXX");
+  if (!mkdtemp(work))
+    return -1;
+  snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
+  if (start_smtp())
+    return -1;
+  const char *env[] = {RATE_ENV_LOGIN,
+                       mail_env,
+                       "BIANMIN_MAIL_STARTTLS=false",
+                       "BIANMIN_MAIL_FROM=notices@xinxing.example",
+                       "BIANMIN_NOTIFY_QUIET_START=00:00",
+                       "BIANMIN_NOTIFY_QUIET_END=00:00",
+                       "BIANMIN_NOTIFY_POLL=1",
+                       "BIANMIN_PUBLIC_URL=" PUBLIC_URL,
+                       NULL};
   if (harness_clock_start(START) || server_start(&server, env))
     return -1;
   harness_add_user(&server, "xinxing", "outcome-admin", "admin", ADMIN_PASSWORD);
@@ -257,7 +382,16 @@ static int teardown(void **state)
   (void)state;
   for (int w = 0; w < WHO_COUNT; w++)
     client_free(&clients[w]);
-  return server_stop(&server) == 0 ? 0 : -1;
+  int rc = server_stop(&server);
+  if (smtp_pid > 0) {
+    kill(smtp_pid, SIGTERM);
+    waitpid(smtp_pid, NULL, 0);
+  }
+  char cmd[128];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+  if (system(cmd) != 0)
+    rc = -1;
+  return rc == 0 ? 0 : -1;
 }
 
 /* ---- tests ------------------------------------------------------------------------------ */
@@ -422,19 +556,26 @@ static void test_ready_notice_names_the_document(void **state)
   snprintf(path, sizeof(path), "/staff/cases/%lld", id);
   json_t *v = view_ok(SUPERVISOR, path), *m;
   size_t i;
-  bool found = false;
+  long long mid = 0;
   json_array_foreach(json_object_get(v, "messages"), i, m)
   {
     const char *body = json_string_value(json_object_get(m, "body_text"));
-    if (body && strstr(body, "已辦理完成")) {
-      found = true;
-      expect_contains(body, "使用分區證明.pdf");
-      expect_contains(body, "可由以下連結下載");
-      expect_contains(body, token);
-    }
+    if (body && strstr(body, "已辦理完成"))
+      mid = (long long)json_integer_value(json_object_get(m, "id"));
   }
   json_decref(v);
-  assert_true(found);
+  assert_true(mid > 0);
+  /* as delivered: the outbox worker sends it to the SMTP server */
+  assert_true(harness_wait_until(mail_arrived, &mid, "the ready e-mail"));
+  char *mail = mail_of(mid), *text = mail ? mail_text(mail) : NULL, link[160];
+  assert_non_null(text);
+  snprintf(link, sizeof(link), PUBLIC_URL "/p/%s", token);
+  expect_contains(text, "使用分區證明.pdf");
+  expect_contains(text, "可由以下連結下載");
+  expect_contains(text, link);
+  free(text);
+  free(mail);
+  bool found;
   /* without a document the notice says nothing of downloads */
   snprintf(path, sizeof(path), "/staff/cases/%lld", plain);
   v = view_ok(SUPERVISOR, path);
