@@ -306,6 +306,13 @@ static void test_remote_instant_limit_per_service(void **state)
   expect_contains(after, "\"remote_instant_minutes\": 120");
   free(after);
   free(exported);
+  /* the service's admin form shows it */
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/admin/catalog/services/%lld", transcript);
+  char *form = expect_page(&server, &clients[ADMIN], path, 200);
+  expect_contains(form, "id=\"remote_instant_minutes\" name=\"remote_instant_minutes\" "
+                        "type=\"text\" inputmode=\"numeric\" value=\"120\"");
+  free(form);
 
   id = take_in(transcript, 0, "mail");
   c = case_json_as(CLERK, id);
@@ -318,10 +325,43 @@ static void test_remote_instant_limit_per_service(void **state)
   json_decref(c);
 }
 
+/* The admin form: 0 is refused at its field, an empty box stores the default. */
+static void test_remote_instant_on_the_admin_form(void **state)
+{
+  static const char form[] =
+      "slug=clock-test&name_zh=%E6%B8%AC%E8%A9%A6&time_limit_value=0&time_limit_unit=minutes&"
+      "channel_counter=1&remote_instant_minutes=";
+  char body[512];
+  snprintf(body, sizeof(body), "%s0", form);
+  struct response r;
+  assert_int_equal(client_post(&clients[ADMIN], "/staff/admin/catalog/services", body, &r), 0);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "remote_instant_minutes-error");
+  response_free(&r);
+  char *exported = export_text();
+  expect_lacks(exported, "clock-test");
+  free(exported);
+  assert_int_equal(client_post(&clients[ADMIN], "/staff/admin/catalog/services", form, &r), 0);
+  assert_int_equal(r.status, 303);
+  response_free(&r);
+  json_t *doc = json_loads((exported = export_text()), 0, NULL), *s;
+  size_t i;
+  json_int_t minutes = -1;
+  json_array_foreach(json_object_get(doc, "services"), i, s)
+  {
+    if (!strcmp(json_string_value(json_object_get(s, "slug")), "clock-test"))
+      minutes = json_integer_value(json_object_get(s, "remote_instant_minutes"));
+  }
+  json_decref(doc);
+  free(exported);
+  assert_int_equal(minutes, 480);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_remote_instant_limit_per_service), /* at START: sessions stay */
+      cmocka_unit_test(test_remote_instant_on_the_admin_form),
       cmocka_unit_test(test_used_and_allowed_hours),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
