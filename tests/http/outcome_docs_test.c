@@ -441,7 +441,7 @@ static void test_attach_list_download(void **state)
 static void test_wrong_token_and_number_lookup(void **state)
 {
   long long id = intake(), other = intake();
-  char token[64], other_token[64], path[200];
+  char token[64], other_token[64], path[512];
   link_token(id, token, sizeof(token));
   link_token(other, other_token, sizeof(other_token));
   assert_int_equal(upload(HANDLER, id, "cert.pdf", pdf, sizeof(pdf) - 1, NULL), 303);
