@@ -23,6 +23,9 @@ int case_clock_used(const struct case_env *env, json_t *c, int64_t *used, int64_
  * on their unit's cases. */
 int case_may_act(const struct case_env *env, const struct case_actor *actor, json_t *c,
                  const char **on_behalf_of);
+/* Whether actor may see c on the staff case page: clerks and supervisors of its office, staff of
+ * its unit, and whoever may act on it. */
+bool case_may_view(const struct case_env *env, const struct case_actor *actor, json_t *c);
 /* Loads case id of the actor's office and checks case_may_act; begins a transaction. On
  * failure nothing is open. */
 int case_begin(const struct case_env *env, const struct case_actor *actor, int64_t id, json_t **c,

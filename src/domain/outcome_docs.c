@@ -250,6 +250,8 @@ int outcome_doc_for_staff(const struct case_env *env, const struct case_actor *a
   if (rc)
     return rc;
   rc = store_case_get(env->store, actor->office_id, id, &c);
+  if (!rc && !case_may_view(env, actor, c))
+    rc = ST_FORBIDDEN;
   if (!rc)
     rc = store_outcome_get(env->store, id, doc_id, &meta, &bytes, &len);
   rc = store_end_read(env->store, rc);

@@ -65,7 +65,8 @@ int outcome_doc_withdraw(const struct case_env *env, const struct case_actor *ac
  * malloc'd. ST_NOTFOUND alike for an unknown token, another case's or a withdrawn document. */
 int outcome_doc_by_token(const struct case_env *env, struct arena *arena, const char *token,
                          int64_t doc_id, const char *ip, struct apply_document *out);
-/* Document doc_id (withdrawn too) of case id of the actor's office, for staff. */
+/* Document doc_id (withdrawn too) of case id of the actor's office, for staff who may see the
+ * case (its staff page's rule); ST_FORBIDDEN otherwise. */
 int outcome_doc_for_staff(const struct case_env *env, const struct case_actor *actor,
                           struct arena *arena, int64_t id, int64_t doc_id,
                           struct apply_document *out);

@@ -489,6 +489,14 @@ static void test_who_may_attach(void **state)
   json_decref(c);
   assert_int_equal(upload(SUPERVISOR, id, "cert.pdf", pdf, sizeof(pdf) - 1, NULL), 303);
   assert_int_equal(outcome_count(id), 1);
+  /* staff download: those who may see the case; not a handler of other cases */
+  c = case_json(SUPERVISOR, id);
+  char path[160];
+  snprintf(path, sizeof(path), "%s", json_text_at(c, "outcomes.0.href"));
+  json_decref(c);
+  free(expect_page(&server, &clients[HANDLER], path, 200));
+  free(expect_page(&server, &clients[CLERK], path, 200));
+  free(expect_page(&server, &clients[OTHER], path, 403));
 }
 
 static void test_bad_file_refused(void **state)
