@@ -130,14 +130,14 @@ static const char *hours_text(struct http_request *req, int64_t minutes)
   return arena_printf(req->arena, "%lld.%lld", tenths / 10, tenths % 10);
 }
 
-/* "已用 12.5 / 法定 24 工作小時": the domain's used and allowed working time (case_staff). */
+/* "已用 12.5 / 法定 24 工作小時": the domain's used and allowed working time (case_staff). Being
+ * late is said once, by the case's due state (the scanner's), not a second time here. */
 static int add_clock(struct http_request *req, const struct case_staff *s, json_t *c)
 {
-  json_t *clock =
-      json_pack("{s:I, s:I, s:s, s:s, s:b}", "used_minutes", (json_int_t)s->used_minutes,
-                "allowed_minutes", (json_int_t)s->allowed_minutes, "used_hours",
-                hours_text(req, s->used_minutes), "allowed_hours",
-                hours_text(req, s->allowed_minutes), "over", s->used_minutes > s->allowed_minutes);
+  json_t *clock = json_pack("{s:I, s:I, s:s, s:s}", "used_minutes", (json_int_t)s->used_minutes,
+                            "allowed_minutes", (json_int_t)s->allowed_minutes, "used_hours",
+                            hours_text(req, s->used_minutes), "allowed_hours",
+                            hours_text(req, s->allowed_minutes));
   return json_object_set_new(c, "clock", clock) ? ST_NOMEM : ST_OK;
 }
 
