@@ -603,6 +603,15 @@ static void test_ready_notice_names_the_document(void **state)
   assert_int_equal(upload(HANDLER, id, "late.pdf", pdf, sizeof(pdf) - 1, &answer), 400);
   expect_contains(answer, "本案已結案");
   free(answer);
+  /* but a wrong document found later can still be withdrawn */
+  json_t *c = case_json(HANDLER, id);
+  assert_true(json_is_false(json_object_get(c, "outcome_attach")));
+  assert_true(json_is_true(json_at(c, "outcomes.0.may_withdraw")));
+  char withdraw_path[96];
+  snprintf(withdraw_path, sizeof(withdraw_path), "/staff/cases/%lld/outcomes/%lld/withdraw", id,
+           (long long)json_integer_value(json_at(c, "outcomes.0.id")));
+  json_decref(c);
+  assert_int_equal(post(HANDLER, withdraw_path, "reason=wrong+parcel", NULL), 303);
 }
 
 int main(void)
