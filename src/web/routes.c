@@ -271,10 +271,10 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     /* Outcome documents (web/cases/outcome_docs.c, issue 15): staff attach and withdraw them
      * on the case page; the applicant downloads them through the case's link, audited. */
-    {"POST", "/staff/cases/{id}/outcomes/new", outcome_attach, CASE_STAFF, true,
+    {"POST", "/staff/cases/{id}/outcomes/new", outcome_attach, ROLE_HANDLER | ROLE_SUPERVISOR, true,
      OUTCOME_UPLOAD_BODY_MAX, HTTP_RATE_NONE},
-    {"POST", "/staff/cases/{id}/outcomes/{doc}/withdraw", outcome_withdraw, CASE_STAFF, true,
-     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/cases/{id}/outcomes/{doc}/withdraw", outcome_withdraw,
+     ROLE_HANDLER | ROLE_SUPERVISOR, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/cases/{id}/outcomes/{doc}", outcome_file_staff, CASE_STAFF, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/p/{token}/outcomes/{doc}", outcome_file_public, 0, false, HTTP_BODY_NONE,
