@@ -1,0 +1,407 @@
+/*
+ * opendata.c - the office's open datasets (domain/opendata.h): their dictionaries, and the
+ * reads that fill a table of texts from the indicators' counters, the directory and the
+ * published FAQ, withholding small counts.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/clock.h"
+#include "domain/catalog.h"
+#include "domain/directory.h"
+#include "domain/kpi.h"
+#include "domain/opendata.h"
+#include "store/directory.h"
+#include "store/kpi.h"
+#include "store/opendata.h"
+#include "store/store.h"
+
+#include "base/common.h"
+
+#define CASES_ZH "件"
+#define CASES_EN "cases"
+#define NOTE_FIELD                                                                                 \
+  {                                                                                                \
+    "note", OD_STRING, "備註（少於門檻之數值不公開）",                                             \
+        "Note (counts under the threshold withheld)", "", ""                                       \
+  }
+
+static const struct od_field case_fields[] = {
+    {"month", OD_STRING, "統計月份（西元年-月，臺北時間）", "Month (YYYY-MM, Taipei time)", "", ""},
+    {"service_code", OD_STRING, "業務代碼", "Service code", "", ""},
+    {"service_zh", OD_STRING, "業務名稱（中文）", "Service name (Chinese)", "", ""},
+    {"service_en", OD_STRING, "業務名稱（英文）", "Service name (English)", "", ""},
+    {"unit_zh", OD_STRING, "承辦單位（中文）", "Responsible unit (Chinese)", "", ""},
+    {"unit_en", OD_STRING, "承辦單位（英文）", "Responsible unit (English)", "", ""},
+    {"received", OD_INTEGER, "收件數", "Cases received", CASES_ZH, CASES_EN},
+    {"online_received", OD_INTEGER, "線上收件數", "Cases received online", CASES_ZH, CASES_EN},
+    {"online_share", OD_NUMBER, "線上申辦比率", "Share received online", "%", "%"},
+    {"completed", OD_INTEGER, "結案數", "Cases completed", CASES_ZH, CASES_EN},
+    {"on_time", OD_INTEGER, "如期結案數", "Cases completed on time", CASES_ZH, CASES_EN},
+    {"on_time_rate", OD_NUMBER, "如期結案率", "On-time rate", "%", "%"},
+    {"mean_hours", OD_NUMBER, "平均處理時間", "Mean processing time", "工作小時", "working hours"},
+    {"median_hours", OD_INTEGER, "處理時間中位數", "Median processing time", "工作小時",
+     "working hours"},
+    NOTE_FIELD,
+};
+enum {
+  C_MONTH,
+  C_CODE,
+  C_SZH,
+  C_SEN,
+  C_UZH,
+  C_UEN,
+  C_RECEIVED,
+  C_ONLINE,
+  C_ONLINE_SHARE,
+  C_COMPLETED,
+  C_ON_TIME,
+  C_ON_TIME_RATE,
+  C_MEAN,
+  C_MEDIAN,
+  C_NOTE,
+  C_COUNT
+};
+
+static const struct od_field service_fields[] = {
+    {"service_code", OD_STRING, "業務代碼", "Service code", "", ""},
+    {"service_zh", OD_STRING, "業務名稱（中文）", "Service name (Chinese)", "", ""},
+    {"service_en", OD_STRING, "業務名稱（英文）", "Service name (English)", "", ""},
+    {"unit_zh", OD_STRING, "承辦單位（中文）", "Responsible unit (Chinese)", "", ""},
+    {"unit_en", OD_STRING, "承辦單位（英文）", "Responsible unit (English)", "", ""},
+    {"fee_zh", OD_STRING, "規費說明（中文）", "Fees (Chinese)", "", ""},
+    {"fee_en", OD_STRING, "規費說明（英文）", "Fees (English)", "", ""},
+    {"time_limit_hours", OD_NUMBER, "處理期限", "Time limit", "工作小時", "working hours"},
+    {"online_capable", OD_BOOLEAN, "可線上申辦", "Can be applied for online", "", ""},
+    {"documents_required", OD_INTEGER, "應備文件數", "Documents required", "件", "documents"},
+};
+enum { S_CODE, S_SZH, S_SEN, S_UZH, S_UEN, S_FZH, S_FEN, S_LIMIT, S_ONLINE, S_DOCS, S_COUNT };
+
+static const struct od_field faq_fields[] = {
+    {"faq_id", OD_INTEGER, "問答編號", "Question number", "", ""},
+    {"category_zh", OD_STRING, "分類（中文）", "Category (Chinese)", "", ""},
+    {"category_en", OD_STRING, "分類（英文）", "Category (English)", "", ""},
+    {"question_zh", OD_STRING, "問題（中文）", "Question (Chinese)", "", ""},
+    {"question_en", OD_STRING, "問題（英文）", "Question (English)", "", ""},
+    {"answer_zh", OD_STRING, "回答（中文）", "Answer (Chinese)", "", ""},
+    {"answer_en", OD_STRING, "回答（英文）", "Answer (English)", "", ""},
+    {"helpful", OD_INTEGER, "認為有幫助的票數", "Votes: helpful", "票", "votes"},
+    {"not_helpful", OD_INTEGER, "認為沒有幫助的票數", "Votes: not helpful", "票", "votes"},
+    NOTE_FIELD,
+};
+enum { F_ID, F_CZH, F_CEN, F_QZH, F_QEN, F_AZH, F_AEN, F_HELPFUL, F_NOT, F_NOTE, F_COUNT };
+
+static const struct od_dataset datasets[] = {
+    {"case-statistics", "各項業務每月案件統計", "Monthly case statistics by service",
+     "每月各項業務之收件、結案、如期結案率、處理時間（工作小時）與線上申辦比率，由案件歷程累計之指"
+     "標計算。",
+     "Cases received and completed per month and service, the on-time rate, processing time in "
+     "working hours and the online share, from the indicators counted from the case log.",
+     case_fields, ARRAY_LEN(case_fields), true},
+    {"services", "服務項目一覽", "Service catalogue",
+     "公開之服務項目：名稱、承辦單位、規費、處理期限、可否線上申辦與應備文件數。",
+     "The published services: name, unit, fees, time limit, whether they can be applied for "
+     "online and how many documents they need.",
+     service_fields, ARRAY_LEN(service_fields), true},
+    {"faq", "常見問答", "Frequently asked questions", "公開之常見問答及讀者認為有幫助與否之票數。",
+     "The published questions and answers with readers' helpful and not-helpful votes.", faq_fields,
+     ARRAY_LEN(faq_fields), true},
+    {"queue-waits", "現場叫號每月等候時間", "Queue waiting times by month",
+     "規劃中：叫號系統上線後提供。", "Planned: published once the queue system is in place.", NULL,
+     0, false},
+    {"survey-results", "滿意度調查每月結果", "Satisfaction survey results by month",
+     "規劃中：滿意度調查上線後提供。", "Planned: published once surveys are in place.", NULL, 0,
+     false},
+    {"petition-statistics", "人民陳情案件統計", "Petition statistics",
+     "規劃中：陳情案件管理上線後提供。", "Planned: published once petitions are in place.", NULL, 0,
+     false},
+};
+
+const struct od_dataset *opendata_datasets(size_t *count)
+{
+  *count = ARRAY_LEN(datasets);
+  return datasets;
+}
+
+const struct od_dataset *opendata_dataset(const char *id)
+{
+  for (size_t i = 0; id && i < ARRAY_LEN(datasets); i++)
+    if (!strcmp(datasets[i].id, id))
+      return &datasets[i];
+  return NULL;
+}
+
+const char *opendata_type_name(enum od_type type)
+{
+  static const char *const names[] = {"string", "integer", "number", "boolean"};
+  return (size_t)type < ARRAY_LEN(names) ? names[type] : "string";
+}
+
+bool opendata_count_shown(int64_t count, int threshold)
+{
+  return count <= 0 || count >= threshold;
+}
+
+/* A table of rows x the dataset's fields, every cell empty. */
+static int table_init(struct arena *arena, const struct od_dataset *set, size_t rows, int threshold,
+                      struct od_table *t)
+{
+  *t = (struct od_table){set, NULL, rows, 0, threshold, 0};
+  size_t n = rows * set->field_count;
+  t->cells = n ? arena_alloc(arena, n * sizeof(*t->cells)) : NULL;
+  if (n && !t->cells)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    t->cells[i] = NULL;
+  return ST_OK;
+}
+
+static const char **row_of(struct od_table *t, size_t row)
+{
+  return &t->cells[row * t->dataset->field_count];
+}
+
+/* A count: its text when shown, else empty and counted as withheld. Returns whether shown. */
+static bool put_count(struct arena *arena, struct od_table *t, const char **cell, int64_t n)
+{
+  if (!opendata_count_shown(n, t->threshold)) {
+    t->suppressed++;
+    return false;
+  }
+  *cell = arena_printf(arena, "%lld", (long long)n);
+  return true;
+}
+
+/* part / whole in per cent with one decimal (the indicators' per-mille rounding). */
+static const char *rate(struct arena *arena, int64_t part, int64_t whole)
+{
+  if (whole <= 0)
+    return NULL;
+  int64_t permille = (part * 1000 + whole / 2) / whole;
+  return arena_printf(arena, "%lld.%lld", (long long)(permille / 10), (long long)(permille % 10));
+}
+
+static int threshold_of(struct store *store, int64_t office_id)
+{
+  char *value = NULL;
+  int threshold = OPENDATA_MIN_CELL;
+  if (store_setting_get(store, office_id, OPENDATA_MIN_CELL_SETTING, &value) == ST_OK && value) {
+    char *end = NULL;
+    long v = strtol(value, &end, 10);
+    if (end != value && !*end && v >= 1 && v <= 100)
+      threshold = (int)v;
+  }
+  free(value);
+  return threshold;
+}
+
+static const char *note(struct arena *arena, const struct od_table *t)
+{
+  return arena_printf(arena, "少於%d之數值不公開 / counts under %d withheld", t->threshold,
+                      t->threshold);
+}
+
+/* The median of the hours rows h[*at..] of (month, service), moving *at past them. */
+static int64_t median_of(struct arena *arena, const struct store_od_hours *h, size_t n, size_t *at,
+                         const struct store_od_month *m)
+{
+  while (*at < n && (h[*at].month < m->month ||
+                     (h[*at].month == m->month && h[*at].service_id < m->service_id)))
+    (*at)++;
+  size_t from = *at;
+  while (*at < n && h[*at].month == m->month && h[*at].service_id == m->service_id)
+    (*at)++;
+  size_t k = *at - from;
+  int64_t *hours = k ? arena_alloc(arena, k * sizeof(*hours)) : NULL;
+  int64_t *cases = k ? arena_alloc(arena, k * sizeof(*cases)) : NULL;
+  if (!hours || !cases)
+    return -1;
+  for (size_t i = 0; i < k; i++)
+    hours[i] = h[from + i].hours, cases[i] = h[from + i].cases;
+  return kpi_percentile(hours, cases, k, 50);
+}
+
+static void case_names(const struct directory *dir, const struct store_od_month *m, const char **r)
+{
+  const struct dir_service *s = directory_service(dir, m->service_id);
+  const struct dir_unit *u = s ? directory_unit(dir, s->unit_id) : NULL;
+  r[C_CODE] = s ? s->slug : NULL;
+  r[C_SZH] = s ? s->name_zh : NULL;
+  r[C_SEN] = s ? s->name_en : NULL;
+  r[C_UZH] = u ? u->name_zh : NULL;
+  r[C_UEN] = u ? u->name_en : NULL;
+}
+
+/* One (month, service) row; the rates and times only from counts that are shown. */
+static void case_row(struct arena *arena, struct od_table *t, const char **r,
+                     const struct store_od_month *m, int64_t median)
+{
+  size_t before = t->suppressed;
+  r[C_MONTH] = arena_printf(arena, "%04lld-%02lld", (long long)(m->month / 100),
+                            (long long)(m->month % 100));
+  bool received = put_count(arena, t, &r[C_RECEIVED], m->received);
+  bool online = put_count(arena, t, &r[C_ONLINE], m->online_received);
+  bool completed = put_count(arena, t, &r[C_COMPLETED], m->completed);
+  bool on_time = put_count(arena, t, &r[C_ON_TIME], m->on_time);
+  if (received && online)
+    r[C_ONLINE_SHARE] = rate(arena, m->online_received, m->received);
+  if (completed && on_time)
+    r[C_ON_TIME_RATE] = rate(arena, m->on_time, m->completed);
+  if (completed && m->completed > 0)
+    r[C_MEAN] = arena_printf(arena, "%.1f", (double)m->used_minutes / 60.0 / (double)m->completed);
+  if (completed && median >= 0)
+    r[C_MEDIAN] = arena_printf(arena, "%lld", (long long)median);
+  if (t->suppressed > before)
+    r[C_NOTE] = note(arena, t);
+}
+
+static int case_reads(struct store *store, struct arena *arena, int64_t office_id,
+                      struct store_od_month **m, size_t *nm, struct store_od_hours **h, size_t *nh,
+                      int64_t *modified)
+{
+  int rc = store_od_months_read(store, arena, office_id, m, nm);
+  if (!rc)
+    rc = store_od_hours_read(store, arena, office_id, h, nh);
+  if (!rc)
+    rc = store_kpi_updated_at(store, modified);
+  return rc;
+}
+
+static int case_statistics(struct store *store, struct arena *arena, const struct directory *dir,
+                           int64_t office_id, struct od_table *t)
+{
+  struct store_od_month *m = NULL;
+  struct store_od_hours *h = NULL;
+  size_t nm = 0, nh = 0, at = 0;
+  int64_t modified = 0;
+  int rc = store_begin_read(store);
+  if (!rc)
+    rc = store_end_read(store, case_reads(store, arena, office_id, &m, &nm, &h, &nh, &modified));
+  int threshold = rc ? 0 : threshold_of(store, office_id);
+  if (!rc)
+    rc = table_init(arena, &datasets[0], nm, threshold, t);
+  for (size_t i = 0; !rc && i < nm; i++) {
+    const char **r = row_of(t, i);
+    case_names(dir, &m[i], r);
+    case_row(arena, t, r, &m[i], median_of(arena, h, nh, &at, &m[i]));
+  }
+  t->modified = modified;
+  return rc;
+}
+
+static int64_t later(int64_t modified, const json_t *record)
+{
+  const char *at = json_string_value(json_object_get(record, "updated_at"));
+  time_t t = at ? clock_parse_iso(at) : -1;
+  return t > modified ? (int64_t)t : modified;
+}
+
+static void service_row(struct arena *arena, const struct directory *dir,
+                        const struct dir_service *s, const char **r)
+{
+  const struct dir_unit *u = directory_unit(dir, s->unit_id);
+  const json_t *docs = json_object_get(s->record, "documents_zh");
+  r[S_CODE] = s->slug, r[S_SZH] = s->name_zh, r[S_SEN] = s->name_en;
+  r[S_UZH] = u ? u->name_zh : NULL, r[S_UEN] = u ? u->name_en : NULL;
+  r[S_FZH] = s->fee_zh, r[S_FEN] = s->fee_en;
+  r[S_LIMIT] = arena_printf(arena, "%.2f", (double)s->time_limit_minutes / 60.0);
+  r[S_ONLINE] = s->online_capable ? "true" : "false";
+  r[S_DOCS] = arena_printf(arena, "%zu", json_is_array(docs) ? json_array_size(docs) : 0);
+}
+
+/* The published services, from the directory (no query). */
+static int services(struct arena *arena, const struct directory *dir, int64_t office_id,
+                    struct od_table *t)
+{
+  size_t n = 0, shown = 0;
+  const struct dir_service *s = directory_services(dir, office_id, &n);
+  for (size_t i = 0; i < n; i++)
+    shown += s[i].published;
+  int rc = table_init(arena, &datasets[1], shown, OPENDATA_MIN_CELL, t);
+  for (size_t i = 0, row = 0; !rc && i < n; i++) {
+    if (!s[i].published)
+      continue;
+    service_row(arena, dir, &s[i], row_of(t, row++));
+    t->modified = later(t->modified, s[i].record);
+  }
+  return rc;
+}
+
+static const char *text_of(struct arena *arena, const json_t *record, const char *key)
+{
+  const char *s = json_string_value(json_object_get(record, key));
+  return s ? arena_strdup(arena, s) : NULL;
+}
+
+static void faq_row(struct arena *arena, struct od_table *t, const json_t *f, const char **r)
+{
+  static const char *const keys[] = {"category_zh", "category_en", "question_zh",
+                                     "question_en", "answer_zh",   "answer_en"};
+  size_t before = t->suppressed;
+  r[F_ID] = arena_printf(arena, "%lld", (long long)json_integer_value(json_object_get(f, "id")));
+  for (size_t k = 0; k < ARRAY_LEN(keys); k++)
+    r[F_CZH + k] = text_of(arena, f, keys[k]);
+  put_count(arena, t, &r[F_HELPFUL], json_integer_value(json_object_get(f, "helpful")));
+  put_count(arena, t, &r[F_NOT], json_integer_value(json_object_get(f, "not_helpful")));
+  if (t->suppressed > before)
+    r[F_NOTE] = note(arena, t);
+}
+
+static int faq(struct store *store, struct arena *arena, int64_t office_id, struct od_table *t)
+{
+  json_t *list = NULL, *f;
+  size_t i;
+  int rc = catalog_faq_published(store, office_id, &list);
+  int threshold = rc ? 0 : threshold_of(store, office_id);
+  if (!rc)
+    rc = table_init(arena, &datasets[2], json_array_size(list), threshold, t);
+  json_array_foreach(list, i, f)
+  {
+    if (rc)
+      break;
+    faq_row(arena, t, f, row_of(t, i));
+    t->modified = later(t->modified, f);
+  }
+  json_decref(list);
+  return rc;
+}
+
+int opendata_read(struct store *store, struct arena *arena, int64_t office_id, const char *id,
+                  struct od_table *out)
+{
+  const struct od_dataset *set = opendata_dataset(id);
+  const struct directory *dir = NULL;
+  *out = (struct od_table){set};
+  if (!set || !set->available)
+    return ST_NOTFOUND;
+  int rc = directory_acquire(store, arena, &dir);
+  if (rc)
+    return rc;
+  if (set == &datasets[0])
+    return case_statistics(store, arena, dir, office_id, out);
+  if (set == &datasets[1])
+    return services(arena, dir, office_id, out);
+  return faq(store, arena, office_id, out);
+}
+
+int opendata_modified(struct store *store, struct arena *arena, int64_t office_id,
+                      int64_t **modified, size_t *count)
+{
+  *count = ARRAY_LEN(datasets);
+  *modified = arena_alloc(arena, ARRAY_LEN(datasets) * sizeof(**modified));
+  if (!*modified)
+    return ST_NOMEM;
+  int rc = ST_OK;
+  for (size_t i = 0; i < ARRAY_LEN(datasets); i++) {
+    struct od_table t = {0};
+    (*modified)[i] = 0;
+    if (!rc && datasets[i].available && i > 0)
+      rc = opendata_read(store, arena, office_id, datasets[i].id, &t);
+    (*modified)[i] = t.modified;
+  }
+  if (!rc)
+    rc = store_kpi_updated_at(store, &(*modified)[0]);
+  return rc;
+}
