@@ -387,8 +387,10 @@ int opendata_read(struct store *store, struct arena *arena, int64_t office_id, c
 }
 
 int opendata_modified(struct store *store, struct arena *arena, int64_t office_id,
-                      int64_t **modified, size_t *count)
+                      int64_t **modified, size_t *count, int *threshold)
 {
+  if (threshold)
+    *threshold = threshold_of(store, office_id);
   *count = ARRAY_LEN(datasets);
   *modified = arena_alloc(arena, ARRAY_LEN(datasets) * sizeof(**modified));
   if (!*modified)

@@ -69,9 +69,10 @@ struct od_table {
 int opendata_read(struct store *store, struct arena *arena, int64_t office_id, const char *id,
                   struct od_table *out);
 /* When each dataset of the office last changed (unix seconds, indexed like opendata_datasets;
- * 0 for planned ones), in one read transaction: for the catalogue's dct:modified. */
+ * 0 for planned ones): for the catalogue's dct:modified and the page; *threshold (may be NULL)
+ * receives the office's small-cell threshold. */
 int opendata_modified(struct store *store, struct arena *arena, int64_t office_id,
-                      int64_t **modified, size_t *count);
+                      int64_t **modified, size_t *count, int *threshold);
 
 /* The withheld-cell rule, exposed for tests: whether a count is published. */
 bool opendata_count_shown(int64_t count, int threshold);

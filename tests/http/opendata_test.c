@@ -343,7 +343,12 @@ static void check_distribution(const char *url, size_t origin_len)
   const char *path = url + origin_len;
   struct response r = get_ok(path);
   char *type = response_header(&r, "Content-Type"), *etag = response_header(&r, "ETag");
+  char *modified = response_header(&r, "Last-Modified");
   assert_non_null(etag);
+  assert_non_null(modified); /* "Sun, 06 Dec 2026 21:01:02 GMT" */
+  assert_int_equal(strlen(modified), 29);
+  assert_string_equal(modified + 26, "GMT");
+  free(modified);
   const char *ext = strrchr(path, '.');
   if (!strcmp(ext, ".ods")) {
     expect_contains(type, "opendocument.spreadsheet");

@@ -45,7 +45,9 @@ static const char *etag_of(struct http_request *req, const char *data, size_t le
   return arena_printf(req->arena, "\"%016llx\"", (unsigned long long)h);
 }
 
-static int cache_headers(struct http_response *res, const char *etag, int64_t modified)
+/* Header values are kept by reference until the answer is sent: texts live in the arena. */
+static int cache_headers(struct http_request *req, struct http_response *res, const char *etag,
+                         int64_t modified)
 {
   char date[64] = "";
   time_t t = (time_t)modified;
@@ -57,7 +59,7 @@ static int cache_headers(struct http_response *res, const char *etag, int64_t mo
     rc = http_header_add(res, "Link", "<" OPENDATA_LICENSE_URL ">; rel=\"license\"");
   if (!rc && modified > 0 && gmtime_r(&t, &tm) &&
       strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm))
-    rc = http_header_add(res, "Last-Modified", date);
+    rc = http_header_add(res, "Last-Modified", arena_strdup(req->arena, date));
   return rc;
 }
 
@@ -72,7 +74,7 @@ static int send_file(struct http_request *req, struct http_response *res, const 
       etag ? http_raw(res, fresh ? 304 : 200, type, fresh ? "" : body->data, fresh ? 0 : body->len)
            : ST_NOMEM;
   if (!rc)
-    rc = cache_headers(res, etag, modified);
+    rc = cache_headers(req, res, etag, modified);
   const char *disposition =
       filename ? arena_printf(req->arena, "inline; filename=\"%s\"", filename) : NULL;
   if (!rc && disposition)
@@ -211,7 +213,7 @@ static int catalog_file_answer(struct http_request *req, struct http_response *r
 {
   int64_t *modified = NULL, latest = 0;
   size_t n = 0;
-  int rc = opendata_modified(o->store, req->arena, o->id, &modified, &n);
+  int rc = opendata_modified(o->store, req->arena, o->id, &modified, &n, NULL);
   json_t *doc = rc ? NULL : dcat_catalog(req, o, modified, &latest);
   char *text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
   json_decref(doc);
@@ -303,9 +305,10 @@ int opendata_page(struct http_request *req, struct http_response *res)
   struct office_ctx o = {0};
   int64_t *modified = NULL;
   size_t n = 0;
+  int threshold = OPENDATA_MIN_CELL;
   int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = opendata_modified(o.store, req->arena, o.id, &modified, &n);
+    rc = opendata_modified(o.store, req->arena, o.id, &modified, &n, &threshold);
   const struct od_dataset *sets = opendata_datasets(&n);
   json_t *list = rc ? NULL : json_array();
   for (size_t i = 0; list && i < n; i++)
@@ -316,7 +319,7 @@ int opendata_page(struct http_request *req, struct http_response *res)
       rc ? NULL
          : json_pack("{s:s, s:O, s:s, s:s, s:i, s:o}", "title", http_t(req, "opendata_heading"),
                      "office", o.view, "catalog_href", catalog ? catalog : "", "license_href",
-                     OPENDATA_LICENSE_URL, "threshold", OPENDATA_MIN_CELL, "datasets", list);
+                     OPENDATA_LICENSE_URL, "threshold", threshold, "datasets", list);
   office_ctx_close(&o);
   if (!rc && !page)
     rc = ST_NOMEM;
