@@ -9,6 +9,7 @@
  * ID number, a mobile phone or an e-mail address; ETags answer 304; planned datasets have no
  * files.
  */
+#include <libpq-fe.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -505,6 +507,44 @@ static void test_ods_opens_in_libreoffice(void **state)
   expect_contains(text, SERVICE_NAME);
 }
 
+/* Runs one statement of the test's own SQL on the server's database (SQLite or PostgreSQL). */
+static void sql_exec(const char *sql)
+{
+  bool ok = false;
+  if (strncmp(server.db, "postgres", 8) == 0) {
+    PGconn *pg = PQconnectdb(server.db);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    PQfinish(pg);
+  } else {
+    sqlite3 *db = NULL;
+    ok = sqlite3_open(server.db, &db) == SQLITE_OK &&
+         sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+  }
+  if (!ok)
+    fail_msg("SQL failed: %s", sql);
+}
+
+/* The office's own threshold: with 5, the four received are withheld too; the page says 5. */
+static void test_office_threshold(void **state)
+{
+  (void)state;
+  sql_exec("INSERT INTO settings (office_id, key, value) SELECT id, 'opendata_min_cell', '5' "
+           "FROM offices WHERE slug = 'xinxing'");
+  json_t *row = march_row();
+  assert_true(json_is_null(json_object_get(row, "received")));
+  assert_true(json_is_null(json_object_get(row, "online_share")));
+  assert_true(json_is_null(json_object_get(row, "completed")));
+  expect_contains(json_text_at(row, "note"), "under 5");
+  json_decref(row);
+  char *page = expect_page(&server, NULL, OFFICE "?lang=en", 200);
+  expect_contains(page, "counts under 5 are withheld");
+  free(page);
+  sql_exec("DELETE FROM settings WHERE key = 'opendata_min_cell'");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -514,6 +554,7 @@ int main(void)
       cmocka_unit_test(test_faq_votes_withheld),
       cmocka_unit_test(test_etag_planned_and_unknown),
       cmocka_unit_test(test_ods_opens_in_libreoffice),
+      cmocka_unit_test(test_office_threshold),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
