@@ -95,9 +95,15 @@ int od_json(const struct od_table *t, const struct od_meta *meta, struct buf *ou
   snprintf(note, sizeof(note),
            "少於%d之數值不公開（空白）/ counts from 1 to %d are withheld (null)", t->threshold,
            t->threshold - 1);
-  if (!doc || !rows || json_object_set_new(doc, "suppression", json_string(note)) ||
-      json_object_set_new(doc, "suppressed_cells", json_integer((json_int_t)t->suppressed)) ||
-      json_object_set_new(doc, "rows", rows)) {
+  if (!doc || !rows) {
+    json_decref(doc);
+    json_decref(rows);
+    return ST_NOMEM;
+  }
+  /* rows first: set_new takes it over even when it fails */
+  if (json_object_set_new(doc, "rows", rows) ||
+      json_object_set_new(doc, "suppression", json_string(note)) ||
+      json_object_set_new(doc, "suppressed_cells", json_integer((json_int_t)t->suppressed))) {
     json_decref(doc);
     return ST_NOMEM;
   }
@@ -117,7 +123,12 @@ int od_dictionary_json(const struct od_dataset *set, const struct od_meta *meta,
   for (size_t i = 0; fields && i < set->field_count; i++)
     if (json_array_append_new(fields, field_json(&set->fields[i])))
       json_decref(fields), fields = NULL;
-  if (!doc || !fields || json_object_set_new(doc, "fields", fields)) {
+  if (!doc || !fields) {
+    json_decref(doc);
+    json_decref(fields);
+    return ST_NOMEM;
+  }
+  if (json_object_set_new(doc, "fields", fields)) {
     json_decref(doc);
     return ST_NOMEM;
   }
