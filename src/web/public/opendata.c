@@ -13,7 +13,9 @@
 #include "base/arena.h"
 #include "base/civil.h"
 #include "web/app.h"
-#include "web/public/catalog.h"
+#include "domain/directory.h"
+#include "render/view.h"
+#include "web/public/office.h"
 #include "web/public/opendata.h"
 
 #include "base/common.h"
@@ -24,14 +26,31 @@ static const char *const formats[] = {"csv", "json", "ods"};
 static const char *const media[] = {"text/csv; charset=utf-8", "application/json",
                                     "application/vnd.oasis.opendocument.spreadsheet"};
 
-static void meta_of(struct http_request *req, const struct office_ctx *o, int64_t modified,
+/* The {office} of the request, from the in-memory directory. */
+struct od_office {
+  struct store *store;
+  const struct dir_office *dir;
+  int64_t id;
+  const char *slug;
+};
+
+static int od_office_open(struct http_request *req, struct od_office *o)
+{
+  int rc = web_store(req, &o->store);
+  if (!rc)
+    rc = office_of_request(req, o->store, &o->dir);
+  if (!rc)
+    o->id = o->dir->id, o->slug = o->dir->slug;
+  return rc;
+}
+
+static void meta_of(struct http_request *req, const struct od_office *o, int64_t modified,
                     struct od_meta *m)
 {
   char day[CIVIL_ISO_SIZE] = "";
   if (modified > 0)
     civil_taipei_iso((time_t)modified, day);
-  *m = (struct od_meta){web_str(o->office, "name_zh"), web_str(o->office, "name_en"),
-                        arena_strdup(req->arena, day)};
+  *m = (struct od_meta){o->dir->name_zh, o->dir->name_en, arena_strdup(req->arena, day)};
   if (!m->modified)
     m->modified = "";
 }
@@ -102,7 +121,7 @@ static int write_dataset(const struct od_table *t, const struct od_meta *m, int 
   return format == 1 ? od_json(t, m, out) : od_ods(t, m, out);
 }
 
-static int dataset_file(struct http_request *req, struct http_response *res, struct office_ctx *o,
+static int dataset_file(struct http_request *req, struct http_response *res, struct od_office *o,
                         const char *id, int format)
 {
   struct od_table t;
@@ -180,15 +199,14 @@ static const char *day_of(struct http_request *req, int64_t t)
   return s ? s : "";
 }
 
-static json_t *dcat_catalog(struct http_request *req, const struct office_ctx *o,
+static json_t *dcat_catalog(struct http_request *req, const struct od_office *o,
                             const int64_t *modified, int64_t *latest)
 {
   size_t n = 0;
   const struct od_dataset *sets = opendata_datasets(&n);
   const char *base = arena_printf(req->arena, "%s/o/%s/opendata", web_origin(req), o->slug);
-  json_t *publisher =
-      json_pack("{s:s, s:o}", "@type", "foaf:Organization", "foaf:name",
-                lang_pair(web_str(o->office, "name_zh"), web_str(o->office, "name_en")));
+  json_t *publisher = json_pack("{s:s, s:o}", "@type", "foaf:Organization", "foaf:name",
+                                lang_pair(o->dir->name_zh, o->dir->name_en));
   json_t *list = json_array();
   for (size_t i = 0; base && list && i < n; i++) {
     *latest = modified[i] > *latest ? modified[i] : *latest;
@@ -209,7 +227,7 @@ static json_t *dcat_catalog(struct http_request *req, const struct office_ctx *o
 }
 
 static int catalog_file_answer(struct http_request *req, struct http_response *res,
-                               struct office_ctx *o)
+                               struct od_office *o)
 {
   int64_t *modified = NULL, latest = 0;
   size_t n = 0;
@@ -233,15 +251,14 @@ static int catalog_file_answer(struct http_request *req, struct http_response *r
 int opendata_file(struct http_request *req, struct http_response *res)
 {
   const char *file = http_capture(req, "file"), *id = NULL;
-  struct office_ctx o = {0};
+  struct od_office o = {0};
   int format = split_name(req, file, formats, ARRAY_LEN(formats), &id);
   bool catalog = file && !strcmp(file, "catalog.jsonld");
   if (!catalog && format < 0)
     return ST_NOTFOUND;
-  int rc = office_ctx_open(req, &o);
+  int rc = od_office_open(req, &o);
   if (!rc)
     rc = catalog ? catalog_file_answer(req, res, &o) : dataset_file(req, res, &o, id, format);
-  office_ctx_close(&o);
   return rc;
 }
 
@@ -251,10 +268,10 @@ int opendata_dictionary(struct http_request *req, struct http_response *res)
   const struct od_dataset *set = opendata_dataset(http_capture(req, "dataset"));
   const char *name = NULL;
   int format = split_name(req, http_capture(req, "file"), exts, ARRAY_LEN(exts), &name);
-  struct office_ctx o = {0};
+  struct od_office o = {0};
   if (!set || !set->available || format < 0 || !name || strcmp(name, "dictionary"))
     return ST_NOTFOUND;
-  int rc = office_ctx_open(req, &o);
+  int rc = od_office_open(req, &o);
   struct od_meta m;
   struct od_table t;
   if (!rc)
@@ -268,60 +285,64 @@ int opendata_dictionary(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = send_file(req, res, media[format], &out, t.modified, NULL);
   buf_free(&out);
-  office_ctx_close(&o);
   return rc;
 }
 
-static json_t *links(struct http_request *req, const char *slug, const char *id, const char *path,
-                     const char *const *exts, size_t n)
+static struct view links(struct http_request *req, struct view_builder *b, const char *slug,
+                         const char *id, const char *path, const char *const *exts, size_t n)
 {
-  json_t *list = json_array();
-  for (size_t i = 0; list && i < n; i++) {
-    const char *href = arena_printf(req->arena, "/o/%s/opendata/%s%s.%s", slug, id, path, exts[i]);
-    const char *label =
-        arena_printf(req->arena, "%s (%s)", exts[i],
-                     http_t(req, path[0] ? "opendata_dictionary_label" : "opendata_data_label"));
-    json_array_append_new(
-        list, json_pack("{s:s, s:s}", "href", href ? href : "", "label", label ? label : ""));
+  struct view_list *list = view_list(b);
+  const char *kind = http_t(req, path[0] ? "opendata_dictionary_label" : "opendata_data_label");
+  for (size_t i = 0; i < n; i++) {
+    struct view_map *m = view_map(b);
+    view_add_text(b, m, "href",
+                  arena_printf(req->arena, "/o/%s/opendata/%s%s.%s", slug, id, path, exts[i]));
+    view_add_text(b, m, "label", arena_printf(req->arena, "%s (%s)", exts[i], kind));
+    view_push(b, list, view_of_map(m));
   }
-  return list;
+  return view_of_list(list);
 }
 
-static json_t *page_dataset(struct http_request *req, const char *slug, const struct od_dataset *d,
-                            int64_t modified)
+static struct view page_dataset(struct http_request *req, struct view_builder *b, const char *slug,
+                                const struct od_dataset *d, int64_t modified)
 {
   static const char *const dict[] = {"csv", "json"};
   bool zh = strcmp(req->lang, "en") != 0;
-  return json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:o}", "id", d->id, "title",
-                   zh ? d->title_zh : d->title_en, "description",
-                   zh ? d->description_zh : d->description_en, "available", d->available,
-                   "modified", modified > 0 ? web_datetime(req, modified) : "-", "files",
-                   links(req, slug, d->id, "", formats, ARRAY_LEN(formats)), "dictionary",
-                   links(req, slug, d->id, "/dictionary", dict, ARRAY_LEN(dict)));
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "id", d->id);
+  view_add_text(b, m, "title", zh ? d->title_zh : d->title_en);
+  view_add_text(b, m, "description", zh ? d->description_zh : d->description_en);
+  view_add_bool(b, m, "available", d->available);
+  view_add_text(b, m, "modified", modified > 0 ? web_datetime(req, modified) : "-");
+  view_add(b, m, "files", links(req, b, slug, d->id, "", formats, ARRAY_LEN(formats)));
+  view_add(b, m, "dictionary", links(req, b, slug, d->id, "/dictionary", dict, ARRAY_LEN(dict)));
+  return view_of_map(m);
 }
 
+/* /o/{office}/opendata: an arena view (render/view.h); JSON to Accept: application/json. */
 int opendata_page(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
+  struct od_office o = {0};
   int64_t *modified = NULL;
   size_t n = 0;
   int threshold = OPENDATA_MIN_CELL;
-  int rc = office_ctx_open(req, &o);
+  int rc = od_office_open(req, &o);
   if (!rc)
     rc = opendata_modified(o.store, req->arena, o.id, &modified, &n, &threshold);
+  if (rc)
+    return rc;
   const struct od_dataset *sets = opendata_datasets(&n);
-  json_t *list = rc ? NULL : json_array();
-  for (size_t i = 0; list && i < n; i++)
-    json_array_append_new(list, page_dataset(req, o.slug, &sets[i], modified[i]));
-  const char *catalog =
-      rc ? NULL : arena_printf(req->arena, "/o/%s/opendata/catalog.jsonld", o.slug);
-  json_t *page =
-      rc ? NULL
-         : json_pack("{s:s, s:O, s:s, s:s, s:i, s:o}", "title", http_t(req, "opendata_heading"),
-                     "office", o.view, "catalog_href", catalog ? catalog : "", "license_href",
-                     OPENDATA_LICENSE_URL, "threshold", threshold, "datasets", list);
-  office_ctx_close(&o);
-  if (!rc && !page)
-    rc = ST_NOMEM;
-  return rc ? rc : http_page(res, 200, "public/opendata", page);
+  struct view_builder b = view_builder(req->arena);
+  struct view_list *list = view_list(&b);
+  for (size_t i = 0; i < n; i++)
+    view_push(&b, list, page_dataset(req, &b, o.slug, &sets[i], modified[i]));
+  struct view_map *page = view_map(&b);
+  view_add_text(&b, page, "title", http_t(req, "opendata_heading"));
+  view_add(&b, page, "office", office_dir_tview(req, &b, o.dir));
+  view_add_text(&b, page, "catalog_href",
+                arena_printf(req->arena, "/o/%s/opendata/catalog.jsonld", o.slug));
+  view_add_text(&b, page, "license_href", OPENDATA_LICENSE_URL);
+  view_add_int(&b, page, "threshold", threshold);
+  view_add(&b, page, "datasets", view_of_list(list));
+  return view_done(&b) ? ST_NOMEM : http_page_view(res, 200, "public/opendata", view_of_map(page));
 }
