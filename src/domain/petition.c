@@ -652,3 +652,13 @@ int petition_rate(struct store *store, time_t now, int64_t office_id, const char
   json_decref(p);
   return rc;
 }
+
+int petition_categories(struct store *store, int64_t office_id, json_t **out)
+{
+  *out = NULL;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  rc = store_petition_categories(store, office_id, out);
+  return store_end_read(store, rc);
+}

@@ -162,7 +162,8 @@ int petition_stats(struct store *store, int64_t office_id, const char *lang, jso
  * in *count. Its own transaction. */
 int petition_remind(struct store *store, time_t now, int64_t *count);
 
-/* Demo data: categories for every office (scripts/demo.sh). Inside the caller's transaction. */
+/* Demo data: two categories for every office, answered by its first unit (scripts/demo.sh),
+ * in a transaction of its own. */
 int petition_demo_categories(struct store *store);
 
 #endif

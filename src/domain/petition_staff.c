@@ -489,10 +489,10 @@ int petition_stats(struct store *store, int64_t office_id, const char *lang, jso
     rc = store_petition_categories(store, office_id, &categories);
   rc = store_end_read(store, rc);
   if (!rc)
-    *out =
-        json_pack("{s:I, s:o, s:o}", "total",
-                  (json_int_t)petition_cell((int64_t)json_array_size(rows)), "by_category",
-                  by_category(categories, rows, lang ? lang : "zh-TW"), "by_month", by_month(rows));
+    *out = json_pack(
+        "{s:I, s:b, s:o, s:o}", "total", (json_int_t)petition_cell((int64_t)json_array_size(rows)),
+        "total_suppressed", petition_cell((int64_t)json_array_size(rows)) < 0, "by_category",
+        by_category(categories, rows, lang ? lang : "zh-TW"), "by_month", by_month(rows));
   if (!rc && !*out)
     rc = ST_NOMEM;
   if (!rc)
@@ -541,6 +541,12 @@ int petition_demo_categories(struct store *store)
   json_t *offices = NULL, *o;
   size_t i;
   int rc = lookup_offices(store, &offices);
+  if (!rc)
+    rc = store_begin(store);
+  if (rc) {
+    json_decref(offices);
+    return rc;
+  }
   json_array_foreach(offices, i, o)
   {
     json_t *units = NULL;
@@ -564,5 +570,8 @@ int petition_demo_categories(struct store *store)
     json_decref(units);
   }
   json_decref(offices);
+  if (!rc)
+    return store_commit(store);
+  store_rollback(store);
   return rc;
 }
