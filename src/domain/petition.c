@@ -106,6 +106,13 @@ int64_t petition_cell(int64_t n)
   return n > 0 && n < PETITION_STATS_MIN_CELL ? -1 : n;
 }
 
+bool petition_number_like(const char *text)
+{
+  struct case_number n;
+  return text && !case_number_parse_for(text, PETITION_WORD_ZH, PETITION_WORD_CODE, &n) &&
+         !strcmp(n.word_code, PETITION_WORD_CODE);
+}
+
 int petition_key(int roc_year, int64_t serial, char *out, size_t size)
 {
   int n = snprintf(out, size, "%03d-" PETITION_WORD_CODE "-%06lld", roc_year, (long long)serial);

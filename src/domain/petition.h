@@ -61,6 +61,9 @@ bool petition_remind_now(const struct calendar *cal, time_t now, time_t due);
 bool petition_similar(const char *a, const char *b);
 /* A statistics cell as published: n, or -1 (suppressed) when 0 < n < PETITION_STATS_MIN_CELL. */
 int64_t petition_cell(int64_t n);
+/* Whether text reads as a petition number ("115-PT-000012", "115年 陳字 第12號", full-width
+ * allowed): the progress lookup sends it to the petition's page. */
+bool petition_number_like(const char *text);
 /* "115-PT-000012" for year 115, serial 12 (size >= 24). */
 int petition_key(int roc_year, int64_t serial, char *out, size_t size);
 
@@ -149,6 +152,11 @@ struct petition_action {
  * not allow it; ST_NOTFOUND for another office's petition. */
 int petition_act(struct store *store, const struct audit_actor *actor, bool supervisor, time_t now,
                  int64_t id, const struct petition_action *a, const char **reason);
+
+/* The office's setting: answers need a supervisor's approval before they are sent. */
+int petition_approval_read(struct store *store, int64_t office_id, bool *required);
+/* Saves it with its audit row, in one transaction. */
+int petition_approval_save(struct store *store, const struct audit_actor *actor, bool required);
 
 /* ---- statistics and the scanner ----------------------------------------------------------- */
 

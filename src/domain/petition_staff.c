@@ -261,6 +261,27 @@ static bool approval_required(struct store *store, int64_t office_id)
   return on;
 }
 
+int petition_approval_read(struct store *store, int64_t office_id, bool *required)
+{
+  *required = approval_required(store, office_id);
+  return ST_OK;
+}
+
+int petition_approval_save(struct store *store, const struct audit_actor *actor, bool required)
+{
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_setting_put(store, actor->office_id, "petition_approval", required ? "1" : "0");
+  if (!rc)
+    rc = audit_record(store, actor, "petition.settings", "setting", "petition_approval", NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  return rc;
+}
+
 static int act_draft(struct store *store, json_t *p, const struct petition_action *a,
                      const char *who, const char **reason)
 {

@@ -100,7 +100,8 @@ int store_petition_update(struct store *store, json_t *p)
       "unit_id = $7, code_hash = $8, code_expires_at = $9, code_tries = $10, due_at = $11, "
       "reminded_at = $12, answered_at = $13, flag = $14, flag_by = $15, flag_confirmed_by = $16, "
       "transferred_to = $17, answer = $18, answer_state = $19, answer_by = $20, approved_by = "
-      "$21, duplicate_of = $22, confidential = $23 WHERE id = $1 AND office_id = $2";
+      "$21, duplicate_of = $22, confidential = $23, token_hash = $24 WHERE id = $1 AND office_id = "
+      "$2";
   const struct db_param params[] = {
       DB_I(db_int(p, "id")),
       DB_I(db_int(p, "office_id")),
@@ -125,6 +126,7 @@ int store_petition_update(struct store *store, json_t *p)
       DB_S(db_text(p, "approved_by")),
       ref(p, "duplicate_of"),
       DB_I(db_int(p, "confidential")),
+      DB_S(db_text(p, "token_hash")),
   };
   int64_t changes = 0;
   int rc = db_exec(store, sql, params, ARRAY_LEN(params), &changes);

@@ -24,7 +24,7 @@ int store_petition_insert(struct store *store, json_t *petition, int64_t *id);
 /* Writes the changeable columns of row (status, petition_key, check_code, category_id, unit_id,
  * code_hash, code_expires_at, code_tries, due_at, reminded_at, answered_at, flag, flag_by,
  * flag_confirmed_by, transferred_to, answer, answer_state, answer_by, approved_by,
- * duplicate_of, confidential) back; ST_NOTFOUND when it is not the office's. */
+ * duplicate_of, confidential, token_hash) back; ST_NOTFOUND when it is not the office's. */
 int store_petition_update(struct store *store, json_t *row);
 int store_petition_get(struct store *store, int64_t office_id, int64_t id, json_t **out);
 int store_petition_by_token(struct store *store, const char *token_hash, json_t **out);

@@ -300,6 +300,10 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/petitions/{id}/{action}", petition_staff_action, CASE_STAFF, true,
      HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/petitions", petition_settings_page, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/petitions", petition_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

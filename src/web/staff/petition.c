@@ -232,3 +232,30 @@ int petition_staff_action(struct http_request *req, struct http_response *res)
                             arena_printf(req->arena, "/staff/petitions/%lld?done=%s", (long long)id,
                                          a.action));
 }
+
+/* ---- the office's setting ------------------------------------------------------------------- */
+
+int petition_settings_page(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  bool required = false;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = petition_approval_read(store, req->session->office_id, &required);
+  if (rc)
+    return rc;
+  return http_page(res, 200, "staff/petition_settings",
+                   json_pack("{s:s, s:b, s:b}", "title", http_t(req, "petition_settings_title"),
+                             "approval", required, "saved", http_query(req, "saved") != NULL));
+}
+
+int petition_settings_save(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = petition_approval_save(store, &actor, !strcmp(form_text(req, "approval"), "1"));
+  return rc ? rc : http_redirect(res, 303, "/staff/admin/petitions?saved=1");
+}
