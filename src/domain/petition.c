@@ -508,9 +508,9 @@ static int check_code(json_t *p, time_t now, const char *code, const char **reas
   if (petition_int(p, "code_tries") >= PETITION_CODE_TRIES ||
       now > petition_int(p, "code_expires_at"))
     return petition_refuse(reason, "petition_err_code_expired");
-  if (case_check_code_parse(code, typed) || code_hash(petition_int(p, "id"), typed, hash) ||
-      sodium_memcmp(hash, petition_text(p, "code_hash"), PERSONAL_HASH_HEX) != 0 ||
-      strlen(petition_text(p, "code_hash")) != PERSONAL_HASH_HEX)
+  if (strlen(petition_text(p, "code_hash")) != PERSONAL_HASH_HEX ||
+      case_check_code_parse(code, typed) || code_hash(petition_int(p, "id"), typed, hash) ||
+      sodium_memcmp(hash, petition_text(p, "code_hash"), PERSONAL_HASH_HEX) != 0)
     return petition_refuse(reason, "petition_err_code");
   return ST_OK;
 }
