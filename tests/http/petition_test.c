@@ -533,6 +533,59 @@ static void test_stats_have_no_personal_data(void **state)
   free(page);
 }
 
+static int count_events(json_t *view, const char *kind)
+{
+  json_t *e;
+  size_t i;
+  int n = 0;
+  json_array_foreach(json_at(view, "petition.events"), i, e)
+  {
+    n += !strcmp(json_string_value(json_object_get(e, "kind")), kind);
+  }
+  return n;
+}
+
+static bool listed(const char *list, long long id)
+{
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/petitions?list=%s", list);
+  json_t *v = expect_view(&server, &boss, path, 200), *p;
+  size_t i;
+  bool found = false;
+  json_array_foreach(json_object_get(v, "petitions"), i, p)
+  {
+    found = found || json_integer_value(json_object_get(p, "id")) == id;
+  }
+  json_decref(v);
+  return found;
+}
+
+/* Last: it moves the clock on. The deadline scan (`bianmin scan`, the scanner's own function)
+ * reminds once of a petition due within a working day; past its due date it is overdue. */
+static void test_reminder_and_overdue_list(void **state)
+{
+  (void)state;
+  const char *scan[] = {"scan", NULL};
+  long long id = record("channel=counter&kind=petition&category_id=0&subject=Bus+stop+sign"
+                        "&body=The+sign+fell+down&contact_kind=");
+  assert_int_equal(server_cli(&server, scan), 0);
+  json_t *v = staff_view(&handler, id);
+  assert_int_equal(count_events(v, "reminder"), 0); /* six working days to go */
+  json_decref(v);
+  assert_false(listed("overdue", id));
+  harness_clock_advance(30L * 24 * 3600);
+  /* the sessions ended with the month: sign in again */
+  assert_int_equal(client_login(&handler, "pt-handler", PASSWORD), 303);
+  assert_int_equal(client_login(&boss, "pt-boss", PASSWORD), 303);
+  assert_int_equal(server_cli(&server, scan), 0);
+  assert_int_equal(server_cli(&server, scan), 0);
+  v = staff_view(&handler, id);
+  assert_int_equal(count_events(v, "reminder"), 1);
+  assert_true(json_is_true(json_at(v, "petition.overdue")));
+  json_decref(v);
+  assert_true(listed("overdue", id));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -542,6 +595,7 @@ int main(void)
       cmocka_unit_test(test_answer_approved_sent_and_rated_once),
       cmocka_unit_test(test_confidential_masked_for_the_unit),
       cmocka_unit_test(test_stats_have_no_personal_data),
+      cmocka_unit_test(test_reminder_and_overdue_list),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
