@@ -541,6 +541,27 @@ int petition_verify(struct store *store, time_t now, int64_t office_id, const ch
   return rc ? rc : verdict;
 }
 
+/* The scan is a document of an accepted type and size (before anything is written). */
+static int check_scan(const struct petition_input *in, const char **reason, const char **field)
+{
+  if (!in->scan_len)
+    return ST_OK;
+  if (in->scan_len > APPLY_FILE_MAX || !apply_file_type(in->scan, in->scan_len))
+    return refuse_field(reason, field, "petition_err_scan", "scan");
+  return ST_OK;
+}
+
+static int store_scan(struct store *store, time_t now, json_t *p, const struct petition_input *in)
+{
+  char name[256];
+  int64_t id = 0;
+  apply_display_name(in->scan_name ? in->scan_name : "", name, sizeof(name));
+  int rc = store_petition_file_add(store, petition_int(p, "id"), petition_int(p, "office_id"),
+                                   *name ? name : "scan", apply_file_type(in->scan, in->scan_len),
+                                   in->scan, in->scan_len, (int64_t)now, &id);
+  return rc ? rc : petition_event(store, p, now, "scan", "", name);
+}
+
 int petition_record(struct store *store, const struct audit_actor *actor, time_t now,
                     const struct petition_input *in, struct petition_filed *out,
                     const char **reason, const char **field)
@@ -548,6 +569,8 @@ int petition_record(struct store *store, const struct audit_actor *actor, time_t
   json_t *row = NULL;
   memset(out, 0, sizeof(*out));
   int rc = check_input(in, false, reason, field);
+  if (!rc)
+    rc = check_scan(in, reason, field);
   if (rc)
     return rc;
   rc = store_begin(store);
@@ -560,6 +583,8 @@ int petition_record(struct store *store, const struct audit_actor *actor, time_t
     rc = insert_row(store, row, out->token);
   if (!rc)
     rc = take_in(store, now, row, out);
+  if (!rc && in->scan_len)
+    rc = store_scan(store, now, row, in);
   char object_id[24];
   snprintf(object_id, sizeof(object_id), "%lld", (long long)out->id);
   if (!rc)

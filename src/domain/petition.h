@@ -80,6 +80,11 @@ struct petition_input {
   const char *contact;      /* the address or number */
   const char *lang;         /* the petitioner's language */
   bool confidential;        /* §170: personal data kept from the unit */
+  /* a letter's scan (staff recording only; len 0: none): PDF, JPEG, PNG or ODF, at most
+   * APPLY_FILE_MAX bytes (domain/apply.h apply_file_type) */
+  const void *scan;
+  size_t scan_len;
+  const char *scan_name;
 };
 
 /* What the petitioner is shown once a petition is taken in (strings owned by the result). */
@@ -138,6 +143,17 @@ int petition_list(struct store *store, int64_t office_id, const char *list, time
  * not a supervisor (then masked). */
 int petition_staff_get(struct store *store, const struct audit_actor *actor, bool supervisor,
                        int64_t id, time_t now, json_t **out);
+
+/* A scan of an office's petition for staff, with its audit row (the scan may hold personal
+ * data): name, mime, bytes (malloc'd: the caller frees them), len. */
+struct petition_file {
+  char name[256];
+  char mime[96];
+  void *bytes;
+  size_t len;
+};
+int petition_file_get(struct store *store, const struct audit_actor *actor, int64_t id,
+                      int64_t file_id, struct petition_file *out);
 
 /* A staff action on a petition. action: "route" (unit_id, note), "transfer" (agency, note),
  * "flag" (flag: anonymous|unclear|repeated, note), "confirm_flag" (supervisor), "draft"

@@ -139,10 +139,28 @@ static json_t *staff_view(json_t *p, time_t now)
   return v;
 }
 
+/* The timeline, the scans and the same contact's earlier petitions, added to view
+ * (json_object_set_new takes each value, also when it fails). */
+static int attachments(struct store *store, json_t *p, json_t *view)
+{
+  json_t *events = NULL, *files = NULL;
+  int64_t id = petition_int(p, "id");
+  int rc = store_petition_events(store, id, &events);
+  if (!rc && json_object_set_new(view, "events", events ? events : json_array()))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = store_petition_files(store, id, &files);
+  if (!rc && json_object_set_new(view, "files", files ? files : json_array()))
+    rc = ST_NOMEM;
+  if (!rc && json_object_set_new(view, "earlier", earlier(store, p)))
+    rc = ST_NOMEM;
+  return rc;
+}
+
 int petition_staff_get(struct store *store, const struct audit_actor *actor, bool supervisor,
                        int64_t id, time_t now, json_t **out)
 {
-  json_t *p = NULL, *events = NULL;
+  json_t *p = NULL;
   *out = NULL;
   /* a write transaction: the audit row of the personal data read commits with the read */
   int rc = store_begin(store);
@@ -151,15 +169,12 @@ int petition_staff_get(struct store *store, const struct audit_actor *actor, boo
   rc = store_petition_get(store, actor->office_id, id, &p);
   if (!rc && !strcmp(petition_text(p, "status"), "unverified"))
     rc = ST_NOTFOUND;
-  if (!rc)
-    rc = store_petition_events(store, id, &events);
   if (!rc && !(*out = staff_view(p, now)))
     rc = ST_NOMEM;
   if (!rc)
     rc = personal_part(store, actor, supervisor, p, *out);
-  if (!rc && (json_object_set_new(*out, "events", json_incref(events)) ||
-              json_object_set_new(*out, "earlier", earlier(store, p))))
-    rc = ST_NOMEM;
+  if (!rc)
+    rc = attachments(store, p, *out);
   if (!rc)
     rc = store_commit(store);
   if (rc) {
@@ -168,7 +183,32 @@ int petition_staff_get(struct store *store, const struct audit_actor *actor, boo
     *out = NULL;
   }
   json_decref(p);
-  json_decref(events);
+  return rc;
+}
+
+int petition_file_get(struct store *store, const struct audit_actor *actor, int64_t id,
+                      int64_t file_id, struct petition_file *out)
+{
+  json_t *meta = NULL;
+  char object_id[24];
+  memset(out, 0, sizeof(*out));
+  snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_petition_file_get(store, actor->office_id, id, file_id, &meta, &out->bytes, &out->len);
+  if (!rc)
+    rc = audit_record(store, actor, "petition.document", "petition", object_id, NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc) {
+    store_rollback(store);
+    free(out->bytes);
+    out->bytes = NULL;
+  }
+  snprintf(out->name, sizeof(out->name), "%s", petition_text(meta, "name"));
+  snprintf(out->mime, sizeof(out->mime), "%s", petition_text(meta, "mime"));
+  json_decref(meta);
   return rc;
 }
 

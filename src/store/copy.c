@@ -134,6 +134,7 @@ static const struct copy_table tables[] = {
      "answer, answer_state, answer_by, approved_by, duplicate_of, rating, rated_at",
      "id"},
     {"petition_events", "id, petition_id, office_id, at, kind, actor, note", "id"},
+    {"petition_files", "id, petition_id, office_id, name, mime, size, bytes, created_at", "id", 4},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

@@ -614,7 +614,7 @@ static const char migration_16_sql[] =
  * petition categories (the unit that answers, the answer period in working days, a canned
  * answer), a number sequence per office and ROC year, the petitions (personal data sealed,
  * the contact's keyed hash for finding the same matter filed again, a random token's hash for
- * the petitioner's own links) and each petition's timeline. */
+ * the petitioner's own links), each petition's timeline and the scans of letters. */
 static const char migration_27_sql[] =
     "CREATE TABLE petition_categories ("
     " id INTEGER PRIMARY KEY,"
@@ -684,7 +684,17 @@ static const char migration_27_sql[] =
     " kind TEXT NOT NULL,"
     " actor TEXT NOT NULL DEFAULT '',"
     " note TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX petition_events_petition ON petition_events (petition_id, id);";
+    "CREATE INDEX petition_events_petition ON petition_events (petition_id, id);"
+    "CREATE TABLE petition_files ("
+    " id INTEGER PRIMARY KEY,"
+    " petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " bytes BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX petition_files_petition ON petition_files (petition_id, id);";
 
 /* Migration 19: the search index holds each row's office as an indexed token ("office12", in
  * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every

@@ -2,7 +2,11 @@
  * petition.c - petitions and the director's mailbox in portable SQL over the db.h seam
  * (store/petition.h, migration 27). Statements are static text, prepared once per connection.
  */
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/str.h"
 
 #include "store/db.h"
 #include "store/petition.h"
@@ -224,4 +228,52 @@ int store_petition_reminders_due(struct store *store, int64_t horizon, json_t **
       "SELECT " PETITION_COLUMNS " FROM petitions WHERE status = 'open' AND due_at > 0 AND due_at "
       "<= $1 AND reminded_at IS NULL AND flag_confirmed_by = '' ORDER BY id LIMIT 500";
   return db_query(store, sql, DB_ARGS(DB_I(horizon)), out);
+}
+
+int store_petition_file_add(struct store *store, int64_t petition_id, int64_t office_id,
+                            const char *name, const char *mime, const void *bytes, size_t len,
+                            int64_t now, int64_t *id)
+{
+  static const char sql[] =
+      "INSERT INTO petition_files (petition_id, office_id, name, mime, size, bytes, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+  struct db_param blob = {DB_BLOB, (int64_t)len, bytes};
+  return db_query_int(store, sql,
+                      DB_ARGS(DB_I(petition_id), DB_I(office_id), DB_S(name), DB_S(mime),
+                              DB_I((int64_t)len), blob, DB_I(now)),
+                      id);
+}
+
+int store_petition_files(struct store *store, int64_t petition_id, json_t **out)
+{
+  static const char sql[] = "SELECT id, name, mime, size, created_at FROM petition_files WHERE "
+                            "petition_id = $1 ORDER BY id";
+  return db_query(store, sql, DB_ARGS(DB_I(petition_id)), out);
+}
+
+int store_petition_file_get(struct store *store, int64_t office_id, int64_t petition_id, int64_t id,
+                            json_t **meta, void **bytes, size_t *len)
+{
+  /* the bytes as hex text, which both backends return through the same row reader */
+  static const char sql_sqlite[] =
+      "SELECT id, petition_id, name, mime, size, lower(hex(bytes)) AS hex FROM petition_files "
+      "WHERE id = $1 AND petition_id = $2 AND office_id = $3";
+  static const char sql_pg[] =
+      "SELECT id, petition_id, name, mime, size, encode(bytes, 'hex') AS hex FROM petition_files "
+      "WHERE id = $1 AND petition_id = $2 AND office_id = $3";
+  bool sqlite = strcmp(store->ops->name, "sqlite") == 0;
+  json_t *row = NULL;
+  unsigned char *b = NULL;
+  int rc = db_query_one(store, sqlite ? sql_sqlite : sql_pg,
+                        DB_ARGS(DB_I(id), DB_I(petition_id), DB_I(office_id)), &row);
+  if (!rc)
+    rc = str_unhex(db_text(row, "hex"), &b, len) ? ST_DB : ST_OK;
+  if (rc) {
+    json_decref(row);
+    return rc;
+  }
+  json_object_del(row, "hex");
+  *meta = row;
+  *bytes = b;
+  return ST_OK;
 }

@@ -7,6 +7,7 @@
 #define BIANMIN_STORE_PETITION_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -43,6 +44,16 @@ int store_petition_rate(struct store *store, int64_t id, int64_t rating, int64_t
 int store_petition_event_add(struct store *store, int64_t petition_id, int64_t office_id,
                              int64_t at, const char *kind, const char *actor, const char *note);
 int store_petition_events(struct store *store, int64_t petition_id, json_t **out);
+/* A letter's scan: bytes (len) stored with the petition. */
+int store_petition_file_add(struct store *store, int64_t petition_id, int64_t office_id,
+                            const char *name, const char *mime, const void *bytes, size_t len,
+                            int64_t now, int64_t *id);
+/* A petition's files without their bytes: [{"id", "name", "mime", "size", "created_at"}]. */
+int store_petition_files(struct store *store, int64_t petition_id, json_t **out);
+/* One file of an office's petition: *meta {"id", "petition_id", "name", "mime", "size"} and its
+ * bytes (malloc'd). ST_NOTFOUND when none. */
+int store_petition_file_get(struct store *store, int64_t office_id, int64_t petition_id, int64_t id,
+                            json_t **meta, void **bytes, size_t *len);
 /* What the public statistics count: every verified petition of the office with category_id,
  * received_at, answered_at, due_at, status and flag (no personal data). */
 int store_petition_stats_rows(struct store *store, int64_t office_id, json_t **out);

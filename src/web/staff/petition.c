@@ -3,6 +3,7 @@
  * units for the routing choice come from the in-memory directory (domain/lookup.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -126,6 +127,12 @@ int petition_staff_record(struct http_request *req, struct http_response *res)
                               .contact = form_text(req, "contact"),
                               .lang = !strcmp(form_text(req, "lang"), "en") ? "en" : "zh-TW",
                               .confidential = !strcmp(form_text(req, "confidential"), "1")};
+  const struct http_part *scan = http_part(req, "scan");
+  if (scan && scan->filename && scan->len) { /* a letter's scan */
+    in.scan = scan->data;
+    in.scan_len = scan->len;
+    in.scan_name = scan->filename;
+  }
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
@@ -231,6 +238,34 @@ int petition_staff_action(struct http_request *req, struct http_response *res)
             : http_redirect(res, 303,
                             arena_printf(req->arena, "/staff/petitions/%lld?done=%s", (long long)id,
                                          a.action));
+}
+
+/* A letter's scan, for download (audited by the domain call). */
+int petition_staff_file(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  struct petition_file f;
+  int64_t id = 0, file = 0;
+  if (str_to_int64(str_from(http_capture(req, "id")), 1, INT64_MAX, &id) ||
+      str_to_int64(str_from(http_capture(req, "file")), 1, INT64_MAX, &file))
+    return ST_NOTFOUND;
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = petition_file_get(store, &actor, id, file, &f);
+  if (rc)
+    return rc;
+  const char *mime = arena_printf(req->arena, "%s", f.mime); /* the response keeps the pointer */
+  rc = http_raw(res, 200, mime, f.bytes, f.len);
+  free(f.bytes);
+  if (!rc)
+    rc = http_header_add(res, "Content-Disposition",
+                         arena_printf(req->arena, "attachment; filename*=UTF-8''%s",
+                                      http_url_encode(req->arena, f.name)));
+  if (!rc)
+    rc = http_header_add(res, "Cache-Control", "private, no-store");
+  return rc;
 }
 
 /* ---- the office's setting ------------------------------------------------------------------- */

@@ -14,6 +14,7 @@ int petition_staff_new(struct http_request *req, struct http_response *res);
 int petition_staff_record(struct http_request *req, struct http_response *res);
 int petition_staff_page(struct http_request *req, struct http_response *res);
 int petition_staff_action(struct http_request *req, struct http_response *res);
+int petition_staff_file(struct http_request *req, struct http_response *res);
 int petition_settings_page(struct http_request *req, struct http_response *res);
 int petition_settings_save(struct http_request *req, struct http_response *res);
 
