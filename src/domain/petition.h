@@ -174,6 +174,16 @@ int petition_approval_read(struct store *store, int64_t office_id, bool *require
 /* Saves it with its audit row, in one transaction. */
 int petition_approval_save(struct store *store, const struct audit_actor *actor, bool required);
 
+/* Adds or (same code) changes a category of the actor's office, with its audit row. code: 1..32
+ * of a-z, 0-9, "-" and "_"; name_zh required; unit_id one of the office's units (0: none);
+ * answer_days 1..3650. ST_INVALID with *reason (a translation key) otherwise. */
+struct petition_category_input {
+  const char *code, *name_zh, *name_en, *canned_zh, *canned_en;
+  int64_t unit_id, answer_days, sort;
+};
+int petition_category_save(struct store *store, const struct audit_actor *actor,
+                           const struct petition_category_input *in, const char **reason);
+
 /* ---- statistics and the scanner ----------------------------------------------------------- */
 
 /* The office's public statistics: {"total", "by_category": [{"name", "count"}], "by_month":

@@ -322,6 +322,68 @@ int petition_approval_save(struct store *store, const struct audit_actor *actor,
   return rc;
 }
 
+static bool code_ok(const char *code)
+{
+  size_t n = code ? strlen(code) : 0;
+  if (n < 1 || n > 32)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
+          code[i] == '-' || code[i] == '_'))
+      return false;
+  return true;
+}
+
+static bool name_ok(const char *s, bool required)
+{
+  if (!s || !*s)
+    return !required;
+  return strlen(s) <= 200 && str_valid_text(str_from(s), false);
+}
+
+static int check_category(struct store *store, int64_t office_id,
+                          const struct petition_category_input *in, const char **reason)
+{
+  if (!code_ok(in->code))
+    return petition_refuse(reason, "petition_err_category_code");
+  if (!name_ok(in->name_zh, true) || !name_ok(in->name_en, false))
+    return petition_refuse(reason, "petition_err_category_name");
+  if (in->answer_days < 1 || in->answer_days > 3650)
+    return petition_refuse(reason, "petition_err_category_days");
+  if (in->unit_id && !lookup_unit_belongs(store, office_id, in->unit_id))
+    return petition_refuse(reason, "petition_err_unit");
+  if (!note_ok(in->canned_zh, false) || !note_ok(in->canned_en, false))
+    return petition_refuse(reason, "petition_err_answer");
+  return ST_OK;
+}
+
+int petition_category_save(struct store *store, const struct audit_actor *actor,
+                           const struct petition_category_input *in, const char **reason)
+{
+  int rc = check_category(store, actor->office_id, in, reason);
+  if (rc)
+    return rc;
+  json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:I}", "code", in->code, "name_zh",
+                        in->name_zh, "name_en", in->name_en ? in->name_en : "", "unit_id",
+                        (json_int_t)in->unit_id, "answer_days", (json_int_t)in->answer_days,
+                        "canned_zh", in->canned_zh ? in->canned_zh : "", "canned_en",
+                        in->canned_en ? in->canned_en : "", "sort", (json_int_t)in->sort);
+  rc = c ? store_begin(store) : ST_NOMEM;
+  if (rc) {
+    json_decref(c);
+    return rc;
+  }
+  rc = store_petition_category_put(store, actor->office_id, c);
+  if (!rc)
+    rc = audit_record(store, actor, "petition.category", "petition_category", in->code, NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  json_decref(c);
+  return rc;
+}
+
 static int act_draft(struct store *store, json_t *p, const struct petition_action *a,
                      const char *who, const char **reason)
 {

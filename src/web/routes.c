@@ -306,6 +306,8 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/admin/petitions", petition_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    {"POST", "/staff/admin/petitions/categories", petition_category_submit, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

@@ -598,6 +598,35 @@ static void test_letter_with_its_scan(void **state)
   response_free(&r);
 }
 
+static void test_admin_edits_categories(void **state)
+{
+  (void)state;
+  const char *page = "/staff/admin/petitions", *path = "/staff/admin/petitions/categories";
+  assert_int_equal(post(&admin, page, path, "code=Bad+Code&name_zh=x&answer_days=3", NULL), 400);
+  assert_int_equal(post(&admin, page, path, "code=roads&name_zh=&answer_days=3", NULL), 400);
+  assert_int_equal(post(&admin, page, path, "code=roads&name_zh=x&answer_days=0", NULL), 400);
+  assert_int_equal(
+      post(&handler, "/staff/petitions", path, "code=roads&name_zh=x&answer_days=3", NULL), 403);
+  assert_int_equal(post(&admin, page, path,
+                        "code=roads&name_zh=%E9%81%93%E8%B7%AF&name_en=Roads&answer_days=3"
+                        "&unit_id=0&sort=5",
+                        NULL),
+                   303);
+  json_t *v = expect_view(&server, &admin, page, 200), *c;
+  size_t i;
+  bool found = false;
+  json_array_foreach(json_object_get(v, "categories"), i, c)
+  {
+    if (!strcmp(json_string_value(json_object_get(c, "code")), "roads")) {
+      found = true;
+      assert_int_equal(json_integer_value(json_object_get(c, "answer_days")), 3);
+      expect_text_at(c, "name_zh", "道路");
+    }
+  }
+  json_decref(v);
+  assert_true(found);
+}
+
 static int count_events(json_t *view, const char *kind)
 {
   json_t *e;
@@ -660,6 +689,7 @@ int main(void)
       cmocka_unit_test(test_answer_approved_sent_and_rated_once),
       cmocka_unit_test(test_confidential_masked_for_the_unit),
       cmocka_unit_test(test_letter_with_its_scan),
+      cmocka_unit_test(test_admin_edits_categories),
       cmocka_unit_test(test_stats_have_no_personal_data),
       cmocka_unit_test(test_reminder_and_overdue_list),
   };

@@ -274,14 +274,24 @@ int petition_settings_page(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   bool required = false;
+  json_t *categories = NULL, *c;
+  size_t i;
   int rc = web_store(req, &store);
   if (!rc)
     rc = petition_approval_read(store, req->session->office_id, &required);
+  if (!rc)
+    rc = petition_categories(store, req->session->office_id, &categories);
   if (rc)
     return rc;
+  json_array_foreach(categories, i, c)
+  {
+    json_object_set_new(c, "units", unit_options(req, store, web_int(c, "unit_id")));
+  }
   return http_page(res, 200, "staff/petition_settings",
-                   json_pack("{s:s, s:b, s:b}", "title", http_t(req, "petition_settings_title"),
-                             "approval", required, "saved", http_query(req, "saved") != NULL));
+                   json_pack("{s:s, s:b, s:b, s:o, s:o}", "title",
+                             http_t(req, "petition_settings_title"), "approval", required, "saved",
+                             http_query(req, "saved") != NULL, "categories", categories,
+                             "new_units", unit_options(req, store, 0)));
 }
 
 int petition_settings_save(struct http_request *req, struct http_response *res)
@@ -292,5 +302,28 @@ int petition_settings_save(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (!rc)
     rc = petition_approval_save(store, &actor, !strcmp(form_text(req, "approval"), "1"));
+  return rc ? rc : http_redirect(res, 303, "/staff/admin/petitions?saved=1");
+}
+
+int petition_category_submit(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  const char *reason = NULL;
+  struct petition_category_input in = {.code = form_text(req, "code"),
+                                       .name_zh = form_text(req, "name_zh"),
+                                       .name_en = form_text(req, "name_en"),
+                                       .canned_zh = form_text(req, "canned_zh"),
+                                       .canned_en = form_text(req, "canned_en")};
+  if (str_to_int64(str_from(form_text(req, "answer_days")), 1, 3650, &in.answer_days))
+    in.answer_days = 0; /* refused by the domain with its message */
+  str_to_int64(str_from(form_text(req, "unit_id")), 0, INT64_MAX, &in.unit_id);
+  str_to_int64(str_from(form_text(req, "sort")), 0, 100000, &in.sort);
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = petition_category_save(store, &actor, &in, &reason);
+  if (rc == ST_INVALID)
+    return http_error(res, 400, reason);
   return rc ? rc : http_redirect(res, 303, "/staff/admin/petitions?saved=1");
 }

@@ -17,5 +17,6 @@ int petition_staff_action(struct http_request *req, struct http_response *res);
 int petition_staff_file(struct http_request *req, struct http_response *res);
 int petition_settings_page(struct http_request *req, struct http_response *res);
 int petition_settings_save(struct http_request *req, struct http_response *res);
+int petition_category_submit(struct http_request *req, struct http_response *res);
 
 #endif
