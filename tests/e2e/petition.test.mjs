@@ -11,12 +11,26 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startServer, launchBrowser, newContext, checkA11y, assert, assertEqual, test, runTests, sourceDir } from './lib.mjs';
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  checkA11y,
+  assert,
+  assertEqual,
+  test,
+  runTests,
+  sourceDir,
+  addAdmin,
+  totp,
+} from './lib.mjs';
 
 const PASSWORD = 'bianmin-demo-2026';
 const OFFICE = '/o/xinxing';
 const EMAIL = 'petitioner@example.com';
 const journey = {};
+const ADMIN = 'e2e-petition-admin';
+const ADMIN_PASSWORD = 'petition-lantern-harbour-42';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function freePort() {
@@ -166,6 +180,35 @@ test('the public statistics in both languages', async (ctx) => {
   await fits(page, 'petition form en');
 });
 
+test('staff record and settings pages in both languages', async (ctx) => {
+  const base = ctx.server.base;
+  const page = await newPage(ctx);
+  await page.goto(`${base}/staff/login`);
+  await page.fill('#username', 'xinxing-supervisor');
+  await page.fill('#password', PASSWORD);
+  await submit(page, 'button.govuk-button');
+  for (const lang of ['zh-TW', 'en']) {
+    for (const p of ['/staff/petitions/new', '/staff/petitions?list=all', '/staff/petitions?list=overdue']) {
+      const response = await page.goto(`${base}${p}${p.includes('?') ? '&' : '?'}lang=${lang}`);
+      assertEqual(response.status(), 200, `${p} (${lang})`);
+      await fits(page, `${p} ${lang}`);
+    }
+  }
+  const admin = await newPage(ctx);
+  await admin.goto(`${base}/staff/login`);
+  await admin.fill('#username', ADMIN);
+  await admin.fill('#password', ADMIN_PASSWORD);
+  await submit(admin, 'button.govuk-button');
+  const secret = (await admin.locator('#totp-secret').innerText()).trim();
+  await admin.fill('#code', totp(secret));
+  await Promise.all([admin.waitForNavigation(), admin.press('#code', 'Enter')]);
+  for (const lang of ['zh-TW', 'en']) {
+    const response = await admin.goto(`${base}/staff/admin/petitions?lang=${lang}`);
+    assertEqual(response.status(), 200, `settings (${lang})`);
+    await fits(admin, `petition settings ${lang}`);
+  }
+});
+
 await runTests({
   before: async () => {
     const sink = await startSink();
@@ -179,6 +222,7 @@ await runTests({
     let server;
     try {
       server = await startServer();
+      await addAdmin(server, { office: 'xinxing', username: ADMIN, name: '陳情管理員', password: ADMIN_PASSWORD });
       return { sink, server, browser: await launchBrowser() };
     } catch (err) {
       if (server) await server.stop();
