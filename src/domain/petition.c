@@ -452,6 +452,21 @@ static int send_code(json_t *p, const char *contact, const char *subject, const 
   return rc;
 }
 
+/* At most PETITION_STARTS_PER_HOUR online filings per contact and office in an hour. */
+static int starts_allowed(struct store *store, time_t now, json_t *row, const char **reason,
+                          const char **field)
+{
+  int64_t n = 0;
+  int rc =
+      store_petition_started_since(store, petition_int(row, "office_id"),
+                                   petition_text(row, "contact_hash"), (int64_t)now - 3600, &n);
+  if (!rc && n >= PETITION_STARTS_PER_HOUR) {
+    refuse_field(reason, field, "petition_err_too_many", "contact");
+    rc = ST_LIMIT;
+  }
+  return rc;
+}
+
 int petition_start_online(struct store *store, time_t now, int64_t office_id,
                           const struct petition_input *in, const char *msg_subject,
                           const char *msg_text, char token[PETITION_TOKEN_SIZE],
@@ -467,6 +482,8 @@ int petition_start_online(struct store *store, time_t now, int64_t office_id,
   rc = new_row(store, office_id, now, in, &row);
   if (rc == ST_INVALID)
     refuse_field(reason, field, "petition_err_category", "category_id");
+  if (!rc)
+    rc = starts_allowed(store, now, row, reason, field);
   if (!rc)
     rc = insert_row(store, row, token);
   if (!rc)

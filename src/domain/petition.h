@@ -32,16 +32,18 @@ struct calendar;
 struct audit_actor;
 
 enum {
-  PETITION_SUBJECT_MAX = 200,  /* bytes */
-  PETITION_BODY_MAX = 8000,    /* bytes */
-  PETITION_NOTE_MAX = 2000,    /* bytes of a note, an agency's name, an answer is BODY_MAX */
-  PETITION_TOKEN_SIZE = 65,    /* the petitioner's link token: 64 hex digits + NUL */
-  PETITION_CODE_SECONDS = 600, /* a one-time code expires after 10 minutes */
-  PETITION_CODE_TRIES = 5,     /* wrong codes before the filing must start again */
-  PETITION_DAY_MINUTES = 480,  /* one working day of the default office hours */
-  PETITION_REMIND_DAYS = 1,    /* reminders one working day before the answer is due */
-  PETITION_STATS_MIN_CELL = 5, /* statistics cells under this are suppressed */
-  PETITION_DEFAULT_DAYS = 6    /* answer period of a petition without a category */
+  PETITION_SUBJECT_MAX = 200,       /* bytes */
+  PETITION_BODY_MAX = 8000,         /* bytes */
+  PETITION_NOTE_MAX = 2000,         /* bytes of a note, an agency's name, an answer is BODY_MAX */
+  PETITION_TOKEN_SIZE = 65,         /* the petitioner's link token: 64 hex digits + NUL */
+  PETITION_CODE_SECONDS = 600,      /* a one-time code expires after 10 minutes */
+  PETITION_CODE_TRIES = 5,          /* wrong codes before the filing must start again */
+  PETITION_STARTS_PER_HOUR = 5,     /* online filings (codes sent) per contact and office an hour */
+  PETITION_UNVERIFIED_KEEP = 86400, /* seconds an unverified online filing is kept */
+  PETITION_DAY_MINUTES = 480,       /* one working day of the default office hours */
+  PETITION_REMIND_DAYS = 1,         /* reminders one working day before the answer is due */
+  PETITION_STATS_MIN_CELL = 5,      /* statistics cells under this are suppressed */
+  PETITION_DEFAULT_DAYS = 6         /* answer period of a petition without a category */
 };
 
 #define PETITION_WORD_CODE "PT" /* the word of petition numbers: "115-PT-000012" */
@@ -99,7 +101,8 @@ struct petition_filed {
 /* Online: checks the input, keeps it unverified and sends a one-time code to the contact
  * (through apply's sender: the message is msg_text with "{code}" replaced). token receives the
  * link token of the next step. On ST_INVALID *reason is a translation key and *field the
- * form field. */
+ * form field; ST_LIMIT (with *reason) after PETITION_STARTS_PER_HOUR filings from one contact
+ * within the hour, so the form cannot be used to flood someone's mailbox with codes. */
 int petition_start_online(struct store *store, time_t now, int64_t office_id,
                           const struct petition_input *in, const char *msg_subject,
                           const char *msg_text, char token[PETITION_TOKEN_SIZE],
@@ -192,8 +195,9 @@ int petition_category_save(struct store *store, const struct audit_actor *actor,
  * count under PETITION_STATS_MIN_CELL is -1 (suppressed). No personal data. */
 int petition_stats(struct store *store, int64_t office_id, const char *lang, json_t **out);
 /* The deadline scanner's part: marks open petitions whose answer is due within a working day
- * as reminded (timeline "reminder"), so the overdue and open lists show them; returns how many
- * in *count. Its own transaction. */
+ * as reminded (timeline "reminder"), so the overdue and open lists show them, and deletes online
+ * filings left unverified for PETITION_UNVERIFIED_KEEP seconds; *count is how many petitions it
+ * reminded. Its own transaction. */
 int petition_remind(struct store *store, time_t now, int64_t *count);
 
 /* Demo data: two categories for every office, answered by its first unit (scripts/demo.sh),

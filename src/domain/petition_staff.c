@@ -635,10 +635,13 @@ int petition_remind(struct store *store, time_t now, int64_t *count)
   *count = 0;
   calendar_add_working_minutes(cases_calendar(), NULL, now,
                                (int64_t)PETITION_REMIND_DAYS * PETITION_DAY_MINUTES, &horizon);
+  int64_t purged = 0;
   int rc = store_begin(store);
   if (rc)
     return rc;
-  rc = store_petition_reminders_due(store, (int64_t)horizon, &rows);
+  rc = store_petition_purge_unverified(store, (int64_t)now - PETITION_UNVERIFIED_KEEP, &purged);
+  if (!rc)
+    rc = store_petition_reminders_due(store, (int64_t)horizon, &rows);
   json_array_foreach(rows, i, p)
   {
     if (rc || !petition_remind_now(cases_calendar(), now, (time_t)petition_int(p, "due_at")))

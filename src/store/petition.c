@@ -91,6 +91,13 @@ int store_petition_insert(struct store *store, json_t *p, int64_t *id)
   return db_query_int(store, sql, params, ARRAY_LEN(params), id);
 }
 
+/* The number, NULL until the petition is taken in (unverified ones share no "" number). */
+static struct db_param key_or_null(json_t *row)
+{
+  const char *key = db_text(row, "petition_key");
+  return key && *key ? DB_S(key) : DB_NIL;
+}
+
 static struct db_param opt_int(json_t *row, const char *key)
 {
   json_t *v = json_object_get(row, key);
@@ -110,7 +117,7 @@ int store_petition_update(struct store *store, json_t *p)
       DB_I(db_int(p, "id")),
       DB_I(db_int(p, "office_id")),
       DB_S(db_text(p, "status")),
-      DB_S(db_text(p, "petition_key")),
+      key_or_null(p),
       DB_S(db_text(p, "check_code")),
       ref(p, "category_id"),
       ref(p, "unit_id"),
@@ -180,6 +187,22 @@ int store_petition_same_contact(struct store *store, int64_t office_id, const ch
       "AND contact_hash = $2 AND contact_hash <> '' AND id < $3 AND status <> 'unverified' ORDER "
       "BY id DESC LIMIT 50";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_S(contact_hash), DB_I(before_id)), out);
+}
+
+int store_petition_started_since(struct store *store, int64_t office_id, const char *contact_hash,
+                                 int64_t since, int64_t *count)
+{
+  static const char sql[] =
+      "SELECT count(*) AS n FROM petitions WHERE office_id = $1 AND contact_hash = $2 AND channel "
+      "= 'online' AND received_at >= $3";
+  return db_query_int(store, sql, DB_ARGS(DB_I(office_id), DB_S(contact_hash), DB_I(since)), count);
+}
+
+int store_petition_purge_unverified(struct store *store, int64_t before, int64_t *deleted)
+{
+  static const char sql[] =
+      "DELETE FROM petitions WHERE status = 'unverified' AND received_at < $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(before)), deleted);
 }
 
 int store_petition_rate(struct store *store, int64_t id, int64_t rating, int64_t now)

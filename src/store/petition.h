@@ -38,6 +38,12 @@ int store_petition_list(struct store *store, int64_t office_id, const char *list
 /* The office's earlier petitions from the same contact (its keyed hash), newest first. */
 int store_petition_same_contact(struct store *store, int64_t office_id, const char *contact_hash,
                                 int64_t before_id, json_t **out);
+/* How many petitions of the office were started online from this contact since since (verified
+ * or not): the limit on one-time codes sent to one address. */
+int store_petition_started_since(struct store *store, int64_t office_id, const char *contact_hash,
+                                 int64_t since, int64_t *count);
+/* Deletes online filings never verified that were started before before. */
+int store_petition_purge_unverified(struct store *store, int64_t before, int64_t *deleted);
 /* Records the rating once: ST_CONFLICT when the petition was rated already. */
 int store_petition_rate(struct store *store, int64_t id, int64_t rating, int64_t now);
 /* A timeline entry. */

@@ -627,6 +627,27 @@ static void test_admin_edits_categories(void **state)
   assert_true(found);
 }
 
+static char unverified_path[192]; /* an online filing never verified (purged by the scan) */
+
+/* One contact cannot have codes sent more than 5 times an hour. */
+static void test_codes_per_contact_limited(void **state)
+{
+  (void)state;
+  struct client someone;
+  client_init(&someone, &server);
+  const char *form = "kind=petition&category_id=0&subject=Flood&body=Flood&contact_kind=email"
+                     "&contact=flood%40example.org";
+  for (int i = 0; i < 5; i++) {
+    char *where = NULL;
+    assert_int_equal(post(&someone, OFFICE "/petition", OFFICE "/petition", form, &where), 303);
+    snprintf(unverified_path, sizeof(unverified_path), "%s", where);
+    free(where);
+  }
+  assert_int_equal(post(&someone, OFFICE "/petition", OFFICE "/petition", form, NULL), 429);
+  free(expect_page(&server, &someone, unverified_path, 200));
+  client_free(&someone);
+}
+
 static int count_events(json_t *view, const char *kind)
 {
   json_t *e;
@@ -678,6 +699,8 @@ static void test_reminder_and_overdue_list(void **state)
   assert_true(json_is_true(json_at(v, "petition.overdue")));
   json_decref(v);
   assert_true(listed("overdue", id));
+  /* the scan deleted the online filings never verified */
+  free(expect_page(&server, NULL, unverified_path, 404));
 }
 
 int main(void)
@@ -690,6 +713,7 @@ int main(void)
       cmocka_unit_test(test_confidential_masked_for_the_unit),
       cmocka_unit_test(test_letter_with_its_scan),
       cmocka_unit_test(test_admin_edits_categories),
+      cmocka_unit_test(test_codes_per_contact_limited),
       cmocka_unit_test(test_stats_have_no_personal_data),
       cmocka_unit_test(test_reminder_and_overdue_list),
   };

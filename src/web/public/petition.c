@@ -102,11 +102,11 @@ int petition_submit(struct http_request *req, struct http_response *res)
     rc =
         petition_start_online(o.store, clock_now(), o.id, &in, http_t(req, "petition_code_subject"),
                               http_t(req, "petition_code_text"), token, &reason, &field);
-  if ((rc == ST_INVALID || rc == ST_IO) && reason) {
+  if ((rc == ST_INVALID || rc == ST_IO || rc == ST_LIMIT) && reason) {
     json_t *view = form_view(req, &o);
     office_ctx_close(&o);
     web_form_error(req, view, field ? field : "contact", reason);
-    return http_page(res, rc == ST_IO ? 503 : 400, "public/petition", view);
+    return http_page(res, rc == ST_IO ? 503 : rc == ST_LIMIT ? 429 : 400, "public/petition", view);
   }
   const char *to = rc ? NULL : arena_printf(req->arena, "/o/%s/petition/verify/%s", o.slug, token);
   office_ctx_close(&o);
