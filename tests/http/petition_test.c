@@ -12,6 +12,10 @@
  * answer is rated once. The public statistics hold no personal data and suppress small cells;
  * a confidential petition (§170) shows its petitioner masked to a handler and in full to a
  * supervisor. The same contact filing the same matter again is linked to the first petition.
+ * A petitioner with a mobile number gets the code and the answer by SMS (a local fake gateway,
+ * tests/support/fake_sms_gateway.py); one contact cannot start more than 5 filings an hour; a
+ * letter is recorded with its scan; admins edit the categories; the deadline scan reminds once,
+ * lists the petition as overdue and deletes filings never verified.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -47,8 +51,9 @@
 extern char **environ;
 
 static struct server server;
-static pid_t smtp_pid;
-static char work[64], mail_dir[128], env_text[96], admin_secret[64];
+static struct server gateway; /* only its port: the fake SMS gateway's control API */
+static pid_t smtp_pid, gateway_pid;
+static char work[64], mail_dir[128], env_text[96], sms_text[96], admin_secret[64];
 static struct client handler, boss, admin;
 
 /* ---- the SMTP sink ----------------------------------------------------------------------- */
@@ -151,6 +156,37 @@ static void digits_after(const char *text, const char *start, size_t n, char *ou
   out[n] = '\0';
 }
 
+static int spawn_logged(const char *const *args, const char *log, pid_t *pid)
+{
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  int rc = posix_spawn(pid, PYTHON, &actions, NULL, (char *const *)args, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? 0 : -1;
+}
+
+/* The fake SMS gateway (tests/support/fake_sms_gateway.py), answering 200 to every message. */
+static int start_gateway(void)
+{
+  char port_file[128], log[128];
+  snprintf(port_file, sizeof(port_file), "%s/gateway.port", work);
+  snprintf(log, sizeof(log), "%s/gateway.log", work);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/fake_sms_gateway.py", port_file,
+                        NULL};
+  if (spawn_logged(args, log, &gateway_pid) ||
+      !harness_wait_until(path_exists, port_file, "the SMS gateway"))
+    return -1;
+  FILE *f = fopen(port_file, "r");
+  if (!f || fscanf(f, "%d", &gateway.port) != 1)
+    gateway.port = 0;
+  if (f)
+    fclose(f);
+  snprintf(sms_text, sizeof(sms_text), "BIANMIN_SMS_URL=http://127.0.0.1:%d/send", gateway.port);
+  return gateway.port > 0 ? 0 : -1;
+}
+
 static int setup(void **state)
 {
   (void)state;
@@ -165,17 +201,12 @@ static int setup(void **state)
   snprintf(log, sizeof(log), "%s/smtp.log", work);
   const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port_text,
                         mail_dir, NULL};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
-    return -1;
-  posix_spawn_file_actions_destroy(&actions);
-  if (!harness_wait_until(path_exists, ready, "the SMTP server"))
+  if (spawn_logged(args, log, &smtp_pid) ||
+      !harness_wait_until(path_exists, ready, "the SMTP server") || start_gateway())
     return -1;
   snprintf(env_text, sizeof(env_text), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", port);
   const char *env[] = {env_text,
+                       sms_text,
                        "BIANMIN_MAIL_STARTTLS=false",
                        "BIANMIN_MAIL_FROM=petitions@niaosong.example",
                        "BIANMIN_PUBLIC_URL=https://bianmin.example",
@@ -210,6 +241,10 @@ static int teardown(void **state)
   if (smtp_pid > 0) {
     kill(smtp_pid, SIGTERM);
     waitpid(smtp_pid, NULL, 0);
+  }
+  if (gateway_pid > 0) {
+    kill(gateway_pid, SIGTERM);
+    waitpid(gateway_pid, NULL, 0);
   }
   char cmd[96];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
@@ -648,6 +683,77 @@ static void test_codes_per_contact_limited(void **state)
   client_free(&someone);
 }
 
+struct sms_wait {
+  const char *needle, *needle2;
+  char *found; /* the text of the first message holding both (malloc'd) */
+};
+
+/* Every string value of the JSON body of each message the gateway received, searched. */
+static bool sms_arrived(void *arg)
+{
+  struct sms_wait *w = arg;
+  struct response r;
+  if (http_get(&gateway, "/_control/log", &r))
+    return false;
+  json_t *log = response_json(&r), *req;
+  response_free(&r);
+  size_t i;
+  json_array_foreach(json_object_get(log, "requests"), i, req)
+  {
+    json_t *body = json_loads(json_string_value(json_object_get(req, "body")), 0, NULL), *v;
+    const char *key;
+    json_object_foreach(body, key, v)
+    {
+      const char *t = json_string_value(v);
+      if (!w->found && t && strstr(t, w->needle) && (!w->needle2 || strstr(t, w->needle2)))
+        w->found = strdup(t);
+    }
+    json_decref(body);
+  }
+  json_decref(log);
+  return w->found != NULL;
+}
+
+static char *sms_with(const char *needle, const char *needle2)
+{
+  struct sms_wait w = {needle, needle2, NULL};
+  if (!harness_wait_until(sms_arrived, &w, needle))
+    fail_msg("no text message holds \"%s\"", needle);
+  return w.found;
+}
+
+/* Filing online with a mobile number: the code and the answer come by SMS. */
+static void test_sms_petitioner(void **state)
+{
+  (void)state;
+  struct client citizen;
+  char code[7], form[256], *verify = NULL, *own = NULL;
+  client_init(&citizen, &server);
+  assert_int_equal(post(&citizen, OFFICE "/petition", OFFICE "/petition",
+                        "kind=mailbox&category_id=0&subject=Parking+at+the+office&body=Too+few"
+                        "&contact_kind=sms&contact=0912-000-111",
+                        &verify),
+                   303);
+  char *text = sms_with("驗證碼為", NULL);
+  digits_after(text, "驗證碼為", 6, code);
+  free(text);
+  snprintf(form, sizeof(form), "code=%s", code);
+  assert_int_equal(post(&citizen, verify, verify, form, &own), 303);
+  json_t *v = expect_view(&server, &citizen, own, 200);
+  char key[24];
+  snprintf(key, sizeof(key), "%s", json_text_at(v, "petition.key"));
+  json_decref(v);
+  long long id = staff_id_of(key);
+  assert_int_equal(act(&handler, id, "draft", "answer=Ten+more+spaces+from+June."), 303);
+  assert_int_equal(act(&handler, id, "send", ""), 303);
+  text = sms_with(key, "/petition/rate/");
+  expect_contains(text, "已答復");
+  free(text);
+  free(verify);
+  free(own);
+  client_free(&citizen);
+}
+
 static int count_events(json_t *view, const char *kind)
 {
   json_t *e;
@@ -714,6 +820,7 @@ int main(void)
       cmocka_unit_test(test_letter_with_its_scan),
       cmocka_unit_test(test_admin_edits_categories),
       cmocka_unit_test(test_codes_per_contact_limited),
+      cmocka_unit_test(test_sms_petitioner),
       cmocka_unit_test(test_stats_have_no_personal_data),
       cmocka_unit_test(test_reminder_and_overdue_list),
   };
