@@ -40,11 +40,12 @@
 
 #include "harness.h"
 
-#define PASSWORD "bianmin-demo-2026"
-#define PYTHON   "/usr/bin/python3"
-#define OFFICE   "/o/niaosong"
-#define CITIZEN  "citizen.lin%40example.org"
-#define NAME     "%E6%9E%97%E5%B0%8F%E8%8A%B3" /* 林小芳 */
+#define PASSWORD                "bianmin-demo-2026"
+#define PETITION_STATS_MIN_CELL 5 /* domain/petition.h */
+#define PYTHON                  "/usr/bin/python3"
+#define OFFICE                  "/o/niaosong"
+#define CITIZEN                 "citizen.lin%40example.org"
+#define NAME                    "%E6%9E%97%E5%B0%8F%E8%8A%B3" /* 林小芳 */
 #define SUBJECT                                                                                    \
   "%E4%B8%AD%E5%B1%B1%E8%B7%AF%E8%B7%AF%E9%9D%A2%E5%9D%91%E6%B4%9E" /* 中山路路面坑洞 */
 
@@ -545,6 +546,30 @@ static void test_confidential_masked_for_the_unit(void **state)
   json_decref(v);
 }
 
+/* Five answers in one category: its count is shown, and the answer times and on-time share
+ * appear (all answered at once: no working time passed, all on time). */
+static void test_stats_with_enough_answers(void **state)
+{
+  (void)state;
+  char form[256];
+  int64_t category = first_category();
+  for (int i = 0; i < PETITION_STATS_MIN_CELL; i++) {
+    snprintf(form, sizeof(form),
+             "channel=counter&kind=petition&category_id=%lld&subject=Queue+%d&body=Long+queue"
+             "&contact_kind=",
+             (long long)category, i);
+    long long id = record(form);
+    assert_int_equal(act(&handler, id, "draft", "answer=We+added+a+counter."), 303);
+    assert_int_equal(act(&handler, id, "send", ""), 303);
+  }
+  json_t *v = expect_view(&server, NULL, OFFICE "/petitions/stats", 200);
+  assert_true(json_integer_value(json_at(v, "stats.by_category.0.count")) >= 5);
+  assert_true(json_integer_value(json_at(v, "stats.answered")) >= 5);
+  expect_text_at(v, "stats.on_time_share", "100");
+  assert_true(*json_text_at(v, "stats.mean_days") && *json_text_at(v, "stats.median_days"));
+  json_decref(v);
+}
+
 static void test_stats_have_no_personal_data(void **state)
 {
   (void)state;
@@ -821,6 +846,7 @@ int main(void)
       cmocka_unit_test(test_admin_edits_categories),
       cmocka_unit_test(test_codes_per_contact_limited),
       cmocka_unit_test(test_sms_petitioner),
+      cmocka_unit_test(test_stats_with_enough_answers),
       cmocka_unit_test(test_stats_have_no_personal_data),
       cmocka_unit_test(test_reminder_and_overdue_list),
   };
