@@ -51,9 +51,10 @@ static json_t *form_view(struct http_request *req, struct office_ctx *o)
 {
   int64_t category = 0;
   str_to_int64(str_from(form_text(req, "category_id")), 0, INT64_MAX, &category);
-  return json_pack("{s:s, s:O, s:s, s:o, s:b, s:s, s:s, s:s, s:s, s:b, s:b}", "title",
+  return json_pack("{s:s, s:O, s:s, s:s, s:o, s:b, s:s, s:s, s:s, s:s, s:b, s:b}", "title",
                    http_t(req, "petition_title"), "office", o->view, "action",
-                   arena_printf(req->arena, "/o/%s/petition", o->slug), "categories",
+                   arena_printf(req->arena, "/o/%s/petition", o->slug), "stats_href",
+                   arena_printf(req->arena, "/o/%s/petitions/stats", o->slug), "categories",
                    category_options(req, o->store, o->id, category), "mailbox",
                    !strcmp(form_text(req, "kind"), "mailbox") ||
                        !strcmp(http_query(req, "kind") ? http_query(req, "kind") : "", "mailbox"),
