@@ -172,8 +172,10 @@ struct petition_action {
 int petition_act(struct store *store, const struct audit_actor *actor, bool supervisor, time_t now,
                  int64_t id, const struct petition_action *a, const char **reason);
 
-/* The office's setting: answers need a supervisor's approval before they are sent. */
-int petition_approval_read(struct store *store, int64_t office_id, bool *required);
+/* The admins' settings page in one read: whether answers need a supervisor's approval before
+ * they are sent, and the office's categories (as petition_categories). */
+int petition_settings_read(struct store *store, int64_t office_id, bool *approval,
+                           json_t **categories);
 /* Saves it with its audit row, in one transaction. */
 int petition_approval_save(struct store *store, const struct audit_actor *actor, bool required);
 

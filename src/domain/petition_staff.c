@@ -301,10 +301,16 @@ static bool approval_required(struct store *store, int64_t office_id)
   return on;
 }
 
-int petition_approval_read(struct store *store, int64_t office_id, bool *required)
+int petition_settings_read(struct store *store, int64_t office_id, bool *approval,
+                           json_t **categories)
 {
-  *required = approval_required(store, office_id);
-  return ST_OK;
+  *categories = NULL;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  *approval = approval_required(store, office_id);
+  rc = store_petition_categories(store, office_id, categories);
+  return store_end_read(store, rc);
 }
 
 int petition_approval_save(struct store *store, const struct audit_actor *actor, bool required)

@@ -278,9 +278,7 @@ int petition_settings_page(struct http_request *req, struct http_response *res)
   size_t i;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = petition_approval_read(store, req->session->office_id, &required);
-  if (!rc)
-    rc = petition_categories(store, req->session->office_id, &categories);
+    rc = petition_settings_read(store, req->session->office_id, &required, &categories);
   if (rc)
     return rc;
   json_array_foreach(categories, i, c)
