@@ -443,7 +443,9 @@ static int send_code(json_t *p, const char *contact, const char *subject, const 
   snprintf(code, sizeof(code), "%06u", (unsigned)randombytes_uniform(1000000));
   int rc = code_hash(petition_int(p, "id"), code, hash);
   char *message = rc ? NULL : with_code(text, code);
-  if (!rc && (!message || json_object_set_new(p, "code_hash", json_string(hash))))
+  if (!rc &&
+      (!message || json_object_set_new(p, "code_hash", json_string(hash)) ||
+       json_object_set_new(p, "codes_sent", json_integer(petition_int(p, "codes_sent") + 1))))
     rc = ST_NOMEM;
   if (!rc)
     rc = apply_send(petition_text(p, "contact_kind"), contact, subject, message);
@@ -514,6 +516,52 @@ static int by_token(struct store *store, int64_t office_id, const char *token, j
     *out = NULL;
     rc = ST_NOTFOUND;
   }
+  return rc;
+}
+
+/* Whether another code may go out now (*reason says why not). */
+static int resend_allowed(json_t *p, time_t now, const char **reason)
+{
+  if (strcmp(petition_text(p, "status"), "unverified"))
+    return petition_refuse(reason, "petition_err_verified");
+  const char *why = NULL;
+  if (petition_int(p, "codes_sent") >= PETITION_CODES_MAX)
+    why = "petition_err_codes_max";
+  time_t last = (time_t)petition_int(p, "code_expires_at") - PETITION_CODE_SECONDS;
+  if (!why && now < last + PETITION_RESEND_SECONDS)
+    why = "petition_err_resend_soon";
+  if (why)
+    petition_refuse(reason, why);
+  return why ? ST_LIMIT : ST_OK;
+}
+
+int petition_resend_code(struct store *store, time_t now, int64_t office_id, const char *token,
+                         const char *msg_subject, const char *msg_text, const char **reason)
+{
+  json_t *p = NULL;
+  char *contact = NULL;
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = by_token(store, office_id, token, &p);
+  if (!rc)
+    rc = resend_allowed(p, now, reason);
+  if (!rc)
+    rc = personal_open(petition_text(p, "contact_sealed"), &contact);
+  if (!rc)
+    rc = send_code(p, contact, msg_subject, msg_text);
+  if (!rc && json_object_set_new(p, "code_expires_at", json_integer(now + PETITION_CODE_SECONDS)))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = store_petition_update(store, p);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  if (rc == ST_IO)
+    petition_refuse(reason, "petition_err_send");
+  personal_free(contact);
+  json_decref(p);
   return rc;
 }
 

@@ -38,6 +38,8 @@ enum {
   PETITION_TOKEN_SIZE = 65,         /* the petitioner's link token: 64 hex digits + NUL */
   PETITION_CODE_SECONDS = 600,      /* a one-time code expires after 10 minutes */
   PETITION_CODE_TRIES = 5,          /* wrong codes before the filing must start again */
+  PETITION_CODES_MAX = 5,           /* codes sent for one filing (the first and resends) */
+  PETITION_RESEND_SECONDS = 60,     /* between two codes */
   PETITION_STARTS_PER_HOUR = 5,     /* online filings (codes sent) per contact and office an hour */
   PETITION_UNVERIFIED_KEEP = 86400, /* seconds an unverified online filing is kept */
   PETITION_DAY_MINUTES = 480,       /* one working day of the default office hours */
@@ -107,6 +109,11 @@ int petition_start_online(struct store *store, time_t now, int64_t office_id,
                           const struct petition_input *in, const char *msg_subject,
                           const char *msg_text, char token[PETITION_TOKEN_SIZE],
                           const char **reason, const char **field);
+/* A new code for the unverified petition behind token (its tries are not reset): ST_LIMIT with
+ * *reason within PETITION_RESEND_SECONDS of the last one or after PETITION_CODES_MAX codes;
+ * ST_NOTFOUND for an unknown token, ST_INVALID (*reason) once verified. */
+int petition_resend_code(struct store *store, time_t now, int64_t office_id, const char *token,
+                         const char *msg_subject, const char *msg_text, const char **reason);
 /* Checks the code of the unverified petition behind token and takes it in (number, check code,
  * due date, routing, the notice "petition_received", the same matter found). ST_INVALID with
  * *reason for a wrong or expired code; ST_NOTFOUND for an unknown token. */

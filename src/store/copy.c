@@ -129,7 +129,8 @@ static const struct copy_table tables[] = {
     {"petitions",
      "id, office_id, petition_key, check_code, kind, channel, status, category_id, unit_id, "
      "subject, body, name_sealed, contact_kind, contact_sealed, contact_masked, contact_hash, "
-     "lang, confidential, token_hash, code_hash, code_expires_at, code_tries, received_at, "
+     "lang, confidential, token_hash, code_hash, code_expires_at, code_tries, codes_sent, "
+     "received_at, "
      "due_at, reminded_at, answered_at, flag, flag_by, flag_confirmed_by, transferred_to, "
      "answer, answer_state, answer_by, approved_by, duplicate_of, rating, rated_at",
      "id"},

@@ -589,6 +589,7 @@ static const char migration_27_sql[] =
     " code_hash TEXT NOT NULL DEFAULT '',"
     " code_expires_at BIGINT NOT NULL DEFAULT 0,"
     " code_tries BIGINT NOT NULL DEFAULT 0,"
+    " codes_sent BIGINT NOT NULL DEFAULT 0,"
     " received_at BIGINT NOT NULL,"
     " due_at BIGINT NOT NULL DEFAULT 0,"
     " reminded_at BIGINT,"

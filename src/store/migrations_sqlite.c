@@ -657,6 +657,7 @@ static const char migration_27_sql[] =
     " code_hash TEXT NOT NULL DEFAULT '',"
     " code_expires_at INTEGER NOT NULL DEFAULT 0,"
     " code_tries INTEGER NOT NULL DEFAULT 0,"
+    " codes_sent INTEGER NOT NULL DEFAULT 0,"
     " received_at INTEGER NOT NULL,"
     " due_at INTEGER NOT NULL DEFAULT 0,"
     " reminded_at INTEGER,"

@@ -17,8 +17,8 @@
 #define PETITION_COLUMNS                                                                           \
   "id, office_id, petition_key, check_code, kind, channel, status, category_id, unit_id, "         \
   "subject, body, name_sealed, contact_kind, contact_sealed, contact_masked, contact_hash, lang, " \
-  "confidential, token_hash, code_hash, code_expires_at, code_tries, received_at, due_at, "        \
-  "reminded_at, answered_at, flag, flag_by, flag_confirmed_by, transferred_to, answer, "           \
+  "confidential, token_hash, code_hash, code_expires_at, code_tries, codes_sent, received_at, "    \
+  "due_at, reminded_at, answered_at, flag, flag_by, flag_confirmed_by, transferred_to, answer, "   \
   "answer_state, answer_by, approved_by, duplicate_of, rating, rated_at"
 
 /* A nullable reference: 0 is NULL. */
@@ -111,7 +111,8 @@ int store_petition_update(struct store *store, json_t *p)
       "unit_id = $7, code_hash = $8, code_expires_at = $9, code_tries = $10, due_at = $11, "
       "reminded_at = $12, answered_at = $13, flag = $14, flag_by = $15, flag_confirmed_by = $16, "
       "transferred_to = $17, answer = $18, answer_state = $19, answer_by = $20, approved_by = "
-      "$21, duplicate_of = $22, confidential = $23, token_hash = $24 WHERE id = $1 AND office_id = "
+      "$21, duplicate_of = $22, confidential = $23, token_hash = $24, codes_sent = $25 WHERE id = "
+      "$1 AND office_id = "
       "$2";
   const struct db_param params[] = {
       DB_I(db_int(p, "id")),
@@ -138,6 +139,7 @@ int store_petition_update(struct store *store, json_t *p)
       ref(p, "duplicate_of"),
       DB_I(db_int(p, "confidential")),
       DB_S(db_text(p, "token_hash")),
+      DB_I(db_int(p, "codes_sent")),
   };
   int64_t changes = 0;
   int rc = db_exec(store, sql, params, ARRAY_LEN(params), &changes);

@@ -280,6 +280,8 @@ static const struct http_route routes[] = {
      HTTP_RATE_LOOKUP, 0},
     {"POST", "/o/{office}/petition/verify/{token}", petition_verify_submit, 0, true, HTTP_BODY_FORM,
      HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/petition/verify/{token}/resend", petition_resend_submit, 0, true,
+     HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
     {"GET", "/o/{office}/petition/filed/{token}", petition_own_page, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_LOOKUP, 0},
     {"GET", "/o/{office}/petition/rate/{token}", petition_own_page, 0, false, HTTP_BODY_NONE,

@@ -705,6 +705,17 @@ static void test_codes_per_contact_limited(void **state)
   }
   assert_int_equal(post(&someone, OFFICE "/petition", OFFICE "/petition", form, NULL), 429);
   free(expect_page(&server, &someone, unverified_path, 200));
+  /* a new code: not within a minute of the last one, then once the minute has passed */
+  char resend[224];
+  snprintf(resend, sizeof(resend), "%s/resend", unverified_path);
+  assert_int_equal(post(&someone, unverified_path, resend, "", NULL), 429);
+  int before = count_mail();
+  harness_clock_advance(61);
+  char *where = NULL;
+  assert_int_equal(post(&someone, unverified_path, resend, "", &where), 303);
+  expect_contains(where, "resent=1");
+  free(where);
+  free(mail_with(before + 1, "flood@example.org", "驗證碼為"));
   client_free(&someone);
 }
 

@@ -116,9 +116,12 @@ int petition_submit(struct http_request *req, struct http_response *res)
 
 static int verify_view(struct http_request *req, struct office_ctx *o, json_t **out)
 {
-  *out = json_pack(
-      "{s:s, s:O, s:s}", "title", http_t(req, "petition_verify_title"), "office", o->view, "action",
-      arena_printf(req->arena, "/o/%s/petition/verify/%s", o->slug, http_capture(req, "token")));
+  const char *action =
+      arena_printf(req->arena, "/o/%s/petition/verify/%s", o->slug, http_capture(req, "token"));
+  *out = json_pack("{s:s, s:O, s:s, s:s, s:b}", "title", http_t(req, "petition_verify_title"),
+                   "office", o->view, "action", action, "resend_action",
+                   arena_printf(req->arena, "%s/resend", action), "resent",
+                   http_query(req, "resent") != NULL);
   return *out ? ST_OK : ST_NOMEM;
 }
 
@@ -152,6 +155,31 @@ int petition_verify_submit(struct http_request *req, struct http_response *res)
     return http_page(res, 400, "public/petition_verify", view);
   }
   const char *to = arena_printf(req->arena, "/o/%s/petition/filed/%s", o.slug, token);
+  office_ctx_close(&o);
+  return rc ? rc : http_redirect(res, 303, to);
+}
+
+int petition_resend_submit(struct http_request *req, struct http_response *res)
+{
+  struct office_ctx o = {0};
+  const char *reason = NULL, *token = http_capture(req, "token");
+  json_t *view = NULL;
+  int rc = office_ctx_open(req, &o);
+  if (!rc)
+    rc = petition_resend_code(o.store, clock_now(), o.id, token,
+                              http_t(req, "petition_code_subject"),
+                              http_t(req, "petition_code_text"), &reason);
+  if ((rc == ST_LIMIT || rc == ST_INVALID || rc == ST_IO) && reason &&
+      !verify_view(req, &o, &view)) {
+    office_ctx_close(&o);
+    web_form_error(req, view, "code", reason);
+    return http_page(res,
+                     rc == ST_LIMIT ? 429
+                     : rc == ST_IO  ? 503
+                                    : 400,
+                     "public/petition_verify", view);
+  }
+  const char *to = arena_printf(req->arena, "/o/%s/petition/verify/%s?resent=1", o.slug, token);
   office_ctx_close(&o);
   return rc ? rc : http_redirect(res, 303, to);
 }

@@ -13,6 +13,8 @@ int petition_form(struct http_request *req, struct http_response *res);
 int petition_submit(struct http_request *req, struct http_response *res);
 int petition_verify_page(struct http_request *req, struct http_response *res);
 int petition_verify_submit(struct http_request *req, struct http_response *res);
+int petition_resend_submit(struct http_request *req, struct http_response *res);
+int petition_resend_submit(struct http_request *req, struct http_response *res);
 int petition_own_page(struct http_request *req, struct http_response *res);
 int petition_rate_submit(struct http_request *req, struct http_response *res);
 int petition_lookup(struct http_request *req, struct http_response *res);
