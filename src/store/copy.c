@@ -128,7 +128,21 @@ static const struct copy_table tables[] = {
     {"api_requests",
      "case_id, office_id, api_key_id, description, answers, address, lat, lng, media_url, "
      "requested_at",
-     "case_id"},
+     "case_id"}, /* petitions (migration 27) */
+    {"petition_categories",
+     "id, office_id, code, name_zh, name_en, unit_id, answer_days, canned_zh, canned_en, sort",
+     "id"},
+    {"petition_sequences", "office_id, roc_year, last", "office_id, roc_year"},
+    {"petitions",
+     "id, office_id, petition_key, check_code, kind, channel, status, category_id, unit_id, "
+     "subject, body, name_sealed, contact_kind, contact_sealed, contact_masked, contact_hash, "
+     "lang, confidential, token_hash, code_hash, code_expires_at, code_tries, codes_sent, "
+     "received_at, "
+     "due_at, reminded_at, answered_at, flag, flag_by, flag_confirmed_by, transferred_to, "
+     "answer, answer_state, answer_by, approved_by, duplicate_of, rating, rated_at",
+     "id"},
+    {"petition_events", "id, petition_id, office_id, at, kind, actor, note", "id"},
+    {"petition_files", "id, petition_id, office_id, name, mime, size, bytes, created_at", "id", 4},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

@@ -610,6 +610,93 @@ static const char migration_16_sql[] =
     "channel);";
 #undef OUTBOX_COLUMNS_15
 
+/* Petitions and the director's mailbox (migration 27, issue 19; domain/petition.h): an office's
+ * petition categories (the unit that answers, the answer period in working days, a canned
+ * answer), a number sequence per office and ROC year, the petitions (personal data sealed,
+ * the contact's keyed hash for finding the same matter filed again, a random token's hash for
+ * the petitioner's own links), each petition's timeline and the scans of letters. */
+static const char migration_27_sql[] =
+    "CREATE TABLE petition_categories ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " name_zh TEXT NOT NULL,"
+    " name_en TEXT NOT NULL DEFAULT '',"
+    " unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,"
+    " answer_days INTEGER NOT NULL DEFAULT 6,"
+    " canned_zh TEXT NOT NULL DEFAULT '',"
+    " canned_en TEXT NOT NULL DEFAULT '',"
+    " sort INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (office_id, code));"
+    "CREATE TABLE petition_sequences ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " roc_year INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, roc_year));"
+    "CREATE TABLE petitions ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " petition_key TEXT,"
+    " check_code TEXT NOT NULL DEFAULT '',"
+    " kind TEXT NOT NULL CHECK (kind IN ('petition', 'mailbox')),"
+    " channel TEXT NOT NULL CHECK (channel IN ('online', 'counter', 'phone', 'letter')),"
+    " status TEXT NOT NULL CHECK (status IN ('unverified', 'open', 'transferred', 'answered', "
+    "'closed')),"
+    " category_id INTEGER REFERENCES petition_categories(id) ON DELETE SET NULL,"
+    " unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " name_sealed TEXT NOT NULL DEFAULT '',"
+    " contact_kind TEXT NOT NULL DEFAULT '',"
+    " contact_sealed TEXT NOT NULL DEFAULT '',"
+    " contact_masked TEXT NOT NULL DEFAULT '',"
+    " contact_hash TEXT NOT NULL DEFAULT '',"
+    " lang TEXT NOT NULL DEFAULT 'zh-TW',"
+    " confidential INTEGER NOT NULL DEFAULT 0,"
+    " token_hash TEXT NOT NULL,"
+    " code_hash TEXT NOT NULL DEFAULT '',"
+    " code_expires_at INTEGER NOT NULL DEFAULT 0,"
+    " code_tries INTEGER NOT NULL DEFAULT 0,"
+    " codes_sent INTEGER NOT NULL DEFAULT 0,"
+    " received_at INTEGER NOT NULL,"
+    " due_at INTEGER NOT NULL DEFAULT 0,"
+    " reminded_at INTEGER,"
+    " answered_at INTEGER,"
+    " flag TEXT NOT NULL DEFAULT '',"
+    " flag_by TEXT NOT NULL DEFAULT '',"
+    " flag_confirmed_by TEXT NOT NULL DEFAULT '',"
+    " transferred_to TEXT NOT NULL DEFAULT '',"
+    " answer TEXT NOT NULL DEFAULT '',"
+    " answer_state TEXT NOT NULL DEFAULT '',"
+    " answer_by TEXT NOT NULL DEFAULT '',"
+    " approved_by TEXT NOT NULL DEFAULT '',"
+    " duplicate_of INTEGER REFERENCES petitions(id) ON DELETE SET NULL,"
+    " rating INTEGER,"
+    " rated_at INTEGER,"
+    " UNIQUE (office_id, petition_key));"
+    "CREATE UNIQUE INDEX petitions_token ON petitions (token_hash);"
+    "CREATE INDEX petitions_office ON petitions (office_id, status, due_at);"
+    "CREATE INDEX petitions_contact ON petitions (office_id, contact_hash);"
+    "CREATE TABLE petition_events ("
+    " id INTEGER PRIMARY KEY,"
+    " petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " actor TEXT NOT NULL DEFAULT '',"
+    " note TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX petition_events_petition ON petition_events (petition_id, id);"
+    "CREATE TABLE petition_files ("
+    " id INTEGER PRIMARY KEY,"
+    " petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " bytes BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX petition_files_petition ON petition_files (petition_id, id);";
+
 /* Migration 19: the search index holds each row's office as an indexed token ("office12", in
  * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every
  * office's matches and dropping the others' (office_search_read: the cost grew with every
@@ -818,6 +905,7 @@ const struct store_migration sqlite_migrations[] = {
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
+    {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
 

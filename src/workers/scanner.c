@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/petition.h"
 #include "domain/cases.h"
 #include "domain/connection.h"
 #include "domain/kpi.h"
@@ -41,6 +42,10 @@ int scanner_run_once(const char *db_url, long long *changed)
   n += expired;
   if (!rc)
     rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
+  int64_t reminded = 0;
+  if (!rc)
+    rc = petition_remind(store, env.now, &reminded); /* petitions due within a working day */
+  n += reminded;
   connection_close(store);
   *changed = n;
   return rc;
