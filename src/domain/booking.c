@@ -73,11 +73,16 @@ int booking_config_in(struct store *store, struct arena *arena, int64_t office_i
 }
 
 int booking_config_read(struct store *store, struct arena *arena, int64_t office_id,
-                        struct booking_config *out)
+                        struct booking_config *out, const struct dir_service **services,
+                        size_t *n_services)
 {
-  int rc = store_begin_read(store);
+  const struct directory *dir;
+  int rc = directory_acquire(store, arena, &dir);
+  if (!rc)
+    rc = store_begin_read(store);
   if (rc)
     return rc;
+  *services = directory_services(dir, office_id, n_services);
   return store_end_read(store, booking_config_in(store, arena, office_id, out));
 }
 
@@ -144,10 +149,10 @@ int booking_config_save(struct store *store, const struct audit_actor *who,
   int rc = arena ? config_check(c, reason) : ST_NOMEM;
   if (!rc)
     rc = services_text(store, arena, who->office_id, c, &services, reason);
-  struct store_booking_config row = {
-      c->slot_minutes,     c->capacity,       c->lunch_service,    c->consult_weekday,
-      c->consult_start,    c->consult_end,    c->consult_capacity, c->pickup,
-      services,            c->consult_title_zh, c->consult_title_en};
+  struct store_booking_config row = {c->slot_minutes,     c->capacity,        c->lunch_service,
+                                     c->consult_weekday,  c->consult_start,   c->consult_end,
+                                     c->consult_capacity, c->pickup,          services,
+                                     c->consult_title_zh, c->consult_title_en};
   if (!rc)
     rc = store_begin(store);
   if (rc)
@@ -280,8 +285,8 @@ static int make_what(struct store *store, struct arena *arena, time_t now, int64
                      const struct booking_request *r, case_writer_fn writer, void *writer_ctx,
                      struct booking_offer *offer, const char **reason)
 {
-  int rc = booking_offer_read(store, arena, now, office_id, &r->what, writer, writer_ctx, offer,
-                              reason);
+  int rc =
+      booking_offer_read(store, arena, now, office_id, &r->what, writer, writer_ctx, offer, reason);
   if (!rc && !offer->kind) {
     *reason = "booking_err_what";
     rc = ST_INVALID;
@@ -329,8 +334,8 @@ typedef int (*change_fn)(struct store *store, struct arena *arena, time_t now,
                          const struct store_booking_row *row, const struct booking *b,
                          const void *arg, const char **reason);
 
-static int change(struct store *store, time_t now, const char *token, change_fn fn,
-                  const void *arg, const char **reason)
+static int change(struct store *store, time_t now, const char *token, change_fn fn, const void *arg,
+                  const char **reason)
 {
   struct arena *arena = arena_new(1024 * 1024);
   struct store_booking_row row;
@@ -357,8 +362,8 @@ out:
 }
 
 static int cancel_fn(struct store *store, struct arena *arena, time_t now,
-                     const struct store_booking_row *row, const struct booking *b,
-                     const void *arg, const char **reason)
+                     const struct store_booking_row *row, const struct booking *b, const void *arg,
+                     const char **reason)
 {
   (void)arena;
   (void)b;
@@ -366,8 +371,7 @@ static int cancel_fn(struct store *store, struct arena *arena, time_t now,
   *reason = NULL;
   int rc = store_booking_set_status(store, row->id, "cancelled", (int64_t)now);
   if (!rc)
-    rc = store_booking_release_place(store, row->office_id, row->lane, row->day,
-                                     row->start_minute);
+    rc = store_booking_release_place(store, row->office_id, row->lane, row->day, row->start_minute);
   return rc ? rc : booking_notify(store, now, row, "booking_cancelled");
 }
 
@@ -401,8 +405,7 @@ static int move_fn(struct store *store, struct arena *arena, time_t now,
   rc = store_booking_take_place(store, row->office_id, row->lane, to->day, to->start_minute,
                                 capacity);
   if (!rc)
-    rc = store_booking_release_place(store, row->office_id, row->lane, row->day,
-                                     row->start_minute);
+    rc = store_booking_release_place(store, row->office_id, row->lane, row->day, row->start_minute);
   if (!rc)
     rc = store_booking_move(store, row->id, to->day, to->start_minute, end, (int64_t)now);
   if (!rc)
@@ -410,8 +413,8 @@ static int move_fn(struct store *store, struct arena *arena, time_t now,
   return rc;
 }
 
-int booking_move(struct store *store, time_t now, const char *token, int64_t day,
-                 int start_minute, const char **reason)
+int booking_move(struct store *store, time_t now, const char *token, int64_t day, int start_minute,
+                 const char **reason)
 {
   struct move_to to = {day, start_minute};
   return change(store, now, token, move_fn, &to, reason);
@@ -419,8 +422,9 @@ int booking_move(struct store *store, time_t now, const char *token, int64_t day
 
 /* ---- check-in ---------------------------------------------------------------------------- */
 
-static int check_in_in(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                       int64_t id, struct booking *out, const char **reason)
+static int check_in_in(struct store *store, struct arena *arena, const struct directory *dir,
+                       time_t now, int64_t office_id, int64_t id, struct booking *out,
+                       const char **reason)
 {
   struct store_booking_row row;
   *reason = "booking_err_number";
@@ -440,21 +444,24 @@ static int check_in_in(struct store *store, struct arena *arena, time_t now, int
   row.arrived_at = (int64_t)now;
   row.late = late;
   if (!rc && out)
-    booking_from_row(NULL, now, &row, out);
+    booking_from_row(dir, now, &row, out);
   return rc;
 }
 
 int booking_check_in(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                      const char *number, struct booking *out, const char **reason)
 {
+  const struct directory *dir;
   int64_t id = 0;
   *reason = "booking_err_number";
   if (booking_number_parse(number, &id))
     return ST_NOTFOUND;
-  int rc = store_begin(store);
+  int rc = directory_acquire(store, arena, &dir);
+  if (!rc)
+    rc = store_begin(store);
   if (rc)
     return rc;
-  rc = check_in_in(store, arena, now, office_id, id, out, reason);
+  rc = check_in_in(store, arena, dir, now, office_id, id, out, reason);
   if (rc) {
     store_rollback(store);
     return rc;

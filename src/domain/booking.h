@@ -33,6 +33,7 @@ struct arena;
 struct audit_actor;
 struct dir_office;
 struct dir_service;
+struct dir_unit;
 struct store;
 
 enum {
@@ -60,8 +61,8 @@ struct booking_config {
   bool lunch_service; /* the lunch hour 12:30-13:30 is served (午休不打烊) */
   int64_t services[BOOKING_SERVICES_MAX]; /* the bookable services (ids of the office's) */
   size_t n_services;
-  bool pickup;         /* finished cases may be picked up by booking */
-  int consult_weekday; /* 0: no consultation hours; 1 Monday .. 7 Sunday */
+  bool pickup;                    /* finished cases may be picked up by booking */
+  int consult_weekday;            /* 0: no consultation hours; 1 Monday .. 7 Sunday */
   int consult_start, consult_end; /* local minutes after midnight; start < end */
   int consult_capacity;           /* places in the session, 1..BOOKING_CAPACITY_MAX */
   const char *consult_title_zh, *consult_title_en; /* never NULL */
@@ -94,8 +95,10 @@ int booking_number_parse(const char *text, int64_t *id);
 
 /* ---- settings (/staff/admin/bookings) ---------------------------------------------------- */
 
+/* The settings and every service of the office (published or not, the catalogue's order). */
 int booking_config_read(struct store *store, struct arena *arena, int64_t office_id,
-                        struct booking_config *out);
+                        struct booking_config *out, const struct dir_service **services,
+                        size_t *n_services);
 /* Checks and saves the office's settings (office = who->office_id; services must be the
  * office's), audited as "settings.bookings". */
 int booking_config_save(struct store *store, const struct audit_actor *who,
@@ -165,6 +168,7 @@ struct booking {
   struct civil_date date;
   const struct dir_office *office;
   const struct dir_service *service; /* NULL but for a visit */
+  const struct dir_unit *unit;       /* the lane's unit; NULL for consultations or none */
   const char *kind, *status, *name_masked, *lane, *token, *lang, *channel;
   char number[BOOKING_NUMBER_SIZE];
   bool late;
@@ -180,8 +184,8 @@ int booking_by_token_read(struct store *store, struct arena *arena, time_t now, 
  * when it is no longer changeable. */
 int booking_cancel(struct store *store, time_t now, const char *token, const char **reason);
 /* Moves it to another free slot of the same kind and lane. */
-int booking_move(struct store *store, time_t now, const char *token, int64_t day,
-                 int start_minute, const char **reason);
+int booking_move(struct store *store, time_t now, const char *token, int64_t day, int start_minute,
+                 const char **reason);
 
 /* Kiosk check-in by booking number at office: only a booking of today still booked; marks it
  * arrived now, late when after its start plus BOOKING_LATE_MINUTES. out (may be NULL) gets

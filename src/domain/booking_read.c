@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/str.h"
 #include "domain/booking.h"
 #include "domain/booking_internal.h"
 #include "domain/cases.h"
@@ -63,7 +64,8 @@ static int fill_day(struct arena *arena, time_t now, const struct booking_config
 {
   struct booking_slot slots[BOOKING_SLOTS_MAX];
   size_t n = 0;
-  int rc = booking_day_slots(cases_calendar(), c, lane->kind, d->date, slots, BOOKING_SLOTS_MAX, &n);
+  int rc =
+      booking_day_slots(cases_calendar(), c, lane->kind, d->date, slots, BOOKING_SLOTS_MAX, &n);
   d->slots = rc || !n ? NULL : arena_alloc(arena, n * sizeof(*slots));
   if (rc || !n)
     return rc;
@@ -151,8 +153,7 @@ int booking_pickup_case(struct store *store, struct arena *arena, time_t now, in
 {
   struct case_public cp;
   int rc = case_public_by_number(store, arena, now, office_id, what->number ? what->number : "",
-                                 what->check_code ? what->check_code : "", writer, writer_ctx,
-                                 &cp);
+                                 what->check_code ? what->check_code : "", writer, writer_ctx, &cp);
   if (rc == ST_NOTFOUND || rc == ST_INVALID || rc == ST_LIMIT) {
     *reason = rc == ST_LIMIT ? "booking_err_locked" : "booking_err_case";
     return rc == ST_LIMIT ? ST_LIMIT : ST_INVALID;
@@ -170,8 +171,7 @@ int booking_pickup_case(struct store *store, struct arena *arena, time_t now, in
 }
 
 static int offer_in(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                    const struct booking_what *what, struct booking_offer *out,
-                    const char **reason)
+                    const struct booking_what *what, struct booking_offer *out, const char **reason)
 {
   const struct directory *dir;
   int rc = directory_acquire(store, arena, &dir);
@@ -227,6 +227,9 @@ void booking_from_row(const struct directory *dir, time_t now, const struct stor
                           .late = r->late != 0};
   out->office = dir ? directory_office(dir, r->office_id) : NULL;
   out->service = dir && r->service_id ? directory_service(dir, r->service_id) : NULL;
+  int64_t unit_id = 0;
+  if (dir && r->lane[0] == 'u' && !str_to_int64(str_from(r->lane + 1), 1, INT64_MAX, &unit_id))
+    out->unit = directory_unit(dir, unit_id);
   booking_number(r->id, out->number);
   int64_t today = booking_day_of(now);
   out->changeable =
@@ -317,9 +320,8 @@ int booking_checked_in_read(struct store *store, struct arena *arena, int64_t of
   return rc;
 }
 
-static int figures_in(struct store *store, struct arena *arena, int64_t office_id,
-                      int64_t day_from, int64_t day_to, struct booking_figure **out,
-                      size_t *count)
+static int figures_in(struct store *store, struct arena *arena, int64_t office_id, int64_t day_from,
+                      int64_t day_to, struct booking_figure **out, size_t *count)
 {
   const struct directory *dir;
   struct store_booking_figure_row *rows = NULL;
@@ -350,6 +352,5 @@ int booking_figures_read(struct store *store, struct arena *arena, int64_t offic
   int rc = store_begin_read(store);
   if (rc)
     return rc;
-  return store_end_read(store,
-                        figures_in(store, arena, office_id, day_from, day_to, out, count));
+  return store_end_read(store, figures_in(store, arena, office_id, day_from, day_to, out, count));
 }

@@ -44,8 +44,8 @@ static int add_slot(struct booking_slot *out, size_t max, size_t *count, int sta
   return ST_OK;
 }
 
-static int counter_slots(const struct booking_config *config, struct booking_slot *out,
-                         size_t max, size_t *count)
+static int counter_slots(const struct booking_config *config, struct booking_slot *out, size_t max,
+                         size_t *count)
 {
   struct calendar_period periods[CALENDAR_PERIODS_MAX];
   size_t n = served_periods(config->lunch_service, periods);

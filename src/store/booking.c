@@ -49,11 +49,10 @@ static int config_row(void *ctx, const struct db_row *row)
 {
   struct reader *r = ctx;
   struct store_booking_config *c = r->items;
-  *c = (struct store_booking_config){db_col_int(row, 0), db_col_int(row, 1), db_col_int(row, 2),
-                                     db_col_int(row, 3), db_col_int(row, 4), db_col_int(row, 5),
-                                     db_col_int(row, 6), db_col_int(row, 10),
-                                     col_copy(r, row, 7), col_copy(r, row, 8),
-                                     col_copy(r, row, 9)};
+  *c = (struct store_booking_config){db_col_int(row, 0),  db_col_int(row, 1),  db_col_int(row, 2),
+                                     db_col_int(row, 3),  db_col_int(row, 4),  db_col_int(row, 5),
+                                     db_col_int(row, 6),  db_col_int(row, 10), col_copy(r, row, 7),
+                                     col_copy(r, row, 8), col_copy(r, row, 9)};
   r->count = 1;
   return r->rc;
 }
@@ -94,8 +93,8 @@ int store_booking_config_put(struct store *store, int64_t office_id,
                  NULL);
 }
 
-int store_booking_take_place(struct store *store, int64_t office_id, const char *lane,
-                             int64_t day, int64_t start_minute, int64_t capacity)
+int store_booking_take_place(struct store *store, int64_t office_id, const char *lane, int64_t day,
+                             int64_t start_minute, int64_t capacity)
 {
   static const char ensure[] =
       "INSERT INTO booking_slot_counts (office_id, lane, day, start_minute, booked) VALUES ($1, "
@@ -107,10 +106,10 @@ int store_booking_take_place(struct store *store, int64_t office_id, const char 
   int rc = db_exec(store, ensure,
                    DB_ARGS(DB_I(office_id), DB_S(lane), DB_I(day), DB_I(start_minute)), NULL);
   if (!rc)
-    rc = db_exec(store, take,
-                 DB_ARGS(DB_I(office_id), DB_S(lane), DB_I(day), DB_I(start_minute),
-                         DB_I(capacity)),
-                 &changes);
+    rc =
+        db_exec(store, take,
+                DB_ARGS(DB_I(office_id), DB_S(lane), DB_I(day), DB_I(start_minute), DB_I(capacity)),
+                &changes);
   return rc ? rc : (changes == 1 ? ST_OK : ST_LIMIT);
 }
 
@@ -141,9 +140,9 @@ int store_booking_counts(struct store *store, struct arena *arena, int64_t offic
       "SELECT day, start_minute, booked FROM booking_slot_counts WHERE office_id = $1 AND lane = "
       "$2 AND day >= $3 AND day <= $4 AND booked > 0 ORDER BY day, start_minute";
   struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
-  int rc = db_query_each(store, sql,
-                         DB_ARGS(DB_I(office_id), DB_S(lane), DB_I(day_from), DB_I(day_to)),
-                         count_row, &r);
+  int rc =
+      db_query_each(store, sql, DB_ARGS(DB_I(office_id), DB_S(lane), DB_I(day_from), DB_I(day_to)),
+                    count_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
   return rc;
@@ -254,16 +253,16 @@ int store_booking_set_reminded(struct store *store, int64_t id, int64_t now)
   return db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(now)), NULL);
 }
 
-int store_booking_list_day(struct store *store, struct arena *arena, int64_t office_id,
-                           int64_t day, struct store_booking_row **rows, size_t *count)
+int store_booking_list_day(struct store *store, struct arena *arena, int64_t office_id, int64_t day,
+                           struct store_booking_row **rows, size_t *count)
 {
   static const char sql[] = "SELECT " BOOKING_COLUMNS " FROM bookings WHERE office_id = $1 AND "
                             "day = $2 ORDER BY start_minute, id";
   return booking_list(store, arena, sql, DB_ARGS(DB_I(office_id), DB_I(day)), rows, count);
 }
 
-int store_booking_reminders_due(struct store *store, struct arena *arena, int64_t day,
-                                size_t limit, struct store_booking_row **rows, size_t *count)
+int store_booking_reminders_due(struct store *store, struct arena *arena, int64_t day, size_t limit,
+                                struct store_booking_row **rows, size_t *count)
 {
   static const char sql[] = "SELECT " BOOKING_COLUMNS " FROM bookings WHERE day = $1 AND status = "
                             "'booked' AND reminded_at IS NULL ORDER BY id LIMIT $2";
@@ -282,10 +281,9 @@ static int figure_row(void *ctx, const struct db_row *row)
   struct reader *r = ctx;
   struct store_booking_figure_row *f = next_item(r);
   if (f)
-    *f = (struct store_booking_figure_row){db_col_int(row, 0), db_col_int(row, 1),
-                                           db_col_int(row, 2), db_col_int(row, 3),
-                                           db_col_int(row, 4), db_col_int(row, 5),
-                                           col_copy(r, row, 6)};
+    *f = (struct store_booking_figure_row){
+        db_col_int(row, 0), db_col_int(row, 1), db_col_int(row, 2), db_col_int(row, 3),
+        db_col_int(row, 4), db_col_int(row, 5), col_copy(r, row, 6)};
   return r->rc;
 }
 

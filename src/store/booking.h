@@ -33,8 +33,8 @@ int store_booking_config_put(struct store *store, int64_t office_id,
  * ST_LIMIT when it is full. One conditional UPDATE of the slot's count row, so of two
  * transactions racing for the last place one changes the row and the other, waiting on the
  * row lock (PostgreSQL) or the write lock (SQLite), sees it full. */
-int store_booking_take_place(struct store *store, int64_t office_id, const char *lane,
-                             int64_t day, int64_t start_minute, int64_t capacity);
+int store_booking_take_place(struct store *store, int64_t office_id, const char *lane, int64_t day,
+                             int64_t start_minute, int64_t capacity);
 /* Gives a place back (a cancelled or moved booking). */
 int store_booking_release_place(struct store *store, int64_t office_id, const char *lane,
                                 int64_t day, int64_t start_minute);
@@ -69,11 +69,11 @@ int store_booking_arrive(struct store *store, int64_t id, int64_t at, int late);
 int store_booking_set_reminded(struct store *store, int64_t id, int64_t now);
 
 /* An office's bookings of one day by slot start and id (every status). */
-int store_booking_list_day(struct store *store, struct arena *arena, int64_t office_id,
-                           int64_t day, struct store_booking_row **rows, size_t *count);
+int store_booking_list_day(struct store *store, struct arena *arena, int64_t office_id, int64_t day,
+                           struct store_booking_row **rows, size_t *count);
 /* At most limit bookings of every office on day still "booked" and not reminded. */
-int store_booking_reminders_due(struct store *store, struct arena *arena, int64_t day,
-                                size_t limit, struct store_booking_row **rows, size_t *count);
+int store_booking_reminders_due(struct store *store, struct arena *arena, int64_t day, size_t limit,
+                                struct store_booking_row **rows, size_t *count);
 /* Bookings of days before day still "booked" become "no_show"; *changes receives how many. */
 int store_booking_mark_no_shows(struct store *store, int64_t day, int64_t now, int64_t *changes);
 

@@ -90,8 +90,8 @@ struct book_query {
   int64_t day;
 };
 
-static void read_query(struct http_request *req, const char *(*get)(const struct http_request *,
-                                                                    const char *),
+static void read_query(struct http_request *req,
+                       const char *(*get)(const struct http_request *, const char *),
                        struct book_query *q)
 {
   const char *service = get(req, "service"), *day = get(req, "day");
@@ -122,19 +122,18 @@ static json_t *choices_view(struct http_request *req, const struct dir_office *o
   json_t *services = json_array();
   for (size_t i = 0; services && i < o->n_services; i++) {
     const struct dir_service *s = o->services[i];
-    json_array_append_new(
-        services, json_pack("{s:s, s:s}", "name", directory_pick(s->name_zh, s->name_en, req->lang),
-                            "href",
-                            arena_printf(req->arena, "/o/%s/book?kind=visit&service=%lld",
-                                         office->slug, (long long)s->id)));
+    json_array_append_new(services,
+                          json_pack("{s:s, s:s}", "name",
+                                    directory_pick(s->name_zh, s->name_en, req->lang), "href",
+                                    arena_printf(req->arena, "/o/%s/book?kind=visit&service=%lld",
+                                                 office->slug, (long long)s->id)));
   }
   const struct booking_config *c = &o->config;
   json_t *consult =
       c->consult_weekday
           ? json_pack("{s:s, s:s, s:s}", "title",
                       directory_pick(c->consult_title_zh, c->consult_title_en, req->lang), "when",
-                      arena_printf(req->arena, "%s %s–%s",
-                                   weekday_label(req, c->consult_weekday),
+                      arena_printf(req->arena, "%s %s–%s", weekday_label(req, c->consult_weekday),
                                    booking_clock(req, c->consult_start),
                                    booking_clock(req, c->consult_end)),
                       "href", arena_printf(req->arena, "/o/%s/book?kind=consult", office->slug))
@@ -181,8 +180,7 @@ static int chosen_view(struct http_request *req, const struct dir_office *office
 }
 
 static int page_show(struct http_request *req, struct http_response *res, struct store *store,
-                     const struct book_query *q, int status, const char *error,
-                     const char *field)
+                     const struct book_query *q, int status, const char *error, const char *field)
 {
   const struct dir_office *office = NULL;
   struct booking_offer o;
@@ -236,8 +234,13 @@ int booking_submit(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (!rc)
     rc = office_of_request(req, store, &office);
-  struct booking_request r = {q.what,          q.day,  (int)minute, http_form(req, "name"),
-                              http_form(req, "phone"), http_form(req, "email"), req->lang};
+  struct booking_request r = {q.what,
+                              q.day,
+                              (int)minute,
+                              http_form(req, "name"),
+                              http_form(req, "phone"),
+                              http_form(req, "email"),
+                              req->lang};
   if (!rc && minute < 0) {
     rc = ST_INVALID;
     reason = "booking_err_slot";
@@ -255,19 +258,19 @@ int booking_submit(struct http_request *req, struct http_response *res)
 
 static json_t *booking_view(struct http_request *req, const struct booking *b)
 {
-  const char *what = b->service ? directory_pick(b->service->name_zh, b->service->name_en, req->lang)
-                                : http_t(req, !strcmp(b->kind, "consult") ? "booking_kind_consult"
-                                                                          : "booking_kind_pickup");
+  const char *what = b->service
+                         ? directory_pick(b->service->name_zh, b->service->name_en, req->lang)
+                         : http_t(req, !strcmp(b->kind, "consult") ? "booking_kind_consult"
+                                                                   : "booking_kind_pickup");
   const char *status_key = arena_printf(req->arena, "booking_status_%s", b->status);
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "number", b->number, "what",
-                   what, "date", booking_date_label(req, b->date), "time",
-                   arena_printf(req->arena, "%s–%s", booking_clock(req, b->start_minute),
-                                booking_clock(req, b->end_minute)),
-                   "status", http_t(req, status_key ? status_key : ""), "name", b->name_masked,
-                   "office",
-                   b->office ? directory_pick(b->office->name_zh, b->office->name_en, req->lang)
-                             : "",
-                   "changeable", b->changeable, "late", b->late);
+  return json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "number", b->number, "what", what, "date",
+      booking_date_label(req, b->date), "time",
+      arena_printf(req->arena, "%s–%s", booking_clock(req, b->start_minute),
+                   booking_clock(req, b->end_minute)),
+      "status", http_t(req, status_key ? status_key : ""), "name", b->name_masked, "office",
+      b->office ? directory_pick(b->office->name_zh, b->office->name_en, req->lang) : "",
+      "changeable", b->changeable, "late", b->late);
 }
 
 static int manage_show(struct http_request *req, struct http_response *res, int status,
@@ -299,8 +302,10 @@ static int manage_show(struct http_request *req, struct http_response *res, int 
   if (!page)
     return ST_NOMEM;
   for (size_t i = 0; i < n; i++) {
-    if (days[i].day == chosen)
+    if (days[i].day == chosen) {
       json_object_set_new(page, "times", slots_view(req, &days[i]));
+      json_object_set_new(page, "has_times", json_true());
+    }
   }
   if (notice)
     json_object_set_new(page, "notice", json_string(http_t(req, notice)));
@@ -377,13 +382,12 @@ static int checkin_show(struct http_request *req, struct http_response *res, str
     return rc;
   json_t *page = json_pack("{s:s, s:o, s:s, s:o}", "title", http_t(req, "booking_checkin_title"),
                            "office", office_dir_view(req, office), "action",
-                           arena_printf(req->arena, "/o/%s/book/checkin", office->slug),
-                           "arrived", b ? booking_view(req, b) : json_null());
+                           arena_printf(req->arena, "/o/%s/book/checkin", office->slug), "arrived",
+                           b ? booking_view(req, b) : json_null());
   if (!page)
     return ST_NOMEM;
   if (b)
-    json_object_set_new(page, "arrived_time",
-                        json_string(web_datetime(req, b->arrived_at)));
+    json_object_set_new(page, "arrived_time", json_string(web_datetime(req, b->arrived_at)));
   if (error)
     web_form_error(req, page, "number", error);
   return http_page(res, status, "public/booking_checkin", page);
