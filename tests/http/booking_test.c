@@ -253,6 +253,10 @@ static void test_settings(void **state)
   assert_true(json_is_true(json_object_get(v, "pickup")));
   json_decref(v);
   expect_post(&clerk, "/staff/admin/bookings", "slot_minutes=30&capacity=1", 403, NULL);
+  char *html = expect_page(&server, &admin, "/staff/admin/bookings", 200);
+  expect_contains(html, "name=\"service\"");
+  expect_contains(html, "免費法律諮詢");
+  free(html);
   v = view(&citizen, "/o/xinxing/book", 200);
   expect_text_at(v, "choices.services.0.name", VISIT_SERVICE);
   expect_text_at(v, "choices.consult.title", "免費法律諮詢");
@@ -477,6 +481,45 @@ static void test_check_in_and_figures(void **state)
   assert_int_not_equal(status, 200);
 }
 
+/* Every page renders as HTML in both languages, with its form fields and labels. */
+static void test_pages_render(void **state)
+{
+  (void)state;
+  char path[160], token[64];
+  assert_int_equal(book(&citizen, today + 6, 510, token), 303); /* a Monday */
+  const char *const langs[] = {"", "&lang=en"};
+  for (int l = 0; l < 2; l++) {
+    snprintf(path, sizeof(path), "/o/xinxing/book?x=1%s", langs[l]);
+    char *html = expect_page(&server, &citizen, path, 200);
+    expect_contains(html, l ? "Pick up a finished case" : "預約領件");
+    expect_contains(html, "name=\"check\"");
+    free(html);
+    snprintf(path, sizeof(path), "/o/xinxing/book?kind=visit&service=%lld&day=%lld%s", visit_id,
+             today + 6, langs[l]);
+    html = expect_page(&server, &citizen, path, 200);
+    expect_contains(html, "type=\"radio\"");
+    expect_contains(html, "name=\"phone\"");
+    expect_contains(html, "for=\"slot-510\"");
+    free(html);
+    snprintf(path, sizeof(path), "/b/%s?day=%lld%s", token, today + 7, langs[l]);
+    html = expect_page(&server, &citizen, path, 200);
+    expect_contains(html, "/qr.svg");
+    expect_contains(html, "/move");
+    expect_contains(html, "/cancel");
+    free(html);
+  }
+  snprintf(path, sizeof(path), "/b/%s/qr.svg", token);
+  char *svg = expect_page(&server, &citizen, path, 200);
+  expect_contains(svg, "<svg");
+  free(svg);
+  free(expect_page(&server, &citizen, "/o/xinxing/book/checkin", 200));
+  free(expect_page(&server, &supervisor, "/staff/bookings/today", 200));
+  free(expect_page(&server, &supervisor, "/staff/reports/bookings", 200));
+  char *html = expect_page(&server, &supervisor, "/staff/", 200);
+  expect_contains(html, "/staff/bookings/today");
+  free(html);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -486,6 +529,7 @@ int main(void)
       cmocka_unit_test(test_last_place_race),
       cmocka_unit_test(test_pickup_only_when_ready),
       cmocka_unit_test(test_check_in_and_figures),
+      cmocka_unit_test(test_pages_render), /* last: it switches the citizen to English */
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
