@@ -227,6 +227,10 @@ int booking_figures_read(struct store *store, struct arena *arena, int64_t offic
  * *reminded (may be NULL) receives how many. */
 int booking_scan(struct store *store, time_t now, size_t *reminded);
 
+/* `bianmin demo`: booking settings for the demo office xinxing, unless it has some already
+ * (booking_demo.c). */
+int booking_demo_load(struct store *store);
+
 /* The Taipei day number of t. */
 int64_t booking_day_of(time_t t);
 

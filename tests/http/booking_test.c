@@ -238,8 +238,12 @@ static int teardown(void **state)
 static void test_settings(void **state)
 {
   (void)state;
-  json_t *v = view(&citizen, "/o/xinxing/book", 200);
+  json_t *v = view(&citizen, "/o/hsinchu/book", 200); /* the demo sets xinxing only */
   assert_true(json_is_true(json_at(v, "choices.nothing")));
+  json_decref(v);
+  v = view(&citizen, "/o/xinxing/book", 200);
+  assert_false(json_is_true(json_at(v, "choices.nothing")));
+  expect_text_at(v, "choices.consult.title", "免費法律諮詢");
   json_decref(v);
   settings("", 200, NULL);
   expect_post(&admin, "/staff/admin/bookings", "slot_minutes=5&capacity=1&consult_weekday=0", 400,
