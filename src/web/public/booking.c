@@ -220,6 +220,21 @@ int booking_page(struct http_request *req, struct http_response *res)
   return rc ? rc : page_show(req, res, store, &q, 200, NULL, NULL);
 }
 
+/* A refused booking: the same step again with the reason at its field (409 for a full slot).
+ * A refusal of a pickup's case (wrong number or code, locked, not ready) shows the choices
+ * instead: the chosen step would look the case up (and count a wrong code) a second time. */
+static int submit_refused(struct http_request *req, struct http_response *res, struct store *store,
+                          const struct book_query *q, int rc, const char *reason, const char *field)
+{
+  bool case_refusal = !strcmp(reason, "booking_err_case") ||
+                      !strcmp(reason, "booking_err_locked") ||
+                      !strcmp(reason, "booking_err_not_ready");
+  if (case_refusal)
+    return page_show(req, res, store, &(struct book_query){{0}, 0}, rc == ST_LIMIT ? 429 : 400,
+                     reason, "number");
+  return page_show(req, res, store, q, rc == ST_LIMIT ? 409 : 400, reason, field ? field : "slot");
+}
+
 int booking_submit(struct http_request *req, struct http_response *res)
 {
   struct store *store;
@@ -249,8 +264,7 @@ int booking_submit(struct http_request *req, struct http_response *res)
                       &field);
   }
   if (rc && reason)
-    return page_show(req, res, store, &q, rc == ST_LIMIT ? 409 : 400, reason,
-                     field ? field : "slot");
+    return submit_refused(req, res, store, &q, rc, reason, field);
   return rc ? rc : http_redirect(res, 303, arena_printf(req->arena, "/b/%s?made=1", token));
 }
 
