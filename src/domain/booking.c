@@ -14,6 +14,7 @@
 #include "domain/booking_internal.h"
 #include "domain/cases.h"
 #include "domain/directory.h"
+#include "domain/notify.h"
 #include "domain/personal.h"
 #include "store/booking.h"
 #include "store/directory.h"
@@ -168,18 +169,66 @@ out:
 
 /* ---- messages ------------------------------------------------------------------------------ */
 
-/* Queues the message of event (booking_confirmed, booking_reminder, booking_cancelled) to the
- * citizen, inside the caller's transaction. TODO(issue 18): notify_subject_event (the petition
- * helper's, not on main yet) queues it; until then nothing is sent and this says so with
- * ST_OK, so a booking never fails for want of a message. */
-static int booking_notify(struct store *store, time_t now, const struct store_booking_row *row,
-                          const char *event)
+/* What the booking is for, in its language: the service, "預約領件" / the consultation title. */
+static const char *subject_of(const struct directory *dir, const struct store_booking_row *row,
+                              const struct booking_config *c)
 {
-  (void)store;
-  (void)now;
-  (void)row;
-  (void)event;
-  return ST_OK;
+  bool en = !strcmp(row->lang, "en");
+  const struct dir_service *s = row->service_id ? directory_service(dir, row->service_id) : NULL;
+  if (s)
+    return directory_pick(s->name_zh, s->name_en, row->lang);
+  if (!strcmp(row->kind, "consult"))
+    return directory_pick(c->consult_title_zh, c->consult_title_en, row->lang);
+  return en ? "pickup of a finished case" : "預約領件";
+}
+
+/* The template variables: number, link (the private page), date (YYYY-MM-DD, formatted by
+ * notify for the language), time, service and place (the unit and its counter). */
+static json_t *message_vars(struct arena *arena, const struct directory *dir,
+                            const struct store_booking_row *row, const struct booking_config *c)
+{
+  char number[BOOKING_NUMBER_SIZE], date[CIVIL_ISO_SIZE];
+  booking_number(row->id, number);
+  civil_format_iso(civil_from_days(row->day), date);
+  int64_t unit_id = 0;
+  const struct dir_unit *unit = NULL;
+  if (row->lane[0] == 'u' && !str_to_int64(str_from(row->lane + 1), 1, INT64_MAX, &unit_id))
+    unit = directory_unit(dir, unit_id);
+  const char *link = arena_printf(arena, "%s/b/%s", notify_settings()->public_url, row->token);
+  const char *time = arena_printf(arena, "%02d:%02d-%02d:%02d", (int)row->start_minute / 60,
+                                  (int)row->start_minute % 60, (int)row->end_minute / 60,
+                                  (int)row->end_minute % 60);
+  const char *place = unit ? directory_pick(unit->name_zh, unit->name_en, row->lang) : "";
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "number", number, "link", link ? link : "",
+                   "date", date, "time", time ? time : "", "service", subject_of(dir, row, c),
+                   "place", place);
+}
+
+/* Queues event's message (booking_confirmed, booking_reminder, booking_cancelled) to the
+ * citizen by their channel, inside the caller's transaction (notify_subject_event). plain is
+ * the contact when the caller has it in clear, else the sealed one is opened. occurrence
+ * tells repeated events apart (a confirmation per slot, a reminder per day). */
+static int booking_notify(struct store *store, struct arena *arena, time_t now,
+                          const struct store_booking_row *row, const char *plain, const char *event,
+                          int64_t occurrence)
+{
+  const struct directory *dir;
+  struct booking_config c;
+  char *opened = NULL;
+  int rc = directory_acquire(store, arena, &dir);
+  if (!rc)
+    rc = booking_config_in(store, arena, row->office_id, &c);
+  if (!rc && !plain)
+    rc = personal_open(row->contact_sealed, &opened);
+  json_t *vars = rc ? NULL : message_vars(arena, dir, row, &c);
+  if (!rc && !vars)
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = notify_subject_event(store, now, row->office_id, "booking", row->id, row->channel,
+                              plain ? plain : opened, row->lang, event, occurrence, vars);
+  json_decref(vars);
+  personal_free(opened);
+  return rc;
 }
 
 /* ---- booking ------------------------------------------------------------------------------- */
@@ -276,7 +325,9 @@ static int make_in(struct store *store, struct arena *arena, time_t now,
   row->end_minute = end;
   rc = store_booking_insert(store, row, (int64_t)now, id);
   row->id = *id;
-  return rc ? rc : booking_notify(store, now, row, "booking_confirmed");
+  return rc ? rc
+            : booking_notify(store, arena, now, row, NULL, "booking_confirmed",
+                             row->day * 1440 + row->start_minute);
 }
 
 /* What is booked, checked as the offer page checks it (outside the write transaction: a
@@ -372,7 +423,7 @@ static int cancel_fn(struct store *store, struct arena *arena, time_t now,
   int rc = store_booking_set_status(store, row->id, "cancelled", (int64_t)now);
   if (!rc)
     rc = store_booking_release_place(store, row->office_id, row->lane, row->day, row->start_minute);
-  return rc ? rc : booking_notify(store, now, row, "booking_cancelled");
+  return rc ? rc : booking_notify(store, arena, now, row, NULL, "booking_cancelled", 1);
 }
 
 int booking_cancel(struct store *store, time_t now, const char *token, const char **reason)
@@ -408,6 +459,13 @@ static int move_fn(struct store *store, struct arena *arena, time_t now,
     rc = store_booking_release_place(store, row->office_id, row->lane, row->day, row->start_minute);
   if (!rc)
     rc = store_booking_move(store, row->id, to->day, to->start_minute, end, (int64_t)now);
+  struct store_booking_row moved = *row;
+  moved.day = to->day;
+  moved.start_minute = to->start_minute;
+  moved.end_minute = end;
+  if (!rc) /* the confirmation of the new time */
+    rc = booking_notify(store, arena, now, &moved, NULL, "booking_confirmed",
+                        moved.day * 1440 + moved.start_minute);
   if (!rc)
     *reason = NULL;
   return rc;
@@ -480,7 +538,7 @@ static int remind_in(struct store *store, struct arena *arena, time_t now, size_
   if (!rc)
     rc = store_booking_reminders_due(store, arena, today + 1, BOOKING_REMINDER_BATCH, &rows, &n);
   for (size_t i = 0; !rc && i < n; i++) {
-    rc = booking_notify(store, now, &rows[i], "booking_reminder");
+    rc = booking_notify(store, arena, now, &rows[i], NULL, "booking_reminder", rows[i].day);
     if (!rc)
       rc = store_booking_set_reminded(store, rows[i].id, (int64_t)now);
   }
