@@ -10,8 +10,14 @@
  * staff's day list shows them per counter; after the day `bianmin scan` marks the rest no-show
  * and the figures count made, kept, no-show and cancelled.
  */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,9 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "harness.h"
 
@@ -34,10 +44,122 @@
 #define DAY    86400LL
 #define RACERS 8
 
+#define PYTHON "/usr/bin/python3"
+
+extern char **environ;
+
 static struct server server;
+static pid_t smtp_pid;
+static char work[64], mail_dir[128], mail_env[64];
 static struct client admin, clerk, supervisor, citizen;
 static long long visit_id, ready_id;
 static long long today; /* the Taipei day number of START */
+
+/* ---- the SMTP server the outbox sends to (tests/support/smtp_sink.py) -------------------- */
+
+static bool file_ready(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+static int free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof(a);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+      getsockname(fd, (struct sockaddr *)&a, &len))
+    return 0;
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static int start_smtp(void)
+{
+  char port[16], ready[160], log[128];
+  int smtp_port = free_port();
+  snprintf(work, sizeof(work), "/tmp/bianmin-booking-XXXXXX");
+  if (!smtp_port || !mkdtemp(work))
+    return -1;
+  snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
+  snprintf(mail_env, sizeof(mail_env), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", smtp_port);
+  snprintf(port, sizeof(port), "%d", smtp_port);
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  snprintf(log, sizeof(log), "%s/smtp.log", work);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port, mail_dir,
+                        NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
+    smtp_pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return smtp_pid > 0 && harness_wait_until(file_ready, ready, ready) ? 0 : -1;
+}
+
+/* The first base64 text/plain part of a mail, decoded (malloc'd), or NULL. */
+static char *mail_text(const char *mail)
+{
+  const char *p = strstr(mail, "Content-Type: text/plain; charset=UTF-8");
+  if (!p || !(p = strstr(p, "\r\n\r\n")))
+    return NULL;
+  p += 4;
+  size_t n = strcspn(p, "-"), j = 0, len = 0;
+  char *clean = calloc(1, n + 1), *out = calloc(1, n + 1);
+  for (size_t i = 0; clean && i < n; i++)
+    if (p[i] != '\r' && p[i] != '\n')
+      clean[j++] = p[i];
+  if (clean && out)
+    sodium_base642bin((unsigned char *)out, n, clean, j, NULL, &len, NULL,
+                      sodium_base64_VARIANT_ORIGINAL);
+  free(clean);
+  return out;
+}
+
+/* How many received mails' text holds both needles. */
+static int mails_with(const char *a, const char *b)
+{
+  char path[400];
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  int n = 0;
+  while (d && (e = readdir(d)) != NULL) {
+    if (!strstr(e->d_name, ".eml") || strstr(e->d_name, ".tmp"))
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", mail_dir, e->d_name);
+    FILE *f = fopen(path, "rb");
+    char *data = calloc(1, 1 << 20);
+    if (f && data && fread(data, 1, (1 << 20) - 1, f) > 0) {
+      char *text = mail_text(data);
+      n += text && strstr(text, a) && strstr(text, b);
+      free(text);
+    }
+    if (f)
+      fclose(f);
+    free(data);
+  }
+  if (d)
+    closedir(d);
+  return n;
+}
+
+struct mail_wait {
+  const char *a, *b;
+};
+
+static bool mail_arrived(void *arg)
+{
+  const struct mail_wait *w = arg;
+  return mails_with(w->a, w->b) > 0;
+}
+
+static void expect_mail(const char *a, const char *b)
+{
+  struct mail_wait w = {a, b};
+  if (!harness_wait_until(mail_arrived, &w, "a booking mail"))
+    fail_msg("no mail holds \"%s\" and \"%s\"", a, b);
+}
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -198,8 +320,19 @@ static int setup(void **state)
 {
   (void)state;
   static char secret[64];
-  const char *env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_LOOKUP=100000",
-                       "BIANMIN_RATE_PUBLIC=100000", NULL};
+  if (start_smtp())
+    return -1;
+  const char *env[] = {"BIANMIN_RATE_LOGIN=100000",
+                       "BIANMIN_RATE_LOOKUP=100000",
+                       "BIANMIN_RATE_PUBLIC=100000",
+                       mail_env,
+                       "BIANMIN_MAIL_STARTTLS=false",
+                       "BIANMIN_MAIL_FROM=notices@xinxing.example",
+                       "BIANMIN_NOTIFY_QUIET_START=00:00",
+                       "BIANMIN_NOTIFY_QUIET_END=00:00",
+                       "BIANMIN_NOTIFY_POLL=1",
+                       "BIANMIN_PUBLIC_URL=https://bianmin.example",
+                       NULL};
   if (harness_clock_start(START) || server_start(&server, env))
     return -1;
   harness_add_user(&server, "xinxing", "booking-admin", "admin", ADMIN_PASSWORD);
@@ -230,7 +363,16 @@ static int teardown(void **state)
   client_free(&clerk);
   client_free(&supervisor);
   client_free(&citizen);
-  return server_stop(&server) == 0 ? 0 : -1;
+  int rc = server_stop(&server);
+  if (smtp_pid > 0) {
+    kill(smtp_pid, SIGTERM);
+    waitpid(smtp_pid, NULL, 0);
+  }
+  char cmd[128];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+  if (!getenv("BIANMIN_KEEP_TEST_DIRS") && system(cmd) != 0)
+    return -1;
+  return rc == 0 ? 0 : -1;
 }
 
 /* ---- tests ------------------------------------------------------------------------------ */
@@ -476,13 +618,43 @@ static void test_check_in_and_figures(void **state)
   long long no_show = json_integer_value(json_at(v, "total.no_show"));
   long long cancelled = json_integer_value(json_at(v, "total.cancelled"));
   assert_int_equal(kept, 2);
-  assert_int_equal(cancelled, 1);
+  assert_int_equal(cancelled, 2); /* one in the booking test, one in the messages test */
   assert_true(no_show >= 3);
   assert_int_equal(made, kept + no_show + cancelled); /* every day is past: none still booked */
   json_decref(v);
   long status = 0;
   json_decref(get_json_view(&server, &citizen, "/staff/reports/bookings", &status));
   assert_int_not_equal(status, 200);
+}
+
+/* The confirmation by e-mail at once, the reminder the day before from `bianmin scan` (once,
+ * however often it runs), the cancellation: all through the real SMTP server. */
+static void test_messages_by_email(void **state)
+{
+  (void)state;
+  char form[512], *location = NULL, number[16], link[128];
+  snprintf(form, sizeof(form),
+           "kind=visit&service=%lld&day=%lld&slot=990&name=Lee+Wei&email=lee%%40example.tw",
+           visit_id, today + 1);
+  assert_int_equal(post(&citizen, "/o/xinxing/book", form, &location, NULL), 303);
+  assert_non_null(location);
+  char token[64];
+  snprintf(token, sizeof(token), "%.43s", location + 3);
+  free(location);
+  number_of(token, number);
+  snprintf(link, sizeof(link), "https://bianmin.example/b/%s", token);
+  expect_mail(number, "16:30-17:00");
+  expect_mail(number, link);
+  assert_int_equal(mails_with(number, "明天"), 0); /* no reminder yet */
+  const char *args[] = {"scan", NULL};
+  assert_int_equal(server_cli(&server, args), 0);
+  assert_int_equal(server_cli(&server, args), 0);
+  expect_mail(number, "明天");
+  char path[96];
+  snprintf(path, sizeof(path), "/b/%s/cancel", token);
+  expect_post(&citizen, path, "", 200, "預約已取消");
+  expect_mail(number, "已經取消");
+  assert_int_equal(mails_with(number, "明天"), 1); /* the reminder went once */
 }
 
 /* Every page renders as HTML in both languages, with its form fields and labels. */
@@ -529,6 +701,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_settings),
       cmocka_unit_test(test_days_and_times),
+      cmocka_unit_test(test_messages_by_email),
       cmocka_unit_test(test_book_full_move_cancel),
       cmocka_unit_test(test_last_place_race),
       cmocka_unit_test(test_pickup_only_when_ready),
