@@ -440,6 +440,29 @@ static void test_days_and_times(void **state)
   expect_text_at(v, "times.0.label", "08:30–09:00");
   assert_int_equal(json_array_size(json_object_get(v, "times")), 16);
   json_decref(v);
+  /* consultation hours: Wednesdays only, one session of two places */
+  v = view(&citizen, "/o/xinxing/book?kind=consult", 200);
+  json_array_foreach(json_object_get(v, "days"), i, d)
+  {
+    long long day = (long long)json_integer_value(json_object_get(d, "day"));
+    assert_int_equal((int)((day + 3) % 7) + 1, 3);
+  }
+  assert_true(json_array_size(json_object_get(v, "days")) >= 3);
+  json_decref(v);
+  snprintf(path, sizeof(path), "/o/xinxing/book?kind=consult&day=%lld", today + 1);
+  v = view(&citizen, path, 200);
+  expect_text_at(v, "times.0.label", "14:00–16:00");
+  assert_int_equal(json_array_size(json_object_get(v, "times")), 1);
+  json_decref(v);
+  char form[256];
+  snprintf(form, sizeof(form), "kind=consult&day=%lld&slot=840&name=Lee&phone=0912345678",
+           today + 1);
+  expect_post(&citizen, "/o/xinxing/book", form, 303, NULL);
+  expect_post(&citizen, "/o/xinxing/book", form, 303, NULL);
+  expect_post(&citizen, "/o/xinxing/book", form, 409, "額滿");
+  snprintf(form, sizeof(form), "kind=consult&day=%lld&slot=840&name=Lee&phone=0912345678",
+           today + 2); /* a Thursday */
+  expect_post(&citizen, "/o/xinxing/book", form, 400, "請選擇一個可預約的時段");
 }
 
 static void test_book_full_move_cancel(void **state)
