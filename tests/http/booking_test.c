@@ -714,6 +714,9 @@ static void test_pages_render(void **state)
   free(expect_page(&server, &citizen, "/o/xinxing/book/checkin", 200));
   free(expect_page(&server, &supervisor, "/staff/bookings/today", 200));
   free(expect_page(&server, &supervisor, "/staff/reports/bookings", 200));
+  char *home = expect_page(&server, &citizen, "/o/xinxing/", 200); /* the office's areas */
+  expect_contains(home, "href=\"/o/xinxing/book\"");
+  free(home);
   char *html = expect_page(&server, &supervisor, "/staff/", 200);
   expect_contains(html, "/staff/bookings/today");
   free(html);
