@@ -125,10 +125,10 @@ static int services_text(struct store *store, struct arena *arena, int64_t offic
 {
   const struct directory *dir;
   int rc = directory_acquire(store, arena, &dir);
-  char *text = arena_alloc(arena, c->n_services * 21 + 1);
+  size_t size = c->n_services * 21 + 1, used = 0; /* ",<at most 19 digits>" per service */
+  char *text = arena_alloc(arena, size);
   if (rc || !text)
     return rc ? rc : ST_NOMEM;
-  size_t used = 0;
   text[0] = '\0';
   for (size_t i = 0; i < c->n_services; i++) {
     const struct dir_service *s = directory_service(dir, c->services[i]);
@@ -136,7 +136,7 @@ static int services_text(struct store *store, struct arena *arena, int64_t offic
       *reason = "booking_err_settings";
       return ST_INVALID;
     }
-    used += (size_t)snprintf(text + used, 22, "%s%lld", used ? "," : "", (long long)s->id);
+    used += (size_t)snprintf(text + used, size - used, "%s%lld", used ? "," : "", (long long)s->id);
   }
   *out = text;
   return ST_OK;
@@ -158,10 +158,20 @@ int booking_config_save(struct store *store, const struct audit_actor *who,
     rc = store_begin(store);
   if (rc)
     goto out;
+  char office[24];
+  snprintf(office, sizeof(office), "%lld", (long long)who->office_id);
+  json_t *detail =
+      json_pack("{s:i, s:i, s:b, s:b, s:s, s:i}", "slot_minutes", c->slot_minutes, "capacity",
+                c->capacity, "lunch_service", c->lunch_service, "pickup", c->pickup, "services",
+                services, "consult_weekday", c->consult_weekday);
   rc = store_booking_config_put(store, who->office_id, &row, (int64_t)now);
   if (!rc)
-    rc = audit_record(store, who, "settings.bookings", "office", services, NULL);
-  rc = rc ? (store_rollback(store), rc) : store_commit(store);
+    rc = audit_record(store, who, "settings.bookings", "office", office, detail);
+  json_decref(detail);
+  if (rc)
+    store_rollback(store);
+  else
+    rc = store_commit(store);
 out:
   arena_free(arena);
   return rc;

@@ -403,6 +403,9 @@ static void test_settings(void **state)
   expect_contains(html, "name=\"service\"");
   expect_contains(html, "免費法律諮詢");
   free(html);
+  html = expect_page(&server, &admin, "/staff/admin/audit", 200); /* the change is audited */
+  expect_contains(html, "變更預約設定");
+  free(html);
   v = view(&citizen, "/o/xinxing/book", 200);
   expect_text_at(v, "choices.services.0.name", VISIT_SERVICE);
   expect_text_at(v, "choices.consult.title", "免費法律諮詢");
