@@ -595,6 +595,41 @@ static const char migration_26_sql[] =
     " reminded_at BIGINT);"
     "CREATE INDEX bookings_day ON bookings (office_id, day, start_minute);"
     "CREATE INDEX bookings_due ON bookings (day, status);";
+/* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
+ * channel) that each status event of the case log is added to once (case_events.kpi_counted,
+ * found through a partial index of the events not yet counted; kpi_state is the one row an
+ * updater locks so two nodes never count an event twice), and the completed cases by working
+ * hours for the medians and P90s. Events already in the log start uncounted. */
+static const char migration_29_sql[] =
+    "ALTER TABLE case_events ADD COLUMN kpi_counted BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX case_events_kpi ON case_events (id) WHERE kpi_counted = 0 AND kind = 'status';"
+    "CREATE TABLE kpi_state ("
+    " id BIGINT PRIMARY KEY CHECK (id = 1),"
+    " updated_at BIGINT NOT NULL);"
+    "INSERT INTO kpi_state (id, updated_at) VALUES (1, 0);"
+    "CREATE TABLE kpi_case_month ("
+    " office_id BIGINT NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month BIGINT NOT NULL,"
+    " unit_id BIGINT NOT NULL,"
+    " service_id BIGINT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " received BIGINT NOT NULL DEFAULT 0,"
+    " completed BIGINT NOT NULL DEFAULT 0,"
+    " on_time BIGINT NOT NULL DEFAULT 0,"
+    " ended_other BIGINT NOT NULL DEFAULT 0,"
+    " used_minutes BIGINT NOT NULL DEFAULT 0,"
+    " corrections BIGINT NOT NULL DEFAULT 0,"
+    " second_corrections BIGINT NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel));"
+    "CREATE TABLE kpi_case_hours ("
+    " office_id BIGINT NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month BIGINT NOT NULL,"
+    " unit_id BIGINT NOT NULL,"
+    " service_id BIGINT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " hours BIGINT NOT NULL,"
+    " cases BIGINT NOT NULL,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel, hours));";
 
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
@@ -696,6 +731,7 @@ const struct store_migration pg_migrations[] = {
     {19, "search index: each row's office as an indexed token (SQLite only)", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
+    {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
 
 const size_t pg_migrations_count = ARRAY_LEN(pg_migrations);

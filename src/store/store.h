@@ -500,6 +500,10 @@ int store_payment_set_status(struct store *store, int64_t id, const char *from, 
                              const char *provider_ref, int64_t paid_at, int64_t now, bool *applied);
 /* The office of case_id (ST_NOTFOUND when there is no such case). */
 int store_case_office(struct store *store, int64_t case_id, int64_t *office_id);
+/* Moves the expiry of pending payment id later, to expires_at (an ATM transfer's deadline);
+ * *applied is false when it was not pending or already expired no earlier. */
+int store_payment_extend(struct store *store, int64_t id, int64_t expires_at, int64_t now,
+                         bool *applied);
 /* Pending payments whose expires_at is at or before now, oldest first, at most limit. */
 int store_payments_past_expiry(struct store *store, int64_t now, int64_t limit, json_t **out);
 /* ---- Online applications (store/apply.c, migration 8) -----------------------------------

@@ -292,6 +292,14 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"GET", "/staff/reports/bookings", booking_report, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    /* Indicators (web/staff/kpi.c): the dashboard and its CSV, no personal data. */
+    {"GET", "/staff/kpi", kpi_dashboard, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/kpi.csv", kpi_csv, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+
+    /* A payment gateway that takes the order as a form post (ECPay, web/payments/form_post.c). */
+    {"GET", "/p/{token}/pay/go", payment_go, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
 };
 
 const struct http_route *web_routes(size_t *count)

@@ -12,6 +12,7 @@
 #include "domain/booking.h"
 #include "domain/cases.h"
 #include "domain/connection.h"
+#include "domain/kpi.h"
 #include "domain/payment.h"
 
 #include "base/common.h"
@@ -43,6 +44,8 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = booking_scan(store, env.now, &reminded); /* booked visits: no-shows, reminders */
   n += (int64_t)reminded;
+  if (!rc)
+    rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
   connection_close(store);
   *changed = n;
   return rc;
