@@ -55,7 +55,8 @@ static const struct copy_table tables[] = {
      "eligibility_zh, eligibility_en, steps_zh, steps_en, documents_zh, documents_en, fee_zh, "
      "fee_en, fee_amount, time_limit_minutes, where_zh, where_en, counter, floor_zh, floor_en, "
      "hours_zh, hours_en, channel_counter, channel_online, channel_mail, online_capable, "
-     "online_url, case_word_code, workflow, questions, published, content_hash, updated_at",
+     "online_url, case_word_code, workflow, questions, published, content_hash, updated_at, "
+     "remote_instant_minutes",
      "id"},
     {"files", "sha256, mime, size, name, bytes, created_at", "sha256"},
     {"service_forms", "service_id, file_sha256, kind, format, title_zh, title_en, sort",
@@ -117,6 +118,10 @@ static const struct copy_table tables[] = {
      "id"},
     {"upload_blobs", "sha256, size, bytes, created_at", "sha256", 4},
     {"uploads", "id, office_id, draft_id, case_id, sha256, name, mime, size, created_at", "id"},
+    {"case_outcome_documents",
+     "id, office_id, case_id, sha256, name, mime, size, created_at, created_by, created_by_name, "
+     "withdrawn_at, withdrawn_by_name, withdrawn_reason",
+     "id"},
     {"api_keys",
      "id, office_id, name, prefix, key_hash, created_at, created_by, last_used_at, revoked_at",
      "id"},

@@ -778,6 +778,31 @@ static const char migration_20_sql[] =
     "CREATE TRIGGER case_words_delete_directory AFTER DELETE ON case_words"
     " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
 
+/* Outcome documents and the remote 即時 limit (migration 22, issue 15). services gains
+ * remote_instant_minutes: the working minutes a 即時 service (time limit 0) gives a case that
+ * arrives online, by post or through the API (default 480, one working day; never 0, so never a
+ * deadline at arrival). case_outcome_documents holds what staff issue on a case (a certificate
+ * as PDF or an image) for the applicant to download through the case's link; the bytes live in
+ * upload_blobs like the applicants' uploads. A withdrawn document keeps its row (who, when,
+ * why) and is no longer offered. */
+static const char migration_22_sql[] =
+    "ALTER TABLE services ADD COLUMN remote_instant_minutes INTEGER NOT NULL DEFAULT 480;"
+    "CREATE TABLE case_outcome_documents ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " case_id INTEGER NOT NULL REFERENCES cases(id),"
+    " sha256 TEXT NOT NULL REFERENCES upload_blobs(sha256),"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL,"
+    " created_by_name TEXT NOT NULL,"
+    " withdrawn_at INTEGER,"
+    " withdrawn_by_name TEXT NOT NULL DEFAULT '',"
+    " withdrawn_reason TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX case_outcome_documents_case ON case_outcome_documents(case_id);";
+
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
  * (domain/directory.c) sees another node's edit by reading one integer. */
@@ -842,6 +867,7 @@ const struct store_migration sqlite_migrations[] = {
     {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
+    {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
