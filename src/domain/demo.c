@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/civil.h"
 #include "domain/catalog.h"
+#include "domain/booking.h"
 #include "domain/demo.h"
 #include "domain/petition.h"
 #include "domain/land/parcels.h"
@@ -244,6 +245,8 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     rc = load_parcels(store, path, err, err_size);
   if (rc == ST_OK)
     rc = petition_demo_categories(store); /* petition categories (domain/petition.h) */
+  if (rc == ST_OK && (rc = booking_demo_load(store)) != ST_OK) /* booked visits (issue 18) */
+    snprintf(err, err_size, "booking settings: %s", store_last_error(store));
 out:
   json_decref(root);
   return rc;

@@ -143,6 +143,18 @@ static const struct copy_table tables[] = {
      "id"},
     {"petition_events", "id, petition_id, office_id, at, kind, actor, note", "id"},
     {"petition_files", "id, petition_id, office_id, name, mime, size, bytes, created_at", "id", 4},
+    /* booked visits (migration 26) */
+    {"booking_config",
+     "office_id, slot_minutes, capacity, lunch_service, services, pickup, consult_weekday, "
+     "consult_start, consult_end, consult_capacity, consult_title_zh, consult_title_en, updated_at",
+     "office_id"},
+    {"booking_slot_counts", "office_id, lane, day, start_minute, booked",
+     "office_id, lane, day, start_minute"},
+    {"bookings",
+     "id, office_id, token, kind, service_id, case_id, lane, day, start_minute, end_minute, "
+     "name_sealed, name_masked, contact_sealed, channel, lang, status, created_at, updated_at, "
+     "arrived_at, late, reminded_at",
+     "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

@@ -759,6 +759,56 @@ static const char migration_19_sql[] =
     "title_en, body_zh || ' ' || body_en FROM announcements;";
 #undef OFFICE_KEY
 
+/* Booked visits (migration 26, domain/booking.h): the office's booking settings, a count of
+ * places taken per lane (a unit's counters, or the consultation desk), day and slot start (a
+ * conditional UPDATE of that row is what lets one of two people win the last place), and the
+ * bookings themselves with sealed contact details and their check-in (arrived_at, late). */
+static const char migration_26_sql[] =
+    "CREATE TABLE booking_config ("
+    " office_id INTEGER PRIMARY KEY REFERENCES offices(id) ON DELETE CASCADE,"
+    " slot_minutes INTEGER NOT NULL,"
+    " capacity INTEGER NOT NULL,"
+    " lunch_service INTEGER NOT NULL DEFAULT 0,"
+    " services TEXT NOT NULL DEFAULT '',"
+    " pickup INTEGER NOT NULL DEFAULT 0,"
+    " consult_weekday INTEGER NOT NULL DEFAULT 0,"
+    " consult_start INTEGER NOT NULL DEFAULT 0,"
+    " consult_end INTEGER NOT NULL DEFAULT 0,"
+    " consult_capacity INTEGER NOT NULL DEFAULT 0,"
+    " consult_title_zh TEXT NOT NULL DEFAULT '',"
+    " consult_title_en TEXT NOT NULL DEFAULT '',"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE booking_slot_counts ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " lane TEXT NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " start_minute INTEGER NOT NULL,"
+    " booked INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, lane, day, start_minute));"
+    "CREATE TABLE bookings ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " token TEXT NOT NULL UNIQUE,"
+    " kind TEXT NOT NULL,"
+    " service_id INTEGER,"
+    " case_id INTEGER,"
+    " lane TEXT NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " start_minute INTEGER NOT NULL,"
+    " end_minute INTEGER NOT NULL,"
+    " name_sealed TEXT NOT NULL,"
+    " name_masked TEXT NOT NULL,"
+    " contact_sealed TEXT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " lang TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " arrived_at INTEGER,"
+    " late INTEGER NOT NULL DEFAULT 0,"
+    " reminded_at INTEGER);"
+    "CREATE INDEX bookings_day ON bookings (office_id, day, start_minute);"
+    "CREATE INDEX bookings_due ON bookings (day, status);";
 /* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
  * channel) that each status event of the case log is added to once (case_events.kpi_counted,
  * found through a partial index of the events not yet counted; kpi_state is the one row an
@@ -905,6 +955,7 @@ const struct store_migration sqlite_migrations[] = {
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
+    {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };

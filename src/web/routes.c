@@ -16,6 +16,8 @@
 #include "web/public/tools.h"
 #include "web/staff/catalog_admin.h"
 #include "web/staff/apikeys.h"
+#include "web/public/booking.h"
+#include "web/staff/booking.h"
 #include "web/staff/notices.h"
 #include "web/public/petition.h"
 #include "web/staff/petition.h"
@@ -271,6 +273,28 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Booked visits (issue 18; web/public/booking.c, web/staff/booking.c): citizens book,
+     * move and cancel through the booking's private link, check in at the kiosk; staff see the
+     * day's bookings per counter, admins set the slots, supervisors read the figures. */
+    {"GET", "/o/{office}/book", booking_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/book", booking_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/book/checkin", booking_checkin_form, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/book/checkin", booking_checkin_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/b/{token}", booking_manage, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/b/{token}/qr.svg", booking_manage_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"POST", "/b/{token}/cancel", booking_cancel_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP,
+     0},
+    {"POST", "/b/{token}/move", booking_move_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/staff/bookings/today", booking_today, CASE_STAFF | ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/bookings", booking_settings, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/bookings", booking_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/reports/bookings", booking_report, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     /* Indicators (web/staff/kpi.c): the dashboard and its CSV, no personal data. */
     {"GET", "/staff/kpi", kpi_dashboard, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/booking.h"
 #include "domain/petition.h"
 #include "domain/cases.h"
 #include "domain/connection.h"
@@ -40,6 +41,10 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = payment_expire_due(&env, &expired); /* payments started and never finished */
   n += expired;
+  size_t reminded = 0;
+  if (!rc)
+    rc = booking_scan(store, env.now, &reminded); /* booked visits: no-shows, reminders */
+  n += (int64_t)reminded;
   if (!rc)
     rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
   int64_t reminded = 0;
