@@ -24,9 +24,13 @@ static int refuse(const char **reason, const char *key, int st)
   return st;
 }
 
-static const struct workflow *case_workflow(json_t *c)
+const struct workflow *case_workflow(const struct case_env *env, json_t *c)
 {
-  const struct workflow *wf = workflow_find(case_text(c, "workflow"));
+  const struct workflow *wf = NULL;
+  if (workflow_load(env->store, case_int(c, "office_id"), case_text(c, "workflow"),
+                    case_int(c, "workflow_version"), &wf) ||
+      !wf)
+    wf = workflow_find(case_text(c, "workflow"));
   return wf ? wf : workflow_find("simple");
 }
 
@@ -66,7 +70,7 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
                 const char *to, const char *note, bool public_note, const char *on_behalf_of,
                 json_t *data, const char **reason)
 {
-  const struct workflow *wf = case_workflow(c);
+  const struct workflow *wf = case_workflow(env, c);
   const char *from = case_text(c, "status");
   const struct workflow_transition *t = workflow_transition(wf, from, to, actor->roles);
   if (!t)
@@ -93,7 +97,7 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
  * case still open runs again, as after cases_correction_done. */
 static int leave_pause(const struct case_env *env, json_t *c)
 {
-  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
   int rc = store_case_pause_end(env->store, case_int(c, "id"), env->now);
   if (!rc && step && step->kind != STEP_FINAL)
     rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
@@ -119,7 +123,7 @@ int cases_transition(const struct case_env *env, const struct case_actor *actor,
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  const struct workflow *wf = case_workflow(c);
+  const struct workflow *wf = case_workflow(env, c);
   const struct workflow_step *from = workflow_step(wf, case_text(c, "status"));
   const struct workflow_step *dest = workflow_step(wf, to);
   bool was_stopped = from && from->clock_stops;
@@ -254,7 +258,7 @@ int cases_correction_done(const struct case_env *env, const struct case_actor *a
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  const char *to = resume_step(case_workflow(c), actor->roles);
+  const char *to = resume_step(case_workflow(env, c), actor->roles);
   if (strcmp(case_text(c, "status"), "correction") != 0 || !to)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!rc)
@@ -300,7 +304,7 @@ int cases_reject(const struct case_env *env, const struct case_actor *actor, int
     return rc;
   civil_taipei_iso(env->now, today);
   bool waiting = !strcmp(case_text(c, "status"), "correction");
-  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
   if (waiting && strcmp(today, case_text(c, "correction_deadline")) <= 0)
     rc = refuse(reason, "case_err_correction_not_expired", ST_FORBIDDEN);
   if (!rc)
@@ -333,7 +337,7 @@ int cases_extend(const struct case_env *env, const struct case_actor *actor, int
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
   if (!step || step->kind == STEP_FINAL)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
   int64_t total = case_int(c, "extension_minutes") + minutes;

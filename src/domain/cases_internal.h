@@ -7,6 +7,9 @@
 
 int64_t case_int(json_t *row, const char *key);
 const char *case_text(json_t *row, const char *key);
+/* The workflow c runs: its office's version it started on (workflow_load), else the shipped
+ * one of its code, else "simple"; never NULL. */
+const struct workflow *case_workflow(const struct case_env *env, json_t *c);
 /* Adds a timeline event in the open transaction. */
 int case_event(const struct case_env *env, const struct case_actor *actor, json_t *c,
                const char *kind, const char *from, const char *to, const char *note,
