@@ -47,6 +47,8 @@ struct case_public_upload {
   const char *name, *mime;
 };
 
+struct workflow;
+
 struct case_public {
   const struct dir_office *office;
   const struct dir_unit *unit;       /* NULL: none */
@@ -63,7 +65,8 @@ struct case_public {
   struct case_public_fee fee;
   struct case_public_upload *uploads; /* only by token: the citizen's own documents */
   size_t upload_count;
-  bool withdrawable; /* an online or API application not yet taken up */
+  bool withdrawable;         /* an online or API application not yet taken up */
+  const struct workflow *wf; /* the workflow version the case runs; NULL when unknown */
 };
 
 /* Per-case check-code lock: after CASE_CHECK_LOCK_AFTER wrong check codes for one case on one

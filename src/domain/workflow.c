@@ -511,6 +511,16 @@ json_t *workflow_next_steps(const struct workflow *wf, const char *from, unsigne
   return list;
 }
 
+json_t *workflow_step_names(const struct workflow *wf)
+{
+  json_t *names = json_object();
+  for (size_t i = 0; names && i < wf->step_count; i++)
+    json_object_set_new(
+        names, wf->steps[i].code,
+        json_pack("{s:s, s:s}", "zh-TW", wf->steps[i].name_zh, "en", wf->steps[i].name_en));
+  return names;
+}
+
 static bool listed(const char **list, size_t n, const char *code)
 {
   for (size_t i = 0; i < n; i++)

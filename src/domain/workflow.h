@@ -88,6 +88,8 @@ const struct workflow_transition *workflow_transition(const struct workflow *wf,
                                                       const char *to, unsigned roles);
 /* The steps roles may move a case at step from to, as a JSON array of step codes. */
 json_t *workflow_next_steps(const struct workflow *wf, const char *from, unsigned roles);
+/* Every step's names as {code: {"zh-TW": name, "en": name}} (for records read as JSON). */
+json_t *workflow_step_names(const struct workflow *wf);
 /* The codes of every open or paused step of every shipped workflow, each once, into
  * out[0..max); the count, or 0 when they do not fit (a case's status is one of these exactly
  * while it is not closed; the work lists only count them to choose their statements, and find

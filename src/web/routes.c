@@ -17,6 +17,7 @@
 #include "web/staff/apikeys.h"
 #include "web/staff/notices.h"
 #include "web/staff/staff.h"
+#include "web/staff/workflows_admin.h"
 
 #include "base/common.h"
 
@@ -268,6 +269,21 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Workflows as data (web/staff/workflows_admin.c, issue 15): list, edit, export, import. */
+    {"GET", "/staff/admin/workflows", wfadmin_list, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/export", wfadmin_export, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/import", wfadmin_import, ROLE_ADMIN, true,
+     WFADMIN_IMPORT_BODY_MAX, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/{code}", wfadmin_edit, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/{code}", wfadmin_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/{code}/steps/{step}", wfadmin_step, ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/{code}/steps/{step}", wfadmin_step_save, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)
