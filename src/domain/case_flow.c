@@ -34,16 +34,18 @@ const struct workflow *case_workflow(const struct case_env *env, json_t *c)
   return wf ? wf : workflow_find("simple");
 }
 
-/* The event a status move tells the applicant about, if any. */
-static const char *status_event(const char *from, const char *to)
+/* The event a status move tells the applicant about, if any: a step that is a public notice
+ * (public_notice_days > 0 in the case's workflow) starts or ends one. */
+static const char *status_event(const struct workflow *wf, const char *from, const char *to)
 {
+  const struct workflow_step *f = workflow_step(wf, from), *t = workflow_step(wf, to);
   if (!strcmp(to, "closed"))
     return "ready";
   if (!strcmp(to, "rejected"))
     return "rejected";
-  if (!strcmp(to, "public_notice"))
+  if (t && t->public_notice_days > 0)
     return "public_notice_start";
-  if (!strcmp(from, "public_notice"))
+  if (f && f->public_notice_days > 0)
     return "public_notice_end";
   return NULL;
 }
@@ -51,10 +53,10 @@ static const char *status_event(const char *from, const char *to)
 /* The notice of a status move, if it sends one: closed -> ready for pickup, rejected (with
  * the written reasons), the start and end of a public notice (公告). Corrections send theirs
  * with the items (case_issue_correction). */
-static int notify_status(const struct case_env *env, json_t *c, const char *from, const char *to,
-                         const char *note)
+static int notify_status(const struct case_env *env, const struct workflow *wf, json_t *c,
+                         const char *from, const char *to, const char *note)
 {
-  const char *event = status_event(from, to);
+  const char *event = status_event(wf, from, to);
   if (!event)
     return ST_OK;
   json_t *vars = json_pack("{s:s}", "reason", note ? note : "");
@@ -88,7 +90,7 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
   if (!rc && json_object_set_new(c, "status", json_string(to)))
     rc = ST_NOMEM;
   if (!rc)
-    rc = notify_status(env, c, was, to, note);
+    rc = notify_status(env, wf, c, was, to, note);
   return rc;
 }
 
@@ -128,12 +130,17 @@ int cases_transition(const struct case_env *env, const struct case_actor *actor,
   const struct workflow_step *dest = workflow_step(wf, to);
   bool was_stopped = from && from->clock_stops;
   bool stops = dest && dest->clock_stops && dest->kind != STEP_FINAL;
+  struct case_notice notice;
+  case_notice_of(c, from, dest, &notice);
   rc = move(env, actor, c, to, note, public_note, behalf, NULL, reason);
   if (!rc && was_stopped && !stops)
     rc = leave_pause(env, c);
   else if (!rc && stops && !was_stopped)
     rc = enter_pause(env, c);
-  return case_finish(env, rc, c);
+  rc = case_finish(env, rc, c);
+  if (!rc)
+    case_notice_after_move(env, &notice); /* logged when it fails: the move stands */
+  return rc;
 }
 
 bool case_items_ok(json_t *items)

@@ -172,6 +172,9 @@ int cases_delegate(const struct case_env *env, const struct case_actor *actor, i
  * (once each) when a case enters that state; reminds once about a completed case not picked up
  * within CASE_PICKUP_REMINDER_DAYS. *changed counts the cases concerned. */
 int cases_scan(const struct case_env *env, int64_t *changed);
+/* Takes down (unpublishes) every case's public notice on the news whose period ended before
+ * today (domain/case_notice.c); *ended counts them. */
+int cases_public_notices_end_due(const struct case_env *env, int64_t *ended);
 
 /* The public progress view of a case found by number + check code (constant-time compare) or
  * by QR token: no personal data but the masked name. ST_NOTFOUND for anything that does not

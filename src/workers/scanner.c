@@ -38,6 +38,9 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = payment_expire_due(&env, &expired); /* payments started and never finished */
   n += expired;
+  if (!rc)
+    rc = cases_public_notices_end_due(&env, &expired); /* case notices past their period */
+  n += expired;
   connection_close(store);
   *changed = n;
   return rc;

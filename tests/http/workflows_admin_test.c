@@ -33,7 +33,7 @@ static struct server server;
 enum who { CLERK, HANDLER, ADMIN, WHO_COUNT };
 static const char *const usernames[WHO_COUNT] = {"xinxing-clerk", "xinxing-handler", "wf-admin"};
 static struct client clients[WHO_COUNT];
-static long long service_id, handler_id;
+static long long service_id, sale_id, handler_id;
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -87,11 +87,12 @@ static long post(enum who w, const char *from, const char *path, const char *for
   return status;
 }
 
-/* Takes a survey case in (channel mail, handler the demo handler); its id, *token its link. */
-static long long intake(char token[64])
+/* Takes a case of service in at the counter (handler the demo handler); its id, *token its
+ * link. */
+static long long intake_of(long long service, char token[64])
 {
   char form[2048] = "", value[32];
-  snprintf(value, sizeof(value), "%lld", service_id);
+  snprintf(value, sizeof(value), "%lld", service);
   field(form, sizeof(form), "service_id", value);
   field(form, sizeof(form), "applicant_name", "王小明");
   field(form, sizeof(form), "applicant_phone", "0912-345-678");
@@ -183,6 +184,8 @@ static void learn_ids(void)
   {
     if (!strcmp(text_of(o, "name"), SERVICE_NAME))
       service_id = (long long)json_integer_value(json_object_get(o, "id"));
+    if (!strcmp(text_of(o, "name"), "買賣移轉登記"))
+      sale_id = (long long)json_integer_value(json_object_get(o, "id"));
   }
   json_decref(v);
   char path[64];
@@ -194,7 +197,7 @@ static void learn_ids(void)
       handler_id = (long long)json_integer_value(json_object_get(o, "id"));
   }
   json_decref(v);
-  assert_true(service_id > 0 && handler_id > 0);
+  assert_true(service_id > 0 && sale_id > 0 && handler_id > 0);
 }
 
 static int setup(void **state)
@@ -217,6 +220,11 @@ static int teardown(void **state)
     if (clients[w].curl)
       client_free(&clients[w]);
   return server_stop(&server) == 0 ? 0 : -1;
+}
+
+static long long intake(char token[64])
+{
+  return intake_of(service_id, token);
 }
 
 /* ---- tests ------------------------------------------------------------------------------ */
@@ -403,12 +411,91 @@ static void test_export_import_round_trip(void **state)
   json_decref(doc);
 }
 
+/* The href of the news item (current or archive: the news pages read the real date, the
+ * cases the fake clock) whose title contains text, or NULL (malloc'd). */
+static char *news_item(const char *text)
+{
+  static const char *const lists[] = {"/o/xinxing/news", "/o/xinxing/news/archive"};
+  char *href = NULL;
+  for (size_t l = 0; l < 2 && !href; l++) {
+    json_t *v = expect_view(&server, NULL, lists[l], 200), *a;
+    size_t i;
+    json_array_foreach(json_object_get(v, "announcements"), i, a)
+    {
+      if (!href && strstr(text_of(a, "title"), text))
+        href = strdup(text_of(a, "href"));
+    }
+    json_decref(v);
+  }
+  return href;
+}
+
+/* `bianmin scan` with the (shared, fake) clock at `at`. */
+static void scan_at(long long at)
+{
+  const char *args[] = {"scan", NULL};
+  harness_clock_set((time_t)at);
+  assert_int_equal(server_cli(&server, args), 0);
+}
+
+static void to_public_notice(long long id)
+{
+  assert_int_equal(move(id, "first_review"), 303);
+  assert_int_equal(move(id, "second_review"), 303);
+  assert_int_equal(move(id, "public_notice"), 303);
+}
+
+static void test_public_notice_on_news(void **state)
+{
+  (void)state;
+  char token[64], title[160];
+  long long id = intake_of(sale_id, token);
+  json_t *c = case_json(id);
+  snprintf(title, sizeof(title), "公告：買賣移轉登記 %s", text_of(c, "number"));
+  char *masked = strdup(text_of(c, "applicant_name_masked"));
+  json_decref(c);
+  assert_null(news_item(title));
+  to_public_notice(id);
+  char *href = news_item(title);
+  assert_non_null(href);
+  char *page = expect_page(&server, NULL, href, 200);
+  expect_contains(page, masked);
+  expect_lacks(page, "王小明");
+  /* 30 days from Tuesday 2026-03-10, the last day a working day. */
+  expect_contains(page, "2026-03-10");
+  expect_contains(page, "2026-04-09");
+  free(page);
+  free(href);
+  free(masked);
+  /* Leaving the step takes it down. */
+  assert_int_equal(move(id, "recording"), 303);
+  href = news_item(title);
+  assert_null(href);
+
+  /* Another case's notice ends with its period: the scan takes it down then, not before. */
+  long long other = intake_of(sale_id, token);
+  c = case_json(other);
+  snprintf(title, sizeof(title), "公告：買賣移轉登記 %s", text_of(c, "number"));
+  json_decref(c);
+  to_public_notice(other);
+  href = news_item(title);
+  assert_non_null(href);
+  free(href);
+  scan_at(START + 20LL * 86400);
+  href = news_item(title);
+  assert_non_null(href);
+  free(href);
+  scan_at(START + 40LL * 86400);
+  assert_null(news_item(title));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_only_admins),
       cmocka_unit_test(test_edit_makes_a_version_and_open_cases_stay),
       cmocka_unit_test(test_export_import_round_trip),
+      cmocka_unit_test(test_public_notice_on_news),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
