@@ -296,6 +296,7 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
   assert_int_equal(version_of("land_survey"), before + 2);
 
   /* The open case keeps the old names and moves; a new case takes the new ones. */
+  json_t *c;
   long long new_case = intake(token_new);
   char *label = offered(old_case, "scheduled");
   assert_string_equal(label, "勘測時間已排定");
@@ -303,13 +304,19 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
   label = offered(new_case, "scheduled");
   assert_string_equal(label, "會勘日期已排定");
   free(label);
+  c = case_json(new_case);
+  assert_false(json_is_true(json_object_get(c, "step_appointment")));
+  json_decref(c);
   assert_int_equal(move(new_case, "scheduled"), 303);
+  c = case_json(new_case); /* the step sets an appointment: the case page asks for it */
+  assert_true(json_is_true(json_object_get(c, "step_appointment")));
+  json_decref(c);
   assert_int_equal(move(new_case, "surveyed"), 303);
   assert_int_equal(move(new_case, "boundary_marked"), 303);
   assert_int_equal(move(old_case, "scheduled"), 303);
   assert_int_equal(move(old_case, "surveyed"), 303);
   assert_int_equal(move(old_case, "boundary_marked"), 403); /* not in its version */
-  json_t *c = case_json(new_case);
+  c = case_json(new_case);
   assert_string_equal(text_of(c, "status_label"), "界標已埋設");
   json_decref(c);
 
