@@ -292,6 +292,7 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
   assert_int_equal(post(ADMIN, page, page, form, NULL, &body), 400);
   expect_contains(body, "從第一個步驟無法到達這個步驟");
   expect_contains(body, "orphan");
+  expect_contains(body, "value=\"孤兒\""); /* the form as typed */
   free(body);
   assert_int_equal(version_of("land_survey"), before + 2);
 

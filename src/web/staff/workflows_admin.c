@@ -29,6 +29,15 @@ static const char *pick(struct http_request *req, const char *zh, const char *en
   return strcmp(req->lang, "en") == 0 && en && *en ? en : (zh ? zh : "");
 }
 
+static const char *form(struct http_request *req, const char *name);
+
+/* A refused form shows what was typed: each of keys from the form into view. */
+static void typed_back(struct http_request *req, json_t *view, const char *const *keys, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    json_object_set_new(view, keys[i], json_string(form(req, keys[i])));
+}
+
 /* ---- the list ------------------------------------------------------------------------------- */
 
 static json_t *list_view(struct http_request *req, const struct workflow_admin_item *items,
@@ -196,6 +205,9 @@ static int show_workflow(struct http_request *req, struct http_response *res, in
   const char *saved = http_query(req, "saved");
   if (saved && status == 200)
     json_object_set_new(view, "saved", json_string(saved));
+  static const char *const typed[] = {"name_zh", "name_en", "initial", "transitions"};
+  if (status == 400)
+    typed_back(req, view, typed, ARRAY_LEN(typed));
   add_problems(req, view, "transitions", problems);
   return http_page(res, status, "staff/workflow_form", view);
 }
@@ -220,6 +232,22 @@ int wfadmin_edit(struct http_request *req, struct http_response *res)
 
 /* ---- the step's page ------------------------------------------------------------------------ */
 
+/* The step form as typed (a refused save). */
+static void step_typed_back(struct http_request *req, json_t *view, bool adding)
+{
+  static const char *const typed[] = {"name_zh", "name_en", "plain_zh", "plain_en", "notice_days"};
+  typed_back(req, view, typed, ARRAY_LEN(typed));
+  if (adding)
+    json_object_set_new(view, "code", json_string(form(req, "code")));
+  for (size_t f = 0; f < ARRAY_LEN(flags); f++)
+    json_object_set_new(view, flags[f], json_boolean(http_form(req, flags[f]) != NULL));
+  size_t kind = 0;
+  while (kind < ARRAY_LEN(kinds) && strcmp(kinds[kind], form(req, "kind")) != 0)
+    kind++;
+  if (kind < ARRAY_LEN(kinds))
+    json_object_set_new(view, "kinds", kind_options(req, (enum workflow_kind)kind));
+}
+
 static int show_step(struct http_request *req, struct http_response *res, int status,
                      const struct workflow *wf, const struct workflow_step *s, json_t *problems)
 {
@@ -240,6 +268,8 @@ static int show_step(struct http_request *req, struct http_response *res, int st
       "back", arena_printf(req->arena, "/staff/admin/workflows/%s", wf->code));
   if (!view)
     return ST_NOMEM;
+  if (status == 400)
+    step_typed_back(req, view, adding);
   add_problems(req, view, "name_zh", problems);
   return http_page(res, status, "staff/workflow_step", view);
 }
