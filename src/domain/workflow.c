@@ -410,6 +410,8 @@ static const struct workflow *remember(const struct workflow *wf)
   if (kept)
     cache[cache_count++] = wf;
   pthread_mutex_unlock(&cache_lock);
+  if (!kept)
+    workflow_free(wf); /* out of memory: the caller answers ST_NOMEM */
   return kept ? wf : NULL;
 }
 
