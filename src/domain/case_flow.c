@@ -617,9 +617,37 @@ static bool time_of_day_ok(const char *t)
          (t[0] < '2' || t[1] <= '3');
 }
 
-int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,
-                      const char *date, const char *time_of_day, const char *place,
-                      const char **reason)
+/* "" or an https:// link without spaces or quotes, at most 300 bytes. */
+static bool map_url_ok(const char *u)
+{
+  if (!u || !*u)
+    return true;
+  if (strncmp(u, "https://", 8) != 0 || strlen(u) > 300 || strlen(u) < 12)
+    return false;
+  for (const char *p = u; *p; p++)
+    if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+      return false;
+  return true;
+}
+
+static int appointment_checked(const struct case_actor *actor, const struct case_appointment *a,
+                               const char *today, const char **reason)
+{
+  if (!cases_may_manage_dates(actor))
+    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
+  if (!date_ok(a->date, today) || !time_of_day_ok(a->time_of_day))
+    return refuse(reason, "case_err_appointment_when", ST_INVALID);
+  if (!a->place || !*a->place || !case_note_ok(a->place, false) || text_length(a->place) > 100)
+    return refuse(reason, "case_err_appointment_place", ST_INVALID);
+  if (a->officer && (!case_note_ok(a->officer, false) || text_length(a->officer) > 60))
+    return refuse(reason, "case_err_appointment_officer", ST_INVALID);
+  if (!map_url_ok(a->map_url))
+    return refuse(reason, "case_err_appointment_map", ST_INVALID);
+  return ST_OK;
+}
+
+int cases_appointment_set(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                          const struct case_appointment *a, const char **reason)
 {
   json_t *c;
   const char *behalf;
@@ -627,22 +655,31 @@ int cases_appointment(const struct case_env *env, const struct case_actor *actor
   int64_t before = 0;
   *reason = NULL;
   civil_taipei_iso(env->now, today);
-  if (!cases_may_manage_dates(actor))
-    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
-  if (!date_ok(date, today) || !time_of_day_ok(time_of_day))
-    return refuse(reason, "case_err_appointment_when", ST_INVALID);
-  if (!place || !*place || !case_note_ok(place, false) || text_length(place) > 100)
-    return refuse(reason, "case_err_appointment_place", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = appointment_checked(actor, a, today, reason);
+  if (!rc)
+    rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
   rc = store_case_event_count(env->store, id, "appointment_set", &before);
   const char *kind = before ? "appointment_postponed" : "appointment_set";
-  json_t *data = json_pack("{s:s, s:s, s:s}", "date", date, "time", time_of_day, "place", place);
+  json_t *data =
+      json_pack("{s:s, s:s, s:s}", "date", a->date, "time", a->time_of_day, "place", a->place);
+  if (data && a->officer && *a->officer)
+    json_object_set_new(data, "officer", json_string(a->officer));
+  if (data && a->map_url && *a->map_url)
+    json_object_set_new(data, "map_url", json_string(a->map_url));
   if (!rc)
-    rc = case_event(env, actor, c, kind, "", "", place, true, behalf, data);
+    rc = data ? case_event(env, actor, c, kind, "", "", a->place, true, behalf, data) : ST_NOMEM;
   if (!rc)
     rc = notify_event_counted(env, c, kind, data, NULL);
   json_decref(data);
   return case_finish(env, rc, c);
+}
+
+int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                      const char *date, const char *time_of_day, const char *place,
+                      const char **reason)
+{
+  struct case_appointment a = {date, time_of_day, place, "", ""};
+  return cases_appointment_set(env, actor, id, &a, reason);
 }

@@ -229,6 +229,24 @@ static long long intake(char token[64])
   return intake_of(service_id, token);
 }
 
+/* Sets case id's appointment with who meets the applicant and map link map, expecting status
+ * (a refused one adds nothing: the public page shows the last one set). */
+static void appoint(long long id, const char *map, long status)
+{
+  char page[64], action[80], form[1024] = "", *body = NULL;
+  snprintf(page, sizeof(page), "/staff/cases/%lld", id);
+  snprintf(action, sizeof(action), "/staff/cases/%lld/appointment", id);
+  field(form, sizeof(form), "date", "2026-03-20");
+  field(form, sizeof(form), "time", "09:30");
+  field(form, sizeof(form), "place", "大港段一小段123地號");
+  field(form, sizeof(form), "officer", "林測量員");
+  field(form, sizeof(form), "map_url", map);
+  assert_int_equal(post(HANDLER, page, action, form, NULL, &body), status);
+  if (status == 400)
+    expect_contains(body, "地圖連結需以 https:// 開頭");
+  free(body);
+}
+
 /* ---- tests ------------------------------------------------------------------------------ */
 
 static void test_only_admins(void **state)
@@ -314,6 +332,8 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
   c = case_json(new_case); /* the step sets an appointment: the case page asks for it */
   assert_true(json_is_true(json_object_get(c, "step_appointment")));
   json_decref(c);
+  appoint(new_case, "javascript:alert(1)", 400);
+  appoint(new_case, "https://maps.example.org/?q=22.63,120.30", 303);
   assert_int_equal(move(new_case, "surveyed"), 303);
   assert_int_equal(move(new_case, "boundary_marked"), 303);
   assert_int_equal(move(old_case, "scheduled"), 303);
@@ -329,6 +349,8 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
   json_t *v = expect_view(&server, NULL, path, 200);
   expect_text_at(v, "case.status_label", "界標已埋設");
   expect_text_at(v, "case.status_plain", "界標已埋設，成果圖繪製中。");
+  expect_text_at(v, "case.appointment.officer", "林測量員");
+  expect_text_at(v, "case.appointment.map_url", "https://maps.example.org/?q=22.63,120.30");
   bool listed = false;
   json_t *s;
   size_t i;

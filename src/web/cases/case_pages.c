@@ -261,8 +261,10 @@ static int run_action(struct http_request *req, const struct case_env *env,
     return cases_check_unlock(env, actor, id, reason);
   if (!strcmp(action, "appointment")) {
     *field = "appointment_date";
-    return cases_appointment(env, actor, id, http_form(req, "date"), http_form(req, "time"),
-                             http_form(req, "place"), reason);
+    struct case_appointment a = {http_form(req, "date"), http_form(req, "time"),
+                                 http_form(req, "place"), http_form(req, "officer"),
+                                 http_form(req, "map_url")};
+    return cases_appointment_set(env, actor, id, &a, reason);
   }
   json_t *items = lines(http_form(req, "items"));
   int rc = case_correction_action(req, env, actor, id, action, items, reason, field);

@@ -246,6 +246,21 @@ static struct view public_event(struct http_request *req, struct view_builder *b
   return view_of_map(v);
 }
 
+/* Who meets the applicant and the meeting point's map link of an appointment's data (issue 15),
+ * as "officer" and "map_url" (absent when not given). */
+static void appointment_extras(struct http_request *req, struct view_builder *b, struct view_map *a,
+                               const char *data)
+{
+  json_t *j = data && *data ? json_loads(data, 0, NULL) : NULL;
+  const char *officer = json_string_value(json_object_get(j, "officer"));
+  const char *map = json_string_value(json_object_get(j, "map_url"));
+  if (officer && *officer)
+    view_add_text(b, a, "officer", arena_strdup(req->arena, officer));
+  if (map && strncmp(map, "https://", 8) == 0)
+    view_add_text(b, a, "map_url", arena_strdup(req->arena, map));
+  json_decref(j);
+}
+
 /* The latest appointment (鑑界, surveys: the date, time and place set or postponed to) as
  * "appointment" {when, place}; nothing when there is none. */
 static void public_appointment(struct http_request *req, struct view_builder *b,
@@ -258,6 +273,7 @@ static void public_appointment(struct http_request *req, struct view_builder *b,
       struct view_map *a = view_map(b);
       view_add_text(b, a, "when", when);
       view_add_text(b, a, "place", place);
+      appointment_extras(req, b, a, e->data);
       view_add(b, v, "appointment", view_of_map(a));
       return;
     }
