@@ -17,6 +17,7 @@
 #include "domain/demo.h"
 #include "domain/petition.h"
 #include "domain/land/parcels.h"
+#include "domain/workflow.h"
 #include "store/store.h"
 #include "base/common.h"
 
@@ -85,6 +86,8 @@ static int load_office(struct store *store, size_t index, json_t *office, char *
     return rc;
   }
   rc = load_settings(store, index, id, json_object_get(office, "settings"), err, err_size);
+  if (!rc && (rc = workflow_install(store, id, clock_now())))
+    snprintf(err, err_size, "offices[%zu]: workflows: %s", index, store_last_error(store));
   return rc ? rc : load_units(store, index, id, json_object_get(office, "units"), err, err_size);
 }
 

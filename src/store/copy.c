@@ -79,7 +79,10 @@ static const struct copy_table tables[] = {
      "correction_items, correction_deadline, second_correction_approved, overdue_reason, "
      "overdue_new_date, fee_amount, documents, applicant_name, applicant_name_masked, "
      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
-     "notify, lang, picked_up_at, closed_at, updated_at, answers, description, pickup_reminded_at",
+     "notify, lang, picked_up_at, closed_at, updated_at, answers, description, pickup_reminded_at, "
+     "workflow_version",
+     "id"},
+    {"workflow_definitions", "id, office_id, code, version, definition, created_at, created_by",
      "id"},
     {"case_events",
      "id, case_id, at, actor_id, actor, on_behalf_of, kind, from_status, to_status, note, public, "

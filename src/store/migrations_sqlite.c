@@ -935,6 +935,22 @@ static const char migration_15_sql[] =
     /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
     "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
 
+/* Workflows as data (migration 21, issue 15): each office's workflow definitions, one row per
+ * (office, code, version), never changed once written (store/workflows.h); the newest version
+ * is current. A case remembers the version it started on and finishes on it; the cases taken
+ * before this migration ran the shipped definitions, which are version 1. */
+static const char migration_21_sql[] =
+    "CREATE TABLE workflow_definitions ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " definition TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (office_id, code, version));"
+    "ALTER TABLE cases ADD COLUMN workflow_version INTEGER NOT NULL DEFAULT 1;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -954,6 +970,7 @@ const struct store_migration sqlite_migrations[] = {
     {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
+    {21, "workflow definitions per office, the version each case started on", migration_21_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},

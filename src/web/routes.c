@@ -22,6 +22,7 @@
 #include "web/public/petition.h"
 #include "web/staff/petition.h"
 #include "web/staff/staff.h"
+#include "web/staff/workflows_admin.h"
 
 #include "base/common.h"
 
@@ -352,6 +353,20 @@ static const struct http_route routes[] = {
     {"POST", "/staff/admin/petitions", petition_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
     {"POST", "/staff/admin/petitions/categories", petition_category_submit, ROLE_ADMIN, true,
+    /* Workflows as data (web/staff/workflows_admin.c, issue 15): list, edit, export, import. */
+    {"GET", "/staff/admin/workflows", wfadmin_list, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/export", wfadmin_export, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/import", wfadmin_import, ROLE_ADMIN, true,
+     WFADMIN_IMPORT_BODY_MAX, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/{code}", wfadmin_edit, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/{code}", wfadmin_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/{code}/steps/{step}", wfadmin_step, ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/{code}/steps/{step}", wfadmin_step_save, ROLE_ADMIN, true,
      HTTP_BODY_FORM, HTTP_RATE_NONE},
 };
 

@@ -45,12 +45,16 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = booking_scan(store, env.now, &reminded); /* booked visits: no-shows, reminders */
   n += (int64_t)reminded;
+  int64_t petitions_reminded = 0;
+  if (!rc)
+    rc = petition_remind(store, env.now, &petitions_reminded); /* due within a working day */
+  n += petitions_reminded;
+  int64_t notices_ended = 0;
+  if (!rc)
+    rc = cases_public_notices_end_due(&env, &notices_ended); /* notices past their period */
+  n += notices_ended;
   if (!rc)
     rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
-  int64_t reminded = 0;
-  if (!rc)
-    rc = petition_remind(store, env.now, &reminded); /* petitions due within a working day */
-  n += reminded;
   connection_close(store);
   *changed = n;
   return rc;

@@ -29,6 +29,7 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/admin/templates", "staff_area_templates", "staff_area_templates_desc"},
       {"/staff/admin/api-keys", "staff_area_apikeys", "staff_area_apikeys_desc"},
       {"/staff/admin/corrections", "staff_area_corr_settings", "staff_area_corr_settings_desc"},
+      {"/staff/admin/workflows", "staff_area_workflows", "staff_area_workflows_desc"},
       {"/staff/reports/corrections", "staff_area_corr_report", "staff_area_corr_report_desc"},
       {"/staff/bookings/today", "staff_area_bookings", "staff_area_bookings_desc"},
       {"/staff/admin/bookings", "staff_area_booking_settings", "staff_area_booking_settings_desc"},
