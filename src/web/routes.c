@@ -353,6 +353,7 @@ static const struct http_route routes[] = {
     {"POST", "/staff/admin/petitions", petition_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
     {"POST", "/staff/admin/petitions/categories", petition_category_submit, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
     /* Workflows as data (web/staff/workflows_admin.c, issue 15): list, edit, export, import. */
     {"GET", "/staff/admin/workflows", wfadmin_list, ROLE_ADMIN, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
