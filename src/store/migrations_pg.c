@@ -798,13 +798,30 @@ static const char migration_14_sql[] =
     "INSERT INTO directory_version (id, version) VALUES (1, 1);"
     "CREATE FUNCTION directory_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE "
     "directory_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$;"
-#define BUMP(t, name, op)                                                                          \
-  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
-  " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
-#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
-    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
-#undef BUMP3
-#undef BUMP
+    "CREATE TRIGGER offices_insert_directory AFTER INSERT ON offices"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER offices_update_directory AFTER UPDATE ON offices"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER offices_delete_directory AFTER DELETE ON offices"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER units_insert_directory AFTER INSERT ON units"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER units_update_directory AFTER UPDATE ON units"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER units_delete_directory AFTER DELETE ON units"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER services_insert_directory AFTER INSERT ON services"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER services_update_directory AFTER UPDATE ON services"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER services_delete_directory AFTER DELETE ON services"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER service_forms_insert_directory AFTER INSERT ON service_forms"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER service_forms_update_directory AFTER UPDATE ON service_forms"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER service_forms_delete_directory AFTER DELETE ON service_forms"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();";
 
 /* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
  * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks

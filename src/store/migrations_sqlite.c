@@ -897,13 +897,30 @@ static const char migration_14_sql[] =
     "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
     "NULL);"
     "INSERT INTO directory_version (id, version) VALUES (1, 1);"
-#define BUMP(t, name, op)                                                                          \
-  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
-  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
-#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
-    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
-#undef BUMP3
-#undef BUMP
+    "CREATE TRIGGER offices_insert_directory AFTER INSERT ON offices"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER offices_update_directory AFTER UPDATE ON offices"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER offices_delete_directory AFTER DELETE ON offices"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER units_insert_directory AFTER INSERT ON units"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER units_update_directory AFTER UPDATE ON units"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER units_delete_directory AFTER DELETE ON units"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER services_insert_directory AFTER INSERT ON services"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER services_update_directory AFTER UPDATE ON services"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER services_delete_directory AFTER DELETE ON services"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER service_forms_insert_directory AFTER INSERT ON service_forms"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER service_forms_update_directory AFTER UPDATE ON service_forms"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER service_forms_delete_directory AFTER DELETE ON service_forms"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
 
 /* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
  * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
