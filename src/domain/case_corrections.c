@@ -74,11 +74,10 @@ static int ask_allowed(const struct case_env *env, const struct case_actor *acto
                        const char **reason)
 {
   bool needed = false;
-  const struct workflow *wf = workflow_find(case_text(c, "workflow"));
+  const struct workflow *wf = case_workflow(env, c);
   if (case_int(c, "second_correction_approved") == APPROVAL_ASKED)
     return refuse(reason, "case_err_correction_asked", ST_INVALID);
-  if (!workflow_transition(wf ? wf : workflow_find("simple"), case_text(c, "status"), "correction",
-                           actor->roles))
+  if (!workflow_transition(wf, case_text(c, "status"), "correction", actor->roles))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   int rc = case_correction_needs_approval(env, c, &needed);
   if (!rc && !needed)

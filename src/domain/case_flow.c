@@ -25,22 +25,28 @@ static int refuse(const char **reason, const char *key, int st)
   return st;
 }
 
-static const struct workflow *case_workflow(json_t *c)
+const struct workflow *case_workflow(const struct case_env *env, json_t *c)
 {
-  const struct workflow *wf = workflow_find(case_text(c, "workflow"));
+  const struct workflow *wf = NULL;
+  if (workflow_load(env->store, case_int(c, "office_id"), case_text(c, "workflow"),
+                    case_int(c, "workflow_version"), &wf) ||
+      !wf)
+    wf = workflow_find(case_text(c, "workflow"));
   return wf ? wf : workflow_find("simple");
 }
 
-/* The event a status move tells the applicant about, if any. */
-static const char *status_event(const char *from, const char *to)
+/* The event a status move tells the applicant about, if any: a step that is a public notice
+ * (public_notice_days > 0 in the case's workflow) starts or ends one. */
+static const char *status_event(const struct workflow *wf, const char *from, const char *to)
 {
+  const struct workflow_step *f = workflow_step(wf, from), *t = workflow_step(wf, to);
   if (!strcmp(to, "closed"))
     return "ready";
   if (!strcmp(to, "rejected"))
     return "rejected";
-  if (!strcmp(to, "public_notice"))
+  if (t && t->public_notice_days > 0)
     return "public_notice_start";
-  if (!strcmp(from, "public_notice"))
+  if (f && f->public_notice_days > 0)
     return "public_notice_end";
   return NULL;
 }
@@ -48,10 +54,10 @@ static const char *status_event(const char *from, const char *to)
 /* The notice of a status move, if it sends one: closed -> ready for pickup, rejected (with
  * the written reasons), the start and end of a public notice (公告). Corrections send theirs
  * with the items (case_issue_correction). */
-static int notify_status(const struct case_env *env, json_t *c, const char *from, const char *to,
-                         const char *note)
+static int notify_status(const struct case_env *env, const struct workflow *wf, json_t *c,
+                         const char *from, const char *to, const char *note)
 {
-  const char *event = status_event(from, to);
+  const char *event = status_event(wf, from, to);
   json_t *documents = NULL;
   if (!event)
     return ST_OK;
@@ -74,7 +80,7 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
                 const char *to, const char *note, bool public_note, const char *on_behalf_of,
                 json_t *data, const char **reason)
 {
-  const struct workflow *wf = case_workflow(c);
+  const struct workflow *wf = case_workflow(env, c);
   const char *from = case_text(c, "status");
   const struct workflow_transition *t = workflow_transition(wf, from, to, actor->roles);
   if (!t)
@@ -92,7 +98,7 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
   if (!rc && json_object_set_new(c, "status", json_string(to)))
     rc = ST_NOMEM;
   if (!rc)
-    rc = notify_status(env, c, was, to, note);
+    rc = notify_status(env, wf, c, was, to, note);
   return rc;
 }
 
@@ -101,7 +107,7 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
  * case still open runs again, as after cases_correction_done. */
 static int leave_pause(const struct case_env *env, json_t *c)
 {
-  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
   int rc = store_case_pause_end(env->store, case_int(c, "id"), env->now);
   if (!rc && step && step->kind != STEP_FINAL)
     rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
@@ -127,17 +133,22 @@ int cases_transition(const struct case_env *env, const struct case_actor *actor,
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  const struct workflow *wf = case_workflow(c);
+  const struct workflow *wf = case_workflow(env, c);
   const struct workflow_step *from = workflow_step(wf, case_text(c, "status"));
   const struct workflow_step *dest = workflow_step(wf, to);
   bool was_stopped = from && from->clock_stops;
   bool stops = dest && dest->clock_stops && dest->kind != STEP_FINAL;
+  struct case_notice notice;
+  case_notice_of(c, from, dest, &notice);
   rc = move(env, actor, c, to, note, public_note, behalf, NULL, reason);
   if (!rc && was_stopped && !stops)
     rc = leave_pause(env, c);
   else if (!rc && stops && !was_stopped)
     rc = enter_pause(env, c);
-  return case_finish(env, rc, c);
+  rc = case_finish(env, rc, c);
+  if (!rc)
+    case_notice_after_move(env, &notice); /* logged when it fails: the move stands */
+  return rc;
 }
 
 bool case_items_ok(json_t *items)
@@ -262,7 +273,7 @@ int cases_correction_done(const struct case_env *env, const struct case_actor *a
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  const char *to = resume_step(case_workflow(c), actor->roles);
+  const char *to = resume_step(case_workflow(env, c), actor->roles);
   if (strcmp(case_text(c, "status"), "correction") != 0 || !to)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!rc)
@@ -308,7 +319,7 @@ int cases_reject(const struct case_env *env, const struct case_actor *actor, int
     return rc;
   civil_taipei_iso(env->now, today);
   bool waiting = !strcmp(case_text(c, "status"), "correction");
-  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
   if (waiting && strcmp(today, case_text(c, "correction_deadline")) <= 0)
     rc = refuse(reason, "case_err_correction_not_expired", ST_FORBIDDEN);
   if (!rc)
@@ -341,7 +352,7 @@ int cases_extend(const struct case_env *env, const struct case_actor *actor, int
   int rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
-  const struct workflow_step *step = workflow_step(case_workflow(c), case_text(c, "status"));
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
   if (!step || step->kind == STEP_FINAL)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
   int64_t total = case_int(c, "extension_minutes") + minutes;
@@ -614,9 +625,37 @@ static bool time_of_day_ok(const char *t)
          (t[0] < '2' || t[1] <= '3');
 }
 
-int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,
-                      const char *date, const char *time_of_day, const char *place,
-                      const char **reason)
+/* "" or an https:// link without spaces or quotes, at most 300 bytes. */
+static bool map_url_ok(const char *u)
+{
+  if (!u || !*u)
+    return true;
+  if (strncmp(u, "https://", 8) != 0 || strlen(u) > 300 || strlen(u) < 12)
+    return false;
+  for (const char *p = u; *p; p++)
+    if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+      return false;
+  return true;
+}
+
+static int appointment_checked(const struct case_actor *actor, const struct case_appointment *a,
+                               const char *today, const char **reason)
+{
+  if (!cases_may_manage_dates(actor))
+    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
+  if (!date_ok(a->date, today) || !time_of_day_ok(a->time_of_day))
+    return refuse(reason, "case_err_appointment_when", ST_INVALID);
+  if (!a->place || !*a->place || !case_note_ok(a->place, false) || text_length(a->place) > 100)
+    return refuse(reason, "case_err_appointment_place", ST_INVALID);
+  if (a->officer && (!case_note_ok(a->officer, false) || text_length(a->officer) > 60))
+    return refuse(reason, "case_err_appointment_officer", ST_INVALID);
+  if (!map_url_ok(a->map_url))
+    return refuse(reason, "case_err_appointment_map", ST_INVALID);
+  return ST_OK;
+}
+
+int cases_appointment_set(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                          const struct case_appointment *a, const char **reason)
 {
   json_t *c;
   const char *behalf;
@@ -624,22 +663,31 @@ int cases_appointment(const struct case_env *env, const struct case_actor *actor
   int64_t before = 0;
   *reason = NULL;
   civil_taipei_iso(env->now, today);
-  if (!cases_may_manage_dates(actor))
-    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
-  if (!date_ok(date, today) || !time_of_day_ok(time_of_day))
-    return refuse(reason, "case_err_appointment_when", ST_INVALID);
-  if (!place || !*place || !case_note_ok(place, false) || text_length(place) > 100)
-    return refuse(reason, "case_err_appointment_place", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = appointment_checked(actor, a, today, reason);
+  if (!rc)
+    rc = case_begin(env, actor, id, &c, &behalf, reason);
   if (rc)
     return rc;
   rc = store_case_event_count(env->store, id, "appointment_set", &before);
   const char *kind = before ? "appointment_postponed" : "appointment_set";
-  json_t *data = json_pack("{s:s, s:s, s:s}", "date", date, "time", time_of_day, "place", place);
+  json_t *data =
+      json_pack("{s:s, s:s, s:s}", "date", a->date, "time", a->time_of_day, "place", a->place);
+  if (data && a->officer && *a->officer)
+    json_object_set_new(data, "officer", json_string(a->officer));
+  if (data && a->map_url && *a->map_url)
+    json_object_set_new(data, "map_url", json_string(a->map_url));
   if (!rc)
-    rc = case_event(env, actor, c, kind, "", "", place, true, behalf, data);
+    rc = data ? case_event(env, actor, c, kind, "", "", a->place, true, behalf, data) : ST_NOMEM;
   if (!rc)
     rc = notify_event_counted(env, c, kind, data, NULL);
   json_decref(data);
   return case_finish(env, rc, c);
+}
+
+int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                      const char *date, const char *time_of_day, const char *place,
+                      const char **reason)
+{
+  struct case_appointment a = {date, time_of_day, place, "", ""};
+  return cases_appointment_set(env, actor, id, &a, reason);
 }

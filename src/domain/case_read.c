@@ -19,6 +19,7 @@
 #include "domain/outcome_docs.h"
 #include "domain/payment.h"
 #include "store/case_read.h"
+#include "domain/workflow.h"
 #include "store/directory.h"
 #include "store/store.h"
 
@@ -146,6 +147,8 @@ static int complete(struct reader *r, const struct directory *dir,
   c->service = directory_service(dir, c->service_id);
   if (!c->office)
     return ST_NOTFOUND;
+  if (workflow_load(r->store, c->office_id, c->workflow, row->workflow_version, &c->wf))
+    c->wf = workflow_find(c->workflow);
   int rc = read_events(r, c);
   if (!rc)
     rc = read_payments(r, c, row->payment_count);

@@ -48,6 +48,8 @@ struct case_public_upload {
   const char *name, *mime;
 };
 
+struct workflow;
+
 struct case_public {
   const struct dir_office *office;
   const struct dir_unit *unit;       /* NULL: none */
@@ -66,7 +68,8 @@ struct case_public {
   size_t upload_count;
   struct outcome_doc *outcomes; /* only by token: documents issued, not withdrawn */
   size_t outcome_count;
-  bool withdrawable; /* an online or API application not yet taken up */
+  bool withdrawable;         /* an online or API application not yet taken up */
+  const struct workflow *wf; /* the workflow version the case runs; NULL when unknown */
 };
 
 /* Per-case check-code lock: after CASE_CHECK_LOCK_AFTER wrong check codes for one case on one

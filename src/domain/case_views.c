@@ -73,10 +73,13 @@ static int add_actions(const struct case_env *env, const struct case_actor *acto
 {
   const char *behalf = NULL;
   bool may_act = case_may_act(env, actor, c, &behalf) == ST_OK;
-  const struct workflow *wf = workflow_find(case_text(c, "workflow"));
+  const struct workflow *wf = case_workflow(env, c);
+  const struct workflow_step *step = workflow_step(wf, case_text(c, "status"));
   json_t *steps =
-      may_act && wf ? workflow_next_steps(wf, case_text(c, "status"), actor->roles) : json_array();
+      may_act ? workflow_next_steps(wf, case_text(c, "status"), actor->roles) : json_array();
   if (json_object_set_new(c, "next_steps", steps) ||
+      json_object_set_new(c, "step_names", workflow_step_names(wf)) ||
+      json_object_set_new(c, "step_appointment", json_boolean(step && step->appointment)) ||
       json_object_set_new(c, "may_act", json_boolean(may_act)) ||
       json_object_set_new(c, "acting_for", json_string(behalf ? behalf : "")))
     return ST_NOMEM;

@@ -410,16 +410,21 @@ static int personal_fields(const struct intake_input *in, json_t *row)
   return rc;
 }
 
-/* The service's workflow when it names one we have; else 即時 services (time limit 0) are
- * "instant", a land office's others "land_registration", anything else "simple". */
-static const char *workflow_of(json_t *service, json_t *office)
+/* The workflow a new case of service runs: the office's newest version of the code the service
+ * names (workflow_load), when the office or the shipped set has it; else 即時 services (time
+ * limit 0) run "instant", a land office's others "land_registration", anything else "simple". */
+static const struct workflow *workflow_of(const struct case_env *env, json_t *service,
+                                          json_t *office)
 {
-  const char *wf = case_text(service, "workflow");
-  if (workflow_find(wf))
-    return wf;
-  if (case_int(service, "time_limit_minutes") == 0)
-    return "instant";
-  return strcmp(case_text(office, "kind"), "land") == 0 ? "land_registration" : "simple";
+  const struct workflow *wf = NULL;
+  int64_t office_id = case_int(office, "id");
+  const char *fallback = case_int(service, "time_limit_minutes") == 0     ? "instant"
+                         : strcmp(case_text(office, "kind"), "land") == 0 ? "land_registration"
+                                                                          : "simple";
+  if (workflow_load(env->store, office_id, case_text(service, "workflow"), 0, &wf) &&
+      workflow_load(env->store, office_id, fallback, 0, &wf))
+    wf = workflow_find(fallback);
+  return wf ? wf : workflow_find("simple");
 }
 
 /* The case's time limit: the service's, except that a 即時 service (0) that arrives without
@@ -480,27 +485,30 @@ static int build_row(const struct case_env *env, const struct intake_input *in, 
   if (!rc)
     rc = case_number_key(&n, out->case_key, sizeof(out->case_key));
   int64_t limit = time_limit_of(service, in->channel);
+  const struct workflow *wf = workflow_of(env, service, office);
   if (!rc)
     rc = calendar_add_working_minutes(cases_calendar(), NULL, env->now, limit, &due);
   case_check_code_new(out->check_code);
   if (rc || case_link_token(case_int(office, "id"), out->case_key, out->check_code, out->token))
     accounts_random_token(out->token); /* no key loaded: a link only the first receipt shows */
   accounts_token_hash(out->token, token_hash);
-  *row = rc ? NULL
-            : json_pack("{s:I, s:I, s:I, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, "
-                        "s:I, s:I, s:s, s:s, s:s}",
-                        "office_id", (json_int_t)case_int(office, "id"), "service_id",
-                        (json_int_t)case_int(service, "id"), "unit_id",
-                        (json_int_t)case_int(service, "unit_id"), "roc_year", n.roc_year,
-                        "word_code", n.word_code, "serial", (json_int_t)n.serial, "case_key",
-                        out->case_key, "check_code", out->check_code, "qr_token_hash", token_hash,
-                        "workflow", workflow_of(service, office), "status", "received", "channel",
-                        in->channel, "received_at", (json_int_t)env->now, "time_limit_minutes",
-                        (json_int_t)limit, "due_at", (json_int_t)due, "fee_amount",
-                        (json_int_t)case_int(service, "fee_amount"), "documents",
-                        docs ? docs : docs_default, "notify", in->notify, "lang",
-                        in->lang && !strcmp(in->lang, "en") ? "en" : "zh-TW");
+  *row =
+      rc ? NULL
+         : json_pack("{s:I, s:I, s:I, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, "
+                     "s:I, s:I, s:s, s:s, s:s}",
+                     "office_id", (json_int_t)case_int(office, "id"), "service_id",
+                     (json_int_t)case_int(service, "id"), "unit_id",
+                     (json_int_t)case_int(service, "unit_id"), "roc_year", n.roc_year, "word_code",
+                     n.word_code, "serial", (json_int_t)n.serial, "case_key", out->case_key,
+                     "check_code", out->check_code, "qr_token_hash", token_hash, "workflow",
+                     wf->code, "status", wf->initial, "channel", in->channel, "received_at",
+                     (json_int_t)env->now, "time_limit_minutes", (json_int_t)limit, "due_at",
+                     (json_int_t)due, "fee_amount", (json_int_t)case_int(service, "fee_amount"),
+                     "documents", docs ? docs : docs_default, "notify", in->notify, "lang",
+                     in->lang && !strcmp(in->lang, "en") ? "en" : "zh-TW");
   free(docs);
+  if (*row && json_object_set_new(*row, "workflow_version", json_integer(wf->version)))
+    rc = ST_NOMEM;
   return rc ? rc : (*row ? ST_OK : ST_NOMEM);
 }
 
@@ -519,7 +527,8 @@ static int issue_at_counter(const struct case_env *env, const struct case_actor 
   int64_t id = case_int(row, "id");
   int rc = store_case_set_status(env->store, id, "closed", env->now, true);
   if (!rc)
-    rc = case_event(env, actor, row, "status", "received", "closed", "", true, NULL, NULL);
+    rc = case_event(env, actor, row, "status", case_text(row, "status"), "closed", "", true, NULL,
+                    NULL);
   if (!rc)
     rc = store_case_set_clock(env->store, id, env->now, "closed", 0, 0, env->now);
   if (!rc && json_object_set_new(row, "status", json_string("closed")))
@@ -531,7 +540,8 @@ static int issue_at_counter(const struct case_env *env, const struct case_actor 
  * message. */
 static int first_events(const struct case_env *env, const struct case_actor *actor, json_t *row)
 {
-  int rc = case_event(env, actor, row, "status", "", "received", "", true, NULL, NULL);
+  int rc =
+      case_event(env, actor, row, "status", "", case_text(row, "status"), "", true, NULL, NULL);
   if (!rc && issued_at_counter(row))
     return issue_at_counter(env, actor, row);
   if (!rc)

@@ -153,6 +153,14 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
 int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,
                       const char *date, const char *time_of_day, const char *place,
                       const char **reason);
+/* The same with who meets the applicant (the surveyor or officer, "" for none) and a map link
+ * of the meeting point ("" or an https:// URL of at most 300 bytes), kept in the event's data
+ * as "officer" and "map_url" (issue 15: a workflow step that sets an appointment). */
+struct case_appointment {
+  const char *date, *time_of_day, *place, *officer, *map_url;
+};
+int cases_appointment_set(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                          const struct case_appointment *a, const char **reason);
 int cases_pickup(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  const char **reason);
 /* Lifts the case's check-code lock (domain/case_read.h) before the day ends: whoever may act
@@ -172,6 +180,9 @@ int cases_delegate(const struct case_env *env, const struct case_actor *actor, i
  * (once each) when a case enters that state; reminds once about a completed case not picked up
  * within CASE_PICKUP_REMINDER_DAYS. *changed counts the cases concerned. */
 int cases_scan(const struct case_env *env, int64_t *changed);
+/* Takes down (unpublishes) every case's public notice on the news whose period ended before
+ * today (domain/case_notice.c); *ended counts them. */
+int cases_public_notices_end_due(const struct case_env *env, int64_t *ended);
 
 /* The public progress view of a case found by number + check code (constant-time compare) or
  * by QR token: no personal data but the masked name. ST_NOTFOUND for anything that does not

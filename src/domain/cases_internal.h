@@ -2,11 +2,31 @@
 #ifndef BIANMIN_DOMAIN_CASES_INTERNAL_H
 #define BIANMIN_DOMAIN_CASES_INTERNAL_H
 
+#include "domain/case_number.h"
 #include "domain/cases.h"
 #include "domain/workflow.h"
 
 int64_t case_int(json_t *row, const char *key);
 const char *case_text(json_t *row, const char *key);
+/* The workflow c runs: its office's version it started on (workflow_load), else the shipped
+ * one of its code, else "simple"; never NULL. */
+const struct workflow *case_workflow(const struct case_env *env, json_t *c);
+
+/* A move's public notice (case_notice.c): what is needed after the move commits to publish
+ * the notice of a step entered (days > 0) or take down that of a step left (leaving). */
+struct case_notice {
+  int64_t office_id, service_id;
+  int roc_year;
+  int64_t serial;
+  int days;     /* > 0: the step entered is a public notice of that many days */
+  bool leaving; /* the step left was one (and the step entered is not) */
+  char case_key[48], word_code[CASE_WORD_CODE_MAX + 1], masked[64];
+};
+/* From c and its move from -> to (either may be NULL), before c is released. */
+void case_notice_of(json_t *c, const struct workflow_step *from, const struct workflow_step *to,
+                    struct case_notice *out);
+/* After the move committed: publishes or takes down the notice (its own transaction). */
+int case_notice_after_move(const struct case_env *env, const struct case_notice *n);
 /* Adds a timeline event in the open transaction. */
 int case_event(const struct case_env *env, const struct case_actor *actor, json_t *c,
                const char *kind, const char *from, const char *to, const char *note,

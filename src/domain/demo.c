@@ -13,8 +13,11 @@
 #include "base/clock.h"
 #include "base/civil.h"
 #include "domain/catalog.h"
+#include "domain/booking.h"
 #include "domain/demo.h"
+#include "domain/petition.h"
 #include "domain/land/parcels.h"
+#include "domain/workflow.h"
 #include "store/store.h"
 #include "base/common.h"
 
@@ -83,6 +86,8 @@ static int load_office(struct store *store, size_t index, json_t *office, char *
     return rc;
   }
   rc = load_settings(store, index, id, json_object_get(office, "settings"), err, err_size);
+  if (!rc && (rc = workflow_install(store, id, clock_now())))
+    snprintf(err, err_size, "offices[%zu]: workflows: %s", index, store_last_error(store));
   return rc ? rc : load_units(store, index, id, json_object_get(office, "units"), err, err_size);
 }
 
@@ -241,6 +246,10 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     rc = load_catalogs(store, path, offices, err, err_size);
   if (rc == ST_OK)
     rc = load_parcels(store, path, err, err_size);
+  if (rc == ST_OK)
+    rc = petition_demo_categories(store); /* petition categories (domain/petition.h) */
+  if (rc == ST_OK && (rc = booking_demo_load(store)) != ST_OK) /* booked visits (issue 18) */
+    snprintf(err, err_size, "booking settings: %s", store_last_error(store));
 out:
   json_decref(root);
   return rc;

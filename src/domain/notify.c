@@ -39,6 +39,10 @@ static const struct notify_event events[] = {
     {"petition_received", false},    /* 陳情 taken in: number, check code, expected answer date */
     {"petition_transferred", false}, /* sent on to the competent agency (行政程序法 §172) */
     {"petition_answered", false},    /* the answer, with the one-click rating link */
+    /* booked visits (domain/booking.c): the citizen just acted, so no quiet hours */
+    {"booking_confirmed", true}, /* booked or moved: number, date, time, link */
+    {"booking_reminder", false}, /* the day before */
+    {"booking_cancelled", true}, /* cancelled through the booking's link */
 };
 
 static struct notify_settings settings = {

@@ -24,6 +24,7 @@ struct store_case_public_row {
   int64_t extension_minutes, due_at, fee_amount, picked_up_at, closed_at; /* 0 for NULL */
   int64_t fee_due, payment_count, upload_count;
   int64_t check_fail_day, check_failures; /* wrong check codes on that Taipei day (0, 0: none) */
+  int64_t workflow_version;               /* the version of its workflow the case started on */
   const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
   const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
   const char *overdue_new_date, *applicant_name_masked;

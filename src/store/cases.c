@@ -20,7 +20,7 @@
   "correction_deadline, second_correction_approved, overdue_reason, overdue_new_date, "            \
   "fee_amount, documents, applicant_name, applicant_name_masked, applicant_id, "                   \
   "applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, notify, lang, "       \
-  "picked_up_at, closed_at, updated_at, answers, description"
+  "picked_up_at, closed_at, updated_at, answers, description, workflow_version"
 
 static struct db_param opt_id(int64_t v)
 {
@@ -52,8 +52,9 @@ int store_case_insert(struct store *store, json_t *c, int64_t *id)
       "check_code, qr_token_hash, workflow, status, channel, handler_id, counter, received_at, "
       "time_limit_minutes, due_at, fee_amount, documents, applicant_name, applicant_name_masked, "
       "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
-      "notify, lang, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-      "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $15) "
+      "notify, lang, updated_at, workflow_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, "
+      "$28, $15, $29) "
       "RETURNING id";
   const struct db_param p[] = {
       DB_I(db_int(c, "office_id")),
@@ -84,6 +85,7 @@ int store_case_insert(struct store *store, json_t *c, int64_t *id)
       DB_S(db_text(c, "applicant_name_hash")),
       DB_S(db_text(c, "notify")),
       DB_S(db_text(c, "lang")),
+      DB_I(db_int(c, "workflow_version") > 0 ? db_int(c, "workflow_version") : 1),
   };
   return db_query_int(store, sql, p, ARRAY_LEN(p), id);
 }
@@ -459,7 +461,8 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
   "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), "                                 \
   "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id), "                                  \
   "COALESCE(k.day, 0), COALESCE(k.failures, 0), "                                                  \
-  "word_code, case_key, check_code, workflow, status, channel, counter, due_state, "               \
+  "workflow_version, word_code, case_key, check_code, workflow, status, channel, counter, "        \
+  "due_state, "                                                                                    \
   "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
   "applicant_name_masked"
 
@@ -489,7 +492,8 @@ static int case_row(void *ctx, const struct db_row *row)
                      &c->payment_count,
                      &c->upload_count,
                      &c->check_fail_day,
-                     &c->check_failures};
+                     &c->check_failures,
+                     &c->workflow_version};
   const char **texts[] = {&c->word_code,
                           &c->case_key,
                           &c->check_code,

@@ -79,7 +79,10 @@ static const struct copy_table tables[] = {
      "correction_items, correction_deadline, second_correction_approved, overdue_reason, "
      "overdue_new_date, fee_amount, documents, applicant_name, applicant_name_masked, "
      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
-     "notify, lang, picked_up_at, closed_at, updated_at, answers, description, pickup_reminded_at",
+     "notify, lang, picked_up_at, closed_at, updated_at, answers, description, pickup_reminded_at, "
+     "workflow_version",
+     "id"},
+    {"workflow_definitions", "id, office_id, code, version, definition, created_at, created_by",
      "id"},
     {"case_events",
      "id, case_id, at, actor_id, actor, on_behalf_of, kind, from_status, to_status, note, public, "
@@ -128,7 +131,33 @@ static const struct copy_table tables[] = {
     {"api_requests",
      "case_id, office_id, api_key_id, description, answers, address, lat, lng, media_url, "
      "requested_at",
-     "case_id"},
+     "case_id"}, /* petitions (migration 27) */
+    {"petition_categories",
+     "id, office_id, code, name_zh, name_en, unit_id, answer_days, canned_zh, canned_en, sort",
+     "id"},
+    {"petition_sequences", "office_id, roc_year, last", "office_id, roc_year"},
+    {"petitions",
+     "id, office_id, petition_key, check_code, kind, channel, status, category_id, unit_id, "
+     "subject, body, name_sealed, contact_kind, contact_sealed, contact_masked, contact_hash, "
+     "lang, confidential, token_hash, code_hash, code_expires_at, code_tries, codes_sent, "
+     "received_at, "
+     "due_at, reminded_at, answered_at, flag, flag_by, flag_confirmed_by, transferred_to, "
+     "answer, answer_state, answer_by, approved_by, duplicate_of, rating, rated_at",
+     "id"},
+    {"petition_events", "id, petition_id, office_id, at, kind, actor, note", "id"},
+    {"petition_files", "id, petition_id, office_id, name, mime, size, bytes, created_at", "id", 4},
+    /* booked visits (migration 26) */
+    {"booking_config",
+     "office_id, slot_minutes, capacity, lunch_service, services, pickup, consult_weekday, "
+     "consult_start, consult_end, consult_capacity, consult_title_zh, consult_title_en, updated_at",
+     "office_id"},
+    {"booking_slot_counts", "office_id, lane, day, start_minute, booked",
+     "office_id, lane, day, start_minute"},
+    {"bookings",
+     "id, office_id, token, kind, service_id, case_id, lane, day, start_minute, end_minute, "
+     "name_sealed, name_masked, contact_sealed, channel, lang, status, created_at, updated_at, "
+     "arrived_at, late, reminded_at",
+     "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

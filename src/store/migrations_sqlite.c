@@ -610,6 +610,93 @@ static const char migration_16_sql[] =
     "channel);";
 #undef OUTBOX_COLUMNS_15
 
+/* Petitions and the director's mailbox (migration 27, issue 19; domain/petition.h): an office's
+ * petition categories (the unit that answers, the answer period in working days, a canned
+ * answer), a number sequence per office and ROC year, the petitions (personal data sealed,
+ * the contact's keyed hash for finding the same matter filed again, a random token's hash for
+ * the petitioner's own links), each petition's timeline and the scans of letters. */
+static const char migration_27_sql[] =
+    "CREATE TABLE petition_categories ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " name_zh TEXT NOT NULL,"
+    " name_en TEXT NOT NULL DEFAULT '',"
+    " unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,"
+    " answer_days INTEGER NOT NULL DEFAULT 6,"
+    " canned_zh TEXT NOT NULL DEFAULT '',"
+    " canned_en TEXT NOT NULL DEFAULT '',"
+    " sort INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (office_id, code));"
+    "CREATE TABLE petition_sequences ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " roc_year INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, roc_year));"
+    "CREATE TABLE petitions ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " petition_key TEXT,"
+    " check_code TEXT NOT NULL DEFAULT '',"
+    " kind TEXT NOT NULL CHECK (kind IN ('petition', 'mailbox')),"
+    " channel TEXT NOT NULL CHECK (channel IN ('online', 'counter', 'phone', 'letter')),"
+    " status TEXT NOT NULL CHECK (status IN ('unverified', 'open', 'transferred', 'answered', "
+    "'closed')),"
+    " category_id INTEGER REFERENCES petition_categories(id) ON DELETE SET NULL,"
+    " unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " name_sealed TEXT NOT NULL DEFAULT '',"
+    " contact_kind TEXT NOT NULL DEFAULT '',"
+    " contact_sealed TEXT NOT NULL DEFAULT '',"
+    " contact_masked TEXT NOT NULL DEFAULT '',"
+    " contact_hash TEXT NOT NULL DEFAULT '',"
+    " lang TEXT NOT NULL DEFAULT 'zh-TW',"
+    " confidential INTEGER NOT NULL DEFAULT 0,"
+    " token_hash TEXT NOT NULL,"
+    " code_hash TEXT NOT NULL DEFAULT '',"
+    " code_expires_at INTEGER NOT NULL DEFAULT 0,"
+    " code_tries INTEGER NOT NULL DEFAULT 0,"
+    " codes_sent INTEGER NOT NULL DEFAULT 0,"
+    " received_at INTEGER NOT NULL,"
+    " due_at INTEGER NOT NULL DEFAULT 0,"
+    " reminded_at INTEGER,"
+    " answered_at INTEGER,"
+    " flag TEXT NOT NULL DEFAULT '',"
+    " flag_by TEXT NOT NULL DEFAULT '',"
+    " flag_confirmed_by TEXT NOT NULL DEFAULT '',"
+    " transferred_to TEXT NOT NULL DEFAULT '',"
+    " answer TEXT NOT NULL DEFAULT '',"
+    " answer_state TEXT NOT NULL DEFAULT '',"
+    " answer_by TEXT NOT NULL DEFAULT '',"
+    " approved_by TEXT NOT NULL DEFAULT '',"
+    " duplicate_of INTEGER REFERENCES petitions(id) ON DELETE SET NULL,"
+    " rating INTEGER,"
+    " rated_at INTEGER,"
+    " UNIQUE (office_id, petition_key));"
+    "CREATE UNIQUE INDEX petitions_token ON petitions (token_hash);"
+    "CREATE INDEX petitions_office ON petitions (office_id, status, due_at);"
+    "CREATE INDEX petitions_contact ON petitions (office_id, contact_hash);"
+    "CREATE TABLE petition_events ("
+    " id INTEGER PRIMARY KEY,"
+    " petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " actor TEXT NOT NULL DEFAULT '',"
+    " note TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX petition_events_petition ON petition_events (petition_id, id);"
+    "CREATE TABLE petition_files ("
+    " id INTEGER PRIMARY KEY,"
+    " petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " bytes BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX petition_files_petition ON petition_files (petition_id, id);";
+
 /* Migration 19: the search index holds each row's office as an indexed token ("office12", in
  * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every
  * office's matches and dropping the others' (office_search_read: the cost grew with every
@@ -672,6 +759,56 @@ static const char migration_19_sql[] =
     "title_en, body_zh || ' ' || body_en FROM announcements;";
 #undef OFFICE_KEY
 
+/* Booked visits (migration 26, domain/booking.h): the office's booking settings, a count of
+ * places taken per lane (a unit's counters, or the consultation desk), day and slot start (a
+ * conditional UPDATE of that row is what lets one of two people win the last place), and the
+ * bookings themselves with sealed contact details and their check-in (arrived_at, late). */
+static const char migration_26_sql[] =
+    "CREATE TABLE booking_config ("
+    " office_id INTEGER PRIMARY KEY REFERENCES offices(id) ON DELETE CASCADE,"
+    " slot_minutes INTEGER NOT NULL,"
+    " capacity INTEGER NOT NULL,"
+    " lunch_service INTEGER NOT NULL DEFAULT 0,"
+    " services TEXT NOT NULL DEFAULT '',"
+    " pickup INTEGER NOT NULL DEFAULT 0,"
+    " consult_weekday INTEGER NOT NULL DEFAULT 0,"
+    " consult_start INTEGER NOT NULL DEFAULT 0,"
+    " consult_end INTEGER NOT NULL DEFAULT 0,"
+    " consult_capacity INTEGER NOT NULL DEFAULT 0,"
+    " consult_title_zh TEXT NOT NULL DEFAULT '',"
+    " consult_title_en TEXT NOT NULL DEFAULT '',"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE booking_slot_counts ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " lane TEXT NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " start_minute INTEGER NOT NULL,"
+    " booked INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, lane, day, start_minute));"
+    "CREATE TABLE bookings ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " token TEXT NOT NULL UNIQUE,"
+    " kind TEXT NOT NULL,"
+    " service_id INTEGER,"
+    " case_id INTEGER,"
+    " lane TEXT NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " start_minute INTEGER NOT NULL,"
+    " end_minute INTEGER NOT NULL,"
+    " name_sealed TEXT NOT NULL,"
+    " name_masked TEXT NOT NULL,"
+    " contact_sealed TEXT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " lang TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " arrived_at INTEGER,"
+    " late INTEGER NOT NULL DEFAULT 0,"
+    " reminded_at INTEGER);"
+    "CREATE INDEX bookings_day ON bookings (office_id, day, start_minute);"
+    "CREATE INDEX bookings_due ON bookings (day, status);";
 /* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
  * channel) that each status event of the case log is added to once (case_events.kpi_counted,
  * found through a partial index of the events not yet counted; kpi_state is the one row an
@@ -760,13 +897,30 @@ static const char migration_14_sql[] =
     "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
     "NULL);"
     "INSERT INTO directory_version (id, version) VALUES (1, 1);"
-#define BUMP(t, name, op)                                                                          \
-  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
-  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
-#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
-    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
-#undef BUMP3
-#undef BUMP
+    "CREATE TRIGGER offices_insert_directory AFTER INSERT ON offices"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER offices_update_directory AFTER UPDATE ON offices"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER offices_delete_directory AFTER DELETE ON offices"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER units_insert_directory AFTER INSERT ON units"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER units_update_directory AFTER UPDATE ON units"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER units_delete_directory AFTER DELETE ON units"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER services_insert_directory AFTER INSERT ON services"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER services_update_directory AFTER UPDATE ON services"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER services_delete_directory AFTER DELETE ON services"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER service_forms_insert_directory AFTER INSERT ON service_forms"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER service_forms_update_directory AFTER UPDATE ON service_forms"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER service_forms_delete_directory AFTER DELETE ON service_forms"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
 
 /* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
  * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
@@ -798,6 +952,22 @@ static const char migration_15_sql[] =
     /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
     "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
 
+/* Workflows as data (migration 21, issue 15): each office's workflow definitions, one row per
+ * (office, code, version), never changed once written (store/workflows.h); the newest version
+ * is current. A case remembers the version it started on and finishes on it; the cases taken
+ * before this migration ran the shipped definitions, which are version 1. */
+static const char migration_21_sql[] =
+    "CREATE TABLE workflow_definitions ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " definition TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (office_id, code, version));"
+    "ALTER TABLE cases ADD COLUMN workflow_version INTEGER NOT NULL DEFAULT 1;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -817,7 +987,10 @@ const struct store_migration sqlite_migrations[] = {
     {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
+    {21, "workflow definitions per office, the version each case started on", migration_21_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
+    {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
+    {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
 

@@ -220,7 +220,7 @@ struct store_case_filter {
   size_t open_count;
   int64_t offset; /* rows to skip, for paging (0: from the first) */
 };
-enum { STORE_OPEN_STATUSES_MAX = 16 };
+enum { STORE_OPEN_STATUSES_MAX = 32 }; /* the shipped workflows have 18 (issue 15) */
 int store_case_list(struct store *store, const struct store_case_filter *filter, json_t **out);
 /* How many cases the work list of filter holds in all (its limit and offset aside). */
 int store_case_count(struct store *store, const struct store_case_filter *filter, int64_t *total);

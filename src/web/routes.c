@@ -17,8 +17,13 @@
 #include "web/public/tools.h"
 #include "web/staff/catalog_admin.h"
 #include "web/staff/apikeys.h"
+#include "web/public/booking.h"
+#include "web/staff/booking.h"
 #include "web/staff/notices.h"
+#include "web/public/petition.h"
+#include "web/staff/petition.h"
 #include "web/staff/staff.h"
+#include "web/staff/workflows_admin.h"
 
 #include "base/common.h"
 
@@ -270,6 +275,28 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Booked visits (issue 18; web/public/booking.c, web/staff/booking.c): citizens book,
+     * move and cancel through the booking's private link, check in at the kiosk; staff see the
+     * day's bookings per counter, admins set the slots, supervisors read the figures. */
+    {"GET", "/o/{office}/book", booking_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/book", booking_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/book/checkin", booking_checkin_form, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/book/checkin", booking_checkin_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/b/{token}", booking_manage, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/b/{token}/qr.svg", booking_manage_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"POST", "/b/{token}/cancel", booking_cancel_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP,
+     0},
+    {"POST", "/b/{token}/move", booking_move_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/staff/bookings/today", booking_today, CASE_STAFF | ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/bookings", booking_settings, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/bookings", booking_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/reports/bookings", booking_report, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     /* Indicators (web/staff/kpi.c): the dashboard and its CSV, no personal data. */
     {"GET", "/staff/kpi", kpi_dashboard, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
@@ -288,6 +315,61 @@ static const struct http_route routes[] = {
      HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/p/{token}/outcomes/{doc}", outcome_file_public, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_LOOKUP, 0},
+    /* Petitions and the director's mailbox (issue 19; web/public/petition.h, web/staff/petition.h):
+     * citizens file with a one-time code (rate class "lookup" for the codes and links), follow
+     * their petition by its link or number and rate the answer once; staff record, route,
+     * transfer, flag, answer. */
+    {"GET", "/o/{office}/petition", petition_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/petition", petition_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/verify/{token}", petition_verify_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/petition/verify/{token}", petition_verify_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/petition/verify/{token}/resend", petition_resend_submit, 0, true,
+     HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/filed/{token}", petition_own_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/rate/{token}", petition_own_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/petition/rate/{token}", petition_rate_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/status", petition_lookup, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petitions/stats", petition_stats_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/staff/petitions", petition_staff_list, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/petitions/new", petition_staff_new, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/petitions", petition_staff_record, CASE_STAFF, true, APPLY_UPLOAD_BODY_MAX,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/petitions/{id}/files/{file}", petition_staff_file, CASE_STAFF, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/petitions/{id}", petition_staff_page, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/petitions/{id}/{action}", petition_staff_action, CASE_STAFF, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/petitions", petition_settings_page, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/petitions", petition_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/petitions/categories", petition_category_submit, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    /* Workflows as data (web/staff/workflows_admin.c, issue 15): list, edit, export, import. */
+    {"GET", "/staff/admin/workflows", wfadmin_list, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/export", wfadmin_export, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/import", wfadmin_import, ROLE_ADMIN, true,
+     WFADMIN_IMPORT_BODY_MAX, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/{code}", wfadmin_edit, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/{code}", wfadmin_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/admin/workflows/{code}/steps/{step}", wfadmin_step, ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/workflows/{code}/steps/{step}", wfadmin_step_save, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
     /* Open data (web/public/opendata.c, issue 20): the list, the DCAT catalogue, each dataset
      * as CSV, JSON or ODS and its data dictionary; public, de-identified, cacheable. */
     {"GET", "/o/{office}/opendata", opendata_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},

@@ -9,6 +9,8 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/booking.h"
+#include "domain/petition.h"
 #include "domain/cases.h"
 #include "domain/connection.h"
 #include "domain/kpi.h"
@@ -39,6 +41,18 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = payment_expire_due(&env, &expired); /* payments started and never finished */
   n += expired;
+  size_t reminded = 0;
+  if (!rc)
+    rc = booking_scan(store, env.now, &reminded); /* booked visits: no-shows, reminders */
+  n += (int64_t)reminded;
+  int64_t petitions_reminded = 0;
+  if (!rc)
+    rc = petition_remind(store, env.now, &petitions_reminded); /* due within a working day */
+  n += petitions_reminded;
+  int64_t notices_ended = 0;
+  if (!rc)
+    rc = cases_public_notices_end_due(&env, &notices_ended); /* notices past their period */
+  n += notices_ended;
   if (!rc)
     rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
   connection_close(store);

@@ -40,7 +40,7 @@
 
 #define PASSWORD      "bianmin-demo-2026"
 #define RECEIPT_TOKEN "receipt-secret-0123456789abcdef"
-#define SERVICE       "29" /* niaosong mediation: the simple workflow */
+#define SERVICE       "29" /* niaosong mediation: the mediation workflow */
 #define PYTHON        "/usr/bin/python3"
 enum { CLAIM_TIMEOUT = 6, TOTP_STEP = 30 };
 
@@ -467,6 +467,8 @@ static void test_sms_events_in_chinese(void **state)
   json_decref(m);
 
   act(&c, id, "corrected", "");
+  act(&c, id, "status", "to=session_scheduled");
+  act(&c, id, "status", "to=mediated");
   act(&c, id, "status", "to=closed");
   m = wait_status(&c, id, "ready", "sms", "sent");
   body = sms_sent(m);
@@ -513,7 +515,7 @@ static void test_email_waits_for_smtp_then_goes_once(void **state)
   /* Chinese, both channels: the overdue notice and the rejection by e-mail. */
   long long zh = take_in(&c, "both", "zh-TW", "wang%40example.com");
   act(&c, zh, "overdue", "note=%E6%9C%83%E8%BE%A6%E7%A8%85%E6%8D%90&new_date=2099-12-31");
-  act(&c, zh, "status", "to=processing");
+  act(&c, zh, "status", "to=session_scheduled");
   act(&c, zh, "reject", "note=%E6%96%87%E4%BB%B6%E4%B8%8D%E7%AC%A6");
   m = wait_status(&c, zh, "rejected", "email", "sent");
   assert_int_equal(mails_for(json_integer_value(json_object_get(m, "id")), &mail), 1);

@@ -318,6 +318,11 @@ static void test_outbox_page_shows_the_subject(void **state)
   expect_text_at(found, "case_key", "陳情 #12");
   assert_null(json_object_get(found, "case_href"));
   json_decref(view);
+  /* the petition's templates are edited like the case ones */
+  free(expect_page(&server, &admin, "/staff/admin/templates/petition_answered/email/zh-TW", 200));
+  char *list = expect_page(&server, &admin, "/staff/admin/templates", 200);
+  expect_contains(list, "陳情答復");
+  free(list);
   char *page = expect_page(&server, &admin, "/staff/admin/outbox?status=sent", 200);
   expect_contains(page, "陳情 #12");
   expect_lacks(page, "citizen@example.org");

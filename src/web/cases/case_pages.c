@@ -21,7 +21,7 @@
 
 #include "base/common.h"
 
-static json_t *step_options(struct http_request *req, json_t *steps)
+static json_t *step_options(struct http_request *req, json_t *c, json_t *steps)
 {
   json_t *list = json_array();
   size_t i;
@@ -31,8 +31,8 @@ static json_t *step_options(struct http_request *req, json_t *steps)
     const char *code = json_string_value(s);
     if (!strcmp(code, "correction") || !strcmp(code, "rejected"))
       continue; /* they have their own forms */
-    char *key = arena_printf(req->arena, "status_%s", code);
-    json_array_append_new(list, json_pack("{s:s, s:s}", "code", code, "label", http_t(req, key)));
+    json_array_append_new(
+        list, json_pack("{s:s, s:s}", "code", code, "label", case_step_label(req, c, code)));
   }
   return list;
 }
@@ -57,7 +57,7 @@ static int add_offers(struct http_request *req, json_t *c)
   case_actor_of(req, &actor);
   bool dates = may && !closed && cases_may_manage_dates(&actor);
   json_t *offers = json_pack(
-      "{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", step_options(req, steps),
+      "{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", step_options(req, c, steps),
       "correction", may && has_step(steps, "correction"), "corrected", may && in_correction,
       "reject", may && has_step(steps, "rejected"), "approve",
       may && supervisor && !in_correction &&
@@ -291,8 +291,10 @@ static int run_action(struct http_request *req, const struct case_env *env,
     return cases_check_unlock(env, actor, id, reason);
   if (!strcmp(action, "appointment")) {
     *field = "appointment_date";
-    return cases_appointment(env, actor, id, http_form(req, "date"), http_form(req, "time"),
-                             http_form(req, "place"), reason);
+    struct case_appointment a = {http_form(req, "date"), http_form(req, "time"),
+                                 http_form(req, "place"), http_form(req, "officer"),
+                                 http_form(req, "map_url")};
+    return cases_appointment_set(env, actor, id, &a, reason);
   }
   json_t *items = lines(http_form(req, "items"));
   int rc = case_correction_action(req, env, actor, id, action, items, reason, field);

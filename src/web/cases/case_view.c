@@ -7,6 +7,7 @@
 
 #include "domain/case_number.h"
 #include "domain/case_read.h"
+#include "domain/workflow.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
@@ -62,6 +63,26 @@ static const char *label(struct http_request *req, const char *prefix, const cha
   return t == key ? arena_strdup(req->arena, key) : t;
 }
 
+/* A step's name in the page's language from the workflow the case runs (issue 15: names are
+ * data), else the translation of "status_" + code. */
+static const char *wf_step_label(struct http_request *req, const struct workflow *wf,
+                                 const char *code)
+{
+  const struct workflow_step *step = wf && code ? workflow_step(wf, code) : NULL;
+  if (step && *step->name_zh)
+    return directory_pick(step->name_zh, step->name_en, req->lang);
+  return label(req, "status_", code);
+}
+
+const char *case_step_label(struct http_request *req, json_t *c, const char *code)
+{
+  const json_t *names = json_object_get(json_object_get(c, "step_names"), code ? code : "");
+  const char *zh = json_string_value(json_object_get(names, "zh-TW"));
+  if (zh && *zh)
+    return directory_pick(zh, json_string_value(json_object_get(names, "en")), req->lang);
+  return label(req, "status_", code);
+}
+
 static int set(json_t *o, const char *k, const char *v)
 {
   return json_object_set_new(o, k, json_string(v ? v : "")) ? ST_NOMEM : ST_OK;
@@ -91,10 +112,10 @@ static int names(struct http_request *req, json_t *c, const struct case_place *p
   return rc;
 }
 
-static json_t *event_view(struct http_request *req, json_t *e)
+static json_t *event_view(struct http_request *req, json_t *c, json_t *e)
 {
   const char *kind = web_str(e, "kind");
-  const char *what = strcmp(kind, "status") == 0 ? label(req, "status_", web_str(e, "to_status"))
+  const char *what = strcmp(kind, "status") == 0 ? case_step_label(req, c, web_str(e, "to_status"))
                                                  : label(req, "event_", kind);
   json_t *data = json_loads(web_str(e, "data"), 0, NULL);
   json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")),
@@ -116,7 +137,7 @@ static int events(struct http_request *req, json_t *c)
   json_t *list = json_array(), *in = json_object_get(c, "events");
   size_t i;
   json_t *e;
-  json_array_foreach(in, i, e) json_array_append_new(list, event_view(req, e));
+  json_array_foreach(in, i, e) json_array_append_new(list, event_view(req, c, e));
   return json_object_set_new(c, "timeline", list) ? ST_NOMEM : ST_OK;
 }
 
@@ -140,7 +161,7 @@ static int texts(struct http_request *req, json_t *c)
   char fee[48] = "";
   format_money(web_int(c, "fee_amount"), fee, sizeof(fee));
   bool paused = strcmp(web_str(c, "status"), "correction") == 0;
-  int rc = set(c, "status_label", label(req, "status_", web_str(c, "status")));
+  int rc = set(c, "status_label", case_step_label(req, c, web_str(c, "status")));
   if (!rc)
     rc = set(c, "received_text", web_datetime(req, web_int(c, "received_at")));
   if (!rc)
@@ -204,9 +225,10 @@ static struct view parsed(struct http_request *req, struct view_builder *b, cons
 }
 
 static struct view public_event(struct http_request *req, struct view_builder *b,
-                                const struct case_public_event *e, bool with_data)
+                                const struct case_public *c, const struct case_public_event *e,
+                                bool with_data)
 {
-  const char *what = strcmp(e->kind, "status") == 0 ? label(req, "status_", e->to_status)
+  const char *what = strcmp(e->kind, "status") == 0 ? wf_step_label(req, c->wf, e->to_status)
                                                     : label(req, "event_", e->kind);
   const char *when, *place;
   appointment_of(req, e->kind, e->data, &when, &place);
@@ -224,6 +246,21 @@ static struct view public_event(struct http_request *req, struct view_builder *b
   return view_of_map(v);
 }
 
+/* Who meets the applicant and the meeting point's map link of an appointment's data (issue 15),
+ * as "officer" and "map_url" (absent when not given). */
+static void appointment_extras(struct http_request *req, struct view_builder *b, struct view_map *a,
+                               const char *data)
+{
+  json_t *j = data && *data ? json_loads(data, 0, NULL) : NULL;
+  const char *officer = json_string_value(json_object_get(j, "officer"));
+  const char *map = json_string_value(json_object_get(j, "map_url"));
+  if (officer && *officer)
+    view_add_text(b, a, "officer", arena_strdup(req->arena, officer));
+  if (map && strncmp(map, "https://", 8) == 0)
+    view_add_text(b, a, "map_url", arena_strdup(req->arena, map));
+  json_decref(j);
+}
+
 /* The latest appointment (鑑界, surveys: the date, time and place set or postponed to) as
  * "appointment" {when, place}; nothing when there is none. */
 static void public_appointment(struct http_request *req, struct view_builder *b,
@@ -236,6 +273,7 @@ static void public_appointment(struct http_request *req, struct view_builder *b,
       struct view_map *a = view_map(b);
       view_add_text(b, a, "when", when);
       view_add_text(b, a, "place", place);
+      appointment_extras(req, b, a, e->data);
       view_add(b, v, "appointment", view_of_map(a));
       return;
     }
@@ -307,6 +345,33 @@ static int public_number(struct http_request *req, struct view_builder *b,
   return ST_OK;
 }
 
+/* The workflow's steps as the citizen reads them (issue 15): "status_plain", the plain words
+ * of the case's step, and "steps" [{name, plain, current}], the open steps and the first
+ * completed one in the workflow's order; both empty when the workflow is unknown. */
+static void public_steps(struct http_request *req, struct view_builder *b,
+                         const struct case_public *c, struct view_map *v)
+{
+  const struct workflow_step *now = c->wf ? workflow_step(c->wf, c->status) : NULL;
+  struct view_list *list = view_list(b);
+  bool completed_shown = false;
+  for (size_t i = 0; c->wf && i < c->wf->step_count; i++) {
+    const struct workflow_step *s = &c->wf->steps[i];
+    bool shown = s->kind == STEP_OPEN || (s->completed && !completed_shown) || s == now;
+    if (!shown)
+      continue;
+    completed_shown = completed_shown || s->completed;
+    struct view_map *m = view_map(b);
+    view_add_text(b, m, "name", directory_pick(s->name_zh, s->name_en, req->lang));
+    view_add_text(b, m, "plain", directory_pick(s->plain_zh, s->plain_en, req->lang));
+    view_add_bool(b, m, "current", s == now);
+    view_push(b, list, view_of_map(m));
+  }
+  view_add_text(b, v, "status_plain",
+                now ? directory_pick(now->plain_zh, now->plain_en, req->lang) : "");
+  view_add(b, v, "steps", view_of_list(list));
+  view_add_bool(b, v, "has_steps", c->wf != NULL);
+}
+
 static void public_texts(struct http_request *req, struct view_builder *b,
                          const struct case_public *c, struct view_map *v, bool raw_events)
 {
@@ -319,12 +384,13 @@ static void public_texts(struct http_request *req, struct view_builder *b,
   struct view items = paused ? parsed(req, b, c->correction_items) : view_null();
   struct view_list *timeline = view_list(b);
   for (size_t i = 0; i < c->event_count; i++)
-    view_push(b, timeline, public_event(req, b, &c->events[i], raw_events));
+    view_push(b, timeline, public_event(req, b, c, &c->events[i], raw_events));
   view_add_text(b, v, "service_name", s ? directory_pick(s->name_zh, s->name_en, lang) : "");
   view_add_text(b, v, "service_fee", service_fee);
   view_add_text(b, v, "unit_name",
                 c->unit ? directory_pick(c->unit->name_zh, c->unit->name_en, lang) : "");
-  view_add_text(b, v, "status_label", label(req, "status_", c->status));
+  view_add_text(b, v, "status_label", wf_step_label(req, c->wf, c->status));
+  public_steps(req, b, c, v);
   view_add_text(b, v, "received_text", web_datetime(req, c->received_at));
   view_add_text(b, v, "due_text", paused ? "" : web_datetime(req, c->due_at));
   view_add_text(b, v, "due_state_label", label(req, "due_", c->due_state));

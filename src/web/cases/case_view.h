@@ -33,6 +33,10 @@ json_t *case_public_view(struct http_request *req, const struct case_public *c, 
  * NULL (and b failed) when out of memory. */
 struct view_map *case_public_tview(struct http_request *req, struct view_builder *b,
                                    const struct case_public *c, bool raw_events);
+/* The name of step code in the page's language: from c's "step_names" (the staff record of
+ * cases_get_for_staff: the names of the workflow version the case runs), else the translation
+ * of "status_" + code. */
+const char *case_step_label(struct http_request *req, json_t *c, const char *code);
 /* The case id of the {id} capture, or 0. */
 int64_t case_view_id(struct http_request *req);
 

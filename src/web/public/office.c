@@ -127,10 +127,12 @@ json_t *office_areas(struct http_request *req, const char *slug, bool land_offic
   static const char *const areas[][3] = {
       {"services", "area_services", "area_services_desc"},
       {"progress", "area_progress", "area_progress_desc"},
+      {"book", "area_book", "area_book_desc"}, /* booked visits (web/public/booking.c) */
       {"tools", "area_tools", "area_tools_desc"},
       {"faq", "area_faq", "area_faq_desc"},
       {"news", "area_news", "area_news_desc"},
       {"#units", "area_directory", "area_directory_desc"},
+      {"petition", "area_petition", "area_petition_desc"},
   };
   json_t *list = json_array();
   for (size_t i = 0; list && i < ARRAY_LEN(areas); i++) {

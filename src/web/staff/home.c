@@ -29,10 +29,17 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/admin/templates", "staff_area_templates", "staff_area_templates_desc"},
       {"/staff/admin/api-keys", "staff_area_apikeys", "staff_area_apikeys_desc"},
       {"/staff/admin/corrections", "staff_area_corr_settings", "staff_area_corr_settings_desc"},
+      {"/staff/admin/workflows", "staff_area_workflows", "staff_area_workflows_desc"},
       {"/staff/reports/corrections", "staff_area_corr_report", "staff_area_corr_report_desc"},
+      {"/staff/bookings/today", "staff_area_bookings", "staff_area_bookings_desc"},
+      {"/staff/admin/bookings", "staff_area_booking_settings", "staff_area_booking_settings_desc"},
+      {"/staff/reports/bookings", "staff_area_booking_report", "staff_area_booking_report_desc"},
       {"/staff/kpi", "staff_area_kpi", "staff_area_kpi_desc"},
       {"/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {"/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
+      {"/staff/petitions", "staff_area_petitions", "staff_area_petitions_desc"},
+      {"/staff/admin/petitions", "staff_area_petition_settings",
+       "staff_area_petition_settings_desc"},
   };
   json_t *list = json_array();
   for (size_t i = 0; i < ARRAY_LEN(areas); i++)
