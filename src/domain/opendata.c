@@ -13,6 +13,7 @@
 #include "domain/directory.h"
 #include "domain/kpi.h"
 #include "domain/opendata.h"
+#include "domain/petition.h"
 #include "store/directory.h"
 #include "store/kpi.h"
 #include "store/opendata.h"
@@ -93,6 +94,24 @@ static const struct od_field faq_fields[] = {
 };
 enum { F_ID, F_CZH, F_CEN, F_QZH, F_QEN, F_AZH, F_AEN, F_HELPFUL, F_NOT, F_NOTE, F_COUNT };
 
+static const struct od_field petition_fields[] = {
+    {"dimension", OD_STRING, "統計維度（all 全部、month 月份、category 類別）",
+     "Dimension (all, month, category)", "", ""},
+    {"value", OD_STRING, "維度值（西元年-月或類別名稱）", "Value (YYYY-MM or the category's name)",
+     "", ""},
+    {"petitions", OD_INTEGER, "陳情件數", "Petitions", CASES_ZH, CASES_EN},
+    {"answered", OD_INTEGER, "已答復件數（僅 all）", "Petitions answered (all only)", CASES_ZH,
+     CASES_EN},
+    {"mean_working_days", OD_NUMBER, "平均答復時間（僅 all）", "Mean time to answer (all only)",
+     "工作天", "working days"},
+    {"median_working_days", OD_NUMBER, "答復時間中位數（僅 all）",
+     "Median time to answer (all only)", "工作天", "working days"},
+    {"on_time_share", OD_NUMBER, "如期答復比率（僅 all）", "Share answered on time (all only)", "%",
+     "%"},
+    NOTE_FIELD,
+};
+enum { P_DIM, P_VALUE, P_COUNT, P_ANSWERED, P_MEAN, P_MEDIAN, P_SHARE, P_NOTE, P_FIELDS };
+
 static const struct od_dataset datasets[] = {
     {"case-statistics", "各項業務每月案件統計", "Monthly case statistics by service",
      "每月各項業務之收件、結案、如期結案率、處理時間（工作小時）與線上申辦比率，由案件歷程累計之指"
@@ -108,14 +127,16 @@ static const struct od_dataset datasets[] = {
     {"faq", "常見問答", "Frequently asked questions", "公開之常見問答及讀者認為有幫助與否之票數。",
      "The published questions and answers with readers' helpful and not-helpful votes.", faq_fields,
      ARRAY_LEN(faq_fields), true},
+    {"petition-statistics", "人民陳情案件統計", "Petition statistics",
+     "人民陳情及首長信箱案件之總數、每月件數、各類別件數、答復時間（工作天）與如期答復比率。",
+     "Petitions and letters to the director: the total, per month and per category, the time "
+     "to answer in working days and the share answered on time.",
+     petition_fields, ARRAY_LEN(petition_fields), true},
     {"queue-waits", "現場叫號每月等候時間", "Queue waiting times by month",
      "規劃中：叫號系統上線後提供。", "Planned: published once the queue system is in place.", NULL,
      0, false},
     {"survey-results", "滿意度調查每月結果", "Satisfaction survey results by month",
      "規劃中：滿意度調查上線後提供。", "Planned: published once surveys are in place.", NULL, 0,
-     false},
-    {"petition-statistics", "人民陳情案件統計", "Petition statistics",
-     "規劃中：陳情案件管理上線後提供。", "Planned: published once petitions are in place.", NULL, 0,
      false},
 };
 
@@ -368,6 +389,71 @@ static int faq(struct store *store, struct arena *arena, int64_t office_id, stru
   return rc;
 }
 
+/* A count of the petition statistics: -1 (withheld there, under PETITION_STATS_MIN_CELL) or
+ * under this table's threshold is empty. */
+static void petition_count(struct arena *arena, struct od_table *t, const char **cell,
+                           const json_t *n)
+{
+  int64_t v = json_integer_value(n);
+  if (v < 0)
+    t->suppressed++;
+  else
+    put_count(arena, t, cell, v);
+}
+
+static const char *nonempty(struct arena *arena, const json_t *v)
+{
+  const char *s = json_string_value(v);
+  return s && *s ? arena_strdup(arena, s) : NULL;
+}
+
+static void petition_row(struct arena *arena, struct od_table *t, const char **r, const char *dim,
+                         const char *value, const json_t *count)
+{
+  size_t before = t->suppressed;
+  r[P_DIM] = dim;
+  r[P_VALUE] = value ? arena_strdup(arena, value) : NULL;
+  petition_count(arena, t, &r[P_COUNT], count);
+  if (t->suppressed > before)
+    r[P_NOTE] = note(arena, t);
+}
+
+/* The petitions' own statistics (domain/petition.h, which withholds under 5) as rows: all,
+ * then each month, then each category. */
+static int petitions(struct store *store, struct arena *arena, int64_t office_id,
+                     struct od_table *t)
+{
+  json_t *st = NULL, *x;
+  size_t i, row = 1;
+  int rc = petition_stats(store, office_id, "zh-TW", &st);
+  int threshold = rc ? 0 : threshold_of(store, office_id);
+  json_t *months = json_object_get(st, "by_month"), *cats = json_object_get(st, "by_category");
+  if (!rc)
+    rc = table_init(arena, &datasets[3], 1 + json_array_size(months) + json_array_size(cats),
+                    threshold > PETITION_STATS_MIN_CELL ? threshold : PETITION_STATS_MIN_CELL, t);
+  if (!rc) {
+    const char **r = row_of(t, 0);
+    petition_row(arena, t, r, "all", NULL, json_object_get(st, "total"));
+    petition_count(arena, t, &r[P_ANSWERED], json_object_get(st, "answered"));
+    r[P_MEAN] = nonempty(arena, json_object_get(st, "mean_days"));
+    r[P_MEDIAN] = nonempty(arena, json_object_get(st, "median_days"));
+    r[P_SHARE] = nonempty(arena, json_object_get(st, "on_time_share"));
+    r[P_NOTE] = t->suppressed ? note(arena, t) : NULL;
+  }
+  for (i = 0; !rc && i < json_array_size(months); i++) {
+    x = json_array_get(months, i);
+    petition_row(arena, t, row_of(t, row++), "month",
+                 json_string_value(json_object_get(x, "month")), json_object_get(x, "count"));
+  }
+  for (i = 0; !rc && i < json_array_size(cats); i++) {
+    x = json_array_get(cats, i);
+    petition_row(arena, t, row_of(t, row++), "category",
+                 json_string_value(json_object_get(x, "name")), json_object_get(x, "count"));
+  }
+  json_decref(st);
+  return rc;
+}
+
 int opendata_read(struct store *store, struct arena *arena, int64_t office_id, const char *id,
                   struct od_table *out)
 {
@@ -383,6 +469,8 @@ int opendata_read(struct store *store, struct arena *arena, int64_t office_id, c
     return case_statistics(store, arena, dir, office_id, out);
   if (set == &datasets[1])
     return services(arena, dir, office_id, out);
+  if (set == &datasets[3])
+    return petitions(store, arena, office_id, out);
   return faq(store, arena, office_id, out);
 }
 

@@ -11,8 +11,10 @@
  * - Small cells: a count from 1 to threshold - 1 (the office setting OPENDATA_MIN_CELL_SETTING,
  *   default 3) is withheld (the cell is empty) and the row's note says so; a rate or a mean
  *   computed from a withheld count is withheld too. Zero is published (it reveals no one).
- * - A dataset whose tables do not exist yet (queues, surveys, petitions) is listed as planned:
- *   available is false and it has no table.
+ * - The petition statistics are petition_stats' (domain/petition.h: it withholds counts under
+ *   PETITION_STATS_MIN_CELL itself, and times with fewer answers), laid out as rows.
+ * - A dataset whose tables do not exist yet (queues, surveys) is listed as planned: available
+ *   is false and it has no table.
  */
 #ifndef BIANMIN_DOMAIN_OPENDATA_H
 #define BIANMIN_DOMAIN_OPENDATA_H
