@@ -219,9 +219,11 @@ static json_t *dcat_catalog(struct http_request *req, const struct od_office *o,
                 "http://xmlns.com/foaf/0.1/", "xsd", "http://www.w3.org/2001/XMLSchema#", "@id",
                 base ? arena_printf(req->arena, "%s/catalog.jsonld", base) : "", "@type",
                 "dcat:Catalog", "dct:title", lang_pair("開放資料", "Open data"), "dct:description",
-                lang_pair(OPENDATA_LICENSE_ZH, OPENDATA_LICENSE_EN), "dct:publisher", publisher,
-                "dct:license", ref(OPENDATA_LICENSE_URL), "dct:modified",
-                date_json(day_of(req, *latest)), "dcat:dataset", list);
+                lang_pair("本所公開之去識別化資料集，依政府資料開放授權條款－第1版提供。",
+                          "De-identified datasets this office publishes under the Open Government "
+                          "Data License, version 1.0."),
+                "dct:publisher", publisher, "dct:license", ref(OPENDATA_LICENSE_URL),
+                "dct:modified", date_json(day_of(req, *latest)), "dcat:dataset", list);
   json_decref(publisher);
   return doc;
 }
