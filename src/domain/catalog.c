@@ -12,6 +12,7 @@
 
 #include "domain/case_number.h"
 #include "domain/catalog.h"
+#include "domain/fee_schedule.h"
 #include "domain/form.h"
 #include "store/store.h"
 
@@ -47,7 +48,7 @@ static const char *const service_fields[] = {"unit",           "slug",
                                              "online_capable", "online_url",
                                              "case_word_code", "workflow",
                                              "published",      "forms",
-                                             "questions"};
+                                             "questions",      "fee_schedule"};
 static const char *const faq_fields[] = {"slug",      "category_zh", "category_en",
                                          "sort",      "question_zh", "question_en",
                                          "answer_zh", "answer_en",   "published"};
@@ -192,6 +193,20 @@ static int check_word(struct ctx *c, json_t *service, const char *path)
   return fail_at(c, path, "case_word_code", "not a word of this office (add it under \"words\")");
 }
 
+/* The questions (domain/form.h), the fee schedule (domain/fee_schedule.h: absent or [] for
+ * none) and the case word. */
+static int check_form_and_fees(struct ctx *c, json_t *service, const char *path)
+{
+  struct fee_schedule parsed;
+  const json_t *schedule = json_object_get(service, "fee_schedule");
+  char why[200];
+  if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
+    return fail(c, ST_INVALID, path, "%s", why);
+  if (schedule && fee_schedule_parse(schedule, &parsed, why, sizeof(why)))
+    return fail(c, ST_INVALID, path, "%s", why);
+  return check_word(c, service, path);
+}
+
 static int check_service(struct ctx *c, json_t *service, const char *path)
 {
   json_t *limit = json_object_get(service, "time_limit_minutes");
@@ -213,10 +228,7 @@ static int check_service(struct ctx *c, json_t *service, const char *path)
   }
   if (url && *url && strncmp(url, "https://", 8) != 0)
     return fail_at(c, path, "online_url", "must start with https://");
-  char why[200];
-  if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
-    return fail(c, ST_INVALID, path, "%s", why);
-  return check_word(c, service, path);
+  return check_form_and_fees(c, service, path);
 }
 
 static int check_faq(struct ctx *c, json_t *faq, const char *path)

@@ -621,6 +621,10 @@ static const char migration_19_sql[] =
     "title_en, body_zh || ' ' || body_en FROM announcements;";
 #undef OFFICE_KEY
 
+/* Fee schedules as data (migration 23, issue 17): a service's fee schedule, a JSON list of
+ * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
+static const char migration_23_sql[] =
+    "ALTER TABLE services ADD COLUMN fee_schedule TEXT NOT NULL DEFAULT '[]';";
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -704,6 +708,7 @@ const struct store_migration sqlite_migrations[] = {
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
+    {23, "fee schedules as data: services.fee_schedule", migration_23_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);
