@@ -190,18 +190,33 @@ static int fee_event(struct store *store, int64_t case_id, int64_t now, const ch
   return rc;
 }
 
-static int record_due(struct store *store, json_t *c, int64_t amount, int64_t now,
-                      const char *actor, int64_t actor_id)
+/* working (optional): a fee schedule's working, kept in the event for the fee receipt. */
+static int record_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
+                             const char *actor, int64_t actor_id, json_t *working)
 {
   char note[48];
   money_note(amount, note, sizeof(note));
   int rc =
       store_case_fee_set(store, case_int(c, "office_id"), case_int(c, "id"), amount, actor, now);
-  json_t *data = json_pack("{s:I}", "amount", (json_int_t)amount);
+  json_t *data = json_pack("{s:I, s:O?}", "amount", (json_int_t)amount, "working", working);
   if (!rc)
     rc = fee_event(store, case_int(c, "id"), now, actor, actor_id, "fee_due", note, data);
   json_decref(data);
   return rc;
+}
+
+static int record_due(struct store *store, json_t *c, int64_t amount, int64_t now,
+                      const char *actor, int64_t actor_id)
+{
+  return record_due_worked(store, c, amount, now, actor, actor_id, NULL);
+}
+
+int payment_set_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
+                           const char *actor, int64_t actor_id, json_t *working)
+{
+  if (amount < 0 || amount > PAYMENT_AMOUNT_MAX)
+    return ST_INVALID;
+  return record_due_worked(store, c, amount, now, actor, actor_id, working);
 }
 
 static int case_of(struct store *store, int64_t case_id, json_t **c)

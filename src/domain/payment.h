@@ -70,6 +70,11 @@ int payment_fee_on(const json_t *service, const json_t *answers, struct civil_da
  * ("fee due NT$x"), as the system (for online submissions). Joins the caller's transaction
  * when one is open. */
 int payment_set_due(struct store *store, int64_t case_id, int64_t amount);
+/* The same for a fee computed from the service's fee schedule at the counter: inside the
+ * caller's transaction, named after the clerk, the event's data {"amount", "working"} keeping
+ * the working (fee_work_to_json) that the fee receipt prints. c is the case row. */
+int payment_set_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
+                           const char *actor, int64_t actor_id, json_t *working);
 /* The same by staff on the case page: handlers, supervisors and clerks who may act on the case
  * (case_may_act); audited. ST_INVALID / ST_FORBIDDEN with *reason a translation key. */
 int payment_set_due_by_staff(const struct case_env *env, const struct case_actor *actor,

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/str.h"
+#include "base/text.h"
 #include "domain/fee_quote.h"
 #include "web/app.h"
 #include "web/public/tools.h"
@@ -50,13 +52,25 @@ static json_t *split_list(const char *text)
   return list;
 }
 
-/* The answers from the query: every vocabulary input that was sent. */
-static json_t *answers_from_query(struct http_request *req)
+/* A field as typed, NFKC-normalised: the query's or the form's. */
+static const char *field_value(struct http_request *req, const char *name, bool from_form)
+{
+  if (!from_form)
+    return tools_input(req, name);
+  const char *v = http_form(req, name);
+  if (!v)
+    return NULL;
+  struct str t = str_trim(str_from(v));
+  const char *copy = arena_strndup(req->arena, t.ptr, t.len);
+  return copy ? text_normalize(req->arena, copy, false) : NULL;
+}
+
+json_t *tools_fee_answers(struct http_request *req, bool from_form)
 {
   json_t *answers = json_object();
   const struct fee_input_def *d;
   for (size_t i = 0; answers && (d = fee_input_at(i)); i++) {
-    const char *v = tools_input(req, param_name(req, d->key));
+    const char *v = field_value(req, param_name(req, d->key), from_form);
     if (!v || !*v)
       continue;
     if (strlen(v) > LIST_TEXT_MAX) {
@@ -65,6 +79,9 @@ static json_t *answers_from_query(struct http_request *req)
     }
     json_object_set_new(answers, d->key, d->list ? split_list(v) : json_string(v));
   }
+  const char *waiver = from_form ? field_value(req, "fee_waiver", true) : NULL;
+  if (answers && waiver && *waiver)
+    json_object_set_new(answers, "waiver", json_string(waiver));
   return answers;
 }
 
@@ -162,7 +179,7 @@ int tools_fee_schedule(struct http_request *req, int64_t office_id, struct store
   struct fee_quote *q = arena_alloc(req->arena, sizeof(*q));
   const char *slug = tools_input(req, "service"), *calc = tools_input(req, "calc");
   bool compute = calc && strcmp(calc, "schedule") == 0;
-  json_t *answers = compute ? answers_from_query(req) : NULL;
+  json_t *answers = compute ? tools_fee_answers(req, false) : NULL;
   if (!q || (compute && !answers)) {
     json_decref(answers);
     return q ? ST_INVALID : ST_NOMEM;

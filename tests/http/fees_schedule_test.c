@@ -1,0 +1,313 @@
+/*
+ * fees_schedule_test.c - the fee schedule as data against a real server (issue 17): the public
+ * calculator, the counter intake and the API give the same amount for the same answers (the
+ * demo schedules: a boundary survey of 680 m² with 3 points and 150 m² with 6 points is
+ * 3,000 + 2,500 + 3 × 1,000 = NT$8,500; three transcripts NT$60); the counter shows the working
+ * before taking the case in, prints it as the fee receipt, and applies a waiver only with a
+ * reason (audited); a catalogue import with a bad fee schedule is refused with a message and
+ * changes nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define ADMIN_PASSWORD "admin-password-123"
+#define PASSWORD       "bianmin-demo-2026"
+#define BOUNDARY       "----bmFeeBoundary41"
+/* 680 m² (3,000) with 3 points (1 group) and 150 m² (2,500) with 6 points (2 groups) */
+#define SURVEY_ANSWERS "fee_area_m2=680+150&fee_points=3%E3%80%816"
+#define SURVEY_TOTAL   8500
+
+static struct server server;
+static struct client admin, clerk;
+static char admin_secret[64], api_key[128];
+static const char *const env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_PUBLIC=100000",
+                                  "BIANMIN_RATE_LOOKUP=100000", NULL};
+
+static void add_user(const char *office, const char *username, const char *roles)
+{
+  const char *args[] = {"user",   "add",  "--office", office, "--username",  username,
+                        "--name", "測試", "--roles",  roles,  "--no-expire", NULL};
+  const char *pw[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
+  assert_int_equal(server_cli_env(&server, args, pw), 0);
+}
+
+/* Issues an API key on the admins' page and reads the secret from the answer. */
+static int issue_key(void)
+{
+  struct response r;
+  if (client_get(&admin, "/staff/admin/api-keys", &r))
+    return -1;
+  response_free(&r);
+  if (client_post(&admin, "/staff/admin/api-keys", "name=Fee+test", &r) || r.status != 200)
+    return -1;
+  const char *marker = "id=\"new-key\" type=\"text\" readonly value=\"";
+  const char *p = strstr(r.body, marker);
+  size_t n = p ? strcspn(p + strlen(marker), "\"") : 0;
+  if (p && n < sizeof(api_key))
+    snprintf(api_key, sizeof(api_key), "%.*s", (int)n, p + strlen(marker));
+  response_free(&r);
+  return api_key[0] ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+  if (server_start(&server, env))
+    return -1;
+  add_user("xinxing", "fee-admin", "admin");
+  client_init(&admin, &server);
+  client_init(&clerk, &server);
+  if (client_login_totp(&admin, "fee-admin", ADMIN_PASSWORD, admin_secret, sizeof(admin_secret)))
+    return -1;
+  if (client_login(&clerk, "xinxing-clerk", PASSWORD) != 303)
+    return -1;
+  return issue_key();
+}
+
+static int teardown(void **state)
+{
+  client_free(&admin);
+  client_free(&clerk);
+  return server_stop(&server) == 0 ? 0 : -1;
+}
+
+/* The xinxing service id whose name (either language) contains `name`. */
+static long long service_id(const char *name)
+{
+  json_t *v = expect_view(&server, &clerk, "/staff/intake", 200);
+  json_t *services = json_object_get(v, "services"), *s;
+  size_t i;
+  long long id = 0;
+  json_array_foreach(services, i,
+                     s) if (strstr(json_string_value(json_object_get(s, "name")), name)) id =
+      json_integer_value(json_object_get(s, "id"));
+  json_decref(v);
+  if (!id)
+    fail_msg("no service %s", name);
+  return id;
+}
+
+/* The calculator's total for a service and answers (query text), as JSON. */
+static long long calculator_total(const char *slug, const char *answers)
+{
+  char path[512];
+  snprintf(path, sizeof(path), "/o/xinxing/tools/fees?calc=schedule&service=%s&%s", slug, answers);
+  json_t *v = expect_view(&server, NULL, path, 200);
+  long long total = json_integer_value(json_at(v, "schedule.result.data.total"));
+  json_decref(v);
+  return total;
+}
+
+/* POST /staff/intake as the clerk; the case id on 303 (0 otherwise, *status set). */
+static long long intake(long long service, const char *extra, long *status, char **body)
+{
+  char form[1024];
+  struct response r;
+  snprintf(form, sizeof(form),
+           "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&"
+           "applicant_phone=0912345678&notify=none&doc_0=x&%s",
+           service, extra);
+  free(expect_page(&server, &clerk, "/staff/intake", 200)); /* the CSRF token */
+  assert_int_equal(client_post(&clerk, "/staff/intake", form, &r), 0);
+  *status = r.status;
+  if (body)
+    *body = strdup(r.body ? r.body : "");
+  char *location = r.status == 303 ? response_header(&r, "Location") : NULL;
+  long long id = location ? strtoll(location + strlen("/staff/cases/"), NULL, 10) : 0;
+  free(location);
+  response_free(&r);
+  return id;
+}
+
+static long long due_of(long long case_id)
+{
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/cases/%lld", case_id);
+  json_t *v = expect_view(&server, &clerk, path, 200);
+  json_t *due = json_at(v, "case.payment.due_amount");
+  long long amount = json_is_integer(due) ? json_integer_value(due) : -1;
+  json_decref(v);
+  return amount;
+}
+
+/* An API (Open311) request for xinxing; the case id found through the staff work list. */
+static long long api_request(const char *service_code, const char *attributes)
+{
+  char body[1024], path[160];
+  struct response r;
+  snprintf(body, sizeof(body),
+           "api_key=%s&service_code=%s&%s&email=fee.test%%40example.com&first_name=Fee&"
+           "last_name=Tester",
+           api_key, service_code, attributes);
+  assert_int_equal(http_call(&server, "POST", "/o/xinxing/open311/v2/requests.json", NULL, body,
+                             strlen(body), &r),
+                   0);
+  if (r.status != 200)
+    fail_msg("POST requests: %ld %.2000s", r.status, r.body);
+  json_t *j = response_json(&r);
+  response_free(&r);
+  snprintf(path, sizeof(path), "/staff/cases?scope=office&q=%s",
+           json_string_value(json_object_get(json_array_get(j, 0), "service_request_id")));
+  json_decref(j);
+  json_t *v = expect_view(&server, &clerk, path, 200);
+  const char *href = json_text_at(v, "rows.0.href");
+  long long id = href ? strtoll(href + strlen("/staff/cases/"), NULL, 10) : 0;
+  if (id <= 0) {
+    char *text = json_dumps(v, JSON_COMPACT);
+    fail_msg("%s: %.3000s", path, text);
+  }
+  json_decref(v);
+  return id;
+}
+
+static void test_same_amount_everywhere(void **state)
+{
+  long status;
+  assert_int_equal(calculator_total("boundary-survey", SURVEY_ANSWERS), SURVEY_TOTAL);
+  long long id = intake(service_id("鑑界"), SURVEY_ANSWERS, &status, NULL);
+  assert_int_equal(status, 303);
+  assert_int_equal(due_of(id), SURVEY_TOTAL);
+  /* transcripts: the schedule's copies rule is the old fee_amount x copies (NT$20 each) */
+  assert_int_equal(calculator_total("transcript", "fee_copies=3"), 60);
+  id = intake(service_id("謄本"), "fee_copies=3", &status, NULL);
+  assert_int_equal(status, 303);
+  assert_int_equal(due_of(id), 60);
+  id = api_request("transcript", "attribute[kind]=land&attribute[section]=0001&"
+                                 "attribute[parcel_number]=100&attribute[copies]=3");
+  assert_int_equal(due_of(id), 60);
+}
+
+static void test_counter_preview_and_receipt(void **state)
+{
+  long status;
+  char *body = NULL, path[96];
+  long long survey = service_id("鑑界");
+  /* the preview shows the working and takes nothing in */
+  json_t *before = expect_view(&server, &clerk, "/staff/cases?scope=office", 200);
+  long long cases = json_integer_value(json_object_get(before, "total"));
+  json_decref(before);
+  assert_int_equal(intake(survey, SURVEY_ANSWERS "&fee_preview=1", &status, &body), 0);
+  assert_int_equal(status, 200);
+  expect_contains(body, "id=\"fee-working\"");
+  expect_contains(body, "NT$8,500");
+  expect_contains(body, "value=\"680 150\""); /* the answers stay typed */
+  free(body);
+  json_t *after = expect_view(&server, &clerk, "/staff/cases?scope=office", 200);
+  assert_int_equal(json_integer_value(json_object_get(after, "total")), cases);
+  json_decref(after);
+  /* a refused answer names its field and takes nothing in */
+  assert_int_equal(intake(survey, "fee_area_m2=abc", &status, &body), 0);
+  assert_int_equal(status, 400);
+  expect_contains(body, "#fee_area_m2");
+  free(body);
+  /* taken in: the receipt carries the fee receipt with each line's basis */
+  long long id = intake(survey, SURVEY_ANSWERS, &status, NULL);
+  snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", id);
+  body = expect_page(&server, &clerk, path, 200);
+  expect_contains(body, "id=\"fee-receipt\"");
+  expect_contains(body, "NT$8,500");
+  expect_contains(body, "附表一");
+  free(body);
+}
+
+static void test_waiver_needs_a_reason(void **state)
+{
+  long status;
+  char *body = NULL;
+  long long survey = service_id("鑑界");
+  assert_int_equal(intake(survey, SURVEY_ANSWERS "&fee_waiver=criminal_entrust", &status, &body),
+                   0);
+  assert_int_equal(status, 400);
+  expect_contains(body, "#fee_waiver_reason");
+  free(body);
+  /* a waiver the schedule does not list */
+  assert_int_equal(
+      intake(survey, SURVEY_ANSWERS "&fee_waiver=exempt_s78&fee_waiver_reason=x", &status, &body),
+      0);
+  assert_int_equal(status, 400);
+  expect_contains(body, "#fee_waiver");
+  free(body);
+  long long id = intake(survey,
+                        SURVEY_ANSWERS "&fee_waiver=criminal_entrust&fee_waiver_reason="
+                                       "%E5%9C%B0%E6%AA%A2%E7%BD%B2%E5%9B%91%E8%A8%97",
+                        &status, NULL);
+  assert_int_equal(status, 303);
+  assert_int_equal(due_of(id), 0);
+  json_t *audit = expect_view(&server, &admin, "/staff/admin/audit?action=payment.fee_waiver", 200);
+  char *text = json_dumps(audit, JSON_COMPACT);
+  expect_contains(text, "criminal_entrust");
+  expect_contains(text, "地檢署囑託");
+  free(text);
+  json_decref(audit);
+}
+
+static char *export_text(void)
+{
+  struct response r;
+  assert_int_equal(client_get(&admin, "/staff/admin/catalog/export", &r), 0);
+  assert_int_equal(r.status, 200);
+  char *text = strdup(r.body);
+  response_free(&r);
+  return text;
+}
+
+static long import(const char *json, struct response *r)
+{
+  const char *headers[] = {"Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
+  struct response page;
+  assert_int_equal(client_get(&admin, "/staff/", &page), 0); /* a fresh CSRF token */
+  response_free(&page);
+  size_t len = strlen(json) + 512;
+  char *body = malloc(len);
+  int n = snprintf(body, len,
+                   "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                   "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; "
+                   "filename=\"catalog.json\"\r\nContent-Type: application/json\r\n\r\n%s\r\n"
+                   "--" BOUNDARY "--\r\n",
+                   admin.csrf, json);
+  assert_int_equal(
+      client_call(&admin, "POST", "/staff/admin/catalog/import", headers, body, (size_t)n, r), 0);
+  free(body);
+  return r->status;
+}
+
+static void test_bad_schedule_import_changes_nothing(void **state)
+{
+  struct response r;
+  char *before = export_text();
+  expect_contains(before, "\"fee_schedule\""); /* exported with the catalogue */
+  const char bad[] =
+      "{\"format\": \"bianmin-catalog\", \"version\": 1, \"services\": ["
+      "{\"slug\": \"transcript\", \"name_zh\": \"謄本\", \"time_limit_minutes\": 60, "
+      "\"fee_schedule\": [{\"id\": \"copies\", \"kind\": \"per_unit\", \"label_zh\": \"謄本\", "
+      "\"source\": \"收費標準\", \"effective\": \"2023-04-20\", \"of\": \"copies\", "
+      "\"unit_price\": -5}]}]}";
+  assert_int_equal(import(bad, &r), 400);
+  expect_contains(r.body, "unit_price");
+  response_free(&r);
+  char *after = export_text();
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+  assert_int_equal(calculator_total("transcript", "fee_copies=3"), 60);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_same_amount_everywhere),
+      cmocka_unit_test(test_counter_preview_and_receipt),
+      cmocka_unit_test(test_waiver_needs_a_reason),
+      cmocka_unit_test(test_bad_schedule_import_changes_nothing),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
