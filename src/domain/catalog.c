@@ -203,7 +203,7 @@ static int check_form_and_fees(struct ctx *c, json_t *service, const char *path)
   if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
     return fail(c, ST_INVALID, path, "%s", why);
   if (schedule && fee_schedule_parse(schedule, &parsed, why, sizeof(why)))
-    return fail(c, ST_INVALID, path, "%s", why);
+    return fail(c, ST_INVALID, path, "fee_schedule: %s", why);
   return check_word(c, service, path);
 }
 

@@ -301,6 +301,84 @@ static void test_bad_schedule_import_changes_nothing(void **state)
   assert_int_equal(calculator_total("transcript", "fee_copies=3"), 60);
 }
 
+/* Percent-encodes text for a form body (malloc'd). */
+static char *form_escape(const char *text)
+{
+  size_t n = strlen(text);
+  char *out = malloc(n * 3 + 1), *p = out;
+  for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+    if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+      *p++ = (char)*c;
+    else
+      p += snprintf(p, 4, "%%%02X", *c);
+  }
+  *p = '\0';
+  return out;
+}
+
+/* The admin's edit page of a service by slug (its path). */
+static void service_path(const char *slug, char *out, size_t size)
+{
+  json_t *list = expect_view(&server, &admin, "/staff/admin/catalog/services", 200), *item;
+  size_t i;
+  out[0] = '\0';
+  json_array_foreach(json_object_get(list, "items"), i,
+                     item) if (strcmp(json_string_value(json_object_get(item, "slug")), slug) == 0)
+      snprintf(out, size, "%s", json_string_value(json_object_get(item, "href")));
+  json_decref(list);
+  assert_true(out[0] != '\0');
+}
+
+static long save_schedule(const char *path, const char *schedule, char **body)
+{
+  struct response r;
+  char *escaped = form_escape(schedule);
+  size_t len = strlen(escaped) + 256;
+  char *form = malloc(len);
+  snprintf(form, len,
+           "name_zh=%%E5%%9C%%B0%%E7%%B1%%8D%%E8%%AC%%84%%E6%%9C%%AC&time_limit_value=1&"
+           "time_limit_unit=days&fee_schedule=%s",
+           escaped);
+  free(expect_page(&server, &admin, path, 200)); /* the CSRF token */
+  assert_int_equal(client_post(&admin, path, form, &r), 0);
+  long status = r.status;
+  *body = strdup(r.body ? r.body : "");
+  response_free(&r);
+  free(form);
+  free(escaped);
+  return status;
+}
+
+/* Admins edit the schedule on the service's catalogue page; the calculator follows at once. */
+static void test_admin_edits_the_schedule(void **state)
+{
+  char path[160], *body = NULL;
+  service_path("land-value-query", path, sizeof(path));
+  json_t *v = expect_view(&server, &admin, path, 200);
+  char *text = json_dumps(v, JSON_COMPACT);
+  expect_contains(text, "value_certificates"); /* the stored schedule in its textarea */
+  free(text);
+  json_decref(v);
+  assert_int_equal(calculator_total("land-value-query", "fee_parcels=3"), 60);
+  const char good[] = "[{\"id\": \"certificates\", \"kind\": \"per_unit\", \"label_zh\": "
+                      "\"地價證明\", \"source\": \"收費標準\", \"effective\": \"2020-01-01\", "
+                      "\"of\": \"parcels\", \"unit_price\": 25}]";
+  assert_int_equal(save_schedule(path, good, &body), 303);
+  free(body);
+  assert_int_equal(calculator_total("land-value-query", "fee_parcels=3"), 75);
+  /* a bad item is refused with its id and problem; the saved schedule stays */
+  const char bad[] = "[{\"id\": \"certificates\", \"kind\": \"per_unit\", \"label_zh\": "
+                     "\"地價證明\", \"source\": \"收費標準\", \"effective\": \"2020-01-01\", "
+                     "\"of\": \"area_m2\", \"unit_price\": 25}]";
+  assert_int_equal(save_schedule(path, bad, &body), 400);
+  expect_contains(body, "fee item certificates");
+  free(body);
+  assert_int_equal(save_schedule(path, "[1,", &body), 400);
+  expect_contains(body, "#fee_schedule");
+  free(body);
+  assert_int_equal(calculator_total("land-value-query", "fee_parcels=3"), 75);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -308,6 +386,7 @@ int main(void)
       cmocka_unit_test(test_counter_preview_and_receipt),
       cmocka_unit_test(test_waiver_needs_a_reason),
       cmocka_unit_test(test_bad_schedule_import_changes_nothing),
+      cmocka_unit_test(test_admin_edits_the_schedule),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

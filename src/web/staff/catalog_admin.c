@@ -173,7 +173,13 @@ static int save_form(struct http_request *req, struct http_response *res, struct
   catadmin_actor(req, &actor);
   int rc = k->save(store, req->session->office_id, record, &actor, &id, err, sizeof(err));
   if (rc == ST_INVALID) {
-    web_form_error(req, view, catadmin_error_input(req, k, err), "catadmin_err_invalid");
+    const char *input = catadmin_error_input(req, k, err), *item = strstr(err, "fee item ");
+    if (strcmp(input, "fee_schedule") == 0 && item) /* which item and what is wrong with it */
+      web_form_error_text(view, input,
+                          arena_printf(req->arena, "%s%s%s", http_t(req, "catadmin_err_invalid"),
+                                       http_t(req, "tools_error_separator"), item));
+    else
+      web_form_error(req, view, input, "catadmin_err_invalid");
     return catadmin_form_page(req, res, store, k, existing, values, view, 400);
   }
   json_decref(view);

@@ -55,6 +55,7 @@ enum catadmin_type {
   CA_KIND,       /* an announcement kind */
   CA_URL,        /* empty or https://... */
   CA_TIME_LIMIT, /* time_limit_minutes, edited as a number and a unit */
+  CA_JSON,       /* a JSON list edited as text (the fee schedule); empty = [] */
 };
 
 enum { CA_PAIR = 1, CA_REQUIRED = 2 };
