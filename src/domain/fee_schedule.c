@@ -423,14 +423,21 @@ static int bad(struct fee_error *e, const char *field, const char *key)
 static int add(struct fee_work *w, const struct fee_item *it, int64_t quantity, int64_t price,
                int64_t amount)
 {
-  if (w->count >= FEE_LINES_MAX)
-    return ST_LIMIT;
-  if (quantity > 0 && price > 0 && (amount / price != quantity || amount > FEE_TOTAL_MAX))
+  if (w->count >= FEE_LINES_MAX || amount > FEE_TOTAL_MAX)
     return ST_LIMIT;
   w->lines[w->count++] =
       (struct fee_line){.item = it, .quantity = quantity, .unit_price = price, .amount = amount};
   w->total += amount;
   return w->total > FEE_TOTAL_MAX ? ST_LIMIT : ST_OK;
+}
+
+/* quantity × price as a line; quantities are checked before they are multiplied, so nothing
+ * overflows (quantity <= FEE_TOTAL_MAX, price <= FEE_PRICE_MAX). */
+static int add_product(struct fee_work *w, const struct fee_item *it, int64_t quantity)
+{
+  if (quantity > FEE_TOTAL_MAX)
+    return ST_LIMIT;
+  return add(w, it, quantity, it->unit_price, quantity * it->unit_price);
 }
 
 static int values_of(const json_t *answers, const char *key, int64_t *values, size_t *count,
@@ -465,11 +472,11 @@ static int per_unit(const struct fee_item *it, const json_t *answers, struct fee
   if (values_of(answers, it->of, v, &n, e) || times_of(it, answers, &times, e))
     return ST_INVALID;
   for (size_t i = 0; i < n; i++)
-    q += v[i] / FEE_SCALE;
+    q += v[i] / FEE_SCALE; /* at most FEE_LIST_MAX × FEE_COUNT_MAX */
   if (!n)
     q = it->default_quantity;
-  q *= times;
-  return q ? add(w, it, q, it->unit_price, q * it->unit_price) : ST_OK;
+  q *= times; /* times <= FEE_COUNT_MAX */
+  return q ? add_product(w, it, q) : ST_OK;
 }
 
 static int per_started(const struct fee_item *it, const json_t *answers, struct fee_work *w,
@@ -480,9 +487,11 @@ static int per_started(const struct fee_item *it, const json_t *answers, struct 
   if (values_of(answers, it->of, v, &n, e) || times_of(it, answers, &times, e))
     return ST_INVALID;
   for (size_t i = 0; i < n; i++)
-    q += (v[i] + it->per_scaled - 1) / it->per_scaled;
+    q += (v[i] + it->per_scaled - 1) / it->per_scaled; /* each <= 10^12: the sum fits */
+  if (q > FEE_TOTAL_MAX)
+    return ST_LIMIT;
   q *= times;
-  return q ? add(w, it, q, it->unit_price, q * it->unit_price) : ST_OK;
+  return q ? add_product(w, it, q) : ST_OK;
 }
 
 static int area_band(const struct fee_item *it, const json_t *answers, struct fee_work *w,
@@ -503,6 +512,7 @@ static int area_band(const struct fee_item *it, const json_t *answers, struct fe
   for (size_t b = 0; b < it->band_count; b++) {
     if (!counts[b])
       continue;
+    /* counts <= FEE_LIST_MAX: the product fits */
     if (add(w, it, counts[b], it->bands[b].unit_price, counts[b] * it->bands[b].unit_price))
       return ST_LIMIT;
     w->lines[w->count - 1].band = b;

@@ -313,6 +313,31 @@ static void test_parse_refusals(void **state)
              "percent");
 }
 
+/* Answers far beyond any real bill are refused (ST_LIMIT), never overflow. */
+static void test_limits(void **state)
+{
+  (void)state;
+  struct fee_schedule s;
+  struct fee_work w;
+  struct fee_error e;
+  demo("building-survey", &s);
+  /* 100 floors of 10^8 m² in started 50 m²: 2 × 10^8 units, over the NT$10^8 bill limit */
+  json_t *floors = json_array();
+  for (int i = 0; i < 100; i++)
+    json_array_append_new(floors, json_string("100000000"));
+  json_t *a = json_pack("{s:o, s:i}", "floor_area_m2", floors, "buildings", 100000);
+  assert_int_equal(fee_compute(&s, a, today, &w, &e), ST_LIMIT);
+  assert_string_equal(e.reason_key, "fee_err_too_large");
+  json_decref(a);
+  demo("sale-transfer", &s);
+  a = json_pack("{s:s, s:i}", "declared_value", "1000000000000", "months_late", 20);
+  assert_int_equal(fee_compute(&s, a, today, &w, &e), ST_LIMIT);
+  json_decref(a);
+  a = json_pack("{s:s}", "declared_value", "1000000000001");
+  assert_int_equal(fee_compute(&s, a, today, &w, &e), ST_INVALID); /* above the input's range */
+  json_decref(a);
+}
+
 /* The working as JSON carries each line's legal source. */
 static void test_json(void **state)
 {
@@ -342,6 +367,7 @@ int main(void)
       cmocka_unit_test(test_effective_dates),
       cmocka_unit_test(test_parse_refusals),
       cmocka_unit_test(test_json),
+      cmocka_unit_test(test_limits),
   };
   return cmocka_run_group_tests(tests, load, unload);
 }
