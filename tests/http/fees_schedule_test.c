@@ -1,13 +1,18 @@
 /*
  * fees_schedule_test.c - the fee schedule as data against a real server (issue 17): the public
- * calculator, the counter intake and the API give the same amount for the same answers (the
- * demo schedules: a boundary survey of 680 m² with 3 points and 150 m² with 6 points is
- * 3,000 + 2,500 + 3 × 1,000 = NT$8,500; three transcripts NT$60); the counter shows the working
- * before taking the case in, prints it as the fee receipt, and applies a waiver only with a
+ * calculator, the counter intake, an online application and the API give the same amount for
+ * the same answers (the demo schedules: a boundary survey of 680 m² with 3 points and 150 m²
+ * with 6 points is 3,000 + 2,500 + 3 × 1,000 = NT$8,500; three transcripts NT$60; the online
+ * journey reads its one-time code from an SMTP sink as apply_test does); the counter shows the
+ * working before taking the case in, prints it as the fee receipt, and applies a waiver only with a
  * reason (audited); a catalogue import with a bad fee schedule is refused with a message and
  * changes nothing.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,8 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <sys/socket.h>
 
 #include "harness.h"
 
@@ -26,12 +37,123 @@
 /* 680 m² (3,000) with 3 points (1 group) and 150 m² (2,500) with 6 points (2 groups) */
 #define SURVEY_ANSWERS "fee_area_m2=680+150&fee_points=3%E3%80%816"
 #define SURVEY_TOTAL   8500
+#define PYTHON         "/usr/bin/python3"
+#define TRANSCRIPT     "/o/xinxing/apply/transcript"
+
+extern char **environ;
 
 static struct server server;
 static struct client admin, clerk;
 static char admin_secret[64], api_key[128];
-static const char *const env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_PUBLIC=100000",
-                                  "BIANMIN_RATE_LOOKUP=100000", NULL};
+static pid_t smtp_pid;
+static char work[64], mail_dir[128], mail_url[96];
+
+/* The online journey's one-time codes arrive by mail: the SMTP sink and the helpers that read
+ * it are those of apply_test.c. */
+/* ---- the SMTP sink ----------------------------------------------------------------------- */
+
+static int free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof(a);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+      getsockname(fd, (struct sockaddr *)&a, &len))
+    return 0;
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static int count_mail(void)
+{
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  int n = 0;
+  while (d && (e = readdir(d)) != NULL)
+    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static bool path_exists(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+/* The text part of message number n (1-based), decoded, malloc'd. */
+static char *mail_text(int n)
+{
+  char path[256], *raw = NULL;
+  snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
+  harness_wait_until(path_exists, path, path);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  raw = calloc(1, 1 << 20);
+  size_t len = fread(raw, 1, (1 << 20) - 1, f);
+  fclose(f);
+  raw[len] = '\0';
+  char *part = strstr(raw, "text/plain"), *start = part ? strstr(part, "\r\n\r\n") : NULL;
+  char *end = start ? strstr(start + 4, "\r\n--") : NULL; /* multipart, or the text alone */
+  if (start && !end)
+    end = raw + len;
+  unsigned char *out = calloc(1, 1 << 20);
+  size_t out_len = 0;
+  if (!start || !end ||
+      sodium_base642bin(out, (1 << 20) - 1, start + 4, (size_t)(end - start - 4), "\r\n", &out_len,
+                        NULL, sodium_base64_VARIANT_ORIGINAL)) {
+    free(raw);
+    free(out);
+    return NULL;
+  }
+  free(raw);
+  out[out_len] = '\0';
+  return (char *)out;
+}
+
+struct mail_match {
+  int from;
+  const char *needle;
+  int found;
+};
+
+static bool mail_matched(void *arg)
+{
+  struct mail_match *m = arg;
+  for (int n = m->from; n <= count_mail() && !m->found; n++) {
+    char *text = mail_text(n);
+    if (text && strstr(text, m->needle))
+      m->found = n;
+    free(text);
+  }
+  return m->found != 0;
+}
+
+/* The number of the first message from number from on that holds needle: case notices (sent
+ * by the outbox worker) may arrive between the codes and links a test waits for. */
+static int mail_with(int from, const char *needle)
+{
+  struct mail_match m = {from, needle, 0};
+  if (!harness_wait_until(mail_matched, &m, needle))
+    fail_msg("no message from number %d on holds \"%s\"", from, needle);
+  return m.found;
+}
+
+/* Waits for the first one-time code message from number n on and returns its code: the first
+ * run of exactly 6 digits in it. */
+static void code_of_mail(int n, char code[7])
+{
+  char *text = mail_text(mail_with(n, "驗證碼"));
+  assert_non_null(text);
+  const char *p = text;
+  while (*p && !(strspn(p, "0123456789") == 6 && (p == text || p[-1] < '0' || p[-1] > '9')))
+    p++;
+  assert_true(*p);
+  memcpy(code, p, 6);
+  code[6] = '\0';
+  free(text);
+}
 
 static void add_user(const char *office, const char *username, const char *roles)
 {
@@ -59,8 +181,39 @@ static int issue_key(void)
   return api_key[0] ? 0 : -1;
 }
 
+static int start_smtp(void)
+{
+  snprintf(work, sizeof(work), "/tmp/bianmin-fees-XXXXXX");
+  if (!mkdtemp(work))
+    return -1;
+  snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
+  char port[16], ready[160], log[128];
+  snprintf(port, sizeof(port), "%d", free_port());
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  snprintf(log, sizeof(log), "%s/smtp.log", work);
+  snprintf(mail_url, sizeof(mail_url), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%s", port);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port, mail_dir,
+                        NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  int rc = posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 && harness_wait_until(path_exists, ready, "the SMTP server") ? 0 : -1;
+}
+
 static int setup(void **state)
 {
+  if (start_smtp())
+    return -1;
+  const char *env[] = {mail_url,
+                       "BIANMIN_MAIL_STARTTLS=false",
+                       "BIANMIN_MAIL_FROM=fees@xinxing.example",
+                       "BIANMIN_RATE_LOGIN=100000",
+                       "BIANMIN_RATE_PUBLIC=100000",
+                       "BIANMIN_RATE_LOOKUP=100000",
+                       NULL};
   if (server_start(&server, env))
     return -1;
   add_user("xinxing", "fee-admin", "admin");
@@ -77,7 +230,69 @@ static int teardown(void **state)
 {
   client_free(&admin);
   client_free(&clerk);
-  return server_stop(&server) == 0 ? 0 : -1;
+  int rc = server_stop(&server) == 0 ? 0 : -1;
+  if (smtp_pid > 0) {
+    kill(smtp_pid, SIGTERM);
+    waitpid(smtp_pid, NULL, 0);
+  }
+  char cmd[96];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+  return system(cmd) == 0 ? rc : -1;
+}
+
+static long citizen_post(struct client *c, const char *path, const char *form)
+{
+  struct response r;
+  assert_int_equal(client_post(c, path, form, &r), 0);
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+static long citizen_get(struct client *c, const char *path, char **body)
+{
+  struct response r;
+  assert_int_equal(client_get(c, path, &r), 0);
+  long status = r.status;
+  if (body)
+    *body = strdup(r.body ? r.body : "");
+  response_free(&r);
+  return status;
+}
+
+/* An online transcript application with `copies` copies, through the whole journey; the
+ * confirmation page (malloc'd). */
+static char *apply_online(const char *copies)
+{
+  struct client c;
+  char form[128], code[7], *done = NULL;
+  client_init(&c, &server);
+  int before = count_mail();
+  assert_int_equal(citizen_get(&c, TRANSCRIPT, NULL), 200);
+  assert_int_equal(citizen_post(&c, TRANSCRIPT "/start", "kind=email&contact=fee%40example.com"),
+                   303);
+  code_of_mail(before + 1, code);
+  assert_int_equal(citizen_get(&c, TRANSCRIPT "/verify", NULL), 200);
+  snprintf(form, sizeof(form), "code=%s", code);
+  assert_int_equal(citizen_post(&c, TRANSCRIPT "/verify", form), 303);
+  snprintf(form, sizeof(form), "answer=%s", copies);
+  const char *const steps[][2] = {
+      {TRANSCRIPT "/name", "answer=%E7%8E%8B%E5%B0%8F%E6%98%8E"},
+      {TRANSCRIPT "/q/kind", "answer=land"},
+      {TRANSCRIPT "/q/section", "answer=0001"},
+      {TRANSCRIPT "/q/parcel_number", "answer=100"},
+      {TRANSCRIPT "/q/copies", form},
+      {TRANSCRIPT "/q/purpose", "answer="},
+  };
+  for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    assert_int_equal(citizen_get(&c, steps[i][0], NULL), 200);
+    assert_int_equal(citizen_post(&c, steps[i][0], steps[i][1]), 303);
+  }
+  assert_int_equal(citizen_get(&c, TRANSCRIPT "/check", NULL), 200);
+  assert_int_equal(citizen_post(&c, TRANSCRIPT "/submit", "declaration=yes"), 303);
+  assert_int_equal(citizen_get(&c, TRANSCRIPT "/done", &done), 200);
+  client_free(&c);
+  return done;
 }
 
 /* The xinxing service id whose name (either language) contains `name`. */
@@ -184,6 +399,9 @@ static void test_same_amount_everywhere(void **state)
   id = api_request("transcript", "attribute[kind]=land&attribute[section]=0001&"
                                  "attribute[parcel_number]=100&attribute[copies]=3");
   assert_int_equal(due_of(id), 60);
+  char *done = apply_online("3"); /* the online journey's confirmation shows what is owed */
+  expect_contains(done, "NT$60");
+  free(done);
 }
 
 static void test_counter_preview_and_receipt(void **state)
