@@ -578,6 +578,18 @@ static void test_admin_edits_the_schedule(void **state)
   free(text);
   json_decref(v);
   assert_int_equal(calculator_total("land-value-query", "fee_parcels=3"), 60);
+  /* the preview with sample answers on the admin page */
+  char preview[256];
+  snprintf(preview, sizeof(preview), "%s?fee_sample=1&fee_parcels=4", path);
+  body = expect_page(&server, &admin, preview, 200);
+  expect_contains(body, "id=\"fee-preview-result\"");
+  expect_contains(body, "NT$80");
+  free(body);
+  snprintf(preview, sizeof(preview), "%s?fee_sample=1&fee_parcels=x", path);
+  body = expect_page(&server, &admin, preview, 200);
+  expect_lacks(body, "id=\"fee-preview-result\"");
+  expect_contains(body, "govuk-error-message\" role=\"alert\"");
+  free(body);
   const char good[] = "[{\"id\": \"certificates\", \"kind\": \"per_unit\", \"label_zh\": "
                       "\"地價證明\", \"source\": \"收費標準\", \"effective\": \"2020-01-01\", "
                       "\"of\": \"parcels\", \"unit_price\": 25}]";

@@ -156,7 +156,12 @@ int catadmin_edit(struct http_request *req, struct http_response *res)
                                                         : NULL;
   if (notice)
     json_object_set_new(view, "notice", json_string(http_t(req, notice)));
-  rc = catadmin_form_page(req, res, store, k, record, values, view, 200);
+  if (strcmp(k->segment, "services") == 0)
+    rc = catadmin_fee_preview(
+        req, record, catadmin_href(req, k, json_integer_value(json_object_get(record, "id"))),
+        view);
+  if (!rc)
+    rc = catadmin_form_page(req, res, store, k, record, values, view, 200);
   json_decref(values);
   json_decref(record);
   return rc;

@@ -126,4 +126,9 @@ int catadmin_record_view(struct http_request *req, struct store *store,
 /* A stored "YYYY-MM-DDTHH:MM:SSZ" as a Taiwan date and time in the request's language. */
 const char *catadmin_datetime(struct http_request *req, const char *iso);
 
+/* The preview of a service's saved fee schedule with sample answers (catalog_admin_fee.c):
+ * view["fee_preview"] {action, inputs [{id, label, hint, value}], working | error}. */
+int catadmin_fee_preview(struct http_request *req, json_t *record, const char *action,
+                         json_t *view);
+
 #endif
