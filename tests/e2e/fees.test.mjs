@@ -50,7 +50,7 @@ for (const width of [1280, 320]) {
     await page.fill('#applicant_phone', '0912345678');
     await page.fill('#fee_area_m2', '680 150');
     await page.fill('#fee_points', '3、6');
-    const response = await click(page, page.locator('button[name=fee_preview]'));
+    const response = await click(page, page.locator('input[name=fee_preview]'));
     assertEqual(response.status(), 200, 'the preview is the form again');
     const working = await page.locator('#fee-working').innerText();
     assert(working.includes(TOTAL), `the working shows the total: ${working}`);
