@@ -426,6 +426,7 @@ static void test_counter_preview_and_receipt(void **state)
   assert_int_equal(intake(survey, "fee_area_m2=abc", &status, &body), 0);
   assert_int_equal(status, 400);
   expect_contains(body, "#fee_area_m2");
+  expect_contains(body, "id=\"fee_area_m2-error\""); /* at the input too */
   free(body);
   /* taken in: the receipt carries the fee receipt with each line's basis */
   long long id = intake(survey, SURVEY_ANSWERS, &status, NULL);

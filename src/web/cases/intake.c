@@ -166,6 +166,16 @@ static const char *form_or(struct http_request *req, const char *name, const cha
   return v ? v : fallback;
 }
 
+/* A refusal of a fee answer also shown at its input (the fee section was built before it). */
+static void mark_fee_input(json_t *view, const char *field)
+{
+  json_t *inputs = json_object_get(json_object_get(view, "fee"), "inputs"), *in;
+  json_t *message = json_object_get(json_object_get(view, "field_errors"), field ? field : "");
+  size_t i;
+  json_array_foreach(inputs, i, in) if (message && strcmp(web_str(in, "id"), field) == 0)
+      json_object_set(in, "error", message);
+}
+
 /* The form again: with the fee's working (preview, 200) or with a refusal (400). */
 static int form_again(struct http_request *req, struct http_response *res, struct store *store,
                       bool preview, const char *field, const char *reason)
@@ -174,8 +184,10 @@ static int form_again(struct http_request *req, struct http_response *res, struc
   int rc = form_view(req, store, preview, &view);
   if (rc)
     return rc;
-  if (reason)
+  if (reason) {
     web_form_error(req, view, field, reason);
+    mark_fee_input(view, field);
+  }
   return http_page(res, reason || json_object_get(view, "has_errors") ? 400 : 200, "staff/intake",
                    view);
 }
