@@ -387,6 +387,10 @@ static long long api_request(const char *service_code, const char *attributes)
 static void test_same_amount_everywhere(void **state)
 {
   long status;
+  /* the service page of a service with a schedule links to its calculator */
+  char *page = expect_page(&server, NULL, "/o/xinxing/services/boundary-survey", 200);
+  expect_contains(page, "/o/xinxing/tools/fees?service");
+  free(page);
   assert_int_equal(calculator_total("boundary-survey", SURVEY_ANSWERS), SURVEY_TOTAL);
   long long id = intake(service_id("鑑界"), SURVEY_ANSWERS, &status, NULL);
   assert_int_equal(status, 303);
