@@ -21,12 +21,19 @@ static const char *form_field(const char *key)
   static const struct {
     const char *key, *field;
   } fields[] = {
-      {"copies", "fee_copies"},           {"sheets", "fee_sheets"},
-      {"parcels", "fee_parcels"},         {"buildings", "fee_buildings"},
-      {"area_m2", "fee_area_m2"},         {"floor_area_m2", "fee_floor_area_m2"},
-      {"points", "fee_points"},           {"segments", "fee_segments"},
-      {"minutes", "fee_minutes"},         {"declared_value", "fee_declared_value"},
-      {"months_late", "fee_months_late"}, {"waiver", "fee_waiver"},
+      {"copies", "fee_copies"},
+      {"manual_copies", "fee_manual_copies"},
+      {"sheets", "fee_sheets"},
+      {"parcels", "fee_parcels"},
+      {"buildings", "fee_buildings"},
+      {"area_m2", "fee_area_m2"},
+      {"floor_area_m2", "fee_floor_area_m2"},
+      {"points", "fee_points"},
+      {"segments", "fee_segments"},
+      {"minutes", "fee_minutes"},
+      {"declared_value", "fee_declared_value"},
+      {"months_late", "fee_months_late"},
+      {"waiver", "fee_waiver"},
   };
   for (size_t i = 0; key && i < ARRAY_LEN(fields); i++)
     if (strcmp(fields[i].key, key) == 0)

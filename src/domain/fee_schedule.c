@@ -19,6 +19,7 @@
 
 static const struct fee_input_def inputs[] = {
     {"copies", FEE_INPUT_COUNT, false},          /* copies or sheets of a transcript */
+    {"manual_copies", FEE_INPUT_COUNT, false},   /* sheets of a manual register (人工登記簿) */
     {"sheets", FEE_INPUT_COUNT, false},          /* title deeds (書狀) */
     {"parcels", FEE_INPUT_COUNT, false},         /* parcels (筆) */
     {"buildings", FEE_INPUT_COUNT, false},       /* buildings or building numbers (棟, 建號) */

@@ -112,6 +112,11 @@ static void test_per_unit(void **state)
   assert_int_equal(total(&s, "{\"copies\": 5}"), 100);
   /* absent copies count as one, as the old fee_amount x copies rule did */
   assert_int_equal(total(&s, "{}"), 20);
+  /* manual register transcripts (人工登記簿謄本, also issued for another office): NT$10 a
+   * sheet, as the Hualien land office's page quotes the standard's table (secondary source) */
+  assert_int_equal(total(&s, "{\"copies\": 0, \"manual_copies\": 3}"), 30);
+  assert_int_equal(total(&s, "{\"copies\": 2, \"manual_copies\": 3}"), 70);
+  assert_int_equal(total(&s, "{\"copies\": 0, \"manual_copies\": 12}"), 120);
   demo("land-value-query", &s);
   assert_int_equal(total(&s, "{\"parcels\": 3}"), 60);
   assert_string_equal(refusal(&s, "{\"parcels\": \"2.5\"}"), "parcels");
