@@ -559,6 +559,57 @@ static const char migration_11_sql[] =
  * (tests/pg/schema_compare_test.c compares both schemas). */
 static const char migration_12_sql[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
+/* Messages not tied to a case (migration 16, notify_subject_event in domain/notify.h): an
+ * outbox row names its subject (subject_kind "case", "ticket", "booking", "petition", ...;
+ * subject_id its row, the case's id for a case's message); case_id is NULL for the others. At
+ * most one row per (subject, event, occurrence, channel). SQLite cannot drop a NOT NULL, so the
+ * table is rebuilt the documented way (sqlite.org/lang_altertable.html, "other kinds of table
+ * schema changes"): a new table, every row copied, the old one dropped, the new one renamed, its
+ * indexes made again. Nothing references outbox, and the migration runs in one transaction. */
+#define OUTBOX_COLUMNS_15                                                                          \
+  "id, office_id, case_id, event, occurrence, channel, lang, recipient, recipient_masked, "        \
+  "subject, body_text, body_html, urgent, status, attempts, next_attempt_at, claimed_by, "         \
+  "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at"
+static const char migration_16_sql[] =
+    "CREATE TABLE outbox_new ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " case_id INTEGER REFERENCES cases(id) ON DELETE CASCADE,"
+    " event TEXT NOT NULL,"
+    " occurrence INTEGER NOT NULL DEFAULT 1,"
+    " channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),"
+    " lang TEXT NOT NULL,"
+    " recipient TEXT NOT NULL,"
+    " recipient_masked TEXT NOT NULL DEFAULT '',"
+    " subject TEXT NOT NULL DEFAULT '',"
+    " body_text TEXT NOT NULL,"
+    " body_html TEXT NOT NULL DEFAULT '',"
+    " urgent INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered', "
+    "'failed_temp', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at INTEGER NOT NULL,"
+    " claimed_by TEXT,"
+    " claimed_at INTEGER,"
+    " provider_id TEXT,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " sent_at INTEGER,"
+    " delivered_at INTEGER,"
+    " subject_kind TEXT NOT NULL DEFAULT 'case',"
+    " subject_id INTEGER,"
+    " UNIQUE (case_id, event, occurrence, channel));"
+    "INSERT INTO outbox_new (" OUTBOX_COLUMNS_15
+    ", subject_kind, subject_id) SELECT " OUTBOX_COLUMNS_15 ", 'case', case_id FROM outbox;"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_new RENAME TO outbox;"
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
+    "CREATE INDEX outbox_office ON outbox (office_id, status, id);"
+    "CREATE INDEX outbox_provider ON outbox (provider_id);"
+    "CREATE UNIQUE INDEX outbox_subject ON outbox (subject_kind, subject_id, event, occurrence, "
+    "channel);";
+#undef OUTBOX_COLUMNS_15
+
 /* Migration 19: the search index holds each row's office as an indexed token ("office12", in
  * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every
  * office's matches and dropping the others' (office_search_read: the cost grew with every
@@ -625,6 +676,42 @@ static const char migration_19_sql[] =
  * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
 static const char migration_23_sql[] =
     "ALTER TABLE services ADD COLUMN fee_schedule TEXT NOT NULL DEFAULT '[]';";
+/* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
+ * channel) that each status event of the case log is added to once (case_events.kpi_counted,
+ * found through a partial index of the events not yet counted; kpi_state is the one row an
+ * updater locks so two nodes never count an event twice), and the completed cases by working
+ * hours for the medians and P90s. Events already in the log start uncounted. */
+static const char migration_29_sql[] =
+    "ALTER TABLE case_events ADD COLUMN kpi_counted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX case_events_kpi ON case_events (id) WHERE kpi_counted = 0 AND kind = 'status';"
+    "CREATE TABLE kpi_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " updated_at INTEGER NOT NULL);"
+    "INSERT INTO kpi_state (id, updated_at) VALUES (1, 0);"
+    "CREATE TABLE kpi_case_month ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month INTEGER NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " service_id INTEGER NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " received INTEGER NOT NULL DEFAULT 0,"
+    " completed INTEGER NOT NULL DEFAULT 0,"
+    " on_time INTEGER NOT NULL DEFAULT 0,"
+    " ended_other INTEGER NOT NULL DEFAULT 0,"
+    " used_minutes INTEGER NOT NULL DEFAULT 0,"
+    " corrections INTEGER NOT NULL DEFAULT 0,"
+    " second_corrections INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel));"
+    "CREATE TABLE kpi_case_hours ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month INTEGER NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " service_id INTEGER NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " hours INTEGER NOT NULL,"
+    " cases INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel, hours));";
+
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -644,6 +731,31 @@ static const char migration_20_sql[] =
     " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
     "CREATE TRIGGER case_words_delete_directory AFTER DELETE ON case_words"
     " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
+
+/* Outcome documents and the remote 即時 limit (migration 22, issue 15). services gains
+ * remote_instant_minutes: the working minutes a 即時 service (time limit 0) gives a case that
+ * arrives online, by post or through the API (default 480, one working day; never 0, so never a
+ * deadline at arrival). case_outcome_documents holds what staff issue on a case (a certificate
+ * as PDF or an image) for the applicant to download through the case's link; the bytes live in
+ * upload_blobs like the applicants' uploads. A withdrawn document keeps its row (who, when,
+ * why) and is no longer offered. */
+static const char migration_22_sql[] =
+    "ALTER TABLE services ADD COLUMN remote_instant_minutes INTEGER NOT NULL DEFAULT 480;"
+    "CREATE TABLE case_outcome_documents ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " case_id INTEGER NOT NULL REFERENCES cases(id),"
+    " sha256 TEXT NOT NULL REFERENCES upload_blobs(sha256),"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL,"
+    " created_by_name TEXT NOT NULL,"
+    " withdrawn_at INTEGER,"
+    " withdrawn_by_name TEXT NOT NULL DEFAULT '',"
+    " withdrawn_reason TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX case_outcome_documents_case ON case_outcome_documents(case_id);";
 
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
@@ -706,9 +818,12 @@ const struct store_migration sqlite_migrations[] = {
     {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
+    {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
+    {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
     {23, "fee schedules as data: services.fee_schedule", migration_23_sql},
+    {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

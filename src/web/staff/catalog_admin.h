@@ -58,7 +58,8 @@ enum catadmin_type {
   CA_JSON,       /* a JSON list edited as text (the fee schedule); empty = [] */
 };
 
-enum { CA_PAIR = 1, CA_REQUIRED = 2 };
+/* CA_OMIT_EMPTY: an empty number leaves the key out of the record (the domain's default). */
+enum { CA_PAIR = 1, CA_REQUIRED = 2, CA_OMIT_EMPTY = 4 };
 
 struct catadmin_field {
   const char *name; /* the record's key; for CA_PAIR the stem of <name>_zh and <name>_en */
