@@ -544,10 +544,6 @@ static const char migration_11_sql[] =
 static const char migration_12_sql[] =
     "DROP INDEX cases_key;"
     "CREATE UNIQUE INDEX cases_key ON cases(office_id, case_key);";
-/* Fee schedules as data (migration 23, issue 17): a service's fee schedule, a JSON list of
- * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
-static const char migration_23_sql[] =
-    "ALTER TABLE services ADD COLUMN fee_schedule TEXT NOT NULL DEFAULT '[]';";
 /* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
  * channel) that each status event of the case log is added to once (case_events.kpi_counted,
  * found through a partial index of the events not yet counted; kpi_state is the one row an
@@ -629,6 +625,10 @@ static const char migration_22_sql[] =
     " withdrawn_reason TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX case_outcome_documents_case ON case_outcome_documents(case_id);";
 
+/* Fee schedules as data (migration 23, issue 17): a service's fee schedule, a JSON list of
+ * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
+static const char migration_23_sql[] =
+    "ALTER TABLE services ADD COLUMN fee_schedule TEXT NOT NULL DEFAULT '[]';";
 /* The directory's version (migration 14), as in SQLite: statement-level triggers (named as
  * SQLite's) move it once per statement that changes an office, unit, service or service form. */
 static const char migration_14_sql[] =
@@ -678,7 +678,6 @@ static const char migration_15_sql[] =
  * (pg_search.c) filters by office_id through its own index already, so nothing changes here:
  * the number is kept so both dialects name the same schema version. */
 static const char migration_19_sql[] = "DO $$ BEGIN END $$;";
-
 /* Messages not tied to a case (migration 16; the SQLite migration says more): case_id
  * nullable, the subject's kind and id, unique per (subject, event, occurrence, channel). */
 static const char migration_16_sql[] =
