@@ -56,7 +56,7 @@ static const struct copy_table tables[] = {
      "fee_en, fee_amount, time_limit_minutes, where_zh, where_en, counter, floor_zh, floor_en, "
      "hours_zh, hours_en, channel_counter, channel_online, channel_mail, online_capable, "
      "online_url, case_word_code, workflow, questions, published, content_hash, updated_at, "
-     "remote_instant_minutes",
+     "remote_instant_minutes, fee_schedule",
      "id"},
     {"files", "sha256, mime, size, name, bytes, created_at", "sha256"},
     {"service_forms", "service_id, file_sha256, kind, format, title_zh, title_en, sort",

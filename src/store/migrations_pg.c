@@ -790,6 +790,10 @@ static const char migration_21_sql[] =
     " UNIQUE (office_id, code, version));"
     "ALTER TABLE cases ADD COLUMN workflow_version BIGINT NOT NULL DEFAULT 1;";
 
+/* Fee schedules as data (migration 23, issue 17): a service's fee schedule, a JSON list of
+ * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
+static const char migration_23_sql[] =
+    "ALTER TABLE services ADD COLUMN fee_schedule TEXT NOT NULL DEFAULT '[]';";
 /* The directory's version (migration 14), as in SQLite: statement-level triggers (named as
  * SQLite's) move it once per statement that changes an office, unit, service or service form. */
 static const char migration_14_sql[] =
@@ -874,6 +878,7 @@ const struct store_migration pg_migrations[] = {
     {20, "case words per office", migration_20_sql},
     {21, "workflow definitions per office, the version each case started on", migration_21_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
+    {23, "fee schedules as data: services.fee_schedule", migration_23_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},

@@ -809,6 +809,10 @@ static const char migration_26_sql[] =
     " reminded_at INTEGER);"
     "CREATE INDEX bookings_day ON bookings (office_id, day, start_minute);"
     "CREATE INDEX bookings_due ON bookings (day, status);";
+/* Fee schedules as data (migration 23, issue 17): a service's fee schedule, a JSON list of
+ * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
+static const char migration_23_sql[] =
+    "ALTER TABLE services ADD COLUMN fee_schedule TEXT NOT NULL DEFAULT '[]';";
 /* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
  * channel) that each status event of the case log is added to once (case_events.kpi_counted,
  * found through a partial index of the events not yet counted; kpi_state is the one row an
@@ -989,6 +993,7 @@ const struct store_migration sqlite_migrations[] = {
     {20, "case words per office", migration_20_sql},
     {21, "workflow definitions per office, the version each case started on", migration_21_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
+    {23, "fee schedules as data: services.fee_schedule", migration_23_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
