@@ -22,6 +22,7 @@
 #include "domain/catalog.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
+#include "domain/queue.h"
 #include "domain/keys.h"
 #include "domain/apply.h"
 #include "domain/notify.h"
@@ -398,6 +399,8 @@ static int cmd_demo(struct config *config, int argc, char **argv)
     printf("demo data loaded from %s into %s\n", data, config->db);
   if (!rc)
     printf("demo staff sign-in at /staff/login (new accounts only; password, admin TOTP):\n");
+  if (!rc && (rc = queue_demo_load(store)))
+    fprintf(stderr, "bianmin: demo queues not added: %s\n", status_name(rc));
   if (!rc && (rc = demo_staff_load(store, password ? password : DEMO_STAFF_PASSWORD, stdout)))
     fprintf(stderr, "bianmin: demo staff not added: %s\n", status_name(rc));
   store_close(store);
