@@ -126,6 +126,18 @@ struct queue_call {
 int queue_calls_after(struct store *store, struct arena *arena, int64_t office_id, int64_t after,
                       struct queue_call **out, size_t *count);
 int queue_calls_newest(struct store *store, int64_t *id);
+/* What a board shows: the office's queues and counters, its latest calls (newest last) and the
+ * titles of its running announcements (in both languages), in one read. */
+struct queue_board {
+  struct queue_office office;
+  struct queue_call *calls;
+  size_t call_count;
+  int64_t newest_call; /* the id of the last call (0: none), for the event stream */
+  const char **news_zh, **news_en;
+  size_t news_count;
+};
+int queue_board_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                     struct queue_board *out);
 /* The offices that have calls after id (ids ascending, at most limit calls looked at); *newest
  * receives the last call id looked at (after when none). */
 int queue_calls_offices(struct store *store, struct arena *arena, int64_t after, int64_t limit,
@@ -142,6 +154,7 @@ struct queue_figures {
   struct queue_figure total;
   struct queue_figure *by_queue, *by_counter, *by_hour; /* by_hour has 24 */
   size_t queue_count, counter_count;
+  struct queue_office office; /* the names of the queues and counters */
 };
 int queue_figures_read(struct store *store, struct arena *arena, int64_t office_id,
                        int64_t day_from, int64_t day_to, struct queue_figures *out);

@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/civil.h"
+#include "domain/catalog.h"
 #include "domain/read_model.h"
 #include "store/directory.h"
 #include "store/queue.h"
@@ -159,7 +160,7 @@ int queue_figures_read(struct store *store, struct arena *arena, int64_t office_
     figure_add(&out->by_hour[civil_taipei((time_t)read_model_int(row, "taken_at")).hour], row);
   }
   json_decref(rows);
-  return ST_OK;
+  return queue_office_read(store, arena, 0, office_id, &out->office);
 }
 
 /* ---- demo ----------------------------------------------------------------------------------- */
@@ -229,4 +230,44 @@ int queue_demo_load(struct store *store)
     return rc;
   }
   return store_commit(store);
+}
+
+/* ---- boards --------------------------------------------------------------------------------- */
+
+static int board_news(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                      struct queue_board *out)
+{
+  char today[CIVIL_ISO_SIZE];
+  json_t *news = NULL, *item;
+  size_t i;
+  civil_taipei_iso(now, today);
+  int rc = catalog_news_list(store, office_id, false, today, &news);
+  if (rc)
+    return rc;
+  out->news_zh = read_model_array(arena, json_array_size(news), sizeof(*out->news_zh));
+  out->news_en = read_model_array(arena, json_array_size(news), sizeof(*out->news_en));
+  if (!out->news_zh || !out->news_en)
+    rc = ST_NOMEM;
+  json_array_foreach(news, i, item) if (!rc)
+  {
+    out->news_zh[i] = read_model_text(arena, item, "title_zh");
+    out->news_en[i] = read_model_text(arena, item, "title_en");
+    out->news_count = i + 1;
+  }
+  json_decref(news);
+  return rc;
+}
+
+int queue_board_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                     struct queue_board *out)
+{
+  memset(out, 0, sizeof(*out));
+  int rc = queue_office_read(store, arena, now, office_id, &out->office);
+  if (!rc)
+    rc = queue_calls_after(store, arena, office_id, 0, &out->calls, &out->call_count);
+  if (!rc)
+    rc = board_news(store, arena, now, office_id, out);
+  if (!rc && out->call_count)
+    out->newest_call = out->calls[out->call_count - 1].id;
+  return rc;
 }
