@@ -32,6 +32,7 @@
 #include "http/http.h"
 #include "store/store.h"
 #include "web/app.h"
+#include "web/public/queue.h"
 
 #include "base/common.h"
 
@@ -299,6 +300,8 @@ static int serve_until_signal(const struct config *config, const char *port_file
     log_error("cannot write port file %s", port_file);
   struct workers workers;
   workers_start(config, config->notify_worker, &workers);
+  if (queue_feed_start(server, config->db))
+    log_error("the queue boards' feed did not start: boards reload instead of updating live");
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -307,6 +310,7 @@ static int serve_until_signal(const struct config *config, const char *port_file
   sigwait(&signals, &sig);
   log_info("signal %d: finishing requests in flight, then stopping", sig);
   workers_stop(&workers);
+  queue_feed_stop();
   http_server_stop(server, SHUTDOWN_GRACE_SECONDS);
   log_info("stopped");
   return 0;

@@ -421,6 +421,8 @@ int http_send(struct http_ctx *ctx)
 {
   struct http_response *res = &ctx->res;
   route_error_format(ctx);
+  if (res->stream && !res->is_error)
+    return http_stream_queue(ctx);
   if (res->raw)
     return queue(ctx, res->raw, res->raw_len, res->content_type, false);
   struct buf out;

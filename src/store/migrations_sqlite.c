@@ -641,51 +641,6 @@ static const char migration_20_sql[] =
     "CREATE TRIGGER case_words_delete_directory AFTER DELETE ON case_words"
     " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
 
-/* The directory's version (migration 14): one row whose number moves with every change to an
- * office, unit, service or service form, so that each process holding them in memory
- * (domain/directory.c) sees another node's edit by reading one integer. */
-static const char migration_14_sql[] =
-    "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
-    "NULL);"
-    "INSERT INTO directory_version (id, version) VALUES (1, 1);"
-#define BUMP(t, name, op)                                                                          \
-  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
-  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
-#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
-    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
-#undef BUMP3
-#undef BUMP
-
-/* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
- * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
- * the open cases in id order and holds what the scan reads of them; pickup_reminded_at (when the
- * not-picked-up reminder was sent, filled here from the timeline for the cases reminded before)
- * takes a reminded case out of cases_pickup_due, so that index holds only the closed cases still
- * waiting for pickup and their reminder, by closing time. */
-static const char migration_13_sql[] =
-    "ALTER TABLE cases ADD COLUMN pickup_reminded_at INTEGER;"
-    "UPDATE cases SET pickup_reminded_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = "
-    "cases.id AND e.kind = 'not_picked_up') WHERE picked_up_at IS NULL AND EXISTS (SELECT 1 FROM "
-    "case_events e WHERE e.case_id = cases.id AND e.kind = 'not_picked_up');"
-    "CREATE INDEX cases_open_scan ON cases(id, office_id, due_at, due_state, paused_since, "
-    "closed_at) WHERE closed_at IS NULL;"
-    "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
-    "IS NULL AND pickup_reminded_at IS NULL;";
-
-/* Security (migration 15). case_check_failures counts wrong check codes typed for a case on
- * one Taipei day (day = days since 1970-01-01 in Asia/Taipei); from CASE_CHECK_LOCK_AFTER on, the
- * number + check code lookup of that case is locked until the day ends (domain/case_read.c).
- * users.password_expired: an administrator set the password, so the person must choose a new
- * one before anything else. Sign-in throttling rows of typed user names in clear are dropped. */
-static const char migration_15_sql[] =
-    "CREATE TABLE case_check_failures ("
-    " case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
-    " day INTEGER NOT NULL,"
-    " failures INTEGER NOT NULL);"
-    "ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;"
-    /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
-    "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
-
 /* Counter queues (migration 25, issue 18). A queue (code letter A, B, ...) per office serves
  * some services (queue_services); a counter serves some queues (counter_queues) and is open,
  * paused or closed, with the clerk who sits at it. queue_days hands out each queue's numbers per
@@ -762,6 +717,51 @@ static const char migration_25_sql[] =
     " kind TEXT NOT NULL,"
     " at INTEGER NOT NULL);"
     "CREATE INDEX queue_calls_office ON queue_calls (office_id, id);";
+
+/* The directory's version (migration 14): one row whose number moves with every change to an
+ * office, unit, service or service form, so that each process holding them in memory
+ * (domain/directory.c) sees another node's edit by reading one integer. */
+static const char migration_14_sql[] =
+    "CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT "
+    "NULL);"
+    "INSERT INTO directory_version (id, version) VALUES (1, 1);"
+#define BUMP(t, name, op)                                                                          \
+  "CREATE TRIGGER " t "_" name "_directory AFTER " op " ON " t                                     \
+  " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+#define BUMP3(t) BUMP(t, "insert", "INSERT") BUMP(t, "update", "UPDATE") BUMP(t, "delete", "DELETE")
+    BUMP3("offices") BUMP3("units") BUMP3("services") BUMP3("service_forms");
+#undef BUMP3
+#undef BUMP
+
+/* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
+ * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks
+ * the open cases in id order and holds what the scan reads of them; pickup_reminded_at (when the
+ * not-picked-up reminder was sent, filled here from the timeline for the cases reminded before)
+ * takes a reminded case out of cases_pickup_due, so that index holds only the closed cases still
+ * waiting for pickup and their reminder, by closing time. */
+static const char migration_13_sql[] =
+    "ALTER TABLE cases ADD COLUMN pickup_reminded_at INTEGER;"
+    "UPDATE cases SET pickup_reminded_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = "
+    "cases.id AND e.kind = 'not_picked_up') WHERE picked_up_at IS NULL AND EXISTS (SELECT 1 FROM "
+    "case_events e WHERE e.case_id = cases.id AND e.kind = 'not_picked_up');"
+    "CREATE INDEX cases_open_scan ON cases(id, office_id, due_at, due_state, paused_since, "
+    "closed_at) WHERE closed_at IS NULL;"
+    "CREATE INDEX cases_pickup_due ON cases(closed_at) WHERE status = 'closed' AND picked_up_at "
+    "IS NULL AND pickup_reminded_at IS NULL;";
+
+/* Security (migration 15). case_check_failures counts wrong check codes typed for a case on
+ * one Taipei day (day = days since 1970-01-01 in Asia/Taipei); from CASE_CHECK_LOCK_AFTER on, the
+ * number + check code lookup of that case is locked until the day ends (domain/case_read.c).
+ * users.password_expired: an administrator set the password, so the person must choose a new
+ * one before anything else. Sign-in throttling rows of typed user names in clear are dropped. */
+static const char migration_15_sql[] =
+    "CREATE TABLE case_check_failures ("
+    " case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
+    " day INTEGER NOT NULL,"
+    " failures INTEGER NOT NULL);"
+    "ALTER TABLE users ADD COLUMN password_expired INTEGER NOT NULL DEFAULT 0;"
+    /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
+    "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},

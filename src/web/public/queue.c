@@ -100,6 +100,57 @@ static struct view ready_view(struct http_request *req, struct view_builder *b,
   return view_of_map(m);
 }
 
+/* The service asked for (?service=) when a queue of this office serves it: *s and *q, both
+ * NULL without ?service=. ST_INVALID for a malformed id, ST_NOTFOUND for no such service. */
+static int chosen(struct http_request *req, const struct directory *dir,
+                  const struct dir_office *office, const struct queue_office *qo,
+                  const struct dir_service **s, const struct queue_row **q)
+{
+  const char *service = http_query(req, "service");
+  int64_t id = 0;
+  *s = NULL;
+  *q = NULL;
+  if (!service)
+    return ST_OK;
+  if (str_to_int64(str_from(service), 1, INT64_MAX, &id))
+    return ST_INVALID;
+  *s = directory_service(dir, id);
+  if (!*s || (*s)->office_id != office->id || !(*s)->published)
+    return ST_NOTFOUND;
+  *q = queue_for_service(qo, id);
+  return *q ? ST_OK : ST_NOTFOUND;
+}
+
+static int choose_render(struct http_request *req, struct http_response *res, bool kiosk,
+                         const struct directory *dir, const struct dir_office *office,
+                         const struct queue_office *qo)
+{
+  const struct dir_service *s;
+  const struct queue_row *q;
+  int rc = chosen(req, dir, office, qo, &s, &q);
+  if (rc == ST_NOTFOUND)
+    return http_error(res, 404, "queue_no_such_service");
+  if (rc)
+    return rc;
+  const char *base = arena_printf(req->arena, "/o/%s/queue%s", office->slug, kiosk ? "/kiosk" : "");
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *page = view_map(&b);
+  view_add_text(&b, page, "title", http_t(req, kiosk ? "queue_kiosk_title" : "queue_title"));
+  view_add(&b, page, "office", office_dir_tview(req, &b, office));
+  view_add_bool(&b, page, "kiosk", kiosk);
+  view_add_bool(&b, page, "body_kiosk", kiosk);
+  view_add_bool(&b, page, "queue_script", true);
+  view_add_text(&b, page, "home_href", base);
+  view_add_text(&b, page, "channel", kiosk ? "kiosk" : "phone");
+  if (q)
+    view_add(&b, page, "ready", ready_view(req, &b, office, s, q));
+  else
+    view_add(&b, page, "queues", choices_view(req, &b, dir, qo, base));
+  if (view_done(&b))
+    return ST_NOMEM;
+  return http_page_view(res, 200, q ? "public/queue_ready" : "public/queue", view_of_map(page));
+}
+
 static int choose_page(struct http_request *req, struct http_response *res, bool kiosk)
 {
   struct store *store;
@@ -113,34 +164,7 @@ static int choose_page(struct http_request *req, struct http_response *res, bool
     rc = directory_acquire(store, req->arena, &dir);
   if (!rc)
     rc = queue_office_read(store, req->arena, clock_now(), office->id, &qo);
-  if (rc)
-    return rc;
-  const char *base = arena_printf(req->arena, "/o/%s/queue%s", office->slug, kiosk ? "/kiosk" : "");
-  struct view_builder b = view_builder(req->arena);
-  struct view_map *page = view_map(&b);
-  const char *service = http_query(req, "service");
-  int64_t service_id = 0;
-  if (service && str_to_int64(str_from(service), 1, INT64_MAX, &service_id))
-    return ST_INVALID;
-  const struct dir_service *s = service_id ? directory_service(dir, service_id) : NULL;
-  const struct queue_row *q =
-      s && s->office_id == office->id ? queue_for_service(&qo, s->id) : NULL;
-  if (service_id && (!q || !s->published))
-    return http_error(res, 404, "queue_no_such_service");
-  view_add_text(&b, page, "title", http_t(req, kiosk ? "queue_kiosk_title" : "queue_title"));
-  view_add(&b, page, "office", office_dir_tview(req, &b, office));
-  view_add_bool(&b, page, "kiosk", kiosk);
-  view_add_bool(&b, page, "body_kiosk", kiosk);
-  view_add_bool(&b, page, "queue_script", true);
-  view_add_text(&b, page, "home_href", base);
-  view_add_text(&b, page, "channel", kiosk ? "kiosk" : "phone");
-  if (q)
-    view_add(&b, page, "ready", ready_view(req, &b, office, s, q));
-  else
-    view_add(&b, page, "queues", choices_view(req, &b, dir, &qo, base));
-  if (view_done(&b))
-    return ST_NOMEM;
-  return http_page_view(res, 200, q ? "public/queue_ready" : "public/queue", view_of_map(page));
+  return rc ? rc : choose_render(req, res, kiosk, dir, office, &qo);
 }
 
 int queue_phone(struct http_request *req, struct http_response *res)
