@@ -167,6 +167,18 @@ void queue_wait_range(int64_t ahead, int64_t counters, const int64_t *seconds, s
 /* The Taipei day number of t. */
 int64_t queue_day(time_t t);
 
+/* The hall's progress board: cases of office ready for pickup (finished, not picked up,
+ * closed in the last QUEUE_PICKUP_DAYS days), newest first, at most QUEUE_PICKUP_MAX, with the
+ * applicant's name masked as on the progress page. */
+enum { QUEUE_PICKUP_DAYS = 30, QUEUE_PICKUP_MAX = 40 };
+struct queue_pickup {
+  int roc_year;
+  int64_t serial, closed_at;
+  const char *word_code, *name_masked;
+};
+int queue_pickup_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                      struct queue_pickup **out, size_t *count);
+
 /* Demo queues and counters: per office, one queue per unit with that unit's services (A, B,
  * ...) and two counters each. */
 int queue_demo_load(struct store *store);

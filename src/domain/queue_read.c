@@ -163,6 +163,40 @@ int queue_figures_read(struct store *store, struct arena *arena, int64_t office_
   return queue_office_read(store, arena, 0, office_id, &out->office);
 }
 
+/* ---- the progress board ------------------------------------------------------------------- */
+
+int queue_pickup_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                      struct queue_pickup **out, size_t *count)
+{
+  json_t *rows = NULL, *row;
+  size_t i;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  rc = store_end_read(store, store_queue_pickup_list(store, office_id,
+                                                     (int64_t)now - QUEUE_PICKUP_DAYS * 86400,
+                                                     QUEUE_PICKUP_MAX, &rows));
+  if (rc)
+    return rc;
+  *count = json_array_size(rows);
+  *out = read_model_array(arena, *count, sizeof(**out));
+  if (!*out)
+    rc = ST_NOMEM;
+  json_array_foreach(rows, i, row) if (!rc)
+  {
+    struct queue_pickup *p = &(*out)[i];
+    p->roc_year = (int)read_model_int(row, "roc_year");
+    p->serial = read_model_int(row, "serial");
+    p->closed_at = read_model_int(row, "closed_at");
+    p->word_code = read_model_text(arena, row, "word_code");
+    p->name_masked = read_model_text(arena, row, "applicant_name_masked");
+    if (!p->word_code || !p->name_masked)
+      rc = ST_NOMEM;
+  }
+  json_decref(rows);
+  return rc;
+}
+
 /* ---- demo ----------------------------------------------------------------------------------- */
 
 /* A queue for unit (letter A + index) with the unit's services, and two counters. */

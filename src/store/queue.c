@@ -278,3 +278,13 @@ int store_queue_tickets_between(struct store *store, int64_t office_id, int64_t 
       "tickets WHERE office_id = $1 AND day BETWEEN $2 AND $3 ORDER BY id";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(day_from), DB_I(day_to)), out);
 }
+
+int store_queue_pickup_list(struct store *store, int64_t office_id, int64_t since, int64_t limit,
+                            json_t **out)
+{
+  static const char sql[] =
+      "SELECT roc_year, word_code, serial, applicant_name_masked, closed_at FROM cases WHERE "
+      "office_id = $1 AND status = 'closed' AND picked_up_at IS NULL AND closed_at >= $2 ORDER BY "
+      "closed_at DESC, id DESC LIMIT $3";
+  return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(since), DB_I(limit)), out);
+}

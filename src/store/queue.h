@@ -8,7 +8,12 @@
 
 #if defined(BIANMIN_LAYER_WEB) || defined(BIANMIN_LAYER_WORKERS)
 #error                                                                                             \
-    "web/ and workers/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+    "web/ and workers/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"/* Cases of office finished and waiting for pickup (status closed, not picked up), closed at
+ * or after since, newest first, at most limit [{roc_year, word_code, serial,
+ * applicant_name_masked, closed_at}]. */
+int store_queue_pickup_list(struct store *store, int64_t office_id, int64_t since, int64_t limit,
+                            json_t **out);
+
 #endif
 
 #include <jansson.h>
@@ -88,5 +93,10 @@ int store_queue_calls_since(struct store *store, int64_t after, int64_t limit, j
  * first_called_at, done_at, called_at}] for the figures. */
 int store_queue_tickets_between(struct store *store, int64_t office_id, int64_t day_from,
                                 int64_t day_to, json_t **out);
+/* Cases of office finished and waiting for pickup (status closed, not picked up), closed at
+ * or after since, newest first, at most limit [{roc_year, word_code, serial,
+ * applicant_name_masked, closed_at}]. */
+int store_queue_pickup_list(struct store *store, int64_t office_id, int64_t since, int64_t limit,
+                            json_t **out);
 
 #endif

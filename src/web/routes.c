@@ -276,6 +276,8 @@ static const struct http_route routes[] = {
     {"GET", "/o/{office}/queue/kiosk", queue_kiosk, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
     {"POST", "/o/{office}/queue/take", queue_take, 0, true, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/queue/board", queue_board, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
+    {"GET", "/o/{office}/queue/progress-board", queue_progress_board, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE, 0},
     {"GET", "/o/{office}/queue/events", queue_events, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
      0},
     {"GET", "/q/{token}", queue_ticket_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},

@@ -65,6 +65,11 @@
     if (!target && /\/queue\/kiosk$/.test(location.pathname)) target = location.pathname;
     if (!target) target = sessionStorage.getItem('bmKioskHome');
     if (/\/queue\/kiosk$/.test(location.pathname)) sessionStorage.setItem('bmKioskHome', location.pathname);
+    // Kiosk mode of the whole public site: the page that turned it on is the start page.
+    if (/[?&]kiosk=1(&|$)/.test(location.search) && !/\/q\//.test(location.pathname)) {
+      sessionStorage.setItem('bmKioskHome', location.pathname + location.search);
+      if (!home) target = location.pathname + location.search;
+    }
     if (!target) return;
     var timer;
     function reset() {

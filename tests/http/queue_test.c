@@ -440,12 +440,44 @@ static void test_concurrent_taking_and_calling(void **state)
     assert_string_equal(called[i], taken[i]);
 }
 
+/* Kiosk mode of the public site, and the hall's progress board. */
+static void test_kiosk_mode_and_progress_board(void **state)
+{
+  (void)state;
+  struct client c;
+  client_init(&c, &server);
+  char *page = expect_page(&server, &c, "/o/xinxing/faq", 200);
+  expect_lacks(page, "bm-kiosk");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/?kiosk=1", 200);
+  expect_contains(page, "bm-kiosk");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/faq", 200); /* kept by the cookie */
+  expect_contains(page, "bm-kiosk");
+  expect_contains(page, "/static/js/queue.");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/faq?kiosk=0", 200);
+  expect_lacks(page, "bm-kiosk");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/faq", 200);
+  expect_lacks(page, "bm-kiosk");
+  free(page);
+  client_free(&c);
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/queue/progress-board", 200);
+  assert_true(json_is_array(json_object_get(view, "cases")));
+  json_decref(view);
+  page = expect_page(&server, NULL, "/o/xinxing/queue/progress-board", 200);
+  expect_contains(page, "http-equiv=\"refresh\"");
+  free(page);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_per_queue_per_day),
       cmocka_unit_test(test_counter_console),
       cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_kiosk_mode_and_progress_board),
       cmocka_unit_test(test_concurrent_taking_and_calling),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -15,6 +15,7 @@ int queue_ticket_qr(struct http_request *req, struct http_response *res);
 int queue_ticket_leave_submit(struct http_request *req, struct http_response *res);
 int queue_ticket_notify_submit(struct http_request *req, struct http_response *res);
 int queue_board(struct http_request *req, struct http_response *res);
+int queue_progress_board(struct http_request *req, struct http_response *res);
 int queue_events(struct http_request *req, struct http_response *res);
 
 /* The board feed: one thread per process that follows the calls in the database (of every

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "domain/case_number.h"
 #include "domain/directory.h"
 #include "domain/queue.h"
 #include "web/app.h"
@@ -91,4 +92,54 @@ int queue_board(struct http_request *req, struct http_response *res)
   if (view_done(&b))
     return ST_NOMEM;
   return http_page_view(res, 200, "public/queue_board", view_of_map(page));
+}
+
+/* ---- the progress board ------------------------------------------------------------------- */
+
+static struct view pickups_view(struct http_request *req, struct view_builder *b,
+                                const struct directory *dir, const struct dir_office *office,
+                                const struct queue_pickup *list, size_t count)
+{
+  struct view_list *l = view_list(b);
+  for (size_t i = 0; i < count; i++) {
+    struct case_number n = {.roc_year = list[i].roc_year, .serial = list[i].serial};
+    char text[96];
+    snprintf(n.word_code, sizeof(n.word_code), "%s", list[i].word_code);
+    if (case_number_display(&n, directory_word_zh(dir, office, n.word_code), req->lang, text,
+                            sizeof(text)))
+      continue;
+    struct view_map *m = view_map(b);
+    view_add_text(b, m, "number", arena_strdup(req->arena, text));
+    view_add_text(b, m, "name", list[i].name_masked);
+    view_push(b, l, view_of_map(m));
+  }
+  return view_of_list(l);
+}
+
+int queue_progress_board(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  const struct dir_office *office;
+  const struct directory *dir;
+  struct queue_pickup *list;
+  size_t count;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = office_of_request(req, store, &office);
+  if (!rc)
+    rc = directory_acquire(store, req->arena, &dir);
+  if (!rc)
+    rc = queue_pickup_read(store, req->arena, clock_now(), office->id, &list, &count);
+  if (rc)
+    return rc;
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *page = view_map(&b);
+  view_add_text(&b, page, "title", http_t(req, "queue_pickup_title"));
+  view_add(&b, page, "office", office_dir_tview(req, &b, office));
+  view_add(&b, page, "cases", pickups_view(req, &b, dir, office, list, count));
+  view_add_int(&b, page, "refresh_seconds", QUEUE_BOARD_REFRESH_SECONDS * 3);
+  view_add_bool(&b, page, "body_board", true);
+  if (view_done(&b))
+    return ST_NOMEM;
+  return http_page_view(res, 200, "public/queue_progress_board", view_of_map(page));
 }
