@@ -8,6 +8,7 @@
 
 #include "base/civil.h"
 #include "domain/accounts.h"
+#include "domain/cases.h"
 #include "domain/audit.h"
 #include "domain/personal.h"
 #include "domain/read_model.h"
@@ -226,12 +227,36 @@ static int ticket_estimate(struct store *store, const json_t *row, time_t now,
   return ST_OK;
 }
 
+/* The case's link token when the visit made a case (the same keyed token as its receipt). */
+static int ticket_case(struct store *store, struct queue_ticket *t)
+{
+  json_t *row = NULL;
+  if (!t->case_id)
+    return ST_OK;
+  int rc = store_ticket_case(store, t->case_id, &row);
+  if (rc)
+    return rc == ST_NOTFOUND ? ST_OK : rc;
+  if (case_link_token(t->office_id, json_string_value(json_object_get(row, "case_key")),
+                      json_string_value(json_object_get(row, "check_code")), t->case_token))
+    t->case_token[0] = '\0';
+  json_decref(row);
+  return ST_OK;
+}
+
+int queue_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
+                           int64_t case_id)
+{
+  return store_ticket_case_link(store, office_id, ticket_id, case_id);
+}
+
 static int ticket_read_in(struct store *store, struct arena *arena, time_t now, json_t *row,
                           struct queue_ticket *out)
 {
   int rc = ticket_fill(arena, row, out);
   if (!rc)
     rc = ticket_estimate(store, row, now, out);
+  if (!rc)
+    rc = ticket_case(store, out);
   json_decref(row);
   return rc;
 }

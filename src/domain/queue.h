@@ -69,6 +69,7 @@ struct queue_ticket {
   int64_t notify_ahead;
   const char *code, *status, *priority, *channel, *note, *queue_code, *queue_name_zh;
   const char *queue_name_en, *counter_number, *notify_channel;
+  char case_token[QUEUE_TOKEN_SIZE]; /* the case's /p/ link token once the visit made a case */
 };
 
 /* Takes a ticket for service at office (channel "kiosk" or "phone"; priority "" or one of
@@ -113,6 +114,11 @@ struct queue_transfer {
 int queue_ticket_act(struct store *store, time_t now, const struct audit_actor *actor,
                      int64_t counter_id, int64_t ticket_id, enum queue_action action,
                      const struct queue_transfer *transfer);
+/* Inside the caller's transaction (counter intake, domain/cases.c): the ticket of office
+ * ticket_id now leads to case_id (a ticket keeps its first case; another office's ticket is
+ * left alone). */
+int queue_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
+                           int64_t case_id);
 /* A ticket of the office by id (the console's current ticket). */
 int queue_ticket_get(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                      int64_t ticket_id, struct queue_ticket *out);

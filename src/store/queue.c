@@ -288,3 +288,17 @@ int store_queue_pickup_list(struct store *store, int64_t office_id, int64_t sinc
       "closed_at DESC, id DESC LIMIT $3";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(since), DB_I(limit)), out);
 }
+
+int store_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
+                           int64_t case_id)
+{
+  static const char sql[] = "UPDATE tickets SET case_id = $3 WHERE office_id = $1 AND id = $2 AND "
+                            "case_id IS NULL";
+  return db_exec(store, sql, DB_ARGS(DB_I(office_id), DB_I(ticket_id), DB_I(case_id)), NULL);
+}
+
+int store_ticket_case(struct store *store, int64_t case_id, json_t **out)
+{
+  static const char sql[] = "SELECT case_key, check_code FROM cases WHERE id = $1";
+  return db_query_one(store, sql, DB_ARGS(DB_I(case_id)), out);
+}

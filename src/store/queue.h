@@ -13,6 +13,11 @@
  * applicant_name_masked, closed_at}]. */
 int store_queue_pickup_list(struct store *store, int64_t office_id, int64_t since, int64_t limit,
                             json_t **out);
+/* Links a ticket of office to the case its visit created (a ticket already linked keeps its
+ * first case); the case's key and check code [{case_key, check_code}] of a ticket's case. */
+int store_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
+                           int64_t case_id);
+int store_ticket_case(struct store *store, int64_t case_id, json_t **out);
 
 #endif
 
@@ -98,5 +103,10 @@ int store_queue_tickets_between(struct store *store, int64_t office_id, int64_t 
  * applicant_name_masked, closed_at}]. */
 int store_queue_pickup_list(struct store *store, int64_t office_id, int64_t since, int64_t limit,
                             json_t **out);
+/* Links a ticket of office to the case its visit created (a ticket already linked keeps its
+ * first case); the case's key and check code [{case_key, check_code}] of a ticket's case. */
+int store_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
+                           int64_t case_id);
+int store_ticket_case(struct store *store, int64_t case_id, json_t **out);
 
 #endif

@@ -247,6 +247,8 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
     return http_error(res, 404, "queue_ticket_not_found");
   if (rc)
     return rc;
+  if (t.case_token[0] && status == 200) /* one code from the ticket to the case's progress */
+    return http_redirect(res, 303, arena_printf(req->arena, "/p/%s", t.case_token));
   const struct directory *dir;
   rc = directory_acquire(store, req->arena, &dir);
   if (rc)
