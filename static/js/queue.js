@@ -86,6 +86,32 @@
     reset();
   }
 
+  // The ticket page: its status, people ahead and range, fetched as JSON every 20 s.
+  function followTicket(ticket) {
+    var status = ticket.querySelector('.bm-ticket__status');
+    function update() {
+      fetch(ticket.getAttribute('data-live'), {headers: {Accept: 'application/json'}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (view) {
+          var t = view && view.ticket;
+          if (!t) return;
+          var text = t.status_text + (t.called ? ' · ' + status.getAttribute('data-go') + ' ' + t.counter : '');
+          if (status.textContent !== text) status.textContent = text;
+          var ahead = ticket.querySelector('[data-ahead]');
+          if (ahead) ahead.textContent = String(t.ahead);
+          var wait = ticket.querySelector('[data-wait]');
+          if (wait) wait.textContent = t.wait_low + '–' + t.wait_high;
+          if (!t.waiting && !t.called) clearInterval(timer);
+        })
+        .catch(function () { /* offline for a moment: the next round tries again */ });
+    }
+    var timer = setInterval(update, 20000);
+  }
+
+  var live = document.querySelector('[data-live]');
+  if (live) followTicket(live);
+  var reload = document.querySelector('[data-reload]');
+  if (reload) setTimeout(function () { location.reload(); }, Number(reload.getAttribute('data-reload')) * 1000);
   var boards = document.querySelectorAll('[data-events]');
   for (var i = 0; i < boards.length; i++) followBoard(boards[i]);
   if (document.body.classList.contains('bm-kiosk')) kioskIdle();

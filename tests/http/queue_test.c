@@ -491,7 +491,7 @@ static void test_kiosk_mode_and_progress_board(void **state)
   assert_true(json_is_array(json_object_get(view, "cases")));
   json_decref(view);
   page = expect_page(&server, NULL, "/o/xinxing/queue/progress-board", 200);
-  expect_contains(page, "http-equiv=\"refresh\"");
+  expect_contains(page, "<noscript><meta http-equiv=\"refresh\"");
   free(page);
 }
 

@@ -267,8 +267,9 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
   view_add_bool(&b, page, "fresh", http_query(req, "new") != NULL || kiosk);
   view_add_text(&b, page, "kiosk_home",
                 arena_printf(req->arena, "/o/%s/queue/kiosk", office ? office->slug : ""));
-  if (live && status == 200)
-    view_add_int(&b, page, "refresh_seconds", QUEUE_TICKET_REFRESH_SECONDS);
+  if (live && status == 200) /* queue.js updates it in place; without JavaScript it reloads */
+    view_add_int(&b, page, "noscript_refresh_seconds", QUEUE_TICKET_REFRESH_SECONDS);
+  view_add_bool(&b, page, "live", live);
   if (error_key) {
     struct view_list *errors = view_list(&b);
     struct view_map *e = view_map(&b);

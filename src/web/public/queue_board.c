@@ -137,8 +137,10 @@ int queue_progress_board(struct http_request *req, struct http_response *res)
   view_add_text(&b, page, "title", http_t(req, "queue_pickup_title"));
   view_add(&b, page, "office", office_dir_tview(req, &b, office));
   view_add(&b, page, "cases", pickups_view(req, &b, dir, office, list, count));
-  view_add_int(&b, page, "refresh_seconds", QUEUE_BOARD_REFRESH_SECONDS * 3);
+  view_add_int(&b, page, "noscript_refresh_seconds", QUEUE_BOARD_REFRESH_SECONDS * 3);
+  view_add_int(&b, page, "reload_seconds", QUEUE_BOARD_REFRESH_SECONDS * 3);
   view_add_bool(&b, page, "body_board", true);
+  view_add_bool(&b, page, "queue_script", true);
   if (view_done(&b))
     return ST_NOMEM;
   return http_page_view(res, 200, "public/queue_progress_board", view_of_map(page));
