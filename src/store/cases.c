@@ -488,16 +488,21 @@ static void *next_item(struct reader *r)
 }
 
 #define CASE_PUBLIC_COLUMNS                                                                        \
-  "id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes, "        \
+  "cases.id, cases.office_id, service_id, unit_id, roc_year, serial, received_at, "                \
+  "time_limit_minutes, "                                                                           \
   "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, "                               \
-  "COALESCE((SELECT amount FROM case_fees f WHERE f.case_id = cases.id), 0), "                     \
+  "COALESCE(f.amount, 0), "                                                                        \
   "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), "                                 \
   "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id), "                                  \
-  "COALESCE((SELECT day FROM case_check_failures k WHERE k.case_id = cases.id), 0), "              \
-  "COALESCE((SELECT failures FROM case_check_failures k WHERE k.case_id = cases.id), 0), "         \
+  "COALESCE(k.day, 0), COALESCE(k.failures, 0), "                                                  \
   "word_code, case_key, check_code, workflow, status, channel, counter, due_state, "               \
   "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
   "applicant_name_masked"
+
+/* The fee and the check-code failures are one row per case at most: joined, not subqueries. */
+#define CASE_PUBLIC_FROM                                                                           \
+  "cases LEFT JOIN case_fees f ON f.case_id = cases.id LEFT JOIN case_check_failures k ON "        \
+  "k.case_id = cases.id"
 
 static int case_row(void *ctx, const struct db_row *row)
 {
@@ -555,15 +560,16 @@ static int case_public(struct store *store, struct arena *arena, const char *sql
 int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
                              const char *case_key, struct store_case_public_row *row)
 {
-  static const char sql[] =
-      "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE office_id = $1 AND case_key = $2";
+  static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM " CASE_PUBLIC_FROM
+                            " WHERE cases.office_id = $1 AND case_key = $2";
   return case_public(store, arena, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), row);
 }
 
 int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,
                                struct store_case_public_row *row)
 {
-  static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE qr_token_hash = $1";
+  static const char sql[] =
+      "SELECT " CASE_PUBLIC_COLUMNS " FROM " CASE_PUBLIC_FROM " WHERE qr_token_hash = $1";
   return case_public(store, arena, sql, DB_ARGS(DB_S(token_hash)), row);
 }
 

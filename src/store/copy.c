@@ -96,7 +96,8 @@ static const struct copy_table tables[] = {
     {"outbox",
      "id, office_id, case_id, event, occurrence, channel, lang, recipient, recipient_masked, "
      "subject, body_text, body_html, urgent, status, attempts, next_attempt_at, claimed_by, "
-     "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at",
+     "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at, subject_kind, "
+     "subject_id",
      "id"},
     {"message_templates", "office_id, event, channel, lang, subject, body, updated_at, updated_by",
      "office_id, event, channel, lang"},

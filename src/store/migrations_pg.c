@@ -691,6 +691,16 @@ static const char migration_15_sql[] =
  * the number is kept so both dialects name the same schema version. */
 static const char migration_19_sql[] = "DO $$ BEGIN END $$;";
 
+/* Messages not tied to a case (migration 16; the SQLite migration says more): case_id
+ * nullable, the subject's kind and id, unique per (subject, event, occurrence, channel). */
+static const char migration_16_sql[] =
+    "ALTER TABLE outbox ALTER COLUMN case_id DROP NOT NULL;"
+    "ALTER TABLE outbox ADD COLUMN subject_kind TEXT NOT NULL DEFAULT 'case';"
+    "ALTER TABLE outbox ADD COLUMN subject_id BIGINT;"
+    "UPDATE outbox SET subject_id = case_id;"
+    "CREATE UNIQUE INDEX outbox_subject ON outbox (subject_kind, subject_id, event, occurrence, "
+    "channel);";
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -707,6 +717,7 @@ const struct store_migration pg_migrations[] = {
     {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
+    {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token (SQLite only)", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {25, "counter queues: queues, counters, tickets, calls", migration_25_sql},

@@ -559,6 +559,57 @@ static const char migration_11_sql[] =
  * (tests/pg/schema_compare_test.c compares both schemas). */
 static const char migration_12_sql[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
+/* Messages not tied to a case (migration 16, notify_subject_event in domain/notify.h): an
+ * outbox row names its subject (subject_kind "case", "ticket", "booking", "petition", ...;
+ * subject_id its row, the case's id for a case's message); case_id is NULL for the others. At
+ * most one row per (subject, event, occurrence, channel). SQLite cannot drop a NOT NULL, so the
+ * table is rebuilt the documented way (sqlite.org/lang_altertable.html, "other kinds of table
+ * schema changes"): a new table, every row copied, the old one dropped, the new one renamed, its
+ * indexes made again. Nothing references outbox, and the migration runs in one transaction. */
+#define OUTBOX_COLUMNS_15                                                                          \
+  "id, office_id, case_id, event, occurrence, channel, lang, recipient, recipient_masked, "        \
+  "subject, body_text, body_html, urgent, status, attempts, next_attempt_at, claimed_by, "         \
+  "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at"
+static const char migration_16_sql[] =
+    "CREATE TABLE outbox_new ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " case_id INTEGER REFERENCES cases(id) ON DELETE CASCADE,"
+    " event TEXT NOT NULL,"
+    " occurrence INTEGER NOT NULL DEFAULT 1,"
+    " channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),"
+    " lang TEXT NOT NULL,"
+    " recipient TEXT NOT NULL,"
+    " recipient_masked TEXT NOT NULL DEFAULT '',"
+    " subject TEXT NOT NULL DEFAULT '',"
+    " body_text TEXT NOT NULL,"
+    " body_html TEXT NOT NULL DEFAULT '',"
+    " urgent INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered', "
+    "'failed_temp', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at INTEGER NOT NULL,"
+    " claimed_by TEXT,"
+    " claimed_at INTEGER,"
+    " provider_id TEXT,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " sent_at INTEGER,"
+    " delivered_at INTEGER,"
+    " subject_kind TEXT NOT NULL DEFAULT 'case',"
+    " subject_id INTEGER,"
+    " UNIQUE (case_id, event, occurrence, channel));"
+    "INSERT INTO outbox_new (" OUTBOX_COLUMNS_15
+    ", subject_kind, subject_id) SELECT " OUTBOX_COLUMNS_15 ", 'case', case_id FROM outbox;"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_new RENAME TO outbox;"
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
+    "CREATE INDEX outbox_office ON outbox (office_id, status, id);"
+    "CREATE INDEX outbox_provider ON outbox (provider_id);"
+    "CREATE UNIQUE INDEX outbox_subject ON outbox (subject_kind, subject_id, event, occurrence, "
+    "channel);";
+#undef OUTBOX_COLUMNS_15
+
 /* Migration 19: the search index holds each row's office as an indexed token ("office12", in
  * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every
  * office's matches and dropping the others' (office_search_read: the cost grew with every
@@ -779,6 +830,7 @@ const struct store_migration sqlite_migrations[] = {
     {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
+    {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {25, "counter queues: queues, counters, tickets, calls", migration_25_sql},

@@ -430,9 +430,11 @@ int store_address_find(struct store *store, int64_t office_id, const char *key, 
  * "channel" ("sms"|"email"), "lang", "recipient" (sealed), "recipient_masked", "subject",
  * "body_text", "body_html", "urgent", "status" (queued|sending|sent|delivered|failed_temp|
  * failed), "attempts", "next_attempt_at", "claimed_by", "claimed_at", "provider_id",
- * "last_error", "created_at", "sent_at", "delivered_at"}.
- * At most one row per (case_id, event, occurrence, channel): enqueueing it again changes
- * nothing (*id = 0). */
+ * "last_error", "created_at", "sent_at", "delivered_at", "subject_kind", "subject_id"}.
+ * A case's message has case_id (its subject is then ("case", case_id) whatever the row says);
+ * another message has no case_id (0 or absent) and names its subject_kind ("ticket",
+ * "petition", ...) and subject_id (migration 16). At most one row per (subject_kind,
+ * subject_id, event, occurrence, channel): enqueueing it again changes nothing (*id = 0). */
 int store_outbox_enqueue(struct store *store, json_t *message, int64_t *id);
 /* Claims the oldest message that is due (queued or failed_temp with next_attempt_at <= now), or
  * whose claim is older than stale_before (its worker died), on the channels enabled (sms,
@@ -457,7 +459,8 @@ int store_outbox_receipt(struct store *store, int64_t id, const char *provider_i
 int store_outbox_retry(struct store *store, int64_t office_id, int64_t id, int64_t now);
 /* A case's messages, oldest first (without recipient and bodies' HTML). */
 int store_outbox_for_case(struct store *store, int64_t case_id, json_t **out);
-/* The office's messages by status ("" = failed and failed_temp), newest first, at most limit. */
+/* The office's messages by status ("" = failed and failed_temp), newest first, at most limit;
+ * with the case's case_key (NULL for a message not tied to a case), subject_kind, subject_id. */
 int store_outbox_list(struct store *store, int64_t office_id, const char *status, int64_t limit,
                       json_t **out);
 int store_outbox_get(struct store *store, int64_t office_id, int64_t id, json_t **out);
