@@ -84,10 +84,13 @@ int queue_ticket_read(struct store *store, struct arena *arena, time_t now, cons
                       struct queue_ticket *out);
 /* The holder leaves the queue (a waiting ticket only: ST_CONFLICT otherwise). */
 int queue_ticket_leave(struct store *store, time_t now, const char *token);
-/* "Your turn is near": tell recipient by channel ("sms" or "email") when ahead (1..
- * QUEUE_NOTIFY_AHEAD_MAX) people are ahead; the recipient is sealed (domain/personal.h). */
+/* "Your turn is near": tell recipient by channel ("sms" or "email") in lang ("zh-TW" or "en")
+ * when ahead (1..QUEUE_NOTIFY_AHEAD_MAX) or fewer people are ahead; the recipient is sealed
+ * (domain/personal.h). The message (event queue_turn_near, notify_subject_event with subject
+ * "ticket") is queued once: at once when already within the number, else by the call that
+ * brings the ticket within it. */
 int queue_ticket_notify(struct store *store, time_t now, const char *token, int64_t ahead,
-                        const char *channel, const char *recipient);
+                        const char *channel, const char *recipient, const char *lang);
 /* Whether a priority reason is one of the published ones ("" is none). */
 bool queue_priority_valid(const char *priority);
 

@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
+#include "domain/notify.h"
 #include "domain/personal.h"
 #include "domain/read_model.h"
 #include "store/queue.h"
@@ -104,8 +105,49 @@ struct holder {
   const char *token;
   time_t now;
   int64_t ahead;
-  const char *channel, *sealed;
+  const char *channel, *sealed, *lang;
 };
+
+/* ---- "your turn is near" ----------------------------------------------------------------------
+ */
+
+/* Tells one waiting ticket's holder that their turn is near when no more than the number they
+ * chose are ahead: queues the message (notify_subject_event, inside the caller's transaction)
+ * and marks the ticket told, so it is told once. */
+static int turn_near_one(struct store *store, time_t now, const json_t *row)
+{
+  int64_t ahead = 0, id = read_model_int(row, "id");
+  char *plain = NULL;
+  int rc = store_ticket_ahead(store, row, &ahead);
+  if (rc || ahead > read_model_int(row, "notify_ahead"))
+    return rc;
+  rc = personal_open(json_string_value(json_object_get(row, "notify_to")), &plain);
+  if (rc)
+    return rc;
+  const char *lang = json_string_value(json_object_get(row, "notify_lang"));
+  char ahead_text[24];
+  snprintf(ahead_text, sizeof(ahead_text), "%lld", (long long)ahead); /* template vars are text */
+  json_t *vars = json_pack("{s:s, s:s}", "number", json_string_value(json_object_get(row, "code")),
+                           "ahead", ahead_text);
+  rc = vars ? notify_subject_event(store, now, read_model_int(row, "office_id"), "ticket", id,
+                                   json_string_value(json_object_get(row, "notify_channel")), plain,
+                                   lang && *lang ? lang : "zh-TW", "queue_turn_near", 1, vars)
+            : ST_NOMEM;
+  json_decref(vars);
+  personal_free(plain);
+  return rc ? rc : store_ticket_notified(store, id, (int64_t)now);
+}
+
+/* Every holder of the queue's waiting tickets of today who is now within their number. */
+static int turn_near(struct store *store, time_t now, int64_t queue_id)
+{
+  json_t *rows = NULL, *row;
+  size_t i;
+  int rc = store_queue_notify_due(store, queue_id, queue_day(now), &rows);
+  json_array_foreach(rows, i, row) if (!rc) rc = turn_near_one(store, now, row);
+  json_decref(rows);
+  return rc;
+}
 
 static int ticket_id_of(struct store *store, const char *token, int64_t *id, int64_t *office_id)
 {
@@ -142,13 +184,21 @@ static int notify_in(struct store *store, void *ctx, bool *retry)
 {
   struct holder *h = ctx;
   int64_t id, office_id;
+  json_t *row = NULL;
   (void)retry;
   int rc = ticket_id_of(store, h->token, &id, &office_id);
-  return rc ? rc : store_ticket_notify_set(store, id, h->ahead, h->channel, h->sealed);
+  if (!rc)
+    rc = store_ticket_notify_set(store, id, h->ahead, h->channel, h->sealed, h->lang);
+  if (!rc) /* already within the number chosen: told at once */
+    rc = store_ticket_get(store, office_id, id, &row);
+  if (!rc)
+    rc = turn_near(store, h->now, read_model_int(row, "waiting_queue_id"));
+  json_decref(row);
+  return rc;
 }
 
 int queue_ticket_notify(struct store *store, time_t now, const char *token, int64_t ahead,
-                        const char *channel, const char *recipient)
+                        const char *channel, const char *recipient, const char *lang)
 {
   char *sealed = NULL;
   if (ahead < 1 || ahead > QUEUE_NOTIFY_AHEAD_MAX || !channel || !recipient || !*recipient ||
@@ -160,8 +210,12 @@ int queue_ticket_notify(struct store *store, time_t now, const char *token, int6
   int rc = personal_seal(recipient, &sealed);
   if (rc)
     return rc;
-  struct holder h = {
-      .token = token, .now = now, .ahead = ahead, .channel = channel, .sealed = sealed};
+  struct holder h = {.token = token,
+                     .now = now,
+                     .ahead = ahead,
+                     .channel = channel,
+                     .sealed = sealed,
+                     .lang = lang && strcmp(lang, "en") == 0 ? "en" : "zh-TW"};
   rc = in_transaction(store, notify_in, &h);
   free(sealed);
   return rc;
@@ -219,6 +273,17 @@ int queue_counter_set(struct store *store, time_t now, const struct audit_actor 
   return in_transaction(store, counter_set_in, &op);
 }
 
+/* After a call, the holders of the called ticket's queue whose turn is now near. */
+static int called_queue_turn_near(struct store *store, const struct counter_op *op)
+{
+  json_t *row = NULL;
+  int rc = store_ticket_get(store, op->actor->office_id, op->ticket_id, &row);
+  if (!rc)
+    rc = turn_near(store, op->now, read_model_int(row, "waiting_queue_id"));
+  json_decref(row);
+  return rc;
+}
+
 static int call_next_in(struct store *store, void *ctx, bool *retry)
 {
   struct counter_op *op = ctx;
@@ -242,8 +307,9 @@ static int call_next_in(struct store *store, void *ctx, bool *retry)
                                 &op->ticket_id);
   if (rc || !op->ticket_id)
     return rc ? rc : ST_NOTFOUND;
-  return store_queue_call_add(store, op->actor->office_id, op->ticket_id, op->counter_id, "call",
-                              (int64_t)op->now);
+  rc = store_queue_call_add(store, op->actor->office_id, op->ticket_id, op->counter_id, "call",
+                            (int64_t)op->now);
+  return rc ? rc : called_queue_turn_near(store, op);
 }
 
 int queue_call_next(struct store *store, struct arena *arena, time_t now,

@@ -754,6 +754,7 @@ static const char migration_25_sql[] =
     " notify_ahead INTEGER NOT NULL DEFAULT 0,"
     " notify_channel TEXT NOT NULL DEFAULT '',"
     " notify_to TEXT NOT NULL DEFAULT '',"
+    " notify_lang TEXT NOT NULL DEFAULT '',"
     " notified_at INTEGER,"
     " case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,"
     " UNIQUE (queue_id, day, number),"

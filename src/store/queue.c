@@ -224,13 +224,15 @@ int store_ticket_transfer(struct store *store, int64_t office_id, int64_t id, in
 }
 
 int store_ticket_notify_set(struct store *store, int64_t id, int64_t ahead, const char *channel,
-                            const char *sealed_to)
+                            const char *sealed_to, const char *lang)
 {
   static const char sql[] = "UPDATE tickets SET notify_ahead = $2, notify_channel = $3, notify_to "
-                            "= $4, notified_at = NULL WHERE id = $1 AND status = 'waiting'";
+                            "= $4, notify_lang = $5, notified_at = NULL WHERE id = $1 AND status = "
+                            "'waiting'";
   int64_t changed = 0;
   int rc =
-      db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(ahead), DB_S(channel), DB_S(sealed_to)), &changed);
+      db_exec(store, sql,
+              DB_ARGS(DB_I(id), DB_I(ahead), DB_S(channel), DB_S(sealed_to), DB_S(lang)), &changed);
   return rc ? rc : changed ? ST_OK : ST_CONFLICT;
 }
 
@@ -301,4 +303,18 @@ int store_ticket_case(struct store *store, int64_t case_id, json_t **out)
 {
   static const char sql[] = "SELECT case_key, check_code FROM cases WHERE id = $1";
   return db_query_one(store, sql, DB_ARGS(DB_I(case_id)), out);
+}
+
+int store_queue_notify_due(struct store *store, int64_t queue_id, int64_t day, json_t **out)
+{
+  static const char sql[] =
+      "SELECT * FROM tickets WHERE waiting_queue_id = $1 AND day = $2 AND status = 'waiting' AND "
+      "notify_ahead > 0 AND notified_at IS NULL ORDER BY id";
+  return db_query(store, sql, DB_ARGS(DB_I(queue_id), DB_I(day)), out);
+}
+
+int store_ticket_notified(struct store *store, int64_t id, int64_t now)
+{
+  static const char sql[] = "UPDATE tickets SET notified_at = $2 WHERE id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(now)), NULL);
 }

@@ -83,7 +83,11 @@ int store_ticket_move(struct store *store, int64_t office_id, int64_t id, const 
 int store_ticket_transfer(struct store *store, int64_t office_id, int64_t id, int64_t queue_id,
                           int64_t counter_id, const char *note);
 int store_ticket_notify_set(struct store *store, int64_t id, int64_t ahead, const char *channel,
-                            const char *sealed_to);
+                            const char *sealed_to, const char *lang);
+/* The waiting tickets of queue on day whose holder asked to be told and was not yet: every
+ * tickets column. store_ticket_notified marks one told. */
+int store_queue_notify_due(struct store *store, int64_t queue_id, int64_t day, json_t **out);
+int store_ticket_notified(struct store *store, int64_t id, int64_t now);
 /* The board's log: appends a call (kind "call" or "recall"); the calls of office after id, at
  * most limit, oldest first [{id, ticket_id, code, counter_number, kind, at, queue_name_zh,
  * queue_name_en}]; the newest call id of all offices (0 when none). */

@@ -45,6 +45,7 @@ static int setup(void **state)
     return -1;
   harness_add_user(&server, "xinxing", "queue-clerk-1", "clerk", PASSWORD);
   harness_add_user(&server, "xinxing", "queue-clerk-2", "clerk", PASSWORD);
+  harness_add_user(&server, "xinxing", "queue-admin", "admin", PASSWORD);
   json_t *page = expect_view(&server, NULL, "/o/xinxing/queue", 200);
   service_a = first_service(page, 0);
   service_b = first_service(page, 1);
@@ -464,6 +465,71 @@ static void test_concurrent_taking_and_calling(void **state)
     assert_string_equal(called[i], taken[i]);
 }
 
+/* The "your turn is near" messages of tickets queued in the office's outbox. */
+static size_t turn_near_messages(struct client *admin)
+{
+  json_t *view = expect_view(&server, admin, "/staff/admin/outbox?status=queued", 200);
+  json_t *row;
+  size_t i, n = 0;
+  json_array_foreach(json_object_get(view, "messages"), i, row)
+  {
+    const char *kind = json_string_value(json_object_get(row, "subject_kind"));
+    if (kind && strcmp(kind, "ticket") == 0) {
+      n++;
+      char *text = json_dumps(row, 0);
+      expect_lacks(text, "0912345678"); /* the number shown masked */
+      free(text);
+    }
+  }
+  json_decref(view);
+  return n;
+}
+
+static void test_turn_near(void **state)
+{
+  (void)state;
+  char t1[TOKEN_MAX], t2[TOKEN_MAX], t3[TOKEN_MAX], path[128];
+  struct client c, admin, phone;
+  char secret[64] = "";
+  next_day();
+  client_init(&admin, &server);
+  assert_int_equal(client_login_totp(&admin, "queue-admin", PASSWORD, secret, sizeof(secret)), 0);
+  size_t before = turn_near_messages(&admin);
+  assert_int_equal(take(NULL, service_a, "", t1), 303);
+  assert_int_equal(take(NULL, service_a, "", t2), 303);
+  assert_int_equal(take(NULL, service_a, "", t3), 303);
+  client_init(&phone, &server);
+  /* A003 has two ahead and asks to be told at one: nothing yet. */
+  snprintf(path, sizeof(path), "/q/%s/notify", t3);
+  assert_int_equal(post_form(&phone, path, "ahead=1&channel=sms&to=0912345678", NULL), 303);
+  assert_int_equal(turn_near_messages(&admin), before);
+  /* A001 is called: A003 has one ahead now and is told, once. */
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "queue-clerk-1", PASSWORD), 303);
+  long long counter = counter_id(&c, "1");
+  counter_open(&c, counter);
+  json_t *current = call_next(&c, counter);
+  expect_text_at(current, "code", "A001");
+  assert_int_equal(turn_near_messages(&admin), before + 1);
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  current = call_next(&c, counter);
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  assert_int_equal(turn_near_messages(&admin), before + 1);
+  /* Asking when already within the number tells at once. */
+  snprintf(path, sizeof(path), "/q/%s/notify", t3);
+  assert_int_equal(post_form(&phone, path, "ahead=2&channel=email&to=a%40example.org", NULL), 303);
+  assert_int_equal(turn_near_messages(&admin), before + 2);
+  current = call_next(&c, counter);
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  (void)t2;
+  client_free(&phone);
+  client_free(&c);
+  client_free(&admin);
+}
+
 /* Kiosk mode of the public site, and the hall's progress board. */
 static void test_kiosk_mode_and_progress_board(void **state)
 {
@@ -502,6 +568,7 @@ int main(void)
       cmocka_unit_test(test_counter_console),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_kiosk_mode_and_progress_board),
+      cmocka_unit_test(test_turn_near),
       cmocka_unit_test(test_concurrent_taking_and_calling),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

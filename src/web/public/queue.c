@@ -324,7 +324,8 @@ int queue_ticket_notify_submit(struct http_request *req, struct http_response *r
     return ticket_page(req, res, 400, "queue_notify_bad_ahead");
   int rc = web_store(req, &store);
   if (!rc)
-    rc = queue_ticket_notify(store, clock_now(), token, n, channel ? channel : "", to ? to : "");
+    rc = queue_ticket_notify(store, clock_now(), token, n, channel ? channel : "", to ? to : "",
+                             req->lang);
   if (rc == ST_INVALID)
     return ticket_page(req, res, 400, "queue_notify_bad_to");
   if (rc == ST_NOTFOUND)
