@@ -290,3 +290,47 @@ int queue_ticket_get(struct store *store, struct arena *arena, time_t now, int64
     rc = ticket_read_in(store, arena, now, row, out);
   return store_end_read(store, rc);
 }
+
+/* ---- the counter console -------------------------------------------------------------------- */
+
+static const struct queue_counter_row *console_counter(const struct queue_office *o,
+                                                       int64_t user_id, int64_t counter_id)
+{
+  for (size_t i = 0; i < o->counter_count; i++) {
+    const struct queue_counter_row *c = &o->counters[i];
+    if (counter_id > 0 ? c->id == counter_id
+                       : c->user_id == user_id && strcmp(c->status, "closed") != 0)
+      return c;
+  }
+  return NULL;
+}
+
+static int console_in(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                      int64_t user_id, int64_t counter_id, struct queue_console *out)
+{
+  json_t *row = NULL;
+  int rc = office_read_in(store, arena, now, office_id, &out->office);
+  if (rc)
+    return rc;
+  out->counter = console_counter(&out->office, user_id, counter_id);
+  if (!out->counter || !out->counter->ticket_id)
+    return ST_OK;
+  rc = store_ticket_get(store, office_id, out->counter->ticket_id, &row);
+  if (rc == ST_NOTFOUND) /* finished by another node meanwhile */
+    return ST_OK;
+  if (!rc)
+    rc = ticket_read_in(store, arena, now, row, &out->ticket);
+  out->has_ticket = rc == ST_OK;
+  return rc;
+}
+
+int queue_console_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                       int64_t user_id, int64_t counter_id, struct queue_console *out)
+{
+  memset(out, 0, sizeof(*out));
+  out->office.office_id = office_id;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  return store_end_read(store, console_in(store, arena, now, office_id, user_id, counter_id, out));
+}

@@ -122,6 +122,17 @@ int queue_ticket_act(struct store *store, time_t now, const struct audit_actor *
  * left alone). */
 int queue_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
                            int64_t case_id);
+/* The counter console in one read: the office's queues and counters, the counter shown (the
+ * one asked for, counter_id > 0, else the one user_id sits at and has not closed; NULL when
+ * none) and the ticket it has called and not finished (has_ticket). */
+struct queue_console {
+  struct queue_office office;
+  const struct queue_counter_row *counter;
+  bool has_ticket;
+  struct queue_ticket ticket;
+};
+int queue_console_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                       int64_t user_id, int64_t counter_id, struct queue_console *out);
 /* A ticket of the office by id (the console's current ticket). */
 int queue_ticket_get(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                      int64_t ticket_id, struct queue_ticket *out);

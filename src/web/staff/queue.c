@@ -24,19 +24,6 @@ static int64_t int_param(const char *text)
   return v;
 }
 
-/* The counter shown: the one asked for, else the one the signed-in clerk sits at. */
-static const struct queue_counter_row *my_counter(struct http_request *req,
-                                                  const struct queue_office *qo)
-{
-  int64_t asked = int_param(http_query(req, "counter"));
-  for (size_t i = 0; i < qo->counter_count; i++)
-    if (asked ? qo->counters[i].id == asked
-              : qo->counters[i].user_id == req->session->user_id &&
-                    strcmp(qo->counters[i].status, "closed") != 0)
-      return &qo->counters[i];
-  return NULL;
-}
-
 static const char *queue_name(struct http_request *req, const struct queue_office *qo, int64_t id)
 {
   for (size_t i = 0; i < qo->queue_count; i++)
@@ -109,35 +96,34 @@ static struct view current_view(struct http_request *req, struct view_builder *b
   return view_of_map(m);
 }
 
-static int console_page(struct http_request *req, struct http_response *res, struct store *store,
-                        const struct queue_office *qo)
+static struct view counter_view(struct http_request *req, struct view_builder *b,
+                                const struct queue_counter_row *mine)
 {
-  const struct queue_counter_row *mine = my_counter(req, qo);
-  struct queue_ticket t;
+  struct view_map *c = view_map(b);
+  view_add_int(b, c, "id", mine->id);
+  view_add_text(b, c, "number", mine->number);
+  view_add_text(b, c, "status", mine->status);
+  view_add_text(b, c, "status_text",
+                http_t(req, arena_printf(req->arena, "queue_counter_%s", mine->status)));
+  view_add_bool(b, c, "open", strcmp(mine->status, "open") == 0);
+  view_add_bool(b, c, "paused", strcmp(mine->status, "paused") == 0);
+  view_add_bool(b, c, "closed", strcmp(mine->status, "closed") == 0);
+  return view_of_map(c);
+}
+
+static int console_page(struct http_request *req, struct http_response *res,
+                        const struct queue_console *console)
+{
+  const struct queue_counter_row *mine = console->counter;
   struct view_builder b = view_builder(req->arena);
   struct view_map *page = view_map(&b);
-  if (mine && mine->ticket_id) {
-    int rc = queue_ticket_get(store, req->arena, clock_now(), req->session->office_id,
-                              mine->ticket_id, &t);
-    if (rc)
-      return rc;
-    view_add(&b, page, "current", current_view(req, &b, &t));
-  }
+  if (console->has_ticket)
+    view_add(&b, page, "current", current_view(req, &b, &console->ticket));
   view_add_text(&b, page, "title", http_t(req, "queue_console_title"));
-  view_add(&b, page, "counters", counters_view(req, &b, qo, mine ? mine->id : 0));
-  view_add(&b, page, "queues", queues_view(req, &b, qo));
-  if (mine) {
-    struct view_map *c = view_map(&b);
-    view_add_int(&b, c, "id", mine->id);
-    view_add_text(&b, c, "number", mine->number);
-    view_add_text(&b, c, "status", mine->status);
-    view_add_text(&b, c, "status_text",
-                  http_t(req, arena_printf(req->arena, "queue_counter_%s", mine->status)));
-    view_add_bool(&b, c, "open", strcmp(mine->status, "open") == 0);
-    view_add_bool(&b, c, "paused", strcmp(mine->status, "paused") == 0);
-    view_add_bool(&b, c, "closed", strcmp(mine->status, "closed") == 0);
-    view_add(&b, page, "counter", view_of_map(c));
-  }
+  view_add(&b, page, "counters", counters_view(req, &b, &console->office, mine ? mine->id : 0));
+  view_add(&b, page, "queues", queues_view(req, &b, &console->office));
+  if (mine)
+    view_add(&b, page, "counter", counter_view(req, &b, mine));
   const char *notice = http_query(req, "notice");
   if (notice && (strcmp(notice, "empty") == 0 || strcmp(notice, "busy") == 0 ||
                  strcmp(notice, "not_open") == 0 || strcmp(notice, "conflict") == 0))
@@ -151,11 +137,12 @@ static int console_page(struct http_request *req, struct http_response *res, str
 int queue_console(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  struct queue_office qo;
+  struct queue_console console;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = queue_office_read(store, req->arena, clock_now(), req->session->office_id, &qo);
-  return rc ? rc : console_page(req, res, store, &qo);
+    rc = queue_console_read(store, req->arena, clock_now(), req->session->office_id,
+                            req->session->user_id, int_param(http_query(req, "counter")), &console);
+  return rc ? rc : console_page(req, res, &console);
 }
 
 static int back(struct http_request *req, struct http_response *res, int64_t counter,
