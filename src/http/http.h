@@ -193,7 +193,7 @@ int http_stream_publish(struct http_server *server, int64_t topic, int64_t id, c
  * streams and ends those whose client went away). */
 void http_stream_heartbeat(struct http_server *server);
 /* How many streams are open (for tests and metrics). */
-size_t http_stream_count(struct http_server *server);
+size_t http_stream_count(const struct http_server *server);
 
 struct http_server_config {
   const char *host; /* numeric IPv4 or IPv6 address */

@@ -133,7 +133,7 @@ void http_stream_heartbeat(struct http_server *server)
   pthread_mutex_unlock(&hub->lock);
 }
 
-size_t http_stream_count(struct http_server *server)
+size_t http_stream_count(const struct http_server *server)
 {
   pthread_mutex_lock(&server->streams->lock);
   size_t n = server->streams->stream_count;

@@ -198,7 +198,8 @@ static long long board_last_event(struct server *server)
 static int setup(void **state)
 {
   (void)state;
-  const char *env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_PUBLIC=100000", NULL};
+  const char *env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_PUBLIC=100000",
+                       "BIANMIN_METRICS_FROM=127.0.0.1", NULL};
   if (server_start(&node_a, env) || server_start_db(&node_b, node_a.db, false, env))
     return -1;
   json_t *page = expect_view(&node_a, NULL, "/o/xinxing/queue", 200);
@@ -226,6 +227,10 @@ static void test_stream_receives_calls_from_both_nodes(void **state)
   snprintf(query, sizeof(query), "?after=%lld", board_last_event(&node_a));
   stream_open(&s, &node_a, query, NULL);
   expect_stream(&s, "retry: ");
+  /* The operators see the open stream. */
+  char *metrics = expect_page(&node_a, NULL, "/metrics", 200);
+  expect_contains(metrics, "bianmin_http_event_streams 1\n");
+  free(metrics);
   /* A call on this node. */
   call_next(&node_a, code);
   snprintf(want, sizeof(want), "\"code\":\"%s\"", code);
