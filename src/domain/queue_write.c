@@ -288,7 +288,7 @@ static int call_next_in(struct store *store, void *ctx, bool *retry)
 {
   struct counter_op *op = ctx;
   json_t *counter = NULL;
-  (void)retry;
+  op->ticket_id = 0; /* a try again after a rollback starts afresh */
   int rc = counter_row(store, op->actor->office_id, op->counter_id, &counter);
   if (rc)
     return rc;
@@ -300,6 +300,9 @@ static int call_next_in(struct store *store, void *ctx, bool *retry)
     return ST_FORBIDDEN;
   if (busy)
     return ST_CONFLICT;
+  /* From here a conflict is the database's (a deadlock with another counter telling the same
+   * holders their turn is near): the whole call is tried again. */
+  *retry = true;
   /* On PostgreSQL a ticket another counter took meanwhile makes the UPDATE change no row; the
    * next statement sees that commit and picks the next ticket. */
   for (int i = 0; i < QUEUE_RETRIES && !op->ticket_id && !rc; i++)
