@@ -107,6 +107,37 @@ test('the queue pages fit 320 px in both languages', async (ctx) => {
   assertEqual(problems.join('; '), '', 'pages wider than 320 px');
 });
 
+test('the counter console and the figures fit 320 px and pass axe', async (ctx) => {
+  const base = ctx.server.base;
+  const context = await newContext(ctx.browser, 320, { isMobile: true, locale: 'zh-TW' });
+  ctx.defer(() => context.close());
+  const page = await context.newPage();
+  ctx.screenshotOnFailure(page);
+  /* A waiting ticket, so that the console has one to call. */
+  await page.goto(`${base}/o/${OFFICE}/queue`);
+  await page.locator('.bm-queue__choice').first().click();
+  await Promise.all([page.waitForNavigation(), page.locator('.bm-queue__take').click()]);
+  await signIn(page, base, 'xinxing-supervisor', DEMO_PASSWORD);
+  await page.goto(`${base}/staff/queue`);
+  await Promise.all([page.waitForNavigation(), page.locator('table a').nth(1).click()]);
+  await Promise.all([
+    page.waitForNavigation(),
+    page.locator('form[action="/staff/queue/counter"] input[value="open"] ~ button').click(),
+  ]);
+  await Promise.all([page.waitForNavigation(), page.locator('[data-call-next]').click()]);
+  assert(await page.locator('[data-current]').isVisible(), 'the console shows the called ticket');
+  const problems = [];
+  for (const lang of ['zh-TW', 'en']) {
+    for (const path of [new URL(page.url()).pathname + new URL(page.url()).search, '/staff/queue/figures']) {
+      await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      const w = await width(page);
+      if (w > 320) problems.push(`${path} [${lang}]: ${w}px`);
+      await checkA11y(page, `${path} (${lang})`);
+    }
+  }
+  assertEqual(problems.join('; '), '', 'staff pages wider than 320 px');
+});
+
 runTests({
   before: async () => {
     const server = await startServer();
