@@ -60,7 +60,7 @@ static void *stream_main(void *arg)
 {
   struct stream *s = arg;
   CURL *curl = curl_easy_init();
-  struct curl_slist *headers = NULL;
+  struct curl_slist *headers = curl_slist_append(NULL, "Accept: text/event-stream");
   char header[64];
   if (s->last_event_id[0]) {
     snprintf(header, sizeof(header), "Last-Event-ID: %s", s->last_event_id);
@@ -227,6 +227,14 @@ static void test_stream_receives_calls_from_both_nodes(void **state)
   snprintf(query, sizeof(query), "?after=%lld", board_last_event(&node_a));
   stream_open(&s, &node_a, query, NULL);
   expect_stream(&s, "retry: ");
+  /* A client that does not ask for an event stream is sent to the board page. */
+  struct response plain;
+  assert_int_equal(http_get(&node_a, "/o/xinxing/queue/events", &plain), 0);
+  assert_int_equal(plain.status, 303);
+  char *to = response_header(&plain, "Location");
+  assert_string_equal(to, "/o/xinxing/queue/board");
+  free(to);
+  response_free(&plain);
   /* The operators see the open stream. */
   char *metrics = expect_page(&node_a, NULL, "/metrics", 200);
   expect_contains(metrics, "bianmin_http_event_streams 1\n");

@@ -1,7 +1,8 @@
 /*
  * queue_feed.c - the boards' live feed (ARCHITECTURE.md "Counter queues").
  *
- * /o/{office}/queue/events answers an event stream (http.h http_stream): "retry:", then the
+ * /o/{office}/queue/events answers an event stream (http.h http_stream) to a client that
+ * accepts text/event-stream (others are sent to the board page): "retry:", then the
  * calls the board missed since its Last-Event-ID (or ?after=, what the page was drawn with),
  * then each new call as it happens. Calls are made on any node, so one thread per process
  * follows them in the database: every QUEUE_FEED_POLL_MS it reads the newest call id (one
@@ -173,9 +174,14 @@ int queue_events(struct http_request *req, struct http_response *res)
   size_t count = 0, used, len;
   int64_t after = last_seen(req), newest = 0;
   char event[QUEUE_EVENT_MAX];
+  const char *accept = http_header(req, "Accept");
   int rc = web_store(req, &store);
   if (!rc)
     rc = office_of_request(req, store, &office);
+  /* Only an event-stream client (EventSource sends this Accept) gets the never-ending answer;
+   * a browser or crawler that follows the link is sent to the board itself. */
+  if (!rc && (!accept || !strstr(accept, "text/event-stream")))
+    return http_redirect(res, 303, arena_printf(req->arena, "/o/%s/queue/board", office->slug));
   if (!rc)
     rc = queue_calls_newest(store, &newest);
   if (!rc && after >= 0)
