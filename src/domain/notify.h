@@ -75,9 +75,10 @@ int notify_template_default(const char *event, const char *channel, const char *
 /* Checks an edited template: known variables only ({{case_number}} {{check_code}} {{service}}
  * {{office}} {{office_phone}} {{office_url}} {{deadline}} {{items}} {{reason}} {{new_date}}
  * {{progress_url}} (the office's lookup) {{case_url}} (the case's own link, else the lookup
- * with number and check code) {{date}} {{time}} {{place}}; for messages not tied to a case
- * also {{number}} (the ticket's, booking's or petition's number) {{link}} (its own page)
- * {{rating_url}} {{answer}} {{agency}} {{category}}), sections and comments
+ * with number and check code) {{date}} {{time}} {{place}} {{documents}} (the outcome documents
+ * the case's link offers, ready notice); for messages not tied to a case also {{number}} (the
+ * ticket's, booking's or petition's number) {{link}} (its own page) {{rating_url}} {{answer}}
+ * {{agency}} {{category}}), sections and comments
  * allowed, no partials or delimiter changes, balanced tags, a subject for e-mail, sizes. On
  * ST_INVALID *reason is a translation key and detail names the variable or the place. */
 int notify_template_check(const char *channel, const char *subject, const char *body,

@@ -40,6 +40,8 @@ static const char *const variables[] = {
     "items", "reason", "new_date", "progress_url", "case_url", "date", "time", "place",
     /* messages not tied to a case (notify_subject_event) */
     "number", "link", "rating_url", "answer", "agency", "category",
+    /* the outcome documents of a ready case */
+    "documents",
     /* a queue ticket's "your turn is near" (domain/queue.h): people ahead */
     "ahead"};
 
@@ -303,8 +305,8 @@ json_t *notify_sample_vars(const char *lang)
       "https://office.example/o/xinxing/progress?number=115-PE01-000012&check=482913", "rating_url",
       "https://office.example/o/xinxing/petition/rate/Qm9va21hcms", "agency",
       lang && !strcmp(lang, "en") ? "Kaohsiung City Police Department" : "高雄市政府警察局");
-  if (more)
-    json_object_set_new(more, "ahead", json_integer(3));
+  json_object_set_new(more, "documents", json_string("zoning-certificate.pdf"));
+  json_object_set_new(more, "ahead", json_string("3"));
   if (!v || !more || json_object_update(v, more)) {
     json_decref(v);
     v = NULL;

@@ -96,11 +96,12 @@ bool queue_priority_valid(const char *priority);
 
 /* The counter console. */
 enum queue_action {
-  QUEUE_RECALL,  /* call the same ticket again (boards show it again) */
-  QUEUE_NO_SHOW, /* called, nobody came */
-  QUEUE_SERVE,   /* the citizen is at the counter */
-  QUEUE_DONE,    /* finished */
-  QUEUE_TRANSFER /* back to waiting in another queue, or for one counter, with a note */
+  QUEUE_ACTION_NONE, /* not one of the actions (refused with ST_INVALID) */
+  QUEUE_RECALL,      /* call the same ticket again (boards show it again) */
+  QUEUE_NO_SHOW,     /* called, nobody came */
+  QUEUE_SERVE,       /* the citizen is at the counter */
+  QUEUE_DONE,        /* finished */
+  QUEUE_TRANSFER     /* back to waiting in another queue, or for one counter, with a note */
 };
 /* Sits actor at counter (status "open", "paused" or "closed"; closing leaves it free). */
 int queue_counter_set(struct store *store, time_t now, const struct audit_actor *actor,
@@ -114,6 +115,9 @@ struct queue_transfer {
   int64_t counter_id; /* 0, or the only counter that may call it */
   const char *note;
 };
+/* ST_NOTFOUND when the ticket is not one of the actor's office (checked first, whatever the
+ * rest); ST_INVALID for no counter, QUEUE_ACTION_NONE or a bad transfer; ST_CONFLICT when the
+ * ticket is not this counter's or not in a state the action applies to. */
 int queue_ticket_act(struct store *store, time_t now, const struct audit_actor *actor,
                      int64_t counter_id, int64_t ticket_id, enum queue_action action,
                      const struct queue_transfer *transfer);

@@ -352,6 +352,8 @@ static int act_in(struct store *store, void *ctx, bool *retry)
   case QUEUE_TRANSFER:
     return store_ticket_transfer(store, office, op->ticket_id, op->transfer->queue_id,
                                  op->transfer->counter_id, op->transfer->note);
+  case QUEUE_ACTION_NONE:
+    break;
   }
   return ST_INVALID;
 }
@@ -389,6 +391,15 @@ int queue_ticket_act(struct store *store, time_t now, const struct audit_actor *
                      const struct queue_transfer *transfer)
 {
   struct queue_transfer checked = {0};
+  struct arena *arena = arena_new(16 * 1024);
+  struct queue_ticket t;
+  int found =
+      arena ? queue_ticket_get(store, arena, now, actor->office_id, ticket_id, &t) : ST_NOMEM;
+  arena_free(arena);
+  if (found)
+    return found;
+  if (counter_id < 1 || action == QUEUE_ACTION_NONE)
+    return ST_INVALID;
   if (action == QUEUE_TRANSFER) {
     if (!transfer || (transfer->note && strlen(transfer->note) > QUEUE_NOTE_MAX))
       return ST_INVALID;

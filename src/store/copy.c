@@ -3,7 +3,9 @@
  * copy-db`): every table in dependency order, in batches, through the portable seam (db.h), so
  * any backend copies to any other. Ids are kept (foreign keys, case numbers and the audit chain
  * stay valid); the target then resets its id generators and rebuilds what it derives (the
- * search index) through the backend's copy_finish.
+ * search index) through the backend's copy_finish. The indicators' counters (kpi_*, migration
+ * 29) are not copied: the target's start empty and every copied status event is marked
+ * uncounted again, so its scanner counts the copied log again (domain/kpi.h).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,7 +55,8 @@ static const struct copy_table tables[] = {
      "eligibility_zh, eligibility_en, steps_zh, steps_en, documents_zh, documents_en, fee_zh, "
      "fee_en, fee_amount, time_limit_minutes, where_zh, where_en, counter, floor_zh, floor_en, "
      "hours_zh, hours_en, channel_counter, channel_online, channel_mail, online_capable, "
-     "online_url, case_word_code, workflow, questions, published, content_hash, updated_at",
+     "online_url, case_word_code, workflow, questions, published, content_hash, updated_at, "
+     "remote_instant_minutes",
      "id"},
     {"files", "sha256, mime, size, name, bytes, created_at", "sha256"},
     {"service_forms", "service_id, file_sha256, kind, format, title_zh, title_en, sort",
@@ -80,7 +83,7 @@ static const struct copy_table tables[] = {
      "id"},
     {"case_events",
      "id, case_id, at, actor_id, actor, on_behalf_of, kind, from_status, to_status, note, public, "
-     "data",
+     "data, kpi_counted",
      "id"},
     {"case_pauses", "id, case_id, from_at, to_at", "id"},
     {"delegations", "id, office_id, user_id, delegate_id, starts_on, ends_on, reason", "id"},
@@ -115,6 +118,10 @@ static const struct copy_table tables[] = {
      "id"},
     {"upload_blobs", "sha256, size, bytes, created_at", "sha256", 4},
     {"uploads", "id, office_id, draft_id, case_id, sha256, name, mime, size, created_at", "id"},
+    {"case_outcome_documents",
+     "id, office_id, case_id, sha256, name, mime, size, created_at, created_by, created_by_name, "
+     "withdrawn_at, withdrawn_by_name, withdrawn_reason",
+     "id"},
     {"api_keys",
      "id, office_id, name, prefix, key_hash, created_at, created_by, last_used_at, revoked_at",
      "id"},
@@ -298,6 +305,8 @@ static int copy_all(struct store *from, struct store *to, json_t *report)
     rc = copy_table(from, to, t, &copied[t]);
   if (!rc && to->ops->copy_finish)
     rc = to->ops->copy_finish(to);
+  if (!rc) /* the target's indicators count its log again */
+    rc = db_exec(to, "UPDATE case_events SET kpi_counted = 0 WHERE kind = 'status'", NULL, 0, NULL);
   for (size_t t = 0; t < TABLE_COUNT && !rc; t++) {
     int64_t in_source = 0, in_target = 0;
     rc = count_rows(from, t, &in_source);

@@ -672,6 +672,42 @@ static const char migration_19_sql[] =
     "title_en, body_zh || ' ' || body_en FROM announcements;";
 #undef OFFICE_KEY
 
+/* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
+ * channel) that each status event of the case log is added to once (case_events.kpi_counted,
+ * found through a partial index of the events not yet counted; kpi_state is the one row an
+ * updater locks so two nodes never count an event twice), and the completed cases by working
+ * hours for the medians and P90s. Events already in the log start uncounted. */
+static const char migration_29_sql[] =
+    "ALTER TABLE case_events ADD COLUMN kpi_counted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX case_events_kpi ON case_events (id) WHERE kpi_counted = 0 AND kind = 'status';"
+    "CREATE TABLE kpi_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " updated_at INTEGER NOT NULL);"
+    "INSERT INTO kpi_state (id, updated_at) VALUES (1, 0);"
+    "CREATE TABLE kpi_case_month ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month INTEGER NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " service_id INTEGER NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " received INTEGER NOT NULL DEFAULT 0,"
+    " completed INTEGER NOT NULL DEFAULT 0,"
+    " on_time INTEGER NOT NULL DEFAULT 0,"
+    " ended_other INTEGER NOT NULL DEFAULT 0,"
+    " used_minutes INTEGER NOT NULL DEFAULT 0,"
+    " corrections INTEGER NOT NULL DEFAULT 0,"
+    " second_corrections INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel));"
+    "CREATE TABLE kpi_case_hours ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month INTEGER NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " service_id INTEGER NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " hours INTEGER NOT NULL,"
+    " cases INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel, hours));";
+
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -692,6 +728,30 @@ static const char migration_20_sql[] =
     "CREATE TRIGGER case_words_delete_directory AFTER DELETE ON case_words"
     " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
 
+/* Outcome documents and the remote 即時 limit (migration 22, issue 15). services gains
+ * remote_instant_minutes: the working minutes a 即時 service (time limit 0) gives a case that
+ * arrives online, by post or through the API (default 480, one working day; never 0, so never a
+ * deadline at arrival). case_outcome_documents holds what staff issue on a case (a certificate
+ * as PDF or an image) for the applicant to download through the case's link; the bytes live in
+ * upload_blobs like the applicants' uploads. A withdrawn document keeps its row (who, when,
+ * why) and is no longer offered. */
+static const char migration_22_sql[] =
+    "ALTER TABLE services ADD COLUMN remote_instant_minutes INTEGER NOT NULL DEFAULT 480;"
+    "CREATE TABLE case_outcome_documents ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " case_id INTEGER NOT NULL REFERENCES cases(id),"
+    " sha256 TEXT NOT NULL REFERENCES upload_blobs(sha256),"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL,"
+    " created_by_name TEXT NOT NULL,"
+    " withdrawn_at INTEGER,"
+    " withdrawn_by_name TEXT NOT NULL DEFAULT '',"
+    " withdrawn_reason TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX case_outcome_documents_case ON case_outcome_documents(case_id);";
 /* Counter queues (migration 25, issue 18). A queue (code letter A, B, ...) per office serves
  * some services (queue_services); a counter serves some queues (counter_queues) and is open,
  * paused or closed, with the clerk who sits at it. queue_days hands out each queue's numbers per
@@ -834,7 +894,9 @@ const struct store_migration sqlite_migrations[] = {
     {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
+    {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
     {25, "counter queues: queues, counters, tickets, calls", migration_25_sql},
+    {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -5,6 +5,7 @@
  */
 #include "web/app.h"
 #include "domain/accounts.h"
+#include "domain/outcome_docs.h"
 #include "web/api/api.h"
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
@@ -270,6 +271,24 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Indicators (web/staff/kpi.c): the dashboard and its CSV, no personal data. */
+    {"GET", "/staff/kpi", kpi_dashboard, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/kpi.csv", kpi_csv, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+
+    /* A payment gateway that takes the order as a form post (ECPay, web/payments/form_post.c). */
+    {"GET", "/p/{token}/pay/go", payment_go, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    /* Outcome documents (web/cases/outcome_docs.c, issue 15): staff attach and withdraw them
+     * on the case page; the applicant downloads them through the case's link, audited. */
+    {"POST", "/staff/cases/{id}/outcomes/new", outcome_attach, ROLE_HANDLER | ROLE_SUPERVISOR, true,
+     OUTCOME_UPLOAD_BODY_MAX, HTTP_RATE_NONE},
+    {"POST", "/staff/cases/{id}/outcomes/{doc}/withdraw", outcome_withdraw,
+     ROLE_HANDLER | ROLE_SUPERVISOR, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/cases/{id}/outcomes/{doc}", outcome_file_staff, CASE_STAFF, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/p/{token}/outcomes/{doc}", outcome_file_public, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
     /* Counter queues (issue 18): the ticket kiosk and phone page, the ticket's own page, the
      * boards and their event stream (public); the counter console and figures (staff). */
     {"GET", "/o/{office}/queue", queue_phone, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "domain/cases.h"
 #include "domain/connection.h"
+#include "domain/kpi.h"
 #include "domain/payment.h"
 
 #include "base/common.h"
@@ -38,6 +39,8 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = payment_expire_due(&env, &expired); /* payments started and never finished */
   n += expired;
+  if (!rc)
+    rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
   connection_close(store);
   *changed = n;
   return rc;

@@ -37,8 +37,10 @@ static int result_page(struct http_request *req, struct http_response *res,
   struct view_map *view = case_public_tview(req, &b, c, req->wants_json);
   struct view_map *page = view_map(&b);
   view_add(&b, view, "payment", payments_fee_tview(req, &b, &c->fee, token));
-  if (token)
+  if (token) {
     apply_progress_view(req, &b, c, token, view);
+    outcome_progress_view(req, &b, c, token, view);
+  }
   view_add_text(&b, page, "title", http_t(req, "progress_result_title"));
   view_add(&b, page, "case", view_of_map(view));
   view_add(&b, page, "office", office_dir_tview(req, &b, c->office));

@@ -191,7 +191,9 @@ int queue_call_submit(struct http_request *req, struct http_response *res)
   return rc ? rc : back(req, res, counter, NULL);
 }
 
-static int action_of(const char *name, enum queue_action *out)
+/* The action named in the form, QUEUE_ACTION_NONE for anything else (refused by the domain
+ * once it has checked that the ticket is the office's). */
+static enum queue_action action_of(const char *name)
 {
   static const struct {
     const char *name;
@@ -202,32 +204,33 @@ static int action_of(const char *name, enum queue_action *out)
                  {"done", QUEUE_DONE},
                  {"transfer", QUEUE_TRANSFER}};
   for (size_t i = 0; name && i < ARRAY_LEN(actions); i++)
-    if (strcmp(name, actions[i].name) == 0) {
-      *out = actions[i].action;
-      return ST_OK;
-    }
-  return ST_INVALID;
+    if (strcmp(name, actions[i].name) == 0)
+      return actions[i].action;
+  return QUEUE_ACTION_NONE;
 }
 
 int queue_ticket_submit(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   struct audit_actor actor;
-  enum queue_action action;
+  enum queue_action action = action_of(http_form(req, "action"));
   int64_t counter = int_param(http_form(req, "counter"));
   int64_t ticket = int_param(http_capture(req, "id"));
   struct queue_transfer transfer = {int_param(http_form(req, "queue")),
                                     int_param(http_form(req, "to_counter")),
                                     http_form(req, "note")};
-  if (!counter || !ticket || action_of(http_form(req, "action"), &action))
-    return http_error(res, 400, "queue_bad_action");
+  if (!ticket)
+    return http_error(res, 404, NULL);
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
     rc = queue_ticket_act(store, clock_now(), &actor, counter, ticket, action, &transfer);
+  if (rc == ST_NOTFOUND)
+    return http_error(res, 404, NULL);
   if (rc == ST_INVALID)
-    return http_error(res, 400, "queue_bad_transfer");
-  if (rc == ST_CONFLICT || rc == ST_NOTFOUND)
+    return http_error(
+        res, 400, action == QUEUE_TRANSFER && counter ? "queue_bad_transfer" : "queue_bad_action");
+  if (rc == ST_CONFLICT)
     return back(req, res, counter, "conflict");
   return rc ? rc : back(req, res, counter, NULL);
 }
