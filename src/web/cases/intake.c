@@ -113,6 +113,19 @@ static const struct dir_service *chosen_record(const struct case_intake_form *fo
   return NULL;
 }
 
+/* The queue ticket the counter console started this intake from (?ticket= or the form's
+ * hidden field), 0 when none (domain/queue.h: the ticket's QR then leads to the case). */
+static int64_t intake_ticket(struct http_request *req)
+{
+  const char *text = http_form(req, "ticket");
+  int64_t id = 0;
+  if (!text)
+    text = http_query(req, "ticket");
+  if (!text || str_to_int64(str_from(text), 1, INT64_MAX, &id))
+    return 0;
+  return id;
+}
+
 static int form_view(struct http_request *req, struct store *store, bool fee_preview, json_t **out)
 {
   struct case_intake_form form;
@@ -128,10 +141,10 @@ static int form_view(struct http_request *req, struct store *store, bool fee_pre
   for (size_t i = 0; i < ARRAY_LEN(v); i++)
     json_object_set_new(values, v[i],
                         json_string(http_form(req, v[i]) ? http_form(req, v[i]) : ""));
-  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "title", http_t(req, "intake_title"),
+  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:I}", "title", http_t(req, "intake_title"),
                    "services", services, "documents", documents, "handlers", handler_options(&form),
                    "service_chosen", service > 0, "values", values, "notify_options",
-                   notify_options(req));
+                   notify_options(req), "ticket", (json_int_t)intake_ticket(req));
   if (!*out)
     return ST_NOMEM;
   rc = intake_fee_view(req, chosen_record(&form, service), fee_preview, *out);
@@ -213,7 +226,8 @@ int intake_submit(struct http_request *req, struct http_response *res)
                             form_or(req, "channel", "counter"),
                             form_or(req, "lang", "zh-TW"),
                             documents_received(req),
-                            handler};
+                            handler,
+                            intake_ticket(req)};
   case_actor_of(req, &actor);
   int rc = web_store(req, &store);
   if (!rc && http_form(req, "fee_preview")) { /* the clerk asked for the fee's working */
