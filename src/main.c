@@ -22,6 +22,7 @@
 #include "domain/catalog.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
+#include "domain/queue.h"
 #include "domain/keys.h"
 #include "domain/apply.h"
 #include "domain/notify.h"
@@ -31,6 +32,7 @@
 #include "http/http.h"
 #include "store/store.h"
 #include "web/app.h"
+#include "web/public/queue.h"
 
 #include "base/common.h"
 
@@ -308,6 +310,8 @@ static int serve_until_signal(const struct config *config, const char *port_file
     log_error("cannot write port file %s", port_file);
   struct workers workers;
   workers_start(config, config->notify_worker, &workers);
+  if (queue_feed_start(server, config->db))
+    log_error("the queue boards' feed did not start: boards reload instead of updating live");
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -316,6 +320,7 @@ static int serve_until_signal(const struct config *config, const char *port_file
   sigwait(&signals, &sig);
   log_info("signal %d: finishing requests in flight, then stopping", sig);
   workers_stop(&workers);
+  queue_feed_stop();
   http_server_stop(server, SHUTDOWN_GRACE_SECONDS);
   log_info("stopped");
   return 0;
@@ -408,6 +413,8 @@ static int cmd_demo(struct config *config, int argc, char **argv)
     printf("demo data loaded from %s into %s\n", data, config->db);
   if (!rc)
     printf("demo staff sign-in at /staff/login (new accounts only; password, admin TOTP):\n");
+  if (!rc && (rc = queue_demo_load(store)))
+    fprintf(stderr, "bianmin: demo queues not added: %s\n", status_name(rc));
   if (!rc && (rc = demo_staff_load(store, password ? password : DEMO_STAFF_PASSWORD, stdout)))
     fprintf(stderr, "bianmin: demo staff not added: %s\n", status_name(rc));
   store_close(store);

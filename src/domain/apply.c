@@ -565,21 +565,6 @@ int apply_upload(const struct case_env *env, json_t *draft, const struct apply_f
 
 /* ---- submission ------------------------------------------------------------------------ */
 
-/* The fee the service asks for these answers (domain/payment.h), owed on the new case. */
-static int set_fee_due(const struct case_env *env, json_t *draft, json_t *clean, int64_t case_id)
-{
-  json_t *service = NULL;
-  int64_t amount = 0;
-  int rc = store_service_get(env->store, num(draft, "office_id"), num(draft, "service_id"), NULL,
-                             &service);
-  if (!rc)
-    rc = payment_fee_for(service, clean, &amount);
-  json_decref(service);
-  if (!rc && amount > 0)
-    rc = payment_set_due(env->store, case_id, amount);
-  return rc;
-}
-
 static int submit_in_tx(const struct case_env *env, json_t *draft, json_t *clean,
                         struct intake_result *out, const char **reason)
 {
@@ -598,8 +583,6 @@ static int submit_in_tx(const struct case_env *env, json_t *draft, json_t *clean
   if (!rc)
     rc = case_submit_online_in_tx(env, &in, out, reason);
   personal_free(contact);
-  if (!rc)
-    rc = set_fee_due(env, draft, clean, out->case_id);
   if (!rc)
     rc = store_uploads_attach(env->store, num(draft, "id"), out->case_id);
   if (!rc)

@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
+#include "domain/queue.h"
 #include "domain/cases_internal.h"
 #include "domain/keys.h"
 #include "domain/notify.h"
@@ -628,6 +629,8 @@ int cases_intake(const struct case_env *env, const struct case_actor *actor,
   if (rc)
     return rc;
   rc = case_intake_in_tx(env, actor, in, out, reason, field);
+  if (!rc && in->ticket_id > 0) /* the ticket's QR now leads to this case (issue 18) */
+    rc = queue_ticket_case_link(env->store, actor->office_id, in->ticket_id, out->case_id);
   if (rc) {
     store_rollback(env->store);
     return rc;

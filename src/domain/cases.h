@@ -60,6 +60,7 @@ struct intake_input {
   const char *lang;            /* the applicant's language for notices */
   json_t *documents;           /* array of strings: the documents received */
   int64_t handler_id;          /* 0 = round robin among the unit's present handlers */
+  int64_t ticket_id; /* 0, or the queue ticket of the visit (domain/queue.h): linked to the case */
 };
 
 struct intake_result {

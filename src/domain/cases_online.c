@@ -15,7 +15,9 @@
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
 #include "domain/form.h"
+#include "domain/fee_schedule.h"
 #include "domain/notify.h"
+#include "domain/payment.h"
 #include "domain/personal.h"
 #include "store/store.h"
 
@@ -49,8 +51,9 @@ static const char *notify_of(const struct online_submission *in)
 /* Checks the service (published, online-capable, of the office) and the answers against its
  * form, inside the open transaction. *clean receives the normalised answers. */
 static int check_service(const struct case_env *env, const struct online_submission *in,
-                         json_t **clean, const char **reason)
+                         json_t **clean, int64_t *fee, const char **reason)
 {
+  struct fee_error fee_why = {0};
   json_t *service = NULL;
   const char *bad = NULL;
   struct form_error why = {0};
@@ -62,6 +65,13 @@ static int check_service(const struct case_env *env, const struct online_submiss
   }
   if (!rc && !form_answers(json_object_get(service, "questions"), in->answers, clean, &bad, &why)) {
     *reason = why.key ? why.key : "form_err_unknown";
+    rc = ST_INVALID;
+  }
+  /* What the application owes at submission: the service's fee schedule (or fee_amount x
+   * copies) for these answers; an applicant never picks a waiver. */
+  if (!rc &&
+      payment_fee_on(service, *clean, civil_taipei(env->now).date, false, fee, NULL, &fee_why)) {
+    *reason = fee_why.reason_key ? fee_why.reason_key : "fee_err_number";
     rc = ST_INVALID;
   }
   json_decref(service);
@@ -85,12 +95,28 @@ static int check_input(const struct online_submission *in, const char **reason)
   return *reason ? ST_INVALID : ST_OK;
 }
 
+/* The answers and description on the new case, and its channel as given ("api" cases are
+ * marked as such for staff). */
+static int keep_answers(const struct case_env *env, const struct online_submission *in,
+                        json_t *clean, int64_t case_id)
+{
+  char *answers = json_dumps(clean ? clean : in->answers, JSON_COMPACT | JSON_SORT_KEYS);
+  int rc = answers ? store_case_set_online(env->store, case_id, answers,
+                                           in->description ? in->description : "")
+                   : ST_NOMEM;
+  if (!rc && strcmp(in->channel, "online") != 0)
+    rc = store_case_set_channel(env->store, case_id, in->channel);
+  free(answers);
+  return rc;
+}
+
 int case_submit_online_in_tx(const struct case_env *env, const struct online_submission *in,
                              struct intake_result *out, const char **reason)
 {
   char who[160];
   json_t *clean = NULL;
   const char *field = NULL;
+  int64_t fee = 0;
   memset(out, 0, sizeof(*out));
   int rc = check_input(in, reason);
   if (rc)
@@ -110,20 +136,14 @@ int case_submit_online_in_tx(const struct case_env *env, const struct online_sub
                                 0};
   rc = case_intake_check(&intake, reason, &field);
   if (!rc)
-    rc = check_service(env, in, &clean, reason);
+    rc = check_service(env, in, &clean, &fee, reason);
   if (!rc)
     rc = case_intake_in_tx(env, &actor, &intake, out, reason, &field);
-  char *answers =
-      !rc ? json_dumps(clean ? clean : in->answers, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  if (!rc && fee > 0)
+    rc = payment_set_due(env->store, out->case_id, fee);
   if (!rc)
-    rc = answers ? store_case_set_online(env->store, out->case_id, answers,
-                                         in->description ? in->description : "")
-                 : ST_NOMEM;
-  /* the channel as given ("api" cases are marked as such for staff) */
-  if (!rc && strcmp(in->channel, "online") != 0)
-    rc = store_case_set_channel(env->store, out->case_id, in->channel);
+    rc = keep_answers(env, in, clean, out->case_id);
   json_decref(clean);
-  free(answers);
   return rc;
 }
 

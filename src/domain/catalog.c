@@ -12,6 +12,7 @@
 
 #include "domain/case_number.h"
 #include "domain/catalog.h"
+#include "domain/fee_schedule.h"
 #include "domain/form.h"
 #include "store/store.h"
 
@@ -47,7 +48,8 @@ static const char *const service_fields[] = {"unit",           "slug",
                                              "online_capable", "online_url",
                                              "case_word_code", "workflow",
                                              "published",      "forms",
-                                             "questions",      "remote_instant_minutes"};
+                                             "questions",      "remote_instant_minutes",
+                                             "fee_schedule"};
 static const char *const faq_fields[] = {"slug",      "category_zh", "category_en",
                                          "sort",      "question_zh", "question_en",
                                          "answer_zh", "answer_en",   "published"};
@@ -215,6 +217,20 @@ static int check_word_and_remote(struct ctx *c, json_t *service, const char *pat
   return rc ? rc : check_remote_instant(c, service, path);
 }
 
+/* The questions (domain/form.h), the fee schedule (domain/fee_schedule.h: absent or [] for
+ * none), the case word and the remote 即時 limit. */
+static int check_form_and_fees(struct ctx *c, json_t *service, const char *path)
+{
+  struct fee_schedule parsed;
+  const json_t *schedule = json_object_get(service, "fee_schedule");
+  char why[200];
+  if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
+    return fail(c, ST_INVALID, path, "%s", why);
+  if (schedule && fee_schedule_parse(schedule, &parsed, why, sizeof(why)))
+    return fail(c, ST_INVALID, path, "fee_schedule: %s", why);
+  return check_word_and_remote(c, service, path);
+}
+
 static int check_service(struct ctx *c, json_t *service, const char *path)
 {
   json_t *limit = json_object_get(service, "time_limit_minutes");
@@ -236,10 +252,7 @@ static int check_service(struct ctx *c, json_t *service, const char *path)
   }
   if (url && *url && strncmp(url, "https://", 8) != 0)
     return fail_at(c, path, "online_url", "must start with https://");
-  char why[200];
-  if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
-    return fail(c, ST_INVALID, path, "%s", why);
-  return check_word_and_remote(c, service, path);
+  return check_form_and_fees(c, service, path);
 }
 
 static int check_faq(struct ctx *c, json_t *faq, const char *path)

@@ -43,6 +43,7 @@ static const struct notify_event events[] = {
     {"booking_confirmed", true}, /* booked or moved: number, date, time, link */
     {"booking_reminder", false}, /* the day before */
     {"booking_cancelled", true}, /* cancelled through the booking's link */
+    {"queue_turn_near", true},   /* a queue ticket: N or fewer people ahead (issue 18) */
 };
 
 static struct notify_settings settings = {

@@ -41,7 +41,9 @@ static const char *const variables[] = {
     /* messages not tied to a case (notify_subject_event) */
     "number", "link", "rating_url", "answer", "agency", "category",
     /* the outcome documents of a ready case */
-    "documents"};
+    "documents",
+    /* a queue ticket's "your turn is near" (domain/queue.h): people ahead */
+    "ahead"};
 
 static bool variable_known(struct str name)
 {
@@ -304,6 +306,7 @@ json_t *notify_sample_vars(const char *lang)
       "https://office.example/o/xinxing/petition/rate/Qm9va21hcms", "agency",
       lang && !strcmp(lang, "en") ? "Kaohsiung City Police Department" : "高雄市政府警察局");
   json_object_set_new(more, "documents", json_string("zoning-certificate.pdf"));
+  json_object_set_new(more, "ahead", json_string("3"));
   if (!v || !more || json_object_update(v, more)) {
     json_decref(v);
     v = NULL;

@@ -18,6 +18,8 @@
 #include "domain/cases_internal.h"
 #include "domain/form.h"
 #include "domain/payment.h"
+
+#include "domain/fee_schedule.h"
 #include "domain/read_model.h"
 #include "render/format.h"
 #include "store/store.h"
@@ -127,6 +129,50 @@ int payment_fee_for(const json_t *service, const json_t *answers, int64_t *amoun
   return ST_OK;
 }
 
+static int schedule_fee(const json_t *schedule, const json_t *answers, struct civil_date today,
+                        int64_t *amount, json_t **working, struct fee_error *e)
+{
+  struct fee_schedule s;
+  struct fee_work work;
+  char why[FEE_WHY_MAX];
+  if (fee_schedule_parse(schedule, &s, why, sizeof(why))) {
+    e->field = "fee_schedule";
+    e->reason_key = "fee_err_schedule";
+    return ST_INVALID;
+  }
+  int rc = fee_compute(&s, answers, today, &work, e);
+  if (rc)
+    return ST_INVALID;
+  *amount = work.total;
+  if (working && !(*working = fee_work_to_json(&work)))
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+int payment_fee_on(const json_t *service, const json_t *answers, struct civil_date today,
+                   bool allow_waiver, int64_t *amount, json_t **working, struct fee_error *e)
+{
+  struct fee_error ignored;
+  const json_t *schedule = json_object_get(service, "fee_schedule");
+  json_t *copy = NULL;
+  e = e ? e : &ignored;
+  memset(e, 0, sizeof(*e));
+  *amount = 0;
+  if (working)
+    *working = NULL;
+  if (!json_is_array(schedule) || json_array_size(schedule) == 0)
+    return payment_fee_for(service, answers, amount);
+  if (!allow_waiver && json_object_get(answers, "waiver")) {
+    copy = json_deep_copy(answers);
+    if (!copy)
+      return ST_NOMEM;
+    json_object_del(copy, "waiver");
+  }
+  int rc = schedule_fee(schedule, copy ? copy : answers, today, amount, working, e);
+  json_decref(copy);
+  return rc;
+}
+
 /* ---- the amount due -------------------------------------------------------------------------- */
 
 static int money_note(int64_t amount, char *out, size_t size)
@@ -148,18 +194,33 @@ static int fee_event(struct store *store, int64_t case_id, int64_t now, const ch
   return rc;
 }
 
-static int record_due(struct store *store, json_t *c, int64_t amount, int64_t now,
-                      const char *actor, int64_t actor_id)
+/* working (optional): a fee schedule's working, kept in the event for the fee receipt. */
+static int record_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
+                             const char *actor, int64_t actor_id, json_t *working)
 {
   char note[48];
   money_note(amount, note, sizeof(note));
   int rc =
       store_case_fee_set(store, case_int(c, "office_id"), case_int(c, "id"), amount, actor, now);
-  json_t *data = json_pack("{s:I}", "amount", (json_int_t)amount);
+  json_t *data = json_pack("{s:I, s:O?}", "amount", (json_int_t)amount, "working", working);
   if (!rc)
     rc = fee_event(store, case_int(c, "id"), now, actor, actor_id, "fee_due", note, data);
   json_decref(data);
   return rc;
+}
+
+static int record_due(struct store *store, json_t *c, int64_t amount, int64_t now,
+                      const char *actor, int64_t actor_id)
+{
+  return record_due_worked(store, c, amount, now, actor, actor_id, NULL);
+}
+
+int payment_set_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
+                           const char *actor, int64_t actor_id, json_t *working)
+{
+  if (amount < 0 || amount > PAYMENT_AMOUNT_MAX)
+    return ST_INVALID;
+  return record_due_worked(store, c, amount, now, actor, actor_id, working);
 }
 
 static int case_of(struct store *store, int64_t case_id, json_t **c)

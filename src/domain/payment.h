@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/civil.h"
 #include "domain/cases.h"
 #include "domain/payment_provider.h"
 
@@ -62,10 +63,25 @@ bool payment_transition_ok(enum payment_status from, enum payment_status to);
  * whole number from 1 to PAYMENT_COPIES_MAX, or an amount above PAYMENT_AMOUNT_MAX. */
 int payment_fee_for(const json_t *service, const json_t *answers, int64_t *amount);
 
+/* The fee of an application on `today`: from the service's fee schedule (domain/fee_schedule.h)
+ * when it has one, with the answers as its inputs, else payment_fee_for. An answer "waiver" is
+ * ignored unless allow_waiver (only a clerk at the counter may apply one). *working (optional)
+ * receives the working as fee_work_to_json gives it (NULL when the old rule applied).
+ * ST_INVALID for answers the schedule refuses (*e says which) or a schedule that does not
+ * parse. */
+struct fee_error;
+int payment_fee_on(const json_t *service, const json_t *answers, struct civil_date today,
+                   bool allow_waiver, int64_t *amount, json_t **working, struct fee_error *e);
+
 /* Records that case_id owes amount (NT$, 0..PAYMENT_AMOUNT_MAX) with a public timeline event
  * ("fee due NT$x"), as the system (for online submissions). Joins the caller's transaction
  * when one is open. */
 int payment_set_due(struct store *store, int64_t case_id, int64_t amount);
+/* The same for a fee computed from the service's fee schedule at the counter: inside the
+ * caller's transaction, named after the clerk, the event's data {"amount", "working"} keeping
+ * the working (fee_work_to_json) that the fee receipt prints. c is the case row. */
+int payment_set_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
+                           const char *actor, int64_t actor_id, json_t *working);
 /* The same by staff on the case page: handlers, supervisors and clerks who may act on the case
  * (case_may_act); audited. ST_INVALID / ST_FORBIDDEN with *reason a translation key. */
 int payment_set_due_by_staff(const struct case_env *env, const struct case_actor *actor,

@@ -176,6 +176,25 @@ int http_redirect(struct http_response *res, int status, const char *location);
 /* Adds a response header (Set-Cookie, Cache-Control, ...); values must not contain CR or LF. */
 int http_header_add(struct http_response *res, const char *name, const char *value);
 
+/* Server-Sent Events (text/event-stream). A handler answers with http_stream: the stream
+ * sends initial (len bytes of complete event lines, e.g. "retry: 3000\n\n" and the events the
+ * client missed since its Last-Event-ID) at once, then every event published on topic with an
+ * id above last_id, as it is published, until the client goes or the server stops. No thread
+ * waits for a stream while it has nothing to send (stream.c). initial must live until the
+ * handler returns. */
+int http_stream(struct http_response *res, int64_t topic, int64_t last_id, const char *initial,
+                size_t len);
+struct http_server;
+/* From any thread: adds an event (len bytes of complete lines: "id: 7\nevent: call\ndata: ...\n\n";
+ * ids rise per topic) and wakes the topic's streams. ST_LIMIT above 4 KB. */
+int http_stream_publish(struct http_server *server, int64_t topic, int64_t id, const char *text,
+                        size_t len);
+/* Sends a comment line on every stream (every 15 s or so: keeps proxies from closing idle
+ * streams and ends those whose client went away). */
+void http_stream_heartbeat(struct http_server *server);
+/* How many streams are open (for tests and metrics). */
+size_t http_stream_count(const struct http_server *server);
+
 struct http_server_config {
   const char *host; /* numeric IPv4 or IPv6 address */
   int port;         /* 0 = any free port (see http_server_port) */

@@ -41,6 +41,8 @@ struct http_response {
   const char *header_values[HTTP_MAX_RESPONSE_HEADERS];
   size_t header_count;
   struct arena *arena;
+  bool stream; /* http_stream: raw is the first text, then the topic's events */
+  int64_t stream_topic, stream_last_id;
 };
 
 struct http_metrics;
@@ -64,6 +66,7 @@ struct http_server {
   struct netaddr_list metrics_from;    /* parsed from config.metrics_from */
   atomic_int in_flight;
   int port;
+  struct http_stream_hub *streams; /* stream.c */
 };
 
 /* One request in flight: libmicrohttpd's per-connection-request pointer. */
@@ -194,6 +197,13 @@ bool http_static_path_ok(const char *path);
 /* The Content-Type for a static file's name, NULL for a type not served. */
 const char *http_static_type(const char *path);
 
+/* stream.c: the event streams of a server (see stream.c). http_stream_hub_close ends every
+ * stream (the server is stopping); http_stream_queue answers a handler's http_stream. */
+struct http_stream_hub;
+int http_stream_hub_new(struct http_stream_hub **out);
+void http_stream_hub_close(struct http_stream_hub *hub);
+void http_stream_hub_free(struct http_stream_hub *hub);
+int http_stream_queue(struct http_ctx *ctx);
 /* builtin.c */
 int http_builtin_healthz(struct http_request *req, struct http_response *res);
 int http_builtin_readyz(struct http_request *req, struct http_response *res);

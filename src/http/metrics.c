@@ -110,11 +110,14 @@ int http_metrics_render(struct http_metrics *metrics, const struct http_server *
                       "# HELP bianmin_http_requests_in_flight Requests being processed now.\n"
                       "# TYPE bianmin_http_requests_in_flight gauge\n"
                       "bianmin_http_requests_in_flight %d\n"
+                      "# HELP bianmin_http_event_streams Server-Sent Event streams open now.\n"
+                      "# TYPE bianmin_http_event_streams gauge\n"
+                      "bianmin_http_event_streams %zu\n"
                       "# HELP bianmin_http_requests_total Requests answered, by route and status.\n"
                       "# TYPE bianmin_http_requests_total counter\n"
                       "# HELP bianmin_http_request_duration_seconds Time to answer, by route.\n"
                       "# TYPE bianmin_http_request_duration_seconds histogram\n",
-                      atomic_load(&server->in_flight));
+                      atomic_load(&server->in_flight), http_stream_count(server));
   pthread_mutex_lock(&metrics->lock);
   for (size_t i = 0; i <= metrics->route_count && !rc; i++)
     rc = render_route(&metrics->routes[i], route_label(server, i), out);

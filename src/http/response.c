@@ -164,6 +164,26 @@ static struct view csrf_now(void *ctx)
   return view_text(http_csrf_token(ctx));
 }
 
+/* Kiosk mode (issue 18): ?kiosk=1 on a public page turns it on for this browser (a session
+ * cookie), ?kiosk=0 off; the layout then uses large type and loads the idle reset
+ * (static/js/queue.js). Staff pages never are in kiosk mode. */
+static bool kiosk_mode(struct http_ctx *ctx)
+{
+  const struct http_route *route = ctx->req.route;
+  if (!route || route->roles)
+    return false;
+  const char *asked = http_query(&ctx->req, "kiosk");
+  if (asked && (strcmp(asked, "1") == 0 || strcmp(asked, "0") == 0)) {
+    bool on = asked[0] == '1';
+    http_header_add(&ctx->res, "Set-Cookie",
+                    on ? "bm_kiosk=1; Path=/; HttpOnly; SameSite=Strict"
+                       : "bm_kiosk=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+    return on;
+  }
+  const char *cookie = http_cookie(&ctx->req, "bm_kiosk");
+  return cookie && strcmp(cookie, "1") == 0;
+}
+
 /* What every page's layout reads: the language and its switch, the translations (shared,
  * built at start), asset names, the request id, the CSRF token and who is signed in. */
 static struct view globals(struct http_ctx *ctx, struct view_builder *b)
@@ -190,6 +210,7 @@ static struct view globals(struct http_ctx *ctx, struct view_builder *b)
     b->failed = true;
   view_add(b, g, "csrf_token", view_of_lazy(csrf));
   view_add(b, g, "staff", staff_global(&ctx->req, b));
+  view_add_bool(b, g, "kiosk_mode", kiosk_mode(ctx));
   return view_of_map(g);
 }
 
@@ -424,6 +445,8 @@ int http_send(struct http_ctx *ctx)
 {
   struct http_response *res = &ctx->res;
   route_error_format(ctx);
+  if (res->stream && !res->is_error)
+    return http_stream_queue(ctx);
   if (res->raw)
     return queue(ctx, res->raw, res->raw_len, res->content_type, false);
   struct buf out;

@@ -387,8 +387,8 @@ static struct MHD_Daemon *start_daemon(struct http_server *server, char *err, si
 {
   const struct http_server_config *c = &server->config;
   struct sockaddr_storage addr;
-  unsigned flags =
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                   MHD_USE_ERROR_LOG;
   if (bind_address(c, &addr, &flags)) {
     snprintf(err, err_size, "listen address %s is not a numeric IP address", c->host);
     return NULL;
@@ -416,6 +416,7 @@ static void server_free(struct http_server *server)
   http_assets_free(server->assets);
   http_metrics_free(server->metrics);
   http_ratelimit_free(server->ratelimit);
+  http_stream_hub_free(server->streams);
   free(server);
 }
 
@@ -439,6 +440,8 @@ int http_server_start(const struct http_server_config *config, const struct http
     rc = netaddr_list_parse(config->metrics_from, &server->metrics_from, err, err_size);
   if (!rc)
     rc = load_resources(server, err, err_size);
+  if (!rc)
+    rc = http_stream_hub_new(&server->streams);
   if (!rc) {
     server->daemon = start_daemon(server, err, err_size);
     rc = server->daemon ? ST_OK : ST_IO;
@@ -465,6 +468,7 @@ void http_server_stop(struct http_server *server, int grace_seconds)
   MHD_socket listener = MHD_quiesce_daemon(server->daemon);
   if (listener != MHD_INVALID_SOCKET)
     close(listener);
+  http_stream_hub_close(server->streams); /* event streams end: they are never done otherwise */
   for (int waited = 0; atomic_load(&server->in_flight) > 0 && waited < grace_seconds * 100;
        waited++)
     usleep(10000);

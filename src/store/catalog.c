@@ -26,6 +26,7 @@
 #define TIME_LIMIT_MAX      (90 * 8 * 60) /* 90 working days, in working minutes */
 #define SEARCH_ARENA_MAX    (256 * 1024)
 #define QUESTIONS_MAX_BYTES (256 * 1024)
+#define FEE_SCHEDULE_BYTES  (64 * 1024) /* FEE_SCHEDULE_MAX_BYTES of domain/fee_schedule.h */
 
 #define LINE(n)                                                                                    \
   {                                                                                                \
@@ -97,7 +98,8 @@ static const struct store_col service_cols[] = {
     LINE("online_url"),
     LINE("case_word_code"),
     MULTI("workflow"),
-    {"questions", COL_JSON, false, 0, QUESTIONS_MAX_BYTES}, /* domain/form.h checks the content */
+    {"questions", COL_JSON, false, 0, QUESTIONS_MAX_BYTES},   /* domain/form.h checks the content */
+    {"fee_schedule", COL_JSON, false, 0, FEE_SCHEDULE_BYTES}, /* domain/fee_schedule.h checks */
     PUBLISHED,
 };
 

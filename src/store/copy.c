@@ -56,7 +56,7 @@ static const struct copy_table tables[] = {
      "fee_en, fee_amount, time_limit_minutes, where_zh, where_en, counter, floor_zh, floor_en, "
      "hours_zh, hours_en, channel_counter, channel_online, channel_mail, online_capable, "
      "online_url, case_word_code, workflow, questions, published, content_hash, updated_at, "
-     "remote_instant_minutes",
+     "remote_instant_minutes, fee_schedule",
      "id"},
     {"files", "sha256, mime, size, name, bytes, created_at", "sha256"},
     {"service_forms", "service_id, file_sha256, kind, format, title_zh, title_en, sort",
@@ -158,6 +158,19 @@ static const struct copy_table tables[] = {
      "name_sealed, name_masked, contact_sealed, channel, lang, status, created_at, updated_at, "
      "arrived_at, late, reminded_at",
      "id"},
+    /* counter queues (migration 25) */
+    {"queues", "id, office_id, code, name_zh, name_en, sort", "id"},
+    {"queue_services", "queue_id, service_id", "queue_id, service_id"},
+    {"counters", "id, office_id, number, unit_id, status, user_id", "id"},
+    {"counter_queues", "counter_id, queue_id", "counter_id, queue_id"},
+    {"queue_days", "queue_id, day, last_number", "queue_id, day"},
+    {"tickets",
+     "id, office_id, queue_id, day, number, code, service_id, waiting_queue_id, for_counter_id, "
+     "counter_id, status, priority, channel, token_hash, taken_at, queued_at, first_called_at, "
+     "called_at, served_at, done_at, note, notify_ahead, notify_channel, notify_to, notify_lang, "
+     "notified_at, case_id",
+     "id"},
+    {"queue_calls", "id, office_id, ticket_id, counter_id, kind, at", "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

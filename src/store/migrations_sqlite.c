@@ -809,6 +809,10 @@ static const char migration_26_sql[] =
     " reminded_at INTEGER);"
     "CREATE INDEX bookings_day ON bookings (office_id, day, start_minute);"
     "CREATE INDEX bookings_due ON bookings (day, status);";
+/* Fee schedules as data (migration 23, issue 17): a service's fee schedule, a JSON list of
+ * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
+static const char migration_23_sql[] =
+    "ALTER TABLE services ADD COLUMN fee_schedule TEXT NOT NULL DEFAULT '[]';";
 /* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
  * channel) that each status event of the case log is added to once (case_events.kpi_counted,
  * found through a partial index of the events not yet counted; kpi_state is the one row an
@@ -889,6 +893,83 @@ static const char migration_22_sql[] =
     " withdrawn_by_name TEXT NOT NULL DEFAULT '',"
     " withdrawn_reason TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX case_outcome_documents_case ON case_outcome_documents(case_id);";
+/* Counter queues (migration 25, issue 18). A queue (code letter A, B, ...) per office serves
+ * some services (queue_services); a counter serves some queues (counter_queues) and is open,
+ * paused or closed, with the clerk who sits at it. queue_days hands out each queue's numbers per
+ * Taipei day (day = days since 1970-01-01 in Asia/Taipei) gap-free: the ticket is inserted in the
+ * same transaction as the number is taken. A ticket waits in waiting_queue_id (its own queue
+ * until a transfer) and, after a transfer to a counter, for that counter only (for_counter_id).
+ * queue_calls is the log boards follow: one row per call or recall, its id the event id. */
+static const char migration_25_sql[] =
+    "CREATE TABLE queues ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " name_zh TEXT NOT NULL,"
+    " name_en TEXT NOT NULL DEFAULT '',"
+    " sort INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (office_id, code));"
+    "CREATE TABLE queue_services ("
+    " queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+    " service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (queue_id, service_id));"
+    "CREATE TABLE counters ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " number TEXT NOT NULL,"
+    " unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,"
+    " status TEXT NOT NULL DEFAULT 'closed',"
+    " user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " UNIQUE (office_id, number));"
+    "CREATE TABLE counter_queues ("
+    " counter_id INTEGER NOT NULL REFERENCES counters(id) ON DELETE CASCADE,"
+    " queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (counter_id, queue_id));"
+    "CREATE TABLE queue_days ("
+    " queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+    " day INTEGER NOT NULL,"
+    " last_number INTEGER NOT NULL,"
+    " PRIMARY KEY (queue_id, day));"
+    "CREATE TABLE tickets ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+    " day INTEGER NOT NULL,"
+    " number INTEGER NOT NULL,"
+    " code TEXT NOT NULL,"
+    " service_id INTEGER REFERENCES services(id) ON DELETE SET NULL,"
+    " waiting_queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+    " for_counter_id INTEGER REFERENCES counters(id) ON DELETE SET NULL,"
+    " counter_id INTEGER REFERENCES counters(id) ON DELETE SET NULL,"
+    " status TEXT NOT NULL,"
+    " priority TEXT NOT NULL DEFAULT '',"
+    " channel TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL,"
+    " taken_at INTEGER NOT NULL,"
+    " queued_at INTEGER NOT NULL,"
+    " first_called_at INTEGER,"
+    " called_at INTEGER,"
+    " served_at INTEGER,"
+    " done_at INTEGER,"
+    " note TEXT NOT NULL DEFAULT '',"
+    " notify_ahead INTEGER NOT NULL DEFAULT 0,"
+    " notify_channel TEXT NOT NULL DEFAULT '',"
+    " notify_to TEXT NOT NULL DEFAULT '',"
+    " notify_lang TEXT NOT NULL DEFAULT '',"
+    " notified_at INTEGER,"
+    " case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,"
+    " UNIQUE (queue_id, day, number),"
+    " UNIQUE (token_hash));"
+    "CREATE INDEX tickets_waiting ON tickets (waiting_queue_id, status, queued_at);"
+    "CREATE INDEX tickets_office_day ON tickets (office_id, day, status);"
+    "CREATE TABLE queue_calls ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+    " counter_id INTEGER REFERENCES counters(id) ON DELETE SET NULL,"
+    " kind TEXT NOT NULL,"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX queue_calls_office ON queue_calls (office_id, id);";
 
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
@@ -989,6 +1070,8 @@ const struct store_migration sqlite_migrations[] = {
     {20, "case words per office", migration_20_sql},
     {21, "workflow definitions per office, the version each case started on", migration_21_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
+    {23, "fee schedules as data: services.fee_schedule", migration_23_sql},
+    {25, "counter queues: queues, counters, tickets, calls", migration_25_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},

@@ -22,6 +22,8 @@
 #include "web/staff/notices.h"
 #include "web/public/petition.h"
 #include "web/staff/petition.h"
+#include "web/public/queue.h"
+#include "web/staff/queue.h"
 #include "web/staff/staff.h"
 #include "web/staff/workflows_admin.h"
 
@@ -370,6 +372,31 @@ static const struct http_route routes[] = {
      HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"POST", "/staff/admin/workflows/{code}/steps/{step}", wfadmin_step_save, ROLE_ADMIN, true,
      HTTP_BODY_FORM, HTTP_RATE_NONE},
+    /* Counter queues (issue 18): the ticket kiosk and phone page, the ticket's own page, the
+     * boards and their event stream (public); the counter console and figures (staff). */
+    {"GET", "/o/{office}/queue", queue_phone, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/queue/kiosk", queue_kiosk, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
+    {"POST", "/o/{office}/queue/take", queue_take, 0, true, HTTP_BODY_FORM, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/queue/board", queue_board, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
+    {"GET", "/o/{office}/queue/progress-board", queue_progress_board, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE, 0},
+    {"GET", "/o/{office}/queue/events", queue_events, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
+     0},
+    {"GET", "/q/{token}", queue_ticket_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/q/{token}/qr.svg", queue_ticket_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"POST", "/q/{token}/leave", queue_ticket_leave_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/q/{token}/notify", queue_ticket_notify_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/staff/queue", queue_console, INTAKE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/queue/counter", queue_counter_submit, INTAKE_STAFF, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/queue/call", queue_call_submit, INTAKE_STAFF, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/queue/tickets/{id}", queue_ticket_submit, INTAKE_STAFF, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/queue/figures", queue_figures, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     /* Open data (web/public/opendata.c, issue 20): the list, the DCAT catalogue, each dataset
      * as CSV, JSON or ODS and its data dictionary; public, de-identified, cacheable. */
     {"GET", "/o/{office}/opendata", opendata_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},

@@ -220,6 +220,9 @@ int case_receipt(struct http_request *req, struct http_response *res)
                 "case", c, "office", office_dir_view(req, s.office), "token", token, "qr_src",
                 token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
                 "applicant_masked", masked, "clerk_name", s.clerk_name);
+  json_t *fee = view ? receipt_fee_view(req, c) : NULL; /* 計費收據, when computed at intake */
+  if (fee && json_object_set_new(view, "fee_receipt", fee))
+    return ST_NOMEM;
   return view ? http_page(res, 200, "staff/receipt", view) : ST_NOMEM;
 }
 

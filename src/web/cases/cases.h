@@ -12,6 +12,14 @@ int progress_qr(struct http_request *req, struct http_response *res);
 
 int intake_form(struct http_request *req, struct http_response *res);
 int intake_submit(struct http_request *req, struct http_response *res);
+/* The fee part of the intake form for the chosen service (intake_fee.c): view["fee"] with the
+ * schedule's inputs and waivers, and with want_preview the working (or a field error). */
+/* The fee receipt printed with the case receipt (receipt_fee.c): {lines [{label, quantity,
+ * unit_price, amount, source}], total, waived}, or NULL when the case's fee has no working. */
+json_t *receipt_fee_view(struct http_request *req, json_t *case_record);
+struct dir_service;
+int intake_fee_view(struct http_request *req, const struct dir_service *service, bool want_preview,
+                    json_t *view);
 int case_page(struct http_request *req, struct http_response *res);
 int case_receipt(struct http_request *req, struct http_response *res);
 int case_action(struct http_request *req, struct http_response *res);

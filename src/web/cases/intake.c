@@ -10,8 +10,10 @@
 #include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/case_staff_read.h"
+#include "domain/fee_counter.h"
 #include "web/app.h"
 #include "web/cases/cases.h"
+#include "web/public/tools.h"
 
 #include "base/common.h"
 
@@ -55,9 +57,15 @@ static void service_options(struct http_request *req, const struct case_intake_f
     json_t *docs = documents_of(req, s->record);
     size_t j;
     json_t *d;
-    json_array_foreach(docs, j, d) json_array_append_new(
-        documents, json_pack("{s:s, s:s}", "name", json_string_value(d) ? json_string_value(d) : "",
-                             "field", arena_printf(req->arena, "doc_%zu", j)));
+    json_array_foreach(docs, j, d)
+    {
+      const char *field = arena_printf(req->arena, "doc_%zu", j);
+      /* ticked again when the form comes back (a fee preview or a refusal) */
+      json_array_append_new(documents,
+                            json_pack("{s:s, s:s, s:b}", "name",
+                                      json_string_value(d) ? json_string_value(d) : "", "field",
+                                      field, "checked", field && http_form(req, field) != NULL));
+    }
     json_decref(docs);
   }
 }
@@ -97,7 +105,28 @@ static json_t *notify_options(struct http_request *req)
   return list;
 }
 
-static int form_view(struct http_request *req, struct store *store, json_t **out)
+static const struct dir_service *chosen_record(const struct case_intake_form *form, int64_t id)
+{
+  for (size_t i = 0; i < form->service_count; i++)
+    if (form->services[i]->id == id)
+      return form->services[i];
+  return NULL;
+}
+
+/* The queue ticket the counter console started this intake from (?ticket= or the form's
+ * hidden field), 0 when none (domain/queue.h: the ticket's QR then leads to the case). */
+static int64_t intake_ticket(struct http_request *req)
+{
+  const char *text = http_form(req, "ticket");
+  int64_t id = 0;
+  if (!text)
+    text = http_query(req, "ticket");
+  if (!text || str_to_int64(str_from(text), 1, INT64_MAX, &id))
+    return 0;
+  return id;
+}
+
+static int form_view(struct http_request *req, struct store *store, bool fee_preview, json_t **out)
 {
   struct case_intake_form form;
   int64_t service = chosen_service(req);
@@ -112,11 +141,16 @@ static int form_view(struct http_request *req, struct store *store, json_t **out
   for (size_t i = 0; i < ARRAY_LEN(v); i++)
     json_object_set_new(values, v[i],
                         json_string(http_form(req, v[i]) ? http_form(req, v[i]) : ""));
-  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "title", http_t(req, "intake_title"),
+  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:I}", "title", http_t(req, "intake_title"),
                    "services", services, "documents", documents, "handlers", handler_options(&form),
                    "service_chosen", service > 0, "values", values, "notify_options",
-                   notify_options(req));
-  return *out ? ST_OK : ST_NOMEM;
+                   notify_options(req), "ticket", (json_int_t)intake_ticket(req));
+  if (!*out)
+    return ST_NOMEM;
+  rc = intake_fee_view(req, chosen_record(&form, service), fee_preview, *out);
+  if (rc)
+    json_decref(*out);
+  return rc;
 }
 
 int intake_form(struct http_request *req, struct http_response *res)
@@ -125,7 +159,7 @@ int intake_form(struct http_request *req, struct http_response *res)
   json_t *view;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = form_view(req, store, &view);
+    rc = form_view(req, store, false, &view);
   return rc ? rc : http_page(res, 200, "staff/intake", view);
 }
 
@@ -143,6 +177,32 @@ static const char *form_or(struct http_request *req, const char *name, const cha
 {
   const char *v = http_form(req, name);
   return v ? v : fallback;
+}
+
+/* A refusal of a fee answer also shown at its input (the fee section was built before it). */
+static void mark_fee_input(json_t *view, const char *field)
+{
+  json_t *inputs = json_object_get(json_object_get(view, "fee"), "inputs"), *in;
+  json_t *message = json_object_get(json_object_get(view, "field_errors"), field ? field : "");
+  size_t i;
+  json_array_foreach(inputs, i, in) if (message && strcmp(web_str(in, "id"), field) == 0)
+      json_object_set(in, "error", message);
+}
+
+/* The form again: with the fee's working (preview, 200) or with a refusal (400). */
+static int form_again(struct http_request *req, struct http_response *res, struct store *store,
+                      bool preview, const char *field, const char *reason)
+{
+  json_t *view;
+  int rc = form_view(req, store, preview, &view);
+  if (rc)
+    return rc;
+  if (reason) {
+    web_form_error(req, view, field, reason);
+    mark_fee_input(view, field);
+  }
+  return http_page(res, reason || json_object_get(view, "has_errors") ? 400 : 200, "staff/intake",
+                   view);
 }
 
 int intake_submit(struct http_request *req, struct http_response *res)
@@ -166,21 +226,25 @@ int intake_submit(struct http_request *req, struct http_response *res)
                             form_or(req, "channel", "counter"),
                             form_or(req, "lang", "zh-TW"),
                             documents_received(req),
-                            handler};
+                            handler,
+                            intake_ticket(req)};
   case_actor_of(req, &actor);
   int rc = web_store(req, &store);
-  struct case_env env = {store, clock_now()};
-  if (!rc)
-    rc = cases_intake(&env, &actor, &in, &result, &reason, &field);
-  json_decref(in.documents);
-  if (rc == ST_INVALID && reason) {
-    json_t *view;
-    rc = form_view(req, store, &view);
-    if (rc)
-      return rc;
-    web_form_error(req, view, field, reason);
-    return http_page(res, 400, "staff/intake", view);
+  if (!rc && http_form(req, "fee_preview")) { /* the clerk asked for the fee's working */
+    json_decref(in.documents);
+    return form_again(req, res, store, true, NULL, NULL);
   }
+  struct case_env env = {store, clock_now()};
+  json_t *answers = rc ? NULL : tools_fee_answers(req, true);
+  struct fee_counter_input fee = {answers, form_or(req, "fee_waiver_reason", "")};
+  if (!rc && !answers)
+    rc = ST_INVALID;
+  if (!rc)
+    rc = fee_counter_intake(&env, &actor, &in, &fee, &result, &reason, &field);
+  json_decref(answers);
+  json_decref(in.documents);
+  if (rc == ST_INVALID && reason)
+    return form_again(req, res, store, false, field, reason);
   if (rc)
     return rc;
   return http_redirect(res, 303,

@@ -288,6 +288,12 @@ int catalog_service(struct http_request *req, struct http_response *res)
   if (sp.applicable_online)
     view_add_text(&b, view, "apply_href",
                   arena_printf(req->arena, "/o/%s/apply/%s", office->slug, sp.service->slug));
+  /* a land office's service with a fee schedule links to its calculator (issue 17) */
+  if (strcmp(office->kind, "land") == 0 &&
+      json_array_size(json_object_get(sp.service->record, "fee_schedule")) > 0)
+    view_add_text(&b, view, "fee_calculator_href",
+                  arena_printf(req->arena, "/o/%s/tools/fees?service=%s#by-service", office->slug,
+                               sp.service->slug));
   struct view_map *page = view_map(&b);
   view_add(&b, page, "title", view_get(view_of_map(view), "name", 4));
   view_add(&b, page, "office", office_dir_tview(req, &b, office));

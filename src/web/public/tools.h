@@ -60,6 +60,17 @@ struct civil_date tools_today(void);
 int tools_finish(struct http_response *res, int rc, int status, const char *template_name,
                  json_t *page);
 
+/* The fee estimates page's "by service" section (tools_fee_schedule.c): view["schedule"], and
+ * *status 400 with a field error for refused answers. */
+int tools_fee_schedule(struct http_request *req, int64_t office_id, struct store *store,
+                       json_t *page, int *status);
+/* A fee schedule's working as the pages show it: {lines [{label, quantity, unit_price, amount,
+ * source, rounding, waiver}], total}. */
+struct fee_work;
+json_t *tools_fee_working_view(struct http_request *req, const struct fee_work *w);
+/* The answers of a fee schedule from the fields fee_<input key> of the query (or the form, with
+ * fee_waiver too): lists split on spaces, ";" and "、". NULL when a field is too long. */
+json_t *tools_fee_answers(struct http_request *req, bool from_form);
 /* Sets view[key] to value (taking the reference); ST_NOMEM when value is NULL. */
 int tools_set(json_t *view, const char *key, json_t *value);
 

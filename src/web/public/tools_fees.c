@@ -202,11 +202,15 @@ int tools_fees(struct http_request *req, struct http_response *res)
   int rc = tools_page(req, "tools_fees_title", &store, &office, &page);
   if (rc)
     return rc;
+  int64_t office_id = web_int(office, "id");
   json_decref(office);
   rc = tools_set(page, "form", form_view(req));
   const char *calc = tools_input(req, "calc");
-  if (rc || !calc)
-    return tools_finish(res, rc, 200, template_name, page);
+  bool by_service = !calc || strcmp(calc, "schedule") == 0;
+  if (!rc) /* the chooser is on the page whatever else was asked */
+    rc = tools_fee_schedule(req, office_id, store, page, &status);
+  if (rc || by_service)
+    return tools_finish(res, rc, status, template_name, page);
   if (strcmp(calc, "registration") == 0)
     rc = registration(req, page, &status);
   else if (strcmp(calc, "survey") == 0)

@@ -157,7 +157,12 @@ int catadmin_edit(struct http_request *req, struct http_response *res)
                                                         : NULL;
   if (notice)
     json_object_set_new(view, "notice", json_string(http_t(req, notice)));
-  rc = catadmin_form_page(req, res, store, k, record, values, view, 200);
+  if (strcmp(k->segment, "services") == 0)
+    rc = catadmin_fee_preview(
+        req, record, catadmin_href(req, k, json_integer_value(json_object_get(record, "id"))),
+        view);
+  if (!rc)
+    rc = catadmin_form_page(req, res, store, k, record, values, view, 200);
   json_decref(values);
   json_decref(record);
   return rc;
@@ -174,7 +179,13 @@ static int save_form(struct http_request *req, struct http_response *res, struct
   catadmin_actor(req, &actor);
   int rc = k->save(store, req->session->office_id, record, &actor, &id, err, sizeof(err));
   if (rc == ST_INVALID) {
-    web_form_error(req, view, catadmin_error_input(req, k, err), "catadmin_err_invalid");
+    const char *input = catadmin_error_input(req, k, err), *item = strstr(err, "fee item ");
+    if (strcmp(input, "fee_schedule") == 0 && item) /* which item and what is wrong with it */
+      web_form_error_text(view, input,
+                          arena_printf(req->arena, "%s%s%s", http_t(req, "catadmin_err_invalid"),
+                                       http_t(req, "tools_error_separator"), item));
+    else
+      web_form_error(req, view, input, "catadmin_err_invalid");
     return catadmin_form_page(req, res, store, k, existing, values, view, 400);
   }
   json_decref(view);

@@ -55,6 +55,7 @@ enum catadmin_type {
   CA_KIND,       /* an announcement kind */
   CA_URL,        /* empty or https://... */
   CA_TIME_LIMIT, /* time_limit_minutes, edited as a number and a unit */
+  CA_JSON,       /* a JSON list edited as text (the fee schedule); empty = [] */
 };
 
 /* CA_OMIT_EMPTY: an empty number leaves the key out of the record (the domain's default). */
@@ -125,5 +126,10 @@ int catadmin_record_view(struct http_request *req, struct store *store,
                          const struct catadmin_kind *k, json_t *record, json_t *view);
 /* A stored "YYYY-MM-DDTHH:MM:SSZ" as a Taiwan date and time in the request's language. */
 const char *catadmin_datetime(struct http_request *req, const char *iso);
+
+/* The preview of a service's saved fee schedule with sample answers (catalog_admin_fee.c):
+ * view["fee_preview"] {action, inputs [{id, label, hint, value}], working | error}. */
+int catadmin_fee_preview(struct http_request *req, json_t *record, const char *action,
+                         json_t *view);
 
 #endif

@@ -5,6 +5,7 @@
  * English side by side.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/civil.h"
@@ -40,6 +41,8 @@ static const struct catadmin_field service_fields[] = {
      "catadmin_f_remote_instant"},
     {"fee", CA_TEXT, CA_PAIR, TEXT_MAX_BYTES, "catadmin_f_fee"},
     {"fee_amount", CA_INT_NULL, 0, 1000000000, "catadmin_f_fee_amount"},
+    /* the fee schedule (domain/fee_schedule.h); the domain checks the items when saving */
+    {"fee_schedule", CA_JSON, 0, 64 * 1024, "catadmin_f_fee_schedule"},
     {"where", CA_LINE, CA_PAIR, LINE_MAX_BYTES, "catadmin_f_where"},
     {"floor", CA_LINE, CA_PAIR, LINE_MAX_BYTES, "catadmin_f_floor"},
     {"counter", CA_LINE, 0, LINE_MAX_BYTES, "catadmin_f_counter"},
@@ -279,6 +282,21 @@ static int read_time_limit(struct form_ctx *f, const struct catadmin_field *fiel
   return json_object_set_new(f->record, field->name, json_integer(n * per));
 }
 
+/* A JSON list typed in a textarea: empty is [], anything else must parse to a list. */
+static int read_json(struct form_ctx *f, const struct catadmin_field *field)
+{
+  const char *text = submitted(f, field->name);
+  json_object_set_new(f->values, field->name, json_string(text));
+  if (strlen(text) > (size_t)field->max)
+    return refuse(f, field, NULL, field->name, "catadmin_err_too_long");
+  json_t *list = *text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : json_array();
+  if (!json_is_array(list)) {
+    json_decref(list);
+    return refuse(f, field, NULL, field->name, "catadmin_err_json_list");
+  }
+  return json_object_set_new(f->record, field->name, list) ? ST_NOMEM : ST_OK;
+}
+
 static int read_field(struct form_ctx *f, const struct catadmin_field *field)
 {
   bool required = (field->flags & CA_REQUIRED) != 0;
@@ -303,6 +321,8 @@ static int read_field(struct form_ctx *f, const struct catadmin_field *field)
                                json_boolean(http_form(f->req, field->name) != NULL));
   case CA_TIME_LIMIT:
     return read_time_limit(f, field);
+  case CA_JSON:
+    return read_json(f, field);
   default:
     return read_text(f, field, field->name, NULL, required);
   }
@@ -418,6 +438,12 @@ static void value_from_record(const struct catadmin_field *field, const char *ke
   case CA_TIME_LIMIT:
     time_limit_values(record, values);
     break;
+  case CA_JSON: {
+    char *text = json_array_size(v) ? json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+    json_object_set_new(values, key, json_string(text ? text : ""));
+    free(text);
+    break;
+  }
   default:
     json_object_set_new(values, key, json_string(json_is_string(v) ? json_string_value(v) : ""));
   }
@@ -509,7 +535,8 @@ static json_t *input_json(struct http_request *req, struct store *store,
                                            [CA_TOPIC] = "is_select",
                                            [CA_KIND] = "is_select",
                                            [CA_URL] = "is_url",
-                                           [CA_TIME_LIMIT] = "is_time_limit"};
+                                           [CA_TIME_LIMIT] = "is_time_limit",
+                                           [CA_JSON] = "is_json"};
   json_object_set_new(in, type_flags[field->type], json_true());
   if (field->type == CA_UNIT || field->type == CA_TOPIC || field->type == CA_KIND)
     json_object_set_new(in, "options", options(req, store, field, value));

@@ -1,0 +1,15 @@
+/*
+ * queue.h - the counter console and the queue figures (web/staff/queue.c).
+ */
+#ifndef BIANMIN_WEB_STAFF_QUEUE_H
+#define BIANMIN_WEB_STAFF_QUEUE_H
+
+#include "http/http.h"
+
+int queue_console(struct http_request *req, struct http_response *res);
+int queue_counter_submit(struct http_request *req, struct http_response *res);
+int queue_call_submit(struct http_request *req, struct http_response *res);
+int queue_ticket_submit(struct http_request *req, struct http_response *res);
+int queue_figures(struct http_request *req, struct http_response *res);
+
+#endif

@@ -1,0 +1,575 @@
+/*
+ * queue_test.c - counter queues through HTTP (issue 18): numbers per queue per Taipei day
+ * (A001, A002, B001; A001 again the next day), the counter console (priority first, recall,
+ * no-show, leave, transfer, done), refusals of bad input, and concurrency: takers and counters
+ * working at once get unique gap-free numbers and no ticket is called twice. Under
+ * tests/pg/run.sh the same runs on PostgreSQL (pg/http_queue_test).
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define PASSWORD "bianmin-demo-2026"
+#define START    1796605200 /* 2026-12-07 09:00 in Taipei */
+enum { TAKERS = 4, PER_TAKER = 10, CALLERS = 2, TOKEN_MAX = 64 };
+
+static struct server server;
+static long long service_a, service_b; /* a service of queue A and one of queue B */
+
+/* The service id in the first link of queue index q on the choice page. */
+static long long first_service(json_t *page, int q)
+{
+  char path[48];
+  snprintf(path, sizeof(path), "queues.%d.services.0.href", q);
+  const char *href = json_text_at(page, path);
+  const char *id = href ? strstr(href, "service=") : NULL;
+  return id ? strtoll(id + 8, NULL, 10) : 0;
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  const char *env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_LOOKUP=100000",
+                       "BIANMIN_RATE_PUBLIC=100000", NULL};
+  if (harness_clock_start(START) || server_start(&server, env))
+    return -1;
+  harness_add_user(&server, "xinxing", "queue-clerk-1", "clerk", PASSWORD);
+  harness_add_user(&server, "xinxing", "queue-clerk-2", "clerk", PASSWORD);
+  harness_add_user(&server, "xinxing", "queue-admin", "admin", PASSWORD);
+  json_t *page = expect_view(&server, NULL, "/o/xinxing/queue", 200);
+  service_a = first_service(page, 0);
+  service_b = first_service(page, 1);
+  expect_text_at(page, "queues.0.code", "A");
+  expect_text_at(page, "queues.1.code", "B");
+  json_decref(page);
+  return service_a && service_b ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  return server_stop(&server) == 0 ? 0 : -1;
+}
+
+/* Takes a ticket (as client c, or a new anonymous client); token receives its link's secret.
+ * Returns the HTTP status of the POST. */
+static long take(struct client *c, long long service, const char *priority, char token[TOKEN_MAX])
+{
+  struct client own;
+  struct response r;
+  char form[128], path[64];
+  bool mine = c == NULL;
+  if (mine) {
+    client_init(&own, &server);
+    c = &own;
+  }
+  snprintf(path, sizeof(path), "/o/xinxing/queue?service=%lld", service);
+  if (client_get(c, path, &r) == 0)
+    response_free(&r);
+  snprintf(form, sizeof(form), "service=%lld&channel=phone&priority=%s", service, priority);
+  long status = client_post(c, "/o/xinxing/queue/take", form, &r) == 0 ? r.status : 0;
+  char *location = response_header(&r, "Location");
+  token[0] = '\0';
+  if (location && strncmp(location, "/q/", 3) == 0)
+    snprintf(token, TOKEN_MAX, "%.*s", (int)strcspn(location + 3, "?"), location + 3);
+  free(location);
+  response_free(&r);
+  if (mine)
+    client_free(&own);
+  return status;
+}
+
+static json_t *ticket(const char *token)
+{
+  char path[128];
+  snprintf(path, sizeof(path), "/q/%s", token);
+  return expect_view(&server, NULL, path, 200);
+}
+
+static void expect_ticket(const char *token, const char *path, const char *value)
+{
+  json_t *view = ticket(token);
+  expect_text_at(view, path, value);
+  json_decref(view);
+}
+
+/* Each test starts on a new Taipei day, so its numbers start at 001. */
+static void next_day(void)
+{
+  harness_clock_advance(24 * 3600);
+}
+
+/* The counter's id (from the console's list) by its number. */
+static long long counter_id(struct client *c, const char *number)
+{
+  json_t *view = expect_view(&server, c, "/staff/queue", 200);
+  json_t *list = json_object_get(view, "counters"), *item;
+  size_t i;
+  long long id = 0;
+  json_array_foreach(
+      list, i, item) if (strcmp(json_string_value(json_object_get(item, "number")), number) == 0)
+      id = json_integer_value(json_object_get(item, "id"));
+  json_decref(view);
+  return id;
+}
+
+/* POSTs form as a browser would: from a page of the same area first (its CSRF token). */
+static long post_form(struct client *c, const char *path, const char *form, char **location)
+{
+  struct response r;
+  char page[64];
+  snprintf(page, sizeof(page),
+           strncmp(path, "/staff/", 7) == 0 ? "/staff/queue" : "/o/xinxing/queue?service=%lld",
+           service_a);
+  assert_int_equal(client_get(c, page, &r), 0);
+  response_free(&r);
+  assert_int_equal(client_post(c, path, form, &r), 0);
+  long status = r.status;
+  if (location)
+    *location = response_header(&r, "Location");
+  response_free(&r);
+  return status;
+}
+
+static void counter_open(struct client *c, long long counter)
+{
+  char form[64];
+  snprintf(form, sizeof(form), "counter=%lld&status=open", counter);
+  assert_int_equal(post_form(c, "/staff/queue/counter", form, NULL), 303);
+}
+
+/* Calls next at counter: the called ticket's {id, code} from the console (NULL: nobody). */
+static json_t *call_next(struct client *c, long long counter)
+{
+  char form[64], path[64], *location = NULL;
+  snprintf(form, sizeof(form), "counter=%lld", counter);
+  long status = post_form(c, "/staff/queue/call", form, &location);
+  if (status != 303 || !location || strstr(location, "notice=")) {
+    if (status != 303 || !location || !strstr(location, "notice=empty"))
+      fprintf(stderr, "call next: %ld %s\n", status, location ? location : "");
+    free(location);
+    return NULL;
+  }
+  free(location);
+  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
+  json_t *view = expect_view(&server, c, path, 200);
+  json_t *current = json_incref(json_object_get(view, "current"));
+  json_decref(view);
+  return current;
+}
+
+static void act(struct client *c, long long counter, json_t *current, const char *action,
+                const char *extra)
+{
+  char form[256], path[64], *location = NULL;
+  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld",
+           (long long)json_integer_value(json_object_get(current, "id")));
+  snprintf(form, sizeof(form), "counter=%lld&action=%s%s", counter, action, extra ? extra : "");
+  assert_int_equal(post_form(c, path, form, &location), 303);
+  expect_lacks(location, "notice=");
+  free(location);
+}
+
+static void test_numbers_per_queue_per_day(void **state)
+{
+  (void)state;
+  char t1[TOKEN_MAX], t2[TOKEN_MAX], t3[TOKEN_MAX], t4[TOKEN_MAX];
+  next_day();
+  assert_int_equal(take(NULL, service_a, "", t1), 303);
+  assert_int_equal(take(NULL, service_a, "", t2), 303);
+  assert_int_equal(take(NULL, service_b, "", t3), 303);
+  expect_ticket(t1, "ticket.code", "A001");
+  expect_ticket(t2, "ticket.code", "A002");
+  expect_ticket(t3, "ticket.code", "B001");
+  expect_ticket(t2, "ticket.status", "waiting");
+  json_t *view = ticket(t2);
+  assert_int_equal(json_integer_value(json_at(view, "ticket.ahead")), 1);
+  /* A range, not a single number: the high end above the low one. */
+  assert_true(json_integer_value(json_at(view, "ticket.wait_high")) >
+              json_integer_value(json_at(view, "ticket.wait_low")));
+  json_decref(view);
+  next_day();
+  assert_int_equal(take(NULL, service_a, "", t4), 303);
+  expect_ticket(t4, "ticket.code", "A001");
+  /* The page of the ticket kiosk and the QR of the link answer. */
+  char *page = expect_page(&server, NULL, "/o/xinxing/queue/kiosk", 200);
+  expect_contains(page, "bm-queue--kiosk");
+  free(page);
+  char path[128];
+  snprintf(path, sizeof(path), "/q/%s/qr.svg", t4);
+  page = expect_page(&server, NULL, path, 200);
+  expect_contains(page, "<svg");
+  free(page);
+}
+
+static void test_counter_console(void **state)
+{
+  (void)state;
+  char t1[TOKEN_MAX], t2[TOKEN_MAX], t3[TOKEN_MAX], t4[TOKEN_MAX];
+  struct client c;
+  next_day();
+  assert_int_equal(take(NULL, service_a, "", t1), 303);
+  assert_int_equal(take(NULL, service_a, "", t2), 303);
+  assert_int_equal(take(NULL, service_a, "elderly", t3), 303);
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "queue-clerk-1", PASSWORD), 303);
+  long long counter = counter_id(&c, "1"), counter_b = counter_id(&c, "3");
+  assert_true(counter > 0 && counter_b > 0);
+  /* A closed counter calls nobody. */
+  char form[64], *location = NULL;
+  snprintf(form, sizeof(form), "counter=%lld", counter);
+  assert_int_equal(post_form(&c, "/staff/queue/call", form, &location), 303);
+  expect_contains(location, "notice=not_open");
+  free(location);
+  counter_open(&c, counter);
+  /* Priority first: A003 (elderly) before A001. */
+  json_t *current = call_next(&c, counter);
+  expect_text_at(current, "code", "A003");
+  expect_ticket(t3, "ticket.status", "called");
+  expect_ticket(t3, "ticket.counter", "1");
+  act(&c, counter, current, "recall", NULL);
+  json_t *board = expect_view(&server, NULL, "/o/xinxing/queue/board", 200);
+  expect_text_at(board, "calls.0.code", "A003");
+  expect_text_at(board, "calls.1.code", "A003");
+  json_decref(board);
+  act(&c, counter, current, "serve", NULL);
+  /* Counter intake from the ticket: the case is linked, the ticket's link now leads to the
+   * case's progress page (one code from the ticket to the case). */
+  char intake[128], form_intake[256];
+  snprintf(intake, sizeof(intake), "/staff/intake?service=%lld&ticket=%lld", service_a,
+           (long long)json_integer_value(json_object_get(current, "id")));
+  char *intake_page = expect_page(&server, &c, intake, 200);
+  expect_contains(intake_page, "name=\"ticket\"");
+  free(intake_page);
+  snprintf(form_intake, sizeof(form_intake),
+           "service_id=%lld&ticket=%lld&applicant_name=%%E6%%9E%%97%%E5%%B0%%8F%%E8%%8A%%B3&"
+           "applicant_phone=0912345678&notify=sms&doc_0=x",
+           service_a, (long long)json_integer_value(json_object_get(current, "id")));
+  struct response r;
+  assert_int_equal(client_post(&c, "/staff/intake", form_intake, &r), 0);
+  assert_int_equal(r.status, 303);
+  response_free(&r);
+  snprintf(intake, sizeof(intake), "/q/%s", t3);
+  assert_int_equal(http_get(&server, intake, &r), 0);
+  assert_int_equal(r.status, 303);
+  char *to = response_header(&r, "Location");
+  response_free(&r);
+  assert_non_null(to);
+  assert_int_equal(strncmp(to, "/p/", 3), 0);
+  free(expect_page(&server, NULL, to, 200));
+  free(to);
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  /* A001 does not come; A002 leaves the queue from the phone. */
+  current = call_next(&c, counter);
+  expect_text_at(current, "code", "A001");
+  act(&c, counter, current, "no_show", NULL);
+  expect_ticket(t1, "ticket.status", "no_show");
+  json_decref(current);
+  char path[128];
+  snprintf(path, sizeof(path), "/q/%s/leave", t2);
+  struct client phone;
+  client_init(&phone, &server);
+  char *page = expect_page(&server, &phone, path, 405); /* only POST leaves */
+  free(page);
+  snprintf(path, sizeof(path), "/q/%s", t2);
+  page = expect_page(&server, &phone, path, 200);
+  free(page);
+  snprintf(path, sizeof(path), "/q/%s/leave", t2);
+  assert_int_equal(post_form(&phone, path, "", NULL), 303);
+  expect_ticket(t2, "ticket.status", "left");
+  /* Leaving twice is refused, nothing changes. */
+  assert_int_equal(post_form(&phone, path, "", NULL), 400);
+  client_free(&phone);
+  assert_null(call_next(&c, counter));
+  /* Transfer: A004 goes to queue B with a note, counter 3 (queue B) calls it. */
+  assert_int_equal(take(NULL, service_a, "", t4), 303);
+  current = call_next(&c, counter);
+  expect_text_at(current, "code", "A004");
+  json_t *console = expect_view(&server, &c, "/staff/queue", 200);
+  long long queue_b = json_integer_value(json_at(console, "queues.1.id"));
+  json_decref(console);
+  snprintf(form, sizeof(form), "&queue=%lld&note=%s", queue_b, "bring%20ID");
+  act(&c, counter, current, "transfer", form);
+  json_decref(current);
+  expect_ticket(t4, "ticket.status", "waiting");
+  assert_null(call_next(&c, counter));
+  counter_open(&c, counter_b);
+  current = call_next(&c, counter_b);
+  expect_text_at(current, "code", "A004");
+  expect_text_at(current, "note", "bring ID");
+  act(&c, counter_b, current, "done", NULL);
+  json_decref(current);
+  client_free(&c);
+  /* The figures count what happened today: 4 tickets, 2 done, 1 no-show, 1 left. */
+  struct client sup;
+  client_init(&sup, &server);
+  assert_int_equal(client_login(&sup, "xinxing-supervisor", PASSWORD), 303);
+  json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
+  assert_int_equal(json_integer_value(json_at(figures, "total.tickets")), 4);
+  assert_int_equal(json_integer_value(json_at(figures, "total.done")), 2);
+  assert_int_equal(json_integer_value(json_at(figures, "total.no_show")), 1);
+  assert_int_equal(json_integer_value(json_at(figures, "total.left")), 1);
+  json_decref(figures);
+  client_free(&sup);
+}
+
+static void test_bad_input(void **state)
+{
+  (void)state;
+  char token[TOKEN_MAX];
+  struct client c;
+  next_day();
+  client_init(&c, &server);
+  char *page = expect_page(&server, &c, "/o/xinxing/queue?service=999999", 404);
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/queue?service=abc", 400);
+  free(page);
+  assert_int_equal(post_form(&c, "/o/xinxing/queue/take", "service=abc&channel=phone", NULL), 400);
+  assert_int_equal(post_form(&c, "/o/xinxing/queue/take", "service=1&channel=fax", NULL), 400);
+  assert_int_equal(take(&c, service_a, "vip", token), 400);
+  assert_int_equal(take(&c, service_a, "", token), 303);
+  expect_ticket(token, "ticket.code", "A001"); /* the refusals took no number */
+  char path[128];
+  snprintf(path, sizeof(path), "/q/%s/notify", token);
+  assert_int_equal(post_form(&c, path, "ahead=0&channel=sms&to=0912345678", NULL), 400);
+  assert_int_equal(post_form(&c, path, "ahead=3&channel=email&to=nobody", NULL), 400);
+  assert_int_equal(post_form(&c, path, "ahead=3&channel=sms&to=0912345678", NULL), 303);
+  json_t *view = ticket(token);
+  assert_int_equal(json_integer_value(json_at(view, "ticket.notify_ahead")), 3);
+  json_decref(view);
+  page = expect_page(&server, NULL, "/q/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404);
+  free(page);
+  /* Staff only: the console and figures refuse the public. */
+  page = expect_page(&server, NULL, "/staff/queue", 303);
+  free(page);
+  client_free(&c);
+}
+
+/* ---- concurrency ------------------------------------------------------------------------- */
+
+static atomic_int takers_left;
+
+struct taker {
+  char tokens[PER_TAKER][TOKEN_MAX];
+  int ok;
+};
+
+static void *taker_main(void *arg)
+{
+  struct taker *t = arg;
+  struct client c;
+  client_init(&c, &server);
+  t->ok = 1;
+  for (int i = 0; i < PER_TAKER; i++)
+    if (take(&c, service_a, "", t->tokens[i]) != 303)
+      t->ok = 0;
+  client_free(&c);
+  atomic_fetch_sub(&takers_left, 1);
+  return NULL;
+}
+
+struct caller {
+  const char *username;
+  const char *counter_number;
+  char codes[TAKERS * PER_TAKER][8];
+  int count;
+  int ok;
+};
+
+static void *caller_main(void *arg)
+{
+  struct caller *w = arg;
+  struct client c;
+  client_init(&c, &server);
+  if (client_login(&c, w->username, PASSWORD) == 303) {
+    long long counter = counter_id(&c, w->counter_number);
+    counter_open(&c, counter);
+    w->ok = 1;
+    for (;;) {
+      bool last_round = atomic_load(&takers_left) == 0;
+      json_t *current = call_next(&c, counter);
+      if (!current) {
+        if (last_round)
+          break;
+        continue;
+      }
+      if (w->count < TAKERS * PER_TAKER)
+        snprintf(w->codes[w->count++], 8, "%s",
+                 json_string_value(json_object_get(current, "code")));
+      act(&c, counter, current, "done", NULL);
+      json_decref(current);
+    }
+  }
+  client_free(&c);
+  return NULL;
+}
+
+static int compare_text(const void *a, const void *b)
+{
+  return strcmp(a, b);
+}
+
+static void test_concurrent_taking_and_calling(void **state)
+{
+  (void)state;
+  static struct taker takers[TAKERS];
+  static struct caller callers[CALLERS] = {{"queue-clerk-1", "1"}, {"queue-clerk-2", "2"}};
+  pthread_t threads[TAKERS + CALLERS];
+  next_day();
+  atomic_store(&takers_left, TAKERS);
+  for (int i = 0; i < CALLERS; i++)
+    pthread_create(&threads[TAKERS + i], NULL, caller_main, &callers[i]);
+  for (int i = 0; i < TAKERS; i++)
+    pthread_create(&threads[i], NULL, taker_main, &takers[i]);
+  for (int i = 0; i < TAKERS + CALLERS; i++)
+    pthread_join(threads[i], NULL);
+  /* Numbers: exactly A001..A040. */
+  static char taken[TAKERS * PER_TAKER][8];
+  for (int i = 0; i < TAKERS; i++) {
+    assert_true(takers[i].ok);
+    for (int j = 0; j < PER_TAKER; j++) {
+      json_t *view = ticket(takers[i].tokens[j]);
+      snprintf(taken[i * PER_TAKER + j], 8, "%s", json_text_at(view, "ticket.code"));
+      expect_text_at(view, "ticket.status", "done");
+      json_decref(view);
+    }
+  }
+  qsort(taken, TAKERS * PER_TAKER, sizeof(taken[0]), compare_text);
+  for (int i = 0; i < TAKERS * PER_TAKER; i++) {
+    char want[8];
+    snprintf(want, sizeof(want), "A%03d", i + 1);
+    assert_string_equal(taken[i], want);
+  }
+  /* Calls: every ticket called once, by one counter. */
+  static char called[TAKERS * PER_TAKER][8];
+  int n = 0;
+  for (int i = 0; i < CALLERS; i++) {
+    assert_true(callers[i].ok);
+    for (int j = 0; j < callers[i].count; j++)
+      memcpy(called[n++], callers[i].codes[j], 8);
+  }
+  assert_int_equal(n, TAKERS * PER_TAKER);
+  qsort(called, (size_t)n, sizeof(called[0]), compare_text);
+  for (int i = 0; i < n; i++)
+    assert_string_equal(called[i], taken[i]);
+}
+
+/* The "your turn is near" messages of tickets queued in the office's outbox. */
+static size_t turn_near_messages(struct client *admin)
+{
+  json_t *view = expect_view(&server, admin, "/staff/admin/outbox?status=queued", 200);
+  json_t *row;
+  size_t i, n = 0;
+  json_array_foreach(json_object_get(view, "messages"), i, row)
+  {
+    const char *kind = json_string_value(json_object_get(row, "subject_kind"));
+    if (kind && strcmp(kind, "ticket") == 0) {
+      n++;
+      char *text = json_dumps(row, 0);
+      expect_lacks(text, "0912345678"); /* the number shown masked */
+      free(text);
+    }
+  }
+  json_decref(view);
+  return n;
+}
+
+static void test_turn_near(void **state)
+{
+  (void)state;
+  char t1[TOKEN_MAX], t2[TOKEN_MAX], t3[TOKEN_MAX], path[128];
+  struct client c, admin, phone;
+  char secret[64] = "";
+  next_day();
+  client_init(&admin, &server);
+  assert_int_equal(client_login_totp(&admin, "queue-admin", PASSWORD, secret, sizeof(secret)), 0);
+  size_t before = turn_near_messages(&admin);
+  assert_int_equal(take(NULL, service_a, "", t1), 303);
+  assert_int_equal(take(NULL, service_a, "", t2), 303);
+  assert_int_equal(take(NULL, service_a, "", t3), 303);
+  client_init(&phone, &server);
+  /* A003 has two ahead and asks to be told at one: nothing yet. */
+  snprintf(path, sizeof(path), "/q/%s/notify", t3);
+  assert_int_equal(post_form(&phone, path, "ahead=1&channel=sms&to=0912345678", NULL), 303);
+  assert_int_equal(turn_near_messages(&admin), before);
+  /* A001 is called: A003 has one ahead now and is told, once. */
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "queue-clerk-1", PASSWORD), 303);
+  long long counter = counter_id(&c, "1");
+  counter_open(&c, counter);
+  json_t *current = call_next(&c, counter);
+  expect_text_at(current, "code", "A001");
+  assert_int_equal(turn_near_messages(&admin), before + 1);
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  current = call_next(&c, counter);
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  assert_int_equal(turn_near_messages(&admin), before + 1);
+  /* Asking when already within the number tells at once. */
+  snprintf(path, sizeof(path), "/q/%s/notify", t3);
+  assert_int_equal(post_form(&phone, path, "ahead=2&channel=email&to=a%40example.org", NULL), 303);
+  assert_int_equal(turn_near_messages(&admin), before + 2);
+  current = call_next(&c, counter);
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  (void)t2;
+  client_free(&phone);
+  client_free(&c);
+  client_free(&admin);
+}
+
+/* Kiosk mode of the public site, and the hall's progress board. */
+static void test_kiosk_mode_and_progress_board(void **state)
+{
+  (void)state;
+  struct client c;
+  client_init(&c, &server);
+  char *page = expect_page(&server, &c, "/o/xinxing/faq", 200);
+  expect_lacks(page, "bm-kiosk");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/?kiosk=1", 200);
+  expect_contains(page, "bm-kiosk");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/faq", 200); /* kept by the cookie */
+  expect_contains(page, "bm-kiosk");
+  expect_contains(page, "/static/js/queue.");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/faq?kiosk=0", 200);
+  expect_lacks(page, "bm-kiosk");
+  free(page);
+  page = expect_page(&server, &c, "/o/xinxing/faq", 200);
+  expect_lacks(page, "bm-kiosk");
+  free(page);
+  client_free(&c);
+  json_t *view = expect_view(&server, NULL, "/o/xinxing/queue/progress-board", 200);
+  assert_true(json_is_array(json_object_get(view, "cases")));
+  json_decref(view);
+  page = expect_page(&server, NULL, "/o/xinxing/queue/progress-board", 200);
+  expect_contains(page, "<noscript><meta http-equiv=\"refresh\"");
+  free(page);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_numbers_per_queue_per_day),
+      cmocka_unit_test(test_counter_console),
+      cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_kiosk_mode_and_progress_board),
+      cmocka_unit_test(test_turn_near),
+      cmocka_unit_test(test_concurrent_taking_and_calling),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
