@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/civil.h"
 #include "base/clock.h"
 #include "domain/catalog.h"
 #include "domain/directory.h"
 #include "domain/kpi.h"
 #include "domain/opendata.h"
 #include "domain/petition.h"
+#include "domain/queue.h"
 #include "store/directory.h"
 #include "store/kpi.h"
 #include "store/opendata.h"
@@ -112,6 +114,35 @@ static const struct od_field petition_fields[] = {
 };
 enum { P_DIM, P_VALUE, P_COUNT, P_ANSWERED, P_MEAN, P_MEDIAN, P_SHARE, P_NOTE, P_FIELDS };
 
+static const struct od_field queue_fields[] = {
+    {"month", OD_STRING, "統計月份（西元年-月，臺北時間）", "Month (YYYY-MM, Taipei time)", "", ""},
+    {"queue_code", OD_STRING, "櫃檯隊列代碼", "Queue code", "", ""},
+    {"queue_zh", OD_STRING, "隊列名稱（中文）", "Queue name (Chinese)", "", ""},
+    {"queue_en", OD_STRING, "隊列名稱（英文）", "Queue name (English)", "", ""},
+    {"tickets", OD_INTEGER, "抽號數", "Tickets taken", "張", "tickets"},
+    {"served", OD_INTEGER, "完成服務數", "Tickets served", "張", "tickets"},
+    {"no_show", OD_INTEGER, "過號未到數", "Called but not present", "張", "tickets"},
+    {"left", OD_INTEGER, "離隊數", "Left the queue", "張", "tickets"},
+    {"mean_wait_minutes", OD_NUMBER, "平均等候時間（抽號至叫號）",
+     "Mean wait (ticket to first call)", "分鐘", "minutes"},
+    {"mean_service_minutes", OD_NUMBER, "平均服務時間", "Mean service time", "分鐘", "minutes"},
+    NOTE_FIELD,
+};
+enum {
+  Q_MONTH,
+  Q_CODE,
+  Q_ZH,
+  Q_EN,
+  Q_TICKETS,
+  Q_SERVED,
+  Q_NO_SHOW,
+  Q_LEFT,
+  Q_WAIT,
+  Q_SERVICE,
+  Q_NOTE,
+  Q_FIELDS
+};
+
 static const struct od_dataset datasets[] = {
     {"case-statistics", "各項業務每月案件統計", "Monthly case statistics by service",
      "每月各項業務之收件、結案、如期結案率、處理時間（工作小時）與線上申辦比率，由案件歷程累計之指"
@@ -133,8 +164,10 @@ static const struct od_dataset datasets[] = {
      "to answer in working days and the share answered on time.",
      petition_fields, ARRAY_LEN(petition_fields), true},
     {"queue-waits", "現場叫號每月等候時間", "Queue waiting times by month",
-     "規劃中：叫號系統上線後提供。", "Planned: published once the queue system is in place.", NULL,
-     0, false},
+     "最近十二個月（含本月）各櫃檯隊列之抽號數、完成數、過號與離隊數、平均等候與服務時間。",
+     "The last twelve months (this one included) per counter queue: tickets taken and served, "
+     "no-shows and those who left, the mean wait and service time.",
+     queue_fields, ARRAY_LEN(queue_fields), true},
     {"survey-results", "滿意度調查每月結果", "Satisfaction survey results by month",
      "規劃中：滿意度調查上線後提供。", "Planned: published once surveys are in place.", NULL, 0,
      false},
@@ -389,6 +422,94 @@ static int faq(struct store *store, struct arena *arena, int64_t office_id, stru
   return rc;
 }
 
+enum { QUEUE_MONTHS = 12 };
+
+/* A mean of seconds in minutes with one decimal, from n (shown only when n is). */
+static const char *mean_minutes(struct arena *arena, const struct od_table *t, int64_t sum,
+                                int64_t n)
+{
+  if (n <= 0 || !opendata_count_shown(n, t->threshold))
+    return NULL;
+  return arena_printf(arena, "%.1f", (double)sum / 60.0 / (double)n);
+}
+
+static void queue_row(struct arena *arena, struct od_table *t, const char **r, const char *month,
+                      const struct queue_row *q, const struct queue_figure *f)
+{
+  size_t before = t->suppressed;
+  r[Q_MONTH] = month;
+  r[Q_CODE] = q ? q->code : NULL, r[Q_ZH] = q ? q->name_zh : NULL, r[Q_EN] = q ? q->name_en : NULL;
+  put_count(arena, t, &r[Q_TICKETS], f->tickets);
+  put_count(arena, t, &r[Q_SERVED], f->done);
+  put_count(arena, t, &r[Q_NO_SHOW], f->no_show);
+  put_count(arena, t, &r[Q_LEFT], f->left);
+  r[Q_WAIT] = mean_minutes(arena, t, f->wait_sum, f->wait_n);
+  r[Q_SERVICE] = mean_minutes(arena, t, f->service_sum, f->service_n);
+  if (t->suppressed > before || (f->wait_n > 0 && !r[Q_WAIT]) ||
+      (f->service_n > 0 && !r[Q_SERVICE]))
+    r[Q_NOTE] = note(arena, t);
+}
+
+static const struct queue_row *queue_of(const struct queue_office *o, int64_t id)
+{
+  for (size_t i = 0; i < o->queue_count; i++)
+    if (o->queues[i].id == id)
+      return &o->queues[i];
+  return NULL;
+}
+
+/* Room for more rows in t (the cells double, copied, in the arena). */
+static int grow(struct arena *arena, struct od_table *t, size_t rows, size_t need, size_t *cap)
+{
+  if (need <= *cap)
+    return ST_OK;
+  size_t want = need * 2, n = t->dataset->field_count;
+  const char **cells = arena_alloc(arena, want * n * sizeof(*cells));
+  if (!cells)
+    return ST_NOMEM;
+  for (size_t i = 0; i < want * n; i++)
+    cells[i] = i < rows * n ? t->cells[i] : NULL;
+  t->cells = cells, *cap = want;
+  return ST_OK;
+}
+
+/* One month's figures (d: its first day) appended to t as a row per queue. */
+static int queue_month(struct store *store, struct arena *arena, int64_t office_id,
+                       struct civil_date d, struct od_table *t, size_t *rows, size_t *cap)
+{
+  struct queue_figures f;
+  int64_t from = civil_to_days(d);
+  int64_t to = from + civil_days_in_month(d.year, d.month) - 1;
+  int rc = queue_figures_read(store, arena, office_id, from, to, &f);
+  const char *month = arena_printf(arena, "%04d-%02d", d.year, d.month);
+  if (!rc)
+    rc = grow(arena, t, *rows, *rows + f.queue_count, cap);
+  for (size_t i = 0; !rc && i < f.queue_count; i++)
+    queue_row(arena, t, row_of(t, (*rows)++), month, queue_of(&f.office, f.by_queue[i].key),
+              &f.by_queue[i]);
+  return rc;
+}
+
+static struct civil_date month_step(struct civil_date d, int by)
+{
+  int m = d.year * 12 + (d.month - 1) + by;
+  return (struct civil_date){m / 12, m % 12 + 1, 1};
+}
+
+/* The last QUEUE_MONTHS Taipei months, oldest first, from the tickets (one read per month:
+ * queue_figures_read). Tickets have no update time of their own: modified stays 0. */
+static int queue_waits(struct store *store, struct arena *arena, int64_t office_id,
+                       struct od_table *t)
+{
+  struct civil_date d = month_step(civil_taipei(clock_now()).date, -(QUEUE_MONTHS - 1));
+  size_t rows = 0, cap = 0;
+  int rc = table_init(arena, &datasets[4], 0, threshold_of(store, office_id), t);
+  for (int i = 0; !rc && i < QUEUE_MONTHS; i++, d = month_step(d, 1))
+    rc = queue_month(store, arena, office_id, d, t, &rows, &cap);
+  t->rows = rc ? 0 : rows;
+  return rc;
+}
+
 /* A count of the petition statistics: -1 (withheld there, under PETITION_STATS_MIN_CELL) or
  * under this table's threshold is empty. */
 static void petition_count(struct arena *arena, struct od_table *t, const char **cell,
@@ -471,6 +592,8 @@ int opendata_read(struct store *store, struct arena *arena, int64_t office_id, c
     return services(arena, dir, office_id, out);
   if (set == &datasets[3])
     return petitions(store, arena, office_id, out);
+  if (set == &datasets[4])
+    return queue_waits(store, arena, office_id, out);
   return faq(store, arena, office_id, out);
 }
 

@@ -347,8 +347,8 @@ static void check_distribution(const char *url, size_t origin_len)
   char *type = response_header(&r, "Content-Type"), *etag = response_header(&r, "ETag");
   char *modified = response_header(&r, "Last-Modified");
   assert_non_null(etag);
-  /* the petitions' statistics have no update time of their own: no Last-Modified */
-  if (!strstr(path, "/petition-statistics."))
+  /* petitions and tickets have no update time of their own: no Last-Modified */
+  if (!strstr(path, "/petition-statistics.") && !strstr(path, "/queue-waits."))
     assert_non_null(modified);
   if (modified) { /* "Sun, 06 Dec 2026 21:01:02 GMT" */
     assert_int_equal(strlen(modified), 29);
@@ -379,6 +379,47 @@ static void check_distribution(const char *url, size_t origin_len)
   free(type);
   free(etag);
   response_free(&r);
+}
+
+/* Tickets taken this month: the queue waits count them once three are taken (two are
+ * withheld), with no wait yet (nobody was called). */
+static void test_queue_waits(void **state)
+{
+  (void)state;
+  char path[96];
+  snprintf(path, sizeof(path), "/o/xinxing/queue?service=%lld", service_id);
+  for (int taken = 1; taken <= 3; taken++) {
+    struct client c;
+    struct response r;
+    char form[96];
+    client_init(&c, &server);
+    assert_int_equal(client_get(&c, path, &r), 0);
+    response_free(&r);
+    snprintf(form, sizeof(form), "service=%lld&channel=phone&priority=", service_id);
+    assert_int_equal(client_post(&c, "/o/xinxing/queue/take", form, &r), 0);
+    if (r.status != 303)
+      fail_msg("taking ticket %d: %ld", taken, r.status);
+    response_free(&r);
+    client_free(&c);
+    json_t *doc = get_json(OFFICE "/queue-waits.json"), *row, *found = NULL;
+    size_t i;
+    json_array_foreach(json_object_get(doc, "rows"), i, row)
+    {
+      if (!strcmp(json_text_at(row, "month"), "2026-03"))
+        found = row;
+    }
+    if (!found)
+      fail_msg("no March row after %d tickets", taken);
+    if (taken < 3) {
+      assert_true(json_is_null(json_object_get(found, "tickets")));
+      expect_contains(json_text_at(found, "note"), "withheld");
+    } else {
+      assert_int_equal(json_integer_value(json_object_get(found, "tickets")), 3);
+      assert_int_equal(json_integer_value(json_object_get(found, "served")), 0);
+      assert_true(json_is_null(json_object_get(found, "mean_wait_minutes")));
+    }
+    json_decref(doc);
+  }
 }
 
 static void test_catalogue_names_every_distribution(void **state)
@@ -412,9 +453,9 @@ static void test_catalogue_names_every_distribution(void **state)
       distributions++;
     }
   }
-  /* case statistics, services, FAQ, petition statistics; queues and surveys planned */
-  assert_int_equal(distributions, 4 * 3);
-  assert_int_equal(planned, 2);
+  /* case statistics, services, FAQ, petition statistics, queue waits; surveys planned */
+  assert_int_equal(distributions, 5 * 3);
+  assert_int_equal(planned, 1);
   json_decref(cat);
 }
 
@@ -469,7 +510,7 @@ static void test_etag_planned_and_unknown(void **state)
   json_t *total = json_at(petitions, "rows.0.petitions");
   assert_true(json_is_null(total) || json_is_integer(total));
   json_decref(petitions);
-  static const char *const missing[] = {OFFICE "/queue-waits.csv", OFFICE "/services.xlsx",
+  static const char *const missing[] = {OFFICE "/survey-results.csv", OFFICE "/services.xlsx",
                                         OFFICE "/nothing.json", OFFICE "/faq/dictionary.ods",
                                         "/o/nowhere/opendata/faq.csv"};
   for (size_t i = 0; i < sizeof(missing) / sizeof(*missing); i++) {
@@ -560,6 +601,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_small_counts_are_withheld),
       cmocka_unit_test(test_numbers_equal_the_dashboard),
+      cmocka_unit_test(test_queue_waits),
       cmocka_unit_test(test_catalogue_names_every_distribution),
       cmocka_unit_test(test_faq_votes_withheld),
       cmocka_unit_test(test_etag_planned_and_unknown),
