@@ -37,7 +37,7 @@
 #define BOUNDARY "----bmHostile9c1"
 
 enum {
-  MAX_ROUTES = 160,
+  MAX_ROUTES = 400,
   MAX_FORMS = 400,
   MAX_FIELDS = 48,
   MAX_PAGES = 400,
