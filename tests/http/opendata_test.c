@@ -510,9 +510,11 @@ static void test_etag_planned_and_unknown(void **state)
   json_t *total = json_at(petitions, "rows.0.petitions");
   assert_true(json_is_null(total) || json_is_integer(total));
   json_decref(petitions);
-  static const char *const missing[] = {OFFICE "/survey-results.csv", OFFICE "/services.xlsx",
-                                        OFFICE "/nothing.json", OFFICE "/faq/dictionary.ods",
-                                        "/o/nowhere/opendata/faq.csv"};
+  static const char *const missing[] = {
+      OFFICE "/survey-results.csv",  OFFICE "/services.xlsx",
+      OFFICE "/nothing.json",        OFFICE "/faq/dictionary.ods",
+      "/o/nowhere/opendata/faq.csv", "/o/nowhere/opendata/faq/dictionary.csv",
+      "/o/nowhere/opendata",         "/o/nowhere/opendata/catalog.jsonld"};
   for (size_t i = 0; i < sizeof(missing) / sizeof(*missing); i++) {
     assert_int_equal(http_get(&server, missing[i], &r), 0);
     if (r.status != 404)

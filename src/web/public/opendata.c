@@ -273,19 +273,21 @@ int opendata_dictionary(struct http_request *req, struct http_response *res)
   struct od_office o = {0};
   if (!set || !set->available || format < 0 || !name || strcmp(name, "dictionary"))
     return ST_NOTFOUND;
+  int64_t *modified = NULL;
+  size_t n = 0;
   int rc = od_office_open(req, &o);
-  struct od_meta m;
-  struct od_table t;
   if (!rc)
-    rc = opendata_read(o.store, req->arena, o.id, set->id, &t);
+    rc = opendata_modified(o.store, req->arena, o.id, &modified, &n, NULL);
+  int64_t when = rc ? 0 : modified[set - opendata_datasets(&n)];
+  struct od_meta m = {"", "", ""};
   if (!rc)
-    meta_of(req, &o, t.modified, &m);
+    meta_of(req, &o, when, &m);
   struct buf out;
   buf_init(&out, OD_FILE_MAX);
   if (!rc)
     rc = format == 0 ? od_dictionary_csv(set, &m, &out) : od_dictionary_json(set, &m, &out);
   if (!rc)
-    rc = send_file(req, res, media[format], &out, t.modified, NULL);
+    rc = send_file(req, res, media[format], &out, when, NULL);
   buf_free(&out);
   return rc;
 }
