@@ -699,7 +699,9 @@ static int pg_copy_finish(struct store *store)
                                        "case_events",      "case_pauses", "delegations",
                                        "land_sections",    "parcels",     "parcel_resurvey",
                                        "parcel_addresses", "outbox",      "apply_drafts",
-                                       "uploads",          "payments",    "api_keys"};
+                                       "uploads",          "payments",    "api_keys",
+                                       "surveys",          "survey_answers",
+                                       "quality_records"};
   char sql[256];
   int rc = ST_OK;
   for (size_t i = 0; i < ARRAY_LEN(tables) && !rc; i++) {
