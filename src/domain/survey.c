@@ -311,19 +311,29 @@ static int check_one(const struct survey_question *q, json_t *answer, json_t **o
   return *out ? ST_OK : ST_NOMEM;
 }
 
-int survey_answers_check(const struct survey *s, json_t *answers, json_t **clean,
+/* The tablet's question: the first five-point one. */
+static const struct survey_question *quick_question(const struct survey *s)
+{
+  for (size_t i = 0; i < s->question_count; i++)
+    if (s->questions[i].kind == SURVEY_SCALE5)
+      return &s->questions[i];
+  return NULL;
+}
+
+int survey_answers_check(const struct survey *s, json_t *answers, bool quick, json_t **clean,
                          const char **error, const char **where)
 {
+  const struct survey_question *only = quick ? quick_question(s) : NULL;
   *clean = json_object();
   if (!*clean)
     return ST_NOMEM;
   for (size_t i = 0; i < s->question_count; i++) {
     const struct survey_question *q = &s->questions[i];
     json_t *value = NULL;
-    if (!survey_question_shown(s, q, *clean))
+    if ((quick && q != only) || !survey_question_shown(s, q, *clean))
       continue;
     int rc = check_one(q, json_object_get(answers, q->code), &value);
-    if (!rc && !value && q->required)
+    if (!rc && !value && (q->required || quick))
       rc = fail(error, "survey_err_required", where, q->code);
     else if (rc == ST_INVALID)
       rc = fail(error, "survey_err_answer", where, q->code);

@@ -76,8 +76,9 @@ bool survey_question_shown(const struct survey *s, const struct survey_question 
                            json_t *answers);
 /* Checks answers (code -> string, or array of strings for a multiple choice) against s:
  * *clean (new reference) holds only the shown questions' valid answers. ST_INVALID with
- * *error and *where (the question's code) for a missing required or invalid answer. */
-int survey_answers_check(const struct survey *s, json_t *answers, json_t **clean,
+ * *error and *where (the question's code) for a missing required or invalid answer. quick (the
+ * counter's tablet): only the first five-point question is asked, and it must be answered. */
+int survey_answers_check(const struct survey *s, json_t *answers, bool quick, json_t **clean,
                          const char **error, const char **where);
 
 /* ---- the builder ---------------------------------------------------------------------------- */
@@ -219,5 +220,18 @@ struct quality_score {
 int quality_scores_by_unit_month(struct store *store, struct arena *arena, int64_t office_id,
                                  const char *from, const char *to, struct quality_score **rows,
                                  size_t *count);
+/* The quality page: the records held on [from, to], their scores by unit and month, and the
+ * office's units (from the directory) to record against. */
+struct dir_unit;
+struct quality_page {
+  struct quality_record *records;
+  size_t record_count;
+  struct quality_score *scores;
+  size_t score_count;
+  const struct dir_unit *units;
+  size_t unit_count;
+};
+int quality_page_read(struct store *store, struct arena *arena, int64_t office_id,
+                      const char *from, const char *to, struct quality_page *out);
 
 #endif

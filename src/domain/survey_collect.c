@@ -231,7 +231,8 @@ int survey_answer(struct store *store, struct arena *arena, const struct survey_
   if (!rc && !t.wave)
     rc = ST_LIMIT;
   if (!rc)
-    rc = survey_answers_check(&t.survey, answers, &clean, error, where_code);
+    rc = survey_answers_check(&t.survey, answers, where->channel == SURVEY_BY_TABLET, &clean, error,
+                              where_code);
   char *text = rc ? NULL : json_dumps(clean, JSON_COMPACT | JSON_PRESERVE_ORDER);
   if (!rc && !text)
     rc = ST_NOMEM;

@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/str.h"
 #include "domain/audit.h"
+#include "domain/directory.h"
 #include "domain/read_model.h"
 #include "domain/survey.h"
 #include "store/store.h"
@@ -121,6 +122,15 @@ static int record_check(const struct quality_record *r, size_t items, const char
   return ST_OK;
 }
 
+static bool unit_of_office(struct store *store, struct arena *arena, int64_t office_id,
+                           int64_t unit_id)
+{
+  const struct directory *dir = NULL;
+  const struct dir_unit *u =
+      directory_acquire(store, arena, &dir) ? NULL : directory_unit(dir, unit_id);
+  return u && u->office_id == office_id;
+}
+
 int quality_record_add(struct store *store, const struct audit_actor *who,
                        const struct quality_record *r, const char *items_text, time_t now,
                        const char **error)
@@ -132,6 +142,8 @@ int quality_record_add(struct store *store, const struct audit_actor *who,
   *error = rc == ST_INVALID ? "quality_err_items" : "";
   if (!rc)
     rc = record_check(r, json_array_size(items), error);
+  if (!rc && r->unit_id && !unit_of_office(store, arena, who->office_id, r->unit_id))
+    rc = (*error = "quality_err_unit", ST_INVALID);
   char *text = rc ? NULL : json_dumps(items, JSON_COMPACT | JSON_PRESERVE_ORDER);
   if (!rc && !text)
     rc = ST_NOMEM;
@@ -240,4 +252,20 @@ int quality_scores_by_unit_month(struct store *store, struct arena *arena, int64
   qsort(*rows, out, sizeof(**rows), cmp_score);
   *count = out;
   return ST_OK;
+}
+
+int quality_page_read(struct store *store, struct arena *arena, int64_t office_id,
+                      const char *from, const char *to, struct quality_page *out)
+{
+  const struct directory *dir = NULL;
+  memset(out, 0, sizeof(*out));
+  int rc = directory_acquire(store, arena, &dir);
+  if (!rc)
+    out->units = directory_units(dir, office_id, &out->unit_count);
+  if (!rc)
+    rc = quality_list_read(store, arena, office_id, from, to, &out->records, &out->record_count);
+  if (!rc)
+    rc = quality_scores_by_unit_month(store, arena, office_id, from, to, &out->scores,
+                                      &out->score_count);
+  return rc;
 }

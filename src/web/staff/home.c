@@ -30,6 +30,8 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/admin/api-keys", "staff_area_apikeys", "staff_area_apikeys_desc"},
       {"/staff/admin/corrections", "staff_area_corr_settings", "staff_area_corr_settings_desc"},
       {"/staff/reports/corrections", "staff_area_corr_report", "staff_area_corr_report_desc"},
+      {"/staff/surveys", "staff_area_surveys", "staff_area_surveys_desc"},
+      {"/staff/quality", "staff_area_quality", "staff_area_quality_desc"},
       {"/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {"/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
   };
