@@ -198,8 +198,8 @@ static int parse_question(struct arena *arena, const struct survey *s, size_t in
   return rc;
 }
 
-static int parse_questions(struct arena *arena, json_t *def, struct survey *s,
-                           const char **error, const char **where)
+static int parse_questions(struct arena *arena, json_t *def, struct survey *s, const char **error,
+                           const char **where)
 {
   json_t *questions = json_object_get(def, "questions"), *q;
   size_t i;
@@ -262,13 +262,12 @@ static bool answer_has(json_t *answer, const char *value)
   size_t i;
   if (json_is_string(answer))
     return !strcmp(json_string_value(answer), value);
-  json_array_foreach(answer, i, v) if (json_is_string(v) && !strcmp(json_string_value(v), value))
-      return true;
+  json_array_foreach(answer, i,
+                     v) if (json_is_string(v) && !strcmp(json_string_value(v), value)) return true;
   return false;
 }
 
-bool survey_question_shown(const struct survey *s, const struct survey_question *q,
-                           json_t *answers)
+bool survey_question_shown(const struct survey *s, const struct survey_question *q, json_t *answers)
 {
   (void)s;
   if (!*q->when_question)
@@ -280,26 +279,32 @@ bool survey_question_shown(const struct survey *s, const struct survey_question 
   return false;
 }
 
-/* One question's answer checked: *out the clean value (new reference) or NULL when empty. */
-static int check_one(const struct survey_question *q, json_t *answer, json_t **out)
+/* A multiple choice's answer (a string or a list of option codes): *out the list or NULL. */
+static int check_multi(const struct survey_question *q, json_t *answer, json_t **out)
 {
   json_t *v;
   size_t i;
-  *out = NULL;
-  if (q->kind == SURVEY_MULTI) {
-    json_t *list = json_is_string(answer) ? json_pack("[O]", answer) : json_incref(answer);
-    if (list && !json_is_array(list))
-      return json_decref(list), ST_INVALID;
-    json_array_foreach(list, i, v) if (!json_is_string(v) || !value_valid(q, json_string_value(v)))
-    {
-      json_decref(list);
-      return ST_INVALID;
-    }
-    *out = json_array_size(list) ? list : NULL;
-    if (!*out)
-      json_decref(list);
-    return ST_OK;
+  json_t *list = json_is_string(answer) ? json_pack("[O]", answer) : json_incref(answer);
+  int rc = list && !json_is_array(list) ? ST_INVALID : ST_OK;
+  json_array_foreach(rc ? NULL : list, i, v)
+  {
+    if (!json_is_string(v) || !value_valid(q, json_string_value(v)))
+      rc = ST_INVALID;
   }
+  if (rc || !json_array_size(list)) {
+    json_decref(list);
+    list = NULL;
+  }
+  *out = list;
+  return rc;
+}
+
+/* One question's answer checked: *out the clean value (new reference) or NULL when empty. */
+static int check_one(const struct survey_question *q, json_t *answer, json_t **out)
+{
+  *out = NULL;
+  if (q->kind == SURVEY_MULTI)
+    return check_multi(q, answer, out);
   const char *text = json_string_value(answer);
   if (answer && !text)
     return ST_INVALID;
@@ -320,6 +325,21 @@ static const struct survey_question *quick_question(const struct survey *s)
   return NULL;
 }
 
+/* One shown question's answer into clean; required: it must be answered. */
+static int check_question(const struct survey_question *q, json_t *answers, bool required,
+                          json_t *clean, const char **error, const char **where)
+{
+  json_t *value = NULL;
+  int rc = check_one(q, json_object_get(answers, q->code), &value);
+  if (!rc && !value && required)
+    rc = fail(error, "survey_err_required", where, q->code);
+  else if (rc == ST_INVALID)
+    rc = fail(error, "survey_err_answer", where, q->code);
+  if (!rc && value && json_object_set_new(clean, q->code, value))
+    rc = ST_NOMEM;
+  return rc;
+}
+
 int survey_answers_check(const struct survey *s, json_t *answers, bool quick, json_t **clean,
                          const char **error, const char **where)
 {
@@ -329,16 +349,9 @@ int survey_answers_check(const struct survey *s, json_t *answers, bool quick, js
     return ST_NOMEM;
   for (size_t i = 0; i < s->question_count; i++) {
     const struct survey_question *q = &s->questions[i];
-    json_t *value = NULL;
     if ((quick && q != only) || !survey_question_shown(s, q, *clean))
       continue;
-    int rc = check_one(q, json_object_get(answers, q->code), &value);
-    if (!rc && !value && (q->required || quick))
-      rc = fail(error, "survey_err_required", where, q->code);
-    else if (rc == ST_INVALID)
-      rc = fail(error, "survey_err_answer", where, q->code);
-    if (!rc && value && json_object_set_new(*clean, q->code, value))
-      rc = ST_NOMEM;
+    int rc = check_question(q, answers, q->required || quick, *clean, error, where);
     if (rc) {
       json_decref(*clean);
       *clean = NULL;

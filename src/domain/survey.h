@@ -157,8 +157,13 @@ struct survey_cross_row {
   struct survey_tally tally;
   int64_t share;
 };
-enum survey_cross_by { SURVEY_BY_SERVICE, SURVEY_BY_UNIT, SURVEY_BY_CHANNEL, SURVEY_BY_COUNTER,
-                       SURVEY_CROSS_COUNT };
+enum survey_cross_by {
+  SURVEY_BY_SERVICE,
+  SURVEY_BY_UNIT,
+  SURVEY_BY_CHANNEL,
+  SURVEY_BY_COUNTER,
+  SURVEY_CROSS_COUNT
+};
 struct survey_cross {
   struct survey_cross_row *rows;
   size_t row_count;
@@ -208,9 +213,8 @@ int quality_record_add(struct store *store, const struct audit_actor *who,
                        const struct quality_record *r, const char *items_text, time_t now,
                        const char **error);
 /* The office's records held on [from, to], newest first. */
-int quality_list_read(struct store *store, struct arena *arena, int64_t office_id,
-                      const char *from, const char *to, struct quality_record **rows,
-                      size_t *count);
+int quality_list_read(struct store *store, struct arena *arena, int64_t office_id, const char *from,
+                      const char *to, struct quality_record **rows, size_t *count);
 /* Scores by unit and month (for the indicators): the mean score (permille) of the scored
  * records (phone, counter, test) of each (unit, month, kind), in that order. */
 struct quality_score {
@@ -231,7 +235,7 @@ struct quality_page {
   const struct dir_unit *units;
   size_t unit_count;
 };
-int quality_page_read(struct store *store, struct arena *arena, int64_t office_id,
-                      const char *from, const char *to, struct quality_page *out);
+int quality_page_read(struct store *store, struct arena *arena, int64_t office_id, const char *from,
+                      const char *to, struct quality_page *out);
 
 #endif

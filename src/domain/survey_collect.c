@@ -208,9 +208,8 @@ static int answer_write(struct store *store, const struct survey_take *t, const 
   char month[CIVIL_ISO_SIZE];
   civil_taipei_iso(now, month);
   month[7] = '\0';
-  struct store_survey_answer a = {t->survey.id, t->case_id, t->service_id, t->unit_id,
-                                  (int64_t)now, t->wave,    month,         t->channel,
-                                  t->counter,   answers};
+  struct store_survey_answer a = {t->survey.id, t->case_id, t->service_id, t->unit_id, (int64_t)now,
+                                  t->wave,      month,      t->channel,    t->counter, answers};
   int rc = store_begin(store);
   if (rc)
     return rc;

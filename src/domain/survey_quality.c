@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/civil.h"
 #include "base/str.h"
 #include "domain/audit.h"
 #include "domain/directory.h"
@@ -50,22 +51,27 @@ static bool number_of(const char *p, const char *end, int64_t *out)
   return *out <= QUALITY_SCORE_MAX;
 }
 
+/* Where the colon of a line is (ASCII or full-width), and its length in *skip; NULL: none. */
+static const char *colon_of(const char *line, size_t len, size_t *skip)
+{
+  for (size_t i = 0; i < len; i++) {
+    *skip = line[i] == ':' ? 1 : i + 3 <= len && !memcmp(line + i, "\xef\xbc\x9a", 3) ? 3 : 0;
+    if (*skip)
+      return line + i;
+  }
+  return NULL;
+}
+
 /* One line "item: score/max" (the colon may be full-width). */
 static int item_of(struct arena *arena, const char *line, size_t len, json_t *items)
 {
-  const char *colon = NULL, *slash = NULL;
-  size_t skip = 1;
-  for (size_t i = 0; i < len && !colon; i++) {
-    if (line[i] == ':')
-      colon = line + i;
-    else if (i + 3 <= len && !memcmp(line + i, "\xef\xbc\x9a", 3))
-      colon = line + i, skip = 3;
-  }
-  for (const char *p = colon ? colon + skip : line; colon && p < line + len; p++)
+  size_t skip = 0;
+  const char *colon = colon_of(line, len, &skip), *slash = NULL;
+  for (const char *p = colon ? colon + skip : line + len; p < line + len; p++)
     if (*p == '/')
       slash = p;
   int64_t score, max;
-  if (!colon || !slash || colon == line || colon - line > QUALITY_ITEM_MAX_BYTES ||
+  if (!slash || colon == line || colon - line > QUALITY_ITEM_MAX_BYTES ||
       !number_of(colon + skip, slash, &score) || !number_of(slash + 1, line + len, &max) ||
       max == 0 || score > max)
     return ST_INVALID;
@@ -102,21 +108,24 @@ static int sheet_of(struct arena *arena, const char *text, json_t **items, int64
   return rc;
 }
 
+static bool training_valid(const struct quality_record *r)
+{
+  return r->topic && *r->topic && r->attendees > 0 && r->hours_tenths > 0 &&
+         r->attendees <= 100000 && r->hours_tenths <= 10000;
+}
+
 static int record_check(const struct quality_record *r, size_t items, const char **error)
 {
-  struct str date = str_from(r->held_on ? r->held_on : "");
+  struct civil_date d;
   bool scored = r->kind && strcmp(r->kind, "training") != 0;
   *error = "quality_err_kind";
   if (!quality_kind_valid(r->kind))
     return ST_INVALID;
   *error = "quality_err_date";
-  if (date.len != 10 || !str_valid_text(date, false) || r->held_on[4] != '-' ||
-      r->held_on[7] != '-')
+  if (!r->held_on || strlen(r->held_on) != 10 || civil_parse_iso(str_from(r->held_on), &d))
     return ST_INVALID;
   *error = scored ? "quality_err_items" : "quality_err_training";
-  if (scored ? items == 0
-             : (!r->topic || !*r->topic || r->attendees <= 0 || r->hours_tenths <= 0 ||
-                r->attendees > 100000 || r->hours_tenths > 10000))
+  if (scored ? items == 0 : !training_valid(r))
     return ST_INVALID;
   *error = "";
   return ST_OK;
@@ -131,12 +140,31 @@ static bool unit_of_office(struct store *store, struct arena *arena, int64_t off
   return u && u->office_id == office_id;
 }
 
+/* The record's row and its audit row, in one transaction. */
+static int record_write(struct store *store, struct arena *arena, const struct audit_actor *who,
+                        const struct quality_record *r, const char *items, int64_t score,
+                        time_t now)
+{
+  int64_t id = 0;
+  struct store_quality_record row = {who->office_id,  r->unit_id,   score, r->attendees,
+                                     r->hours_tenths, who->user_id, now,   r->kind,
+                                     r->held_on,      r->topic,     items};
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_quality_add(store, &row, &id);
+  const char *object = rc ? NULL : arena_printf(arena, "%lld", (long long)id);
+  if (!rc)
+    rc = audit_record(store, who, "quality.record", "quality_record", object ? object : "", NULL);
+  return rc ? (store_rollback(store), rc) : store_commit(store);
+}
+
 int quality_record_add(struct store *store, const struct audit_actor *who,
                        const struct quality_record *r, const char *items_text, time_t now,
                        const char **error)
 {
   json_t *items = NULL;
-  int64_t score = 0, id = 0;
+  int64_t score = 0;
   struct arena *arena = arena_new(64 * 1024);
   int rc = arena ? sheet_of(arena, items_text, &items, &score) : ST_NOMEM;
   *error = rc == ST_INVALID ? "quality_err_items" : "";
@@ -145,21 +173,8 @@ int quality_record_add(struct store *store, const struct audit_actor *who,
   if (!rc && r->unit_id && !unit_of_office(store, arena, who->office_id, r->unit_id))
     rc = (*error = "quality_err_unit", ST_INVALID);
   char *text = rc ? NULL : json_dumps(items, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  if (!rc && !text)
-    rc = ST_NOMEM;
   if (!rc)
-    rc = store_begin(store);
-  if (!rc) {
-    struct store_quality_record row = {who->office_id, r->unit_id,    score,    r->attendees,
-                                       r->hours_tenths, who->user_id, now,      r->kind,
-                                       r->held_on,      r->topic,     text};
-    rc = store_quality_add(store, &row, &id);
-    const char *object = rc ? NULL : arena_printf(arena, "%lld", (long long)id);
-    if (!rc)
-      rc = audit_record(store, who, "quality.record", "quality_record", object ? object : "",
-                        NULL);
-    rc = rc ? (store_rollback(store), rc) : store_commit(store);
-  }
+    rc = text ? record_write(store, arena, who, r, text, score, now) : ST_NOMEM;
   free(text);
   json_decref(items);
   arena_free(arena);
@@ -181,9 +196,8 @@ static int items_read(struct arena *arena, json_t *row, struct quality_record *o
   return out->items ? ST_OK : ST_NOMEM;
 }
 
-int quality_list_read(struct store *store, struct arena *arena, int64_t office_id,
-                      const char *from, const char *to, struct quality_record **rows,
-                      size_t *count)
+int quality_list_read(struct store *store, struct arena *arena, int64_t office_id, const char *from,
+                      const char *to, struct quality_record **rows, size_t *count)
 {
   json_t *list = NULL, *row;
   size_t i;
@@ -221,6 +235,23 @@ static int cmp_score(const void *a, const void *b)
   return c ? c : strcmp(x->kind, y->kind);
 }
 
+/* Adds a scored record to its (unit, month, kind) row; *out rows so far. */
+static void score_add(struct arena *arena, const struct quality_record *r,
+                      struct quality_score *rows, int64_t *sums, size_t *out)
+{
+  size_t k = 0;
+  const char *month = arena_strndup(arena, r->held_on, 7);
+  if (!strcmp(r->kind, "training") || !month)
+    return;
+  while (k < *out && (rows[k].unit_id != r->unit_id || strcmp(rows[k].month, month) ||
+                      strcmp(rows[k].kind, r->kind)))
+    k++;
+  if (k == *out)
+    rows[(*out)++] = (struct quality_score){r->unit_id, 0, 0, month, r->kind};
+  rows[k].records++;
+  sums[k] += r->score;
+}
+
 int quality_scores_by_unit_month(struct store *store, struct arena *arena, int64_t office_id,
                                  const char *from, const char *to, struct quality_score **rows,
                                  size_t *count)
@@ -233,20 +264,8 @@ int quality_scores_by_unit_month(struct store *store, struct arena *arena, int64
   *count = 0;
   if (rc || !*rows || !sums)
     return rc ? rc : ST_NOMEM;
-  for (size_t i = 0; i < n; i++) {
-    const struct quality_record *r = &records[i];
-    size_t k = 0;
-    const char *month = arena_strndup(arena, r->held_on, 7);
-    if (!strcmp(r->kind, "training") || !month)
-      continue;
-    while (k < out && ((*rows)[k].unit_id != r->unit_id || strcmp((*rows)[k].month, month) ||
-                       strcmp((*rows)[k].kind, r->kind)))
-      k++;
-    if (k == out)
-      (*rows)[out++] = (struct quality_score){r->unit_id, 0, 0, month, r->kind};
-    (*rows)[k].records++;
-    sums[k] += r->score;
-  }
+  for (size_t i = 0; i < n; i++)
+    score_add(arena, &records[i], *rows, sums, &out);
   for (size_t k = 0; k < out; k++)
     (*rows)[k].mean = survey_permille(sums[k], (*rows)[k].records * 1000);
   qsort(*rows, out, sizeof(**rows), cmp_score);
@@ -254,8 +273,8 @@ int quality_scores_by_unit_month(struct store *store, struct arena *arena, int64
   return ST_OK;
 }
 
-int quality_page_read(struct store *store, struct arena *arena, int64_t office_id,
-                      const char *from, const char *to, struct quality_page *out)
+int quality_page_read(struct store *store, struct arena *arena, int64_t office_id, const char *from,
+                      const char *to, struct quality_page *out)
 {
   const struct directory *dir = NULL;
   memset(out, 0, sizeof(*out));

@@ -149,14 +149,13 @@ static void texts_add(struct arena *arena, struct survey_results *r, json_t *ans
         r->text_count >= SURVEY_TEXTS_MAX)
       continue;
     struct survey_text_answer *t = &r->texts[r->text_count++];
-    *t = (struct survey_text_answer){q->code, arena_strdup(arena, text),
-                                     arena_strdup(arena, month)};
+    *t =
+        (struct survey_text_answer){q->code, arena_strdup(arena, text), arena_strdup(arena, month)};
   }
 }
 
 /* Tallies one stored answer row. */
-static int tally_row(struct arena *arena, struct survey_results *r, json_t *row,
-                     const char *query)
+static int tally_row(struct arena *arena, struct survey_results *r, json_t *row, const char *query)
 {
   const char *text = json_string_value(json_object_get(row, "answers"));
   json_t *answers = text ? json_loads(text, 0, NULL) : NULL;
@@ -168,8 +167,8 @@ static int tally_row(struct arena *arena, struct survey_results *r, json_t *row,
   const char *month = read_model_text(arena, row, "month");
   const char *wave = json_string_value(json_object_get(row, "wave"));
   struct survey_period *w = period_of(r->waves, &r->wave_count, r->wave_count, wave, false);
-  struct survey_period *m = month ? period_of(r->months, &r->month_count, MONTHS_MAX, month, true)
-                                  : NULL;
+  struct survey_period *m =
+      month ? period_of(r->months, &r->month_count, MONTHS_MAX, month, true) : NULL;
   if (value && w)
     survey_tally_add(&w->tally, value);
   if (value && m)
@@ -192,8 +191,9 @@ static int periods_init(struct arena *arena, struct survey_results *r)
     return ST_NOMEM;
   for (size_t i = 0; i < r->wave_count; i++) {
     const struct survey_wave *w = &r->survey.waves[i];
-    r->waves[i] = (struct survey_period){w->code, w->name_zh, *w->name_en ? w->name_en : w->name_zh,
-                                         {{0}, 0}, SURVEY_NO_FIGURE, SURVEY_NO_FIGURE};
+    r->waves[i] =
+        (struct survey_period){w->code,  w->name_zh,       *w->name_en ? w->name_en : w->name_zh,
+                               {{0}, 0}, SURVEY_NO_FIGURE, SURVEY_NO_FIGURE};
   }
   return ST_OK;
 }
@@ -224,8 +224,8 @@ static void results_finish(struct survey_results *r, const struct directory *dir
     for (size_t i = 0; i < r->cross[by].row_count; i++) {
       struct survey_cross_row *x = &r->cross[by].rows[i];
       int64_t id = strtoll(x->code, NULL, 10);
-      const struct dir_service *s = by == SURVEY_BY_SERVICE && dir ? directory_service(dir, id)
-                                                                   : NULL;
+      const struct dir_service *s =
+          by == SURVEY_BY_SERVICE && dir ? directory_service(dir, id) : NULL;
       const struct dir_unit *u = by == SURVEY_BY_UNIT && dir ? directory_unit(dir, id) : NULL;
       x->label_zh = s ? s->name_zh : u ? u->name_zh : x->code;
       x->label_en = s ? s->name_en : u ? u->name_en : x->code;

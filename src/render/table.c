@@ -52,7 +52,8 @@ int render_tables_csv(const struct render_table *tables, size_t count, struct bu
   return rc;
 }
 
-/* ---- ODS -------------------------------------------------------------------------------------- */
+/* ---- ODS --------------------------------------------------------------------------------------
+ */
 
 #define ODS_MIMETYPE "application/vnd.oasis.opendocument.spreadsheet"
 #define NS_OFFICE    "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -160,7 +161,32 @@ static int ods_zip_add(zip_t *z, const char *name, const void *data, size_t len,
   return ST_OK;
 }
 
-/* The archive's bytes (the mimetype first and stored, as OpenDocument requires) into out. */
+/* The files of the archive (the mimetype first and stored, as OpenDocument requires). */
+static int ods_zip_files(zip_t *z, const void *content, size_t content_len)
+{
+  int rc = ods_zip_add(z, "mimetype", ODS_MIMETYPE, strlen(ODS_MIMETYPE), true);
+  if (!rc)
+    rc = ods_zip_add(z, "META-INF/manifest.xml", manifest_xml, strlen(manifest_xml), false);
+  if (!rc)
+    rc = ods_zip_add(z, "content.xml", content, content_len, false);
+  return rc;
+}
+
+/* The bytes of a finished in-memory archive appended to out. */
+static int ods_zip_read(zip_source_t *archive, struct buf *out)
+{
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_source_stat(archive, &st) < 0 || zip_source_open(archive) < 0)
+    return ST_NOMEM;
+  char *bytes = buf_extend(out, (size_t)st.size);
+  int rc =
+      bytes && zip_source_read(archive, bytes, st.size) == (zip_int64_t)st.size ? ST_OK : ST_LIMIT;
+  zip_source_close(archive);
+  return rc;
+}
+
+/* The archive of content.xml into out. */
 static int ods_zip_write(const void *content, size_t content_len, struct buf *out)
 {
   zip_error_t error;
@@ -168,24 +194,16 @@ static int ods_zip_write(const void *content, size_t content_len, struct buf *ou
   zip_source_t *archive = zip_source_buffer_create(NULL, 0, 0, &error);
   zip_t *z = archive ? zip_open_from_source(archive, ZIP_TRUNCATE, &error) : NULL;
   int rc = z ? ST_OK : ST_NOMEM;
-  if (z)
+  if (z) {
     zip_source_keep(archive);
+    rc = ods_zip_files(z, content, content_len);
+    if (rc)
+      zip_discard(z);
+    else if (zip_close(z) < 0)
+      rc = ST_NOMEM;
+  }
   if (!rc)
-    rc = ods_zip_add(z, "mimetype", ODS_MIMETYPE, strlen(ODS_MIMETYPE), true);
-  if (!rc)
-    rc = ods_zip_add(z, "META-INF/manifest.xml", manifest_xml, strlen(manifest_xml), false);
-  if (!rc)
-    rc = ods_zip_add(z, "content.xml", content, content_len, false);
-  if (z && (rc ? (zip_discard(z), -1) : zip_close(z)) < 0)
-    rc = ST_NOMEM;
-  zip_stat_t st;
-  if (!rc && (zip_source_stat(archive, &st) < 0 || zip_source_open(archive) < 0))
-    rc = ST_NOMEM;
-  char *bytes = rc ? NULL : buf_extend(out, (size_t)st.size);
-  if (!rc && (!bytes || zip_source_read(archive, bytes, st.size) != (zip_int64_t)st.size))
-    rc = ST_LIMIT;
-  if (bytes || rc == ST_LIMIT)
-    zip_source_close(archive);
+    rc = ods_zip_read(archive, out);
   if (archive)
     zip_source_free(archive);
   zip_error_fini(&error);

@@ -121,8 +121,8 @@ static const struct copy_table tables[] = {
      "case_id, office_id, api_key_id, description, answers, address, lat, lng, media_url, "
      "requested_at",
      "case_id"},
-    {"surveys",
-     "id, office_id, slug, measure, collect, title_zh, title_en, definition, updated_at", "id"},
+    {"surveys", "id, office_id, slug, measure, collect, title_zh, title_en, definition, updated_at",
+     "id"},
     {"survey_answers",
      "id, survey_id, wave, month, channel, case_id, service_id, unit_id, counter, answers, "
      "answered_at",

@@ -693,15 +693,13 @@ static int pg_each(struct store *store, const char *sql, const struct db_param *
  * index is built from the copied records. */
 static int pg_copy_finish(struct store *store)
 {
-  static const char *const tables[] = {"offices",          "units",       "users",
-                                       "audit_log",        "services",    "faq",
-                                       "announcements",    "revisions",   "cases",
-                                       "case_events",      "case_pauses", "delegations",
-                                       "land_sections",    "parcels",     "parcel_resurvey",
-                                       "parcel_addresses", "outbox",      "apply_drafts",
-                                       "uploads",          "payments",    "api_keys",
-                                       "surveys",          "survey_answers",
-                                       "quality_records"};
+  static const char *const tables[] = {
+      "offices",       "units",        "users",           "audit_log",
+      "services",      "faq",          "announcements",   "revisions",
+      "cases",         "case_events",  "case_pauses",     "delegations",
+      "land_sections", "parcels",      "parcel_resurvey", "parcel_addresses",
+      "outbox",        "apply_drafts", "uploads",         "payments",
+      "api_keys",      "surveys",      "survey_answers",  "quality_records"};
   char sql[256];
   int rc = ST_OK;
   for (size_t i = 0; i < ARRAY_LEN(tables) && !rc; i++) {

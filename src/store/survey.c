@@ -108,12 +108,12 @@ int store_quality_add(struct store *store, const struct store_quality_record *r,
       "INSERT INTO quality_records (office_id, unit_id, kind, held_on, topic, items, score, "
       "attendees, hours_tenths, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
       "$9, $10, $11) RETURNING id";
-  return db_query_int(
-      store, sql,
-      DB_ARGS(DB_I(r->office_id), id_or_nil(r->unit_id), DB_S(r->kind), DB_S(r->held_on),
-              DB_S(r->topic ? r->topic : ""), DB_S(r->items ? r->items : "[]"), DB_I(r->score),
-              DB_I(r->attendees), DB_I(r->hours_tenths), id_or_nil(r->recorded_by), DB_I(r->now)),
-      id);
+  return db_query_int(store, sql,
+                      DB_ARGS(DB_I(r->office_id), id_or_nil(r->unit_id), DB_S(r->kind),
+                              DB_S(r->held_on), DB_S(r->topic ? r->topic : ""),
+                              DB_S(r->items ? r->items : "[]"), DB_I(r->score), DB_I(r->attendees),
+                              DB_I(r->hours_tenths), id_or_nil(r->recorded_by), DB_I(r->now)),
+                      id);
 }
 
 int store_quality_list(struct store *store, int64_t office_id, const char *from, const char *to,

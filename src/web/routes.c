@@ -297,8 +297,8 @@ static const struct http_route routes[] = {
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/quality", quality_page, ROLE_ANALYST | ROLE_SUPERVISOR, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
-    {"POST", "/staff/quality", quality_submit, ROLE_ANALYST | ROLE_SUPERVISOR, true,
-     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/quality", quality_submit, ROLE_ANALYST | ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

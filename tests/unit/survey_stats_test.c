@@ -47,8 +47,8 @@ static void test_values_outside_the_scale_are_ignored(void **state)
 static void test_rounding_half_away_from_zero(void **state)
 {
   (void)state;
-  assert_int_equal(survey_permille(1, 8), 125);  /* 125.0 */
-  assert_int_equal(survey_permille(1, 16), 63);  /* 62.5 -> 63 */
+  assert_int_equal(survey_permille(1, 8), 125);   /* 125.0 */
+  assert_int_equal(survey_permille(1, 16), 63);   /* 62.5 -> 63 */
   assert_int_equal(survey_permille(-1, 16), -63); /* -62.5 -> -63 */
   assert_int_equal(survey_permille(2, 3), 667);
   assert_true(survey_permille(1, 0) == SURVEY_NO_FIGURE);

@@ -67,13 +67,13 @@ static json_t *choices_view(struct http_request *req, const struct survey_questi
   size_t n = q->kind == SURVEY_SCALE5 ? 5 : q->option_count;
   for (size_t k = 0; list && k < n; k++) {
     const char *value = q->kind == SURVEY_SCALE5 ? scale[k] : q->options[k].code;
-    const char *label =
-        q->kind == SURVEY_SCALE5
-            ? http_t(req, arena_printf(req->arena, "survey_scale_%s", value))
-            : pick(req, q->options[k].zh, q->options[k].en);
-    json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "value", value, "label", label,
-                                          "id", k ? arena_printf(req->arena, "%s-%zu", q->code, k) : q->code,
-                                          "checked", chosen(answer, value)));
+    const char *label = q->kind == SURVEY_SCALE5
+                            ? http_t(req, arena_printf(req->arena, "survey_scale_%s", value))
+                            : pick(req, q->options[k].zh, q->options[k].en);
+    json_array_append_new(list,
+                          json_pack("{s:s, s:s, s:s, s:b}", "value", value, "label", label, "id",
+                                    k ? arena_printf(req->arena, "%s-%zu", q->code, k) : q->code,
+                                    "checked", chosen(answer, value)));
   }
   return list;
 }
@@ -135,11 +135,11 @@ static json_t *take_view(struct http_request *req, const struct survey_take *t, 
   for (size_t i = 0; questions && i < s->question_count; i++)
     json_array_append_new(questions, question_view(req, s, i, answers, field_errors));
   bool tablet = !strcmp(t->channel, "tablet");
-  json_t *view = json_pack(
-      "{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s}", "title", pick(req, s->title_zh, s->title_en),
-      "action", action, "questions", questions, "answered", t->answered, "closed", t->wave == NULL,
-      "no_case", t->no_case, "tablet", tablet, "open_form",
-      !t->answered && t->wave && !t->no_case, "counter", t->counter);
+  json_t *view =
+      json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s}", "title",
+                pick(req, s->title_zh, s->title_en), "action", action, "questions", questions,
+                "answered", t->answered, "closed", t->wave == NULL, "no_case", t->no_case, "tablet",
+                tablet, "open_form", !t->answered && t->wave && !t->no_case, "counter", t->counter);
   if (view && errors)
     json_object_update(view, errors);
   json_t *quick = tablet ? tablet_question(req, s) : NULL;
@@ -257,10 +257,9 @@ int survey_tablet_submit(struct http_request *req, struct http_response *res)
   struct survey_where w;
   const char *action, *counter = http_form(req, "counter");
   int rc = tablet_where(req, &o, counter, &w, &action);
-  const char *done =
-      rc ? NULL
-         : arena_printf(req->arena, "%s?counter=%s&thanks=1", action,
-                        http_url_encode(req->arena, counter));
+  const char *done = rc ? NULL
+                        : arena_printf(req->arena, "%s?counter=%s&thanks=1", action,
+                                       http_url_encode(req->arena, counter));
   if (!rc)
     rc = submit(req, res, &w, action, done);
   office_ctx_close(&o);

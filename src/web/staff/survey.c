@@ -46,14 +46,15 @@ static json_t *rows_view(struct http_request *req, const struct survey_row *rows
     const struct survey_row *r = &rows[i];
     const char *base = arena_printf(req->arena, "/staff/surveys/%lld", (long long)r->id);
     json_array_append_new(
-        list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id,
-                        "slug", r->slug, "title", directory_pick(r->title_zh, r->title_en, req->lang),
-                        "measure", r->measure, "collect",
-                        http_t(req, !strcmp(r->collect, "open") ? "survey_collect_open"
-                                                                : "survey_collect_case"),
-                        "answers", (json_int_t)r->answers, "href", base, "results_href",
-                        arena_printf(req->arena, "%s/results", base), "export_href",
-                        arena_printf(req->arena, "%s/export", base)));
+        list,
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id, "slug",
+                  r->slug, "title", directory_pick(r->title_zh, r->title_en, req->lang), "measure",
+                  r->measure, "collect",
+                  http_t(req, !strcmp(r->collect, "open") ? "survey_collect_open"
+                                                          : "survey_collect_case"),
+                  "answers", (json_int_t)r->answers, "href", base, "results_href",
+                  arena_printf(req->arena, "%s/results", base), "export_href",
+                  arena_printf(req->arena, "%s/export", base)));
   }
   return list;
 }

@@ -63,11 +63,11 @@ static json_t *scores_view(struct http_request *req, const struct quality_page *
   for (size_t i = 0; list && i < p->score_count; i++) {
     const struct quality_score *s = &p->scores[i];
     json_array_append_new(
-        list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "unit_id", (json_int_t)s->unit_id,
-                        "unit", unit_name(req, p, s->unit_id), "month", s->month, "kind", s->kind,
-                        "kind_label",
-                        http_t(req, arena_printf(req->arena, "quality_kind_%s", s->kind)),
-                        "records", (json_int_t)s->records, "mean", permille(req, s->mean)));
+        list,
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "unit_id", (json_int_t)s->unit_id, "unit",
+                  unit_name(req, p, s->unit_id), "month", s->month, "kind", s->kind, "kind_label",
+                  http_t(req, arena_printf(req->arena, "quality_kind_%s", s->kind)), "records",
+                  (json_int_t)s->records, "mean", permille(req, s->mean)));
   }
   return list;
 }
@@ -78,17 +78,16 @@ static json_t *form_view(struct http_request *req, const struct quality_page *p)
   const char *unit = http_form(req, "unit_id"), *kind = http_form(req, "kind");
   for (size_t i = 0; units && i < p->unit_count; i++) {
     const char *id = arena_printf(req->arena, "%lld", (long long)p->units[i].id);
-    json_array_append_new(units, json_pack("{s:s, s:s, s:b}", "id", id, "name",
-                                           directory_pick(p->units[i].name_zh,
-                                                          p->units[i].name_en, req->lang),
-                                           "selected", unit && id && !strcmp(unit, id)));
+    json_array_append_new(
+        units, json_pack("{s:s, s:s, s:b}", "id", id, "name",
+                         directory_pick(p->units[i].name_zh, p->units[i].name_en, req->lang),
+                         "selected", unit && id && !strcmp(unit, id)));
   }
   for (size_t i = 0; kind_list && i < ARRAY_LEN(kinds); i++)
-    json_array_append_new(kind_list,
-                          json_pack("{s:s, s:s, s:b}", "value", kinds[i], "label",
-                                    http_t(req, arena_printf(req->arena, "quality_kind_%s",
-                                                             kinds[i])),
-                                    "selected", kind && !strcmp(kind, kinds[i])));
+    json_array_append_new(
+        kind_list, json_pack("{s:s, s:s, s:b}", "value", kinds[i], "label",
+                             http_t(req, arena_printf(req->arena, "quality_kind_%s", kinds[i])),
+                             "selected", kind && !strcmp(kind, kinds[i])));
   const char *fields[] = {"held_on", "topic", "items", "attendees", "hours"};
   json_t *form = json_pack("{s:o, s:o}", "units", units, "kinds", kind_list);
   for (size_t i = 0; form && i < ARRAY_LEN(fields); i++) {
@@ -111,11 +110,11 @@ static int page(struct http_request *req, struct http_response *res, int status,
     rc = quality_page_read(store, req->arena, req->session->office_id, from, to, &p);
   if (rc)
     return rc;
-  json_t *view = json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "title", http_t(req, "quality_title"),
-                           "records", records_view(req, &p), "scores", scores_view(req, &p),
-                           "form", form_view(req, &p), "saved", http_query(req, "saved") != NULL,
-                           "may_record",
-                           (req->session->roles & (ROLE_SUPERVISOR | ROLE_ANALYST)) != 0);
+  json_t *view =
+      json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "title", http_t(req, "quality_title"), "records",
+                records_view(req, &p), "scores", scores_view(req, &p), "form", form_view(req, &p),
+                "saved", http_query(req, "saved") != NULL, "may_record",
+                (req->session->roles & (ROLE_SUPERVISOR | ROLE_ANALYST)) != 0);
   if (view && errors)
     json_object_update(view, errors);
   return http_page(res, status, "staff/quality", view);

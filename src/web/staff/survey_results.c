@@ -48,7 +48,10 @@ static const char *permille_text(struct http_request *req, int64_t p, bool sign)
   if (p == SURVEY_NO_FIGURE)
     return "–";
   int64_t a = p < 0 ? -p : p;
-  return arena_printf(req->arena, "%s%lld.%lld%%", p < 0 ? "-" : sign && p > 0 ? "+" : "",
+  return arena_printf(req->arena, "%s%lld.%lld%%",
+                      p < 0           ? "-"
+                      : sign && p > 0 ? "+"
+                                      : "",
                       (long long)(a / 10), (long long)(a % 10));
 }
 
@@ -97,11 +100,13 @@ static int question_table(struct http_request *req, struct result_tables *ts,
   const struct survey_question *q = qr->question;
   bool scale = q->kind == SURVEY_SCALE5;
   size_t rows = 1 + qr->count_count + 1 + (scale ? 1 : 0);
-  const char *title = arena_printf(req->arena, "Q%zu. %s", number, label(req, q->text_zh, q->text_en));
+  const char *title =
+      arena_printf(req->arena, "Q%zu. %s", number, label(req, q->text_zh, q->text_en));
   struct result_table *t = table_new(req, ts, title, rows, 2);
   if (!t)
     return ST_NOMEM;
-  set_row(t, 0, (const char *[]){http_t(req, "survey_col_answer"), http_t(req, "survey_col_count")});
+  set_row(t, 0,
+          (const char *[]){http_t(req, "survey_col_answer"), http_t(req, "survey_col_count")});
   for (size_t k = 0; k < qr->count_count; k++) {
     const struct survey_count *c = &qr->counts[k];
     const char *name = scale ? http_t(req, arena_printf(req->arena, "survey_scale_%s", c->code))
@@ -113,8 +118,9 @@ static int question_table(struct http_request *req, struct result_tables *ts,
   set_row(t, qr->count_count + 1,
           (const char *[]){http_t(req, "survey_answered"), count_text(req, qr->answered)});
   if (scale)
-    set_row(t, rows - 1,
-            (const char *[]){http_t(req, "survey_satisfied"), permille_text(req, qr->share, false)});
+    set_row(
+        t, rows - 1,
+        (const char *[]){http_t(req, "survey_satisfied"), permille_text(req, qr->share, false)});
   return ST_OK;
 }
 
@@ -130,8 +136,8 @@ static int period_table(struct http_request *req, struct result_tables *ts, cons
   t->bar_max = 1000;
   for (size_t i = 0; i < n; i++) {
     set_row(t, i + 1,
-            (const char *[]){label(req, p[i].label_zh, p[i].label_en), count_text(req, p[i].tally.n),
-                             permille_text(req, p[i].share, false),
+            (const char *[]){label(req, p[i].label_zh, p[i].label_en),
+                             count_text(req, p[i].tally.n), permille_text(req, p[i].share, false),
                              permille_text(req, p[i].growth, true)});
     t->bars[i + 1] = p[i].share == SURVEY_NO_FIGURE ? -1 : p[i].share;
   }
@@ -187,17 +193,20 @@ static int build_tables(struct http_request *req, const struct survey_results *r
     return rc;
   const char *focus = label(req, r->focus->text_zh, r->focus->text_en);
   if (r->wave_count)
-    rc = period_table(req, ts, arena_printf(req->arena, "%s — %s", http_t(req, "survey_by_wave"), focus),
+    rc = period_table(req, ts,
+                      arena_printf(req->arena, "%s — %s", http_t(req, "survey_by_wave"), focus),
                       http_t(req, "survey_wave"), r->waves, r->wave_count);
   if (!rc)
-    rc = period_table(req, ts, arena_printf(req->arena, "%s — %s", http_t(req, "survey_by_month"), focus),
+    rc = period_table(req, ts,
+                      arena_printf(req->arena, "%s — %s", http_t(req, "survey_by_month"), focus),
                       http_t(req, "survey_month"), r->months, r->month_count);
   for (int by = 0; !rc && by < SURVEY_CROSS_COUNT; by++)
     rc = cross_table(req, ts, by, &r->cross[by], focus);
   return rc;
 }
 
-/* ---- the page --------------------------------------------------------------------------------- */
+/* ---- the page ---------------------------------------------------------------------------------
+ */
 
 static json_t *chart_view(struct http_request *req, const struct result_table *t)
 {
@@ -225,12 +234,12 @@ static json_t *table_view(struct http_request *req, const struct result_table *t
   for (size_t r = 1; rows && r < t->t.rows; r++) {
     json_t *row = json_array();
     for (size_t c = 0; row && c < t->t.columns; c++)
-      json_array_append_new(row, json_pack("{s:s, s:b}", "text", t->cells[r * t->t.columns + c],
-                                           "first", c == 0));
+      json_array_append_new(
+          row, json_pack("{s:s, s:b}", "text", t->cells[r * t->t.columns + c], "first", c == 0));
     json_array_append_new(rows, row);
   }
-  return json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", t->id, "title", t->t.title, "header",
-                   header, "rows", rows, "chart", chart_view(req, t));
+  return json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", t->id, "title", t->t.title, "header", header,
+                   "rows", rows, "chart", chart_view(req, t));
 }
 
 static json_t *texts_view(const struct survey_results *r)
@@ -285,18 +294,19 @@ int survey_results_page(struct http_request *req, struct http_response *res)
     json_array_append_new(tables, table_view(req, &ts->list[i]));
   const char *base = arena_printf(req->arena, "/staff/surveys/%lld", (long long)r.survey.id);
   const char *q = http_query(req, "q");
-  return http_page(
-      res, 200, "staff/survey_results",
-      json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "title",
-                http_t(req, "survey_results_title"), "survey",
-                label(req, r.survey.title_zh, r.survey.title_en), "answers",
-                (json_int_t)r.answer_count, "tables", tables, "texts", texts_view(&r), "focus",
-                focus_view(req, &r), "q", q ? q : "", "action", arena_printf(req->arena, "%s/results", base),
-                "csv_href", arena_printf(req->arena, "%s/results.csv", base), "ods_href",
-                arena_printf(req->arena, "%s/results.ods", base)));
+  return http_page(res, 200, "staff/survey_results",
+                   json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "title",
+                             http_t(req, "survey_results_title"), "survey",
+                             label(req, r.survey.title_zh, r.survey.title_en), "answers",
+                             (json_int_t)r.answer_count, "tables", tables, "texts", texts_view(&r),
+                             "focus", focus_view(req, &r), "q", q ? q : "", "action",
+                             arena_printf(req->arena, "%s/results", base), "csv_href",
+                             arena_printf(req->arena, "%s/results.csv", base), "ods_href",
+                             arena_printf(req->arena, "%s/results.ods", base)));
 }
 
-/* ---- the files -------------------------------------------------------------------------------- */
+/* ---- the files --------------------------------------------------------------------------------
+ */
 
 static int send_file(struct http_request *req, struct http_response *res, bool ods)
 {
@@ -315,9 +325,10 @@ static int send_file(struct http_request *req, struct http_response *res, bool o
   const char *name = arena_printf(req->arena, "attachment; filename=\"survey-%s-results.%s\"",
                                   r.survey.slug, ods ? "ods" : "csv");
   if (!rc)
-    rc = http_raw(res, 200,
-                  ods ? "application/vnd.oasis.opendocument.spreadsheet" : "text/csv; charset=utf-8",
-                  out.data, out.len);
+    rc =
+        http_raw(res, 200,
+                 ods ? "application/vnd.oasis.opendocument.spreadsheet" : "text/csv; charset=utf-8",
+                 out.data, out.len);
   buf_free(&out);
   if (!rc)
     rc = name ? http_header_add(res, "Content-Disposition", name) : ST_NOMEM;
