@@ -57,6 +57,13 @@ static int fail(const char **error, const char *key, const char **where, const c
   return ST_INVALID;
 }
 
+/* The "code" member of o copied into the arena (error messages outlive the definition). */
+static const char *code_copy(struct arena *arena, json_t *o)
+{
+  const char *code = json_string_value(json_object_get(o, "code"));
+  return code ? arena_strndup(arena, code, strnlen(code, 40)) : "";
+}
+
 static bool date_valid(const char *s)
 {
   struct civil_date d;
@@ -92,7 +99,7 @@ static int parse_waves(struct arena *arena, json_t *def, struct survey *s, const
   json_array_foreach(waves, i, w)
   {
     if (!json_is_object(w) || parse_wave(arena, w, &s->waves[i]))
-      return fail(error, "survey_err_wave", where, json_string_value(json_object_get(w, "code")));
+      return fail(error, "survey_err_wave", where, code_copy(arena, w));
     for (size_t j = 0; j < i; j++)
       if (!strcmp(s->waves[j].code, s->waves[i].code))
         return fail(error, "survey_err_wave_twice", where, s->waves[i].code);
@@ -214,8 +221,7 @@ static int parse_questions(struct arena *arena, json_t *def, struct survey *s, c
   {
     int rc = json_is_object(q) ? parse_question(arena, s, i, q) : ST_INVALID;
     if (rc == ST_INVALID)
-      return fail(error, "survey_err_question", where,
-                  json_string_value(json_object_get(q, "code")));
+      return fail(error, "survey_err_question", where, code_copy(arena, q));
     if (rc)
       return rc;
   }

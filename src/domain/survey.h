@@ -94,8 +94,8 @@ int survey_read(struct store *store, struct arena *arena, int64_t office_id, int
                 struct survey *out);
 /* Creates or replaces (by slug) the actor's office's survey from definition text (the import):
  * ST_INVALID with *error and *where as survey_parse (or "survey_err_json"). Audited. */
-int survey_save(struct store *store, const struct audit_actor *who, const char *text, time_t now,
-                int64_t *id, const char **error, const char **where);
+int survey_save(struct store *store, struct arena *arena, const struct audit_actor *who,
+                const char *text, time_t now, int64_t *id, const char **error, const char **where);
 
 /* ---- collection ----------------------------------------------------------------------------- */
 

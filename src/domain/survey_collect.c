@@ -44,8 +44,8 @@ int survey_list_read(struct store *store, struct arena *arena, int64_t office_id
     if (!r->title_en)
       rc = ST_NOMEM;
   }
-  json_decref(list);
   *count = rc ? 0 : json_array_size(list);
+  json_decref(list);
   return rc;
 }
 
@@ -77,11 +77,10 @@ int survey_read(struct store *store, struct arena *arena, int64_t office_id, int
   return rc;
 }
 
-int survey_save(struct store *store, const struct audit_actor *who, const char *text, time_t now,
-                int64_t *id, const char **error, const char **where)
+int survey_save(struct store *store, struct arena *arena, const struct audit_actor *who,
+                const char *text, time_t now, int64_t *id, const char **error, const char **where)
 {
   struct survey s;
-  struct arena *arena = arena_new(256 * 1024);
   json_t *def = text && strlen(text) <= SURVEY_DEFINITION_MAX
                     ? json_loads(text, JSON_REJECT_DUPLICATES, NULL)
                     : NULL;
@@ -104,7 +103,6 @@ int survey_save(struct store *store, const struct audit_actor *who, const char *
   }
   free(canonical);
   json_decref(def);
-  arena_free(arena);
   return rc;
 }
 

@@ -221,8 +221,8 @@ int quality_list_read(struct store *store, struct arena *arena, int64_t office_i
     if (rc)
       break;
   }
-  json_decref(list);
   *count = rc ? 0 : json_array_size(list);
+  json_decref(list);
   return rc;
 }
 

@@ -6,10 +6,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
+#include "base/arena.h"
+#include "domain/survey.h"
 #include "domain/survey_stats.h"
+
+#include "base/common.h"
 
 static struct survey_tally tally_of(const int64_t *values, size_t count)
 {
@@ -87,6 +94,26 @@ static void test_suppression_rule(void **state)
   assert_false(survey_suppressed(120));
 }
 
+/* A definition's condition must name an earlier question; the error names the question. */
+static void test_parse_refuses_later_condition(void **state)
+{
+  (void)state;
+  struct arena *arena = arena_new(1 << 20);
+  struct survey s;
+  const char *error, *where;
+  json_t *def = json_loads(
+      "{\"slug\": \"bad\", \"collect\": \"case\", \"title_zh\": \"x\", \"questions\": "
+      "[{\"code\": \"a\", \"kind\": \"text\", \"text_zh\": \"x\", \"when\": {\"question\": "
+      "\"b\", \"in\": [\"1\"]}}, {\"code\": \"b\", \"kind\": \"scale5\", \"text_zh\": \"y\"}]}",
+      0, NULL);
+  assert_non_null(def);
+  assert_int_equal(survey_parse(arena, def, &s, &error, &where), ST_INVALID);
+  assert_string_equal(error, "survey_err_question");
+  assert_string_equal(where, "a");
+  json_decref(def);
+  arena_free(arena);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -96,6 +123,7 @@ int main(void)
       cmocka_unit_test(test_share_needs_five_answers),
       cmocka_unit_test(test_growth_rate),
       cmocka_unit_test(test_suppression_rule),
+      cmocka_unit_test(test_parse_refuses_later_condition),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

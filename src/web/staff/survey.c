@@ -111,7 +111,7 @@ int survey_admin_save(struct http_request *req, struct http_response *res)
   web_actor(req, &who);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = survey_save(store, &who, text ? text : "", clock_now(), &id, &error, &where);
+    rc = survey_save(store, req->arena, &who, text ? text : "", clock_now(), &id, &error, &where);
   if (!rc) {
     const char *to = arena_printf(req->arena, "/staff/surveys/%lld?saved=1", (long long)id);
     return to ? http_redirect(res, 303, to) : ST_NOMEM;
