@@ -38,7 +38,7 @@ static char *layout_html;
 static const char *const variables[] = {"case_number",  "check_code", "service",      "office",
                                         "office_phone", "office_url", "deadline",     "items",
                                         "reason",       "new_date",   "progress_url", "case_url",
-                                        "date",         "time",       "place"};
+                                        "date",         "time",       "place",        "survey_url"};
 
 static bool variable_known(struct str name)
 {
@@ -293,9 +293,10 @@ json_t *notify_sample_vars(const char *lang)
                   "身分證影本；印鑑證明", "reason", "須會辦稅捐機關", "new_date", "115年3月20日",
                   "progress_url", "https://office.example/o/xinxing/progress", "date",
                   "115年3月24日", "time", "09:30", "place", "新興段123地號北側界樁");
-  json_t *more = json_pack("{s:s, s:s, s:s, s:s}", "check_code", "482913", "office_phone",
+  json_t *more = json_pack("{s:s, s:s, s:s, s:s, s:s}", "check_code", "482913", "office_phone",
                            "07-2358200", "office_url", "https://office.example/o/xinxing/",
-                           "case_url", "https://office.example/p/Qm9va21hcmsgdGhpcyBsaW5r");
+                           "case_url", "https://office.example/p/Qm9va21hcmsgdGhpcyBsaW5r",
+                           "survey_url", "https://office.example/s/Qm9va21hcmsgdGhpcyBsaW5r");
   if (!v || !more || json_object_update(v, more)) {
     json_decref(v);
     v = NULL;

@@ -129,6 +129,11 @@ int survey_answer(struct store *store, struct arena *arena, const struct survey_
 int survey_case_link(struct store *store, struct arena *arena, int64_t office_id, const char *token,
                      time_t now, const char **out);
 
+/* Whether the office has a case survey open on now's Taipei day, for the "ready" message's
+ * {{survey_url}}: reads without a transaction of its own (the message is queued inside the
+ * caller's). */
+int survey_case_survey_open(struct store *store, int64_t office_id, time_t now, bool *open);
+
 /* ---- results -------------------------------------------------------------------------------- */
 
 /* One line of a distribution: an option, or a value 1..5 of a five-point question. */

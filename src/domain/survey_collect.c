@@ -257,3 +257,16 @@ int survey_case_link(struct store *store, struct arena *arena, int64_t office_id
     *out = arena_printf(arena, "/s/%s", token);
   return rc ? rc : (*out ? ST_OK : ST_NOMEM);
 }
+
+int survey_case_survey_open(struct store *store, int64_t office_id, time_t now, bool *open)
+{
+  struct survey s;
+  const char *wave = NULL;
+  char today[CIVIL_ISO_SIZE];
+  struct arena *arena = arena_new(256 * 1024);
+  civil_taipei_iso(now, today);
+  int rc = arena ? open_case_survey(store, arena, office_id, today, &s, &wave) : ST_NOMEM;
+  *open = rc == ST_OK;
+  arena_free(arena);
+  return rc == ST_NOTFOUND ? ST_OK : rc;
+}

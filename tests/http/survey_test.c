@@ -159,9 +159,15 @@ static void case_token(long long id, char *out, size_t size)
   char path[96];
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", id);
   json_t *v = view_ok(&clients[CLERK], path);
-  const char *token = json_text_at(v, "token");
+  const char *token = json_text_at(v, "token"), *survey = json_text_at(v, "survey_url");
   assert_non_null(token);
   snprintf(out, size, "%s", token);
+  /* the receipt prints the survey's link while the office's case survey is open */
+  char tail[160];
+  snprintf(tail, sizeof(tail), "/s/%s", token);
+  if (!survey || strlen(survey) < strlen(tail) ||
+      strcmp(survey + strlen(survey) - strlen(tail), tail))
+    fail_msg("receipt survey_url %s, expected one ending in %s", survey ? survey : "(none)", tail);
   json_decref(v);
 }
 

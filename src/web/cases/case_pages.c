@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/case_staff_read.h"
 #include "domain/personal.h"
+#include "domain/survey.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
@@ -185,11 +186,18 @@ int case_receipt(struct http_request *req, struct http_response *res)
   const char *link =
       token ? arena_printf(req->arena, "%s/p/%s", web_origin(req), token)
             : arena_printf(req->arena, "%s/o/%s/progress", web_origin(req), s.office->slug);
-  json_t *view =
-      json_pack("{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s}", "title", http_t(req, "receipt_title"),
-                "case", c, "office", office_dir_view(req, s.office), "token", token, "qr_src",
-                token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
-                "applicant_masked", masked, "clerk_name", s.clerk_name);
+  const char *survey = "";
+  rc = token ? survey_case_link(store, req->arena, s.office->id, token, clock_now(), &survey) : 0;
+  if (rc) {
+    json_decref(c);
+    return rc;
+  }
+  json_t *view = json_pack(
+      "{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s, s:s?}", "title", http_t(req, "receipt_title"),
+      "case", c, "office", office_dir_view(req, s.office), "token", token, "qr_src",
+      token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
+      "applicant_masked", masked, "clerk_name", s.clerk_name, "survey_url",
+      *survey ? arena_printf(req->arena, "%s%s", web_origin(req), survey) : NULL);
   return view ? http_page(res, 200, "staff/receipt", view) : ST_NOMEM;
 }
 
