@@ -6,7 +6,6 @@
 // Chinese and in English; the quality records page too.
 
 import {
-
   newContext,
   checkA11y,
   assert,
