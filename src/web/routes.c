@@ -273,6 +273,7 @@ static const struct http_route routes[] = {
     /* Surveys and quality records (issue 19; web/public/survey.c, web/staff/survey*.c). The
      * builder is the analysts'; results are theirs and the supervisors'. */
     {"GET", "/s/{token}", survey_case_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/s/{token}/qr.svg", survey_case_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     {"POST", "/s/{token}", survey_case_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
     {"GET", "/o/{office}/survey/tablet", survey_tablet_page, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_PUBLIC, 0},

@@ -355,6 +355,17 @@ static void test_answer_from_case_once(void **state)
   assert_string_equal(cell(why, 1, 1), "0");
   json_decref(res);
 
+  /* the receipt's survey QR code: an SVG of the link, never cached */
+  struct response qr;
+  snprintf(path, sizeof(path), "/s/%s/qr.svg", token);
+  assert_int_equal(http_get(&server, path, &qr), 0);
+  assert_int_equal(qr.status, 200);
+  expect_contains(qr.body, "<svg");
+  char *cache = response_header(&qr, "Cache-Control");
+  assert_non_null(cache);
+  expect_contains(cache, "no-store");
+  free(cache);
+  response_free(&qr);
   /* an unknown token: 404 */
   get_page(&clients[CLERK], "/s/not-a-token", 404);
 }

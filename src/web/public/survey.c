@@ -226,6 +226,14 @@ int survey_case_submit(struct http_request *req, struct http_response *res)
   return rc ? rc : submit(req, res, &w, action, arena_printf(req->arena, "%s?thanks=1", action));
 }
 
+int survey_case_qr(struct http_request *req, struct http_response *res)
+{
+  const char *token = http_capture(req, "token");
+  if (!token || strlen(token) > 64)
+    return ST_NOTFOUND;
+  return catalog_qr_response(req, res, arena_printf(req->arena, "/s/%s", token));
+}
+
 /* ---- the counter's tablet ----------------------------------------------------------------- */
 
 static int tablet_where(struct http_request *req, struct office_ctx *o, const char *counter,

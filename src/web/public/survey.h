@@ -10,6 +10,8 @@
 
 int survey_case_page(struct http_request *req, struct http_response *res);
 int survey_case_submit(struct http_request *req, struct http_response *res);
+/* The QR code of a case's survey link, printed on its receipt (no-store: the token is private). */
+int survey_case_qr(struct http_request *req, struct http_response *res);
 int survey_tablet_page(struct http_request *req, struct http_response *res);
 int survey_tablet_submit(struct http_request *req, struct http_response *res);
 int survey_open_page(struct http_request *req, struct http_response *res);
