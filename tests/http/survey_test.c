@@ -26,11 +26,13 @@
 
 #include "harness.h"
 
-#define DEMO_PASSWORD  "bianmin-demo-2026"
-#define SERVICE_NAME   "買賣移轉登記"
-#define RATE_ENV_LOGIN "BIANMIN_RATE_LOGIN=100000"
-#define RATE_ENV_LOOK  "BIANMIN_RATE_LOOKUP=100000"
-#define RATE_ENV_PUB   "BIANMIN_RATE_PUBLIC=100000"
+#define DEMO_PASSWORD "bianmin-demo-2026"
+#define SERVICE_NAME  "買賣移轉登記"
+/* 即時: taken in at the counter, it is issued (closed) at once */
+#define TRANSCRIPT_NAME "地籍謄本核發"
+#define RATE_ENV_LOGIN  "BIANMIN_RATE_LOGIN=100000"
+#define RATE_ENV_LOOK   "BIANMIN_RATE_LOOKUP=100000"
+#define RATE_ENV_PUB    "BIANMIN_RATE_PUBLIC=100000"
 /* 2026-03-10 10:00 in Taipei, a Tuesday (wave 2026Q1). */
 #define START ((time_t)1773108000)
 /* 2026-04-14 10:00 in Taipei (wave 2026Q2). */
@@ -42,7 +44,7 @@ enum who { CLERK, HANDLER, SUPERVISOR, ANALYST, WHO_COUNT };
 static const char *const usernames[WHO_COUNT] = {"xinxing-clerk", "xinxing-handler",
                                                  "xinxing-supervisor", "xinxing-analyst"};
 static struct client clients[WHO_COUNT];
-static long long service_id, survey_id;
+static long long service_id, transcript_id, survey_id;
 
 static const char counter_survey[] =
     "{\"slug\": \"counter\", \"measure\": \"counter\", \"collect\": \"case\", \"title_zh\": "
@@ -123,10 +125,10 @@ static long save_definition(const char *definition, char **body)
   return post(&clients[ANALYST], "/staff/surveys", form, body);
 }
 
-static long long intake(void)
+static long long intake_of(long long service)
 {
   char form[2048] = "", value[32];
-  snprintf(value, sizeof(value), "%lld", service_id);
+  snprintf(value, sizeof(value), "%lld", service);
   field(form, sizeof(form), "service_id", value);
   field(form, sizeof(form), "applicant_name", "王小明");
   field(form, sizeof(form), "applicant_id", "A123456789");
@@ -151,6 +153,11 @@ static long long intake(void)
   free(location);
   assert_true(id > 0);
   return id;
+}
+
+static long long intake(void)
+{
+  return intake_of(service_id);
 }
 
 /* The token of a case's link, read from its receipt (the QR's /p/<token>). */
@@ -235,11 +242,14 @@ static void learn_service(void)
   size_t i;
   json_array_foreach(json_object_get(v, "services"), i, o)
   {
-    if (!strcmp(json_string_value(json_object_get(o, "name")), SERVICE_NAME))
+    const char *name = json_string_value(json_object_get(o, "name"));
+    if (!strcmp(name, SERVICE_NAME))
       service_id = (long long)json_integer_value(json_object_get(o, "id"));
+    if (!strcmp(name, TRANSCRIPT_NAME))
+      transcript_id = (long long)json_integer_value(json_object_get(o, "id"));
   }
   json_decref(v);
-  assert_true(service_id > 0);
+  assert_true(service_id > 0 && transcript_id > 0);
 }
 
 static int setup(void **state)
@@ -567,6 +577,51 @@ static void test_results_and_exports(void **state)
   json_decref(v);
 }
 
+/* The tablet at a counter rates the last case closed there, once. */
+static void test_tablet_rates_the_counter_s_last_case(void **state)
+{
+  (void)state;
+  char path[160], form[128];
+  long status;
+  long long id = intake_of(transcript_id);
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  json_t *c = view_ok(&clients[SUPERVISOR], path);
+  const char *counter = json_text_at(c, "case.counter");
+  assert_non_null(counter);
+  assert_true(*counter != '\0');
+  assert_string_equal(json_text_at(c, "case.status"), "closed");
+  char encoded[96] = "";
+  field(encoded, sizeof(encoded), "counter", counter);
+  snprintf(path, sizeof(path), "/o/xinxing/survey/tablet?%s", encoded);
+  json_decref(c);
+  json_t *v = get_json_view(&server, NULL, path, &status);
+  assert_int_equal(status, 200);
+  assert_true(json_is_true(json_object_get(v, "open_form")));
+  expect_text_at(v, "tablet_question.code", "overall");
+  json_decref(v);
+
+  struct client kiosk;
+  client_init(&kiosk, &server);
+  get_page(&kiosk, path, 200);
+  snprintf(form, sizeof(form), "%s&overall=4", encoded);
+  assert_int_equal(post(&kiosk, "/o/xinxing/survey/tablet", form, NULL), 303);
+  /* the same visit cannot be rated twice; the page waits for the next closed case */
+  assert_int_equal(post(&kiosk, "/o/xinxing/survey/tablet", form, NULL), 409);
+  client_free(&kiosk);
+  v = get_json_view(&server, NULL, path, &status);
+  assert_true(json_is_true(json_object_get(v, "answered")));
+  assert_false(json_is_true(json_object_get(v, "open_form")));
+  json_decref(v);
+  json_t *res = results();
+  json_t *channel = table_of(res, "依填答管道");
+  bool tablet = false;
+  for (size_t r = 0; r < json_array_size(json_object_get(channel, "rows")); r++)
+    if (!strcmp(cell(channel, r, 0), "櫃檯評分板"))
+      tablet = !strcmp(cell(channel, r, 6), "<5");
+  assert_true(tablet);
+  json_decref(res);
+}
+
 static void test_quality_records(void **state)
 {
   (void)state;
@@ -615,8 +670,11 @@ static void test_quality_records(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_build_import_export),    cmocka_unit_test(test_answer_from_case_once),
-      cmocka_unit_test(test_tablet_and_open_survey), cmocka_unit_test(test_results_and_exports),
+      cmocka_unit_test(test_build_import_export),
+      cmocka_unit_test(test_answer_from_case_once),
+      cmocka_unit_test(test_tablet_and_open_survey),
+      cmocka_unit_test(test_results_and_exports),
+      cmocka_unit_test(test_tablet_rates_the_counter_s_last_case),
       cmocka_unit_test(test_quality_records),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
