@@ -269,8 +269,8 @@ static int teardown(void **state)
   (void)state;
   for (int w = 0; w < WHO_COUNT; w++)
     client_free(&clients[w]);
-  server_stop(&server);
-  return 0;
+  /* a sanitizer's finding in the server (dev preset) makes its exit status non-zero */
+  return server_stop(&server) == 0 ? 0 : -1;
 }
 
 /* ---- tests ----------------------------------------------------------------------------- */
