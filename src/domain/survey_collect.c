@@ -108,25 +108,26 @@ int survey_save(struct store *store, struct arena *arena, const struct audit_act
 
 /* ---- collection ----------------------------------------------------------------------------- */
 
-/* The first of the office's case surveys open today, with its wave; ST_NOTFOUND when none. */
+/* The first of the office's case surveys open today, with its wave; when none is open, the
+ * first of them with *wave NULL (the page says it is closed); ST_NOTFOUND when it has none. */
 static int open_case_survey(struct store *store, struct arena *arena, int64_t office_id,
                             const char *today, struct survey *out, const char **wave)
 {
   json_t *rows = NULL, *row;
   size_t i;
   int rc = store_survey_case_surveys(store, office_id, &rows);
-  int found = ST_NOTFOUND;
+  *wave = NULL;
   json_array_foreach(rc ? NULL : rows, i, row)
   {
     rc = survey_of_row(arena, row, out);
     *wave = rc ? NULL : survey_wave_on(out, today);
-    if (rc || *wave) {
-      found = rc;
+    if (rc || *wave)
       break;
-    }
   }
+  if (!rc && !*wave)
+    rc = json_array_size(rows) ? survey_of_row(arena, json_array_get(rows, 0), out) : ST_NOTFOUND;
   json_decref(rows);
-  return rc ? rc : found;
+  return rc;
 }
 
 /* The case behind a token, or the tablet counter's last closed case, into out. */
@@ -251,7 +252,7 @@ int survey_case_link(struct store *store, struct arena *arena, int64_t office_id
   int rc = store_begin_read(store);
   if (!rc)
     rc = store_end_read(store, open_case_survey(store, arena, office_id, today, &s, &wave));
-  if (rc == ST_NOTFOUND)
+  if (rc == ST_NOTFOUND || (!rc && !wave))
     return ST_OK;
   if (!rc && token && *token)
     *out = arena_printf(arena, "/s/%s", token);
@@ -266,7 +267,7 @@ int survey_case_survey_open(struct store *store, int64_t office_id, time_t now, 
   struct arena *arena = arena_new(256 * 1024);
   civil_taipei_iso(now, today);
   int rc = arena ? open_case_survey(store, arena, office_id, today, &s, &wave) : ST_NOMEM;
-  *open = rc == ST_OK;
+  *open = rc == ST_OK && wave != NULL;
   arena_free(arena);
   return rc == ST_NOTFOUND ? ST_OK : rc;
 }

@@ -37,6 +37,8 @@
 #define START ((time_t)1773108000)
 /* 2026-04-14 10:00 in Taipei (wave 2026Q2). */
 #define APRIL ((time_t)1776132000)
+/* 2026-07-14 10:00 in Taipei: after the last wave closed. */
+#define JULY ((time_t)1783994400)
 
 static struct server server;
 
@@ -667,6 +669,41 @@ static void test_quality_records(void **state)
   get_page(&clients[CLERK], "/staff/quality", 403);
 }
 
+/* After the last wave: the receipt prints no survey link, the case's survey page says it is
+ * closed, and an answer is refused without being stored. */
+static void test_closed_after_the_last_wave(void **state)
+{
+  (void)state;
+  char path[160];
+  long status;
+  harness_clock_set(JULY);
+  for (int w = 0; w < WHO_COUNT; w++)
+    sign_in((enum who)w);
+  long long id = intake();
+  snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", id);
+  json_t *receipt = view_ok(&clients[CLERK], path);
+  json_t *link = json_object_get(receipt, "survey_url");
+  assert_true(!link || json_is_null(link));
+  snprintf(path, sizeof(path), "/s/%s", json_text_at(receipt, "token"));
+  json_decref(receipt);
+  json_t *v = get_json_view(&server, NULL, path, &status);
+  assert_int_equal(status, 200);
+  assert_true(json_is_true(json_object_get(v, "closed")));
+  assert_false(json_is_true(json_object_get(v, "open_form")));
+  json_decref(v);
+  json_t *before = results();
+  json_int_t answers = json_integer_value(json_object_get(before, "answers"));
+  json_decref(before);
+  struct client citizen;
+  client_init(&citizen, &server);
+  get_page(&citizen, "/o/xinxing/survey/lunch", 200); /* a page with a form: the CSRF token */
+  assert_int_equal(post(&citizen, path, "overall=5", NULL), 409);
+  client_free(&citizen);
+  json_t *after = results();
+  assert_int_equal(json_integer_value(json_object_get(after, "answers")), answers);
+  json_decref(after);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -676,6 +713,7 @@ int main(void)
       cmocka_unit_test(test_results_and_exports),
       cmocka_unit_test(test_tablet_rates_the_counter_s_last_case),
       cmocka_unit_test(test_quality_records),
+      cmocka_unit_test(test_closed_after_the_last_wave),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
