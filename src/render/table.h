@@ -1,8 +1,9 @@
 /*
  * table.h - tables of text cells written as CSV (RFC 4180, UTF-8 with a byte-order mark so
  * spreadsheet programs read Chinese) or as an OpenDocument spreadsheet (ODS: a zip, written with
- * libzip, of content.xml written with libxml2's xmlTextWriter). The survey results page and its
- * exports are built from the same tables, so the numbers in a file are the numbers on screen.
+ * libzip, of content.xml written with libxml2's xmlTextWriter) or XLSX (the same way). The survey
+ * results page and its exports are built from the same tables, so the numbers in a file are the
+ * numbers on screen.
  */
 #ifndef BIANMIN_RENDER_TABLE_H
 #define BIANMIN_RENDER_TABLE_H
@@ -26,5 +27,10 @@ int render_tables_csv(const struct render_table *tables, size_t count, struct bu
  * is written as a number, every other cell as text. */
 int render_tables_ods(const struct render_table *tables, size_t count, const char *sheet,
                       struct buf *out);
+
+/* The same as an Office Open XML workbook (XLSX) of one sheet: text cells as inline strings,
+ * whole numbers as numbers (no shared strings, no styles). */
+int render_tables_xlsx(const struct render_table *tables, size_t count, const char *sheet,
+                       struct buf *out);
 
 #endif

@@ -296,6 +296,8 @@ static const struct http_route routes[] = {
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/surveys/{id}/results.ods", survey_results_ods, ROLE_ANALYST | ROLE_SUPERVISOR,
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results.xlsx", survey_results_xlsx, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/quality", quality_page, ROLE_ANALYST | ROLE_SUPERVISOR, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
     {"POST", "/staff/quality", quality_submit, ROLE_ANALYST | ROLE_SUPERVISOR, true, HTTP_BODY_FORM,

@@ -17,6 +17,7 @@ int survey_admin_export(struct http_request *req, struct http_response *res);
 int survey_results_page(struct http_request *req, struct http_response *res);
 int survey_results_csv(struct http_request *req, struct http_response *res);
 int survey_results_ods(struct http_request *req, struct http_response *res);
+int survey_results_xlsx(struct http_request *req, struct http_response *res);
 /* survey_quality.c: quality records */
 int quality_page(struct http_request *req, struct http_response *res);
 int quality_submit(struct http_request *req, struct http_response *res);

@@ -295,20 +295,41 @@ int survey_results_page(struct http_request *req, struct http_response *res)
   const char *base = arena_printf(req->arena, "/staff/surveys/%lld", (long long)r.survey.id);
   const char *q = http_query(req, "q");
   return http_page(res, 200, "staff/survey_results",
-                   json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "title",
+                   json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "title",
                              http_t(req, "survey_results_title"), "survey",
                              label(req, r.survey.title_zh, r.survey.title_en), "answers",
                              (json_int_t)r.answer_count, "tables", tables, "texts", texts_view(&r),
                              "focus", focus_view(req, &r), "q", q ? q : "", "action",
                              arena_printf(req->arena, "%s/results", base), "csv_href",
                              arena_printf(req->arena, "%s/results.csv", base), "ods_href",
-                             arena_printf(req->arena, "%s/results.ods", base)));
+                             arena_printf(req->arena, "%s/results.ods", base), "xlsx_href",
+                             arena_printf(req->arena, "%s/results.xlsx", base)));
 }
 
 /* ---- the files --------------------------------------------------------------------------------
  */
 
-static int send_file(struct http_request *req, struct http_response *res, bool ods)
+enum result_format { RESULT_CSV, RESULT_ODS, RESULT_XLSX };
+
+static const struct {
+  const char *extension, *type;
+} formats[] = {
+    {"csv", "text/csv; charset=utf-8"},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+};
+
+static int write_file(const struct render_table *tables, size_t count, enum result_format format,
+                      const char *sheet, struct buf *out)
+{
+  if (format == RESULT_ODS)
+    return render_tables_ods(tables, count, sheet, out);
+  if (format == RESULT_XLSX)
+    return render_tables_xlsx(tables, count, sheet, out);
+  return render_tables_csv(tables, count, out);
+}
+
+static int send_file(struct http_request *req, struct http_response *res, enum result_format format)
 {
   struct survey_results r;
   struct result_tables *ts = arena_alloc(req->arena, sizeof(*ts));
@@ -320,15 +341,11 @@ static int send_file(struct http_request *req, struct http_response *res, bool o
   for (size_t i = 0; i < ts->count; i++)
     tables[i] = ts->list[i].t;
   buf_init(&out, RENDER_TABLE_MAX_BYTES);
-  rc = ods ? render_tables_ods(tables, ts->count, r.survey.slug, &out)
-           : render_tables_csv(tables, ts->count, &out);
+  rc = write_file(tables, ts->count, format, r.survey.slug, &out);
   const char *name = arena_printf(req->arena, "attachment; filename=\"survey-%s-results.%s\"",
-                                  r.survey.slug, ods ? "ods" : "csv");
+                                  r.survey.slug, formats[format].extension);
   if (!rc)
-    rc =
-        http_raw(res, 200,
-                 ods ? "application/vnd.oasis.opendocument.spreadsheet" : "text/csv; charset=utf-8",
-                 out.data, out.len);
+    rc = http_raw(res, 200, formats[format].type, out.data, out.len);
   buf_free(&out);
   if (!rc)
     rc = name ? http_header_add(res, "Content-Disposition", name) : ST_NOMEM;
@@ -337,10 +354,15 @@ static int send_file(struct http_request *req, struct http_response *res, bool o
 
 int survey_results_csv(struct http_request *req, struct http_response *res)
 {
-  return send_file(req, res, false);
+  return send_file(req, res, RESULT_CSV);
 }
 
 int survey_results_ods(struct http_request *req, struct http_response *res)
 {
-  return send_file(req, res, true);
+  return send_file(req, res, RESULT_ODS);
+}
+
+int survey_results_xlsx(struct http_request *req, struct http_response *res)
+{
+  return send_file(req, res, RESULT_XLSX);
 }
