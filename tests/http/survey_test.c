@@ -338,6 +338,9 @@ static void test_answer_from_case_once(void **state)
   assert_non_null(v);
   assert_true(json_is_true(json_object_get(v, "open_form")));
   assert_int_equal(json_array_size(json_object_get(v, "questions")), 3);
+  /* the conditional question says when to answer it, in words */
+  expect_contains(json_text_at(v, "questions.1.when"),
+                  "「1 非常不滿意」、「2 不滿意」、「3 普通」");
   json_decref(v);
 
   /* a second tab, opened before the first answer */

@@ -78,7 +78,21 @@ static json_t *choices_view(struct http_request *req, const struct survey_questi
   return list;
 }
 
-/* "Answer this if you answered ... to question N". */
+/* The words for an answer value of question target: an option's label, or a scale value with
+ * its meaning ("5 非常滿意"). */
+static const char *value_label(struct http_request *req, const struct survey_question *target,
+                               const char *value)
+{
+  if (target->kind == SURVEY_SCALE5)
+    return arena_printf(req->arena, "%s %s", value,
+                        http_t(req, arena_printf(req->arena, "survey_scale_%s", value)));
+  for (size_t k = 0; k < target->option_count; k++)
+    if (!strcmp(target->options[k].code, value))
+      return pick(req, target->options[k].zh, target->options[k].en);
+  return value;
+}
+
+/* "Answer this only if your answer to question N was 「…」、「…」." */
 static const char *when_text(struct http_request *req, const struct survey *s,
                              const struct survey_question *q)
 {
@@ -88,15 +102,14 @@ static const char *when_text(struct http_request *req, const struct survey *s,
     if (!strcmp(s->questions[i].code, q->when_question))
       number = i + 1;
   const struct survey_question *target = number ? &s->questions[number - 1] : NULL;
-  for (size_t i = 0; target && i < q->when_count; i++) {
-    const char *label = q->when_values[i];
-    for (size_t k = 0; k < target->option_count; k++)
-      if (!strcmp(target->options[k].code, label))
-        label = pick(req, target->options[k].zh, target->options[k].en);
-    labels = arena_printf(req->arena, "%s%s「%s」", labels, i ? "、" : "", label);
-  }
-  return arena_printf(req->arena, "%s%zu%s%s", http_t(req, "survey_when_before"), number,
-                      http_t(req, "survey_when_after"), labels ? labels : "");
+  for (size_t i = 0; target && labels && i < q->when_count; i++)
+    labels =
+        arena_printf(req->arena, "%s%s%s%s%s", labels, i ? http_t(req, "survey_or") : "",
+                     http_t(req, "survey_quote_open"), value_label(req, target, q->when_values[i]),
+                     http_t(req, "survey_quote_close"));
+  return arena_printf(req->arena, "%s%zu%s%s%s", http_t(req, "survey_when_before"), number,
+                      http_t(req, "survey_when_after"), labels ? labels : "",
+                      http_t(req, "survey_when_end"));
 }
 
 static json_t *question_view(struct http_request *req, const struct survey *s, size_t i,
