@@ -14,6 +14,7 @@
 #include "base/civil.h"
 #include "domain/catalog.h"
 #include "domain/demo.h"
+#include "domain/survey.h"
 #include "domain/land/parcels.h"
 #include "store/store.h"
 #include "base/common.h"
@@ -241,6 +242,8 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     rc = load_catalogs(store, path, offices, err, err_size);
   if (rc == ST_OK)
     rc = load_parcels(store, path, err, err_size);
+  if (rc == ST_OK && (rc = survey_demo_load(store, clock_now())) != ST_OK)
+    snprintf(err, err_size, "demo survey: %s", store_last_error(store));
 out:
   json_decref(root);
   return rc;

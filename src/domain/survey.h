@@ -97,6 +97,10 @@ int survey_read(struct store *store, struct arena *arena, int64_t office_id, int
 int survey_save(struct store *store, struct arena *arena, const struct audit_actor *who,
                 const char *text, time_t now, int64_t *id, const char **error, const char **where);
 
+/* The demo's survey (`bianmin demo`): xinxing's lunch-hour survey, open to all, without waves;
+ * put again (by slug) when the demo is loaded again. ST_OK when there is no xinxing office. */
+int survey_demo_load(struct store *store, time_t now);
+
 /* ---- collection ----------------------------------------------------------------------------- */
 
 enum survey_channel { SURVEY_BY_CASE, SURVEY_BY_TABLET, SURVEY_OPEN };

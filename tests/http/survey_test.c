@@ -292,7 +292,9 @@ static void test_build_import_export(void **state)
   free(body);
   assert_int_equal(save_definition("{not json", NULL), 400);
   json_t *list = view_ok(&clients[ANALYST], "/staff/surveys");
-  assert_int_equal(json_array_size(json_object_get(list, "surveys")), 0);
+  /* only the demo's lunch-hour survey: nothing of the refused definitions was stored */
+  assert_int_equal(json_array_size(json_object_get(list, "surveys")), 1);
+  expect_text_at(list, "surveys.0.slug", "lunch-hour");
   json_decref(list);
 
   assert_int_equal(save_definition(counter_survey, NULL), 303);
@@ -406,6 +408,9 @@ static void test_tablet_and_open_survey(void **state)
     assert_int_equal(post(&kiosk, "/o/xinxing/survey/lunch", "useful=yes", NULL), 303);
   /* a case survey is not open to all */
   get_page(&kiosk, "/o/xinxing/survey/counter", 404);
+  /* the demo's open survey: its conditional question follows the choice */
+  get_page(&kiosk, "/o/xinxing/survey/lunch-hour", 200);
+  assert_int_equal(post(&kiosk, "/o/xinxing/survey/lunch-hour", "used=yes&overall=4", NULL), 303);
   client_free(&kiosk);
 }
 
