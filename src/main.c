@@ -214,6 +214,14 @@ static int payments_setup(const struct config *config)
   while (n && s.callback_url[n - 1] == '/')
     s.callback_url[--n] = '\0';
   s.expiry_seconds = config->payment_expiry_seconds;
+  snprintf(s.ecpay_merchant_id, sizeof(s.ecpay_merchant_id), "%s",
+           config->payment_ecpay_merchant_id);
+  snprintf(s.ecpay_hash_key, sizeof(s.ecpay_hash_key), "%s", config->payment_ecpay_hash_key);
+  snprintf(s.ecpay_hash_iv, sizeof(s.ecpay_hash_iv), "%s", config->payment_ecpay_hash_iv);
+  snprintf(s.ecpay_url, sizeof(s.ecpay_url), "%s", config->payment_ecpay_url);
+  n = strlen(s.ecpay_url);
+  while (n && s.ecpay_url[n - 1] == '/')
+    s.ecpay_url[--n] = '\0';
   const char *secret = config->payment_sandbox_secret;
   const unsigned char *master = keys_subkey(KEYS_TOKEN);
   if (secret[0])
@@ -225,7 +233,9 @@ static int payments_setup(const struct config *config)
   int rc = payment_configure(&s);
   sodium_memzero(&s, sizeof(s));
   if (rc)
-    fprintf(stderr, "bianmin: [payment] provider \"%s\" is not one this build knows\n",
+    fprintf(stderr,
+            "bianmin: [payment] provider \"%s\" is not one this build knows, or lacks its "
+            "settings (ecpay: ecpay_merchant_id, ecpay_hash_key, ecpay_hash_iv)\n",
             config->payment_provider);
   else if (config->payment_provider[0])
     log_info("online payment through the %s provider", config->payment_provider);
@@ -596,6 +606,8 @@ static const struct command commands[] = {
      "[mail], SMS\nthrough [sms]) and re-checks deadlines every minute, until SIGTERM or SIGINT.\n"
      "Any number of workers may run against one database: each message is sent once.\n\n",
      cmd_worker},
+    {"kpi-rebuild", "count the whole case log into the indicators again", cli_kpi_rebuild_usage,
+     cli_kpi_rebuild},
     {"calendar-import", "check and install a DGPA office calendar CSV", cli_calendar_usage,
      cli_calendar_import},
     {"user", "add, change, disable and list staff accounts", cli_user_usage, cli_user},

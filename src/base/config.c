@@ -123,6 +123,13 @@ static const struct config_key config_keys[] = {
     TEXT("payment", "callback_url", "BIANMIN_PAYMENT_CALLBACK_URL", payment_callback_url, true),
     INT("payment", "expiry_seconds", "BIANMIN_PAYMENT_EXPIRY_SECONDS", payment_expiry_seconds, 1,
         604800),
+    /* ECPay (domain/payment_ecpay.c): the merchant's id and keys, never logged. */
+    TEXT("payment", "ecpay_merchant_id", "BIANMIN_PAYMENT_ECPAY_MERCHANT_ID",
+         payment_ecpay_merchant_id, true),
+    TEXT("payment", "ecpay_hash_key", "BIANMIN_PAYMENT_ECPAY_HASH_KEY", payment_ecpay_hash_key,
+         true),
+    TEXT("payment", "ecpay_hash_iv", "BIANMIN_PAYMENT_ECPAY_HASH_IV", payment_ecpay_hash_iv, true),
+    TEXT("payment", "ecpay_url", "BIANMIN_PAYMENT_ECPAY_URL", payment_ecpay_url, false),
 };
 
 /* Notices: no mail server or SMS gateway until configured (messages wait in the outbox);
@@ -148,6 +155,8 @@ static void notice_defaults(struct config *c)
   c->claim_timeout_seconds = 300;
   c->poll_seconds = 2;
   c->payment_expiry_seconds = 1800; /* no provider until configured: online payment off */
+  str_copy(c->payment_ecpay_url, sizeof(c->payment_ecpay_url),
+           STR_LIT("https://payment.ecpay.com.tw")); /* production: ecpay_url for the stage */
 }
 
 void config_defaults(struct config *c)

@@ -74,6 +74,10 @@ struct config {
   char payment_sandbox_secret[CONFIG_TEXT_MAX]; /* [payment] sandbox_secret, "" = derived */
   char payment_callback_url[CONFIG_TEXT_MAX];   /* [payment] callback_url: base for callbacks */
   int payment_expiry_seconds;                   /* [payment] expiry_seconds */
+  char payment_ecpay_merchant_id[CONFIG_CHOICE_MAX]; /* [payment] ecpay_merchant_id */
+  char payment_ecpay_hash_key[CONFIG_CHOICE_MAX];    /* [payment] ecpay_hash_key (secret) */
+  char payment_ecpay_hash_iv[CONFIG_CHOICE_MAX];     /* [payment] ecpay_hash_iv (secret) */
+  char payment_ecpay_url[CONFIG_TEXT_MAX]; /* [payment] ecpay_url: the gateway, no trailing / */
 };
 
 /* Sets every field to its default (loopback listener, 4 threads, info logging, ...). */

@@ -26,11 +26,13 @@ int cli_audit_verify(struct config *config, int argc, char **argv);
 int cli_calendar_import(struct config *config, int argc, char **argv);
 int cli_copydb(struct config *config, int argc, char **argv);
 int cli_routes(struct config *config, int argc, char **argv);
+int cli_kpi_rebuild(struct config *config, int argc, char **argv);
 
 extern const char cli_user_usage[];
 extern const char cli_calendar_usage[];
 extern const char cli_audit_verify_usage[];
 extern const char cli_copydb_usage[];
 extern const char cli_routes_usage[];
+extern const char cli_kpi_rebuild_usage[];
 
 #endif

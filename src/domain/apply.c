@@ -29,6 +29,11 @@ void apply_sender_set(apply_send_fn fn, void *ctx)
   sender_ctx = ctx;
 }
 
+int apply_send(const char *channel, const char *to, const char *subject, const char *text)
+{
+  return sender && !sender(sender_ctx, channel, to, subject, text) ? ST_OK : ST_IO;
+}
+
 static const struct apply_identity identities[] = {{"otp", true}, {"moica", false}};
 
 const struct apply_identity *apply_identities(size_t *count)
@@ -152,6 +157,13 @@ static bool email_ok(const char *e)
   const char *at = strrchr(e, '@');
   return strlen(e) <= 254 && at && at != e && strchr(at, '.') && at[1] != '.' &&
          !strpbrk(e, " <>\"(),;:[]\\") && str_valid_text(str_from(e), false);
+}
+
+bool apply_contact_valid(const char *kind, const char *contact)
+{
+  if (!kind || !contact)
+    return false;
+  return !strcmp(kind, "email") ? email_ok(contact) : !strcmp(kind, "sms") && phone_ok(contact);
 }
 
 /* The normalised contact (e-mail lowercased; phone digits only) for its lookup hash, and the

@@ -43,6 +43,12 @@ enum {
 typedef int (*apply_send_fn)(void *ctx, const char *channel, const char *to, const char *subject,
                              const char *text);
 void apply_sender_set(apply_send_fn fn, void *ctx);
+/* Sends one message at once through that sender (petitions' one-time codes, domain/petition.c):
+ * ST_IO when none is wired or the provider refused. */
+int apply_send(const char *channel, const char *to, const char *subject, const char *text);
+/* Whether contact is a plausible address of kind "email" or mobile number of kind "sms", as
+ * apply_start checks it. */
+bool apply_contact_valid(const char *kind, const char *contact);
 
 /* A message to send in the applicant's language: subject and text for e-mail, sms_text for a
  * text message (text when NULL); "{code}" or "{link}" in them is replaced. */

@@ -432,6 +432,52 @@ int calendar_deadline_with_pauses(const struct calendar *cal, const struct calen
                          deadline);
 }
 
+/* Working seconds in [start, end) outside sorted, disjoint pauses that start at or after
+ * start. */
+static int64_t seconds_outside(const struct calendar *cal, const struct calendar_hours *hours,
+                               time_t start, time_t end, const struct calendar_pause *p, size_t n)
+{
+  int64_t total = 0;
+  time_t t = start;
+  for (size_t i = 0; i < n && p[i].from < end; i++) {
+    total += working_seconds_between(cal, hours, t, p[i].from);
+    if (p[i].to > t)
+      t = p[i].to;
+  }
+  return total + working_seconds_between(cal, hours, t, end);
+}
+
+int calendar_used_minutes_with_pauses(const struct calendar *cal,
+                                      const struct calendar_hours *hours, time_t start, time_t at,
+                                      const struct calendar_pause *pauses, size_t n_pauses,
+                                      int64_t *minutes)
+{
+  struct calendar_hours h;
+  struct calendar_pause closed[CALENDAR_PAUSES_MAX], merged[CALENDAR_PAUSES_MAX];
+  size_t n_merged = 0;
+  bool open = false;
+  if (!minutes || (n_pauses > 0 && !pauses))
+    return ST_INVALID;
+  if (n_pauses > CALENDAR_PAUSES_MAX)
+    return ST_LIMIT;
+  int rc = prepare(hours, &h, start);
+  if (!rc && !instant_supported(&h, at))
+    rc = ST_INVALID;
+  /* a pause still open stops the clock until at (one that starts later stops nothing) */
+  for (size_t i = 0; !rc && i < n_pauses; i++) {
+    closed[i] = pauses[i];
+    if (closed[i].to == 0)
+      closed[i].to = closed[i].from < at ? at : closed[i].from;
+  }
+  if (!rc)
+    rc = collect_pauses(&h, start, closed, n_pauses, merged, &n_merged, &open);
+  if (rc)
+    return rc;
+  n_merged = merge_pauses(merged, n_merged);
+  *minutes = seconds_outside(cal, &h, start, at, merged, n_merged) / 60;
+  return ST_OK;
+}
+
 /* ---- Due state ----------------------------------------------------------------------------- */
 
 const char *calendar_due_name(enum calendar_due due)

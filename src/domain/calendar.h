@@ -167,6 +167,18 @@ int calendar_deadline_with_pauses(const struct calendar *cal, const struct calen
                                   const struct calendar_pause *pauses, size_t n_pauses,
                                   int64_t extension_minutes, time_t *deadline, bool *paused);
 
+/* The working minutes a case taken in at start has used by at (rounded down): the working time
+ * in [start, at) outside its pauses, counted as calendar_deadline_with_pauses counts it, so
+ * that at the deadline it computes the minutes used are exactly limit + extension (the
+ * "used / allowed working hours" of the staff case page). A pause still open (to == 0) stops
+ * the clock until at. Pauses may come in any order and overlap; parts before start are
+ * ignored; to < from (to != 0) is ST_INVALID, more than CALENDAR_PAUSES_MAX is ST_LIMIT.
+ * at <= start gives 0. */
+int calendar_used_minutes_with_pauses(const struct calendar *cal,
+                                      const struct calendar_hours *hours, time_t start, time_t at,
+                                      const struct calendar_pause *pauses, size_t n_pauses,
+                                      int64_t *minutes);
+
 enum calendar_due {
   CALENDAR_ON_TIME,  /* more than CALENDAR_DUE_SOON_MINUTES working minutes left */
   CALENDAR_DUE_SOON, /* now <= deadline, at most CALENDAR_DUE_SOON_MINUTES working minutes left */

@@ -14,6 +14,7 @@
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
 #include "domain/notify.h"
+#include "domain/outcome_docs.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -51,12 +52,19 @@ static int notify_status(const struct case_env *env, json_t *c, const char *from
                          const char *note)
 {
   const char *event = status_event(from, to);
+  json_t *documents = NULL;
   if (!event)
     return ST_OK;
   json_t *vars = json_pack("{s:s}", "reason", note ? note : "");
-  int rc = vars ? notify_case_event(env->store, env->now, case_int(c, "office_id"),
-                                    case_int(c, "id"), event, 1, vars)
-                : ST_NOMEM;
+  int rc = vars ? ST_OK : ST_NOMEM;
+  /* the ready notice names the outcome documents the case's link offers ("" when none) */
+  if (!rc && !strcmp(event, "ready"))
+    rc = outcome_doc_names(env->store, case_int(c, "id"), &documents);
+  if (documents && json_object_set_new(vars, "documents", documents))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = notify_case_event(env->store, env->now, case_int(c, "office_id"), case_int(c, "id"), event,
+                           1, vars);
   json_decref(vars);
   return rc;
 }

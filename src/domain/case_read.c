@@ -4,7 +4,8 @@
  * Queries, inside one read transaction: the case row with its fee and the counts of its
  * payments and uploads (one statement), then its events; the payments and (by token) the
  * uploads only when the counts say there are any. The office, unit and service come from the
- * in-memory directory, so a lookup of a case without online payments runs two queries.
+ * in-memory directory, so a lookup of a case without online payments runs two queries. By
+ * token one more reads the outcome documents the case offers (outcome_docs.h).
  */
 #include <sodium.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "domain/case_number.h"
 #include "domain/case_read.h"
 #include "domain/cases.h"
+#include "domain/outcome_docs.h"
 #include "domain/payment.h"
 #include "store/case_read.h"
 #include "store/directory.h"
@@ -149,6 +151,8 @@ static int complete(struct reader *r, const struct directory *dir,
     rc = read_payments(r, c, row->payment_count);
   if (!rc && by_token)
     rc = read_uploads(r, c, row->upload_count);
+  if (!rc && by_token)
+    rc = outcome_docs_read(r->store, r->arena, c->id, false, &c->outcomes, &c->outcome_count);
   return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "domain/directory.h"
 
 struct arena;
+struct outcome_doc; /* domain/outcome_docs.h */
 struct store;
 
 /* One entry of the applicant's history: public events and every status move (the note and
@@ -63,6 +64,8 @@ struct case_public {
   struct case_public_fee fee;
   struct case_public_upload *uploads; /* only by token: the citizen's own documents */
   size_t upload_count;
+  struct outcome_doc *outcomes; /* only by token: documents issued, not withdrawn */
+  size_t outcome_count;
   bool withdrawable; /* an online or API application not yet taken up */
 };
 

@@ -119,6 +119,10 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
     rc = payment_fee_read(env->store, arena, id, env->now, &out->fee);
   if (!rc)
     rc = store_case_check_failures(env->store, id, case_check_day(env->now), &out->check_failures);
+  if (!rc)
+    rc = case_clock_used(env, out->record, &out->used_minutes, &out->allowed_minutes);
+  if (!rc)
+    rc = outcome_docs_read(env->store, arena, id, true, &out->outcomes, &out->outcome_count);
   return rc;
 }
 

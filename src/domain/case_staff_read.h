@@ -18,6 +18,7 @@
 #include "domain/case_read.h"
 #include "domain/cases.h"
 #include "domain/directory.h"
+#include "domain/outcome_docs.h"
 
 struct arena;
 
@@ -46,6 +47,11 @@ struct case_staff {
   size_t handler_count;
   struct case_public_fee fee; /* payable as for the public; pending unused */
   int64_t check_failures;     /* wrong check codes today (locked from CASE_CHECK_LOCK_AFTER) */
+  /* Working minutes used (until closed, else now; stopped steps left out) and allowed (limit +
+   * extensions): case_clock_used, the computation behind every deadline. */
+  int64_t used_minutes, allowed_minutes;
+  struct outcome_doc *outcomes; /* issued documents, withdrawn ones too (outcome_docs.h) */
+  size_t outcome_count;
 };
 /* ST_NOTFOUND also when its office or service is gone; ST_FORBIDDEN as cases_get_for_staff. */
 int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,

@@ -58,7 +58,7 @@ static void strip(json_t *c)
 /* Least privilege for personal data: clerks (the counter answers any applicant) and
  * supervisors see the office's cases; a handler sees the cases they may act on (their own, or
  * those of someone they stand in for) and their unit's. */
-static bool may_view(const struct case_env *env, const struct case_actor *actor, json_t *c)
+bool case_may_view(const struct case_env *env, const struct case_actor *actor, json_t *c)
 {
   const char *behalf;
   if (actor->roles & (ROLE_CLERK | ROLE_SUPERVISOR))
@@ -90,7 +90,7 @@ int case_staff_record(const struct case_env *env, const struct case_actor *actor
   if (!(actor->roles & (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)))
     return ST_FORBIDDEN;
   int rc = store_case_get(env->store, actor->office_id, id, &c);
-  if (!rc && !may_view(env, actor, c))
+  if (!rc && !case_may_view(env, actor, c))
     rc = ST_FORBIDDEN;
   if (!rc)
     rc = applicant(c, &who);

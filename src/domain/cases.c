@@ -148,6 +148,21 @@ int case_recompute_clock(const struct case_env *env, json_t *c, int64_t extensio
                               extension_minutes, env->now);
 }
 
+int case_clock_used(const struct case_env *env, json_t *c, int64_t *used, int64_t *allowed)
+{
+  struct calendar_pause pauses[CALENDAR_PAUSES_MAX];
+  size_t n = 0;
+  int64_t closed = case_int(c, "closed_at");
+  time_t at = closed ? (time_t)closed : env->now;
+  *used = 0;
+  *allowed = case_int(c, "time_limit_minutes") + case_int(c, "extension_minutes");
+  int rc = load_pauses(env, case_int(c, "id"), pauses, CALENDAR_PAUSES_MAX, &n);
+  if (!rc)
+    rc = calendar_used_minutes_with_pauses(cases_calendar(), NULL,
+                                           (time_t)case_int(c, "received_at"), at, pauses, n, used);
+  return rc;
+}
+
 int case_may_act(const struct case_env *env, const struct case_actor *actor, json_t *c,
                  const char **on_behalf_of)
 {
@@ -408,15 +423,17 @@ static const char *workflow_of(json_t *service, json_t *office)
 }
 
 /* The case's time limit: the service's, except that a 即時 service (0) that arrives without
- * the applicant at the counter (online, by post, through the API) gets the limit for remote
- * 即時 work, CASE_REMOTE_INSTANT_MINUTES (one working day): never a deadline at the moment of
- * arrival for work nobody could do yet. */
+ * the applicant at the counter (online, by post, through the API) gets the service's limit for
+ * remote 即時 work (remote_instant_minutes, a catalogue field; CASE_REMOTE_INSTANT_MINUTES, one
+ * working day, when unset): never a deadline at the moment of arrival for work nobody could do
+ * yet. */
 static int64_t time_limit_of(json_t *service, const char *channel)
 {
   int64_t minutes = case_int(service, "time_limit_minutes");
   if (minutes > 0 || (channel && strcmp(channel, "counter") == 0))
     return minutes;
-  return CASE_REMOTE_INSTANT_MINUTES;
+  int64_t remote = case_int(service, "remote_instant_minutes");
+  return remote > 0 ? remote : CASE_REMOTE_INSTANT_MINUTES;
 }
 
 static const char *word_of(json_t *service, json_t *office)

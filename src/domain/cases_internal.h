@@ -13,11 +13,19 @@ int case_event(const struct case_env *env, const struct case_actor *actor, json_
                bool public_note, const char *on_behalf_of, json_t *data);
 /* Recomputes due_at and due_state from the limit, pauses and extensions; stores them. */
 int case_recompute_clock(const struct case_env *env, json_t *c, int64_t extension_minutes);
+/* The working minutes case c has used (until it closed, else until now: the time its pauses
+ * stopped left out, calendar_used_minutes_with_pauses) and those it is allowed (its limit plus
+ * extensions): the same calendar and pauses as case_recompute_clock, so a case is overdue by
+ * its stored deadline exactly when it has used more than it is allowed. */
+int case_clock_used(const struct case_env *env, json_t *c, int64_t *used, int64_t *allowed);
 /* Whether actor may act on c: same office, and a handler only on their own cases or those of
  * someone they stand in for today (*on_behalf_of receives that person's username), a supervisor
  * on their unit's cases. */
 int case_may_act(const struct case_env *env, const struct case_actor *actor, json_t *c,
                  const char **on_behalf_of);
+/* Whether actor may see c on the staff case page: clerks and supervisors of its office, staff of
+ * its unit, and whoever may act on it. */
+bool case_may_view(const struct case_env *env, const struct case_actor *actor, json_t *c);
 /* Loads case id of the actor's office and checks case_may_act; begins a transaction. On
  * failure nothing is open. */
 int case_begin(const struct case_env *env, const struct case_actor *actor, int64_t id, json_t **c,

@@ -47,7 +47,7 @@ static const char *const service_fields[] = {"unit",           "slug",
                                              "online_capable", "online_url",
                                              "case_word_code", "workflow",
                                              "published",      "forms",
-                                             "questions"};
+                                             "questions",      "remote_instant_minutes"};
 static const char *const faq_fields[] = {"slug",      "category_zh", "category_en",
                                          "sort",      "question_zh", "question_en",
                                          "answer_zh", "answer_en",   "published"};
@@ -192,6 +192,29 @@ static int check_word(struct ctx *c, json_t *service, const char *path)
   return fail_at(c, path, "case_word_code", "not a word of this office (add it under \"words\")");
 }
 
+/* remote_instant_minutes: left out, the default; else 1..CATALOG_TIME_LIMIT_MAX working minutes
+ * (never 0: a 即時 case that arrives online would be due at the moment it arrived). */
+static int check_remote_instant(struct ctx *c, json_t *service, const char *path)
+{
+  json_t *remote = json_object_get(service, "remote_instant_minutes");
+  if (!remote)
+    return json_object_set_new(service, "remote_instant_minutes",
+                               json_integer(CATALOG_REMOTE_INSTANT_DEFAULT))
+               ? ST_NOMEM
+               : ST_OK;
+  if (!json_is_integer(remote) || json_integer_value(remote) < 1 ||
+      json_integer_value(remote) > CATALOG_TIME_LIMIT_MAX)
+    return fail_at(c, path, "remote_instant_minutes",
+                   "must be a whole number of working minutes from 1 to 43200");
+  return ST_OK;
+}
+
+static int check_word_and_remote(struct ctx *c, json_t *service, const char *path)
+{
+  int rc = check_word(c, service, path);
+  return rc ? rc : check_remote_instant(c, service, path);
+}
+
 static int check_service(struct ctx *c, json_t *service, const char *path)
 {
   json_t *limit = json_object_get(service, "time_limit_minutes");
@@ -216,7 +239,7 @@ static int check_service(struct ctx *c, json_t *service, const char *path)
   char why[200];
   if (form_check(json_object_get(service, "questions"), why, sizeof(why)))
     return fail(c, ST_INVALID, path, "%s", why);
-  return check_word(c, service, path);
+  return check_word_and_remote(c, service, path);
 }
 
 static int check_faq(struct ctx *c, json_t *faq, const char *path)

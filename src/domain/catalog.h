@@ -27,6 +27,9 @@ struct catalog_actor {
 
 /* The longest time limit, in working minutes (90 working days of 8 hours). */
 #define CATALOG_TIME_LIMIT_MAX 43200
+/* A 即時 service's (time limit 0) limit for a case that arrives online, by post or through the
+ * API, when the service does not set remote_instant_minutes: one working day. */
+#define CATALOG_REMOTE_INSTANT_DEFAULT 480
 /* The largest form file accepted, in bytes. */
 #define CATALOG_FORM_MAX (5 * 1024 * 1024)
 /* A case word's Chinese word and English name, in bytes (8 CJK characters; 64 ASCII). */

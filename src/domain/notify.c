@@ -1,6 +1,7 @@
 /*
  * notify.c - events to messages (notify.h): the events table, settings and quiet hours, and
- * notify_case_event(), which queues a case's messages in the transaction of its change.
+ * notify_case_event(), which queues a case's messages in the transaction of its change, and
+ * notify_subject_event(), the same for one recipient of a message not tied to a case.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "domain/case_staff_read.h"
+#include "domain/lookup.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
 #include "domain/survey.h"
@@ -35,6 +37,10 @@ static const struct notify_event events[] = {
     {"appointment_set", false},       /* a survey (鑑界) or appointment date, time and place */
     {"appointment_postponed", false}, /* the date moved: the new date, time and place */
     {"withdrawn", false},             /* the applicant withdrew an online application */
+    /* messages not tied to a case (notify_subject_event) */
+    {"petition_received", false},    /* 陳情 taken in: number, check code, expected answer date */
+    {"petition_transferred", false}, /* sent on to the competent agency (行政程序法 §172) */
+    {"petition_answered", false},    /* the answer, with the one-click rating link */
 };
 
 static struct notify_settings settings = {
@@ -286,13 +292,21 @@ static int case_vars(struct store *store, json_t *c, json_t *extra, const char *
 
 /* ---- queueing --------------------------------------------------------------------------- */
 
+/* The masked form of a plain address; "***" when it is not one (sending will say more). */
+static void mask_plain(const char *channel, const char *plain, char *masked, size_t size)
+{
+  int rc = !strcmp(channel, "sms") ? personal_mask_phone(plain, masked, size)
+                                   : personal_mask_email(plain, masked, size);
+  if (rc)
+    snprintf(masked, size, "***");
+}
+
 static int mask_recipient(const char *channel, const char *sealed, char *masked, size_t size)
 {
   char *plain = NULL;
   int rc = personal_open(sealed, &plain);
   if (!rc)
-    rc = !strcmp(channel, "sms") ? personal_mask_phone(plain, masked, size)
-                                 : personal_mask_email(plain, masked, size);
+    mask_plain(channel, plain, masked, size);
   if (rc == ST_INVALID) { /* shown masked whatever it holds; sending will say more */
     snprintf(masked, size, "***");
     rc = ST_OK;
@@ -334,33 +348,53 @@ static int fill_content(struct store *store, json_t *m, const char *event, const
   return rc;
 }
 
-static int queue_one(struct store *store, time_t now, const struct notify_event *ev, json_t *c,
-                     const char *channel, int64_t occurrence, json_t *vars)
+/* One message to queue: its subject (case_id > 0 for a case's, else kind and subject_id), the
+ * channel, language and the sealed and masked recipient. */
+struct outgoing {
+  int64_t office_id, case_id, subject_id, occurrence;
+  const char *kind, *channel, *lang, *sealed, *masked;
+};
+
+static int enqueue(struct store *store, time_t now, const struct notify_event *ev,
+                   const struct outgoing *o, json_t *vars)
 {
-  const char *sealed = text(c, !strcmp(channel, "sms") ? "applicant_phone" : "applicant_email");
-  const char *lang = notify_lang_valid(text(c, "lang")) ? text(c, "lang") : "zh-TW";
-  char masked[MASKED_MAX] = "";
-  if (!*sealed)
-    return ST_OK; /* no number or address: intake refuses such a choice */
-  int rc = mask_recipient(channel, sealed, masked, sizeof(masked));
   json_t *m =
-      rc ? NULL
-         : json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:I, s:I}", "office_id",
-                     (json_int_t)json_integer_value(json_object_get(c, "office_id")), "case_id",
-                     (json_int_t)json_integer_value(json_object_get(c, "id")), "event", ev->name,
-                     "occurrence", (json_int_t)occurrence, "channel", channel, "lang", lang,
-                     "recipient", sealed, "recipient_masked", masked, "urgent", ev->urgent,
-                     "status", "queued", "created_at", (json_int_t)now, "next_attempt_at",
-                     (json_int_t)(ev->urgent ? now : notify_daytime(now)));
-  if (!rc && !m)
-    rc = ST_NOMEM;
-  if (!rc)
-    rc = fill_content(store, m, ev->name, channel, lang, vars);
+      json_pack("{s:I, s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:I, s:I}",
+                "office_id", (json_int_t)o->office_id, "case_id", (json_int_t)o->case_id,
+                "subject_kind", o->kind, "subject_id", (json_int_t)o->subject_id, "event", ev->name,
+                "occurrence", (json_int_t)(o->occurrence < 1 ? 1 : o->occurrence), "channel",
+                o->channel, "lang", o->lang, "recipient", o->sealed, "recipient_masked", o->masked,
+                "urgent", ev->urgent, "status", "queued", "created_at", (json_int_t)now,
+                "next_attempt_at", (json_int_t)(ev->urgent ? now : notify_daytime(now)));
+  int rc = m ? fill_content(store, m, ev->name, o->channel, o->lang, vars) : ST_NOMEM;
   int64_t id = 0;
   if (!rc)
     rc = store_outbox_enqueue(store, m, &id);
   json_decref(m);
   return rc;
+}
+
+static int queue_one(struct store *store, time_t now, const struct notify_event *ev, json_t *c,
+                     const char *channel, int64_t occurrence, json_t *vars)
+{
+  const char *sealed = text(c, !strcmp(channel, "sms") ? "applicant_phone" : "applicant_email");
+  char masked[MASKED_MAX] = "";
+  if (!*sealed)
+    return ST_OK; /* no number or address: intake refuses such a choice */
+  int rc = mask_recipient(channel, sealed, masked, sizeof(masked));
+  int64_t case_id = json_integer_value(json_object_get(c, "id"));
+  struct outgoing o = {
+      .office_id = json_integer_value(json_object_get(c, "office_id")),
+      .case_id = case_id,
+      .subject_id = case_id,
+      .occurrence = occurrence,
+      .kind = "case",
+      .channel = channel,
+      .lang = notify_lang_valid(text(c, "lang")) ? text(c, "lang") : "zh-TW",
+      .sealed = sealed,
+      .masked = masked,
+  };
+  return rc ? rc : enqueue(store, now, ev, &o, vars);
 }
 
 int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_t case_id,
@@ -384,6 +418,59 @@ int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_
   if (!rc && email)
     rc = queue_one(store, now, ev, c, "email", occurrence < 1 ? 1 : occurrence, ctx);
   json_decref(c);
+  json_decref(ctx);
+  return rc;
+}
+
+/* The variables of a message not tied to a case: the office's name (in lang), phone, home
+ * page and lookup, then the caller's (dates formatted for the language as for cases). */
+static int subject_vars(struct store *store, int64_t office_id, json_t *extra, const char *lang,
+                        json_t **out)
+{
+  json_t *office = NULL;
+  int rc = lookup_office(store, office_id, &office);
+  char office_url[NOTIFY_URL_MAX + 64], url[NOTIFY_URL_MAX + 64];
+  snprintf(office_url, sizeof(office_url), "%s/o/%s/", settings.public_url, text(office, "slug"));
+  snprintf(url, sizeof(url), "%s/o/%s/progress", settings.public_url, text(office, "slug"));
+  *out = rc ? NULL
+            : json_pack("{s:s, s:s, s:s, s:s}", "office", bilingual(office, "name", lang),
+                        "office_phone", text(office, "phone"), "office_url", office_url,
+                        "progress_url", url);
+  if (!rc && !*out)
+    rc = ST_NOMEM;
+  if (!rc && extra)
+    rc = add_extra(*out, extra, lang);
+  json_decref(office);
+  return rc;
+}
+
+int notify_subject_event(struct store *store, time_t now, int64_t office_id,
+                         const char *subject_kind, int64_t subject_id, const char *channel,
+                         const char *recipient, const char *lang, const char *event,
+                         int64_t occurrence, json_t *vars)
+{
+  const struct notify_event *ev = notify_event_find(event);
+  if (!ev || !subject_kind || !*subject_kind || !strcmp(subject_kind, "case") || subject_id < 1 ||
+      !notify_channel_valid(channel) || !recipient || !*recipient)
+    return ST_INVALID;
+  lang = notify_lang_valid(lang) ? lang : "zh-TW";
+  json_t *ctx = NULL;
+  char *sealed = NULL, masked[MASKED_MAX] = "";
+  int rc = subject_vars(store, office_id, vars, lang, &ctx);
+  if (!rc)
+    rc = personal_seal(recipient, &sealed);
+  mask_plain(channel, recipient, masked, sizeof(masked));
+  struct outgoing o = {.office_id = office_id,
+                       .subject_id = subject_id,
+                       .occurrence = occurrence,
+                       .kind = subject_kind,
+                       .channel = channel,
+                       .lang = lang,
+                       .sealed = sealed,
+                       .masked = masked};
+  if (!rc)
+    rc = enqueue(store, now, ev, &o, ctx);
+  free(sealed);
   json_decref(ctx);
   return rc;
 }

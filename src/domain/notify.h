@@ -6,7 +6,8 @@
  *
  * Adding an event: one row in the events table of notify.c and its templates in
  * templates/messages/<event>.<channel>.<lang>.mustache; then one notify_case_event() call
- * where the event happens.
+ * where the event happens (notify_subject_event() for a message not tied to a case). A new
+ * template variable is one more name in the variables table of notify_template.c.
  */
 #ifndef BIANMIN_DOMAIN_NOTIFY_H
 #define BIANMIN_DOMAIN_NOTIFY_H
@@ -74,7 +75,10 @@ int notify_template_default(const char *event, const char *channel, const char *
 /* Checks an edited template: known variables only ({{case_number}} {{check_code}} {{service}}
  * {{office}} {{office_phone}} {{office_url}} {{deadline}} {{items}} {{reason}} {{new_date}}
  * {{progress_url}} (the office's lookup) {{case_url}} (the case's own link, else the lookup
- * with number and check code) {{date}} {{time}} {{place}}), sections and comments
+ * with number and check code) {{date}} {{time}} {{place}} {{documents}} (the outcome documents
+ * the case's link offers, ready notice); for messages not tied to a case also {{number}} (the
+ * ticket's, booking's or petition's number) {{link}} (its own page) {{rating_url}} {{answer}}
+ * {{agency}} {{category}}), sections and comments
  * allowed, no partials or delimiter changes, balanced tags, a subject for e-mail, sizes. On
  * ST_INVALID *reason is a translation key and detail names the variable or the place. */
 int notify_template_check(const char *channel, const char *subject, const char *body,
@@ -113,6 +117,16 @@ void notify_sms_count(const char *text, struct notify_sms_count *out);
 int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_t case_id,
                       const char *event, int64_t occurrence, json_t *vars);
 
+/* Queues event's message to one recipient not tied to a case (a queue ticket, a booking, a
+ * petition): subject_kind names the table ("ticket", "booking", "petition", ...),
+ * subject_id its row; recipient is the plain address (sealed here like a case's); vars the
+ * template variables (the office's name/phone/url are added as for cases). Inside the
+ * caller's open transaction; each (subject, event, occurrence, channel) queued at most once. */
+int notify_subject_event(struct store *store, time_t now, int64_t office_id,
+                         const char *subject_kind, int64_t subject_id, const char *channel,
+                         const char *recipient, const char *lang, const char *event,
+                         int64_t occurrence, json_t *vars);
+
 /* A delivery receipt from the SMS gateway: ref is our message reference ("bm-<id>") or empty,
  * provider_id the gateway's id or empty; status "delivered" or anything else (failed, with
  * the status as the error). ST_NOTFOUND when no such sent message. */
@@ -125,6 +139,8 @@ int notify_receipt(struct store *store, time_t now, const char *ref, const char 
  * read's arena, "" when empty). Times are unix seconds, 0 for not yet. */
 struct notify_message_row {
   int64_t id, case_id, attempts, created_at, sent_at;
+  int64_t subject_id;       /* the case's id, or the ticket's, petition's, ... (migration 16) */
+  const char *subject_kind; /* "case", "ticket", "petition", ... */
   const char *case_key, *event, *channel, *lang, *status, *recipient_masked, *subject, *body_text,
       *last_error;
 };

@@ -19,12 +19,13 @@ static int fill_message(struct arena *arena, json_t *row, struct notify_message_
   m->attempts = read_model_int(row, "attempts");
   m->created_at = read_model_int(row, "created_at");
   m->sent_at = read_model_int(row, "sent_at");
-  const char **texts[] = {&m->case_key,  &m->event,   &m->channel,          &m->lang,
-                          &m->status,    &m->subject, &m->recipient_masked, &m->body_text,
-                          &m->last_error};
-  static const char *const keys[] = {"case_key",  "event",   "channel",          "lang",
-                                     "status",    "subject", "recipient_masked", "body_text",
-                                     "last_error"};
+  m->subject_id = read_model_int(row, "subject_id");
+  const char **texts[] = {&m->case_key,   &m->event,       &m->channel,          &m->lang,
+                          &m->status,     &m->subject,     &m->recipient_masked, &m->body_text,
+                          &m->last_error, &m->subject_kind};
+  static const char *const keys[] = {"case_key",   "event",       "channel",          "lang",
+                                     "status",     "subject",     "recipient_masked", "body_text",
+                                     "last_error", "subject_kind"};
   for (size_t i = 0; i < ARRAY_LEN(keys); i++)
     if (!(*texts[i] = read_model_text(arena, row, keys[i])))
       return ST_NOMEM;

@@ -35,10 +35,15 @@ static struct default_template defaults[DEFAULTS_MAX];
 static size_t default_count;
 static char *layout_html;
 
-static const char *const variables[] = {"case_number",  "check_code", "service",      "office",
-                                        "office_phone", "office_url", "deadline",     "items",
-                                        "reason",       "new_date",   "progress_url", "case_url",
-                                        "date",         "time",       "place",        "survey_url"};
+static const char *const variables[] = {
+    "case_number", "check_code", "service", "office", "office_phone", "office_url", "deadline",
+    "items", "reason", "new_date", "progress_url", "case_url", "date", "time", "place",
+    /* messages not tied to a case (notify_subject_event) */
+    "number", "link", "rating_url", "answer", "agency", "category",
+    /* the outcome documents of a ready case */
+    "documents",
+    /* the case's survey link (domain/survey.h) */
+    "survey_url"};
 
 static bool variable_known(struct str name)
 {
@@ -293,10 +298,16 @@ json_t *notify_sample_vars(const char *lang)
                   "身分證影本；印鑑證明", "reason", "須會辦稅捐機關", "new_date", "115年3月20日",
                   "progress_url", "https://office.example/o/xinxing/progress", "date",
                   "115年3月24日", "time", "09:30", "place", "新興段123地號北側界樁");
-  json_t *more = json_pack("{s:s, s:s, s:s, s:s, s:s}", "check_code", "482913", "office_phone",
-                           "07-2358200", "office_url", "https://office.example/o/xinxing/",
-                           "case_url", "https://office.example/p/Qm9va21hcmsgdGhpcyBsaW5r",
-                           "survey_url", "https://office.example/s/Qm9va21hcmsgdGhpcyBsaW5r");
+  json_t *more = json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "check_code", "482913", "office_phone",
+      "07-2358200", "office_url", "https://office.example/o/xinxing/", "case_url",
+      "https://office.example/p/Qm9va21hcmsgdGhpcyBsaW5r", "number", "115-PE01-000012", "link",
+      "https://office.example/o/xinxing/progress?number=115-PE01-000012&check=482913", "rating_url",
+      "https://office.example/o/xinxing/petition/rate/Qm9va21hcms", "agency",
+      lang && !strcmp(lang, "en") ? "Kaohsiung City Police Department" : "高雄市政府警察局");
+  json_object_set_new(more, "documents", json_string("zoning-certificate.pdf"));
+  json_object_set_new(more, "survey_url",
+                      json_string("https://office.example/s/Qm9va21hcmsgdGhpcyBsaW5r"));
   if (!v || !more || json_object_update(v, more)) {
     json_decref(v);
     v = NULL;

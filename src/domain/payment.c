@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -28,7 +29,7 @@ enum { EXPIRE_BATCH = 200, ORDER_RANDOM_CHARS = PAYMENT_ORDER_NO_LEN - 2 };
 static struct payment_settings settings = {.expiry_seconds = PAYMENT_EXPIRY_DEFAULT};
 
 /* Every provider compiled in. Adding one: its file, and one line here. */
-static const struct payment_provider *const providers[] = {&payment_sandbox};
+static const struct payment_provider *const providers[] = {&payment_sandbox, &payment_ecpay};
 
 const struct payment_provider *payment_provider_find(const char *name)
 {
@@ -41,6 +42,9 @@ const struct payment_provider *payment_provider_find(const char *name)
 int payment_configure(const struct payment_settings *s)
 {
   if (s->provider[0] && !payment_provider_find(s->provider))
+    return ST_INVALID;
+  if (!strcmp(s->provider, "ecpay") && (!s->ecpay_merchant_id[0] || !s->ecpay_hash_key[0] ||
+                                        !s->ecpay_hash_iv[0] || !s->ecpay_url[0]))
     return ST_INVALID;
   settings = *s;
   if (settings.expiry_seconds <= 0)
@@ -486,29 +490,51 @@ static int office_slug(struct store *store, int64_t office_id, char *out, size_t
   return rc ? rc : (*out ? ST_OK : ST_NOTFOUND);
 }
 
-/* Asks the provider where to send the browser for pending payment p of case c. */
+/* The order of pending payment p of case c as the provider is told it; text in buffers. */
+static int order_of(const struct case_env *env, const struct payment_start_in *in, json_t *c,
+                    json_t *p, char slug[64], char return_url[PAYMENT_URL_MAX],
+                    struct payment_order *order)
+{
+  int rc = office_slug(env->store, case_int(c, "office_id"), slug, 64);
+  if (rc)
+    return rc;
+  if (snprintf(return_url, PAYMENT_URL_MAX, "%s?order=%s", in->return_url,
+               case_text(p, "order_no")) >= PAYMENT_URL_MAX)
+    return ST_LIMIT;
+  *order = (struct payment_order){case_text(p, "order_no"),
+                                  case_int(p, "amount"),
+                                  "TWD",
+                                  slug,
+                                  in->description && *in->description ? in->description
+                                                                      : case_text(c, "case_key"),
+                                  in->lang,
+                                  case_int(p, "expires_at"),
+                                  return_url,
+                                  in->notify_url,
+                                  case_int(p, "created_at"),
+                                  PAYMENT_METHOD_ANY};
+  return ST_OK;
+}
+
+/* Asks the provider where to send the browser for pending payment p of case c: its URL, or
+ * for a form-post provider bianmin's own page that posts the order (in->form_url). */
 static int provider_start(const struct case_env *env, const struct payment_start_in *in, json_t *c,
                           json_t *p, char redirect[PAYMENT_URL_MAX])
 {
   const struct payment_provider *prov = payment_provider();
   char ref[PAYMENT_REF_MAX] = "", slug[64], return_url[PAYMENT_URL_MAX];
-  int rc = office_slug(env->store, case_int(c, "office_id"), slug, sizeof(slug));
-  if (rc)
-    return rc;
-  if (snprintf(return_url, sizeof(return_url), "%s?order=%s", in->return_url,
-               case_text(p, "order_no")) >= (int)sizeof(return_url))
-    return ST_LIMIT;
-  struct payment_order order = {case_text(p, "order_no"),
-                                case_int(p, "amount"),
-                                "TWD",
-                                slug,
-                                in->description && *in->description ? in->description
-                                                                    : case_text(c, "case_key"),
-                                in->lang,
-                                case_int(p, "expires_at"),
-                                return_url,
-                                in->notify_url};
-  rc = prov->start(&order, redirect, PAYMENT_URL_MAX, ref, sizeof(ref));
+  struct payment_order order;
+  int rc = order_of(env, in, c, p, slug, return_url, &order);
+  if (!rc && !prov->start_form)
+    rc = prov->start(&order, redirect, PAYMENT_URL_MAX, ref, sizeof(ref));
+  if (!rc && prov->start_form) {
+    struct payment_form *form = malloc(sizeof(*form));
+    rc = form ? prov->start_form(&order, form, ref, sizeof(ref)) : ST_NOMEM;
+    free(form);
+    if (!rc && (!in->form_url || snprintf(redirect, PAYMENT_URL_MAX, "%s?order=%s", in->form_url,
+                                          order.order_no) >= PAYMENT_URL_MAX))
+      rc = ST_LIMIT;
+  }
   if (!rc)
     rc = store_payment_set_start(env->store, case_int(p, "id"), ref, redirect);
   return rc;
@@ -566,6 +592,51 @@ int payment_start(const struct case_env *env, const struct payment_start_in *in,
   return rc;
 }
 
+enum payment_method payment_method_parse(const char *name)
+{
+  if (name && !strcmp(name, "card"))
+    return PAYMENT_METHOD_CARD;
+  if (name && !strcmp(name, "twqr"))
+    return PAYMENT_METHOD_TWQR;
+  if (name && !strcmp(name, "atm"))
+    return PAYMENT_METHOD_ATM;
+  return PAYMENT_METHOD_ANY;
+}
+
+/* The started pending payment order_no of case c, for a form provider. */
+static int form_payment(const struct case_env *env, json_t *c, const char *order_no, json_t **p)
+{
+  const struct payment_provider *prov = payment_provider();
+  int rc = order_no ? store_payment_by_order(env->store, order_no, p) : ST_NOTFOUND;
+  if (!rc && case_int(*p, "case_id") != case_int(c, "id"))
+    rc = ST_NOTFOUND;
+  if (!rc && (!prov || !prov->start_form || strcmp(case_text(*p, "provider"), prov->name) ||
+              strcmp(case_text(*p, "status"), "pending") || past_expiry(*p, env->now) ||
+              !*case_text(*p, "redirect_url")))
+    rc = ST_INVALID;
+  return rc;
+}
+
+int payment_form_for_token(const struct case_env *env, const struct payment_start_in *in,
+                           const char *order_no, enum payment_method method,
+                           struct payment_form *form)
+{
+  json_t *c = NULL, *p = NULL;
+  char ref[PAYMENT_REF_MAX], slug[64], return_url[PAYMENT_URL_MAX];
+  struct payment_order order;
+  int rc = payment_case_by_token(env->store, in->token, &c);
+  if (!rc)
+    rc = form_payment(env, c, order_no, &p);
+  if (!rc)
+    rc = order_of(env, in, c, p, slug, return_url, &order);
+  order.method = method;
+  if (!rc)
+    rc = payment_provider()->start_form(&order, form, ref, sizeof(ref));
+  json_decref(p);
+  json_decref(c);
+  return rc;
+}
+
 /* ---- callbacks and the return page ----------------------------------------------------------- */
 
 static int refuse(const char **why, const char *text, int st)
@@ -595,12 +666,61 @@ static int judge(json_t *p, const char *provider, const struct payment_result *r
   return ST_OK;
 }
 
+/* How to pay a pending payment (an ATM transfer's bank, virtual account and deadline): the
+ * payment stays pending until that deadline, and the case's public timeline says where to
+ * transfer. A repeated notice (the same deadline) changes nothing. In the open transaction. */
+static int record_instructions(struct store *store, json_t *p, const struct payment_result *r,
+                               int64_t now, bool *applied)
+{
+  int rc = store_payment_extend(store, case_int(p, "id"), r->pay_by, now, applied);
+  if (rc || !*applied)
+    return rc;
+  /* The note is stored text read in both languages: the Gregorian date as the bank gave it. */
+  char due[40] = "", note[128];
+  time_t taipei = (time_t)(r->pay_by + 8 * 3600);
+  struct tm tm;
+  if (gmtime_r(&taipei, &tm))
+    snprintf(due, sizeof(due), "%04d/%02d/%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min);
+  snprintf(note, sizeof(note), "%s · %s · %s", r->bank_code, r->account, due);
+  json_t *data =
+      json_pack("{s:s, s:s, s:s, s:I}", "order_no", case_text(p, "order_no"), "bank_code",
+                r->bank_code, "account", r->account, "pay_by", (json_int_t)r->pay_by);
+  rc = fee_event(store, case_int(p, "case_id"), now, "system", 0, "payment_atm", note, data);
+  json_decref(data);
+  return rc;
+}
+
+/* Checks and applies a result in the open transaction: *commit when something changed. */
+static int apply_in(const struct case_env *env, const char *provider,
+                    const struct payment_result *r, json_t *p, bool *commit, bool *lost,
+                    const char **why)
+{
+  bool change = false, applied = false;
+  *commit = *lost = false;
+  if (r->status == PAYMENT_PENDING) { /* how to pay: only while the payment is still open */
+    if (strcmp(case_text(p, "provider"), provider) || r->amount != case_int(p, "amount"))
+      return refuse(why, "the order does not match", ST_CONFLICT);
+    if (strcmp(case_text(p, "status"), "pending") || r->pay_by <= 0)
+      return ST_OK;
+    int rc = record_instructions(env->store, p, r, env->now, &applied);
+    *commit = !rc && applied;
+    return rc;
+  }
+  int rc = judge(p, provider, r, &change, why);
+  if (!rc && change)
+    rc = apply(env->store, p, r->status, r->provider_ref, r->paid_at, env->now, &applied);
+  *commit = !rc && change && applied;
+  *lost = !rc && change && !applied;
+  return rc;
+}
+
 /* Applies a provider's verified result to its payment, in a transaction. */
 static int apply_result(const struct case_env *env, const char *provider,
                         const struct payment_result *r, const char **why)
 {
   json_t *p = NULL;
-  bool change = false, applied = false;
+  bool commit = false, lost = false;
   int rc = store_begin(env->store);
   if (rc)
     return rc;
@@ -608,17 +728,12 @@ static int apply_result(const struct case_env *env, const char *provider,
   if (rc == ST_NOTFOUND)
     *why = "unknown order";
   if (!rc)
-    rc = judge(p, provider, r, &change, why);
-  if (!rc && change)
-    rc = apply(env->store, p, r->status, r->provider_ref, r->paid_at, env->now, &applied);
+    rc = apply_in(env, provider, r, p, &commit, &lost, why);
   json_decref(p);
-  if (rc || !change) {
+  if (rc || !commit) {
     store_rollback(env->store);
-    return rc;
-  }
-  if (!applied) { /* another callback changed it meanwhile: judge again on what it is now */
-    store_rollback(env->store);
-    return apply_result(env, provider, r, why);
+    /* another callback changed it meanwhile: judge again on what it is now */
+    return lost ? apply_result(env, provider, r, why) : rc;
   }
   return store_commit(env->store);
 }
@@ -636,31 +751,69 @@ int payment_callback(const struct case_env *env, const char *provider,
   return apply_result(env, prov->name, &r, why);
 }
 
+/* The ATM account of payment p from the case's payment_atm events (the latest for its order)
+ * as "atm": {"bank_code", "account", "pay_by"} on p; nothing when there is none. */
+static int add_atm_account(struct store *store, json_t *p)
+{
+  json_t *events = NULL, *e, *found = NULL;
+  size_t i;
+  int rc = store_case_events(store, case_int(p, "case_id"), true, &events);
+  json_array_foreach(events, i, e)
+  {
+    if (rc || strcmp(case_text(e, "kind"), "payment_atm"))
+      continue;
+    json_t *data = json_loads(case_text(e, "data"), 0, NULL);
+    if (data && !strcmp(case_text(data, "order_no"), case_text(p, "order_no"))) {
+      json_decref(found);
+      found = data;
+    } else {
+      json_decref(data);
+    }
+  }
+  json_decref(events);
+  if (found && json_object_set_new(p, "atm", found))
+    rc = ST_NOMEM;
+  return rc;
+}
+
+/* Brings stored payment p up to date: expired when past its expiry, else asked about while
+ * pending when the provider can be queried (best effort: the callback may still come). */
+static int refresh(const struct case_env *env, json_t *p)
+{
+  const struct payment_provider *prov = payment_provider();
+  struct payment_result r;
+  const char *why;
+  bool applied;
+  if (past_expiry(p, env->now))
+    return apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
+  if (!strcmp(case_text(p, "status"), "pending") && prov && prov->query &&
+      prov->query(case_text(p, "order_no"), case_text(p, "provider_ref"), &r) == ST_OK)
+    apply_result(env, prov->name, &r, &why);
+  return ST_OK;
+}
+
 int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
                       json_t **out)
 {
   json_t *c = NULL, *p = NULL;
-  bool applied;
   int rc = payment_case_by_token(env->store, token, &c);
   if (!rc)
     rc = order_no ? store_payment_by_order(env->store, order_no, &p) : ST_NOTFOUND;
   if (!rc && case_int(p, "case_id") != case_int(c, "id"))
     rc = ST_NOTFOUND;
-  const struct payment_provider *prov = payment_provider();
-  struct payment_result r;
-  const char *why;
-  if (!rc && past_expiry(p, env->now))
-    rc = apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
-  else if (!rc && !strcmp(case_text(p, "status"), "pending") && prov && prov->query &&
-           prov->query(case_text(p, "order_no"), case_text(p, "provider_ref"), &r) == ST_OK)
-    apply_result(env, prov->name, &r, &why); /* best effort: the callback may still come */
+  if (!rc)
+    rc = refresh(env, p);
   json_decref(p);
   p = NULL;
   if (!rc)
     rc = store_payment_by_order(env->store, order_no, &p);
+  if (!rc && !strcmp(case_text(p, "status"), "pending"))
+    rc = add_atm_account(env->store, p);
   json_decref(c);
-  if (rc)
+  if (rc) {
+    json_decref(p);
     return rc;
+  }
   *out = p;
   return ST_OK;
 }

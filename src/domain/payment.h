@@ -36,9 +36,16 @@ struct payment_settings {
   unsigned char sandbox_secret[PAYMENT_SECRET_BYTES]; /* the sandbox's HMAC key */
   char callback_url[256]; /* base URL providers call back ("" = the address of the request) */
   int expiry_seconds;     /* how long a started payment stays pending */
+  /* ECPay (payment_ecpay.c): the merchant id and the keys of CheckMacValue, and the gateway's
+   * base URL (https://payment.ecpay.com.tw, or the stage's, or a test's fake). */
+  char ecpay_merchant_id[40];
+  char ecpay_hash_key[40];
+  char ecpay_hash_iv[40];
+  char ecpay_url[256];
 };
 
-/* ST_INVALID when the provider is not compiled in. */
+/* ST_INVALID when the provider is not compiled in, or is ecpay without its merchant id, key,
+ * IV and URL. */
 int payment_configure(const struct payment_settings *settings);
 const struct payment_settings *payment_settings(void);
 /* The configured provider, or NULL when online payment is off. */
@@ -84,9 +91,20 @@ struct payment_start_in {
   const char *notify_url; /* absolute URL of the callback endpoint */
   const char *lang;
   const char *description;
+  /* URL of bianmin's page that posts a form provider's order (without ?order=): the redirect
+   * for providers with start_form. */
+  const char *form_url;
 };
 int payment_start(const struct case_env *env, const struct payment_start_in *in,
                   char redirect[PAYMENT_URL_MAX], const char **reason);
+/* The order form of a form-post provider's pending payment order_no of the case behind
+ * in->token, rebuilt from the stored payment for method. ST_NOTFOUND when the payment is not
+ * that case's, ST_INVALID when it is no longer pending or the provider posts no forms. */
+int payment_form_for_token(const struct case_env *env, const struct payment_start_in *in,
+                           const char *order_no, enum payment_method method,
+                           struct payment_form *form);
+/* "card", "twqr", "atm" or anything else (the gateway's choice) as a payment method. */
+enum payment_method payment_method_parse(const char *name);
 
 /* A provider's callback: verifies it with the named provider and applies it. ST_OK when
  * applied or already applied (idempotent); ST_INVALID for a bad signature or fields,
@@ -98,7 +116,8 @@ int payment_callback(const struct case_env *env, const char *provider,
 
 /* The payment with this order number of the case behind token (a row; a pending one past
  * expiry is marked expired first, and one still pending is asked about when the provider can
- * be queried). ST_NOTFOUND when it is not that case's. */
+ * be queried; a pending one with an ATM account carries "atm": {"bank_code", "account",
+ * "pay_by"}). ST_NOTFOUND when it is not that case's. */
 int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
                       json_t **out);
 
@@ -133,5 +152,12 @@ struct sandbox_callback {
 };
 int payment_sandbox_callback(const struct sandbox_order *order, enum payment_status outcome,
                              int64_t now, struct sandbox_callback *out);
+
+/* ECPay (payment_ecpay.c), for its tests: CheckMacValue of the fields (CheckMacValue itself
+ * left out) under hash_key and hash_iv, as 64 upper-case hex characters; and a time of its
+ * messages ("yyyy/MM/dd HH:mm:ss" or "yyyy/MM/dd" = that day's last second, Taiwan time). */
+int payment_ecpay_mac(const struct payment_field *fields, size_t count, const char *hash_key,
+                      const char *hash_iv, char out[65]);
+int payment_ecpay_parse_time(const char *text, int64_t *out);
 
 #endif

@@ -260,10 +260,21 @@ static int build_body(struct http_ctx *ctx, struct buf *out, const char **type)
   return render_view(ctx, res->page, res->template_name, out);
 }
 
+static bool own_header(const struct http_response *res, const char *name)
+{
+  for (size_t i = 0; i < res->header_count; i++)
+    if (strcasecmp(res->header_names[i], name) == 0)
+      return true;
+  return false;
+}
+
 void http_security_headers(struct http_ctx *ctx, void *mhd_response)
 {
   struct MHD_Response *r = mhd_response;
-  MHD_add_response_header(r, "Content-Security-Policy", csp);
+  /* A handler's own policy replaces this one (two policies would both apply): the page that
+   * posts an order to a payment gateway widens form-action to that gateway only. */
+  if (!own_header(&ctx->res, "Content-Security-Policy"))
+    MHD_add_response_header(r, "Content-Security-Policy", csp);
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(r, "X-Frame-Options", "DENY");
   MHD_add_response_header(r, "Referrer-Policy", "same-origin");
@@ -272,14 +283,6 @@ void http_security_headers(struct http_ctx *ctx, void *mhd_response)
   MHD_add_response_header(r, "X-Request-Id", ctx->req.request_id);
   if (ctx->req.tls)
     MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-}
-
-static bool own_header(const struct http_response *res, const char *name)
-{
-  for (size_t i = 0; i < res->header_count; i++)
-    if (strcasecmp(res->header_names[i], name) == 0)
-      return true;
-  return false;
 }
 
 /* Whether needle (NUL-terminated, not empty) occurs in the len bytes at hay. */

@@ -171,7 +171,8 @@ int store_drafts_purge(struct store *store, int64_t now, int64_t *removed)
   static const char drafts[] = "DELETE FROM apply_drafts WHERE expires_at <= $1";
   static const char blobs[] =
       "DELETE FROM upload_blobs WHERE NOT EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = "
-      "upload_blobs.sha256)";
+      "upload_blobs.sha256) AND NOT EXISTS (SELECT 1 FROM case_outcome_documents d WHERE "
+      "d.sha256 = upload_blobs.sha256)";
   int rc = db_exec(store, uploads, DB_ARGS(DB_I(now)), NULL);
   if (!rc)
     rc = db_exec(store, unlink, DB_ARGS(DB_I(now)), NULL);
@@ -217,7 +218,8 @@ int store_upload_remove(struct store *store, int64_t draft_id, int64_t id)
                             "NULL";
   static const char blobs[] =
       "DELETE FROM upload_blobs WHERE NOT EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = "
-      "upload_blobs.sha256)";
+      "upload_blobs.sha256) AND NOT EXISTS (SELECT 1 FROM case_outcome_documents d WHERE "
+      "d.sha256 = upload_blobs.sha256)";
   int64_t changes = 0;
   int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(draft_id)), &changes);
   rc = one_change(store, rc, changes);

@@ -451,57 +451,26 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 
 /* ---- the public read (case_read.h) -------------------------------------------------------- */
 
-/* Reading rows into arena memory: texts are copied, arrays grow by doubling. */
-struct reader {
-  struct arena *arena;
-  int rc;
-  void *items;
-  size_t count, capacity, size;
-};
-
-static const char *col_copy(struct reader *r, const struct db_row *row, int column)
-{
-  size_t len;
-  const char *t = db_col_text(row, column, &len);
-  char *c = len ? arena_strndup(r->arena, t, len) : NULL;
-  if (len && !c)
-    r->rc = ST_NOMEM;
-  return c ? c : "";
-}
-
-/* The next element of the growing array, zeroed; NULL (and r->rc) when out of memory. */
-static void *next_item(struct reader *r)
-{
-  if (r->count == r->capacity) {
-    size_t capacity = r->capacity ? r->capacity * 2 : 16;
-    void *grown = arena_alloc(r->arena, capacity * r->size);
-    if (!grown) {
-      r->rc = ST_NOMEM;
-      return NULL;
-    }
-    if (r->count)
-      memcpy(grown, r->items, r->count * r->size);
-    r->items = grown;
-    r->capacity = capacity;
-  }
-  return (char *)r->items + r->count++ * r->size;
-}
-
 #define CASE_PUBLIC_COLUMNS                                                                        \
-  "id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes, "        \
+  "cases.id, cases.office_id, service_id, unit_id, roc_year, serial, received_at, "                \
+  "time_limit_minutes, "                                                                           \
   "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, "                               \
-  "COALESCE((SELECT amount FROM case_fees f WHERE f.case_id = cases.id), 0), "                     \
+  "COALESCE(f.amount, 0), "                                                                        \
   "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), "                                 \
   "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id), "                                  \
-  "COALESCE((SELECT day FROM case_check_failures k WHERE k.case_id = cases.id), 0), "              \
-  "COALESCE((SELECT failures FROM case_check_failures k WHERE k.case_id = cases.id), 0), "         \
+  "COALESCE(k.day, 0), COALESCE(k.failures, 0), "                                                  \
   "word_code, case_key, check_code, workflow, status, channel, counter, due_state, "               \
   "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
   "applicant_name_masked"
 
+/* The fee and the check-code failures are one row per case at most: joined, not subqueries. */
+#define CASE_PUBLIC_FROM                                                                           \
+  "cases LEFT JOIN case_fees f ON f.case_id = cases.id LEFT JOIN case_check_failures k ON "        \
+  "k.case_id = cases.id"
+
 static int case_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
+  struct db_reader *r = ctx;
   struct store_case_public_row *c = r->items;
   int64_t *ints[] = {&c->id,
                      &c->office_id,
@@ -538,7 +507,7 @@ static int case_row(void *ctx, const struct db_row *row)
   for (size_t i = 0; i < ARRAY_LEN(ints); i++)
     *ints[i] = db_col_int(row, column++);
   for (size_t i = 0; i < ARRAY_LEN(texts); i++)
-    *texts[i] = col_copy(r, row, column++);
+    *texts[i] = db_reader_text(r, row, column++);
   r->count++;
   return r->rc;
 }
@@ -546,7 +515,7 @@ static int case_row(void *ctx, const struct db_row *row)
 static int case_public(struct store *store, struct arena *arena, const char *sql,
                        const struct db_param *params, size_t n, struct store_case_public_row *row)
 {
-  struct reader r = {arena, ST_OK, row, 0, 1, sizeof(*row)};
+  struct db_reader r = {arena, ST_OK, row, 0, 1, sizeof(*row)};
   *row = (struct store_case_public_row){0};
   int rc = db_query_each(store, sql, params, n, case_row, &r);
   return rc ? rc : (r.count ? ST_OK : ST_NOTFOUND);
@@ -555,15 +524,16 @@ static int case_public(struct store *store, struct arena *arena, const char *sql
 int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
                              const char *case_key, struct store_case_public_row *row)
 {
-  static const char sql[] =
-      "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE office_id = $1 AND case_key = $2";
+  static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM " CASE_PUBLIC_FROM
+                            " WHERE cases.office_id = $1 AND case_key = $2";
   return case_public(store, arena, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), row);
 }
 
 int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,
                                struct store_case_public_row *row)
 {
-  static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE qr_token_hash = $1";
+  static const char sql[] =
+      "SELECT " CASE_PUBLIC_COLUMNS " FROM " CASE_PUBLIC_FROM " WHERE qr_token_hash = $1";
   return case_public(store, arena, sql, DB_ARGS(DB_S(token_hash)), row);
 }
 
@@ -600,12 +570,13 @@ int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_lock
 
 static int event_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
-  struct store_case_event_row *e = next_item(r);
+  struct db_reader *r = ctx;
+  struct store_case_event_row *e = db_reader_next(r);
   if (e)
-    *e = (struct store_case_event_row){
-        db_col_int(row, 0),  db_col_int(row, 1),  col_copy(r, row, 2), col_copy(r, row, 3),
-        col_copy(r, row, 4), col_copy(r, row, 5), col_copy(r, row, 6), db_col_int(row, 7) != 0};
+    *e = (struct store_case_event_row){db_col_int(row, 0),        db_col_int(row, 1),
+                                       db_reader_text(r, row, 2), db_reader_text(r, row, 3),
+                                       db_reader_text(r, row, 4), db_reader_text(r, row, 5),
+                                       db_reader_text(r, row, 6), db_col_int(row, 7) != 0};
   return r->rc;
 }
 
@@ -614,7 +585,7 @@ int store_case_events_read(struct store *store, struct arena *arena, int64_t cas
 {
   static const char sql[] = "SELECT id, at, kind, from_status, to_status, note, data, public FROM "
                             "case_events WHERE case_id = $1 ORDER BY id";
-  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), event_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
@@ -623,13 +594,14 @@ int store_case_events_read(struct store *store, struct arena *arena, int64_t cas
 
 static int payment_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
-  struct store_case_payment_row *p = next_item(r);
+  struct db_reader *r = ctx;
+  struct store_case_payment_row *p = db_reader_next(r);
   if (p)
-    *p = (struct store_case_payment_row){
-        db_col_int(row, 0),  db_col_int(row, 1),  db_col_int(row, 2),  db_col_int(row, 3),
-        db_col_int(row, 4),  col_copy(r, row, 5), col_copy(r, row, 6), col_copy(r, row, 7),
-        col_copy(r, row, 8), col_copy(r, row, 9)};
+    *p = (struct store_case_payment_row){db_col_int(row, 0),        db_col_int(row, 1),
+                                         db_col_int(row, 2),        db_col_int(row, 3),
+                                         db_col_int(row, 4),        db_reader_text(r, row, 5),
+                                         db_reader_text(r, row, 6), db_reader_text(r, row, 7),
+                                         db_reader_text(r, row, 8), db_reader_text(r, row, 9)};
   return r->rc;
 }
 
@@ -639,7 +611,7 @@ int store_case_payments_read(struct store *store, struct arena *arena, int64_t c
   static const char sql[] =
       "SELECT id, amount, created_at, paid_at, expires_at, order_no, currency, provider, "
       "provider_ref, status FROM payments WHERE case_id = $1 ORDER BY id";
-  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), payment_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
@@ -648,11 +620,11 @@ int store_case_payments_read(struct store *store, struct arena *arena, int64_t c
 
 static int upload_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
-  struct store_case_upload_row *u = next_item(r);
+  struct db_reader *r = ctx;
+  struct store_case_upload_row *u = db_reader_next(r);
   if (u)
-    *u = (struct store_case_upload_row){db_col_int(row, 0), db_col_int(row, 1), col_copy(r, row, 2),
-                                        col_copy(r, row, 3)};
+    *u = (struct store_case_upload_row){db_col_int(row, 0), db_col_int(row, 1),
+                                        db_reader_text(r, row, 2), db_reader_text(r, row, 3)};
   return r->rc;
 }
 
@@ -661,7 +633,7 @@ int store_case_uploads_read(struct store *store, struct arena *arena, int64_t ca
 {
   static const char sql[] =
       "SELECT id, size, name, mime FROM uploads WHERE case_id = $1 ORDER BY id";
-  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), upload_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
@@ -682,12 +654,13 @@ int store_case_set_pickup_reminded(struct store *store, int64_t id, int64_t at, 
  * 13 due_state, 14 applicant_name_masked, 16 handler_name. */
 static int list_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
-  struct store_case_list_row *w = next_item(r);
+  struct db_reader *r = ctx;
+  struct store_case_list_row *w = db_reader_next(r);
   if (w)
-    *w = (struct store_case_list_row){
-        db_col_int(row, 0),   db_col_int(row, 12), col_copy(r, row, 1),  col_copy(r, row, 7),
-        col_copy(r, row, 13), col_copy(r, row, 8), col_copy(r, row, 14), col_copy(r, row, 16)};
+    *w = (struct store_case_list_row){db_col_int(row, 0),         db_col_int(row, 12),
+                                      db_reader_text(r, row, 1),  db_reader_text(r, row, 7),
+                                      db_reader_text(r, row, 13), db_reader_text(r, row, 8),
+                                      db_reader_text(r, row, 14), db_reader_text(r, row, 16)};
   return r->rc;
 }
 
@@ -695,7 +668,7 @@ int store_case_list_read(struct store *store, struct arena *arena,
                          const struct store_case_filter *f, struct store_case_list_row **rows,
                          size_t *count)
 {
-  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc = db_query_each(store, case_list_sql(f), DB_ARGS(WL_PARAMS(f)), list_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;

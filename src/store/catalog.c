@@ -80,6 +80,9 @@ static const struct store_col service_cols[] = {
     MULTI("fee_en"),
     {"fee_amount", COL_INT_NULL, false, 0, FEE_MAX},
     {"time_limit_minutes", COL_INT, true, 0, TIME_LIMIT_MAX},
+    /* left out: one working day, the column's default (the domain's
+     * CATALOG_REMOTE_INSTANT_DEFAULT); never 0 */
+    {"remote_instant_minutes", COL_INT, false, 1, TIME_LIMIT_MAX, 480},
     LINE("where_zh"),
     LINE("where_en"),
     LINE("counter"),
@@ -231,6 +234,7 @@ static int check_missing(struct store *store, const char *noun, const struct sto
   if (col->required)
     return store_fail(store, ST_INVALID, "%s %s is required", noun, col->name);
   v->null = col->type == COL_INT_NULL;
+  v->num = col->type == COL_INT ? col->missing_int : 0;
   if (col->type == COL_TEXT_LIST || col->type == COL_JSON)
     v->text = "[]";
   else if (col->type != COL_INT && col->type != COL_INT_NULL && col->type != COL_BOOL)

@@ -3,7 +3,9 @@
  * copy-db`): every table in dependency order, in batches, through the portable seam (db.h), so
  * any backend copies to any other. Ids are kept (foreign keys, case numbers and the audit chain
  * stay valid); the target then resets its id generators and rebuilds what it derives (the
- * search index) through the backend's copy_finish.
+ * search index) through the backend's copy_finish. The indicators' counters (kpi_*, migration
+ * 29) are not copied: the target's start empty and every copied status event is marked
+ * uncounted again, so its scanner counts the copied log again (domain/kpi.h).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,7 +55,8 @@ static const struct copy_table tables[] = {
      "eligibility_zh, eligibility_en, steps_zh, steps_en, documents_zh, documents_en, fee_zh, "
      "fee_en, fee_amount, time_limit_minutes, where_zh, where_en, counter, floor_zh, floor_en, "
      "hours_zh, hours_en, channel_counter, channel_online, channel_mail, online_capable, "
-     "online_url, case_word_code, workflow, questions, published, content_hash, updated_at",
+     "online_url, case_word_code, workflow, questions, published, content_hash, updated_at, "
+     "remote_instant_minutes",
      "id"},
     {"files", "sha256, mime, size, name, bytes, created_at", "sha256"},
     {"service_forms", "service_id, file_sha256, kind, format, title_zh, title_en, sort",
@@ -80,7 +83,7 @@ static const struct copy_table tables[] = {
      "id"},
     {"case_events",
      "id, case_id, at, actor_id, actor, on_behalf_of, kind, from_status, to_status, note, public, "
-     "data",
+     "data, kpi_counted",
      "id"},
     {"case_pauses", "id, case_id, from_at, to_at", "id"},
     {"delegations", "id, office_id, user_id, delegate_id, starts_on, ends_on, reason", "id"},
@@ -96,7 +99,8 @@ static const struct copy_table tables[] = {
     {"outbox",
      "id, office_id, case_id, event, occurrence, channel, lang, recipient, recipient_masked, "
      "subject, body_text, body_html, urgent, status, attempts, next_attempt_at, claimed_by, "
-     "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at",
+     "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at, subject_kind, "
+     "subject_id",
      "id"},
     {"message_templates", "office_id, event, channel, lang, subject, body, updated_at, updated_by",
      "office_id, event, channel, lang"},
@@ -114,13 +118,31 @@ static const struct copy_table tables[] = {
      "id"},
     {"upload_blobs", "sha256, size, bytes, created_at", "sha256", 4},
     {"uploads", "id, office_id, draft_id, case_id, sha256, name, mime, size, created_at", "id"},
+    {"case_outcome_documents",
+     "id, office_id, case_id, sha256, name, mime, size, created_at, created_by, created_by_name, "
+     "withdrawn_at, withdrawn_by_name, withdrawn_reason",
+     "id"},
     {"api_keys",
      "id, office_id, name, prefix, key_hash, created_at, created_by, last_used_at, revoked_at",
      "id"},
     {"api_requests",
      "case_id, office_id, api_key_id, description, answers, address, lat, lng, media_url, "
      "requested_at",
-     "case_id"},
+     "case_id"}, /* petitions (migration 27) */
+    {"petition_categories",
+     "id, office_id, code, name_zh, name_en, unit_id, answer_days, canned_zh, canned_en, sort",
+     "id"},
+    {"petition_sequences", "office_id, roc_year, last", "office_id, roc_year"},
+    {"petitions",
+     "id, office_id, petition_key, check_code, kind, channel, status, category_id, unit_id, "
+     "subject, body, name_sealed, contact_kind, contact_sealed, contact_masked, contact_hash, "
+     "lang, confidential, token_hash, code_hash, code_expires_at, code_tries, codes_sent, "
+     "received_at, "
+     "due_at, reminded_at, answered_at, flag, flag_by, flag_confirmed_by, transferred_to, "
+     "answer, answer_state, answer_by, approved_by, duplicate_of, rating, rated_at",
+     "id"},
+    {"petition_events", "id, petition_id, office_id, at, kind, actor, note", "id"},
+    {"petition_files", "id, petition_id, office_id, name, mime, size, bytes, created_at", "id", 4},
     {"surveys", "id, office_id, slug, measure, collect, title_zh, title_en, definition, updated_at",
      "id"},
     {"survey_answers",
@@ -294,6 +316,8 @@ static int copy_all(struct store *from, struct store *to, json_t *report)
     rc = copy_table(from, to, t, &copied[t]);
   if (!rc && to->ops->copy_finish)
     rc = to->ops->copy_finish(to);
+  if (!rc) /* the target's indicators count its log again */
+    rc = db_exec(to, "UPDATE case_events SET kpi_counted = 0 WHERE kind = 'status'", NULL, 0, NULL);
   for (size_t t = 0; t < TABLE_COUNT && !rc; t++) {
     int64_t in_source = 0, in_target = 0;
     rc = count_rows(from, t, &in_source);

@@ -1,6 +1,9 @@
 /*
  * db.c - the backend-neutral part of the portable SQL seam: dispatch and conveniences.
  */
+#include <string.h>
+
+#include "base/arena.h"
 #include "store/db.h"
 
 #include "store/store_impl.h"
@@ -87,4 +90,31 @@ int db_query_each(struct store *store, const char *sql, const struct db_param *p
   if (count > DB_MAX_PARAMS)
     return store_fail(store, ST_INVALID, "too many parameters");
   return store->ops->each(store, sql, params, count, fn, ctx);
+}
+
+const char *db_reader_text(struct db_reader *r, const struct db_row *row, int column)
+{
+  size_t len;
+  const char *t = db_col_text(row, column, &len);
+  char *c = len ? arena_strndup(r->arena, t, len) : NULL;
+  if (len && !c)
+    r->rc = ST_NOMEM;
+  return c ? c : "";
+}
+
+void *db_reader_next(struct db_reader *r)
+{
+  if (r->count == r->capacity) {
+    size_t capacity = r->capacity ? r->capacity * 2 : 16;
+    void *grown = arena_alloc(r->arena, capacity * r->size);
+    if (!grown) {
+      r->rc = ST_NOMEM;
+      return NULL;
+    }
+    if (r->count)
+      memcpy(grown, r->items, r->count * r->size);
+    r->items = grown;
+    r->capacity = capacity;
+  }
+  return (char *)r->items + r->count++ * r->size;
 }

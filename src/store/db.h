@@ -67,6 +67,19 @@ struct db_row_ops {
 typedef int (*db_row_fn)(void *ctx, const struct db_row *row);
 int db_query_each(struct store *store, const char *sql, const struct db_param *params, size_t count,
                   db_row_fn fn, void *ctx);
+/* Reading rows into arena memory (the typed read models): texts are copied into the arena,
+ * arrays of `size`-byte items grow by doubling. The first allocation failure sticks in rc. */
+struct arena;
+struct db_reader {
+  struct arena *arena;
+  int rc;
+  void *items;
+  size_t count, capacity, size;
+};
+/* The column's text copied into the arena ("" for NULL or empty). */
+const char *db_reader_text(struct db_reader *r, const struct db_row *row, int column);
+/* The next item of the growing array (count moves on); NULL (and r->rc) when out of memory. */
+void *db_reader_next(struct db_reader *r);
 /* Column accessors: 0 and "" for NULL; *len (may be NULL) receives the text's length. */
 static inline int64_t db_col_int(const struct db_row *row, int column)
 {

@@ -559,6 +559,144 @@ static const char migration_11_sql[] =
  * (tests/pg/schema_compare_test.c compares both schemas). */
 static const char migration_12_sql[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
+/* Messages not tied to a case (migration 16, notify_subject_event in domain/notify.h): an
+ * outbox row names its subject (subject_kind "case", "ticket", "booking", "petition", ...;
+ * subject_id its row, the case's id for a case's message); case_id is NULL for the others. At
+ * most one row per (subject, event, occurrence, channel). SQLite cannot drop a NOT NULL, so the
+ * table is rebuilt the documented way (sqlite.org/lang_altertable.html, "other kinds of table
+ * schema changes"): a new table, every row copied, the old one dropped, the new one renamed, its
+ * indexes made again. Nothing references outbox, and the migration runs in one transaction. */
+#define OUTBOX_COLUMNS_15                                                                          \
+  "id, office_id, case_id, event, occurrence, channel, lang, recipient, recipient_masked, "        \
+  "subject, body_text, body_html, urgent, status, attempts, next_attempt_at, claimed_by, "         \
+  "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at"
+static const char migration_16_sql[] =
+    "CREATE TABLE outbox_new ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " case_id INTEGER REFERENCES cases(id) ON DELETE CASCADE,"
+    " event TEXT NOT NULL,"
+    " occurrence INTEGER NOT NULL DEFAULT 1,"
+    " channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),"
+    " lang TEXT NOT NULL,"
+    " recipient TEXT NOT NULL,"
+    " recipient_masked TEXT NOT NULL DEFAULT '',"
+    " subject TEXT NOT NULL DEFAULT '',"
+    " body_text TEXT NOT NULL,"
+    " body_html TEXT NOT NULL DEFAULT '',"
+    " urgent INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered', "
+    "'failed_temp', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at INTEGER NOT NULL,"
+    " claimed_by TEXT,"
+    " claimed_at INTEGER,"
+    " provider_id TEXT,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " sent_at INTEGER,"
+    " delivered_at INTEGER,"
+    " subject_kind TEXT NOT NULL DEFAULT 'case',"
+    " subject_id INTEGER,"
+    " UNIQUE (case_id, event, occurrence, channel));"
+    "INSERT INTO outbox_new (" OUTBOX_COLUMNS_15
+    ", subject_kind, subject_id) SELECT " OUTBOX_COLUMNS_15 ", 'case', case_id FROM outbox;"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_new RENAME TO outbox;"
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
+    "CREATE INDEX outbox_office ON outbox (office_id, status, id);"
+    "CREATE INDEX outbox_provider ON outbox (provider_id);"
+    "CREATE UNIQUE INDEX outbox_subject ON outbox (subject_kind, subject_id, event, occurrence, "
+    "channel);";
+#undef OUTBOX_COLUMNS_15
+
+/* Petitions and the director's mailbox (migration 27, issue 19; domain/petition.h): an office's
+ * petition categories (the unit that answers, the answer period in working days, a canned
+ * answer), a number sequence per office and ROC year, the petitions (personal data sealed,
+ * the contact's keyed hash for finding the same matter filed again, a random token's hash for
+ * the petitioner's own links), each petition's timeline and the scans of letters. */
+static const char migration_27_sql[] =
+    "CREATE TABLE petition_categories ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " code TEXT NOT NULL,"
+    " name_zh TEXT NOT NULL,"
+    " name_en TEXT NOT NULL DEFAULT '',"
+    " unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,"
+    " answer_days INTEGER NOT NULL DEFAULT 6,"
+    " canned_zh TEXT NOT NULL DEFAULT '',"
+    " canned_en TEXT NOT NULL DEFAULT '',"
+    " sort INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (office_id, code));"
+    "CREATE TABLE petition_sequences ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " roc_year INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, roc_year));"
+    "CREATE TABLE petitions ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " petition_key TEXT,"
+    " check_code TEXT NOT NULL DEFAULT '',"
+    " kind TEXT NOT NULL CHECK (kind IN ('petition', 'mailbox')),"
+    " channel TEXT NOT NULL CHECK (channel IN ('online', 'counter', 'phone', 'letter')),"
+    " status TEXT NOT NULL CHECK (status IN ('unverified', 'open', 'transferred', 'answered', "
+    "'closed')),"
+    " category_id INTEGER REFERENCES petition_categories(id) ON DELETE SET NULL,"
+    " unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " name_sealed TEXT NOT NULL DEFAULT '',"
+    " contact_kind TEXT NOT NULL DEFAULT '',"
+    " contact_sealed TEXT NOT NULL DEFAULT '',"
+    " contact_masked TEXT NOT NULL DEFAULT '',"
+    " contact_hash TEXT NOT NULL DEFAULT '',"
+    " lang TEXT NOT NULL DEFAULT 'zh-TW',"
+    " confidential INTEGER NOT NULL DEFAULT 0,"
+    " token_hash TEXT NOT NULL,"
+    " code_hash TEXT NOT NULL DEFAULT '',"
+    " code_expires_at INTEGER NOT NULL DEFAULT 0,"
+    " code_tries INTEGER NOT NULL DEFAULT 0,"
+    " codes_sent INTEGER NOT NULL DEFAULT 0,"
+    " received_at INTEGER NOT NULL,"
+    " due_at INTEGER NOT NULL DEFAULT 0,"
+    " reminded_at INTEGER,"
+    " answered_at INTEGER,"
+    " flag TEXT NOT NULL DEFAULT '',"
+    " flag_by TEXT NOT NULL DEFAULT '',"
+    " flag_confirmed_by TEXT NOT NULL DEFAULT '',"
+    " transferred_to TEXT NOT NULL DEFAULT '',"
+    " answer TEXT NOT NULL DEFAULT '',"
+    " answer_state TEXT NOT NULL DEFAULT '',"
+    " answer_by TEXT NOT NULL DEFAULT '',"
+    " approved_by TEXT NOT NULL DEFAULT '',"
+    " duplicate_of INTEGER REFERENCES petitions(id) ON DELETE SET NULL,"
+    " rating INTEGER,"
+    " rated_at INTEGER,"
+    " UNIQUE (office_id, petition_key));"
+    "CREATE UNIQUE INDEX petitions_token ON petitions (token_hash);"
+    "CREATE INDEX petitions_office ON petitions (office_id, status, due_at);"
+    "CREATE INDEX petitions_contact ON petitions (office_id, contact_hash);"
+    "CREATE TABLE petition_events ("
+    " id INTEGER PRIMARY KEY,"
+    " petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " at INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " actor TEXT NOT NULL DEFAULT '',"
+    " note TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX petition_events_petition ON petition_events (petition_id, id);"
+    "CREATE TABLE petition_files ("
+    " id INTEGER PRIMARY KEY,"
+    " petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " bytes BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX petition_files_petition ON petition_files (petition_id, id);";
+
 /* Migration 19: the search index holds each row's office as an indexed token ("office12", in
  * office_key), so a search intersects the office's rows inside FTS5 instead of ranking every
  * office's matches and dropping the others' (office_search_read: the cost grew with every
@@ -621,6 +759,42 @@ static const char migration_19_sql[] =
     "title_en, body_zh || ' ' || body_en FROM announcements;";
 #undef OFFICE_KEY
 
+/* Indicators (migration 29, issue 20): counters per (office, Taipei month, unit, service,
+ * channel) that each status event of the case log is added to once (case_events.kpi_counted,
+ * found through a partial index of the events not yet counted; kpi_state is the one row an
+ * updater locks so two nodes never count an event twice), and the completed cases by working
+ * hours for the medians and P90s. Events already in the log start uncounted. */
+static const char migration_29_sql[] =
+    "ALTER TABLE case_events ADD COLUMN kpi_counted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX case_events_kpi ON case_events (id) WHERE kpi_counted = 0 AND kind = 'status';"
+    "CREATE TABLE kpi_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " updated_at INTEGER NOT NULL);"
+    "INSERT INTO kpi_state (id, updated_at) VALUES (1, 0);"
+    "CREATE TABLE kpi_case_month ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month INTEGER NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " service_id INTEGER NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " received INTEGER NOT NULL DEFAULT 0,"
+    " completed INTEGER NOT NULL DEFAULT 0,"
+    " on_time INTEGER NOT NULL DEFAULT 0,"
+    " ended_other INTEGER NOT NULL DEFAULT 0,"
+    " used_minutes INTEGER NOT NULL DEFAULT 0,"
+    " corrections INTEGER NOT NULL DEFAULT 0,"
+    " second_corrections INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel));"
+    "CREATE TABLE kpi_case_hours ("
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " month INTEGER NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " service_id INTEGER NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " hours INTEGER NOT NULL,"
+    " cases INTEGER NOT NULL,"
+    " PRIMARY KEY (office_id, month, unit_id, service_id, channel, hours));";
+
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -640,6 +814,31 @@ static const char migration_20_sql[] =
     " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
     "CREATE TRIGGER case_words_delete_directory AFTER DELETE ON case_words"
     " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
+
+/* Outcome documents and the remote 即時 limit (migration 22, issue 15). services gains
+ * remote_instant_minutes: the working minutes a 即時 service (time limit 0) gives a case that
+ * arrives online, by post or through the API (default 480, one working day; never 0, so never a
+ * deadline at arrival). case_outcome_documents holds what staff issue on a case (a certificate
+ * as PDF or an image) for the applicant to download through the case's link; the bytes live in
+ * upload_blobs like the applicants' uploads. A withdrawn document keeps its row (who, when,
+ * why) and is no longer offered. */
+static const char migration_22_sql[] =
+    "ALTER TABLE services ADD COLUMN remote_instant_minutes INTEGER NOT NULL DEFAULT 480;"
+    "CREATE TABLE case_outcome_documents ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id),"
+    " case_id INTEGER NOT NULL REFERENCES cases(id),"
+    " sha256 TEXT NOT NULL REFERENCES upload_blobs(sha256),"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL,"
+    " created_by_name TEXT NOT NULL,"
+    " withdrawn_at INTEGER,"
+    " withdrawn_by_name TEXT NOT NULL DEFAULT '',"
+    " withdrawn_reason TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX case_outcome_documents_case ON case_outcome_documents(case_id);";
 
 /* Surveys and quality records (migration 28, issue 19; domain/survey.c). A survey's questions,
  * options, conditions and waves are one JSON document (definition), the same text its export
@@ -746,9 +945,13 @@ const struct store_migration sqlite_migrations[] = {
     {13, "deadline-scanner indexes: open cases, pickup reminders due", migration_13_sql},
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
+    {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
+    {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
+    {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
     {28, "surveys, survey answers, quality records", migration_28_sql},
+    {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -17,13 +17,14 @@
 #define OUTBOX_COLUMNS                                                                             \
   "id, office_id, case_id, event, occurrence, channel, lang, recipient, recipient_masked, "        \
   "subject, body_text, body_html, urgent, status, attempts, next_attempt_at, claimed_by, "         \
-  "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at"
+  "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at, subject_kind, "         \
+  "subject_id"
 
 /* Columns shown on pages: no recipient and no HTML body. */
 #define OUTBOX_LIST_COLUMNS                                                                        \
   "id, office_id, case_id, event, occurrence, channel, lang, recipient_masked, subject, "          \
   "body_text, urgent, status, attempts, next_attempt_at, claimed_by, claimed_at, provider_id, "    \
-  "last_error, created_at, sent_at, delivered_at"
+  "last_error, created_at, sent_at, delivered_at, subject_kind, subject_id"
 
 /* What a worker may claim: due messages, and claims older than $3 (their worker died). */
 #define OUTBOX_CLAIMABLE                                                                           \
@@ -32,14 +33,19 @@
 
 int store_outbox_enqueue(struct store *store, json_t *m, int64_t *id)
 {
+  /* A case's message names its case as subject (subject_id = case_id), so the one unique index
+   * on the subject covers both kinds of message (migration 16). */
   static const char sql[] =
       "INSERT INTO outbox (office_id, case_id, event, occurrence, channel, lang, recipient, "
       "recipient_masked, subject, body_text, body_html, urgent, status, attempts, "
-      "next_attempt_at, last_error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-      "$11, $12, $13, 0, $14, $15, $16) ON CONFLICT (case_id, event, occurrence, channel) DO "
-      "NOTHING RETURNING id";
+      "next_attempt_at, last_error, created_at, subject_kind, subject_id) VALUES ($1, $2, $3, $4, "
+      "$5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $16, $17, $18) ON CONFLICT "
+      "(subject_kind, subject_id, event, occurrence, channel) DO NOTHING RETURNING id";
+  int64_t case_id = db_int(m, "case_id");
+  const char *kind = db_text(m, "subject_kind");
+  bool is_case = case_id > 0;
   const struct db_param p[] = {
-      DB_I(db_int(m, "office_id")),   DB_I(db_int(m, "case_id")),
+      DB_I(db_int(m, "office_id")),   is_case ? DB_I(case_id) : DB_NIL,
       DB_S(db_text(m, "event")),      DB_I(db_int(m, "occurrence")),
       DB_S(db_text(m, "channel")),    DB_S(db_text(m, "lang")),
       DB_S(db_text(m, "recipient")),  DB_S(db_text(m, "recipient_masked")),
@@ -47,10 +53,13 @@ int store_outbox_enqueue(struct store *store, json_t *m, int64_t *id)
       DB_S(db_text(m, "body_html")),  DB_I(db_int(m, "urgent")),
       DB_S(db_text(m, "status")),     DB_I(db_int(m, "next_attempt_at")),
       DB_S(db_text(m, "last_error")), DB_I(db_int(m, "created_at")),
+      DB_S(is_case ? "case" : kind),  DB_I(is_case ? case_id : db_int(m, "subject_id")),
   };
+  if (!is_case && (!kind || !*kind || !strcmp(kind, "case")))
+    return store_fail(store, ST_INVALID, "outbox: a message needs a case or another subject");
   int rc = db_query_int(store, sql, p, ARRAY_LEN(p), id);
   if (rc == ST_NOTFOUND) {
-    *id = 0; /* already queued: at most one message per case, event and channel */
+    *id = 0; /* already queued: at most one message per subject, event and channel */
     rc = ST_OK;
   }
   return rc;
@@ -152,9 +161,10 @@ int store_outbox_list(struct store *store, int64_t office_id, const char *status
                       json_t **out)
 {
   static const char sql[] =
-      "SELECT o.id, o.case_id, c.case_key, o.event, o.channel, o.lang, o.recipient_masked, "
-      "o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.sent_at FROM "
-      "outbox o JOIN cases c ON c.id = o.case_id WHERE o.office_id = $1 AND (($2 = '' AND "
+      "SELECT o.id, o.case_id, c.case_key, o.subject_kind, o.subject_id, o.event, o.channel, "
+      "o.lang, o.recipient_masked, o.status, o.attempts, o.next_attempt_at, o.last_error, "
+      "o.created_at, o.sent_at FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE "
+      "o.office_id = $1 AND (($2 = '' AND "
       "o.status IN ('failed', 'failed_temp')) OR o.status = $2) ORDER BY o.id DESC LIMIT $3";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_S(status), DB_I(limit)), out);
 }

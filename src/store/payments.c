@@ -88,6 +88,17 @@ int store_payment_set_status(struct store *store, int64_t id, const char *from, 
   return rc;
 }
 
+int store_payment_extend(struct store *store, int64_t id, int64_t expires_at, int64_t now,
+                         bool *applied)
+{
+  static const char sql[] = "UPDATE payments SET expires_at = $2, updated_at = $3 WHERE id = $1 "
+                            "AND status = 'pending' AND expires_at < $2";
+  int64_t n = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(expires_at), DB_I(now)), &n);
+  *applied = !rc && n == 1;
+  return rc;
+}
+
 int store_payments_past_expiry(struct store *store, int64_t now, int64_t limit, json_t **out)
 {
   static const char sql[] = "SELECT " PAYMENT_COLUMNS

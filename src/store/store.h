@@ -430,9 +430,11 @@ int store_address_find(struct store *store, int64_t office_id, const char *key, 
  * "channel" ("sms"|"email"), "lang", "recipient" (sealed), "recipient_masked", "subject",
  * "body_text", "body_html", "urgent", "status" (queued|sending|sent|delivered|failed_temp|
  * failed), "attempts", "next_attempt_at", "claimed_by", "claimed_at", "provider_id",
- * "last_error", "created_at", "sent_at", "delivered_at"}.
- * At most one row per (case_id, event, occurrence, channel): enqueueing it again changes
- * nothing (*id = 0). */
+ * "last_error", "created_at", "sent_at", "delivered_at", "subject_kind", "subject_id"}.
+ * A case's message has case_id (its subject is then ("case", case_id) whatever the row says);
+ * another message has no case_id (0 or absent) and names its subject_kind ("ticket",
+ * "petition", ...) and subject_id (migration 16). At most one row per (subject_kind,
+ * subject_id, event, occurrence, channel): enqueueing it again changes nothing (*id = 0). */
 int store_outbox_enqueue(struct store *store, json_t *message, int64_t *id);
 /* Claims the oldest message that is due (queued or failed_temp with next_attempt_at <= now), or
  * whose claim is older than stale_before (its worker died), on the channels enabled (sms,
@@ -457,7 +459,8 @@ int store_outbox_receipt(struct store *store, int64_t id, const char *provider_i
 int store_outbox_retry(struct store *store, int64_t office_id, int64_t id, int64_t now);
 /* A case's messages, oldest first (without recipient and bodies' HTML). */
 int store_outbox_for_case(struct store *store, int64_t case_id, json_t **out);
-/* The office's messages by status ("" = failed and failed_temp), newest first, at most limit. */
+/* The office's messages by status ("" = failed and failed_temp), newest first, at most limit;
+ * with the case's case_key (NULL for a message not tied to a case), subject_kind, subject_id. */
 int store_outbox_list(struct store *store, int64_t office_id, const char *status, int64_t limit,
                       json_t **out);
 int store_outbox_get(struct store *store, int64_t office_id, int64_t id, json_t **out);
@@ -497,6 +500,10 @@ int store_payment_set_status(struct store *store, int64_t id, const char *from, 
                              const char *provider_ref, int64_t paid_at, int64_t now, bool *applied);
 /* The office of case_id (ST_NOTFOUND when there is no such case). */
 int store_case_office(struct store *store, int64_t case_id, int64_t *office_id);
+/* Moves the expiry of pending payment id later, to expires_at (an ATM transfer's deadline);
+ * *applied is false when it was not pending or already expired no earlier. */
+int store_payment_extend(struct store *store, int64_t id, int64_t expires_at, int64_t now,
+                         bool *applied);
 /* Pending payments whose expires_at is at or before now, oldest first, at most limit. */
 int store_payments_past_expiry(struct store *store, int64_t now, int64_t limit, json_t **out);
 /* ---- Online applications (store/apply.c, migration 8) -----------------------------------
@@ -561,6 +568,32 @@ int store_uploads_attach(struct store *store, int64_t draft_id, int64_t case_id)
 int store_upload_get(struct store *store, int64_t id, json_t **meta, void **bytes, size_t *len);
 /* How many upload rows and blobs exist (for tests and the attack checks). */
 int store_upload_counts(struct store *store, int64_t *uploads, int64_t *blobs);
+/* ---- Outcome documents (store/outcome_docs.c) ------------------------------------------------
+ * What staff issue on a case (case_outcome_documents); the bytes once per SHA-256 in upload_blobs.
+ * A row: {"id", "office_id", "case_id", "sha256", "name", "mime", "size", "created_at",
+ * "created_by", "created_by_name", "withdrawn_at" (null while offered), "withdrawn_by_name",
+ * "withdrawn_reason"}. */
+struct store_outcome {
+  int64_t office_id, case_id;
+  const char *sha256; /* 64 lowercase hex */
+  const char *name;   /* display name, already sanitised */
+  const char *mime;
+  const void *bytes;
+  size_t len;
+  int64_t now, created_by;
+  const char *created_by_name;
+};
+int store_outcome_add(struct store *store, const struct store_outcome *doc, int64_t *id);
+/* The case's documents, oldest first: all, or only those not withdrawn. */
+int store_outcomes_of(struct store *store, int64_t case_id, bool withdrawn_too, json_t **out);
+/* Withdraws document id of the case once; ST_NOTFOUND when none such is still offered. */
+int store_outcome_withdraw(struct store *store, int64_t case_id, int64_t id, int64_t now,
+                           const char *by_name, const char *reason);
+/* Document id of the case: *meta {"id", "name", "mime", "size", "withdrawn_at"}, *bytes
+ * malloc'd; ST_NOTFOUND when the case has no such document. */
+int store_outcome_get(struct store *store, int64_t case_id, int64_t id, json_t **meta, void **bytes,
+                      size_t *len);
+
 /* ---- API keys and Open311 requests (store/api.c) ---------------------------------------------
  * A key row: {"id", "office_id", "name", "prefix", "created_at", "created_by", "last_used_at"
  * (null), "revoked_at" (null)}; the secret itself is never stored, only key_hash (hex SHA-256). */

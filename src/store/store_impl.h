@@ -143,7 +143,7 @@ enum store_col_type {
   COL_TEXT,      /* one line of text; max = bytes */
   COL_MULTILINE, /* text that may hold newlines; max = bytes */
   COL_CODE,      /* [a-z0-9-]{0,40} (required ones at least 1) */
-  COL_INT,       /* integer in [min, max]; 0 when missing */
+  COL_INT,       /* integer in [min, max]; missing_int (0 unless given) when missing */
   COL_INT_NULL,  /* integer in [min, max] or null; null when missing */
   COL_BOOL,      /* true/false; false when missing */
   COL_TEXT_LIST, /* array of one-line strings: at most min items of at most max bytes; stored as
@@ -157,6 +157,7 @@ struct store_col {
   enum store_col_type type;
   bool required;
   int64_t min, max;
+  int64_t missing_int; /* COL_INT: the value of a record that leaves it out (the SQL default) */
 };
 
 /* What the put functions write: the table, its columns in binding order (the first column of

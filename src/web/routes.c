@@ -5,6 +5,7 @@
  */
 #include "web/app.h"
 #include "domain/accounts.h"
+#include "domain/outcome_docs.h"
 #include "web/api/api.h"
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
@@ -16,6 +17,8 @@
 #include "web/staff/catalog_admin.h"
 #include "web/staff/apikeys.h"
 #include "web/staff/notices.h"
+#include "web/public/petition.h"
+#include "web/staff/petition.h"
 #include "web/staff/staff.h"
 #include "web/public/survey.h"
 #include "web/staff/survey.h"
@@ -270,6 +273,64 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/delegations", delegation_add, ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Indicators (web/staff/kpi.c): the dashboard and its CSV, no personal data. */
+    {"GET", "/staff/kpi", kpi_dashboard, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/kpi.csv", kpi_csv, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+
+    /* A payment gateway that takes the order as a form post (ECPay, web/payments/form_post.c). */
+    {"GET", "/p/{token}/pay/go", payment_go, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    /* Outcome documents (web/cases/outcome_docs.c, issue 15): staff attach and withdraw them
+     * on the case page; the applicant downloads them through the case's link, audited. */
+    {"POST", "/staff/cases/{id}/outcomes/new", outcome_attach, ROLE_HANDLER | ROLE_SUPERVISOR, true,
+     OUTCOME_UPLOAD_BODY_MAX, HTTP_RATE_NONE},
+    {"POST", "/staff/cases/{id}/outcomes/{doc}/withdraw", outcome_withdraw,
+     ROLE_HANDLER | ROLE_SUPERVISOR, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/cases/{id}/outcomes/{doc}", outcome_file_staff, CASE_STAFF, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/p/{token}/outcomes/{doc}", outcome_file_public, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    /* Petitions and the director's mailbox (issue 19; web/public/petition.h, web/staff/petition.h):
+     * citizens file with a one-time code (rate class "lookup" for the codes and links), follow
+     * their petition by its link or number and rate the answer once; staff record, route,
+     * transfer, flag, answer. */
+    {"GET", "/o/{office}/petition", petition_form, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/petition", petition_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/verify/{token}", petition_verify_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/petition/verify/{token}", petition_verify_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/petition/verify/{token}/resend", petition_resend_submit, 0, true,
+     HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/filed/{token}", petition_own_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/rate/{token}", petition_own_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"POST", "/o/{office}/petition/rate/{token}", petition_rate_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petition/status", petition_lookup, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/petitions/stats", petition_stats_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/staff/petitions", petition_staff_list, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/petitions/new", petition_staff_new, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/petitions", petition_staff_record, CASE_STAFF, true, APPLY_UPLOAD_BODY_MAX,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/petitions/{id}/files/{file}", petition_staff_file, CASE_STAFF, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/petitions/{id}", petition_staff_page, CASE_STAFF, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/petitions/{id}/{action}", petition_staff_action, CASE_STAFF, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/admin/petitions", petition_settings_page, ROLE_ADMIN, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/petitions", petition_settings_save, ROLE_ADMIN, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/admin/petitions/categories", petition_category_submit, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
     /* Surveys and quality records (issue 19; web/public/survey.c, web/staff/survey*.c). The
      * builder is the analysts'; results are theirs and the supervisors'. */
     {"GET", "/s/{token}", survey_case_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},

@@ -9,8 +9,10 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/petition.h"
 #include "domain/cases.h"
 #include "domain/connection.h"
+#include "domain/kpi.h"
 #include "domain/payment.h"
 
 #include "base/common.h"
@@ -38,6 +40,12 @@ int scanner_run_once(const char *db_url, long long *changed)
   if (!rc)
     rc = payment_expire_due(&env, &expired); /* payments started and never finished */
   n += expired;
+  if (!rc)
+    rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
+  int64_t reminded = 0;
+  if (!rc)
+    rc = petition_remind(store, env.now, &reminded); /* petitions due within a working day */
+  n += reminded;
   connection_close(store);
   *changed = n;
   return rc;

@@ -83,7 +83,9 @@ static bool is_allowed(const char *backend, const char *table, const char *fact)
  * counts its own directory changes; copying fills the target's tables, which moves its count). */
 static bool is_bookkeeping(const char *table)
 {
-  return strcmp(table, "schema_migrations") == 0 || strcmp(table, "directory_version") == 0;
+  /* the indicators' counters (kpi_*) are derived: a copy starts them again from the log */
+  return strcmp(table, "schema_migrations") == 0 || strcmp(table, "directory_version") == 0 ||
+         strncmp(table, "kpi_", 4) == 0;
 }
 
 /* ---- Introspection ---------------------------------------------------------------------------

@@ -374,6 +374,88 @@ static void test_extension(void **state)
               add(taipei(2026, 2, 10, 14, 0), 3 * 480 - 240));
 }
 
+/* ---- Used working time (the staff case page's "used / allowed working hours") ----------- */
+
+static int64_t used(time_t start, time_t at, const struct calendar_pause *pauses, size_t n)
+{
+  int64_t minutes = -1;
+  assert_int_equal(calendar_used_minutes_with_pauses(&cal, NULL, start, at, pauses, n, &minutes),
+                   ST_OK);
+  return minutes;
+}
+
+static void test_used_over_holidays_and_make_up_days(void **state)
+{
+  /* Lunar New Year 2026: Thursday 02-12 and Friday 02-13 count, 02-14..02-22 are off, Monday
+   * 02-23 counts: three working days. */
+  assert_int_equal(used(taipei(2026, 2, 12, 8, 30), taipei(2026, 2, 24, 8, 30), NULL, 0), 3 * 480);
+  /* The 補行上班 Saturday 2025-02-08 counts: Friday 09:00 to Monday 09:00 is 450 + 480 + 30. */
+  assert_int_equal(used(taipei(2025, 2, 7, 9, 0), taipei(2025, 2, 10, 9, 0), NULL, 0), 960);
+  /* Over lunch and after hours nothing is used; at <= start is 0. */
+  assert_int_equal(used(taipei(2026, 3, 2, 12, 30), taipei(2026, 3, 2, 13, 30), NULL, 0), 0);
+  assert_int_equal(used(taipei(2026, 3, 3, 9, 0), taipei(2026, 3, 2, 9, 0), NULL, 0), 0);
+}
+
+static void test_used_excludes_stopped_steps(void **state)
+{
+  time_t start = taipei(2026, 3, 2, 8, 30);
+  /* A correction from Tuesday 08:30 to Thursday 08:30 (two days) does not count: by Thursday
+   * 12:30 the case has used Monday and Thursday morning, 12 working hours. */
+  struct calendar_pause correction = {taipei(2026, 3, 3, 8, 30), taipei(2026, 3, 5, 8, 30)};
+  assert_int_equal(used(start, taipei(2026, 3, 5, 12, 30), &correction, 1), 720);
+  /* A public notice still open (to 0) stops the clock until now: Monday only. */
+  struct calendar_pause notice = {taipei(2026, 3, 3, 8, 30), 0};
+  assert_int_equal(used(start, taipei(2026, 3, 20, 17, 30), &notice, 1), 480);
+  /* A 30-day public notice over the 2026 New Year holidays, then a referral to another agency,
+   * overlapping and unsorted: only the working time outside both counts. */
+  struct calendar_pause both[] = {
+      {taipei(2026, 2, 11, 8, 30), taipei(2026, 3, 13, 8, 30)},
+      {taipei(2026, 3, 12, 8, 30), taipei(2026, 3, 16, 8, 30)},
+  };
+  assert_int_equal(used(taipei(2026, 2, 10, 8, 30), taipei(2026, 3, 16, 12, 30), both, 2),
+                   480 + 240);
+  /* A pause that starts after at stops nothing. */
+  struct calendar_pause later = {taipei(2026, 3, 10, 8, 30), 0};
+  assert_int_equal(used(start, taipei(2026, 3, 3, 8, 30), &later, 1), 480);
+}
+
+/* The used time at the deadline calendar_deadline_with_pauses computes is the limit plus the
+ * extension: the page's hours and every deadline agree. */
+static void test_used_agrees_with_deadline(void **state)
+{
+  struct calendar_pause pauses[] = {
+      {taipei(2026, 2, 11, 15, 0), taipei(2026, 2, 24, 10, 0)}, /* over New Year */
+      {taipei(2026, 2, 26, 8, 30), taipei(2026, 2, 27, 17, 30)},
+  };
+  time_t starts[] = {taipei(2026, 2, 10, 14, 0), taipei(2025, 2, 6, 16, 45),
+                     taipei(2026, 2, 11, 12, 50)};
+  int64_t limits[] = {480, 3 * 480, 7 * 480 + 90};
+  for (size_t i = 0; i < ARRAY_LEN(starts); i++)
+    for (size_t k = 0; k < ARRAY_LEN(limits); k++)
+      for (size_t n = 0; n <= ARRAY_LEN(pauses); n++) {
+        time_t deadline = with_pauses(starts[i], limits[k], pauses, n, 240);
+        assert_int_equal(used(starts[i], deadline, pauses, n), limits[k] + 240);
+        assert_int_equal(used(starts[i], deadline - 60, pauses, n), limits[k] + 240 - 1);
+      }
+}
+
+static void test_used_rejects_bad_input(void **state)
+{
+  struct calendar_pause backwards = {taipei(2026, 3, 3, 10, 0), taipei(2026, 3, 3, 9, 0)};
+  int64_t minutes;
+  time_t start = taipei(2026, 3, 2, 8, 30);
+  assert_int_equal(
+      calendar_used_minutes_with_pauses(&cal, NULL, start, start + 3600, &backwards, 1, &minutes),
+      ST_INVALID);
+  assert_int_equal(calendar_used_minutes_with_pauses(&cal, NULL, start, start, NULL, 0, NULL),
+                   ST_INVALID);
+  struct calendar_pause many[CALENDAR_PAUSES_MAX + 1];
+  memset(many, 0, sizeof(many));
+  assert_int_equal(
+      calendar_used_minutes_with_pauses(&cal, NULL, start, start, many, ARRAY_LEN(many), &minutes),
+      ST_LIMIT);
+}
+
 /* ---- Due state ----------------------------------------------------------------------------- */
 
 static void test_due_boundaries(void **state)
@@ -598,6 +680,10 @@ int main(void)
       cmocka_unit_test(test_deadline_across_weekend),
       cmocka_unit_test(test_deadline_across_lunar_new_year_2026),
       cmocka_unit_test(test_deadline_counts_make_up_saturday),
+      cmocka_unit_test(test_used_over_holidays_and_make_up_days),
+      cmocka_unit_test(test_used_excludes_stopped_steps),
+      cmocka_unit_test(test_used_agrees_with_deadline),
+      cmocka_unit_test(test_used_rejects_bad_input),
       cmocka_unit_test(test_deadline_across_years),
       cmocka_unit_test(test_add_rejects_bad_input),
       cmocka_unit_test(test_working_minutes_between),

@@ -122,6 +122,26 @@ static int add_check_lock(const struct case_staff *s, json_t *c)
   return json_object_set_new(c, "check_lock", lock) ? ST_NOMEM : ST_OK;
 }
 
+/* Working minutes as hours with one decimal, rounded down ("12.5", "24"). */
+static const char *hours_text(struct http_request *req, int64_t minutes)
+{
+  long long tenths = (long long)(minutes * 10 / 60);
+  if (tenths % 10 == 0)
+    return arena_printf(req->arena, "%lld", tenths / 10);
+  return arena_printf(req->arena, "%lld.%lld", tenths / 10, tenths % 10);
+}
+
+/* "已用 12.5 / 法定 24 工作小時": the domain's used and allowed working time (case_staff). Being
+ * late is said once, by the case's due state (the scanner's), not a second time here. */
+static int add_clock(struct http_request *req, const struct case_staff *s, json_t *c)
+{
+  json_t *clock = json_pack("{s:I, s:I, s:s, s:s}", "used_minutes", (json_int_t)s->used_minutes,
+                            "allowed_minutes", (json_int_t)s->allowed_minutes, "used_hours",
+                            hours_text(req, s->used_minutes), "allowed_hours",
+                            hours_text(req, s->allowed_minutes));
+  return json_object_set_new(c, "clock", clock) ? ST_NOMEM : ST_OK;
+}
+
 static int show(struct http_request *req, struct http_response *res, int status, const char *field,
                 const char *reason)
 {
@@ -140,6 +160,10 @@ static int show(struct http_request *req, struct http_response *res, int status,
   if (!rc)
     rc = add_check_lock(&s, c);
   if (!rc)
+    rc = add_clock(req, &s, c);
+  if (!rc)
+    rc = outcome_staff_view(req, &s, c);
+  if (!rc)
     rc = payments_staff_view(req, &s.fee, c); /* the fee due and payments */
   if (!rc)
     rc = notices_case_messages(req, store, case_view_id(req), &messages);
@@ -154,6 +178,12 @@ static int show(struct http_request *req, struct http_response *res, int status,
   if (reason)
     web_form_error(req, view, field, reason);
   return http_page(res, status, "staff/case", view);
+}
+
+int case_page_refused(struct http_request *req, struct http_response *res, int status,
+                      const char *field, const char *reason)
+{
+  return show(req, res, status, field, reason);
 }
 
 int case_page(struct http_request *req, struct http_response *res)

@@ -33,6 +33,27 @@ int corrections_settings(struct http_request *req, struct http_response *res);
 int corrections_settings_save(struct http_request *req, struct http_response *res);
 int corrections_report(struct http_request *req, struct http_response *res);
 
+/* The staff case page again with a refusal (status 400 or 403; field the input it is about). */
+int case_page_refused(struct http_request *req, struct http_response *res, int status,
+                      const char *field, const char *reason);
+
+/* outcome_docs.c: outcome documents (domain/outcome_docs.h). outcome_staff_view adds to the
+ * staff case view c "outcomes" [{id, name, size, created_text, created_by, href, withdrawn,
+ * withdrawn_text, withdrawn_by, withdrawn_reason, may_withdraw, withdraw_action}],
+ * "has_outcomes" and "outcome_attach" (the upload form is offered); outcome_progress_view adds
+ * "has_outcomes" and "outcomes" [{id, name, size, date, href}] to the view of /p/<token>. */
+struct case_staff;
+struct case_public;
+struct view_builder;
+struct view_map;
+int outcome_staff_view(struct http_request *req, const struct case_staff *s, json_t *c);
+void outcome_progress_view(struct http_request *req, struct view_builder *b,
+                           const struct case_public *c, const char *token, struct view_map *view);
+int outcome_attach(struct http_request *req, struct http_response *res);
+int outcome_withdraw(struct http_request *req, struct http_response *res);
+int outcome_file_staff(struct http_request *req, struct http_response *res);
+int outcome_file_public(struct http_request *req, struct http_response *res);
+
 /* The case actor of a signed-in request. */
 void case_actor_of(const struct http_request *req, struct case_actor *actor);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "domain/petition.h"
 #include "domain/case_read.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
@@ -37,8 +38,10 @@ static int result_page(struct http_request *req, struct http_response *res,
   struct view_map *view = case_public_tview(req, &b, c, req->wants_json);
   struct view_map *page = view_map(&b);
   view_add(&b, view, "payment", payments_fee_tview(req, &b, &c->fee, token));
-  if (token)
+  if (token) {
     apply_progress_view(req, &b, c, token, view);
+    outcome_progress_view(req, &b, c, token, view);
+  }
   view_add_text(&b, page, "title", http_t(req, "progress_result_title"));
   view_add(&b, page, "case", view_of_map(view));
   view_add(&b, page, "office", office_dir_tview(req, &b, c->office));
@@ -73,6 +76,11 @@ static int progress_form_on(struct http_request *req, struct http_response *res,
   int rc = office_of_request(req, store, &office);
   if (rc)
     return rc;
+  if (number && petition_number_like(number)) /* a petition's number: its own page */
+    return http_redirect(res, 303,
+                         arena_printf(req->arena, "/o/%s/petition/status?number=%s&check=%s",
+                                      office->slug, http_url_encode(req->arena, number),
+                                      http_url_encode(req->arena, check ? check : "")));
   if (number || check) {
     time_t now = clock_now();
     rc = case_public_by_number(store, req->arena, now, office->id, number, check, web_primary, req,

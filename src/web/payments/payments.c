@@ -19,7 +19,8 @@
 
 #include "base/common.h"
 
-enum { CALLBACK_FIELDS_MAX = 32 };
+/* ECPay sends up to about 50 fields when asked for extra card details: room to spare. */
+enum { CALLBACK_FIELDS_MAX = 64 };
 
 static const char *money(struct http_request *req, int64_t amount)
 {
@@ -83,6 +84,9 @@ struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
   view_add_text(b, m, "paid_text", money(req, fee->paid));
   view_add_text(b, m, "outstanding_text", money(req, fee->outstanding));
   view_add_bool(b, m, "payable", fee->payable && token);
+  /* A gateway that takes a form post lets the citizen choose how to pay on our page. */
+  view_add_bool(b, m, "choose_method",
+                fee->payable && token && payment_provider() && payment_provider()->start_form);
   view_add_bool(b, m, "counter_only", fee->outstanding > 0 && !fee->payable);
   view_add_bool(b, m, "settled", fee->due > 0 && fee->outstanding == 0);
   view_add(b, m, "payments", typed_views(req, b, fee, false));
@@ -171,20 +175,40 @@ static const char *notify_url(struct http_request *req, const char *provider)
   return arena_printf(req->arena, "http://%s/payments/callback/%s", local, provider);
 }
 
+/* What payment_start and payment_form_for_token are told about this request. */
+int payments_start_in(struct http_request *req, const char *token, struct payment_start_in *in)
+{
+  const struct payment_provider *prov = payment_provider();
+  *in = (struct payment_start_in){
+      token,
+      arena_printf(req->arena, "%s/p/%s/pay/return", web_origin(req), token),
+      notify_url(req, prov->name),
+      req->lang,
+      "",
+      arena_printf(req->arena, "/p/%s/pay/go", token)};
+  return in->return_url && in->notify_url && in->form_url ? ST_OK : ST_NOMEM;
+}
+
+/* The redirect, with the method the citizen chose on our page for a form-post provider. */
+static const char *with_method(struct http_request *req, const char *redirect)
+{
+  const char *method = http_form(req, "method");
+  if (!payment_provider()->start_form || payment_method_parse(method) == PAYMENT_METHOD_ANY)
+    return redirect;
+  return arena_printf(req->arena, "%s&method=%s", redirect, method);
+}
+
 int payment_pay(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   const char *token = http_capture(req, "token"), *reason = NULL;
-  const struct payment_provider *prov = payment_provider();
-  if (!prov)
+  if (!payment_provider())
     return http_error(res, 404, "payment_err_off");
   char redirect[PAYMENT_URL_MAX];
-  struct payment_start_in in = {
-      token, arena_printf(req->arena, "%s/p/%s/pay/return", web_origin(req), token),
-      notify_url(req, prov->name), req->lang, ""};
-  if (!in.return_url || !in.notify_url)
-    return ST_NOMEM;
-  int rc = web_store(req, &store);
+  struct payment_start_in in;
+  int rc = payments_start_in(req, token, &in);
+  if (!rc)
+    rc = web_store(req, &store);
   struct case_env env = {store, clock_now()};
   if (!rc)
     rc = payment_start(&env, &in, redirect, &reason);
@@ -198,7 +222,8 @@ int payment_pay(struct http_request *req, struct http_response *res)
     log_error("payment start failed: %s", status_name(rc));
     return http_error(res, 500, "payment_err_provider");
   }
-  return http_redirect(res, 303, redirect);
+  const char *to = with_method(req, redirect);
+  return to ? http_redirect(res, 303, to) : ST_NOMEM;
 }
 
 int payment_return(struct http_request *req, struct http_response *res)
@@ -226,6 +251,12 @@ int payment_return(struct http_request *req, struct http_response *res)
                 arena_printf(req->arena, "/p/%s", token), "receipt_href",
                 arena_printf(req->arena, "/p/%s/receipt", token), "pay_action",
                 arena_printf(req->arena, "/p/%s/pay", token));
+  json_t *atm = json_object_get(p, "atm");
+  if (page && atm)
+    json_object_set_new(page, "atm",
+                        json_pack("{s:s, s:s, s:s}", "bank_code", web_str(atm, "bank_code"),
+                                  "account", web_str(atm, "account"), "pay_by_text",
+                                  web_datetime(req, web_int(atm, "pay_by"))));
   json_decref(p);
   return http_page(res, 200, "public/payment_return", page);
 }

@@ -25,7 +25,13 @@ struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
  * (domain/case_staff_read.h). */
 int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, json_t *c);
 
+struct payment_start_in;
+/* The start of a payment as this request asks for it (return, callback and form URLs). */
+int payments_start_in(struct http_request *req, const char *token, struct payment_start_in *in);
 int payment_pay(struct http_request *req, struct http_response *res);
+/* GET /p/{token}/pay/go?order=&method=: the page that posts a form provider's order to the
+ * gateway (form_post.c). */
+int payment_go(struct http_request *req, struct http_response *res);
 int payment_return(struct http_request *req, struct http_response *res);
 int payment_receipt(struct http_request *req, struct http_response *res);
 int payment_callback_post(struct http_request *req, struct http_response *res);

@@ -53,6 +53,13 @@ struct case_public;
 void apply_progress_view(struct http_request *req, struct view_builder *b,
                          const struct case_public *c, const char *token, struct view_map *view);
 
+/* A stored document sent as an attachment of its stored type (also outcome documents). */
+struct apply_document;
+int apply_send_document(struct http_request *req, struct http_response *res,
+                        const struct apply_document *doc);
+/* A file size as pages show it ("12 KB", "1.5 MB"), in the request's arena. */
+const char *apply_size_text(struct http_request *req, int64_t bytes);
+
 /* Shared by the two files. */
 struct apply_ctx {
   struct office_ctx o;

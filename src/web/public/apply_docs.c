@@ -26,7 +26,7 @@
 
 #include "base/common.h"
 
-static const char *size_text(struct http_request *req, int64_t bytes)
+const char *apply_size_text(struct http_request *req, int64_t bytes)
 {
   if (bytes >= 1024 * 1024)
     return arena_printf(req->arena, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
@@ -42,7 +42,7 @@ static json_t *files_json(struct http_request *req, const struct apply_upload_in
     long long id = (long long)files[i].id;
     json_array_append_new(
         out, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", files[i].name, "size",
-                       size_text(req, files[i].size), "href",
+                       apply_size_text(req, files[i].size), "href",
                        href_prefix ? arena_printf(req->arena, "%s%lld", href_prefix, id) : ""));
   }
   return out;
@@ -416,9 +416,8 @@ int apply_withdraw_post(struct http_request *req, struct http_response *res)
   return http_redirect(res, 303, arena_printf(req->arena, "/p/%s?withdrawn=1", token));
 }
 
-/* Sends an upload as an attachment of its stored type. */
-static int send_file(struct http_request *req, struct http_response *res,
-                     const struct apply_document *doc)
+int apply_send_document(struct http_request *req, struct http_response *res,
+                        const struct apply_document *doc)
 {
   const char *name = doc->name;
   char ascii[256];
@@ -446,7 +445,7 @@ int apply_file_public(struct http_request *req, struct http_response *res)
     rc = apply_document_by_token(store, req->arena, http_capture(req, "token"),
                                  catalog_id_capture(req, "file"), &doc);
   if (!rc)
-    rc = send_file(req, res, &doc);
+    rc = apply_send_document(req, res, &doc);
   free(doc.bytes);
   return rc;
 }
@@ -474,7 +473,7 @@ int apply_file_staff(struct http_request *req, struct http_response *res)
   if (!rc)
     rc = apply_document_of_case(store, req->arena, id, catalog_id_capture(req, "file"), &doc);
   if (!rc)
-    rc = send_file(req, res, &doc);
+    rc = apply_send_document(req, res, &doc);
   free(doc.bytes);
   json_decref(c);
   return rc;
@@ -545,7 +544,7 @@ void apply_progress_view(struct http_request *req, struct view_builder *b,
     struct view_map *f = view_map(b);
     view_add_int(b, f, "id", u->id);
     view_add_text(b, f, "name", u->name);
-    view_add_text(b, f, "size", size_text(req, u->size));
+    view_add_text(b, f, "size", apply_size_text(req, u->size));
     view_add_text(b, f, "href",
                   arena_printf(req->arena, "/p/%s/files/%lld", token, (long long)u->id));
     view_push(b, files, view_of_map(f));

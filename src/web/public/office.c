@@ -131,6 +131,7 @@ json_t *office_areas(struct http_request *req, const char *slug, bool land_offic
       {"faq", "area_faq", "area_faq_desc"},
       {"news", "area_news", "area_news_desc"},
       {"#units", "area_directory", "area_directory_desc"},
+      {"petition", "area_petition", "area_petition_desc"},
   };
   json_t *list = json_array();
   for (size_t i = 0; list && i < ARRAY_LEN(areas); i++) {

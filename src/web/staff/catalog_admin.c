@@ -128,8 +128,9 @@ int catadmin_new(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (rc)
     return rc;
-  json_t *blank = json_pack("{s:i, s:s, s:b}", "time_limit_minutes", 0, "kind", "general",
-                            "channel_counter", true);
+  json_t *blank =
+      json_pack("{s:i, s:i, s:s, s:b}", "time_limit_minutes", 0, "remote_instant_minutes",
+                CATALOG_REMOTE_INSTANT_DEFAULT, "kind", "general", "channel_counter", true);
   json_t *values = catadmin_values_from_record(k, blank);
   json_decref(blank);
   rc = catadmin_form_page(req, res, store, k, NULL, values, json_object(), 200);

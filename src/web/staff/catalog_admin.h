@@ -57,7 +57,8 @@ enum catadmin_type {
   CA_TIME_LIMIT, /* time_limit_minutes, edited as a number and a unit */
 };
 
-enum { CA_PAIR = 1, CA_REQUIRED = 2 };
+/* CA_OMIT_EMPTY: an empty number leaves the key out of the record (the domain's default). */
+enum { CA_PAIR = 1, CA_REQUIRED = 2, CA_OMIT_EMPTY = 4 };
 
 struct catadmin_field {
   const char *name; /* the record's key; for CA_PAIR the stem of <name>_zh and <name>_en */

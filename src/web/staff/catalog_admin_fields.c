@@ -36,6 +36,8 @@ static const struct catadmin_field service_fields[] = {
     {"steps", CA_LIST, CA_PAIR, LIST_MAX_ITEMS, "catadmin_f_steps"},
     {"time_limit_minutes", CA_TIME_LIMIT, CA_REQUIRED, CATALOG_TIME_LIMIT_MAX,
      "catadmin_f_time_limit"},
+    {"remote_instant_minutes", CA_INT, CA_OMIT_EMPTY, CATALOG_TIME_LIMIT_MAX,
+     "catadmin_f_remote_instant"},
     {"fee", CA_TEXT, CA_PAIR, TEXT_MAX_BYTES, "catadmin_f_fee"},
     {"fee_amount", CA_INT_NULL, 0, 1000000000, "catadmin_f_fee_amount"},
     {"where", CA_LINE, CA_PAIR, LINE_MAX_BYTES, "catadmin_f_where"},
@@ -250,6 +252,8 @@ static int read_number(struct form_ctx *f, const struct catadmin_field *field)
   const char *text = submitted(f, field->name);
   int64_t n = 0;
   json_object_set_new(f->values, field->name, json_string(text));
+  if (!*text && (field->flags & CA_OMIT_EMPTY))
+    return ST_OK; /* the domain's default */
   if (!*text)
     return json_object_set_new(f->record, field->name,
                                field->type == CA_INT_NULL ? json_null() : json_integer(0));

@@ -32,8 +32,12 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/reports/corrections", "staff_area_corr_report", "staff_area_corr_report_desc"},
       {"/staff/surveys", "staff_area_surveys", "staff_area_surveys_desc"},
       {"/staff/quality", "staff_area_quality", "staff_area_quality_desc"},
+      {"/staff/kpi", "staff_area_kpi", "staff_area_kpi_desc"},
       {"/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {"/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
+      {"/staff/petitions", "staff_area_petitions", "staff_area_petitions_desc"},
+      {"/staff/admin/petitions", "staff_area_petition_settings",
+       "staff_area_petition_settings_desc"},
   };
   json_t *list = json_array();
   for (size_t i = 0; i < ARRAY_LEN(areas); i++)

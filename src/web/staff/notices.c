@@ -21,6 +21,27 @@ static const char *label(struct http_request *req, const char *prefix, const cha
   return http_t(req, arena_printf(req->arena, "%s%s", prefix, code));
 }
 
+/* The subject of a message not tied to a case in words, "陳情 #12" ("notice_subject_<kind>";
+ * the kind itself when it has no translation), shown in the case number's place. */
+static json_t *subject_view(struct http_request *req, json_t *view,
+                            const struct notify_message_row *m)
+{
+  const char *key = arena_printf(req->arena, "notice_subject_%s", m->subject_kind);
+  const char *word = key ? http_t(req, key) : NULL;
+  const char *shown =
+      arena_printf(req->arena, "%s #%lld", word && strcmp(word, key) ? word : m->subject_kind,
+                   (long long)m->subject_id);
+  if (view && (!shown || json_object_set_new(view, "case_key", json_string(shown)) ||
+               json_object_set_new(view, "subject_kind", json_string(m->subject_kind)) ||
+               json_object_set_new(view, "subject_id", json_integer(m->subject_id)) ||
+               json_object_set_new(view, "event", json_string(m->event)) ||
+               json_object_set_new(view, "channel", json_string(m->channel)))) {
+    json_decref(view);
+    return NULL;
+  }
+  return view;
+}
+
 /* A message row for pages: labels in the request's language, times in words. */
 static json_t *message_view(struct http_request *req, const struct notify_message_row *m)
 {
@@ -35,6 +56,8 @@ static json_t *message_view(struct http_request *req, const struct notify_messag
       (json_int_t)m->attempts, "created_text", web_datetime(req, m->created_at), "sent_text",
       web_datetime(req, m->sent_at), "last_error", m->last_error, "lang_label",
       strcmp(m->lang, "en") ? http_t(req, "notice_lang_zh") : http_t(req, "notice_lang_en"));
+  if (!m->case_id) /* a message not tied to a case: its subject ("陳情 #12") where the number is */
+    return subject_view(req, view, m);
   /* The link to the case only for someone the route table lets open it (an admin who is not
    * also case staff sees the number alone). */
   char *href = arena_printf(req->arena, "/staff/cases/%lld", (long long)m->case_id);

@@ -23,5 +23,8 @@ int staff_user_password(struct http_request *req, struct http_response *res);
 int staff_user_disable(struct http_request *req, struct http_response *res);
 int staff_user_enable(struct http_request *req, struct http_response *res);
 int staff_audit(struct http_request *req, struct http_response *res);
+/* The indicators dashboard and its CSV (kpi.c). */
+int kpi_dashboard(struct http_request *req, struct http_response *res);
+int kpi_csv(struct http_request *req, struct http_response *res);
 
 #endif

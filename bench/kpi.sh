@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# kpi.sh [CASES] - the indicators at scale (issue 20): with CASES generated cases (default
+# 1,000,000; bench/gen-cases.sh through bench_db, cached in BENCH_CACHE) it times
+# `bianmin kpi-rebuild` (the whole event log counted once), then the dashboard's views for a
+# supervisor of the busiest office: the whole ROC year, the previous year, one month, one
+# unit, one service, one channel and the CSV export. Each view is asked REPEAT (11) times after
+# the counters are up to date; the median is printed per view and the slowest view's median is
+# compared with the issue's 100 ms. Needs curl, sqlite3.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+EXE=$(realpath "${EXE:-build/release/bianmin}")
+export EXE
+. bench/lib.sh
+CASES=${1:-1000000} SEED=${SEED:-42} REPEAT=${REPEAT:-11}
+bench_init
+bench_db "$work/db" "$CASES" "$SEED"
+t=$(now_ms)
+BIANMIN_SECRET_KEY_FILE="$work/secret.key" $exe kpi-rebuild --db "$work/db"
+echo "bench/kpi: kpi-rebuild over $CASES cases took $(( $(now_ms) - t )) ms"
+bench_serve "$work/db"
+read -r cookie _ < <(bench_login xinxing-registration-sup)
+year=$(( $(TZ=Asia/Taipei date +%Y) - 1911 ))
+unit=$(sqlite3 "$work/db" "SELECT u.id FROM units u JOIN offices o ON o.id = u.office_id WHERE o.slug = 'xinxing' ORDER BY u.id LIMIT 1")
+service=$(sqlite3 "$work/db" "SELECT s.id FROM services s JOIN offices o ON o.id = s.office_id WHERE o.slug = 'xinxing' ORDER BY s.id LIMIT 1")
+views=("/staff/kpi?year=$year" "/staff/kpi?year=$((year - 1))" "/staff/kpi?year=$((year - 1))&month=6"
+  "/staff/kpi?year=$((year - 1))&unit=$unit" "/staff/kpi?year=$((year - 1))&service=$service"
+  "/staff/kpi?year=$((year - 1))&channel=online" "/staff/kpi.csv?by=service&year=$((year - 1))")
+slowest=0
+for v in "${views[@]}"; do
+  curl -fs -o /dev/null -b "$cookie" "$base$v" || { echo "bench/kpi: $v failed"; exit 1; }
+  ms=$(for _ in $(seq "$REPEAT"); do
+    curl -s -o /dev/null -b "$cookie" -w '%{time_total}\n' "$base$v"
+  done | sort -n | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] * 1000}')
+  printf 'bench/kpi: %-60s median %6.1f ms\n' "$v" "$ms"
+  slowest=$(awk -v a="$slowest" -v b="$ms" 'BEGIN {print (b > a ? b : a)}')
+done
+rows=$(sqlite3 "$work/db" "SELECT count(*) FROM kpi_case_month")
+echo "bench/kpi: $CASES cases, $rows counter rows; slowest view median $slowest ms (goal <= 100 ms): $(awk -v s="$slowest" 'BEGIN {print (s <= 100 ? "reached" : "NOT reached")}')"
+bench_stop

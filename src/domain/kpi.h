@@ -1,0 +1,101 @@
+/*
+ * kpi.h - the indicators the service-improvement plans name (DOMAIN.md "Indicators"), computed
+ * from the case event log, never typed in.
+ *
+ * How: each status event of the log is counted once into per-month counters (office, Taipei
+ * month, unit, service, channel: received, completed, on time, ended otherwise, working minutes
+ * used, corrections, second corrections) and completed cases into a working-hours histogram.
+ * kpi_update counts the events not yet counted, each marked as it is (the scanner calls it every
+ * pass, and the dashboard before it reads, at most a few batches), so a view reads a few
+ * thousand counter rows, not the cases.
+ * Rules:
+ * - received: the case's first event (from no status), in the month it was taken in;
+ * - completed: a move from an open or paused step into a final step that counts as completed
+ *   work (closed, archived; workflow.h), in the month of the move; a final step that is not
+ *   completed work (rejected, withdrawn) is "ended otherwise";
+ * - on time: completed at or before the case's deadline (the deadline already stops for
+ *   corrections and public notices and moves with extensions: cases.h);
+ * - working time used: the limit with its extensions minus the working time left at
+ *   completion, or the limit plus the working time past the deadline (the government calendar);
+ * - corrections: moves into correction; the second and later of a case are second corrections.
+ */
+#ifndef BIANMIN_DOMAIN_KPI_H
+#define BIANMIN_DOMAIN_KPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct arena;
+struct store; /* a connection: web only passes it on (ARCHITECTURE.md, Layers) */
+
+/* Counts the events not yet counted (all of them, in batches, each batch one transaction);
+ * *counted (may be NULL) receives how many. Safe on many nodes at once. */
+int kpi_update(struct store *store, time_t now, int64_t *counted);
+/* Forgets the counters and counts the whole log again, in one transaction. */
+int kpi_rebuild(struct store *store, time_t now, int64_t *counted);
+
+/* What a view shows: one ROC year (month 0) or one month of it, optionally one unit, service
+ * or channel ("" for any). */
+struct kpi_filter {
+  int64_t office_id;
+  int roc_year, month;
+  int64_t unit_id, service_id;
+  const char *channel;
+};
+
+enum kpi_status { KPI_NO_TARGET, KPI_MET, KPI_AT_RISK, KPI_MISSED, KPI_NO_DATA };
+/* "met", "at_risk", "missed", "no_target", "no_data". */
+const char *kpi_status_name(enum kpi_status status);
+
+/* The figures of a set of cases. Rates in per mille (0..1000), -1 when there is nothing to
+ * divide by; hours are working hours (8 a working day), median and P90 rounded up to the hour. */
+struct kpi_figures {
+  int64_t received, online_received, completed, on_time, ended_other, corrections;
+  int64_t second_corrections, used_minutes;
+  int on_time_permille, online_permille;
+  double mean_hours;
+  int64_t median_hours, p90_hours; /* -1 when no completed case */
+};
+
+struct kpi_option {
+  int64_t id;
+  const char *name_zh, *name_en;
+};
+
+/* A row of a breakdown: the month (1..12), unit, service or channel it is for. */
+struct kpi_row {
+  int64_t key;
+  const char *label_zh, *label_en, *channel;
+  struct kpi_figures figures;
+};
+
+struct kpi_report {
+  struct kpi_filter filter;
+  struct kpi_figures total, previous; /* previous: the same months a year before */
+  /* growth of the cases filed online against the previous year, per mille; -1 when none then */
+  int online_growth_permille;
+  int64_t overdue_open; /* open cases past their deadline now */
+  enum kpi_status on_time_status, second_corrections_status, overdue_status;
+  int on_time_target_permille;
+  struct kpi_row *by_month, *by_unit, *by_service, *by_channel;
+  size_t month_count, unit_count, service_count, channel_count;
+  /* the office's catalogue: services published, with an SOP (steps), that can be applied for
+   * online */
+  int64_t services, services_with_sop, services_online;
+  int64_t updated_at; /* when the counters last moved (unix seconds) */
+  /* what the filter offers: the office's units and published services */
+  struct kpi_option *unit_options, *service_options;
+  size_t unit_option_count, service_option_count;
+};
+
+/* One read for the dashboard (inside one read transaction after kpi_update). */
+int kpi_report_read(struct store *store, struct arena *arena, time_t now,
+                    const struct kpi_filter *filter, struct kpi_report *out);
+
+/* The median / P90 rule, exposed for tests: the smallest hour h with at least ceil(p% of n)
+ * completed cases at or below it (hours ascending, cases > 0); -1 when n is 0. */
+int64_t kpi_percentile(const int64_t *hours, const int64_t *cases, size_t count, int percent);
+
+#endif

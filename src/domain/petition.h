@@ -1,0 +1,216 @@
+/*
+ * petition.h - petitions (陳情) and the director's mailbox (首長信箱), issue 19.
+ *
+ * A petition is filed online (the contact proven by a one-time code to an e-mail address or a
+ * mobile phone, as online applications do), or recorded by staff from the counter, a phone
+ * call or a letter. Once taken in it gets a number of its own word per office and ROC year
+ * ("115-PT-000012", printed "115年 陳字 第000012號"), a six-digit check code and the date the
+ * answer is due: the category's answer period in working days on the government calendar the
+ * cases use. It is routed to the category's unit; staff may route it to another unit with a
+ * note, or transfer it to the competent agency, which tells the petitioner (行政程序法 §172).
+ * A handler may flag it under §173 (anonymous, unclear, the same matter again after a clear
+ * answer); once a supervisor confirms the flag no answer is due. A petition asked to be kept
+ * confidential (§170) shows its petitioner's name and contact to supervisors only, masked
+ * everywhere else. The same contact filing a similar subject again is found and linked.
+ * Answers are drafted (from the category's canned answer), approved by a supervisor when the
+ * office requires it (setting "petition_approval" = "1"), and sent in the petitioner's language
+ * ("petition_answered", notify_subject_event), with a link to rate the answer once (1-5).
+ *
+ * Every change is one transaction with its timeline entry; reads are one call per page.
+ */
+#ifndef BIANMIN_DOMAIN_PETITION_H
+#define BIANMIN_DOMAIN_PETITION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct store;
+struct calendar;
+struct audit_actor;
+
+enum {
+  PETITION_SUBJECT_MAX = 200,       /* bytes */
+  PETITION_BODY_MAX = 8000,         /* bytes */
+  PETITION_NOTE_MAX = 2000,         /* bytes of a note, an agency's name, an answer is BODY_MAX */
+  PETITION_TOKEN_SIZE = 65,         /* the petitioner's link token: 64 hex digits + NUL */
+  PETITION_CODE_SECONDS = 600,      /* a one-time code expires after 10 minutes */
+  PETITION_CODE_TRIES = 5,          /* wrong codes before the filing must start again */
+  PETITION_CODES_MAX = 5,           /* codes sent for one filing (the first and resends) */
+  PETITION_RESEND_SECONDS = 60,     /* between two codes */
+  PETITION_STARTS_PER_HOUR = 5,     /* online filings (codes sent) per contact and office an hour */
+  PETITION_UNVERIFIED_KEEP = 86400, /* seconds an unverified online filing is kept */
+  PETITION_DAY_MINUTES = 480,       /* one working day of the default office hours */
+  PETITION_REMIND_DAYS = 1,         /* reminders one working day before the answer is due */
+  PETITION_STATS_MIN_CELL = 5,      /* statistics cells under this are suppressed */
+  PETITION_DEFAULT_DAYS = 6         /* answer period of a petition without a category */
+};
+
+#define PETITION_WORD_CODE "PT" /* the word of petition numbers: "115-PT-000012" */
+#define PETITION_WORD_ZH   "陳"
+
+/* ---- pure rules (tests/unit/petition_deadline_test.c) ------------------------------------ */
+
+/* The answer's due instant: answer_days working days (PETITION_DAY_MINUTES each) of the
+ * calendar from received (cal may be NULL: weekdays only). ST_INVALID for days outside
+ * 1..3650. */
+int petition_due(const struct calendar *cal, time_t received, int answer_days, time_t *due);
+/* Whether the reminder is due at now: within PETITION_REMIND_DAYS working days of due (or
+ * past it). */
+bool petition_remind_now(const struct calendar *cal, time_t now, time_t due);
+/* Whether two subjects say the same matter: the share of shared character pairs (bigrams of
+ * the text without spaces and punctuation, ASCII letters folded) is at least one half. */
+bool petition_similar(const char *a, const char *b);
+/* A statistics cell as published: n, or -1 (suppressed) when 0 < n < PETITION_STATS_MIN_CELL. */
+int64_t petition_cell(int64_t n);
+/* Whether text reads as a petition number ("115-PT-000012", "115年 陳字 第12號", full-width
+ * allowed): the progress lookup sends it to the petition's page. */
+bool petition_number_like(const char *text);
+/* "115-PT-000012" for year 115, serial 12 (size >= 24). */
+int petition_key(int roc_year, int64_t serial, char *out, size_t size);
+
+/* ---- filing --------------------------------------------------------------------------------- */
+
+struct petition_input {
+  const char *kind;         /* "petition" or "mailbox" (首長信箱) */
+  const char *channel;      /* "online", "counter", "phone", "letter" */
+  int64_t category_id;      /* one of the office's categories, 0 = none */
+  const char *subject;      /* required */
+  const char *body;         /* required */
+  const char *name;         /* may be "" (anonymous) */
+  const char *contact_kind; /* "email", "sms" or "" (none: no notices) */
+  const char *contact;      /* the address or number */
+  const char *lang;         /* the petitioner's language */
+  bool confidential;        /* §170: personal data kept from the unit */
+  /* a letter's scan (staff recording only; len 0: none): PDF, JPEG, PNG or ODF, at most
+   * APPLY_FILE_MAX bytes (domain/apply.h apply_file_type) */
+  const void *scan;
+  size_t scan_len;
+  const char *scan_name;
+};
+
+/* What the petitioner is shown once a petition is taken in (strings owned by the result). */
+struct petition_filed {
+  int64_t id;
+  char key[24];
+  char check_code[8];
+  time_t due_at;
+  char token[PETITION_TOKEN_SIZE]; /* the petitioner's own link (online filings) */
+};
+
+/* Online: checks the input, keeps it unverified and sends a one-time code to the contact
+ * (through apply's sender: the message is msg_text with "{code}" replaced). token receives the
+ * link token of the next step. On ST_INVALID *reason is a translation key and *field the
+ * form field; ST_LIMIT (with *reason) after PETITION_STARTS_PER_HOUR filings from one contact
+ * within the hour, so the form cannot be used to flood someone's mailbox with codes. */
+int petition_start_online(struct store *store, time_t now, int64_t office_id,
+                          const struct petition_input *in, const char *msg_subject,
+                          const char *msg_text, char token[PETITION_TOKEN_SIZE],
+                          const char **reason, const char **field);
+/* A new code for the unverified petition behind token (its tries are not reset): ST_LIMIT with
+ * *reason within PETITION_RESEND_SECONDS of the last one or after PETITION_CODES_MAX codes;
+ * ST_NOTFOUND for an unknown token, ST_INVALID (*reason) once verified. */
+int petition_resend_code(struct store *store, time_t now, int64_t office_id, const char *token,
+                         const char *msg_subject, const char *msg_text, const char **reason);
+/* Checks the code of the unverified petition behind token and takes it in (number, check code,
+ * due date, routing, the notice "petition_received", the same matter found). ST_INVALID with
+ * *reason for a wrong or expired code; ST_NOTFOUND for an unknown token. */
+int petition_verify(struct store *store, time_t now, int64_t office_id, const char *token,
+                    const char *code, struct petition_filed *out, const char **reason);
+/* Staff record a petition from the counter, a phone call or a letter: taken in at once. */
+int petition_record(struct store *store, const struct audit_actor *actor, time_t now,
+                    const struct petition_input *in, struct petition_filed *out,
+                    const char **reason, const char **field);
+
+/* ---- the petitioner's pages --------------------------------------------------------------- */
+
+/* The petition behind a link token as its petitioner sees it (no personal data): {"key",
+ * "check_code", "status", "kind", "subject", "category", "received_at", "due_at",
+ * "answered_at", "answer" (once sent), "transferred_to", "rating", "rated", "verified"}. */
+int petition_public_by_token(struct store *store, int64_t office_id, const char *token,
+                             const char *lang, json_t **out);
+/* The same by number and check code (the progress lookup); ST_NOTFOUND for any mismatch. */
+int petition_public_by_number(struct store *store, int64_t office_id, const char *number,
+                              const char *check, const char *lang, json_t **out);
+/* Records the rating (1..5) of an answered petition once; ST_CONFLICT when rated already,
+ * ST_INVALID for another value or a petition not answered. */
+int petition_rate(struct store *store, time_t now, int64_t office_id, const char *token,
+                  int64_t rating);
+
+/* ---- staff ------------------------------------------------------------------------------ */
+
+/* The office's categories (array of rows, see store/petition.h). */
+int petition_categories(struct store *store, int64_t office_id, json_t **out);
+/* A list for staff ("open", "overdue", "flags", "approval", "all"): rows with personal data
+ * masked: {"id", "key", "subject", "status", "due_at", "flag", "answer_state", "overdue",
+ * "confidential", "unit_id"}. */
+int petition_list(struct store *store, int64_t office_id, const char *list, time_t now,
+                  json_t **out);
+/* One petition for staff: everything, the timeline, the same matter filed before, and the
+ * petitioner's name and contact opened (audited) unless it is confidential and the actor is
+ * not a supervisor (then masked). */
+int petition_staff_get(struct store *store, const struct audit_actor *actor, bool supervisor,
+                       int64_t id, time_t now, json_t **out);
+
+/* A scan of an office's petition for staff, with its audit row (the scan may hold personal
+ * data): name, mime, bytes (malloc'd: the caller frees them), len. */
+struct petition_file {
+  char name[256];
+  char mime[96];
+  void *bytes;
+  size_t len;
+};
+int petition_file_get(struct store *store, const struct audit_actor *actor, int64_t id,
+                      int64_t file_id, struct petition_file *out);
+
+/* A staff action on a petition. action: "route" (unit_id, note), "transfer" (agency, note),
+ * "flag" (flag: anonymous|unclear|repeated, note), "confirm_flag" (supervisor), "draft"
+ * (answer; "" takes the category's canned answer), "approve" (supervisor), "send". */
+struct petition_action {
+  const char *action;
+  int64_t unit_id;
+  const char *agency, *note, *flag, *answer;
+};
+/* Applies it with its timeline entry and audit row in one transaction. ST_FORBIDDEN for a
+ * supervisor's action by someone else; ST_INVALID (*reason) for bad input or a state that does
+ * not allow it; ST_NOTFOUND for another office's petition. */
+int petition_act(struct store *store, const struct audit_actor *actor, bool supervisor, time_t now,
+                 int64_t id, const struct petition_action *a, const char **reason);
+
+/* The admins' settings page in one read: whether answers need a supervisor's approval before
+ * they are sent, and the office's categories (as petition_categories). */
+int petition_settings_read(struct store *store, int64_t office_id, bool *approval,
+                           json_t **categories);
+/* Saves it with its audit row, in one transaction. */
+int petition_approval_save(struct store *store, const struct audit_actor *actor, bool required);
+
+/* Adds or (same code) changes a category of the actor's office, with its audit row. code: 1..32
+ * of a-z, 0-9, "-" and "_"; name_zh required; unit_id one of the office's units (0: none);
+ * answer_days 1..3650. ST_INVALID with *reason (a translation key) otherwise. */
+struct petition_category_input {
+  const char *code, *name_zh, *name_en, *canned_zh, *canned_en;
+  int64_t unit_id, answer_days, sort;
+};
+int petition_category_save(struct store *store, const struct audit_actor *actor,
+                           const struct petition_category_input *in, const char **reason);
+
+/* ---- statistics and the scanner ----------------------------------------------------------- */
+
+/* The office's public statistics: {"total", "by_category": [{"name", "count"}], "by_month":
+ * [{"month": "2026-03", "count"}], "answered", "mean_days", "median_days" (working days from
+ * taking in to the answer, one decimal as text), "on_time_share" (percent as text)}; every
+ * count under PETITION_STATS_MIN_CELL is -1 (suppressed). No personal data. */
+int petition_stats(struct store *store, int64_t office_id, const char *lang, json_t **out);
+/* The deadline scanner's part: marks open petitions whose answer is due within a working day
+ * as reminded (timeline "reminder"), so the overdue and open lists show them, and deletes online
+ * filings left unverified for PETITION_UNVERIFIED_KEEP seconds; *count is how many petitions it
+ * reminded. Its own transaction. */
+int petition_remind(struct store *store, time_t now, int64_t *count);
+
+/* Demo data: two categories for every office, answered by its first unit (scripts/demo.sh),
+ * in a transaction of its own. */
+int petition_demo_categories(struct store *store);
+
+#endif

@@ -1,0 +1,709 @@
+/*
+ * petition_staff.c - petitions for staff: lists, one petition with its personal data (masked
+ * for §170 confidential petitions unless a supervisor reads it), the actions (route, transfer
+ * with the §172 notice, §173 flags and their confirmation, answers drafted, approved and sent,
+ * with the rating link), the public statistics and the scanner's reminders (petition.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/civil.h"
+#include "base/str.h"
+#include "domain/audit.h"
+#include "domain/calendar.h"
+#include "domain/cases.h"
+#include "domain/lookup.h"
+#include "domain/notify.h"
+#include "domain/petition.h"
+#include "domain/petition_internal.h"
+#include "store/directory.h"
+#include "store/petition.h"
+#include "store/store.h"
+
+#include "base/common.h"
+
+enum { LIST_MAX = 200, MASK_MAX = 256, STATS_MONTHS = 400 };
+
+/* ---- lists and one petition ------------------------------------------------------------- */
+
+static json_t *list_row(json_t *p, time_t now)
+{
+  bool open = !strcmp(petition_text(p, "status"), "open");
+  return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:I, s:s}", "id",
+                   (json_int_t)petition_int(p, "id"), "key", petition_text(p, "petition_key"),
+                   "subject", petition_text(p, "subject"), "status", petition_text(p, "status"),
+                   "due_at", (json_int_t)petition_int(p, "due_at"), "flag",
+                   petition_text(p, "flag"), "answer_state", petition_text(p, "answer_state"),
+                   "overdue", open && petition_int(p, "due_at") < now, "confidential",
+                   petition_int(p, "confidential") != 0, "unit_id",
+                   (json_int_t)petition_int(p, "unit_id"), "kind", petition_text(p, "kind"));
+}
+
+int petition_list(struct store *store, int64_t office_id, const char *list, time_t now,
+                  json_t **out)
+{
+  static const char *const lists[] = {"open", "overdue", "flags", "approval", "all"};
+  json_t *rows = NULL, *p;
+  size_t i;
+  bool known = false;
+  for (i = 0; list && i < ARRAY_LEN(lists); i++)
+    known = known || !strcmp(list, lists[i]);
+  if (!known)
+    return ST_INVALID;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  rc = store_petition_list(store, office_id, list, (int64_t)now, LIST_MAX, &rows);
+  rc = store_end_read(store, rc);
+  *out = rc ? NULL : json_array();
+  json_array_foreach(rows, i, p)
+  {
+    if (*out && json_array_append_new(*out, list_row(p, now)))
+      rc = ST_NOMEM;
+  }
+  json_decref(rows);
+  return rc;
+}
+
+/* The name and contact opened, the name masked when hidden (malloc'd; personal_free). */
+static int open_person(json_t *p, bool hidden, char **name, char **contact, char *masked,
+                       size_t size)
+{
+  int rc = ST_OK;
+  *name = *contact = NULL;
+  if (*petition_text(p, "name_sealed"))
+    rc = personal_open(petition_text(p, "name_sealed"), name);
+  if (!rc && *petition_text(p, "contact_sealed") && !hidden)
+    rc = personal_open(petition_text(p, "contact_sealed"), contact);
+  if (!rc && *name && hidden)
+    rc = personal_mask_name(*name, masked, size);
+  return rc;
+}
+
+/* The name and contact: opened (and the view audited), or masked for a confidential petition
+ * read by someone who is not a supervisor (§170). */
+static int personal_part(struct store *store, const struct audit_actor *actor, bool supervisor,
+                         json_t *p, json_t *view)
+{
+  char *name = NULL, *contact = NULL, masked[MASK_MAX] = "";
+  bool hidden = petition_int(p, "confidential") && !supervisor;
+  int rc = open_person(p, hidden, &name, &contact, masked, sizeof(masked));
+  const char *shown_name = hidden ? masked : name ? name : "";
+  const char *shown_contact = hidden ? petition_text(p, "contact_masked") : contact ? contact : "";
+  if (!rc && (json_object_set_new(view, "name", json_string(shown_name)) ||
+              json_object_set_new(view, "contact", json_string(shown_contact)) ||
+              json_object_set_new(view, "personal_hidden", json_boolean(hidden))))
+    rc = ST_NOMEM;
+  char object_id[24];
+  snprintf(object_id, sizeof(object_id), "%lld", (long long)petition_int(p, "id"));
+  if (!rc && !hidden && (name || contact))
+    rc = audit_record(store, actor, "petition.personal.view", "petition", object_id, NULL);
+  personal_free(name);
+  personal_free(contact);
+  return rc;
+}
+
+/* The same contact's earlier petitions (number, subject, whether similar). */
+static json_t *earlier(struct store *store, json_t *p)
+{
+  json_t *rows = NULL, *r, *out = json_array();
+  size_t i;
+  if (*petition_text(p, "contact_hash"))
+    store_petition_same_contact(store, petition_int(p, "office_id"),
+                                petition_text(p, "contact_hash"), petition_int(p, "id"), &rows);
+  json_array_foreach(rows, i, r)
+  {
+    json_array_append_new(
+        out, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)petition_int(r, "id"), "key",
+                       petition_text(r, "petition_key"), "subject", petition_text(r, "subject"),
+                       "status", petition_text(r, "status"), "similar",
+                       petition_similar(petition_text(r, "subject"), petition_text(p, "subject"))));
+  }
+  json_decref(rows);
+  return out;
+}
+
+static json_t *staff_view(json_t *p, time_t now)
+{
+  json_t *v = list_row(p, now);
+  static const char *const copied[] = {
+      "body",      "channel",     "transferred_to", "answer",       "flag_by", "flag_confirmed_by",
+      "answer_by", "approved_by", "check_code",     "contact_kind", "lang"};
+  for (size_t i = 0; v && i < ARRAY_LEN(copied); i++)
+    json_object_set_new(v, copied[i], json_string(petition_text(p, copied[i])));
+  static const char *const numbers[] = {"received_at", "answered_at", "category_id", "duplicate_of",
+                                        "rating"};
+  for (size_t i = 0; v && i < ARRAY_LEN(numbers); i++)
+    json_object_set_new(v, numbers[i], json_integer(petition_int(p, numbers[i])));
+  return v;
+}
+
+/* The timeline, the scans and the same contact's earlier petitions, added to view
+ * (json_object_set_new takes each value, also when it fails). */
+static int attachments(struct store *store, json_t *p, json_t *view)
+{
+  json_t *events = NULL, *files = NULL;
+  int64_t id = petition_int(p, "id");
+  int rc = store_petition_events(store, id, &events);
+  if (!rc && json_object_set_new(view, "events", events ? events : json_array()))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = store_petition_files(store, id, &files);
+  if (!rc && json_object_set_new(view, "files", files ? files : json_array()))
+    rc = ST_NOMEM;
+  if (!rc && json_object_set_new(view, "earlier", earlier(store, p)))
+    rc = ST_NOMEM;
+  return rc;
+}
+
+int petition_staff_get(struct store *store, const struct audit_actor *actor, bool supervisor,
+                       int64_t id, time_t now, json_t **out)
+{
+  json_t *p = NULL;
+  *out = NULL;
+  /* a write transaction: the audit row of the personal data read commits with the read */
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_petition_get(store, actor->office_id, id, &p);
+  if (!rc && !strcmp(petition_text(p, "status"), "unverified"))
+    rc = ST_NOTFOUND;
+  if (!rc && !(*out = staff_view(p, now)))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = personal_part(store, actor, supervisor, p, *out);
+  if (!rc)
+    rc = attachments(store, p, *out);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc) {
+    store_rollback(store);
+    json_decref(*out);
+    *out = NULL;
+  }
+  json_decref(p);
+  return rc;
+}
+
+int petition_file_get(struct store *store, const struct audit_actor *actor, int64_t id,
+                      int64_t file_id, struct petition_file *out)
+{
+  json_t *meta = NULL;
+  char object_id[24];
+  memset(out, 0, sizeof(*out));
+  snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_petition_file_get(store, actor->office_id, id, file_id, &meta, &out->bytes, &out->len);
+  if (!rc)
+    rc = audit_record(store, actor, "petition.document", "petition", object_id, NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc) {
+    store_rollback(store);
+    free(out->bytes);
+    out->bytes = NULL;
+  }
+  snprintf(out->name, sizeof(out->name), "%s", petition_text(meta, "name"));
+  snprintf(out->mime, sizeof(out->mime), "%s", petition_text(meta, "mime"));
+  json_decref(meta);
+  return rc;
+}
+
+/* ---- actions -------------------------------------------------------------------------------- */
+
+static bool is_open(json_t *p)
+{
+  return !strcmp(petition_text(p, "status"), "open");
+}
+
+static int set_text(json_t *p, const char *key, const char *value)
+{
+  return json_object_set_new(p, key, json_string(value ? value : "")) ? ST_NOMEM : ST_OK;
+}
+
+static bool note_ok(const char *s, bool required)
+{
+  if (!s || !*s)
+    return !required;
+  return strlen(s) <= PETITION_NOTE_MAX && str_valid_text(str_from(s), true);
+}
+
+static int act_route(struct store *store, json_t *p, const struct petition_action *a,
+                     const char **reason)
+{
+  if (!is_open(p))
+    return petition_refuse(reason, "petition_err_state");
+  if (a->unit_id <= 0 || !lookup_unit_belongs(store, petition_int(p, "office_id"), a->unit_id) ||
+      a->unit_id == petition_int(p, "unit_id"))
+    return petition_refuse(reason, "petition_err_unit");
+  if (!note_ok(a->note, petition_int(p, "unit_id") > 0))
+    return petition_refuse(reason, "petition_err_note");
+  return json_object_set_new(p, "unit_id", json_integer(a->unit_id)) ? ST_NOMEM : ST_OK;
+}
+
+static int act_transfer(struct store *store, json_t *p, const struct petition_action *a, time_t now,
+                        const char **reason)
+{
+  if (!is_open(p))
+    return petition_refuse(reason, "petition_err_state");
+  if (!a->agency || !*a->agency || strlen(a->agency) > 200 ||
+      !str_valid_text(str_from(a->agency), false))
+    return petition_refuse(reason, "petition_err_agency");
+  if (!note_ok(a->note, false))
+    return petition_refuse(reason, "petition_err_note");
+  int rc = set_text(p, "transferred_to", a->agency);
+  if (!rc)
+    rc = set_text(p, "status", "transferred");
+  json_t *vars = json_pack("{s:s, s:s}", "agency", a->agency, "reason", a->note ? a->note : "");
+  if (!rc)
+    rc = vars ? petition_notify(store, now, p, "petition_transferred", vars) : ST_NOMEM;
+  json_decref(vars);
+  return rc;
+}
+
+static int act_flag(json_t *p, const struct petition_action *a, const char *who,
+                    const char **reason)
+{
+  static const char *const flags[] = {"anonymous", "unclear", "repeated"};
+  bool known = false;
+  for (size_t i = 0; a->flag && i < ARRAY_LEN(flags); i++)
+    known = known || !strcmp(a->flag, flags[i]);
+  if (!is_open(p) || *petition_text(p, "flag_confirmed_by"))
+    return petition_refuse(reason, "petition_err_state");
+  if (!known)
+    return petition_refuse(reason, "petition_err_flag");
+  if (!note_ok(a->note, false))
+    return petition_refuse(reason, "petition_err_note");
+  int rc = set_text(p, "flag", a->flag);
+  return rc ? rc : set_text(p, "flag_by", who);
+}
+
+/* §173 confirmed: no answer is due, the petition is closed. */
+static int act_confirm_flag(json_t *p, bool supervisor, const char *who, const char **reason)
+{
+  if (!supervisor)
+    return ST_FORBIDDEN;
+  if (!is_open(p) || !*petition_text(p, "flag") || *petition_text(p, "flag_confirmed_by"))
+    return petition_refuse(reason, "petition_err_state");
+  int rc = set_text(p, "flag_confirmed_by", who);
+  return rc ? rc : set_text(p, "status", "closed");
+}
+
+static bool approval_required(struct store *store, int64_t office_id)
+{
+  char *value = NULL;
+  bool on = !store_setting_get(store, office_id, "petition_approval", &value) && value &&
+            !strcmp(value, "1");
+  free(value);
+  return on;
+}
+
+int petition_settings_read(struct store *store, int64_t office_id, bool *approval,
+                           json_t **categories)
+{
+  *categories = NULL;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  *approval = approval_required(store, office_id);
+  rc = store_petition_categories(store, office_id, categories);
+  return store_end_read(store, rc);
+}
+
+int petition_approval_save(struct store *store, const struct audit_actor *actor, bool required)
+{
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_setting_put(store, actor->office_id, "petition_approval", required ? "1" : "0");
+  if (!rc)
+    rc = audit_record(store, actor, "petition.settings", "setting", "petition_approval", NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  return rc;
+}
+
+static bool code_ok(const char *code)
+{
+  size_t n = code ? strlen(code) : 0;
+  if (n < 1 || n > 32)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
+          code[i] == '-' || code[i] == '_'))
+      return false;
+  return true;
+}
+
+static bool name_ok(const char *s, bool required)
+{
+  if (!s || !*s)
+    return !required;
+  return strlen(s) <= 200 && str_valid_text(str_from(s), false);
+}
+
+static int check_category(struct store *store, int64_t office_id,
+                          const struct petition_category_input *in, const char **reason)
+{
+  if (!code_ok(in->code))
+    return petition_refuse(reason, "petition_err_category_code");
+  if (!name_ok(in->name_zh, true) || !name_ok(in->name_en, false))
+    return petition_refuse(reason, "petition_err_category_name");
+  if (in->answer_days < 1 || in->answer_days > 3650)
+    return petition_refuse(reason, "petition_err_category_days");
+  if (in->unit_id && !lookup_unit_belongs(store, office_id, in->unit_id))
+    return petition_refuse(reason, "petition_err_unit");
+  if (!note_ok(in->canned_zh, false) || !note_ok(in->canned_en, false))
+    return petition_refuse(reason, "petition_err_answer");
+  return ST_OK;
+}
+
+int petition_category_save(struct store *store, const struct audit_actor *actor,
+                           const struct petition_category_input *in, const char **reason)
+{
+  int rc = check_category(store, actor->office_id, in, reason);
+  if (rc)
+    return rc;
+  json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:I}", "code", in->code, "name_zh",
+                        in->name_zh, "name_en", in->name_en ? in->name_en : "", "unit_id",
+                        (json_int_t)in->unit_id, "answer_days", (json_int_t)in->answer_days,
+                        "canned_zh", in->canned_zh ? in->canned_zh : "", "canned_en",
+                        in->canned_en ? in->canned_en : "", "sort", (json_int_t)in->sort);
+  rc = c ? store_begin(store) : ST_NOMEM;
+  if (rc) {
+    json_decref(c);
+    return rc;
+  }
+  rc = store_petition_category_put(store, actor->office_id, c);
+  if (!rc)
+    rc = audit_record(store, actor, "petition.category", "petition_category", in->code, NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  json_decref(c);
+  return rc;
+}
+
+static int act_draft(struct store *store, json_t *p, const struct petition_action *a,
+                     const char *who, const char **reason)
+{
+  const char *answer = a->answer;
+  json_t *category = NULL;
+  if (!is_open(p))
+    return petition_refuse(reason, "petition_err_state");
+  if (!answer || !*answer) { /* the category's canned answer in the petitioner's language */
+    category =
+        petition_category_of(store, petition_int(p, "office_id"), petition_int(p, "category_id"));
+    const char *en = petition_text(category, "canned_en");
+    answer =
+        !strcmp(petition_text(p, "lang"), "en") && *en ? en : petition_text(category, "canned_zh");
+  }
+  int rc = ST_OK;
+  if (!*answer || strlen(answer) > PETITION_BODY_MAX || !str_valid_text(str_from(answer), true))
+    rc = petition_refuse(reason, "petition_err_answer");
+  bool approval = approval_required(store, petition_int(p, "office_id"));
+  if (!rc)
+    rc = set_text(p, "answer", answer);
+  if (!rc)
+    rc = set_text(p, "answer_state", approval ? "pending" : "draft");
+  if (!rc)
+    rc = set_text(p, "answer_by", who);
+  if (!rc)
+    rc = set_text(p, "approved_by", "");
+  json_decref(category);
+  return rc;
+}
+
+static int act_approve(json_t *p, bool supervisor, const char *who, const char **reason)
+{
+  if (!supervisor)
+    return ST_FORBIDDEN;
+  if (!is_open(p) || strcmp(petition_text(p, "answer_state"), "pending"))
+    return petition_refuse(reason, "petition_err_state");
+  int rc = set_text(p, "answer_state", "approved");
+  return rc ? rc : set_text(p, "approved_by", who);
+}
+
+static int act_send(struct store *store, json_t *p, time_t now, const char **reason)
+{
+  const char *state = petition_text(p, "answer_state");
+  if (!is_open(p) || (strcmp(state, "draft") && strcmp(state, "approved")))
+    return petition_refuse(reason, "petition_err_state");
+  int rc = set_text(p, "answer_state", "sent");
+  if (!rc)
+    rc = set_text(p, "status", "answered");
+  if (!rc && json_object_set_new(p, "answered_at", json_integer(now)))
+    rc = ST_NOMEM;
+  json_t *vars = json_pack("{s:s}", "answer", petition_text(p, "answer"));
+  if (!rc)
+    rc = vars ? petition_notify(store, now, p, "petition_answered", vars) : ST_NOMEM;
+  json_decref(vars);
+  return rc;
+}
+
+static int apply_action(struct store *store, json_t *p, const struct audit_actor *actor,
+                        bool supervisor, time_t now, const struct petition_action *a,
+                        const char **reason)
+{
+  const char *action = a->action ? a->action : "";
+  if (!strcmp(action, "route"))
+    return act_route(store, p, a, reason);
+  if (!strcmp(action, "transfer"))
+    return act_transfer(store, p, a, now, reason);
+  if (!strcmp(action, "flag"))
+    return act_flag(p, a, actor->name, reason);
+  if (!strcmp(action, "confirm_flag"))
+    return act_confirm_flag(p, supervisor, actor->name, reason);
+  if (!strcmp(action, "draft"))
+    return act_draft(store, p, a, actor->name, reason);
+  if (!strcmp(action, "approve"))
+    return act_approve(p, supervisor, actor->name, reason);
+  if (!strcmp(action, "send"))
+    return act_send(store, p, now, reason);
+  return ST_NOTFOUND;
+}
+
+int petition_act(struct store *store, const struct audit_actor *actor, bool supervisor, time_t now,
+                 int64_t id, const struct petition_action *a, const char **reason)
+{
+  json_t *p = NULL;
+  char object_id[24], action[48];
+  snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
+  snprintf(action, sizeof(action), "petition.%.30s", a->action ? a->action : "");
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_petition_get(store, actor->office_id, id, &p);
+  if (!rc && !strcmp(petition_text(p, "status"), "unverified"))
+    rc = ST_NOTFOUND;
+  if (!rc)
+    rc = apply_action(store, p, actor, supervisor, now, a, reason);
+  if (!rc)
+    rc = store_petition_update(store, p);
+  const char *note = a->note && *a->note ? a->note : a->agency ? a->agency : a->flag;
+  if (!rc)
+    rc = petition_event(store, p, now, a->action, actor->name, note ? note : "");
+  if (!rc)
+    rc = audit_record(store, actor, action, "petition", object_id, NULL);
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  json_decref(p);
+  return rc;
+}
+
+/* ---- statistics ----------------------------------------------------------------------------- */
+
+static int compare_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static json_t *count_cell(const char *label_key, const char *label, int64_t n)
+{
+  return json_pack("{s:s, s:I, s:b}", label_key, label, "count", (json_int_t)petition_cell(n),
+                   "suppressed", petition_cell(n) < 0);
+}
+
+/* Counts per category, named in lang. */
+static json_t *by_category(json_t *categories, json_t *rows, const char *lang)
+{
+  json_t *out = json_array(), *c, *r;
+  size_t i, j;
+  json_array_foreach(categories, i, c)
+  {
+    int64_t n = 0;
+    json_array_foreach(rows, j, r)
+    {
+      n += petition_int(r, "category_id") == petition_int(c, "id");
+    }
+    const char *en = petition_text(c, "name_en");
+    json_array_append_new(
+        out, count_cell("name", !strcmp(lang, "en") && *en ? en : petition_text(c, "name_zh"), n));
+  }
+  return out;
+}
+
+/* Counts per Taipei month of taking in, oldest first. */
+static json_t *by_month(json_t *rows)
+{
+  int months[STATS_MONTHS];
+  int64_t counts[STATS_MONTHS];
+  size_t n = 0, i;
+  json_t *r, *out = json_array();
+  json_array_foreach(rows, i, r)
+  {
+    struct civil_time t = civil_taipei((time_t)petition_int(r, "received_at"));
+    int m = t.date.year * 12 + t.date.month - 1;
+    size_t k = 0;
+    while (k < n && months[k] != m)
+      k++;
+    if (k == n && n < STATS_MONTHS) {
+      months[n] = m;
+      counts[n++] = 0;
+    }
+    if (k < n)
+      counts[k]++;
+  }
+  for (size_t a = 0; a < n; a++) { /* few months: insertion order is by id, sort by month */
+    for (size_t b = a + 1; b < n; b++)
+      if (months[b] < months[a]) {
+        int tm = months[a];
+        int64_t tc = counts[a];
+        months[a] = months[b], counts[a] = counts[b];
+        months[b] = tm, counts[b] = tc;
+      }
+    char label[16];
+    snprintf(label, sizeof(label), "%04d-%02d", months[a] / 12, months[a] % 12 + 1);
+    json_array_append_new(out, count_cell("month", label, counts[a]));
+  }
+  return out;
+}
+
+/* Answer times in working days (mean, median) and the on-time share, into out. */
+static int answer_times(json_t *rows, json_t *out)
+{
+  size_t i, n = 0, on_time = 0;
+  json_t *r;
+  double *days = calloc(json_array_size(rows) + 1, sizeof(*days));
+  if (!days)
+    return ST_NOMEM;
+  json_array_foreach(rows, i, r)
+  {
+    int64_t minutes = 0, answered = petition_int(r, "answered_at");
+    if (!answered || calendar_working_minutes_between(cases_calendar(), NULL,
+                                                      (time_t)petition_int(r, "received_at"),
+                                                      (time_t)answered, &minutes))
+      continue;
+    days[n++] = (double)minutes / PETITION_DAY_MINUTES;
+    on_time += answered <= petition_int(r, "due_at");
+  }
+  qsort(days, n, sizeof(*days), compare_double);
+  double sum = 0;
+  for (i = 0; i < n; i++)
+    sum += days[i];
+  char mean[32] = "", median[32] = "", share[32] = "";
+  if (n >= PETITION_STATS_MIN_CELL) { /* too few answers say nothing and may point at people */
+    snprintf(mean, sizeof(mean), "%.1f", sum / (double)n);
+    snprintf(median, sizeof(median), "%.1f",
+             n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2);
+    snprintf(share, sizeof(share), "%.0f", 100.0 * (double)on_time / (double)n);
+  }
+  free(days);
+  return json_object_set_new(out, "answered", json_integer(petition_cell((int64_t)n))) ||
+                 json_object_set_new(out, "mean_days", json_string(mean)) ||
+                 json_object_set_new(out, "median_days", json_string(median)) ||
+                 json_object_set_new(out, "on_time_share", json_string(share))
+             ? ST_NOMEM
+             : ST_OK;
+}
+
+int petition_stats(struct store *store, int64_t office_id, const char *lang, json_t **out)
+{
+  json_t *rows = NULL, *categories = NULL;
+  *out = NULL;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  rc = store_petition_stats_rows(store, office_id, &rows);
+  if (!rc)
+    rc = store_petition_categories(store, office_id, &categories);
+  rc = store_end_read(store, rc);
+  if (!rc)
+    *out = json_pack(
+        "{s:I, s:b, s:o, s:o}", "total", (json_int_t)petition_cell((int64_t)json_array_size(rows)),
+        "total_suppressed", petition_cell((int64_t)json_array_size(rows)) < 0, "by_category",
+        by_category(categories, rows, lang ? lang : "zh-TW"), "by_month", by_month(rows));
+  if (!rc && !*out)
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = answer_times(rows, *out);
+  json_decref(rows);
+  json_decref(categories);
+  return rc;
+}
+
+/* ---- the scanner ---------------------------------------------------------------------------- */
+
+int petition_remind(struct store *store, time_t now, int64_t *count)
+{
+  json_t *rows = NULL, *p;
+  size_t i;
+  time_t horizon = now;
+  *count = 0;
+  calendar_add_working_minutes(cases_calendar(), NULL, now,
+                               (int64_t)PETITION_REMIND_DAYS * PETITION_DAY_MINUTES, &horizon);
+  int64_t purged = 0;
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_petition_purge_unverified(store, (int64_t)now - PETITION_UNVERIFIED_KEEP, &purged);
+  if (!rc)
+    rc = store_petition_reminders_due(store, (int64_t)horizon, &rows);
+  json_array_foreach(rows, i, p)
+  {
+    if (rc || !petition_remind_now(cases_calendar(), now, (time_t)petition_int(p, "due_at")))
+      continue;
+    json_object_set_new(p, "reminded_at", json_integer(now));
+    rc = store_petition_update(store, p);
+    if (!rc)
+      rc = petition_event(store, p, now, "reminder", "", "");
+    *count += !rc;
+  }
+  if (!rc)
+    rc = store_commit(store);
+  if (rc)
+    store_rollback(store);
+  json_decref(rows);
+  return rc;
+}
+
+/* ---- demo data ------------------------------------------------------------------------------ */
+
+int petition_demo_categories(struct store *store)
+{
+  json_t *offices = NULL, *o;
+  size_t i;
+  int rc = lookup_offices(store, &offices);
+  if (!rc)
+    rc = store_begin(store);
+  if (rc) {
+    json_decref(offices);
+    return rc;
+  }
+  json_array_foreach(offices, i, o)
+  {
+    json_t *units = NULL;
+    if (rc || (rc = lookup_units(store, petition_int(o, "id"), &units)))
+      continue;
+    int64_t unit = petition_int(json_array_get(units, 0), "id");
+    json_t *list = json_pack(
+        "[{s:s, s:s, s:s, s:I, s:i, s:s, s:s, s:i}, {s:s, s:s, s:s, s:I, s:i, s:s, s:s, s:i}]",
+        "code", "service", "name_zh", "服務態度與流程", "name_en", "Service and procedures",
+        "unit_id", (json_int_t)unit, "answer_days", 6, "canned_zh",
+        "感謝您的指教，本機關已請相關同仁檢討改進。", "canned_en",
+        "Thank you; we have asked the staff concerned to review and improve.", "sort", 1, "code",
+        "land", "name_zh", "地政業務", "name_en", "Land administration", "unit_id",
+        (json_int_t)unit, "answer_days", 10, "canned_zh",
+        "有關您所陳事項，本機關已查明並說明如下：", "canned_en",
+        "We have looked into the matter you raised; here is what we found:", "sort", 2);
+    for (size_t k = 0; !rc && list && k < json_array_size(list); k++)
+      rc = store_petition_category_put(store, petition_int(o, "id"), json_array_get(list, k));
+    rc = rc ? rc : list ? ST_OK : ST_NOMEM;
+    json_decref(list);
+    json_decref(units);
+  }
+  json_decref(offices);
+  if (!rc)
+    return store_commit(store);
+  store_rollback(store);
+  return rc;
+}

@@ -1,0 +1,324 @@
+/*
+ * kpi.c - the indicators dashboard (/staff/kpi) and its CSV export (/staff/kpi.csv): one ROC
+ * year or month of the office, filtered in the URL by unit, service and channel, from one
+ * domain read (domain/kpi.h). The same view answers JSON to Accept: application/json.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/civil.h"
+#include "base/clock.h"
+#include "domain/kpi.h"
+#include "web/app.h"
+#include "web/staff/staff.h"
+
+#include "base/common.h"
+
+enum {
+  CHART_W = 640, /* the monthly chart's drawing, in SVG user units */
+  CHART_H = 200,
+  CHART_BAR = 36,
+  CHART_STEP = 52,
+  CHART_LEFT = 24,
+  KPI_CSV_MAX = 4 * 1024 * 1024 /* a year's breakdown is a few hundred rows */
+};
+
+static const char *const channels[] = {"counter", "online", "mail", "api"};
+
+/* "97.5%" of a per-mille value, "-" when there is none. */
+static const char *percent(struct http_request *req, int permille)
+{
+  return permille < 0 ? "-" : arena_printf(req->arena, "%d.%d%%", permille / 10, permille % 10);
+}
+
+static const char *hours(struct http_request *req, int64_t h)
+{
+  return h < 0 ? "-" : arena_printf(req->arena, "%lld", (long long)h);
+}
+
+static json_t *figures_view(struct http_request *req, const struct kpi_figures *f)
+{
+  return json_pack(
+      "{s:I, s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:I}", "received",
+      (json_int_t)f->received, "online_received", (json_int_t)f->online_received, "online_share",
+      percent(req, f->online_permille), "completed", (json_int_t)f->completed, "on_time",
+      (json_int_t)f->on_time, "on_time_rate", percent(req, f->on_time_permille), "ended_other",
+      (json_int_t)f->ended_other, "mean_hours",
+      f->mean_hours < 0 ? "-" : arena_printf(req->arena, "%.1f", f->mean_hours), "median_hours",
+      hours(req, f->median_hours), "p90_hours", hours(req, f->p90_hours), "corrections",
+      (json_int_t)f->corrections, "second_corrections", (json_int_t)f->second_corrections);
+}
+
+static const char *channel_label(struct http_request *req, const char *channel)
+{
+  char *key = arena_printf(req->arena, "kpi_channel_%s", channel);
+  return key ? http_t(req, key) : channel;
+}
+
+static const char *row_label(struct http_request *req, const char *by, const struct kpi_row *r)
+{
+  if (!strcmp(by, "month"))
+    return arena_printf(req->arena, "%lld", (long long)r->key);
+  if (!strcmp(by, "channel"))
+    return channel_label(req, r->channel);
+  const char *label = strcmp(req->lang, "en") == 0 && r->label_en[0] ? r->label_en : r->label_zh;
+  return label[0] ? label : http_t(req, "kpi_none");
+}
+
+static json_t *rows_view(struct http_request *req, const char *by, const struct kpi_row *rows,
+                         size_t n)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < n; i++) {
+    json_t *f = figures_view(req, &rows[i].figures);
+    if (f && json_object_set_new(f, "label", json_string(row_label(req, by, &rows[i]))))
+      json_decref(f), f = NULL;
+    if (!f || json_array_append_new(list, f))
+      return json_decref(list), NULL;
+  }
+  return list;
+}
+
+/* The monthly on-time chart: one bar a month with completed cases, its height the rate. */
+static json_t *chart_view(struct http_request *req, const struct kpi_report *r)
+{
+  json_t *bars = json_array();
+  for (size_t i = 0; bars && i < r->month_count; i++) {
+    const struct kpi_figures *f = &r->by_month[i].figures;
+    if (f->on_time_permille < 0)
+      continue;
+    int h = f->on_time_permille * (CHART_H - 20) / 1000;
+    json_array_append_new(bars,
+                          json_pack("{s:i, s:i, s:i, s:i, s:s, s:s}", "x",
+                                    CHART_LEFT + (int)(r->by_month[i].key - 1) * CHART_STEP, "y",
+                                    CHART_H - h, "w", CHART_BAR, "h", h, "month",
+                                    arena_printf(req->arena, "%lld", (long long)r->by_month[i].key),
+                                    "rate", percent(req, f->on_time_permille)));
+  }
+  return json_pack("{s:i, s:i, s:o}", "width", CHART_W, "height", CHART_H + 20, "bars", bars);
+}
+
+static const char *status_label(struct http_request *req, enum kpi_status s)
+{
+  char *key = arena_printf(req->arena, "kpi_status_%s", kpi_status_name(s));
+  return key ? http_t(req, key) : "";
+}
+
+static json_t *cards_view(struct http_request *req, const struct kpi_report *r)
+{
+  int growth = r->online_growth_permille;
+  return json_pack(
+      "[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:I, s:s, s:s, s:s}, {s:s, s:I, s:s, s:s, s:s},"
+      " {s:s, s:s, s:s, s:s, s:s}]",
+      "label", http_t(req, "kpi_on_time_rate"), "value", percent(req, r->total.on_time_permille),
+      "target", percent(req, r->on_time_target_permille), "status",
+      kpi_status_name(r->on_time_status), "status_label", status_label(req, r->on_time_status),
+      "label", http_t(req, "kpi_overdue_open"), "value", (json_int_t)r->overdue_open, "target", "0",
+      "status", kpi_status_name(r->overdue_status), "status_label",
+      status_label(req, r->overdue_status), "label", http_t(req, "kpi_second_corrections"), "value",
+      (json_int_t)r->total.second_corrections, "target", "0", "status",
+      kpi_status_name(r->second_corrections_status), "status_label",
+      status_label(req, r->second_corrections_status), "label", http_t(req, "kpi_online_growth"),
+      "value",
+      growth < 0 ? "-" : arena_printf(req->arena, "%+d.%d%%", growth / 10, abs(growth % 10)),
+      "target", "-", "status", "no_target", "status_label", status_label(req, KPI_NO_TARGET));
+}
+
+static json_t *catalogue_view(struct http_request *req, const struct kpi_report *r)
+{
+  int sop = r->services ? (int)(r->services_with_sop * 1000 / r->services) : -1;
+  int online = r->services ? (int)(r->services_online * 1000 / r->services) : -1;
+  return json_pack("{s:I, s:I, s:I, s:s, s:s}", "services", (json_int_t)r->services, "with_sop",
+                   (json_int_t)r->services_with_sop, "online", (json_int_t)r->services_online,
+                   "sop_share", percent(req, sop), "online_share", percent(req, online));
+}
+
+/* The filter from the URL; ST_INVALID (answered 400) when a value is not one we offer. */
+static int parse_filter(struct http_request *req, struct kpi_filter *f)
+{
+  const char *year = http_query(req, "year"), *month = http_query(req, "month");
+  const char *unit = http_query(req, "unit"), *service = http_query(req, "service");
+  const char *channel = http_query(req, "channel");
+  *f = (struct kpi_filter){req->session->office_id,
+                           civil_taipei(clock_now()).date.year - CIVIL_ROC_OFFSET};
+  struct {
+    const char *text;
+    long min, max;
+    long *out;
+  } numbers[] = {{year, 1, 300, NULL},
+                 {month, 0, 12, NULL},
+                 {unit, 0, 1L << 40, NULL},
+                 {service, 0, 1L << 40, NULL}};
+  long values[4] = {f->roc_year, 0, 0, 0};
+  for (size_t i = 0; i < ARRAY_LEN(numbers); i++) {
+    if (!numbers[i].text || !numbers[i].text[0])
+      continue;
+    char *end = NULL;
+    long v = strtol(numbers[i].text, &end, 10);
+    if (*end || end == numbers[i].text || v < numbers[i].min || v > numbers[i].max)
+      return ST_INVALID;
+    values[i] = v;
+  }
+  f->roc_year = (int)values[0];
+  f->month = (int)values[1];
+  f->unit_id = values[2];
+  f->service_id = values[3];
+  f->channel = "";
+  for (size_t i = 0; channel && channel[0] && i < ARRAY_LEN(channels); i++)
+    if (!strcmp(channel, channels[i]))
+      f->channel = channels[i];
+  return channel && channel[0] && !f->channel[0] ? ST_INVALID : ST_OK;
+}
+
+static int read_report(struct http_request *req, struct kpi_report *r)
+{
+  struct kpi_filter f;
+  struct store *store;
+  if (parse_filter(req, &f))
+    return ST_INVALID;
+  int rc = web_primary(req, &store); /* the read first counts what the log gained: a write */
+  return rc ? rc : kpi_report_read(store, req->arena, clock_now(), &f, r);
+}
+
+static json_t *options_view(struct http_request *req, const struct kpi_option *o, size_t n,
+                            int64_t selected)
+{
+  bool en = strcmp(req->lang, "en") == 0;
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < n; i++)
+    json_array_append_new(list, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)o[i].id, "label",
+                                          en && o[i].name_en[0] ? o[i].name_en : o[i].name_zh,
+                                          "selected", o[i].id == selected));
+  return list;
+}
+
+static json_t *filter_view(struct http_request *req, const struct kpi_report *r)
+{
+  json_t *months = json_array(), *chans = json_array();
+  for (int m = 1; months && m <= 12; m++)
+    json_array_append_new(months,
+                          json_pack("{s:i, s:b}", "value", m, "selected", r->filter.month == m));
+  for (size_t i = 0; chans && i < ARRAY_LEN(channels); i++)
+    json_array_append_new(chans, json_pack("{s:s, s:s, s:b}", "value", channels[i], "label",
+                                           channel_label(req, channels[i]), "selected",
+                                           !strcmp(r->filter.channel, channels[i])));
+  return json_pack(
+      "{s:i, s:i, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:s}", "year", r->filter.roc_year, "month",
+      r->filter.month, "unit", (json_int_t)r->filter.unit_id, "service",
+      (json_int_t)r->filter.service_id, "channel", r->filter.channel, "months", months, "channels",
+      chans, "units", options_view(req, r->unit_options, r->unit_option_count, r->filter.unit_id),
+      "services",
+      options_view(req, r->service_options, r->service_option_count, r->filter.service_id), "query",
+      arena_printf(req->arena, "year=%d&month=%d&unit=%lld&service=%lld&channel=%s",
+                   r->filter.roc_year, r->filter.month, (long long)r->filter.unit_id,
+                   (long long)r->filter.service_id, r->filter.channel));
+}
+
+int kpi_dashboard(struct http_request *req, struct http_response *res)
+{
+  struct kpi_report r;
+  int rc = read_report(req, &r);
+  if (rc == ST_INVALID)
+    return http_error(res, 400, "kpi_err_filter");
+  if (rc)
+    return rc;
+  json_t *view = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "title",
+                           http_t(req, "kpi_title"), "filter", filter_view(req, &r), "updated_at",
+                           r.updated_at ? web_datetime(req, r.updated_at) : "-", "cards",
+                           cards_view(req, &r), "total", figures_view(req, &r.total), "previous",
+                           figures_view(req, &r.previous), "chart", chart_view(req, &r), "months",
+                           rows_view(req, "month", r.by_month, r.month_count), "units",
+                           rows_view(req, "unit", r.by_unit, r.unit_count), "services",
+                           rows_view(req, "service", r.by_service, r.service_count), "channels",
+                           rows_view(req, "channel", r.by_channel, r.channel_count), "catalogue",
+                           catalogue_view(req, &r));
+  return view ? http_page(res, 200, "staff/kpi", view) : ST_NOMEM;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or newline. */
+static int csv_field(struct buf *out, const char *s, bool last)
+{
+  int rc = ST_OK;
+  if (strpbrk(s, ",\"\r\n")) {
+    rc = buf_puts(out, "\"");
+    for (const char *p = s; !rc && *p; p++)
+      rc = *p == '"' ? buf_puts(out, "\"\"") : buf_append(out, p, 1);
+    if (!rc)
+      rc = buf_puts(out, "\"");
+  } else {
+    rc = buf_puts(out, s);
+  }
+  return rc ? rc : buf_puts(out, last ? "\r\n" : ",");
+}
+
+static const char *const csv_columns[] = {"received",    "online_received", "online_share",
+                                          "completed",   "on_time",         "on_time_rate",
+                                          "ended_other", "mean_hours",      "median_hours",
+                                          "p90_hours",   "corrections",     "second_corrections"};
+
+static int csv_row(struct buf *out, const char *label, json_t *f)
+{
+  int rc = csv_field(out, label, false);
+  for (size_t i = 0; !rc && i < ARRAY_LEN(csv_columns); i++) {
+    json_t *v = json_object_get(f, csv_columns[i]);
+    const char *text = json_is_string(v) ? json_string_value(v) : NULL;
+    char number[32];
+    if (!text) {
+      snprintf(number, sizeof(number), "%lld", (long long)json_integer_value(v));
+      text = number;
+    }
+    rc = csv_field(out, text, i + 1 == ARRAY_LEN(csv_columns));
+  }
+  return rc;
+}
+
+static const char *const csv_groups[] = {"month", "unit", "service", "channel"};
+
+/* The CSV of breakdown g of r: a heading row, a row per group, the total. */
+static int csv_write(struct http_request *req, size_t g, const struct kpi_report *r,
+                     struct buf *out)
+{
+  const struct kpi_row *rows[] = {r->by_month, r->by_unit, r->by_service, r->by_channel};
+  size_t counts[] = {r->month_count, r->unit_count, r->service_count, r->channel_count};
+  int rc = buf_puts(out, "\xEF\xBB\xBF"); /* a BOM: spreadsheets then read the text as UTF-8 */
+  if (!rc)
+    rc = csv_field(out, csv_groups[g], false);
+  for (size_t i = 0; !rc && i < ARRAY_LEN(csv_columns); i++)
+    rc = csv_field(out, csv_columns[i], i + 1 == ARRAY_LEN(csv_columns));
+  for (size_t i = 0; !rc && i < counts[g]; i++) {
+    json_t *f = figures_view(req, &rows[g][i].figures);
+    rc = f ? csv_row(out, row_label(req, csv_groups[g], &rows[g][i]), f) : ST_NOMEM;
+    json_decref(f);
+  }
+  json_t *total = rc ? NULL : figures_view(req, &r->total);
+  if (!rc)
+    rc = total ? csv_row(out, http_t(req, "kpi_total"), total) : ST_NOMEM;
+  json_decref(total);
+  return rc;
+}
+
+/* /staff/kpi.csv?by=month|unit|service|channel plus the dashboard's filter. */
+int kpi_csv(struct http_request *req, struct http_response *res)
+{
+  const char *by = http_query(req, "by");
+  size_t g = 0;
+  while (by && g < ARRAY_LEN(csv_groups) && strcmp(by, csv_groups[g]))
+    g++;
+  struct kpi_report r;
+  int rc = g == ARRAY_LEN(csv_groups) ? ST_INVALID : read_report(req, &r);
+  if (rc == ST_INVALID)
+    return http_error(res, 400, "kpi_err_filter");
+  if (rc)
+    return rc;
+  struct buf out;
+  buf_init(&out, KPI_CSV_MAX);
+  rc = csv_write(req, g, &r, &out);
+  if (!rc)
+    rc = http_header_add(res, "Content-Disposition", "attachment; filename=\"kpi.csv\"");
+  if (!rc)
+    rc = http_raw(res, 200, "text/csv; charset=utf-8", out.data, out.len);
+  buf_free(&out);
+  return rc;
+}

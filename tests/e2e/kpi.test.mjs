@@ -1,0 +1,86 @@
+// kpi.test.mjs - the indicators dashboard (issue 20) as an analyst and a supervisor meet it: a
+// case taken in shows up in this year's figures; the filter form works by keyboard and keeps
+// its choices in the URL; the chart is an image with a text alternative and its data table
+// beside it; the CSV link downloads; the page passes axe (WCAG 2.1 A and AA) and does not
+// scroll sideways at 320 px (wide tables scroll inside their own focusable region), in Chinese
+// and in English.
+
+import {
+  launchBrowser,
+  newContext,
+  checkA11y,
+  assert,
+  assertEqual,
+  test,
+  runWithServerAndBrowser,
+} from './lib.mjs';
+
+const DEMO_PASSWORD = 'bianmin-demo-2026';
+const LANGS = ['zh-TW', 'en'];
+
+async function signIn(page, base, user) {
+  await page.goto(base + '/staff/login');
+  await page.fill('#username', user);
+  await page.fill('#password', DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+  assertEqual(new URL(page.url()).pathname, '/staff/', `${user} signed in`);
+}
+
+async function newPage(ctx, width) {
+  const context = await newContext(ctx.browser, width, { locale: 'zh-TW' });
+  const page = await context.newPage();
+  ctx.defer(() => context.close());
+  ctx.screenshotOnFailure(page);
+  return page;
+}
+
+test('a case taken in is counted; filters by keyboard; chart with its table', async (ctx) => {
+  const base = ctx.server.base;
+  const clerk = await newPage(ctx, 1280);
+  await signIn(clerk, base, 'xinxing-supervisor');
+  await clerk.goto(base + '/staff/intake?service=1&lang=zh-TW');
+  await clerk.fill('#applicant_name', '林小美');
+  await clerk.fill('#applicant_phone', '0912345678');
+  await Promise.all([clerk.waitForNavigation(),
+    clerk.click('form[method=post][action="/staff/intake"] button[type=submit]')]);
+
+  const page = await newPage(ctx, 1280);
+  await signIn(page, base, 'xinxing-analyst');
+  await page.goto(base + '/staff/');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/staff/kpi"]')]);
+  const received = await page.locator('table').first().locator('tbody tr', { hasText: '合計' })
+    .locator('td').first().innerText();
+  assert(Number(received) >= 1, `this year's received count is ${received}`);
+  const chart = page.locator('figure.bm-kpi-chart svg[role=img]');
+  assertEqual(await chart.count(), 1, 'one chart, an image');
+  assert((await page.locator('#chart-desc').textContent()).length > 10, 'the chart is described');
+
+  // The filter by keyboard: choose the channel, Tab to the button, Enter.
+  await page.focus('#channel');
+  await page.selectOption('#channel', 'online');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('type'));
+  assertEqual(focused, 'submit', 'Tab from the last filter reaches the button');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  const url = new URL(page.url());
+  assertEqual(url.searchParams.get('channel'), 'online', 'the filter is in the URL');
+  assertEqual(await page.locator('#channel').inputValue(), 'online', 'the choice is kept');
+
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.click('a[href^="/staff/kpi.csv?by=month"]')]);
+  assert(download.suggestedFilename().endsWith('.csv'), 'a CSV file');
+});
+
+test('the dashboard passes axe and fits 320 px in both languages', async (ctx) => {
+  const base = ctx.server.base;
+  const page = await newPage(ctx, 320);
+  await signIn(page, base, 'xinxing-supervisor');
+  for (const lang of LANGS) {
+    await page.goto(`${base}/staff/kpi?lang=${lang}`);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(scroll <= 320, `/staff/kpi (${lang}) is ${scroll}px wide at 320px`);
+    await checkA11y(page, `/staff/kpi (${lang}, 320px)`);
+  }
+});
+
+runWithServerAndBrowser();

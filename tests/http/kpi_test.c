@@ -1,0 +1,305 @@
+/*
+ * kpi_test.c - the indicators (issue 20) against a real server on the fake clock: cases taken
+ * in at the counter and moved by a handler are counted into the dashboard's figures, which are
+ * checked against the database read directly with SQL (not through the code under test):
+ * received, completed, on time (closed_at <= due_at), rejected, corrections; the working hours
+ * of a case closed five hours after intake on a working day (10:00 -> 15:00 is 4 working hours
+ * with the 12:30-13:30 lunch), the median and P90; the CSV export carries the same numbers;
+ * filters outside what is offered are a 400 with a message; clerks cannot open the dashboard.
+ */
+#include <libpq-fe.h>
+#include <setjmp.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define DEMO_PASSWORD  "bianmin-demo-2026"
+#define SERVICE_NAME   "買賣移轉登記"
+#define RATE_ENV_LOGIN "BIANMIN_RATE_LOGIN=100000"
+/* 2026-03-10 10:00 in Taipei, a Tuesday (ROC 115). */
+#define START ((time_t)1773108000)
+#define HOUR  3600
+
+static struct server server;
+
+enum who { CLERK, HANDLER, SUPERVISOR, ANALYST, WHO_COUNT };
+static const char *const usernames[WHO_COUNT] = {"xinxing-clerk", "xinxing-handler",
+                                                 "xinxing-supervisor", "xinxing-analyst"};
+static struct client clients[WHO_COUNT];
+static long long service_id, handler_id;
+
+/* One integer from the test's own SQL over the server's database (SQLite file or PostgreSQL). */
+static long long sql_int(const char *sql)
+{
+  long long v = -1;
+  if (strncmp(server.db, "postgres", 8) == 0) {
+    PGconn *pg = PQconnectdb(server.db);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+      v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    PQfinish(pg);
+  } else {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  if (v < 0)
+    fail_msg("SQL failed: %s", sql);
+  return v;
+}
+
+static json_t *view_ok(enum who w, const char *path)
+{
+  long status;
+  json_t *v = get_json_view(&server, &clients[w], path, &status);
+  if (status != 200 || !v)
+    fail_msg("GET %s as %s: %ld", path, usernames[w], status);
+  return v;
+}
+
+static long post(enum who w, const char *path, const char *form, char **location)
+{
+  struct client *c = &clients[w];
+  char body[4096];
+  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
+  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  struct response r;
+  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
+  if (location)
+    *location = response_header(&r, "Location");
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+static long long intake(void)
+{
+  char form[1024], *location = NULL;
+  snprintf(form, sizeof(form),
+           "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&applicant_id="
+           "A123456789&applicant_phone=0912345678&notify=none&channel=counter&lang=zh-TW&doc_0=x&"
+           "handler_id=%lld",
+           service_id, handler_id);
+  assert_int_equal(post(CLERK, "/staff/intake", form, &location), 303);
+  assert_non_null(location);
+  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
+  free(location);
+  assert_true(id > 0);
+  return id;
+}
+
+static void act(enum who w, long long id, const char *action, const char *form)
+{
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/cases/%lld/%s", id, action);
+  long status = post(w, path, form, NULL);
+  if (status != 303)
+    fail_msg("%s %s on case %lld as %s: %ld", action, form, id, usernames[w], status);
+}
+
+static void move(long long id, const char *to)
+{
+  char form[96];
+  snprintf(form, sizeof(form), "to=%s&note=ok", to);
+  act(SUPERVISOR, id, "status", form);
+}
+
+/* From where the case is, through the registration steps to closed. */
+static void close_case(long long id)
+{
+  static const char *const steps[] = {"received",  "first_review", "second_review",
+                                      "recording", "proofreading", "records_updated",
+                                      "closed"};
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  json_t *c = view_ok(SUPERVISOR, path);
+  const char *status = json_text_at(c, "case.status");
+  size_t at = 0;
+  while (at < sizeof(steps) / sizeof(*steps) && status && strcmp(steps[at], status))
+    at++;
+  json_decref(c);
+  assert_true(at < sizeof(steps) / sizeof(*steps));
+  for (size_t i = at + 1; i < sizeof(steps) / sizeof(*steps); i++)
+    move(id, steps[i]);
+}
+
+static long long int_at(json_t *v, const char *path)
+{
+  json_t *x = json_at(v, path);
+  if (!json_is_integer(x))
+    fail_msg("%s is not an integer", path);
+  return (long long)json_integer_value(x);
+}
+
+static void sign_in(enum who w)
+{
+  if (clients[w].curl)
+    client_free(&clients[w]);
+  client_init(&clients[w], &server);
+  assert_int_equal(client_login(&clients[w], usernames[w], DEMO_PASSWORD), 303);
+  struct response r;
+  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0);
+  assert_int_equal(r.status, 200);
+  response_free(&r);
+}
+
+static void learn_ids(void)
+{
+  json_t *v = view_ok(CLERK, "/staff/intake"), *o;
+  size_t i;
+  json_array_foreach(json_object_get(v, "services"), i, o)
+  {
+    if (!strcmp(json_string_value(json_object_get(o, "name")), SERVICE_NAME))
+      service_id = json_integer_value(json_object_get(o, "id"));
+  }
+  json_decref(v);
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/intake?service=%lld", service_id);
+  v = view_ok(CLERK, path);
+  json_array_foreach(json_object_get(v, "handlers"), i, o)
+  {
+    if (!strcmp(json_string_value(json_object_get(o, "name")), "承辦人（示範）"))
+      handler_id = json_integer_value(json_object_get(o, "id"));
+  }
+  json_decref(v);
+  assert_true(service_id > 0 && handler_id > 0);
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  const char *env[] = {RATE_ENV_LOGIN, NULL};
+  if (harness_clock_start(START) || server_start(&server, env))
+    return -1;
+  for (int w = 0; w < WHO_COUNT; w++)
+    sign_in((enum who)w);
+  learn_ids();
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  for (int w = 0; w < WHO_COUNT; w++)
+    if (clients[w].curl)
+      client_free(&clients[w]);
+  return server_stop(&server) == 0 ? 0 : -1;
+}
+
+/* Four cases: one closed after 4 working hours, one corrected then closed, one rejected, one
+ * left open. The dashboard's March figures equal the database's own counts. */
+static void test_figures_from_the_log(void **state)
+{
+  (void)state;
+  long long closed = intake(), corrected = intake(), rejected = intake(), open = intake();
+  move(rejected, "first_review");
+  act(SUPERVISOR, rejected, "reject", "note=%E4%B8%8D%E7%AC%A6%E8%A6%8F%E5%AE%9A");
+  act(HANDLER, corrected, "correction", "items=%E8%A3%9C%E9%99%84%E8%AD%89%E6%98%8E");
+  act(HANDLER, corrected, "corrected", "");
+  harness_clock_advance(5 * HOUR); /* 15:00 the same Tuesday: idle sessions have ended */
+  for (int w = 0; w < WHO_COUNT; w++)
+    sign_in((enum who)w);
+  close_case(closed);
+  close_case(corrected);
+  (void)open;
+
+  json_t *v = view_ok(ANALYST, "/staff/kpi?year=115&month=3");
+  long long received = sql_int("SELECT count(*) FROM cases WHERE office_id = (SELECT id FROM "
+                               "offices WHERE slug = 'xinxing')");
+  long long done = sql_int("SELECT count(*) FROM cases WHERE status = 'closed'");
+  long long on_time =
+      sql_int("SELECT count(*) FROM cases WHERE status = 'closed' AND closed_at <= due_at");
+  assert_int_equal(int_at(v, "total.received"), received);
+  assert_int_equal(received, 4);
+  assert_int_equal(int_at(v, "total.completed"), done);
+  assert_int_equal(done, 2);
+  assert_int_equal(int_at(v, "total.on_time"), on_time);
+  assert_int_equal(int_at(v, "total.ended_other"),
+                   sql_int("SELECT count(*) FROM cases WHERE status = 'rejected'"));
+  assert_int_equal(int_at(v, "total.corrections"),
+                   sql_int("SELECT count(*) FROM case_events WHERE kind = 'status' AND "
+                           "to_status = 'correction'"));
+  assert_int_equal(int_at(v, "total.second_corrections"), 0);
+  /* the plainly closed case used 10:00-12:30 and 13:30-15:00: 4 working hours; the corrected
+   * one fewer (its clock stopped), so the median is at most 4 and P90 is 4 */
+  expect_text_at(v, "total.p90_hours", "4");
+  json_t *months = json_at(v, "months");
+  assert_int_equal(json_array_size(months), 1);
+  expect_text_at(v, "months.0.label", "3");
+  json_decref(v);
+}
+
+/* The CSV carries the dashboard's numbers; a bad filter is a 400 with words; clerks are out. */
+static void test_csv_filters_and_roles(void **state)
+{
+  (void)state;
+  json_t *v = view_ok(SUPERVISOR, "/staff/kpi?year=115");
+  long long received = int_at(v, "total.received");
+  json_decref(v);
+  struct response r;
+  assert_int_equal(client_get(&clients[SUPERVISOR], "/staff/kpi.csv?by=channel&year=115", &r), 0);
+  assert_int_equal(r.status, 200);
+  char *type = response_header(&r, "Content-Type");
+  expect_contains(type, "text/csv");
+  free(type);
+  char line[64];
+  snprintf(line, sizeof(line), "\r\n臨櫃,%lld,", received);
+  expect_contains(r.body, line);
+  response_free(&r);
+  static const char *const bad[] = {"/staff/kpi?year=abc", "/staff/kpi?month=13",
+                                    "/staff/kpi?channel=%3Cb%3Efax", "/staff/kpi.csv?by=person"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+    assert_int_equal(client_get(&clients[SUPERVISOR], bad[i], &r), 0);
+    if (r.status != 400)
+      fail_msg("%s: %ld", bad[i], r.status);
+    expect_contains(r.body, "篩選條件不正確");
+    expect_lacks(r.body, "<b>fax");
+    response_free(&r);
+  }
+  assert_int_equal(client_get(&clients[CLERK], "/staff/kpi", &r), 0);
+  assert_int_equal(r.status, 403);
+  response_free(&r);
+}
+
+/* Counting twice counts nothing twice: a scan and a rebuild leave the same figures. */
+static void test_rebuild_counts_the_same(void **state)
+{
+  (void)state;
+  json_t *before = view_ok(ANALYST, "/staff/kpi?year=115");
+  const char *scan[] = {"scan", NULL}, *rebuild[] = {"kpi-rebuild", NULL};
+  assert_int_equal(server_cli(&server, scan), 0);
+  assert_int_equal(server_cli(&server, rebuild), 0);
+  json_t *after = view_ok(ANALYST, "/staff/kpi?year=115");
+  json_t *a = json_object_get(before, "total"), *b = json_object_get(after, "total");
+  if (!json_equal(a, b)) {
+    char *x = json_dumps(a, JSON_COMPACT), *y = json_dumps(b, JSON_COMPACT);
+    fail_msg("before %s, after %s", x, y);
+  }
+  json_decref(before);
+  json_decref(after);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_figures_from_the_log),
+      cmocka_unit_test(test_csv_filters_and_roles),
+      cmocka_unit_test(test_rebuild_counts_the_same),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
