@@ -171,6 +171,16 @@ static const struct copy_table tables[] = {
      "notified_at, case_id",
      "id"},
     {"queue_calls", "id, office_id, ticket_id, counter_id, kind, at", "id"},
+    {"surveys", "id, office_id, slug, measure, collect, title_zh, title_en, definition, updated_at",
+     "id"},
+    {"survey_answers",
+     "id, survey_id, wave, month, channel, case_id, service_id, unit_id, counter, answers, "
+     "answered_at",
+     "id"},
+    {"quality_records",
+     "id, office_id, unit_id, kind, held_on, topic, items, score, attendees, hours_tenths, "
+     "recorded_by, recorded_at",
+     "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

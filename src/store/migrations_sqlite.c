@@ -971,6 +971,50 @@ static const char migration_25_sql[] =
     " at INTEGER NOT NULL);"
     "CREATE INDEX queue_calls_office ON queue_calls (office_id, id);";
 
+/* Surveys and quality records (migration 28, issue 19; domain/survey.c). A survey's questions,
+ * options, conditions and waves are one JSON document (definition), the same text its export
+ * and import carry. An answer keeps its case only to refuse a second answer for the same case
+ * (UNIQUE (survey_id, case_id); NULL for answers open to all); no export reads case_id. */
+static const char migration_28_sql[] =
+    "CREATE TABLE surveys ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " slug TEXT NOT NULL,"
+    " measure TEXT NOT NULL DEFAULT '',"
+    " collect TEXT NOT NULL,"
+    " title_zh TEXT NOT NULL,"
+    " title_en TEXT NOT NULL DEFAULT '',"
+    " definition TEXT NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (office_id, slug));"
+    "CREATE TABLE survey_answers ("
+    " id INTEGER PRIMARY KEY,"
+    " survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,"
+    " wave TEXT NOT NULL DEFAULT '',"
+    " month TEXT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " case_id INTEGER,"
+    " service_id INTEGER,"
+    " unit_id INTEGER,"
+    " counter TEXT NOT NULL DEFAULT '',"
+    " answers TEXT NOT NULL,"
+    " answered_at INTEGER NOT NULL,"
+    " UNIQUE (survey_id, case_id));"
+    "CREATE TABLE quality_records ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " unit_id INTEGER,"
+    " kind TEXT NOT NULL,"
+    " held_on TEXT NOT NULL,"
+    " topic TEXT NOT NULL DEFAULT '',"
+    " items TEXT NOT NULL DEFAULT '[]',"
+    " score INTEGER NOT NULL DEFAULT 0,"
+    " attendees INTEGER NOT NULL DEFAULT 0,"
+    " hours_tenths INTEGER NOT NULL DEFAULT 0,"
+    " recorded_by INTEGER,"
+    " recorded_at INTEGER NOT NULL);"
+    "CREATE INDEX quality_records_office ON quality_records(office_id, held_on);";
+
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
  * (domain/directory.c) sees another node's edit by reading one integer. */
@@ -1074,6 +1118,7 @@ const struct store_migration sqlite_migrations[] = {
     {25, "counter queues: queues, counters, tickets, calls", migration_25_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
+    {28, "surveys, survey answers, quality records", migration_28_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
 };
 

@@ -25,6 +25,8 @@
 #include "web/staff/queue.h"
 #include "web/staff/staff.h"
 #include "web/staff/workflows_admin.h"
+#include "web/public/survey.h"
+#include "web/staff/survey.h"
 
 #include "base/common.h"
 
@@ -396,6 +398,38 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"GET", "/staff/queue/figures", queue_figures, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    /* Surveys and quality records (issue 19; web/public/survey.c, web/staff/survey*.c). The
+     * builder is the analysts'; results are theirs and the supervisors'. */
+    {"GET", "/s/{token}", survey_case_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/s/{token}/qr.svg", survey_case_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"POST", "/s/{token}", survey_case_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/survey/tablet", survey_tablet_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/survey/tablet", survey_tablet_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/survey/{slug}", survey_open_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/survey/{slug}", survey_open_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/staff/surveys", survey_admin_list, ROLE_ANALYST, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/surveys", survey_admin_save, ROLE_ANALYST, true, 128 * 1024, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}", survey_admin_show, ROLE_ANALYST, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/export", survey_admin_export, ROLE_ANALYST, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results", survey_results_page, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results.csv", survey_results_csv, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results.ods", survey_results_ods, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results.xlsx", survey_results_xlsx, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/quality", quality_page, ROLE_ANALYST | ROLE_SUPERVISOR, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/quality", quality_submit, ROLE_ANALYST | ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

@@ -34,6 +34,8 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/bookings/today", "staff_area_bookings", "staff_area_bookings_desc"},
       {"/staff/admin/bookings", "staff_area_booking_settings", "staff_area_booking_settings_desc"},
       {"/staff/reports/bookings", "staff_area_booking_report", "staff_area_booking_report_desc"},
+      {"/staff/surveys", "staff_area_surveys", "staff_area_surveys_desc"},
+      {"/staff/quality", "staff_area_quality", "staff_area_quality_desc"},
       {"/staff/kpi", "staff_area_kpi", "staff_area_kpi_desc"},
       {"/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {"/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
