@@ -31,6 +31,7 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/admin/corrections", "staff_area_corr_settings", "staff_area_corr_settings_desc"},
       {"/staff/reports/corrections", "staff_area_corr_report", "staff_area_corr_report_desc"},
       {"/staff/kpi", "staff_area_kpi", "staff_area_kpi_desc"},
+      {"/staff/plan", "staff_area_plan", "staff_area_plan_desc"},
       {"/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {"/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
   };
