@@ -40,6 +40,27 @@ struct csv {
   struct arena *arena;
 };
 
+/* Copies the cell's characters up to its end (a comma or line end outside quotes) into
+ * cell; *quoted stays true when a quote was left open. ST_INVALID over PLAN_CELL_MAX. */
+static int csv_scan(struct csv *c, char *cell, size_t *n, bool *quoted)
+{
+  for (; c->p < c->end; c->p++) {
+    char ch = *c->p;
+    bool doubled = *quoted && ch == '"' && c->p + 1 < c->end && c->p[1] == '"';
+    if (doubled)
+      c->p++;
+    else if (*quoted && ch == '"') {
+      *quoted = false;
+      continue;
+    } else if (!*quoted && (ch == ',' || ch == '\n' || ch == '\r'))
+      break;
+    if (*n == PLAN_CELL_MAX)
+      return ST_INVALID;
+    cell[(*n)++] = ch;
+  }
+  return ST_OK;
+}
+
 /* The next cell into the arena (trimmed); *last set when it ended its row. ST_INVALID: an
  * unterminated quote or a cell over PLAN_CELL_MAX. */
 static int csv_cell(struct csv *c, const char **out, bool *last)
@@ -50,20 +71,8 @@ static int csv_cell(struct csv *c, const char **out, bool *last)
   if (!cell)
     return ST_NOMEM;
   c->p += quoted;
-  for (; c->p < c->end; c->p++) {
-    char ch = *c->p;
-    if (quoted && ch == '"' && c->p + 1 < c->end && c->p[1] == '"')
-      c->p++;
-    else if (quoted && ch == '"') {
-      quoted = false;
-      continue;
-    } else if (!quoted && (ch == ',' || ch == '\n' || ch == '\r'))
-      break;
-    if (n == PLAN_CELL_MAX)
-      return ST_INVALID;
-    cell[n++] = ch;
-  }
-  if (quoted)
+  int rc = csv_scan(c, cell, &n, &quoted);
+  if (rc || quoted)
     return ST_INVALID;
   *last = c->p >= c->end || *c->p != ',';
   if (c->p < c->end && *c->p == '\r')

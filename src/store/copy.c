@@ -129,6 +129,13 @@ static const struct copy_table tables[] = {
      "case_id, office_id, api_key_id, description, answers, address, lat, lng, media_url, "
      "requested_at",
      "case_id"},
+    /* plan control (migration 30) */
+    {"plans", "id, office_id, roc_year, updated_at", "id"},
+    {"plan_points",
+     "id, plan_id, seq, item_no, item, point, unit_id, deadline, kpi_name, indicator, "
+     "target_milli, target_unit",
+     "id"},
+    {"plan_progress", "id, point_id, month, unit_id, percent, body, author, at", "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

@@ -1,0 +1,348 @@
+/*
+ * plan_test.c - plan control (issue 20) against a real server on the fake clock: an
+ * administrator imports the plan table (the seeds' layout) from CSV, a bad row is refused by
+ * number with nothing changed, the export carries the same rows; progress is entered by the
+ * responsible unit's supervisor only (another unit's supervisor and analysts are refused); the
+ * meeting view puts late focal points first (past the deadline, or no entry this month); a
+ * linked indicator shows the dashboard's own figure for the year.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define PASSWORD       "plan-river-lamp-2026"
+#define DEMO_PASSWORD  "bianmin-demo-2026"
+#define RATE_ENV_LOGIN "BIANMIN_RATE_LOGIN=100000"
+/* 2026-03-10 10:00 in Taipei, a Tuesday (ROC 115). */
+#define START ((time_t)1773108000)
+
+#define PLAN_CSV                                                                                   \
+  "工作要項,工作重點,業務單位,完成期限,指標,目標\r\n"                          \
+  "一、完備基礎服務,案件如期完成,登記課,115/12/31,kpi:on_time_rate,95%\r\n"       \
+  ",會同地點 QR code,測量課,115/02/28,,\r\n"                                                \
+  "二、重視意見回饋,辦理座談會,各課,115/11/30,辦理場次,2 場\r\n"
+
+static struct server server;
+
+enum who { ADMIN, SUP_REG, SUP_SURVEY, ANALYST, WHO_COUNT };
+static struct client clients[WHO_COUNT];
+static char totp[64];
+
+static long post_form(enum who w, const char *path, const char *form)
+{
+  struct client *c = &clients[w];
+  char body[4096];
+  snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
+  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  struct response r;
+  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+/* POSTs csv as the multipart file "file"; the answer's body goes to *out (may be NULL). */
+static long post_csv(enum who w, const char *path, const char *csv, struct response *out)
+{
+  struct client *c = &clients[w];
+  char body[8192];
+  int n = snprintf(body, sizeof(body),
+                   "--BOUNDARY\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                   "--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; "
+                   "filename=\"plan.csv\"\r\nContent-Type: text/csv\r\n\r\n%s\r\n--BOUNDARY--\r\n",
+                   c->csrf, csv);
+  assert_true(n > 0 && (size_t)n < sizeof(body));
+  const char *headers[] = {"Content-Type: multipart/form-data; boundary=BOUNDARY", NULL};
+  struct response r;
+  assert_int_equal(client_call(c, "POST", path, headers, body, (size_t)n, &r), 0);
+  long status = r.status;
+  if (out)
+    *out = r;
+  else
+    response_free(&r);
+  return status;
+}
+
+static json_t *view_ok(enum who w, const char *path)
+{
+  long status;
+  json_t *v = get_json_view(&server, &clients[w], path, &status);
+  if (status != 200 || !v)
+    fail_msg("GET %s as %d: %ld", path, (int)w, status);
+  return v;
+}
+
+/* Reads an HTML page so the client holds its CSRF token. */
+static void read_page(enum who w, const char *path)
+{
+  struct response r;
+  assert_int_equal(client_get(&clients[w], path, &r), 0);
+  assert_int_equal(r.status, 200);
+  response_free(&r);
+}
+
+static void add_supervisor(const char *username, const char *unit)
+{
+  char env_password[96];
+  snprintf(env_password, sizeof(env_password), "BIANMIN_PASSWORD=%s", PASSWORD);
+  const char *args[] = {"user",   "add",    "--office",    "xinxing", "--username",
+                        username, "--name", "課長",        "--roles", "supervisor",
+                        "--unit", unit,     "--no-expire", NULL};
+  const char *env[] = {env_password, NULL};
+  assert_int_equal(server_cli_env(&server, args, env), 0);
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  const char *env[] = {RATE_ENV_LOGIN, NULL};
+  if (harness_clock_start(START) || server_start(&server, env))
+    return -1;
+  harness_add_user(&server, "xinxing", "plan-admin", "admin", PASSWORD);
+  add_supervisor("plan-registration", "registration");
+  add_supervisor("plan-survey", "survey");
+  for (int w = 0; w < WHO_COUNT; w++)
+    client_init(&clients[w], &server);
+  if (client_login_totp(&clients[ADMIN], "plan-admin", PASSWORD, totp, sizeof(totp)) ||
+      client_login(&clients[SUP_REG], "plan-registration", PASSWORD) != 303 ||
+      client_login(&clients[SUP_SURVEY], "plan-survey", PASSWORD) != 303 ||
+      client_login(&clients[ANALYST], "xinxing-analyst", DEMO_PASSWORD) != 303)
+    return -1;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  for (int w = 0; w < WHO_COUNT; w++)
+    client_free(&clients[w]);
+  return server_stop(&server) == 0 ? 0 : -1;
+}
+
+static long long point_id(json_t *plan, const char *item_point)
+{
+  json_t *id = json_at(plan, item_point);
+  if (!json_is_integer(id))
+    fail_msg("no focal point at %s", item_point);
+  return (long long)json_integer_value(id);
+}
+
+/* The import makes two items and three focal points; a bad row is named and changes nothing;
+ * the export carries the rows back. */
+static void test_import_and_export(void **state)
+{
+  (void)state;
+  read_page(ADMIN, "/staff/plan/115");
+  assert_int_equal(post_csv(ADMIN, "/staff/plan/115/import", PLAN_CSV, NULL), 303);
+  json_t *v = view_ok(ANALYST, "/staff/plan/115");
+  assert_int_equal(json_array_size(json_at(v, "items")), 2);
+  assert_int_equal(json_array_size(json_at(v, "items.0.points")), 2);
+  expect_text_at(v, "items.0.title", "一、完備基礎服務");
+  expect_text_at(v, "items.0.points.1.point", "會同地點 QR code");
+  expect_text_at(v, "items.0.points.1.unit", "測量課");
+  expect_text_at(v, "items.0.points.1.deadline", "2026-02-28");
+  expect_text_at(v, "items.1.points.0.unit", "各課");
+  expect_text_at(v, "items.1.points.0.target", "2 場");
+  json_decref(v);
+
+  struct response r;
+  read_page(ADMIN, "/staff/plan/115");
+  const char *bad = "工作要項,工作重點,業務單位,完成期限,指標,目標\n"
+                    "一、新的要項,新的重點,登記課,115/12/31,,\n"
+                    "一、新的要項,另一個重點,不存在課,115/12/31,,\n";
+  assert_int_equal(post_csv(ADMIN, "/staff/plan/115/import", bad, &r), 400);
+  expect_contains(r.body, "第 2 列");
+  expect_contains(r.body, "業務單位不是本機關的單位");
+  response_free(&r);
+  v = view_ok(ANALYST, "/staff/plan/115");
+  expect_text_at(v, "items.0.title", "一、完備基礎服務"); /* nothing changed */
+  json_decref(v);
+
+  assert_int_equal(client_get(&clients[ANALYST], "/staff/plan/115/plan.csv", &r), 0);
+  assert_int_equal(r.status, 200);
+  expect_contains(r.body, "\"一、完備基礎服務\",\"案件如期完成\",\"登記課\",\"2026-12-31\","
+                          "\"kpi:on_time_rate\",\"95%\"");
+  expect_contains(r.body,
+                  "\"二、重視意見回饋\",\"辦理座談會\",\"各課\",\"2026-11-30\",\"辦理場次\","
+                  "\"2 場\"");
+  response_free(&r);
+  /* analysts read but do not import */
+  assert_int_equal(post_csv(ANALYST, "/staff/plan/115/import", PLAN_CSV, NULL), 403);
+}
+
+/* Progress by the responsible unit's supervisor only; bad input is a 400 and nothing is kept. */
+static void test_progress_by_the_right_unit(void **state)
+{
+  (void)state;
+  json_t *v = view_ok(SUP_REG, "/staff/plan/115");
+  long long registration = point_id(v, "items.0.points.0.id");
+  assert_true(json_is_true(json_at(v, "items.0.points.0.may_enter")));
+  assert_true(json_is_false(json_at(v, "items.0.points.1.may_enter")));
+  json_decref(v);
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/plan/115/points/%lld/progress", registration);
+  read_page(SUP_SURVEY, "/staff/plan/115");
+  assert_int_equal(post_form(SUP_SURVEY, path, "percent=50&body=x"), 403);
+  read_page(ANALYST, "/staff/plan/115");
+  assert_int_equal(post_form(ANALYST, path, "percent=50&body=x"), 403);
+  read_page(SUP_REG, "/staff/plan/115");
+  assert_int_equal(post_form(SUP_REG, path, "percent=150&body=x"), 400);
+  assert_int_equal(post_form(SUP_REG, path, "percent=40&body="), 400);
+  assert_int_equal(
+      post_form(SUP_REG, path, "percent=40&body=%E5%B7%B2%E5%AE%8C%E6%88%90SOP%E5%88%9D%E7%A8%BF"),
+      303);
+  v = view_ok(ANALYST, "/staff/plan/115");
+  assert_int_equal(json_integer_value(json_at(v, "items.0.points.0.percent")), 40);
+  expect_text_at(v, "items.0.points.0.outcome", "已完成SOP初稿");
+  assert_int_equal(json_array_size(json_at(v, "items.0.points.0.entries")), 1);
+  expect_text_at(v, "items.0.points.0.entries.0.month", "115/03");
+  expect_text_at(v, "items.0.points.0.entries.0.unit", "登記課");
+  json_decref(v);
+  /* a plan with progress is not replaced */
+  struct response r;
+  read_page(ADMIN, "/staff/plan/115");
+  assert_int_equal(post_csv(ADMIN, "/staff/plan/115/import", PLAN_CSV, &r), 400);
+  expect_contains(r.body, "已有填報進度");
+  response_free(&r);
+}
+
+/* Late first: the survey point is past its deadline, the every-unit point has no entry this
+ * month; the registration point has this month's entry and is not late. */
+static void test_meeting_late_first(void **state)
+{
+  (void)state;
+  json_t *v = view_ok(ANALYST, "/staff/plan/115/meeting");
+  assert_int_equal(json_array_size(json_at(v, "points")), 3);
+  assert_int_equal(json_integer_value(json_at(v, "late_count")), 2);
+  expect_text_at(v, "points.0.point", "會同地點 QR code");
+  assert_true(json_is_true(json_at(v, "points.0.late")));
+  assert_true(json_is_true(json_at(v, "points.0.past_deadline")));
+  expect_text_at(v, "points.1.point", "辦理座談會");
+  assert_true(json_is_true(json_at(v, "points.1.missing_this_month")));
+  expect_text_at(v, "points.2.point", "案件如期完成");
+  assert_true(json_is_false(json_at(v, "points.2.late")));
+  json_decref(v);
+}
+
+/* ---- one case taken in and closed, so the on-time rate has a figure (as kpi_test.c) ---- */
+
+#define SERVICE_NAME "買賣移轉登記"
+
+static long long learn_service(struct client *clerk, long long *handler)
+{
+  long long service = 0;
+  long status;
+  json_t *v = get_json_view(&server, clerk, "/staff/intake", &status), *o;
+  size_t i;
+  json_array_foreach(json_object_get(v, "services"), i, o)
+  {
+    if (!strcmp(json_string_value(json_object_get(o, "name")), SERVICE_NAME))
+      service = json_integer_value(json_object_get(o, "id"));
+  }
+  json_decref(v);
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/intake?service=%lld", service);
+  v = get_json_view(&server, clerk, path, &status);
+  json_array_foreach(json_object_get(v, "handlers"), i, o)
+  {
+    if (!strcmp(json_string_value(json_object_get(o, "name")), "承辦人（示範）"))
+      *handler = json_integer_value(json_object_get(o, "id"));
+  }
+  json_decref(v);
+  assert_true(service > 0 && *handler > 0);
+  return service;
+}
+
+static long client_post_form(struct client *c, const char *path, const char *form, char **location)
+{
+  char body[4096];
+  snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
+  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  struct response r;
+  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
+  if (location)
+    *location = response_header(&r, "Location");
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+static void one_closed_case(void)
+{
+  static const char *const steps[] = {"first_review", "second_review",   "recording",
+                                      "proofreading", "records_updated", "closed"};
+  struct client clerk, supervisor;
+  long long handler = 0;
+  client_init(&clerk, &server);
+  client_init(&supervisor, &server);
+  assert_int_equal(client_login(&clerk, "xinxing-clerk", DEMO_PASSWORD), 303);
+  assert_int_equal(client_login(&supervisor, "xinxing-supervisor", DEMO_PASSWORD), 303);
+  long long service = learn_service(&clerk, &handler);
+  char form[1024], *location = NULL;
+  snprintf(form, sizeof(form),
+           "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&applicant_id="
+           "A123456789&applicant_phone=0912345678&notify=none&channel=counter&lang=zh-TW&doc_0=x&"
+           "handler_id=%lld",
+           service, handler);
+  struct response r;
+  assert_int_equal(client_get(&clerk, "/staff/intake", &r), 0);
+  response_free(&r);
+  assert_int_equal(client_post_form(&clerk, "/staff/intake", form, &location), 303);
+  assert_non_null(location);
+  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
+  free(location);
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  assert_int_equal(client_get(&supervisor, path, &r), 0);
+  response_free(&r);
+  snprintf(path, sizeof(path), "/staff/cases/%lld/status", id);
+  for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+    snprintf(form, sizeof(form), "to=%s&note=ok", steps[i]);
+    long status = client_post_form(&supervisor, path, form, NULL);
+    if (status != 303)
+      fail_msg("move to %s: %ld", steps[i], status);
+  }
+  client_free(&clerk);
+  client_free(&supervisor);
+}
+
+/* The linked indicator shows the dashboard's figure for the year (as a number). */
+static void test_linked_indicator_is_the_dashboards(void **state)
+{
+  (void)state;
+  one_closed_case();
+  json_t *k = view_ok(ANALYST, "/staff/kpi?year=115");
+  json_t *v = view_ok(ANALYST, "/staff/plan/115");
+  const char *rate = json_text_at(k, "total.on_time_rate");
+  const char *figure = json_text_at(v, "items.0.points.0.figure");
+  assert_non_null(rate);
+  assert_non_null(figure);
+  assert_true(json_is_true(json_at(v, "items.0.points.0.linked")));
+  assert_string_not_equal(figure, "-");
+  if (strtod(rate, NULL) != strtod(figure, NULL))
+    fail_msg("dashboard %s, plan %s", rate, figure);
+  expect_text_at(v, "items.0.points.0.target", "95%");
+  json_decref(k);
+  json_decref(v);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_import_and_export),
+      cmocka_unit_test(test_progress_by_the_right_unit),
+      cmocka_unit_test(test_meeting_late_first),
+      cmocka_unit_test(test_linked_indicator_is_the_dashboards),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
