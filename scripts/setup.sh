@@ -19,11 +19,12 @@ want_test=0 want_bench=0
 build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libqrencode-dev libinih-dev
   libutf8proc-dev libmagic-dev nettle-dev libcurl4-openssl-dev libcmocka-dev libpq-dev
-  libxml2-dev zlib1g-dev gzip brotli
+  libxml2-dev libzip-dev zlib1g-dev gzip brotli
   libpwquality-dev cracklib-runtime)  # zlib: gzip'd pages; gzip, brotli: static variants;
   # libpwquality + the cracklib dictionary: new staff passwords (domain/password.c)
 test_pkgs=(chromium pmccabe clang-format python3-aiosmtpd postgresql nginx
-  clang libclang-rt-14-dev)  # clang + its libFuzzer runtime (not pulled in without Recommends)
+  clang libclang-rt-14-dev  # clang + its libFuzzer runtime (not pulled in without Recommends)
+  libreoffice-writer-nogui)  # the plan's results report as PDF (domain/plan_pdf.c)
 
 command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)

@@ -102,6 +102,19 @@ const char *plan_amount_text(struct arena *arena, int64_t milli, const char *uni
 /* Whether a linked indicator is a rate in per cent (else a count). */
 bool plan_indicator_is_rate(const char *kpi_name);
 
+/* The annual results report (執行成果) of a year as OpenDocument Text (plan_report.c): reads
+ * the year as plan_year_read does; *out in the arena. plan_report_odt_of builds it from a year
+ * already read (office: the office's name). */
+int plan_report_odt(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                    int roc_year, const char **out, size_t *len);
+int plan_report_odt_of(struct arena *arena, const struct plan_year *plan, const char *office,
+                       const char **out, size_t *len);
+
+/* The same converted to PDF by LibreOffice headless (plan_pdf.c); ST_IO when soffice is not
+ * installed or fails. */
+int plan_report_pdf(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                    int roc_year, const char **out, size_t *len);
+
 /* The CSV (plan_import.h layout) of a year's plan, in the arena. */
 int plan_export_csv(struct arena *arena, const struct plan_year *plan, const char **csv,
                     size_t *len);

@@ -17,6 +17,10 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <zip.h>
 
 #include "harness.h"
 
@@ -336,6 +340,107 @@ static void test_linked_indicator_is_the_dashboards(void **state)
   json_decref(v);
 }
 
+/* A file of the ODT archive, NUL-terminated (malloc'd), or NULL. */
+static char *odt_file(zip_t *zip, const char *name)
+{
+  zip_stat_t st;
+  zip_file_t *f = zip_stat(zip, name, 0, &st) == 0 ? zip_fopen(zip, name, 0) : NULL;
+  char *text = f ? malloc(st.size + 1) : NULL;
+  if (text && zip_fread(f, text, st.size) == (zip_int64_t)st.size)
+    text[st.size] = '\0';
+  else
+    free(text), text = NULL;
+  if (f)
+    zip_fclose(f);
+  return text;
+}
+
+/* The text of the first node at an XPath of content.xml ("" when none; malloc'd). */
+static char *xpath_text(xmlDocPtr doc, const char *path)
+{
+  xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+  xmlXPathRegisterNs(ctx, BAD_CAST "table",
+                     BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:table:1.0");
+  xmlXPathRegisterNs(ctx, BAD_CAST "text",
+                     BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:text:1.0");
+  xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST path, ctx);
+  char *text = NULL;
+  if (r && r->nodesetval && r->nodesetval->nodeNr > 0)
+    text = (char *)xmlNodeGetContent(r->nodesetval->nodeTab[0]);
+  char *copy = strdup(text ? text : "");
+  xmlFree(text);
+  xmlXPathFreeObject(r);
+  xmlXPathFreeContext(ctx);
+  return copy;
+}
+
+/* report.odt is a valid ODT (mimetype first and stored, the manifest, content.xml that parses)
+ * whose figure for the linked on-time rate is the dashboard's, and whose items carry the
+ * progress entered. */
+static void test_report_odt(void **state)
+{
+  (void)state;
+  struct response r;
+  assert_int_equal(client_get(&clients[ANALYST], "/staff/plan/115/report.odt", &r), 0);
+  assert_int_equal(r.status, 200);
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t *src = zip_source_buffer_create(r.body, r.len, 0, &error);
+  zip_t *zip = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error) : NULL;
+  if (!zip)
+    fail_msg("not a zip: %s", zip_error_strerror(&error));
+  assert_string_equal(zip_get_name(zip, 0, 0), "mimetype");
+  zip_stat_t st;
+  assert_int_equal(zip_stat_index(zip, 0, 0, &st), 0);
+  assert_int_equal(st.comp_method, ZIP_CM_STORE);
+  char *mimetype = odt_file(zip, "mimetype"), *manifest = odt_file(zip, "META-INF/manifest.xml");
+  char *content = odt_file(zip, "content.xml");
+  assert_string_equal(mimetype, "application/vnd.oasis.opendocument.text");
+  expect_contains(manifest, "content.xml");
+  xmlDocPtr doc =
+      content ? xmlReadMemory(content, (int)strlen(content), "content.xml", NULL, XML_PARSE_NONET)
+              : NULL;
+  assert_non_null(doc);
+  char *label = xpath_text(doc, "//table:table[@table:name='indicators']/table:table-row[1]/"
+                                "table:table-cell[1]");
+  char *figure = xpath_text(doc, "//table:table[@table:name='indicators']/table:table-row[1]/"
+                                 "table:table-cell[3]");
+  char *outcome = xpath_text(doc, "//table:table[@table:name='item1']/table:table-row[1]/"
+                                  "table:table-cell[4]");
+  json_t *k = view_ok(ANALYST, "/staff/kpi?year=115");
+  const char *rate = json_text_at(k, "total.on_time_rate");
+  assert_string_equal(label, "案件如期完成率");
+  assert_non_null(rate);
+  assert_string_not_equal(rate, "-");
+  if (strtod(rate, NULL) != strtod(figure, NULL))
+    fail_msg("dashboard %s, report %s", rate, figure);
+  assert_string_equal(outcome, "已完成SOP初稿");
+  json_decref(k);
+  free(label), free(figure), free(outcome);
+  xmlFreeDoc(doc);
+  free(mimetype), free(manifest), free(content);
+  zip_discard(zip);
+  response_free(&r);
+}
+
+/* report.pdf when LibreOffice Writer is installed (else 503 with words, and this says so). */
+static void test_report_pdf(void **state)
+{
+  (void)state;
+  struct response r;
+  assert_int_equal(client_get(&clients[ANALYST], "/staff/plan/115/report.pdf", &r), 0);
+  if (system("command -v soffice >/dev/null 2>&1 && test -e "
+             "/usr/lib/libreoffice/program/libswlo.so") != 0) {
+    assert_int_equal(r.status, 503);
+    expect_contains(r.body, "LibreOffice");
+    printf("LibreOffice Writer (soffice) is not installed: only the 503 answer was checked\n");
+  } else {
+    assert_int_equal(r.status, 200);
+    assert_true(r.len > 5 && memcmp(r.body, "%PDF-", 5) == 0);
+  }
+  response_free(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -343,6 +448,8 @@ int main(void)
       cmocka_unit_test(test_progress_by_the_right_unit),
       cmocka_unit_test(test_meeting_late_first),
       cmocka_unit_test(test_linked_indicator_is_the_dashboards),
+      cmocka_unit_test(test_report_odt),
+      cmocka_unit_test(test_report_pdf),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

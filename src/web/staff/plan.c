@@ -142,14 +142,15 @@ static int read_year(struct http_request *req, int year, bool meeting, struct pl
 static json_t *year_view(struct http_request *req, const struct plan_year *y)
 {
   bool admin = (req->session->roles & ROLE_ADMIN) != 0;
-  return json_pack("{s:s, s:i, s:b, s:b, s:o, s:s, s:s, s:s}", "title",
+  return json_pack("{s:s, s:i, s:b, s:b, s:o, s:s, s:s, s:s, s:s}", "title",
                    arena_printf(req->arena, "%s%d%s", http_t(req, "plan_year_title"), y->roc_year,
                                 http_t(req, "plan_year_title_after")),
                    "year", y->roc_year, "exists", y->exists, "may_import", admin, "items",
                    items_view(req, y), "import_action",
                    arena_printf(req->arena, "/staff/plan/%d/import", y->roc_year), "export_href",
                    arena_printf(req->arena, "/staff/plan/%d/plan.csv", y->roc_year), "meeting_href",
-                   arena_printf(req->arena, "/staff/plan/%d/meeting", y->roc_year));
+                   arena_printf(req->arena, "/staff/plan/%d/meeting", y->roc_year), "report_href",
+                   arena_printf(req->arena, "/staff/plan/%d/report", y->roc_year));
 }
 
 static int year_page(struct http_request *req, struct http_response *res, int status,
@@ -296,4 +297,40 @@ int plan_progress_post(struct http_request *req, struct http_response *res)
             : http_redirect(res, 303,
                             arena_printf(req->arena, "/staff/plan/%d?entered=%lld#point-%lld", year,
                                          (long long)point, (long long)point));
+}
+
+typedef int (*report_fn)(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                         int roc_year, const char **out, size_t *len);
+
+static int report(struct http_request *req, struct http_response *res, report_fn fn,
+                  const char *type, const char *extension)
+{
+  struct store *store;
+  int year = 0;
+  const char *data = NULL;
+  size_t len = 0;
+  int rc = year_of(req, &year);
+  if (!rc)
+    rc = web_primary(req, &store);
+  if (!rc)
+    rc = fn(store, req->arena, clock_now(), req->session->office_id, year, &data, &len);
+  if (rc == ST_IO) {
+    const char *message = http_t(req, "plan_err_pdf");
+    return http_raw(res, 503, "text/plain; charset=utf-8", message, strlen(message));
+  }
+  if (!rc)
+    rc = http_header_add(
+        res, "Content-Disposition",
+        arena_printf(req->arena, "attachment; filename=\"plan-%d-results.%s\"", year, extension));
+  return rc ? rc : http_raw(res, 200, type, data, len);
+}
+
+int plan_report_odt_get(struct http_request *req, struct http_response *res)
+{
+  return report(req, res, plan_report_odt, "application/vnd.oasis.opendocument.text", "odt");
+}
+
+int plan_report_pdf_get(struct http_request *req, struct http_response *res)
+{
+  return report(req, res, plan_report_pdf, "application/pdf", "pdf");
 }

@@ -36,5 +36,7 @@ int plan_meeting(struct http_request *req, struct http_response *res);
 int plan_export(struct http_request *req, struct http_response *res);
 int plan_import_post(struct http_request *req, struct http_response *res);
 int plan_progress_post(struct http_request *req, struct http_response *res);
+int plan_report_odt_get(struct http_request *req, struct http_response *res);
+int plan_report_pdf_get(struct http_request *req, struct http_response *res);
 
 #endif
