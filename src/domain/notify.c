@@ -39,6 +39,7 @@ static const struct notify_event events[] = {
     {"petition_received", false},    /* 陳情 taken in: number, check code, expected answer date */
     {"petition_transferred", false}, /* sent on to the competent agency (行政程序法 §172) */
     {"petition_answered", false},    /* the answer, with the one-click rating link */
+    {"plan_reminder", false},        /* plan control: this month's progress is due (staff) */
 };
 
 static struct notify_settings settings = {

@@ -334,7 +334,7 @@ static int reads(struct store *store, struct arena *arena, int64_t office_id, in
 int plan_year_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                    int roc_year, bool meeting, struct plan_year *out)
 {
-  *out = (struct plan_year){office_id, roc_year, false, taipei_month(now)};
+  *out = (struct plan_year){office_id, roc_year, false, 0, taipei_month(now)};
   struct year_reads y = {0};
   struct kpi_report k;
   const struct directory *dir = NULL;
@@ -345,6 +345,7 @@ int plan_year_read(struct store *store, struct arena *arena, time_t now, int64_t
     rc = store_begin_read(store);
   if (!rc)
     rc = store_end_read(store, reads(store, arena, office_id, roc_year, &y));
+  out->reminder_day = rc ? 0 : plan_reminder_day(store, office_id);
   bool linked = !rc && any_linked(&y);
   if (linked)
     rc = kpi_report_read(store, arena, now, &(struct kpi_filter){office_id, roc_year, 0, 0, 0, ""},

@@ -59,6 +59,7 @@ struct plan_year {
   int64_t office_id;
   int roc_year;
   bool exists;
+  int reminder_day;   /* the office's monthly progress day, 0: no reminders */
   int64_t this_month; /* YYYYMM in Taipei */
   struct plan_point *points;
   size_t count;
@@ -114,6 +115,16 @@ int plan_report_odt_of(struct arena *arena, const struct plan_year *plan, const 
  * installed or fails. */
 int plan_report_pdf(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                     int roc_year, const char **out, size_t *len);
+
+/* The monthly reminders (plan_remind.c): e-mails the supervisors of units that owe this
+ * month's progress, in the days before the office's progress day (setting plan.reminder_day).
+ * The deadline scanner calls it every pass; each reminder is queued once a month. */
+int plan_remind(struct store *store, time_t now, int64_t *sent);
+/* The office's progress day of the month (1..28), 0 for none; setting it (0 turns reminders
+ * off) is audited. ST_INVALID outside 0..28. */
+int plan_reminder_day(struct store *store, int64_t office_id);
+int plan_reminder_day_set(struct store *store, const struct audit_actor *actor, int64_t office_id,
+                          int day);
 
 /* The CSV (plan_import.h layout) of a year's plan, in the arena. */
 int plan_export_csv(struct arena *arena, const struct plan_year *plan, const char **csv,

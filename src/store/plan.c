@@ -131,3 +131,27 @@ int store_plan_progress_put(struct store *store, const struct store_plan_progres
                          DB_S(p->body), DB_S(p->author), DB_I(p->at)),
                  NULL);
 }
+
+static int recipient_row(void *ctx, const struct db_row *row)
+{
+  struct db_reader *r = ctx;
+  struct store_plan_recipient *p = db_reader_next(r);
+  if (p)
+    *p = (struct store_plan_recipient){db_col_int(row, 0), db_col_int(row, 1),
+                                       db_reader_text(r, row, 2)};
+  return r->rc;
+}
+
+int store_plan_recipients(struct store *store, struct arena *arena, int64_t office_id,
+                          struct store_plan_recipient **rows, size_t *count)
+{
+  /* roles: ROLE_SUPERVISOR is 4 (domain/accounts.h) */
+  static const char sql[] =
+      "SELECT id, unit_id, email FROM users WHERE office_id = $1 AND unit_id IS NOT NULL AND "
+      "(roles & 4) <> 0 AND disabled = 0 AND email <> '' ORDER BY unit_id, id";
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(DB_I(office_id)), recipient_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
+}

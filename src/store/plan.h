@@ -9,6 +9,15 @@
 #if defined(BIANMIN_LAYER_WEB) || defined(BIANMIN_LAYER_WORKERS)
 #error                                                                                             \
     "web/ and workers/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
+/* A supervisor who receives the monthly reminder: enabled, with an e-mail address. */
+struct store_plan_recipient {
+  int64_t user_id, unit_id;
+  const char *email;
+};
+/* The office's enabled supervisors with an e-mail address, by unit. */
+int store_plan_recipients(struct store *store, struct arena *arena, int64_t office_id,
+                          struct store_plan_recipient **rows, size_t *count);
+
 #endif
 
 #include <stddef.h>
@@ -47,5 +56,14 @@ int store_plan_point_unit(struct store *store, int64_t office_id, int64_t roc_ye
                           int64_t point_id, int64_t *unit_id);
 /* Sets the progress of (point, month, unit), replacing an earlier entry of that month. */
 int store_plan_progress_put(struct store *store, const struct store_plan_progress *p);
+
+/* A supervisor who receives the monthly reminder: enabled, with an e-mail address. */
+struct store_plan_recipient {
+  int64_t user_id, unit_id;
+  const char *email;
+};
+/* The office's enabled supervisors with an e-mail address, by unit. */
+int store_plan_recipients(struct store *store, struct arena *arena, int64_t office_id,
+                          struct store_plan_recipient **rows, size_t *count);
 
 #endif

@@ -299,6 +299,8 @@ static const struct http_route routes[] = {
      HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/plan/{year}/report.pdf", plan_report_pdf_get, PLAN_READERS, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/reminder-day", plan_reminder_day_post, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"POST", "/staff/plan/{year}/import", plan_import_post, ROLE_ADMIN, true, PLAN_IMPORT_BODY_MAX,
      HTTP_RATE_NONE},
     {"POST", "/staff/plan/{year}/points/{id}/progress", plan_progress_post,

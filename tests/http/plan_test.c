@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -97,11 +99,13 @@ static void read_page(enum who w, const char *path)
 
 static void add_supervisor(const char *username, const char *unit)
 {
+  char email[96];
+  snprintf(email, sizeof(email), "%s@xinxing.example", username);
   char env_password[96];
   snprintf(env_password, sizeof(env_password), "BIANMIN_PASSWORD=%s", PASSWORD);
-  const char *args[] = {"user",   "add",    "--office",    "xinxing", "--username",
-                        username, "--name", "課長",        "--roles", "supervisor",
-                        "--unit", unit,     "--no-expire", NULL};
+  const char *args[] = {"user",    "add",  "--office",    "xinxing",    "--username", username,
+                        "--name",  "課長", "--roles",     "supervisor", "--unit",     unit,
+                        "--email", email,  "--no-expire", NULL};
   const char *env[] = {env_password, NULL};
   assert_int_equal(server_cli_env(&server, args, env), 0);
 }
@@ -441,6 +445,75 @@ static void test_report_pdf(void **state)
   response_free(&r);
 }
 
+/* One integer from the test's own SQL over the server's database (as kpi_test.c). */
+static long long sql_int(const char *sql)
+{
+  long long v = -1;
+  if (strncmp(server.db, "postgres", 8) == 0) {
+    PGconn *pg = PQconnectdb(server.db);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+      v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    PQfinish(pg);
+  } else {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  if (v < 0)
+    fail_msg("SQL failed: %s", sql);
+  return v;
+}
+
+static long long reminders_to(const char *username)
+{
+  char sql[320];
+  snprintf(sql, sizeof(sql),
+           "SELECT count(*) FROM outbox WHERE subject_kind = 'plan' AND event = "
+           "'plan_reminder' AND occurrence = 202603 AND subject_id = (SELECT id FROM users WHERE "
+           "username = '%s')",
+           username);
+  return sql_int(sql);
+}
+
+static void scan(void)
+{
+  const char *args[] = {"scan", NULL};
+  assert_int_equal(server_cli(&server, args), 0);
+}
+
+/* Reminders before the office's progress day: outside the window none; inside it, one a month
+ * to the supervisor of a unit that still owes this month's entry, none to a unit that has
+ * entered on every focal point it owes. */
+static void test_reminders(void **state)
+{
+  (void)state;
+  read_page(ADMIN, "/staff/plan/115");
+  assert_int_equal(post_form(ADMIN, "/staff/plan/115/reminder-day", "day=40"), 400);
+  assert_int_equal(post_form(ADMIN, "/staff/plan/115/reminder-day", "day=20"), 303);
+  scan(); /* 10 March: the 20th is more than 3 days away */
+  assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE subject_kind = 'plan'"), 0);
+  json_t *v = view_ok(SUP_REG, "/staff/plan/115");
+  long long every_unit = point_id(v, "items.1.points.0.id");
+  json_decref(v);
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/plan/115/points/%lld/progress", every_unit);
+  read_page(SUP_REG, "/staff/plan/115");
+  assert_int_equal(post_form(SUP_REG, path, "percent=50&body=%E5%B7%B2%E8%BE%A6%E4%B8%80%E5%A0%B4"),
+                   303);
+  read_page(ADMIN, "/staff/plan/115");
+  assert_int_equal(post_form(ADMIN, "/staff/plan/115/reminder-day", "day=12"), 303);
+  scan();
+  scan(); /* once a month however often the scanner passes */
+  assert_int_equal(reminders_to("plan-survey"), 1);
+  assert_int_equal(reminders_to("plan-registration"), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -450,6 +523,7 @@ int main(void)
       cmocka_unit_test(test_linked_indicator_is_the_dashboards),
       cmocka_unit_test(test_report_odt),
       cmocka_unit_test(test_report_pdf),
+      cmocka_unit_test(test_reminders),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -142,7 +142,7 @@ static int read_year(struct http_request *req, int year, bool meeting, struct pl
 static json_t *year_view(struct http_request *req, const struct plan_year *y)
 {
   bool admin = (req->session->roles & ROLE_ADMIN) != 0;
-  return json_pack("{s:s, s:i, s:b, s:b, s:o, s:s, s:s, s:s, s:s}", "title",
+  return json_pack("{s:s, s:i, s:b, s:b, s:o, s:s, s:s, s:s, s:s, s:i}", "title",
                    arena_printf(req->arena, "%s%d%s", http_t(req, "plan_year_title"), y->roc_year,
                                 http_t(req, "plan_year_title_after")),
                    "year", y->roc_year, "exists", y->exists, "may_import", admin, "items",
@@ -150,7 +150,8 @@ static json_t *year_view(struct http_request *req, const struct plan_year *y)
                    arena_printf(req->arena, "/staff/plan/%d/import", y->roc_year), "export_href",
                    arena_printf(req->arena, "/staff/plan/%d/plan.csv", y->roc_year), "meeting_href",
                    arena_printf(req->arena, "/staff/plan/%d/meeting", y->roc_year), "report_href",
-                   arena_printf(req->arena, "/staff/plan/%d/report", y->roc_year));
+                   arena_printf(req->arena, "/staff/plan/%d/report", y->roc_year), "reminder_day",
+                   y->reminder_day);
 }
 
 static int year_page(struct http_request *req, struct http_response *res, int status,
@@ -333,4 +334,26 @@ int plan_report_odt_get(struct http_request *req, struct http_response *res)
 int plan_report_pdf_get(struct http_request *req, struct http_response *res)
 {
   return report(req, res, plan_report_pdf, "application/pdf", "pdf");
+}
+
+/* POST /staff/plan/{year}/reminder-day: the office's monthly progress day (0: none). */
+int plan_reminder_day_post(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  int year = 0;
+  int64_t day = -1;
+  const char *text = http_form(req, "day");
+  int rc = year_of(req, &year);
+  if (!rc)
+    rc = web_store(req, &store);
+  if (rc)
+    return rc;
+  if (text)
+    str_to_int64(str_trim(str_from(text)), 0, 28, &day);
+  web_actor(req, &actor);
+  rc = plan_reminder_day_set(store, &actor, req->session->office_id, (int)day);
+  if (rc == ST_INVALID)
+    return year_page(req, res, 400, "day", http_t(req, "plan_err_day"));
+  return rc ? rc : http_redirect(res, 303, arena_printf(req->arena, "/staff/plan/%d", year));
 }

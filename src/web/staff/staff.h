@@ -38,5 +38,6 @@ int plan_import_post(struct http_request *req, struct http_response *res);
 int plan_progress_post(struct http_request *req, struct http_response *res);
 int plan_report_odt_get(struct http_request *req, struct http_response *res);
 int plan_report_pdf_get(struct http_request *req, struct http_response *res);
+int plan_reminder_day_post(struct http_request *req, struct http_response *res);
 
 #endif
