@@ -241,6 +241,8 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     rc = load_catalogs(store, path, offices, err, err_size);
   if (rc == ST_OK)
     rc = load_parcels(store, path, err, err_size);
+  if (rc == ST_OK)
+    rc = demo_plan_load(store, path, err, err_size); /* plan control (demo_plan.c) */
 out:
   json_decref(root);
   return rc;

@@ -150,6 +150,14 @@ static long long point_id(json_t *plan, const char *item_point)
 static void test_import_and_export(void **state)
 {
   (void)state;
+  /* the demo's plan (seed 000, data/demo/plan/xinxing.csv) is there before any import */
+  json_t *demo = view_ok(ANALYST, "/staff/plan");
+  assert_int_equal(json_integer_value(json_at(demo, "years.0.year")), 115);
+  json_decref(demo);
+  demo = view_ok(ANALYST, "/staff/plan/115");
+  assert_int_equal(json_array_size(json_at(demo, "items")), 7);
+  expect_text_at(demo, "items.0.title", "訂定「提升服務計畫」");
+  json_decref(demo);
   read_page(ADMIN, "/staff/plan/115");
   assert_int_equal(post_csv(ADMIN, "/staff/plan/115/import", PLAN_CSV, NULL), 303);
   json_t *v = view_ok(ANALYST, "/staff/plan/115");
