@@ -4,9 +4,21 @@
  * number with nothing changed, the export carries the same rows; progress is entered by the
  * responsible unit's supervisor only (another unit's supervisor and analysts are refused); the
  * meeting view puts late focal points first (past the deadline, or no entry this month); a
- * linked indicator shows the dashboard's own figure for the year.
+ * linked indicator shows the dashboard's own figure for the year; report.odt is a valid ODT
+ * whose figure is the dashboard's, report.pdf converts when LibreOffice is there; the monthly
+ * reminder reaches the right unit's supervisor through the outbox worker and a real SMTP server
+ * (aiosmtpd), once a month.
  */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +29,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <libxml/parser.h>
@@ -43,6 +56,107 @@ static struct server server;
 enum who { ADMIN, SUP_REG, SUP_SURVEY, ANALYST, WHO_COUNT };
 static struct client clients[WHO_COUNT];
 static char totp[64];
+
+/* ---- a real SMTP server (aiosmtpd, tests/support/smtp_sink.py, as in notify_subject_test.c) */
+
+#define PYTHON "/usr/bin/python3"
+extern char **environ;
+static pid_t smtp_pid;
+static int smtp_port;
+static char work[64], mail_dir[128], mail_url[64];
+
+static bool file_ready(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+static int free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof(a);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+      getsockname(fd, (struct sockaddr *)&a, &len))
+    return 0;
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static int start_smtp(void)
+{
+  char port[16], ready[160], log[128];
+  snprintf(port, sizeof(port), "%d", smtp_port);
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  snprintf(log, sizeof(log), "%s/smtp.log", work);
+  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port, mail_dir,
+                        NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
+    smtp_pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return smtp_pid > 0 && harness_wait_until(file_ready, ready, ready) ? 0 : -1;
+}
+
+/* The number of stored mails whose envelope goes to address; *text (may be NULL) gets the last
+ * one (malloc'd). */
+static int mails_to(const char *address, char **text)
+{
+  char needle[160], path[400];
+  snprintf(needle, sizeof(needle), "X-Envelope-To: %s\r\n", address);
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  int n = 0;
+  while (d && (e = readdir(d)) != NULL) {
+    if (!strstr(e->d_name, ".eml") || strstr(e->d_name, ".tmp"))
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", mail_dir, e->d_name);
+    FILE *f = fopen(path, "rb");
+    char *data = calloc(1, 1 << 20);
+    if (f && data)
+      (void)!fread(data, 1, (1 << 20) - 1, f);
+    if (f)
+      fclose(f);
+    if (data && strstr(data, needle)) {
+      n++;
+      if (text) {
+        free(*text);
+        *text = data;
+        data = NULL;
+      }
+    }
+    free(data);
+  }
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static bool survey_mail_arrived(void *arg)
+{
+  (void)arg;
+  return mails_to("plan-survey@xinxing.example", NULL) > 0;
+}
+
+/* The first base64 text/plain part of mail, decoded (malloc'd). */
+static char *mail_text(const char *mail)
+{
+  const char *p = strstr(mail, "Content-Type: text/plain; charset=UTF-8");
+  if (!p || !(p = strstr(p, "\r\n\r\n")))
+    return NULL;
+  p += 4;
+  size_t n = strcspn(p, "-"), j = 0, len = 0;
+  char *clean = calloc(1, n + 1), *out = calloc(1, n + 1);
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != '\r' && p[i] != '\n')
+      clean[j++] = p[i];
+  sodium_base642bin((unsigned char *)out, n, clean, j, NULL, &len, NULL,
+                    sodium_base64_VARIANT_ORIGINAL);
+  free(clean);
+  return out;
+}
 
 static long post_form(enum who w, const char *path, const char *form)
 {
@@ -113,8 +227,22 @@ static void add_supervisor(const char *username, const char *unit)
 static int setup(void **state)
 {
   (void)state;
-  const char *env[] = {RATE_ENV_LOGIN, NULL};
-  if (harness_clock_start(START) || server_start(&server, env))
+  snprintf(work, sizeof(work), "/tmp/bianmin-plan-XXXXXX");
+  if (!mkdtemp(work))
+    return -1;
+  snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
+  smtp_port = free_port();
+  snprintf(mail_url, sizeof(mail_url), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", smtp_port);
+  const char *env[] = {RATE_ENV_LOGIN,
+                       mail_url,
+                       "BIANMIN_MAIL_STARTTLS=false",
+                       "BIANMIN_MAIL_FROM=notices@xinxing.example",
+                       "BIANMIN_NOTIFY_QUIET_START=00:00",
+                       "BIANMIN_NOTIFY_QUIET_END=00:00",
+                       "BIANMIN_NOTIFY_POLL=1",
+                       "BIANMIN_PUBLIC_URL=https://bianmin.example",
+                       NULL};
+  if (!smtp_port || start_smtp() || harness_clock_start(START) || server_start(&server, env))
     return -1;
   harness_add_user(&server, "xinxing", "plan-admin", "admin", PASSWORD);
   add_supervisor("plan-registration", "registration");
@@ -134,7 +262,16 @@ static int teardown(void **state)
   (void)state;
   for (int w = 0; w < WHO_COUNT; w++)
     client_free(&clients[w]);
-  return server_stop(&server) == 0 ? 0 : -1;
+  int rc = server_stop(&server);
+  if (smtp_pid > 0) {
+    kill(smtp_pid, SIGTERM);
+    waitpid(smtp_pid, NULL, 0);
+  }
+  char cmd[128];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+  if (!getenv("BIANMIN_KEEP_TEST_DIRS") && system(cmd) != 0)
+    return -1;
+  return rc == 0 ? 0 : -1;
 }
 
 static long long point_id(json_t *plan, const char *item_point)
@@ -491,8 +628,9 @@ static long long reminders_to(const char *username)
 
 static void scan(void)
 {
-  const char *args[] = {"scan", NULL};
-  assert_int_equal(server_cli(&server, args), 0);
+  const char *args[] = {"scan", NULL},
+             *env[] = {"BIANMIN_PUBLIC_URL=https://bianmin.example", NULL};
+  assert_int_equal(server_cli_env(&server, args, env), 0);
 }
 
 /* Reminders before the office's progress day: outside the window none; inside it, one a month
@@ -520,6 +658,19 @@ static void test_reminders(void **state)
   scan(); /* once a month however often the scanner passes */
   assert_int_equal(reminders_to("plan-survey"), 1);
   assert_int_equal(reminders_to("plan-registration"), 0);
+  /* the outbox worker sends it through the real SMTP server, with the focal points it owes */
+  assert_true(harness_wait_until(survey_mail_arrived, NULL, "the survey unit's reminder"));
+  char *mail = NULL;
+  assert_int_equal(mails_to("plan-survey@xinxing.example", &mail), 1);
+  char *text = mail_text(mail);
+  assert_non_null(text);
+  expect_contains(text, "會同地點 QR code");
+  expect_contains(text, "115年3月12日"); /* the progress day, as the language writes dates */
+  expect_contains(text, "https://bianmin.example/staff/plan/115");
+  expect_lacks(text, "案件如期完成"); /* 登記課's point, not the survey unit's */
+  free(text);
+  free(mail);
+  assert_int_equal(mails_to("plan-registration@xinxing.example", NULL), 0);
 }
 
 int main(void)
