@@ -25,7 +25,8 @@ build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
   # libzip: survey exports as ODS (render/table.c)
 test_pkgs=(chromium pmccabe clang-format python3-aiosmtpd postgresql nginx
   clang libclang-rt-14-dev  # clang + its libFuzzer runtime (not pulled in without Recommends)
-  libreoffice-calc-nogui)   # survey_test opens the ODS export with LibreOffice headless
+  libreoffice-calc-nogui    # survey_test opens the ODS export with LibreOffice headless
+  libreoffice-writer-nogui) # the plan's results report as PDF (domain/plan_pdf.c)
 
 command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)

@@ -253,6 +253,8 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     rc = petition_demo_categories(store); /* petition categories (domain/petition.h) */
   if (rc == ST_OK && (rc = booking_demo_load(store)) != ST_OK) /* booked visits (issue 18) */
     snprintf(err, err_size, "booking settings: %s", store_last_error(store));
+  if (rc == ST_OK)
+    rc = demo_plan_load(store, path, err, err_size); /* plan control (demo_plan.c) */
 out:
   json_decref(root);
   return rc;

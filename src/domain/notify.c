@@ -46,6 +46,7 @@ static const struct notify_event events[] = {
     {"booking_reminder", false}, /* the day before */
     {"booking_cancelled", true}, /* cancelled through the booking's link */
     {"queue_turn_near", true},   /* a queue ticket: N or fewer people ahead (issue 18) */
+    {"plan_reminder", false},    /* plan control: this month's progress is due (staff) */
 };
 
 static struct notify_settings settings = {

@@ -430,6 +430,24 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/quality", quality_submit, ROLE_ANALYST | ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    /* Plan control (web/staff/plan.c): admins import the plan, supervisors enter their unit's
+     * progress, analysts and supervisors read. */
+    {"GET", "/staff/plan", plan_list, PLAN_READERS, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}", plan_page, PLAN_READERS, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/meeting", plan_meeting, PLAN_READERS, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/plan.csv", plan_export, PLAN_READERS, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/report.odt", plan_report_odt_get, PLAN_READERS, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/report.pdf", plan_report_pdf_get, PLAN_READERS, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/reminder-day", plan_reminder_day_post, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/import", plan_import_post, ROLE_ADMIN, true, PLAN_IMPORT_BODY_MAX,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/points/{id}/progress", plan_progress_post,
+     ROLE_SUPERVISOR | ROLE_ADMIN, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

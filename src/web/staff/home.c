@@ -37,6 +37,7 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/surveys", "staff_area_surveys", "staff_area_surveys_desc"},
       {"/staff/quality", "staff_area_quality", "staff_area_quality_desc"},
       {"/staff/kpi", "staff_area_kpi", "staff_area_kpi_desc"},
+      {"/staff/plan", "staff_area_plan", "staff_area_plan_desc"},
       {"/staff/account/password", "staff_area_password", "staff_area_password_desc"},
       {"/staff/account/totp", "staff_area_totp", "staff_area_totp_desc"},
       {"/staff/petitions", "staff_area_petitions", "staff_area_petitions_desc"},
