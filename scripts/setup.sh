@@ -5,7 +5,7 @@
 #   scripts/setup.sh --test     also the test tools (chromium, pmccabe, clang-format, the
 #                               PostgreSQL 15 server for tests/pg, python3-aiosmtpd, nginx for
 #                               the multi-node test, clang with its libFuzzer runtime for
-#                               fuzz/smoke)
+#                               fuzz/smoke, LibreOffice Calc for the survey export test)
 #   scripts/setup.sh --bench    also the benchmark tools (wrk, nginx, sqlite3)
 #
 # Runs apt-get as root, or through sudo. Installs only packages that are missing.
@@ -19,11 +19,14 @@ want_test=0 want_bench=0
 build_pkgs=(build-essential cmake pkg-config gettext curl ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libqrencode-dev libinih-dev
   libutf8proc-dev libmagic-dev nettle-dev libcurl4-openssl-dev libcmocka-dev libpq-dev
-  libxml2-dev zlib1g-dev gzip brotli libzip-dev
-  libpwquality-dev cracklib-runtime)  # zlib: gzip'd pages; gzip, brotli: static variants;
-  # libpwquality + the cracklib dictionary: new staff passwords (domain/password.c)
+  libxml2-dev zlib1g-dev gzip brotli
+  libpwquality-dev cracklib-runtime libzip-dev)  # zlib: gzip'd pages; gzip, brotli: static
+  # variants; libpwquality + the cracklib dictionary: new staff passwords (domain/password.c);
+  # libzip: survey exports as ODS (render/table.c)
 test_pkgs=(chromium pmccabe clang-format python3-aiosmtpd postgresql nginx
-  clang libclang-rt-14-dev)  # clang + its libFuzzer runtime (not pulled in without Recommends)
+  clang libclang-rt-14-dev  # clang + its libFuzzer runtime (not pulled in without Recommends)
+  libreoffice-calc-nogui    # survey_test opens the ODS export with LibreOffice headless
+  libreoffice-writer-nogui) # the plan's results report as PDF (domain/plan_pdf.c)
 
 command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)

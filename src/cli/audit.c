@@ -2,7 +2,6 @@
  * audit.c - `bianmin audit-verify`: walks the audit trail's hash chain and reports the first
  * row that was changed, removed or added by hand.
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -17,20 +16,8 @@ const char cli_audit_verify_usage[] =
 
 int cli_audit_verify(struct config *config, int argc, char **argv)
 {
-  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                          {"config", required_argument, NULL, 'c'},
-                                          {NULL, 0, NULL, 0}};
-  char err[512];
-  int opt;
-  while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-    int rc = opt == 'd'   ? config_set(config, "database", "db", optarg, err, sizeof(err))
-             : opt == 'c' ? config_load_file(config, optarg, err, sizeof(err))
-                          : CLI_EXIT_USAGE;
-    if (rc) {
-      fprintf(stderr, "bianmin: %s\n", rc == CLI_EXIT_USAGE ? "unknown option" : err);
-      return CLI_EXIT_USAGE;
-    }
-  }
+  if (cli_db_options(config, argc, argv))
+    return CLI_EXIT_USAGE;
   struct store *store;
   if (cli_open_store(config, &store))
     return 1;

@@ -14,6 +14,9 @@ enum { CLI_EXIT_USAGE = 2 };
 
 /* Opens the configured database and migrates it; prints why on failure. */
 int cli_open_store(const struct config *config, struct store **store);
+/* Reads the only options of a command that takes just --db PATH and --config FILE; 0, or
+ * CLI_EXIT_USAGE after saying why. */
+int cli_db_options(struct config *config, int argc, char **argv);
 /* Loads the secret keys: BIANMIN_SECRET_KEY (hex), else the key file (secret_key_file, or
  * secret.key beside a SQLite database), created when missing if create is true. */
 int cli_load_keys(const struct config *config, bool create);

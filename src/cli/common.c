@@ -1,6 +1,7 @@
 /* common.c - what the subcommands share: the database, the keys, passwords. */
 #include <errno.h>
 #include <limits.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +94,23 @@ int cli_read_password(char *out, size_t size)
     return ST_INVALID;
   out[strcspn(out, "\r\n")] = '\0';
   return ST_OK;
+}
+
+int cli_db_options(struct config *config, int argc, char **argv)
+{
+  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                          {"config", required_argument, NULL, 'c'},
+                                          {NULL, 0, NULL, 0}};
+  char err[512];
+  int opt;
+  while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    int rc = opt == 'd'   ? config_set(config, "database", "db", optarg, err, sizeof(err))
+             : opt == 'c' ? config_load_file(config, optarg, err, sizeof(err))
+                          : CLI_EXIT_USAGE;
+    if (rc) {
+      fprintf(stderr, "bianmin: %s\n", rc == CLI_EXIT_USAGE ? "unknown option" : err);
+      return CLI_EXIT_USAGE;
+    }
+  }
+  return 0;
 }

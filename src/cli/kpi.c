@@ -2,7 +2,6 @@
  * kpi.c - `bianmin kpi-rebuild`: forgets the indicators' counters and counts the whole case
  * event log again (after a restore, a copy-db, or a change to the counting rules).
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "base/clock.h"
@@ -20,20 +19,9 @@ const char cli_kpi_rebuild_usage[] =
 
 int cli_kpi_rebuild(struct config *config, int argc, char **argv)
 {
-  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                          {"config", required_argument, NULL, 'c'},
-                                          {NULL, 0, NULL, 0}};
   char err[512];
-  int opt;
-  while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-    int rc = opt == 'd'   ? config_set(config, "database", "db", optarg, err, sizeof(err))
-             : opt == 'c' ? config_load_file(config, optarg, err, sizeof(err))
-                          : CLI_EXIT_USAGE;
-    if (rc) {
-      fprintf(stderr, "bianmin: %s\n", rc == CLI_EXIT_USAGE ? "unknown option" : err);
-      return CLI_EXIT_USAGE;
-    }
-  }
+  if (cli_db_options(config, argc, argv))
+    return CLI_EXIT_USAGE;
   if (cases_calendar_load_dir(config->calendar_dir, err, sizeof(err))) {
     fprintf(stderr, "bianmin: %s\n", err);
     return 1;

@@ -608,6 +608,8 @@ int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor
     rc = office_by_id(env->store, actor->office_id, &office);
   if (!rc)
     rc = insert_case(env, actor, in, service, office, out);
+  if (!rc && in->ticket_id > 0) /* the ticket's QR now leads to this case (issue 18) */
+    rc = queue_ticket_case_link(env->store, actor->office_id, in->ticket_id, out->case_id);
   if (rc == ST_INVALID && !*reason)
     refuse(reason, field, handler_refusal(env, actor->office_id, in->handler_id), "handler_id");
   json_decref(service);
@@ -629,8 +631,6 @@ int cases_intake(const struct case_env *env, const struct case_actor *actor,
   if (rc)
     return rc;
   rc = case_intake_in_tx(env, actor, in, out, reason, field);
-  if (!rc && in->ticket_id > 0) /* the ticket's QR now leads to this case (issue 18) */
-    rc = queue_ticket_case_link(env->store, actor->office_id, in->ticket_id, out->case_id);
   if (rc) {
     store_rollback(env->store);
     return rc;

@@ -15,6 +15,7 @@
 #include "domain/catalog.h"
 #include "domain/booking.h"
 #include "domain/demo.h"
+#include "domain/survey.h"
 #include "domain/petition.h"
 #include "domain/land/parcels.h"
 #include "domain/workflow.h"
@@ -246,10 +247,14 @@ int demo_load(struct store *store, const char *path, char *err, size_t err_size)
     rc = load_catalogs(store, path, offices, err, err_size);
   if (rc == ST_OK)
     rc = load_parcels(store, path, err, err_size);
+  if (rc == ST_OK && (rc = survey_demo_load(store, clock_now())) != ST_OK)
+    snprintf(err, err_size, "demo survey: %s", store_last_error(store));
   if (rc == ST_OK)
     rc = petition_demo_categories(store); /* petition categories (domain/petition.h) */
   if (rc == ST_OK && (rc = booking_demo_load(store)) != ST_OK) /* booked visits (issue 18) */
     snprintf(err, err_size, "booking settings: %s", store_last_error(store));
+  if (rc == ST_OK)
+    rc = demo_plan_load(store, path, err, err_size); /* plan control (demo_plan.c) */
 out:
   json_decref(root);
   return rc;

@@ -22,6 +22,10 @@ struct store;
  * with announcement dates moved from 2026-02-10 to today (data/demo/catalog/README.md). */
 int demo_load(struct store *store, const char *path, char *err, size_t err_size);
 
+/* The demo plan (plan control, demo_plan.c): plan/xinxing.csv beside path imported for this
+ * ROC year, unless the office has a plan for it already. */
+int demo_plan_load(struct store *store, const char *path, char *err, size_t err_size);
+
 /* Creates the demo staff accounts (one per role and office: "<office>-clerk", ...) with the
  * given password, unless they exist; prints each new login (and an admin's TOTP secret) to
  * out. Needs the secret keys loaded. */

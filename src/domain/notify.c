@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "base/civil.h"
+#include "base/clock.h"
 #include "base/str.h"
 #include "domain/case_staff_read.h"
 #include "domain/lookup.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
+#include "domain/survey.h"
 #include "render/format.h"
 #include "store/store.h"
 
@@ -44,6 +46,7 @@ static const struct notify_event events[] = {
     {"booking_reminder", false}, /* the day before */
     {"booking_cancelled", true}, /* cancelled through the booking's link */
     {"queue_turn_near", true},   /* a queue ticket: N or fewer people ahead (issue 18) */
+    {"plan_reminder", false},    /* plan control: this month's progress is due (staff) */
 };
 
 static struct notify_settings settings = {
@@ -254,6 +257,20 @@ static json_t *office_vars(json_t *c, json_t *office, json_t *service, const cha
                    "office_url", office_url, "progress_url", url, "case_url", link);
 }
 
+/* {{survey_url}}: the case's survey link /s/<token> when the office has a case survey open
+ * today and the case's token is derivable, else "" (a template shows it in a section). */
+static int survey_url(struct store *store, json_t *c, int64_t office_id, json_t *vars)
+{
+  char token[CASE_TOKEN_SIZE], url[NOTIFY_URL_MAX + 128] = "";
+  bool open = false;
+  int rc = survey_case_survey_open(store, office_id, clock_now(), &open);
+  if (!rc && open && case_receipt_link(store, c, token) == ST_OK)
+    snprintf(url, sizeof(url), "%s/s/%s", settings.public_url, token);
+  if (!rc && json_object_set_new(vars, "survey_url", json_string(url)))
+    rc = ST_NOMEM;
+  return rc;
+}
+
 /* The named variables of a case's messages in lang. */
 static int case_vars(struct store *store, json_t *c, json_t *extra, const char *lang, json_t **out)
 {
@@ -270,6 +287,8 @@ static int case_vars(struct store *store, json_t *c, json_t *extra, const char *
   *out = rc ? NULL : office_vars(c, office, service, lang, url, link);
   if (!rc && !*out)
     rc = ST_NOMEM;
+  if (!rc)
+    rc = survey_url(store, c, office_id, *out);
   if (!rc && extra)
     rc = add_extra(*out, extra, lang);
   json_decref(office);

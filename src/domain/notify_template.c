@@ -43,7 +43,9 @@ static const char *const variables[] = {
     /* the outcome documents of a ready case */
     "documents",
     /* a queue ticket's "your turn is near" (domain/queue.h): people ahead */
-    "ahead"};
+    "ahead",
+    /* the case's survey link (domain/survey.h) */
+    "survey_url"};
 
 static bool variable_known(struct str name)
 {
@@ -307,6 +309,8 @@ json_t *notify_sample_vars(const char *lang)
       lang && !strcmp(lang, "en") ? "Kaohsiung City Police Department" : "高雄市政府警察局");
   json_object_set_new(more, "documents", json_string("zoning-certificate.pdf"));
   json_object_set_new(more, "ahead", json_string("3"));
+  json_object_set_new(more, "survey_url",
+                      json_string("https://office.example/s/Qm9va21hcmsgdGhpcyBsaW5r"));
   if (!v || !more || json_object_update(v, more)) {
     json_decref(v);
     v = NULL;

@@ -10,49 +10,15 @@
 
 #include "base/common.h"
 
-/* Rows into a growing array in the arena. */
-struct reader {
-  struct arena *arena;
-  int rc;
-  void *items;
-  size_t count, capacity, size;
-};
-
-static const char *col_copy(struct reader *r, const struct db_row *row, int column)
-{
-  size_t len;
-  const char *t = db_col_text(row, column, &len);
-  char *c = len ? arena_strndup(r->arena, t, len) : NULL;
-  if (len && !c)
-    r->rc = ST_NOMEM;
-  return c ? c : "";
-}
-
-static void *next_item(struct reader *r)
-{
-  if (r->count == r->capacity) {
-    size_t capacity = r->capacity ? r->capacity * 2 : 16;
-    void *grown = arena_alloc(r->arena, capacity * r->size);
-    if (!grown) {
-      r->rc = ST_NOMEM;
-      return NULL;
-    }
-    if (r->count)
-      memcpy(grown, r->items, r->count * r->size);
-    r->items = grown;
-    r->capacity = capacity;
-  }
-  return (char *)r->items + r->count++ * r->size;
-}
-
 static int config_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
+  struct db_reader *r = ctx;
   struct store_booking_config *c = r->items;
-  *c = (struct store_booking_config){db_col_int(row, 0),  db_col_int(row, 1),  db_col_int(row, 2),
-                                     db_col_int(row, 3),  db_col_int(row, 4),  db_col_int(row, 5),
-                                     db_col_int(row, 6),  db_col_int(row, 10), col_copy(r, row, 7),
-                                     col_copy(r, row, 8), col_copy(r, row, 9)};
+  *c = (struct store_booking_config){
+      db_col_int(row, 0),        db_col_int(row, 1),       db_col_int(row, 2),
+      db_col_int(row, 3),        db_col_int(row, 4),       db_col_int(row, 5),
+      db_col_int(row, 6),        db_col_int(row, 10),      db_reader_text(r, row, 7),
+      db_reader_text(r, row, 8), db_reader_text(r, row, 9)};
   r->count = 1;
   return r->rc;
 }
@@ -65,7 +31,7 @@ int store_booking_config_get(struct store *store, struct arena *arena, int64_t o
       "consult_capacity, services, consult_title_zh, consult_title_en, pickup FROM booking_config "
       "WHERE "
       "office_id = $1";
-  struct reader r = {arena, ST_OK, out, 0, 1, sizeof(*out)};
+  struct db_reader r = {arena, ST_OK, out, 0, 1, sizeof(*out)};
   int rc = db_query_each(store, sql, DB_ARGS(DB_I(office_id)), config_row, &r);
   return rc ? rc : (r.count ? ST_OK : ST_NOTFOUND);
 }
@@ -125,8 +91,8 @@ int store_booking_release_place(struct store *store, int64_t office_id, const ch
 
 static int count_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
-  struct store_booking_count *c = next_item(r);
+  struct db_reader *r = ctx;
+  struct store_booking_count *c = db_reader_next(r);
   if (c)
     *c = (struct store_booking_count){db_col_int(row, 0), db_col_int(row, 1), db_col_int(row, 2)};
   return r->rc;
@@ -139,7 +105,7 @@ int store_booking_counts(struct store *store, struct arena *arena, int64_t offic
   static const char sql[] =
       "SELECT day, start_minute, booked FROM booking_slot_counts WHERE office_id = $1 AND lane = "
       "$2 AND day >= $3 AND day <= $4 AND booked > 0 ORDER BY day, start_minute";
-  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc =
       db_query_each(store, sql, DB_ARGS(DB_I(office_id), DB_S(lane), DB_I(day_from), DB_I(day_to)),
                     count_row, &r);
@@ -155,15 +121,17 @@ int store_booking_counts(struct store *store, struct arena *arena, int64_t offic
 
 static int booking_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
-  struct store_booking_row *b = next_item(r);
+  struct db_reader *r = ctx;
+  struct store_booking_row *b = db_reader_next(r);
   if (b)
     *b = (struct store_booking_row){
-        db_col_int(row, 0),   db_col_int(row, 1),   db_col_int(row, 2),   db_col_int(row, 3),
-        db_col_int(row, 4),   db_col_int(row, 5),   db_col_int(row, 6),   db_col_int(row, 7),
-        db_col_int(row, 8),   db_col_int(row, 9),   db_col_int(row, 10),  col_copy(r, row, 11),
-        col_copy(r, row, 12), col_copy(r, row, 13), col_copy(r, row, 14), col_copy(r, row, 15),
-        col_copy(r, row, 16), col_copy(r, row, 17), col_copy(r, row, 18), col_copy(r, row, 19)};
+        db_col_int(row, 0),         db_col_int(row, 1),         db_col_int(row, 2),
+        db_col_int(row, 3),         db_col_int(row, 4),         db_col_int(row, 5),
+        db_col_int(row, 6),         db_col_int(row, 7),         db_col_int(row, 8),
+        db_col_int(row, 9),         db_col_int(row, 10),        db_reader_text(r, row, 11),
+        db_reader_text(r, row, 12), db_reader_text(r, row, 13), db_reader_text(r, row, 14),
+        db_reader_text(r, row, 15), db_reader_text(r, row, 16), db_reader_text(r, row, 17),
+        db_reader_text(r, row, 18), db_reader_text(r, row, 19)};
   return r->rc;
 }
 
@@ -171,7 +139,7 @@ static int booking_list(struct store *store, struct arena *arena, const char *sq
                         const struct db_param *params, size_t n, struct store_booking_row **rows,
                         size_t *count)
 {
-  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc = db_query_each(store, sql, params, n, booking_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
@@ -278,12 +246,12 @@ int store_booking_mark_no_shows(struct store *store, int64_t day, int64_t now, i
 
 static int figure_row(void *ctx, const struct db_row *row)
 {
-  struct reader *r = ctx;
-  struct store_booking_figure_row *f = next_item(r);
+  struct db_reader *r = ctx;
+  struct store_booking_figure_row *f = db_reader_next(r);
   if (f)
     *f = (struct store_booking_figure_row){
-        db_col_int(row, 0), db_col_int(row, 1), db_col_int(row, 2), db_col_int(row, 3),
-        db_col_int(row, 4), db_col_int(row, 5), col_copy(r, row, 6)};
+        db_col_int(row, 0), db_col_int(row, 1), db_col_int(row, 2),       db_col_int(row, 3),
+        db_col_int(row, 4), db_col_int(row, 5), db_reader_text(r, row, 6)};
   return r->rc;
 }
 
@@ -298,7 +266,7 @@ int store_booking_figures(struct store *store, struct arena *arena, int64_t offi
       "sum(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), kind FROM bookings WHERE "
       "office_id = $1 AND day >= $2 AND day <= $3 GROUP BY day, COALESCE(service_id, 0), kind "
       "ORDER BY day, kind, COALESCE(service_id, 0)";
-  struct reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc = db_query_each(store, sql, DB_ARGS(DB_I(office_id), DB_I(day_from), DB_I(day_to)),
                          figure_row, &r);
   *rows = r.items;

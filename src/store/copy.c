@@ -79,7 +79,8 @@ static const struct copy_table tables[] = {
      "correction_items, correction_deadline, second_correction_approved, overdue_reason, "
      "overdue_new_date, fee_amount, documents, applicant_name, applicant_name_masked, "
      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
-     "notify, lang, picked_up_at, closed_at, updated_at, answers, description, pickup_reminded_at, "
+     "notify, lang, picked_up_at, closed_at, updated_at, answers, description, "
+     "pickup_reminded_at, "
      "workflow_version",
      "id"},
     {"workflow_definitions", "id, office_id, code, version, definition, created_at, created_by",
@@ -149,7 +150,8 @@ static const struct copy_table tables[] = {
     /* booked visits (migration 26) */
     {"booking_config",
      "office_id, slot_minutes, capacity, lunch_service, services, pickup, consult_weekday, "
-     "consult_start, consult_end, consult_capacity, consult_title_zh, consult_title_en, updated_at",
+     "consult_start, consult_end, consult_capacity, consult_title_zh, consult_title_en, "
+     "updated_at",
      "office_id"},
     {"booking_slot_counts", "office_id, lane, day, start_minute, booked",
      "office_id, lane, day, start_minute"},
@@ -171,6 +173,24 @@ static const struct copy_table tables[] = {
      "notified_at, case_id",
      "id"},
     {"queue_calls", "id, office_id, ticket_id, counter_id, kind, at", "id"},
+    {"surveys", "id, office_id, slug, measure, collect, title_zh, title_en, definition, updated_at",
+     "id"},
+    {"survey_answers",
+     "id, survey_id, wave, month, channel, case_id, service_id, unit_id, counter, answers, "
+     "answered_at",
+     "id"},
+    {"quality_records",
+     "id, office_id, unit_id, kind, held_on, topic, items, score, attendees, hours_tenths, "
+     "recorded_by, recorded_at",
+     "id"},
+    /* plan control (migration 30) */
+    {"plans", "id, office_id, roc_year, updated_at", "id"},
+    {"plan_points",
+     "id, plan_id, seq, item_no, item, point, unit_id, deadline, "
+     "kpi_name, indicator, "
+     "target_milli, target_unit",
+     "id"},
+    {"plan_progress", "id, point_id, month, unit_id, percent, body, author, at", "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

@@ -849,6 +849,43 @@ static const char migration_29_sql[] =
     " cases INTEGER NOT NULL,"
     " PRIMARY KEY (office_id, month, unit_id, service_id, channel, hours));";
 
+/* Plan control (migration 30, issue 20): an office's yearly plan (管考), one row per focal
+ * point (工作重點) carrying its item (工作要項: number and title, as the seeds' tables
+ * do), its responsible unit (0: every unit, "各課"), deadline (ISO date), indicator (linked:
+ * a kpi.h name in kpi_name; by hand: label and unit) and target (x1000, -1 none); monthly
+ * progress per focal point and unit (month YYYYMM), one row each, the latest entry kept. */
+static const char migration_30_sql[] =
+    "CREATE TABLE plans ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " roc_year INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (office_id, roc_year));"
+    "CREATE TABLE plan_points ("
+    " id INTEGER PRIMARY KEY,"
+    " plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
+    " item_no INTEGER NOT NULL,"
+    " item TEXT NOT NULL,"
+    " point TEXT NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " deadline TEXT NOT NULL,"
+    " kpi_name TEXT NOT NULL,"
+    " indicator TEXT NOT NULL,"
+    " target_milli INTEGER NOT NULL,"
+    " target_unit TEXT NOT NULL,"
+    " UNIQUE (plan_id, seq));"
+    "CREATE TABLE plan_progress ("
+    " id INTEGER PRIMARY KEY,"
+    " point_id INTEGER NOT NULL REFERENCES plan_points(id) ON DELETE CASCADE,"
+    " month INTEGER NOT NULL,"
+    " unit_id INTEGER NOT NULL,"
+    " percent INTEGER NOT NULL,"
+    " body TEXT NOT NULL,"
+    " author TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " UNIQUE (point_id, month, unit_id));";
+
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -971,6 +1008,50 @@ static const char migration_25_sql[] =
     " at INTEGER NOT NULL);"
     "CREATE INDEX queue_calls_office ON queue_calls (office_id, id);";
 
+/* Surveys and quality records (migration 28, issue 19; domain/survey.c). A survey's questions,
+ * options, conditions and waves are one JSON document (definition), the same text its export
+ * and import carry. An answer keeps its case only to refuse a second answer for the same case
+ * (UNIQUE (survey_id, case_id); NULL for answers open to all); no export reads case_id. */
+static const char migration_28_sql[] =
+    "CREATE TABLE surveys ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " slug TEXT NOT NULL,"
+    " measure TEXT NOT NULL DEFAULT '',"
+    " collect TEXT NOT NULL,"
+    " title_zh TEXT NOT NULL,"
+    " title_en TEXT NOT NULL DEFAULT '',"
+    " definition TEXT NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (office_id, slug));"
+    "CREATE TABLE survey_answers ("
+    " id INTEGER PRIMARY KEY,"
+    " survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,"
+    " wave TEXT NOT NULL DEFAULT '',"
+    " month TEXT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " case_id INTEGER,"
+    " service_id INTEGER,"
+    " unit_id INTEGER,"
+    " counter TEXT NOT NULL DEFAULT '',"
+    " answers TEXT NOT NULL,"
+    " answered_at INTEGER NOT NULL,"
+    " UNIQUE (survey_id, case_id));"
+    "CREATE TABLE quality_records ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " unit_id INTEGER,"
+    " kind TEXT NOT NULL,"
+    " held_on TEXT NOT NULL,"
+    " topic TEXT NOT NULL DEFAULT '',"
+    " items TEXT NOT NULL DEFAULT '[]',"
+    " score INTEGER NOT NULL DEFAULT 0,"
+    " attendees INTEGER NOT NULL DEFAULT 0,"
+    " hours_tenths INTEGER NOT NULL DEFAULT 0,"
+    " recorded_by INTEGER,"
+    " recorded_at INTEGER NOT NULL);"
+    "CREATE INDEX quality_records_office ON quality_records(office_id, held_on);";
+
 /* The directory's version (migration 14): one row whose number moves with every change to an
  * office, unit, service or service form, so that each process holding them in memory
  * (domain/directory.c) sees another node's edit by reading one integer. */
@@ -1074,7 +1155,9 @@ const struct store_migration sqlite_migrations[] = {
     {25, "counter queues: queues, counters, tickets, calls", migration_25_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},
+    {28, "surveys, survey answers, quality records", migration_28_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
+    {30, "plan control: plans, focal points, monthly progress", migration_30_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

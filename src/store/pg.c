@@ -699,7 +699,9 @@ static int pg_copy_finish(struct store *store)
                                        "parcel_resurvey", "parcel_addresses", "outbox",
                                        "apply_drafts", "uploads", "payments", "api_keys",
                                        /* counter queues (migration 25) */
-                                       "queues", "counters", "tickets", "queue_calls"};
+                                       "queues", "counters", "tickets", "queue_calls",
+                                       /* surveys (migration 28) */
+                                       "surveys", "survey_answers", "quality_records"};
   char sql[256];
   int rc = ST_OK;
   for (size_t i = 0; i < ARRAY_LEN(tables) && !rc; i++) {

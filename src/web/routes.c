@@ -26,6 +26,8 @@
 #include "web/staff/queue.h"
 #include "web/staff/staff.h"
 #include "web/staff/workflows_admin.h"
+#include "web/public/survey.h"
+#include "web/staff/survey.h"
 
 #include "base/common.h"
 
@@ -397,6 +399,56 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"GET", "/staff/queue/figures", queue_figures, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    /* Surveys and quality records (issue 19; web/public/survey.c, web/staff/survey*.c). The
+     * builder is the analysts'; results are theirs and the supervisors'. */
+    {"GET", "/s/{token}", survey_case_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/s/{token}/qr.svg", survey_case_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
+    {"POST", "/s/{token}", survey_case_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
+    {"GET", "/o/{office}/survey/tablet", survey_tablet_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/survey/tablet", survey_tablet_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/survey/{slug}", survey_open_page, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"POST", "/o/{office}/survey/{slug}", survey_open_submit, 0, true, HTTP_BODY_FORM,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/staff/surveys", survey_admin_list, ROLE_ANALYST, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/surveys", survey_admin_save, ROLE_ANALYST, true, 128 * 1024, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}", survey_admin_show, ROLE_ANALYST, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/export", survey_admin_export, ROLE_ANALYST, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results", survey_results_page, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results.csv", survey_results_csv, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results.ods", survey_results_ods, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/results.xlsx", survey_results_xlsx, ROLE_ANALYST | ROLE_SUPERVISOR,
+     false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/quality", quality_page, ROLE_ANALYST | ROLE_SUPERVISOR, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/quality", quality_submit, ROLE_ANALYST | ROLE_SUPERVISOR, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    /* Plan control (web/staff/plan.c): admins import the plan, supervisors enter their unit's
+     * progress, analysts and supervisors read. */
+    {"GET", "/staff/plan", plan_list, PLAN_READERS, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}", plan_page, PLAN_READERS, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/meeting", plan_meeting, PLAN_READERS, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/plan.csv", plan_export, PLAN_READERS, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/report.odt", plan_report_odt_get, PLAN_READERS, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/report.pdf", plan_report_pdf_get, PLAN_READERS, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/reminder-day", plan_reminder_day_post, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/import", plan_import_post, ROLE_ADMIN, true, PLAN_IMPORT_BODY_MAX,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/points/{id}/progress", plan_progress_post,
+     ROLE_SUPERVISOR | ROLE_ADMIN, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
     /* Open data (web/public/opendata.c, issue 20): the list, the DCAT catalogue, each dataset
      * as CSV, JSON or ODS and its data dictionary; public, de-identified, cacheable. */
     {"GET", "/o/{office}/opendata", opendata_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},

@@ -15,6 +15,7 @@
 #include "domain/connection.h"
 #include "domain/kpi.h"
 #include "domain/payment.h"
+#include "domain/plan.h"
 
 #include "base/common.h"
 
@@ -55,6 +56,8 @@ int scanner_run_once(const char *db_url, long long *changed)
   n += notices_ended;
   if (!rc)
     rc = kpi_update(store, env.now, NULL); /* the indicators count what the log gained */
+  if (!rc)
+    rc = plan_remind(store, env.now, NULL); /* plan control: units that owe this month's entry */
   connection_close(store);
   *changed = n;
   return rc;

@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/case_staff_read.h"
 #include "domain/personal.h"
+#include "domain/survey.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/cases/cases.h"
@@ -190,39 +191,54 @@ int case_page(struct http_request *req, struct http_response *res)
   return show(req, res, 200, NULL, NULL);
 }
 
+/* The receipt's progress token: derived from the case when it can be, else the random one
+ * passed right after intake (?t=), else NULL. */
+static int receipt_token(struct http_request *req, struct store *store, json_t *c,
+                         const char **token)
+{
+  char derived[CASE_TOKEN_SIZE];
+  int rc = case_receipt_link(store, c, derived);
+  if (rc && rc != ST_NOTFOUND)
+    return rc;
+  *token = rc ? NULL : arena_strdup(req->arena, derived);
+  const char *typed = http_query(req, "t"); /* a random token, known only right after intake */
+  if (!*token && typed && strlen(typed) == CASE_TOKEN_SIZE - 1)
+    *token = typed;
+  return ST_OK;
+}
+
 /* The printed receipt: the office (name, address, phone, web address), the case, and the QR
- * code of its link /p/<token> (also on a reprint, when the token is derivable). */
+ * code of its link /p/<token> (also on a reprint, when the token is derivable), the fee
+ * receipt when the fee was computed at intake, the survey link when one is open. */
 int case_receipt(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   struct case_staff s;
+  const char *token = NULL, *survey = "";
   int rc = load_case(req, &store, &s);
   if (rc)
     return rc;
   json_t *c = s.record;
-  char derived[CASE_TOKEN_SIZE];
-  rc = case_receipt_link(store, c, derived);
-  if (rc && rc != ST_NOTFOUND) {
+  rc = receipt_token(req, store, c, &token);
+  if (!rc && token)
+    rc = survey_case_link(store, req->arena, s.office->id, token, clock_now(), &survey);
+  if (rc) {
     json_decref(c);
     return rc;
   }
-  const char *token = rc ? NULL : arena_strdup(req->arena, derived);
-  const char *typed = http_query(req, "t"); /* a random token, known only right after intake */
-  if (!token && typed && strlen(typed) == CASE_TOKEN_SIZE - 1)
-    token = typed;
   char masked[128] = "";
   personal_mask_name(web_str(json_object_get(c, "applicant"), "name"), masked, sizeof(masked));
   const char *link =
       token ? arena_printf(req->arena, "%s/p/%s", web_origin(req), token)
             : arena_printf(req->arena, "%s/o/%s/progress", web_origin(req), s.office->slug);
-  json_t *view =
-      json_pack("{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s}", "title", http_t(req, "receipt_title"),
-                "case", c, "office", office_dir_view(req, s.office), "token", token, "qr_src",
-                token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
-                "applicant_masked", masked, "clerk_name", s.clerk_name);
-  json_t *fee = view ? receipt_fee_view(req, c) : NULL; /* 計費收據, when computed at intake */
-  if (fee && json_object_set_new(view, "fee_receipt", fee))
-    return ST_NOMEM;
+  json_t *fee = receipt_fee_view(req, c); /* 計費收據, when computed at intake */
+  json_t *view = json_pack(
+      "{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:o?}", "title",
+      http_t(req, "receipt_title"), "case", c, "office", office_dir_view(req, s.office), "token",
+      token, "qr_src", token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
+      "applicant_masked", masked, "clerk_name", s.clerk_name, "survey_url",
+      *survey ? arena_printf(req->arena, "%s%s", web_origin(req), survey) : NULL, "fee_receipt",
+      fee);
   return view ? http_page(res, 200, "staff/receipt", view) : ST_NOMEM;
 }
 

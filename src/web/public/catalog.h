@@ -60,7 +60,7 @@ json_t *catalog_paragraphs(const char *text);
 /* The same as a view list of slices of text (which must outlive the view). */
 struct view catalog_paragraphs_view(struct view_builder *b, const char *text);
 /* Answers an SVG QR code of this server's absolute URL for path (cacheable for an hour, except
- * a case's private link /p/...: no-store). */
+ * a case's private links /p/... and /s/...: no-store). */
 int catalog_qr_response(struct http_request *req, struct http_response *res, const char *path);
 /* The numeric {name} capture, or 0 when it is not a positive number. */
 int64_t catalog_id_capture(struct http_request *req, const char *name);

@@ -159,7 +159,8 @@ int catalog_qr_response(struct http_request *req, struct http_response *res, con
   /* A case's QR code holds its private link: never kept by a cache. */
   if (!rc)
     rc = http_header_add(res, "Cache-Control",
-                         strncmp(path, "/p/", 3) ? "public, max-age=3600" : "no-store");
+                         strncmp(path, "/p/", 3) && strncmp(path, "/s/", 3) ? "public, max-age=3600"
+                                                                            : "no-store");
   return rc;
 }
 

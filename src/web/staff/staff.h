@@ -26,5 +26,18 @@ int staff_audit(struct http_request *req, struct http_response *res);
 /* The indicators dashboard and its CSV (kpi.c). */
 int kpi_dashboard(struct http_request *req, struct http_response *res);
 int kpi_csv(struct http_request *req, struct http_response *res);
+/* Plan control (plan.c): who reads it, and the largest import (a CSV of up to 1 MiB in a
+ * multipart body). */
+#define PLAN_READERS (ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN)
+enum { PLAN_IMPORT_BODY_MAX = 1024 * 1024 + 64 * 1024 };
+int plan_list(struct http_request *req, struct http_response *res);
+int plan_page(struct http_request *req, struct http_response *res);
+int plan_meeting(struct http_request *req, struct http_response *res);
+int plan_export(struct http_request *req, struct http_response *res);
+int plan_import_post(struct http_request *req, struct http_response *res);
+int plan_progress_post(struct http_request *req, struct http_response *res);
+int plan_report_odt_get(struct http_request *req, struct http_response *res);
+int plan_report_pdf_get(struct http_request *req, struct http_response *res);
+int plan_reminder_day_post(struct http_request *req, struct http_response *res);
 
 #endif

@@ -1,0 +1,133 @@
+/*
+ * plan.h - plan control (管考, issue 20): an office's yearly service-improvement plan as data
+ * (items 工作要項, focal points 工作重點 with their responsible unit, deadline, indicator and
+ * target), imported from the seeds' table layout (plan_import.h), and the monthly progress the
+ * responsible units enter against it; the meeting view puts late focal points first.
+ *
+ * Rules:
+ * - an import replaces the year's focal points all or nothing, and only while no progress was
+ *   entered for that year (progress would lose its focal point: ST_CONFLICT);
+ * - a unit named "各課", "各單位" or "all" is every unit (unit 0): each enters its own progress;
+ *   any other unit name must be one of the office's units (directory), by name or code;
+ * - progress is entered by administrators, and by supervisors for their own unit's focal
+ *   points (or every unit's); one entry per focal point, unit and Taipei month (a second one
+ *   that month replaces it);
+ * - a focal point is done when its latest entry says 100%; it is late when it is not done and
+ *   either its deadline has passed or (in the current year) no entry was made this month;
+ * - a linked indicator's figure is the year's from kpi_report_read (on_time_rate and
+ *   online_share in per cent, higher is better; second_corrections and overdue_open counts,
+ *   lower is better): met at or beyond the target, at risk within 2 points below (rates), else
+ *   missed.
+ */
+#ifndef BIANMIN_DOMAIN_PLAN_H
+#define BIANMIN_DOMAIN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "domain/kpi.h"
+
+struct arena;
+struct audit_actor;
+struct store;
+
+enum { PLAN_BODY_MAX = 2000, PLAN_YEAR_MIN = 90, PLAN_YEAR_MAX = 200 };
+
+struct plan_entry {
+  int64_t month, unit_id, percent, at; /* month: YYYYMM */
+  const char *body, *author, *unit_zh, *unit_en;
+};
+
+struct plan_point {
+  int64_t id, unit_id, target_milli, seq;
+  int item_no;
+  const char *item, *point, *deadline, *kpi_name, *indicator, *target_unit;
+  const char *unit_zh, *unit_en; /* "" for every unit */
+  struct plan_entry *entries;    /* oldest first */
+  size_t entry_count;
+  int percent;         /* the latest entry's, 0 without one */
+  const char *outcome; /* the latest entry's text, "" without one */
+  bool done, late, past_deadline, missing_this_month;
+  /* a linked indicator: the year's figure and the previous year's (x1000, -1: none) */
+  int64_t figure_milli, previous_milli;
+  enum kpi_status status;
+};
+
+struct plan_year {
+  int64_t office_id;
+  int roc_year;
+  bool exists;
+  int reminder_day;   /* the office's monthly progress day, 0: no reminders */
+  int64_t this_month; /* YYYYMM in Taipei */
+  struct plan_point *points;
+  size_t count;
+};
+
+/* The ROC years the office has a plan for, newest first. */
+int plan_years_read(struct store *store, struct arena *arena, int64_t office_id, int64_t **years,
+                    size_t *count);
+/* One read for a plan page: the focal points with their progress and linked figures; with
+ * meeting, late ones first (then in plan order). Needs the primary (the indicators count first:
+ * kpi.h). */
+int plan_year_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                   int roc_year, bool meeting, struct plan_year *out);
+
+/* Why an import was refused: the 1-based data row (0: the file) and a translation key. */
+struct plan_import_error {
+  size_t row;
+  const char *reason;
+};
+/* Replaces the year's plan with the CSV's rows (plan_import.h), all or nothing, audited.
+ * ST_INVALID with *err; ST_CONFLICT when the year already has progress. */
+int plan_import(struct store *store, struct arena *arena, const struct audit_actor *actor,
+                int64_t office_id, int roc_year, const char *csv, size_t len, time_t now,
+                struct plan_import_error *err);
+
+/* Who enters progress: roles (accounts.h ROLE_*) and unit of the signed-in person. */
+struct plan_author {
+  const struct audit_actor *actor;
+  unsigned roles;
+  int64_t unit_id;
+};
+/* Enters this month's progress of a focal point. ST_NOTFOUND: no such focal point in the
+ * year; ST_FORBIDDEN: not the author's unit; ST_INVALID: percent outside 0..100, empty or
+ * too long text. Audited. */
+int plan_progress_enter(struct store *store, const struct plan_author *author, int64_t office_id,
+                        int roc_year, int64_t point_id, int percent, const char *body, time_t now);
+
+/* A target or figure x1000 as text with its unit: "95%", "97.5%", "2 場"; "" when milli < 0.
+ * In the arena (NULL when out of memory). */
+const char *plan_amount_text(struct arena *arena, int64_t milli, const char *unit);
+/* Whether a linked indicator is a rate in per cent (else a count). */
+bool plan_indicator_is_rate(const char *kpi_name);
+
+/* The annual results report (執行成果) of a year as OpenDocument Text (plan_report.c): reads
+ * the year as plan_year_read does; *out in the arena. plan_report_odt_of builds it from a year
+ * already read (office: the office's name). */
+int plan_report_odt(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                    int roc_year, const char **out, size_t *len);
+int plan_report_odt_of(struct arena *arena, const struct plan_year *plan, const char *office,
+                       const char **out, size_t *len);
+
+/* The same converted to PDF by LibreOffice headless (plan_pdf.c); ST_IO when soffice is not
+ * installed or fails. */
+int plan_report_pdf(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                    int roc_year, const char **out, size_t *len);
+
+/* The monthly reminders (plan_remind.c): e-mails the supervisors of units that owe this
+ * month's progress, in the days before the office's progress day (setting plan.reminder_day).
+ * The deadline scanner calls it every pass; each reminder is queued once a month. */
+int plan_remind(struct store *store, time_t now, int64_t *sent);
+/* The office's progress day of the month (1..28), 0 for none; setting it (0 turns reminders
+ * off) is audited. ST_INVALID outside 0..28. */
+int plan_reminder_day(struct store *store, int64_t office_id);
+int plan_reminder_day_set(struct store *store, const struct audit_actor *actor, int64_t office_id,
+                          int day);
+
+/* The CSV (plan_import.h layout) of a year's plan, in the arena. */
+int plan_export_csv(struct arena *arena, const struct plan_year *plan, const char **csv,
+                    size_t *len);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * table.h - tables of text cells written as CSV (RFC 4180, UTF-8 with a byte-order mark so
+ * spreadsheet programs read Chinese) or as an OpenDocument spreadsheet (ODS: a zip, written with
+ * libzip, of content.xml written with libxml2's xmlTextWriter) or XLSX (the same way). The survey
+ * results page and its exports are built from the same tables, so the numbers in a file are the
+ * numbers on screen.
+ */
+#ifndef BIANMIN_RENDER_TABLE_H
+#define BIANMIN_RENDER_TABLE_H
+
+#include <stddef.h>
+
+struct buf;
+
+/* cells: rows x columns texts, row-major; row 0 is the header. NULL cells are empty. */
+struct render_table {
+  const char *title;
+  size_t columns, rows;
+  const char *const *cells;
+};
+
+enum { RENDER_TABLE_MAX_BYTES = 16 * 1024 * 1024 };
+
+/* Each table as its title on a line, its rows, then an empty line. */
+int render_tables_csv(const struct render_table *tables, size_t count, struct buf *out);
+/* One sheet holding the tables one under another as in the CSV; a cell that is a whole number
+ * is written as a number, every other cell as text. */
+int render_tables_ods(const struct render_table *tables, size_t count, const char *sheet,
+                      struct buf *out);
+
+/* The same as an Office Open XML workbook (XLSX) of one sheet: text cells as inline strings,
+ * whole numbers as numbers (no shared strings, no styles). */
+int render_tables_xlsx(const struct render_table *tables, size_t count, const char *sheet,
+                       struct buf *out);
+
+#endif
