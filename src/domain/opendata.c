@@ -16,6 +16,7 @@
 #include "domain/opendata.h"
 #include "domain/petition.h"
 #include "domain/queue.h"
+#include "domain/survey.h"
 #include "store/directory.h"
 #include "store/kpi.h"
 #include "store/opendata.h"
@@ -143,6 +144,22 @@ enum {
   Q_FIELDS
 };
 
+static const struct od_field survey_fields[] = {
+    {"survey_code", OD_STRING, "問卷代碼", "Survey code", "", ""},
+    {"survey_zh", OD_STRING, "問卷名稱（中文）", "Survey title (Chinese)", "", ""},
+    {"survey_en", OD_STRING, "問卷名稱（英文）", "Survey title (English)", "", ""},
+    {"month", OD_STRING, "填答月份（西元年-月，臺北時間）", "Month answered (YYYY-MM, Taipei time)",
+     "", ""},
+    {"answers", OD_INTEGER, "整體滿意度題之填答數", "Answers to the overall five-point question",
+     "份", "answers"},
+    {"satisfied", OD_INTEGER, "滿意與非常滿意（4、5 分）數", "Satisfied or very satisfied (4 or 5)",
+     "份", "answers"},
+    {"satisfied_share", OD_NUMBER, "滿意度", "Share satisfied", "%", "%"},
+    {"mean_score", OD_NUMBER, "平均分數（1 至 5）", "Mean score (1 to 5)", "分", "points"},
+    NOTE_FIELD,
+};
+enum { V_SLUG, V_ZH, V_EN, V_MONTH, V_ANSWERS, V_SATISFIED, V_SHARE, V_MEAN, V_NOTE, V_FIELDS };
+
 static const struct od_dataset datasets[] = {
     {"case-statistics", "各項業務每月案件統計", "Monthly case statistics by service",
      "每月各項業務之收件、結案、如期結案率、處理時間（工作小時）與線上申辦比率，由案件歷程累計之指"
@@ -169,8 +186,11 @@ static const struct od_dataset datasets[] = {
      "no-shows and those who left, the mean wait and service time.",
      queue_fields, ARRAY_LEN(queue_fields), true},
     {"survey-results", "滿意度調查每月結果", "Satisfaction survey results by month",
-     "規劃中：滿意度調查上線後提供。", "Planned: published once surveys are in place.", NULL, 0,
-     false},
+     "各問卷每月之整體滿意度（第一個五分量表題）：填答數、滿意（4、5 "
+     "分）數、滿意度與平均分數；不含文字意見。",
+     "Each survey's overall five-point question per month: answers, satisfied (4 or 5), the "
+     "share satisfied and the mean score; free-text answers are never published.",
+     survey_fields, ARRAY_LEN(survey_fields), true},
 };
 
 const struct od_dataset *opendata_datasets(size_t *count)
@@ -510,6 +530,50 @@ static int queue_waits(struct store *store, struct arena *arena, int64_t office_
   return rc;
 }
 
+/* One survey's months (its focus question: the first five-point one) as rows. */
+static int survey_months(struct store *store, struct arena *arena, int64_t office_id,
+                         const struct survey_row *s, struct od_table *t, size_t *rows, size_t *cap)
+{
+  struct survey_results res;
+  int rc = survey_results_read(store, arena, office_id, s->id, "", "", &res);
+  if (!rc && res.focus)
+    rc = grow(arena, t, *rows, *rows + res.month_count, cap);
+  for (size_t i = 0; !rc && res.focus && i < res.month_count; i++) {
+    const struct survey_period *p = &res.months[i];
+    const char **r = row_of(t, (*rows)++);
+    size_t before = t->suppressed;
+    int64_t satisfied = survey_tally_satisfied(&p->tally), sum = 0;
+    for (int v = 0; v < 5; v++)
+      sum += (v + 1) * p->tally.counts[v];
+    r[V_SLUG] = s->slug, r[V_ZH] = s->title_zh, r[V_EN] = s->title_en, r[V_MONTH] = p->code;
+    bool n = put_count(arena, t, &r[V_ANSWERS], p->tally.n);
+    bool sat = put_count(arena, t, &r[V_SATISFIED], satisfied);
+    if (n && sat)
+      r[V_SHARE] = rate(arena, satisfied, p->tally.n);
+    if (n && p->tally.n > 0)
+      r[V_MEAN] = arena_printf(arena, "%.2f", (double)sum / (double)p->tally.n);
+    if (t->suppressed > before)
+      r[V_NOTE] = note(arena, t);
+  }
+  return rc;
+}
+
+/* Every survey of the office, month by month. Answers have no update time of their own (a
+ * survey's updated_at is its definition's): modified stays 0. */
+static int surveys(struct store *store, struct arena *arena, int64_t office_id, struct od_table *t)
+{
+  struct survey_row *list = NULL;
+  size_t n = 0, rows = 0, cap = 0;
+  int rc = survey_list_read(store, arena, office_id, &list, &n);
+  if (!rc)
+    rc = table_init(arena, &datasets[5], 0, threshold_of(store, office_id), t);
+  for (size_t i = 0; !rc && i < n; i++) {
+    rc = survey_months(store, arena, office_id, &list[i], t, &rows, &cap);
+  }
+  t->rows = rc ? 0 : rows;
+  return rc;
+}
+
 /* A count of the petition statistics: -1 (withheld there, under PETITION_STATS_MIN_CELL) or
  * under this table's threshold is empty. */
 static void petition_count(struct arena *arena, struct od_table *t, const char **cell,
@@ -594,6 +658,8 @@ int opendata_read(struct store *store, struct arena *arena, int64_t office_id, c
     return petitions(store, arena, office_id, out);
   if (set == &datasets[4])
     return queue_waits(store, arena, office_id, out);
+  if (set == &datasets[5])
+    return surveys(store, arena, office_id, out);
   return faq(store, arena, office_id, out);
 }
 
@@ -611,8 +677,8 @@ int opendata_modified(struct store *store, struct arena *arena, int64_t office_i
     struct od_table t = {0};
     (*modified)[i] = 0;
     /* only the services and the FAQ carry their own update times (the case statistics: the
-     * counters' below; petitions and tickets: none) */
-    if (!rc && (&datasets[i] == &datasets[1] || &datasets[i] == &datasets[2]))
+     * counters' below; petitions, tickets and survey answers: none) */
+    if (!rc && (i == 1 || i == 2))
       rc = opendata_read(store, arena, office_id, datasets[i].id, &t);
     (*modified)[i] = t.modified;
   }

@@ -13,8 +13,10 @@
  *   computed from a withheld count is withheld too. Zero is published (it reveals no one).
  * - The petition statistics are petition_stats' (domain/petition.h: it withholds counts under
  *   PETITION_STATS_MIN_CELL itself, and times with fewer answers), laid out as rows.
- * - A dataset whose tables do not exist yet (queues, surveys) is listed as planned: available
- *   is false and it has no table.
+ * - Queue waits come from queue_figures_read (a year of tickets, month by month), survey
+ *   results from survey_results_read (the focus question's months; never free text).
+ * - A dataset whose tables do not exist yet would be listed as planned: available is false and
+ *   it has no table (none is, since surveys landed).
  */
 #ifndef BIANMIN_DOMAIN_OPENDATA_H
 #define BIANMIN_DOMAIN_OPENDATA_H

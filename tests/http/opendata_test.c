@@ -347,8 +347,9 @@ static void check_distribution(const char *url, size_t origin_len)
   char *type = response_header(&r, "Content-Type"), *etag = response_header(&r, "ETag");
   char *modified = response_header(&r, "Last-Modified");
   assert_non_null(etag);
-  /* petitions and tickets have no update time of their own: no Last-Modified */
-  if (!strstr(path, "/petition-statistics.") && !strstr(path, "/queue-waits."))
+  /* petitions, tickets and survey answers have no update time of their own: no Last-Modified */
+  if (!strstr(path, "/petition-statistics.") && !strstr(path, "/queue-waits.") &&
+      !strstr(path, "/survey-results."))
     assert_non_null(modified);
   if (modified) { /* "Sun, 06 Dec 2026 21:01:02 GMT" */
     assert_int_equal(strlen(modified), 29);
@@ -453,9 +454,9 @@ static void test_catalogue_names_every_distribution(void **state)
       distributions++;
     }
   }
-  /* case statistics, services, FAQ, petition statistics, queue waits; surveys planned */
-  assert_int_equal(distributions, 5 * 3);
-  assert_int_equal(planned, 1);
+  /* case statistics, services, FAQ, petition statistics, queue waits, survey results */
+  assert_int_equal(distributions, 6 * 3);
+  assert_int_equal(planned, 0);
   json_decref(cat);
 }
 
@@ -511,7 +512,7 @@ static void test_etag_planned_and_unknown(void **state)
   assert_true(json_is_null(total) || json_is_integer(total));
   json_decref(petitions);
   static const char *const missing[] = {
-      OFFICE "/survey-results.csv",  OFFICE "/services.xlsx",
+      OFFICE "/survey-results.xlsx", OFFICE "/services.xlsx",
       OFFICE "/nothing.json",        OFFICE "/faq/dictionary.ods",
       "/o/nowhere/opendata/faq.csv", "/o/nowhere/opendata/faq/dictionary.csv",
       "/o/nowhere/opendata",         "/o/nowhere/opendata/catalog.jsonld"};
