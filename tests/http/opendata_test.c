@@ -423,6 +423,59 @@ static void test_queue_waits(void **state)
   }
 }
 
+/* The month's row of the demo's open survey (NULL when none; a new reference). */
+static json_t *survey_row(void)
+{
+  json_t *doc = get_json(OFFICE "/survey-results.json"), *row, *found = NULL;
+  size_t i;
+  json_array_foreach(json_object_get(doc, "rows"), i, row)
+  {
+    if (!strcmp(json_text_at(row, "survey_code"), "lunch-hour") &&
+        !strcmp(json_text_at(row, "month"), "2026-03"))
+      found = json_incref(row);
+  }
+  json_decref(doc);
+  return found;
+}
+
+/* Answers to the demo's open survey: two satisfied of three are withheld with the share; with
+ * a fourth (three satisfied of four) the share is 75.0 and the mean 4.00. */
+static void test_survey_results(void **state)
+{
+  (void)state;
+  static const char *const overall[] = {"4", "5", "2", "5"};
+  struct client kiosk;
+  struct response r;
+  client_init(&kiosk, &server);
+  for (size_t i = 0; i < 4; i++) {
+    char form[64];
+    assert_int_equal(client_get(&kiosk, "/o/xinxing/survey/lunch-hour", &r), 0);
+    response_free(&r);
+    snprintf(form, sizeof(form), "used=yes&overall=%s", overall[i]);
+    assert_int_equal(client_post(&kiosk, "/o/xinxing/survey/lunch-hour", form, &r), 0);
+    if (r.status != 303)
+      fail_msg("survey answer %zu: %ld", i, r.status);
+    response_free(&r);
+    if (i < 2)
+      continue;
+    json_t *row = survey_row();
+    assert_non_null(row);
+    if (i == 2) {
+      assert_int_equal(json_integer_value(json_object_get(row, "answers")), 3);
+      assert_true(json_is_null(json_object_get(row, "satisfied")));
+      assert_true(json_is_null(json_object_get(row, "satisfied_share")));
+      expect_contains(json_text_at(row, "note"), "withheld");
+    } else {
+      assert_int_equal(json_integer_value(json_object_get(row, "answers")), 4);
+      assert_int_equal(json_integer_value(json_object_get(row, "satisfied")), 3);
+      assert_true(json_number_value(json_object_get(row, "satisfied_share")) == 75.0);
+      assert_true(json_number_value(json_object_get(row, "mean_score")) == 4.0);
+    }
+    json_decref(row);
+  }
+  client_free(&kiosk);
+}
+
 static void test_catalogue_names_every_distribution(void **state)
 {
   (void)state;
@@ -605,6 +658,7 @@ int main(void)
       cmocka_unit_test(test_small_counts_are_withheld),
       cmocka_unit_test(test_numbers_equal_the_dashboard),
       cmocka_unit_test(test_queue_waits),
+      cmocka_unit_test(test_survey_results),
       cmocka_unit_test(test_catalogue_names_every_distribution),
       cmocka_unit_test(test_faq_votes_withheld),
       cmocka_unit_test(test_etag_planned_and_unknown),
