@@ -23,6 +23,7 @@ median_ms() {
 ref=$(median_ms /o/xinxing/faq)
 printf 'bench/opendata: %-45s median %7.2f ms (reference)\n' /o/xinxing/faq "$ref"
 for f in catalog.jsonld case-statistics.csv case-statistics.json case-statistics.ods services.csv \
+  petition-statistics.csv queue-waits.csv survey-results.csv \
   faq.csv; do
   v=/o/xinxing/opendata/$f
   curl -fs -o /dev/null "$base$v" || { echo "bench/opendata: $v failed"; exit 1; }
