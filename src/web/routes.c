@@ -13,6 +13,7 @@
 #include "web/open311/open311.h"
 #include "web/public/catalog.h"
 #include "web/public/home.h"
+#include "web/public/opendata.h"
 #include "web/public/tools.h"
 #include "web/staff/catalog_admin.h"
 #include "web/staff/apikeys.h"
@@ -448,6 +449,13 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"POST", "/staff/plan/{year}/points/{id}/progress", plan_progress_post,
      ROLE_SUPERVISOR | ROLE_ADMIN, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    /* Open data (web/public/opendata.c, issue 20): the list, the DCAT catalogue, each dataset
+     * as CSV, JSON or ODS and its data dictionary; public, de-identified, cacheable. */
+    {"GET", "/o/{office}/opendata", opendata_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/opendata/{file}", opendata_file, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/opendata/{dataset}/{file}", opendata_dictionary, 0, false, HTTP_BODY_NONE,
+     HTTP_RATE_PUBLIC, 0},
 };
 
 const struct http_route *web_routes(size_t *count)

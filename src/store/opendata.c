@@ -1,0 +1,58 @@
+/*
+ * opendata.c - the open datasets' reads of the indicators' counters (store/opendata.h), in
+ * portable SQL over the db.h seam: two GROUP BYs over the primary keys' (office_id, month)
+ * ranges.
+ */
+#include "store/opendata.h"
+#include "store/db.h"
+#include "store/store_impl.h"
+
+#include "base/common.h"
+
+static int month_row(void *ctx, const struct db_row *row)
+{
+  struct db_reader *r = ctx;
+  struct store_od_month *m = db_reader_next(r);
+  if (m)
+    *m = (struct store_od_month){db_col_int(row, 0), db_col_int(row, 1), db_col_int(row, 2),
+                                 db_col_int(row, 3), db_col_int(row, 4), db_col_int(row, 5),
+                                 db_col_int(row, 6)};
+  return r->rc;
+}
+
+int store_od_months_read(struct store *store, struct arena *arena, int64_t office_id,
+                         struct store_od_month **rows, size_t *count)
+{
+  static const char sql[] =
+      "SELECT month, service_id, sum(received), sum(CASE WHEN channel IN ('online', 'api') THEN "
+      "received ELSE 0 END), sum(completed), sum(on_time), sum(used_minutes) FROM kpi_case_month "
+      "WHERE office_id = $1 GROUP BY month, service_id ORDER BY month, service_id";
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(DB_I(office_id)), month_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
+}
+
+static int hours_row(void *ctx, const struct db_row *row)
+{
+  struct db_reader *r = ctx;
+  struct store_od_hours *h = db_reader_next(r);
+  if (h)
+    *h = (struct store_od_hours){db_col_int(row, 0), db_col_int(row, 1), db_col_int(row, 2),
+                                 db_col_int(row, 3)};
+  return r->rc;
+}
+
+int store_od_hours_read(struct store *store, struct arena *arena, int64_t office_id,
+                        struct store_od_hours **rows, size_t *count)
+{
+  static const char sql[] =
+      "SELECT month, service_id, hours, sum(cases) FROM kpi_case_hours WHERE office_id = $1 "
+      "GROUP BY month, service_id, hours ORDER BY month, service_id, hours";
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(DB_I(office_id)), hours_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
+}
