@@ -285,7 +285,8 @@ static int catalogue_counts(struct arena *arena, const struct directory *dir, in
       continue;
     out->service_options[out->service_option_count++] =
         (struct kpi_option){s[i].id, s[i].name_zh, s[i].name_en};
-    const json_t *steps = json_object_get(s[i].record, "steps");
+    /* the SOP is the service's steps (catalogue records: steps_zh, steps_en) */
+    const json_t *steps = json_object_get(s[i].record, "steps_zh");
     out->services++;
     out->services_with_sop += json_is_array(steps) && json_array_size(steps) > 0;
     out->services_online += s[i].online_capable;

@@ -238,6 +238,9 @@ static void test_figures_from_the_log(void **state)
   /* the plainly closed case used 10:00-12:30 and 13:30-15:00: 4 working hours; the corrected
    * one fewer (its clock stopped), so the median is at most 4 and P90 is 4 */
   expect_text_at(v, "total.p90_hours", "4");
+  /* the demo catalogue's services carry their steps (SOP): counted, never more than there are */
+  assert_true(int_at(v, "catalogue.with_sop") > 0);
+  assert_true(int_at(v, "catalogue.with_sop") <= int_at(v, "catalogue.services"));
   json_t *months = json_at(v, "months");
   assert_int_equal(json_array_size(months), 1);
   expect_text_at(v, "months.0.label", "3");
