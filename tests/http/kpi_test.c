@@ -241,6 +241,9 @@ static void test_figures_from_the_log(void **state)
   /* the demo catalogue's services carry their steps (SOP): counted, never more than there are */
   assert_true(int_at(v, "catalogue.with_sop") > 0);
   assert_true(int_at(v, "catalogue.with_sop") <= int_at(v, "catalogue.services"));
+  /* the chart draws the one month with completed cases */
+  assert_true(json_is_true(json_at(v, "chart.any")));
+  assert_int_equal(json_array_size(json_at(v, "chart.bars")), 1);
   json_t *months = json_at(v, "months");
   assert_int_equal(json_array_size(months), 1);
   expect_text_at(v, "months.0.label", "3");

@@ -97,7 +97,9 @@ static json_t *chart_view(struct http_request *req, const struct kpi_report *r)
                                     arena_printf(req->arena, "%lld", (long long)r->by_month[i].key),
                                     "rate", percent(req, f->on_time_permille)));
   }
-  return json_pack("{s:i, s:i, s:o}", "width", CHART_W, "height", CHART_H + 20, "bars", bars);
+  bool any = json_array_size(bars) > 0; /* no completed case yet: a sentence, not an empty box */
+  return json_pack("{s:i, s:i, s:b, s:o}", "width", CHART_W, "height", CHART_H + 20, "any", any,
+                   "bars", bars);
 }
 
 static const char *status_label(struct http_request *req, enum kpi_status s)
