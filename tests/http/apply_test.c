@@ -44,18 +44,6 @@ static const char *accept_json[] = {"Accept: application/json", NULL};
 
 /* ---- the SMTP sink ----------------------------------------------------------------------- */
 
-static int free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  socklen_t len = sizeof(a);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-      getsockname(fd, (struct sockaddr *)&a, &len))
-    return 0;
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static int count_mail(void)
 {
   DIR *d = opendir(mail_dir);
@@ -153,7 +141,7 @@ static int setup(void **state)
   if (!mkdtemp(work))
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
-  int port = free_port();
+  int port = harness_free_port();
   char port_text[16], ready[160], log[128];
   snprintf(port_text, sizeof(port_text), "%d", port);
   snprintf(ready, sizeof(ready), "%s/ready", mail_dir);

@@ -62,22 +62,10 @@ static bool file_ready(void *path)
   return access(path, F_OK) == 0;
 }
 
-static int free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  socklen_t len = sizeof(a);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-      getsockname(fd, (struct sockaddr *)&a, &len))
-    return 0;
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static int start_smtp(void)
 {
   char port[16], ready[160], log[128];
-  int smtp_port = free_port();
+  int smtp_port = harness_free_port();
   snprintf(work, sizeof(work), "/tmp/bianmin-booking-XXXXXX");
   if (!smtp_port || !mkdtemp(work))
     return -1;

@@ -52,18 +52,6 @@ static char work[64], mail_dir[128], mail_url[96];
  * it are those of apply_test.c. */
 /* ---- the SMTP sink ----------------------------------------------------------------------- */
 
-static int free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  socklen_t len = sizeof(a);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-      getsockname(fd, (struct sockaddr *)&a, &len))
-    return 0;
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static int count_mail(void)
 {
   DIR *d = opendir(mail_dir);
@@ -188,7 +176,7 @@ static int start_smtp(void)
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
   char port[16], ready[160], log[128];
-  snprintf(port, sizeof(port), "%d", free_port());
+  snprintf(port, sizeof(port), "%d", harness_free_port());
   snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
   snprintf(log, sizeof(log), "%s/smtp.log", work);
   snprintf(mail_url, sizeof(mail_url), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%s", port);

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <libpq-fe.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -794,4 +796,40 @@ void harness_add_user(struct server *server, const char *office, const char *use
                         "--name", "管理", "--roles",  roles,  "--no-expire", NULL};
   const char *env[] = {env_password, NULL};
   assert_int_equal(server_cli_env(server, args, env), 0);
+}
+
+int harness_free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof(a);
+  int port = fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+                     !getsockname(fd, (struct sockaddr *)&a, &len)
+                 ? ntohs(a.sin_port)
+                 : 0;
+  if (fd >= 0)
+    close(fd);
+  return port;
+}
+
+static bool sink_ready(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+int harness_smtp_sink(int port, const char *mail_dir, const char *log, pid_t *pid)
+{
+  char port_text[16], ready[512];
+  snprintf(port_text, sizeof(port_text), "%d", port);
+  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  const char *args[] = {"/usr/bin/python3", BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py",
+                        port_text, mail_dir, NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (posix_spawn(pid, args[0], &actions, NULL, (char *const *)args, environ) != 0)
+    *pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return *pid > 0 && harness_wait_until(sink_ready, ready, "the SMTP server") ? 0 : -1;
 }

@@ -71,6 +71,13 @@ int server_restart_on(struct server *server, const char *listen, const char *con
 
 enum { HARNESS_WAIT_SECONDS = 60 };
 
+/* A free TCP port on 127.0.0.1 (bound, then released for the caller), 0 on failure. */
+int harness_free_port(void);
+/* Starts the tests' SMTP server (tests/support/smtp_sink.py, run by Debian's /usr/bin/python3)
+ * on port: every message it receives becomes a file in mail_dir; its output goes to log. Waits
+ * until it listens. 0 with *pid set (stop it with SIGTERM and waitpid), or -1. */
+int harness_smtp_sink(int port, const char *mail_dir, const char *log, pid_t *pid);
+
 /* Polls ready(arg) with a short backoff (5 ms, growing to 200 ms) until it returns true or
  * HARNESS_WAIT_SECONDS have passed (a generous bound for a loaded machine, not a measurement).
  * Returns whether it became true; on time-out says on standard error what was awaited. */

@@ -49,18 +49,6 @@ static char work[64], mail_dir[128], mail_env[96];
 
 /* ---- the SMTP sink (tests/support/smtp_sink.py), as in apply_test.c ----------------------- */
 
-static int free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  socklen_t len = sizeof(a);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-      getsockname(fd, (struct sockaddr *)&a, &len))
-    return 0;
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static bool path_exists(void *path)
 {
   return access(path, F_OK) == 0;
@@ -128,7 +116,7 @@ static int smtp_start(void)
   if (!mkdtemp(work))
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
-  int port = free_port();
+  int port = harness_free_port();
   char port_text[16], ready[160], log[128];
   snprintf(port_text, sizeof(port_text), "%d", port);
   snprintf(ready, sizeof(ready), "%s/ready", mail_dir);

@@ -85,18 +85,6 @@ static int wait_file(const char *path)
   return harness_wait_until(file_ready, (void *)path, path) ? 0 : -1;
 }
 
-static int free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  socklen_t len = sizeof(a);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-      getsockname(fd, (struct sockaddr *)&a, &len))
-    return 0;
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static int start_gateway(void)
 {
   char port_file[128], log[128];
@@ -267,7 +255,7 @@ static int setup(void **state)
   if (!mkdtemp(work))
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
-  smtp_port = free_port(); /* the SMTP server starts later: it is "down" at first */
+  smtp_port = harness_free_port(); /* the SMTP server starts later: it is "down" at first */
   if (!smtp_port || start_gateway())
     return -1;
   build_env();

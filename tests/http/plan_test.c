@@ -65,39 +65,11 @@ static pid_t smtp_pid;
 static int smtp_port;
 static char work[64], mail_dir[128], mail_url[64];
 
-static bool file_ready(void *path)
-{
-  return access(path, F_OK) == 0;
-}
-
-static int free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  socklen_t len = sizeof(a);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-      getsockname(fd, (struct sockaddr *)&a, &len))
-    return 0;
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static int start_smtp(void)
 {
-  char port[16], ready[160], log[128];
-  snprintf(port, sizeof(port), "%d", smtp_port);
-  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  char log[128];
   snprintf(log, sizeof(log), "%s/smtp.log", work);
-  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port, mail_dir,
-                        NULL};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
-    smtp_pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return smtp_pid > 0 && harness_wait_until(file_ready, ready, ready) ? 0 : -1;
+  return harness_smtp_sink(smtp_port, mail_dir, log, &smtp_pid);
 }
 
 /* The number of stored mails whose envelope goes to address; *text (may be NULL) gets the last
@@ -231,7 +203,7 @@ static int setup(void **state)
   if (!mkdtemp(work))
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
-  smtp_port = free_port();
+  smtp_port = harness_free_port();
   snprintf(mail_url, sizeof(mail_url), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", smtp_port);
   const char *env[] = {RATE_ENV_LOGIN,
                        mail_url,
