@@ -301,10 +301,12 @@ static const struct http_route routes[] = {
      HTTP_RATE_NONE},
     {"GET", "/staff/reports/bookings", booking_report, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
-    /* Indicators (web/staff/kpi.c): the dashboard and its CSV, no personal data. */
+    /* Indicators (web/staff/kpi.c): the dashboard, its CSV and ODS, no personal data. */
     {"GET", "/staff/kpi", kpi_dashboard, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/kpi.csv", kpi_csv, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"GET", "/staff/kpi.ods", kpi_ods, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
 
     /* A payment gateway that takes the order as a form post (ECPay, web/payments/form_post.c). */

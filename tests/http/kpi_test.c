@@ -267,8 +267,20 @@ static void test_csv_filters_and_roles(void **state)
   snprintf(line, sizeof(line), "\r\n臨櫃,%lld,", received);
   expect_contains(r.body, line);
   response_free(&r);
+  /* the same breakdown as an OpenDocument spreadsheet: a zip whose first entry is its type */
+  assert_int_equal(client_get(&clients[SUPERVISOR], "/staff/kpi.ods?by=channel&year=115", &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_true(r.len > 100 && memcmp(r.body, "PK", 2) == 0);
+  static const char ods_type[] = "application/vnd.oasis.opendocument.spreadsheet";
+  bool typed = false;
+  for (size_t i = 0; !typed && i + sizeof(ods_type) - 1 <= r.len; i++)
+    typed =
+        memcmp(r.body + i, ods_type, sizeof(ods_type) - 1) == 0; /* stored uncompressed, first */
+  assert_true(typed);
+  response_free(&r);
   static const char *const bad[] = {"/staff/kpi?year=abc", "/staff/kpi?month=13",
-                                    "/staff/kpi?channel=%3Cb%3Efax", "/staff/kpi.csv?by=person"};
+                                    "/staff/kpi?channel=%3Cb%3Efax", "/staff/kpi.csv?by=person",
+                                    "/staff/kpi.ods?by=person"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
     assert_int_equal(client_get(&clients[SUPERVISOR], bad[i], &r), 0);
     if (r.status != 400)

@@ -11,6 +11,7 @@
 #include "base/civil.h"
 #include "base/clock.h"
 #include "domain/kpi.h"
+#include "render/table.h"
 #include "web/app.h"
 #include "web/staff/staff.h"
 
@@ -21,8 +22,7 @@ enum {
   CHART_H = 200,
   CHART_BAR = 36,
   CHART_STEP = 52,
-  CHART_LEFT = 24,
-  KPI_CSV_MAX = 4 * 1024 * 1024 /* a year's breakdown is a few hundred rows */
+  CHART_LEFT = 24
 };
 
 static const char *const channels[] = {"counter", "online", "mail", "api"};
@@ -239,88 +239,95 @@ int kpi_dashboard(struct http_request *req, struct http_response *res)
   return view ? http_page(res, 200, "staff/kpi", view) : ST_NOMEM;
 }
 
-/* A CSV field: quoted when it holds a comma, quote or newline. */
-static int csv_field(struct buf *out, const char *s, bool last)
+static const char *const table_columns[] = {"received",    "online_received", "online_share",
+                                            "completed",   "on_time",         "on_time_rate",
+                                            "ended_other", "mean_hours",      "median_hours",
+                                            "p90_hours",   "corrections",     "second_corrections"};
+enum { TABLE_COLUMNS = 1 + ARRAY_LEN(table_columns) };
+
+static const char *const table_groups[] = {"month", "unit", "service", "channel"};
+
+/* One row of cells: the label, then each figure as text (NULL: out of memory). */
+static bool table_row(struct http_request *req, const char **cells, const char *label,
+                      const struct kpi_figures *figures)
 {
-  int rc = ST_OK;
-  if (strpbrk(s, ",\"\r\n")) {
-    rc = buf_puts(out, "\"");
-    for (const char *p = s; !rc && *p; p++)
-      rc = *p == '"' ? buf_puts(out, "\"\"") : buf_append(out, p, 1);
-    if (!rc)
-      rc = buf_puts(out, "\"");
-  } else {
-    rc = buf_puts(out, s);
+  json_t *f = figures_view(req, figures);
+  cells[0] = label;
+  for (size_t i = 0; f && i < ARRAY_LEN(table_columns); i++) {
+    json_t *v = json_object_get(f, table_columns[i]);
+    cells[i + 1] = json_is_string(v)
+                       ? arena_strdup(req->arena, json_string_value(v))
+                       : arena_printf(req->arena, "%lld", (long long)json_integer_value(v));
   }
-  return rc ? rc : buf_puts(out, last ? "\r\n" : ",");
+  bool ok = f != NULL;
+  for (size_t i = 0; ok && i < TABLE_COLUMNS; i++)
+    ok = cells[i] != NULL;
+  json_decref(f);
+  return ok;
 }
 
-static const char *const csv_columns[] = {"received",    "online_received", "online_share",
-                                          "completed",   "on_time",         "on_time_rate",
-                                          "ended_other", "mean_hours",      "median_hours",
-                                          "p90_hours",   "corrections",     "second_corrections"};
-
-static int csv_row(struct buf *out, const char *label, json_t *f)
-{
-  int rc = csv_field(out, label, false);
-  for (size_t i = 0; !rc && i < ARRAY_LEN(csv_columns); i++) {
-    json_t *v = json_object_get(f, csv_columns[i]);
-    const char *text = json_is_string(v) ? json_string_value(v) : NULL;
-    char number[32];
-    if (!text) {
-      snprintf(number, sizeof(number), "%lld", (long long)json_integer_value(v));
-      text = number;
-    }
-    rc = csv_field(out, text, i + 1 == ARRAY_LEN(csv_columns));
-  }
-  return rc;
-}
-
-static const char *const csv_groups[] = {"month", "unit", "service", "channel"};
-
-/* The CSV of breakdown g of r: a heading row, a row per group, the total. */
-static int csv_write(struct http_request *req, size_t g, const struct kpi_report *r,
-                     struct buf *out)
+/* Breakdown g of r as a table (render/table.h): a heading row, a row per group, the total. */
+static int table_of(struct http_request *req, size_t g, const struct kpi_report *r,
+                    struct render_table *t)
 {
   const struct kpi_row *rows[] = {r->by_month, r->by_unit, r->by_service, r->by_channel};
   size_t counts[] = {r->month_count, r->unit_count, r->service_count, r->channel_count};
-  int rc = buf_puts(out, "\xEF\xBB\xBF"); /* a BOM: spreadsheets then read the text as UTF-8 */
-  if (!rc)
-    rc = csv_field(out, csv_groups[g], false);
-  for (size_t i = 0; !rc && i < ARRAY_LEN(csv_columns); i++)
-    rc = csv_field(out, csv_columns[i], i + 1 == ARRAY_LEN(csv_columns));
-  for (size_t i = 0; !rc && i < counts[g]; i++) {
-    json_t *f = figures_view(req, &rows[g][i].figures);
-    rc = f ? csv_row(out, row_label(req, csv_groups[g], &rows[g][i]), f) : ST_NOMEM;
-    json_decref(f);
-  }
-  json_t *total = rc ? NULL : figures_view(req, &r->total);
-  if (!rc)
-    rc = total ? csv_row(out, http_t(req, "kpi_total"), total) : ST_NOMEM;
-  json_decref(total);
-  return rc;
+  const char **cells = arena_alloc(req->arena, (counts[g] + 2) * TABLE_COLUMNS * sizeof(*cells));
+  if (!cells)
+    return ST_NOMEM;
+  cells[0] = table_groups[g];
+  for (size_t i = 0; i < ARRAY_LEN(table_columns); i++)
+    cells[i + 1] = table_columns[i];
+  bool ok = true;
+  for (size_t i = 0; ok && i < counts[g]; i++)
+    ok = table_row(req, cells + (i + 1) * TABLE_COLUMNS,
+                   row_label(req, table_groups[g], &rows[g][i]), &rows[g][i].figures);
+  if (ok)
+    ok = table_row(req, cells + (counts[g] + 1) * TABLE_COLUMNS, http_t(req, "kpi_total"),
+                   &r->total);
+  *t = (struct render_table){http_t(req, "kpi_title"), TABLE_COLUMNS, counts[g] + 2, cells};
+  return ok ? ST_OK : ST_NOMEM;
 }
 
-/* /staff/kpi.csv?by=month|unit|service|channel plus the dashboard's filter. */
-int kpi_csv(struct http_request *req, struct http_response *res)
+/* /staff/kpi.csv and /staff/kpi.ods ?by=month|unit|service|channel plus the dashboard's
+ * filter: the breakdown as the shared table writers write it (the surveys' exports too). */
+static int kpi_file(struct http_request *req, struct http_response *res, bool ods)
 {
   const char *by = http_query(req, "by");
   size_t g = 0;
-  while (by && g < ARRAY_LEN(csv_groups) && strcmp(by, csv_groups[g]))
+  while (by && g < ARRAY_LEN(table_groups) && strcmp(by, table_groups[g]))
     g++;
   struct kpi_report r;
-  int rc = g == ARRAY_LEN(csv_groups) ? ST_INVALID : read_report(req, &r);
+  struct render_table t;
+  int rc = g == ARRAY_LEN(table_groups) ? ST_INVALID : read_report(req, &r);
   if (rc == ST_INVALID)
     return http_error(res, 400, "kpi_err_filter");
+  if (!rc)
+    rc = table_of(req, g, &r, &t);
   if (rc)
     return rc;
   struct buf out;
-  buf_init(&out, KPI_CSV_MAX);
-  rc = csv_write(req, g, &r, &out);
+  buf_init(&out, RENDER_TABLE_MAX_BYTES);
+  rc = ods ? render_tables_ods(&t, 1, t.title, &out) : render_tables_csv(&t, 1, &out);
   if (!rc)
-    rc = http_header_add(res, "Content-Disposition", "attachment; filename=\"kpi.csv\"");
+    rc = http_header_add(res, "Content-Disposition",
+                         ods ? "attachment; filename=\"kpi.ods\""
+                             : "attachment; filename=\"kpi.csv\"");
   if (!rc)
-    rc = http_raw(res, 200, "text/csv; charset=utf-8", out.data, out.len);
+    rc =
+        http_raw(res, 200,
+                 ods ? "application/vnd.oasis.opendocument.spreadsheet" : "text/csv; charset=utf-8",
+                 out.data, out.len);
   buf_free(&out);
   return rc;
+}
+
+int kpi_csv(struct http_request *req, struct http_response *res)
+{
+  return kpi_file(req, res, false);
+}
+
+int kpi_ods(struct http_request *req, struct http_response *res)
+{
+  return kpi_file(req, res, true);
 }

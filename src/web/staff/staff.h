@@ -23,9 +23,10 @@ int staff_user_password(struct http_request *req, struct http_response *res);
 int staff_user_disable(struct http_request *req, struct http_response *res);
 int staff_user_enable(struct http_request *req, struct http_response *res);
 int staff_audit(struct http_request *req, struct http_response *res);
-/* The indicators dashboard and its CSV (kpi.c). */
+/* The indicators dashboard and its CSV and ODS (kpi.c). */
 int kpi_dashboard(struct http_request *req, struct http_response *res);
 int kpi_csv(struct http_request *req, struct http_response *res);
+int kpi_ods(struct http_request *req, struct http_response *res);
 /* Plan control (plan.c): who reads it, and the largest import (a CSV of up to 1 MiB in a
  * multipart body). */
 #define PLAN_READERS (ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN)
