@@ -71,7 +71,7 @@ callgrind_annotate --inclusive=yes "$work/cg.out".1 2>/dev/null | awk -v n="$N" 
   /PROGRAM TOTALS/ { total = per($1) }
   /:scanner_main / { scanner = per($1) }
   /:(progress_form|case_public_by_number|case_public_tview|render_html|on_request) / {
-    name = $3; sub(/^.*:/, "", name); part[name] = per($1) }
+    match($0, /:[a-z_]+ \[/); name = substr($0, RSTART + 1, RLENGTH - 3); part[name] = per($1) }
   END {
     printf "instructions per request: %.0f (all threads but the scanner)\n", total - scanner
     for (k in part) printf "  %-24s %.0f\n", k, part[k]

@@ -46,19 +46,39 @@ int case_number_display(const struct case_number *n, const char *word_zh, const 
   return w < 0 || (size_t)w >= size ? ST_LIMIT : ST_OK;
 }
 
+static bool all_ascii(const char *text)
+{
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+    if (*p >= 0x80)
+      return false;
+  return true;
+}
+
+/* text under NFKC: text itself when it is ASCII (which NFKC leaves as it is), else a copy in
+ * *mapped (freed by the caller); NULL when it is not valid UTF-8. Only text with other
+ * characters (full-width digits, the Chinese words) pays for utf8proc. */
+static const unsigned char *nfkc(const char *text, utf8proc_uint8_t **mapped)
+{
+  if (all_ascii(text))
+    return (const unsigned char *)text;
+  if (utf8proc_map((const utf8proc_uint8_t *)text, 0, mapped,
+                   UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE) < 0)
+    return NULL;
+  return *mapped;
+}
+
 /* NFKC + upper case, keeping only ASCII letters and digits, separated by single '-' where the
  * typed text had any separator or a change between letters and digits is not enough (the word
  * code mixes them), so separators are kept as they were typed. */
 static int normalise(const char *text, char *out, size_t size)
 {
   utf8proc_uint8_t *mapped = NULL;
-  if (!text || strlen(text) > 2 * TYPED_MAX ||
-      utf8proc_map((const utf8proc_uint8_t *)text, 0, &mapped,
-                   UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE) < 0)
+  const unsigned char *folded = text && strlen(text) <= 2 * TYPED_MAX ? nfkc(text, &mapped) : NULL;
+  if (!folded)
     return ST_INVALID;
   size_t o = 0;
   bool gap = false;
-  for (const unsigned char *p = mapped; *p && o + 2 < size; p++) {
+  for (const unsigned char *p = folded; *p && o + 2 < size; p++) {
     if (isalnum(*p)) {
       if (gap && o > 0)
         out[o++] = '-';

@@ -60,7 +60,8 @@ int store_case_public_by_token(struct store *store, struct arena *arena, const c
 int store_case_check_failed(struct store *store, int64_t case_id, int64_t day);
 int store_case_check_failures(struct store *store, int64_t case_id, int64_t day, int64_t *failures);
 int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_locked);
-/* The case's timeline by id, its payments by id, its uploads by id. */
+/* The case's public timeline by id (its public events and its status moves; a move's note and
+ * data are "" unless the move is public), its payments by id, its uploads by id. */
 int store_case_events_read(struct store *store, struct arena *arena, int64_t case_id,
                            struct store_case_event_row **rows, size_t *count);
 int store_case_payments_read(struct store *store, struct arena *arena, int64_t case_id,

@@ -587,8 +587,12 @@ static int event_row(void *ctx, const struct db_row *row)
 int store_case_events_read(struct store *store, struct arena *arena, int64_t case_id,
                            struct store_case_event_row **rows, size_t *count)
 {
-  static const char sql[] = "SELECT id, at, kind, from_status, to_status, note, data, public FROM "
-                            "case_events WHERE case_id = $1 ORDER BY id";
+  /* Only what the public timeline can show (domain/case_read.c decides what it shows): public
+   * events and status moves, the latter's note and data not even read when internal. */
+  static const char sql[] =
+      "SELECT id, at, kind, from_status, to_status, CASE WHEN public = 1 THEN note ELSE '' END, "
+      "CASE WHEN public = 1 THEN data ELSE '' END, public FROM case_events WHERE case_id = $1 AND "
+      "(public = 1 OR kind = 'status') ORDER BY id";
   struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
   int rc = db_query_each(store, sql, DB_ARGS(DB_I(case_id)), event_row, &r);
   *rows = r.items;

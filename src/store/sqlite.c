@@ -627,12 +627,27 @@ static int sql_stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out,
 }
 
 /* Binds $1..$count by name, so the SQL may use each parameter any number of times. */
+/* "$n" for the n-th parameter (n >= 1), written by hand: this runs for every bound value. */
+static void param_name(char name[24], size_t n)
+{
+  char digits[20];
+  size_t k = 0;
+  do {
+    digits[k++] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n && k < sizeof(digits));
+  name[0] = '$';
+  for (size_t i = 0; i < k; i++)
+    name[1 + i] = digits[k - 1 - i];
+  name[1 + k] = '\0';
+}
+
 static int bind_params(struct sqlite_store *s, sqlite3_stmt *stmt, const struct db_param *params,
                        size_t count)
 {
   for (size_t i = 0; i < count; i++) {
     char name[24];
-    snprintf(name, sizeof(name), "$%zu", i + 1);
+    param_name(name, i + 1);
     int idx = sqlite3_bind_parameter_index(stmt, name);
     int rc = SQLITE_OK;
     if (idx == 0)

@@ -180,6 +180,19 @@ static void test_numbers_are_sequential_and_formatted(void **state)
     assert_int_equal(back.serial, na.serial);
     assert_string_equal(back.word_code, na.word_code);
   }
+  /* plain ASCII takes the path without NFKC: lower case and separators read the same, and a
+   * control character is still refused */
+  char ascii[64];
+  snprintf(ascii, sizeof(ascii), "115 / %s_%lld", na.word_code, serial);
+  for (char *p = ascii; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p - 'A' + 'a');
+  memset(&back, 0, sizeof(back));
+  assert_int_equal(case_number_parse(ascii, &back), 0);
+  assert_int_equal(back.serial, na.serial);
+  assert_string_equal(back.word_code, na.word_code);
+  snprintf(ascii, sizeof(ascii), "115-%s-%lld\t", na.word_code, serial);
+  assert_int_not_equal(case_number_parse(ascii, &back), 0);
   /* another office's word is not this one's */
   assert_int_not_equal(case_number_parse_for("115年 竹登字 第000001號", "新登", "EB01", &back), 0);
 }
