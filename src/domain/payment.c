@@ -20,6 +20,7 @@
 #include "domain/payment.h"
 
 #include "domain/fee_schedule.h"
+#include "domain/lookup.h"
 #include "domain/read_model.h"
 #include "render/format.h"
 #include "store/store.h"
@@ -539,15 +540,15 @@ static int insert_pending(const struct case_env *env, json_t *c, int64_t amount,
   return rc;
 }
 
+/* The office's slug from the in-memory directory (domain/lookup.h), not a list of offices. */
 static int office_slug(struct store *store, int64_t office_id, char *out, size_t size)
 {
-  json_t *offices = NULL, *o;
-  int rc = store_office_list(store, &offices);
-  size_t i;
+  json_t *office = NULL;
+  int rc = lookup_office(store, office_id, &office);
   *out = '\0';
-  json_array_foreach(offices, i, o) if (case_int(o, "id") == office_id)
-      snprintf(out, size, "%s", case_text(o, "slug"));
-  json_decref(offices);
+  if (!rc && snprintf(out, size, "%s", case_text(office, "slug")) >= (int)size)
+    rc = ST_LIMIT;
+  json_decref(office);
   return rc ? rc : (*out ? ST_OK : ST_NOTFOUND);
 }
 
