@@ -329,11 +329,11 @@ static json_t *case_doc(struct http_request *req, const struct case_public *c)
   for (size_t i = 0; doc && events && i < c->event_count; i++)
     json_array_append_new(events, event_doc(req, &c->events[i]));
   if (!doc || !events ||
-      json_object_update_new(doc,
-                             json_pack("{s:s, s:o, s:o, s:o, s:O}", "state",
-                                       open311_closed(c->status) ? "closed" : "open", "received_at",
-                                       o311_time(c->received_at), "due_at", o311_time(c->due_at),
-                                       "closed_at", o311_time(c->closed_at), "events", events))) {
+      json_object_update_new(doc, json_pack("{s:s, s:o, s:o, s:o, s:O}", "state",
+                                            open311_closed(c->wf, c->status) ? "closed" : "open",
+                                            "received_at", o311_time(c->received_at), "due_at",
+                                            o311_time(c->due_at), "closed_at",
+                                            o311_time(c->closed_at), "events", events))) {
     json_decref(doc);
     doc = NULL;
   }
