@@ -276,14 +276,14 @@ static int fill_content(struct store *store, json_t *m, const char *event, const
   int rc = notify_template_get(store, json_integer_value(json_object_get(m, "office_id")), event,
                                channel, lang, &tpl);
   json_decref(tpl);
-  if (rc == ST_NOTFOUND) {
+  if (rc == ST_NOTFOUND) { /* kept with its values: sent if a retry finds a template */
     snprintf(error, sizeof(error), "no template for %s.%s.%s", event, channel, lang);
-    return json_object_set_new(m, "status", json_string("failed")) ||
-                   json_object_set_new(m, "last_error", json_string(error))
-               ? ST_NOMEM
-               : ST_OK;
+    rc = json_object_set_new(m, "status", json_string("failed")) ||
+                 json_object_set_new(m, "last_error", json_string(error))
+             ? ST_NOMEM
+             : ST_OK;
   }
-  json_t *data = rc ? NULL : json_pack("{s:O}", "values", vars ? vars : json_object());
+  json_t *data = rc ? NULL : json_pack("{s:o}", "values", vars ? json_incref(vars) : json_object());
   char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(data);
   if (!rc && (!text || json_object_set_new(m, "subject", json_string("")) ||
