@@ -4,6 +4,7 @@
  * template saved or reset), each with its audit row in one transaction (notify.h).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "domain/audit.h"
@@ -39,9 +40,10 @@ static void values_free(void *values)
 }
 
 /* A message queued as data: its values and the template in force for its preview (none when
- * the template is gone: the page shows the message without text, as sending will fail). */
+ * the template is gone: the page shows the message without text, as sending will fail). An
+ * earlier row of the same office's read (first..m) with the same template lends it. */
 static int fill_pending(struct store *store, struct arena *arena, json_t *row,
-                        struct notify_message_row *m)
+                        const struct notify_message_row *first, struct notify_message_row *m)
 {
   json_t *values = notify_message_values(json_string_value(json_object_get(row, "data"))), *tpl;
   if (!values)
@@ -51,6 +53,13 @@ static int fill_pending(struct store *store, struct arena *arena, json_t *row,
     return ST_NOMEM;
   }
   m->values = values;
+  for (const struct notify_message_row *seen = first; seen < m; seen++)
+    if (seen->template_body && !strcmp(seen->event, m->event) &&
+        !strcmp(seen->channel, m->channel) && !strcmp(seen->lang, m->lang)) {
+      m->template_subject = seen->template_subject; /* one read per template, not per row */
+      m->template_body = seen->template_body;
+      return ST_OK;
+    }
   int64_t office_id = read_model_int(row, "office_id");
   int rc = notify_template_get(store, office_id, m->event, m->channel, m->lang, &tpl);
   if (rc == ST_NOTFOUND)
@@ -71,7 +80,7 @@ static int fill_messages(struct store *store, struct arena *arena, json_t *rows,
   for (size_t i = 0; !rc && i < n; i++)
     rc = fill_message(arena, json_array_get(rows, i), &out->rows[i]);
   for (size_t i = 0; !rc && i < n; i++)
-    rc = fill_pending(store, arena, json_array_get(rows, i), &out->rows[i]);
+    rc = fill_pending(store, arena, json_array_get(rows, i), out->rows, &out->rows[i]);
   out->count = rc ? 0 : n;
   return rc;
 }

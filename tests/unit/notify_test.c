@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "base/arena.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/cases.h"
@@ -618,6 +619,29 @@ static void test_template_edit_applies_to_unsent_messages(void **state)
   json_decref(values);
 }
 
+/* The case page's read model gives a queued message its values and the template in force, so
+ * the page can show what will be sent (the outbox page lists no text). */
+static void test_read_model_for_previews(void **state)
+{
+  struct fixture *f = *state;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "both", "zh-TW");
+  struct arena *arena = arena_new(1 << 20);
+  assert_non_null(arena);
+  struct notify_messages list;
+  assert_int_equal(notify_case_messages_read(f->store, arena, id, &list), 0);
+  assert_int_equal(list.count, 2);
+  for (size_t i = 0; i < list.count; i++) {
+    const struct notify_message_row *m = &list.rows[i];
+    assert_non_null(m->values);
+    assert_non_null(m->template_body);
+    assert_string_equal(m->body_text, "");
+    assert_non_null(strstr(m->template_body, "{{"));
+    assert_true(strcmp(m->channel, "email") || strlen(m->template_subject) > 0);
+    assert_string_equal(json_string_value(json_object_get(m->values, "service")), "測試一日件");
+  }
+  arena_free(arena);
+}
+
 /* Queues a row the way a version before issue 14 did (its text rendered at enqueue), or with
  * values in body_html as now. */
 static int64_t enqueue_row(struct fixture *f, int64_t subject_id, const char *channel,
@@ -708,6 +732,7 @@ int main(void)
       T(test_outbox_claims_and_outcomes),
       T(test_give_up_after_max_attempts),
       T(test_template_edit_applies_to_unsent_messages),
+      T(test_read_model_for_previews),
       T(test_old_rows_are_sent_as_they_are),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
