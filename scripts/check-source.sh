@@ -9,7 +9,8 @@
 #      function longer than MAX_LINES lines
 #   4. layers (ARCHITECTURE.md "Layers"): under src/web and src/workers, no store header, no
 #      store_* call and no transaction; under src/http, src/render and src/base, no header of a
-#      layer above them
+#      layer above them; under src/domain, no header of web, workers or http, nor the text
+#      renderers (render/format.h, mustache, message.h, i18n.h)
 #
 # tests/conformance (third-party data) and node_modules are skipped. Needs clang-format, pmccabe
 # and perl (Debian: apt-get install clang-format pmccabe).
@@ -146,11 +147,13 @@ layer_out="$(perl -e '
              { my $m = $1; $m =~ s/[^\n]/ /g; $m }gse;
     my @lines = split /\n/, $src, -1;
     my %below = (web => "store", workers => "store", http => "store|domain|web|workers", render => "store|domain|web|workers|http",
+                 domain => "web|workers|http|render/(?:format|mustache|mustache_internal|message|i18n)\\.h",
                  base => "store|domain|web|workers|http|render");
     next unless $below{$layer};
     for my $i (0 .. $#lines) {
-      if ($raw[$i] =~ m{^\s*#\s*include\s*"($below{$layer})/}) {
-        printf "%s:%d: %s/ may not include %s/ headers (ARCHITECTURE.md, Layers)\n", $file, $i + 1, $layer, $1;
+      if ($raw[$i] =~ m{^\s*#\s*include\s*"($below{$layer})(?:/|")}) {
+        my $what = $1;
+        printf "%s:%d: %s/ may not include %s%s (ARCHITECTURE.md, Layers)\n", $file, $i + 1, $layer, $what, $what =~ m{/} ? "" : "/ headers";
         $found++;
       }
       next unless $layer eq "web" || $layer eq "workers";

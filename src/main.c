@@ -193,7 +193,7 @@ static int notices_setup(const struct config *config)
   }
   notify_configure(&s);
   snprintf(dir, sizeof(dir), "%s/messages", config->templates_dir);
-  int rc = notify_templates_load_dir(dir, err, sizeof(err));
+  int rc = outbox_templates_load(dir, err, sizeof(err));
   if (rc)
     fprintf(stderr, "bianmin: %s\n", err);
   if (!rc && outbox_global_init())

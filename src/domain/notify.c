@@ -16,7 +16,6 @@
 #include "domain/notify.h"
 #include "domain/personal.h"
 #include "domain/survey.h"
-#include "render/format.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -154,54 +153,15 @@ int notify_template_get(struct store *store, int64_t office_id, const char *even
 
 /* ---- variables ----------------------------------------------------------------------------- */
 
-/* "YYYY-MM-DD" in the language's words ("115年3月17日", "17 Mar 2026"); other text as it is. */
-static json_t *date_text(const char *date, const char *lang)
-{
-  char out[64];
-  struct civil_date d;
-  if (!date || civil_parse_iso(str_from(date), &d))
-    return json_string(date);
-  return json_string(format_date(d.year, d.month, d.day, lang, out, sizeof(out)) ? date : out);
-}
-
-static json_t *joined(json_t *items, const char *lang)
-{
-  const char *sep = strcmp(lang, "en") ? "；" : "; ";
-  size_t total = 1, i;
-  json_t *item;
-  json_array_foreach(items, i, item)
-  {
-    const char *v = json_string_value(item);
-    total += strlen(sep) + (v ? strlen(v) : 0);
-  }
-  char *s = calloc(1, total);
-  json_array_foreach(items, i, item)
-  {
-    const char *v = json_string_value(item);
-    if (s && i)
-      memcpy(s + strlen(s), sep, strlen(sep) + 1);
-    if (s && v)
-      memcpy(s + strlen(s), v, strlen(v) + 1);
-  }
-  json_t *out = s ? json_string(s) : NULL;
-  free(s);
-  return out;
-}
-
-static int add_extra(json_t *ctx, json_t *extra, const char *lang)
+/* The caller's values as they are (dates as YYYY-MM-DD, lists as arrays): they are put in
+ * words for the message's language where it is rendered (render/message.h message_vars). */
+static int add_extra(json_t *ctx, json_t *extra)
 {
   const char *key;
   json_t *v;
   json_object_foreach(extra, key, v)
   {
-    json_t *value = NULL;
-    if (json_is_array(v))
-      value = joined(v, lang);
-    else if (!strcmp(key, "deadline") || !strcmp(key, "new_date") || !strcmp(key, "date"))
-      value = date_text(json_string_value(v) ? json_string_value(v) : "", lang);
-    else if (json_is_string(v))
-      value = json_incref(v);
-    if (value && json_object_set_new(ctx, key, value))
+    if ((json_is_array(v) || json_is_string(v)) && json_object_set(ctx, key, v))
       return ST_NOMEM;
   }
   return ST_OK;
@@ -214,24 +174,6 @@ static const char *bilingual(json_t *row, const char *field, const char *lang)
   const char *en = text(row, key);
   snprintf(key, sizeof(key), "%s_zh", field);
   return !strcmp(lang, "en") && *en ? en : text(row, key);
-}
-
-static int office_of(struct store *store, int64_t id, json_t **out)
-{
-  json_t *offices;
-  int rc = store_office_list(store, &offices);
-  if (rc)
-    return rc;
-  size_t i;
-  json_t *o;
-  *out = NULL;
-  json_array_foreach(offices, i, o)
-  {
-    if (json_integer_value(json_object_get(o, "id")) == id)
-      *out = json_incref(o);
-  }
-  json_decref(offices);
-  return *out ? ST_OK : ST_NOTFOUND;
 }
 
 /* The way back printed in every message: the case's own link /p/<token> when derivable, else
@@ -276,10 +218,10 @@ static int case_vars(struct store *store, json_t *c, json_t *extra, const char *
 {
   json_t *office = NULL, *service = NULL;
   int64_t office_id = json_integer_value(json_object_get(c, "office_id"));
-  int rc = office_of(store, office_id, &office);
+  int rc = lookup_office(store, office_id, &office); /* the in-memory directory */
   if (!rc)
-    rc = store_service_get(store, office_id, json_integer_value(json_object_get(c, "service_id")),
-                           NULL, &service);
+    rc = lookup_service(store, office_id, json_integer_value(json_object_get(c, "service_id")),
+                        &service);
   char url[NOTIFY_URL_MAX + 64], link[NOTIFY_URL_MAX + 128];
   snprintf(url, sizeof(url), "%s/o/%s/progress", settings.public_url, text(office, "slug"));
   if (!rc)
@@ -290,7 +232,7 @@ static int case_vars(struct store *store, json_t *c, json_t *extra, const char *
   if (!rc)
     rc = survey_url(store, c, office_id, *out);
   if (!rc && extra)
-    rc = add_extra(*out, extra, lang);
+    rc = add_extra(*out, extra);
   json_decref(office);
   json_decref(service);
   return rc;
@@ -321,37 +263,49 @@ static int mask_recipient(const char *channel, const char *sealed, char *masked,
   return rc;
 }
 
-/* Fills subject, bodies and status of message m from the office's template. */
+/* Records what message m says as data: the template key is the row's event, channel and
+ * language, the values go in as {"values": {...}} (notify_message_values) and are rendered
+ * with the template in force when the message is sent. Without a template for its key the
+ * message is queued as failed with the reason, shown on the outbox page; the change itself
+ * goes ahead. */
 static int fill_content(struct store *store, json_t *m, const char *event, const char *channel,
                         const char *lang, json_t *vars)
 {
   json_t *tpl = NULL;
-  char *subject = NULL, *body = NULL, *html = NULL, detail[DETAIL_MAX] = "", error[DETAIL_MAX];
-  const char *reason = NULL;
+  char error[DETAIL_MAX];
   int rc = notify_template_get(store, json_integer_value(json_object_get(m, "office_id")), event,
                                channel, lang, &tpl);
-  if (rc == ST_NOTFOUND) {
-    snprintf(error, sizeof(error), "no template for %s.%s.%s", event, channel, lang);
-    rc = ST_INVALID;
-  } else if (!rc) {
-    rc = notify_render(channel, lang, text(tpl, "subject"), text(tpl, "body"), vars, &subject,
-                       &body, &html, &reason, detail, sizeof(detail));
-    snprintf(error, sizeof(error), "template: %.40s %.120s", reason ? reason : "", detail);
-  }
   json_decref(tpl);
-  if (rc == ST_INVALID) /* shown on the outbox page; the change itself goes ahead */
-    return json_object_set_new(m, "status", json_string("failed")) ||
-                   json_object_set_new(m, "last_error", json_string(error))
-               ? ST_NOMEM
-               : ST_OK;
-  if (!rc && (json_object_set_new(m, "subject", json_string(subject)) ||
-              json_object_set_new(m, "body_text", json_string(body)) ||
-              json_object_set_new(m, "body_html", json_string(html ? html : ""))))
+  if (rc == ST_NOTFOUND) { /* kept with its values: sent if a retry finds a template */
+    snprintf(error, sizeof(error), "no template for %s.%s.%s", event, channel, lang);
+    rc = json_object_set_new(m, "status", json_string("failed")) ||
+                 json_object_set_new(m, "last_error", json_string(error))
+             ? ST_NOMEM
+             : ST_OK;
+  }
+  json_t *data = rc ? NULL : json_pack("{s:o}", "values", vars ? json_incref(vars) : json_object());
+  char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(data);
+  if (!rc && (!text || json_object_set_new(m, "subject", json_string("")) ||
+              json_object_set_new(m, "body_text", json_string("")) ||
+              json_object_set_new(m, "body_html", json_string(text))))
     rc = ST_NOMEM;
-  free(subject);
-  free(body);
-  free(html);
+  free(text);
   return rc;
+}
+
+json_t *notify_message_values(const char *body_html)
+{
+  if (!body_html || body_html[0] != '{')
+    return NULL; /* its text, rendered when it was queued (before issue 14) or when sent */
+  json_t *data = json_loads(body_html, 0, NULL);
+  json_t *values = json_incref(json_object_get(data, "values"));
+  json_decref(data);
+  if (!json_is_object(values)) {
+    json_decref(values);
+    return NULL;
+  }
+  return values;
 }
 
 /* One message to queue: its subject (case_id > 0 for a case's, else kind and subject_id), the
@@ -429,7 +383,7 @@ int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_
 }
 
 /* The variables of a message not tied to a case: the office's name (in lang), phone, home
- * page and lookup, then the caller's (dates formatted for the language as for cases). */
+ * page and lookup, then the caller's values (dates and lists as given, as for cases). */
 static int subject_vars(struct store *store, int64_t office_id, json_t *extra, const char *lang,
                         json_t **out)
 {
@@ -445,7 +399,7 @@ static int subject_vars(struct store *store, int64_t office_id, json_t *extra, c
   if (!rc && !*out)
     rc = ST_NOMEM;
   if (!rc && extra)
-    rc = add_extra(*out, extra, lang);
+    rc = add_extra(*out, extra);
   json_decref(office);
   return rc;
 }

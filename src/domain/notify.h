@@ -1,8 +1,11 @@
 /*
  * notify.h - notices to applicants by SMS and e-mail (DOMAIN.md "Notifications"): which events
  * send a message, the templates (shipped defaults per event x channel x language, which an
- * office's admins may override), rendering with named variables, the SMS length count, quiet
- * hours, and turning a case event into outbox rows inside the transaction of the change.
+ * office's admins may override) and their named variables, the SMS length count, quiet
+ * hours, and turning a case event into outbox rows inside the transaction of the change. A
+ * row records the message as data (template key and values); its text is rendered when it is
+ * sent (workers/outbox.c through render/message.h), so a template edit applies to messages
+ * not yet sent.
  *
  * Adding an event: one row in the events table of notify.c and its templates in
  * templates/messages/<event>.<channel>.<lang>.mustache; then one notify_case_event() call
@@ -59,10 +62,21 @@ const struct notify_event *notify_events(size_t *count);
 bool notify_channel_valid(const char *channel); /* "sms" or "email" */
 bool notify_lang_valid(const char *lang);       /* "zh-TW" or "en" */
 
+/* Which template: an event, a channel and a language. */
+struct notify_template_key {
+  const char *event, *channel, *lang;
+};
+
 /* Loads the shipped templates from dir (templates/messages): <event>.<channel>.<lang>.mustache
- * (an e-mail file's first line is the subject, then an empty line, then the body) and
- * layout.html.mustache (the HTML part of e-mails). Call once at start, before threads. */
+ * (an e-mail file's first line is the subject, then an empty line, then the body), checked by
+ * notify_template_check. Call once at start, before threads; their syntax is checked where
+ * they are rendered (workers/outbox.h outbox_templates_load, which also loads the e-mails'
+ * layout.html.mustache). */
 int notify_templates_load_dir(const char *dir, char *err, size_t err_size);
+/* The shipped templates loaded: how many, and the i-th (ST_NOTFOUND past the end). */
+size_t notify_template_default_count(void);
+int notify_template_default_at(size_t i, struct notify_template_key *key, const char **subject,
+                               const char **body);
 
 /* The template in force for an office: {"subject", "body", "edited": bool, "updated_at",
  * "updated_by"}; the shipped one unless the office edited it. ST_NOTFOUND when neither exists. */
@@ -72,25 +86,22 @@ int notify_template_get(struct store *store, int64_t office_id, const char *even
 int notify_template_default(const char *event, const char *channel, const char *lang,
                             const char **subject, const char **body);
 
-/* Checks an edited template: known variables only ({{case_number}} {{check_code}} {{service}}
+/* The variables a template may name: {{case_number}} {{check_code}} {{service}}
  * {{office}} {{office_phone}} {{office_url}} {{deadline}} {{items}} {{reason}} {{new_date}}
  * {{progress_url}} (the office's lookup) {{case_url}} (the case's own link, else the lookup
  * with number and check code) {{date}} {{time}} {{place}} {{documents}} (the outcome documents
  * the case's link offers, ready notice); for messages not tied to a case also {{number}} (the
  * ticket's, booking's or petition's number) {{link}} (its own page) {{rating_url}} {{answer}}
- * {{agency}} {{category}}), sections and comments
- * allowed, no partials or delimiter changes, balanced tags, a subject for e-mail, sizes. On
- * ST_INVALID *reason is a translation key and detail names the variable or the place. */
+ * {{agency}} {{category}}; {{ahead}} {{survey_url}}. */
+const char *const *notify_variables(size_t *count);
+
+/* The rules of an edited template that are not its syntax: a known channel, a body of valid
+ * text within NOTIFY_BODY_MAX_BYTES, for e-mail a one-line subject within
+ * NOTIFY_SUBJECT_MAX_CHARS. On ST_INVALID *reason is a translation key. A page that saves a
+ * template also checks its syntax and variables (render/message.h message_check with
+ * notify_variables). */
 int notify_template_check(const char *channel, const char *subject, const char *body,
                           const char **reason, char *detail, size_t detail_size);
-
-/* Renders a template with vars (an object of strings). Variables are not HTML-escaped in the
- * text (SMS, the subject, the plain-text part); *html (e-mail only, else NULL) is the HTML part
- * built from the text through layout.html. All outputs are malloc'd. ST_INVALID with *reason
- * and detail as for notify_template_check. */
-int notify_render(const char *channel, const char *lang, const char *subject_template,
-                  const char *body_template, json_t *vars, char **subject, char **text, char **html,
-                  const char **reason, char *detail, size_t detail_size);
 
 /* Sample variables for previews in lang. */
 json_t *notify_sample_vars(const char *lang);
@@ -112,8 +123,9 @@ void notify_sms_count(const char *text, struct notify_sms_count *out);
  * adds event variables: "deadline" and "new_date" as YYYY-MM-DD (formatted for the language),
  * "items" as an array of strings, "reason" as text. occurrence numbers repeated events of a
  * case (a second correction notice is 2); each (case, event, occurrence, channel) is queued at
- * most once. A template that cannot be rendered queues the message as failed with the reason,
- * so it shows on the admins' outbox page instead of blocking the change. */
+ * most once. With no template for the event, channel and language the message is queued as
+ * failed with the reason, so it shows on the admins' outbox page instead of blocking the
+ * change; one that cannot be rendered fails when it is sent, likewise. */
 int notify_case_event(struct store *store, time_t now, int64_t office_id, int64_t case_id,
                       const char *event, int64_t occurrence, json_t *vars);
 
@@ -126,6 +138,13 @@ int notify_subject_event(struct store *store, time_t now, int64_t office_id,
                          const char *subject_kind, int64_t subject_id, const char *channel,
                          const char *recipient, const char *lang, const char *event,
                          int64_t occurrence, json_t *vars);
+
+/* The values of a queued message (new reference), from its row's body_html: a row queued as
+ * data holds {"values": {...}} there (a JSON object, which no HTML part starts with); NULL for
+ * a row that holds its text (queued by a version before issue 14, or rendered when sent),
+ * which is sent as it is. Render with render/message.h: message_vars(values, lang), then
+ * message_render with notify_template_get's template for the row's event, channel and lang. */
+json_t *notify_message_values(const char *body_html);
 
 /* A delivery receipt from the SMS gateway: ref is our message reference ("bm-<id>") or empty,
  * provider_id the gateway's id or empty; status "delivered" or anything else (failed, with
@@ -143,6 +162,10 @@ struct notify_message_row {
   const char *subject_kind; /* "case", "ticket", "petition", ... */
   const char *case_key, *event, *channel, *lang, *status, *recipient_masked, *subject, *body_text,
       *last_error;
+  /* A message not yet rendered (NULL otherwise): its values and the template in force, which
+   * a page renders for its preview (render/message.h); subject and body_text are "" then. */
+  json_t *values; /* owned by the read's arena (freed with it) */
+  const char *template_subject, *template_body;
 };
 struct notify_messages {
   size_t count;
@@ -159,6 +182,14 @@ int notify_outbox_claim(struct store *store, const char *node, time_t now, time_
                         bool sms, bool email, json_t **out);
 int notify_outbox_sent(struct store *store, int64_t id, const char *node, const char *provider_id,
                        time_t now, bool *applied);
+/* The text a claimed message was rendered to (subject, text, html), recorded on its row with
+ * the sent outcome, so pages show what was sent. */
+struct notify_rendered {
+  const char *subject, *text, *html;
+};
+int notify_outbox_sent_rendered(struct store *store, int64_t id, const char *node,
+                                const char *provider_id, time_t now,
+                                const struct notify_rendered *rendered, bool *applied);
 int notify_outbox_failed(struct store *store, int64_t id, const char *node, const char *error,
                          time_t retry_at, int64_t max_attempts, bool *applied);
 
@@ -173,9 +204,6 @@ int notify_outbox_retry(struct store *store, const struct audit_actor *actor, in
                         int64_t id, int64_t now);
 
 /* Which templates an office edited: (event, channel, lang) triples in the read's arena. */
-struct notify_template_key {
-  const char *event, *channel, *lang;
-};
 struct notify_template_keys {
   size_t count;
   struct notify_template_key *keys;

@@ -4,7 +4,9 @@
  * template saved or reset), each with its audit row in one transaction (notify.h).
  */
 #include <stdio.h>
+#include <string.h>
 
+#include "base/arena.h"
 #include "domain/audit.h"
 #include "domain/notify.h"
 #include "domain/read_model.h"
@@ -32,13 +34,53 @@ static int fill_message(struct arena *arena, json_t *row, struct notify_message_
   return ST_OK;
 }
 
+static void values_free(void *values)
+{
+  json_decref(values);
+}
+
+/* A message queued as data: its values and the template in force for its preview (none when
+ * the template is gone: the page shows the message without text, as sending will fail). An
+ * earlier row of the same office's read (first..m) with the same template lends it. */
+static int fill_pending(struct store *store, struct arena *arena, json_t *row,
+                        const struct notify_message_row *first, struct notify_message_row *m)
+{
+  json_t *values = notify_message_values(json_string_value(json_object_get(row, "data"))), *tpl;
+  if (!values)
+    return ST_OK;
+  if (arena_on_free(arena, values_free, values)) {
+    json_decref(values);
+    return ST_NOMEM;
+  }
+  m->values = values;
+  for (const struct notify_message_row *seen = first; seen < m; seen++)
+    if (seen->template_body && !strcmp(seen->event, m->event) &&
+        !strcmp(seen->channel, m->channel) && !strcmp(seen->lang, m->lang)) {
+      m->template_subject = seen->template_subject; /* one read per template, not per row */
+      m->template_body = seen->template_body;
+      return ST_OK;
+    }
+  int64_t office_id = read_model_int(row, "office_id");
+  int rc = notify_template_get(store, office_id, m->event, m->channel, m->lang, &tpl);
+  if (rc == ST_NOTFOUND)
+    return ST_OK;
+  if (!rc && (!(m->template_subject = read_model_text(arena, tpl, "subject")) ||
+              !(m->template_body = read_model_text(arena, tpl, "body"))))
+    rc = ST_NOMEM;
+  json_decref(tpl);
+  return rc;
+}
+
 /* Copies rows (an array the caller still owns) into out. */
-static int fill_messages(struct arena *arena, json_t *rows, struct notify_messages *out)
+static int fill_messages(struct store *store, struct arena *arena, json_t *rows,
+                         struct notify_messages *out)
 {
   size_t n = json_array_size(rows);
   int rc = (out->rows = read_model_array(arena, n, sizeof(*out->rows))) ? ST_OK : ST_NOMEM;
   for (size_t i = 0; !rc && i < n; i++)
     rc = fill_message(arena, json_array_get(rows, i), &out->rows[i]);
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = fill_pending(store, arena, json_array_get(rows, i), out->rows, &out->rows[i]);
   out->count = rc ? 0 : n;
   return rc;
 }
@@ -55,6 +97,14 @@ int notify_outbox_sent(struct store *store, int64_t id, const char *node, const 
   return store_outbox_sent(store, id, node, provider_id, (int64_t)now, applied);
 }
 
+int notify_outbox_sent_rendered(struct store *store, int64_t id, const char *node,
+                                const char *provider_id, time_t now,
+                                const struct notify_rendered *r, bool *applied)
+{
+  return store_outbox_sent_text(store, id, node, provider_id, (int64_t)now, r ? r->subject : NULL,
+                                r ? r->text : NULL, r ? r->html : NULL, applied);
+}
+
 int notify_outbox_failed(struct store *store, int64_t id, const char *node, const char *error,
                          time_t retry_at, int64_t max_attempts, bool *applied)
 {
@@ -68,7 +118,7 @@ int notify_case_messages_read(struct store *store, struct arena *arena, int64_t 
   out->count = 0;
   int rc = store_outbox_for_case(store, case_id, &rows);
   if (!rc)
-    rc = fill_messages(arena, rows, out);
+    rc = fill_messages(store, arena, rows, out);
   json_decref(rows);
   return rc;
 }
@@ -80,7 +130,7 @@ int notify_outbox_read(struct store *store, struct arena *arena, int64_t office_
   out->count = 0;
   int rc = store_outbox_list(store, office_id, status, limit, &rows);
   if (!rc)
-    rc = fill_messages(arena, rows, out);
+    rc = fill_messages(store, arena, rows, out);
   json_decref(rows);
   return rc;
 }

@@ -1,27 +1,21 @@
 /*
- * notify_template.c - message templates: the shipped defaults, checking an edited template
- * (known variables only, no partials, balanced sections), rendering (text without HTML
- * escaping; the e-mail's HTML part through layout.html), and the SMS length count.
+ * notify_template.c - message templates as data: the shipped defaults, the variable names, the
+ * rules of an edited template that are not its syntax (channel, sizes, a subject for e-mail),
+ * sample values for previews and the SMS length count. Templates are rendered outside the
+ * domain (render/message.h), where messages are sent or previewed (issue 14).
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/str.h"
 #include "base/text.h"
 #include "domain/notify.h"
-#include "render/mustache.h"
 
 #include "base/common.h"
 
-enum {
-  DEFAULTS_MAX = 128,
-  TEMPLATE_FILE_MAX = 16 * 1024,
-  RENDER_MAX = 64 * 1024,
-  NAME_PART_MAX = 40
-};
+enum { DEFAULTS_MAX = 128, TEMPLATE_FILE_MAX = 16 * 1024, NAME_PART_MAX = 40 };
 
 struct default_template {
   char event[NAME_PART_MAX];
@@ -33,7 +27,6 @@ struct default_template {
 
 static struct default_template defaults[DEFAULTS_MAX];
 static size_t default_count;
-static char *layout_html;
 
 static const char *const variables[] = {
     "case_number", "check_code", "service", "office", "office_phone", "office_url", "deadline",
@@ -47,114 +40,11 @@ static const char *const variables[] = {
     /* the case's survey link (domain/survey.h) */
     "survey_url"};
 
-static bool variable_known(struct str name)
-{
-  if (str_eq_cstr(name, "."))
-    return true;
-  for (size_t i = 0; i < ARRAY_LEN(variables); i++)
-    if (str_eq_cstr(name, variables[i]))
-      return true;
-  return false;
-}
-
 static int refuse(const char **reason, const char *key, char *detail, size_t size, struct str what)
 {
   *reason = key;
   snprintf(detail, size, "%.*s", (int)(what.len > 80 ? 80 : what.len), what.ptr);
   return ST_INVALID;
-}
-
-/* Tags a message template may not use: partials, delimiter changes, inheritance. */
-static bool tag_refused(char sigil)
-{
-  return sigil == '>' || sigil == '=' || sigil == '<' || sigil == '$';
-}
-
-/* The variable name of a tag's inside (after its sigil, if any). */
-static struct str tag_name(struct str inner, char sigil)
-{
-  bool sigiled = sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&' || sigil == '{';
-  if (sigiled) {
-    inner.ptr++;
-    inner.len--;
-  }
-  return str_trim(inner);
-}
-
-/* One tag's inside (between the braces): appends its text-mode form to out (variables
- * unescaped, comments dropped) or refuses it. */
-static int scan_tag(struct str inner, struct buf *out, const char **reason, char *detail,
-                    size_t size)
-{
-  inner = str_trim(inner);
-  char sigil = inner.len ? inner.ptr[0] : '\0';
-  if (sigil == '!')
-    return ST_OK;
-  if (tag_refused(sigil))
-    return refuse(reason, "notice_err_tag", detail, size, inner);
-  bool section = sigil == '#' || sigil == '^' || sigil == '/';
-  struct str name = tag_name(inner, sigil);
-  if (name.len == 0)
-    return refuse(reason, "notice_err_syntax", detail, size, inner);
-  if (!variable_known(name))
-    return refuse(reason, "notice_err_unknown_variable", detail, size, name);
-  int rc = buf_puts(out, "{{");
-  if (!rc)
-    rc = buf_putc(out, section ? sigil : '&');
-  if (!rc)
-    rc = buf_append(out, name.ptr, name.len);
-  return rc ? rc : buf_puts(out, "}}");
-}
-
-static int line_of(const char *start, const char *at)
-{
-  int line = 1;
-  for (const char *p = start; p < at; p++)
-    line += *p == '\n';
-  return line;
-}
-
-/* Rewrites a template for text rendering (every variable unescaped) while checking it. */
-static int scan_template(const char *src, struct buf *out, const char **reason, char *detail,
-                         size_t size)
-{
-  const char *p = src;
-  int rc = ST_OK;
-  while (!rc && *p) {
-    const char *open = strstr(p, "{{");
-    if (!open)
-      return buf_puts(out, p);
-    rc = buf_append(out, p, (size_t)(open - p));
-    bool triple = open[2] == '{';
-    const char *close = strstr(open + 2, triple ? "}}}" : "}}");
-    if (!rc && !close) {
-      *reason = "notice_err_unclosed";
-      snprintf(detail, size, "%d", line_of(src, open));
-      return ST_INVALID;
-    }
-    if (!rc)
-      rc = scan_tag((struct str){open + 2, (size_t)(close - open - 2)}, out, reason, detail, size);
-    p = close ? close + (triple ? 3 : 2) : p;
-  }
-  return rc;
-}
-
-/* Checks and compiles one template under name into set. */
-static int compile(struct mustache_set *set, const char *name, const char *src, const char **reason,
-                   char *detail, size_t size)
-{
-  struct buf out;
-  buf_init(&out, RENDER_MAX);
-  int rc = scan_template(src, &out, reason, detail, size);
-  char err[256];
-  if (!rc && mustache_set_add(set, name, out.data ? out.data : "", out.len, err, sizeof(err))) {
-    *reason = "notice_err_syntax";
-    const char *colon = strstr(err, ": ");
-    snprintf(detail, size, "%s", colon ? colon + 2 : err);
-    rc = ST_INVALID;
-  }
-  buf_free(&out);
-  return rc;
 }
 
 int notify_template_check(const char *channel, const char *subject, const char *body,
@@ -172,114 +62,13 @@ int notify_template_check(const char *channel, const char *subject, const char *
                 !str_valid_text(str_from(subject), false) ||
                 text_length(subject) > NOTIFY_SUBJECT_MAX_CHARS))
     return refuse(reason, "notice_err_subject", detail, detail_size, STR_LIT(""));
-  struct mustache_set *set = mustache_set_new();
-  if (!set)
-    return ST_NOMEM;
-  int rc = compile(set, "body", body, reason, detail, detail_size);
-  if (!rc && email)
-    rc = compile(set, "subject", subject, reason, detail, detail_size);
-  mustache_set_free(set);
-  return rc;
+  return ST_OK; /* the syntax and the variables: render/message.h message_check */
 }
 
-/* Renders template name of set with vars into a malloc'd string, trailing blanks removed. */
-static int render_one(struct mustache_set *set, const char *name, json_t *vars, char **out)
+const char *const *notify_variables(size_t *count)
 {
-  struct buf b;
-  buf_init(&b, RENDER_MAX);
-  json_t *stack[] = {vars};
-  int rc = mustache_render(set, name, stack, 1, &b);
-  while (!rc && b.len && strchr(" \t\r\n", b.data[b.len - 1]))
-    b.data[--b.len] = '\0';
-  size_t len;
-  *out = rc ? NULL : buf_detach(&b, &len);
-  if (!rc && !*out)
-    *out = calloc(1, 1);
-  buf_free(&b);
-  return rc ? rc : (*out ? ST_OK : ST_NOMEM);
-}
-
-/* The plain text as paragraphs of lines, the data of layout.html. */
-static json_t *paragraphs(const char *text)
-{
-  json_t *list = json_array(), *lines = NULL;
-  const char *p = text;
-  while (list && *p) {
-    size_t len = strcspn(p, "\n");
-    struct str line = str_trim((struct str){p, len});
-    if (line.len == 0) {
-      lines = NULL;
-    } else {
-      if (!lines) {
-        lines = json_array();
-        json_array_append_new(list, json_pack("{s:o}", "lines", lines));
-      }
-      json_array_append_new(lines, json_pack("{s:s%, s:b}", "text", line.ptr, line.len, "first",
-                                             json_array_size(lines) == 0));
-    }
-    p += len + (p[len] == '\n');
-  }
-  return list;
-}
-
-static int render_html(const char *lang, const char *subject, const char *text, char **html)
-{
-  *html = NULL;
-  if (!layout_html)
-    return ST_OK; /* text only */
-  struct mustache_set *set = mustache_set_new();
-  char err[256];
-  int rc = set ? mustache_set_add(set, "layout", layout_html, strlen(layout_html), err, sizeof(err))
-               : ST_NOMEM;
-  json_t *data = json_pack("{s:s, s:s, s:o}", "lang", lang, "subject", subject, "paragraphs",
-                           paragraphs(text));
-  if (!rc)
-    rc = data ? render_one(set, "layout", data, html) : ST_NOMEM;
-  json_decref(data);
-  mustache_set_free(set);
-  return rc;
-}
-
-/* The subject on one line. */
-static void one_line(char *s)
-{
-  for (; s && *s; s++)
-    if (*s == '\n' || *s == '\r' || *s == '\t')
-      *s = ' ';
-}
-
-int notify_render(const char *channel, const char *lang, const char *subject_template,
-                  const char *body_template, json_t *vars, char **subject, char **text, char **html,
-                  const char **reason, char *detail, size_t detail_size)
-{
-  bool email = !strcmp(channel, "email");
-  *subject = *text = *html = NULL;
-  detail[0] = '\0';
-  struct mustache_set *set = mustache_set_new();
-  if (!set)
-    return ST_NOMEM;
-  int rc = compile(set, "body", body_template, reason, detail, detail_size);
-  if (!rc && email)
-    rc = compile(set, "subject", subject_template ? subject_template : "", reason, detail,
-                 detail_size);
-  if (!rc)
-    rc = render_one(set, "body", vars, text);
-  if (!rc)
-    rc = email ? render_one(set, "subject", vars, subject) : ST_OK;
-  if (!rc && !email)
-    *subject = calloc(1, 1);
-  one_line(*subject);
-  if (!rc && email)
-    rc = render_html(lang, *subject, *text, html);
-  mustache_set_free(set);
-  if (rc) {
-    free(*subject);
-    free(*text);
-    *subject = *text = NULL;
-    if (rc == ST_LIMIT)
-      *reason = "notice_err_too_long";
-  }
-  return rc;
+  *count = ARRAY_LEN(variables);
+  return variables;
 }
 
 json_t *notify_sample_vars(const char *lang)
@@ -434,18 +223,12 @@ static int load_one(const char *dir, const char *file, char *err, size_t err_siz
   char path[1024];
   struct default_template t = {0};
   snprintf(path, sizeof(path), "%s/%s", dir, file);
-  bool layout = !strcmp(file, "layout.html.mustache");
-  if (!layout && !parse_name(file, &t))
+  if (!parse_name(file, &t))
     return ST_OK; /* not a message template */
   if (default_count == DEFAULTS_MAX)
     return ST_LIMIT;
   char *data = NULL;
   int rc = read_file(path, &data);
-  if (!rc && layout) {
-    free(layout_html);
-    layout_html = data;
-    return ST_OK;
-  }
   if (!rc && !strcmp(t.channel, "email"))
     rc = split_email(data, &t.subject, &t.body);
   else if (!rc) {
@@ -498,4 +281,20 @@ int notify_template_default(const char *event, const char *channel, const char *
     }
   }
   return ST_NOTFOUND;
+}
+
+size_t notify_template_default_count(void)
+{
+  return default_count;
+}
+
+int notify_template_default_at(size_t i, struct notify_template_key *key, const char **subject,
+                               const char **body)
+{
+  if (i >= default_count)
+    return ST_NOTFOUND;
+  *key = (struct notify_template_key){defaults[i].event, defaults[i].channel, defaults[i].lang};
+  *subject = defaults[i].subject;
+  *body = defaults[i].body;
+  return ST_OK;
 }

@@ -10,26 +10,38 @@
 #include "base/text.h"
 #include "domain/form.h"
 #include "domain/open311.h"
+#include "domain/workflow.h"
 #include "store/store.h"
 
 #include "base/common.h"
 
-bool open311_closed(const char *status)
+/* The final step status names in wf, or (wf NULL: the case's workflow is unknown) in the first
+ * shipped workflow that has a step of that code; NULL when the step is open or unknown. */
+static const struct workflow_step *final_step(const struct workflow *wf, const char *status)
 {
-  return open311_outcome(status) != NULL;
+  const struct workflow_step *step = NULL;
+  size_t count = 0;
+  const struct workflow *const *shipped = wf ? NULL : workflow_shipped(&count);
+  if (status && wf)
+    step = workflow_step(wf, status);
+  for (size_t i = 0; status && !step && i < count; i++)
+    step = workflow_step(shipped[i], status);
+  return step && step->kind == STEP_FINAL ? step : NULL;
 }
 
-const char *open311_outcome(const char *status)
+bool open311_closed(const struct workflow *wf, const char *status)
 {
-  if (!status)
+  return final_step(wf, status) != NULL;
+}
+
+const char *open311_outcome(const struct workflow *wf, const char *status)
+{
+  const struct workflow_step *step = final_step(wf, status);
+  if (!step)
     return NULL;
-  if (!strcmp(status, "closed") || !strcmp(status, "archived"))
-    return "completed";
-  if (!strcmp(status, "rejected"))
-    return "rejected";
-  if (!strcmp(status, "withdrawn"))
-    return "withdrawn";
-  return NULL;
+  if (!strcmp(status, "rejected") || !strcmp(status, "withdrawn"))
+    return status;
+  return step->completed ? "completed" : NULL;
 }
 
 void open311_datetime(int64_t t, char out[OPEN311_DATETIME_SIZE])

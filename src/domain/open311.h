@@ -49,10 +49,15 @@ struct open311_refusal {
 int open311_submit(const struct case_env *env, const struct open311_submission *in,
                    struct intake_result *out, int64_t *due_at, struct open311_refusal *why);
 
-/* True for a final status of any workflow (closed, archived, rejected, withdrawn). */
-bool open311_closed(const char *status);
-/* The outcome of a final status: "completed", "rejected", "withdrawn"; NULL when open. */
-const char *open311_outcome(const char *status);
+struct workflow;
+/* Whether status is a final step of wf, the workflow version the case runs (domain/workflow.h):
+ * what Open311 calls closed, so a final step an office adds to its workflow counts. With wf
+ * NULL (unknown) the step is looked up in the shipped workflows. */
+bool open311_closed(const struct workflow *wf, const char *status);
+/* The outcome of a final step: "rejected" and "withdrawn" for those steps, "completed" for one
+ * that counts as completed work (closed, archived, an office's own); NULL when open or for a
+ * final step that is none of these. */
+const char *open311_outcome(const struct workflow *wf, const char *status);
 
 /* t as "2026-11-20T09:15:00+08:00" (Asia/Taipei: no daylight saving). */
 void open311_datetime(int64_t t, char out[OPEN311_DATETIME_SIZE]);

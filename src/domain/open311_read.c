@@ -10,7 +10,9 @@
 #include "base/arena.h"
 #include "domain/directory.h"
 #include "domain/open311_read.h"
+#include "domain/open311.h"
 #include "domain/read_model.h"
+#include "domain/workflow.h"
 #include "store/directory.h"
 #include "store/store.h"
 
@@ -77,6 +79,13 @@ static void fill(struct reader *r, const json_t *row, struct open311_request *ou
   out->due_at = read_model_int(row, "due_at");
   if (r->notes)
     read_notes(r, read_model_int(row, "case_id"), out);
+  const struct workflow *wf = NULL; /* cached per process: no query once loaded */
+  if (workflow_load(r->store, read_model_int(row, "office_id"),
+                    json_string_value(json_object_get(row, "workflow")),
+                    read_model_int(row, "workflow_version"), &wf))
+    wf = NULL; /* unknown: the shipped steps decide */
+  out->closed = open311_closed(wf, out->status);
+  out->outcome = open311_outcome(wf, out->status);
 }
 
 /* ",3,5," from "a,b" (slugs of the office's services); ST_NOTFOUND for an unknown one. */

@@ -32,6 +32,9 @@ struct open311_request {
   int64_t requested_at, received_at, updated_at, closed_at, due_at; /* 0: not set */
   struct open311_note *notes;                                       /* only when asked for */
   size_t note_count;
+  /* From the case's workflow version (open311.h): at a final step, and its outcome (NULL). */
+  bool closed;
+  const char *outcome;
 };
 
 /* What GET requests asks for. With ids ("a,b", empty items skipped) only those requests of

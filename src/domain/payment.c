@@ -20,8 +20,8 @@
 #include "domain/payment.h"
 
 #include "domain/fee_schedule.h"
+#include "domain/lookup.h"
 #include "domain/read_model.h"
-#include "render/format.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -175,12 +175,8 @@ int payment_fee_on(const json_t *service, const json_t *answers, struct civil_da
 
 /* ---- the amount due -------------------------------------------------------------------------- */
 
-static int money_note(int64_t amount, char *out, size_t size)
-{
-  return format_money(amount, out, size);
-}
-
-/* A public timeline event of the case about its fee or a payment. */
+/* A public timeline event of the case about its fee or a payment. Its amount is in data, and
+ * pages put it in words (web/cases/case_view.h case_event_note): the domain formats no text. */
 static int fee_event(struct store *store, int64_t case_id, int64_t now, const char *actor,
                      int64_t actor_id, const char *kind, const char *note, json_t *data)
 {
@@ -198,13 +194,11 @@ static int fee_event(struct store *store, int64_t case_id, int64_t now, const ch
 static int record_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
                              const char *actor, int64_t actor_id, json_t *working)
 {
-  char note[48];
-  money_note(amount, note, sizeof(note));
   int rc =
       store_case_fee_set(store, case_int(c, "office_id"), case_int(c, "id"), amount, actor, now);
   json_t *data = json_pack("{s:I, s:O?}", "amount", (json_int_t)amount, "working", working);
   if (!rc)
-    rc = fee_event(store, case_int(c, "id"), now, actor, actor_id, "fee_due", note, data);
+    rc = fee_event(store, case_int(c, "id"), now, actor, actor_id, "fee_due", "", data);
   json_decref(data);
   return rc;
 }
@@ -425,14 +419,10 @@ static int apply(struct store *store, json_t *p, enum payment_status to, const c
                                     payment_status_name(to), ref, paid_at, now, applied);
   if (rc || !*applied)
     return rc;
-  char money[48], note[96];
-  money_note(case_int(p, "amount"), money, sizeof(money));
-  snprintf(note, sizeof(note), "%s · %s", money, case_text(p, "order_no"));
   json_t *data = json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)case_int(p, "amount"),
                            "order_no", case_text(p, "order_no"), "provider_ref",
                            ref && *ref ? ref : case_text(p, "provider_ref"));
-  rc = fee_event(store, case_int(p, "case_id"), now, "system", 0, event_of(to),
-                 to == PAYMENT_PAID ? note : money, data);
+  rc = fee_event(store, case_int(p, "case_id"), now, "system", 0, event_of(to), "", data);
   json_decref(data);
   return rc;
 }
@@ -539,15 +529,15 @@ static int insert_pending(const struct case_env *env, json_t *c, int64_t amount,
   return rc;
 }
 
+/* The office's slug from the in-memory directory (domain/lookup.h), not a list of offices. */
 static int office_slug(struct store *store, int64_t office_id, char *out, size_t size)
 {
-  json_t *offices = NULL, *o;
-  int rc = store_office_list(store, &offices);
-  size_t i;
+  json_t *office = NULL;
+  int rc = lookup_office(store, office_id, &office);
   *out = '\0';
-  json_array_foreach(offices, i, o) if (case_int(o, "id") == office_id)
-      snprintf(out, size, "%s", case_text(o, "slug"));
-  json_decref(offices);
+  if (!rc && snprintf(out, size, "%s", case_text(office, "slug")) >= (int)size)
+    rc = ST_LIMIT;
+  json_decref(office);
   return rc ? rc : (*out ? ST_OK : ST_NOTFOUND);
 }
 

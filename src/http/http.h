@@ -173,7 +173,8 @@ int http_error(struct http_response *res, int status, const char *message_key);
 int http_raw(struct http_response *res, int status, const char *content_type, const void *data,
              size_t len);
 int http_redirect(struct http_response *res, int status, const char *location);
-/* Adds a response header (Set-Cookie, Cache-Control, ...); values must not contain CR or LF. */
+/* Adds a response header (Set-Cookie, Cache-Control, ...); name and value are copied into the
+ * response (a stack buffer may be passed). ST_INVALID for a CR or LF (or a colon in the name). */
 int http_header_add(struct http_response *res, const char *name, const char *value);
 
 /* Server-Sent Events (text/event-stream). A handler answers with http_stream: the stream

@@ -82,10 +82,16 @@ int http_redirect(struct http_response *res, int status, const char *location)
 
 int http_header_add(struct http_response *res, const char *name, const char *value)
 {
-  if (!value || strpbrk(value, "\r\n") || res->header_count == HTTP_MAX_RESPONSE_HEADERS)
+  if (!name || !value || strpbrk(name, "\r\n:") || strpbrk(value, "\r\n") ||
+      res->header_count == HTTP_MAX_RESPONSE_HEADERS)
     return ST_INVALID;
-  res->header_names[res->header_count] = name;
-  res->header_values[res->header_count] = value;
+  /* Copies in the response's arena: a caller may pass a buffer on its stack or one it reuses
+   * (the answer is sent after the handler returned). */
+  char *n = arena_strdup(res->arena, name), *v = arena_strdup(res->arena, value);
+  if (!n || !v)
+    return ST_NOMEM;
+  res->header_names[res->header_count] = n;
+  res->header_values[res->header_count] = v;
   res->header_count++;
   return ST_OK;
 }

@@ -6,6 +6,11 @@
 #ifndef BIANMIN_RENDER_FORMAT_H
 #define BIANMIN_RENDER_FORMAT_H
 
+#if defined(BIANMIN_LAYER_DOMAIN)
+#error                                                                                             \
+    "domain/ formats and renders no text: it returns data, rendered in web/ or workers/ (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>

@@ -8,6 +8,11 @@
 #ifndef BIANMIN_RENDER_I18N_H
 #define BIANMIN_RENDER_I18N_H
 
+#if defined(BIANMIN_LAYER_DOMAIN)
+#error                                                                                             \
+    "domain/ formats and renders no text: it returns data, rendered in web/ or workers/ (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <jansson.h>
 #include <stddef.h>
 

@@ -12,6 +12,11 @@
 #ifndef BIANMIN_RENDER_MUSTACHE_H
 #define BIANMIN_RENDER_MUSTACHE_H
 
+#if defined(BIANMIN_LAYER_DOMAIN)
+#error                                                                                             \
+    "domain/ formats and renders no text: it returns data, rendered in web/ or workers/ (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <jansson.h>
 #include <stddef.h>
 

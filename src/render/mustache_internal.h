@@ -10,6 +10,11 @@
 #ifndef BIANMIN_RENDER_MUSTACHE_INTERNAL_H
 #define BIANMIN_RENDER_MUSTACHE_INTERNAL_H
 
+#if defined(BIANMIN_LAYER_DOMAIN)
+#error                                                                                             \
+    "domain/ formats and renders no text: it returns data, rendered in web/ or workers/ (docs/ARCHITECTURE.md, Layers)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -78,13 +78,15 @@ int store_api_request_insert(struct store *store, json_t *r)
 }
 
 #define REQUEST_SELECT                                                                             \
-  "SELECT c.id AS case_id, c.case_key, c.status, c.workflow, c.received_at, c.updated_at, "        \
+  "SELECT c.id AS case_id, c.office_id, c.case_key, c.status, c.workflow, c.workflow_version, "    \
+  "c.received_at, c.updated_at, "                                                                  \
   "c.closed_at, c.due_at, c.unit_id, s.slug AS service_code, s.name_zh AS service_name_zh, "       \
   "s.name_en AS service_name_en, r.requested_at FROM api_requests r JOIN cases c ON c.id = "       \
   "r.case_id JOIN services s ON s.id = c.service_id "
 
-/* The final statuses of every workflow (domain/workflow.c): what Open311 calls closed. */
-#define CLOSED_STATUSES "('closed', 'archived', 'rejected', 'withdrawn')"
+/* What Open311 calls closed: a case at a final step of its workflow version, which is when
+ * closed_at is set (domain/case_flow.c, from the workflow's data), so an office's own final
+ * step counts. */
 
 int store_api_request_list(struct store *store, const struct store_api_request_filter *f,
                            json_t **out)
@@ -92,8 +94,8 @@ int store_api_request_list(struct store *store, const struct store_api_request_f
   static const char sql[] =
       REQUEST_SELECT "WHERE r.office_id = $1 AND r.requested_at >= $2 AND r.requested_at <= $3 "
                      "AND ($4 = '' OR ($4 LIKE '%,' || CAST(c.service_id AS TEXT) || ',%')) "
-                     "AND ($5 = '' OR ($5 = 'closed' AND c.status IN " CLOSED_STATUSES ") OR "
-                     "($5 = 'open' AND c.status NOT IN " CLOSED_STATUSES ")) "
+                     "AND ($5 = '' OR ($5 = 'closed' AND c.closed_at IS NOT NULL) OR "
+                     "($5 = 'open' AND c.closed_at IS NULL)) "
                      "ORDER BY r.requested_at DESC, c.id DESC LIMIT $6 OFFSET $7";
   const char *ids = f->service_ids ? f->service_ids : "";
   const char *status = f->status ? f->status : "";

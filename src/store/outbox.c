@@ -20,11 +20,13 @@
   "claimed_at, provider_id, last_error, created_at, sent_at, delivered_at, subject_kind, "         \
   "subject_id"
 
-/* Columns shown on pages: no recipient and no HTML body. */
+/* Columns shown on pages: no recipient and no HTML body, but the values of a message queued as
+ * data (body_html holding a JSON object, domain/notify.h notify_message_values) as "data". */
 #define OUTBOX_LIST_COLUMNS                                                                        \
   "id, office_id, case_id, event, occurrence, channel, lang, recipient_masked, subject, "          \
   "body_text, urgent, status, attempts, next_attempt_at, claimed_by, claimed_at, provider_id, "    \
-  "last_error, created_at, sent_at, delivered_at, subject_kind, subject_id"
+  "last_error, created_at, sent_at, delivered_at, subject_kind, subject_id, CASE WHEN "            \
+  "substr(body_html, 1, 1) = '{' THEN body_html ELSE '' END AS data"
 
 /* What a worker may claim: due messages, and claims older than $3 (their worker died). */
 #define OUTBOX_CLAIMABLE                                                                           \
@@ -92,14 +94,27 @@ int store_outbox_claim(struct store *store, const char *node, int64_t now, int64
 int store_outbox_sent(struct store *store, int64_t id, const char *node, const char *provider_id,
                       int64_t now, bool *applied)
 {
+  return store_outbox_sent_text(store, id, node, provider_id, now, NULL, NULL, NULL, applied);
+}
+
+int store_outbox_sent_text(struct store *store, int64_t id, const char *node,
+                           const char *provider_id, int64_t now, const char *subject,
+                           const char *text, const char *html, bool *applied)
+{
+  /* $5 = 1: the text the message was rendered to replaces its values (domain/notify.h). */
   static const char sql[] =
-      "UPDATE outbox SET status = 'sent', provider_id = $3, sent_at = $4, last_error = '' WHERE "
-      "id = $1 AND status = 'sending' AND claimed_by = $2";
+      "UPDATE outbox SET status = 'sent', provider_id = $3, sent_at = $4, last_error = '', "
+      "subject = CASE WHEN $5 = 1 THEN $6 ELSE subject END, body_text = CASE WHEN $5 = 1 THEN $7 "
+      "ELSE body_text END, body_html = CASE WHEN $5 = 1 THEN $8 ELSE body_html END WHERE id = $1 "
+      "AND status = 'sending' AND claimed_by = $2";
   int64_t changes = 0;
-  int rc = db_exec(store, sql,
-                   DB_ARGS(DB_I(id), DB_S(node),
-                           DB_S(provider_id && *provider_id ? provider_id : NULL), DB_I(now)),
-                   &changes);
+  bool set = text != NULL;
+  int rc =
+      db_exec(store, sql,
+              DB_ARGS(DB_I(id), DB_S(node), DB_S(provider_id && *provider_id ? provider_id : NULL),
+                      DB_I(now), DB_I(set ? 1 : 0), DB_S(subject ? subject : ""),
+                      DB_S(text ? text : ""), DB_S(html ? html : "")),
+              &changes);
   *applied = changes == 1;
   return rc;
 }

@@ -446,6 +446,11 @@ int store_outbox_claim(struct store *store, const char *node, int64_t now, int64
  * (*applied false otherwise, e.g. a receipt came first or another node reclaimed it). */
 int store_outbox_sent(struct store *store, int64_t id, const char *node, const char *provider_id,
                       int64_t now, bool *applied);
+/* The same recording the text it was rendered to (text non-NULL: subject, text and html
+ * replace what the row held, e.g. its values). */
+int store_outbox_sent_text(struct store *store, int64_t id, const char *node,
+                           const char *provider_id, int64_t now, const char *subject,
+                           const char *text, const char *html, bool *applied);
 /* A temporary failure: failed_temp and due again at retry_at, or failed when attempts have
  * reached max_attempts. A permanent failure: max_attempts 0. */
 int store_outbox_failed(struct store *store, int64_t id, const char *node, const char *error,

@@ -12,6 +12,7 @@
 #include "domain/connection.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
+#include "render/message.h"
 
 #include "base/common.h"
 
@@ -25,6 +26,30 @@ struct outbox_worker {
   struct config config;
   char node[128];
 };
+
+int outbox_templates_load(const char *dir, char *err, size_t err_size)
+{
+  char path[1024];
+  int rc = notify_templates_load_dir(dir, err, err_size);
+  snprintf(path, sizeof(path), "%s/layout.html.mustache", dir);
+  if (!rc && access(path, F_OK) == 0) /* without it e-mails are text only, as before */
+    rc = message_layout_load(path, err, err_size);
+  size_t names_count = 0;
+  const char *const *names = notify_variables(&names_count);
+  for (size_t i = 0; !rc && i < notify_template_default_count(); i++) {
+    struct notify_template_key key;
+    const char *subject, *body, *reason = "";
+    char detail[128] = "";
+    rc = notify_template_default_at(i, &key, &subject, &body);
+    if (!rc)
+      rc = message_check(key.channel, subject, body, names, names_count, &reason, detail,
+                         sizeof(detail));
+    if (rc)
+      snprintf(err, err_size, "%s/%s.%s.%s.mustache: %s %s", dir, key.event, key.channel, key.lang,
+               reason, detail);
+  }
+  return rc;
+}
 
 long outbox_backoff(long base, long attempts)
 {
@@ -59,8 +84,76 @@ static void send_one(const struct config *config, json_t *m, struct outbox_resul
   personal_free(to);
 }
 
+static const char *text_of(json_t *o, const char *key)
+{
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
+/* Puts the rendered text in claimed message m, where the senders read it. */
+static int set_text(json_t *m, const char *subject, const char *text, const char *html)
+{
+  return json_object_set_new(m, "subject", json_string(subject ? subject : "")) ||
+                 json_object_set_new(m, "body_text", json_string(text ? text : "")) ||
+                 json_object_set_new(m, "body_html", json_string(html ? html : ""))
+             ? ST_NOMEM
+             : ST_OK;
+}
+
+/* Renders values into m with tpl (the template in force); a template that cannot be rendered
+ * fails the message for good, with the reason. */
+static int render_with(json_t *m, json_t *tpl, json_t *values, struct outbox_result *result,
+                       bool *failed)
+{
+  const char *channel = text_of(m, "channel"), *lang = text_of(m, "lang"), *reason = "";
+  char *subject = NULL, *text = NULL, *html = NULL, detail[160] = "";
+  json_t *vars = message_vars(values, lang);
+  int rc = vars ? message_render(channel, lang, text_of(tpl, "subject"), text_of(tpl, "body"), vars,
+                                 &subject, &text, &html, &reason, detail, sizeof(detail))
+                : ST_NOMEM;
+  if (rc == ST_INVALID || rc == ST_LIMIT) {
+    *failed = true;
+    result->outcome = OUTBOX_PERMANENT;
+    snprintf(result->error, sizeof(result->error), "template: %.40s %.120s", reason ? reason : "",
+             detail);
+    rc = ST_OK;
+  } else if (!rc) {
+    rc = set_text(m, subject, text, html);
+  }
+  json_decref(vars);
+  free(subject);
+  free(text);
+  free(html);
+  return rc;
+}
+
+int outbox_prepare(struct store *store, json_t *m, bool *rendered, bool *failed,
+                   struct outbox_result *result)
+{
+  json_t *values = notify_message_values(text_of(m, "body_html")), *tpl = NULL;
+  *rendered = *failed = false;
+  memset(result, 0, sizeof(*result));
+  if (!values)
+    return ST_OK;
+  int rc = notify_template_get(store, get_int(m, "office_id"), text_of(m, "event"),
+                               text_of(m, "channel"), text_of(m, "lang"), &tpl);
+  if (rc == ST_NOTFOUND) {
+    *failed = true;
+    result->outcome = OUTBOX_PERMANENT;
+    snprintf(result->error, sizeof(result->error), "no template for %.40s.%.10s.%.10s",
+             text_of(m, "event"), text_of(m, "channel"), text_of(m, "lang"));
+    rc = ST_OK;
+  } else if (!rc) {
+    rc = render_with(m, tpl, values, result, failed);
+    *rendered = !rc && !*failed;
+  }
+  json_decref(tpl);
+  json_decref(values);
+  return rc;
+}
+
 static int record(struct store *store, const struct config *config, const char *node, json_t *m,
-                  const struct outbox_result *result)
+                  bool rendered, const struct outbox_result *result)
 {
   int64_t id = get_int(m, "id"), attempts = get_int(m, "attempts");
   time_t now = clock_now();
@@ -70,7 +163,10 @@ static int record(struct store *store, const struct config *config, const char *
     /* Logged before it is recorded: the provider took it, and whoever sees it recorded as sent
      * (a test, an operator) finds its log line already there. */
     log_info("outbox: message %lld sent (%s)", (long long)id, result->provider_id);
-    return notify_outbox_sent(store, id, node, result->provider_id, now, &applied);
+    const struct notify_rendered text = {text_of(m, "subject"), text_of(m, "body_text"),
+                                         text_of(m, "body_html")};
+    return notify_outbox_sent_rendered(store, id, node, result->provider_id, now,
+                                       rendered ? &text : NULL, &applied);
   }
   time_t retry = now + outbox_backoff(config->retry_base_seconds, attempts);
   if (!get_int(m, "urgent"))
@@ -97,8 +193,12 @@ int outbox_run_once(struct store *store, const struct config *config, const char
     if (rc)
       return rc;
     struct outbox_result result;
-    send_one(config, m, &result);
-    rc = record(store, config, node, m, &result);
+    bool rendered = false, failed = false;
+    rc = outbox_prepare(store, m, &rendered, &failed, &result);
+    if (!rc && !failed)
+      send_one(config, m, &result);
+    if (!rc)
+      rc = record(store, config, node, m, rendered, &result);
     json_decref(m);
     if (rc)
       return rc;

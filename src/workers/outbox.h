@@ -36,6 +36,11 @@ struct outbox_worker;
 int outbox_worker_start(const struct config *config, struct outbox_worker **out);
 void outbox_worker_stop(struct outbox_worker *worker);
 
+/* Loads the message templates of dir (templates/messages) once at start, before threads: the
+ * shipped ones (domain/notify.h notify_templates_load_dir), each checked for syntax and known
+ * variables (render/message.h), and the e-mails' layout.html.mustache. */
+int outbox_templates_load(const char *dir, char *err, size_t err_size);
+
 /* Once per process before any thread (libcurl's global state). */
 int outbox_global_init(void);
 
@@ -43,6 +48,15 @@ int outbox_global_init(void);
  * counts them. */
 int outbox_run_once(struct store *store, const struct config *config, const char *node,
                     int *handled);
+
+/* Readies claimed message m (a row of notify_outbox_claim) for sending: a message queued as
+ * data (domain/notify.h notify_message_values) is rendered now with the template in force for
+ * its office, event, channel and language (so an edit made after it was queued applies), its
+ * subject, body_text and body_html set in m (*rendered); a row holding its text (queued by an
+ * older version) is left as it is. *failed: it cannot be sent (no template, or one that does
+ * not render: result says why, a permanent failure). */
+int outbox_prepare(struct store *store, json_t *m, bool *rendered, bool *failed,
+                   struct outbox_result *result);
 
 /* The delay before retry number attempts (1 = after the first failure): base, doubling, at
  * most OUTBOX_BACKOFF_MAX_SECONDS. */

@@ -1,7 +1,7 @@
 /*
  * fuzz_notify_template.c - libFuzzer target: arbitrary bytes as an edited message template (the
- * checking pre-pass of domain/notify_template.c, then rendering on sample data as SMS and as
- * e-mail with the first line as the subject). Refusals are expected; crashes, leaks and
+ * checks of domain/notify_template.c and render/message.c, then rendering on sample data as SMS and
+ * as e-mail with the first line as the subject). Refusals are expected; crashes, leaks and
  * sanitizer reports are not.
  */
 #include <stdint.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/notify.h"
+#include "render/message.h"
 
 #include "base/common.h"
 
@@ -29,10 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const char *channels[] = {"sms", "email"}, *reason;
   for (size_t i = 0; i < 2; i++) {
     char *s = NULL, *t = NULL, *h = NULL;
-    if (notify_template_check(channels[i], subject, body, &reason, detail, sizeof(detail)))
+    size_t count = 0;
+    const char *const *names = notify_variables(&count);
+    if (notify_template_check(channels[i], subject, body, &reason, detail, sizeof(detail)) ||
+        message_check(channels[i], subject, body, names, count, &reason, detail, sizeof(detail)))
       continue;
-    if (notify_render(channels[i], "zh-TW", subject, body, vars, &s, &t, &h, &reason, detail,
-                      sizeof(detail)) == ST_OK) {
+    if (message_render(channels[i], "zh-TW", subject, body, vars, &s, &t, &h, &reason, detail,
+                       sizeof(detail)) == ST_OK) {
       struct notify_sms_count count;
       notify_sms_count(t, &count);
     }

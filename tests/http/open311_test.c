@@ -742,6 +742,83 @@ static void test_status_collapse(void **state)
   free(id);
 }
 
+/* Moves request id's case through the steps (forms "to=<step>") as the office's supervisor. */
+static void move_case(const char *id, const char *const *moves, size_t count)
+{
+  struct client super;
+  struct response r;
+  char path[512], href[128];
+  client_init(&super, &server);
+  assert_int_equal(client_login(&super, "o311-super", ADMIN_PASSWORD), 303);
+  snprintf(path, sizeof(path), "/staff/cases?scope=office&q=%s", id);
+  const char *accept[] = {"Accept: application/json", NULL};
+  assert_int_equal(client_call(&super, "GET", path, accept, NULL, 0, &r), 0);
+  json_t *page = response_json(&r);
+  response_free(&r);
+  json_t *c = json_array_get(json_object_get(page, "rows"), 0);
+  assert_non_null(c);
+  snprintf(href, sizeof(href), "%s", json_string_value(json_object_get(c, "href")));
+  json_decref(page);
+  snprintf(path, sizeof(path), "%s/status", href);
+  for (size_t m = 0; m < count; m++) {
+    assert_int_equal(client_get(&super, href, &r), 0); /* the form's CSRF token */
+    response_free(&r);
+    assert_int_equal(client_post(&super, path, moves[m], &r), 0);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+  }
+  client_free(&super);
+}
+
+/* Whether the list of requests in status (open or closed) names id. */
+static bool listed(const char *status, const char *id)
+{
+  char path[256];
+  snprintf(path, sizeof(path), UDD "requests.json?status=%s", status);
+  json_t *list = get_json(path, 200), *one;
+  size_t i;
+  bool found = false;
+  json_array_foreach(list, i, one) found =
+      found || !strcmp(json_string_value(json_object_get(one, "service_request_id")), id);
+  json_decref(list);
+  return found;
+}
+
+/* An office adds its own final step to its workflow: a case that ends there is closed for
+ * Open311 (the step's kind in the case's workflow version, not a list of codes). */
+static void test_custom_final_step_is_closed(void **state)
+{
+  struct response r;
+  const char *page = "/staff/admin/workflows/rent_subsidy/steps/new";
+  assert_int_equal(client_get(&admin_udd, page, &r), 0);
+  assert_int_equal(r.status, 200);
+  response_free(&r);
+  const char *form = "code=transferred_out&after=review&before=&kind=final&completed=1"
+                     "&name_zh=%E7%A7%BB%E9%80%81%E4%BB%96%E6%A9%9F%E9%97%9C"
+                     "&name_en=Sent+to+another+agency&plain_zh=%E5%B7%B2%E7%A7%BB%E9%80%81"
+                     "&plain_en=Another+agency+handles+it&notice_days=0";
+  assert_int_equal(client_post(&admin_udd, page, form, &r), 0);
+  if (r.status != 303)
+    fail_msg("adding the step: %ld %.1500s", r.status, r.body);
+  response_free(&r);
+
+  char *id = create_request(""); /* a new case takes the new version */
+  assert_true(listed("open", id));
+  assert_false(listed("closed", id));
+  static const char *const moves[] = {"to=review", "to=transferred_out"};
+  move_case(id, moves, 2);
+  char path[256];
+  snprintf(path, sizeof(path), UDD "requests/%s.json?lang=en", id);
+  json_t *list = get_json(path, 200);
+  json_t *one = json_array_get(list, 0);
+  assert_string_equal(json_string_value(json_object_get(one, "status")), "closed");
+  assert_true(json_is_null(json_object_get(one, "expected_datetime")));
+  json_decref(list);
+  assert_true(listed("closed", id));
+  assert_false(listed("open", id));
+  free(id);
+}
+
 /* scripts/open311-check.py, the compatibility check, passes on both bases. */
 static void test_compatibility_script(void **state)
 {
@@ -855,12 +932,19 @@ static void test_http_rate_limit(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_keys_page),       cmocka_unit_test(test_discovery),
-      cmocka_unit_test(test_jurisdiction),    cmocka_unit_test(test_services),
-      cmocka_unit_test(test_definition),      cmocka_unit_test(test_post_refusals),
-      cmocka_unit_test(test_post_and_get),    cmocka_unit_test(test_get_filters),
-      cmocka_unit_test(test_status_collapse), cmocka_unit_test(test_compatibility_script),
-      cmocka_unit_test(test_http_refusals),   cmocka_unit_test(test_http_rate_limit),
+      cmocka_unit_test(test_keys_page),
+      cmocka_unit_test(test_discovery),
+      cmocka_unit_test(test_jurisdiction),
+      cmocka_unit_test(test_services),
+      cmocka_unit_test(test_definition),
+      cmocka_unit_test(test_post_refusals),
+      cmocka_unit_test(test_post_and_get),
+      cmocka_unit_test(test_get_filters),
+      cmocka_unit_test(test_status_collapse),
+      cmocka_unit_test(test_custom_final_step_is_closed),
+      cmocka_unit_test(test_compatibility_script),
+      cmocka_unit_test(test_http_refusals),
+      cmocka_unit_test(test_http_rate_limit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

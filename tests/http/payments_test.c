@@ -199,6 +199,39 @@ static int events_of(const char *token, const char *what)
   return n;
 }
 
+/* How many "note" members anywhere in v equal want. */
+static int notes_equal(json_t *v, const char *want)
+{
+  int n = 0;
+  const char *key;
+  json_t *x;
+  size_t i;
+  if (json_is_object(v))
+    json_object_foreach(v, key, x) n +=
+        !strcmp(key, "note") && json_is_string(x) && !strcmp(json_string_value(x), want)
+            ? 1
+            : notes_equal(x, want);
+  else if (json_is_array(v))
+    json_array_foreach(v, i, x) n += notes_equal(x, want);
+  return n;
+}
+
+/* The fee's and the payment's timeline notes on the progress page's JSON: the domain records
+ * the amount, the page puts it in words. */
+static void expect_fee_notes(const char *token, const char *order)
+{
+  char path[96], paid[64];
+  struct response r;
+  snprintf(path, sizeof(path), "/p/%s?lang=en", token);
+  assert_int_equal(http_call(&server, "GET", path, accept_json, NULL, 0, &r), 0);
+  json_t *v = response_json(&r);
+  response_free(&r);
+  snprintf(paid, sizeof(paid), "NT$40 · %s", order);
+  assert_true(notes_equal(v, "NT$40") >= 1); /* the fee set */
+  assert_true(notes_equal(v, paid) >= 1);    /* the payment made */
+  json_decref(v);
+}
+
 static void test_pay_through_the_sandbox(void **state)
 {
   char token[64], *url, *back, path[128];
@@ -236,6 +269,7 @@ static void test_pay_through_the_sandbox(void **state)
   assert_int_equal(json_array_size(json_object_get(p, "paid_payments")), 1);
   json_decref(p);
   assert_int_equal(events_of(token, "Paid online (amount"), 1);
+  expect_fee_notes(token, order);
 
   snprintf(path, sizeof(path), "/p/%s/receipt?lang=en", token);
   assert_int_equal(client_get(&citizen, path, &r), 0);

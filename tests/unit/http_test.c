@@ -1,11 +1,12 @@
 /*
  * http_test.c - the HTTP layer's pure parts: form parsing, content negotiation, route
- * matching and the rate limiter.
+ * matching, the rate limiter and response headers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -142,6 +143,35 @@ static void test_self_url_replaces_one_parameter(void **state)
   assert_string_equal(http_self_url(&req, "lang", "en"), "/o/xinxing/search?lang=en");
 }
 
+/* Fills a buffer on this function's stack with a header value and adds it: once this returns,
+ * the frame is reused, so a header kept by reference would read garbage (or trip ASan). */
+static int add_from_stack(struct http_response *res, int n)
+{
+  char value[32];
+  snprintf(value, sizeof(value), "max-age=%d", n);
+  int rc = http_header_add(res, "Cache-Control", value);
+  memset(value, 'x', sizeof(value) - 1);
+  return rc;
+}
+
+static void test_header_value_is_copied(void **state)
+{
+  struct http_response res = {.arena = arena};
+  assert_int_equal(add_from_stack(&res, 300), ST_OK);
+  char name[] = "X-Test";
+  char value[] = "kept";
+  assert_int_equal(http_header_add(&res, name, value), ST_OK);
+  name[0] = value[0] = 'Z';
+  assert_int_equal(res.header_count, 2);
+  assert_string_equal(res.header_names[0], "Cache-Control");
+  assert_string_equal(res.header_values[0], "max-age=300");
+  assert_string_equal(res.header_names[1], "X-Test");
+  assert_string_equal(res.header_values[1], "kept");
+  assert_int_equal(http_header_add(&res, "X-Bad", "a\r\nSet-Cookie: x=1"), ST_INVALID);
+  assert_int_equal(http_header_add(&res, "X-Bad: y", "a"), ST_INVALID);
+  assert_int_equal(res.header_count, 2);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -152,6 +182,7 @@ int main(void)
       cmocka_unit_test(test_route_matching),
       cmocka_unit_test(test_rate_limit_refills),
       cmocka_unit_test(test_self_url_replaces_one_parameter),
+      cmocka_unit_test(test_header_value_is_copied),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,12 +18,16 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "base/arena.h"
 #include "domain/accounts.h"
+#include "domain/audit.h"
 #include "domain/cases.h"
 #include "domain/catalog.h"
 #include "domain/demo.h"
 #include "domain/keys.h"
 #include "domain/notify.h"
+#include "domain/personal.h"
+#include "render/message.h"
 #include "workers/outbox.h"
 #include "store/store.h"
 
@@ -87,35 +91,37 @@ static void test_sms_count(void **state)
   assert_int_equal(c.parts, 0);
 }
 
+/* The check a page makes before saving a template: the domain's rules, then the syntax and
+ * variables (web/staff/notices_templates.c template_check). */
+static int check(const char *channel, const char *subject, const char *body, const char **reason,
+                 char *detail, size_t size)
+{
+  size_t count = 0;
+  const char *const *names = notify_variables(&count);
+  int rc = notify_template_check(channel, subject, body, reason, detail, size);
+  return rc ? rc : message_check(channel, subject, body, names, count, reason, detail, size);
+}
+
 static void test_template_check(void **state)
 {
   const char *reason = NULL;
   char detail[128];
-  assert_int_equal(
-      notify_template_check("sms", "", "案號 {{case_number}}", &reason, detail, sizeof(detail)), 0);
-  assert_int_equal(notify_template_check("sms", "", "{{nope}}", &reason, detail, sizeof(detail)),
-                   ST_INVALID);
+  assert_int_equal(check("sms", "", "案號 {{case_number}}", &reason, detail, sizeof(detail)), 0);
+  assert_int_equal(check("sms", "", "{{nope}}", &reason, detail, sizeof(detail)), ST_INVALID);
   assert_string_equal(reason, "notice_err_unknown_variable");
   assert_string_equal(detail, "nope");
-  assert_int_equal(notify_template_check("sms", "", "{{#items}}x", &reason, detail, sizeof(detail)),
-                   ST_INVALID);
+  assert_int_equal(check("sms", "", "{{#items}}x", &reason, detail, sizeof(detail)), ST_INVALID);
   assert_string_equal(reason, "notice_err_syntax");
-  assert_int_equal(
-      notify_template_check("sms", "", "a\n{{case_number", &reason, detail, sizeof(detail)),
-      ST_INVALID);
+  assert_int_equal(check("sms", "", "a\n{{case_number", &reason, detail, sizeof(detail)),
+                   ST_INVALID);
   assert_string_equal(reason, "notice_err_unclosed");
   assert_string_equal(detail, "2");
-  assert_int_equal(notify_template_check("sms", "", "{{> x}}", &reason, detail, sizeof(detail)),
-                   ST_INVALID);
+  assert_int_equal(check("sms", "", "{{> x}}", &reason, detail, sizeof(detail)), ST_INVALID);
   assert_string_equal(reason, "notice_err_tag");
-  assert_int_equal(notify_template_check("email", "", "body", &reason, detail, sizeof(detail)),
-                   ST_INVALID);
+  assert_int_equal(check("email", "", "body", &reason, detail, sizeof(detail)), ST_INVALID);
   assert_string_equal(reason, "notice_err_subject");
-  assert_int_equal(
-      notify_template_check("email", "{{bad}}", "body", &reason, detail, sizeof(detail)),
-      ST_INVALID);
-  assert_int_equal(notify_template_check("sms", "", "  ", &reason, detail, sizeof(detail)),
-                   ST_INVALID);
+  assert_int_equal(check("email", "{{bad}}", "body", &reason, detail, sizeof(detail)), ST_INVALID);
+  assert_int_equal(check("sms", "", "  ", &reason, detail, sizeof(detail)), ST_INVALID);
 }
 
 static void test_render_text_is_not_escaped_and_html_is(void **state)
@@ -123,8 +129,8 @@ static void test_render_text_is_not_escaped_and_html_is(void **state)
   json_t *vars = json_pack("{s:s, s:s}", "case_number", "115-A&B-000001", "reason", "<x>\n\ny");
   char *subject, *text, *html, detail[128];
   const char *reason;
-  assert_int_equal(notify_render("email", "en", "Case {{case_number}}", "{{reason}} {{! note }}",
-                                 vars, &subject, &text, &html, &reason, detail, sizeof(detail)),
+  assert_int_equal(message_render("email", "en", "Case {{case_number}}", "{{reason}} {{! note }}",
+                                  vars, &subject, &text, &html, &reason, detail, sizeof(detail)),
                    0);
   assert_string_equal(subject, "Case 115-A&B-000001");
   assert_string_equal(text, "<x>\n\ny");
@@ -301,10 +307,33 @@ static int64_t take_in(struct fixture *f, time_t now, const char *notify, const 
   return r.case_id;
 }
 
+/* Renders a message queued as data as the outbox worker will (outbox_prepare on a copy), into
+ * its subject and body_text; a queued row itself holds no text. */
+static void render_row(struct fixture *f, json_t *row)
+{
+  json_t *values = notify_message_values(json_string_value(json_object_get(row, "data")));
+  if (!values)
+    return;
+  assert_string_equal(json_string_value(json_object_get(row, "body_text")), "");
+  json_t *m = json_deep_copy(row);
+  json_object_set(m, "body_html", json_object_get(row, "data"));
+  bool rendered = false, failed = false;
+  struct outbox_result result;
+  assert_int_equal(outbox_prepare(f->store, m, &rendered, &failed, &result), 0);
+  assert_true(rendered);
+  assert_false(failed);
+  json_object_set(row, "subject", json_object_get(m, "subject"));
+  json_object_set(row, "body_text", json_object_get(m, "body_text"));
+  json_decref(m);
+  json_decref(values);
+}
+
 static json_t *messages(struct fixture *f, int64_t case_id)
 {
-  json_t *rows;
+  json_t *rows, *row;
+  size_t i;
   assert_int_equal(store_outbox_for_case(f->store, case_id, &rows), 0);
+  json_array_foreach(rows, i, row) render_row(f, row);
   return rows;
 }
 
@@ -544,12 +573,147 @@ static void test_give_up_after_max_attempts(void **state)
   }
 }
 
+/* A queued row holds the message as data; the outbox renders it when it sends, with the
+ * template in force then, and records the text it sent. */
+static void test_template_edit_applies_to_unsent_messages(void **state)
+{
+  struct fixture *f = *state;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "sms", "zh-TW");
+  time_t now = time(NULL);
+  json_t *rows, *m;
+  assert_int_equal(store_outbox_for_case(f->store, id, &rows), 0);
+  assert_string_equal(field(rows, 0, "body_text"), "");
+  json_t *values = notify_message_values(field(rows, 0, "data"));
+  assert_non_null(values);
+  const char *number = json_string_value(json_object_get(values, "case_number"));
+  assert_non_null(number);
+  char expected[128];
+  snprintf(expected, sizeof(expected), "改過的範本 %s", number);
+  json_decref(rows);
+  /* the office edits the template after the message was queued */
+  struct audit_actor admin = {f->office_id, f->handler.user_id, "n-handler", "::1"};
+  struct notify_template_change change = {
+      "received", "sms", "zh-TW", "", "改過的範本 {{case_number}}", false};
+  assert_int_equal(
+      notify_template_change(f->store, &admin, f->office_id, &change, now, "n-handler"), 0);
+  assert_int_equal(store_outbox_claim(f->store, "a", now, now - 300, true, false, &m), 0);
+  bool rendered = false, failed = true, applied = false;
+  struct outbox_result result;
+  assert_int_equal(outbox_prepare(f->store, m, &rendered, &failed, &result), 0);
+  assert_true(rendered);
+  assert_false(failed);
+  assert_string_equal(json_string_value(json_object_get(m, "body_text")), expected);
+  const struct notify_rendered text = {"", expected, ""};
+  assert_int_equal(notify_outbox_sent_rendered(f->store,
+                                               json_integer_value(json_object_get(m, "id")), "a",
+                                               "gw-1", now, &text, &applied),
+                   0);
+  assert_true(applied);
+  json_decref(m);
+  /* what was sent replaces the values on the row */
+  assert_int_equal(store_outbox_for_case(f->store, id, &rows), 0);
+  assert_string_equal(field(rows, 0, "status"), "sent");
+  assert_string_equal(field(rows, 0, "body_text"), expected);
+  assert_string_equal(field(rows, 0, "data"), "");
+  json_decref(rows);
+  json_decref(values);
+}
+
+/* The case page's read model gives a queued message its values and the template in force, so
+ * the page can show what will be sent (the outbox page lists no text). */
+static void test_read_model_for_previews(void **state)
+{
+  struct fixture *f = *state;
+  int64_t id = take_in(f, at(2026, 3, 2, 9, 0), "both", "zh-TW");
+  struct arena *arena = arena_new(1 << 20);
+  assert_non_null(arena);
+  struct notify_messages list;
+  assert_int_equal(notify_case_messages_read(f->store, arena, id, &list), 0);
+  assert_int_equal(list.count, 2);
+  for (size_t i = 0; i < list.count; i++) {
+    const struct notify_message_row *m = &list.rows[i];
+    assert_non_null(m->values);
+    assert_non_null(m->template_body);
+    assert_string_equal(m->body_text, "");
+    assert_non_null(strstr(m->template_body, "{{"));
+    assert_true(strcmp(m->channel, "email") || strlen(m->template_subject) > 0);
+    assert_string_equal(json_string_value(json_object_get(m->values, "service")), "測試一日件");
+  }
+  arena_free(arena);
+}
+
+/* Queues a row the way a version before issue 14 did (its text rendered at enqueue), or with
+ * values in body_html as now. */
+static int64_t enqueue_row(struct fixture *f, int64_t subject_id, const char *channel,
+                           const char *lang, const char *subject, const char *text,
+                           const char *html, time_t now)
+{
+  char *sealed = NULL;
+  assert_int_equal(
+      personal_seal(strcmp(channel, "sms") ? "old@example.com" : "0912345678", &sealed), 0);
+  json_t *m = json_pack("{s:I, s:s, s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, "
+                        "s:I, s:I, s:s}",
+                        "office_id", (json_int_t)f->office_id, "subject_kind", "ticket",
+                        "subject_id", (json_int_t)subject_id, "event", "received", "occurrence", 1,
+                        "channel", channel, "lang", lang, "recipient", sealed, "recipient_masked",
+                        "***", "subject", subject, "body_text", text, "body_html", html, "urgent",
+                        1, "status", "queued", "next_attempt_at", (json_int_t)now, "created_at",
+                        (json_int_t)now, "last_error", "");
+  int64_t id = 0;
+  assert_int_equal(store_outbox_enqueue(f->store, m, &id), 0);
+  assert_true(id > 0);
+  json_decref(m);
+  free(sealed);
+  return id;
+}
+
+static json_t *claim_one(struct fixture *f, time_t now, bool *rendered, bool *failed,
+                         struct outbox_result *result)
+{
+  json_t *m = NULL;
+  assert_int_equal(store_outbox_claim(f->store, "a", now, now - 300, true, true, &m), 0);
+  assert_int_equal(outbox_prepare(f->store, m, rendered, failed, result), 0);
+  return m;
+}
+
+/* Rows an older version queued with their text are sent as they are; a row of values whose
+ * template is gone fails for good with the reason. */
+static void test_old_rows_are_sent_as_they_are(void **state)
+{
+  struct fixture *f = *state;
+  time_t now = time(NULL);
+  bool rendered = true, failed = true;
+  struct outbox_result result;
+  enqueue_row(f, 1, "sms", "zh-TW", "", "舊版排入的簡訊 {{case_number}}", "", now);
+  enqueue_row(f, 2, "email", "en", "Old subject", "Old text",
+              "<!DOCTYPE html><html lang=\"en\"><p>Old text</p></html>", now);
+  enqueue_row(f, 3, "sms", "fr", "", "", "{\"values\":{\"case_number\":\"X\"}}", now);
+  json_t *m = claim_one(f, now, &rendered, &failed, &result);
+  assert_false(rendered);
+  assert_false(failed);
+  assert_string_equal(json_string_value(json_object_get(m, "body_text")),
+                      "舊版排入的簡訊 {{case_number}}");
+  json_decref(m);
+  m = claim_one(f, now, &rendered, &failed, &result);
+  assert_false(rendered);
+  assert_false(failed);
+  assert_string_equal(json_string_value(json_object_get(m, "subject")), "Old subject");
+  assert_non_null(strstr(json_string_value(json_object_get(m, "body_html")), "<p>Old text</p>"));
+  json_decref(m);
+  m = claim_one(f, now, &rendered, &failed, &result);
+  assert_false(rendered);
+  assert_true(failed);
+  assert_int_equal(result.outcome, OUTBOX_PERMANENT);
+  assert_non_null(strstr(result.error, "no template for received.sms.fr"));
+  json_decref(m);
+}
+
 int main(void)
 {
   char err[512];
   if (keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff") ||
       cases_calendar_load_dir(BIANMIN_SOURCE_DIR "/data/calendar", err, sizeof(err)) ||
-      notify_templates_load_dir(BIANMIN_SOURCE_DIR "/templates/messages", err, sizeof(err))) {
+      outbox_templates_load(BIANMIN_SOURCE_DIR "/templates/messages", err, sizeof(err))) {
     fprintf(stderr, "%s\n", err);
     return 1;
   }
@@ -567,6 +731,9 @@ int main(void)
       T(test_scanner_overdue_queues_once),
       T(test_outbox_claims_and_outcomes),
       T(test_give_up_after_max_attempts),
+      T(test_template_edit_applies_to_unsent_messages),
+      T(test_read_model_for_previews),
+      T(test_old_rows_are_sent_as_they_are),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "domain/open311.h"
+#include "domain/workflow.h"
 #include "web/app.h"
 
 static void test_datetime_out(void **state)
@@ -80,12 +81,52 @@ static void test_collapse(void **state)
       "received",     "first_review",    "second_review", "public_notice", "recording",
       "proofreading", "records_updated", "referred",      "correction",    "processing"};
   for (size_t i = 0; i < sizeof(open) / sizeof(*open); i++)
-    assert_false(open311_closed(open[i]));
-  assert_string_equal(open311_outcome("closed"), "completed");
-  assert_string_equal(open311_outcome("archived"), "completed");
-  assert_string_equal(open311_outcome("rejected"), "rejected");
-  assert_string_equal(open311_outcome("withdrawn"), "withdrawn");
-  assert_null(open311_outcome(NULL));
+    assert_false(open311_closed(NULL, open[i]));
+  assert_string_equal(open311_outcome(NULL, "closed"), "completed");
+  assert_string_equal(open311_outcome(NULL, "archived"), "completed");
+  assert_string_equal(open311_outcome(NULL, "rejected"), "rejected");
+  assert_string_equal(open311_outcome(NULL, "withdrawn"), "withdrawn");
+  assert_null(open311_outcome(NULL, NULL));
+  assert_null(open311_outcome(NULL, "no_such_step"));
+}
+
+/* Appends a step of kind final to def, reached from "processing". */
+static void add_final_step(json_t *def, const char *code, bool completed)
+{
+  json_t *step = json_pack("{s:s, s:s, s:b, s:b, s:{s:s, s:s}, s:{s:s, s:s}, s:b, s:i, s:b}",
+                           "code", code, "kind", "final", "completed", completed, "clock_stops", 0,
+                           "names", "zh-TW", "移送他機關", "en", "Sent to another agency", "plain",
+                           "zh-TW", "已移送其他機關辦理。", "en", "Another agency handles it now.",
+                           "appointment", 0, "public_notice_days", 0, "outcome_document", 0);
+  json_t *move = json_pack("{s:s, s:s, s:[s], s:b}", "from", "processing", "to", code, "roles",
+                           "supervisor", "note_required", 0);
+  assert_int_equal(json_array_append_new(json_object_get(def, "steps"), step), 0);
+  assert_int_equal(json_array_append_new(json_object_get(def, "transitions"), move), 0);
+}
+
+/* "Closed" comes from the case's workflow version: an office's own final step counts, and a
+ * step is open or final as its workflow says, not by its code. */
+static void test_closed_by_workflow(void **state)
+{
+  json_error_t error;
+  json_t *def = json_load_file(BIANMIN_SOURCE_DIR "/data/workflows/simple.json", 0, &error);
+  assert_non_null(def);
+  add_final_step(def, "transferred_out", true);
+  add_final_step(def, "dismissed", false);
+  const struct workflow *wf = NULL;
+  assert_int_equal(workflow_parse(def, 7, 2, &wf), 0);
+  assert_true(open311_closed(wf, "transferred_out"));
+  assert_string_equal(open311_outcome(wf, "transferred_out"), "completed");
+  assert_true(open311_closed(wf, "dismissed"));
+  assert_null(open311_outcome(wf, "dismissed"));
+  assert_false(open311_closed(wf, "processing"));
+  assert_true(open311_closed(wf, "closed"));
+  assert_string_equal(open311_outcome(wf, "rejected"), "rejected");
+  /* not a step of this workflow: not closed, whatever another workflow calls it */
+  assert_false(open311_closed(wf, "archived"));
+  assert_false(open311_closed(NULL, "transferred_out"));
+  workflow_free(wf);
+  json_decref(def);
 }
 
 /* Every route under /api/ is in the document with its method, and every documented path and
@@ -138,6 +179,7 @@ int main(void)
       cmocka_unit_test(test_datetime_in),
       cmocka_unit_test(test_html),
       cmocka_unit_test(test_collapse),
+      cmocka_unit_test(test_closed_by_workflow),
       cmocka_unit_test(test_openapi_matches_routes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

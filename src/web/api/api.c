@@ -312,10 +312,11 @@ static const char *label(struct http_request *req, const char *prefix, const cha
 static json_t *event_doc(struct http_request *req, const struct case_public_event *e)
 {
   bool moved = !strcmp(e->kind, "status");
-  return json_pack(
-      "{s:o, s:s, s:s, s:s, s:s, s:s}", "at", o311_time(e->at), "at_text", web_datetime(req, e->at),
-      "kind", e->kind, "status", moved ? e->to_status : "", "what",
-      moved ? label(req, "status_", e->to_status) : label(req, "event_", e->kind), "note", e->note);
+  return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "at", o311_time(e->at), "at_text",
+                   web_datetime(req, e->at), "kind", e->kind, "status", moved ? e->to_status : "",
+                   "what",
+                   moved ? label(req, "status_", e->to_status) : label(req, "event_", e->kind),
+                   "note", case_event_note(req, e->kind, e->note, e->data));
 }
 
 /* The case as the API shows it: the progress page's texts (case_view.h) with times in ISO 8601
@@ -329,11 +330,11 @@ static json_t *case_doc(struct http_request *req, const struct case_public *c)
   for (size_t i = 0; doc && events && i < c->event_count; i++)
     json_array_append_new(events, event_doc(req, &c->events[i]));
   if (!doc || !events ||
-      json_object_update_new(doc,
-                             json_pack("{s:s, s:o, s:o, s:o, s:O}", "state",
-                                       open311_closed(c->status) ? "closed" : "open", "received_at",
-                                       o311_time(c->received_at), "due_at", o311_time(c->due_at),
-                                       "closed_at", o311_time(c->closed_at), "events", events))) {
+      json_object_update_new(doc, json_pack("{s:s, s:o, s:o, s:o, s:O}", "state",
+                                            open311_closed(c->wf, c->status) ? "closed" : "open",
+                                            "received_at", o311_time(c->received_at), "due_at",
+                                            o311_time(c->due_at), "closed_at",
+                                            o311_time(c->closed_at), "events", events))) {
     json_decref(doc);
     doc = NULL;
   }

@@ -112,16 +112,42 @@ static int names(struct http_request *req, json_t *c, const struct case_place *p
   return rc;
 }
 
+static bool money_event(const char *kind)
+{
+  static const char *const kinds[] = {"fee_due", "payment_paid", "payment_failed",
+                                      "payment_expired", "payment_refunded"};
+  for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+    if (!strcmp(kind, kinds[i]))
+      return true;
+  return false;
+}
+
+const char *case_event_note(struct http_request *req, const char *kind, const char *note,
+                            const char *data)
+{
+  json_t *d = kind && money_event(kind) && data && *data ? json_loads(data, 0, NULL) : NULL;
+  json_t *amount = json_object_get(d, "amount");
+  const char *order = json_string_value(json_object_get(d, "order_no")), *out = note;
+  char money[48];
+  if (json_is_integer(amount) && !format_money(json_integer_value(amount), money, sizeof(money)))
+    out = !strcmp(kind, "payment_paid") && order && *order
+              ? arena_printf(req->arena, "%s · %s", money, order)
+              : arena_strdup(req->arena, money);
+  json_decref(d);
+  return out ? out : note;
+}
+
 static json_t *event_view(struct http_request *req, json_t *c, json_t *e)
 {
   const char *kind = web_str(e, "kind");
   const char *what = strcmp(kind, "status") == 0 ? case_step_label(req, c, web_str(e, "to_status"))
                                                  : label(req, "event_", kind);
   json_t *data = json_loads(web_str(e, "data"), 0, NULL);
-  json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")),
-                        "what", what, "note", web_str(e, "note"), "actor",
-                        web_actor_label(req, web_str(e, "actor")), "on_behalf_of",
-                        web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
+  json_t *v =
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")), "what",
+                what, "note", case_event_note(req, kind, web_str(e, "note"), web_str(e, "data")),
+                "actor", web_actor_label(req, web_str(e, "actor")), "on_behalf_of",
+                web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
   if (v && data)
     json_object_set(v, "data", data);
   const char *when, *place;
@@ -236,7 +262,7 @@ static struct view public_event(struct http_request *req, struct view_builder *b
   view_add_text(b, v, "at", web_datetime(req, e->at));
   view_add_text(b, v, "what", what);
   view_add_text(b, v, "when", when);
-  view_add_text(b, v, "note", e->note);
+  view_add_text(b, v, "note", case_event_note(req, e->kind, e->note, e->data));
   view_add_text(b, v, "actor", "");
   view_add_text(b, v, "on_behalf_of", "");
   view_add_bool(b, v, "public", e->public);
@@ -280,7 +306,8 @@ static void public_appointment(struct http_request *req, struct view_builder *b,
   }
 }
 
-static struct view public_event_record(struct view_builder *b, const struct case_public *c,
+static struct view public_event_record(struct http_request *req, struct view_builder *b,
+                                       const struct case_public *c,
                                        const struct case_public_event *e)
 {
   struct view_map *v = view_map(b);
@@ -290,7 +317,7 @@ static struct view public_event_record(struct view_builder *b, const struct case
   view_add_text(b, v, "kind", e->kind);
   view_add_text(b, v, "from_status", e->from_status);
   view_add_text(b, v, "to_status", e->to_status);
-  view_add_text(b, v, "note", e->note);
+  view_add_text(b, v, "note", case_event_note(req, e->kind, e->note, e->data));
   view_add_int(b, v, "public", e->public);
   view_add_text(b, v, "data", e->data);
   return view_of_map(v);
@@ -298,12 +325,12 @@ static struct view public_event_record(struct view_builder *b, const struct case
 
 /* The stored fields a public answer has always carried (API clients read them); the raw
  * events only for JSON answers (pages show the timeline). */
-static void public_record(struct view_builder *b, struct view_map *v, const struct case_public *c,
-                          bool raw_events)
+static void public_record(struct http_request *req, struct view_builder *b, struct view_map *v,
+                          const struct case_public *c, bool raw_events)
 {
   struct view_list *events = view_list(b);
   for (size_t i = 0; raw_events && i < c->event_count; i++)
-    view_push(b, events, public_event_record(b, c, &c->events[i]));
+    view_push(b, events, public_event_record(req, b, c, &c->events[i]));
   view_add_int(b, v, "office_id", c->office_id);
   view_add_int(b, v, "service_id", c->service_id);
   view_add(b, v, "unit_id", view_id(c->unit_id));
@@ -412,7 +439,7 @@ struct view_map *case_public_tview(struct http_request *req, struct view_builder
   struct view_map *v = view_map(b);
   if (!v)
     return NULL;
-  public_record(b, v, c, raw_events);
+  public_record(req, b, v, c, raw_events);
   if (public_number(req, b, c, v)) {
     b->failed = true;
     return NULL;

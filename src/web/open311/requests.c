@@ -31,7 +31,7 @@ enum {
 static const char *status_notes(struct http_request *req, const struct open311_request *r)
 {
   const char *label = http_t(req, arena_printf(req->arena, "status_%s", r->status));
-  const char *outcome = open311_outcome(r->status);
+  const char *outcome = r->outcome;
   if (!outcome)
     return label;
   return arena_printf(req->arena, "%s%s%s", label, strcmp(req->lang, "en") ? "：" : ": ",
@@ -56,7 +56,7 @@ static json_t *notes(struct o311_ctx *ctx, const struct open311_request *r)
 static json_t *record(struct o311_ctx *ctx, const struct open311_request *row, bool extensions)
 {
   struct http_request *req = ctx->req;
-  bool closed = open311_closed(row->status);
+  bool closed = row->closed;
   int64_t updated = closed ? row->closed_at : row->updated_at;
   json_t *r = json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:n, s:s, s:n, s:o, s:o, s:o, s:n, s:n, s:n, s:n, s:n, s:n}",

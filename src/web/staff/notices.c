@@ -3,12 +3,14 @@
  * delivery-receipt webhook (notices.h). The templates pages are in notices_templates.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "domain/audit.h"
 #include "domain/notify.h"
 #include "render/format.h"
+#include "render/message.h"
 #include "web/app.h"
 #include "web/staff/notices.h"
 
@@ -42,9 +44,37 @@ static json_t *subject_view(struct http_request *req, json_t *view,
   return view;
 }
 
+/* What a message says: its text once sent (or when queued by an older version), else its
+ * values rendered now with the template in force, as the worker will send them (render/message.h);
+ * "" when that template is gone or does not render (the outbox then shows the failure). */
+struct shown_text {
+  const char *subject, *text;
+};
+
+static struct shown_text shown_text(struct http_request *req, const struct notify_message_row *m)
+{
+  struct shown_text out = {m->subject, m->body_text};
+  if (!m->values || !m->template_body)
+    return out;
+  char *subject = NULL, *text = NULL, *html = NULL, detail[160];
+  const char *reason = NULL;
+  json_t *vars = message_vars(m->values, m->lang);
+  if (vars && !message_render(m->channel, m->lang, m->template_subject, m->template_body, vars,
+                              &subject, &text, &html, &reason, detail, sizeof(detail))) {
+    const char *s = arena_strdup(req->arena, subject), *t = arena_strdup(req->arena, text);
+    out = (struct shown_text){s ? s : "", t ? t : ""};
+  }
+  json_decref(vars);
+  free(subject);
+  free(text);
+  free(html);
+  return out;
+}
+
 /* A message row for pages: labels in the request's language, times in words. */
 static json_t *message_view(struct http_request *req, const struct notify_message_row *m)
 {
+  struct shown_text shown = shown_text(req, m);
   json_t *view = json_pack(
       "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
       (json_int_t)m->id, "case_id", (json_int_t)m->case_id, "case_key", m->case_key, "event_label",
@@ -52,7 +82,7 @@ static json_t *message_view(struct http_request *req, const struct notify_messag
       label(req, "notice_channel_", m->channel), "status", m->status, "status_label",
       label(req, "notice_status_", m->status), "failed",
       !strcmp(m->status, "failed") || !strcmp(m->status, "failed_temp"), "recipient",
-      m->recipient_masked, "subject", m->subject, "body_text", m->body_text, "attempts",
+      m->recipient_masked, "subject", shown.subject, "body_text", shown.text, "attempts",
       (json_int_t)m->attempts, "created_text", web_datetime(req, m->created_at), "sent_text",
       web_datetime(req, m->sent_at), "last_error", m->last_error, "lang_label",
       strcmp(m->lang, "en") ? http_t(req, "notice_lang_zh") : http_t(req, "notice_lang_en"));

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "domain/audit.h"
 #include "domain/notify.h"
+#include "render/message.h"
 #include "web/app.h"
 #include "web/staff/notices.h"
 
@@ -101,8 +102,9 @@ static int add_preview(struct http_request *req, json_t *view, const struct whic
   char *s = NULL, *text = NULL, *html = NULL, detail[200];
   const char *reason = NULL;
   json_t *sample = notify_sample_vars(w->lang);
-  int rc = notify_render(w->channel, w->lang, subject, body, sample, &s, &text, &html, &reason,
-                         detail, sizeof(detail));
+  int rc = sample ? message_render(w->channel, w->lang, subject, body, sample, &s, &text, &html,
+                                   &reason, detail, sizeof(detail))
+                  : ST_NOMEM;
   json_decref(sample);
   if (rc == ST_INVALID)
     return web_form_error_text(
@@ -183,6 +185,17 @@ static int save(struct http_request *req, struct store *store, const struct whic
                                 req->session->username);
 }
 
+/* An edited template: the domain's rules (channel, sizes, subject), then its syntax and
+ * variables (render/message.h with the domain's variable names). */
+static int template_check(const char *channel, const char *subject, const char *body,
+                          const char **reason, char *detail, size_t detail_size)
+{
+  size_t count = 0;
+  const char *const *names = notify_variables(&count);
+  int rc = notify_template_check(channel, subject, body, reason, detail, detail_size);
+  return rc ? rc : message_check(channel, subject, body, names, count, reason, detail, detail_size);
+}
+
 int notices_template_submit(struct http_request *req, struct http_response *res)
 {
   struct store *store;
@@ -194,7 +207,7 @@ int notices_template_submit(struct http_request *req, struct http_response *res)
     return ST_NOTFOUND;
   subject = subject && !strcmp(w.channel, "email") ? subject : "";
   bool reset = action && !strcmp(action, "reset");
-  if (!reset && notify_template_check(w.channel, subject, body, &reason, detail, sizeof(detail)))
+  if (!reset && template_check(w.channel, subject, body, &reason, detail, sizeof(detail)))
     return show(
         req, res, 400, &w, subject, body, false,
         arena_printf(req->arena, "%s%s%s", http_t(req, reason), *detail ? ": " : "", detail));
