@@ -160,8 +160,8 @@ bool plan_evidence_may_remove(const struct plan_author *author, const struct pla
 int plan_evidence_attach(struct store *store, const struct plan_author *author, int64_t office_id,
                          int roc_year, int64_t point_id, int64_t entry_id,
                          const struct apply_file *file, time_t now, const char **reason);
-int plan_evidence_remove(struct store *store, const struct plan_author *author, int64_t office_id,
-                         int roc_year, int64_t evidence_id, const char **reason);
+int plan_evidence_remove(struct store *store, struct arena *arena, const struct plan_author *author,
+                         int64_t office_id, int roc_year, int64_t evidence_id, const char **reason);
 /* A file for download (out->bytes malloc'd: the caller frees it), audited before it is sent. */
 int plan_evidence_download(struct store *store, struct arena *arena,
                            const struct audit_actor *actor, int64_t office_id, int roc_year,

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/arena.h"
 #include "domain/accounts.h"
 #include "domain/apply.h"
 #include "domain/apply_docs.h"
@@ -129,20 +128,15 @@ static int remove_file(struct store *store, struct arena *arena, const struct pl
   return rc;
 }
 
-int plan_evidence_remove(struct store *store, const struct plan_author *author, int64_t office_id,
-                         int roc_year, int64_t evidence_id, const char **reason)
+int plan_evidence_remove(struct store *store, struct arena *arena, const struct plan_author *author,
+                         int64_t office_id, int roc_year, int64_t evidence_id, const char **reason)
 {
-  struct arena *arena = arena_new(4096);
   *reason = NULL;
-  if (!arena)
-    return ST_NOMEM;
   int rc = store_begin(store);
-  if (!rc) {
-    rc = remove_file(store, arena, author, office_id, roc_year, evidence_id, reason);
-    rc = rc ? (store_rollback(store), rc) : store_commit(store);
-  }
-  arena_free(arena);
-  return rc;
+  if (rc)
+    return rc;
+  rc = remove_file(store, arena, author, office_id, roc_year, evidence_id, reason);
+  return rc ? (store_rollback(store), rc) : store_commit(store);
 }
 
 int plan_evidence_download(struct store *store, struct arena *arena,

@@ -453,7 +453,7 @@ int plan_evidence_remove_post(struct http_request *req, struct http_response *re
   if (rc)
     return rc;
   author_of(req, &actor, &author);
-  rc = plan_evidence_remove(store, &author, req->session->office_id, year, id, &reason);
+  rc = plan_evidence_remove(store, req->arena, &author, req->session->office_id, year, id, &reason);
   if (rc == ST_FORBIDDEN)
     return http_error(res, 403, reason);
   return rc ? rc
