@@ -4,8 +4,11 @@
  * number with nothing changed, the export carries the same rows; progress is entered by the
  * responsible unit's supervisor only (another unit's supervisor and analysts are refused); the
  * meeting view puts late focal points first (past the deadline, or no entry this month); a
- * linked indicator shows the dashboard's own figure for the year; report.odt is a valid ODT
- * whose figure is the dashboard's, report.pdf converts when LibreOffice is there; the monthly
+ * linked indicator shows the dashboard's own figure for the year; evidence files are attached
+ * to an entry by its unit only (bad files refused with nothing stored), listed on the plan
+ * page and in the meeting view, downloaded by the office's plan readers only (audited) and
+ * removed by the uploader (audited); report.odt is a valid ODT whose figure is the dashboard's
+ * and which names the evidence, report.pdf converts when LibreOffice is there; the monthly
  * reminder reaches the right unit's supervisor through the outbox worker and a real SMTP server
  * (aiosmtpd), once a month.
  */
@@ -53,7 +56,7 @@
 
 static struct server server;
 
-enum who { ADMIN, SUP_REG, SUP_SURVEY, ANALYST, WHO_COUNT };
+enum who { ADMIN, SUP_REG, SUP_SURVEY, ANALYST, OTHER_OFFICE, WHO_COUNT };
 static struct client clients[WHO_COUNT];
 static char totp[64];
 
@@ -219,12 +222,14 @@ static int setup(void **state)
   harness_add_user(&server, "xinxing", "plan-admin", "admin", PASSWORD);
   add_supervisor("plan-registration", "registration");
   add_supervisor("plan-survey", "survey");
+  harness_add_user(&server, "niaosong", "plan-niaosong", "analyst", PASSWORD);
   for (int w = 0; w < WHO_COUNT; w++)
     client_init(&clients[w], &server);
   if (client_login_totp(&clients[ADMIN], "plan-admin", PASSWORD, totp, sizeof(totp)) ||
       client_login(&clients[SUP_REG], "plan-registration", PASSWORD) != 303 ||
       client_login(&clients[SUP_SURVEY], "plan-survey", PASSWORD) != 303 ||
-      client_login(&clients[ANALYST], "xinxing-analyst", DEMO_PASSWORD) != 303)
+      client_login(&clients[ANALYST], "xinxing-analyst", DEMO_PASSWORD) != 303 ||
+      client_login(&clients[OTHER_OFFICE], "plan-niaosong", PASSWORD) != 303)
     return -1;
   return 0;
 }
@@ -742,6 +747,11 @@ static void test_evidence_attach_list_download_remove(void **state)
   assert_int_equal(r.status, 200);
   assert_int_equal(r.len, sizeof(evidence_pdf) - 1);
   assert_memory_equal(r.body, evidence_pdf, r.len);
+  response_free(&r);
+  assert_int_equal(audit_rows("plan.evidence_download"), 1);
+  /* another office's plan reader does not reach this office's file */
+  assert_int_equal(client_get(&clients[OTHER_OFFICE], pdf_href, &r), 0);
+  assert_int_equal(r.status, 404);
   response_free(&r);
   assert_int_equal(audit_rows("plan.evidence_download"), 1);
   assert_int_equal(client_get(&clients[ANALYST], "/staff/plan/115/evidence/999999", &r), 0);
