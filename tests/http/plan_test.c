@@ -674,6 +674,9 @@ static void test_evidence_refused(void **state)
       upload_evidence(SUP_REG, point, entry, "sop.pdf", text_file, sizeof(text_file) - 1, &answer),
       400);
   expect_contains(answer, "檔案必須是照片（JPEG、PNG）、PDF 或 ODF 文件。");
+  char id_attr[64];
+  snprintf(id_attr, sizeof(id_attr), "id=\"evidence-%lld-error\"", point);
+  expect_contains(answer, id_attr); /* beside the form too, not only in the summary */
   free(answer);
   assert_int_equal(upload_evidence(SUP_REG, point, entry, "empty.pdf", "", 0, &answer), 400);
   expect_contains(answer, "請選擇要上傳的檔案。");

@@ -213,6 +213,25 @@ static json_t *year_view(struct http_request *req, const struct plan_year *y)
                    y->reminder_day);
 }
 
+/* A refused evidence file's message also beside its form: on the point whose id the field
+ * ("evidence-<id>") names. */
+static void point_error(json_t *view, const char *field, const char *error)
+{
+  int64_t id = 0;
+  json_t *item, *point;
+  size_t i, k;
+  if (strncmp(field, "evidence-", 9) != 0 || str_to_int64(str_from(field + 9), 1, INT64_MAX, &id))
+    return;
+  json_array_foreach(json_object_get(view, "items"), i, item)
+  {
+    json_array_foreach(json_object_get(item, "points"), k, point)
+    {
+      if (json_integer_value(json_object_get(point, "id")) == id)
+        json_object_set_new(point, "evidence_error", json_string(error));
+    }
+  }
+}
+
 static int year_page(struct http_request *req, struct http_response *res, int status,
                      const char *field, const char *error)
 {
@@ -224,8 +243,10 @@ static int year_page(struct http_request *req, struct http_response *res, int st
   if (rc)
     return rc;
   json_t *view = year_view(req, &y);
-  if (view && error)
+  if (view && error) {
     web_form_error_text(view, field, error);
+    point_error(view, field, error);
+  }
   return view ? http_page(res, status, "staff/plan", view) : ST_NOMEM;
 }
 
