@@ -274,10 +274,17 @@ int store_plan_evidence_get(struct store *store, struct arena *arena, int64_t of
       "e.created_by_name, g.unit_id, encode(b.bytes, 'hex') AS hex FROM " EVIDENCE_JOIN
       " JOIN upload_blobs b ON b.sha256 = e.sha256 WHERE e.id = $1 AND l.office_id = $2 AND "
       "l.roc_year = $3";
+  static const char sql_meta[] =
+      "SELECT e.id, e.progress_id, e.size, e.created_at, e.created_by, e.name, e.mime, "
+      "e.created_by_name, g.unit_id FROM " EVIDENCE_JOIN " WHERE e.id = $1 AND l.office_id = $2 "
+      "AND l.roc_year = $3";
   bool sqlite = strcmp(store->ops->name, "sqlite") == 0;
   json_t *row = NULL;
   *out = (struct store_plan_evidence){0};
-  int rc = db_query_one(store, sqlite ? sql_sqlite : sql_pg,
+  int rc = db_query_one(store,
+                        !bytes   ? sql_meta
+                        : sqlite ? sql_sqlite
+                                 : sql_pg,
                         DB_ARGS(DB_I(id), DB_I(office_id), DB_I(roc_year)), &row);
   if (!rc)
     rc = evidence_from(arena, row, out);
