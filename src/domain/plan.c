@@ -234,8 +234,43 @@ static void link_figures(struct plan_point *p, const struct kpi_report *k)
   p->status = status_of(p);
 }
 
+struct year_reads {
+  struct store_plan_point *points;
+  struct store_plan_progress *progress;
+  struct store_plan_evidence *evidence; /* by entry, then id */
+  size_t point_count, progress_count, evidence_count;
+};
+
+/* The entry's evidence files: the run of y->evidence with its id (found by halving). */
+static int attach_evidence(struct arena *arena, const struct year_reads *y, struct plan_entry *e)
+{
+  size_t lo = 0, hi = y->evidence_count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (y->evidence[mid].progress_id < e->id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t end = lo;
+  while (end < y->evidence_count && y->evidence[end].progress_id == e->id)
+    end++;
+  e->evidence_count = end - lo;
+  e->evidence =
+      e->evidence_count ? arena_alloc(arena, e->evidence_count * sizeof(*e->evidence)) : NULL;
+  if (e->evidence_count && !e->evidence)
+    return ST_NOMEM;
+  for (size_t i = lo; i < end; i++) {
+    const struct store_plan_evidence *s = &y->evidence[i];
+    e->evidence[i - lo] = (struct plan_evidence){s->id,   s->size, s->created_at,     s->created_by,
+                                                 s->name, s->mime, s->created_by_name};
+  }
+  return ST_OK;
+}
+
 /* Progress rows [from, to) belong to point p: its entries, latest percent and text. */
-static int attach_entries(struct arena *arena, const struct directory *dir, struct plan_point *p,
+static int attach_entries(struct arena *arena, const struct directory *dir,
+                          const struct year_reads *y, struct plan_point *p,
                           const struct store_plan_progress *g, size_t n)
 {
   p->entries = n ? arena_alloc(arena, n * sizeof(*p->entries)) : NULL;
@@ -246,9 +281,11 @@ static int attach_entries(struct arena *arena, const struct directory *dir, stru
   const struct plan_entry *latest = NULL;
   for (size_t i = 0; i < n; i++) {
     struct plan_entry *e = &p->entries[i];
-    *e = (struct plan_entry){g[i].month, g[i].unit_id, g[i].percent,
-                             g[i].at,    g[i].body,    g[i].author};
+    *e = (struct plan_entry){g[i].month,  g[i].unit_id, g[i].percent, g[i].at, g[i].body,
+                             g[i].author, "",           "",           g[i].id};
     unit_names(dir, e->unit_id, &e->unit_zh, &e->unit_en);
+    if (attach_evidence(arena, y, e))
+      return ST_NOMEM;
     if (!latest || e->month > latest->month || (e->month == latest->month && e->at >= latest->at))
       latest = e;
   }
@@ -273,12 +310,6 @@ static void lateness(struct plan_point *p, int roc_year, time_t now, int64_t thi
   p->late = !p->done && (p->past_deadline || p->missing_this_month);
 }
 
-struct year_reads {
-  struct store_plan_point *points;
-  struct store_plan_progress *progress;
-  size_t point_count, progress_count;
-};
-
 static int assemble(struct arena *arena, const struct directory *dir, const struct year_reads *y,
                     const struct kpi_report *k, time_t now, struct plan_year *out)
 {
@@ -296,7 +327,7 @@ static int assemble(struct arena *arena, const struct directory *dir, const stru
     size_t from = g;
     while (g < y->progress_count && y->progress[g].point_id == s->id)
       g++;
-    int rc = attach_entries(arena, dir, p, &y->progress[from], g - from);
+    int rc = attach_entries(arena, dir, y, p, &y->progress[from], g - from);
     if (rc)
       return rc;
     lateness(p, out->roc_year, now, out->this_month);
@@ -328,6 +359,9 @@ static int reads(struct store *store, struct arena *arena, int64_t office_id, in
   if (!rc)
     rc = store_plan_progress_read(store, arena, office_id, roc_year, &y->progress,
                                   &y->progress_count);
+  if (!rc)
+    rc = store_plan_evidence_read(store, arena, office_id, roc_year, &y->evidence,
+                                  &y->evidence_count);
   return rc;
 }
 

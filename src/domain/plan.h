@@ -35,9 +35,18 @@ struct store;
 
 enum { PLAN_BODY_MAX = 2000, PLAN_YEAR_MIN = 90, PLAN_YEAR_MAX = 200 };
 
+/* An evidence file on a progress entry (plan_evidence.c). */
+struct plan_evidence {
+  int64_t id, size, at, created_by;
+  const char *name, *mime, *author;
+};
+
 struct plan_entry {
   int64_t month, unit_id, percent, at; /* month: YYYYMM */
   const char *body, *author, *unit_zh, *unit_en;
+  int64_t id;
+  struct plan_evidence *evidence; /* oldest first */
+  size_t evidence_count;
 };
 
 struct plan_point {
@@ -103,18 +112,15 @@ const char *plan_amount_text(struct arena *arena, int64_t milli, const char *uni
 /* Whether a linked indicator is a rate in per cent (else a count). */
 bool plan_indicator_is_rate(const char *kpi_name);
 
-/* The annual results report (執行成果) of a year as OpenDocument Text (plan_report.c): reads
- * the year as plan_year_read does; *out in the arena. plan_report_odt_of builds it from a year
- * already read (office: the office's name). */
-int plan_report_odt(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                    int roc_year, const char **out, size_t *len);
-int plan_report_odt_of(struct arena *arena, const struct plan_year *plan, const char *office,
-                       const char **out, size_t *len);
-
-/* The same converted to PDF by LibreOffice headless (plan_pdf.c); ST_IO when soffice is not
- * installed or fails. */
-int plan_report_pdf(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                    int roc_year, const char **out, size_t *len);
+/* The annual results report's data (執行成果): the year as plan_year_read reads it (with each
+ * entry's evidence files) and the office's name. The document itself is written by render/
+ * (render/odt.h), its PDF converted there too. */
+struct plan_report {
+  struct plan_year year;
+  const char *office_zh, *office_en;
+};
+int plan_report_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                     int roc_year, struct plan_report *out);
 
 /* The monthly reminders (plan_remind.c): e-mails the supervisors of units that owe this
  * month's progress, in the days before the office's progress day (setting plan.reminder_day).
@@ -129,5 +135,36 @@ int plan_reminder_day_set(struct store *store, const struct audit_actor *actor, 
 /* The CSV (plan_import.h layout) of a year's plan, in the arena. */
 int plan_export_csv(struct arena *arena, const struct plan_year *plan, const char **csv,
                     size_t *len);
+
+/* ---- Evidence files on progress entries (plan_evidence.c) ----------------------------------
+ * The responsible unit attaches files (PDF, JPEG, PNG or ODF, as case documents: libmagic
+ * reads the bytes, apply_file_type) to a progress entry; the bytes are kept once per SHA-256
+ * with the case documents'. Who attaches: administrators, and supervisors of the entry's unit.
+ * Who removes: the uploader, administrators, and supervisors of the entry's unit. Who
+ * downloads: the plan's readers of the office (the route's roles). Each attach, removal and
+ * download is an audit row (plan.evidence_attach, _remove, _download). Refusals are
+ * ST_INVALID or ST_FORBIDDEN with *reason a translation key; nothing is stored. */
+enum {
+  PLAN_EVIDENCE_FILE_MAX = 10 * 1024 * 1024, /* bytes of one file */
+  PLAN_EVIDENCE_PER_ENTRY = 10,              /* files on one entry */
+  /* the upload route's body cap: one file and the form's few fields */
+  PLAN_EVIDENCE_BODY_MAX = PLAN_EVIDENCE_FILE_MAX + 64 * 1024
+};
+struct apply_file;
+struct apply_document;
+/* The rights above, for pages to offer only what will be accepted. */
+bool plan_evidence_may_attach(const struct plan_author *author, const struct plan_entry *entry);
+bool plan_evidence_may_remove(const struct plan_author *author, const struct plan_entry *entry,
+                              const struct plan_evidence *file);
+/* Attaches to entry_id, which must be an entry of point_id (else ST_NOTFOUND). */
+int plan_evidence_attach(struct store *store, const struct plan_author *author, int64_t office_id,
+                         int roc_year, int64_t point_id, int64_t entry_id,
+                         const struct apply_file *file, time_t now, const char **reason);
+int plan_evidence_remove(struct store *store, struct arena *arena, const struct plan_author *author,
+                         int64_t office_id, int roc_year, int64_t evidence_id, const char **reason);
+/* A file for download (out->bytes malloc'd: the caller frees it), audited before it is sent. */
+int plan_evidence_download(struct store *store, struct arena *arena,
+                           const struct audit_actor *actor, int64_t office_id, int roc_year,
+                           int64_t evidence_id, struct apply_document *out);
 
 #endif

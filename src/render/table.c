@@ -1,5 +1,6 @@
 /*
- * table.c - CSV and ODS writers for tables of text cells (table.h).
+ * table.c - CSV, ODS and XLSX writers for tables of text cells (table.h); the zip package is
+ * render/package.c's.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,9 +8,9 @@
 #include <string.h>
 
 #include <libxml/xmlwriter.h>
-#include <zip.h>
 
 #include "base/buf.h"
+#include "render/package.h"
 #include "render/table.h"
 
 #include "base/common.h"
@@ -119,8 +120,8 @@ static int ods_tables(xmlTextWriterPtr w, const struct render_table *tables, siz
   return rc;
 }
 
-static int ods_content(xmlTextWriterPtr w, const struct render_table *tables, size_t count,
-                       const char *sheet)
+/* The document up to the open office:spreadsheet (EndDocument closes it all). */
+static int ods_open(xmlTextWriterPtr w)
 {
   int rc = xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
   if (rc >= 0)
@@ -137,101 +138,120 @@ static int ods_content(xmlTextWriterPtr w, const struct render_table *tables, si
     rc = xmlTextWriterStartElement(w, BAD_CAST "office:body");
   if (rc >= 0)
     rc = xmlTextWriterStartElement(w, BAD_CAST "office:spreadsheet");
+  return rc;
+}
+
+static int ods_table_start(xmlTextWriterPtr w, const char *name)
+{
+  int rc = xmlTextWriterStartElement(w, BAD_CAST "table:table");
+  return rc >= 0 ? xmlTextWriterWriteAttribute(w, BAD_CAST "table:name", BAD_CAST name) : rc;
+}
+
+/* What render_tables_ods writes: one sheet of titled tables. */
+struct tables_sheet {
+  const struct render_table *tables;
+  size_t count;
+  const char *sheet;
+};
+
+static int ods_content(xmlTextWriterPtr w, const void *ctx)
+{
+  const struct tables_sheet *t = ctx;
+  int rc = ods_open(w);
   if (rc >= 0)
-    rc = xmlTextWriterStartElement(w, BAD_CAST "table:table");
+    rc = ods_table_start(w, t->sheet);
   if (rc >= 0)
-    rc = xmlTextWriterWriteAttribute(w, BAD_CAST "table:name", BAD_CAST sheet);
-  if (rc >= 0)
-    rc = ods_tables(w, tables, count);
+    rc = ods_tables(w, t->tables, t->count);
   if (rc >= 0)
     rc = xmlTextWriterEndDocument(w); /* closes every open element */
   return rc;
 }
 
-/* A file of an archive: bytes that stay valid until the archive is written. */
-struct zip_entry {
-  const char *name;
-  const void *data;
-  size_t len;
-  bool stored; /* not compressed */
+/* A cell of a typed sheet: NULL is an empty cell, numbers float cells with their value. */
+static int ods_typed_cell(xmlTextWriterPtr w, enum render_cell_type type, const char *text)
+{
+  if (type == RENDER_CELL_AUTO && text)
+    return ods_cell(w, text);
+  int rc = xmlTextWriterStartElement(w, BAD_CAST "table:table-cell");
+  bool number = type == RENDER_CELL_NUMBER;
+  if (rc >= 0 && text)
+    rc = xmlTextWriterWriteAttribute(w, BAD_CAST "office:value-type",
+                                     BAD_CAST(number ? "float" : "string"));
+  if (rc >= 0 && text && number)
+    rc = xmlTextWriterWriteAttribute(w, BAD_CAST "office:value", BAD_CAST text);
+  if (rc >= 0 && text)
+    rc = xmlTextWriterWriteElement(w, BAD_CAST "text:p", BAD_CAST text);
+  return rc >= 0 ? xmlTextWriterEndElement(w) : rc;
+}
+
+/* One sheet: row 0 as text, the others typed by column. */
+static int ods_sheet(xmlTextWriterPtr w, const struct render_sheet *s)
+{
+  const struct render_table *t = s->table;
+  int rc = ods_table_start(w, s->name ? s->name : "Sheet1");
+  for (size_t r = 0; rc >= 0 && r < t->rows; r++) {
+    rc = xmlTextWriterStartElement(w, BAD_CAST "table:table-row");
+    for (size_t c = 0; rc >= 0 && c < t->columns; c++)
+      rc = ods_typed_cell(w, r && s->types ? s->types[c] : RENDER_CELL_TEXT,
+                          t->cells[r * t->columns + c]);
+    if (rc >= 0)
+      rc = xmlTextWriterEndElement(w);
+  }
+  return rc >= 0 ? xmlTextWriterEndElement(w) : rc;
+}
+
+struct sheets {
+  const struct render_sheet *sheets;
+  size_t count;
 };
 
-static int zip_entry_add(zip_t *z, const struct zip_entry *e)
+static int sheets_content(xmlTextWriterPtr w, const void *ctx)
 {
-  zip_source_t *src = zip_source_buffer(z, e->data, e->len, 0);
-  zip_int64_t index = src ? zip_file_add(z, e->name, src, ZIP_FL_ENC_UTF_8) : -1;
-  if (index < 0) {
-    zip_source_free(src);
-    return ST_NOMEM;
-  }
-  if (e->stored && zip_set_file_compression(z, (zip_uint64_t)index, ZIP_CM_STORE, 0) < 0)
-    return ST_NOMEM;
-  return ST_OK;
-}
-
-/* The bytes of a finished in-memory archive appended to out. */
-static int zip_bytes(zip_source_t *archive, struct buf *out)
-{
-  zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_source_stat(archive, &st) < 0 || zip_source_open(archive) < 0)
-    return ST_NOMEM;
-  char *bytes = buf_extend(out, (size_t)st.size);
-  int rc =
-      bytes && zip_source_read(archive, bytes, st.size) == (zip_int64_t)st.size ? ST_OK : ST_LIMIT;
-  zip_source_close(archive);
-  return rc;
-}
-
-/* An archive of entries, in that order, into out. */
-static int zip_write(const struct zip_entry *entries, size_t count, struct buf *out)
-{
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t *archive = zip_source_buffer_create(NULL, 0, 0, &error);
-  zip_t *z = archive ? zip_open_from_source(archive, ZIP_TRUNCATE, &error) : NULL;
-  int rc = z ? ST_OK : ST_NOMEM;
-  if (z) {
-    zip_source_keep(archive);
-    for (size_t i = 0; !rc && i < count; i++)
-      rc = zip_entry_add(z, &entries[i]);
-    if (rc)
-      zip_discard(z);
-    else if (zip_close(z) < 0)
-      rc = ST_NOMEM;
-  }
-  if (!rc)
-    rc = zip_bytes(archive, out);
-  if (archive)
-    zip_source_free(archive);
-  zip_error_fini(&error);
-  return rc;
+  const struct sheets *s = ctx;
+  int rc = ods_open(w);
+  for (size_t i = 0; rc >= 0 && i < s->count; i++)
+    rc = ods_sheet(w, &s->sheets[i]);
+  return rc >= 0 ? xmlTextWriterEndDocument(w) : rc;
 }
 
 /* The mimetype first and stored, as OpenDocument requires. */
 static int ods_zip_write(const void *content, size_t content_len, struct buf *out)
 {
-  const struct zip_entry entries[] = {
+  const struct render_package_entry entries[] = {
       {"mimetype", ODS_MIMETYPE, strlen(ODS_MIMETYPE), true},
       {"META-INF/manifest.xml", manifest_xml, strlen(manifest_xml), false},
       {"content.xml", content, content_len, false},
   };
-  return zip_write(entries, ARRAY_LEN(entries), out);
+  return render_package_write(entries, ARRAY_LEN(entries), out);
 }
 
-int render_tables_ods(const struct render_table *tables, size_t count, const char *sheet,
-                      struct buf *out)
+/* content.xml written by content(ctx), packaged into out. */
+static int ods_write(int (*content)(xmlTextWriterPtr, const void *), const void *ctx,
+                     struct buf *out)
 {
   xmlBufferPtr xml = xmlBufferCreate();
   xmlTextWriterPtr w = xml ? xmlNewTextWriterMemory(xml, 0) : NULL;
-  int rc = w ? ods_content(w, tables, count, sheet ? sheet : "Sheet1") : -1;
+  int rc = w ? content(w, ctx) : -1;
   if (w)
-    xmlFreeTextWriter(w);
+    xmlFreeTextWriter(w); /* flushes into xml */
   int st = rc < 0 || !xml ? ST_NOMEM
                           : ods_zip_write(xmlBufferContent(xml), (size_t)xmlBufferLength(xml), out);
   if (xml)
     xmlBufferFree(xml);
   return st;
+}
+
+int render_tables_ods(const struct render_table *tables, size_t count, const char *sheet,
+                      struct buf *out)
+{
+  const struct tables_sheet t = {tables, count, sheet ? sheet : "Sheet1"};
+  return ods_write(ods_content, &t, out);
+}
+
+int render_sheets_ods(const struct render_sheet *sheets, size_t count, struct buf *out)
+{
+  const struct sheets s = {sheets, count};
+  return ods_write(sheets_content, &s, out);
 }
 
 /* ---- XLSX (Office Open XML, the minimal package: one sheet of inline strings and numbers) -- */
@@ -366,14 +386,14 @@ int render_tables_xlsx(const struct render_table *tables, size_t count, const ch
     xmlFreeTextWriter(ws);
   int st = ST_NOMEM;
   if (rc >= 0) {
-    const struct zip_entry entries[] = {
+    const struct render_package_entry entries[] = {
         {"[Content_Types].xml", xlsx_types, strlen(xlsx_types), false},
         {"_rels/.rels", xlsx_rels, strlen(xlsx_rels), false},
         {"xl/workbook.xml", xmlBufferContent(book), (size_t)xmlBufferLength(book), false},
         {"xl/_rels/workbook.xml.rels", xlsx_workbook_rels, strlen(xlsx_workbook_rels), false},
         {"xl/worksheets/sheet1.xml", xmlBufferContent(data), (size_t)xmlBufferLength(data), false},
     };
-    st = zip_write(entries, ARRAY_LEN(entries), out);
+    st = render_package_write(entries, ARRAY_LEN(entries), out);
   }
   if (book)
     xmlBufferFree(book);

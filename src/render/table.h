@@ -28,6 +28,21 @@ int render_tables_csv(const struct render_table *tables, size_t count, struct bu
 int render_tables_ods(const struct render_table *tables, size_t count, const char *sheet,
                       struct buf *out);
 
+/* A column's cell type in render_sheets_ods: text, a number (a float cell carrying its value,
+ * decimals too), or as render_tables_ods decides (whole numbers as numbers, the rest text). */
+enum render_cell_type { RENDER_CELL_AUTO, RENDER_CELL_TEXT, RENDER_CELL_NUMBER };
+
+/* A sheet of one table without a title row: row 0 (the header) as text, every other cell of
+ * its column's type (types NULL: text); a NULL cell is an empty cell (no value type). */
+struct render_sheet {
+  const char *name;
+  const struct render_table *table;
+  const enum render_cell_type *types; /* one per column, or NULL */
+};
+/* An OpenDocument spreadsheet of several sheets, in order (the open data files: the data and
+ * an "about" sheet). */
+int render_sheets_ods(const struct render_sheet *sheets, size_t count, struct buf *out);
+
 /* The same as an Office Open XML workbook (XLSX) of one sheet: text cells as inline strings,
  * whole numbers as numbers (no shared strings, no styles). */
 int render_tables_xlsx(const struct render_table *tables, size_t count, const char *sheet,

@@ -191,6 +191,11 @@ static const struct copy_table tables[] = {
      "target_milli, target_unit",
      "id"},
     {"plan_progress", "id, point_id, month, unit_id, percent, body, author, at", "id"},
+    /* plan evidence files (migration 34) */
+    {"plan_evidence",
+     "id, office_id, progress_id, sha256, name, mime, size, created_at, created_by, "
+     "created_by_name",
+     "id"},
 };
 
 enum { TABLE_COUNT = ARRAY_LEN(tables) };

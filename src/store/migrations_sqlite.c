@@ -886,6 +886,24 @@ static const char migration_30_sql[] =
     " at INTEGER NOT NULL,"
     " UNIQUE (point_id, month, unit_id));";
 
+/* Plan evidence files (migration 34, issue 20): the files a responsible unit attaches to a
+ * monthly progress entry (photos, PDFs, ODF documents), the bytes once per SHA-256 in
+ * upload_blobs like the case documents; removing a file deletes its row (the audit trail keeps
+ * who, when and which file). */
+static const char migration_34_sql[] =
+    "CREATE TABLE plan_evidence ("
+    " id INTEGER PRIMARY KEY,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " progress_id INTEGER NOT NULL REFERENCES plan_progress(id) ON DELETE CASCADE,"
+    " sha256 TEXT NOT NULL REFERENCES upload_blobs(sha256),"
+    " name TEXT NOT NULL,"
+    " mime TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL,"
+    " created_by_name TEXT NOT NULL);"
+    "CREATE INDEX plan_evidence_progress ON plan_evidence(progress_id);";
+
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -1158,6 +1176,7 @@ const struct store_migration sqlite_migrations[] = {
     {28, "surveys, survey answers, quality records", migration_28_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
     {30, "plan control: plans, focal points, monthly progress", migration_30_sql},
+    {34, "plan evidence files on progress entries", migration_34_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -6,6 +6,7 @@
 #include "web/app.h"
 #include "domain/accounts.h"
 #include "domain/outcome_docs.h"
+#include "domain/plan.h"
 #include "web/api/api.h"
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
@@ -458,6 +459,15 @@ static const struct http_route routes[] = {
      HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/opendata/{dataset}/{file}", opendata_dictionary, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_PUBLIC, 0},
+    /* Plan evidence files (web/staff/plan.c, issue 20): the responsible unit attaches files to
+     * a progress entry, the plan's readers download them (audited), the uploader, supervisors
+     * of the unit and admins remove them. */
+    {"POST", "/staff/plan/{year}/points/{id}/evidence", plan_evidence_post,
+     ROLE_SUPERVISOR | ROLE_ADMIN, true, PLAN_EVIDENCE_BODY_MAX, HTTP_RATE_NONE},
+    {"POST", "/staff/plan/{year}/evidence/{id}/remove", plan_evidence_remove_post,
+     ROLE_SUPERVISOR | ROLE_ADMIN, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/plan/{year}/evidence/{id}", plan_evidence_get, PLAN_READERS, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

@@ -1,7 +1,8 @@
 // plan.test.mjs - plan control (issue 20) as a unit supervisor meets it: the demo plan (seed
 // 000) is listed from the staff home; the supervisor of 登記課 enters this month's progress on
-// one of the unit's focal points with the keyboard; the plan page (with its progress forms),
-// the meeting view and the list of years pass axe (WCAG 2.1 A and AA) and do not scroll
+// one of the unit's focal points with the keyboard and attaches a PDF to it as evidence (listed
+// on the plan page and in the meeting view, downloadable); the plan page (with its progress and
+// evidence forms and the file's removal button), the meeting view and the list of years pass axe (WCAG 2.1 A and AA) and do not scroll
 // sideways at 320 px, in Chinese and in English.
 
 import { execFile } from 'node:child_process';
@@ -76,6 +77,29 @@ test('the unit supervisor enters this month\'s progress by keyboard', async (ctx
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   const section = page.locator('section.bm-plan-point', { hasText: '已完成進度簡訊通知測試' });
   assertEqual(await section.count(), 1, 'the entry shows under its focal point');
+});
+
+test('the unit supervisor attaches a PDF to the entry, it is listed and downloads', async (ctx) => {
+  const base = ctx.server.base;
+  const page = await supervisor(ctx, 1280);
+  const year = new Date().getFullYear() - 1911;
+  await page.goto(`${base}/staff/plan/${year}`);
+  const form = page.locator('form[action$="/evidence"]').first();
+  assert(await form.count() === 1, 'an evidence form where the unit has an entry');
+  await form.locator('input[type=file]').setInputFiles({
+    name: '進度佐證.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+  });
+  await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  const link = page.locator('a[href*="/evidence/"]', { hasText: '進度佐證.pdf' });
+  assertEqual(await link.count(), 1, 'the file is listed with its link');
+  const answer = await page.request.get(base + await link.getAttribute('href'));
+  assertEqual(answer.status(), 200, 'the file downloads');
+  assert((await answer.body()).subarray(0, 5).toString() === '%PDF-', 'the bytes are the PDF');
+  await page.goto(`${base}/staff/plan/${year}/meeting`);
+  assertEqual(await page.locator('a[href*="/evidence/"]', { hasText: '進度佐證.pdf' }).count(), 1,
+    'the meeting view lists the file');
 });
 
 test('plan, progress and meeting pages pass axe and fit 320 px in both languages', async (ctx) => {

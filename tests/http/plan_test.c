@@ -4,8 +4,11 @@
  * number with nothing changed, the export carries the same rows; progress is entered by the
  * responsible unit's supervisor only (another unit's supervisor and analysts are refused); the
  * meeting view puts late focal points first (past the deadline, or no entry this month); a
- * linked indicator shows the dashboard's own figure for the year; report.odt is a valid ODT
- * whose figure is the dashboard's, report.pdf converts when LibreOffice is there; the monthly
+ * linked indicator shows the dashboard's own figure for the year; evidence files are attached
+ * to an entry by its unit only (bad files refused with nothing stored), listed on the plan
+ * page and in the meeting view, downloaded by the office's plan readers only (audited) and
+ * removed by the uploader (audited); report.odt is a valid ODT whose figure is the dashboard's
+ * and which names the evidence, report.pdf converts when LibreOffice is there; the monthly
  * reminder reaches the right unit's supervisor through the outbox worker and a real SMTP server
  * (aiosmtpd), once a month.
  */
@@ -53,7 +56,7 @@
 
 static struct server server;
 
-enum who { ADMIN, SUP_REG, SUP_SURVEY, ANALYST, WHO_COUNT };
+enum who { ADMIN, SUP_REG, SUP_SURVEY, ANALYST, OTHER_OFFICE, WHO_COUNT };
 static struct client clients[WHO_COUNT];
 static char totp[64];
 
@@ -219,12 +222,14 @@ static int setup(void **state)
   harness_add_user(&server, "xinxing", "plan-admin", "admin", PASSWORD);
   add_supervisor("plan-registration", "registration");
   add_supervisor("plan-survey", "survey");
+  harness_add_user(&server, "niaosong", "plan-niaosong", "analyst", PASSWORD);
   for (int w = 0; w < WHO_COUNT; w++)
     client_init(&clients[w], &server);
   if (client_login_totp(&clients[ADMIN], "plan-admin", PASSWORD, totp, sizeof(totp)) ||
       client_login(&clients[SUP_REG], "plan-registration", PASSWORD) != 303 ||
       client_login(&clients[SUP_SURVEY], "plan-survey", PASSWORD) != 303 ||
-      client_login(&clients[ANALYST], "xinxing-analyst", DEMO_PASSWORD) != 303)
+      client_login(&clients[ANALYST], "xinxing-analyst", DEMO_PASSWORD) != 303 ||
+      client_login(&clients[OTHER_OFFICE], "plan-niaosong", PASSWORD) != 303)
     return -1;
   return 0;
 }
@@ -536,6 +541,14 @@ static void test_report_odt(void **state)
   if (strtod(rate, NULL) != strtod(figure, NULL))
     fail_msg("dashboard %s, report %s", rate, figure);
   assert_string_equal(outcome, "已完成SOP初稿");
+  /* the evidence named per item: the PDF kept, the removed PNG not */
+  char *evidence = xpath_text(doc, "//table:table[@table:name='item1']/table:table-row[1]/"
+                                   "table:table-cell[6]");
+  assert_string_equal(evidence, "sop.pdf");
+  char *none = xpath_text(doc, "//table:table[@table:name='item1']/table:table-row[2]/"
+                               "table:table-cell[6]");
+  assert_string_equal(none, "－");
+  free(evidence), free(none);
   json_decref(k);
   free(label), free(figure), free(outcome);
   xmlFreeDoc(doc);
@@ -585,6 +598,176 @@ static long long sql_int(const char *sql)
   if (v < 0)
     fail_msg("SQL failed: %s", sql);
   return v;
+}
+
+/* ---- evidence files on progress entries ---------------------------------------------------- */
+
+static const char evidence_pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+static const unsigned char evidence_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+
+/* POSTs bytes as the multipart file "file" called name, for the entry, to the point's evidence
+ * route: the status; *text the answer's body (malloc'd) when wanted. */
+static long upload_evidence(enum who w, long long point, long long entry, const char *name,
+                            const void *bytes, size_t len, char **text)
+{
+  static const char boundary[] = "bmPlanEvidence7Yq2";
+  struct client *c = &clients[w];
+  size_t cap = len + 2048, n = 0;
+  char *body = malloc(cap), path[96], ctype[128];
+  assert_non_null(body);
+  n += (size_t)snprintf(body + n, cap - n,
+                        "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                        "--%s\r\nContent-Disposition: form-data; name=\"entry\"\r\n\r\n%lld\r\n"
+                        "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+                        "filename=\"%s\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                        boundary, c->csrf, boundary, entry, boundary, name);
+  memcpy(body + n, bytes, len);
+  n += len;
+  n += (size_t)snprintf(body + n, cap - n, "\r\n--%s--\r\n", boundary);
+  snprintf(ctype, sizeof(ctype), "Content-Type: multipart/form-data; boundary=%s", boundary);
+  snprintf(path, sizeof(path), "/staff/plan/115/points/%lld/evidence", point);
+  const char *headers[] = {ctype, NULL};
+  struct response r;
+  assert_int_equal(client_call(c, "POST", path, headers, body, n, &r), 0);
+  free(body);
+  if (text)
+    *text = strdup(r.body ? r.body : "");
+  long status = r.status;
+  response_free(&r);
+  return status;
+}
+
+static long long audit_rows(const char *action)
+{
+  char sql[160];
+  snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE action = '%s'", action);
+  return sql_int(sql);
+}
+
+static long long evidence_rows(void)
+{
+  return sql_int("SELECT count(*) FROM plan_evidence");
+}
+
+/* Bad files (wrong type, empty, too big) are a localised 400 and nothing is stored; another
+ * unit's supervisor and analysts are refused. */
+static void test_evidence_refused(void **state)
+{
+  (void)state;
+  json_t *v = view_ok(SUP_REG, "/staff/plan/115");
+  long long point = point_id(v, "items.0.points.0.id");
+  long long entry = point_id(v, "items.0.points.0.entries.0.id");
+  assert_true(json_is_true(json_at(v, "items.0.points.0.may_attach")));
+  json_decref(v);
+  v = view_ok(SUP_SURVEY, "/staff/plan/115");
+  assert_true(json_is_false(json_at(v, "items.0.points.0.may_attach")));
+  json_decref(v);
+  read_page(SUP_REG, "/staff/plan/115");
+  static const char text_file[] = "only some words, not a document\n";
+  char *answer = NULL;
+  assert_int_equal(
+      upload_evidence(SUP_REG, point, entry, "sop.pdf", text_file, sizeof(text_file) - 1, &answer),
+      400);
+  expect_contains(answer, "檔案必須是照片（JPEG、PNG）、PDF 或 ODF 文件。");
+  char id_attr[64];
+  snprintf(id_attr, sizeof(id_attr), "id=\"evidence-%lld-error\"", point);
+  expect_contains(answer, id_attr); /* beside the form too, not only in the summary */
+  free(answer);
+  assert_int_equal(upload_evidence(SUP_REG, point, entry, "empty.pdf", "", 0, &answer), 400);
+  expect_contains(answer, "請選擇要上傳的檔案。");
+  free(answer);
+  /* one byte over the limit, a PDF by its first bytes */
+  size_t big_len = 10 * 1024 * 1024 + 1;
+  char *big = malloc(big_len);
+  assert_non_null(big);
+  memset(big, ' ', big_len);
+  memcpy(big, evidence_pdf, sizeof(evidence_pdf) - 1);
+  assert_int_equal(upload_evidence(SUP_REG, point, entry, "big.pdf", big, big_len, &answer), 400);
+  expect_contains(answer, "檔案超過 10 MB。");
+  free(answer);
+  free(big);
+  read_page(SUP_SURVEY, "/staff/plan/115");
+  assert_int_equal(upload_evidence(SUP_SURVEY, point, entry, "sop.pdf", evidence_pdf,
+                                   sizeof(evidence_pdf) - 1, NULL),
+                   403);
+  read_page(ANALYST, "/staff/plan/115");
+  assert_int_equal(upload_evidence(ANALYST, point, entry, "sop.pdf", evidence_pdf,
+                                   sizeof(evidence_pdf) - 1, NULL),
+                   403);
+  /* an entry that is not the point's */
+  assert_int_equal(upload_evidence(SUP_REG, point + 1, entry, "sop.pdf", evidence_pdf,
+                                   sizeof(evidence_pdf) - 1, NULL),
+                   404);
+  assert_int_equal(evidence_rows(), 0);
+  assert_int_equal(audit_rows("plan.evidence_attach"), 0);
+}
+
+/* The unit's supervisor attaches a PDF and a PNG; the item's page and the meeting view list them
+ * with links; a download by an analyst gives the bytes and is audited; another unit's supervisor
+ * cannot remove a file, its uploader can (audited). The PDF stays for the report. */
+static void test_evidence_attach_list_download_remove(void **state)
+{
+  (void)state;
+  json_t *v = view_ok(SUP_REG, "/staff/plan/115");
+  long long point = point_id(v, "items.0.points.0.id");
+  long long entry = point_id(v, "items.0.points.0.entries.0.id");
+  json_decref(v);
+  read_page(SUP_REG, "/staff/plan/115");
+  assert_int_equal(upload_evidence(SUP_REG, point, entry, "sop.pdf", evidence_pdf,
+                                   sizeof(evidence_pdf) - 1, NULL),
+                   303);
+  assert_int_equal(
+      upload_evidence(SUP_REG, point, entry, "photo.png", evidence_png, sizeof(evidence_png), NULL),
+      303);
+  assert_int_equal(evidence_rows(), 2);
+  assert_int_equal(audit_rows("plan.evidence_attach"), 2);
+  v = view_ok(ANALYST, "/staff/plan/115");
+  expect_text_at(v, "items.0.points.0.entries.0.evidence.0.name", "sop.pdf");
+  expect_text_at(v, "items.0.points.0.entries.0.evidence.1.name", "photo.png");
+  assert_true(json_is_false(json_at(v, "items.0.points.0.entries.0.evidence.0.may_remove")));
+  char pdf_href[128], png_remove[160];
+  snprintf(pdf_href, sizeof(pdf_href), "%s",
+           json_text_at(v, "items.0.points.0.entries.0.evidence.0.href"));
+  json_decref(v);
+  v = view_ok(SUP_REG, "/staff/plan/115");
+  assert_true(json_is_true(json_at(v, "items.0.points.0.entries.0.evidence.1.may_remove")));
+  snprintf(png_remove, sizeof(png_remove), "%s",
+           json_text_at(v, "items.0.points.0.entries.0.evidence.1.remove_action"));
+  json_decref(v);
+  v = view_ok(ANALYST, "/staff/plan/115/meeting");
+  char *meeting = json_dumps(v, JSON_COMPACT);
+  expect_contains(meeting, "\"name\":\"sop.pdf\"");
+  expect_contains(meeting, pdf_href);
+  free(meeting);
+  json_decref(v);
+  struct response r;
+  assert_int_equal(client_get(&clients[ANALYST], pdf_href, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_int_equal(r.len, sizeof(evidence_pdf) - 1);
+  assert_memory_equal(r.body, evidence_pdf, r.len);
+  response_free(&r);
+  assert_int_equal(audit_rows("plan.evidence_download"), 1);
+  /* another office's plan reader does not reach this office's file */
+  assert_int_equal(client_get(&clients[OTHER_OFFICE], pdf_href, &r), 0);
+  assert_int_equal(r.status, 404);
+  response_free(&r);
+  assert_int_equal(audit_rows("plan.evidence_download"), 1);
+  assert_int_equal(client_get(&clients[ANALYST], "/staff/plan/115/evidence/999999", &r), 0);
+  assert_int_equal(r.status, 404);
+  response_free(&r);
+  read_page(SUP_SURVEY, "/staff/plan/115");
+  assert_int_equal(post_form(SUP_SURVEY, png_remove, "x=1"), 403);
+  assert_int_equal(evidence_rows(), 2);
+  read_page(SUP_REG, "/staff/plan/115");
+  assert_int_equal(post_form(SUP_REG, png_remove, "x=1"), 303);
+  assert_int_equal(evidence_rows(), 1);
+  assert_int_equal(audit_rows("plan.evidence_remove"), 1);
+  assert_int_equal(post_form(SUP_REG, png_remove, "x=1"), 404);
 }
 
 static long long reminders_to(const char *username)
@@ -650,6 +833,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_import_and_export),
       cmocka_unit_test(test_progress_by_the_right_unit),
+      cmocka_unit_test(test_evidence_refused),
+      cmocka_unit_test(test_evidence_attach_list_download_remove),
       cmocka_unit_test(test_meeting_late_first),
       cmocka_unit_test(test_linked_indicator_is_the_dashboards),
       cmocka_unit_test(test_report_odt),

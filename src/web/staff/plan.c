@@ -11,9 +11,12 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "domain/accounts.h"
+#include "domain/apply.h"
+#include "domain/apply_docs.h"
 #include "domain/audit.h"
 #include "domain/plan.h"
 #include "web/app.h"
+#include "web/public/apply.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
@@ -54,20 +57,67 @@ static const char *status_label(struct http_request *req, enum kpi_status s)
   return key ? http_t(req, key) : "";
 }
 
+/* Who is asking, as the domain's rights read it. */
+static void author_of(struct http_request *req, struct audit_actor *actor, struct plan_author *a)
+{
+  web_actor(req, actor);
+  *a = (struct plan_author){actor, req->session->roles, req->session->unit_id};
+}
+
+static const char *month_text(struct http_request *req, int64_t month)
+{
+  return arena_printf(req->arena, "%lld/%02lld", (long long)(month / 100 - CIVIL_ROC_OFFSET),
+                      (long long)(month % 100));
+}
+
+/* An entry's evidence files with their download links (and removal, where allowed). */
+static json_t *evidence_view(struct http_request *req, const struct plan_author *a,
+                             const struct plan_entry *e)
+{
+  const char *year = http_capture(req, "year");
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < e->evidence_count; i++) {
+    const struct plan_evidence *f = &e->evidence[i];
+    const char *href =
+        arena_printf(req->arena, "/staff/plan/%s/evidence/%lld", year, (long long)f->id);
+    json_array_append_new(
+        list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)f->id, "name",
+                        f->name, "size", apply_size_text(req, f->size), "author", f->author, "href",
+                        href, "may_remove", plan_evidence_may_remove(a, e, f), "remove_action",
+                        arena_printf(req->arena, "%s/remove", href)));
+  }
+  return list;
+}
+
 static json_t *entries_view(struct http_request *req, const struct plan_point *p)
 {
+  struct audit_actor actor;
+  struct plan_author a;
+  author_of(req, &actor, &a);
   json_t *list = json_array();
   for (size_t i = 0; list && i < p->entry_count; i++) {
     const struct plan_entry *e = &p->entries[i];
-    json_array_append_new(list,
-                          json_pack("{s:s, s:s, s:I, s:s, s:s}", "month",
-                                    arena_printf(req->arena, "%lld/%02lld",
-                                                 (long long)(e->month / 100 - CIVIL_ROC_OFFSET),
-                                                 (long long)(e->month % 100)),
-                                    "unit", unit_label(req, e->unit_zh, e->unit_en), "percent",
-                                    (json_int_t)e->percent, "body", e->body, "author", e->author));
+    json_array_append_new(
+        list,
+        json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:b, s:b}", "id", (json_int_t)e->id, "month",
+                  month_text(req, e->month), "unit", unit_label(req, e->unit_zh, e->unit_en),
+                  "percent", (json_int_t)e->percent, "body", e->body, "author", e->author,
+                  "evidence", evidence_view(req, &a, e), "has_evidence", e->evidence_count > 0,
+                  "may_attach", plan_evidence_may_attach(&a, e)));
   }
   return list;
+}
+
+/* Whether the signed-in person may attach evidence to some entry of the point. */
+static bool may_attach_any(struct http_request *req, const struct plan_point *p)
+{
+  struct audit_actor actor;
+  struct plan_author a;
+  author_of(req, &actor, &a);
+  for (size_t i = 0; i < p->entry_count; i++)
+    if (plan_evidence_may_attach(&a, &p->entries[i]))
+      return true;
+  return false;
 }
 
 static const char *figure_text(struct http_request *req, const struct plan_point *p, int64_t milli)
@@ -83,6 +133,14 @@ static const char *indicator_label(struct http_request *req, const struct plan_p
   return key ? http_t(req, key) : p->indicator;
 }
 
+static size_t evidence_count(const struct plan_point *p)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < p->entry_count; i++)
+    n += p->entries[i].evidence_count;
+  return n;
+}
+
 static json_t *point_view(struct http_request *req, const struct plan_point *p)
 {
   const char *target = plan_amount_text(req->arena, p->target_milli, p->target_unit);
@@ -95,12 +153,13 @@ static json_t *point_view(struct http_request *req, const struct plan_point *p)
                 "previous", figure_text(req, p, p->previous_milli), "status",
                 kpi_status_name(p->status), "status_label", status_label(req, p->status));
   if (v)
-    json_object_update_new(v, json_pack("{s:i, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:b}", "percent",
-                                        p->percent, "outcome", p->outcome, "done", p->done, "late",
-                                        p->late, "past_deadline", p->past_deadline,
-                                        "missing_this_month", p->missing_this_month, "entries",
-                                        entries_view(req, p), "may_enter", may_enter(req, p),
-                                        "has_entries", p->entry_count > 0));
+    json_object_update_new(
+        v, json_pack("{s:i, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:b, s:b, s:I}", "percent",
+                     p->percent, "outcome", p->outcome, "done", p->done, "late", p->late,
+                     "past_deadline", p->past_deadline, "missing_this_month", p->missing_this_month,
+                     "entries", entries_view(req, p), "may_enter", may_enter(req, p), "has_entries",
+                     p->entry_count > 0, "may_attach", may_attach_any(req, p), "evidence_count",
+                     (json_int_t)evidence_count(p)));
   return v;
 }
 
@@ -154,6 +213,25 @@ static json_t *year_view(struct http_request *req, const struct plan_year *y)
                    y->reminder_day);
 }
 
+/* A refused evidence file's message also beside its form: on the point whose id the field
+ * ("evidence-<id>") names. */
+static void point_error(json_t *view, const char *field, const char *error)
+{
+  int64_t id = 0;
+  json_t *item, *point;
+  size_t i, k;
+  if (strncmp(field, "evidence-", 9) != 0 || str_to_int64(str_from(field + 9), 1, INT64_MAX, &id))
+    return;
+  json_array_foreach(json_object_get(view, "items"), i, item)
+  {
+    json_array_foreach(json_object_get(item, "points"), k, point)
+    {
+      if (json_integer_value(json_object_get(point, "id")) == id)
+        json_object_set_new(point, "evidence_error", json_string(error));
+    }
+  }
+}
+
 static int year_page(struct http_request *req, struct http_response *res, int status,
                      const char *field, const char *error)
 {
@@ -165,8 +243,10 @@ static int year_page(struct http_request *req, struct http_response *res, int st
   if (rc)
     return rc;
   json_t *view = year_view(req, &y);
-  if (view && error)
+  if (view && error) {
     web_form_error_text(view, field, error);
+    point_error(view, field, error);
+  }
   return view ? http_page(res, status, "staff/plan", view) : ST_NOMEM;
 }
 
@@ -300,42 +380,6 @@ int plan_progress_post(struct http_request *req, struct http_response *res)
                                          (long long)point, (long long)point));
 }
 
-typedef int (*report_fn)(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                         int roc_year, const char **out, size_t *len);
-
-static int report(struct http_request *req, struct http_response *res, report_fn fn,
-                  const char *type, const char *extension)
-{
-  struct store *store;
-  int year = 0;
-  const char *data = NULL;
-  size_t len = 0;
-  int rc = year_of(req, &year);
-  if (!rc)
-    rc = web_primary(req, &store);
-  if (!rc)
-    rc = fn(store, req->arena, clock_now(), req->session->office_id, year, &data, &len);
-  if (rc == ST_IO) {
-    const char *message = http_t(req, "plan_err_pdf");
-    return http_raw(res, 503, "text/plain; charset=utf-8", message, strlen(message));
-  }
-  if (!rc)
-    rc = http_header_add(
-        res, "Content-Disposition",
-        arena_printf(req->arena, "attachment; filename=\"plan-%d-results.%s\"", year, extension));
-  return rc ? rc : http_raw(res, 200, type, data, len);
-}
-
-int plan_report_odt_get(struct http_request *req, struct http_response *res)
-{
-  return report(req, res, plan_report_odt, "application/vnd.oasis.opendocument.text", "odt");
-}
-
-int plan_report_pdf_get(struct http_request *req, struct http_response *res)
-{
-  return report(req, res, plan_report_pdf, "application/pdf", "pdf");
-}
-
 /* POST /staff/plan/{year}/reminder-day: the office's monthly progress day (0: none). */
 int plan_reminder_day_post(struct http_request *req, struct http_response *res)
 {
@@ -356,4 +400,106 @@ int plan_reminder_day_post(struct http_request *req, struct http_response *res)
   if (rc == ST_INVALID)
     return year_page(req, res, 400, "day", http_t(req, "plan_err_day"));
   return rc ? rc : http_redirect(res, 303, arena_printf(req->arena, "/staff/plan/%d", year));
+}
+
+/* ---- Evidence files ---------------------------------------------------------------------- */
+
+/* The request's file part named "file" (an empty file input sends a part with no name and no
+ * bytes: no file). */
+static bool file_part(struct http_request *req, struct apply_file *out)
+{
+  for (size_t i = 0; i < req->part_count; i++) {
+    const struct http_part *p = &req->parts[i];
+    if (!p->filename || strcmp(p->name, "file") != 0 || (p->len == 0 && !*p->filename))
+      continue;
+    *out = (struct apply_file){p->filename, p->raw_filename, p->data, p->len};
+    return true;
+  }
+  return false;
+}
+
+/* A number in a path or form field, 0 when it is none. */
+static int64_t id_of(const char *text)
+{
+  int64_t id = 0;
+  return text && !str_to_int64(str_trim(str_from(text)), 1, INT64_MAX, &id) ? id : 0;
+}
+
+/* POST /staff/plan/{year}/points/{id}/evidence: a file (multipart "file") for the entry named
+ * by the form's "entry". */
+int plan_evidence_post(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  struct plan_author author;
+  struct apply_file file = {0};
+  const char *reason = NULL;
+  int year = 0;
+  int64_t point = id_of(http_capture(req, "id")), entry = id_of(http_form(req, "entry"));
+  int rc = year_of(req, &year);
+  if (!rc && (!point || !entry))
+    rc = ST_NOTFOUND;
+  if (!rc)
+    rc = web_store(req, &store);
+  if (rc)
+    return rc;
+  author_of(req, &actor, &author);
+  rc = plan_evidence_attach(store, &author, req->session->office_id, year, point, entry,
+                            file_part(req, &file) ? &file : NULL, clock_now(), &reason);
+  if (rc == ST_INVALID)
+    return year_page(req, res, 400, arena_printf(req->arena, "evidence-%lld", (long long)point),
+                     http_t(req, reason));
+  if (rc == ST_FORBIDDEN)
+    return http_error(res, 403, reason);
+  return rc ? rc
+            : http_redirect(res, 303,
+                            arena_printf(req->arena, "/staff/plan/%d?attached=%lld#point-%lld",
+                                         year, (long long)point, (long long)point));
+}
+
+/* POST /staff/plan/{year}/evidence/{id}/remove */
+int plan_evidence_remove_post(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  struct plan_author author;
+  const char *reason = NULL;
+  int year = 0;
+  int64_t id = id_of(http_capture(req, "id"));
+  int rc = year_of(req, &year);
+  if (!rc && !id)
+    rc = ST_NOTFOUND;
+  if (!rc)
+    rc = web_store(req, &store);
+  if (rc)
+    return rc;
+  author_of(req, &actor, &author);
+  rc = plan_evidence_remove(store, req->arena, &author, req->session->office_id, year, id, &reason);
+  if (rc == ST_FORBIDDEN)
+    return http_error(res, 403, reason);
+  return rc ? rc
+            : http_redirect(res, 303, arena_printf(req->arena, "/staff/plan/%d?removed=1", year));
+}
+
+/* GET /staff/plan/{year}/evidence/{id}: the file, audited by the domain before it is sent. */
+int plan_evidence_get(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  struct apply_document doc = {0};
+  int year = 0;
+  int64_t id = id_of(http_capture(req, "id"));
+  int rc = year_of(req, &year);
+  if (!rc && !id)
+    rc = ST_NOTFOUND;
+  if (!rc)
+    rc = web_store(req, &store);
+  if (rc)
+    return rc;
+  web_actor(req, &actor);
+  rc = plan_evidence_download(store, req->arena, &actor, req->session->office_id, year, id, &doc);
+  if (!rc)
+    rc = apply_send_document(req, res, &doc);
+  free(doc.bytes);
+  return rc;
 }

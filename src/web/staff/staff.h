@@ -40,5 +40,8 @@ int plan_progress_post(struct http_request *req, struct http_response *res);
 int plan_report_odt_get(struct http_request *req, struct http_response *res);
 int plan_report_pdf_get(struct http_request *req, struct http_response *res);
 int plan_reminder_day_post(struct http_request *req, struct http_response *res);
+int plan_evidence_post(struct http_request *req, struct http_response *res);
+int plan_evidence_remove_post(struct http_request *req, struct http_response *res);
+int plan_evidence_get(struct http_request *req, struct http_response *res);
 
 #endif

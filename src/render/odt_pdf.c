@@ -1,9 +1,8 @@
 /*
- * plan_pdf.c - the annual results report as PDF: the ODT (plan_report.c) converted by
- * LibreOffice headless (`soffice --headless --convert-to pdf`, Debian libreoffice-writer-nogui)
- * in a private temporary directory with its own LibreOffice profile (two conversions at once
- * must not share one), which is removed afterwards. ST_IO when soffice is not installed or
- * the conversion fails (the page answers 503).
+ * odt_pdf.c - an ODT converted to PDF by LibreOffice headless (odt.h, render_odt_pdf): in a
+ * private temporary directory with its own LibreOffice profile (two conversions at once must
+ * not share one), which is removed afterwards. ST_IO when soffice is not installed or the
+ * conversion fails.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -17,14 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/arena.h"
-#include "domain/plan.h"
+#include "base/buf.h"
+#include "render/odt.h"
 
 #include "base/common.h"
 
 extern char **environ;
-
-enum { PLAN_PDF_MAX = 32 * 1024 * 1024 };
 
 static int write_file(const char *path, const char *data, size_t len)
 {
@@ -43,16 +40,17 @@ static int write_file(const char *path, const char *data, size_t len)
   return close(fd) == 0 && done == len ? ST_OK : ST_IO;
 }
 
-static int read_file(struct arena *arena, const char *path, const char **out, size_t *len)
+/* The file appended to out (whose limit caps it). */
+static int read_file(const char *path, struct buf *out)
 {
   struct stat st;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || fstat(fd, &st) || st.st_size <= 0 || st.st_size > PLAN_PDF_MAX) {
+  if (fd < 0 || fstat(fd, &st) || st.st_size <= 0) {
     if (fd >= 0)
       close(fd);
     return ST_IO;
   }
-  char *bytes = arena_alloc(arena, (size_t)st.st_size);
+  char *bytes = buf_extend(out, (size_t)st.st_size);
   size_t done = 0;
   while (bytes && done < (size_t)st.st_size) {
     ssize_t n = read(fd, bytes + done, (size_t)st.st_size - done);
@@ -63,9 +61,7 @@ static int read_file(struct arena *arena, const char *path, const char **out, si
     done += (size_t)n;
   }
   close(fd);
-  *out = bytes;
-  *len = done;
-  return !bytes ? ST_NOMEM : done == (size_t)st.st_size ? ST_OK : ST_IO;
+  return !bytes ? ST_LIMIT : done == (size_t)st.st_size ? ST_OK : ST_IO;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -99,25 +95,20 @@ static int convert(const char *dir)
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ST_OK : ST_IO;
 }
 
-int plan_report_pdf(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                    int roc_year, const char **out, size_t *len)
+int render_odt_pdf(const void *odt, size_t len, struct buf *out)
 {
-  const char *odt = NULL, *tmp = getenv("TMPDIR");
-  size_t odt_len = 0;
+  const char *tmp = getenv("TMPDIR");
   char dir[512], path[600];
-  int rc = plan_report_odt(store, arena, now, office_id, roc_year, &odt, &odt_len);
-  if (rc)
-    return rc;
-  snprintf(dir, sizeof(dir), "%s/bianmin-plan-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+  snprintf(dir, sizeof(dir), "%s/bianmin-odt-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
   if (!mkdtemp(dir))
     return ST_IO;
   snprintf(path, sizeof(path), "%s/report.odt", dir);
-  rc = write_file(path, odt, odt_len);
+  int rc = write_file(path, odt, len);
   if (!rc)
     rc = convert(dir);
   snprintf(path, sizeof(path), "%s/report.pdf", dir);
   if (!rc)
-    rc = read_file(arena, path, out, len);
+    rc = read_file(path, out);
   nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   return rc;
 }
