@@ -414,6 +414,7 @@ static int take_in(struct store *store, time_t now, json_t *p, struct petition_f
   if (!rc)
     rc = received_notice(store, now, p, out->due_at);
   out->id = petition_int(p, "id");
+  out->unit_id = petition_int(p, "unit_id");
   return rc;
 }
 
