@@ -127,14 +127,26 @@ int petition_record(struct store *store, const struct audit_actor *actor, time_t
 
 /* ---- the petitioner's pages --------------------------------------------------------------- */
 
-/* The petition behind a link token as its petitioner sees it (no personal data): {"key",
- * "check_code", "status", "kind", "subject", "category", "received_at", "due_at",
- * "answered_at", "answer" (once sent), "transferred_to", "rating", "rated", "verified"}. */
-int petition_public_by_token(struct store *store, int64_t office_id, const char *token,
-                             const char *lang, json_t **out);
+struct arena;
+/* A petition as its petitioner sees it (typed read model, no personal data; strings live in
+ * the arena the read was given). answer is "" until the answer is sent; rated says whether a
+ * rating was given (rating is 0 otherwise); verified is false for an online filing whose
+ * code was never typed. */
+struct petition_public {
+  const char *key, *check_code, *status, *kind, *subject;
+  const char *category_zh, *category_en; /* "" without a category */
+  int64_t received_at, due_at, answered_at;
+  const char *answer, *transferred_to;
+  int64_t rating;
+  bool rated, verified;
+};
+/* The petition of the office behind a link token, in one read; ST_NOTFOUND when none. */
+int petition_public_read_by_token(struct store *store, struct arena *arena, int64_t office_id,
+                                  const char *token, struct petition_public *out);
 /* The same by number and check code (the progress lookup); ST_NOTFOUND for any mismatch. */
-int petition_public_by_number(struct store *store, int64_t office_id, const char *number,
-                              const char *check, const char *lang, json_t **out);
+int petition_public_read_by_number(struct store *store, struct arena *arena, int64_t office_id,
+                                   const char *number, const char *check,
+                                   struct petition_public *out);
 /* Records the rating (1..5) of an answered petition once; ST_CONFLICT when rated already,
  * ST_INVALID for another value or a petition not answered. */
 int petition_rate(struct store *store, time_t now, int64_t office_id, const char *token,
@@ -160,6 +172,17 @@ bool petition_scope_covers(const struct petition_scope *scope, int64_t unit_id);
 
 /* The office's categories (array of rows, see store/petition.h). */
 int petition_categories(struct store *store, int64_t office_id, json_t **out);
+/* The same as a typed read model for the filing form (strings in arena). */
+struct petition_category_row {
+  int64_t id;
+  const char *name_zh, *name_en;
+};
+struct petition_category_list {
+  size_t count;
+  struct petition_category_row *rows;
+};
+int petition_categories_read(struct store *store, struct arena *arena, int64_t office_id,
+                             struct petition_category_list *out);
 /* A list for staff ("open", "overdue", "flags", "approval", "all") of the petitions in scope:
  * rows with personal data masked: {"id", "key", "subject", "status", "due_at", "flag",
  * "answer_state", "overdue", "confidential", "unit_id"}. */

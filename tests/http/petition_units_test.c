@@ -6,6 +6,9 @@
  * administrators see the whole office; reassigning to another unit needs a reason, moves the
  * petition out of the first unit's sight and into the second's, and its audit row names both
  * units and the reason; another office's staff see none of it.
+ *
+ * It also pins the public petition pages' JSON answers (the filing form, its refusal, the
+ * petition's page by number and check code), which are built as arena views from typed reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -313,6 +316,134 @@ static void test_recording_for_another_unit_returns_to_the_list(void **state)
   assert_false(listed(CIVIL_HANDLER, id));
 }
 
+/* Every member of view named in keys (dotted paths) is present. */
+static void expect_members(json_t *view, const char *const *keys, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!json_at(view, keys[i]))
+      fail_msg("the view has no \"%s\": %s", keys[i], json_dumps(view, JSON_COMPACT));
+}
+
+static void test_public_pages_keep_their_answers(void **state)
+{
+  (void)state;
+  static const char *const form_keys[] = {"title",
+                                          "office.slug",
+                                          "office.name",
+                                          "office.web",
+                                          "action",
+                                          "stats_href",
+                                          "categories.0.id",
+                                          "categories.0.name",
+                                          "categories.0.selected",
+                                          "mailbox",
+                                          "subject",
+                                          "body",
+                                          "name",
+                                          "contact",
+                                          "kind_sms",
+                                          "confidential"};
+  json_t *v = expect_view(&server, NULL, "/o/niaosong/petition?kind=mailbox", 200);
+  expect_members(v, form_keys, sizeof(form_keys) / sizeof(form_keys[0]));
+  expect_text_at(v, "action", "/o/niaosong/petition");
+  expect_text_at(v, "stats_href", "/o/niaosong/petitions/stats");
+  expect_text_at(v, "office.slug", "niaosong");
+  assert_true(json_is_true(json_at(v, "mailbox")));
+  assert_true(json_is_false(json_at(v, "categories.0.selected")));
+  long long category = json_integer_value(json_at(v, "categories.1.id"));
+  assert_null(json_at(v, "errors"));
+  json_decref(v);
+  /* a refusal: the form again with what was typed and the message at its field */
+  struct client citizen;
+  struct response r;
+  char form[256];
+  client_init(&citizen, &server);
+  assert_int_equal(client_get(&citizen, "/o/niaosong/petition", &r), 0);
+  response_free(&r);
+  snprintf(form, sizeof(form),
+           "kind=petition&category_id=%lld&subject=&body=typed+text&name=Lin&contact_kind=sms&"
+           "contact=0912&confidential=1",
+           category);
+  const char *const accept[] = {"Accept: application/json", NULL};
+  char body[512];
+  snprintf(body, sizeof(body), "%s&csrf=%s", form, citizen.csrf);
+  assert_int_equal(
+      client_call(&citizen, "POST", "/o/niaosong/petition", accept, body, strlen(body), &r), 0);
+  assert_int_equal(r.status, 400);
+  v = json_loads(r.body, 0, NULL);
+  response_free(&r);
+  client_free(&citizen);
+  assert_non_null(v);
+  expect_members(v, form_keys, sizeof(form_keys) / sizeof(form_keys[0]));
+  expect_text_at(v, "body", "typed text");
+  expect_text_at(v, "contact", "0912");
+  assert_true(json_is_true(json_at(v, "kind_sms")) && json_is_true(json_at(v, "confidential")));
+  assert_true(json_is_true(json_at(v, "categories.1.selected")));
+  expect_text_at(v, "errors.0.field", "subject");
+  assert_non_null(json_text_at(v, "field_errors.subject"));
+  assert_true(json_is_true(json_at(v, "has_errors")));
+  json_decref(v);
+  /* the petition's page by number and check code, answered */
+  long long id = record("a+lamp+is+out");
+  assert_int_equal(act(COORDINATOR, id, "draft", "answer=first+line%0Asecond+line", NULL), 303);
+  assert_int_equal(act(COORDINATOR, id, "send", "", NULL), 303);
+  v = page(COORDINATOR, id, 200);
+  char path[160], key[24], check[8];
+  snprintf(key, sizeof(key), "%s", json_text_at(v, "petition.key"));
+  snprintf(check, sizeof(check), "%s", json_text_at(v, "petition.check_code"));
+  json_decref(v);
+  snprintf(path, sizeof(path), "/o/niaosong/petition/status?number=%s&check=%s&lang=en", key,
+           check);
+  v = expect_view(&server, NULL, path, 200);
+  static const char *const status_keys[] = {"title",
+                                            "office.slug",
+                                            "petition.key",
+                                            "petition.check_code",
+                                            "petition.status",
+                                            "petition.kind",
+                                            "petition.subject",
+                                            "petition.category",
+                                            "petition.received_at",
+                                            "petition.due_at",
+                                            "petition.answered_at",
+                                            "petition.answer",
+                                            "petition.transferred_to",
+                                            "petition.rating",
+                                            "petition.rated",
+                                            "petition.verified",
+                                            "petition.status_label",
+                                            "petition.received_text",
+                                            "petition.due_text",
+                                            "petition.answered_text",
+                                            "petition.answer_paragraphs",
+                                            "petition.answered",
+                                            "petition.transferred",
+                                            "petition.can_rate",
+                                            "rate_action",
+                                            "rated_now",
+                                            "has_link"};
+  expect_members(v, status_keys, sizeof(status_keys) / sizeof(status_keys[0]));
+  expect_text_at(v, "petition.key", key);
+  expect_text_at(v, "petition.status", "answered");
+  expect_text_at(v, "petition.status_label", "Answered");
+  expect_text_at(v, "petition.answer", "first line\nsecond line");
+  expect_text_at(v, "petition.answer_paragraphs.1", "second line");
+  expect_text_at(v, "petition.category", "");
+  expect_text_at(v, "rate_action", "");
+  assert_true(json_is_true(json_at(v, "petition.answered")) &&
+              json_is_true(json_at(v, "petition.can_rate")) &&
+              json_is_true(json_at(v, "petition.verified")));
+  assert_true(json_is_false(json_at(v, "has_link")) && json_is_false(json_at(v, "petition.rated")));
+  assert_true(json_integer_value(json_at(v, "petition.answered_at")) >=
+              json_integer_value(json_at(v, "petition.received_at")));
+  assert_true(*json_text_at(v, "petition.answered_text"));
+  json_decref(v);
+  /* a wrong check code: the petition's own "not found" */
+  snprintf(path, sizeof(path), "/o/niaosong/petition/status?number=%s&check=%s", key,
+           strcmp(check, "000000") ? "000000" : "111111");
+  free(expect_page(&server, NULL, path, 404));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -320,6 +451,7 @@ int main(void)
       cmocka_unit_test(test_another_units_petition_cannot_be_touched),
       cmocka_unit_test(test_reassigning_needs_a_reason_and_is_audited),
       cmocka_unit_test(test_recording_for_another_unit_returns_to_the_list),
+      cmocka_unit_test(test_public_pages_keep_their_answers),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
