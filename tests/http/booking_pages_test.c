@@ -134,8 +134,8 @@ static void test_booking_pages_keep_their_answers(void **state)
   json_decref(v);
   /* a refusal: the same step with the message at its field */
   char form[512], *location = NULL;
-  snprintf(form, sizeof(form), "kind=visit&service=%lld&day=%lld&slot=%d&name=Lee", service,
-           today, slot);
+  snprintf(form, sizeof(form), "kind=visit&service=%lld&day=%lld&slot=%d&name=Lee", service, today,
+           slot);
   assert_int_equal(post_json(chosen, "/o/xinxing/book", form, &v, NULL), 400);
   EXPECT_MEMBERS(v, time_keys);
   expect_text_at(v, "errors.0.field", "phone");
