@@ -316,6 +316,46 @@ static void test_recording_for_another_unit_returns_to_the_list(void **state)
   assert_false(listed(CIVIL_HANDLER, id));
 }
 
+/* Whether the "earlier" list of the petition's page holds petition other. */
+static bool earlier_holds(json_t *view, long long other)
+{
+  json_t *e;
+  size_t i;
+  bool found = false;
+  json_array_foreach(json_at(view, "petition.earlier"), i, e)
+  {
+    found = found || json_integer_value(json_object_get(e, "id")) == other;
+  }
+  return found;
+}
+
+static void test_earlier_petitions_of_another_unit_stay_hidden(void **state)
+{
+  (void)state;
+  char form[320], *where = NULL;
+  long long ids[2];
+  for (int i = 0; i < 2; i++) { /* the same contact twice */
+    snprintf(form, sizeof(form),
+             "kind=petition&channel=phone&category_id=0&subject=water+pressure+%d&body=low&name=&"
+             "contact_kind=email&contact=same.person%%40example.org",
+             i);
+    assert_int_equal(post(COORDINATOR, "/staff/petitions", form, &where), 303);
+    const char *p = where ? strstr(where, "/staff/petitions/") : NULL;
+    assert_non_null(p);
+    ids[i] = strtoll(p + strlen("/staff/petitions/"), NULL, 10);
+    free(where);
+  }
+  find_units(ids[0]);
+  route(COORDINATOR, ids[0], unit_social, "", 303);
+  route(COORDINATOR, ids[1], unit_civil, "", 303);
+  json_t *v = page(COORDINATOR, ids[1], 200);
+  assert_true(earlier_holds(v, ids[0])); /* the coordinators see the contact's history */
+  json_decref(v);
+  v = page(CIVIL_HANDLER, ids[1], 200);
+  assert_false(earlier_holds(v, ids[0])); /* another unit's petition is not shown */
+  json_decref(v);
+}
+
 /* Every member of view named in keys (dotted paths) is present. */
 static void expect_members(json_t *view, const char *const *keys, size_t n)
 {
@@ -451,6 +491,7 @@ int main(void)
       cmocka_unit_test(test_another_units_petition_cannot_be_touched),
       cmocka_unit_test(test_reassigning_needs_a_reason_and_is_audited),
       cmocka_unit_test(test_recording_for_another_unit_returns_to_the_list),
+      cmocka_unit_test(test_earlier_petitions_of_another_unit_stay_hidden),
       cmocka_unit_test(test_public_pages_keep_their_answers),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
