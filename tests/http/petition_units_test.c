@@ -128,6 +128,7 @@ static json_t *page(int who, long long id, long status)
 static bool listed(int who, long long id)
 {
   json_t *v = expect_view(&server, &people[who], "/staff/petitions?list=all", 200), *p;
+  assert_null(json_at(v, "notice"));
   size_t i;
   bool found = false;
   json_array_foreach(json_object_get(v, "petitions"), i, p)
@@ -277,6 +278,9 @@ static void test_reassigning_needs_a_reason_and_is_audited(void **state)
   assert_int_equal(act(CIVIL_HANDLER, a, "route", form, &where), 303);
   assert_non_null(where);
   expect_contains(where, "/staff/petitions?");
+  v = expect_view(&server, &people[CIVIL_HANDLER], where, 200); /* it says where it went */
+  assert_non_null(json_text_at(v, "notice"));
+  json_decref(v);
   free(where);
   json_decref(page(CIVIL_HANDLER, a, 404));
   assert_false(listed(CIVIL_HANDLER, a));
@@ -308,6 +312,9 @@ static void test_recording_for_another_unit_returns_to_the_list(void **state)
                    303);
   assert_non_null(where);
   expect_contains(where, "/staff/petitions?done=record");
+  json_t *list = expect_view(&server, &people[CIVIL_HANDLER], where, 200);
+  assert_non_null(json_text_at(list, "notice"));
+  json_decref(list);
   free(where);
   json_t *v = expect_view(&server, &people[COORDINATOR], "/staff/petitions?list=all", 200);
   expect_text_at(v, "petitions.0.subject", "bus stop");

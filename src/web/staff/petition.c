@@ -84,9 +84,14 @@ int petition_staff_list(struct http_request *req, struct http_response *res)
   if (rc)
     return rc;
   json_array_foreach(rows, i, p) localise(req, p);
+  const char *done = http_query(req, "done") ? http_query(req, "done") : "";
+  const char *notice = !strcmp(done, "route")    ? http_t(req, "petition_routed_away")
+                       : !strcmp(done, "record") ? http_t(req, "petition_recorded_away")
+                                                 : NULL;
   return http_page(res, 200, "staff/petitions",
-                   json_pack("{s:s, s:o, s:o, s:s}", "title", http_t(req, "petition_staff_title"),
-                             "petitions", rows, "tabs", list_tabs(req, list), "list", list));
+                   json_pack("{s:s, s:o, s:o, s:s, s:s*}", "title",
+                             http_t(req, "petition_staff_title"), "petitions", rows, "tabs",
+                             list_tabs(req, list), "list", list, "notice", notice));
 }
 
 /* ---- recording a petition from the counter, a call or a letter ----------------------------- */
