@@ -20,6 +20,7 @@
 #include "domain/personal.h"
 #include "domain/petition.h"
 #include "domain/petition_internal.h"
+#include "domain/read_model.h"
 #include "store/directory.h"
 #include "store/petition.h"
 #include "store/store.h"
@@ -414,6 +415,7 @@ static int take_in(struct store *store, time_t now, json_t *p, struct petition_f
   if (!rc)
     rc = received_notice(store, now, p, out->due_at);
   out->id = petition_int(p, "id");
+  out->unit_id = petition_int(p, "unit_id");
   return rc;
 }
 
@@ -664,51 +666,57 @@ int petition_record(struct store *store, const struct audit_actor *actor, time_t
 
 /* ---- the petitioner's pages --------------------------------------------------------------- */
 
-static json_t *public_view(struct store *store, json_t *p, const char *lang)
+/* What the petitioner sees of p (no personal data), its strings copied into arena. */
+static int public_fill(struct store *store, struct arena *arena, json_t *p,
+                       struct petition_public *out)
 {
   json_t *category =
       petition_category_of(store, petition_int(p, "office_id"), petition_int(p, "category_id"));
-  const char *en = petition_text(category, "name_en");
-  bool sent = !strcmp(petition_text(p, "status"), "answered");
-  json_t *v = json_pack(
-      "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:I, s:b, s:b}", "key",
-      petition_text(p, "petition_key"), "check_code", petition_text(p, "check_code"), "status",
-      petition_text(p, "status"), "kind", petition_text(p, "kind"), "subject",
-      petition_text(p, "subject"), "category",
-      lang && !strcmp(lang, "en") && *en ? en : petition_text(category, "name_zh"), "received_at",
-      (json_int_t)petition_int(p, "received_at"), "due_at", (json_int_t)petition_int(p, "due_at"),
-      "answered_at", (json_int_t)petition_int(p, "answered_at"), "answer",
-      sent ? petition_text(p, "answer") : "", "transferred_to", petition_text(p, "transferred_to"),
-      "rating", (json_int_t)petition_int(p, "rating"), "rated",
-      json_is_integer(json_object_get(p, "rating")), "verified",
-      strcmp(petition_text(p, "status"), "unverified") != 0);
+  const char *status = petition_text(p, "status");
+  bool sent = !strcmp(status, "answered");
+  *out = (struct petition_public){.key = read_model_text(arena, p, "petition_key"),
+                                  .check_code = read_model_text(arena, p, "check_code"),
+                                  .status = read_model_text(arena, p, "status"),
+                                  .kind = read_model_text(arena, p, "kind"),
+                                  .subject = read_model_text(arena, p, "subject"),
+                                  .category_zh = read_model_text(arena, category, "name_zh"),
+                                  .category_en = read_model_text(arena, category, "name_en"),
+                                  .received_at = petition_int(p, "received_at"),
+                                  .due_at = petition_int(p, "due_at"),
+                                  .answered_at = petition_int(p, "answered_at"),
+                                  .answer = sent ? read_model_text(arena, p, "answer") : "",
+                                  .transferred_to = read_model_text(arena, p, "transferred_to"),
+                                  .rating = petition_int(p, "rating"),
+                                  .rated = json_is_integer(json_object_get(p, "rating")),
+                                  .verified = strcmp(status, "unverified") != 0};
   json_decref(category);
-  return v;
+  bool full = !out->key || !out->check_code || !out->status || !out->kind || !out->subject ||
+              !out->category_zh || !out->category_en || !out->answer || !out->transferred_to;
+  return full ? ST_NOMEM : ST_OK;
 }
 
-int petition_public_by_token(struct store *store, int64_t office_id, const char *token,
-                             const char *lang, json_t **out)
+int petition_public_read_by_token(struct store *store, struct arena *arena, int64_t office_id,
+                                  const char *token, struct petition_public *out)
 {
   json_t *p = NULL;
   int rc = store_begin_read(store);
   if (rc)
     return rc;
   rc = by_token(store, office_id, token, &p);
-  *out = rc ? NULL : public_view(store, p, lang);
-  if (!rc && !*out)
-    rc = ST_NOMEM;
+  if (!rc)
+    rc = public_fill(store, arena, p, out);
   rc = store_end_read(store, rc);
   json_decref(p);
   return rc;
 }
 
-int petition_public_by_number(struct store *store, int64_t office_id, const char *number,
-                              const char *check, const char *lang, json_t **out)
+int petition_public_read_by_number(struct store *store, struct arena *arena, int64_t office_id,
+                                   const char *number, const char *check,
+                                   struct petition_public *out)
 {
   struct case_number n;
   char key[CASE_KEY_SIZE], typed[CASE_CHECK_CODE_LEN + 1];
   json_t *p = NULL;
-  *out = NULL;
   if (case_number_parse_for(number, PETITION_WORD_ZH, PETITION_WORD_CODE, &n) ||
       strcmp(n.word_code, PETITION_WORD_CODE) || case_check_code_parse(check, typed))
     return ST_NOTFOUND;
@@ -719,8 +727,8 @@ int petition_public_by_number(struct store *store, int64_t office_id, const char
   rc = store_petition_by_key(store, office_id, key, &p);
   if (!rc && sodium_memcmp(petition_text(p, "check_code"), typed, CASE_CHECK_CODE_LEN) != 0)
     rc = ST_NOTFOUND;
-  if (!rc && !(*out = public_view(store, p, lang)))
-    rc = ST_NOMEM;
+  if (!rc)
+    rc = public_fill(store, arena, p, out);
   rc = store_end_read(store, rc);
   json_decref(p);
   return rc;
@@ -758,4 +766,42 @@ int petition_categories(struct store *store, int64_t office_id, json_t **out)
     return rc;
   rc = store_petition_categories(store, office_id, out);
   return store_end_read(store, rc);
+}
+
+/* The categories of rows copied into arena. */
+static int categories_fill(struct arena *arena, json_t *rows, struct petition_category_list *out)
+{
+  size_t n = json_array_size(rows);
+  out->rows = read_model_array(arena, n, sizeof(*out->rows));
+  if (!out->rows)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    json_t *c = json_array_get(rows, i);
+    struct petition_category_row *r = &out->rows[i];
+    r->id = petition_int(c, "id");
+    r->name_zh = read_model_text(arena, c, "name_zh");
+    r->name_en = read_model_text(arena, c, "name_en");
+    if (!r->name_zh || !r->name_en)
+      return ST_NOMEM;
+  }
+  out->count = n;
+  return ST_OK;
+}
+
+int petition_categories_read(struct store *store, struct arena *arena, int64_t office_id,
+                             struct petition_category_list *out)
+{
+  json_t *rows = NULL;
+  *out = (struct petition_category_list){0};
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  rc = store_petition_categories(store, office_id, &rows);
+  if (!rc)
+    rc = categories_fill(arena, rows, out);
+  rc = store_end_read(store, rc);
+  json_decref(rows);
+  if (rc)
+    *out = (struct petition_category_list){0};
+  return rc;
 }

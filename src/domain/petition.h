@@ -98,6 +98,7 @@ struct petition_filed {
   char check_code[8];
   time_t due_at;
   char token[PETITION_TOKEN_SIZE]; /* the petitioner's own link (online filings) */
+  int64_t unit_id;                 /* the unit it was routed to (0: none yet) */
 };
 
 /* Online: checks the input, keeps it unverified and sends a one-time code to the contact
@@ -126,14 +127,26 @@ int petition_record(struct store *store, const struct audit_actor *actor, time_t
 
 /* ---- the petitioner's pages --------------------------------------------------------------- */
 
-/* The petition behind a link token as its petitioner sees it (no personal data): {"key",
- * "check_code", "status", "kind", "subject", "category", "received_at", "due_at",
- * "answered_at", "answer" (once sent), "transferred_to", "rating", "rated", "verified"}. */
-int petition_public_by_token(struct store *store, int64_t office_id, const char *token,
-                             const char *lang, json_t **out);
+struct arena;
+/* A petition as its petitioner sees it (typed read model, no personal data; strings live in
+ * the arena the read was given). answer is "" until the answer is sent; rated says whether a
+ * rating was given (rating is 0 otherwise); verified is false for an online filing whose
+ * code was never typed. */
+struct petition_public {
+  const char *key, *check_code, *status, *kind, *subject;
+  const char *category_zh, *category_en; /* "" without a category */
+  int64_t received_at, due_at, answered_at;
+  const char *answer, *transferred_to;
+  int64_t rating;
+  bool rated, verified;
+};
+/* The petition of the office behind a link token, in one read; ST_NOTFOUND when none. */
+int petition_public_read_by_token(struct store *store, struct arena *arena, int64_t office_id,
+                                  const char *token, struct petition_public *out);
 /* The same by number and check code (the progress lookup); ST_NOTFOUND for any mismatch. */
-int petition_public_by_number(struct store *store, int64_t office_id, const char *number,
-                              const char *check, const char *lang, json_t **out);
+int petition_public_read_by_number(struct store *store, struct arena *arena, int64_t office_id,
+                                   const char *number, const char *check,
+                                   struct petition_public *out);
 /* Records the rating (1..5) of an answered petition once; ST_CONFLICT when rated already,
  * ST_INVALID for another value or a petition not answered. */
 int petition_rate(struct store *store, time_t now, int64_t office_id, const char *token,
@@ -141,18 +154,45 @@ int petition_rate(struct store *store, time_t now, int64_t office_id, const char
 
 /* ---- staff ------------------------------------------------------------------------------ */
 
+/* Who reads or acts on petitions (least privilege, issue 19). The rule is the one cases use
+ * for unit supervisors (domain/cases.c case_may_act): an account with a unit works on its
+ * unit's petitions only, whatever its roles (clerks, handlers, supervisors); an account without
+ * a unit works for the whole office, as an office supervisor does for cases; these are the
+ * office's petition coordinators and the director's-mailbox staff. Administrators see the
+ * whole office. A petition outside the scope is ST_NOTFOUND to every call below (lists leave
+ * it out), so a forbidden petition cannot be told from one that does not exist. */
+struct petition_scope {
+  int64_t unit_id; /* the account's unit, 0 = none (office-wide) */
+  unsigned roles;  /* accounts.h ROLE_* */
+};
+/* Whether scope works for the whole office. */
+bool petition_scope_office(const struct petition_scope *scope);
+/* Whether scope covers a petition of unit_id (0: not routed yet, office-wide staff only). */
+bool petition_scope_covers(const struct petition_scope *scope, int64_t unit_id);
+
 /* The office's categories (array of rows, see store/petition.h). */
 int petition_categories(struct store *store, int64_t office_id, json_t **out);
-/* A list for staff ("open", "overdue", "flags", "approval", "all"): rows with personal data
- * masked: {"id", "key", "subject", "status", "due_at", "flag", "answer_state", "overdue",
- * "confidential", "unit_id"}. */
-int petition_list(struct store *store, int64_t office_id, const char *list, time_t now,
-                  json_t **out);
-/* One petition for staff: everything, the timeline, the same matter filed before, and the
- * petitioner's name and contact opened (audited) unless it is confidential and the actor is
- * not a supervisor (then masked). */
-int petition_staff_get(struct store *store, const struct audit_actor *actor, bool supervisor,
-                       int64_t id, time_t now, json_t **out);
+/* The same as a typed read model for the filing form (strings in arena). */
+struct petition_category_row {
+  int64_t id;
+  const char *name_zh, *name_en;
+};
+struct petition_category_list {
+  size_t count;
+  struct petition_category_row *rows;
+};
+int petition_categories_read(struct store *store, struct arena *arena, int64_t office_id,
+                             struct petition_category_list *out);
+/* A list for staff ("open", "overdue", "flags", "approval", "all") of the petitions in scope:
+ * rows with personal data masked: {"id", "key", "subject", "status", "due_at", "flag",
+ * "answer_state", "overdue", "confidential", "unit_id"}. */
+int petition_list(struct store *store, int64_t office_id, const struct petition_scope *scope,
+                  const char *list, time_t now, json_t **out);
+/* One petition in scope for staff: everything, the timeline, the same contact's earlier
+ * petitions in scope, and the petitioner's name and contact opened (audited) unless it is
+ * confidential and the actor is not a supervisor (then masked). */
+int petition_staff_get(struct store *store, const struct audit_actor *actor,
+                       const struct petition_scope *scope, int64_t id, time_t now, json_t **out);
 
 /* A scan of an office's petition for staff, with its audit row (the scan may hold personal
  * data): name, mime, bytes (malloc'd: the caller frees them), len. */
@@ -162,8 +202,9 @@ struct petition_file {
   void *bytes;
   size_t len;
 };
-int petition_file_get(struct store *store, const struct audit_actor *actor, int64_t id,
-                      int64_t file_id, struct petition_file *out);
+int petition_file_get(struct store *store, const struct audit_actor *actor,
+                      const struct petition_scope *scope, int64_t id, int64_t file_id,
+                      struct petition_file *out);
 
 /* A staff action on a petition. action: "route" (unit_id, note), "transfer" (agency, note),
  * "flag" (flag: anonymous|unclear|repeated, note), "confirm_flag" (supervisor), "draft"
@@ -175,9 +216,12 @@ struct petition_action {
 };
 /* Applies it with its timeline entry and audit row in one transaction. ST_FORBIDDEN for a
  * supervisor's action by someone else; ST_INVALID (*reason) for bad input or a state that does
- * not allow it; ST_NOTFOUND for another office's petition. */
-int petition_act(struct store *store, const struct audit_actor *actor, bool supervisor, time_t now,
-                 int64_t id, const struct petition_action *a, const char **reason);
+ * not allow it; ST_NOTFOUND for another office's petition or one outside scope. Routing a
+ * petition that has a unit to another one needs a note (the reason); its audit row names both
+ * units and the reason. */
+int petition_act(struct store *store, const struct audit_actor *actor,
+                 const struct petition_scope *scope, time_t now, int64_t id,
+                 const struct petition_action *a, const char **reason);
 
 /* The admins' settings page in one read: whether answers need a supervisor's approval before
  * they are sent, and the office's categories (as petition_categories). */

@@ -10,6 +10,7 @@
 
 #include "base/civil.h"
 #include "base/str.h"
+#include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
 #include "domain/cases.h"
@@ -24,6 +25,35 @@
 #include "base/common.h"
 
 enum { LIST_MAX = 200, MASK_MAX = 256, STATS_MONTHS = 400 };
+
+/* ---- who sees what ------------------------------------------------------------------------ */
+
+bool petition_scope_office(const struct petition_scope *scope)
+{
+  return (scope->roles & ROLE_ADMIN) || scope->unit_id == 0;
+}
+
+bool petition_scope_covers(const struct petition_scope *scope, int64_t unit_id)
+{
+  return petition_scope_office(scope) || unit_id == scope->unit_id;
+}
+
+static bool supervises(const struct petition_scope *scope)
+{
+  return (scope->roles & ROLE_SUPERVISOR) != 0;
+}
+
+/* The petition id of the actor's office, taken in and in scope (else ST_NOTFOUND). */
+static int scoped_get(struct store *store, int64_t office_id, const struct petition_scope *scope,
+                      int64_t id, json_t **p)
+{
+  *p = NULL;
+  int rc = store_petition_get(store, office_id, id, p);
+  if (!rc && (!strcmp(petition_text(*p, "status"), "unverified") ||
+              !petition_scope_covers(scope, petition_int(*p, "unit_id"))))
+    rc = ST_NOTFOUND;
+  return rc;
+}
 
 /* ---- lists and one petition ------------------------------------------------------------- */
 
@@ -40,8 +70,8 @@ static json_t *list_row(json_t *p, time_t now)
                    (json_int_t)petition_int(p, "unit_id"), "kind", petition_text(p, "kind"));
 }
 
-int petition_list(struct store *store, int64_t office_id, const char *list, time_t now,
-                  json_t **out)
+int petition_list(struct store *store, int64_t office_id, const struct petition_scope *scope,
+                  const char *list, time_t now, json_t **out)
 {
   static const char *const lists[] = {"open", "overdue", "flags", "approval", "all"};
   json_t *rows = NULL, *p;
@@ -54,7 +84,8 @@ int petition_list(struct store *store, int64_t office_id, const char *list, time
   int rc = store_begin_read(store);
   if (rc)
     return rc;
-  rc = store_petition_list(store, office_id, list, (int64_t)now, LIST_MAX, &rows);
+  rc = store_petition_list(store, office_id, petition_scope_office(scope) ? 0 : scope->unit_id,
+                           list, (int64_t)now, LIST_MAX, &rows);
   rc = store_end_read(store, rc);
   *out = rc ? NULL : json_array();
   json_array_foreach(rows, i, p)
@@ -104,8 +135,8 @@ static int personal_part(struct store *store, const struct audit_actor *actor, b
   return rc;
 }
 
-/* The same contact's earlier petitions (number, subject, whether similar). */
-static json_t *earlier(struct store *store, json_t *p)
+/* The same contact's earlier petitions in scope (number, subject, whether similar). */
+static json_t *earlier(struct store *store, const struct petition_scope *scope, json_t *p)
 {
   json_t *rows = NULL, *r, *out = json_array();
   size_t i;
@@ -114,6 +145,8 @@ static json_t *earlier(struct store *store, json_t *p)
                                 petition_text(p, "contact_hash"), petition_int(p, "id"), &rows);
   json_array_foreach(rows, i, r)
   {
+    if (!petition_scope_covers(scope, petition_int(r, "unit_id")))
+      continue;
     json_array_append_new(
         out, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)petition_int(r, "id"), "key",
                        petition_text(r, "petition_key"), "subject", petition_text(r, "subject"),
@@ -141,7 +174,8 @@ static json_t *staff_view(json_t *p, time_t now)
 
 /* The timeline, the scans and the same contact's earlier petitions, added to view
  * (json_object_set_new takes each value, also when it fails). */
-static int attachments(struct store *store, json_t *p, json_t *view)
+static int attachments(struct store *store, const struct petition_scope *scope, json_t *p,
+                       json_t *view)
 {
   json_t *events = NULL, *files = NULL;
   int64_t id = petition_int(p, "id");
@@ -152,13 +186,13 @@ static int attachments(struct store *store, json_t *p, json_t *view)
     rc = store_petition_files(store, id, &files);
   if (!rc && json_object_set_new(view, "files", files ? files : json_array()))
     rc = ST_NOMEM;
-  if (!rc && json_object_set_new(view, "earlier", earlier(store, p)))
+  if (!rc && json_object_set_new(view, "earlier", earlier(store, scope, p)))
     rc = ST_NOMEM;
   return rc;
 }
 
-int petition_staff_get(struct store *store, const struct audit_actor *actor, bool supervisor,
-                       int64_t id, time_t now, json_t **out)
+int petition_staff_get(struct store *store, const struct audit_actor *actor,
+                       const struct petition_scope *scope, int64_t id, time_t now, json_t **out)
 {
   json_t *p = NULL;
   *out = NULL;
@@ -166,15 +200,13 @@ int petition_staff_get(struct store *store, const struct audit_actor *actor, boo
   int rc = store_begin(store);
   if (rc)
     return rc;
-  rc = store_petition_get(store, actor->office_id, id, &p);
-  if (!rc && !strcmp(petition_text(p, "status"), "unverified"))
-    rc = ST_NOTFOUND;
+  rc = scoped_get(store, actor->office_id, scope, id, &p);
   if (!rc && !(*out = staff_view(p, now)))
     rc = ST_NOMEM;
   if (!rc)
-    rc = personal_part(store, actor, supervisor, p, *out);
+    rc = personal_part(store, actor, supervises(scope), p, *out);
   if (!rc)
-    rc = attachments(store, p, *out);
+    rc = attachments(store, scope, p, *out);
   if (!rc)
     rc = store_commit(store);
   if (rc) {
@@ -186,17 +218,22 @@ int petition_staff_get(struct store *store, const struct audit_actor *actor, boo
   return rc;
 }
 
-int petition_file_get(struct store *store, const struct audit_actor *actor, int64_t id,
-                      int64_t file_id, struct petition_file *out)
+int petition_file_get(struct store *store, const struct audit_actor *actor,
+                      const struct petition_scope *scope, int64_t id, int64_t file_id,
+                      struct petition_file *out)
 {
-  json_t *meta = NULL;
+  json_t *meta = NULL, *p = NULL;
   char object_id[24];
   memset(out, 0, sizeof(*out));
   snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
   int rc = store_begin(store);
   if (rc)
     return rc;
-  rc = store_petition_file_get(store, actor->office_id, id, file_id, &meta, &out->bytes, &out->len);
+  rc = scoped_get(store, actor->office_id, scope, id, &p);
+  json_decref(p);
+  if (!rc)
+    rc = store_petition_file_get(store, actor->office_id, id, file_id, &meta, &out->bytes,
+                                 &out->len);
   if (!rc)
     rc = audit_record(store, actor, "petition.document", "petition", object_id, NULL);
   if (!rc)
@@ -469,32 +506,44 @@ static int apply_action(struct store *store, json_t *p, const struct audit_actor
   return ST_NOTFOUND;
 }
 
-int petition_act(struct store *store, const struct audit_actor *actor, bool supervisor, time_t now,
-                 int64_t id, const struct petition_action *a, const char **reason)
+/* What the audit row keeps of a change of unit: both units and the reason (NULL otherwise;
+ * new reference). */
+static json_t *route_detail(const struct petition_action *a, int64_t from)
 {
-  json_t *p = NULL;
+  if (!a->action || strcmp(a->action, "route"))
+    return NULL;
+  return json_pack("{s:I, s:I, s:s}", "from_unit", (json_int_t)from, "to_unit",
+                   (json_int_t)a->unit_id, "reason", a->note ? a->note : "");
+}
+
+int petition_act(struct store *store, const struct audit_actor *actor,
+                 const struct petition_scope *scope, time_t now, int64_t id,
+                 const struct petition_action *a, const char **reason)
+{
+  json_t *p = NULL, *detail = NULL;
   char object_id[24], action[48];
   snprintf(object_id, sizeof(object_id), "%lld", (long long)id);
   snprintf(action, sizeof(action), "petition.%.30s", a->action ? a->action : "");
   int rc = store_begin(store);
   if (rc)
     return rc;
-  rc = store_petition_get(store, actor->office_id, id, &p);
-  if (!rc && !strcmp(petition_text(p, "status"), "unverified"))
-    rc = ST_NOTFOUND;
+  rc = scoped_get(store, actor->office_id, scope, id, &p);
   if (!rc)
-    rc = apply_action(store, p, actor, supervisor, now, a, reason);
+    detail = route_detail(a, petition_int(p, "unit_id"));
+  if (!rc)
+    rc = apply_action(store, p, actor, supervises(scope), now, a, reason);
   if (!rc)
     rc = store_petition_update(store, p);
   const char *note = a->note && *a->note ? a->note : a->agency ? a->agency : a->flag;
   if (!rc)
     rc = petition_event(store, p, now, a->action, actor->name, note ? note : "");
   if (!rc)
-    rc = audit_record(store, actor, action, "petition", object_id, NULL);
+    rc = audit_record(store, actor, action, "petition", object_id, detail);
   if (!rc)
     rc = store_commit(store);
   if (rc)
     store_rollback(store);
+  json_decref(detail);
   json_decref(p);
   return rc;
 }

@@ -168,24 +168,27 @@ int store_petition_by_key(struct store *store, int64_t office_id, const char *ke
   return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_S(key)), out);
 }
 
-int store_petition_list(struct store *store, int64_t office_id, const char *list, int64_t now,
-                        int64_t limit, json_t **out)
+int store_petition_list(struct store *store, int64_t office_id, int64_t unit_id, const char *list,
+                        int64_t now, int64_t limit, json_t **out)
 {
   static const char sql[] =
       "SELECT " PETITION_COLUMNS " FROM petitions WHERE office_id = $1 AND status <> 'unverified' "
+      "AND ($5 = 0 OR unit_id = $5) "
       "AND (($2 = 'open' AND status = 'open') OR ($2 = 'overdue' AND status = 'open' AND "
       "flag_confirmed_by = '' AND due_at < $3) OR ($2 = 'flags' AND flag <> '' AND "
       "flag_confirmed_by = "
       "'' AND status = 'open') OR ($2 = 'approval' AND answer_state = 'pending') OR $2 = 'all') "
       "ORDER BY CASE WHEN $2 = 'all' THEN -id ELSE due_at END, id LIMIT $4";
-  return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_S(list), DB_I(now), DB_I(limit)), out);
+  return db_query(store, sql,
+                  DB_ARGS(DB_I(office_id), DB_S(list), DB_I(now), DB_I(limit), DB_I(unit_id)), out);
 }
 
 int store_petition_same_contact(struct store *store, int64_t office_id, const char *contact_hash,
                                 int64_t before_id, json_t **out)
 {
   static const char sql[] =
-      "SELECT id, petition_key, subject, status, answered_at FROM petitions WHERE office_id = $1 "
+      "SELECT id, petition_key, subject, status, answered_at, coalesce(unit_id, 0) AS unit_id "
+      "FROM petitions WHERE office_id = $1 "
       "AND contact_hash = $2 AND contact_hash <> '' AND id < $3 AND status <> 'unverified' ORDER "
       "BY id DESC LIMIT 50";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_S(contact_hash), DB_I(before_id)), out);

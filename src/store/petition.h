@@ -32,10 +32,11 @@ int store_petition_by_token(struct store *store, const char *token_hash, json_t 
 int store_petition_by_key(struct store *store, int64_t office_id, const char *key, json_t **out);
 /* The office's petitions of a list: "open" (open, by due date), "overdue" (open and due before
  * now), "flags" (a §173 flag awaiting a supervisor), "approval" (an answer awaiting approval),
- * "all" (newest first); at most limit. */
-int store_petition_list(struct store *store, int64_t office_id, const char *list, int64_t now,
-                        int64_t limit, json_t **out);
-/* The office's earlier petitions from the same contact (its keyed hash), newest first. */
+ * "all" (newest first); only unit_id's when unit_id > 0; at most limit. */
+int store_petition_list(struct store *store, int64_t office_id, int64_t unit_id, const char *list,
+                        int64_t now, int64_t limit, json_t **out);
+/* The office's earlier petitions from the same contact (its keyed hash), newest first:
+ * {"id", "petition_key", "subject", "status", "answered_at", "unit_id" (0 none)}. */
 int store_petition_same_contact(struct store *store, int64_t office_id, const char *contact_hash,
                                 int64_t before_id, json_t **out);
 /* How many petitions of the office were started online from this contact since since (verified

@@ -130,6 +130,21 @@ int web_form_error_text(json_t *view, const char *field, const char *message)
   return ST_OK;
 }
 
+void web_form_error_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
+                          const char *field, const char *key)
+{
+  const char *message = http_t(req, key);
+  struct view_list *errors = view_list(b);
+  struct view_map *e = view_map(b), *by_field = view_map(b);
+  view_add_text(b, e, "field", field);
+  view_add_text(b, e, "message", message);
+  view_push(b, errors, view_of_map(e));
+  view_add_text(b, by_field, field, message);
+  view_add(b, page, "errors", view_of_list(errors));
+  view_add(b, page, "field_errors", view_of_map(by_field));
+  view_add_bool(b, page, "has_errors", true);
+}
+
 const char *web_datetime(struct http_request *req, int64_t t)
 {
   char buf[64];

@@ -43,6 +43,11 @@ void web_actor(const struct http_request *req, struct audit_actor *actor);
 int web_form_error(struct http_request *req, json_t *view, const char *field, const char *key);
 /* The same with a message already in the page's language. */
 int web_form_error_text(json_t *view, const char *field, const char *message);
+/* The same on a page built as a view (render/view.h): "errors", "field_errors" and
+ * "has_errors" as web_form_error writes them. Call it once per page, after the page's own
+ * members (the JSON answer keeps web_form_error's order). */
+void web_form_error_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
+                          const char *field, const char *key);
 /* A same-site path to return to after signing in: next if it is a staff path, else /staff/. */
 const char *web_safe_next(const char *next);
 /* The base of absolute links (QR codes, receipts, payment return URLs, Open311 discovery):

@@ -34,6 +34,8 @@
 
 /* Who works on cases: counter clerks, handlers and supervisors. */
 #define CASE_STAFF (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)
+/* petitions: case staff of their unit, admins for the whole office (domain/petition.h scope) */
+#define PETITION_STAFF (CASE_STAFF | ROLE_ADMIN)
 /* Who takes in cases at the counter: clerks and supervisors (handlers process them). */
 #define INTAKE_STAFF (ROLE_CLERK | ROLE_SUPERVISOR)
 
@@ -344,17 +346,17 @@ static const struct http_route routes[] = {
      HTTP_RATE_LOOKUP, 0},
     {"GET", "/o/{office}/petitions/stats", petition_stats_page, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_PUBLIC, 0},
-    {"GET", "/staff/petitions", petition_staff_list, CASE_STAFF, false, HTTP_BODY_NONE,
+    {"GET", "/staff/petitions", petition_staff_list, PETITION_STAFF, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
-    {"GET", "/staff/petitions/new", petition_staff_new, CASE_STAFF, false, HTTP_BODY_NONE,
+    {"GET", "/staff/petitions/new", petition_staff_new, PETITION_STAFF, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
-    {"POST", "/staff/petitions", petition_staff_record, CASE_STAFF, true, APPLY_UPLOAD_BODY_MAX,
+    {"POST", "/staff/petitions", petition_staff_record, PETITION_STAFF, true, APPLY_UPLOAD_BODY_MAX,
      HTTP_RATE_NONE},
-    {"GET", "/staff/petitions/{id}/files/{file}", petition_staff_file, CASE_STAFF, false,
+    {"GET", "/staff/petitions/{id}/files/{file}", petition_staff_file, PETITION_STAFF, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
-    {"GET", "/staff/petitions/{id}", petition_staff_page, CASE_STAFF, false, HTTP_BODY_NONE,
+    {"GET", "/staff/petitions/{id}", petition_staff_page, PETITION_STAFF, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
-    {"POST", "/staff/petitions/{id}/{action}", petition_staff_action, CASE_STAFF, true,
+    {"POST", "/staff/petitions/{id}/{action}", petition_staff_action, PETITION_STAFF, true,
      HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/admin/petitions", petition_settings_page, ROLE_ADMIN, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},

@@ -1,6 +1,7 @@
 /*
  * booking.c - the citizens' booking pages (booking.h). One domain read per page
- * (booking_offer_read, booking_by_token_read) and one domain call per write; the pages are
+ * (booking_offer_read, booking_by_token_read), each page built once as an arena view
+ * (render/view.h), and one domain call per write; the pages are
  * GET steps (what, then a day, then a time with the contact form) so each works without
  * script, by keyboard and on a phone: days and times are plain lists of links and radio
  * buttons, never a grid that needs a pointer.
@@ -51,36 +52,43 @@ const char *booking_date_label(struct http_request *req, struct civil_date date)
   return label ? label : "";
 }
 
-static json_t *slots_view(struct http_request *req, const struct booking_day *d)
+static struct view slots_view(struct http_request *req, struct view_builder *b,
+                              const struct booking_day *d)
 {
-  json_t *list = json_array();
-  for (size_t i = 0; list && i < d->n_slots; i++) {
+  struct view_list *list = view_list(b);
+  for (size_t i = 0; i < d->n_slots; i++) {
     const struct booking_slot *s = &d->slots[i];
-    const char *label = arena_printf(req->arena, "%s–%s", booking_clock(req, s->start_minute),
-                                     booking_clock(req, s->end_minute));
-    json_array_append_new(list, json_pack("{s:i, s:s, s:s, s:b, s:s}", "start", s->start_minute,
-                                          "label", label ? label : "", "free",
-                                          places_left(req, s->free), "full", s->free <= 0, "id",
-                                          arena_printf(req->arena, "slot-%d", s->start_minute)));
+    struct view_map *m = view_map(b);
+    view_add_int(b, m, "start", s->start_minute);
+    view_add_text(b, m, "label",
+                  arena_printf(req->arena, "%s–%s", booking_clock(req, s->start_minute),
+                               booking_clock(req, s->end_minute)));
+    view_add_text(b, m, "free", places_left(req, s->free));
+    view_add_bool(b, m, "full", s->free <= 0);
+    view_add_text(b, m, "id", arena_printf(req->arena, "slot-%d", s->start_minute));
+    view_push(b, list, view_of_map(m));
   }
-  return list;
+  return view_of_list(list);
 }
 
-json_t *booking_days_view(struct http_request *req, const struct booking_day *days, size_t n,
-                          const char *base, int64_t chosen)
+struct view booking_days_tview(struct http_request *req, struct view_builder *b,
+                               const struct booking_day *days, size_t n, const char *base,
+                               int64_t chosen)
 {
-  json_t *list = json_array();
-  for (size_t i = 0; list && i < n; i++) {
+  struct view_list *list = view_list(b);
+  for (size_t i = 0; i < n; i++) {
     const struct booking_day *d = &days[i];
-    const char *href = arena_printf(req->arena, "%sday=%lld", base, (long long)d->day);
-    json_t *day = json_pack("{s:I, s:s, s:s, s:s, s:b}", "day", (json_int_t)d->day, "label",
-                            booking_date_label(req, d->date), "free", places_left(req, d->free),
-                            "href", href ? href : "", "chosen", d->day == chosen);
-    if (day && d->day == chosen)
-      json_object_set_new(day, "slots", slots_view(req, d));
-    json_array_append_new(list, day);
+    struct view_map *m = view_map(b);
+    view_add_int(b, m, "day", d->day);
+    view_add_text(b, m, "label", booking_date_label(req, d->date));
+    view_add_text(b, m, "free", places_left(req, d->free));
+    view_add_text(b, m, "href", arena_printf(req->arena, "%sday=%lld", base, (long long)d->day));
+    view_add_bool(b, m, "chosen", d->day == chosen);
+    if (d->day == chosen)
+      view_add(b, m, "slots", slots_view(req, b, d));
+    view_push(b, list, view_of_map(m));
   }
-  return list;
+  return view_of_list(list);
 }
 
 /* ---- /o/{office}/book ------------------------------------------------------------------- */
@@ -116,32 +124,44 @@ static const char *step_base(struct http_request *req, const char *slug, const s
   return arena_printf(req->arena, "/o/%s/book?kind=consult&", slug);
 }
 
-static json_t *choices_view(struct http_request *req, const struct dir_office *office,
-                            const struct booking_offer *o)
+/* The consultation's session, or null when the office offers none. */
+static struct view consult_view(struct http_request *req, struct view_builder *b,
+                                const struct dir_office *office, const struct booking_config *c)
 {
-  json_t *services = json_array();
-  for (size_t i = 0; services && i < o->n_services; i++) {
+  if (!c->consult_weekday)
+    return view_null();
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "title", directory_pick(c->consult_title_zh, c->consult_title_en, req->lang));
+  view_add_text(b, m, "when",
+                arena_printf(req->arena, "%s %s–%s", weekday_label(req, c->consult_weekday),
+                             booking_clock(req, c->consult_start),
+                             booking_clock(req, c->consult_end)));
+  view_add_text(b, m, "href", arena_printf(req->arena, "/o/%s/book?kind=consult", office->slug));
+  return view_of_map(m);
+}
+
+static struct view choices_view(struct http_request *req, struct view_builder *b,
+                                const struct dir_office *office, const struct booking_offer *o)
+{
+  struct view_list *services = view_list(b);
+  for (size_t i = 0; i < o->n_services; i++) {
     const struct dir_service *s = o->services[i];
-    json_array_append_new(services,
-                          json_pack("{s:s, s:s}", "name",
-                                    directory_pick(s->name_zh, s->name_en, req->lang), "href",
-                                    arena_printf(req->arena, "/o/%s/book?kind=visit&service=%lld",
-                                                 office->slug, (long long)s->id)));
+    struct view_map *m = view_map(b);
+    view_add_text(b, m, "name", directory_pick(s->name_zh, s->name_en, req->lang));
+    view_add_text(b, m, "href",
+                  arena_printf(req->arena, "/o/%s/book?kind=visit&service=%lld", office->slug,
+                               (long long)s->id));
+    view_push(b, services, view_of_map(m));
   }
   const struct booking_config *c = &o->config;
-  json_t *consult =
-      c->consult_weekday
-          ? json_pack("{s:s, s:s, s:s}", "title",
-                      directory_pick(c->consult_title_zh, c->consult_title_en, req->lang), "when",
-                      arena_printf(req->arena, "%s %s–%s", weekday_label(req, c->consult_weekday),
-                                   booking_clock(req, c->consult_start),
-                                   booking_clock(req, c->consult_end)),
-                      "href", arena_printf(req->arena, "/o/%s/book?kind=consult", office->slug))
-          : json_null();
-  return json_pack("{s:o, s:b, s:o, s:b, s:b, s:s}", "services", services, "has_services",
-                   o->n_services > 0, "consult", consult, "pickup", c->pickup, "nothing",
-                   !o->n_services && !c->consult_weekday && !c->pickup, "action",
-                   arena_printf(req->arena, "/o/%s/book", office->slug));
+  struct view_map *m = view_map(b);
+  view_add(b, m, "services", view_of_list(services));
+  view_add_bool(b, m, "has_services", o->n_services > 0);
+  view_add(b, m, "consult", consult_view(req, b, office, c));
+  view_add_bool(b, m, "pickup", c->pickup);
+  view_add_bool(b, m, "nothing", !o->n_services && !c->consult_weekday && !c->pickup);
+  view_add_text(b, m, "action", arena_printf(req->arena, "/o/%s/book", office->slug));
+  return view_of_map(m);
 }
 
 static const char *what_label(struct http_request *req, const struct booking_offer *o)
@@ -155,28 +175,39 @@ static const char *what_label(struct http_request *req, const struct booking_off
   return label ? label : "";
 }
 
+/* The contact form of the chosen day's times. */
+static struct view contact_form(struct http_request *req, struct view_builder *b,
+                                const struct dir_office *office, const struct book_query *q,
+                                const struct booking_day *day, const char *base)
+{
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "action", arena_printf(req->arena, "/o/%s/book", office->slug));
+  view_add_text(b, m, "kind", q->what.kind);
+  view_add_int(b, m, "service", q->what.service_id);
+  view_add_text(b, m, "number", q->what.number);
+  view_add_text(b, m, "check", q->what.check_code);
+  view_add_int(b, m, "day", q->day);
+  view_add_text(b, m, "day_label", booking_date_label(req, day->date));
+  view_add_text(b, m, "back", base);
+  return view_of_map(m);
+}
+
 /* The chosen what, its days and (when one is chosen) the day's times and the contact form. */
-static int chosen_view(struct http_request *req, const struct dir_office *office,
-                       const struct booking_offer *o, const struct book_query *q, json_t *page)
+static void chosen_view(struct http_request *req, struct view_builder *b,
+                        const struct dir_office *office, const struct booking_offer *o,
+                        const struct book_query *q, struct view_map *page)
 {
   const char *base = step_base(req, office->slug, q);
-  json_t *days = booking_days_view(req, o->days, o->n_days, base ? base : "", q->day);
   const struct booking_day *day = NULL;
   for (size_t i = 0; i < o->n_days; i++)
     day = o->days[i].day == q->day ? &o->days[i] : day;
-  json_t *form = json_pack(
-      "{s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:s}", "action",
-      arena_printf(req->arena, "/o/%s/book", office->slug), "kind", q->what.kind, "service",
-      (json_int_t)q->what.service_id, "number", q->what.number ? q->what.number : "", "check",
-      q->what.check_code ? q->what.check_code : "", "day", (json_int_t)q->day, "day_label",
-      day ? booking_date_label(req, day->date) : "", "back", base ? base : "");
-  if (json_object_set_new(page, "what", json_string(what_label(req, o))) ||
-      json_object_set_new(page, "days", days) ||
-      json_object_set_new(page, "has_days", json_boolean(o->n_days > 0)) ||
-      json_object_set_new(page, "times", day ? slots_view(req, day) : json_null()) ||
-      json_object_set_new(page, "form", day ? form : (json_decref(form), json_null())))
-    return ST_NOMEM;
-  return ST_OK;
+  view_add_text(b, page, "what", what_label(req, o));
+  view_add(b, page, "days",
+           booking_days_tview(req, b, o->days, o->n_days, base ? base : "", q->day));
+  view_add_bool(b, page, "has_days", o->n_days > 0);
+  view_add(b, page, "times", day ? slots_view(req, b, day) : view_null());
+  view_add(b, page, "form",
+           day ? contact_form(req, b, office, q, day, base ? base : "") : view_null());
 }
 
 static int page_show(struct http_request *req, struct http_response *res, struct store *store,
@@ -198,17 +229,18 @@ static int page_show(struct http_request *req, struct http_response *res, struct
   }
   if (rc)
     return rc;
-  json_t *page = json_pack("{s:s, s:o, s:o}", "title", http_t(req, "booking_title"), "office",
-                           office_dir_view(req, office), "choices", choices_view(req, office, &o));
-  if (page && o.kind)
-    rc = chosen_view(req, office, &o, q, page);
-  if (!page || rc) {
-    json_decref(page);
-    return ST_NOMEM;
-  }
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *page = view_map(&b);
+  view_add_text(&b, page, "title", http_t(req, "booking_title"));
+  view_add(&b, page, "office", office_dir_tview(req, &b, office));
+  view_add(&b, page, "choices", choices_view(req, &b, office, &o));
+  if (o.kind)
+    chosen_view(req, &b, office, &o, q, page);
   if (error)
-    web_form_error(req, page, field ? field : "slot", error);
-  return http_page(res, status, "public/booking", page);
+    web_form_error_tview(req, &b, page, field ? field : "slot", error);
+  if (view_done(&b))
+    return ST_NOMEM;
+  return http_page_view(res, status, "public/booking", view_of_map(page));
 }
 
 int booking_page(struct http_request *req, struct http_response *res)
@@ -270,21 +302,30 @@ int booking_submit(struct http_request *req, struct http_response *res)
 
 /* ---- /b/{token} -------------------------------------------------------------------------- */
 
-static json_t *booking_view(struct http_request *req, const struct booking *b)
+static struct view booking_view(struct http_request *req, struct view_builder *vb,
+                                const struct booking *b)
 {
   const char *what = b->service
                          ? directory_pick(b->service->name_zh, b->service->name_en, req->lang)
                          : http_t(req, !strcmp(b->kind, "consult") ? "booking_kind_consult"
                                                                    : "booking_kind_pickup");
   const char *status_key = arena_printf(req->arena, "booking_status_%s", b->status);
-  return json_pack(
-      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "number", b->number, "what", what, "date",
-      booking_date_label(req, b->date), "time",
-      arena_printf(req->arena, "%s–%s", booking_clock(req, b->start_minute),
-                   booking_clock(req, b->end_minute)),
-      "status", http_t(req, status_key ? status_key : ""), "name", b->name_masked, "office",
-      b->office ? directory_pick(b->office->name_zh, b->office->name_en, req->lang) : "",
-      "changeable", b->changeable, "late", b->late);
+  /* the number lives in *b; the page is rendered while b is still in scope */
+  const char *number = arena_strdup(req->arena, b->number);
+  struct view_map *m = view_map(vb);
+  view_add_text(vb, m, "number", number);
+  view_add_text(vb, m, "what", what);
+  view_add_text(vb, m, "date", booking_date_label(req, b->date));
+  view_add_text(vb, m, "time",
+                arena_printf(req->arena, "%s–%s", booking_clock(req, b->start_minute),
+                             booking_clock(req, b->end_minute)));
+  view_add_text(vb, m, "status", http_t(req, status_key ? status_key : ""));
+  view_add_text(vb, m, "name", b->name_masked);
+  view_add_text(vb, m, "office",
+                b->office ? directory_pick(b->office->name_zh, b->office->name_en, req->lang) : "");
+  view_add_bool(vb, m, "changeable", b->changeable);
+  view_add_bool(vb, m, "late", b->late);
+  return view_of_map(m);
 }
 
 static int manage_show(struct http_request *req, struct http_response *res, int status,
@@ -307,25 +348,30 @@ static int manage_show(struct http_request *req, struct http_response *res, int 
     return rc;
   const char *self = arena_printf(req->arena, "/b/%s", token);
   const char *base = arena_printf(req->arena, "/b/%s?", token);
-  json_t *page = json_pack(
-      "{s:s, s:o, s:o, s:b, s:s, s:s, s:s, s:I, s:b}", "title", http_t(req, "booking_manage_title"),
-      "booking", booking_view(req, &b), "days", booking_days_view(req, days, n, base, chosen),
-      "made", http_query(req, "made") != NULL, "qr", arena_printf(req->arena, "%s/qr.svg", self),
-      "cancel_action", arena_printf(req->arena, "%s/cancel", self), "move_action",
-      arena_printf(req->arena, "%s/move", self), "day", (json_int_t)chosen, "has_days", n > 0);
-  if (!page)
-    return ST_NOMEM;
+  struct view_builder vb = view_builder(req->arena);
+  struct view_map *page = view_map(&vb);
+  view_add_text(&vb, page, "title", http_t(req, "booking_manage_title"));
+  view_add(&vb, page, "booking", booking_view(req, &vb, &b));
+  view_add(&vb, page, "days", booking_days_tview(req, &vb, days, n, base ? base : "", chosen));
+  view_add_bool(&vb, page, "made", http_query(req, "made") != NULL);
+  view_add_text(&vb, page, "qr", arena_printf(req->arena, "%s/qr.svg", self));
+  view_add_text(&vb, page, "cancel_action", arena_printf(req->arena, "%s/cancel", self));
+  view_add_text(&vb, page, "move_action", arena_printf(req->arena, "%s/move", self));
+  view_add_int(&vb, page, "day", chosen);
+  view_add_bool(&vb, page, "has_days", n > 0);
   for (size_t i = 0; i < n; i++) {
     if (days[i].day == chosen) {
-      json_object_set_new(page, "times", slots_view(req, &days[i]));
-      json_object_set_new(page, "has_times", json_true());
+      view_set(&vb, page, "times", slots_view(req, &vb, &days[i]));
+      view_set(&vb, page, "has_times", view_bool(true));
     }
   }
   if (notice)
-    json_object_set_new(page, "notice", json_string(http_t(req, notice)));
+    view_add_text(&vb, page, "notice", http_t(req, notice));
   if (error)
-    web_form_error(req, page, "slot", error);
-  return http_page(res, status, "public/booking_manage", page);
+    web_form_error_tview(req, &vb, page, "slot", error);
+  if (view_done(&vb))
+    return ST_NOMEM;
+  return http_page_view(res, status, "public/booking_manage", view_of_map(page));
 }
 
 int booking_manage(struct http_request *req, struct http_response *res)
@@ -394,17 +440,19 @@ static int checkin_show(struct http_request *req, struct http_response *res, str
   int rc = office_of_request(req, store, &office);
   if (rc)
     return rc;
-  json_t *page = json_pack("{s:s, s:o, s:s, s:o}", "title", http_t(req, "booking_checkin_title"),
-                           "office", office_dir_view(req, office), "action",
-                           arena_printf(req->arena, "/o/%s/book/checkin", office->slug), "arrived",
-                           b ? booking_view(req, b) : json_null());
-  if (!page)
-    return ST_NOMEM;
+  struct view_builder vb = view_builder(req->arena);
+  struct view_map *page = view_map(&vb);
+  view_add_text(&vb, page, "title", http_t(req, "booking_checkin_title"));
+  view_add(&vb, page, "office", office_dir_tview(req, &vb, office));
+  view_add_text(&vb, page, "action", arena_printf(req->arena, "/o/%s/book/checkin", office->slug));
+  view_add(&vb, page, "arrived", b ? booking_view(req, &vb, b) : view_null());
   if (b)
-    json_object_set_new(page, "arrived_time", json_string(web_datetime(req, b->arrived_at)));
+    view_add_text(&vb, page, "arrived_time", web_datetime(req, b->arrived_at));
   if (error)
-    web_form_error(req, page, "number", error);
-  return http_page(res, status, "public/booking_checkin", page);
+    web_form_error_tview(req, &vb, page, "number", error);
+  if (view_done(&vb))
+    return ST_NOMEM;
+  return http_page_view(res, status, "public/booking_checkin", view_of_map(page));
 }
 
 int booking_checkin_form(struct http_request *req, struct http_response *res)

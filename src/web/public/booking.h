@@ -29,9 +29,10 @@ int booking_checkin_submit(struct http_request *req, struct http_response *res);
 const char *booking_clock(struct http_request *req, int minute);
 /* A date as words in the request's language with its weekday, in the arena. */
 const char *booking_date_label(struct http_request *req, struct civil_date date);
-/* Days as [{day, label, free, href (base + "day=N"), slots: [{start, label, free, full, value}]
- * (only the day equal to chosen gets its slots)}]; new reference. */
-json_t *booking_days_view(struct http_request *req, const struct booking_day *days, size_t n,
-                          const char *base, int64_t chosen);
+/* Days as [{day, label, free, href (base + "day=N"), chosen, slots: [{start, label, free, full,
+ * id}] (only the day equal to chosen gets its slots)}], a view in the request's arena. */
+struct view booking_days_tview(struct http_request *req, struct view_builder *b,
+                               const struct booking_day *days, size_t n, const char *base,
+                               int64_t chosen);
 
 #endif

@@ -1,17 +1,22 @@
 /*
  * petition.c - petitions for citizens (petition.h): one domain call per page read or write;
  * the petitioner's own pages are reached by the link token of domain/petition.c (captured as
- * {token}, so logs redact it) or by number and check code.
+ * {token}, so logs redact it) or by number and check code. The office comes from the in-memory
+ * directory; the pages are arena views (render/view.h) built from the domain's typed reads
+ * (petition_categories_read, petition_public_read_by_*), except the statistics page, which
+ * still hands the renderer the jansson object of petition_stats.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "base/str.h"
+#include "domain/directory.h"
 #include "domain/petition.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
+#include "web/public/office.h"
 #include "web/public/petition.h"
 
 #include "base/common.h"
@@ -28,51 +33,88 @@ static const char *when(struct http_request *req, int64_t t)
   return t > 0 ? web_datetime(req, t) : "";
 }
 
-/* ---- filing ----------------------------------------------------------------------------- */
-
-static json_t *category_options(struct http_request *req, struct store *store, int64_t office_id,
-                                int64_t selected)
+/* The office of the {office} capture with the page's store: one directory read. */
+static int office_open(struct http_request *req, struct store **store,
+                       const struct dir_office **office)
 {
-  json_t *rows = NULL, *c, *out = json_array();
-  size_t i;
-  petition_categories(store, office_id, &rows);
-  json_array_foreach(rows, i, c)
-  {
-    json_array_append_new(out, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)web_int(c, "id"),
-                                         "name", web_field(c, "name", req->lang), "selected",
-                                         web_int(c, "id") == selected));
-  }
-  json_decref(rows);
-  return out;
+  int rc = web_store(req, store);
+  return rc ? rc : office_of_request(req, *store, office);
 }
 
-/* The form's view, with what was typed (the contact and the text, never echoed elsewhere). */
-static json_t *form_view(struct http_request *req, struct office_ctx *o)
+/* A page of the office: its title and the office (every public petition page starts so). */
+static struct view_map *office_page(struct http_request *req, struct view_builder *b,
+                                    const struct dir_office *office, const char *title_key)
 {
+  struct view_map *page = view_map(b);
+  view_add_text(b, page, "title", http_t(req, title_key));
+  view_add(b, page, "office", office_dir_tview(req, b, office));
+  return page;
+}
+
+static int send_page(struct http_response *res, struct view_builder *b, int status,
+                     const char *template_name, struct view_map *page)
+{
+  if (view_done(b))
+    return ST_NOMEM;
+  return http_page_view(res, status, template_name, view_of_map(page));
+}
+
+/* ---- filing ----------------------------------------------------------------------------- */
+
+static struct view category_options(struct http_request *req, struct view_builder *b,
+                                    const struct petition_category_list *list, int64_t selected)
+{
+  struct view_list *out = view_list(b);
+  for (size_t i = 0; i < list->count; i++) {
+    const struct petition_category_row *c = &list->rows[i];
+    struct view_map *m = view_map(b);
+    view_add_int(b, m, "id", c->id);
+    view_add_text(b, m, "name", directory_pick(c->name_zh, c->name_en, req->lang));
+    view_add_bool(b, m, "selected", c->id == selected);
+    view_push(b, out, view_of_map(m));
+  }
+  return view_of_list(out);
+}
+
+/* The form page, with what was typed (the contact and the text, never echoed elsewhere) and,
+ * with error_key, the refusal at field. One domain read: the office's categories. */
+static int form_page(struct http_request *req, struct http_response *res, struct store *store,
+                     const struct dir_office *office, int status, const char *field,
+                     const char *error_key)
+{
+  struct petition_category_list categories;
   int64_t category = 0;
+  int rc = petition_categories_read(store, req->arena, office->id, &categories);
+  if (rc)
+    return rc;
   str_to_int64(str_from(form_text(req, "category_id")), 0, INT64_MAX, &category);
-  return json_pack("{s:s, s:O, s:s, s:s, s:o, s:b, s:s, s:s, s:s, s:s, s:b, s:b}", "title",
-                   http_t(req, "petition_title"), "office", o->view, "action",
-                   arena_printf(req->arena, "/o/%s/petition", o->slug), "stats_href",
-                   arena_printf(req->arena, "/o/%s/petitions/stats", o->slug), "categories",
-                   category_options(req, o->store, o->id, category), "mailbox",
-                   !strcmp(form_text(req, "kind"), "mailbox") ||
-                       !strcmp(http_query(req, "kind") ? http_query(req, "kind") : "", "mailbox"),
-                   "subject", form_text(req, "subject"), "body", form_text(req, "body"), "name",
-                   form_text(req, "name"), "contact", form_text(req, "contact"), "kind_sms",
-                   !strcmp(form_text(req, "contact_kind"), "sms"), "confidential",
-                   !strcmp(form_text(req, "confidential"), "1"));
+  const char *kind_query = http_query(req, "kind");
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *page = office_page(req, &b, office, "petition_title");
+  view_add_text(&b, page, "action", arena_printf(req->arena, "/o/%s/petition", office->slug));
+  view_add_text(&b, page, "stats_href",
+                arena_printf(req->arena, "/o/%s/petitions/stats", office->slug));
+  view_add(&b, page, "categories", category_options(req, &b, &categories, category));
+  view_add_bool(&b, page, "mailbox",
+                !strcmp(form_text(req, "kind"), "mailbox") ||
+                    !strcmp(kind_query ? kind_query : "", "mailbox"));
+  view_add_text(&b, page, "subject", form_text(req, "subject"));
+  view_add_text(&b, page, "body", form_text(req, "body"));
+  view_add_text(&b, page, "name", form_text(req, "name"));
+  view_add_text(&b, page, "contact", form_text(req, "contact"));
+  view_add_bool(&b, page, "kind_sms", !strcmp(form_text(req, "contact_kind"), "sms"));
+  view_add_bool(&b, page, "confidential", !strcmp(form_text(req, "confidential"), "1"));
+  if (error_key)
+    web_form_error_tview(req, &b, page, field, error_key);
+  return send_page(res, &b, status, "public/petition", page);
 }
 
 int petition_form(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
-  int rc = office_ctx_open(req, &o);
-  json_t *view = rc ? NULL : form_view(req, &o);
-  office_ctx_close(&o);
-  if (rc)
-    return rc;
-  return view ? http_page(res, 200, "public/petition", view) : ST_NOMEM;
+  struct store *store;
+  const struct dir_office *office = NULL;
+  int rc = office_open(req, &store, &office);
+  return rc ? rc : form_page(req, res, store, office, 200, NULL, NULL);
 }
 
 static void input_of(struct http_request *req, struct petition_input *in, const char *channel)
@@ -93,185 +135,192 @@ static void input_of(struct http_request *req, struct petition_input *in, const 
 
 int petition_submit(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
+  struct store *store;
+  const struct dir_office *office = NULL;
   struct petition_input in;
   char token[PETITION_TOKEN_SIZE];
   const char *reason = NULL, *field = NULL;
-  int rc = office_ctx_open(req, &o);
+  int rc = office_open(req, &store, &office);
   input_of(req, &in, "online");
   if (!rc)
-    rc =
-        petition_start_online(o.store, clock_now(), o.id, &in, http_t(req, "petition_code_subject"),
-                              http_t(req, "petition_code_text"), token, &reason, &field);
-  if ((rc == ST_INVALID || rc == ST_IO || rc == ST_LIMIT) && reason) {
-    json_t *view = form_view(req, &o);
-    office_ctx_close(&o);
-    web_form_error(req, view, field ? field : "contact", reason);
-    return http_page(res, rc == ST_IO ? 503 : rc == ST_LIMIT ? 429 : 400, "public/petition", view);
-  }
-  const char *to = rc ? NULL : arena_printf(req->arena, "/o/%s/petition/verify/%s", o.slug, token);
-  office_ctx_close(&o);
-  return rc ? rc : http_redirect(res, 303, to);
+    rc = petition_start_online(store, clock_now(), office->id, &in,
+                               http_t(req, "petition_code_subject"),
+                               http_t(req, "petition_code_text"), token, &reason, &field);
+  if ((rc == ST_INVALID || rc == ST_IO || rc == ST_LIMIT) && reason)
+    return form_page(req, res, store, office,
+                     rc == ST_IO      ? 503
+                     : rc == ST_LIMIT ? 429
+                                      : 400,
+                     field ? field : "contact", reason);
+  return rc ? rc
+            : http_redirect(
+                  res, 303,
+                  arena_printf(req->arena, "/o/%s/petition/verify/%s", office->slug, token));
 }
 
-static int verify_view(struct http_request *req, struct office_ctx *o, json_t **out)
+/* The code's page (the petition behind the token is known to exist), with error_key at the
+ * code field. */
+static int verify_page(struct http_request *req, struct http_response *res,
+                       const struct dir_office *office, int status, const char *error_key)
 {
-  const char *action =
-      arena_printf(req->arena, "/o/%s/petition/verify/%s", o->slug, http_capture(req, "token"));
-  *out = json_pack("{s:s, s:O, s:s, s:s, s:b}", "title", http_t(req, "petition_verify_title"),
-                   "office", o->view, "action", action, "resend_action",
-                   arena_printf(req->arena, "%s/resend", action), "resent",
-                   http_query(req, "resent") != NULL);
-  return *out ? ST_OK : ST_NOMEM;
+  const char *action = arena_printf(req->arena, "/o/%s/petition/verify/%s", office->slug,
+                                    http_capture(req, "token"));
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *page = office_page(req, &b, office, "petition_verify_title");
+  view_add_text(&b, page, "action", action);
+  view_add_text(&b, page, "resend_action", arena_printf(req->arena, "%s/resend", action));
+  view_add_bool(&b, page, "resent", http_query(req, "resent") != NULL);
+  if (error_key)
+    web_form_error_tview(req, &b, page, "code", error_key);
+  return send_page(res, &b, status, "public/petition_verify", page);
 }
 
 int petition_verify_page(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
-  json_t *view = NULL, *p = NULL;
-  int rc = office_ctx_open(req, &o);
+  struct store *store;
+  const struct dir_office *office = NULL;
+  struct petition_public p;
+  int rc = office_open(req, &store, &office);
   if (!rc)
-    rc = petition_public_by_token(o.store, o.id, http_capture(req, "token"), req->lang, &p);
-  if (!rc)
-    rc = verify_view(req, &o, &view);
-  office_ctx_close(&o);
-  json_decref(p);
-  return rc ? rc : http_page(res, 200, "public/petition_verify", view);
+    rc = petition_public_read_by_token(store, req->arena, office->id, http_capture(req, "token"),
+                                       &p);
+  return rc ? rc : verify_page(req, res, office, 200, NULL);
 }
 
 int petition_verify_submit(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
+  struct store *store;
+  const struct dir_office *office = NULL;
   struct petition_filed filed;
   const char *reason = NULL, *token = http_capture(req, "token");
-  json_t *view = NULL;
-  int rc = office_ctx_open(req, &o);
+  int rc = office_open(req, &store, &office);
   if (!rc)
-    rc =
-        petition_verify(o.store, clock_now(), o.id, token, form_text(req, "code"), &filed, &reason);
-  if (rc == ST_INVALID && reason && !verify_view(req, &o, &view)) {
-    office_ctx_close(&o);
-    web_form_error(req, view, "code", reason);
-    return http_page(res, 400, "public/petition_verify", view);
-  }
-  const char *to = arena_printf(req->arena, "/o/%s/petition/filed/%s", o.slug, token);
-  office_ctx_close(&o);
-  return rc ? rc : http_redirect(res, 303, to);
+    rc = petition_verify(store, clock_now(), office->id, token, form_text(req, "code"), &filed,
+                         &reason);
+  if (rc == ST_INVALID && reason)
+    return verify_page(req, res, office, 400, reason);
+  return rc ? rc
+            : http_redirect(
+                  res, 303,
+                  arena_printf(req->arena, "/o/%s/petition/filed/%s", office->slug, token));
 }
 
 int petition_resend_submit(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
+  struct store *store;
+  const struct dir_office *office = NULL;
   const char *reason = NULL, *token = http_capture(req, "token");
-  json_t *view = NULL;
-  int rc = office_ctx_open(req, &o);
+  int rc = office_open(req, &store, &office);
   if (!rc)
-    rc = petition_resend_code(o.store, clock_now(), o.id, token,
+    rc = petition_resend_code(store, clock_now(), office->id, token,
                               http_t(req, "petition_code_subject"),
                               http_t(req, "petition_code_text"), &reason);
-  if ((rc == ST_LIMIT || rc == ST_INVALID || rc == ST_IO) && reason &&
-      !verify_view(req, &o, &view)) {
-    office_ctx_close(&o);
-    web_form_error(req, view, "code", reason);
-    return http_page(res,
-                     rc == ST_LIMIT ? 429
-                     : rc == ST_IO  ? 503
-                                    : 400,
-                     "public/petition_verify", view);
-  }
-  const char *to = arena_printf(req->arena, "/o/%s/petition/verify/%s?resent=1", o.slug, token);
-  office_ctx_close(&o);
-  return rc ? rc : http_redirect(res, 303, to);
+  if ((rc == ST_LIMIT || rc == ST_INVALID || rc == ST_IO) && reason)
+    return verify_page(req, res, office, rc == ST_LIMIT ? 429 : rc == ST_IO ? 503 : 400, reason);
+  return rc ? rc
+            : http_redirect(res, 303,
+                            arena_printf(req->arena, "/o/%s/petition/verify/%s?resent=1",
+                                         office->slug, token));
 }
 
 /* ---- the petition's own page ---------------------------------------------------------------- */
 
-static json_t *status_view(struct http_request *req, json_t *p)
+/* The petition as its petitioner sees it, with its labels and dates in words. */
+static struct view status_view(struct http_request *req, struct view_builder *b,
+                               const struct petition_public *p)
 {
-  const char *status = web_str(p, "status");
-  json_t *v = json_deep_copy(p);
-  json_object_set_new(
-      v, "status_label",
-      json_string(http_t(req, arena_printf(req->arena, "petition_status_%s", status))));
-  json_object_set_new(v, "received_text", json_string(when(req, web_int(p, "received_at"))));
-  json_object_set_new(v, "due_text", json_string(when(req, web_int(p, "due_at"))));
-  json_object_set_new(v, "answered_text", json_string(when(req, web_int(p, "answered_at"))));
-  json_object_set_new(v, "answer_paragraphs", catalog_paragraphs(web_str(p, "answer")));
-  json_object_set_new(v, "answered", json_boolean(!strcmp(status, "answered")));
-  json_object_set_new(v, "transferred", json_boolean(!strcmp(status, "transferred")));
-  json_object_set_new(
-      v, "can_rate",
-      json_boolean(!strcmp(status, "answered") && !json_is_true(json_object_get(p, "rated"))));
-  return v;
+  bool answered = !strcmp(p->status, "answered");
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "key", p->key);
+  view_add_text(b, m, "check_code", p->check_code);
+  view_add_text(b, m, "status", p->status);
+  view_add_text(b, m, "kind", p->kind);
+  view_add_text(b, m, "subject", p->subject);
+  view_add_text(b, m, "category", directory_pick(p->category_zh, p->category_en, req->lang));
+  view_add_int(b, m, "received_at", p->received_at);
+  view_add_int(b, m, "due_at", p->due_at);
+  view_add_int(b, m, "answered_at", p->answered_at);
+  view_add_text(b, m, "answer", p->answer);
+  view_add_text(b, m, "transferred_to", p->transferred_to);
+  view_add_int(b, m, "rating", p->rating);
+  view_add_bool(b, m, "rated", p->rated);
+  view_add_bool(b, m, "verified", p->verified);
+  view_add_text(b, m, "status_label",
+                http_t(req, arena_printf(req->arena, "petition_status_%s", p->status)));
+  view_add_text(b, m, "received_text", when(req, p->received_at));
+  view_add_text(b, m, "due_text", when(req, p->due_at));
+  view_add_text(b, m, "answered_text", when(req, p->answered_at));
+  view_add(b, m, "answer_paragraphs", catalog_paragraphs_view(b, p->answer));
+  view_add_bool(b, m, "answered", answered);
+  view_add_bool(b, m, "transferred", !strcmp(p->status, "transferred"));
+  view_add_bool(b, m, "can_rate", answered && !p->rated);
+  return view_of_map(m);
 }
 
-static int own_page(struct http_request *req, struct http_response *res, struct office_ctx *o,
-                    json_t *p, const char *rate_action, int status)
+static int own_page(struct http_request *req, struct http_response *res,
+                    const struct dir_office *office, const struct petition_public *p,
+                    const char *rate_action)
 {
-  json_t *view = json_pack(
-      "{s:s, s:O, s:o, s:s, s:b, s:b}", "title", http_t(req, "petition_own_title"), "office",
-      o->view, "petition", status_view(req, p), "rate_action", rate_action ? rate_action : "",
-      "rated_now", http_query(req, "rated") != NULL, "has_link", rate_action != NULL);
-  return view ? http_page(res, status, "public/petition_status", view) : ST_NOMEM;
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *page = office_page(req, &b, office, "petition_own_title");
+  view_add(&b, page, "petition", status_view(req, &b, p));
+  view_add_text(&b, page, "rate_action", rate_action ? rate_action : "");
+  view_add_bool(&b, page, "rated_now", http_query(req, "rated") != NULL);
+  view_add_bool(&b, page, "has_link", rate_action != NULL);
+  return send_page(res, &b, 200, "public/petition_status", page);
 }
 
 int petition_own_page(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
-  json_t *p = NULL;
+  struct store *store;
+  const struct dir_office *office = NULL;
+  struct petition_public p;
   const char *token = http_capture(req, "token");
-  int rc = office_ctx_open(req, &o);
+  int rc = office_open(req, &store, &office);
   if (!rc)
-    rc = petition_public_by_token(o.store, o.id, token, req->lang, &p);
-  if (!rc && !json_is_true(json_object_get(p, "verified")))
+    rc = petition_public_read_by_token(store, req->arena, office->id, token, &p);
+  if (!rc && !p.verified)
     rc = ST_NOTFOUND;
-  if (!rc)
-    rc = own_page(req, res, &o, p,
-                  arena_printf(req->arena, "/o/%s/petition/rate/%s", o.slug, token), 200);
-  office_ctx_close(&o);
-  json_decref(p);
-  return rc;
+  return rc ? rc
+            : own_page(req, res, office, &p,
+                       arena_printf(req->arena, "/o/%s/petition/rate/%s", office->slug, token));
 }
 
 int petition_rate_submit(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
+  struct store *store;
+  const struct dir_office *office = NULL;
   int64_t rating = 0;
   const char *token = http_capture(req, "token");
   if (str_to_int64(str_from(form_text(req, "rating")), 1, 5, &rating))
     return http_error(res, 400, "petition_err_rating");
-  int rc = office_ctx_open(req, &o);
+  int rc = office_open(req, &store, &office);
   if (!rc)
-    rc = petition_rate(o.store, clock_now(), o.id, token, rating);
-  const char *to = arena_printf(req->arena, "/o/%s/petition/filed/%s?rated=1", o.slug, token);
-  office_ctx_close(&o);
+    rc = petition_rate(store, clock_now(), office->id, token, rating);
   if (rc == ST_CONFLICT)
     return http_error(res, 409, "petition_err_rated");
   if (rc == ST_INVALID)
     return http_error(res, 400, "petition_err_rating");
-  return rc ? rc : http_redirect(res, 303, to);
+  return rc ? rc
+            : http_redirect(
+                  res, 303,
+                  arena_printf(req->arena, "/o/%s/petition/filed/%s?rated=1", office->slug, token));
 }
 
 int petition_lookup(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
-  json_t *p = NULL;
+  struct store *store;
+  const struct dir_office *office = NULL;
+  struct petition_public p;
   const char *number = http_query(req, "number"), *check = http_query(req, "check");
-  int rc = office_ctx_open(req, &o);
-  if (!rc)
-    rc = petition_public_by_number(o.store, o.id, number ? number : "", check ? check : "",
-                                   req->lang, &p);
-  if (rc == ST_NOTFOUND && !o.slug)
+  int rc = office_open(req, &store, &office);
+  if (rc)
     return rc;
-  if (rc == ST_NOTFOUND) {
-    office_ctx_close(&o);
+  rc = petition_public_read_by_number(store, req->arena, office->id, number ? number : "",
+                                      check ? check : "", &p);
+  if (rc == ST_NOTFOUND)
     return http_error(res, 404, "petition_not_found");
-  }
-  if (!rc)
-    rc = own_page(req, res, &o, p, NULL, 200);
-  office_ctx_close(&o);
-  json_decref(p);
-  return rc;
+  return rc ? rc : own_page(req, res, office, &p, NULL);
 }
 
 /* ---- statistics ----------------------------------------------------------------------------- */

@@ -28,6 +28,12 @@ static bool supervisor(struct http_request *req)
   return (req->session->roles & ROLE_SUPERVISOR) != 0;
 }
 
+/* The petitions the signed-in account works on (domain/petition.h, struct petition_scope). */
+static struct petition_scope scope_of(const struct http_request *req)
+{
+  return (struct petition_scope){req->session->unit_id, req->session->roles};
+}
+
 static const char *label(struct http_request *req, const char *prefix, const char *code)
 {
   return *code ? http_t(req, arena_printf(req->arena, "%s%s", prefix, code)) : "";
@@ -69,17 +75,23 @@ int petition_staff_list(struct http_request *req, struct http_response *res)
   json_t *rows = NULL, *p;
   size_t i;
   const char *list = http_query(req, "list") ? http_query(req, "list") : "open";
+  struct petition_scope scope = scope_of(req);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = petition_list(store, req->session->office_id, list, clock_now(), &rows);
+    rc = petition_list(store, req->session->office_id, &scope, list, clock_now(), &rows);
   if (rc == ST_INVALID)
     return http_error(res, 400, NULL);
   if (rc)
     return rc;
   json_array_foreach(rows, i, p) localise(req, p);
+  const char *done = http_query(req, "done") ? http_query(req, "done") : "";
+  const char *notice = !strcmp(done, "route")    ? http_t(req, "petition_routed_away")
+                       : !strcmp(done, "record") ? http_t(req, "petition_recorded_away")
+                                                 : NULL;
   return http_page(res, 200, "staff/petitions",
-                   json_pack("{s:s, s:o, s:o, s:s}", "title", http_t(req, "petition_staff_title"),
-                             "petitions", rows, "tabs", list_tabs(req, list), "list", list));
+                   json_pack("{s:s, s:o, s:o, s:s, s:s*}", "title",
+                             http_t(req, "petition_staff_title"), "petitions", rows, "tabs",
+                             list_tabs(req, list), "list", list, "notice", notice));
 }
 
 /* ---- recording a petition from the counter, a call or a letter ----------------------------- */
@@ -142,9 +154,13 @@ int petition_staff_record(struct http_request *req, struct http_response *res)
     web_form_error(req, view, field ? field : "subject", reason);
     return http_page(res, 400, "staff/petition_new", view);
   }
-  return rc ? rc
-            : http_redirect(res, 303,
-                            arena_printf(req->arena, "/staff/petitions/%lld", (long long)filed.id));
+  if (rc)
+    return rc;
+  struct petition_scope scope = scope_of(req); /* routed to another unit: back to the list */
+  return petition_scope_covers(&scope, filed.unit_id)
+             ? http_redirect(res, 303,
+                             arena_printf(req->arena, "/staff/petitions/%lld", (long long)filed.id))
+             : http_redirect(res, 303, "/staff/petitions?done=record");
 }
 
 /* ---- one petition -----------------------------------------------------------------------------
@@ -184,10 +200,11 @@ int petition_staff_page(struct http_request *req, struct http_response *res)
   int64_t id = 0;
   if (str_to_int64(str_from(http_capture(req, "id")), 1, INT64_MAX, &id))
     return ST_NOTFOUND;
+  struct petition_scope scope = scope_of(req);
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = petition_staff_get(store, &actor, supervisor(req), id, clock_now(), &p);
+    rc = petition_staff_get(store, &actor, &scope, id, clock_now(), &p);
   if (rc)
     return rc;
   localise(req, p);
@@ -226,18 +243,22 @@ int petition_staff_action(struct http_request *req, struct http_response *res)
                               .note = form_text(req, "note"),
                               .flag = form_text(req, "flag"),
                               .answer = form_text(req, "answer")};
+  struct petition_scope scope = scope_of(req);
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = petition_act(store, &actor, supervisor(req), clock_now(), id, &a, &reason);
+    rc = petition_act(store, &actor, &scope, clock_now(), id, &a, &reason);
   if (rc == ST_FORBIDDEN)
     return http_error(res, 403, NULL);
   if (rc == ST_INVALID)
     return http_error(res, 400, reason);
-  return rc ? rc
-            : http_redirect(res, 303,
-                            arena_printf(req->arena, "/staff/petitions/%lld?done=%s", (long long)id,
-                                         a.action));
+  if (rc)
+    return rc;
+  if (a.action && !strcmp(a.action, "route") &&
+      !petition_scope_covers(&scope, unit)) /* no longer ours */
+    return http_redirect(res, 303, "/staff/petitions?done=route");
+  return http_redirect(
+      res, 303, arena_printf(req->arena, "/staff/petitions/%lld?done=%s", (long long)id, a.action));
 }
 
 /* A letter's scan, for download (audited by the domain call). */
@@ -250,10 +271,11 @@ int petition_staff_file(struct http_request *req, struct http_response *res)
   if (str_to_int64(str_from(http_capture(req, "id")), 1, INT64_MAX, &id) ||
       str_to_int64(str_from(http_capture(req, "file")), 1, INT64_MAX, &file))
     return ST_NOTFOUND;
+  struct petition_scope scope = scope_of(req);
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = petition_file_get(store, &actor, id, file, &f);
+    rc = petition_file_get(store, &actor, &scope, id, file, &f);
   if (rc)
     return rc;
   const char *mime = arena_printf(req->arena, "%s", f.mime); /* the response keeps the pointer */
