@@ -229,6 +229,36 @@ static const char *cell(json_t *table, size_t r, size_t c)
   return json_string_value(json_object_get(json_array_get(row, c), "text"));
 }
 
+static bool withheld(const char *text)
+{
+  return text && (!strcmp(text, "<5") || !strcmp(text, "×"));
+}
+
+/* A cross-tab (a row per group: values 1..5 in columns 1..5, their total n in column 6) with
+ * the focus question's table (values 1..5 in rows 0..4, answered in row 5) as its column
+ * totals: no row and no column holds exactly one withheld count, which its total would give
+ * away (complementary suppression). Returns how many counts are withheld. */
+static size_t expect_cross_safe(json_t *table, json_t *focus)
+{
+  size_t rows = json_array_size(json_object_get(table, "rows")), total = 0;
+  for (size_t r = 0; r < rows; r++) {
+    size_t n = 0;
+    for (size_t c = 1; c <= 6; c++)
+      n += withheld(cell(table, r, c));
+    if (n == 1)
+      fail_msg("%s: row %zu has one withheld count", json_text_at(table, "title"), r);
+    total += n;
+  }
+  for (size_t c = 1; c <= 6; c++) {
+    size_t n = withheld(cell(focus, c - 1, 1));
+    for (size_t r = 0; r < rows; r++)
+      n += withheld(cell(table, r, c));
+    if (n == 1)
+      fail_msg("%s: column %zu has one withheld count", json_text_at(table, "title"), c);
+  }
+  return total;
+}
+
 static void sign_in(enum who w)
 {
   if (clients[w].curl)
@@ -631,10 +661,20 @@ static void test_tablet_rates_the_counter_s_last_case(void **state)
   json_t *res = results();
   json_t *channel = table_of(res, "依填答管道");
   bool tablet = false;
-  for (size_t r = 0; r < json_array_size(json_object_get(channel, "rows")); r++)
+  for (size_t r = 0; r < json_array_size(json_object_get(channel, "rows")); r++) {
     if (!strcmp(cell(channel, r, 0), "櫃檯評分板"))
       tablet = !strcmp(cell(channel, r, 6), "<5");
+    /* the case link's answers (10 and more) are withheld beside the tablet's one, or the
+     * total would give the tablet's away */
+    if (!strcmp(cell(channel, r, 0), "案件連結"))
+      assert_string_equal(cell(channel, r, 6), "×");
+  }
   assert_true(tablet);
+  json_t *focus = table_of(res, "Q1.");
+  expect_cross_safe(channel, focus);
+  expect_cross_safe(table_of(res, "依服務項目"), focus);
+  expect_cross_safe(table_of(res, "依課室"), focus);
+  expect_cross_safe(table_of(res, "依櫃檯"), focus);
   json_decref(res);
 }
 
