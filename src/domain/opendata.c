@@ -216,7 +216,7 @@ const char *opendata_type_name(enum od_type type)
 
 bool opendata_count_shown(int64_t count, int threshold)
 {
-  return count <= 0 || count >= threshold;
+  return !suppress_small(count, threshold);
 }
 
 /* A table of rows x the dataset's fields, every cell empty. */
