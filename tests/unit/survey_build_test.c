@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -35,12 +36,16 @@ static const char *at(json_t *def, const char *list, size_t i, const char *key)
   return json_string_value(json_object_get(json_array_get(json_object_get(def, list), i), key));
 }
 
-/* Whether def passes survey_parse; *error the key when not. */
+/* Whether def passes survey_parse; *error the key and *where the code at fault when not
+ * (copied: the parse's arena is freed here). */
 static bool parses(json_t *def, const char **error, const char **where)
 {
+  static char code[64];
   struct arena *arena = arena_new(64 * 1024);
   struct survey s;
   int rc = survey_parse(arena, def, &s, error, where);
+  snprintf(code, sizeof(code), "%s", *where);
+  *where = code;
   arena_free(arena);
   return rc == ST_OK;
 }
