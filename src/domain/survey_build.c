@@ -79,6 +79,14 @@ static json_t *option_of(const char *line, size_t len, size_t number)
                    count == 2 ? parts[1] : "");
 }
 
+static bool blank(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+      return false;
+  return true;
+}
+
 /* The options textarea as a JSON list (blank lines skipped). */
 static json_t *options_of(const char *text)
 {
@@ -87,8 +95,7 @@ static json_t *options_of(const char *text)
   while (list && *at) {
     const char *nl = strchr(at, '\n');
     size_t len = nl ? (size_t)(nl - at) : strlen(at);
-    char probe[8];
-    if (*trimmed(at, len < sizeof(probe) - 1 ? len : sizeof(probe) - 1, probe, sizeof(probe)) &&
+    if (!blank(at, len) &&
         json_array_append_new(list, option_of(at, len, json_array_size(list) + 1)))
       return json_decref(list), NULL;
     at = nl ? nl + 1 : at + len;

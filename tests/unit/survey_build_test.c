@@ -61,14 +61,15 @@ static void test_add_question_with_option_lines(void **state)
   (void)state;
   json_t *def = definition();
   const char *error = "", *where = "";
-  assert_int_equal(apply(def, (struct survey_edit){.action = SURVEY_EDIT_QUESTION,
-                                                   .kind = "single",
-                                                   .text_zh = "來源",
-                                                   .text_en = "Source",
-                                                   .required = true,
-                                                   .options = "web | 網站 | Website\n\n  朋友 | "
-                                                              "A friend  \n報紙\n"}),
-                   ST_OK);
+  assert_int_equal(
+      apply(def, (struct survey_edit){.action = SURVEY_EDIT_QUESTION,
+                                      .kind = "single",
+                                      .text_zh = "來源",
+                                      .text_en = "Source",
+                                      .required = true,
+                                      .options = "web | 網站 | Website\n   \t  \n          朋友 | "
+                                                 "A friend  \n報紙\n"}),
+      ST_OK);
   assert_string_equal(at(def, "questions", 1, "code"), "q1");
   json_t *options =
       json_object_get(json_array_get(json_object_get(def, "questions"), 1), "options");
