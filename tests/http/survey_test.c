@@ -1025,6 +1025,35 @@ static void builder_pages(void)
   assert_int_equal(post(&clients[CLERK], path, "action=remove&target=q2", NULL), 403);
 }
 
+/* Every saved change is one survey.build row of the audit trail, and no refused one is: the
+ * creation, four question changes, a move, a removal, a wave and the settings. */
+static void builder_audited(void)
+{
+  const char *args[] = {"user",   "add",  "--office", "xinxing", "--username",  "sv-admin",
+                        "--name", "稽核", "--roles",  "admin",   "--no-expire", NULL};
+  const char *pw[] = {"BIANMIN_PASSWORD=admin-password-123", NULL};
+  assert_int_equal(server_cli_env(&server, args, pw), 0);
+  struct client admin;
+  char secret[64] = "";
+  client_init(&admin, &server);
+  assert_int_equal(
+      client_login_totp(&admin, "sv-admin", "admin-password-123", secret, sizeof(secret)), 0);
+  json_t *v = expect_view(&server, &admin, "/staff/admin/audit?action=survey.build", 200), *row;
+  size_t i, rows = 0;
+  char object[32];
+  snprintf(object, sizeof(object), "%lld", builder_id);
+  json_array_foreach(json_object_get(v, "rows"), i, row)
+  {
+    assert_string_equal(json_text_at(row, "action"), "survey.build");
+    assert_string_equal(json_text_at(row, "actor"), "xinxing-supervisor");
+    rows += !strcmp(json_text_at(row, "object_id"), object);
+  }
+  assert_int_equal(json_array_size(json_object_get(v, "rows")), 9);
+  assert_true(rows == 9);
+  json_decref(v);
+  client_free(&admin);
+}
+
 static void test_form_builder(void **state)
 {
   (void)state;
@@ -1033,6 +1062,7 @@ static void test_form_builder(void **state)
   builder_bad_input();
   builder_move_remove_and_waves();
   builder_pages();
+  builder_audited();
 }
 
 int main(void)
