@@ -16,6 +16,7 @@
 #include "domain/opendata.h"
 #include "domain/petition.h"
 #include "domain/queue.h"
+#include "domain/suppress.h"
 #include "domain/survey.h"
 #include "store/directory.h"
 #include "store/kpi.h"
@@ -215,7 +216,7 @@ const char *opendata_type_name(enum od_type type)
 
 bool opendata_count_shown(int64_t count, int threshold)
 {
-  return count <= 0 || count >= threshold;
+  return !suppress_small(count, threshold);
 }
 
 /* A table of rows x the dataset's fields, every cell empty. */
@@ -246,6 +247,17 @@ static bool put_count(struct arena *arena, struct od_table *t, const char **cell
   }
   *cell = arena_printf(arena, "%lld", (long long)n);
   return true;
+}
+
+/* A count the small-cell rule (domain/suppress.h) already judged: its text, or empty and
+ * counted as withheld when hidden. */
+static void put_judged(struct arena *arena, struct od_table *t, const char **cell, int64_t n,
+                       bool hidden)
+{
+  if (hidden)
+    t->suppressed++;
+  else
+    *cell = arena_printf(arena, "%lld", (long long)n);
 }
 
 /* part / whole in per cent with one decimal (the indicators' per-mille rounding). */
@@ -459,10 +471,14 @@ static void queue_row(struct arena *arena, struct od_table *t, const char **r, c
   size_t before = t->suppressed;
   r[Q_MONTH] = month;
   r[Q_CODE] = q ? q->code : NULL, r[Q_ZH] = q ? q->name_zh : NULL, r[Q_EN] = q ? q->name_en : NULL;
-  put_count(arena, t, &r[Q_TICKETS], f->tickets);
-  put_count(arena, t, &r[Q_SERVED], f->done);
-  put_count(arena, t, &r[Q_NO_SHOW], f->no_show);
-  put_count(arena, t, &r[Q_LEFT], f->left);
+  /* served, no-shows and left add up to the tickets of a month gone by: one line */
+  const int64_t counts[4] = {f->done, f->no_show, f->left, f->tickets};
+  bool hidden[4] = {false};
+  suppress_apply(&(struct suppress_table){1, 4, counts, hidden, t->threshold, true, false});
+  put_judged(arena, t, &r[Q_TICKETS], f->tickets, hidden[3]);
+  put_judged(arena, t, &r[Q_SERVED], f->done, hidden[0]);
+  put_judged(arena, t, &r[Q_NO_SHOW], f->no_show, hidden[1]);
+  put_judged(arena, t, &r[Q_LEFT], f->left, hidden[2]);
   r[Q_WAIT] = mean_minutes(arena, t, f->wait_sum, f->wait_n);
   r[Q_SERVICE] = mean_minutes(arena, t, f->service_sum, f->service_n);
   if (t->suppressed > before || (f->wait_n > 0 && !r[Q_WAIT]) ||
@@ -546,6 +562,7 @@ static int survey_months(struct store *store, struct arena *arena, int64_t offic
     for (int v = 0; v < 5; v++)
       sum += (v + 1) * p->tally.counts[v];
     r[V_SLUG] = s->slug, r[V_ZH] = s->title_zh, r[V_EN] = s->title_en, r[V_MONTH] = p->code;
+    /* no total of a survey is in the dataset: the months are not a line (domain/suppress.h) */
     bool n = put_count(arena, t, &r[V_ANSWERS], p->tally.n);
     bool sat = put_count(arena, t, &r[V_SATISFIED], satisfied);
     if (n && sat)
@@ -586,6 +603,46 @@ static void petition_count(struct arena *arena, struct od_table *t, const char *
     put_count(arena, t, cell, v);
 }
 
+/* The small-cell rule (domain/suppress.h) at this table's threshold on the counts of a line
+ * (each {"count"}, -1: withheld by the statistics) and their total: each line's count set to
+ * -1 when withheld; *total_hidden read and written (the month and category lines share it). */
+static int petition_line(struct arena *arena, json_t *line, int64_t total, int threshold,
+                         bool *total_hidden)
+{
+  size_t n = json_array_size(line);
+  int64_t *counts = arena_alloc(arena, (n + 1) * sizeof(*counts));
+  bool *hidden = arena_alloc(arena, (n + 1) * sizeof(*hidden));
+  if (!counts || !hidden)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    counts[i] = json_integer_value(json_object_get(json_array_get(line, i), "count"));
+    hidden[i] = counts[i] < 0;
+  }
+  counts[n] = total, hidden[n] = *total_hidden || total < 0;
+  suppress_apply(&(struct suppress_table){1, n + 1, counts, hidden, threshold, true, false});
+  *total_hidden = hidden[n];
+  for (size_t i = 0; i < n; i++)
+    if (hidden[i] && json_object_set_new(json_array_get(line, i), "count", json_integer(-1)))
+      return ST_NOMEM;
+  return ST_OK;
+}
+
+/* The statistics' lines again at the office's threshold (it may be above theirs). */
+static int petition_suppress(struct arena *arena, json_t *st, int threshold)
+{
+  json_t *months = json_object_get(st, "by_month"), *cats = json_object_get(st, "by_category");
+  int64_t total = json_integer_value(json_object_get(st, "total"));
+  bool hidden = false;
+  int rc = petition_line(arena, cats, total, threshold, &hidden);
+  if (!rc)
+    rc = petition_line(arena, months, total, threshold, &hidden);
+  if (!rc)
+    rc = petition_line(arena, cats, total, threshold, &hidden);
+  if (!rc && hidden && json_object_set_new(st, "total", json_integer(-1)))
+    rc = ST_NOMEM;
+  return rc;
+}
+
 static const char *nonempty(struct arena *arena, const json_t *v)
 {
   const char *s = json_string_value(v);
@@ -616,6 +673,8 @@ static int petitions(struct store *store, struct arena *arena, int64_t office_id
   if (!rc)
     rc = table_init(arena, &datasets[3], 1 + json_array_size(months) + json_array_size(cats),
                     threshold > PETITION_STATS_MIN_CELL ? threshold : PETITION_STATS_MIN_CELL, t);
+  if (!rc)
+    rc = petition_suppress(arena, st, t->threshold);
   if (!rc) {
     const char **r = row_of(t, 0);
     petition_row(arena, t, r, "all", NULL, json_object_get(st, "total"));

@@ -21,6 +21,7 @@
 #include "domain/petition.h"
 #include "domain/petition_internal.h"
 #include "domain/read_model.h"
+#include "domain/suppress.h"
 #include "store/directory.h"
 #include "store/petition.h"
 #include "store/store.h"
@@ -104,7 +105,7 @@ bool petition_similar(const char *a, const char *b)
 
 int64_t petition_cell(int64_t n)
 {
-  return n > 0 && n < PETITION_STATS_MIN_CELL ? -1 : n;
+  return suppress_small(n, PETITION_STATS_MIN_CELL) ? -1 : n;
 }
 
 bool petition_number_like(const char *text)

@@ -245,7 +245,9 @@ int petition_category_save(struct store *store, const struct audit_actor *actor,
 /* The office's public statistics: {"total", "by_category": [{"name", "count"}], "by_month":
  * [{"month": "2026-03", "count"}], "answered", "mean_days", "median_days" (working days from
  * taking in to the answer, one decimal as text), "on_time_share" (percent as text)}; every
- * count under PETITION_STATS_MIN_CELL is -1 (suppressed). No personal data. */
+ * count under PETITION_STATS_MIN_CELL is -1 (suppressed), and so is the next smallest count of
+ * the categories or the months when it could be worked out from the total (domain/suppress.h).
+ * No personal data. */
 int petition_stats(struct store *store, int64_t office_id, const char *lang, json_t **out);
 /* The deadline scanner's part: marks open petitions whose answer is due within a working day
  * as reminded (timeline "reminder"), so the overdue and open lists show them, and deletes online

@@ -18,6 +18,7 @@
 #include "domain/notify.h"
 #include "domain/petition.h"
 #include "domain/petition_internal.h"
+#include "domain/suppress.h"
 #include "store/directory.h"
 #include "store/petition.h"
 #include "store/store.h"
@@ -556,10 +557,58 @@ static int compare_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* A count as counted; line_suppress withholds it afterwards. */
 static json_t *count_cell(const char *label_key, const char *label, int64_t n)
 {
-  return json_pack("{s:s, s:I, s:b}", label_key, label, "count", (json_int_t)petition_cell(n),
-                   "suppressed", petition_cell(n) < 0);
+  return json_pack("{s:s, s:I, s:b}", label_key, label, "count", (json_int_t)n, "suppressed", 0);
+}
+
+/* The small-cell rule (domain/suppress.h) on one line of counts and the total they add up
+ * to: withheld counts become -1 with "suppressed"; *total_hidden is read and written (the
+ * total is shared by the category and month lines). */
+static int line_suppress(json_t *cells, int64_t total, bool *total_hidden)
+{
+  size_t n = json_array_size(cells), i;
+  int64_t *counts = calloc(n + 1, sizeof(*counts));
+  bool *hidden = calloc(n + 1, sizeof(*hidden));
+  json_t *c;
+  int rc = counts && hidden ? ST_OK : ST_NOMEM;
+  json_array_foreach(rc ? NULL : cells, i, c)
+  {
+    counts[i] = json_integer_value(json_object_get(c, "count"));
+    hidden[i] = json_is_true(json_object_get(c, "suppressed"));
+  }
+  if (!rc) {
+    counts[n] = total, hidden[n] = *total_hidden;
+    suppress_apply(
+        &(struct suppress_table){1, n + 1, counts, hidden, PETITION_STATS_MIN_CELL, true, false});
+    *total_hidden = hidden[n];
+  }
+  json_array_foreach(rc ? NULL : cells, i, c)
+  {
+    if (hidden[i] && (json_object_set_new(c, "count", json_integer(-1)) ||
+                      json_object_set_new(c, "suppressed", json_true())))
+      rc = ST_NOMEM;
+  }
+  free(counts);
+  free(hidden);
+  return rc;
+}
+
+/* Both lines share the total: categories again when the months withheld it. */
+static int stats_suppress(json_t *out, int64_t total)
+{
+  bool hidden = false;
+  json_t *cats = json_object_get(out, "by_category"), *months = json_object_get(out, "by_month");
+  int rc = line_suppress(cats, total, &hidden);
+  if (!rc)
+    rc = line_suppress(months, total, &hidden);
+  if (!rc)
+    rc = line_suppress(cats, total, &hidden);
+  if (!rc && (json_object_set_new(out, "total", json_integer(hidden ? -1 : total)) ||
+              json_object_set_new(out, "total_suppressed", json_boolean(hidden))))
+    rc = ST_NOMEM;
+  return rc;
 }
 
 /* Counts per category, named in lang. */
@@ -673,6 +722,8 @@ int petition_stats(struct store *store, int64_t office_id, const char *lang, jso
         by_category(categories, rows, lang ? lang : "zh-TW"), "by_month", by_month(rows));
   if (!rc && !*out)
     rc = ST_NOMEM;
+  if (!rc)
+    rc = stats_suppress(*out, (int64_t)json_array_size(rows));
   if (!rc)
     rc = answer_times(rows, *out);
   json_decref(rows);

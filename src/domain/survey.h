@@ -97,6 +97,51 @@ int survey_read(struct store *store, struct arena *arena, int64_t office_id, int
 int survey_save(struct store *store, struct arena *arena, const struct audit_actor *who,
                 const char *text, time_t now, int64_t *id, const char **error, const char **where);
 
+/* ---- the builder's forms (survey_build.c) -------------------------------------------------- */
+
+/* One change made with the builder's forms (no JSON typed): the definition is read, changed as
+ * JSON, checked by survey_parse (so a fault is named as in the JSON editor) and saved like an
+ * import, audited as "survey.build". */
+enum survey_edit_action {
+  SURVEY_EDIT_SETTINGS,        /* titles, measure, collect */
+  SURVEY_EDIT_QUESTION,        /* add (target "") or change the question target */
+  SURVEY_EDIT_QUESTION_REMOVE, /* remove the question target */
+  SURVEY_EDIT_QUESTION_UP,     /* move the question target one place up */
+  SURVEY_EDIT_QUESTION_DOWN,   /* ... or down */
+  SURVEY_EDIT_WAVE,            /* add (target "") or change the wave target */
+  SURVEY_EDIT_WAVE_REMOVE      /* remove the wave target */
+};
+/* The form's fields as typed (NULL reads as ""). options: one option a line, "code | 中文 |
+ * English" (or "中文 | English", or "中文": a code is made up); when_values: the values of
+ * when_question that show the question, separated by commas or spaces (when_question "":
+ * always shown). A question's code "" is made up ("q1", "q2", ...); renaming a question
+ * renames it in the conditions that name it. */
+struct survey_edit {
+  enum survey_edit_action action;
+  const char *target;
+  int64_t version; /* the updated_at the form was drawn from: ST_CONFLICT when it changed since
+                      (0: not checked) */
+  const char *title_zh, *title_en, *measure, *collect;
+  const char *code, *kind, *text_zh, *text_en, *options, *when_question, *when_values;
+  bool required;
+  const char *name_zh, *name_en, *opens, *closes;
+};
+/* Applies e to the definition def (pure): ST_NOTFOUND when the target is not there, ST_INVALID
+ * ("survey_err_json") when def is not a definition's shape; the result still has to pass
+ * survey_parse, which names any fault. */
+int survey_definition_edit(json_t *def, const struct survey_edit *e, const char **error,
+                           const char **where);
+/* Reads the office's survey id, applies e and saves it when it still passes survey_parse
+ * (ST_INVALID with *error and *where as survey_parse names the fault, nothing saved). */
+int survey_edit_apply(struct store *store, struct arena *arena, const struct audit_actor *who,
+                      int64_t id, const struct survey_edit *e, time_t now, const char **error,
+                      const char **where);
+/* A new survey from the builder's first form (code: the slug; titles, measure, collect) with
+ * one five-point question to start from; ST_CONFLICT when the office has that slug already. */
+int survey_create(struct store *store, struct arena *arena, const struct audit_actor *who,
+                  const struct survey_edit *e, time_t now, int64_t *id, const char **error,
+                  const char **where);
+
 /* The demo's survey (`bianmin demo`): xinxing's lunch-hour survey, open to all, without waves;
  * put again (by slug) when the demo is loaded again. ST_OK when there is no xinxing office. */
 int survey_demo_load(struct store *store, time_t now);
@@ -144,6 +189,7 @@ int survey_case_survey_open(struct store *store, int64_t office_id, time_t now, 
 struct survey_count {
   const char *code, *label_zh, *label_en;
   int64_t count;
+  bool hidden; /* withheld by the small-cell rule (domain/suppress.h): print "<5" */
 };
 struct survey_question_result {
   const struct survey_question *question;
@@ -152,6 +198,7 @@ struct survey_question_result {
   size_t count_count;
   struct survey_tally tally; /* five-point questions */
   int64_t share;             /* permille, SURVEY_NO_FIGURE when not shown */
+  bool answered_hidden;      /* answered withheld (domain/suppress.h) */
 };
 /* A period (a wave or a month) of the focus question: n answers, share and growth rate over the
  * period before (permille, SURVEY_NO_FIGURE when not shown). */
@@ -159,12 +206,14 @@ struct survey_period {
   const char *code, *label_zh, *label_en;
   struct survey_tally tally;
   int64_t share, growth;
+  bool n_hidden; /* tally.n withheld (domain/suppress.h) */
 };
 /* A cross-tab row: a service, unit, channel or counter and the focus question's answers. */
 struct survey_cross_row {
   const char *code, *label_zh, *label_en;
   struct survey_tally tally;
   int64_t share;
+  bool hidden[5], n_hidden; /* tally.counts[v] and tally.n withheld (domain/suppress.h) */
 };
 enum survey_cross_by {
   SURVEY_BY_SERVICE,
@@ -195,7 +244,10 @@ struct survey_results {
 };
 enum { SURVEY_TEXTS_MAX = 200 };
 /* focus: a five-point question's code ("" or unknown: the first one); query: searched in the
- * free-text answers (case-insensitive for ASCII). */
+ * free-text answers (case-insensitive for ASCII). Every count carries its hidden flag: the
+ * small-cell rule (domain/suppress.h) is applied here, once, to each question's distribution
+ * with its answered total, to the cross-tabs with the focus question's distribution as their
+ * column totals and to the waves and months with its total, repeated until no table changes. */
 int survey_results_read(struct store *store, struct arena *arena, int64_t office_id, int64_t id,
                         const char *focus, const char *query, struct survey_results *out);
 

@@ -14,6 +14,7 @@
 #include "base/arena.h"
 #include "domain/directory.h"
 #include "domain/read_model.h"
+#include "domain/suppress.h"
 #include "domain/survey.h"
 #include "store/directory.h"
 #include "store/survey.h"
@@ -270,6 +271,138 @@ static int results_tally(struct store *store, struct arena *arena, struct survey
   return rc;
 }
 
+/* ---- the small-cell rule (domain/suppress.h) ------------------------------------------------ */
+
+struct scratch {
+  int64_t *counts;
+  bool *hidden;
+  struct suppress_table t;
+};
+
+static int scratch_new(struct arena *arena, size_t rows, size_t columns, bool row_totals,
+                       bool column_totals, struct scratch *s)
+{
+  size_t n = rows * columns;
+  s->counts = arena_alloc(arena, n * sizeof(*s->counts));
+  s->hidden = arena_alloc(arena, n * sizeof(*s->hidden));
+  if (!s->counts || !s->hidden)
+    return ST_NOMEM;
+  memset(s->hidden, 0, n * sizeof(*s->hidden));
+  s->t = (struct suppress_table){
+      rows, columns, s->counts, s->hidden, SURVEY_SUPPRESS_BELOW, row_totals, column_totals};
+  return ST_OK;
+}
+
+/* Sets *flag from hidden; whether it was newly set. */
+static bool take(bool *flag, bool hidden)
+{
+  bool added = hidden && !*flag;
+  *flag = *flag || hidden;
+  return added;
+}
+
+/* A question's distribution and its answered total as one row (a multiple choice's answers
+ * do not add up to it: each count on its own). */
+static int question_suppress(struct arena *arena, struct survey_question_result *qr, bool *changed)
+{
+  size_t n = qr->count_count;
+  struct scratch s;
+  int rc = scratch_new(arena, 1, n + 1, qr->question->kind != SURVEY_MULTI, false, &s);
+  if (rc)
+    return rc;
+  for (size_t k = 0; k < n; k++)
+    s.counts[k] = qr->counts[k].count, s.hidden[k] = qr->counts[k].hidden;
+  s.counts[n] = qr->answered, s.hidden[n] = qr->answered_hidden;
+  suppress_apply(&s.t);
+  for (size_t k = 0; k < n; k++)
+    *changed |= take(&qr->counts[k].hidden, s.hidden[k]);
+  *changed |= take(&qr->answered_hidden, s.hidden[n]);
+  return ST_OK;
+}
+
+/* A cross-tab (values 1..5 and n per row) with the focus question's distribution and answered
+ * total as its last row. *changed: that last row changed. */
+static int cross_suppress(struct arena *arena, struct survey_cross *x,
+                          struct survey_question_result *fq, bool *changed)
+{
+  size_t rows = x->row_count + 1;
+  struct scratch s;
+  int rc = scratch_new(arena, rows, 6, true, true, &s);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < rows; i++) {
+    struct survey_cross_row *row = i < x->row_count ? &x->rows[i] : NULL;
+    for (size_t v = 0; v < 5; v++) {
+      s.counts[i * 6 + v] = row ? row->tally.counts[v] : fq->counts[v].count;
+      s.hidden[i * 6 + v] = row ? row->hidden[v] : fq->counts[v].hidden;
+    }
+    s.counts[i * 6 + 5] = row ? row->tally.n : fq->answered;
+    s.hidden[i * 6 + 5] = row ? row->n_hidden : fq->answered_hidden;
+  }
+  suppress_apply(&s.t);
+  for (size_t i = 0; i < x->row_count; i++) {
+    for (size_t v = 0; v < 5; v++)
+      take(&x->rows[i].hidden[v], s.hidden[i * 6 + v]);
+    take(&x->rows[i].n_hidden, s.hidden[i * 6 + 5]);
+  }
+  for (size_t v = 0; v < 5; v++)
+    *changed |= take(&fq->counts[v].hidden, s.hidden[x->row_count * 6 + v]);
+  *changed |= take(&fq->answered_hidden, s.hidden[x->row_count * 6 + 5]);
+  return ST_OK;
+}
+
+/* The periods' answer counts as one column with the focus question's answered total. */
+static int periods_suppress(struct arena *arena, struct survey_period *list, size_t count,
+                            struct survey_question_result *fq, bool *changed)
+{
+  struct scratch s;
+  int rc = scratch_new(arena, count + 1, 1, false, true, &s);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < count; i++)
+    s.counts[i] = list[i].tally.n, s.hidden[i] = list[i].n_hidden;
+  s.counts[count] = fq->answered, s.hidden[count] = fq->answered_hidden;
+  suppress_apply(&s.t);
+  for (size_t i = 0; i < count; i++)
+    take(&list[i].n_hidden, s.hidden[i]);
+  *changed |= take(&fq->answered_hidden, s.hidden[count]);
+  return ST_OK;
+}
+
+/* The focus question's tables share its distribution as their totals: they are settled in
+ * turn until none hides another of those cells (flags are only ever set, so this ends). */
+static int focus_suppress(struct arena *arena, struct survey_results *r,
+                          struct survey_question_result *fq)
+{
+  bool changed = true;
+  int rc = ST_OK;
+  while (!rc && changed) {
+    changed = false;
+    rc = question_suppress(arena, fq, &changed);
+    for (int by = 0; !rc && by < SURVEY_CROSS_COUNT; by++)
+      rc = cross_suppress(arena, &r->cross[by], fq, &changed);
+    if (!rc)
+      rc = periods_suppress(arena, r->waves, r->wave_count, fq, &changed);
+    if (!rc)
+      rc = periods_suppress(arena, r->months, r->month_count, fq, &changed);
+  }
+  return rc;
+}
+
+static int results_suppress(struct arena *arena, struct survey_results *r)
+{
+  struct survey_question_result *fq = NULL;
+  bool changed = false;
+  int rc = ST_OK;
+  for (size_t i = 0; !rc && i < r->question_count; i++) {
+    if (r->questions[i].question == r->focus)
+      fq = &r->questions[i];
+    else
+      rc = question_suppress(arena, &r->questions[i], &changed);
+  }
+  return rc || !fq ? rc : focus_suppress(arena, r, fq);
+}
+
 int survey_results_read(struct store *store, struct arena *arena, int64_t office_id, int64_t id,
                         const char *focus, const char *query, struct survey_results *out)
 {
@@ -292,5 +425,5 @@ int survey_results_read(struct store *store, struct arena *arena, int64_t office
   rc = store_end_read(store, rc);
   if (!rc)
     results_finish(out, dir);
-  return rc;
+  return rc ? rc : results_suppress(arena, out);
 }

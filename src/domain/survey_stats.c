@@ -2,6 +2,7 @@
  * survey_stats.c - shares, growth rates and suppression (survey_stats.h). Pure functions.
  */
 #include "domain/survey_stats.h"
+#include "domain/suppress.h"
 
 bool survey_tally_add(struct survey_tally *t, int64_t value)
 {
@@ -43,5 +44,5 @@ int64_t survey_growth(int64_t before, int64_t after)
 
 bool survey_suppressed(int64_t count)
 {
-  return count > 0 && count < SURVEY_SUPPRESS_BELOW;
+  return suppress_small(count, SURVEY_SUPPRESS_BELOW);
 }

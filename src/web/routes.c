@@ -405,7 +405,7 @@ static const struct http_route routes[] = {
     {"GET", "/staff/queue/figures", queue_figures, ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_ADMIN,
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     /* Surveys and quality records (issue 19; web/public/survey.c, web/staff/survey*.c). The
-     * builder is the analysts'; results are theirs and the supervisors'. */
+     * builder (JSON and forms) and the results are the analysts' and the supervisors'. */
     {"GET", "/s/{token}", survey_case_page, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     {"GET", "/s/{token}/qr.svg", survey_case_qr, 0, false, HTTP_BODY_NONE, HTTP_RATE_LOOKUP, 0},
     {"POST", "/s/{token}", survey_case_submit, 0, true, HTTP_BODY_FORM, HTTP_RATE_LOOKUP, 0},
@@ -417,13 +417,14 @@ static const struct http_route routes[] = {
      HTTP_RATE_PUBLIC, 0},
     {"POST", "/o/{office}/survey/{slug}", survey_open_submit, 0, true, HTTP_BODY_FORM,
      HTTP_RATE_PUBLIC, 0},
-    {"GET", "/staff/surveys", survey_admin_list, ROLE_ANALYST, false, HTTP_BODY_NONE,
+    {"GET", "/staff/surveys", survey_admin_list, SURVEY_BUILDERS, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
-    {"POST", "/staff/surveys", survey_admin_save, ROLE_ANALYST, true, 128 * 1024, HTTP_RATE_NONE},
-    {"GET", "/staff/surveys/{id}", survey_admin_show, ROLE_ANALYST, false, HTTP_BODY_NONE,
+    {"POST", "/staff/surveys", survey_admin_save, SURVEY_BUILDERS, true, 128 * 1024,
      HTTP_RATE_NONE},
-    {"GET", "/staff/surveys/{id}/export", survey_admin_export, ROLE_ANALYST, false, HTTP_BODY_NONE,
+    {"GET", "/staff/surveys/{id}", survey_admin_show, SURVEY_BUILDERS, false, HTTP_BODY_NONE,
      HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/export", survey_admin_export, SURVEY_BUILDERS, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/surveys/{id}/results", survey_results_page, ROLE_ANALYST | ROLE_SUPERVISOR,
      false, HTTP_BODY_NONE, HTTP_RATE_NONE},
     {"GET", "/staff/surveys/{id}/results.csv", survey_results_csv, ROLE_ANALYST | ROLE_SUPERVISOR,
@@ -469,6 +470,16 @@ static const struct http_route routes[] = {
     {"POST", "/staff/plan/{year}/evidence/{id}/remove", plan_evidence_remove_post,
      ROLE_SUPERVISOR | ROLE_ADMIN, true, HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/plan/{year}/evidence/{id}", plan_evidence_get, PLAN_READERS, false,
+     HTTP_BODY_NONE, HTTP_RATE_NONE},
+    /* The survey builder's forms (issue 19, web/staff/survey_build.c): a new survey, a
+     * survey's questions, waves and settings one POST at a time, and the answer page's preview. */
+    {"POST", "/staff/surveys/new", survey_build_create, SURVEY_BUILDERS, true, HTTP_BODY_FORM,
+     HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/build", survey_build_page, SURVEY_BUILDERS, false, HTTP_BODY_NONE,
+     HTTP_RATE_NONE},
+    {"POST", "/staff/surveys/{id}/build", survey_build_submit, SURVEY_BUILDERS, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"GET", "/staff/surveys/{id}/preview", survey_build_preview, SURVEY_BUILDERS, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
 };
 

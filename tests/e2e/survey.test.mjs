@@ -3,7 +3,8 @@
 // on a phone-sized page a citizen opens that link and answers by keyboard alone (Tab, arrow
 // keys, typing, Enter); the answer page, the builder and the results (with its SVG charts and
 // wide tables) pass axe (WCAG 2.1 A and AA) and fit 320 px without sideways scrolling, in
-// Chinese and in English; the quality records page too.
+// Chinese and in English; the quality records page too. A supervisor builds a survey with the
+// form builder (create, add a question, move it, a refused change, the preview) at 320 px.
 
 import {
   newContext,
@@ -133,6 +134,72 @@ test('the results and quality pages fit 320 px and pass axe', async (ctx) => {
   const images = await page.locator('svg[role=img] title').count();
   assert(images >= 1, 'the results have SVG charts with titles');
   await fitsAndAccessible(page, base + '/staff/quality');
+});
+
+/* The form builder (no JSON, no JavaScript needed): a supervisor creates an open survey,
+ * adds a single choice by the form, moves it up with its button, sees a refused change named
+ * in the error summary, and previews the answer page; every page fits 320 px and passes axe in
+ * both languages. Open to all (not from cases): the receipt test above keeps its survey. */
+test('a supervisor builds a survey with the forms at 320 px', async (ctx) => {
+  const page = await newPage(ctx);
+  const base = ctx.server.base;
+  await signIn(page, base, 'xinxing-supervisor');
+  await page.goto(base + '/staff/surveys?lang=zh-TW');
+  await page.fill('#slug', 'e2e-lobby');
+  await page.fill('#new-title_zh', '大廳服務滿意度');
+  await page.fill('#new-title_en', 'Lobby service');
+  await page.fill('#new-measure', 'lobby');
+  await page.check('#new-collect-open');
+  /* Enter in a text field sends its form */
+  await Promise.all([page.waitForNavigation(), page.press('#new-measure', 'Enter')]);
+  const match = new URL(page.url()).pathname.match(/^\/staff\/surveys\/(\d+)\/build$/);
+  assert(match, `creating lands on the builder, not ${page.url()}`);
+  const build = `/staff/surveys/${match[1]}/build`;
+  await fitsAndAccessible(page, base + build);
+
+  await page.goto(base + build + '?lang=zh-TW');
+  await page.check('#kind-single');
+  await page.fill('#text_zh', '您從哪裡得知本所？');
+  await page.fill('#text_en', 'How did you hear of us?');
+  await page.fill('#options', 'web | 網站 | Website\nfriend | 朋友 | A friend');
+  await Promise.all([page.waitForNavigation(), page.click('#question-form button[type=submit]')]);
+  assertEqual(await page.locator('.bm-survey-questions > li').count(), 2, 'two questions');
+  assert((await page.locator('.bm-survey-questions > li').nth(1).innerText()).includes('您從哪裡得知本所？'),
+    'the new question is listed last');
+  /* its "move up" button, by keyboard: focus it and press Enter */
+  const up = page.locator('.bm-survey-questions > li').nth(1).locator('button', { hasText: '上移' });
+  await up.focus();
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert((await page.locator('.bm-survey-questions > li').first().innerText()).includes('您從哪裡得知本所？'),
+    'moved up');
+  await fitsAndAccessible(page, base + build + '?question=q1');
+
+  /* a single choice with one option: refused, named in the error summary, nothing saved */
+  await page.goto(base + build + '?lang=zh-TW');
+  await page.check('#kind-single');
+  await page.fill('#code', 'one');
+  await page.fill('#text_zh', '只有一個選項');
+  await page.fill('#options', 'a | 甲 | A');
+  const [response] = await Promise.all([page.waitForNavigation(), page.click('#question-form button[type=submit]')]);
+  assertEqual(response.status(), 400, 'refused');
+  assert((await page.locator('.govuk-error-summary').innerText()).includes('（one）'), 'the fault names the question');
+  assertEqual(await page.locator('.bm-survey-questions > li').count(), 2, 'nothing added');
+  assertEqual(await page.inputValue('#options'), 'a | 甲 | A', 'the form keeps what was typed');
+  await checkA11y(page, `${build} refused (${WIDTH}px)`);
+
+  /* a wave: its table scrolls inside its region at 320 px */
+  await page.goto(base + build + '?lang=zh-TW');
+  await page.fill('#wave-code', '2026H2');
+  await page.fill('#name_zh', '2026 下半年');
+  await page.fill('#name_en', '2026 second half');
+  await page.fill('#opens', '2026-07-01');
+  await page.fill('#closes', '2026-12-31');
+  await Promise.all([page.waitForNavigation(), page.click('#wave-form button[type=submit]')]);
+  assertEqual(await page.locator('table th[scope=row]', { hasText: '2026H2' }).count(), 1, 'the wave is listed');
+  await fitsAndAccessible(page, base + build + '?wave=2026H2');
+
+  await fitsAndAccessible(page, base + `/staff/surveys/${match[1]}/preview`);
+  assert(await page.locator('input[name=q1][value=web]').count() === 1, 'the preview shows the choice');
 });
 
 await runWithServerAndBrowser();

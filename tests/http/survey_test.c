@@ -229,6 +229,36 @@ static const char *cell(json_t *table, size_t r, size_t c)
   return json_string_value(json_object_get(json_array_get(row, c), "text"));
 }
 
+static bool withheld(const char *text)
+{
+  return text && (!strcmp(text, "<5") || !strcmp(text, "×"));
+}
+
+/* A cross-tab (a row per group: values 1..5 in columns 1..5, their total n in column 6) with
+ * the focus question's table (values 1..5 in rows 0..4, answered in row 5) as its column
+ * totals: no row and no column holds exactly one withheld count, which its total would give
+ * away (complementary suppression). Returns how many counts are withheld. */
+static size_t expect_cross_safe(json_t *table, json_t *focus)
+{
+  size_t rows = json_array_size(json_object_get(table, "rows")), total = 0;
+  for (size_t r = 0; r < rows; r++) {
+    size_t n = 0;
+    for (size_t c = 1; c <= 6; c++)
+      n += withheld(cell(table, r, c));
+    if (n == 1)
+      fail_msg("%s: row %zu has one withheld count", json_text_at(table, "title"), r);
+    total += n;
+  }
+  for (size_t c = 1; c <= 6; c++) {
+    size_t n = withheld(cell(focus, c - 1, 1));
+    for (size_t r = 0; r < rows; r++)
+      n += withheld(cell(table, r, c));
+    if (n == 1)
+      fail_msg("%s: column %zu has one withheld count", json_text_at(table, "title"), c);
+  }
+  return total;
+}
+
 static void sign_in(enum who w)
 {
   if (clients[w].curl)
@@ -323,10 +353,10 @@ static void test_build_import_export(void **state)
   json_decref(exported);
   json_decref(original);
 
-  /* clerks and handlers may not build */
+  /* clerks and handlers may not build; supervisors may (the form builder is theirs too) */
   get_page(&clients[CLERK], "/staff/surveys", 403);
   get_page(&clients[HANDLER], "/staff/surveys", 403);
-  get_page(&clients[SUPERVISOR], "/staff/surveys", 403);
+  get_page(&clients[SUPERVISOR], "/staff/surveys", 200);
 }
 
 static void test_answer_from_case_once(void **state)
@@ -631,10 +661,20 @@ static void test_tablet_rates_the_counter_s_last_case(void **state)
   json_t *res = results();
   json_t *channel = table_of(res, "依填答管道");
   bool tablet = false;
-  for (size_t r = 0; r < json_array_size(json_object_get(channel, "rows")); r++)
+  for (size_t r = 0; r < json_array_size(json_object_get(channel, "rows")); r++) {
     if (!strcmp(cell(channel, r, 0), "櫃檯評分板"))
       tablet = !strcmp(cell(channel, r, 6), "<5");
+    /* the case link's answers (10 and more) are withheld beside the tablet's one, or the
+     * total would give the tablet's away */
+    if (!strcmp(cell(channel, r, 0), "案件連結"))
+      assert_string_equal(cell(channel, r, 6), "×");
+  }
   assert_true(tablet);
+  json_t *focus = table_of(res, "Q1.");
+  expect_cross_safe(channel, focus);
+  expect_cross_safe(table_of(res, "依服務項目"), focus);
+  expect_cross_safe(table_of(res, "依課室"), focus);
+  expect_cross_safe(table_of(res, "依櫃檯"), focus);
   json_decref(res);
 }
 
@@ -718,6 +758,313 @@ static void test_closed_after_the_last_wave(void **state)
   json_decref(after);
 }
 
+/* ---- the form builder ----------------------------------------------------------------------- */
+
+static long long builder_id;
+
+/* The survey's definition as exported (a new reference). */
+static json_t *exported(long long id)
+{
+  char path[96];
+  struct response r;
+  snprintf(path, sizeof(path), "/staff/surveys/%lld/export", id);
+  assert_int_equal(client_get(&clients[SUPERVISOR], path, &r), 0);
+  assert_int_equal(r.status, 200);
+  json_t *def = json_loads(r.body, 0, NULL);
+  response_free(&r);
+  assert_non_null(def);
+  return def;
+}
+
+/* POSTs one builder form (the version read from the page first, unless form has one): the
+ * status; *body the answer when wanted. */
+static long build(const char *form, char **body)
+{
+  char path[96], full[8192];
+  snprintf(path, sizeof(path), "/staff/surveys/%lld/build", builder_id);
+  json_t *v = view_ok(&clients[SUPERVISOR], path);
+  if (strstr(form, "version="))
+    snprintf(full, sizeof(full), "%s", form);
+  else
+    snprintf(full, sizeof(full), "%s&version=%lld", form,
+             (long long)json_integer_value(json_object_get(v, "version")));
+  json_decref(v);
+  return post(&clients[SUPERVISOR], path, full, body);
+}
+
+static const char *question_code(json_t *def, size_t i)
+{
+  return json_string_value(
+      json_object_get(json_array_get(json_object_get(def, "questions"), i), "code"));
+}
+
+/* A new survey from the short form: a bad code and a taken one are refused and nothing is
+ * stored; a good one starts with one five-point question. */
+static void builder_create(void)
+{
+  struct client *c = &clients[SUPERVISOR];
+  char form[1024] = "", *body = NULL;
+  get_page(c, "/staff/surveys", 200);
+  json_t *list = view_ok(c, "/staff/surveys");
+  size_t before = json_array_size(json_object_get(list, "surveys"));
+  json_decref(list);
+  field(form, sizeof(form), "slug", "Lobby Survey");
+  field(form, sizeof(form), "title_zh", "大廳服務");
+  field(form, sizeof(form), "title_en", "Lobby service");
+  field(form, sizeof(form), "measure", "lobby");
+  field(form, sizeof(form), "collect", "open");
+  assert_int_equal(post(c, "/staff/surveys/new", form, &body), 400);
+  expect_contains(body, "問卷代碼（slug）只能使用");
+  free(body);
+  form[0] = '\0';
+  field(form, sizeof(form), "slug", "lobby");
+  field(form, sizeof(form), "title_zh", "大廳服務");
+  field(form, sizeof(form), "title_en", "Lobby service");
+  field(form, sizeof(form), "measure", "lobby");
+  field(form, sizeof(form), "collect", "open");
+  assert_int_equal(post(c, "/staff/surveys/new", form, NULL), 303);
+  assert_int_equal(post(c, "/staff/surveys/new", form, &body), 400);
+  expect_contains(body, "此問卷代碼已被使用");
+  free(body);
+  list = view_ok(c, "/staff/surveys");
+  json_t *s;
+  size_t i;
+  assert_int_equal(json_array_size(json_object_get(list, "surveys")), before + 1);
+  json_array_foreach(json_object_get(list, "surveys"), i, s)
+  {
+    if (!strcmp(json_string_value(json_object_get(s, "slug")), "lobby"))
+      builder_id = (long long)json_integer_value(json_object_get(s, "id"));
+  }
+  json_decref(list);
+  assert_true(builder_id > 0);
+  json_t *def = exported(builder_id);
+  assert_int_equal(json_array_size(json_object_get(def, "questions")), 1);
+  assert_string_equal(question_code(def, 0), "overall");
+  json_decref(def);
+}
+
+/* Questions added (codes made up when left empty), edited (a rename follows into the
+ * conditions) and their options read from lines. */
+static void builder_add_and_edit(void)
+{
+  char form[2048] = "";
+  field(form, sizeof(form), "action", "question");
+  field(form, sizeof(form), "kind", "single");
+  field(form, sizeof(form), "text_zh", "您從哪裡得知本所？");
+  field(form, sizeof(form), "text_en", "How did you hear of us?");
+  field(form, sizeof(form), "required", "1");
+  field(form, sizeof(form), "options", "web | 網站 | Website\n\n朋友 | A friend\n");
+  assert_int_equal(build(form, NULL), 303);
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "question");
+  field(form, sizeof(form), "kind", "text");
+  field(form, sizeof(form), "text_zh", "哪裡不滿意？");
+  field(form, sizeof(form), "text_en", "What went wrong?");
+  field(form, sizeof(form), "when_question", "overall");
+  field(form, sizeof(form), "when_values", "1, 2");
+  assert_int_equal(build(form, NULL), 303);
+  json_t *def = exported(builder_id);
+  assert_string_equal(question_code(def, 1), "q1");
+  assert_string_equal(question_code(def, 2), "q2");
+  expect_text_at(def, "questions.1.options.0.code", "web");
+  expect_text_at(def, "questions.1.options.1.code", "o2");
+  expect_text_at(def, "questions.1.options.1.en", "A friend");
+  assert_true(json_is_true(
+      json_object_get(json_array_get(json_object_get(def, "questions"), 1), "required")));
+  expect_text_at(def, "questions.2.when.question", "overall");
+  expect_text_at(def, "questions.2.when.in.1", "2");
+  json_decref(def);
+  /* overall renamed total: the condition of q2 follows; q1 becomes a multiple choice */
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "question");
+  field(form, sizeof(form), "target", "overall");
+  field(form, sizeof(form), "code", "total");
+  field(form, sizeof(form), "kind", "scale5");
+  field(form, sizeof(form), "text_zh", "整體滿意度");
+  field(form, sizeof(form), "text_en", "Overall");
+  assert_int_equal(build(form, NULL), 303);
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "question");
+  field(form, sizeof(form), "target", "q1");
+  field(form, sizeof(form), "code", "heard");
+  field(form, sizeof(form), "kind", "multi");
+  field(form, sizeof(form), "text_zh", "您從哪裡得知本所？");
+  field(form, sizeof(form), "text_en", "How did you hear of us?");
+  field(form, sizeof(form), "options", "web | 網站 | Website\nfriend | 朋友 | A friend");
+  assert_int_equal(build(form, NULL), 303);
+  def = exported(builder_id);
+  assert_string_equal(question_code(def, 0), "total");
+  assert_string_equal(question_code(def, 1), "heard");
+  expect_text_at(def, "questions.1.kind", "multi");
+  expect_text_at(def, "questions.2.when.question", "total");
+  json_decref(def);
+}
+
+/* A refused change names its fault as the JSON editor does, and changes nothing. */
+static void expect_refused(const char *form, long status, const char *names)
+{
+  char *body = NULL;
+  json_t *before = exported(builder_id);
+  assert_int_equal(build(form, &body), status);
+  if (names)
+    expect_contains(body, names);
+  free(body);
+  json_t *after = exported(builder_id);
+  assert_true(json_equal(before, after));
+  json_decref(before);
+  json_decref(after);
+}
+
+static void builder_bad_input(void)
+{
+  char form[2048] = "";
+  field(form, sizeof(form), "action", "question");
+  field(form, sizeof(form), "code", "bad");
+  field(form, sizeof(form), "kind", "bogus");
+  field(form, sizeof(form), "text_zh", "甲");
+  expect_refused(form, 400, "題目有誤：需有代碼、種類");
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "question");
+  field(form, sizeof(form), "code", "one");
+  field(form, sizeof(form), "kind", "single");
+  field(form, sizeof(form), "text_zh", "只有一個選項");
+  field(form, sizeof(form), "options", "a | 甲 | A");
+  expect_refused(form, 400, "（one）");
+  /* a code another question has */
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "question");
+  field(form, sizeof(form), "code", "heard");
+  field(form, sizeof(form), "kind", "text");
+  field(form, sizeof(form), "text_zh", "重複代碼");
+  expect_refused(form, 400, "（heard）");
+  /* q2 is shown when total is 1 or 2: total cannot go */
+  expect_refused("action=remove&target=total", 400, "（q2）");
+  expect_refused("action=remove&target=nosuch", 404, NULL);
+  expect_refused("action=explode&target=q2", 400, NULL);
+  /* drawn before someone else's change: refused, not lost */
+  expect_refused("action=remove&target=heard&version=1", 409, "已被修改");
+  /* a title is needed */
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "settings");
+  field(form, sizeof(form), "title_en", "No Chinese title");
+  field(form, sizeof(form), "collect", "open");
+  expect_refused(form, 400, NULL);
+}
+
+static void builder_move_remove_and_waves(void)
+{
+  /* total down: heard, total, q2 (q2 still after its condition's question) */
+  assert_int_equal(build("action=down&target=total", NULL), 303);
+  json_t *def = exported(builder_id);
+  assert_string_equal(question_code(def, 0), "heard");
+  assert_string_equal(question_code(def, 1), "total");
+  json_decref(def);
+  /* total below q2, whose condition names it: refused */
+  expect_refused("action=down&target=total", 400, "（q2）");
+  assert_int_equal(build("action=remove&target=heard", NULL), 303);
+  def = exported(builder_id);
+  assert_int_equal(json_array_size(json_object_get(def, "questions")), 2);
+  assert_string_equal(question_code(def, 0), "total");
+  json_decref(def);
+  char form[1024] = "";
+  field(form, sizeof(form), "action", "wave");
+  field(form, sizeof(form), "code", "2026H2");
+  field(form, sizeof(form), "name_zh", "2026 下半年");
+  field(form, sizeof(form), "name_en", "2026 H2");
+  field(form, sizeof(form), "opens", "2026-12-31");
+  field(form, sizeof(form), "closes", "2026-07-01");
+  expect_refused(form, 400, "（2026H2）");
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "wave");
+  field(form, sizeof(form), "code", "2026H2");
+  field(form, sizeof(form), "name_zh", "2026 下半年");
+  field(form, sizeof(form), "name_en", "2026 H2");
+  field(form, sizeof(form), "opens", "2026-07-01");
+  field(form, sizeof(form), "closes", "2026-12-31");
+  assert_int_equal(build(form, NULL), 303);
+  def = exported(builder_id);
+  expect_text_at(def, "waves.0.closes", "2026-12-31");
+  json_decref(def);
+  form[0] = '\0';
+  field(form, sizeof(form), "action", "settings");
+  field(form, sizeof(form), "title_zh", "大廳服務滿意度");
+  field(form, sizeof(form), "title_en", "Lobby service survey");
+  field(form, sizeof(form), "measure", "lobby");
+  field(form, sizeof(form), "collect", "open");
+  assert_int_equal(build(form, NULL), 303);
+  def = exported(builder_id);
+  expect_text_at(def, "title_en", "Lobby service survey");
+  json_decref(def);
+}
+
+/* The builder's page, its preview as citizens see it, the open survey's page, and roles. */
+static void builder_pages(void)
+{
+  char path[128];
+  snprintf(path, sizeof(path), "/staff/surveys/%lld/build?question=q2", builder_id);
+  json_t *v = view_ok(&clients[ANALYST], path);
+  assert_int_equal(json_array_size(json_object_get(v, "questions")), 2);
+  expect_text_at(v, "question_form.target", "q2");
+  expect_text_at(v, "question_form.when_values", "1, 2");
+  json_decref(v);
+  snprintf(path, sizeof(path), "/staff/surveys/%lld/preview", builder_id);
+  v = view_ok(&clients[SUPERVISOR], path);
+  assert_int_equal(json_array_size(json_object_get(v, "questions")), 2);
+  expect_text_at(v, "questions.1.code", "q2");
+  json_decref(v);
+  char *html = expect_page(&server, &clients[SUPERVISOR], path, 200);
+  expect_contains(html, "哪裡不滿意？");
+  expect_lacks(html, "type=\"submit\" class=\"govuk-button\">");
+  free(html);
+  html = expect_page(&server, NULL, "/o/xinxing/survey/lobby", 200);
+  expect_contains(html, "整體滿意度");
+  free(html);
+  snprintf(path, sizeof(path), "/staff/surveys/%lld/build", builder_id);
+  get_page(&clients[CLERK], path, 403);
+  get_page(&clients[CLERK], "/staff/", 200);
+  assert_int_equal(post(&clients[CLERK], path, "action=remove&target=q2", NULL), 403);
+}
+
+/* Every saved change is one survey.build row of the audit trail, and no refused one is: the
+ * creation, four question changes, a move, a removal, a wave and the settings. */
+static void builder_audited(void)
+{
+  const char *args[] = {"user",   "add",  "--office", "xinxing", "--username",  "sv-admin",
+                        "--name", "稽核", "--roles",  "admin",   "--no-expire", NULL};
+  const char *pw[] = {"BIANMIN_PASSWORD=admin-password-123", NULL};
+  assert_int_equal(server_cli_env(&server, args, pw), 0);
+  struct client admin;
+  char secret[64] = "";
+  client_init(&admin, &server);
+  assert_int_equal(
+      client_login_totp(&admin, "sv-admin", "admin-password-123", secret, sizeof(secret)), 0);
+  json_t *v = expect_view(&server, &admin, "/staff/admin/audit?action=survey.build", 200), *row;
+  size_t i, rows = 0;
+  char object[32];
+  snprintf(object, sizeof(object), "%lld", builder_id);
+  json_array_foreach(json_object_get(v, "rows"), i, row)
+  {
+    assert_string_equal(json_text_at(row, "action"), "survey.build");
+    assert_string_equal(json_text_at(row, "actor"), "xinxing-supervisor");
+    rows += !strcmp(json_text_at(row, "object_id"), object);
+  }
+  assert_int_equal(json_array_size(json_object_get(v, "rows")), 9);
+  assert_true(rows == 9);
+  json_decref(v);
+  client_free(&admin);
+}
+
+static void test_form_builder(void **state)
+{
+  (void)state;
+  builder_create();
+  builder_add_and_edit();
+  builder_bad_input();
+  builder_move_remove_and_waves();
+  builder_pages();
+  builder_audited();
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -728,6 +1075,7 @@ int main(void)
       cmocka_unit_test(test_tablet_rates_the_counter_s_last_case),
       cmocka_unit_test(test_quality_records),
       cmocka_unit_test(test_closed_after_the_last_wave),
+      cmocka_unit_test(test_form_builder),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -139,6 +139,15 @@ static json_t *tablet_question(struct http_request *req, const struct survey *s)
   return NULL;
 }
 
+json_t *survey_questions_view(struct http_request *req, const struct survey *s)
+{
+  json_t *questions = json_array();
+  for (size_t i = 0; questions && i < s->question_count; i++)
+    if (json_array_append_new(questions, question_view(req, s, i, NULL, NULL)))
+      return json_decref(questions), NULL;
+  return questions;
+}
+
 /* The answer page's view: the survey and its state; answers refill the form after an error. */
 static json_t *take_view(struct http_request *req, const struct survey_take *t, const char *action,
                          json_t *answers, json_t *errors)

@@ -6,7 +6,14 @@
 #ifndef BIANMIN_WEB_PUBLIC_SURVEY_H
 #define BIANMIN_WEB_PUBLIC_SURVEY_H
 
+#include <jansson.h>
+
 #include "http/http.h"
+
+struct survey;
+/* The questions of s as the answer page shows them (the builder's preview): a new reference,
+ * NULL when out of memory. */
+json_t *survey_questions_view(struct http_request *req, const struct survey *s);
 
 int survey_case_page(struct http_request *req, struct http_response *res);
 int survey_case_submit(struct http_request *req, struct http_response *res);

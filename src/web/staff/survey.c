@@ -1,7 +1,9 @@
 /*
- * survey.c - the survey builder (web/staff/survey.h): the office's surveys, a survey's
- * definition edited as JSON on the page (the same text the export downloads and the import
- * takes), checked by the domain with a message naming the question or wave at fault.
+ * survey.c - the survey list and the "advanced" JSON editor (web/staff/survey.h): the office's
+ * surveys, a survey's definition edited as JSON on the page (the same text the export
+ * downloads and the import takes), checked by the domain with a message naming the question
+ * or wave at fault. The form builder (survey_build.c) writes the same definition through the
+ * same check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +49,9 @@ static json_t *rows_view(struct http_request *req, const struct survey_row *rows
     const char *base = arena_printf(req->arena, "/staff/surveys/%lld", (long long)r->id);
     json_array_append_new(
         list,
-        json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id, "slug",
-                  r->slug, "title", directory_pick(r->title_zh, r->title_en, req->lang), "measure",
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)r->id,
+                  "build_href", arena_printf(req->arena, "%s/build", base), "slug", r->slug,
+                  "title", directory_pick(r->title_zh, r->title_en, req->lang), "measure",
                   r->measure, "collect",
                   http_t(req, !strcmp(r->collect, "open") ? "survey_collect_open"
                                                           : "survey_collect_case"),
@@ -77,6 +80,12 @@ static int builder_page(struct http_request *req, struct http_response *res, int
   if (view && extra && json_object_update(view, extra))
     rc = ST_NOMEM;
   return rc ? (json_decref(view), rc) : http_page(res, status, "staff/surveys", view);
+}
+
+int survey_admin_page(struct http_request *req, struct http_response *res, int status,
+                      json_t *extra)
+{
+  return builder_page(req, res, status, example_definition, extra);
 }
 
 int survey_admin_list(struct http_request *req, struct http_response *res)

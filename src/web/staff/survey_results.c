@@ -3,7 +3,9 @@
  * charts, each with its data table beside it; JSON with Accept: application/json) and its CSV
  * and ODS exports. The tables are built once, here, from the domain's results; the page, the
  * charts and both files are written from those same tables, so a file's numbers are the
- * screen's. Counts of 1 to 4 answers print as "<5"; shares and growth rates resting on fewer
+ * screen's. Counts the domain withheld (1 to 4 answers, and the complementary cells that would
+ * let them be worked out from a total: domain/suppress.h) print as "<5" (a
+ * complement of 5 or more as "×"); shares and growth rates resting on fewer
  * than 5 answers print as "–".
  */
 #include <stdlib.h>
@@ -35,10 +37,11 @@ struct result_tables {
   size_t count;
 };
 
-static const char *count_text(struct http_request *req, int64_t count)
+/* hidden: withheld by the small-cell rule the domain applied (domain/suppress.h). */
+static const char *count_text(struct http_request *req, int64_t count, bool hidden)
 {
-  if (survey_suppressed(count))
-    return "<5";
+  if (hidden) /* a small count, or its complement (which is not small: marked apart) */
+    return count < SURVEY_SUPPRESS_BELOW ? "<5" : "×";
   return arena_printf(req->arena, "%lld", (long long)count);
 }
 
@@ -88,10 +91,10 @@ static const char *label(struct http_request *req, const char *zh, const char *e
   return directory_pick(zh, en, req->lang);
 }
 
-/* A bar for a count: none when suppressed. */
-static int64_t count_bar(int64_t count)
+/* A bar for a count: none when withheld. */
+static int64_t count_bar(int64_t count, bool hidden)
 {
-  return survey_suppressed(count) ? -1 : count;
+  return hidden ? -1 : count;
 }
 
 static int question_table(struct http_request *req, struct result_tables *ts,
@@ -111,12 +114,13 @@ static int question_table(struct http_request *req, struct result_tables *ts,
     const struct survey_count *c = &qr->counts[k];
     const char *name = scale ? http_t(req, arena_printf(req->arena, "survey_scale_%s", c->code))
                              : label(req, c->label_zh, c->label_en);
-    set_row(t, k + 1, (const char *[]){name, count_text(req, c->count)});
-    t->bars[k + 1] = count_bar(c->count);
+    set_row(t, k + 1, (const char *[]){name, count_text(req, c->count, c->hidden)});
+    t->bars[k + 1] = count_bar(c->count, c->hidden);
     t->bar_max = c->count > t->bar_max ? c->count : t->bar_max;
   }
   set_row(t, qr->count_count + 1,
-          (const char *[]){http_t(req, "survey_answered"), count_text(req, qr->answered)});
+          (const char *[]){http_t(req, "survey_answered"),
+                           count_text(req, qr->answered, qr->answered_hidden)});
   if (scale)
     set_row(
         t, rows - 1,
@@ -137,7 +141,8 @@ static int period_table(struct http_request *req, struct result_tables *ts, cons
   for (size_t i = 0; i < n; i++) {
     set_row(t, i + 1,
             (const char *[]){label(req, p[i].label_zh, p[i].label_en),
-                             count_text(req, p[i].tally.n), permille_text(req, p[i].share, false),
+                             count_text(req, p[i].tally.n, p[i].n_hidden),
+                             permille_text(req, p[i].share, false),
                              permille_text(req, p[i].growth, true)});
     t->bars[i + 1] = p[i].share == SURVEY_NO_FIGURE ? -1 : p[i].share;
   }
@@ -172,8 +177,8 @@ static int cross_table(struct http_request *req, struct result_tables *ts, int b
     const struct survey_cross_row *r = &x->rows[i];
     const char *cells[8] = {cross_label(req, by, r)};
     for (int v = 0; v < 5; v++)
-      cells[v + 1] = count_text(req, r->tally.counts[v]);
-    cells[6] = count_text(req, r->tally.n);
+      cells[v + 1] = count_text(req, r->tally.counts[v], r->hidden[v]);
+    cells[6] = count_text(req, r->tally.n, r->n_hidden);
     cells[7] = permille_text(req, r->share, false);
     set_row(t, i + 1, cells);
     t->bars[i + 1] = r->share == SURVEY_NO_FIGURE ? -1 : r->share;
