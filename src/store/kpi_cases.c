@@ -18,14 +18,17 @@
 #define KC_COMPLETION                                                                              \
   KC_IN("8", "e.to_status")                                                                        \
   " AND COALESCE(e.from_status, '') <> '' AND NOT (" KC_IN("9", "COALESCE(e.from_status, '')") ")"
+/* Uncorrelated, so that it is read once: the office's status events of the period through
+ * case_events_status_at (migration 33), each with its case for the deadline. */
 #define KC_EVENT                                                                                   \
-  "c.id IN (SELECT e.case_id FROM case_events e WHERE e.kind = 'status' AND e.at >= $2 AND "       \
-  "e.at < $3 AND CASE $7 WHEN 'received' THEN COALESCE(e.from_status, '') = '' WHEN "              \
-  "'completed' THEN " KC_COMPLETION " WHEN 'on_time' THEN " KC_COMPLETION                          \
-  " AND (c.due_at IS NULL OR c.due_at <= 0 OR e.at <= c.due_at) WHEN 'corrections' THEN "          \
-  "e.to_status = 'correction' WHEN 'second_corrections' THEN e.to_status = 'correction' AND "      \
-  "EXISTS (SELECT 1 FROM case_events p WHERE p.case_id = e.case_id AND p.kind = 'status' AND "     \
-  "p.to_status = 'correction' AND p.id < e.id) ELSE 1 = 0 END)"
+  "c.id IN (SELECT e.case_id FROM case_events e JOIN cases d ON d.id = e.case_id WHERE e.kind = "  \
+  "'status' AND e.at >= $2 AND e.at < $3 AND d.office_id = $1 AND CASE $7 WHEN 'received' THEN "   \
+  "COALESCE(e.from_status, '') = '' WHEN 'completed' THEN " KC_COMPLETION                          \
+  " WHEN 'on_time' THEN " KC_COMPLETION                                                            \
+  " AND (d.due_at IS NULL OR d.due_at <= 0 OR e.at <= d.due_at) WHEN "                             \
+  "'corrections' THEN e.to_status = 'correction' WHEN 'second_corrections' THEN e.to_status = "    \
+  "'correction' AND EXISTS (SELECT 1 FROM case_events p WHERE p.case_id = e.case_id AND p.kind = " \
+  "'status' AND p.to_status = 'correction' AND p.id < e.id) ELSE 1 = 0 END)"
 #define KC_WHERE                                                                                   \
   " FROM cases c WHERE c.office_id = $1 AND ($4 = 0 OR c.unit_id = $4) AND ($5 = 0 OR "            \
   "c.service_id = $5) AND ($6 = '' OR c.channel = $6) AND CASE WHEN $7 = 'overdue' THEN "          \
