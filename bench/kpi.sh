@@ -7,7 +7,7 @@
 # (by=indicators); then, on their own, the work lists of the cases behind some figures. Each
 # view is asked REPEAT (11) times after the counters are up to date; the median is printed per
 # view and the dashboard's slowest median is compared with the issue's 100 ms. Needs curl,
-# sqlite3.
+# sqlite3. KPI_DB=file: start from a database already counted (its secret.key beside it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXE=$(realpath "${EXE:-build/release/bianmin}")
@@ -15,10 +15,18 @@ export EXE
 . bench/lib.sh
 CASES=${1:-1000000} SEED=${SEED:-42} REPEAT=${REPEAT:-11}
 bench_init
-bench_db "$work/db" "$CASES" "$SEED"
-t=$(now_ms)
-BIANMIN_SECRET_KEY_FILE="$work/secret.key" $exe kpi-rebuild --db "$work/db"
-echo "bench/kpi: kpi-rebuild over $CASES cases took $(( $(now_ms) - t )) ms"
+if [ -n "${KPI_DB:-}" ]; then
+  # a database this script counted before (KEEP=1 leaves it in its work folder): a copy of it,
+  # no rebuild
+  cp "$KPI_DB" "$work/db"
+  cp "$(dirname "$KPI_DB")/secret.key" "$work/secret.key"
+  echo "bench/kpi: counted database $KPI_DB, no rebuild"
+else
+  bench_db "$work/db" "$CASES" "$SEED"
+  t=$(now_ms)
+  BIANMIN_SECRET_KEY_FILE="$work/secret.key" $exe kpi-rebuild --db "$work/db"
+  echo "bench/kpi: kpi-rebuild over $CASES cases took $(( $(now_ms) - t )) ms"
+fi
 bench_serve "$work/db"
 read -r cookie _ < <(bench_login xinxing-registration-sup)
 year=$(( $(TZ=Asia/Taipei date +%Y) - 1911 ))
