@@ -1134,7 +1134,8 @@ static const char migration_21_sql[] =
  * counters of migration 29 - the status events by time (the cases behind a dashboard figure,
  * domain/kpi_cases.c), petitions by receipt and survey answers by month (store/kpi_service.c). */
 static const char migration_33_sql[] =
-    "CREATE INDEX case_events_status_at ON case_events (at, case_id) WHERE kind = 'status';"
+    "CREATE INDEX case_events_status_at ON case_events (at, case_id, from_status, to_status) "
+    "WHERE kind = 'status';"
     "CREATE INDEX petitions_kpi_received ON petitions (office_id, received_at);"
     "CREATE INDEX survey_answers_kpi_month ON survey_answers (survey_id, month);";
 
