@@ -53,10 +53,11 @@ for v in "${views[@]}"; do
 done
 # from a figure to its cases: the work list of the cases behind a figure (not a dashboard
 # view; printed on its own, no goal)
+# view asked LIST_REPEAT (3) times: a month's list reads that month's status events
+REPEAT=${LIST_REPEAT:-3}
 for v in "/staff/cases?kpi=received&year=$((year - 1))&month=6" \
   "/staff/cases?kpi=on_time&year=$((year - 1))&month=6" \
-  "/staff/cases?kpi=corrections&year=$((year - 1))" "/staff/cases?kpi=received&year=$((year - 1))" \
-  "/staff/cases?kpi=overdue&year=$year"; do
+  "/staff/cases?kpi=corrections&year=$((year - 1))&month=6" "/staff/cases?kpi=overdue&year=$year"; do
   time_view "$v"
 done
 rows=$(sqlite3 "$work/db" "SELECT count(*) FROM kpi_case_month")
