@@ -530,7 +530,17 @@ static void test_figures_link_to_their_cases(void **state)
   char path[128];
   snprintf(path, sizeof(path), "/staff/kpi?year=115&service=%lld", service_id);
   check_case_links(path);
-  json_t *v = view_ok(SUPERVISOR, "/staff/kpi?year=115&month=3");
+  /* each of the office's units (the cases' unit comes from their service) */
+  json_t *v = view_ok(SUPERVISOR, "/staff/kpi?year=115"), *unit;
+  size_t i;
+  json_array_foreach(json_at(v, "filter.units"), i, unit)
+  {
+    snprintf(path, sizeof(path), "/staff/kpi?year=115&unit=%lld", int_at(unit, "value"));
+    check_case_links(path);
+  }
+  assert_true(json_array_size(json_at(v, "filter.units")) > 0);
+  json_decref(v);
+  v = view_ok(SUPERVISOR, "/staff/kpi?year=115&month=3");
   assert_true(int_at(v, "total.received") >= 4);
   json_decref(v);
   /* the open case, a year on, is overdue: the figure and its list move together */
