@@ -348,6 +348,8 @@ static int report_reads(struct store *store, struct arena *arena, const struct d
     rc = store_kpi_updated_at(store, &out->updated_at);
   if (!rc)
     out->on_time_target_permille = on_time_target(store, sf->office_id);
+  if (!rc)
+    rc = kpi_services_read(store, arena, out);
   return rc;
 }
 

@@ -71,8 +71,67 @@ struct kpi_row {
   struct kpi_figures figures;
 };
 
+/* The indicators that are not cases, each over the filter's months (service figures: -1 when
+ * there is nothing to divide by; medians -1 when none):
+ * - queue: tickets taken (unit: through the ticket's service), waiting from taking the ticket
+ *   to its first call in minutes (rounded up), the share called within the office's waiting
+ *   target, and no-shows (called, never came) of the tickets;
+ * - satisfaction: survey answers to the first five-point question of each of the office's
+ *   surveys; satisfied = 4 or 5 (survey_stats.h);
+ * - petitions: received (not the unverified), answered, answered at or before their legal due
+ *   time, the days from receipt to answer (calendar days, rounded up);
+ * - courtesy (phone-courtesy tests) and spot_check (counter spot checks): quality records held
+ *   in the months and the mean of their scores (per mille of the maximum). */
+struct kpi_queue {
+  int64_t tickets, called, no_shows, within_target, median_minutes, p90_minutes;
+  int within_permille, no_show_permille;
+};
+struct kpi_satisfaction {
+  int64_t answers, satisfied;
+  int permille;
+};
+struct kpi_petitions {
+  int64_t received, answered, within_limit, median_days;
+  int within_permille;
+};
+struct kpi_quality {
+  int64_t records;
+  int mean_permille;
+};
+struct kpi_services {
+  struct kpi_queue queue;
+  struct kpi_satisfaction satisfaction;
+  struct kpi_petitions petitions;
+  struct kpi_quality courtesy, spot_check;
+};
+/* One of them with its target (per mille; -1: the office set none) and plain status. applies
+ * is false when the filter names what it has no notion of (a channel; a service for petitions
+ * and quality records): then it is not read. */
+enum kpi_service_kind {
+  KPI_QUEUE,
+  KPI_SATISFACTION,
+  KPI_PETITIONS,
+  KPI_COURTESY,
+  KPI_SPOT_CHECK,
+  KPI_SERVICE_KINDS
+};
+struct kpi_service_status {
+  bool applies;
+  int target_permille;
+  enum kpi_status status;
+};
+/* The office settings naming the targets (values in per mille, "900"), and the queue's waiting
+ * target in minutes (KPI_QUEUE_WAIT_MINUTES unless set). */
+#define KPI_QUEUE_WAIT_SETTING "kpi.queue_wait_target_minutes"
+enum { KPI_QUEUE_WAIT_MINUTES = 15 };
+extern const char *const kpi_service_target_settings[KPI_SERVICE_KINDS];
+
 struct kpi_report {
   struct kpi_filter filter;
+  /* the indicators that are not cases, now and the same months a year before */
+  struct kpi_services services_now, services_previous;
+  struct kpi_service_status service_status[KPI_SERVICE_KINDS];
+  int queue_wait_target_minutes;
   struct kpi_figures total, previous; /* previous: the same months a year before */
   /* growth of the cases filed online against the previous year, per mille; -1 when none then */
   int online_growth_permille;
@@ -93,6 +152,35 @@ struct kpi_report {
 /* One read for the dashboard (inside one read transaction after kpi_update). */
 int kpi_report_read(struct store *store, struct arena *arena, time_t now,
                     const struct kpi_filter *filter, struct kpi_report *out);
+
+/* For kpi.c: reads services_now, services_previous and the statuses of out (whose filter is
+ * set) inside the caller's read transaction. */
+int kpi_services_read(struct store *store, struct arena *arena, struct kpi_report *out);
+/* The plain status of a per-mille figure against a target: no data (value < 0), no target
+ * (target < 0), met, at risk (within the margin below the target) or missed. */
+enum kpi_status kpi_status_of(int value_permille, int target_permille);
+
+/* ---- from a figure to its cases ------------------------------------------------------------ */
+
+/* The cases behind a case figure of the dashboard, as a page of the staff work list
+ * (case_staff_read.h): figure "received", "completed", "on_time", "corrections",
+ * "second_corrections" (the cases with at least one status event the counters count as that
+ * figure in the filter's months, by the rules above) or "overdue" (open and past their
+ * deadline now, whatever the months). The list counts cases: it equals the figure except where
+ * one case adds twice to a figure in the months (two corrections; reopened and completed
+ * again). ST_INVALID for another figure or a filter outside kpi_report_read's. */
+struct case_env;
+struct case_actor;
+struct case_worklist;
+struct kpi_case_query {
+  struct kpi_filter filter;
+  const char *figure;
+  int64_t page, page_size;
+};
+bool kpi_case_figure_valid(const char *figure);
+int kpi_case_list_read(const struct case_env *env, const struct case_actor *actor,
+                       struct arena *arena, const struct kpi_case_query *q,
+                       struct case_worklist *out);
 
 /* The median / P90 rule, exposed for tests: the smallest hour h with at least ceil(p% of n)
  * completed cases at or below it (hours ascending, cases > 0); -1 when n is 0. */

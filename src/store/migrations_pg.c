@@ -1027,6 +1027,15 @@ static const char migration_15_sql[] =
     /* throttling rows keyed by a typed name in clear (now a keyed hash: domain/accounts.c) */
     "DELETE FROM login_throttle WHERE key LIKE 'user:%';";
 
+/* Migration 33 (issue 20, indicators): indexes for the indicators' reads that are not the
+ * counters of migration 29 - the status events by time (the cases behind a dashboard figure,
+ * domain/kpi_cases.c), petitions by receipt and survey answers by month (store/kpi_service.c). */
+static const char migration_33_sql[] =
+    "CREATE INDEX case_events_status_at ON case_events (at, case_id, from_status, to_status) "
+    "WHERE kind = 'status';"
+    "CREATE INDEX petitions_kpi_received ON petitions (office_id, received_at);"
+    "CREATE INDEX survey_answers_kpi_month ON survey_answers (survey_id, month);";
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -1055,6 +1064,8 @@ const struct store_migration pg_migrations[] = {
     {28, "surveys, survey answers, quality records", migration_28_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
     {30, "plan control: plans, focal points, monthly progress", migration_30_sql},
+    {33, "indicators: status events by time, petitions by receipt, answers by month",
+     migration_33_sql},
     {34, "plan evidence files on progress entries", migration_34_sql},
 };
 

@@ -84,4 +84,26 @@ test('the dashboard passes axe and fits 320 px in both languages', async (ctx) =
   }
 });
 
+// The indicators that are not cases have their own table, and each case figure opens the work
+// list of its cases, whose count is the figure; both pages pass axe and fit 320 px.
+test('figures open their cases; the other indicators have a table', async (ctx) => {
+  const base = ctx.server.base;
+  const page = await newPage(ctx, 320);
+  await signIn(page, base, 'xinxing-supervisor');
+  for (const lang of LANGS) {
+    await page.goto(`${base}/staff/kpi?lang=${lang}`);
+    assert(await page.locator('#kpi-services').count() === 1, `the indicators section (${lang})`);
+    assertEqual(await page.locator('[aria-labelledby="kpi-services"] table tbody tr').count(), 8,
+      'the indicators table has its eight rows');
+    const link = page.locator('a[href^="/staff/cases?kpi=received"]');
+    const figure = Number(await link.innerText());
+    assert(figure >= 1, `received figure ${figure}`);
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    assertEqual(await page.locator('main tbody tr').count(), Math.min(figure, 50), 'its rows');
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(scroll <= 320, `the figure's work list (${lang}) is ${scroll}px wide at 320px`);
+    await checkA11y(page, `the figure's work list (${lang}, 320px)`);
+  }
+});
+
 runWithServerAndBrowser();

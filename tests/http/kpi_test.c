@@ -63,6 +63,29 @@ static long long sql_int(const char *sql)
   return v;
 }
 
+/* Runs one statement of the test's own on the server's database (fixture rows of the features
+ * whose records the indicators read: tickets, petitions, quality records, survey answers). */
+static void sql_exec(const char *sql)
+{
+  bool ok = false;
+  if (strncmp(server.db, "postgres", 8) == 0) {
+    PGconn *pg = PQconnectdb(server.db);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    PQfinish(pg);
+  } else {
+    sqlite3 *db = NULL;
+    if (sqlite3_open(server.db, &db) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 30000);
+      ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    }
+    sqlite3_close(db);
+  }
+  if (!ok)
+    fail_msg("SQL failed: %s", sql);
+}
+
 static json_t *view_ok(enum who w, const char *path)
 {
   long status;
@@ -312,12 +335,245 @@ static void test_rebuild_counts_the_same(void **state)
   json_decref(after);
 }
 
+#define OFFICE "(SELECT id FROM offices WHERE slug = 'xinxing')"
+#define MINUTE 60
+#define DAY    86400
+
+/* A ticket of the office's first queue taken at `taken` (Taipei day of it), first called
+ * wait_min minutes later (-1: never), with status. */
+static void ticket(int n, time_t taken, int wait_min, const char *status)
+{
+  char sql[1024], called[32] = "NULL";
+  if (wait_min >= 0)
+    snprintf(called, sizeof(called), "%lld", (long long)taken + wait_min * MINUTE);
+  snprintf(sql, sizeof(sql),
+           "INSERT INTO tickets (office_id, queue_id, day, number, code, waiting_queue_id, status, "
+           "channel, token_hash, taken_at, queued_at, first_called_at) SELECT " OFFICE
+           ", q.id, %lld, %d, 'T%03d', q.id, '%s', 'kiosk', 'kpi-test-%d', %lld, %lld, %s FROM "
+           "queues q WHERE q.office_id = " OFFICE " ORDER BY q.id LIMIT 1",
+           (long long)((taken + 8 * HOUR) / DAY), 900 + n, n, status, n, (long long)taken,
+           (long long)taken, called);
+  sql_exec(sql);
+}
+
+/* A petition received at `at`, due 6 days later, answered after answer_days (-1: not yet). */
+static void petition(int n, time_t at, int answer_days, const char *status)
+{
+  char sql[1024], answered[32] = "NULL";
+  if (answer_days >= 0)
+    snprintf(answered, sizeof(answered), "%lld", (long long)at + answer_days * DAY);
+  snprintf(sql, sizeof(sql),
+           "INSERT INTO petitions (office_id, kind, channel, status, subject, body, token_hash, "
+           "received_at, due_at, answered_at) VALUES (" OFFICE ", 'petition', 'online', '%s', "
+           "'s', 'b', 'kpi-test-%d', %lld, %lld, %s)",
+           status, n, (long long)at, (long long)at + 6 * DAY, answered);
+  sql_exec(sql);
+}
+
+static void quality(const char *kind, const char *held_on, int score)
+{
+  char sql[512];
+  snprintf(sql, sizeof(sql),
+           "INSERT INTO quality_records (office_id, kind, held_on, score, recorded_at) VALUES "
+           "(" OFFICE ", '%s', '%s', %d, %lld)",
+           kind, held_on, score, (long long)START);
+  sql_exec(sql);
+}
+
+/* An answer to the demo's lunch-hour survey (its five-point question is "overall"). */
+static void survey_answer(const char *month, const char *answers)
+{
+  char sql[512];
+  snprintf(sql, sizeof(sql),
+           "INSERT INTO survey_answers (survey_id, month, channel, answers, answered_at) SELECT "
+           "id, '%s', 'open', '%s', %lld FROM surveys WHERE office_id = " OFFICE
+           " AND slug = 'lunch-hour'",
+           month, answers, (long long)START);
+  sql_exec(sql);
+}
+
+/* The indicators that are not cases, from fixture rows of March 2026 (and one of March 2025),
+ * each against the test's own SQL over the same rows and the medians the rows imply. */
+static void test_service_indicators(void **state)
+{
+  (void)state;
+  static const int waits[] = {4, 9, 14, 31}; /* minutes; the no-show waited 20 */
+  for (int i = 0; i < 4; i++)
+    ticket(i, START + i * MINUTE, waits[i], "done");
+  ticket(4, START + 5 * MINUTE, 20, "no_show");
+  ticket(5, START + 6 * MINUTE, -1, "waiting");
+  ticket(6, START - 365 * DAY, 2, "done"); /* March 2025 */
+  petition(1, START, 2, "answered");
+  petition(2, START, 8, "answered");
+  petition(3, START, -1, "open");
+  petition(4, START, -1, "unverified");
+  quality("phone", "2026-03-05", 800);
+  quality("phone", "2026-03-20", 900);
+  quality("phone", "2026-04-01", 100); /* April: outside the month */
+  quality("counter", "2026-03-11", 700);
+  static const char *const overall[] = {"5", "4", "4", "3", "2"};
+  for (int i = 0; i < 5; i++) {
+    char a[64];
+    snprintf(a, sizeof(a), "{\"used\": \"yes\", \"overall\": \"%s\"}", overall[i]);
+    survey_answer("2026-03", a);
+  }
+  survey_answer("2026-03", "{\"used\": \"no\"}");
+  sql_exec("INSERT INTO settings (office_id, key, value) VALUES (" OFFICE
+           ", 'kpi.queue_within_target_permille', '800')");
+  sql_exec("INSERT INTO settings (office_id, key, value) VALUES (" OFFICE
+           ", 'kpi.courtesy_target_permille', '850')");
+
+  json_t *v = view_ok(ANALYST, "/staff/kpi?year=115&month=3");
+  /* the queue: the database's own counts of March's tickets */
+#define MARCH_TICKETS                                                                              \
+  "FROM tickets WHERE office_id = " OFFICE " AND taken_at >= 1772294400 AND taken_at < 1774972800"
+  assert_int_equal(int_at(v, "indicators.queue.tickets"),
+                   sql_int("SELECT count(*) " MARCH_TICKETS));
+  assert_int_equal(int_at(v, "indicators.queue.called"),
+                   sql_int("SELECT count(*) " MARCH_TICKETS " AND first_called_at IS NOT NULL"));
+  assert_int_equal(int_at(v, "indicators.queue.no_shows"),
+                   sql_int("SELECT count(*) " MARCH_TICKETS " AND status = 'no_show'"));
+  assert_int_equal(
+      int_at(v, "indicators.queue.within_target"),
+      sql_int("SELECT count(*) " MARCH_TICKETS
+              " AND first_called_at IS NOT NULL AND first_called_at - taken_at <= 900"));
+  assert_int_equal(int_at(v, "indicators.queue.tickets"), 6);
+  /* waits 4, 9, 14, 20, 31 minutes: the median is the third, P90 the fifth */
+  assert_int_equal(int_at(v, "indicators.queue.median_minutes"), 14);
+  assert_int_equal(int_at(v, "indicators.queue.p90_minutes"), 31);
+  expect_text_at(v, "indicators.queue.within_rate", "60.0%");
+  expect_text_at(v, "indicators.queue.target", "80.0%");
+  expect_text_at(v, "indicators.queue.status", "missed");
+  assert_int_equal(int_at(v, "indicators.queue.previous.tickets"), 1);
+  /* petitions: the unverified one is not counted */
+#define MARCH_PETITIONS                                                                            \
+  "FROM petitions WHERE office_id = " OFFICE " AND status <> 'unverified' AND received_at >= "     \
+  "1772294400 AND received_at < 1774972800"
+  assert_int_equal(int_at(v, "indicators.petitions.received"),
+                   sql_int("SELECT count(*) " MARCH_PETITIONS));
+  assert_int_equal(int_at(v, "indicators.petitions.answered"),
+                   sql_int("SELECT count(*) " MARCH_PETITIONS " AND answered_at IS NOT NULL"));
+  assert_int_equal(int_at(v, "indicators.petitions.within_limit"),
+                   sql_int("SELECT count(*) " MARCH_PETITIONS " AND answered_at <= due_at"));
+  assert_int_equal(int_at(v, "indicators.petitions.received"), 3);
+  assert_int_equal(int_at(v, "indicators.petitions.median_days"), 2);
+  expect_text_at(v, "indicators.petitions.within_rate", "50.0%");
+  expect_text_at(v, "indicators.petitions.status", "no_target");
+  /* quality records: the mean score of March's */
+  assert_int_equal(int_at(v, "indicators.courtesy.records"),
+                   sql_int("SELECT count(*) FROM quality_records WHERE kind = 'phone' AND held_on "
+                           "BETWEEN '2026-03-01' AND '2026-03-31'"));
+  long long mean = sql_int("SELECT sum(score) / count(*) FROM quality_records WHERE kind = "
+                           "'phone' AND held_on BETWEEN '2026-03-01' AND '2026-03-31'");
+  char text[32];
+  snprintf(text, sizeof(text), "%lld.%lld%%", mean / 10, mean % 10);
+  expect_text_at(v, "indicators.courtesy.mean", text);
+  expect_text_at(v, "indicators.courtesy.status", "met");
+  expect_text_at(v, "indicators.spot_check.mean", "70.0%");
+  /* satisfaction: answers to the five-point question, 4 and 5 satisfied */
+  assert_int_equal(int_at(v, "indicators.satisfaction.answers"),
+                   sql_int("SELECT count(*) FROM survey_answers WHERE month = '2026-03' AND "
+                           "answers LIKE '%overall%'"));
+  assert_int_equal(int_at(v, "indicators.satisfaction.satisfied"),
+                   sql_int("SELECT count(*) FROM survey_answers WHERE month = '2026-03' AND "
+                           "(answers LIKE '%\"overall\": \"4\"%' OR answers LIKE "
+                           "'%\"overall\": \"5\"%')"));
+  expect_text_at(v, "indicators.satisfaction.rate", "60.0%");
+  json_decref(v);
+
+  /* a channel filter applies to none of them; a service filter not to petitions */
+  v = view_ok(ANALYST, "/staff/kpi?year=115&month=3&channel=online");
+  assert_true(json_is_false(json_at(v, "indicators.queue.applies")));
+  expect_text_at(v, "indicators.rows.1.status", "not_applicable");
+  json_decref(v);
+  char path[128];
+  snprintf(path, sizeof(path), "/staff/kpi?year=115&month=3&service=%lld", service_id);
+  v = view_ok(ANALYST, path);
+  assert_true(json_is_true(json_at(v, "indicators.queue.applies")));
+  assert_true(json_is_false(json_at(v, "indicators.petitions.applies")));
+  json_decref(v);
+
+  /* the export carries the same rows */
+  struct response r;
+  assert_int_equal(
+      client_get(&clients[ANALYST], "/staff/kpi.csv?by=indicators&year=115&month=3", &r), 0);
+  assert_int_equal(r.status, 200);
+  expect_contains(r.body, "60.0%");
+  expect_contains(r.body, "14 / 31");
+  response_free(&r);
+}
+
+/* Each case figure links to the work list of exactly its cases: the list's count equals the
+ * figure (and those who may not see the office's list get no links). */
+static void check_case_links(const char *dashboard)
+{
+  json_t *v = view_ok(SUPERVISOR, dashboard), *link;
+  size_t i;
+  assert_int_equal(json_array_size(json_object_get(v, "case_links")), 6);
+  json_array_foreach(json_object_get(v, "case_links"), i, link)
+  {
+    const char *href = json_string_value(json_object_get(link, "href"));
+    json_t *list = view_ok(SUPERVISOR, href);
+    long long figure = int_at(link, "value"), count = int_at(list, "total");
+    if (figure != count)
+      fail_msg("%s: figure %lld, list %lld", href, figure, count);
+    json_decref(list);
+  }
+  json_decref(v);
+}
+
+static void test_figures_link_to_their_cases(void **state)
+{
+  (void)state;
+  check_case_links("/staff/kpi?year=115&month=3");
+  check_case_links("/staff/kpi?year=115&channel=counter");
+  char path[128];
+  snprintf(path, sizeof(path), "/staff/kpi?year=115&service=%lld", service_id);
+  check_case_links(path);
+  /* each of the office's units (the cases' unit comes from their service) */
+  json_t *v = view_ok(SUPERVISOR, "/staff/kpi?year=115"), *unit;
+  size_t i;
+  json_array_foreach(json_at(v, "filter.units"), i, unit)
+  {
+    snprintf(path, sizeof(path), "/staff/kpi?year=115&unit=%lld", int_at(unit, "value"));
+    check_case_links(path);
+  }
+  assert_true(json_array_size(json_at(v, "filter.units")) > 0);
+  json_decref(v);
+  v = view_ok(SUPERVISOR, "/staff/kpi?year=115&month=3");
+  assert_true(int_at(v, "total.received") >= 4);
+  json_decref(v);
+  /* the open case, a year on, is overdue: the figure and its list move together */
+  harness_clock_advance(90 * DAY);
+  const char *scan[] = {"scan", NULL};
+  assert_int_equal(server_cli(&server, scan), 0);
+  for (int w = 0; w < WHO_COUNT; w++)
+    sign_in((enum who)w);
+  v = view_ok(SUPERVISOR, "/staff/kpi?year=115&month=3");
+  assert_true(int_at(v, "cards.1.value") >= 1);
+  json_decref(v);
+  check_case_links("/staff/kpi?year=115&month=3");
+  /* analysts cannot open the work list: no links; a figure not offered is a 400 */
+  v = view_ok(ANALYST, "/staff/kpi?year=115");
+  assert_true(json_is_false(json_object_get(v, "case_links_any")));
+  json_decref(v);
+  struct response r;
+  assert_int_equal(client_get(&clients[SUPERVISOR], "/staff/cases?kpi=everything&year=115", &r), 0);
+  assert_int_equal(r.status, 400);
+  response_free(&r);
+  assert_int_equal(client_get(&clients[HANDLER], "/staff/cases?kpi=received&year=115", &r), 0);
+  assert_int_equal(r.status, 403);
+  response_free(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_figures_from_the_log),
       cmocka_unit_test(test_csv_filters_and_roles),
       cmocka_unit_test(test_rebuild_counts_the_same),
+      cmocka_unit_test(test_service_indicators),
+      cmocka_unit_test(test_figures_link_to_their_cases),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,8 +2,9 @@
  * worklist.c - the work lists: mine (with the cases of anyone I stand in for), my unit's
  * (supervisors) or the office's, soonest deadline first, with due-soon, overdue, correction and
  * closed filters and a search by case number or applicant name, 50 cases a page with the count
- * of all. A search by name is a view of personal data and goes to the audit trail. Also
- * delegation (代理).
+ * of all; or the cases behind a figure of the indicators dashboard (?kpi=figure and the
+ * dashboard's filter: domain/kpi.h kpi_case_list_read). A search by name is a view of personal data
+ * and goes to the audit trail. Also delegation (代理).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,9 +12,11 @@
 #include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/case_staff_read.h"
+#include "domain/kpi.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/cases/cases.h"
+#include "web/staff/kpi_services.h"
 
 #include "base/common.h"
 
@@ -114,6 +117,9 @@ static const char *page_href(struct http_request *req, const json_t *filter, int
 {
   if (page < 1 || page > pages)
     return "";
+  const char *kpi = web_str((json_t *)filter, "kpi_query");
+  if (kpi[0])
+    return arena_printf(req->arena, "/staff/cases?%s&page=%lld", kpi, (long long)page);
   return arena_printf(req->arena, "/staff/cases?scope=%s&filter=%s&q=%s&page=%lld",
                       web_str((json_t *)filter, "scope"), web_str((json_t *)filter, "filter"),
                       url_escape(req->arena, web_str((json_t *)filter, "q")), (long long)page);
@@ -137,8 +143,46 @@ static int worklist_view(struct http_request *req, struct http_response *res,
                              http_may(req, "GET", "/staff/intake")));
 }
 
+/* The cases behind a figure of the indicators (?kpi=received|...&year=&month=&unit=&service=
+ * &channel=): the office's, so for those who may see the office's list. */
+static int kpi_worklist(struct http_request *req, struct http_response *res, const char *figure)
+{
+  struct kpi_case_query q = {.figure = figure, .page = page_param(req), .page_size = WORKLIST_PAGE};
+  if (!kpi_case_figure_valid(figure) || kpi_filter_from_query(req, &q.filter))
+    return http_error(res, 400, "kpi_err_filter");
+  if (!scope_permitted(req, "office"))
+    return http_error(res, 403, NULL);
+  struct case_worklist w;
+  struct case_actor actor;
+  struct store *store;
+  case_actor_of(req, &actor);
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
+  if (!rc)
+    rc = kpi_case_list_read(&env, &actor, req->arena, &q, &w);
+  if (rc == ST_INVALID)
+    return http_error(res, 400, "kpi_err_filter");
+  if (rc)
+    return rc;
+  const struct kpi_filter *f = &q.filter;
+  const char *dashboard =
+      arena_printf(req->arena, "year=%d&month=%d&unit=%lld&service=%lld&channel=%s", f->roc_year,
+                   f->month, (long long)f->unit_id, (long long)f->service_id, f->channel);
+  const char *label_key = arena_printf(req->arena, "kpi_figure_%s", figure);
+  return worklist_view(
+      req, res, &w,
+      json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "scope", "office", "filter", "", "q",
+                "", "may_unit", scope_permitted(req, "unit"), "may_office", true, "kpi_label",
+                label_key ? http_t(req, label_key) : "", "kpi_back", dashboard ? dashboard : "",
+                "kpi_query",
+                dashboard ? arena_printf(req->arena, "kpi=%s&%s", figure, dashboard) : ""));
+}
+
 int worklist(struct http_request *req, struct http_response *res)
 {
+  const char *kpi = http_query(req, "kpi");
+  if (kpi && *kpi)
+    return kpi_worklist(req, res, kpi);
   static const char *const scopes[] = {"mine", "unit", "office"};
   static const char *const filters[] = {"",       "due_soon", "overdue", "correction",
                                         "closed", "awaiting", "decided"};

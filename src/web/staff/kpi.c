@@ -10,9 +10,11 @@
 #include "base/buf.h"
 #include "base/civil.h"
 #include "base/clock.h"
+#include "domain/accounts.h"
 #include "domain/kpi.h"
 #include "render/table.h"
 #include "web/app.h"
+#include "web/staff/kpi_services.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
@@ -138,7 +140,7 @@ static json_t *catalogue_view(struct http_request *req, const struct kpi_report 
 }
 
 /* The filter from the URL; ST_INVALID (answered 400) when a value is not one we offer. */
-static int parse_filter(struct http_request *req, struct kpi_filter *f)
+int kpi_filter_from_query(struct http_request *req, struct kpi_filter *f)
 {
   const char *year = http_query(req, "year"), *month = http_query(req, "month");
   const char *unit = http_query(req, "unit"), *service = http_query(req, "service");
@@ -178,7 +180,7 @@ static int read_report(struct http_request *req, struct kpi_report *r)
 {
   struct kpi_filter f;
   struct store *store;
-  if (parse_filter(req, &f))
+  if (kpi_filter_from_query(req, &f))
     return ST_INVALID;
   int rc = web_primary(req, &store); /* the read first counts what the log gained: a write */
   return rc ? rc : kpi_report_read(store, req->arena, clock_now(), &f, r);
@@ -218,6 +220,34 @@ static json_t *filter_view(struct http_request *req, const struct kpi_report *r)
                    (long long)r->filter.service_id, r->filter.channel));
 }
 
+/* From each case figure to the work list of its cases (kpi.h kpi_case_list_read): for those
+ * who may open the office's work list (clerks and supervisors, as web/cases/worklist.c), else
+ * an empty list. */
+static json_t *case_links_view(struct http_request *req, const struct kpi_report *r)
+{
+  static const char *const figures[] = {"received",    "completed",          "on_time",
+                                        "corrections", "second_corrections", "overdue"};
+  const struct kpi_figures *t = &r->total;
+  const int64_t values[] = {t->received,    t->completed,          t->on_time,
+                            t->corrections, t->second_corrections, r->overdue_open};
+  json_t *list = json_array();
+  bool may = http_may(req, "GET", "/staff/cases") &&
+             (req->session->roles & (ROLE_CLERK | ROLE_SUPERVISOR)) != 0;
+  for (size_t i = 0; list && may && i < ARRAY_LEN(figures); i++) {
+    const char *key = arena_printf(req->arena, "kpi_figure_%s", figures[i]);
+    json_array_append_new(
+        list, json_pack("{s:s, s:s, s:I, s:s}", "figure", figures[i], "label",
+                        key ? http_t(req, key) : "", "value", (json_int_t)values[i], "href",
+                        arena_printf(req->arena,
+                                     "/staff/cases?kpi=%s&year=%d&month=%d&unit=%lld&service=%lld&"
+                                     "channel=%s",
+                                     figures[i], r->filter.roc_year, r->filter.month,
+                                     (long long)r->filter.unit_id, (long long)r->filter.service_id,
+                                     r->filter.channel)));
+  }
+  return list;
+}
+
 int kpi_dashboard(struct http_request *req, struct http_response *res)
 {
   struct kpi_report r;
@@ -226,16 +256,20 @@ int kpi_dashboard(struct http_request *req, struct http_response *res)
     return http_error(res, 400, "kpi_err_filter");
   if (rc)
     return rc;
-  json_t *view = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "title",
-                           http_t(req, "kpi_title"), "filter", filter_view(req, &r), "updated_at",
-                           r.updated_at ? web_datetime(req, r.updated_at) : "-", "cards",
-                           cards_view(req, &r), "total", figures_view(req, &r.total), "previous",
-                           figures_view(req, &r.previous), "chart", chart_view(req, &r), "months",
-                           rows_view(req, "month", r.by_month, r.month_count), "units",
+  json_t *view = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                           "title", http_t(req, "kpi_title"), "filter", filter_view(req, &r),
+                           "updated_at", r.updated_at ? web_datetime(req, r.updated_at) : "-",
+                           "cards", cards_view(req, &r), "total", figures_view(req, &r.total),
+                           "previous", figures_view(req, &r.previous), "chart", chart_view(req, &r),
+                           "months", rows_view(req, "month", r.by_month, r.month_count), "units",
                            rows_view(req, "unit", r.by_unit, r.unit_count), "services",
                            rows_view(req, "service", r.by_service, r.service_count), "channels",
                            rows_view(req, "channel", r.by_channel, r.channel_count), "catalogue",
-                           catalogue_view(req, &r));
+                           catalogue_view(req, &r), "indicators", kpi_services_view(req, &r));
+  json_t *links = view ? case_links_view(req, &r) : NULL;
+  if (view && (json_object_set_new(view, "case_links_any", json_boolean(json_array_size(links))) ||
+               json_object_set_new(view, "case_links", links)))
+    json_decref(view), view = NULL;
   return view ? http_page(res, 200, "staff/kpi", view) : ST_NOMEM;
 }
 
@@ -245,7 +279,8 @@ static const char *const table_columns[] = {"received",    "online_received", "o
                                             "p90_hours",   "corrections",     "second_corrections"};
 enum { TABLE_COLUMNS = 1 + ARRAY_LEN(table_columns) };
 
-static const char *const table_groups[] = {"month", "unit", "service", "channel"};
+/* The breakdowns, then the indicators that are not cases (kpi_services.h). */
+static const char *const table_groups[] = {"month", "unit", "service", "channel", "indicators"};
 
 /* One row of cells: the label, then each figure as text (NULL: out of memory). */
 static bool table_row(struct http_request *req, const char **cells, const char *label,
@@ -289,7 +324,7 @@ static int table_of(struct http_request *req, size_t g, const struct kpi_report 
   return ok ? ST_OK : ST_NOMEM;
 }
 
-/* /staff/kpi.csv and /staff/kpi.ods ?by=month|unit|service|channel plus the dashboard's
+/* /staff/kpi.csv and /staff/kpi.ods ?by=month|unit|service|channel|indicators plus the dashboard's
  * filter: the breakdown as the shared table writers write it (the surveys' exports too). */
 static int kpi_file(struct http_request *req, struct http_response *res, bool ods)
 {
@@ -303,7 +338,8 @@ static int kpi_file(struct http_request *req, struct http_response *res, bool od
   if (rc == ST_INVALID)
     return http_error(res, 400, "kpi_err_filter");
   if (!rc)
-    rc = table_of(req, g, &r, &t);
+    rc = g == ARRAY_LEN(table_groups) - 1 ? kpi_services_table(req, &r, &t)
+                                          : table_of(req, g, &r, &t);
   if (rc)
     return rc;
   struct buf out;
