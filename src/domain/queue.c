@@ -213,7 +213,7 @@ static int ticket_estimate(struct store *store, const json_t *row, time_t now,
   json_t *r;
   if (strcmp(t->status, "waiting") != 0 || t->day != queue_day(now))
     return ST_OK;
-  int rc = store_ticket_ahead(store, row, &t->ahead);
+  int rc = store_ticket_ahead(store, row, (int64_t)now, &t->ahead);
   if (!rc)
     rc = store_queue_open_counters(store, t->queue_id, &counters);
   if (!rc)
@@ -246,7 +246,42 @@ static int ticket_case(struct store *store, struct queue_ticket *t)
 int queue_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
                            int64_t case_id)
 {
-  return store_ticket_case_link(store, office_id, ticket_id, case_id);
+  int64_t changed = 0;
+  int rc = store_ticket_matter_link(store, office_id, ticket_id, case_id, &changed);
+  if (!rc && !changed)
+    rc = store_ticket_case_link(store, office_id, ticket_id, case_id, &changed);
+  if (!rc && !changed)
+    rc = store_ticket_matter_of_case(store, office_id, ticket_id, case_id);
+  return rc;
+}
+
+/* The visit's further matters, with their cases' link tokens. */
+static int ticket_matters(struct store *store, struct arena *arena, struct queue_ticket *t)
+{
+  json_t *rows = NULL, *row;
+  size_t i;
+  int rc = store_ticket_matters(store, t->id, &rows);
+  if (rc)
+    return rc;
+  t->matters = read_model_array(arena, json_array_size(rows), sizeof(*t->matters));
+  if (!t->matters) {
+    json_decref(rows);
+    return ST_NOMEM;
+  }
+  json_array_foreach(rows, i, row)
+  {
+    struct queue_matter *m = &t->matters[t->matter_count++];
+    *m = (struct queue_matter){.id = read_model_int(row, "id"),
+                               .service_id = read_model_int(row, "service_id"),
+                               .case_id = read_model_int(row, "case_id"),
+                               .added_at = read_model_int(row, "added_at")};
+    const char *key = json_string_value(json_object_get(row, "case_key"));
+    const char *check = json_string_value(json_object_get(row, "check_code"));
+    if (!m->case_id || !key || !check || case_link_token(t->office_id, key, check, m->case_token))
+      m->case_token[0] = '\0';
+  }
+  json_decref(rows);
+  return ST_OK;
 }
 
 static int ticket_read_in(struct store *store, struct arena *arena, time_t now, json_t *row,
@@ -257,6 +292,8 @@ static int ticket_read_in(struct store *store, struct arena *arena, time_t now, 
     rc = ticket_estimate(store, row, now, out);
   if (!rc)
     rc = ticket_case(store, out);
+  if (!rc)
+    rc = ticket_matters(store, arena, out);
   json_decref(row);
   return rc;
 }

@@ -113,6 +113,8 @@ static void figure_add(struct queue_figure *f, const json_t *row)
   f->tickets++;
   f->called += first > 0;
   f->done += strcmp(status, "done") == 0;
+  if (strcmp(status, "done") == 0) /* one visit, its first matter and the further ones */
+    f->matters += 1 + read_model_int(row, "more_matters");
   f->no_show += strcmp(status, "no_show") == 0;
   f->left += strcmp(status, "left") == 0;
   if (first >= taken && first > 0) {

@@ -886,6 +886,23 @@ static const char migration_30_sql[] =
     " at INTEGER NOT NULL,"
     " UNIQUE (point_id, month, unit_id));";
 
+/* Counter queues, part 2 (migration 31, issue 18). A kiosk check-in of a booking issues a ticket
+ * (tickets.booking_id, at most one per booking); booked = 1 when the citizen checked in on time,
+ * which places the ticket ahead of walk-ins from its slot's start (domain/queue.h, the published
+ * rule). ticket_matters: the further matters (services) a counter serves in the same visit, each
+ * with the case its intake made. */
+static const char migration_31_sql[] =
+    "ALTER TABLE tickets ADD COLUMN booking_id INTEGER REFERENCES bookings(id) ON DELETE SET NULL;"
+    "ALTER TABLE tickets ADD COLUMN booked INTEGER NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX tickets_booking ON tickets (booking_id);"
+    "CREATE TABLE ticket_matters ("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+    " service_id INTEGER REFERENCES services(id) ON DELETE SET NULL,"
+    " case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,"
+    " added_at INTEGER NOT NULL);"
+    "CREATE INDEX ticket_matters_ticket ON ticket_matters (ticket_id);";
+
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -1158,6 +1175,7 @@ const struct store_migration sqlite_migrations[] = {
     {28, "surveys, survey answers, quality records", migration_28_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
     {30, "plan control: plans, focal points, monthly progress", migration_30_sql},
+    {31, "queues: booked check-in tickets, several matters per visit", migration_31_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -387,17 +387,30 @@ int booking_move_submit(struct http_request *req, struct http_response *res)
 
 /* ---- the kiosk check-in ------------------------------------------------------------------- */
 
+/* The ticket a check-in issued: its number, whether it is placed as a booked visit, and its
+ * page and QR code (the same /q/ link as a ticket taken at the kiosk). */
+static json_t *checkin_ticket_view(struct http_request *req, const struct booking_ticket *t)
+{
+  if (!t || !t->issued)
+    return json_null();
+  return json_pack("{s:s, s:b, s:s, s:s}", "code", t->code, "booked", t->booked, "href",
+                   arena_printf(req->arena, "/q/%s?kiosk=1", t->token), "qr_src",
+                   arena_printf(req->arena, "/q/%s/qr.svg", t->token));
+}
+
 static int checkin_show(struct http_request *req, struct http_response *res, struct store *store,
-                        int status, const struct booking *b, const char *error)
+                        int status, const struct booking *b, const struct booking_ticket *t,
+                        const char *error)
 {
   const struct dir_office *office = NULL;
   int rc = office_of_request(req, store, &office);
   if (rc)
     return rc;
-  json_t *page = json_pack("{s:s, s:o, s:s, s:o}", "title", http_t(req, "booking_checkin_title"),
-                           "office", office_dir_view(req, office), "action",
-                           arena_printf(req->arena, "/o/%s/book/checkin", office->slug), "arrived",
-                           b ? booking_view(req, b) : json_null());
+  json_t *page =
+      json_pack("{s:s, s:o, s:s, s:o, s:o}", "title", http_t(req, "booking_checkin_title"),
+                "office", office_dir_view(req, office), "action",
+                arena_printf(req->arena, "/o/%s/book/checkin", office->slug), "arrived",
+                b ? booking_view(req, b) : json_null(), "ticket", checkin_ticket_view(req, t));
   if (!page)
     return ST_NOMEM;
   if (b)
@@ -411,7 +424,7 @@ int booking_checkin_form(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   int rc = web_store(req, &store);
-  return rc ? rc : checkin_show(req, res, store, 200, NULL, NULL);
+  return rc ? rc : checkin_show(req, res, store, 200, NULL, NULL, NULL);
 }
 
 int booking_checkin_submit(struct http_request *req, struct http_response *res)
@@ -419,14 +432,15 @@ int booking_checkin_submit(struct http_request *req, struct http_response *res)
   struct store *store;
   const struct dir_office *office = NULL;
   struct booking b;
+  struct booking_ticket t;
   const char *reason = NULL;
   int rc = web_store(req, &store);
   if (!rc)
     rc = office_of_request(req, store, &office);
   if (!rc)
     rc = booking_check_in(store, req->arena, clock_now(), office->id, http_form(req, "number"), &b,
-                          &reason);
+                          &t, &reason);
   if (rc && reason)
-    return checkin_show(req, res, store, rc == ST_NOTFOUND ? 404 : 400, NULL, reason);
-  return rc ? rc : checkin_show(req, res, store, 200, &b, NULL);
+    return checkin_show(req, res, store, rc == ST_NOTFOUND ? 404 : 400, NULL, NULL, reason);
+  return rc ? rc : checkin_show(req, res, store, 200, &b, &t, NULL);
 }
