@@ -458,6 +458,10 @@ static const struct http_route routes[] = {
      HTTP_RATE_PUBLIC, 0},
     {"GET", "/o/{office}/opendata/{dataset}/{file}", opendata_dictionary, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_PUBLIC, 0},
+    /* Counter queues, part 2 (issue 18, queue4; web/staff/queue.c): another matter in the same
+     * visit. */
+    {"POST", "/staff/queue/tickets/{id}/matters", queue_matter_submit, INTAKE_STAFF, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

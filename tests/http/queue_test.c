@@ -325,6 +325,111 @@ static void test_counter_console(void **state)
   client_free(&sup);
 }
 
+/* Counter intake of service for ticket as clerk c (the intake page first: its CSRF token). */
+static void intake_for(struct client *c, long long service, long long ticket_id)
+{
+  char path[128], form[320];
+  struct response r;
+  snprintf(path, sizeof(path), "/staff/intake?service=%lld&ticket=%lld", service, ticket_id);
+  free(expect_page(&server, c, path, 200));
+  snprintf(form, sizeof(form),
+           "service_id=%lld&ticket=%lld&applicant_name=%%E6%%9E%%97%%E5%%B0%%8F%%E8%%8A%%B3&"
+           "applicant_phone=0912345678&notify=sms&doc_0=x",
+           service, ticket_id);
+  assert_int_equal(client_post(c, "/staff/intake", form, &r), 0);
+  if (r.status != 303)
+    fail_msg("intake: %ld %.2000s", r.status, r.body);
+  response_free(&r);
+}
+
+/* The console's current ticket at counter. */
+static json_t *current_at(struct client *c, long long counter)
+{
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
+  json_t *view = expect_view(&server, c, path, 200);
+  json_t *current = json_incref(json_object_get(view, "current"));
+  json_decref(view);
+  return current;
+}
+
+/* Several matters in one visit: the counter adds a second matter (another service) to the
+ * ticket it serves and takes both in; each case links back to the ticket, whose page then
+ * lists both cases; the figures count one visit with two matters. Bad input changes nothing. */
+static void test_several_matters(void **state)
+{
+  (void)state;
+  char t1[TOKEN_MAX], path[128], form[96], *location = NULL;
+  struct client c;
+  next_day();
+  assert_int_equal(take(NULL, service_a, "", t1), 303);
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "queue-clerk-2", PASSWORD), 303);
+  long long counter = counter_id(&c, "2");
+  counter_open(&c, counter);
+  json_t *current = call_next(&c, counter);
+  assert_non_null(current);
+  long long id = (long long)json_integer_value(json_object_get(current, "id"));
+  act(&c, counter, current, "serve", NULL);
+  json_decref(current);
+  intake_for(&c, service_a, id);
+  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld/matters", id);
+  /* refused: an unknown service, another counter; nothing added */
+  snprintf(form, sizeof(form), "counter=%lld&service=999999", counter);
+  assert_int_equal(post_form(&c, path, form, NULL), 400);
+  snprintf(form, sizeof(form), "counter=%lld&service=%lld", counter_id(&c, "1"), service_b);
+  assert_int_equal(post_form(&c, path, form, &location), 303);
+  expect_contains(location, "notice=conflict");
+  free(location);
+  current = current_at(&c, counter);
+  assert_int_equal(json_integer_value(json_object_get(current, "matter_count")), 1);
+  json_decref(current);
+  /* the second matter: straight to its intake */
+  snprintf(form, sizeof(form), "counter=%lld&service=%lld", counter, service_b);
+  assert_int_equal(post_form(&c, path, form, &location), 303);
+  char want[96];
+  snprintf(want, sizeof(want), "/staff/intake?service=%lld&ticket=%lld", service_b, id);
+  assert_string_equal(location, want);
+  free(location);
+  current = current_at(&c, counter);
+  assert_int_equal(json_integer_value(json_object_get(current, "matter_count")), 2);
+  assert_non_null(json_at(current, "matters.0.case_href"));
+  assert_null(json_at(current, "matters.1.case_href"));
+  json_decref(current);
+  intake_for(&c, service_b, id);
+  snprintf(want, sizeof(want), "/staff/queue?counter=%lld", counter);
+  char *html = expect_page(&server, &c, want, 200);
+  expect_contains(html, "id=\"matter_service\"");
+  expect_contains(html, "/matters\"");
+  free(html);
+  current = current_at(&c, counter);
+  assert_non_null(json_at(current, "matters.1.case_href"));
+  assert_string_not_equal(json_text_at(current, "matters.0.case_href"),
+                          json_text_at(current, "matters.1.case_href"));
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  /* the ticket's link lists the visit's two cases instead of leading to one */
+  snprintf(want, sizeof(want), "/q/%s", t1);
+  html = expect_page(&server, NULL, want, 200);
+  expect_contains(html, "id=\"visit-cases\"");
+  free(html);
+  json_t *view = ticket(t1);
+  json_t *cases = json_object_get(view, "visit_cases");
+  assert_int_equal(json_array_size(cases), 2);
+  for (size_t i = 0; i < 2; i++)
+    assert_int_equal(strncmp(json_text_at(json_array_get(cases, i), "href"), "/p/", 3), 0);
+  json_decref(view);
+  client_free(&c);
+  struct client sup;
+  client_init(&sup, &server);
+  assert_int_equal(client_login(&sup, "xinxing-supervisor", PASSWORD), 303);
+  json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
+  assert_int_equal(json_integer_value(json_at(figures, "total.done")), 1);
+  assert_int_equal(json_integer_value(json_at(figures, "total.matters")), 2);
+  json_decref(figures);
+  client_free(&sup);
+}
+
 static void test_bad_input(void **state)
 {
   (void)state;
@@ -567,6 +672,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_per_queue_per_day),
       cmocka_unit_test(test_counter_console),
+      cmocka_unit_test(test_several_matters),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_kiosk_mode_and_progress_board),
       cmocka_unit_test(test_turn_near),

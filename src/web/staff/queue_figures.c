@@ -34,6 +34,7 @@ static struct view figure_view(struct http_request *req, struct view_builder *b,
   view_add_int(b, m, "tickets", f->tickets);
   view_add_int(b, m, "called", f->called);
   view_add_int(b, m, "done", f->done);
+  view_add_int(b, m, "matters", f->matters);
   view_add_int(b, m, "no_show", f->no_show);
   view_add_int(b, m, "left", f->left);
   view_add_text(b, m, "wait", minutes(req, f->wait_sum, f->wait_n));
