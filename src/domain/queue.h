@@ -38,6 +38,7 @@ enum {
 
 struct queue_row {
   int64_t id, waiting;
+  bool open; /* tickets are taken (an admin closes a queue: /staff/admin/queues) */
   const char *code, *name_zh, *name_en;
   int64_t *service_ids;
   size_t service_count;
@@ -46,6 +47,7 @@ struct queue_row {
 struct queue_counter_row {
   int64_t id, unit_id, user_id, ticket_id;
   const char *number, *status, *ticket_code, *ticket_status; /* status open|paused|closed */
+  const char *name;                                          /* "" when none */
   int64_t *queue_ids;
   size_t queue_count;
 };
@@ -60,7 +62,7 @@ struct queue_office {
 };
 int queue_office_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                       struct queue_office *out);
-/* The queue that serves service (the first by sort), NULL when none does. */
+/* The open queue that serves service (the first by sort), NULL when none does. */
 const struct queue_row *queue_for_service(const struct queue_office *office, int64_t service_id);
 
 /* A further matter (service) served in the same visit, with the case its intake made (0: not
@@ -82,6 +84,7 @@ struct queue_ticket {
   char case_token[QUEUE_TOKEN_SIZE]; /* the case's /p/ link token once the visit made a case */
   struct queue_matter *matters;
   size_t matter_count;
+  int64_t notify_default; /* the "turn is near" number offered (queue_ticket_read only) */
 };
 
 /* Takes a ticket for service at office (channel "kiosk" or "phone"; priority "" or one of
@@ -237,6 +240,55 @@ struct queue_pickup {
 };
 int queue_pickup_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                       struct queue_pickup **out, size_t *count);
+
+/* ---- administration (/staff/admin/queues, queue_admin.c) --------------------------------------
+ */
+
+enum {
+  QUEUE_CODE_MAX = 2,         /* a queue's letters: A..Z, one or two */
+  QUEUE_NAME_MAX_CHARS = 40,  /* a queue's or a counter's name */
+  QUEUE_NUMBER_MAX = 8,       /* a counter's number: letters, digits, '-' */
+  QUEUE_BOARD_NOTE_MAX = 300, /* the board's own announcement, bytes per language */
+  QUEUE_TURN_NEAR_DEFAULT = 3 /* "tell me when N are ahead" offered until an admin sets it */
+};
+
+/* The office's queue setup: queues (closed ones too) and counters, the "turn is near" number
+ * the ticket page offers, and the board's own announcement (shown before the office's news). */
+struct queue_setup {
+  struct queue_office office;
+  int64_t turn_near;
+  const char *board_note_zh, *board_note_en;
+};
+int queue_setup_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                     struct queue_setup *out);
+
+/* A queue as the admin form sends it: id 0 for a new one; services the office's. */
+struct queue_queue_form {
+  int64_t id;
+  const char *code, *name_zh, *name_en;
+  bool open;
+  const int64_t *service_ids;
+  size_t service_count;
+};
+/* A counter as the admin form sends it: id 0 for a new one; queues the office's. */
+struct queue_counter_form {
+  int64_t id;
+  const char *number, *name;
+  const int64_t *queue_ids;
+  size_t queue_count;
+};
+/* Each checks the form and saves it for actor's office in one transaction, audited
+ * ("queue.admin.queue", "queue.admin.counter", "queue.admin.settings"). A refusal changes
+ * nothing: ST_INVALID with *field the form field and *reason a translation key naming the
+ * fault (ST_NOTFOUND for an id not of the office). */
+int queue_queue_save(struct store *store, time_t now, const struct audit_actor *actor,
+                     const struct queue_queue_form *in, const char **field, const char **reason);
+int queue_counter_save(struct store *store, time_t now, const struct audit_actor *actor,
+                       const struct queue_counter_form *in, const char **field,
+                       const char **reason);
+int queue_settings_save(struct store *store, time_t now, const struct audit_actor *actor,
+                        const char *turn_near, const char *note_zh, const char *note_en,
+                        const char **field, const char **reason);
 
 /* Demo queues and counters: per office, one queue per unit with that unit's services (A, B,
  * ...) and two counters each. */

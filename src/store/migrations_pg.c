@@ -987,7 +987,8 @@ static const char migration_30_sql[] = {
  * (tickets.booking_id, at most one per booking); booked = 1 when the citizen checked in on time,
  * which places the ticket ahead of walk-ins from its slot's start (domain/queue.h, the published
  * rule). ticket_matters: the further matters (services) a counter serves in the same visit, each
- * with the case its intake made. */
+ * with the case its intake made. The admin page (/staff/admin/queues) closes a queue (is_open = 0:
+ * no tickets taken) and names a counter. */
 static const char migration_31_sql[] =
     "ALTER TABLE tickets ADD COLUMN booking_id BIGINT REFERENCES bookings(id) ON DELETE SET NULL;"
     "ALTER TABLE tickets ADD COLUMN booked BIGINT NOT NULL DEFAULT 0;"
@@ -998,7 +999,9 @@ static const char migration_31_sql[] =
     " service_id BIGINT REFERENCES services(id) ON DELETE SET NULL,"
     " case_id BIGINT REFERENCES cases(id) ON DELETE SET NULL,"
     " added_at BIGINT NOT NULL);"
-    "CREATE INDEX ticket_matters_ticket ON ticket_matters (ticket_id);";
+    "CREATE INDEX ticket_matters_ticket ON ticket_matters (ticket_id);"
+    "ALTER TABLE queues ADD COLUMN is_open BIGINT NOT NULL DEFAULT 1;"
+    "ALTER TABLE counters ADD COLUMN name TEXT NOT NULL DEFAULT '';";
 
 /* Deadline-scanner indexes (migration 13): each minute the scanner reads the open cases and the
  * closed ones whose pickup reminder is due, not every case ever taken. cases_open_scan walks

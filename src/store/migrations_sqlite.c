@@ -890,7 +890,8 @@ static const char migration_30_sql[] =
  * (tickets.booking_id, at most one per booking); booked = 1 when the citizen checked in on time,
  * which places the ticket ahead of walk-ins from its slot's start (domain/queue.h, the published
  * rule). ticket_matters: the further matters (services) a counter serves in the same visit, each
- * with the case its intake made. */
+ * with the case its intake made. The admin page (/staff/admin/queues) closes a queue (is_open = 0:
+ * no tickets taken) and names a counter. */
 static const char migration_31_sql[] =
     "ALTER TABLE tickets ADD COLUMN booking_id INTEGER REFERENCES bookings(id) ON DELETE SET NULL;"
     "ALTER TABLE tickets ADD COLUMN booked INTEGER NOT NULL DEFAULT 0;"
@@ -901,7 +902,9 @@ static const char migration_31_sql[] =
     " service_id INTEGER REFERENCES services(id) ON DELETE SET NULL,"
     " case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,"
     " added_at INTEGER NOT NULL);"
-    "CREATE INDEX ticket_matters_ticket ON ticket_matters (ticket_id);";
+    "CREATE INDEX ticket_matters_ticket ON ticket_matters (ticket_id);"
+    "ALTER TABLE queues ADD COLUMN is_open INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE counters ADD COLUMN name TEXT NOT NULL DEFAULT '';";
 
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A

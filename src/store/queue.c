@@ -21,6 +21,61 @@ int store_queue_put(struct store *store, int64_t office_id, const char *code, co
       id);
 }
 
+int store_queue_insert(struct store *store, int64_t office_id, const char *code,
+                       const char *name_zh, const char *name_en, bool open, int64_t *id)
+{
+  static const char sql[] =
+      "INSERT INTO queues (office_id, code, name_zh, name_en, is_open, sort) VALUES ($1, $2, $3, "
+      "$4, $5, (SELECT COALESCE(max(sort), 0) + 1 FROM queues WHERE office_id = $1)) RETURNING id";
+  return db_query_int(
+      store, sql,
+      DB_ARGS(DB_I(office_id), DB_S(code), DB_S(name_zh), DB_S(name_en), DB_I(open ? 1 : 0)), id);
+}
+
+int store_queue_update(struct store *store, int64_t office_id, int64_t id, const char *code,
+                       const char *name_zh, const char *name_en, bool open)
+{
+  static const char sql[] = "UPDATE queues SET code = $3, name_zh = $4, name_en = $5, is_open = "
+                            "$6 WHERE office_id = $1 AND id = $2";
+  int64_t changed = 0;
+  int rc = db_exec(store, sql,
+                   DB_ARGS(DB_I(office_id), DB_I(id), DB_S(code), DB_S(name_zh), DB_S(name_en),
+                           DB_I(open ? 1 : 0)),
+                   &changed);
+  return rc ? rc : changed ? ST_OK : ST_NOTFOUND;
+}
+
+int store_queue_services_clear(struct store *store, int64_t queue_id)
+{
+  static const char sql[] = "DELETE FROM queue_services WHERE queue_id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(queue_id)), NULL);
+}
+
+int store_counter_insert(struct store *store, int64_t office_id, const char *number,
+                         const char *name, int64_t *id)
+{
+  static const char sql[] = "INSERT INTO counters (office_id, number, name, status) VALUES ($1, "
+                            "$2, $3, 'closed') RETURNING id";
+  return db_query_int(store, sql, DB_ARGS(DB_I(office_id), DB_S(number), DB_S(name)), id);
+}
+
+int store_counter_update(struct store *store, int64_t office_id, int64_t id, const char *number,
+                         const char *name)
+{
+  static const char sql[] =
+      "UPDATE counters SET number = $3, name = $4 WHERE office_id = $1 AND id = $2";
+  int64_t changed = 0;
+  int rc =
+      db_exec(store, sql, DB_ARGS(DB_I(office_id), DB_I(id), DB_S(number), DB_S(name)), &changed);
+  return rc ? rc : changed ? ST_OK : ST_NOTFOUND;
+}
+
+int store_counter_queues_clear(struct store *store, int64_t counter_id)
+{
+  static const char sql[] = "DELETE FROM counter_queues WHERE counter_id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(counter_id)), NULL);
+}
+
 int store_queue_service_add(struct store *store, int64_t queue_id, int64_t service_id)
 {
   static const char sql[] = "INSERT INTO queue_services (queue_id, service_id) VALUES ($1, $2) "
@@ -48,7 +103,7 @@ int store_counter_queue_add(struct store *store, int64_t counter_id, int64_t que
 int store_queue_list(struct store *store, int64_t office_id, int64_t day, json_t **out)
 {
   static const char sql[] =
-      "SELECT q.id, q.code, q.name_zh, q.name_en, (SELECT count(*) FROM tickets t WHERE "
+      "SELECT q.id, q.code, q.name_zh, q.name_en, q.is_open, (SELECT count(*) FROM tickets t WHERE "
       "t.waiting_queue_id = q.id AND t.status = 'waiting' AND t.day = $2) AS waiting FROM queues q "
       "WHERE q.office_id = $1 ORDER BY q.sort, q.code";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(day)), out);
@@ -65,7 +120,7 @@ int store_queue_links(struct store *store, int64_t office_id, json_t **out)
 int store_counter_list(struct store *store, int64_t office_id, json_t **out)
 {
   static const char sql[] =
-      "SELECT c.id, c.number, c.unit_id, c.status, c.user_id, t.id AS ticket_id, t.code AS "
+      "SELECT c.id, c.number, c.name, c.unit_id, c.status, c.user_id, t.id AS ticket_id, t.code AS "
       "ticket_code, t.status AS ticket_status FROM counters c LEFT JOIN tickets t ON t.counter_id "
       "= c.id AND t.status IN ('called', 'serving') WHERE c.office_id = $1 ORDER BY "
       "length(c.number), c.number";
@@ -125,8 +180,8 @@ int store_queue_for(struct store *store, int64_t office_id, int64_t service_id, 
   /* The first queue by sort, as domain/queue.c queue_for_service picks it. */
   static const char sql[] =
       "SELECT q.id, q.code FROM queues q JOIN queue_services l ON l.queue_id = q.id JOIN services "
-      "s ON s.id = l.service_id WHERE q.office_id = $1 AND (l.service_id = $2 OR ($2 = 0 AND "
-      "s.unit_id = $3)) ORDER BY q.sort, q.code, l.service_id LIMIT 1";
+      "s ON s.id = l.service_id WHERE q.office_id = $1 AND q.is_open = 1 AND (l.service_id = $2 OR "
+      "($2 = 0 AND s.unit_id = $3)) ORDER BY q.sort, q.code, l.service_id LIMIT 1";
   return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_I(service_id), DB_I(unit_id)), out);
 }
 

@@ -25,7 +25,7 @@ struct store_ticket_new {
   int64_t booking_id; /* the booking checked in (0: a walk-in) */
   bool booked;        /* placed as a booked visit (store_ticket_call_next) */
 };
-/* The first queue (by sort) of office serving service_id, or when service_id is 0 a service of
+/* The first open queue (by sort) of office serving service_id, or when service_id is 0 a service of
  * unit_id: {id, code}; ST_NOTFOUND when none. */
 int store_queue_for(struct store *store, int64_t office_id, int64_t service_id, int64_t unit_id,
                     json_t **out);
@@ -39,10 +39,24 @@ int store_counter_put(struct store *store, int64_t office_id, const char *number
                       int64_t *id);
 int store_counter_queue_add(struct store *store, int64_t counter_id, int64_t queue_id);
 
-/* An office's queues [{id, code, name_zh, name_en, waiting}] by sort and code (waiting: tickets
- * of day waiting in it); links [{queue_id, service_id}]; counters [{id, number, unit_id,
- * status, user_id, ticket_id, ticket_code, ticket_status}] by number (the ticket it has called
- * and not finished, if any); counter links [{counter_id, queue_id}]. */
+/* The administration page (migration 31): a new queue (sorted last) or a changed one
+ * (ST_NOTFOUND when not the office's), its services cleared before they are added again; a new
+ * or changed counter, its queues likewise. Codes and numbers are unique per office (the caller
+ * checks first; the UNIQUE constraints answer ST_CONFLICT or ST_DB otherwise). */
+int store_queue_insert(struct store *store, int64_t office_id, const char *code,
+                       const char *name_zh, const char *name_en, bool open, int64_t *id);
+int store_queue_update(struct store *store, int64_t office_id, int64_t id, const char *code,
+                       const char *name_zh, const char *name_en, bool open);
+int store_queue_services_clear(struct store *store, int64_t queue_id);
+int store_counter_insert(struct store *store, int64_t office_id, const char *number,
+                         const char *name, int64_t *id);
+int store_counter_update(struct store *store, int64_t office_id, int64_t id, const char *number,
+                         const char *name);
+int store_counter_queues_clear(struct store *store, int64_t counter_id);
+/* An office's queues [{id, code, name_zh, name_en, is_open, waiting}] by sort and code (waiting:
+ * tickets of day waiting in it); links [{queue_id, service_id}]; counters [{id, number, name,
+ * unit_id, status, user_id, ticket_id, ticket_code, ticket_status}] by number (the ticket it has
+ * called and not finished, if any); counter links [{counter_id, queue_id}]. */
 int store_queue_list(struct store *store, int64_t office_id, int64_t day, json_t **out);
 int store_queue_links(struct store *store, int64_t office_id, json_t **out);
 int store_counter_list(struct store *store, int64_t office_id, json_t **out);

@@ -61,6 +61,8 @@ static struct view choices_view(struct http_request *req, struct view_builder *b
   struct view_list *list = view_list(b);
   for (size_t i = 0; i < qo->queue_count; i++) {
     const struct queue_row *q = &qo->queues[i];
+    if (!q->open) /* closed by the office: no tickets taken */
+      continue;
     struct view_map *m = view_map(b);
     struct view_list *services = view_list(b);
     for (size_t j = 0; j < q->service_count; j++) {
@@ -227,6 +229,7 @@ static struct view ticket_view(struct http_request *req, struct view_builder *b,
   view_add_text(b, m, "priority", t->priority);
   view_add_text(b, m, "taken", web_datetime(req, t->taken_at));
   view_add_int(b, m, "notify_ahead", t->notify_ahead);
+  view_add_int(b, m, "notify_default", t->notify_default);
   view_add_text(b, m, "qr_src", arena_printf(req->arena, "/q/%s/qr.svg", token));
   view_add_text(b, m, "href", arena_printf(req->arena, "/q/%s", token));
   view_add_text(b, m, "leave_action", arena_printf(req->arena, "/q/%s/leave", token));
