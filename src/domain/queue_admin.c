@@ -40,8 +40,8 @@ static int setting_text(struct store *store, struct arena *arena, int64_t office
   return rc ? rc : *out ? ST_OK : ST_NOMEM;
 }
 
-int queue_board_note(struct store *store, struct arena *arena, int64_t office_id,
-                     const char **zh, const char **en)
+int queue_board_note(struct store *store, struct arena *arena, int64_t office_id, const char **zh,
+                     const char **en)
 {
   int rc = setting_text(store, arena, office_id, SETTING_NOTE_ZH, zh);
   return rc ? rc : setting_text(store, arena, office_id, SETTING_NOTE_EN, en);

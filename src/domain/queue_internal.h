@@ -12,8 +12,8 @@ int queue_office_in(struct store *store, struct arena *arena, time_t now, int64_
 
 /* The office's settings from the admin page (queue_admin.c), outside any transaction: the
  * board's own announcement ("" when none) and the "turn is near" number offered. */
-int queue_board_note(struct store *store, struct arena *arena, int64_t office_id,
-                     const char **zh, const char **en);
+int queue_board_note(struct store *store, struct arena *arena, int64_t office_id, const char **zh,
+                     const char **en);
 int64_t queue_turn_near_of(struct store *store, int64_t office_id);
 
 #endif
