@@ -138,7 +138,7 @@ static int64_t form_id(const struct http_request *req)
 {
   const char *text = http_form(req, "id");
   int64_t id = 0;
-  if (text && *text && str_to_int64(str_from(text), 1, INT64_MAX, &id))
+  if (text && *text && str_to_int64(str_from(text), 0, INT64_MAX, &id)) /* "" or 0: a new one */
     return -1;
   return id;
 }
