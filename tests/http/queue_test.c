@@ -726,8 +726,9 @@ static void test_admin_pages(void **state)
   size_t counters = json_array_size(json_object_get(view, "counters"));
   json_decref(view);
   /* refusals, each naming its field; nothing added */
-  snprintf(form, sizeof(form), "id=&code=a1&name_zh=X&service=%lld&open=1", service_a);
+  snprintf(form, sizeof(form), "id=&code=a1&name_zh=Kept&service=%lld&open=1", service_a);
   admin_refused(&admin, "/staff/admin/queues/queue", form, "大寫英文字母", "queue-new-code");
+  admin_refused(&admin, "/staff/admin/queues/queue", form, "value=\"Kept\"", "value=\"a1\"");
   snprintf(form, sizeof(form), "id=&code=A&name_zh=X&service=%lld&open=1", service_a);
   admin_refused(&admin, "/staff/admin/queues/queue", form, "已有其他佇列", "queue-new-code");
   admin_refused(&admin, "/staff/admin/queues/queue", "id=&code=Z&name_zh=&open=1", "中文名稱",

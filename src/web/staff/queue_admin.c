@@ -88,9 +88,69 @@ static json_t *setup_view(struct http_request *req, const struct directory *dir,
                    "board_note_en", setup->board_note_en);
 }
 
-/* The page; with a refusal (status 400) its message at field. */
+/* The boxes of a form's list (services or queues) checked as they were sent. */
+static void keep_checked(const struct http_request *req, json_t *list, const char *name)
+{
+  json_t *item;
+  size_t i;
+  json_array_foreach(list, i, item)
+  {
+    bool sent = false;
+    for (size_t f = 0; f < req->form_count; f++) {
+      int64_t id = 0;
+      sent |= str_eq_cstr(req->form[f].name, name) &&
+              !str_to_int64(req->form[f].value, 1, INT64_MAX, &id) &&
+              id == json_integer_value(json_object_get(item, "id"));
+    }
+    json_object_set_new(item, "checked", json_boolean(sent));
+  }
+}
+
+/* The entry of the page's list whose prefix is prefix (NULL when none). */
+static json_t *form_of(json_t *page, const char *list, const char *prefix)
+{
+  json_t *item;
+  size_t i;
+  json_array_foreach(json_object_get(page, list), i, item)
+  {
+    const char *p = json_string_value(json_object_get(item, "prefix"));
+    if (p && !strcmp(p, prefix))
+      return item;
+  }
+  return NULL;
+}
+
+/* A refused form shows what was sent, not what is stored: the entry of the page's queues or
+ * counters with that prefix, or the settings. */
+static void keep_sent(const struct http_request *req, json_t *page, const char *prefix)
+{
+  static const char *const queue_keys[] = {"code", "name_zh", "name_en"};
+  static const char *const counter_keys[] = {"number", "name"};
+  static const char *const settings_keys[] = {"board_note_zh", "board_note_en"};
+  bool queue = !strncmp(prefix, "queue-", 6), counter = !strncmp(prefix, "counter-", 8);
+  json_t *target = queue || counter ? form_of(page, queue ? "queues" : "counters", prefix) : page;
+  const char *const *keys = queue ? queue_keys : counter ? counter_keys : settings_keys;
+  size_t n = queue ? ARRAY_LEN(queue_keys) : 2;
+  for (size_t k = 0; target && k < n; k++) {
+    const char *v = http_form(req, keys[k]);
+    json_object_set_new(target, keys[k], json_string(v ? v : ""));
+  }
+  if (!target)
+    return;
+  if (queue) {
+    json_object_set_new(target, "open", json_boolean(http_form(req, "open") != NULL));
+    keep_checked(req, json_object_get(target, "services"), "service");
+  } else if (counter) {
+    keep_checked(req, json_object_get(target, "queues"), "queue");
+  } else {
+    const char *turn = http_form(req, "turn_near");
+    json_object_set_new(target, "turn_near", json_string(turn ? turn : ""));
+  }
+}
+
+/* The page; with a refusal (status 400) its message at field and the sent form (prefix) kept. */
 static int admin_page(struct http_request *req, struct http_response *res, int status,
-                      const char *field, const char *reason)
+                      const char *prefix, const char *field, const char *reason)
 {
   struct store *store;
   struct queue_setup setup;
@@ -107,6 +167,8 @@ static int admin_page(struct http_request *req, struct http_response *res, int s
     return ST_NOMEM;
   if (status == 200 && http_query(req, "saved"))
     json_object_set_new(page, "saved", json_true());
+  if (prefix)
+    keep_sent(req, page, prefix);
   if (reason && web_form_error(req, page, field, reason)) {
     json_decref(page);
     return ST_NOMEM;
@@ -116,7 +178,7 @@ static int admin_page(struct http_request *req, struct http_response *res, int s
 
 int queue_admin(struct http_request *req, struct http_response *res)
 {
-  return admin_page(req, res, 200, NULL, NULL);
+  return admin_page(req, res, 200, NULL, NULL, NULL);
 }
 
 /* The ids of every form field called name (at most max; a malformed one makes it fail). */
@@ -151,7 +213,8 @@ static int after_save(struct http_request *req, struct http_response *res, int r
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, NULL);
   if (rc == ST_INVALID)
-    return admin_page(req, res, 400, arena_printf(req->arena, "%s-%s", prefix, field), reason);
+    return admin_page(req, res, 400, prefix, arena_printf(req->arena, "%s-%s", prefix, field),
+                      reason);
   return rc ? rc : http_redirect(res, 303, "/staff/admin/queues?saved=1");
 }
 
