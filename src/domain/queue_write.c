@@ -304,8 +304,10 @@ static int counter_set_in(struct store *store, void *ctx, bool *retry)
     return rc;
   char id[24];
   snprintf(id, sizeof(id), "%lld", (long long)op->counter_id);
-  return audit_record(store, op->actor, "queue.counter", "counter", id,
-                      json_pack("{s:s}", "status", op->status));
+  json_t *detail = json_pack("{s:s}", "status", op->status);
+  rc = audit_record(store, op->actor, "queue.counter", "counter", id, detail);
+  json_decref(detail); /* audit_record does not take it */
+  return rc;
 }
 
 int queue_counter_set(struct store *store, time_t now, const struct audit_actor *actor,
@@ -490,9 +492,11 @@ static int matter_in(struct store *store, void *ctx, bool *retry)
     return rc;
   char id[24];
   snprintf(id, sizeof(id), "%lld", (long long)op->ticket_id);
-  return audit_record(store, op->actor, "queue.matter", "ticket", id,
-                      json_pack("{s:I, s:I}", "service_id", (json_int_t)op->service_id,
-                                "counter_id", (json_int_t)op->counter_id));
+  json_t *detail = json_pack("{s:I, s:I}", "service_id", (json_int_t)op->service_id, "counter_id",
+                             (json_int_t)op->counter_id);
+  rc = audit_record(store, op->actor, "queue.matter", "ticket", id, detail);
+  json_decref(detail);
+  return rc;
 }
 
 /* The ticket must be the office's (ST_NOTFOUND, checked first) and the service one of the

@@ -844,7 +844,8 @@ static void race_check_in(const char *token)
 
 /* The published rule: priority tickets, then bookings checked in on time from their slot's
  * start, then everyone in the order of arrival; a late check-in is a walk-in; one booking
- * gives one ticket however many kiosks check it in at once; each ticket is called once. */
+ * gives one ticket however many kiosks check it in at once; each ticket is called once; a
+ * booked pickup gets a ticket too. */
 static void test_check_in_joins_the_line(void **state)
 {
   (void)state;
@@ -908,6 +909,28 @@ static void test_check_in_joins_the_line(void **state)
   assert_string_equal(call_and_finish(&desk, counter, code), w3);
   assert_string_equal(call_and_finish(&desk, counter, code), ""); /* nobody twice */
   client_free(&desk);
+  /* a booked pickup (預約領件) joins the queue of its case's unit */
+  char key[64], check[16], form2[256], pickup[64], *location = NULL;
+  client_free(&clerk);
+  assert_int_equal(client_init(&clerk, &server), 0);
+  assert_int_equal(client_login(&clerk, "xinxing-clerk", DEMO_PASSWORD), 303);
+  struct response r;
+  assert_int_equal(client_get(&clerk, "/staff/intake", &r), 0);
+  response_free(&r);
+  take_in(ready_id, key, check);
+  snprintf(form2, sizeof(form2),
+           "kind=pickup&number=%s&check=%s&day=%lld&slot=690&name=Lee&phone=0912345678", key, check,
+           day);
+  assert_int_equal(post(&citizen, "/o/xinxing/book", form2, &location, NULL), 303);
+  assert_non_null(location);
+  snprintf(pickup, sizeof(pickup), "%.43s", location + 3);
+  free(location);
+  json_t *pickup_ticket = NULL;
+  assert_int_equal(check_in(&citizen, pickup, &pickup_ticket), 200);
+  assert_non_null(pickup_ticket);
+  assert_true(json_is_true(json_object_get(pickup_ticket, "booked")));
+  assert_true(strlen(text_of(pickup_ticket, "code")) >= 4);
+  json_decref(pickup_ticket);
 }
 
 int main(void)
