@@ -775,6 +775,22 @@ static void desk_sign_in(struct client *desk)
   response_free(&r);
 }
 
+/* The console's counters that serve the queue named queue_name: up to max ids into ids. */
+static size_t counters_for(struct client *c, const char *queue_name, long long *ids, size_t max)
+{
+  json_t *v = view(c, "/staff/queue", 200), *item;
+  size_t i, n = 0;
+  json_array_foreach(json_object_get(v, "counters"), i, item)
+  {
+    const char *label = json_string_value(json_array_get(json_object_get(item, "queues"), 0));
+    size_t len = label ? strlen(label) : 0, m = strlen(queue_name);
+    if (n < max && len >= m && !strcmp(label + len - m, queue_name))
+      ids[n++] = (long long)json_integer_value(json_object_get(item, "id"));
+  }
+  json_decref(v);
+  return n;
+}
+
 /* Calls next at counter and finishes the ticket: the called code ("" when nobody waits). */
 static const char *call_and_finish(struct client *c, long long counter, char code[16])
 {
@@ -933,6 +949,101 @@ static void test_check_in_joins_the_line(void **state)
   json_decref(pickup_ticket);
 }
 
+enum { CALLED_MAX = 16 };
+
+struct caller {
+  struct client desk;
+  long long counter;
+  pthread_barrier_t *start;
+  char codes[CALLED_MAX][16];
+  size_t n;
+};
+
+static void *caller_run(void *arg)
+{
+  struct caller *c = arg;
+  char code[16];
+  pthread_barrier_wait(c->start);
+  while (c->n < CALLED_MAX && call_and_finish(&c->desk, c->counter, code)[0])
+    snprintf(c->codes[c->n++], sizeof(c->codes[0]), "%s", code);
+  return NULL;
+}
+
+/* Two counters call at once while booked and walk-in tickets wait: every ticket is called
+ * exactly once, and no counter calls a booking after a walk-in (their slots have started). */
+static void test_booked_calls_race(void **state)
+{
+  (void)state;
+  long long day = today + 8; /* a Wednesday */
+  time_t midnight = START - 10 * 3600 + 8 * DAY;
+  char tokens[4][64], tok[64], code[16], path[128];
+  static const int slots[4] = {600, 630, 660, 690};
+  harness_clock_set(midnight + 8 * 3600);
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(book(&citizen, day, slots[i], tokens[i]), 303);
+  harness_clock_set(midnight + 9 * 3600 + 50 * 60); /* 09:50: all early, all on time */
+  char walk[4][16];
+  for (int i = 0; i < 4; i++)
+    walk_in(walk[i], tok);
+  json_t *t = NULL;
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(check_in(&citizen, tokens[i], i == 0 ? &t : NULL), 200);
+  }
+  assert_non_null(t);
+  snprintf(path, sizeof(path), "%s", text_of(t, "href"));
+  json_decref(t);
+  harness_clock_set(midnight + 11 * 3600 + 35 * 60); /* 11:35: every slot has started */
+  struct caller callers[2];
+  pthread_t threads[2];
+  pthread_barrier_t start;
+  pthread_barrier_init(&start, NULL, 2);
+  long long ids[2];
+  for (int i = 0; i < 2; i++) {
+    callers[i] = (struct caller){.start = &start};
+    assert_int_equal(client_init(&callers[i].desk, &server), 0);
+    desk_sign_in(&callers[i].desk);
+  }
+  json_t *v = view(&callers[0].desk, path, 200);
+  assert_int_equal(counters_for(&callers[0].desk, json_text_at(v, "ticket.queue_name"), ids, 2), 2);
+  json_decref(v);
+  char form[64];
+  for (int i = 0; i < 2; i++) {
+    callers[i].counter = ids[i];
+    snprintf(form, sizeof(form), "counter=%lld&status=open", ids[i]);
+    assert_int_equal(post(&callers[i].desk, "/staff/queue/counter", form, NULL, NULL), 303);
+  }
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(pthread_create(&threads[i], NULL, caller_run, &callers[i]), 0);
+  for (int i = 0; i < 2; i++)
+    pthread_join(threads[i], NULL);
+  pthread_barrier_destroy(&start);
+  size_t total = callers[0].n + callers[1].n;
+  if (total != 8)
+    fail_msg("called %zu tickets, expected 8", total);
+  for (size_t a = 0; a < total; a++) { /* each once */
+    const char *x = a < callers[0].n ? callers[0].codes[a] : callers[1].codes[a - callers[0].n];
+    for (size_t b = a + 1; b < total; b++) {
+      const char *y = b < callers[0].n ? callers[0].codes[b] : callers[1].codes[b - callers[0].n];
+      if (!strcmp(x, y))
+        fail_msg("%s was called twice", x);
+    }
+  }
+  /* the walk-ins came first, yet in each counter's calls no booking follows a walk-in */
+  for (int i = 0; i < 2; i++) {
+    bool walk_seen = false;
+    for (size_t k = 0; k < callers[i].n; k++) {
+      bool walk_in_code = false;
+      for (int w = 0; w < 4; w++)
+        walk_in_code |= !strcmp(callers[i].codes[k], walk[w]);
+      if (walk_seen && !walk_in_code)
+        fail_msg("counter %d called booked %s after a walk-in", i, callers[i].codes[k]);
+      walk_seen |= walk_in_code;
+    }
+    client_free(&callers[i].desk);
+  }
+  (void)code;
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -945,6 +1056,7 @@ int main(void)
       cmocka_unit_test(test_check_in_and_figures),
       cmocka_unit_test(test_pages_render), /* switches the citizen to English */
       cmocka_unit_test(test_check_in_joins_the_line),
+      cmocka_unit_test(test_booked_calls_race),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
