@@ -211,6 +211,7 @@ struct queue_figure {
   int64_t key; /* queue id, counter id, or hour 0..23 */
   int64_t tickets, called, done, no_show, left, wait_sum, wait_n, service_sum, service_n;
   int64_t matters; /* matters served in the done visits: one each plus their further ones */
+  int64_t booked;  /* tickets of bookings checked in at the kiosk (bookings kept) */
 };
 struct queue_figures {
   struct queue_figure total;

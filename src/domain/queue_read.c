@@ -112,6 +112,7 @@ static void figure_add(struct queue_figure *f, const json_t *row)
   if (!f || !status)
     return;
   f->tickets++;
+  f->booked += read_model_int(row, "booking_id") > 0;
   f->called += first > 0;
   f->done += strcmp(status, "done") == 0;
   if (strcmp(status, "done") == 0) /* one visit, its first matter and the further ones */

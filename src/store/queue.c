@@ -351,6 +351,7 @@ int store_queue_tickets_between(struct store *store, int64_t office_id, int64_t 
 {
   static const char sql[] =
       "SELECT queue_id, counter_id, status, taken_at, first_called_at, called_at, done_at, "
+      "booking_id, "
       "(SELECT count(*) FROM ticket_matters m WHERE m.ticket_id = tickets.id) AS more_matters "
       "FROM tickets WHERE office_id = $1 AND day BETWEEN $2 AND $3 ORDER BY id";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(day_from), DB_I(day_to)), out);

@@ -1028,6 +1028,12 @@ static void test_booked_calls_race(void **state)
         fail_msg("%s was called twice", x);
     }
   }
+  /* the day's queue figures: 8 tickets, 4 of them bookings kept at the kiosk */
+  sign_in_supervisor();
+  json_t *figures = view(&supervisor, "/staff/queue/figures", 200);
+  assert_int_equal(json_integer_value(json_at(figures, "total.tickets")), 8);
+  assert_int_equal(json_integer_value(json_at(figures, "total.booked")), 4);
+  json_decref(figures);
   /* the walk-ins came first, yet in each counter's calls no booking follows a walk-in */
   for (int i = 0; i < 2; i++) {
     bool walk_seen = false;

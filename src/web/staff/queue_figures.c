@@ -32,6 +32,7 @@ static struct view figure_view(struct http_request *req, struct view_builder *b,
   struct view_map *m = view_map(b);
   view_add_text(b, m, "label", label);
   view_add_int(b, m, "tickets", f->tickets);
+  view_add_int(b, m, "booked", f->booked);
   view_add_int(b, m, "called", f->called);
   view_add_int(b, m, "done", f->done);
   view_add_int(b, m, "matters", f->matters);
