@@ -112,8 +112,8 @@ int store_queue_calls_newest(struct store *store, int64_t *id);
 /* Calls of every office after id [{id, office_id}] (at most limit), for the board feed. */
 int store_queue_calls_since(struct store *store, int64_t after, int64_t limit, json_t **out);
 /* The ticket rows of office on days from..to [{queue_id, counter_id, status, taken_at,
- * first_called_at, done_at, called_at, booking_id, more_matters}] for the figures (more_matters: its
- * further matters). */
+ * first_called_at, done_at, called_at, booking_id, more_matters}] for the figures (more_matters:
+ * its further matters). */
 int store_queue_tickets_between(struct store *store, int64_t office_id, int64_t day_from,
                                 int64_t day_to, json_t **out);
 /* Cases of office finished and waiting for pickup (status closed, not picked up), closed at
