@@ -16,6 +16,7 @@
 #include "domain/directory.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
+#include "domain/queue.h"
 #include "store/booking.h"
 #include "store/directory.h"
 #include "store/store.h"
@@ -490,9 +491,41 @@ int booking_move(struct store *store, time_t now, const char *token, int64_t day
 
 /* ---- check-in ---------------------------------------------------------------------------- */
 
+_Static_assert((int)QUEUE_TOKEN_SIZE == (int)BOOKING_TOKEN_SIZE && (int)QUEUE_CODE_SIZE == 16,
+               "struct booking_ticket holds a queue ticket's token and number");
+
+/* The check-in's ticket in the counter line (none for consultation hours or when no queue
+ * serves the booking). The slot's start as a time: Taipei has no daylight saving (UTC+8). */
+static int check_in_ticket(struct store *store, time_t now, const struct store_booking_row *row,
+                           struct booking_ticket *ticket)
+{
+  struct booking_ticket own;
+  int64_t unit_id = 0;
+  if (!ticket)
+    ticket = &own;
+  *ticket = (struct booking_ticket){0};
+  if (!strcmp(row->kind, "consult"))
+    return ST_OK;
+  if (row->lane[0] == 'u' && str_to_int64(str_from(row->lane + 1), 0, INT64_MAX, &unit_id))
+    unit_id = 0;
+  struct queue_booking_ticket q = {
+      .office_id = row->office_id,
+      .booking_id = row->id,
+      .service_id = row->service_id,
+      .unit_id = unit_id,
+      .slot_start = (time_t)((row->day * 1440 + row->start_minute) * 60 - 8 * 3600),
+      .booked = !row->late};
+  int rc = queue_ticket_for_booking(store, now, &q, ticket->token, ticket->code);
+  if (rc == ST_NOTFOUND)
+    return ST_OK;
+  ticket->issued = rc == ST_OK;
+  ticket->booked = q.booked;
+  return rc;
+}
+
 static int check_in_in(struct store *store, struct arena *arena, const struct directory *dir,
                        time_t now, int64_t office_id, int64_t id, struct booking *out,
-                       const char **reason)
+                       struct booking_ticket *ticket, const char **reason)
 {
   struct store_booking_row row;
   *reason = "booking_err_number";
@@ -505,19 +538,24 @@ static int check_in_in(struct store *store, struct arena *arena, const struct di
   *reason = "booking_err_closed";
   if (strcmp(row.status, "booked") != 0)
     return ST_INVALID;
-  *reason = NULL;
   bool late = booking_minute_of(now) > row.start_minute + BOOKING_LATE_MINUTES;
   rc = store_booking_arrive(store, row.id, (int64_t)now, late);
+  if (rc == ST_CONFLICT) /* another kiosk checked it in meanwhile */
+    return ST_INVALID;
+  *reason = NULL;
   row.status = "arrived";
   row.arrived_at = (int64_t)now;
   row.late = late;
+  if (!rc)
+    rc = check_in_ticket(store, now, &row, ticket);
   if (!rc && out)
     booking_from_row(dir, now, &row, out);
   return rc;
 }
 
 int booking_check_in(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                     const char *number, struct booking *out, const char **reason)
+                     const char *number, struct booking *out, struct booking_ticket *ticket,
+                     const char **reason)
 {
   const struct directory *dir;
   int64_t id = 0;
@@ -529,7 +567,7 @@ int booking_check_in(struct store *store, struct arena *arena, time_t now, int64
     rc = store_begin(store);
   if (rc)
     return rc;
-  rc = check_in_in(store, arena, dir, now, office_id, id, out, reason);
+  rc = check_in_in(store, arena, dir, now, office_id, id, out, ticket, reason);
   if (rc) {
     store_rollback(store);
     return rc;

@@ -187,25 +187,31 @@ int booking_cancel(struct store *store, time_t now, const char *token, const cha
 int booking_move(struct store *store, time_t now, const char *token, int64_t day, int start_minute,
                  const char **reason);
 
+/* The counter-queue ticket a check-in issued (issued false when no queue serves the booking's
+ * service or unit, and for consultation hours, which have their own desk). */
+struct booking_ticket {
+  bool issued;
+  bool booked; /* on time: called before walk-ins from the slot's start (domain/queue.h) */
+  char code[16];
+  char token[BOOKING_TOKEN_SIZE];
+};
+
 /* Kiosk check-in by booking number at office: only a booking of today still booked; marks it
- * arrived now, late when after its start plus BOOKING_LATE_MINUTES. out (may be NULL) gets
- * the booking. ST_NOTFOUND "booking_err_number" for an unknown number or another office's,
- * ST_INVALID "booking_err_not_today" / "booking_err_closed". */
+ * arrived now, late when after its start plus BOOKING_LATE_MINUTES, and in the same
+ * transaction gives it a ticket in the counter line (queue_ticket_for_booking: on time as a
+ * booked visit, late as a walk-in). out and ticket (either may be NULL) get the booking and the
+ * ticket. ST_NOTFOUND "booking_err_number" for an unknown number or another office's,
+ * ST_INVALID "booking_err_not_today" / "booking_err_closed" (also for a second check-in racing
+ * the first: one booking, one ticket). */
 int booking_check_in(struct store *store, struct arena *arena, time_t now, int64_t office_id,
-                     const char *number, struct booking *out, const char **reason);
+                     const char *number, struct booking *out, struct booking_ticket *ticket,
+                     const char **reason);
 
 /* ---- the staff's reads ------------------------------------------------------------------- */
 
 /* The office's bookings of a day (every status), by slot and number. */
 int booking_day_read(struct store *store, struct arena *arena, int64_t office_id, int64_t day,
                      struct booking **out, size_t *count);
-
-/* The seam for the counter queue (issue 18, "check-in puts the booked citizen in line
- * fairly"): the bookings of office and day that checked in, by slot start and then arrival,
- * each with its lane, slot and arrival time (late or not), for the queue to place ahead of
- * walk-in tickets of the same lane. */
-int booking_checked_in_read(struct store *store, struct arena *arena, int64_t office_id,
-                            int64_t day, struct booking **out, size_t *count);
 
 struct booking_figure {
   int64_t day;

@@ -1,6 +1,6 @@
 /*
  * booking_read.c - what the booking pages read (booking.h): free slots, the offer page, one
- * booking, the day list, the queue's seam and the figures.
+ * booking, the day list and the figures.
  */
 #include <string.h>
 
@@ -272,7 +272,7 @@ int booking_by_token_read(struct store *store, struct arena *arena, time_t now, 
 }
 
 static int day_in(struct store *store, struct arena *arena, int64_t office_id, int64_t day,
-                  bool arrived_only, struct booking **out, size_t *count)
+                  struct booking **out, size_t *count)
 {
   const struct directory *dir;
   struct store_booking_row *rows = NULL;
@@ -284,10 +284,8 @@ static int day_in(struct store *store, struct arena *arena, int64_t office_id, i
   *count = 0;
   if (!rc && !*out)
     rc = ST_NOMEM;
-  for (size_t i = 0; !rc && i < n; i++) {
-    if (!arrived_only || !strcmp(rows[i].status, "arrived"))
-      booking_from_row(dir, 0, &rows[i], &(*out)[(*count)++]);
-  }
+  for (size_t i = 0; !rc && i < n; i++)
+    booking_from_row(dir, 0, &rows[i], &(*out)[(*count)++]);
   return rc;
 }
 
@@ -297,27 +295,7 @@ int booking_day_read(struct store *store, struct arena *arena, int64_t office_id
   int rc = store_begin_read(store);
   if (rc)
     return rc;
-  return store_end_read(store, day_in(store, arena, office_id, day, false, out, count));
-}
-
-int booking_checked_in_read(struct store *store, struct arena *arena, int64_t office_id,
-                            int64_t day, struct booking **out, size_t *count)
-{
-  int rc = store_begin_read(store);
-  if (rc)
-    return rc;
-  rc = store_end_read(store, day_in(store, arena, office_id, day, true, out, count));
-  /* by slot start (the list's order), then arrival */
-  for (size_t i = 1; !rc && i < *count; i++) {
-    for (size_t j = i; j > 0 && (*out)[j - 1].start_minute == (*out)[j].start_minute &&
-                       (*out)[j - 1].arrived_at > (*out)[j].arrived_at;
-         j--) {
-      struct booking t = (*out)[j];
-      (*out)[j] = (*out)[j - 1];
-      (*out)[j - 1] = t;
-    }
-  }
-  return rc;
+  return store_end_read(store, day_in(store, arena, office_id, day, out, count));
 }
 
 static int figures_in(struct store *store, struct arena *arena, int64_t office_id, int64_t day_from,

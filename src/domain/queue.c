@@ -11,6 +11,7 @@
 #include "domain/cases.h"
 #include "domain/audit.h"
 #include "domain/personal.h"
+#include "domain/queue_internal.h"
 #include "domain/read_model.h"
 #include "store/directory.h"
 #include "store/queue.h"
@@ -96,6 +97,7 @@ static int queues_fill(struct arena *arena, json_t *rows, json_t *links, struct 
     struct queue_row *q = &out->queues[i];
     q->id = read_model_int(row, "id");
     q->waiting = read_model_int(row, "waiting");
+    q->open = read_model_int(row, "is_open") != 0;
     q->code = read_model_text(arena, row, "code");
     q->name_zh = read_model_text(arena, row, "name_zh");
     q->name_en = read_model_text(arena, row, "name_en");
@@ -126,8 +128,9 @@ static int counters_fill(struct arena *arena, json_t *rows, json_t *links, struc
     c->status = read_model_text(arena, row, "status");
     c->ticket_code = read_model_text(arena, row, "ticket_code");
     c->ticket_status = read_model_text(arena, row, "ticket_status");
+    c->name = read_model_text(arena, row, "name");
     int rc = ids_of(arena, links, "counter_id", c->id, "queue_id", &c->queue_ids, &c->queue_count);
-    if (rc || !c->number || !c->status || !c->ticket_code || !c->ticket_status)
+    if (rc || !c->number || !c->status || !c->ticket_code || !c->ticket_status || !c->name)
       return ST_NOMEM;
   }
   return ST_OK;
@@ -155,6 +158,14 @@ static int office_read_in(struct store *store, struct arena *arena, time_t now, 
   return rc;
 }
 
+int queue_office_in(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                    struct queue_office *out)
+{
+  memset(out, 0, sizeof(*out));
+  out->office_id = office_id;
+  return office_read_in(store, arena, now, office_id, out);
+}
+
 int queue_office_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                       struct queue_office *out)
 {
@@ -169,7 +180,7 @@ int queue_office_read(struct store *store, struct arena *arena, time_t now, int6
 const struct queue_row *queue_for_service(const struct queue_office *office, int64_t service_id)
 {
   for (size_t i = 0; i < office->queue_count; i++)
-    for (size_t j = 0; j < office->queues[i].service_count; j++)
+    for (size_t j = 0; office->queues[i].open && j < office->queues[i].service_count; j++)
       if (office->queues[i].service_ids[j] == service_id)
         return &office->queues[i];
   return NULL;
@@ -213,7 +224,7 @@ static int ticket_estimate(struct store *store, const json_t *row, time_t now,
   json_t *r;
   if (strcmp(t->status, "waiting") != 0 || t->day != queue_day(now))
     return ST_OK;
-  int rc = store_ticket_ahead(store, row, &t->ahead);
+  int rc = store_ticket_ahead(store, row, (int64_t)now, &t->ahead);
   if (!rc)
     rc = store_queue_open_counters(store, t->queue_id, &counters);
   if (!rc)
@@ -246,7 +257,42 @@ static int ticket_case(struct store *store, struct queue_ticket *t)
 int queue_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
                            int64_t case_id)
 {
-  return store_ticket_case_link(store, office_id, ticket_id, case_id);
+  int64_t changed = 0;
+  int rc = store_ticket_matter_link(store, office_id, ticket_id, case_id, &changed);
+  if (!rc && !changed)
+    rc = store_ticket_case_link(store, office_id, ticket_id, case_id, &changed);
+  if (!rc && !changed)
+    rc = store_ticket_matter_of_case(store, office_id, ticket_id, case_id);
+  return rc;
+}
+
+/* The visit's further matters, with their cases' link tokens. */
+static int ticket_matters(struct store *store, struct arena *arena, struct queue_ticket *t)
+{
+  json_t *rows = NULL, *row;
+  size_t i;
+  int rc = store_ticket_matters(store, t->id, &rows);
+  if (rc)
+    return rc;
+  t->matters = read_model_array(arena, json_array_size(rows), sizeof(*t->matters));
+  if (!t->matters) {
+    json_decref(rows);
+    return ST_NOMEM;
+  }
+  json_array_foreach(rows, i, row)
+  {
+    struct queue_matter *m = &t->matters[t->matter_count++];
+    *m = (struct queue_matter){.id = read_model_int(row, "id"),
+                               .service_id = read_model_int(row, "service_id"),
+                               .case_id = read_model_int(row, "case_id"),
+                               .added_at = read_model_int(row, "added_at")};
+    const char *key = json_string_value(json_object_get(row, "case_key"));
+    const char *check = json_string_value(json_object_get(row, "check_code"));
+    if (!m->case_id || !key || !check || case_link_token(t->office_id, key, check, m->case_token))
+      m->case_token[0] = '\0';
+  }
+  json_decref(rows);
+  return ST_OK;
 }
 
 static int ticket_read_in(struct store *store, struct arena *arena, time_t now, json_t *row,
@@ -257,6 +303,8 @@ static int ticket_read_in(struct store *store, struct arena *arena, time_t now, 
     rc = ticket_estimate(store, row, now, out);
   if (!rc)
     rc = ticket_case(store, out);
+  if (!rc)
+    rc = ticket_matters(store, arena, out);
   json_decref(row);
   return rc;
 }
@@ -275,7 +323,10 @@ int queue_ticket_read(struct store *store, struct arena *arena, time_t now, cons
   rc = store_ticket_by_token(store, hash, &row);
   if (!rc)
     rc = ticket_read_in(store, arena, now, row, out);
-  return store_end_read(store, rc);
+  rc = store_end_read(store, rc);
+  if (!rc) /* a setting, read after the snapshot (store.h) */
+    out->notify_default = queue_turn_near_of(store, out->office_id);
+  return rc;
 }
 
 int queue_ticket_get(struct store *store, struct arena *arena, time_t now, int64_t office_id,

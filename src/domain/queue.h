@@ -6,7 +6,8 @@
  * queues. Tickets are numbered per queue per Taipei day without gaps (A001, A002, ...); the
  * number is taken and the ticket written in one transaction. Call next picks, among the queues
  * the counter serves, priority tickets first (the published rule: 65 and over, disability,
- * pregnancy, a small child), then the longest waiting; a ticket is never called to two
+ * pregnancy, a small child), then booked visits that checked in on time once their slot has
+ * started, then the longest waiting; a ticket is never called to two
  * counters (store/queue.h). Every call and recall is logged for the boards (queue_calls_after).
  *
  * Reads fill structs whose strings and arrays live in the caller's arena ("" for empty). Writes
@@ -31,11 +32,13 @@ enum {
   QUEUE_DEFAULT_HIGH_SECONDS = 600,
   QUEUE_NOTIFY_AHEAD_MAX = 20, /* "tell me when N are ahead": 1..20 */
   QUEUE_BOARD_CALLS = 8,       /* calls a board shows */
-  QUEUE_NOTE_MAX = 500         /* bytes of a transfer note */
+  QUEUE_NOTE_MAX = 500,        /* bytes of a transfer note */
+  QUEUE_CODE_SIZE = 16         /* a ticket's number as shown: "A001" and its NUL */
 };
 
 struct queue_row {
   int64_t id, waiting;
+  bool open; /* tickets are taken (an admin closes a queue: /staff/admin/queues) */
   const char *code, *name_zh, *name_en;
   int64_t *service_ids;
   size_t service_count;
@@ -44,6 +47,7 @@ struct queue_row {
 struct queue_counter_row {
   int64_t id, unit_id, user_id, ticket_id;
   const char *number, *status, *ticket_code, *ticket_status; /* status open|paused|closed */
+  const char *name;                                          /* "" when none */
   int64_t *queue_ids;
   size_t queue_count;
 };
@@ -58,11 +62,19 @@ struct queue_office {
 };
 int queue_office_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                       struct queue_office *out);
-/* The queue that serves service (the first by sort), NULL when none does. */
+/* The open queue that serves service (the first by sort), NULL when none does. */
 const struct queue_row *queue_for_service(const struct queue_office *office, int64_t service_id);
 
+/* A further matter (service) served in the same visit, with the case its intake made (0: not
+ * yet) and that case's /p/ link token ("" without a case). */
+struct queue_matter {
+  int64_t id, service_id, case_id, added_at;
+  char case_token[QUEUE_TOKEN_SIZE];
+};
+
 /* A ticket as its holder and the counter see it. ahead and the waiting range (minutes, low and
- * high, rounded to 5) only while waiting. */
+ * high, rounded to 5) only while waiting. matters: the visit's further matters in the order
+ * added (its first matter is service_id and case_id). */
 struct queue_ticket {
   int64_t id, office_id, queue_id, service_id, counter_id, case_id, number, day;
   int64_t taken_at, called_at, served_at, done_at, ahead, wait_low_min, wait_high_min;
@@ -70,6 +82,9 @@ struct queue_ticket {
   const char *code, *status, *priority, *channel, *note, *queue_code, *queue_name_zh;
   const char *queue_name_en, *counter_number, *notify_channel;
   char case_token[QUEUE_TOKEN_SIZE]; /* the case's /p/ link token once the visit made a case */
+  struct queue_matter *matters;
+  size_t matter_count;
+  int64_t notify_default; /* the "turn is near" number offered (queue_ticket_read only) */
 };
 
 /* Takes a ticket for service at office (channel "kiosk" or "phone"; priority "" or one of
@@ -82,6 +97,20 @@ int queue_ticket_take(struct store *store, struct arena *arena, time_t now, int6
 /* The ticket behind a phone link token (ST_NOTFOUND). */
 int queue_ticket_read(struct store *store, struct arena *arena, time_t now, const char *token,
                       struct queue_ticket *out);
+/* A booking checked in at the kiosk (domain/booking.c) gets a ticket, inside the caller's
+ * transaction: in the queue that serves service_id (0: the first queue serving a service of
+ * unit_id, a pickup's), channel "kiosk", linked to booking_id (one ticket per booking). On time
+ * (booked true) it is a booked visit: it waits from the later of now and slot_start and, once
+ * its slot has started, is called after the priority tickets and before every walk-in (the
+ * published rule, store_ticket_call_next); late, it is a walk-in's ticket from now. token
+ * receives the phone link's secret, code the number. ST_NOTFOUND when no queue serves it. */
+struct queue_booking_ticket {
+  int64_t office_id, booking_id, service_id, unit_id;
+  time_t slot_start;
+  bool booked;
+};
+int queue_ticket_for_booking(struct store *store, time_t now, const struct queue_booking_ticket *b,
+                             char token[QUEUE_TOKEN_SIZE], char code[QUEUE_CODE_SIZE]);
 /* The holder leaves the queue (a waiting ticket only: ST_CONFLICT otherwise). */
 int queue_ticket_leave(struct store *store, time_t now, const char *token);
 /* "Your turn is near": tell recipient by channel ("sms" or "email") in lang ("zh-TW" or "en")
@@ -122,10 +151,18 @@ int queue_ticket_act(struct store *store, time_t now, const struct audit_actor *
                      int64_t counter_id, int64_t ticket_id, enum queue_action action,
                      const struct queue_transfer *transfer);
 /* Inside the caller's transaction (counter intake, domain/cases.c): the ticket of office
- * ticket_id now leads to case_id (a ticket keeps its first case; another office's ticket is
- * left alone). */
+ * ticket_id now leads to case_id: the case of the ticket's oldest further matter of the case's
+ * service still without one; else the ticket's own case when it has none; else a further
+ * matter of its own (another office's ticket is left alone). */
 int queue_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
                            int64_t case_id);
+/* Several matters in one visit: the counter adds another matter (service_id, one of the
+ * office's services) to the ticket it is serving, before starting its intake (audited as
+ * "queue.matter"). ST_NOTFOUND when the ticket is not the office's, ST_INVALID for another
+ * office's or an unknown service, ST_CONFLICT when the ticket is not called or served at this
+ * counter. */
+int queue_matter_add(struct store *store, time_t now, const struct audit_actor *actor,
+                     int64_t counter_id, int64_t ticket_id, int64_t service_id);
 /* The counter console in one read: the office's queues and counters, the counter shown (the
  * one asked for, counter_id > 0, else the one user_id sits at and has not closed; NULL when
  * none) and the ticket it has called and not finished (has_ticket). */
@@ -173,6 +210,8 @@ int queue_calls_offices(struct store *store, struct arena *arena, int64_t after,
 struct queue_figure {
   int64_t key; /* queue id, counter id, or hour 0..23 */
   int64_t tickets, called, done, no_show, left, wait_sum, wait_n, service_sum, service_n;
+  int64_t matters; /* matters served in the done visits: one each plus their further ones */
+  int64_t booked;  /* tickets of bookings checked in at the kiosk (bookings kept) */
 };
 struct queue_figures {
   struct queue_figure total;
@@ -202,6 +241,55 @@ struct queue_pickup {
 };
 int queue_pickup_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
                       struct queue_pickup **out, size_t *count);
+
+/* ---- administration (/staff/admin/queues, queue_admin.c) --------------------------------------
+ */
+
+enum {
+  QUEUE_CODE_MAX = 2,         /* a queue's letters: A..Z, one or two */
+  QUEUE_NAME_MAX_CHARS = 40,  /* a queue's or a counter's name */
+  QUEUE_NUMBER_MAX = 8,       /* a counter's number: letters, digits, '-' */
+  QUEUE_BOARD_NOTE_MAX = 300, /* the board's own announcement, bytes per language */
+  QUEUE_TURN_NEAR_DEFAULT = 3 /* "tell me when N are ahead" offered until an admin sets it */
+};
+
+/* The office's queue setup: queues (closed ones too) and counters, the "turn is near" number
+ * the ticket page offers, and the board's own announcement (shown before the office's news). */
+struct queue_setup {
+  struct queue_office office;
+  int64_t turn_near;
+  const char *board_note_zh, *board_note_en;
+};
+int queue_setup_read(struct store *store, struct arena *arena, time_t now, int64_t office_id,
+                     struct queue_setup *out);
+
+/* A queue as the admin form sends it: id 0 for a new one; services the office's. */
+struct queue_queue_form {
+  int64_t id;
+  const char *code, *name_zh, *name_en;
+  bool open;
+  const int64_t *service_ids;
+  size_t service_count;
+};
+/* A counter as the admin form sends it: id 0 for a new one; queues the office's. */
+struct queue_counter_form {
+  int64_t id;
+  const char *number, *name;
+  const int64_t *queue_ids;
+  size_t queue_count;
+};
+/* Each checks the form and saves it for actor's office in one transaction, audited
+ * ("queue.admin.queue", "queue.admin.counter", "queue.admin.settings"). A refusal changes
+ * nothing: ST_INVALID with *field the form field and *reason a translation key naming the
+ * fault (ST_NOTFOUND for an id not of the office). */
+int queue_queue_save(struct store *store, time_t now, const struct audit_actor *actor,
+                     const struct queue_queue_form *in, const char **field, const char **reason);
+int queue_counter_save(struct store *store, time_t now, const struct audit_actor *actor,
+                       const struct queue_counter_form *in, const char **field,
+                       const char **reason);
+int queue_settings_save(struct store *store, time_t now, const struct audit_actor *actor,
+                        const char *turn_near, const char *note_zh, const char *note_en,
+                        const char **field, const char **reason);
 
 /* Demo queues and counters: per office, one queue per unit with that unit's services (A, B,
  * ...) and two counters each. */

@@ -3,6 +3,7 @@
  * and the demo queues.
  */
 #include "domain/queue.h"
+#include "domain/queue_internal.h"
 
 #include <string.h>
 
@@ -111,8 +112,11 @@ static void figure_add(struct queue_figure *f, const json_t *row)
   if (!f || !status)
     return;
   f->tickets++;
+  f->booked += read_model_int(row, "booking_id") > 0;
   f->called += first > 0;
   f->done += strcmp(status, "done") == 0;
+  if (strcmp(status, "done") == 0) /* one visit, its first matter and the further ones */
+    f->matters += 1 + read_model_int(row, "more_matters");
   f->no_show += strcmp(status, "no_show") == 0;
   f->left += strcmp(status, "left") == 0;
   if (first >= taken && first > 0) {
@@ -274,19 +278,28 @@ static int board_news(struct store *store, struct arena *arena, time_t now, int6
   char today[CIVIL_ISO_SIZE];
   json_t *news = NULL, *item;
   size_t i;
+  const char *note_zh = "", *note_en = "";
   civil_taipei_iso(now, today);
-  int rc = catalog_news_list(store, office_id, false, today, &news);
+  int rc = queue_board_note(store, arena, office_id, &note_zh, &note_en);
+  if (!rc)
+    rc = catalog_news_list(store, office_id, false, today, &news);
   if (rc)
     return rc;
-  out->news_zh = read_model_array(arena, json_array_size(news), sizeof(*out->news_zh));
-  out->news_en = read_model_array(arena, json_array_size(news), sizeof(*out->news_en));
+  /* The board's own announcement (the admin page's) first, then the office's news. */
+  out->news_zh = read_model_array(arena, json_array_size(news) + 1, sizeof(*out->news_zh));
+  out->news_en = read_model_array(arena, json_array_size(news) + 1, sizeof(*out->news_en));
   if (!out->news_zh || !out->news_en)
     rc = ST_NOMEM;
+  if (!rc && (*note_zh || *note_en)) {
+    out->news_zh[0] = *note_zh ? note_zh : note_en;
+    out->news_en[0] = note_en;
+    out->news_count = 1;
+  }
   json_array_foreach(news, i, item) if (!rc)
   {
-    out->news_zh[i] = read_model_text(arena, item, "title_zh");
-    out->news_en[i] = read_model_text(arena, item, "title_en");
-    out->news_count = i + 1;
+    out->news_zh[out->news_count] = read_model_text(arena, item, "title_zh");
+    out->news_en[out->news_count] = read_model_text(arena, item, "title_en");
+    out->news_count++;
   }
   json_decref(news);
   return rc;

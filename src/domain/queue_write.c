@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
+#include "domain/directory.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
 #include "domain/read_model.h"
@@ -20,7 +21,7 @@
 
 #include "base/common.h"
 
-enum { QUEUE_RETRIES = 8, QUEUE_CODE_SIZE = 16 };
+enum { QUEUE_RETRIES = 8 };
 
 /* Runs fn(store, ctx) in a transaction, again (up to QUEUE_RETRIES times) when it ends in
  * ST_CONFLICT because another transaction got there first; fn sets *retry for that. */
@@ -52,23 +53,67 @@ struct take {
   time_t now;
   const char *channel, *priority, *queue_code;
   char token_hash[65];
+  char code[QUEUE_CODE_SIZE];
+  int64_t queued_at, booking_id; /* a booking's ticket (0, 0 for a walk-in) */
+  bool booked;
 };
 
-static int take_in(struct store *store, void *ctx, bool *retry)
+/* Takes the queue's next number of the day and writes the ticket (inside a transaction). */
+static int take_number(struct store *store, struct take *t)
 {
-  struct take *t = ctx;
-  char code[QUEUE_CODE_SIZE];
   int64_t day = queue_day(t->now), number = 0;
-  *retry = true;
   int rc = store_queue_number(store, t->queue_id, day, &number);
   if (rc)
     return rc;
   /* A001 ... A999, then A1000: the number itself is never reused within the day. */
-  snprintf(code, sizeof(code), "%s%03lld", t->queue_code, (long long)number);
-  struct store_ticket_new row = {t->office_id,  t->queue_id,     day,  number,
-                                 t->service_id, (int64_t)t->now, code, t->priority,
-                                 t->channel,    t->token_hash};
+  snprintf(t->code, sizeof(t->code), "%s%03lld", t->queue_code, (long long)number);
+  struct store_ticket_new row = {.office_id = t->office_id,
+                                 .queue_id = t->queue_id,
+                                 .day = day,
+                                 .number = number,
+                                 .service_id = t->service_id,
+                                 .taken_at = (int64_t)t->now,
+                                 .code = t->code,
+                                 .priority = t->priority,
+                                 .channel = t->channel,
+                                 .token_hash = t->token_hash,
+                                 .queued_at = t->queued_at,
+                                 .booking_id = t->booking_id,
+                                 .booked = t->booked};
   return store_ticket_insert(store, &row, &t->id);
+}
+
+static int take_in(struct store *store, void *ctx, bool *retry)
+{
+  *retry = true;
+  return take_number(store, ctx);
+}
+
+int queue_ticket_for_booking(struct store *store, time_t now, const struct queue_booking_ticket *b,
+                             char token[QUEUE_TOKEN_SIZE], char code[QUEUE_CODE_SIZE])
+{
+  json_t *queue = NULL;
+  int rc = store_queue_for(store, b->office_id, b->service_id, b->unit_id, &queue);
+  if (rc)
+    return rc;
+  struct take t = {.office_id = b->office_id,
+                   .service_id = b->service_id,
+                   .queue_id = read_model_int(queue, "id"),
+                   .now = now,
+                   .channel = "kiosk",
+                   .priority = "",
+                   .queue_code = json_string_value(json_object_get(queue, "code")),
+                   .booking_id = b->booking_id,
+                   .booked = b->booked,
+                   .queued_at =
+                       b->booked && b->slot_start > now ? (int64_t)b->slot_start : (int64_t)now};
+  accounts_random_token(token);
+  accounts_token_hash(token, t.token_hash);
+  rc = t.queue_code ? take_number(store, &t) : ST_NOMEM;
+  if (!rc)
+    snprintf(code, QUEUE_CODE_SIZE, "%s", t.code);
+  json_decref(queue);
+  return rc;
 }
 
 int queue_ticket_take(struct store *store, struct arena *arena, time_t now, int64_t office_id,
@@ -118,7 +163,7 @@ static int turn_near_one(struct store *store, time_t now, const json_t *row)
 {
   int64_t ahead = 0, id = read_model_int(row, "id");
   char *plain = NULL;
-  int rc = store_ticket_ahead(store, row, &ahead);
+  int rc = store_ticket_ahead(store, row, (int64_t)now, &ahead);
   if (rc || ahead > read_model_int(row, "notify_ahead"))
     return rc;
   rc = personal_open(json_string_value(json_object_get(row, "notify_to")), &plain);
@@ -259,8 +304,10 @@ static int counter_set_in(struct store *store, void *ctx, bool *retry)
     return rc;
   char id[24];
   snprintf(id, sizeof(id), "%lld", (long long)op->counter_id);
-  return audit_record(store, op->actor, "queue.counter", "counter", id,
-                      json_pack("{s:s}", "status", op->status));
+  json_t *detail = json_pack("{s:s}", "status", op->status);
+  rc = audit_record(store, op->actor, "queue.counter", "counter", id, detail);
+  json_decref(detail); /* audit_record does not take it */
+  return rc;
 }
 
 int queue_counter_set(struct store *store, time_t now, const struct audit_actor *actor,
@@ -416,4 +463,74 @@ int queue_ticket_act(struct store *store, time_t now, const struct audit_actor *
                           .action = action,
                           .transfer = &checked};
   return in_transaction(store, act_in, &op);
+}
+
+/* ---- several matters in one visit ------------------------------------------------------------ */
+
+struct matter_op {
+  const struct audit_actor *actor;
+  time_t now;
+  int64_t counter_id, ticket_id, service_id, id;
+};
+
+static int matter_in(struct store *store, void *ctx, bool *retry)
+{
+  struct matter_op *op = ctx;
+  json_t *row = NULL;
+  (void)retry;
+  int rc = store_ticket_get(store, op->actor->office_id, op->ticket_id, &row);
+  if (rc)
+    return rc;
+  const char *status = json_string_value(json_object_get(row, "status"));
+  bool mine = read_model_int(row, "counter_id") == op->counter_id && status &&
+              (strcmp(status, "called") == 0 || strcmp(status, "serving") == 0);
+  json_decref(row);
+  if (!mine)
+    return ST_CONFLICT;
+  rc = store_ticket_matter_add(store, op->ticket_id, op->service_id, (int64_t)op->now, &op->id);
+  if (rc)
+    return rc;
+  char id[24];
+  snprintf(id, sizeof(id), "%lld", (long long)op->ticket_id);
+  json_t *detail = json_pack("{s:I, s:I}", "service_id", (json_int_t)op->service_id, "counter_id",
+                             (json_int_t)op->counter_id);
+  rc = audit_record(store, op->actor, "queue.matter", "ticket", id, detail);
+  json_decref(detail);
+  return rc;
+}
+
+/* The ticket must be the office's (ST_NOTFOUND, checked first) and the service one of the
+ * office's (ST_INVALID). */
+static int matter_check(struct store *store, time_t now, const struct audit_actor *actor,
+                        int64_t ticket_id, int64_t service_id)
+{
+  struct arena *arena = arena_new(64 * 1024);
+  struct queue_ticket t;
+  const struct directory *dir = NULL;
+  int rc = arena ? queue_ticket_get(store, arena, now, actor->office_id, ticket_id, &t) : ST_NOMEM;
+  if (!rc)
+    rc = directory_acquire(store, arena, &dir);
+  if (!rc) {
+    const struct dir_service *s = directory_service(dir, service_id);
+    if (!s || s->office_id != actor->office_id)
+      rc = ST_INVALID;
+  }
+  arena_free(arena);
+  return rc;
+}
+
+int queue_matter_add(struct store *store, time_t now, const struct audit_actor *actor,
+                     int64_t counter_id, int64_t ticket_id, int64_t service_id)
+{
+  int rc = matter_check(store, now, actor, ticket_id, service_id);
+  if (rc)
+    return rc;
+  if (counter_id < 1)
+    return ST_INVALID;
+  struct matter_op op = {.actor = actor,
+                         .now = now,
+                         .counter_id = counter_id,
+                         .ticket_id = ticket_id,
+                         .service_id = service_id};
+  return in_transaction(store, matter_in, &op);
 }

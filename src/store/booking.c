@@ -210,9 +210,13 @@ int store_booking_move(struct store *store, int64_t id, int64_t day, int64_t sta
 
 int store_booking_arrive(struct store *store, int64_t id, int64_t at, int late)
 {
+  /* Only a booking still booked: of two kiosks checking in the same booking at once, the second
+   * waits for the first's row lock (PostgreSQL) or write lock (SQLite) and changes nothing. */
   static const char sql[] = "UPDATE bookings SET status = 'arrived', arrived_at = $2, late = $3, "
-                            "updated_at = $2 WHERE id = $1";
-  return db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(at), DB_I(late)), NULL);
+                            "updated_at = $2 WHERE id = $1 AND status = 'booked'";
+  int64_t changed = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_I(at), DB_I(late)), &changed);
+  return rc ? rc : changed ? ST_OK : ST_CONFLICT;
 }
 
 int store_booking_set_reminded(struct store *store, int64_t id, int64_t now)

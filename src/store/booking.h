@@ -65,6 +65,7 @@ int store_booking_by_id(struct store *store, struct arena *arena, int64_t office
 int store_booking_set_status(struct store *store, int64_t id, const char *status, int64_t now);
 int store_booking_move(struct store *store, int64_t id, int64_t day, int64_t start_minute,
                        int64_t end_minute, int64_t now);
+/* A booking still "booked" arrives (ST_CONFLICT when it is no longer booked). */
 int store_booking_arrive(struct store *store, int64_t id, int64_t at, int late);
 int store_booking_set_reminded(struct store *store, int64_t id, int64_t now);
 

@@ -161,18 +161,20 @@ static const struct copy_table tables[] = {
      "arrived_at, late, reminded_at",
      "id"},
     /* counter queues (migration 25) */
-    {"queues", "id, office_id, code, name_zh, name_en, sort", "id"},
+    {"queues", "id, office_id, code, name_zh, name_en, sort, is_open", "id"},
     {"queue_services", "queue_id, service_id", "queue_id, service_id"},
-    {"counters", "id, office_id, number, unit_id, status, user_id", "id"},
+    {"counters", "id, office_id, number, unit_id, status, user_id, name", "id"},
     {"counter_queues", "counter_id, queue_id", "counter_id, queue_id"},
     {"queue_days", "queue_id, day, last_number", "queue_id, day"},
     {"tickets",
      "id, office_id, queue_id, day, number, code, service_id, waiting_queue_id, for_counter_id, "
      "counter_id, status, priority, channel, token_hash, taken_at, queued_at, first_called_at, "
      "called_at, served_at, done_at, note, notify_ahead, notify_channel, notify_to, notify_lang, "
-     "notified_at, case_id",
+     "notified_at, case_id, booking_id, booked",
      "id"},
     {"queue_calls", "id, office_id, ticket_id, counter_id, kind, at", "id"},
+    /* booked check-in tickets, several matters per visit, queue setup (migration 31) */
+    {"ticket_matters", "id, ticket_id, service_id, case_id, added_at", "id"},
     {"surveys", "id, office_id, slug, measure, collect, title_zh, title_en, definition, updated_at",
      "id"},
     {"survey_answers",

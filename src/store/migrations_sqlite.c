@@ -886,6 +886,25 @@ static const char migration_30_sql[] =
     " at INTEGER NOT NULL,"
     " UNIQUE (point_id, month, unit_id));";
 
+/* Counter queues, part 2 (migration 31, issue 18). A kiosk check-in of a booking issues a ticket
+ * (tickets.booking_id, at most one per booking); booked = 1 when the citizen checked in on time,
+ * which places the ticket ahead of walk-ins from its slot's start (domain/queue.h, the published
+ * rule). ticket_matters: the further matters (services) a counter serves in the same visit, each
+ * with the case its intake made. The admin page (/staff/admin/queues) closes a queue (is_open = 0:
+ * no tickets taken) and names a counter. */
+static const char migration_31_sql[] =
+    "ALTER TABLE tickets ADD COLUMN booking_id INTEGER REFERENCES bookings(id) ON DELETE SET NULL;"
+    "ALTER TABLE tickets ADD COLUMN booked INTEGER NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX tickets_booking ON tickets (booking_id);"
+    "CREATE TABLE ticket_matters ("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+    " service_id INTEGER REFERENCES services(id) ON DELETE SET NULL,"
+    " case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,"
+    " added_at INTEGER NOT NULL);"
+    "CREATE INDEX ticket_matters_ticket ON ticket_matters (ticket_id);"
+    "ALTER TABLE queues ADD COLUMN is_open INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE counters ADD COLUMN name TEXT NOT NULL DEFAULT '';";
 /* Plan evidence files (migration 34, issue 20): the files a responsible unit attaches to a
  * monthly progress entry (photos, PDFs, ODF documents), the bytes once per SHA-256 in
  * upload_blobs like the case documents; removing a file deletes its row (the audit trail keeps
@@ -1185,6 +1204,7 @@ const struct store_migration sqlite_migrations[] = {
     {28, "surveys, survey answers, quality records", migration_28_sql},
     {29, "indicators: monthly case counters from the event log", migration_29_sql},
     {30, "plan control: plans, focal points, monthly progress", migration_30_sql},
+    {31, "queues: booked check-in tickets, several matters per visit", migration_31_sql},
     {33, "indicators: status events by time, petitions by receipt, answers by month",
      migration_33_sql},
     {34, "plan evidence files on progress entries", migration_34_sql},

@@ -21,6 +21,61 @@ int store_queue_put(struct store *store, int64_t office_id, const char *code, co
       id);
 }
 
+int store_queue_insert(struct store *store, int64_t office_id, const char *code,
+                       const char *name_zh, const char *name_en, bool open, int64_t *id)
+{
+  static const char sql[] =
+      "INSERT INTO queues (office_id, code, name_zh, name_en, is_open, sort) VALUES ($1, $2, $3, "
+      "$4, $5, (SELECT COALESCE(max(sort), 0) + 1 FROM queues WHERE office_id = $1)) RETURNING id";
+  return db_query_int(
+      store, sql,
+      DB_ARGS(DB_I(office_id), DB_S(code), DB_S(name_zh), DB_S(name_en), DB_I(open ? 1 : 0)), id);
+}
+
+int store_queue_update(struct store *store, int64_t office_id, int64_t id, const char *code,
+                       const char *name_zh, const char *name_en, bool open)
+{
+  static const char sql[] = "UPDATE queues SET code = $3, name_zh = $4, name_en = $5, is_open = "
+                            "$6 WHERE office_id = $1 AND id = $2";
+  int64_t changed = 0;
+  int rc = db_exec(store, sql,
+                   DB_ARGS(DB_I(office_id), DB_I(id), DB_S(code), DB_S(name_zh), DB_S(name_en),
+                           DB_I(open ? 1 : 0)),
+                   &changed);
+  return rc ? rc : changed ? ST_OK : ST_NOTFOUND;
+}
+
+int store_queue_services_clear(struct store *store, int64_t queue_id)
+{
+  static const char sql[] = "DELETE FROM queue_services WHERE queue_id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(queue_id)), NULL);
+}
+
+int store_counter_insert(struct store *store, int64_t office_id, const char *number,
+                         const char *name, int64_t *id)
+{
+  static const char sql[] = "INSERT INTO counters (office_id, number, name, status) VALUES ($1, "
+                            "$2, $3, 'closed') RETURNING id";
+  return db_query_int(store, sql, DB_ARGS(DB_I(office_id), DB_S(number), DB_S(name)), id);
+}
+
+int store_counter_update(struct store *store, int64_t office_id, int64_t id, const char *number,
+                         const char *name)
+{
+  static const char sql[] =
+      "UPDATE counters SET number = $3, name = $4 WHERE office_id = $1 AND id = $2";
+  int64_t changed = 0;
+  int rc =
+      db_exec(store, sql, DB_ARGS(DB_I(office_id), DB_I(id), DB_S(number), DB_S(name)), &changed);
+  return rc ? rc : changed ? ST_OK : ST_NOTFOUND;
+}
+
+int store_counter_queues_clear(struct store *store, int64_t counter_id)
+{
+  static const char sql[] = "DELETE FROM counter_queues WHERE counter_id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(counter_id)), NULL);
+}
+
 int store_queue_service_add(struct store *store, int64_t queue_id, int64_t service_id)
 {
   static const char sql[] = "INSERT INTO queue_services (queue_id, service_id) VALUES ($1, $2) "
@@ -48,7 +103,7 @@ int store_counter_queue_add(struct store *store, int64_t counter_id, int64_t que
 int store_queue_list(struct store *store, int64_t office_id, int64_t day, json_t **out)
 {
   static const char sql[] =
-      "SELECT q.id, q.code, q.name_zh, q.name_en, (SELECT count(*) FROM tickets t WHERE "
+      "SELECT q.id, q.code, q.name_zh, q.name_en, q.is_open, (SELECT count(*) FROM tickets t WHERE "
       "t.waiting_queue_id = q.id AND t.status = 'waiting' AND t.day = $2) AS waiting FROM queues q "
       "WHERE q.office_id = $1 ORDER BY q.sort, q.code";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(day)), out);
@@ -65,7 +120,7 @@ int store_queue_links(struct store *store, int64_t office_id, json_t **out)
 int store_counter_list(struct store *store, int64_t office_id, json_t **out)
 {
   static const char sql[] =
-      "SELECT c.id, c.number, c.unit_id, c.status, c.user_id, t.id AS ticket_id, t.code AS "
+      "SELECT c.id, c.number, c.name, c.unit_id, c.status, c.user_id, t.id AS ticket_id, t.code AS "
       "ticket_code, t.status AS ticket_status FROM counters c LEFT JOIN tickets t ON t.counter_id "
       "= c.id AND t.status IN ('called', 'serving') WHERE c.office_id = $1 ORDER BY "
       "length(c.number), c.number";
@@ -107,14 +162,27 @@ int store_ticket_insert(struct store *store, const struct store_ticket_new *t, i
 {
   static const char sql[] =
       "INSERT INTO tickets (office_id, queue_id, day, number, code, service_id, waiting_queue_id, "
-      "status, priority, channel, token_hash, taken_at, queued_at) VALUES ($1, $2, $3, $4, $5, $6, "
-      "$2, 'waiting', $7, $8, $9, $10, $10) RETURNING id";
-  return db_query_int(store, sql,
-                      DB_ARGS(DB_I(t->office_id), DB_I(t->queue_id), DB_I(t->day), DB_I(t->number),
-                              DB_S(t->code), t->service_id > 0 ? DB_I(t->service_id) : DB_NIL,
-                              DB_S(t->priority), DB_S(t->channel), DB_S(t->token_hash),
-                              DB_I(t->taken_at)),
-                      id);
+      "status, priority, channel, token_hash, taken_at, queued_at, booking_id, booked) VALUES ($1, "
+      "$2, $3, $4, $5, $6, $2, 'waiting', $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+  int64_t queued_at = t->queued_at > 0 ? t->queued_at : t->taken_at;
+  return db_query_int(
+      store, sql,
+      DB_ARGS(DB_I(t->office_id), DB_I(t->queue_id), DB_I(t->day), DB_I(t->number), DB_S(t->code),
+              t->service_id > 0 ? DB_I(t->service_id) : DB_NIL, DB_S(t->priority), DB_S(t->channel),
+              DB_S(t->token_hash), DB_I(t->taken_at), DB_I(queued_at),
+              t->booking_id > 0 ? DB_I(t->booking_id) : DB_NIL, DB_I(t->booked ? 1 : 0)),
+      id);
+}
+
+int store_queue_for(struct store *store, int64_t office_id, int64_t service_id, int64_t unit_id,
+                    json_t **out)
+{
+  /* The first queue by sort, as domain/queue.c queue_for_service picks it. */
+  static const char sql[] =
+      "SELECT q.id, q.code FROM queues q JOIN queue_services l ON l.queue_id = q.id JOIN services "
+      "s ON s.id = l.service_id WHERE q.office_id = $1 AND q.is_open = 1 AND (l.service_id = $2 OR "
+      "($2 = 0 AND s.unit_id = $3)) ORDER BY q.sort, q.code, l.service_id LIMIT 1";
+  return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_I(service_id), DB_I(unit_id)), out);
 }
 
 #define TICKET_COLUMNS                                                                             \
@@ -134,19 +202,25 @@ int store_ticket_get(struct store *store, int64_t office_id, int64_t id, json_t 
   return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_I(id)), out);
 }
 
-int store_ticket_ahead(struct store *store, const json_t *ticket, int64_t *ahead)
+/* A waiting ticket's rank in the published order: 0 priority, 1 booked and its slot started
+ * (queued_at is the later of check-in and slot start), 2 everyone else. $6 is now. */
+#define TICKET_RANK                                                                                \
+  "(CASE WHEN t.priority <> '' THEN 0 WHEN t.booked = 1 AND t.queued_at <= $6 THEN 1 ELSE 2 END)"
+
+int store_ticket_ahead(struct store *store, const json_t *ticket, int64_t now, int64_t *ahead)
 {
-  /* The order of store_ticket_call_next: priority first, then queued_at, then id. */
+  /* The order of store_ticket_call_next: rank, then queued_at, then id. */
   static const char sql[] =
       "SELECT count(*) FROM tickets t WHERE t.waiting_queue_id = $1 AND t.day = $2 AND t.status = "
-      "'waiting' AND t.id <> $3 AND ((CASE WHEN t.priority = '' THEN 1 ELSE 0 END) < $4 OR ((CASE "
-      "WHEN t.priority = '' THEN 1 ELSE 0 END) = $4 AND (t.queued_at < $5 OR (t.queued_at = $5 "
-      "AND t.id < $3))))";
-  int64_t rank = *db_text(ticket, "priority") ? 0 : 1;
+      "'waiting' AND t.id <> $3 AND (" TICKET_RANK " < $4 OR (" TICKET_RANK " = $4 AND "
+      "(t.queued_at < $5 OR (t.queued_at = $5 AND t.id < $3))))";
+  int64_t queued_at = db_int(ticket, "queued_at");
+  int64_t rank = *db_text(ticket, "priority")                        ? 0
+                 : db_int(ticket, "booked") == 1 && queued_at <= now ? 1
+                                                                     : 2;
   return db_query_int(store, sql,
                       DB_ARGS(DB_I(db_int(ticket, "waiting_queue_id")), DB_I(db_int(ticket, "day")),
-                              DB_I(db_int(ticket, "id")), DB_I(rank),
-                              DB_I(db_int(ticket, "queued_at"))),
+                              DB_I(db_int(ticket, "id")), DB_I(rank), DB_I(queued_at), DB_I(now)),
                       ahead);
 }
 
@@ -173,8 +247,8 @@ int store_ticket_call_next(struct store *store, int64_t counter_id, int64_t day,
       "COALESCE(first_called_at, $3), for_counter_id = NULL WHERE id = (SELECT t.id FROM tickets t "
       "WHERE t.day = $2 AND t.status = 'waiting' AND (t.for_counter_id = $1 OR (t.for_counter_id "
       "IS NULL AND t.waiting_queue_id IN (SELECT queue_id FROM counter_queues WHERE counter_id = "
-      "$1))) ORDER BY CASE WHEN t.priority = '' THEN 1 ELSE 0 END, t.queued_at, t.id LIMIT 1) AND "
-      "status = 'waiting' RETURNING id";
+      "$1))) ORDER BY (CASE WHEN t.priority <> '' THEN 0 WHEN t.booked = 1 AND t.queued_at <= $3 "
+      "THEN 1 ELSE 2 END), t.queued_at, t.id LIMIT 1) AND status = 'waiting' RETURNING id";
   int rc = db_query_int(store, sql, DB_ARGS(DB_I(counter_id), DB_I(day), DB_I(now)), id);
   if (rc == ST_NOTFOUND) {
     *id = 0;
@@ -276,8 +350,10 @@ int store_queue_tickets_between(struct store *store, int64_t office_id, int64_t 
                                 int64_t day_to, json_t **out)
 {
   static const char sql[] =
-      "SELECT queue_id, counter_id, status, taken_at, first_called_at, called_at, done_at FROM "
-      "tickets WHERE office_id = $1 AND day BETWEEN $2 AND $3 ORDER BY id";
+      "SELECT queue_id, counter_id, status, taken_at, first_called_at, called_at, done_at, "
+      "booking_id, "
+      "(SELECT count(*) FROM ticket_matters m WHERE m.ticket_id = tickets.id) AS more_matters "
+      "FROM tickets WHERE office_id = $1 AND day BETWEEN $2 AND $3 ORDER BY id";
   return db_query(store, sql, DB_ARGS(DB_I(office_id), DB_I(day_from), DB_I(day_to)), out);
 }
 
@@ -292,11 +368,49 @@ int store_queue_pickup_list(struct store *store, int64_t office_id, int64_t sinc
 }
 
 int store_ticket_case_link(struct store *store, int64_t office_id, int64_t ticket_id,
-                           int64_t case_id)
+                           int64_t case_id, int64_t *changed)
 {
   static const char sql[] = "UPDATE tickets SET case_id = $3 WHERE office_id = $1 AND id = $2 AND "
                             "case_id IS NULL";
+  return db_exec(store, sql, DB_ARGS(DB_I(office_id), DB_I(ticket_id), DB_I(case_id)), changed);
+}
+
+int store_ticket_matter_add(struct store *store, int64_t ticket_id, int64_t service_id, int64_t now,
+                            int64_t *id)
+{
+  static const char sql[] = "INSERT INTO ticket_matters (ticket_id, service_id, added_at) VALUES "
+                            "($1, $2, $3) RETURNING id";
+  return db_query_int(store, sql, DB_ARGS(DB_I(ticket_id), DB_I(service_id), DB_I(now)), id);
+}
+
+int store_ticket_matter_link(struct store *store, int64_t office_id, int64_t ticket_id,
+                             int64_t case_id, int64_t *changed)
+{
+  /* The oldest matter of the ticket for the case's service that has no case yet. */
+  static const char sql[] =
+      "UPDATE ticket_matters SET case_id = $3 WHERE id = (SELECT m.id FROM ticket_matters m JOIN "
+      "tickets t ON t.id = m.ticket_id JOIN cases c ON c.id = $3 WHERE t.office_id = $1 AND "
+      "m.ticket_id = $2 AND m.case_id IS NULL AND m.service_id = c.service_id ORDER BY m.id LIMIT "
+      "1)";
+  return db_exec(store, sql, DB_ARGS(DB_I(office_id), DB_I(ticket_id), DB_I(case_id)), changed);
+}
+
+int store_ticket_matter_of_case(struct store *store, int64_t office_id, int64_t ticket_id,
+                                int64_t case_id)
+{
+  static const char sql[] =
+      "INSERT INTO ticket_matters (ticket_id, service_id, case_id, added_at) SELECT t.id, "
+      "c.service_id, c.id, c.received_at FROM tickets t JOIN cases c ON c.id = $3 WHERE "
+      "t.office_id = $1 AND t.id = $2 AND t.case_id <> $3";
   return db_exec(store, sql, DB_ARGS(DB_I(office_id), DB_I(ticket_id), DB_I(case_id)), NULL);
+}
+
+int store_ticket_matters(struct store *store, int64_t ticket_id, json_t **out)
+{
+  static const char sql[] =
+      "SELECT m.id, m.service_id, m.case_id, m.added_at, c.case_key, c.check_code FROM "
+      "ticket_matters m LEFT JOIN cases c ON c.id = m.case_id WHERE m.ticket_id = $1 ORDER BY m.id";
+  return db_query(store, sql, DB_ARGS(DB_I(ticket_id)), out);
 }
 
 int store_ticket_case(struct store *store, int64_t case_id, json_t **out)

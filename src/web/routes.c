@@ -481,6 +481,18 @@ static const struct http_route routes[] = {
      HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/surveys/{id}/preview", survey_build_preview, SURVEY_BUILDERS, false,
      HTTP_BODY_NONE, HTTP_RATE_NONE},
+    /* Counter queues, part 2 (issue 18, queue4; web/staff/queue.c): another matter in the same
+     * visit. */
+    {"POST", "/staff/queue/tickets/{id}/matters", queue_matter_submit, INTAKE_STAFF, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    /* ... and how an office sets up its queues and counters (web/staff/queue_admin.c). */
+    {"GET", "/staff/admin/queues", queue_admin, ROLE_ADMIN, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/queues/queue", queue_admin_queue_submit, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/queues/counter", queue_admin_counter_submit, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/admin/queues/settings", queue_admin_settings_submit, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
 };
 
 const struct http_route *web_routes(size_t *count)

@@ -1,6 +1,7 @@
 // booking.test.mjs - a citizen books a visit on a phone-sized page (320 px) by keyboard only:
 // the service, a day, a time, name and phone; the confirmation shows the booking number and the
-// private link's QR code; at the kiosk page the number checks the booking in (on time). Every
+// private link's QR code; at the kiosk page the number checks the booking in (on time) and
+// gives a queue number whose ticket page follows it in the counter line. Every
 // page passes axe (WCAG 2.1 A/AA) and does not scroll sideways at 320 px, in both languages.
 // The staff's booking pages (the day list, the figures, the settings) pass axe and fit 320 px.
 // The server runs at a fixed time (BIANMIN_FAKE_NOW: Tuesday 2026-03-10 09:00 in Taipei), so
@@ -81,7 +82,18 @@ for (const locale of ['zh-TW', 'en']) {
     assert(panel.length > 0, 'the check-in panel');
     const body = await page.locator('body').innerText();
     assert(body.includes(locale === 'en' ? 'on time' : '準時'), `on time: ${body.slice(0, 400)}`);
+    /* the check-in put the citizen in the counter line: a queue number to follow (issue 18) */
+    const code = (await page.locator('#booking-ticket-code').innerText()).trim();
+    assert(/^[A-Z]{1,2}[0-9]{3,}$/.test(code), `a queue number: ${code}`);
     await checkPage(page, `kiosk checked in ${locale}`);
+    const follow = page.locator('#booking-ticket a');
+    const ticketHref = await follow.getAttribute('href');
+    assert(/^\/q\/[A-Za-z0-9_-]{43}/.test(ticketHref), `the ticket's link: ${ticketHref}`);
+    const ticket = await context.newPage();
+    assertEqual((await ticket.goto(ctx.server.base + ticketHref)).status(), 200, 'the ticket page');
+    const shown = (await ticket.locator('.bm-ticket__number').innerText()).trim();
+    assert(shown.endsWith(code), `the ticket page shows ${code}: ${shown}`);
+    await ticket.close();
 
     /* the same number again: refused with the reason at the field */
     await page.focus('#number');

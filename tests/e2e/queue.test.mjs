@@ -3,7 +3,8 @@
 // through Server-Sent Events - while a clerk presses "call next" in the console; the phone page
 // then shows the counter. axe-core (WCAG 2.1 A/AA) on the kiosk, ready, ticket, phone and
 // board pages, and 320 px reflow of the kiosk, phone, board and progress-board pages in both
-// languages.
+// languages. The queue setup page (/staff/admin/queues) passes axe and fits 320 px, also with a
+// refused form.
 
 import {
   launchBrowser,
@@ -14,6 +15,8 @@ import {
   test,
   runTests,
   startServer,
+  addAdmin,
+  totp,
 } from './lib.mjs';
 
 const OFFICE = 'xinxing';
@@ -138,10 +141,44 @@ test('the counter console and the figures fit 320 px and pass axe', async (ctx) 
   assertEqual(problems.join('; '), '', 'staff pages wider than 320 px');
 });
 
+const ADMIN = 'e2e-queue-admin';
+const ADMIN_PASSWORD = 'copper-lantern-harbor-41';
+
+test('the queue setup page fits 320 px and passes axe, also with a refused form (admin)', async (ctx) => {
+  const base = ctx.server.base;
+  const context = await newContext(ctx.browser, 320, { locale: 'zh-TW' });
+  ctx.defer(() => context.close());
+  const page = await context.newPage();
+  ctx.screenshotOnFailure(page);
+  await signIn(page, base, ADMIN, ADMIN_PASSWORD);
+  const secret = (await page.locator('#totp-secret').innerText()).trim();
+  await page.fill('#code', totp(secret));
+  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+  const problems = [];
+  for (const lang of ['zh-TW', 'en']) {
+    assertEqual((await page.goto(`${base}/staff/admin/queues?lang=${lang}`)).status(), 200, `setup (${lang})`);
+    if ((await width(page)) > 320) problems.push(`setup [${lang}]: ${await width(page)}px`);
+    await checkA11y(page, `queue setup (${lang})`);
+  }
+  /* a new queue without a letter: refused, the fault named at the field */
+  await page.goto(`${base}/staff/admin/queues?lang=zh-TW`);
+  await page.fill('#queue-new-name_zh', '測試');
+  const [refused] = await Promise.all([
+    page.waitForNavigation(),
+    page.locator('#queue-new-title ~ button, form:has(#queue-new-code) button[type=submit]').first().click(),
+  ]);
+  assertEqual(refused.status(), 400, 'a queue without a letter is refused');
+  assert((await page.locator('.govuk-error-summary a[href="#queue-new-code"]').count()) === 1, 'the error names the letter');
+  if ((await width(page)) > 320) problems.push(`refusal: ${await width(page)}px`);
+  await checkA11y(page, 'queue setup refusal');
+  assertEqual(problems.join('; '), '', 'pages wider than 320 px');
+});
+
 runTests({
   before: async () => {
     const server = await startServer();
     try {
+      await addAdmin(server, { office: OFFICE, username: ADMIN, name: '叫號管理員', password: ADMIN_PASSWORD });
       return { server, browser: await launchBrowser() };
     } catch (err) {
       await server.stop();

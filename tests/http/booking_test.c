@@ -713,6 +713,343 @@ static void test_pages_render(void **state)
   free(html);
 }
 
+/* ---- check-in into the counter line (issue 18) ------------------------------------------ */
+
+/* Checks in booking number as c: the HTTP status; *ticket (may be NULL) the issued ticket's
+ * view {code, booked, href} (NULL when none). */
+static long check_in(struct client *c, const char *token, json_t **ticket)
+{
+  char form[64], number[16];
+  json_t *out = NULL;
+  snprintf(form, sizeof(form), "number=%s", number_of(token, number));
+  long status = post(c, "/o/xinxing/book/checkin", form, NULL, &out);
+  json_t *t = json_object_get(out, "ticket");
+  if (ticket)
+    *ticket = json_is_object(t) ? json_incref(t) : NULL;
+  json_decref(out);
+  return status;
+}
+
+/* A walk-in ticket of the visit service taken on the phone: its code; token its link's. */
+static void walk_in(char code[16], char token[64])
+{
+  char form[96], *location = NULL, path[96];
+  snprintf(form, sizeof(form), "service=%lld&channel=phone&priority=", visit_id);
+  assert_int_equal(post(&citizen, "/o/xinxing/queue/take", form, &location, NULL), 303);
+  assert_non_null(location);
+  snprintf(token, 64, "%.*s", (int)strcspn(location + 3, "?"), location + 3);
+  free(location);
+  snprintf(path, sizeof(path), "/q/%s", token);
+  json_t *v = view(&citizen, path, 200);
+  snprintf(code, 16, "%s", json_text_at(v, "ticket.code"));
+  json_decref(v);
+}
+
+/* The console's counter that serves the queue named queue_name (ends the list's label). */
+static long long counter_for(struct client *c, const char *queue_name)
+{
+  json_t *v = view(c, "/staff/queue", 200), *item;
+  size_t i;
+  long long id = 0;
+  json_array_foreach(json_object_get(v, "counters"), i, item)
+  {
+    const char *label = json_string_value(json_array_get(json_object_get(item, "queues"), 0));
+    size_t n = label ? strlen(label) : 0, m = strlen(queue_name);
+    if (!id && n >= m && !strcmp(label + n - m, queue_name))
+      id = (long long)json_integer_value(json_object_get(item, "id"));
+  }
+  json_decref(v);
+  if (!id)
+    fail_msg("no counter serves %s", queue_name);
+  return id;
+}
+
+/* The clerk signed in afresh (the fake clock moves past a session's idle limit). */
+static void desk_sign_in(struct client *desk)
+{
+  client_free(desk);
+  assert_int_equal(client_init(desk, &server), 0);
+  assert_int_equal(client_login(desk, "xinxing-clerk", DEMO_PASSWORD), 303);
+  struct response r;
+  assert_int_equal(client_get(desk, "/staff/queue", &r), 0); /* its CSRF token */
+  response_free(&r);
+}
+
+/* The console's counters that serve the queue named queue_name: up to max ids into ids. */
+static size_t counters_for(struct client *c, const char *queue_name, long long *ids, size_t max)
+{
+  json_t *v = view(c, "/staff/queue", 200), *item;
+  size_t i, n = 0;
+  json_array_foreach(json_object_get(v, "counters"), i, item)
+  {
+    const char *label = json_string_value(json_array_get(json_object_get(item, "queues"), 0));
+    size_t len = label ? strlen(label) : 0, m = strlen(queue_name);
+    if (n < max && len >= m && !strcmp(label + len - m, queue_name))
+      ids[n++] = (long long)json_integer_value(json_object_get(item, "id"));
+  }
+  json_decref(v);
+  return n;
+}
+
+/* Calls next at counter and finishes the ticket: the called code ("" when nobody waits). */
+static const char *call_and_finish(struct client *c, long long counter, char code[16])
+{
+  char form[64], *location = NULL, path[64];
+  snprintf(form, sizeof(form), "counter=%lld", counter);
+  assert_int_equal(post(c, "/staff/queue/call", form, &location, NULL), 303);
+  bool empty = location && strstr(location, "notice=empty");
+  free(location);
+  code[0] = '\0';
+  if (empty)
+    return code;
+  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
+  json_t *v = view(c, path, 200);
+  snprintf(code, 16, "%s", json_text_at(v, "current.code"));
+  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld",
+           (long long)json_integer_value(json_at(v, "current.id")));
+  json_decref(v);
+  snprintf(form, sizeof(form), "counter=%lld&action=done", counter);
+  assert_int_equal(post(c, path, form, NULL, NULL), 303);
+  return code;
+}
+
+struct checkin_racer {
+  struct client client;
+  pthread_barrier_t *start;
+  const char *form;
+  long status;
+};
+
+static void *checkin_race(void *arg)
+{
+  struct checkin_racer *r = arg;
+  pthread_barrier_wait(r->start);
+  r->status = post(&r->client, "/o/xinxing/book/checkin", r->form, NULL, NULL);
+  return NULL;
+}
+
+/* RACERS kiosks check the same booking in at once: one succeeds, the rest are refused. */
+static void race_check_in(const char *token)
+{
+  struct checkin_racer racers[RACERS];
+  pthread_t threads[RACERS];
+  pthread_barrier_t start;
+  struct response r;
+  char form[64], number[16];
+  snprintf(form, sizeof(form), "number=%s", number_of(token, number));
+  pthread_barrier_init(&start, NULL, RACERS);
+  for (int i = 0; i < RACERS; i++) {
+    racers[i] = (struct checkin_racer){.start = &start, .form = form};
+    assert_int_equal(client_init(&racers[i].client, &server), 0);
+    assert_int_equal(client_get(&racers[i].client, "/o/xinxing/book/checkin", &r), 0);
+    response_free(&r);
+  }
+  for (int i = 0; i < RACERS; i++)
+    assert_int_equal(pthread_create(&threads[i], NULL, checkin_race, &racers[i]), 0);
+  int won = 0, refused = 0;
+  for (int i = 0; i < RACERS; i++) {
+    pthread_join(threads[i], NULL);
+    won += racers[i].status == 200;
+    refused += racers[i].status == 400;
+    client_free(&racers[i].client);
+  }
+  pthread_barrier_destroy(&start);
+  if (won != 1 || refused != RACERS - 1)
+    fail_msg("check-in race: %d checked in, %d refused (of %d)", won, refused, RACERS);
+}
+
+/* The published rule: priority tickets, then bookings checked in on time from their slot's
+ * start, then everyone in the order of arrival; a late check-in is a walk-in; one booking
+ * gives one ticket however many kiosks check it in at once; each ticket is called once; a
+ * booked pickup gets a ticket too. */
+static void test_check_in_joins_the_line(void **state)
+{
+  (void)state;
+  long long day = today + 7; /* a Tuesday */
+  time_t midnight = START - 10 * 3600 + 7 * DAY;
+  char late[64], booked[64], raced[64], w1[16], w2[16], w3[16], tok[64], code[16];
+  harness_clock_set(midnight + 8 * 3600);                  /* 08:00 */
+  assert_int_equal(book(&citizen, day, 510, late), 303);   /* 08:30 */
+  assert_int_equal(book(&citizen, day, 600, booked), 303); /* 10:00 */
+  assert_int_equal(book(&citizen, day, 630, raced), 303);  /* 10:30 */
+  harness_clock_set(midnight + 9 * 3600);                  /* 09:00 */
+  walk_in(w1, tok);
+  walk_in(w2, tok);
+  json_t *late_ticket = NULL, *booked_ticket = NULL;
+  assert_int_equal(check_in(&citizen, late, &late_ticket), 200);
+  assert_int_equal(check_in(&citizen, booked, &booked_ticket), 200);
+  assert_non_null(late_ticket);
+  assert_non_null(booked_ticket);
+  assert_false(json_is_true(json_object_get(late_ticket, "booked")));
+  assert_true(json_is_true(json_object_get(booked_ticket, "booked")));
+  char late_code[16], booked_code[16], path[128];
+  snprintf(late_code, sizeof(late_code), "%s", text_of(late_ticket, "code"));
+  snprintf(booked_code, sizeof(booked_code), "%s", text_of(booked_ticket, "code"));
+  /* before 10:00 the booked ticket waits behind everyone who came before its slot */
+  snprintf(path, sizeof(path), "%s", text_of(booked_ticket, "href"));
+  json_t *v = view(&citizen, path, 200);
+  assert_int_equal(json_integer_value(json_at(v, "ticket.ahead")), 3);
+  json_decref(v);
+  json_decref(late_ticket);
+  json_decref(booked_ticket);
+  harness_clock_set(midnight + 9 * 3600 + 300);
+  walk_in(w3, tok);
+  struct client desk = {0};
+  assert_int_equal(client_init(&desk, &server), 0);
+  desk_sign_in(&desk);
+  v = view(&desk, path, 200); /* the queue's name in the desk's language */
+  long long counter = counter_for(&desk, json_text_at(v, "ticket.queue_name"));
+  json_decref(v);
+  char form[64];
+  snprintf(form, sizeof(form), "counter=%lld&status=open", counter);
+  assert_int_equal(post(&desk, "/staff/queue/counter", form, NULL, NULL), 303);
+  harness_clock_set(midnight + 9 * 3600 + 600);
+  assert_string_equal(call_and_finish(&desk, counter, code), w1);
+  /* 10:00: the booked visit's slot has started: before the walk-ins still waiting */
+  harness_clock_set(midnight + 10 * 3600);
+  desk_sign_in(&desk);
+  snprintf(path, sizeof(path), "/q/%s", tok);
+  v = view(&citizen, path, 200); /* w3 now has the booked one ahead too */
+  assert_int_equal(json_integer_value(json_at(v, "ticket.ahead")), 3);
+  json_decref(v);
+  assert_string_equal(call_and_finish(&desk, counter, code), booked_code);
+  assert_string_equal(call_and_finish(&desk, counter, code), w2);
+  /* one booking, one ticket: kiosks racing to check in the 10:30 booking */
+  race_check_in(raced);
+  assert_string_equal(call_and_finish(&desk, counter, code), late_code);
+  harness_clock_set(midnight + 10 * 3600 + 1800); /* 10:30 */
+  desk_sign_in(&desk);
+  char raced_code[16];
+  call_and_finish(&desk, counter, raced_code);
+  assert_string_not_equal(raced_code, w3); /* the booked one first */
+  assert_string_equal(call_and_finish(&desk, counter, code), w3);
+  assert_string_equal(call_and_finish(&desk, counter, code), ""); /* nobody twice */
+  client_free(&desk);
+  /* a booked pickup (預約領件) joins the queue of its case's unit */
+  char key[64], check[16], form2[256], pickup[64], *location = NULL;
+  client_free(&clerk);
+  assert_int_equal(client_init(&clerk, &server), 0);
+  assert_int_equal(client_login(&clerk, "xinxing-clerk", DEMO_PASSWORD), 303);
+  struct response r;
+  assert_int_equal(client_get(&clerk, "/staff/intake", &r), 0);
+  response_free(&r);
+  take_in(ready_id, key, check);
+  snprintf(form2, sizeof(form2),
+           "kind=pickup&number=%s&check=%s&day=%lld&slot=690&name=Lee&phone=0912345678", key, check,
+           day);
+  assert_int_equal(post(&citizen, "/o/xinxing/book", form2, &location, NULL), 303);
+  assert_non_null(location);
+  snprintf(pickup, sizeof(pickup), "%.43s", location + 3);
+  free(location);
+  json_t *pickup_ticket = NULL;
+  assert_int_equal(check_in(&citizen, pickup, &pickup_ticket), 200);
+  assert_non_null(pickup_ticket);
+  assert_true(json_is_true(json_object_get(pickup_ticket, "booked")));
+  assert_true(strlen(text_of(pickup_ticket, "code")) >= 4);
+  json_decref(pickup_ticket);
+}
+
+enum { CALLED_MAX = 16 };
+
+struct caller {
+  struct client desk;
+  long long counter;
+  pthread_barrier_t *start;
+  char codes[CALLED_MAX][16];
+  size_t n;
+};
+
+static void *caller_run(void *arg)
+{
+  struct caller *c = arg;
+  char code[16];
+  pthread_barrier_wait(c->start);
+  while (c->n < CALLED_MAX && call_and_finish(&c->desk, c->counter, code)[0])
+    snprintf(c->codes[c->n++], sizeof(c->codes[0]), "%s", code);
+  return NULL;
+}
+
+/* Two counters call at once while booked and walk-in tickets wait: every ticket is called
+ * exactly once, and no counter calls a booking after a walk-in (their slots have started). */
+static void test_booked_calls_race(void **state)
+{
+  (void)state;
+  long long day = today + 8; /* a Wednesday */
+  time_t midnight = START - 10 * 3600 + 8 * DAY;
+  char tokens[4][64], tok[64], code[16], path[128];
+  static const int slots[4] = {600, 630, 660, 690};
+  harness_clock_set(midnight + 8 * 3600);
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(book(&citizen, day, slots[i], tokens[i]), 303);
+  harness_clock_set(midnight + 9 * 3600 + 50 * 60); /* 09:50: all early, all on time */
+  char walk[4][16];
+  for (int i = 0; i < 4; i++)
+    walk_in(walk[i], tok);
+  json_t *t = NULL;
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(check_in(&citizen, tokens[i], i == 0 ? &t : NULL), 200);
+  }
+  assert_non_null(t);
+  snprintf(path, sizeof(path), "%s", text_of(t, "href"));
+  json_decref(t);
+  harness_clock_set(midnight + 11 * 3600 + 35 * 60); /* 11:35: every slot has started */
+  struct caller callers[2];
+  pthread_t threads[2];
+  pthread_barrier_t start;
+  pthread_barrier_init(&start, NULL, 2);
+  long long ids[2];
+  for (int i = 0; i < 2; i++) {
+    callers[i] = (struct caller){.start = &start};
+    assert_int_equal(client_init(&callers[i].desk, &server), 0);
+    desk_sign_in(&callers[i].desk);
+  }
+  json_t *v = view(&callers[0].desk, path, 200);
+  assert_int_equal(counters_for(&callers[0].desk, json_text_at(v, "ticket.queue_name"), ids, 2), 2);
+  json_decref(v);
+  char form[64];
+  for (int i = 0; i < 2; i++) {
+    callers[i].counter = ids[i];
+    snprintf(form, sizeof(form), "counter=%lld&status=open", ids[i]);
+    assert_int_equal(post(&callers[i].desk, "/staff/queue/counter", form, NULL, NULL), 303);
+  }
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(pthread_create(&threads[i], NULL, caller_run, &callers[i]), 0);
+  for (int i = 0; i < 2; i++)
+    pthread_join(threads[i], NULL);
+  pthread_barrier_destroy(&start);
+  size_t total = callers[0].n + callers[1].n;
+  if (total != 8)
+    fail_msg("called %zu tickets, expected 8", total);
+  for (size_t a = 0; a < total; a++) { /* each once */
+    const char *x = a < callers[0].n ? callers[0].codes[a] : callers[1].codes[a - callers[0].n];
+    for (size_t b = a + 1; b < total; b++) {
+      const char *y = b < callers[0].n ? callers[0].codes[b] : callers[1].codes[b - callers[0].n];
+      if (!strcmp(x, y))
+        fail_msg("%s was called twice", x);
+    }
+  }
+  /* the day's queue figures: 8 tickets, 4 of them bookings kept at the kiosk */
+  sign_in_supervisor();
+  json_t *figures = view(&supervisor, "/staff/queue/figures", 200);
+  assert_int_equal(json_integer_value(json_at(figures, "total.tickets")), 8);
+  assert_int_equal(json_integer_value(json_at(figures, "total.booked")), 4);
+  json_decref(figures);
+  /* the walk-ins came first, yet in each counter's calls no booking follows a walk-in */
+  for (int i = 0; i < 2; i++) {
+    bool walk_seen = false;
+    for (size_t k = 0; k < callers[i].n; k++) {
+      bool walk_in_code = false;
+      for (int w = 0; w < 4; w++)
+        walk_in_code |= !strcmp(callers[i].codes[k], walk[w]);
+      if (walk_seen && !walk_in_code)
+        fail_msg("counter %d called booked %s after a walk-in", i, callers[i].codes[k]);
+      walk_seen |= walk_in_code;
+    }
+    client_free(&callers[i].desk);
+  }
+  (void)code;
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -723,7 +1060,9 @@ int main(void)
       cmocka_unit_test(test_last_place_race),
       cmocka_unit_test(test_pickup_only_when_ready),
       cmocka_unit_test(test_check_in_and_figures),
-      cmocka_unit_test(test_pages_render), /* last: it switches the citizen to English */
+      cmocka_unit_test(test_pages_render), /* switches the citizen to English */
+      cmocka_unit_test(test_check_in_joins_the_line),
+      cmocka_unit_test(test_booked_calls_race),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,6 +25,7 @@ enum { TAKERS = 4, PER_TAKER = 10, CALLERS = 2, TOKEN_MAX = 64 };
 
 static struct server server;
 static long long service_a, service_b; /* a service of queue A and one of queue B */
+static char admin_secret[64];          /* queue-admin's second factor, once enrolled */
 
 /* The service id in the first link of queue index q on the choice page. */
 static long long first_service(json_t *page, int q)
@@ -325,6 +326,111 @@ static void test_counter_console(void **state)
   client_free(&sup);
 }
 
+/* Counter intake of service for ticket as clerk c (the intake page first: its CSRF token). */
+static void intake_for(struct client *c, long long service, long long ticket_id)
+{
+  char path[128], form[320];
+  struct response r;
+  snprintf(path, sizeof(path), "/staff/intake?service=%lld&ticket=%lld", service, ticket_id);
+  free(expect_page(&server, c, path, 200));
+  snprintf(form, sizeof(form),
+           "service_id=%lld&ticket=%lld&applicant_name=%%E6%%9E%%97%%E5%%B0%%8F%%E8%%8A%%B3&"
+           "applicant_phone=0912345678&notify=sms&doc_0=x",
+           service, ticket_id);
+  assert_int_equal(client_post(c, "/staff/intake", form, &r), 0);
+  if (r.status != 303)
+    fail_msg("intake: %ld %.2000s", r.status, r.body);
+  response_free(&r);
+}
+
+/* The console's current ticket at counter. */
+static json_t *current_at(struct client *c, long long counter)
+{
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
+  json_t *view = expect_view(&server, c, path, 200);
+  json_t *current = json_incref(json_object_get(view, "current"));
+  json_decref(view);
+  return current;
+}
+
+/* Several matters in one visit: the counter adds a second matter (another service) to the
+ * ticket it serves and takes both in; each case links back to the ticket, whose page then
+ * lists both cases; the figures count one visit with two matters. Bad input changes nothing. */
+static void test_several_matters(void **state)
+{
+  (void)state;
+  char t1[TOKEN_MAX], path[128], form[96], *location = NULL;
+  struct client c;
+  next_day();
+  assert_int_equal(take(NULL, service_a, "", t1), 303);
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "queue-clerk-2", PASSWORD), 303);
+  long long counter = counter_id(&c, "2");
+  counter_open(&c, counter);
+  json_t *current = call_next(&c, counter);
+  assert_non_null(current);
+  long long id = (long long)json_integer_value(json_object_get(current, "id"));
+  act(&c, counter, current, "serve", NULL);
+  json_decref(current);
+  intake_for(&c, service_a, id);
+  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld/matters", id);
+  /* refused: an unknown service, another counter; nothing added */
+  snprintf(form, sizeof(form), "counter=%lld&service=999999", counter);
+  assert_int_equal(post_form(&c, path, form, NULL), 400);
+  snprintf(form, sizeof(form), "counter=%lld&service=%lld", counter_id(&c, "1"), service_b);
+  assert_int_equal(post_form(&c, path, form, &location), 303);
+  expect_contains(location, "notice=conflict");
+  free(location);
+  current = current_at(&c, counter);
+  assert_int_equal(json_integer_value(json_object_get(current, "matter_count")), 1);
+  json_decref(current);
+  /* the second matter: straight to its intake */
+  snprintf(form, sizeof(form), "counter=%lld&service=%lld", counter, service_b);
+  assert_int_equal(post_form(&c, path, form, &location), 303);
+  char want[96];
+  snprintf(want, sizeof(want), "/staff/intake?service=%lld&ticket=%lld", service_b, id);
+  assert_string_equal(location, want);
+  free(location);
+  current = current_at(&c, counter);
+  assert_int_equal(json_integer_value(json_object_get(current, "matter_count")), 2);
+  assert_non_null(json_at(current, "matters.0.case_href"));
+  assert_null(json_at(current, "matters.1.case_href"));
+  json_decref(current);
+  intake_for(&c, service_b, id);
+  snprintf(want, sizeof(want), "/staff/queue?counter=%lld", counter);
+  char *html = expect_page(&server, &c, want, 200);
+  expect_contains(html, "id=\"matter_service\"");
+  expect_contains(html, "/matters\"");
+  free(html);
+  current = current_at(&c, counter);
+  assert_non_null(json_at(current, "matters.1.case_href"));
+  assert_string_not_equal(json_text_at(current, "matters.0.case_href"),
+                          json_text_at(current, "matters.1.case_href"));
+  act(&c, counter, current, "done", NULL);
+  json_decref(current);
+  /* the ticket's link lists the visit's two cases instead of leading to one */
+  snprintf(want, sizeof(want), "/q/%s", t1);
+  html = expect_page(&server, NULL, want, 200);
+  expect_contains(html, "id=\"visit-cases\"");
+  free(html);
+  json_t *view = ticket(t1);
+  json_t *cases = json_object_get(view, "visit_cases");
+  assert_int_equal(json_array_size(cases), 2);
+  for (size_t i = 0; i < 2; i++)
+    assert_int_equal(strncmp(json_text_at(json_array_get(cases, i), "href"), "/p/", 3), 0);
+  json_decref(view);
+  client_free(&c);
+  struct client sup;
+  client_init(&sup, &server);
+  assert_int_equal(client_login(&sup, "xinxing-supervisor", PASSWORD), 303);
+  json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
+  assert_int_equal(json_integer_value(json_at(figures, "total.done")), 1);
+  assert_int_equal(json_integer_value(json_at(figures, "total.matters")), 2);
+  json_decref(figures);
+  client_free(&sup);
+}
+
 static void test_bad_input(void **state)
 {
   (void)state;
@@ -491,10 +597,10 @@ static void test_turn_near(void **state)
   (void)state;
   char t1[TOKEN_MAX], t2[TOKEN_MAX], t3[TOKEN_MAX], path[128];
   struct client c, admin, phone;
-  char secret[64] = "";
   next_day();
   client_init(&admin, &server);
-  assert_int_equal(client_login_totp(&admin, "queue-admin", PASSWORD, secret, sizeof(secret)), 0);
+  assert_int_equal(
+      client_login_totp(&admin, "queue-admin", PASSWORD, admin_secret, sizeof(admin_secret)), 0);
   size_t before = turn_near_messages(&admin);
   assert_int_equal(take(NULL, service_a, "", t1), 303);
   assert_int_equal(take(NULL, service_a, "", t2), 303);
@@ -562,15 +668,153 @@ static void test_kiosk_mode_and_progress_board(void **state)
   free(page);
 }
 
+/* ---- the administration page --------------------------------------------------------------- */
+
+/* POSTs form to path as the admin (the page first: its CSRF token): the status; body (may be
+ * NULL) receives the answer's text. */
+static long admin_post(struct client *c, const char *path, const char *form, char **body)
+{
+  struct response r;
+  assert_int_equal(client_get(c, "/staff/admin/queues", &r), 0);
+  response_free(&r);
+  assert_int_equal(client_post(c, path, form, &r), 0);
+  long status = r.status;
+  if (body)
+    *body = strdup(r.body ? r.body : "");
+  response_free(&r);
+  return status;
+}
+
+static void admin_refused(struct client *c, const char *path, const char *form, const char *message,
+                          const char *field)
+{
+  char *body = NULL;
+  assert_int_equal(admin_post(c, path, form, &body), 400);
+  expect_contains(body, message);
+  expect_contains(body, field);
+  free(body);
+}
+
+/* The entry of list whose key is value (NULL when none). */
+static json_t *entry(json_t *view, const char *list, const char *key, const char *value)
+{
+  json_t *item;
+  size_t i;
+  json_array_foreach(json_object_get(view, list), i, item)
+  {
+    const char *v = json_string_value(json_object_get(item, key));
+    if (v && !strcmp(v, value))
+      return item;
+  }
+  return NULL;
+}
+
+/* Queues and counters set up on /staff/admin/queues: a new queue and counter, renamed and
+ * closed; refusals name the field and change nothing; the "turn is near" number reaches the
+ * ticket page and the board's announcement the board; only admins. */
+static void test_admin_pages(void **state)
+{
+  (void)state;
+  struct client admin;
+  char form[256], path[64];
+  next_day();
+  client_init(&admin, &server);
+  assert_int_equal(
+      client_login_totp(&admin, "queue-admin", PASSWORD, admin_secret, sizeof(admin_secret)), 0);
+  json_t *view = expect_view(&server, &admin, "/staff/admin/queues", 200);
+  size_t queues = json_array_size(json_object_get(view, "queues"));
+  size_t counters = json_array_size(json_object_get(view, "counters"));
+  json_decref(view);
+  /* refusals, each naming its field; nothing added */
+  snprintf(form, sizeof(form), "id=&code=a1&name_zh=Kept&service=%lld&open=1", service_a);
+  admin_refused(&admin, "/staff/admin/queues/queue", form, "大寫英文字母", "queue-new-code");
+  admin_refused(&admin, "/staff/admin/queues/queue", form, "value=\"Kept\"", "value=\"a1\"");
+  snprintf(form, sizeof(form), "id=&code=A&name_zh=X&service=%lld&open=1", service_a);
+  admin_refused(&admin, "/staff/admin/queues/queue", form, "已有其他佇列", "queue-new-code");
+  admin_refused(&admin, "/staff/admin/queues/queue", "id=&code=Z&name_zh=&open=1", "中文名稱",
+                "queue-new-name_zh");
+  admin_refused(&admin, "/staff/admin/queues/queue", "id=&code=Z&name_zh=X&service=999999",
+                "本所的服務", "queue-new-services");
+  view = expect_view(&server, &admin, "/staff/admin/queues", 200);
+  assert_int_equal(json_array_size(json_object_get(view, "queues")), queues);
+  json_decref(view);
+  /* a new queue Z for service A's service, then renamed and closed */
+  snprintf(form, sizeof(form),
+           "id=&code=Z&name_zh=%%E6%%B8%%AC%%E8%%A9%%A6&name_en=Test&service=%lld&open=1",
+           service_a);
+  assert_int_equal(admin_post(&admin, "/staff/admin/queues/queue", form, NULL), 303);
+  view = expect_view(&server, &admin, "/staff/admin/queues", 200);
+  json_t *z = entry(view, "queues", "code", "Z");
+  assert_non_null(z);
+  long long zid = (long long)json_integer_value(json_object_get(z, "id"));
+  assert_true(json_is_true(json_object_get(z, "open")));
+  json_decref(view);
+  snprintf(form, sizeof(form), "id=%lld&code=Z&name_zh=%%E6%%96%%B0%%E5%%90%%8D&name_en=New", zid);
+  assert_int_equal(admin_post(&admin, "/staff/admin/queues/queue", form, NULL), 303);
+  view = expect_view(&server, &admin, "/staff/admin/queues", 200);
+  z = entry(view, "queues", "code", "Z");
+  expect_text_at(z, "name_en", "New");
+  assert_false(json_is_true(json_object_get(z, "open")));
+  assert_int_equal(json_array_size(json_object_get(view, "queues")), queues + 1);
+  json_decref(view);
+  view = expect_view(&server, NULL, "/o/xinxing/queue", 200); /* closed: not offered */
+  assert_null(entry(view, "queues", "code", "Z"));
+  json_decref(view);
+  /* a counter for it; a number taken is refused */
+  snprintf(form, sizeof(form), "id=&number=9&name=Window&queue=%lld", zid);
+  assert_int_equal(admin_post(&admin, "/staff/admin/queues/counter", form, NULL), 303);
+  admin_refused(&admin, "/staff/admin/queues/counter", "id=&number=1&name=", "已有其他櫃檯",
+                "counter-new-number");
+  admin_refused(&admin, "/staff/admin/queues/counter", "id=&number=9%209&name=", "櫃檯號碼",
+                "counter-new-number");
+  view = expect_view(&server, &admin, "/staff/admin/queues", 200);
+  json_t *nine = entry(view, "counters", "number", "9");
+  assert_non_null(nine);
+  expect_text_at(nine, "name", "Window");
+  assert_int_equal(json_array_size(json_object_get(view, "counters")), counters + 1);
+  json_decref(view);
+  /* settings: the ticket page offers 5, the board shows the announcement first */
+  admin_refused(&admin, "/staff/admin/queues/settings", "turn_near=0", "1 到 20",
+                "settings-turn_near");
+  assert_int_equal(admin_post(&admin, "/staff/admin/queues/settings",
+                              "turn_near=5&board_note_zh=%E5%8D%88%E4%BC%91%E7%85%A7%E5%B8%B8"
+                              "&board_note_en=Open+at+lunch",
+                              NULL),
+                   303);
+  char token[TOKEN_MAX];
+  assert_int_equal(take(NULL, service_a, "", token), 303);
+  view = ticket(token);
+  assert_int_equal(json_integer_value(json_at(view, "ticket.notify_default")), 5);
+  json_decref(view);
+  view = expect_view(&server, NULL, "/o/xinxing/queue/board", 200);
+  expect_text_at(view, "news.0", "午休照常");
+  json_decref(view);
+  char *html = expect_page(&server, &admin, "/staff/admin/queues", 200);
+  expect_contains(html, "id=\"counter-new-number\"");
+  free(html);
+  client_free(&admin);
+  /* only admins */
+  struct client clerk;
+  client_init(&clerk, &server);
+  assert_int_equal(client_login(&clerk, "queue-clerk-1", PASSWORD), 303);
+  long status = 0;
+  json_decref(get_json_view(&server, &clerk, "/staff/admin/queues", &status));
+  assert_int_equal(status, 403);
+  client_free(&clerk);
+  (void)path;
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_per_queue_per_day),
       cmocka_unit_test(test_counter_console),
+      cmocka_unit_test(test_several_matters),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_kiosk_mode_and_progress_board),
       cmocka_unit_test(test_turn_near),
       cmocka_unit_test(test_concurrent_taking_and_calling),
+      cmocka_unit_test(test_admin_pages),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

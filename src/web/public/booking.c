@@ -433,8 +433,24 @@ int booking_move_submit(struct http_request *req, struct http_response *res)
 
 /* ---- the kiosk check-in ------------------------------------------------------------------- */
 
+/* The ticket a check-in issued: its number, whether it is placed as a booked visit, and its
+ * page and QR code (the same /q/ link as a ticket taken at the kiosk). */
+static struct view checkin_ticket_view(struct http_request *req, struct view_builder *b,
+                                       const struct booking_ticket *t)
+{
+  if (!t || !t->issued)
+    return view_null();
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "code", t->code);
+  view_add_bool(b, m, "booked", t->booked);
+  view_add_text(b, m, "href", arena_printf(req->arena, "/q/%s?kiosk=1", t->token));
+  view_add_text(b, m, "qr_src", arena_printf(req->arena, "/q/%s/qr.svg", t->token));
+  return view_of_map(m);
+}
+
 static int checkin_show(struct http_request *req, struct http_response *res, struct store *store,
-                        int status, const struct booking *b, const char *error)
+                        int status, const struct booking *b, const struct booking_ticket *t,
+                        const char *error)
 {
   const struct dir_office *office = NULL;
   int rc = office_of_request(req, store, &office);
@@ -446,6 +462,7 @@ static int checkin_show(struct http_request *req, struct http_response *res, str
   view_add(&vb, page, "office", office_dir_tview(req, &vb, office));
   view_add_text(&vb, page, "action", arena_printf(req->arena, "/o/%s/book/checkin", office->slug));
   view_add(&vb, page, "arrived", b ? booking_view(req, &vb, b) : view_null());
+  view_add(&vb, page, "ticket", checkin_ticket_view(req, &vb, t));
   if (b)
     view_add_text(&vb, page, "arrived_time", web_datetime(req, b->arrived_at));
   if (error)
@@ -459,7 +476,7 @@ int booking_checkin_form(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   int rc = web_store(req, &store);
-  return rc ? rc : checkin_show(req, res, store, 200, NULL, NULL);
+  return rc ? rc : checkin_show(req, res, store, 200, NULL, NULL, NULL);
 }
 
 int booking_checkin_submit(struct http_request *req, struct http_response *res)
@@ -467,14 +484,15 @@ int booking_checkin_submit(struct http_request *req, struct http_response *res)
   struct store *store;
   const struct dir_office *office = NULL;
   struct booking b;
+  struct booking_ticket t;
   const char *reason = NULL;
   int rc = web_store(req, &store);
   if (!rc)
     rc = office_of_request(req, store, &office);
   if (!rc)
     rc = booking_check_in(store, req->arena, clock_now(), office->id, http_form(req, "number"), &b,
-                          &reason);
+                          &t, &reason);
   if (rc && reason)
-    return checkin_show(req, res, store, rc == ST_NOTFOUND ? 404 : 400, NULL, reason);
-  return rc ? rc : checkin_show(req, res, store, 200, &b, NULL);
+    return checkin_show(req, res, store, rc == ST_NOTFOUND ? 404 : 400, NULL, NULL, reason);
+  return rc ? rc : checkin_show(req, res, store, 200, &b, &t, NULL);
 }

@@ -61,6 +61,8 @@ static struct view choices_view(struct http_request *req, struct view_builder *b
   struct view_list *list = view_list(b);
   for (size_t i = 0; i < qo->queue_count; i++) {
     const struct queue_row *q = &qo->queues[i];
+    if (!q->open) /* closed by the office: no tickets taken */
+      continue;
     struct view_map *m = view_map(b);
     struct view_list *services = view_list(b);
     for (size_t j = 0; j < q->service_count; j++) {
@@ -227,11 +229,52 @@ static struct view ticket_view(struct http_request *req, struct view_builder *b,
   view_add_text(b, m, "priority", t->priority);
   view_add_text(b, m, "taken", web_datetime(req, t->taken_at));
   view_add_int(b, m, "notify_ahead", t->notify_ahead);
+  view_add_int(b, m, "notify_default", t->notify_default);
   view_add_text(b, m, "qr_src", arena_printf(req->arena, "/q/%s/qr.svg", token));
   view_add_text(b, m, "href", arena_printf(req->arena, "/q/%s", token));
   view_add_text(b, m, "leave_action", arena_printf(req->arena, "/q/%s/leave", token));
   view_add_text(b, m, "notify_action", arena_printf(req->arena, "/q/%s/notify", token));
   return view_of_map(m);
+}
+
+/* The link token of the visit's case when it made exactly one (the ticket's, or one matter's);
+ * NULL for none or several. */
+static const char *visit_only_case(const struct queue_ticket *t)
+{
+  const char *only = t->case_token[0] ? t->case_token : NULL;
+  size_t n = only != NULL;
+  for (size_t i = 0; i < t->matter_count; i++) {
+    if (t->matters[i].case_token[0]) {
+      only = t->matters[i].case_token;
+      n++;
+    }
+  }
+  return n == 1 ? only : NULL;
+}
+
+/* A visit that made several cases (several matters at the counter): the page lists them, each
+ * with its progress page. */
+static void visit_cases_add(struct http_request *req, struct view_builder *b, struct view_map *page,
+                            const struct directory *dir, const struct queue_ticket *t)
+{
+  struct view_list *list = view_list(b);
+  size_t n = 0;
+  for (size_t i = 0; i <= t->matter_count; i++) {
+    const char *token = i == 0 ? t->case_token : t->matters[i - 1].case_token;
+    int64_t service_id = i == 0 ? t->service_id : t->matters[i - 1].service_id;
+    if (!token[0])
+      continue;
+    const struct dir_service *s = directory_service(dir, service_id);
+    struct view_map *m = view_map(b);
+    view_add_text(b, m, "service", s ? pick(req, s->name_zh, s->name_en) : "");
+    view_add_text(b, m, "href", arena_printf(req->arena, "/p/%s", token));
+    view_push(b, list, view_of_map(m));
+    n++;
+  }
+  if (n > 1) {
+    view_add_bool(b, page, "has_visit_cases", true);
+    view_add(b, page, "visit_cases", view_of_list(list));
+  }
 }
 
 static int ticket_page(struct http_request *req, struct http_response *res, int status,
@@ -247,8 +290,9 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
     return http_error(res, 404, "queue_ticket_not_found");
   if (rc)
     return rc;
-  if (t.case_token[0] && status == 200) /* one code from the ticket to the case's progress */
-    return http_redirect(res, 303, arena_printf(req->arena, "/p/%s", t.case_token));
+  const char *only = visit_only_case(&t);
+  if (only && status == 200) /* one code from the ticket to the case's progress */
+    return http_redirect(res, 303, arena_printf(req->arena, "/p/%s", only));
   const struct directory *dir;
   rc = directory_acquire(store, req->arena, &dir);
   if (rc)
@@ -270,6 +314,8 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
   if (live && status == 200) /* queue.js updates it in place; without JavaScript it reloads */
     view_add_int(&b, page, "noscript_refresh_seconds", QUEUE_TICKET_REFRESH_SECONDS);
   view_add_bool(&b, page, "live", live);
+  if (!only)
+    visit_cases_add(req, &b, page, dir, &t);
   if (error_key) {
     struct view_list *errors = view_list(&b);
     struct view_map *e = view_map(&b);

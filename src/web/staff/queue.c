@@ -72,8 +72,50 @@ static struct view queues_view(struct http_request *req, struct view_builder *b,
   return view_of_list(list);
 }
 
+/* One matter of the visit: its service's name and, once its intake made a case, the case. */
+static struct view matter_view(struct http_request *req, struct view_builder *b,
+                               const struct directory *dir, int64_t ticket_id, int64_t service_id,
+                               int64_t case_id)
+{
+  const struct dir_service *s = dir ? directory_service(dir, service_id) : NULL;
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "service", s ? directory_pick(s->name_zh, s->name_en, req->lang) : "");
+  if (case_id > 0)
+    view_add_text(b, m, "case_href",
+                  arena_printf(req->arena, "/staff/cases/%lld", (long long)case_id));
+  else if (service_id > 0)
+    view_add_text(b, m, "intake_href",
+                  arena_printf(req->arena, "/staff/intake?service=%lld&ticket=%lld",
+                               (long long)service_id, (long long)ticket_id));
+  return view_of_map(m);
+}
+
+/* The visit's matters (the ticket's own first) and the office's services to add another. */
+static void matters_add(struct http_request *req, struct view_builder *b, struct view_map *m,
+                        const struct directory *dir, const struct queue_ticket *t)
+{
+  struct view_list *list = view_list(b), *options = view_list(b);
+  view_push(b, list, matter_view(req, b, dir, t->id, t->service_id, t->case_id));
+  for (size_t i = 0; i < t->matter_count; i++)
+    view_push(b, list,
+              matter_view(req, b, dir, t->id, t->matters[i].service_id, t->matters[i].case_id));
+  size_t n = 0;
+  const struct dir_service *all = dir ? directory_services(dir, t->office_id, &n) : NULL;
+  for (size_t i = 0; i < n; i++) {
+    struct view_map *o = view_map(b);
+    view_add_int(b, o, "id", all[i].id);
+    view_add_text(b, o, "name", directory_pick(all[i].name_zh, all[i].name_en, req->lang));
+    view_push(b, options, view_of_map(o));
+  }
+  view_add(b, m, "matters", view_of_list(list));
+  view_add_int(b, m, "matter_count", (int64_t)(1 + t->matter_count));
+  view_add(b, m, "services", view_of_list(options));
+  view_add_text(b, m, "matter_action",
+                arena_printf(req->arena, "/staff/queue/tickets/%lld/matters", (long long)t->id));
+}
+
 static struct view current_view(struct http_request *req, struct view_builder *b,
-                                const struct queue_ticket *t)
+                                const struct directory *dir, const struct queue_ticket *t)
 {
   struct view_map *m = view_map(b);
   view_add_int(b, m, "id", t->id);
@@ -93,6 +135,7 @@ static struct view current_view(struct http_request *req, struct view_builder *b
   view_add_text(b, m, "intake_href",
                 arena_printf(req->arena, "/staff/intake?service=%lld&ticket=%lld",
                              (long long)t->service_id, (long long)t->id));
+  matters_add(req, b, m, dir, t);
   return view_of_map(m);
 }
 
@@ -112,13 +155,13 @@ static struct view counter_view(struct http_request *req, struct view_builder *b
 }
 
 static int console_page(struct http_request *req, struct http_response *res,
-                        const struct queue_console *console)
+                        const struct directory *dir, const struct queue_console *console)
 {
   const struct queue_counter_row *mine = console->counter;
   struct view_builder b = view_builder(req->arena);
   struct view_map *page = view_map(&b);
   if (console->has_ticket)
-    view_add(&b, page, "current", current_view(req, &b, &console->ticket));
+    view_add(&b, page, "current", current_view(req, &b, dir, &console->ticket));
   view_add_text(&b, page, "title", http_t(req, "queue_console_title"));
   view_add(&b, page, "counters", counters_view(req, &b, &console->office, mine ? mine->id : 0));
   view_add(&b, page, "queues", queues_view(req, &b, &console->office));
@@ -138,11 +181,14 @@ int queue_console(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   struct queue_console console;
+  const struct directory *dir = NULL;
   int rc = web_store(req, &store);
   if (!rc)
     rc = queue_console_read(store, req->arena, clock_now(), req->session->office_id,
                             req->session->user_id, int_param(http_query(req, "counter")), &console);
-  return rc ? rc : console_page(req, res, &console);
+  if (!rc)
+    rc = directory_acquire(store, req->arena, &dir);
+  return rc ? rc : console_page(req, res, dir, &console);
 }
 
 static int back(struct http_request *req, struct http_response *res, int64_t counter,
@@ -233,4 +279,31 @@ int queue_ticket_submit(struct http_request *req, struct http_response *res)
   if (rc == ST_CONFLICT)
     return back(req, res, counter, "conflict");
   return rc ? rc : back(req, res, counter, NULL);
+}
+
+/* Another matter for the ticket being served: recorded, then its counter intake opens (the
+ * case it creates is linked to this matter, domain/queue.h queue_ticket_case_link). */
+int queue_matter_submit(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  int64_t counter = int_param(http_form(req, "counter"));
+  int64_t service = int_param(http_form(req, "service"));
+  int64_t ticket = int_param(http_capture(req, "id"));
+  if (!ticket)
+    return http_error(res, 404, NULL);
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = queue_matter_add(store, clock_now(), &actor, counter, ticket, service);
+  if (rc == ST_NOTFOUND)
+    return http_error(res, 404, NULL);
+  if (rc == ST_INVALID)
+    return http_error(res, 400, "queue_bad_matter");
+  if (rc == ST_CONFLICT)
+    return back(req, res, counter, "conflict");
+  return rc ? rc
+            : http_redirect(res, 303,
+                            arena_printf(req->arena, "/staff/intake?service=%lld&ticket=%lld",
+                                         (long long)service, (long long)ticket));
 }

@@ -32,8 +32,10 @@ static struct view figure_view(struct http_request *req, struct view_builder *b,
   struct view_map *m = view_map(b);
   view_add_text(b, m, "label", label);
   view_add_int(b, m, "tickets", f->tickets);
+  view_add_int(b, m, "booked", f->booked);
   view_add_int(b, m, "called", f->called);
   view_add_int(b, m, "done", f->done);
+  view_add_int(b, m, "matters", f->matters);
   view_add_int(b, m, "no_show", f->no_show);
   view_add_int(b, m, "left", f->left);
   view_add_text(b, m, "wait", minutes(req, f->wait_sum, f->wait_n));
