@@ -1,19 +1,22 @@
-// show-password.js - progressive enhancement for password fields (ASVS 2.1.12): each
-// <button data-show-password="ID" hidden> next to a password input is shown and shows or
-// hides what was typed, its state in aria-pressed. Without this script the button stays hidden
-// and the field works as a plain password field. The field is hidden again before the form is
-// sent, so the browser never offers to remember it as plain text.
+// show-password.js - progressive enhancement for password fields (ASVS 2.1.12): after each
+// <input type="password" data-show-password="LABEL"> this adds a button LABEL that shows or
+// hides what was typed, its state in aria-pressed (the label stays: a toggle button). Without
+// this script there is no button and the field works as a plain password field. The field is
+// hidden again before the form is sent, so the browser never offers to keep it as plain text.
 (function () {
   'use strict';
-  var buttons = document.querySelectorAll('button[data-show-password]');
-  Array.prototype.forEach.call(buttons, function (button) {
-    var input = document.getElementById(button.getAttribute('data-show-password'));
-    if (!input) return;
+  var inputs = document.querySelectorAll('input[type="password"][data-show-password]');
+  Array.prototype.forEach.call(inputs, function (input) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'govuk-button govuk-button--secondary bm-button--small bm-show-password';
+    button.textContent = input.getAttribute('data-show-password');
+    button.setAttribute('aria-controls', input.id);
+    button.setAttribute('aria-pressed', 'false');
     function set(shown) {
       input.type = shown ? 'text' : 'password';
       button.setAttribute('aria-pressed', shown ? 'true' : 'false');
     }
-    button.hidden = false;
     button.addEventListener('click', function () {
       set(input.type === 'password');
     });
@@ -22,5 +25,6 @@
         set(false);
       });
     }
+    input.insertAdjacentElement('afterend', button);
   });
 })();
