@@ -352,6 +352,28 @@ static void test_credential_changes_are_notified(void **state)
   expect_notice("account_totp_reused", false);
   free(secret);
   client_free(&c);
+  /* a password set from the command line sends it too (rendered, not failed) */
+  const char *passwd[] = {"user", "passwd", "s-notice", NULL};
+  const char *given[] = {"BIANMIN_PASSWORD=Quartz-Willow-6630", NULL};
+  assert_int_equal(server_cli_env(&server, passwd, given), 0);
+  json_t *failed = expect_view(&server, &admin, "/staff/admin/outbox", 200), *row;
+  size_t i;
+  json_array_foreach(json_object_get(failed, "messages"), i, row)
+  {
+    const char *kind = json_string_value(json_object_get(row, "subject_kind"));
+    if (kind && !strcmp(kind, "user"))
+      fail_msg("a security notice failed: %s", json_text_at(row, "last_error"));
+  }
+  json_decref(failed);
+  json_t *queued = expect_view(&server, &admin, "/staff/admin/outbox?status=queued", 200);
+  int changed = 0;
+  json_array_foreach(json_object_get(queued, "messages"), i, row)
+  {
+    const char *event = json_string_value(json_object_get(row, "event"));
+    changed += event && !strcmp(event, "account_password_changed");
+  }
+  json_decref(queued);
+  assert_int_equal(changed, 2);
 }
 
 #define SESSIONS_PASSWORD "Copper-Meadow-5127"
