@@ -291,7 +291,8 @@ static int serve_until_signal(const struct config *config, const char *port_file
                               "/staff/login",
                               "/staff/login/totp",
                               "/staff/account/totp",
-                              "/staff/account/password"};
+                              "/staff/account/password",
+                              web_forbidden};
   size_t route_count;
   const struct http_route *routes = web_routes(&route_count);
   struct http_server *server;

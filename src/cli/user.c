@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "domain/accounts.h"
+#include "domain/notify.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -187,6 +188,25 @@ static int user_list(struct store *store, const char *office_slug)
   return 0;
 }
 
+/* A password set here sends the account's security e-mail (domain/accounts.h): the shipped
+ * message templates and the public address for its link, as `serve` sets them up. */
+static int user_notices(const struct config *config)
+{
+  struct notify_settings s = {0};
+  char dir[CONFIG_PATH_MAX + 16], err[1024];
+  s.public_url_set = config->public_url[0] != '\0';
+  if (s.public_url_set)
+    snprintf(s.public_url, sizeof(s.public_url), "%.255s", config->public_url);
+  else
+    snprintf(s.public_url, sizeof(s.public_url), "http://%.200s", config->listen);
+  notify_configure(&s);
+  snprintf(dir, sizeof(dir), "%s/messages", config->templates_dir);
+  int rc = notify_templates_load_dir(dir, err, sizeof(err));
+  if (rc)
+    fprintf(stderr, "bianmin: %s\n", err);
+  return rc;
+}
+
 int cli_user(struct config *config, int argc, char **argv)
 {
   struct user_args a;
@@ -198,7 +218,7 @@ int cli_user(struct config *config, int argc, char **argv)
   if (parse_user_args(config, argc - 1, argv + 1, &a))
     return CLI_EXIT_USAGE;
   struct store *store;
-  if (cli_load_keys(config, true) || cli_open_store(config, &store))
+  if (cli_load_keys(config, true) || user_notices(config) || cli_open_store(config, &store))
     return 1;
   int rc = CLI_EXIT_USAGE;
   const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;

@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/clock.h"
 #include "base/str.h"
 #include "base/text.h"
 #include "domain/keys.h"
 #include "domain/lookup.h"
+#include "domain/notify.h"
 #include "domain/password.h"
 #include "domain/totp.h"
 
@@ -209,6 +211,45 @@ static void throttle_keys(const char *username, const char *ip, char user_key[96
   snprintf(ip_key, 80, "ip:%s", ip);
 }
 
+/* ---- security notices ------------------------------------------------------------------ */
+
+/* An e-mail about event to the account's own address (user: a users row), when it has one,
+ * through the outbox and inside the caller's transaction when one is open (ASVS 2.2.3, 2.5.5,
+ * 2.8.5). The occurrence is the time, so every change sends its own message; the person reads
+ * when it happened and where to look (their account page). */
+static int security_notice(struct store *store, json_t *user, const char *event, const char *lang,
+                           time_t now)
+{
+  const char *email = json_string_value(json_object_get(user, "email"));
+  if (!email || !*email)
+    return ST_OK;
+  struct civil_time at = civil_taipei(now);
+  char date[CIVIL_ISO_SIZE], hhmm[8], link[NOTIFY_URL_MAX + 32];
+  civil_format_iso(at.date, date);
+  snprintf(hhmm, sizeof(hhmm), "%02d:%02d", at.hour, at.minute);
+  snprintf(link, sizeof(link), "%s/staff/account", notify_settings()->public_url);
+  json_t *vars = json_pack("{s:s, s:s, s:s}", "date", date, "time", hhmm, "link", link);
+  if (!vars)
+    return ST_NOMEM;
+  int rc = notify_subject_event(store, now, row_int(user, "office_id"), "user", row_int(user, "id"),
+                                "email", email, lang, event, (int64_t)now, vars);
+  json_decref(vars);
+  return rc;
+}
+
+/* The same for the account id (a reused second-factor code: the session row has no address). */
+static int security_notice_to(struct store *store, int64_t user_id, const char *event,
+                              const char *lang, time_t now)
+{
+  json_t *user;
+  int rc = store_user_get(store, 0, user_id, &user);
+  if (rc)
+    return rc;
+  rc = security_notice(store, user, event, lang, now);
+  json_decref(user);
+  return rc;
+}
+
 /* ---- sign-in ------------------------------------------------------------------------- */
 
 static int start_session(struct store *store, json_t *user, const char *ip, time_t now,
@@ -272,6 +313,22 @@ static int login_locked(struct store *store, const char *username, const char *i
   return out->retry_minutes > 0;
 }
 
+/* The right password, but an initial one (set by someone else, still expired) set more than
+ * ACCOUNTS_INITIAL_PASSWORD_SECONDS ago: refused and audited; the caller answers
+ * LOGIN_INITIAL_EXPIRED. Passwords set before migration 24 have no time (0) and stay valid. */
+static bool initial_expired(struct store *store, json_t *user, const char *username, const char *ip,
+                            time_t now, int *rc)
+{
+  int64_t set_at = row_int(user, "password_set_at");
+  if (!row_int(user, "password_expired") || set_at <= 0 ||
+      now - set_at <= ACCOUNTS_INITIAL_PASSWORD_SECONDS)
+    return false;
+  struct audit_actor actor;
+  login_actor(user, username, ip, &actor);
+  *rc = audit_record(store, &actor, "auth.initial_expired", "user", username, NULL);
+  return true;
+}
+
 int accounts_login(struct store *store, const struct accounts_policy *policy, const char *username,
                    const char *password, const char *ip, time_t now, struct login_result *out)
 {
@@ -289,6 +346,11 @@ int accounts_login(struct store *store, const struct accounts_policy *policy, co
     json_decref(user);
     if (!rc)
       login_locked(store, username, ip, now, out);
+    return rc;
+  }
+  if (initial_expired(store, user, username, ip, now, &rc)) {
+    json_decref(user);
+    out->outcome = LOGIN_INITIAL_EXPIRED;
     return rc;
   }
   char user_key[96], ip_key[80];
@@ -325,7 +387,8 @@ static int pending_session(struct store *store, const char *token, json_t **sess
   return ST_OK;
 }
 
-/* Checks code against the user's secret; *step receives the matched time step. */
+/* Checks code against the user's secret; *step receives the matched time step. ST_CONFLICT
+ * when the code is right but its time step was used already (a replay: the holder is told). */
 static int check_totp(struct store *store, int64_t user_id, const char *code, time_t now,
                       int64_t *step)
 {
@@ -339,6 +402,8 @@ static int check_totp(struct store *store, int64_t user_id, const char *code, ti
                         sizeof(secret), &len);
   if (!rc)
     rc = totp_verify(secret, len, code, now, 1, row_int(user, "totp_last_step"), step);
+  if (rc == ST_INVALID && totp_verify(secret, len, code, now, 1, -1, NULL) == ST_OK)
+    rc = ST_CONFLICT;
   sodium_memzero(secret, sizeof(secret));
   json_decref(user);
   return rc;
@@ -356,9 +421,20 @@ static int session_promote(struct store *store, const char *token, struct login_
   return store_session_rotate(store, old_hash, new_hash, csrf);
 }
 
+/* Whether code passes for user_id: ST_OK (and its step is now used), ST_CONFLICT for a code
+ * used before (also when another request used it a moment ago), else ST_INVALID. */
+static int totp_verdict(struct store *store, int64_t user_id, const char *code, time_t now)
+{
+  int64_t step = 0;
+  int rc = code ? check_totp(store, user_id, code, now, &step) : ST_INVALID;
+  if (!rc)
+    rc = store_user_use_totp_step(store, user_id, step);
+  return rc == ST_OK || rc == ST_CONFLICT ? rc : ST_INVALID;
+}
+
 int accounts_login_totp(struct store *store, const struct accounts_policy *policy,
-                        const char *token, const char *code, const char *ip, time_t now,
-                        struct login_result *out)
+                        const char *token, const char *code, const struct audit_actor *from,
+                        time_t now, struct login_result *out)
 {
   json_t *session;
   memset(out, 0, sizeof(*out));
@@ -366,16 +442,17 @@ int accounts_login_totp(struct store *store, const struct accounts_policy *polic
   *outcome = LOGIN_REFUSED;
   if (!token || pending_session(store, token, &session))
     return ST_OK;
-  int64_t user_id = row_int(session, "user_id"), step = 0;
+  int64_t user_id = row_int(session, "user_id");
   const char *username = json_string_value(json_object_get(session, "username"));
   char key[48];
   snprintf(key, sizeof(key), "totp:%lld", (long long)user_id);
-  struct audit_actor actor = {row_int(session, "office_id"), user_id, username, ip};
-  int rc = ST_OK;
-  if (throttle_locked(store, key, now)) {
+  struct audit_actor actor = {row_int(session, "office_id"), user_id, username, from->ip,
+                              from->lang};
+  bool locked = throttle_locked(store, key, now) > 0;
+  int rc = ST_OK, verdict = locked ? ST_INVALID : totp_verdict(store, user_id, code, now);
+  if (locked) {
     *outcome = LOGIN_LOCKED;
-  } else if (code && check_totp(store, user_id, code, now, &step) == ST_OK &&
-             store_user_use_totp_step(store, user_id, step) == ST_OK) {
+  } else if (verdict == ST_OK) {
     rc = session_promote(store, token, out);
     if (!rc)
       rc = store_throttle_clear(store, key);
@@ -386,6 +463,8 @@ int accounts_login_totp(struct store *store, const struct accounts_policy *polic
     rc = throttle_fail(store, key, now, policy->user_lock_after, 0);
     if (!rc)
       rc = audit_record(store, &actor, "auth.totp_failed", "user", username, NULL);
+    if (!rc && verdict == ST_CONFLICT)
+      rc = security_notice_to(store, user_id, "account_totp_reused", from->lang, now);
   }
   json_decref(session);
   return rc;
@@ -490,8 +569,8 @@ static int fields_check(const struct account_fields *f, bool with_username, cons
 static struct store_user store_fields(const struct account_fields *f, const char *hash)
 {
   return (struct store_user){
-      f->office_id, f->unit_id, f->username,        f->display_name, f->email ? f->email : "",
-      f->roles,     hash,       f->password_expired};
+      f->office_id, f->unit_id, f->username,         f->display_name,     f->email ? f->email : "",
+      f->roles,     hash,       f->password_expired, (int64_t)clock_now()};
 }
 
 /* The office's own name inside a full one: "高雄市政府地政局新興地政事務所" -> "新興地政事務所"
@@ -548,19 +627,25 @@ static json_t *account_detail(const struct account_fields *f)
                    (json_int_t)f->unit_id);
 }
 
-/* Runs the change and its audit row in one transaction. */
-static int audited(struct store *store, int rc_change, const struct audit_actor *actor,
-                   const char *action, const char *object_id, json_t *detail)
+/* Runs the change and its audit row (about an object of kind) in one transaction. */
+static int audited_as(struct store *store, int rc_change, const struct audit_actor *actor,
+                      const char *action, const char *kind, const char *object_id, json_t *detail)
 {
   int rc = rc_change;
   if (!rc)
-    rc = audit_record(store, actor, action, "user", object_id, detail);
+    rc = audit_record(store, actor, action, kind, object_id, detail);
   json_decref(detail);
   if (rc) {
     store_rollback(store);
     return rc;
   }
   return store_commit(store);
+}
+
+static int audited(struct store *store, int rc_change, const struct audit_actor *actor,
+                   const char *action, const char *object_id, json_t *detail)
+{
+  return audited_as(store, rc_change, actor, action, "user", object_id, detail);
 }
 
 int accounts_create(struct store *store, const struct audit_actor *actor,
@@ -621,9 +706,11 @@ static int set_password(struct store *store, const struct audit_actor *actor, js
   rc = store_begin(store);
   if (rc)
     return rc;
-  rc = store_user_set_password(store, id, hash, now, expired);
+  rc = store_user_set_password(store, id, hash, now, expired, (int64_t)clock_now());
   if (!rc)
     rc = store_session_delete_user(store, id);
+  if (!rc)
+    rc = security_notice(store, user, "account_password_changed", actor->lang, clock_now());
   return audited(store, rc, actor, "user.password", object, NULL);
 }
 
@@ -713,8 +800,148 @@ int accounts_totp_enable(struct store *store, const struct audit_actor *actor, i
     rc = store_user_set_totp(store, id, sealed, 1, stamp);
     if (!rc)
       rc = store_user_use_totp_step(store, id, step);
+    if (!rc)
+      rc = security_notice_to(store, id, "account_totp_enabled", actor->lang, now);
     rc = audited(store, rc, actor, "user.totp_enable", object, NULL);
   }
   free(sealed);
+  return rc;
+}
+
+/* ---- a person ending their own sessions (accounts.h, "Your sessions") ---------------------- */
+
+static bool handle_ok(const char *handle)
+{
+  if (!handle || strlen(handle) != ACCOUNTS_SESSION_HANDLE - 1)
+    return false;
+  for (const char *p = handle; *p; p++)
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+      return false;
+  return true;
+}
+
+static void user_object(const struct audit_actor *actor, char object[24])
+{
+  snprintf(object, 24, "%lld", (long long)actor->user_id);
+}
+
+int accounts_session_end(struct store *store, const struct audit_actor *actor, const char *handle)
+{
+  char object[24];
+  if (!handle_ok(handle))
+    return ST_NOTFOUND;
+  user_object(actor, object);
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_session_delete_prefix(store, actor->user_id, handle);
+  return audited(store, rc, actor, "user.session_end", object,
+                 json_pack("{s:s}", "session", handle));
+}
+
+int accounts_sessions_end_others(struct store *store, const struct audit_actor *actor,
+                                 const char *current_token)
+{
+  char object[24], keep[65];
+  int64_t ended = 0;
+  accounts_token_hash(current_token ? current_token : "", keep);
+  user_object(actor, object);
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  rc = store_session_delete_others(store, actor->user_id, keep, &ended);
+  return audited(store, rc, actor, "user.sessions_end_others", object,
+                 json_pack("{s:I}", "ended", (json_int_t)ended));
+}
+
+/* ---- refusals in the audit trail (accounts.h) ------------------------------------------------ */
+
+/* A refusal inside the window: counted, no audit row. */
+static int refusal_counted(struct store *store, const char *key, int64_t refused, int64_t since)
+{
+  int rc = store_throttle_put(store, key, refused + 1, since, 0);
+  if (rc) {
+    store_rollback(store);
+    return rc;
+  }
+  return store_commit(store);
+}
+
+int accounts_refusal_record(struct store *store, const struct audit_actor *actor,
+                            const char *method, const char *route, unsigned roles, time_t now)
+{
+  char key[200], role_list[64];
+  int64_t since = 0, refused = 0;
+  json_t *row;
+  snprintf(key, sizeof(key), "deny:%lld:%s %.150s", (long long)actor->user_id, method, route);
+  int rc = store_begin(store);
+  if (rc)
+    return rc;
+  if (store_throttle_get(store, key, &row) == ST_OK) {
+    since = row_int(row, "window_start");
+    refused = row_int(row, "failures");
+    json_decref(row);
+  }
+  if (since && now - since < ACCOUNTS_REFUSAL_WINDOW)
+    return refusal_counted(store, key, refused, since);
+  roles_format(roles, role_list, sizeof(role_list));
+  rc = store_throttle_put(store, key, 1, now, 0);
+  return audited_as(store, rc, actor, "access.denied", "route", route,
+                    json_pack("{s:s, s:s, s:I}", "method", method, "roles", role_list,
+                              "unrecorded_before", (json_int_t)(refused > 1 ? refused - 1 : 0)));
+}
+
+/* ---- initial passwords (accounts.h) -----------------------------------------------------------
+ */
+
+void accounts_initial_password(char out[ACCOUNTS_INITIAL_PASSWORD_SIZE])
+{
+  static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789"; /* no i, l, o, 0, 1 */
+  size_t n = 0;
+  for (int group = 0; group < 4; group++) {
+    if (group)
+      out[n++] = '-';
+    for (int i = 0; i < 4; i++)
+      out[n++] = alphabet[randombytes_uniform((uint32_t)(sizeof(alphabet) - 1))];
+  }
+  out[n] = '\0';
+}
+
+/* Whether a refusal was about the password itself (a generated one may, rarely, look like a
+ * word of the dictionary: another is drawn). */
+static bool password_reason(const char *reason)
+{
+  return reason && strstr(reason, "password") != NULL;
+}
+
+enum { INITIAL_PASSWORD_TRIES = 5 };
+
+int accounts_create_initial(struct store *store, const struct audit_actor *actor,
+                            const struct account_fields *fields,
+                            char password[ACCOUNTS_INITIAL_PASSWORD_SIZE], int64_t *id,
+                            const char **reason)
+{
+  struct account_fields f = *fields;
+  f.password_expired = true;
+  int rc = ST_INVALID;
+  for (int i = 0; i < INITIAL_PASSWORD_TRIES && rc == ST_INVALID; i++) {
+    accounts_initial_password(password);
+    *reason = NULL;
+    rc = accounts_create(store, actor, &f, password, id, reason);
+    if (rc == ST_INVALID && !password_reason(*reason))
+      break;
+  }
+  return rc;
+}
+
+int accounts_reset_initial(struct store *store, const struct audit_actor *actor, int64_t id,
+                           char password[ACCOUNTS_INITIAL_PASSWORD_SIZE])
+{
+  const char *reason = NULL;
+  int rc = ST_INVALID;
+  for (int i = 0; i < INITIAL_PASSWORD_TRIES && rc == ST_INVALID; i++) {
+    accounts_initial_password(password);
+    rc = accounts_set_password(store, actor, id, password, &reason);
+  }
   return rc;
 }

@@ -33,9 +33,13 @@ int roles_format(unsigned roles, char *out, size_t out_size);
 const char *role_name(unsigned role);
 
 enum {
-  ACCOUNTS_TOKEN_SIZE = 44,   /* base64url of 32 random bytes + NUL */
-  ACCOUNTS_PASSWORD_MIN = 12, /* characters (ASVS 4.0.3 V2.1.1) */
-  ACCOUNTS_PASSWORD_MAX = 128 /* bytes */
+  ACCOUNTS_TOKEN_SIZE = 44,    /* base64url of 32 random bytes + NUL */
+  ACCOUNTS_PASSWORD_MIN = 12,  /* characters (ASVS 4.0.3 V2.1.1) */
+  ACCOUNTS_PASSWORD_MAX = 128, /* bytes */
+  /* an initial password: four groups of four characters from a 31-letter alphabet without
+   * look-alikes (about 79 bits), "k7mq-2xpf-..." + NUL */
+  ACCOUNTS_INITIAL_PASSWORD_SIZE = 20,
+  ACCOUNTS_INITIAL_PASSWORD_SECONDS = 24 * 3600 /* unused this long, it no longer signs in */
 };
 
 struct accounts_policy {
@@ -52,7 +56,15 @@ extern const struct accounts_policy accounts_default_policy;
  * counts); ST_INVALID with *reason a translation key. */
 int accounts_password_policy(const char *password, const char **reason);
 
-enum login_outcome { LOGIN_OK, LOGIN_NEEDS_TOTP, LOGIN_REFUSED, LOGIN_LOCKED };
+/* LOGIN_INITIAL_EXPIRED: the right password, but one someone else set (expired) and left unused
+ * for ACCOUNTS_INITIAL_PASSWORD_SECONDS since it was set: an administrator must give a new one. */
+enum login_outcome {
+  LOGIN_OK,
+  LOGIN_NEEDS_TOTP,
+  LOGIN_REFUSED,
+  LOGIN_LOCKED,
+  LOGIN_INITIAL_EXPIRED
+};
 
 struct login_result {
   enum login_outcome outcome;
@@ -67,10 +79,11 @@ int accounts_login(struct store *store, const struct accounts_policy *policy, co
                    const char *password, const char *ip, time_t now, struct login_result *out);
 /* Second-factor step for a pending session: LOGIN_OK, LOGIN_REFUSED or LOGIN_LOCKED. On
  * LOGIN_OK the session continues under a new token (out->token; the old one no longer works)
- * and a new CSRF token. */
+ * and a new CSRF token. from gives the client address and language (its other fields are
+ * unused). A code already used is refused and its holder told by e-mail (security notices). */
 int accounts_login_totp(struct store *store, const struct accounts_policy *policy,
-                        const char *token, const char *code, const char *ip, time_t now,
-                        struct login_result *out);
+                        const char *token, const char *code, const struct audit_actor *from,
+                        time_t now, struct login_result *out);
 
 /* The session behind a cookie token, joined with its user, or ST_NOTFOUND when unknown,
  * expired (then also removed) or its user is disabled. Touches last_seen (at most once a
@@ -85,7 +98,12 @@ int accounts_session_renew(struct store *store, const char *token, char out[ACCO
  * browser that still holds a session: the new sign-in gets a new one). */
 int accounts_session_drop(struct store *store, const char *token);
 
-/* Administration, each recorded in the audit trail by actor. */
+/* Security notices (ASVS 2.2.3, 2.5.5, 2.8.5): a changed or reset password, a second factor
+ * set up and a reused second-factor code each queue an e-mail to the account's own address
+ * (when it has one) through the outbox (notify_subject_event, subject "user"), in the language
+ * of actor->lang, inside the transaction of the change.
+ *
+ * Administration, each recorded in the audit trail by actor. */
 struct account_fields {
   int64_t office_id;
   int64_t unit_id; /* 0 = none */
@@ -116,6 +134,19 @@ int accounts_change_password(struct store *store, const struct audit_actor *acto
 int accounts_set_disabled(struct store *store, const struct audit_actor *actor, int64_t id,
                           bool disabled);
 
+/* Initial passwords (ASVS 2.3.1): generated here (libsodium's randombytes), never chosen by an
+ * administrator, shown to them once (password receives it), expired at once (the person
+ * chooses their own at the first sign-in) and no longer signing in 24 hours after it was set
+ * if unused. accounts_create_initial is accounts_create with such a password;
+ * accounts_reset_initial is accounts_set_password with one. */
+void accounts_initial_password(char out[ACCOUNTS_INITIAL_PASSWORD_SIZE]);
+int accounts_create_initial(struct store *store, const struct audit_actor *actor,
+                            const struct account_fields *fields,
+                            char password[ACCOUNTS_INITIAL_PASSWORD_SIZE], int64_t *id,
+                            const char **reason);
+int accounts_reset_initial(struct store *store, const struct audit_actor *actor, int64_t id,
+                           char password[ACCOUNTS_INITIAL_PASSWORD_SIZE]);
+
 /* An account as the users pages show it (typed read model). Strings live in the arena the
  * read was given; unit_name_zh/_en are "" when the account has no unit. */
 struct account_row {
@@ -138,6 +169,44 @@ int accounts_list_read(struct store *store, struct arena *arena, int64_t office_
 /* One account of office_id; ST_NOTFOUND for another office's or an unknown id. */
 int accounts_read(struct store *store, struct arena *arena, int64_t office_id, int64_t id,
                   struct account_row *out);
+
+/* ---- "Your sessions" (ASVS 3.3.4): a person sees and ends their own sessions ---------------- */
+
+enum { ACCOUNTS_SESSION_HANDLE = 17 }; /* 16 hex characters + NUL */
+
+/* One session as the account page shows it (times unix seconds; ip in the read's arena). */
+struct account_session {
+  char handle[ACCOUNTS_SESSION_HANDLE]; /* the start of the session's stored hash: names it in
+                                           a form without revealing anything that signs in */
+  int64_t created_at, last_seen_at;
+  const char *ip;
+  bool current; /* the session of current_token */
+};
+struct account_sessions {
+  size_t count;
+  struct account_session *rows;
+};
+/* user_id's live sessions (second factor done, neither idle nor too old under policy), most
+ * recently used first, the one behind current_token marked. */
+int accounts_sessions_read(struct store *store, struct arena *arena,
+                           const struct accounts_policy *policy, int64_t user_id,
+                           const char *current_token, time_t now, struct account_sessions *out);
+/* Ends actor's own session named handle (audited "user.session_end"); ST_NOTFOUND when actor
+ * has no such session. */
+int accounts_session_end(struct store *store, const struct audit_actor *actor, const char *handle);
+/* Ends every session of actor but the one behind current_token (audited
+ * "user.sessions_end_others" with the number ended). */
+int accounts_sessions_end_others(struct store *store, const struct audit_actor *actor,
+                                 const char *current_token);
+
+/* A 403 answered to a signed-in person on a staff route (ASVS 7.2.2): an audit row
+ * "access.denied" (object: the route, detail: method and the person's roles) - at most one per
+ * person and route a minute (ACCOUNTS_REFUSAL_WINDOW; the refusals in between are counted and
+ * the next row says how many), so a crawler cannot fill the audit trail. The window is kept
+ * with the sign-in throttling ("deny:<user id>:<method> <route>"). */
+enum { ACCOUNTS_REFUSAL_WINDOW = 60 };
+int accounts_refusal_record(struct store *store, const struct audit_actor *actor,
+                            const char *method, const char *route, unsigned roles, time_t now);
 
 /* TOTP enrolment: a new secret (base32) to show the user; enabling needs a valid code. */
 int accounts_totp_begin(char *secret_b32, size_t size);

@@ -18,6 +18,8 @@ struct audit_actor {
   int64_t user_id;   /* 0 = nobody signed in (a failed sign-in, the command line) */
   const char *name;  /* username, or what was typed at a failed sign-in */
   const char *ip;    /* client address, or "cli" */
+  const char *lang;  /* the language of a message the change sends the person ("zh-TW" or
+                        "en"; NULL = zh-TW): security notices (domain/accounts.h) */
 };
 
 /* Appends one row. Runs inside the caller's transaction when one is open (so the audit row

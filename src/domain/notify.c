@@ -46,6 +46,10 @@ static const struct notify_event events[] = {
     {"booking_cancelled", true}, /* cancelled through the booking's link */
     {"queue_turn_near", true},   /* a queue ticket: N or fewer people ahead (issue 18) */
     {"plan_reminder", false},    /* plan control: this month's progress is due (staff) */
+    /* security notices to a staff member's own address (domain/accounts.h, ASVS 2.2.3) */
+    {"account_password_changed", true}, /* the password was changed or reset */
+    {"account_totp_enabled", true},     /* a second factor was set up */
+    {"account_totp_reused", true},      /* a used sign-in code was offered again: refused */
 };
 
 static struct notify_settings settings = {

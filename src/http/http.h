@@ -40,7 +40,13 @@ enum {
   HTTP_ROUTE_UNFINISHED_SIGNIN = 1,
   /* Never answers a request: lends its error_format to the paths its pattern matches that no
    * other route does ("/api/{path...}": an unknown path under /api/ gets the API's 404). */
-  HTTP_ROUTE_ERRORS_ONLY = 2
+  HTTP_ROUTE_ERRORS_ONLY = 2,
+  /* The body types a route takes (ASVS 13.1.5): a route with a body cap takes a form
+   * (application/x-www-form-urlencoded or multipart/form-data) unless one of these says
+   * otherwise. A request with a body of any other Content-Type (or none) gets 415 before any
+   * of it is read. */
+  HTTP_ROUTE_BODY_JSON = 4,        /* application/json only (the JSON API) */
+  HTTP_ROUTE_BODY_FORM_OR_JSON = 8 /* a form or application/json (a gateway's webhook) */
 };
 
 /* A route's own error format (Open311's error list): writes res (through http_raw) for an error
@@ -166,7 +172,7 @@ int http_page(struct http_response *res, int status, const char *template_name, 
  * are built this way, without jansson. A VIEW_NULL view (a failed build) is ST_NOMEM. */
 int http_page_view(struct http_response *res, int status, const char *template_name,
                    struct view view);
-/* A localised error page (or JSON error object) for one of 400 403 404 405 413 429 500;
+/* A localised error page (or JSON error object) for one of 400 403 404 405 413 415 429 500;
  * message_key optionally names a translation key more specific than the generic message. */
 int http_error(struct http_response *res, int status, const char *message_key);
 /* A raw body (static files, metrics, QR SVG); data is copied into the response. */
@@ -233,10 +239,19 @@ struct http_app {
   const char *mfa_path;      /* where a pending sign-in is sent */
   const char *enrol_path;    /* where someone who must set up a second factor is sent */
   const char *password_path; /* where someone whose password has expired is sent */
+  /* Called once for every 403 answered to a signed-in person on a route that needs a role
+   * (the route table's or the handler's refusal; ASVS 7.2.2): the application audits it.
+   * NULL = nothing. */
+  void (*forbidden)(void *ctx, struct http_request *req);
 };
 
-/* The name of the session cookie. */
-#define HTTP_SESSION_COOKIE "bm_session"
+/* The session cookie's name (ASVS 3.4.4): with the __Host- prefix when served over TLS or
+ * behind a TLS proxy (req->tls, [server] behind_tls), so that the browser keeps it only when it
+ * is Secure, for Path=/ and without a Domain; plain over HTTP (development), where a browser
+ * would refuse a __Host- cookie without Secure. */
+#define HTTP_SESSION_COOKIE     "bm_session"
+#define HTTP_SESSION_COOKIE_TLS "__Host-bm_session"
+const char *http_session_cookie_name(const struct http_request *req);
 
 /* Sets (max_age_seconds > 0) or clears (0) the session cookie: HttpOnly, SameSite=Strict,
  * Secure when served over TLS. */

@@ -218,5 +218,8 @@ bool http_csrf_ok(struct http_request *req);
 /* handler.c: runs the route's handler (after form parsing) and returns an error status to
  * answer with, or 0 when the handler filled the response. */
 int http_run_handler(struct http_ctx *ctx);
+/* Whether a request with (has_body) a body of content_type (NULL = none sent) may reach
+ * route: its body types (HTTP_ROUTE_BODY_*); a request without a body always may. */
+bool http_body_type_ok(const struct http_route *route, const char *content_type, bool has_body);
 
 #endif

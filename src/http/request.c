@@ -58,6 +58,31 @@ const struct http_part *http_part(const struct http_request *req, const char *na
   return NULL;
 }
 
+/* Whether content_type is media type name (case-insensitive), with parameters or none. */
+static bool type_is(const char *content_type, const char *name)
+{
+  size_t n = strlen(name);
+  if (strncasecmp(content_type, name, n) != 0)
+    return false;
+  const char *rest = content_type + n;
+  rest += strspn(rest, " \t");
+  return !*rest || *rest == ';';
+}
+
+bool http_body_type_ok(const struct http_route *route, const char *content_type, bool has_body)
+{
+  if (!has_body || route->body_max == HTTP_BODY_NONE)
+    return true; /* no body, or one the cap refuses first (413) */
+  if (!content_type)
+    return false;
+  bool json = type_is(content_type, "application/json");
+  bool form = type_is(content_type, "application/x-www-form-urlencoded") ||
+              type_is(content_type, "multipart/form-data");
+  if (route->flags & HTTP_ROUTE_BODY_JSON)
+    return json;
+  return form || (json && (route->flags & HTTP_ROUTE_BODY_FORM_OR_JSON));
+}
+
 static bool is_form_body(const struct http_request *req)
 {
   const char *type = http_header(req, "Content-Type");

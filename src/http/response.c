@@ -121,6 +121,8 @@ static const char *error_code(int status)
     return "method_not_allowed";
   case 413:
     return "payload_too_large";
+  case 415:
+    return "unsupported_media_type";
   case 429:
     return "too_many_requests";
   case 503:
@@ -135,7 +137,7 @@ static json_t *error_view(struct http_ctx *ctx)
 {
   int status = ctx->res.status;
   if (status != 400 && status != 401 && status != 403 && status != 404 && status != 405 &&
-      status != 413 && status != 429)
+      status != 413 && status != 415 && status != 429)
     status = 500;
   char title_key[32], message_key[32];
   snprintf(title_key, sizeof(title_key), "error_%d_title", status);
@@ -190,8 +192,20 @@ static bool kiosk_mode(struct http_ctx *ctx)
   return cookie && strcmp(cookie, "1") == 0;
 }
 
+/* The footer's privacy notice (ASVS 8.3.3): the office's on an office's pages, else the
+ * installation's. */
+static const char *privacy_href(struct http_ctx *ctx)
+{
+  const char *office = ctx->req.route ? http_capture(&ctx->req, "office") : NULL;
+  const char *href = office ? arena_printf(ctx->req.arena, "/o/%s/privacy",
+                                           http_url_encode(ctx->req.arena, office))
+                            : NULL;
+  return href ? href : "/privacy";
+}
+
 /* What every page's layout reads: the language and its switch, the translations (shared,
- * built at start), asset names, the request id, the CSRF token and who is signed in. */
+ * built at start), asset names, the request id, the CSRF token, who is signed in and where
+ * the privacy notice is. */
 static struct view globals(struct http_ctx *ctx, struct view_builder *b)
 {
   const char *lang = ctx->req.lang;
@@ -217,6 +231,7 @@ static struct view globals(struct http_ctx *ctx, struct view_builder *b)
   view_add(b, g, "csrf_token", view_of_lazy(csrf));
   view_add(b, g, "staff", staff_global(&ctx->req, b));
   view_add_bool(b, g, "kiosk_mode", kiosk_mode(ctx));
+  view_add_text(b, g, "privacy_href", privacy_href(ctx));
   return view_of_map(g);
 }
 

@@ -139,6 +139,16 @@ static bool body_fits(struct MHD_Connection *conn, const struct http_route *rout
   return (uint64_t)n <= route->body_max;
 }
 
+/* The Content-Type against the body types the route takes, before any of the body is read. */
+static bool body_type_ok(struct MHD_Connection *conn, const struct http_route *route)
+{
+  const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+  const char *chunked = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+  bool has_body = chunked || (length && strcmp(length, "0") != 0);
+  const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+  return http_body_type_ok(route, type && *type ? type : NULL, has_body);
+}
+
 static int route_and_limit(struct http_ctx *ctx, struct MHD_Connection *conn)
 {
   struct http_server *server = ctx->server;
@@ -160,6 +170,8 @@ static int route_and_limit(struct http_ctx *ctx, struct MHD_Connection *conn)
   }
   if (!body_fits(conn, route))
     return 413;
+  if (!body_type_ok(conn, route))
+    return 415;
   buf_init(&ctx->body, route->body_max);
   return http_authorize(ctx);
 }
@@ -244,10 +256,20 @@ static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connectio
   return ctx;
 }
 
+/* A 403 to a signed-in person on a route that needs a role goes to the application's audit. */
+static void report_forbidden(struct http_ctx *ctx)
+{
+  const struct http_app *app = &ctx->server->app;
+  struct http_request *req = &ctx->req;
+  if (ctx->res.status == 403 && req->route && req->route->roles && req->session && app->forbidden)
+    app->forbidden(app->ctx, req);
+}
+
 static enum MHD_Result respond(struct http_ctx *ctx, int status)
 {
   if (status && !(status == 303 && ctx->res.raw))
     http_error(&ctx->res, status, ctx->error_key);
+  report_forbidden(ctx);
   ctx->responded = true;
   return http_send(ctx) ? MHD_NO : MHD_YES;
 }

@@ -14,12 +14,17 @@
 #define ANON_CSRF_COOKIE "bm_csrf"
 enum { CSRF_TOKEN_CHARS = 43 };
 
+const char *http_session_cookie_name(const struct http_request *req)
+{
+  return req->tls ? HTTP_SESSION_COOKIE_TLS : HTTP_SESSION_COOKIE;
+}
+
 int http_session_cookie(struct http_response *res, const struct http_request *req,
                         const char *token, int max_age_seconds)
 {
   char *cookie =
       arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
-                   HTTP_SESSION_COOKIE, max_age_seconds > 0 ? token : "",
+                   http_session_cookie_name(req), max_age_seconds > 0 ? token : "",
                    max_age_seconds > 0 ? max_age_seconds : 0, req->tls ? "; Secure" : "");
   return cookie ? http_header_add(res, "Set-Cookie", cookie) : ST_NOMEM;
 }
@@ -109,7 +114,7 @@ int http_authorize(struct http_ctx *ctx)
   struct http_request *req = &ctx->req;
   if (route->roles == 0 && !(route->flags & HTTP_ROUTE_UNFINISHED_SIGNIN))
     return 0;
-  const char *token = http_cookie(req, HTTP_SESSION_COOKIE);
+  const char *token = http_cookie(req, http_session_cookie_name(req));
   struct http_session *session = arena_alloc(req->arena, sizeof(*session));
   if (!session)
     return 500;

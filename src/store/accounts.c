@@ -12,7 +12,8 @@
 
 #define USER_COLUMNS                                                                               \
   "id, office_id, unit_id, username, display_name, email, roles, password_hash, totp_secret, "     \
-  "totp_enabled, totp_last_step, disabled, created_at, updated_at"
+  "totp_enabled, totp_last_step, disabled, created_at, updated_at, password_expired, "             \
+  "password_set_at"
 
 static struct db_param unit_param(int64_t unit_id)
 {
@@ -29,15 +30,15 @@ int store_user_create(struct store *store, const struct store_user *user, const 
 {
   static const char sql[] =
       "INSERT INTO users (office_id, unit_id, username, display_name, email, roles, "
-      "password_hash, created_at, updated_at, password_expired) VALUES ($1, $2, $3, $4, $5, $6, "
-      "$7, $8, $8, $9) RETURNING id";
+      "password_hash, created_at, updated_at, password_expired, password_set_at) VALUES ($1, $2, "
+      "$3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id";
   if (!user_ok(user) || !user->password_hash)
     return store_fail(store, ST_INVALID, "user needs a username, a name and a password");
   return db_query_int(store, sql,
                       DB_ARGS(DB_I(user->office_id), unit_param(user->unit_id),
                               DB_S(user->username), DB_S(user->display_name), DB_S(user->email),
                               DB_I(user->roles), DB_S(user->password_hash), DB_S(now),
-                              DB_I(user->password_expired)),
+                              DB_I(user->password_expired), DB_I(user->password_set_at)),
                       id);
 }
 
@@ -84,12 +85,13 @@ int store_user_list(struct store *store, int64_t office_id, json_t **out)
 }
 
 int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now,
-                            bool expired)
+                            bool expired, int64_t set_at)
 {
-  static const char sql[] =
-      "UPDATE users SET password_hash = $2, updated_at = $3, password_expired = $4 WHERE id = $1";
+  static const char sql[] = "UPDATE users SET password_hash = $2, updated_at = $3, "
+                            "password_expired = $4, password_set_at = $5 WHERE id = $1";
   int64_t changes = 0;
-  int rc = db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(hash), DB_S(now), DB_I(expired)), &changes);
+  int rc = db_exec(store, sql,
+                   DB_ARGS(DB_I(id), DB_S(hash), DB_S(now), DB_I(expired), DB_I(set_at)), &changes);
   return rc ? rc : expect_one(store, changes);
 }
 
@@ -177,6 +179,32 @@ int store_session_delete_user(struct store *store, int64_t user_id)
 {
   static const char sql[] = "DELETE FROM sessions WHERE user_id = $1";
   return db_exec(store, sql, DB_ARGS(DB_I(user_id)), NULL);
+}
+
+int store_session_list_user(struct store *store, int64_t user_id, json_t **out)
+{
+  static const char sql[] =
+      "SELECT id_hash, created_at, last_seen_at, ip FROM sessions WHERE user_id = $1 AND "
+      "mfa_pending = 0 ORDER BY last_seen_at DESC, created_at DESC";
+  return db_query(store, sql, DB_ARGS(DB_I(user_id)), out);
+}
+
+int store_session_delete_prefix(struct store *store, int64_t user_id, const char *prefix)
+{
+  static const char sql[] =
+      "DELETE FROM sessions WHERE user_id = $1 AND substr(id_hash, 1, 16) = $2";
+  int64_t changes = 0;
+  if (!prefix || strlen(prefix) != 16)
+    return store_fail(store, ST_NOTFOUND, "no such session");
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(user_id), DB_S(prefix)), &changes);
+  return rc ? rc : expect_one(store, changes);
+}
+
+int store_session_delete_others(struct store *store, int64_t user_id, const char *keep_hash,
+                                int64_t *ended)
+{
+  static const char sql[] = "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2";
+  return db_exec(store, sql, DB_ARGS(DB_I(user_id), DB_S(keep_hash)), ended);
 }
 
 int store_session_expire(struct store *store, int64_t idle_before, int64_t created_before)

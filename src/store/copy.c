@@ -41,7 +41,8 @@ static const struct copy_table tables[] = {
     {"settings", "office_id, key, value", "office_id, key"},
     {"users",
      "id, office_id, unit_id, username, display_name, email, roles, password_hash, totp_secret, "
-     "totp_enabled, totp_last_step, disabled, created_at, updated_at, password_expired",
+     "totp_enabled, totp_last_step, disabled, created_at, updated_at, password_expired, "
+     "password_set_at",
      "id"},
     {"sessions", "id_hash, user_id, csrf_token, mfa_pending, created_at, last_seen_at, ip",
      "id_hash"},

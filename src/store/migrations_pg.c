@@ -790,6 +790,11 @@ static const char migration_21_sql[] =
     " UNIQUE (office_id, code, version));"
     "ALTER TABLE cases ADD COLUMN workflow_version BIGINT NOT NULL DEFAULT 1;";
 
+/* Initial passwords (migration 24, issue 21 sec4): when the password was set (unix seconds;
+ * 0 for passwords set before this migration). A password someone else set (password_expired)
+ * that is still unused 24 hours after it was set no longer signs in (domain/accounts.h). */
+static const char migration_24_sql[] =
+    "ALTER TABLE users ADD COLUMN password_set_at BIGINT NOT NULL DEFAULT 0;";
 /* Fee schedules as data (migration 23, issue 17): a service's fee schedule, a JSON list of
  * items (domain/fee_schedule.h), [] for none (then fee_amount x copies applies). */
 static const char migration_23_sql[] =
@@ -1078,6 +1083,7 @@ const struct store_migration pg_migrations[] = {
     {21, "workflow definitions per office, the version each case started on", migration_21_sql},
     {22, "outcome documents, remote 即時 limit per service", migration_22_sql},
     {23, "fee schedules as data: services.fee_schedule", migration_23_sql},
+    {24, "initial passwords: users.password_set_at", migration_24_sql},
     {25, "counter queues: queues, counters, tickets, calls", migration_25_sql},
     {26, "booked visits: settings, places per slot, bookings", migration_26_sql},
     {27, "petitions: categories, numbers, petitions, timeline", migration_27_sql},

@@ -93,7 +93,8 @@ struct store_user {
   const char *email;
   unsigned roles;
   const char *password_hash;
-  bool password_expired; /* create: must be changed at first sign-in */
+  bool password_expired;   /* create: must be changed at first sign-in */
+  int64_t password_set_at; /* create: unix seconds (0 = unknown) */
 };
 
 int store_user_create(struct store *store, const struct store_user *user, const char *now,
@@ -105,9 +106,10 @@ int store_user_get(struct store *store, int64_t office_id, int64_t id, json_t **
 int store_user_by_username(struct store *store, const char *username, json_t **out);
 /* office_id 0 lists every office's users. */
 int store_user_list(struct store *store, int64_t office_id, json_t **out);
-/* expired: the person must choose a new password at their next sign-in (set by an admin). */
+/* expired: the person must choose a new password at their next sign-in (set by an admin);
+ * set_at: unix seconds, as users.password_set_at. */
 int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now,
-                            bool expired);
+                            bool expired, int64_t set_at);
 int store_user_set_disabled(struct store *store, int64_t id, int disabled, const char *now);
 /* secret is the sealed secret ("" to remove); enabled 0/1. */
 int store_user_set_totp(struct store *store, int64_t id, const char *secret, int enabled,
@@ -127,6 +129,15 @@ int store_session_rotate(struct store *store, const char *old_hash, const char *
                          const char *csrf_token);
 int store_session_delete(struct store *store, const char *id_hash);
 int store_session_delete_user(struct store *store, int64_t user_id);
+/* A person's sessions (second factor done), newest first: "id_hash", "created_at",
+ * "last_seen_at", "ip". */
+int store_session_list_user(struct store *store, int64_t user_id, json_t **out);
+/* Ends the one session of user_id whose id_hash starts with prefix (16 hex characters);
+ * ST_NOTFOUND when none. */
+int store_session_delete_prefix(struct store *store, int64_t user_id, const char *prefix);
+/* Ends every session of user_id but keep_hash; *ended counts them. */
+int store_session_delete_others(struct store *store, int64_t user_id, const char *keep_hash,
+                                int64_t *ended);
 /* Removes sessions last seen before idle_before or created before created_before. */
 int store_session_expire(struct store *store, int64_t idle_before, int64_t created_before);
 

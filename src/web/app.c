@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/log.h"
 #include "domain/accounts.h"
 #include "domain/connection.h"
 #include "domain/notify.h"
@@ -93,6 +94,21 @@ int web_session_load(void *app, struct http_request *req, const char *token,
   return ST_OK;
 }
 
+void web_forbidden(void *app, struct http_request *req)
+{
+  struct store *store;
+  struct audit_actor actor;
+  if (!req->session || !req->route)
+    return;
+  web_actor(req, &actor);
+  int rc = connection_primary(((struct web_app *)app)->db_url, &store);
+  if (!rc)
+    rc = accounts_refusal_record(store, &actor, req->method, req->route->pattern,
+                                 req->session->roles, clock_now());
+  if (rc)
+    log_error("request %s: the refusal was not audited: %s", req->request_id, status_name(rc));
+}
+
 void web_actor(const struct http_request *req, struct audit_actor *actor)
 {
   const struct http_session *s = req->session;
@@ -100,6 +116,7 @@ void web_actor(const struct http_request *req, struct audit_actor *actor)
   actor->user_id = s ? s->user_id : 0;
   actor->name = s ? s->username : "";
   actor->ip = req->client_ip;
+  actor->lang = req->lang;
 }
 
 /* view[key], created as an empty object or array when missing. */

@@ -32,6 +32,8 @@ int web_read(struct http_request *req, struct http_response *res, web_read_fn fn
 /* For /readyz: ST_OK when this thread's connection answers. */
 int web_ready(void *app);
 /* http_app.session_load: the staff session behind a cookie token. */
+/* http_app.forbidden: a 403 on a staff route goes to the audit trail (accounts_refusal_record). */
+void web_forbidden(void *app, struct http_request *req);
 int web_session_load(void *app, struct http_request *req, const char *token,
                      struct http_session *out);
 

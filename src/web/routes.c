@@ -22,6 +22,7 @@
 #include "web/staff/booking.h"
 #include "web/staff/notices.h"
 #include "web/public/petition.h"
+#include "web/public/privacy.h"
 #include "web/staff/petition.h"
 #include "web/public/queue.h"
 #include "web/staff/queue.h"
@@ -162,7 +163,7 @@ static const struct http_route routes[] = {
     {"GET", "/api/v1/offices/{office}/cases/{number}", api_case, 0, false, HTTP_BODY_NONE,
      HTTP_RATE_LOOKUP, 0, api_http_error},
     {"POST", "/api/v1/offices/{office}/requests", api_create, 0, false, HTTP_BODY_FORM,
-     HTTP_RATE_PUBLIC, 0, api_http_error},
+     HTTP_RATE_PUBLIC, HTTP_ROUTE_BODY_JSON, api_http_error},
     /* Any other path under /api/ answers the API's JSON 404. */
     {"GET", "/api/{path...}", api_not_found, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
      HTTP_ROUTE_ERRORS_ONLY, api_http_error},
@@ -255,7 +256,8 @@ static const struct http_route routes[] = {
     {"POST", "/staff/admin/templates/{event}/{channel}/{lang}", notices_template_submit, ROLE_ADMIN,
      true, HTTP_BODY_FORM, HTTP_RATE_NONE},
     /* The SMS gateway's delivery receipts: authenticated by the secret token in the path. */
-    {"POST", "/hooks/sms/{token}", notices_sms_receipt, 0, false, 8 * 1024, HTTP_RATE_PUBLIC, 0},
+    {"POST", "/hooks/sms/{token}", notices_sms_receipt, 0, false, 8 * 1024, HTTP_RATE_PUBLIC,
+     HTTP_ROUTE_BODY_FORM_OR_JSON},
 
     /* Staff: cases (domain/cases.c checks who may act on which case). */
     {"GET", "/staff/intake", intake_form, INTAKE_STAFF, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
@@ -493,6 +495,15 @@ static const struct http_route routes[] = {
      HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"POST", "/staff/admin/queues/settings", queue_admin_settings_submit, ROLE_ADMIN, true,
      HTTP_BODY_FORM, HTTP_RATE_NONE},
+    /* Security (issue 21, sec4): the account page with "Your sessions" (ASVS 3.3.4). */
+    {"GET", "/staff/account", staff_account, ROLE_ALL, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
+    {"POST", "/staff/account/sessions/end-others", staff_sessions_end_others, ROLE_ALL, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    {"POST", "/staff/account/sessions/{session}/end", staff_session_end, ROLE_ALL, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
+    /* The privacy notice (個資法 §8, ASVS 8.3.3): the installation's and each office's. */
+    {"GET", "/privacy", privacy_notice, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
+    {"GET", "/o/{office}/privacy", privacy_notice, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC, 0},
 };
 
 const struct http_route *web_routes(size_t *count)

@@ -447,8 +447,9 @@ static char *audit_since(long long after, long long *last)
  * personal data (a refused case action shows the case page again, with the applicant). */
 static bool audit_allowed_on_refusal(const char *actions)
 {
+  /* access.denied: a 403 on a staff route is audited (ASVS 7.2.2, sec4) */
   static const char *const allowed[] = {"auth.login_failed", "auth.totp_failed", "person.view",
-                                        "person.search"};
+                                        "person.search", "access.denied"};
   const char *p = actions;
   while (*p) {
     size_t n = strcspn(p, ",");

@@ -1,10 +1,12 @@
 /*
  * users_test.c - the admins' staff accounts pages as they answer today, so a rewrite of their
  * read path shows any change: the office's list (username, name, roles, unit, state, links),
- * the new-account form (units, role boxes), creating an account (it can sign in with its roles
- * and nothing more, once it has replaced the password the admin chose: issue 21), editing roles
- * and unit, the refusals (each naming its field in zh-TW and English, creating nothing; common,
- * leaked and personal passwords too), an admin's password reset expiring at the next sign-in,
+ * the new-account form (units, role boxes), creating an account (its first password generated
+ * by the system and shown once: ASVS 2.3.1; it can sign in with its roles and nothing more, once
+ * it has replaced that password: issue 21), editing roles and unit, the refusals (each naming
+ * its field in zh-TW and English, creating nothing; common, leaked and personal passwords when
+ * the person chooses their own), an admin's reset generating a new password that expires at
+ * the next sign-in,
  * and another office's accounts: not listed and "not found" for every page and action, whatever
  * id is put in the URL.
  */
@@ -21,7 +23,6 @@
 #include "harness.h"
 
 #define ADMIN_PASSWORD "admin-password-123"
-#define NEW_PASSWORD   "a-long-passphrase-1"
 #define OWN_PASSWORD   "lantern-orchid-4-river" /* one lin.cm chooses */
 /* 林志明, urlencoded for a printf format */
 #define LIN "%%E6%%9E%%97%%E5%%BF%%97%%E6%%98%%8E"
@@ -167,10 +168,11 @@ static void test_new_form(void **state)
       "<select class=\"govuk-select\" id=\"unit_id\" name=\"unit_id\">",
       "id=\"role_clerk\" name=\"role_clerk\" type=\"checkbox\" value=\"1\" checked>",
       "id=\"role_admin\" name=\"role_admin\" type=\"checkbox\" value=\"1\">",
-      "name=\"password\" type=\"password\" autocomplete=\"new-password\"",
+      "id=\"initial-password-note\"",
   };
   for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
     expect_contains(body, fields[i]);
+  expect_lacks(body, "name=\"password\""); /* the system chooses the first password */
   free(body);
 }
 
@@ -191,25 +193,50 @@ static long long unit_id(const char *name)
   return id;
 }
 
-static long long create(const char *username, long long unit, const char *roles)
+/* The generated password of an answer showing one (the JSON view of the page), into out. */
+static void generated_password(json_t *view, char out[32])
+{
+  const char *password = json_text_at(view, "password");
+  assert_non_null(password);
+  assert_int_equal(strlen(password), 19); /* xxxx-xxxx-xxxx-xxxx */
+  snprintf(out, 32, "%s", password);
+}
+
+/* POSTs form to path as the admin asking for JSON (after reading page for the CSRF token). */
+static json_t *post_json(const char *page, const char *path, const char *form, long status)
+{
+  static const char *const accept[] = {"Accept: application/json", NULL};
+  struct response r;
+  char body[600];
+  assert_int_equal(client_get(&admin, page, &r), 0);
+  response_free(&r);
+  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", admin.csrf);
+  assert_int_equal(client_call(&admin, "POST", path, accept, body, strlen(body), &r), 0);
+  if (r.status != status)
+    fail_msg("POST %s answered %ld: %.1500s", path, r.status, r.body);
+  json_t *view = response_json(&r);
+  response_free(&r);
+  assert_non_null(view);
+  return view;
+}
+
+/* Creates the account; password receives the one the system generated (shown once). */
+static long long create(const char *username, long long unit, const char *roles, char password[32])
 {
   char form[512];
-  struct response r;
   snprintf(form, sizeof(form),
-           "username=%s&display_name=" LIN "&email=lin%%40example.gov.tw&unit_id=%lld&%s"
-           "&password=" NEW_PASSWORD,
-           username, unit, roles);
-  post_from(&admin, "/staff/admin/users/new", "/staff/admin/users", form, &r);
-  if (r.status != 303)
-    fail_msg("create answered %ld: %.1500s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  assert_int_equal(strncmp(location, "/staff/admin/users/", 19), 0);
-  char *end;
-  long long id = strtoll(location + 19, &end, 10);
-  assert_string_equal(end, "?created=1");
-  free(location);
+           "username=%s&display_name=" LIN "&email=lin%%40example.gov.tw&unit_id=%lld&%s", username,
+           unit, roles);
+  json_t *view = post_json("/staff/admin/users/new", "/staff/admin/users", form, 200);
+  expect_text_at(view, "username", username);
+  generated_password(view, password);
+  const char *href = json_text_at(view, "href");
+  assert_non_null(href);
+  assert_int_equal(strncmp(href, "/staff/admin/users/", 19), 0);
+  long long id = strtoll(href + 19, NULL, 10);
+  if (id <= 0)
+    fail_msg("created %s: the page links %s", username, href);
+  json_decref(view);
   return id;
 }
 
@@ -248,7 +275,8 @@ static void choose_own_password(struct client *c, const char *given, const char 
 static void test_create_and_edit(void **state)
 {
   long long survey = unit_id("測量課"), registration = unit_id("登記課");
-  long long id = create("lin.cm", survey, "role_handler=1&role_supervisor=1");
+  char given[32];
+  long long id = create("lin.cm", survey, "role_handler=1&role_supervisor=1", given);
   char path[64], form[256];
   snprintf(path, sizeof(path), "/staff/admin/users/%lld", id);
   json_t *view = expect_view(&server, &admin, path, 200);
@@ -284,8 +312,8 @@ static void test_create_and_edit(void **state)
   struct client lin;
   struct response r;
   client_init(&lin, &server);
-  assert_int_equal(client_login(&lin, "lin.cm", NEW_PASSWORD), 303);
-  choose_own_password(&lin, NEW_PASSWORD, OWN_PASSWORD);
+  assert_int_equal(client_login(&lin, "lin.cm", given), 303);
+  choose_own_password(&lin, given, OWN_PASSWORD);
   free(expect_page(&server, &lin, "/staff/cases", 200));
   free(expect_page(&server, &lin, "/staff/admin/users", 403));
 
@@ -329,29 +357,29 @@ static const struct refusal {
   const char *field;
   const char *zh;
 } refusals[] = {
-    {"username=xinxing-clerk&display_name=X&role_clerk=1&password=" NEW_PASSWORD, "username",
+    {"username=xinxing-clerk&display_name=X&role_clerk=1", "username",
      "這個帳號已有人使用，請換一個。"},
-    {"username=Bad+Name&display_name=X&role_clerk=1&password=" NEW_PASSWORD, "username",
+    {"username=Bad+Name&display_name=X&role_clerk=1", "username",
      "帳號只能使用小寫英文字母、數字、點、連字號或底線，3 到 64 字元。"},
-    {"username=ok.one&display_name=X&role_clerk=1&password=short", "password",
-     "密碼太短，至少需要 12 個字元。"},
-    {"username=ok.two&display_name=&role_clerk=1&password=" NEW_PASSWORD, "display_name",
-     "請輸入姓名（最多 100 字）。"},
-    {"username=ok.three&display_name=X&password=" NEW_PASSWORD, "role_clerk",
-     "請至少選擇一個角色。"},
-    {"username=ok.four&display_name=X&role_clerk=1&email=nope&password=" NEW_PASSWORD, "email",
-     "電子郵件格式不正確。"},
+    {"username=ok.two&display_name=&role_clerk=1", "display_name", "請輸入姓名（最多 100 字）。"},
+    {"username=ok.three&display_name=X", "role_clerk", "請至少選擇一個角色。"},
+    {"username=ok.four&display_name=X&role_clerk=1&email=nope", "email", "電子郵件格式不正確。"},
+};
+
+/* Passwords a person may not choose for themselves (the page of an expired password). */
+static const struct own_refusal {
+  const char *password;
+  const char *zh;
+} own_refusals[] = {
+    {"short", "密碼太短，至少需要 12 個字元。"},
     /* in cracklib's dictionary of common and leaked passwords */
-    {"username=ok.six&display_name=X&role_clerk=1&password=password123456", "password",
+    {"password123456",
      "這個密碼太常見：它是（或接近）常用密碼或外洩密碼清單中的字詞或密碼。請換一個，例如由幾個詞組"
      "成的長句。"},
-    {"username=ok.seven&display_name=X&role_clerk=1&password=ok.seven-2026x", "password",
+    {"ok.seven-2026x", "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
+    {"1-Xinxing-2026-plan", "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
+    {"%E6%96%B0%E8%88%88%E5%9C%B0%E6%94%BF%E4%BA%8B%E5%8B%99%E6%89%80-2026",
      "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
-    {"username=ok.eight&display_name=X&role_clerk=1&password=1-Xinxing-2026-plan", "password",
-     "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
-    {"username=ok.nine&display_name=X&role_clerk=1&password=%E6%96%B0%E8%88%88%E5%9C%B0%E6%94%BF"
-     "%E4%BA%8B%E5%8B%99%E6%89%80-2026",
-     "password", "密碼不可由帳號名稱或機關名稱組成，請換一個。"},
 };
 
 static void test_refusals_create_nothing(void **state)
@@ -383,18 +411,12 @@ static void test_refusals_create_nothing(void **state)
   long long foreign_unit = (long long)json_integer_value(json_at(other, "units.0.id"));
   json_decref(other);
   char form[256];
-  snprintf(form, sizeof(form),
-           "username=ok.five&display_name=X&role_clerk=1&unit_id=%lld&password=" NEW_PASSWORD,
+  snprintf(form, sizeof(form), "username=ok.five&display_name=X&role_clerk=1&unit_id=%lld",
            foreign_unit);
   post_from(&admin, "/staff/admin/users/new?lang=en", "/staff/admin/users", form, &r);
   assert_int_equal(r.status, 400);
   expect_contains(r.body, "There is a problem");
   expect_contains(r.body, "id=\"unit_id-error\"");
-  response_free(&r);
-  post_from(&admin, "/staff/admin/users/new?lang=en", "/staff/admin/users",
-            "username=ok.ten&display_name=X&role_clerk=1&password=password123456", &r);
-  assert_int_equal(r.status, 400);
-  expect_contains(r.body, "This password is too common");
   response_free(&r);
   free(expect_page(&server, &admin, "/staff/admin/users?lang=zh-TW", 200));
   list = expect_view(&server, &admin, "/staff/admin/users", 200);
@@ -403,12 +425,43 @@ static void test_refusals_create_nothing(void **state)
   json_decref(list);
 }
 
-/* An admin's password reset expires too: lin.cm must choose again at the next sign-in. */
+/* The passwords a person may not choose, refused on their own password page (in zh-TW, and one
+ * in English), each saying why; the account keeps its given password meanwhile. */
+static void test_own_password_refusals(void **state)
+{
+  char given[32], form[400];
+  struct response r;
+  struct client c;
+  create("ok.seven", unit_id("測量課"), "role_clerk=1", given);
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "ok.seven", given), 303);
+  free(expect_page(&server, &c, "/staff/account/password", 200));
+  for (size_t i = 0; i < sizeof(own_refusals) / sizeof(own_refusals[0]); i++) {
+    snprintf(form, sizeof(form), "current=%s&password=%s&confirm=%s", given,
+             own_refusals[i].password, own_refusals[i].password);
+    assert_int_equal(client_post(&c, "/staff/account/password", form, &r), 0);
+    if (r.status != 400)
+      fail_msg("%s: %ld, expected 400", own_refusals[i].password, r.status);
+    expect_contains(r.body, own_refusals[i].zh);
+    response_free(&r);
+  }
+  snprintf(form, sizeof(form), "current=%s&password=password123456&confirm=password123456", given);
+  assert_int_equal(client_post(&c, "/staff/account/password?lang=en", form, &r), 0);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "This password is too common");
+  response_free(&r);
+  client_free(&c);
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "ok.seven", given), 303);
+  client_free(&c);
+}
+
+/* An admin's reset generates a new password, shown once, that expires too: lin.cm must choose
+ * again at the next sign-in; the old one no longer works. */
 static void test_admin_reset_expires(void **state)
 {
-  struct response r;
   struct client lin;
-  char path[96];
+  char path[96], given[32];
   json_t *list = expect_view(&server, &admin, "/staff/admin/users", 200);
   json_t *row = row_of(list, "lin.cm");
   assert_non_null(row);
@@ -416,14 +469,27 @@ static void test_admin_reset_expires(void **state)
   char page[64];
   snprintf(page, sizeof(page), "%s", json_text_at(row, "href"));
   json_decref(list);
-  post_from(&admin, page, path, "password=" NEW_PASSWORD, &r);
-  assert_int_equal(r.status, 303);
-  response_free(&r);
+  json_t *view = post_json(page, path, "", 200);
+  expect_text_at(view, "username", "lin.cm");
+  expect_text_at(view, "href", page);
+  generated_password(view, given);
+  json_decref(view);
   client_init(&lin, &server);
-  assert_int_equal(client_login(&lin, "lin.cm", NEW_PASSWORD), 303);
-  choose_own_password(&lin, NEW_PASSWORD, "quiet-harbour-9-maple");
+  assert_int_equal(client_login(&lin, "lin.cm", OWN_PASSWORD), 401);
+  assert_int_equal(client_login(&lin, "lin.cm", given), 303);
+  choose_own_password(&lin, given, "quiet-harbour-9-maple");
   free(expect_page(&server, &lin, "/staff/", 200));
   client_free(&lin);
+  /* the page that showed it is HTML too, with the password in it */
+  struct response r;
+  post_from(&admin, page, path, "", &r);
+  assert_int_equal(r.status, 200);
+  expect_contains(r.body, "id=\"initial-password\"");
+  char *cache = response_header(&r, "Cache-Control");
+  assert_non_null(cache);
+  expect_contains(cache, "no-store");
+  free(cache);
+  response_free(&r);
 }
 
 static void test_other_office_not_reachable(void **state)
@@ -441,8 +507,7 @@ static void test_other_office_not_reachable(void **state)
   expect_text_at(view, "code", "not_found");
   json_decref(view);
   static const char *const actions[] = {"", "/password", "/disable", "/enable"};
-  static const char *const forms[] = {"display_name=x&role_admin=1", "password=" NEW_PASSWORD, "",
-                                      ""};
+  static const char *const forms[] = {"display_name=x&role_admin=1", "", "", ""};
   for (size_t i = 0; i < 4; i++) {
     snprintf(action, sizeof(action), "%s%s", path, actions[i]);
     post_from(&admin, "/staff/admin/users", action, forms[i], &r);
@@ -478,6 +543,7 @@ int main(void)
       cmocka_unit_test(test_new_form),
       cmocka_unit_test(test_create_and_edit),
       cmocka_unit_test(test_refusals_create_nothing),
+      cmocka_unit_test(test_own_password_refusals),
       cmocka_unit_test(test_admin_reset_expires),
       cmocka_unit_test(test_other_office_not_reachable),
   };

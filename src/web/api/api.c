@@ -94,7 +94,7 @@ static int fail_field(struct http_request *req, struct http_response *res, const
 int api_http_error(struct http_request *req, struct http_response *res, int status,
                    const char *message_key)
 {
-  static const int known[] = {400, 403, 404, 405, 413, 429};
+  static const int known[] = {400, 403, 404, 405, 413, 415, 429};
   int key_status = 500;
   for (size_t i = 0; i < ARRAY_LEN(known); i++)
     if (known[i] == status)

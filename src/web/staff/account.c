@@ -1,6 +1,7 @@
 /*
- * account.c - a staff member's own account: changing the password and setting up the second
- * factor (required for admins before they can do anything else).
+ * account.c - a staff member's own account: the account page with their sessions ("Your
+ * sessions": each can be signed out, or all but this one), changing the password and setting
+ * up the second factor (required for admins before they can do anything else).
  */
 #include <stdio.h>
 #include <string.h>
@@ -101,4 +102,56 @@ int staff_enrol(struct http_request *req, struct http_response *res)
     return rc;
   http_session_cookie(res, req, token, accounts_default_policy.absolute_seconds);
   return http_redirect(res, 303, "/staff/?totp_enabled=1");
+}
+
+/* ---- the account page and "Your sessions" ------------------------------------------------- */
+
+static json_t *session_view(struct http_request *req, const struct account_session *s)
+{
+  return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "handle", s->handle, "started",
+                   web_datetime(req, s->created_at), "last_seen",
+                   web_datetime(req, s->last_seen_at), "ip", s->ip, "current", s->current, "action",
+                   arena_printf(req->arena, "/staff/account/sessions/%s/end", s->handle));
+}
+
+int staff_account(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct account_sessions sessions;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = accounts_sessions_read(store, req->arena, &accounts_default_policy, req->session->user_id,
+                                req->session->token, clock_now(), &sessions);
+  if (rc)
+    return rc;
+  json_t *list = json_array();
+  for (size_t i = 0; i < sessions.count; i++)
+    json_array_append_new(list, session_view(req, &sessions.rows[i]));
+  return http_page(res, 200, "staff/account",
+                   json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "title",
+                             http_t(req, "account_title"), "username", req->session->username,
+                             "display_name", req->session->display_name, "sessions", list, "others",
+                             sessions.count > 1, "ended", http_query(req, "ended") != NULL));
+}
+
+int staff_session_end(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = accounts_session_end(store, &actor, http_capture(req, "session"));
+  return rc ? rc : http_redirect(res, 303, "/staff/account?ended=1");
+}
+
+int staff_sessions_end_others(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  web_actor(req, &actor);
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = accounts_sessions_end_others(store, &actor, req->session->token);
+  return rc ? rc : http_redirect(res, 303, "/staff/account?ended=1");
 }

@@ -42,7 +42,7 @@ int staff_login(struct http_request *req, struct http_response *res)
   struct login_result result;
   int rc = web_store(req, &store);
   if (!rc) /* a session this browser still holds ends: the sign-in gets a new token */
-    rc = accounts_session_drop(store, http_cookie(req, HTTP_SESSION_COOKIE));
+    rc = accounts_session_drop(store, http_cookie(req, http_session_cookie_name(req)));
   if (!rc)
     rc = accounts_login(store, &accounts_default_policy, username, http_form(req, "password"),
                         req->client_ip, clock_now(), &result);
@@ -53,8 +53,9 @@ int staff_login(struct http_request *req, struct http_response *res)
   const char *next = arena_strdup(req->arena, json_string_value(json_object_get(view, "next")));
   if (result.outcome == LOGIN_LOCKED)
     return locked_page(req, res, "staff/login", "username", view, result.retry_minutes);
-  if (result.outcome == LOGIN_REFUSED) {
-    web_form_error(req, view, "username", "signin_refused");
+  if (result.outcome == LOGIN_REFUSED || result.outcome == LOGIN_INITIAL_EXPIRED) {
+    web_form_error(req, view, "username",
+                   result.outcome == LOGIN_REFUSED ? "signin_refused" : "signin_initial_expired");
     return http_page(res, 401, "staff/login", view);
   }
   json_decref(view);
@@ -79,10 +80,11 @@ int staff_totp(struct http_request *req, struct http_response *res)
   if (!req->session || !req->session->mfa_pending)
     return http_redirect(res, 303, "/staff/login");
   struct login_result result;
+  struct audit_actor from = {0, 0, "", req->client_ip, req->lang};
   int rc = web_store(req, &store);
   if (!rc)
     rc = accounts_login_totp(store, &accounts_default_policy, req->session->token,
-                             http_form(req, "code"), req->client_ip, clock_now(), &result);
+                             http_form(req, "code"), &from, clock_now(), &result);
   if (rc)
     return rc;
   enum login_outcome outcome = result.outcome;

@@ -14,6 +14,11 @@ int staff_password_form(struct http_request *req, struct http_response *res);
 int staff_password(struct http_request *req, struct http_response *res);
 int staff_enrol_form(struct http_request *req, struct http_response *res);
 int staff_enrol(struct http_request *req, struct http_response *res);
+/* The account page: links to the password and second-factor pages, and "Your sessions" with
+ * a sign-out per session and one for every other session (ASVS 3.3.4). */
+int staff_account(struct http_request *req, struct http_response *res);
+int staff_session_end(struct http_request *req, struct http_response *res);
+int staff_sessions_end_others(struct http_request *req, struct http_response *res);
 int staff_users(struct http_request *req, struct http_response *res);
 int staff_user_new(struct http_request *req, struct http_response *res);
 int staff_user_create(struct http_request *req, struct http_response *res);

@@ -1,11 +1,14 @@
 /*
  * users.c - admins manage the staff accounts of their own office: list, create, edit roles
- * and unit, reset a password, disable and enable. An account of another office is "not found",
- * whatever id is put in the URL.
+ * and unit, reset a password, disable and enable. Initial passwords are generated (never typed
+ * by the admin) and shown once (domain/accounts.h, ASVS 2.3.1). An account of another office is
+ * "not found", whatever id is put in the URL.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "domain/accounts.h"
 #include "domain/lookup.h"
@@ -171,12 +174,28 @@ static const char *reason_field(const char *reason)
   return "display_name";
 }
 
+/* The page that shows a generated initial password, once (ASVS 2.3.1): staff answers are never
+ * stored by the browser (Cache-Control: no-store), and the password is kept nowhere else. */
+static int initial_password_page(struct http_request *req, struct http_response *res,
+                                 const char *username, int64_t id, const char *password,
+                                 bool created)
+{
+  return http_page(
+      res, 200, "staff/user_password",
+      json_pack("{s:s, s:s, s:s, s:s, s:b, s:i}", "title",
+                http_t(req, created ? "user_created_title" : "user_password_reset_title"),
+                "username", username, "password", password, "href",
+                arena_printf(req->arena, "/staff/admin/users/%lld", (long long)id), "created",
+                created, "hours", ACCOUNTS_INITIAL_PASSWORD_SECONDS / 3600));
+}
+
 int staff_user_create(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   struct account_fields f;
   struct audit_actor actor;
   const char *reason = NULL;
+  char password[ACCOUNTS_INITIAL_PASSWORD_SIZE];
   int64_t id = 0;
   read_fields(req, &f);
   web_actor(req, &actor);
@@ -186,15 +205,16 @@ int staff_user_create(struct http_request *req, struct http_response *res)
   if (!lookup_unit_belongs(store, f.office_id, f.unit_id))
     return form_refused(req, res, store, &f, "/staff/admin/users", true, "unit_id",
                         "account_err_unit");
-  f.password_expired = true; /* chosen by the admin: the person chooses their own first */
-  rc = accounts_create(store, &actor, &f, http_form(req, "password"), &id, &reason);
+  /* the system chooses the password; the person chooses their own at the first sign-in */
+  rc = accounts_create_initial(store, &actor, &f, password, &id, &reason);
   if ((rc == ST_INVALID || rc == ST_CONFLICT) && reason)
     return form_refused(req, res, store, &f, "/staff/admin/users", true, reason_field(reason),
                         reason);
   if (rc)
     return rc;
-  return http_redirect(
-      res, 303, arena_printf(req->arena, "/staff/admin/users/%lld?created=1", (long long)id));
+  rc = initial_password_page(req, res, f.username, id, password, true);
+  sodium_memzero(password, sizeof(password));
+  return rc;
 }
 
 /* The {id} of the URL as a user of the signed-in admin's office, or ST_NOTFOUND. */
@@ -260,21 +280,18 @@ int staff_user_password(struct http_request *req, struct http_response *res)
   struct store *store;
   struct audit_actor actor;
   struct account_row user;
-  const char *reason = NULL;
+  char password[ACCOUNTS_INITIAL_PASSWORD_SIZE];
   int rc = web_store(req, &store);
   if (!rc)
     rc = target_user(req, store, &user);
   if (rc)
     return rc;
-  int64_t id = user.id;
   web_actor(req, &actor);
-  rc = accounts_set_password(store, &actor, id, http_form(req, "password"), &reason);
-  if (rc == ST_INVALID && reason)
-    return http_error(res, 400, reason);
-  return rc ? rc
-            : http_redirect(res, 303,
-                            arena_printf(req->arena, "/staff/admin/users/%lld?password_reset=1",
-                                         (long long)id));
+  rc = accounts_reset_initial(store, &actor, user.id, password);
+  if (!rc)
+    rc = initial_password_page(req, res, user.username, user.id, password, false);
+  sodium_memzero(password, sizeof(password));
+  return rc;
 }
 
 static int set_disabled(struct http_request *req, struct http_response *res, bool disabled)
