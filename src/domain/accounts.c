@@ -215,8 +215,10 @@ static void throttle_keys(const char *username, const char *ip, char user_key[96
 
 /* An e-mail about event to the account's own address (user: a users row), when it has one,
  * through the outbox and inside the caller's transaction when one is open (ASVS 2.2.3, 2.5.5,
- * 2.8.5). The occurrence is the time, so every change sends its own message; the person reads
- * when it happened and where to look (their account page). */
+ * 2.8.5). Every change sends its own message: the occurrence (which the outbox keeps unique
+ * per account and event) is the time in microsecond steps with a random part, so two changes in
+ * the same second (an administrator's reset, then the person's own change) are not merged into
+ * one. The person reads when it happened and where to look (their account page). */
 static int security_notice(struct store *store, json_t *user, const char *event, const char *lang,
                            time_t now)
 {
@@ -232,7 +234,8 @@ static int security_notice(struct store *store, json_t *user, const char *event,
   if (!vars)
     return ST_NOMEM;
   int rc = notify_subject_event(store, now, row_int(user, "office_id"), "user", row_int(user, "id"),
-                                "email", email, lang, event, (int64_t)now, vars);
+                                "email", email, lang, event,
+                                (int64_t)now * 1000000 + randombytes_uniform(1000000), vars);
   json_decref(vars);
   return rc;
 }
