@@ -201,10 +201,11 @@ static int user_notices(const struct config *config)
     snprintf(s.public_url, sizeof(s.public_url), "http://%.200s", config->listen);
   notify_configure(&s);
   snprintf(dir, sizeof(dir), "%s/messages", config->templates_dir);
-  int rc = notify_templates_load_dir(dir, err, sizeof(err));
-  if (rc)
-    fprintf(stderr, "bianmin: %s\n", err);
-  return rc;
+  /* Without them the account's notice is still queued; the server's worker writes it. */
+  if (notify_templates_load_dir(dir, err, sizeof(err)))
+    fprintf(stderr, "bianmin: %s (security notices are written when the server sends them)\n",
+            err);
+  return 0;
 }
 
 int cli_user(struct config *config, int argc, char **argv)

@@ -280,6 +280,10 @@ static int fill_content(struct store *store, json_t *m, const char *event, const
   int rc = notify_template_get(store, json_integer_value(json_object_get(m, "office_id")), event,
                                channel, lang, &tpl);
   json_decref(tpl);
+  /* A process without the shipped templates (a command-line run started elsewhere) cannot
+   * tell: the message is queued, and the worker that renders it decides. */
+  if (rc == ST_NOTFOUND && notify_template_default_count() == 0)
+    rc = ST_OK;
   if (rc == ST_NOTFOUND) { /* kept with its values: sent if a retry finds a template */
     snprintf(error, sizeof(error), "no template for %s.%s.%s", event, channel, lang);
     rc = json_object_set_new(m, "status", json_string("failed")) ||
