@@ -441,7 +441,7 @@ static struct view checkin_ticket_view(struct http_request *req, struct view_bui
   if (!t || !t->issued)
     return view_null();
   struct view_map *m = view_map(b);
-  view_add_text(b, m, "code", t->code);
+  view_add_text(b, m, "code", arena_strdup(req->arena, t->code)); /* t is on the caller's stack */
   view_add_bool(b, m, "booked", t->booked);
   view_add_text(b, m, "href", arena_printf(req->arena, "/q/%s?kiosk=1", t->token));
   view_add_text(b, m, "qr_src", arena_printf(req->arena, "/q/%s/qr.svg", t->token));
