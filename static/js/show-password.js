@@ -9,7 +9,7 @@
   Array.prototype.forEach.call(inputs, function (input) {
     var button = document.createElement('button');
     button.type = 'button';
-    button.className = 'govuk-button govuk-button--secondary bm-button--small bm-show-password';
+    button.className = 'bm-show-password';
     button.textContent = input.getAttribute('data-show-password');
     button.setAttribute('aria-controls', input.id);
     button.setAttribute('aria-pressed', 'false');
