@@ -105,18 +105,7 @@ static json_t *get_json(enum who w, const char *path, long *status)
 /* POSTs form plus the client's CSRF token, asking for JSON; *out (if wanted) gets the body. */
 static long post(enum who w, const char *path, const char *form, json_t **out)
 {
-  struct client *c = &clients[w];
-  char body[16384];
-  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded",
-                           "Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
-  if (out)
-    *out = response_json(&r);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post_json(&clients[w], path, form, out);
 }
 
 static long act(enum who w, long long id, const char *action, const char *form, json_t **out)
@@ -350,14 +339,8 @@ static void drive(long long id, const char *state)
 
 static void sign_in(enum who w)
 {
-  struct response r;
-  client_init(&clients[w], &server);
   const char *password = (w == OUTSIDER || w == DELEGATE) ? OTHER_PASSWORD : DEMO_PASSWORD;
-  assert_int_equal(client_login(&clients[w], usernames[w], password), 303);
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0); /* its CSRF token */
-  assert_int_equal(r.status, 200);
-  response_free(&r);
-  assert_true(clients[w].csrf[0] != '\0');
+  harness_sign_in(&clients[w], &server, usernames[w], password, NULL, 0);
 }
 
 static void add_handler(const char *username, const char *name)

@@ -68,18 +68,7 @@ static json_t *view_ok(enum who w, const char *path)
 /* POSTs form plus the CSRF token asking for JSON: the status; *out the body when wanted. */
 static long post(enum who w, const char *path, const char *form, json_t **out)
 {
-  struct client *c = &clients[w];
-  char body[8192];
-  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded",
-                           "Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
-  if (out)
-    *out = response_json(&r);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post_json(&clients[w], path, form, out);
 }
 
 static long act(enum who w, long long id, const char *action, const char *form, json_t **out)
@@ -215,20 +204,9 @@ static long long case_after_first_correction(void)
 
 static void sign_in(enum who w)
 {
-  struct response r;
-  if (clients[w].curl)
-    client_free(&clients[w]);
-  client_init(&clients[w], &server);
-  if (w == ADMIN) {
-    static char secret[64];
-    assert_int_equal(
-        client_login_totp(&clients[w], usernames[w], ADMIN_PASSWORD, secret, sizeof(secret)), 0);
-  } else {
-    assert_int_equal(client_login(&clients[w], usernames[w], DEMO_PASSWORD), 303);
-  }
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0);
-  assert_int_equal(r.status, 200);
-  response_free(&r);
+  static char secret[64];
+  harness_sign_in(&clients[w], &server, usernames[w], w == ADMIN ? ADMIN_PASSWORD : DEMO_PASSWORD,
+                  w == ADMIN ? secret : NULL, sizeof(secret));
 }
 
 static void learn_ids(void)

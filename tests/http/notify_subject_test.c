@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sodium.h>
 
 #include "harness.h"
 
@@ -94,24 +93,6 @@ static int mails_for(long long id, char **text)
   if (d)
     closedir(d);
   return n;
-}
-
-/* The first base64 text/plain part of mail, decoded (malloc'd). */
-static char *mail_text(const char *mail)
-{
-  const char *p = strstr(mail, "Content-Type: text/plain; charset=UTF-8");
-  if (!p || !(p = strstr(p, "\r\n\r\n")))
-    return NULL;
-  p += 4;
-  size_t n = strcspn(p, "-"), j = 0, len = 0;
-  char *clean = calloc(1, n + 1), *out = calloc(1, n + 1);
-  for (size_t i = 0; i < n; i++)
-    if (p[i] != '\r' && p[i] != '\n')
-      clean[j++] = p[i];
-  sodium_base642bin((unsigned char *)out, n, clean, j, NULL, &len, NULL,
-                    sodium_base64_VARIANT_ORIGINAL);
-  free(clean);
-  return out;
 }
 
 static int setup(void **state)
@@ -255,7 +236,7 @@ static void test_subject_message_queued_once_and_sent(void **state)
   char *mail = NULL;
   assert_int_equal(mails_for(m->id, &mail), 1);
   expect_contains(mail, "X-Envelope-To: citizen@example.org");
-  char *text = mail_text(mail);
+  char *text = harness_mail_decode(mail);
   assert_non_null(text);
   expect_contains(text, ANSWER);
   expect_contains(text, "https://bianmin.example/o/niaosong/petition/rate/abc");

@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sodium.h>
 
 #include "harness.h"
 
@@ -133,24 +132,6 @@ static bool mail_arrived(void *id)
   return mail != NULL;
 }
 
-/* The text/plain part of mail, decoded from base64 (malloc'd). */
-static char *mail_text(const char *mail)
-{
-  const char *p = strstr(mail, "Content-Type: text/plain; charset=UTF-8");
-  if (!p || !(p = strstr(p, "\r\n\r\n")))
-    return NULL;
-  p += 4;
-  size_t n = strcspn(p, "-"), j = 0, len = 0;
-  char *clean = calloc(1, n + 1), *out = calloc(1, n + 1);
-  for (size_t i = 0; i < n; i++)
-    if (p[i] != '\r' && p[i] != '\n')
-      clean[j++] = p[i];
-  sodium_base642bin((unsigned char *)out, n, clean, j, NULL, &len, NULL,
-                    sodium_base64_VARIANT_ORIGINAL);
-  free(clean);
-  return out;
-}
-
 /* ---- helpers --------------------------------------------------------------------------- */
 
 static void field(char *form, size_t size, const char *name, const char *value)
@@ -177,18 +158,7 @@ static json_t *view_ok(enum who w, const char *path)
 /* POSTs form plus the CSRF token asking for JSON: the status; *out the body when wanted. */
 static long post(enum who w, const char *path, const char *form, json_t **out)
 {
-  struct client *c = &clients[w];
-  char body[8192];
-  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded",
-                           "Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
-  if (out)
-    *out = response_json(&r);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post_json(&clients[w], path, form, out);
 }
 
 /* Uploads bytes as the file field "document" called name to case id: the status; *text the
@@ -312,19 +282,10 @@ static size_t audit_rows(const char *action)
 
 static void sign_in(enum who w)
 {
-  struct response r;
-  client_init(&clients[w], &server);
-  if (w == ADMIN) {
-    static char secret[64];
-    assert_int_equal(
-        client_login_totp(&clients[w], usernames[w], ADMIN_PASSWORD, secret, sizeof(secret)), 0);
-  } else {
-    assert_int_equal(
-        client_login(&clients[w], usernames[w], w == OTHER ? OTHER_PASSWORD : DEMO_PASSWORD), 303);
-  }
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0);
-  assert_int_equal(r.status, 200);
-  response_free(&r);
+  static char secret[64];
+  const char *password = w == ADMIN ? ADMIN_PASSWORD : w == OTHER ? OTHER_PASSWORD : DEMO_PASSWORD;
+  harness_sign_in(&clients[w], &server, usernames[w], password, w == ADMIN ? secret : NULL,
+                  sizeof(secret));
 }
 
 static void learn_ids(void)
@@ -575,7 +536,7 @@ static void test_ready_notice_names_the_document(void **state)
   assert_true(mid > 0);
   /* as delivered: the outbox worker sends it to the SMTP server */
   assert_true(harness_wait_until(mail_arrived, &mid, "the ready e-mail"));
-  char *mail = mail_of(mid), *text = mail ? mail_text(mail) : NULL, link[160];
+  char *mail = mail_of(mid), *text = mail ? harness_mail_decode(mail) : NULL, link[160];
   assert_non_null(text);
   snprintf(link, sizeof(link), PUBLIC_URL "/p/%s", token);
   expect_contains(text, "使用分區證明.pdf");
