@@ -862,6 +862,19 @@ void harness_sign_in(struct client *client, struct server *server, const char *u
   assert_true(client->csrf[0] != '\0');
 }
 
+void harness_field(char *form, size_t size, const char *name, const char *value)
+{
+  size_t n = strlen(form);
+  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
+  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
+    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 strchr("-._~", *p);
+    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
+  }
+  if (n + 4 >= size)
+    fail_msg("the form does not fit %zu bytes at %s", size, name);
+}
+
 static long post_form(struct client *client, const char *path, const char *form, const char *accept,
                       struct response *r)
 {

@@ -160,6 +160,10 @@ char *expect_page(struct server *server, struct client *client, const char *path
 void harness_sign_in(struct client *client, struct server *server, const char *username,
                      const char *password, char *totp_secret, size_t secret_size);
 
+/* Appends name=value to the urlencoded form (of size bytes), the value percent-encoded but for
+ * A-Z a-z 0-9 - . _ ~; fails the test when it does not fit. */
+void harness_field(char *form, size_t size, const char *name, const char *value);
+
 /* POSTs form (urlencoded, may be "") plus the client's CSRF token to path, as a browser form
  * (client_post), failing the test when no answer arrives or the body does not fit 16 KiB.
  * Returns the HTTP status; *location (may be NULL) receives the Location header, malloc'd, or

@@ -60,18 +60,13 @@ static long post(enum who w, const char *path, const char *form, char **location
 
 static long long intake(void)
 {
-  char form[1024], *location = NULL;
+  char form[1024];
   snprintf(form, sizeof(form),
            "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&applicant_id="
            "A123456789&applicant_phone=0912345678&applicant_email=wang%%40example.com&notify="
            "none&channel=counter&lang=zh-TW&doc_0=x&handler_id=%lld",
            service_id, handler_id);
-  assert_int_equal(post(CLERK, "/staff/intake", form, &location), 303);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  free(location);
-  assert_true(id > 0);
-  return id;
+  return harness_intake(&clients[CLERK], form, NULL, 0);
 }
 
 static void close_case(long long id)

@@ -134,18 +134,6 @@ static bool mail_arrived(void *id)
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static void field(char *form, size_t size, const char *name, const char *value)
-{
-  size_t n = strlen(form);
-  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
-  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 strchr("-._~", *p);
-    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
-  }
-  assert_true(n + 4 < size);
-}
-
 static json_t *view_ok(enum who w, const char *path)
 {
   long status;
@@ -217,29 +205,15 @@ static long long intake(void)
 {
   char form[2048] = "", value[32];
   snprintf(value, sizeof(value), "%lld", service_id);
-  field(form, sizeof(form), "service_id", value);
-  field(form, sizeof(form), "applicant_name", "王小明");
-  field(form, sizeof(form), "applicant_email", "wang@example.com");
-  field(form, sizeof(form), "notify", "email");
-  field(form, sizeof(form), "channel", "counter");
-  field(form, sizeof(form), "lang", "zh-TW");
+  harness_field(form, sizeof(form), "service_id", value);
+  harness_field(form, sizeof(form), "applicant_name", "王小明");
+  harness_field(form, sizeof(form), "applicant_email", "wang@example.com");
+  harness_field(form, sizeof(form), "notify", "email");
+  harness_field(form, sizeof(form), "channel", "counter");
+  harness_field(form, sizeof(form), "lang", "zh-TW");
   snprintf(value, sizeof(value), "%lld", handler_id);
-  field(form, sizeof(form), "handler_id", value);
-  struct client *c = &clients[CLERK];
-  char body[4096];
-  snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", "/staff/intake", headers, body, strlen(body), &r), 0);
-  if (r.status != 303)
-    fail_msg("intake: %ld %.800s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  free(location);
-  assert_true(id > 0);
-  return id;
+  harness_field(form, sizeof(form), "handler_id", value);
+  return harness_intake(&clients[CLERK], form, NULL, 0);
 }
 
 /* The token of the case's link, from its receipt. */
@@ -420,8 +394,8 @@ static void test_wrong_token_and_number_lookup(void **state)
   assert_int_equal(audit_rows("case.outcome_download"), audited);
   /* the lookup by number and check code does not offer the documents */
   char query[400] = "";
-  field(query, sizeof(query), "number", number);
-  field(query, sizeof(query), "check", check);
+  harness_field(query, sizeof(query), "number", number);
+  harness_field(query, sizeof(query), "check", check);
   snprintf(path, sizeof(path), "/o/xinxing/progress?%s", query);
   json_t *v = expect_view(&server, NULL, path, 200);
   assert_null(json_at(v, "case.outcomes"));
