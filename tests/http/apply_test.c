@@ -7,11 +7,8 @@
  * attacks (oversize, wrong real type behind a good extension, path tricks, NUL and CR/LF in
  * names, zero bytes, a thousand tiny files), each refused with a 4xx and nothing stored.
  */
-#include <dirent.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,17 +22,12 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <netinet/in.h>
-#include <sodium.h>
-#include <sqlite3.h>
 #include <sys/socket.h>
 
 #include "harness.h"
 
 #define PASSWORD "bianmin-demo-2026"
-#define PYTHON   "/usr/bin/python3"
 #define SERVICE  "/o/xinxing/apply/transcript"
-
-extern char **environ;
 
 static struct server server;
 static pid_t smtp_pid;
@@ -44,97 +36,6 @@ static const char *accept_json[] = {"Accept: application/json", NULL};
 
 /* ---- the SMTP sink ----------------------------------------------------------------------- */
 
-static int count_mail(void)
-{
-  DIR *d = opendir(mail_dir);
-  struct dirent *e;
-  int n = 0;
-  while (d && (e = readdir(d)) != NULL)
-    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
-  if (d)
-    closedir(d);
-  return n;
-}
-
-static bool path_exists(void *path)
-{
-  return access(path, F_OK) == 0;
-}
-
-/* The text part of message number n (1-based), decoded, malloc'd. */
-static char *mail_text(int n)
-{
-  char path[256], *raw = NULL;
-  snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
-  harness_wait_until(path_exists, path, path);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  raw = calloc(1, 1 << 20);
-  size_t len = fread(raw, 1, (1 << 20) - 1, f);
-  fclose(f);
-  raw[len] = '\0';
-  char *part = strstr(raw, "text/plain"), *start = part ? strstr(part, "\r\n\r\n") : NULL;
-  char *end = start ? strstr(start + 4, "\r\n--") : NULL; /* multipart, or the text alone */
-  if (start && !end)
-    end = raw + len;
-  unsigned char *out = calloc(1, 1 << 20);
-  size_t out_len = 0;
-  if (!start || !end ||
-      sodium_base642bin(out, (1 << 20) - 1, start + 4, (size_t)(end - start - 4), "\r\n", &out_len,
-                        NULL, sodium_base64_VARIANT_ORIGINAL)) {
-    free(raw);
-    free(out);
-    return NULL;
-  }
-  free(raw);
-  out[out_len] = '\0';
-  return (char *)out;
-}
-
-struct mail_match {
-  int from;
-  const char *needle;
-  int found;
-};
-
-static bool mail_matched(void *arg)
-{
-  struct mail_match *m = arg;
-  for (int n = m->from; n <= count_mail() && !m->found; n++) {
-    char *text = mail_text(n);
-    if (text && strstr(text, m->needle))
-      m->found = n;
-    free(text);
-  }
-  return m->found != 0;
-}
-
-/* The number of the first message from number from on that holds needle: case notices (sent
- * by the outbox worker) may arrive between the codes and links a test waits for. */
-static int mail_with(int from, const char *needle)
-{
-  struct mail_match m = {from, needle, 0};
-  if (!harness_wait_until(mail_matched, &m, needle))
-    fail_msg("no message from number %d on holds \"%s\"", from, needle);
-  return m.found;
-}
-
-/* Waits for the first one-time code message from number n on and returns its code: the first
- * run of exactly 6 digits in it. */
-static void code_of_mail(int n, char code[7])
-{
-  char *text = mail_text(mail_with(n, "驗證碼"));
-  assert_non_null(text);
-  const char *p = text;
-  while (*p && !(strspn(p, "0123456789") == 6 && (p == text || p[-1] < '0' || p[-1] > '9')))
-    p++;
-  assert_true(*p);
-  memcpy(code, p, 6);
-  code[6] = '\0';
-  free(text);
-}
-
 static int setup(void **state)
 {
   snprintf(work, sizeof(work), "/tmp/bianmin-apply-XXXXXX");
@@ -142,20 +43,9 @@ static int setup(void **state)
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
   int port = harness_free_port();
-  char port_text[16], ready[160], log[128];
-  snprintf(port_text, sizeof(port_text), "%d", port);
-  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  char log[128];
   snprintf(log, sizeof(log), "%s/smtp.log", work);
-  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port_text,
-                        mail_dir, NULL};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ) != 0)
-    return -1;
-  posix_spawn_file_actions_destroy(&actions);
-  if (!harness_wait_until(path_exists, ready, "the SMTP server"))
+  if (harness_smtp_sink(port, mail_dir, log, &smtp_pid))
     return -1;
   snprintf(env_text[0], sizeof(env_text[0]), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", port);
   const char *env[] = {env_text[0],
@@ -187,20 +77,9 @@ static int teardown(void **state)
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-static char *location(struct response *r)
-{
-  return response_header(r, "Location");
-}
-
 static long post(struct client *c, const char *path, const char *form, char **where)
 {
-  struct response r;
-  assert_int_equal(client_post(c, path, form, &r), 0);
-  long status = r.status;
-  if (where)
-    *where = location(&r);
-  response_free(&r);
-  return status;
+  return harness_post(c, path, form, where);
 }
 
 static long get(struct client *c, const char *path, char **body)
@@ -218,13 +97,13 @@ static long get(struct client *c, const char *path, char **body)
 static void start_verified(struct client *c, const char *email)
 {
   char form[256], code[7], *where = NULL;
-  int before = count_mail();
+  int before = harness_mail_count(mail_dir);
   assert_int_equal(get(c, SERVICE, NULL), 200);
   snprintf(form, sizeof(form), "kind=email&contact=%s", email);
   assert_int_equal(post(c, SERVICE "/start", form, &where), 303);
   assert_non_null(strstr(where, "/verify"));
   free(where);
-  code_of_mail(before + 1, code);
+  harness_mail_code(mail_dir, before + 1, code);
   assert_int_equal(get(c, SERVICE "/verify", NULL), 200);
   snprintf(form, sizeof(form), "code=%s", code);
   assert_int_equal(post(c, SERVICE "/verify", form, &where), 303);
@@ -312,25 +191,11 @@ static size_t draft_files(struct client *c)
   return n;
 }
 
-/* Rows of uploads and blobs in the database (SQLite runs only; -1 on PostgreSQL, where the
- * draft's file list is the check). */
+/* Rows of uploads and blobs in the database (SQLite or PostgreSQL). */
 static void stored_counts(long long *uploads, long long *blobs)
 {
-  *uploads = *blobs = -1;
-  sqlite3 *db;
-  if (strncmp(server.db, "postgres", 8) == 0 || sqlite3_open(server.db, &db) != SQLITE_OK)
-    return;
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT (SELECT count(*) FROM uploads), (SELECT count(*) FROM "
-                         "upload_blobs)",
-                         -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    *uploads = sqlite3_column_int64(st, 0);
-    *blobs = sqlite3_column_int64(st, 1);
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  *uploads = harness_sql_int(&server, "SELECT count(*) FROM uploads");
+  *blobs = harness_sql_int(&server, "SELECT count(*) FROM upload_blobs");
 }
 
 /* ---- the journey ----------------------------------------------------------------------- */
@@ -474,12 +339,12 @@ static void test_wrong_codes_and_journey_guards(void **state)
   assert_int_equal(get(&c, SERVICE "/q/kind", NULL), 303);
   /* not online-capable or unknown service: 404 */
   assert_int_equal(get(&c, "/o/xinxing/apply/no-such-service", NULL), 404);
-  int before = count_mail();
+  int before = harness_mail_count(mail_dir);
   assert_int_equal(get(&c, SERVICE, NULL), 200);
   assert_int_equal(post(&c, SERVICE "/start", "kind=email&contact=guess%40example.com", &where),
                    303);
   free(where);
-  code_of_mail(before + 1, code);
+  harness_mail_code(mail_dir, before + 1, code);
   /* unverified: the questions send to the code page */
   assert_int_equal(get(&c, SERVICE "/q/kind", NULL), 303);
   assert_int_equal(get(&c, SERVICE "/verify", NULL), 200);
@@ -507,10 +372,10 @@ static void test_save_and_resume(void **state)
   assert_int_equal(get(&c, SERVICE "/name", NULL), 200);
   assert_int_equal(post(&c, SERVICE "/name", "answer=Lee", &where), 303);
   free(where);
-  int before = count_mail();
+  int before = harness_mail_count(mail_dir);
   assert_int_equal(post(&c, SERVICE "/save", "", NULL), 200);
-  int resume_mail = mail_with(before + 1, "apply-resume");
-  char *text = mail_text(resume_mail);
+  int resume_mail = harness_mail_with(mail_dir, before + 1, "apply-resume");
+  char *text = harness_mail_text(mail_dir, resume_mail);
   assert_non_null(text);
   char *link = between(text, "https://bianmin.example", "\n");
   assert_non_null(link);
@@ -519,7 +384,7 @@ static void test_save_and_resume(void **state)
   /* another browser opens the link: a new code, then the saved answers */
   client_init(&later, &server);
   assert_int_equal(get(&later, link, NULL), 303);
-  code_of_mail(resume_mail + 1, code);
+  harness_mail_code(mail_dir, resume_mail + 1, code);
   assert_int_equal(get(&later, SERVICE "/verify", NULL), 200);
   snprintf(form, sizeof(form), "code=%s", code);
   assert_int_equal(post(&later, SERVICE "/verify", form, &where), 303);
@@ -642,8 +507,8 @@ struct mail_search {
 static bool mail_found(void *arg)
 {
   struct mail_search *m = arg;
-  for (int n = count_mail(); n > 0 && !m->found; n--) {
-    char *text = mail_text(n);
+  for (int n = harness_mail_count(mail_dir); n > 0 && !m->found; n--) {
+    char *text = harness_mail_text(mail_dir, n);
     if (text && strstr(text, m->needle) && strstr(text, m->also))
       m->found = n;
     free(text);
@@ -672,9 +537,9 @@ static void test_messages_name_office_and_way_back(void **state)
   struct client c;
   char *body = NULL, *where = NULL, check[7], path[256];
   client_init(&c, &server);
-  int before = count_mail();
+  int before = harness_mail_count(mail_dir);
   start_verified(&c, "lin@example.com");
-  char *code_mail = mail_text(before + 1);
+  char *code_mail = harness_mail_text(mail_dir, before + 1);
   assert_non_null(code_mail);
   assert_non_null(strstr(code_mail, "高雄市政府地政局新興地政事務所"));
   assert_non_null(strstr(code_mail, "07-2358200"));
@@ -695,7 +560,7 @@ static void test_messages_name_office_and_way_back(void **state)
   struct mail_search m = {"已於本所收件", key, 0};
   if (!harness_wait_until(mail_found, &m, "the received e-mail"))
     fail_msg("no received e-mail for case %s", key);
-  char *text = mail_text(m.found);
+  char *text = harness_mail_text(mail_dir, m.found);
   assert_non_null(text);
   assert_non_null(strstr(text, "高雄市政府地政局新興地政事務所"));
   assert_non_null(strstr(text, "電話 07-2358200"));

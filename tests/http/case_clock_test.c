@@ -50,11 +50,7 @@ static json_t *view_ok(enum who w, const char *path)
 
 static long post(enum who w, const char *path, const char *form)
 {
-  struct response r;
-  assert_int_equal(client_post(&clients[w], path, form, &r), 0);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post(&clients[w], path, form, NULL);
 }
 
 static long long service_named(const char *name_zh, long long *handler)
@@ -91,17 +87,7 @@ static long long take_in(long long service, long long handler, const char *chann
                service, channel);
   if (handler)
     snprintf(form + n, sizeof(form) - (size_t)n, "&handler_id=%lld", handler);
-  struct response r;
-  assert_int_equal(client_post(&clients[CLERK], "/staff/intake", form, &r), 0);
-  if (r.status != 303)
-    fail_msg("intake: %ld %.600s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  free(location);
-  assert_true(id > 0);
-  return id;
+  return harness_intake(&clients[CLERK], form, NULL, 0);
 }
 
 static json_t *case_json_as(enum who w, long long id)
@@ -140,18 +126,9 @@ static void expect_hours(long long id, long long used, const char *used_text, lo
 
 static void sign_in(enum who w)
 {
-  struct response r;
-  client_init(&clients[w], &server);
-  if (w == ADMIN) {
-    static char secret[64];
-    assert_int_equal(
-        client_login_totp(&clients[w], usernames[w], ADMIN_PASSWORD, secret, sizeof(secret)), 0);
-  } else {
-    assert_int_equal(client_login(&clients[w], usernames[w], DEMO_PASSWORD), 303);
-  }
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0);
-  assert_int_equal(r.status, 200);
-  response_free(&r);
+  static char secret[64];
+  harness_sign_in(&clients[w], &server, usernames[w], w == ADMIN ? ADMIN_PASSWORD : DEMO_PASSWORD,
+                  w == ADMIN ? secret : NULL, sizeof(secret));
 }
 
 /* Moves the fake clock and signs the case staff in again (a session ends after its idle time,

@@ -57,29 +57,10 @@ struct kase {
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.2000s", needle, haystack ? haystack : "(null)");
-}
-
 static void assert_not_contains(const char *haystack, const char *needle)
 {
   if (haystack && strstr(haystack, needle))
     fail_msg("did not expect \"%s\" in:\n%.2000s", needle, haystack);
-}
-
-/* Appends name=value (percent-encoded) to an urlencoded form. */
-static void field(char *form, size_t size, const char *name, const char *value)
-{
-  size_t n = strlen(form);
-  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
-  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 strchr("-._~", *p);
-    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
-  }
-  assert_true(n + 4 < size);
 }
 
 static long get(enum who w, const char *path, bool json, struct response *r)
@@ -105,18 +86,7 @@ static json_t *get_json(enum who w, const char *path, long *status)
 /* POSTs form plus the client's CSRF token, asking for JSON; *out (if wanted) gets the body. */
 static long post(enum who w, const char *path, const char *form, json_t **out)
 {
-  struct client *c = &clients[w];
-  char body[16384];
-  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded",
-                           "Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
-  if (out)
-    *out = response_json(&r);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post_json(&clients[w], path, form, out);
 }
 
 static long act(enum who w, long long id, const char *action, const char *form, json_t **out)
@@ -150,7 +120,7 @@ static void act_refused(enum who w, long long id, const char *action, const char
     fail_msg("%s on case %lld as %s (%s): expected %ld, got %ld %.600s", action, id, usernames[w],
              form, expected, status, text ? text : "");
   if (message)
-    assert_contains(text, message);
+    expect_contains(text, message);
   free(text);
   json_decref(v);
 }
@@ -252,17 +222,17 @@ static void intake(struct kase *k, enum who handler)
 {
   char form[2048] = "", value[32];
   snprintf(value, sizeof(value), "%lld", service_id);
-  field(form, sizeof(form), "service_id", value);
-  field(form, sizeof(form), "applicant_name", "王小明");
-  field(form, sizeof(form), "applicant_id", "A123456789");
-  field(form, sizeof(form), "applicant_phone", "0912-345-678");
-  field(form, sizeof(form), "applicant_email", "");
-  field(form, sizeof(form), "notify", "sms");
-  field(form, sizeof(form), "channel", "counter");
-  field(form, sizeof(form), "lang", "zh-TW");
-  field(form, sizeof(form), "doc_0", "土地登記申請書");
+  harness_field(form, sizeof(form), "service_id", value);
+  harness_field(form, sizeof(form), "applicant_name", "王小明");
+  harness_field(form, sizeof(form), "applicant_id", "A123456789");
+  harness_field(form, sizeof(form), "applicant_phone", "0912-345-678");
+  harness_field(form, sizeof(form), "applicant_email", "");
+  harness_field(form, sizeof(form), "notify", "sms");
+  harness_field(form, sizeof(form), "channel", "counter");
+  harness_field(form, sizeof(form), "lang", "zh-TW");
+  harness_field(form, sizeof(form), "doc_0", "土地登記申請書");
   snprintf(value, sizeof(value), "%lld", user_ids[handler]);
-  field(form, sizeof(form), "handler_id", value);
+  harness_field(form, sizeof(form), "handler_id", value);
   struct client *c = &clients[CLERK];
   char body[4096];
   snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
@@ -293,9 +263,9 @@ static void intake(struct kase *k, enum who handler)
 static void status_form(char *form, size_t size, const char *to, const char *note)
 {
   form[0] = '\0';
-  field(form, size, "to", to);
+  harness_field(form, size, "to", to);
   if (note)
-    field(form, size, "note", note);
+    harness_field(form, size, "note", note);
 }
 
 /* How the supervisor brings a new case to each step ("@x" = the action x, else a move). */
@@ -332,10 +302,10 @@ static void drive(long long id, const char *state)
     for (const char *const *step = paths[i].path; *step; step++) {
       char form[512] = "";
       if (!strcmp(*step, "@correction")) {
-        field(form, sizeof(form), "items", "請補附印鑑證明");
+        harness_field(form, sizeof(form), "items", "請補附印鑑證明");
         act_ok(SUPERVISOR, id, "correction", form);
       } else if (!strcmp(*step, "@reject")) {
-        field(form, sizeof(form), "note", "申請人無權申請");
+        harness_field(form, sizeof(form), "note", "申請人無權申請");
         act_ok(SUPERVISOR, id, "reject", form);
       } else {
         status_form(form, sizeof(form), *step, "依程序辦理");
@@ -350,14 +320,8 @@ static void drive(long long id, const char *state)
 
 static void sign_in(enum who w)
 {
-  struct response r;
-  client_init(&clients[w], &server);
   const char *password = (w == OUTSIDER || w == DELEGATE) ? OTHER_PASSWORD : DEMO_PASSWORD;
-  assert_int_equal(client_login(&clients[w], usernames[w], password), 303);
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0); /* its CSRF token */
-  assert_int_equal(r.status, 200);
-  response_free(&r);
-  assert_true(clients[w].csrf[0] != '\0');
+  harness_sign_in(&clients[w], &server, usernames[w], password, NULL, 0);
 }
 
 static void add_handler(const char *username, const char *name)
@@ -434,7 +398,7 @@ static void check_public_step(const struct kase *k, size_t upto)
   assert_string_equal(text_of(c, "status_label"), walk_labels[upto]);
   char *text = json_dumps(c, JSON_COMPACT);
   for (size_t i = 0; i <= upto; i++)
-    assert_contains(text, walk_labels[i]); /* the history names each step */
+    expect_contains(text, walk_labels[i]); /* the history names each step */
   assert_not_contains(text, "xinxing-");
   assert_not_contains(text, "內部備註");
   assert_not_contains(text, "A123456789");
@@ -444,8 +408,8 @@ static void check_public_step(const struct kase *k, size_t upto)
   snprintf(path, sizeof(path), "/p/%s", k->token);
   char *html = public_html(path, &status);
   assert_int_equal(status, 200);
-  assert_contains(html, walk_labels[upto]);
-  assert_contains(html, "王○明");
+  expect_contains(html, walk_labels[upto]);
+  expect_contains(html, "王○明");
   assert_not_contains(html, "王小明");
   assert_not_contains(html, "內部備註");
   free(html);
@@ -505,7 +469,7 @@ static void test_public_notice_branch(void **state)
   long status;
   json_t *c = public_json(&k, &status);
   char *text = json_dumps(c, JSON_COMPACT);
-  assert_contains(text, "公告中");
+  expect_contains(text, "公告中");
   free(text);
   json_decref(c);
 }
@@ -663,7 +627,7 @@ static void test_clerk_cannot_start_the_review(void **state)
   char form[256];
   status_form(form, sizeof(form), "first_review", NULL);
   act_refused(CLERK, k.id, "status", form, 403, "案件目前的狀態不能這樣處理，或您的角色無權限。");
-  field(form, sizeof(form), "items", "缺件");
+  harness_field(form, sizeof(form), "items", "缺件");
   act_refused(CLERK, k.id, "correction", form, 403, NULL);
   /* The clerk's page offers no review step. */
   char path[64];
@@ -751,12 +715,12 @@ static void delegation_form(char *form, size_t size, enum who away, enum who del
   char id[32];
   form[0] = '\0';
   snprintf(id, sizeof(id), "%lld", user_ids[away]);
-  field(form, size, "user_id", id);
+  harness_field(form, size, "user_id", id);
   snprintf(id, sizeof(id), "%lld", user_ids[delegate]);
-  field(form, size, "delegate_id", id);
-  field(form, size, "starts_on", from);
-  field(form, size, "ends_on", to);
-  field(form, size, "note", "休假");
+  harness_field(form, size, "delegate_id", id);
+  harness_field(form, size, "starts_on", from);
+  harness_field(form, size, "ends_on", to);
+  harness_field(form, size, "note", "休假");
 }
 
 static void test_delegate_acts_for_the_handler(void **state)
@@ -785,7 +749,7 @@ static void test_delegate_acts_for_the_handler(void **state)
   assert_int_equal(post(SUPERVISOR, "/staff/delegations", form, NULL), 303);
   v = get_json(SUPERVISOR, "/staff/delegations", NULL);
   char *list = json_dumps(json_object_get(v, "delegations"), 0);
-  assert_contains(list, "代理承辦人");
+  expect_contains(list, "代理承辦人");
   free(list);
   json_decref(v);
 
@@ -807,7 +771,7 @@ static void test_delegate_acts_for_the_handler(void **state)
   json_decref(c);
   struct response r;
   assert_int_equal(get(SUPERVISOR, path, false, &r), 200);
-  assert_contains(r.body, "xinxing-delegate (代理 xinxing-handler)");
+  expect_contains(r.body, "xinxing-delegate (代理 xinxing-handler)");
   response_free(&r);
   /* The handler can still act; the outsider still cannot. */
   status_form(form, sizeof(form), "second_review", NULL);
@@ -842,10 +806,10 @@ static void check_public_correction(const struct kase *k, const char *deadline_t
   snprintf(path, sizeof(path), "/p/%s", k->token);
   char *html = public_html(path, &status);
   assert_int_equal(status, 200);
-  assert_contains(html, "請補附義務人印鑑證明");
-  assert_contains(html, "買賣契約書應加蓋騎縫章");
-  assert_contains(html, deadline_text);
-  assert_contains(html, "需要補正");
+  expect_contains(html, "請補附義務人印鑑證明");
+  expect_contains(html, "買賣契約書應加蓋騎縫章");
+  expect_contains(html, deadline_text);
+  expect_contains(html, "需要補正");
   free(html);
 }
 
@@ -854,7 +818,8 @@ static const char *two_items(void)
 {
   static char form[512];
   form[0] = '\0';
-  field(form, sizeof(form), "items", "請補附義務人印鑑證明\r\n\r\n 買賣契約書應加蓋騎縫章 \r\n");
+  harness_field(form, sizeof(form), "items",
+                "請補附義務人印鑑證明\r\n\r\n 買賣契約書應加蓋騎縫章 \r\n");
   return form;
 }
 
@@ -932,7 +897,7 @@ static void test_correction_rules(void **state)
   snprintf(path, sizeof(path), "/staff/cases/%lld/correction", k.id);
   assert_int_equal(client_post(&clients[HANDLER], path, two_items(), &r), 0);
   assert_int_equal(r.status, 403);
-  assert_contains(r.body, "同一案件第二次補正須先經主管核准。"); /* the page says why */
+  expect_contains(r.body, "同一案件第二次補正須先經主管核准。"); /* the page says why */
   response_free(&r);
   act_refused(HANDLER, k.id, "approve-correction", "", 403, "只有主管可以這樣做。");
   act_refused(CLERK, k.id, "approve-correction", "", 403, "只有主管可以這樣做。");
@@ -1007,14 +972,14 @@ static void test_reject_needs_reasons(void **state)
   act_refused(CLERK, k.id, "reject", "note=x", 403, NULL);
   assert_unchanged(k.id, before);
   form[0] = '\0';
-  field(form, sizeof(form), "note", "依土地登記規則第57條駁回：權利人不符");
+  harness_field(form, sizeof(form), "note", "依土地登記規則第57條駁回：權利人不符");
   act_ok(SUPERVISOR, k.id, "reject", form);
   assert_status(k.id, "rejected");
   long status;
   json_t *c = public_json(&k, &status);
   assert_string_equal(text_of(c, "status_label"), "已駁回");
   char *text = json_dumps(c, JSON_COMPACT);
-  assert_contains(text, "權利人不符"); /* written reasons reach the applicant */
+  expect_contains(text, "權利人不符"); /* written reasons reach the applicant */
   free(text);
   json_decref(c);
   /* Final: nothing moves it any more. */
@@ -1041,8 +1006,8 @@ static void test_extend_moves_the_date_later(void **state)
     act_refused(HANDLER, k.id, "extend", bad_days[i], 400, NULL);
   assert_unchanged(k.id, before);
   char form[256] = "";
-  field(form, sizeof(form), "days", "2");
-  field(form, sizeof(form), "note", "需會同他機關確認");
+  harness_field(form, sizeof(form), "days", "2");
+  harness_field(form, sizeof(form), "note", "需會同他機關確認");
   act_ok(HANDLER, k.id, "extend", form);
   c = case_json(k.id);
   assert_true(int_of(c, "due_at") > due);
@@ -1053,7 +1018,7 @@ static void test_extend_moves_the_date_later(void **state)
   c = public_json(&k, &status);
   assert_int_equal(int_of(c, "due_at"), extended);
   char *text = json_dumps(c, JSON_COMPACT);
-  assert_contains(text, "需會同他機關確認");
+  expect_contains(text, "需會同他機關確認");
   free(text);
   json_decref(c);
   act_ok(SUPERVISOR, k.id, "extend", form); /* extensions add up */
@@ -1100,8 +1065,8 @@ static void test_overdue_notice(void **state)
   act_refused(HANDLER, k.id, "overdue", "new_date=2099-01-01", 400, "請寫明逾期原因。");
   assert_unchanged(k.id, before);
   char form[256] = "";
-  field(form, sizeof(form), "note", "等待國稅局核發完稅證明");
-  field(form, sizeof(form), "new_date", "2099-01-05");
+  harness_field(form, sizeof(form), "note", "等待國稅局核發完稅證明");
+  harness_field(form, sizeof(form), "new_date", "2099-01-05");
   act_ok(HANDLER, k.id, "overdue", form);
   long status;
   json_t *c = public_json(&k, &status);
@@ -1201,8 +1166,8 @@ static void test_public_lookup_by_number_and_check_code(void **state)
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", k.key, k.check);
   char *html = public_html(path, &status);
   assert_int_equal(status, 200);
-  assert_contains(html, "已收件");
-  assert_contains(html, "王○明");
+  expect_contains(html, "已收件");
+  expect_contains(html, "王○明");
   free(html);
   /* Full-width digits (０-９: EF BC 90 + d) as a phone keyboard may type them. */
   for (const char *p = k.check; *p; p++)
@@ -1216,7 +1181,7 @@ static void test_public_lookup_by_number_and_check_code(void **state)
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", k.key, wrong);
   html = public_html(path, &status);
   assert_int_equal(status, 404);
-  assert_contains(html, "查無符合的案件");
+  expect_contains(html, "查無符合的案件");
   assert_not_contains(html, "王○明");
   free(html);
   free(public_html("/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &status));
@@ -1240,7 +1205,7 @@ static void test_reject_after_the_correction_deadline(void **state)
   act_refused(HANDLER, correction_case.id, "reject", "note=x", 403, NULL); /* still supervisors' */
   act_refused(SUPERVISOR, correction_case.id, "reject", "", 400, "駁回須寫明理由。");
   char form[256] = "";
-  field(form, sizeof(form), "note", "逾期未補正，依土地登記規則第57條駁回");
+  harness_field(form, sizeof(form), "note", "逾期未補正，依土地登記規則第57條駁回");
   act_ok(SUPERVISOR, correction_case.id, "reject", form);
   assert_status(correction_case.id, "rejected");
   long status;

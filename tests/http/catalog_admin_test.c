@@ -62,12 +62,6 @@ static int teardown(void **state)
   return server_stop(&server) == 0 ? 0 : -1;
 }
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected \"%s\" in:\n%.3000s", needle, haystack ? haystack : "(null)");
-}
-
 /* Percent-encodes s (for urlencoded form values) into a static buffer ring. */
 static const char *enc(const char *s)
 {
@@ -172,7 +166,7 @@ static void test_non_admin_gets_403(void **state)
   client_free(&c);
   /* an admin's home links to the catalogue */
   assert_int_equal(client_get(&admin_a, "/staff/", &r), 0);
-  assert_contains(r.body, "href=\"/staff/admin/catalog\"");
+  expect_contains(r.body, "href=\"/staff/admin/catalog\"");
   response_free(&r);
 }
 
@@ -191,9 +185,9 @@ static void test_create_edit_publish(void **state)
   json_t *view = get_json(&admin_a, path);
   assert_false(json_is_true(json_object_get(json_object_get(view, "record"), "published")));
   char *text = json_dumps(view, JSON_COMPACT);
-  assert_contains(text, "\"value\":\"第一步\\n第二步\"");
-  assert_contains(text, "\"value\":\"Test service\"");
-  assert_contains(text, "\"lang\":\"en\"");
+  expect_contains(text, "\"value\":\"第一步\\n第二步\"");
+  expect_contains(text, "\"value\":\"Test service\"");
+  expect_contains(text, "\"lang\":\"en\"");
   free(text);
   json_decref(view);
   assert_int_equal(get_status(&admin_a, "/o/xinxing/services/admin-test"), 404);
@@ -205,12 +199,12 @@ static void test_create_edit_publish(void **state)
   response_free(&r);
   assert_int_equal(http_get(&server, "/o/xinxing/services/admin-test", &r), 0);
   assert_int_equal(r.status, 200);
-  assert_contains(r.body, "測試服務");
-  assert_contains(r.body, "第二步");
+  expect_contains(r.body, "測試服務");
+  expect_contains(r.body, "第二步");
   response_free(&r);
   assert_int_equal(http_get(&server, "/o/xinxing/services/admin-test?lang=en", &r), 0);
-  assert_contains(r.body, "Test service");
-  assert_contains(r.body, "3 working days");
+  expect_contains(r.body, "Test service");
+  expect_contains(r.body, "3 working days");
   response_free(&r);
 
   /* edit the English name and the time limit: the public page follows, still published */
@@ -219,8 +213,8 @@ static void test_create_edit_publish(void **state)
   response_free(&r);
   assert_int_equal(http_get(&server, "/o/xinxing/services/admin-test?lang=en", &r), 0);
   assert_int_equal(r.status, 200);
-  assert_contains(r.body, "Renamed test service");
-  assert_contains(r.body, "2 working days");
+  expect_contains(r.body, "Renamed test service");
+  expect_contains(r.body, "2 working days");
   response_free(&r);
 
   /* unpublish: the public page disappears */
@@ -230,7 +224,7 @@ static void test_create_edit_publish(void **state)
   assert_int_equal(get_status(&admin_a, "/o/xinxing/services/admin-test"), 404);
   /* the list shows it, not published */
   assert_int_equal(client_get(&admin_a, "/staff/admin/catalog/services", &r), 0);
-  assert_contains(r.body, "admin-test");
+  expect_contains(r.body, "admin-test");
   response_free(&r);
 }
 
@@ -244,9 +238,9 @@ static void refused(struct client *c, const char *path, const char *form, const 
   if (post(c, path, form, &r) != 400)
     fail_msg("%s with %s: status %ld, not 400", path, form, r.status);
   snprintf(anchor, sizeof(anchor), "href=\"#%s\"", input);
-  assert_contains(r.body, anchor);
+  expect_contains(r.body, anchor);
   if (label)
-    assert_contains(r.body, label);
+    expect_contains(r.body, label);
   response_free(&r);
   char *after = record_state(c, state_path);
   assert_string_equal(before, after);
@@ -402,8 +396,8 @@ static void test_form_upload(void **state)
   static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
   char *before = record_state(&admin_a, state_path);
   assert_int_equal(upload(&admin_a, path, "form.odt", png, sizeof(png), &r), 400);
-  assert_contains(r.body, "href=\"#form_file\"");
-  assert_contains(r.body, "ODF");
+  expect_contains(r.body, "href=\"#form_file\"");
+  expect_contains(r.body, "ODF");
   response_free(&r);
   assert_int_equal(upload(&admin_a, path, "form.odt", "hello, not a form", 17, &r), 400);
   response_free(&r);
@@ -416,7 +410,7 @@ static void test_form_upload(void **state)
   char *big = calloc(1, 7 * 1024 * 1024);
   memcpy(big, odt, odt_len);
   assert_int_equal(upload(&admin_a, path, "big.odt", big, big_len, &r), 413);
-  assert_contains(r.body, "5 MB");
+  expect_contains(r.body, "5 MB");
   response_free(&r);
   assert_int_equal(upload(&admin_a, path, "big.odt", big, 7 * 1024 * 1024, &r), 413);
   response_free(&r);
@@ -486,10 +480,10 @@ static void test_revision_history(void **state)
   assert_string_equal(json_string_value(json_object_get(oldest, "action")), "Created");
   assert_string_equal(json_string_value(json_object_get(oldest, "actor")), "目錄管理員");
   char *text = json_dumps(revisions, JSON_COMPACT);
-  assert_contains(text, "Service name (English)");
-  assert_contains(text, "Time limit");
-  assert_contains(text, "Published");
-  assert_contains(text, "Forms to download");
+  expect_contains(text, "Service name (English)");
+  expect_contains(text, "Time limit");
+  expect_contains(text, "Published");
+  expect_contains(text, "Forms to download");
   free(text);
   json_decref(view);
   assert_int_equal(get_status(&admin_a, "/staff/admin/catalog/services/999999/history"), 404);
@@ -503,7 +497,7 @@ static char *export_text(struct client *c)
   assert_int_equal(r.status, 200);
   char *disposition = response_header(&r, "Content-Disposition");
   assert_non_null(disposition);
-  assert_contains(disposition, "attachment; filename=\"catalog-");
+  expect_contains(disposition, "attachment; filename=\"catalog-");
   free(disposition);
   char *text = strdup(r.body);
   response_free(&r);
@@ -551,18 +545,18 @@ static void test_export_import_round_trip(void **state)
   char *location = response_header(&r, "Location");
   char expected[64];
   snprintf(expected, sizeof(expected), "imported_services=%zu", services);
-  assert_contains(location, expected);
+  expect_contains(location, expected);
   free(location);
   response_free(&r);
   assert_int_equal(client_get(&admin_b, "/staff/admin/catalog/services", &r), 0);
-  assert_contains(r.body, "admin-test");
+  expect_contains(r.body, "admin-test");
   response_free(&r);
   assert_int_equal(client_get(&admin_b,
                               "/staff/admin/catalog?imported_services=13&imported_faq=12"
                               "&imported_announcements=3",
                               &r),
                    0);
-  assert_contains(r.body, "目錄已匯入");
+  expect_contains(r.body, "目錄已匯入");
   response_free(&r);
   /* back into xinxing: nothing changes, so the export is the same */
   assert_int_equal(import(&admin_a, exported, &r), 303);
@@ -574,12 +568,12 @@ static void test_export_import_round_trip(void **state)
   /* both are in the audit trail */
   json_t *audit = get_json(&admin_a, "/staff/admin/audit?action=catalog.import");
   char *text = json_dumps(audit, JSON_COMPACT);
-  assert_contains(text, "catalog.import");
+  expect_contains(text, "catalog.import");
   free(text);
   json_decref(audit);
   audit = get_json(&admin_a, "/staff/admin/audit?action=catalog.export");
   text = json_dumps(audit, JSON_COMPACT);
-  assert_contains(text, "catalog.export");
+  expect_contains(text, "catalog.export");
   free(text);
   json_decref(audit);
 }
@@ -589,8 +583,8 @@ static void test_bad_import_changes_nothing(void **state)
   struct response r;
   char *before = export_text(&admin_a);
   assert_int_equal(import(&admin_a, "{\"format\": \"bianmin-catalog\", \"version\": 1,", &r), 400);
-  assert_contains(r.body, "href=\"#file\"");
-  assert_contains(r.body, "JSON");
+  expect_contains(r.body, "href=\"#file\"");
+  expect_contains(r.body, "JSON");
   response_free(&r);
   /* the first service is fine, the second breaks: the first must not be saved either */
   const char bad[] =
@@ -598,14 +592,14 @@ static void test_bad_import_changes_nothing(void **state)
       "{\"slug\": \"import-ok\", \"name_zh\": \"匯入\", \"time_limit_minutes\": 60},"
       "{\"slug\": \"import-bad\", \"name_zh\": \"壞\", \"time_limit_minutes\": 99999}]}";
   assert_int_equal(import(&admin_a, bad, &r), 400);
-  assert_contains(r.body, "services[1].time_limit_minutes");
+  expect_contains(r.body, "services[1].time_limit_minutes");
   response_free(&r);
   assert_int_equal(import(&admin_a,
                           "{\"format\": \"bianmin-catalog\", \"version\": 1, "
                           "\"faq\": [{\"slug\": \"x\", \"colour\": 1}]}",
                           &r),
                    400);
-  assert_contains(r.body, "faq[0].colour");
+  expect_contains(r.body, "faq[0].colour");
   response_free(&r);
   char *after = export_text(&admin_a);
   assert_string_equal(before, after);

@@ -28,12 +28,6 @@ static int teardown(void **state)
   return server_stop(&server) == 0 ? 0 : -1;
 }
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-  if (!strstr(haystack, needle))
-    fail_msg("expected to find \"%s\" in:\n%.3000s", needle, haystack);
-}
-
 static void get_ok(const char *path, struct response *r)
 {
   if (http_get(&server, path, r) != 0 || r->status != 200)
@@ -79,14 +73,14 @@ static void test_pages_in_both_languages(void **state)
   for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
     struct response r;
     get_ok(pages[i].path, &r);
-    assert_contains(r.body, pages[i].zh);
-    assert_contains(r.body, "<html lang=\"zh-Hant-TW\"");
+    expect_contains(r.body, pages[i].zh);
+    expect_contains(r.body, "<html lang=\"zh-Hant-TW\"");
     response_free(&r);
     snprintf(path, sizeof(path), "%s%slang=en", pages[i].path,
              strchr(pages[i].path, '?') ? "&" : "?");
     get_ok(path, &r);
-    assert_contains(r.body, pages[i].en);
-    assert_contains(r.body, "<html lang=\"en\"");
+    expect_contains(r.body, pages[i].en);
+    expect_contains(r.body, "<html lang=\"en\"");
     response_free(&r);
   }
 }
@@ -95,11 +89,11 @@ static void test_service_page_and_json(void **state)
 {
   struct response r;
   get_ok("/o/xinxing/services/sale-transfer", &r);
-  assert_contains(r.body, "<img src=\"/o/xinxing/services/sale-transfer/qr.svg\"");
-  assert_contains(r.body, "土地登記申請書（ODF 可編輯）");
-  assert_contains(r.body, "填寫範例");
-  assert_contains(r.body, "本頁更新日期");
-  assert_contains(r.body, "年"); /* the ROC date */
+  expect_contains(r.body, "<img src=\"/o/xinxing/services/sale-transfer/qr.svg\"");
+  expect_contains(r.body, "土地登記申請書（ODF 可編輯）");
+  expect_contains(r.body, "填寫範例");
+  expect_contains(r.body, "本頁更新日期");
+  expect_contains(r.body, "年"); /* the ROC date */
   response_free(&r);
   json_t *view = get_json("/o/xinxing/services/sale-transfer?lang=en");
   json_t *service = json_object_get(view, "service");
@@ -135,8 +129,8 @@ static void test_form_download(void **state)
   char *type = response_header(&r, "Content-Type");
   char *disposition = response_header(&r, "Content-Disposition");
   assert_string_equal(type, "application/vnd.oasis.opendocument.text");
-  assert_contains(disposition, "attachment; filename=\"land-registration-application.odt\"");
-  assert_contains(disposition, "filename*=UTF-8''land-registration-application.odt");
+  expect_contains(disposition, "attachment; filename=\"land-registration-application.odt\"");
+  expect_contains(disposition, "filename*=UTF-8''land-registration-application.odt");
   assert_true(r.len > 100 && memcmp(r.body, "PK\3\4", 4) == 0);
   free(type);
   free(disposition);
@@ -166,11 +160,11 @@ static void test_qr_codes(void **state)
   char *type = response_header(&r, "Content-Type");
   assert_string_equal(type, "image/svg+xml");
   free(type);
-  assert_contains(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
-  assert_contains(r.body, "role=\"img\"");
+  expect_contains(r.body, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+  expect_contains(r.body, "role=\"img\"");
   snprintf(expected, sizeof(expected),
            "<title>http://127.0.0.1:%d/o/xinxing/services/sale-transfer</title>", server.port);
-  assert_contains(r.body, expected);
+  expect_contains(r.body, expected);
   response_free(&r);
   json_t *view = get_json("/o/xinxing/news");
   json_t *first = json_array_get(json_object_get(view, "announcements"), 0);
@@ -178,7 +172,7 @@ static void test_qr_codes(void **state)
   snprintf(path, sizeof(path), "%s/qr.svg", json_string_value(json_object_get(first, "href")));
   json_decref(view);
   get_ok(path, &r);
-  assert_contains(r.body, "/o/xinxing/news/");
+  expect_contains(r.body, "/o/xinxing/news/");
   response_free(&r);
 }
 
@@ -204,7 +198,7 @@ static void test_search(void **state)
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     struct response r;
     get_ok(cases[i].path, &r);
-    assert_contains(r.body, cases[i].expected);
+    expect_contains(r.body, cases[i].expected);
     response_free(&r);
   }
   json_t *view = get_json("/o/xinxing/search?q=%E8%B2%B7%E8%B3%A3%20%E9%81%8E%E6%88%B6");
@@ -240,7 +234,7 @@ static void test_votes(void **state)
   response_free(&r);
   assert_int_equal(helpful_count("helpful"), yes + 1);
   get_ok("/o/xinxing/faq/2?thanks=1", &r);
-  assert_contains(r.body, "謝謝您的回饋");
+  expect_contains(r.body, "謝謝您的回饋");
   response_free(&r);
   /* Without the form's token (a forged cross-site post): refused, nothing counted. */
   assert_int_equal(http_call(&server, "POST", "/o/xinxing/faq/2/vote", form, "helpful=yes", 11, &r),

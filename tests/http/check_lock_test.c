@@ -31,48 +31,22 @@
 static struct server server;
 static struct client clerk, admin;
 
-struct taken {
-  long long id;
-  char key[32];
-  char check[8];
-  char token[64];
-};
-
 /* Takes a sale transfer in for 黃大同 at the counter. */
-static void take_in(struct taken *out)
+static void take_in(struct taken_case *out)
 {
-  struct response r;
-  char path[64];
-  const char *form =
-      "service_id=1&applicant_name=" NAME "&applicant_phone=0912345678&notify=sms&doc_0=x";
-  assert_int_equal(client_get(&clerk, "/staff/intake?service=1", &r), 0); /* the CSRF token */
-  response_free(&r);
-  assert_int_equal(client_post(&clerk, "/staff/intake", form, &r), 0);
-  assert_int_equal(r.status, 303);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  assert_int_equal(strncmp(location, "/staff/cases/", 13), 0);
-  out->id = strtoll(location + 13, NULL, 10);
-  const char *t = strstr(location, "?t=");
-  assert_non_null(t);
-  snprintf(out->token, sizeof(out->token), "%s", t + 3);
-  free(location);
-  snprintf(path, sizeof(path), "/staff/cases/%lld", out->id);
-  json_t *view = expect_view(&server, &clerk, path, 200);
-  snprintf(out->key, sizeof(out->key), "%s", json_text_at(view, "case.case_key"));
-  snprintf(out->check, sizeof(out->check), "%s", json_text_at(view, "case.check_code"));
-  json_decref(view);
+  harness_take_in(
+      &clerk, "service_id=1&applicant_name=" NAME "&applicant_phone=0912345678&notify=sms&doc_0=x",
+      out);
   assert_int_equal(strlen(out->check), 6);
 }
 
 /* A check code of the same shape that is not the case's: the n-th of a series. */
-static void wrong_code(const struct taken *t, int n, char out[8])
+static void wrong_code(const struct taken_case *t, int n, char out[8])
 {
   snprintf(out, 8, "%06ld", (strtol(t->check, NULL, 10) + 1 + n) % 1000000);
 }
 
-static long lookup(const struct taken *t, const char *code, char **body)
+static long lookup(const struct taken_case *t, const char *code, char **body)
 {
   char path[160];
   snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", t->key, code);
@@ -85,7 +59,7 @@ static long lookup(const struct taken *t, const char *code, char **body)
   return status;
 }
 
-static void guess_wrong(const struct taken *t, int count, int from)
+static void guess_wrong(const struct taken_case *t, int count, int from)
 {
   char code[8];
   for (int i = 0; i < count; i++) {
@@ -94,7 +68,7 @@ static void guess_wrong(const struct taken *t, int count, int from)
   }
 }
 
-static long api_lookup(const struct taken *t, const char *code)
+static long api_lookup(const struct taken_case *t, const char *code)
 {
   char path[160];
   snprintf(path, sizeof(path), "/api/v1/offices/xinxing/cases/%s?check_code=%s", t->key, code);
@@ -106,7 +80,7 @@ static long api_lookup(const struct taken *t, const char *code)
   return status;
 }
 
-static json_t *check_lock_of(const struct taken *t)
+static json_t *check_lock_of(const struct taken_case *t)
 {
   char path[64];
   snprintf(path, sizeof(path), "/staff/cases/%lld", t->id);
@@ -146,7 +120,7 @@ static int teardown(void **state)
  * the QR link still works; the next day the right code works again. */
 static void test_locked_until_the_day_ends(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   char *body = NULL, code[8], path[160];
   at(START);
   take_in(&t);
@@ -193,7 +167,7 @@ static void test_locked_until_the_day_ends(void **state)
 /* Nine wrong codes one day and nine the next lock nothing: the count is per day. */
 static void test_count_is_per_day(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   at(START);
   take_in(&t);
   guess_wrong(&t, 9, 0);
@@ -214,7 +188,7 @@ static void test_count_is_per_day(void **state)
  * locked is refused. */
 static void test_staff_lift_the_lock(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   struct response r;
   char path[96];
   at(START);
@@ -266,7 +240,7 @@ static void test_staff_lift_the_lock(void **state)
  * API's case answer and the receipt are "no-store"; a public catalogue page is not. */
 static void test_no_store(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   struct response r;
   char paths[4][160];
   at(START);

@@ -39,18 +39,6 @@ static long long service_id, handler_id;
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static void field(char *form, size_t size, const char *name, const char *value)
-{
-  size_t n = strlen(form);
-  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
-  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 strchr("-._~", *p);
-    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
-  }
-  assert_true(n + 4 < size);
-}
-
 static json_t *get_json(enum who w, const char *path, long *status)
 {
   return get_json_view(&server, &clients[w], path, status);
@@ -68,18 +56,7 @@ static json_t *view_ok(enum who w, const char *path)
 /* POSTs form plus the CSRF token asking for JSON: the status; *out the body when wanted. */
 static long post(enum who w, const char *path, const char *form, json_t **out)
 {
-  struct client *c = &clients[w];
-  char body[8192];
-  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded",
-                           "Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
-  if (out)
-    *out = response_json(&r);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post_json(&clients[w], path, form, out);
 }
 
 static long act(enum who w, long long id, const char *action, const char *form, json_t **out)
@@ -164,32 +141,18 @@ static long long intake(void)
 {
   char form[2048] = "", value[32];
   snprintf(value, sizeof(value), "%lld", service_id);
-  field(form, sizeof(form), "service_id", value);
-  field(form, sizeof(form), "applicant_name", "王小明");
-  field(form, sizeof(form), "applicant_id", "A123456789");
-  field(form, sizeof(form), "applicant_phone", "0912-345-678");
-  field(form, sizeof(form), "applicant_email", "");
-  field(form, sizeof(form), "notify", "sms");
-  field(form, sizeof(form), "channel", "counter");
-  field(form, sizeof(form), "lang", "zh-TW");
-  field(form, sizeof(form), "doc_0", "土地登記申請書");
+  harness_field(form, sizeof(form), "service_id", value);
+  harness_field(form, sizeof(form), "applicant_name", "王小明");
+  harness_field(form, sizeof(form), "applicant_id", "A123456789");
+  harness_field(form, sizeof(form), "applicant_phone", "0912-345-678");
+  harness_field(form, sizeof(form), "applicant_email", "");
+  harness_field(form, sizeof(form), "notify", "sms");
+  harness_field(form, sizeof(form), "channel", "counter");
+  harness_field(form, sizeof(form), "lang", "zh-TW");
+  harness_field(form, sizeof(form), "doc_0", "土地登記申請書");
   snprintf(value, sizeof(value), "%lld", handler_id);
-  field(form, sizeof(form), "handler_id", value);
-  struct client *c = &clients[CLERK];
-  char body[4096];
-  snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", "/staff/intake", headers, body, strlen(body), &r), 0);
-  if (r.status != 303)
-    fail_msg("intake: %ld %.800s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  free(location);
-  assert_true(id > 0);
-  return id;
+  harness_field(form, sizeof(form), "handler_id", value);
+  return harness_intake(&clients[CLERK], form, NULL, 0);
 }
 
 static const char *items_form(const char *first, const char *note)
@@ -198,9 +161,9 @@ static const char *items_form(const char *first, const char *note)
   form[0] = '\0';
   char items[256];
   snprintf(items, sizeof(items), "%s\n補附身分證影本", first);
-  field(form, sizeof(form), "items", items);
+  harness_field(form, sizeof(form), "items", items);
   if (note)
-    field(form, sizeof(form), "note", note);
+    harness_field(form, sizeof(form), "note", note);
   return form;
 }
 
@@ -215,20 +178,9 @@ static long long case_after_first_correction(void)
 
 static void sign_in(enum who w)
 {
-  struct response r;
-  if (clients[w].curl)
-    client_free(&clients[w]);
-  client_init(&clients[w], &server);
-  if (w == ADMIN) {
-    static char secret[64];
-    assert_int_equal(
-        client_login_totp(&clients[w], usernames[w], ADMIN_PASSWORD, secret, sizeof(secret)), 0);
-  } else {
-    assert_int_equal(client_login(&clients[w], usernames[w], DEMO_PASSWORD), 303);
-  }
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0);
-  assert_int_equal(r.status, 200);
-  response_free(&r);
+  static char secret[64];
+  harness_sign_in(&clients[w], &server, usernames[w], w == ADMIN ? ADMIN_PASSWORD : DEMO_PASSWORD,
+                  w == ADMIN ? secret : NULL, sizeof(secret));
 }
 
 static void learn_ids(void)

@@ -8,11 +8,8 @@
  * reason (audited); a catalogue import with a bad fee schedule is refused with a message and
  * changes nothing.
  */
-#include <dirent.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,7 +23,6 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <netinet/in.h>
-#include <sodium.h>
 #include <sys/socket.h>
 
 #include "harness.h"
@@ -37,10 +33,7 @@
 /* 680 m² (3,000) with 3 points (1 group) and 150 m² (2,500) with 6 points (2 groups) */
 #define SURVEY_ANSWERS "fee_area_m2=680+150&fee_points=3%E3%80%816"
 #define SURVEY_TOTAL   8500
-#define PYTHON         "/usr/bin/python3"
 #define TRANSCRIPT     "/o/xinxing/apply/transcript"
-
-extern char **environ;
 
 static struct server server;
 static struct client admin, clerk;
@@ -48,100 +41,8 @@ static char admin_secret[64], api_key[128];
 static pid_t smtp_pid;
 static char work[64], mail_dir[128], mail_url[96];
 
-/* The online journey's one-time codes arrive by mail: the SMTP sink and the helpers that read
- * it are those of apply_test.c. */
-/* ---- the SMTP sink ----------------------------------------------------------------------- */
-
-static int count_mail(void)
-{
-  DIR *d = opendir(mail_dir);
-  struct dirent *e;
-  int n = 0;
-  while (d && (e = readdir(d)) != NULL)
-    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
-  if (d)
-    closedir(d);
-  return n;
-}
-
-static bool path_exists(void *path)
-{
-  return access(path, F_OK) == 0;
-}
-
-/* The text part of message number n (1-based), decoded, malloc'd. */
-static char *mail_text(int n)
-{
-  char path[256], *raw = NULL;
-  snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
-  harness_wait_until(path_exists, path, path);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  raw = calloc(1, 1 << 20);
-  size_t len = fread(raw, 1, (1 << 20) - 1, f);
-  fclose(f);
-  raw[len] = '\0';
-  char *part = strstr(raw, "text/plain"), *start = part ? strstr(part, "\r\n\r\n") : NULL;
-  char *end = start ? strstr(start + 4, "\r\n--") : NULL; /* multipart, or the text alone */
-  if (start && !end)
-    end = raw + len;
-  unsigned char *out = calloc(1, 1 << 20);
-  size_t out_len = 0;
-  if (!start || !end ||
-      sodium_base642bin(out, (1 << 20) - 1, start + 4, (size_t)(end - start - 4), "\r\n", &out_len,
-                        NULL, sodium_base64_VARIANT_ORIGINAL)) {
-    free(raw);
-    free(out);
-    return NULL;
-  }
-  free(raw);
-  out[out_len] = '\0';
-  return (char *)out;
-}
-
-struct mail_match {
-  int from;
-  const char *needle;
-  int found;
-};
-
-static bool mail_matched(void *arg)
-{
-  struct mail_match *m = arg;
-  for (int n = m->from; n <= count_mail() && !m->found; n++) {
-    char *text = mail_text(n);
-    if (text && strstr(text, m->needle))
-      m->found = n;
-    free(text);
-  }
-  return m->found != 0;
-}
-
-/* The number of the first message from number from on that holds needle: case notices (sent
- * by the outbox worker) may arrive between the codes and links a test waits for. */
-static int mail_with(int from, const char *needle)
-{
-  struct mail_match m = {from, needle, 0};
-  if (!harness_wait_until(mail_matched, &m, needle))
-    fail_msg("no message from number %d on holds \"%s\"", from, needle);
-  return m.found;
-}
-
-/* Waits for the first one-time code message from number n on and returns its code: the first
- * run of exactly 6 digits in it. */
-static void code_of_mail(int n, char code[7])
-{
-  char *text = mail_text(mail_with(n, "驗證碼"));
-  assert_non_null(text);
-  const char *p = text;
-  while (*p && !(strspn(p, "0123456789") == 6 && (p == text || p[-1] < '0' || p[-1] > '9')))
-    p++;
-  assert_true(*p);
-  memcpy(code, p, 6);
-  code[6] = '\0';
-  free(text);
-}
+/* The online journey's one-time codes arrive by mail: the SMTP sink (harness_smtp_sink) and
+ * the harness's mail helpers. */
 
 static void add_user(const char *office, const char *username, const char *roles)
 {
@@ -175,20 +76,11 @@ static int start_smtp(void)
   if (!mkdtemp(work))
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
-  char port[16], ready[160], log[128];
-  snprintf(port, sizeof(port), "%d", harness_free_port());
-  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  int port = harness_free_port();
+  char log[128];
   snprintf(log, sizeof(log), "%s/smtp.log", work);
-  snprintf(mail_url, sizeof(mail_url), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%s", port);
-  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port, mail_dir,
-                        NULL};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  int rc = posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 && harness_wait_until(path_exists, ready, "the SMTP server") ? 0 : -1;
+  snprintf(mail_url, sizeof(mail_url), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", port);
+  return harness_smtp_sink(port, mail_dir, log, &smtp_pid);
 }
 
 static int setup(void **state)
@@ -255,11 +147,11 @@ static char *apply_online(const char *copies)
   struct client c;
   char form[128], code[7], *done = NULL;
   client_init(&c, &server);
-  int before = count_mail();
+  int before = harness_mail_count(mail_dir);
   assert_int_equal(citizen_get(&c, TRANSCRIPT, NULL), 200);
   assert_int_equal(citizen_post(&c, TRANSCRIPT "/start", "kind=email&contact=fee%40example.com"),
                    303);
-  code_of_mail(before + 1, code);
+  harness_mail_code(mail_dir, before + 1, code);
   assert_int_equal(citizen_get(&c, TRANSCRIPT "/verify", NULL), 200);
   snprintf(form, sizeof(form), "code=%s", code);
   assert_int_equal(citizen_post(&c, TRANSCRIPT "/verify", form), 303);

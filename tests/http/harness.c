@@ -4,6 +4,9 @@
 #include "harness.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <errno.h>
 #include <libpq-fe.h>
 #include <fcntl.h>
@@ -299,7 +302,12 @@ int test_pg_database(char *url, size_t size)
   char name[64], sql[128];
   if (!base || !*base || !slash)
     return -1;
-  snprintf(name, sizeof(name), "bm_%ld_%d", (long)getpid(), ++counter);
+  /* Named after the test's database (tests/pg/run.sh drops them all by that prefix); a
+   * PostgreSQL name has at most 63 bytes, a test's database at most 41. */
+  size_t len = strlen(slash + 1);
+  if (len == 0 || len > 41 || strspn(slash + 1, "abcdefghijklmnopqrstuvwxyz0123456789_") != len)
+    return -1;
+  snprintf(name, sizeof(name), "%s_%ld_%d", slash + 1, (long)getpid(), ++counter);
   snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
   PGconn *conn = PQconnectdb(base);
   PGresult *res = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, sql) : NULL;
@@ -832,4 +840,287 @@ int harness_smtp_sink(int port, const char *mail_dir, const char *log, pid_t *pi
     *pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   return *pid > 0 && harness_wait_until(sink_ready, ready, "the SMTP server") ? 0 : -1;
+}
+
+/* ---- helpers the tests shared as private copies ------------------------------------------ */
+
+void harness_sign_in(struct client *client, struct server *server, const char *username,
+                     const char *password, char *totp_secret, size_t secret_size)
+{
+  struct response r;
+  if (client->curl)
+    client_free(client);
+  assert_int_equal(client_init(client, server), 0);
+  if (totp_secret)
+    assert_int_equal(client_login_totp(client, username, password, totp_secret, secret_size), 0);
+  else if (client_login(client, username, password) != 303)
+    fail_msg("%s could not sign in", username);
+  assert_int_equal(client_get(client, "/staff/", &r), 0);
+  if (r.status != 200)
+    fail_msg("GET /staff/ as %s: %ld", username, r.status);
+  response_free(&r);
+  assert_true(client->csrf[0] != '\0');
+}
+
+void harness_field(char *form, size_t size, const char *name, const char *value)
+{
+  size_t n = strlen(form);
+  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
+  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
+    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 strchr("-._~", *p);
+    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
+  }
+  if (n + 4 >= size)
+    fail_msg("the form does not fit %zu bytes at %s", size, name);
+}
+
+static long post_form(struct client *client, const char *path, const char *form, const char *accept,
+                      struct response *r)
+{
+  char body[16384];
+  int n = snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", client->csrf);
+  if (n < 0 || (size_t)n >= sizeof(body))
+    fail_msg("POST %s: the form does not fit %zu bytes", path, sizeof(body));
+  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", accept, NULL};
+  if (client_call(client, "POST", path, headers, body, (size_t)n, r))
+    fail_msg("POST %s: no answer", path);
+  return r->status;
+}
+
+long harness_post(struct client *client, const char *path, const char *form, char **location)
+{
+  struct response r;
+  long status = post_form(client, path, form, NULL, &r);
+  if (location)
+    *location = response_header(&r, "Location");
+  response_free(&r);
+  return status;
+}
+
+long harness_post_json(struct client *client, const char *path, const char *form, json_t **view)
+{
+  struct response r;
+  long status = post_form(client, path, form, "Accept: application/json", &r);
+  if (view)
+    *view = response_json(&r);
+  response_free(&r);
+  return status;
+}
+
+long long harness_intake(struct client *client, const char *form, char *token, size_t token_size)
+{
+  static const char prefix[] = "/staff/cases/";
+  struct response r;
+  char page[96];
+  const char *service = strstr(form, "service_id=");
+  snprintf(page, sizeof(page), "/staff/intake?service=%.*s",
+           service ? (int)strspn(service + 11, "0123456789") : 0, service ? service + 11 : "");
+  assert_int_equal(client_get(client, page, &r), 0); /* the form's CSRF token */
+  response_free(&r);
+  assert_int_equal(client_post(client, "/staff/intake", form, &r), 0);
+  if (r.status != 303)
+    fail_msg("intake answered %ld: %.1000s", r.status, r.body);
+  char *location = response_header(&r, "Location");
+  response_free(&r);
+  assert_non_null(location);
+  assert_int_equal(strncmp(location, prefix, strlen(prefix)), 0);
+  char *end = NULL;
+  long long id = strtoll(location + strlen(prefix), &end, 10);
+  assert_true(id > 0);
+  if (strncmp(end, "/receipt?t=", 11) != 0)
+    fail_msg("intake sent to %s, not to the receipt", location);
+  if (token)
+    snprintf(token, token_size, "%s", end + 11);
+  free(location);
+  return id;
+}
+
+static void copy_text_at(json_t *view, const char *path, char *out, size_t size)
+{
+  const char *text = json_text_at(view, path);
+  if (!text)
+    fail_msg("the case's page has no %s", path);
+  snprintf(out, size, "%s", text);
+}
+
+void harness_take_in(struct client *client, const char *form, struct taken_case *out)
+{
+  char path[64];
+  memset(out, 0, sizeof(*out));
+  out->id = harness_intake(client, form, out->token, sizeof(out->token));
+  snprintf(path, sizeof(path), "/staff/cases/%lld", out->id);
+  json_t *view = expect_view(client->server, client, path, 200);
+  copy_text_at(view, "case.case_key", out->key, sizeof(out->key));
+  copy_text_at(view, "case.check_code", out->check, sizeof(out->check));
+  copy_text_at(view, "case.number", out->number, sizeof(out->number));
+  out->serial = (long long)json_integer_value(json_at(view, "case.serial"));
+  json_decref(view);
+}
+
+/* ---- the SMTP sink's mails ---------------------------------------------------------------- */
+
+enum { MAIL_MAX = 1 << 20 };
+
+int harness_mail_count(const char *mail_dir)
+{
+  DIR *d = opendir(mail_dir);
+  struct dirent *e;
+  int n = 0;
+  while (d && (e = readdir(d)) != NULL)
+    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
+  if (d)
+    closedir(d);
+  return n;
+}
+
+char *harness_mail_decode(const char *raw)
+{
+  const char *part = strstr(raw, "text/plain"), *start = part ? strstr(part, "\r\n\r\n") : NULL;
+  const char *end = start ? strstr(start + 4, "\r\n--") : NULL; /* multipart, or the text alone */
+  if (start && !end)
+    end = raw + strlen(raw);
+  if (!start)
+    return NULL;
+  size_t cap = (size_t)(end - start), out_len = 0;
+  unsigned char *out = calloc(1, cap + 1);
+  if (!out || sodium_base642bin(out, cap, start + 4, (size_t)(end - start - 4), "\r\n", &out_len,
+                                NULL, sodium_base64_VARIANT_ORIGINAL)) {
+    free(out);
+    return NULL;
+  }
+  out[out_len] = '\0';
+  return (char *)out;
+}
+
+static bool path_exists(void *path)
+{
+  return access(path, F_OK) == 0;
+}
+
+char *harness_mail_raw(const char *mail_dir, int n)
+{
+  char path[512];
+  snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
+  if (!harness_wait_until(path_exists, path, path))
+    return NULL;
+  FILE *f = fopen(path, "rb");
+  char *raw = f ? calloc(1, MAIL_MAX) : NULL;
+  if (raw) {
+    size_t len = fread(raw, 1, MAIL_MAX - 1, f);
+    raw[len] = '\0';
+  }
+  if (f)
+    fclose(f);
+  return raw;
+}
+
+char *harness_mail_text(const char *mail_dir, int n)
+{
+  char *raw = harness_mail_raw(mail_dir, n);
+  char *text = raw ? harness_mail_decode(raw) : NULL;
+  free(raw);
+  return text;
+}
+
+struct mail_match {
+  const char *mail_dir;
+  int from;
+  const char *needle;
+  int found;
+};
+
+static bool mail_matched(void *arg)
+{
+  struct mail_match *m = arg;
+  for (int n = m->from; n <= harness_mail_count(m->mail_dir) && !m->found; n++) {
+    char *text = harness_mail_text(m->mail_dir, n);
+    if (text && strstr(text, m->needle))
+      m->found = n;
+    free(text);
+  }
+  return m->found != 0;
+}
+
+int harness_mail_with(const char *mail_dir, int from, const char *needle)
+{
+  struct mail_match m = {mail_dir, from, needle, 0};
+  if (!harness_wait_until(mail_matched, &m, needle))
+    fail_msg("no message from number %d on holds \"%s\"", from, needle);
+  return m.found;
+}
+
+void harness_six_digits(const char *text, char code[7])
+{
+  const char *p = text;
+  assert_non_null(text);
+  while (*p && !(strspn(p, "0123456789") == 6 && (p == text || p[-1] < '0' || p[-1] > '9')))
+    p++;
+  if (!*p)
+    fail_msg("no six-digit code in:\n%.2000s", text);
+  memcpy(code, p, 6);
+  code[6] = '\0';
+}
+
+void harness_mail_code(const char *mail_dir, int from, char code[7])
+{
+  char *text = harness_mail_text(mail_dir, harness_mail_with(mail_dir, from, "驗證碼"));
+  harness_six_digits(text, code);
+  free(text);
+}
+
+/* ---- the test's own SQL ------------------------------------------------------------------- */
+
+static bool on_postgres(const struct server *server)
+{
+  return strncmp(server->db, "postgres", 8) == 0;
+}
+
+long long harness_sql_int(struct server *server, const char *sql)
+{
+  long long v = 0;
+  bool ok = false;
+  if (on_postgres(server)) {
+    PGconn *pg = PQconnectdb(server->db);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    ok = res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+    if (ok)
+      v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    PQfinish(pg);
+  } else {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    ok = sqlite3_open_v2(server->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+         sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
+         sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+      v = sqlite3_column_int64(st, 0);
+    ok = ok && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  if (!ok)
+    fail_msg("SQL failed or did not answer one row: %s", sql);
+  return v;
+}
+
+void harness_sql_exec(struct server *server, const char *sql)
+{
+  bool ok = false;
+  if (on_postgres(server)) {
+    PGconn *pg = PQconnectdb(server->db);
+    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    PQfinish(pg);
+  } else {
+    sqlite3 *db = NULL;
+    ok = sqlite3_open(server->db, &db) == SQLITE_OK &&
+         sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
+         sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+  }
+  if (!ok)
+    fail_msg("SQL failed: %s", sql);
 }

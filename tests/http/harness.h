@@ -29,7 +29,9 @@ int server_start(struct server *server, const char *const *env);
  * (they share the test secret key). */
 int server_start_db(struct server *server, const char *db_url, bool load_demo,
                     const char *const *env);
-/* Creates a fresh, empty database in the cluster of BIANMIN_TEST_PG_URL; its URL in url. */
+/* Creates a fresh, empty database in the cluster of BIANMIN_TEST_PG_URL, named
+ * <that database's name>_<pid>_<n> (so tests/pg/run.sh drops it with the test's own); its URL
+ * in url. -1 when the variable is unset or names no plain [a-z0-9_] database. */
 int test_pg_database(char *url, size_t size);
 /* SIGTERM, wait (returns the exit status, or -1), remove the folder. */
 int server_stop(struct server *server);
@@ -147,5 +149,75 @@ void expect_text_at(json_t *view, const char *path, const char *expected);
 json_t *expect_view(struct server *server, struct client *client, const char *path, long status);
 /* GET path (as client, or anonymous when NULL), expecting status: the body (malloc'd). */
 char *expect_page(struct server *server, struct client *client, const char *path, long status);
+
+/* ---- helpers the tests shared as private copies ------------------------------------------ */
+
+/* Signs client in as username and reads /staff/ so that it holds the session's CSRF token;
+ * fails the test otherwise. client must be zeroed (a static one) or come from client_init: it is
+ * freed first when in use, then initialised on server. With totp_secret NULL the password alone
+ * must answer 303; otherwise the account signs in with a second factor (client_login_totp:
+ * totp_secret, of secret_size bytes, receives the secret when this call sets it up). */
+void harness_sign_in(struct client *client, struct server *server, const char *username,
+                     const char *password, char *totp_secret, size_t secret_size);
+
+/* Appends name=value to the urlencoded form (of size bytes), the value percent-encoded but for
+ * A-Z a-z 0-9 - . _ ~; fails the test when it does not fit. */
+void harness_field(char *form, size_t size, const char *name, const char *value);
+
+/* POSTs form (urlencoded, may be "") plus the client's CSRF token to path, as a browser form
+ * (client_post), failing the test when no answer arrives or the body does not fit 16 KiB.
+ * Returns the HTTP status; *location (may be NULL) receives the Location header, malloc'd, or
+ * NULL. */
+long harness_post(struct client *client, const char *path, const char *form, char **location);
+/* The same asking for JSON (Accept: application/json): *view (may be NULL) receives the
+ * parsed body (new reference), or NULL when it is not JSON. */
+long harness_post_json(struct client *client, const char *path, const char *form, json_t **view);
+
+/* A counter intake: GETs /staff/intake?service=<the form's service_id> (the form's CSRF
+ * token), POSTs form (urlencoded, without the token) to /staff/intake as client, and fails the
+ * test unless the answer is 303 to /staff/cases/<id>/receipt?t=<token>. Returns the case id
+ * (> 0); the receipt's token into token (may be NULL). */
+long long harness_intake(struct client *client, const char *form, char *token, size_t token_size);
+/* A case harness_take_in took in, as its staff page shows it. */
+struct taken_case {
+  long long id;
+  char token[64];  /* the receipt's */
+  char key[32];    /* case.case_key */
+  char check[8];   /* case.check_code (six digits) */
+  char number[96]; /* case.number, the full case number */
+  long long serial;
+};
+/* harness_intake, then reads the case's staff page as client (expecting 200) into out. */
+void harness_take_in(struct client *client, const char *form, struct taken_case *out);
+
+/* ---- the SMTP sink's mails (harness_smtp_sink: message n is mail_dir/NNNN.eml, from 1) ---- */
+
+/* How many messages mail_dir holds (*.eml, not the *.tmp being written). */
+int harness_mail_count(const char *mail_dir);
+/* The text/plain part of a raw message (base64, as bianmin writes it), decoded, malloc'd; NULL
+ * when it has none or it does not decode. */
+char *harness_mail_decode(const char *raw);
+/* Message n's raw text, malloc'd, once it exists (waits: HARNESS_WAIT_SECONDS); NULL when it
+ * does not come. */
+char *harness_mail_raw(const char *mail_dir, int n);
+/* Message n's decoded text part (harness_mail_raw, harness_mail_decode), malloc'd, or NULL. */
+char *harness_mail_text(const char *mail_dir, int n);
+/* The number of the first message from number from on whose text holds needle, waiting for it
+ * (the outbox worker sends in its own time, and other notices may come between); fails the
+ * test when none comes. */
+int harness_mail_with(const char *mail_dir, int from, const char *needle);
+/* The first run of exactly six digits in text (a one-time code) into code; fails the test when
+ * there is none. */
+void harness_six_digits(const char *text, char code[7]);
+/* The one-time code of the first message from number from on that holds "驗證碼" (the code
+ * message's zh-TW words; harness_mail_with), into code. */
+void harness_mail_code(const char *mail_dir, int from, char code[7]);
+
+/* ---- the test's own SQL on the server's database (a SQLite file or PostgreSQL) ------------ */
+
+/* One integer: the first column of the single row sql answers; fails the test otherwise. */
+long long harness_sql_int(struct server *server, const char *sql);
+/* Runs one statement that answers no rows; fails the test when it fails. */
+void harness_sql_exec(struct server *server, const char *sql);
 
 #endif

@@ -156,20 +156,7 @@ static void test_form_before_and_after_choosing(void **state)
 /* Takes a case in with form; returns its id and fills token from the receipt's address. */
 static long long take_in(const char *form, char *token, size_t token_size)
 {
-  struct response r;
-  post_intake(&clerk, form, &r);
-  if (r.status != 303)
-    fail_msg("intake answered %ld: %.1000s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  assert_int_equal(strncmp(location, "/staff/cases/", 13), 0);
-  char *end = NULL;
-  long long id = strtoll(location + 13, &end, 10);
-  assert_true(id > 0);
-  assert_int_equal(strncmp(end, "/receipt?t=", 11), 0);
-  snprintf(token, token_size, "%s", end + 11);
-  free(location);
+  long long id = harness_intake(&clerk, form, token, token_size);
   assert_int_equal(strlen(token), 43);
   return id;
 }

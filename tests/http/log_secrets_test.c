@@ -12,13 +12,9 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <sodium.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,73 +36,21 @@
 #define RESUME_TOKEN   "ResumeToken0123456789abcdefghijklmnopqrstu"
 #define UNROUTED_TOKEN "Unrouted0123456789ABCDEFGHIJKLMNOPQRSTUVWX"
 
-#define PYTHON  "/usr/bin/python3"
 #define SERVICE "/o/xinxing/apply/transcript"
 
 static struct server server;
 static pid_t smtp_pid;
 static char work[64], mail_dir[128], mail_env[96];
 
-/* ---- the SMTP sink (tests/support/smtp_sink.py), as in apply_test.c ----------------------- */
+/* ---- the SMTP sink (harness_smtp_sink) and its mails (the harness's helpers) ------------- */
 
-static bool path_exists(void *path)
-{
-  return access(path, F_OK) == 0;
-}
-
-static int count_mail(void)
-{
-  DIR *d = opendir(mail_dir);
-  struct dirent *e;
-  int n = 0;
-  while (d && (e = readdir(d)) != NULL)
-    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
-  if (d)
-    closedir(d);
-  return n;
-}
-
-static bool mail_count_reached(void *n)
-{
-  return count_mail() >= *(int *)n;
-}
-
-/* The decoded text part of message number n (1-based), once it has arrived; malloc'd. */
-static char *mail_text(int n)
-{
-  char path[256];
-  if (!harness_wait_until(mail_count_reached, &n, "mail"))
-    fail_msg("the mail server holds %d messages, not %d", count_mail(), n);
-  snprintf(path, sizeof(path), "%s/%04d.eml", mail_dir, n);
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  char *raw = calloc(1, 1 << 20);
-  size_t len = fread(raw, 1, (1 << 20) - 1, f);
-  fclose(f);
-  char *part = strstr(raw, "text/plain"), *start = part ? strstr(part, "\r\n\r\n") : NULL;
-  char *end = start ? strstr(start + 4, "\r\n--") : NULL;
-  if (start && !end)
-    end = raw + len;
-  unsigned char *out = calloc(1, 1 << 20);
-  size_t out_len = 0;
-  assert_true(start && end);
-  assert_int_equal(sodium_base642bin(out, (1 << 20) - 1, start + 4, (size_t)(end - start - 4),
-                                     "\r\n", &out_len, NULL, sodium_base64_VARIANT_ORIGINAL),
-                   0);
-  free(raw);
-  return (char *)out;
-}
-
-/* The first run of exactly six digits in message n. */
+/* The first run of exactly six digits in message n (which must come). */
 static void code_of_mail(int n, char code[7])
 {
-  char *text = mail_text(n);
-  const char *p = text;
-  while (*p && !(strspn(p, "0123456789") == 6 && (p == text || !isdigit((unsigned char)p[-1]))))
-    p++;
-  assert_true(*p);
-  memcpy(code, p, 6);
-  code[6] = '\0';
+  char *text = harness_mail_text(mail_dir, n);
+  if (!text)
+    fail_msg("message %d did not come or has no text part", n);
+  harness_six_digits(text, code);
   free(text);
 }
 
@@ -117,20 +61,9 @@ static int smtp_start(void)
     return -1;
   snprintf(mail_dir, sizeof(mail_dir), "%s/mail", work);
   int port = harness_free_port();
-  char port_text[16], ready[160], log[128];
-  snprintf(port_text, sizeof(port_text), "%d", port);
-  snprintf(ready, sizeof(ready), "%s/ready", mail_dir);
+  char log[128];
   snprintf(log, sizeof(log), "%s/smtp.log", work);
-  const char *args[] = {PYTHON, BIANMIN_SOURCE_DIR "/tests/support/smtp_sink.py", port_text,
-                        mail_dir, NULL};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  extern char **environ;
-  int rc = posix_spawn(&smtp_pid, PYTHON, &actions, NULL, (char *const *)args, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0 || !harness_wait_until(path_exists, ready, "the SMTP sink"))
+  if (harness_smtp_sink(port, mail_dir, log, &smtp_pid))
     return -1;
   snprintf(mail_env, sizeof(mail_env), "BIANMIN_MAIL_URL=smtp://127.0.0.1:%d", port);
   return 0;
@@ -182,30 +115,16 @@ static long get(struct client *c, const char *path)
 /* Takes a case in as the clerk; its progress token, key and check code. */
 static void take_in(struct client *clerk, char *token, char *key, char *check)
 {
-  struct response r;
-  assert_int_equal(get(clerk, "/staff/intake?service=1"), 200);
-  assert_int_equal(client_post(clerk, "/staff/intake",
-                               "service_id=1&applicant_name=%E9%BB%83%E5%A4%A7%E5%90%8C&"
-                               "applicant_phone=0912345678&notify=none&doc_0=x",
-                               &r),
-                   0);
-  assert_int_equal(r.status, 303);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  const char *t = strstr(location, "?t=");
-  assert_non_null(t);
-  snprintf(token, 64, "%s", t + 3);
-  free(location);
-  assert_int_equal(strlen(token), 43);
-  char path[64];
-  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
-  json_t *view = expect_view(&server, clerk, path, 200);
-  snprintf(key, 32, "%s", json_text_at(view, "case.case_key"));
-  snprintf(check, 8, "%s", json_text_at(view, "case.check_code"));
-  json_decref(view);
-  assert_int_equal(strlen(check), 6);
+  struct taken_case t;
+  harness_take_in(clerk,
+                  "service_id=1&applicant_name=%E9%BB%83%E5%A4%A7%E5%90%8C&"
+                  "applicant_phone=0912345678&notify=none&doc_0=x",
+                  &t);
+  assert_int_equal(strlen(t.token), 43);
+  assert_int_equal(strlen(t.check), 6);
+  snprintf(token, 64, "%s", t.token);
+  snprintf(key, 32, "%s", t.key);
+  snprintf(check, 8, "%s", t.check);
 }
 
 static void public_lookups(const char *token, const char *key, const char *check, const char *wrong)
@@ -237,11 +156,7 @@ static void public_lookups(const char *token, const char *key, const char *check
 
 static long post(struct client *c, const char *path, const char *form)
 {
-  struct response r;
-  assert_int_equal(client_post(c, path, form, &r), 0);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post(c, path, form, NULL);
 }
 
 /* An online application: the e-mailed code, then save, then the mailed resume link opened in
@@ -251,7 +166,7 @@ static void apply_and_resume(char code[7], char code2[7], char *resume, size_t r
   struct client c, later;
   char form[96];
   client_init(&c, &server);
-  int before = count_mail();
+  int before = harness_mail_count(mail_dir);
   assert_int_equal(get(&c, SERVICE), 200);
   assert_int_equal(post(&c, SERVICE "/start", "kind=email&contact=resume%40example.com"), 303);
   code_of_mail(before + 1, code);
@@ -261,7 +176,8 @@ static void apply_and_resume(char code[7], char code2[7], char *resume, size_t r
   assert_int_equal(get(&c, SERVICE "/name"), 200);
   assert_int_equal(post(&c, SERVICE "/name", "answer=Lee"), 303);
   assert_int_equal(post(&c, SERVICE "/save", ""), 200);
-  char *text = mail_text(before + 2);
+  char *text = harness_mail_text(mail_dir, before + 2);
+  assert_non_null(text);
   const char *link = strstr(text, "/apply-resume/");
   assert_non_null(link);
   link += strlen("/apply-resume/");

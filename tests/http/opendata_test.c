@@ -9,7 +9,6 @@
  * ID number, a mobile phone or an e-mail address; ETags answer 304; planned datasets have no
  * files.
  */
-#include <libpq-fe.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,7 +23,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -57,33 +55,18 @@ static json_t *view_ok(enum who w, const char *path)
 
 static long post(enum who w, const char *path, const char *form, char **location)
 {
-  struct client *c = &clients[w];
-  char body[4096];
-  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
-  if (location)
-    *location = response_header(&r, "Location");
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post(&clients[w], path, form, location);
 }
 
 static long long intake(void)
 {
-  char form[1024], *location = NULL;
+  char form[1024];
   snprintf(form, sizeof(form),
            "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&applicant_id="
            "A123456789&applicant_phone=0912345678&applicant_email=wang%%40example.com&notify="
            "none&channel=counter&lang=zh-TW&doc_0=x&handler_id=%lld",
            service_id, handler_id);
-  assert_int_equal(post(CLERK, "/staff/intake", form, &location), 303);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  free(location);
-  assert_true(id > 0);
-  return id;
+  return harness_intake(&clients[CLERK], form, NULL, 0);
 }
 
 static void close_case(long long id)
@@ -102,14 +85,7 @@ static void close_case(long long id)
 
 static void sign_in(enum who w)
 {
-  if (clients[w].curl)
-    client_free(&clients[w]);
-  client_init(&clients[w], &server);
-  assert_int_equal(client_login(&clients[w], usernames[w], DEMO_PASSWORD), 303);
-  struct response r;
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0);
-  assert_int_equal(r.status, 200);
-  response_free(&r);
+  harness_sign_in(&clients[w], &server, usernames[w], DEMO_PASSWORD, NULL, 0);
 }
 
 static void learn_ids(void)
@@ -617,21 +593,7 @@ static void test_ods_opens_in_libreoffice(void **state)
 /* Runs one statement of the test's own SQL on the server's database (SQLite or PostgreSQL). */
 static void sql_exec(const char *sql)
 {
-  bool ok = false;
-  if (strncmp(server.db, "postgres", 8) == 0) {
-    PGconn *pg = PQconnectdb(server.db);
-    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
-    ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
-    PQclear(res);
-    PQfinish(pg);
-  } else {
-    sqlite3 *db = NULL;
-    ok = sqlite3_open(server.db, &db) == SQLITE_OK &&
-         sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
-    sqlite3_close(db);
-  }
-  if (!ok)
-    fail_msg("SQL failed: %s", sql);
+  harness_sql_exec(&server, sql);
 }
 
 /* The office's own threshold: with 5, the four received are withheld too; the page says 5. */

@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sodium.h>
 
 #include "harness.h"
 
@@ -133,37 +132,7 @@ static bool mail_arrived(void *id)
   return mail != NULL;
 }
 
-/* The text/plain part of mail, decoded from base64 (malloc'd). */
-static char *mail_text(const char *mail)
-{
-  const char *p = strstr(mail, "Content-Type: text/plain; charset=UTF-8");
-  if (!p || !(p = strstr(p, "\r\n\r\n")))
-    return NULL;
-  p += 4;
-  size_t n = strcspn(p, "-"), j = 0, len = 0;
-  char *clean = calloc(1, n + 1), *out = calloc(1, n + 1);
-  for (size_t i = 0; i < n; i++)
-    if (p[i] != '\r' && p[i] != '\n')
-      clean[j++] = p[i];
-  sodium_base642bin((unsigned char *)out, n, clean, j, NULL, &len, NULL,
-                    sodium_base64_VARIANT_ORIGINAL);
-  free(clean);
-  return out;
-}
-
 /* ---- helpers --------------------------------------------------------------------------- */
-
-static void field(char *form, size_t size, const char *name, const char *value)
-{
-  size_t n = strlen(form);
-  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
-  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 strchr("-._~", *p);
-    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
-  }
-  assert_true(n + 4 < size);
-}
 
 static json_t *view_ok(enum who w, const char *path)
 {
@@ -177,18 +146,7 @@ static json_t *view_ok(enum who w, const char *path)
 /* POSTs form plus the CSRF token asking for JSON: the status; *out the body when wanted. */
 static long post(enum who w, const char *path, const char *form, json_t **out)
 {
-  struct client *c = &clients[w];
-  char body[8192];
-  snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded",
-                           "Accept: application/json", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", path, headers, body, strlen(body), &r), 0);
-  if (out)
-    *out = response_json(&r);
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post_json(&clients[w], path, form, out);
 }
 
 /* Uploads bytes as the file field "document" called name to case id: the status; *text the
@@ -247,29 +205,15 @@ static long long intake(void)
 {
   char form[2048] = "", value[32];
   snprintf(value, sizeof(value), "%lld", service_id);
-  field(form, sizeof(form), "service_id", value);
-  field(form, sizeof(form), "applicant_name", "王小明");
-  field(form, sizeof(form), "applicant_email", "wang@example.com");
-  field(form, sizeof(form), "notify", "email");
-  field(form, sizeof(form), "channel", "counter");
-  field(form, sizeof(form), "lang", "zh-TW");
+  harness_field(form, sizeof(form), "service_id", value);
+  harness_field(form, sizeof(form), "applicant_name", "王小明");
+  harness_field(form, sizeof(form), "applicant_email", "wang@example.com");
+  harness_field(form, sizeof(form), "notify", "email");
+  harness_field(form, sizeof(form), "channel", "counter");
+  harness_field(form, sizeof(form), "lang", "zh-TW");
   snprintf(value, sizeof(value), "%lld", handler_id);
-  field(form, sizeof(form), "handler_id", value);
-  struct client *c = &clients[CLERK];
-  char body[4096];
-  snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", "/staff/intake", headers, body, strlen(body), &r), 0);
-  if (r.status != 303)
-    fail_msg("intake: %ld %.800s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  free(location);
-  assert_true(id > 0);
-  return id;
+  harness_field(form, sizeof(form), "handler_id", value);
+  return harness_intake(&clients[CLERK], form, NULL, 0);
 }
 
 /* The token of the case's link, from its receipt. */
@@ -312,19 +256,10 @@ static size_t audit_rows(const char *action)
 
 static void sign_in(enum who w)
 {
-  struct response r;
-  client_init(&clients[w], &server);
-  if (w == ADMIN) {
-    static char secret[64];
-    assert_int_equal(
-        client_login_totp(&clients[w], usernames[w], ADMIN_PASSWORD, secret, sizeof(secret)), 0);
-  } else {
-    assert_int_equal(
-        client_login(&clients[w], usernames[w], w == OTHER ? OTHER_PASSWORD : DEMO_PASSWORD), 303);
-  }
-  assert_int_equal(client_get(&clients[w], "/staff/", &r), 0);
-  assert_int_equal(r.status, 200);
-  response_free(&r);
+  static char secret[64];
+  const char *password = w == ADMIN ? ADMIN_PASSWORD : w == OTHER ? OTHER_PASSWORD : DEMO_PASSWORD;
+  harness_sign_in(&clients[w], &server, usernames[w], password, w == ADMIN ? secret : NULL,
+                  sizeof(secret));
 }
 
 static void learn_ids(void)
@@ -459,8 +394,8 @@ static void test_wrong_token_and_number_lookup(void **state)
   assert_int_equal(audit_rows("case.outcome_download"), audited);
   /* the lookup by number and check code does not offer the documents */
   char query[400] = "";
-  field(query, sizeof(query), "number", number);
-  field(query, sizeof(query), "check", check);
+  harness_field(query, sizeof(query), "number", number);
+  harness_field(query, sizeof(query), "check", check);
   snprintf(path, sizeof(path), "/o/xinxing/progress?%s", query);
   json_t *v = expect_view(&server, NULL, path, 200);
   assert_null(json_at(v, "case.outcomes"));
@@ -575,7 +510,7 @@ static void test_ready_notice_names_the_document(void **state)
   assert_true(mid > 0);
   /* as delivered: the outbox worker sends it to the SMTP server */
   assert_true(harness_wait_until(mail_arrived, &mid, "the ready e-mail"));
-  char *mail = mail_of(mid), *text = mail ? mail_text(mail) : NULL, link[160];
+  char *mail = mail_of(mid), *text = mail ? harness_mail_decode(mail) : NULL, link[160];
   assert_non_null(text);
   snprintf(link, sizeof(link), PUBLIC_URL "/p/%s", token);
   expect_contains(text, "使用分區證明.pdf");

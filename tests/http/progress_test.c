@@ -31,15 +31,7 @@ static struct server server;
 static struct client clerk, handler;
 
 /* One case taken in by the clerk: what the staff JSON says about it. */
-struct taken {
-  long long id;
-  long long serial;
-  char key[32];
-  char check[8];
-  char token[64];
-};
-
-static struct taken plain; /* received, nothing else */
+static struct taken_case plain; /* received, nothing else */
 
 /* The id of the handler called name in the intake form's list. */
 static long long handler_id(const char *name)
@@ -59,39 +51,20 @@ static long long handler_id(const char *name)
 }
 
 /* Takes a sale transfer in for 黃大同 with xinxing-handler as the handler. */
-static void take_in(struct taken *out)
+static void take_in(struct taken_case *out)
 {
-  struct response r;
-  char form[256], path[64];
+  char form[256];
   snprintf(form, sizeof(form),
            "service_id=1&applicant_name=%s&applicant_phone=0912345678&notify=sms&"
            "doc_0=x&handler_id=%lld",
            NAME, handler_id(HANDLER));
-  assert_int_equal(client_get(&clerk, "/staff/intake?service=1", &r), 0); /* the CSRF token */
-  response_free(&r);
-  assert_int_equal(client_post(&clerk, "/staff/intake", form, &r), 0);
-  assert_int_equal(r.status, 303);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  assert_int_equal(strncmp(location, "/staff/cases/", 13), 0);
-  out->id = strtoll(location + 13, NULL, 10);
-  const char *t = strstr(location, "?t=");
-  assert_non_null(t);
-  snprintf(out->token, sizeof(out->token), "%s", t + 3);
-  free(location);
+  harness_take_in(&clerk, form, out);
   assert_int_equal(strlen(out->token), 43);
-  snprintf(path, sizeof(path), "/staff/cases/%lld", out->id);
-  json_t *view = expect_view(&server, &clerk, path, 200);
-  snprintf(out->key, sizeof(out->key), "%s", json_text_at(view, "case.case_key"));
-  snprintf(out->check, sizeof(out->check), "%s", json_text_at(view, "case.check_code"));
-  out->serial = (long long)json_integer_value(json_at(view, "case.serial"));
-  json_decref(view);
   assert_int_equal(strlen(out->check), 6);
 }
 
 /* The plain case, taken in by the first test that needs it. */
-static const struct taken *need_plain(void)
+static const struct taken_case *need_plain(void)
 {
   if (!plain.id)
     take_in(&plain);
@@ -141,7 +114,7 @@ static void test_lookup_form(void **state)
 }
 
 /* What a citizen sees of a case just taken in, in the language of lang. */
-static void expect_received(json_t *view, const struct taken *t, bool en)
+static void expect_received(json_t *view, const struct taken_case *t, bool en)
 {
   char number[64];
   if (en)
@@ -272,7 +245,7 @@ static void test_wrong_code_unknown_number_other_office(void **state)
 }
 
 /* Moves the case to first review, then asks for a correction of two items. */
-static void ask_correction(const struct taken *t)
+static void ask_correction(const struct taken_case *t)
 {
   struct response r;
   char path[96];
@@ -300,7 +273,7 @@ static void ask_correction(const struct taken *t)
 
 static void test_steps_and_correction_by_link(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   char path[128];
   take_in(&t);
   ask_correction(&t);
@@ -386,7 +359,7 @@ static void test_link_by_token_and_qr(void **state)
   response_free(&r);
 }
 
-static void set_fee(const struct taken *t, const char *amount)
+static void set_fee(const struct taken_case *t, const char *amount)
 {
   struct response r;
   char path[64], form[32];
@@ -401,7 +374,7 @@ static void set_fee(const struct taken *t, const char *amount)
 
 static void test_fee_block(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   char path[160], action[120];
   take_in(&t);
   set_fee(&t, "40");

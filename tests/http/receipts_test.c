@@ -35,38 +35,14 @@ static const char *const server_env[] = {"BIANMIN_FAKE_NOW=" NOW, "BIANMIN_RATE_
                                          "BIANMIN_RATE_LOOKUP=100000",
                                          "BIANMIN_PUBLIC_URL=" PUBLIC_URL, NULL};
 
-struct taken {
-  long long id, serial;
-  char key[32], check[8], token[64];
-};
-
 /* Takes a sale transfer in with the extra form fields (urlencoded, may be ""). */
-static void take_in(const char *extra, struct taken *out)
+static void take_in(const char *extra, struct taken_case *out)
 {
-  struct response r;
-  char form[512], path[64];
+  char form[512];
   snprintf(form, sizeof(form),
            "service_id=1&applicant_name=%s&applicant_phone=0912345678&notify=sms&doc_0=x%s", NAME,
            extra);
-  assert_int_equal(client_get(&clerk, "/staff/intake?service=1", &r), 0); /* the CSRF token */
-  response_free(&r);
-  assert_int_equal(client_post(&clerk, "/staff/intake", form, &r), 0);
-  if (r.status != 303)
-    fail_msg("intake answered %ld: %.600s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  out->id = strtoll(location + 13, NULL, 10);
-  const char *t = strstr(location, "?t=");
-  assert_non_null(t);
-  snprintf(out->token, sizeof(out->token), "%s", t + 3);
-  free(location);
-  snprintf(path, sizeof(path), "/staff/cases/%lld", out->id);
-  json_t *view = expect_view(&server, &clerk, path, 200);
-  snprintf(out->key, sizeof(out->key), "%s", json_text_at(view, "case.case_key"));
-  snprintf(out->check, sizeof(out->check), "%s", json_text_at(view, "case.check_code"));
-  out->serial = (long long)json_integer_value(json_at(view, "case.serial"));
-  json_decref(view);
+  harness_take_in(&clerk, form, out);
 }
 
 static int setup(void **state)
@@ -85,7 +61,7 @@ static int teardown(void **state)
 
 /* What every printed receipt of t must carry: the office, the number, the check code, the
  * QR code and the link behind it. */
-static void expect_receipt(const char *body, const struct taken *t)
+static void expect_receipt(const char *body, const struct taken_case *t)
 {
   char text[256];
   expect_contains(body, OFFICE);
@@ -117,7 +93,7 @@ static char *stylesheet_of(const char *body)
 
 static void test_receipt_names_office_and_reprints_qr(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   char path[160];
   take_in("", &t);
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt?t=%s", t.id, t.token);
@@ -180,7 +156,7 @@ static void full_width(long long serial, int width, char *out, size_t size)
 
 static void test_number_as_printed(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   char spellings[10][128], wide[64], encoded[512], check[64], path[768];
   take_in("", &t);
   long long s = t.serial;
@@ -222,7 +198,7 @@ static void test_number_as_printed(void **state)
 /* The ID as stored, read back on the staff case page. */
 static void expect_stored_id(const char *typed, const char *stored)
 {
-  struct taken t;
+  struct taken_case t;
   char extra[160], encoded[128];
   urlencode(typed, encoded, sizeof(encoded));
   snprintf(extra, sizeof(extra), "&applicant_id=%s", encoded);
@@ -266,7 +242,7 @@ static void test_links_ignore_host_header(void **state)
   response_free(&r);
   expect_text_at(view, "office.web", PUBLIC_URL "/o/xinxing/");
   json_decref(view);
-  struct taken t;
+  struct taken_case t;
   char path[160];
   take_in("", &t);
   snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", t.id);
@@ -279,7 +255,7 @@ static void test_links_ignore_host_header(void **state)
 /* The progress page shows when the appointment is (鑑界: date and time), not only where. */
 static void test_progress_shows_appointment_time(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   struct client supervisor;
   struct response r;
   char path[160];

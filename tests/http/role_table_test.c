@@ -67,15 +67,7 @@ static sqlite3 *open_db(void)
 
 static long long query_int(const char *sql)
 {
-  sqlite3 *db = open_db();
-  sqlite3_stmt *st;
-  long long v = 0;
-  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
+  return harness_sql_int(&server, sql);
 }
 
 static uint64_t fnv(uint64_t h, const void *data, size_t len)

@@ -31,28 +31,13 @@ static long long service_id;
 
 static void sign_in(void)
 {
-  struct response r;
-  assert_int_equal(client_init(&supervisor, &server), 0);
-  assert_int_equal(client_login(&supervisor, "niaosong-supervisor", DEMO_PASSWORD), 303);
-  assert_int_equal(client_get(&supervisor, "/staff/", &r), 0); /* its CSRF token */
-  assert_int_equal(r.status, 200);
-  response_free(&r);
-  assert_true(supervisor.csrf[0] != '\0');
+  harness_sign_in(&supervisor, &server, "niaosong-supervisor", DEMO_PASSWORD, NULL, 0);
 }
 
 /* POSTs form and the CSRF token; the answer's status, the Location header in *location. */
 static long post(const char *path, const char *form, char **location)
 {
-  char body[2048];
-  snprintf(body, sizeof(body), "%s&csrf=%s", form, supervisor.csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-  struct response r;
-  assert_int_equal(client_call(&supervisor, "POST", path, headers, body, strlen(body), &r), 0);
-  if (location)
-    *location = response_header(&r, "Location");
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post(&supervisor, path, form, location);
 }
 
 static json_t *get_json(const char *path)

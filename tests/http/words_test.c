@@ -36,43 +36,15 @@ static struct client clerk;
 static const char *const server_env[] = {"BIANMIN_RATE_LOGIN=100000", "BIANMIN_RATE_LOOKUP=100000",
                                          NULL};
 
-struct taken {
-  long long id, serial;
-  char key[32], check[8], token[64], number[96];
-};
-
 /* Takes a case of service_id in at the counter; reads its key, serial and printed number from
  * the staff case JSON. */
-static void take_in(int service_id, struct taken *out)
+static void take_in(int service_id, struct taken_case *out)
 {
-  struct response r;
-  char form[512], path[64];
+  char form[512];
   snprintf(form, sizeof(form),
            "service_id=%d&applicant_name=%s&applicant_phone=0912345678&notify=sms&doc_0=x",
            service_id, NAME);
-  snprintf(path, sizeof(path), "/staff/intake?service=%d", service_id);
-  assert_int_equal(client_get(&clerk, path, &r), 0); /* the CSRF token */
-  response_free(&r);
-  assert_int_equal(client_post(&clerk, "/staff/intake", form, &r), 0);
-  if (r.status != 303)
-    fail_msg("intake of service %d answered %ld: %.600s", service_id, r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  out->id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  const char *t = strstr(location, "?t=");
-  assert_non_null(t);
-  snprintf(out->token, sizeof(out->token), "%s", t + 3);
-  free(location);
-  snprintf(path, sizeof(path), "/staff/cases/%lld", out->id);
-  json_t *view = expect_view(&server, &clerk, path, 200);
-  snprintf(out->key, sizeof(out->key), "%s", json_text_at(view, "case.case_key"));
-  snprintf(out->check, sizeof(out->check), "%s", json_text_at(view, "case.check_code"));
-  const char *number = json_text_at(view, "case.number");
-  assert_non_null(number);
-  snprintf(out->number, sizeof(out->number), "%s", number);
-  out->serial = (long long)json_integer_value(json_at(view, "case.serial"));
-  json_decref(view);
+  harness_take_in(&clerk, form, out);
 }
 
 static void urlencode(const char *text, char *out, size_t size)
@@ -93,7 +65,7 @@ static void urlencode(const char *text, char *out, size_t size)
 
 /* The number t must carry everywhere it is printed: the staff case JSON (read by take_in), the
  * receipt, and the public progress page (JSON and HTML), looked up by the printed number. */
-static void expect_printed(const struct taken *t, const char *word_zh, const char *code)
+static void expect_printed(const struct taken_case *t, const char *word_zh, const char *code)
 {
   char expected[96], path[400], encoded[300];
   snprintf(expected, sizeof(expected), "115年 %s字 第%06lld號", word_zh, t->serial);
@@ -141,7 +113,7 @@ static int teardown(void **state)
  * from the registration word's numbers. */
 static void test_survey_and_transcript_words(void **state)
 {
-  struct taken survey[3], transcript[2], sale;
+  struct taken_case survey[3], transcript[2], sale;
   for (int i = 0; i < 3; i++)
     take_in(BOUNDARY_SURVEY, &survey[i]);
   take_in(SALE_TRANSFER, &sale);
@@ -163,7 +135,7 @@ static void test_survey_and_transcript_words(void **state)
  * progress page the same serial with another word, or another office's word, is not this case. */
 static void test_lookup_by_printed_number(void **state)
 {
-  struct taken t;
+  struct taken_case t;
   char path[400], encoded[300], typed[64];
   take_in(BOUNDARY_SURVEY, &t);
   snprintf(typed, sizeof(typed), "115新測%lld", t.serial);
@@ -261,7 +233,7 @@ static void test_admin_sets_words_by_catalogue_json(void **state)
   response_free(&r);
   free(text);
   json_decref(bad);
-  struct taken t;
+  struct taken_case t;
   enum { LAND_VALUE_QUERY = 12 };
   take_in(LAND_VALUE_QUERY, &t);
   expect_lacks(t.number, "新價");

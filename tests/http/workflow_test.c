@@ -32,13 +32,7 @@ static struct client staff;
 /* POSTs form with the CSRF token (client_post); the status, the Location header in *location. */
 static long post(const char *path, const char *form, char **location)
 {
-  struct response r;
-  assert_int_equal(client_post(&staff, path, form, &r), 0);
-  if (location)
-    *location = response_header(&r, "Location");
-  long status = r.status;
-  response_free(&r);
-  return status;
+  return harness_post(&staff, path, form, location);
 }
 
 static json_t *get_json(const char *path)

@@ -39,18 +39,6 @@ static long long service_id, sale_id, handler_id;
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static void field(char *form, size_t size, const char *name, const char *value)
-{
-  size_t n = strlen(form);
-  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
-  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 strchr("-._~", *p);
-    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
-  }
-  assert_true(n + 4 < size);
-}
-
 static const char *text_of(json_t *o, const char *key)
 {
   const char *s = json_string_value(json_object_get(o, key));
@@ -95,24 +83,15 @@ static long long intake_of(long long service, char token[64])
 {
   char form[2048] = "", value[32];
   snprintf(value, sizeof(value), "%lld", service);
-  field(form, sizeof(form), "service_id", value);
-  field(form, sizeof(form), "applicant_name", "王小明");
-  field(form, sizeof(form), "applicant_phone", "0912-345-678");
-  field(form, sizeof(form), "notify", "sms");
-  field(form, sizeof(form), "channel", "counter");
-  field(form, sizeof(form), "doc_0", "土地複丈申請書");
+  harness_field(form, sizeof(form), "service_id", value);
+  harness_field(form, sizeof(form), "applicant_name", "王小明");
+  harness_field(form, sizeof(form), "applicant_phone", "0912-345-678");
+  harness_field(form, sizeof(form), "notify", "sms");
+  harness_field(form, sizeof(form), "channel", "counter");
+  harness_field(form, sizeof(form), "doc_0", "土地複丈申請書");
   snprintf(value, sizeof(value), "%lld", handler_id);
-  field(form, sizeof(form), "handler_id", value);
-  char *location = NULL;
-  long status = post(CLERK, "/staff/intake", "/staff/intake", form, &location, NULL);
-  if (status != 303 || !location)
-    fail_msg("intake: %ld", status);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  const char *t = strstr(location, "?t=");
-  assert_non_null(t);
-  snprintf(token, 64, "%s", t + 3);
-  free(location);
-  return id;
+  harness_field(form, sizeof(form), "handler_id", value);
+  return harness_intake(&clients[CLERK], form, token, 64);
 }
 
 static json_t *case_json(long long id)
@@ -129,7 +108,7 @@ static long move(long long id, const char *to)
 {
   char path[64], form[128] = "";
   snprintf(path, sizeof(path), "/staff/cases/%lld", id);
-  field(form, sizeof(form), "to", to);
+  harness_field(form, sizeof(form), "to", to);
   char action[80];
   snprintf(action, sizeof(action), "/staff/cases/%lld/status", id);
   return post(HANDLER, path, action, form, NULL, NULL);
@@ -168,14 +147,9 @@ static long long version_of(const char *code)
 
 static void sign_in(enum who w)
 {
-  client_init(&clients[w], &server);
-  if (w == ADMIN) {
-    static char secret[64];
-    assert_int_equal(
-        client_login_totp(&clients[w], usernames[w], ADMIN_PASSWORD, secret, sizeof(secret)), 0);
-  } else {
-    assert_int_equal(client_login(&clients[w], usernames[w], DEMO_PASSWORD), 303);
-  }
+  static char secret[64];
+  harness_sign_in(&clients[w], &server, usernames[w], w == ADMIN ? ADMIN_PASSWORD : DEMO_PASSWORD,
+                  w == ADMIN ? secret : NULL, sizeof(secret));
 }
 
 static void learn_ids(void)
@@ -236,11 +210,11 @@ static void appoint(long long id, const char *map, long status)
   char page[64], action[80], form[1024] = "", *body = NULL;
   snprintf(page, sizeof(page), "/staff/cases/%lld", id);
   snprintf(action, sizeof(action), "/staff/cases/%lld/appointment", id);
-  field(form, sizeof(form), "date", "2026-03-20");
-  field(form, sizeof(form), "time", "09:30");
-  field(form, sizeof(form), "place", "大港段一小段123地號");
-  field(form, sizeof(form), "officer", "林測量員");
-  field(form, sizeof(form), "map_url", map);
+  harness_field(form, sizeof(form), "date", "2026-03-20");
+  harness_field(form, sizeof(form), "time", "09:30");
+  harness_field(form, sizeof(form), "place", "大港段一小段123地號");
+  harness_field(form, sizeof(form), "officer", "林測量員");
+  harness_field(form, sizeof(form), "map_url", map);
   assert_int_equal(post(HANDLER, page, action, form, NULL, &body), status);
   if (status == 400)
     expect_contains(body, "地圖連結需以 https:// 開頭");
@@ -273,14 +247,14 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
   long long old_case = intake(token_old);
 
   /* Rename "scheduled". */
-  field(form, sizeof(form), "kind", "open");
-  field(form, sizeof(form), "name_zh", "會勘日期已排定");
-  field(form, sizeof(form), "name_en", "Site visit booked");
-  field(form, sizeof(form), "plain_zh", "已排定會勘日期，請依通知到場指界。");
-  field(form, sizeof(form), "plain_en",
-        "A site visit is booked: please be there as the notice says.");
-  field(form, sizeof(form), "appointment", "1");
-  field(form, sizeof(form), "notice_days", "0");
+  harness_field(form, sizeof(form), "kind", "open");
+  harness_field(form, sizeof(form), "name_zh", "會勘日期已排定");
+  harness_field(form, sizeof(form), "name_en", "Site visit booked");
+  harness_field(form, sizeof(form), "plain_zh", "已排定會勘日期，請依通知到場指界。");
+  harness_field(form, sizeof(form), "plain_en",
+                "A site visit is booked: please be there as the notice says.");
+  harness_field(form, sizeof(form), "appointment", "1");
+  harness_field(form, sizeof(form), "notice_days", "0");
   const char *page = "/staff/admin/workflows/land_survey/steps/scheduled";
   assert_int_equal(post(ADMIN, page, page, form, &location, NULL), 303);
   expect_contains(location, "saved=");
@@ -289,26 +263,27 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
 
   /* Add "boundary_marked" between surveyed and results drawn. */
   form[0] = '\0';
-  field(form, sizeof(form), "code", "boundary_marked");
-  field(form, sizeof(form), "after", "surveyed");
-  field(form, sizeof(form), "before", "results_drawn");
-  field(form, sizeof(form), "kind", "open");
-  field(form, sizeof(form), "name_zh", "界標已埋設");
-  field(form, sizeof(form), "name_en", "Boundary marked");
-  field(form, sizeof(form), "plain_zh", "界標已埋設，成果圖繪製中。");
-  field(form, sizeof(form), "plain_en", "The boundary marks are set; the results are being drawn.");
-  field(form, sizeof(form), "notice_days", "0");
+  harness_field(form, sizeof(form), "code", "boundary_marked");
+  harness_field(form, sizeof(form), "after", "surveyed");
+  harness_field(form, sizeof(form), "before", "results_drawn");
+  harness_field(form, sizeof(form), "kind", "open");
+  harness_field(form, sizeof(form), "name_zh", "界標已埋設");
+  harness_field(form, sizeof(form), "name_en", "Boundary marked");
+  harness_field(form, sizeof(form), "plain_zh", "界標已埋設，成果圖繪製中。");
+  harness_field(form, sizeof(form), "plain_en",
+                "The boundary marks are set; the results are being drawn.");
+  harness_field(form, sizeof(form), "notice_days", "0");
   page = "/staff/admin/workflows/land_survey/steps/new";
   assert_int_equal(post(ADMIN, page, page, form, NULL, NULL), 303);
   assert_int_equal(version_of("land_survey"), before + 2);
 
   /* A bad edit (a step nothing leads to) is refused, named, and saves nothing. */
   form[0] = '\0';
-  field(form, sizeof(form), "code", "orphan");
-  field(form, sizeof(form), "kind", "open");
-  field(form, sizeof(form), "name_zh", "孤兒");
-  field(form, sizeof(form), "name_en", "Orphan");
-  field(form, sizeof(form), "notice_days", "0");
+  harness_field(form, sizeof(form), "code", "orphan");
+  harness_field(form, sizeof(form), "kind", "open");
+  harness_field(form, sizeof(form), "name_zh", "孤兒");
+  harness_field(form, sizeof(form), "name_en", "Orphan");
+  harness_field(form, sizeof(form), "notice_days", "0");
   assert_int_equal(post(ADMIN, page, page, form, NULL, &body), 400);
   expect_contains(body, "從第一個步驟無法到達這個步驟");
   expect_contains(body, "orphan");
@@ -535,13 +510,13 @@ static void test_second_node_takes_the_edit(void **state)
   assert_int_equal(client_login(&clerk_b, usernames[CLERK], DEMO_PASSWORD), 303);
 
   char form[2048] = "", *location = NULL;
-  field(form, sizeof(form), "kind", "open");
-  field(form, sizeof(form), "name_zh", "第二節點看得到的名稱");
-  field(form, sizeof(form), "name_en", "Seen by the other node");
-  field(form, sizeof(form), "plain_zh", "說明。");
-  field(form, sizeof(form), "plain_en", "Words.");
-  field(form, sizeof(form), "appointment", "1");
-  field(form, sizeof(form), "notice_days", "0");
+  harness_field(form, sizeof(form), "kind", "open");
+  harness_field(form, sizeof(form), "name_zh", "第二節點看得到的名稱");
+  harness_field(form, sizeof(form), "name_en", "Seen by the other node");
+  harness_field(form, sizeof(form), "plain_zh", "說明。");
+  harness_field(form, sizeof(form), "plain_en", "Words.");
+  harness_field(form, sizeof(form), "appointment", "1");
+  harness_field(form, sizeof(form), "notice_days", "0");
   const char *page = "/staff/admin/workflows/land_survey/steps/scheduled";
   assert_int_equal(post(ADMIN, page, page, form, &location, NULL), 303);
   long long version = strtoll(strstr(location, "saved=") + 6, NULL, 10);
@@ -550,12 +525,12 @@ static void test_second_node_takes_the_edit(void **state)
   form[0] = '\0';
   char value[32];
   snprintf(value, sizeof(value), "%lld", service_id);
-  field(form, sizeof(form), "service_id", value);
-  field(form, sizeof(form), "applicant_name", "陳小華");
-  field(form, sizeof(form), "applicant_phone", "0912-345-678");
-  field(form, sizeof(form), "notify", "sms");
-  field(form, sizeof(form), "channel", "counter");
-  field(form, sizeof(form), "doc_0", "土地複丈申請書");
+  harness_field(form, sizeof(form), "service_id", value);
+  harness_field(form, sizeof(form), "applicant_name", "陳小華");
+  harness_field(form, sizeof(form), "applicant_phone", "0912-345-678");
+  harness_field(form, sizeof(form), "notify", "sms");
+  harness_field(form, sizeof(form), "channel", "counter");
+  harness_field(form, sizeof(form), "doc_0", "土地複丈申請書");
   assert_int_equal(client_get(&clerk_b, "/staff/intake", &r), 0);
   response_free(&r);
   assert_int_equal(client_post(&clerk_b, "/staff/intake", form, &r), 0);

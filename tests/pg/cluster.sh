@@ -6,7 +6,12 @@
 #                                    in DIR), create database "bianmin"; prints the URL and
 #                                    writes it to DIR/url
 #   tests/pg/cluster.sh createdb DIR NAME   another database in the cluster; prints its URL
+#   tests/pg/cluster.sh dropdbs DIR PREFIX  drops every database whose name starts with PREFIX
+#                                    (connections to them are ended first)
 #   tests/pg/cluster.sh stop DIR     pg_ctl stop -m fast, then rm -rf DIR
+#
+# The server log (DIR/server.log) names the database on every line (log_line_prefix %d), so
+# that a test sharing the cluster with others can show its own lines (tests/pg/run.sh).
 #
 # DIR must not exist yet for start (a fresh mktemp -d folder is fine: it may be empty). As root,
 # initdb refuses to run, so the server runs as the `postgres` system user (created by Debian's
@@ -16,7 +21,7 @@ set -euo pipefail
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 cmd="${1:-}"
 dir="${2:-}"
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|createdb DIR [NAME]" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|createdb|dropdbs DIR [NAME]" >&2; exit 2; }
 
 as_owner() { # runs a server binary as the cluster's owner
   if [ "$(id -u)" -eq 0 ]; then
@@ -49,7 +54,8 @@ start() {
     port="$(free_port)"
     if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
       -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
-          -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+          -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 \
+          -c log_line_prefix='%m [%p] db=%d '" \
       >/dev/null 2>&1; then
       break
     fi
@@ -68,6 +74,18 @@ create_db() {
   echo "postgresql://bianmin@127.0.0.1:$port/$name"
 }
 
+drop_dbs() { # NAME must be a plain identifier prefix: [a-z0-9_]
+  local prefix="$3" port name
+  [[ "$prefix" =~ ^[a-z0-9_]+$ ]] || { echo "cluster.sh: bad prefix $prefix" >&2; exit 2; }
+  port="$(cat "$dir/port")"
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U bianmin -d postgres -Atq -v ON_ERROR_STOP=1 \
+    -c "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'" |
+    while read -r name; do
+      "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U bianmin -d postgres -q -v ON_ERROR_STOP=1 \
+        -c "DROP DATABASE \"$name\" WITH (FORCE)"
+    done
+}
+
 stop() {
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -79,5 +97,6 @@ case "$cmd" in
 start) start ;;
 stop) stop ;;
 createdb) create_db "$@" ;;
-*) echo "usage: $0 start|stop|createdb DIR [NAME]" >&2; exit 2 ;;
+dropdbs) drop_dbs "$@" ;;
+*) echo "usage: $0 start|stop|createdb|dropdbs DIR [NAME]" >&2; exit 2 ;;
 esac

@@ -600,19 +600,25 @@ static struct store *open_sqlite(const char *file)
   return open_migrated(url);
 }
 
-/* A new, empty database, m12_cases, in the test's cluster; its URL into url. (The seam caches
- * statements by the address of their SQL, so the statement is a constant.) */
+/* A new, empty database, <the test's database>_m12, in the test's cluster (shared with other
+ * tests under CTest: tests/pg/run.sh drops it by that prefix); its URL into url. (The seam
+ * caches statements by the address of their SQL: the statement is a static buffer, written
+ * once.) */
 static void new_pg_database(char *url, size_t size)
 {
-  static const char create[] = "CREATE DATABASE m12_cases";
+  static char create[128];
   struct store *admin = NULL;
   char err[256] = "";
   const char *slash = strrchr(pg_url, '/');
   assert_non_null(slash);
+  size_t len = strlen(slash + 1);
+  assert_true(len > 0 && len < 48);
+  assert_int_equal(strspn(slash + 1, "abcdefghijklmnopqrstuvwxyz0123456789_"), len);
+  snprintf(create, sizeof(create), "CREATE DATABASE %s_m12", slash + 1);
   assert_int_equal(store_open(pg_url, &admin, err, sizeof(err)), ST_OK);
   assert_int_equal(db_exec(admin, create, NULL, 0, NULL), ST_OK);
   store_close(admin);
-  snprintf(url, size, "%.*s/m12_cases", (int)(slash - pg_url), pg_url);
+  snprintf(url, size, "%s_m12", pg_url);
 }
 
 static void expect_same(const json_t *sqlite, const json_t *pg)
