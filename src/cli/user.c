@@ -203,8 +203,7 @@ static int user_notices(const struct config *config)
   snprintf(dir, sizeof(dir), "%s/messages", config->templates_dir);
   /* Without them the account's notice is still queued; the server's worker writes it. */
   if (notify_templates_load_dir(dir, err, sizeof(err)))
-    fprintf(stderr, "bianmin: %s (security notices are written when the server sends them)\n",
-            err);
+    fprintf(stderr, "bianmin: %s (security notices are written when the server sends them)\n", err);
   return 0;
 }
 
