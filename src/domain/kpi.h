@@ -75,16 +75,21 @@ struct kpi_row {
  * there is nothing to divide by; medians -1 when none):
  * - queue: tickets taken (unit: through the ticket's service), waiting from taking the ticket
  *   to its first call in minutes (rounded up), the share called within the office's waiting
- *   target, and no-shows (called, never came) of the tickets;
+ *   target, and no-shows (called, never came) of the tickets; counter service time: the
+ *   minutes (rounded up) from a done ticket's last call to its end (done), median and P90 over
+ *   the tickets served (done with both times);
  * - satisfaction: survey answers to the first five-point question of each of the office's
  *   surveys; satisfied = 4 or 5 (survey_stats.h);
  * - petitions: received (not the unverified), answered, answered at or before their legal due
  *   time, the days from receipt to answer (calendar days, rounded up);
+ * - petition rating: of the same petitions, the answers rated (the one-click 1..5 rating,
+ *   petition.h) and those rated satisfied, the top two of the scale (4 or 5, as surveys);
  * - courtesy (phone-courtesy tests) and spot_check (counter spot checks): quality records held
  *   in the months and the mean of their scores (per mille of the maximum). */
 struct kpi_queue {
   int64_t tickets, called, no_shows, within_target, median_minutes, p90_minutes;
   int within_permille, no_show_permille;
+  int64_t served, service_median_minutes, service_p90_minutes;
 };
 struct kpi_satisfaction {
   int64_t answers, satisfied;
@@ -93,6 +98,10 @@ struct kpi_satisfaction {
 struct kpi_petitions {
   int64_t received, answered, within_limit, median_days;
   int within_permille;
+};
+struct kpi_rating {
+  int64_t rated, satisfied;
+  int permille;
 };
 struct kpi_quality {
   int64_t records;
@@ -103,6 +112,7 @@ struct kpi_services {
   struct kpi_satisfaction satisfaction;
   struct kpi_petitions petitions;
   struct kpi_quality courtesy, spot_check;
+  struct kpi_rating rating; /* of the petitions' answers */
 };
 /* One of them with its target (per mille; -1: the office set none) and plain status. applies
  * is false when the filter names what it has no notion of (a channel; a service for petitions
@@ -113,6 +123,7 @@ enum kpi_service_kind {
   KPI_PETITIONS,
   KPI_COURTESY,
   KPI_SPOT_CHECK,
+  KPI_PETITION_RATING,
   KPI_SERVICE_KINDS
 };
 struct kpi_service_status {

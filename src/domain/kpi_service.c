@@ -1,7 +1,8 @@
 /*
  * kpi_service.c - the indicators that are not cases (kpi.h "kpi_services"): counter queues,
- * satisfaction, petitions, courtesy tests and spot checks, read from what those features
- * record (store/kpi_service.h) over the dashboard's months, with their targets and statuses.
+ * satisfaction, petitions and their answers' ratings, courtesy tests and spot checks, read from
+ * what those features record (store/kpi_service.h) over the dashboard's months, with their targets
+ * and statuses.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -18,13 +19,14 @@
 
 enum {
   KPI_SERVICE_AT_RISK_MARGIN = 20, /* per mille below a target that is "at risk" (as on time) */
-  KPI_WAIT_MINUTES_MAX = 24 * 60   /* a waiting target above a day is not a target */
+  KPI_WAIT_MINUTES_MAX = 24 * 60,  /* a waiting target above a day is not a target */
+  KPI_RATING_SATISFIED = 4         /* the top two of the 1..5 rating are satisfied */
 };
 
 const char *const kpi_service_target_settings[KPI_SERVICE_KINDS] = {
-    "kpi.queue_within_target_permille", "kpi.satisfaction_target_permille",
+    "kpi.queue_within_target_permille",     "kpi.satisfaction_target_permille",
     "kpi.petition_on_time_target_permille", "kpi.courtesy_target_permille",
-    "kpi.spot_check_target_permille"};
+    "kpi.spot_check_target_permille",       "kpi.petition_rating_target_permille"};
 
 enum kpi_status kpi_status_of(int value_permille, int target_permille)
 {
@@ -101,11 +103,13 @@ static int queue_read(struct store *store, struct arena *arena, const struct kpi
                                      civil_to_days(p->last), r->filter.unit_id,
                                      r->filter.service_id,   r->queue_wait_target_minutes * 60};
   struct store_kpi_queue_sums s;
-  struct store_kpi_bucket *rows = NULL;
-  size_t n = 0;
+  struct store_kpi_bucket *rows = NULL, *service = NULL;
+  size_t n = 0, ns = 0;
   int rc = store_kpi_queue_sums(store, &f, &s);
   if (!rc)
     rc = store_kpi_queue_waits(store, arena, &f, &rows, &n);
+  if (!rc)
+    rc = store_kpi_queue_service(store, arena, &f, &service, &ns);
   if (rc)
     return rc;
   *out = (struct kpi_queue){s.tickets,
@@ -116,6 +120,10 @@ static int queue_read(struct store *store, struct arena *arena, const struct kpi
                             bucket_percentile(arena, rows, n, 90)};
   out->within_permille = share(s.within, s.called);
   out->no_show_permille = share(s.no_shows, s.tickets);
+  for (size_t i = 0; i < ns; i++)
+    out->served += service[i].count;
+  out->service_median_minutes = bucket_percentile(arena, service, ns, 50);
+  out->service_p90_minutes = bucket_percentile(arena, service, ns, 90);
   return ST_OK;
 }
 
@@ -136,6 +144,17 @@ static int petitions_read(struct store *store, struct arena *arena, const struct
                                 bucket_percentile(arena, rows, n, 50)};
   out->within_permille = share(s.within, s.answered);
   return ST_OK;
+}
+
+static int rating_read(struct store *store, const struct kpi_report *r, const struct period *p,
+                       struct kpi_rating *out)
+{
+  struct store_kpi_petition_filter f = {r->filter.office_id, p->from_at, p->to_at,
+                                        r->filter.unit_id};
+  int64_t rated = 0, satisfied = 0;
+  int rc = store_kpi_petition_ratings(store, &f, KPI_RATING_SATISFIED, &rated, &satisfied);
+  *out = (struct kpi_rating){rated, satisfied, share(satisfied, rated)};
+  return rc;
 }
 
 static int quality_read(struct store *store, const struct kpi_report *r, const struct period *p,
@@ -218,6 +237,8 @@ static int services_of(struct store *store, struct arena *arena, const struct kp
     rc = quality_read(store, r, &p, "phone", &out->courtesy);
   if (!rc && st[KPI_SPOT_CHECK].applies)
     rc = quality_read(store, r, &p, "counter", &out->spot_check);
+  if (!rc && st[KPI_PETITION_RATING].applies)
+    rc = rating_read(store, r, &p, &out->rating);
   return rc;
 }
 
@@ -243,9 +264,9 @@ int kpi_services_read(struct store *store, struct arena *arena, struct kpi_repor
   if (!rc)
     rc = services_of(store, arena, out, -1, &out->services_previous);
   const struct kpi_services *s = &out->services_now;
-  int values[KPI_SERVICE_KINDS] = {s->queue.within_permille, s->satisfaction.permille,
+  int values[KPI_SERVICE_KINDS] = {s->queue.within_permille,     s->satisfaction.permille,
                                    s->petitions.within_permille, s->courtesy.mean_permille,
-                                   s->spot_check.mean_permille};
+                                   s->spot_check.mean_permille,  s->rating.permille};
   for (int k = 0; !rc && k < KPI_SERVICE_KINDS; k++)
     if (out->service_status[k].applies)
       out->service_status[k].status =

@@ -63,6 +63,21 @@ int store_kpi_queue_waits(struct store *store, struct arena *arena,
   return rc;
 }
 
+int store_kpi_queue_service(struct store *store, struct arena *arena,
+                            const struct store_kpi_queue_filter *f, struct store_kpi_bucket **rows,
+                            size_t *count)
+{
+  static const char sql[] =
+      "SELECT (t.done_at - t.called_at + 59) / 60 AS m, count(*)" QUEUE_WHERE
+      " AND t.status = 'done' AND t.called_at IS NOT NULL AND t.done_at IS NOT NULL AND t.done_at "
+      ">= t.called_at GROUP BY (t.done_at - t.called_at + 59) / 60 ORDER BY m";
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(QUEUE_ARGS(f)), bucket_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
+}
+
 #define PETITION_WHERE                                                                             \
   " FROM petitions p WHERE p.office_id = $1 AND p.received_at >= $2 AND p.received_at < $3 AND "   \
   "p.status <> 'unverified' AND ($4 = 0 OR p.unit_id = $4)"
@@ -94,6 +109,19 @@ int store_kpi_petition_days(struct store *store, struct arena *arena,
   int rc = db_query_each(store, sql, DB_ARGS(PETITION_ARGS(f)), bucket_row, &r);
   *rows = r.items;
   *count = rc ? 0 : r.count;
+  return rc;
+}
+
+int store_kpi_petition_ratings(struct store *store, const struct store_kpi_petition_filter *f,
+                               int64_t satisfied_from, int64_t *rated, int64_t *satisfied)
+{
+  static const char sql[] =
+      "SELECT count(*), COALESCE(sum(CASE WHEN p.rating >= $5 THEN 1 ELSE 0 END), 0), 0, "
+      "0" PETITION_WHERE " AND p.rating IS NOT NULL";
+  int64_t v[4] = {0};
+  int rc = db_query_each(store, sql, DB_ARGS(PETITION_ARGS(f), DB_I(satisfied_from)), sums_row, v);
+  *rated = v[0];
+  *satisfied = v[1];
   return rc;
 }
 

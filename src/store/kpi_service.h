@@ -56,6 +56,10 @@ int store_kpi_queue_sums(struct store *store, const struct store_kpi_queue_filte
 int store_kpi_queue_waits(struct store *store, struct arena *arena,
                           const struct store_kpi_queue_filter *f, struct store_kpi_bucket **rows,
                           size_t *count);
+/* Done tickets by service minutes (done - last call, rounded up), ascending. */
+int store_kpi_queue_service(struct store *store, struct arena *arena,
+                            const struct store_kpi_queue_filter *f, struct store_kpi_bucket **rows,
+                            size_t *count);
 
 /* Petitions received in [from_at, to_at) (unix seconds; not the unverified). within: answered
  * at or before the due time. */
@@ -71,6 +75,9 @@ int store_kpi_petition_sums(struct store *store, const struct store_kpi_petition
 int store_kpi_petition_days(struct store *store, struct arena *arena,
                             const struct store_kpi_petition_filter *f,
                             struct store_kpi_bucket **rows, size_t *count);
+/* Of the same petitions: answers rated, and rated at least satisfied_from (1..5). */
+int store_kpi_petition_ratings(struct store *store, const struct store_kpi_petition_filter *f,
+                               int64_t satisfied_from, int64_t *rated, int64_t *satisfied);
 
 /* Quality records of kind held on from..to ("YYYY-MM-DD", inclusive): how many, and the sum
  * of their scores (permille each). */

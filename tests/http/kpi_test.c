@@ -503,6 +503,114 @@ static void test_service_indicators(void **state)
   response_free(&r);
 }
 
+/* A done ticket n taken at `taken`, called wait_min minutes later and done service_s seconds
+ * after that call. */
+static void served_ticket(int n, time_t taken, int wait_min, int service_s)
+{
+  char sql[256];
+  ticket(n, taken, wait_min, "done");
+  snprintf(sql, sizeof(sql),
+           "UPDATE tickets SET called_at = first_called_at, done_at = first_called_at + %d WHERE "
+           "token_hash = 'kpi-test-%d'",
+           service_s, n);
+  sql_exec(sql);
+}
+
+static void rate_petition(int n, int rating)
+{
+  char sql[256];
+  snprintf(sql, sizeof(sql),
+           "UPDATE petitions SET rating = %d, rated_at = answered_at WHERE token_hash = "
+           "'kpi-test-%d'",
+           rating, n);
+  sql_exec(sql);
+}
+
+/* The P-th percentile of May 2026's service minutes by the test's own SQL: the value at the
+ * ceil(n * p / 100)-th place in ascending order. */
+#define MAY_DONE                                                                                   \
+  "FROM tickets WHERE office_id = " OFFICE " AND taken_at >= 1777564800 AND taken_at < "           \
+  "1780243200 AND status = 'done' AND called_at IS NOT NULL AND done_at >= called_at"
+static long long may_service_percentile(long long n, int p)
+{
+  char sql[512];
+  snprintf(sql, sizeof(sql),
+           "SELECT (done_at - called_at + 59) / 60 " MAY_DONE " ORDER BY 1 LIMIT 1 OFFSET %lld",
+           (n * p + 99) / 100 - 1);
+  return sql_int(sql);
+}
+
+/* Counter service time (last call to done) and the petitions' answer rating, from fixture rows
+ * of May 2026 (and of May 2025), against the test's own SQL. */
+static void test_service_time_and_rating(void **state)
+{
+  (void)state;
+  enum { MAY = START + 61 * DAY };
+  static const int service_s[] = {170, 420, 721, 1500}; /* 3, 7, 13 and 25 minutes up */
+  for (int i = 0; i < 4; i++)
+    served_ticket(20 + i, MAY + i * MINUTE, 5, service_s[i]);
+  ticket(24, MAY + 5 * MINUTE, 3, "called");  /* called, not done: no service time */
+  served_ticket(25, MAY - 365 * DAY, 2, 300); /* May 2025 */
+  static const int ratings[] = {5, 4, 3, 1};
+  for (int i = 0; i < 4; i++) {
+    petition(20 + i, MAY, 1, "answered");
+    rate_petition(20 + i, ratings[i]);
+  }
+  petition(24, MAY, 2, "answered"); /* answered, not rated */
+  petition(25, MAY - 365 * DAY, 1, "answered");
+  rate_petition(25, 2);
+  sql_exec("INSERT INTO settings (office_id, key, value) VALUES (" OFFICE
+           ", 'kpi.petition_rating_target_permille', '510')");
+
+  json_t *v = view_ok(ANALYST, "/staff/kpi?year=115&month=5");
+  long long served = sql_int("SELECT count(*) " MAY_DONE);
+  assert_int_equal(served, 4);
+  assert_int_equal(int_at(v, "indicators.queue.served"), served);
+  assert_int_equal(int_at(v, "indicators.queue.service_median_minutes"),
+                   may_service_percentile(served, 50));
+  assert_int_equal(int_at(v, "indicators.queue.service_p90_minutes"),
+                   may_service_percentile(served, 90));
+  assert_int_equal(int_at(v, "indicators.queue.service_median_minutes"), 7);
+  assert_int_equal(int_at(v, "indicators.queue.service_p90_minutes"), 25);
+  assert_int_equal(int_at(v, "indicators.queue.previous.served"), 1);
+  assert_int_equal(int_at(v, "indicators.queue.previous.service_median_minutes"), 5);
+#define MAY_RATED                                                                                  \
+  "FROM petitions WHERE office_id = " OFFICE " AND status <> 'unverified' AND received_at >= "     \
+  "1777564800 AND received_at < 1780243200 AND rating IS NOT NULL"
+  assert_int_equal(int_at(v, "indicators.petition_rating.rated"),
+                   sql_int("SELECT count(*) " MAY_RATED));
+  assert_int_equal(int_at(v, "indicators.petition_rating.satisfied"),
+                   sql_int("SELECT count(*) " MAY_RATED " AND rating >= 4"));
+  expect_text_at(v, "indicators.petition_rating.rate", "50.0%");
+  expect_text_at(v, "indicators.petition_rating.target", "51.0%");
+  expect_text_at(v, "indicators.petition_rating.status", "at_risk");
+  assert_int_equal(int_at(v, "indicators.petition_rating.previous.rated"), 1);
+  expect_text_at(v, "indicators.petition_rating.previous.rate", "0.0%");
+  expect_text_at(v, "indicators.rows.8.key", "queue_service");
+  expect_text_at(v, "indicators.rows.8.value", "7 / 25 (n=4)");
+  expect_text_at(v, "indicators.rows.8.previous", "5 / 5 (n=1)");
+  expect_text_at(v, "indicators.rows.9.value", "50.0% (n=4)");
+  expect_text_at(v, "indicators.rows.9.status", "at_risk");
+  json_decref(v);
+
+  /* a service filter applies to the queue, not to the petitions' ratings */
+  char path[128];
+  snprintf(path, sizeof(path), "/staff/kpi?year=115&month=5&service=%lld", service_id);
+  v = view_ok(ANALYST, path);
+  assert_true(json_is_false(json_at(v, "indicators.petition_rating.applies")));
+  expect_text_at(v, "indicators.rows.9.status", "not_applicable");
+  json_decref(v);
+
+  /* the exports carry the same rows */
+  struct response r;
+  assert_int_equal(
+      client_get(&clients[ANALYST], "/staff/kpi.csv?by=indicators&year=115&month=5", &r), 0);
+  assert_int_equal(r.status, 200);
+  expect_contains(r.body, "7 / 25 (n=4)");
+  expect_contains(r.body, "50.0% (n=4)");
+  response_free(&r);
+}
+
 /* Each case figure links to the work list of exactly its cases: the list's count equals the
  * figure (and those who may not see the office's list get no links). */
 static void check_case_links(const char *dashboard)
@@ -573,6 +681,7 @@ int main(void)
       cmocka_unit_test(test_csv_filters_and_roles),
       cmocka_unit_test(test_rebuild_counts_the_same),
       cmocka_unit_test(test_service_indicators),
+      cmocka_unit_test(test_service_time_and_rating),
       cmocka_unit_test(test_figures_link_to_their_cases),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,7 +7,7 @@
 
 #include "base/common.h"
 
-enum { ROW_COLUMNS = 5, ROWS = 8 };
+enum { ROW_COLUMNS = 5, ROWS = 10 };
 
 /* "97.5%" of a per-mille value, "-" when there is none. */
 static const char *percent(struct http_request *req, int permille)
@@ -22,12 +22,14 @@ static const char *number(struct http_request *req, int64_t n)
 
 static json_t *queue_numbers(struct http_request *req, const struct kpi_queue *q)
 {
-  return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}", "tickets", (json_int_t)q->tickets,
-                   "called", (json_int_t)q->called, "no_shows", (json_int_t)q->no_shows,
-                   "within_target", (json_int_t)q->within_target, "median_minutes",
-                   (json_int_t)q->median_minutes, "p90_minutes", (json_int_t)q->p90_minutes,
-                   "within_rate", percent(req, q->within_permille), "no_show_rate",
-                   percent(req, q->no_show_permille));
+  return json_pack(
+      "{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:I}", "tickets", (json_int_t)q->tickets,
+      "called", (json_int_t)q->called, "no_shows", (json_int_t)q->no_shows, "within_target",
+      (json_int_t)q->within_target, "median_minutes", (json_int_t)q->median_minutes, "p90_minutes",
+      (json_int_t)q->p90_minutes, "within_rate", percent(req, q->within_permille), "no_show_rate",
+      percent(req, q->no_show_permille), "served", (json_int_t)q->served, "service_median_minutes",
+      (json_int_t)q->service_median_minutes, "service_p90_minutes",
+      (json_int_t)q->service_p90_minutes);
 }
 
 static json_t *satisfaction_numbers(struct http_request *req, const struct kpi_satisfaction *s)
@@ -42,6 +44,12 @@ static json_t *petition_numbers(struct http_request *req, const struct kpi_petit
                    (json_int_t)p->answered, "within_limit", (json_int_t)p->within_limit,
                    "median_days", (json_int_t)p->median_days, "within_rate",
                    percent(req, p->within_permille));
+}
+
+static json_t *rating_numbers(struct http_request *req, const struct kpi_rating *r)
+{
+  return json_pack("{s:I, s:I, s:s}", "rated", (json_int_t)r->rated, "satisfied",
+                   (json_int_t)r->satisfied, "rate", percent(req, r->permille));
 }
 
 static json_t *quality_numbers(struct http_request *req, const struct kpi_quality *q)
@@ -62,6 +70,8 @@ static json_t *numbers_of(struct http_request *req, const struct kpi_services *s
     return petition_numbers(req, &s->petitions);
   case KPI_COURTESY:
     return quality_numbers(req, &s->courtesy);
+  case KPI_PETITION_RATING:
+    return rating_numbers(req, &s->rating);
   default:
     return quality_numbers(req, &s->spot_check);
   }
@@ -88,7 +98,19 @@ static const struct row_def rows[ROWS] = {
     {"queue_wait", KPI_QUEUE, false},        {"queue_within", KPI_QUEUE, true},
     {"queue_no_show", KPI_QUEUE, false},     {"satisfaction", KPI_SATISFACTION, true},
     {"petition_days", KPI_PETITIONS, false}, {"petition_within", KPI_PETITIONS, true},
-    {"courtesy", KPI_COURTESY, true},        {"spot_check", KPI_SPOT_CHECK, true}};
+    {"courtesy", KPI_COURTESY, true},        {"spot_check", KPI_SPOT_CHECK, true},
+    {"queue_service", KPI_QUEUE, false},     {"petition_rating", KPI_PETITION_RATING, true}};
+
+/* The rows added after the first eight: counter service time, petition answer rating. */
+static const char *row_value_more(struct http_request *req, size_t i, const struct kpi_services *s)
+{
+  if (i == 8)
+    return arena_printf(req->arena, "%s / %s (n=%lld)",
+                        number(req, s->queue.service_median_minutes),
+                        number(req, s->queue.service_p90_minutes), (long long)s->queue.served);
+  return arena_printf(req->arena, "%s (n=%lld)", percent(req, s->rating.permille),
+                      (long long)s->rating.rated);
+}
 
 /* The value of row i for figures s ("-" when there is none). */
 static const char *row_value(struct http_request *req, size_t i, const struct kpi_services *s)
@@ -112,9 +134,11 @@ static const char *row_value(struct http_request *req, size_t i, const struct kp
   case 6:
     return arena_printf(req->arena, "%s (n=%lld)", percent(req, s->courtesy.mean_permille),
                         (long long)s->courtesy.records);
-  default:
+  case 7:
     return arena_printf(req->arena, "%s (n=%lld)", percent(req, s->spot_check.mean_permille),
                         (long long)s->spot_check.records);
+  default:
+    return row_value_more(req, i, s);
   }
 }
 
@@ -157,8 +181,8 @@ static json_t *rows_view(struct http_request *req, const struct kpi_report *r)
 
 json_t *kpi_services_view(struct http_request *req, const struct kpi_report *r)
 {
-  static const char *const names[KPI_SERVICE_KINDS] = {"queue", "satisfaction", "petitions",
-                                                       "courtesy", "spot_check"};
+  static const char *const names[KPI_SERVICE_KINDS] = {
+      "queue", "satisfaction", "petitions", "courtesy", "spot_check", "petition_rating"};
   json_t *view = json_object();
   for (int k = 0; view && k < KPI_SERVICE_KINDS; k++) {
     const struct kpi_service_status *st = &r->service_status[k];
