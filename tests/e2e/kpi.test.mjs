@@ -93,8 +93,12 @@ test('figures open their cases; the other indicators have a table', async (ctx) 
   for (const lang of LANGS) {
     await page.goto(`${base}/staff/kpi?lang=${lang}`);
     assert(await page.locator('#kpi-services').count() === 1, `the indicators section (${lang})`);
-    assertEqual(await page.locator('[aria-labelledby="kpi-services"] table tbody tr').count(), 8,
-      'the indicators table has its eight rows');
+    const rows = page.locator('[aria-labelledby="kpi-services"] table tbody tr');
+    assertEqual(await rows.count(), 10, 'the indicators table has its ten rows');
+    // the last two: counter service time, and the petitions' rating with what "satisfied" means
+    assert((await rows.nth(8).innerText()).includes('P90'), `service time row (${lang})`);
+    assert((await rows.nth(9).innerText()).includes(lang === 'en' ? '4 or 5' : '4 或 5'),
+      `the rating row says what satisfied means (${lang})`);
     const link = page.locator('a[href^="/staff/cases?kpi=received"]');
     const figure = Number(await link.innerText());
     assert(figure >= 1, `received figure ${figure}`);
