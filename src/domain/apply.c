@@ -579,7 +579,8 @@ static int submit_in_tx(const struct case_env *env, json_t *draft, json_t *clean
                                  txt(draft, "lang"),
                                  "online",
                                  clean,
-                                 ""};
+                                 "",
+                                 json_object_get(draft, "documents_online")};
   if (!rc)
     rc = case_submit_online_in_tx(env, &in, out, reason);
   personal_free(contact);

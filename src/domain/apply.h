@@ -120,7 +120,10 @@ const char *apply_file_type(const void *data, size_t len);
  * APPLY_FILE_NAME_MAX_CHARS; "" when nothing is left. Written to out. */
 void apply_display_name(const char *name, char *out, size_t size);
 
-/* Submits a verified draft as a case (channel "online"): its uploads move to the case. */
+/* Submits a verified draft as a case (channel "online"): its uploads move to the case. The
+ * draft's "documents_online" (NULL or an array of the service's document names, set from the
+ * check page's form) are those the applicant lets the office check electronically instead of
+ * on paper (case_documents.h). */
 int apply_submit(const struct case_env *env, json_t *draft, json_t *questions,
                  struct intake_result *out, const char **reason);
 /* The QR token of the draft's case (for the confirmation page), malloc'd; NULL if none. */

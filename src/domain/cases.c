@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
+#include "domain/case_documents.h"
 #include "domain/queue.h"
 #include "domain/cases_internal.h"
 #include "domain/keys.h"
@@ -608,6 +609,8 @@ int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor
     rc = office_by_id(env->store, actor->office_id, &office);
   if (!rc)
     rc = insert_case(env, actor, in, service, office, out);
+  if (!rc) /* which documents were checked online instead of on paper (issue 20) */
+    rc = case_documents_record(env, in, service, actor->office_id, out->case_id, reason, field);
   if (!rc && in->ticket_id > 0) /* the ticket's QR now leads to this case (issue 18) */
     rc = queue_ticket_case_link(env->store, actor->office_id, in->ticket_id, out->case_id);
   if (rc == ST_INVALID && !*reason)

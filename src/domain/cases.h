@@ -61,6 +61,9 @@ struct intake_input {
   json_t *documents;           /* array of strings: the documents received */
   int64_t handler_id;          /* 0 = round robin among the unit's present handlers */
   int64_t ticket_id; /* 0, or the queue ticket of the visit (domain/queue.h): linked to the case */
+  /* NULL, or array of strings: required documents checked electronically instead of on paper
+   * (domain/case_documents.h) */
+  json_t *documents_online;
 };
 
 struct intake_result {
@@ -213,6 +216,8 @@ struct online_submission {
   const char *channel;     /* "online" (journey) or "api" (Open311 / JSON API) */
   json_t *answers;         /* normalised by form_answers */
   const char *description; /* free text, may be "" */
+  /* NULL, or names checked online instead of on paper (domain/case_documents.h) */
+  json_t *documents_online;
 };
 int cases_submit_online(const struct case_env *env, const struct online_submission *in,
                         struct intake_result *out, const char **reason);

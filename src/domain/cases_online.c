@@ -133,7 +133,9 @@ int case_submit_online_in_tx(const struct case_env *env, const struct online_sub
                                 "online",
                                 in->lang,
                                 NULL,
-                                0};
+                                0,
+                                0,
+                                in->documents_online};
   rc = case_intake_check(&intake, reason, &field);
   if (!rc)
     rc = check_service(env, in, &clean, &fee, reason);

@@ -82,6 +82,9 @@ struct kpi_row {
  *   surveys; satisfied = 4 or 5 (survey_stats.h);
  * - petitions: received (not the unverified), answered, answered at or before their legal due
  *   time, the days from receipt to answer (calendar days, rounded up);
+ * - paperless (減少書證謄本): cases received in the months whose service required at least one
+ *   document, and those of them with at least one document checked online and none on paper
+ *   (case_documents.h; recorded for cases taken in since migration 35);
  * - petition rating: of the same petitions, the answers rated (the one-click 1..5 rating,
  *   petition.h) and those rated satisfied, the top two of the scale (4 or 5, as surveys);
  * - courtesy (phone-courtesy tests) and spot_check (counter spot checks): quality records held
@@ -103,6 +106,10 @@ struct kpi_rating {
   int64_t rated, satisfied;
   int permille;
 };
+struct kpi_paperless {
+  int64_t with_documents, paperless;
+  int permille;
+};
 struct kpi_quality {
   int64_t records;
   int mean_permille;
@@ -113,10 +120,11 @@ struct kpi_services {
   struct kpi_petitions petitions;
   struct kpi_quality courtesy, spot_check;
   struct kpi_rating rating; /* of the petitions' answers */
+  struct kpi_paperless paperless;
 };
 /* One of them with its target (per mille; -1: the office set none) and plain status. applies
- * is false when the filter names what it has no notion of (a channel; a service for petitions
- * and quality records): then it is not read. */
+ * is false when the filter names what it has no notion of (a channel, except for paperless
+ * cases; a service for petitions and quality records): then it is not read. */
 enum kpi_service_kind {
   KPI_QUEUE,
   KPI_SATISFACTION,
@@ -124,6 +132,7 @@ enum kpi_service_kind {
   KPI_COURTESY,
   KPI_SPOT_CHECK,
   KPI_PETITION_RATING,
+  KPI_PAPERLESS,
   KPI_SERVICE_KINDS
 };
 struct kpi_service_status {
@@ -143,6 +152,10 @@ struct kpi_report {
   struct kpi_services services_now, services_previous;
   struct kpi_service_status service_status[KPI_SERVICE_KINDS];
   int queue_wait_target_minutes;
+  /* growth of the paperless cases against the same months a year before, per mille (may be
+   * negative); known only when there were some then */
+  bool paperless_growth_known;
+  int paperless_growth_permille;
   struct kpi_figures total, previous; /* previous: the same months a year before */
   /* growth of the cases filed online against the previous year, per mille; -1 when none then */
   int online_growth_permille;

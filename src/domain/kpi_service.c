@@ -12,6 +12,7 @@
 #include "base/civil.h"
 #include "domain/kpi.h"
 #include "domain/survey.h"
+#include "store/case_documents.h"
 #include "store/kpi_service.h"
 #include "store/store.h"
 
@@ -26,7 +27,8 @@ enum {
 const char *const kpi_service_target_settings[KPI_SERVICE_KINDS] = {
     "kpi.queue_within_target_permille",     "kpi.satisfaction_target_permille",
     "kpi.petition_on_time_target_permille", "kpi.courtesy_target_permille",
-    "kpi.spot_check_target_permille",       "kpi.petition_rating_target_permille"};
+    "kpi.spot_check_target_permille",       "kpi.petition_rating_target_permille",
+    "kpi.paperless_target_permille"};
 
 enum kpi_status kpi_status_of(int value_permille, int target_permille)
 {
@@ -157,6 +159,18 @@ static int rating_read(struct store *store, const struct kpi_report *r, const st
   return rc;
 }
 
+static int paperless_read(struct store *store, const struct kpi_report *r, const struct period *p,
+                          struct kpi_paperless *out)
+{
+  struct store_kpi_paperless_filter f = {
+      r->filter.office_id, p->from_at,           p->to_at,
+      r->filter.unit_id,   r->filter.service_id, r->filter.channel};
+  int64_t with = 0, paperless = 0;
+  int rc = store_kpi_paperless_sums(store, &f, &with, &paperless);
+  *out = (struct kpi_paperless){with, paperless, share(paperless, with)};
+  return rc;
+}
+
 static int quality_read(struct store *store, const struct kpi_report *r, const struct period *p,
                         const char *kind, struct kpi_quality *out)
 {
@@ -239,6 +253,8 @@ static int services_of(struct store *store, struct arena *arena, const struct kp
     rc = quality_read(store, r, &p, "counter", &out->spot_check);
   if (!rc && st[KPI_PETITION_RATING].applies)
     rc = rating_read(store, r, &p, &out->rating);
+  if (!rc && st[KPI_PAPERLESS].applies)
+    rc = paperless_read(store, r, &p, &out->paperless);
   return rc;
 }
 
@@ -249,7 +265,8 @@ static void targets_of(struct store *store, struct kpi_report *r)
   bool any_service = r->filter.service_id == 0;
   for (int k = 0; k < KPI_SERVICE_KINDS; k++)
     r->service_status[k] = (struct kpi_service_status){
-        any_channel && (any_service || k == KPI_QUEUE || k == KPI_SATISFACTION),
+        k == KPI_PAPERLESS ||
+            (any_channel && (any_service || k == KPI_QUEUE || k == KPI_SATISFACTION)),
         setting_int(store, r->filter.office_id, kpi_service_target_settings[k], 1000, -1),
         KPI_NO_TARGET};
   r->queue_wait_target_minutes = setting_int(store, r->filter.office_id, KPI_QUEUE_WAIT_SETTING,
@@ -266,7 +283,12 @@ int kpi_services_read(struct store *store, struct arena *arena, struct kpi_repor
   const struct kpi_services *s = &out->services_now;
   int values[KPI_SERVICE_KINDS] = {s->queue.within_permille,     s->satisfaction.permille,
                                    s->petitions.within_permille, s->courtesy.mean_permille,
-                                   s->spot_check.mean_permille,  s->rating.permille};
+                                   s->spot_check.mean_permille,  s->rating.permille,
+                                   s->paperless.permille};
+  int64_t then = out->services_previous.paperless.paperless;
+  out->paperless_growth_known = then > 0;
+  out->paperless_growth_permille =
+      then > 0 ? (int)((s->paperless.paperless - then) * 1000 / then) : 0;
   for (int k = 0; !rc && k < KPI_SERVICE_KINDS; k++)
     if (out->service_status[k].applies)
       out->service_status[k].status =

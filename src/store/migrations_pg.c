@@ -1002,6 +1002,21 @@ static const char migration_34_sql[] =
     " created_by_name TEXT NOT NULL);"
     "CREATE INDEX plan_evidence_progress ON plan_evidence(progress_id);";
 
+/* Documents checked online instead of on paper (migration 35, issue 20: 減少書證謄本 /
+ * 免附證明文件). One row per case taken in since: how many documents its service required,
+ * how many were handed in on paper, how many the office checked electronically (data exchange)
+ * instead, and the names of those. The indicators read it by office and time of receipt. */
+static const char migration_35_sql[] =
+    "CREATE TABLE case_document_checks ("
+    " case_id BIGINT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
+    " office_id BIGINT NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " received_at BIGINT NOT NULL,"
+    " required BIGINT NOT NULL,"
+    " on_paper BIGINT NOT NULL,"
+    " online BIGINT NOT NULL,"
+    " online_documents TEXT NOT NULL DEFAULT '[]');"
+    "CREATE INDEX case_document_checks_received ON case_document_checks(office_id, received_at);";
+
 /* Counter queues, part 2 (migration 31, issue 18). A kiosk check-in of a booking issues a ticket
  * (tickets.booking_id, at most one per booking); booked = 1 when the citizen checked in on time,
  * which places the ticket ahead of walk-ins from its slot's start (domain/queue.h, the published
@@ -1094,6 +1109,7 @@ const struct store_migration pg_migrations[] = {
     {33, "indicators: status events by time, petitions by receipt, answers by month",
      migration_33_sql},
     {34, "plan evidence files on progress entries", migration_34_sql},
+    {35, "documents checked online instead of on paper, per case", migration_35_sql},
 };
 
 const size_t pg_migrations_count = ARRAY_LEN(pg_migrations);

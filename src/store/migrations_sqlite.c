@@ -928,6 +928,21 @@ static const char migration_34_sql[] =
     " created_by_name TEXT NOT NULL);"
     "CREATE INDEX plan_evidence_progress ON plan_evidence(progress_id);";
 
+/* Documents checked online instead of on paper (migration 35, issue 20: 減少書證謄本 /
+ * 免附證明文件). One row per case taken in since: how many documents its service required,
+ * how many were handed in on paper, how many the office checked electronically (data exchange)
+ * instead, and the names of those. The indicators read it by office and time of receipt. */
+static const char migration_35_sql[] =
+    "CREATE TABLE case_document_checks ("
+    " case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,"
+    " office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,"
+    " received_at INTEGER NOT NULL,"
+    " required INTEGER NOT NULL,"
+    " on_paper INTEGER NOT NULL,"
+    " online INTEGER NOT NULL,"
+    " online_documents TEXT NOT NULL DEFAULT '[]');"
+    "CREATE INDEX case_document_checks_received ON case_document_checks(office_id, received_at);";
+
 /* Words per service (migration 20, issue 15): an office's case words (收件字, e.g. 新登 EB01,
  * 新測 EB02, 新謄 EB03), one row per (office, code), seeded from each office's own word. A
  * service names one by code (services.case_word_code); cases are numbered per (office, word,
@@ -1214,6 +1229,7 @@ const struct store_migration sqlite_migrations[] = {
     {33, "indicators: status events by time, petitions by receipt, answers by month",
      migration_33_sql},
     {34, "plan evidence files on progress entries", migration_34_sql},
+    {35, "documents checked online instead of on paper, per case", migration_35_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

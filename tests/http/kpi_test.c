@@ -7,6 +7,7 @@
  * with the 12:30-13:30 lunch), the median and P90; the CSV export carries the same numbers;
  * filters outside what is offered are a 400 with a message; clerks cannot open the dashboard.
  */
+#include <curl/curl.h>
 #include <libpq-fe.h>
 #include <setjmp.h>
 #include <sqlite3.h>
@@ -674,6 +675,120 @@ static void test_figures_link_to_their_cases(void **state)
   response_free(&r);
 }
 
+/* A counter intake of the test's service with extra form fields (documents); the status. */
+static long intake_with(const char *documents, long long *case_id)
+{
+  char form[2048], *location = NULL;
+  snprintf(form, sizeof(form),
+           "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&applicant_phone="
+           "0912345678&notify=none&channel=counter&lang=zh-TW&handler_id=%lld&%s",
+           service_id, handler_id, documents);
+  long status = post(CLERK, "/staff/intake", form, &location);
+  if (case_id)
+    *case_id = location ? strtoll(location + strlen("/staff/cases/"), NULL, 10) : 0;
+  free(location);
+  return status;
+}
+
+#define YEAR_CHECKS(y0, y1)                                                                        \
+  "FROM case_document_checks WHERE office_id = " OFFICE " AND required > 0 AND received_at >= " y0 \
+  " AND received_at < " y1
+#define Y2026 YEAR_CHECKS("1767196800", "1798732800")
+
+/* Cases filed without paper certificates: intake records which required documents were
+ * handed in on paper and which were checked online; the indicator counts the cases with at
+ * least one checked online and none on paper, against the test's own SQL, with its growth. */
+static void test_paperless_cases(void **state)
+{
+  (void)state;
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/intake?service=%lld", service_id);
+  json_t *form = view_ok(CLERK, path);
+  json_t *docs = json_object_get(form, "documents");
+  assert_true(json_array_size(docs) >= 2);
+  assert_true(json_is_true(json_object_get(form, "has_documents")));
+  expect_text_at(form, "documents.1.online_field", "online_doc_1");
+  char *d0 = curl_easy_escape(
+      NULL, json_string_value(json_object_get(json_array_get(docs, 0), "name")), 0);
+  char *d1 = curl_easy_escape(
+      NULL, json_string_value(json_object_get(json_array_get(docs, 1), "name")), 0);
+  json_decref(form);
+  long long before_cases = sql_int("SELECT count(*) FROM cases");
+  json_t *v = view_ok(ANALYST, "/staff/kpi?year=115");
+  long long with0 = int_at(v, "indicators.paperless.with_documents");
+  long long paperless0 = int_at(v, "indicators.paperless.paperless");
+  json_decref(v);
+
+  char f[1024];
+  long long ids[5] = {0};
+  snprintf(f, sizeof(f), "doc_0=%s", d0); /* on paper */
+  assert_int_equal(intake_with(f, &ids[0]), 303);
+  snprintf(f, sizeof(f), "online_doc_0=%s", d0); /* checked online only */
+  assert_int_equal(intake_with(f, &ids[1]), 303);
+  snprintf(f, sizeof(f), "doc_0=%s&online_doc_1=%s", d0, d1); /* one of each */
+  assert_int_equal(intake_with(f, &ids[2]), 303);
+  snprintf(f, sizeof(f), "online_doc_0=%s&online_doc_1=%s", d0, d1); /* both online */
+  assert_int_equal(intake_with(f, &ids[3]), 303);
+  snprintf(f, sizeof(f), "online_doc_1=%s", d1); /* online, moved to a year before below */
+  assert_int_equal(intake_with(f, &ids[4]), 303);
+  /* the same document on paper and online: refused, nothing taken in */
+  snprintf(f, sizeof(f), "doc_0=%s&online_doc_0=%s", d0, d0);
+  assert_int_equal(intake_with(f, NULL), 400);
+  assert_int_equal(sql_int("SELECT count(*) FROM cases"), before_cases + 5);
+  curl_free(d0);
+  curl_free(d1);
+  char sql[256];
+  snprintf(sql, sizeof(sql),
+           "UPDATE case_document_checks SET received_at = received_at - 365 * 86400 WHERE "
+           "case_id = %lld",
+           ids[4]);
+  sql_exec(sql);
+  snprintf(sql, sizeof(sql),
+           "SELECT on_paper * 10 + online FROM case_document_checks WHERE case_id = %lld", ids[2]);
+  assert_int_equal(sql_int(sql), 11);
+
+  v = view_ok(ANALYST, "/staff/kpi?year=115");
+  long long with = sql_int("SELECT count(*) " Y2026);
+  long long paperless = sql_int("SELECT count(*) " Y2026 " AND online > 0 AND on_paper = 0");
+  assert_int_equal(int_at(v, "indicators.paperless.with_documents"), with);
+  assert_int_equal(int_at(v, "indicators.paperless.paperless"), paperless);
+  assert_int_equal(with, with0 + 4);
+  assert_int_equal(paperless, paperless0 + 2);
+  char text[32];
+  snprintf(text, sizeof(text), "%lld.%lld%%", (paperless * 1000 + with / 2) / with / 10,
+           (paperless * 1000 + with / 2) / with % 10);
+  expect_text_at(v, "indicators.paperless.rate", text);
+  assert_int_equal(int_at(v, "indicators.paperless.previous.paperless"),
+                   sql_int("SELECT count(*) " YEAR_CHECKS(
+                       "1735660800", "1767196800") " AND online > 0 AND on_paper = 0"));
+  /* growth against the year before: (now - then) / then */
+  long long then = int_at(v, "indicators.paperless.previous.paperless");
+  assert_true(then >= 1);
+  long long g = (paperless - then) * 1000 / then;
+  snprintf(text, sizeof(text), "%s%lld.%lld%%", g < 0 ? "-" : "+", llabs(g) / 10, llabs(g) % 10);
+  expect_text_at(v, "indicators.paperless.growth", text);
+  expect_text_at(v, "indicators.rows.11.value", text);
+  expect_text_at(v, "indicators.rows.10.key", "paperless");
+  json_decref(v);
+
+  /* a target, and the channel filter applies to this one */
+  sql_exec("INSERT INTO settings (office_id, key, value) VALUES (" OFFICE
+           ", 'kpi.paperless_target_permille', '1000')");
+  v = view_ok(ANALYST, "/staff/kpi?year=115&channel=counter");
+  assert_true(json_is_true(json_at(v, "indicators.paperless.applies")));
+  expect_text_at(v, "indicators.paperless.target", "100.0%");
+  expect_text_at(v, "indicators.paperless.status", "missed");
+  assert_int_equal(int_at(v, "indicators.paperless.paperless"),
+                   sql_int("SELECT count(*) " Y2026 " AND online > 0 AND on_paper = 0 AND case_id "
+                           "IN (SELECT id FROM cases WHERE channel = 'counter')"));
+  json_decref(v);
+  v = view_ok(ANALYST, "/staff/kpi?year=115&channel=online");
+  assert_int_equal(int_at(v, "indicators.paperless.with_documents"),
+                   sql_int("SELECT count(*) " Y2026 " AND case_id IN (SELECT id FROM cases WHERE "
+                           "channel = 'online')"));
+  json_decref(v);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -683,6 +798,7 @@ int main(void)
       cmocka_unit_test(test_service_indicators),
       cmocka_unit_test(test_service_time_and_rating),
       cmocka_unit_test(test_figures_link_to_their_cases),
+      cmocka_unit_test(test_paperless_cases),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

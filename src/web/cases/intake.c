@@ -60,11 +60,14 @@ static void service_options(struct http_request *req, const struct case_intake_f
     json_array_foreach(docs, j, d)
     {
       const char *field = arena_printf(req->arena, "doc_%zu", j);
+      const char *online = arena_printf(req->arena, "online_doc_%zu", j);
       /* ticked again when the form comes back (a fee preview or a refusal) */
       json_array_append_new(documents,
-                            json_pack("{s:s, s:s, s:b}", "name",
+                            json_pack("{s:s, s:s, s:b, s:s, s:b}", "name",
                                       json_string_value(d) ? json_string_value(d) : "", "field",
-                                      field, "checked", field && http_form(req, field) != NULL));
+                                      field, "checked", field && http_form(req, field) != NULL,
+                                      "online_field", online ? online : "", "online_checked",
+                                      online && http_form(req, online) != NULL));
     }
     json_decref(docs);
   }
@@ -145,7 +148,8 @@ static int form_view(struct http_request *req, struct store *store, bool fee_pre
                    "services", services, "documents", documents, "handlers", handler_options(&form),
                    "service_chosen", service > 0, "values", values, "notify_options",
                    notify_options(req), "ticket", (json_int_t)intake_ticket(req));
-  if (!*out)
+  if (!*out ||
+      json_object_set_new(*out, "has_documents", json_boolean(json_array_size(documents) > 0)))
     return ST_NOMEM;
   rc = intake_fee_view(req, chosen_record(&form, service), fee_preview, *out);
   if (rc)
@@ -163,12 +167,13 @@ int intake_form(struct http_request *req, struct http_response *res)
   return rc ? rc : http_page(res, 200, "staff/intake", view);
 }
 
-/* The names of the ticked documents (doc_N fields carry the name as their value). */
-static json_t *documents_received(struct http_request *req)
+/* The names of the ticked documents (doc_N fields carry the name as their value; prefix
+ * online_doc_ for those checked online instead of on paper). */
+static json_t *documents_ticked(struct http_request *req, const char *prefix)
 {
   json_t *list = json_array();
   for (size_t i = 0; i < req->form_count; i++)
-    if (str_starts_with(req->form[i].name, "doc_"))
+    if (str_starts_with(req->form[i].name, prefix))
       json_array_append_new(list, json_string(req->form[i].value.ptr));
   return list;
 }
@@ -225,13 +230,15 @@ int intake_submit(struct http_request *req, struct http_response *res)
                                                 form_or(req, "applicant_email", "")),
                             form_or(req, "channel", "counter"),
                             form_or(req, "lang", "zh-TW"),
-                            documents_received(req),
+                            documents_ticked(req, "doc_"),
                             handler,
-                            intake_ticket(req)};
+                            intake_ticket(req),
+                            documents_ticked(req, "online_doc_")};
   case_actor_of(req, &actor);
   int rc = web_store(req, &store);
   if (!rc && http_form(req, "fee_preview")) { /* the clerk asked for the fee's working */
     json_decref(in.documents);
+    json_decref(in.documents_online);
     return form_again(req, res, store, true, NULL, NULL);
   }
   struct case_env env = {store, clock_now()};
@@ -243,6 +250,7 @@ int intake_submit(struct http_request *req, struct http_response *res)
     rc = fee_counter_intake(&env, &actor, &in, &fee, &result, &reason, &field);
   json_decref(answers);
   json_decref(in.documents);
+  json_decref(in.documents_online);
   if (rc == ST_INVALID && reason)
     return form_again(req, res, store, false, field, reason);
   if (rc)

@@ -180,19 +180,59 @@ static json_t *answer_rows(struct http_request *req, struct apply_ctx *a)
   return rows;
 }
 
+/* The service's required documents in the page's language, each a checkbox online_doc_N
+ * "let the office check it online instead" (case_documents.h), ticked again after a refusal. */
+static json_t *online_documents(struct http_request *req, struct apply_ctx *a)
+{
+  bool en = strcmp(req->lang, "en") == 0;
+  json_t *docs = json_object_get(a->service, en ? "documents_en" : "documents_zh"), *d;
+  if (en && json_array_size(docs) == 0 && !json_string_value(docs))
+    docs = json_object_get(a->service, "documents_zh");
+  json_t *parsed =
+      json_is_array(docs)
+          ? json_incref(docs)
+          : json_loads(json_string_value(docs) ? json_string_value(docs) : "[]", 0, NULL);
+  json_t *list = json_array();
+  size_t i;
+  json_array_foreach(parsed, i, d)
+  {
+    const char *field = arena_printf(req->arena, "online_doc_%zu", i);
+    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "name",
+                                          json_string_value(d) ? json_string_value(d) : "", "field",
+                                          field ? field : "", "checked",
+                                          field && http_form(req, field) != NULL));
+  }
+  json_decref(parsed);
+  return list;
+}
+
+/* The names ticked as checked online, for apply_submit (the draft's documents_online). */
+static json_t *online_ticked(struct http_request *req)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; i < req->form_count; i++)
+    if (str_starts_with(req->form[i].name, "online_doc_"))
+      json_array_append_new(list, json_string(req->form[i].value.ptr));
+  return list;
+}
+
 static json_t *check_view(struct http_request *req, struct apply_ctx *a)
 {
   json_t *view = apply_view(req, a, "apply_check_title");
-  json_t *files = draft_files(req, a);
+  json_t *files = draft_files(req, a), *online = online_documents(req, a);
+  if (view)
+    json_object_set_new(view, "has_online_documents", json_boolean(json_array_size(online) > 0));
   if (view)
     json_object_update_missing_new(
-        view, json_pack("{s:o, s:o, s:b, s:s, s:s, s:s}", "rows", answer_rows(req, a), "files",
-                        files, "has_files", json_array_size(files) > 0, "contact",
-                        web_str(a->draft, "contact_masked"), "back",
-                        arena_printf(req->arena, "%s/documents", a->base), "documents_href",
+        view, json_pack("{s:o, s:o, s:o, s:b, s:s, s:s, s:s}", "online_documents", online, "rows",
+                        answer_rows(req, a), "files", files, "has_files",
+                        json_array_size(files) > 0, "contact", web_str(a->draft, "contact_masked"),
+                        "back", arena_printf(req->arena, "%s/documents", a->base), "documents_href",
                         arena_printf(req->arena, "%s/documents", a->base)));
-  else
+  else {
     json_decref(files);
+    json_decref(online);
+  }
   return view;
 }
 
@@ -219,12 +259,18 @@ int apply_submit_post(struct http_request *req, struct http_response *res)
     apply_close(&a);
     return rc;
   }
-  rc = declared && !strcmp(declared, "yes")
-           ? apply_submit(&a.env, a.draft, a.questions, &r, &reason)
-           : ST_INVALID;
+  if (json_object_set_new(a.draft, "documents_online", online_ticked(req)))
+    rc = ST_NOMEM;
+  else
+    rc = declared && !strcmp(declared, "yes")
+             ? apply_submit(&a.env, a.draft, a.questions, &r, &reason)
+             : ST_INVALID;
   if (rc == ST_INVALID) {
     json_t *view = check_view(req, &a);
-    web_form_error(req, view, !strcmp(reason, "apply_err_declaration") ? "declaration" : "answers",
+    web_form_error(req, view,
+                   !strcmp(reason, "apply_err_declaration")       ? "declaration"
+                   : !strcmp(reason, "case_err_documents_online") ? "documents_online"
+                                                                  : "answers",
                    reason);
     apply_close(&a);
     return http_page(res, 400, "public/apply/check", view);

@@ -1,13 +1,14 @@
 /*
  * kpi_services.c - the dashboard's indicators that are not cases (kpi_services.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "web/staff/kpi_services.h"
 
 #include "base/common.h"
 
-enum { ROW_COLUMNS = 5, ROWS = 10 };
+enum { ROW_COLUMNS = 5, ROWS = 12, PAPERLESS_GROWTH_ROW = 11 };
 
 /* "97.5%" of a per-mille value, "-" when there is none. */
 static const char *percent(struct http_request *req, int permille)
@@ -72,6 +73,10 @@ static json_t *numbers_of(struct http_request *req, const struct kpi_services *s
     return quality_numbers(req, &s->courtesy);
   case KPI_PETITION_RATING:
     return rating_numbers(req, &s->rating);
+  case KPI_PAPERLESS:
+    return json_pack("{s:I, s:I, s:s}", "with_documents", (json_int_t)s->paperless.with_documents,
+                     "paperless", (json_int_t)s->paperless.paperless, "rate",
+                     percent(req, s->paperless.permille));
   default:
     return quality_numbers(req, &s->spot_check);
   }
@@ -99,15 +104,20 @@ static const struct row_def rows[ROWS] = {
     {"queue_no_show", KPI_QUEUE, false},     {"satisfaction", KPI_SATISFACTION, true},
     {"petition_days", KPI_PETITIONS, false}, {"petition_within", KPI_PETITIONS, true},
     {"courtesy", KPI_COURTESY, true},        {"spot_check", KPI_SPOT_CHECK, true},
-    {"queue_service", KPI_QUEUE, false},     {"petition_rating", KPI_PETITION_RATING, true}};
+    {"queue_service", KPI_QUEUE, false},     {"petition_rating", KPI_PETITION_RATING, true},
+    {"paperless", KPI_PAPERLESS, true},      {"paperless_growth", KPI_PAPERLESS, false}};
 
-/* The rows added after the first eight: counter service time, petition answer rating. */
+/* The rows added after the first eight: counter service time, petition answer rating,
+ * paperless cases (their growth is the report's: row_cells). */
 static const char *row_value_more(struct http_request *req, size_t i, const struct kpi_services *s)
 {
   if (i == 8)
     return arena_printf(req->arena, "%s / %s (n=%lld)",
                         number(req, s->queue.service_median_minutes),
                         number(req, s->queue.service_p90_minutes), (long long)s->queue.served);
+  if (i == 10)
+    return arena_printf(req->arena, "%s (%lld / %lld)", percent(req, s->paperless.permille),
+                        (long long)s->paperless.paperless, (long long)s->paperless.with_documents);
   return arena_printf(req->arena, "%s (n=%lld)", percent(req, s->rating.permille),
                       (long long)s->rating.rated);
 }
@@ -142,6 +152,15 @@ static const char *row_value(struct http_request *req, size_t i, const struct kp
   }
 }
 
+/* "+25.0%" of the paperless cases against a year before, "-" when there were none then. */
+static const char *growth(struct http_request *req, const struct kpi_report *r)
+{
+  int g = r->paperless_growth_permille;
+  if (!r->paperless_growth_known)
+    return "-";
+  return arena_printf(req->arena, "%s%d.%d%%", g < 0 ? "-" : "+", abs(g) / 10, abs(g) % 10);
+}
+
 static const char *row_label(struct http_request *req, const struct kpi_report *r, size_t i)
 {
   const char *key = arena_printf(req->arena, "kpi_row_%s", rows[i].key);
@@ -164,6 +183,10 @@ static void row_cells(struct http_request *req, const struct kpi_report *r, size
   cells[2] = applies ? row_value(req, i, &r->services_previous) : "-";
   cells[3] = rows[i].targeted ? percent(req, st->target_permille) : "-";
   cells[4] = status_label(req, *status);
+  if (i == PAPERLESS_GROWTH_ROW) {
+    cells[1] = applies ? growth(req, r) : "-";
+    cells[2] = "-";
+  }
 }
 
 static json_t *rows_view(struct http_request *req, const struct kpi_report *r)
@@ -182,7 +205,8 @@ static json_t *rows_view(struct http_request *req, const struct kpi_report *r)
 json_t *kpi_services_view(struct http_request *req, const struct kpi_report *r)
 {
   static const char *const names[KPI_SERVICE_KINDS] = {
-      "queue", "satisfaction", "petitions", "courtesy", "spot_check", "petition_rating"};
+      "queue",      "satisfaction",    "petitions", "courtesy",
+      "spot_check", "petition_rating", "paperless"};
   json_t *view = json_object();
   for (int k = 0; view && k < KPI_SERVICE_KINDS; k++) {
     const struct kpi_service_status *st = &r->service_status[k];
@@ -195,6 +219,9 @@ json_t *kpi_services_view(struct http_request *req, const struct kpi_report *r)
         json_object_set_new(view, names[k], now))
       return json_decref(view), NULL;
   }
+  json_t *paperless = view ? json_object_get(view, "paperless") : NULL;
+  if (paperless && json_object_set_new(paperless, "growth", json_string(growth(req, r))))
+    return json_decref(view), NULL;
   if (view && (json_object_set_new(view, "wait_target_minutes",
                                    json_integer(r->queue_wait_target_minutes)) ||
                json_object_set_new(view, "rows", rows_view(req, r))))
