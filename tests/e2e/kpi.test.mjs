@@ -94,7 +94,7 @@ test('figures open their cases; the other indicators have a table', async (ctx) 
     await page.goto(`${base}/staff/kpi?lang=${lang}`);
     assert(await page.locator('#kpi-services').count() === 1, `the indicators section (${lang})`);
     const rows = page.locator('[aria-labelledby="kpi-services"] table tbody tr');
-    assertEqual(await rows.count(), 10, 'the indicators table has its ten rows');
+    assertEqual(await rows.count(), 12, 'the indicators table has its twelve rows');
     // the last two: counter service time, and the petitions' rating with what "satisfied" means
     assert((await rows.nth(8).innerText()).includes('P90'), `service time row (${lang})`);
     assert((await rows.nth(9).innerText()).includes(lang === 'en' ? '4 or 5' : '4 或 5'),
@@ -107,6 +107,22 @@ test('figures open their cases; the other indicators have a table', async (ctx) 
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(scroll <= 320, `the figure's work list (${lang}) is ${scroll}px wide at 320px`);
     await checkA11y(page, `the figure's work list (${lang}, 320px)`);
+  }
+});
+
+// Counter intake offers each required document as "checked online instead of on paper"; the
+// form passes axe and fits 320 px with it, in both languages (the paperless indicator).
+test('intake marks documents checked online', async (ctx) => {
+  const base = ctx.server.base;
+  const page = await newPage(ctx, 320);
+  await signIn(page, base, 'xinxing-supervisor');
+  for (const lang of LANGS) {
+    await page.goto(`${base}/staff/intake?service=1&lang=${lang}`);
+    const online = page.locator('#documents_online input[type=checkbox]');
+    assert(await online.count() >= 1, `documents to check online (${lang})`);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(scroll <= 320, `/staff/intake (${lang}) is ${scroll}px wide at 320px`);
+    await checkA11y(page, `/staff/intake with documents checked online (${lang}, 320px)`);
   }
 });
 

@@ -581,6 +581,44 @@ static void test_messages_name_office_and_way_back(void **state)
   client_free(&c);
 }
 
+/* The check page offers the service's required documents to be checked online instead of on
+ * paper (issue 20, 減少書證謄本); what the applicant ticks is recorded on the case, the others
+ * count as on paper; more names than the service requires are refused, nothing submitted. */
+#define DOC_FORM "%E5%9C%B0%E7%B1%8D%E8%AC%84%E6%9C%AC%E7%94%B3%E8%AB%8B%E6%9B%B8"
+#define DOC_ID_PROOF                                                                               \
+  "%E7%94%B3%E8%AB%8B%E7%AC%AC%E4%B8%80%E9%A1%9E%E8%AC%84%E6%9C%AC%E8%80%85%EF%BC%9A%E8%BA%AB%E5%" \
+  "88%86%E8%AD%89%E6%98%8E%E6%96%87%E4%BB%B6"
+static void test_documents_checked_online(void **state)
+{
+  (void)state;
+  struct client c;
+  char *body = NULL, *where = NULL;
+  client_init(&c, &server);
+  start_verified(&c, "online-docs@example.com");
+  answer_all(&c);
+  assert_int_equal(get(&c, SERVICE "/check", &body), 200);
+  assert_non_null(strstr(body, "name=\"online_doc_1\""));
+  free(body);
+  long long cases = harness_sql_int(&server, "SELECT count(*) FROM cases");
+  assert_int_equal(post(&c, SERVICE "/submit",
+                        "declaration=yes&online_doc_0=" DOC_FORM "&online_doc_1=" DOC_ID_PROOF
+                        "&online_doc_2=x",
+                        NULL),
+                   400);
+  assert_int_equal(harness_sql_int(&server, "SELECT count(*) FROM cases"), cases);
+  assert_int_equal(
+      post(&c, SERVICE "/submit", "declaration=yes&online_doc_1=" DOC_ID_PROOF, &where), 303);
+  free(where);
+  assert_int_equal(harness_sql_int(&server, "SELECT count(*) FROM cases"), cases + 1);
+  /* required 2, on paper 1 (the form), online 1 */
+  assert_int_equal(harness_sql_int(&server,
+                                   "SELECT required * 100 + on_paper * 10 + online FROM "
+                                   "case_document_checks WHERE case_id = (SELECT max(id) FROM "
+                                   "cases)"),
+                   211);
+  client_free(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -590,6 +628,7 @@ int main(void)
       cmocka_unit_test(test_upload_attacks),
       cmocka_unit_test(test_english_pages),
       cmocka_unit_test(test_messages_name_office_and_way_back),
+      cmocka_unit_test(test_documents_checked_online),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
