@@ -68,8 +68,16 @@ int case_documents_record(const struct case_env *env, const struct intake_input 
   bool filed = !strcmp(in->channel, "online") || !strcmp(in->channel, "api");
   int64_t paper = filed ? required - online : (int64_t)json_array_size(in->documents);
   char *names = in->documents_online ? json_dumps(in->documents_online, JSON_COMPACT) : NULL;
-  struct store_case_documents d = {case_id, office_id, (int64_t)env->now,   required,
-                                   paper,   online,    names ? names : "[]"};
+  struct store_case_documents d = {case_id,
+                                   office_id,
+                                   (int64_t)env->now,
+                                   json_integer_value(json_object_get(service, "unit_id")),
+                                   json_integer_value(json_object_get(service, "id")),
+                                   in->channel,
+                                   required,
+                                   paper,
+                                   online,
+                                   names ? names : "[]"};
   int rc = store_case_documents_insert(env->store, &d);
   free(names);
   return rc;

@@ -19,6 +19,7 @@
 #include "domain/notify.h"
 #include "domain/payment.h"
 #include "domain/personal.h"
+#include "store/case_documents.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -106,6 +107,8 @@ static int keep_answers(const struct case_env *env, const struct online_submissi
                    : ST_NOMEM;
   if (!rc && strcmp(in->channel, "online") != 0)
     rc = store_case_set_channel(env->store, case_id, in->channel);
+  if (!rc && strcmp(in->channel, "online") != 0) /* its documents record too (issue 20) */
+    rc = store_case_documents_set_channel(env->store, case_id, in->channel);
   free(answers);
   return rc;
 }

@@ -11,13 +11,21 @@
 int store_case_documents_insert(struct store *store, const struct store_case_documents *d)
 {
   static const char sql[] =
-      "INSERT INTO case_document_checks (case_id, office_id, received_at, required, on_paper, "
-      "online, online_documents) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+      "INSERT INTO case_document_checks (case_id, office_id, received_at, unit_id, service_id, "
+      "channel, required, on_paper, online, online_documents) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+      "$8, $9, $10)";
   return db_exec(store, sql,
                  DB_ARGS(DB_I(d->case_id), DB_I(d->office_id), DB_I(d->received_at),
-                         DB_I(d->required), DB_I(d->on_paper), DB_I(d->online),
+                         DB_I(d->unit_id), DB_I(d->service_id), DB_S(d->channel), DB_I(d->required),
+                         DB_I(d->on_paper), DB_I(d->online),
                          DB_S(d->online_documents ? d->online_documents : "[]")),
                  NULL);
+}
+
+int store_case_documents_set_channel(struct store *store, int64_t case_id, const char *channel)
+{
+  static const char sql[] = "UPDATE case_document_checks SET channel = $2 WHERE case_id = $1";
+  return db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_S(channel)), NULL);
 }
 
 static int sums_row(void *ctx, const struct db_row *row)
@@ -31,12 +39,13 @@ static int sums_row(void *ctx, const struct db_row *row)
 int store_kpi_paperless_sums(struct store *store, const struct store_kpi_paperless_filter *f,
                              int64_t *with_documents, int64_t *paperless)
 {
-  /* case_document_checks_received (office_id, received_at) finds them */
+  /* the covering index case_document_checks_received (office_id, received_at, unit_id,
+   * service_id, channel, required, on_paper, online) answers alone */
   static const char sql[] =
-      "SELECT count(*), COALESCE(sum(CASE WHEN d.online > 0 AND d.on_paper = 0 THEN 1 ELSE 0 "
-      "END), 0) FROM case_document_checks d JOIN cases c ON c.id = d.case_id WHERE d.office_id = "
-      "$1 AND d.received_at >= $2 AND d.received_at < $3 AND d.required > 0 AND ($4 = 0 OR "
-      "c.unit_id = $4) AND ($5 = 0 OR c.service_id = $5) AND ($6 = '' OR c.channel = $6)";
+      "SELECT count(*), COALESCE(sum(CASE WHEN online > 0 AND on_paper = 0 THEN 1 ELSE 0 END), 0) "
+      "FROM case_document_checks WHERE office_id = $1 AND received_at >= $2 AND received_at < $3 "
+      "AND required > 0 AND ($4 = 0 OR unit_id = $4) AND ($5 = 0 OR service_id = $5) AND ($6 = '' "
+      "OR channel = $6)";
   int64_t v[2] = {0};
   int rc =
       db_query_each(store, sql,

@@ -17,11 +17,15 @@ struct store;
 
 /* What intake recorded of a case's documents; online_documents is a JSON array text. */
 struct store_case_documents {
-  int64_t case_id, office_id, received_at, required, on_paper, online;
+  int64_t case_id, office_id, received_at, unit_id, service_id;
+  const char *channel;
+  int64_t required, on_paper, online;
   const char *online_documents;
 };
 /* Records them, once per case, inside the intake's transaction. */
 int store_case_documents_insert(struct store *store, const struct store_case_documents *d);
+/* The case's channel changed after intake (an API filing is taken in as online). */
+int store_case_documents_set_channel(struct store *store, int64_t case_id, const char *channel);
 
 /* Cases received in [from_at, to_at) whose service required at least one document, and those
  * of them with at least one checked online and none on paper; unit, service 0 and channel ""

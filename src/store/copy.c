@@ -85,7 +85,9 @@ static const struct copy_table tables[] = {
      "workflow_version",
      "id"},
     {"case_document_checks",
-     "case_id, office_id, received_at, required, on_paper, online, online_documents", "case_id"},
+     "case_id, office_id, received_at, unit_id, service_id, channel, required, on_paper, online, "
+     "online_documents",
+     "case_id"},
     {"workflow_definitions", "id, office_id, code, version, definition, created_at, created_by",
      "id"},
     {"case_events",

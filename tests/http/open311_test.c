@@ -560,6 +560,13 @@ static void test_post_and_get(void **state)
   assert_int_equal(r.status, 200);
   response_free(&r);
   char *third = create_request("");
+  /* the documents record of an API case carries its channel (issue 20, paperless cases) */
+  assert_true(harness_sql_int(&server, "SELECT count(*) FROM case_document_checks WHERE channel "
+                                       "= 'api'") >= 3);
+  assert_int_equal(harness_sql_int(&server, "SELECT count(*) FROM case_document_checks d JOIN "
+                                            "cases c ON c.id = d.case_id WHERE d.channel <> "
+                                            "c.channel"),
+                   0);
 
   /* GET requests: both formats; the newest first; no personal data, no free text. */
   struct response raw;
