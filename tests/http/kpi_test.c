@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 #include <setjmp.h>
 #include <sqlite3.h>
+#include <zip.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -527,6 +528,24 @@ static void rate_petition(int n, int rating)
   sql_exec(sql);
 }
 
+/* content.xml of an ODS answer (malloc'd, NUL-terminated). */
+static char *ods_content(const struct response *r)
+{
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t *src = zip_source_buffer_create(r->body, r->len, 0, &error);
+  zip_t *zip = src ? zip_open_from_source(src, ZIP_RDONLY, &error) : NULL;
+  zip_stat_t st;
+  if (!zip || zip_stat(zip, "content.xml", 0, &st))
+    fail_msg("not an ODS with content.xml");
+  char *text = calloc(1, st.size + 1);
+  zip_file_t *f = zip_fopen(zip, "content.xml", 0);
+  assert_true(text && f && zip_fread(f, text, st.size) == (zip_int64_t)st.size);
+  zip_fclose(f);
+  zip_close(zip);
+  return text;
+}
+
 /* The P-th percentile of May 2026's service minutes by the test's own SQL: the value at the
  * ceil(n * p / 100)-th place in ascending order. */
 #define MAY_DONE                                                                                   \
@@ -609,6 +628,14 @@ static void test_service_time_and_rating(void **state)
   assert_int_equal(r.status, 200);
   expect_contains(r.body, "7 / 25 (n=4)");
   expect_contains(r.body, "50.0% (n=4)");
+  response_free(&r);
+  assert_int_equal(
+      client_get(&clients[ANALYST], "/staff/kpi.ods?by=indicators&year=115&month=5", &r), 0);
+  assert_int_equal(r.status, 200);
+  char *content = ods_content(&r);
+  expect_contains(content, "7 / 25 (n=4)");
+  expect_contains(content, "50.0% (n=4)");
+  free(content);
   response_free(&r);
 }
 
