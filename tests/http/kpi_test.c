@@ -758,9 +758,21 @@ static void test_paperless_cases(void **state)
   assert_int_equal(intake_with(f, &ids[3]), 303);
   snprintf(f, sizeof(f), "online_doc_1=%s", d1); /* online, moved to a year before below */
   assert_int_equal(intake_with(f, &ids[4]), 303);
-  /* the same document on paper and online: refused, nothing taken in */
-  snprintf(f, sizeof(f), "doc_0=%s&online_doc_0=%s", d0, d0);
-  assert_int_equal(intake_with(f, NULL), 400);
+  /* the same document on paper and online: refused with the reason, nothing taken in */
+  char body[2048];
+  snprintf(
+      body, sizeof(body),
+      "service_id=%lld&applicant_name=x&notify=none&channel=counter&lang=zh-TW&handler_id=%lld&"
+      "doc_0=%s&online_doc_0=%s&csrf=%s",
+      service_id, handler_id, d0, d0, clients[CLERK].csrf);
+  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  struct response r;
+  assert_int_equal(
+      client_call(&clients[CLERK], "POST", "/staff/intake", headers, body, strlen(body), &r), 0);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "同一文件只能繳交紙本或線上查驗其一");
+  expect_contains(r.body, "href=\"#documents_online\"");
+  response_free(&r);
   assert_int_equal(sql_int("SELECT count(*) FROM cases"), before_cases + 5);
   curl_free(d0);
   curl_free(d1);
