@@ -319,10 +319,11 @@ static void statuses(struct kpi_report *out)
   out->second_corrections_status = t->second_corrections == 0 ? KPI_MET : KPI_MISSED;
   out->overdue_status = out->overdue_open == 0 ? KPI_MET : KPI_AT_RISK;
   const struct kpi_figures *p = &out->previous;
+  out->online_growth_known = p->online_received > 0;
   out->online_growth_permille =
-      p->online_received > 0
+      out->online_growth_known
           ? (int)(((t->online_received - p->online_received) * 1000) / p->online_received)
-          : -1;
+          : 0;
 }
 
 static int report_reads(struct store *store, struct arena *arena, const struct directory *dir,

@@ -157,8 +157,10 @@ struct kpi_report {
   bool paperless_growth_known;
   int paperless_growth_permille;
   struct kpi_figures total, previous; /* previous: the same months a year before */
-  /* growth of the cases filed online against the previous year, per mille; -1 when none then */
+  /* growth of the cases filed online against the previous year, per mille (negative when
+   * fewer); known only when the previous year had any */
   int online_growth_permille;
+  bool online_growth_known;
   int64_t overdue_open; /* open cases past their deadline now */
   enum kpi_status on_time_status, second_corrections_status, overdue_status;
   int on_time_target_permille;

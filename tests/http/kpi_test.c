@@ -641,6 +641,23 @@ static void test_service_time_and_rating(void **state)
 
 /* Each case figure links to the work list of exactly its cases: the list's count equals the
  * figure (and those who may not see the office's list get no links). */
+/* The online-growth card of the dashboard at path against its own totals: (now - then) / then
+ * in per mille as a signed percentage with one decimal, "-" when there were none a year
+ * before. */
+static void check_online_growth(const char *path)
+{
+  json_t *v = view_ok(SUPERVISOR, path);
+  long long now = int_at(v, "total.online_received");
+  long long then = int_at(v, "previous.online_received");
+  char text[32] = "-";
+  if (then > 0) {
+    long long g = (now - then) * 1000 / then;
+    snprintf(text, sizeof(text), "%s%lld.%lld%%", g < 0 ? "-" : "+", llabs(g) / 10, llabs(g) % 10);
+  }
+  expect_text_at(v, "cards.3.value", text);
+  json_decref(v);
+}
+
 static void check_case_links(const char *dashboard)
 {
   json_t *v = view_ok(SUPERVISOR, dashboard), *link;
@@ -679,6 +696,14 @@ static void test_figures_link_to_their_cases(void **state)
   v = view_ok(SUPERVISOR, "/staff/kpi?year=115&month=3");
   assert_true(int_at(v, "total.received") >= 4);
   json_decref(v);
+  /* the online filings' growth, also when it falls: a year without cases after one with online
+   * filings is -100.0%, not "no data" (-1 per mille once stood for both) */
+  check_online_growth("/staff/kpi?year=115");
+  v = view_ok(SUPERVISOR, "/staff/kpi?year=116");
+  assert_true(int_at(v, "previous.online_received") > 0);
+  expect_text_at(v, "cards.3.value", "-100.0%");
+  json_decref(v);
+  check_online_growth("/staff/kpi?year=116");
   /* the open case, a year on, is overdue: the figure and its list move together */
   harness_clock_advance(90 * DAY);
   const char *scan[] = {"scan", NULL};

@@ -112,7 +112,6 @@ static const char *status_label(struct http_request *req, enum kpi_status s)
 
 static json_t *cards_view(struct http_request *req, const struct kpi_report *r)
 {
-  int growth = r->online_growth_permille;
   return json_pack(
       "[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:I, s:s, s:s, s:s}, {s:s, s:I, s:s, s:s, s:s},"
       " {s:s, s:s, s:s, s:s, s:s}]",
@@ -125,9 +124,8 @@ static json_t *cards_view(struct http_request *req, const struct kpi_report *r)
       (json_int_t)r->total.second_corrections, "target", "0", "status",
       kpi_status_name(r->second_corrections_status), "status_label",
       status_label(req, r->second_corrections_status), "label", http_t(req, "kpi_online_growth"),
-      "value",
-      growth < 0 ? "-" : arena_printf(req->arena, "%+d.%d%%", growth / 10, abs(growth % 10)),
-      "target", "-", "status", "no_target", "status_label", status_label(req, KPI_NO_TARGET));
+      "value", kpi_growth_text(req, r->online_growth_known, r->online_growth_permille), "target",
+      "-", "status", "no_target", "status_label", status_label(req, KPI_NO_TARGET));
 }
 
 static json_t *catalogue_view(struct http_request *req, const struct kpi_report *r)

@@ -152,13 +152,19 @@ static const char *row_value(struct http_request *req, size_t i, const struct kp
   }
 }
 
-/* "+25.0%" of the paperless cases against a year before, "-" when there were none then. */
+const char *kpi_growth_text(struct http_request *req, bool known, int permille)
+{
+  if (!known)
+    return "-";
+  int magnitude = abs(permille);
+  return arena_printf(req->arena, "%c%d.%d%%", permille < 0 ? '-' : '+', magnitude / 10,
+                      magnitude % 10);
+}
+
+/* The paperless cases against a year before. */
 static const char *growth(struct http_request *req, const struct kpi_report *r)
 {
-  int g = r->paperless_growth_permille;
-  if (!r->paperless_growth_known)
-    return "-";
-  return arena_printf(req->arena, "%s%d.%d%%", g < 0 ? "-" : "+", abs(g) / 10, abs(g) % 10);
+  return kpi_growth_text(req, r->paperless_growth_known, r->paperless_growth_permille);
 }
 
 static const char *row_label(struct http_request *req, const struct kpi_report *r, size_t i)

@@ -21,6 +21,10 @@ json_t *kpi_services_view(struct http_request *req, const struct kpi_report *r);
 int kpi_services_table(struct http_request *req, const struct kpi_report *r,
                        struct render_table *t);
 
+/* A growth in per mille as a signed percentage with one decimal ("+12.5%", "-0.5%"), or "-"
+ * when it is not known (nothing a year before to compare with). */
+const char *kpi_growth_text(struct http_request *req, bool known, int permille);
+
 /* year, month, unit, service, channel of the URL (the session's office; this ROC year when
  * none); ST_INVALID when a value is not one the dashboard offers. */
 int kpi_filter_from_query(struct http_request *req, struct kpi_filter *f);
