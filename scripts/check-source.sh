@@ -11,6 +11,7 @@
 #      store_* call and no transaction; under src/http, src/render and src/base, no header of a
 #      layer above them; under src/domain, no header of web, workers or http, nor the text
 #      renderers (render/format.h, mustache, message.h, i18n.h)
+#   5. layer guards: a header's `#if defined(BIANMIN_LAYER_...)` block holds its #error only
 #
 # tests/conformance (third-party data) and node_modules are skipped. Needs clang-format, pmccabe
 # and perl (Debian: apt-get install clang-format pmccabe).
@@ -168,6 +169,19 @@ layer_out="$(perl -e '
 if (($?)); then
   echo "$layer_out"
   failures=$((failures + $(grep -c . <<<"$layer_out")))
+fi
+
+# 5. A layer guard (`#if defined(BIANMIN_LAYER_WEB) ...` then `#error`) holds its #error and
+# nothing else: a declaration pasted inside it is compiled nowhere (two store headers had a
+# second copy of their declarations there, hidden from the compiler and the reader alike).
+guard_out="$(awk '
+  /^#if defined\(BIANMIN_LAYER_/ { inside = 1; start = FNR; lines = 0; next }
+  inside && /^#endif/ { if (lines > 2) printf "%s:%d: the layer guard holds more than its #error\n", FILENAME, start; inside = 0; next }
+  inside { lines++ }
+' "${sources[@]}")"
+if [ -n "$guard_out" ]; then
+  echo "$guard_out"
+  failures=$((failures + $(grep -c . <<<"$guard_out")))
 fi
 
 if ((failures)); then

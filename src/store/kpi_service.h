@@ -11,24 +11,6 @@
 #if defined(BIANMIN_LAYER_WEB) || defined(BIANMIN_LAYER_WORKERS)
 #error                                                                                             \
     "web/ and workers/ may not include store/ headers: call the domain (docs/ARCHITECTURE.md, Layers)"
-/* The cases behind a figure of the case indicators (domain/kpi.h): figure "received",
- * "completed", "on_time", "corrections", "second_corrections" (the cases with at least one
- * status event of that kind at [from_at, to_at)) or "overdue" (open and past their deadline
- * now, whatever the period); unit, service, channel 0 / "" for any. completed and final are
- * the workflows' completed final steps and all final steps, as ",closed,archived,". */
-struct store_kpi_case_filter {
-  int64_t office_id, from_at, to_at, unit_id, service_id;
-  const char *channel, *figure, *completed, *final;
-  int64_t limit, offset;
-};
-/* A row as the work list shows it (the work list's store_case_list_row). */
-struct store_case_list_row;
-int store_kpi_case_count(struct store *store, const struct store_kpi_case_filter *f,
-                         int64_t *count);
-int store_kpi_case_list(struct store *store, struct arena *arena,
-                        const struct store_kpi_case_filter *f, struct store_case_list_row **rows,
-                        size_t *count);
-
 #endif
 
 #include <stddef.h>
