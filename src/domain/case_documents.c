@@ -35,8 +35,8 @@ static bool named_in(json_t *list, const char *name)
   return false;
 }
 
-/* Whether online is a list of at most required names, none also handed in on paper. */
-static bool online_ok(json_t *online, json_t *paper, int64_t required)
+/* Whether online is a list of at most required names of valid text. */
+static bool online_ok(json_t *online, int64_t required)
 {
   if (!online)
     return true;
@@ -47,11 +47,22 @@ static bool online_ok(json_t *online, json_t *paper, int64_t required)
   json_array_foreach(online, i, d)
   {
     const char *name = json_string_value(d);
-    if (!name || !str_valid_text(str_from(name), false) || strlen(name) > ONLINE_NAME_MAX ||
-        named_in(paper, name))
+    if (!name || !str_valid_text(str_from(name), false) || strlen(name) > ONLINE_NAME_MAX)
       return false;
   }
   return true;
+}
+
+/* The names checked online that were not also handed in on paper: a document ticked both ways
+ * was handed in, so it counts on paper (the clerk holds it) and the intake goes on. */
+static json_t *online_only(json_t *online, json_t *paper)
+{
+  json_t *out = json_array();
+  size_t i;
+  json_t *d;
+  json_array_foreach(online, i, d) if (out && !named_in(paper, json_string_value(d)))
+      json_array_append(out, d);
+  return out;
 }
 
 int case_documents_record(const struct case_env *env, const struct intake_input *in,
@@ -59,15 +70,19 @@ int case_documents_record(const struct case_env *env, const struct intake_input 
                           const char **field)
 {
   int64_t required = required_of(service);
-  if (!online_ok(in->documents_online, in->documents, required)) {
+  if (!online_ok(in->documents_online, required)) {
     *reason = "case_err_documents_online";
     *field = "documents_online";
     return ST_INVALID;
   }
-  int64_t online = in->documents_online ? (int64_t)json_array_size(in->documents_online) : 0;
+  json_t *checked = in->documents_online ? online_only(in->documents_online, in->documents) : NULL;
+  if (in->documents_online && !checked)
+    return ST_NOMEM;
+  int64_t online = checked ? (int64_t)json_array_size(checked) : 0;
   bool filed = !strcmp(in->channel, "online") || !strcmp(in->channel, "api");
   int64_t paper = filed ? required - online : (int64_t)json_array_size(in->documents);
-  char *names = in->documents_online ? json_dumps(in->documents_online, JSON_COMPACT) : NULL;
+  char *names = checked ? json_dumps(checked, JSON_COMPACT) : NULL;
+  json_decref(checked);
   struct store_case_documents d = {case_id,
                                    office_id,
                                    (int64_t)env->now,

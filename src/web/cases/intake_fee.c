@@ -65,14 +65,26 @@ static json_t *waivers_view(struct http_request *req, const struct fee_schedule 
   return list;
 }
 
-/* The preview: the working for the typed answers (*working), or the refusal on its field. */
+/* The fee answer of the form longer than the calculator takes ("fee_copies" when none is). */
+static const char *overlong_fee_field(struct http_request *req)
+{
+  for (size_t i = 0; i < req->form_count; i++)
+    if (str_starts_with(req->form[i].name, "fee_") && req->form[i].value.len > TOOLS_FEE_ANSWER_MAX)
+      return arena_strndup(req->arena, req->form[i].name.ptr, req->form[i].name.len);
+  return "fee_copies";
+}
+
+/* The preview: the working for the typed answers (*working), or the refusal on its field (an
+ * answer too long to read is refused on its field, not taken for a lack of memory). */
 static int preview(struct http_request *req, const struct fee_schedule *s, struct civil_date today,
                    json_t *view, json_t **working)
 {
   struct fee_work *w = arena_alloc(req->arena, sizeof(*w));
   struct fee_error e = {0};
   json_t *answers = tools_fee_answers(req, true);
-  int rc = w && answers ? fee_compute(s, answers, today, w, &e) : ST_NOMEM;
+  if (w && !answers)
+    return web_form_error(req, view, overlong_fee_field(req), "fee_err_number");
+  int rc = w ? fee_compute(s, answers, today, w, &e) : ST_NOMEM;
   json_decref(answers);
   if (rc == ST_NOMEM)
     return rc;

@@ -71,6 +71,8 @@ json_t *tools_fee_working_view(struct http_request *req, const struct fee_work *
 /* The answers of a fee schedule from the fields fee_<input key> of the query (or the form, with
  * fee_waiver too): lists split on spaces, ";" and "、". NULL when a field is too long. */
 json_t *tools_fee_answers(struct http_request *req, bool from_form);
+/* The longest answer tools_fee_answers takes (bytes); a longer one makes it answer NULL. */
+enum { TOOLS_FEE_ANSWER_MAX = 2000 };
 /* Sets view[key] to value (taking the reference); ST_NOMEM when value is NULL. */
 int tools_set(json_t *view, const char *key, json_t *value);
 

@@ -16,8 +16,6 @@
 
 #include "base/common.h"
 
-enum { LIST_TEXT_MAX = 2000 };
-
 static const char *param_name(struct http_request *req, const char *key)
 {
   const char *name = arena_printf(req->arena, "fee_%s", key);
@@ -73,7 +71,7 @@ json_t *tools_fee_answers(struct http_request *req, bool from_form)
     const char *v = field_value(req, param_name(req, d->key), from_form);
     if (!v || !*v)
       continue;
-    if (strlen(v) > LIST_TEXT_MAX) {
+    if (strlen(v) > TOOLS_FEE_ANSWER_MAX) {
       json_decref(answers);
       return NULL;
     }
