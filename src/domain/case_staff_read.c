@@ -214,6 +214,30 @@ static int search_terms(const struct case_env *env, const struct case_actor *act
   return audit_record(env->store, &a, "person.search", "case", "", NULL);
 }
 
+int64_t case_worklist_page(int64_t total, int64_t page, int64_t page_size)
+{
+  int64_t last = total > 0 ? (total + page_size - 1) / page_size : 1;
+  return page < 1 ? 1 : page > last ? last : page;
+}
+
+int case_worklist_fill(struct arena *arena, const struct store_case_list_row *rows, size_t n,
+                       struct case_worklist *out)
+{
+  if (n && !(out->rows = arena_alloc(arena, n * sizeof(*out->rows))))
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    out->rows[i] = (struct case_worklist_row){rows[i].id,
+                                              rows[i].due_at,
+                                              rows[i].case_key,
+                                              rows[i].status,
+                                              rows[i].due_state,
+                                              rows[i].channel,
+                                              rows[i].applicant_name_masked,
+                                              rows[i].handler_name};
+  out->row_count = n;
+  return ST_OK;
+}
+
 /* How many in all, then the asked page of them (past the last: the last). */
 static int worklist_in(struct store *store, struct arena *arena, struct store_case_filter *f,
                        const struct case_worklist_query *q, struct case_worklist *out)
@@ -223,23 +247,10 @@ static int worklist_in(struct store *store, struct arena *arena, struct store_ca
   int rc = store_case_count(store, f, &out->total);
   if (rc)
     return rc;
-  int64_t last = out->total > 0 ? (out->total + q->page_size - 1) / q->page_size : 1;
-  out->page = q->page < 1 ? 1 : q->page > last ? last : q->page;
+  out->page = case_worklist_page(out->total, q->page, q->page_size);
   f->offset = (out->page - 1) * q->page_size;
   rc = store_case_list_read(store, arena, f, &rows, &n);
-  if (!rc && n && !(out->rows = arena_alloc(arena, n * sizeof(*out->rows))))
-    rc = ST_NOMEM;
-  for (size_t i = 0; !rc && i < n; i++)
-    out->rows[i] = (struct case_worklist_row){rows[i].id,
-                                              rows[i].due_at,
-                                              rows[i].case_key,
-                                              rows[i].status,
-                                              rows[i].due_state,
-                                              rows[i].channel,
-                                              rows[i].applicant_name_masked,
-                                              rows[i].handler_name};
-  out->row_count = rc ? 0 : n;
-  return rc;
+  return rc ? rc : case_worklist_fill(arena, rows, n, out);
 }
 
 int case_worklist_read(const struct case_env *env, const struct case_actor *actor,

@@ -77,4 +77,14 @@ bool case_items_ok(json_t *items);
  * 1) already (case_corrections.c). */
 int case_correction_needs_approval(const struct case_env *env, json_t *c, bool *needed);
 
+/* The work list's paging and rows, shared by the work list (case_staff_read.c) and a figure's
+ * cases (kpi_cases.c): the page asked for within 1..the last (the last past it), and the
+ * store's rows as the list's rows in the arena (out->rows, out->row_count). */
+struct arena;
+struct store_case_list_row;
+struct case_worklist;
+int64_t case_worklist_page(int64_t total, int64_t page, int64_t page_size);
+int case_worklist_fill(struct arena *arena, const struct store_case_list_row *rows, size_t n,
+                       struct case_worklist *out);
+
 #endif

@@ -8,6 +8,7 @@
 #include "base/civil.h"
 #include "domain/case_staff_read.h"
 #include "domain/cases.h"
+#include "domain/cases_internal.h"
 #include "domain/kpi.h"
 #include "domain/workflow.h"
 #include "store/case_read.h"
@@ -67,23 +68,10 @@ static int list_in(struct store *store, struct arena *arena, struct store_kpi_ca
   int rc = store_kpi_case_count(store, f, &out->total);
   if (rc)
     return rc;
-  int64_t last = out->total > 0 ? (out->total + q->page_size - 1) / q->page_size : 1;
-  out->page = q->page < 1 ? 1 : q->page > last ? last : q->page;
+  out->page = case_worklist_page(out->total, q->page, q->page_size);
   f->offset = (out->page - 1) * q->page_size;
   rc = store_kpi_case_list(store, arena, f, &rows, &n);
-  if (!rc && n && !(out->rows = arena_alloc(arena, n * sizeof(*out->rows))))
-    rc = ST_NOMEM;
-  for (size_t i = 0; !rc && i < n; i++)
-    out->rows[i] = (struct case_worklist_row){rows[i].id,
-                                              rows[i].due_at,
-                                              rows[i].case_key,
-                                              rows[i].status,
-                                              rows[i].due_state,
-                                              rows[i].channel,
-                                              rows[i].applicant_name_masked,
-                                              rows[i].handler_name};
-  out->row_count = rc ? 0 : n;
-  return rc;
+  return rc ? rc : case_worklist_fill(arena, rows, n, out);
 }
 
 int kpi_case_list_read(const struct case_env *env, const struct case_actor *actor,
