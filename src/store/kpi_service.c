@@ -48,6 +48,18 @@ static int bucket_row(void *ctx, const struct db_row *row)
   return r->rc;
 }
 
+/* The minutes histogram one of the queue statements below reads (bucket_row). */
+static int queue_buckets(struct store *store, struct arena *arena, const char *sql,
+                         const struct store_kpi_queue_filter *f, struct store_kpi_bucket **rows,
+                         size_t *count)
+{
+  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
+  int rc = db_query_each(store, sql, DB_ARGS(QUEUE_ARGS(f)), bucket_row, &r);
+  *rows = r.items;
+  *count = rc ? 0 : r.count;
+  return rc;
+}
+
 int store_kpi_queue_waits(struct store *store, struct arena *arena,
                           const struct store_kpi_queue_filter *f, struct store_kpi_bucket **rows,
                           size_t *count)
@@ -56,11 +68,7 @@ int store_kpi_queue_waits(struct store *store, struct arena *arena,
       "SELECT (t.first_called_at - t.taken_at + 59) / 60 AS m, count(*)" QUEUE_WHERE
       " AND t.first_called_at IS NOT NULL AND t.first_called_at >= t.taken_at GROUP BY "
       "(t.first_called_at - t.taken_at + 59) / 60 ORDER BY m";
-  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
-  int rc = db_query_each(store, sql, DB_ARGS(QUEUE_ARGS(f)), bucket_row, &r);
-  *rows = r.items;
-  *count = rc ? 0 : r.count;
-  return rc;
+  return queue_buckets(store, arena, sql, f, rows, count);
 }
 
 int store_kpi_queue_service(struct store *store, struct arena *arena,
@@ -71,11 +79,7 @@ int store_kpi_queue_service(struct store *store, struct arena *arena,
       "SELECT (t.done_at - t.called_at + 59) / 60 AS m, count(*)" QUEUE_WHERE
       " AND t.status = 'done' AND t.called_at IS NOT NULL AND t.done_at IS NOT NULL AND t.done_at "
       ">= t.called_at GROUP BY (t.done_at - t.called_at + 59) / 60 ORDER BY m";
-  struct db_reader r = {arena, ST_OK, NULL, 0, 0, sizeof(**rows)};
-  int rc = db_query_each(store, sql, DB_ARGS(QUEUE_ARGS(f)), bucket_row, &r);
-  *rows = r.items;
-  *count = rc ? 0 : r.count;
-  return rc;
+  return queue_buckets(store, arena, sql, f, rows, count);
 }
 
 #define PETITION_WHERE                                                                             \
