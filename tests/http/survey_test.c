@@ -184,7 +184,7 @@ static void case_token(long long id, char *out, size_t size)
 static long answer_case(const char *token, const char *form)
 {
   struct client citizen;
-  char path[128];
+  char path[160]; /* "/s/" and a token of up to 127 bytes */
   client_init(&citizen, &server);
   snprintf(path, sizeof(path), "/s/%s", token);
   get_page(&citizen, path, 200);
