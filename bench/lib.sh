@@ -119,7 +119,8 @@ bench_nginx()
   cat > "$work/nginx.conf" <<NGINX
 worker_processes 2; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
 events { worker_connections 1024; }
-http { access_log off; server { listen 127.0.0.1:$nport; root $work/www; } }
+http { access_log off; server { listen 127.0.0.1:$nport; root $work/www;
+  location / { try_files \$uri /same.html; } } }
 NGINX
   nginx -c "$work/nginx.conf" -p "$work" &
   nginx_pid=$!
@@ -206,11 +207,15 @@ to_ms()
 # size_of URL [curl args...]: the body size of one answer.
 size_of() { curl -s -o /dev/null -w '%{size_download}' "$@"; }
 
-# static_like NAME BYTES: a static file of BYTES bytes for nginx; prints its URL.
+# static_like NAME BYTES: a static file of BYTES bytes for nginx; prints its URL. The file is
+# also what nginx answers to any other path (same.html), so a scenario's own requests (the same
+# wrk script drawing the same paths) can be sent to nginx and get a file of the same size.
 static_like()
 {
   head -c "$2" /dev/zero | tr '\0' 'x' > "$work/www/$1.html"
   chmod 644 "$work/www/$1.html"
+  cp "$work/www/$1.html" "$work/www/same.tmp" && chmod 644 "$work/www/same.tmp"
+  mv "$work/www/same.tmp" "$work/www/same.html"
   echo "http://127.0.0.1:$nport/$1.html"
 }
 

@@ -5,7 +5,9 @@
 # supervisor's unit list. Each prints requests/s, p50/p99 latency, errors, the server's peak
 # memory during the scenario (VmHWM), and, measured in the same run, the ratios to the same
 # server's smallest route (/healthz) and to nginx serving a static file of the same size as the
-# scenario's answer. Also the start-up time and memory at rest.
+# scenario's answer, fetched once by name (as before) and once by the scenario's own requests (the
+# same wrk script drawing the same paths; nginx answers every path with that file: "/ng same").
+# Also the start-up time and memory at rest.
 #
 # Environment: SEED (42), DURATION (10s per scenario), CONNS (32), THREADS (2), BENCH_CACHE (a
 # folder keeping generated databases between runs), RESULTS (a file to append the rows to, for
@@ -58,6 +60,12 @@ scenario()
   bench_wrk "$name" "$base" "$@"
   echo "$name|$bytes|$(hwm_kib)" >> "$work/sizes"
   bench_wrk "nginx for $name" "$(static_like "s$bytes" "$bytes")"
+  # The same requests (the wrk script and headers) to nginx, which answers every path with the
+  # file of the same size: the load generator's own cost per request (a Lua script drawing
+  # paths) is then the same on both sides. GET scenarios only (nginx refuses POST to a file).
+  if [[ " $* " == *" -s "* ]] && [[ " $* " != *" -d "* ]] && [ -z "${CSRF:-}" ]; then
+    bench_wrk "nginx same requests for $name" "http://127.0.0.1:$nport" "$@"
+  fi
 }
 
 echo "bench: $N cases, wrk ${THREADS:-2} threads, ${CONNS:-32} connections, ${DURATION:-10s} a scenario"
@@ -84,15 +92,16 @@ awk -F'|' -v n="$N" -v created="$created" -v rest="$rest_kib" -v warm="$warm_kib
   FNR == NR { size[$1] = $2; hwm[$1] = $3; next }
   { rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5; order[++k] = $1 }
   END {
-    printf "%-24s %9s %8s %8s %6s %8s %9s %8s %8s\n", "scenario (" n " cases)", "req/s", "p50 ms",
-      "p99 ms", "errors", "bytes", "peak MiB", "/healthz", "/nginx"
+    printf "%-24s %9s %8s %8s %6s %8s %9s %8s %8s %8s\n", "scenario (" n " cases)", "req/s", "p50 ms",
+      "p99 ms", "errors", "bytes", "peak MiB", "/healthz", "/nginx", "/ng same"
     for (i = 1; i <= k; i++) {
-      s = order[i]; if (s ~ /^nginx for / || s == "healthz") continue
-      ng = rps["nginx for " s]
-      printf "%-24s %9.0f %8.2f %8.2f %6d %8d %9.1f %8.3f %8.3f\n", s, rps[s], p50[s], p99[s],
-        err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"], ng ? rps[s] / ng : 0
-      printf "run|%s|%s|%.0f|%.2f|%.2f|%d|%d|%.1f|%.3f|%.3f|%.0f\n", n, s, rps[s], p50[s], p99[s],
-        err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"], ng ? rps[s] / ng : 0, ng >> res
+      s = order[i]; if (s ~ /^nginx / || s == "healthz") continue
+      ng = rps["nginx for " s]; ns = rps["nginx same requests for " s]
+      printf "%-24s %9.0f %8.2f %8.2f %6d %8d %9.1f %8.3f %8.3f %8s\n", s, rps[s], p50[s], p99[s],
+        err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"], ng ? rps[s] / ng : 0,
+        ns ? sprintf("%.3f", rps[s] / ns) : "-"
+      printf "run|%s|%s|%.0f|%.2f|%.2f|%d|%d|%.1f|%.3f|%.3f|%.0f|%.0f\n", n, s, rps[s], p50[s], p99[s],
+        err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"], ng ? rps[s] / ng : 0, ng, ns >> res
     }
     printf "%-24s %9.0f %8.2f %8.2f %6d\n", "healthz (same server)", rps["healthz"],
       p50["healthz"], p99["healthz"], err["healthz"]
@@ -103,6 +112,8 @@ awk -F'|' -v n="$N" -v created="$created" -v rest="$rest_kib" -v warm="$warm_kib
     printf "start|%s|%d|%.1f|%.1f\n", n, start, rest / 1024, warm / 1024 >> res
     printf "nginx static for the same sizes: "
     for (i = 1; i <= k; i++) if (order[i] ~ /^nginx for /) printf "%.0f ", rps[order[i]]
+    printf "req/s; the same requests as the GET scenarios: "
+    for (i = 1; i <= k; i++) if (order[i] ~ /^nginx same /) printf "%.0f ", rps[order[i]]
     printf "req/s\n"
   }' "$work/sizes" "$work/results"
 errors=$(awk -F'|' '{s += $5} END {print s + 0}' "$work/results")
