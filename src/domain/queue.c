@@ -186,6 +186,17 @@ const struct queue_row *queue_for_service(const struct queue_office *office, int
   return NULL;
 }
 
+bool queue_service_paused(const struct queue_office *office, int64_t service_id)
+{
+  if (queue_for_service(office, service_id))
+    return false;
+  for (size_t i = 0; i < office->queue_count; i++)
+    for (size_t j = 0; j < office->queues[i].service_count; j++)
+      if (office->queues[i].service_ids[j] == service_id)
+        return true;
+  return false;
+}
+
 static int ticket_fill(struct arena *arena, const json_t *row, struct queue_ticket *t)
 {
   memset(t, 0, sizeof(*t));

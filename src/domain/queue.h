@@ -64,6 +64,9 @@ int queue_office_read(struct store *store, struct arena *arena, time_t now, int6
                       struct queue_office *out);
 /* The open queue that serves service (the first by sort), NULL when none does. */
 const struct queue_row *queue_for_service(const struct queue_office *office, int64_t service_id);
+/* True when no open queue serves service_id but a closed one does (the office has stopped
+ * issuing numbers for it for now, as against a service no queue serves). */
+bool queue_service_paused(const struct queue_office *office, int64_t service_id);
 
 /* A further matter (service) served in the same visit, with the case its intake made (0: not
  * yet) and that case's /p/ link token ("" without a case). */

@@ -129,7 +129,7 @@ int queue_ticket_take(struct store *store, struct arena *arena, time_t now, int6
     return rc;
   const struct queue_row *queue = queue_for_service(&office, service_id);
   if (!queue)
-    return ST_NOTFOUND;
+    return queue_service_paused(&office, service_id) ? ST_CONFLICT : ST_NOTFOUND;
   struct take t = {.office_id = office_id,
                    .service_id = service_id,
                    .queue_id = queue->id,

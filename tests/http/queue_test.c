@@ -804,6 +804,48 @@ static void test_admin_pages(void **state)
   (void)path;
 }
 
+/* A service whose only queue is closed says so (409, "not issuing numbers right now") on its
+ * choice page and when a number is asked for, and takes none; reopened, it takes numbers
+ * again. A service no queue serves stays "no such service" (404). */
+static void test_paused_queue(void **state)
+{
+  (void)state;
+  struct client admin, citizen;
+  struct response r;
+  char form[256], path[64], token[TOKEN_MAX];
+  client_init(&admin, &server);
+  assert_int_equal(
+      client_login_totp(&admin, "queue-admin", PASSWORD, admin_secret, sizeof(admin_secret)), 0);
+  json_t *view = expect_view(&server, &admin, "/staff/admin/queues", 200);
+  json_t *b = entry(view, "queues", "code", "B");
+  assert_non_null(b);
+  long long bid = (long long)json_integer_value(json_object_get(b, "id"));
+  snprintf(form, sizeof(form), "id=%lld&code=B&name_zh=%%E6%%9A%%AB%%E5%%81%%9C&service=%lld", bid,
+           service_b);
+  json_decref(view);
+  assert_int_equal(admin_post(&admin, "/staff/admin/queues/queue", form, NULL), 303);
+  client_init(&citizen, &server);
+  snprintf(path, sizeof(path), "/o/xinxing/queue?service=%lld", service_a);
+  assert_int_equal(client_get(&citizen, path, &r), 0); /* a form, and its CSRF cookie */
+  response_free(&r);
+  snprintf(path, sizeof(path), "/o/xinxing/queue?service=%lld", service_b);
+  assert_int_equal(client_get(&citizen, path, &r), 0);
+  assert_int_equal(r.status, 409);
+  expect_contains(r.body, "暫停發號");
+  response_free(&r);
+  assert_int_equal(take(&citizen, service_b, "", token), 409);
+  assert_string_equal(token, "");
+  assert_int_equal(take(&citizen, 999999, "", token), 404);
+  /* reopened */
+  snprintf(form, sizeof(form), "id=%lld&code=B&name_zh=%%E6%%9A%%AB%%E5%%81%%9C&service=%lld&open=1",
+           bid, service_b);
+  assert_int_equal(admin_post(&admin, "/staff/admin/queues/queue", form, NULL), 303);
+  assert_int_equal(take(&citizen, service_b, "", token), 303);
+  assert_string_not_equal(token, "");
+  client_free(&citizen);
+  client_free(&admin);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -815,6 +857,7 @@ int main(void)
       cmocka_unit_test(test_turn_near),
       cmocka_unit_test(test_concurrent_taking_and_calling),
       cmocka_unit_test(test_admin_pages),
+      cmocka_unit_test(test_paused_queue),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

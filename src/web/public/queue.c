@@ -103,7 +103,8 @@ static struct view ready_view(struct http_request *req, struct view_builder *b,
 }
 
 /* The service asked for (?service=) when a queue of this office serves it: *s and *q, both
- * NULL without ?service=. ST_INVALID for a malformed id, ST_NOTFOUND for no such service. */
+ * NULL without ?service=. ST_INVALID for a malformed id, ST_NOTFOUND for no such service,
+ * ST_CONFLICT when only a closed queue serves it. */
 static int chosen(struct http_request *req, const struct directory *dir,
                   const struct dir_office *office, const struct queue_office *qo,
                   const struct dir_service **s, const struct queue_row **q)
@@ -120,7 +121,7 @@ static int chosen(struct http_request *req, const struct directory *dir,
   if (!*s || (*s)->office_id != office->id || !(*s)->published)
     return ST_NOTFOUND;
   *q = queue_for_service(qo, id);
-  return *q ? ST_OK : ST_NOTFOUND;
+  return *q ? ST_OK : queue_service_paused(qo, id) ? ST_CONFLICT : ST_NOTFOUND;
 }
 
 static int choose_render(struct http_request *req, struct http_response *res, bool kiosk,
@@ -132,6 +133,8 @@ static int choose_render(struct http_request *req, struct http_response *res, bo
   int rc = chosen(req, dir, office, qo, &s, &q);
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "queue_no_such_service");
+  if (rc == ST_CONFLICT)
+    return http_error(res, 409, "queue_paused");
   if (rc)
     return rc;
   const char *base = arena_printf(req->arena, "/o/%s/queue%s", office->slug, kiosk ? "/kiosk" : "");
@@ -199,6 +202,8 @@ int queue_take(struct http_request *req, struct http_response *res)
                            priority ? priority : "", token, &t);
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "queue_no_such_service");
+  if (rc == ST_CONFLICT)
+    return http_error(res, 409, "queue_paused");
   if (rc == ST_INVALID)
     return http_error(res, 400, "queue_bad_choice");
   if (rc)
