@@ -837,8 +837,8 @@ static void test_paused_queue(void **state)
   assert_string_equal(token, "");
   assert_int_equal(take(&citizen, 999999, "", token), 404);
   /* reopened */
-  snprintf(form, sizeof(form), "id=%lld&code=B&name_zh=%%E6%%9A%%AB%%E5%%81%%9C&service=%lld&open=1",
-           bid, service_b);
+  snprintf(form, sizeof(form),
+           "id=%lld&code=B&name_zh=%%E6%%9A%%AB%%E5%%81%%9C&service=%lld&open=1", bid, service_b);
   assert_int_equal(admin_post(&admin, "/staff/admin/queues/queue", form, NULL), 303);
   assert_int_equal(take(&citizen, service_b, "", token), 303);
   assert_string_not_equal(token, "");
