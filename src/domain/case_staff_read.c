@@ -220,12 +220,25 @@ int64_t case_worklist_page(int64_t total, int64_t page, int64_t page_size)
   return page < 1 ? 1 : page > last ? last : page;
 }
 
-int case_worklist_fill(struct arena *arena, const struct store_case_list_row *rows, size_t n,
-                       struct case_worklist *out)
+/* The step's names from the workflow version the case runs (held in memory once loaded); ""
+ * when the workflow cannot be read or does not name the step. */
+static void step_names(struct store *store, int64_t office_id, const struct store_case_list_row *r,
+                       struct case_worklist_row *w)
+{
+  const struct workflow *wf = NULL;
+  if (workflow_load(store, office_id, r->workflow, r->workflow_version, &wf))
+    wf = workflow_find(r->workflow);
+  const struct workflow_step *step = wf ? workflow_step(wf, r->status) : NULL;
+  w->status_zh = step ? step->name_zh : "";
+  w->status_en = step ? step->name_en : "";
+}
+
+int case_worklist_fill(struct store *store, struct arena *arena, int64_t office_id,
+                       const struct store_case_list_row *rows, size_t n, struct case_worklist *out)
 {
   if (n && !(out->rows = arena_alloc(arena, n * sizeof(*out->rows))))
     return ST_NOMEM;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     out->rows[i] = (struct case_worklist_row){rows[i].id,
                                               rows[i].due_at,
                                               rows[i].case_key,
@@ -233,7 +246,11 @@ int case_worklist_fill(struct arena *arena, const struct store_case_list_row *ro
                                               rows[i].due_state,
                                               rows[i].channel,
                                               rows[i].applicant_name_masked,
-                                              rows[i].handler_name};
+                                              rows[i].handler_name,
+                                              "",
+                                              ""};
+    step_names(store, office_id, &rows[i], &out->rows[i]);
+  }
   out->row_count = n;
   return ST_OK;
 }
@@ -250,7 +267,7 @@ static int worklist_in(struct store *store, struct arena *arena, struct store_ca
   out->page = case_worklist_page(out->total, q->page, q->page_size);
   f->offset = (out->page - 1) * q->page_size;
   rc = store_case_list_read(store, arena, f, &rows, &n);
-  return rc ? rc : case_worklist_fill(arena, rows, n, out);
+  return rc ? rc : case_worklist_fill(store, arena, f->office_id, rows, n, out);
 }
 
 int case_worklist_read(const struct case_env *env, const struct case_actor *actor,

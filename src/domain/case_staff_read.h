@@ -85,6 +85,9 @@ struct case_worklist_query {
 struct case_worklist_row {
   int64_t id, due_at; /* due_at 0: none */
   const char *case_key, *status, *due_state, *channel, *applicant_name_masked, *handler_name;
+  /* The status's step name in the workflow the case runs (an office's own steps have no
+   * translation key); "" when the workflow does not name it. */
+  const char *status_zh, *status_en;
 };
 struct case_worklist {
   struct case_worklist_row *rows;

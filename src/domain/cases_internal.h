@@ -81,10 +81,11 @@ int case_correction_needs_approval(const struct case_env *env, json_t *c, bool *
  * cases (kpi_cases.c): the page asked for within 1..the last (the last past it), and the
  * store's rows as the list's rows in the arena (out->rows, out->row_count). */
 struct arena;
+struct store;
 struct store_case_list_row;
 struct case_worklist;
 int64_t case_worklist_page(int64_t total, int64_t page, int64_t page_size);
-int case_worklist_fill(struct arena *arena, const struct store_case_list_row *rows, size_t n,
-                       struct case_worklist *out);
+int case_worklist_fill(struct store *store, struct arena *arena, int64_t office_id,
+                       const struct store_case_list_row *rows, size_t n, struct case_worklist *out);
 
 #endif

@@ -71,7 +71,7 @@ static int list_in(struct store *store, struct arena *arena, struct store_kpi_ca
   out->page = case_worklist_page(out->total, q->page, q->page_size);
   f->offset = (out->page - 1) * q->page_size;
   rc = store_kpi_case_list(store, arena, f, &rows, &n);
-  return rc ? rc : case_worklist_fill(arena, rows, n, out);
+  return rc ? rc : case_worklist_fill(store, arena, f->office_id, rows, n, out);
 }
 
 int kpi_case_list_read(const struct case_env *env, const struct case_actor *actor,

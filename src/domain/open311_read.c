@@ -86,6 +86,9 @@ static void fill(struct reader *r, const json_t *row, struct open311_request *ou
     wf = NULL; /* unknown: the shipped steps decide */
   out->closed = open311_closed(wf, out->status);
   out->outcome = open311_outcome(wf, out->status);
+  const struct workflow_step *step = wf ? workflow_step(wf, out->status) : NULL;
+  out->status_zh = step ? step->name_zh : "";
+  out->status_en = step ? step->name_en : "";
 }
 
 /* ",3,5," from "a,b" (slugs of the office's services); ST_NOTFOUND for an unknown one. */

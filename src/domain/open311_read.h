@@ -35,6 +35,8 @@ struct open311_request {
   /* From the case's workflow version (open311.h): at a final step, and its outcome (NULL). */
   bool closed;
   const char *outcome;
+  /* The step's name in that workflow version ("" when it does not name it: an old row). */
+  const char *status_zh, *status_en;
 };
 
 /* What GET requests asks for. With ids ("a,b", empty items skipped) only those requests of

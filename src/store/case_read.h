@@ -74,6 +74,8 @@ struct store_case_filter;
 struct store_case_list_row {
   int64_t id, due_at; /* due_at 0: none */
   const char *case_key, *status, *due_state, *channel, *applicant_name_masked, *handler_name;
+  const char *workflow; /* the workflow the case runs, and its version (0: the shipped one) */
+  int64_t workflow_version;
 };
 int store_case_list_read(struct store *store, struct arena *arena,
                          const struct store_case_filter *filter, struct store_case_list_row **rows,

@@ -275,7 +275,8 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
 #define CASE_LIST_SELECT                                                                           \
   "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "          \
   "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "           \
-  "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name FROM cases c "      \
+  "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name, c.workflow, "      \
+  "c.workflow_version FROM cases c "                                                               \
   "LEFT JOIN users u ON u.id = c.handler_id WHERE c.office_id = $1 AND ("
 #define CASE_LIST_WHERE                                                                            \
   "($2 = 'mine' AND (c.handler_id = $3 OR c.handler_id IN (SELECT user_id FROM delegations "       \
@@ -300,7 +301,8 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
 #define WL_COLUMNS                                                                                 \
   "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "          \
   "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "           \
-  "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name FROM cases c "      \
+  "c.applicant_name_masked, c.correction_count, u.display_name AS handler_name, c.workflow, "      \
+  "c.workflow_version FROM cases c "                                                               \
   "LEFT JOIN users u ON u.id = c.handler_id WHERE c.id IN (SELECT c.id FROM cases c WHERE "        \
   "c.office_id = $1 AND "
 #define WL_COUNT "SELECT count(*) AS n FROM cases c WHERE c.office_id = $1 AND "
@@ -659,7 +661,7 @@ int store_case_set_pickup_reminded(struct store *store, int64_t id, int64_t at, 
 }
 
 /* Columns of the work-list statements: 0 id, 1 case_key, 7 status, 8 channel, 12 due_at,
- * 13 due_state, 14 applicant_name_masked, 16 handler_name. */
+ * 13 due_state, 14 applicant_name_masked, 16 handler_name, 17 workflow, 18 workflow_version. */
 static int list_row(void *ctx, const struct db_row *row)
 {
   struct db_reader *r = ctx;
@@ -668,7 +670,8 @@ static int list_row(void *ctx, const struct db_row *row)
     *w = (struct store_case_list_row){db_col_int(row, 0),         db_col_int(row, 12),
                                       db_reader_text(r, row, 1),  db_reader_text(r, row, 7),
                                       db_reader_text(r, row, 13), db_reader_text(r, row, 8),
-                                      db_reader_text(r, row, 14), db_reader_text(r, row, 16)};
+                                      db_reader_text(r, row, 14), db_reader_text(r, row, 16),
+                                      db_reader_text(r, row, 17), db_col_int(row, 18)};
   return r->rc;
 }
 

@@ -67,7 +67,8 @@ static int row_of(void *ctx, const struct db_row *row)
     *w = (struct store_case_list_row){db_col_int(row, 0),        db_col_int(row, 1),
                                       db_reader_text(r, row, 2), db_reader_text(r, row, 3),
                                       db_reader_text(r, row, 4), db_reader_text(r, row, 5),
-                                      db_reader_text(r, row, 6), db_reader_text(r, row, 7)};
+                                      db_reader_text(r, row, 6), db_reader_text(r, row, 7),
+                                      db_reader_text(r, row, 8), db_col_int(row, 9)};
   return r->rc;
 }
 
@@ -78,7 +79,8 @@ int store_kpi_case_list(struct store *store, struct arena *arena,
   /* the work list's order: soonest deadline first, then case id */
 #define KC_COLUMNS                                                                                 \
   "SELECT c.id, COALESCE(c.due_at, 0), c.case_key, c.status, c.due_state, c.channel, "             \
-  "c.applicant_name_masked, (SELECT u.display_name FROM users u WHERE u.id = c.handler_id)"
+  "c.applicant_name_masked, (SELECT u.display_name FROM users u WHERE u.id = c.handler_id), "      \
+  "c.workflow, c.workflow_version"
 #define KC_ORDER                                                                                   \
   " ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id LIMIT $10 OFFSET $11"
   static const char events[] = KC_COLUMNS KC_WHERE_EVENTS KC_ORDER;

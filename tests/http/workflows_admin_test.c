@@ -317,6 +317,32 @@ static void test_edit_makes_a_version_and_open_cases_stay(void **state)
   c = case_json(new_case);
   assert_string_equal(text_of(c, "status_label"), "界標已埋設");
   json_decref(c);
+  /* The work list names the office's own step as the case page does (it has no translation). */
+  char href[64];
+  bool in_list = false;
+  snprintf(href, sizeof(href), "/staff/cases/%lld", new_case);
+  json_t *list = view_ok(HANDLER, "/staff/cases"), *row;
+  size_t n;
+  json_array_foreach(json_object_get(list, "rows"), n, row) if (!strcmp(text_of(row, "href"), href))
+  {
+    assert_string_equal(text_of(row, "status"), "界標已埋設");
+    in_list = true;
+  }
+  json_decref(list);
+  assert_true(in_list);
+  /* So does the API's history of the case. */
+  char api[160];
+  c = case_json(new_case);
+  snprintf(api, sizeof(api), "/api/v1/offices/xinxing/cases/%s?check_code=%s",
+           text_of(c, "case_key"), text_of(c, "check_code"));
+  json_decref(c);
+  list = expect_view(&server, NULL, api, 200);
+  bool named = false;
+  json_array_foreach(json_at(list, "case.events"), n, row) named |=
+      !strcmp(text_of(row, "status"), "boundary_marked") &&
+      !strcmp(text_of(row, "what"), "界標已埋設");
+  json_decref(list);
+  assert_true(named);
 
   /* The citizen's progress page shows the new wording and the steps in plain words. */
   char path[128];

@@ -309,14 +309,15 @@ static const char *label(struct http_request *req, const char *prefix, const cha
 }
 
 /* One entry of the case's public history. */
-static json_t *event_doc(struct http_request *req, const struct case_public_event *e)
+static json_t *event_doc(struct http_request *req, const struct case_public *c,
+                         const struct case_public_event *e)
 {
   bool moved = !strcmp(e->kind, "status");
-  return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "at", o311_time(e->at), "at_text",
-                   web_datetime(req, e->at), "kind", e->kind, "status", moved ? e->to_status : "",
-                   "what",
-                   moved ? label(req, "status_", e->to_status) : label(req, "event_", e->kind),
-                   "note", case_event_note(req, e->kind, e->note, e->data));
+  return json_pack(
+      "{s:o, s:s, s:s, s:s, s:s, s:s}", "at", o311_time(e->at), "at_text", web_datetime(req, e->at),
+      "kind", e->kind, "status", moved ? e->to_status : "", "what",
+      moved ? case_wf_step_label(req, c->wf, e->to_status) : label(req, "event_", e->kind), "note",
+      case_event_note(req, e->kind, e->note, e->data));
 }
 
 /* The case as the API shows it: the progress page's texts (case_view.h) with times in ISO 8601
@@ -328,7 +329,7 @@ static json_t *case_doc(struct http_request *req, const struct case_public *c)
   json_t *events = json_array();
   json_decref(view);
   for (size_t i = 0; doc && events && i < c->event_count; i++)
-    json_array_append_new(events, event_doc(req, &c->events[i]));
+    json_array_append_new(events, event_doc(req, c, &c->events[i]));
   if (!doc || !events ||
       json_object_update_new(doc, json_pack("{s:s, s:o, s:o, s:o, s:O}", "state",
                                             open311_closed(c->wf, c->status) ? "closed" : "open",

@@ -65,8 +65,8 @@ static const char *label(struct http_request *req, const char *prefix, const cha
 
 /* A step's name in the page's language from the workflow the case runs (issue 15: names are
  * data), else the translation of "status_" + code. */
-static const char *wf_step_label(struct http_request *req, const struct workflow *wf,
-                                 const char *code)
+const char *case_wf_step_label(struct http_request *req, const struct workflow *wf,
+                               const char *code)
 {
   const struct workflow_step *step = wf && code ? workflow_step(wf, code) : NULL;
   if (step && *step->name_zh)
@@ -254,7 +254,7 @@ static struct view public_event(struct http_request *req, struct view_builder *b
                                 const struct case_public *c, const struct case_public_event *e,
                                 bool with_data)
 {
-  const char *what = strcmp(e->kind, "status") == 0 ? wf_step_label(req, c->wf, e->to_status)
+  const char *what = strcmp(e->kind, "status") == 0 ? case_wf_step_label(req, c->wf, e->to_status)
                                                     : label(req, "event_", e->kind);
   const char *when, *place;
   appointment_of(req, e->kind, e->data, &when, &place);
@@ -416,7 +416,7 @@ static void public_texts(struct http_request *req, struct view_builder *b,
   view_add_text(b, v, "service_fee", service_fee);
   view_add_text(b, v, "unit_name",
                 c->unit ? directory_pick(c->unit->name_zh, c->unit->name_en, lang) : "");
-  view_add_text(b, v, "status_label", wf_step_label(req, c->wf, c->status));
+  view_add_text(b, v, "status_label", case_wf_step_label(req, c->wf, c->status));
   public_steps(req, b, c, v);
   view_add_text(b, v, "received_text", web_datetime(req, c->received_at));
   view_add_text(b, v, "due_text", paused ? "" : web_datetime(req, c->due_at));

@@ -37,6 +37,10 @@ struct view_map *case_public_tview(struct http_request *req, struct view_builder
  * cases_get_for_staff: the names of the workflow version the case runs), else the translation
  * of "status_" + code. */
 const char *case_step_label(struct http_request *req, json_t *c, const char *code);
+/* The same from the workflow version a typed case runs (wf may be NULL). */
+struct workflow;
+const char *case_wf_step_label(struct http_request *req, const struct workflow *wf,
+                               const char *code);
 /* The note of a timeline event as people read it: a fee's or payment's amount (and the order
  * number of a payment made) from its data, in words ("NT$1,200 · BM...": the domain records
  * the amount, web formats it); any other event's note as stored. Events recorded before the

@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/case_staff_read.h"
+#include "domain/directory.h"
 #include "domain/kpi.h"
 #include "render/format.h"
 #include "web/app.h"
@@ -64,7 +65,10 @@ static bool allowed(const char *v, const char *const *set, size_t n)
 static json_t *row_view(struct http_request *req, const struct case_worklist_row *r)
 {
   char due[64] = "", *state = arena_printf(req->arena, "due_%s", r->due_state);
-  char *status = arena_printf(req->arena, "status_%s", r->status);
+  /* the workflow's own name for the step (an office's own steps have no translation key) */
+  const char *status = *r->status_zh
+                           ? directory_pick(r->status_zh, r->status_en, req->lang)
+                           : http_t(req, arena_printf(req->arena, "status_%s", r->status));
   if (r->due_at)
     format_datetime((time_t)r->due_at, req->lang, due, sizeof(due));
   const char *tag = !strcmp(r->channel, "online") ? http_t(req, "case_online_tag")
@@ -72,10 +76,9 @@ static json_t *row_view(struct http_request *req, const struct case_worklist_row
                                                   : "";
   return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "href",
                    arena_printf(req->arena, "/staff/cases/%lld", (long long)r->id), "key",
-                   r->case_key, "status", http_t(req, status), "due", due, "due_state",
-                   http_t(req, state), "applicant", r->applicant_name_masked, "handler",
-                   r->handler_name, "overdue", !strcmp(r->due_state, "overdue"), "channel_tag",
-                   tag);
+                   r->case_key, "status", status, "due", due, "due_state", http_t(req, state),
+                   "applicant", r->applicant_name_masked, "handler", r->handler_name, "overdue",
+                   !strcmp(r->due_state, "overdue"), "channel_tag", tag);
 }
 
 /* ?page=N: 1 when missing, not a whole number or below 1 (the caller clamps it to the last). */

@@ -14,6 +14,7 @@
 #include "base/civil.h"
 #include "base/clock.h"
 #include "domain/apikeys.h"
+#include "domain/directory.h"
 #include "domain/open311_read.h"
 #include "web/app.h"
 #include "web/open311/open311.h"
@@ -30,7 +31,10 @@ enum {
 
 static const char *status_notes(struct http_request *req, const struct open311_request *r)
 {
-  const char *label = http_t(req, arena_printf(req->arena, "status_%s", r->status));
+  /* the workflow's own name for the step (an office's own steps have no translation key) */
+  const char *label = r->status_zh && *r->status_zh
+                          ? directory_pick(r->status_zh, r->status_en, req->lang)
+                          : http_t(req, arena_printf(req->arena, "status_%s", r->status));
   const char *outcome = r->outcome;
   if (!outcome)
     return label;
