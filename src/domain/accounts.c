@@ -414,14 +414,17 @@ static int check_totp(struct store *store, int64_t user_id, const char *code, ti
 
 /* The second factor is done: the session gets a new token and CSRF token (the one that
  * carried the pending sign-in is no longer valid) and is pending no more. */
-static int session_promote(struct store *store, const char *token, struct login_result *out)
+static int session_promote(struct store *store, const char *token, time_t now,
+                           struct login_result *out)
 {
   char old_hash[65], new_hash[65], csrf[ACCOUNTS_TOKEN_SIZE];
   accounts_token_hash(token, old_hash);
   accounts_random_token(out->token);
   accounts_random_token(csrf);
   accounts_token_hash(out->token, new_hash);
-  return store_session_rotate(store, old_hash, new_hash, csrf);
+  int rc = store_session_rotate(store, old_hash, new_hash, csrf);
+  /* the second factor was just given: that counts as a fresh re-authentication (step-up) */
+  return rc ? rc : store_session_stepup(store, new_hash, now);
 }
 
 /* Whether code passes for user_id: ST_OK (and its step is now used), ST_CONFLICT for a code
@@ -456,7 +459,7 @@ int accounts_login_totp(struct store *store, const struct accounts_policy *polic
   if (locked) {
     *outcome = LOGIN_LOCKED;
   } else if (verdict == ST_OK) {
-    rc = session_promote(store, token, out);
+    rc = session_promote(store, token, now, out);
     if (!rc)
       rc = store_throttle_clear(store, key);
     if (!rc)
@@ -507,7 +510,7 @@ int accounts_session(struct store *store, const struct accounts_policy *policy, 
 int accounts_session_renew(struct store *store, const char *token, char out[ACCOUNTS_TOKEN_SIZE])
 {
   struct login_result result;
-  int rc = session_promote(store, token, &result);
+  int rc = session_promote(store, token, clock_now(), &result);
   memcpy(out, result.token, ACCOUNTS_TOKEN_SIZE);
   return rc;
 }
@@ -527,6 +530,113 @@ int accounts_logout(struct store *store, const char *token, const struct audit_a
   accounts_token_hash(token, hash);
   int rc = store_session_delete(store, hash);
   return rc ? rc : audit_record(store, actor, "auth.logout", "user", actor->name, NULL);
+}
+
+/* ---- step-up: re-authentication before sensitive changes (accounts.h) ----------------------- */
+
+static int stepup_window = ACCOUNTS_STEPUP_DEFAULT;
+
+void accounts_stepup_configure(int seconds)
+{
+  if (seconds > 0)
+    stepup_window = seconds;
+}
+
+int accounts_stepup_seconds(void)
+{
+  return stepup_window;
+}
+
+bool accounts_stepup_fresh(struct store *store, const char *token, time_t now)
+{
+  char hash[65];
+  json_t *session;
+  if (!token || strlen(token) != ACCOUNTS_TOKEN_SIZE - 1)
+    return false;
+  accounts_token_hash(token, hash);
+  if (store_session_get(store, hash, &session))
+    return false;
+  int64_t at = row_int(session, "stepup_at");
+  bool fresh =
+      row_int(session, "mfa_pending") == 0 && at > 0 && now >= at && now - at < stepup_window;
+  json_decref(session);
+  return fresh;
+}
+
+/* Whether the password (or, for an account with TOTP on, a code when one is given) is the
+ * session's user's. */
+static bool stepup_matches(struct store *store, json_t *session, const char *password,
+                           const char *code, time_t now)
+{
+  int64_t user_id = row_int(session, "user_id");
+  if (code && *code && row_int(session, "totp_enabled"))
+    return totp_verdict(store, user_id, code, now) == ST_OK;
+  json_t *user;
+  if (!password || strlen(password) > ACCOUNTS_PASSWORD_MAX ||
+      store_user_get(store, 0, user_id, &user))
+    return false;
+  bool ok = password_matches(user, password);
+  json_decref(user);
+  return ok;
+}
+
+/* The step-up of session hash: recorded (audited "auth.stepup") or refused (audited
+ * "auth.stepup_failed", counted as a failed sign-in of the username and address). */
+static int stepup_verdict(struct store *store, const struct accounts_policy *policy,
+                          const char *hash, json_t *session, bool ok,
+                          const struct audit_actor *actor, time_t now, struct stepup_result *out)
+{
+  const char *username = json_string_value(json_object_get(session, "username"));
+  char user_key[96], ip_key[80];
+  struct login_result locked = {0};
+  throttle_keys(username, actor->ip, user_key, ip_key);
+  int rc;
+  if (ok) {
+    rc = store_session_stepup(store, hash, now);
+    if (!rc)
+      rc = store_throttle_clear(store, user_key);
+    if (!rc)
+      rc = audit_record(store, actor, "auth.stepup", "user", username, NULL);
+    out->outcome = rc ? STEPUP_REFUSED : STEPUP_OK;
+    return rc;
+  }
+  rc = throttle_fail(store, user_key, now, policy->user_lock_after, 0);
+  if (!rc)
+    rc = throttle_fail(store, ip_key, now, policy->ip_lock_after, policy->ip_window_seconds);
+  if (!rc)
+    rc = audit_record(store, actor, "auth.stepup_failed", "user", username, NULL);
+  if (!rc && login_locked(store, username, actor->ip, now, &locked)) {
+    out->outcome = STEPUP_LOCKED;
+    out->retry_minutes = locked.retry_minutes;
+  }
+  return rc;
+}
+
+int accounts_stepup(struct store *store, const struct accounts_policy *policy, const char *token,
+                    const char *password, const char *code, const struct audit_actor *actor,
+                    time_t now, struct stepup_result *out)
+{
+  char hash[65];
+  json_t *session;
+  struct login_result locked = {0};
+  memset(out, 0, sizeof(*out));
+  out->outcome = STEPUP_REFUSED;
+  if (!token)
+    return ST_OK;
+  accounts_token_hash(token, hash);
+  int rc = store_session_get(store, hash, &session);
+  if (rc)
+    return rc == ST_NOTFOUND ? ST_OK : rc;
+  const char *username = json_string_value(json_object_get(session, "username"));
+  if (login_locked(store, username, actor->ip, now, &locked)) {
+    out->outcome = STEPUP_LOCKED;
+    out->retry_minutes = locked.retry_minutes;
+  } else {
+    bool ok = stepup_matches(store, session, password, code, now);
+    rc = stepup_verdict(store, policy, hash, session, ok, actor, now, out);
+  }
+  json_decref(session);
+  return rc;
 }
 
 /* ---- administration -------------------------------------------------------------------- */

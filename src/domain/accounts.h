@@ -98,6 +98,31 @@ int accounts_session_renew(struct store *store, const char *token, char out[ACCO
  * browser that still holds a session: the new sign-in gets a new one). */
 int accounts_session_drop(struct store *store, const char *token);
 
+/* ---- step-up (ASVS 3.7.1, 4.3.3): re-authentication before sensitive changes -----------------
+ * Administrators' account changes need the session to have re-authenticated within the step-up
+ * window ([security] stepup_seconds, default 5 minutes): signing in (the password, or the
+ * second factor when the account has one) counts, and so does confirming the password (or a
+ * TOTP code) on the step-up page. The time is kept on the session row (sessions.stepup_at),
+ * never in a page. */
+enum { ACCOUNTS_STEPUP_DEFAULT = 300 };
+/* Sets the window (seconds > 0); once at start, before any thread. */
+void accounts_stepup_configure(int seconds);
+int accounts_stepup_seconds(void);
+/* Whether the session behind token re-authenticated less than the window ago. */
+bool accounts_stepup_fresh(struct store *store, const char *token, time_t now);
+enum stepup_outcome { STEPUP_OK, STEPUP_REFUSED, STEPUP_LOCKED };
+struct stepup_result {
+  enum stepup_outcome outcome;
+  int retry_minutes; /* STEPUP_LOCKED: when to try again */
+};
+/* Checks the session's own password, or a TOTP code (code non-empty, the account has TOTP on;
+ * a code is used once), and records the time on the session (audited "auth.stepup"). A wrong
+ * one changes nothing but is audited ("auth.stepup_failed") and counts as a failed sign-in of
+ * the username and the address (the same locks: STEPUP_LOCKED while either is locked). */
+int accounts_stepup(struct store *store, const struct accounts_policy *policy, const char *token,
+                    const char *password, const char *code, const struct audit_actor *actor,
+                    time_t now, struct stepup_result *out);
+
 /* Security notices (ASVS 2.2.3, 2.5.5, 2.8.5): a changed or reset password, a second factor
  * set up and a reused second-factor code each queue an e-mail to the account's own address
  * (when it has one) through the outbox (notify_subject_event, subject "user"), in the language
