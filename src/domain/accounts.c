@@ -921,6 +921,34 @@ int accounts_totp_enable(struct store *store, const struct audit_actor *actor, i
   return rc;
 }
 
+int accounts_totp_reset(struct store *store, const struct audit_actor *actor, int64_t id)
+{
+  char stamp[CLOCK_ISO_SIZE], object[24];
+  json_t *user;
+  if (id == actor->user_id)
+    return ST_FORBIDDEN;
+  int rc = store_user_get(store, actor->office_id, id, &user);
+  if (rc)
+    return rc;
+  if (!row_int(user, "totp_enabled")) {
+    json_decref(user);
+    return ST_INVALID;
+  }
+  clock_iso(clock_now(), stamp);
+  snprintf(object, sizeof(object), "%lld", (long long)id);
+  rc = store_begin(store);
+  if (!rc) {
+    rc = store_user_set_totp(store, id, "", 0, stamp);
+    if (!rc)
+      rc = store_session_delete_user(store, id);
+    if (!rc)
+      rc = security_notice(store, user, "account_totp_reset", actor->lang, clock_now());
+    rc = audited(store, rc, actor, "user.totp_reset", object, NULL);
+  }
+  json_decref(user);
+  return rc;
+}
+
 /* ---- a person ending their own sessions (accounts.h, "Your sessions") ---------------------- */
 
 static bool handle_ok(const char *handle)

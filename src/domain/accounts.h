@@ -238,6 +238,14 @@ int accounts_totp_begin(char *secret_b32, size_t size);
 int accounts_totp_enable(struct store *store, const struct audit_actor *actor, int64_t id,
                          const char *secret_b32, const char *code, time_t now, const char **reason);
 
+/* Lost second factor (ASVS 2.5.7): an administrator of the account's office (actor) turns its
+ * TOTP off and removes the secret, ends every session of the account and tells its holder by
+ * e-mail (security notice "account_totp_reset"), audited "user.totp_reset", in one transaction.
+ * An admin account must then set up a new one at its next sign-in (the web layer's must_enrol).
+ * ST_NOTFOUND for another office's or an unknown account, ST_FORBIDDEN for one's own,
+ * ST_INVALID when the account has no second factor. The caller requires a step-up. */
+int accounts_totp_reset(struct store *store, const struct audit_actor *actor, int64_t id);
+
 /* A random token: base64url of 32 bytes (for sessions and CSRF). */
 void accounts_random_token(char out[ACCOUNTS_TOKEN_SIZE]);
 /* The hex SHA-256 of a token, as sessions are stored. */

@@ -6,7 +6,8 @@
  * password page instead (zh-TW and English, CSRF token, the change's fields carried) and is made
  * only once the admin's password or TOTP code is given; a wrong one changes nothing, is audited
  * and counts as a failed sign-in (five lock the username, for sign-in too). The step-up time
- * lives on the session row, never in the page. Driven by the fake clock.
+ * lives on the session row, never in the page. Also the reset of a lost second factor (ASVS
+ * 2.5.7), which needs the same step-up. Driven by the fake clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -251,12 +252,121 @@ static void test_wrong_stepups_lock(void **state)
   client_free(&c);
 }
 
+/* The id of username. */
+static long long user_id(const char *username)
+{
+  char sql[160];
+  snprintf(sql, sizeof(sql), "SELECT id FROM users WHERE username = '%s'", username);
+  return sql_int(sql);
+}
+
+/* A lost phone (ASVS 2.5.7): an admin of the same office resets the account's second factor,
+ * under a step-up; its sessions end, its holder is told by e-mail, it is audited, and the
+ * (admin) account must set up a new one at its next sign-in. Never one's own; another office's
+ * admin gets "not found"; an account without one gets 400. */
+static void test_second_factor_reset(void **state)
+{
+  const char *args[] = {
+      "user",        "add",      "--office", "xinxing", "--username", "stepup-phone",
+      "--name",      "遺失手機", "--roles",  "admin",   "--email",    "phone-user@example.org",
+      "--no-expire", NULL};
+  const char *env[] = {"BIANMIN_PASSWORD=" ADMIN_PASSWORD, NULL};
+  assert_int_equal(server_cli_env(&server, args, env), 0);
+  struct client phone, other;
+  char secret[64] = "", other_secret[64] = "", path[96], form[200], sql[200];
+  client_init(&phone, &server);
+  assert_int_equal(
+      client_login_totp(&phone, "stepup-phone", ADMIN_PASSWORD, secret, sizeof(secret)), 0);
+  long long id = user_id("stepup-phone");
+  snprintf(path, sizeof(path), "/staff/admin/users/%lld", id);
+  json_t *view = expect_view(&server, &admin, path, 200);
+  assert_true(json_is_true(json_at(view, "user.totp")));
+  assert_false(json_is_true(json_at(view, "user.self")));
+  json_decref(view);
+  char *body = expect_page(&server, &admin, path, 200);
+  snprintf(form, sizeof(form), "<form method=\"post\" action=\"%s/totp-reset\">", path);
+  expect_contains(body, form);
+  expect_contains(body, "重設第二道驗證");
+  free(body);
+  /* never one's own (no form either) */
+  char own[128];
+  snprintf(own, sizeof(own), "/staff/admin/users/%lld", user_id("stepup-admin"));
+  body = expect_page(&server, &admin, own, 200);
+  expect_lacks(body, "/totp-reset");
+  free(body);
+  strncat(own, "/totp-reset", sizeof(own) - strlen(own) - 1);
+  assert_int_equal(harness_post(&admin, own, "", NULL), 400);
+  /* another office's admin: not found */
+  harness_add_user(&server, "hsinchu", "stepup-admin-h", "admin", ADMIN_PASSWORD);
+  client_init(&other, &server);
+  assert_int_equal(client_login_totp(&other, "stepup-admin-h", ADMIN_PASSWORD, other_secret,
+                                     sizeof(other_secret)),
+                   0);
+  free(expect_page(&server, &other, "/staff/admin/users", 200));
+  snprintf(form, sizeof(form), "%s/totp-reset", path);
+  assert_int_equal(harness_post(&other, form, "", NULL), 404);
+  client_free(&other);
+  /* an account without a second factor */
+  char clerk[96];
+  clerk_path(clerk, sizeof(clerk), "/totp-reset");
+  assert_int_equal(harness_post(&admin, clerk, "", NULL), 400);
+  snprintf(sql, sizeof(sql), "SELECT totp_enabled FROM users WHERE id = %lld", id);
+  assert_int_equal(sql_int(sql), 1);
+
+  /* the step-up first: nothing happens until the password is given */
+  window_passes();
+  assert_int_equal(harness_post(&admin, form, "", NULL), 200);
+  assert_int_equal(sql_int(sql), 1);
+  free(expect_page(&server, &phone, "/staff/", 200)); /* still signed in */
+  long long audited = audit_count("user.totp_reset");
+  char *location = NULL;
+  char done[200];
+  snprintf(done, sizeof(done), "stepup=1&stepup_password=%s", ADMIN_PASSWORD);
+  assert_int_equal(harness_post(&admin, form, done, &location), 303);
+  snprintf(done, sizeof(done), "%s?totp_reset=1", path);
+  assert_non_null(location);
+  assert_string_equal(location, done);
+  free(location);
+  body = expect_page(&server, &admin, done, 200);
+  expect_contains(body, "id=\"totp-reset-done\"");
+  expect_lacks(body, "/totp-reset\""); /* no second factor left to reset */
+  free(body);
+  assert_int_equal(sql_int(sql), 0);
+  snprintf(sql, sizeof(sql), "SELECT count(*) FROM users WHERE id = %lld AND totp_secret <> ''",
+           id);
+  assert_int_equal(sql_int(sql), 0);
+  snprintf(sql, sizeof(sql), "SELECT count(*) FROM sessions WHERE user_id = %lld", id);
+  assert_int_equal(sql_int(sql), 0);
+  assert_int_equal(audit_count("user.totp_reset"), audited + 1);
+  snprintf(sql, sizeof(sql),
+           "SELECT count(*) FROM outbox WHERE subject_kind = 'user' AND subject_id = %lld AND "
+           "event = 'account_totp_reset' AND channel = 'email'",
+           id);
+  assert_int_equal(sql_int(sql), 1);
+  /* the old session is gone; signing in again leads to setting up a new second factor */
+  struct response r;
+  assert_int_equal(client_get(&phone, "/staff/", &r), 0);
+  assert_int_equal(r.status, 303);
+  response_free(&r);
+  client_free(&phone);
+  client_init(&phone, &server);
+  assert_int_equal(client_login(&phone, "stepup-phone", ADMIN_PASSWORD), 303);
+  assert_int_equal(client_get(&phone, "/staff/", &r), 0);
+  assert_int_equal(r.status, 303);
+  location = response_header(&r, "Location");
+  response_free(&r);
+  assert_non_null(location);
+  assert_string_equal(location, "/staff/account/totp");
+  free(location);
+  client_free(&phone);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_signin_is_a_stepup),  cmocka_unit_test(test_window_then_password),
       cmocka_unit_test(test_edit_with_totp_code), cmocka_unit_test(test_reset_and_create),
-      cmocka_unit_test(test_wrong_stepups_lock),
+      cmocka_unit_test(test_second_factor_reset), cmocka_unit_test(test_wrong_stepups_lock),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -321,10 +321,11 @@ int staff_user_show(struct http_request *req, struct http_response *res)
     return rc;
   const char *action = arena_printf(req->arena, "/staff/admin/users/%lld", (long long)user.id);
   json_t *values =
-      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)user.id, "username",
-                user.username, "display_name", user.display_name, "email", user.email, "unit_id",
-                (json_int_t)user.unit_id, "roles", (json_int_t)user.roles, "disabled",
-                user.disabled, "totp", user.totp_enabled);
+      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:b, s:b}", "id", (json_int_t)user.id,
+                "username", user.username, "display_name", user.display_name, "email", user.email,
+                "unit_id", (json_int_t)user.unit_id, "roles", (json_int_t)user.roles, "disabled",
+                user.disabled, "totp", user.totp_enabled, "self", user.id == req->session->user_id,
+                "totp_reset", http_query(req, "totp_reset") != NULL);
   rc = form_view(req, store, values, action, false, &view);
   json_decref(values);
   return rc ? rc : http_page(res, 200, "staff/user_form", view);
@@ -406,4 +407,28 @@ int staff_user_disable(struct http_request *req, struct http_response *res)
 int staff_user_enable(struct http_request *req, struct http_response *res)
 {
   return set_disabled(req, res, false);
+}
+
+int staff_user_totp_reset(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  struct account_row user;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = target_user(req, store, &user);
+  if (rc)
+    return rc;
+  if (user.id == req->session->user_id)
+    return http_error(res, 400, "account_err_own_totp_reset");
+  if (!user.totp_enabled)
+    return http_error(res, 400, "account_err_totp_none");
+  if (!stepped_up(req, res, store, &rc))
+    return rc;
+  web_actor(req, &actor);
+  rc = accounts_totp_reset(store, &actor, user.id);
+  return rc ? rc
+            : http_redirect(res, 303,
+                            arena_printf(req->arena, "/staff/admin/users/%lld?totp_reset=1",
+                                         (long long)user.id));
 }
