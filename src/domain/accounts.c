@@ -120,12 +120,62 @@ void accounts_token_hash(const char *token, char out[65])
   sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
+/* Hashes made with the pepper carry this mark before libsodium's "$argon2id$..." string;
+ * hashes without it (made before issue 21, or with no key loaded) are argon2id of the password
+ * itself and are rehashed with the pepper at the next successful sign-in (password_upgrade). */
+#define PEPPER_MARK     "p1:"
+#define PEPPER_MARK_LEN 3
+
+/* The pepper (ASVS 2.4.5): HMAC-SHA256 of the password keyed with the KEYS_PASSWORD subkey,
+ * which lives in the master key file, never in the database. false when no key is loaded. */
+static bool pepper(const char *password, unsigned char out[crypto_auth_hmacsha256_BYTES])
+{
+  const unsigned char *key = keys_subkey(KEYS_PASSWORD);
+  if (!key)
+    return false;
+  crypto_auth_hmacsha256(out, (const unsigned char *)password, strlen(password), key);
+  return true;
+}
+
 static int password_hash(const char *password, char out[crypto_pwhash_STRBYTES])
 {
-  if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    return ST_NOMEM;
-  return ST_OK;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  char inner[crypto_pwhash_STRBYTES];
+  if (!pepper(password, mac)) {
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+      return ST_NOMEM;
+    return ST_OK;
+  }
+  int rc =
+      crypto_pwhash_str(inner, (const char *)mac, sizeof(mac), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+          ? ST_OK
+          : ST_NOMEM;
+  sodium_memzero(mac, sizeof(mac));
+  int n = rc ? 0 : snprintf(out, crypto_pwhash_STRBYTES, "%s%s", PEPPER_MARK, inner);
+  if (n < 0 || (size_t)n >= crypto_pwhash_STRBYTES)
+    rc = ST_LIMIT;
+  return rc;
+}
+
+static bool peppered(const char *hash)
+{
+  return strncmp(hash, PEPPER_MARK, PEPPER_MARK_LEN) == 0;
+}
+
+/* Whether password matches hash: a peppered one needs this installation's key (a hash copied
+ * to an installation with another key never verifies). */
+static bool password_verify(const char *hash, const char *password)
+{
+  if (!peppered(hash))
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  if (!pepper(password, mac))
+    return false;
+  bool ok = crypto_pwhash_str_verify(hash + PEPPER_MARK_LEN, (const char *)mac, sizeof(mac)) == 0;
+  sodium_memzero(mac, sizeof(mac));
+  return ok;
 }
 
 /* Verifies against the stored hash, or against a fixed dummy hash when there is no account,
@@ -137,11 +187,25 @@ static bool password_matches(json_t *user, const char *password)
   if (!hash) {
     if (!dummy[0] && password_hash("bianmin-dummy-password", dummy))
       return false;
-    if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+    if (password_verify(dummy, password))
       return false; /* cannot happen; the result is discarded either way */
     return false;
   }
-  return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+  return password_verify(hash, password);
+}
+
+/* After a successful sign-in (or step-up) with password: a hash without the pepper is replaced
+ * by one with it, when a key is loaded (the same password: its expiry and time stay). */
+static int password_upgrade(struct store *store, json_t *user, const char *password)
+{
+  const char *hash = json_string_value(json_object_get(user, "password_hash"));
+  char fresh[crypto_pwhash_STRBYTES];
+  if (!hash || peppered(hash) || !keys_subkey(KEYS_PASSWORD))
+    return ST_OK;
+  int rc = password_hash(password, fresh);
+  return rc ? rc
+            : store_user_set_hash(store, json_integer_value(json_object_get(user, "id")), hash,
+                                  fresh);
 }
 
 /* ---- throttling ---------------------------------------------------------------------- */
@@ -361,7 +425,9 @@ int accounts_login(struct store *store, const struct accounts_policy *policy, co
   bool pending = row_int(user, "totp_enabled") != 0;
   struct audit_actor actor;
   login_actor(user, username, ip, &actor);
-  rc = store_throttle_clear(store, user_key);
+  rc = password_upgrade(store, user, password);
+  if (!rc)
+    rc = store_throttle_clear(store, user_key);
   if (!rc)
     rc = start_session(store, user, ip, now, pending, out);
   if (!rc)
@@ -564,7 +630,7 @@ bool accounts_stepup_fresh(struct store *store, const char *token, time_t now)
 }
 
 /* Whether the password (or, for an account with TOTP on, a code when one is given) is the
- * session's user's. */
+ * session's user's. A right password on a hash without the pepper is rehashed with it. */
 static bool stepup_matches(struct store *store, json_t *session, const char *password,
                            const char *code, time_t now)
 {
@@ -575,7 +641,7 @@ static bool stepup_matches(struct store *store, json_t *session, const char *pas
   if (!password || strlen(password) > ACCOUNTS_PASSWORD_MAX ||
       store_user_get(store, 0, user_id, &user))
     return false;
-  bool ok = password_matches(user, password);
+  bool ok = password_matches(user, password) && password_upgrade(store, user, password) == ST_OK;
   json_decref(user);
   return ok;
 }

@@ -1,7 +1,9 @@
 /*
- * accounts.h - staff accounts: roles, passwords (argon2id), sign-in with throttling and an
- * optional TOTP second factor, database sessions, and account administration. Every sign-in,
- * failed sign-in, sign-out and account change is written to the audit trail.
+ * accounts.h - staff accounts: roles, passwords (argon2id over an HMAC with the installation's
+ * key subkey KEYS_PASSWORD, the pepper; older hashes are rehashed at sign-in), sign-in with
+ * throttling and an optional TOTP second factor, database sessions, and account
+ * administration. Every sign-in, failed sign-in, sign-out and account change is written to the
+ * audit trail.
  */
 #ifndef BIANMIN_DOMAIN_ACCOUNTS_H
 #define BIANMIN_DOMAIN_ACCOUNTS_H
