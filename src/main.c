@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/parcels.h"
 #include "base/log.h"
+#include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
@@ -351,6 +352,7 @@ static int cmd_serve(struct config *config, int argc, char **argv)
   }
   if (notices_setup(config) || payments_setup(config))
     return 1;
+  accounts_stepup_configure(config->stepup_seconds);
   /* Block the signals in every thread; the main thread waits for them with sigwait. */
   sigset_t signals;
   block_stop_signals(&signals);

@@ -13,6 +13,8 @@ struct arena;
 
 /* Creates an arena that refuses to grow beyond max_bytes in total. NULL on allocation failure. */
 struct arena *arena_new(size_t max_bytes);
+/* Runs the cleanup hooks, then wipes (explicit_bzero) the used part of every block and frees
+ * them (ASVS 8.3.6: a request's opened personal data does not stay in freed memory). */
 void arena_free(struct arena *arena);
 
 /* Returns zeroed memory aligned for any type, or NULL when the limit or memory runs out. */

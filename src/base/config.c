@@ -85,6 +85,7 @@ static const struct config_key config_keys[] = {
     {"log", "level", "BIANMIN_LOG_LEVEL", KIND_LOG_LEVEL, offsetof(struct config, log_level),
      CONFIG_LOG_LEVEL_MAX, 0, 0, false},
     TEXT("security", "secret_key_file", "BIANMIN_SECRET_KEY_FILE", secret_key_file, true),
+    INT("security", "stepup_seconds", "BIANMIN_STEPUP_SECONDS", stepup_seconds, 30, 3600),
     TEXT("mail", "url", "BIANMIN_MAIL_URL", mail_url, true),
     TEXT("mail", "from", "BIANMIN_MAIL_FROM", mail_from, false),
     TEXT("mail", "username", "BIANMIN_MAIL_USERNAME", mail_username, true),
@@ -154,6 +155,7 @@ static void notice_defaults(struct config *c)
   c->retry_base_seconds = 60;
   c->claim_timeout_seconds = 300;
   c->poll_seconds = 2;
+  c->stepup_seconds = 300;          /* an admin's confirmed password lasts 5 minutes (ASVS 3.7.1) */
   c->payment_expiry_seconds = 1800; /* no provider until configured: online payment off */
   str_copy(c->payment_ecpay_url, sizeof(c->payment_ecpay_url),
            STR_LIT("https://payment.ecpay.com.tw")); /* production: ecpay_url for the stage */

@@ -27,7 +27,8 @@ struct config {
   /* [paths] calendar: DGPA dgpa-YYYY.csv files */ /* [paths] locale: directory of <lang>.mo
                                                       files */
   char secret_key_file[CONFIG_PATH_MAX];           /* [security] secret_key_file, "" = none */
-  char log_level[CONFIG_LOG_LEVEL_MAX];            /* [log] level: debug, info, warn or error */
+  int stepup_seconds; /* [security] stepup_seconds: how long a confirmed password lasts */
+  char log_level[CONFIG_LOG_LEVEL_MAX];  /* [log] level: debug, info, warn or error */
   char trusted_proxies[CONFIG_TEXT_MAX]; /* [server] trusted_proxies: base/netaddr.h, "" = none */
   char metrics_from[CONFIG_TEXT_MAX];    /* [server] metrics_from: who may read /metrics */
   bool dev_reload;                       /* [server] dev_reload: re-read templates per request */

@@ -120,12 +120,62 @@ void accounts_token_hash(const char *token, char out[65])
   sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
+/* Hashes made with the pepper carry this mark before libsodium's "$argon2id$..." string;
+ * hashes without it (made before issue 21, or with no key loaded) are argon2id of the password
+ * itself and are rehashed with the pepper at the next successful sign-in (password_upgrade). */
+#define PEPPER_MARK     "p1:"
+#define PEPPER_MARK_LEN 3
+
+/* The pepper (ASVS 2.4.5): HMAC-SHA256 of the password keyed with the KEYS_PASSWORD subkey,
+ * which lives in the master key file, never in the database. false when no key is loaded. */
+static bool pepper(const char *password, unsigned char out[crypto_auth_hmacsha256_BYTES])
+{
+  const unsigned char *key = keys_subkey(KEYS_PASSWORD);
+  if (!key)
+    return false;
+  crypto_auth_hmacsha256(out, (const unsigned char *)password, strlen(password), key);
+  return true;
+}
+
 static int password_hash(const char *password, char out[crypto_pwhash_STRBYTES])
 {
-  if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    return ST_NOMEM;
-  return ST_OK;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  char inner[crypto_pwhash_STRBYTES];
+  if (!pepper(password, mac)) {
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+      return ST_NOMEM;
+    return ST_OK;
+  }
+  int rc =
+      crypto_pwhash_str(inner, (const char *)mac, sizeof(mac), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+          ? ST_OK
+          : ST_NOMEM;
+  sodium_memzero(mac, sizeof(mac));
+  int n = rc ? 0 : snprintf(out, crypto_pwhash_STRBYTES, "%s%s", PEPPER_MARK, inner);
+  if (n < 0 || (size_t)n >= crypto_pwhash_STRBYTES)
+    rc = ST_LIMIT;
+  return rc;
+}
+
+static bool peppered(const char *hash)
+{
+  return strncmp(hash, PEPPER_MARK, PEPPER_MARK_LEN) == 0;
+}
+
+/* Whether password matches hash: a peppered one needs this installation's key (a hash copied
+ * to an installation with another key never verifies). */
+static bool password_verify(const char *hash, const char *password)
+{
+  if (!peppered(hash))
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  if (!pepper(password, mac))
+    return false;
+  bool ok = crypto_pwhash_str_verify(hash + PEPPER_MARK_LEN, (const char *)mac, sizeof(mac)) == 0;
+  sodium_memzero(mac, sizeof(mac));
+  return ok;
 }
 
 /* Verifies against the stored hash, or against a fixed dummy hash when there is no account,
@@ -137,11 +187,25 @@ static bool password_matches(json_t *user, const char *password)
   if (!hash) {
     if (!dummy[0] && password_hash("bianmin-dummy-password", dummy))
       return false;
-    if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+    if (password_verify(dummy, password))
       return false; /* cannot happen; the result is discarded either way */
     return false;
   }
-  return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+  return password_verify(hash, password);
+}
+
+/* After a successful sign-in (or step-up) with password: a hash without the pepper is replaced
+ * by one with it, when a key is loaded (the same password: its expiry and time stay). */
+static int password_upgrade(struct store *store, json_t *user, const char *password)
+{
+  const char *hash = json_string_value(json_object_get(user, "password_hash"));
+  char fresh[crypto_pwhash_STRBYTES];
+  if (!hash || peppered(hash) || !keys_subkey(KEYS_PASSWORD))
+    return ST_OK;
+  int rc = password_hash(password, fresh);
+  return rc ? rc
+            : store_user_set_hash(store, json_integer_value(json_object_get(user, "id")), hash,
+                                  fresh);
 }
 
 /* ---- throttling ---------------------------------------------------------------------- */
@@ -361,7 +425,9 @@ int accounts_login(struct store *store, const struct accounts_policy *policy, co
   bool pending = row_int(user, "totp_enabled") != 0;
   struct audit_actor actor;
   login_actor(user, username, ip, &actor);
-  rc = store_throttle_clear(store, user_key);
+  rc = password_upgrade(store, user, password);
+  if (!rc)
+    rc = store_throttle_clear(store, user_key);
   if (!rc)
     rc = start_session(store, user, ip, now, pending, out);
   if (!rc)
@@ -414,14 +480,17 @@ static int check_totp(struct store *store, int64_t user_id, const char *code, ti
 
 /* The second factor is done: the session gets a new token and CSRF token (the one that
  * carried the pending sign-in is no longer valid) and is pending no more. */
-static int session_promote(struct store *store, const char *token, struct login_result *out)
+static int session_promote(struct store *store, const char *token, time_t now,
+                           struct login_result *out)
 {
   char old_hash[65], new_hash[65], csrf[ACCOUNTS_TOKEN_SIZE];
   accounts_token_hash(token, old_hash);
   accounts_random_token(out->token);
   accounts_random_token(csrf);
   accounts_token_hash(out->token, new_hash);
-  return store_session_rotate(store, old_hash, new_hash, csrf);
+  int rc = store_session_rotate(store, old_hash, new_hash, csrf);
+  /* the second factor was just given: that counts as a fresh re-authentication (step-up) */
+  return rc ? rc : store_session_stepup(store, new_hash, now);
 }
 
 /* Whether code passes for user_id: ST_OK (and its step is now used), ST_CONFLICT for a code
@@ -456,7 +525,7 @@ int accounts_login_totp(struct store *store, const struct accounts_policy *polic
   if (locked) {
     *outcome = LOGIN_LOCKED;
   } else if (verdict == ST_OK) {
-    rc = session_promote(store, token, out);
+    rc = session_promote(store, token, now, out);
     if (!rc)
       rc = store_throttle_clear(store, key);
     if (!rc)
@@ -507,7 +576,7 @@ int accounts_session(struct store *store, const struct accounts_policy *policy, 
 int accounts_session_renew(struct store *store, const char *token, char out[ACCOUNTS_TOKEN_SIZE])
 {
   struct login_result result;
-  int rc = session_promote(store, token, &result);
+  int rc = session_promote(store, token, clock_now(), &result);
   memcpy(out, result.token, ACCOUNTS_TOKEN_SIZE);
   return rc;
 }
@@ -527,6 +596,113 @@ int accounts_logout(struct store *store, const char *token, const struct audit_a
   accounts_token_hash(token, hash);
   int rc = store_session_delete(store, hash);
   return rc ? rc : audit_record(store, actor, "auth.logout", "user", actor->name, NULL);
+}
+
+/* ---- step-up: re-authentication before sensitive changes (accounts.h) ----------------------- */
+
+static int stepup_window = ACCOUNTS_STEPUP_DEFAULT;
+
+void accounts_stepup_configure(int seconds)
+{
+  if (seconds > 0)
+    stepup_window = seconds;
+}
+
+int accounts_stepup_seconds(void)
+{
+  return stepup_window;
+}
+
+bool accounts_stepup_fresh(struct store *store, const char *token, time_t now)
+{
+  char hash[65];
+  json_t *session;
+  if (!token || strlen(token) != ACCOUNTS_TOKEN_SIZE - 1)
+    return false;
+  accounts_token_hash(token, hash);
+  if (store_session_get(store, hash, &session))
+    return false;
+  int64_t at = row_int(session, "stepup_at");
+  bool fresh =
+      row_int(session, "mfa_pending") == 0 && at > 0 && now >= at && now - at < stepup_window;
+  json_decref(session);
+  return fresh;
+}
+
+/* Whether the password (or, for an account with TOTP on, a code when one is given) is the
+ * session's user's. A right password on a hash without the pepper is rehashed with it. */
+static bool stepup_matches(struct store *store, json_t *session, const char *password,
+                           const char *code, time_t now)
+{
+  int64_t user_id = row_int(session, "user_id");
+  if (code && *code && row_int(session, "totp_enabled"))
+    return totp_verdict(store, user_id, code, now) == ST_OK;
+  json_t *user;
+  if (!password || strlen(password) > ACCOUNTS_PASSWORD_MAX ||
+      store_user_get(store, 0, user_id, &user))
+    return false;
+  bool ok = password_matches(user, password) && password_upgrade(store, user, password) == ST_OK;
+  json_decref(user);
+  return ok;
+}
+
+/* The step-up of session hash: recorded (audited "auth.stepup") or refused (audited
+ * "auth.stepup_failed", counted as a failed sign-in of the username and address). */
+static int stepup_verdict(struct store *store, const struct accounts_policy *policy,
+                          const char *hash, json_t *session, bool ok,
+                          const struct audit_actor *actor, time_t now, struct stepup_result *out)
+{
+  const char *username = json_string_value(json_object_get(session, "username"));
+  char user_key[96], ip_key[80];
+  struct login_result locked = {0};
+  throttle_keys(username, actor->ip, user_key, ip_key);
+  int rc;
+  if (ok) {
+    rc = store_session_stepup(store, hash, now);
+    if (!rc)
+      rc = store_throttle_clear(store, user_key);
+    if (!rc)
+      rc = audit_record(store, actor, "auth.stepup", "user", username, NULL);
+    out->outcome = rc ? STEPUP_REFUSED : STEPUP_OK;
+    return rc;
+  }
+  rc = throttle_fail(store, user_key, now, policy->user_lock_after, 0);
+  if (!rc)
+    rc = throttle_fail(store, ip_key, now, policy->ip_lock_after, policy->ip_window_seconds);
+  if (!rc)
+    rc = audit_record(store, actor, "auth.stepup_failed", "user", username, NULL);
+  if (!rc && login_locked(store, username, actor->ip, now, &locked)) {
+    out->outcome = STEPUP_LOCKED;
+    out->retry_minutes = locked.retry_minutes;
+  }
+  return rc;
+}
+
+int accounts_stepup(struct store *store, const struct accounts_policy *policy, const char *token,
+                    const char *password, const char *code, const struct audit_actor *actor,
+                    time_t now, struct stepup_result *out)
+{
+  char hash[65];
+  json_t *session;
+  struct login_result locked = {0};
+  memset(out, 0, sizeof(*out));
+  out->outcome = STEPUP_REFUSED;
+  if (!token)
+    return ST_OK;
+  accounts_token_hash(token, hash);
+  int rc = store_session_get(store, hash, &session);
+  if (rc)
+    return rc == ST_NOTFOUND ? ST_OK : rc;
+  const char *username = json_string_value(json_object_get(session, "username"));
+  if (login_locked(store, username, actor->ip, now, &locked)) {
+    out->outcome = STEPUP_LOCKED;
+    out->retry_minutes = locked.retry_minutes;
+  } else {
+    bool ok = stepup_matches(store, session, password, code, now);
+    rc = stepup_verdict(store, policy, hash, session, ok, actor, now, out);
+  }
+  json_decref(session);
+  return rc;
 }
 
 /* ---- administration -------------------------------------------------------------------- */
@@ -808,6 +984,34 @@ int accounts_totp_enable(struct store *store, const struct audit_actor *actor, i
     rc = audited(store, rc, actor, "user.totp_enable", object, NULL);
   }
   free(sealed);
+  return rc;
+}
+
+int accounts_totp_reset(struct store *store, const struct audit_actor *actor, int64_t id)
+{
+  char stamp[CLOCK_ISO_SIZE], object[24];
+  json_t *user;
+  if (id == actor->user_id)
+    return ST_FORBIDDEN;
+  int rc = store_user_get(store, actor->office_id, id, &user);
+  if (rc)
+    return rc;
+  if (!row_int(user, "totp_enabled")) {
+    json_decref(user);
+    return ST_INVALID;
+  }
+  clock_iso(clock_now(), stamp);
+  snprintf(object, sizeof(object), "%lld", (long long)id);
+  rc = store_begin(store);
+  if (!rc) {
+    rc = store_user_set_totp(store, id, "", 0, stamp);
+    if (!rc)
+      rc = store_session_delete_user(store, id);
+    if (!rc)
+      rc = security_notice(store, user, "account_totp_reset", actor->lang, clock_now());
+    rc = audited(store, rc, actor, "user.totp_reset", object, NULL);
+  }
+  json_decref(user);
   return rc;
 }
 

@@ -1,7 +1,9 @@
 /*
- * accounts.h - staff accounts: roles, passwords (argon2id), sign-in with throttling and an
- * optional TOTP second factor, database sessions, and account administration. Every sign-in,
- * failed sign-in, sign-out and account change is written to the audit trail.
+ * accounts.h - staff accounts: roles, passwords (argon2id over an HMAC with the installation's
+ * key subkey KEYS_PASSWORD, the pepper; older hashes are rehashed at sign-in), sign-in with
+ * throttling and an optional TOTP second factor, database sessions, and account
+ * administration. Every sign-in, failed sign-in, sign-out and account change is written to the
+ * audit trail.
  */
 #ifndef BIANMIN_DOMAIN_ACCOUNTS_H
 #define BIANMIN_DOMAIN_ACCOUNTS_H
@@ -97,6 +99,31 @@ int accounts_session_renew(struct store *store, const char *token, char out[ACCO
 /* Ends the session behind a cookie token, if any, without an audit row (signing in again in a
  * browser that still holds a session: the new sign-in gets a new one). */
 int accounts_session_drop(struct store *store, const char *token);
+
+/* ---- step-up (ASVS 3.7.1, 4.3.3): re-authentication before sensitive changes -----------------
+ * Administrators' account changes need the session to have re-authenticated within the step-up
+ * window ([security] stepup_seconds, default 5 minutes): signing in (the password, or the
+ * second factor when the account has one) counts, and so does confirming the password (or a
+ * TOTP code) on the step-up page. The time is kept on the session row (sessions.stepup_at),
+ * never in a page. */
+enum { ACCOUNTS_STEPUP_DEFAULT = 300 };
+/* Sets the window (seconds > 0); once at start, before any thread. */
+void accounts_stepup_configure(int seconds);
+int accounts_stepup_seconds(void);
+/* Whether the session behind token re-authenticated less than the window ago. */
+bool accounts_stepup_fresh(struct store *store, const char *token, time_t now);
+enum stepup_outcome { STEPUP_OK, STEPUP_REFUSED, STEPUP_LOCKED };
+struct stepup_result {
+  enum stepup_outcome outcome;
+  int retry_minutes; /* STEPUP_LOCKED: when to try again */
+};
+/* Checks the session's own password, or a TOTP code (code non-empty, the account has TOTP on;
+ * a code is used once), and records the time on the session (audited "auth.stepup"). A wrong
+ * one changes nothing but is audited ("auth.stepup_failed") and counts as a failed sign-in of
+ * the username and the address (the same locks: STEPUP_LOCKED while either is locked). */
+int accounts_stepup(struct store *store, const struct accounts_policy *policy, const char *token,
+                    const char *password, const char *code, const struct audit_actor *actor,
+                    time_t now, struct stepup_result *out);
 
 /* Security notices (ASVS 2.2.3, 2.5.5, 2.8.5): a changed or reset password, a second factor
  * set up and a reused second-factor code each queue an e-mail to the account's own address
@@ -212,6 +239,14 @@ int accounts_refusal_record(struct store *store, const struct audit_actor *actor
 int accounts_totp_begin(char *secret_b32, size_t size);
 int accounts_totp_enable(struct store *store, const struct audit_actor *actor, int64_t id,
                          const char *secret_b32, const char *code, time_t now, const char **reason);
+
+/* Lost second factor (ASVS 2.5.7): an administrator of the account's office (actor) turns its
+ * TOTP off and removes the secret, ends every session of the account and tells its holder by
+ * e-mail (security notice "account_totp_reset"), audited "user.totp_reset", in one transaction.
+ * An admin account must then set up a new one at its next sign-in (the web layer's must_enrol).
+ * ST_NOTFOUND for another office's or an unknown account, ST_FORBIDDEN for one's own,
+ * ST_INVALID when the account has no second factor. The caller requires a step-up. */
+int accounts_totp_reset(struct store *store, const struct audit_actor *actor, int64_t id);
 
 /* A random token: base64url of 32 bytes (for sessions and CSRF). */
 void accounts_random_token(char out[ACCOUNTS_TOKEN_SIZE]);

@@ -18,7 +18,7 @@
 #include "base/common.h"
 
 #define KEYS_CONTEXT       "bianmin1"
-#define KEYS_PURPOSE_COUNT 5
+#define KEYS_PURPOSE_COUNT 6
 #define KEYS_SEAL_PREFIX   "v1:"
 #define KEYS_B64_VARIANT   sodium_base64_VARIANT_URLSAFE_NO_PADDING
 /* The longest acceptable key file: 64 hex characters and "\r\n". Read one byte more to notice. */

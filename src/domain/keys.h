@@ -25,7 +25,8 @@ enum keys_purpose {
   KEYS_LOOKUP = 2,    /* keyed hashes for exact lookups (personal_lookup_hash) */
   KEYS_TOTP_SEAL = 3, /* TOTP secrets at rest (totp_seal_secret) */
   KEYS_TOKEN = 4,     /* HMAC of case QR tokens */
-  KEYS_THROTTLE = 5   /* keyed hashes of typed user names in sign-in throttling */
+  KEYS_THROTTLE = 5,  /* keyed hashes of typed user names in sign-in throttling */
+  KEYS_PASSWORD = 6   /* the pepper: HMAC-SHA256 of staff passwords before argon2id */
 };
 
 /* Loads the master key from path: 64 hex characters, optionally followed by one newline ("\n" or

@@ -49,6 +49,7 @@ static const struct notify_event events[] = {
     /* security notices to a staff member's own address (domain/accounts.h, ASVS 2.2.3) */
     {"account_password_changed", true}, /* the password was changed or reset */
     {"account_totp_enabled", true},     /* a second factor was set up */
+    {"account_totp_reset", true},       /* an administrator reset the second factor */
     {"account_totp_reused", true},      /* a used sign-in code was offered again: refused */
 };
 

@@ -95,6 +95,13 @@ int store_user_set_password(struct store *store, int64_t id, const char *hash, c
   return rc ? rc : expect_one(store, changes);
 }
 
+int store_user_set_hash(struct store *store, int64_t id, const char *old_hash, const char *hash)
+{
+  static const char sql[] =
+      "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2";
+  return db_exec(store, sql, DB_ARGS(DB_I(id), DB_S(old_hash), DB_S(hash)), NULL);
+}
+
 int store_user_set_disabled(struct store *store, int64_t id, int disabled, const char *now)
 {
   static const char sql[] = "UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1";
@@ -130,10 +137,10 @@ int store_session_create(struct store *store, const char *id_hash, int64_t user_
 {
   static const char sql[] =
       "INSERT INTO sessions (id_hash, user_id, csrf_token, mfa_pending, created_at, "
-      "last_seen_at, ip) VALUES ($1, $2, $3, $4, $5, $5, $6)";
+      "last_seen_at, ip, stepup_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $7)";
   return db_exec(store, sql,
                  DB_ARGS(DB_S(id_hash), DB_I(user_id), DB_S(csrf_token), DB_I(mfa_pending != 0),
-                         DB_I(now), DB_S(ip)),
+                         DB_I(now), DB_S(ip), DB_I(mfa_pending ? 0 : now)),
                  NULL);
 }
 
@@ -141,7 +148,7 @@ int store_session_get(struct store *store, const char *id_hash, json_t **out)
 {
   static const char sql[] =
       "SELECT s.id_hash, s.user_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, "
-      "s.ip, u.username, u.display_name, u.office_id, u.unit_id, u.roles, u.disabled, "
+      "s.ip, s.stepup_at, u.username, u.display_name, u.office_id, u.unit_id, u.roles, u.disabled, "
       "u.totp_enabled, u.password_expired FROM sessions s JOIN users u ON u.id = s.user_id WHERE "
       "s.id_hash = $1";
   return db_query_one(store, sql, DB_ARGS(DB_S(id_hash)), out);
@@ -160,6 +167,14 @@ int store_session_rotate(struct store *store, const char *old_hash, const char *
       "UPDATE sessions SET id_hash = $2, csrf_token = $3, mfa_pending = 0 WHERE id_hash = $1";
   int64_t changes = 0;
   int rc = db_exec(store, sql, DB_ARGS(DB_S(old_hash), DB_S(new_hash), DB_S(csrf_token)), &changes);
+  return rc ? rc : expect_one(store, changes);
+}
+
+int store_session_stepup(struct store *store, const char *id_hash, int64_t now)
+{
+  static const char sql[] = "UPDATE sessions SET stepup_at = $2 WHERE id_hash = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_S(id_hash), DB_I(now)), &changes);
   return rc ? rc : expect_one(store, changes);
 }
 

@@ -44,7 +44,8 @@ static const struct copy_table tables[] = {
      "totp_enabled, totp_last_step, disabled, created_at, updated_at, password_expired, "
      "password_set_at",
      "id"},
-    {"sessions", "id_hash, user_id, csrf_token, mfa_pending, created_at, last_seen_at, ip",
+    {"sessions",
+     "id_hash, user_id, csrf_token, mfa_pending, created_at, last_seen_at, ip, stepup_at",
      "id_hash"},
     {"login_throttle", "key, failures, window_start, locked_until", "key"},
     {"audit_log",

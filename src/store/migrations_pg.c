@@ -542,6 +542,12 @@ static const char migration_16_sql[] =
     "CREATE UNIQUE INDEX outbox_subject ON outbox (subject_kind, subject_id, event, occurrence, "
     "channel);";
 
+/* Migration 17 (issue 21, ASVS 3.7.1): when the session last re-authenticated (signed in,
+ * or confirmed the password or a TOTP code): administrators' account changes need it recent
+ * (domain/accounts.h, step-up). 0 = never. */
+static const char migration_17_sql[] =
+    "ALTER TABLE sessions ADD COLUMN stepup_at BIGINT NOT NULL DEFAULT 0;";
+
 /* Petitions and the director's mailbox (migration 27, issue 19; domain/petition.h): an office's
  * petition categories (the unit that answers, the answer period in working days, a canned
  * answer), a number sequence per office and ROC year, the petitions (personal data sealed,
@@ -1098,6 +1104,7 @@ const struct store_migration pg_migrations[] = {
     {14, "directory version for in-memory offices, units and services", migration_14_sql},
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
     {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
+    {17, "sessions: time of the last re-authentication (step-up)", migration_17_sql},
     {19, "search index: each row's office as an indexed token (SQLite only)", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {21, "workflow definitions per office, the version each case started on", migration_21_sql},

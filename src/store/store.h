@@ -110,6 +110,9 @@ int store_user_list(struct store *store, int64_t office_id, json_t **out);
  * set_at: unix seconds, as users.password_set_at. */
 int store_user_set_password(struct store *store, int64_t id, const char *hash, const char *now,
                             bool expired, int64_t set_at);
+/* The same password under a new hash (a rehash at sign-in), only while the stored hash is still
+ * old_hash (a change in between wins); password_set_at and the expiry stay. */
+int store_user_set_hash(struct store *store, int64_t id, const char *old_hash, const char *hash);
 int store_user_set_disabled(struct store *store, int64_t id, int disabled, const char *now);
 /* secret is the sealed secret ("" to remove); enabled 0/1. */
 int store_user_set_totp(struct store *store, int64_t id, const char *secret, int enabled,
@@ -119,11 +122,14 @@ int store_user_use_totp_step(struct store *store, int64_t id, int64_t step);
 
 int store_session_create(struct store *store, const char *id_hash, int64_t user_id,
                          const char *csrf_token, int mfa_pending, int64_t now, const char *ip);
-/* The session joined with its user: session fields plus "username", "display_name",
- * "office_id", "unit_id", "roles", "disabled", "totp_enabled". */
+/* The session joined with its user: session fields (with "stepup_at") plus "username",
+ * "display_name", "office_id", "unit_id", "roles", "disabled", "totp_enabled". */
 int store_session_get(struct store *store, const char *id_hash, json_t **out);
 int store_session_touch(struct store *store, const char *id_hash, int64_t now);
 int store_session_clear_mfa(struct store *store, const char *id_hash);
+/* The session re-authenticated at now (sessions.stepup_at, migration 17); a session signed in
+ * without a second factor pending starts with stepup_at = created_at, else 0. */
+int store_session_stepup(struct store *store, const char *id_hash, int64_t now);
 /* The session old_hash continues as new_hash with a new CSRF token, its second factor done. */
 int store_session_rotate(struct store *store, const char *old_hash, const char *new_hash,
                          const char *csrf_token);

@@ -214,6 +214,8 @@ static const struct http_route routes[] = {
      HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"POST", "/staff/admin/users/{id}/enable", staff_user_enable, ROLE_ADMIN, true, HTTP_BODY_FORM,
      HTTP_RATE_NONE},
+    {"POST", "/staff/admin/users/{id}/totp-reset", staff_user_totp_reset, ROLE_ADMIN, true,
+     HTTP_BODY_FORM, HTTP_RATE_NONE},
     {"GET", "/staff/admin/audit", staff_audit, ROLE_ADMIN, false, HTTP_BODY_NONE, HTTP_RATE_NONE},
 
     /* Staff: admins edit their office's catalogue (catalog_admin.h). {kind} is services, faq

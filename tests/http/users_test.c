@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "harness.h"
 
@@ -536,6 +537,106 @@ static void test_other_office_not_reachable(void **state)
   client_free(&c);
 }
 
+#define PEPPER_PASSWORD "amber-violin-crossing-73"
+#define KEY_A           "8f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+#define KEY_B           "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809"
+
+/* How many of username's hashes on srv match the SQL LIKE pattern (0 or 1). */
+static long long hash_like(struct server *srv, const char *username, const char *pattern)
+{
+  char sql[600];
+  snprintf(sql, sizeof(sql),
+           "SELECT count(*) FROM users WHERE username = '%s' AND password_hash LIKE '%s'", username,
+           pattern);
+  return harness_sql_int(srv, sql);
+}
+
+static void set_hash(struct server *srv, const char *username, const char *hash)
+{
+  char sql[400];
+  snprintf(sql, sizeof(sql), "UPDATE users SET password_hash = '%s' WHERE username = '%s'", hash,
+           username);
+  harness_sql_exec(srv, sql);
+}
+
+static void add_account(struct server *srv, const char *username, const char *key_env)
+{
+  const char *args[] = {"user",   "add",  "--office", "xinxing", "--username",  username,
+                        "--name", "胡椒", "--roles",  "clerk",   "--no-expire", NULL};
+  const char *env[] = {"BIANMIN_PASSWORD=" PEPPER_PASSWORD, key_env, NULL};
+  assert_int_equal(server_cli_env(srv, args, env), 0);
+}
+
+/* A peppered hash of PEPPER_PASSWORD as an installation with master key hex makes it
+ * (domain/keys.h: subkey KEYS_PASSWORD = 6 of context "bianmin1"; "p1:" + argon2id of the
+ * HMAC-SHA256). */
+static void peppered_hash(const char *hex, char out[crypto_pwhash_STRBYTES + 3])
+{
+  unsigned char master[32], subkey[32], mac[crypto_auth_hmacsha256_BYTES];
+  char inner[crypto_pwhash_STRBYTES];
+  assert_int_equal(sodium_hex2bin(master, sizeof(master), hex, 64, NULL, NULL, NULL), 0);
+  assert_int_equal(crypto_kdf_derive_from_key(subkey, sizeof(subkey), 6, "bianmin1", master), 0);
+  crypto_auth_hmacsha256(mac, (const unsigned char *)PEPPER_PASSWORD, strlen(PEPPER_PASSWORD),
+                         subkey);
+  assert_int_equal(crypto_pwhash_str(inner, (const char *)mac, sizeof(mac),
+                                     crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                     crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                   0);
+  snprintf(out, crypto_pwhash_STRBYTES + 3, "p1:%s", inner);
+}
+
+/* The pepper (ASVS 2.4.5): new hashes (`bianmin user add`, `user passwd`) are marked "p1:"; a
+ * hash made before the pepper (argon2id of the password itself) still signs in and is replaced
+ * by a peppered one; a peppered hash made under another key (copied from another installation)
+ * does not verify, the same made under this installation's key does. */
+static void test_pepper(void **state)
+{
+  char old[crypto_pwhash_STRBYTES];
+  struct client c;
+  assert_true(sodium_init() >= 0);
+  add_account(&server, "pep.old", NULL);
+  assert_int_equal(hash_like(&server, "pep.old", "p1:$argon2id$%"), 1);
+  /* a hash as it was made before the pepper */
+  assert_int_equal(crypto_pwhash_str(old, PEPPER_PASSWORD, strlen(PEPPER_PASSWORD),
+                                     crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                     crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                   0);
+  set_hash(&server, "pep.old", old);
+  assert_int_equal(hash_like(&server, "pep.old", "$argon2id$%"), 1);
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "pep.old", "not-the-password-1"), 401);
+  assert_int_equal(hash_like(&server, "pep.old", old), 1); /* a failure upgrades nothing */
+  assert_int_equal(client_login(&c, "pep.old", PEPPER_PASSWORD), 303);
+  client_free(&c);
+  assert_int_equal(hash_like(&server, "pep.old", "p1:$argon2id$%"), 1); /* upgraded */
+  client_init(&c, &server);
+  assert_int_equal(client_login(&c, "pep.old", PEPPER_PASSWORD), 303); /* and still signs in */
+  client_free(&c);
+  /* `user passwd` peppers too */
+  const char *passwd[] = {"user", "passwd", "pep.old", NULL};
+  const char *given[] = {"BIANMIN_PASSWORD=Quartz-Willow-6630-b", NULL};
+  set_hash(&server, "pep.old", old);
+  assert_int_equal(server_cli_env(&server, passwd, given), 0);
+  assert_int_equal(hash_like(&server, "pep.old", "p1:$argon2id$%"), 1);
+
+  /* an installation with key B: a hash made under key A does not sign in, one under B does */
+  struct server other;
+  const char *env[] = {"BIANMIN_SECRET_KEY=" KEY_B, NULL};
+  char hash_a[crypto_pwhash_STRBYTES + 3], hash_b[crypto_pwhash_STRBYTES + 3];
+  peppered_hash(KEY_A, hash_a);
+  peppered_hash(KEY_B, hash_b);
+  assert_int_equal(server_start(&other, env), 0);
+  add_account(&other, "pep.copy", env[0]);
+  set_hash(&other, "pep.copy", hash_a);
+  client_init(&c, &other);
+  assert_int_equal(client_login(&c, "pep.copy", PEPPER_PASSWORD), 401);
+  set_hash(&other, "pep.copy", hash_b);
+  assert_int_equal(client_login(&c, "pep.copy", PEPPER_PASSWORD), 303);
+  client_free(&c);
+  assert_int_equal(hash_like(&other, "pep.copy", hash_b), 1); /* already peppered: kept */
+  assert_int_equal(server_stop(&other), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -546,6 +647,7 @@ int main(void)
       cmocka_unit_test(test_own_password_refusals),
       cmocka_unit_test(test_admin_reset_expires),
       cmocka_unit_test(test_other_office_not_reachable),
+      cmocka_unit_test(test_pepper),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -93,14 +93,14 @@ static void test_load_hex_derives_documented_subkeys(void **state)
     assert_memory_equal(keys_subkey((enum keys_purpose)id), expected, sizeof(expected));
   }
   /* Subkeys differ from each other and from the master key. */
-  for (int a = KEYS_SEAL; a <= KEYS_THROTTLE; a++) {
+  for (int a = KEYS_SEAL; a <= KEYS_PASSWORD; a++) {
     assert_memory_not_equal(keys_subkey((enum keys_purpose)a), master, KEYS_SUBKEY_BYTES);
-    for (int b = a + 1; b <= KEYS_THROTTLE; b++)
+    for (int b = a + 1; b <= KEYS_PASSWORD; b++)
       assert_memory_not_equal(keys_subkey((enum keys_purpose)a), keys_subkey((enum keys_purpose)b),
                               KEYS_SUBKEY_BYTES);
   }
   assert_null(keys_subkey((enum keys_purpose)0));
-  assert_null(keys_subkey((enum keys_purpose)6));
+  assert_null(keys_subkey((enum keys_purpose)7));
 }
 
 static void test_load_hex_accepts_uppercase(void **state)

@@ -27,6 +27,8 @@ int staff_user_update(struct http_request *req, struct http_response *res);
 int staff_user_password(struct http_request *req, struct http_response *res);
 int staff_user_disable(struct http_request *req, struct http_response *res);
 int staff_user_enable(struct http_request *req, struct http_response *res);
+/* Resets the account's second factor (ASVS 2.5.7): never one's own; needs a step-up. */
+int staff_user_totp_reset(struct http_request *req, struct http_response *res);
 int staff_audit(struct http_request *req, struct http_response *res);
 /* The indicators dashboard and its CSV and ODS (kpi.c). */
 int kpi_dashboard(struct http_request *req, struct http_response *res);

@@ -2,7 +2,9 @@
  * users.c - admins manage the staff accounts of their own office: list, create, edit roles
  * and unit, reset a password, disable and enable. Initial passwords are generated (never typed
  * by the admin) and shown once (domain/accounts.h, ASVS 2.3.1). An account of another office is
- * "not found", whatever id is put in the URL.
+ * "not found", whatever id is put in the URL. Every change needs a recent step-up (the admin's
+ * password or TOTP code within [security] stepup_seconds, ASVS 3.7.1): without one the form
+ * comes back as a confirm-your-password page that sends it again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/lookup.h"
 #include "web/app.h"
@@ -90,6 +93,83 @@ int staff_users(struct http_request *req, struct http_response *res)
     json_array_append_new(list, user_row(req, &users.rows[i]));
   return http_page(res, 200, "staff/users",
                    json_pack("{s:s, s:o}", "title", http_t(req, "users_title"), "users", list));
+}
+
+/* ---- step-up (ASVS 3.7.1, 4.3.3; domain/accounts.h) ------------------------------------------ */
+
+static bool stepup_field(const char *name)
+{
+  return strcmp(name, "csrf") == 0 || strncmp(name, "stepup", 6) == 0;
+}
+
+/* The submitted form's own fields, to be sent again with the confirmed password. */
+static json_t *carried_fields(struct http_request *req)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; i < req->form_count; i++) {
+    const char *name = arena_strndup(req->arena, req->form[i].name.ptr, req->form[i].name.len);
+    const char *value = arena_strndup(req->arena, req->form[i].value.ptr, req->form[i].value.len);
+    if (name && value && !stepup_field(name))
+      json_array_append_new(list, json_pack("{s:s, s:s}", "name", name, "value", value));
+  }
+  return list;
+}
+
+/* The confirm-your-password page: posts the same form to the same action with the admin's
+ * password (or TOTP code, when they have TOTP on). error: a translation key or a locked
+ * message (minutes > 0), NULL for the first asking. */
+static int stepup_page(struct http_request *req, struct http_response *res, struct store *store,
+                       int status, const char *error, int minutes)
+{
+  struct account_row me;
+  bool totp = accounts_read(store, req->arena, req->session->office_id, req->session->user_id,
+                            &me) == ST_OK &&
+              me.totp_enabled;
+  json_t *view = json_pack("{s:s, s:s, s:o, s:b, s:i, s:[]}", "title", http_t(req, "stepup_title"),
+                           "action", req->path, "fields", carried_fields(req), "totp", totp,
+                           "minutes", accounts_stepup_seconds() / 60, "errors");
+  if (!view)
+    return ST_NOMEM;
+  if (minutes > 0) {
+    char *message = arena_printf(req->arena, "%s%d%s", http_t(req, "signin_locked_before"), minutes,
+                                 http_t(req, "signin_locked_after"));
+    web_form_error_text(view, "stepup_password", message ? message : "");
+    http_header_add(res, "Retry-After", arena_printf(req->arena, "%d", minutes * 60));
+  } else if (error) {
+    web_form_error(req, view, "stepup_password", error);
+  }
+  return http_page(res, status, "staff/stepup", view);
+}
+
+/* Whether the change may go ahead: the admin re-authenticated within the step-up window, or
+ * does so now with this form's stepup fields. Otherwise the answer is the step-up page and
+ * *status what the handler returns: 200 asking, 401 for a wrong password or code (audited,
+ * counted as a failed sign-in), 429 while locked. Nothing is changed then. */
+static bool stepped_up(struct http_request *req, struct http_response *res, struct store *store,
+                       int *status)
+{
+  time_t now = clock_now();
+  if (!http_form(req, "stepup")) {
+    if (accounts_stepup_fresh(store, req->session->token, now))
+      return true;
+    *status = stepup_page(req, res, store, 200, NULL, 0);
+    return false;
+  }
+  struct audit_actor actor;
+  struct stepup_result result;
+  web_actor(req, &actor);
+  int rc = accounts_stepup(store, &accounts_default_policy, req->session->token,
+                           http_form(req, "stepup_password"), http_form(req, "stepup_code"), &actor,
+                           now, &result);
+  if (!rc && result.outcome == STEPUP_OK)
+    return true;
+  if (rc)
+    *status = rc;
+  else if (result.outcome == STEPUP_LOCKED)
+    *status = stepup_page(req, res, store, 429, NULL, result.retry_minutes);
+  else
+    *status = stepup_page(req, res, store, 401, "stepup_refused", 0);
+  return false;
 }
 
 /* The user form's view: values to show (from the record or the submitted form). */
@@ -202,6 +282,8 @@ int staff_user_create(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (rc)
     return rc;
+  if (!stepped_up(req, res, store, &rc))
+    return rc;
   if (!lookup_unit_belongs(store, f.office_id, f.unit_id))
     return form_refused(req, res, store, &f, "/staff/admin/users", true, "unit_id",
                         "account_err_unit");
@@ -239,10 +321,11 @@ int staff_user_show(struct http_request *req, struct http_response *res)
     return rc;
   const char *action = arena_printf(req->arena, "/staff/admin/users/%lld", (long long)user.id);
   json_t *values =
-      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b}", "id", (json_int_t)user.id, "username",
-                user.username, "display_name", user.display_name, "email", user.email, "unit_id",
-                (json_int_t)user.unit_id, "roles", (json_int_t)user.roles, "disabled",
-                user.disabled, "totp", user.totp_enabled);
+      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:b, s:b}", "id", (json_int_t)user.id,
+                "username", user.username, "display_name", user.display_name, "email", user.email,
+                "unit_id", (json_int_t)user.unit_id, "roles", (json_int_t)user.roles, "disabled",
+                user.disabled, "totp", user.totp_enabled, "self", user.id == req->session->user_id,
+                "totp_reset", http_query(req, "totp_reset") != NULL);
   rc = form_view(req, store, values, action, false, &view);
   json_decref(values);
   return rc ? rc : http_page(res, 200, "staff/user_form", view);
@@ -258,7 +341,7 @@ int staff_user_update(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (!rc)
     rc = target_user(req, store, &user);
-  if (rc)
+  if (rc || !stepped_up(req, res, store, &rc))
     return rc;
   int64_t id = user.id;
   read_fields(req, &f);
@@ -284,7 +367,7 @@ int staff_user_password(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (!rc)
     rc = target_user(req, store, &user);
-  if (rc)
+  if (rc || !stepped_up(req, res, store, &rc))
     return rc;
   web_actor(req, &actor);
   rc = accounts_reset_initial(store, &actor, user.id, password);
@@ -307,6 +390,8 @@ static int set_disabled(struct http_request *req, struct http_response *res, boo
   int64_t id = user.id;
   if (id == req->session->user_id)
     return http_error(res, 400, "account_err_own_disable");
+  if (!stepped_up(req, res, store, &rc))
+    return rc;
   web_actor(req, &actor);
   rc = accounts_set_disabled(store, &actor, id, disabled);
   return rc ? rc
@@ -322,4 +407,28 @@ int staff_user_disable(struct http_request *req, struct http_response *res)
 int staff_user_enable(struct http_request *req, struct http_response *res)
 {
   return set_disabled(req, res, false);
+}
+
+int staff_user_totp_reset(struct http_request *req, struct http_response *res)
+{
+  struct store *store;
+  struct audit_actor actor;
+  struct account_row user;
+  int rc = web_store(req, &store);
+  if (!rc)
+    rc = target_user(req, store, &user);
+  if (rc)
+    return rc;
+  if (user.id == req->session->user_id)
+    return http_error(res, 400, "account_err_own_totp_reset");
+  if (!user.totp_enabled)
+    return http_error(res, 400, "account_err_totp_none");
+  if (!stepped_up(req, res, store, &rc))
+    return rc;
+  web_actor(req, &actor);
+  rc = accounts_totp_reset(store, &actor, user.id);
+  return rc ? rc
+            : http_redirect(res, 303,
+                            arena_printf(req->arena, "/staff/admin/users/%lld?totp_reset=1",
+                                         (long long)user.id));
 }
