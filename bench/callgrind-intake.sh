@@ -49,6 +49,7 @@ serve()
     2>"$work/server.log" &
   server_pid=$!
   for _ in $(seq 6000); do
+    kill -0 "$server_pid" 2>/dev/null || { echo "bench: the server stopped"; tail -3 "$work/server.log"; exit 1; }
     [ -s "$work/port" ] && curl -fs -o /dev/null "http://127.0.0.1:$(cat "$work/port")/healthz" && break
     sleep 0.1
   done
