@@ -7,6 +7,7 @@
 #include <string.h>
 #include <dirent.h>
 
+#include "base/arena.h"
 #include "base/civil.h"
 #include "base/str.h"
 #include "base/text.h"
@@ -15,6 +16,7 @@
 #include "domain/case_documents.h"
 #include "domain/queue.h"
 #include "domain/cases_internal.h"
+#include "domain/directory.h"
 #include "domain/keys.h"
 #include "domain/notify.h"
 #include "domain/personal.h"
@@ -22,7 +24,8 @@
 
 #include "base/common.h"
 
-enum { NAME_MAX_CHARS = 60, DOCUMENTS_MAX = 40 };
+/* INTAKE_ARENA_BYTES: an intake's arena holds only the directory snapshot's hold. */
+enum { NAME_MAX_CHARS = 60, DOCUMENTS_MAX = 40, INTAKE_ARENA_BYTES = 4096 };
 
 static struct calendar calendar;
 static bool calendar_ready;
@@ -325,20 +328,6 @@ int case_intake_check(const struct intake_input *in, const char **reason, const 
   return ST_OK;
 }
 
-static int office_by_id(struct store *store, int64_t id, json_t **out)
-{
-  json_t *offices;
-  int rc = store_office_list(store, &offices);
-  if (rc)
-    return rc;
-  size_t i;
-  json_t *o;
-  *out = NULL;
-  json_array_foreach(offices, i, o) if (case_int(o, "id") == id) *out = json_incref(o);
-  json_decref(offices);
-  return *out ? ST_OK : ST_NOTFOUND;
-}
-
 /* The handler: the one chosen (a handler of the office), else the unit's present handler
  * assigned longest ago, else the office's; 0 when nobody is available. */
 int cases_handler_candidates(struct store *store, int64_t office_id, int64_t unit_id, json_t **out)
@@ -538,6 +527,14 @@ static int issue_at_counter(const struct case_env *env, const struct case_actor 
   return rc;
 }
 
+/* Whether the applicant asked for messages (notify "sms", "email" or "both"): with "none"
+ * notify_case_event queues nothing, so the intake does not ask it to read the case again. */
+static bool wants_messages(json_t *row)
+{
+  static const char *const asked[] = {"sms", "email", "both"};
+  return one_of(case_text(row, "notify"), asked, ARRAY_LEN(asked));
+}
+
 /* The case's "received" event, then either its issue at the counter (即時) or the "received"
  * message. */
 static int first_events(const struct case_env *env, const struct case_actor *actor, json_t *row)
@@ -546,7 +543,7 @@ static int first_events(const struct case_env *env, const struct case_actor *act
       case_event(env, actor, row, "status", "", case_text(row, "status"), "", true, NULL, NULL);
   if (!rc && issued_at_counter(row))
     return issue_at_counter(env, actor, row);
-  if (!rc)
+  if (!rc && wants_messages(row))
     rc = notify_case_event(env->store, env->now, actor->office_id, case_int(row, "id"), "received",
                            1, NULL);
   return rc;
@@ -596,17 +593,35 @@ static const char *handler_refusal(const struct case_env *env, int64_t office_id
   return theirs ? "case_err_handler_unit" : "case_err_handler";
 }
 
+/* The service and its office from the in-memory directory (domain/directory.h: no query unless
+ * the directory's version moved), held in the snapshot until arena is freed. The records are the
+ * store's (store_service_get's and store_office_list's rows) and only read here. */
+static int intake_records(const struct case_env *env, int64_t office_id, int64_t service_id,
+                          struct arena *arena, json_t **service, json_t **office)
+{
+  const struct directory *dir = NULL;
+  *service = *office = NULL;
+  int rc = arena ? directory_acquire(env->store, arena, &dir) : ST_NOMEM;
+  const struct dir_service *s = rc ? NULL : directory_service(dir, service_id);
+  const struct dir_office *o = rc ? NULL : directory_office(dir, office_id);
+  if (rc)
+    return rc;
+  if (!s || s->office_id != office_id || !s->published)
+    return ST_NOTFOUND; /* refused as case_err_service */
+  *service = (json_t *)s->record;
+  *office = o ? (json_t *)o->record : NULL;
+  return o ? ST_OK : ST_NOTFOUND;
+}
+
 int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor,
                       const struct intake_input *in, struct intake_result *out, const char **reason,
                       const char **field)
 {
   json_t *service = NULL, *office = NULL;
-  int rc = store_service_get(env->store, actor->office_id, in->service_id, NULL, &service);
-  json_t *published = service ? json_object_get(service, "published") : NULL;
-  if (rc == ST_NOTFOUND || (!rc && !json_is_true(published) && !json_integer_value(published)))
+  struct arena *arena = arena_new(INTAKE_ARENA_BYTES);
+  int rc = intake_records(env, actor->office_id, in->service_id, arena, &service, &office);
+  if (rc == ST_NOTFOUND && !service)
     rc = refuse(reason, field, "case_err_service", "service_id");
-  if (!rc)
-    rc = office_by_id(env->store, actor->office_id, &office);
   if (!rc)
     rc = insert_case(env, actor, in, service, office, out);
   if (!rc) /* which documents were checked online instead of on paper (issue 20) */
@@ -615,8 +630,7 @@ int case_intake_in_tx(const struct case_env *env, const struct case_actor *actor
     rc = queue_ticket_case_link(env->store, actor->office_id, in->ticket_id, out->case_id);
   if (rc == ST_INVALID && !*reason)
     refuse(reason, field, handler_refusal(env, actor->office_id, in->handler_id), "handler_id");
-  json_decref(service);
-  json_decref(office);
+  arena_free(arena);
   return rc;
 }
 

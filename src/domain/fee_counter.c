@@ -5,15 +5,19 @@
 
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/str.h"
 #include "base/text.h"
 #include "domain/audit.h"
 #include "domain/cases_internal.h"
+#include "domain/directory.h"
 #include "domain/fee_schedule.h"
 #include "domain/payment.h"
 #include "store/store.h"
 
 #include "base/common.h"
+
+enum { FEE_ARENA_BYTES = 4096 }; /* holds only the directory snapshot's hold */
 
 /* The intake form's field for an input key (static strings: *field outlives the call). */
 static const char *form_field(const char *key)
@@ -91,20 +95,38 @@ static int check_waiver_reason(const struct fee_counter_input *fee, const char *
   return ST_OK;
 }
 
-/* After the case is in: what it owes under the service's schedule, inside the transaction. */
-static int owe(const struct case_env *env, const struct case_actor *actor,
-               const struct fee_counter_input *fee, int64_t case_id, const char **reason,
-               const char **field)
+/* The service's record from the in-memory directory (read only, held until arena is freed),
+ * NULL when the directory has none of that office (the case was just taken in on it). */
+static json_t *service_record(const struct case_env *env, struct arena *arena, int64_t office_id,
+                              int64_t service_id)
 {
-  json_t *c = NULL, *service = NULL, *working = NULL;
+  const struct directory *dir = NULL;
+  if (!arena || directory_acquire(env->store, arena, &dir))
+    return NULL;
+  const struct dir_service *s = directory_service(dir, service_id);
+  return s && s->office_id == office_id ? (json_t *)s->record : NULL;
+}
+
+/* What the fee's record and audit row read of the case just taken in (payment_set_due_worked:
+ * its id and office; audit_waiver: its number), from the intake itself instead of reading it
+ * again. */
+static json_t *taken_case(const struct case_actor *actor, const struct intake_result *taken)
+{
+  return json_pack("{s:I, s:I, s:s}", "id", (json_int_t)taken->case_id, "office_id",
+                   (json_int_t)actor->office_id, "case_key", taken->case_key);
+}
+
+/* What the case owes under service's schedule (a non-empty one), inside the transaction. */
+static int owe_on(const struct case_env *env, const struct case_actor *actor,
+                  const struct fee_counter_input *fee, json_t *service,
+                  const struct intake_result *taken, const char **reason, const char **field)
+{
+  json_t *c = taken_case(actor, taken), *working = NULL;
   struct fee_error e = {0};
   int64_t amount = 0;
-  int rc = store_case_get(env->store, actor->office_id, case_id, &c);
-  if (!rc)
-    rc = store_service_get(env->store, actor->office_id, case_int(c, "service_id"), NULL, &service);
-  if (!rc && json_array_size(json_object_get(service, "fee_schedule")) &&
-      payment_fee_on(service, fee->answers, civil_taipei(env->now).date, true, &amount, &working,
-                     &e))
+  int rc = c ? ST_OK : ST_NOMEM;
+  if (!rc && payment_fee_on(service, fee->answers, civil_taipei(env->now).date, true, &amount,
+                            &working, &e))
     rc = refuse(reason, field, e.reason_key ? e.reason_key : "fee_err_number", form_field(e.field));
   /* nothing owed and nothing waived: no fee row, as before schedules */
   if (!rc && working && (amount > 0 || chosen_waiver(fee->answers)))
@@ -113,8 +135,23 @@ static int owe(const struct case_env *env, const struct case_actor *actor,
   if (!rc && working && chosen_waiver(fee->answers))
     rc = audit_waiver(env, actor, c, working, fee, amount);
   json_decref(working);
-  json_decref(service);
   json_decref(c);
+  return rc;
+}
+
+/* After the case is in: what it owes under the service's schedule. A service without a
+ * schedule owes nothing here (no fee row, as before schedules). Neither the case nor the
+ * service is read again from the database. */
+static int owe(const struct case_env *env, const struct case_actor *actor,
+               const struct fee_counter_input *fee, int64_t service_id,
+               const struct intake_result *taken, const char **reason, const char **field)
+{
+  struct arena *arena = arena_new(FEE_ARENA_BYTES);
+  json_t *service = service_record(env, arena, actor->office_id, service_id);
+  int rc = service ? ST_OK : ST_NOTFOUND;
+  if (!rc && json_array_size(json_object_get(service, "fee_schedule")))
+    rc = owe_on(env, actor, fee, service, taken, reason, field);
+  arena_free(arena);
   return rc;
 }
 
@@ -135,7 +172,7 @@ int fee_counter_intake(const struct case_env *env, const struct case_actor *acto
     return rc;
   rc = case_intake_in_tx(env, actor, in, out, reason, field);
   if (!rc)
-    rc = owe(env, actor, fee, out->case_id, reason, field);
+    rc = owe(env, actor, fee, in->service_id, out, reason, field);
   if (rc) {
     store_rollback(env->store);
     memset(out, 0, sizeof(*out));
