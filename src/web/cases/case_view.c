@@ -365,7 +365,11 @@ static int public_number(struct http_request *req, struct view_builder *b,
 {
   struct case_number n = {(int)c->roc_year, "", c->serial};
   char out[96];
-  snprintf(n.word_code, sizeof(n.word_code), "%s", c->word_code);
+  size_t len = strlen(c->word_code);
+  if (len >= sizeof(n.word_code)) /* cut, as snprintf cut it */
+    len = sizeof(n.word_code) - 1;
+  memcpy(n.word_code, c->word_code, len);
+  n.word_code[len] = '\0';
   if (case_number_display(&n, c->word_zh, req->lang, out, sizeof(out)))
     return ST_LIMIT;
   view_add_text(b, v, "number", arena_strdup(req->arena, out));
