@@ -39,8 +39,9 @@ static void copy_text(char *out, size_t size, const char *src)
   out[n] = '\0';
 }
 
-/* An IPv4 address in dotted decimal, as inet_ntop writes it, without its locale-free but
- * general formatting (this runs for every request). out holds at least INET_ADDRSTRLEN. */
+/* An IPv4 address in dotted decimal, as inet_ntop writes it, by hand (this runs for every
+ * request, and inet_ntop's general formatting cost more than the rest of finding the client's
+ * address). out holds at least INET_ADDRSTRLEN bytes. */
 static void ipv4_text(const struct in_addr *a, char *out)
 {
   const unsigned char *b = (const unsigned char *)&a->s_addr;
