@@ -5,7 +5,6 @@
  */
 #include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,13 +66,34 @@ static struct bucket *find_slot(struct http_ratelimit *limiter, const char *key,
   return oldest;
 }
 
+/* "<class>|<address>", cut to RATE_KEY_MAX - 1 bytes (as snprintf cut it; this runs for
+ * every rate-limited request, so it is written by hand). */
+static void rate_key(enum http_rate_class rate, const char *client_ip, char key[RATE_KEY_MAX])
+{
+  char digits[12];
+  size_t k = 0, n = 0;
+  unsigned v = (unsigned)rate;
+  do {
+    digits[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v && n < sizeof(digits));
+  while (n)
+    key[k++] = digits[--n];
+  key[k++] = '|';
+  size_t len = strlen(client_ip);
+  if (len > RATE_KEY_MAX - 1 - k)
+    len = RATE_KEY_MAX - 1 - k;
+  memcpy(key + k, client_ip, len);
+  key[k + len] = '\0';
+}
+
 bool http_ratelimit_allow(struct http_ratelimit *limiter, enum http_rate_class rate,
                           const char *client_ip, int per_minute, double now)
 {
   if (rate == HTTP_RATE_NONE || per_minute <= 0)
     return true;
   char key[RATE_KEY_MAX];
-  snprintf(key, sizeof(key), "%d|%s", (int)rate, client_ip);
+  rate_key(rate, client_ip, key);
   pthread_mutex_lock(&limiter->lock);
   bool fresh;
   struct bucket *b = find_slot(limiter, key, &fresh);

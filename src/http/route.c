@@ -99,10 +99,11 @@ static void allow_add(char *allow, size_t allow_size, const char *method)
 {
   if (strstr(allow, method))
     return;
-  size_t used = strlen(allow);
-  int n = snprintf(allow + used, allow_size - used, "%s%s", used ? ", " : "", method);
-  if (n < 0 || (size_t)n >= allow_size - used)
-    allow[used] = '\0';
+  size_t used = strlen(allow), n = strlen(method), sep = used ? 2 : 0;
+  if (used + sep + n >= allow_size) /* does not fit: left out, as a cut name would mislead */
+    return;
+  memcpy(allow + used, ", ", sep);
+  memcpy(allow + used + sep, method, n + 1);
 }
 
 int http_route_find(const struct http_server *server, struct http_request *req, size_t *index,

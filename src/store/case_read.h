@@ -48,7 +48,9 @@ struct store_case_upload_row {
 
 /* The case by (office, key) or by the SHA-256 of its QR token: its public columns plus the
  * check code (compared by the domain, never shown), "fee_due" (case_fees, 0 when unset) and the
- * counts of its payments and uploads. ST_NOTFOUND when there is no such case. */
+ * counts of its payments and uploads. ST_NOTFOUND when there is no such case. Each reads only
+ * what its lookup uses: by key the uploads are not counted (upload_count 0), by token the
+ * check-code failures are not read (check_fail_day and check_failures 0). */
 int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
                              const char *case_key, struct store_case_public_row *row);
 int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,

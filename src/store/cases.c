@@ -455,23 +455,26 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 
 /* ---- the public read (case_read.h) -------------------------------------------------------- */
 
-#define CASE_PUBLIC_COLUMNS                                                                        \
+/* UPLOADS: the count of the case's uploads, or 0 where the caller never reads them (by key);
+ * CHECK: the check-code failures' day and count, or 0, 0 where no code is checked (by token).
+ * Each left out is an index search less per lookup. */
+#define CASE_PUBLIC_COLUMNS(UPLOADS, CHECK)                                                        \
   "cases.id, cases.office_id, service_id, unit_id, roc_year, serial, received_at, "                \
   "time_limit_minutes, "                                                                           \
   "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, "                               \
   "COALESCE(f.amount, 0), "                                                                        \
-  "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), "                                 \
-  "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id), "                                  \
-  "COALESCE(k.day, 0), COALESCE(k.failures, 0), "                                                  \
+  "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), " UPLOADS ", " CHECK ", "         \
   "workflow_version, word_code, case_key, check_code, workflow, status, channel, counter, "        \
   "due_state, "                                                                                    \
   "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
   "applicant_name_masked"
+#define CASE_PUBLIC_UPLOADS "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id)"
+#define CASE_PUBLIC_CHECK   "COALESCE(k.day, 0), COALESCE(k.failures, 0)"
 
 /* The fee and the check-code failures are one row per case at most: joined, not subqueries. */
-#define CASE_PUBLIC_FROM                                                                           \
-  "cases LEFT JOIN case_fees f ON f.case_id = cases.id LEFT JOIN case_check_failures k ON "        \
-  "k.case_id = cases.id"
+#define CASE_PUBLIC_FROM "cases LEFT JOIN case_fees f ON f.case_id = cases.id"
+#define CASE_PUBLIC_FROM_KEY                                                                       \
+  CASE_PUBLIC_FROM " LEFT JOIN case_check_failures k ON k.case_id = cases.id"
 
 static int case_row(void *ctx, const struct db_row *row)
 {
@@ -527,19 +530,23 @@ static int case_public(struct store *store, struct arena *arena, const char *sql
   return rc ? rc : (r.count ? ST_OK : ST_NOTFOUND);
 }
 
+/* By key the uploads are never read; by token no check code is compared. */
+#define CASE_PUBLIC_BY_KEY CASE_PUBLIC_COLUMNS("0", CASE_PUBLIC_CHECK) " FROM " CASE_PUBLIC_FROM_KEY
+#define CASE_PUBLIC_BY_TOKEN                                                                       \
+  CASE_PUBLIC_COLUMNS(CASE_PUBLIC_UPLOADS, "0, 0") " FROM " CASE_PUBLIC_FROM
+
 int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
                              const char *case_key, struct store_case_public_row *row)
 {
-  static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM " CASE_PUBLIC_FROM
-                            " WHERE cases.office_id = $1 AND case_key = $2";
+  static const char sql[] =
+      "SELECT " CASE_PUBLIC_BY_KEY " WHERE cases.office_id = $1 AND case_key = $2";
   return case_public(store, arena, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), row);
 }
 
 int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,
                                struct store_case_public_row *row)
 {
-  static const char sql[] =
-      "SELECT " CASE_PUBLIC_COLUMNS " FROM " CASE_PUBLIC_FROM " WHERE qr_token_hash = $1";
+  static const char sql[] = "SELECT " CASE_PUBLIC_BY_TOKEN " WHERE qr_token_hash = $1";
   return case_public(store, arena, sql, DB_ARGS(DB_S(token_hash)), row);
 }
 

@@ -8,6 +8,7 @@
  * acknowledged commit; only a power loss or OS crash may drop the last commits before a
  * checkpoint (never corrupting the file). FULL would add an fsync to every commit.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -807,9 +808,20 @@ static int configure(struct sqlite_store *s)
   return rc;
 }
 
+/* Process-wide settings, made once before the first connection (sqlite3_config refuses them
+ * after SQLite has initialised, e.g. when a caller opened a database of its own first: then
+ * the defaults stay, which only costs speed). Memory statistics off: every allocation SQLite
+ * makes would otherwise take a process-wide mutex to count it, and nothing reads the counts. */
+static void sqlite_configure_once(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
 {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  pthread_once(&once, sqlite_configure_once);
   struct sqlite_store *s = calloc(1, sizeof(*s));
   int rc = ST_OK;
   if (!s) {

@@ -252,7 +252,7 @@ static struct view parsed(struct http_request *req, struct view_builder *b, cons
 
 static struct view public_event(struct http_request *req, struct view_builder *b,
                                 const struct case_public *c, const struct case_public_event *e,
-                                bool with_data)
+                                const char *note, bool with_data)
 {
   const char *what = strcmp(e->kind, "status") == 0 ? case_wf_step_label(req, c->wf, e->to_status)
                                                     : label(req, "event_", e->kind);
@@ -262,7 +262,7 @@ static struct view public_event(struct http_request *req, struct view_builder *b
   view_add_text(b, v, "at", web_datetime(req, e->at));
   view_add_text(b, v, "what", what);
   view_add_text(b, v, "when", when);
-  view_add_text(b, v, "note", case_event_note(req, e->kind, e->note, e->data));
+  view_add_text(b, v, "note", note);
   view_add_text(b, v, "actor", "");
   view_add_text(b, v, "on_behalf_of", "");
   view_add_bool(b, v, "public", e->public);
@@ -306,9 +306,8 @@ static void public_appointment(struct http_request *req, struct view_builder *b,
   }
 }
 
-static struct view public_event_record(struct http_request *req, struct view_builder *b,
-                                       const struct case_public *c,
-                                       const struct case_public_event *e)
+static struct view public_event_record(struct view_builder *b, const struct case_public *c,
+                                       const struct case_public_event *e, const char *note)
 {
   struct view_map *v = view_map(b);
   view_add_int(b, v, "id", e->id);
@@ -317,7 +316,7 @@ static struct view public_event_record(struct http_request *req, struct view_bui
   view_add_text(b, v, "kind", e->kind);
   view_add_text(b, v, "from_status", e->from_status);
   view_add_text(b, v, "to_status", e->to_status);
-  view_add_text(b, v, "note", case_event_note(req, e->kind, e->note, e->data));
+  view_add_text(b, v, "note", note);
   view_add_int(b, v, "public", e->public);
   view_add_text(b, v, "data", e->data);
   return view_of_map(v);
@@ -325,12 +324,12 @@ static struct view public_event_record(struct http_request *req, struct view_bui
 
 /* The stored fields a public answer has always carried (API clients read them); the raw
  * events only for JSON answers (pages show the timeline). */
-static void public_record(struct http_request *req, struct view_builder *b, struct view_map *v,
-                          const struct case_public *c, bool raw_events)
+static void public_record(struct view_builder *b, struct view_map *v, const struct case_public *c,
+                          const char *const *notes, bool raw_events)
 {
   struct view_list *events = view_list(b);
   for (size_t i = 0; raw_events && i < c->event_count; i++)
-    view_push(b, events, public_event_record(req, b, c, &c->events[i]));
+    view_push(b, events, public_event_record(b, c, &c->events[i], notes[i]));
   view_add_int(b, v, "office_id", c->office_id);
   view_add_int(b, v, "service_id", c->service_id);
   view_add(b, v, "unit_id", view_id(c->unit_id));
@@ -365,7 +364,11 @@ static int public_number(struct http_request *req, struct view_builder *b,
 {
   struct case_number n = {(int)c->roc_year, "", c->serial};
   char out[96];
-  snprintf(n.word_code, sizeof(n.word_code), "%s", c->word_code);
+  size_t len = strlen(c->word_code);
+  if (len >= sizeof(n.word_code)) /* cut, as snprintf cut it */
+    len = sizeof(n.word_code) - 1;
+  memcpy(n.word_code, c->word_code, len);
+  n.word_code[len] = '\0';
   if (case_number_display(&n, c->word_zh, req->lang, out, sizeof(out)))
     return ST_LIMIT;
   view_add_text(b, v, "number", arena_strdup(req->arena, out));
@@ -400,7 +403,8 @@ static void public_steps(struct http_request *req, struct view_builder *b,
 }
 
 static void public_texts(struct http_request *req, struct view_builder *b,
-                         const struct case_public *c, struct view_map *v, bool raw_events)
+                         const struct case_public *c, struct view_map *v, const char *const *notes,
+                         bool raw_events)
 {
   const char *lang = req->lang;
   char fee[48] = "";
@@ -411,7 +415,7 @@ static void public_texts(struct http_request *req, struct view_builder *b,
   struct view items = paused ? parsed(req, b, c->correction_items) : view_null();
   struct view_list *timeline = view_list(b);
   for (size_t i = 0; i < c->event_count; i++)
-    view_push(b, timeline, public_event(req, b, c, &c->events[i], raw_events));
+    view_push(b, timeline, public_event(req, b, c, &c->events[i], notes[i], raw_events));
   view_add_text(b, v, "service_name", s ? directory_pick(s->name_zh, s->name_en, lang) : "");
   view_add_text(b, v, "service_fee", service_fee);
   view_add_text(b, v, "unit_name",
@@ -433,18 +437,33 @@ static void public_texts(struct http_request *req, struct view_builder *b,
   view_add_bool(b, v, "is_overdue", strcmp(c->due_state, "overdue") == 0);
 }
 
+/* Each event's note as shown (money events: the amount), made once for the timeline and the
+ * raw events both; NULL when out of memory. */
+static const char **event_notes(struct http_request *req, const struct case_public *c)
+{
+  const char **notes = arena_alloc(req->arena, (c->event_count + 1) * sizeof(*notes));
+  for (size_t i = 0; notes && i < c->event_count; i++) {
+    const struct case_public_event *e = &c->events[i];
+    notes[i] = case_event_note(req, e->kind, e->note, e->data);
+  }
+  return notes;
+}
+
 struct view_map *case_public_tview(struct http_request *req, struct view_builder *b,
                                    const struct case_public *c, bool raw_events)
 {
   struct view_map *v = view_map(b);
-  if (!v)
+  const char **notes = event_notes(req, c);
+  if (!v || !notes) {
+    b->failed = true;
     return NULL;
-  public_record(req, b, v, c, raw_events);
+  }
+  public_record(b, v, c, notes, raw_events);
   if (public_number(req, b, c, v)) {
     b->failed = true;
     return NULL;
   }
-  public_texts(req, b, c, v, raw_events);
+  public_texts(req, b, c, v, notes, raw_events);
   return view_done(b) ? NULL : v;
 }
 
