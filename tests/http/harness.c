@@ -290,8 +290,8 @@ static int wait_for_port(struct server *server, const char *port_file)
   return -1;
 }
 
-/* A PostgreSQL test run (tests/pg/run.sh) shares one test key among every process it starts:
- * the nodes of one database must seal with the same key. */
+/* One test key shared among every process a test starts (SQLite or a PostgreSQL run): the
+ * nodes of one database must seal and pepper with the same key. */
 #define TEST_SECRET_KEY "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 int test_pg_database(char *url, size_t size)
@@ -327,9 +327,14 @@ static int server_prepare(struct server *server, const char *db_url)
   if (!mkdtemp(server->dir))
     return -1;
   snprintf(server->log, sizeof(server->log), "%s/server.log", server->dir);
+  /* Every server of a test shares the key: a second node on the first one's database must
+   * verify its peppered passwords and open what it sealed (a test may still give one server
+   * another key through its env). */
+  if (setenv("BIANMIN_SECRET_KEY", TEST_SECRET_KEY, 0))
+    return -1;
   if (db_url) {
     snprintf(server->db, sizeof(server->db), "%s", db_url);
-    return setenv("BIANMIN_SECRET_KEY", TEST_SECRET_KEY, 0);
+    return 0;
   }
   snprintf(server->db, sizeof(server->db), "%s/bianmin.db", server->dir);
   return 0;
