@@ -3,7 +3,9 @@
  *
  * An answer is one malloc'd block (the entry, its hits, then their strings), never changed once
  * kept; threads share it and count references (a request holds one until its arena is freed).
- * One mutex guards the slots.
+ * Slots form sets of SEARCH_CACHE_WAYS: a key may sit in any way of its set, and a new answer
+ * replaces the one used longest ago (so a few popular queries whose keys share a set do not
+ * push each other out). One mutex guards the slots.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -28,6 +30,8 @@ struct entry {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *slots[SEARCH_CACHE_SLOTS];
+static uint64_t used[SEARCH_CACHE_SLOTS]; /* clock_tick when last kept or found; 0: never */
+static uint64_t clock_tick;
 
 static void release(void *p)
 {
@@ -36,8 +40,9 @@ static void release(void *p)
     free(e);
 }
 
-/* FNV-1a over the key (the serial is not hashed: an answer of an older snapshot is replaced). */
-static size_t slot_of(int64_t office_id, const char *query, const char *today, int limit)
+/* The key's set: FNV-1a over the key (the serial is not hashed: an answer of an older snapshot
+ * is replaced in time). */
+static size_t set_of(int64_t office_id, const char *query, const char *today, int limit)
 {
   uint64_t h = 14695981039346656037ULL;
   const uint64_t prime = 1099511628211ULL;
@@ -47,7 +52,7 @@ static size_t slot_of(int64_t office_id, const char *query, const char *today, i
     h = (h ^ (unsigned char)*p) * prime;
   for (const char *p = query; *p; p++)
     h = (h ^ (unsigned char)*p) * prime;
-  return (size_t)(h % SEARCH_CACHE_SLOTS);
+  return (size_t)(h % (SEARCH_CACHE_SLOTS / SEARCH_CACHE_WAYS));
 }
 
 static bool same_key(const struct entry *e, uint64_t serial, int64_t office_id, const char *query,
@@ -57,29 +62,39 @@ static bool same_key(const struct entry *e, uint64_t serial, int64_t office_id, 
          strcmp(e->today, today) == 0 && strcmp(e->query, query) == 0;
 }
 
-/* The kept answer for the key, with a reference taken for the caller; NULL when none. */
-static struct entry *find(size_t slot, uint64_t serial, int64_t office_id, const char *query,
+/* The kept answer for the key in set, with a reference taken for the caller; NULL when none.
+ * Under lock. */
+static struct entry *find(size_t set, uint64_t serial, int64_t office_id, const char *query,
                           const char *today, int limit)
 {
   pthread_mutex_lock(&lock);
-  struct entry *e = slots[slot];
-  if (same_key(e, serial, office_id, query, today, limit))
-    atomic_fetch_add(&e->refs, 1);
-  else
-    e = NULL;
+  struct entry *found = NULL;
+  for (size_t w = 0; w < SEARCH_CACHE_WAYS && !found; w++) {
+    struct entry *e = slots[set * SEARCH_CACHE_WAYS + w];
+    if (same_key(e, serial, office_id, query, today, limit)) {
+      atomic_fetch_add(&e->refs, 1);
+      used[set * SEARCH_CACHE_WAYS + w] = ++clock_tick;
+      found = e;
+    }
+  }
   pthread_mutex_unlock(&lock);
-  return e;
+  return found;
 }
 
-/* Keeps e in its slot (when small enough), releasing the answer it replaces. */
-static void keep(size_t slot, struct entry *e)
+/* Keeps e in its set (when small enough), in place of the way used longest ago. */
+static void keep(size_t set, struct entry *e)
 {
   if (e->size > SEARCH_CACHE_ENTRY_MAX)
     return;
   atomic_fetch_add(&e->refs, 1);
   pthread_mutex_lock(&lock);
-  struct entry *old = slots[slot];
-  slots[slot] = e;
+  size_t victim = set * SEARCH_CACHE_WAYS;
+  for (size_t w = 1; w < SEARCH_CACHE_WAYS; w++)
+    if (used[set * SEARCH_CACHE_WAYS + w] < used[victim])
+      victim = set * SEARCH_CACHE_WAYS + w;
+  struct entry *old = slots[victim];
+  slots[victim] = e;
+  used[victim] = ++clock_tick;
   pthread_mutex_unlock(&lock);
   release(old);
 }
@@ -163,15 +178,15 @@ int search_cache_hits(struct store *store, struct arena *arena, uint64_t serial,
                       const char *query, const char *today, int limit,
                       const struct office_search_hit **hits, size_t *count)
 {
-  size_t slot = slot_of(office_id, query, today, limit);
-  struct entry *e = find(slot, serial, office_id, query, today, limit);
+  size_t set = set_of(office_id, query, today, limit);
+  struct entry *e = find(set, serial, office_id, query, today, limit);
   *hits = NULL;
   *count = 0;
   if (!e) {
     int rc = read_answer(store, serial, office_id, query, today, limit, &e);
     if (rc)
       return rc;
-    keep(slot, e);
+    keep(set, e);
   }
   if (arena_on_free(arena, release, e)) {
     release(e);
@@ -188,6 +203,7 @@ void search_cache_forget(void)
   for (size_t i = 0; i < SEARCH_CACHE_SLOTS; i++) {
     release(slots[i]);
     slots[i] = NULL;
+    used[i] = 0;
   }
   pthread_mutex_unlock(&lock);
 }

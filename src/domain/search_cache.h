@@ -7,8 +7,8 @@
  * limit. So an answer is kept under those keys and the directory snapshot it was read with
  * (directory_serial): a new snapshot (an edit here at once, another node's within
  * DIRECTORY_CHECK_MS) makes every kept answer a miss, and the next search reads the database
- * again. Answers are kept in a fixed number of slots (the newest answer whose key falls into a
- * slot replaces the one there), each at most SEARCH_CACHE_ENTRY_MAX bytes (a larger answer is
+ * again. Answers are kept in a fixed number of slots (a new answer replaces the one of its set of
+ * slots used longest ago), each at most SEARCH_CACHE_ENTRY_MAX bytes (a larger answer is
  * read every time), so the memory held is bounded.
  */
 #ifndef BIANMIN_DOMAIN_SEARCH_CACHE_H
@@ -22,7 +22,7 @@
 struct arena;
 struct store;
 
-enum { SEARCH_CACHE_SLOTS = 256, SEARCH_CACHE_ENTRY_MAX = 64 * 1024 };
+enum { SEARCH_CACHE_SLOTS = 256, SEARCH_CACHE_WAYS = 8, SEARCH_CACHE_ENTRY_MAX = 64 * 1024 };
 
 /* store_search's answer for (office_id, query, today, limit) read with the directory snapshot
  * serial: *hits (best first, *count of them) stay valid until arena is freed. A query with
