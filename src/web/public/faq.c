@@ -18,10 +18,23 @@
 #define FAQ_QUERY_MAX_CHARS 100
 #define FAQ_TOP_COUNT       5
 
+/* "/o/<slug>/faq/<id>", joined without printf (a page has one per question). */
 static const char *faq_href(struct http_request *req, const char *slug, json_int_t id)
 {
-  const char *href = arena_printf(req->arena, "/o/%s/faq/%lld", slug, (long long)id);
-  return href ? href : "";
+  char digits[24];
+  size_t slug_len = strlen(slug), id_len = 0;
+  unsigned long long n = id < 0 ? 0 : (unsigned long long)id; /* ids are positive */
+  do
+    digits[sizeof(digits) - 1 - id_len++] = (char)('0' + n % 10);
+  while ((n /= 10) && id_len < sizeof(digits));
+  char *href = arena_alloc(req->arena, slug_len + id_len + 9);
+  if (!href)
+    return "";
+  memcpy(href, "/o/", 3);
+  memcpy(href + 3, slug, slug_len);
+  memcpy(href + 3 + slug_len, "/faq/", 5);
+  memcpy(href + 8 + slug_len, digits + sizeof(digits) - id_len, id_len);
+  return href;
 }
 
 static json_t *entry_view(struct http_request *req, const char *slug, json_t *faq)
