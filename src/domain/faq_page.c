@@ -20,14 +20,16 @@
 
 #include "base/common.h"
 
-enum { FAQ_SLOTS = 64 };
+/* Slots (by office id) and the largest list kept (a larger one is read on every request), so
+ * at most 16 MB are held. */
+enum { FAQ_SLOTS = 64, FAQ_LIST_KEEP_MAX = 256 * 1024 };
 
 struct faq_list {
   atomic_int refs;
   uint64_t serial;
   int64_t office_id;
   struct faq_item *items;
-  size_t count;
+  size_t count, size;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -68,7 +70,7 @@ static struct faq_list *list_of(const json_t *rows, uint64_t serial, int64_t off
   struct faq_list *l = malloc(size);
   if (!l)
     return NULL;
-  *l = (struct faq_list){.serial = serial, .office_id = office_id, .count = n};
+  *l = (struct faq_list){.serial = serial, .office_id = office_id, .count = n, .size = size};
   atomic_init(&l->refs, 1);
   l->items = (struct faq_item *)(l + 1);
   char *next = (char *)(l->items + n);
@@ -85,12 +87,10 @@ static struct faq_list *list_of(const json_t *rows, uint64_t serial, int64_t off
   return l;
 }
 
-/* The office's kept list of snapshot serial with a reference for the caller, read from the
- * store (and kept) when there is none. */
-static int published(struct store *store, uint64_t serial, int64_t office_id, struct faq_list **out)
+/* The list kept in slot for the office and snapshot serial, with a reference for the caller;
+ * NULL when none. */
+static struct faq_list *kept(size_t slot, uint64_t serial, int64_t office_id)
 {
-  size_t slot = (size_t)((uint64_t)office_id % FAQ_SLOTS);
-  json_t *rows = NULL;
   pthread_mutex_lock(&lock);
   struct faq_list *l = slots[slot];
   if (l && l->serial == serial && l->office_id == office_id)
@@ -98,6 +98,16 @@ static int published(struct store *store, uint64_t serial, int64_t office_id, st
   else
     l = NULL;
   pthread_mutex_unlock(&lock);
+  return l;
+}
+
+/* The office's kept list of snapshot serial with a reference for the caller, read from the
+ * store (and kept, unless larger than FAQ_LIST_KEEP_MAX) when there is none. */
+static int published(struct store *store, uint64_t serial, int64_t office_id, struct faq_list **out)
+{
+  size_t slot = (size_t)((uint64_t)office_id % FAQ_SLOTS);
+  json_t *rows = NULL;
+  struct faq_list *l = kept(slot, serial, office_id);
   if (l) {
     *out = l;
     return ST_OK;
@@ -107,13 +117,15 @@ static int published(struct store *store, uint64_t serial, int64_t office_id, st
   json_decref(rows);
   if (rc || !l)
     return rc ? rc : ST_NOMEM;
+  *out = l;
+  if (l->size > FAQ_LIST_KEEP_MAX)
+    return ST_OK;
   atomic_fetch_add(&l->refs, 1);
   pthread_mutex_lock(&lock);
   struct faq_list *old = slots[slot];
   slots[slot] = l;
   pthread_mutex_unlock(&lock);
   release(old);
-  *out = l;
   return ST_OK;
 }
 
