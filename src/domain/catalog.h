@@ -133,10 +133,7 @@ int catalog_service_forms_change(struct store *store, int64_t office_id, int64_t
 int catalog_faq_top(struct store *store, int64_t office_id, int limit, json_t **out);
 /* The office's published FAQ by sort and id. */
 int catalog_faq_published(struct store *store, int64_t office_id, json_t **out);
-/* The published FAQ among the office's search results for query on today ("YYYY-MM-DD"), in
- * rank order; an empty array when query has nothing searchable. */
-int catalog_faq_search(struct store *store, int64_t office_id, const char *query, const char *today,
-                       json_t **out);
+/* The FAQ page's search: faq_page_read (domain/faq_page.h). */
 /* A published FAQ entry, counted as viewed; ST_NOTFOUND unless published. */
 int catalog_faq_entry_read(struct store *store, int64_t office_id, int64_t id, json_t **out);
 /* A reader's "was this helpful" vote on a published entry; ST_NOTFOUND otherwise. */

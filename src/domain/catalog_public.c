@@ -19,34 +19,6 @@ int catalog_faq_published(struct store *store, int64_t office_id, json_t **out)
   return store_faq_list(store, office_id, true, out);
 }
 
-int catalog_faq_search(struct store *store, int64_t office_id, const char *query, const char *today,
-                       json_t **out)
-{
-  json_t *found = NULL, *hit;
-  size_t i;
-  *out = json_array();
-  if (!*out)
-    return ST_NOMEM;
-  int rc = store_search(store, office_id, query, today, STORE_SEARCH_MAX, &found);
-  if (rc == ST_INVALID)
-    return ST_OK; /* nothing searchable: no results */
-  json_array_foreach(found, i, hit)
-  {
-    const char *kind = json_string_value(json_object_get(hit, "kind"));
-    json_t *faq = NULL;
-    if (!rc && kind && strcmp(kind, "faq") == 0 &&
-        store_faq_get(store, office_id, json_integer_value(json_object_get(hit, "id")), NULL,
-                      &faq) == ST_OK)
-      json_array_append_new(*out, faq);
-  }
-  json_decref(found);
-  if (rc) {
-    json_decref(*out);
-    *out = NULL;
-  }
-  return rc;
-}
-
 int catalog_faq_entry_read(struct store *store, int64_t office_id, int64_t id, json_t **out)
 {
   int rc = store_faq_viewed(store, office_id, id); /* ST_NOTFOUND unless published */

@@ -27,6 +27,7 @@ struct directory {
   struct arena *arena; /* the units' search texts */
   atomic_int refs;
   int64_t version;
+  uint64_t serial;     /* directory_serial: unique per snapshot loaded in this process */
   uint64_t generation; /* store_directory_generation() when last found current (under lock) */
   json_t *records;     /* [offices, units..., services...]: owns every string */
   struct dir_office *offices;
@@ -45,6 +46,7 @@ struct directory {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct directory *current;
 static int64_t last_check_ms;
+static atomic_uint_least64_t serials;
 
 static int64_t monotonic_ms(void)
 {
@@ -285,6 +287,7 @@ static int load(struct store *store, int64_t version, uint64_t generation, struc
     return ST_NOMEM;
   atomic_init(&d->refs, 1);
   d->version = version;
+  d->serial = atomic_fetch_add(&serials, 1) + 1;
   d->generation = generation;
   int rc = read_records(store, d);
   if (!rc)
@@ -347,6 +350,11 @@ void directory_forget(void)
   release(current);
   current = NULL;
   pthread_mutex_unlock(&lock);
+}
+
+uint64_t directory_serial(const struct directory *dir)
+{
+  return dir->serial;
 }
 
 const struct dir_office *directory_office(const struct directory *dir, int64_t id)

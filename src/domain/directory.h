@@ -7,6 +7,9 @@
  * directory_acquire; it stays valid until the request's arena is freed, even if a newer one
  * replaces it meanwhile.
  *
+ * The FAQ and announcements move the same version (migration 18), for what the search and the
+ * FAQ page keep per snapshot (domain/search_cache.h).
+ *
  * How soon an edit is seen: at once by the process that made it (it counts its own commits),
  * and within DIRECTORY_CHECK_MS by every other process (each checks the version at most that
  * often, on the next request after the interval).
@@ -67,6 +70,10 @@ struct directory;
  * moved; released when arena is freed. ST_DB when the database cannot be read and no snapshot
  * was ever loaded (a stale snapshot is kept when a check fails). */
 int directory_acquire(struct store *store, struct arena *arena, const struct directory **out);
+
+/* A number no other snapshot of this process has (never 0): what was computed from the
+ * catalogue while dir was current may be kept under it (domain/search_cache.h). */
+uint64_t directory_serial(const struct directory *dir);
 
 /* NULL when there is none. */
 const struct dir_office *directory_office(const struct directory *dir, int64_t id);

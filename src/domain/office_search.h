@@ -4,8 +4,9 @@
  * the office's units from the in-memory directory (the page matches those itself, in the
  * reader's language).
  *
- * Strings live in the arena given to the call and are never NULL ("" when empty); the units
- * point into the directory snapshot, held until the arena is freed.
+ * Strings are never NULL ("" when empty); the hits are a kept answer (domain/search_cache.h)
+ * and the units point into the directory snapshot, both held until the arena given to the call
+ * is freed.
  */
 #ifndef BIANMIN_DOMAIN_OFFICE_SEARCH_H
 #define BIANMIN_DOMAIN_OFFICE_SEARCH_H
@@ -25,7 +26,7 @@ struct office_search_hit {
 };
 
 struct office_search {
-  struct office_search_hit *hits;
+  const struct office_search_hit *hits;
   size_t hit_count;
   const struct dir_unit *units; /* by sort and id */
   size_t unit_count;

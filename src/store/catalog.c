@@ -351,13 +351,19 @@ int store_service_put(struct store *store, int64_t office_id, json_t *service, i
 
 int store_faq_put(struct store *store, int64_t office_id, json_t *faq, int64_t *id, bool *changed)
 {
-  return put(store, STORE_FAQ, office_id, faq, id, changed);
+  int rc = put(store, STORE_FAQ, office_id, faq, id, changed);
+  if (!rc)
+    store_directory_touched(store); /* the search and the FAQ page hold them (migration 18) */
+  return rc;
 }
 
 int store_announcement_put(struct store *store, int64_t office_id, json_t *announcement,
                            int64_t *id, bool *changed)
 {
-  return put(store, STORE_ANNOUNCEMENT, office_id, announcement, id, changed);
+  int rc = put(store, STORE_ANNOUNCEMENT, office_id, announcement, id, changed);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 static int get(struct store *store, enum store_entity entity, int64_t office_id, int64_t id,
@@ -440,13 +446,19 @@ int store_service_publish(struct store *store, int64_t office_id, int64_t id, bo
 int store_faq_publish(struct store *store, int64_t office_id, int64_t id, bool published,
                       bool *changed)
 {
-  return publish(store, STORE_FAQ, office_id, id, published, changed);
+  int rc = publish(store, STORE_FAQ, office_id, id, published, changed);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 int store_announcement_publish(struct store *store, int64_t office_id, int64_t id, bool published,
                                bool *changed)
 {
-  return publish(store, STORE_ANNOUNCEMENT, office_id, id, published, changed);
+  int rc = publish(store, STORE_ANNOUNCEMENT, office_id, id, published, changed);
+  if (!rc)
+    store_directory_touched(store);
+  return rc;
 }
 
 int store_faq_vote(struct store *store, int64_t office_id, int64_t id, bool helpful)

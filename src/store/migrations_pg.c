@@ -532,6 +532,25 @@ static const char migration_11_sql[] =
     "CREATE INDEX cases_open_office ON cases(office_id, due_at, due_state, status, case_key, "
     "applicant_name_hash, closed_at) WHERE closed_at IS NULL;";
 
+/* The directory's version also moves with the FAQ and announcements (migration 18): the office
+ * search and the FAQ page keep their published records and answers in memory
+ * (domain/office_search.c). Only edits of what a page shows move it: a vote or a view counted
+ * on a question (helpful, not_helpful, views) does not. Statement-level, as migration 14's. */
+static const char migration_18_sql[] =
+    "CREATE TRIGGER faq_insert_directory AFTER INSERT ON faq"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER faq_update_directory AFTER UPDATE OF slug, category_zh, category_en, sort, "
+    "question_zh, question_en, answer_zh, answer_en, published ON faq"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER faq_delete_directory AFTER DELETE ON faq"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER announcements_insert_directory AFTER INSERT ON announcements"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER announcements_update_directory AFTER UPDATE OF slug, kind, title_zh, title_en, "
+    "body_zh, body_en, starts_on, ends_on, published ON announcements"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();"
+    "CREATE TRIGGER announcements_delete_directory AFTER DELETE ON announcements"
+    " FOR EACH STATEMENT EXECUTE FUNCTION directory_bump();";
 /* Messages not tied to a case (migration 16; the SQLite migration says more): case_id
  * nullable, the subject's kind and id, unique per (subject, event, occurrence, channel). */
 static const char migration_16_sql[] =
@@ -1105,6 +1124,7 @@ const struct store_migration pg_migrations[] = {
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
     {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {17, "sessions: time of the last re-authentication (step-up)", migration_17_sql},
+    {18, "FAQ and announcements move the directory version", migration_18_sql},
     {19, "search index: each row's office as an indexed token (SQLite only)", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {21, "workflow definitions per office, the version each case started on", migration_21_sql},

@@ -559,6 +559,25 @@ static const char migration_11_sql[] =
  * (tests/pg/schema_compare_test.c compares both schemas). */
 static const char migration_12_sql[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS cases_key ON cases(office_id, case_key);";
+/* The directory's version also moves with the FAQ and announcements (migration 18): the office
+ * search and the FAQ page keep their published records and answers in memory
+ * (domain/office_search.c). Only edits of what a page shows move it: a vote or a view counted
+ * on a question (helpful, not_helpful, views) does not. */
+static const char migration_18_sql[] =
+    "CREATE TRIGGER faq_insert_directory AFTER INSERT ON faq"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER faq_update_directory AFTER UPDATE OF slug, category_zh, category_en, sort, "
+    "question_zh, question_en, answer_zh, answer_en, published ON faq"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER faq_delete_directory AFTER DELETE ON faq"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER announcements_insert_directory AFTER INSERT ON announcements"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER announcements_update_directory AFTER UPDATE OF slug, kind, title_zh, title_en, "
+    "body_zh, body_en, starts_on, ends_on, published ON announcements"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER announcements_delete_directory AFTER DELETE ON announcements"
+    " BEGIN UPDATE directory_version SET version = version + 1 WHERE id = 1; END;";
 /* Messages not tied to a case (migration 16, notify_subject_event in domain/notify.h): an
  * outbox row names its subject (subject_kind "case", "ticket", "booking", "petition", ...;
  * subject_id its row, the case's id for a case's message); case_id is NULL for the others. At
@@ -1225,6 +1244,7 @@ const struct store_migration sqlite_migrations[] = {
     {15, "security: check-code failures per case, expired passwords", migration_15_sql},
     {16, "outbox: messages not tied to a case (subject kind and id)", migration_16_sql},
     {17, "sessions: time of the last re-authentication (step-up)", migration_17_sql},
+    {18, "FAQ and announcements move the directory version", migration_18_sql},
     {19, "search index: each row's office as an indexed token", migration_19_sql},
     {20, "case words per office", migration_20_sql},
     {21, "workflow definitions per office, the version each case started on", migration_21_sql},

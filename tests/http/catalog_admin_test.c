@@ -228,6 +228,51 @@ static void test_create_edit_publish(void **state)
   response_free(&r);
 }
 
+/* The count of the public JSON view at path. */
+static long long public_count(const char *path)
+{
+  json_t *view = get_json(&admin_a, path);
+  long long count = json_integer_value(json_object_get(view, "count"));
+  json_decref(view);
+  return count;
+}
+
+/* The search and the FAQ page keep their answers in memory per directory snapshot: an FAQ
+ * entry published, edited and unpublished through this server changes them at once (the next
+ * request, no waiting). */
+static void test_faq_edit_seen_at_once_by_searches(void **state)
+{
+  (void)state;
+  struct response r;
+  char form[1024], path[128], action[160];
+  const char *faq = "/o/xinxing/faq?q=quokka&lang=en",
+             *search = "/o/xinxing/search?q=quokka&lang=en";
+  assert_int_equal(public_count(faq), 0); /* kept: nothing found */
+  assert_int_equal(public_count(search), 0);
+  snprintf(form, sizeof(form),
+           "slug=quokka-faq&question_zh=%s&question_en=Quokka question&answer_zh=%s",
+           enc("短尾矮袋鼠？"), enc("測試回答。"));
+  assert_int_equal(post(&admin_a, "/staff/admin/catalog/faq", form, &r), 303);
+  long long id = id_from_location(&r);
+  response_free(&r);
+  assert_true(id > 0);
+  assert_int_equal(public_count(faq), 0); /* not published yet */
+  snprintf(path, sizeof(path), "/staff/admin/catalog/faq/%lld", id);
+  snprintf(action, sizeof(action), "%s/publish", path);
+  assert_int_equal(post(&admin_a, action, "", &r), 303);
+  response_free(&r);
+  assert_int_equal(public_count(faq), 1);
+  assert_int_equal(public_count(search), 1);
+  json_t *view = get_json(&admin_a, faq);
+  expect_text_at(view, "results.0.question", "Quokka question");
+  json_decref(view);
+  snprintf(action, sizeof(action), "%s/unpublish", path);
+  assert_int_equal(post(&admin_a, action, "", &r), 303);
+  response_free(&r);
+  assert_int_equal(public_count(faq), 0);
+  assert_int_equal(public_count(search), 0);
+}
+
 /* Posts form to path and expects 400 naming input, with the record at state_path unchanged. */
 static void refused(struct client *c, const char *path, const char *form, const char *input,
                     const char *label, const char *state_path)
@@ -615,6 +660,7 @@ int main(void)
       cmocka_unit_test(test_create_edit_publish),
       cmocka_unit_test(test_bad_service_input),
       cmocka_unit_test(test_bad_faq_and_announcement_input),
+      cmocka_unit_test(test_faq_edit_seen_at_once_by_searches),
       cmocka_unit_test(test_form_upload),
       cmocka_unit_test(test_other_office_gets_404),
       cmocka_unit_test(test_revision_history),

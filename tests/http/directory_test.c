@@ -102,6 +102,81 @@ static void test_other_node_edit_reaches_both(void **state)
   assert_true(shows(&node_a, path, "Transfer of ownership by sale"));
 }
 
+/* Whether the JSON view of path lists, under list, an item whose field is want. */
+static bool lists(struct server *s, const char *path, const char *list, const char *field,
+                  const char *want)
+{
+  const char *accept[] = {"Accept: application/json", NULL};
+  struct response r;
+  bool found = false;
+  if (http_call(s, "GET", path, accept, NULL, 0, &r) != 0)
+    return false;
+  json_t *view = response_json(&r), *item;
+  size_t i;
+  json_array_foreach(json_object_get(view, list), i, item)
+  {
+    const char *text = json_string_value(json_object_get(item, field));
+    found = found || (text && strcmp(text, want) == 0);
+  }
+  json_decref(view);
+  response_free(&r);
+  return found;
+}
+
+/* Polls until path lists want (or, when gone, no longer lists it) or WAIT_SECONDS pass. */
+static bool lists_within(struct server *s, const char *path, const char *list, const char *field,
+                         const char *want, bool gone)
+{
+  time_t deadline = time(NULL) + WAIT_SECONDS;
+  for (useconds_t pause = 10000;; pause = pause < 200000 ? pause * 2 : pause) {
+    bool ok = lists(s, path, list, field, want) != gone;
+    if (ok || time(NULL) > deadline)
+      return ok;
+    usleep(pause);
+  }
+}
+
+/* Renames xinxing's question in English through the command line (another process). */
+static void rename_question(const char *from, const char *to)
+{
+  char file[400], cmd[1200];
+  snprintf(file, sizeof(file), "%s/catalog.json", node_a.dir);
+  const char *out[] = {"catalog-export", "--office", "xinxing", file, NULL};
+  assert_int_equal(server_cli(&node_a, out), 0);
+  snprintf(cmd, sizeof(cmd), "sed -i 's/\"question_en\": *\"%s\"/\"question_en\": \"%s\"/' '%s'",
+           from, to, file);
+  assert_int_equal(system(cmd), 0);
+  const char *in[] = {"catalog-import", "--office", "xinxing", file, NULL};
+  assert_int_equal(server_cli(&node_a, in), 0);
+}
+
+/* The search and the FAQ page keep their answers per directory snapshot: another node's edit
+ * of a question reaches both nodes' searches (the FAQ moves the directory version). */
+static void test_other_node_faq_edit_reaches_searches(void **state)
+{
+  (void)state;
+  const char *faq = "/o/xinxing/faq?q=boundary&lang=en",
+             *search = "/o/xinxing/search?q=boundary&lang=en";
+  const char *before = "How much does a boundary survey cost?";
+  const char *after = "What does a boundary survey cost?";
+  struct server *nodes[] = {&node_a, &node_b};
+  for (size_t i = 0; i < 2; i++) { /* both nodes hold the answers before the edit */
+    assert_true(lists_within(nodes[i], faq, "results", "question", before, false));
+    assert_true(lists_within(nodes[i], search, "results", "title", before, false));
+  }
+  rename_question(before, after);
+  for (size_t i = 0; i < 2; i++) {
+    assert_true(lists_within(nodes[i], faq, "results", "question", after, false));
+    assert_true(lists_within(nodes[i], faq, "results", "question", before, true));
+    assert_true(lists_within(nodes[i], search, "results", "title", after, false));
+  }
+  rename_question(after, before);
+  for (size_t i = 0; i < 2; i++) {
+    assert_true(lists_within(nodes[i], faq, "results", "question", before, false));
+    assert_true(lists_within(nodes[i], search, "results", "title", before, false));
+  }
+}
+
 static void test_unknown_service_and_office_stay_not_found(void **state)
 {
   (void)state;
@@ -118,6 +193,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_other_node_edit_reaches_both),
+      cmocka_unit_test(test_other_node_faq_edit_reaches_searches),
       cmocka_unit_test(test_unknown_service_and_office_stay_not_found),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

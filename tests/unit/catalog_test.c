@@ -19,6 +19,7 @@
 #include "base/civil.h"
 #include "domain/catalog.h"
 #include "domain/demo.h"
+#include "store/directory.h"
 #include "store/store.h"
 #include "base/common.h"
 
@@ -248,6 +249,53 @@ static void test_publish_and_unpublish(void **state)
   json_decref(faq);
 }
 
+/* The directory version (what other nodes read) and this process's count of its own changes. */
+static void directory_state(struct store *store, int64_t *version, uint64_t *generation)
+{
+  assert_int_equal(store_directory_version(store, version), ST_OK);
+  *generation = store_directory_generation();
+}
+
+/* Migration 18: what the search and the FAQ page keep in memory moves the directory version
+ * when it changes (saved, published, unpublished), not when a question is voted on or read. */
+static void test_faq_and_news_edits_move_the_directory_version(void **state)
+{
+  struct fixture *f = *state;
+  char err[256];
+  int64_t id = 0, news_id = 0, version[2];
+  uint64_t generation[2];
+  json_t *faq = json_pack("{s:s, s:s, s:s, s:b}", "slug", "q1", "question_zh", "權狀遺失怎麼辦？",
+                          "answer_zh", "申請書狀補給。", "published", 1);
+  json_t *news =
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "slug", "n1", "kind", "general", "title_zh",
+                "停電", "starts_on", "2026-03-01", "ends_on", "2026-03-02", "published", 0);
+  directory_state(f->store, &version[0], &generation[0]);
+  assert_int_equal(catalog_faq_save(f->store, f->office_id, faq, NULL, &id, err, sizeof(err)),
+                   ST_OK);
+  directory_state(f->store, &version[1], &generation[1]);
+  assert_true(version[1] > version[0] && generation[1] > generation[0]);
+  assert_int_equal(store_faq_vote(f->store, f->office_id, id, true), ST_OK);
+  assert_int_equal(store_faq_viewed(f->store, f->office_id, id), ST_OK);
+  directory_state(f->store, &version[0], &generation[0]);
+  assert_true(version[0] == version[1] && generation[0] == generation[1]);
+  assert_int_equal(catalog_faq_publish(f->store, f->office_id, id, false, NULL, err, sizeof(err)),
+                   ST_OK);
+  directory_state(f->store, &version[1], &generation[1]);
+  assert_true(version[1] > version[0] && generation[1] > generation[0]);
+  assert_int_equal(
+      catalog_announcement_save(f->store, f->office_id, news, NULL, &news_id, err, sizeof(err)),
+      ST_OK);
+  directory_state(f->store, &version[0], &generation[0]);
+  assert_true(version[0] > version[1] && generation[0] > generation[1]);
+  assert_int_equal(
+      catalog_announcement_publish(f->store, f->office_id, news_id, true, NULL, err, sizeof(err)),
+      ST_OK);
+  directory_state(f->store, &version[1], &generation[1]);
+  assert_true(version[1] > version[0] && generation[1] > generation[0]);
+  json_decref(faq);
+  json_decref(news);
+}
+
 static char *read_base64(const char *path)
 {
   char cmd[600];
@@ -430,10 +478,16 @@ int main(void)
     return 1;
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
-      T(test_save_writes_revisions_once), T(test_save_refuses_bad_records),
-      T(test_questions_round_trip),       T(test_announcement_dates),
-      T(test_publish_and_unpublish),      T(test_export_import_round_trip),
-      T(test_bad_import_changes_nothing), T(test_form_sniffing),
+      T(test_save_writes_revisions_once),
+      T(test_save_refuses_bad_records),
+      T(test_questions_round_trip),
+      T(test_announcement_dates),
+      T(test_publish_and_unpublish),
+      T(test_faq_and_news_edits_move_the_directory_version),
+      T(test_faq_and_news_edits_move_the_directory_version),
+      T(test_export_import_round_trip),
+      T(test_bad_import_changes_nothing),
+      T(test_form_sniffing),
       T(test_demo_catalogues_load),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,18 +7,34 @@
 
 #include "base/text.h"
 #include "domain/catalog.h"
+#include "domain/directory.h"
+#include "domain/faq_page.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
+#include "web/public/office.h"
 
 #include "base/common.h"
 
 #define FAQ_QUERY_MAX_CHARS 100
 #define FAQ_TOP_COUNT       5
 
+/* "/o/<slug>/faq/<id>", joined without printf (a page has one per question). */
 static const char *faq_href(struct http_request *req, const char *slug, json_int_t id)
 {
-  const char *href = arena_printf(req->arena, "/o/%s/faq/%lld", slug, (long long)id);
-  return href ? href : "";
+  char digits[24];
+  size_t slug_len = strlen(slug), id_len = 0;
+  unsigned long long n = id < 0 ? 0 : (unsigned long long)id; /* ids are positive */
+  do
+    digits[sizeof(digits) - 1 - id_len++] = (char)('0' + n % 10);
+  while ((n /= 10) && id_len < sizeof(digits));
+  char *href = arena_alloc(req->arena, slug_len + id_len + 9);
+  if (!href)
+    return "";
+  memcpy(href, "/o/", 3);
+  memcpy(href + 3, slug, slug_len);
+  memcpy(href + 3 + slug_len, "/faq/", 5);
+  memcpy(href + 8 + slug_len, digits + sizeof(digits) - id_len, id_len);
+  return href;
 }
 
 static json_t *entry_view(struct http_request *req, const char *slug, json_t *faq)
@@ -48,85 +64,99 @@ json_t *faq_top_view(struct http_request *req, struct store *store, int64_t offi
   return list;
 }
 
-/* The group for a category, created in order of first appearance. */
-static json_t *category_group(json_t *groups, const char *name)
+/* A published question as the page shows it, in the shape of entry_view. */
+static struct view item_view(struct http_request *req, struct view_builder *b, const char *slug,
+                             const struct faq_item *item)
 {
-  size_t i;
-  json_t *group;
-  json_array_foreach(groups, i, group)
-  {
-    if (strcmp(web_str(group, "name"), name) == 0)
-      return group;
-  }
-  group = json_pack("{s:s, s:I, s:[]}", "name", name, "index", (json_int_t)i + 1, "entries");
-  json_array_append_new(groups, group);
-  return group;
+  struct view_map *m = view_map(b);
+  struct view answer =
+      catalog_paragraphs_view(b, directory_pick(item->answer_zh, item->answer_en, req->lang));
+  view_add_int(b, m, "id", item->id);
+  view_add_text(b, m, "question", directory_pick(item->question_zh, item->question_en, req->lang));
+  view_add(b, m, "answer", answer);
+  view_add(b, m, "summary",
+           answer.type == VIEW_LIST && answer.u.list->count ? answer.u.list->items[0]
+                                                            : view_text(""));
+  view_add_text(b, m, "href", faq_href(req, slug, item->id));
+  return view_of_map(m);
 }
 
-static int categories_view(struct http_request *req, struct office_ctx *o, json_t **out)
+struct category {
+  const char *name;
+  struct view_list *entries;
+};
+
+/* The questions grouped by category, groups in order of first appearance. */
+static struct view categories_view(struct http_request *req, struct view_builder *b,
+                                   const char *slug, const struct faq_page *page)
 {
-  json_t *entries = NULL, *faq;
-  size_t i;
-  int rc = catalog_faq_published(o->store, o->id, &entries);
-  if (rc)
-    return rc;
-  *out = json_array();
-  json_array_foreach(entries, i, faq)
-  {
-    const char *category = web_field(faq, "category", req->lang);
-    json_t *group = category_group(*out, *category ? category : http_t(req, "faq_other"));
-    json_array_append_new(json_object_get(group, "entries"), entry_view(req, o->slug, faq));
+  struct category *groups = arena_alloc(req->arena, (page->item_count + 1) * sizeof(*groups));
+  struct view_list *list = view_list(b);
+  size_t count = 0;
+  for (size_t i = 0; groups && i < page->item_count; i++) {
+    const struct faq_item *item = &page->items[i];
+    const char *name = directory_pick(item->category_zh, item->category_en, req->lang);
+    name = *name ? name : http_t(req, "faq_other");
+    size_t g = 0;
+    while (g < count && strcmp(groups[g].name, name) != 0)
+      g++;
+    if (g == count) {
+      struct view_map *group = view_map(b);
+      groups[count++] = (struct category){name, view_list(b)};
+      view_add_text(b, group, "name", name);
+      view_add_int(b, group, "index", (int64_t)count);
+      view_add(b, group, "entries", view_of_list(groups[g].entries));
+      view_push(b, list, view_of_map(group));
+    }
+    view_push(b, groups[g].entries, item_view(req, b, slug, item));
   }
-  json_decref(entries);
-  return ST_OK;
+  if (!groups)
+    b->failed = true;
+  return view_of_list(list);
 }
 
-/* Search results among the FAQ only, in the shape of entries. */
-static int search_view(struct http_request *req, struct office_ctx *o, const char *q, json_t **out)
+static int faq_page_view(struct http_request *req, const struct dir_office *office, const char *q,
+                         const struct faq_page *page, struct view *out)
 {
-  json_t *found = NULL, *faq;
-  size_t i;
-  int rc = catalog_faq_search(o->store, o->id, q, catalog_today(req), &found);
-  if (rc)
-    return rc;
-  json_array_foreach(found, i, faq) json_array_append_new(*out, entry_view(req, o->slug, faq));
-  json_decref(found);
-  return ST_OK;
+  struct view_builder b = view_builder(req->arena);
+  struct view_map *view = view_map(&b), *search = view_map(&b);
+  struct view_list *results = view_list(&b);
+  for (size_t i = 0; i < page->result_count; i++)
+    view_push(&b, results, item_view(req, &b, office->slug, page->results[i]));
+  view_add_text(&b, view, "title", http_t(req, "faq_heading"));
+  view_add(&b, view, "office", office_dir_tview(req, &b, office));
+  view_add(&b, view, "categories", categories_view(req, &b, office->slug, page));
+  view_add_text(&b, search, "action", arena_printf(req->arena, "/o/%s/faq", office->slug));
+  view_add_text(&b, search, "q", q);
+  view_add(&b, view, "search", view_of_map(search));
+  view_add(&b, view, "results", view_of_list(results));
+  view_add_int(&b, view, "count", (int64_t)page->result_count);
+  view_add_bool(&b, view, "has_results", page->result_count > 0);
+  *out = view_of_map(view);
+  return view_done(&b);
 }
 
 int faq_index(struct http_request *req, struct http_response *res)
 {
-  struct office_ctx o = {0};
-  json_t *groups = NULL, *results = json_array();
+  struct store *store = NULL;
+  const struct dir_office *office = NULL;
+  struct faq_page page;
+  struct view view;
   const char *q = http_query(req, "q");
   struct str typed = str_trim(str_from(q ? q : ""));
   q = arena_strndup(req->arena, typed.ptr, typed.len);
   if (!q)
     return ST_NOMEM;
-  if (text_length(q) > FAQ_QUERY_MAX_CHARS) {
-    json_decref(results);
+  if (text_length(q) > FAQ_QUERY_MAX_CHARS)
     return http_error(res, 400, "search_too_long");
-  }
-  int rc = office_ctx_open(req, &o);
+  int rc = web_store(req, &store);
   if (!rc)
-    rc = categories_view(req, &o, &groups);
-  if (!rc && *q)
-    rc = search_view(req, &o, q, &results);
-  const char *action = rc ? NULL : arena_printf(req->arena, "/o/%s/faq", o.slug);
-  json_t *page = rc ? NULL
-                    : json_pack("{s:s, s:O, s:o, s:{s:s, s:s}, s:o, s:I}", "title",
-                                http_t(req, "faq_heading"), "office", o.view, "categories", groups,
-                                "search", "action", action ? action : "", "q", q, "results",
-                                results, "count", (json_int_t)json_array_size(results));
-  if (rc) {
-    json_decref(groups);
-    json_decref(results);
-  }
-  static const char *const lists[] = {"results"};
-  if (page)
-    catalog_add_has(page, lists, 1);
-  office_ctx_close(&o);
-  return rc ? rc : http_page(res, 200, "public/faq", page);
+    rc = office_of_request(req, store, &office);
+  if (!rc)
+    rc = faq_page_read(store, req->arena, office->id, q, catalog_today(req), &page);
+  if (!rc)
+    rc = faq_page_view(req, office, q, &page, &view);
+  return rc ? rc : http_page_view(res, 200, "public/faq", view);
 }
 
 int faq_entry(struct http_request *req, struct http_response *res)

@@ -18,6 +18,22 @@
 
 enum { SEARCH_QUERY_MAX_CHARS = 100, SEARCH_SUMMARY_MAX_CHARS = 120, SEARCH_RESULTS_MAX = 50 };
 
+/* The n parts (lens[i] bytes of parts[i]) one after the other, in the arena; NULL when it is
+ * full. Cheaper than arena_printf for the few texts each result has. */
+static const char *join(struct arena *arena, const char *const parts[], const size_t lens[],
+                        size_t n)
+{
+  size_t total = 1;
+  for (size_t i = 0; i < n; i++)
+    total += lens[i];
+  char *out = arena_alloc(arena, total), *p = out;
+  for (size_t i = 0; out && i < n; i++) {
+    memcpy(p, parts[i], lens[i]);
+    p += lens[i];
+  }
+  return out;
+}
+
 /* The first SEARCH_SUMMARY_MAX_CHARS characters of text, with "…" when cut. */
 static const char *shorten(struct http_request *req, const char *text)
 {
@@ -28,21 +44,35 @@ static const char *shorten(struct http_request *req, const char *text)
   }
   if (!text[i])
     return text;
-  const char *cut = arena_printf(req->arena, "%.*s…", (int)i, text);
+  const char *cut = join(req->arena, (const char *[]){text, "…"}, (size_t[]){i, strlen("…")}, 2);
   return cut ? cut : "";
 }
 
+/* "/o/<slug>/services/<service>", "/o/<slug>/faq/<id>" or "/o/<slug>/news/<id>". */
 static const char *result_href(struct http_request *req, const char *slug,
                                const struct office_search_hit *hit)
 {
-  const char *href;
-  if (strcmp(hit->kind, "service") == 0)
-    href = arena_printf(req->arena, "/o/%s/services/%s", slug, hit->slug);
-  else if (strcmp(hit->kind, "faq") == 0)
-    href = arena_printf(req->arena, "/o/%s/faq/%lld", slug, (long long)hit->id);
-  else
-    href = arena_printf(req->arena, "/o/%s/news/%lld", slug, (long long)hit->id);
+  char id[24];
+  const char *what = strcmp(hit->kind, "service") == 0 ? "/services/"
+                     : strcmp(hit->kind, "faq") == 0   ? "/faq/"
+                                                       : "/news/";
+  const char *last = hit->slug;
+  if (strcmp(hit->kind, "service") != 0) {
+    snprintf(id, sizeof(id), "%lld", (long long)hit->id);
+    last = id;
+  }
+  const char *parts[] = {"/o/", slug, what, last};
+  size_t lens[] = {3, strlen(slug), strlen(what), strlen(last)};
+  const char *href = join(req->arena, parts, lens, 4);
   return href ? href : "";
+}
+
+/* The translated label of a hit's kind. */
+static const char *kind_label(struct http_request *req, const char *kind)
+{
+  if (strcmp(kind, "service") == 0)
+    return http_t(req, "search_kind_service");
+  return http_t(req, strcmp(kind, "faq") == 0 ? "search_kind_faq" : "search_kind_announcement");
 }
 
 static void add_result(struct view_builder *b, struct view_list *results, const char *href,
@@ -62,12 +92,10 @@ static void add_catalog_results(struct http_request *req, struct view_builder *b
 {
   for (size_t i = 0; i < found->hit_count; i++) {
     const struct office_search_hit *hit = &found->hits[i];
-    char key[32];
-    snprintf(key, sizeof(key), "search_kind_%s", hit->kind);
     add_result(b, results, result_href(req, slug, hit),
                directory_pick(hit->title_zh, hit->title_en, req->lang),
                shorten(req, directory_pick(hit->summary_zh, hit->summary_en, req->lang)),
-               http_t(req, key));
+               kind_label(req, hit->kind));
   }
 }
 
@@ -82,7 +110,9 @@ static void add_unit_results(struct http_request *req, struct view_builder *b,
     const struct dir_unit *unit = &found->units[i];
     if (!text_matches_all_terms(en ? unit->search_en : unit->search_zh, query))
       continue;
-    add_result(b, results, arena_printf(req->arena, "/o/%s/#unit-%s", slug, unit->code),
+    const char *parts[] = {"/o/", slug, "/#unit-", unit->code};
+    size_t lens[] = {3, strlen(slug), 7, strlen(unit->code)};
+    add_result(b, results, join(req->arena, parts, lens, 4),
                directory_pick(unit->name_zh, unit->name_en, req->lang),
                directory_pick(unit->duties_zh, unit->duties_en, req->lang),
                http_t(req, "search_kind_unit"));
