@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/common.h"
+#include "render/html.h"
 
 enum { VIEW_FIRST_CAP = 8 };
 
@@ -23,10 +24,16 @@ struct view view_textn(const char *s, size_t len)
   return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
 }
 
-struct view view_force(struct view v)
+struct view view_text_checked(const char *s, size_t len)
 {
-  if (v.type != VIEW_LAZY)
-    return v;
+  struct view v = view_textn(s, len);
+  if (html_plain_prefix(v.u.s, v.len) == v.len)
+    v.flags = VIEW_HTML_PLAIN;
+  return v;
+}
+
+struct view view_force_lazy(struct view v)
+{
   struct view_lazy *l = v.u.lazy;
   if (!l->done) {
     l->value = l->fn(l->ctx);
@@ -86,16 +93,28 @@ void view_add(struct view_builder *b, struct view_map *m, const char *key, struc
   void *items = m->entries;
   if (!grow(b, &items, m->count, &m->cap, sizeof(*m->entries)))
     return;
+  size_t len = strlen(key);
+  if (len > UINT32_MAX)
+    len = 0; /* no name is 4 GiB long; such a member is found as "" */
+  uint32_t hash = view_key_hash(key, len);
   m->entries = items;
-  m->entries[m->count++] = (struct view_entry){key, strlen(key), v};
+  m->entries[m->count++] = (struct view_entry){key, (uint32_t)len, hash, v};
+  m->filter[VIEW_FILTER_WORD(hash)] |= VIEW_FILTER_BIT(hash);
   m->slots = NULL;
+}
+
+static bool entry_is(const struct view_entry *e, const struct view_key *key)
+{
+  return e->hash == key->hash && e->key_len == key->len && memcmp(e->key, key->s, key->len) == 0;
 }
 
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)
 {
   size_t len = strlen(key);
+  struct view_key k = {key, (uint32_t)(len > UINT32_MAX ? 0 : len), 0, 0};
+  k.hash = view_key_hash(key, k.len);
   for (uint32_t i = 0; m && i < m->count; i++)
-    if (m->entries[i].key_len == len && memcmp(m->entries[i].key, key, len) == 0) {
+    if (entry_is(&m->entries[i], &k)) {
       m->entries[i].value = v;
       return;
     }
@@ -115,12 +134,19 @@ void view_push(struct view_builder *b, struct view_list *l, struct view v)
   l->items[l->count++] = v;
 }
 
-static uint32_t key_hash(const char *key, size_t len)
+uint32_t view_key_index_hash(const char *s, size_t len)
 {
   uint32_t h = 2166136261u; /* FNV-1a */
   for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)key[i]) * 16777619u;
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
   return h;
+}
+
+struct view_key view_key(const char *s, size_t len)
+{
+  if (len > UINT32_MAX)
+    len = 0; /* as view_add stores such a name */
+  return (struct view_key){s, (uint32_t)len, view_key_hash(s, len), view_key_index_hash(s, len)};
 }
 
 void view_map_index(struct view_builder *b, struct view_map *m)
@@ -134,13 +160,10 @@ void view_map_index(struct view_builder *b, struct view_map *m)
   uint32_t mask = size - 1;
   for (uint32_t i = 0; i < m->count; i++) {
     const struct view_entry *e = &m->entries[i];
-    uint32_t at = key_hash(e->key, e->key_len) & mask;
-    while (slots[at]) {
-      const struct view_entry *o = &m->entries[slots[at] - 1];
-      if (o->key_len == e->key_len && memcmp(o->key, e->key, e->key_len) == 0)
-        break; /* a repeated key: the first one stays, as a linear search finds it */
-      at = (at + 1) & mask;
-    }
+    const struct view_key k = {e->key, e->key_len, e->hash, 0};
+    uint32_t at = view_key_index_hash(e->key, e->key_len) & mask;
+    while (slots[at] && !entry_is(&m->entries[slots[at] - 1], &k))
+      at = (at + 1) & mask; /* a repeated key: the first one stays, as a linear search finds it */
     if (!slots[at])
       slots[at] = i + 1;
   }
@@ -148,34 +171,42 @@ void view_map_index(struct view_builder *b, struct view_map *m)
   m->mask = mask;
 }
 
-static struct view map_get(const struct view_map *m, const char *key, size_t len)
+static struct view map_get(const struct view_map *m, const struct view_key *key)
 {
+  if (!(m->filter[VIEW_FILTER_WORD(key->hash)] & VIEW_FILTER_BIT(key->hash)))
+    return view_missing();
   if (m->slots) {
-    for (uint32_t at = key_hash(key, len) & m->mask; m->slots[at]; at = (at + 1) & m->mask) {
+    for (uint32_t at = key->index_hash & m->mask; m->slots[at]; at = (at + 1) & m->mask) {
       const struct view_entry *e = &m->entries[m->slots[at] - 1];
-      if (e->key_len == len && memcmp(e->key, key, len) == 0)
+      if (entry_is(e, key))
         return e->value;
     }
     return view_missing();
   }
-  for (uint32_t i = 0; i < m->count; i++) {
-    const struct view_entry *e = &m->entries[i];
-    if (e->key_len == len && memcmp(e->key, key, len) == 0)
-      return e->value;
+  for (uint32_t i = 0; i < m->count; i++)
+    if (entry_is(&m->entries[i], key))
+      return m->entries[i].value;
+  return view_missing();
+}
+
+struct view view_get_key(struct view v, const struct view_key *key)
+{
+  v = view_force(v);
+  if (v.type == VIEW_MAP)
+    return view_force(map_get(v.u.map, key));
+  if (v.type == VIEW_JSON && json_is_object(v.u.json)) {
+    json_t *j = json_object_getn(v.u.json, key->s, key->len);
+    return j ? view_json(j) : view_missing();
   }
   return view_missing();
 }
 
 struct view view_get(struct view v, const char *key, size_t len)
 {
-  v = view_force(v);
-  if (v.type == VIEW_MAP)
-    return view_force(map_get(v.u.map, key, len));
-  if (v.type == VIEW_JSON && json_is_object(v.u.json)) {
-    json_t *j = json_object_getn(v.u.json, key, len);
-    return j ? view_json(j) : view_missing();
-  }
-  return view_missing();
+  if (len > UINT32_MAX)
+    return view_missing();
+  struct view_key k = view_key(key, len);
+  return view_get_key(v, &k);
 }
 
 bool view_is_map(struct view v)
