@@ -40,7 +40,12 @@ size_t html_plain_prefix(const char *s, size_t len)
       return i + at;
   }
 #endif
-  while (i < len && !html_special[(unsigned char)s[i]])
+  const unsigned char *u = (const unsigned char *)s;
+  for (; len - i >= 4; i += 4)
+    if (html_special[u[i]] | html_special[u[i + 1]] | html_special[u[i + 2]] |
+        html_special[u[i + 3]])
+      break;
+  while (i < len && !html_special[u[i]])
     i++;
   return i;
 }

@@ -6,7 +6,7 @@
  * allocations, built, walked by name and freed member by member per request. A view is a value
  * (16 bytes, copied freely); maps and lists are arena blocks that grow by doubling, maps keep
  * their members in insertion order and are searched linearly (page maps are small), or
- * through a hash index (view_map_index, for the translations: hundreds of keys built once).
+ * through a hash index (view_map_index, for the translations: thousands of keys built once).
  * Texts and keys are not copied: they must live as long as the view (literals, the arena,
  * the directory, a read model's rows).
  *
@@ -70,8 +70,7 @@ struct view {
 struct view_key {
   const char *s;
   uint32_t len;
-  uint32_t hash;       /* view_key_hash: what every map's members are compared by first */
-  uint32_t index_hash; /* view_key_index_hash: where an indexed map keeps the name */
+  uint32_t hash; /* view_key_hash(s, len) */
 };
 
 struct view_entry {
@@ -110,12 +109,13 @@ static inline uint32_t view_key_hash(const char *s, size_t len)
   return sig * 0x9E3779B1u; /* odd: distinct signatures keep distinct hashes */
 }
 
-/* A hash of every byte of the name (FNV-1a), for the maps indexed once and read often (the
- * translations: thousands of names, many alike but for a byte in the middle). */
-uint32_t view_key_index_hash(const char *s, size_t len);
-
-/* A key for s (len bytes, living as long as the key), both hashes computed. */
-struct view_key view_key(const char *s, size_t len);
+/* A key for s (len bytes, living as long as the key). */
+static inline struct view_key view_key(const char *s, size_t len)
+{
+  if (len > UINT32_MAX)
+    len = 0; /* as view_add stores such a name */
+  return (struct view_key){s, (uint32_t)len, view_key_hash(s, len)};
+}
 
 struct view_list {
   struct view *items;
@@ -220,14 +220,25 @@ static inline void view_add_bool(struct view_builder *b, struct view_map *m, con
 }
 void view_push(struct view_builder *b, struct view_list *l, struct view v);
 
-/* Adds a hash index to m for maps with many keys looked up often (the translations); adding
- * to m afterwards drops the index. On an allocation failure m stays usable without one. */
+/* Adds a hash index to m, for maps with many keys looked up often (the translations); members
+ * added afterwards are indexed too. Without memory m stays usable, searched in order. (Every
+ * page map indexed as it grew cost more to build than its lookups saved.) */
 void view_map_index(struct view_builder *b, struct view_map *m);
 
 /* The member key (len bytes) of a map or a jansson object; VIEW_MISSING otherwise. */
 struct view view_get(struct view v, const char *key, size_t len);
 /* The same for a key made by view_key (its hash already computed). */
-struct view view_get_key(struct view v, const struct view_key *key);
+struct view view_member(struct view v, const struct view_key *key);
+/* view_member, with a map's filter read inline: most names a template looks up in a context
+ * are not there (they are found further down the stack), and are refused here in a few
+ * instructions, without a call. */
+static inline struct view view_get_key(struct view v, const struct view_key *key)
+{
+  if (v.type == VIEW_MAP &&
+      !(v.u.map->filter[VIEW_FILTER_WORD(key->hash)] & VIEW_FILTER_BIT(key->hash)))
+    return view_missing();
+  return view_member(v, key);
+}
 /* Whether v is a map or a jansson object (a context that names can be looked up in). */
 bool view_is_map(struct view v);
 /* Items of a list or a jansson array (0 for anything else), and item i of them. */
