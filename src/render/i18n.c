@@ -302,7 +302,7 @@ struct view i18n_to_view(const struct i18n_catalog *catalog, struct view_builder
   struct view_map *m = view_map(b);
   for (size_t i = 0; m && catalog && i < catalog->count; i++) {
     const struct i18n_entry *e = &catalog->entries[i];
-    view_add(b, m, e->msgid, view_textn(e->msgstr, e->msgstr_len));
+    view_add(b, m, e->msgid, view_text_checked(e->msgstr, e->msgstr_len));
   }
   if (m)
     view_map_index(b, m);

@@ -38,6 +38,9 @@ struct parser {
   struct mustache_node *nodes;
   size_t count;
   size_t cap;
+  struct view_key *keys;
+  size_t key_count;
+  size_t key_cap;
   uint32_t sections[MUSTACHE_MAX_NESTING]; /* indices of the sections still open */
   size_t depth;
   char *err;
@@ -100,6 +103,46 @@ static int push_node(struct parser *p, enum mustache_kind kind, size_t off, size
   p->nodes[p->count++] =
       (struct mustache_node){.kind = (uint8_t)kind, .off = (uint32_t)off, .len = (uint32_t)len};
   return ST_OK;
+}
+
+static int push_key(struct parser *p, const char *name, size_t len)
+{
+  if (p->key_count == p->key_cap) {
+    size_t cap = p->key_cap ? p->key_cap * 2 : 16;
+    struct view_key *keys = realloc(p->keys, cap * sizeof(*keys));
+    if (!keys)
+      return ST_NOMEM;
+    p->keys = keys;
+    p->key_cap = cap;
+  }
+  p->keys[p->key_count++] = view_key(name, len);
+  return ST_OK;
+}
+
+/* Splits the name of the node just pushed at its dots into view keys (a part may be empty,
+ * and then finds nothing, as "a..b" always did); "." alone has no parts. */
+static int add_keys(struct parser *p)
+{
+  struct mustache_node *n = &p->nodes[p->count - 1];
+  const char *name = p->src + n->off;
+  size_t len = n->len;
+  if (p->key_count >= UINT32_MAX - len)
+    return fail(p, n->off, "template too large");
+  n->key = (uint32_t)p->key_count;
+  if (len == 1 && name[0] == '.')
+    return ST_OK;
+  for (;;) {
+    const char *dot = memchr(name, '.', len);
+    size_t part = dot ? (size_t)(dot - name) : len;
+    int rc = push_key(p, name, part);
+    if (rc)
+      return rc;
+    n->keys++;
+    if (!dot)
+      return ST_OK;
+    name = dot + 1;
+    len -= part + 1;
+  }
 }
 
 static int emit_text(struct parser *p, size_t end)
@@ -222,7 +265,8 @@ static int open_section(struct parser *p, const struct tag *t, enum mustache_kin
   if (p->count >= UINT32_MAX)
     return fail(p, t->start, "template too large");
   p->sections[p->depth++] = (uint32_t)p->count;
-  return push_node(p, kind, t->name_off, t->name_len);
+  rc = push_node(p, kind, t->name_off, t->name_len);
+  return rc ? rc : add_keys(p);
 }
 
 static int close_section(struct parser *p, const struct tag *t)
@@ -259,6 +303,9 @@ static int add_partial(struct parser *p, struct tag *t)
     return rc;
   struct mustache_node *node = &p->nodes[p->count - 1];
   node->flags = flags;
+  rc = flags & MFLAG_DYNAMIC ? add_keys(p) : ST_OK;
+  if (rc)
+    return rc;
   if (t->standalone) {
     node->flags |= MFLAG_STANDALONE;
     node->indent_off = (uint32_t)t->line_start;
@@ -270,9 +317,9 @@ static int add_partial(struct parser *p, struct tag *t)
 static int add_variable(struct parser *p, const struct tag *t, enum mustache_kind kind)
 {
   int rc = check_name(p, t);
-  if (rc)
-    return rc;
-  return push_node(p, kind, t->name_off, t->name_len);
+  if (!rc)
+    rc = push_node(p, kind, t->name_off, t->name_len);
+  return rc ? rc : add_keys(p);
 }
 
 static int handle_tag(struct parser *p, struct tag *t)
@@ -334,10 +381,13 @@ void mustache_template_clear(struct mustache_template *tpl)
 {
   free(tpl->src);
   free(tpl->nodes);
+  free(tpl->keys);
   tpl->src = NULL;
   tpl->nodes = NULL;
+  tpl->keys = NULL;
   tpl->src_len = 0;
   tpl->count = 0;
+  tpl->key_count = 0;
 }
 
 int mustache_compile(struct mustache_template *tpl, const char *src, size_t len, char *err,
@@ -369,9 +419,13 @@ int mustache_compile(struct mustache_template *tpl, const char *src, size_t len,
     goto out;
   tpl->nodes = p.nodes;
   tpl->count = p.count;
+  tpl->keys = p.keys;
+  tpl->key_count = p.key_count;
   p.nodes = NULL;
+  p.keys = NULL;
 out:
   free(p.nodes);
+  free(p.keys);
   if (rc)
     mustache_template_clear(tpl);
   return rc;

@@ -5,7 +5,9 @@
  * A template is a flat array of nodes in source order. A section node's children are the nodes
  * that follow it, up to (not including) node[end]; rendering walks the array and skips a section
  * by jumping to its end. Names and literal text are slices of the template's own copy of the
- * source, so compiling allocates three blocks per template and rendering allocates nothing.
+ * source. A name is also split at compile time into its dotted parts, each a view_key with its
+ * hashes (view.h), so that rendering neither scans nor hashes names. Compiling allocates four
+ * blocks per template and rendering allocates nothing.
  */
 #ifndef BIANMIN_RENDER_MUSTACHE_INTERNAL_H
 #define BIANMIN_RENDER_MUSTACHE_INTERNAL_H
@@ -53,6 +55,8 @@ struct mustache_node {
   uint32_t len;        /* text or name: length */
   uint32_t indent_off; /* standalone partials: the whitespace before the tag */
   uint32_t indent_len;
+  uint32_t key;  /* names (not of static partials): the first of its parts in the keys */
+  uint32_t keys; /* how many parts ("a.b" has two); 0 for "." (the current context) */
 };
 
 struct mustache_template {
@@ -62,6 +66,8 @@ struct mustache_template {
   size_t src_len;
   struct mustache_node *nodes;
   size_t count;
+  struct view_key *keys; /* the nodes' name parts; their texts point into src */
+  size_t key_count;
 };
 
 /* Compiles src into tpl (whose name must already be set). On failure writes a message naming

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/str.h"
 #include "render/mustache_internal.h"
 #include "base/common.h"
+#include "render/html.h"
 
 /* A context pushed by a section; the frames chain down to the caller's stack array. */
 struct frame {
@@ -52,41 +52,31 @@ static struct view top_value(const struct render *r)
 }
 
 /* The first context, from the top of the stack down, that is a map holding key. */
-static struct view find_in_stack(const struct render *r, const char *key, size_t len)
+static struct view find_in_stack(const struct render *r, const struct view_key *key)
 {
   struct view v;
   for (const struct frame *f = r->top; f; f = f->below)
-    if ((v = view_get(f->value, key, len)).type != VIEW_MISSING)
+    if ((v = view_get_key(f->value, key)).type != VIEW_MISSING)
       return v;
   for (size_t i = r->nbase; i-- > 0;)
-    if ((v = view_get(r->base[i], key, len)).type != VIEW_MISSING)
+    if ((v = view_get_key(r->base[i], key)).type != VIEW_MISSING)
       return v;
   return view_missing();
 }
 
-/* Resolves a (possibly dotted) name: the first part searches the stack, later parts look only
- * inside the value found so far. VIEW_MISSING when any part is missing. */
-static struct view lookup(const struct render *r, const char *name, size_t len)
-{
-  if (len == 1 && name[0] == '.')
-    return top_value(r);
-  const char *dot = memchr(name, '.', len);
-  size_t part = dot ? (size_t)(dot - name) : len;
-  struct view v = find_in_stack(r, name, part);
-  while (v.type != VIEW_MISSING && dot) {
-    name = dot + 1;
-    len -= part + 1;
-    dot = memchr(name, '.', len);
-    part = dot ? (size_t)(dot - name) : len;
-    v = view_get(v, name, part);
-  }
-  return v;
-}
-
+/* Resolves a node's name from its parts (split at compile time): the first part searches the
+ * stack, later parts look only inside the value found so far. VIEW_MISSING when any part is
+ * missing. */
 static struct view node_value(const struct render *r, const struct mustache_template *tpl,
                               const struct mustache_node *n)
 {
-  return lookup(r, tpl->src + n->off, n->len);
+  if (n->keys == 0)
+    return top_value(r);
+  const struct view_key *key = &tpl->keys[n->key];
+  struct view v = find_in_stack(r, key);
+  for (uint32_t i = 1; i < n->keys && v.type != VIEW_MISSING; i++)
+    v = view_get_key(v, &key[i]);
+  return v;
 }
 
 static int flush_indent(struct render *r)
@@ -102,7 +92,7 @@ static int flush_indent(struct render *r)
 static int put_text(struct render *r, const char *s, size_t len)
 {
   if (r->indent_len == 0)
-    return buf_append(r->out, s, len);
+    return html_append(r->out, s, len);
   while (len) {
     int rc = s[0] != '\n' && s[0] != '\r' ? flush_indent(r) : ST_OK;
     const char *nl = memchr(s, '\n', len);
@@ -116,39 +106,6 @@ static int put_text(struct render *r, const char *s, size_t len)
     len -= n;
   }
   return ST_OK;
-}
-
-/* 0xE2 leads the bidirectional controls: a marker, checked in put_escaped. */
-static const char *const html_escapes[256] = {['&'] = "&amp;",  ['<'] = "&lt;",   ['>'] = "&gt;",
-                                              ['"'] = "&quot;", ['\''] = "&#39;", [0xE2] = ""};
-
-/* Escapes s for HTML. A bidirectional embedding, override or isolate control (U+202A..U+202E,
- * U+2066..U+2069), which input never accepts (str_valid_text) but older or imported text may
- * hold, is shown as U+FFFD: it cannot reorder the page around it. */
-static int put_escaped(struct buf *out, const char *s, size_t len)
-{
-  size_t run = 0;
-  int rc = ST_OK;
-  for (size_t i = 0; i < len && !rc; i++) {
-    const char *rep = html_escapes[(unsigned char)s[i]];
-    if (!rep)
-      continue;
-    size_t skip = 0;
-    if ((unsigned char)s[i] == 0xE2) {
-      if (i + 2 >= len || !str_has_bidi_control((struct str){s + i, 3}))
-        continue;
-      rep = "\xEF\xBF\xBD";
-      skip = 2;
-    }
-    rc = buf_append(out, s + run, i - run);
-    if (!rc)
-      rc = buf_puts(out, rep);
-    i += skip;
-    run = i + 1;
-  }
-  if (!rc)
-    rc = buf_append(out, s + run, len - run);
-  return rc;
 }
 
 /* The shortest decimal that reads back as the same double: 1.21 prints as "1.21". */
@@ -168,7 +125,7 @@ static int put_json_value(struct render *r, const json_t *v, bool escape)
   switch (json_typeof(v)) {
   case JSON_STRING:
     if (escape)
-      return put_escaped(r->out, json_string_value(v), json_string_length(v));
+      return html_escape_append(r->out, json_string_value(v), json_string_length(v));
     return buf_append(r->out, json_string_value(v), json_string_length(v));
   case JSON_INTEGER:
     return buf_put_int(r->out, json_integer_value(v));
@@ -191,9 +148,9 @@ static int put_value(struct render *r, struct view v, bool escape)
     return rc;
   switch (v.type) {
   case VIEW_TEXT:
-    if (escape)
-      return put_escaped(r->out, v.u.s, v.len);
-    return buf_append(r->out, v.u.s, v.len);
+    if (escape && !(v.flags & VIEW_HTML_PLAIN))
+      return html_escape_append(r->out, v.u.s, v.len);
+    return html_append(r->out, v.u.s, v.len);
   case VIEW_INT:
     return buf_put_int(r->out, v.u.i);
   case VIEW_TRUE:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/common.h"
+#include "render/html.h"
 
 enum { VIEW_FIRST_CAP = 8 };
 
@@ -23,10 +24,16 @@ struct view view_textn(const char *s, size_t len)
   return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
 }
 
-struct view view_force(struct view v)
+struct view view_text_checked(const char *s, size_t len)
 {
-  if (v.type != VIEW_LAZY)
-    return v;
+  struct view v = view_textn(s, len);
+  if (html_plain_prefix(v.u.s, v.len) == v.len)
+    v.flags = VIEW_HTML_PLAIN;
+  return v;
+}
+
+struct view view_force_lazy(struct view v)
+{
   struct view_lazy *l = v.u.lazy;
   if (!l->done) {
     l->value = l->fn(l->ctx);
@@ -77,6 +84,9 @@ static bool grow(struct view_builder *b, void **items, uint32_t count, uint32_t 
   return true;
 }
 
+static void index_put(struct view_map *m, uint32_t i);
+static void index_build(struct view_builder *b, struct view_map *m);
+
 void view_add(struct view_builder *b, struct view_map *m, const char *key, struct view v)
 {
   if (b->failed || !m) {
@@ -86,16 +96,64 @@ void view_add(struct view_builder *b, struct view_map *m, const char *key, struc
   void *items = m->entries;
   if (!grow(b, &items, m->count, &m->cap, sizeof(*m->entries)))
     return;
+  size_t len = strlen(key);
+  if (len > UINT32_MAX)
+    len = 0; /* no name is 4 GiB long; such a member is found as "" */
+  uint32_t hash = view_key_hash(key, len);
   m->entries = items;
-  m->entries[m->count++] = (struct view_entry){key, strlen(key), v};
-  m->slots = NULL;
+  m->entries[m->count++] = (struct view_entry){key, (uint32_t)len, hash, v};
+  m->filter[VIEW_FILTER_WORD(hash)] |= VIEW_FILTER_BIT(hash);
+  if (m->slots && m->count * 2u <= m->mask + 1)
+    index_put(m, m->count - 1);
+  else if (m->slots)
+    index_build(b, m);
+}
+
+static uint64_t load64(const char *p)
+{
+  uint64_t v;
+  memcpy(&v, p, sizeof(v)); /* one unaligned load */
+  return v;
+}
+
+static uint32_t load32(const char *p)
+{
+  uint32_t v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+/* memcmp(a, b, n) == 0 for the short names of views, without a call: words at both ends
+ * (overlapping when n is not a multiple of the word) and whole words between. */
+static bool same_bytes(const char *a, const char *b, size_t n)
+{
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (load64(a + i) != load64(b + i))
+        return false;
+    return load64(a + n - 8) == load64(b + n - 8);
+  }
+  if (n >= 4)
+    return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
+/* Inline in every search: most members are told apart by their hash alone. */
+static inline __attribute__((always_inline)) bool entry_is(const struct view_entry *e,
+                                                           const struct view_key *key)
+{
+  return e->hash == key->hash && e->key_len == key->len && same_bytes(e->key, key->s, key->len);
 }
 
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)
 {
   size_t len = strlen(key);
+  struct view_key k = view_key(key, len);
   for (uint32_t i = 0; m && i < m->count; i++)
-    if (m->entries[i].key_len == len && memcmp(m->entries[i].key, key, len) == 0) {
+    if (entry_is(&m->entries[i], &k)) {
       m->entries[i].value = v;
       return;
     }
@@ -115,67 +173,78 @@ void view_push(struct view_builder *b, struct view_list *l, struct view v)
   l->items[l->count++] = v;
 }
 
-static uint32_t key_hash(const char *key, size_t len)
+/* A slot for hash in a table of mask + 1 slots. A product's low bits depend only on the low
+ * bits of what was multiplied, so the higher, well mixed ones are folded in. */
+static uint32_t slot_of(uint32_t hash, uint32_t mask)
 {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)key[i]) * 16777619u;
-  return h;
+  return (hash ^ hash >> 16) & mask;
+}
+
+/* Puts member i in m's index; of a repeated name the first stays, as a search in order finds. */
+static void index_put(struct view_map *m, uint32_t i)
+{
+  const struct view_entry *e = &m->entries[i];
+  const struct view_key k = {e->key, e->key_len, e->hash};
+  uint32_t at = slot_of(e->hash, m->mask);
+  while (m->slots[at] && !entry_is(&m->entries[m->slots[at] - 1], &k))
+    at = (at + 1) & m->mask;
+  if (!m->slots[at])
+    m->slots[at] = i + 1;
+}
+
+/* (Re)builds m's index with at least twice as many slots as members; without memory, m is
+ * searched in order from then on. */
+static void index_build(struct view_builder *b, struct view_map *m)
+{
+  uint32_t size = 16;
+  while (size < m->count * 4u && size < (1u << 30))
+    size *= 2;
+  m->slots = arena_alloc(b->arena, (size_t)size * sizeof(*m->slots));
+  m->mask = size - 1;
+  for (uint32_t i = 0; m->slots && i < m->count; i++)
+    index_put(m, i);
 }
 
 void view_map_index(struct view_builder *b, struct view_map *m)
 {
-  uint32_t size = 16;
-  while (size < m->count * 2u && size < (1u << 30))
-    size *= 2;
-  uint32_t *slots = arena_alloc(b->arena, (size_t)size * sizeof(*slots));
-  if (!slots)
-    return; /* linear search still finds everything */
-  uint32_t mask = size - 1;
-  for (uint32_t i = 0; i < m->count; i++) {
-    const struct view_entry *e = &m->entries[i];
-    uint32_t at = key_hash(e->key, e->key_len) & mask;
-    while (slots[at]) {
-      const struct view_entry *o = &m->entries[slots[at] - 1];
-      if (o->key_len == e->key_len && memcmp(o->key, e->key, e->key_len) == 0)
-        break; /* a repeated key: the first one stays, as a linear search finds it */
-      at = (at + 1) & mask;
-    }
-    if (!slots[at])
-      slots[at] = i + 1;
-  }
-  m->slots = slots;
-  m->mask = mask;
+  index_build(b, m);
 }
 
-static struct view map_get(const struct view_map *m, const char *key, size_t len)
+/* The member key of m; the caller has read m's filter (view_get_key). */
+static struct view map_get(const struct view_map *m, const struct view_key *key)
 {
   if (m->slots) {
-    for (uint32_t at = key_hash(key, len) & m->mask; m->slots[at]; at = (at + 1) & m->mask) {
+    for (uint32_t at = slot_of(key->hash, m->mask); m->slots[at]; at = (at + 1) & m->mask) {
       const struct view_entry *e = &m->entries[m->slots[at] - 1];
-      if (e->key_len == len && memcmp(e->key, key, len) == 0)
+      if (entry_is(e, key))
         return e->value;
     }
     return view_missing();
   }
-  for (uint32_t i = 0; i < m->count; i++) {
-    const struct view_entry *e = &m->entries[i];
-    if (e->key_len == len && memcmp(e->key, key, len) == 0)
-      return e->value;
+  for (uint32_t i = 0; i < m->count; i++)
+    if (entry_is(&m->entries[i], key))
+      return m->entries[i].value;
+  return view_missing();
+}
+
+struct view view_member(struct view v, const struct view_key *key)
+{
+  v = view_force(v);
+  if (v.type == VIEW_MAP)
+    return view_force(map_get(v.u.map, key));
+  if (v.type == VIEW_JSON && json_is_object(v.u.json)) {
+    json_t *j = json_object_getn(v.u.json, key->s, key->len);
+    return j ? view_json(j) : view_missing();
   }
   return view_missing();
 }
 
 struct view view_get(struct view v, const char *key, size_t len)
 {
-  v = view_force(v);
-  if (v.type == VIEW_MAP)
-    return view_force(map_get(v.u.map, key, len));
-  if (v.type == VIEW_JSON && json_is_object(v.u.json)) {
-    json_t *j = json_object_getn(v.u.json, key, len);
-    return j ? view_json(j) : view_missing();
-  }
-  return view_missing();
+  if (len > UINT32_MAX)
+    return view_missing();
+  struct view_key k = view_key(key, len);
+  return view_get_key(v, &k);
 }
 
 bool view_is_map(struct view v)

@@ -6,7 +6,7 @@
  * allocations, built, walked by name and freed member by member per request. A view is a value
  * (16 bytes, copied freely); maps and lists are arena blocks that grow by doubling, maps keep
  * their members in insertion order and are searched linearly (page maps are small), or
- * through a hash index (view_map_index, for the translations: hundreds of keys built once).
+ * through a hash index (view_map_index, for the translations: thousands of keys built once).
  * Texts and keys are not copied: they must live as long as the view (literals, the arena,
  * the directory, a read model's rows).
  *
@@ -46,9 +46,15 @@ struct view_map;
 struct view_list;
 struct view_lazy;
 
+/* Flags of a text (struct view's flags). */
+enum {
+  VIEW_HTML_PLAIN = 1 /* holds no byte that HTML escaping changes: written as it is */
+};
+
 struct view {
   uint8_t type;
-  uint32_t len; /* VIEW_TEXT: bytes */
+  uint8_t flags; /* VIEW_TEXT: VIEW_HTML_PLAIN when known (view_text_checked) */
+  uint32_t len;  /* VIEW_TEXT: bytes */
   union {
     int64_t i;
     const char *s;
@@ -59,18 +65,57 @@ struct view {
   } u;
 };
 
+/* A name to look up, with its hashes computed once: the renderer makes one for every part of
+ * every name when it compiles a template, so that rendering hashes nothing. */
+struct view_key {
+  const char *s;
+  uint32_t len;
+  uint32_t hash; /* view_key_hash(s, len) */
+};
+
 struct view_entry {
   const char *key;
-  size_t key_len;
+  uint32_t key_len;
+  uint32_t hash; /* view_key_hash(key, key_len) */
   struct view value;
 };
 
+/* A lookup compares hashes before bytes, and a map's filter (one bit per member's hash, in
+ * 128) answers most misses without reading its members: a template name is searched in
+ * every context from the top of the stack down, so most lookups in a map are misses. */
 struct view_map {
   struct view_entry *entries;
   uint32_t count, cap;
-  uint32_t *slots; /* view_map_index: open addressing, entry index + 1, 0 = empty */
-  uint32_t mask;   /* slots - 1 (a power of two minus one) */
+  uint64_t filter[2]; /* bit VIEW_FILTER_BIT(hash) set for every member */
+  uint32_t *slots;    /* view_map_index: open addressing, entry index + 1, 0 = empty */
+  uint32_t mask;      /* slots - 1 (a power of two minus one) */
 };
+
+#define VIEW_FILTER_WORD(hash) ((hash) >> 31)
+#define VIEW_FILTER_BIT(hash)  ((uint64_t)1 << (((hash) >> 25) & 63))
+
+/* The hash of a member's name: its length and three of its bytes (first, middle, last),
+ * mixed by a multiplication. Cheap enough to compute for every member added to a page's maps
+ * (the names are short literals; hashing every byte cost more than the lookups it saved); two
+ * names with the same hash are still told apart by their bytes. */
+static inline uint32_t view_key_hash(const char *s, size_t len)
+{
+  if (len == 0)
+    return 0x9E3779B9u;
+  uint32_t sig = (uint32_t)(len & 0xff) | (uint32_t)(unsigned char)s[0] << 8 |
+                 (uint32_t)(unsigned char)s[len / 2] << 16 |
+                 (uint32_t)(unsigned char)s[len - 1] << 24;
+  sig ^= (uint32_t)(len >> 8) * 0x85EBCA6Bu;
+  return sig * 0x9E3779B1u; /* odd: distinct signatures keep distinct hashes */
+}
+
+/* A key for s (len bytes, living as long as the key). */
+static inline struct view_key view_key(const char *s, size_t len)
+{
+  if (len > UINT32_MAX)
+    len = 0; /* as view_add stores such a name */
+  return (struct view_key){s, (uint32_t)len, view_key_hash(s, len)};
+}
 
 struct view_list {
   struct view *items;
@@ -111,6 +156,9 @@ static inline struct view view_int(int64_t i)
 /* A text: NULL reads as "". s must live as long as the view. */
 struct view view_text(const char *s);
 struct view view_textn(const char *s, size_t len);
+/* The same, scanned once for bytes HTML escaping changes (VIEW_HTML_PLAIN when it has none):
+ * for texts built once and rendered often (the translations). */
+struct view view_text_checked(const char *s, size_t len);
 static inline struct view view_of_map(struct view_map *m)
 {
   return (struct view){.type = m ? VIEW_MAP : VIEW_NULL, .u.map = m};
@@ -128,8 +176,12 @@ static inline struct view view_of_lazy(struct view_lazy *l)
 {
   return (struct view){.type = l ? VIEW_LAZY : VIEW_NULL, .u.lazy = l};
 }
+struct view view_force_lazy(struct view v);
 /* v itself, or for VIEW_LAZY the value it computes (computed on the first call). */
-struct view view_force(struct view v);
+static inline struct view view_force(struct view v)
+{
+  return v.type == VIEW_LAZY ? view_force_lazy(v) : v;
+}
 /* An integer, or null when 0 (ids and instants that may be absent). */
 static inline struct view view_id(int64_t i)
 {
@@ -168,12 +220,25 @@ static inline void view_add_bool(struct view_builder *b, struct view_map *m, con
 }
 void view_push(struct view_builder *b, struct view_list *l, struct view v);
 
-/* Adds a hash index to m for maps with many keys looked up often (the translations); adding
- * to m afterwards drops the index. On an allocation failure m stays usable without one. */
+/* Adds a hash index to m, for maps with many keys looked up often (the translations); members
+ * added afterwards are indexed too. Without memory m stays usable, searched in order. (Every
+ * page map indexed as it grew cost more to build than its lookups saved.) */
 void view_map_index(struct view_builder *b, struct view_map *m);
 
 /* The member key (len bytes) of a map or a jansson object; VIEW_MISSING otherwise. */
 struct view view_get(struct view v, const char *key, size_t len);
+/* The same for a key made by view_key (its hash already computed). */
+struct view view_member(struct view v, const struct view_key *key);
+/* view_member, with a map's filter read inline: most names a template looks up in a context
+ * are not there (they are found further down the stack), and are refused here in a few
+ * instructions, without a call. */
+static inline struct view view_get_key(struct view v, const struct view_key *key)
+{
+  if (v.type == VIEW_MAP &&
+      !(v.u.map->filter[VIEW_FILTER_WORD(key->hash)] & VIEW_FILTER_BIT(key->hash)))
+    return view_missing();
+  return view_member(v, key);
+}
 /* Whether v is a map or a jansson object (a context that names can be looked up in). */
 bool view_is_map(struct view v);
 /* Items of a list or a jansson array (0 for anything else), and item i of them. */

@@ -20,8 +20,11 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/str.h"
 #include "render/mustache.h"
+#include "render/view.h"
 #include "base/common.h"
+#include "render/html.h"
 
 #define SPEC_DIR BIANMIN_SOURCE_DIR "/tests/conformance/mustache-spec/"
 
@@ -195,6 +198,110 @@ static void escaping(void **state)
   expect_render("{{{x}}}", "{\"x\": \"a\\u202eb\"}",
                 "a\xe2\x80\xae"
                 "b");
+}
+
+/* The escaping as it was written before the block scanner: one byte at a time. */
+static void reference_escape(struct buf *out, const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++) {
+    const char *rep = NULL;
+    switch (s[i]) {
+    case '&':
+      rep = "&amp;";
+      break;
+    case '<':
+      rep = "&lt;";
+      break;
+    case '>':
+      rep = "&gt;";
+      break;
+    case '"':
+      rep = "&quot;";
+      break;
+    case '\'':
+      rep = "&#39;";
+      break;
+    default:
+      if (i + 2 < len && str_has_bidi_control((struct str){s + i, 3})) {
+        rep = "\xEF\xBF\xBD";
+        i += 2;
+      }
+    }
+    assert_int_equal(rep ? buf_puts(out, rep) : buf_putc(out, s[i]), ST_OK);
+  }
+}
+
+/* The block scanner (16 bytes at a time) escapes every byte where the byte-at-a-time escaping
+ * did: each special byte and bidirectional control at every offset of texts up to 80 bytes
+ * (so before, inside, across and after whole blocks), among ASCII and CJK text; and a text
+ * checked as plain at load (the translations) renders as it is, one that is not, escaped. */
+static void escaping_by_blocks(void **state)
+{
+  static const char *const specials[] = {
+      "&", "<", ">", "\"", "'", "\xE2\x80\xAE", "\xE2\x81\xA6", "\xE2\x80\x94", "=", "?", "\xE2"};
+  static const char filler[] = "ab\xE8\x87\xBA\xE5\x8C\x97"
+                               "cdefghijklmnopqrstuvwxyz0123456789"
+                               "\xE6\x96\xB0\xE8\x88\x88"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ.,;:-_+~";
+  struct buf got, want;
+  buf_init(&got, TEST_OUT_MAX);
+  buf_init(&want, TEST_OUT_MAX);
+  size_t checked = 0;
+  for (size_t len = 0; len <= 80 && len < sizeof(filler); len++)
+    for (size_t at = 0; at <= len; at++)
+      for (size_t k = 0; k < ARRAY_LEN(specials); k++) {
+        char text[128];
+        size_t n = strlen(specials[k]);
+        memcpy(text, filler, len);
+        memcpy(text + at, specials[k], n);
+        size_t total = len > at + n ? len : at + n;
+        buf_reset(&got);
+        buf_reset(&want);
+        assert_int_equal(html_escape_append(&got, text, total), ST_OK);
+        reference_escape(&want, text, total);
+        assert_int_equal(got.len, want.len);
+        assert_memory_equal(got.data, want.data, got.len);
+        assert_int_equal(html_plain_prefix(text, total) == total,
+                         want.len == total && !memchr(text, 0xE2, total));
+        checked++;
+      }
+  assert_true(checked > 30000);
+
+  struct view_map m = {0};
+  struct view_entry entries[2];
+  m.entries = entries;
+  m.count = m.cap = 2;
+  entries[0] = (struct view_entry){"plain", 5, view_key_hash("plain", 5),
+                                   view_text_checked("a \xE8\x87\xBA b", 7)};
+  entries[1] =
+      (struct view_entry){"html", 4, view_key_hash("html", 4), view_text_checked("<b>&", 4)};
+  for (size_t i = 0; i < 2; i++)
+    m.filter[VIEW_FILTER_WORD(entries[i].hash)] |= VIEW_FILTER_BIT(entries[i].hash);
+  assert_int_equal(entries[0].value.flags, VIEW_HTML_PLAIN);
+  assert_int_equal(entries[1].value.flags, 0);
+  struct mustache_set *set = mustache_set_new();
+  char err[128];
+  static const char src[] = "{{plain}}|{{html}}|{{{html}}}";
+  assert_int_equal(mustache_set_add(set, "t", src, strlen(src), err, sizeof(err)), ST_OK);
+  struct view page = view_of_map(&m);
+  buf_reset(&got);
+  assert_int_equal(mustache_render_views(set, "t", &page, 1, &got), ST_OK);
+  assert_string_equal(got.data, "a \xE8\x87\xBA b|&lt;b&gt;&amp;|<b>&");
+  mustache_set_free(set);
+  buf_free(&got);
+  buf_free(&want);
+}
+
+/* Dotted names are split once, when the template is compiled: each part is looked up inside
+ * the value of the one before, only the first searches the stack, and an empty part ("a..b",
+ * "a.") finds nothing, as it always did. */
+static void dotted_names(void **state)
+{
+  const char *data = "{\"a\": {\"b\": {\"c\": \"deep\"}, \"x\": 1}, \"c\": \"top\", "
+                     "\"x\": {\"y\": \"xy\"}}";
+  expect_render("{{a.b.c}}|{{a.b.x}}|{{#a}}{{b.c}}{{x}}{{/a}}|{{a..b}}|{{a.}}|{{x.y}}", data,
+                "deep||deep1|||xy");
+  expect_render("{{#a.b}}{{c}}{{.}}{{/a.b}}{{^a.z}}none{{/a.z}}", data, "deepnone");
 }
 
 static void numbers_and_truthiness(void **state)
@@ -451,6 +558,8 @@ int main(void)
       cmocka_unit_test(spec_inheritance_skipped),
       cmocka_unit_test(spec_case_count),
       cmocka_unit_test(escaping),
+      cmocka_unit_test(escaping_by_blocks),
+      cmocka_unit_test(dotted_names),
       cmocka_unit_test(numbers_and_truthiness),
       cmocka_unit_test(compile_errors),
       cmocka_unit_test(partial_recursion_limit),

@@ -176,7 +176,8 @@ static void json_text_as_jansson(void **state)
 
 /* Small maps search in order (the first of a repeated key wins, as jansson's last-wins is not
  * what a template reading a view built in order expects); an indexed map of a thousand keys
- * finds each, misses what it does not have, and drops its index when added to. */
+ * finds each (the first of a repeated one, as in order), misses what it does not have, and
+ * indexes what is added to it afterwards, growing its index. */
 static void lookups(void **state)
 {
   struct arena *arena = arena_new(TEST_ARENA);
@@ -198,8 +199,11 @@ static void lookups(void **state)
   struct view_map *big = view_map(&b);
   for (int i = 0; i < 1000; i++)
     view_add(&b, big, arena_printf(arena, "key_%d", i), view_int(i));
+  view_add(&b, big, "key_7", view_int(-1)); /* a repeat: the first stays */
+  assert_null(big->slots);
   view_map_index(&b, big);
   assert_non_null(big->slots);
+  assert_int_equal(view_get(view_of_map(big), "key_7", 5).u.i, 7);
   for (int i = 0; i < 1000; i++) {
     char key[16];
     int n = snprintf(key, sizeof(key), "key_%d", i);
@@ -209,10 +213,22 @@ static void lookups(void **state)
   }
   assert_int_equal(view_get(view_of_map(big), "key_1000", 8).type, VIEW_MISSING);
   assert_int_equal(view_get(view_of_map(big), "key_", 4).type, VIEW_MISSING);
-  view_add_int(&b, big, "late", 1);
-  assert_null(big->slots);
-  assert_int_equal(view_get(view_of_map(big), "late", 4).u.i, 1);
+  uint32_t slots_before = big->mask + 1;
+  for (int i = 0; i < 1500; i++)
+    view_add(&b, big, arena_printf(arena, "late_%d", i), view_int(i));
+  assert_non_null(big->slots);
+  assert_true(big->mask + 1 > slots_before);
+  for (int i = 0; i < 1500; i += 37) {
+    char key[16];
+    int n = snprintf(key, sizeof(key), "late_%d", i);
+    assert_int_equal(view_get(view_of_map(big), key, (size_t)n).u.i, i);
+  }
   assert_int_equal(view_get(view_of_map(big), "key_999", 7).u.i, 999);
+  view_map_index(&b, m); /* a small map, indexed on request */
+  assert_non_null(m->slots);
+  assert_string_equal(view_get(view_of_map(m), "ab", 2).u.s, "longer");
+  assert_int_equal(view_get(view_of_map(m), "a", 1).u.i, 5);
+  assert_int_equal(view_get(view_of_map(m), "b", 1).type, VIEW_MISSING);
   assert_int_equal(view_done(&b), ST_OK);
   arena_free(arena);
 }

@@ -1,0 +1,105 @@
+/*
+ * html.c - HTML escaping (html.h). The scan for the next byte to escape reads 16 bytes at a
+ * time where the machine has SSE2 (every x86-64), else one byte at a time through a table;
+ * the runs between such bytes are appended whole.
+ */
+#include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "base/str.h"
+#include "render/html.h" /* after the system headers: it includes base/common.h */
+
+/* The bytes html_plain_prefix stops at. */
+static const bool html_special[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, [0xE2] = 1};
+
+#if defined(__SSE2__)
+/* Where in the 16 bytes at s the first special byte is, or 16. '<' and '>' differ only in
+ * bit 1 and '&' and '\'' only in bit 0, so four comparisons find the six bytes. */
+static unsigned block_prefix(const char *s)
+{
+  const __m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
+  __m128i hit = _mm_cmpeq_epi8(_mm_or_si128(c, _mm_set1_epi8(2)), _mm_set1_epi8('>'));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_or_si128(c, _mm_set1_epi8(1)), _mm_set1_epi8('\'')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(c, _mm_set1_epi8('"')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE2)));
+  unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+  return mask ? (unsigned)__builtin_ctz(mask) : 16;
+}
+#endif
+
+size_t html_plain_prefix(const char *s, size_t len)
+{
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; len - i >= 16; i += 16) {
+    unsigned at = block_prefix(s + i);
+    if (at < 16)
+      return i + at;
+  }
+#endif
+  const unsigned char *u = (const unsigned char *)s;
+  for (; len - i >= 4; i += 4)
+    if (html_special[u[i]] | html_special[u[i + 1]] | html_special[u[i + 2]] |
+        html_special[u[i + 3]])
+      break;
+  while (i < len && !html_special[u[i]])
+    i++;
+  return i;
+}
+
+/* What the special byte at s (of the len left) is written as, and how many bytes it stands
+ * for (*used); NULL when it stays as it is (a 0xE2 that leads no bidirectional control). */
+static const char *replacement(const char *s, size_t len, size_t *used, size_t *rep_len)
+{
+  *used = 1;
+  switch (*s) {
+  case '&':
+    *rep_len = 5;
+    return "&amp;";
+  case '<':
+    *rep_len = 4;
+    return "&lt;";
+  case '>':
+    *rep_len = 4;
+    return "&gt;";
+  case '"':
+    *rep_len = 6;
+    return "&quot;";
+  case '\'':
+    *rep_len = 5;
+    return "&#39;";
+  default:
+    if (len < 3 || !str_has_bidi_control((struct str){s, 3}))
+      return NULL;
+    *used = 3;
+    *rep_len = 3;
+    return "\xEF\xBF\xBD"; /* U+FFFD */
+  }
+}
+
+int html_escape_append(struct buf *out, const char *s, size_t len)
+{
+  int rc = ST_OK;
+  size_t run = 0; /* bytes at s already scanned and to be written as they are */
+  while (!rc && run < len) {
+    run += html_plain_prefix(s + run, len - run);
+    if (run == len)
+      break;
+    size_t used, rep_len;
+    const char *rep = replacement(s + run, len - run, &used, &rep_len);
+    if (!rep) {
+      run++;
+      continue;
+    }
+    rc = html_append(out, s, run);
+    if (!rc)
+      rc = html_append(out, rep, rep_len);
+    s += run + used;
+    len -= run + used;
+    run = 0;
+  }
+  return rc ? rc : html_append(out, s, len);
+}
