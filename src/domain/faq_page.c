@@ -21,8 +21,9 @@
 #include "base/common.h"
 
 /* Slots (by office id) and the largest list kept (a larger one is read on every request), so
- * at most 16 MB are held. */
-enum { FAQ_SLOTS = 64, FAQ_LIST_KEEP_MAX = 256 * 1024 };
+ * at most 4 MB are held: with the search's 4 MB (search_cache.h) the server's peak memory
+ * stays under the 64 MiB the issue sets, whatever queries it is sent. */
+enum { FAQ_SLOTS = 32, FAQ_LIST_KEEP_MAX = 128 * 1024 };
 
 struct faq_list {
   atomic_int refs;

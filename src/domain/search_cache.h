@@ -22,7 +22,9 @@
 struct arena;
 struct store;
 
-enum { SEARCH_CACHE_SLOTS = 256, SEARCH_CACHE_WAYS = 8, SEARCH_CACHE_ENTRY_MAX = 64 * 1024 };
+/* At most 4 MB held (128 slots of at most 32 KB: a search answer of 20 hits with summaries in
+ * both languages is about 10 KB). */
+enum { SEARCH_CACHE_SLOTS = 128, SEARCH_CACHE_WAYS = 8, SEARCH_CACHE_ENTRY_MAX = 32 * 1024 };
 
 /* store_search's answer for (office_id, query, today, limit) read with the directory snapshot
  * serial: *hits (best first, *count of them) stay valid until arena is freed. A query with
