@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/sqlite_internal.h"
 #include "store/store_impl.h"
@@ -22,6 +23,16 @@
 
 /* How long a connection waits for another connection's write lock before failing. */
 #define SQLITE_BUSY_TIMEOUT_MS 5000
+
+/* The writers of this process take turns on one mutex before asking SQLite for its write lock
+ * (a transaction from BEGIN to COMMIT or ROLLBACK, or one writing statement outside one).
+ * SQLite's own busy handler waits by sleeping 1, 2, 5, 10... up to 100 ms between tries, so
+ * with several request threads writing at once a writer slept for milliseconds while the lock
+ * was free after half of one: intake answered 1,300 a second with a p99 of 430 ms. A mutex
+ * wakes the next writer as soon as the lock is given back. The wait is bounded like SQLite's
+ * (a connection that does not get it within SQLITE_BUSY_TIMEOUT_MS goes on to SQLite's own
+ * wait), and another process (the command line) is still kept apart by SQLite's lock. */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 
 #define ISO_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
@@ -119,6 +130,7 @@ struct sqlite_store {
   sqlite3_stmt *stmt[STMT_COUNT];
   struct sql_cache_slot cache[SQL_CACHE_SLOTS];
   int64_t prepared; /* statements prepared on this connection (store_info statements_prepared) */
+  bool writing;     /* holds `writer` */
 };
 
 static struct sqlite_store *conn(struct store *store)
@@ -284,6 +296,10 @@ static int bind_texts(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
 static void sqlite_close(struct store *store)
 {
   struct sqlite_store *s = conn(store);
+  if (s->writing) {
+    s->writing = false;
+    pthread_mutex_unlock(&writer);
+  }
   for (size_t i = 0; i < STMT_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
   for (size_t i = 0; i < SQL_CACHE_SLOTS; i++)
@@ -298,12 +314,35 @@ static int sqlite_ping(struct store *store)
   return query_int(conn(store), STMT_PING, &one);
 }
 
+/* Takes this process's turn to write (see `writer`); a no-op when the connection has it. */
+static void writer_take(struct sqlite_store *s)
+{
+  if (s->writing)
+    return;
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += SQLITE_BUSY_TIMEOUT_MS / 1000;
+  s->writing = pthread_mutex_timedlock(&writer, &until) == 0;
+}
+
+/* Gives the turn back once no transaction is open on the connection. */
+static void writer_done(struct sqlite_store *s)
+{
+  if (s->writing && sqlite3_get_autocommit(s->db)) {
+    s->writing = false;
+    pthread_mutex_unlock(&writer);
+  }
+}
+
 static int sqlite_begin(struct store *store)
 {
   struct sqlite_store *s = conn(store);
   if (!sqlite3_get_autocommit(s->db))
     return store_fail(store, ST_CONFLICT, "a transaction is already open");
-  return exec_id(s, STMT_BEGIN, "begin");
+  writer_take(s);
+  int rc = exec_id(s, STMT_BEGIN, "begin");
+  writer_done(s);
+  return rc;
 }
 
 static int sqlite_commit(struct store *store)
@@ -311,7 +350,9 @@ static int sqlite_commit(struct store *store)
   struct sqlite_store *s = conn(store);
   if (sqlite3_get_autocommit(s->db))
     return store_fail(store, ST_INVALID, "commit without a transaction");
-  return exec_id(s, STMT_COMMIT, "commit");
+  int rc = exec_id(s, STMT_COMMIT, "commit");
+  writer_done(s);
+  return rc;
 }
 
 /* Rolling back with no transaction open is a no-op, so cleanup paths may always call it. */
@@ -320,7 +361,9 @@ static int sqlite_rollback(struct store *store)
   struct sqlite_store *s = conn(store);
   if (sqlite3_get_autocommit(s->db))
     return ST_OK;
-  return exec_id(s, STMT_ROLLBACK, "rollback");
+  int rc = exec_id(s, STMT_ROLLBACK, "rollback");
+  writer_done(s);
+  return rc;
 }
 
 static int pragma_text(struct sqlite_store *s, enum stmt_id id, json_t *info, const char *key)
@@ -687,12 +730,15 @@ static int sqlite_exec(struct store *store, const char *sql, const struct db_par
   rc = bind_params(s, stmt, params, count);
   if (!rc) {
     int step;
+    if (!sqlite3_stmt_readonly(stmt))
+      writer_take(s); /* outside a transaction: for this statement only */
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
       ;
     rc = step == SQLITE_DONE ? ST_OK : db_fail(s, "exec");
   }
   *changes = rc ? 0 : sqlite3_changes64(s->db);
   sql_done(stmt, owned);
+  writer_done(s);
   return rc;
 }
 
