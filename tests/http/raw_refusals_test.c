@@ -2,12 +2,12 @@
  * raw_refusals_test.c - every answer carries the security headers, also refusals of requests
  * a browser would never send, spoken over a raw socket: a path too long (414, ours up to
  * HTTP_URI_MAX), a malformed or controlling path (400), an unknown route (404), a body over
- * its cap (413), a wrong method (405). The refusals libmicrohttpd makes itself before any of
- * our code runs (a request line or headers beyond the header memory: 414 / 431; a malformed
+ * its cap (413), a wrong method (405); and the refusals libmicrohttpd makes itself before any
+ * of our code runs (a request line or headers beyond the header memory: 414 / 431; a malformed
  * header line or Content-Length: 400; a Content-Length beyond 64 bits: 413; an unknown HTTP
- * version: 505) cannot carry headers (docs/ARCHITECTURE.md, "Security headers on
- * libmicrohttpd's own refusals"); the test pins that they are still refusals with
- * libmicrohttpd's static body and no page of ours, so the documented list stays true.
+ * version: 505), which get the headers from src/http/refusals.c (docs/ARCHITECTURE.md,
+ * "Security headers on libmicrohttpd's own refusals"): all but the request id, which they
+ * have none of, and a Content-Type.
  */
 #define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
@@ -141,14 +141,19 @@ static void test_our_refusals_carry_the_headers(void **state)
   free(r);
 }
 
-/* libmicrohttpd's own refusals: a refusal, the connection closed, no page of ours (and, as
- * documented, none of our headers: MHD 0.9/1.0 offers no hook for them). */
+/* libmicrohttpd's own refusals: a refusal with no page of ours, carrying the security
+ * headers (no request id: no request of ours began) and a Content-Type. */
 static void expect_library_refusal(const char *what, const char *request, long status)
 {
   char *answer = exchange(request, strlen(request));
   char *head = head_of(answer);
   if (status_of(answer) != status)
     fail_msg("%s: expected %ld, got:\n%.600s", what, status, head);
+  for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+    if (strncmp(security_headers[i], "X-Request-Id", 12) && !strcasestr(head, security_headers[i]))
+      fail_msg("%s: no \"%s\" in:\n%s", what, security_headers[i], head);
+  if (!strcasestr(head, "Content-Type: text/html"))
+    fail_msg("%s: no Content-Type in:\n%s", what, head);
   expect_lacks(head, "X-Request-Id");
   expect_lacks(answer, "govuk");
   free(head);
