@@ -8,9 +8,7 @@
  * filters outside what is offered are a 400 with a message; clerks cannot open the dashboard.
  */
 #include <curl/curl.h>
-#include <libpq-fe.h>
 #include <setjmp.h>
-#include <sqlite3.h>
 #include <zip.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -40,52 +38,17 @@ static const char *const usernames[WHO_COUNT] = {"xinxing-clerk", "xinxing-handl
 static struct client clients[WHO_COUNT];
 static long long service_id, handler_id;
 
-/* One integer from the test's own SQL over the server's database (SQLite file or PostgreSQL). */
+/* The test's own SQL over the server's database (harness.h). */
 static long long sql_int(const char *sql)
 {
-  long long v = -1;
-  if (strncmp(server.db, "postgres", 8) == 0) {
-    PGconn *pg = PQconnectdb(server.db);
-    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
-    if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-      v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    PQfinish(pg);
-  } else {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-  }
-  if (v < 0)
-    fail_msg("SQL failed: %s", sql);
-  return v;
+  return harness_sql_int(&server, sql);
 }
 
-/* Runs one statement of the test's own on the server's database (fixture rows of the features
- * whose records the indicators read: tickets, petitions, quality records, survey answers). */
+/* Fixture rows of the features whose records the indicators read: tickets, petitions,
+ * quality records, survey answers. */
 static void sql_exec(const char *sql)
 {
-  bool ok = false;
-  if (strncmp(server.db, "postgres", 8) == 0) {
-    PGconn *pg = PQconnectdb(server.db);
-    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
-    ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
-    PQclear(res);
-    PQfinish(pg);
-  } else {
-    sqlite3 *db = NULL;
-    if (sqlite3_open(server.db, &db) == SQLITE_OK) {
-      sqlite3_busy_timeout(db, 30000);
-      ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
-    }
-    sqlite3_close(db);
-  }
-  if (!ok)
-    fail_msg("SQL failed: %s", sql);
+  harness_sql_exec(&server, sql);
 }
 
 static json_t *view_ok(enum who w, const char *path)

@@ -17,7 +17,6 @@
  * letter is recorded with its scan; admins edit the categories; the deadline scan reminds once,
  * lists the petition as overdue and deletes filings never verified.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -61,14 +60,7 @@ static struct client handler, boss, admin;
 
 static int count_mail(void)
 {
-  DIR *d = opendir(mail_dir);
-  struct dirent *e;
-  int n = 0;
-  while (d && (e = readdir(d)) != NULL)
-    n += strstr(e->d_name, ".eml") && !strstr(e->d_name, ".tmp");
-  if (d)
-    closedir(d);
-  return n;
+  return harness_mail_count(mail_dir);
 }
 
 static bool path_exists(void *path)

@@ -33,8 +33,6 @@
 
 #include <cmocka.h>
 #include <sodium.h>
-#include <libpq-fe.h>
-#include <sqlite3.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -575,29 +573,10 @@ static void test_report_pdf(void **state)
   response_free(&r);
 }
 
-/* One integer from the test's own SQL over the server's database (as kpi_test.c). */
+/* One integer from the test's own SQL over the server's database (harness.h). */
 static long long sql_int(const char *sql)
 {
-  long long v = -1;
-  if (strncmp(server.db, "postgres", 8) == 0) {
-    PGconn *pg = PQconnectdb(server.db);
-    PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
-    if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-      v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    PQfinish(pg);
-  } else {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-  }
-  if (v < 0)
-    fail_msg("SQL failed: %s", sql);
-  return v;
+  return harness_sql_int(&server, sql);
 }
 
 /* ---- evidence files on progress entries ---------------------------------------------------- */
