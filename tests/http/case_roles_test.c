@@ -233,25 +233,7 @@ static void intake(struct kase *k, enum who handler)
   harness_field(form, sizeof(form), "doc_0", "土地登記申請書");
   snprintf(value, sizeof(value), "%lld", user_ids[handler]);
   harness_field(form, sizeof(form), "handler_id", value);
-  struct client *c = &clients[CLERK];
-  char body[4096];
-  snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", "/staff/intake", headers, body, strlen(body), &r), 0);
-  if (r.status != 303)
-    fail_msg("intake: expected 303, got %ld\n%.1500s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  const char *prefix = "/staff/cases/";
-  assert_true(strncmp(location, prefix, strlen(prefix)) == 0);
-  char *end;
-  k->id = strtoll(location + strlen(prefix), &end, 10);
-  assert_true(k->id > 0);
-  assert_true(strncmp(end, "/receipt?t=", 11) == 0);
-  snprintf(k->token, sizeof(k->token), "%s", end + 11);
-  free(location);
+  k->id = harness_intake(&clients[CLERK], form, k->token, sizeof(k->token));
   json_t *cj = case_json(k->id);
   snprintf(k->key, sizeof(k->key), "%s", text_of(cj, "case_key"));
   snprintf(k->check, sizeof(k->check), "%s", text_of(cj, "check_code"));

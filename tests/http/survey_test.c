@@ -73,18 +73,6 @@ static const char open_survey[] =
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static void field(char *form, size_t size, const char *name, const char *value)
-{
-  size_t n = strlen(form);
-  n += (size_t)snprintf(form + n, size - n, "%s%s=", n ? "&" : "", name);
-  for (const unsigned char *p = (const unsigned char *)value; *p && n + 4 < size; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 strchr("-._~", *p);
-    n += (size_t)snprintf(form + n, size - n, plain ? "%c" : "%%%02X", *p);
-  }
-  assert_true(n + 4 < size);
-}
-
 static json_t *view_ok(struct client *c, const char *path)
 {
   long status;
@@ -123,7 +111,7 @@ static long save_definition(const char *definition, char **body)
 {
   char form[8192] = "";
   get_page(&clients[ANALYST], "/staff/surveys", 200);
-  field(form, sizeof(form), "definition", definition);
+  harness_field(form, sizeof(form), "definition", definition);
   return post(&clients[ANALYST], "/staff/surveys", form, body);
 }
 
@@ -131,30 +119,15 @@ static long long intake_of(long long service)
 {
   char form[2048] = "", value[32];
   snprintf(value, sizeof(value), "%lld", service);
-  field(form, sizeof(form), "service_id", value);
-  field(form, sizeof(form), "applicant_name", "王小明");
-  field(form, sizeof(form), "applicant_id", "A123456789");
-  field(form, sizeof(form), "applicant_phone", "0912-345-678");
-  field(form, sizeof(form), "notify", "sms");
-  field(form, sizeof(form), "channel", "counter");
-  field(form, sizeof(form), "lang", "zh-TW");
-  field(form, sizeof(form), "doc_0", "土地登記申請書");
-  get_page(&clients[CLERK], "/staff/intake", 200);
-  struct client *c = &clients[CLERK];
-  char body[4096];
-  snprintf(body, sizeof(body), "%s&csrf=%s", form, c->csrf);
-  const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-  struct response r;
-  assert_int_equal(client_call(c, "POST", "/staff/intake", headers, body, strlen(body), &r), 0);
-  if (r.status != 303)
-    fail_msg("intake: %ld %.800s", r.status, r.body);
-  char *location = response_header(&r, "Location");
-  response_free(&r);
-  assert_non_null(location);
-  long long id = strtoll(location + strlen("/staff/cases/"), NULL, 10);
-  free(location);
-  assert_true(id > 0);
-  return id;
+  harness_field(form, sizeof(form), "service_id", value);
+  harness_field(form, sizeof(form), "applicant_name", "王小明");
+  harness_field(form, sizeof(form), "applicant_id", "A123456789");
+  harness_field(form, sizeof(form), "applicant_phone", "0912-345-678");
+  harness_field(form, sizeof(form), "notify", "sms");
+  harness_field(form, sizeof(form), "channel", "counter");
+  harness_field(form, sizeof(form), "lang", "zh-TW");
+  harness_field(form, sizeof(form), "doc_0", "土地登記申請書");
+  return harness_intake(&clients[CLERK], form, NULL, 0);
 }
 
 static long long intake(void)
@@ -637,7 +610,7 @@ static void test_tablet_rates_the_counter_s_last_case(void **state)
   assert_true(*counter != '\0');
   assert_string_equal(json_text_at(c, "case.status"), "closed");
   char encoded[96] = "";
-  field(encoded, sizeof(encoded), "counter", counter);
+  harness_field(encoded, sizeof(encoded), "counter", counter);
   snprintf(path, sizeof(path), "/o/xinxing/survey/tablet?%s", encoded);
   json_decref(c);
   json_t *v = get_json_view(&server, NULL, path, &status);
@@ -684,32 +657,32 @@ static void test_quality_records(void **state)
   char form[2048] = "";
   struct client *a = &clients[ANALYST];
   get_page(a, "/staff/quality", 200);
-  field(form, sizeof(form), "kind", "phone");
-  field(form, sizeof(form), "held_on", "2026-04-10");
-  field(form, sizeof(form), "items", "問候語: 4/5\n說明清楚：3/5");
+  harness_field(form, sizeof(form), "kind", "phone");
+  harness_field(form, sizeof(form), "held_on", "2026-04-10");
+  harness_field(form, sizeof(form), "items", "問候語: 4/5\n說明清楚：3/5");
   assert_int_equal(post(a, "/staff/quality", form, NULL), 303);
   form[0] = '\0';
-  field(form, sizeof(form), "kind", "phone");
-  field(form, sizeof(form), "held_on", "2026-04-13");
-  field(form, sizeof(form), "items", "問候語: 5/5\n說明清楚: 5/5");
+  harness_field(form, sizeof(form), "kind", "phone");
+  harness_field(form, sizeof(form), "held_on", "2026-04-13");
+  harness_field(form, sizeof(form), "items", "問候語: 5/5\n說明清楚: 5/5");
   assert_int_equal(post(a, "/staff/quality", form, NULL), 303);
   form[0] = '\0';
-  field(form, sizeof(form), "kind", "training");
-  field(form, sizeof(form), "held_on", "2026-04-11");
-  field(form, sizeof(form), "topic", "地籍測量新制");
-  field(form, sizeof(form), "attendees", "12");
-  field(form, sizeof(form), "hours", "1.5");
+  harness_field(form, sizeof(form), "kind", "training");
+  harness_field(form, sizeof(form), "held_on", "2026-04-11");
+  harness_field(form, sizeof(form), "topic", "地籍測量新制");
+  harness_field(form, sizeof(form), "attendees", "12");
+  harness_field(form, sizeof(form), "hours", "1.5");
   assert_int_equal(post(a, "/staff/quality", form, NULL), 303);
   /* refused: a score above its maximum, a training without attendees */
   form[0] = '\0';
-  field(form, sizeof(form), "kind", "counter");
-  field(form, sizeof(form), "held_on", "2026-04-10");
-  field(form, sizeof(form), "items", "微笑: 6/5");
+  harness_field(form, sizeof(form), "kind", "counter");
+  harness_field(form, sizeof(form), "held_on", "2026-04-10");
+  harness_field(form, sizeof(form), "items", "微笑: 6/5");
   assert_int_equal(post(a, "/staff/quality", form, NULL), 400);
   form[0] = '\0';
-  field(form, sizeof(form), "kind", "training");
-  field(form, sizeof(form), "held_on", "2026-04-10");
-  field(form, sizeof(form), "topic", "x");
+  harness_field(form, sizeof(form), "kind", "training");
+  harness_field(form, sizeof(form), "held_on", "2026-04-10");
+  harness_field(form, sizeof(form), "topic", "x");
   assert_int_equal(post(a, "/staff/quality", form, NULL), 400);
 
   json_t *v = view_ok(&clients[SUPERVISOR], "/staff/quality");
@@ -808,20 +781,20 @@ static void builder_create(void)
   json_t *list = view_ok(c, "/staff/surveys");
   size_t before = json_array_size(json_object_get(list, "surveys"));
   json_decref(list);
-  field(form, sizeof(form), "slug", "Lobby Survey");
-  field(form, sizeof(form), "title_zh", "大廳服務");
-  field(form, sizeof(form), "title_en", "Lobby service");
-  field(form, sizeof(form), "measure", "lobby");
-  field(form, sizeof(form), "collect", "open");
+  harness_field(form, sizeof(form), "slug", "Lobby Survey");
+  harness_field(form, sizeof(form), "title_zh", "大廳服務");
+  harness_field(form, sizeof(form), "title_en", "Lobby service");
+  harness_field(form, sizeof(form), "measure", "lobby");
+  harness_field(form, sizeof(form), "collect", "open");
   assert_int_equal(post(c, "/staff/surveys/new", form, &body), 400);
   expect_contains(body, "問卷代碼（slug）只能使用");
   free(body);
   form[0] = '\0';
-  field(form, sizeof(form), "slug", "lobby");
-  field(form, sizeof(form), "title_zh", "大廳服務");
-  field(form, sizeof(form), "title_en", "Lobby service");
-  field(form, sizeof(form), "measure", "lobby");
-  field(form, sizeof(form), "collect", "open");
+  harness_field(form, sizeof(form), "slug", "lobby");
+  harness_field(form, sizeof(form), "title_zh", "大廳服務");
+  harness_field(form, sizeof(form), "title_en", "Lobby service");
+  harness_field(form, sizeof(form), "measure", "lobby");
+  harness_field(form, sizeof(form), "collect", "open");
   assert_int_equal(post(c, "/staff/surveys/new", form, NULL), 303);
   assert_int_equal(post(c, "/staff/surveys/new", form, &body), 400);
   expect_contains(body, "此問卷代碼已被使用");
@@ -848,20 +821,20 @@ static void builder_create(void)
 static void builder_add_and_edit(void)
 {
   char form[2048] = "";
-  field(form, sizeof(form), "action", "question");
-  field(form, sizeof(form), "kind", "single");
-  field(form, sizeof(form), "text_zh", "您從哪裡得知本所？");
-  field(form, sizeof(form), "text_en", "How did you hear of us?");
-  field(form, sizeof(form), "required", "1");
-  field(form, sizeof(form), "options", "web | 網站 | Website\n\n朋友 | A friend\n");
+  harness_field(form, sizeof(form), "action", "question");
+  harness_field(form, sizeof(form), "kind", "single");
+  harness_field(form, sizeof(form), "text_zh", "您從哪裡得知本所？");
+  harness_field(form, sizeof(form), "text_en", "How did you hear of us?");
+  harness_field(form, sizeof(form), "required", "1");
+  harness_field(form, sizeof(form), "options", "web | 網站 | Website\n\n朋友 | A friend\n");
   assert_int_equal(build(form, NULL), 303);
   form[0] = '\0';
-  field(form, sizeof(form), "action", "question");
-  field(form, sizeof(form), "kind", "text");
-  field(form, sizeof(form), "text_zh", "哪裡不滿意？");
-  field(form, sizeof(form), "text_en", "What went wrong?");
-  field(form, sizeof(form), "when_question", "overall");
-  field(form, sizeof(form), "when_values", "1, 2");
+  harness_field(form, sizeof(form), "action", "question");
+  harness_field(form, sizeof(form), "kind", "text");
+  harness_field(form, sizeof(form), "text_zh", "哪裡不滿意？");
+  harness_field(form, sizeof(form), "text_en", "What went wrong?");
+  harness_field(form, sizeof(form), "when_question", "overall");
+  harness_field(form, sizeof(form), "when_values", "1, 2");
   assert_int_equal(build(form, NULL), 303);
   json_t *def = exported(builder_id);
   assert_string_equal(question_code(def, 1), "q1");
@@ -876,21 +849,21 @@ static void builder_add_and_edit(void)
   json_decref(def);
   /* overall renamed total: the condition of q2 follows; q1 becomes a multiple choice */
   form[0] = '\0';
-  field(form, sizeof(form), "action", "question");
-  field(form, sizeof(form), "target", "overall");
-  field(form, sizeof(form), "code", "total");
-  field(form, sizeof(form), "kind", "scale5");
-  field(form, sizeof(form), "text_zh", "整體滿意度");
-  field(form, sizeof(form), "text_en", "Overall");
+  harness_field(form, sizeof(form), "action", "question");
+  harness_field(form, sizeof(form), "target", "overall");
+  harness_field(form, sizeof(form), "code", "total");
+  harness_field(form, sizeof(form), "kind", "scale5");
+  harness_field(form, sizeof(form), "text_zh", "整體滿意度");
+  harness_field(form, sizeof(form), "text_en", "Overall");
   assert_int_equal(build(form, NULL), 303);
   form[0] = '\0';
-  field(form, sizeof(form), "action", "question");
-  field(form, sizeof(form), "target", "q1");
-  field(form, sizeof(form), "code", "heard");
-  field(form, sizeof(form), "kind", "multi");
-  field(form, sizeof(form), "text_zh", "您從哪裡得知本所？");
-  field(form, sizeof(form), "text_en", "How did you hear of us?");
-  field(form, sizeof(form), "options", "web | 網站 | Website\nfriend | 朋友 | A friend");
+  harness_field(form, sizeof(form), "action", "question");
+  harness_field(form, sizeof(form), "target", "q1");
+  harness_field(form, sizeof(form), "code", "heard");
+  harness_field(form, sizeof(form), "kind", "multi");
+  harness_field(form, sizeof(form), "text_zh", "您從哪裡得知本所？");
+  harness_field(form, sizeof(form), "text_en", "How did you hear of us?");
+  harness_field(form, sizeof(form), "options", "web | 網站 | Website\nfriend | 朋友 | A friend");
   assert_int_equal(build(form, NULL), 303);
   def = exported(builder_id);
   assert_string_equal(question_code(def, 0), "total");
@@ -918,24 +891,24 @@ static void expect_refused(const char *form, long status, const char *names)
 static void builder_bad_input(void)
 {
   char form[2048] = "";
-  field(form, sizeof(form), "action", "question");
-  field(form, sizeof(form), "code", "bad");
-  field(form, sizeof(form), "kind", "bogus");
-  field(form, sizeof(form), "text_zh", "甲");
+  harness_field(form, sizeof(form), "action", "question");
+  harness_field(form, sizeof(form), "code", "bad");
+  harness_field(form, sizeof(form), "kind", "bogus");
+  harness_field(form, sizeof(form), "text_zh", "甲");
   expect_refused(form, 400, "題目有誤：需有代碼、種類");
   form[0] = '\0';
-  field(form, sizeof(form), "action", "question");
-  field(form, sizeof(form), "code", "one");
-  field(form, sizeof(form), "kind", "single");
-  field(form, sizeof(form), "text_zh", "只有一個選項");
-  field(form, sizeof(form), "options", "a | 甲 | A");
+  harness_field(form, sizeof(form), "action", "question");
+  harness_field(form, sizeof(form), "code", "one");
+  harness_field(form, sizeof(form), "kind", "single");
+  harness_field(form, sizeof(form), "text_zh", "只有一個選項");
+  harness_field(form, sizeof(form), "options", "a | 甲 | A");
   expect_refused(form, 400, "（one）");
   /* a code another question has */
   form[0] = '\0';
-  field(form, sizeof(form), "action", "question");
-  field(form, sizeof(form), "code", "heard");
-  field(form, sizeof(form), "kind", "text");
-  field(form, sizeof(form), "text_zh", "重複代碼");
+  harness_field(form, sizeof(form), "action", "question");
+  harness_field(form, sizeof(form), "code", "heard");
+  harness_field(form, sizeof(form), "kind", "text");
+  harness_field(form, sizeof(form), "text_zh", "重複代碼");
   expect_refused(form, 400, "（heard）");
   /* q2 is shown when total is 1 or 2: total cannot go */
   expect_refused("action=remove&target=total", 400, "（q2）");
@@ -945,9 +918,9 @@ static void builder_bad_input(void)
   expect_refused("action=remove&target=heard&version=1", 409, "已被修改");
   /* a title is needed */
   form[0] = '\0';
-  field(form, sizeof(form), "action", "settings");
-  field(form, sizeof(form), "title_en", "No Chinese title");
-  field(form, sizeof(form), "collect", "open");
+  harness_field(form, sizeof(form), "action", "settings");
+  harness_field(form, sizeof(form), "title_en", "No Chinese title");
+  harness_field(form, sizeof(form), "collect", "open");
   expect_refused(form, 400, NULL);
 }
 
@@ -967,30 +940,30 @@ static void builder_move_remove_and_waves(void)
   assert_string_equal(question_code(def, 0), "total");
   json_decref(def);
   char form[1024] = "";
-  field(form, sizeof(form), "action", "wave");
-  field(form, sizeof(form), "code", "2026H2");
-  field(form, sizeof(form), "name_zh", "2026 下半年");
-  field(form, sizeof(form), "name_en", "2026 H2");
-  field(form, sizeof(form), "opens", "2026-12-31");
-  field(form, sizeof(form), "closes", "2026-07-01");
+  harness_field(form, sizeof(form), "action", "wave");
+  harness_field(form, sizeof(form), "code", "2026H2");
+  harness_field(form, sizeof(form), "name_zh", "2026 下半年");
+  harness_field(form, sizeof(form), "name_en", "2026 H2");
+  harness_field(form, sizeof(form), "opens", "2026-12-31");
+  harness_field(form, sizeof(form), "closes", "2026-07-01");
   expect_refused(form, 400, "（2026H2）");
   form[0] = '\0';
-  field(form, sizeof(form), "action", "wave");
-  field(form, sizeof(form), "code", "2026H2");
-  field(form, sizeof(form), "name_zh", "2026 下半年");
-  field(form, sizeof(form), "name_en", "2026 H2");
-  field(form, sizeof(form), "opens", "2026-07-01");
-  field(form, sizeof(form), "closes", "2026-12-31");
+  harness_field(form, sizeof(form), "action", "wave");
+  harness_field(form, sizeof(form), "code", "2026H2");
+  harness_field(form, sizeof(form), "name_zh", "2026 下半年");
+  harness_field(form, sizeof(form), "name_en", "2026 H2");
+  harness_field(form, sizeof(form), "opens", "2026-07-01");
+  harness_field(form, sizeof(form), "closes", "2026-12-31");
   assert_int_equal(build(form, NULL), 303);
   def = exported(builder_id);
   expect_text_at(def, "waves.0.closes", "2026-12-31");
   json_decref(def);
   form[0] = '\0';
-  field(form, sizeof(form), "action", "settings");
-  field(form, sizeof(form), "title_zh", "大廳服務滿意度");
-  field(form, sizeof(form), "title_en", "Lobby service survey");
-  field(form, sizeof(form), "measure", "lobby");
-  field(form, sizeof(form), "collect", "open");
+  harness_field(form, sizeof(form), "action", "settings");
+  harness_field(form, sizeof(form), "title_zh", "大廳服務滿意度");
+  harness_field(form, sizeof(form), "title_en", "Lobby service survey");
+  harness_field(form, sizeof(form), "measure", "lobby");
+  harness_field(form, sizeof(form), "collect", "open");
   assert_int_equal(build(form, NULL), 303);
   def = exported(builder_id);
   expect_text_at(def, "title_en", "Lobby service survey");
