@@ -63,24 +63,28 @@ static const char *label(struct http_request *req, const char *prefix, const cha
   return t == key ? arena_strdup(req->arena, key) : t;
 }
 
+const char *case_status_name(struct http_request *req, const char *name_zh, const char *name_en,
+                             const char *code)
+{
+  if (name_zh && *name_zh)
+    return directory_pick(name_zh, name_en, req->lang);
+  return label(req, "status_", code);
+}
+
 /* A step's name in the page's language from the workflow the case runs (issue 15: names are
  * data), else the translation of "status_" + code. */
 const char *case_wf_step_label(struct http_request *req, const struct workflow *wf,
                                const char *code)
 {
   const struct workflow_step *step = wf && code ? workflow_step(wf, code) : NULL;
-  if (step && *step->name_zh)
-    return directory_pick(step->name_zh, step->name_en, req->lang);
-  return label(req, "status_", code);
+  return case_status_name(req, step ? step->name_zh : NULL, step ? step->name_en : NULL, code);
 }
 
 const char *case_step_label(struct http_request *req, json_t *c, const char *code)
 {
   const json_t *names = json_object_get(json_object_get(c, "step_names"), code ? code : "");
-  const char *zh = json_string_value(json_object_get(names, "zh-TW"));
-  if (zh && *zh)
-    return directory_pick(zh, json_string_value(json_object_get(names, "en")), req->lang);
-  return label(req, "status_", code);
+  return case_status_name(req, json_string_value(json_object_get(names, "zh-TW")),
+                          json_string_value(json_object_get(names, "en")), code);
 }
 
 static int set(json_t *o, const char *k, const char *v)

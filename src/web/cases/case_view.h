@@ -37,6 +37,11 @@ struct view_map *case_public_tview(struct http_request *req, struct view_builder
  * cases_get_for_staff: the names of the workflow version the case runs), else the translation
  * of "status_" + code. */
 const char *case_step_label(struct http_request *req, json_t *c, const char *code);
+/* A status's name: the workflow's name for the step (name_zh/name_en, from whatever record
+ * carries them; an office's own steps have no translation key) when it has one, else the
+ * translation of "status_" + code. */
+const char *case_status_name(struct http_request *req, const char *name_zh, const char *name_en,
+                             const char *code);
 /* The same from the workflow version a typed case runs (wf may be NULL). */
 struct workflow;
 const char *case_wf_step_label(struct http_request *req, const struct workflow *wf,

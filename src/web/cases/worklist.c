@@ -12,10 +12,10 @@
 #include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/case_staff_read.h"
-#include "domain/directory.h"
 #include "domain/kpi.h"
 #include "render/format.h"
 #include "web/app.h"
+#include "web/cases/case_view.h"
 #include "web/cases/cases.h"
 #include "web/staff/kpi_services.h"
 
@@ -65,10 +65,7 @@ static bool allowed(const char *v, const char *const *set, size_t n)
 static json_t *row_view(struct http_request *req, const struct case_worklist_row *r)
 {
   char due[64] = "", *state = arena_printf(req->arena, "due_%s", r->due_state);
-  /* the workflow's own name for the step (an office's own steps have no translation key) */
-  const char *status = *r->status_zh
-                           ? directory_pick(r->status_zh, r->status_en, req->lang)
-                           : http_t(req, arena_printf(req->arena, "status_%s", r->status));
+  const char *status = case_status_name(req, r->status_zh, r->status_en, r->status);
   if (r->due_at)
     format_datetime((time_t)r->due_at, req->lang, due, sizeof(due));
   const char *tag = !strcmp(r->channel, "online") ? http_t(req, "case_online_tag")

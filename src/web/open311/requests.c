@@ -17,6 +17,7 @@
 #include "domain/directory.h"
 #include "domain/open311_read.h"
 #include "web/app.h"
+#include "web/cases/case_view.h"
 #include "web/open311/open311.h"
 
 #include "base/common.h"
@@ -31,10 +32,7 @@ enum {
 
 static const char *status_notes(struct http_request *req, const struct open311_request *r)
 {
-  /* the workflow's own name for the step (an office's own steps have no translation key) */
-  const char *label = r->status_zh && *r->status_zh
-                          ? directory_pick(r->status_zh, r->status_en, req->lang)
-                          : http_t(req, arena_printf(req->arena, "status_%s", r->status));
+  const char *label = case_status_name(req, r->status_zh, r->status_en, r->status);
   const char *outcome = r->outcome;
   if (!outcome)
     return label;
