@@ -293,13 +293,19 @@ static int bind_texts(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
   return ST_OK;
 }
 
-static void sqlite_close(struct store *store)
+/* Gives this process's turn to write back, if the connection holds it (see `writer`). */
+static void writer_give(struct sqlite_store *s)
 {
-  struct sqlite_store *s = conn(store);
   if (s->writing) {
     s->writing = false;
     pthread_mutex_unlock(&writer);
   }
+}
+
+static void sqlite_close(struct store *store)
+{
+  struct sqlite_store *s = conn(store);
+  writer_give(s);
   for (size_t i = 0; i < STMT_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
   for (size_t i = 0; i < SQL_CACHE_SLOTS; i++)
@@ -328,10 +334,8 @@ static void writer_take(struct sqlite_store *s)
 /* Gives the turn back once no transaction is open on the connection. */
 static void writer_done(struct sqlite_store *s)
 {
-  if (s->writing && sqlite3_get_autocommit(s->db)) {
-    s->writing = false;
-    pthread_mutex_unlock(&writer);
-  }
+  if (sqlite3_get_autocommit(s->db))
+    writer_give(s);
 }
 
 static int sqlite_begin(struct store *store)
