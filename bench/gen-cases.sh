@@ -45,6 +45,23 @@ if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
   reminded_sql="UPDATE cases SET pickup_reminded_at = b.at FROM (SELECT case_id, at FROM bev
     WHERE kind = 'not_picked_up') b WHERE cases.id = b.case_id;"
 fi
+# Since migration 36 a case's row carries its public history (cases.public_history, what the
+# progress lookup reads): filled from the generated events with migration 36's own backfill
+# statement (src/store/migrations_sqlite.c; keep the two the same).
+history_sql=""
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
+    WHERE name = 'public_history'")" = 1 ]; then
+  history_sql="UPDATE cases SET public_history = h.history FROM (SELECT case_id, history FROM (
+    SELECT case_id, row_number() OVER (PARTITION BY case_id ORDER BY id DESC) AS last,
+    group_concat(length(id) || ':' || id || ',' || length(at) || ':' || at || ',' ||
+    CASE WHEN public = 1 THEN '1:1,' ELSE '1:0,' END || length(CAST(kind AS BLOB)) || ':' ||
+    kind || ',' || length(CAST(from_status AS BLOB)) || ':' || from_status || ',' ||
+    length(CAST(to_status AS BLOB)) || ':' || to_status || ',' || CASE WHEN public = 1 THEN
+    length(CAST(note AS BLOB)) || ':' || note || ',' || length(CAST(data AS BLOB)) || ':' ||
+    data || ',' ELSE '0:,0:,' END, '') OVER (PARTITION BY case_id ORDER BY id) AS history
+    FROM case_events WHERE public = 1 OR kind = 'status') WHERE last = 1) AS h
+    WHERE h.case_id = cases.id;"
+fi
 
 sqlite3 "$db" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
@@ -300,5 +317,6 @@ INSERT INTO case_sequences (office_id, word_code, roc_year, last_serial)
 SELECT office_id, word_code, roc_year, max(serial) FROM cases WHERE true GROUP BY 1, 2, 3
 ON CONFLICT (office_id, word_code, roc_year) DO UPDATE SET last_serial = excluded.last_serial;
 $reminded_sql
+$history_sql
 COMMIT;
 SQL

@@ -1,10 +1,10 @@
 /*
  * case_read.c - the public case read model (case_read.h).
  *
- * Queries, inside one read transaction: the case row with its fee and the counts of its
- * payments and uploads (one statement), then its events; the payments and (by token) the
- * uploads only when the counts say there are any. The office, unit and service come from the
- * in-memory directory, so a lookup of a case without online payments runs two queries. By
+ * Queries, inside one read transaction: the case row with its fee, the counts of its payments
+ * and uploads and its public history (one statement); the payments and (by token) the uploads
+ * only when the counts say there are any. The office, unit and service come from the in-memory
+ * directory, so a lookup of a case without online payments runs one query. By
  * token one more reads the outcome documents the case offers (outcome_docs.h).
  */
 #include <sodium.h>
@@ -67,19 +67,19 @@ static void fill_case(const struct store_case_public_row *row, struct case_publi
 }
 
 /* The applicant's history: public events and every status move, the latter without its note
- * and data when it was internal. */
-static int read_events(struct reader *r, struct case_public *c)
+ * and data when it was internal. It comes with the case's row (cases.public_history, migration
+ * 36), which holds only those; the filter stays so the row can never show more. */
+static int read_events(struct reader *r, const struct store_case_public_row *row,
+                       struct case_public *c)
 {
-  struct store_case_event_row *rows = NULL;
-  size_t n = 0;
-  int rc = store_case_events_read(r->store, r->arena, c->id, &rows, &n);
-  if (rc || !n)
-    return rc;
+  size_t n = row->event_count;
+  if (!n)
+    return ST_OK;
   c->events = arena_alloc(r->arena, n * sizeof(*c->events));
   if (!c->events)
     return ST_NOMEM;
   for (size_t i = 0; i < n; i++) {
-    const struct store_case_event_row *e = &rows[i];
+    const struct store_case_event_row *e = &row->events[i];
     if (!e->public && strcmp(e->kind, "status") != 0)
       continue;
     c->events[c->event_count++] = (struct case_public_event){e->id,
@@ -149,7 +149,7 @@ static int complete(struct reader *r, const struct directory *dir,
     return ST_NOTFOUND;
   if (workflow_load(r->store, c->office_id, c->workflow, row->workflow_version, &c->wf))
     c->wf = workflow_find(c->workflow);
-  int rc = read_events(r, c);
+  int rc = read_events(r, row, c);
   if (!rc)
     rc = read_payments(r, c, row->payment_count);
   if (!rc && by_token)

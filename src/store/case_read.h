@@ -19,6 +19,12 @@
 struct arena;
 struct store;
 
+struct store_case_event_row {
+  int64_t id, at;
+  const char *kind, *from_status, *to_status, *note, *data;
+  bool public;
+};
+
 struct store_case_public_row {
   int64_t id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes;
   int64_t extension_minutes, due_at, fee_amount, picked_up_at, closed_at; /* 0 for NULL */
@@ -28,12 +34,8 @@ struct store_case_public_row {
   const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
   const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
   const char *overdue_new_date, *applicant_name_masked;
-};
-
-struct store_case_event_row {
-  int64_t id, at;
-  const char *kind, *from_status, *to_status, *note, *data;
-  bool public;
+  struct store_case_event_row *events; /* its public history (cases.public_history), by id */
+  size_t event_count;
 };
 
 struct store_case_payment_row {
@@ -47,8 +49,10 @@ struct store_case_upload_row {
 };
 
 /* The case by (office, key) or by the SHA-256 of its QR token: its public columns plus the
- * check code (compared by the domain, never shown), "fee_due" (case_fees, 0 when unset) and the
- * counts of its payments and uploads. ST_NOTFOUND when there is no such case. Each reads only
+ * check code (compared by the domain, never shown), "fee_due" (case_fees, 0 when unset), the
+ * counts of its payments and uploads, and its public history from its own row (migration 36:
+ * the rows store_case_events_read reads from case_events, decoded into the arena; ST_DB when
+ * the column cannot be decoded). ST_NOTFOUND when there is no such case. Each reads only
  * what its lookup uses: by key the uploads are not counted (upload_count 0), by token the
  * check-code failures are not read (check_fail_day and check_failures 0). */
 int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
@@ -63,7 +67,9 @@ int store_case_check_failed(struct store *store, int64_t case_id, int64_t day);
 int store_case_check_failures(struct store *store, int64_t case_id, int64_t day, int64_t *failures);
 int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_locked);
 /* The case's public timeline by id (its public events and its status moves; a move's note and
- * data are "" unless the move is public), its payments by id, its uploads by id. */
+ * data are "" unless the move is public) read from case_events, the record the case row's copy
+ * is kept from (the lookups read the copy; tests compare the two), its payments by id, its
+ * uploads by id. */
 int store_case_events_read(struct store *store, struct arena *arena, int64_t case_id,
                            struct store_case_event_row **rows, size_t *count);
 int store_case_payments_read(struct store *store, struct arena *arena, int64_t case_id,

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
+#include "base/str.h"
 #include "store/case_read.h"
 #include "store/db.h"
 #include "store/store_impl.h"
@@ -216,19 +218,96 @@ int store_case_set_pickup(struct store *store, int64_t id, int64_t at)
   return one_change(store, rc, changes);
 }
 
+/* ---- the public history on the case row (migration 36) --------------------------------------
+ * cases.public_history is the part of case_events the public timeline shows, in id order: per
+ * event the fields id, at, public (0/1), kind, from_status, to_status, note, data (note and
+ * data "" unless public), each written "<byte length>:<bytes>,". Any text fits (a length, not
+ * a delimiter, ends a field); decoding copies the column once into the arena and cuts each
+ * field in place (its ',' becomes the NUL). The migration's backfill writes the same bytes. */
+
+enum { HISTORY_FIELDS = 8, HISTORY_EVENT_MAX = 1 << 20 };
+
+/* One field: length, ':', bytes, ','. */
+static int history_put(struct buf *b, const char *s, size_t len)
+{
+  int rc = buf_put_int(b, (int64_t)len);
+  if (!rc)
+    rc = buf_putc(b, ':');
+  if (!rc)
+    rc = buf_append(b, s, len);
+  return rc ? rc : buf_putc(b, ',');
+}
+
+/* v in decimal into out (24 bytes), returning its length. */
+static size_t history_decimal(int64_t v, char out[24])
+{
+  char tmp[24];
+  size_t pos = sizeof(tmp), len = 0;
+  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    tmp[--pos] = (char)('0' + m % 10);
+    m /= 10;
+  } while (m);
+  if (v < 0)
+    out[len++] = '-';
+  memcpy(out + len, tmp + pos, sizeof(tmp) - pos);
+  return len + sizeof(tmp) - pos;
+}
+
+/* The event (store_case_event_add's JSON) with its id, as the history holds it. */
+static int history_encode(struct buf *b, int64_t id, const json_t *e, bool public)
+{
+  const int64_t ints[] = {id, db_int(e, "at"), public};
+  const char *texts[] = {db_text(e, "kind"), db_text(e, "from_status"), db_text(e, "to_status"),
+                         public ? db_text(e, "note") : "", public ? db_text(e, "data") : ""};
+  char digits[24];
+  int rc = ST_OK;
+  for (size_t i = 0; !rc && i < ARRAY_LEN(ints); i++)
+    rc = history_put(b, digits, history_decimal(ints[i], digits));
+  for (size_t i = 0; !rc && i < ARRAY_LEN(texts); i++)
+    rc = history_put(b, texts[i], strlen(texts[i]));
+  return rc;
+}
+
+/* Appends the event to its case's row. Under concurrent writers (PostgreSQL) two events of one
+ * case may be appended in another order than their ids: the reader sorts by id. */
+static int history_append(struct store *store, int64_t case_id, int64_t id, const json_t *e,
+                          bool public)
+{
+  static const char sql[] = "UPDATE cases SET public_history = public_history || $2 WHERE id = $1";
+  struct buf b;
+  int64_t changes = 0;
+  buf_init(&b, HISTORY_EVENT_MAX);
+  int rc = history_encode(&b, id, e, public);
+  if (rc == ST_LIMIT)
+    rc = store_fail(store, rc, "case %lld: event too large for its history", (long long)case_id);
+  else if (!rc)
+    rc = db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_S(b.data)), &changes);
+  rc = one_change(store, rc, changes);
+  buf_free(&b);
+  return rc;
+}
+
+/* The one place events are written: into case_events (the record) and, when the public timeline
+ * shows it (public, or a status move), onto the case's row, in the caller's transaction. */
 int store_case_event_add(struct store *store, json_t *e)
 {
   static const char sql[] =
       "INSERT INTO case_events (case_id, at, actor_id, actor, on_behalf_of, kind, from_status, "
-      "to_status, note, public, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-  return db_exec(store, sql,
-                 DB_ARGS(DB_I(db_int(e, "case_id")), DB_I(db_int(e, "at")),
-                         DB_I(db_int(e, "actor_id")), DB_S(db_text(e, "actor")),
-                         DB_S(db_text(e, "on_behalf_of")), DB_S(db_text(e, "kind")),
-                         DB_S(db_text(e, "from_status")), DB_S(db_text(e, "to_status")),
-                         DB_S(db_text(e, "note")), DB_I(json_is_true(json_object_get(e, "public"))),
-                         DB_S(db_text(e, "data"))),
-                 NULL);
+      "to_status, note, public, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+      "RETURNING id";
+  bool public = json_is_true(json_object_get(e, "public"));
+  int64_t case_id = db_int(e, "case_id"), id = 0;
+  int rc = db_query_int(store, sql,
+                        DB_ARGS(DB_I(case_id), DB_I(db_int(e, "at")), DB_I(db_int(e, "actor_id")),
+                                DB_S(db_text(e, "actor")), DB_S(db_text(e, "on_behalf_of")),
+                                DB_S(db_text(e, "kind")), DB_S(db_text(e, "from_status")),
+                                DB_S(db_text(e, "to_status")), DB_S(db_text(e, "note")),
+                                DB_I(public), DB_S(db_text(e, "data"))),
+                        &id);
+  if (!rc && (public || strcmp(db_text(e, "kind"), "status") == 0))
+    rc = history_append(store, case_id, id, e, public);
+  return rc;
 }
 
 int store_case_events(struct store *store, int64_t case_id, bool public_only, json_t **out)
@@ -467,7 +546,7 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
   "workflow_version, word_code, case_key, check_code, workflow, status, channel, counter, "        \
   "due_state, "                                                                                    \
   "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
-  "applicant_name_masked"
+  "applicant_name_masked, public_history"
 #define CASE_PUBLIC_UPLOADS "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id)"
 #define CASE_PUBLIC_CHECK   "COALESCE(k.day, 0), COALESCE(k.failures, 0)"
 
@@ -475,6 +554,75 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 #define CASE_PUBLIC_FROM "cases LEFT JOIN case_fees f ON f.case_id = cases.id"
 #define CASE_PUBLIC_FROM_KEY                                                                       \
   CASE_PUBLIC_FROM " LEFT JOIN case_check_failures k ON k.case_id = cases.id"
+
+/* The next field of the history at *at (before end): its bytes and length; with cut, its ','
+ * becomes the NUL that ends it. NULL when what is there is not a field. */
+static char *history_field(char **at, char *end, bool cut, size_t *len)
+{
+  char *p = *at;
+  size_t n = 0, digits = 0;
+  for (; p < end && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+    n = n * 10 + (size_t)(*p - '0');
+  if (!digits || p >= end || *p != ':' || (size_t)(end - p) < n + 2 || p[n + 1] != ',')
+    return NULL;
+  if (cut)
+    p[n + 1] = '\0';
+  *at = p + n + 2;
+  *len = n;
+  return p + 1;
+}
+
+/* One event's eight fields from *at into e (the text is cut in place). */
+static bool history_event(char **at, char *end, struct store_case_event_row *e)
+{
+  char *f[HISTORY_FIELDS];
+  size_t len[HISTORY_FIELDS];
+  int64_t ints[3];
+  for (size_t i = 0; i < HISTORY_FIELDS; i++)
+    if (!(f[i] = history_field(at, end, true, &len[i])))
+      return false;
+  for (size_t i = 0; i < ARRAY_LEN(ints); i++)
+    if (str_to_int64((struct str){f[i], len[i]}, INT64_MIN, INT64_MAX, &ints[i]))
+      return false;
+  *e = (struct store_case_event_row){ints[0], ints[1], f[3], f[4], f[5], f[6], f[7], ints[2] == 1};
+  return true;
+}
+
+/* Events appended out of id order (history_append) go back in place; usually none move. */
+static void history_sort(struct store_case_event_row *rows, size_t n)
+{
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && rows[j].id < rows[j - 1].id; j--) {
+      struct store_case_event_row t = rows[j];
+      rows[j] = rows[j - 1];
+      rows[j - 1] = t;
+    }
+}
+
+/* The column's text (len bytes) decoded into c->events, in the arena: a first pass counts the
+ * fields, the second cuts and fills. ST_DB when it is not a history. */
+static int history_decode(struct arena *arena, const char *text, size_t len,
+                          struct store_case_public_row *c)
+{
+  if (!len)
+    return ST_OK;
+  char *copy = arena_strndup(arena, text, len), *at = copy, *end = copy ? copy + len : NULL;
+  size_t fields = 0, n;
+  if (!copy)
+    return ST_NOMEM;
+  while (at < end && history_field(&at, end, false, &n))
+    fields++;
+  if (at != end || fields % HISTORY_FIELDS)
+    return ST_DB;
+  c->events = arena_alloc(arena, fields / HISTORY_FIELDS * sizeof(*c->events));
+  if (!c->events)
+    return ST_NOMEM;
+  for (at = copy; at < end; c->event_count++)
+    if (!history_event(&at, end, &c->events[c->event_count]))
+      return ST_DB;
+  history_sort(c->events, c->event_count);
+  return ST_OK;
+}
 
 static int case_row(void *ctx, const struct db_row *row)
 {
@@ -513,10 +661,14 @@ static int case_row(void *ctx, const struct db_row *row)
                           &c->overdue_new_date,
                           &c->applicant_name_masked};
   int column = 0;
+  size_t len = 0;
   for (size_t i = 0; i < ARRAY_LEN(ints); i++)
     *ints[i] = db_col_int(row, column++);
   for (size_t i = 0; i < ARRAY_LEN(texts); i++)
     *texts[i] = db_reader_text(r, row, column++);
+  const char *history = db_col_text(row, column, &len);
+  if (!r->rc)
+    r->rc = history_decode(r->arena, history, len, c);
   r->count++;
   return r->rc;
 }
@@ -527,6 +679,8 @@ static int case_public(struct store *store, struct arena *arena, const char *sql
   struct db_reader r = {arena, ST_OK, row, 0, 1, sizeof(*row)};
   *row = (struct store_case_public_row){0};
   int rc = db_query_each(store, sql, params, n, case_row, &r);
+  if (rc == ST_DB && r.rc == ST_DB)
+    return store_fail(store, ST_DB, "case %lld: public history unreadable", (long long)row->id);
   return rc ? rc : (r.count ? ST_OK : ST_NOTFOUND);
 }
 

@@ -1106,6 +1106,25 @@ static const char migration_33_sql[] =
     "CREATE INDEX petitions_kpi_received ON petitions (office_id, received_at);"
     "CREATE INDEX survey_answers_kpi_month ON survey_answers (survey_id, month);";
 
+/* The case row carries its public history (migration 36, issue 14): cases.public_history holds
+ * exactly what the public timeline shows of case_events (its public events and every status
+ * move, a move's note and data '' unless public), in id order, so the progress lookup reads one
+ * row instead of the row and then the events. case_events stays the record (staff pages,
+ * indicators, audit); store_case_event_add appends to both in one transaction. Encoding (the
+ * store decodes it, store/cases.c): per event eight fields id, at, public (0/1), kind,
+ * from_status, to_status, note, data, each "<byte length>:<bytes>," (docs/ARCHITECTURE.md).
+ * Existing cases are filled here from their events. */
+static const char migration_36_sql[] =
+    "ALTER TABLE cases ADD COLUMN public_history TEXT NOT NULL DEFAULT '';"
+    "UPDATE cases SET public_history = h.history FROM (SELECT case_id, string_agg("
+    "length(id::text) || ':' || id::text || ',' || length(at::text) || ':' || at::text || ',' "
+    "|| CASE WHEN public = 1 THEN '1:1,' ELSE '1:0,' END || octet_length(kind) || ':' || kind "
+    "|| ',' || octet_length(from_status) || ':' || from_status || ',' || "
+    "octet_length(to_status) || ':' || to_status || ',' || CASE WHEN public = 1 THEN "
+    "octet_length(note) || ':' || note || ',' || octet_length(data) || ':' || data || ',' "
+    "ELSE '0:,0:,' END, '' ORDER BY id) AS history FROM case_events WHERE public = 1 OR kind = "
+    "'status' GROUP BY case_id) AS h WHERE h.case_id = cases.id;";
+
 const struct store_migration pg_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -1142,6 +1161,7 @@ const struct store_migration pg_migrations[] = {
      migration_33_sql},
     {34, "plan evidence files on progress entries", migration_34_sql},
     {35, "documents checked online instead of on paper, per case", migration_35_sql},
+    {36, "the case row carries its public history", migration_36_sql},
 };
 
 const size_t pg_migrations_count = ARRAY_LEN(pg_migrations);

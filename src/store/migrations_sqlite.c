@@ -1226,6 +1226,27 @@ static const char migration_33_sql[] =
     "CREATE INDEX petitions_kpi_received ON petitions (office_id, received_at);"
     "CREATE INDEX survey_answers_kpi_month ON survey_answers (survey_id, month);";
 
+/* The case row carries its public history (migration 36, issue 14): cases.public_history holds
+ * exactly what the public timeline shows of case_events (its public events and every status
+ * move, a move's note and data '' unless public), in id order, so the progress lookup reads one
+ * row instead of the row and then the events. case_events stays the record (staff pages,
+ * indicators, audit); store_case_event_add appends to both in one transaction. Encoding (the
+ * store decodes it, store/cases.c): per event eight fields id, at, public (0/1), kind,
+ * from_status, to_status, note, data, each "<byte length>:<bytes>," (docs/ARCHITECTURE.md).
+ * Existing cases are filled here from their events. */
+static const char migration_36_sql[] =
+    "ALTER TABLE cases ADD COLUMN public_history TEXT NOT NULL DEFAULT '';"
+    "UPDATE cases SET public_history = h.history FROM (SELECT case_id, history FROM (SELECT "
+    "case_id, row_number() OVER (PARTITION BY case_id ORDER BY id DESC) AS last, group_concat("
+    "length(id) || ':' || id || ',' || length(at) || ':' || at || ',' || CASE WHEN public = 1 "
+    "THEN '1:1,' ELSE '1:0,' END || length(CAST(kind AS BLOB)) || ':' || kind || ',' || "
+    "length(CAST(from_status AS BLOB)) || ':' || from_status || ',' || "
+    "length(CAST(to_status AS BLOB)) || ':' || to_status || ',' || CASE WHEN public = 1 THEN "
+    "length(CAST(note AS BLOB)) || ':' || note || ',' || length(CAST(data AS BLOB)) || ':' || "
+    "data || ',' ELSE '0:,0:,' END, '') OVER (PARTITION BY case_id ORDER BY id) AS history "
+    "FROM case_events WHERE public = 1 OR kind = 'status') WHERE last = 1) AS h "
+    "WHERE h.case_id = cases.id;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -1262,6 +1283,7 @@ const struct store_migration sqlite_migrations[] = {
      migration_33_sql},
     {34, "plan evidence files on progress entries", migration_34_sql},
     {35, "documents checked online instead of on paper, per case", migration_35_sql},
+    {36, "the case row carries its public history", migration_36_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -432,6 +432,93 @@ static void test_fee_block(void **state)
   free(body);
 }
 
+/* A staff action on the case (the path's last part, e.g. "status") that must succeed. */
+static void act(const struct taken_case *t, const char *action, const char *form)
+{
+  struct response r;
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/cases/%lld", t->id); /* a fresh CSRF token */
+  assert_int_equal(client_get(&handler, path, &r), 0);
+  response_free(&r);
+  snprintf(path, sizeof(path), "/staff/cases/%lld/%s", t->id, action);
+  assert_int_equal(client_post(&handler, path, form, &r), 0);
+  assert_int_equal(r.status, 303);
+  response_free(&r);
+}
+
+/* A text field of an event, which must be there. */
+static const char *field(json_t *o, const char *key)
+{
+  const char *s = json_text_at(o, key);
+  assert_non_null(s);
+  return s;
+}
+
+static bool money_kind(const char *kind)
+{
+  return !strncmp(kind, "fee_", 4) || !strncmp(kind, "payment_", 8);
+}
+
+/* The public answer's history (its raw events) is what case_events holds, as the staff page
+ * reads it: the public events and every status move, in order, a move's note and data only
+ * when public. The lookups read it from the case's row (cases.public_history, migration 36),
+ * which every event written keeps up to date. */
+static void expect_history_matches(json_t *staff, json_t *answer)
+{
+  json_t *all = json_at(staff, "case.events"), *shown = json_at(answer, "case.events"), *e;
+  size_t i, n = 0;
+  assert_true(json_array_size(all) > 0);
+  json_array_foreach(all, i, e)
+  {
+    bool public = json_integer_value(json_object_get(e, "public")) != 0;
+    const char *kind = field(e, "kind");
+    if (!public && strcmp(kind, "status") != 0)
+      continue;
+    json_t *s = json_array_get(shown, n++);
+    assert_non_null(s);
+    assert_int_equal(json_integer_value(json_object_get(s, "id")),
+                     json_integer_value(json_object_get(e, "id")));
+    assert_int_equal(json_integer_value(json_object_get(s, "at")),
+                     json_integer_value(json_object_get(e, "at")));
+    assert_int_equal(json_integer_value(json_object_get(s, "public")), public);
+    assert_string_equal(field(s, "kind"), kind);
+    assert_string_equal(field(s, "from_status"), field(e, "from_status"));
+    assert_string_equal(field(s, "to_status"), field(e, "to_status"));
+    assert_string_equal(field(s, "data"), public ? field(e, "data") : "");
+    if (!money_kind(kind)) /* a money event's note is its amount in words */
+      assert_string_equal(field(s, "note"), public ? field(e, "note") : "");
+  }
+  assert_int_equal(json_array_size(shown), n);
+}
+
+static void test_history_matches_events(void **state)
+{
+  struct taken_case t;
+  char path[160];
+  take_in(&t);
+  /* Internal and public notes holding the history's own punctuation (lengths, ':' and ','). */
+  act(&t, "status", "to=first_review&note=%E5%85%A7%E9%83%A8+3%3Aabc%2C+1%3A%2C");
+  act(&t, "correction",
+      "items=%E5%8D%B0%E9%91%91%E8%AD%89%E6%98%8E%E9%81%8E%E6%9C%9F&note=12%3Ax%2C");
+  act(&t, "corrected", "note=%E5%B7%B2%E8%A3%9C%E6%AD%A3%2C%2C");
+  act(&t, "status", "to=second_review&public=1&note=%E5%85%AC%E9%96%8B+0%3A%2C%E8%AA%AA%E6%98%8E");
+  act(&t, "extend", "days=2&note=%E5%85%A7%E9%83%A8%E5%BB%B6%E9%95%B7");
+  set_fee(&t, "120");
+  snprintf(path, sizeof(path), "/staff/cases/%lld", t.id);
+  json_t *staff = expect_view(&server, &handler, path, 200);
+  assert_true(json_array_size(json_at(staff, "case.events")) >= 7);
+  snprintf(path, sizeof(path), "/p/%s", t.token);
+  json_t *view = expect_view(&server, NULL, path, 200);
+  expect_history_matches(staff, view);
+  expect_text_at(view, "case.status", "second_review");
+  json_decref(view);
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=%s", t.key, t.check);
+  view = expect_view(&server, NULL, path, 200);
+  expect_history_matches(staff, view);
+  json_decref(view);
+  json_decref(staff);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -442,6 +529,7 @@ int main(void)
       cmocka_unit_test(test_steps_and_correction_by_link),
       cmocka_unit_test(test_link_by_token_and_qr),
       cmocka_unit_test(test_fee_block),
+      cmocka_unit_test(test_history_matches_events),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
