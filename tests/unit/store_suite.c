@@ -17,8 +17,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "base/arena.h"
+#include "store/case_read.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "store/store_impl.h"
 #include "store_suite.h"
 #include "base/common.h"
 
@@ -904,6 +907,106 @@ static void test_seam_case_numbers(void **state)
   store_close(b);
 }
 
+/* ---- the case row's public history (migration 36) ------------------------------------------ */
+
+/* Migration 36's backfill statement for this backend (its UPDATE, after the ALTER TABLE). */
+static const char *history_backfill_sql(void)
+{
+  bool pg = strncmp(suite_url, "postgres", 8) == 0;
+  const struct store_migration *list = pg ? pg_migrations : sqlite_migrations;
+  size_t n = pg ? pg_migrations_count : sqlite_migrations_count;
+  for (size_t i = 0; i < n; i++)
+    if (list[i].version == 36)
+      return strstr(list[i].sql, "UPDATE cases");
+  return NULL;
+}
+
+static char *history_of(struct store *store, int64_t case_id)
+{
+  json_t *row = NULL;
+  assert_ok(store, db_query_one(store, "SELECT public_history FROM cases WHERE id = $1",
+                                DB_ARGS(DB_I(case_id)), &row));
+  char *text = strdup(db_text(row, "public_history"));
+  json_decref(row);
+  assert_non_null(text);
+  return text;
+}
+
+static void add_event(struct store *store, int64_t case_id, int64_t at, const char *kind,
+                      const char *to, const char *note, bool public, const char *data)
+{
+  json_t *e = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "case_id",
+                        (json_int_t)case_id, "at", (json_int_t)at, "actor", "suite", "kind", kind,
+                        "from_status", *to ? "received" : "", "to_status", to, "note", note,
+                        "public", public, "data", data);
+  assert_non_null(e);
+  assert_ok(store, store_case_event_add(store, e));
+  json_decref(e);
+}
+
+/* What the writer appends (store_case_event_add) is byte for byte what the migration's backfill
+ * builds from case_events, and decodes to what case_events reads: texts with the encoding's own
+ * ':' and ',' and digits, multi-byte characters, empty fields; internal notes masked. */
+static void test_case_public_history(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-history"), id = 0;
+  json_t *c = json_pack("{s:I, s:i, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+                        "office_id", (json_int_t)office, "service_id", 1, "roc_year", 115,
+                        "word_code", "ZZ01", "serial", 1, "case_key", "115-ZZ01-000001",
+                        "check_code", "123456", "qr_token_hash", "suite-history-token", "workflow",
+                        "land_registration", "status", "received", "channel", "counter", "notify",
+                        "none", "lang", "zh-TW", "received_at", 1772413200);
+  assert_non_null(c);
+  assert_ok(store, store_begin(store));
+  assert_ok(store, store_case_insert(store, c, &id));
+  json_decref(c);
+  add_event(store, id, 1772413200, "status", "received", "", false, "");
+  add_event(store, id, 1772413260, "status", "first_review", "內部 3:abc, 1:,", false, "{\"x\":1}");
+  add_event(store, id, 1772413320, "note", "", "only staff see this", false, "");
+  add_event(store, id, 1772413380, "note", "", "公開 0:,說明\n第二行", true, "");
+  add_event(store, id, 1772413440, "fee_due", "", "", true, "{\"amount\":120}");
+  add_event(store, id, 1772413500, "status", "second_review", "12:x,", true, "");
+  assert_ok(store, store_commit(store));
+
+  /* Decoded from the row, it is what case_events holds. */
+  struct arena *arena = arena_new(4096);
+  struct store_case_public_row row;
+  struct store_case_event_row *events = NULL;
+  size_t n = 0;
+  assert_non_null(arena);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000001", &row));
+  assert_ok(store, store_case_events_read(store, arena, id, &events, &n));
+  assert_int_equal(n, 5);
+  assert_int_equal(row.event_count, n);
+  for (size_t i = 0; i < n; i++) {
+    const struct store_case_event_row *a = &row.events[i], *b = &events[i];
+    assert_int_equal(a->id, b->id);
+    assert_int_equal(a->at, b->at);
+    assert_int_equal(a->public, b->public);
+    assert_string_equal(a->kind, b->kind);
+    assert_string_equal(a->from_status, b->from_status);
+    assert_string_equal(a->to_status, b->to_status);
+    assert_string_equal(a->note, b->note);
+    assert_string_equal(a->data, b->data);
+  }
+  assert_string_equal(row.events[1].note, ""); /* an internal move's note stays internal */
+  assert_string_equal(row.events[2].note, "公開 0:,說明\n第二行");
+  arena_free(arena);
+
+  /* The migration's backfill writes the same bytes. */
+  char *written = history_of(store, id);
+  const char *backfill = history_backfill_sql();
+  assert_non_null(backfill);
+  assert_ok(store, db_exec(store, "UPDATE cases SET public_history = '' WHERE id = $1",
+                           DB_ARGS(DB_I(id)), NULL));
+  assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
+  char *rebuilt = history_of(store, id);
+  assert_string_equal(rebuilt, written);
+  free(written);
+  free(rebuilt);
+}
+
 #define SUITE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_migrated, teardown_close)
 
 int store_suite_run(const char *url)
@@ -936,6 +1039,7 @@ int store_suite_run(const char *url)
       SUITE_TEST(test_seam_users_and_sessions),
       SUITE_TEST(test_seam_audit_append),
       SUITE_TEST(test_seam_case_numbers),
+      SUITE_TEST(test_case_public_history),
   };
   suite_url = url;
   return cmocka_run_group_tests_name("store suite", tests, NULL, NULL);
