@@ -225,7 +225,8 @@ int store_case_set_pickup(struct store *store, int64_t id, int64_t at)
  * a delimiter, ends a field); decoding copies the column once into the arena and cuts each
  * field in place (its ',' becomes the NUL). The migration's backfill writes the same bytes. */
 
-enum { HISTORY_FIELDS = 8, HISTORY_EVENT_MAX = 1 << 20 };
+/* An event is at least "0:," eight times. */
+enum { HISTORY_FIELDS = 8, HISTORY_EVENT_MIN = 3 * HISTORY_FIELDS, HISTORY_EVENT_MAX = 1 << 20 };
 
 /* One field: length, ':', bytes, ','. */
 static int history_put(struct buf *b, const char *s, size_t len)
@@ -555,9 +556,9 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 #define CASE_PUBLIC_FROM_KEY                                                                       \
   CASE_PUBLIC_FROM " LEFT JOIN case_check_failures k ON k.case_id = cases.id"
 
-/* The next field of the history at *at (before end): its bytes and length; with cut, its ','
- * becomes the NUL that ends it. NULL when what is there is not a field. */
-static char *history_field(char **at, char *end, bool cut, size_t *len)
+/* The next field of the history at *at (before end): its bytes and length; its ',' becomes
+ * the NUL that ends it. NULL when what is there is not a field. */
+static char *history_field(char **at, char *end, size_t *len)
 {
   char *p = *at;
   size_t n = 0, digits = 0;
@@ -565,8 +566,7 @@ static char *history_field(char **at, char *end, bool cut, size_t *len)
     n = n * 10 + (size_t)(*p - '0');
   if (!digits || p >= end || *p != ':' || (size_t)(end - p) < n + 2 || p[n + 1] != ',')
     return NULL;
-  if (cut)
-    p[n + 1] = '\0';
+  p[n + 1] = '\0';
   *at = p + n + 2;
   *len = n;
   return p + 1;
@@ -579,7 +579,7 @@ static bool history_event(char **at, char *end, struct store_case_event_row *e)
   size_t len[HISTORY_FIELDS];
   int64_t ints[3];
   for (size_t i = 0; i < HISTORY_FIELDS; i++)
-    if (!(f[i] = history_field(at, end, true, &len[i])))
+    if (!(f[i] = history_field(at, end, &len[i])))
       return false;
   for (size_t i = 0; i < ARRAY_LEN(ints); i++)
     if (str_to_int64((struct str){f[i], len[i]}, INT64_MIN, INT64_MAX, &ints[i]))
@@ -599,25 +599,19 @@ static void history_sort(struct store_case_event_row *rows, size_t n)
     }
 }
 
-/* The column's text (len bytes) decoded into c->events, in the arena: a first pass counts the
- * fields, the second cuts and fills. ST_DB when it is not a history. */
+/* The column's text (len bytes) decoded into c->events, in the arena, in one pass: an event
+ * takes at least HISTORY_EVENT_MIN bytes, which bounds the array. ST_DB when it is not a
+ * history. */
 static int history_decode(struct arena *arena, const char *text, size_t len,
                           struct store_case_public_row *c)
 {
   if (!len)
     return ST_OK;
   char *copy = arena_strndup(arena, text, len), *at = copy, *end = copy ? copy + len : NULL;
-  size_t fields = 0, n;
-  if (!copy)
-    return ST_NOMEM;
-  while (at < end && history_field(&at, end, false, &n))
-    fields++;
-  if (at != end || fields % HISTORY_FIELDS)
-    return ST_DB;
-  c->events = arena_alloc(arena, fields / HISTORY_FIELDS * sizeof(*c->events));
+  c->events = copy ? arena_alloc(arena, (len / HISTORY_EVENT_MIN + 1) * sizeof(*c->events)) : NULL;
   if (!c->events)
     return ST_NOMEM;
-  for (at = copy; at < end; c->event_count++)
+  for (; at < end; c->event_count++)
     if (!history_event(&at, end, &c->events[c->event_count]))
       return ST_DB;
   history_sort(c->events, c->event_count);

@@ -1003,6 +1003,24 @@ static void test_case_public_history(void **state)
   assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
   char *rebuilt = history_of(store, id);
   assert_string_equal(rebuilt, written);
+
+  /* A column that is not a history (cut short, a length past its end, not a length) is an
+   * error, never a shorter history. */
+  const char *bad[] = {"5:", "3:ab,", "x:1,", "99999999999:", ""};
+  size_t cut = strlen(written) - 3;
+  char *truncated = strndup(written, cut);
+  assert_non_null(truncated);
+  bad[ARRAY_LEN(bad) - 1] = truncated;
+  for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+    assert_ok(store, db_exec(store, "UPDATE cases SET public_history = $2 WHERE id = $1",
+                             DB_ARGS(DB_I(id), DB_S(bad[i])), NULL));
+    arena = arena_new(4096);
+    assert_non_null(arena);
+    assert_int_equal(store_case_public_by_key(store, arena, office, "115-ZZ01-000001", &row),
+                     ST_DB);
+    arena_free(arena);
+  }
+  free(truncated);
   free(written);
   free(rebuilt);
 }
