@@ -65,7 +65,14 @@ int buf_puts(struct buf *b, const char *s)
 
 int buf_putc(struct buf *b, char c)
 {
-  return buf_append(b, &c, 1);
+  if (b->len + 2 > b->cap || b->len + 2 > b->max) { /* no room yet (or none allowed) */
+    int rc = buf_reserve(b, 1);
+    if (rc)
+      return rc;
+  }
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+  return ST_OK;
 }
 
 char *buf_extend(struct buf *b, size_t n)

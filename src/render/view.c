@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "base/common.h"
 #include "render/html.h"
@@ -316,10 +319,65 @@ static const bool json_special[256] = {
     [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
     [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1};
 
+#if defined(__SSE2__)
+/* Where in the 16 bytes at s the first byte a JSON string cannot hold is, or 16: a control
+ * character (at most 0x1f: the unsigned minimum with 0x1f is the byte itself), '"' or '\\'. */
+static unsigned json_block_prefix(const char *s)
+{
+  const __m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
+  __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(0x1f)), c);
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(c, _mm_set1_epi8('"')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(c, _mm_set1_epi8('\\')));
+  unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+  return mask ? (unsigned)__builtin_ctz(mask) : 16;
+}
+#endif
+
+/* How many bytes at s need no escape: 16 at a time where the machine has SSE2, else (and for
+ * the tail) through the table. */
+#if defined(__SSE2__) && defined(__has_attribute)
+#if __has_attribute(no_sanitize)
+#define SHORT_SCAN_OK 1
+#endif
+#endif
+
+#ifdef SHORT_SCAN_OK
+/* A string shorter than 16 bytes, scanned in one block when the 16 bytes at s lie in one page
+ * (reading past its end then cannot fault; the bytes after it are not looked at), else -1.
+ * Most keys and values of an answer are this short. AddressSanitizer would report the read
+ * past the end, so it does not look here. */
+__attribute__((no_sanitize("address"))) static ptrdiff_t short_prefix(const char *s, size_t len)
+{
+  if (((uintptr_t)s & 4095) > 4096 - 16)
+    return -1;
+  unsigned at = json_block_prefix(s);
+  return at < len ? (ptrdiff_t)at : (ptrdiff_t)len;
+}
+#endif
+
 static size_t plain_prefix(const char *s, size_t len)
 {
   size_t i = 0;
-  while (i < len && !json_special[(unsigned char)s[i]])
+#ifdef SHORT_SCAN_OK
+  if (len < 16) {
+    ptrdiff_t at = short_prefix(s, len);
+    if (at >= 0)
+      return (size_t)at;
+  }
+#endif
+#if defined(__SSE2__)
+  for (; len - i >= 16; i += 16) {
+    unsigned at = json_block_prefix(s + i);
+    if (at < 16)
+      return i + at;
+  }
+#endif
+  const unsigned char *u = (const unsigned char *)s;
+  for (; len - i >= 4; i += 4)
+    if (json_special[u[i]] | json_special[u[i + 1]] | json_special[u[i + 2]] |
+        json_special[u[i + 3]])
+      break;
+  while (i < len && !json_special[u[i]])
     i++;
   return i;
 }
@@ -357,27 +415,25 @@ static int put_escape(struct buf *out, unsigned char c)
   return buf_append(out, esc, n);
 }
 
-/* "s" with JSON escapes; prefix (",", "" or NULL) and suffix (":" or NULL) written with it, so
- * a member's key is one write. */
-static int put_json_string(struct buf *out, const char *prefix, const char *s, size_t len,
-                           const char *suffix)
+/* "s" with JSON escapes, with one byte before it and one after it when those are not 0 (a
+ * member's ",", its ":"), so a member's key is one write. */
+static int put_json_string(struct buf *out, char before, const char *s, size_t len, char after)
 {
-  prefix = prefix ? prefix : "";
-  suffix = suffix ? suffix : "";
-  size_t np = strlen(prefix), ns = strlen(suffix);
   size_t plain = plain_prefix(s, len);
   if (plain == len) { /* the usual case: one write */
-    char *p = buf_extend(out, np + len + ns + 2);
+    char *p = buf_extend(out, len + 2 + (before != 0) + (after != 0));
     if (!p)
       return ST_LIMIT;
-    memcpy(p, prefix, np);
-    p[np] = '"';
-    memcpy(p + np + 1, s, len);
-    p[np + 1 + len] = '"';
-    memcpy(p + np + 2 + len, suffix, ns);
+    if (before)
+      *p++ = before;
+    *p++ = '"';
+    memcpy(p, s, len);
+    p[len] = '"';
+    if (after)
+      p[len + 1] = after;
     return ST_OK;
   }
-  int rc = np ? buf_append(out, prefix, np) : ST_OK;
+  int rc = before ? buf_putc(out, before) : ST_OK;
   if (!rc)
     rc = buf_putc(out, '"');
   while (!rc && len) {
@@ -391,7 +447,7 @@ static int put_json_string(struct buf *out, const char *prefix, const char *s, s
   }
   if (!rc)
     rc = buf_putc(out, '"');
-  return rc || !ns ? rc : buf_append(out, suffix, ns);
+  return rc || !after ? rc : buf_putc(out, after);
 }
 
 static int dump_to_buf(const char *data, size_t size, void *out)
@@ -404,7 +460,7 @@ static int put_json_map(struct buf *out, const struct view_map *m)
   int rc = buf_putc(out, '{');
   for (uint32_t i = 0; i < m->count && !rc; i++) {
     const struct view_entry *e = &m->entries[i];
-    rc = put_json_string(out, i ? "," : NULL, e->key, e->key_len, ":");
+    rc = put_json_string(out, i ? ',' : 0, e->key, e->key_len, ':');
     if (!rc)
       rc = view_write_json(out, e->value);
   }
@@ -434,7 +490,7 @@ int view_write_json(struct buf *out, struct view v)
   case VIEW_INT:
     return buf_put_int(out, v.u.i);
   case VIEW_TEXT:
-    return put_json_string(out, NULL, v.u.s, v.len, NULL);
+    return put_json_string(out, 0, v.u.s, v.len, 0);
   case VIEW_LIST:
     return put_json_list(out, v.u.list);
   case VIEW_MAP:

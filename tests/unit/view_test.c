@@ -5,6 +5,8 @@
  * the builder's sticky failure when the arena runs out.
  */
 #include <stdarg.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -174,6 +176,41 @@ static void json_text_as_jansson(void **state)
   arena_free(arena);
 }
 
+/* Every byte a JSON string must escape, and a plain one, at every place in strings of 1 to 40
+ * bytes (across the 16-byte blocks the writer scans), some ending just before a page boundary
+ * (the short-string scan must neither fault nor look past the end): each written as jansson
+ * writes it. */
+static void json_escapes_everywhere(void **state)
+{
+  static const unsigned char bytes[] = {'"', '\\', 0x01, 0x1f, '\n', '\t', 0x7f, '/', 'a', ' '};
+  long page = sysconf(_SC_PAGESIZE);
+  char *pages =
+      mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(pages != MAP_FAILED);
+  assert_int_equal(mprotect(pages + page, (size_t)page, PROT_NONE), 0); /* reads past fault */
+  size_t checked = 0;
+  for (size_t len = 1; len <= 40; len++)
+    for (size_t at = 0; at < len; at++)
+      for (size_t k = 0; k < sizeof(bytes); k++) {
+        char *s = pages + page - len; /* the string's last byte is the page's last */
+        memset(s, 'x', len);
+        s[at] = (char)bytes[k];
+        struct buf out;
+        buf_init(&out, TEST_OUT_MAX);
+        assert_int_equal(view_write_json(&out, view_textn(s, len)), ST_OK);
+        json_t *j = json_stringn_nocheck(s, len);
+        char *expected = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+        assert_non_null(expected);
+        assert_string_equal(out.data, expected);
+        free(expected);
+        json_decref(j);
+        buf_free(&out);
+        checked++;
+      }
+  munmap(pages, (size_t)page * 2);
+  assert_int_equal(checked, 8200);
+}
+
 /* Small maps search in order (the first of a repeated key wins, as jansson's last-wins is not
  * what a template reading a view built in order expects); an indexed map of a thousand keys
  * finds each (the first of a repeated one, as in order), misses what it does not have, and
@@ -294,8 +331,11 @@ static void sticky_failure(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(spec_from_views), cmocka_unit_test(json_text_as_jansson),
-      cmocka_unit_test(lookups),         cmocka_unit_test(lazy_once_and_only_when_read),
+      cmocka_unit_test(spec_from_views),
+      cmocka_unit_test(json_text_as_jansson),
+      cmocka_unit_test(json_escapes_everywhere),
+      cmocka_unit_test(lookups),
+      cmocka_unit_test(lazy_once_and_only_when_read),
       cmocka_unit_test(sticky_failure),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
