@@ -399,7 +399,7 @@ static void access_log(struct http_ctx *ctx, double seconds)
   line_put(&l, ",\"lang\":\"");
   line_put(&l, ctx->req.lang ? ctx->req.lang : "");
   line_put(&l, "\"}");
-  log_line(line, l.len);
+  log_access_line(line, l.len);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -579,5 +579,6 @@ void http_server_stop(struct http_server *server, int grace_seconds)
        waited++)
     usleep(10000);
   MHD_stop_daemon(server->daemon);
+  log_flush(); /* every request's access line is out (the last ones may wait in the buffer) */
   server_free(server);
 }
