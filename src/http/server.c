@@ -265,7 +265,16 @@ static void request_id(char *out, size_t size)
   count++;
   for (int i = 0; i < 8; i++)
     id[8 + i] = (unsigned char)(count >> (8 * i));
-  sodium_bin2hex(out, size, id, sizeof(id));
+  /* lowercase hex as sodium_bin2hex writes it, without its constant-time care (the id is no
+   * secret) */
+  static const char hex[] = "0123456789abcdef";
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof(id) && n + 2 < size; i++) {
+    out[n++] = hex[id[i] >> 4];
+    out[n++] = hex[id[i] & 15];
+  }
+  if (size)
+    out[n] = '\0';
 }
 
 static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connection *conn)
