@@ -51,24 +51,15 @@ static bool add_capture(struct http_request *req, const char *name, size_t name_
 /* Matches one "{name}" or "{name...}" placeholder at *pat against *path, advancing both. */
 static bool match_capture(struct http_request *req, const char **pat, const char **path)
 {
-  /* Plain loops: names and segments are a few bytes, and every route before the one that
-   * matches comes through here (strchr and strcspn cost more in calls than in scanning). */
-  const char *close = *pat + 1;
-  while (*close && *close != '}')
-    close++;
-  if (!*close)
+  const char *close = strchr(*pat, '}');
+  if (!close)
     return false;
   const char *name = *pat + 1;
   size_t name_len = (size_t)(close - name);
   bool rest = name_len > 3 && memcmp(close - 3, "...", 3) == 0;
   if (rest)
     name_len -= 3;
-  const char *end = *path;
-  if (rest)
-    end += strlen(end);
-  else
-    while (*end && *end != '/')
-      end++;
+  const char *end = *path + (rest ? strlen(*path) : strcspn(*path, "/"));
   if (end == *path)
     return false;
   if (req && !add_capture(req, name, name_len, *path, (size_t)(end - *path)))
