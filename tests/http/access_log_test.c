@@ -2,7 +2,7 @@
  * access_log_test.c - access lines gathered in memory ([log] access_buffer_bytes, on by
  * default): a line reaches the log within the flush interval once traffic stops, without any
  * other request or line to push it out; and a server stopped with SIGTERM has written the line
- * of every request it answered, in order, even those its buffer still held.
+ * of every request it answered, once, even those its buffer still held.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -80,7 +80,7 @@ static void test_line_written_when_traffic_stops(void **state)
 }
 
 /* With a flush interval longer than the test, the lines wait in the buffer until SIGTERM; the
- * stopped server has written them all, once each, in the order of the requests. */
+ * stopped server has written them all, once each. */
 static void test_sigterm_writes_every_line(void **state)
 {
   /* log level error: no "stopping" line pushes the buffer out, only the stop itself */
@@ -100,17 +100,18 @@ static void test_sigterm_writes_every_line(void **state)
   assert_int_equal(waitpid(node.pid, &status, 0), node.pid);
   node.pid = 0;
   assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  /* Each line once. Not in request order: a request's line is written when libmicrohttpd
+   * reports it complete, which may come after the client has sent the next one on another
+   * connection (and thread). */
   char *log = read_log();
-  const char *at = log;
   for (int i = 0; i < SIGTERM_REQUESTS; i++) {
     snprintf(path, sizeof(path), "/access-test/term-%02d", i);
     access_needle(needle, sizeof(needle), path);
-    const char *found = strstr(at, needle);
-    if (!found)
-      fail_msg("no access line (or one out of order) for %s:\n%.4000s", path, log);
-    at = found + strlen(needle);
-    if (strstr(at, needle))
-      fail_msg("two access lines for %s", path);
+    const char *found = strstr(log, needle);
+    if (!found || strstr(found + 1, needle)) {
+      free(log);
+      fail_msg("not one access line for %s", path);
+    }
   }
   free(log);
   assert_int_equal(server_restart(&node, NULL), 0); /* for the teardown */
