@@ -154,7 +154,8 @@ static void *flusher_main(void *arg)
     struct timespec deadline;
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += acc.flush_seconds;
-    while (!acc.stopping && pthread_cond_timedwait(&acc.wake, &log_lock, &deadline) != ETIMEDOUT)
+    /* woken early only by a stop; ETIMEDOUT (or any failure) ends the wait */
+    while (!acc.stopping && pthread_cond_timedwait(&acc.wake, &log_lock, &deadline) == 0)
       ;
     flush_locked();
   }
