@@ -115,6 +115,7 @@ static void client_address(struct http_server *server, struct MHD_Connection *co
 
 struct query_walk {
   struct http_request *req;
+  size_t room;  /* entries of req->query: the parameters given, at most HTTP_MAX_PARAMS */
   size_t bytes; /* names and values so far */
   bool bad;
   bool bidi; /* the bad value holds a bidirectional control (str_has_bidi_control) */
@@ -125,7 +126,7 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
 {
   struct query_walk *walk = cls;
   struct http_request *req = walk->req;
-  if (req->query_count == HTTP_MAX_PARAMS) {
+  if (req->query_count == walk->room) { /* more than HTTP_MAX_PARAMS */
     walk->bad = true;
     return MHD_NO;
   }
@@ -150,10 +151,14 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
  * ST_LIMIT when the path and query are longer than HTTP_URI_MAX. */
 static int collect_query(struct http_request *req, struct MHD_Connection *conn, bool *bidi)
 {
-  req->query = arena_alloc(req->arena, sizeof(*req->query) * HTTP_MAX_PARAMS);
+  /* As many entries as there are parameters (the request's arena is wiped when it ends, so
+   * 64 entries every time cost 2 KiB of wiping) */
+  int given = MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+  size_t room = given < 1 ? 1 : given < HTTP_MAX_PARAMS ? (size_t)given : HTTP_MAX_PARAMS;
+  req->query = arena_alloc(req->arena, sizeof(*req->query) * room);
   if (!req->query)
     return ST_NOMEM;
-  struct query_walk walk = {req, strlen(req->path), false, false};
+  struct query_walk walk = {req, room, strlen(req->path), false, false};
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
   *bidi = walk.bidi;
   if (walk.bytes > HTTP_URI_MAX)
