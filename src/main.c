@@ -356,7 +356,12 @@ static int cmd_serve(struct config *config, int argc, char **argv)
   /* Block the signals in every thread; the main thread waits for them with sigwait. */
   sigset_t signals;
   block_stop_signals(&signals);
-  return serve_until_signal(config, port_file);
+  /* Access lines gathered (README "Logs"); written at the latest at the stop below. */
+  if (log_access_start((size_t)config->log_access_buffer_bytes, config->log_access_flush_seconds))
+    log_warn("access lines are written one by one: no memory or thread for their buffer");
+  rc = serve_until_signal(config, port_file);
+  log_access_stop();
+  return rc;
 }
 
 static int parse_db_flags(struct config *config, int argc, char **argv, const char **data)

@@ -84,6 +84,10 @@ static const struct config_key config_keys[] = {
     TEXT("paths", "locale", "BIANMIN_LOCALE", locale_dir, false),
     {"log", "level", "BIANMIN_LOG_LEVEL", KIND_LOG_LEVEL, offsetof(struct config, log_level),
      CONFIG_LOG_LEVEL_MAX, 0, 0, false},
+    INT("log", "access_buffer_bytes", "BIANMIN_LOG_ACCESS_BUFFER", log_access_buffer_bytes, 0,
+        16777216),
+    INT("log", "access_flush_seconds", "BIANMIN_LOG_ACCESS_FLUSH", log_access_flush_seconds, 1,
+        3600),
     TEXT("security", "secret_key_file", "BIANMIN_SECRET_KEY_FILE", secret_key_file, true),
     INT("security", "stepup_seconds", "BIANMIN_STEPUP_SECONDS", stepup_seconds, 30, 3600),
     TEXT("mail", "url", "BIANMIN_MAIL_URL", mail_url, true),
@@ -174,6 +178,9 @@ void config_defaults(struct config *c)
   str_copy(c->static_dir, sizeof(c->static_dir), STR_LIT("static"));
   str_copy(c->locale_dir, sizeof(c->locale_dir), STR_LIT("build/release/locale"));
   str_copy(c->log_level, sizeof(c->log_level), STR_LIT("info"));
+  /* Access lines as nginx's `access_log ... buffer=32k flush=1s`: one write per 32 KiB. */
+  c->log_access_buffer_bytes = 32768;
+  c->log_access_flush_seconds = 1;
   c->dev_reload = false;
   c->behind_tls = false;
   c->threads = 4;

@@ -28,7 +28,9 @@ struct config {
                                                       files */
   char secret_key_file[CONFIG_PATH_MAX];           /* [security] secret_key_file, "" = none */
   int stepup_seconds; /* [security] stepup_seconds: how long a confirmed password lasts */
-  char log_level[CONFIG_LOG_LEVEL_MAX];  /* [log] level: debug, info, warn or error */
+  char log_level[CONFIG_LOG_LEVEL_MAX]; /* [log] level: debug, info, warn or error */
+  int log_access_buffer_bytes;  /* [log] access_buffer_bytes: access lines gathered, 0 = none */
+  int log_access_flush_seconds; /* [log] access_flush_seconds: the longest a line waits */
   char trusted_proxies[CONFIG_TEXT_MAX]; /* [server] trusted_proxies: base/netaddr.h, "" = none */
   char metrics_from[CONFIG_TEXT_MAX];    /* [server] metrics_from: who may read /metrics */
   bool dev_reload;                       /* [server] dev_reload: re-read templates per request */

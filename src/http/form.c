@@ -98,61 +98,89 @@ int http_form_parse(struct arena *arena, const char *data, size_t len, bool allo
   return ST_OK;
 }
 
-char *http_url_encode(struct arena *arena, const char *s)
+/* Whether c stays as it is in an encoded URL component (RFC 3986 unreserved). */
+static bool url_keep(unsigned char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '~';
+}
+
+/* The length of s once encoded. */
+static size_t url_encoded_len(const char *s)
+{
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    n += url_keep(*p) ? 1 : 3;
+  return n;
+}
+
+/* s encoded at out (url_encoded_len(s) bytes, no NUL); returns the end. */
+static char *url_encode_at(char *out, const char *s)
 {
   static const char hex[] = "0123456789ABCDEF";
-  size_t len = strlen(s);
-  char *out = arena_alloc(arena, len * 3 + 1);
-  if (!out)
-    return NULL;
-  size_t o = 0;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     unsigned char c = *p;
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '~';
-    if (keep) {
-      out[o++] = (char)c;
+    if (url_keep(c)) {
+      *out++ = (char)c;
     } else {
-      out[o++] = '%';
-      out[o++] = hex[c >> 4];
-      out[o++] = hex[c & 15];
+      *out++ = '%';
+      *out++ = hex[c >> 4];
+      *out++ = hex[c & 15];
     }
   }
-  out[o] = '\0';
   return out;
 }
 
-/* sep name=value, both already encoded. */
-static int put_pair(struct buf *url, char sep, const char *name, const char *value)
+char *http_url_encode(struct arena *arena, const char *s)
 {
-  int rc = buf_putc(url, sep);
-  if (!rc)
-    rc = buf_puts(url, name);
-  if (!rc)
-    rc = buf_putc(url, '=');
-  return rc ? rc : buf_puts(url, value);
+  char *out = arena_alloc(arena, strlen(s) * 3 + 1);
+  if (!out)
+    return NULL;
+  *url_encode_at(out, s) = '\0';
+  return out;
 }
 
+/* Longest link http_self_url makes; a longer one is not made (NULL). */
+enum { SELF_URL_MAX = 8191 };
+
+/* The length of http_self_url's answer. */
+static size_t self_url_len(const struct http_request *req, const char *path, const char *name,
+                           const char *value)
+{
+  size_t n = strlen(path) + 2 + strlen(name) + url_encoded_len(value);
+  for (size_t i = 0; i < req->query_count; i++)
+    if (!str_eq_cstr(req->query[i].name, name))
+      n += 2 + url_encoded_len(req->query[i].name.ptr) + url_encoded_len(req->query[i].value.ptr);
+  return n;
+}
+
+/* Written in place in the request's arena, measured first (one allocation: this runs for
+ * every page, for the language switch). */
 char *http_self_url(const struct http_request *req, const char *name, const char *value)
 {
-  struct buf url;
-  buf_init(&url, 8192);
   /* A path refused as text (invalid UTF-8) is not repeated: its error page links home. */
   bool path_ok = req->path && str_valid_text(str_from(req->path), false);
-  int rc = buf_puts(&url, path_ok ? req->path : "/");
-  char sep = '?';
-  for (size_t i = 0; i < req->query_count && !rc; i++) {
+  const char *path = path_ok ? req->path : "/";
+  size_t len = self_url_len(req, path, name, value);
+  char *url = len <= SELF_URL_MAX ? arena_alloc(req->arena, len + 1) : NULL;
+  if (!url)
+    return NULL;
+  size_t path_len = strlen(path), name_len = strlen(name);
+  char *p = url + path_len, sep = '?';
+  memcpy(url, path, path_len);
+  for (size_t i = 0; i < req->query_count; i++) {
     if (str_eq_cstr(req->query[i].name, name))
       continue;
-    char *n = http_url_encode(req->arena, req->query[i].name.ptr);
-    char *v = http_url_encode(req->arena, req->query[i].value.ptr);
-    rc = n && v ? put_pair(&url, sep, n, v) : ST_NOMEM;
+    *p++ = sep;
+    p = url_encode_at(p, req->query[i].name.ptr);
+    *p++ = '=';
+    p = url_encode_at(p, req->query[i].value.ptr);
     sep = '&';
   }
-  char *v = http_url_encode(req->arena, value);
-  if (!rc)
-    rc = v ? put_pair(&url, sep, name, v) : ST_NOMEM;
-  char *result = rc ? NULL : arena_strndup(req->arena, url.data, url.len);
-  buf_free(&url);
-  return result;
+  *p++ = sep;
+  memcpy(p, name, name_len);
+  p += name_len;
+  *p++ = '=';
+  *url_encode_at(p, value) = '\0';
+  return url;
 }

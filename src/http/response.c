@@ -197,10 +197,15 @@ static bool kiosk_mode(struct http_ctx *ctx)
 static const char *privacy_href(struct http_ctx *ctx)
 {
   const char *office = ctx->req.route ? http_capture(&ctx->req, "office") : NULL;
-  const char *href = office ? arena_printf(ctx->req.arena, "/o/%s/privacy",
-                                           http_url_encode(ctx->req.arena, office))
-                            : NULL;
-  return href ? href : "/privacy";
+  const char *slug = office ? http_url_encode(ctx->req.arena, office) : NULL;
+  size_t n = slug ? strlen(slug) : 0;
+  char *href = slug ? arena_alloc(ctx->req.arena, n + sizeof("/o//privacy")) : NULL;
+  if (!href)
+    return "/privacy";
+  memcpy(href, "/o/", 3);
+  memcpy(href + 3, slug, n);
+  memcpy(href + 3 + n, "/privacy", sizeof("/privacy")); /* with its NUL */
+  return href;
 }
 
 /* What every page's layout reads: the language and its switch, the translations (shared,

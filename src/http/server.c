@@ -115,6 +115,7 @@ static void client_address(struct http_server *server, struct MHD_Connection *co
 
 struct query_walk {
   struct http_request *req;
+  size_t room;  /* entries of req->query: the parameters given, at most HTTP_MAX_PARAMS */
   size_t bytes; /* names and values so far */
   bool bad;
   bool bidi; /* the bad value holds a bidirectional control (str_has_bidi_control) */
@@ -125,7 +126,7 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
 {
   struct query_walk *walk = cls;
   struct http_request *req = walk->req;
-  if (req->query_count == HTTP_MAX_PARAMS) {
+  if (req->query_count == walk->room) { /* more than HTTP_MAX_PARAMS */
     walk->bad = true;
     return MHD_NO;
   }
@@ -150,10 +151,14 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
  * ST_LIMIT when the path and query are longer than HTTP_URI_MAX. */
 static int collect_query(struct http_request *req, struct MHD_Connection *conn, bool *bidi)
 {
-  req->query = arena_alloc(req->arena, sizeof(*req->query) * HTTP_MAX_PARAMS);
+  /* As many entries as there are parameters (the request's arena is wiped when it ends, so
+   * 64 entries every time cost 2 KiB of wiping) */
+  int given = MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+  size_t room = given < 1 ? 1 : given < HTTP_MAX_PARAMS ? (size_t)given : HTTP_MAX_PARAMS;
+  req->query = arena_alloc(req->arena, sizeof(*req->query) * room);
   if (!req->query)
     return ST_NOMEM;
-  struct query_walk walk = {req, strlen(req->path), false, false};
+  struct query_walk walk = {req, room, strlen(req->path), false, false};
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
   *bidi = walk.bidi;
   if (walk.bytes > HTTP_URI_MAX)
@@ -265,7 +270,16 @@ static void request_id(char *out, size_t size)
   count++;
   for (int i = 0; i < 8; i++)
     id[8 + i] = (unsigned char)(count >> (8 * i));
-  sodium_bin2hex(out, size, id, sizeof(id));
+  /* lowercase hex as sodium_bin2hex writes it, without its constant-time care (the id is no
+   * secret) */
+  static const char hex[] = "0123456789abcdef";
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof(id) && n + 2 < size; i++) {
+    out[n++] = hex[id[i] >> 4];
+    out[n++] = hex[id[i] & 15];
+  }
+  if (size)
+    out[n] = '\0';
 }
 
 static struct http_ctx *ctx_new(struct http_server *server, struct MHD_Connection *conn)
@@ -399,7 +413,7 @@ static void access_log(struct http_ctx *ctx, double seconds)
   line_put(&l, ",\"lang\":\"");
   line_put(&l, ctx->req.lang ? ctx->req.lang : "");
   line_put(&l, "\"}");
-  log_line(line, l.len);
+  log_access_line(line, l.len);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -579,5 +593,6 @@ void http_server_stop(struct http_server *server, int grace_seconds)
        waited++)
     usleep(10000);
   MHD_stop_daemon(server->daemon);
+  log_flush(); /* every request's access line is out (the last ones may wait in the buffer) */
   server_free(server);
 }

@@ -635,6 +635,18 @@ static int intakes_served(struct server *node)
   return count_in_file(node->log, "\"method\":\"POST\",\"path\":\"/staff/intake\"");
 }
 
+struct intakes_seen {
+  struct server *node;
+  int before;
+};
+
+/* true when the node's access log names more intakes than before. */
+static bool intakes_after(void *arg)
+{
+  const struct intakes_seen *seen = arg;
+  return intakes_served(seen->node) > seen->before;
+}
+
 /* true when each node's access log names the address nginx was given in X-Forwarded-For. */
 static bool both_nodes_saw_forwarded_ip(void *unused)
 {
@@ -676,9 +688,12 @@ static void test_through_nginx(void **state)
   for (int i = 1; i < NODES * THROUGH_NGINX; i++)
     if (serials[i] != serials[0] + i)
       fail_msg("through nginx, serial %lld follows %lld", serials[i], serials[i - 1]);
-  for (int k = 0; k < NODES; k++)
-    if (intakes_served(&nodes[k]) <= before[k])
+  /* Access lines are gathered for up to a second before they are written: wait for them. */
+  for (int k = 0; k < NODES; k++) {
+    struct intakes_seen seen = {&nodes[k], before[k]};
+    if (!harness_wait_until(intakes_after, &seen, "an intake in the node's access log"))
       fail_msg("nginx sent no intake to node %c", 'A' + k);
+  }
   /* One session, requests alternating between the nodes (round robin): all signed in, and a
    * form one node rendered is accepted by the other. */
   struct response r;

@@ -141,6 +141,31 @@ static void test_self_url_replaces_one_parameter(void **state)
                       "/o/xinxing/search?q=%E8%B2%B7%E8%B3%A3%20%E9%81%8E%E6%88%B6&lang=zh-TW");
   req.query_count = 0;
   assert_string_equal(http_self_url(&req, "lang", "en"), "/o/xinxing/search?lang=en");
+  /* the replaced parameter anywhere; names encoded too; a path refused as text links home */
+  struct http_param three[] = {{STR_LIT("lang"), STR_LIT("en")},
+                               {STR_LIT("a b"), STR_LIT("~x/y")},
+                               {STR_LIT("n"), STR_LIT("")}};
+  req.query = three;
+  req.query_count = 3;
+  assert_string_equal(http_self_url(&req, "lang", "zh-TW"),
+                      "/o/xinxing/search?a%20b=~x%2Fy&n=&lang=zh-TW");
+  req.path = "/bad\x01";
+  assert_string_equal(http_self_url(&req, "lang", "en"), "/?a%20b=~x%2Fy&n=&lang=en");
+  /* at most 8191 bytes: a longer link is not made */
+  enum { LONG = 8191 - 9 }; /* "/" + path + "?lang=en" */
+  char *path = arena_alloc(arena, LONG + 2);
+  path[0] = '/';
+  memset(path + 1, 'a', LONG);
+  req.path = path;
+  req.query_count = 0;
+  const char *url = http_self_url(&req, "lang", "en");
+  assert_non_null(url);
+  assert_int_equal(strlen(url), 8191);
+  path = arena_alloc(arena, LONG + 3);
+  path[0] = '/';
+  memset(path + 1, 'a', LONG + 1);
+  req.path = path;
+  assert_null(http_self_url(&req, "lang", "en"));
 }
 
 /* Fills a buffer on this function's stack with a header value and adds it: once this returns,
