@@ -12,18 +12,6 @@
 
 enum { VIEW_FIRST_CAP = 8 };
 
-struct view view_text(const char *s)
-{
-  return view_textn(s ? s : "", s ? strlen(s) : 0);
-}
-
-struct view view_textn(const char *s, size_t len)
-{
-  if (len > UINT32_MAX)
-    len = 0; /* nothing on a page is 4 GiB; an impossible length renders as "" */
-  return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
-}
-
 struct view view_text_checked(const char *s, size_t len)
 {
   struct view v = view_textn(s, len);
@@ -87,7 +75,20 @@ static bool grow(struct view_builder *b, void **items, uint32_t count, uint32_t 
 static void index_put(struct view_map *m, uint32_t i);
 static void index_build(struct view_builder *b, struct view_map *m);
 
-void view_add(struct view_builder *b, struct view_map *m, const char *key, struct view v)
+struct view_map *view_map_cap(struct view_builder *b, uint32_t cap)
+{
+  struct view_map *m = view_map(b);
+  struct view_entry *entries =
+      m && cap ? arena_alloc(b->arena, (size_t)cap * sizeof(*entries)) : NULL;
+  if (m && entries) {
+    m->entries = entries;
+    m->cap = cap;
+  }
+  return m; /* without room for cap, the map grows as any other */
+}
+
+void view_add_key(struct view_builder *b, struct view_map *m, const char *key, uint32_t len,
+                  uint32_t hash, struct view v)
 {
   if (b->failed || !m) {
     b->failed = true;
@@ -96,12 +97,8 @@ void view_add(struct view_builder *b, struct view_map *m, const char *key, struc
   void *items = m->entries;
   if (!grow(b, &items, m->count, &m->cap, sizeof(*m->entries)))
     return;
-  size_t len = strlen(key);
-  if (len > UINT32_MAX)
-    len = 0; /* no name is 4 GiB long; such a member is found as "" */
-  uint32_t hash = view_key_hash(key, len);
   m->entries = items;
-  m->entries[m->count++] = (struct view_entry){key, (uint32_t)len, hash, v};
+  m->entries[m->count++] = (struct view_entry){key, len, hash, v};
   m->filter[VIEW_FILTER_WORD(hash)] |= VIEW_FILTER_BIT(hash);
   if (m->slots && m->count * 2u <= m->mask + 1)
     index_put(m, m->count - 1);

@@ -153,9 +153,19 @@ static inline struct view view_int(int64_t i)
 {
   return (struct view){.type = VIEW_INT, .u.i = i};
 }
-/* A text: NULL reads as "". s must live as long as the view. */
-struct view view_text(const char *s);
-struct view view_textn(const char *s, size_t len);
+/* A text of len bytes at s (NULL reads as ""). s must live as long as the view. */
+static inline struct view view_textn(const char *s, size_t len)
+{
+  if (len > UINT32_MAX)
+    len = 0; /* nothing on a page is 4 GiB; an impossible length renders as "" */
+  return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
+}
+/* A NUL-terminated text: NULL reads as "". Inline, so that a literal's length is known when
+ * compiling. */
+static inline struct view view_text(const char *s)
+{
+  return view_textn(s, s ? __builtin_strlen(s) : 0);
+}
 /* The same, scanned once for bytes HTML escaping changes (VIEW_HTML_PLAIN when it has none):
  * for texts built once and rendered often (the translations). */
 struct view view_text_checked(const char *s, size_t len);
@@ -199,8 +209,29 @@ int view_done(const struct view_builder *b);
 struct view_map *view_map(struct view_builder *b);
 struct view_list *view_list(struct view_builder *b);
 
-/* Appends key (NUL-terminated, living as long as the view) without looking for it first. */
-void view_add(struct view_builder *b, struct view_map *m, const char *key, struct view v);
+/* A new empty map with room for cap members before it grows: for the maps known to be large
+ * (the case view), which would otherwise be copied as they double. */
+struct view_map *view_map_cap(struct view_builder *b, uint32_t cap);
+
+/* view_add's slow path: the first member, a full map (doubled), an indexed map, a failure. */
+void view_add_key(struct view_builder *b, struct view_map *m, const char *key, uint32_t len,
+                  uint32_t hash, struct view v);
+/* Appends key (NUL-terminated, living as long as the view) without looking for it first.
+ * Inline: for a literal key (nearly every call) the compiler computes its length and hash, and
+ * a map with room takes the member in a few stores, without a call. */
+static inline void view_add(struct view_builder *b, struct view_map *m, const char *key,
+                            struct view v)
+{
+  size_t n = __builtin_strlen(key);
+  uint32_t len = n > UINT32_MAX ? 0 : (uint32_t)n; /* no name is 4 GiB long: found as "" */
+  uint32_t hash = view_key_hash(key, len);
+  if (m && !b->failed && m->count < m->cap && !m->slots) {
+    m->entries[m->count++] = (struct view_entry){key, len, hash, v};
+    m->filter[VIEW_FILTER_WORD(hash)] |= VIEW_FILTER_BIT(hash);
+    return;
+  }
+  view_add_key(b, m, key, len, hash, v);
+}
 /* Replaces key's value when m has it, else appends. */
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v);
 static inline void view_add_text(struct view_builder *b, struct view_map *m, const char *key,

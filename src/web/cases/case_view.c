@@ -456,7 +456,7 @@ static const char **event_notes(struct http_request *req, const struct case_publ
 struct view_map *case_public_tview(struct http_request *req, struct view_builder *b,
                                    const struct case_public *c, bool raw_events)
 {
-  struct view_map *v = view_map(b);
+  struct view_map *v = view_map_cap(b, 64); /* about 50 members, 60 under a token */
   const char **notes = event_notes(req, c);
   if (!v || !notes) {
     b->failed = true;
