@@ -37,12 +37,25 @@ int view_done(const struct view_builder *b)
   return b->failed ? ST_NOMEM : ST_OK;
 }
 
+/* A map and room for its first cap members in one arena block. */
+static struct view_map *map_with(struct view_builder *b, uint32_t cap)
+{
+  size_t size = sizeof(struct view_map) + (size_t)cap * sizeof(struct view_entry);
+  struct view_map *m = b->failed ? NULL : arena_alloc(b->arena, size);
+  if (!m) {
+    b->failed = true;
+    return NULL;
+  }
+  if (cap) {
+    m->entries = (struct view_entry *)(void *)(m + 1); /* arena blocks are aligned for any type */
+    m->cap = cap;
+  }
+  return m;
+}
+
 struct view_map *view_map(struct view_builder *b)
 {
-  struct view_map *m = b->failed ? NULL : arena_alloc(b->arena, sizeof(*m));
-  if (!m)
-    b->failed = true;
-  return m;
+  return map_with(b, VIEW_FIRST_CAP);
 }
 
 struct view_list *view_list(struct view_builder *b)
@@ -77,14 +90,7 @@ static void index_build(struct view_builder *b, struct view_map *m);
 
 struct view_map *view_map_cap(struct view_builder *b, uint32_t cap)
 {
-  struct view_map *m = view_map(b);
-  struct view_entry *entries =
-      m && cap ? arena_alloc(b->arena, (size_t)cap * sizeof(*entries)) : NULL;
-  if (m && entries) {
-    m->entries = entries;
-    m->cap = cap;
-  }
-  return m; /* without room for cap, the map grows as any other */
+  return map_with(b, cap);
 }
 
 void view_add_key(struct view_builder *b, struct view_map *m, const char *key, uint32_t len,

@@ -468,6 +468,9 @@ struct view_map *case_public_tview(struct http_request *req, struct view_builder
     return NULL;
   }
   public_texts(req, b, c, v, notes, raw_events);
+  /* The result page reads some 30 of its 50 members, each found in a few probes instead of a
+   * search in order (the members added later are indexed as they come). */
+  view_map_index(b, v);
   return view_done(b) ? NULL : v;
 }
 
