@@ -112,43 +112,12 @@ void view_add_key(struct view_builder *b, struct view_map *m, const char *key, u
     index_build(b, m);
 }
 
-static uint64_t load64(const char *p)
-{
-  uint64_t v;
-  memcpy(&v, p, sizeof(v)); /* one unaligned load */
-  return v;
-}
-
-static uint32_t load32(const char *p)
-{
-  uint32_t v;
-  memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-/* memcmp(a, b, n) == 0 for the short names of views, without a call: words at both ends
- * (overlapping when n is not a multiple of the word) and whole words between. */
-static bool same_bytes(const char *a, const char *b, size_t n)
-{
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (load64(a + i) != load64(b + i))
-        return false;
-    return load64(a + n - 8) == load64(b + n - 8);
-  }
-  if (n >= 4)
-    return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return false;
-  return true;
-}
-
 /* Inline in every search: most members are told apart by their hash alone. */
 static inline __attribute__((always_inline)) bool entry_is(const struct view_entry *e,
                                                            const struct view_key *key)
 {
-  return e->hash == key->hash && e->key_len == key->len && same_bytes(e->key, key->s, key->len);
+  return e->hash == key->hash && e->key_len == key->len &&
+         view_same_bytes(e->key, key->s, key->len);
 }
 
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -170,6 +171,14 @@ static inline struct view view_text(const char *s)
 /* The same, scanned once for bytes HTML escaping changes (VIEW_HTML_PLAIN when it has none):
  * for texts built once and rendered often (the translations). */
 struct view view_text_checked(const char *s, size_t len);
+/* A text its maker knows holds none of those bytes (a date or an amount it formatted):
+ * VIEW_HTML_PLAIN without a scan. */
+static inline struct view view_text_plain(const char *s)
+{
+  struct view v = view_text(s);
+  v.flags = VIEW_HTML_PLAIN;
+  return v;
+}
 static inline struct view view_of_map(struct view_map *m)
 {
   return (struct view){.type = m ? VIEW_MAP : VIEW_NULL, .u.map = m};
@@ -262,15 +271,57 @@ void view_map_index(struct view_builder *b, struct view_map *m);
 struct view view_get(struct view v, const char *key, size_t len);
 /* The same for a key made by view_key (its hash already computed). */
 struct view view_member(struct view v, const struct view_key *key);
+static inline uint64_t view_load64(const char *p)
+{
+  uint64_t v;
+  memcpy(&v, p, sizeof(v)); /* one unaligned load */
+  return v;
+}
+
+static inline uint32_t view_load32(const char *p)
+{
+  uint32_t v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+/* memcmp(a, b, n) == 0 for the short names of views, without a call: words at both ends
+ * (overlapping when n is not a multiple of the word) and whole words between. */
+static inline __attribute__((always_inline)) bool view_same_bytes(const char *a, const char *b,
+                                                                  size_t n)
+{
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (view_load64(a + i) != view_load64(b + i))
+        return false;
+    return view_load64(a + n - 8) == view_load64(b + n - 8);
+  }
+  if (n >= 4)
+    return view_load32(a) == view_load32(b) && view_load32(a + n - 4) == view_load32(b + n - 4);
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
 /* view_member, with a map's filter read inline: most names a template looks up in a context
  * are not there (they are found further down the stack), and are refused here in a few
- * instructions, without a call. */
+ * instructions, without a call; a map without an index (a page's) is searched here too. */
 static inline struct view view_get_key(struct view v, const struct view_key *key)
 {
-  if (v.type == VIEW_MAP &&
-      !(v.u.map->filter[VIEW_FILTER_WORD(key->hash)] & VIEW_FILTER_BIT(key->hash)))
+  if (v.type != VIEW_MAP)
+    return view_member(v, key);
+  const struct view_map *m = v.u.map;
+  if (!(m->filter[VIEW_FILTER_WORD(key->hash)] & VIEW_FILTER_BIT(key->hash)))
     return view_missing();
-  return view_member(v, key);
+  if (m->slots)
+    return view_member(v, key);
+  for (uint32_t i = 0; i < m->count; i++) {
+    const struct view_entry *e = &m->entries[i];
+    if (e->hash == key->hash && e->key_len == key->len && view_same_bytes(e->key, key->s, key->len))
+      return view_force(e->value);
+  }
+  return view_missing();
 }
 /* Whether v is a map or a jansson object (a context that names can be looked up in). */
 bool view_is_map(struct view v);

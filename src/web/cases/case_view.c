@@ -254,6 +254,13 @@ static struct view parsed(struct http_request *req, struct view_builder *b, cons
   return view_json(j);
 }
 
+/* The instant as the page shows it ("" for none): digits, letters and 年月日 only, written
+ * as they are (view_text_plain). */
+static struct view datetime_view(struct http_request *req, int64_t t)
+{
+  return view_text_plain(web_datetime(req, t));
+}
+
 static struct view public_event(struct http_request *req, struct view_builder *b,
                                 const struct case_public *c, const struct case_public_event *e,
                                 const char *note, bool with_data)
@@ -263,7 +270,7 @@ static struct view public_event(struct http_request *req, struct view_builder *b
   const char *when, *place;
   appointment_of(req, e->kind, e->data, &when, &place);
   struct view_map *v = view_map(b);
-  view_add_text(b, v, "at", web_datetime(req, e->at));
+  view_add(b, v, "at", datetime_view(req, e->at));
   view_add_text(b, v, "what", what);
   view_add_text(b, v, "when", when);
   view_add_text(b, v, "note", note);
@@ -426,10 +433,10 @@ static void public_texts(struct http_request *req, struct view_builder *b,
                 c->unit ? directory_pick(c->unit->name_zh, c->unit->name_en, lang) : "");
   view_add_text(b, v, "status_label", case_wf_step_label(req, c->wf, c->status));
   public_steps(req, b, c, v);
-  view_add_text(b, v, "received_text", web_datetime(req, c->received_at));
-  view_add_text(b, v, "due_text", paused ? "" : web_datetime(req, c->due_at));
+  view_add(b, v, "received_text", datetime_view(req, c->received_at));
+  view_add(b, v, "due_text", datetime_view(req, paused ? 0 : c->due_at));
   view_add_text(b, v, "due_state_label", label(req, "due_", c->due_state));
-  view_add_text(b, v, "closed_text", web_datetime(req, c->closed_at));
+  view_add(b, v, "closed_text", datetime_view(req, c->closed_at));
   view_add_text(b, v, "overdue_new_date_text", date_text(req, c->overdue_new_date));
   view_add_text(b, v, "fee_text", c->fee_amount ? arena_strdup(req->arena, fee) : service_fee);
   view_add_text(b, v, "correction_deadline_text", date_text(req, c->correction_deadline));
