@@ -120,6 +120,9 @@ static bool money_event(const char *kind)
 {
   static const char *const kinds[] = {"fee_due", "payment_paid", "payment_failed",
                                       "payment_expired", "payment_refunded"};
+  /* most events (status, picked_up, ...) are told apart without a compare */
+  if (kind[0] != 'f' && !(kind[0] == 'p' && kind[1] == 'a'))
+    return false;
   for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
     if (!strcmp(kind, kinds[i]))
       return true;
