@@ -1,8 +1,9 @@
 /*
  * mustache.c - a set of compiled mustache templates, looked up by name.
  *
- * The set keeps its templates sorted by name so that the renderer finds a partial with a binary
- * search and no allocation. Adding templates is for start-up (or a dev reload that builds a new
+ * The set keeps its templates sorted by name (a binary search finds one), and links every static
+ * partial to its template's index whenever a template is added, so that rendering finds a
+ * partial without a search. Adding templates is for start-up (or a dev reload that builds a new
  * set); once rendering starts the set is read-only and may be shared by any number of threads.
  */
 #include <dirent.h>
