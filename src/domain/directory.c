@@ -262,8 +262,12 @@ static int index_records(struct directory *d)
     return ST_NOMEM;
   for (size_t i = 0; i < d->word_count; i++)
     fill_word(&d->words[i], json_array_get(json_array_get(d->records, 3), i));
-  for (size_t i = 0; i < d->office_count; i++)
+  for (size_t i = 0; i < d->office_count; i++) {
     fill_office(&d->offices[i], json_array_get(offices, i));
+    d->offices[i].path = arena_printf(d->arena, "/o/%s/", d->offices[i].slug);
+    if (!d->offices[i].path)
+      return ST_NOMEM;
+  }
   for (size_t i = 0; i < d->unit_count; i++) {
     fill_unit(&d->units[i], json_array_get(units, i));
     d->units_by_id[i] = &d->units[i];

@@ -35,6 +35,7 @@ struct dir_office {
   const char *slug, *name_zh, *name_en, *kind, *city_zh, *city_en, *address_zh, *address_en;
   const char *phone, *email, *hours_zh, *hours_en, *case_word_zh, *case_word_code;
   const json_t *record;
+  const char *path; /* "/o/<slug>/", joined once when the directory is read (NULL: join it) */
 };
 
 struct dir_unit {

@@ -20,9 +20,10 @@ static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "J
 
 static bool is_english(const char *lang)
 {
-  if (lang && strcmp(lang, "en") == 0) /* the page languages as served: no parsing */
+  /* the page languages as served ("en", "zh-TW"): no parsing, no call */
+  if (lang && lang[0] == 'e' && lang[1] == 'n' && lang[2] == '\0')
     return true;
-  if (lang && strcmp(lang, "zh-TW") == 0)
+  if (lang && lang[0] == 'z' && strcmp(lang, "zh-TW") == 0)
     return false;
   const char *served = lang ? i18n_normalize(lang, strlen(lang)) : NULL;
   return served && strcmp(served, "en") == 0;
@@ -66,8 +67,9 @@ int format_date_short(int year, int month, int day, const char *lang, char *out,
   return snprintf_status(n, out, size);
 }
 
-/* Appends the decimal digits of v (at least width of them, zero padded) at *p, within end. */
-static void put_digits(char **p, const char *end, int v, int width)
+/* Writes the decimal digits of v (0 to 99,999: years and days; checked by the callers) at p
+ * and returns the end. */
+static char *put_number(char *p, int v)
 {
   char tmp[12];
   int n = 0;
@@ -76,35 +78,42 @@ static void put_digits(char **p, const char *end, int v, int width)
     tmp[n++] = (char)('0' + u % 10);
     u /= 10;
   } while (u && n < (int)sizeof(tmp));
-  while (n < width && n < (int)sizeof(tmp))
-    tmp[n++] = '0';
-  while (n > 0 && *p < end)
-    *(*p)++ = tmp[--n];
+  while (n > 0)
+    *p++ = tmp[--n];
+  return p;
 }
 
-static void put_str(char **p, const char *end, const char *s)
+/* Two digits of v (0 to 99), zero padded. */
+static char *put_two(char *p, int v)
 {
-  while (*s && *p < end)
-    *(*p)++ = *s++;
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+  return p + 2;
 }
 
-/* The date as citizens read it: "17 Mar 2026" or "115年3月17日". */
-static void put_date(char **p, const char *end, int year, int month, int day, bool english)
+static char *put_lit(char *p, const char *s, size_t n)
+{
+  memcpy(p, s, n);
+  return p + n;
+}
+
+/* The date as citizens read it: "17 Mar 2026" or "115年3月17日" (at most 17 bytes: the date is
+ * checked, years 1912-9999), written at p; returns the end. */
+static char *put_date(char *p, int year, int month, int day, bool english)
 {
   if (english) {
-    put_digits(p, end, day, 1);
-    put_str(p, end, " ");
-    put_str(p, end, month_abbr[month - 1]);
-    put_str(p, end, " ");
-    put_digits(p, end, year, 1);
-  } else {
-    put_digits(p, end, civil_roc_year(year), 1);
-    put_str(p, end, "年");
-    put_digits(p, end, month, 1);
-    put_str(p, end, "月");
-    put_digits(p, end, day, 1);
-    put_str(p, end, "日");
+    p = put_number(p, day);
+    *p++ = ' ';
+    p = put_lit(p, month_abbr[month - 1], 3);
+    *p++ = ' ';
+    return put_number(p, year);
   }
+  p = put_number(p, civil_roc_year(year));
+  p = put_lit(p, "年", sizeof("年") - 1);
+  p = put_number(p, month);
+  p = put_lit(p, "月", sizeof("月") - 1);
+  p = put_number(p, day);
+  return put_lit(p, "日", sizeof("日") - 1);
 }
 
 /* Copies the n bytes written at tmp to out with its NUL; ST_LIMIT (out "") when they do not fit. */
@@ -130,8 +139,8 @@ int format_date(int year, int month, int day, const char *lang, char *out, size_
       out[0] = '\0';
     return rc;
   }
-  char tmp[48], *p = tmp;
-  put_date(&p, tmp + sizeof(tmp), year, month, day, is_english(lang));
+  char tmp[48];
+  char *p = put_date(tmp, year, month, day, is_english(lang));
   return finish(tmp, (size_t)(p - tmp), out, size);
 }
 
@@ -148,13 +157,12 @@ int format_datetime(time_t utc, const char *lang, char *out, size_t size)
       out[0] = '\0';
     return ST_INVALID;
   }
-  char tmp[48], *p = tmp;
-  const char *end = tmp + sizeof(tmp);
-  put_date(&p, end, w.date.year, w.date.month, w.date.day, is_english(lang));
-  put_str(&p, end, " ");
-  put_digits(&p, end, w.hour, 2);
-  put_str(&p, end, ":");
-  put_digits(&p, end, w.minute, 2);
+  char tmp[48]; /* at most 17 bytes of date and 6 of time */
+  char *p = put_date(tmp, w.date.year, w.date.month, w.date.day, is_english(lang));
+  *p++ = ' ';
+  p = put_two(p, w.hour);
+  *p++ = ':';
+  p = put_two(p, w.minute);
   return finish(tmp, (size_t)(p - tmp), out, size);
 }
 

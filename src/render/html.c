@@ -34,10 +34,16 @@ size_t html_plain_prefix(const char *s, size_t len)
 {
   size_t i = 0;
 #if defined(__SSE2__)
-  for (; len - i >= 16; i += 16) {
-    unsigned at = block_prefix(s + i);
-    if (at < 16)
-      return i + at;
+  if (len >= 16) {
+    for (; len - i > 16; i += 16) {
+      unsigned at = block_prefix(s + i);
+      if (at < 16)
+        return i + at;
+    }
+    /* The last 1-16 bytes as the block that ends with them: the bytes it shares with the
+     * blocks before are plain, so what it finds is the first special byte. */
+    unsigned at = block_prefix(s + len - 16);
+    return at < 16 ? len - 16 + at : len;
   }
 #endif
   const unsigned char *u = (const unsigned char *)s;

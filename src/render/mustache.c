@@ -1,8 +1,9 @@
 /*
  * mustache.c - a set of compiled mustache templates, looked up by name.
  *
- * The set keeps its templates sorted by name so that the renderer finds a partial with a binary
- * search and no allocation. Adding templates is for start-up (or a dev reload that builds a new
+ * The set keeps its templates sorted by name (a binary search finds one), and links every static
+ * partial to its template's index whenever a template is added, so that rendering finds a
+ * partial without a search. Adding templates is for start-up (or a dev reload that builds a new
  * set); once rendering starts the set is read-only and may be shared by any number of threads.
  */
 #include <dirent.h>
@@ -82,6 +83,29 @@ const struct mustache_template *mustache_set_find(const struct mustache_set *set
   return found ? &set->items[i] : NULL;
 }
 
+const struct mustache_template *mustache_set_item(const struct mustache_set *set, uint32_t i)
+{
+  return i < set->count ? &set->items[i] : NULL;
+}
+
+/* Links every static partial of the set to the template it names (node->partial), so that
+ * rendering finds it without a search by name. Run after every template added: adding moves
+ * the others' indexes. */
+static void link_partials(struct mustache_set *set)
+{
+  for (size_t t = 0; t < set->count; t++) {
+    struct mustache_template *tpl = &set->items[t];
+    for (size_t i = 0; i < tpl->count; i++) {
+      struct mustache_node *n = &tpl->nodes[i];
+      int found = 0;
+      if (n->kind != MNODE_PARTIAL || (n->flags & MFLAG_DYNAMIC))
+        continue;
+      size_t at = position_of(set, tpl->src + n->off, n->len, &found);
+      n->partial = found ? (uint32_t)at + 1 : 0;
+    }
+  }
+}
+
 int mustache_set_has(const struct mustache_set *set, const char *name)
 {
   return mustache_set_find(set, name, strlen(name)) != NULL;
@@ -124,6 +148,8 @@ int mustache_set_add(struct mustache_set *set, const char *name, const char *src
   } else {
     rc = insert_at(set, i, &tpl);
   }
+  if (!rc)
+    link_partials(set);
 out:
   if (rc) {
     mustache_template_clear(&tpl);

@@ -55,8 +55,10 @@ struct mustache_node {
   uint32_t len;        /* text or name: length */
   uint32_t indent_off; /* standalone partials: the whitespace before the tag */
   uint32_t indent_len;
-  uint32_t key;  /* names (not of static partials): the first of its parts in the keys */
-  uint32_t keys; /* how many parts ("a.b" has two); 0 for "." (the current context) */
+  uint32_t key;     /* names (not of static partials): the first of its parts in the keys */
+  uint32_t keys;    /* how many parts ("a.b" has two); 0 for "." (the current context) */
+  uint32_t partial; /* static partials: the set's item index + 1 (0: no such template), linked
+                       by the set after every template added (mustache.c) */
 };
 
 struct mustache_template {
@@ -76,6 +78,8 @@ int mustache_compile(struct mustache_template *tpl, const char *src, size_t len,
                      size_t err_size);
 void mustache_template_clear(struct mustache_template *tpl);
 
+/* The set's template i (a static partial's link), or NULL past its end. */
+const struct mustache_template *mustache_set_item(const struct mustache_set *set, uint32_t i);
 /* The template called name, or NULL. name need not be NUL-terminated. */
 const struct mustache_template *mustache_set_find(const struct mustache_set *set, const char *name,
                                                   size_t len);

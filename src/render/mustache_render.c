@@ -39,7 +39,11 @@ struct render {
   char indent[MUSTACHE_MAX_INDENT];
 };
 
-enum { MUSTACHE_MAX_DEPTH = 4 * MUSTACHE_MAX_NESTING + MUSTACHE_MAX_PARTIAL_DEPTH };
+enum {
+  MUSTACHE_MAX_DEPTH = 4 * MUSTACHE_MAX_NESTING + MUSTACHE_MAX_PARTIAL_DEPTH,
+  MUSTACHE_FIRST_OUTPUT =
+      8 * 1024 - 1 /* bytes first reserved in an empty output buffer (and its NUL) */
+};
 
 static int render_nodes(struct render *r, const struct mustache_template *tpl, size_t begin,
                         size_t end);
@@ -148,7 +152,8 @@ static int put_value(struct render *r, struct view v, bool escape)
     return rc;
   switch (v.type) {
   case VIEW_TEXT:
-    if (escape && !(v.flags & VIEW_HTML_PLAIN))
+    /* most texts need no escaping: found by one scan, written by one inline append */
+    if (escape && !(v.flags & VIEW_HTML_PLAIN) && html_plain_prefix(v.u.s, v.len) < v.len)
       return html_escape_append(r->out, v.u.s, v.len);
     return html_append(r->out, v.u.s, v.len);
   case VIEW_INT:
@@ -195,7 +200,7 @@ static const struct mustache_template *partial_of(const struct render *r,
                                                   const struct mustache_node *n)
 {
   if (!(n->flags & MFLAG_DYNAMIC))
-    return mustache_set_find(r->set, tpl->src + n->off, n->len);
+    return n->partial ? mustache_set_item(r->set, n->partial - 1) : NULL;
   struct view v = view_force(node_value(r, tpl, n));
   if (v.type == VIEW_TEXT)
     return mustache_set_find(r->set, v.u.s, v.len);
@@ -278,7 +283,14 @@ int mustache_render_template(const struct mustache_set *set, const struct mustac
 {
   struct render r = {.set = set, .base = stack, .nbase = count, .out = out};
   size_t start = out->len;
-  int rc = render_nodes(&r, tpl, 0, tpl->count);
+  int rc = ST_OK;
+  /* A fresh buffer gets room for a page at once, instead of growing (and copying) by doubling
+   * from 1 KB as the page is written. */
+  if (!out->data && buf_extend(out, MUSTACHE_FIRST_OUTPUT)) {
+    out->len = start;
+    out->data[start] = '\0';
+  }
+  rc = render_nodes(&r, tpl, 0, tpl->count);
   if (rc) {
     /* Leave out as it was: a half-rendered page must not be sent. */
     out->len = start;

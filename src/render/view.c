@@ -15,18 +15,6 @@
 
 enum { VIEW_FIRST_CAP = 8 };
 
-struct view view_text(const char *s)
-{
-  return view_textn(s ? s : "", s ? strlen(s) : 0);
-}
-
-struct view view_textn(const char *s, size_t len)
-{
-  if (len > UINT32_MAX)
-    len = 0; /* nothing on a page is 4 GiB; an impossible length renders as "" */
-  return (struct view){.type = VIEW_TEXT, .len = (uint32_t)len, .u.s = s ? s : ""};
-}
-
 struct view view_text_checked(const char *s, size_t len)
 {
   struct view v = view_textn(s, len);
@@ -52,12 +40,25 @@ int view_done(const struct view_builder *b)
   return b->failed ? ST_NOMEM : ST_OK;
 }
 
+/* A map and room for its first cap members in one arena block. */
+static struct view_map *map_with(struct view_builder *b, uint32_t cap)
+{
+  size_t size = sizeof(struct view_map) + (size_t)cap * sizeof(struct view_entry);
+  struct view_map *m = b->failed ? NULL : arena_alloc(b->arena, size);
+  if (!m) {
+    b->failed = true;
+    return NULL;
+  }
+  if (cap) {
+    m->entries = (struct view_entry *)(void *)(m + 1); /* arena blocks are aligned for any type */
+    m->cap = cap;
+  }
+  return m;
+}
+
 struct view_map *view_map(struct view_builder *b)
 {
-  struct view_map *m = b->failed ? NULL : arena_alloc(b->arena, sizeof(*m));
-  if (!m)
-    b->failed = true;
-  return m;
+  return map_with(b, VIEW_FIRST_CAP);
 }
 
 struct view_list *view_list(struct view_builder *b)
@@ -90,7 +91,13 @@ static bool grow(struct view_builder *b, void **items, uint32_t count, uint32_t 
 static void index_put(struct view_map *m, uint32_t i);
 static void index_build(struct view_builder *b, struct view_map *m);
 
-void view_add(struct view_builder *b, struct view_map *m, const char *key, struct view v)
+struct view_map *view_map_cap(struct view_builder *b, uint32_t cap)
+{
+  return map_with(b, cap);
+}
+
+void view_add_key(struct view_builder *b, struct view_map *m, const char *key, uint32_t len,
+                  uint32_t hash, struct view v)
 {
   if (b->failed || !m) {
     b->failed = true;
@@ -99,12 +106,8 @@ void view_add(struct view_builder *b, struct view_map *m, const char *key, struc
   void *items = m->entries;
   if (!grow(b, &items, m->count, &m->cap, sizeof(*m->entries)))
     return;
-  size_t len = strlen(key);
-  if (len > UINT32_MAX)
-    len = 0; /* no name is 4 GiB long; such a member is found as "" */
-  uint32_t hash = view_key_hash(key, len);
   m->entries = items;
-  m->entries[m->count++] = (struct view_entry){key, (uint32_t)len, hash, v};
+  m->entries[m->count++] = (struct view_entry){key, len, hash, v};
   m->filter[VIEW_FILTER_WORD(hash)] |= VIEW_FILTER_BIT(hash);
   if (m->slots && m->count * 2u <= m->mask + 1)
     index_put(m, m->count - 1);
@@ -112,43 +115,12 @@ void view_add(struct view_builder *b, struct view_map *m, const char *key, struc
     index_build(b, m);
 }
 
-static uint64_t load64(const char *p)
-{
-  uint64_t v;
-  memcpy(&v, p, sizeof(v)); /* one unaligned load */
-  return v;
-}
-
-static uint32_t load32(const char *p)
-{
-  uint32_t v;
-  memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-/* memcmp(a, b, n) == 0 for the short names of views, without a call: words at both ends
- * (overlapping when n is not a multiple of the word) and whole words between. */
-static bool same_bytes(const char *a, const char *b, size_t n)
-{
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (load64(a + i) != load64(b + i))
-        return false;
-    return load64(a + n - 8) == load64(b + n - 8);
-  }
-  if (n >= 4)
-    return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return false;
-  return true;
-}
-
 /* Inline in every search: most members are told apart by their hash alone. */
 static inline __attribute__((always_inline)) bool entry_is(const struct view_entry *e,
                                                            const struct view_key *key)
 {
-  return e->hash == key->hash && e->key_len == key->len && same_bytes(e->key, key->s, key->len);
+  return e->hash == key->hash && e->key_len == key->len &&
+         view_same_bytes(e->key, key->s, key->len);
 }
 
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)

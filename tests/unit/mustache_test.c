@@ -233,7 +233,8 @@ static void reference_escape(struct buf *out, const char *s, size_t len)
 
 /* The block scanner (16 bytes at a time) escapes every byte where the byte-at-a-time escaping
  * did: each special byte and bidirectional control at every offset of texts up to 80 bytes
- * (so before, inside, across and after whole blocks), among ASCII and CJK text; and a text
+ * (so before, inside, across and after whole blocks, and in the last block, which overlaps
+ * the one before), among ASCII and CJK text, and the scan stops at the first; and a text
  * checked as plain at load (the translations) renders as it is, one that is not, escaped. */
 static void escaping_by_blocks(void **state)
 {
@@ -255,6 +256,7 @@ static void escaping_by_blocks(void **state)
         memcpy(text, filler, len);
         memcpy(text + at, specials[k], n);
         size_t total = len > at + n ? len : at + n;
+        text[total] = '\0'; /* for strcspn below; no byte before it is NUL */
         buf_reset(&got);
         buf_reset(&want);
         assert_int_equal(html_escape_append(&got, text, total), ST_OK);
@@ -263,6 +265,8 @@ static void escaping_by_blocks(void **state)
         assert_memory_equal(got.data, want.data, got.len);
         assert_int_equal(html_plain_prefix(text, total) == total,
                          want.len == total && !memchr(text, 0xE2, total));
+        size_t first = strcspn(text, "&<>\"'\xE2");
+        assert_int_equal(html_plain_prefix(text, total), first < total ? first : total);
         checked++;
       }
   assert_true(checked > 30000);

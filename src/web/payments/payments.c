@@ -78,7 +78,7 @@ static struct view typed_views(struct http_request *req, struct view_builder *b,
 struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
                                const struct case_public_fee *fee, const char *token)
 {
-  struct view_map *m = view_map(b);
+  struct view_map *m = view_map_cap(b, 16);
   view_add_bool(b, m, "has_fee", fee->due > 0 || fee->payment_count > 0);
   view_add_text(b, m, "due_text", money(req, fee->due));
   view_add_text(b, m, "paid_text", money(req, fee->paid));

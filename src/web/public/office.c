@@ -32,11 +32,33 @@ json_t *office_view(struct http_request *req, json_t *office)
                    href ? href : "/");
 }
 
+/* An office's "web": the web address printed on receipts, [notify] public_url (web_origin)
+ * and the office's path. */
+struct office_web {
+  struct view_lazy lazy;
+  struct http_request *req;
+  const char *path;
+};
+
+static struct view office_web(void *ctx)
+{
+  struct office_web *w = ctx;
+  const char *origin = web_origin(w->req);
+  size_t no = origin ? strlen(origin) : 0, np = strlen(w->path);
+  char *web = arena_alloc(w->req->arena, no + np + 1);
+  if (!web)
+    return view_text("");
+  if (no)
+    memcpy(web, origin, no);
+  memcpy(web + no, w->path, np + 1);
+  return view_textn(web, no + np);
+}
+
 struct view office_dir_tview(struct http_request *req, struct view_builder *b,
                              const struct dir_office *o)
 {
   const char *lang = req->lang;
-  struct view_map *m = view_map(b);
+  struct view_map *m = view_map_cap(b, 11);
   view_add_text(b, m, "slug", o->slug);
   view_add_text(b, m, "name", directory_pick(o->name_zh, o->name_en, lang));
   view_add_text(b, m, "city", directory_pick(o->city_zh, o->city_en, lang));
@@ -46,11 +68,13 @@ struct view office_dir_tview(struct http_request *req, struct view_builder *b,
   view_add_text(b, m, "phone", o->phone);
   view_add_text(b, m, "email", o->email);
   view_add_text(b, m, "hours", directory_pick(o->hours_zh, o->hours_en, lang));
-  const char *href = arena_printf(req->arena, "/o/%s/", o->slug);
+  const char *href = o->path ? o->path : arena_printf(req->arena, "/o/%s/", o->slug);
   view_add_text(b, m, "href", href ? href : "/");
-  /* the web address printed on receipts: [notify] public_url (web_origin) and the office */
-  const char *web = arena_printf(req->arena, "%s/o/%s/", web_origin(req), o->slug);
-  view_add_text(b, m, "web", web ? web : "");
+  /* made only when read: receipts print it, other pages do not (a JSON answer writes it) */
+  struct office_web *web = arena_alloc(req->arena, sizeof(*web));
+  if (web)
+    *web = (struct office_web){{.fn = office_web, .ctx = web}, req, href ? href : "/"};
+  view_add(b, m, "web", web ? view_of_lazy(&web->lazy) : view_text(""));
   return view_of_map(m);
 }
 
