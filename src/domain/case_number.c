@@ -28,22 +28,82 @@ int case_word_code_valid(const char *code)
   return 1;
 }
 
+/* A bounded writer for the short texts below, without snprintf's format interpretation (a
+ * lookup formats and parses numbers several times). */
+struct text_out {
+  char *p;
+  size_t len, size;
+  bool over;
+};
+
+static void put_bytes(struct text_out *o, const char *s, size_t n)
+{
+  if (o->over || n >= o->size - o->len) {
+    o->over = true;
+    return;
+  }
+  memcpy(o->p + o->len, s, n);
+  o->len += n;
+  o->p[o->len] = '\0';
+}
+
+static void put_text(struct text_out *o, const char *s)
+{
+  put_bytes(o, s, strlen(s));
+}
+
+/* v in decimal, zero-padded to at least width digits (as "%0*lld" writes a non-negative). */
+static void put_number(struct text_out *o, long long v, int width)
+{
+  char digits[24];
+  int k = 0;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do {
+    digits[sizeof(digits) - 1 - k++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u && k < 20);
+  while (k < width && k < 20)
+    digits[sizeof(digits) - 1 - k++] = '0';
+  if (v < 0)
+    digits[sizeof(digits) - 1 - k++] = '-';
+  put_bytes(o, digits + sizeof(digits) - k, (size_t)k);
+}
+
+static int text_done(const struct text_out *o, int over_rc)
+{
+  return o->over ? over_rc : ST_OK;
+}
+
 int case_number_key(const struct case_number *n, char *out, size_t size)
 {
-  int w = snprintf(out, size, "%03d-%s-%06lld", n->roc_year, n->word_code, (long long)n->serial);
-  return w < 0 || (size_t)w >= size ? ST_LIMIT : ST_OK;
+  if (!size)
+    return ST_LIMIT;
+  struct text_out o = {out, 0, size, false};
+  out[0] = '\0';
+  put_number(&o, n->roc_year, 3);
+  put_bytes(&o, "-", 1);
+  put_text(&o, n->word_code);
+  put_bytes(&o, "-", 1);
+  put_number(&o, n->serial, 6);
+  return text_done(&o, ST_LIMIT);
 }
 
 int case_number_display(const struct case_number *n, const char *word_zh, const char *lang,
                         char *out, size_t size)
 {
-  int w;
-  if (strcmp(lang, "en") == 0)
-    w = snprintf(out, size, "%d %s No. %06lld", n->roc_year, n->word_code, (long long)n->serial);
-  else
-    w = snprintf(out, size, "%d年 %s字 第%06lld號", n->roc_year,
-                 word_zh && *word_zh ? word_zh : n->word_code, (long long)n->serial);
-  return w < 0 || (size_t)w >= size ? ST_LIMIT : ST_OK;
+  if (!size)
+    return ST_LIMIT;
+  struct text_out o = {out, 0, size, false};
+  out[0] = '\0';
+  bool en = strcmp(lang, "en") == 0;
+  put_number(&o, n->roc_year, 0);
+  put_text(&o, en ? " " : "年 ");
+  put_text(&o, en || !word_zh || !*word_zh ? n->word_code : word_zh);
+  put_text(&o, en ? " No. " : "字 第");
+  put_number(&o, n->serial, 6);
+  if (!en)
+    put_text(&o, "號");
+  return text_done(&o, ST_LIMIT);
 }
 
 static bool all_ascii(const char *text)
@@ -141,10 +201,17 @@ static int substitute_word(const char *text, const char *word_zh, const char *co
 {
   const char *at = word_zh && *word_zh ? strstr(text, word_zh) : NULL;
   size_t head = at ? (size_t)(at - text) : strlen(text);
-  const char *tail = at ? at + strlen(word_zh) : "";
-  int w = snprintf(out, size, "%.*s%s%s%s%s", (int)head, text, at ? " " : "", at ? code : "",
-                   at ? " " : "", tail);
-  return w < 0 || (size_t)w >= size ? ST_INVALID : ST_OK;
+  struct text_out o = {out, 0, size, !size};
+  if (size)
+    out[0] = '\0';
+  put_bytes(&o, text, head);
+  if (at) {
+    put_bytes(&o, " ", 1);
+    put_text(&o, code);
+    put_bytes(&o, " ", 1);
+    put_text(&o, at + strlen(word_zh));
+  }
+  return text_done(&o, ST_INVALID);
 }
 
 int case_number_parse_for(const char *text, const char *word_zh, const char *word_code,

@@ -197,6 +197,40 @@ static void test_numbers_are_sequential_and_formatted(void **state)
   assert_int_not_equal(case_number_parse_for("115年 竹登字 第000001號", "新登", "EB01", &back), 0);
 }
 
+/* Case numbers written as the formats "%03d-%s-%06lld", "%d %s No. %06lld" and
+ * "%d年 %s字 第%06lld號" write them, for short and long years and serials; a buffer one byte
+ * too small is refused. */
+static void test_number_texts(void **state)
+{
+  (void)state;
+  static const struct {
+    int year;
+    const char *code;
+    long long serial;
+  } numbers[] = {{115, "EB01", 1}, {5, "A", 0}, {99, "OA01", 999999}, {999, "ZZ99", 1234567}};
+  for (size_t i = 0; i < ARRAY_LEN(numbers); i++) {
+    struct case_number n = {.roc_year = numbers[i].year, .serial = numbers[i].serial};
+    snprintf(n.word_code, sizeof(n.word_code), "%s", numbers[i].code);
+    char got[96], want[96];
+    snprintf(want, sizeof(want), "%03d-%s-%06lld", n.roc_year, n.word_code, (long long)n.serial);
+    assert_int_equal(case_number_key(&n, got, sizeof(got)), 0);
+    assert_string_equal(got, want);
+    assert_int_not_equal(case_number_key(&n, got, strlen(want)), 0);
+    snprintf(want, sizeof(want), "%d %s No. %06lld", n.roc_year, n.word_code, (long long)n.serial);
+    assert_int_equal(case_number_display(&n, "新登", "en", got, sizeof(got)), 0);
+    assert_string_equal(got, want);
+    assert_int_not_equal(case_number_display(&n, "新登", "en", got, strlen(want)), 0);
+    snprintf(want, sizeof(want), "%d年 %s字 第%06lld號", n.roc_year, "新登", (long long)n.serial);
+    assert_int_equal(case_number_display(&n, "新登", "zh-TW", got, sizeof(got)), 0);
+    assert_string_equal(got, want);
+    assert_int_not_equal(case_number_display(&n, "新登", "zh-TW", got, strlen(want)), 0);
+    snprintf(want, sizeof(want), "%d年 %s字 第%06lld號", n.roc_year, n.word_code,
+             (long long)n.serial);
+    assert_int_equal(case_number_display(&n, "", "zh-TW", got, sizeof(got)), 0);
+    assert_string_equal(got, want);
+  }
+}
+
 static void test_intake_refuses_bad_input_and_writes_nothing(void **state)
 {
   struct fixture *f = *state;
@@ -564,6 +598,7 @@ int main(void)
       T(test_public_lookup_reveals_nothing_for_wrong_codes),
       T(test_worklist_by_open_statuses),
       cmocka_unit_test(test_workflow_table),
+      cmocka_unit_test(test_number_texts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
