@@ -75,7 +75,7 @@ int buf_putc(struct buf *b, char c)
   return ST_OK;
 }
 
-char *buf_extend(struct buf *b, size_t n)
+char *buf_extend_grow(struct buf *b, size_t n)
 {
   if (buf_reserve(b, n))
     return NULL;
