@@ -292,11 +292,11 @@ static const bool json_special[256] = {
     [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1};
 
 #if defined(__SSE2__)
-/* Where in the 16 bytes at s the first byte a JSON string cannot hold is, or 16: a control
- * character (at most 0x1f: the unsigned minimum with 0x1f is the byte itself), '"' or '\\'. */
-static unsigned json_block_prefix(const char *s)
+/* Where in the 16 bytes c the first byte a JSON string cannot hold is, or 16: a control
+ * character (at most 0x1f: the unsigned minimum with 0x1f is the byte itself), '"' or '\\'.
+ * The callers load c, so the short-string load is made where AddressSanitizer does not look. */
+static unsigned json_block_first(__m128i c)
 {
-  const __m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
   __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(0x1f)), c);
   hit = _mm_or_si128(hit, _mm_cmpeq_epi8(c, _mm_set1_epi8('"')));
   hit = _mm_or_si128(hit, _mm_cmpeq_epi8(c, _mm_set1_epi8('\\')));
@@ -322,7 +322,7 @@ __attribute__((no_sanitize("address"))) static ptrdiff_t short_prefix(const char
 {
   if (((uintptr_t)s & 4095) > 4096 - 16)
     return -1;
-  unsigned at = json_block_prefix(s);
+  unsigned at = json_block_first(_mm_loadu_si128((const __m128i *)(const void *)s));
   return at < len ? (ptrdiff_t)at : (ptrdiff_t)len;
 }
 #endif
@@ -339,7 +339,7 @@ static size_t plain_prefix(const char *s, size_t len)
 #endif
 #if defined(__SSE2__)
   for (; len - i >= 16; i += 16) {
-    unsigned at = json_block_prefix(s + i);
+    unsigned at = json_block_first(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
     if (at < 16)
       return i + at;
   }
