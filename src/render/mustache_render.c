@@ -32,6 +32,7 @@ struct render {
   size_t nbase;
   const struct frame *top;
   struct buf *out;
+  uint32_t fold; /* the set's folded variant to render (index + 1), or 0 */
   unsigned partial_depth;
   unsigned depth;  /* sections and partials being rendered inside each other */
   bool line_start; /* the next literal character begins a line of an indented partial */
@@ -153,9 +154,7 @@ static int put_value(struct render *r, struct view v, bool escape)
   switch (v.type) {
   case VIEW_TEXT:
     /* most texts need no escaping: found by one scan, written by one inline append */
-    if (escape && !(v.flags & VIEW_HTML_PLAIN) && html_plain_prefix(v.u.s, v.len) < v.len)
-      return html_escape_append(r->out, v.u.s, v.len);
-    return html_append(r->out, v.u.s, v.len);
+    return mustache_put_text(r->out, v.u.s, v.len, v.flags, escape);
   case VIEW_INT:
     return buf_put_int(r->out, v.u.i);
   case VIEW_TRUE:
@@ -217,6 +216,10 @@ static int render_partial(struct render *r, const struct mustache_template *tpl,
   int rc = ST_OK;
   if (!partial)
     return ST_OK; /* a missing partial renders as nothing, as the spec says */
+  /* Outside sections the stack is the caller's, whose folded map the variant was made for;
+   * inside one, a section's context could shadow its name. */
+  if (r->fold && !r->top && partial->folds)
+    partial = &partial->folds[r->fold - 1];
   if (r->partial_depth >= MUSTACHE_MAX_PARTIAL_DEPTH)
     return ST_LIMIT;
   if (n->flags & MFLAG_STANDALONE) {
@@ -282,6 +285,9 @@ int mustache_render_template(const struct mustache_set *set, const struct mustac
                              const struct view *stack, size_t count, struct buf *out)
 {
   struct render r = {.set = set, .base = stack, .nbase = count, .out = out};
+  r.fold = mustache_set_fold_of(set, stack, count);
+  if (r.fold && tpl->folds)
+    tpl = &tpl->folds[r.fold - 1];
   size_t start = out->len;
   int rc = ST_OK;
   /* A fresh buffer gets room for a page at once, instead of growing (and copying) by doubling
