@@ -153,6 +153,11 @@ int mustache_set_fold(struct mustache_set *set, const char *name, const struct v
   return ST_OK;
 }
 
+const struct view_key *mustache_set_fold_key(const struct mustache_set *set)
+{
+  return &set->fold_key;
+}
+
 uint32_t mustache_set_fold_of(const struct mustache_set *set, const struct view *stack,
                               size_t count)
 {

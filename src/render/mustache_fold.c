@@ -7,6 +7,8 @@
  * next to each other, within one section level) become one text node whose bytes are appended
  * to a copy of the source; every other node is copied, and sections' ends are renumbered. A run
  * never crosses a section's start or end, so a section still renders exactly its children.
+ * Names inside sections are folded too: a section remembers its node in the template (orig),
+ * and rendering goes back to the template's nodes for a context that holds the folded name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +17,10 @@
 #include "render/mustache_internal.h"
 #include "base/common.h"
 
-/* Whether node n's value is known at load: a variable (escaped or raw) named name.key outside
- * every section, whose key is a non-empty text without line breaks in map. A line break would
- * be indented inside a standalone partial were it template text, and an empty value still
- * writes a pending indent, so those keep their lookup. */
+/* Whether node n's value is known at load: a variable (escaped or raw) named name.key, whose key is
+ * a non-empty text without line breaks in map. A line break would be indented inside a standalone
+ * partial were it template text, and an empty value still writes a pending indent, so those keep
+ * their lookup. */
 static bool folded_value(const struct mustache_template *tpl, const struct mustache_node *n,
                          const struct view_key *name, struct view map, struct view *text)
 {
@@ -50,7 +52,10 @@ static int fold_node(struct folding *f, size_t i, bool literal, struct view text
   if (!literal) {
     f->in_run = false;
     f->at[i] = (uint32_t)f->count;
-    f->nodes[f->count++] = *n;
+    f->nodes[f->count] = *n;
+    if (n->kind == MNODE_SECTION)
+      f->nodes[f->count].orig = (uint32_t)i;
+    f->count++;
     return ST_OK;
   }
   if (!f->in_run) {
@@ -66,32 +71,26 @@ static int fold_node(struct folding *f, size_t i, bool literal, struct view text
   return rc;
 }
 
-/* Walks tpl's nodes: runs break where a section starts or ends; names inside a section
- * (which pushes a context; an inverted one does not) keep their lookup. ends[] holds the open
- * sections' ends, pushes[] whether each pushed a context. */
+/* Walks tpl's nodes: runs break where a section starts or ends (ends[] holds the open
+ * sections' ends). */
 static int fold_nodes(struct folding *f, const struct view_key *name, struct view map)
 {
   const struct mustache_template *tpl = f->tpl;
   uint32_t ends[MUSTACHE_MAX_NESTING + 1];
-  bool pushes[MUSTACHE_MAX_NESTING + 1];
-  size_t open = 0, contexts = 0;
+  size_t open = 0;
   int rc = ST_OK;
   for (size_t i = 0; i < tpl->count && !rc; i++) {
     const struct mustache_node *n = &tpl->nodes[i];
-    for (; open && ends[open - 1] <= i; open--) {
+    for (; open && ends[open - 1] <= i; open--)
       f->in_run = false; /* a section ended here */
-      contexts -= pushes[open - 1];
-    }
     struct view text = view_missing();
-    bool literal = n->kind == MNODE_TEXT || (!contexts && folded_value(tpl, n, name, map, &text));
+    bool literal = n->kind == MNODE_TEXT || folded_value(tpl, n, name, map, &text);
     rc = fold_node(f, i, literal, text);
     if (n->kind != MNODE_SECTION && n->kind != MNODE_INVERTED)
       continue;
     if (open > MUSTACHE_MAX_NESTING)
       return ST_LIMIT;
-    ends[open] = n->end;
-    pushes[open] = n->kind == MNODE_SECTION;
-    contexts += pushes[open++];
+    ends[open++] = n->end;
   }
   f->at[tpl->count] = (uint32_t)f->count;
   return rc;
@@ -122,7 +121,8 @@ int mustache_fold_template(const struct mustache_template *tpl, const struct vie
                                     .nodes = f.nodes,
                                     .count = f.count,
                                     .keys = tpl->keys,
-                                    .key_count = tpl->key_count};
+                                    .key_count = tpl->key_count,
+                                    .unfolded = tpl};
   f.src.data = NULL;
   f.nodes = NULL;
 out:

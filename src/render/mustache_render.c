@@ -32,7 +32,9 @@ struct render {
   size_t nbase;
   const struct frame *top;
   struct buf *out;
-  uint32_t fold; /* the set's folded variant to render (index + 1), or 0 */
+  /* the set's folded variant being rendered (index + 1), or 0: while it is not 0, no context
+   * on the stack above the caller's holds the folded name (render_with checks each) */
+  uint32_t fold;
   unsigned partial_depth;
   unsigned depth;  /* sections and partials being rendered inside each other */
   bool line_start; /* the next literal character begins a line of an indented partial */
@@ -178,6 +180,23 @@ static int render_with(struct render *r, struct view value, const struct mustach
   return rc;
 }
 
+/* Section node i's children with value as their context. In a folded variant, a context that
+ * holds the folded name (it would shadow the folded map) gets the template's own children,
+ * rendered by lookup, with no variant below it. */
+static int render_context(struct render *r, struct view value, const struct mustache_template *tpl,
+                          size_t i)
+{
+  const struct mustache_node *n = &tpl->nodes[i];
+  if (!tpl->unfolded || view_get_key(value, mustache_set_fold_key(r->set)).type == VIEW_MISSING)
+    return render_with(r, value, tpl, i + 1, n->end);
+  const struct mustache_template *own = tpl->unfolded;
+  uint32_t fold = r->fold;
+  r->fold = 0;
+  int rc = render_with(r, value, own, n->orig + 1, own->nodes[n->orig].end);
+  r->fold = fold;
+  return rc;
+}
+
 static int render_section(struct render *r, const struct mustache_template *tpl, size_t i)
 {
   const struct mustache_node *n = &tpl->nodes[i];
@@ -186,10 +205,10 @@ static int render_section(struct render *r, const struct mustache_template *tpl,
   if (!view_truthy(v))
     return ST_OK;
   if (v.type != VIEW_LIST && !(v.type == VIEW_JSON && json_is_array(v.u.json)))
-    return render_with(r, v, tpl, i + 1, n->end);
+    return render_context(r, v, tpl, i);
   size_t count = view_count(v);
   for (size_t k = 0; k < count && !rc; k++)
-    rc = render_with(r, view_item(v, k), tpl, i + 1, n->end);
+    rc = render_context(r, view_item(v, k), tpl, i);
   return rc;
 }
 
@@ -216,9 +235,8 @@ static int render_partial(struct render *r, const struct mustache_template *tpl,
   int rc = ST_OK;
   if (!partial)
     return ST_OK; /* a missing partial renders as nothing, as the spec says */
-  /* Outside sections the stack is the caller's, whose folded map the variant was made for;
-   * inside one, a section's context could shadow its name. */
-  if (r->fold && !r->top && partial->folds)
+  /* r->fold: no context above the caller's shadows the map the variant was made for */
+  if (r->fold && partial->folds)
     partial = &partial->folds[r->fold - 1];
   if (r->partial_depth >= MUSTACHE_MAX_PARTIAL_DEPTH)
     return ST_LIMIT;

@@ -556,7 +556,7 @@ static void threads_share_a_set(void **state)
  * in partials inside and outside sections, indented standalone partials, escaped and raw. */
 static const char *const FOLD_TEMPLATES[][2] = {
     {"main", "<p>{{t.plain}} {{{t.amp}}} {{t.amp}} {{t.bidi}} {{t.checked}}</p>\n"
-             "{{#items}}<i>{{t.plain}}</i>{{>inner}}{{>*dyn}}{{/items}}"
+             "{{#items}}<i>{{t.plain}}</i>{{>inner}}{{>*dyn}}{{#flag}}{{t.amp}}{{/flag}}{{/items}}"
              "{{^none}}[{{t.plain}}{{>inner}}]{{/none}}\n"
              "{{t.nl}}|{{t.cr}}|{{t.empty}}|{{t.missing}}|{{t.plain.x}}|{{{t.nl}}}|{{t}}\n"
              "{{#flag}}a{{/flag}}{{t.plain}}b{{#flag}}{{t.amp}}{{/flag}}c{{^flag}}{{/flag}}"
@@ -621,6 +621,17 @@ static void fold_translations(void **state)
   struct view maps[2] = {fold_tmap(&b, true), fold_tmap(&b, false)};
   struct view copy = fold_tmap(&b, true); /* the same texts, another map: not folded */
   struct view_map *g[4] = {view_map(&b), view_map(&b), view_map(&b), view_map(&b)};
+  /* a page of views: a list item that holds t (shadowing the folded map), one that does not */
+  struct view_map *vpage = view_map(&b), *shadow = view_map(&b), *item = view_map(&b);
+  struct view_list *items = view_list(&b);
+  struct view_map *vt = view_map(&b);
+  view_add_text(&b, vt, "plain", "a view's");
+  view_add(&b, shadow, "t", view_of_map(vt));
+  view_add_bool(&b, item, "flag", true);
+  view_push(&b, items, view_of_map(item));
+  view_push(&b, items, view_of_map(shadow));
+  view_add(&b, vpage, "items", view_of_list(items));
+  view_add_bool(&b, vpage, "flag", true);
   view_add(&b, g[0], "t", maps[0]);
   view_add(&b, g[1], "t", maps[1]);
   view_add(&b, g[2], "t", copy);
@@ -639,6 +650,8 @@ static void fold_translations(void **state)
     struct view stack[] = {view_of_map(g[lang]), view_json(page)};
     expect_same(plain, folded, stack, 2, (uint32_t)lang + 1);
   }
+  struct view view_page[] = {view_of_map(g[1]), view_of_map(vpage)};
+  expect_same(plain, folded, view_page, 2, 2);
   /* folding did take text nodes and names away */
   const struct mustache_template *main_tpl = mustache_set_find(folded, "main", 4);
   assert_true(main_tpl->folds[0].count + 10 < main_tpl->count);
