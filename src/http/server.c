@@ -468,6 +468,11 @@ static int load_resources(struct http_server *server, char *err, size_t err_size
   rc = mustache_set_load_dir(server->templates, server->config.templates_dir, err, err_size);
   if (rc)
     return rc;
+  /* {{t.key}} written into the templates per language at load (the dev reload's fresh sets
+   * render them by lookup); the translations live as long as the templates */
+  rc = mustache_set_fold(server->templates, "t", server->translations, HTTP_LANG_COUNT);
+  if (rc)
+    return rc;
   rc = http_assets_load(server->config.static_dir, !server->config.dev_reload, &server->assets);
   if (rc)
     return rc;

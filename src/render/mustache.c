@@ -27,7 +27,20 @@ struct mustache_set {
   struct mustache_template *items; /* sorted by name */
   size_t count;
   size_t cap;
+  /* mustache_set_fold: the maps folded (each template's folds[i] is made from maps[i]) and
+   * the name they are found under */
+  struct view fold_maps[MUSTACHE_MAX_FOLDS];
+  size_t fold_count;
+  char fold_name[64];
+  struct view_key fold_key;
 };
+
+static void unfold(struct mustache_set *set)
+{
+  for (size_t i = 0; i < set->count; i++)
+    mustache_unfold_template(&set->items[i]);
+  set->fold_count = 0;
+}
 
 struct mustache_set *mustache_set_new(void)
 {
@@ -38,6 +51,7 @@ void mustache_set_free(struct mustache_set *set)
 {
   if (!set)
     return;
+  unfold(set);
   for (size_t i = 0; i < set->count; i++) {
     mustache_template_clear(&set->items[i]);
     free(set->items[i].name);
@@ -106,6 +120,61 @@ static void link_partials(struct mustache_set *set)
   }
 }
 
+int mustache_set_fold(struct mustache_set *set, const char *name, const struct view *maps,
+                      size_t count)
+{
+  size_t len = strlen(name);
+  int rc = ST_OK;
+  unfold(set);
+  if (count > MUSTACHE_MAX_FOLDS || len >= sizeof(set->fold_name))
+    return ST_LIMIT;
+  for (size_t k = 0; k < count; k++)
+    if (maps[k].type != VIEW_MAP)
+      return ST_INVALID;
+  memcpy(set->fold_name, name, len + 1);
+  set->fold_key = view_key(set->fold_name, len);
+  for (size_t i = 0; i < set->count && !rc; i++) {
+    struct mustache_template *tpl = &set->items[i];
+    tpl->folds = calloc(count ? count : 1, sizeof(*tpl->folds));
+    if (!tpl->folds)
+      rc = ST_NOMEM;
+    else
+      tpl->fold_count = count;
+    for (size_t k = 0; k < count && !rc; k++)
+      rc = mustache_fold_template(tpl, &set->fold_key, maps[k], &tpl->folds[k]);
+  }
+  if (rc) {
+    for (size_t i = 0; i < set->count; i++)
+      mustache_unfold_template(&set->items[i]);
+    return rc;
+  }
+  memcpy(set->fold_maps, maps, count * sizeof(*maps));
+  set->fold_count = count;
+  return ST_OK;
+}
+
+const struct view_key *mustache_set_fold_key(const struct mustache_set *set)
+{
+  return &set->fold_key;
+}
+
+uint32_t mustache_set_fold_of(const struct mustache_set *set, const struct view *stack,
+                              size_t count)
+{
+  if (!set->fold_count)
+    return 0;
+  for (size_t i = count; i-- > 0;) {
+    struct view v = view_force(view_get_key(stack[i], &set->fold_key));
+    if (v.type == VIEW_MISSING)
+      continue;
+    for (size_t k = 0; k < set->fold_count && v.type == VIEW_MAP; k++)
+      if (set->fold_maps[k].u.map == v.u.map)
+        return (uint32_t)k + 1;
+    return 0; /* the nearest context holding the name decides, as in rendering */
+  }
+  return 0;
+}
+
 int mustache_set_has(const struct mustache_set *set, const char *name)
 {
   return mustache_set_find(set, name, strlen(name)) != NULL;
@@ -140,6 +209,7 @@ int mustache_set_add(struct mustache_set *set, const char *name, const char *src
   rc = mustache_compile(&tpl, src, len, err, err_size);
   if (rc)
     goto out;
+  unfold(set); /* the variants' partial links would go stale */
   size_t i = position_of(set, name, tpl.name_len, &found);
   if (found) {
     mustache_template_clear(&set->items[i]);

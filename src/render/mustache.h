@@ -41,6 +41,19 @@ int mustache_set_load_dir(struct mustache_set *set, const char *dir, char *err, 
 
 int mustache_set_has(const struct mustache_set *set, const char *name);
 
+/* Folds a name's map of texts into the templates (the translations, {{t.key}}): makes, for each
+ * of the count maps, a variant of every template in which {{name.key}} and {{{name.key}}}
+ * outside sections are the key's text, escaped as rendering would escape it and merged with
+ * the literal text around it. Rendering uses a map's variant when the name resolves, in the
+ * stack it is given, to that very map (the same view_map), and keeps the lookup inside sections
+ * (whose context could shadow the name) and for a key whose text holds a line break (standalone
+ * partials indent template lines, not values) or is empty; the bytes are those an unfolded set
+ * renders. The maps must stay unchanged while the set lives. An add undoes the folding (fold
+ * again after it). ST_LIMIT past MUSTACHE_MAX_FOLDS maps, ST_INVALID for a value not a map. */
+enum { MUSTACHE_MAX_FOLDS = 8 };
+int mustache_set_fold(struct mustache_set *set, const char *name, const struct view *maps,
+                      size_t count);
+
 /* Renders template name with the context stack: stack[0] is the bottom (searched last),
  * stack[count-1] the top. Appends to out. ST_NOTFOUND for an unknown template name, ST_LIMIT when
  * out's maximum is reached or partials nest deeper than a fixed limit; on failure out is left as

@@ -17,9 +17,11 @@
     "domain/ formats and renders no text: it returns data, rendered in web/ or workers/ (docs/ARCHITECTURE.md, Layers)"
 #endif
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "render/html.h"
 #include "render/mustache.h"
 
 /* Limits with names. Templates are written by us, but the compiler still refuses input that
@@ -55,10 +57,13 @@ struct mustache_node {
   uint32_t len;        /* text or name: length */
   uint32_t indent_off; /* standalone partials: the whitespace before the tag */
   uint32_t indent_len;
-  uint32_t key;     /* names (not of static partials): the first of its parts in the keys */
-  uint32_t keys;    /* how many parts ("a.b" has two); 0 for "." (the current context) */
-  uint32_t partial; /* static partials: the set's item index + 1 (0: no such template), linked
-                       by the set after every template added (mustache.c) */
+  uint32_t key;  /* names (not of static partials): the first of its parts in the keys */
+  uint32_t keys; /* how many parts ("a.b" has two); 0 for "." (the current context) */
+  union {
+    uint32_t partial; /* static partials: the set's item index + 1 (0: no such template), linked
+                         by the set after every template added (mustache.c) */
+    uint32_t orig;    /* sections of a folded variant: the unfolded template's node index */
+  };
 };
 
 struct mustache_template {
@@ -70,7 +75,36 @@ struct mustache_template {
   size_t count;
   struct view_key *keys; /* the nodes' name parts; their texts point into src */
   size_t key_count;
+  /* mustache_set_fold's variants, one per folded map (NULL when the set is not folded). A
+   * variant owns its src and nodes; its keys are this template's, its name and folds NULL. */
+  struct mustache_template *folds;
+  size_t fold_count;
+  const struct mustache_template *unfolded; /* a variant's template, else NULL */
 };
+
+/* Writes a text value as {{name}} (escape) or {{{name}}} writes it: escaped only when it holds
+ * a byte to escape (VIEW_HTML_PLAIN: known to hold none). The renderer and the folding at load
+ * both write with it, so a folded translation has the bytes rendering would give it. */
+static inline int mustache_put_text(struct buf *out, const char *s, size_t len, unsigned flags,
+                                    bool escape)
+{
+  if (escape && !(flags & VIEW_HTML_PLAIN) && html_plain_prefix(s, len) < len)
+    return html_escape_append(out, s, len);
+  return html_append(out, s, len);
+}
+
+/* Builds tpl's variant for one folded map into out (mustache_fold.c): every {{name.key}} and
+ * {{{name.key}}} whose key is a text in map becomes literal text, merged with the literal text
+ * around it. A section whose context holds name renders tpl's own nodes (node->orig). */
+int mustache_fold_template(const struct mustache_template *tpl, const struct view_key *name,
+                           struct view map, struct mustache_template *out);
+/* Frees tpl's variants. */
+void mustache_unfold_template(struct mustache_template *tpl);
+/* The folded name's key (mustache_set_fold), for rendering's sections to check. */
+const struct view_key *mustache_set_fold_key(const struct mustache_set *set);
+/* Which folded map the stack's name resolves to: its index + 1, or 0 (render unfolded). */
+uint32_t mustache_set_fold_of(const struct mustache_set *set, const struct view *stack,
+                              size_t count);
 
 /* Compiles src into tpl (whose name must already be set). On failure writes a message naming
  * the template and line into err and leaves tpl without nodes. */

@@ -32,6 +32,9 @@ struct render {
   size_t nbase;
   const struct frame *top;
   struct buf *out;
+  /* the set's folded variant being rendered (index + 1), or 0: while it is not 0, no context
+   * on the stack above the caller's holds the folded name (render_with checks each) */
+  uint32_t fold;
   unsigned partial_depth;
   unsigned depth;  /* sections and partials being rendered inside each other */
   bool line_start; /* the next literal character begins a line of an indented partial */
@@ -153,9 +156,7 @@ static int put_value(struct render *r, struct view v, bool escape)
   switch (v.type) {
   case VIEW_TEXT:
     /* most texts need no escaping: found by one scan, written by one inline append */
-    if (escape && !(v.flags & VIEW_HTML_PLAIN) && html_plain_prefix(v.u.s, v.len) < v.len)
-      return html_escape_append(r->out, v.u.s, v.len);
-    return html_append(r->out, v.u.s, v.len);
+    return mustache_put_text(r->out, v.u.s, v.len, v.flags, escape);
   case VIEW_INT:
     return buf_put_int(r->out, v.u.i);
   case VIEW_TRUE:
@@ -179,6 +180,23 @@ static int render_with(struct render *r, struct view value, const struct mustach
   return rc;
 }
 
+/* Section node i's children with value as their context. In a folded variant, a context that
+ * holds the folded name (it would shadow the folded map) gets the template's own children,
+ * rendered by lookup, with no variant below it. */
+static int render_context(struct render *r, struct view value, const struct mustache_template *tpl,
+                          size_t i)
+{
+  const struct mustache_node *n = &tpl->nodes[i];
+  if (!tpl->unfolded || view_get_key(value, mustache_set_fold_key(r->set)).type == VIEW_MISSING)
+    return render_with(r, value, tpl, i + 1, n->end);
+  const struct mustache_template *own = tpl->unfolded;
+  uint32_t fold = r->fold;
+  r->fold = 0;
+  int rc = render_with(r, value, own, n->orig + 1, own->nodes[n->orig].end);
+  r->fold = fold;
+  return rc;
+}
+
 static int render_section(struct render *r, const struct mustache_template *tpl, size_t i)
 {
   const struct mustache_node *n = &tpl->nodes[i];
@@ -187,10 +205,10 @@ static int render_section(struct render *r, const struct mustache_template *tpl,
   if (!view_truthy(v))
     return ST_OK;
   if (v.type != VIEW_LIST && !(v.type == VIEW_JSON && json_is_array(v.u.json)))
-    return render_with(r, v, tpl, i + 1, n->end);
+    return render_context(r, v, tpl, i);
   size_t count = view_count(v);
   for (size_t k = 0; k < count && !rc; k++)
-    rc = render_with(r, view_item(v, k), tpl, i + 1, n->end);
+    rc = render_context(r, view_item(v, k), tpl, i);
   return rc;
 }
 
@@ -217,6 +235,9 @@ static int render_partial(struct render *r, const struct mustache_template *tpl,
   int rc = ST_OK;
   if (!partial)
     return ST_OK; /* a missing partial renders as nothing, as the spec says */
+  /* r->fold: no context above the caller's shadows the map the variant was made for */
+  if (r->fold && partial->folds)
+    partial = &partial->folds[r->fold - 1];
   if (r->partial_depth >= MUSTACHE_MAX_PARTIAL_DEPTH)
     return ST_LIMIT;
   if (n->flags & MFLAG_STANDALONE) {
@@ -282,6 +303,9 @@ int mustache_render_template(const struct mustache_set *set, const struct mustac
                              const struct view *stack, size_t count, struct buf *out)
 {
   struct render r = {.set = set, .base = stack, .nbase = count, .out = out};
+  r.fold = mustache_set_fold_of(set, stack, count);
+  if (r.fold && tpl->folds)
+    tpl = &tpl->folds[r.fold - 1];
   size_t start = out->len;
   int rc = ST_OK;
   /* A fresh buffer gets room for a page at once, instead of growing (and copying) by doubling

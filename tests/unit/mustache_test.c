@@ -25,6 +25,8 @@
 #include "render/view.h"
 #include "base/common.h"
 #include "render/html.h"
+#include "render/mustache_internal.h"
+#include "base/arena.h"
 
 #define SPEC_DIR BIANMIN_SOURCE_DIR "/tests/conformance/mustache-spec/"
 
@@ -549,6 +551,140 @@ static void threads_share_a_set(void **state)
   mustache_set_free(set);
 }
 
+/* mustache_set_fold: templates with {{t.key}} folded in per map render the bytes the same
+ * templates render by lookup, for each map, where a section's context or the page shadows t,
+ * in partials inside and outside sections, indented standalone partials, escaped and raw. */
+static const char *const FOLD_TEMPLATES[][2] = {
+    {"main", "<p>{{t.plain}} {{{t.amp}}} {{t.amp}} {{t.bidi}} {{t.checked}}</p>\n"
+             "{{#items}}<i>{{t.plain}}</i>{{>inner}}{{>*dyn}}{{#flag}}{{t.amp}}{{/flag}}{{/items}}"
+             "{{^none}}[{{t.plain}}{{>inner}}]{{/none}}\n"
+             "{{t.nl}}|{{t.cr}}|{{t.empty}}|{{t.missing}}|{{t.plain.x}}|{{{t.nl}}}|{{t}}\n"
+             "{{#flag}}a{{/flag}}{{t.plain}}b{{#flag}}{{t.amp}}{{/flag}}c{{^flag}}{{/flag}}"
+             "{{t.plain}}{{>*dyn}}\n"
+             "  {{>indented}}\n"
+             "{{t.plain}}"},
+    {"inner", "({{t.plain}}/{{t.amp}})"},
+    {"indented", "{{t.plain}}\n{{t.nl}}\n{{t.empty}}\n{{t.amp}}{{t.plain}}\n{{#flag}}\n"
+                 "{{t.plain}}\n{{/flag}}\n"},
+};
+
+static struct view fold_tmap(struct view_builder *b, bool en)
+{
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "plain", en ? "Hello" : "你好");
+  view_add_text(b, m, "amp", en ? "A & <b> \"q\" 'x'" : "甲&乙");
+  view_add_text(b, m, "bidi",
+                "a\xE2\x80\xAE"
+                "b\xE2\x80\x94");
+  view_add(b, m, "checked", view_text_checked("<c>", 3));
+  view_add_text(b, m, "nl", "x\ny");
+  view_add_text(b, m, "cr", "x\ry");
+  view_add_text(b, m, "empty", "");
+  return view_of_map(m);
+}
+
+static struct mustache_set *fold_set(void)
+{
+  char err[256];
+  struct mustache_set *set = mustache_set_new();
+  assert_non_null(set);
+  for (size_t i = 0; i < sizeof(FOLD_TEMPLATES) / sizeof(FOLD_TEMPLATES[0]); i++)
+    assert_int_equal(mustache_set_add(set, FOLD_TEMPLATES[i][0], FOLD_TEMPLATES[i][1],
+                                      strlen(FOLD_TEMPLATES[i][1]), err, sizeof(err)),
+                     ST_OK);
+  return set;
+}
+
+/* Renders main from both sets with stack; the bytes must be the same. */
+static void expect_same(const struct mustache_set *plain, const struct mustache_set *folded,
+                        const struct view *stack, size_t count, uint32_t fold)
+{
+  struct buf a, b;
+  buf_init(&a, TEST_OUT_MAX);
+  buf_init(&b, TEST_OUT_MAX);
+  assert_int_equal(mustache_set_fold_of(folded, stack, count), fold);
+  assert_int_equal(mustache_render_views(plain, "main", stack, count, &a), ST_OK);
+  assert_int_equal(mustache_render_views(folded, "main", stack, count, &b), ST_OK);
+  assert_non_null(strstr(a.data, "&lt;b&gt;") ? a.data : strstr(a.data, "甲&amp;乙"));
+  assert_non_null(strstr(a.data, "x\ny"));
+  assert_string_equal(b.data, a.data);
+  buf_free(&a);
+  buf_free(&b);
+}
+
+static void fold_translations(void **state)
+{
+  (void)state;
+  struct arena *arena = arena_new(1024 * 1024);
+  assert_non_null(arena);
+  struct view_builder b = view_builder(arena);
+  struct view maps[2] = {fold_tmap(&b, true), fold_tmap(&b, false)};
+  struct view copy = fold_tmap(&b, true); /* the same texts, another map: not folded */
+  struct view_map *g[4] = {view_map(&b), view_map(&b), view_map(&b), view_map(&b)};
+  /* a page of views: a list item that holds t (shadowing the folded map), one that does not */
+  struct view_map *vpage = view_map(&b), *shadow = view_map(&b), *item = view_map(&b);
+  struct view_list *items = view_list(&b);
+  struct view_map *vt = view_map(&b);
+  view_add_text(&b, vt, "plain", "a view's");
+  view_add(&b, shadow, "t", view_of_map(vt));
+  view_add_bool(&b, item, "flag", true);
+  view_push(&b, items, view_of_map(item));
+  view_push(&b, items, view_of_map(shadow));
+  view_add(&b, vpage, "items", view_of_list(items));
+  view_add_bool(&b, vpage, "flag", true);
+  view_add(&b, g[0], "t", maps[0]);
+  view_add(&b, g[1], "t", maps[1]);
+  view_add(&b, g[2], "t", copy);
+  view_add_text(&b, g[3], "other", "x"); /* no t at all */
+  assert_int_equal(view_done(&b), ST_OK);
+  json_t *page = json_loads("{\"items\":[{\"t\":{\"plain\":\"shadow\",\"amp\":\"s&\"}},{\"x\":1}],"
+                            "\"flag\":true,\"dyn\":\"inner\"}",
+                            0, NULL);
+  json_t *shadowing = json_loads("{\"t\":{\"plain\":\"the page\"},\"flag\":true}", 0, NULL);
+  assert_non_null(page);
+  assert_non_null(shadowing);
+  struct mustache_set *plain = fold_set(), *folded = fold_set();
+  assert_int_equal(mustache_set_fold(folded, "t", maps, 2), ST_OK);
+
+  for (size_t lang = 0; lang < 2; lang++) {
+    struct view stack[] = {view_of_map(g[lang]), view_json(page)};
+    expect_same(plain, folded, stack, 2, (uint32_t)lang + 1);
+  }
+  struct view view_page[] = {view_of_map(g[1]), view_of_map(vpage)};
+  expect_same(plain, folded, view_page, 2, 2);
+  /* folding did take text nodes and names away */
+  const struct mustache_template *main_tpl = mustache_set_find(folded, "main", 4);
+  assert_true(main_tpl->folds[0].count + 10 < main_tpl->count);
+  struct view other_map[] = {view_of_map(g[2]), view_json(page)};
+  expect_same(plain, folded, other_map, 2, 0);
+  struct view shadowed[] = {view_of_map(g[0]), view_json(shadowing)};
+  struct view no_t[] = {view_of_map(g[3]), view_json(page)};
+  struct buf a, c;
+  buf_init(&a, TEST_OUT_MAX);
+  buf_init(&c, TEST_OUT_MAX);
+  assert_int_equal(mustache_set_fold_of(folded, shadowed, 2), 0);
+  assert_int_equal(mustache_set_fold_of(folded, no_t, 2), 0);
+  assert_int_equal(mustache_render_views(folded, "main", shadowed, 2, &a), ST_OK);
+  assert_int_equal(mustache_render_views(plain, "main", shadowed, 2, &c), ST_OK);
+  assert_non_null(strstr(a.data, "the page"));
+  assert_string_equal(a.data, c.data);
+  buf_free(&a);
+  buf_free(&c);
+
+  /* an add undoes the folding: the variants' partial links would go stale */
+  char err[256];
+  assert_int_equal(mustache_set_add(folded, "inner", "{{t.plain}}", 11, err, sizeof(err)), ST_OK);
+  assert_null(mustache_set_find(folded, "main", 4)->folds);
+  assert_int_equal(mustache_set_fold(folded, "t", &copy, 1), ST_OK);
+  assert_int_equal(mustache_set_fold(folded, "t", maps, MUSTACHE_MAX_FOLDS + 1), ST_LIMIT);
+  assert_int_equal(mustache_set_fold(folded, "t", (struct view[]){view_text("x")}, 1), ST_INVALID);
+  mustache_set_free(plain);
+  mustache_set_free(folded);
+  json_decref(page);
+  json_decref(shadowing);
+  arena_free(arena);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -574,6 +710,7 @@ int main(void)
       cmocka_unit_test(nested_partial_indent),
       cmocka_unit_test(nesting_limit),
       cmocka_unit_test(threads_share_a_set),
+      cmocka_unit_test(fold_translations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
