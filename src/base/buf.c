@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/common.h"
+#include "base/str.h"
 
 void buf_init(struct buf *b, size_t max)
 {
@@ -87,16 +88,8 @@ char *buf_extend_grow(struct buf *b, size_t n)
 
 int buf_put_int(struct buf *b, int64_t v)
 {
-  char tmp[24];
-  size_t pos = sizeof(tmp);
-  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  do {
-    tmp[--pos] = (char)('0' + m % 10);
-    m /= 10;
-  } while (m);
-  if (v < 0)
-    tmp[--pos] = '-';
-  return buf_append(b, tmp + pos, sizeof(tmp) - pos);
+  char digits[STR_DECIMAL_SIZE];
+  return buf_append(b, digits, str_decimal(v, 0, digits));
 }
 
 int buf_printf(struct buf *b, const char *fmt, ...)

@@ -181,3 +181,20 @@ int str_unhex(const char *hex, unsigned char **out, size_t *len)
   *len = n / 2;
   return ST_OK;
 }
+
+size_t str_decimal(int64_t v, int width, char out[STR_DECIMAL_SIZE])
+{
+  char tmp[STR_DECIMAL_SIZE];
+  size_t pos = sizeof(tmp), len = 0;
+  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    tmp[--pos] = (char)('0' + m % 10);
+    m /= 10;
+  } while (m);
+  while (pos > 1 && (int)(sizeof(tmp) - pos) < width)
+    tmp[--pos] = '0';
+  if (v < 0)
+    out[len++] = '-';
+  memcpy(out + len, tmp + pos, sizeof(tmp) - pos);
+  return len + sizeof(tmp) - pos;
+}

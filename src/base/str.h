@@ -47,6 +47,11 @@ int str_hex_value(char c);
 int str_unhex(const char *hex, unsigned char **out, size_t *len);
 
 /* Copies a slice into a fixed buffer; ST_LIMIT when it would not fit with its NUL. */
+/* v in decimal into out (no NUL), at least width digits (zero-padded after any '-'); returns
+ * the length. One writer for the places that must not pay for printf. */
+enum { STR_DECIMAL_SIZE = 24 };
+size_t str_decimal(int64_t v, int width, char out[STR_DECIMAL_SIZE]);
+
 int str_copy(char *dst, size_t dst_size, struct str src);
 
 #endif

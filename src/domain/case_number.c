@@ -52,21 +52,10 @@ static void put_text(struct text_out *o, const char *s)
   put_bytes(o, s, strlen(s));
 }
 
-/* v in decimal, zero-padded to at least width digits (as "%0*lld" writes a non-negative). */
 static void put_number(struct text_out *o, long long v, int width)
 {
-  char digits[24];
-  int k = 0;
-  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-  do {
-    digits[sizeof(digits) - 1 - k++] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u && k < 20);
-  while (k < width && k < 20)
-    digits[sizeof(digits) - 1 - k++] = '0';
-  if (v < 0)
-    digits[sizeof(digits) - 1 - k++] = '-';
-  put_bytes(o, digits + sizeof(digits) - k, (size_t)k);
+  char digits[STR_DECIMAL_SIZE];
+  put_bytes(o, digits, str_decimal(v, width, digits));
 }
 
 static int text_done(const struct text_out *o, int over_rc)

@@ -239,32 +239,16 @@ static int history_put(struct buf *b, const char *s, size_t len)
   return rc ? rc : buf_putc(b, ',');
 }
 
-/* v in decimal into out (24 bytes), returning its length. */
-static size_t history_decimal(int64_t v, char out[24])
-{
-  char tmp[24];
-  size_t pos = sizeof(tmp), len = 0;
-  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  do {
-    tmp[--pos] = (char)('0' + m % 10);
-    m /= 10;
-  } while (m);
-  if (v < 0)
-    out[len++] = '-';
-  memcpy(out + len, tmp + pos, sizeof(tmp) - pos);
-  return len + sizeof(tmp) - pos;
-}
-
 /* The event (store_case_event_add's JSON) with its id, as the history holds it. */
 static int history_encode(struct buf *b, int64_t id, const json_t *e, bool public)
 {
   const int64_t ints[] = {id, db_int(e, "at"), public};
   const char *texts[] = {db_text(e, "kind"), db_text(e, "from_status"), db_text(e, "to_status"),
                          public ? db_text(e, "note") : "", public ? db_text(e, "data") : ""};
-  char digits[24];
+  char digits[STR_DECIMAL_SIZE];
   int rc = ST_OK;
   for (size_t i = 0; !rc && i < ARRAY_LEN(ints); i++)
-    rc = history_put(b, digits, history_decimal(ints[i], digits));
+    rc = history_put(b, digits, str_decimal(ints[i], 0, digits));
   for (size_t i = 0; !rc && i < ARRAY_LEN(texts); i++)
     rc = history_put(b, texts[i], strlen(texts[i]));
   return rc;
