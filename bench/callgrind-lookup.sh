@@ -41,7 +41,7 @@ elif [ "${PAGES:-}" = search ] || [ "${PAGES:-}" = faq ]; then
   done >> "$work/pages"
   cycle "$work/pages"
 elif [ -n "${PATHS:-}" ]; then
-  cp "$PATHS" "$work/paths"
+  cycle "$PATHS"
 else
   bench_samples "$work/db" "$work/samples" "$((N + WARM))"
   awk '{printf "/o/%s/progress?number=%s&check=%s\n", $1, $2, $3}' "$work/samples" > "$work/paths"

@@ -16,16 +16,18 @@ bench_samples "$work/db" "$work/samples" 20000
 awk '{printf "/o/%s/progress?number=%s&check=%s\n", $1, $2, $3}' "$work/samples" > "$work/lookup.txt"
 echo /healthz > "$work/healthz.txt"
 bench_serve "$work/db"
-curl -s "$base/" | grep -o '/static/[^"]*\.svg' | head -1 > "$work/static.txt"
+# A static file near the lookup page's size (about 6 KB), so that the two differ in work, not bytes.
+curl -s "$base/o/$(awk 'NR == 1 {print $1}' "$work/samples")/queue" | grep -o '/static/js/queue[^"]*' | head -1 > "$work/static.txt"
+vcsw() { cat /proc/"$server_pid"/task/*/status | awk '/^voluntary_ctxt/ {s += $2} END {print s}'; }
 tck=$(getconf CLK_TCK)
 for name in healthz static lookup; do
   PATHS="$work/$name.txt" wrk -t1 -c4 -d1s -s bench/paths.lua "$base" >/dev/null 2>&1
-  read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$server_pid/stat")
+  read -r u0 s0 f0 < <(awk '{print $14, $15, $10}' "/proc/$server_pid/stat"); c0=$(vcsw)
   out=$(PATHS="$work/$name.txt" wrk -t1 -c4 -d"$DURATION" -s bench/paths.lua "$base" 2>&1)
-  read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$server_pid/stat")
+  read -r u1 s1 f1 < <(awk '{print $14, $15, $10}' "/proc/$server_pid/stat"); c1=$(vcsw)
   n=$(echo "$out" | awk '/requests in/ {print $1}')
-  awk -v f="$name" -v n="$n" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v t="$tck" 'BEGIN {
-    printf "bench/cpu-per-request: %-8s %8d requests  user %6.1f us  system %6.1f us  total %6.1f us\n",
-      f, n, u * 1e6 / t / n, s * 1e6 / t / n, (u + s) * 1e6 / t / n }'
+  awk -v name="$name" -v n="$n" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v t="$tck" -v f=$((f1 - f0)) -v c=$((c1 - c0)) 'BEGIN {
+    printf "bench/cpu-per-request: %-8s %8d requests  user %6.1f us  system %6.1f us  total %6.1f us  page faults %.2f  switches %.2f\n",
+      name, n, u * 1e6 / t / n, s * 1e6 / t / n, (u + s) * 1e6 / t / n, f / n, c / n }'
 done
 bench_stop
