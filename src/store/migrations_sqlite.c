@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 
+#include "store/case_mirror.h"
 #include "store/store_impl.h"
 #include "base/common.h"
 
@@ -1247,6 +1248,24 @@ static const char migration_36_sql[] =
     "FROM case_events WHERE public = 1 OR kind = 'status') WHERE last = 1) AS h "
     "WHERE h.case_id = cases.id;";
 
+/* The case row carries the rest of what the public lookup reads (migration 37, issue 14), so
+ * its statement reads the cases_key index and the row and nothing else: fee_due, payment_count
+ * and upload_count mirror case_fees, payments and uploads (store/case_mirror.h: kept by their
+ * writers in the same transaction, filled here by the same expressions); the wrong check codes'
+ * Taipei day and count of that day (migration 15's case_check_failures, one row per case at
+ * most) move onto the row, where the lookup reads them and a wrong code updates them in one
+ * statement; that table is dropped. */
+static const char migration_37_sql[] =
+    "ALTER TABLE cases ADD COLUMN fee_due INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN payment_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN upload_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN check_fail_day INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN check_failures INTEGER NOT NULL DEFAULT 0;" CASE_MIRROR_UPDATE
+        CASE_MIRROR_ANY ";"
+    "UPDATE cases SET check_fail_day = k.day, check_failures = k.failures FROM "
+    "case_check_failures k WHERE k.case_id = cases.id;"
+    "DROP TABLE case_check_failures;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -1284,6 +1303,8 @@ const struct store_migration sqlite_migrations[] = {
     {34, "plan evidence files on progress entries", migration_34_sql},
     {35, "documents checked online instead of on paper, per case", migration_35_sql},
     {36, "the case row carries its public history", migration_36_sql},
+    {37, "the case row mirrors its fee, payment and upload counts, check-code failures",
+     migration_37_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);
