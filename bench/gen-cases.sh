@@ -62,6 +62,34 @@ if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
     FROM case_events WHERE public = 1 OR kind = 'status') WHERE last = 1) AS h
     WHERE h.case_id = cases.id;"
 fi
+# Since migration 37 a case's row mirrors its fee and the counts of its payments and uploads
+# (cases.fee_due, payment_count, upload_count): filled by the statement the migration's backfill
+# and the store's writers run, read here out of src/store/case_mirror.h (CASE_MIRROR_UPDATE, for
+# the cases CASE_MIRROR_ANY selects), so the three cannot differ. The cases made here owe no
+# fee and have no payments or uploads, so today it changes no row; it keeps them right if that
+# changes. The check-code failures (check_fail_day, check_failures) start at their default 0.
+c_macro()
+{
+  awk -v name="$1" '
+    $0 ~ "^#define " name "( |$)" { on = 1 }
+    on {
+      line = $0
+      while (match(line, /"[^"]*"/)) {
+        out = out substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, RSTART + RLENGTH)
+      }
+      if ($0 !~ /\\$/) on = 0
+    }
+    END { print out }' "$(dirname "${BASH_SOURCE[0]}")/../src/store/case_mirror.h"
+}
+mirror_sql=""
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
+    WHERE name = 'fee_due'")" = 1 ]; then
+  mirror_sql="$(c_macro CASE_MIRROR_UPDATE)$(c_macro CASE_MIRROR_ANY);"
+  case "$mirror_sql" in
+  "UPDATE cases SET fee_due = "*" WHERE id IN (SELECT case_id FROM case_fees "*) ;;
+  *) echo "gen-cases: cannot read CASE_MIRROR_UPDATE from src/store/case_mirror.h" >&2; exit 1 ;;
+  esac
+fi
 
 sqlite3 "$db" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
@@ -318,5 +346,6 @@ SELECT office_id, word_code, roc_year, max(serial) FROM cases WHERE true GROUP B
 ON CONFLICT (office_id, word_code, roc_year) DO UPDATE SET last_serial = excluded.last_serial;
 $reminded_sql
 $history_sql
+$mirror_sql
 COMMIT;
 SQL
