@@ -38,6 +38,7 @@ static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 
 enum stmt_id {
   STMT_BEGIN,
+  STMT_BEGIN_READ,
   STMT_COMMIT,
   STMT_ROLLBACK,
   STMT_PING,
@@ -69,6 +70,7 @@ enum stmt_id {
 
 static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_BEGIN_READ] = "BEGIN DEFERRED",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_PING] = "SELECT 1",
@@ -366,6 +368,21 @@ static int sqlite_rollback(struct store *store)
   if (sqlite3_get_autocommit(s->db))
     return ST_OK;
   int rc = exec_id(s, STMT_ROLLBACK, "rollback");
+  writer_done(s);
+  return rc;
+}
+
+/* A read transaction takes no write turn: BEGIN DEFERRED takes SQLite's read lock (one
+ * snapshot in WAL mode) at its first read. */
+static int sqlite_begin_read(struct store *store)
+{
+  return exec_id(conn(store), STMT_BEGIN_READ, "begin");
+}
+
+static int sqlite_end_read(struct store *store)
+{
+  struct sqlite_store *s = conn(store);
+  int rc = exec_id(s, STMT_COMMIT, "commit");
   writer_done(s);
   return rc;
 }
@@ -818,6 +835,8 @@ static const struct store_ops sqlite_ops = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .begin_read = sqlite_begin_read,
+    .end_read = sqlite_end_read,
     .office_put = sqlite_office_put,
     .office_list = sqlite_office_list,
     .office_get = sqlite_office_get,

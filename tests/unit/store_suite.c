@@ -20,6 +20,7 @@
 #include "base/arena.h"
 #include "store/case_read.h"
 #include "store/db.h"
+#include "store/directory.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 #include "store_suite.h"
@@ -1027,6 +1028,33 @@ static void test_case_public_history(void **state)
   free(rebuilt);
 }
 
+/* A read transaction is one snapshot (another connection's commit is seen only after it ends),
+ * its BEGIN and COMMIT are prepared once per connection, and ending it returns the status it
+ * is given. */
+static void test_read_transaction(void **state)
+{
+  struct store *a = *state, *b = suite_open();
+  put_office(a, "suite-read-tx");
+  info_count(a, "statements_prepared"); /* store_info's own statements */
+  int64_t unprepared = info_count(a, "statements_prepared");
+  assert_ok(a, store_begin_read(a));
+  assert_ok(a, store_end_read(a, ST_OK));
+  int64_t prepared = info_count(a, "statements_prepared");
+  assert_true(prepared > unprepared);
+  for (int i = 0; i < 100; i++) {
+    assert_ok(a, store_begin_read(a));
+    assert_ok(a, store_end_read(a, ST_OK));
+  }
+  assert_int_equal(info_count(a, "statements_prepared"), prepared);
+  assert_ok(a, store_begin_read(a));
+  size_t before = office_count(a);
+  put_office(b, "suite-read-tx-2");
+  assert_int_equal(office_count(a), before);
+  assert_int_equal(store_end_read(a, ST_NOTFOUND), ST_NOTFOUND);
+  assert_int_equal(office_count(a), before + 1);
+  store_close(b);
+}
+
 /* ---- what the case row mirrors (migration 37) ----------------------------------------------- */
 
 struct mirror {
@@ -1280,6 +1308,7 @@ int store_suite_run(const char *url)
       SUITE_TEST(test_case_public_history),
       SUITE_TEST(test_case_mirror),
       SUITE_TEST(test_case_check_failures),
+      SUITE_TEST(test_read_transaction),
   };
   suite_url = url;
   return cmocka_run_group_tests_name("store suite", tests, NULL, NULL);
