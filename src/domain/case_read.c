@@ -2,7 +2,7 @@
  * case_read.c - the public case read model (case_read.h).
  *
  * Queries, inside one read transaction: the case row, which carries its fee, the counts of its
- * payments and uploads, its check-code failures and its public history (one statement that
+ * payments and uploads, its check-code lock and its public history (one statement that
  * reads the key's index and the row, migration 37); the payments and (by token) the uploads
  * only when the counts say there are any. The history is decoded only once the check code
  * matched and no lock is on. The office, unit and service come from the in-memory
@@ -181,16 +181,21 @@ time_t case_check_day_end(time_t t)
 
 static bool check_locked(const struct store_case_public_row *row, time_t now)
 {
-  return row->check_fail_day == case_check_day(now) && row->check_failures >= CASE_CHECK_LOCK_AFTER;
+  return row->check_locked_day == case_check_day(now);
 }
 
-/* The wrong code's one write, after the read transaction has ended. */
+/* The wrong code's write, after the read transaction has ended: its count, and when that
+ * reaches the lock (once a day: a locked case counts no more codes), the lock on the case row
+ * the lookups read. Should the second write fail, the next wrong code sets the lock. */
 static int count_failure(case_writer_fn writer, void *ctx, int64_t case_id, time_t now)
 {
   struct store *primary = NULL;
+  int64_t failures = 0, day = case_check_day(now);
   int rc = writer(ctx, &primary);
   if (!rc)
-    rc = store_case_check_failed(primary, case_id, case_check_day(now));
+    rc = store_case_check_failed(primary, case_id, day, &failures);
+  if (!rc && failures >= CASE_CHECK_LOCK_AFTER)
+    rc = store_case_check_lock(primary, case_id, day);
   return rc ? rc : ST_NOTFOUND;
 }
 

@@ -528,7 +528,7 @@ enum { CASE_PUBLIC_TEXTS = 13 }; /* the text columns before public_history */
 #define CASE_PUBLIC_COLUMNS                                                                        \
   "id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes, "        \
   "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, fee_due, payment_count, "       \
-  "upload_count, check_fail_day, check_failures, workflow_version, word_code, case_key, "          \
+  "upload_count, check_locked_day, workflow_version, word_code, case_key, "                        \
   "check_code, workflow, status, channel, counter, due_state, correction_items, "                  \
   "correction_deadline, overdue_reason, overdue_new_date, applicant_name_masked, public_history"
 
@@ -651,8 +651,7 @@ static int case_row(void *ctx, const struct db_row *row)
                      &c->fee_due,
                      &c->payment_count,
                      &c->upload_count,
-                     &c->check_fail_day,
-                     &c->check_failures,
+                     &c->check_locked_day,
                      &c->workflow_version};
   const char **texts[CASE_PUBLIC_TEXTS] = {&c->word_code,
                                            &c->case_key,
@@ -699,13 +698,21 @@ int store_case_public_by_token(struct store *store, struct arena *arena, const c
   return case_public(store, arena, sql, DB_ARGS(DB_S(token_hash)), row);
 }
 
-/* The wrong check codes live on the case row (migration 37): a new Taipei day starts the count
- * again from 1; one statement, so concurrent guesses each count. */
-int store_case_check_failed(struct store *store, int64_t case_id, int64_t day)
+/* The count lives in case_check_failures; the case row says only on which day it reached the
+ * lock (migration 37), which is all a lookup needs to read. */
+int store_case_check_failed(struct store *store, int64_t case_id, int64_t day, int64_t *failures)
 {
   static const char sql[] =
-      "UPDATE cases SET check_failures = CASE WHEN check_fail_day = $2 THEN check_failures + 1 "
-      "ELSE 1 END, check_fail_day = $2 WHERE id = $1";
+      "INSERT INTO case_check_failures (case_id, day, failures) VALUES ($1, $2, 1) ON CONFLICT "
+      "(case_id) DO UPDATE SET failures = CASE WHEN case_check_failures.day = excluded.day THEN "
+      "case_check_failures.failures + 1 ELSE 1 END, day = excluded.day RETURNING failures";
+  *failures = 0;
+  return db_query_int(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), failures);
+}
+
+int store_case_check_lock(struct store *store, int64_t case_id, int64_t day)
+{
+  static const char sql[] = "UPDATE cases SET check_locked_day = $2 WHERE id = $1";
   int64_t changes = 0;
   int rc = db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), &changes);
   return one_change(store, rc, changes);
@@ -714,8 +721,7 @@ int store_case_check_failed(struct store *store, int64_t case_id, int64_t day)
 int store_case_check_failures(struct store *store, int64_t case_id, int64_t day, int64_t *failures)
 {
   static const char sql[] =
-      "SELECT CASE WHEN check_fail_day = $2 THEN check_failures ELSE 0 END AS failures FROM cases "
-      "WHERE id = $1";
+      "SELECT failures FROM case_check_failures WHERE case_id = $1 AND day = $2";
   *failures = 0;
   int rc = db_query_int(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), failures);
   return rc == ST_NOTFOUND ? ST_OK : rc;
@@ -723,12 +729,18 @@ int store_case_check_failures(struct store *store, int64_t case_id, int64_t day,
 
 int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_locked)
 {
-  static const char sql[] = "UPDATE cases SET check_fail_day = 0, check_failures = 0 WHERE id = "
-                            "$1 AND check_failures > 0";
+  static const char forget[] = "DELETE FROM case_check_failures WHERE case_id = $1";
+  static const char unlock[] =
+      "UPDATE cases SET check_locked_day = 0 WHERE id = $1 AND check_locked_day <> 0";
   int64_t changes = 0;
-  int rc = db_exec(store, sql, DB_ARGS(DB_I(case_id)), &changes);
+  bool own = false;
+  int rc = store_mirror_begin(store, &own);
+  if (!rc)
+    rc = db_exec(store, forget, DB_ARGS(DB_I(case_id)), &changes);
   *was_locked = changes > 0;
-  return rc;
+  if (!rc)
+    rc = db_exec(store, unlock, DB_ARGS(DB_I(case_id)), NULL);
+  return store_mirror_end(store, own, rc);
 }
 
 /* ---- what the case row mirrors (case_mirror.h) --------------------------------------------- */

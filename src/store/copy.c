@@ -83,8 +83,7 @@ static const struct copy_table tables[] = {
      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
      "notify, lang, picked_up_at, closed_at, updated_at, answers, description, "
      "pickup_reminded_at, "
-     "workflow_version, public_history, fee_due, payment_count, upload_count, check_fail_day, "
-     "check_failures",
+     "workflow_version, public_history, fee_due, payment_count, upload_count, check_locked_day",
      "id"},
     {"case_document_checks",
      "case_id, office_id, received_at, unit_id, service_id, channel, required, on_paper, online, "
@@ -116,6 +115,7 @@ static const struct copy_table tables[] = {
     {"message_templates", "office_id, event, channel, lang, subject, body, updated_at, updated_by",
      "office_id, event, channel, lang"},
     {"case_fees", "case_id, office_id, amount, set_by, set_at", "case_id"},
+    {"case_check_failures", "case_id, day, failures", "case_id"},
     {"payments",
      "id, office_id, case_id, order_no, amount, currency, provider, provider_ref, redirect_url, "
      "status, created_at, updated_at, paid_at, expires_at",

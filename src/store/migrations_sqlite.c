@@ -1251,20 +1251,18 @@ static const char migration_36_sql[] =
 /* The case row carries the rest of what the public lookup reads (migration 37, issue 14), so
  * its statement reads the cases_key index and the row and nothing else: fee_due, payment_count
  * and upload_count mirror case_fees, payments and uploads (store/case_mirror.h: kept by their
- * writers in the same transaction, filled here by the same expressions); the wrong check codes'
- * Taipei day and count of that day (migration 15's case_check_failures, one row per case at
- * most) move onto the row, where the lookup reads them and a wrong code updates them in one
- * statement; that table is dropped. */
+ * writers in the same transaction, filled here by the same statement); check_locked_day is the
+ * Taipei day on which the case's wrong check codes reached the lock (0: never), set by the
+ * wrong code that reaches it and cleared by the unlock, so a lookup knows a lock without
+ * reading case_check_failures, which keeps the count (10: CASE_CHECK_LOCK_AFTER, domain). */
 static const char migration_37_sql[] =
     "ALTER TABLE cases ADD COLUMN fee_due INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE cases ADD COLUMN payment_count INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE cases ADD COLUMN upload_count INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE cases ADD COLUMN check_fail_day INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE cases ADD COLUMN check_failures INTEGER NOT NULL DEFAULT 0;" CASE_MIRROR_UPDATE
+    "ALTER TABLE cases ADD COLUMN check_locked_day INTEGER NOT NULL DEFAULT 0;" CASE_MIRROR_UPDATE
         CASE_MIRROR_ANY ";"
-    "UPDATE cases SET check_fail_day = k.day, check_failures = k.failures FROM "
-    "case_check_failures k WHERE k.case_id = cases.id;"
-    "DROP TABLE case_check_failures;";
+    "UPDATE cases SET check_locked_day = k.day FROM case_check_failures k WHERE k.case_id = "
+    "cases.id AND k.failures >= 10;";
 
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
@@ -1303,7 +1301,7 @@ const struct store_migration sqlite_migrations[] = {
     {34, "plan evidence files on progress entries", migration_34_sql},
     {35, "documents checked online instead of on paper, per case", migration_35_sql},
     {36, "the case row carries its public history", migration_36_sql},
-    {37, "the case row mirrors its fee, payment and upload counts, check-code failures",
+    {37, "the case row mirrors its fee, payment and upload counts, its check-code lock",
      migration_37_sql},
 };
 

@@ -1138,14 +1138,14 @@ static int64_t mirror_upload(struct store *store, int64_t office, int64_t draft,
   return id;
 }
 
-/* Migration 37's backfill (its first UPDATE) for this backend. */
-static const char *mirror_backfill_sql(char *out, size_t size)
+/* The statement of migration 37 (for this backend) that starts with start. */
+static const char *migration_37_statement(const char *start, char *out, size_t size)
 {
   bool pg = strncmp(suite_url, "postgres", 8) == 0;
   const struct store_migration *list = pg ? pg_migrations : sqlite_migrations;
   size_t n = pg ? pg_migrations_count : sqlite_migrations_count;
   for (size_t i = 0; i < n; i++) {
-    const char *from = list[i].version == 37 ? strstr(list[i].sql, "UPDATE cases") : NULL;
+    const char *from = list[i].version == 37 ? strstr(list[i].sql, start) : NULL;
     const char *end = from ? strchr(from, ';') : NULL;
     if (end && (size_t)(end - from) < size) {
       memcpy(out, from, (size_t)(end - from));
@@ -1219,7 +1219,7 @@ static void test_case_mirror(void **state)
 
   /* The migration's backfill gives the writers' values. */
   char backfill[1024];
-  assert_non_null(mirror_backfill_sql(backfill, sizeof(backfill)));
+  assert_non_null(migration_37_statement("UPDATE cases SET fee_due", backfill, sizeof(backfill)));
   assert_ok(store, db_exec(store,
                            "UPDATE cases SET fee_due = 0, payment_count = 0, upload_count = 0 "
                            "WHERE id = $1",
@@ -1228,8 +1228,8 @@ static void test_case_mirror(void **state)
   assert_mirror(store, office, id, 80, 2, 2);
 }
 
-/* The wrong check codes of a case are counted on its row per Taipei day (a new day starts again
- * from 1), read by the lookup, and forgotten by the unlock. */
+/* The wrong check codes of a case are counted per Taipei day (a new day starts again from 1);
+ * the lock is on the case row, where the lookup reads it, and the unlock forgets both. */
 static void test_case_check_failures(void **state)
 {
   struct store *store = *state;
@@ -1249,27 +1249,47 @@ static void test_case_check_failures(void **state)
   assert_non_null(arena);
   assert_ok(store, store_case_check_failures(store, id, 20500, &failures));
   assert_int_equal(failures, 0);
-  for (int i = 0; i < 3; i++)
-    assert_ok(store, store_case_check_failed(store, id, 20500));
+  for (int64_t i = 1; i <= 3; i++) {
+    assert_ok(store, store_case_check_failed(store, id, 20500, &failures));
+    assert_int_equal(failures, i);
+  }
   assert_ok(store, store_case_check_failures(store, id, 20500, &failures));
   assert_int_equal(failures, 3);
   assert_ok(store, store_case_check_failures(store, id, 20501, &failures));
   assert_int_equal(failures, 0);
+  assert_ok(store, store_case_check_failed(store, id, 20501, &failures)); /* the next day */
+  assert_int_equal(failures, 1);
   assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
-  assert_int_equal(row.check_fail_day, 20500);
-  assert_int_equal(row.check_failures, 3);
-  assert_ok(store, store_case_check_failed(store, id, 20501)); /* the next day: from 1 */
+  assert_int_equal(row.check_locked_day, 0);
+  assert_ok(store, store_case_check_lock(store, id, 20501));
   assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
-  assert_int_equal(row.check_fail_day, 20501);
-  assert_int_equal(row.check_failures, 1);
-  assert_int_equal(store_case_check_failed(store, id + 1000000, 20501), ST_NOTFOUND);
-  assert_ok(store, store_case_check_unlock(store, id, &was_locked));
+  assert_int_equal(row.check_locked_day, 20501);
+  assert_int_equal(store_case_check_lock(store, id + 1000000, 20501), ST_NOTFOUND);
+  assert_ok(store, store_begin(store));
+  assert_ok(store, store_case_check_unlock(store, id, &was_locked)); /* the staff transaction */
+  assert_ok(store, store_commit(store));
   assert_true(was_locked);
   assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
-  assert_int_equal(row.check_fail_day, 0);
-  assert_int_equal(row.check_failures, 0);
-  assert_ok(store, store_case_check_unlock(store, id, &was_locked));
+  assert_int_equal(row.check_locked_day, 0);
+  assert_ok(store, store_case_check_failures(store, id, 20501, &failures));
+  assert_int_equal(failures, 0);
+  assert_ok(store, store_case_check_unlock(store, id, &was_locked)); /* alone */
   assert_false(was_locked);
+
+  /* The migration locks the cases whose count of their day had reached the lock (10). */
+  char backfill[512];
+  assert_non_null(
+      migration_37_statement("UPDATE cases SET check_locked_day", backfill, sizeof(backfill)));
+  for (int i = 0; i < 9; i++)
+    assert_ok(store, store_case_check_failed(store, id, 20502, &failures));
+  assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 0);
+  assert_ok(store, store_case_check_failed(store, id, 20502, &failures));
+  assert_int_equal(failures, 10);
+  assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 20502);
   arena_free(arena);
 }
 
