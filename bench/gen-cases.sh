@@ -63,11 +63,12 @@ if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
     WHERE h.case_id = cases.id;"
 fi
 # Since migration 37 a case's row mirrors its fee and the counts of its payments and uploads
-# (cases.fee_due, payment_count, upload_count): filled by the statement the migration's backfill
-# and the store's writers run, read here out of src/store/case_mirror.h (CASE_MIRROR_UPDATE, for
-# the cases CASE_MIRROR_ANY selects), so the three cannot differ. The cases made here owe no
-# fee and have no payments or uploads, so today it changes no row; it keeps them right if that
-# changes. The check-code failures (check_fail_day, check_failures) start at their default 0.
+# (cases.fee_due, payment_count, upload_count): filled by migration 37's backfill statement,
+# assembled here from the expressions the store's writers use, read out of
+# src/store/case_mirror.h (CASE_MIRROR_FEE_DUE, _PAYMENTS, _UPLOADS for the cases
+# CASE_MIRROR_ANY selects, as CASE_MIRROR_BACKFILL does), so that no copy can differ. The cases
+# made here owe no fee and have no payments or uploads, so today it changes no row; it keeps
+# them right if that changes. The check-code lock (check_locked_day) starts at its default 0.
 c_macro()
 {
   awk -v name="$1" '
@@ -84,10 +85,11 @@ c_macro()
 mirror_sql=""
 if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
     WHERE name = 'fee_due'")" = 1 ]; then
-  mirror_sql="$(c_macro CASE_MIRROR_UPDATE)$(c_macro CASE_MIRROR_ANY);"
+  mirror_sql="UPDATE cases SET $(c_macro CASE_MIRROR_FEE_DUE), $(c_macro CASE_MIRROR_PAYMENTS),
+    $(c_macro CASE_MIRROR_UPLOADS) WHERE $(c_macro CASE_MIRROR_ANY);"
   case "$mirror_sql" in
-  "UPDATE cases SET fee_due = "*" WHERE id IN (SELECT case_id FROM case_fees "*) ;;
-  *) echo "gen-cases: cannot read CASE_MIRROR_UPDATE from src/store/case_mirror.h" >&2; exit 1 ;;
+  *"SET fee_due = "*", payment_count = "*"upload_count = "*" WHERE id IN (SELECT "*) ;;
+  *) echo "gen-cases: cannot read the CASE_MIRROR_ macros of src/store/case_mirror.h" >&2; exit 1 ;;
   esac
 fi
 

@@ -235,7 +235,7 @@ int store_uploads_attach(struct store *store, int64_t draft_id, int64_t case_id)
   if (!rc)
     rc = db_exec(store, sql, DB_ARGS(DB_I(draft_id), DB_I(case_id)), NULL);
   if (!rc)
-    rc = store_case_mirror_refresh(store, case_id); /* cases.upload_count */
+    rc = store_case_mirror_refresh(store, case_id, CASE_MIRROR_UPLOAD_COUNT);
   return store_mirror_end(store, own, rc);
 }
 

@@ -757,11 +757,14 @@ int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_lock
 
 /* ---- what the case row mirrors (case_mirror.h) --------------------------------------------- */
 
-int store_case_mirror_refresh(struct store *store, int64_t case_id)
+int store_case_mirror_refresh(struct store *store, int64_t case_id, enum case_mirror column)
 {
-  static const char sql[] = CASE_MIRROR_UPDATE "id = $1";
+  static const char *const sql[] = {
+      [CASE_MIRROR_FEE] = "UPDATE cases SET " CASE_MIRROR_FEE_DUE " WHERE id = $1",
+      [CASE_MIRROR_PAYMENT_COUNT] = "UPDATE cases SET " CASE_MIRROR_PAYMENTS " WHERE id = $1",
+      [CASE_MIRROR_UPLOAD_COUNT] = "UPDATE cases SET " CASE_MIRROR_UPLOADS " WHERE id = $1"};
   int64_t changes = 0;
-  int rc = db_exec(store, sql, DB_ARGS(DB_I(case_id)), &changes);
+  int rc = db_exec(store, sql[column], DB_ARGS(DB_I(case_id)), &changes);
   return one_change(store, rc, changes);
 }
 

@@ -1137,8 +1137,8 @@ static const char migration_37_sql[] =
     "ALTER TABLE cases ADD COLUMN fee_due BIGINT NOT NULL DEFAULT 0;"
     "ALTER TABLE cases ADD COLUMN payment_count BIGINT NOT NULL DEFAULT 0;"
     "ALTER TABLE cases ADD COLUMN upload_count BIGINT NOT NULL DEFAULT 0;"
-    "ALTER TABLE cases ADD COLUMN check_locked_day BIGINT NOT NULL DEFAULT 0;" CASE_MIRROR_UPDATE
-        CASE_MIRROR_ANY ";"
+    "ALTER TABLE cases ADD COLUMN check_locked_day BIGINT NOT NULL DEFAULT 0;" CASE_MIRROR_BACKFILL
+    ";"
     "UPDATE cases SET check_locked_day = k.day FROM case_check_failures k WHERE k.case_id = "
     "cases.id AND k.failures >= 10;";
 

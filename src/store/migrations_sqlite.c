@@ -1259,8 +1259,8 @@ static const char migration_37_sql[] =
     "ALTER TABLE cases ADD COLUMN fee_due INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE cases ADD COLUMN payment_count INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE cases ADD COLUMN upload_count INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE cases ADD COLUMN check_locked_day INTEGER NOT NULL DEFAULT 0;" CASE_MIRROR_UPDATE
-        CASE_MIRROR_ANY ";"
+    "ALTER TABLE cases ADD COLUMN check_locked_day INTEGER NOT NULL DEFAULT 0;" CASE_MIRROR_BACKFILL
+    ";"
     "UPDATE cases SET check_locked_day = k.day FROM case_check_failures k WHERE k.case_id = "
     "cases.id AND k.failures >= 10;";
 

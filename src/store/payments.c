@@ -36,7 +36,7 @@ int store_case_fee_set(struct store *store, int64_t office_id, int64_t case_id, 
     rc = db_exec(store, sql,
                  DB_ARGS(DB_I(case_id), DB_I(office_id), DB_I(amount), DB_S(by), DB_I(now)), NULL);
   if (!rc)
-    rc = store_case_mirror_refresh(store, case_id); /* cases.fee_due */
+    rc = store_case_mirror_refresh(store, case_id, CASE_MIRROR_FEE);
   return store_mirror_end(store, own, rc);
 }
 
@@ -57,7 +57,7 @@ int store_payment_insert(struct store *store, json_t *p, int64_t *id)
   if (!rc)
     rc = db_query_int(store, sql, params, ARRAY_LEN(params), id);
   if (!rc)
-    rc = store_case_mirror_refresh(store, db_int(p, "case_id")); /* cases.payment_count */
+    rc = store_case_mirror_refresh(store, db_int(p, "case_id"), CASE_MIRROR_PAYMENT_COUNT);
   return store_mirror_end(store, own, rc);
 }
 
