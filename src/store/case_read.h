@@ -69,7 +69,7 @@ int store_case_public_events(struct store *store, struct arena *arena,
  * when the stored day is another one, and gives the count of that day; store_case_check_lock
  * records on the case row that its count of day reached the lock (ST_NOTFOUND: no such case);
  * store_case_check_failures reads the count of that day (0 when none); store_case_check_unlock
- * forgets the case's count and lock (*was_locked: there was a count). */
+ * forgets the case's count and lock (*was_locked: there was either). */
 int store_case_check_failed(struct store *store, int64_t case_id, int64_t day, int64_t *failures);
 int store_case_check_lock(struct store *store, int64_t case_id, int64_t day);
 int store_case_check_failures(struct store *store, int64_t case_id, int64_t day, int64_t *failures);

@@ -744,14 +744,14 @@ int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_lock
   static const char forget[] = "DELETE FROM case_check_failures WHERE case_id = $1";
   static const char unlock[] =
       "UPDATE cases SET check_locked_day = 0 WHERE id = $1 AND check_locked_day <> 0";
-  int64_t changes = 0;
+  int64_t counted = 0, locked = 0;
   bool own = false;
   int rc = store_mirror_begin(store, &own);
   if (!rc)
-    rc = db_exec(store, forget, DB_ARGS(DB_I(case_id)), &changes);
-  *was_locked = changes > 0;
+    rc = db_exec(store, forget, DB_ARGS(DB_I(case_id)), &counted);
   if (!rc)
-    rc = db_exec(store, unlock, DB_ARGS(DB_I(case_id)), NULL);
+    rc = db_exec(store, unlock, DB_ARGS(DB_I(case_id)), &locked);
+  *was_locked = !rc && (counted > 0 || locked > 0); /* a lock written after an unlock, too */
   return store_mirror_end(store, own, rc);
 }
 

@@ -1275,6 +1275,11 @@ static void test_case_check_failures(void **state)
   assert_int_equal(failures, 0);
   assert_ok(store, store_case_check_unlock(store, id, &was_locked)); /* alone */
   assert_false(was_locked);
+  assert_ok(store, store_case_check_lock(store, id, 20501)); /* a lock without a count left */
+  assert_ok(store, store_case_check_unlock(store, id, &was_locked));
+  assert_true(was_locked);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 0);
 
   /* The migration locks the cases whose count of their day had reached the lock (10). */
   char backfill[512];
