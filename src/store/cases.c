@@ -548,6 +548,22 @@ static char *history_field(char **at, char *end, size_t *len)
   return p + 1;
 }
 
+/* An integer field: up to 18 plain digits (every id, time and flag the writer puts there) are
+ * read here, anything else (a sign, 19 digits, not a number) by str_to_int64. */
+static bool history_int(const char *s, size_t len, int64_t *out)
+{
+  int64_t v = 0;
+  for (size_t i = 0; i < len && len <= 18; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return str_to_int64((struct str){s, len}, INT64_MIN, INT64_MAX, out) == ST_OK;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (!len || len > 18)
+    return str_to_int64((struct str){s, len}, INT64_MIN, INT64_MAX, out) == ST_OK;
+  *out = v;
+  return true;
+}
+
 /* One event's eight fields from *at into e (the text is cut in place). */
 static bool history_event(char **at, char *end, struct store_case_event_row *e)
 {
@@ -558,7 +574,7 @@ static bool history_event(char **at, char *end, struct store_case_event_row *e)
     if (!(f[i] = history_field(at, end, &len[i])))
       return false;
   for (size_t i = 0; i < ARRAY_LEN(ints); i++)
-    if (str_to_int64((struct str){f[i], len[i]}, INT64_MIN, INT64_MAX, &ints[i]))
+    if (!history_int(f[i], len[i], &ints[i]))
       return false;
   *e = (struct store_case_event_row){ints[0], ints[1], f[3], f[4], f[5], f[6], f[7], ints[2] == 1};
   return true;

@@ -1008,7 +1008,7 @@ static void test_case_public_history(void **state)
 
   /* A column that is not a history (cut short, a length past its end, not a length) is an
    * error, never a shorter history. */
-  const char *bad[] = {"5:", "3:ab,", "x:1,", "99999999999:", ""};
+  const char *bad[] = {"5:", "3:ab,", "x:1,", "99999999999:", "1:x,1:1,1:1,0:,0:,0:,0:,0:,", ""};
   size_t cut = strlen(written) - 3;
   char *truncated = strndup(written, cut);
   assert_non_null(truncated);
@@ -1024,6 +1024,22 @@ static void test_case_public_history(void **state)
     arena_free(arena);
   }
   free(truncated);
+
+  /* Integers the writer never puts there still decode (a sign, 19 digits). */
+  assert_ok(store, db_exec(store, "UPDATE cases SET public_history = $2 WHERE id = $1",
+                           DB_ARGS(DB_I(id), DB_S("19:1000000000000000007,2:-5,1:1,4:note,0:,0:,"
+                                                  "0:,0:,")),
+                           NULL));
+  arena = arena_new(4096);
+  assert_non_null(arena);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000001", &row));
+  assert_ok(store, store_case_public_events(store, arena, &row));
+  assert_int_equal(row.event_count, 1);
+  assert_int_equal(row.events[0].id, 1000000000000000007);
+  assert_int_equal(row.events[0].at, -5);
+  assert_true(row.events[0].public);
+  assert_string_equal(row.events[0].kind, "note");
+  arena_free(arena);
   free(written);
   free(rebuilt);
 }
