@@ -62,6 +62,36 @@ if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
     FROM case_events WHERE public = 1 OR kind = 'status') WHERE last = 1) AS h
     WHERE h.case_id = cases.id;"
 fi
+# Since migration 37 a case's row mirrors its fee and the counts of its payments and uploads
+# (cases.fee_due, payment_count, upload_count): filled by migration 37's backfill statement,
+# assembled here from the expressions the store's writers use, read out of
+# src/store/case_mirror.h (CASE_MIRROR_FEE_DUE, _PAYMENTS, _UPLOADS for the cases
+# CASE_MIRROR_ANY selects, as CASE_MIRROR_BACKFILL does), so that no copy can differ. The cases
+# made here owe no fee and have no payments or uploads, so today it changes no row; it keeps
+# them right if that changes. The check-code lock (check_locked_day) starts at its default 0.
+c_macro()
+{
+  awk -v name="$1" '
+    $0 ~ "^#define " name "( |$)" { on = 1 }
+    on {
+      line = $0
+      while (match(line, /"[^"]*"/)) {
+        out = out substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, RSTART + RLENGTH)
+      }
+      if ($0 !~ /\\$/) on = 0
+    }
+    END { print out }' "$(dirname "${BASH_SOURCE[0]}")/../src/store/case_mirror.h"
+}
+mirror_sql=""
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('cases')
+    WHERE name = 'fee_due'")" = 1 ]; then
+  mirror_sql="UPDATE cases SET $(c_macro CASE_MIRROR_FEE_DUE), $(c_macro CASE_MIRROR_PAYMENTS),
+    $(c_macro CASE_MIRROR_UPLOADS) WHERE $(c_macro CASE_MIRROR_ANY);"
+  case "$mirror_sql" in
+  *"SET fee_due = "*", payment_count = "*"upload_count = "*" WHERE id IN (SELECT "*) ;;
+  *) echo "gen-cases: cannot read the CASE_MIRROR_ macros of src/store/case_mirror.h" >&2; exit 1 ;;
+  esac
+fi
 
 sqlite3 "$db" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
@@ -318,5 +348,6 @@ SELECT office_id, word_code, roc_year, max(serial) FROM cases WHERE true GROUP B
 ON CONFLICT (office_id, word_code, roc_year) DO UPDATE SET last_serial = excluded.last_serial;
 $reminded_sql
 $history_sql
+$mirror_sql
 COMMIT;
 SQL

@@ -1,9 +1,11 @@
 /*
  * case_read.c - the public case read model (case_read.h).
  *
- * Queries, inside one read transaction: the case row with its fee, the counts of its payments
- * and uploads and its public history (one statement); the payments and (by token) the uploads
- * only when the counts say there are any. The office, unit and service come from the in-memory
+ * Queries, inside one read transaction: the case row, which carries its fee, the counts of its
+ * payments and uploads, its check-code lock and its public history (one statement that
+ * reads the key's index and the row, migration 37); the payments and (by token) the uploads
+ * only when the counts say there are any. The history is decoded only once the check code
+ * matched and no lock is on. The office, unit and service come from the in-memory
  * directory, so a lookup of a case without online payments runs one query. By
  * token one more reads the outcome documents the case offers (outcome_docs.h).
  */
@@ -68,13 +70,14 @@ static void fill_case(const struct store_case_public_row *row, struct case_publi
 
 /* The applicant's history: public events and every status move, the latter without its note
  * and data when it was internal. It comes with the case's row (cases.public_history, migration
- * 36), which holds only those; the filter stays so the row can never show more. */
-static int read_events(struct reader *r, const struct store_case_public_row *row,
-                       struct case_public *c)
+ * 36), which holds only those, decoded only now that the case is shown; the filter stays so
+ * the row can never show more. */
+static int read_events(struct reader *r, struct store_case_public_row *row, struct case_public *c)
 {
+  int rc = store_case_public_events(r->store, r->arena, row);
   size_t n = row->event_count;
-  if (!n)
-    return ST_OK;
+  if (rc || !n)
+    return rc;
   c->events = arena_alloc(r->arena, n * sizeof(*c->events));
   if (!c->events)
     return ST_NOMEM;
@@ -138,7 +141,7 @@ static int read_uploads(struct reader *r, struct case_public *c, int64_t count)
 
 /* The rest of the read once the row is found (and, by number, its check code matched). */
 static int complete(struct reader *r, const struct directory *dir,
-                    const struct store_case_public_row *row, bool by_token, struct case_public *c)
+                    struct store_case_public_row *row, bool by_token, struct case_public *c)
 {
   fill_case(row, c);
   c->office = directory_office(dir, c->office_id);
@@ -178,16 +181,21 @@ time_t case_check_day_end(time_t t)
 
 static bool check_locked(const struct store_case_public_row *row, time_t now)
 {
-  return row->check_fail_day == case_check_day(now) && row->check_failures >= CASE_CHECK_LOCK_AFTER;
+  return row->check_locked_day == case_check_day(now);
 }
 
-/* The wrong code's one write, after the read transaction has ended. */
+/* The wrong code's write, after the read transaction has ended: its count, and when that
+ * reaches the lock (once a day: a locked case counts no more codes), the lock on the case row
+ * the lookups read. Should the second write fail, the next wrong code sets the lock. */
 static int count_failure(case_writer_fn writer, void *ctx, int64_t case_id, time_t now)
 {
   struct store *primary = NULL;
+  int64_t failures = 0, day = case_check_day(now);
   int rc = writer(ctx, &primary);
   if (!rc)
-    rc = store_case_check_failed(primary, case_id, case_check_day(now));
+    rc = store_case_check_failed(primary, case_id, day, &failures);
+  if (!rc && failures >= CASE_CHECK_LOCK_AFTER)
+    rc = store_case_check_lock(primary, case_id, day);
   return rc ? rc : ST_NOTFOUND;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "store/case_mirror.h"
 #include "store/db.h"
 #include "store/store_impl.h"
 
@@ -229,7 +230,13 @@ int store_upload_remove(struct store *store, int64_t draft_id, int64_t id)
 int store_uploads_attach(struct store *store, int64_t draft_id, int64_t case_id)
 {
   static const char sql[] = "UPDATE uploads SET case_id = $2 WHERE draft_id = $1";
-  return db_exec(store, sql, DB_ARGS(DB_I(draft_id), DB_I(case_id)), NULL);
+  bool own = false;
+  int rc = store_mirror_begin(store, &own);
+  if (!rc)
+    rc = db_exec(store, sql, DB_ARGS(DB_I(draft_id), DB_I(case_id)), NULL);
+  if (!rc)
+    rc = store_case_mirror_refresh(store, case_id, CASE_MIRROR_UPLOAD_COUNT);
+  return store_mirror_end(store, own, rc);
 }
 
 int store_upload_get(struct store *store, int64_t id, json_t **meta, void **bytes, size_t *len)

@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/str.h"
+#include "store/case_mirror.h"
 #include "store/case_read.h"
 #include "store/db.h"
 #include "store/store_impl.h"
@@ -519,26 +520,17 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 
 /* ---- the public read (case_read.h) -------------------------------------------------------- */
 
-/* UPLOADS: the count of the case's uploads, or 0 where the caller never reads them (by key);
- * CHECK: the check-code failures' day and count, or 0, 0 where no code is checked (by token).
- * Each left out is an index search less per lookup. */
-#define CASE_PUBLIC_COLUMNS(UPLOADS, CHECK)                                                        \
-  "cases.id, cases.office_id, service_id, unit_id, roc_year, serial, received_at, "                \
-  "time_limit_minutes, "                                                                           \
-  "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, "                               \
-  "COALESCE(f.amount, 0), "                                                                        \
-  "(SELECT count(*) FROM payments p WHERE p.case_id = cases.id), " UPLOADS ", " CHECK ", "         \
-  "workflow_version, word_code, case_key, check_code, workflow, status, channel, counter, "        \
-  "due_state, "                                                                                    \
-  "correction_items, correction_deadline, overdue_reason, overdue_new_date, "                      \
-  "applicant_name_masked, public_history"
-#define CASE_PUBLIC_UPLOADS "(SELECT count(*) FROM uploads u WHERE u.case_id = cases.id)"
-#define CASE_PUBLIC_CHECK   "COALESCE(k.day, 0), COALESCE(k.failures, 0)"
+enum { CASE_PUBLIC_TEXTS = 13 }; /* the text columns before public_history */
 
-/* The fee and the check-code failures are one row per case at most: joined, not subqueries. */
-#define CASE_PUBLIC_FROM "cases LEFT JOIN case_fees f ON f.case_id = cases.id"
-#define CASE_PUBLIC_FROM_KEY                                                                       \
-  CASE_PUBLIC_FROM " LEFT JOIN case_check_failures k ON k.case_id = cases.id"
+/* Everything comes from the case row (migration 37: the fee, the counts of payments and uploads
+ * and the wrong check codes are mirrored on it, store/case_mirror.h), so a lookup reads the
+ * index of its key and the row, nothing else. */
+#define CASE_PUBLIC_COLUMNS                                                                        \
+  "id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes, "        \
+  "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, fee_due, payment_count, "       \
+  "upload_count, check_locked_day, workflow_version, word_code, case_key, "                        \
+  "check_code, workflow, status, channel, counter, due_state, correction_items, "                  \
+  "correction_deadline, overdue_reason, overdue_new_date, applicant_name_masked, public_history"
 
 /* The next field of the history at *at (before end): its bytes and length; its ',' becomes
  * the NUL that ends it. NULL when what is there is not a field. */
@@ -556,6 +548,22 @@ static char *history_field(char **at, char *end, size_t *len)
   return p + 1;
 }
 
+/* An integer field: up to 18 plain digits (every id, time and flag the writer puts there) are
+ * read here, anything else (a sign, 19 digits, not a number) by str_to_int64. */
+static bool history_int(const char *s, size_t len, int64_t *out)
+{
+  int64_t v = 0;
+  for (size_t i = 0; i < len && len <= 18; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return str_to_int64((struct str){s, len}, INT64_MIN, INT64_MAX, out) == ST_OK;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (!len || len > 18)
+    return str_to_int64((struct str){s, len}, INT64_MIN, INT64_MAX, out) == ST_OK;
+  *out = v;
+  return true;
+}
+
 /* One event's eight fields from *at into e (the text is cut in place). */
 static bool history_event(char **at, char *end, struct store_case_event_row *e)
 {
@@ -566,7 +574,7 @@ static bool history_event(char **at, char *end, struct store_case_event_row *e)
     if (!(f[i] = history_field(at, end, &len[i])))
       return false;
   for (size_t i = 0; i < ARRAY_LEN(ints); i++)
-    if (str_to_int64((struct str){f[i], len[i]}, INT64_MIN, INT64_MAX, &ints[i]))
+    if (!history_int(f[i], len[i], &ints[i]))
       return false;
   *e = (struct store_case_event_row){ints[0], ints[1], f[3], f[4], f[5], f[6], f[7], ints[2] == 1};
   return true;
@@ -583,22 +591,59 @@ static void history_sort(struct store_case_event_row *rows, size_t n)
     }
 }
 
-/* The column's text (len bytes) decoded into c->events, in the arena, in one pass: an event
- * takes at least HISTORY_EVENT_MIN bytes, which bounds the array. ST_DB when it is not a
- * history. */
-static int history_decode(struct arena *arena, const char *text, size_t len,
-                          struct store_case_public_row *c)
+/* The row's history (c->history, its own arena copy) decoded into c->events, in one pass that
+ * cuts the copy in place: an event takes at least HISTORY_EVENT_MIN bytes, which bounds the
+ * array. ST_DB when it is not a history. */
+static int history_decode(struct arena *arena, struct store_case_public_row *c)
 {
-  if (!len)
+  char *at = c->history, *end = c->history + c->history_len;
+  if (!c->history_len)
     return ST_OK;
-  char *copy = arena_strndup(arena, text, len), *at = copy, *end = copy ? copy + len : NULL;
-  c->events = copy ? arena_alloc(arena, (len / HISTORY_EVENT_MIN + 1) * sizeof(*c->events)) : NULL;
+  c->events = arena_alloc(arena, (c->history_len / HISTORY_EVENT_MIN + 1) * sizeof(*c->events));
   if (!c->events)
     return ST_NOMEM;
   for (; at < end; c->event_count++)
     if (!history_event(&at, end, &c->events[c->event_count]))
       return ST_DB;
   history_sort(c->events, c->event_count);
+  return ST_OK;
+}
+
+int store_case_public_events(struct store *store, struct arena *arena,
+                             struct store_case_public_row *row)
+{
+  int rc = row->history ? history_decode(arena, row) : ST_OK;
+  row->history = NULL; /* decoded (or cut in place): never twice */
+  row->history_len = 0;
+  if (rc == ST_DB)
+    return store_fail(store, ST_DB, "case %lld: public history unreadable", (long long)row->id);
+  return rc;
+}
+
+/* The row's texts and its history copied into one arena block, each with its NUL: one
+ * allocation instead of one per column. The history stays undecoded (store_case_public_events)
+ * until the domain knows it is wanted. */
+static int case_texts(struct arena *arena, const struct db_row *row, int first,
+                      const char **texts[], size_t n, struct store_case_public_row *c)
+{
+  const char *from[CASE_PUBLIC_TEXTS + 1];
+  size_t len[CASE_PUBLIC_TEXTS + 1], total = 0;
+  for (size_t i = 0; i <= n; i++) {
+    from[i] = db_col_text(row, first + (int)i, &len[i]);
+    total += len[i] + 1;
+  }
+  char *to = arena_alloc(arena, total);
+  if (!to)
+    return ST_NOMEM;
+  for (size_t i = 0; i <= n; i++) {
+    memcpy(to, from[i], len[i]);
+    to[len[i]] = '\0';
+    if (i < n)
+      *texts[i] = to;
+    to += len[i] + 1;
+  }
+  c->history_len = len[n];
+  c->history = len[n] ? to - len[n] - 1 : NULL;
   return ST_OK;
 }
 
@@ -622,31 +667,25 @@ static int case_row(void *ctx, const struct db_row *row)
                      &c->fee_due,
                      &c->payment_count,
                      &c->upload_count,
-                     &c->check_fail_day,
-                     &c->check_failures,
+                     &c->check_locked_day,
                      &c->workflow_version};
-  const char **texts[] = {&c->word_code,
-                          &c->case_key,
-                          &c->check_code,
-                          &c->workflow,
-                          &c->status,
-                          &c->channel,
-                          &c->counter,
-                          &c->due_state,
-                          &c->correction_items,
-                          &c->correction_deadline,
-                          &c->overdue_reason,
-                          &c->overdue_new_date,
-                          &c->applicant_name_masked};
-  int column = 0;
-  size_t len = 0;
+  const char **texts[CASE_PUBLIC_TEXTS] = {&c->word_code,
+                                           &c->case_key,
+                                           &c->check_code,
+                                           &c->workflow,
+                                           &c->status,
+                                           &c->channel,
+                                           &c->counter,
+                                           &c->due_state,
+                                           &c->correction_items,
+                                           &c->correction_deadline,
+                                           &c->overdue_reason,
+                                           &c->overdue_new_date,
+                                           &c->applicant_name_masked};
   for (size_t i = 0; i < ARRAY_LEN(ints); i++)
-    *ints[i] = db_col_int(row, column++);
-  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
-    *texts[i] = db_reader_text(r, row, column++);
-  const char *history = db_col_text(row, column, &len);
+    *ints[i] = db_col_int(row, (int)i);
   if (!r->rc)
-    r->rc = history_decode(r->arena, history, len, c);
+    r->rc = case_texts(r->arena, row, (int)ARRAY_LEN(ints), texts, ARRAY_LEN(texts), c);
   r->count++;
   return r->rc;
 }
@@ -657,60 +696,109 @@ static int case_public(struct store *store, struct arena *arena, const char *sql
   struct db_reader r = {arena, ST_OK, row, 0, 1, sizeof(*row)};
   *row = (struct store_case_public_row){0};
   int rc = db_query_each(store, sql, params, n, case_row, &r);
-  if (rc == ST_DB && r.rc == ST_DB)
-    return store_fail(store, ST_DB, "case %lld: public history unreadable", (long long)row->id);
   return rc ? rc : (r.count ? ST_OK : ST_NOTFOUND);
 }
-
-/* By key the uploads are never read; by token no check code is compared. */
-#define CASE_PUBLIC_BY_KEY CASE_PUBLIC_COLUMNS("0", CASE_PUBLIC_CHECK) " FROM " CASE_PUBLIC_FROM_KEY
-#define CASE_PUBLIC_BY_TOKEN                                                                       \
-  CASE_PUBLIC_COLUMNS(CASE_PUBLIC_UPLOADS, "0, 0") " FROM " CASE_PUBLIC_FROM
 
 int store_case_public_by_key(struct store *store, struct arena *arena, int64_t office_id,
                              const char *case_key, struct store_case_public_row *row)
 {
   static const char sql[] =
-      "SELECT " CASE_PUBLIC_BY_KEY " WHERE cases.office_id = $1 AND case_key = $2";
+      "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE office_id = $1 AND case_key = $2";
   return case_public(store, arena, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), row);
 }
 
 int store_case_public_by_token(struct store *store, struct arena *arena, const char *token_hash,
                                struct store_case_public_row *row)
 {
-  static const char sql[] = "SELECT " CASE_PUBLIC_BY_TOKEN " WHERE qr_token_hash = $1";
+  static const char sql[] = "SELECT " CASE_PUBLIC_COLUMNS " FROM cases WHERE qr_token_hash = $1";
   return case_public(store, arena, sql, DB_ARGS(DB_S(token_hash)), row);
 }
 
-int store_case_check_failed(struct store *store, int64_t case_id, int64_t day)
+/* The count lives in case_check_failures; the case row says only on which day it reached the
+ * lock (migration 37), which is all a lookup needs to read. The count is read back by a second
+ * statement: the upsert with RETURNING cost SQLite twice the instructions of the upsert alone
+ * (callgrind, row8), more than the read of one primary-key row. */
+static int int_column(void *ctx, const struct db_row *row)
+{
+  *(int64_t *)ctx = db_col_int(row, 0);
+  return ST_OK;
+}
+
+int store_case_check_failed(struct store *store, int64_t case_id, int64_t day, int64_t *failures)
 {
   static const char sql[] =
       "INSERT INTO case_check_failures (case_id, day, failures) VALUES ($1, $2, 1) ON CONFLICT "
       "(case_id) DO UPDATE SET failures = CASE WHEN case_check_failures.day = excluded.day THEN "
       "case_check_failures.failures + 1 ELSE 1 END, day = excluded.day";
-  return db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), NULL);
+  static const char count[] =
+      "SELECT failures FROM case_check_failures WHERE case_id = $1 AND day = $2";
+  *failures = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), NULL);
+  return rc ? rc
+            : db_query_each(store, count, DB_ARGS(DB_I(case_id), DB_I(day)), int_column, failures);
+}
+
+int store_case_check_lock(struct store *store, int64_t case_id, int64_t day)
+{
+  static const char sql[] = "UPDATE cases SET check_locked_day = $2 WHERE id = $1";
+  int64_t changes = 0;
+  int rc = db_exec(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), &changes);
+  return one_change(store, rc, changes);
 }
 
 int store_case_check_failures(struct store *store, int64_t case_id, int64_t day, int64_t *failures)
 {
   static const char sql[] =
       "SELECT failures FROM case_check_failures WHERE case_id = $1 AND day = $2";
-  json_t *row = NULL;
   *failures = 0;
-  int rc = db_query_one(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), &row);
-  if (!rc)
-    *failures = json_integer_value(json_object_get(row, "failures"));
-  json_decref(row);
+  int rc = db_query_int(store, sql, DB_ARGS(DB_I(case_id), DB_I(day)), failures);
   return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 
 int store_case_check_unlock(struct store *store, int64_t case_id, bool *was_locked)
 {
-  static const char sql[] = "DELETE FROM case_check_failures WHERE case_id = $1";
+  static const char forget[] = "DELETE FROM case_check_failures WHERE case_id = $1";
+  static const char unlock[] =
+      "UPDATE cases SET check_locked_day = 0 WHERE id = $1 AND check_locked_day <> 0";
+  int64_t counted = 0, locked = 0;
+  bool own = false;
+  int rc = store_mirror_begin(store, &own);
+  if (!rc)
+    rc = db_exec(store, forget, DB_ARGS(DB_I(case_id)), &counted);
+  if (!rc)
+    rc = db_exec(store, unlock, DB_ARGS(DB_I(case_id)), &locked);
+  *was_locked = !rc && (counted > 0 || locked > 0); /* a lock written after an unlock, too */
+  return store_mirror_end(store, own, rc);
+}
+
+/* ---- what the case row mirrors (case_mirror.h) --------------------------------------------- */
+
+int store_case_mirror_refresh(struct store *store, int64_t case_id, enum case_mirror column)
+{
+  static const char *const sql[] = {
+      [CASE_MIRROR_FEE] = "UPDATE cases SET " CASE_MIRROR_FEE_DUE " WHERE id = $1",
+      [CASE_MIRROR_PAYMENT_COUNT] = "UPDATE cases SET " CASE_MIRROR_PAYMENTS " WHERE id = $1",
+      [CASE_MIRROR_UPLOAD_COUNT] = "UPDATE cases SET " CASE_MIRROR_UPLOADS " WHERE id = $1"};
   int64_t changes = 0;
-  int rc = db_exec(store, sql, DB_ARGS(DB_I(case_id)), &changes);
-  *was_locked = changes > 0;
-  return rc;
+  int rc = db_exec(store, sql[column], DB_ARGS(DB_I(case_id)), &changes);
+  return one_change(store, rc, changes);
+}
+
+int store_mirror_begin(struct store *store, bool *own)
+{
+  *own = !store->in_transaction;
+  return *own ? store_begin(store) : ST_OK;
+}
+
+int store_mirror_end(struct store *store, bool own, int rc)
+{
+  if (!own)
+    return rc;
+  if (rc) {
+    store_rollback(store);
+    return rc;
+  }
+  return store_commit(store);
 }
 
 static int event_row(void *ctx, const struct db_row *row)

@@ -2,7 +2,6 @@
  * directory.c - the directory's version and read transactions (directory.h).
  */
 #include <stdatomic.h>
-#include <string.h>
 
 #include "store/directory.h"
 #include "store/store_impl.h"
@@ -39,15 +38,11 @@ void store_directory_settle(struct store *store, bool committed)
 
 int store_begin_read(struct store *store)
 {
-  static const char sqlite_sql[] = "BEGIN DEFERRED";
-  static const char pg_sql[] = "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-  bool pg = strcmp(store->ops->name, "postgresql") == 0;
-  return db_exec(store, pg ? pg_sql : sqlite_sql, NULL, 0, NULL);
+  return store->ops->begin_read(store);
 }
 
 int store_end_read(struct store *store, int rc)
 {
-  static const char sql[] = "COMMIT";
-  int end = db_exec(store, sql, NULL, 0, NULL);
+  int end = store->ops->end_read(store);
   return rc ? rc : end;
 }

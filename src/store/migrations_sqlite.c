@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 
+#include "store/case_mirror.h"
 #include "store/store_impl.h"
 #include "base/common.h"
 
@@ -1247,6 +1248,22 @@ static const char migration_36_sql[] =
     "FROM case_events WHERE public = 1 OR kind = 'status') WHERE last = 1) AS h "
     "WHERE h.case_id = cases.id;";
 
+/* The case row carries the rest of what the public lookup reads (migration 37, issue 14), so
+ * its statement reads the cases_key index and the row and nothing else: fee_due, payment_count
+ * and upload_count mirror case_fees, payments and uploads (store/case_mirror.h: kept by their
+ * writers in the same transaction, filled here by the same statement); check_locked_day is the
+ * Taipei day on which the case's wrong check codes reached the lock (0: never), set by the
+ * wrong code that reaches it and cleared by the unlock, so a lookup knows a lock without
+ * reading case_check_failures, which keeps the count (10: CASE_CHECK_LOCK_AFTER, domain). */
+static const char migration_37_sql[] =
+    "ALTER TABLE cases ADD COLUMN fee_due INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN payment_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN upload_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN check_locked_day INTEGER NOT NULL DEFAULT 0;" CASE_MIRROR_BACKFILL
+    ";"
+    "UPDATE cases SET check_locked_day = k.day FROM case_check_failures k WHERE k.case_id = "
+    "cases.id AND k.failures >= 10;";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -1284,6 +1301,8 @@ const struct store_migration sqlite_migrations[] = {
     {34, "plan evidence files on progress entries", migration_34_sql},
     {35, "documents checked online instead of on paper, per case", migration_35_sql},
     {36, "the case row carries its public history", migration_36_sql},
+    {37, "the case row mirrors its fee, payment and upload counts, its check-code lock",
+     migration_37_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

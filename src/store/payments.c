@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "store/case_mirror.h"
 #include "store/db.h"
 #include "store/store_impl.h"
 
@@ -29,8 +30,14 @@ int store_case_fee_set(struct store *store, int64_t office_id, int64_t case_id, 
   static const char sql[] =
       "INSERT INTO case_fees (case_id, office_id, amount, set_by, set_at) VALUES ($1, $2, $3, $4, "
       "$5) ON CONFLICT (case_id) DO UPDATE SET amount = $3, set_by = $4, set_at = $5";
-  return db_exec(store, sql,
+  bool own = false;
+  int rc = store_mirror_begin(store, &own);
+  if (!rc)
+    rc = db_exec(store, sql,
                  DB_ARGS(DB_I(case_id), DB_I(office_id), DB_I(amount), DB_S(by), DB_I(now)), NULL);
+  if (!rc)
+    rc = store_case_mirror_refresh(store, case_id, CASE_MIRROR_FEE);
+  return store_mirror_end(store, own, rc);
 }
 
 int store_payment_insert(struct store *store, json_t *p, int64_t *id)
@@ -45,7 +52,13 @@ int store_payment_insert(struct store *store, json_t *p, int64_t *id)
       DB_S(db_text(p, "currency")),     DB_S(db_text(p, "provider")),
       DB_S(db_text(p, "provider_ref")), DB_S(db_text(p, "redirect_url")),
       DB_I(db_int(p, "created_at")),    DB_I(db_int(p, "expires_at"))};
-  return db_query_int(store, sql, params, ARRAY_LEN(params), id);
+  bool own = false;
+  int rc = store_mirror_begin(store, &own);
+  if (!rc)
+    rc = db_query_int(store, sql, params, ARRAY_LEN(params), id);
+  if (!rc)
+    rc = store_case_mirror_refresh(store, db_int(p, "case_id"), CASE_MIRROR_PAYMENT_COUNT);
+  return store_mirror_end(store, own, rc);
 }
 
 int store_payment_set_start(struct store *store, int64_t id, const char *provider_ref,

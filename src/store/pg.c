@@ -39,8 +39,9 @@ struct pg_store {
   struct store base; /* first: a struct store * is a struct pg_store * */
   PGconn *conn;
   struct pg_stmt stmts[PG_STMT_CACHE];
-  int64_t prepared; /* statements prepared on this connection (store_info statements_prepared) */
-  int64_t uncached; /* runs of statements with parameters that went unprepared */
+  int64_t prepared;   /* statements prepared on this connection (store_info statements_prepared) */
+  int64_t uncached;   /* runs of statements with parameters that went unprepared */
+  bool read_ready[2]; /* the read transaction's statements are prepared (pg_read_step) */
 };
 
 static struct pg_store *conn(struct store *store)
@@ -197,12 +198,9 @@ static PGresult *exec_cached(struct pg_store *s, const char *sql, const struct p
   return res;
 }
 
-int pg_run(struct store *store, const char *sql, const struct pg_params *params, PGresult **out,
-           const char *what)
+/* The status of res (cleared unless handed to *out); the server's message when it failed. */
+static int pg_result(struct store *store, PGresult *res, PGresult **out, const char *what)
 {
-  const struct pg_params none = {0};
-  const struct pg_params *p = params ? params : &none;
-  PGresult *res = exec_cached(conn(store), sql, p);
   ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     int st = res ? sqlstate_status(PQresultErrorField(res, PG_DIAG_SQLSTATE)) : ST_NOMEM;
@@ -215,6 +213,14 @@ int pg_run(struct store *store, const char *sql, const struct pg_params *params,
   else
     PQclear(res);
   return ST_OK;
+}
+
+int pg_run(struct store *store, const char *sql, const struct pg_params *params, PGresult **out,
+           const char *what)
+{
+  const struct pg_params none = {0};
+  const struct pg_params *p = params ? params : &none;
+  return pg_result(store, exec_cached(conn(store), sql, p), out, what);
 }
 
 bool pg_parse_int(const char *text, int64_t *value)
@@ -325,6 +331,37 @@ static int pg_commit(struct store *store)
     return store_fail(store, ST_DB, "commit after a failed statement: rolled back");
   }
   return pg_run(store, "COMMIT", NULL, NULL, "commit");
+}
+
+/* The read transaction's BEGIN (which 0) or COMMIT (1), prepared under a name of its own on
+ * first use: exec_cached runs statements without parameters unprepared, so each lookup paid
+ * for two parses on the server. When preparing fails (a failed transaction refuses it), the
+ * statement runs unprepared and reports the server's answer as before. */
+static int pg_read_step(struct store *store, int which)
+{
+  static const char *const names[] = {"bm_read_begin", "bm_read_commit"};
+  static const char *const sqls[] = {"START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                                     "COMMIT"};
+  static const char *const whats[] = {"begin", "commit"};
+  struct pg_store *s = conn(store);
+  if (!s->read_ready[which]) {
+    const struct pg_params none = {0};
+    if (!prepare(s, names[which], sqls[which], &none))
+      return pg_run(store, sqls[which], NULL, NULL, whats[which]);
+    s->read_ready[which] = true;
+  }
+  PGresult *res = PQexecPrepared(s->conn, names[which], 0, NULL, NULL, NULL, 0);
+  return pg_result(store, res, NULL, whats[which]);
+}
+
+static int pg_begin_read(struct store *store)
+{
+  return pg_read_step(store, 0);
+}
+
+static int pg_end_read(struct store *store)
+{
+  return pg_read_step(store, 1);
 }
 
 /* Rolling back with no transaction open is a no-op, so cleanup paths may always call it. */
@@ -725,6 +762,8 @@ static const struct store_ops pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .begin_read = pg_begin_read,
+    .end_read = pg_end_read,
     .office_put = pg_office_put,
     .office_list = pg_office_list,
     .office_get = pg_office_get,

@@ -38,6 +38,7 @@ static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 
 enum stmt_id {
   STMT_BEGIN,
+  STMT_BEGIN_READ,
   STMT_COMMIT,
   STMT_ROLLBACK,
   STMT_PING,
@@ -69,6 +70,7 @@ enum stmt_id {
 
 static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_BEGIN_READ] = "BEGIN DEFERRED",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_PING] = "SELECT 1",
@@ -122,6 +124,7 @@ enum { SQL_CACHE_SLOTS = 512, SQL_CACHE_PROBES = 32 };
 struct sql_cache_slot {
   const char *sql;
   sqlite3_stmt *stmt;
+  bool ordered; /* its parameters are $1..$n in that order (params_ordered) */
 };
 
 struct sqlite_store {
@@ -366,6 +369,21 @@ static int sqlite_rollback(struct store *store)
   if (sqlite3_get_autocommit(s->db))
     return ST_OK;
   int rc = exec_id(s, STMT_ROLLBACK, "rollback");
+  writer_done(s);
+  return rc;
+}
+
+/* A read transaction takes no write turn: BEGIN DEFERRED takes SQLite's read lock (one
+ * snapshot in WAL mode) at its first read. */
+static int sqlite_begin_read(struct store *store)
+{
+  return exec_id(conn(store), STMT_BEGIN_READ, "begin");
+}
+
+static int sqlite_end_read(struct store *store)
+{
+  struct sqlite_store *s = conn(store);
+  int rc = exec_id(s, STMT_COMMIT, "commit");
   writer_done(s);
   return rc;
 }
@@ -649,7 +667,10 @@ static int sqlite_setting_get(struct store *store, int64_t office_id, const char
  * cache has no slot for it, prepared now and marked for finalising by the caller with *owned).
  * The address is hashed multiplicatively: SQL built into fixed buffers sits at strides of a
  * power of two, which a plain modulus would crowd into a few slots. */
-static int sql_stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out, bool *owned)
+static bool params_ordered(sqlite3_stmt *stmt);
+
+static int sql_stmt_ordered(struct sqlite_store *s, const char *sql, sqlite3_stmt **out,
+                            bool *owned, bool *ordered)
 {
   size_t h = (size_t)(((uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15)) >> 40);
   struct sql_cache_slot *slot = NULL;
@@ -661,17 +682,26 @@ static int sql_stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out,
   *owned = slot == NULL;
   if (slot && slot->stmt) {
     *out = slot->stmt;
+    *ordered = slot->ordered;
     return ST_OK;
   }
   if (sqlite3_prepare_v3(s->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL) !=
       SQLITE_OK)
     return db_fail(s, "prepare");
   s->prepared++;
+  *ordered = params_ordered(*out);
   if (slot) {
     slot->sql = sql;
     slot->stmt = *out;
+    slot->ordered = *ordered;
   }
   return ST_OK;
+}
+
+static int sql_stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out, bool *owned)
+{
+  bool ordered;
+  return sql_stmt_ordered(s, sql, out, owned, &ordered);
 }
 
 /* Binds $1..$count by name, so the SQL may use each parameter any number of times. */
@@ -690,14 +720,36 @@ static void param_name(char name[24], size_t n)
   name[1 + k] = '\0';
 }
 
-static int bind_params(struct sqlite_store *s, sqlite3_stmt *stmt, const struct db_param *params,
-                       size_t count)
+/* Whether the statement's parameters are named $1..$n in their order of number (SQLite numbers
+ * them by first appearance), so that $k is bound at index k without looking its name up. */
+static bool params_ordered(sqlite3_stmt *stmt)
 {
+  int n = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= n; i++) {
+    char name[24];
+    const char *has = sqlite3_bind_parameter_name(stmt, i);
+    param_name(name, (size_t)i);
+    if (!has || strcmp(has, name) != 0)
+      return false;
+  }
+  return true;
+}
+
+/* Binds $k at its index: k itself when the statement is ordered (and k is one of its
+ * parameters), else the index its name has (0: not used there). */
+static int bind_params(struct sqlite_store *s, sqlite3_stmt *stmt, bool ordered,
+                       const struct db_param *params, size_t count)
+{
+  size_t n = ordered ? (size_t)sqlite3_bind_parameter_count(stmt) : 0;
   for (size_t i = 0; i < count; i++) {
     char name[24];
-    param_name(name, i + 1);
-    int idx = sqlite3_bind_parameter_index(stmt, name);
-    int rc = SQLITE_OK;
+    int idx = (int)i + 1, rc = SQLITE_OK;
+    if (ordered && i >= n)
+      break;
+    if (!ordered) {
+      param_name(name, i + 1);
+      idx = sqlite3_bind_parameter_index(stmt, name);
+    }
     if (idx == 0)
       continue;
     if (params[i].type == DB_INT)
@@ -728,10 +780,11 @@ static int sqlite_exec(struct store *store, const char *sql, const struct db_par
   struct sqlite_store *s = conn(store);
   sqlite3_stmt *stmt;
   bool owned;
-  int rc = sql_stmt(s, sql, &stmt, &owned);
+  bool ordered = false;
+  int rc = sql_stmt_ordered(s, sql, &stmt, &owned, &ordered);
   if (rc)
     return rc;
-  rc = bind_params(s, stmt, params, count);
+  rc = bind_params(s, stmt, ordered, params, count);
   if (!rc) {
     int step;
     if (!sqlite3_stmt_readonly(stmt))
@@ -752,10 +805,11 @@ static int sqlite_query(struct store *store, const char *sql, const struct db_pa
   struct sqlite_store *s = conn(store);
   sqlite3_stmt *stmt;
   bool owned;
-  int rc = sql_stmt(s, sql, &stmt, &owned);
+  bool ordered = false;
+  int rc = sql_stmt_ordered(s, sql, &stmt, &owned, &ordered);
   if (rc)
     return rc;
-  rc = bind_params(s, stmt, params, count);
+  rc = bind_params(s, stmt, ordered, params, count);
   if (rc) {
     sql_done(stmt, owned);
     return rc;
@@ -791,10 +845,11 @@ static int sqlite_each(struct store *store, const char *sql, const struct db_par
   struct sqlite_store *s = conn(store);
   sqlite3_stmt *stmt;
   bool owned;
-  int rc = sql_stmt(s, sql, &stmt, &owned);
+  bool ordered = false;
+  int rc = sql_stmt_ordered(s, sql, &stmt, &owned, &ordered);
   if (rc)
     return rc;
-  rc = bind_params(s, stmt, params, count);
+  rc = bind_params(s, stmt, ordered, params, count);
   int step = SQLITE_DONE;
   struct db_row row = {&sqlite_row_ops, stmt, 0};
   while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -818,6 +873,8 @@ static const struct store_ops sqlite_ops = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .begin_read = sqlite_begin_read,
+    .end_read = sqlite_end_read,
     .office_put = sqlite_office_put,
     .office_list = sqlite_office_list,
     .office_get = sqlite_office_get,

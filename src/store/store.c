@@ -151,11 +151,15 @@ int store_ping(struct store *store)
   return store ? store->ops->ping(store) : ST_INVALID;
 }
 
+/* A begin that fails (ST_CONFLICT: one is already open, which callers such as
+ * payment_set_due use to join the caller's) leaves the open transaction's state as it was. */
 int store_begin(struct store *store)
 {
   int rc = store->ops->begin(store);
-  store->in_transaction = rc == ST_OK;
-  store->directory_touched = false;
+  if (rc == ST_OK) {
+    store->in_transaction = true;
+    store->directory_touched = false;
+  }
   return rc;
 }
 

@@ -80,6 +80,10 @@ struct store_ops {
   int (*begin)(struct store *store);
   int (*commit)(struct store *store);
   int (*rollback)(struct store *store);
+  /* A read transaction (store_begin_read, store_end_read: one snapshot, no write lock) by
+   * statements prepared once per connection. */
+  int (*begin_read)(struct store *store);
+  int (*end_read)(struct store *store);
   int (*office_put)(struct store *store, const struct store_office_rec *rec, int64_t *id);
   int (*office_list)(struct store *store, json_t *array);
   int (*office_get)(struct store *store, const char *slug, json_t **out);

@@ -20,6 +20,7 @@
 #include "base/arena.h"
 #include "store/case_read.h"
 #include "store/db.h"
+#include "store/directory.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 #include "store_suite.h"
@@ -976,6 +977,7 @@ static void test_case_public_history(void **state)
   size_t n = 0;
   assert_non_null(arena);
   assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000001", &row));
+  assert_ok(store, store_case_public_events(store, arena, &row));
   assert_ok(store, store_case_events_read(store, arena, id, &events, &n));
   assert_int_equal(n, 5);
   assert_int_equal(row.event_count, n);
@@ -1006,7 +1008,7 @@ static void test_case_public_history(void **state)
 
   /* A column that is not a history (cut short, a length past its end, not a length) is an
    * error, never a shorter history. */
-  const char *bad[] = {"5:", "3:ab,", "x:1,", "99999999999:", ""};
+  const char *bad[] = {"5:", "3:ab,", "x:1,", "99999999999:", "1:x,1:1,1:1,0:,0:,0:,0:,0:,", ""};
   size_t cut = strlen(written) - 3;
   char *truncated = strndup(written, cut);
   assert_non_null(truncated);
@@ -1016,13 +1018,300 @@ static void test_case_public_history(void **state)
                              DB_ARGS(DB_I(id), DB_S(bad[i])), NULL));
     arena = arena_new(4096);
     assert_non_null(arena);
-    assert_int_equal(store_case_public_by_key(store, arena, office, "115-ZZ01-000001", &row),
-                     ST_DB);
+    assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000001", &row));
+    assert_int_equal(row.event_count, 0); /* not decoded until asked */
+    assert_int_equal(store_case_public_events(store, arena, &row), ST_DB);
     arena_free(arena);
   }
   free(truncated);
+
+  /* Integers the writer never puts there still decode (a sign, 19 digits). */
+  assert_ok(store, db_exec(store, "UPDATE cases SET public_history = $2 WHERE id = $1",
+                           DB_ARGS(DB_I(id), DB_S("19:1000000000000000007,2:-5,1:1,4:note,0:,0:,"
+                                                  "0:,0:,")),
+                           NULL));
+  arena = arena_new(4096);
+  assert_non_null(arena);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000001", &row));
+  assert_ok(store, store_case_public_events(store, arena, &row));
+  assert_int_equal(row.event_count, 1);
+  assert_int_equal(row.events[0].id, 1000000000000000007);
+  assert_int_equal(row.events[0].at, -5);
+  assert_true(row.events[0].public);
+  assert_string_equal(row.events[0].kind, "note");
+  arena_free(arena);
   free(written);
   free(rebuilt);
+}
+
+/* A read transaction is one snapshot (another connection's commit is seen only after it ends),
+ * its BEGIN and COMMIT are prepared once per connection, and ending it returns the status it
+ * is given. */
+static void test_read_transaction(void **state)
+{
+  struct store *a = *state, *b = suite_open();
+  put_office(a, "suite-read-tx");
+  info_count(a, "statements_prepared"); /* store_info's own statements */
+  int64_t unprepared = info_count(a, "statements_prepared");
+  assert_ok(a, store_begin_read(a));
+  assert_ok(a, store_end_read(a, ST_OK));
+  int64_t prepared = info_count(a, "statements_prepared");
+  assert_true(prepared > unprepared);
+  for (int i = 0; i < 100; i++) {
+    assert_ok(a, store_begin_read(a));
+    assert_ok(a, store_end_read(a, ST_OK));
+  }
+  assert_int_equal(info_count(a, "statements_prepared"), prepared);
+  assert_ok(a, store_begin_read(a));
+  size_t before = office_count(a);
+  put_office(b, "suite-read-tx-2");
+  assert_int_equal(office_count(a), before);
+  assert_int_equal(store_end_read(a, ST_NOTFOUND), ST_NOTFOUND);
+  assert_int_equal(office_count(a), before + 1);
+  store_close(b);
+}
+
+/* ---- what the case row mirrors (migration 37) ----------------------------------------------- */
+
+struct mirror {
+  int64_t fee, payments, uploads;
+};
+
+/* The row's columns, and what the joins the lookup used to make give (written here again, not
+ * taken from the store). */
+static struct mirror mirror_row(struct store *store, int64_t case_id)
+{
+  json_t *row = NULL;
+  assert_ok(store, db_query_one(store,
+                                "SELECT fee_due, payment_count, upload_count FROM cases WHERE id "
+                                "= $1",
+                                DB_ARGS(DB_I(case_id)), &row));
+  struct mirror m = {int_field(row, "fee_due"), int_field(row, "payment_count"),
+                     int_field(row, "upload_count")};
+  json_decref(row);
+  return m;
+}
+
+static struct mirror mirror_joined(struct store *store, int64_t case_id)
+{
+  json_t *row = NULL;
+  assert_ok(store, db_query_one(store,
+                                "SELECT COALESCE(f.amount, 0) AS fee, (SELECT count(*) FROM "
+                                "payments p WHERE p.case_id = c.id) AS payments, (SELECT "
+                                "count(*) FROM uploads u WHERE u.case_id = c.id) AS uploads FROM "
+                                "cases c LEFT JOIN case_fees f ON f.case_id = c.id WHERE c.id = $1",
+                                DB_ARGS(DB_I(case_id)), &row));
+  struct mirror m = {int_field(row, "fee"), int_field(row, "payments"), int_field(row, "uploads")};
+  json_decref(row);
+  return m;
+}
+
+/* The row agrees with the records, holds what was expected, and the lookup reads it. */
+static void assert_mirror(struct store *store, int64_t office, int64_t case_id, int64_t fee,
+                          int64_t payments, int64_t uploads)
+{
+  struct mirror row = mirror_row(store, case_id), joined = mirror_joined(store, case_id);
+  assert_int_equal(row.fee, joined.fee);
+  assert_int_equal(row.payments, joined.payments);
+  assert_int_equal(row.uploads, joined.uploads);
+  assert_int_equal(row.fee, fee);
+  assert_int_equal(row.payments, payments);
+  assert_int_equal(row.uploads, uploads);
+  struct arena *arena = arena_new(4096);
+  struct store_case_public_row pub;
+  assert_non_null(arena);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000002", &pub));
+  assert_int_equal(pub.fee_due, fee);
+  assert_int_equal(pub.payment_count, payments);
+  assert_int_equal(pub.upload_count, uploads);
+  assert_ok(store, store_case_public_by_token(store, arena, "suite-mirror-token", &pub));
+  assert_int_equal(pub.upload_count, uploads);
+  arena_free(arena);
+}
+
+static int64_t mirror_payment(struct store *store, int64_t office, int64_t case_id,
+                              const char *order_no)
+{
+  int64_t id = 0;
+  json_t *p = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:i, s:i}", "office_id",
+                        (json_int_t)office, "case_id", (json_int_t)case_id, "order_no", order_no,
+                        "amount", 120, "currency", "TWD", "provider", "sandbox", "provider_ref", "",
+                        "redirect_url", "", "created_at", 1772413200, "expires_at", 1772414100);
+  assert_non_null(p);
+  assert_ok(store, store_payment_insert(store, p, &id));
+  json_decref(p);
+  return id;
+}
+
+static int64_t mirror_upload(struct store *store, int64_t office, int64_t draft, char fill)
+{
+  char sha[65];
+  memset(sha, fill, 64);
+  sha[64] = '\0';
+  struct store_upload u = {office, draft, sha, "scan.pdf", "application/pdf", "%PDF", 4, 1};
+  int64_t id = 0;
+  assert_ok(store, store_upload_add(store, &u, &id));
+  return id;
+}
+
+/* The statement of migration 37 (for this backend) that starts with start. */
+static const char *migration_37_statement(const char *start, char *out, size_t size)
+{
+  bool pg = strncmp(suite_url, "postgres", 8) == 0;
+  const struct store_migration *list = pg ? pg_migrations : sqlite_migrations;
+  size_t n = pg ? pg_migrations_count : sqlite_migrations_count;
+  for (size_t i = 0; i < n; i++) {
+    const char *from = list[i].version == 37 ? strstr(list[i].sql, start) : NULL;
+    const char *end = from ? strchr(from, ';') : NULL;
+    if (end && (size_t)(end - from) < size) {
+      memcpy(out, from, (size_t)(end - from));
+      out[end - from] = '\0';
+      return out;
+    }
+  }
+  return NULL;
+}
+
+/* Every kind of write keeps cases.fee_due, payment_count and upload_count equal to what the
+ * joins on case_fees, payments and uploads give, in the writer's transaction (a rolled-back one
+ * leaves both as they were), with or without a transaction of the caller's; the migration's
+ * backfill computes the same values. */
+static void test_case_mirror(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-mirror"), id = 0, draft = 0;
+  json_t *c = json_pack("{s:I, s:i, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+                        "office_id", (json_int_t)office, "service_id", 1, "roc_year", 115,
+                        "word_code", "ZZ01", "serial", 2, "case_key", "115-ZZ01-000002",
+                        "check_code", "654321", "qr_token_hash", "suite-mirror-token", "workflow",
+                        "land_registration", "status", "received", "channel", "online", "notify",
+                        "none", "lang", "zh-TW", "received_at", 1772413200);
+  assert_non_null(c);
+  assert_ok(store, store_case_insert(store, c, &id));
+  json_decref(c);
+  assert_mirror(store, office, id, 0, 0, 0);
+
+  assert_ok(store, store_case_fee_set(store, office, id, 120, "suite", 1772413300)); /* alone */
+  assert_mirror(store, office, id, 120, 0, 0);
+  assert_ok(store, store_begin(store));
+  assert_ok(store, store_case_fee_set(store, office, id, 80, "suite", 1772413400));
+  assert_ok(store, store_commit(store));
+  assert_mirror(store, office, id, 80, 0, 0);
+  assert_ok(store, store_begin(store));
+  assert_ok(store, store_case_fee_set(store, office, id, 500, "suite", 1772413450));
+  assert_ok(store, store_rollback(store));
+  assert_mirror(store, office, id, 80, 0, 0);
+
+  int64_t first = mirror_payment(store, office, id, "suite-mirror-1");
+  assert_mirror(store, office, id, 80, 1, 0);
+  bool applied = false;
+  assert_ok(store, store_payment_set_status(store, first, "pending", "paid", "ref-1", 1772413500,
+                                            1772413500, &applied));
+  assert_true(applied);
+  assert_ok(store, store_payment_set_status(store, first, "paid", "refunded", "", 0, 1772413600,
+                                            &applied));
+  assert_true(applied);
+  assert_mirror(store, office, id, 80, 1, 0);
+  assert_ok(store, store_begin(store));
+  mirror_payment(store, office, id, "suite-mirror-2");
+  assert_ok(store, store_commit(store));
+  assert_mirror(store, office, id, 80, 2, 0);
+
+  json_t *d = json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "office_id",
+                        (json_int_t)office, "service_id", 1, "session_hash", "suite-mirror-session",
+                        "contact_kind", "email", "contact", "sealed", "contact_hash",
+                        "suite-mirror-contact", "contact_masked", "a***@b", "lang", "zh-TW",
+                        "created_at", 1772413200, "expires_at", 1772499600);
+  assert_non_null(d);
+  assert_ok(store, store_draft_insert(store, d, &draft));
+  json_decref(d);
+  mirror_upload(store, office, draft, 'a');
+  int64_t removed = mirror_upload(store, office, draft, 'b');
+  mirror_upload(store, office, draft, 'c');
+  assert_ok(store, store_upload_remove(store, draft, removed)); /* before it joins the case */
+  assert_mirror(store, office, id, 80, 2, 0);
+  assert_ok(store, store_uploads_attach(store, draft, id));
+  assert_mirror(store, office, id, 80, 2, 2);
+
+  /* The migration's backfill gives the writers' values. */
+  char backfill[1024];
+  assert_non_null(migration_37_statement("UPDATE cases SET fee_due", backfill, sizeof(backfill)));
+  assert_ok(store, db_exec(store,
+                           "UPDATE cases SET fee_due = 0, payment_count = 0, upload_count = 0 "
+                           "WHERE id = $1",
+                           DB_ARGS(DB_I(id)), NULL));
+  assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
+  assert_mirror(store, office, id, 80, 2, 2);
+}
+
+/* The wrong check codes of a case are counted per Taipei day (a new day starts again from 1);
+ * the lock is on the case row, where the lookup reads it, and the unlock forgets both. */
+static void test_case_check_failures(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-check"), id = 0, failures = -1;
+  json_t *c = json_pack("{s:I, s:i, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+                        "office_id", (json_int_t)office, "service_id", 1, "roc_year", 115,
+                        "word_code", "ZZ01", "serial", 3, "case_key", "115-ZZ01-000003",
+                        "check_code", "111111", "qr_token_hash", "suite-check-token", "workflow",
+                        "land_registration", "status", "received", "channel", "counter", "notify",
+                        "none", "lang", "zh-TW", "received_at", 1772413200);
+  assert_non_null(c);
+  assert_ok(store, store_case_insert(store, c, &id));
+  json_decref(c);
+  struct arena *arena = arena_new(4096);
+  struct store_case_public_row row;
+  bool was_locked = true;
+  assert_non_null(arena);
+  assert_ok(store, store_case_check_failures(store, id, 20500, &failures));
+  assert_int_equal(failures, 0);
+  for (int64_t i = 1; i <= 3; i++) {
+    assert_ok(store, store_case_check_failed(store, id, 20500, &failures));
+    assert_int_equal(failures, i);
+  }
+  assert_ok(store, store_case_check_failures(store, id, 20500, &failures));
+  assert_int_equal(failures, 3);
+  assert_ok(store, store_case_check_failures(store, id, 20501, &failures));
+  assert_int_equal(failures, 0);
+  assert_ok(store, store_case_check_failed(store, id, 20501, &failures)); /* the next day */
+  assert_int_equal(failures, 1);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 0);
+  assert_ok(store, store_case_check_lock(store, id, 20501));
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 20501);
+  assert_int_equal(store_case_check_lock(store, id + 1000000, 20501), ST_NOTFOUND);
+  assert_ok(store, store_begin(store));
+  assert_ok(store, store_case_check_unlock(store, id, &was_locked)); /* the staff transaction */
+  assert_ok(store, store_commit(store));
+  assert_true(was_locked);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 0);
+  assert_ok(store, store_case_check_failures(store, id, 20501, &failures));
+  assert_int_equal(failures, 0);
+  assert_ok(store, store_case_check_unlock(store, id, &was_locked)); /* alone */
+  assert_false(was_locked);
+  assert_ok(store, store_case_check_lock(store, id, 20501)); /* a lock without a count left */
+  assert_ok(store, store_case_check_unlock(store, id, &was_locked));
+  assert_true(was_locked);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 0);
+
+  /* The migration locks the cases whose count of their day had reached the lock (10). */
+  char backfill[512];
+  assert_non_null(
+      migration_37_statement("UPDATE cases SET check_locked_day", backfill, sizeof(backfill)));
+  for (int i = 0; i < 9; i++)
+    assert_ok(store, store_case_check_failed(store, id, 20502, &failures));
+  assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 0);
+  assert_ok(store, store_case_check_failed(store, id, 20502, &failures));
+  assert_int_equal(failures, 10);
+  assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000003", &row));
+  assert_int_equal(row.check_locked_day, 20502);
+  arena_free(arena);
 }
 
 #define SUITE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_migrated, teardown_close)
@@ -1058,6 +1347,9 @@ int store_suite_run(const char *url)
       SUITE_TEST(test_seam_audit_append),
       SUITE_TEST(test_seam_case_numbers),
       SUITE_TEST(test_case_public_history),
+      SUITE_TEST(test_case_mirror),
+      SUITE_TEST(test_case_check_failures),
+      SUITE_TEST(test_read_transaction),
   };
   suite_url = url;
   return cmocka_run_group_tests_name("store suite", tests, NULL, NULL);
