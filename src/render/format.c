@@ -18,7 +18,7 @@
 static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static bool is_english(const char *lang)
+bool format_english(const char *lang)
 {
   /* the page languages as served ("en", "zh-TW"): no parsing, no call */
   if (lang && lang[0] == 'e' && lang[1] == 'n' && lang[2] == '\0')
@@ -60,7 +60,7 @@ int format_date_short(int year, int month, int day, const char *lang, char *out,
     return rc;
   }
   int n;
-  if (is_english(lang))
+  if (format_english(lang))
     n = snprintf(out, size, "%04d-%02d-%02d", year, month, day);
   else
     n = snprintf(out, size, "%d/%02d/%02d", civil_roc_year(year), month, day);
@@ -140,30 +140,39 @@ int format_date(int year, int month, int day, const char *lang, char *out, size_
     return rc;
   }
   char tmp[48];
-  char *p = put_date(tmp, year, month, day, is_english(lang));
+  char *p = put_date(tmp, year, month, day, format_english(lang));
   return finish(tmp, (size_t)(p - tmp), out, size);
 }
 
-int format_datetime(time_t utc, const char *lang, char *out, size_t size)
+size_t format_datetime_to(time_t utc, bool english, char out[FORMAT_DATETIME_SIZE])
 {
   /* Refuse instants outside the years we format before any arithmetic can overflow. */
   const long long limit = 400LL * 366 * CIVIL_SECONDS_PER_DAY * 25; /* about 10,000 years */
   long long t = (long long)utc;
-  struct civil_time w = {0};
-  if (t >= -limit && t <= limit)
-    w = civil_taipei(utc);
-  if (t < -limit || t > limit || check_date(w.date.year, w.date.month, w.date.day)) {
-    if (size)
-      out[0] = '\0';
-    return ST_INVALID;
-  }
-  char tmp[48]; /* at most 17 bytes of date and 6 of time */
-  char *p = put_date(tmp, w.date.year, w.date.month, w.date.day, is_english(lang));
+  if (t < -limit || t > limit)
+    return 0;
+  struct civil_time w = civil_taipei(utc);
+  /* civil_taipei's dates are valid: only the years we format are checked */
+  if (w.date.year < CIVIL_ROC_FIRST_YEAR || w.date.year > CIVIL_YEAR_MAX)
+    return 0;
+  char *p = put_date(out, w.date.year, w.date.month, w.date.day, english); /* 17 bytes at most */
   *p++ = ' ';
   p = put_two(p, w.hour);
   *p++ = ':';
   p = put_two(p, w.minute);
-  return finish(tmp, (size_t)(p - tmp), out, size);
+  return (size_t)(p - out);
+}
+
+int format_datetime(time_t utc, const char *lang, char *out, size_t size)
+{
+  char tmp[FORMAT_DATETIME_SIZE];
+  size_t n = format_datetime_to(utc, format_english(lang), tmp);
+  if (!n) {
+    if (size)
+      out[0] = '\0';
+    return ST_INVALID;
+  }
+  return finish(tmp, n, out, size);
 }
 
 int format_money(int64_t amount, char *out, size_t size)
