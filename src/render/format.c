@@ -71,6 +71,10 @@ int format_date_short(int year, int month, int day, const char *lang, char *out,
  * and returns the end. */
 static char *put_number(char *p, int v)
 {
+  if (v >= 0 && v < 10) { /* months, days */
+    *p = (char)('0' + v);
+    return p + 1;
+  }
   char tmp[12];
   int n = 0;
   unsigned u = v < 0 ? 0u : (unsigned)v;
@@ -144,29 +148,51 @@ int format_date(int year, int month, int day, const char *lang, char *out, size_
   return finish(tmp, (size_t)(p - tmp), out, size);
 }
 
-size_t format_datetime_to(time_t utc, bool english, char out[FORMAT_DATETIME_SIZE])
+/* The date of the Taipei day (days since 1970) at p, remembered in memo (when given); NULL
+ * outside the years formatted. */
+static char *put_day(char *p, int64_t day, bool english, struct format_day *memo)
+{
+  if (memo && memo->len && memo->day == day && memo->english == english) {
+    memcpy(p, memo->text, memo->len);
+    return p + memo->len;
+  }
+  struct civil_date d = civil_from_days(day); /* valid: only the years formatted are checked */
+  if (d.year < CIVIL_ROC_FIRST_YEAR || d.year > CIVIL_YEAR_MAX)
+    return NULL;
+  char *end = put_date(p, d.year, d.month, d.day, english); /* 17 bytes at most */
+  if (memo) {
+    *memo = (struct format_day){day, english, (uint8_t)(end - p), {0}};
+    memcpy(memo->text, p, (size_t)(end - p));
+  }
+  return end;
+}
+
+size_t format_datetime_to(time_t utc, bool english, struct format_day *memo,
+                          char out[FORMAT_DATETIME_SIZE])
 {
   /* Refuse instants outside the years we format before any arithmetic can overflow. */
   const long long limit = 400LL * 366 * CIVIL_SECONDS_PER_DAY * 25; /* about 10,000 years */
   long long t = (long long)utc;
   if (t < -limit || t > limit)
     return 0;
-  struct civil_time w = civil_taipei(utc);
-  /* civil_taipei's dates are valid: only the years we format are checked */
-  if (w.date.year < CIVIL_ROC_FIRST_YEAR || w.date.year > CIVIL_YEAR_MAX)
+  /* civil_taipei's split, the day's text perhaps remembered */
+  long long local = t + CIVIL_TAIPEI_UTC_OFFSET;
+  long long day = local / CIVIL_SECONDS_PER_DAY - (local % CIVIL_SECONDS_PER_DAY < 0);
+  int second = (int)(local - day * CIVIL_SECONDS_PER_DAY);
+  char *p = put_day(out, day, english, memo);
+  if (!p)
     return 0;
-  char *p = put_date(out, w.date.year, w.date.month, w.date.day, english); /* 17 bytes at most */
   *p++ = ' ';
-  p = put_two(p, w.hour);
+  p = put_two(p, second / 3600);
   *p++ = ':';
-  p = put_two(p, w.minute);
+  p = put_two(p, second % 3600 / 60);
   return (size_t)(p - out);
 }
 
 int format_datetime(time_t utc, const char *lang, char *out, size_t size)
 {
   char tmp[FORMAT_DATETIME_SIZE];
-  size_t n = format_datetime_to(utc, format_english(lang), tmp);
+  size_t n = format_datetime_to(utc, format_english(lang), NULL, tmp);
   if (!n) {
     if (size)
       out[0] = '\0';

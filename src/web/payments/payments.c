@@ -22,10 +22,15 @@
 /* ECPay sends up to about 50 fields when asked for extra card details: room to spare. */
 enum { CALLBACK_FIELDS_MAX = 64 };
 
+/* The amount as format_money writes it, in the arena; "NT$0" (most fee blocks: nothing due,
+ * nothing paid) without an allocation. */
 static const char *money(struct http_request *req, int64_t amount)
 {
-  char buf[48];
-  return format_money(amount, buf, sizeof(buf)) ? "" : arena_strdup(req->arena, buf);
+  enum { MONEY_SIZE = 32 }; /* "-NT$9,223,372,036,854,775,808" and its NUL */
+  if (amount == 0)
+    return "NT$0";
+  char *out = arena_alloc(req->arena, MONEY_SIZE);
+  return out && !format_money(amount, out, MONEY_SIZE) ? out : "";
 }
 
 /* ---- the fee block of the public case read model (domain/case_read.h) ------------------- */
