@@ -539,15 +539,35 @@ static int dump_to_buf(const char *data, size_t size, void *out)
 
 static int put_value(struct buf *out, struct view v);
 
+/* A text, an integer, true, false or null (missing) in place; anything else through put_value
+ * (a call, for the few maps and lists of an answer). */
+static inline __attribute__((always_inline)) int put_item(struct buf *out, struct view v)
+{
+  switch (v.type) {
+  case VIEW_TEXT:
+    return put_text(out, v.u.s, v.len);
+  case VIEW_INT:
+    return put_int(out, v.u.i);
+  case VIEW_FALSE:
+    return put_word(out, "false", 5);
+  case VIEW_TRUE:
+    return put_word(out, "true", 4);
+  case VIEW_MISSING:
+  case VIEW_NULL:
+    return put_word(out, "null", 4);
+  default:
+    return put_value(out, v);
+  }
+}
+
 static int put_json_map(struct buf *out, const struct view_map *m)
 {
   int rc = put_word(out, "{", 1);
   for (uint32_t i = 0; i < m->count && !rc; i++) {
     const struct view_entry *e = &m->entries[i];
     rc = put_key(out, e, i == 0);
-    if (!rc) /* most values are texts: without the dispatch */
-      rc = e->value.type == VIEW_TEXT ? put_text(out, e->value.u.s, e->value.len)
-                                      : put_value(out, e->value);
+    if (!rc)
+      rc = put_item(out, e->value);
   }
   return rc ? rc : put_word(out, "}", 1);
 }
@@ -559,22 +579,20 @@ static int put_json_list(struct buf *out, const struct view_list *l)
     if (i)
       rc = put_word(out, ",", 1);
     if (!rc)
-      rc = put_value(out, l->items[i]);
+      rc = put_item(out, l->items[i]);
   }
   return rc ? rc : put_word(out, "]", 1);
 }
 
+/* Maps, lists, jansson and lazy values, and put_item's scalars for a value written alone. */
 static int put_value(struct buf *out, struct view v)
 {
   switch (v.type) {
   case VIEW_TEXT:
-    return put_text(out, v.u.s, v.len);
   case VIEW_INT:
-    return put_int(out, v.u.i);
   case VIEW_FALSE:
-    return put_word(out, "false", 5);
   case VIEW_TRUE:
-    return put_word(out, "true", 4);
+    return put_item(out, v);
   case VIEW_MAP:
     return put_json_map(out, v.u.map);
   case VIEW_LIST:
@@ -589,8 +607,18 @@ static int put_value(struct buf *out, struct view v)
   }
 }
 
+/* An answer's first bytes: room for a case answer (3 to 5 KB) at once, not grown from 1 KB
+ * by doubling and copying; without it (a small maximum) the buffer grows as it goes. */
+static void json_first_room(struct buf *out)
+{
+  enum { JSON_FIRST_ROOM = 8 * 1024 - 1 }; /* as the HTML renderer: 8 KB with the NUL */
+  if (!out->cap && buf_extend_grow(out, JSON_FIRST_ROOM))
+    out->len -= JSON_FIRST_ROOM;
+}
+
 int view_write_json(struct buf *out, struct view v)
 {
+  json_first_room(out);
   int rc = put_value(out, v);
   if (out->data) /* the fast paths leave it to here */
     out->data[out->len] = '\0';
