@@ -270,8 +270,8 @@ static void json_integers(void **state)
   struct view_builder b = view_builder(arena);
   struct view_list *l = view_list(&b);
   struct view_map *m = view_map(&b);
-  int64_t p = 1;
-  for (int i = 0; i < 19; i++, p *= 10)
+  int64_t p = 1; /* 10^i: 10^18 is the last that int64_t holds */
+  for (int i = 0; i < 19; i++, p = i < 19 ? p * 10 : p)
     for (int64_t d = -1; d <= 1; d++) {
       view_push(&b, l, view_int(p + d));
       view_push(&b, l, view_int(-(p + d)));
