@@ -91,6 +91,7 @@ static bool grow(struct view_builder *b, void **items, uint32_t count, uint32_t 
 
 static void index_put(struct view_map *m, uint32_t i);
 static void index_build(struct view_builder *b, struct view_map *m);
+static uint32_t slot_of(uint32_t hash, uint32_t mask);
 
 struct view_map *view_map_cap(struct view_builder *b, uint32_t cap)
 {
@@ -124,16 +125,33 @@ static inline __attribute__((always_inline)) bool entry_is(const struct view_ent
          view_same_bytes(e->key, key->s, key->len);
 }
 
+/* Where m holds k (the first of a repeated name), or NULL: the filter answers most misses (a
+ * page adding a member the case view does not have), the index (when m has one) the rest. */
+static struct view_entry *entry_of(struct view_map *m, const struct view_key *k)
+{
+  if (!(m->filter[VIEW_FILTER_WORD(k->hash)] & VIEW_FILTER_BIT(k->hash)))
+    return NULL;
+  if (m->slots) {
+    for (uint32_t at = slot_of(k->hash, m->mask); m->slots[at]; at = (at + 1) & m->mask)
+      if (entry_is(&m->entries[m->slots[at] - 1], k))
+        return &m->entries[m->slots[at] - 1];
+    return NULL;
+  }
+  for (uint32_t i = 0; i < m->count; i++)
+    if (entry_is(&m->entries[i], k))
+      return &m->entries[i];
+  return NULL;
+}
+
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)
 {
   size_t len = strlen(key);
   struct view_key k = view_key(key, len);
-  for (uint32_t i = 0; m && i < m->count; i++)
-    if (entry_is(&m->entries[i], &k)) {
-      m->entries[i].value = v;
-      return;
-    }
-  view_add(b, m, key, v);
+  struct view_entry *e = m ? entry_of(m, &k) : NULL;
+  if (e)
+    e->value = v;
+  else
+    view_add(b, m, key, v);
 }
 
 void view_push(struct view_builder *b, struct view_list *l, struct view v)

@@ -373,6 +373,17 @@ static void lookups(void **state)
     assert_int_equal(view_get(view_of_map(big), key, (size_t)n).u.i, i);
   }
   assert_int_equal(view_get(view_of_map(big), "key_999", 7).u.i, 999);
+  /* view_set through the index: the first of a repeated name replaced, a new name appended */
+  uint32_t count = big->count;
+  view_set(&b, big, "key_7", view_int(77));
+  view_set(&b, big, "late_1499", view_int(-5));
+  view_set(&b, big, "brand_new", view_int(8));
+  assert_int_equal(big->count, count + 1);
+  assert_int_equal(view_get(view_of_map(big), "key_7", 5).u.i, 77);
+  assert_int_equal(big->entries[1000].value.u.i, -1); /* the repeat is left as it was */
+  assert_int_equal(view_get(view_of_map(big), "late_1499", 9).u.i, -5);
+  assert_int_equal(view_get(view_of_map(big), "brand_new", 9).u.i, 8);
+  assert_int_equal(big->entries[count].value.u.i, 8);
   view_map_index(&b, m); /* a small map, indexed on request */
   assert_non_null(m->slots);
   assert_string_equal(view_get(view_of_map(m), "ab", 2).u.s, "longer");

@@ -35,6 +35,20 @@ static const char *money(struct http_request *req, int64_t amount)
 
 /* ---- the fee block of the public case read model (domain/case_read.h) ------------------- */
 
+/* "/p/<token><suffix>" in the arena, as arena_printf wrote it (NULL without memory), without
+ * printf: the fee block of every /p/<token> page has two. */
+static const char *token_href(struct http_request *req, const char *token, const char *suffix)
+{
+  size_t nt = strlen(token), ns = strlen(suffix);
+  char *p = arena_alloc(req->arena, 3 + nt + ns + 1);
+  if (p) {
+    memcpy(p, "/p/", 3);
+    memcpy(p + 3, token, nt);
+    memcpy(p + 3 + nt, suffix, ns + 1);
+  }
+  return p;
+}
+
 static struct view typed_payment_tview(struct http_request *req, struct view_builder *b,
                                        const struct case_public_payment *p)
 {
@@ -99,8 +113,8 @@ struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
   view_add_bool(b, m, "has_payments", fee->payment_count > 0);
   if (token) {
     view_add_bool(b, m, "has_receipt", true);
-    view_add_text(b, m, "pay_action", arena_printf(req->arena, "/p/%s/pay", token));
-    view_add_text(b, m, "receipt_href", arena_printf(req->arena, "/p/%s/receipt", token));
+    view_add_text(b, m, "pay_action", token_href(req, token, "/pay"));
+    view_add_text(b, m, "receipt_href", token_href(req, token, "/receipt"));
   }
   if (token && fee->pending)
     view_add_text(
