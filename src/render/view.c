@@ -578,11 +578,35 @@ static inline __attribute__((always_inline)) int put_item(struct buf *out, struc
   }
 }
 
+/* A member whose value is a text (most are): its name and value in one room, the bytes
+ * put_key and put_text write; either needing an escape, or no room, takes their paths. */
+static inline int put_text_member(struct buf *out, const struct view_entry *e, bool first)
+{
+  const char *s = e->value.u.s;
+  size_t len = e->value.len;
+  char *start = json_room(out, (size_t)e->key_len + len + 6), *p = start;
+  if (p && !first)
+    *p++ = ',';
+  p = p ? put_plain(p, e->key, e->key_len) : NULL;
+  if (!p) {
+    int rc = put_key(out, e, first);
+    return rc ? rc : put_text(out, s, len);
+  }
+  *p++ = ':';
+  char *end = put_plain(p, s, len);
+  out->len += (size_t)((end ? end : p) - start); /* the name is written either way */
+  return end ? ST_OK : put_json_string(out, 0, s, len, 0);
+}
+
 static int put_json_map(struct buf *out, const struct view_map *m)
 {
   int rc = put_word(out, "{", 1);
   for (uint32_t i = 0; i < m->count && !rc; i++) {
     const struct view_entry *e = &m->entries[i];
+    if (e->value.type == VIEW_TEXT) {
+      rc = put_text_member(out, e, i == 0);
+      continue;
+    }
     rc = put_key(out, e, i == 0);
     if (!rc)
       rc = put_item(out, e->value);
