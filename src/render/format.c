@@ -67,13 +67,30 @@ int format_date_short(int year, int month, int day, const char *lang, char *out,
   return snprintf_status(n, out, size);
 }
 
+/* Two digits of v (0 to 99), zero padded. */
+static char *put_two(char *p, int v)
+{
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+  return p + 2;
+}
+
 /* Writes the decimal digits of v (0 to 99,999: years and days; checked by the callers) at p
- * and returns the end. */
+ * and returns the end: up to four digits in pairs, without a loop. */
 static char *put_number(char *p, int v)
 {
   if (v >= 0 && v < 10) { /* months, days */
     *p = (char)('0' + v);
     return p + 1;
+  }
+  if (v >= 10 && v < 100)
+    return put_two(p, v);
+  if (v >= 100 && v < 10000) { /* years: ROC 1 to 8088, Gregorian to 9999 */
+    if (v >= 1000)
+      p = put_two(p, v / 100);
+    else
+      *p++ = (char)('0' + v / 100);
+    return put_two(p, v % 100);
   }
   char tmp[12];
   int n = 0;
@@ -85,14 +102,6 @@ static char *put_number(char *p, int v)
   while (n > 0)
     *p++ = tmp[--n];
   return p;
-}
-
-/* Two digits of v (0 to 99), zero padded. */
-static char *put_two(char *p, int v)
-{
-  p[0] = (char)('0' + v / 10);
-  p[1] = (char)('0' + v % 10);
-  return p + 2;
 }
 
 static char *put_lit(char *p, const char *s, size_t n)
