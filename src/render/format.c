@@ -18,7 +18,7 @@
 static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static bool is_english(const char *lang)
+bool format_english(const char *lang)
 {
   /* the page languages as served ("en", "zh-TW"): no parsing, no call */
   if (lang && lang[0] == 'e' && lang[1] == 'n' && lang[2] == '\0')
@@ -60,17 +60,38 @@ int format_date_short(int year, int month, int day, const char *lang, char *out,
     return rc;
   }
   int n;
-  if (is_english(lang))
+  if (format_english(lang))
     n = snprintf(out, size, "%04d-%02d-%02d", year, month, day);
   else
     n = snprintf(out, size, "%d/%02d/%02d", civil_roc_year(year), month, day);
   return snprintf_status(n, out, size);
 }
 
+/* Two digits of v (0 to 99), zero padded. */
+static char *put_two(char *p, int v)
+{
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+  return p + 2;
+}
+
 /* Writes the decimal digits of v (0 to 99,999: years and days; checked by the callers) at p
- * and returns the end. */
+ * and returns the end: up to four digits in pairs, without a loop. */
 static char *put_number(char *p, int v)
 {
+  if (v >= 0 && v < 10) { /* months, days */
+    *p = (char)('0' + v);
+    return p + 1;
+  }
+  if (v >= 10 && v < 100)
+    return put_two(p, v);
+  if (v >= 100 && v < 10000) { /* years: ROC 1 to 8088, Gregorian to 9999 */
+    if (v >= 1000)
+      p = put_two(p, v / 100);
+    else
+      *p++ = (char)('0' + v / 100);
+    return put_two(p, v % 100);
+  }
   char tmp[12];
   int n = 0;
   unsigned u = v < 0 ? 0u : (unsigned)v;
@@ -81,14 +102,6 @@ static char *put_number(char *p, int v)
   while (n > 0)
     *p++ = tmp[--n];
   return p;
-}
-
-/* Two digits of v (0 to 99), zero padded. */
-static char *put_two(char *p, int v)
-{
-  p[0] = (char)('0' + v / 10);
-  p[1] = (char)('0' + v % 10);
-  return p + 2;
 }
 
 static char *put_lit(char *p, const char *s, size_t n)
@@ -140,30 +153,61 @@ int format_date(int year, int month, int day, const char *lang, char *out, size_
     return rc;
   }
   char tmp[48];
-  char *p = put_date(tmp, year, month, day, is_english(lang));
+  char *p = put_date(tmp, year, month, day, format_english(lang));
   return finish(tmp, (size_t)(p - tmp), out, size);
 }
 
-int format_datetime(time_t utc, const char *lang, char *out, size_t size)
+/* The date of the Taipei day (days since 1970) at p, remembered in memo (when given); NULL
+ * outside the years formatted. */
+static char *put_day(char *p, int64_t day, bool english, struct format_day *memo)
+{
+  if (memo && memo->len && memo->day == day && memo->english == english) {
+    memcpy(p, memo->text, memo->len);
+    return p + memo->len;
+  }
+  struct civil_date d = civil_from_days(day); /* valid: only the years formatted are checked */
+  if (d.year < CIVIL_ROC_FIRST_YEAR || d.year > CIVIL_YEAR_MAX)
+    return NULL;
+  char *end = put_date(p, d.year, d.month, d.day, english); /* 17 bytes at most */
+  if (memo) {
+    *memo = (struct format_day){day, english, (uint8_t)(end - p), {0}};
+    memcpy(memo->text, p, (size_t)(end - p));
+  }
+  return end;
+}
+
+size_t format_datetime_to(time_t utc, bool english, struct format_day *memo,
+                          char out[FORMAT_DATETIME_SIZE])
 {
   /* Refuse instants outside the years we format before any arithmetic can overflow. */
   const long long limit = 400LL * 366 * CIVIL_SECONDS_PER_DAY * 25; /* about 10,000 years */
   long long t = (long long)utc;
-  struct civil_time w = {0};
-  if (t >= -limit && t <= limit)
-    w = civil_taipei(utc);
-  if (t < -limit || t > limit || check_date(w.date.year, w.date.month, w.date.day)) {
+  if (t < -limit || t > limit)
+    return 0;
+  /* civil_taipei's split, the day's text perhaps remembered */
+  long long local = t + CIVIL_TAIPEI_UTC_OFFSET;
+  long long day = local / CIVIL_SECONDS_PER_DAY - (local % CIVIL_SECONDS_PER_DAY < 0);
+  int second = (int)(local - day * CIVIL_SECONDS_PER_DAY);
+  char *p = put_day(out, day, english, memo);
+  if (!p)
+    return 0;
+  *p++ = ' ';
+  p = put_two(p, second / 3600);
+  *p++ = ':';
+  p = put_two(p, second % 3600 / 60);
+  return (size_t)(p - out);
+}
+
+int format_datetime(time_t utc, const char *lang, char *out, size_t size)
+{
+  char tmp[FORMAT_DATETIME_SIZE];
+  size_t n = format_datetime_to(utc, format_english(lang), NULL, tmp);
+  if (!n) {
     if (size)
       out[0] = '\0';
     return ST_INVALID;
   }
-  char tmp[48]; /* at most 17 bytes of date and 6 of time */
-  char *p = put_date(tmp, w.date.year, w.date.month, w.date.day, is_english(lang));
-  *p++ = ' ';
-  p = put_two(p, w.hour);
-  *p++ = ':';
-  p = put_two(p, w.minute);
-  return finish(tmp, (size_t)(p - tmp), out, size);
+  return finish(tmp, n, out, size);
 }
 
 int format_money(int64_t amount, char *out, size_t size)

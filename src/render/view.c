@@ -11,6 +11,7 @@
 #endif
 
 #include "base/common.h"
+#include "base/str.h"
 #include "render/html.h"
 
 enum { VIEW_FIRST_CAP = 8 };
@@ -90,6 +91,7 @@ static bool grow(struct view_builder *b, void **items, uint32_t count, uint32_t 
 
 static void index_put(struct view_map *m, uint32_t i);
 static void index_build(struct view_builder *b, struct view_map *m);
+static uint32_t slot_of(uint32_t hash, uint32_t mask);
 
 struct view_map *view_map_cap(struct view_builder *b, uint32_t cap)
 {
@@ -123,16 +125,33 @@ static inline __attribute__((always_inline)) bool entry_is(const struct view_ent
          view_same_bytes(e->key, key->s, key->len);
 }
 
+/* Where m holds k (the first of a repeated name), or NULL: the filter answers most misses (a
+ * page adding a member the case view does not have), the index (when m has one) the rest. */
+static struct view_entry *entry_of(struct view_map *m, const struct view_key *k)
+{
+  if (!(m->filter[VIEW_FILTER_WORD(k->hash)] & VIEW_FILTER_BIT(k->hash)))
+    return NULL;
+  if (m->slots) {
+    for (uint32_t at = slot_of(k->hash, m->mask); m->slots[at]; at = (at + 1) & m->mask)
+      if (entry_is(&m->entries[m->slots[at] - 1], k))
+        return &m->entries[m->slots[at] - 1];
+    return NULL;
+  }
+  for (uint32_t i = 0; i < m->count; i++)
+    if (entry_is(&m->entries[i], k))
+      return &m->entries[i];
+  return NULL;
+}
+
 void view_set(struct view_builder *b, struct view_map *m, const char *key, struct view v)
 {
   size_t len = strlen(key);
   struct view_key k = view_key(key, len);
-  for (uint32_t i = 0; m && i < m->count; i++)
-    if (entry_is(&m->entries[i], &k)) {
-      m->entries[i].value = v;
-      return;
-    }
-  view_add(b, m, key, v);
+  struct view_entry *e = m ? entry_of(m, &k) : NULL;
+  if (e)
+    e->value = v;
+  else
+    view_add(b, m, key, v);
 }
 
 void view_push(struct view_builder *b, struct view_list *l, struct view v)
@@ -422,57 +441,230 @@ static int put_json_string(struct buf *out, char before, const char *s, size_t l
   return rc || !after ? rc : buf_putc(out, after);
 }
 
+/* ---- the writer's fast paths -----------------------------------------------------------
+ * A case answer is some 360 short strings (half of them keys) and 40 integers. Each is written
+ * straight into the buffer's room, not through buf_append: a key with its ',', quotes and ':',
+ * a string shorter than 16 bytes in the scan's own 16-byte load and one store, an integer
+ * through str_decimal into place. What the fast paths refuse (an escape, a string near a page's
+ * end, a buffer near its maximum) takes put_json_string, the exact path, and writes the same
+ * bytes. out->len moves as bytes are written; the NUL is written once, by view_write_json. */
+
+enum { JSON_SLACK = 16 }; /* room past the bytes written, for the short copy's 16-byte store */
+
+/* Where the next n bytes go, with JSON_SLACK bytes more and the NUL after them in the buffer's
+ * room (grown when needed); NULL when it cannot have that room (its maximum is near, or memory
+ * ran out): the caller takes the exact path. out->len is not moved. */
+static inline char *json_room(struct buf *out, size_t n)
+{
+  n += JSON_SLACK;
+  if (out->cap - out->len <= n || out->max - out->len <= n) {
+    if (!buf_extend_grow(out, n))
+      return NULL;
+    out->len -= n;
+  }
+  return out->data + out->len;
+}
+
+#ifdef SHORT_SCAN_OK
+/* Copies the len (< 16) bytes at s to p (which has room for 16) when none needs an escape and
+ * the 16 bytes at s lie in one page: one load, read past the end (not looked at; where
+ * AddressSanitizer does not look), and one store. False otherwise, p's bytes then meaning
+ * nothing. */
+__attribute__((no_sanitize("address"))) static bool short_copy(char *p, const char *s, size_t len)
+{
+  if (((uintptr_t)s & 4095) > 4096 - 16)
+    return false;
+  __m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
+  if (json_block_first(c) < len)
+    return false;
+  _mm_storeu_si128((__m128i *)(void *)p, c);
+  return true;
+}
+#endif
+
+/* "s" at p (room for len + 2 + JSON_SLACK) when no byte of s needs an escape: returns the end;
+ * NULL otherwise. */
+static inline char *put_plain(char *p, const char *s, size_t len)
+{
+  *p++ = '"';
+#ifdef SHORT_SCAN_OK
+  if (len < 16 && short_copy(p, s, len)) {
+    p[len] = '"';
+    return p + len + 1;
+  }
+#endif
+  if (plain_prefix(s, len) != len)
+    return NULL;
+  memcpy(p, s, len);
+  p[len] = '"';
+  return p + len + 1;
+}
+
+/* A member's name: ',' unless first, the quoted key and ':'. */
+static inline int put_key(struct buf *out, const struct view_entry *e, bool first)
+{
+  char *start = json_room(out, (size_t)e->key_len + 4), *p = start;
+  if (p && !first)
+    *p++ = ',';
+  p = p ? put_plain(p, e->key, e->key_len) : NULL;
+  if (!p)
+    return put_json_string(out, first ? 0 : ',', e->key, e->key_len, ':');
+  *p++ = ':';
+  out->len += (size_t)(p - start);
+  return ST_OK;
+}
+
+static inline int put_text(struct buf *out, const char *s, size_t len)
+{
+  char *start = json_room(out, len + 2);
+  char *p = start ? put_plain(start, s, len) : NULL;
+  if (!p)
+    return put_json_string(out, 0, s, len, 0);
+  out->len += (size_t)(p - start);
+  return ST_OK;
+}
+
+/* One of the words true, false, null (n bytes of w), or a bracket. */
+static inline int put_word(struct buf *out, const char *w, size_t n)
+{
+  char *p = json_room(out, n);
+  if (!p)
+    return buf_append(out, w, n);
+  memcpy(p, w, n);
+  out->len += n;
+  return ST_OK;
+}
+
+/* An integer in decimal, as jansson writes it; 0 to 9 (flags, counts) without the writer. */
+static inline int put_int(struct buf *out, int64_t i)
+{
+  char *p = json_room(out, STR_DECIMAL_SIZE);
+  if (!p)
+    return buf_put_int(out, i);
+  if (i >= 0 && i < 10) {
+    *p = (char)('0' + i);
+    out->len++;
+    return ST_OK;
+  }
+  out->len += str_decimal(i, 0, p);
+  return ST_OK;
+}
+
 static int dump_to_buf(const char *data, size_t size, void *out)
 {
   return buf_append(out, data, size) ? -1 : 0;
 }
 
+static int put_value(struct buf *out, struct view v);
+
+/* A text, an integer, true, false or null (missing) in place; anything else through put_value
+ * (a call, for the few maps and lists of an answer). */
+static inline __attribute__((always_inline)) int put_item(struct buf *out, struct view v)
+{
+  switch (v.type) {
+  case VIEW_TEXT:
+    return put_text(out, v.u.s, v.len);
+  case VIEW_INT:
+    return put_int(out, v.u.i);
+  case VIEW_FALSE:
+    return put_word(out, "false", 5);
+  case VIEW_TRUE:
+    return put_word(out, "true", 4);
+  case VIEW_MISSING:
+  case VIEW_NULL:
+    return put_word(out, "null", 4);
+  default:
+    return put_value(out, v);
+  }
+}
+
+/* A member whose value is a text (most are): its name and value in one room, the bytes
+ * put_key and put_text write; either needing an escape, or no room, takes their paths. */
+static inline int put_text_member(struct buf *out, const struct view_entry *e, bool first)
+{
+  const char *s = e->value.u.s;
+  size_t len = e->value.len;
+  char *start = json_room(out, (size_t)e->key_len + len + 6), *p = start;
+  if (p && !first)
+    *p++ = ',';
+  p = p ? put_plain(p, e->key, e->key_len) : NULL;
+  if (!p) {
+    int rc = put_key(out, e, first);
+    return rc ? rc : put_text(out, s, len);
+  }
+  *p++ = ':';
+  char *end = put_plain(p, s, len);
+  out->len += (size_t)((end ? end : p) - start); /* the name is written either way */
+  return end ? ST_OK : put_json_string(out, 0, s, len, 0);
+}
+
 static int put_json_map(struct buf *out, const struct view_map *m)
 {
-  int rc = buf_putc(out, '{');
+  int rc = put_word(out, "{", 1);
   for (uint32_t i = 0; i < m->count && !rc; i++) {
     const struct view_entry *e = &m->entries[i];
-    rc = put_json_string(out, i ? ',' : 0, e->key, e->key_len, ':');
+    if (e->value.type == VIEW_TEXT) {
+      rc = put_text_member(out, e, i == 0);
+      continue;
+    }
+    rc = put_key(out, e, i == 0);
     if (!rc)
-      rc = view_write_json(out, e->value);
+      rc = put_item(out, e->value);
   }
-  return rc ? rc : buf_putc(out, '}');
+  return rc ? rc : put_word(out, "}", 1);
 }
 
 static int put_json_list(struct buf *out, const struct view_list *l)
 {
-  int rc = buf_putc(out, '[');
+  int rc = put_word(out, "[", 1);
   for (uint32_t i = 0; i < l->count && !rc; i++) {
     if (i)
-      rc = buf_putc(out, ',');
+      rc = put_word(out, ",", 1);
     if (!rc)
-      rc = view_write_json(out, l->items[i]);
+      rc = put_item(out, l->items[i]);
   }
-  return rc ? rc : buf_putc(out, ']');
+  return rc ? rc : put_word(out, "]", 1);
+}
+
+/* Maps, lists, jansson and lazy values, and put_item's scalars for a value written alone. */
+static int put_value(struct buf *out, struct view v)
+{
+  switch (v.type) {
+  case VIEW_TEXT:
+  case VIEW_INT:
+  case VIEW_FALSE:
+  case VIEW_TRUE:
+    return put_item(out, v);
+  case VIEW_MAP:
+    return put_json_map(out, v.u.map);
+  case VIEW_LIST:
+    return put_json_list(out, v.u.list);
+  case VIEW_JSON:
+    return json_dump_callback(v.u.json, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY) ? ST_LIMIT
+                                                                                          : ST_OK;
+  case VIEW_LAZY:
+    return put_value(out, view_force_lazy(v));
+  default:
+    return put_word(out, "null", 4);
+  }
+}
+
+/* An answer's first bytes: room for a case answer (3 to 5 KB) at once, not grown from 1 KB
+ * by doubling and copying; without it (a small maximum) the buffer grows as it goes. */
+static void json_first_room(struct buf *out)
+{
+  enum { JSON_FIRST_ROOM = 8 * 1024 - 1 }; /* as the HTML renderer: 8 KB with the NUL */
+  if (!out->cap && buf_extend_grow(out, JSON_FIRST_ROOM))
+    out->len -= JSON_FIRST_ROOM;
 }
 
 int view_write_json(struct buf *out, struct view v)
 {
-  v = view_force(v);
-  switch (v.type) {
-  case VIEW_FALSE:
-    return buf_puts(out, "false");
-  case VIEW_TRUE:
-    return buf_puts(out, "true");
-  case VIEW_INT:
-    return buf_put_int(out, v.u.i);
-  case VIEW_TEXT:
-    return put_json_string(out, 0, v.u.s, v.len, 0);
-  case VIEW_LIST:
-    return put_json_list(out, v.u.list);
-  case VIEW_MAP:
-    return put_json_map(out, v.u.map);
-  case VIEW_JSON:
-    return json_dump_callback(v.u.json, dump_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY) ? ST_LIMIT
-                                                                                          : ST_OK;
-  default:
-    return buf_puts(out, "null");
-  }
+  json_first_room(out);
+  int rc = put_value(out, v);
+  if (out->data) /* the fast paths leave it to here */
+    out->data[out->len] = '\0';
+  return rc;
 }
 
 static json_t *map_to_json(const struct view_map *m)

@@ -331,7 +331,9 @@ struct view view_item(struct view v, size_t i);
 /* The mustache sense of true: missing, null, false, the empty list and "" are false. */
 bool view_truthy(struct view v);
 
-/* Appends v as compact JSON (members in order, UTF-8 as is, as jansson writes it). */
+/* Appends v as compact JSON (members in order, UTF-8 as is, as jansson writes it); an empty
+ * buffer is first given 8 KB (a case answer's size, within its maximum). ST_LIMIT past the
+ * buffer's maximum, the buffer then holding a NUL-terminated prefix of the text. */
 int view_write_json(struct buf *out, struct view v);
 /* v as a new jansson value (for callers that still edit jansson); NULL on failure. */
 json_t *view_to_json(struct view v);

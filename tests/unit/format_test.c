@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -159,13 +160,59 @@ static void test_small_buffers(void **state)
   assert_int_equal(format_date(2026, 3, 2, "en", out, 0), ST_LIMIT);
 }
 
+/* format_datetime_to (the case view's path), with and without the day remembered, against a
+ * reference written here with gmtime_r and snprintf: every few hours over the years shown (1912 to
+ * 9999, both languages), its first and last minutes, and nothing (0) just outside them. */
+static void test_datetime_to(void **state)
+{
+  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const int64_t first = -1830384000LL - 8 * 3600; /* 1912-01-01 00:00 in Taipei */
+  const int64_t last = 253402300799LL - 8 * 3600; /* 9999-12-31 23:59:59 in Taipei */
+  size_t checked = 0;
+  struct format_day memo = {0};
+  for (int64_t t = first; t <= last; t += (t < 4102444800LL ? 7919 : 7919 * 997)) {
+    for (int english = 0; english < 2; english++) {
+      char out[FORMAT_DATETIME_SIZE], want[64];
+      time_t local = (time_t)(t + 8 * 3600);
+      struct tm tm;
+      assert_non_null(gmtime_r(&local, &tm));
+      if (english)
+        snprintf(want, sizeof(want), "%d %s %d %02d:%02d", tm.tm_mday, months[tm.tm_mon],
+                 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+      else
+        snprintf(want, sizeof(want), "%d年%d月%d日 %02d:%02d", tm.tm_year + 1900 - 1911,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+      size_t n = format_datetime_to((time_t)t, english, NULL, out);
+      assert_int_equal(n, strlen(want));
+      assert_memory_equal(out, want, n);
+      /* with the day remembered (the same day again, the other language's, a new one) */
+      char again[FORMAT_DATETIME_SIZE];
+      assert_int_equal(format_datetime_to((time_t)t, english, &memo, again), n);
+      assert_memory_equal(again, want, n);
+      checked++;
+    }
+  }
+  assert_true(checked > 30000);
+  char out[FORMAT_DATETIME_SIZE];
+  assert_int_equal(format_datetime_to((time_t)(first - 60), false, NULL, out), 0);
+  assert_int_equal(format_datetime_to((time_t)(last + 60), true, NULL, out), 0);
+  assert_true(format_datetime_to((time_t)last, false, NULL, out) > 0);
+  assert_int_equal(format_datetime_to((time_t)INT64_MAX, true, NULL, out), 0);
+  assert_int_equal(format_datetime_to((time_t)INT64_MIN, false, NULL, out), 0);
+  assert_true(format_english("en"));
+  assert_false(format_english("zh-TW"));
+  assert_false(format_english(NULL));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_date),          cmocka_unit_test(test_date_short),
       cmocka_unit_test(test_invalid_dates), cmocka_unit_test(test_leap_years),
       cmocka_unit_test(test_datetime),      cmocka_unit_test(test_datetime_out_of_range),
-      cmocka_unit_test(test_money),         cmocka_unit_test(test_small_buffers),
+      cmocka_unit_test(test_money),         cmocka_unit_test(test_datetime_to),
+      cmocka_unit_test(test_small_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -299,6 +299,51 @@ static void test_msgfmt_file(void **state)
   rmdir(dir);
 }
 
+/* A catalogue of 3,000 entries (msgfmt's file) finds every msgid through its hash index, and
+ * answers every near miss (a prefix, a longer key, another case) with the key itself. */
+static void test_many_entries(void **state)
+{
+  if (system("command -v msgfmt >/dev/null 2>&1") != 0) {
+    print_message("msgfmt not found: skipping the large .mo test\n");
+    skip();
+  }
+  enum { MANY = 3000 };
+  char dir[] = "/tmp/i18n_test.XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char po[512], mo[512], cmd[1200], err[256] = "";
+  snprintf(po, sizeof(po), "%s/many.po", dir);
+  snprintf(mo, sizeof(mo), "%s/many.mo", dir);
+  FILE *f = fopen(po, "w");
+  assert_non_null(f);
+  fprintf(f, "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n");
+  for (int i = 0; i < MANY; i++)
+    fprintf(f, "msgid \"event_kind_%d\"\nmsgstr \"事件 %d\"\n\n", i, i * 7);
+  assert_int_equal(fclose(f), 0);
+  snprintf(cmd, sizeof(cmd), "msgfmt -o '%s' '%s'", mo, po);
+  assert_int_equal(system(cmd), 0);
+  struct i18n_catalog *cat = NULL;
+  assert_int_equal(i18n_load_mo(mo, &cat, err, sizeof(err)), ST_OK);
+  assert_int_equal(i18n_count(cat), MANY);
+  for (int i = 0; i < MANY; i++) {
+    char key[64], want[64], miss[64];
+    snprintf(key, sizeof(key), "event_kind_%d", i);
+    snprintf(want, sizeof(want), "事件 %d", i * 7);
+    assert_string_equal(i18n_get(cat, key), want);
+    snprintf(miss, sizeof(miss), "event_kind_%dx", i);
+    assert_ptr_equal(i18n_get(cat, miss), miss);
+    snprintf(miss, sizeof(miss), "Event_kind_%d", i);
+    assert_ptr_equal(i18n_get(cat, miss), miss);
+    key[strlen(key) - 1] = '\0'; /* a prefix: another entry for i >= 10, else a miss */
+    if (i < 10)
+      assert_ptr_equal(i18n_get(cat, key), key);
+  }
+  assert_string_equal(i18n_get(cat, ""), "");
+  i18n_free(cat);
+  remove(po);
+  remove(mo);
+  rmdir(dir);
+}
+
 static void test_load_errors(void **state)
 {
   char err[256] = "";
@@ -422,6 +467,7 @@ int main(void)
       cmocka_unit_test(test_overlapping_strings),
       cmocka_unit_test(test_byte_flips),
       cmocka_unit_test(test_msgfmt_file),
+      cmocka_unit_test(test_many_entries),
       cmocka_unit_test(test_load_errors),
       cmocka_unit_test(test_normalize),
       cmocka_unit_test(test_negotiate),

@@ -211,6 +211,118 @@ static void json_escapes_everywhere(void **state)
   assert_int_equal(checked, 8200);
 }
 
+/* The view's text as jansson writes the same tree (view_to_json), compared byte for byte. */
+static void assert_as_jansson(struct view v)
+{
+  struct buf out;
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(view_write_json(&out, v), ST_OK);
+  json_t *j = view_to_json(v);
+  char *expected = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+  assert_non_null(expected);
+  assert_int_equal(out.len, strlen(expected));
+  assert_string_equal(out.data, expected);
+  free(expected);
+  json_decref(j);
+  buf_free(&out);
+}
+
+/* Member names take the key path (',' '"' name '"' ':' in one write, a short name in one load
+ * and store): every byte that needs an escape and plain ones, at every place of names of 1 to
+ * 40 bytes ending on a page's last byte, first and later members, as jansson writes them. */
+static void json_keys_everywhere(void **state)
+{
+  static const unsigned char bytes[] = {'"', '\\', 0x01, 0x1f, '\n', 0x7f, 'a', ' '};
+  long page = sysconf(_SC_PAGESIZE);
+  char *pages =
+      mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(pages != MAP_FAILED);
+  assert_int_equal(mprotect(pages + page, (size_t)page, PROT_NONE), 0);
+  size_t checked = 0;
+  for (size_t len = 1; len <= 40; len++)
+    for (size_t at = 0; at < len; at++)
+      for (size_t k = 0; k < sizeof(bytes); k++) {
+        char *s = pages + page - len - 1; /* the name and its NUL end the page */
+        memset(s, 'k', len);
+        s[at] = (char)bytes[k];
+        s[len] = '\0';
+        struct arena *arena = arena_new(TEST_ARENA);
+        struct view_builder b = view_builder(arena);
+        struct view_map *m = view_map(&b);
+        view_add(&b, m, s, view_int((int64_t)len));
+        view_add(&b, m, "plain", view_text(s));
+        if (at) /* a later member's name, shorter (jansson keeps one of a repeated name) */
+          view_add(&b, m, s + at, view_bool(true));
+        assert_int_equal(view_done(&b), ST_OK);
+        assert_as_jansson(view_of_map(m));
+        arena_free(arena);
+        checked++;
+      }
+  munmap(pages, (size_t)page * 2);
+  assert_int_equal(checked, 6560);
+}
+
+/* Integers as jansson writes them, around every power of ten (the one-digit path and
+ * str_decimal), negative ones, the extremes; inside maps and lists. */
+static void json_integers(void **state)
+{
+  struct arena *arena = arena_new(TEST_ARENA);
+  struct view_builder b = view_builder(arena);
+  struct view_list *l = view_list(&b);
+  struct view_map *m = view_map(&b);
+  int64_t p = 1; /* 10^i: 10^18 is the last that int64_t holds */
+  for (int i = 0; i < 19; i++, p = i < 19 ? p * 10 : p)
+    for (int64_t d = -1; d <= 1; d++) {
+      view_push(&b, l, view_int(p + d));
+      view_push(&b, l, view_int(-(p + d)));
+      view_add(&b, m, arena_printf(arena, "n%d%+d", i, (int)d), view_int(p + d));
+    }
+  for (int64_t i = -12; i <= 12; i++)
+    view_push(&b, l, view_int(i));
+  view_push(&b, l, view_int(INT64_MIN));
+  view_push(&b, l, view_int(INT64_MAX));
+  view_add(&b, m, "list", view_of_list(l));
+  assert_int_equal(view_done(&b), ST_OK);
+  assert_as_jansson(view_of_map(m));
+  assert_as_jansson(view_int(7));
+  assert_as_jansson(view_int(INT64_MIN));
+  arena_free(arena);
+}
+
+/* Near the buffer's maximum the fast paths (which want 16 bytes of room more) give way to the
+ * exact one: a text of L bytes is written whole for every maximum that holds it and its NUL,
+ * refused (ST_LIMIT) for every smaller one, never cut. */
+static void json_at_the_maximum(void **state)
+{
+  struct arena *arena = arena_new(TEST_ARENA);
+  struct view_builder b = view_builder(arena);
+  struct view_map *m = view_map(&b);
+  view_add_text(&b, m, "name", "value");
+  view_add_int(&b, m, "number", 1234567890);
+  view_add(&b, m, "list", view_of_list(view_list(&b)));
+  view_add_bool(&b, m, "yes", true);
+  view_add(&b, m, "none", view_null());
+  view_add_text(&b, m, "esc\"aped", "a\nb");
+  struct buf full;
+  buf_init(&full, TEST_OUT_MAX);
+  assert_int_equal(view_write_json(&full, view_of_map(m)), ST_OK);
+  for (size_t max = 1; max < full.len + 40; max++) {
+    struct buf out;
+    buf_init(&out, max);
+    int rc = view_write_json(&out, view_of_map(m));
+    if (full.len + 1 <= max) {
+      assert_int_equal(rc, ST_OK);
+      assert_string_equal(out.data, full.data);
+    } else {
+      assert_int_equal(rc, ST_LIMIT);
+      assert_true(out.len < max);
+    }
+    buf_free(&out);
+  }
+  buf_free(&full);
+  arena_free(arena);
+}
+
 /* Small maps search in order (the first of a repeated key wins, as jansson's last-wins is not
  * what a template reading a view built in order expects); an indexed map of a thousand keys
  * finds each (the first of a repeated one, as in order), misses what it does not have, and
@@ -261,6 +373,17 @@ static void lookups(void **state)
     assert_int_equal(view_get(view_of_map(big), key, (size_t)n).u.i, i);
   }
   assert_int_equal(view_get(view_of_map(big), "key_999", 7).u.i, 999);
+  /* view_set through the index: the first of a repeated name replaced, a new name appended */
+  uint32_t count = big->count;
+  view_set(&b, big, "key_7", view_int(77));
+  view_set(&b, big, "late_1499", view_int(-5));
+  view_set(&b, big, "brand_new", view_int(8));
+  assert_int_equal(big->count, count + 1);
+  assert_int_equal(view_get(view_of_map(big), "key_7", 5).u.i, 77);
+  assert_int_equal(big->entries[1000].value.u.i, -1); /* the repeat is left as it was */
+  assert_int_equal(view_get(view_of_map(big), "late_1499", 9).u.i, -5);
+  assert_int_equal(view_get(view_of_map(big), "brand_new", 9).u.i, 8);
+  assert_int_equal(big->entries[count].value.u.i, 8);
   view_map_index(&b, m); /* a small map, indexed on request */
   assert_non_null(m->slots);
   assert_string_equal(view_get(view_of_map(m), "ab", 2).u.s, "longer");
@@ -334,6 +457,9 @@ int main(void)
       cmocka_unit_test(spec_from_views),
       cmocka_unit_test(json_text_as_jansson),
       cmocka_unit_test(json_escapes_everywhere),
+      cmocka_unit_test(json_keys_everywhere),
+      cmocka_unit_test(json_integers),
+      cmocka_unit_test(json_at_the_maximum),
       cmocka_unit_test(lookups),
       cmocka_unit_test(lazy_once_and_only_when_read),
       cmocka_unit_test(sticky_failure),

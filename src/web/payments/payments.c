@@ -22,35 +22,88 @@
 /* ECPay sends up to about 50 fields when asked for extra card details: room to spare. */
 enum { CALLBACK_FIELDS_MAX = 64 };
 
+/* The amount as format_money writes it, in the arena; "NT$0" (most fee blocks: nothing due,
+ * nothing paid) without an allocation. */
 static const char *money(struct http_request *req, int64_t amount)
 {
-  char buf[48];
-  return format_money(amount, buf, sizeof(buf)) ? "" : arena_strdup(req->arena, buf);
+  enum { MONEY_SIZE = 32 }; /* "-NT$9,223,372,036,854,775,808" and its NUL */
+  if (amount == 0)
+    return "NT$0";
+  char *out = arena_alloc(req->arena, MONEY_SIZE);
+  return out && !format_money(amount, out, MONEY_SIZE) ? out : "";
 }
 
 /* ---- the fee block of the public case read model (domain/case_read.h) ------------------- */
+
+/* "/p/<token><suffix>" in the arena, as arena_printf wrote it (NULL without memory), without
+ * printf: the fee block of every /p/<token> page has two. */
+static const char *token_href(struct http_request *req, const char *token, const char *suffix)
+{
+  size_t nt = strlen(token), ns = strlen(suffix);
+  char *p = arena_alloc(req->arena, 3 + nt + ns + 1);
+  if (p) {
+    memcpy(p, "/p/", 3);
+    memcpy(p + 3, token, nt);
+    memcpy(p + 3 + nt, suffix, ns + 1);
+  }
+  return p;
+}
+
+/* The translation of prefix + code ("payment_status_" "paid"), the key built on the stack; as
+ * http_t answers a key it has no translation for (the key itself), that key in the arena. */
+static const char *payment_label(struct http_request *req, const char *prefix, const char *code)
+{
+  char key[96];
+  size_t np = strlen(prefix), nc = strlen(code);
+  if (np + nc >= sizeof(key)) /* no such translation: the key, as arena_printf made it */
+    return http_t(req, arena_printf(req->arena, "%s%s", prefix, code));
+  memcpy(key, prefix, np);
+  memcpy(key + np, code, nc + 1);
+  const char *t = http_t(req, key);
+  return t == key ? arena_strdup(req->arena, key) : t;
+}
+
+/* Which of paid, pending, failed, expired the status is (4 when none): compared once. */
+static int status_index(const char *status)
+{
+  static const char *const known[] = {"paid", "pending", "failed", "expired"};
+  for (int i = 0; i < 4; i++)
+    if (status[0] == known[i][0] && strcmp(status, known[i]) == 0)
+      return i;
+  return 4;
+}
+
+/* An instant as web_datetime writes it, formatted in place in the arena. */
+static struct view instant(struct http_request *req, int64_t t, bool english,
+                           struct format_day *memo)
+{
+  char *out = t > 0 ? arena_alloc(req->arena, FORMAT_DATETIME_SIZE) : NULL;
+  size_t n = out ? format_datetime_to((time_t)t, english, memo, out) : 0;
+  return n ? view_textn(out, n) : view_text("");
+}
 
 static struct view typed_payment_tview(struct http_request *req, struct view_builder *b,
                                        const struct case_public_payment *p)
 {
   const char *status = p->status, *provider = p->provider;
-  struct view_map *m = view_map(b);
+  int which = status_index(status);
+  bool english = format_english(req->lang);
+  struct format_day memo = {0};
+  struct view_map *m = view_map_cap(b, 14);
   view_add_text(b, m, "order_no", p->order_no);
   view_add_text(b, m, "amount_text", money(req, p->amount));
   view_add_text(b, m, "status", status);
-  view_add_text(b, m, "status_label",
-                http_t(req, arena_printf(req->arena, "payment_status_%s", status)));
+  view_add_text(b, m, "status_label", payment_label(req, "payment_status_", status));
   view_add_text(b, m, "provider", provider);
-  view_add_text(b, m, "provider_label",
-                http_t(req, arena_printf(req->arena, "payment_provider_%s", provider)));
+  view_add_text(b, m, "provider_label", payment_label(req, "payment_provider_", provider));
   view_add_text(b, m, "provider_ref", p->provider_ref);
-  view_add_text(b, m, "created_text", web_datetime(req, p->created_at));
-  view_add_text(b, m, "paid_text", web_datetime(req, p->paid_at));
-  view_add_text(b, m, "expires_text", web_datetime(req, p->expires_at));
-  view_add_bool(b, m, "is_paid", !strcmp(status, "paid"));
-  view_add_bool(b, m, "is_pending", !strcmp(status, "pending"));
-  view_add_bool(b, m, "is_failed", !strcmp(status, "failed"));
-  view_add_bool(b, m, "is_expired", !strcmp(status, "expired"));
+  view_add(b, m, "created_text", instant(req, p->created_at, english, &memo));
+  view_add(b, m, "paid_text", instant(req, p->paid_at, english, &memo));
+  view_add(b, m, "expires_text", instant(req, p->expires_at, english, &memo));
+  view_add_bool(b, m, "is_paid", which == 0);
+  view_add_bool(b, m, "is_pending", which == 1);
+  view_add_bool(b, m, "is_failed", which == 2);
+  view_add_bool(b, m, "is_expired", which == 3);
   return view_of_map(m);
 }
 
@@ -94,8 +147,8 @@ struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
   view_add_bool(b, m, "has_payments", fee->payment_count > 0);
   if (token) {
     view_add_bool(b, m, "has_receipt", true);
-    view_add_text(b, m, "pay_action", arena_printf(req->arena, "/p/%s/pay", token));
-    view_add_text(b, m, "receipt_href", arena_printf(req->arena, "/p/%s/receipt", token));
+    view_add_text(b, m, "pay_action", token_href(req, token, "/pay"));
+    view_add_text(b, m, "receipt_href", token_href(req, token, "/receipt"));
   }
   if (token && fee->pending)
     view_add_text(
