@@ -35,21 +35,19 @@ const struct http_route *http_route_at(const struct http_server *server, size_t 
   return index < server->route_count ? &server->routes[index] : NULL;
 }
 
-static bool add_capture(struct http_request *req, const char *name, size_t name_len,
-                        const char *value, size_t value_len)
-{
-  if (req->capture_count == ARRAY_LEN(req->captures))
-    return false;
-  char *n = arena_strndup(req->arena, name, name_len);
-  char *v = arena_strndup(req->arena, value, value_len);
-  if (!n || !v)
-    return false;
-  req->captures[req->capture_count++] = (struct http_param){{n, name_len}, {v, value_len}};
-  return true;
-}
+/* A capture found while matching: where its name and value are (not yet copied). */
+struct capture_span {
+  const char *name, *value;
+  size_t name_len, value_len;
+};
+
+struct match {
+  struct capture_span caps[8]; /* as many as struct http_request holds */
+  size_t count;
+};
 
 /* Matches one "{name}" or "{name...}" placeholder at *pat against *path, advancing both. */
-static bool match_capture(struct http_request *req, const char **pat, const char **path)
+static bool match_capture(struct match *m, const char **pat, const char **path)
 {
   const char *close = strchr(*pat, '}');
   if (!close)
@@ -62,21 +60,24 @@ static bool match_capture(struct http_request *req, const char **pat, const char
   const char *end = *path + (rest ? strlen(*path) : strcspn(*path, "/"));
   if (end == *path)
     return false;
-  if (req && !add_capture(req, name, name_len, *path, (size_t)(end - *path)))
-    return false;
+  if (m) {
+    if (m->count == ARRAY_LEN(m->caps))
+      return false;
+    m->caps[m->count++] = (struct capture_span){name, *path, name_len, (size_t)(end - *path)};
+  }
   *pat = close + 1;
   *path = end;
   return true;
 }
 
-/* True when path fits pattern; with req set, records the captures. */
-static bool pattern_matches(const char *pattern, const char *path, struct http_request *req)
+/* True when path fits pattern; with m set, notes where the captures are. */
+static bool pattern_matches(const char *pattern, const char *path, struct match *m)
 {
-  if (req)
-    req->capture_count = 0;
+  if (m)
+    m->count = 0;
   while (*pattern) {
     if (*pattern == '{') {
-      if (!match_capture(req, &pattern, &path))
+      if (!match_capture(m, &pattern, &path))
         return false;
       continue;
     }
@@ -86,6 +87,22 @@ static bool pattern_matches(const char *pattern, const char *path, struct http_r
     path++;
   }
   return *path == '\0';
+}
+
+/* The captures of a match, copied into the request's arena. */
+static bool keep_captures(struct http_request *req, const struct match *m)
+{
+  req->capture_count = 0;
+  for (size_t i = 0; i < m->count; i++) {
+    const struct capture_span *c = &m->caps[i];
+    char *n = arena_strndup(req->arena, c->name, c->name_len);
+    char *v = arena_strndup(req->arena, c->value, c->value_len);
+    if (!n || !v)
+      return false;
+    req->captures[i] = (struct http_param){{n, c->name_len}, {v, c->value_len}};
+    req->capture_count = i + 1;
+  }
+  return true;
 }
 
 static bool method_matches(const char *route_method, const char *method)
@@ -106,25 +123,186 @@ static void allow_add(char *allow, size_t allow_size, const char *method)
   memcpy(allow + used + sep, method, n + 1);
 }
 
+/* ---- the index: routes by their path's first segment ------------------------------------ */
+
+/* Methods by number, so that a route's is compared without strcmp; 0 = another method. */
+enum { METHOD_OTHER, METHOD_GET, METHOD_HEAD, METHOD_POST };
+
+static int method_id(const char *method)
+{
+  static const char *const known[] = {NULL, "GET", "HEAD", "POST"};
+  for (int i = METHOD_GET; i < (int)ARRAY_LEN(known); i++)
+    if (strcmp(method, known[i]) == 0)
+      return i;
+  return METHOD_OTHER;
+}
+
+struct route_info {
+  size_t slashes; /* '/' in the pattern: a path it matches has as many (more after {x...}) */
+  bool rest;      /* ends in a {name...} capture */
+  bool errors_only;
+  int method; /* method_id */
+};
+
+/* The routes (indexes into the combined table, in table order) a path whose first segment is
+ * seg may match: those whose first segment is seg, and those whose first segment captures. */
+struct route_bucket {
+  const char *seg;
+  size_t seg_len;
+  size_t *routes;
+  size_t count;
+};
+
+struct http_route_index {
+  struct route_info *info;
+  struct route_bucket *buckets;
+  size_t bucket_count;
+  struct route_bucket other; /* only the capturing ones: for any other first segment */
+};
+
+/* A pattern's first segment (after the leading '/'); false when it holds a capture. */
+static bool first_segment(const char *pattern, const char **seg, size_t *len)
+{
+  const char *p = pattern[0] == '/' ? pattern + 1 : pattern;
+  size_t n = strcspn(p, "/");
+  *seg = p;
+  *len = n;
+  return !memchr(p, '{', n);
+}
+
+static size_t count_slashes(const char *s)
+{
+  size_t n = 0;
+  for (; *s; s++)
+    n += *s == '/';
+  return n;
+}
+
+static struct route_bucket *bucket_find(struct http_route_index *ix, const char *seg, size_t len)
+{
+  for (size_t i = 0; i < ix->bucket_count; i++)
+    if (ix->buckets[i].seg_len == len && memcmp(ix->buckets[i].seg, seg, len) == 0)
+      return &ix->buckets[i];
+  return NULL;
+}
+
+/* Every route i belongs to the bucket of its first segment, a capturing one to all. */
+static bool bucket_takes(const struct http_route *route, const struct route_bucket *b)
+{
+  const char *seg;
+  size_t len;
+  if (!first_segment(route->pattern, &seg, &len))
+    return true;
+  return b->seg && len == b->seg_len && memcmp(seg, b->seg, len) == 0;
+}
+
+static int bucket_fill(const struct http_server *server, struct route_bucket *b)
+{
+  size_t total = http_route_total(server);
+  b->routes = arena_alloc(server->arena, sizeof(*b->routes) * (total ? total : 1));
+  if (!b->routes)
+    return ST_NOMEM;
+  for (size_t i = 0; i < total; i++)
+    if (bucket_takes(http_route_at(server, i), b))
+      b->routes[b->count++] = i;
+  return ST_OK;
+}
+
+static int index_buckets(struct http_server *server, struct http_route_index *ix)
+{
+  size_t total = http_route_total(server);
+  for (size_t i = 0; i < total; i++) {
+    const char *seg;
+    size_t len;
+    if (first_segment(http_route_at(server, i)->pattern, &seg, &len) && !bucket_find(ix, seg, len))
+      ix->buckets[ix->bucket_count++] = (struct route_bucket){seg, len, NULL, 0};
+  }
+  for (size_t i = 0; i < ix->bucket_count; i++)
+    if (bucket_fill(server, &ix->buckets[i]))
+      return ST_NOMEM;
+  return bucket_fill(server, &ix->other);
+}
+
+int http_route_index_build(struct http_server *server)
+{
+  size_t total = http_route_total(server);
+  struct http_route_index *ix = arena_alloc(server->arena, sizeof(*ix));
+  if (!ix)
+    return ST_NOMEM;
+  ix->info = arena_alloc(server->arena, sizeof(*ix->info) * (total ? total : 1));
+  ix->buckets = arena_alloc(server->arena, sizeof(*ix->buckets) * (total ? total : 1));
+  if (!ix->info || !ix->buckets)
+    return ST_NOMEM;
+  for (size_t i = 0; i < total; i++) {
+    const struct http_route *route = http_route_at(server, i);
+    size_t n = strlen(route->pattern);
+    ix->info[i] = (struct route_info){
+        count_slashes(route->pattern), n > 4 && memcmp(route->pattern + n - 4, "...}", 4) == 0,
+        (route->flags & HTTP_ROUTE_ERRORS_ONLY) != 0, method_id(route->method)};
+  }
+  int rc = index_buckets(server, ix);
+  if (!rc)
+    server->route_index = ix;
+  return rc;
+}
+
+static bool info_method_matches(const struct route_info *info, const struct http_route *route,
+                                int method, const char *name)
+{
+  if (info->method == METHOD_OTHER || method == METHOD_OTHER)
+    return method_matches(route->method, name);
+  return info->method == method || (method == METHOD_HEAD && info->method == METHOD_GET);
+}
+
+/* The first route in table order that answers method on path, tried among the routes of the
+ * path's bucket only: those of another method or '/' count first, then the pattern. */
+static bool index_find(const struct http_server *server, struct http_request *req, size_t *index,
+                       struct match *m)
+{
+  struct http_route_index *ix = server->route_index;
+  const char *path = req->path, *seg = path[0] == '/' ? path + 1 : path;
+  size_t len = strcspn(seg, "/"), slashes = count_slashes(path);
+  const struct route_bucket *b = bucket_find(ix, seg, len);
+  if (!b)
+    b = &ix->other;
+  int method = method_id(req->method);
+  for (size_t k = 0; k < b->count; k++) {
+    size_t i = b->routes[k];
+    const struct route_info *info = &ix->info[i];
+    const struct http_route *route = http_route_at(server, i);
+    if (info->errors_only || (info->rest ? slashes < info->slashes : slashes != info->slashes) ||
+        !info_method_matches(info, route, method, req->method) ||
+        !pattern_matches(route->pattern, path, m))
+      continue;
+    *index = i;
+    return true;
+  }
+  return false;
+}
+
 int http_route_find(const struct http_server *server, struct http_request *req, size_t *index,
                     char *allow, size_t allow_size)
 {
   size_t total = http_route_total(server);
   bool path_known = false;
+  struct match m;
   allow[0] = '\0';
+  if (server->route_index && index_find(server, req, index, &m)) {
+    req->route = http_route_at(server, *index);
+    return keep_captures(req, &m) ? 0 : 500;
+  }
+  /* Without an index, or none answers: the whole table, for the 405's Allow or the 404. */
   for (size_t i = 0; i < total; i++) {
     const struct http_route *route = http_route_at(server, i);
-    if ((route->flags & HTTP_ROUTE_ERRORS_ONLY) ||
-        !pattern_matches(route->pattern, req->path, NULL))
+    if ((route->flags & HTTP_ROUTE_ERRORS_ONLY) || !pattern_matches(route->pattern, req->path, &m))
       continue;
     path_known = true;
     allow_add(allow, allow_size, route->method);
     if (!method_matches(route->method, req->method))
       continue;
-    pattern_matches(route->pattern, req->path, req);
     *index = i;
     req->route = route;
-    return 0;
+    return keep_captures(req, &m) ? 0 : 500;
   }
   if (path_known && strstr(allow, "GET"))
     allow_add(allow, allow_size, "HEAD");
