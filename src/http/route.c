@@ -141,7 +141,9 @@ struct route_info {
   size_t slashes; /* '/' in the pattern: a path it matches has as many (more after {x...}) */
   bool rest;      /* ends in a {name...} capture */
   bool errors_only;
-  int method; /* method_id */
+  int method;       /* method_id */
+  const char *last; /* the pattern's last segment when it captures nothing, else NULL */
+  size_t last_len;
 };
 
 /* The routes (indexes into the combined table, in table order) a path whose first segment is
@@ -236,9 +238,15 @@ int http_route_index_build(struct http_server *server)
   for (size_t i = 0; i < total; i++) {
     const struct http_route *route = http_route_at(server, i);
     size_t n = strlen(route->pattern);
-    ix->info[i] = (struct route_info){
-        count_slashes(route->pattern), n > 4 && memcmp(route->pattern + n - 4, "...}", 4) == 0,
-        (route->flags & HTTP_ROUTE_ERRORS_ONLY) != 0, method_id(route->method)};
+    const char *last = strrchr(route->pattern, '/');
+    last = last ? last + 1 : route->pattern;
+    bool literal = !strchr(last, '{');
+    ix->info[i] = (struct route_info){count_slashes(route->pattern),
+                                      n > 4 && memcmp(route->pattern + n - 4, "...}", 4) == 0,
+                                      (route->flags & HTTP_ROUTE_ERRORS_ONLY) != 0,
+                                      method_id(route->method),
+                                      literal ? last : NULL,
+                                      literal ? strlen(last) : 0};
   }
   int rc = index_buckets(server, ix);
   if (!rc)
@@ -254,14 +262,25 @@ static bool info_method_matches(const struct route_info *info, const struct http
   return info->method == method || (method == METHOD_HEAD && info->method == METHOD_GET);
 }
 
+/* Whether a path whose last segment is last (len bytes) may match the route: a route ending
+ * in a literal segment (not after a {name...} capture) needs that very segment. */
+static bool last_may_match(const struct route_info *info, const char *last, size_t len)
+{
+  return !info->last || info->rest || (info->last_len == len && memcmp(info->last, last, len) == 0);
+}
+
 /* The first route in table order that answers method on path, tried among the routes of the
- * path's bucket only: those of another method or '/' count first, then the pattern. */
+ * path's bucket only: those of another method, '/' count or last segment are passed over
+ * first, then the pattern decides. */
 static bool index_find(const struct http_server *server, struct http_request *req, size_t *index,
                        struct match *m)
 {
   struct http_route_index *ix = server->route_index;
   const char *path = req->path, *seg = path[0] == '/' ? path + 1 : path;
   size_t len = strcspn(seg, "/"), slashes = count_slashes(path);
+  const char *last = strrchr(path, '/');
+  last = last ? last + 1 : path;
+  size_t last_len = strlen(last);
   const struct route_bucket *b = bucket_find(ix, seg, len);
   if (!b)
     b = &ix->other;
@@ -272,7 +291,7 @@ static bool index_find(const struct http_server *server, struct http_request *re
     const struct http_route *route = http_route_at(server, i);
     if (info->errors_only || (info->rest ? slashes < info->slashes : slashes != info->slashes) ||
         !info_method_matches(info, route, method, req->method) ||
-        !pattern_matches(route->pattern, path, m))
+        !last_may_match(info, last, last_len) || !pattern_matches(route->pattern, path, m))
       continue;
     *index = i;
     return true;
@@ -397,23 +416,9 @@ static bool token_like(const char *s, size_t n)
   return true;
 }
 
-void http_path_redact(const struct http_server *server, const struct http_route *matched,
-                      const char *path, char *out, size_t size)
+/* A path no route matches: every segment that looks like a token goes. */
+static void redact_unrouted(const char *path, char *out, size_t size)
 {
-  size_t total = http_route_total(server);
-  if (!size)
-    return;
-  /* A path refused as text (invalid UTF-8, controls) is not repeated in a JSON log line. */
-  if (path && !str_valid_text(str_from(path), false)) {
-    snprintf(out, size, "%s", "[refused path]");
-    return;
-  }
-  if (path && matched && redact_along(matched->pattern, path, out, size))
-    return;
-  for (size_t i = 0; path && i < total; i++)
-    if (redact_along(http_route_at(server, i)->pattern, path, out, size))
-      return;
-  /* No route: every segment that looks like a token goes. */
   size_t used = 0;
   out[0] = '\0';
   for (const char *p = path ? path : ""; *p;) {
@@ -426,4 +431,35 @@ void http_path_redact(const struct http_server *server, const struct http_route 
     if (*p)
       put(out, size, &used, p++, 1);
   }
+}
+
+/* Along the route the request matched; false when it does not match. A route that captures
+ * no token hides nothing: the path as it is (what redact_along writes, without its walk). */
+static bool redact_matched(const struct http_route *matched, const char *path, char *out,
+                           size_t size)
+{
+  if (strstr(matched->pattern, "{token"))
+    return redact_along(matched->pattern, path, out, size);
+  out[0] = '\0';
+  put(out, size, &(size_t){0}, path, strlen(path));
+  return true;
+}
+
+void http_path_redact(const struct http_server *server, const struct http_route *matched,
+                      const char *path, char *out, size_t size)
+{
+  size_t total = http_route_total(server);
+  if (!size)
+    return;
+  /* A path refused as text (invalid UTF-8, controls) is not repeated in a JSON log line. */
+  if (path && !str_valid_text(str_from(path), false)) {
+    snprintf(out, size, "%s", "[refused path]");
+    return;
+  }
+  if (path && matched && redact_matched(matched, path, out, size))
+    return;
+  for (size_t i = 0; path && i < total; i++)
+    if (redact_along(http_route_at(server, i)->pattern, path, out, size))
+      return;
+  redact_unrouted(path, out, size);
 }

@@ -195,6 +195,21 @@ static void test_route_index_agrees_with_scan(void **state)
       assert_same_route(&indexed, &plain, methods[m], extra[i]);
 }
 
+/* Every byte: RFC 3986's unreserved characters stay, the others become %HH (upper case). */
+static void test_url_encode_every_byte(void **state)
+{
+  for (int c = 1; c < 256; c++) {
+    char s[2] = {(char)c, '\0'}, want[4];
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '~';
+    if (keep)
+      snprintf(want, sizeof(want), "%c", c);
+    else
+      snprintf(want, sizeof(want), "%%%02X", c);
+    assert_string_equal(http_url_encode(arena, s), want);
+  }
+}
+
 static void test_rate_limit_refills(void **state)
 {
   struct http_ratelimit *limiter = http_ratelimit_new();
@@ -285,6 +300,7 @@ int main(void)
       cmocka_unit_test(test_accept_negotiation),
       cmocka_unit_test(test_route_matching),
       cmocka_unit_test(test_route_index_agrees_with_scan),
+      cmocka_unit_test(test_url_encode_every_byte),
       cmocka_unit_test(test_rate_limit_refills),
       cmocka_unit_test(test_self_url_replaces_one_parameter),
       cmocka_unit_test(test_header_value_is_copied),
