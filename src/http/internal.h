@@ -24,7 +24,9 @@ enum {
   /* Longest path plus query we answer (414 above, with our headers and page). libmicrohttpd
    * answers 414 itself, without them, only past the whole header memory (max_header_bytes). */
   HTTP_URI_MAX = 8 * 1024,
-  HTTP_LANG_COUNT = 2
+  HTTP_LANG_COUNT = 2,
+  /* The most a rendering buffer starts with (server->last_body) */
+  HTTP_RESERVE_MAX = 256 * 1024
 };
 
 struct http_response {
@@ -69,6 +71,9 @@ struct http_server {
   int port;
   struct http_stream_hub *streams;      /* stream.c */
   struct http_route_index *route_index; /* route.c; NULL: every lookup scans the table */
+  /* The size of the last answer rendered, and of the last page inside the layout: the room
+   * the next one's buffers start with (response.c) */
+  atomic_size_t last_body, last_content;
 };
 
 /* One request in flight: libmicrohttpd's per-connection-request pointer. */

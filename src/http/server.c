@@ -115,7 +115,8 @@ static void client_address(struct http_server *server, struct MHD_Connection *co
 
 struct query_walk {
   struct http_request *req;
-  size_t room;  /* entries of req->query: the parameters given, at most HTTP_MAX_PARAMS */
+  struct http_param *params; /* HTTP_MAX_PARAMS of them, on the stack */
+  size_t count;
   size_t bytes; /* names and values so far */
   bool bad;
   bool bidi; /* the bad value holds a bidirectional control (str_has_bidi_control) */
@@ -126,7 +127,7 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
 {
   struct query_walk *walk = cls;
   struct http_request *req = walk->req;
-  if (req->query_count == walk->room) { /* more than HTTP_MAX_PARAMS */
+  if (walk->count == HTTP_MAX_PARAMS) { /* more than that */
     walk->bad = true;
     return MHD_NO;
   }
@@ -143,7 +144,7 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
     walk->bad = true;
     return MHD_NO;
   }
-  req->query[req->query_count++] = (struct http_param){{n, name.len}, {v, val.len}};
+  walk->params[walk->count++] = (struct http_param){{n, name.len}, {v, val.len}};
   return MHD_YES;
 }
 
@@ -151,15 +152,17 @@ static enum MHD_Result collect_query_value(void *cls, enum MHD_ValueKind kind, c
  * ST_LIMIT when the path and query are longer than HTTP_URI_MAX. */
 static int collect_query(struct http_request *req, struct MHD_Connection *conn, bool *bidi)
 {
-  /* As many entries as there are parameters (the request's arena is wiped when it ends, so
-   * 64 entries every time cost 2 KiB of wiping) */
-  int given = MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
-  size_t room = given < 1 ? 1 : given < HTTP_MAX_PARAMS ? (size_t)given : HTTP_MAX_PARAMS;
-  req->query = arena_alloc(req->arena, sizeof(*req->query) * room);
+  /* One walk over the request's values, gathered on the stack; the arena then keeps as many
+   * entries as there are parameters (it is wiped when the request ends, so 64 entries every
+   * time cost 2 KiB of wiping) */
+  struct http_param params[HTTP_MAX_PARAMS];
+  struct query_walk walk = {req, params, 0, strlen(req->path), false, false};
+  MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
+  req->query = arena_alloc(req->arena, sizeof(*req->query) * (walk.count ? walk.count : 1));
   if (!req->query)
     return ST_NOMEM;
-  struct query_walk walk = {req, room, strlen(req->path), false, false};
-  MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_value, &walk);
+  memcpy(req->query, params, sizeof(*params) * walk.count);
+  req->query_count = walk.count;
   *bidi = walk.bidi;
   if (walk.bytes > HTTP_URI_MAX)
     return ST_LIMIT;
