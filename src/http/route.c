@@ -2,6 +2,7 @@
  * route.c - matching a request against the declarative route table. The HTTP layer's own
  * routes (health, readiness, metrics, static files) come first, then the application's.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -155,11 +156,29 @@ struct route_bucket {
   size_t count;
 };
 
+/* A route whose first and last segments are literal and that does not end in {name...} can
+ * only match a path with those very segments and as many '/': such routes are found by that
+ * key in a hash table (exact_find), the others through the buckets. */
+struct exact_key {
+  const char *first, *last;
+  size_t first_len, last_len, slashes;
+};
+
+struct exact_entry {
+  struct exact_key key;
+  bool used;
+  size_t *routes; /* in table order */
+  size_t count;
+};
+
 struct http_route_index {
   struct route_info *info;
-  struct route_bucket *buckets;
+  struct route_bucket *buckets; /* the routes without an exact key, by first segment */
   size_t bucket_count;
   struct route_bucket other; /* only the capturing ones: for any other first segment */
+  struct exact_entry *exact;
+  size_t exact_mask; /* the table's size - 1 (a power of two) */
+  bool *keyed;       /* by route: found through the exact table */
 };
 
 /* A pattern's first segment (after the leading '/'); false when it holds a capture. */
@@ -188,6 +207,89 @@ static struct route_bucket *bucket_find(struct http_route_index *ix, const char 
   return NULL;
 }
 
+static uint32_t key_hash(const struct exact_key *k)
+{
+  uint32_t h = 2166136261u; /* FNV-1a over both segments and the '/' count */
+  for (size_t i = 0; i < k->first_len; i++)
+    h = (h ^ (unsigned char)k->first[i]) * 16777619u;
+  h = (h ^ '/') * 16777619u;
+  for (size_t i = 0; i < k->last_len; i++)
+    h = (h ^ (unsigned char)k->last[i]) * 16777619u;
+  return (h ^ (uint32_t)k->slashes) * 16777619u;
+}
+
+static bool key_equal(const struct exact_key *a, const struct exact_key *b)
+{
+  return a->slashes == b->slashes && a->first_len == b->first_len && a->last_len == b->last_len &&
+         memcmp(a->first, b->first, a->first_len) == 0 &&
+         memcmp(a->last, b->last, a->last_len) == 0;
+}
+
+/* The entry of key, or the free one where it would go (the table is never full). */
+static struct exact_entry *exact_slot(const struct http_route_index *ix,
+                                      const struct exact_key *key)
+{
+  size_t i = key_hash(key) & ix->exact_mask;
+  while (ix->exact[i].used && !key_equal(&ix->exact[i].key, key))
+    i = (i + 1) & ix->exact_mask;
+  return &ix->exact[i];
+}
+
+/* A path's key: its first and last segments and its '/' count. */
+static struct exact_key path_key(const char *path, size_t slashes)
+{
+  const char *first = path[0] == '/' ? path + 1 : path, *last = strrchr(path, '/');
+  last = last ? last + 1 : path;
+  return (struct exact_key){first, last, strcspn(first, "/"), strlen(last), slashes};
+}
+
+/* Whether route i has an exact key (into *key). */
+static bool route_key(const struct http_route_index *ix, const struct http_route *route, size_t i,
+                      struct exact_key *key)
+{
+  const struct route_info *info = &ix->info[i];
+  const char *first;
+  size_t first_len;
+  if (!first_segment(route->pattern, &first, &first_len) || !info->last || info->rest ||
+      info->errors_only)
+    return false;
+  *key = (struct exact_key){first, info->last, first_len, info->last_len, info->slashes};
+  return true;
+}
+
+/* Fills the exact table: entries and their sizes first, then their routes in table order. */
+static int index_exact(struct http_server *server, struct http_route_index *ix)
+{
+  size_t total = http_route_total(server), size = 16;
+  while (size < 2 * total)
+    size *= 2;
+  ix->exact = arena_alloc(server->arena, sizeof(*ix->exact) * size);
+  ix->keyed = arena_alloc(server->arena, sizeof(*ix->keyed) * (total ? total : 1));
+  if (!ix->exact || !ix->keyed)
+    return ST_NOMEM;
+  ix->exact_mask = size - 1;
+  struct exact_key key;
+  for (size_t i = 0; i < total; i++) {
+    ix->keyed[i] = route_key(ix, http_route_at(server, i), i, &key);
+    struct exact_entry *e = ix->keyed[i] ? exact_slot(ix, &key) : NULL;
+    if (e)
+      *e = (struct exact_entry){key, true, NULL, e->count + 1};
+  }
+  for (size_t i = 0; i < size; i++) {
+    struct exact_entry *e = &ix->exact[i];
+    e->routes = e->used ? arena_alloc(server->arena, sizeof(*e->routes) * e->count) : NULL;
+    if (e->used && !e->routes)
+      return ST_NOMEM;
+    e->count = 0;
+  }
+  for (size_t i = 0; i < total; i++)
+    if (ix->keyed[i] && route_key(ix, http_route_at(server, i), i, &key)) {
+      struct exact_entry *e = exact_slot(ix, &key);
+      e->routes[e->count++] = i;
+    }
+  return ST_OK;
+}
+
 /* Every route i belongs to the bucket of its first segment, a capturing one to all. */
 static bool bucket_takes(const struct http_route *route, const struct route_bucket *b)
 {
@@ -198,14 +300,15 @@ static bool bucket_takes(const struct http_route *route, const struct route_buck
   return b->seg && len == b->seg_len && memcmp(seg, b->seg, len) == 0;
 }
 
-static int bucket_fill(const struct http_server *server, struct route_bucket *b)
+static int bucket_fill(const struct http_server *server, const struct http_route_index *ix,
+                       struct route_bucket *b)
 {
   size_t total = http_route_total(server);
   b->routes = arena_alloc(server->arena, sizeof(*b->routes) * (total ? total : 1));
   if (!b->routes)
     return ST_NOMEM;
   for (size_t i = 0; i < total; i++)
-    if (bucket_takes(http_route_at(server, i), b))
+    if (!ix->keyed[i] && bucket_takes(http_route_at(server, i), b))
       b->routes[b->count++] = i;
   return ST_OK;
 }
@@ -220,9 +323,9 @@ static int index_buckets(struct http_server *server, struct http_route_index *ix
       ix->buckets[ix->bucket_count++] = (struct route_bucket){seg, len, NULL, 0};
   }
   for (size_t i = 0; i < ix->bucket_count; i++)
-    if (bucket_fill(server, &ix->buckets[i]))
+    if (bucket_fill(server, ix, &ix->buckets[i]))
       return ST_NOMEM;
-  return bucket_fill(server, &ix->other);
+  return bucket_fill(server, ix, &ix->other);
 }
 
 int http_route_index_build(struct http_server *server)
@@ -248,7 +351,9 @@ int http_route_index_build(struct http_server *server)
                                       literal ? last : NULL,
                                       literal ? strlen(last) : 0};
   }
-  int rc = index_buckets(server, ix);
+  int rc = index_exact(server, ix);
+  if (!rc)
+    rc = index_buckets(server, ix);
   if (!rc)
     server->route_index = ix;
   return rc;
@@ -269,34 +374,52 @@ static bool last_may_match(const struct route_info *info, const char *last, size
   return !info->last || info->rest || (info->last_len == len && memcmp(info->last, last, len) == 0);
 }
 
-/* The first route in table order that answers method on path, tried among the routes of the
- * path's bucket only: those of another method, '/' count or last segment are passed over
- * first, then the pattern decides. */
+/* The first route of the path's exact entry that answers method on it (SIZE_MAX: none). */
+static size_t exact_find(const struct http_server *server, const struct http_request *req,
+                         const struct exact_key *key, int method, struct match *m)
+{
+  const struct http_route_index *ix = server->route_index;
+  const struct exact_entry *e = exact_slot(ix, key);
+  for (size_t k = 0; e->used && k < e->count; k++) {
+    size_t i = e->routes[k];
+    const struct http_route *route = http_route_at(server, i);
+    if (info_method_matches(&ix->info[i], route, method, req->method) &&
+        pattern_matches(route->pattern, req->path, m))
+      return i;
+  }
+  return SIZE_MAX;
+}
+
+/* The first route in table order that answers method on path: the path's exact entry, then
+ * the routes of its bucket before that one; those of another method, '/' count or last
+ * segment are passed over first, then the pattern decides. */
 static bool index_find(const struct http_server *server, struct http_request *req, size_t *index,
                        struct match *m)
 {
   struct http_route_index *ix = server->route_index;
-  const char *path = req->path, *seg = path[0] == '/' ? path + 1 : path;
-  size_t len = strcspn(seg, "/"), slashes = count_slashes(path);
-  const char *last = strrchr(path, '/');
-  last = last ? last + 1 : path;
-  size_t last_len = strlen(last);
-  const struct route_bucket *b = bucket_find(ix, seg, len);
+  struct exact_key key = path_key(req->path, count_slashes(req->path));
+  int method = method_id(req->method);
+  size_t best = exact_find(server, req, &key, method, m);
+  const struct route_bucket *b = bucket_find(ix, key.first, key.first_len);
   if (!b)
     b = &ix->other;
-  int method = method_id(req->method);
-  for (size_t k = 0; k < b->count; k++) {
+  struct match loose;
+  for (size_t k = 0; k < b->count && b->routes[k] < best; k++) {
     size_t i = b->routes[k];
     const struct route_info *info = &ix->info[i];
     const struct http_route *route = http_route_at(server, i);
-    if (info->errors_only || (info->rest ? slashes < info->slashes : slashes != info->slashes) ||
+    if (info->errors_only ||
+        (info->rest ? key.slashes < info->slashes : key.slashes != info->slashes) ||
         !info_method_matches(info, route, method, req->method) ||
-        !last_may_match(info, last, last_len) || !pattern_matches(route->pattern, path, m))
+        !last_may_match(info, key.last, key.last_len) ||
+        !pattern_matches(route->pattern, req->path, &loose))
       continue;
-    *index = i;
-    return true;
+    *m = loose;
+    best = i;
+    break;
   }
-  return false;
+  *index = best;
+  return best != SIZE_MAX;
 }
 
 int http_route_find(const struct http_server *server, struct http_request *req, size_t *index,
