@@ -181,9 +181,12 @@ static bool body_fits(struct MHD_Connection *conn, const struct http_route *rout
   return (uint64_t)n <= route->body_max;
 }
 
-/* The Content-Type against the body types the route takes, before any of the body is read. */
+/* The Content-Type against the body types the route takes, before any of the body is read
+ * (a route that takes no body takes any type: its cap refused a body already). */
 static bool body_type_ok(struct MHD_Connection *conn, const struct http_route *route)
 {
+  if (route->body_max == HTTP_BODY_NONE)
+    return true;
   const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
   const char *chunked = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
   bool has_body = chunked || (length && strcmp(length, "0") != 0);
