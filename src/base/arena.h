@@ -13,6 +13,12 @@ struct arena;
 
 /* Creates an arena that refuses to grow beyond max_bytes in total. NULL on allocation failure. */
 struct arena *arena_new(size_t max_bytes);
+/* The same for an arena made and freed very often (one per HTTP request): it comes from the
+ * calling thread's few spare arenas when there is one. arena_free of such an arena wipes what
+ * was used just the same, then keeps it (with its first block, whose wiped bytes are the zeros
+ * the next arena_alloc hands out) as a spare of the freeing thread; a thread's spares are freed
+ * when it ends. */
+struct arena *arena_new_recycled(size_t max_bytes);
 /* Runs the cleanup hooks, then wipes (explicit_bzero) the used part of every block and frees
  * them (ASVS 8.3.6: a request's opened personal data does not stay in freed memory). */
 void arena_free(struct arena *arena);

@@ -2,6 +2,7 @@
  * form.c - application/x-www-form-urlencoded parsing (request bodies). Pure: no
  * libmicrohttpd, so the fuzz target can drive it directly.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "base/str.h"
@@ -98,11 +99,13 @@ int http_form_parse(struct arena *arena, const char *data, size_t len, bool allo
   return ST_OK;
 }
 
-/* Whether c stays as it is in an encoded URL component (RFC 3986 unreserved). */
+/* Whether c stays as it is in an encoded URL component (RFC 3986 unreserved), as one bit of a
+ * 256-bit map (no chain of comparisons to mispredict): '-' '.' '0'-'9'; 'A'-'Z' '_'
+ * 'a'-'z' '~'. */
 static bool url_keep(unsigned char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
+  static const uint64_t keep[4] = {0x03ff600000000000u, 0x47fffffe87fffffeu, 0, 0};
+  return (keep[c >> 6] >> (c & 63)) & 1;
 }
 
 /* The length of s once encoded. */
@@ -158,8 +161,9 @@ static size_t self_url_len(const struct http_request *req, const char *path, con
  * every page, for the language switch). */
 char *http_self_url(const struct http_request *req, const char *name, const char *value)
 {
-  /* A path refused as text (invalid UTF-8) is not repeated: its error page links home. */
-  bool path_ok = req->path && str_valid_text(str_from(req->path), false);
+  /* A path refused as text (invalid UTF-8) is not repeated: its error page links home. A
+   * request that found its route had its path checked before. */
+  bool path_ok = req->path && (req->route || str_valid_text(str_from(req->path), false));
   const char *path = path_ok ? req->path : "/";
   size_t len = self_url_len(req, path, name, value);
   char *url = len <= SELF_URL_MAX ? arena_alloc(req->arena, len + 1) : NULL;

@@ -24,7 +24,9 @@ enum {
   /* Longest path plus query we answer (414 above, with our headers and page). libmicrohttpd
    * answers 414 itself, without them, only past the whole header memory (max_header_bytes). */
   HTTP_URI_MAX = 8 * 1024,
-  HTTP_LANG_COUNT = 2
+  HTTP_LANG_COUNT = 2,
+  /* The most a rendering buffer starts with (server->last_body) */
+  HTTP_RESERVE_MAX = 256 * 1024
 };
 
 struct http_response {
@@ -48,6 +50,7 @@ struct http_response {
 struct http_metrics;
 struct http_ratelimit;
 struct http_assets;
+struct http_route_index;
 
 struct http_server {
   struct MHD_Daemon *daemon;
@@ -66,7 +69,11 @@ struct http_server {
   struct netaddr_list metrics_from;    /* parsed from config.metrics_from */
   atomic_int in_flight;
   int port;
-  struct http_stream_hub *streams; /* stream.c */
+  struct http_stream_hub *streams;      /* stream.c */
+  struct http_route_index *route_index; /* route.c; NULL: every lookup scans the table */
+  /* The size of the last answer rendered, and of the last page inside the layout: the room
+   * the next one's buffers start with (response.c) */
+  atomic_size_t last_body, last_content;
 };
 
 /* One request in flight: libmicrohttpd's per-connection-request pointer. */
@@ -86,6 +93,10 @@ struct http_ctx {
 
 /* route.c */
 const struct http_route *http_builtin_routes(size_t *count);
+/* The table's routes grouped by their path's first segment, in server->arena, so that finding
+ * a route tries only those that can match (http_route_find; the answer is the same without).
+ * ST_NOMEM is the only failure. */
+int http_route_index_build(struct http_server *server);
 /* Finds the route for method+path among builtin and application routes. On success fills the
  * captures and *index; returns 404 when no pattern matches the path, 405 when one does but not
  * for this method (allow receives the allowed methods), 0 on success. */

@@ -240,6 +240,22 @@ static struct view globals(struct http_ctx *ctx, struct view_builder *b)
   return view_of_map(g);
 }
 
+/* Room in b for about as much as the last answer of its kind took (*last): one allocation
+ * instead of a chain of reallocations as it fills. */
+static void reserve_like_last(struct buf *b, atomic_size_t *last)
+{
+  size_t n = atomic_load_explicit(last, memory_order_relaxed);
+  if (n > HTTP_RESERVE_MAX)
+    n = HTTP_RESERVE_MAX;
+  if (n && buf_extend(b, n))
+    buf_reset(b);
+}
+
+static void note_size(atomic_size_t *last, size_t n)
+{
+  atomic_store_explicit(last, n, memory_order_relaxed);
+}
+
 /* The page's template, then the layout around it; the page's text is handed to the layout
  * in place ({{{content}}}), not copied. */
 static int render_html(struct http_ctx *ctx, const struct mustache_set *set, struct view page,
@@ -250,11 +266,14 @@ static int render_html(struct http_ctx *ctx, const struct mustache_set *set, str
   struct view_map *content = view_map(&b);
   struct buf text;
   buf_init(&text, HTTP_MAX_PAGE_BYTES);
+  reserve_like_last(&text, &ctx->server->last_content);
   int rc = view_done(&b);
   if (!rc) {
     struct view stack[] = {g, page};
     rc = mustache_render_views(set, template_name, stack, 2, &text);
   }
+  if (!rc)
+    note_size(&ctx->server->last_content, text.len);
   if (!rc) {
     view_add(&b, content, "content", view_textn(text.data ? text.data : "", text.len));
     rc = view_done(&b);
@@ -477,8 +496,11 @@ int http_send(struct http_ctx *ctx)
     return queue(ctx, res->raw, res->raw_len, res->content_type, false);
   struct buf out;
   buf_init(&out, HTTP_MAX_PAGE_BYTES);
+  reserve_like_last(&out, &ctx->server->last_body);
   const char *type = "text/html; charset=utf-8";
   int rc = build_body(ctx, &out, &type);
+  if (!rc)
+    note_size(&ctx->server->last_body, out.len);
   if (rc && !res->is_error) {
     log_error("request %s: rendering %s failed: %s", ctx->req.request_id,
               res->template_name ? res->template_name : "?", status_name(rc));

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "http/internal.h"
+#include "web/app.h"
 
 #include "base/common.h"
 
@@ -116,6 +117,99 @@ static void test_route_matching(void **state)
   assert_string_equal(http_capture(&req, "path"), "css/site.css");
 }
 
+/* The answer of a route search with the index: the route, the status, the captures and Allow
+ * the same as the whole table's scan gives. */
+static void assert_same_route(struct http_server *indexed, struct http_server *plain,
+                              const char *method, const char *path)
+{
+  struct http_request a = {.arena = arena, .method = method, .path = path};
+  struct http_request b = a;
+  size_t ia = 0, ib = 0;
+  char allow_a[64], allow_b[64];
+  int sa = http_route_find(indexed, &a, &ia, allow_a, sizeof(allow_a));
+  int sb = http_route_find(plain, &b, &ib, allow_b, sizeof(allow_b));
+  assert_int_equal(sa, sb);
+  assert_ptr_equal(a.route, b.route);
+  if (sa == 0) {
+    assert_int_equal(ia, ib);
+    assert_int_equal(a.capture_count, b.capture_count);
+    for (size_t i = 0; i < a.capture_count; i++) {
+      assert_string_equal(a.captures[i].name.ptr, b.captures[i].name.ptr);
+      assert_string_equal(a.captures[i].value.ptr, b.captures[i].value.ptr);
+    }
+  } else {
+    assert_string_equal(allow_a, allow_b);
+  }
+}
+
+/* Every route of the application's table, and paths around them, found through the index as
+ * through the whole table. */
+static void test_route_index_agrees_with_scan(void **state)
+{
+  size_t count;
+  const struct http_route *table = web_routes(&count);
+  struct http_server plain = {.routes = table, .route_count = count};
+  struct http_server indexed = plain;
+  indexed.arena = arena;
+  assert_int_equal(http_route_index_build(&indexed), ST_OK);
+  assert_non_null(indexed.route_index);
+  static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "BREW"};
+  static const char *const extra[] = {"/",
+                                      "//",
+                                      "/o",
+                                      "/o/",
+                                      "/o//",
+                                      "/o/x/progress/",
+                                      "/static/css/a.css",
+                                      "/static/",
+                                      "/healthz/",
+                                      "/nowhere/x",
+                                      "/p/abc/def/ghi",
+                                      "/api/v1/nowhere",
+                                      "/staff/x/y/z"};
+  for (size_t i = 0; i < http_route_total(&plain); i++) {
+    const struct http_route *route = http_route_at(&plain, i);
+    /* the pattern with each capture filled in: "/o/{office}/progress" -> "/o/v/progress" */
+    char path[256], *o = path;
+    for (const char *p = route->pattern; *p && o < path + sizeof(path) - 8; p++) {
+      if (*p == '{') {
+        const char *close = strchr(p, '}');
+        bool rest = close - p > 4 && memcmp(close - 3, "...", 3) == 0;
+        memcpy(o, rest ? "v/w" : "v", rest ? 3 : 1);
+        o += rest ? 3 : 1;
+        p = close;
+      } else {
+        *o++ = *p;
+      }
+    }
+    *o = '\0';
+    for (size_t m = 0; m < ARRAY_LEN(methods); m++) {
+      assert_same_route(&indexed, &plain, methods[m], path);
+      char longer[300];
+      snprintf(longer, sizeof(longer), "%s/x", path);
+      assert_same_route(&indexed, &plain, methods[m], longer);
+    }
+  }
+  for (size_t i = 0; i < ARRAY_LEN(extra); i++)
+    for (size_t m = 0; m < ARRAY_LEN(methods); m++)
+      assert_same_route(&indexed, &plain, methods[m], extra[i]);
+}
+
+/* Every byte: RFC 3986's unreserved characters stay, the others become %HH (upper case). */
+static void test_url_encode_every_byte(void **state)
+{
+  for (int c = 1; c < 256; c++) {
+    char s[2] = {(char)c, '\0'}, want[4];
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '~';
+    if (keep)
+      snprintf(want, sizeof(want), "%c", c);
+    else
+      snprintf(want, sizeof(want), "%%%02X", c);
+    assert_string_equal(http_url_encode(arena, s), want);
+  }
+}
+
 static void test_rate_limit_refills(void **state)
 {
   struct http_ratelimit *limiter = http_ratelimit_new();
@@ -205,6 +299,8 @@ int main(void)
       cmocka_unit_test(test_unescape_keeps_nul_visible),
       cmocka_unit_test(test_accept_negotiation),
       cmocka_unit_test(test_route_matching),
+      cmocka_unit_test(test_route_index_agrees_with_scan),
+      cmocka_unit_test(test_url_encode_every_byte),
       cmocka_unit_test(test_rate_limit_refills),
       cmocka_unit_test(test_self_url_replaces_one_parameter),
       cmocka_unit_test(test_header_value_is_copied),
