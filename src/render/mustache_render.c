@@ -116,6 +116,12 @@ static int put_text(struct render *r, const char *s, size_t len)
   return ST_OK;
 }
 
+/* Template text: appended without a call outside indented partials. */
+static inline int put_literal(struct render *r, const char *s, size_t len)
+{
+  return r->indent_len ? put_text(r, s, len) : html_append(r->out, s, len);
+}
+
 /* The shortest decimal that reads back as the same double: 1.21 prints as "1.21". */
 static int put_real(struct buf *out, double d)
 {
@@ -295,10 +301,10 @@ static int render_block(struct render *r, const struct mustache_template *tpl, s
   }
 }
 
-/* Text and variables, most of a page's nodes and alternating, are told apart by two tests
- * rather than a jump through a table (which a processor mispredicts whenever the kind
- * differs from the last node's), and literal text outside indented partials is appended
- * here without a call. */
+/* Text and variables, most of a page's nodes, are told apart by two tests rather than a jump
+ * through a table (which a processor mispredicts whenever the kind differs from the last
+ * node's); the text before a node is merged into it at load (mustache_attach_text), and
+ * literal text outside indented partials is appended here without a call. */
 static int render_nodes(struct render *r, const struct mustache_template *tpl, size_t begin,
                         size_t end)
 {
@@ -309,10 +315,15 @@ static int render_nodes(struct render *r, const struct mustache_template *tpl, s
   for (size_t i = begin; i < end && !rc;) {
     const struct mustache_node *n = &tpl->nodes[i];
     if (n->kind == MNODE_TEXT) {
-      rc = r->indent_len ? put_text(r, tpl->src + n->off, n->len)
-                         : html_append(r->out, tpl->src + n->off, n->len);
+      rc = put_literal(r, tpl->src + n->off, n->len);
       i++;
-    } else if (n->kind == MNODE_ESCAPED || n->kind == MNODE_RAW) {
+      continue;
+    }
+    if (n->pre_len) /* the text before the node, merged into it at load */
+      rc = put_literal(r, tpl->src + n->pre_off, n->pre_len);
+    if (rc)
+      break;
+    if (n->kind == MNODE_ESCAPED || n->kind == MNODE_RAW) {
       rc = put_value(r, node_value(r, tpl, n), n->kind == MNODE_ESCAPED);
       i++;
     } else {

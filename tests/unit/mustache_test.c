@@ -663,6 +663,51 @@ static void expect_same(const struct mustache_set *plain, const struct mustache_
   buf_free(&b);
 }
 
+static size_t variables_of(const struct mustache_template *tpl)
+{
+  size_t count = 0;
+  for (size_t i = 0; i < tpl->count; i++)
+    count += tpl->nodes[i].kind == MNODE_ESCAPED || tpl->nodes[i].kind == MNODE_RAW;
+  return count;
+}
+
+/* The text before a node is merged into it at load (mustache_attach_text), never across a
+ * section's start or end: a section's last text stays a node of its own, as do two texts
+ * split by a comment (the first) and a template's last text; the bytes are the spec's. */
+static void attached_text(void **state)
+{
+  (void)state;
+  static const char src[] = "a{{x}}b{{#s}}c{{y}}d{{/s}}e{{! note }}f{{^s}}g{{/s}}h{{>p}}i";
+  char err[128];
+  struct mustache_set *set = mustache_set_new();
+  assert_int_equal(mustache_set_add(set, "t", src, strlen(src), err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "p", "[{{x}}]", 7, err, sizeof(err)), ST_OK);
+  const struct mustache_template *tpl = mustache_set_find(set, "t", 1);
+  /* x(a) s(b) y(c) "d" "e" ^s(f) "g" >p(h) "i" */
+  assert_int_equal(tpl->count, 9);
+  assert_int_equal(tpl->nodes[0].pre_len, 1);
+  assert_int_equal(tpl->nodes[1].kind, MNODE_SECTION);
+  assert_int_equal(tpl->nodes[1].end, 4);
+  assert_int_equal(tpl->nodes[3].kind, MNODE_TEXT);
+  assert_int_equal(tpl->nodes[5].end, 7);
+  assert_int_equal(mustache_set_find(set, "p", 1)->count, 2);
+  static const char *const data[][2] = {
+      {"{\"x\":\"<\",\"y\":1,\"s\":true}", "a&lt;bc1defh[&lt;]i"},
+      {"{\"x\":\"<\",\"s\":false}", "a&lt;befgh[&lt;]i"},
+      {"{\"s\":[{\"y\":1},{\"y\":2}]}", "abc1dc2defh[]i"},
+  };
+  for (size_t k = 0; k < ARRAY_LEN(data); k++) {
+    json_t *j = json_loads(data[k][0], 0, NULL);
+    struct buf out;
+    buf_init(&out, TEST_OUT_MAX);
+    assert_int_equal(mustache_render(set, "t", &j, 1, &out), ST_OK);
+    assert_string_equal(out.data, data[k][1]);
+    buf_free(&out);
+    json_decref(j);
+  }
+  mustache_set_free(set);
+}
+
 static void fold_translations(void **state)
 {
   (void)state;
@@ -703,9 +748,9 @@ static void fold_translations(void **state)
   }
   struct view view_page[] = {view_of_map(g[1]), view_of_map(vpage)};
   expect_same(plain, folded, view_page, 2, 2);
-  /* folding did take text nodes and names away */
+  /* folding did take names away */
   const struct mustache_template *main_tpl = mustache_set_find(folded, "main", 4);
-  assert_true(main_tpl->folds[0].count + 10 < main_tpl->count);
+  assert_true(variables_of(&main_tpl->folds[0]) + 10 < variables_of(main_tpl));
   struct view other_map[] = {view_of_map(g[2]), view_json(page)};
   expect_same(plain, folded, other_map, 2, 0);
   struct view shadowed[] = {view_of_map(g[0]), view_json(shadowing)};
@@ -829,6 +874,7 @@ int main(void)
       cmocka_unit_test(nested_partial_indent),
       cmocka_unit_test(nesting_limit),
       cmocka_unit_test(threads_share_a_set),
+      cmocka_unit_test(attached_text),
       cmocka_unit_test(fold_translations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
