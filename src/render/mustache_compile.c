@@ -377,6 +377,22 @@ static int parse(struct parser *p)
   return rc;
 }
 
+/* Whether text node i moves into node i + 1: that node is not text and is not past the end of
+ * the innermost open section (whose end is inner, 0 when none is open). */
+static bool text_moves(const struct mustache_node *nodes, size_t n, size_t i, uint32_t inner)
+{
+  return nodes[i].kind == MNODE_TEXT && i + 1 < n && nodes[i + 1].kind != MNODE_TEXT &&
+         inner != i + 1;
+}
+
+/* Sections' ends from old indexes to new (at). */
+static void renumber_ends(struct mustache_node *nodes, size_t count, const uint32_t *at)
+{
+  for (size_t j = 0; j < count; j++)
+    if (nodes[j].kind == MNODE_SECTION || nodes[j].kind == MNODE_INVERTED)
+      nodes[j].end = at[nodes[j].end];
+}
+
 int mustache_attach_text(struct mustache_node *nodes, size_t *count)
 {
   size_t n = *count, out = 0;
@@ -390,8 +406,7 @@ int mustache_attach_text(struct mustache_node *nodes, size_t *count)
     for (; open && ends[open - 1] <= i; open--)
       ;
     at[i] = (uint32_t)out;
-    if (node.kind == MNODE_TEXT && i + 1 < n && nodes[i + 1].kind != MNODE_TEXT &&
-        !(open && ends[open - 1] == i + 1)) {
+    if (text_moves(nodes, n, i, open ? ends[open - 1] : 0)) {
       nodes[i + 1].pre_off = node.off; /* i + 1 > out: not yet moved */
       nodes[i + 1].pre_len = node.len;
       continue;
@@ -406,9 +421,7 @@ int mustache_attach_text(struct mustache_node *nodes, size_t *count)
     ends[open++] = node.end;
   }
   at[n] = (uint32_t)out;
-  for (size_t j = 0; j < out; j++)
-    if (nodes[j].kind == MNODE_SECTION || nodes[j].kind == MNODE_INVERTED)
-      nodes[j].end = at[nodes[j].end];
+  renumber_ends(nodes, out, at);
   *count = out;
   free(at);
   return ST_OK;
