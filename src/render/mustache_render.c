@@ -59,12 +59,20 @@ static struct view top_value(const struct render *r)
   return r->nbase ? view_force(r->base[r->nbase - 1]) : view_missing();
 }
 
+/* Whether a context can hold names: a map, a jansson value (an object) or a lazy value (it may
+ * compute one). The contexts pushed by sections on true, a number or a text (has_files,
+ * in_correction) cannot, and are passed over without a call. */
+static inline bool may_hold_names(struct view v)
+{
+  return v.type == VIEW_MAP || v.type == VIEW_JSON || v.type == VIEW_LAZY;
+}
+
 /* The first context, from the top of the stack down, that is a map holding key. */
 static struct view find_in_stack(const struct render *r, const struct view_key *key)
 {
   struct view v;
   for (const struct frame *f = r->top; f; f = f->below)
-    if ((v = view_get_key(f->value, key)).type != VIEW_MISSING)
+    if (may_hold_names(f->value) && (v = view_get_key(f->value, key)).type != VIEW_MISSING)
       return v;
   for (size_t i = r->nbase; i-- > 0;)
     if ((v = view_get_key(r->base[i], key)).type != VIEW_MISSING)
@@ -197,8 +205,7 @@ static int render_context(struct render *r, struct view value, const struct must
   const struct mustache_node *n = &tpl->nodes[i];
   /* only a map or a jansson object can hold the name (true, a text, a list's item that is not
    * a map: no lookup) */
-  if (!tpl->unfolded ||
-      (value.type != VIEW_MAP && value.type != VIEW_JSON && value.type != VIEW_LAZY) ||
+  if (!tpl->unfolded || !may_hold_names(value) ||
       view_get_key(value, r->fold_key).type == VIEW_MISSING)
     return render_with(r, value, tpl, i + 1, n->end);
   const struct mustache_template *own = tpl->unfolded;

@@ -847,6 +847,42 @@ static void large_map_contexts(void **state)
   arena_free(arena);
 }
 
+/* Sections on true, a number, a text and a list of texts push contexts that hold no names
+ * (passed over without a lookup): the names inside them are found below, and {{.}} is the
+ * context itself; a map pushed above them still shadows. */
+static void scalar_contexts(void **state)
+{
+  (void)state;
+  struct arena *arena = arena_new(64 * 1024);
+  assert_non_null(arena);
+  struct view_builder b = view_builder(arena);
+  struct view_map *page = view_map(&b), *inner = view_map(&b);
+  struct view_list *words = view_list(&b);
+  view_push(&b, words, view_text("w1"));
+  view_push(&b, words, view_text("w<2>"));
+  view_add_text(&b, inner, "x", "inner x");
+  view_add_bool(&b, page, "t", true);
+  view_add_int(&b, page, "n", 7);
+  view_add_text(&b, page, "s", "str");
+  view_add_text(&b, page, "x", "X&");
+  view_add(&b, page, "words", view_of_list(words));
+  view_add(&b, page, "m", view_of_map(inner));
+  assert_int_equal(view_done(&b), ST_OK);
+  static const char src[] = "{{#t}}{{#n}}{{.}}{{#s}}{{x}}{{.}}{{#m}}{{x}}{{n}}{{/m}}{{/s}}{{/n}}"
+                            "{{/t}}|{{#words}}{{.}}{{x}}{{s}}{{/words}}";
+  struct mustache_set *set = mustache_set_new();
+  char err[128];
+  assert_int_equal(mustache_set_add(set, "p", src, strlen(src), err, sizeof(err)), ST_OK);
+  struct view stack = view_of_map(page);
+  struct buf out;
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(mustache_render_views(set, "p", &stack, 1, &out), ST_OK);
+  assert_string_equal(out.data, "7X&amp;strinner x7|w1X&amp;strw&lt;2&gt;X&amp;str");
+  buf_free(&out);
+  mustache_set_free(set);
+  arena_free(arena);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -875,6 +911,7 @@ int main(void)
       cmocka_unit_test(nesting_limit),
       cmocka_unit_test(threads_share_a_set),
       cmocka_unit_test(attached_text),
+      cmocka_unit_test(scalar_contexts),
       cmocka_unit_test(fold_translations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
