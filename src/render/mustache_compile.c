@@ -377,6 +377,56 @@ static int parse(struct parser *p)
   return rc;
 }
 
+/* Whether text node i moves into node i + 1: that node is not text and is not past the end of
+ * the innermost open section (whose end is inner, 0 when none is open). */
+static bool text_moves(const struct mustache_node *nodes, size_t n, size_t i, uint32_t inner)
+{
+  return nodes[i].kind == MNODE_TEXT && i + 1 < n && nodes[i + 1].kind != MNODE_TEXT &&
+         inner != i + 1;
+}
+
+/* Sections' ends from old indexes to new (at). */
+static void renumber_ends(struct mustache_node *nodes, size_t count, const uint32_t *at)
+{
+  for (size_t j = 0; j < count; j++)
+    if (nodes[j].kind == MNODE_SECTION || nodes[j].kind == MNODE_INVERTED)
+      nodes[j].end = at[nodes[j].end];
+}
+
+int mustache_attach_text(struct mustache_node *nodes, size_t *count)
+{
+  size_t n = *count, out = 0;
+  uint32_t ends[MUSTACHE_MAX_NESTING + 1]; /* the open sections' ends (old indexes) */
+  size_t open = 0;
+  uint32_t *at = malloc((n + 1) * sizeof(*at)); /* old index -> new index */
+  if (!at)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    struct mustache_node node = nodes[i];
+    for (; open && ends[open - 1] <= i; open--)
+      ;
+    at[i] = (uint32_t)out;
+    if (text_moves(nodes, n, i, open ? ends[open - 1] : 0)) {
+      nodes[i + 1].pre_off = node.off; /* i + 1 > out: not yet moved */
+      nodes[i + 1].pre_len = node.len;
+      continue;
+    }
+    nodes[out++] = node;
+    if (node.kind != MNODE_SECTION && node.kind != MNODE_INVERTED)
+      continue;
+    if (open > MUSTACHE_MAX_NESTING) {
+      free(at);
+      return ST_LIMIT;
+    }
+    ends[open++] = node.end;
+  }
+  at[n] = (uint32_t)out;
+  renumber_ends(nodes, out, at);
+  *count = out;
+  free(at);
+  return ST_OK;
+}
+
 void mustache_template_clear(struct mustache_template *tpl)
 {
   free(tpl->src);
@@ -415,6 +465,8 @@ int mustache_compile(struct mustache_template *tpl, const char *src, size_t len,
   memcpy(p.close, "}}", 2);
   p.open_len = p.close_len = 2;
   rc = parse(&p);
+  if (!rc)
+    rc = mustache_attach_text(p.nodes, &p.count);
   if (rc)
     goto out;
   tpl->nodes = p.nodes;

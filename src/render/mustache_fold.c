@@ -44,29 +44,46 @@ struct folding {
   bool in_run; /* nodes[count - 1] is a literal run that may grow */
 };
 
-/* Adds tpl's node i to the variant: to the open literal run when it is literal (text, or a
- * folded value given in text), else as it is. */
-static int fold_node(struct folding *f, size_t i, bool literal, struct view text)
+/* The literal run being written: the last node when it is one, else a new one. */
+static struct mustache_node *open_run(struct folding *f)
 {
-  const struct mustache_node *n = &f->tpl->nodes[i];
-  if (!literal) {
-    f->in_run = false;
-    f->at[i] = (uint32_t)f->count;
-    f->nodes[f->count] = *n;
-    if (n->kind == MNODE_SECTION)
-      f->nodes[f->count].orig = (uint32_t)i;
-    f->count++;
-    return ST_OK;
-  }
   if (!f->in_run) {
     f->nodes[f->count++] = (struct mustache_node){.kind = MNODE_TEXT, .off = (uint32_t)f->src.len};
     f->in_run = true;
   }
-  f->at[i] = (uint32_t)f->count - 1;
-  struct mustache_node *run = &f->nodes[f->count - 1];
-  int rc = n->kind == MNODE_TEXT ? buf_append(&f->src, f->tpl->src + n->off, n->len)
-                                 : mustache_put_text(&f->src, text.u.s, text.len, text.flags,
-                                                     n->kind == MNODE_ESCAPED);
+  return &f->nodes[f->count - 1];
+}
+
+/* Adds tpl's node i to the variant: its text before it (pre) to the open literal run, then
+ * the node to the run too when it is literal (text, or a folded value given in text), else
+ * as it is (without its pre text: mustache_attach_text merges the runs again). at[i] is where
+ * the node's first bytes went. */
+static int fold_node(struct folding *f, size_t i, bool literal, struct view text)
+{
+  const struct mustache_node *n = &f->tpl->nodes[i];
+  struct mustache_node *run = NULL;
+  int rc = ST_OK;
+  bool into_run = f->in_run && (n->pre_len || literal); /* first bytes go to the open run */
+  f->at[i] = (uint32_t)f->count - (into_run ? 1 : 0);
+  if (n->pre_len) {
+    run = open_run(f);
+    rc = buf_append(&f->src, f->tpl->src + n->pre_off, n->pre_len);
+    run->len = (uint32_t)(f->src.len - run->off);
+  }
+  if (!literal) {
+    f->in_run = false;
+    f->nodes[f->count] = *n;
+    f->nodes[f->count].pre_off = f->nodes[f->count].pre_len = 0;
+    if (n->kind == MNODE_SECTION)
+      f->nodes[f->count].orig = (uint32_t)i;
+    f->count++;
+    return rc;
+  }
+  run = open_run(f);
+  if (!rc)
+    rc = n->kind == MNODE_TEXT
+             ? buf_append(&f->src, f->tpl->src + n->off, n->len)
+             : mustache_put_text(&f->src, text.u.s, text.len, text.flags, n->kind == MNODE_ESCAPED);
   run->len = (uint32_t)(f->src.len - run->off);
   return rc;
 }
@@ -102,7 +119,8 @@ int mustache_fold_template(const struct mustache_template *tpl, const struct vie
   struct folding f = {.tpl = tpl};
   int rc = ST_OK;
   buf_init(&f.src, 2 * (size_t)MUSTACHE_MAX_SOURCE);
-  f.nodes = malloc((tpl->count ? tpl->count : 1) * sizeof(*f.nodes));
+  /* a node with text before it may become two: the run and the node */
+  f.nodes = malloc((2 * tpl->count + 1) * sizeof(*f.nodes));
   f.at = malloc((tpl->count + 1) * sizeof(*f.at));
   if (!f.nodes || !f.at) {
     rc = ST_NOMEM;
@@ -116,6 +134,9 @@ int mustache_fold_template(const struct mustache_template *tpl, const struct vie
   for (size_t j = 0; j < f.count; j++)
     if (f.nodes[j].kind == MNODE_SECTION || f.nodes[j].kind == MNODE_INVERTED)
       f.nodes[j].end = f.at[f.nodes[j].end];
+  rc = mustache_attach_text(f.nodes, &f.count);
+  if (rc)
+    goto out;
   *out = (struct mustache_template){.src = f.src.data,
                                     .src_len = f.src.len,
                                     .nodes = f.nodes,

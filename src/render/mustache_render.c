@@ -32,6 +32,7 @@ struct render {
   size_t nbase;
   const struct frame *top;
   struct buf *out;
+  const struct view_key *fold_key; /* the set's folded name (mustache_set_fold_key) */
   /* the set's folded variant being rendered (index + 1), or 0: while it is not 0, no context
    * on the stack above the caller's holds the folded name (render_with checks each) */
   uint32_t fold;
@@ -58,12 +59,20 @@ static struct view top_value(const struct render *r)
   return r->nbase ? view_force(r->base[r->nbase - 1]) : view_missing();
 }
 
+/* Whether a context can hold names: a map, a jansson value (an object) or a lazy value (it may
+ * compute one). The contexts pushed by sections on true, a number or a text (has_files,
+ * in_correction) cannot, and are passed over without a call. */
+static inline bool may_hold_names(struct view v)
+{
+  return v.type == VIEW_MAP || v.type == VIEW_JSON || v.type == VIEW_LAZY;
+}
+
 /* The first context, from the top of the stack down, that is a map holding key. */
 static struct view find_in_stack(const struct render *r, const struct view_key *key)
 {
   struct view v;
   for (const struct frame *f = r->top; f; f = f->below)
-    if ((v = view_get_key(f->value, key)).type != VIEW_MISSING)
+    if (may_hold_names(f->value) && (v = view_get_key(f->value, key)).type != VIEW_MISSING)
       return v;
   for (size_t i = r->nbase; i-- > 0;)
     if ((v = view_get_key(r->base[i], key)).type != VIEW_MISSING)
@@ -115,6 +124,12 @@ static int put_text(struct render *r, const char *s, size_t len)
   return ST_OK;
 }
 
+/* Template text: appended without a call outside indented partials. */
+static inline int put_literal(struct render *r, const char *s, size_t len)
+{
+  return r->indent_len ? put_text(r, s, len) : html_append(r->out, s, len);
+}
+
 /* The shortest decimal that reads back as the same double: 1.21 prints as "1.21". */
 static int put_real(struct buf *out, double d)
 {
@@ -153,10 +168,11 @@ static int put_value(struct render *r, struct view v, bool escape)
   int rc = flush_indent(r);
   if (rc)
     return rc;
-  switch (v.type) {
-  case VIEW_TEXT:
-    /* most texts need no escaping: found by one scan, written by one inline append */
+  /* most values are texts that need no escaping: found by one scan, written by one inline
+   * append; tested before the switch, whose jump the other types take */
+  if (v.type == VIEW_TEXT)
     return mustache_put_text(r->out, v.u.s, v.len, v.flags, escape);
+  switch (v.type) {
   case VIEW_INT:
     return buf_put_int(r->out, v.u.i);
   case VIEW_TRUE:
@@ -187,7 +203,10 @@ static int render_context(struct render *r, struct view value, const struct must
                           size_t i)
 {
   const struct mustache_node *n = &tpl->nodes[i];
-  if (!tpl->unfolded || view_get_key(value, mustache_set_fold_key(r->set)).type == VIEW_MISSING)
+  /* only a map or a jansson object can hold the name (true, a text, a list's item that is not
+   * a map: no lookup) */
+  if (!tpl->unfolded || !may_hold_names(value) ||
+      view_get_key(value, r->fold_key).type == VIEW_MISSING)
     return render_with(r, value, tpl, i + 1, n->end);
   const struct mustache_template *own = tpl->unfolded;
   uint32_t fold = r->fold;
@@ -197,12 +216,23 @@ static int render_context(struct render *r, struct view value, const struct must
   return rc;
 }
 
+/* view_truthy, with the values sections mostly test (a missing name, true, false, a map, a
+ * text) answered without a call. */
+static inline bool truthy(struct view v)
+{
+  if (v.type <= VIEW_FALSE)
+    return false; /* missing, null, false */
+  if (v.type == VIEW_TRUE || v.type == VIEW_MAP || v.type == VIEW_INT)
+    return true;
+  return v.type == VIEW_TEXT ? v.len > 0 : view_truthy(v);
+}
+
 static int render_section(struct render *r, const struct mustache_template *tpl, size_t i)
 {
   const struct mustache_node *n = &tpl->nodes[i];
   struct view v = view_force(node_value(r, tpl, n));
   int rc = ST_OK;
-  if (!view_truthy(v))
+  if (!truthy(v))
     return ST_OK;
   if (v.type != VIEW_LIST && !(v.type == VIEW_JSON && json_is_array(v.u.json)))
     return render_context(r, v, tpl, i);
@@ -260,20 +290,15 @@ static int render_partial(struct render *r, const struct mustache_template *tpl,
   return rc;
 }
 
-static int render_node(struct render *r, const struct mustache_template *tpl, size_t i)
+/* The nodes that open a block or call a partial (not text, not a variable). */
+static int render_block(struct render *r, const struct mustache_template *tpl, size_t i)
 {
   const struct mustache_node *n = &tpl->nodes[i];
   switch (n->kind) {
-  case MNODE_TEXT:
-    return put_text(r, tpl->src + n->off, n->len);
-  case MNODE_ESCAPED:
-    return put_value(r, node_value(r, tpl, n), true);
-  case MNODE_RAW:
-    return put_value(r, node_value(r, tpl, n), false);
   case MNODE_SECTION:
     return render_section(r, tpl, i);
   case MNODE_INVERTED:
-    if (view_truthy(node_value(r, tpl, n)))
+    if (truthy(view_force(node_value(r, tpl, n))))
       return ST_OK;
     return render_nodes(r, tpl, i + 1, n->end);
   case MNODE_PARTIAL:
@@ -283,6 +308,10 @@ static int render_node(struct render *r, const struct mustache_template *tpl, si
   }
 }
 
+/* Text and variables, most of a page's nodes, are told apart by two tests rather than a jump
+ * through a table (which a processor mispredicts whenever the kind differs from the last
+ * node's); the text before a node is merged into it at load (mustache_attach_text), and
+ * literal text outside indented partials is appended here without a call. */
 static int render_nodes(struct render *r, const struct mustache_template *tpl, size_t begin,
                         size_t end)
 {
@@ -292,8 +321,22 @@ static int render_nodes(struct render *r, const struct mustache_template *tpl, s
   r->depth++;
   for (size_t i = begin; i < end && !rc;) {
     const struct mustache_node *n = &tpl->nodes[i];
-    rc = render_node(r, tpl, i);
-    i = n->kind == MNODE_SECTION || n->kind == MNODE_INVERTED ? n->end : i + 1;
+    if (n->kind == MNODE_TEXT) {
+      rc = put_literal(r, tpl->src + n->off, n->len);
+      i++;
+      continue;
+    }
+    if (n->pre_len) /* the text before the node, merged into it at load */
+      rc = put_literal(r, tpl->src + n->pre_off, n->pre_len);
+    if (rc)
+      break;
+    if (n->kind == MNODE_ESCAPED || n->kind == MNODE_RAW) {
+      rc = put_value(r, node_value(r, tpl, n), n->kind == MNODE_ESCAPED);
+      i++;
+    } else {
+      rc = render_block(r, tpl, i);
+      i = n->kind == MNODE_SECTION || n->kind == MNODE_INVERTED ? n->end : i + 1;
+    }
   }
   r->depth--;
   return rc;
@@ -302,7 +345,11 @@ static int render_nodes(struct render *r, const struct mustache_template *tpl, s
 int mustache_render_template(const struct mustache_set *set, const struct mustache_template *tpl,
                              const struct view *stack, size_t count, struct buf *out)
 {
-  struct render r = {.set = set, .base = stack, .nbase = count, .out = out};
+  struct render r = {.set = set,
+                     .base = stack,
+                     .nbase = count,
+                     .out = out,
+                     .fold_key = mustache_set_fold_key(set)};
   r.fold = mustache_set_fold_of(set, stack, count);
   if (r.fold && tpl->folds)
     tpl = &tpl->folds[r.fold - 1];

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -296,6 +297,56 @@ static void escaping_by_blocks(void **state)
   mustache_set_free(set);
   buf_free(&got);
   buf_free(&want);
+}
+
+/* Texts shorter than a block are scanned with one 16-byte load when the load stays in their
+ * page (html.c): a text that ends right at the end of a page followed by an unreadable one is
+ * read byte by byte instead, and gives what the reference escaping gives. Every length up to
+ * 20 at every distance from the page's end (so loads that fit, end exactly at the end, and
+ * would cross it), with each special byte at every offset and none at all. */
+static void escaping_at_page_end(void **state)
+{
+  (void)state;
+  static const char *const specials[] = {"&", "<", ">", "\"", "'", "\xE2\x80\xAE", "\xE2"};
+  long page = sysconf(_SC_PAGESIZE);
+  assert_true(page >= 4096);
+  char *map =
+      mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(map != MAP_FAILED);
+  assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+  struct buf got, want;
+  buf_init(&got, TEST_OUT_MAX);
+  buf_init(&want, TEST_OUT_MAX);
+  size_t checked = 0;
+  for (size_t len = 0; len <= 20; len++)
+    for (size_t gap = 0; gap <= 20; gap++)
+      for (size_t k = 0; k <= ARRAY_LEN(specials); k++)
+        for (size_t at = 0; at <= len; at++) {
+          char *text = map + page - gap - len; /* len bytes, then gap readable bytes */
+          memset(map + page - 64, 'x', 64);
+          size_t n = k < ARRAY_LEN(specials) ? strlen(specials[k]) : 0;
+          if (at + n > len)
+            continue;
+          memcpy(text + at, k < ARRAY_LEN(specials) ? specials[k] : "", n);
+          if (gap)
+            text[len] = '<'; /* a special byte just past the text must not count */
+          char copy[32];
+          memcpy(copy, text, len);
+          copy[len] = '\0';
+          size_t first = strcspn(copy, "&<>\"'\xE2");
+          assert_int_equal(html_plain_prefix(text, len), first);
+          buf_reset(&got);
+          buf_reset(&want);
+          assert_int_equal(html_escape_append(&got, text, len), ST_OK);
+          reference_escape(&want, text, len);
+          assert_int_equal(got.len, want.len);
+          assert_memory_equal(got.data ? got.data : "", want.data ? want.data : "", got.len);
+          checked++;
+        }
+  assert_true(checked > 5000);
+  buf_free(&got);
+  buf_free(&want);
+  munmap(map, (size_t)page * 2);
 }
 
 /* Dotted names are split once, when the template is compiled: each part is looked up inside
@@ -612,6 +663,51 @@ static void expect_same(const struct mustache_set *plain, const struct mustache_
   buf_free(&b);
 }
 
+static size_t variables_of(const struct mustache_template *tpl)
+{
+  size_t count = 0;
+  for (size_t i = 0; i < tpl->count; i++)
+    count += tpl->nodes[i].kind == MNODE_ESCAPED || tpl->nodes[i].kind == MNODE_RAW;
+  return count;
+}
+
+/* The text before a node is merged into it at load (mustache_attach_text), never across a
+ * section's start or end: a section's last text stays a node of its own, as do two texts
+ * split by a comment (the first) and a template's last text; the bytes are the spec's. */
+static void attached_text(void **state)
+{
+  (void)state;
+  static const char src[] = "a{{x}}b{{#s}}c{{y}}d{{/s}}e{{! note }}f{{^s}}g{{/s}}h{{>p}}i";
+  char err[128];
+  struct mustache_set *set = mustache_set_new();
+  assert_int_equal(mustache_set_add(set, "t", src, strlen(src), err, sizeof(err)), ST_OK);
+  assert_int_equal(mustache_set_add(set, "p", "[{{x}}]", 7, err, sizeof(err)), ST_OK);
+  const struct mustache_template *tpl = mustache_set_find(set, "t", 1);
+  /* x(a) s(b) y(c) "d" "e" ^s(f) "g" >p(h) "i" */
+  assert_int_equal(tpl->count, 9);
+  assert_int_equal(tpl->nodes[0].pre_len, 1);
+  assert_int_equal(tpl->nodes[1].kind, MNODE_SECTION);
+  assert_int_equal(tpl->nodes[1].end, 4);
+  assert_int_equal(tpl->nodes[3].kind, MNODE_TEXT);
+  assert_int_equal(tpl->nodes[5].end, 7);
+  assert_int_equal(mustache_set_find(set, "p", 1)->count, 2);
+  static const char *const data[][2] = {
+      {"{\"x\":\"<\",\"y\":1,\"s\":true}", "a&lt;bc1defh[&lt;]i"},
+      {"{\"x\":\"<\",\"s\":false}", "a&lt;befgh[&lt;]i"},
+      {"{\"s\":[{\"y\":1},{\"y\":2}]}", "abc1dc2defh[]i"},
+  };
+  for (size_t k = 0; k < ARRAY_LEN(data); k++) {
+    json_t *j = json_loads(data[k][0], 0, NULL);
+    struct buf out;
+    buf_init(&out, TEST_OUT_MAX);
+    assert_int_equal(mustache_render(set, "t", &j, 1, &out), ST_OK);
+    assert_string_equal(out.data, data[k][1]);
+    buf_free(&out);
+    json_decref(j);
+  }
+  mustache_set_free(set);
+}
+
 static void fold_translations(void **state)
 {
   (void)state;
@@ -652,9 +748,9 @@ static void fold_translations(void **state)
   }
   struct view view_page[] = {view_of_map(g[1]), view_of_map(vpage)};
   expect_same(plain, folded, view_page, 2, 2);
-  /* folding did take text nodes and names away */
+  /* folding did take names away */
   const struct mustache_template *main_tpl = mustache_set_find(folded, "main", 4);
-  assert_true(main_tpl->folds[0].count + 10 < main_tpl->count);
+  assert_true(variables_of(&main_tpl->folds[0]) + 10 < variables_of(main_tpl));
   struct view other_map[] = {view_of_map(g[2]), view_json(page)};
   expect_same(plain, folded, other_map, 2, 0);
   struct view shadowed[] = {view_of_map(g[0]), view_json(shadowing)};
@@ -685,6 +781,108 @@ static void fold_translations(void **state)
   arena_free(arena);
 }
 
+/* A map pushed by a section as a context gives every name what the same map gives as a base
+ * context: a name added twice (the first wins), absent names, dotted names, a name found
+ * below it, for maps small and large (before and after their filter fills up). */
+static void large_map_contexts(void **state)
+{
+  (void)state;
+  static const size_t sizes[] = {5, 23, 24, 25, 50, 95, 96, 97, 200};
+  struct arena *arena = arena_new(4 * 1024 * 1024);
+  assert_non_null(arena);
+  for (size_t z = 0; z < ARRAY_LEN(sizes); z++) {
+    size_t count = sizes[z];
+    struct view_builder b = view_builder(arena);
+    struct view_map *m = view_map(&b), *inner = view_map(&b), *outer = view_map(&b);
+    struct buf src;
+    buf_init(&src, TEST_OUT_MAX);
+    view_add_text(&b, inner, "x", "in<ner>");
+    for (size_t i = 0; i + 2 < count; i++) {
+      char *key = arena_alloc(arena, 32), *val = arena_alloc(arena, 32);
+      assert_non_null(key);
+      assert_non_null(val);
+      snprintf(key, 32, "k%zu", i);
+      snprintf(val, 32, "v%zu&", i);
+      view_add_text(&b, m, key, val);
+      assert_int_equal(buf_printf(&src, "{{%s}}|{{k%zu}}|", key, i + 1000), ST_OK);
+    }
+    view_add(&b, m, "sub", view_of_map(inner));
+    view_add_text(&b, m, count > 2 ? "k0" : "kk", "second"); /* added twice: not found */
+    view_add_text(&b, outer, "below", "from below");
+    assert_int_equal(buf_puts(&src, "{{sub.x}}|{{sub.y}}|{{below}}|{{#sub}}{{x}}{{k1}}{{/sub}}|"
+                                    "{{k0}}|{{^nothing}}none{{/nothing}}"),
+                     ST_OK);
+    assert_int_equal(view_done(&b), ST_OK);
+    struct buf wrapped;
+    buf_init(&wrapped, TEST_OUT_MAX);
+    assert_int_equal(buf_printf(&wrapped, "{{#m}}%s{{/m}}", src.data), ST_OK);
+    struct view_map *holder = view_map(&b);
+    view_add(&b, holder, "m", view_of_map(m));
+    assert_int_equal(view_done(&b), ST_OK);
+
+    struct mustache_set *set = mustache_set_new();
+    char err[128];
+    assert_int_equal(mustache_set_add(set, "flat", src.data, src.len, err, sizeof(err)), ST_OK);
+    assert_int_equal(mustache_set_add(set, "pushed", wrapped.data, wrapped.len, err, sizeof(err)),
+                     ST_OK);
+    struct view flat_stack[] = {view_of_map(outer), view_of_map(m)};
+    struct view pushed_stack[] = {view_of_map(outer), view_of_map(holder)};
+    struct buf a, c;
+    buf_init(&a, TEST_OUT_MAX);
+    buf_init(&c, TEST_OUT_MAX);
+    assert_int_equal(mustache_render_views(set, "flat", flat_stack, 2, &a), ST_OK);
+    assert_int_equal(mustache_render_views(set, "pushed", pushed_stack, 2, &c), ST_OK);
+    assert_string_equal(c.data, a.data);
+    assert_non_null(strstr(a.data, "in&lt;ner&gt;|"));
+    assert_non_null(strstr(a.data, "|from below|"));
+    assert_null(strstr(a.data, "second"));
+    if (count > 3)
+      assert_non_null(strstr(a.data, "ner&gt;v1&amp;|v0&amp;|none"));
+    buf_free(&a);
+    buf_free(&c);
+    buf_free(&wrapped);
+    buf_free(&src);
+    mustache_set_free(set);
+  }
+  arena_free(arena);
+}
+
+/* Sections on true, a number, a text and a list of texts push contexts that hold no names
+ * (passed over without a lookup): the names inside them are found below, and {{.}} is the
+ * context itself; a map pushed above them still shadows. */
+static void scalar_contexts(void **state)
+{
+  (void)state;
+  struct arena *arena = arena_new(64 * 1024);
+  assert_non_null(arena);
+  struct view_builder b = view_builder(arena);
+  struct view_map *page = view_map(&b), *inner = view_map(&b);
+  struct view_list *words = view_list(&b);
+  view_push(&b, words, view_text("w1"));
+  view_push(&b, words, view_text("w<2>"));
+  view_add_text(&b, inner, "x", "inner x");
+  view_add_bool(&b, page, "t", true);
+  view_add_int(&b, page, "n", 7);
+  view_add_text(&b, page, "s", "str");
+  view_add_text(&b, page, "x", "X&");
+  view_add(&b, page, "words", view_of_list(words));
+  view_add(&b, page, "m", view_of_map(inner));
+  assert_int_equal(view_done(&b), ST_OK);
+  static const char src[] = "{{#t}}{{#n}}{{.}}{{#s}}{{x}}{{.}}{{#m}}{{x}}{{n}}{{/m}}{{/s}}{{/n}}"
+                            "{{/t}}|{{#words}}{{.}}{{x}}{{s}}{{/words}}";
+  struct mustache_set *set = mustache_set_new();
+  char err[128];
+  assert_int_equal(mustache_set_add(set, "p", src, strlen(src), err, sizeof(err)), ST_OK);
+  struct view stack = view_of_map(page);
+  struct buf out;
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(mustache_render_views(set, "p", &stack, 1, &out), ST_OK);
+  assert_string_equal(out.data, "7X&amp;strinner x7|w1X&amp;strw&lt;2&gt;X&amp;str");
+  buf_free(&out);
+  mustache_set_free(set);
+  arena_free(arena);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -699,6 +897,8 @@ int main(void)
       cmocka_unit_test(spec_case_count),
       cmocka_unit_test(escaping),
       cmocka_unit_test(escaping_by_blocks),
+      cmocka_unit_test(escaping_at_page_end),
+      cmocka_unit_test(large_map_contexts),
       cmocka_unit_test(dotted_names),
       cmocka_unit_test(numbers_and_truthiness),
       cmocka_unit_test(compile_errors),
@@ -710,6 +910,8 @@ int main(void)
       cmocka_unit_test(nested_partial_indent),
       cmocka_unit_test(nesting_limit),
       cmocka_unit_test(threads_share_a_set),
+      cmocka_unit_test(attached_text),
+      cmocka_unit_test(scalar_contexts),
       cmocka_unit_test(fold_translations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
