@@ -339,6 +339,10 @@ static unsigned json_block_first(__m128i c)
  * past the end, so it does not look here. */
 __attribute__((no_sanitize("address"))) static ptrdiff_t short_prefix(const char *s, size_t len)
 {
+  /* An empty string's pointer may be one past the end of its buffer, on an unreadable page:
+   * nothing is read for it. */
+  if (!len)
+    return 0;
   if (((uintptr_t)s & 4095) > 4096 - 16)
     return -1;
   unsigned at = json_block_first(_mm_loadu_si128((const __m128i *)(const void *)s));
@@ -472,6 +476,8 @@ static inline char *json_room(struct buf *out, size_t n)
  * nothing. */
 __attribute__((no_sanitize("address"))) static bool short_copy(char *p, const char *s, size_t len)
 {
+  if (!len) /* nothing to read: s may be one past the end of its buffer */
+    return true;
   if (((uintptr_t)s & 4095) > 4096 - 16)
     return false;
   __m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);

@@ -211,6 +211,34 @@ static void json_escapes_everywhere(void **state)
   assert_int_equal(checked, 8200);
 }
 
+/* An empty text whose pointer is the first byte of an unreadable page (one past the end of
+ * the buffer before it): written as "" without reading there, as a value and inside a map. */
+static void json_empty_at_unreadable_page(void **state)
+{
+  long page = sysconf(_SC_PAGESIZE);
+  char *pages =
+      mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(pages != MAP_FAILED);
+  assert_int_equal(mprotect(pages + page, (size_t)page, PROT_NONE), 0);
+  const char *end = pages + page;
+  struct buf out;
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(view_write_json(&out, view_textn(end, 0)), ST_OK);
+  assert_string_equal(out.data, "\"\"");
+  buf_free(&out);
+  struct arena *arena = arena_new(TEST_ARENA);
+  struct view_builder b = view_builder(arena);
+  struct view_map *m = view_map(&b);
+  view_add(&b, m, "empty", view_textn(end, 0));
+  assert_int_equal(view_done(&b), ST_OK);
+  buf_init(&out, TEST_OUT_MAX);
+  assert_int_equal(view_write_json(&out, view_of_map(m)), ST_OK);
+  assert_string_equal(out.data, "{\"empty\":\"\"}");
+  buf_free(&out);
+  arena_free(arena);
+  munmap(pages, (size_t)page * 2);
+}
+
 /* The view's text as jansson writes the same tree (view_to_json), compared byte for byte. */
 static void assert_as_jansson(struct view v)
 {
@@ -457,6 +485,7 @@ int main(void)
       cmocka_unit_test(spec_from_views),
       cmocka_unit_test(json_text_as_jansson),
       cmocka_unit_test(json_escapes_everywhere),
+      cmocka_unit_test(json_empty_at_unreadable_page),
       cmocka_unit_test(json_keys_everywhere),
       cmocka_unit_test(json_integers),
       cmocka_unit_test(json_at_the_maximum),
