@@ -341,6 +341,22 @@ static void writer_done(struct sqlite_store *s)
     writer_give(s);
 }
 
+/* Before a statement that writes (an INSERT ... RETURNING read as rows too): takes the turn,
+ * for this statement only when no transaction is open (writer_done gives it back). True when
+ * the statement writes. */
+static bool writer_for(struct sqlite_store *s, sqlite3_stmt *stmt)
+{
+  if (sqlite3_stmt_readonly(stmt))
+    return false;
+  writer_take(s);
+  return true;
+}
+
+bool sqlite_store_writing(struct store *store)
+{
+  return conn(store)->writing;
+}
+
 static int sqlite_begin(struct store *store)
 {
   struct sqlite_store *s = conn(store);
@@ -787,8 +803,7 @@ static int sqlite_exec(struct store *store, const char *sql, const struct db_par
   rc = bind_params(s, stmt, ordered, params, count);
   if (!rc) {
     int step;
-    if (!sqlite3_stmt_readonly(stmt))
-      writer_take(s); /* outside a transaction: for this statement only */
+    writer_for(s, stmt);
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
       ;
     rc = step == SQLITE_DONE ? ST_OK : db_fail(s, "exec");
@@ -814,9 +829,11 @@ static int sqlite_query(struct store *store, const char *sql, const struct db_pa
     sql_done(stmt, owned);
     return rc;
   }
-  if (owned)
-    return rows_json_then(s, stmt, rows, true);
-  return rows_json(s, stmt, rows);
+  bool writes = writer_for(s, stmt);
+  rc = owned ? rows_json_then(s, stmt, rows, true) : rows_json(s, stmt, rows);
+  if (writes)
+    writer_done(s);
+  return rc;
 }
 
 static int64_t col_int(const struct db_row *row, int column)
@@ -852,6 +869,7 @@ static int sqlite_each(struct store *store, const char *sql, const struct db_par
   rc = bind_params(s, stmt, ordered, params, count);
   int step = SQLITE_DONE;
   struct db_row row = {&sqlite_row_ops, stmt, 0};
+  bool writes = !rc && writer_for(s, stmt);
   while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
     rc = fn(ctx, &row);
     row.index++;
@@ -859,6 +877,8 @@ static int sqlite_each(struct store *store, const char *sql, const struct db_par
   if (!rc && step != SQLITE_DONE)
     rc = db_fail(s, "query");
   sql_done(stmt, owned);
+  if (writes)
+    writer_done(s);
   return rc;
 }
 

@@ -25,6 +25,9 @@ int sqlite_store_fail(struct store *store, const char *what);
  * its bindings (or finalises an owned one). */
 int sqlite_store_stmt(struct store *store, const char *sql, sqlite3_stmt **stmt, bool *owned);
 void sqlite_store_stmt_done(sqlite3_stmt *stmt, bool owned);
+/* Whether the connection holds this process's turn to write (a transaction, or a writing
+ * statement while it runs). */
+bool sqlite_store_writing(struct store *store);
 /* Registers the "bigram" FTS5 tokenizer (base/search.h) on a connection. */
 int sqlite_fts_register(sqlite3 *db);
 

@@ -18,6 +18,8 @@
 
 #include "store_suite.c"
 #include "base/common.h"
+#include "store/db.h"
+#include "store/sqlite_internal.h"
 #include "store/store.h"
 
 #define TEMP_DIR_MAX 256
@@ -111,9 +113,60 @@ static void test_wal_file(void **state)
   store_close(store);
 }
 
+struct turn_seen {
+  struct store *store;
+  int rows;
+  bool held; /* the connection held the process's writer turn at every row */
+};
+
+static int see_turn(void *ctx, const struct db_row *row)
+{
+  struct turn_seen *seen = ctx;
+  (void)row;
+  seen->rows++;
+  seen->held = seen->held && sqlite_store_writing(seen->store);
+  return ST_OK;
+}
+
+/* A writing statement read as rows (INSERT ... RETURNING) outside a transaction takes this
+ * process's writer turn while it runs, as db_exec's statements do, and gives it back after;
+ * a reading one does not take it. Before, such statements went straight to SQLite's lock and
+ * its sleeping busy handler. */
+static void test_returning_takes_writer_turn(void **state)
+{
+  char url[PATH_MAX_LEN];
+  struct store *store = NULL;
+  char err[256] = "";
+  int64_t changes = 0;
+  temp_path(url, sizeof(url), "turn.db");
+  assert_int_equal(store_open(url, &store, err, sizeof(err)), ST_OK);
+  assert_int_equal(
+      db_exec(store, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", NULL, 0, &changes), ST_OK);
+  struct turn_seen seen = {store, 0, true};
+  assert_int_equal(db_query_each(store, "INSERT INTO t (v) VALUES ($1) RETURNING id",
+                                 DB_ARGS(DB_S("a")), see_turn, &seen),
+                   ST_OK);
+  assert_int_equal(seen.rows, 1);
+  assert_true(seen.held);
+  assert_false(sqlite_store_writing(store));
+  json_t *rows = NULL;
+  assert_int_equal(
+      db_query(store, "INSERT INTO t (v) VALUES ($1) RETURNING id", DB_ARGS(DB_S("b")), &rows),
+      ST_OK);
+  assert_int_equal(json_array_size(rows), 1);
+  json_decref(rows);
+  assert_false(sqlite_store_writing(store));
+  seen = (struct turn_seen){store, 0, true};
+  assert_int_equal(db_query_each(store, "SELECT id FROM t", NULL, 0, see_turn, &seen), ST_OK);
+  assert_int_equal(seen.rows, 2);
+  assert_false(seen.held);
+  store_close(store);
+}
+
 static void remove_temp_dir(void)
 {
-  static const char *const names[] = {"suite.db", "a.db", "b.db", "c.db", "d.db", "wal.db"};
+  static const char *const names[] = {"suite.db", "a.db",   "b.db",   "c.db",
+                                      "d.db",     "wal.db", "turn.db"};
   static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
   char path[PATH_MAX_LEN];
   for (size_t i = 0; i < ARRAY_LEN(names); i++)
@@ -142,6 +195,7 @@ int main(void)
       cmocka_unit_test(test_postgresql_selected),
       cmocka_unit_test(test_open_errors),
       cmocka_unit_test(test_wal_file),
+      cmocka_unit_test(test_returning_takes_writer_turn),
   };
   failed += cmocka_run_group_tests_name("store sqlite", tests, NULL, NULL);
   remove_temp_dir();
