@@ -136,16 +136,21 @@ int civil_format_iso(struct civil_date d, char out[CIVIL_ISO_SIZE])
   return ST_OK;
 }
 
-struct civil_time civil_at(time_t t, long utc_offset)
+int64_t civil_local_day(time_t t, long utc_offset, int *second_of_day)
 {
   /* Split first and add the offset to the second of the day, so no t can overflow. */
   int64_t day = floor_div((int64_t)t, CIVIL_SECONDS_PER_DAY);
   int64_t second = (int64_t)t - day * CIVIL_SECONDS_PER_DAY + utc_offset;
   int64_t carry = floor_div(second, CIVIL_SECONDS_PER_DAY);
-  day += carry;
-  second -= carry * CIVIL_SECONDS_PER_DAY;
-  struct civil_time w = {civil_from_days(day), (int)(second / 3600), (int)(second % 3600 / 60),
-                         (int)(second % 60)};
+  *second_of_day = (int)(second - carry * CIVIL_SECONDS_PER_DAY);
+  return day + carry;
+}
+
+struct civil_time civil_at(time_t t, long utc_offset)
+{
+  int second;
+  int64_t day = civil_local_day(t, utc_offset, &second);
+  struct civil_time w = {civil_from_days(day), second / 3600, second % 3600 / 60, second % 60};
   return w;
 }
 

@@ -67,6 +67,9 @@ int civil_format_iso(struct civil_date d, char out[CIVIL_ISO_SIZE]);
 /* The wall clock at utc_offset seconds east of UTC (|utc_offset| < one day) at instant t, for
  * any t (floor division: an instant before 1970 reads as the day it falls in). */
 struct civil_time civil_at(time_t t, long utc_offset);
+/* The same instant as the local day's number (days since 1970-01-01, civil_from_days) and the
+ * second of that day (0 to 86,399): what civil_at splits before naming the date. */
+int64_t civil_local_day(time_t t, long utc_offset, int *second_of_day);
 /* The instant a wall clock at utc_offset seconds east of UTC shows w (fields in range). */
 time_t civil_unix(struct civil_time w, long utc_offset);
 /* Taipei wall clock at t; its date as "YYYY-MM-DD" (empty outside years 1..9999); the

@@ -184,10 +184,8 @@ size_t format_datetime_to(time_t utc, bool english, struct format_day *memo,
   long long t = (long long)utc;
   if (t < -limit || t > limit)
     return 0;
-  /* civil_taipei's split, the day's text perhaps remembered */
-  long long local = t + CIVIL_TAIPEI_UTC_OFFSET;
-  long long day = local / CIVIL_SECONDS_PER_DAY - (local % CIVIL_SECONDS_PER_DAY < 0);
-  int second = (int)(local - day * CIVIL_SECONDS_PER_DAY);
+  int second; /* the Taipei day by number, so that its text can be remembered */
+  int64_t day = civil_local_day(utc, CIVIL_TAIPEI_UTC_OFFSET, &second);
   char *p = put_day(out, day, english, memo);
   if (!p)
     return 0;

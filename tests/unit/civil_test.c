@@ -194,6 +194,28 @@ static void test_other_offsets(void **state)
   assert_int_equal(w.hour, 19);
 }
 
+/* civil_local_day is the day and second civil_at names: the day's number before 1970 is
+ * negative, the second of day in range, and a Taipei midnight starts a new day. */
+static void test_local_day(void **state)
+{
+  static const long offsets[] = {0, CIVIL_TAIPEI_UTC_OFFSET, -5 * 3600, 14 * 3600};
+  static const time_t instants[] = {0, -1, 1767196799, 951782400, -2208988800, 7258118399};
+  for (size_t i = 0; i < ARRAY_LEN(offsets); i++)
+    for (size_t j = 0; j < ARRAY_LEN(instants); j++) {
+      int second = -1;
+      int64_t day = civil_local_day(instants[j], offsets[i], &second);
+      struct civil_time w = civil_at(instants[j], offsets[i]);
+      assert_int_equal(day, civil_to_days(w.date));
+      assert_int_equal(second, w.hour * 3600 + w.minute * 60 + w.second);
+    }
+  int second = -1;
+  assert_int_equal(civil_local_day(-1, 0, &second), -1);
+  assert_int_equal(second, CIVIL_SECONDS_PER_DAY - 1);
+  assert_int_equal(civil_local_day(NEW_YEAR_2026_TAIPEI, CIVIL_TAIPEI_UTC_OFFSET, &second),
+                   civil_to_days((struct civil_date){2026, 1, 1}));
+  assert_int_equal(second, 0);
+}
+
 static void test_roc_years(void **state)
 {
   assert_int_equal(CIVIL_ROC_OFFSET, 1911);
@@ -218,6 +240,7 @@ int main(void)
       cmocka_unit_test(test_invalid_dates_refused),
       cmocka_unit_test(test_taipei_day_boundaries),
       cmocka_unit_test(test_other_offsets),
+      cmocka_unit_test(test_local_day),
       cmocka_unit_test(test_roc_years),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
