@@ -54,4 +54,15 @@ size_t str_decimal(int64_t v, int width, char out[STR_DECIMAL_SIZE]);
 
 int str_copy(char *dst, size_t dst_size, struct str src);
 
+/* FNV-1a, the hash of the program's in-memory tables (rate limits, translations, routes):
+ * continues h (STR_HASH_START for a new hash) over the n bytes at p. */
+#define STR_HASH_START 2166136261u
+static inline uint32_t str_hash(uint32_t h, const void *p, size_t n)
+{
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
 #endif

@@ -11,6 +11,7 @@
 #include "http/internal.h"
 
 #include "base/common.h"
+#include "base/str.h"
 
 enum { RATE_SLOTS = 8192, RATE_PROBE = 8, RATE_KEY_MAX = 48 };
 
@@ -43,10 +44,7 @@ void http_ratelimit_free(struct http_ratelimit *limiter)
 
 static uint32_t hash_key(const char *key)
 {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (; *key; key++)
-    h = (h ^ (unsigned char)*key) * 16777619u;
-  return h;
+  return str_hash(STR_HASH_START, key, strlen(key));
 }
 
 static struct bucket *find_slot(struct http_ratelimit *limiter, const char *key, bool *fresh)

@@ -9,6 +9,7 @@
 #include "http/internal.h"
 
 #include "base/common.h"
+#include "base/str.h"
 
 static const struct http_route builtin_routes[] = {
     {"GET", "/healthz", http_builtin_healthz, 0, false, HTTP_BODY_NONE, HTTP_RATE_NONE, 0},
@@ -209,13 +210,12 @@ static struct route_bucket *bucket_find(struct http_route_index *ix, const char 
 
 static uint32_t key_hash(const struct exact_key *k)
 {
-  uint32_t h = 2166136261u; /* FNV-1a over both segments and the '/' count */
-  for (size_t i = 0; i < k->first_len; i++)
-    h = (h ^ (unsigned char)k->first[i]) * 16777619u;
-  h = (h ^ '/') * 16777619u;
-  for (size_t i = 0; i < k->last_len; i++)
-    h = (h ^ (unsigned char)k->last[i]) * 16777619u;
-  return (h ^ (uint32_t)k->slashes) * 16777619u;
+  /* both segments, a '/' between them, and the '/' count */
+  uint32_t h = str_hash(STR_HASH_START, k->first, k->first_len);
+  h = str_hash(h, "/", 1);
+  h = str_hash(h, k->last, k->last_len);
+  unsigned char slashes = (unsigned char)k->slashes;
+  return str_hash(h, &slashes, 1);
 }
 
 static bool key_equal(const struct exact_key *a, const struct exact_key *b)

@@ -55,9 +55,7 @@ struct i18n_catalog {
 /* FNV-1a of a NUL-terminated msgid. */
 static uint32_t msgid_hash(const char *s)
 {
-  uint32_t h = 2166136261u;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    h = (h ^ *p) * 16777619u;
+  uint32_t h = str_hash(STR_HASH_START, s, strlen(s));
   return h ^ h >> 15;
 }
 
