@@ -170,6 +170,16 @@ const char *web_datetime(struct http_request *req, int64_t t)
   return arena_strdup(req->arena, buf);
 }
 
+struct view web_datetime_view(struct http_request *req, int64_t t, bool english,
+                              struct format_day *memo)
+{
+  char *out = t > 0 ? arena_alloc(req->arena, FORMAT_DATETIME_SIZE) : NULL;
+  size_t n = out ? format_datetime_to((time_t)t, english, memo, out) : 0;
+  struct view v = view_textn(n ? out : "", n);
+  v.flags = VIEW_HTML_PLAIN; /* view_text_plain without its strlen */
+  return v;
+}
+
 const char *web_origin(struct http_request *req)
 {
   const struct notify_settings *settings = notify_settings();

@@ -63,6 +63,12 @@ const char *web_actor_label(struct http_request *req, const char *actor);
 /* Unix time t as a date and time in words in the request's language (Asia/Taipei), "" for
  * t <= 0. In the request's arena. */
 const char *web_datetime(struct http_request *req, int64_t t);
+/* The same as a view text formatted in place in the arena (marked VIEW_HTML_PLAIN: a date has
+ * nothing to escape); memo, when given, keeps the last day's date text between calls, as a
+ * page's instants fall a few to a day (render/format.h). */
+struct format_day;
+struct view web_datetime_view(struct http_request *req, int64_t t, bool english,
+                              struct format_day *memo);
 
 /* The route table (web/routes.c). */
 const struct http_route *web_routes(size_t *count);

@@ -275,11 +275,7 @@ struct dates {
 
 static struct view datetime_view(struct http_request *req, int64_t t, struct dates *d)
 {
-  char *out = t > 0 ? arena_alloc(req->arena, FORMAT_DATETIME_SIZE) : NULL;
-  size_t n = out ? format_datetime_to((time_t)t, d->english, &d->memo, out) : 0;
-  struct view v = n ? view_textn(out, n) : view_text("");
-  v.flags = VIEW_HTML_PLAIN;
-  return v;
+  return web_datetime_view(req, t, d->english, &d->memo);
 }
 
 /* workflow_step(wf, code), most steps told apart by their first byte, without a strcmp (the

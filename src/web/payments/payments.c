@@ -73,15 +73,6 @@ static int status_index(const char *status)
   return 4;
 }
 
-/* An instant as web_datetime writes it, formatted in place in the arena. */
-static struct view instant(struct http_request *req, int64_t t, bool english,
-                           struct format_day *memo)
-{
-  char *out = t > 0 ? arena_alloc(req->arena, FORMAT_DATETIME_SIZE) : NULL;
-  size_t n = out ? format_datetime_to((time_t)t, english, memo, out) : 0;
-  return n ? view_textn(out, n) : view_text("");
-}
-
 static struct view typed_payment_tview(struct http_request *req, struct view_builder *b,
                                        const struct case_public_payment *p)
 {
@@ -97,9 +88,9 @@ static struct view typed_payment_tview(struct http_request *req, struct view_bui
   view_add_text(b, m, "provider", provider);
   view_add_text(b, m, "provider_label", payment_label(req, "payment_provider_", provider));
   view_add_text(b, m, "provider_ref", p->provider_ref);
-  view_add(b, m, "created_text", instant(req, p->created_at, english, &memo));
-  view_add(b, m, "paid_text", instant(req, p->paid_at, english, &memo));
-  view_add(b, m, "expires_text", instant(req, p->expires_at, english, &memo));
+  view_add(b, m, "created_text", web_datetime_view(req, p->created_at, english, &memo));
+  view_add(b, m, "paid_text", web_datetime_view(req, p->paid_at, english, &memo));
+  view_add(b, m, "expires_text", web_datetime_view(req, p->expires_at, english, &memo));
   view_add_bool(b, m, "is_paid", which == 0);
   view_add_bool(b, m, "is_pending", which == 1);
   view_add_bool(b, m, "is_failed", which == 2);
