@@ -50,9 +50,10 @@ echo
 echo "== summary ($(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 awk -F'|' '
   $1 == "run" && $3 != "healthz" {
-    if (!r++) printf "%-24s %9s %8s %8s %6s %9s %9s %8s\n", "scenario (" $2 " cases)", "req/s",
-      "p50 ms", "p99 ms", "errors", "peak MiB", "/healthz", "/nginx"
-    printf "%-24s %9s %8s %8s %6s %9s %9s %8s\n", $3, $4, $5, $6, $7, $9, $10, $11 }
+    if (!r++) printf "%-24s %9s %8s %8s %6s %9s %9s %8s %8s\n", "scenario (" $2 " cases)", "req/s",
+      "p50 ms", "p99 ms", "errors", "peak MiB", "/healthz", "/hz next", "/nginx"
+    printf "%-24s %9s %8s %8s %6s %9s %9s %8s %8s\n", $3, $4, $5, $6, $7, $9, $10,
+      ($14 > 0 ? $14 : "-"), $11 }
   $1 == "run" && $3 == "healthz" { h = sprintf("%-24s %9s %8s %8s %6s", "healthz", $4, $5, $6, $7) }
   $1 == "start" { st = sprintf("start-up %s ms, memory at rest %s MiB, after the scenarios %s MiB", $3, $4, $5) }
   $1 == "growth" && $12 == 0 {

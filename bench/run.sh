@@ -7,6 +7,12 @@
 # server's smallest route (/healthz) and to nginx serving a static file of the same size as the
 # scenario's answer, fetched once by name (as before) and once by the scenario's own requests (the
 # same wrk script drawing the same paths; nginx answers every path with that file: "/ng same").
+# /healthz is likewise measured twice: once by name at the start (wrk's own request loop, no
+# script), and again just before each GET scenario, through the same Lua script that draws that
+# scenario's paths, from a list of "/healthz" lines ("/hz next"). The second pairs each
+# scenario with a reference taken seconds from it, by a load generator spending the same per
+# request: wrk shares the two cores with the server, its script costs it 10-20 % of /healthz's
+# rate, and this machine's speed drifts by more than that over a run's minutes.
 # Also the start-up time and memory at rest.
 #
 # Environment: SEED (42), DURATION (10s per scenario), CONNS (32), THREADS (2), BENCH_CACHE (a
@@ -56,6 +62,9 @@ scenario()
   shift
   bytes=$(size_of "${curl_args[@]}" "$size_url")
   [ "$bytes" -gt 0 ] || bytes=1
+  if [[ " $* " == *" -s "* ]] && [[ " $* " != *" -d "* ]] && [ -z "${CSRF:-}" ]; then
+    (unset COOKIE ACCEPT; PATHS=$work/healthz.txt bench_wrk "healthz next to $name" "$base" -s bench/paths.lua)
+  fi
   hwm_reset
   bench_wrk "$name" "$base" "$@"
   echo "$name|$bytes|$(hwm_kib)" >> "$work/sizes"
@@ -67,6 +76,8 @@ scenario()
     bench_wrk "nginx same requests for $name" "http://127.0.0.1:$nport" "$@"
   fi
 }
+
+for _ in $(seq 100); do echo /healthz; done > "$work/healthz.txt"
 
 echo "bench: $N cases, wrk ${THREADS:-2} threads, ${CONNS:-32} connections, ${DURATION:-10s} a scenario"
 hwm_reset
@@ -92,19 +103,24 @@ awk -F'|' -v n="$N" -v created="$created" -v rest="$rest_kib" -v warm="$warm_kib
   FNR == NR { size[$1] = $2; hwm[$1] = $3; next }
   { rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5; order[++k] = $1 }
   END {
-    printf "%-24s %9s %8s %8s %6s %8s %9s %8s %8s %8s\n", "scenario (" n " cases)", "req/s", "p50 ms",
-      "p99 ms", "errors", "bytes", "peak MiB", "/healthz", "/nginx", "/ng same"
+    printf "%-24s %9s %8s %8s %6s %8s %9s %8s %8s %8s %8s\n", "scenario (" n " cases)", "req/s",
+      "p50 ms", "p99 ms", "errors", "bytes", "peak MiB", "/healthz", "/hz next", "/nginx", "/ng same"
     for (i = 1; i <= k; i++) {
-      s = order[i]; if (s ~ /^nginx / || s == "healthz") continue
-      ng = rps["nginx for " s]; ns = rps["nginx same requests for " s]
-      printf "%-24s %9.0f %8.2f %8.2f %6d %8d %9.1f %8.3f %8.3f %8s\n", s, rps[s], p50[s], p99[s],
-        err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"], ng ? rps[s] / ng : 0,
+      s = order[i]; if (s ~ /^nginx / || s ~ /^healthz/) continue
+      ng = rps["nginx for " s]; ns = rps["nginx same requests for " s]; hs = rps["healthz next to " s]
+      printf "%-24s %9.0f %8.2f %8.2f %6d %8d %9.1f %8.3f %8s %8.3f %8s\n", s, rps[s], p50[s],
+        p99[s], err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"],
+        hs ? sprintf("%.3f", rps[s] / hs) : "-", ng ? rps[s] / ng : 0,
         ns ? sprintf("%.3f", rps[s] / ns) : "-"
-      printf "run|%s|%s|%.0f|%.2f|%.2f|%d|%d|%.1f|%.3f|%.3f|%.0f|%.0f\n", n, s, rps[s], p50[s], p99[s],
-        err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"], ng ? rps[s] / ng : 0, ng, ns >> res
+      printf "run|%s|%s|%.0f|%.2f|%.2f|%d|%d|%.1f|%.3f|%.3f|%.0f|%.0f|%.3f\n", n, s, rps[s], p50[s],
+        p99[s], err[s], size[s], hwm[s] / 1024, rps[s] / rps["healthz"], ng ? rps[s] / ng : 0, ng,
+        ns, hs ? rps[s] / hs : 0 >> res
     }
     printf "%-24s %9.0f %8.2f %8.2f %6d\n", "healthz (same server)", rps["healthz"],
       p50["healthz"], p99["healthz"], err["healthz"]
+    printf "/healthz next to each GET scenario, through its script: "
+    for (i = 1; i <= k; i++) if (order[i] ~ /^healthz next /) printf "%.0f ", rps[order[i]]
+    printf "req/s\n"
     printf "run|%s|healthz|%.0f|%.2f|%.2f|%d\n", n, rps["healthz"], p50["healthz"], p99["healthz"],
       err["healthz"] >> res
     printf "start-up %d ms; memory at rest %.1f MiB after start, %.1f MiB after the scenarios; intake created %d cases\n",

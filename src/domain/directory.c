@@ -41,6 +41,8 @@ struct directory {
   const struct dir_service **services_by_slug; /* by office_id, slug */
   struct dir_word *words;                      /* grouped by office (ascending) */
   size_t word_count;
+  struct dir_form *forms; /* grouped by service (ascending id), each group as listed */
+  size_t form_count;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -79,6 +81,7 @@ static void free_directory(struct directory *d)
   free(d->services_by_id);
   free(d->services_by_slug);
   free(d->words);
+  free(d->forms);
   free(d);
 }
 
@@ -201,8 +204,8 @@ static int office_words(struct store *store, const json_t *office, json_t *words
   return keep(words, list);
 }
 
-/* Reads every office, then each office's units, services and words, into d->records as
- * [offices, units, services, words]. */
+/* Reads every office, then each office's units, services and words, then every service's
+ * form links, into d->records as [offices, units, services, words, forms]. */
 static int read_records(struct store *store, struct directory *d)
 {
   json_t *offices = NULL, *units = json_array(), *services = json_array(), *list, *o;
@@ -219,7 +222,12 @@ static int read_records(struct store *store, struct directory *d)
     if (!rc)
       rc = office_words(store, o, words);
   }
-  d->records = rc ? NULL : json_pack("[O, O, O, O]", offices, units, services, words);
+  json_t *forms = NULL;
+  if (!rc)
+    rc = store_service_forms_all(store, &forms);
+  d->records = rc ? NULL : json_pack("[O, O, O, O, o]", offices, units, services, words, forms);
+  if (rc)
+    json_decref(forms);
   json_decref(offices);
   json_decref(units);
   json_decref(services);
@@ -239,6 +247,35 @@ static int unit_search_texts(struct arena *arena, struct dir_unit *u)
   u->search_en = search_text(arena, directory_pick(u->name_zh, u->name_en, "en"),
                              directory_pick(u->duties_zh, u->duties_en, "en"));
   return u->search_zh && u->search_en ? ST_OK : ST_NOMEM;
+}
+
+static void fill_form(struct dir_form *f, const json_t *r)
+{
+  *f = (struct dir_form){text(r, "sha256"),   text(r, "kind"),     text(r, "format"),
+                         text(r, "title_zh"), text(r, "title_en"), text(r, "name"),
+                         integer(r, "size")};
+}
+
+/* Gives each service its run of form links (rows come by service_id); links of a service the
+ * snapshot does not hold are skipped. After services_by_id is sorted. */
+static int index_forms(struct directory *d, const json_t *rows)
+{
+  d->form_count = json_array_size(rows);
+  d->forms = calloc(d->form_count + 1, sizeof(*d->forms));
+  if (!d->forms)
+    return ST_NOMEM;
+  for (size_t i = 0; i < d->form_count;) {
+    int64_t service_id = integer(json_array_get(rows, i), "service_id");
+    size_t start = i;
+    for (; i < d->form_count && integer(json_array_get(rows, i), "service_id") == service_id; i++)
+      fill_form(&d->forms[i], json_array_get(rows, i));
+    struct dir_service *s = (struct dir_service *)directory_service(d, service_id);
+    if (s) {
+      s->forms = &d->forms[start];
+      s->form_count = i - start;
+    }
+  }
+  return ST_OK;
 }
 
 static int index_records(struct directory *d)
@@ -281,7 +318,7 @@ static int index_records(struct directory *d)
   qsort(d->units_by_id, d->unit_count, sizeof(*d->units_by_id), by_unit_id);
   qsort(d->services_by_id, d->service_count, sizeof(*d->services_by_id), by_service_id);
   qsort(d->services_by_slug, d->service_count, sizeof(*d->services_by_slug), by_service_slug);
-  return ST_OK;
+  return index_forms(d, json_array_get(d->records, 4));
 }
 
 static int load(struct store *store, int64_t version, uint64_t generation, struct directory **out)

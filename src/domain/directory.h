@@ -8,7 +8,9 @@
  * replaces it meanwhile.
  *
  * The FAQ and announcements move the same version (migration 18), for what the search and the
- * FAQ page keep per snapshot (domain/search_cache.h).
+ * FAQ page keep per snapshot (domain/search_cache.h). So do a service's form links (migration
+ * 14's triggers on service_forms), which the snapshot holds with each service: the public
+ * service page reads nothing from the database.
  *
  * How soon an edit is seen: at once by the process that made it (it counts its own commits),
  * and within DIRECTORY_CHECK_MS by every other process (each checks the version at most that
@@ -48,6 +50,14 @@ struct dir_unit {
   const char *search_zh, *search_en;
 };
 
+/* A form file linked to a service (service_forms joined with files): a blank form or a
+ * filled-in example. Files never change once stored, and every change to a service's links
+ * moves the directory's version, so the links are held with the service. */
+struct dir_form {
+  const char *sha256, *kind, *format, *title_zh, *title_en, *name; /* kind: "form"|"example" */
+  int64_t size;                                                    /* bytes */
+};
+
 struct dir_service {
   int64_t id, office_id, unit_id; /* unit_id 0: none */
   const char *slug, *name_zh, *name_en, *fee_zh, *fee_en, *workflow, *case_word_code;
@@ -55,6 +65,8 @@ struct dir_service {
   int64_t fee_amount, time_limit_minutes;
   bool published, online_capable;
   const json_t *record;
+  const struct dir_form *forms; /* by sort, then the order they were set in */
+  size_t form_count;
 };
 
 /* A case word of an office (收件字, migration 20): code "EB02", word_zh "新測". The office's own

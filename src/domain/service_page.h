@@ -1,12 +1,11 @@
 /*
  * service_page.h - what the public page of one service reads ("check before you go", its QR
- * code), as one call: the service and its unit from the in-memory directory, and its
- * downloadable forms, the page's one query. Also a form file for download.
+ * code), as one call: the service, its unit and its downloadable forms, all from the
+ * in-memory directory (no query). Also a form file for download.
  *
- * Strings live in the arena given to the call and are never NULL ("" when empty). The office,
- * unit and service point into the directory snapshot, held until the arena is freed; the
- * service's catalogue record (service->record: summary, steps, documents, channels ...) is
- * read only.
+ * Strings are never NULL ("" when empty). The unit, the service and its forms point into the
+ * directory snapshot, held until the arena given to the call is freed; the service's
+ * catalogue record (service->record: summary, steps, documents, channels ...) is read only.
  */
 #ifndef BIANMIN_DOMAIN_SERVICE_PAGE_H
 #define BIANMIN_DOMAIN_SERVICE_PAGE_H
@@ -20,17 +19,11 @@
 struct arena;
 struct store;
 
-/* A form file linked to the service: a blank form or a filled-in example. */
-struct service_form {
-  const char *sha256, *kind, *format, *title_zh, *title_en, *name; /* kind: "form"|"example" */
-  int64_t size;                                                    /* bytes */
-};
-
 struct service_page {
   const struct dir_service *service; /* published */
   const struct dir_unit *unit;       /* NULL: none */
   bool applicable_online;            /* apply_service_online (domain/apply.h) */
-  struct service_form *forms;        /* by sort; only when asked for */
+  const struct dir_form *forms;      /* by sort (directory.h); only when asked for */
   size_t form_count;
 };
 

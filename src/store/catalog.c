@@ -577,6 +577,20 @@ int store_service_forms_list(struct store *store, int64_t service_id, json_t **o
   return ST_OK;
 }
 
+int store_service_forms_all(struct store *store, json_t **out)
+{
+  json_t *array = json_array();
+  if (!array)
+    return ST_NOMEM;
+  int rc = cat(store)->forms_all(store, array);
+  if (rc) {
+    json_decref(array);
+    return rc;
+  }
+  *out = array;
+  return ST_OK;
+}
+
 int store_revision_add(struct store *store, int64_t office_id, const char *entity,
                        int64_t entity_id, const char *action, int64_t actor_id, const char *actor,
                        json_t *snapshot)

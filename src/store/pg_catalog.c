@@ -495,6 +495,16 @@ static int cat_forms_list(struct store *store, int64_t service_id, json_t *array
                     &p, -1, array);
 }
 
+static int cat_forms_all(struct store *store, json_t *array)
+{
+  return query_rows(store,
+                    "SELECT sf.service_id, sf.file_sha256 AS sha256, sf.kind, sf.format, "
+                    "sf.title_zh, sf.title_en, sf.sort, f.mime, f.size, f.name FROM service_forms "
+                    "sf JOIN files f ON f.sha256 = sf.file_sha256 ORDER BY sf.service_id, sf.sort, "
+                    "sf.ctid",
+                    NULL, -1, array);
+}
+
 static int cat_revision_add(struct store *store, int64_t office_id, const char *entity,
                             int64_t entity_id, const char *action, int64_t actor_id,
                             const char *actor, const char *snapshot)
@@ -630,6 +640,7 @@ const struct store_catalog_ops pg_catalog_ops = {
     .file_get = cat_file_get,
     .forms_set = cat_forms_set,
     .forms_list = cat_forms_list,
+    .forms_all = cat_forms_all,
     .revision_add = cat_revision_add,
     .revision_list = cat_revision_list,
     .search = cat_search,

@@ -354,6 +354,9 @@ int store_file_get(struct store *store, int64_t office_id, const char *sha256, b
 int store_service_forms_set(struct store *store, int64_t service_id, json_t *forms);
 /* The list as above plus each file's "mime", "size" and "name", by sort. */
 int store_service_forms_list(struct store *store, int64_t service_id, json_t **out);
+/* Every service's list at once (the in-memory directory, domain/directory.h): the same objects
+ * plus "service_id", by service_id, then as each list above. */
+int store_service_forms_all(struct store *store, json_t **out);
 
 /* Revisions: who changed what, when. entity is "service", "faq" or "announcement"; actor_id is
  * a user id or 0 for none (CLI, demo); actor a display name ("" when none); snapshot the

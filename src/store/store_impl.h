@@ -211,6 +211,7 @@ struct store_catalog_ops {
                   json_t **meta, void **bytes, size_t *len);
   int (*forms_set)(struct store *store, int64_t service_id, json_t *forms);
   int (*forms_list)(struct store *store, int64_t service_id, json_t *array);
+  int (*forms_all)(struct store *store, json_t *array);
   int (*revision_add)(struct store *store, int64_t office_id, const char *entity, int64_t entity_id,
                       const char *action, int64_t actor_id, const char *actor,
                       const char *snapshot);

@@ -2,7 +2,7 @@
  * directory_test.c - offices, units and services are held in memory per process
  * (domain/directory.c). Two servers on one database (two nodes): an edit made by another
  * process reaches both within the stated interval, and an edit made through a server is seen
- * by that server at once.
+ * by that server at once. The same for the FAQ (the searches) and a service's form links.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,7 +102,8 @@ static void test_other_node_edit_reaches_both(void **state)
   assert_true(shows(&node_a, path, "Transfer of ownership by sale"));
 }
 
-/* Whether the JSON view of path lists, under list, an item whose field is want. */
+/* Whether the JSON view of path lists, under list ("service.forms": a list inside an object),
+ * an item whose field is want. */
 static bool lists(struct server *s, const char *path, const char *list, const char *field,
                   const char *want)
 {
@@ -111,9 +112,16 @@ static bool lists(struct server *s, const char *path, const char *list, const ch
   bool found = false;
   if (http_call(s, "GET", path, accept, NULL, 0, &r) != 0)
     return false;
-  json_t *view = response_json(&r), *item;
+  json_t *view = response_json(&r), *item, *at = view;
+  char key[64];
+  for (const char *k = list, *dot; at && k; k = dot ? dot + 1 : NULL) {
+    dot = strchr(k, '.');
+    size_t len = dot ? (size_t)(dot - k) : strlen(k);
+    snprintf(key, sizeof(key), "%.*s", (int)len, k);
+    at = json_object_get(at, key);
+  }
   size_t i;
-  json_array_foreach(json_object_get(view, list), i, item)
+  json_array_foreach(at, i, item)
   {
     const char *text = json_string_value(json_object_get(item, field));
     found = found || (text && strcmp(text, want) == 0);
@@ -177,6 +185,41 @@ static void test_other_node_faq_edit_reaches_searches(void **state)
   }
 }
 
+/* Renames a form link's English title through the command line (another process). */
+static void rename_form(const char *from, const char *to)
+{
+  char file[400], cmd[1200];
+  snprintf(file, sizeof(file), "%s/catalog.json", node_a.dir);
+  const char *out[] = {"catalog-export", "--office", "xinxing", file, NULL};
+  assert_int_equal(server_cli(&node_a, out), 0);
+  snprintf(cmd, sizeof(cmd), "sed -i 's/\"title_en\": *\"%s\"/\"title_en\": \"%s\"/' '%s'", from,
+           to, file);
+  assert_int_equal(system(cmd), 0);
+  const char *in[] = {"catalog-import", "--office", "xinxing", file, NULL};
+  assert_int_equal(server_cli(&node_a, in), 0);
+}
+
+/* A service's form links are held with the service in each node's directory: another node's
+ * edit of a link reaches both nodes' service pages (the links move the directory version). */
+static void test_other_node_form_edit_reaches_service_pages(void **state)
+{
+  (void)state;
+  const char *page = "/o/xinxing/services/sale-transfer?lang=en";
+  const char *before = "Land registration application (ODF, editable)";
+  const char *after = "Land registration application (ODF)";
+  struct server *nodes[] = {&node_a, &node_b};
+  for (size_t i = 0; i < 2; i++) /* both nodes hold the links before the edit */
+    assert_true(lists_within(nodes[i], page, "service.forms", "title", before, false));
+  rename_form(before, after);
+  for (size_t i = 0; i < 2; i++) {
+    assert_true(lists_within(nodes[i], page, "service.forms", "title", after, false));
+    assert_true(lists_within(nodes[i], page, "service.forms", "title", before, true));
+  }
+  rename_form(after, before);
+  for (size_t i = 0; i < 2; i++)
+    assert_true(lists_within(nodes[i], page, "service.forms", "title", before, false));
+}
+
 static void test_unknown_service_and_office_stay_not_found(void **state)
 {
   (void)state;
@@ -194,6 +237,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_other_node_edit_reaches_both),
       cmocka_unit_test(test_other_node_faq_edit_reaches_searches),
+      cmocka_unit_test(test_other_node_form_edit_reaches_service_pages),
       cmocka_unit_test(test_unknown_service_and_office_stay_not_found),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -139,7 +139,7 @@ static const char *size_text(struct http_request *req, int64_t bytes)
 }
 
 static struct view form_view(struct http_request *req, struct view_builder *b, const char *slug,
-                             const struct service_form *form)
+                             const struct dir_form *form)
 {
   const char *href = arena_printf(req->arena, "/o/%s/files/%s", slug, form->sha256);
   struct view_map *m = view_map(b);
@@ -158,7 +158,7 @@ static void forms_view(struct http_request *req, struct view_builder *b, const c
 {
   struct view_list *blank = view_list(b), *examples = view_list(b);
   for (size_t i = 0; i < page->form_count; i++) {
-    const struct service_form *form = &page->forms[i];
+    const struct dir_form *form = &page->forms[i];
     view_push(b, strcmp(form->kind, "example") == 0 ? examples : blank,
               form_view(req, b, slug, form));
   }
