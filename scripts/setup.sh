@@ -6,7 +6,8 @@
 #                               PostgreSQL 15 server for tests/pg, python3-aiosmtpd, nginx for
 #                               the multi-node test, clang with its libFuzzer runtime for
 #                               fuzz/smoke, LibreOffice Calc for the survey export test)
-#   scripts/setup.sh --bench    also the benchmark tools (wrk, nginx, sqlite3, valgrind, strace, time)
+#   scripts/setup.sh --bench    also the benchmark tools (wrk, nginx, sqlite3, valgrind, strace, time,
+#                               perf)
 #
 # Runs apt-get as root, or through sudo. Installs only packages that are missing.
 set -euo pipefail
@@ -33,7 +34,7 @@ command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
-[ "$want_bench" = 1 ] && pkgs+=(wrk nginx-light sqlite3 valgrind strace time)
+[ "$want_bench" = 1 ] && pkgs+=(wrk nginx-light sqlite3 valgrind strace time linux-perf)
 
 missing=()
 for p in "${pkgs[@]}"; do
