@@ -72,19 +72,26 @@ static bool shows(struct server *s, const char *path, const char *want)
   }
 }
 
-/* Exports xinxing's catalogue, renames one service in English and imports it again, all
- * through the command line: a writer in another process, as another node would be. */
-static void rename_by_import(const char *from, const char *to)
+/* Exports xinxing's catalogue, replaces the value of every `field` that is `from` with `to`
+ * and imports it again, all through the command line: a writer in another process, as another
+ * node would be. */
+static void edit_by_import(const char *field, const char *from, const char *to)
 {
   char file[400], cmd[1200];
   snprintf(file, sizeof(file), "%s/catalog.json", node_a.dir);
   const char *out[] = {"catalog-export", "--office", "xinxing", file, NULL};
   assert_int_equal(server_cli(&node_a, out), 0);
-  snprintf(cmd, sizeof(cmd), "sed -i 's/\"name_en\": *\"%s\"/\"name_en\": \"%s\"/' '%s'", from, to,
-           file);
+  snprintf(cmd, sizeof(cmd), "sed -i 's/\"%s\": *\"%s\"/\"%s\": \"%s\"/' '%s'", field, from, field,
+           to, file);
   assert_int_equal(system(cmd), 0);
   const char *in[] = {"catalog-import", "--office", "xinxing", file, NULL};
   assert_int_equal(server_cli(&node_a, in), 0);
+}
+
+/* Renames one service in English. */
+static void rename_by_import(const char *from, const char *to)
+{
+  edit_by_import("name_en", from, to);
 }
 
 static void test_other_node_edit_reaches_both(void **state)
@@ -144,18 +151,10 @@ static bool lists_within(struct server *s, const char *path, const char *list, c
   }
 }
 
-/* Renames xinxing's question in English through the command line (another process). */
+/* Renames xinxing's question in English. */
 static void rename_question(const char *from, const char *to)
 {
-  char file[400], cmd[1200];
-  snprintf(file, sizeof(file), "%s/catalog.json", node_a.dir);
-  const char *out[] = {"catalog-export", "--office", "xinxing", file, NULL};
-  assert_int_equal(server_cli(&node_a, out), 0);
-  snprintf(cmd, sizeof(cmd), "sed -i 's/\"question_en\": *\"%s\"/\"question_en\": \"%s\"/' '%s'",
-           from, to, file);
-  assert_int_equal(system(cmd), 0);
-  const char *in[] = {"catalog-import", "--office", "xinxing", file, NULL};
-  assert_int_equal(server_cli(&node_a, in), 0);
+  edit_by_import("question_en", from, to);
 }
 
 /* The search and the FAQ page keep their answers per directory snapshot: another node's edit
@@ -185,18 +184,10 @@ static void test_other_node_faq_edit_reaches_searches(void **state)
   }
 }
 
-/* Renames a form link's English title through the command line (another process). */
+/* Renames a form link's English title. */
 static void rename_form(const char *from, const char *to)
 {
-  char file[400], cmd[1200];
-  snprintf(file, sizeof(file), "%s/catalog.json", node_a.dir);
-  const char *out[] = {"catalog-export", "--office", "xinxing", file, NULL};
-  assert_int_equal(server_cli(&node_a, out), 0);
-  snprintf(cmd, sizeof(cmd), "sed -i 's/\"title_en\": *\"%s\"/\"title_en\": \"%s\"/' '%s'", from,
-           to, file);
-  assert_int_equal(system(cmd), 0);
-  const char *in[] = {"catalog-import", "--office", "xinxing", file, NULL};
-  assert_int_equal(server_cli(&node_a, in), 0);
+  edit_by_import("title_en", from, to);
 }
 
 /* A service's form links are held with the service in each node's directory: another node's
