@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "demo_store.h"
 #include "domain/accounts.h"
 #include "domain/apply.h"
 #include "domain/cases.h"
@@ -71,21 +72,8 @@ static int64_t service_id(struct fixture *f, const char *slug, json_t **question
 static int setup(void **state)
 {
   struct fixture *f = calloc(1, sizeof(*f));
-  char path[96], err[512];
-  snprintf(f->dir, sizeof(f->dir), "/tmp/bianmin-apply-XXXXXX");
-  if (!mkdtemp(f->dir))
+  if (!f || demo_store_open(f->dir, "apply", "xinxing", &f->store, &f->office_id))
     return -1;
-  snprintf(path, sizeof(path), "%s/db", f->dir);
-  if (store_open(path, &f->store, err, sizeof(err)) || store_migrate(f->store, NULL) ||
-      demo_load(f->store, BIANMIN_SOURCE_DIR "/data/demo/offices.json", err, sizeof(err))) {
-    fprintf(stderr, "setup: %s\n", err);
-    return -1;
-  }
-  json_t *office;
-  if (store_office_get(f->store, "xinxing", &office))
-    return -1;
-  f->office_id = json_integer_value(json_object_get(office, "id"));
-  json_decref(office);
   f->transcript_id = service_id(f, "transcript", &f->questions);
   *state = f;
   apply_sender_set(fake_send, NULL);
@@ -478,13 +466,8 @@ static void test_resume_link(void **state)
 
 int main(void)
 {
-  if (keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"))
+  if (demo_keys_and_calendar())
     return 1;
-  char err[256];
-  if (cases_calendar_load_dir(BIANMIN_SOURCE_DIR "/data/calendar", err, sizeof(err))) {
-    fprintf(stderr, "%s\n", err);
-    return 1;
-  }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_submit_online_is_a_case, setup, teardown),
       cmocka_unit_test_setup_teardown(test_submit_online_refusals, setup, teardown),

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "demo_store.h"
 #include "base/arena.h"
 #include "domain/case_read.h"
 #include "domain/cases.h"
@@ -55,21 +56,8 @@ static int64_t service_id(struct store *store, int64_t office_id, const char *sl
 static int setup(void **state)
 {
   struct fixture *f = calloc(1, sizeof(*f));
-  char path[96], err[512];
-  snprintf(f->dir, sizeof(f->dir), "/tmp/bianmin-case-read-XXXXXX");
-  if (!f || !mkdtemp(f->dir))
+  if (!f || demo_store_open(f->dir, "case-read", "xinxing", &f->store, &f->office_id))
     return -1;
-  snprintf(path, sizeof(path), "%s/db", f->dir);
-  if (store_open(path, &f->store, err, sizeof(err)) || store_migrate(f->store, NULL) ||
-      demo_load(f->store, BIANMIN_SOURCE_DIR "/data/demo/offices.json", err, sizeof(err))) {
-    fprintf(stderr, "setup: %s\n", err);
-    return -1;
-  }
-  json_t *office;
-  if (store_office_get(f->store, "xinxing", &office))
-    return -1;
-  f->office_id = json_integer_value(json_object_get(office, "id"));
-  json_decref(office);
   struct case_env env = {f->store, NOW};
   const char *reason = NULL;
   json_t *answers = json_pack("{s:s, s:s, s:s, s:s}", "kind", "land", "section", "新興段",
@@ -206,13 +194,8 @@ static void test_lock_on_the_row(void **state)
 
 int main(void)
 {
-  if (keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"))
+  if (demo_keys_and_calendar())
     return 1;
-  char err[256];
-  if (cases_calendar_load_dir(BIANMIN_SOURCE_DIR "/data/calendar", err, sizeof(err))) {
-    fprintf(stderr, "%s\n", err);
-    return 1;
-  }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_right_code_reads_the_history, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wrong_code_never_decodes, setup, teardown),

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "demo_store.h"
 #include "base/arena.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
@@ -256,19 +257,9 @@ static int64_t user(struct fixture *f, const char *username, unsigned roles)
 static int setup(void **state)
 {
   struct fixture *f = calloc(1, sizeof(*f));
-  char path[96], err[512];
-  snprintf(f->dir, sizeof(f->dir), "/tmp/bianmin-notify-XXXXXX");
-  if (!mkdtemp(f->dir))
+  if (!f || demo_store_open(f->dir, "notify", "niaosong", &f->store, &f->office_id))
     return -1;
-  snprintf(path, sizeof(path), "%s/db", f->dir);
-  if (store_open(path, &f->store, err, sizeof(err)) || store_migrate(f->store, NULL) ||
-      demo_load(f->store, BIANMIN_SOURCE_DIR "/data/demo/offices.json", err, sizeof(err)))
-    return -1;
-  json_t *office;
-  if (store_office_get(f->store, "niaosong", &office))
-    return -1;
-  f->office_id = json_integer_value(json_object_get(office, "id"));
-  json_decref(office);
+  char err[512];
   json_t *service = json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "slug", "test-one-day", "name_zh",
                               "測試一日件", "name_en", "One-day test", "time_limit_minutes", 480,
                               "published", 1, "workflow", "simple");

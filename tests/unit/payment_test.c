@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "demo_store.h"
 #include "domain/accounts.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
@@ -242,21 +243,11 @@ struct fixture {
 static int store_setup(void **state)
 {
   struct fixture *f = calloc(1, sizeof(*f));
-  char path[96], err[512];
-  json_t *office, *services;
-  snprintf(f->dir, sizeof(f->dir), "/tmp/bianmin-payment-XXXXXX");
-  if (!mkdtemp(f->dir) ||
-      keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"))
+  int64_t office_id = 0;
+  json_t *services;
+  if (!f || keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff") ||
+      demo_store_open(f->dir, "payment", "xinxing", &f->store, &office_id))
     return -1;
-  snprintf(path, sizeof(path), "%s/db", f->dir);
-  if (store_open(path, &f->store, err, sizeof(err)) || store_migrate(f->store, NULL) ||
-      demo_load(f->store, BIANMIN_SOURCE_DIR "/data/demo/offices.json", err, sizeof(err)) ||
-      store_office_get(f->store, "xinxing", &office)) {
-    fprintf(stderr, "setup: %s\n", err);
-    return -1;
-  }
-  int64_t office_id = json_integer_value(json_object_get(office, "id"));
-  json_decref(office);
   struct audit_actor cli = {office_id, 0, "test", "cli"};
   struct account_fields a = {office_id, 0, "p-clerk", "p-clerk", "", ROLE_CLERK};
   const char *reason;

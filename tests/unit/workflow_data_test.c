@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "demo_store.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/cases.h"
@@ -48,21 +49,9 @@ static int64_t user(struct fixture *f, const char *username, unsigned roles)
 static int setup(void **state)
 {
   struct fixture *f = calloc(1, sizeof(*f));
-  char path[96], err[512];
-  snprintf(f->dir, sizeof(f->dir), "/tmp/bianmin-wfdata-XXXXXX");
-  if (!mkdtemp(f->dir))
+  if (!f || demo_store_open(f->dir, "wfdata", "niaosong", &f->store, &f->office_id))
     return -1;
-  snprintf(path, sizeof(path), "%s/db", f->dir);
-  if (store_open(path, &f->store, err, sizeof(err)) || store_migrate(f->store, NULL) ||
-      demo_load(f->store, BIANMIN_SOURCE_DIR "/data/demo/offices.json", err, sizeof(err))) {
-    fprintf(stderr, "setup: %s\n", err);
-    return -1;
-  }
-  json_t *office;
-  if (store_office_get(f->store, "niaosong", &office))
-    return -1;
-  f->office_id = json_integer_value(json_object_get(office, "id"));
-  json_decref(office);
+  char err[512];
   json_t *service = json_pack("{s:s, s:s, s:i, s:b, s:s}", "slug", "wf-test", "name_zh", "流程測試",
                               "time_limit_minutes", 480, "published", 1, "workflow", "simple");
   int rc = catalog_service_save(f->store, f->office_id, service, NULL, NULL, err, sizeof(err));
@@ -326,13 +315,8 @@ static void test_export_import_round_trip(void **state)
 
 int main(void)
 {
-  if (keys_load_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"))
+  if (demo_keys_and_calendar())
     return 1;
-  char err[256];
-  if (cases_calendar_load_dir(BIANMIN_SOURCE_DIR "/data/calendar", err, sizeof(err))) {
-    fprintf(stderr, "%s\n", err);
-    return 1;
-  }
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_shipped_file_loads),
