@@ -93,6 +93,26 @@ static int64_t put_office(struct store *store, const char *slug)
   return id;
 }
 
+/* A received land-registration case of the office, numbered 115-ZZ01-<serial>; its id. */
+static int64_t put_case(struct store *store, int64_t office, int serial, const char *check_code,
+                        const char *token_hash, const char *channel)
+{
+  char key[32];
+  int64_t id = 0;
+  snprintf(key, sizeof(key), "115-ZZ01-%06d", serial);
+  json_t *c =
+      json_pack("{s:I, s:i, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+                "office_id", (json_int_t)office, "service_id", 1, "roc_year", 115, "word_code",
+                "ZZ01", "serial", serial, "case_key", key, "check_code", check_code,
+                "qr_token_hash", token_hash, "workflow", "land_registration", "status", "received",
+                "channel", channel, "notify", "none", "lang", "zh-TW", "received_at", 1772413200);
+  assert_non_null(c);
+  assert_ok(store, store_case_insert(store, c, &id));
+  json_decref(c);
+  assert_true(id > 0);
+  return id;
+}
+
 static size_t office_count(struct store *store)
 {
   json_t *list = NULL;
@@ -952,16 +972,8 @@ static void test_case_public_history(void **state)
 {
   struct store *store = *state;
   int64_t office = put_office(store, "suite-history"), id = 0;
-  json_t *c = json_pack("{s:I, s:i, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
-                        "office_id", (json_int_t)office, "service_id", 1, "roc_year", 115,
-                        "word_code", "ZZ01", "serial", 1, "case_key", "115-ZZ01-000001",
-                        "check_code", "123456", "qr_token_hash", "suite-history-token", "workflow",
-                        "land_registration", "status", "received", "channel", "counter", "notify",
-                        "none", "lang", "zh-TW", "received_at", 1772413200);
-  assert_non_null(c);
   assert_ok(store, store_begin(store));
-  assert_ok(store, store_case_insert(store, c, &id));
-  json_decref(c);
+  id = put_case(store, office, 1, "123456", "suite-history-token", "counter");
   add_event(store, id, 1772413200, "status", "received", "", false, "");
   add_event(store, id, 1772413260, "status", "first_review", "內部 3:abc, 1:,", false, "{\"x\":1}");
   add_event(store, id, 1772413320, "note", "", "only staff see this", false, "");
@@ -1180,15 +1192,7 @@ static void test_case_mirror(void **state)
 {
   struct store *store = *state;
   int64_t office = put_office(store, "suite-mirror"), id = 0, draft = 0;
-  json_t *c = json_pack("{s:I, s:i, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
-                        "office_id", (json_int_t)office, "service_id", 1, "roc_year", 115,
-                        "word_code", "ZZ01", "serial", 2, "case_key", "115-ZZ01-000002",
-                        "check_code", "654321", "qr_token_hash", "suite-mirror-token", "workflow",
-                        "land_registration", "status", "received", "channel", "online", "notify",
-                        "none", "lang", "zh-TW", "received_at", 1772413200);
-  assert_non_null(c);
-  assert_ok(store, store_case_insert(store, c, &id));
-  json_decref(c);
+  id = put_case(store, office, 2, "654321", "suite-mirror-token", "online");
   assert_mirror(store, office, id, 0, 0, 0);
 
   assert_ok(store, store_case_fee_set(store, office, id, 120, "suite", 1772413300)); /* alone */
@@ -1250,15 +1254,7 @@ static void test_case_check_failures(void **state)
 {
   struct store *store = *state;
   int64_t office = put_office(store, "suite-check"), id = 0, failures = -1;
-  json_t *c = json_pack("{s:I, s:i, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
-                        "office_id", (json_int_t)office, "service_id", 1, "roc_year", 115,
-                        "word_code", "ZZ01", "serial", 3, "case_key", "115-ZZ01-000003",
-                        "check_code", "111111", "qr_token_hash", "suite-check-token", "workflow",
-                        "land_registration", "status", "received", "channel", "counter", "notify",
-                        "none", "lang", "zh-TW", "received_at", 1772413200);
-  assert_non_null(c);
-  assert_ok(store, store_case_insert(store, c, &id));
-  json_decref(c);
+  id = put_case(store, office, 3, "111111", "suite-check-token", "counter");
   struct arena *arena = arena_new(4096);
   struct store_case_public_row row;
   bool was_locked = true;
