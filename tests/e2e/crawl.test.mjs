@@ -98,43 +98,39 @@ async function walk(page, base, seeds, inside, forget) {
   return { visited, failures };
 }
 
-test('every public page reached by links answers, and passes axe at a phone width', async ({
-  server,
-  browser,
-  screenshotOnFailure,
-}) => {
-  // A browser asking for Chinese, so that a page without ?lang= is the Chinese one and the
-  // language links lead to the English ones (each language is then one shape).
-  const context = await newContext(browser, PHONE, { locale: 'zh-TW' });
+/* A page in a browser asking for Chinese, closed after the test (a page without ?lang= is then
+ * the Chinese one and the language links lead to the English ones: one shape each). */
+async function openPage(ctx, width) {
+  const context = await newContext(ctx.browser, width, { locale: 'zh-TW' });
+  ctx.defer(() => context.close());
   const page = await context.newPage();
-  screenshotOnFailure(page);
-  const outside = (p) => !p.startsWith('/staff');
-  const { visited, failures } = await walk(page, server.base, PUBLIC_SEEDS, outside, true);
-  await context.close();
-  assert(visited >= 40, `the walk reached only ${visited} pages`);
+  ctx.screenshotOnFailure(page);
+  return page;
+}
+
+function assertWalk({ visited, failures }, least) {
+  assert(visited >= least, `the walk reached only ${visited} pages`);
   assert(failures.length === 0, `${failures.length} problem(s) over ${visited} pages:\n${failures.join('\n')}`);
+}
+
+test('every public page reached by links answers, and passes axe at a phone width', async (ctx) => {
+  const page = await openPage(ctx, PHONE);
+  const outside = (p) => !p.startsWith('/staff');
+  assertWalk(await walk(page, ctx.server.base, PUBLIC_SEEDS, outside, true), 40);
 });
 
-test("every staff page a supervisor reaches by links answers, and passes axe", async ({
-  server,
-  browser,
-  screenshotOnFailure,
-}) => {
-  const context = await newContext(browser, DESKTOP, { locale: 'zh-TW' });
-  const page = await context.newPage();
-  screenshotOnFailure(page);
-  await page.goto(server.base + '/staff/login');
+test('every staff page a supervisor reaches by links answers, and passes axe', async (ctx) => {
+  const page = await openPage(ctx, DESKTOP);
+  await page.goto(ctx.server.base + '/staff/login');
   await page.fill('#username', 'xinxing-supervisor');
   await page.fill('#password', DEMO_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
   assertEqual(new URL(page.url()).pathname, '/staff/', 'the supervisor is signed in');
-  // Sign-out is a form (POST); a link that signs out would end the walk at the sign-in page.
+  // Sign-out is a form (POST), so no link ends the session; checked after the walk.
   const inside = (p) => p.startsWith('/staff');
-  const { visited, failures } = await walk(page, server.base, ['/staff/'], inside, false);
+  const result = await walk(page, ctx.server.base, ['/staff/'], inside, false);
   assert(new URL(page.url()).pathname !== '/staff/login', 'still signed in after the walk');
-  await context.close();
-  assert(visited >= 20, `the walk reached only ${visited} pages`);
-  assert(failures.length === 0, `${failures.length} problem(s) over ${visited} pages:\n${failures.join('\n')}`);
+  assertWalk(result, 20);
 });
 
 await runWithServerAndBrowser();
