@@ -11,7 +11,8 @@
 # TOKENS=1 the progress links /p/<token> (bench_tokens), PAGES=services every published service
 # page, PAGES=search or PAGES=faq the office and FAQ searches of bench/run.sh, each list cycled
 # to N + WARM requests; ACCEPT=json asks for JSON answers
-# (Accept: application/json). Needs valgrind, curl, sqlite3.
+# (Accept: application/json). CG_KEEP=FILE keeps the callgrind dump for callgrind_annotate.
+# Needs valgrind, curl, sqlite3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXE=$(realpath "${1:-build/release/bianmin}")
@@ -66,6 +67,7 @@ done | sort | uniq -c | awk '{print "bench/callgrind-lookup: " $1 " answers " $2
 callgrind_control -d "$server_pid" >/dev/null
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 server_pid=""
+[ -n "${CG_KEEP:-}" ] && cp "$work/cg.out".1 "$CG_KEEP"
 callgrind_annotate --inclusive=yes "$work/cg.out".1 2>/dev/null | awk -v n="$N" '
   function per(v) { gsub(",", "", v); return v / n }
   /PROGRAM TOTALS/ { total = per($1) }

@@ -7,6 +7,8 @@
 # inclusively by phase of the request (the case read, its end, the view, rendering, sending).
 # Scenarios: html (default), json, token, service, healthz. callgrind counts instructions but
 # not system calls or cache misses; this is the other half. perf's sampling adds a few per cent.
+# PERF_SPLIT_TOP=N also lists the N costliest user functions (self time); PERF_SPLIT_CALLERS=f,g
+# the call chains of the user functions whose names contain f or g.
 # Needs perf (linux-perf), wrk, sqlite3. Environment: CASES (100,000), SEED (42), BENCH_CACHE.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -2,6 +2,7 @@
 system call, by library and by phase (bench/perf-split.sh). Each sample stands for 1/FREQ s of
 one CPU; a request's share is samples / (FREQ * SECONDS * RPS)."""
 import collections
+import os
 import re
 import sys
 
@@ -16,6 +17,8 @@ PHASES = [
     ("answer headers", ("queue",)),
     ("access log and metrics", ("on_completed",)),
 ]
+TOP = int(os.environ.get("PERF_SPLIT_TOP", "0"))  # also print the N costliest user functions
+CALLERS = [c for c in os.environ.get("PERF_SPLIT_CALLERS", "").split(",") if c]
 SYSCALL = re.compile(r"__(?:x64_)?sys_(\w+)")
 
 
@@ -43,6 +46,7 @@ def library(dso):
 def main():
     freq, seconds, rps = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
     kernel, user, phase = collections.Counter(), collections.Counter(), collections.Counter()
+    leaf, callers = collections.Counter(), collections.Counter()
     total = 0
     stack = []
 
@@ -67,6 +71,9 @@ def main():
             kernel[name] += 1
         else:
             user[library(fr[0][1])] += 1
+            leaf[f"{fr[0][0]} ({library(fr[0][1])})"] += 1
+            if CALLERS and any(c in fr[0][0] for c in CALLERS):
+                callers[" <- ".join(sym for sym, _ in fr[:5])] += 1
         names = {sym for sym, _ in fr}
         for label, funcs in PHASES:
             if names.intersection(funcs):
@@ -88,6 +95,14 @@ def main():
               else f"  {title}:")
         for k, v in counter.most_common(12):
             print(f"    {k:30s} {v * per:6.2f} us  {100 * v / total:5.1f} %")
+    if TOP:
+        print(f"  user functions (self), the {TOP} costliest:")
+        for k, v in leaf.most_common(TOP):
+            print(f"    {k[:48]:48s} {v * per:6.2f} us  {100 * v / total:5.1f} %")
+    if CALLERS:
+        print("  call chains of " + ", ".join(CALLERS) + ":")
+        for k, v in callers.most_common(20):
+            print(f"    {v * per:6.2f} us  {k}")
 
 
 main()

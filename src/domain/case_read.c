@@ -157,7 +157,7 @@ static int complete(struct reader *r, const struct directory *dir,
     rc = read_payments(r, c, row->payment_count);
   if (!rc && by_token)
     rc = read_uploads(r, c, row->upload_count);
-  if (!rc && by_token)
+  if (!rc && by_token && row->outcome_count > 0)
     rc = outcome_docs_read(r->store, r->arena, c->id, false, &c->outcomes, &c->outcome_count);
   return rc;
 }

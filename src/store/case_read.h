@@ -28,7 +28,7 @@ struct store_case_event_row {
 struct store_case_public_row {
   int64_t id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes;
   int64_t extension_minutes, due_at, fee_amount, picked_up_at, closed_at; /* 0 for NULL */
-  int64_t fee_due, payment_count, upload_count;
+  int64_t fee_due, payment_count, upload_count, outcome_count; /* outcome documents shown */
   int64_t check_locked_day; /* the Taipei day its wrong check codes reached the lock (0: none) */
   int64_t workflow_version; /* the version of its workflow the case started on */
   const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
@@ -52,7 +52,8 @@ struct store_case_upload_row {
 
 /* The case by (office, key) or by the SHA-256 of its QR token, from its row alone (migration
  * 37): its public columns plus the check code (compared by the domain, never shown), "fee_due"
- * (case_fees.amount, 0 when unset), the counts of its payments and uploads, the day its check
+ * (case_fees.amount, 0 when unset), the counts of its payments, uploads and outcome documents
+ * not withdrawn (migration 38), the day its check
  * code was locked, and its public history (migration 36) copied into the arena but not
  * decoded. ST_NOTFOUND when there is no such case. store_case_public_events decodes the
  * history into row->events (the rows store_case_events_read reads from case_events), in the

@@ -522,13 +522,14 @@ int store_case_unpicked(struct store *store, int64_t closed_before, int64_t afte
 
 enum { CASE_PUBLIC_TEXTS = 13 }; /* the text columns before public_history */
 
-/* Everything comes from the case row (migration 37: the fee, the counts of payments and uploads
- * and the wrong check codes are mirrored on it, store/case_mirror.h), so a lookup reads the
+/* Everything comes from the case row (migrations 37 and 38: the fee, the counts of payments,
+ * uploads and outcome documents and the wrong check codes are mirrored on it,
+ * store/case_mirror.h), so a lookup reads the
  * index of its key and the row, nothing else. */
 #define CASE_PUBLIC_COLUMNS                                                                        \
   "id, office_id, service_id, unit_id, roc_year, serial, received_at, time_limit_minutes, "        \
   "extension_minutes, due_at, fee_amount, picked_up_at, closed_at, fee_due, payment_count, "       \
-  "upload_count, check_locked_day, workflow_version, word_code, case_key, "                        \
+  "upload_count, outcome_count, check_locked_day, workflow_version, word_code, case_key, "         \
   "check_code, workflow, status, channel, counter, due_state, correction_items, "                  \
   "correction_deadline, overdue_reason, overdue_new_date, applicant_name_masked, public_history"
 
@@ -667,6 +668,7 @@ static int case_row(void *ctx, const struct db_row *row)
                      &c->fee_due,
                      &c->payment_count,
                      &c->upload_count,
+                     &c->outcome_count,
                      &c->check_locked_day,
                      &c->workflow_version};
   const char **texts[CASE_PUBLIC_TEXTS] = {&c->word_code,
@@ -778,7 +780,8 @@ int store_case_mirror_refresh(struct store *store, int64_t case_id, enum case_mi
   static const char *const sql[] = {
       [CASE_MIRROR_FEE] = "UPDATE cases SET " CASE_MIRROR_FEE_DUE " WHERE id = $1",
       [CASE_MIRROR_PAYMENT_COUNT] = "UPDATE cases SET " CASE_MIRROR_PAYMENTS " WHERE id = $1",
-      [CASE_MIRROR_UPLOAD_COUNT] = "UPDATE cases SET " CASE_MIRROR_UPLOADS " WHERE id = $1"};
+      [CASE_MIRROR_UPLOAD_COUNT] = "UPDATE cases SET " CASE_MIRROR_UPLOADS " WHERE id = $1",
+      [CASE_MIRROR_OUTCOME_COUNT] = "UPDATE cases SET " CASE_MIRROR_OUTCOMES " WHERE id = $1"};
   int64_t changes = 0;
   int rc = db_exec(store, sql[column], DB_ARGS(DB_I(case_id)), &changes);
   return one_change(store, rc, changes);

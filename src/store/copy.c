@@ -83,7 +83,8 @@ static const struct copy_table tables[] = {
      "applicant_id, applicant_id_hash, applicant_phone, applicant_email, applicant_name_hash, "
      "notify, lang, picked_up_at, closed_at, updated_at, answers, description, "
      "pickup_reminded_at, "
-     "workflow_version, public_history, fee_due, payment_count, upload_count, check_locked_day",
+     "workflow_version, public_history, fee_due, payment_count, upload_count, outcome_count, "
+     "check_locked_day",
      "id"},
     {"case_document_checks",
      "case_id, office_id, received_at, unit_id, service_id, channel, required, on_paper, online, "

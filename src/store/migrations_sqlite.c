@@ -1264,6 +1264,13 @@ static const char migration_37_sql[] =
     "UPDATE cases SET check_locked_day = k.day FROM case_check_failures k WHERE k.case_id = "
     "cases.id AND k.failures >= 10;";
 
+/* A progress link (/p/<token>) lists the case's outcome documents: outcome_count mirrors how
+ * many it has not withdrawn (store/case_mirror.h: kept by store_outcome_add and _withdraw in
+ * the same transaction, filled here by the same expression), so the lookup of a case without
+ * any, which is most of them, reads its row and nothing else. */
+static const char migration_38_sql[] = "ALTER TABLE cases ADD COLUMN outcome_count INTEGER NOT "
+                                       "NULL DEFAULT 0;" CASE_MIRROR_OUTCOME_BACKFILL ";";
+
 const struct store_migration sqlite_migrations[] = {
     {1, "offices, units, settings", migration_1_sql},
     {2, "users, sessions, sign-in throttling, audit trail", migration_2_sql},
@@ -1303,6 +1310,7 @@ const struct store_migration sqlite_migrations[] = {
     {36, "the case row carries its public history", migration_36_sql},
     {37, "the case row mirrors its fee, payment and upload counts, its check-code lock",
      migration_37_sql},
+    {38, "the case row mirrors its count of outcome documents", migration_38_sql},
 };
 
 const size_t sqlite_migrations_count = ARRAY_LEN(sqlite_migrations);

@@ -1166,14 +1166,14 @@ static int64_t mirror_upload(struct store *store, int64_t office, int64_t draft,
   return id;
 }
 
-/* The statement of migration 37 (for this backend) that starts with start. */
-static const char *migration_37_statement(const char *start, char *out, size_t size)
+/* The statement of migration version (for this backend) that starts with start. */
+static const char *migration_statement(int version, const char *start, char *out, size_t size)
 {
   bool pg = strncmp(suite_url, "postgres", 8) == 0;
   const struct store_migration *list = pg ? pg_migrations : sqlite_migrations;
   size_t n = pg ? pg_migrations_count : sqlite_migrations_count;
   for (size_t i = 0; i < n; i++) {
-    const char *from = list[i].version == 37 ? strstr(list[i].sql, start) : NULL;
+    const char *from = list[i].version == version ? strstr(list[i].sql, start) : NULL;
     const char *end = from ? strchr(from, ';') : NULL;
     if (end && (size_t)(end - from) < size) {
       memcpy(out, from, (size_t)(end - from));
@@ -1239,13 +1239,83 @@ static void test_case_mirror(void **state)
 
   /* The migration's backfill gives the writers' values. */
   char backfill[1024];
-  assert_non_null(migration_37_statement("UPDATE cases SET fee_due", backfill, sizeof(backfill)));
+  assert_non_null(migration_statement(37, "UPDATE cases SET fee_due", backfill, sizeof(backfill)));
   assert_ok(store, db_exec(store,
                            "UPDATE cases SET fee_due = 0, payment_count = 0, upload_count = 0 "
                            "WHERE id = $1",
                            DB_ARGS(DB_I(id)), NULL));
   assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
   assert_mirror(store, office, id, 80, 2, 2);
+}
+
+/* cases.outcome_count against the documents not withdrawn, counted here again, and what both
+ * lookups read. */
+static void assert_outcomes(struct store *store, int64_t office, int64_t case_id, int64_t expected)
+{
+  json_t *row = NULL;
+  assert_ok(store, db_query_one(store,
+                                "SELECT c.outcome_count AS mirrored, (SELECT count(*) FROM "
+                                "case_outcome_documents d WHERE d.case_id = c.id AND "
+                                "d.withdrawn_at IS NULL) AS offered FROM cases c WHERE c.id = $1",
+                                DB_ARGS(DB_I(case_id)), &row));
+  assert_int_equal(int_field(row, "mirrored"), int_field(row, "offered"));
+  assert_int_equal(int_field(row, "mirrored"), expected);
+  json_decref(row);
+  struct arena *arena = arena_new(4096);
+  struct store_case_public_row pub;
+  assert_non_null(arena);
+  assert_ok(store, store_case_public_by_key(store, arena, office, "115-ZZ01-000004", &pub));
+  assert_int_equal(pub.outcome_count, expected);
+  assert_ok(store, store_case_public_by_token(store, arena, "suite-outcome-token", &pub));
+  assert_int_equal(pub.outcome_count, expected);
+  arena_free(arena);
+}
+
+static int64_t put_outcome(struct store *store, int64_t office, int64_t case_id, char fill)
+{
+  char sha[65];
+  memset(sha, fill, 64);
+  sha[64] = '\0';
+  struct store_outcome d = {office, case_id,    sha, "permit.pdf", "application/pdf", "%PDF",
+                            4,      1772413200, 1,   "suite clerk"};
+  int64_t id = 0;
+  assert_ok(store, store_outcome_add(store, &d, &id));
+  return id;
+}
+
+/* Issuing and withdrawing outcome documents keeps cases.outcome_count (migration 38), which
+ * lets a progress link skip reading the documents of a case without any, equal to the
+ * documents still offered, alone or in the caller's transaction (a rolled-back one changes
+ * neither); the migration's backfill computes the same value. */
+static void test_case_outcome_mirror(void **state)
+{
+  struct store *store = *state;
+  int64_t office = put_office(store, "suite-outcome");
+  int64_t id = put_case(store, office, 4, "222222", "suite-outcome-token", "counter");
+  assert_outcomes(store, office, id, 0);
+  int64_t first = put_outcome(store, office, id, 'd'); /* alone */
+  assert_outcomes(store, office, id, 1);
+  assert_ok(store, store_begin(store));
+  put_outcome(store, office, id, 'e');
+  assert_ok(store, store_commit(store));
+  assert_outcomes(store, office, id, 2);
+  assert_ok(store, store_begin(store));
+  put_outcome(store, office, id, 'f');
+  assert_ok(store, store_rollback(store));
+  assert_outcomes(store, office, id, 2);
+  assert_ok(store, store_outcome_withdraw(store, id, first, 1772413300, "suite", "wrong file"));
+  assert_outcomes(store, office, id, 1);
+  assert_int_equal(store_outcome_withdraw(store, id, first, 1772413400, "suite", "again"),
+                   ST_NOTFOUND); /* once only, and the count stays */
+  assert_outcomes(store, office, id, 1);
+
+  char backfill[1024];
+  assert_non_null(
+      migration_statement(38, "UPDATE cases SET outcome_count", backfill, sizeof(backfill)));
+  assert_ok(store, db_exec(store, "UPDATE cases SET outcome_count = 0 WHERE id = $1",
+                           DB_ARGS(DB_I(id)), NULL));
+  assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
+  assert_outcomes(store, office, id, 1);
 }
 
 /* The wrong check codes of a case are counted per Taipei day (a new day starts again from 1);
@@ -1296,7 +1366,7 @@ static void test_case_check_failures(void **state)
   /* The migration locks the cases whose count of their day had reached the lock (10). */
   char backfill[512];
   assert_non_null(
-      migration_37_statement("UPDATE cases SET check_locked_day", backfill, sizeof(backfill)));
+      migration_statement(37, "UPDATE cases SET check_locked_day", backfill, sizeof(backfill)));
   for (int i = 0; i < 9; i++)
     assert_ok(store, store_case_check_failed(store, id, 20502, &failures));
   assert_ok(store, db_exec(store, backfill, NULL, 0, NULL));
@@ -1344,6 +1414,7 @@ int store_suite_run(const char *url)
       SUITE_TEST(test_seam_case_numbers),
       SUITE_TEST(test_case_public_history),
       SUITE_TEST(test_case_mirror),
+      SUITE_TEST(test_case_outcome_mirror),
       SUITE_TEST(test_case_check_failures),
       SUITE_TEST(test_read_transaction),
   };
