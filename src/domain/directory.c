@@ -142,6 +142,55 @@ static void fill_service(struct dir_service *s, const json_t *r)
                             r};
 }
 
+/* A list column's lines (the store decodes it to an array of strings), in the arena. */
+static int lines(struct arena *arena, const json_t *r, const char *key, struct dir_lines *out)
+{
+  const json_t *list = json_object_get(r, key);
+  size_t n = json_array_size(list), count = 0;
+  const char **items = arena_alloc(arena, (n + 1) * sizeof(*items));
+  if (!items)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const char *line = json_string_value(json_array_get(list, i));
+    if (line) /* the store keeps non-empty one-line texts only */
+      items[count++] = line;
+  }
+  *out = (struct dir_lines){items, count};
+  return ST_OK;
+}
+
+static int fill_service_info(struct arena *arena, struct dir_service_info *i, const json_t *r)
+{
+  *i = (struct dir_service_info){
+      .unit_code = text(r, "unit"),
+      .topic = text(r, "topic"),
+      .summary_zh = text(r, "summary_zh"),
+      .summary_en = text(r, "summary_en"),
+      .eligibility_zh = text(r, "eligibility_zh"),
+      .eligibility_en = text(r, "eligibility_en"),
+      .where_zh = text(r, "where_zh"),
+      .where_en = text(r, "where_en"),
+      .floor_zh = text(r, "floor_zh"),
+      .floor_en = text(r, "floor_en"),
+      .counter = text(r, "counter"),
+      .hours_zh = text(r, "hours_zh"),
+      .hours_en = text(r, "hours_en"),
+      .online_url = text(r, "online_url"),
+      .updated_at = text(r, "updated_at"),
+      .channel_counter = json_is_true(json_object_get(r, "channel_counter")),
+      .channel_online = json_is_true(json_object_get(r, "channel_online")),
+      .channel_mail = json_is_true(json_object_get(r, "channel_mail")),
+      .has_fee_schedule = json_array_size(json_object_get(r, "fee_schedule")) > 0};
+  int rc = lines(arena, r, "steps_zh", &i->steps_zh);
+  if (!rc)
+    rc = lines(arena, r, "steps_en", &i->steps_en);
+  if (!rc)
+    rc = lines(arena, r, "documents_zh", &i->documents_zh);
+  if (!rc)
+    rc = lines(arena, r, "documents_en", &i->documents_en);
+  return rc;
+}
+
 static void fill_word(struct dir_word *w, const json_t *r)
 {
   *w = (struct dir_word){integer(r, "office_id"), text(r, "code"), text(r, "word_zh"),
@@ -278,6 +327,17 @@ static int index_forms(struct directory *d, const json_t *rows)
   return ST_OK;
 }
 
+static int index_services(struct directory *d, const json_t *services)
+{
+  for (size_t i = 0; i < d->service_count; i++) {
+    fill_service(&d->services[i], json_array_get(services, i));
+    d->services_by_id[i] = d->services_by_slug[i] = &d->services[i];
+    if (fill_service_info(d->arena, &d->services[i].info, json_array_get(services, i)))
+      return ST_NOMEM;
+  }
+  return ST_OK;
+}
+
 static int index_records(struct directory *d)
 {
   json_t *offices = json_array_get(d->records, 0), *units = json_array_get(d->records, 1);
@@ -311,10 +371,8 @@ static int index_records(struct directory *d)
     if (unit_search_texts(d->arena, &d->units[i]))
       return ST_NOMEM;
   }
-  for (size_t i = 0; i < d->service_count; i++) {
-    fill_service(&d->services[i], json_array_get(services, i));
-    d->services_by_id[i] = d->services_by_slug[i] = &d->services[i];
-  }
+  if (index_services(d, services))
+    return ST_NOMEM;
   qsort(d->units_by_id, d->unit_count, sizeof(*d->units_by_id), by_unit_id);
   qsort(d->services_by_id, d->service_count, sizeof(*d->services_by_id), by_service_id);
   qsort(d->services_by_slug, d->service_count, sizeof(*d->services_by_slug), by_service_slug);
@@ -528,4 +586,10 @@ const struct dir_word *directory_printed_word(const struct directory *dir,
 const char *directory_pick(const char *zh, const char *en, const char *lang)
 {
   return lang && strcmp(lang, "en") == 0 && en && *en ? en : (zh ? zh : "");
+}
+
+const struct dir_lines *directory_pick_lines(const struct dir_lines *zh, const struct dir_lines *en,
+                                             const char *lang)
+{
+  return lang && strcmp(lang, "en") == 0 && en->count ? en : zh;
 }

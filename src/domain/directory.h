@@ -17,7 +17,8 @@
  * often, on the next request after the interval).
  *
  * The typed records point into the snapshot: their strings are never NULL ("" when empty).
- * `record` is the store's whole record, for the few pages that show every field; read only.
+ * `record` is the store's whole record, for what is JSON by nature (a service's form
+ * questions and fee schedule, the API's documents); read only.
  */
 #ifndef BIANMIN_DOMAIN_DIRECTORY_H
 #define BIANMIN_DOMAIN_DIRECTORY_H
@@ -58,15 +59,37 @@ struct dir_form {
   int64_t size;                                                    /* bytes */
 };
 
+/* A list field of a service (steps, required documents): its lines in order, never NULL. */
+struct dir_lines {
+  const char *const *items;
+  size_t count;
+};
+
+/* What the public pages show of a service beyond its name and fee ("check before you go"),
+ * typed once when the directory is read. Multi-line texts keep their line breaks (the pages
+ * split them into paragraphs). */
+struct dir_service_info {
+  const char *unit_code; /* its unit's code ("" when none) */
+  const char *topic;     /* a catalogue topic (domain/catalog.h) or "" */
+  const char *summary_zh, *summary_en, *eligibility_zh, *eligibility_en;
+  struct dir_lines steps_zh, steps_en, documents_zh, documents_en;
+  const char *where_zh, *where_en, *floor_zh, *floor_en, *counter, *hours_zh, *hours_en;
+  const char *online_url;
+  const char *updated_at; /* ISO 8601 UTC, when the record last changed */
+  bool channel_counter, channel_online, channel_mail;
+  bool has_fee_schedule; /* a land office's fee schedule (domain/fee_schedule.h) is set */
+};
+
 struct dir_service {
   int64_t id, office_id, unit_id; /* unit_id 0: none */
   const char *slug, *name_zh, *name_en, *fee_zh, *fee_en, *workflow, *case_word_code;
   bool has_fee_amount; /* fee_amount is set (NT$) */
   int64_t fee_amount, time_limit_minutes;
   bool published, online_capable;
-  const json_t *record;
+  const json_t *record;         /* the form's questions and the fee schedule, JSON by nature */
   const struct dir_form *forms; /* by sort, then the order they were set in */
   size_t form_count;
+  struct dir_service_info info;
 };
 
 /* A case word of an office (收件字, migration 20): code "EB02", word_zh "新測". The office's own
@@ -123,6 +146,9 @@ const struct dir_word *directory_printed_word(const struct directory *dir,
 
 /* The language's variant of a bilingual pair: en when lang is "en" and en is not empty. */
 const char *directory_pick(const char *zh, const char *en, const char *lang);
+/* The same for a pair of lists: en when lang is "en" and en has lines. */
+const struct dir_lines *directory_pick_lines(const struct dir_lines *zh, const struct dir_lines *en,
+                                             const char *lang);
 
 /* Drops the snapshot so the next directory_acquire reads the database (tests, copy-db). */
 void directory_forget(void);

@@ -388,13 +388,12 @@ static void service_row(struct arena *arena, const struct directory *dir,
                         const struct dir_service *s, const char **r)
 {
   const struct dir_unit *u = directory_unit(dir, s->unit_id);
-  const json_t *docs = json_object_get(s->record, "documents_zh");
   r[S_CODE] = s->slug, r[S_SZH] = s->name_zh, r[S_SEN] = s->name_en;
   r[S_UZH] = u ? u->name_zh : NULL, r[S_UEN] = u ? u->name_en : NULL;
   r[S_FZH] = s->fee_zh, r[S_FEN] = s->fee_en;
   r[S_LIMIT] = arena_printf(arena, "%.2f", (double)s->time_limit_minutes / 60.0);
   r[S_ONLINE] = s->online_capable ? "true" : "false";
-  r[S_DOCS] = arena_printf(arena, "%zu", json_is_array(docs) ? json_array_size(docs) : 0);
+  r[S_DOCS] = arena_printf(arena, "%zu", s->info.documents_zh.count);
 }
 
 /* The published services, from the directory (no query). */

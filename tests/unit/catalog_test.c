@@ -16,9 +16,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "base/arena.h"
 #include "base/civil.h"
 #include "domain/catalog.h"
 #include "domain/demo.h"
+#include "domain/directory.h"
 #include "store/directory.h"
 #include "store/store.h"
 #include "base/common.h"
@@ -471,6 +473,92 @@ static void test_demo_catalogues_load(void **state)
   json_decref(after);
 }
 
+/* A typed list holds the record's list, line for line. */
+static void assert_lines(const struct dir_lines *lines, const json_t *record, const char *key)
+{
+  const json_t *list = json_object_get(record, key);
+  assert_int_equal(lines->count, json_array_size(list));
+  for (size_t i = 0; i < lines->count; i++)
+    assert_string_equal(lines->items[i], json_string_value(json_array_get(list, i)));
+}
+
+static void assert_text(const char *typed, const json_t *record, const char *key)
+{
+  const char *stored = json_string_value(json_object_get(record, key));
+  assert_string_equal(typed, stored ? stored : "");
+}
+
+/* One service's typed record against the store's JSON record of it. */
+static void assert_service_typed(const struct dir_service *s, const json_t *r)
+{
+  static const char *const texts[] = {
+      "topic",    "summary_zh", "summary_en", "eligibility_zh", "eligibility_en",
+      "where_zh", "where_en",   "floor_zh",   "floor_en",       "counter",
+      "hours_zh", "hours_en",   "online_url", "updated_at",     "unit"};
+  const char *typed[] = {s->info.topic,          s->info.summary_zh,     s->info.summary_en,
+                         s->info.eligibility_zh, s->info.eligibility_en, s->info.where_zh,
+                         s->info.where_en,       s->info.floor_zh,       s->info.floor_en,
+                         s->info.counter,        s->info.hours_zh,       s->info.hours_en,
+                         s->info.online_url,     s->info.updated_at,     s->info.unit_code};
+  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+    assert_text(typed[i], r, texts[i]);
+  assert_lines(&s->info.steps_zh, r, "steps_zh");
+  assert_lines(&s->info.steps_en, r, "steps_en");
+  assert_lines(&s->info.documents_zh, r, "documents_zh");
+  assert_lines(&s->info.documents_en, r, "documents_en");
+  assert_int_equal(s->info.channel_counter, json_is_true(json_object_get(r, "channel_counter")));
+  assert_int_equal(s->info.channel_online, json_is_true(json_object_get(r, "channel_online")));
+  assert_int_equal(s->info.channel_mail, json_is_true(json_object_get(r, "channel_mail")));
+  assert_int_equal(s->info.has_fee_schedule,
+                   json_array_size(json_object_get(r, "fee_schedule")) > 0);
+}
+
+/* The directory types every service's catalogue record once (the pages read its fields, not
+ * JSON keys): every demo service, published or not, field for field; and a list left empty in
+ * English is shown in Chinese. */
+static void test_directory_types_service_records(void **state)
+{
+  struct fixture *f = *state;
+  char err[1024] = "";
+  if (demo_load(f->store, DEMO_FILE, err, sizeof(err)))
+    fail_msg("demo_load: %s", err);
+  json_t *only_zh = service("only-chinese", 60);
+  int64_t only_zh_id = 0;
+  assert_int_equal(
+      catalog_service_save(f->store, f->office_id, only_zh, NULL, &only_zh_id, err, sizeof(err)),
+      ST_OK);
+  json_decref(only_zh);
+  directory_forget(); /* the snapshot of an earlier test's database */
+  struct arena *arena = arena_new(1 << 20);
+  const struct directory *dir = NULL;
+  assert_int_equal(directory_acquire(f->store, arena, &dir), ST_OK);
+  size_t office_count = 0, checked = 0;
+  const struct dir_office *offices = directory_offices(dir, &office_count);
+  for (size_t o = 0; o < office_count; o++) {
+    json_t *records = NULL;
+    size_t count = 0;
+    const struct dir_service *services = directory_services(dir, offices[o].id, &count);
+    assert_int_equal(store_service_list(f->store, offices[o].id, false, &records), ST_OK);
+    assert_int_equal(count, json_array_size(records));
+    for (size_t i = 0; i < count; i++, checked++) {
+      const json_t *r = json_array_get(records, i);
+      assert_int_equal(services[i].id, json_integer_value(json_object_get(r, "id")));
+      assert_service_typed(&services[i], r);
+    }
+    json_decref(records);
+  }
+  assert_true(checked >= 40);
+  const struct dir_service *s = directory_service(dir, only_zh_id);
+  assert_non_null(s);
+  assert_int_equal(s->info.steps_en.count, 0);
+  assert_ptr_equal(directory_pick_lines(&s->info.steps_zh, &s->info.steps_en, "en"),
+                   &s->info.steps_zh);
+  assert_int_equal(directory_pick_lines(&s->info.documents_zh, &s->info.documents_en, "en")->count,
+                   2);
+  assert_string_equal(s->info.documents_zh.items[1], "買賣契約書");
+  arena_free(arena);
+}
+
 int main(void)
 {
   snprintf(temp_dir, sizeof(temp_dir), "/tmp/bianmin-catalog-XXXXXX");
@@ -489,6 +577,7 @@ int main(void)
       T(test_bad_import_changes_nothing),
       T(test_form_sniffing),
       T(test_demo_catalogues_load),
+      T(test_directory_types_service_records),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   char cmd[300];

@@ -30,18 +30,6 @@ void case_actor_of(const struct http_request *req, struct case_actor *actor)
   actor->ip = req->client_ip;
 }
 
-/* The service's required documents in the page's language (a JSON array, or its text). */
-static json_t *documents_of(struct http_request *req, const json_t *service)
-{
-  bool en = strcmp(req->lang, "en") == 0;
-  json_t *docs = json_object_get(service, en ? "documents_en" : "documents_zh");
-  if (en && json_array_size(docs) == 0)
-    docs = json_object_get(service, "documents_zh");
-  if (json_is_array(docs))
-    return json_incref(docs);
-  return json_loads(json_string_value(docs) ? json_string_value(docs) : "[]", 0, NULL);
-}
-
 /* The published services as options, the chosen one marked, and its documents. */
 static void service_options(struct http_request *req, const struct case_intake_form *form,
                             int64_t chosen, json_t *options, json_t *documents)
@@ -54,22 +42,18 @@ static void service_options(struct http_request *req, const struct case_intake_f
                                              "selected", selected));
     if (!selected)
       continue;
-    json_t *docs = documents_of(req, s->record);
-    size_t j;
-    json_t *d;
-    json_array_foreach(docs, j, d)
-    {
+    const struct dir_lines *docs =
+        directory_pick_lines(&s->info.documents_zh, &s->info.documents_en, req->lang);
+    for (size_t j = 0; j < docs->count; j++) {
       const char *field = arena_printf(req->arena, "doc_%zu", j);
       const char *online = arena_printf(req->arena, "online_doc_%zu", j);
       /* ticked again when the form comes back (a fee preview or a refusal) */
       json_array_append_new(documents,
-                            json_pack("{s:s, s:s, s:b, s:s, s:b}", "name",
-                                      json_string_value(d) ? json_string_value(d) : "", "field",
+                            json_pack("{s:s, s:s, s:b, s:s, s:b}", "name", docs->items[j], "field",
                                       field, "checked", field && http_form(req, field) != NULL,
                                       "online_field", online ? online : "", "online_checked",
                                       online && http_form(req, online) != NULL));
     }
-    json_decref(docs);
   }
 }
 

@@ -32,8 +32,8 @@ static json_t *service_summary(struct http_request *req, const char *slug,
   const char *href = arena_printf(req->arena, "/o/%s/services/%s", slug, service->slug);
   return json_pack(
       "{s:s, s:s, s:s, s:s}", "name", directory_pick(service->name_zh, service->name_en, req->lang),
-      "summary", web_field((json_t *)service->record, "summary", req->lang), "href",
-      href ? href : "", "time_limit", catalog_time_limit(req, service->time_limit_minutes));
+      "summary", directory_pick(service->info.summary_zh, service->info.summary_en, req->lang),
+      "href", href ? href : "", "time_limit", catalog_time_limit(req, service->time_limit_minutes));
 }
 
 /* The group for a unit code, created (in unit order) on first use. */
@@ -79,8 +79,7 @@ static void drop_empty_topics(json_t *topics, const struct dir_service *services
     const char *code = web_str(json_array_get(topics, i), "code");
     bool used = false;
     for (size_t k = 0; k < count; k++)
-      used |= services[k].published &&
-              strcmp(web_str((json_t *)services[k].record, "topic"), code) == 0;
+      used |= services[k].published && strcmp(services[k].info.topic, code) == 0;
     if (!used)
       json_array_remove(topics, i);
   }
@@ -99,10 +98,10 @@ static int services_view(struct http_request *req, struct office_ctx *o, const c
   const struct dir_unit *units = directory_units(dir, o->id, &unit_count);
   json_t *groups = json_array();
   for (size_t i = 0; i < count; i++) {
-    json_t *record = (json_t *)services[i].record; /* read only */
-    if (!services[i].published || (*topic && strcmp(web_str(record, "topic"), topic) != 0))
+    const struct dir_service_info *info = &services[i].info;
+    if (!services[i].published || (*topic && strcmp(info->topic, topic) != 0))
       continue;
-    json_t *group = unit_group(req, groups, units, unit_count, web_str(record, "unit"));
+    json_t *group = unit_group(req, groups, units, unit_count, info->unit_code);
     json_array_append_new(json_object_get(group, "services"),
                           service_summary(req, o->slug, &services[i]));
   }
@@ -168,12 +167,14 @@ static void forms_view(struct http_request *req, struct view_builder *b, const c
   view_add_bool(b, view, "has_examples", examples && examples->count > 0);
 }
 
-static struct view channels_view(struct http_request *req, struct view_builder *b, json_t *service)
+static struct view channels_view(struct http_request *req, struct view_builder *b,
+                                 const struct dir_service_info *info)
 {
   static const char *const channels[] = {"channel_counter", "channel_online", "channel_mail"};
+  const bool offered[] = {info->channel_counter, info->channel_online, info->channel_mail};
   struct view_list *list = view_list(b);
   for (size_t i = 0; i < ARRAY_LEN(channels); i++)
-    if (json_is_true(json_object_get(service, channels[i]))) {
+    if (offered[i]) {
       struct view_map *c = view_map(b);
       view_add_text(b, c, "code", channels[i] + 8);
       view_add_text(b, c, "label", http_t(req, channels[i]));
@@ -182,88 +183,89 @@ static struct view channels_view(struct http_request *req, struct view_builder *
   return view_of_list(list);
 }
 
-static const char *fee_amount_text(struct http_request *req, json_t *service)
+static const char *fee_amount_text(struct http_request *req, const struct dir_service *service)
 {
-  json_t *amount = json_object_get(service, "fee_amount");
   char money[32];
-  if (!json_is_integer(amount))
+  if (!service->has_fee_amount)
     return "";
-  if (json_integer_value(amount) == 0)
+  if (service->fee_amount == 0)
     return http_t(req, "service_free");
-  if (format_money(json_integer_value(amount), money, sizeof(money)))
+  if (format_money(service->fee_amount, money, sizeof(money)))
     return "";
   const char *text = arena_strdup(req->arena, money);
   return text ? text : "";
 }
 
-/* The record's list field in the page's language (English falling back to Chinese), walked in
- * place: the directory's record outlives the request. */
-static json_t *list_field(json_t *service, const char *field, const char *lang)
+/* A list field in the page's language (English falling back to Chinese): its lines as texts,
+ * which the directory's snapshot outlives the request to hold. */
+static struct view lines_view(struct view_builder *b, const struct dir_lines *zh,
+                              const struct dir_lines *en, const char *lang)
 {
-  char key[64];
-  snprintf(key, sizeof(key), "%s_%s", field, strcmp(lang, "en") == 0 ? "en" : "zh");
-  json_t *list = json_object_get(service, key);
-  if (json_array_size(list) == 0 && strcmp(lang, "en") == 0) {
-    snprintf(key, sizeof(key), "%s_zh", field);
-    list = json_object_get(service, key);
-  }
-  return json_is_array(list) ? list : NULL;
+  const struct dir_lines *lines = directory_pick_lines(zh, en, lang);
+  struct view_list *list = view_list(b);
+  for (size_t i = 0; i < lines->count; i++)
+    view_push(b, list, view_text(lines->items[i]));
+  return view_of_list(list);
 }
 
 /* A list field as the view's key and its has_ flag. */
 static void add_list(struct view_builder *b, struct view_map *m, const char *key,
                      const char *has_key, struct view list)
 {
-  if (list.type == VIEW_NULL)
-    list = view_of_list(view_list(b)); /* [] as before: templates and JSON clients read a list */
   view_add(b, m, key, list);
   view_add_bool(b, m, has_key, view_count(list) > 0);
 }
 
 /* The service's place: unit name, where, floor, counter, hours. */
 static struct view place_view(struct http_request *req, struct view_builder *b,
-                              const struct service_page *page, json_t *service)
+                              const struct service_page *page)
 {
+  const struct dir_service_info *info = &page->service->info;
+  const char *lang = req->lang;
   struct view_map *m = view_map(b);
   view_add_text(b, m, "unit",
-                page->unit ? directory_pick(page->unit->name_zh, page->unit->name_en, req->lang)
-                           : "");
-  view_add_text(b, m, "where", web_field(service, "where", req->lang));
-  view_add_text(b, m, "floor", web_field(service, "floor", req->lang));
-  view_add_text(b, m, "counter", web_str(service, "counter"));
-  view_add(b, m, "hours", catalog_paragraphs_view(b, web_field(service, "hours", req->lang)));
+                page->unit ? directory_pick(page->unit->name_zh, page->unit->name_en, lang) : "");
+  view_add_text(b, m, "where", directory_pick(info->where_zh, info->where_en, lang));
+  view_add_text(b, m, "floor", directory_pick(info->floor_zh, info->floor_en, lang));
+  view_add_text(b, m, "counter", info->counter);
+  view_add(b, m, "hours",
+           catalog_paragraphs_view(b, directory_pick(info->hours_zh, info->hours_en, lang)));
   return view_of_map(m);
 }
 
-/* The service's catalogue record (JSON by nature, read only) as the page shows it. */
+/* The service's catalogue record, typed by the directory, as the page shows it. */
 static struct view_map *service_view(struct http_request *req, struct view_builder *b,
                                      const char *office_slug, const struct service_page *page)
 {
-  json_t *service = (json_t *)page->service->record;
-  const char *lang = req->lang, *slug = web_str(service, "slug");
+  const struct dir_service *service = page->service;
+  const struct dir_service_info *info = &service->info;
+  const char *lang = req->lang, *slug = service->slug, *topic = info->topic;
   const char *href = arena_printf(req->arena, "/o/%s/services/%s", office_slug, slug);
-  int64_t minutes = json_integer_value(json_object_get(service, "time_limit_minutes"));
-  const char *topic = web_str(service, "topic");
+  int64_t minutes = service->time_limit_minutes;
   struct view_map *m = view_map(b);
   view_add_text(b, m, "slug", slug);
-  view_add_text(b, m, "name", web_field(service, "name", lang));
-  view_add(b, m, "summary", catalog_paragraphs_view(b, web_field(service, "summary", lang)));
-  add_list(b, m, "eligibility", "has_eligibility",
-           catalog_paragraphs_view(b, web_field(service, "eligibility", lang)));
-  add_list(b, m, "steps", "has_steps", view_json(list_field(service, "steps", lang)));
-  add_list(b, m, "documents", "has_documents", view_json(list_field(service, "documents", lang)));
-  view_add(b, m, "fee", catalog_paragraphs_view(b, web_field(service, "fee", lang)));
+  view_add_text(b, m, "name", directory_pick(service->name_zh, service->name_en, lang));
+  view_add(b, m, "summary",
+           catalog_paragraphs_view(b, directory_pick(info->summary_zh, info->summary_en, lang)));
+  add_list(
+      b, m, "eligibility", "has_eligibility",
+      catalog_paragraphs_view(b, directory_pick(info->eligibility_zh, info->eligibility_en, lang)));
+  add_list(b, m, "steps", "has_steps", lines_view(b, &info->steps_zh, &info->steps_en, lang));
+  add_list(b, m, "documents", "has_documents",
+           lines_view(b, &info->documents_zh, &info->documents_en, lang));
+  view_add(b, m, "fee",
+           catalog_paragraphs_view(b, directory_pick(service->fee_zh, service->fee_en, lang)));
   view_add_text(b, m, "fee_amount", fee_amount_text(req, service));
   view_add_text(b, m, "time_limit", catalog_time_limit(req, minutes));
   view_add_bool(b, m, "on_the_spot", minutes == 0);
-  view_add(b, m, "place", place_view(req, b, page, service));
-  view_add(b, m, "channels", channels_view(req, b, service));
-  view_add_text(b, m, "online_url", web_str(service, "online_url"));
+  view_add(b, m, "place", place_view(req, b, page));
+  view_add(b, m, "channels", channels_view(req, b, info));
+  view_add_text(b, m, "online_url", info->online_url);
   view_add_bool(b, m, "has_topic", *topic != '\0');
   view_add_text(b, m, "topic_label", catalog_topic_label(req, topic));
   view_add_text(b, m, "topic_href",
                 arena_printf(req->arena, "/o/%s/services?topic=%s", office_slug, topic));
-  view_add_text(b, m, "updated", catalog_updated(req, web_str(service, "updated_at")));
+  view_add_text(b, m, "updated", catalog_updated(req, info->updated_at));
   view_add_text(b, m, "href", href);
   view_add_text(b, m, "qr_src", href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
   return m;
@@ -289,8 +291,7 @@ int catalog_service(struct http_request *req, struct http_response *res)
     view_add_text(&b, view, "apply_href",
                   arena_printf(req->arena, "/o/%s/apply/%s", office->slug, sp.service->slug));
   /* a land office's service with a fee schedule links to its calculator (issue 17) */
-  if (strcmp(office->kind, "land") == 0 &&
-      json_array_size(json_object_get(sp.service->record, "fee_schedule")) > 0)
+  if (strcmp(office->kind, "land") == 0 && sp.service->info.has_fee_schedule)
     view_add_text(&b, view, "fee_calculator_href",
                   arena_printf(req->arena, "/o/%s/tools/fees?service=%s#by-service", office->slug,
                                sp.service->slug));

@@ -31,25 +31,16 @@ static const char *pick(const struct http_request *req, const char *zh, const ch
   return directory_pick(zh, en, req->lang);
 }
 
-/* The service's documents to bring in the page's language (stored as a JSON array or its text),
- * as a list of texts copied into the arena. */
+/* The service's documents to bring in the page's language, as a list of texts; the directory's
+ * snapshot that holds them lives as long as the request's arena. */
 static struct view documents_view(struct http_request *req, struct view_builder *b,
-                                  const json_t *record)
+                                  const struct dir_service *s)
 {
-  bool en = strcmp(req->lang, "en") == 0;
-  json_t *docs = json_object_get(record, en ? "documents_en" : "documents_zh");
-  if (en && json_array_size(docs) == 0 && !(json_string_value(docs) && *json_string_value(docs)))
-    docs = json_object_get(record, "documents_zh");
-  json_t *parsed =
-      json_is_array(docs)
-          ? json_incref(docs)
-          : json_loads(json_string_value(docs) ? json_string_value(docs) : "[]", 0, NULL);
+  const struct dir_lines *docs =
+      directory_pick_lines(&s->info.documents_zh, &s->info.documents_en, req->lang);
   struct view_list *list = view_list(b);
-  json_t *item;
-  size_t i;
-  json_array_foreach(parsed, i, item) if (json_is_string(item))
-      view_push(b, list, view_text(arena_strdup(req->arena, json_string_value(item))));
-  json_decref(parsed);
+  for (size_t i = 0; i < docs->count; i++)
+    view_push(b, list, view_text(docs->items[i]));
   return view_of_list(list);
 }
 
@@ -91,7 +82,7 @@ static struct view ready_view(struct http_request *req, struct view_builder *b,
 {
   struct view_map *m = view_map(b);
   view_add_text(b, m, "name", pick(req, s->name_zh, s->name_en));
-  view_add(b, m, "documents", documents_view(req, b, s->record));
+  view_add(b, m, "documents", documents_view(req, b, s));
   view_add_int(b, m, "service_id", s->id);
   view_add_text(b, m, "queue_name", pick(req, q->name_zh, q->name_en));
   view_add_int(b, m, "waiting", q->waiting);
