@@ -26,8 +26,9 @@ split_one()
 {
   local scenario=$1 args=() url=$base out
   case $scenario in
-    html) args=(-s bench/lookup.lua) ;;
-    json) args=(-s bench/lookup.lua -H 'Accept: application/json') ;;
+    html) unset ACCEPT; args=(-s bench/lookup.lua) ;;
+    # lookup.lua sends its own headers (wrk's -H is then dropped): ACCEPT=json asks it for JSON
+    json) export ACCEPT=json; args=(-s bench/lookup.lua) ;;
     token) export PATHS=$work/tokens.txt; args=(-s bench/paths.lua) ;;
     service) export PATHS=$work/services.txt; args=(-s bench/paths.lua) ;;
     healthz) url=$base/healthz ;;
