@@ -140,10 +140,11 @@ enum { APPLY_MESSAGE_MAX = 4096 }; /* a code or resume message, filled in */
 
 /* text with every "{office}" and "{phone}" replaced by the office's name (in the page's
  * language) and phone, in the arena; text itself when that fails. */
-static const char *office_filled(struct http_request *req, const char *text, json_t *office)
+static const char *office_filled(struct http_request *req, const char *text,
+                                 const struct dir_office *office)
 {
-  bool en = strcmp(req->lang, "en") == 0 && *web_str(office, "name_en");
-  const char *name = web_str(office, en ? "name_en" : "name_zh"), *phone = web_str(office, "phone");
+  const char *name = directory_pick(office->name_zh, office->name_en, req->lang);
+  const char *phone = office->phone;
   struct buf out;
   int rc = ST_OK;
   buf_init(&out, APPLY_MESSAGE_MAX);
@@ -165,7 +166,7 @@ static const char *office_filled(struct http_request *req, const char *text, jso
   return result ? result : text;
 }
 
-struct apply_message apply_office_message(struct http_request *req, json_t *office,
+struct apply_message apply_office_message(struct http_request *req, const struct dir_office *office,
                                           const char *subject_key, const char *email_key,
                                           const char *sms_key)
 {
@@ -174,7 +175,7 @@ struct apply_message apply_office_message(struct http_request *req, json_t *offi
                                 office_filled(req, http_t(req, sms_key), office)};
 }
 
-struct apply_message apply_code_message(struct http_request *req, json_t *office)
+struct apply_message apply_code_message(struct http_request *req, const struct dir_office *office)
 {
   return apply_office_message(req, office, "apply_code_subject", "apply_code_email",
                               "apply_code_sms");
@@ -297,7 +298,9 @@ int apply_start_submit(struct http_request *req, struct http_response *res)
   const char *reason = NULL, *kind = http_form(req, "kind");
   json_t *view = NULL;
   int rc = apply_open(req, res, &a, APPLY_NEED_NONE, &done);
-  struct apply_message msg = apply_code_message(req, a.o.office);
+  struct apply_message msg = {0};
+  if (!rc)
+    msg = apply_code_message(req, a.o.office); /* only once the office is known */
   if (!rc)
     rc = apply_start(&a.env, a.o.id, json_integer_value(json_object_get(a.service, "id")), kind,
                      http_form(req, "contact"), req->lang, &msg, session, &reason);

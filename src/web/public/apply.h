@@ -85,11 +85,13 @@ int apply_cookie(struct http_request *req, struct http_response *res, const char
 const char *apply_next(struct apply_ctx *a, const char *code);
 /* The localised code message (subject, text with {code}) and resume-link message. */
 /* The messages of online applications name the office (its name and phone fill "{office}" and
- * "{phone}" in the translations), so a citizen never gets a code from an unnamed sender. */
-struct apply_message apply_office_message(struct http_request *req, json_t *office,
+ * "{phone}" in the translations), so a citizen never gets a code from an unnamed sender. The
+ * office must be known (not NULL). */
+struct dir_office;
+struct apply_message apply_office_message(struct http_request *req, const struct dir_office *office,
                                           const char *subject_key, const char *email_key,
                                           const char *sms_key);
-struct apply_message apply_code_message(struct http_request *req, json_t *office);
+struct apply_message apply_code_message(struct http_request *req, const struct dir_office *office);
 /* The error page for a refusal key (400, or 429 for limits). */
 int apply_refusal(struct http_response *res, int rc, const char *reason);
 

@@ -396,7 +396,9 @@ int apply_resume_get(struct http_request *req, struct http_response *res)
   const struct dir_service *service = NULL;
   int rc = office_ctx_open(req, &o);
   struct case_env env = {o.store, clock_now()};
-  struct apply_message msg = apply_code_message(req, o.office);
+  struct apply_message msg = {0};
+  if (!rc)
+    msg = apply_code_message(req, o.office); /* only once the office is known */
   if (!rc)
     rc = apply_resume(&env, http_capture(req, "token"), &msg, session, &office_id, &service_id,
                       &reason);

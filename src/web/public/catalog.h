@@ -35,10 +35,11 @@ int news_qr(struct http_request *req, struct http_response *res);
 /* catalog_view.c: shared by the pages above and the office search. */
 
 /* An office page's context: the store, the stored office, its localised view and slug. */
+struct dir_office;
 struct office_ctx {
   struct store *store;
-  json_t *office;
-  json_t *view;
+  const struct dir_office *office; /* the directory's, held until the request's arena is freed */
+  json_t *view;                    /* its localised public view (office_dir_view) */
   int64_t id;
   const char *slug;
 };

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/civil.h"
 #include "domain/catalog.h"
+#include "domain/directory.h"
 #include "render/format.h"
 #include "render/qr.h"
 #include "web/app.h"
@@ -26,19 +27,21 @@ int office_ctx_open(struct http_request *req, struct office_ctx *ctx)
   memset(ctx, 0, sizeof(*ctx));
   int rc = web_store(req, &ctx->store);
   if (!rc)
-    rc = office_from_request(req, ctx->store, &ctx->office, &ctx->view);
+    rc = office_of_request(req, ctx->store, &ctx->office);
+  if (!rc && !(ctx->view = office_dir_view(req, ctx->office)))
+    rc = ST_NOMEM;
   if (rc)
     return rc;
-  ctx->id = json_integer_value(json_object_get(ctx->office, "id"));
-  ctx->slug = json_string_value(json_object_get(ctx->view, "slug"));
+  ctx->id = ctx->office->id;
+  ctx->slug = ctx->office->slug;
   return ST_OK;
 }
 
 void office_ctx_close(struct office_ctx *ctx)
 {
-  json_decref(ctx->office);
   json_decref(ctx->view);
-  ctx->office = ctx->view = NULL;
+  ctx->office = NULL;
+  ctx->view = NULL;
 }
 
 const char *catalog_today(struct http_request *req)

@@ -33,33 +33,30 @@ int home_index(struct http_request *req, struct http_response *res)
 int home_office(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office = NULL, *view = NULL, *units = NULL;
+  const struct dir_office *office = NULL;
+  json_t *view = NULL, *units = NULL;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = office_from_request(req, store, &office, &view);
+    rc = office_of_request(req, store, &office);
   if (!rc)
     rc = office_units_view(req, store, office, &units);
+  if (!rc && !(view = office_dir_view(req, office)))
+    rc = ST_NOMEM;
   if (rc) {
-    json_decref(office);
-    json_decref(view);
+    json_decref(units);
     return rc;
   }
-  const char *slug = json_string_value(json_object_get(view, "slug"));
+  const char *slug = office->slug;
   char *action = arena_printf(req->arena, "/o/%s/search", slug);
-  json_t *page =
-      json_pack("{s:s, s:O, s:{s:s, s:s}, s:o, s:o, s:o, s:s}", "title",
-                json_string_value(json_object_get(view, "name")), "office", view, "search",
-                "action", action ? action : "", "q", "", "areas",
-                office_areas(req, slug,
-                             strcmp(json_string_value(json_object_get(view, "kind")), "land") == 0),
-                "units", units, "top_faq",
-                faq_top_view(req, store, json_integer_value(json_object_get(office, "id")), slug),
-                "faq_href", arena_printf(req->arena, "/o/%s/faq", slug));
+  json_t *page = json_pack("{s:s, s:o, s:{s:s, s:s}, s:o, s:o, s:o, s:s}", "title",
+                           directory_pick(office->name_zh, office->name_en, req->lang), "office",
+                           view, "search", "action", action ? action : "", "q", "", "areas",
+                           office_areas(req, slug, strcmp(office->kind, "land") == 0), "units",
+                           units, "top_faq", faq_top_view(req, store, office->id, slug), "faq_href",
+                           arena_printf(req->arena, "/o/%s/faq", slug));
   static const char *const lists[] = {"top_faq"};
   if (page)
     catalog_add_has(page, lists, 1);
-  json_decref(view);
-  json_decref(office);
   return http_page(res, 200, "public/office_home", page);
 }
 

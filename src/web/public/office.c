@@ -18,20 +18,6 @@ static const char *kind_label(struct http_request *req, const char *kind)
   return http_t(req, "kind_bureau");
 }
 
-json_t *office_view(struct http_request *req, json_t *office)
-{
-  const char *lang = req->lang;
-  const char *slug = json_string_value(json_object_get(office, "slug"));
-  char *href = arena_printf(req->arena, "/o/%s/", slug ? slug : "");
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slug", slug ? slug : "",
-                   "name", web_field(office, "name", lang), "city", web_field(office, "city", lang),
-                   "kind", web_str(office, "kind"), "kind_label",
-                   kind_label(req, json_string_value(json_object_get(office, "kind"))), "address",
-                   web_field(office, "address", lang), "phone", web_str(office, "phone"), "email",
-                   web_str(office, "email"), "hours", web_field(office, "hours", lang), "href",
-                   href ? href : "/");
-}
-
 /* An office's "web": the web address printed on receipts, [notify] public_url (web_origin)
  * and the office's path. */
 struct office_web {
@@ -97,44 +83,27 @@ int office_of_request(struct http_request *req, struct store *store,
   return *office ? ST_OK : ST_NOTFOUND;
 }
 
-int office_from_request(struct http_request *req, struct store *store, json_t **office,
-                        json_t **view)
-{
-  const struct dir_office *o = NULL;
-  int rc = office_of_request(req, store, &o);
-  if (rc)
-    return rc;
-  /* A private copy: callers may add to it; the directory's records are shared and read only. */
-  *office = json_deep_copy(o->record);
-  *view = *office ? office_dir_view(req, o) : NULL;
-  if (!*view) {
-    json_decref(*office);
-    return ST_NOMEM;
-  }
-  return ST_OK;
-}
-
-static json_t *unit_view(struct http_request *req, json_t *unit)
+static json_t *unit_view(struct http_request *req, const struct dir_unit *u)
 {
   const char *lang = req->lang;
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", web_str(unit, "code"), "name",
-                   web_field(unit, "name", lang), "floor", web_field(unit, "floor", lang),
-                   "counter", web_str(unit, "counter"), "phone", web_str(unit, "phone"), "duties",
-                   web_field(unit, "duties", lang));
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", u->code, "name",
+                   directory_pick(u->name_zh, u->name_en, lang), "floor",
+                   directory_pick(u->floor_zh, u->floor_en, lang), "counter", u->counter, "phone",
+                   u->phone, "duties", directory_pick(u->duties_zh, u->duties_en, lang));
 }
 
-int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out)
+int office_units_view(struct http_request *req, struct store *store,
+                      const struct dir_office *office, json_t **out)
 {
   const struct directory *dir = NULL;
   size_t count = 0;
   int rc = directory_acquire(store, req->arena, &dir);
   if (rc)
     return rc;
-  const struct dir_unit *units =
-      directory_units(dir, json_integer_value(json_object_get(office, "id")), &count);
+  const struct dir_unit *units = directory_units(dir, office->id, &count);
   json_t *list = json_array();
   for (size_t i = 0; list && i < count; i++)
-    if (json_array_append_new(list, unit_view(req, (json_t *)units[i].record))) {
+    if (json_array_append_new(list, unit_view(req, &units[i]))) {
       json_decref(list);
       list = NULL;
     }

@@ -11,13 +11,8 @@
 
 struct store;
 
-/* Loads the office named by the {office} capture. ST_NOTFOUND when there is none. On success
- * *office is the stored record (new reference) and *view its localised public view. */
-int office_from_request(struct http_request *req, struct store *store, json_t **office,
-                        json_t **view);
-/* The localised public view of a stored office record (new reference). */
-json_t *office_view(struct http_request *req, json_t *office);
-/* The same view of an office of the directory (domain/directory.h). */
+/* The localised public view of an office of the directory (domain/directory.h; new
+ * reference). */
 struct dir_office;
 json_t *office_dir_view(struct http_request *req, const struct dir_office *office);
 /* The same as a view (render/view.h) in the request's arena. */
@@ -27,7 +22,8 @@ struct view office_dir_tview(struct http_request *req, struct view_builder *b,
 int office_of_request(struct http_request *req, struct store *store,
                       const struct dir_office **office);
 /* The localised unit directory of an office (new reference, an array). */
-int office_units_view(struct http_request *req, struct store *store, json_t *office, json_t **out);
+int office_units_view(struct http_request *req, struct store *store,
+                      const struct dir_office *office, json_t **out);
 /* The main areas of an office's site, as links (new reference, an array). */
 json_t *office_areas(struct http_request *req, const char *slug, bool land_office);
 

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "domain/directory.h"
 #include "base/civil.h"
 #include "base/text.h"
 #include "domain/land/parcels.h"
@@ -189,16 +190,16 @@ static json_t *parcel_view(struct http_request *req, json_t *parcel, json_t *map
                    resurvey_sources(req, mappings), "resurveyed", json_array_size(mappings) > 0);
 }
 
-static int find_parcel(struct http_request *req, struct store *store, json_t *office, json_t *page,
-                       const char *code, const char *number)
+static int find_parcel(struct http_request *req, struct store *store,
+                       const struct dir_office *office, json_t *page, const char *code,
+                       const char *number)
 {
-  int64_t office_id = json_integer_value(json_object_get(office, "id"));
   json_t *parcel = NULL, *mappings = NULL;
-  int rc = parcel_find(store, office_id, code, number, &parcel, &mappings);
+  int rc = parcel_find(store, office->id, code, number, &parcel, &mappings);
   if (rc == ST_NOTFOUND)
     return tools_set(page, "found", json_false());
   if (rc == ST_OK)
-    rc = tools_set(page, "parcel", parcel_view(req, parcel, mappings, web_str(office, "slug")));
+    rc = tools_set(page, "parcel", parcel_view(req, parcel, mappings, office->slug));
   if (rc == ST_OK)
     rc = tools_set(page, "found", json_true());
   json_decref(parcel);
@@ -206,15 +207,15 @@ static int find_parcel(struct http_request *req, struct store *store, json_t *of
   return rc;
 }
 
-static int lookup_form(struct http_request *req, struct store *store, json_t *office, json_t *page)
+static int lookup_form(struct http_request *req, struct store *store,
+                       const struct dir_office *office, json_t *page)
 {
   json_t *sections;
   const char *typed = tools_typed(req, "number"), *section = tools_input(req, "section");
   char code[PARCEL_SECTION_CODE_SIZE] = "";
   if (section && *section)
     parcel_section_code_normalize(section, code);
-  int rc =
-      parcel_sections_read(store, json_integer_value(json_object_get(office, "id")), &sections);
+  int rc = parcel_sections_read(store, office->id, &sections);
   if (rc)
     return rc;
   rc = tools_set(page, "sections", section_options(req, sections, code, true));
@@ -229,24 +230,20 @@ int parcels_lookup(struct http_request *req, struct http_response *res)
   static const char *const names[] = {"section", "number", NULL};
   static const char template_name[] = "public/parcels/lookup";
   struct store *store;
-  json_t *office, *page;
+  const struct dir_office *office = NULL;
+  json_t *page;
   char code[PARCEL_SECTION_CODE_SIZE], number[PARCEL_NUMBER_SIZE];
   int rc = tools_page(req, "parcels_title", &store, &office, &page);
   if (rc)
     return rc;
   rc = lookup_form(req, store, office, page);
-  if (rc || !tools_submitted(req, names)) {
-    json_decref(office);
+  if (rc || !tools_submitted(req, names))
     return tools_finish(res, rc, 200, template_name, page);
-  }
-  if (!read_parcel_ref(req, page, "section", "number", code, number)) {
-    json_decref(office);
+  if (!read_parcel_ref(req, page, "section", "number", code, number))
     return tools_finish(res, ST_OK, 400, template_name, page);
-  }
   rc = tools_set(page, "searched", json_true());
   if (!rc)
     rc = find_parcel(req, store, office, page, code, number);
-  json_decref(office);
   return tools_finish(res, rc, 200, template_name, page);
 }
 
@@ -267,12 +264,13 @@ int parcels_resurvey(struct http_request *req, struct http_response *res)
   static const char *const names[] = {"old_section", "old_number", NULL};
   static const char template_name[] = "public/parcels/resurvey";
   struct store *store;
-  json_t *office, *page, *sections = NULL, *m = NULL;
+  const struct dir_office *office = NULL;
+  json_t *page, *sections = NULL, *m = NULL;
   char code[PARCEL_SECTION_CODE_SIZE] = "", number[PARCEL_NUMBER_SIZE];
   int rc = tools_page(req, "resurvey_title", &store, &office, &page);
   if (rc)
     return rc;
-  int64_t office_id = json_integer_value(json_object_get(office, "id"));
+  int64_t office_id = office->id;
   const char *typed = tools_typed(req, "old_number"), *section = tools_input(req, "old_section");
   if (section && *section)
     parcel_section_code_normalize(section, code);
@@ -292,12 +290,10 @@ int parcels_resurvey(struct http_request *req, struct http_response *res)
       if (!rc)
         rc = tools_set(page, "searched", json_true());
       if (!rc)
-        rc = tools_set(page, "mapping",
-                       m ? mapping_view(req, m, web_str(office, "slug")) : json_null());
+        rc = tools_set(page, "mapping", m ? mapping_view(req, m, office->slug) : json_null());
     }
   }
   json_decref(m);
-  json_decref(office);
   return tools_finish(res, rc, status, template_name, page);
 }
 
@@ -326,7 +322,8 @@ int parcels_address(struct http_request *req, struct http_response *res)
 {
   static const char template_name[] = "public/parcels/address";
   struct store *store;
-  json_t *office, *page, *rows = NULL;
+  const struct dir_office *office = NULL;
+  json_t *page, *rows = NULL;
   int rc = tools_page(req, "address_title", &store, &office, &page);
   if (rc)
     return rc;
@@ -340,10 +337,9 @@ int parcels_address(struct http_request *req, struct http_response *res)
       rc = tools_field_error(req, page, "address",
                              key && *key ? "parcel_err_address" : "parcel_err_missing");
     } else {
-      rc = parcel_addresses_find(store, json_integer_value(json_object_get(office, "id")), key,
-                                 ADDRESS_RESULTS_MAX, &rows);
+      rc = parcel_addresses_find(store, office->id, key, ADDRESS_RESULTS_MAX, &rows);
       if (!rc)
-        rc = tools_set(page, "results", addresses_view(req, rows, web_str(office, "slug")));
+        rc = tools_set(page, "results", addresses_view(req, rows, office->slug));
       if (!rc)
         rc = tools_set(page, "searched", json_true());
       if (!rc)
@@ -351,6 +347,5 @@ int parcels_address(struct http_request *req, struct http_response *res)
     }
   }
   json_decref(rows);
-  json_decref(office);
   return tools_finish(res, rc, status, template_name, page);
 }

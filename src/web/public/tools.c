@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "domain/directory.h"
 #include "base/civil.h"
 #include "base/clock.h"
 #include "base/text.h"
@@ -39,26 +40,18 @@ static json_t *links(struct http_request *req, const char *slug)
 }
 
 int tools_page(struct http_request *req, const char *title_key, struct store **store,
-               json_t **office, json_t **page)
+               const struct dir_office **office, json_t **page)
 {
-  json_t *view = NULL;
   int rc = web_store(req, store);
   if (!rc)
-    rc = office_from_request(req, *store, office, &view);
+    rc = office_of_request(req, *store, office);
   if (rc)
     return rc;
-  if (strcmp(web_str(*office, "kind"), "land") != 0) {
-    json_decref(*office);
-    json_decref(view);
+  if (strcmp((*office)->kind, "land") != 0)
     return ST_NOTFOUND;
-  }
-  *page = json_pack("{s:s, s:o, s:o}", "title", http_t(req, title_key), "office", view, "links",
-                    links(req, web_str(*office, "slug")));
-  if (!*page) {
-    json_decref(*office);
-    return ST_NOMEM;
-  }
-  return ST_OK;
+  *page = json_pack("{s:s, s:o, s:o}", "title", http_t(req, title_key), "office",
+                    office_dir_view(req, *office), "links", links(req, (*office)->slug));
+  return *page ? ST_OK : ST_NOMEM;
 }
 
 const char *tools_typed(struct http_request *req, const char *name)
@@ -168,11 +161,11 @@ const char *tools_money_int(struct http_request *req, int64_t amount)
 int tools_index(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *page;
+  const struct dir_office *office = NULL;
+  json_t *page;
   int rc = tools_page(req, "tools_title", &store, &office, &page);
   if (rc)
     return rc;
-  json_decref(office);
   return http_page(res, 200, "public/tools/index", page);
 }
 
@@ -224,12 +217,12 @@ int tools_area(struct http_request *req, struct http_response *res)
   static const char *const names[] = {"value", "unit", NULL};
   static const char template_name[] = "public/tools/area";
   struct store *store;
-  json_t *office, *page;
+  const struct dir_office *office = NULL;
+  json_t *page;
   struct land_area_result result;
   int rc = tools_page(req, "tools_area_title", &store, &office, &page);
   if (rc)
     return rc;
-  json_decref(office);
   const char *unit = tools_input(req, "unit"), *typed = tools_typed(req, "value");
   rc = tools_set(page, "form", json_pack("{s:s}", "value", typed ? typed : ""));
   if (!rc)

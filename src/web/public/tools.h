@@ -25,11 +25,13 @@ int parcels_lookup(struct http_request *req, struct http_response *res);
 int parcels_resurvey(struct http_request *req, struct http_response *res);
 int parcels_address(struct http_request *req, struct http_response *res);
 
-/* The land office of the {office} capture: its store record (*office, new reference) and the
- * page's base view (*page, new reference): {"title", "office": office_view, "links": {...}}.
- * ST_NOTFOUND for an unknown office or one that is not a land office. */
+/* The land office of the {office} capture, from the directory (*office, held until the
+ * request's arena is freed) and the page's base view (*page, new reference): {"title",
+ * "office": office_dir_view, "links": {...}}. ST_NOTFOUND for an unknown office or one that is
+ * not a land office. */
+struct dir_office;
 int tools_page(struct http_request *req, const char *title_key, struct store **store,
-               json_t **office, json_t **page);
+               const struct dir_office **office, json_t **page);
 
 /* A query parameter as typed (trimmed), and NFKC-normalised for parsing; NULL when absent. */
 const char *tools_typed(struct http_request *req, const char *name);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/directory.h"
 #include "domain/land/fees.h"
 #include "render/format.h"
 #include "web/app.h"
@@ -197,13 +198,13 @@ static int viewing(struct http_request *req, json_t *page, int *status)
 int tools_fees(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *page;
+  const struct dir_office *office = NULL;
+  json_t *page;
   int status = 200;
   int rc = tools_page(req, "tools_fees_title", &store, &office, &page);
   if (rc)
     return rc;
-  int64_t office_id = web_int(office, "id");
-  json_decref(office);
+  int64_t office_id = office->id;
   rc = tools_set(page, "form", form_view(req));
   const char *calc = tools_input(req, "calc");
   bool by_service = !calc || strcmp(calc, "schedule") == 0;

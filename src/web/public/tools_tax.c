@@ -139,13 +139,13 @@ static json_t *result_view(struct http_request *req, const struct land_tax_resul
 int tools_tax(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office, *page;
+  const struct dir_office *office = NULL;
+  json_t *page;
   struct land_tax_input in;
   struct land_tax_result result;
   int rc = tools_page(req, "tools_tax_title", &store, &office, &page);
   if (rc)
     return rc;
-  json_decref(office);
   rc = tools_set(page, "form", form_view(req));
   if (!rc)
     rc = tools_set(page, "estimate", json_string(http_t(req, LAND_TAX_ESTIMATE_KEY)));
