@@ -33,9 +33,10 @@ int apply_cookie(struct http_request *req, struct http_response *res, const char
   return cookie ? http_header_add(res, "Set-Cookie", cookie) : ST_NOMEM;
 }
 
-static json_t *variable_questions(json_t *service)
+static json_t *variable_questions(const struct dir_service *service)
 {
-  json_t *all = form_normalise(json_object_get(service, "questions")), *out = json_array(), *q;
+  json_t *all = form_normalise(json_object_get(service->record, "questions")), *q;
+  json_t *out = json_array();
   size_t i;
   json_array_foreach(all, i, q) if (json_is_true(json_object_get(q, "variable")))
       json_array_append(out, q);
@@ -46,8 +47,7 @@ static json_t *variable_questions(json_t *service)
 static bool draft_matches(struct apply_ctx *a, json_t *d)
 {
   return json_integer_value(json_object_get(d, "office_id")) == a->o.id &&
-         json_integer_value(json_object_get(d, "service_id")) ==
-             json_integer_value(json_object_get(a->service, "id"));
+         json_integer_value(json_object_get(d, "service_id")) == a->service->id;
 }
 
 static int load_draft(struct http_request *req, struct apply_ctx *a)
@@ -91,14 +91,12 @@ int apply_open(struct http_request *req, struct http_response *res, struct apply
       rc ? NULL : directory_service_by_slug(dir, a->o.id, http_capture(req, "service"));
   if (!rc && (!s || !apply_service_online((json_t *)s->record)))
     rc = ST_NOTFOUND;
-  /* a private copy: the directory's records are shared and read only */
-  if (!rc && !(a->service = json_deep_copy(s->record)))
-    rc = ST_NOMEM;
   if (rc)
     return rc;
+  a->service = s;
   a->env = (struct case_env){a->o.store, clock_now()};
   a->questions = variable_questions(a->service);
-  a->base = arena_printf(req->arena, "/o/%s/apply/%s", a->o.slug, web_str(a->service, "slug"));
+  a->base = arena_printf(req->arena, "/o/%s/apply/%s", a->o.slug, a->service->slug);
   rc = load_draft(req, a);
   if (!rc && a->draft) /* the applicant's answers: never kept by a cache */
     rc = http_header_add(res, "Cache-Control", "no-store");
@@ -107,7 +105,7 @@ int apply_open(struct http_request *req, struct http_response *res, struct apply
 
 void apply_close(struct apply_ctx *a)
 {
-  json_decref(a->service);
+  a->service = NULL;
   json_decref(a->questions);
   json_decref(a->draft);
   office_ctx_close(&a->o);
@@ -116,9 +114,9 @@ void apply_close(struct apply_ctx *a)
 json_t *apply_view(struct http_request *req, struct apply_ctx *a, const char *title_key)
 {
   return json_pack("{s:s, s:O, s:{s:s, s:s}, s:s, s:s}", "title", http_t(req, title_key), "office",
-                   a->o.view, "service", "name", web_field(a->service, "name", req->lang), "slug",
-                   web_str(a->service, "slug"), "base", a->base, "csrf_token",
-                   http_csrf_token(req));
+                   a->o.view, "service", "name",
+                   directory_pick(a->service->name_zh, a->service->name_en, req->lang), "slug",
+                   a->service->slug, "base", a->base, "csrf_token", http_csrf_token(req));
 }
 
 const char *apply_next(struct apply_ctx *a, const char *code)
@@ -209,13 +207,13 @@ int apply_index(struct http_request *req, struct http_response *res)
   const struct dir_service *services = directory_services(dir, o.id, &count);
   json_t *rows = json_array();
   for (size_t i = 0; rows && i < count; i++) {
-    json_t *s = (json_t *)services[i].record; /* read only */
-    if (apply_service_online(s))
+    const struct dir_service *s = &services[i];
+    if (apply_service_online((json_t *)s->record))
       json_array_append_new(
-          rows, json_pack("{s:s, s:s, s:s}", "name",
-                          directory_pick(services[i].name_zh, services[i].name_en, req->lang),
-                          "summary", web_field(s, "summary", req->lang), "href",
-                          arena_printf(req->arena, "/o/%s/apply/%s", o.slug, services[i].slug)));
+          rows,
+          json_pack("{s:s, s:s, s:s}", "name", directory_pick(s->name_zh, s->name_en, req->lang),
+                    "summary", directory_pick(s->info.summary_zh, s->info.summary_en, req->lang),
+                    "href", arena_printf(req->arena, "/o/%s/apply/%s", o.slug, services[i].slug)));
   }
   json_t *view =
       json_pack("{s:s, s:O, s:o, s:b}", "title", http_t(req, "apply_index_title"), "office", o.view,
@@ -224,19 +222,21 @@ int apply_index(struct http_request *req, struct http_response *res)
   return view ? http_page(res, 200, "public/apply/index", view) : ST_NOMEM;
 }
 
-static json_t *documents_of(struct http_request *req, json_t *service)
+static json_t *documents_of(struct http_request *req, const struct dir_service *service)
 {
-  bool en = strcmp(req->lang, "en") == 0;
-  json_t *docs = json_object_get(service, en ? "documents_en" : "documents_zh");
-  if (en && json_array_size(docs) == 0)
-    docs = json_object_get(service, "documents_zh");
-  return json_is_array(docs) ? json_incref(docs) : json_array();
+  const struct dir_lines *docs =
+      directory_pick_lines(&service->info.documents_zh, &service->info.documents_en, req->lang);
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < docs->count; i++)
+    json_array_append_new(list, json_string(docs->items[i]));
+  return list;
 }
 
 /* Informational items of the form (variable false): shown on the start page. */
-static json_t *notes_of(struct http_request *req, json_t *service)
+static json_t *notes_of(struct http_request *req, const struct dir_service *service)
 {
-  json_t *all = form_normalise(json_object_get(service, "questions")), *out = json_array(), *q;
+  json_t *all = form_normalise(json_object_get(service->record, "questions")), *q;
+  json_t *out = json_array();
   size_t i;
   json_array_foreach(all, i, q) if (!json_is_true(json_object_get(q, "variable")))
       json_array_append_new(out, json_string(form_label(q, "label", req->lang)));
@@ -247,7 +247,7 @@ static json_t *notes_of(struct http_request *req, json_t *service)
 static int start_view(struct http_request *req, struct apply_ctx *a, json_t **out)
 {
   json_t *view = apply_view(req, a, "apply_start_title");
-  int64_t fee = json_integer_value(json_object_get(a->service, "fee_amount"));
+  int64_t fee = a->service->fee_amount;
   char fee_text[48];
   snprintf(fee_text, sizeof(fee_text), "NT$%lld", (long long)fee);
   size_t n;
@@ -259,15 +259,15 @@ static int start_view(struct http_request *req, struct apply_ctx *a, json_t **ou
   if (!view ||
       json_object_update_missing_new(
           view,
-          json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:o, s:s, s:s}", "name",
-                    web_field(a->service, "name", req->lang), "summary",
-                    web_field(a->service, "summary", req->lang), "documents",
-                    documents_of(req, a->service), "notes", notes_of(req, a->service), "time_limit",
-                    catalog_time_limit(
-                        req, json_integer_value(json_object_get(a->service, "time_limit_minutes"))),
-                    "fee_amount", fee > 0 ? fee_text : "", "has_fee", fee > 0, "providers",
-                    providers, "fee", web_field(a->service, "fee", req->lang), "kind",
-                    http_form(req, "kind") ? http_form(req, "kind") : "email"))) {
+          json_pack(
+              "{s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:o, s:s, s:s}", "name",
+              directory_pick(a->service->name_zh, a->service->name_en, req->lang), "summary",
+              directory_pick(a->service->info.summary_zh, a->service->info.summary_en, req->lang),
+              "documents", documents_of(req, a->service), "notes", notes_of(req, a->service),
+              "time_limit", catalog_time_limit(req, a->service->time_limit_minutes), "fee_amount",
+              fee > 0 ? fee_text : "", "has_fee", fee > 0, "providers", providers, "fee",
+              directory_pick(a->service->fee_zh, a->service->fee_en, req->lang), "kind",
+              http_form(req, "kind") ? http_form(req, "kind") : "email"))) {
     json_decref(view);
     return ST_NOMEM;
   }
@@ -302,8 +302,8 @@ int apply_start_submit(struct http_request *req, struct http_response *res)
   if (!rc)
     msg = apply_code_message(req, a.o.office); /* only once the office is known */
   if (!rc)
-    rc = apply_start(&a.env, a.o.id, json_integer_value(json_object_get(a.service, "id")), kind,
-                     http_form(req, "contact"), req->lang, &msg, session, &reason);
+    rc = apply_start(&a.env, a.o.id, a.service->id, kind, http_form(req, "contact"), req->lang,
+                     &msg, session, &reason);
   if ((rc == ST_INVALID || rc == ST_IO) && reason && start_view(req, &a, &view) == ST_OK) {
     web_form_error(req, view, "contact", reason);
     apply_close(&a);

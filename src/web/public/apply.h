@@ -63,9 +63,9 @@ const char *apply_size_text(struct http_request *req, int64_t bytes);
 /* Shared by the two files. */
 struct apply_ctx {
   struct office_ctx o;
-  json_t *service;   /* the stored service */
-  json_t *questions; /* the variable questions, in order (new reference) */
-  json_t *draft;     /* the applicant's draft, or NULL */
+  const struct dir_service *service; /* the directory's, held until the request's arena is freed */
+  json_t *questions;                 /* the variable questions, in order (new reference) */
+  json_t *draft;                     /* the applicant's draft, or NULL */
   struct case_env env;
   const char *base; /* "/o/{office}/apply/{service}" */
 };

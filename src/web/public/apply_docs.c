@@ -184,25 +184,15 @@ static json_t *answer_rows(struct http_request *req, struct apply_ctx *a)
  * "let the office check it online instead" (case_documents.h), ticked again after a refusal. */
 static json_t *online_documents(struct http_request *req, struct apply_ctx *a)
 {
-  bool en = strcmp(req->lang, "en") == 0;
-  json_t *docs = json_object_get(a->service, en ? "documents_en" : "documents_zh"), *d;
-  if (en && json_array_size(docs) == 0 && !json_string_value(docs))
-    docs = json_object_get(a->service, "documents_zh");
-  json_t *parsed =
-      json_is_array(docs)
-          ? json_incref(docs)
-          : json_loads(json_string_value(docs) ? json_string_value(docs) : "[]", 0, NULL);
+  const struct dir_lines *docs = directory_pick_lines(&a->service->info.documents_zh,
+                                                      &a->service->info.documents_en, req->lang);
   json_t *list = json_array();
-  size_t i;
-  json_array_foreach(parsed, i, d)
-  {
+  for (size_t i = 0; i < docs->count; i++) {
     const char *field = arena_printf(req->arena, "online_doc_%zu", i);
-    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "name",
-                                          json_string_value(d) ? json_string_value(d) : "", "field",
+    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "name", docs->items[i], "field",
                                           field ? field : "", "checked",
                                           field && http_form(req, field) != NULL));
   }
-  json_decref(parsed);
   return list;
 }
 
@@ -314,8 +304,7 @@ static int done_view(struct http_request *req, struct apply_ctx *a, const char *
                        arena_printf(req->arena, "%s/p/%s", web_origin(req), token), "qr_src",
                        arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
                        web_str(a->draft, "contact_masked"), "time_limit",
-                       catalog_time_limit(req, json_integer_value(json_object_get(
-                                                   a->service, "time_limit_minutes")))))
+                       catalog_time_limit(req, a->service->time_limit_minutes)))
              ? ST_NOMEM
              : ST_OK;
   if (rc) {
