@@ -129,8 +129,6 @@ int catalog_service_forms_change(struct store *store, int64_t office_id, int64_t
 
 /* ---- what the public FAQ and news pages read and record (catalog_public.c) ------------- */
 
-/* The office's most viewed published FAQ, at most limit. */
-int catalog_faq_top(struct store *store, int64_t office_id, int limit, json_t **out);
 /* The office's published FAQ by sort and id. */
 int catalog_faq_published(struct store *store, int64_t office_id, json_t **out);
 /* The FAQ page's search: faq_page_read (domain/faq_page.h). */

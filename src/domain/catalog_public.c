@@ -9,11 +9,6 @@
 
 #include "base/common.h"
 
-int catalog_faq_top(struct store *store, int64_t office_id, int limit, json_t **out)
-{
-  return store_faq_top(store, office_id, limit, out);
-}
-
 int catalog_faq_published(struct store *store, int64_t office_id, json_t **out)
 {
   return store_faq_list(store, office_id, true, out);

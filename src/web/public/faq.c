@@ -50,17 +50,16 @@ static json_t *entry_view(struct http_request *req, const char *slug, json_t *fa
 json_t *faq_top_view(struct http_request *req, struct store *store, int64_t office_id,
                      const char *slug)
 {
-  json_t *top = NULL, *list = json_array(), *faq;
-  size_t i;
-  if (catalog_faq_top(store, office_id, FAQ_TOP_COUNT, &top))
-    return list;
-  json_array_foreach(top, i, faq)
-  {
+  struct faq_item *top = NULL;
+  size_t count = 0;
+  json_t *list = json_array();
+  if (faq_top_read(store, req->arena, office_id, FAQ_TOP_COUNT, &top, &count))
+    return list; /* the home page shows no list rather than fail */
+  for (size_t i = 0; list && i < count; i++)
     json_array_append_new(
-        list, json_pack("{s:s, s:s}", "question", web_field(faq, "question", req->lang), "href",
-                        faq_href(req, slug, json_integer_value(json_object_get(faq, "id")))));
-  }
-  json_decref(top);
+        list, json_pack("{s:s, s:s}", "question",
+                        directory_pick(top[i].question_zh, top[i].question_en, req->lang), "href",
+                        faq_href(req, slug, top[i].id)));
   return list;
 }
 
