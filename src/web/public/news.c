@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "domain/catalog.h"
+#include "domain/directory.h"
+#include "domain/news_page.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 
@@ -20,34 +22,34 @@ static const char *kind_label(struct http_request *req, const char *kind)
   return label == key ? http_t(req, "news_kind_general") : label;
 }
 
-static json_t *announcement_view(struct http_request *req, const char *slug, json_t *item,
-                                 const char *today)
+static json_t *announcement_view(struct http_request *req, const char *slug,
+                                 const struct news_item *item, const char *today)
 {
-  json_int_t id = json_integer_value(json_object_get(item, "id"));
-  const char *href = arena_printf(req->arena, "/o/%s/news/%lld", slug, (long long)id);
-  const char *ends = web_str(item, "ends_on");
-  return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "id", id, "title",
-                   web_field(item, "title", req->lang), "kind", web_str(item, "kind"), "kind_label",
-                   kind_label(req, web_str(item, "kind")), "body",
-                   catalog_paragraphs(web_field(item, "body", req->lang)), "starts",
-                   catalog_date(req, web_str(item, "starts_on")), "ends", catalog_date(req, ends),
-                   "href", href ? href : "", "archived", strcmp(ends, today) < 0, "updated",
-                   catalog_updated(req, web_str(item, "updated_at")), "qr_src",
+  const char *lang = req->lang;
+  const char *href = arena_printf(req->arena, "/o/%s/news/%lld", slug, (long long)item->id);
+  return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
+                   (json_int_t)item->id, "title",
+                   directory_pick(item->title_zh, item->title_en, lang), "kind", item->kind,
+                   "kind_label", kind_label(req, item->kind), "body",
+                   catalog_paragraphs(directory_pick(item->body_zh, item->body_en, lang)), "starts",
+                   catalog_date(req, item->starts_on), "ends", catalog_date(req, item->ends_on),
+                   "href", href ? href : "", "archived", strcmp(item->ends_on, today) < 0,
+                   "updated", catalog_updated(req, item->updated_at), "qr_src",
                    href ? arena_printf(req->arena, "%s/qr.svg", href) : "");
 }
 
 static int list_page(struct http_request *req, struct http_response *res, bool archive)
 {
   struct office_ctx o = {0};
-  json_t *items = NULL, *list = json_array(), *item;
-  size_t i;
+  struct news_item *items = NULL;
+  size_t count = 0;
+  json_t *list = json_array();
   const char *today = catalog_today(req);
   int rc = today ? office_ctx_open(req, &o) : ST_NOMEM;
   if (!rc)
-    rc = catalog_news_list(o.store, o.id, archive, today, &items);
-  json_array_foreach(items, i, item)
-      json_array_append_new(list, announcement_view(req, o.slug, item, today));
-  json_decref(items);
+    rc = news_list_read(o.store, req->arena, o.id, archive, today, &items, &count);
+  for (size_t i = 0; !rc && list && i < count; i++)
+    json_array_append_new(list, announcement_view(req, o.slug, &items[i], today));
   const char *other =
       rc ? NULL : arena_printf(req->arena, "/o/%s/news%s", o.slug, archive ? "" : "/archive");
   json_t *page = rc ? NULL
@@ -73,27 +75,27 @@ int news_archive(struct http_request *req, struct http_response *res)
 
 /* The published announcement of the {id} capture that has started; ST_NOTFOUND otherwise. */
 static int visible_announcement(struct http_request *req, struct office_ctx *o, const char *today,
-                                json_t **item)
+                                struct news_item *item)
 {
-  return catalog_news_entry_read(o->store, o->id, catalog_id_capture(req, "id"), today, item);
+  return news_entry_read(o->store, req->arena, o->id, catalog_id_capture(req, "id"), today, item);
 }
 
 int news_entry(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o = {0};
-  json_t *item = NULL;
+  struct news_item item;
   const char *today = catalog_today(req);
   int rc = today ? office_ctx_open(req, &o) : ST_NOMEM;
   if (!rc)
     rc = visible_announcement(req, &o, today, &item);
-  json_t *view = rc ? NULL : announcement_view(req, o.slug, item, today);
+  json_t *view = rc ? NULL : announcement_view(req, o.slug, &item, today);
   const char *news = rc ? NULL : arena_printf(req->arena, "/o/%s/news", o.slug);
   json_t *page = rc || !view
                      ? NULL
-                     : json_pack("{s:s, s:O, s:O, s:s}", "title", web_str(view, "title"), "office",
+                     : json_pack("{s:s, s:O, s:O, s:s}", "title",
+                                 directory_pick(item.title_zh, item.title_en, req->lang), "office",
                                  o.view, "announcement", view, "news_href", news ? news : "");
   json_decref(view);
-  json_decref(item);
   office_ctx_close(&o);
   return rc ? rc : http_page(res, 200, "public/announcement", page);
 }
@@ -101,15 +103,13 @@ int news_entry(struct http_request *req, struct http_response *res)
 int news_qr(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o = {0};
-  json_t *item = NULL;
+  struct news_item item;
   const char *today = catalog_today(req);
   int rc = today ? office_ctx_open(req, &o) : ST_NOMEM;
   if (!rc)
     rc = visible_announcement(req, &o, today, &item);
-  const char *path = rc ? NULL
-                        : arena_printf(req->arena, "/o/%s/news/%lld", o.slug,
-                                       (long long)json_integer_value(json_object_get(item, "id")));
-  json_decref(item);
+  const char *path =
+      rc ? NULL : arena_printf(req->arena, "/o/%s/news/%lld", o.slug, (long long)item.id);
   office_ctx_close(&o);
   if (rc)
     return rc;
