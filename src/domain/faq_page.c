@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "domain/catalog.h"
 #include "domain/directory.h"
 #include "domain/faq_page.h"
 #include "domain/read_model.h"
@@ -213,6 +214,32 @@ int faq_top_read(struct store *store, struct arena *arena, int64_t office_id, in
     *count = n;
   }
   return rc;
+}
+
+int faq_entry_read(struct store *store, struct arena *arena, int64_t office_id, int64_t id,
+                   struct faq_entry *out)
+{
+  json_t *row = NULL;
+  *out = (struct faq_entry){{0}};
+  int rc = catalog_faq_entry_read(store, office_id, id, &row);
+  if (rc)
+    return rc;
+  out->item = (struct faq_item){read_model_int(row, "id"),
+                                read_model_text(arena, row, "category_zh"),
+                                read_model_text(arena, row, "category_en"),
+                                read_model_text(arena, row, "question_zh"),
+                                read_model_text(arena, row, "question_en"),
+                                read_model_text(arena, row, "answer_zh"),
+                                read_model_text(arena, row, "answer_en")};
+  out->updated_at = read_model_text(arena, row, "updated_at");
+  out->helpful = read_model_int(row, "helpful");
+  out->not_helpful = read_model_int(row, "not_helpful");
+  json_decref(row);
+  const struct faq_item *i = &out->item;
+  return i->category_zh && i->category_en && i->question_zh && i->question_en && i->answer_zh &&
+                 i->answer_en && out->updated_at
+             ? ST_OK
+             : ST_NOMEM;
 }
 
 void faq_page_forget(void)

@@ -40,6 +40,17 @@ int faq_page_read(struct store *store, struct arena *arena, int64_t office_id, c
 int faq_top_read(struct store *store, struct arena *arena, int64_t office_id, int limit,
                  struct faq_item **out, size_t *count);
 
+/* One published question's page: the question, when it last changed (ISO 8601 UTC) and its
+ * "was this helpful?" counts. Reading it counts a view (for faq_top_read); ST_NOTFOUND unless
+ * the office has it published. Strings in arena. */
+struct faq_entry {
+  struct faq_item item;
+  const char *updated_at;
+  int64_t helpful, not_helpful;
+};
+int faq_entry_read(struct store *store, struct arena *arena, int64_t office_id, int64_t id,
+                   struct faq_entry *out);
+
 /* Drops the kept lists (tests). */
 void faq_page_forget(void);
 

@@ -37,14 +37,13 @@ static const char *faq_href(struct http_request *req, const char *slug, json_int
   return href;
 }
 
-static json_t *entry_view(struct http_request *req, const char *slug, json_t *faq)
+static json_t *entry_view(struct http_request *req, const char *slug, const struct faq_item *faq)
 {
-  json_int_t id = json_integer_value(json_object_get(faq, "id"));
-  json_t *answer = catalog_paragraphs(web_field(faq, "answer", req->lang));
+  json_t *answer = catalog_paragraphs(directory_pick(faq->answer_zh, faq->answer_en, req->lang));
   const char *first = json_string_value(json_array_get(answer, 0));
-  return json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", id, "question",
-                   web_field(faq, "question", req->lang), "answer", answer, "summary",
-                   first ? first : "", "href", faq_href(req, slug, id));
+  return json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)faq->id, "question",
+                   directory_pick(faq->question_zh, faq->question_en, req->lang), "answer", answer,
+                   "summary", first ? first : "", "href", faq_href(req, slug, faq->id));
 }
 
 json_t *faq_top_view(struct http_request *req, struct store *store, int64_t office_id,
@@ -161,27 +160,26 @@ int faq_index(struct http_request *req, struct http_response *res)
 int faq_entry(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o = {0};
-  json_t *faq = NULL;
+  struct faq_entry faq;
   int64_t id = catalog_id_capture(req, "id");
   int rc = id ? office_ctx_open(req, &o) : ST_NOTFOUND;
   if (!id)
     return rc;
-  if (!rc)
-    rc = catalog_faq_entry_read(o.store, o.id, id, &faq); /* ST_NOTFOUND unless published */
-  json_t *entry = rc ? NULL : entry_view(req, o.slug, faq);
+  if (!rc) /* ST_NOTFOUND unless published; counts a view */
+    rc = faq_entry_read(o.store, req->arena, o.id, id, &faq);
+  json_t *entry = rc ? NULL : entry_view(req, o.slug, &faq.item);
   const char *vote =
       rc ? NULL : arena_printf(req->arena, "/o/%s/faq/%lld/vote", o.slug, (long long)id);
   const char *back = rc ? NULL : arena_printf(req->arena, "/o/%s/faq", o.slug);
   const char *thanks = http_query(req, "thanks");
-  json_t *page = rc ? NULL
-                    : json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:s, s:O, s:O}", "title",
-                                web_str(entry, "question"), "office", o.view, "entry", entry,
-                                "vote_action", vote ? vote : "", "faq_href", back ? back : "",
-                                "thanks", thanks && strcmp(thanks, "1") == 0, "updated",
-                                catalog_updated(req, web_str(faq, "updated_at")), "helpful",
-                                json_object_get(faq, "helpful"), "not_helpful",
-                                json_object_get(faq, "not_helpful"));
-  json_decref(faq);
+  json_t *page =
+      rc ? NULL
+         : json_pack("{s:s, s:O, s:o, s:s, s:s, s:b, s:s, s:I, s:I}", "title",
+                     directory_pick(faq.item.question_zh, faq.item.question_en, req->lang),
+                     "office", o.view, "entry", entry, "vote_action", vote ? vote : "", "faq_href",
+                     back ? back : "", "thanks", thanks && strcmp(thanks, "1") == 0, "updated",
+                     catalog_updated(req, faq.updated_at), "helpful", (json_int_t)faq.helpful,
+                     "not_helpful", (json_int_t)faq.not_helpful);
   office_ctx_close(&o);
   return rc ? rc : http_page(res, 200, "public/faq_entry", page);
 }
