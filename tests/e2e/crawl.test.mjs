@@ -5,12 +5,22 @@
 // one page of each shape (the same office's route whatever the service or number, the same
 // query names and language: the booking calendar's hundreds of days count once), up to
 // MAX_PAGES. The walk reached 210 pages when this test was written. Then the staff console the
-// same way, signed in as a supervisor, at a desktop's width (its downloads left out).
+// same way, signed in as a supervisor, at a desktop's width (its downloads left out), and again
+// as an office's admin (signed in with a one-time code: the admin pages).
 //
 // Each page must answer below 500, name its language and title, and pass axe-core's WCAG 2.1 A
 // and AA rules. Files, feeds and the APIs are left to their own tests.
 
-import { assert, assertEqual, checkA11y, newContext, runWithServerAndBrowser, test } from './lib.mjs';
+import {
+  addAdmin,
+  assert,
+  assertEqual,
+  checkA11y,
+  newContext,
+  runWithServerAndBrowser,
+  test,
+  totp,
+} from './lib.mjs';
 
 const MAX_PAGES = Number(process.env.CRAWL_MAX_PAGES || 260);
 const PHONE = 390;
@@ -127,6 +137,25 @@ test('every staff page a supervisor reaches by links answers, and passes axe', a
   await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
   assertEqual(new URL(page.url()).pathname, '/staff/', 'the supervisor is signed in');
   // Sign-out is a form (POST), so no link ends the session; checked after the walk.
+  const inside = (p) => p.startsWith('/staff');
+  const result = await walk(page, ctx.server.base, ['/staff/'], inside, false);
+  assert(new URL(page.url()).pathname !== '/staff/login', 'still signed in after the walk');
+  assertWalk(result, 20);
+});
+
+test('every staff page an admin reaches by links answers, and passes axe', async (ctx) => {
+  const username = 'e2e-crawl-admin';
+  const password = 'walk-every-admin-page-2026';
+  await addAdmin(ctx.server, { office: 'xinxing', username, name: '巡檢管理員', password });
+  const page = await openPage(ctx, DESKTOP);
+  await page.goto(ctx.server.base + '/staff/login');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+  const secret = (await page.locator('#totp-secret').innerText()).trim();
+  await page.fill('#code', totp(secret));
+  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+  assertEqual(new URL(page.url()).pathname, '/staff/', 'the admin is signed in');
   const inside = (p) => p.startsWith('/staff');
   const result = await walk(page, ctx.server.base, ['/staff/'], inside, false);
   assert(new URL(page.url()).pathname !== '/staff/login', 'still signed in after the walk');
