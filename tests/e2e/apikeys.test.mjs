@@ -11,7 +11,7 @@ import {
   test,
   runTests,
   addAdmin,
-  totp,
+  signIn,
 } from './lib.mjs';
 
 const USER = 'e2e-key-admin';
@@ -32,13 +32,7 @@ test('an admin issues a key by keyboard, sees it once, revokes it; axe-clean', a
   ctx.screenshotOnFailure(page);
   const base = ctx.server.base;
 
-  await page.goto(base + '/staff/login');
-  await page.fill('#username', USER);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
-  const secret = (await page.locator('#totp-secret').innerText()).trim();
-  await page.fill('#code', totp(secret));
-  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+  await signIn(page, base, USER, PASSWORD);
 
   await page.goto(base + '/staff/');
   const link = page.locator('a[href="/staff/admin/api-keys"]');

@@ -12,7 +12,7 @@ import {
   test,
   runTests,
   addAdmin,
-  totp,
+  signIn,
 } from './lib.mjs';
 
 const USER = 'e2e-cat-admin';
@@ -43,13 +43,7 @@ test('an admin edits a service title by keyboard; admin pages pass axe at 320 an
   ctx.screenshotOnFailure(page);
   const base = ctx.server.base;
 
-  await page.goto(base + '/staff/login');
-  await page.fill('#username', USER);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
-  const secret = (await page.locator('#totp-secret').innerText()).trim();
-  await page.fill('#code', totp(secret));
-  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+  await signIn(page, base, USER, PASSWORD);
 
   await page.goto(base + '/staff/');
   const link = page.locator('a[href="/staff/admin/catalog"]');

@@ -18,8 +18,8 @@ import {
   checkA11y,
   newContext,
   runWithServerAndBrowser,
+  signIn,
   test,
-  totp,
 } from './lib.mjs';
 
 const MAX_PAGES = Number(process.env.CRAWL_MAX_PAGES || 260);
@@ -131,10 +131,7 @@ test('every public page reached by links answers, and passes axe at a phone widt
 
 test('every staff page a supervisor reaches by links answers, and passes axe', async (ctx) => {
   const page = await openPage(ctx, DESKTOP);
-  await page.goto(ctx.server.base + '/staff/login');
-  await page.fill('#username', 'xinxing-supervisor');
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+  await signIn(page, ctx.server.base, 'xinxing-supervisor', DEMO_PASSWORD);
   assertEqual(new URL(page.url()).pathname, '/staff/', 'the supervisor is signed in');
   // Sign-out is a form (POST), so no link ends the session; checked after the walk.
   const inside = (p) => p.startsWith('/staff');
@@ -148,13 +145,7 @@ test('every staff page an admin reaches by links answers, and passes axe', async
   const password = 'walk-every-admin-page-2026';
   await addAdmin(ctx.server, { office: 'xinxing', username, name: '巡檢管理員', password });
   const page = await openPage(ctx, DESKTOP);
-  await page.goto(ctx.server.base + '/staff/login');
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
-  const secret = (await page.locator('#totp-secret').innerText()).trim();
-  await page.fill('#code', totp(secret));
-  await Promise.all([page.waitForNavigation(), page.press('#code', 'Enter')]);
+  await signIn(page, ctx.server.base, username, password); // enrols a one-time code
   assertEqual(new URL(page.url()).pathname, '/staff/', 'the admin is signed in');
   const inside = (p) => p.startsWith('/staff');
   const result = await walk(page, ctx.server.base, ['/staff/'], inside, false);
