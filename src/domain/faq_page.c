@@ -185,34 +185,32 @@ int faq_page_read(struct store *store, struct arena *arena, int64_t office_id, c
   return results(store, arena, directory_serial(dir), l, query, today, out);
 }
 
+/* A "most asked" row: its id and question (read_model_fill). */
+static int top_fill(struct arena *arena, const json_t *row, void *element)
+{
+  struct faq_item *item = element;
+  *item = (struct faq_item){.id = read_model_int(row, "id"),
+                            .category_zh = "",
+                            .category_en = "",
+                            .question_zh = read_model_text(arena, row, "question_zh"),
+                            .question_en = read_model_text(arena, row, "question_en"),
+                            .answer_zh = "",
+                            .answer_en = ""};
+  return item->question_zh && item->question_en ? ST_OK : ST_NOMEM;
+}
+
 int faq_top_read(struct store *store, struct arena *arena, int64_t office_id, int limit,
                  struct faq_item **out, size_t *count)
 {
   json_t *rows = NULL;
+  void *items = NULL;
   *out = NULL;
   *count = 0;
   int rc = store_faq_top(store, office_id, limit, &rows);
-  size_t n = json_array_size(rows);
-  struct faq_item *items = rc ? NULL : read_model_array(arena, n, sizeof(*items));
-  if (!rc && !items)
-    rc = ST_NOMEM;
-  for (size_t i = 0; !rc && i < n; i++) {
-    const json_t *row = json_array_get(rows, i);
-    items[i] = (struct faq_item){.id = read_model_int(row, "id"),
-                                 .category_zh = "",
-                                 .category_en = "",
-                                 .question_zh = read_model_text(arena, row, "question_zh"),
-                                 .question_en = read_model_text(arena, row, "question_en"),
-                                 .answer_zh = "",
-                                 .answer_en = ""};
-    if (!items[i].question_zh || !items[i].question_en)
-      rc = ST_NOMEM;
-  }
+  if (!rc)
+    rc = read_model_rows(arena, rows, sizeof(struct faq_item), top_fill, &items, count);
   json_decref(rows);
-  if (!rc) {
-    *out = items;
-    *count = n;
-  }
+  *out = items;
   return rc;
 }
 

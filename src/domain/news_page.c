@@ -11,8 +11,9 @@
 #include "base/common.h"
 
 /* One record's fields into *item, copied into arena; ST_NOMEM when it is full. */
-static int fill(struct arena *arena, const json_t *row, struct news_item *item)
+static int fill(struct arena *arena, const json_t *row, void *element)
 {
+  struct news_item *item = element;
   *item = (struct news_item){.id = read_model_int(row, "id"),
                              .kind = read_model_text(arena, row, "kind"),
                              .title_zh = read_model_text(arena, row, "title_zh"),
@@ -34,20 +35,14 @@ int news_list_read(struct store *store, struct arena *arena, int64_t office_id, 
                    const char *today, struct news_item **out, size_t *count)
 {
   json_t *rows = NULL;
+  void *items = NULL;
   *out = NULL;
   *count = 0;
   int rc = catalog_news_list(store, office_id, archive, today, &rows);
-  size_t n = json_array_size(rows);
-  struct news_item *items = rc ? NULL : read_model_array(arena, n, sizeof(*items));
-  if (!rc && !items)
-    rc = ST_NOMEM;
-  for (size_t i = 0; !rc && i < n; i++)
-    rc = fill(arena, json_array_get(rows, i), &items[i]);
+  if (!rc)
+    rc = read_model_rows(arena, rows, sizeof(struct news_item), fill, &items, count);
   json_decref(rows);
-  if (!rc) {
-    *out = items;
-    *count = n;
-  }
+  *out = items;
   return rc;
 }
 

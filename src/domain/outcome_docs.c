@@ -23,37 +23,36 @@ static int refuse(const char **reason, const char *key, int status)
   return status;
 }
 
+/* One document's row (read_model_fill). */
+static int doc_fill(struct arena *arena, const json_t *r, void *element)
+{
+  struct outcome_doc *d = element;
+  *d = (struct outcome_doc){read_model_int(r, "id"),
+                            read_model_int(r, "size"),
+                            read_model_int(r, "created_at"),
+                            read_model_int(r, "withdrawn_at"),
+                            read_model_text(arena, r, "name"),
+                            read_model_text(arena, r, "mime"),
+                            read_model_text(arena, r, "created_by_name"),
+                            read_model_text(arena, r, "withdrawn_by_name"),
+                            read_model_text(arena, r, "withdrawn_reason")};
+  return d->name && d->mime && d->created_by_name && d->withdrawn_by_name && d->withdrawn_reason
+             ? ST_OK
+             : ST_NOMEM;
+}
+
 int outcome_docs_read(struct store *store, struct arena *arena, int64_t case_id, bool withdrawn_too,
                       struct outcome_doc **out, size_t *count)
 {
   json_t *rows = NULL;
+  void *docs = NULL;
   *out = NULL;
   *count = 0;
   int rc = store_outcomes_of(store, case_id, withdrawn_too, &rows);
-  size_t n = json_array_size(rows);
-  struct outcome_doc *docs = rc ? NULL : read_model_array(arena, n, sizeof(*docs));
-  if (!rc && !docs)
-    rc = ST_NOMEM;
-  for (size_t i = 0; !rc && i < n; i++) {
-    json_t *r = json_array_get(rows, i);
-    docs[i] = (struct outcome_doc){read_model_int(r, "id"),
-                                   read_model_int(r, "size"),
-                                   read_model_int(r, "created_at"),
-                                   read_model_int(r, "withdrawn_at"),
-                                   read_model_text(arena, r, "name"),
-                                   read_model_text(arena, r, "mime"),
-                                   read_model_text(arena, r, "created_by_name"),
-                                   read_model_text(arena, r, "withdrawn_by_name"),
-                                   read_model_text(arena, r, "withdrawn_reason")};
-    if (!docs[i].name || !docs[i].mime || !docs[i].created_by_name || !docs[i].withdrawn_by_name ||
-        !docs[i].withdrawn_reason)
-      rc = ST_NOMEM;
-  }
+  if (!rc)
+    rc = read_model_rows(arena, rows, sizeof(struct outcome_doc), doc_fill, &docs, count);
   json_decref(rows);
-  if (!rc) {
-    *out = docs;
-    *count = n;
-  }
+  *out = docs;
   return rc;
 }
 

@@ -26,3 +26,18 @@ void *read_model_array(struct arena *arena, size_t count, size_t size)
     return NULL;
   return arena_alloc(arena, (count ? count : 1) * size);
 }
+
+int read_model_rows(struct arena *arena, const json_t *rows, size_t size, read_model_fill fill,
+                    void **out, size_t *count)
+{
+  size_t n = json_array_size(rows);
+  char *items = read_model_array(arena, n, size);
+  int rc = items ? ST_OK : ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = fill(arena, json_array_get(rows, i), items + i * size);
+  if (!rc) {
+    *out = items;
+    *count = n;
+  }
+  return rc;
+}

@@ -20,5 +20,11 @@ int64_t read_model_int(const json_t *row, const char *key);
 /* Zeroed room for count elements of size bytes in arena (a valid pointer also for count 0);
  * NULL when the arena is full or the product overflows. */
 void *read_model_array(struct arena *arena, size_t count, size_t size);
+/* Store rows (an array) as typed elements of size bytes in arena, each filled from its row by
+ * fill (which returns ST_NOMEM when the arena is full): *out and *count on success; the first
+ * error otherwise (nothing set). */
+typedef int (*read_model_fill)(struct arena *arena, const json_t *row, void *element);
+int read_model_rows(struct arena *arena, const json_t *rows, size_t size, read_model_fill fill,
+                    void **out, size_t *count);
 
 #endif
