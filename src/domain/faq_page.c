@@ -185,18 +185,21 @@ int faq_page_read(struct store *store, struct arena *arena, int64_t office_id, c
   return results(store, arena, directory_serial(dir), l, query, today, out);
 }
 
-/* A "most asked" row: its id and question (read_model_fill). */
-static int top_fill(struct arena *arena, const json_t *row, void *element)
+/* A question's row into a faq_item whose strings are in arena (read_model_fill). */
+static int item_fill(struct arena *arena, const json_t *row, void *element)
 {
   struct faq_item *item = element;
-  *item = (struct faq_item){.id = read_model_int(row, "id"),
-                            .category_zh = "",
-                            .category_en = "",
-                            .question_zh = read_model_text(arena, row, "question_zh"),
-                            .question_en = read_model_text(arena, row, "question_en"),
-                            .answer_zh = "",
-                            .answer_en = ""};
-  return item->question_zh && item->question_en ? ST_OK : ST_NOMEM;
+  *item = (struct faq_item){read_model_int(row, "id"),
+                            read_model_text(arena, row, "category_zh"),
+                            read_model_text(arena, row, "category_en"),
+                            read_model_text(arena, row, "question_zh"),
+                            read_model_text(arena, row, "question_en"),
+                            read_model_text(arena, row, "answer_zh"),
+                            read_model_text(arena, row, "answer_en")};
+  return item->category_zh && item->category_en && item->question_zh && item->question_en &&
+                 item->answer_zh && item->answer_en
+             ? ST_OK
+             : ST_NOMEM;
 }
 
 int faq_top_read(struct store *store, struct arena *arena, int64_t office_id, int limit,
@@ -208,7 +211,7 @@ int faq_top_read(struct store *store, struct arena *arena, int64_t office_id, in
   *count = 0;
   int rc = store_faq_top(store, office_id, limit, &rows);
   if (!rc)
-    rc = read_model_rows(arena, rows, sizeof(struct faq_item), top_fill, &items, count);
+    rc = read_model_rows(arena, rows, sizeof(struct faq_item), item_fill, &items, count);
   json_decref(rows);
   *out = items;
   return rc;
@@ -222,22 +225,12 @@ int faq_entry_read(struct store *store, struct arena *arena, int64_t office_id, 
   int rc = catalog_faq_entry_read(store, office_id, id, &row);
   if (rc)
     return rc;
-  out->item = (struct faq_item){read_model_int(row, "id"),
-                                read_model_text(arena, row, "category_zh"),
-                                read_model_text(arena, row, "category_en"),
-                                read_model_text(arena, row, "question_zh"),
-                                read_model_text(arena, row, "question_en"),
-                                read_model_text(arena, row, "answer_zh"),
-                                read_model_text(arena, row, "answer_en")};
+  rc = item_fill(arena, row, &out->item);
   out->updated_at = read_model_text(arena, row, "updated_at");
   out->helpful = read_model_int(row, "helpful");
   out->not_helpful = read_model_int(row, "not_helpful");
   json_decref(row);
-  const struct faq_item *i = &out->item;
-  return i->category_zh && i->category_en && i->question_zh && i->question_en && i->answer_zh &&
-                 i->answer_en && out->updated_at
-             ? ST_OK
-             : ST_NOMEM;
+  return rc || out->updated_at ? rc : ST_NOMEM;
 }
 
 void faq_page_forget(void)

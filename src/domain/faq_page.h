@@ -34,9 +34,8 @@ int faq_page_read(struct store *store, struct arena *arena, int64_t office_id, c
                   const char *today, struct faq_page *out);
 
 /* The office's most asked published questions (by views, then helpful votes, then the
- * catalogue's order), at most limit (1 to 50), for the office's home page: *out gets id and
- * question_zh/_en (the other texts ""), in arena. Read from the database on every call: views
- * change with every question page shown. */
+ * catalogue's order), at most limit (1 to 50), for the office's home page, in arena. Read
+ * from the database on every call: views change with every question page shown. */
 int faq_top_read(struct store *store, struct arena *arena, int64_t office_id, int limit,
                  struct faq_item **out, size_t *count);
 

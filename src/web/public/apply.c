@@ -213,7 +213,7 @@ int apply_index(struct http_request *req, struct http_response *res)
           rows,
           json_pack("{s:s, s:s, s:s}", "name", directory_pick(s->name_zh, s->name_en, req->lang),
                     "summary", directory_pick(s->info.summary_zh, s->info.summary_en, req->lang),
-                    "href", arena_printf(req->arena, "/o/%s/apply/%s", o.slug, services[i].slug)));
+                    "href", arena_printf(req->arena, "/o/%s/apply/%s", o.slug, s->slug)));
   }
   json_t *view =
       json_pack("{s:s, s:O, s:o, s:b}", "title", http_t(req, "apply_index_title"), "office", o.view,

@@ -196,18 +196,6 @@ static const char *fee_amount_text(struct http_request *req, const struct dir_se
   return text ? text : "";
 }
 
-/* A list field in the page's language (English falling back to Chinese): its lines as texts,
- * which the directory's snapshot outlives the request to hold. */
-static struct view lines_view(struct view_builder *b, const struct dir_lines *zh,
-                              const struct dir_lines *en, const char *lang)
-{
-  const struct dir_lines *lines = directory_pick_lines(zh, en, lang);
-  struct view_list *list = view_list(b);
-  for (size_t i = 0; i < lines->count; i++)
-    view_push(b, list, view_text(lines->items[i]));
-  return view_of_list(list);
-}
-
 /* A list field as the view's key and its has_ flag. */
 static void add_list(struct view_builder *b, struct view_map *m, const char *key,
                      const char *has_key, struct view list)
@@ -250,9 +238,10 @@ static struct view_map *service_view(struct http_request *req, struct view_build
   add_list(
       b, m, "eligibility", "has_eligibility",
       catalog_paragraphs_view(b, directory_pick(info->eligibility_zh, info->eligibility_en, lang)));
-  add_list(b, m, "steps", "has_steps", lines_view(b, &info->steps_zh, &info->steps_en, lang));
+  add_list(b, m, "steps", "has_steps",
+           catalog_lines_view(b, &info->steps_zh, &info->steps_en, lang));
   add_list(b, m, "documents", "has_documents",
-           lines_view(b, &info->documents_zh, &info->documents_en, lang));
+           catalog_lines_view(b, &info->documents_zh, &info->documents_en, lang));
   view_add(b, m, "fee",
            catalog_paragraphs_view(b, directory_pick(service->fee_zh, service->fee_en, lang)));
   view_add_text(b, m, "fee_amount", fee_amount_text(req, service));

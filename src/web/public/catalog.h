@@ -34,7 +34,7 @@ int news_qr(struct http_request *req, struct http_response *res);
 
 /* catalog_view.c: shared by the pages above and the office search. */
 
-/* An office page's context: the store, the stored office, its localised view and slug. */
+/* An office page's context: the store, the directory's office, its localised view and slug. */
 struct dir_office;
 struct office_ctx {
   struct store *store;
@@ -60,6 +60,12 @@ const char *catalog_time_limit(struct http_request *req, int64_t minutes);
 json_t *catalog_paragraphs(const char *text);
 /* The same as a view list of slices of text (which must outlive the view). */
 struct view catalog_paragraphs_view(struct view_builder *b, const char *text);
+/* A list field of a service (directory.h) in the page's language, English falling back to
+ * Chinese (directory_pick_lines): its lines as texts, which the directory's snapshot, held
+ * until the request's arena is freed, keeps. */
+struct dir_lines;
+struct view catalog_lines_view(struct view_builder *b, const struct dir_lines *zh,
+                               const struct dir_lines *en, const char *lang);
 /* Answers an SVG QR code of this server's absolute URL for path (cacheable for an hour, except
  * a case's private links /p/... and /s/...: no-store). */
 int catalog_qr_response(struct http_request *req, struct http_response *res, const char *path);

@@ -131,6 +131,16 @@ json_t *catalog_paragraphs(const char *text)
   return list;
 }
 
+struct view catalog_lines_view(struct view_builder *b, const struct dir_lines *zh,
+                               const struct dir_lines *en, const char *lang)
+{
+  const struct dir_lines *lines = directory_pick_lines(zh, en, lang);
+  struct view_list *list = view_list(b);
+  for (size_t i = 0; i < lines->count; i++)
+    view_push(b, list, view_text(lines->items[i]));
+  return view_of_list(list);
+}
+
 struct view catalog_paragraphs_view(struct view_builder *b, const char *text)
 {
   struct view_list *list = view_list(b);

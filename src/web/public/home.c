@@ -32,31 +32,28 @@ int home_index(struct http_request *req, struct http_response *res)
 
 int home_office(struct http_request *req, struct http_response *res)
 {
-  struct store *store;
-  const struct dir_office *office = NULL;
-  json_t *view = NULL, *units = NULL;
-  int rc = web_store(req, &store);
+  struct office_ctx o;
+  json_t *units = NULL;
+  int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = office_of_request(req, store, &office);
-  if (!rc)
-    rc = office_units_view(req, store, office, &units);
-  if (!rc && !(view = office_dir_view(req, office)))
-    rc = ST_NOMEM;
+    rc = office_units_view(req, o.store, o.office, &units);
   if (rc) {
-    json_decref(units);
+    office_ctx_close(&o);
     return rc;
   }
-  const char *slug = office->slug;
+  const struct dir_office *office = o.office;
+  const char *slug = o.slug;
   char *action = arena_printf(req->arena, "/o/%s/search", slug);
-  json_t *page = json_pack("{s:s, s:o, s:{s:s, s:s}, s:o, s:o, s:o, s:s}", "title",
+  json_t *page = json_pack("{s:s, s:O, s:{s:s, s:s}, s:o, s:o, s:o, s:s}", "title",
                            directory_pick(office->name_zh, office->name_en, req->lang), "office",
-                           view, "search", "action", action ? action : "", "q", "", "areas",
+                           o.view, "search", "action", action ? action : "", "q", "", "areas",
                            office_areas(req, slug, strcmp(office->kind, "land") == 0), "units",
-                           units, "top_faq", faq_top_view(req, store, office->id, slug), "faq_href",
+                           units, "top_faq", faq_top_view(req, o.store, o.id, slug), "faq_href",
                            arena_printf(req->arena, "/o/%s/faq", slug));
   static const char *const lists[] = {"top_faq"};
   if (page)
     catalog_add_has(page, lists, 1);
+  office_ctx_close(&o);
   return http_page(res, 200, "public/office_home", page);
 }
 

@@ -7,9 +7,9 @@
  */
 #include <string.h>
 
-#include "domain/directory.h"
 #include "base/civil.h"
 #include "base/text.h"
+#include "domain/directory.h"
 #include "domain/land/parcels.h"
 #include "render/format.h"
 #include "web/app.h"

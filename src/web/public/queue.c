@@ -31,19 +31,6 @@ static const char *pick(const struct http_request *req, const char *zh, const ch
   return directory_pick(zh, en, req->lang);
 }
 
-/* The service's documents to bring in the page's language, as a list of texts; the directory's
- * snapshot that holds them lives as long as the request's arena. */
-static struct view documents_view(struct http_request *req, struct view_builder *b,
-                                  const struct dir_service *s)
-{
-  const struct dir_lines *docs =
-      directory_pick_lines(&s->info.documents_zh, &s->info.documents_en, req->lang);
-  struct view_list *list = view_list(b);
-  for (size_t i = 0; i < docs->count; i++)
-    view_push(b, list, view_text(docs->items[i]));
-  return view_of_list(list);
-}
-
 /* The choice: each queue with its services as big links to the readiness check. */
 static struct view choices_view(struct http_request *req, struct view_builder *b,
                                 const struct directory *dir, const struct queue_office *qo,
@@ -82,7 +69,8 @@ static struct view ready_view(struct http_request *req, struct view_builder *b,
 {
   struct view_map *m = view_map(b);
   view_add_text(b, m, "name", pick(req, s->name_zh, s->name_en));
-  view_add(b, m, "documents", documents_view(req, b, s));
+  view_add(b, m, "documents",
+           catalog_lines_view(b, &s->info.documents_zh, &s->info.documents_en, req->lang));
   view_add_int(b, m, "service_id", s->id);
   view_add_text(b, m, "queue_name", pick(req, q->name_zh, q->name_en));
   view_add_int(b, m, "waiting", q->waiting);

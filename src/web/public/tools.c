@@ -4,10 +4,10 @@
  */
 #include <string.h>
 
-#include "domain/directory.h"
 #include "base/civil.h"
 #include "base/clock.h"
 #include "base/text.h"
+#include "domain/directory.h"
 #include "domain/land/area.h"
 #include "web/app.h"
 #include "web/public/office.h"
