@@ -597,6 +597,11 @@ int client_call(struct client *client, const char *method, const char *path,
   }
   CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+  /* A server may refuse a request before reading all of its body (413 for an upload over the
+   * limit) and close the connection; curl then fails to send the rest although the answer
+   * arrived. The answer is what the test asserts on; without one the call still fails. */
+  if (rc == CURLE_SEND_ERROR && out->status >= 400)
+    rc = CURLE_OK;
   curl_slist_free_all(list);
   out->body = body_sink.data ? body_sink.data : calloc(1, 1);
   out->len = body_sink.len;
