@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "domain/accounts.h"
 #include "domain/apply_docs.h"
+#include "domain/audit.h"
 #include "domain/cases.h"
 #include "domain/read_model.h"
 #include "store/directory.h"
@@ -76,10 +77,22 @@ static int document_of(struct store *store, struct arena *arena, int64_t case_id
   return rc;
 }
 
-int apply_document_of_case(struct store *store, struct arena *arena, int64_t case_id, int64_t id,
-                           struct apply_document *out)
+int apply_document_for_staff(const struct case_env *env, const struct case_actor *actor,
+                             struct arena *arena, int64_t case_id, int64_t id, const char *upload,
+                             struct apply_document *out)
 {
-  return document_of(store, arena, case_id, id, out);
+  json_t *c = NULL, *detail = NULL;
+  struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
+  *out = (struct apply_document){0};
+  int rc = case_id > 0 ? cases_get_for_staff(env, actor, case_id, &c) : ST_NOTFOUND;
+  if (!rc && !(detail = json_pack("{s:s}", "upload", upload ? upload : "")))
+    rc = ST_NOMEM;
+  if (!rc)
+    rc = audit_record(env->store, &who, "person.document", "case",
+                      json_string_value(json_object_get(c, "case_key")), detail);
+  json_decref(detail);
+  json_decref(c);
+  return rc ? rc : document_of(env->store, arena, case_id, id, out);
 }
 
 int apply_document_by_token(struct store *store, struct arena *arena, const char *token, int64_t id,
@@ -151,28 +164,21 @@ static int read_online(struct store *store, struct arena *arena, int64_t case_id
   return rc;
 }
 
-int apply_online_case_read(struct store *store, struct arena *arena, int64_t office_id,
-                           int64_t service_id, int64_t case_id, struct apply_online_case *out)
+int apply_online_case_read_in(struct store *store, struct arena *arena, const struct directory *dir,
+                              int64_t office_id, int64_t service_id, int64_t case_id,
+                              struct apply_online_case *out)
 {
-  const struct directory *dir = NULL;
   json_t *rows = NULL;
   *out = (struct apply_online_case){.description = ""};
-  int rc = directory_acquire(store, arena, &dir);
-  if (rc)
-    return rc;
   const struct dir_service *service = directory_service(dir, service_id);
   if (service && service->office_id == office_id)
     out->questions = json_object_get(service->record, "questions");
-  rc = store_begin_read(store);
-  if (rc)
-    return rc;
-  rc = read_online(store, arena, case_id, out);
+  int rc = read_online(store, arena, case_id, out);
   if (!rc)
     rc = store_uploads_of(store, 0, case_id, &rows);
   if (!rc)
     rc = copy_uploads(arena, rows, &out->uploads, &out->upload_count);
   json_decref(rows);
-  rc = store_end_read(store, rc);
   if (rc) {
     json_decref(out->answers);
     out->answers = NULL;

@@ -17,6 +17,7 @@
 #include "domain/directory.h"
 
 struct arena;
+struct case_actor;
 struct case_env;
 struct store;
 
@@ -38,9 +39,13 @@ struct apply_document {
   void *bytes; /* malloc'd: the caller frees it */
   size_t len;
 };
-/* The upload id of the case; ST_NOTFOUND when it belongs to no such case. */
-int apply_document_of_case(struct store *store, struct arena *arena, int64_t case_id, int64_t id,
-                           struct apply_document *out);
+/* The upload id of case case_id for staff who may see the case (ST_FORBIDDEN, ST_NOTFOUND
+ * as the staff case page): the view of the applicant's data and of the document (upload, the
+ * id as asked) are audited, then the document is read. ST_NOTFOUND when the upload belongs to
+ * no such case. */
+int apply_document_for_staff(const struct case_env *env, const struct case_actor *actor,
+                             struct arena *arena, int64_t case_id, int64_t id, const char *upload,
+                             struct apply_document *out);
 /* The upload id of the case of a QR token; ST_NOTFOUND for an unknown token or another case's
  * upload. */
 int apply_document_by_token(struct store *store, struct arena *arena, const char *token, int64_t id,
@@ -66,8 +71,11 @@ struct apply_online_case {
   struct apply_upload_info *uploads;
   size_t upload_count;
 };
-/* ST_OK with everything empty when the case has no online record. */
-int apply_online_case_read(struct store *store, struct arena *arena, int64_t office_id,
-                           int64_t service_id, int64_t case_id, struct apply_online_case *out);
+/* Inside the caller's read transaction, the service's form from dir; ST_OK with everything
+ * empty when the case has no online record. */
+struct directory;
+int apply_online_case_read_in(struct store *store, struct arena *arena, const struct directory *dir,
+                              int64_t office_id, int64_t service_id, int64_t case_id,
+                              struct apply_online_case *out);
 
 #endif

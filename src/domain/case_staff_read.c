@@ -8,12 +8,14 @@
 
 #include "base/arena.h"
 #include "domain/accounts.h"
+#include "domain/apply_docs.h"
 #include "domain/audit.h"
 #include "domain/case_read.h"
 #include "domain/case_staff_read.h"
 #include "domain/cases_internal.h"
 #include "domain/payment.h"
 #include "domain/personal.h"
+#include "domain/survey.h"
 #include "domain/read_model.h"
 #include "domain/workflow.h"
 #include "store/directory.h"
@@ -62,30 +64,28 @@ int case_handler_name(struct store *store, struct arena *arena, int64_t office_i
 /* Where the case belongs: its office, unit (when the office's) and service (the office's). */
 static int place(const struct directory *dir, struct case_staff *s)
 {
-  int64_t office_id = read_model_int(s->record, "office_id");
-  int64_t unit_id = read_model_int(s->record, "unit_id");
+  int64_t office_id = s->c.office_id;
   s->office = directory_office(dir, office_id);
-  s->word_zh =
-      directory_word_zh(dir, s->office, json_string_value(json_object_get(s->record, "word_code")));
-  s->unit = unit_id ? directory_unit(dir, unit_id) : NULL;
+  s->word_zh = directory_word_zh(dir, s->office, s->c.word_code);
+  s->unit = s->c.unit_id ? directory_unit(dir, s->c.unit_id) : NULL;
   if (s->unit && s->unit->office_id != office_id)
     s->unit = NULL;
-  s->service = directory_service(dir, read_model_int(s->record, "service_id"));
+  s->service = directory_service(dir, s->c.service_id);
   if (s->service && s->service->office_id != office_id)
     s->service = NULL;
   return s->office && s->service ? ST_OK : ST_NOTFOUND;
 }
 
-int case_receipt_link(struct store *store, json_t *record, char out[CASE_TOKEN_SIZE])
+int case_receipt_link(struct store *store, json_t *c, char out[CASE_TOKEN_SIZE])
 {
   char hash[65];
   json_t *found = NULL;
-  if (case_link_token(read_model_int(record, "office_id"), case_text(record, "case_key"),
-                      case_text(record, "check_code"), out))
+  if (case_link_token(read_model_int(c, "office_id"), case_text(c, "case_key"),
+                      case_text(c, "check_code"), out))
     return ST_NOTFOUND;
   accounts_token_hash(out, hash);
   int rc = store_case_by_token(store, hash, &found);
-  if (!rc && read_model_int(found, "id") != read_model_int(record, "id"))
+  if (!rc && read_model_int(found, "id") != read_model_int(c, "id"))
     rc = ST_NOTFOUND;
   json_decref(found);
   if (rc)
@@ -93,57 +93,222 @@ int case_receipt_link(struct store *store, json_t *record, char out[CASE_TOKEN_S
   return rc;
 }
 
-/* The display name of whoever took the case in: the actor of its first event. */
-static int clerk_name(struct store *store, struct arena *arena, struct case_staff *s)
+/* The case row of the staff record (case_staff_record) as its typed record. */
+static int record_fill(struct arena *arena, json_t *r, struct case_record *c)
 {
-  json_t *first = json_array_get(json_object_get(s->record, "events"), 0);
-  return case_handler_name(store, arena, read_model_int(s->record, "office_id"),
-                           read_model_int(first, "actor_id"), &s->clerk_name);
+  const struct {
+    int64_t *to;
+    const char *key;
+  } ints[] = {{&c->id, "id"},
+              {&c->office_id, "office_id"},
+              {&c->service_id, "service_id"},
+              {&c->unit_id, "unit_id"},
+              {&c->roc_year, "roc_year"},
+              {&c->serial, "serial"},
+              {&c->handler_id, "handler_id"},
+              {&c->received_at, "received_at"},
+              {&c->time_limit_minutes, "time_limit_minutes"},
+              {&c->extension_minutes, "extension_minutes"},
+              {&c->due_at, "due_at"},
+              {&c->paused_since, "paused_since"},
+              {&c->correction_count, "correction_count"},
+              {&c->second_correction_approved, "second_correction_approved"},
+              {&c->fee_amount, "fee_amount"},
+              {&c->picked_up_at, "picked_up_at"},
+              {&c->closed_at, "closed_at"},
+              {&c->updated_at, "updated_at"},
+              {&c->workflow_version, "workflow_version"}};
+  const struct {
+    const char **to;
+    const char *key;
+  } texts[] = {{&c->word_code, "word_code"},
+               {&c->case_key, "case_key"},
+               {&c->check_code, "check_code"},
+               {&c->workflow, "workflow"},
+               {&c->status, "status"},
+               {&c->channel, "channel"},
+               {&c->counter, "counter"},
+               {&c->due_state, "due_state"},
+               {&c->correction_items, "correction_items"},
+               {&c->correction_deadline, "correction_deadline"},
+               {&c->overdue_reason, "overdue_reason"},
+               {&c->overdue_new_date, "overdue_new_date"},
+               {&c->documents, "documents"},
+               {&c->applicant_name_masked, "applicant_name_masked"},
+               {&c->notify, "notify"},
+               {&c->lang, "lang"},
+               {&c->answers, "answers"},
+               {&c->description, "description"}};
+  for (size_t i = 0; i < ARRAY_LEN(ints); i++)
+    *ints[i].to = read_model_int(r, ints[i].key);
+  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+    if (!(*texts[i].to = read_model_text(arena, r, texts[i].key)))
+      return ST_NOMEM;
+  return ST_OK;
 }
 
-static int staff_read_in(const struct case_env *env, const struct case_actor *actor,
-                         struct arena *arena, const struct directory *dir, int64_t id,
-                         struct case_staff *out)
+/* The whole timeline with who did what. */
+static int events_fill(struct arena *arena, json_t *list, struct case_staff *s)
 {
-  int rc = case_staff_record(env, actor, id, &out->record);
-  if (!rc)
-    rc = place(dir, out);
-  if (!rc)
-    rc = case_handler_name(env->store, arena, read_model_int(out->record, "office_id"),
-                           read_model_int(out->record, "handler_id"), &out->handler_name);
-  if (!rc)
-    rc = clerk_name(env->store, arena, out);
-  if (!rc)
-    rc = read_handlers(env->store, arena, actor->office_id, 0, &out->handlers, &out->handler_count);
-  if (!rc)
-    rc = payment_fee_read(env->store, arena, id, env->now, &out->fee);
-  if (!rc)
-    rc = store_case_check_failures(env->store, id, case_check_day(env->now), &out->check_failures);
-  if (!rc)
-    rc = case_clock_used(env, out->record, &out->used_minutes, &out->allowed_minutes);
-  if (!rc)
-    rc = outcome_docs_read(env->store, arena, id, true, &out->outcomes, &out->outcome_count);
+  size_t n = json_array_size(list);
+  if (!(s->events = read_model_array(arena, n, sizeof(*s->events))))
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    json_t *e = json_array_get(list, i);
+    struct case_staff_event *to = &s->events[i];
+    *to = (struct case_staff_event){read_model_int(e, "id"),
+                                    read_model_int(e, "at"),
+                                    read_model_int(e, "actor_id"),
+                                    read_model_text(arena, e, "actor"),
+                                    read_model_text(arena, e, "on_behalf_of"),
+                                    read_model_text(arena, e, "kind"),
+                                    read_model_text(arena, e, "from_status"),
+                                    read_model_text(arena, e, "to_status"),
+                                    read_model_text(arena, e, "note"),
+                                    read_model_text(arena, e, "data"),
+                                    read_model_int(e, "public") != 0};
+    if (!to->actor || !to->on_behalf_of || !to->kind || !to->from_status || !to->to_status ||
+        !to->note || !to->data)
+      return ST_NOMEM;
+  }
+  s->event_count = n;
+  return ST_OK;
+}
+
+/* The record of case_staff_record (with its applicant, events and what the reader may do) as
+ * the typed case. */
+static int staff_fill(const struct case_env *env, struct arena *arena, json_t *r,
+                      struct case_staff *s)
+{
+  json_t *a = json_object_get(r, "applicant"), *steps = json_object_get(r, "next_steps");
+  int rc = record_fill(arena, r, &s->c);
+  if (rc)
+    return rc;
+  s->applicant = (struct case_applicant){
+      read_model_text(arena, a, "name"), read_model_text(arena, a, "id"),
+      read_model_text(arena, a, "phone"), read_model_text(arena, a, "email")};
+  s->acting_for = read_model_text(arena, r, "acting_for");
+  if (!s->applicant.name || !s->applicant.id || !s->applicant.phone || !s->applicant.email ||
+      !s->acting_for)
+    return ST_NOMEM;
+  s->wf = case_workflow(env, r);
+  s->may_act = json_is_true(json_object_get(r, "may_act"));
+  s->step_appointment = json_is_true(json_object_get(r, "step_appointment"));
+  s->next_step_count = json_array_size(steps);
+  if (!(s->next_steps = read_model_array(arena, s->next_step_count, sizeof(*s->next_steps))))
+    return ST_NOMEM;
+  for (size_t i = 0; i < s->next_step_count; i++)
+    if (!(s->next_steps[i] = arena_strdup(arena, json_string_value(json_array_get(steps, i)))))
+      return ST_NOMEM;
+  return events_fill(arena, json_object_get(r, "events"), s);
+}
+
+static void json_release(void *j)
+{
+  json_decref(j);
+}
+
+/* An online or API application's answers and uploads, the answers released with the arena. */
+static int online_fill(struct store *store, struct arena *arena, const struct directory *dir,
+                       struct case_staff *s)
+{
+  if (strcmp(s->c.channel, "online") != 0 && strcmp(s->c.channel, "api") != 0) {
+    s->online = (struct apply_online_case){.description = ""};
+    return ST_OK;
+  }
+  int rc = apply_online_case_read_in(store, arena, dir, s->c.office_id, s->c.service_id, s->c.id,
+                                     &s->online);
+  if (!rc && s->online.answers && arena_on_free(arena, json_release, s->online.answers)) {
+    json_decref(s->online.answers);
+    s->online.answers = NULL;
+    rc = ST_NOMEM;
+  }
   return rc;
 }
 
-int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
-                    int64_t id, struct case_staff *out)
+/* The receipt's link token and whether a case survey is open. */
+static int receipt_fill(const struct case_env *env, json_t *r, struct case_staff *s)
+{
+  int rc = case_receipt_link(env->store, r, s->token);
+  if (rc && rc != ST_NOTFOUND)
+    return rc;
+  return survey_case_survey_open(env->store, s->c.office_id, env->now, &s->survey_open);
+}
+
+/* The case, where it belongs and who handles it. */
+static int case_in(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
+                   const struct directory *dir, int64_t id, struct case_staff *out, json_t **record)
+{
+  int rc = case_staff_record(env, actor, id, record);
+  if (!rc)
+    rc = staff_fill(env, arena, *record, out);
+  if (!rc)
+    rc = place(dir, out);
+  return rc ? rc
+            : case_handler_name(env->store, arena, out->c.office_id, out->c.handler_id,
+                                &out->handler_name);
+}
+
+static int staff_read_in(const struct case_env *env, const struct case_actor *actor,
+                         struct arena *arena, const struct directory *dir, int64_t id, bool receipt,
+                         struct case_staff *out, json_t **record)
+{
+  struct store *store = env->store;
+  int rc = case_in(env, actor, arena, dir, id, out, record);
+  if (!rc)
+    rc = case_handler_name(store, arena, out->c.office_id,
+                           out->event_count ? out->events[0].actor_id : 0, &out->clerk_name);
+  if (!rc)
+    rc = read_handlers(store, arena, actor->office_id, 0, &out->handlers, &out->handler_count);
+  if (!rc)
+    rc = payment_fee_read(store, arena, id, env->now, &out->fee);
+  if (!rc)
+    rc = store_case_check_failures(store, id, case_check_day(env->now), &out->check_failures);
+  if (!rc)
+    rc = case_clock_used(env, *record, &out->used_minutes, &out->allowed_minutes);
+  if (!rc)
+    rc = outcome_docs_read(store, arena, id, true, &out->outcomes, &out->outcome_count);
+  if (!rc)
+    rc = online_fill(store, arena, dir, out);
+  if (!rc)
+    rc = notify_case_messages_read(store, arena, id, &out->messages);
+  if (!rc)
+    rc = cases_correction_approval_get(store, out->c.office_id, &out->correction_approval);
+  if (!rc && receipt)
+    rc = receipt_fill(env, *record, out);
+  return rc;
+}
+
+static int staff_read(const struct case_env *env, const struct case_actor *actor,
+                      struct arena *arena, int64_t id, bool receipt, struct case_staff *out)
 {
   const struct directory *dir = NULL;
+  json_t *record = NULL;
   *out = (struct case_staff){0};
   int rc = directory_acquire(env->store, arena, &dir);
   if (!rc)
     rc = store_begin_read(env->store);
   if (rc)
     return rc;
-  rc = store_end_read(env->store, staff_read_in(env, actor, arena, dir, id, out));
+  rc = store_end_read(env->store, staff_read_in(env, actor, arena, dir, id, receipt, out, &record));
   if (!rc)
-    rc = case_staff_viewed(env, actor, out->record);
-  if (rc) {
-    json_decref(out->record);
+    rc = case_staff_viewed(env, actor, record);
+  json_decref(record);
+  if (rc)
     *out = (struct case_staff){0};
-  }
   return rc;
+}
+
+int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
+                    int64_t id, struct case_staff *out)
+{
+  return staff_read(env, actor, arena, id, false, out);
+}
+
+int case_receipt_read(const struct case_env *env, const struct case_actor *actor,
+                      struct arena *arena, int64_t id, struct case_staff *out)
+{
+  return staff_read(env, actor, arena, id, true, out);
 }
 
 int case_intake_form_read(struct store *store, struct arena *arena, int64_t office_id,

@@ -10,14 +10,15 @@
 #ifndef BIANMIN_DOMAIN_CASE_STAFF_READ_H
 #define BIANMIN_DOMAIN_CASE_STAFF_READ_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/apply_docs.h"
 #include "domain/case_read.h"
 #include "domain/cases.h"
 #include "domain/directory.h"
+#include "domain/notify.h"
 #include "domain/outcome_docs.h"
 
 struct arena;
@@ -33,10 +34,45 @@ struct case_handler {
 int case_handler_name(struct store *store, struct arena *arena, int64_t office_id,
                       int64_t handler_id, const char **out);
 
-/* The staff case page and the receipt. record is cases_get_for_staff's (owned by the caller:
- * json_decref it). The view of the applicant's data is audited after the read. */
+/* The case row as staff read it: every column but the applicant's sealed data and its hashes.
+ * 0 stands for a NULL id or time (unit_id, handler_id, due_at, paused_since, picked_up_at,
+ * closed_at); texts are "" when empty. */
+struct case_record {
+  int64_t id, office_id, service_id, unit_id, roc_year, serial, handler_id, received_at;
+  int64_t time_limit_minutes, extension_minutes, due_at, paused_since, correction_count;
+  int64_t second_correction_approved; /* 2 asked, 3 refused, 4 issued (store.h) */
+  int64_t fee_amount, picked_up_at, closed_at, updated_at, workflow_version;
+  const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
+  const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
+  const char *overdue_new_date, *documents, *applicant_name_masked, *notify, *lang;
+  const char *answers, *description;
+};
+
+/* The applicant's data unsealed (a view of personal data: audited). */
+struct case_applicant {
+  const char *name, *id, *phone, *email;
+};
+
+/* One event of the case's whole timeline, as staff see it (who did it, on whose behalf). */
+struct case_staff_event {
+  int64_t id, at, actor_id;
+  const char *actor, *on_behalf_of, *kind, *from_status, *to_status, *note, *data;
+  bool public;
+};
+
+/* The staff case page and the receipt, read in one read transaction (the view of the
+ * applicant's data is audited after it). may_act, next_steps and acting_for are what the
+ * reader may do with the case now (case_may_act, the workflow's moves for their roles). */
 struct case_staff {
-  json_t *record;
+  struct case_record c;
+  struct case_applicant applicant;
+  struct case_staff_event *events; /* by id */
+  size_t event_count;
+  const struct workflow *wf; /* the workflow version the case runs: its step names */
+  const char **next_steps;   /* step codes the reader may move the case to */
+  size_t next_step_count;
+  bool may_act, step_appointment; /* step_appointment: its step sets an appointment */
+  const char *acting_for;         /* whom the reader stands in for; "" when nobody */
   const struct dir_office *office;
   const struct dir_unit *unit; /* NULL: none, or not one of the office's */
   const struct dir_service *service;
@@ -52,16 +88,24 @@ struct case_staff {
   int64_t used_minutes, allowed_minutes;
   struct outcome_doc *outcomes; /* issued documents, withdrawn ones too (outcome_docs.h) */
   size_t outcome_count;
+  /* An online or API application's answers and uploads (channel "online" or "api"; else
+   * empty). online.answers is released with the arena. */
+  struct apply_online_case online;
+  struct notify_messages messages; /* the notices sent or queued about it, oldest first */
+  bool correction_approval;        /* the office has every correction approved */
+  /* The receipt only (case_receipt_read): the token of the case's link /p/<token>, "" when it
+   * cannot be derived (case_receipt_link), and whether the office has a case survey open today
+   * (its address is /s/<token>). */
+  char token[CASE_TOKEN_SIZE];
+  bool survey_open;
 };
-/* ST_NOTFOUND also when its office or service is gone; ST_FORBIDDEN as cases_get_for_staff. */
+/* ST_NOTFOUND also when its office or service is gone; ST_FORBIDDEN unless a clerk, handler
+ * or supervisor of its office may see it (case_may_view). */
 int case_staff_read(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
                     int64_t id, struct case_staff *out);
-
-/* The token of the link /p/<token> of case record (case_staff's) for its receipt's QR code:
- * derived again (case_link_token) and checked against the one stored. ST_NOTFOUND (out "")
- * for a case taken in before links were derived, or without a key: only its first receipt
- * knew its random token. */
-int case_receipt_link(struct store *store, json_t *record, char out[CASE_TOKEN_SIZE]);
+/* The same for its receipt, with token and survey_open. */
+int case_receipt_read(const struct case_env *env, const struct case_actor *actor,
+                      struct arena *arena, int64_t id, struct case_staff *out);
 
 /* The counter intake form: the office's published services (catalogue order) and the
  * handlers intake accepts for service_id (cases_handler_candidates of its unit; with no such

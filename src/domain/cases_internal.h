@@ -57,6 +57,11 @@ int case_finish(const struct case_env *env, int rc, json_t *c);
 int case_staff_record(const struct case_env *env, const struct case_actor *actor, int64_t id,
                       json_t **out);
 int case_staff_viewed(const struct case_env *env, const struct case_actor *actor, json_t *c);
+/* The token of the link /p/<token> of case record c for its receipt's QR code: derived again
+ * (case_link_token) and checked against the one stored. ST_NOTFOUND (out "") for a case taken
+ * in before links were derived, or without a key: only its first receipt knew its random
+ * token. */
+int case_receipt_link(struct store *store, json_t *c, char out[CASE_TOKEN_SIZE]);
 bool case_note_ok(const char *note, bool required);
 /* Checks an intake's fields (name, ID, contact, channel, documents). */
 int case_intake_check(const struct intake_input *in, const char **reason, const char **field);

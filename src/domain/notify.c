@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/str.h"
 #include "domain/case_staff_read.h"
+#include "domain/cases_internal.h"
 #include "domain/lookup.h"
 #include "domain/notify.h"
 #include "domain/personal.h"

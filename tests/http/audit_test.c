@@ -168,6 +168,21 @@ static void test_case_view_is_a_person_view_row(void **state)
   free(body);
 }
 
+/* The printed receipt shows the applicant (masked, but read unsealed): a person.view row too. */
+static void test_receipt_is_a_person_view_row(void **state)
+{
+  json_t *before = person_views("");
+  size_t n = json_array_size(json_at(before, "rows"));
+  json_decref(before);
+  char path[80];
+  snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", case_id);
+  free(expect_page(&server, &clerk, path, 200));
+  json_t *after = person_views("");
+  assert_int_equal(json_array_size(json_at(after, "rows")), n + 1);
+  expect_text_at(after, "rows.0.object_id", case_key);
+  json_decref(after);
+}
+
 static void test_pages_of_fifty(void **state)
 {
   char path[64];
@@ -231,6 +246,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_search_page),
       cmocka_unit_test(test_case_view_is_a_person_view_row),
+      cmocka_unit_test(test_receipt_is_a_person_view_row),
       cmocka_unit_test(test_pages_of_fifty),
       cmocka_unit_test(test_own_office_only_and_refusals),
   };

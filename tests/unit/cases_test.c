@@ -16,7 +16,9 @@
 #include <cmocka.h>
 
 #include "demo_store.h"
+#include "base/arena.h"
 #include "domain/accounts.h"
+#include "domain/case_staff_read.h"
 #include "domain/cases.h"
 #include "domain/catalog.h"
 #include "domain/demo.h"
@@ -565,6 +567,85 @@ static void test_workflow_table(void **state)
   assert_int_equal(workflow_open_statuses(open, 2), 0); /* does not fit: none */
 }
 
+/* The staff read's typed case is the store's row, column by column, with the applicant
+ * unsealed, the whole timeline, what the reader may do and the notices; a reader without a
+ * staff role is refused. */
+static void test_staff_read_types_the_case(void **state)
+{
+  struct fixture *f = *state;
+  struct intake_result r;
+  const char *reason;
+  time_t t0 = at(2026, 3, 2, 9, 0);
+  intake(f, t0, service_with_limit(f, 480), f->handler.user_id, &r);
+  struct case_env env = {f->store, at(2026, 3, 2, 10, 0)};
+  assert_int_equal(
+      cases_transition(&env, &f->handler, r.case_id, "processing", "收件完成", true, &reason), 0);
+  struct arena *arena = arena_new(1 << 20);
+  struct case_staff s;
+  assert_non_null(arena);
+  assert_int_equal(case_staff_read(&env, &f->handler, arena, r.case_id, &s), 0);
+  json_t *row = NULL, *events = NULL, *outbox = NULL;
+  assert_int_equal(store_case_get(f->store, f->office_id, r.case_id, &row), 0);
+  const struct {
+    int64_t typed;
+    const char *key;
+  } ints[] = {{s.c.id, "id"},
+              {s.c.office_id, "office_id"},
+              {s.c.service_id, "service_id"},
+              {s.c.roc_year, "roc_year"},
+              {s.c.serial, "serial"},
+              {s.c.handler_id, "handler_id"},
+              {s.c.received_at, "received_at"},
+              {s.c.due_at, "due_at"},
+              {s.c.time_limit_minutes, "time_limit_minutes"},
+              {s.c.updated_at, "updated_at"},
+              {s.c.workflow_version, "workflow_version"}};
+  for (size_t i = 0; i < ARRAY_LEN(ints); i++)
+    if (ints[i].typed != json_integer_value(json_object_get(row, ints[i].key)))
+      fail_msg("%s: %lld", ints[i].key, (long long)ints[i].typed);
+  const struct {
+    const char *typed, *key;
+  } texts[] = {{s.c.case_key, "case_key"},   {s.c.check_code, "check_code"},
+               {s.c.status, "status"},       {s.c.channel, "channel"},
+               {s.c.workflow, "workflow"},   {s.c.word_code, "word_code"},
+               {s.c.due_state, "due_state"}, {s.c.applicant_name_masked, "applicant_name_masked"},
+               {s.c.notify, "notify"},       {s.c.lang, "lang"},
+               {s.c.documents, "documents"}};
+  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+    assert_string_equal(texts[i].typed, json_string_value(json_object_get(row, texts[i].key)));
+  assert_int_equal(s.c.closed_at, 0); /* NULL columns read as 0 */
+  assert_int_equal(s.c.picked_up_at, 0);
+  assert_string_equal(s.c.status, "processing");
+  assert_string_equal(s.applicant.name, "陳大文");
+  assert_string_equal(s.applicant.id, "A123456789");
+  assert_string_equal(s.applicant.phone, "0912345678");
+  assert_string_equal(s.handler_name, "t-handler");
+  assert_string_equal(s.clerk_name, "t-clerk");
+  assert_true(s.may_act);
+  assert_non_null(s.wf);
+  assert_true(s.next_step_count > 0);
+  assert_int_equal(store_case_events(f->store, r.case_id, false, &events), 0);
+  assert_int_equal(s.event_count, json_array_size(events));
+  const struct case_staff_event *last = &s.events[s.event_count - 1];
+  assert_string_equal(last->kind, "status");
+  assert_string_equal(last->to_status, "processing");
+  assert_string_equal(last->note, "收件完成");
+  assert_string_equal(last->actor, "t-handler");
+  assert_true(last->public);
+  assert_int_equal(store_outbox_for_case(f->store, r.case_id, &outbox), 0);
+  assert_true(json_array_size(outbox) > 0); /* the SMS notices of intake and the move */
+  assert_int_equal(s.messages.count, json_array_size(outbox));
+  assert_false(s.online.upload_count);
+  json_decref(row);
+  json_decref(events);
+  json_decref(outbox);
+  struct case_actor analyst = f->clerk;
+  analyst.roles = ROLE_ANALYST;
+  assert_int_equal(case_staff_read(&env, &analyst, arena, r.case_id, &s), ST_FORBIDDEN);
+  assert_int_equal(case_staff_read(&env, &f->handler, arena, r.case_id + 1000, &s), ST_NOTFOUND);
+  arena_free(arena);
+}
+
 int main(void)
 {
   if (demo_keys_and_calendar())
@@ -581,6 +662,7 @@ int main(void)
       T(test_scan_reminds_pickup_when_due_only),
       T(test_public_lookup_reveals_nothing_for_wrong_codes),
       T(test_worklist_by_open_statuses),
+      T(test_staff_read_types_the_case),
       cmocka_unit_test(test_workflow_table),
       cmocka_unit_test(test_number_texts),
   };

@@ -22,55 +22,51 @@
 
 #include "base/common.h"
 
-static json_t *step_options(struct http_request *req, json_t *c, json_t *steps)
+static json_t *step_options(struct http_request *req, const struct case_staff *s)
 {
   json_t *list = json_array();
-  size_t i;
-  json_t *s;
-  json_array_foreach(steps, i, s)
-  {
-    const char *code = json_string_value(s);
+  for (size_t i = 0; list && i < s->next_step_count; i++) {
+    const char *code = s->next_steps[i];
     if (!strcmp(code, "correction") || !strcmp(code, "rejected"))
       continue; /* they have their own forms */
     json_array_append_new(
-        list, json_pack("{s:s, s:s}", "code", code, "label", case_step_label(req, c, code)));
+        list, json_pack("{s:s, s:s}", "code", code, "label", case_wf_step_label(req, s->wf, code)));
   }
   return list;
 }
 
-static bool has_step(json_t *steps, const char *code)
+static bool has_step(const struct case_staff *s, const char *code)
 {
-  size_t i;
-  json_t *s;
-  json_array_foreach(steps, i, s) if (!strcmp(json_string_value(s), code)) return true;
+  for (size_t i = 0; i < s->next_step_count; i++)
+    if (!strcmp(s->next_steps[i], code))
+      return true;
   return false;
 }
 
 /* What the page offers: flags for the action forms. */
-static int add_offers(struct http_request *req, json_t *c)
+static int add_offers(struct http_request *req, const struct case_staff *s, json_t *c)
 {
-  json_t *steps = json_object_get(c, "next_steps");
-  bool may = json_is_true(json_object_get(c, "may_act"));
+  bool may = s->may_act;
   bool supervisor = (req->session->roles & ROLE_SUPERVISOR) != 0;
-  bool in_correction = json_is_true(json_object_get(c, "in_correction"));
-  bool closed = json_integer_value(json_object_get(c, "closed_at")) != 0;
+  bool in_correction = strcmp(s->c.status, "correction") == 0;
+  bool closed = s->c.closed_at != 0;
   struct case_actor actor;
   case_actor_of(req, &actor);
   bool dates = may && !closed && cases_may_manage_dates(&actor);
-  json_t *offers = json_pack(
-      "{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", step_options(req, c, steps),
-      "correction", may && has_step(steps, "correction"), "corrected", may && in_correction,
-      "reject", may && has_step(steps, "rejected"), "approve",
-      may && supervisor && !in_correction &&
-          json_integer_value(json_object_get(c, "correction_count")) > 0,
-      "extend", dates, "reassign", supervisor && !closed, "overdue", dates, "appointment", dates,
-      "pickup",
-      !strcmp(web_str(c, "status"), "closed") &&
-          !json_integer_value(json_object_get(c, "picked_up_at")));
-  if (offers &&
-      json_object_set_new(offers, "has_steps",
-                          json_boolean(json_array_size(json_object_get(offers, "steps")))))
-    return ST_NOMEM;
+  json_t *steps = step_options(req, s);
+  json_t *offers =
+      json_pack("{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "steps", steps,
+                "correction", may && has_step(s, "correction"), "corrected", may && in_correction,
+                "reject", may && has_step(s, "rejected"), "approve",
+                may && supervisor && !in_correction && s->c.correction_count > 0, "extend", dates,
+                "reassign", supervisor && !closed, "overdue", dates, "appointment", dates, "pickup",
+                !strcmp(s->c.status, "closed") && !s->c.picked_up_at, "has_steps",
+                json_array_size(steps) > 0);
+  int rc = offers ? case_correction_offers(req, s, offers) : ST_NOMEM;
+  if (rc) {
+    json_decref(offers);
+    return rc;
+  }
   return json_object_set_new(c, "offers", offers) ? ST_NOMEM : ST_OK;
 }
 
@@ -83,28 +79,28 @@ static json_t *handlers_view(const struct case_staff *s)
   return list;
 }
 
-/* The case for staff (case_staff_read) with its display fields and the online application's
- * answers and files; s->record is the view (owned by the caller). */
-static int load_case(struct http_request *req, struct store **store, struct case_staff *s)
+/* The case for staff (case_staff_read, or with receipt case_receipt_read) and its view with
+ * the display fields and the online application's answers and files. */
+static int load_case(struct http_request *req, bool receipt, struct case_staff *s, json_t **view)
 {
+  struct store *store;
   struct case_actor actor;
   int64_t id = case_view_id(req);
   if (!id)
     return ST_NOTFOUND;
   case_actor_of(req, &actor);
-  int rc = web_store(req, store);
-  struct case_env env = {*store, clock_now()};
+  int rc = web_store(req, &store);
+  struct case_env env = {store, clock_now()};
   if (!rc)
-    rc = case_staff_read(&env, &actor, req->arena, id, s);
+    rc = receipt ? case_receipt_read(&env, &actor, req->arena, id, s)
+                 : case_staff_read(&env, &actor, req->arena, id, s);
   if (rc)
     return rc;
-  struct case_place place = {s->office, s->unit, s->service, s->handler_name, s->word_zh};
-  rc = case_view_place(req, s->record, &place);
-  if (!rc)
-    rc = apply_case_decorate(req, *store, s->record);
+  *view = case_staff_view(req, s);
+  rc = *view ? apply_staff_online_view(req, s, *view) : ST_NOMEM;
   if (rc) {
-    json_decref(s->record);
-    s->record = NULL;
+    json_decref(*view);
+    *view = NULL;
   }
   return rc;
 }
@@ -116,9 +112,8 @@ static int add_check_lock(const struct case_staff *s, json_t *c)
   if (!s->check_failures)
     return ST_OK;
   bool locked = s->check_failures >= CASE_CHECK_LOCK_AFTER;
-  json_t *lock =
-      json_pack("{s:I, s:b, s:b}", "failures", (json_int_t)s->check_failures, "locked", locked,
-                "may_lift", locked && json_is_true(json_object_get(c, "may_act")));
+  json_t *lock = json_pack("{s:I, s:b, s:b}", "failures", (json_int_t)s->check_failures, "locked",
+                           locked, "may_lift", locked && s->may_act);
   return json_object_set_new(c, "check_lock", lock) ? ST_NOMEM : ST_OK;
 }
 
@@ -145,18 +140,14 @@ static int add_clock(struct http_request *req, const struct case_staff *s, json_
 static int show(struct http_request *req, struct http_response *res, int status, const char *field,
                 const char *reason)
 {
-  struct store *store;
   struct case_staff s;
-  json_t *messages = NULL;
-  int rc = load_case(req, &store, &s);
+  json_t *c = NULL;
+  int rc = load_case(req, false, &s, &c);
   if (rc == ST_FORBIDDEN && reason)
     return http_error(res, status, reason); /* refused, and the case is not theirs to see */
   if (rc)
     return rc;
-  json_t *c = s.record;
-  rc = add_offers(req, c);
-  if (!rc)
-    rc = case_correction_offers(req, store, c, json_object_get(c, "offers"));
+  rc = add_offers(req, &s, c);
   if (!rc)
     rc = add_check_lock(&s, c);
   if (!rc)
@@ -164,12 +155,11 @@ static int show(struct http_request *req, struct http_response *res, int status,
   if (!rc)
     rc = outcome_staff_view(req, &s, c);
   if (!rc)
-    rc = payments_staff_view(req, &s.fee, c); /* the fee due and payments */
-  if (!rc)
-    rc = notices_case_messages(req, store, case_view_id(req), &messages);
-  if (rc) {
+    rc = payments_staff_view(req, &s.fee, s.may_act, c); /* the fee due and payments */
+  json_t *messages = rc ? NULL : notices_case_messages(req, &s.messages);
+  if (rc || !messages) {
     json_decref(c);
-    return rc;
+    return rc ? rc : ST_NOMEM;
   }
   json_t *view = json_pack("{s:s, s:o, s:o, s:s, s:b, s:o}", "title",
                            json_string_value(json_object_get(c, "number")), "case", c, "handlers",
@@ -191,54 +181,35 @@ int case_page(struct http_request *req, struct http_response *res)
   return show(req, res, 200, NULL, NULL);
 }
 
-/* The receipt's progress token: derived from the case when it can be, else the random one
- * passed right after intake (?t=), else NULL. */
-static int receipt_token(struct http_request *req, struct store *store, json_t *c,
-                         const char **token)
-{
-  char derived[CASE_TOKEN_SIZE];
-  int rc = case_receipt_link(store, c, derived);
-  if (rc && rc != ST_NOTFOUND)
-    return rc;
-  *token = rc ? NULL : arena_strdup(req->arena, derived);
-  const char *typed = http_query(req, "t"); /* a random token, known only right after intake */
-  if (!*token && typed && strlen(typed) == CASE_TOKEN_SIZE - 1)
-    *token = typed;
-  return ST_OK;
-}
-
 /* The printed receipt: the office (name, address, phone, web address), the case, and the QR
- * code of its link /p/<token> (also on a reprint, when the token is derivable), the fee
- * receipt when the fee was computed at intake, the survey link when one is open. */
+ * code of its link /p/<token> (also on a reprint, when the token is derivable; right after
+ * intake the random token passed as ?t=), the fee receipt when the fee was computed at intake,
+ * the survey link when one is open. */
 int case_receipt(struct http_request *req, struct http_response *res)
 {
-  struct store *store;
   struct case_staff s;
-  const char *token = NULL, *survey = "";
-  int rc = load_case(req, &store, &s);
+  json_t *c = NULL;
+  int rc = load_case(req, true, &s, &c);
   if (rc)
     return rc;
-  json_t *c = s.record;
-  rc = receipt_token(req, store, c, &token);
-  if (!rc && token)
-    rc = survey_case_link(store, req->arena, s.office->id, token, clock_now(), &survey);
-  if (rc) {
-    json_decref(c);
-    return rc;
-  }
+  const char *token = *s.token ? s.token : NULL;
+  const char *typed = http_query(req, "t"); /* a random token, known only right after intake */
+  if (!token && typed && strlen(typed) == CASE_TOKEN_SIZE - 1)
+    token = typed;
+  const char *survey = s.survey_open && token ? arena_printf(req->arena, "/s/%s", token) : "";
   char masked[128] = "";
-  personal_mask_name(web_str(json_object_get(c, "applicant"), "name"), masked, sizeof(masked));
+  personal_mask_name(s.applicant.name, masked, sizeof(masked));
   const char *link =
       token ? arena_printf(req->arena, "%s/p/%s", web_origin(req), token)
             : arena_printf(req->arena, "%s/o/%s/progress", web_origin(req), s.office->slug);
-  json_t *fee = receipt_fee_view(req, c); /* 計費收據, when computed at intake */
+  json_t *fee = receipt_fee_view(req, &s); /* 計費收據, when computed at intake */
   json_t *view = json_pack(
       "{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:o?}", "title",
       http_t(req, "receipt_title"), "case", c, "office", office_dir_view(req, s.office), "token",
       token, "qr_src", token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
       "applicant_masked", masked, "clerk_name", s.clerk_name, "survey_url",
-      *survey ? arena_printf(req->arena, "%s%s", web_origin(req), survey) : NULL, "fee_receipt",
-      fee);
+      survey && *survey ? arena_printf(req->arena, "%s%s", web_origin(req), survey) : NULL,
+      "fee_receipt", fee);
   return view ? http_page(res, 200, "staff/receipt", view) : ST_NOMEM;
 }
 

@@ -7,6 +7,7 @@
 
 #include "domain/case_number.h"
 #include "domain/case_read.h"
+#include "domain/case_staff_read.h"
 #include "domain/workflow.h"
 #include "render/format.h"
 #include "web/app.h"
@@ -80,40 +81,9 @@ const char *case_wf_step_label(struct http_request *req, const struct workflow *
   return case_status_name(req, step ? step->name_zh : NULL, step ? step->name_en : NULL, code);
 }
 
-const char *case_step_label(struct http_request *req, json_t *c, const char *code)
-{
-  const json_t *names = json_object_get(json_object_get(c, "step_names"), code ? code : "");
-  return case_status_name(req, json_string_value(json_object_get(names, "zh-TW")),
-                          json_string_value(json_object_get(names, "en")), code);
-}
-
 static int set(json_t *o, const char *k, const char *v)
 {
   return json_object_set_new(o, k, json_string(v ? v : "")) ? ST_NOMEM : ST_OK;
-}
-
-/* The printed number, with the Chinese word of the case's own word code (word_zh, "" when
- * none: the code is shown). */
-static int number_text(struct http_request *req, json_t *c, const char *word_zh)
-{
-  struct case_number n = {(int)web_int(c, "roc_year"), "", web_int(c, "serial")};
-  char out[96];
-  snprintf(n.word_code, sizeof(n.word_code), "%s", web_str(c, "word_code"));
-  if (case_number_display(&n, word_zh, req->lang, out, sizeof(out)))
-    return ST_LIMIT;
-  return set(c, "number", out);
-}
-
-/* The service's and unit's names (the unit's only when it is the office's). */
-static int names(struct http_request *req, json_t *c, const struct case_place *p)
-{
-  const char *lang = req->lang;
-  int rc = set(c, "service_name", directory_pick(p->service->name_zh, p->service->name_en, lang));
-  if (!rc)
-    rc = set(c, "service_fee", directory_pick(p->service->fee_zh, p->service->fee_en, lang));
-  if (!rc && p->unit)
-    rc = set(c, "unit_name", directory_pick(p->unit->name_zh, p->unit->name_en, lang));
-  return rc;
 }
 
 static bool money_event(const char *kind)
@@ -144,91 +114,6 @@ const char *case_event_note(struct http_request *req, const char *kind, const ch
               : arena_strdup(req->arena, money);
   json_decref(d);
   return out ? out : note;
-}
-
-static json_t *event_view(struct http_request *req, json_t *c, json_t *e)
-{
-  const char *kind = web_str(e, "kind");
-  const char *what = strcmp(kind, "status") == 0 ? case_step_label(req, c, web_str(e, "to_status"))
-                                                 : label(req, "event_", kind);
-  json_t *data = json_loads(web_str(e, "data"), 0, NULL);
-  json_t *v =
-      json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, web_int(e, "at")), "what",
-                what, "note", case_event_note(req, kind, web_str(e, "note"), web_str(e, "data")),
-                "actor", web_actor_label(req, web_str(e, "actor")), "on_behalf_of",
-                web_str(e, "on_behalf_of"), "public", web_int(e, "public") != 0);
-  if (v && data)
-    json_object_set(v, "data", data);
-  const char *when, *place;
-  appointment_of(req, kind, web_str(e, "data"), &when, &place);
-  if (v)
-    json_object_set_new(v, "when", json_string(when));
-  json_decref(data);
-  return v;
-}
-
-static int events(struct http_request *req, json_t *c)
-{
-  json_t *list = json_array(), *in = json_object_get(c, "events");
-  size_t i;
-  json_t *e;
-  json_array_foreach(in, i, e) json_array_append_new(list, event_view(req, c, e));
-  return json_object_set_new(c, "timeline", list) ? ST_NOMEM : ST_OK;
-}
-
-/* What to correct and by when, while the case waits for a correction. */
-static int correction_texts(struct http_request *req, json_t *c, bool paused)
-{
-  json_t *items = json_loads(web_str(c, "correction_items"), 0, NULL);
-  int rc = set(c, "correction_deadline_text", date_text(req, web_str(c, "correction_deadline")));
-  if (!rc &&
-      json_object_set_new(c, "correction_list",
-                          json_is_array(items) && paused ? json_incref(items) : json_array()))
-    rc = ST_NOMEM;
-  if (!rc && json_object_set_new(c, "in_correction", json_boolean(paused)))
-    rc = ST_NOMEM;
-  json_decref(items);
-  return rc;
-}
-
-static int texts(struct http_request *req, json_t *c)
-{
-  char fee[48] = "";
-  format_money(web_int(c, "fee_amount"), fee, sizeof(fee));
-  bool paused = strcmp(web_str(c, "status"), "correction") == 0;
-  int rc = set(c, "status_label", case_step_label(req, c, web_str(c, "status")));
-  if (!rc)
-    rc = set(c, "received_text", web_datetime(req, web_int(c, "received_at")));
-  if (!rc)
-    rc = set(c, "due_text", paused ? "" : web_datetime(req, web_int(c, "due_at")));
-  if (!rc)
-    rc = set(c, "due_state_label", label(req, "due_", web_str(c, "due_state")));
-  if (!rc)
-    rc = set(c, "closed_text", web_datetime(req, web_int(c, "closed_at")));
-  if (!rc)
-    rc = set(c, "overdue_new_date_text", date_text(req, web_str(c, "overdue_new_date")));
-  if (!rc)
-    rc = set(c, "fee_text", web_int(c, "fee_amount") ? fee : web_str(c, "service_fee"));
-  return rc ? rc : correction_texts(req, c, paused);
-}
-
-int case_view_place(struct http_request *req, json_t *c, const struct case_place *p)
-{
-  if (!p->office || !p->service)
-    return ST_NOTFOUND;
-  int rc = names(req, c, p);
-  if (!rc && p->handler_name && *p->handler_name)
-    rc = set(c, "handler_name", p->handler_name);
-  if (!rc)
-    rc = number_text(req, c, p->word_zh);
-  if (!rc)
-    rc = texts(req, c);
-  if (!rc)
-    rc = events(req, c);
-  if (!rc && json_object_set_new(c, "is_overdue",
-                                 json_boolean(!strcmp(web_str(c, "due_state"), "overdue"))))
-    rc = ST_NOMEM;
-  return rc;
 }
 
 int64_t case_view_id(struct http_request *req)
@@ -530,4 +415,176 @@ json_t *case_public_view(struct http_request *req, const struct case_public *c, 
   struct view_builder b = view_builder(req->arena);
   struct view_map *v = case_public_tview(req, &b, c, raw_events);
   return v ? view_to_json(view_of_map(v)) : NULL;
+}
+
+/* ---- the staff case read model (domain/case_staff_read.h) as the view ------------------------ */
+
+static json_t *id_json(int64_t v)
+{
+  return v ? json_integer(v) : json_null();
+}
+
+/* The case's row as its stored fields (the staff JSON answer has always carried them). */
+static json_t *staff_row(const struct case_record *c)
+{
+  return json_pack(
+      "{s:I, s:I, s:I, s:o, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:I, "
+      "s:I, s:I, s:o, s:s, s:o, s:I, s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:s, "
+      "s:s, s:o, s:o, s:I, s:s, s:s, s:I}",
+      "id", (json_int_t)c->id, "office_id", (json_int_t)c->office_id, "service_id",
+      (json_int_t)c->service_id, "unit_id", id_json(c->unit_id), "roc_year",
+      (json_int_t)c->roc_year, "word_code", c->word_code, "serial", (json_int_t)c->serial,
+      "case_key", c->case_key, "check_code", c->check_code, "workflow", c->workflow, "status",
+      c->status, "channel", c->channel, "handler_id", id_json(c->handler_id), "counter", c->counter,
+      "received_at", (json_int_t)c->received_at, "time_limit_minutes",
+      (json_int_t)c->time_limit_minutes, "extension_minutes", (json_int_t)c->extension_minutes,
+      "due_at", id_json(c->due_at), "due_state", c->due_state, "paused_since",
+      id_json(c->paused_since), "correction_count", (json_int_t)c->correction_count,
+      "correction_items", c->correction_items, "correction_deadline", c->correction_deadline,
+      "second_correction_approved", (json_int_t)c->second_correction_approved, "overdue_reason",
+      c->overdue_reason, "overdue_new_date", c->overdue_new_date, "fee_amount",
+      (json_int_t)c->fee_amount, "documents", c->documents, "applicant_name_masked",
+      c->applicant_name_masked, "notify", c->notify, "lang", c->lang, "picked_up_at",
+      id_json(c->picked_up_at), "closed_at", id_json(c->closed_at), "updated_at",
+      (json_int_t)c->updated_at, "answers", c->answers, "description", c->description,
+      "workflow_version", (json_int_t)c->workflow_version);
+}
+
+static json_t *staff_event_record(const struct case_staff *s, const struct case_staff_event *e)
+{
+  return json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id",
+                   (json_int_t)e->id, "case_id", (json_int_t)s->c.id, "at", (json_int_t)e->at,
+                   "actor_id", (json_int_t)e->actor_id, "actor", e->actor, "on_behalf_of",
+                   e->on_behalf_of, "kind", e->kind, "from_status", e->from_status, "to_status",
+                   e->to_status, "note", e->note, "public", (json_int_t)e->public, "data", e->data);
+}
+
+/* What the reader may do and the workflow's names: "next_steps", "step_names",
+ * "step_appointment", "may_act", "acting_for". */
+static int staff_actions(const struct case_staff *s, json_t *v)
+{
+  json_t *steps = json_array(), *names = json_object();
+  for (size_t i = 0; steps && i < s->next_step_count; i++)
+    json_array_append_new(steps, json_string(s->next_steps[i]));
+  for (size_t i = 0; names && s->wf && i < s->wf->step_count; i++)
+    json_object_set_new(
+        names, s->wf->steps[i].code,
+        json_pack("{s:s, s:s}", "zh-TW", s->wf->steps[i].name_zh, "en", s->wf->steps[i].name_en));
+  if (json_object_set_new(v, "next_steps", steps) || json_object_set_new(v, "step_names", names) ||
+      json_object_set_new(v, "step_appointment", json_boolean(s->step_appointment)) ||
+      json_object_set_new(v, "may_act", json_boolean(s->may_act)) ||
+      json_object_set_new(v, "acting_for", json_string(s->acting_for)))
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+/* The stored fields, the applicant, the raw events and what the reader may do. */
+static json_t *staff_record(const struct case_staff *s)
+{
+  json_t *v = staff_row(&s->c), *events = json_array();
+  const struct case_applicant *a = &s->applicant;
+  for (size_t i = 0; events && i < s->event_count; i++)
+    json_array_append_new(events, staff_event_record(s, &s->events[i]));
+  if (!v ||
+      json_object_set_new(v, "applicant",
+                          json_pack("{s:s, s:s, s:s, s:s}", "name", a->name, "id", a->id, "phone",
+                                    a->phone, "email", a->email)) ||
+      json_object_set_new(v, "events", events) || staff_actions(s, v)) {
+    json_decref(v);
+    return NULL;
+  }
+  return v;
+}
+
+static json_t *staff_event(struct http_request *req, const struct case_staff *s,
+                           const struct case_staff_event *e)
+{
+  const char *what = strcmp(e->kind, "status") == 0 ? case_wf_step_label(req, s->wf, e->to_status)
+                                                    : label(req, "event_", e->kind);
+  json_t *data = json_loads(e->data, 0, NULL);
+  json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, e->at), "what",
+                        what, "note", case_event_note(req, e->kind, e->note, e->data), "actor",
+                        web_actor_label(req, e->actor), "on_behalf_of", e->on_behalf_of, "public",
+                        e->public);
+  if (v && data)
+    json_object_set(v, "data", data);
+  const char *when, *place;
+  appointment_of(req, e->kind, e->data, &when, &place);
+  if (v)
+    json_object_set_new(v, "when", json_string(when));
+  json_decref(data);
+  return v;
+}
+
+static json_t *staff_timeline(struct http_request *req, const struct case_staff *s)
+{
+  json_t *timeline = json_array();
+  for (size_t i = 0; timeline && i < s->event_count; i++)
+    json_array_append_new(timeline, staff_event(req, s, &s->events[i]));
+  return timeline;
+}
+
+/* The service's and unit's names, the handler's and the printed number. */
+static int staff_names(struct http_request *req, const struct case_staff *s, json_t *v)
+{
+  const struct case_record *c = &s->c;
+  const char *lang = req->lang;
+  char number[96];
+  struct case_number n = {(int)c->roc_year, "", c->serial};
+  snprintf(n.word_code, sizeof(n.word_code), "%s", c->word_code);
+  if (case_number_display(&n, s->word_zh, lang, number, sizeof(number)))
+    return ST_LIMIT;
+  int rc = set(v, "service_name", directory_pick(s->service->name_zh, s->service->name_en, lang));
+  if (!rc)
+    rc = set(v, "service_fee", directory_pick(s->service->fee_zh, s->service->fee_en, lang));
+  if (!rc && s->unit)
+    rc = set(v, "unit_name", directory_pick(s->unit->name_zh, s->unit->name_en, lang));
+  if (!rc && *s->handler_name)
+    rc = set(v, "handler_name", s->handler_name);
+  return rc ? rc : set(v, "number", number);
+}
+
+/* Dates and states in words, the correction awaited, the timeline. */
+static int staff_texts(struct http_request *req, const struct case_staff *s, json_t *v)
+{
+  const struct case_record *c = &s->c;
+  char fee[48] = "";
+  format_money(c->fee_amount, fee, sizeof(fee));
+  bool paused = strcmp(c->status, "correction") == 0;
+  const struct {
+    const char *key, *value;
+  } texts[] = {
+      {"status_label", case_wf_step_label(req, s->wf, c->status)},
+      {"received_text", web_datetime(req, c->received_at)},
+      {"due_text", paused ? "" : web_datetime(req, c->due_at)},
+      {"due_state_label", label(req, "due_", c->due_state)},
+      {"closed_text", web_datetime(req, c->closed_at)},
+      {"overdue_new_date_text", date_text(req, c->overdue_new_date)},
+      {"fee_text",
+       c->fee_amount ? fee : directory_pick(s->service->fee_zh, s->service->fee_en, req->lang)},
+      {"correction_deadline_text", date_text(req, c->correction_deadline)}};
+  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+    if (set(v, texts[i].key, texts[i].value))
+      return ST_NOMEM;
+  json_t *items = paused ? json_loads(c->correction_items, 0, NULL) : NULL;
+  int rc = json_object_set_new(v, "correction_list",
+                               json_is_array(items) ? json_incref(items) : json_array()) ||
+                   json_object_set_new(v, "in_correction", json_boolean(paused)) ||
+                   json_object_set_new(v, "timeline", staff_timeline(req, s)) ||
+                   json_object_set_new(v, "is_overdue",
+                                       json_boolean(strcmp(c->due_state, "overdue") == 0))
+               ? ST_NOMEM
+               : ST_OK;
+  json_decref(items);
+  return rc;
+}
+
+json_t *case_staff_view(struct http_request *req, const struct case_staff *s)
+{
+  json_t *v = staff_record(s);
+  if (v && (staff_names(req, s, v) || staff_texts(req, s, v))) {
+    json_decref(v);
+    return NULL;
+  }
+  return v;
 }

@@ -11,21 +11,8 @@
 #include "domain/directory.h"
 #include "http/http.h"
 
-/* Adds display fields to c (in place), where the case belongs already read (a typed read model,
- * e.g. domain/case_staff_read.h): number, service_name, unit_name, status_label,
- * received_text, due_text, due_state_label, closed_text, overdue_new_date_text,
- * correction_deadline_text, correction_list, events[] with labels and times, fee_text. Office
- * and service required (else ST_NOTFOUND), unit may be NULL, handler_name NULL or "" adds none. */
-struct case_place {
-  const struct dir_office *office;
-  const struct dir_unit *unit;
-  const struct dir_service *service;
-  const char *handler_name;
-  const char *word_zh; /* the Chinese word of the case's word code; "" when none */
-};
-int case_view_place(struct http_request *req, json_t *c, const struct case_place *p);
 /* The public case (domain/case_read.h) as its view: the stored public fields, the same display
- * fields as case_view_place and the timeline; the raw "events" (codes and ids, for API
+ * fields as the staff view (below) and the timeline; the raw "events" (codes and ids, for API
  * clients) only when raw_events, else an empty list. NULL when out of memory. */
 struct case_public;
 json_t *case_public_view(struct http_request *req, const struct case_public *c, bool raw_events);
@@ -33,10 +20,15 @@ json_t *case_public_view(struct http_request *req, const struct case_public *c, 
  * NULL (and b failed) when out of memory. */
 struct view_map *case_public_tview(struct http_request *req, struct view_builder *b,
                                    const struct case_public *c, bool raw_events);
-/* The name of step code in the page's language: from c's "step_names" (the staff record of
- * cases_get_for_staff: the names of the workflow version the case runs), else the translation
- * of "status_" + code. */
-const char *case_step_label(struct http_request *req, json_t *c, const char *code);
+/* The staff case (domain/case_staff_read.h) as its view: the stored fields, "applicant",
+ * the raw "events", what the reader may do ("next_steps", "step_names", "step_appointment",
+ * "may_act", "acting_for") and the display fields: number, service_name, service_fee,
+ * unit_name, handler_name, status_label, received_text, due_text, due_state_label, closed_text,
+ * overdue_new_date_text, fee_text, correction_deadline_text, correction_list, in_correction,
+ * timeline [{at, what, note, actor, on_behalf_of, public, data, when}], is_overdue. NULL when
+ * out of memory or the number cannot be written. */
+struct case_staff;
+json_t *case_staff_view(struct http_request *req, const struct case_staff *s);
 /* A status's name: the workflow's name for the step (name_zh/name_en, from whatever record
  * carries them; an office's own steps have no translation key) when it has one, else the
  * translation of "status_" + code. */

@@ -16,7 +16,8 @@ int intake_submit(struct http_request *req, struct http_response *res);
  * schedule's inputs and waivers, and with want_preview the working (or a field error). */
 /* The fee receipt printed with the case receipt (receipt_fee.c): {lines [{label, quantity,
  * unit_price, amount, source}], total, waived}, or NULL when the case's fee has no working. */
-json_t *receipt_fee_view(struct http_request *req, json_t *case_record);
+struct case_staff;
+json_t *receipt_fee_view(struct http_request *req, const struct case_staff *s);
 struct dir_service;
 int intake_fee_view(struct http_request *req, const struct dir_service *service, bool want_preview,
                     json_t *view);
@@ -31,8 +32,8 @@ int presence_set(struct http_request *req, struct http_response *res);
 /* corrections.c: the case page's correction offers (flags set on offers), its correction
  * actions (ST_NOTFOUND for another action), the staff home's counts, the office setting page and
  * the report of second corrections by month. */
-int case_correction_offers(struct http_request *req, struct store *store, json_t *c,
-                           json_t *offers);
+struct case_staff;
+int case_correction_offers(struct http_request *req, const struct case_staff *s, json_t *offers);
 int case_correction_action(struct http_request *req, const struct case_env *env,
                            const struct case_actor *actor, int64_t id, const char *action,
                            json_t *items, const char **reason, const char **field);

@@ -19,37 +19,26 @@
 
 enum { REPORT_MONTHS = 12 };
 
-/* The correction approval state of the case view (store.h): 2 asked, 3 refused, 4 issued. */
-static int64_t approval_state(json_t *c)
-{
-  return json_integer_value(json_object_get(c, "second_correction_approved"));
-}
-
 /* Whether the handler may ask for approval now: open, not waiting for the applicant, approval
- * needed (state 1 is an approval already given) and not already asked. */
-static bool may_ask(struct http_request *req, json_t *c, bool office)
+ * needed (state 1, store.h, is an approval already given; 2 asked) and not already asked. */
+static bool may_ask(struct http_request *req, const struct case_staff *s)
 {
-  int64_t state = approval_state(c);
-  bool needed = state != 1 && (web_int(c, "correction_count") >= 1 || office);
-  return json_is_true(json_object_get(c, "may_act")) && web_int(c, "closed_at") == 0 &&
-         !json_is_true(json_object_get(c, "in_correction")) && needed && state != 2 &&
-         (req->session->roles & ROLE_HANDLER) != 0;
+  int64_t state = s->c.second_correction_approved;
+  bool needed = state != 1 && (s->c.correction_count >= 1 || s->correction_approval);
+  return s->may_act && s->c.closed_at == 0 && strcmp(s->c.status, "correction") != 0 && needed &&
+         state != 2 && (req->session->roles & ROLE_HANDLER) != 0;
 }
 
-int case_correction_offers(struct http_request *req, struct store *store, json_t *c, json_t *offers)
+int case_correction_offers(struct http_request *req, const struct case_staff *s, json_t *offers)
 {
-  bool may = json_is_true(json_object_get(c, "may_act")), office = false;
-  int64_t state = approval_state(c);
-  int rc = cases_correction_approval_get(store, req->session->office_id, &office);
-  bool decide = may && web_int(c, "closed_at") == 0 && state == 2 &&
+  int64_t state = s->c.second_correction_approved; /* 2 asked, 3 refused, 4 issued */
+  bool decide = s->may_act && s->c.closed_at == 0 && state == 2 &&
                 (req->session->roles & ROLE_SUPERVISOR) != 0;
   json_t *flags =
-      rc ? NULL
-         : json_pack("{s:b, s:b, s:b, s:b, s:b}", "ask_correction", may_ask(req, c, office),
-                     "decide_correction", decide, "correction_refused", state == 3,
-                     "correction_issued", state == 4, "correction_noted", may && state >= 3);
-  if (!rc && (!flags || json_object_update(offers, flags)))
-    rc = ST_NOMEM;
+      json_pack("{s:b, s:b, s:b, s:b, s:b}", "ask_correction", may_ask(req, s), "decide_correction",
+                decide, "correction_refused", state == 3, "correction_issued", state == 4,
+                "correction_noted", s->may_act && state >= 3);
+  int rc = !flags || json_object_update(offers, flags) ? ST_NOMEM : ST_OK;
   json_decref(flags);
   return rc;
 }

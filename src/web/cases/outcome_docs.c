@@ -39,10 +39,10 @@ int outcome_staff_view(struct http_request *req, const struct case_staff *s, jso
 {
   struct case_actor actor;
   case_actor_of(req, &actor);
-  int64_t id = json_integer_value(json_object_get(c, "id"));
+  int64_t id = s->c.id;
   /* withdrawn also after closing (a wrong document found later); attached only while open */
-  bool may = json_is_true(json_object_get(c, "may_act")) && outcome_docs_may_manage(&actor);
-  bool open = !json_integer_value(json_object_get(c, "closed_at"));
+  bool may = s->may_act && outcome_docs_may_manage(&actor);
+  bool open = !s->c.closed_at;
   json_t *list = json_array();
   for (size_t i = 0; list && i < s->outcome_count; i++)
     if (json_array_append_new(list, staff_item(req, id, &s->outcomes[i], may)))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "domain/case_staff_read.h"
 #include "web/app.h"
 #include "web/cases/cases.h"
 #include "web/public/tools.h"
@@ -40,22 +41,23 @@ static json_t *line_view(struct http_request *req, json_t *line)
 }
 
 /* The working of the latest fee_due event, when that event has one. */
-static json_t *latest_working(json_t *events)
+static json_t *latest_working(const struct case_staff *s)
 {
-  json_t *e, *found = NULL;
-  size_t i;
-  json_array_foreach(events, i, e) if (strcmp(web_str(e, "kind"), "fee_due") == 0) found = e;
+  const struct case_staff_event *found = NULL;
+  for (size_t i = 0; i < s->event_count; i++)
+    if (strcmp(s->events[i].kind, "fee_due") == 0)
+      found = &s->events[i];
   if (!found)
     return NULL;
-  json_t *data = json_loads(web_str(found, "data"), 0, NULL);
+  json_t *data = json_loads(found->data, 0, NULL);
   json_t *working = json_incref(json_object_get(data, "working"));
   json_decref(data);
   return working;
 }
 
-json_t *receipt_fee_view(struct http_request *req, json_t *case_record)
+json_t *receipt_fee_view(struct http_request *req, const struct case_staff *s)
 {
-  json_t *working = latest_working(json_object_get(case_record, "events"));
+  json_t *working = latest_working(s);
   if (!json_is_object(working)) {
     json_decref(working);
     return NULL;

@@ -169,14 +169,15 @@ static json_t *payment_view(struct http_request *req, json_t *p)
   return typed_payment_view(req, &t);
 }
 
-int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, json_t *c)
+int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, bool may_set,
+                        json_t *c)
 {
   /* The public block without a token, as staff see it: payable as it is, nowhere else to pay. */
   json_t *b = payments_fee_view(req, fee, NULL);
   if (b) {
     json_object_del(b, "pay_elsewhere");
     json_object_set_new(b, "payable", json_boolean(fee->payable));
-    json_object_set_new(b, "may_set", json_boolean(json_is_true(json_object_get(c, "may_act"))));
+    json_object_set_new(b, "may_set", json_boolean(may_set));
     json_object_set_new(b, "due_amount", json_integer(fee->due));
   }
   return json_object_set_new(c, "payment", b) ? ST_NOMEM : ST_OK;

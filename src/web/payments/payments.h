@@ -23,7 +23,8 @@ struct view payments_fee_tview(struct http_request *req, struct view_builder *b,
                                const struct case_public_fee *fee, const char *token);
 /* Adds "payment" to a staff case view c (which has "may_act") from the case's fee
  * (domain/case_staff_read.h). */
-int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, json_t *c);
+int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, bool may_set,
+                        json_t *c);
 
 struct payment_start_in;
 /* The start of a payment as this request asks for it (return, callback and form URLs). */

@@ -42,10 +42,11 @@ int apply_withdraw_page(struct http_request *req, struct http_response *res);
 int apply_withdraw_post(struct http_request *req, struct http_response *res);
 int apply_file_public(struct http_request *req, struct http_response *res);
 int apply_file_staff(struct http_request *req, struct http_response *res);
-/* Staff case page: for an online or API case c (a staff view with "id"), adds "online",
- * "channel_tag", "answers_list" [{label, value}] in the page's language, "files" [{id, name,
- * size, href}] with staff download links; "online" false otherwise. */
-int apply_case_decorate(struct http_request *req, struct store *store, json_t *c);
+/* Adds to the staff case view c what an online or API application brought (s->online):
+ * "online", and when online "channel_tag", "has_answers", "answers_list" [{label, value}],
+ * "has_files", "files". */
+struct case_staff;
+int apply_staff_online_view(struct http_request *req, const struct case_staff *s, json_t *c);
 /* Progress page by QR token (the public case read model, domain/case_read.h): adds
  * "withdrawable", "withdraw_href", "files" (the applicant's documents with /p/{token}/files/
  * links) and "just_withdrawn" to view (a failure is left in b). */

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "domain/accounts.h"
 #include "domain/apply_docs.h"
+#include "domain/case_staff_read.h"
 #include "domain/audit.h"
 #include "domain/case_number.h"
 #include "domain/case_read.h"
@@ -491,28 +492,18 @@ int apply_file_staff(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   struct case_actor actor;
-  json_t *c = NULL;
-  int64_t id = case_view_id(req);
+  struct apply_document doc = {0};
   case_actor_of(req, &actor);
   int rc = web_store(req, &store);
   struct case_env env = {store, clock_now()};
   if (!rc)
-    rc = id ? cases_get_for_staff(&env, &actor, id, &c) : ST_NOTFOUND;
+    rc = apply_document_for_staff(&env, &actor, req->arena, case_view_id(req),
+                                  catalog_id_capture(req, "file"), http_capture(req, "file"), &doc);
   if (rc == ST_FORBIDDEN)
     return http_error(res, 403, "case_err_not_yours");
-  struct audit_actor who = {actor.office_id, actor.user_id, actor.username, actor.ip};
-  const char *file = http_capture(req, "file");
-  json_t *detail = json_pack("{s:s}", "upload", file ? file : "");
-  if (!rc)
-    rc = audit_record(store, &who, "person.document", "case", web_str(c, "case_key"), detail);
-  json_decref(detail);
-  struct apply_document doc = {0};
-  if (!rc)
-    rc = apply_document_of_case(store, req->arena, id, catalog_id_capture(req, "file"), &doc);
   if (!rc)
     rc = apply_send_document(req, res, &doc);
   free(doc.bytes);
-  json_decref(c);
   return rc;
 }
 
@@ -543,23 +534,15 @@ static json_t *answers_json(struct http_request *req, const struct apply_online_
   return out;
 }
 
-int apply_case_decorate(struct http_request *req, struct store *store, json_t *c)
+int apply_staff_online_view(struct http_request *req, const struct case_staff *s, json_t *c)
 {
-  const char *channel = web_str(c, "channel");
-  bool online = !strcmp(channel, "online") || !strcmp(channel, "api");
-  int64_t id = json_integer_value(json_object_get(c, "id"));
-  struct apply_online_case o;
-  if (!online)
+  const char *channel = s->c.channel;
+  if (strcmp(channel, "online") != 0 && strcmp(channel, "api") != 0)
     return json_object_set_new(c, "online", json_false()) ? ST_NOMEM : ST_OK;
-  int rc =
-      apply_online_case_read(store, req->arena, json_integer_value(json_object_get(c, "office_id")),
-                             json_integer_value(json_object_get(c, "service_id")), id, &o);
-  if (rc)
-    return rc;
-  json_t *answers = answers_json(req, &o);
-  json_t *files = files_json(req, o.uploads, o.upload_count,
-                             arena_printf(req->arena, "/staff/cases/%lld/files/", (long long)id));
-  json_decref(o.answers);
+  json_t *answers = answers_json(req, &s->online);
+  json_t *files =
+      files_json(req, s->online.uploads, s->online.upload_count,
+                 arena_printf(req->arena, "/staff/cases/%lld/files/", (long long)s->c.id));
   if (json_object_set_new(c, "online", json_true()) ||
       json_object_set_new(
           c, "channel_tag",

@@ -112,15 +112,9 @@ static json_t *message_list(struct http_request *req, const struct notify_messag
   return list;
 }
 
-int notices_case_messages(struct http_request *req, struct store *store, int64_t case_id,
-                          json_t **out)
+json_t *notices_case_messages(struct http_request *req, const struct notify_messages *messages)
 {
-  struct notify_messages messages;
-  int rc = notify_case_messages_read(store, req->arena, case_id, &messages);
-  if (rc)
-    return rc;
-  *out = message_list(req, &messages);
-  return *out ? ST_OK : ST_NOMEM;
+  return message_list(req, messages);
 }
 
 static bool status_valid(const char *s)

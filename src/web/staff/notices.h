@@ -11,9 +11,10 @@
 struct store;
 
 /* The case's messages for its page: [{id, event_label, channel_label, status, status_label,
- * failed, recipient, subject, body_text, attempts, created_text, sent_text, last_error}]. */
-int notices_case_messages(struct http_request *req, struct store *store, int64_t case_id,
-                          json_t **out);
+ * failed, recipient, subject, body_text, attempts, created_text, sent_text, last_error}] (the
+ * staff case read, domain/case_staff_read.h); NULL when out of memory. */
+struct notify_messages;
+json_t *notices_case_messages(struct http_request *req, const struct notify_messages *messages);
 
 int notices_outbox(struct http_request *req, struct http_response *res);
 int notices_outbox_retry(struct http_request *req, struct http_response *res);
