@@ -183,16 +183,59 @@ struct petition_category_list {
 };
 int petition_categories_read(struct store *store, struct arena *arena, int64_t office_id,
                              struct petition_category_list *out);
-/* A list for staff ("open", "overdue", "flags", "approval", "all") of the petitions in scope:
- * rows with personal data masked: {"id", "key", "subject", "status", "due_at", "flag",
- * "answer_state", "overdue", "confidential", "unit_id"}. */
-int petition_list(struct store *store, int64_t office_id, const struct petition_scope *scope,
-                  const char *list, time_t now, json_t **out);
-/* One petition in scope for staff: everything, the timeline, the same contact's earlier
- * petitions in scope, and the petitioner's name and contact opened (audited) unless it is
- * confidential and the actor is not a supervisor (then masked). */
-int petition_staff_get(struct store *store, const struct audit_actor *actor,
-                       const struct petition_scope *scope, int64_t id, time_t now, json_t **out);
+/* Staff lists and one petition as typed read models (strings and arrays in the arena given;
+ * never NULL). A list ("open", "overdue", "flags", "approval", "all") holds the petitions in
+ * scope as rows without personal data: */
+struct petition_item {
+  int64_t id, due_at, unit_id; /* unit_id 0: not routed yet */
+  const char *key, *subject, *status, *flag, *answer_state, *kind;
+  bool overdue, confidential; /* overdue: open and past its due instant */
+};
+struct petition_items {
+  struct petition_item *rows;
+  size_t count;
+};
+/* ST_INVALID for an unknown list; at most 200 rows. */
+int petition_list_read(struct store *store, struct arena *arena, int64_t office_id,
+                       const struct petition_scope *scope, const char *list, time_t now,
+                       struct petition_items *out);
+struct petition_event {
+  int64_t id, at;
+  const char *kind, *actor, *note;
+};
+struct petition_scan {
+  int64_t id, size, created_at;
+  const char *name, *mime;
+};
+/* The same contact's earlier petition; similar: the subjects say the same matter. */
+struct petition_earlier {
+  int64_t id;
+  const char *key, *subject, *status;
+  bool similar;
+};
+/* One petition for staff: its list row, the rest of its record, the petitioner (name and
+ * contact opened, or masked when personal_hidden), the timeline, the scans and the same
+ * contact's earlier petitions in scope. category_id, duplicate_of and answered_at are 0 when
+ * none. */
+struct petition_staff {
+  struct petition_item item;
+  const char *body, *channel, *transferred_to, *answer, *flag_by, *flag_confirmed_by;
+  const char *answer_by, *approved_by, *check_code, *contact_kind, *lang;
+  int64_t received_at, answered_at, category_id, duplicate_of, rating;
+  const char *name, *contact;
+  bool personal_hidden;
+  struct petition_event *events;
+  size_t event_count;
+  struct petition_scan *files;
+  size_t file_count;
+  struct petition_earlier *earlier;
+  size_t earlier_count;
+};
+/* One petition in scope, in one transaction with the audit row of the personal data opened
+ * (unless it is confidential and the actor is not a supervisor: then masked). */
+int petition_staff_read(struct store *store, struct arena *arena, const struct audit_actor *actor,
+                        const struct petition_scope *scope, int64_t id, time_t now,
+                        struct petition_staff *out);
 
 /* A scan of an office's petition for staff, with its audit row (the scan may hold personal
  * data): name, mime, bytes (malloc'd: the caller frees them), len. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/civil.h"
 #include "base/str.h"
 #include "domain/accounts.h"
@@ -18,6 +19,7 @@
 #include "domain/notify.h"
 #include "domain/petition.h"
 #include "domain/petition_internal.h"
+#include "domain/read_model.h"
 #include "domain/suppress.h"
 #include "store/directory.h"
 #include "store/petition.h"
@@ -58,46 +60,6 @@ static int scoped_get(struct store *store, int64_t office_id, const struct petit
 
 /* ---- lists and one petition ------------------------------------------------------------- */
 
-static json_t *list_row(json_t *p, time_t now)
-{
-  bool open = !strcmp(petition_text(p, "status"), "open");
-  return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:I, s:s}", "id",
-                   (json_int_t)petition_int(p, "id"), "key", petition_text(p, "petition_key"),
-                   "subject", petition_text(p, "subject"), "status", petition_text(p, "status"),
-                   "due_at", (json_int_t)petition_int(p, "due_at"), "flag",
-                   petition_text(p, "flag"), "answer_state", petition_text(p, "answer_state"),
-                   "overdue", open && petition_int(p, "due_at") < now, "confidential",
-                   petition_int(p, "confidential") != 0, "unit_id",
-                   (json_int_t)petition_int(p, "unit_id"), "kind", petition_text(p, "kind"));
-}
-
-int petition_list(struct store *store, int64_t office_id, const struct petition_scope *scope,
-                  const char *list, time_t now, json_t **out)
-{
-  static const char *const lists[] = {"open", "overdue", "flags", "approval", "all"};
-  json_t *rows = NULL, *p;
-  size_t i;
-  bool known = false;
-  for (i = 0; list && i < ARRAY_LEN(lists); i++)
-    known = known || !strcmp(list, lists[i]);
-  if (!known)
-    return ST_INVALID;
-  int rc = store_begin_read(store);
-  if (rc)
-    return rc;
-  rc = store_petition_list(store, office_id, petition_scope_office(scope) ? 0 : scope->unit_id,
-                           list, (int64_t)now, LIST_MAX, &rows);
-  rc = store_end_read(store, rc);
-  *out = rc ? NULL : json_array();
-  json_array_foreach(rows, i, p)
-  {
-    if (*out && json_array_append_new(*out, list_row(p, now)))
-      rc = ST_NOMEM;
-  }
-  json_decref(rows);
-  return rc;
-}
-
 /* The name and contact opened, the name masked when hidden (malloc'd; personal_free). */
 static int open_person(json_t *p, bool hidden, char **name, char **contact, char *masked,
                        size_t size)
@@ -113,20 +75,96 @@ static int open_person(json_t *p, bool hidden, char **name, char **contact, char
   return rc;
 }
 
-/* The name and contact: opened (and the view audited), or masked for a confidential petition
- * read by someone who is not a supervisor (§170). */
-static int personal_part(struct store *store, const struct audit_actor *actor, bool supervisor,
-                         json_t *p, json_t *view)
+static int item_fill(struct arena *arena, json_t *p, time_t now, struct petition_item *out)
+{
+  bool open = !strcmp(petition_text(p, "status"), "open");
+  *out = (struct petition_item){petition_int(p, "id"),
+                                petition_int(p, "due_at"),
+                                petition_int(p, "unit_id"),
+                                read_model_text(arena, p, "petition_key"),
+                                read_model_text(arena, p, "subject"),
+                                read_model_text(arena, p, "status"),
+                                read_model_text(arena, p, "flag"),
+                                read_model_text(arena, p, "answer_state"),
+                                read_model_text(arena, p, "kind"),
+                                open && petition_int(p, "due_at") < now,
+                                petition_int(p, "confidential") != 0};
+  return out->key && out->subject && out->status && out->flag && out->answer_state && out->kind
+             ? ST_OK
+             : ST_NOMEM;
+}
+
+int petition_list_read(struct store *store, struct arena *arena, int64_t office_id,
+                       const struct petition_scope *scope, const char *list, time_t now,
+                       struct petition_items *out)
+{
+  static const char *const lists[] = {"open", "overdue", "flags", "approval", "all"};
+  json_t *rows = NULL;
+  bool known = false;
+  *out = (struct petition_items){0};
+  for (size_t i = 0; list && i < ARRAY_LEN(lists); i++)
+    known = known || !strcmp(list, lists[i]);
+  if (!known)
+    return ST_INVALID;
+  int rc = store_begin_read(store);
+  if (rc)
+    return rc;
+  rc = store_petition_list(store, office_id, petition_scope_office(scope) ? 0 : scope->unit_id,
+                           list, (int64_t)now, LIST_MAX, &rows);
+  rc = store_end_read(store, rc);
+  size_t n = json_array_size(rows);
+  if (!rc && !(out->rows = read_model_array(arena, n, sizeof(*out->rows))))
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = item_fill(arena, json_array_get(rows, i), now, &out->rows[i]);
+  out->count = rc ? 0 : n;
+  json_decref(rows);
+  return rc;
+}
+
+/* The record's texts and numbers beyond its list row. */
+static int record_fill(struct arena *arena, json_t *p, struct petition_staff *s)
+{
+  const struct {
+    const char **to, *key;
+  } texts[] = {{&s->body, "body"},
+               {&s->channel, "channel"},
+               {&s->transferred_to, "transferred_to"},
+               {&s->answer, "answer"},
+               {&s->flag_by, "flag_by"},
+               {&s->flag_confirmed_by, "flag_confirmed_by"},
+               {&s->answer_by, "answer_by"},
+               {&s->approved_by, "approved_by"},
+               {&s->check_code, "check_code"},
+               {&s->contact_kind, "contact_kind"},
+               {&s->lang, "lang"}};
+  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+    if (!(*texts[i].to = read_model_text(arena, p, texts[i].key)))
+      return ST_NOMEM;
+  s->received_at = petition_int(p, "received_at");
+  s->answered_at = petition_int(p, "answered_at");
+  s->category_id = petition_int(p, "category_id");
+  s->duplicate_of = petition_int(p, "duplicate_of");
+  s->rating = petition_int(p, "rating");
+  return ST_OK;
+}
+
+/* The petitioner's name and contact: opened (and the view audited), or masked for a
+ * confidential petition read by someone who is not a supervisor (§170). */
+static int person_fill(struct store *store, struct arena *arena, const struct audit_actor *actor,
+                       bool supervisor, json_t *p, struct petition_staff *s)
 {
   char *name = NULL, *contact = NULL, masked[MASK_MAX] = "";
   bool hidden = petition_int(p, "confidential") && !supervisor;
   int rc = open_person(p, hidden, &name, &contact, masked, sizeof(masked));
-  const char *shown_name = hidden ? masked : name ? name : "";
-  const char *shown_contact = hidden ? petition_text(p, "contact_masked") : contact ? contact : "";
-  if (!rc && (json_object_set_new(view, "name", json_string(shown_name)) ||
-              json_object_set_new(view, "contact", json_string(shown_contact)) ||
-              json_object_set_new(view, "personal_hidden", json_boolean(hidden))))
-    rc = ST_NOMEM;
+  s->personal_hidden = hidden;
+  if (!rc) {
+    s->name = arena_strdup(arena, hidden ? masked : name ? name : "");
+    s->contact = arena_strdup(arena, hidden    ? petition_text(p, "contact_masked")
+                                     : contact ? contact
+                                               : "");
+    rc = s->name && s->contact ? ST_OK : ST_NOMEM;
+  }
   char object_id[24];
   snprintf(object_id, sizeof(object_id), "%lld", (long long)petition_int(p, "id"));
   if (!rc && !hidden && (name || contact))
@@ -136,84 +174,96 @@ static int personal_part(struct store *store, const struct audit_actor *actor, b
   return rc;
 }
 
-/* The same contact's earlier petitions in scope (number, subject, whether similar). */
-static json_t *earlier(struct store *store, const struct petition_scope *scope, json_t *p)
+static int event_fill(struct arena *arena, const json_t *row, void *item)
 {
-  json_t *rows = NULL, *r, *out = json_array();
-  size_t i;
+  struct petition_event *e = item;
+  *e = (struct petition_event){
+      read_model_int(row, "id"), read_model_int(row, "at"), read_model_text(arena, row, "kind"),
+      read_model_text(arena, row, "actor"), read_model_text(arena, row, "note")};
+  return e->kind && e->actor && e->note ? ST_OK : ST_NOMEM;
+}
+
+static int scan_fill(struct arena *arena, const json_t *row, void *item)
+{
+  struct petition_scan *f = item;
+  *f = (struct petition_scan){
+      read_model_int(row, "id"), read_model_int(row, "size"), read_model_int(row, "created_at"),
+      read_model_text(arena, row, "name"), read_model_text(arena, row, "mime")};
+  return f->name && f->mime ? ST_OK : ST_NOMEM;
+}
+
+/* The same contact's earlier petitions in scope (number, subject, whether similar). */
+static int earlier_fill(struct store *store, struct arena *arena,
+                        const struct petition_scope *scope, json_t *p, struct petition_staff *s)
+{
+  json_t *rows = NULL;
+  int rc = ST_OK;
   if (*petition_text(p, "contact_hash"))
     store_petition_same_contact(store, petition_int(p, "office_id"),
                                 petition_text(p, "contact_hash"), petition_int(p, "id"), &rows);
-  json_array_foreach(rows, i, r)
-  {
+  size_t n = json_array_size(rows);
+  if (!(s->earlier = read_model_array(arena, n, sizeof(*s->earlier))))
+    rc = ST_NOMEM;
+  for (size_t i = 0; !rc && i < n; i++) {
+    json_t *r = json_array_get(rows, i);
     if (!petition_scope_covers(scope, petition_int(r, "unit_id")))
       continue;
-    json_array_append_new(
-        out, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)petition_int(r, "id"), "key",
-                       petition_text(r, "petition_key"), "subject", petition_text(r, "subject"),
-                       "status", petition_text(r, "status"), "similar",
-                       petition_similar(petition_text(r, "subject"), petition_text(p, "subject"))));
+    struct petition_earlier *e = &s->earlier[s->earlier_count++];
+    *e = (struct petition_earlier){
+        petition_int(r, "id"), read_model_text(arena, r, "petition_key"),
+        read_model_text(arena, r, "subject"), read_model_text(arena, r, "status"),
+        petition_similar(petition_text(r, "subject"), petition_text(p, "subject"))};
+    if (!e->key || !e->subject || !e->status)
+      rc = ST_NOMEM;
   }
   json_decref(rows);
-  return out;
+  return rc;
 }
 
-static json_t *staff_view(json_t *p, time_t now)
-{
-  json_t *v = list_row(p, now);
-  static const char *const copied[] = {
-      "body",      "channel",     "transferred_to", "answer",       "flag_by", "flag_confirmed_by",
-      "answer_by", "approved_by", "check_code",     "contact_kind", "lang"};
-  for (size_t i = 0; v && i < ARRAY_LEN(copied); i++)
-    json_object_set_new(v, copied[i], json_string(petition_text(p, copied[i])));
-  static const char *const numbers[] = {"received_at", "answered_at", "category_id", "duplicate_of",
-                                        "rating"};
-  for (size_t i = 0; v && i < ARRAY_LEN(numbers); i++)
-    json_object_set_new(v, numbers[i], json_integer(petition_int(p, numbers[i])));
-  return v;
-}
-
-/* The timeline, the scans and the same contact's earlier petitions, added to view
- * (json_object_set_new takes each value, also when it fails). */
-static int attachments(struct store *store, const struct petition_scope *scope, json_t *p,
-                       json_t *view)
+/* The timeline, the scans and the same contact's earlier petitions. */
+static int attachments_fill(struct store *store, struct arena *arena,
+                            const struct petition_scope *scope, json_t *p, struct petition_staff *s)
 {
   json_t *events = NULL, *files = NULL;
   int64_t id = petition_int(p, "id");
   int rc = store_petition_events(store, id, &events);
-  if (!rc && json_object_set_new(view, "events", events ? events : json_array()))
-    rc = ST_NOMEM;
+  if (!rc)
+    rc = read_model_rows(arena, events, sizeof(*s->events), event_fill, (void **)&s->events,
+                         &s->event_count);
   if (!rc)
     rc = store_petition_files(store, id, &files);
-  if (!rc && json_object_set_new(view, "files", files ? files : json_array()))
-    rc = ST_NOMEM;
-  if (!rc && json_object_set_new(view, "earlier", earlier(store, scope, p)))
-    rc = ST_NOMEM;
-  return rc;
+  if (!rc)
+    rc = read_model_rows(arena, files, sizeof(*s->files), scan_fill, (void **)&s->files,
+                         &s->file_count);
+  json_decref(events);
+  json_decref(files);
+  return rc ? rc : earlier_fill(store, arena, scope, p, s);
 }
 
-int petition_staff_get(struct store *store, const struct audit_actor *actor,
-                       const struct petition_scope *scope, int64_t id, time_t now, json_t **out)
+int petition_staff_read(struct store *store, struct arena *arena, const struct audit_actor *actor,
+                        const struct petition_scope *scope, int64_t id, time_t now,
+                        struct petition_staff *out)
 {
   json_t *p = NULL;
-  *out = NULL;
+  *out = (struct petition_staff){0};
   /* a write transaction: the audit row of the personal data read commits with the read */
   int rc = store_begin(store);
   if (rc)
     return rc;
   rc = scoped_get(store, actor->office_id, scope, id, &p);
-  if (!rc && !(*out = staff_view(p, now)))
-    rc = ST_NOMEM;
   if (!rc)
-    rc = personal_part(store, actor, supervises(scope), p, *out);
+    rc = item_fill(arena, p, now, &out->item);
   if (!rc)
-    rc = attachments(store, scope, p, *out);
+    rc = record_fill(arena, p, out);
+  if (!rc)
+    rc = person_fill(store, arena, actor, supervises(scope), p, out);
+  if (!rc)
+    rc = attachments_fill(store, arena, scope, p, out);
   if (!rc)
     rc = store_commit(store);
   if (rc) {
     store_rollback(store);
-    json_decref(*out);
-    *out = NULL;
+    *out = (struct petition_staff){0};
   }
   json_decref(p);
   return rc;

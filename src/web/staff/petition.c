@@ -10,6 +10,7 @@
 #include "base/str.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
+#include "domain/directory.h"
 #include "domain/lookup.h"
 #include "domain/petition.h"
 #include "web/app.h"
@@ -39,21 +40,49 @@ static const char *label(struct http_request *req, const char *prefix, const cha
   return *code ? http_t(req, arena_printf(req->arena, "%s%s", prefix, code)) : "";
 }
 
-/* Labels and times of a list row or a petition, in the request's language. */
-static void localise(struct http_request *req, json_t *p)
+/* Labels and times of a petition (a list row: received_at 0), in the request's language. */
+static int labels(struct http_request *req, const struct petition_item *p, int64_t received_at,
+                  json_t *v)
 {
-  json_object_set_new(p, "status_label",
-                      json_string(label(req, "petition_status_", web_str(p, "status"))));
-  json_object_set_new(p, "flag_label",
-                      json_string(label(req, "petition_flag_", web_str(p, "flag"))));
-  json_object_set_new(p, "answer_state_label",
-                      json_string(label(req, "petition_answer_", web_str(p, "answer_state"))));
-  json_object_set_new(p, "due_text", json_string(web_datetime(req, web_int(p, "due_at"))));
-  json_object_set_new(p, "received_text",
-                      json_string(web_datetime(req, web_int(p, "received_at"))));
-  json_object_set_new(
-      p, "href",
-      json_string(arena_printf(req->arena, "/staff/petitions/%lld", (long long)web_int(p, "id"))));
+  const struct {
+    const char *key, *value;
+  } texts[] = {{"status_label", label(req, "petition_status_", p->status)},
+               {"flag_label", label(req, "petition_flag_", p->flag)},
+               {"answer_state_label", label(req, "petition_answer_", p->answer_state)},
+               {"due_text", web_datetime(req, p->due_at)},
+               {"received_text", web_datetime(req, received_at)},
+               {"href", arena_printf(req->arena, "/staff/petitions/%lld", (long long)p->id)}};
+  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+    if (json_object_set_new(v, texts[i].key, json_string(texts[i].value ? texts[i].value : "")))
+      return ST_NOMEM;
+  return ST_OK;
+}
+
+/* A petition's list row (no personal data). */
+static json_t *item_view(const struct petition_item *p)
+{
+  return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b, s:I, s:s}", "id",
+                   (json_int_t)p->id, "key", p->key, "subject", p->subject, "status", p->status,
+                   "due_at", (json_int_t)p->due_at, "flag", p->flag, "answer_state",
+                   p->answer_state, "overdue", p->overdue, "confidential", p->confidential,
+                   "unit_id", (json_int_t)p->unit_id, "kind", p->kind);
+}
+
+static json_t *list_view(struct http_request *req, const struct petition_items *items)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < items->count; i++) {
+    json_t *v = item_view(&items->rows[i]);
+    if (v && labels(req, &items->rows[i], 0, v)) {
+      json_decref(v);
+      v = NULL;
+    }
+    if (!v || json_array_append_new(list, v)) {
+      json_decref(list);
+      return NULL;
+    }
+  }
+  return list;
 }
 
 static json_t *list_tabs(struct http_request *req, const char *current)
@@ -72,18 +101,20 @@ static json_t *list_tabs(struct http_request *req, const char *current)
 int petition_staff_list(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *rows = NULL, *p;
-  size_t i;
+  struct petition_items items;
   const char *list = http_query(req, "list") ? http_query(req, "list") : "open";
   struct petition_scope scope = scope_of(req);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = petition_list(store, req->session->office_id, &scope, list, clock_now(), &rows);
+    rc = petition_list_read(store, req->arena, req->session->office_id, &scope, list, clock_now(),
+                            &items);
   if (rc == ST_INVALID)
     return http_error(res, 400, NULL);
   if (rc)
     return rc;
-  json_array_foreach(rows, i, p) localise(req, p);
+  json_t *rows = list_view(req, &items);
+  if (!rows)
+    return ST_NOMEM;
   const char *done = http_query(req, "done") ? http_query(req, "done") : "";
   const char *notice = !strcmp(done, "route")    ? http_t(req, "petition_routed_away")
                        : !strcmp(done, "record") ? http_t(req, "petition_recorded_away")
@@ -98,15 +129,14 @@ int petition_staff_list(struct http_request *req, struct http_response *res)
 
 static json_t *record_view(struct http_request *req, struct store *store)
 {
-  json_t *rows = NULL, *c, *options = json_array();
-  size_t i;
-  petition_categories(store, req->session->office_id, &rows);
-  json_array_foreach(rows, i, c)
-  {
-    json_array_append_new(options, json_pack("{s:I, s:s}", "id", (json_int_t)web_int(c, "id"),
-                                             "name", web_field(c, "name", req->lang)));
+  struct petition_category_list categories = {0};
+  json_t *options = json_array();
+  petition_categories_read(store, req->arena, req->session->office_id, &categories);
+  for (size_t i = 0; options && i < categories.count; i++) {
+    const struct petition_category_row *c = &categories.rows[i];
+    json_array_append_new(options, json_pack("{s:I, s:s}", "id", (json_int_t)c->id, "name",
+                                             directory_pick(c->name_zh, c->name_en, req->lang)));
   }
-  json_decref(rows);
   return json_pack("{s:s, s:o, s:s, s:s, s:s, s:s}", "title", http_t(req, "petition_record_title"),
                    "categories", options, "subject", form_text(req, "subject"), "body",
                    form_text(req, "body"), "name", form_text(req, "name"), "contact",
@@ -168,35 +198,103 @@ int petition_staff_record(struct http_request *req, struct http_response *res)
 
 static json_t *unit_options(struct http_request *req, struct store *store, int64_t current)
 {
-  json_t *units = NULL, *u, *out = json_array();
-  size_t i;
-  lookup_units(store, req->session->office_id, &units);
-  json_array_foreach(units, i, u)
-  {
-    json_array_append_new(out, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)web_int(u, "id"),
-                                         "name", web_field(u, "name", req->lang), "current",
-                                         web_int(u, "id") == current));
-  }
-  json_decref(units);
+  const struct directory *dir = NULL;
+  size_t count = 0;
+  json_t *out = json_array();
+  const struct dir_unit *units = directory_acquire(store, req->arena, &dir)
+                                     ? NULL
+                                     : directory_units(dir, req->session->office_id, &count);
+  for (size_t i = 0; out && units && i < count; i++)
+    json_array_append_new(out,
+                          json_pack("{s:I, s:s, s:b}", "id", (json_int_t)units[i].id, "name",
+                                    directory_pick(units[i].name_zh, units[i].name_en, req->lang),
+                                    "current", units[i].id == current));
   return out;
 }
 
-static void events_view(struct http_request *req, json_t *p)
+/* The timeline, the scans and the same contact's earlier petitions. */
+static int attachments_view(struct http_request *req, const struct petition_staff *p, json_t *v)
 {
-  json_t *e;
-  size_t i;
-  json_array_foreach(json_object_get(p, "events"), i, e)
-  {
-    json_object_set_new(e, "what", json_string(label(req, "petition_event_", web_str(e, "kind"))));
-    json_object_set_new(e, "when", json_string(web_datetime(req, web_int(e, "at"))));
+  json_t *events = json_array(), *files = json_array(), *earlier = json_array();
+  for (size_t i = 0; events && i < p->event_count; i++) {
+    const struct petition_event *e = &p->events[i];
+    json_array_append_new(events,
+                          json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
+                                    "at", (json_int_t)e->at, "kind", e->kind, "actor", e->actor,
+                                    "note", e->note, "what", label(req, "petition_event_", e->kind),
+                                    "when", web_datetime(req, e->at)));
   }
+  for (size_t i = 0; files && i < p->file_count; i++) {
+    const struct petition_scan *f = &p->files[i];
+    json_array_append_new(files,
+                          json_pack("{s:I, s:s, s:s, s:I, s:I}", "id", (json_int_t)f->id, "name",
+                                    f->name, "mime", f->mime, "size", (json_int_t)f->size,
+                                    "created_at", (json_int_t)f->created_at));
+  }
+  for (size_t i = 0; earlier && i < p->earlier_count; i++) {
+    const struct petition_earlier *e = &p->earlier[i];
+    json_array_append_new(earlier, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)e->id,
+                                             "key", e->key, "subject", e->subject, "status",
+                                             e->status, "similar", e->similar));
+  }
+  return json_object_set_new(v, "events", events) || json_object_set_new(v, "files", files) ||
+                 json_object_set_new(v, "earlier", earlier)
+             ? ST_NOMEM
+             : ST_OK;
+}
+
+/* What may be done now: "open", "can_send", "can_approve", "can_confirm", "action_base". */
+static json_t *offers(struct http_request *req, const struct petition_staff *p)
+{
+  const struct petition_item *it = &p->item;
+  bool open = !strcmp(it->status, "open");
+  const char *state = it->answer_state;
+  bool sv = supervisor(req);
+  return json_pack("{s:b, s:b, s:b, s:b, s:s}", "open", open, "can_send",
+                   open && (!strcmp(state, "draft") || !strcmp(state, "approved")), "can_approve",
+                   open && sv && !strcmp(state, "pending"), "can_confirm",
+                   open && sv && *it->flag && !*p->flag_confirmed_by, "action_base",
+                   arena_printf(req->arena, "/staff/petitions/%lld", (long long)it->id));
+}
+
+/* The whole petition as staff read it: its list row, its record, the petitioner, the
+ * attachments, the labels, and what may be done now. */
+static json_t *petition_view(struct http_request *req, const struct petition_staff *p)
+{
+  const struct petition_item *it = &p->item;
+  json_t *v = item_view(it);
+  json_t *more = json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, "
+      "s:s, s:b}",
+      "body", p->body, "channel", p->channel, "transferred_to", p->transferred_to, "answer",
+      p->answer, "flag_by", p->flag_by, "flag_confirmed_by", p->flag_confirmed_by, "answer_by",
+      p->answer_by, "approved_by", p->approved_by, "check_code", p->check_code, "contact_kind",
+      p->contact_kind, "lang", p->lang, "received_at", (json_int_t)p->received_at, "answered_at",
+      (json_int_t)p->answered_at, "category_id", (json_int_t)p->category_id, "duplicate_of",
+      (json_int_t)p->duplicate_of, "rating", (json_int_t)p->rating, "name", p->name, "contact",
+      p->contact, "personal_hidden", p->personal_hidden);
+  json_t *flags = offers(req, p);
+  int rc = v && more && flags && !json_object_update(v, more) ? ST_OK : ST_NOMEM;
+  if (!rc)
+    rc = attachments_view(req, p, v);
+  if (!rc)
+    rc = labels(req, it, p->received_at, v);
+  if (!rc && json_object_update(v, flags))
+    rc = ST_NOMEM;
+  json_decref(more);
+  json_decref(flags);
+  if (rc) {
+    json_decref(v);
+    return NULL;
+  }
+  return v;
 }
 
 int petition_staff_page(struct http_request *req, struct http_response *res)
 {
   struct store *store;
   struct audit_actor actor;
-  json_t *p = NULL;
+  struct petition_staff p;
   int64_t id = 0;
   if (str_to_int64(str_from(http_capture(req, "id")), 1, INT64_MAX, &id))
     return ST_NOTFOUND;
@@ -204,27 +302,15 @@ int petition_staff_page(struct http_request *req, struct http_response *res)
   web_actor(req, &actor);
   int rc = web_store(req, &store);
   if (!rc)
-    rc = petition_staff_get(store, &actor, &scope, id, clock_now(), &p);
+    rc = petition_staff_read(store, req->arena, &actor, &scope, id, clock_now(), &p);
   if (rc)
     return rc;
-  localise(req, p);
-  events_view(req, p);
-  bool open = !strcmp(web_str(p, "status"), "open");
-  const char *state = web_str(p, "answer_state");
-  json_object_set_new(p, "open", json_boolean(open));
-  json_object_set_new(
-      p, "can_send", json_boolean(open && (!strcmp(state, "draft") || !strcmp(state, "approved"))));
-  json_object_set_new(p, "can_approve",
-                      json_boolean(open && supervisor(req) && !strcmp(state, "pending")));
-  json_object_set_new(p, "can_confirm",
-                      json_boolean(open && supervisor(req) && *web_str(p, "flag") &&
-                                   !*web_str(p, "flag_confirmed_by")));
-  json_object_set_new(
-      p, "action_base",
-      json_string(arena_printf(req->arena, "/staff/petitions/%lld", (long long)id)));
+  json_t *v = petition_view(req, &p);
+  if (!v)
+    return ST_NOMEM;
   return http_page(res, 200, "staff/petition",
-                   json_pack("{s:s, s:o, s:o, s:b}", "title", web_str(p, "key"), "petition", p,
-                             "units", unit_options(req, store, web_int(p, "unit_id")), "done",
+                   json_pack("{s:s, s:o, s:o, s:b}", "title", p.item.key, "petition", v, "units",
+                             unit_options(req, store, p.item.unit_id), "done",
                              http_query(req, "done") != NULL));
 }
 
