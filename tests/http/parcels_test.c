@@ -67,6 +67,10 @@ static json_t *get_json(const char *path)
 static void test_lookup_by_section_and_number(void **state)
 {
   const char *p = "/o/xinxing/parcels?section=1&number=100";
+  /* the form lists the office's sections, the one asked for selected again */
+  expect("/o/xinxing/parcels", "zh-TW", 200, "<option value=\"0001\">新興段 (0001)</option>");
+  expect("/o/xinxing/parcels", "en", 200, "<option value=\"0002\">Dagang (0002)</option>");
+  expect(p, "zh-TW", 200, "<option value=\"0001\" selected>新興段 (0001)</option>");
   expect(p, "zh-TW", 200, "新興段 100");
   expect(p, "zh-TW", 200, "151.25");       /* 500 m² in 坪 */
   expect(p, "zh-TW", 200, "80,000");       /* 2026 announced current value */

@@ -105,21 +105,62 @@ int parcel_import(struct store *store, const struct parcel_import_options *optio
  * names the file and line of the first problem. */
 int parcel_demo_load(struct store *store, const char *dir, char *err, size_t err_size);
 
-/* ---- the public lookups' reads (parcel_lookup.c); records as in store/store.h "Parcels" -- */
+/* ---- the public lookups' reads (parcel_lookup.c) ------------------------------------------ */
 
-/* The parcel and the resurvey mappings that lead to it (an array, possibly empty);
- * ST_NOTFOUND when no such parcel. */
-int parcel_find(struct store *store, int64_t office_id, const char *section_code,
-                const char *number, json_t **parcel, json_t **resurveyed_from);
-/* The office's sections by code: [{"id", "code", "name_zh", "name_en"}]. */
-int parcel_sections_read(struct store *store, int64_t office_id, json_t **out);
-/* The old sections of the office's resurvey mappings: [{"code", "name"}] by code. */
-int parcel_resurvey_sections_read(struct store *store, int64_t office_id, json_t **out);
-/* The new number of an old one; ST_NOTFOUND when it was not resurveyed. */
-int parcel_resurvey_find(struct store *store, int64_t office_id, const char *old_section_code,
-                         const char *old_number, json_t **out);
-/* Addresses whose key (parcel_address_key) equals key or contains it, at most limit. */
-int parcel_addresses_find(struct store *store, int64_t office_id, const char *key, int64_t limit,
-                          json_t **out);
+/* Typed read models, one read per page; strings live in the arena given (never NULL). */
+struct parcel_section {
+  const char *code, *name_zh, *name_en; /* a resurvey's old section: its name in name_zh */
+};
+struct parcel_value {
+  int64_t year, current_value, land_value; /* NT$ per m² (公告土地現值, 申報地價) */
+};
+/* An old number and what it became in a resurvey; the new section's names "" when the office
+ * has no such section. */
+struct parcel_mapping {
+  const char *old_section_code, *old_section_name, *old_number;
+  const char *new_section_code, *new_section_name_zh, *new_section_name_en, *new_number;
+};
+struct parcel_record {
+  const char *section_code, *section_name_zh, *section_name_en, *number;
+  const char *area_m2;         /* decimal text as stored */
+  bool has_previous_value;     /* the value at the previous transfer is known */
+  int64_t previous_value;      /* NT$ per m² */
+  const char *previous_date;   /* YYYY-MM-DD or "" */
+  struct parcel_value *values; /* newest year first */
+  size_t value_count;
+};
+/* The lookup page: the office's sections by code, and when a parcel was asked for (section
+ * code and number normalised, else NULL), whether it was found, the parcel and the resurvey
+ * mappings that lead to it. */
+struct parcel_lookup {
+  struct parcel_section *sections;
+  size_t section_count;
+  bool found;
+  struct parcel_record parcel;
+  struct parcel_mapping *from;
+  size_t from_count;
+};
+int parcel_lookup_read(struct store *store, struct arena *arena, int64_t office_id,
+                       const char *section_code, const char *number, struct parcel_lookup *out);
+/* The resurvey page: the old sections of the office's mappings by code, and when an old number
+ * was asked for, whether it was resurveyed and into what. */
+struct parcel_resurvey {
+  struct parcel_section *sections;
+  size_t section_count;
+  bool found;
+  struct parcel_mapping mapping;
+};
+int parcel_resurvey_read(struct store *store, struct arena *arena, int64_t office_id,
+                         const char *old_section_code, const char *old_number,
+                         struct parcel_resurvey *out);
+/* Addresses whose key (parcel_address_key) equals key or contains it, at most limit, the exact
+ * ones first. */
+struct parcel_address {
+  const char *address, *section_code, *section_name_zh, *section_name_en, *number;
+  const char *building_number;
+};
+int parcel_addresses_read(struct store *store, struct arena *arena, int64_t office_id,
+                          const char *key, int64_t limit, struct parcel_address **out,
+                          size_t *count);
 
 #endif

@@ -19,12 +19,6 @@
 
 enum { ADDRESS_RESULTS_MAX = 50 };
 
-/* The localised name of a record's section ("section_name_zh"/"_en", or "name_zh"/"_en"). */
-static const char *section_name(struct http_request *req, json_t *record, const char *field)
-{
-  return web_field(record, field, req->lang);
-}
-
 static const char *display_number(struct http_request *req, const char *stored)
 {
   char out[PARCEL_NUMBER_DISPLAY_SIZE];
@@ -33,41 +27,81 @@ static const char *display_number(struct http_request *req, const char *stored)
   return copy ? copy : "";
 }
 
-/* Options of a section select; localised: names in name_zh/name_en (else in "name"). */
-static json_t *section_options(struct http_request *req, json_t *sections, const char *selected,
-                               bool localised)
+/* Options of a section select, the names in the page's language. */
+static json_t *section_options(struct http_request *req, const struct parcel_section *sections,
+                               size_t count, const char *selected)
 {
-  json_t *list = json_array(), *s;
-  size_t i;
-  json_array_foreach(sections, i, s)
-  {
-    const char *code = web_str(s, "code");
-    const char *name = localised ? section_name(req, s, "name") : web_str(s, "name");
-    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "code", code, "name", name, "selected",
-                                          selected && strcmp(code, selected) == 0));
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < count; i++) {
+    const struct parcel_section *s = &sections[i];
+    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "code", s->code, "name",
+                                          directory_pick(s->name_zh, s->name_en, req->lang),
+                                          "selected", selected && strcmp(s->code, selected) == 0));
   }
   return list;
 }
 
-/* The section code and parcel number of the form; problems go to the page. */
-static bool read_parcel_ref(struct http_request *req, json_t *page, const char *section_param,
-                            const char *number_param, char code[PARCEL_SECTION_CODE_SIZE],
-                            char number[PARCEL_NUMBER_SIZE])
+/* The section code and parcel number of the form, normalised; when either is not valid,
+ * the translation keys of what is wrong with each (NULL: nothing). */
+struct parcel_ref {
+  const char *section_param, *number_param;
+  char code[PARCEL_SECTION_CODE_SIZE], number[PARCEL_NUMBER_SIZE];
+  const char *section_error, *number_error;
+};
+
+static bool parcel_ref_read(struct http_request *req, struct parcel_ref *ref)
 {
-  const char *section = tools_input(req, section_param);
-  const char *typed = tools_input(req, number_param);
-  bool ok = true;
-  if (!section || !*section || parcel_section_code_normalize(section, code)) {
-    tools_field_error(req, page, section_param,
-                      section && *section ? "parcel_err_section_code" : "parcel_err_missing");
-    ok = false;
-  }
-  if (!typed || !*typed || parcel_number_normalize(typed, number)) {
-    tools_field_error(req, page, number_param,
-                      typed && *typed ? "parcel_err_number" : "parcel_err_missing");
-    ok = false;
-  }
-  return ok;
+  const char *section = tools_input(req, ref->section_param);
+  const char *typed = tools_input(req, ref->number_param);
+  ref->section_error = ref->number_error = NULL;
+  if (!section || !*section || parcel_section_code_normalize(section, ref->code))
+    ref->section_error = section && *section ? "parcel_err_section_code" : "parcel_err_missing";
+  if (!typed || !*typed || parcel_number_normalize(typed, ref->number))
+    ref->number_error = typed && *typed ? "parcel_err_number" : "parcel_err_missing";
+  return !ref->section_error && !ref->number_error;
+}
+
+/* The problems of ref on the page. */
+static void parcel_ref_errors(struct http_request *req, json_t *page, const struct parcel_ref *ref)
+{
+  if (ref->section_error)
+    tools_field_error(req, page, ref->section_param, ref->section_error);
+  if (ref->number_error)
+    tools_field_error(req, page, ref->number_param, ref->number_error);
+}
+
+/* A lookup form as sent: the section chosen (normalised; "" when none) is selected again in
+ * the list, the number is shown as typed. */
+struct parcel_form {
+  struct parcel_ref ref;
+  char code[PARCEL_SECTION_CODE_SIZE];
+  const char *typed;
+  bool asked, valid; /* asked: the form was sent (names); valid: ref holds a parcel */
+};
+
+static void parcel_form_read(struct http_request *req, const char *const *names,
+                             struct parcel_form *f)
+{
+  const char *section = tools_input(req, f->ref.section_param);
+  f->typed = tools_typed(req, f->ref.number_param);
+  f->code[0] = '\0';
+  if (section && *section)
+    parcel_section_code_normalize(section, f->code);
+  f->asked = tools_submitted(req, names);
+  f->valid = f->asked && parcel_ref_read(req, &f->ref);
+}
+
+/* The form's part of the page: the section select, the number typed, the problems. */
+static int parcel_form_view(struct http_request *req, json_t *page,
+                            const struct parcel_section *sections, size_t count,
+                            const struct parcel_form *f)
+{
+  int rc = tools_set(page, "sections", section_options(req, sections, count, f->code));
+  if (!rc)
+    rc = tools_set(page, "form", json_pack("{s:s}", f->ref.number_param, f->typed ? f->typed : ""));
+  if (!rc && f->asked && !f->valid)
+    parcel_ref_errors(req, page, &f->ref);
+  return rc;
 }
 
 static const char *enc(struct http_request *req, const char *s)
@@ -78,47 +112,38 @@ static const char *enc(struct http_request *req, const char *s)
 
 /* ---- lookup by section and number ---- */
 
-static json_t *values_view(struct http_request *req, json_t *values)
+static json_t *values_view(struct http_request *req, const struct parcel_record *p)
 {
-  json_t *list = json_array(), *v;
-  size_t i;
+  json_t *list = json_array();
   bool zh = strcmp(req->lang, "en") != 0;
-  json_array_foreach(values, i, v)
-  {
-    int year = (int)json_integer_value(json_object_get(v, "year"));
+  for (size_t i = 0; list && i < p->value_count; i++) {
+    const struct parcel_value *v = &p->values[i];
+    int year = (int)v->year;
     const char *label = zh ? arena_printf(req->arena, "%d年 (%d)", civil_roc_year(year), year)
                            : arena_printf(req->arena, "%d", year);
     json_array_append_new(
-        list,
-        json_pack(
-            "{s:i, s:s?, s:s, s:s}", "year", year, "label", label, "current_value",
-            tools_number(req, rational_int(json_integer_value(json_object_get(v, "current_value"))),
-                         0),
-            "land_value",
-            tools_number(req, rational_int(json_integer_value(json_object_get(v, "land_value"))),
-                         0)));
+        list, json_pack("{s:i, s:s?, s:s, s:s}", "year", year, "label", label, "current_value",
+                        tools_number(req, rational_int(v->current_value), 0), "land_value",
+                        tools_number(req, rational_int(v->land_value), 0)));
   }
   return list;
 }
 
 /* Links that carry the parcel's figures into the calculators (GET forms, so plain links). */
-static json_t *calculator_links(struct http_request *req, json_t *parcel, const char *slug)
+static json_t *calculator_links(struct http_request *req, const struct parcel_record *p,
+                                const char *slug)
 {
-  json_t *latest = json_array_get(json_object_get(parcel, "values"), 0);
-  json_t *prev = json_object_get(parcel, "previous_value");
-  const char *area = enc(req, web_str(parcel, "area_m2"));
+  const char *area = enc(req, p->area_m2);
   const char *current =
-      latest ? arena_printf(req->arena, "%lld",
-                            (long long)json_integer_value(json_object_get(latest, "current_value")))
-             : "";
+      p->value_count ? arena_printf(req->arena, "%lld", (long long)p->values[0].current_value) : "";
   const char *tax = arena_printf(req->arena, "/o/%s/tools/tax?area_m2=%s&current_value=%s", slug,
                                  area, current ? current : "");
   struct civil_date today = tools_today();
-  if (tax && json_is_integer(prev)) /* held from the previous transfer until today */
-    tax = arena_printf(
-        req->arena, "%s&previous_value=%lld&acquired_on=%s&transferred_on=%04d-%02d-%02d", tax,
-        (long long)json_integer_value(prev), enc(req, web_str(parcel, "previous_date")), today.year,
-        today.month, today.day);
+  if (tax && p->has_previous_value) /* held from the previous transfer until today */
+    tax = arena_printf(req->arena,
+                       "%s&previous_value=%lld&acquired_on=%s&transferred_on=%04d-%02d-%02d", tax,
+                       (long long)p->previous_value, enc(req, p->previous_date), today.year,
+                       today.month, today.day);
   return json_pack(
       "{s:s?, s:s?, s:s?, s:s?}", "tax", tax, "registration",
       arena_printf(
@@ -141,15 +166,12 @@ static const char *ping_text(struct http_request *req, const char *area_m2)
   return tools_number(req, rational_scale(area, 121, 400, &st), 4);
 }
 
-static json_t *resurvey_sources(struct http_request *req, json_t *mappings)
+static json_t *resurvey_sources(struct http_request *req, const struct parcel_lookup *l)
 {
-  json_t *list = json_array(), *m;
-  size_t i;
-  json_array_foreach(mappings, i, m)
-  {
-    json_array_append_new(list, json_pack("{s:s, s:s}", "section", web_str(m, "old_section_name"),
-                                          "number", display_number(req, web_str(m, "old_number"))));
-  }
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < l->from_count; i++)
+    json_array_append_new(list, json_pack("{s:s, s:s}", "section", l->from[i].old_section_name,
+                                          "number", display_number(req, l->from[i].old_number)));
   return list;
 }
 
@@ -173,56 +195,19 @@ static const char *area_display(struct http_request *req, const char *area_m2)
   return tools_number(req, area, 2);
 }
 
-static json_t *parcel_view(struct http_request *req, json_t *parcel, json_t *mappings,
+static json_t *parcel_view(struct http_request *req, const struct parcel_lookup *l,
                            const char *slug)
 {
-  json_t *prev = json_object_get(parcel, "previous_value");
+  const struct parcel_record *p = &l->parcel;
   return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:o, s:o, s:b}", "section",
-                   section_name(req, parcel, "section_name"), "section_code",
-                   web_str(parcel, "section_code"), "number",
-                   display_number(req, web_str(parcel, "number")), "area_m2",
-                   area_display(req, web_str(parcel, "area_m2")), "area_ping",
-                   ping_text(req, web_str(parcel, "area_m2")), "values",
-                   values_view(req, json_object_get(parcel, "values")), "previous_value",
-                   json_is_integer(prev) ? tools_money_int(req, json_integer_value(prev)) : NULL,
-                   "previous_date", date_display(req, web_str(parcel, "previous_date")), "use",
-                   calculator_links(req, parcel, slug), "resurveyed_from",
-                   resurvey_sources(req, mappings), "resurveyed", json_array_size(mappings) > 0);
-}
-
-static int find_parcel(struct http_request *req, struct store *store,
-                       const struct dir_office *office, json_t *page, const char *code,
-                       const char *number)
-{
-  json_t *parcel = NULL, *mappings = NULL;
-  int rc = parcel_find(store, office->id, code, number, &parcel, &mappings);
-  if (rc == ST_NOTFOUND)
-    return tools_set(page, "found", json_false());
-  if (rc == ST_OK)
-    rc = tools_set(page, "parcel", parcel_view(req, parcel, mappings, office->slug));
-  if (rc == ST_OK)
-    rc = tools_set(page, "found", json_true());
-  json_decref(parcel);
-  json_decref(mappings);
-  return rc;
-}
-
-static int lookup_form(struct http_request *req, struct store *store,
-                       const struct dir_office *office, json_t *page)
-{
-  json_t *sections;
-  const char *typed = tools_typed(req, "number"), *section = tools_input(req, "section");
-  char code[PARCEL_SECTION_CODE_SIZE] = "";
-  if (section && *section)
-    parcel_section_code_normalize(section, code);
-  int rc = parcel_sections_read(store, office->id, &sections);
-  if (rc)
-    return rc;
-  rc = tools_set(page, "sections", section_options(req, sections, code, true));
-  json_decref(sections);
-  if (!rc)
-    rc = tools_set(page, "form", json_pack("{s:s}", "number", typed ? typed : ""));
-  return rc;
+                   directory_pick(p->section_name_zh, p->section_name_en, req->lang),
+                   "section_code", p->section_code, "number", display_number(req, p->number),
+                   "area_m2", area_display(req, p->area_m2), "area_ping",
+                   ping_text(req, p->area_m2), "values", values_view(req, p), "previous_value",
+                   p->has_previous_value ? tools_money_int(req, p->previous_value) : NULL,
+                   "previous_date", date_display(req, p->previous_date), "use",
+                   calculator_links(req, p, slug), "resurveyed_from", resurvey_sources(req, l),
+                   "resurveyed", l->from_count > 0);
 }
 
 int parcels_lookup(struct http_request *req, struct http_response *res)
@@ -231,32 +216,39 @@ int parcels_lookup(struct http_request *req, struct http_response *res)
   static const char template_name[] = "public/parcels/lookup";
   struct store *store;
   const struct dir_office *office = NULL;
+  struct parcel_lookup l;
+  struct parcel_form f = {.ref = {.section_param = "section", .number_param = "number"}};
   json_t *page;
-  char code[PARCEL_SECTION_CODE_SIZE], number[PARCEL_NUMBER_SIZE];
   int rc = tools_page(req, "parcels_title", &store, &office, &page);
   if (rc)
     return rc;
-  rc = lookup_form(req, store, office, page);
-  if (rc || !tools_submitted(req, names))
-    return tools_finish(res, rc, 200, template_name, page);
-  if (!read_parcel_ref(req, page, "section", "number", code, number))
-    return tools_finish(res, ST_OK, 400, template_name, page);
-  rc = tools_set(page, "searched", json_true());
+  parcel_form_read(req, names, &f);
+  rc = parcel_lookup_read(store, req->arena, office->id, f.valid ? f.ref.code : NULL,
+                          f.valid ? f.ref.number : NULL, &l);
   if (!rc)
-    rc = find_parcel(req, store, office, page, code, number);
+    rc = parcel_form_view(req, page, l.sections, l.section_count, &f);
+  if (rc || !f.valid)
+    return tools_finish(res, rc, f.asked && !f.valid ? 400 : 200, template_name, page);
+  rc = tools_set(page, "searched", json_true());
+  if (!rc && l.found)
+    rc = tools_set(page, "parcel", parcel_view(req, &l, office->slug));
+  if (!rc)
+    rc = tools_set(page, "found", json_boolean(l.found));
   return tools_finish(res, rc, 200, template_name, page);
 }
 
 /* ---- resurvey: old -> new ---- */
 
-static json_t *mapping_view(struct http_request *req, json_t *m, const char *slug)
+static json_t *mapping_view(struct http_request *req, const struct parcel_mapping *m,
+                            const char *slug)
 {
-  const char *new_number = display_number(req, web_str(m, "new_number"));
-  return json_pack("{s:s, s:s, s:s, s:s, s:s?}", "old_section", web_str(m, "old_section_name"),
-                   "old_number", display_number(req, web_str(m, "old_number")), "new_section",
-                   section_name(req, m, "new_section_name"), "new_number", new_number, "href",
+  const char *new_number = display_number(req, m->new_number);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s?}", "old_section", m->old_section_name, "old_number",
+                   display_number(req, m->old_number), "new_section",
+                   directory_pick(m->new_section_name_zh, m->new_section_name_en, req->lang),
+                   "new_number", new_number, "href",
                    arena_printf(req->arena, "/o/%s/parcels?section=%s&number=%s", slug,
-                                web_str(m, "new_section_code"), enc(req, new_number)));
+                                m->new_section_code, enc(req, new_number)));
 }
 
 int parcels_resurvey(struct http_request *req, struct http_response *res)
@@ -265,55 +257,43 @@ int parcels_resurvey(struct http_request *req, struct http_response *res)
   static const char template_name[] = "public/parcels/resurvey";
   struct store *store;
   const struct dir_office *office = NULL;
-  json_t *page, *sections = NULL, *m = NULL;
-  char code[PARCEL_SECTION_CODE_SIZE] = "", number[PARCEL_NUMBER_SIZE];
+  struct parcel_resurvey r;
+  struct parcel_form f = {.ref = {.section_param = "old_section", .number_param = "old_number"}};
+  json_t *page;
   int rc = tools_page(req, "resurvey_title", &store, &office, &page);
   if (rc)
     return rc;
-  int64_t office_id = office->id;
-  const char *typed = tools_typed(req, "old_number"), *section = tools_input(req, "old_section");
-  if (section && *section)
-    parcel_section_code_normalize(section, code);
-  rc = parcel_resurvey_sections_read(store, office_id, &sections);
+  parcel_form_read(req, names, &f);
+  rc = parcel_resurvey_read(store, req->arena, office->id, f.valid ? f.ref.code : NULL,
+                            f.valid ? f.ref.number : NULL, &r);
   if (!rc)
-    rc = tools_set(page, "sections", section_options(req, sections, code, false));
+    rc = parcel_form_view(req, page, r.sections, r.section_count, &f);
+  if (rc || !f.valid)
+    return tools_finish(res, rc, f.asked && !f.valid ? 400 : 200, template_name, page);
+  rc = tools_set(page, "searched", json_true());
   if (!rc)
-    rc = tools_set(page, "form", json_pack("{s:s}", "old_number", typed ? typed : ""));
-  json_decref(sections);
-  int status = 200;
-  if (!rc && tools_submitted(req, names)) {
-    if (!read_parcel_ref(req, page, "old_section", "old_number", code, number)) {
-      status = 400;
-    } else {
-      int found = parcel_resurvey_find(store, office_id, code, number, &m);
-      rc = found == ST_NOTFOUND ? ST_OK : found;
-      if (!rc)
-        rc = tools_set(page, "searched", json_true());
-      if (!rc)
-        rc = tools_set(page, "mapping", m ? mapping_view(req, m, office->slug) : json_null());
-    }
-  }
-  json_decref(m);
-  return tools_finish(res, rc, status, template_name, page);
+    rc = tools_set(page, "mapping",
+                   r.found ? mapping_view(req, &r.mapping, office->slug) : json_null());
+  return tools_finish(res, rc, 200, template_name, page);
 }
 
 /* ---- address -> parcels ---- */
 
-static json_t *addresses_view(struct http_request *req, json_t *rows, const char *slug)
+static json_t *addresses_view(struct http_request *req, const struct parcel_address *rows,
+                              size_t count, const char *slug)
 {
-  json_t *list = json_array(), *r;
-  size_t i;
-  json_array_foreach(rows, i, r)
-  {
-    const char *number = display_number(req, web_str(r, "number"));
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < count; i++) {
+    const struct parcel_address *r = &rows[i];
+    const char *number = display_number(req, r->number);
     char building[PARCEL_NUMBER_DISPLAY_SIZE];
-    parcel_building_display(web_str(r, "building_number"), building);
+    parcel_building_display(r->building_number, building);
     json_array_append_new(
-        list, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "address", web_str(r, "address"), "section",
-                        section_name(req, r, "section_name"), "number", number, "building",
-                        arena_strdup(req->arena, building), "href",
+        list, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "address", r->address, "section",
+                        directory_pick(r->section_name_zh, r->section_name_en, req->lang), "number",
+                        number, "building", arena_strdup(req->arena, building), "href",
                         arena_printf(req->arena, "/o/%s/parcels?section=%s&number=%s", slug,
-                                     web_str(r, "section_code"), enc(req, number))));
+                                     r->section_code, enc(req, number))));
   }
   return list;
 }
@@ -323,7 +303,9 @@ int parcels_address(struct http_request *req, struct http_response *res)
   static const char template_name[] = "public/parcels/address";
   struct store *store;
   const struct dir_office *office = NULL;
-  json_t *page, *rows = NULL;
+  struct parcel_address *rows = NULL;
+  size_t count = 0;
+  json_t *page;
   int rc = tools_page(req, "address_title", &store, &office, &page);
   if (rc)
     return rc;
@@ -337,15 +319,15 @@ int parcels_address(struct http_request *req, struct http_response *res)
       rc = tools_field_error(req, page, "address",
                              key && *key ? "parcel_err_address" : "parcel_err_missing");
     } else {
-      rc = parcel_addresses_find(store, office->id, key, ADDRESS_RESULTS_MAX, &rows);
+      rc = parcel_addresses_read(store, req->arena, office->id, key, ADDRESS_RESULTS_MAX, &rows,
+                                 &count);
       if (!rc)
-        rc = tools_set(page, "results", addresses_view(req, rows, office->slug));
+        rc = tools_set(page, "results", addresses_view(req, rows, count, office->slug));
       if (!rc)
         rc = tools_set(page, "searched", json_true());
       if (!rc)
-        rc = tools_set(page, "found", json_boolean(json_array_size(rows) > 0));
+        rc = tools_set(page, "found", json_boolean(count > 0));
     }
   }
-  json_decref(rows);
   return tools_finish(res, rc, status, template_name, page);
 }
