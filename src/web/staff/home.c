@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
-#include "domain/lookup.h"
+#include "domain/directory.h"
 #include "web/app.h"
 #include "web/cases/cases.h"
 #include "web/staff/staff.h"
@@ -70,19 +70,20 @@ static json_t *role_labels(struct http_request *req, unsigned roles)
 int staff_home(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *office = NULL;
+  const struct directory *dir = NULL;
   int rc = web_store(req, &store);
   if (!rc)
-    rc = lookup_office(store, req->session->office_id, &office);
-  if (rc && rc != ST_NOTFOUND)
+    rc = directory_acquire(store, req->arena, &dir);
+  if (rc)
     return rc;
+  const struct dir_office *office = directory_office(dir, req->session->office_id);
   json_t *view =
       json_pack("{s:s, s:b, s:{s:s, s:s, s:o}, s:s, s:o}", "title", http_t(req, "staff_home_title"),
                 "is_handler", (req->session->roles & ROLE_HANDLER) != 0, "user", "display_name",
                 req->session->display_name, "username", req->session->username, "roles",
                 role_labels(req, req->session->roles), "office_name",
-                office ? web_field(office, "name", req->lang) : "", "areas", staff_areas(req));
-  json_decref(office);
+                office ? directory_pick(office->name_zh, office->name_en, req->lang) : "", "areas",
+                staff_areas(req));
   rc = view ? case_correction_counts(req, view) : ST_NOMEM;
   if (rc) {
     json_decref(view);

@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "domain/accounts.h"
+#include "domain/directory.h"
 #include "domain/lookup.h"
 #include "web/app.h"
 #include "web/staff/staff.h"
@@ -36,19 +37,20 @@ static json_t *role_options(struct http_request *req, unsigned roles)
 static int unit_options(struct http_request *req, struct store *store, int64_t unit_id,
                         json_t **out)
 {
-  json_t *units;
-  int rc = lookup_units(store, req->session->office_id, &units);
+  const struct directory *dir = NULL;
+  size_t count = 0;
+  int rc = directory_acquire(store, req->arena, &dir);
   if (rc)
     return rc;
+  const struct dir_unit *units = directory_units(dir, req->session->office_id, &count);
   json_t *list = json_array();
-  size_t i;
-  json_t *u;
-  json_array_foreach(units, i, u) json_array_append_new(
-      list, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)web_int(u, "id"), "name",
-                      web_field(u, "name", req->lang), "selected", web_int(u, "id") == unit_id));
-  json_decref(units);
+  for (size_t i = 0; list && i < count; i++)
+    json_array_append_new(list,
+                          json_pack("{s:I, s:s, s:b}", "id", (json_int_t)units[i].id, "name",
+                                    directory_pick(units[i].name_zh, units[i].name_en, req->lang),
+                                    "selected", units[i].id == unit_id));
   *out = list;
-  return ST_OK;
+  return list ? ST_OK : ST_NOMEM;
 }
 
 /* The unit's name in the request's language: English when asked for and given. */
