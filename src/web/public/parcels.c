@@ -76,12 +76,12 @@ struct parcel_form {
   struct parcel_ref ref;
   char code[PARCEL_SECTION_CODE_SIZE];
   const char *typed;
-  bool asked, valid; /* asked: the form was sent (names); valid: ref holds a parcel */
+  bool asked, valid; /* asked: either field was sent; valid: ref holds a parcel */
 };
 
-static void parcel_form_read(struct http_request *req, const char *const *names,
-                             struct parcel_form *f)
+static void parcel_form_read(struct http_request *req, struct parcel_form *f)
 {
+  const char *const names[] = {f->ref.section_param, f->ref.number_param, NULL};
   const char *section = tools_input(req, f->ref.section_param);
   f->typed = tools_typed(req, f->ref.number_param);
   f->code[0] = '\0';
@@ -212,7 +212,6 @@ static json_t *parcel_view(struct http_request *req, const struct parcel_lookup 
 
 int parcels_lookup(struct http_request *req, struct http_response *res)
 {
-  static const char *const names[] = {"section", "number", NULL};
   static const char template_name[] = "public/parcels/lookup";
   struct store *store;
   const struct dir_office *office = NULL;
@@ -222,7 +221,7 @@ int parcels_lookup(struct http_request *req, struct http_response *res)
   int rc = tools_page(req, "parcels_title", &store, &office, &page);
   if (rc)
     return rc;
-  parcel_form_read(req, names, &f);
+  parcel_form_read(req, &f);
   rc = parcel_lookup_read(store, req->arena, office->id, f.valid ? f.ref.code : NULL,
                           f.valid ? f.ref.number : NULL, &l);
   if (!rc)
@@ -253,7 +252,6 @@ static json_t *mapping_view(struct http_request *req, const struct parcel_mappin
 
 int parcels_resurvey(struct http_request *req, struct http_response *res)
 {
-  static const char *const names[] = {"old_section", "old_number", NULL};
   static const char template_name[] = "public/parcels/resurvey";
   struct store *store;
   const struct dir_office *office = NULL;
@@ -263,7 +261,7 @@ int parcels_resurvey(struct http_request *req, struct http_response *res)
   int rc = tools_page(req, "resurvey_title", &store, &office, &page);
   if (rc)
     return rc;
-  parcel_form_read(req, names, &f);
+  parcel_form_read(req, &f);
   rc = parcel_resurvey_read(store, req->arena, office->id, f.valid ? f.ref.code : NULL,
                             f.valid ? f.ref.number : NULL, &r);
   if (!rc)
