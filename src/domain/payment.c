@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -804,29 +805,6 @@ int payment_callback(const struct case_env *env, const char *provider,
 
 /* The ATM account of payment p from the case's payment_atm events (the latest for its order)
  * as "atm": {"bank_code", "account", "pay_by"} on p; nothing when there is none. */
-static int add_atm_account(struct store *store, json_t *p)
-{
-  json_t *events = NULL, *e, *found = NULL;
-  size_t i;
-  int rc = store_case_events(store, case_int(p, "case_id"), true, &events);
-  json_array_foreach(events, i, e)
-  {
-    if (rc || strcmp(case_text(e, "kind"), "payment_atm"))
-      continue;
-    json_t *data = json_loads(case_text(e, "data"), 0, NULL);
-    if (data && !strcmp(case_text(data, "order_no"), case_text(p, "order_no"))) {
-      json_decref(found);
-      found = data;
-    } else {
-      json_decref(data);
-    }
-  }
-  json_decref(events);
-  if (found && json_object_set_new(p, "atm", found))
-    rc = ST_NOMEM;
-  return rc;
-}
-
 /* Brings stored payment p up to date: expired when past its expiry, else asked about while
  * pending when the provider can be queried (best effort: the callback may still come). */
 static int refresh(const struct case_env *env, json_t *p)
@@ -843,8 +821,8 @@ static int refresh(const struct case_env *env, json_t *p)
   return ST_OK;
 }
 
-int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
-                      json_t **out)
+/* Brings the payment order_no of the case behind token up to date (refresh). */
+static int refresh_for_token(const struct case_env *env, const char *token, const char *order_no)
 {
   json_t *c = NULL, *p = NULL;
   int rc = payment_case_by_token(env->store, token, &c);
@@ -855,16 +833,45 @@ int payment_for_token(const struct case_env *env, const char *token, const char 
   if (!rc)
     rc = refresh(env, p);
   json_decref(p);
-  p = NULL;
-  if (!rc)
-    rc = store_payment_by_order(env->store, order_no, &p);
-  if (!rc && !strcmp(case_text(p, "status"), "pending"))
-    rc = add_atm_account(env->store, p);
   json_decref(c);
-  if (rc) {
-    json_decref(p);
-    return rc;
+  return rc;
+}
+
+/* The account of the latest "payment_atm" event of the case for order_no. */
+static int atm_of(struct arena *arena, const struct case_public *c, const char *order_no,
+                  struct payment_atm *out)
+{
+  *out = (struct payment_atm){false, "", "", 0};
+  for (size_t i = c->event_count; i > 0 && !out->given; i--) {
+    const struct case_public_event *e = &c->events[i - 1];
+    json_t *data = strcmp(e->kind, "payment_atm") ? NULL : json_loads(e->data, 0, NULL);
+    if (data && !strcmp(case_text(data, "order_no"), order_no)) {
+      *out = (struct payment_atm){true, arena_strdup(arena, case_text(data, "bank_code")),
+                                  arena_strdup(arena, case_text(data, "account")),
+                                  case_int(data, "pay_by")};
+      if (!out->bank_code || !out->account) {
+        json_decref(data);
+        return ST_NOMEM;
+      }
+    }
+    json_decref(data);
   }
-  *out = p;
   return ST_OK;
+}
+
+int payment_return_read(const struct case_env *env, struct arena *arena, const char *token,
+                        const char *order_no, struct payment_return *out)
+{
+  *out = (struct payment_return){0};
+  int rc = refresh_for_token(env, token, order_no);
+  if (!rc)
+    rc = case_public_by_token(env->store, arena, env->now, token, &out->c);
+  for (size_t i = 0; !rc && !out->payment && i < out->c.fee.payment_count; i++)
+    if (!strcmp(out->c.fee.payments[i].order_no, order_no))
+      out->payment = &out->c.fee.payments[i];
+  if (!rc && !out->payment)
+    rc = ST_NOTFOUND;
+  if (!rc && !strcmp(out->payment->status, "pending"))
+    rc = atm_of(arena, &out->c, order_no, &out->atm);
+  return rc;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "base/civil.h"
+#include "domain/case_read.h"
 #include "domain/cases.h"
 #include "domain/payment_provider.h"
 
@@ -130,12 +131,24 @@ enum payment_method payment_method_parse(const char *name);
 int payment_callback(const struct case_env *env, const char *provider,
                      const struct payment_field *fields, size_t count, const char **why);
 
-/* The payment with this order number of the case behind token (a row; a pending one past
- * expiry is marked expired first, and one still pending is asked about when the provider can
- * be queried; a pending one with an ATM account carries "atm": {"bank_code", "account",
- * "pay_by"}). ST_NOTFOUND when it is not that case's. */
-int payment_for_token(const struct case_env *env, const char *token, const char *order_no,
-                      json_t **out);
+/* What the page a provider sends the citizen back to shows (typed, in arena): the case as its
+ * token shows it (domain/case_read.h), the payment with this order number among its payments,
+ * and for a pending ATM transfer the account to pay into. Before the read, a pending payment
+ * past expiry is marked expired and one still pending is asked about when the provider can be
+ * queried (best effort: the callback may still come). ST_NOTFOUND when the order is not that
+ * case's (or either is unknown). */
+struct payment_atm {
+  bool given; /* the provider gave an account for this order */
+  const char *bank_code, *account;
+  int64_t pay_by; /* 0: not said */
+};
+struct payment_return {
+  struct case_public c;
+  const struct case_public_payment *payment; /* one of c.fee.payments */
+  struct payment_atm atm;
+};
+int payment_return_read(const struct case_env *env, struct arena *arena, const char *token,
+                        const char *order_no, struct payment_return *out);
 
 /* Marks pending payments past their expiry as expired (the deadline scanner). */
 int payment_expire_due(const struct case_env *env, int64_t *count);

@@ -398,6 +398,21 @@ static void test_pending_settled_by_query(void **state)
   assert_int_equal(json_array_size(json_object_get(log, "refusals")), 1); /* the tampered one */
   json_decref(log);
   assert_true(settled(token));
+  /* another case's link, or an order it does not have, finds no payment */
+  char other[64];
+  case_with_fee("60", other, sizeof(other));
+  snprintf(path, sizeof(path), "/p/%s/pay/return?order=%s", other, order_no);
+  assert_int_equal(http_get(&server, path, &r), 0);
+  assert_int_equal(r.status, 404);
+  response_free(&r);
+  snprintf(path, sizeof(path), "/p/%s/pay/return?order=BM000000000000", token);
+  assert_int_equal(http_get(&server, path, &r), 0);
+  assert_int_equal(r.status, 404);
+  response_free(&r);
+  snprintf(path, sizeof(path), "/p/%s/pay/return", token);
+  assert_int_equal(http_get(&server, path, &r), 0);
+  assert_int_equal(r.status, 404);
+  response_free(&r);
   free(body);
   free(go);
 }

@@ -158,17 +158,6 @@ json_t *payments_fee_view(struct http_request *req, const struct case_public_fee
   return view_done(&b) ? NULL : view_to_json(v);
 }
 
-/* A payment row of the store (a JSON record) in the same words as the read model's. */
-static json_t *payment_view(struct http_request *req, json_t *p)
-{
-  struct case_public_payment t = {web_int(p, "id"),           web_int(p, "amount"),
-                                  web_int(p, "created_at"),   web_int(p, "paid_at"),
-                                  web_int(p, "expires_at"),   web_str(p, "order_no"),
-                                  web_str(p, "currency"),     web_str(p, "provider"),
-                                  web_str(p, "provider_ref"), web_str(p, "status")};
-  return typed_payment_view(req, &t);
-}
-
 int payments_staff_view(struct http_request *req, const struct case_public_fee *fee, bool may_set,
                         json_t *c)
 {
@@ -274,36 +263,28 @@ int payment_pay(struct http_request *req, struct http_response *res)
 int payment_return(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  json_t *p = NULL, *view = NULL, *office = NULL;
+  struct payment_return r;
   const char *token = http_capture(req, "token");
   int rc = web_store(req, &store);
   struct case_env env = {store, clock_now()};
   if (!rc)
-    rc = payment_for_token(&env, token, http_query(req, "order"), &p);
-  if (!rc)
-    rc = public_case(req, store, token, &view, &office, NULL);
-  if (rc == ST_NOTFOUND) {
-    json_decref(p);
+    rc = payment_return_read(&env, req->arena, token, http_query(req, "order"), &r);
+  if (rc == ST_NOTFOUND)
     return http_error(res, 404, "payment_not_found");
-  }
-  if (rc) {
-    json_decref(p);
+  if (rc)
     return rc;
-  }
-  json_t *page =
-      json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s}", "title", http_t(req, "payment_return_title"),
-                "payment", payment_view(req, p), "case", view, "office", office, "progress_href",
-                arena_printf(req->arena, "/p/%s", token), "receipt_href",
-                arena_printf(req->arena, "/p/%s/receipt", token), "pay_action",
-                arena_printf(req->arena, "/p/%s/pay", token));
-  json_t *atm = json_object_get(p, "atm");
-  if (page && atm)
+  json_t *page = json_pack(
+      "{s:s, s:o, s:o, s:o, s:s, s:s, s:s}", "title", http_t(req, "payment_return_title"),
+      "payment", typed_payment_view(req, r.payment), "case",
+      case_public_view(req, &r.c, req->wants_json), "office", office_dir_view(req, r.c.office),
+      "progress_href", arena_printf(req->arena, "/p/%s", token), "receipt_href",
+      arena_printf(req->arena, "/p/%s/receipt", token), "pay_action",
+      arena_printf(req->arena, "/p/%s/pay", token));
+  if (page && r.atm.given)
     json_object_set_new(page, "atm",
-                        json_pack("{s:s, s:s, s:s}", "bank_code", web_str(atm, "bank_code"),
-                                  "account", web_str(atm, "account"), "pay_by_text",
-                                  web_datetime(req, web_int(atm, "pay_by"))));
-  json_decref(p);
-  return http_page(res, 200, "public/payment_return", page);
+                        json_pack("{s:s, s:s, s:s}", "bank_code", r.atm.bank_code, "account",
+                                  r.atm.account, "pay_by_text", web_datetime(req, r.atm.pay_by)));
+  return page ? http_page(res, 200, "public/payment_return", page) : ST_NOMEM;
 }
 
 static int receipt_on(struct http_request *req, struct http_response *res, struct store *store)
