@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/str.h"
 #include "base/text.h"
 #include "domain/accounts.h"
@@ -16,6 +17,7 @@
 #include "domain/catalog.h"
 #include "domain/form.h"
 #include "domain/personal.h"
+#include "domain/read_model.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -249,7 +251,7 @@ int apply_start(const struct case_env *env, int64_t office_id, int64_t service_i
   return rc;
 }
 
-int apply_draft(const struct case_env *env, const char *session, json_t **draft)
+int apply_draft_row(const struct case_env *env, const char *session, json_t **draft)
 {
   char hash[65];
   json_t *d = NULL;
@@ -274,6 +276,36 @@ int apply_draft(const struct case_env *env, const char *session, json_t **draft)
   }
   *draft = d;
   return ST_OK;
+}
+
+static void json_release(void *j)
+{
+  json_decref(j);
+}
+
+int apply_draft_read(const struct case_env *env, struct arena *arena, const char *session,
+                     struct apply_draft *out)
+{
+  json_t *d = NULL;
+  *out = (struct apply_draft){0};
+  int rc = apply_draft_row(env, session, &d);
+  if (rc)
+    return rc;
+  if (arena_on_free(arena, json_release, d)) {
+    json_decref(d);
+    return ST_NOMEM;
+  }
+  *out = (struct apply_draft){num(d, "id"),
+                              num(d, "office_id"),
+                              num(d, "service_id"),
+                              num(d, "case_id"),
+                              truthy(json_object_get(d, "verified")),
+                              read_model_text(arena, d, "contact_kind"),
+                              read_model_text(arena, d, "contact_masked"),
+                              read_model_text(arena, d, "applicant_name"),
+                              json_object_get(d, "answers"),
+                              d};
+  return out->contact_kind && out->contact_masked && out->applicant_name ? ST_OK : ST_NOMEM;
 }
 
 int apply_resend(const struct case_env *env, json_t *draft, const struct apply_message *msg,
@@ -566,7 +598,7 @@ int apply_upload(const struct case_env *env, json_t *draft, const struct apply_f
 /* ---- submission ------------------------------------------------------------------------ */
 
 static int submit_in_tx(const struct case_env *env, json_t *draft, json_t *clean,
-                        struct intake_result *out, const char **reason)
+                        json_t *documents_online, struct intake_result *out, const char **reason)
 {
   char *contact = NULL, *sealed_token = NULL;
   bool mail = strcmp(txt(draft, "contact_kind"), "email") == 0;
@@ -580,7 +612,7 @@ static int submit_in_tx(const struct case_env *env, json_t *draft, json_t *clean
                                  "online",
                                  clean,
                                  "",
-                                 json_object_get(draft, "documents_online")};
+                                 documents_online};
   if (!rc)
     rc = case_submit_online_in_tx(env, &in, out, reason);
   personal_free(contact);
@@ -595,7 +627,7 @@ static int submit_in_tx(const struct case_env *env, json_t *draft, json_t *clean
 }
 
 int apply_submit(const struct case_env *env, json_t *draft, json_t *questions,
-                 struct intake_result *out, const char **reason)
+                 json_t *documents_online, struct intake_result *out, const char **reason)
 {
   json_t *clean = NULL;
   const char *bad = NULL;
@@ -611,7 +643,7 @@ int apply_submit(const struct case_env *env, json_t *draft, json_t *questions,
     return refuse(reason, why.key ? why.key : "form_err_unknown");
   int rc = store_begin(env->store);
   if (!rc)
-    rc = submit_in_tx(env, draft, clean, out, reason);
+    rc = submit_in_tx(env, draft, clean, documents_online, out, reason);
   json_decref(clean);
   if (rc) {
     store_rollback(env->store);

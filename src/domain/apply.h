@@ -80,9 +80,24 @@ bool apply_service_online(json_t *service);
 int apply_start(const struct case_env *env, int64_t office_id, int64_t service_id, const char *kind,
                 const char *contact, const char *lang, const struct apply_message *msg,
                 char session[APPLY_TOKEN_SIZE], const char **reason);
-/* The draft behind a session token: the store row with "answers" parsed (an object) and
- * "applicant_name" opened. ST_NOTFOUND when none (or expired). */
-int apply_draft(const struct case_env *env, const char *session, json_t **draft);
+/* The draft behind a session token, typed for pages (strings in arena): where it belongs,
+ * whether its code was typed and it was submitted (case_id), the masked contact, the
+ * applicant's name opened and the answers saved ({code: answer}: the form's values are JSON
+ * by nature). row is its stored row, which the domain's calls below act on (apply_resend ...
+ * apply_case_token take it); pages read the typed fields. Both JSON values are released with
+ * the arena. ST_NOTFOUND when none (or expired). */
+struct arena;
+struct apply_draft {
+  int64_t id, office_id, service_id, case_id; /* case_id 0: not submitted */
+  bool verified;
+  const char *contact_kind, *contact_masked, *applicant_name;
+  const json_t *answers;
+  json_t *row;
+};
+int apply_draft_read(const struct case_env *env, struct arena *arena, const char *session,
+                     struct apply_draft *out);
+/* The row alone (a new reference: "answers" parsed, "applicant_name" opened). */
+int apply_draft_row(const struct case_env *env, const char *session, json_t **draft);
 /* A new code for an unverified draft (at most APPLY_CODES_MAX, one per APPLY_RESEND_SECONDS). */
 int apply_resend(const struct case_env *env, json_t *draft, const struct apply_message *msg,
                  const char **reason);
@@ -120,12 +135,12 @@ const char *apply_file_type(const void *data, size_t len);
  * APPLY_FILE_NAME_MAX_CHARS; "" when nothing is left. Written to out. */
 void apply_display_name(const char *name, char *out, size_t size);
 
-/* Submits a verified draft as a case (channel "online"): its uploads move to the case. The
- * draft's "documents_online" (NULL or an array of the service's document names, set from the
- * check page's form) are those the applicant lets the office check electronically instead of
- * on paper (case_documents.h). */
+/* Submits a verified draft as a case (channel "online"): its uploads move to the case.
+ * documents_online (NULL or an array of the service's document names, from the check page's
+ * form) are those the applicant lets the office check electronically instead of on paper
+ * (case_documents.h). */
 int apply_submit(const struct case_env *env, json_t *draft, json_t *questions,
-                 struct intake_result *out, const char **reason);
+                 json_t *documents_online, struct intake_result *out, const char **reason);
 /* The QR token of the draft's case (for the confirmation page), malloc'd; NULL if none. */
 char *apply_case_token(json_t *draft);
 

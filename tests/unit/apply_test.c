@@ -18,6 +18,7 @@
 
 #include "demo_store.h"
 #include "domain/accounts.h"
+#include "base/arena.h"
 #include "domain/apply.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
@@ -228,7 +229,7 @@ static void test_one_time_code(void **state)
   snprintf(code, sizeof(code), "%s", code_of_sent());
   assert_int_equal(strlen(code), 6);
   json_t *d;
-  assert_int_equal(apply_draft(&env, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&env, session, &d), ST_OK);
   /* a wrong code counts a try; the shape is checked first */
   assert_int_equal(apply_verify(&env, d, "12ab", verified, &reason), ST_INVALID);
   assert_string_equal(reason, "apply_err_code_shape");
@@ -237,13 +238,13 @@ static void test_one_time_code(void **state)
   assert_string_equal(reason, "apply_err_code_wrong");
   json_decref(d);
   /* resending is limited in time */
-  assert_int_equal(apply_draft(&env, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&env, session, &d), ST_OK);
   assert_int_equal(apply_resend(&env, d, &code_msg, &reason), ST_LIMIT);
   assert_string_equal(reason, "apply_err_resend_wait");
   json_decref(d);
   /* an expired code is refused even when right */
   struct case_env later = {f->store, env.now + APPLY_CODE_SECONDS + 1};
-  assert_int_equal(apply_draft(&later, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&later, session, &d), ST_OK);
   assert_int_equal(apply_verify(&later, d, code, verified, &reason), ST_INVALID);
   assert_string_equal(reason, "apply_err_code_expired");
   assert_int_equal(apply_resend(&later, d, &code_msg, &reason), ST_OK);
@@ -251,26 +252,26 @@ static void test_one_time_code(void **state)
   snprintf(code, sizeof(code), "%s", code_of_sent());
   /* five wrong tries spend the code */
   for (int i = 0; i < APPLY_CODE_TRIES; i++) {
-    assert_int_equal(apply_draft(&later, session, &d), ST_OK);
+    assert_int_equal(apply_draft_row(&later, session, &d), ST_OK);
     wrong = strcmp(code, "000000") ? "000000" : "111111";
     assert_int_equal(apply_verify(&later, d, wrong, verified, &reason), ST_INVALID);
     json_decref(d);
   }
   assert_string_equal(reason, "apply_err_code_expired");
-  assert_int_equal(apply_draft(&later, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&later, session, &d), ST_OK);
   assert_int_equal(apply_verify(&later, d, code, verified, &reason), ST_INVALID);
   json_decref(d);
   /* a fresh code works, and the session token changes */
   struct case_env later2 = {f->store, later.now + 120};
-  assert_int_equal(apply_draft(&later2, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&later2, session, &d), ST_OK);
   assert_int_equal(apply_resend(&later2, d, &code_msg, &reason), ST_OK);
   json_decref(d);
   snprintf(code, sizeof(code), "%s", code_of_sent());
-  assert_int_equal(apply_draft(&later2, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&later2, session, &d), ST_OK);
   assert_int_equal(apply_verify(&later2, d, code, verified, &reason), ST_OK);
   json_decref(d);
-  assert_int_equal(apply_draft(&later2, session, &d), ST_NOTFOUND);
-  assert_int_equal(apply_draft(&later2, verified, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&later2, session, &d), ST_NOTFOUND);
+  assert_int_equal(apply_draft_row(&later2, verified, &d), ST_OK);
   assert_int_equal(json_integer_value(json_object_get(d, "verified")), 1);
   json_decref(d);
 }
@@ -308,10 +309,10 @@ static json_t *verified_draft(struct fixture *f, struct case_env *env, const cha
                                &code_msg, first, &reason),
                    ST_OK);
   snprintf(code, sizeof(code), "%s", code_of_sent());
-  assert_int_equal(apply_draft(env, first, &d), ST_OK);
+  assert_int_equal(apply_draft_row(env, first, &d), ST_OK);
   assert_int_equal(apply_verify(env, d, code, session, &reason), ST_OK);
   json_decref(d);
-  assert_int_equal(apply_draft(env, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(env, session, &d), ST_OK);
   return d;
 }
 
@@ -376,15 +377,31 @@ static void test_uploads_and_submit(void **state)
   assert_int_equal(blobs1, blobs0 + 2);
   /* submitting needs the name and the required answers */
   struct intake_result r;
-  assert_int_equal(apply_submit(&env, d, f->questions, &r, &reason), ST_INVALID);
+  assert_int_equal(apply_submit(&env, d, f->questions, NULL, &r, &reason), ST_INVALID);
   assert_string_equal(reason, "apply_err_name");
   json_t *answers = transcript_answers();
   assert_int_equal(apply_save(&env, d, "李大同", answers), ST_OK);
   json_decref(answers);
   json_decref(d);
-  assert_int_equal(apply_draft(&env, session, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&env, session, &d), ST_OK);
   assert_string_equal(json_string_value(json_object_get(d, "applicant_name")), "李大同");
-  assert_int_equal(apply_submit(&env, d, f->questions, &r, &reason), ST_OK);
+  /* the same draft typed for pages: the row's fields, the name opened, the answers saved */
+  struct arena *arena = arena_new(1 << 16);
+  struct apply_draft typed;
+  assert_non_null(arena);
+  assert_int_equal(apply_draft_read(&env, arena, session, &typed), ST_OK);
+  assert_int_equal(typed.id, json_integer_value(json_object_get(d, "id")));
+  assert_int_equal(typed.office_id, f->office_id);
+  assert_int_equal(typed.case_id, 0);
+  assert_true(typed.verified);
+  assert_string_equal(typed.applicant_name, "李大同");
+  assert_string_equal(typed.contact_kind, "email");
+  assert_string_equal(typed.contact_masked,
+                      json_string_value(json_object_get(d, "contact_masked")));
+  assert_true(json_equal((json_t *)typed.answers, json_object_get(d, "answers")));
+  assert_int_equal(apply_draft_read(&env, arena, "no-such-session", &typed), ST_NOTFOUND);
+  arena_free(arena);
+  assert_int_equal(apply_submit(&env, d, f->questions, NULL, &r, &reason), ST_OK);
   struct intake_result first = r;
   json_t *list;
   assert_int_equal(store_uploads_of(f->store, 0, first.case_id, &list), 0);
@@ -392,10 +409,10 @@ static void test_uploads_and_submit(void **state)
   json_decref(list);
   /* a second submit of the same draft is refused (a stale copy by the store, a fresh one at
    * once) */
-  assert_int_equal(apply_submit(&env, d, f->questions, &r, &reason), ST_CONFLICT);
+  assert_int_equal(apply_submit(&env, d, f->questions, NULL, &r, &reason), ST_CONFLICT);
   json_decref(d);
-  assert_int_equal(apply_draft(&env, session, &d), ST_OK);
-  assert_int_equal(apply_submit(&env, d, f->questions, &r, &reason), ST_INVALID);
+  assert_int_equal(apply_draft_row(&env, session, &d), ST_OK);
+  assert_int_equal(apply_submit(&env, d, f->questions, NULL, &r, &reason), ST_INVALID);
   assert_string_equal(reason, "apply_err_submitted");
   char *token = apply_case_token(d);
   assert_non_null(token);
@@ -450,8 +467,8 @@ static void test_resume_link(void **state)
   assert_int_equal(office, f->office_id);
   assert_int_equal(service, f->transcript_id);
   /* the old session is gone; the new one needs the code */
-  assert_int_equal(apply_draft(&env, session, &d), ST_NOTFOUND);
-  assert_int_equal(apply_draft(&env, again, &d), ST_OK);
+  assert_int_equal(apply_draft_row(&env, session, &d), ST_NOTFOUND);
+  assert_int_equal(apply_draft_row(&env, again, &d), ST_OK);
   assert_int_equal(json_integer_value(json_object_get(d, "verified")), 0);
   snprintf(code, sizeof(code), "%s", code_of_sent());
   assert_int_equal(apply_verify(&env, d, code, session, &reason), ST_OK);
@@ -461,7 +478,7 @@ static void test_resume_link(void **state)
                    ST_NOTFOUND);
   /* drafts expire */
   struct case_env much_later = {f->store, env.now + (APPLY_DRAFT_DAYS + 1) * 86400};
-  assert_int_equal(apply_draft(&much_later, session, &d), ST_NOTFOUND);
+  assert_int_equal(apply_draft_row(&much_later, session, &d), ST_NOTFOUND);
 }
 
 int main(void)

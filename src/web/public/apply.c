@@ -44,22 +44,17 @@ static json_t *variable_questions(const struct dir_service *service)
   return out;
 }
 
-static bool draft_matches(struct apply_ctx *a, json_t *d)
-{
-  return json_integer_value(json_object_get(d, "office_id")) == a->o.id &&
-         json_integer_value(json_object_get(d, "service_id")) == a->service->id;
-}
-
+/* The applicant's draft of this office's service, when the session cookie names one. */
 static int load_draft(struct http_request *req, struct apply_ctx *a)
 {
-  json_t *d = NULL;
-  int rc = apply_draft(&a->env, http_cookie(req, APPLY_COOKIE), &d);
+  struct apply_draft *d = arena_alloc(req->arena, sizeof(*d));
+  if (!d)
+    return ST_NOMEM;
+  int rc = apply_draft_read(&a->env, req->arena, http_cookie(req, APPLY_COOKIE), d);
   if (rc == ST_NOTFOUND)
     return ST_OK;
-  if (!rc && draft_matches(a, d))
+  if (!rc && d->office_id == a->o.id && d->service_id == a->service->id)
     a->draft = d;
-  else
-    json_decref(d);
   return rc;
 }
 
@@ -67,8 +62,8 @@ static int load_draft(struct http_request *req, struct apply_ctx *a)
 static int guard(struct http_request *req, struct http_response *res, struct apply_ctx *a,
                  enum apply_need need, bool *done)
 {
-  bool verified = a->draft && json_integer_value(json_object_get(a->draft, "verified"));
-  bool submitted = a->draft && json_integer_value(json_object_get(a->draft, "case_id"));
+  bool verified = a->draft && a->draft->verified;
+  bool submitted = a->draft && a->draft->case_id;
   if (a->draft && (need == APPLY_NEED_DRAFT || (verified && !submitted)))
     return ST_OK;
   *done = true;
@@ -107,7 +102,7 @@ void apply_close(struct apply_ctx *a)
 {
   a->service = NULL;
   json_decref(a->questions);
-  json_decref(a->draft);
+  a->draft = NULL;
   office_ctx_close(&a->o);
 }
 
@@ -325,8 +320,8 @@ static int verify_view(struct http_request *req, struct apply_ctx *a, json_t **o
   json_t *view = apply_view(req, a, "apply_verify_title");
   if (!view)
     return ST_NOMEM;
-  json_object_set_new(view, "contact_masked", json_string(web_str(a->draft, "contact_masked")));
-  json_object_set_new(view, "sms", json_boolean(!strcmp(web_str(a->draft, "contact_kind"), "sms")));
+  json_object_set_new(view, "contact_masked", json_string(a->draft->contact_masked));
+  json_object_set_new(view, "sms", json_boolean(!strcmp(a->draft->contact_kind, "sms")));
   json_object_set_new(view, "resent", json_boolean(http_query(req, "resent") != NULL));
   *out = view;
   return ST_OK;
@@ -358,7 +353,7 @@ int apply_verify_submit(struct http_request *req, struct http_response *res)
     apply_close(&a);
     return rc;
   }
-  rc = apply_verify(&a.env, a.draft, http_form(req, "code"), session, &reason);
+  rc = apply_verify(&a.env, a.draft->row, http_form(req, "code"), session, &reason);
   if (rc == ST_INVALID && verify_view(req, &a, &view) == ST_OK) {
     web_form_error(req, view, "code", reason);
     apply_close(&a);
@@ -383,7 +378,7 @@ int apply_resend_submit(struct http_request *req, struct http_response *res)
     return rc;
   }
   struct apply_message msg = apply_code_message(req, a.o.office);
-  rc = apply_resend(&a.env, a.draft, &msg, &reason);
+  rc = apply_resend(&a.env, a.draft->row, &msg, &reason);
   const char *to = arena_printf(req->arena, "%s/verify?resent=1", a.base);
   apply_close(&a);
   if (rc)
@@ -410,8 +405,8 @@ static json_t *current_value(struct http_request *req, struct apply_ctx *a, cons
 {
   if (!posted) {
     if (!strcmp(code, "name"))
-      return json_string(web_str(a->draft, "applicant_name"));
-    json_t *v = json_object_get(json_object_get(a->draft, "answers"), code);
+      return json_string(a->draft->applicant_name);
+    json_t *v = json_object_get(a->draft->answers, code);
     return v ? json_incref(v) : json_string("");
   }
   json_t *list = json_array();
@@ -531,8 +526,8 @@ static bool name_ok(json_t *value, json_t **out, struct form_error *why)
 
 static int save_answer(struct apply_ctx *a, const char *code, json_t *clean)
 {
-  json_t *answers = json_deep_copy(json_object_get(a->draft, "answers"));
-  const char *name = web_str(a->draft, "applicant_name");
+  json_t *answers = json_deep_copy(a->draft->answers);
+  const char *name = a->draft->applicant_name;
   if (!answers)
     return ST_NOMEM;
   if (!strcmp(code, "name"))
@@ -541,7 +536,7 @@ static int save_answer(struct apply_ctx *a, const char *code, json_t *clean)
     json_object_set(answers, code, clean);
   else
     json_object_del(answers, code);
-  int rc = apply_save(&a->env, a->draft, name, answers);
+  int rc = apply_save(&a->env, a->draft->row, name, answers);
   json_decref(answers);
   return rc;
 }

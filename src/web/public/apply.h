@@ -66,7 +66,7 @@ struct apply_ctx {
   struct office_ctx o;
   const struct dir_service *service; /* the directory's, held until the request's arena is freed */
   json_t *questions;                 /* the variable questions, in order (new reference) */
-  json_t *draft;                     /* the applicant's draft, or NULL */
+  const struct apply_draft *draft;   /* the applicant's draft (in the arena), or NULL */
   struct case_env env;
   const char *base; /* "/o/{office}/apply/{service}" */
 };

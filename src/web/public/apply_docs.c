@@ -54,8 +54,7 @@ static json_t *draft_files(struct http_request *req, struct apply_ctx *a)
 {
   struct apply_upload_info *files = NULL;
   size_t count = 0;
-  if (apply_uploads_read(a->o.store, req->arena,
-                         json_integer_value(json_object_get(a->draft, "id")), 0, &files, &count))
+  if (apply_uploads_read(a->o.store, req->arena, a->draft->id, 0, &files, &count))
     count = 0;
   return files_json(req, files, count, NULL);
 }
@@ -125,7 +124,7 @@ int apply_documents_submit(struct http_request *req, struct http_response *res)
     return rc;
   }
   size_t n = files_of(req, files, ARRAY_LEN(files));
-  rc = apply_upload(&a.env, a.draft, files, n, &reason, &bad);
+  rc = apply_upload(&a.env, a.draft->row, files, n, &reason, &bad);
   if (rc == ST_INVALID) {
     json_t *view = documents_view(req, &a);
     const char *msg = http_t(req, reason);
@@ -148,7 +147,7 @@ int apply_document_remove(struct http_request *req, struct http_response *res)
   int64_t id = catalog_id_capture(req, "id");
   int rc = apply_open(req, res, &a, APPLY_NEED_VERIFIED, &done);
   if (!rc && !done)
-    rc = apply_upload_remove(&a.env, a.draft, id);
+    rc = apply_upload_remove(&a.env, a.draft->row, id);
   const char *to = arena_printf(req->arena, "%s/documents", a.base);
   apply_close(&a);
   if (rc || done)
@@ -160,11 +159,12 @@ int apply_document_remove(struct http_request *req, struct http_response *res)
 
 static json_t *answer_rows(struct http_request *req, struct apply_ctx *a)
 {
-  json_t *rows = json_array(), *q, *answers = json_object_get(a->draft, "answers");
+  json_t *rows = json_array(), *q;
+  const json_t *answers = a->draft->answers;
   size_t i;
   json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "id", "name", "label",
                                         http_t(req, "apply_name_label"), "value",
-                                        web_str(a->draft, "applicant_name"), "href",
+                                        a->draft->applicant_name, "href",
                                         arena_printf(req->arena, "%s/name?change=1", a->base)));
   json_array_foreach(a->questions, i, q)
   {
@@ -197,7 +197,7 @@ static json_t *online_documents(struct http_request *req, struct apply_ctx *a)
   return list;
 }
 
-/* The names ticked as checked online, for apply_submit (the draft's documents_online). */
+/* The names ticked as checked online, for apply_submit (its documents_online). */
 static json_t *online_ticked(struct http_request *req)
 {
   json_t *list = json_array();
@@ -217,8 +217,8 @@ static json_t *check_view(struct http_request *req, struct apply_ctx *a)
     json_object_update_missing_new(
         view, json_pack("{s:o, s:o, s:o, s:b, s:s, s:s, s:s}", "online_documents", online, "rows",
                         answer_rows(req, a), "files", files, "has_files",
-                        json_array_size(files) > 0, "contact", web_str(a->draft, "contact_masked"),
-                        "back", arena_printf(req->arena, "%s/documents", a->base), "documents_href",
+                        json_array_size(files) > 0, "contact", a->draft->contact_masked, "back",
+                        arena_printf(req->arena, "%s/documents", a->base), "documents_href",
                         arena_printf(req->arena, "%s/documents", a->base)));
   else {
     json_decref(files);
@@ -250,12 +250,14 @@ int apply_submit_post(struct http_request *req, struct http_response *res)
     apply_close(&a);
     return rc;
   }
-  if (json_object_set_new(a.draft, "documents_online", online_ticked(req)))
+  json_t *online = online_ticked(req);
+  if (!online)
     rc = ST_NOMEM;
   else
     rc = declared && !strcmp(declared, "yes")
-             ? apply_submit(&a.env, a.draft, a.questions, &r, &reason)
+             ? apply_submit(&a.env, a.draft->row, a.questions, online, &r, &reason)
              : ST_INVALID;
+  json_decref(online);
   if (rc == ST_INVALID) {
     json_t *view = check_view(req, &a);
     web_form_error(req, view,
@@ -290,7 +292,7 @@ static int done_view(struct http_request *req, struct apply_ctx *a, const char *
 {
   struct apply_done d;
   json_t *view = apply_view(req, a, "apply_done_title");
-  int64_t case_id = json_integer_value(json_object_get(a->draft, "case_id"));
+  int64_t case_id = a->draft->case_id;
   int rc = view ? apply_done_read(a->o.store, req->arena, a->o.id, case_id, &d) : ST_NOMEM;
   const char *number = rc ? NULL : done_number(req, &d);
   if (!rc && !number)
@@ -304,7 +306,7 @@ static int done_view(struct http_request *req, struct apply_ctx *a, const char *
                        "progress_href", arena_printf(req->arena, "/p/%s", token), "progress_link",
                        arena_printf(req->arena, "%s/p/%s", web_origin(req), token), "qr_src",
                        arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
-                       web_str(a->draft, "contact_masked"), "time_limit",
+                       a->draft->contact_masked, "time_limit",
                        catalog_time_limit(req, a->service->time_limit_minutes)))
              ? ST_NOMEM
              : ST_OK;
@@ -333,7 +335,7 @@ int apply_done_page(struct http_request *req, struct http_response *res)
   bool done;
   json_t *view = NULL;
   int rc = apply_open(req, res, &a, APPLY_NEED_DRAFT, &done);
-  char *token = !rc && !done ? apply_case_token(a.draft) : NULL;
+  char *token = !rc && !done ? apply_case_token(a.draft->row) : NULL;
   if (!rc && !done && !token) {
     rc = http_redirect(res, 303, a.base);
     done = true;
@@ -364,10 +366,10 @@ int apply_save_post(struct http_request *req, struct http_response *res)
   const char *prefix = arena_printf(req->arena, "%s/o/%s/apply-resume/", web_origin(req), a.o.slug);
   struct apply_message msg = apply_office_message(req, a.o.office, "apply_resume_subject",
                                                   "apply_resume_email", "apply_resume_sms");
-  rc = apply_send_resume(&a.env, a.draft, prefix, &msg, &reason);
+  rc = apply_send_resume(&a.env, a.draft->row, prefix, &msg, &reason);
   json_t *view = rc ? NULL : apply_view(req, &a, "apply_saved_title");
   if (view) {
-    json_object_set_new(view, "contact", json_string(web_str(a.draft, "contact_masked")));
+    json_object_set_new(view, "contact", json_string(a.draft->contact_masked));
     json_object_set_new(view, "days", json_integer(APPLY_RESUME_DAYS));
   }
   apply_close(&a);
