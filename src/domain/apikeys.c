@@ -80,21 +80,25 @@ static bool secret_shape_ok(const char *s)
   return true;
 }
 
-int apikey_check(struct store *store, const char *secret, int64_t now, json_t **key)
+int apikey_check(struct store *store, const char *secret, int64_t office_id, int64_t now,
+                 int64_t *key_id)
 {
   char hash[65];
-  *key = NULL;
+  json_t *key = NULL;
+  *key_id = 0;
   if (!secret_shape_ok(secret))
     return ST_FORBIDDEN;
   accounts_token_hash(secret, hash);
-  int rc = store_api_key_by_hash(store, hash, key);
-  if (rc == ST_NOTFOUND)
-    return ST_FORBIDDEN;
-  if (rc)
-    return rc;
+  int rc = store_api_key_by_hash(store, hash, &key);
+  if (rc == ST_NOTFOUND || (!rc && read_model_int(key, "office_id") != office_id))
+    rc = ST_FORBIDDEN;
+  if (!rc)
+    *key_id = read_model_int(key, "id");
+  json_decref(key);
   /* Recording the use is best effort: a failure must not refuse a good key. */
-  store_api_key_used(store, json_integer_value(json_object_get(*key, "id")), now);
-  return ST_OK;
+  if (!rc)
+    store_api_key_used(store, *key_id, now);
+  return rc;
 }
 
 int apikey_list_read(struct store *store, struct arena *arena, int64_t office_id,

@@ -31,9 +31,10 @@ int apikey_issue(struct store *store, const struct audit_actor *actor, int64_t o
 /* Revokes key id of office_id (once; again is fine). ST_NOTFOUND for another office's key. */
 int apikey_revoke(struct store *store, const struct audit_actor *actor, int64_t office_id,
                   int64_t id, int64_t now);
-/* The key with this secret, not revoked: {"id", "office_id", "name", "prefix", "slug"}; records
- * its use. ST_FORBIDDEN for a missing, malformed, unknown or revoked key. */
-int apikey_check(struct store *store, const char *secret, int64_t now, json_t **key);
+/* The id of office_id's key with this secret, not revoked; records its use. ST_FORBIDDEN for
+ * a missing, malformed, unknown or revoked key, or another office's (its use not recorded). */
+int apikey_check(struct store *store, const char *secret, int64_t office_id, int64_t now,
+                 int64_t *key_id);
 
 /* A key as the admins' page lists it (typed read model; strings in the read's arena). Times
  * are unix seconds, 0 for never. */

@@ -162,6 +162,16 @@ static void test_used_by_open311(void **state)
   char body[512], path[200];
   struct response r;
   assert_int_equal(strlen(key), 46); /* issued above */
+  /* Refused at another office, where it is not used: its use is not recorded. */
+  snprintf(body, sizeof(body), "api_key=%s&service_code=rent-subsidy", key);
+  assert_int_equal(http_call(&server, "POST", "/o/kh-udd/open311/v2/requests.json", NULL, body,
+                             strlen(body), &r),
+                   0);
+  assert_int_equal(r.status, 403);
+  response_free(&r);
+  json_t *before = expect_view(&server, &admin, PAGE, 200);
+  expect_text_at(before, "keys.0.last_used_text", "");
+  json_decref(before);
   snprintf(body, sizeof(body),
            "api_key=%s&service_code=sale-transfer&first_name=Mei&last_name=Chen", key);
   assert_int_equal(http_call(&server, "POST", REQUESTS, NULL, body, strlen(body), &r), 0);

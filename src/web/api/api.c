@@ -437,7 +437,7 @@ static bool members_ok(json_t *body)
 }
 
 static int create_with(struct http_request *req, struct http_response *res, struct store *store,
-                       const struct dir_office *office, json_t *key, json_t *body)
+                       const struct dir_office *office, int64_t key_id, json_t *body)
 {
   const char *lang = member(body, "lang");
   if (lang && !i18n_supported(lang))
@@ -458,7 +458,7 @@ static int create_with(struct http_request *req, struct http_response *res, stru
       .lat = member(body, "lat"),
       .lng = member(body, "long"),
       .media_url = member(body, "media_url"),
-      .api_key_id = json_integer_value(json_object_get(key, "id")),
+      .api_key_id = key_id,
   };
   struct open311_refusal why;
   json_t *made = NULL;
@@ -473,13 +473,13 @@ int api_create(struct http_request *req, struct http_response *res)
   struct store *store;
   const struct directory *dir = NULL;
   const struct dir_office *office;
-  json_t *key = NULL, *body = NULL;
+  json_t *body = NULL;
+  int64_t key_id = 0;
   int rc = office_of(req, res, &store, &dir, &office);
   if (rc || !office)
     return rc;
-  rc = apikey_check(store, api_key_of(req), clock_now(), &key);
-  if (rc == ST_FORBIDDEN ||
-      (!rc && office->id != json_integer_value(json_object_get(key, "office_id"))))
+  rc = apikey_check(store, api_key_of(req), office->id, clock_now(), &key_id);
+  if (rc == ST_FORBIDDEN)
     rc = fail_key(req, res, 403,
                   api_key_of(req) ? "open311_err_api_key" : "open311_err_api_key_missing");
   else if (!rc && !json_declared(req))
@@ -489,9 +489,8 @@ int api_create(struct http_request *req, struct http_response *res)
   else if (!rc && !members_ok(body))
     rc = fail_key(req, res, 400, "api_err_body");
   else if (!rc)
-    rc = create_with(req, res, store, office, key, body);
+    rc = create_with(req, res, store, office, key_id, body);
   json_decref(body);
-  json_decref(key);
   return rc;
 }
 

@@ -280,13 +280,12 @@ static int key_refused(struct o311_ctx *ctx)
 int o311_create(struct o311_ctx *ctx)
 {
   struct http_request *req = ctx->req;
-  json_t *key = NULL, *made = NULL;
-  int rc = apikey_check(ctx->store, o311_param(req, "api_key"), clock_now(), &key);
-  if (rc == ST_FORBIDDEN ||
-      (!rc && json_integer_value(json_object_get(key, "office_id")) != ctx->office_id)) {
-    json_decref(key);
+  json_t *made = NULL;
+  int64_t key_id = 0;
+  int rc =
+      apikey_check(ctx->store, o311_param(req, "api_key"), ctx->office_id, clock_now(), &key_id);
+  if (rc == ST_FORBIDDEN)
     return key_refused(ctx);
-  }
   if (rc)
     return rc;
   json_t *attrs = attributes(req);
@@ -304,12 +303,11 @@ int o311_create(struct o311_ctx *ctx)
       .lat = o311_param(req, "lat"),
       .lng = o311_param(req, "long"),
       .media_url = o311_param(req, "media_url"),
-      .api_key_id = json_integer_value(json_object_get(key, "id")),
+      .api_key_id = key_id,
   };
   struct open311_refusal why;
   rc = o311_submit(req, ctx->store, &in, &made, &why);
   json_decref(attrs);
-  json_decref(key);
   if (rc == ST_INVALID || rc == ST_NOTFOUND)
     return o311_error(ctx, why.status, why.key, why.attribute);
   if (rc)
