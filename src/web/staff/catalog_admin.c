@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/directory.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 #include "web/staff/catalog_admin.h"
@@ -39,12 +40,11 @@ int catadmin_record(struct http_request *req, struct store *store, const struct 
 
 const char *catadmin_office_slug(struct http_request *req, struct store *store)
 {
-  json_t *office = NULL;
-  if (lookup_office(store, req->session->office_id, &office))
-    return "";
-  const char *slug = arena_strdup(req->arena, web_str(office, "slug"));
-  json_decref(office);
-  return slug ? slug : "";
+  const struct directory *dir = NULL;
+  const struct dir_office *office = directory_acquire(store, req->arena, &dir)
+                                        ? NULL
+                                        : directory_office(dir, req->session->office_id);
+  return office ? office->slug : "";
 }
 
 /* The office's records of a kind, newest rules of each list as the store orders them. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/civil.h"
+#include "domain/directory.h"
 #include "render/format.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
@@ -471,8 +472,9 @@ json_t *catadmin_values_from_record(const struct catadmin_kind *k, json_t *recor
 static json_t *options(struct http_request *req, struct store *store,
                        const struct catadmin_field *field, const char *value)
 {
-  json_t *list = json_array(), *units = NULL, *unit;
-  size_t i;
+  json_t *list = json_array();
+  const struct directory *dir = NULL;
+  size_t i, unit_count = 0;
 #define OPTION(v, l)                                                                               \
   json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", (v), "label", (l), "selected", \
                                         strcmp((v), value) == 0))
@@ -485,11 +487,13 @@ static json_t *options(struct http_request *req, struct store *store,
     for (i = 0; i < catalog_announcement_kind_count; i++)
       OPTION(catalog_announcement_kinds[i],
              http_t(req, arena_printf(req->arena, "news_kind_%s", catalog_announcement_kinds[i])));
-  if (field->type == CA_UNIT && lookup_units(store, req->session->office_id, &units) == ST_OK)
-    json_array_foreach(units, i, unit)
-        OPTION(web_str(unit, "code"), web_field(unit, "name", req->lang));
+  const struct dir_unit *units =
+      field->type == CA_UNIT && directory_acquire(store, req->arena, &dir) == ST_OK
+          ? directory_units(dir, req->session->office_id, &unit_count)
+          : NULL;
+  for (i = 0; units && i < unit_count; i++)
+    OPTION(units[i].code, directory_pick(units[i].name_zh, units[i].name_en, req->lang));
 #undef OPTION
-  json_decref(units);
   return list;
 }
 
