@@ -592,64 +592,16 @@ static int surveys(struct store *store, struct arena *arena, int64_t office_id, 
 
 /* A count of the petition statistics: -1 (withheld there, under PETITION_STATS_MIN_CELL) or
  * under this table's threshold is empty. */
-static void petition_count(struct arena *arena, struct od_table *t, const char **cell,
-                           const json_t *n)
+static void petition_count(struct arena *arena, struct od_table *t, const char **cell, int64_t v)
 {
-  int64_t v = json_integer_value(n);
   if (v < 0)
     t->suppressed++;
   else
     put_count(arena, t, cell, v);
 }
 
-/* The small-cell rule (domain/suppress.h) at this table's threshold on the counts of a line
- * (each {"count"}, -1: withheld by the statistics) and their total: each line's count set to
- * -1 when withheld; *total_hidden read and written (the month and category lines share it). */
-static int petition_line(struct arena *arena, json_t *line, int64_t total, int threshold,
-                         bool *total_hidden)
-{
-  size_t n = json_array_size(line);
-  int64_t *counts = arena_alloc(arena, (n + 1) * sizeof(*counts));
-  bool *hidden = arena_alloc(arena, (n + 1) * sizeof(*hidden));
-  if (!counts || !hidden)
-    return ST_NOMEM;
-  for (size_t i = 0; i < n; i++) {
-    counts[i] = json_integer_value(json_object_get(json_array_get(line, i), "count"));
-    hidden[i] = counts[i] < 0;
-  }
-  counts[n] = total, hidden[n] = *total_hidden || total < 0;
-  suppress_apply(&(struct suppress_table){1, n + 1, counts, hidden, threshold, true, false});
-  *total_hidden = hidden[n];
-  for (size_t i = 0; i < n; i++)
-    if (hidden[i] && json_object_set_new(json_array_get(line, i), "count", json_integer(-1)))
-      return ST_NOMEM;
-  return ST_OK;
-}
-
-/* The statistics' lines again at the office's threshold (it may be above theirs). */
-static int petition_suppress(struct arena *arena, json_t *st, int threshold)
-{
-  json_t *months = json_object_get(st, "by_month"), *cats = json_object_get(st, "by_category");
-  int64_t total = json_integer_value(json_object_get(st, "total"));
-  bool hidden = false;
-  int rc = petition_line(arena, cats, total, threshold, &hidden);
-  if (!rc)
-    rc = petition_line(arena, months, total, threshold, &hidden);
-  if (!rc)
-    rc = petition_line(arena, cats, total, threshold, &hidden);
-  if (!rc && hidden && json_object_set_new(st, "total", json_integer(-1)))
-    rc = ST_NOMEM;
-  return rc;
-}
-
-static const char *nonempty(struct arena *arena, const json_t *v)
-{
-  const char *s = json_string_value(v);
-  return s && *s ? arena_strdup(arena, s) : NULL;
-}
-
 static void petition_row(struct arena *arena, struct od_table *t, const char **r, const char *dim,
-                         const char *value, const json_t *count)
+                         const char *value, int64_t count)
 {
   size_t before = t->suppressed;
   r[P_DIM] = dim;
@@ -659,41 +611,45 @@ static void petition_row(struct arena *arena, struct od_table *t, const char **r
     r[P_NOTE] = note(arena, t);
 }
 
+/* The all-petitions row: the total, answered, and the answer times (working days, one decimal)
+ * and on-time share (whole percent) when known. */
+static void petition_all(struct arena *arena, struct od_table *t, const struct petition_stats *st)
+{
+  const char **r = row_of(t, 0);
+  petition_row(arena, t, r, "all", NULL, st->total);
+  petition_count(arena, t, &r[P_ANSWERED], st->answered);
+  if (st->times_known) {
+    r[P_MEAN] = arena_printf(arena, "%.1f", st->mean_days);
+    r[P_MEDIAN] = arena_printf(arena, "%.1f", st->median_days);
+    r[P_SHARE] = arena_printf(arena, "%.0f", st->on_time_percent);
+  }
+  r[P_NOTE] = t->suppressed ? note(arena, t) : NULL;
+}
+
 /* The petitions' own statistics (domain/petition.h, which withholds under 5) as rows: all,
- * then each month, then each category. */
+ * then each month, then each category; again at the office's threshold when it is higher. */
 static int petitions(struct store *store, struct arena *arena, int64_t office_id,
                      struct od_table *t)
 {
-  json_t *st = NULL, *x;
-  size_t i, row = 1;
-  int rc = petition_stats(store, office_id, "zh-TW", &st);
+  struct petition_stats st;
+  size_t row = 1;
+  int rc = petition_stats_read(store, arena, office_id, &st);
   int threshold = rc ? 0 : threshold_of(store, office_id);
-  json_t *months = json_object_get(st, "by_month"), *cats = json_object_get(st, "by_category");
+  bool hidden = st.total < 0;
   if (!rc)
-    rc = table_init(arena, &datasets[3], 1 + json_array_size(months) + json_array_size(cats),
+    rc = table_init(arena, &datasets[3], 1 + st.month_count + st.category_count,
                     threshold > PETITION_STATS_MIN_CELL ? threshold : PETITION_STATS_MIN_CELL, t);
   if (!rc)
-    rc = petition_suppress(arena, st, t->threshold);
-  if (!rc) {
-    const char **r = row_of(t, 0);
-    petition_row(arena, t, r, "all", NULL, json_object_get(st, "total"));
-    petition_count(arena, t, &r[P_ANSWERED], json_object_get(st, "answered"));
-    r[P_MEAN] = nonempty(arena, json_object_get(st, "mean_days"));
-    r[P_MEDIAN] = nonempty(arena, json_object_get(st, "median_days"));
-    r[P_SHARE] = nonempty(arena, json_object_get(st, "on_time_share"));
-    r[P_NOTE] = t->suppressed ? note(arena, t) : NULL;
-  }
-  for (i = 0; !rc && i < json_array_size(months); i++) {
-    x = json_array_get(months, i);
-    petition_row(arena, t, row_of(t, row++), "month",
-                 json_string_value(json_object_get(x, "month")), json_object_get(x, "count"));
-  }
-  for (i = 0; !rc && i < json_array_size(cats); i++) {
-    x = json_array_get(cats, i);
-    petition_row(arena, t, row_of(t, row++), "category",
-                 json_string_value(json_object_get(x, "name")), json_object_get(x, "count"));
-  }
-  json_decref(st);
+    rc = petition_stats_suppress(arena, &st, st.total, t->threshold, &hidden);
+  if (!rc && hidden)
+    st.total = -1;
+  if (!rc)
+    petition_all(arena, t, &st);
+  for (size_t i = 0; !rc && i < st.month_count; i++)
+    petition_row(arena, t, row_of(t, row++), "month", st.by_month[i].name_zh, st.by_month[i].count);
+  for (size_t i = 0; !rc && i < st.category_count; i++)
+    petition_row(arena, t, row_of(t, row++), "category", st.by_category[i].name_zh,
+                 st.by_category[i].count);
   return rc;
 }
 

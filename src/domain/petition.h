@@ -285,13 +285,38 @@ int petition_category_save(struct store *store, const struct audit_actor *actor,
 
 /* ---- statistics and the scanner ----------------------------------------------------------- */
 
-/* The office's public statistics: {"total", "by_category": [{"name", "count"}], "by_month":
- * [{"month": "2026-03", "count"}], "answered", "mean_days", "median_days" (working days from
- * taking in to the answer, one decimal as text), "on_time_share" (percent as text)}; every
- * count under PETITION_STATS_MIN_CELL is -1 (suppressed), and so is the next smallest count of
- * the categories or the months when it could be worked out from the total (domain/suppress.h).
- * No personal data. */
-int petition_stats(struct store *store, int64_t office_id, const char *lang, json_t **out);
+/* The office's public statistics (typed, in arena; no personal data): how many petitions were
+ * taken in, by category (both names) and by Taipei month of taking in ("YYYY-MM", oldest
+ * first), how many were answered, and the answer times in working days (mean, median) with
+ * the share answered on time (percent), known only from PETITION_STATS_MIN_CELL answers on.
+ * Every count under PETITION_STATS_MIN_CELL is -1 (suppressed), and so is the next smallest
+ * count of the categories or the months when it could be worked out from the total
+ * (domain/suppress.h). */
+struct petition_stat_cell {
+  const char *name_zh, *name_en; /* a category's names; a month's "YYYY-MM" in both */
+  int64_t count;                 /* -1 when suppressed */
+  bool suppressed;
+};
+struct petition_stats {
+  int64_t total; /* -1 when suppressed */
+  bool total_suppressed;
+  struct petition_stat_cell *by_category, *by_month;
+  size_t category_count, month_count;
+  int64_t answered; /* -1 when suppressed */
+  bool times_known;
+  double mean_days, median_days, on_time_percent;
+};
+int petition_stats_read(struct store *store, struct arena *arena, int64_t office_id,
+                        struct petition_stats *out);
+/* The small-cell rule (domain/suppress.h) at threshold on one line of cells and the total they
+ * add up to (total -1: withheld): withheld cells become -1 and suppressed; *total_hidden is
+ * read and written. petition_stats_suppress applies it to both lines, which share the total
+ * (the categories again when the months withheld it): the statistics' own rule, and open
+ * data's at an office's higher threshold. */
+int petition_cells_suppress(struct arena *arena, struct petition_stat_cell *cells, size_t n,
+                            int64_t total, int threshold, bool *total_hidden);
+int petition_stats_suppress(struct arena *arena, struct petition_stats *s, int64_t total,
+                            int threshold, bool *total_hidden);
 /* The deadline scanner's part: marks open petitions whose answer is due within a working day
  * as reminded (timeline "reminder"), so the overdue and open lists show them, and deletes online
  * filings left unverified for PETITION_UNVERIFIED_KEEP seconds; *count is how many petitions it

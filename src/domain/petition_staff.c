@@ -607,86 +607,52 @@ static int compare_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* A count as counted; line_suppress withholds it afterwards. */
-static json_t *count_cell(const char *label_key, const char *label, int64_t n)
+int petition_cells_suppress(struct arena *arena, struct petition_stat_cell *cells, size_t n,
+                            int64_t total, int threshold, bool *total_hidden)
 {
-  return json_pack("{s:s, s:I, s:b}", label_key, label, "count", (json_int_t)n, "suppressed", 0);
+  int64_t *counts = arena_alloc(arena, (n + 1) * sizeof(*counts));
+  bool *hidden = arena_alloc(arena, (n + 1) * sizeof(*hidden));
+  if (!counts || !hidden)
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    counts[i] = cells[i].count, hidden[i] = cells[i].suppressed;
+  counts[n] = total, hidden[n] = *total_hidden;
+  suppress_apply(&(struct suppress_table){1, n + 1, counts, hidden, threshold, true, false});
+  *total_hidden = hidden[n];
+  for (size_t i = 0; i < n; i++)
+    if (hidden[i])
+      cells[i].count = -1, cells[i].suppressed = true;
+  return ST_OK;
 }
 
-/* The small-cell rule (domain/suppress.h) on one line of counts and the total they add up
- * to: withheld counts become -1 with "suppressed"; *total_hidden is read and written (the
- * total is shared by the category and month lines). */
-static int line_suppress(json_t *cells, int64_t total, bool *total_hidden)
+/* Counts per category. */
+static int categories_count(struct arena *arena, json_t *categories, json_t *rows,
+                            struct petition_stats *s)
 {
-  size_t n = json_array_size(cells), i;
-  int64_t *counts = calloc(n + 1, sizeof(*counts));
-  bool *hidden = calloc(n + 1, sizeof(*hidden));
-  json_t *c;
-  int rc = counts && hidden ? ST_OK : ST_NOMEM;
-  json_array_foreach(rc ? NULL : cells, i, c)
-  {
-    counts[i] = json_integer_value(json_object_get(c, "count"));
-    hidden[i] = json_is_true(json_object_get(c, "suppressed"));
+  size_t n = json_array_size(categories);
+  if (!(s->by_category = read_model_array(arena, n, sizeof(*s->by_category))))
+    return ST_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    json_t *c = json_array_get(categories, i), *r;
+    size_t j;
+    int64_t count = 0;
+    json_array_foreach(rows, j, r) count += petition_int(r, "category_id") == petition_int(c, "id");
+    s->by_category[i] = (struct petition_stat_cell){
+        read_model_text(arena, c, "name_zh"), read_model_text(arena, c, "name_en"), count, false};
+    if (!s->by_category[i].name_zh || !s->by_category[i].name_en)
+      return ST_NOMEM;
   }
-  if (!rc) {
-    counts[n] = total, hidden[n] = *total_hidden;
-    suppress_apply(
-        &(struct suppress_table){1, n + 1, counts, hidden, PETITION_STATS_MIN_CELL, true, false});
-    *total_hidden = hidden[n];
-  }
-  json_array_foreach(rc ? NULL : cells, i, c)
-  {
-    if (hidden[i] && (json_object_set_new(c, "count", json_integer(-1)) ||
-                      json_object_set_new(c, "suppressed", json_true())))
-      rc = ST_NOMEM;
-  }
-  free(counts);
-  free(hidden);
-  return rc;
-}
-
-/* Both lines share the total: categories again when the months withheld it. */
-static int stats_suppress(json_t *out, int64_t total)
-{
-  bool hidden = false;
-  json_t *cats = json_object_get(out, "by_category"), *months = json_object_get(out, "by_month");
-  int rc = line_suppress(cats, total, &hidden);
-  if (!rc)
-    rc = line_suppress(months, total, &hidden);
-  if (!rc)
-    rc = line_suppress(cats, total, &hidden);
-  if (!rc && (json_object_set_new(out, "total", json_integer(hidden ? -1 : total)) ||
-              json_object_set_new(out, "total_suppressed", json_boolean(hidden))))
-    rc = ST_NOMEM;
-  return rc;
-}
-
-/* Counts per category, named in lang. */
-static json_t *by_category(json_t *categories, json_t *rows, const char *lang)
-{
-  json_t *out = json_array(), *c, *r;
-  size_t i, j;
-  json_array_foreach(categories, i, c)
-  {
-    int64_t n = 0;
-    json_array_foreach(rows, j, r)
-    {
-      n += petition_int(r, "category_id") == petition_int(c, "id");
-    }
-    const char *en = petition_text(c, "name_en");
-    json_array_append_new(
-        out, count_cell("name", !strcmp(lang, "en") && *en ? en : petition_text(c, "name_zh"), n));
-  }
-  return out;
+  s->category_count = n;
+  return ST_OK;
 }
 
 /* Counts per Taipei month of taking in, oldest first. */
-static json_t *by_month(json_t *rows)
+static int months_count(struct arena *arena, json_t *rows, struct petition_stats *s)
 {
   int months[STATS_MONTHS];
   int64_t counts[STATS_MONTHS];
   size_t n = 0, i;
-  json_t *r, *out = json_array();
+  json_t *r;
   json_array_foreach(rows, i, r)
   {
     struct civil_time t = civil_taipei((time_t)petition_int(r, "received_at"));
@@ -701,6 +667,8 @@ static json_t *by_month(json_t *rows)
     if (k < n)
       counts[k]++;
   }
+  if (!(s->by_month = read_model_array(arena, n, sizeof(*s->by_month))))
+    return ST_NOMEM;
   for (size_t a = 0; a < n; a++) { /* few months: insertion order is by id, sort by month */
     for (size_t b = a + 1; b < n; b++)
       if (months[b] < months[a]) {
@@ -709,19 +677,21 @@ static json_t *by_month(json_t *rows)
         months[a] = months[b], counts[a] = counts[b];
         months[b] = tm, counts[b] = tc;
       }
-    char label[16];
-    snprintf(label, sizeof(label), "%04d-%02d", months[a] / 12, months[a] % 12 + 1);
-    json_array_append_new(out, count_cell("month", label, counts[a]));
+    const char *label = arena_printf(arena, "%04d-%02d", months[a] / 12, months[a] % 12 + 1);
+    if (!label)
+      return ST_NOMEM;
+    s->by_month[a] = (struct petition_stat_cell){label, label, counts[a], false};
   }
-  return out;
+  s->month_count = n;
+  return ST_OK;
 }
 
-/* Answer times in working days (mean, median) and the on-time share, into out. */
-static int answer_times(json_t *rows, json_t *out)
+/* Answer times in working days (mean, median) and the on-time share. */
+static int times_count(struct arena *arena, json_t *rows, struct petition_stats *s)
 {
   size_t i, n = 0, on_time = 0;
   json_t *r;
-  double *days = calloc(json_array_size(rows) + 1, sizeof(*days));
+  double *days = arena_alloc(arena, (json_array_size(rows) + 1) * sizeof(*days));
   if (!days)
     return ST_NOMEM;
   json_array_foreach(rows, i, r)
@@ -738,26 +708,36 @@ static int answer_times(json_t *rows, json_t *out)
   double sum = 0;
   for (i = 0; i < n; i++)
     sum += days[i];
-  char mean[32] = "", median[32] = "", share[32] = "";
-  if (n >= PETITION_STATS_MIN_CELL) { /* too few answers say nothing and may point at people */
-    snprintf(mean, sizeof(mean), "%.1f", sum / (double)n);
-    snprintf(median, sizeof(median), "%.1f",
-             n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2);
-    snprintf(share, sizeof(share), "%.0f", 100.0 * (double)on_time / (double)n);
+  s->answered = petition_cell((int64_t)n);
+  /* too few answers say nothing and may point at people */
+  s->times_known = n >= PETITION_STATS_MIN_CELL;
+  if (s->times_known) {
+    s->mean_days = sum / (double)n;
+    s->median_days = n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2;
+    s->on_time_percent = 100.0 * (double)on_time / (double)n;
   }
-  free(days);
-  return json_object_set_new(out, "answered", json_integer(petition_cell((int64_t)n))) ||
-                 json_object_set_new(out, "mean_days", json_string(mean)) ||
-                 json_object_set_new(out, "median_days", json_string(median)) ||
-                 json_object_set_new(out, "on_time_share", json_string(share))
-             ? ST_NOMEM
-             : ST_OK;
+  return ST_OK;
 }
 
-int petition_stats(struct store *store, int64_t office_id, const char *lang, json_t **out)
+int petition_stats_suppress(struct arena *arena, struct petition_stats *s, int64_t total,
+                            int threshold, bool *total_hidden)
+{
+  /* both lines share the total: categories again when the months withheld it */
+  int rc = petition_cells_suppress(arena, s->by_category, s->category_count, total, threshold,
+                                   total_hidden);
+  if (!rc)
+    rc =
+        petition_cells_suppress(arena, s->by_month, s->month_count, total, threshold, total_hidden);
+  if (!rc)
+    rc = petition_cells_suppress(arena, s->by_category, s->category_count, total, threshold,
+                                 total_hidden);
+  return rc;
+}
+
+static int stats_in(struct store *store, struct arena *arena, int64_t office_id,
+                    struct petition_stats *out)
 {
   json_t *rows = NULL, *categories = NULL;
-  *out = NULL;
   int rc = store_begin_read(store);
   if (rc)
     return rc;
@@ -765,19 +745,30 @@ int petition_stats(struct store *store, int64_t office_id, const char *lang, jso
   if (!rc)
     rc = store_petition_categories(store, office_id, &categories);
   rc = store_end_read(store, rc);
+  int64_t total = (int64_t)json_array_size(rows);
+  bool hidden = false; /* the rule decides on the total with the cells */
   if (!rc)
-    *out = json_pack(
-        "{s:I, s:b, s:o, s:o}", "total", (json_int_t)petition_cell((int64_t)json_array_size(rows)),
-        "total_suppressed", petition_cell((int64_t)json_array_size(rows)) < 0, "by_category",
-        by_category(categories, rows, lang ? lang : "zh-TW"), "by_month", by_month(rows));
-  if (!rc && !*out)
-    rc = ST_NOMEM;
+    rc = categories_count(arena, categories, rows, out);
   if (!rc)
-    rc = stats_suppress(*out, (int64_t)json_array_size(rows));
+    rc = months_count(arena, rows, out);
   if (!rc)
-    rc = answer_times(rows, *out);
+    rc = petition_stats_suppress(arena, out, total, PETITION_STATS_MIN_CELL, &hidden);
+  out->total = hidden ? -1 : total;
+  out->total_suppressed = hidden;
+  if (!rc)
+    rc = times_count(arena, rows, out);
   json_decref(rows);
   json_decref(categories);
+  return rc;
+}
+
+int petition_stats_read(struct store *store, struct arena *arena, int64_t office_id,
+                        struct petition_stats *out)
+{
+  *out = (struct petition_stats){0};
+  int rc = stats_in(store, arena, office_id, out);
+  if (rc)
+    *out = (struct petition_stats){0};
   return rc;
 }
 

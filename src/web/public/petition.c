@@ -3,8 +3,7 @@
  * the petitioner's own pages are reached by the link token of domain/petition.c (captured as
  * {token}, so logs redact it) or by number and check code. The office comes from the in-memory
  * directory; the pages are arena views (render/view.h) built from the domain's typed reads
- * (petition_categories_read, petition_public_read_by_*), except the statistics page, which
- * still hands the renderer the jansson object of petition_stats.
+ * (petition_categories_read, petition_public_read_by_*, petition_stats_read).
  */
 #include <stdio.h>
 #include <string.h>
@@ -325,17 +324,47 @@ int petition_lookup(struct http_request *req, struct http_response *res)
 
 /* ---- statistics ----------------------------------------------------------------------------- */
 
+static json_t *cells_view(struct http_request *req, const struct petition_stat_cell *cells,
+                          size_t n, const char *label_key)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < n; i++)
+    json_array_append_new(
+        list, json_pack("{s:s, s:I, s:b}", label_key,
+                        directory_pick(cells[i].name_zh, cells[i].name_en, req->lang), "count",
+                        (json_int_t)cells[i].count, "suppressed", cells[i].suppressed));
+  return list;
+}
+
+/* The statistics as the page shows them: counts (-1 withheld), the answer times in working
+ * days with one decimal and the on-time share in whole percent ("" while too few). */
+static json_t *stats_view(struct http_request *req, const struct petition_stats *s)
+{
+  char mean[32] = "", median[32] = "", share[32] = "";
+  if (s->times_known) {
+    snprintf(mean, sizeof(mean), "%.1f", s->mean_days);
+    snprintf(median, sizeof(median), "%.1f", s->median_days);
+    snprintf(share, sizeof(share), "%.0f", s->on_time_percent);
+  }
+  return json_pack("{s:I, s:b, s:o, s:o, s:I, s:s, s:s, s:s}", "total", (json_int_t)s->total,
+                   "total_suppressed", s->total_suppressed, "by_category",
+                   cells_view(req, s->by_category, s->category_count, "name"), "by_month",
+                   cells_view(req, s->by_month, s->month_count, "month"), "answered",
+                   (json_int_t)s->answered, "mean_days", mean, "median_days", median,
+                   "on_time_share", share);
+}
+
 int petition_stats_page(struct http_request *req, struct http_response *res)
 {
   struct office_ctx o = {0};
-  json_t *stats = NULL;
+  struct petition_stats stats;
   int rc = office_ctx_open(req, &o);
   if (!rc)
-    rc = petition_stats(o.store, o.id, req->lang, &stats);
+    rc = petition_stats_read(o.store, req->arena, o.id, &stats);
   json_t *view =
       rc ? NULL
          : json_pack("{s:s, s:O, s:o, s:i}", "title", http_t(req, "petition_stats_title"), "office",
-                     o.view, "stats", stats, "min_cell", PETITION_STATS_MIN_CELL);
+                     o.view, "stats", stats_view(req, &stats), "min_cell", PETITION_STATS_MIN_CELL);
   office_ctx_close(&o);
   if (rc)
     return rc;
