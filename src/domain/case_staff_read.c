@@ -226,6 +226,45 @@ static int online_fill(struct store *store, struct arena *arena, const struct di
   return rc;
 }
 
+static int fee_line_fill(struct arena *arena, const json_t *row, void *item)
+{
+  struct case_fee_line *l = item;
+  const json_t *below = json_object_get(row, "band_below_m2");
+  *l = (struct case_fee_line){read_model_text(arena, row, "label_zh"),
+                              read_model_text(arena, row, "label_en"),
+                              read_model_text(arena, row, "source"),
+                              json_is_integer(below) ? FEE_LINE_BELOW
+                              : below                ? FEE_LINE_TOP_BAND
+                                                     : FEE_LINE_FLAT,
+                              json_integer_value(below),
+                              read_model_int(row, "quantity"),
+                              read_model_int(row, "unit_price"),
+                              read_model_int(row, "amount")};
+  return l->label_zh && l->label_en && l->source ? ST_OK : ST_NOMEM;
+}
+
+/* The working kept by the latest "fee_due" event, when that event has one. */
+static int working_fill(struct arena *arena, struct case_staff *s)
+{
+  const struct case_staff_event *found = NULL;
+  for (size_t i = 0; i < s->event_count; i++)
+    if (strcmp(s->events[i].kind, "fee_due") == 0)
+      found = &s->events[i];
+  json_t *data = found ? json_loads(found->data, 0, NULL) : NULL;
+  json_t *working = json_object_get(data, "working");
+  struct case_fee_working *w = &s->working;
+  int rc = ST_OK;
+  if (json_is_object(working)) {
+    w->present = true;
+    w->waived = json_is_string(json_object_get(working, "waiver"));
+    w->total = read_model_int(working, "total");
+    rc = read_model_rows(arena, json_object_get(working, "lines"), sizeof(*w->lines), fee_line_fill,
+                         (void **)&w->lines, &w->line_count);
+  }
+  json_decref(data);
+  return rc;
+}
+
 /* The receipt's link token and whether a case survey is open. */
 static int receipt_fill(const struct case_env *env, json_t *r, struct case_staff *s)
 {
@@ -276,6 +315,8 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
     rc = cases_correction_approval_get(store, out->c.office_id, &out->correction_approval);
   if (!rc && receipt)
     rc = receipt_fill(env, *record, out);
+  if (!rc && receipt)
+    rc = working_fill(arena, out);
   return rc;
 }
 

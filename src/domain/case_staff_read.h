@@ -60,6 +60,22 @@ struct case_staff_event {
   bool public;
 };
 
+/* The fee receipt's working (計費收據): the lines of the fee computed at the counter from the
+ * service's fee schedule, as the case's latest "fee_due" event keeps them
+ * (payment_set_due_worked). A fee set by hand later has no working (present false). */
+struct case_fee_line {
+  const char *label_zh, *label_en, *source;
+  enum { FEE_LINE_FLAT, FEE_LINE_BELOW, FEE_LINE_TOP_BAND } band; /* an area band's line */
+  int64_t band_below_m2; /* FEE_LINE_BELOW: the band's upper bound */
+  int64_t quantity, unit_price, amount;
+};
+struct case_fee_working {
+  bool present, waived;
+  struct case_fee_line *lines;
+  size_t line_count;
+  int64_t total;
+};
+
 /* The staff case page and the receipt, read in one read transaction (the view of the
  * applicant's data is audited after it). may_act, next_steps and acting_for are what the
  * reader may do with the case now (case_may_act, the workflow's moves for their roles). */
@@ -93,6 +109,7 @@ struct case_staff {
   struct apply_online_case online;
   struct notify_messages messages; /* the notices sent or queued about it, oldest first */
   bool correction_approval;        /* the office has every correction approved */
+  struct case_fee_working working; /* the receipt's fee working, when there is one */
   /* The receipt only (case_receipt_read): the token of the case's link /p/<token>, "" when it
    * cannot be derived (case_receipt_link), and whether the office has a case survey open today
    * (its address is /s/<token>). */
