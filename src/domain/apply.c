@@ -278,11 +278,6 @@ int apply_draft_row(const struct case_env *env, const char *session, json_t **dr
   return ST_OK;
 }
 
-static void json_release(void *j)
-{
-  json_decref(j);
-}
-
 int apply_draft_read(const struct case_env *env, struct arena *arena, const char *session,
                      struct apply_draft *out)
 {
@@ -291,10 +286,8 @@ int apply_draft_read(const struct case_env *env, struct arena *arena, const char
   int rc = apply_draft_row(env, session, &d);
   if (rc)
     return rc;
-  if (arena_on_free(arena, json_release, d)) {
-    json_decref(d);
+  if (read_model_hold(arena, d))
     return ST_NOMEM;
-  }
   *out = (struct apply_draft){num(d, "id"),
                               num(d, "office_id"),
                               num(d, "service_id"),

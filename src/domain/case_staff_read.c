@@ -203,11 +203,6 @@ static int staff_fill(const struct case_env *env, struct arena *arena, json_t *r
   return events_fill(arena, json_object_get(r, "events"), s);
 }
 
-static void json_release(void *j)
-{
-  json_decref(j);
-}
-
 /* An online or API application's answers and uploads, the answers released with the arena. */
 static int online_fill(struct store *store, struct arena *arena, const struct directory *dir,
                        struct case_staff *s)
@@ -218,8 +213,7 @@ static int online_fill(struct store *store, struct arena *arena, const struct di
   }
   int rc = apply_online_case_read_in(store, arena, dir, s->c.office_id, s->c.service_id, s->c.id,
                                      &s->online);
-  if (!rc && s->online.answers && arena_on_free(arena, json_release, s->online.answers)) {
-    json_decref(s->online.answers);
+  if (!rc && read_model_hold(arena, s->online.answers)) {
     s->online.answers = NULL;
     rc = ST_NOMEM;
   }

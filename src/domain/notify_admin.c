@@ -34,11 +34,6 @@ static int fill_message(struct arena *arena, json_t *row, struct notify_message_
   return ST_OK;
 }
 
-static void values_free(void *values)
-{
-  json_decref(values);
-}
-
 /* A message queued as data: its values and the template in force for its preview (none when
  * the template is gone: the page shows the message without text, as sending will fail). An
  * earlier row of the same office's read (first..m) with the same template lends it. */
@@ -48,10 +43,8 @@ static int fill_pending(struct store *store, struct arena *arena, json_t *row,
   json_t *values = notify_message_values(json_string_value(json_object_get(row, "data"))), *tpl;
   if (!values)
     return ST_OK;
-  if (arena_on_free(arena, values_free, values)) {
-    json_decref(values);
+  if (read_model_hold(arena, values))
     return ST_NOMEM;
-  }
   m->values = values;
   for (const struct notify_message_row *seen = first; seen < m; seen++)
     if (seen->template_body && !strcmp(seen->event, m->event) &&

@@ -20,6 +20,19 @@ int64_t read_model_int(const json_t *row, const char *key)
   return json_integer_value(json_object_get(row, key));
 }
 
+static void release(void *value)
+{
+  json_decref(value);
+}
+
+int read_model_hold(struct arena *arena, json_t *value)
+{
+  if (!value || !arena_on_free(arena, release, value))
+    return ST_OK;
+  json_decref(value);
+  return ST_NOMEM;
+}
+
 void *read_model_array(struct arena *arena, size_t count, size_t size)
 {
   if (size && count > SIZE_MAX / size - 1)

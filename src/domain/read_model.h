@@ -26,5 +26,9 @@ void *read_model_array(struct arena *arena, size_t count, size_t size);
 typedef int (*read_model_fill)(struct arena *arena, const json_t *row, void *element);
 int read_model_rows(struct arena *arena, const json_t *rows, size_t size, read_model_fill fill,
                     void **out, size_t *count);
+/* Keeps value (a reference the caller gives up; NULL is fine) until arena is freed, when it is
+ * released: for JSON a read model points into (a form's answers, an event's data). ST_NOMEM,
+ * value released at once, when the arena cannot take it. */
+int read_model_hold(struct arena *arena, json_t *value);
 
 #endif

@@ -8,6 +8,7 @@
 #include "domain/case_number.h"
 #include "domain/case_read.h"
 #include "domain/case_staff_read.h"
+#include "domain/read_model.h"
 #include "domain/workflow.h"
 #include "render/format.h"
 #include "web/app.h"
@@ -127,17 +128,11 @@ int64_t case_view_id(struct http_request *req)
 
 /* ---- the public case read model (domain/case_read.h) as the view ---------------------------- */
 
-static void json_release(void *j)
-{
-  json_decref(j);
-}
-
 /* text parsed as JSON, released with the request's arena; view_null() when it does not parse. */
 static struct view parsed(struct http_request *req, struct view_builder *b, const char *text)
 {
   json_t *j = text && *text ? json_loads(text, 0, NULL) : NULL;
-  if (j && arena_on_free(req->arena, json_release, j)) {
-    json_decref(j);
+  if (read_model_hold(req->arena, j)) {
     b->failed = true;
     return view_null();
   }
