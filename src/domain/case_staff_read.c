@@ -93,7 +93,7 @@ int case_receipt_link(struct store *store, json_t *c, char out[CASE_TOKEN_SIZE])
   return rc;
 }
 
-/* The case row of the staff record (case_staff_record) as its typed record. */
+/* The case row of the staff record (case_staff_row) as its typed record. */
 static int record_fill(struct arena *arena, json_t *r, struct case_record *c)
 {
   const struct {
@@ -175,32 +175,44 @@ static int events_fill(struct arena *arena, json_t *list, struct case_staff *s)
   return ST_OK;
 }
 
-/* The record of case_staff_record (with its applicant, events and what the reader may do) as
- * the typed case. */
-static int staff_fill(const struct case_env *env, struct arena *arena, json_t *r,
-                      struct case_staff *s)
+/* What the reader may do with the case now (case_may_act, the workflow's moves for their
+ * roles), and the workflow version it runs. */
+static int actions_fill(const struct case_env *env, const struct case_actor *actor,
+                        struct arena *arena, json_t *r, struct case_staff *s)
 {
-  json_t *a = json_object_get(r, "applicant"), *steps = json_object_get(r, "next_steps");
+  const char *behalf = NULL;
+  s->may_act = case_may_act(env, actor, r, &behalf) == ST_OK;
+  s->wf = case_workflow(env, r);
+  const struct workflow_step *step = workflow_step(s->wf, s->c.status);
+  s->step_appointment = step && step->appointment;
+  s->acting_for = arena_strdup(arena, behalf ? behalf : "");
+  json_t *steps = s->may_act ? workflow_next_steps(s->wf, s->c.status, actor->roles) : NULL;
+  s->next_step_count = json_array_size(steps);
+  s->next_steps = read_model_array(arena, s->next_step_count, sizeof(*s->next_steps));
+  int rc = s->acting_for && s->next_steps ? ST_OK : ST_NOMEM;
+  for (size_t i = 0; !rc && i < s->next_step_count; i++)
+    if (!(s->next_steps[i] = arena_strdup(arena, json_string_value(json_array_get(steps, i)))))
+      rc = ST_NOMEM;
+  json_decref(steps);
+  return rc;
+}
+
+/* The case_staff_row record (its row, applicant and events) as the typed case, with what the
+ * reader may do. */
+static int staff_fill(const struct case_env *env, const struct case_actor *actor,
+                      struct arena *arena, json_t *r, struct case_staff *s)
+{
+  json_t *a = json_object_get(r, "applicant");
   int rc = record_fill(arena, r, &s->c);
   if (rc)
     return rc;
   s->applicant = (struct case_applicant){
       read_model_text(arena, a, "name"), read_model_text(arena, a, "id"),
       read_model_text(arena, a, "phone"), read_model_text(arena, a, "email")};
-  s->acting_for = read_model_text(arena, r, "acting_for");
-  if (!s->applicant.name || !s->applicant.id || !s->applicant.phone || !s->applicant.email ||
-      !s->acting_for)
+  if (!s->applicant.name || !s->applicant.id || !s->applicant.phone || !s->applicant.email)
     return ST_NOMEM;
-  s->wf = case_workflow(env, r);
-  s->may_act = json_is_true(json_object_get(r, "may_act"));
-  s->step_appointment = json_is_true(json_object_get(r, "step_appointment"));
-  s->next_step_count = json_array_size(steps);
-  if (!(s->next_steps = read_model_array(arena, s->next_step_count, sizeof(*s->next_steps))))
-    return ST_NOMEM;
-  for (size_t i = 0; i < s->next_step_count; i++)
-    if (!(s->next_steps[i] = arena_strdup(arena, json_string_value(json_array_get(steps, i)))))
-      return ST_NOMEM;
-  return events_fill(arena, json_object_get(r, "events"), s);
+  rc = actions_fill(env, actor, arena, r, s);
+  return rc ? rc : events_fill(arena, json_object_get(r, "events"), s);
 }
 
 /* An online or API application's answers and uploads, the answers released with the arena. */
@@ -272,9 +284,9 @@ static int receipt_fill(const struct case_env *env, json_t *r, struct case_staff
 static int case_in(const struct case_env *env, const struct case_actor *actor, struct arena *arena,
                    const struct directory *dir, int64_t id, struct case_staff *out, json_t **record)
 {
-  int rc = case_staff_record(env, actor, id, record);
+  int rc = case_staff_row(env, actor, id, record);
   if (!rc)
-    rc = staff_fill(env, arena, *record, out);
+    rc = staff_fill(env, actor, arena, *record, out);
   if (!rc)
     rc = place(dir, out);
   return rc ? rc

@@ -86,8 +86,8 @@ static int add_actions(const struct case_env *env, const struct case_actor *acto
   return ST_OK;
 }
 
-int case_staff_record(const struct case_env *env, const struct case_actor *actor, int64_t id,
-                      json_t **out)
+int case_staff_row(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                   json_t **out)
 {
   json_t *c = NULL, *events = NULL, *who = NULL;
   if (!(actor->roles & (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR)))
@@ -103,13 +103,26 @@ int case_staff_record(const struct case_env *env, const struct case_actor *actor
     rc = store_case_events(env->store, id, false, &events);
   if (!rc && json_object_set_new(c, "events", events))
     rc = ST_NOMEM;
+  if (rc) {
+    json_decref(c);
+    return rc;
+  }
+  strip(c);
+  *out = c;
+  return ST_OK;
+}
+
+int case_staff_record(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                      json_t **out)
+{
+  json_t *c = NULL;
+  int rc = case_staff_row(env, actor, id, &c);
   if (!rc)
     rc = add_actions(env, actor, c);
   if (rc) {
     json_decref(c);
     return rc;
   }
-  strip(c);
   *out = c;
   return ST_OK;
 }

@@ -53,7 +53,12 @@ int case_begin(const struct case_env *env, const struct case_actor *actor, int64
 /* Commits when rc is ST_OK, else rolls back; frees c; returns rc. */
 int case_finish(const struct case_env *env, int rc, json_t *c);
 /* cases_get_for_staff in two: the record (reads only, for a read transaction), then the audit
- * row saying the actor saw the applicant's data (a write, after the read). */
+ * row saying the actor saw the applicant's data (a write, after the read). case_staff_row is
+ * the record without what the actor may do ("next_steps", "step_names", "step_appointment",
+ * "may_act", "acting_for"), for the typed staff read (case_staff_read.h), which works that out
+ * itself. */
+int case_staff_row(const struct case_env *env, const struct case_actor *actor, int64_t id,
+                   json_t **out);
 int case_staff_record(const struct case_env *env, const struct case_actor *actor, int64_t id,
                       json_t **out);
 int case_staff_viewed(const struct case_env *env, const struct case_actor *actor, json_t *c);
