@@ -196,20 +196,20 @@ int case_receipt(struct http_request *req, struct http_response *res)
   const char *typed = http_query(req, "t"); /* a random token, known only right after intake */
   if (!token && typed && strlen(typed) == CASE_TOKEN_SIZE - 1)
     token = typed;
-  const char *survey = s.survey_open && token ? arena_printf(req->arena, "/s/%s", token) : "";
+  const char *survey_url =
+      s.survey_open && token ? arena_printf(req->arena, "%s/s/%s", web_origin(req), token) : NULL;
   char masked[128] = "";
   personal_mask_name(s.applicant.name, masked, sizeof(masked));
   const char *link =
       token ? arena_printf(req->arena, "%s/p/%s", web_origin(req), token)
             : arena_printf(req->arena, "%s/o/%s/progress", web_origin(req), s.office->slug);
   json_t *fee = receipt_fee_view(req, &s); /* 計費收據, when computed at intake */
-  json_t *view = json_pack(
-      "{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:o?}", "title",
-      http_t(req, "receipt_title"), "case", c, "office", office_dir_view(req, s.office), "token",
-      token, "qr_src", token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link", link,
-      "applicant_masked", masked, "clerk_name", s.clerk_name, "survey_url",
-      survey && *survey ? arena_printf(req->arena, "%s%s", web_origin(req), survey) : NULL,
-      "fee_receipt", fee);
+  json_t *view = json_pack("{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:o?}", "title",
+                           http_t(req, "receipt_title"), "case", c, "office",
+                           office_dir_view(req, s.office), "token", token, "qr_src",
+                           token ? arena_printf(req->arena, "/p/%s/qr.svg", token) : NULL, "link",
+                           link, "applicant_masked", masked, "clerk_name", s.clerk_name,
+                           "survey_url", survey_url, "fee_receipt", fee);
   return view ? http_page(res, 200, "staff/receipt", view) : ST_NOMEM;
 }
 
