@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/civil.h"
 #include "base/str.h"
 
 #include "base/common.h"
@@ -65,9 +66,13 @@ time_t clock_now(void)
 
 void clock_iso(time_t t, char out[CLOCK_ISO_SIZE])
 {
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, CLOCK_ISO_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  struct civil_time w = civil_at(t, 0);
+  char text[64]; /* room for any int the compiler cannot bound; the fields are in range */
+  snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02dZ", w.date.year, w.date.month,
+           w.date.day, w.hour, w.minute, w.second);
+  size_t n = strnlen(text, CLOCK_ISO_SIZE - 1);
+  memcpy(out, text, n);
+  out[n] = '\0';
 }
 
 static int digits(const char *s, size_t n, int64_t max, int *out)
@@ -81,28 +86,19 @@ static int digits(const char *s, size_t n, int64_t max, int *out)
 
 time_t clock_parse_iso(const char *s)
 {
-  if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s[19] != 'Z')
+  struct civil_time w;
+  if (!s || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
+      civil_parse_iso((struct str){s, 10}, &w.date) || digits(s + 11, 2, 23, &w.hour) ||
+      digits(s + 14, 2, 59, &w.minute) || digits(s + 17, 2, 60, &w.second))
     return -1;
-  struct tm tm = {0};
-  int year, month;
-  if (digits(s, 4, 9999, &year) || digits(s + 5, 2, 12, &month) ||
-      digits(s + 8, 2, 31, &tm.tm_mday) || digits(s + 11, 2, 23, &tm.tm_hour) ||
-      digits(s + 14, 2, 59, &tm.tm_min) || digits(s + 17, 2, 60, &tm.tm_sec))
-    return -1;
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  return timegm(&tm);
+  /* A leap second (:60) reads as the first second of the next minute, as timegm has it. */
+  int leap = w.second == 60;
+  w.second -= leap;
+  return civil_unix(w, 0) + leap;
 }
 
 bool clock_date_valid(const char *date)
 {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int year, month, day;
-  if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-' ||
-      digits(date, 4, 9999, &year) || digits(date + 5, 2, 12, &month) ||
-      digits(date + 8, 2, 31, &day) || month < 1 || day < 1 || year < 1912)
-    return false;
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= days[month - 1] + (month == 2 && leap);
+  struct civil_date d;
+  return date && !civil_parse_iso(str_from(date), &d) && d.year >= CIVIL_ROC_FIRST_YEAR;
 }

@@ -23,10 +23,11 @@ enum { CLOCK_ISO_SIZE = 21, CLOCK_FILE_SIZE = 8 };
 time_t clock_now(void);
 /* "2026-03-02T08:30:00Z" */
 void clock_iso(time_t t, char out[CLOCK_ISO_SIZE]);
-/* Parses the format clock_iso writes; returns -1 when s is not in it. */
+/* Parses the format clock_iso writes (a real date: civil_parse_iso); returns -1 when s is not
+ * in it. */
 time_t clock_parse_iso(const char *s);
 
-/* True for a real calendar date "YYYY-MM-DD". */
+/* True for a real calendar date "YYYY-MM-DD" from 1912 (ROC year 1) on. */
 bool clock_date_valid(const char *date);
 
 #endif

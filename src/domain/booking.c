@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/civil.h"
 #include "base/str.h"
 #include "base/text.h"
 #include "domain/audit.h"
@@ -508,13 +509,13 @@ static int check_in_ticket(struct store *store, time_t now, const struct store_b
     return ST_OK;
   if (row->lane[0] == 'u' && str_to_int64(str_from(row->lane + 1), 0, INT64_MAX, &unit_id))
     unit_id = 0;
-  struct queue_booking_ticket q = {
-      .office_id = row->office_id,
-      .booking_id = row->id,
-      .service_id = row->service_id,
-      .unit_id = unit_id,
-      .slot_start = (time_t)((row->day * 1440 + row->start_minute) * 60 - 8 * 3600),
-      .booked = !row->late};
+  struct queue_booking_ticket q = {.office_id = row->office_id,
+                                   .booking_id = row->id,
+                                   .service_id = row->service_id,
+                                   .unit_id = unit_id,
+                                   .slot_start = civil_taipei_midnight(civil_from_days(row->day)) +
+                                                 row->start_minute * 60,
+                                   .booked = !row->late};
   int rc = queue_ticket_for_booking(store, now, &q, ticket->token, ticket->code);
   if (rc == ST_NOTFOUND)
     return ST_OK;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/arena.h"
+#include "base/civil.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -729,11 +730,9 @@ static int record_instructions(struct store *store, json_t *p, const struct paym
     return rc;
   /* The note is stored text read in both languages: the Gregorian date as the bank gave it. */
   char due[40] = "", note[128];
-  time_t taipei = (time_t)(r->pay_by + 8 * 3600);
-  struct tm tm;
-  if (gmtime_r(&taipei, &tm))
-    snprintf(due, sizeof(due), "%04d/%02d/%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min);
+  struct civil_time w = civil_taipei((time_t)r->pay_by);
+  snprintf(due, sizeof(due), "%04d/%02d/%02d %02d:%02d", w.date.year, w.date.month, w.date.day,
+           w.hour, w.minute);
   snprintf(note, sizeof(note), "%s · %s · %s", r->bank_code, r->account, due);
   json_t *data =
       json_pack("{s:s, s:s, s:s, s:I}", "order_no", case_text(p, "order_no"), "bank_code",

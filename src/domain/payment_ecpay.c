@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/civil.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -32,7 +33,6 @@
 enum {
   MAC_TEXT_MAX = 32 * 1024,   /* the encoded text a CheckMacValue is computed over */
   MAC_HEX = 64,               /* SHA-256 as hex */
-  TAIWAN_OFFSET = 8 * 3600,   /* UTC+8 */
   ATM_DAYS = 3,               /* ExpireDate: days an ATM virtual account stays valid */
   QUERY_TIMEOUT_SECONDS = 10, /* QueryTradeInfo */
   QUERY_BODY_MAX = 8192,
@@ -153,16 +153,7 @@ static int check_mac(const struct payment_field *fields, size_t count)
 
 /* ---- Taiwan time ---------------------------------------------------------------------------- */
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static bool digits(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
+static bool digits(const char *s, size_t n, int max, int *out)
 {
   *out = 0;
   for (size_t i = 0; i < n; i++) {
@@ -170,43 +161,42 @@ static bool digits(const char *s, size_t n, int64_t min, int64_t max, int64_t *o
       return false;
     *out = *out * 10 + (s[i] - '0');
   }
-  return *out >= min && *out <= max;
+  return *out <= max;
 }
 
-/* "yyyy/MM/dd" into its parts. */
-static bool parse_date(const char *t, int64_t *y, int64_t *mo, int64_t *d)
+/* "yyyy/MM/dd", a real date from 1970 (civil_valid). */
+static bool parse_date(const char *t, struct civil_date *d)
 {
-  return t[4] == '/' && t[7] == '/' && digits(t, 4, 1970, 9999, y) && digits(t + 5, 2, 1, 12, mo) &&
-         digits(t + 8, 2, 1, 31, d);
+  return t[4] == '/' && t[7] == '/' && digits(t, 4, 9999, &d->year) &&
+         digits(t + 5, 2, 12, &d->month) && digits(t + 8, 2, 31, &d->day) && d->year >= 1970 &&
+         civil_valid(*d);
 }
 
-/* " HH:mm:ss" into its parts. */
-static bool parse_clock(const char *t, int64_t *h, int64_t *mi, int64_t *s)
+/* " HH:mm:ss" */
+static bool parse_clock(const char *t, struct civil_time *w)
 {
-  return t[0] == ' ' && t[3] == ':' && t[6] == ':' && digits(t + 1, 2, 0, 23, h) &&
-         digits(t + 4, 2, 0, 59, mi) && digits(t + 7, 2, 0, 59, s);
+  return t[0] == ' ' && t[3] == ':' && t[6] == ':' && digits(t + 1, 2, 23, &w->hour) &&
+         digits(t + 4, 2, 59, &w->minute) && digits(t + 7, 2, 59, &w->second);
 }
 
 /* "yyyy/MM/dd" or "yyyy/MM/dd HH:mm:ss" in Taiwan time as unix seconds (a date alone: the
  * last second of that day). */
 int payment_ecpay_parse_time(const char *text, int64_t *out)
 {
-  int64_t y, mo, d, h = 23, mi = 59, s = 59;
+  struct civil_time w = {.hour = 23, .minute = 59, .second = 59};
   size_t n = text ? strlen(text) : 0;
-  if ((n != 10 && n != 19) || !parse_date(text, &y, &mo, &d) ||
-      (n == 19 && !parse_clock(text + 10, &h, &mi, &s)))
+  if ((n != 10 && n != 19) || !parse_date(text, &w.date) ||
+      (n == 19 && !parse_clock(text + 10, &w)))
     return ST_INVALID;
-  *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - TAIWAN_OFFSET;
+  *out = (int64_t)civil_unix(w, CIVIL_TAIPEI_UTC_OFFSET);
   return ST_OK;
 }
 
 static void taiwan_time(int64_t t, char out[40])
 {
-  time_t local = (time_t)(t + TAIWAN_OFFSET);
-  struct tm tm;
-  gmtime_r(&local, &tm);
-  snprintf(out, 40, "%04d/%02d/%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-           tm.tm_hour, tm.tm_min, tm.tm_sec);
+  struct civil_time w = civil_taipei((time_t)t);
+  snprintf(out, 40, "%04d/%02d/%02d %02d:%02d:%02d", w.date.year, w.date.month, w.date.day, w.hour,
+           w.minute, w.second);
 }
 
 /* ---- the order form ------------------------------------------------------------------------ */

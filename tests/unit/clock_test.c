@@ -66,6 +66,52 @@ static int follows_file(void)
   return clock_now() == START - 5 ? 0 : 3;
 }
 
+static void test_iso_round_trip(void **state)
+{
+  (void)state;
+  char out[CLOCK_ISO_SIZE];
+  clock_iso(START, out);
+  assert_string_equal(out, "2026-01-01T00:00:00Z");
+  assert_int_equal(clock_parse_iso(out), START);
+  clock_iso(951868799, out); /* the last second of a leap day in a year divisible by 400 */
+  assert_string_equal(out, "2000-02-29T23:59:59Z");
+  assert_int_equal(clock_parse_iso("2000-02-29T23:59:59Z"), 951868799);
+  /* A leap second is the first second of the next minute. */
+  assert_int_equal(clock_parse_iso("2016-12-31T23:59:60Z"), 1483228800);
+}
+
+static void test_iso_refuses_dates_that_do_not_exist(void **state)
+{
+  (void)state;
+  const char *bad[] = {"2026-02-29T00:00:00Z",
+                       "2026-04-31T12:00:00Z",
+                       "2026-00-10T00:00:00Z",
+                       "2026-01-00T00:00:00Z",
+                       "2026-13-01T00:00:00Z",
+                       "2026-01-01T24:00:00Z",
+                       "2026-01-01T00:60:00Z",
+                       "2026-01-01 00:00:00Z",
+                       "2026-01-01T00:00:00",
+                       "2026-1-01T00:00:00Z",
+                       "+026-01-01T00:00:00Z",
+                       "",
+                       NULL};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+    assert_int_equal(clock_parse_iso(bad[i]), -1);
+}
+
+static void test_date_valid(void **state)
+{
+  (void)state;
+  assert_true(clock_date_valid("2024-02-29"));
+  assert_true(clock_date_valid("1912-01-01"));
+  assert_false(clock_date_valid("1911-12-31")); /* before ROC year 1 */
+  assert_false(clock_date_valid("2100-02-29"));
+  assert_false(clock_date_valid("2026-06-31"));
+  assert_false(clock_date_valid("2026-6-30"));
+  assert_false(clock_date_valid(NULL));
+}
+
 static void test_fake_clock_file_is_followed(void **state)
 {
   char path[64];
@@ -114,6 +160,9 @@ static void test_unusable_file_leaves_the_real_clock(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_iso_round_trip),
+      cmocka_unit_test(test_iso_refuses_dates_that_do_not_exist),
+      cmocka_unit_test(test_date_valid),
       cmocka_unit_test(test_fake_clock_file_is_followed),
       cmocka_unit_test(test_fake_now_read_once),
       cmocka_unit_test(test_unusable_file_leaves_the_real_clock),

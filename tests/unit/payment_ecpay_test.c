@@ -115,6 +115,13 @@ static void test_times(void **state)
   assert_int_equal(payment_ecpay_parse_time("2023/13/12 15:30:23", &t), ST_INVALID);
   assert_int_equal(payment_ecpay_parse_time("2023/03/12 15:30", &t), ST_INVALID);
   assert_int_equal(payment_ecpay_parse_time(NULL, &t), ST_INVALID);
+  /* Dates that do not exist are refused, not rolled into the next month. */
+  assert_int_equal(payment_ecpay_parse_time("2023/02/29", &t), ST_INVALID);
+  assert_int_equal(payment_ecpay_parse_time("2024/02/29", &t), 0);
+  assert_int_equal(t, 1709222399); /* 2024-02-29 23:59:59 +08:00 */
+  assert_int_equal(payment_ecpay_parse_time("2023/04/31 10:00:00", &t), ST_INVALID);
+  assert_int_equal(payment_ecpay_parse_time("2023/00/10", &t), ST_INVALID);
+  assert_int_equal(payment_ecpay_parse_time("2023/03/12T15:30:23", &t), ST_INVALID);
 }
 
 /* ---- the order form ----------------------------------------------------------------------------
