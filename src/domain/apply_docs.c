@@ -10,6 +10,7 @@
 #include "domain/apply_docs.h"
 #include "domain/audit.h"
 #include "domain/cases.h"
+#include "domain/cases_internal.h"
 #include "domain/read_model.h"
 #include "store/directory.h"
 #include "store/store.h"
@@ -81,17 +82,19 @@ int apply_document_for_staff(const struct case_env *env, const struct case_actor
                              struct arena *arena, int64_t case_id, int64_t id, const char *upload,
                              struct apply_document *out)
 {
-  json_t *c = NULL, *detail = NULL;
+  json_t *row = NULL, *detail = NULL;
+  struct case_record c;
   struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
   *out = (struct apply_document){0};
-  int rc = case_id > 0 ? cases_get_for_staff(env, actor, case_id, &c) : ST_NOTFOUND;
+  int rc = case_id > 0 ? case_view_open(env, actor, case_id, &row, &c) : ST_NOTFOUND;
+  if (!rc) /* the document is the applicant's data: a view, and which document */
+    rc = case_staff_viewed(env, actor, &c);
   if (!rc && !(detail = json_pack("{s:s}", "upload", upload ? upload : "")))
     rc = ST_NOMEM;
   if (!rc)
-    rc = audit_record(env->store, &who, "person.document", "case",
-                      json_string_value(json_object_get(c, "case_key")), detail);
+    rc = audit_record(env->store, &who, "person.document", "case", c.case_key, detail);
   json_decref(detail);
-  json_decref(c);
+  json_decref(row);
   return rc ? rc : document_of(env->store, arena, case_id, id, out);
 }
 

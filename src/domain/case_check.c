@@ -14,11 +14,12 @@
 int cases_check_unlock(const struct case_env *env, const struct case_actor *actor, int64_t id,
                        const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   bool was_locked = false;
   *reason = NULL;
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   rc = store_case_check_unlock(env->store, id, &was_locked);
@@ -27,9 +28,9 @@ int cases_check_unlock(const struct case_env *env, const struct case_actor *acto
     rc = ST_INVALID;
   }
   if (!rc)
-    rc = case_event(env, actor, c, "check_unlocked", "", "", "", false, behalf, NULL);
+    rc = case_event(env, actor, c->id, "check_unlocked", "", "", "", false, behalf, NULL);
   struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
   if (!rc)
-    rc = audit_record(env->store, &a, "case.check_unlock", "case", case_text(c, "case_key"), NULL);
-  return case_finish(env, rc, c);
+    rc = audit_record(env->store, &a, "case.check_unlock", "case", c->case_key, NULL);
+  return case_finish(env, rc, &open);
 }

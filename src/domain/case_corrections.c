@@ -52,17 +52,18 @@ int cases_correction_approval_set(struct store *store, const struct audit_actor 
   return store_commit(store);
 }
 
-int case_correction_needs_approval(const struct case_env *env, json_t *c, bool *needed)
+int case_correction_needs_approval(const struct case_env *env, const struct case_record *c,
+                                   bool *needed)
 {
   bool office = false;
   int rc = ST_OK;
   *needed = false;
-  if (case_int(c, "second_correction_approved") == APPROVAL_GRANTED)
+  if (c->second_correction_approved == APPROVAL_GRANTED)
     return ST_OK;
-  if (case_int(c, "correction_count") >= 1)
+  if (c->correction_count >= 1)
     *needed = true;
   else
-    rc = cases_correction_approval_get(env->store, case_int(c, "office_id"), &office);
+    rc = cases_correction_approval_get(env->store, c->office_id, &office);
   *needed = *needed || office;
   return rc;
 }
@@ -70,14 +71,14 @@ int case_correction_needs_approval(const struct case_env *env, json_t *c, bool *
 /* Whether the actor may ask about c now: nothing asked yet, a correction possible from the
  * case's step (the workflow's move to "correction" for the actor's roles), and an approval
  * needed. */
-static int ask_allowed(const struct case_env *env, const struct case_actor *actor, json_t *c,
-                       const char **reason)
+static int ask_allowed(const struct case_env *env, const struct case_actor *actor,
+                       const struct case_record *c, const char **reason)
 {
   bool needed = false;
   const struct workflow *wf = case_workflow(env, c);
-  if (case_int(c, "second_correction_approved") == APPROVAL_ASKED)
+  if (c->second_correction_approved == APPROVAL_ASKED)
     return refuse(reason, "case_err_correction_asked", ST_INVALID);
-  if (!workflow_transition(wf, case_text(c, "status"), "correction", actor->roles))
+  if (!workflow_transition(wf, c->status, "correction", actor->roles))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
   int rc = case_correction_needs_approval(env, c, &needed);
   if (!rc && !needed)
@@ -88,7 +89,8 @@ static int ask_allowed(const struct case_env *env, const struct case_actor *acto
 int cases_correction_ask(const struct case_env *env, const struct case_actor *actor, int64_t id,
                          json_t *items, const char *note, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
   if (!(actor->roles & ROLE_HANDLER))
@@ -97,21 +99,21 @@ int cases_correction_ask(const struct case_env *env, const struct case_actor *ac
     return refuse(reason, "case_err_correction_items", ST_INVALID);
   if (!case_note_ok(note, true))
     return refuse(reason, "case_err_correction_ask_reason", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   rc = ask_allowed(env, actor, c, reason);
-  json_t *data = rc ? NULL
-                    : json_pack("{s:O, s:I}", "items", items, "number",
-                                (json_int_t)case_int(c, "correction_count") + 1);
+  json_t *data =
+      rc ? NULL
+         : json_pack("{s:O, s:I}", "items", items, "number", (json_int_t)c->correction_count + 1);
   if (!rc && !data)
     rc = ST_NOMEM;
   if (!rc)
-    rc = case_event(env, actor, c, "correction_asked", "", "", note, false, behalf, data);
+    rc = case_event(env, actor, c->id, "correction_asked", "", "", note, false, behalf, data);
   if (!rc)
     rc = store_case_set_correction_approval(env->store, id, APPROVAL_ASKED, env->now);
   json_decref(data);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 /* The items of the case's last "correction_asked" event (a new reference), or NULL. */
@@ -135,14 +137,14 @@ static json_t *asked_items(const struct case_env *env, int64_t id)
 }
 
 /* Approval: the decision on the timeline, then the correction with the asked items. */
-static int approve(const struct case_env *env, const struct case_actor *actor, json_t *c,
-                   const char *note, const char *behalf, const char **reason)
+static int approve(const struct case_env *env, const struct case_actor *actor,
+                   struct case_record *c, const char *note, const char *behalf, const char **reason)
 {
-  int64_t id = case_int(c, "id");
+  int64_t id = c->id;
   json_t *items = asked_items(env, id);
   int rc = case_items_ok(items) ? ST_OK : ST_INVALID;
   if (!rc)
-    rc = case_event(env, actor, c, "correction_approved", "", "", note, false, behalf, NULL);
+    rc = case_event(env, actor, c->id, "correction_approved", "", "", note, false, behalf, NULL);
   if (!rc)
     rc = case_issue_correction(env, actor, c, items, NULL, behalf, reason);
   if (!rc)
@@ -154,42 +156,44 @@ static int approve(const struct case_env *env, const struct case_actor *actor, j
 int cases_correction_decide(const struct case_env *env, const struct case_actor *actor, int64_t id,
                             bool approved, const char *note, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
   if (!(actor->roles & ROLE_SUPERVISOR))
     return refuse(reason, "case_err_supervisor_only", ST_FORBIDDEN);
   if (!approved && !case_note_ok(note, true))
     return refuse(reason, "case_err_correction_refuse_reason", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
-  if (case_int(c, "second_correction_approved") != APPROVAL_ASKED)
+  if (c->second_correction_approved != APPROVAL_ASKED)
     rc = refuse(reason, "case_err_nothing_to_approve", ST_INVALID);
   if (!rc && approved)
     rc = approve(env, actor, c, note, behalf, reason);
   if (!rc && !approved)
-    rc = case_event(env, actor, c, "correction_refused", "", "", note, false, behalf, NULL);
+    rc = case_event(env, actor, c->id, "correction_refused", "", "", note, false, behalf, NULL);
   if (!rc && !approved)
     rc = store_case_set_correction_approval(env->store, id, APPROVAL_REFUSED, env->now);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 int cases_correction_noted(const struct case_env *env, const struct case_actor *actor, int64_t id,
                            const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
-  int64_t state = case_int(c, "second_correction_approved");
+  int64_t state = c->second_correction_approved;
   if (state != APPROVAL_REFUSED && state != APPROVAL_ISSUED)
     rc = refuse(reason, "case_err_nothing_to_note", ST_INVALID);
   if (!rc)
     rc = store_case_set_correction_approval(env->store, id, APPROVAL_NONE, env->now);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 /* ---- the indicator: second corrections by month ------------------------------------------- */

@@ -25,13 +25,11 @@ static int refuse(const char **reason, const char *key, int st)
   return st;
 }
 
-const struct workflow *case_workflow(const struct case_env *env, json_t *c)
+const struct workflow *case_workflow(const struct case_env *env, const struct case_record *c)
 {
   const struct workflow *wf = NULL;
-  if (workflow_load(env->store, case_int(c, "office_id"), case_text(c, "workflow"),
-                    case_int(c, "workflow_version"), &wf) ||
-      !wf)
-    wf = workflow_find(case_text(c, "workflow"));
+  if (workflow_load(env->store, c->office_id, c->workflow, c->workflow_version, &wf) || !wf)
+    wf = workflow_find(c->workflow);
   return wf ? wf : workflow_find("simple");
 }
 
@@ -54,8 +52,9 @@ static const char *status_event(const struct workflow *wf, const char *from, con
 /* The notice of a status move, if it sends one: closed -> ready for pickup, rejected (with
  * the written reasons), the start and end of a public notice (公告). Corrections send theirs
  * with the items (case_issue_correction). */
-static int notify_status(const struct case_env *env, const struct workflow *wf, json_t *c,
-                         const char *from, const char *to, const char *note)
+static int notify_status(const struct case_env *env, const struct workflow *wf,
+                         const struct case_record *c, const char *from, const char *to,
+                         const char *note)
 {
   const char *event = status_event(wf, from, to);
   json_t *documents = NULL;
@@ -65,23 +64,22 @@ static int notify_status(const struct case_env *env, const struct workflow *wf, 
   int rc = vars ? ST_OK : ST_NOMEM;
   /* the ready notice names the outcome documents the case's link offers ("" when none) */
   if (!rc && !strcmp(event, "ready"))
-    rc = outcome_doc_names(env->store, case_int(c, "id"), &documents);
+    rc = outcome_doc_names(env->store, c->id, &documents);
   if (documents && json_object_set_new(vars, "documents", documents))
     rc = ST_NOMEM;
   if (!rc)
-    rc = notify_case_event(env->store, env->now, case_int(c, "office_id"), case_int(c, "id"), event,
-                           1, vars);
+    rc = notify_case_event(env->store, env->now, c->office_id, c->id, event, 1, vars);
   json_decref(vars);
   return rc;
 }
 
 /* Moves c to `to` (checked against the workflow and the actor's roles) with its event. */
-static int move(const struct case_env *env, const struct case_actor *actor, json_t *c,
+static int move(const struct case_env *env, const struct case_actor *actor, struct case_record *c,
                 const char *to, const char *note, bool public_note, const char *on_behalf_of,
                 json_t *data, const char **reason)
 {
   const struct workflow *wf = case_workflow(env, c);
-  const char *from = case_text(c, "status");
+  const char *from = c->status;
   const struct workflow_transition *t = workflow_transition(wf, from, to, actor->roles);
   if (!t)
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
@@ -90,51 +88,50 @@ static int move(const struct case_env *env, const struct case_actor *actor, json
                   ST_INVALID);
   const struct workflow_step *step = workflow_step(wf, to);
   bool final = step && step->kind == STEP_FINAL;
-  int rc = store_case_set_status(env->store, case_int(c, "id"), to, env->now, final);
+  int rc = store_case_set_status(env->store, c->id, to, env->now, final);
   if (!rc)
-    rc = case_event(env, actor, c, "status", from, to, note, public_note, on_behalf_of, data);
-  char was[32];
-  snprintf(was, sizeof(was), "%s", from); /* from points into c's old status */
-  if (!rc && json_object_set_new(c, "status", json_string(to)))
-    rc = ST_NOMEM;
-  if (!rc)
-    rc = notify_status(env, wf, c, was, to, note);
+    rc = case_event(env, actor, c->id, "status", from, to, note, public_note, on_behalf_of, data);
+  if (!rc) {
+    c->status = to; /* from still points to the row's text */
+    rc = notify_status(env, wf, c, from, to, note);
+  }
   return rc;
 }
 
 /* After a plain move out of a step whose clock stops (correction -> first review, the end of a
  * public notice, back from another agency, or withdrawn): the pause ends, and the clock of a
  * case still open runs again, as after cases_correction_done. */
-static int leave_pause(const struct case_env *env, json_t *c)
+static int leave_pause(const struct case_env *env, const struct case_record *c)
 {
-  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
-  int rc = store_case_pause_end(env->store, case_int(c, "id"), env->now);
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), c->status);
+  int rc = store_case_pause_end(env->store, c->id, env->now);
   if (!rc && step && step->kind != STEP_FINAL)
-    rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
+    rc = case_recompute_clock(env, c, c->extension_minutes);
   return rc;
 }
 
 /* After a plain move into a step whose clock stops (a public notice, a referral to another
  * agency): the time from now on does not count until the case leaves it. */
-static int enter_pause(const struct case_env *env, json_t *c)
+static int enter_pause(const struct case_env *env, const struct case_record *c)
 {
-  int rc = store_case_pause_start(env->store, case_int(c, "id"), env->now);
-  return rc ? rc : case_recompute_clock(env, c, case_int(c, "extension_minutes"));
+  int rc = store_case_pause_start(env->store, c->id, env->now);
+  return rc ? rc : case_recompute_clock(env, c, c->extension_minutes);
 }
 
 int cases_transition(const struct case_env *env, const struct case_actor *actor, int64_t id,
                      const char *to, const char *note, bool public_note, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
   if (!to || !strcmp(to, "correction") || !strcmp(to, "rejected"))
     return refuse(reason, "case_err_transition", ST_INVALID); /* they have their own calls */
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   const struct workflow *wf = case_workflow(env, c);
-  const struct workflow_step *from = workflow_step(wf, case_text(c, "status"));
+  const struct workflow_step *from = workflow_step(wf, c->status);
   const struct workflow_step *dest = workflow_step(wf, to);
   bool was_stopped = from && from->clock_stops;
   bool stops = dest && dest->clock_stops && dest->kind != STEP_FINAL;
@@ -145,7 +142,7 @@ int cases_transition(const struct case_env *env, const struct case_actor *actor,
     rc = leave_pause(env, c);
   else if (!rc && stops && !was_stopped)
     rc = enter_pause(env, c);
-  rc = case_finish(env, rc, c);
+  rc = case_finish(env, rc, &open);
   if (!rc)
     case_notice_after_move(env, &notice); /* logged when it fails: the move stands */
   return rc;
@@ -198,11 +195,12 @@ static int correction_deadline(const struct case_env *env, char out[11])
 
 /* The correction notice itself, inside the open transaction: the move, its items and
  * deadline, and the clock stopping. */
-int case_issue_correction(const struct case_env *env, const struct case_actor *actor, json_t *c,
-                          json_t *items, const char *note, const char *behalf, const char **reason)
+int case_issue_correction(const struct case_env *env, const struct case_actor *actor,
+                          struct case_record *c, json_t *items, const char *note,
+                          const char *behalf, const char **reason)
 {
   char deadline[11];
-  int64_t id = case_int(c, "id"), count = case_int(c, "correction_count");
+  int64_t id = c->id, count = c->correction_count;
   int rc = correction_deadline(env, deadline);
   if (rc)
     return rc;
@@ -216,12 +214,11 @@ int case_issue_correction(const struct case_env *env, const struct case_actor *a
   if (!rc)
     rc = store_case_set_correction(env->store, id, text, deadline, count + 1, env->now);
   if (!rc)
-    rc = notify_case_event(env->store, env->now, case_int(c, "office_id"), id, "correction",
-                           count + 1, data);
+    rc = notify_case_event(env->store, env->now, c->office_id, id, "correction", count + 1, data);
   if (!rc)
     rc = store_case_pause_start(env->store, id, env->now);
   if (!rc)
-    rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
+    rc = case_recompute_clock(env, c, c->extension_minutes);
   free(listed);
   free(text);
   json_decref(data);
@@ -231,24 +228,25 @@ int case_issue_correction(const struct case_env *env, const struct case_actor *a
 int cases_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
                      json_t *items, const char *note, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
   if (!case_items_ok(items))
     return refuse(reason, "case_err_correction_items", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   bool needed = false;
   rc = case_correction_needs_approval(env, c, &needed);
   if (!rc && needed)
     rc = refuse(reason,
-                case_int(c, "correction_count") >= 1 ? "case_err_second_correction"
-                                                     : "case_err_correction_approval",
+                c->correction_count >= 1 ? "case_err_second_correction"
+                                         : "case_err_correction_approval",
                 ST_FORBIDDEN);
   if (!rc)
     rc = case_issue_correction(env, actor, c, items, note, behalf, reason);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 /* The step a case returns to when the applicant has corrected: the first open step the
@@ -267,69 +265,71 @@ static const char *resume_step(const struct workflow *wf, unsigned roles)
 int cases_correction_done(const struct case_env *env, const struct case_actor *actor, int64_t id,
                           const char *note, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   const char *to = resume_step(case_workflow(env, c), actor->roles);
-  if (strcmp(case_text(c, "status"), "correction") != 0 || !to)
+  if (strcmp(c->status, "correction") != 0 || !to)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
   if (!rc)
     rc = move(env, actor, c, to, note, true, behalf, NULL, reason);
   if (!rc)
     rc = store_case_pause_end(env->store, id, env->now);
   if (!rc)
-    rc = case_recompute_clock(env, c, case_int(c, "extension_minutes"));
-  return case_finish(env, rc, c);
+    rc = case_recompute_clock(env, c, c->extension_minutes);
+  return case_finish(env, rc, &open);
 }
 
 int cases_approve_correction(const struct case_env *env, const struct case_actor *actor, int64_t id,
                              const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
   if (!(actor->roles & ROLE_SUPERVISOR))
     return refuse(reason, "case_err_supervisor_only", ST_FORBIDDEN);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
-  if (case_int(c, "correction_count") < 1 || !strcmp(case_text(c, "status"), "correction"))
+  if (c->correction_count < 1 || !strcmp(c->status, "correction"))
     rc = refuse(reason, "case_err_nothing_to_approve", ST_INVALID);
   if (!rc)
     rc = store_case_approve_correction(env->store, id, env->now);
   if (!rc)
-    rc = case_event(env, actor, c, "correction_approved", "", "", "", false, behalf, NULL);
-  return case_finish(env, rc, c);
+    rc = case_event(env, actor, c->id, "correction_approved", "", "", "", false, behalf, NULL);
+  return case_finish(env, rc, &open);
 }
 
 int cases_reject(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  const char *reasons, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   char today[11];
   *reason = NULL;
   if (!reasons || !*reasons)
     return refuse(reason, "case_err_reject_reasons", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   civil_taipei_iso(env->now, today);
-  bool waiting = !strcmp(case_text(c, "status"), "correction");
-  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
-  if (waiting && strcmp(today, case_text(c, "correction_deadline")) <= 0)
+  bool waiting = !strcmp(c->status, "correction");
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), c->status);
+  if (waiting && strcmp(today, c->correction_deadline) <= 0)
     rc = refuse(reason, "case_err_correction_not_expired", ST_FORBIDDEN);
   if (!rc)
     rc = move(env, actor, c, "rejected", reasons, true, behalf, NULL, reason);
   if (!rc && step && step->clock_stops)
     rc = store_case_pause_end(env->store, id, env->now);
   if (!rc)
-    rc = store_case_set_clock(env->store, id, 0, "closed", 0, case_int(c, "extension_minutes"),
-                              env->now);
-  return case_finish(env, rc, c);
+    rc = store_case_set_clock(env->store, id, 0, "closed", 0, c->extension_minutes, env->now);
+  return case_finish(env, rc, &open);
 }
 
 bool cases_may_manage_dates(const struct case_actor *actor)
@@ -340,7 +340,8 @@ bool cases_may_manage_dates(const struct case_actor *actor)
 int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  int64_t minutes, const char *note, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
   if (!cases_may_manage_dates(actor))
@@ -349,36 +350,38 @@ int cases_extend(const struct case_env *env, const struct case_actor *actor, int
     return refuse(reason, "case_err_extension_minutes", ST_INVALID);
   if (!case_note_ok(note, true))
     return refuse(reason, "case_err_note_required", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
-  const struct workflow_step *step = workflow_step(case_workflow(env, c), case_text(c, "status"));
+  const struct workflow_step *step = workflow_step(case_workflow(env, c), c->status);
   if (!step || step->kind == STEP_FINAL)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
-  int64_t total = case_int(c, "extension_minutes") + minutes;
+  int64_t total = c->extension_minutes + minutes;
   if (!rc)
     rc = case_recompute_clock(env, c, total);
   json_t *data = json_pack("{s:I}", "minutes", (json_int_t)minutes);
   if (!rc)
-    rc = case_event(env, actor, c, "extension", "", "", note, true, behalf, data);
+    rc = case_event(env, actor, c->id, "extension", "", "", note, true, behalf, data);
   json_decref(data);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 int cases_reassign(const struct case_env *env, const struct case_actor *actor, int64_t id,
                    int64_t handler_id, const char *note, const char **reason)
 {
-  json_t *c, *user = NULL;
+  struct case_open open;
+  struct case_record *c = &open.c;
+  json_t *user = NULL;
   const char *behalf;
   *reason = NULL;
   if (!(actor->roles & ROLE_SUPERVISOR))
     return refuse(reason, "case_err_supervisor_only", ST_FORBIDDEN);
   if (!case_note_ok(note, false))
     return refuse(reason, "case_err_note", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
-  if (case_int(c, "closed_at"))
+  if (c->closed_at)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN); /* finished: nothing to hand on */
   if (!rc)
     rc = store_user_get(env->store, actor->office_id, handler_id, &user);
@@ -389,30 +392,29 @@ int cases_reassign(const struct case_env *env, const struct case_actor *actor, i
                     : json_pack("{s:I, s:s}", "handler_id", (json_int_t)handler_id, "handler",
                                 case_text(user, "display_name"));
   if (!rc)
-    rc = store_case_set_handler(env->store, id, handler_id, case_text(c, "counter"), env->now);
+    rc = store_case_set_handler(env->store, id, handler_id, c->counter, env->now);
   if (!rc)
-    rc = case_event(env, actor, c, "reassigned", "", "", note, false, behalf, data);
+    rc = case_event(env, actor, c->id, "reassigned", "", "", note, false, behalf, data);
   json_decref(data);
   json_decref(user);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 /* The notice of an event that may happen again (a second overdue notice, overdue again after
  * an extension): its occurrence is the count of such timeline events, the one just added
  * included. */
-static int notify_event_counted(const struct case_env *env, json_t *c, const char *kind,
-                                json_t *data, const char *why)
+static int notify_event_counted(const struct case_env *env, const struct case_record *c,
+                                const char *kind, json_t *data, const char *why)
 {
   int64_t n = 0;
-  int rc = store_case_event_count(env->store, case_int(c, "id"), kind, &n);
+  int rc = store_case_event_count(env->store, c->id, kind, &n);
   json_t *vars = data ? json_deep_copy(data) : json_object();
   if (!vars)
     rc = rc ? rc : ST_NOMEM;
   if (!rc && why && json_object_set_new(vars, "reason", json_string(why)))
     rc = ST_NOMEM;
   if (!rc)
-    rc = notify_case_event(env->store, env->now, case_int(c, "office_id"), case_int(c, "id"), kind,
-                           n, vars);
+    rc = notify_case_event(env->store, env->now, c->office_id, c->id, kind, n, vars);
   json_decref(vars);
   return rc;
 }
@@ -426,7 +428,8 @@ static bool date_ok(const char *d, const char *today)
 int cases_overdue_notice(const struct case_env *env, const struct case_actor *actor, int64_t id,
                          const char *why, const char *new_date, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   char today[11];
   *reason = NULL;
@@ -437,60 +440,59 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
     return refuse(reason, "case_err_overdue_reason", ST_INVALID);
   if (!date_ok(new_date, today))
     return refuse(reason, "case_err_new_date", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   rc = store_case_set_overdue(env->store, id, why, new_date, env->now);
   json_t *data = json_pack("{s:s}", "new_date", new_date);
   if (!rc)
-    rc = case_event(env, actor, c, "overdue_notice", "", "", why, true, behalf, data);
+    rc = case_event(env, actor, c->id, "overdue_notice", "", "", why, true, behalf, data);
   if (!rc)
     rc = notify_event_counted(env, c, "overdue_notice", data, why);
   json_decref(data);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 int cases_pickup(const struct case_env *env, const struct case_actor *actor, int64_t id,
                  const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
-  if (case_int(c, "picked_up_at") || strcmp(case_text(c, "status"), "closed") != 0)
+  if (c->picked_up_at || strcmp(c->status, "closed") != 0)
     rc = refuse(reason, "case_err_pickup", ST_INVALID);
   if (!rc)
     rc = store_case_set_pickup(env->store, id, env->now);
   if (!rc)
-    rc = case_event(env, actor, c, "picked_up", "", "", "", true, behalf, NULL);
-  return case_finish(env, rc, c);
+    rc = case_event(env, actor, c->id, "picked_up", "", "", "", true, behalf, NULL);
+  return case_finish(env, rc, &open);
 }
 
 /* ---- the deadline scan ----------------------------------------------------------------- */
 
 /* c is a row of store_case_open: an open case whose clock runs ({id, office_id, due_at,
  * due_state}); its due state is recorded when the calendar says it has moved. */
-static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
+static int scan_one(const struct case_env *env, const struct case_record *c, int64_t *changed)
 {
-  if (!case_int(c, "due_at"))
+  if (!c->due_at)
     return ST_OK;
   enum calendar_due due;
-  int rc =
-      calendar_due_state(cases_calendar(), NULL, env->now, (time_t)case_int(c, "due_at"), &due);
+  int rc = calendar_due_state(cases_calendar(), NULL, env->now, (time_t)c->due_at, &due);
   const char *state = calendar_due_name(due);
-  if (rc || !strcmp(state, case_text(c, "due_state")))
+  if (rc || !strcmp(state, c->due_state))
     return rc;
   static const struct case_actor system = {0, 0, 0, 0, "system", "scanner"};
   rc = store_begin(env->store);
   if (rc)
     return rc;
   bool moved = false;
-  rc = store_case_set_due_state(env->store, case_int(c, "id"), case_text(c, "due_state"), state,
-                                &moved);
+  rc = store_case_set_due_state(env->store, c->id, c->due_state, state, &moved);
   if (!rc && moved && due != CALENDAR_ON_TIME)
-    rc = case_event(env, &system, c, state, "", "", "", false, NULL, NULL);
+    rc = case_event(env, &system, c->id, state, "", "", "", false, NULL, NULL);
   if (!rc && moved && due == CALENDAR_OVERDUE)
     rc = notify_event_counted(env, c, "overdue", NULL, NULL);
   if (rc || !moved) {
@@ -504,16 +506,16 @@ static int scan_one(const struct case_env *env, json_t *c, int64_t *changed)
 /* Reminds the applicant once when a completed case has waited CASE_PICKUP_REMINDER_DAYS
  * without being picked up. The case is marked reminded in the same transaction, which takes it
  * out of the index the next scans read; a case another node reminded first is left alone. */
-static int remind_one(const struct case_env *env, json_t *c, int64_t *changed)
+static int remind_one(const struct case_env *env, const struct case_record *c, int64_t *changed)
 {
   static const struct case_actor system = {0, 0, 0, 0, "system", "scanner"};
   bool moved = false;
   int rc = store_begin(env->store);
   if (rc)
     return rc;
-  rc = store_case_set_pickup_reminded(env->store, case_int(c, "id"), env->now, &moved);
+  rc = store_case_set_pickup_reminded(env->store, c->id, env->now, &moved);
   if (!rc && moved)
-    rc = case_event(env, &system, c, "not_picked_up", "", "", "", false, NULL, NULL);
+    rc = case_event(env, &system, c->id, "not_picked_up", "", "", "", false, NULL, NULL);
   if (!rc && moved)
     rc = notify_event_counted(env, c, "not_picked_up", NULL, NULL);
   if (rc || !moved) {
@@ -526,7 +528,8 @@ static int remind_one(const struct case_env *env, json_t *c, int64_t *changed)
 
 /* Walks the cases a query returns in id order, 500 at a time, visiting each. */
 typedef int (*case_batch_fn)(const struct case_env *env, int64_t after, json_t **rows);
-typedef int (*case_visit_fn)(const struct case_env *env, json_t *c, int64_t *changed);
+typedef int (*case_visit_fn)(const struct case_env *env, const struct case_record *c,
+                             int64_t *changed);
 
 static int each_case(const struct case_env *env, case_batch_fn batch, case_visit_fn visit,
                      int64_t *changed)
@@ -538,11 +541,13 @@ static int each_case(const struct case_env *env, case_batch_fn batch, case_visit
     if (rc)
       return rc;
     size_t i, n = json_array_size(rows);
-    json_t *c;
-    json_array_foreach(rows, i, c)
+    json_t *row;
+    json_array_foreach(rows, i, row)
     {
-      rc = visit(env, c, changed);
-      after = case_int(c, "id");
+      struct case_record c;
+      case_record_of(row, &c);
+      rc = visit(env, &c, changed);
+      after = c.id;
       if (rc)
         break;
     }
@@ -657,7 +662,8 @@ static int appointment_checked(const struct case_actor *actor, const struct case
 int cases_appointment_set(const struct case_env *env, const struct case_actor *actor, int64_t id,
                           const struct case_appointment *a, const char **reason)
 {
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   char today[11];
   int64_t before = 0;
@@ -665,7 +671,7 @@ int cases_appointment_set(const struct case_env *env, const struct case_actor *a
   civil_taipei_iso(env->now, today);
   int rc = appointment_checked(actor, a, today, reason);
   if (!rc)
-    rc = case_begin(env, actor, id, &c, &behalf, reason);
+    rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   rc = store_case_event_count(env->store, id, "appointment_set", &before);
@@ -677,11 +683,12 @@ int cases_appointment_set(const struct case_env *env, const struct case_actor *a
   if (data && a->map_url && *a->map_url)
     json_object_set_new(data, "map_url", json_string(a->map_url));
   if (!rc)
-    rc = data ? case_event(env, actor, c, kind, "", "", a->place, true, behalf, data) : ST_NOMEM;
+    rc =
+        data ? case_event(env, actor, c->id, kind, "", "", a->place, true, behalf, data) : ST_NOMEM;
   if (!rc)
     rc = notify_event_counted(env, c, kind, data, NULL);
   json_decref(data);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 int cases_appointment(const struct case_env *env, const struct case_actor *actor, int64_t id,

@@ -42,22 +42,22 @@ static void notice_slug(const char *case_key, char out[64])
     out[i] = (char)tolower((unsigned char)out[i]);
 }
 
-void case_notice_of(json_t *c, const struct workflow_step *from, const struct workflow_step *to,
-                    struct case_notice *out)
+void case_notice_of(const struct case_record *c, const struct workflow_step *from,
+                    const struct workflow_step *to, struct case_notice *out)
 {
-  *out = (struct case_notice){case_int(c, "office_id"),
-                              case_int(c, "service_id"),
-                              (int)case_int(c, "roc_year"),
-                              case_int(c, "serial"),
+  *out = (struct case_notice){c->office_id,
+                              c->service_id,
+                              (int)c->roc_year,
+                              c->serial,
                               to && to->kind != STEP_FINAL ? to->public_notice_days : 0,
                               from && from->public_notice_days > 0 &&
                                   !(to && to->public_notice_days > 0),
                               "",
                               "",
                               ""};
-  snprintf(out->case_key, sizeof(out->case_key), "%s", case_text(c, "case_key"));
-  snprintf(out->word_code, sizeof(out->word_code), "%s", case_text(c, "word_code"));
-  snprintf(out->masked, sizeof(out->masked), "%s", case_text(c, "applicant_name_masked"));
+  snprintf(out->case_key, sizeof(out->case_key), "%s", c->case_key);
+  snprintf(out->word_code, sizeof(out->word_code), "%s", c->word_code);
+  snprintf(out->masked, sizeof(out->masked), "%s", c->applicant_name_masked);
 }
 
 /* The Chinese word of the case's word code at its office ("" when none). */

@@ -76,75 +76,20 @@ static int place(const struct directory *dir, struct case_staff *s)
   return s->office && s->service ? ST_OK : ST_NOTFOUND;
 }
 
-int case_receipt_link(struct store *store, json_t *c, char out[CASE_TOKEN_SIZE])
+int case_receipt_link(struct store *store, const struct case_record *c, char out[CASE_TOKEN_SIZE])
 {
   char hash[65];
   json_t *found = NULL;
-  if (case_link_token(read_model_int(c, "office_id"), case_text(c, "case_key"),
-                      case_text(c, "check_code"), out))
+  if (case_link_token(c->office_id, c->case_key, c->check_code, out))
     return ST_NOTFOUND;
   accounts_token_hash(out, hash);
   int rc = store_case_by_token(store, hash, &found);
-  if (!rc && read_model_int(found, "id") != read_model_int(c, "id"))
+  if (!rc && read_model_int(found, "id") != c->id)
     rc = ST_NOTFOUND;
   json_decref(found);
   if (rc)
     out[0] = '\0';
   return rc;
-}
-
-/* The case row of the staff record (case_staff_row) as its typed record. */
-static int record_fill(struct arena *arena, json_t *r, struct case_record *c)
-{
-  const struct {
-    int64_t *to;
-    const char *key;
-  } ints[] = {{&c->id, "id"},
-              {&c->office_id, "office_id"},
-              {&c->service_id, "service_id"},
-              {&c->unit_id, "unit_id"},
-              {&c->roc_year, "roc_year"},
-              {&c->serial, "serial"},
-              {&c->handler_id, "handler_id"},
-              {&c->received_at, "received_at"},
-              {&c->time_limit_minutes, "time_limit_minutes"},
-              {&c->extension_minutes, "extension_minutes"},
-              {&c->due_at, "due_at"},
-              {&c->paused_since, "paused_since"},
-              {&c->correction_count, "correction_count"},
-              {&c->second_correction_approved, "second_correction_approved"},
-              {&c->fee_amount, "fee_amount"},
-              {&c->picked_up_at, "picked_up_at"},
-              {&c->closed_at, "closed_at"},
-              {&c->updated_at, "updated_at"},
-              {&c->workflow_version, "workflow_version"}};
-  const struct {
-    const char **to;
-    const char *key;
-  } texts[] = {{&c->word_code, "word_code"},
-               {&c->case_key, "case_key"},
-               {&c->check_code, "check_code"},
-               {&c->workflow, "workflow"},
-               {&c->status, "status"},
-               {&c->channel, "channel"},
-               {&c->counter, "counter"},
-               {&c->due_state, "due_state"},
-               {&c->correction_items, "correction_items"},
-               {&c->correction_deadline, "correction_deadline"},
-               {&c->overdue_reason, "overdue_reason"},
-               {&c->overdue_new_date, "overdue_new_date"},
-               {&c->documents, "documents"},
-               {&c->applicant_name_masked, "applicant_name_masked"},
-               {&c->notify, "notify"},
-               {&c->lang, "lang"},
-               {&c->answers, "answers"},
-               {&c->description, "description"}};
-  for (size_t i = 0; i < ARRAY_LEN(ints); i++)
-    *ints[i].to = read_model_int(r, ints[i].key);
-  for (size_t i = 0; i < ARRAY_LEN(texts); i++)
-    if (!(*texts[i].to = read_model_text(arena, r, texts[i].key)))
-      return ST_NOMEM;
-  return ST_OK;
 }
 
 /* The whole timeline with who did what. */
@@ -178,11 +123,11 @@ static int events_fill(struct arena *arena, json_t *list, struct case_staff *s)
 /* What the reader may do with the case now (case_may_act, the workflow's moves for their
  * roles), and the workflow version it runs. */
 static int actions_fill(const struct case_env *env, const struct case_actor *actor,
-                        struct arena *arena, json_t *r, struct case_staff *s)
+                        struct arena *arena, struct case_staff *s)
 {
   const char *behalf = NULL;
-  s->may_act = case_may_act(env, actor, r, &behalf) == ST_OK;
-  s->wf = case_workflow(env, r);
+  s->may_act = case_may_act(env, actor, &s->c, &behalf) == ST_OK;
+  s->wf = case_workflow(env, &s->c);
   const struct workflow_step *step = workflow_step(s->wf, s->c.status);
   s->step_appointment = step && step->appointment;
   s->acting_for = arena_strdup(arena, behalf ? behalf : "");
@@ -203,7 +148,8 @@ static int staff_fill(const struct case_env *env, const struct case_actor *actor
                       struct arena *arena, json_t *r, struct case_staff *s)
 {
   json_t *a = json_object_get(r, "applicant");
-  int rc = record_fill(arena, r, &s->c);
+  case_record_of(r, &s->c);
+  int rc = case_record_keep(arena, &s->c);
   if (rc)
     return rc;
   s->applicant = (struct case_applicant){
@@ -211,7 +157,7 @@ static int staff_fill(const struct case_env *env, const struct case_actor *actor
       read_model_text(arena, a, "phone"), read_model_text(arena, a, "email")};
   if (!s->applicant.name || !s->applicant.id || !s->applicant.phone || !s->applicant.email)
     return ST_NOMEM;
-  rc = actions_fill(env, actor, arena, r, s);
+  rc = actions_fill(env, actor, arena, s);
   return rc ? rc : events_fill(arena, json_object_get(r, "events"), s);
 }
 
@@ -272,9 +218,9 @@ static int working_fill(struct arena *arena, struct case_staff *s)
 }
 
 /* The receipt's link token and whether a case survey is open. */
-static int receipt_fill(const struct case_env *env, json_t *r, struct case_staff *s)
+static int receipt_fill(const struct case_env *env, struct case_staff *s)
 {
-  int rc = case_receipt_link(env->store, r, s->token);
+  int rc = case_receipt_link(env->store, &s->c, s->token);
   if (rc && rc != ST_NOTFOUND)
     return rc;
   return survey_case_survey_open(env->store, s->c.office_id, env->now, &s->survey_open);
@@ -310,7 +256,7 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
   if (!rc)
     rc = store_case_check_failures(store, id, case_check_day(env->now), &out->check_failures);
   if (!rc)
-    rc = case_clock_used(env, *record, &out->used_minutes, &out->allowed_minutes);
+    rc = case_clock_used(env, &out->c, &out->used_minutes, &out->allowed_minutes);
   if (!rc)
     rc = outcome_docs_read(store, arena, id, true, &out->outcomes, &out->outcome_count);
   if (!rc)
@@ -320,7 +266,7 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
   if (!rc)
     rc = cases_correction_approval_get(store, out->c.office_id, &out->correction_approval);
   if (!rc && receipt)
-    rc = receipt_fill(env, *record, out);
+    rc = receipt_fill(env, out);
   if (!rc && receipt)
     rc = working_fill(arena, out);
   return rc;
@@ -339,7 +285,7 @@ static int staff_read(const struct case_env *env, const struct case_actor *actor
     return rc;
   rc = store_end_read(env->store, staff_read_in(env, actor, arena, dir, id, receipt, out, &record));
   if (!rc)
-    rc = case_staff_viewed(env, actor, record);
+    rc = case_staff_viewed(env, actor, &out->c);
   json_decref(record);
   if (rc)
     *out = (struct case_staff){0};

@@ -34,20 +34,6 @@ struct case_handler {
 int case_handler_name(struct store *store, struct arena *arena, int64_t office_id,
                       int64_t handler_id, const char **out);
 
-/* The case row as staff read it: every column but the applicant's sealed data and its hashes.
- * 0 stands for a NULL id or time (unit_id, handler_id, due_at, paused_since, picked_up_at,
- * closed_at); texts are "" when empty. */
-struct case_record {
-  int64_t id, office_id, service_id, unit_id, roc_year, serial, handler_id, received_at;
-  int64_t time_limit_minutes, extension_minutes, due_at, paused_since, correction_count;
-  int64_t second_correction_approved; /* 2 asked, 3 refused, 4 issued (store.h) */
-  int64_t fee_amount, picked_up_at, closed_at, updated_at, workflow_version;
-  const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
-  const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
-  const char *overdue_new_date, *documents, *applicant_name_masked, *notify, *lang;
-  const char *answers, *description;
-};
-
 /* The applicant's data unsealed (a view of personal data: audited). */
 struct case_applicant {
   const char *name, *id, *phone, *email;

@@ -2,6 +2,7 @@
  * cases.c - intake, staff and public views, and the shared helpers of the cases module.
  */
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,67 @@ const char *case_text(json_t *row, const char *key)
   return s ? s : "";
 }
 
+/* The columns of struct case_record and their keys in the store's row. */
+static const struct {
+  size_t at;
+  const char *key;
+} record_ints[] = {{offsetof(struct case_record, id), "id"},
+                   {offsetof(struct case_record, office_id), "office_id"},
+                   {offsetof(struct case_record, service_id), "service_id"},
+                   {offsetof(struct case_record, unit_id), "unit_id"},
+                   {offsetof(struct case_record, roc_year), "roc_year"},
+                   {offsetof(struct case_record, serial), "serial"},
+                   {offsetof(struct case_record, handler_id), "handler_id"},
+                   {offsetof(struct case_record, received_at), "received_at"},
+                   {offsetof(struct case_record, time_limit_minutes), "time_limit_minutes"},
+                   {offsetof(struct case_record, extension_minutes), "extension_minutes"},
+                   {offsetof(struct case_record, due_at), "due_at"},
+                   {offsetof(struct case_record, paused_since), "paused_since"},
+                   {offsetof(struct case_record, correction_count), "correction_count"},
+                   {offsetof(struct case_record, second_correction_approved),
+                    "second_correction_approved"},
+                   {offsetof(struct case_record, fee_amount), "fee_amount"},
+                   {offsetof(struct case_record, picked_up_at), "picked_up_at"},
+                   {offsetof(struct case_record, closed_at), "closed_at"},
+                   {offsetof(struct case_record, updated_at), "updated_at"},
+                   {offsetof(struct case_record, workflow_version), "workflow_version"}},
+  record_texts[] = {{offsetof(struct case_record, word_code), "word_code"},
+                    {offsetof(struct case_record, case_key), "case_key"},
+                    {offsetof(struct case_record, check_code), "check_code"},
+                    {offsetof(struct case_record, workflow), "workflow"},
+                    {offsetof(struct case_record, status), "status"},
+                    {offsetof(struct case_record, channel), "channel"},
+                    {offsetof(struct case_record, counter), "counter"},
+                    {offsetof(struct case_record, due_state), "due_state"},
+                    {offsetof(struct case_record, correction_items), "correction_items"},
+                    {offsetof(struct case_record, correction_deadline), "correction_deadline"},
+                    {offsetof(struct case_record, overdue_reason), "overdue_reason"},
+                    {offsetof(struct case_record, overdue_new_date), "overdue_new_date"},
+                    {offsetof(struct case_record, documents), "documents"},
+                    {offsetof(struct case_record, applicant_name_masked), "applicant_name_masked"},
+                    {offsetof(struct case_record, notify), "notify"},
+                    {offsetof(struct case_record, lang), "lang"},
+                    {offsetof(struct case_record, answers), "answers"},
+                    {offsetof(struct case_record, description), "description"}};
+
+void case_record_of(json_t *row, struct case_record *c)
+{
+  for (size_t i = 0; i < ARRAY_LEN(record_ints); i++)
+    *(int64_t *)((char *)c + record_ints[i].at) = case_int(row, record_ints[i].key);
+  for (size_t i = 0; i < ARRAY_LEN(record_texts); i++)
+    *(const char **)((char *)c + record_texts[i].at) = case_text(row, record_texts[i].key);
+}
+
+int case_record_keep(struct arena *arena, struct case_record *c)
+{
+  for (size_t i = 0; i < ARRAY_LEN(record_texts); i++) {
+    const char **text = (const char **)((char *)c + record_texts[i].at);
+    if (!(*text = arena_strdup(arena, *text)))
+      return ST_NOMEM;
+  }
+  return ST_OK;
+}
+
 bool case_note_ok(const char *note, bool required)
 {
   if (!note || !*note)
@@ -89,13 +151,13 @@ bool case_note_ok(const char *note, bool required)
   return str_valid_text(str_from(note), true) && text_length(note) <= CASE_NOTE_MAX_CHARS;
 }
 
-int case_event(const struct case_env *env, const struct case_actor *actor, json_t *c,
+int case_event(const struct case_env *env, const struct case_actor *actor, int64_t case_id,
                const char *kind, const char *from, const char *to, const char *note,
                bool public_note, const char *on_behalf_of, json_t *data)
 {
   char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
   json_t *e = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "case_id",
-                        (json_int_t)case_int(c, "id"), "at", (json_int_t)env->now, "actor_id",
+                        (json_int_t)case_id, "at", (json_int_t)env->now, "actor_id",
                         (json_int_t)actor->user_id, "actor", actor->username, "on_behalf_of",
                         on_behalf_of ? on_behalf_of : "", "kind", kind, "from_status",
                         from ? from : "", "to_status", to ? to : "", "note", note ? note : "",
@@ -130,18 +192,19 @@ static int load_pauses(const struct case_env *env, int64_t id, struct calendar_p
   return rc;
 }
 
-int case_recompute_clock(const struct case_env *env, json_t *c, int64_t extension_minutes)
+int case_recompute_clock(const struct case_env *env, const struct case_record *c,
+                         int64_t extension_minutes)
 {
   struct calendar_pause pauses[CALENDAR_PAUSES_MAX];
   size_t n = 0;
-  int64_t id = case_int(c, "id");
+  int64_t id = c->id;
   int rc = load_pauses(env, id, pauses, CALENDAR_PAUSES_MAX, &n);
   time_t due = 0;
   bool paused = false;
   if (!rc)
-    rc = calendar_deadline_with_pauses(cases_calendar(), NULL, (time_t)case_int(c, "received_at"),
-                                       case_int(c, "time_limit_minutes"), pauses, n,
-                                       extension_minutes, &due, &paused);
+    rc = calendar_deadline_with_pauses(cases_calendar(), NULL, (time_t)c->received_at,
+                                       c->time_limit_minutes, pauses, n, extension_minutes, &due,
+                                       &paused);
   if (rc)
     return rc;
   enum calendar_due state = CALENDAR_ON_TIME;
@@ -153,29 +216,30 @@ int case_recompute_clock(const struct case_env *env, json_t *c, int64_t extensio
                               extension_minutes, env->now);
 }
 
-int case_clock_used(const struct case_env *env, json_t *c, int64_t *used, int64_t *allowed)
+int case_clock_used(const struct case_env *env, const struct case_record *c, int64_t *used,
+                    int64_t *allowed)
 {
   struct calendar_pause pauses[CALENDAR_PAUSES_MAX];
   size_t n = 0;
-  int64_t closed = case_int(c, "closed_at");
+  int64_t closed = c->closed_at;
   time_t at = closed ? (time_t)closed : env->now;
   *used = 0;
-  *allowed = case_int(c, "time_limit_minutes") + case_int(c, "extension_minutes");
-  int rc = load_pauses(env, case_int(c, "id"), pauses, CALENDAR_PAUSES_MAX, &n);
+  *allowed = c->time_limit_minutes + c->extension_minutes;
+  int rc = load_pauses(env, c->id, pauses, CALENDAR_PAUSES_MAX, &n);
   if (!rc)
-    rc = calendar_used_minutes_with_pauses(cases_calendar(), NULL,
-                                           (time_t)case_int(c, "received_at"), at, pauses, n, used);
+    rc = calendar_used_minutes_with_pauses(cases_calendar(), NULL, (time_t)c->received_at, at,
+                                           pauses, n, used);
   return rc;
 }
 
-int case_may_act(const struct case_env *env, const struct case_actor *actor, json_t *c,
-                 const char **on_behalf_of)
+int case_may_act(const struct case_env *env, const struct case_actor *actor,
+                 const struct case_record *c, const char **on_behalf_of)
 {
   *on_behalf_of = NULL;
-  int64_t handler = case_int(c, "handler_id");
+  int64_t handler = c->handler_id;
   if (actor->roles & (ROLE_SUPERVISOR | ROLE_CLERK)) {
-    if (!(actor->roles & ROLE_SUPERVISOR) || actor->unit_id == 0 ||
-        case_int(c, "unit_id") == actor->unit_id || handler == actor->user_id)
+    if (!(actor->roles & ROLE_SUPERVISOR) || actor->unit_id == 0 || c->unit_id == actor->unit_id ||
+        handler == actor->user_id)
       return ST_OK;
   }
   if (!(actor->roles & ROLE_HANDLER))
@@ -199,28 +263,33 @@ int case_may_act(const struct case_env *env, const struct case_actor *actor, jso
   return ST_OK;
 }
 
-int case_begin(const struct case_env *env, const struct case_actor *actor, int64_t id, json_t **c,
-               const char **on_behalf_of, const char **reason)
+int case_begin(const struct case_env *env, const struct case_actor *actor, int64_t id,
+               struct case_open *out, const char **on_behalf_of, const char **reason)
 {
+  *out = (struct case_open){0};
   int rc = store_begin(env->store);
   if (rc)
     return rc;
-  rc = store_case_get(env->store, actor->office_id, id, c);
+  rc = store_case_get(env->store, actor->office_id, id, &out->row);
   if (!rc) {
-    rc = case_may_act(env, actor, *c, on_behalf_of);
+    case_record_of(out->row, &out->c);
+    rc = case_may_act(env, actor, &out->c, on_behalf_of);
     if (rc == ST_FORBIDDEN)
       *reason = "case_err_not_yours";
-    if (rc)
-      json_decref(*c);
+    if (rc) {
+      json_decref(out->row);
+      *out = (struct case_open){0};
+    }
   }
   if (rc)
     store_rollback(env->store);
   return rc;
 }
 
-int case_finish(const struct case_env *env, int rc, json_t *c)
+int case_finish(const struct case_env *env, int rc, struct case_open *open)
 {
-  json_decref(c);
+  json_decref(open->row);
+  *open = (struct case_open){0};
   if (rc) {
     store_rollback(env->store);
     return rc;
@@ -518,7 +587,7 @@ static int issue_at_counter(const struct case_env *env, const struct case_actor 
   int64_t id = case_int(row, "id");
   int rc = store_case_set_status(env->store, id, "closed", env->now, true);
   if (!rc)
-    rc = case_event(env, actor, row, "status", case_text(row, "status"), "closed", "", true, NULL,
+    rc = case_event(env, actor, id, "status", case_text(row, "status"), "closed", "", true, NULL,
                     NULL);
   if (!rc)
     rc = store_case_set_clock(env->store, id, env->now, "closed", 0, 0, env->now);
@@ -539,8 +608,8 @@ static bool wants_messages(json_t *row)
  * message. */
 static int first_events(const struct case_env *env, const struct case_actor *actor, json_t *row)
 {
-  int rc =
-      case_event(env, actor, row, "status", "", case_text(row, "status"), "", true, NULL, NULL);
+  int rc = case_event(env, actor, case_int(row, "id"), "status", "", case_text(row, "status"), "",
+                      true, NULL, NULL);
   if (!rc && issued_at_counter(row))
     return issue_at_counter(env, actor, row);
   if (!rc && wants_messages(row))

@@ -44,6 +44,21 @@ struct case_actor {
   const char *ip;
 };
 
+/* A case's row as the domain reads it (its rules and the staff pages): every column but the
+ * applicant's sealed data and its hashes.
+ * 0 stands for a NULL id or time (unit_id, handler_id, due_at, paused_since, picked_up_at,
+ * closed_at); texts are "" when empty. */
+struct case_record {
+  int64_t id, office_id, service_id, unit_id, roc_year, serial, handler_id, received_at;
+  int64_t time_limit_minutes, extension_minutes, due_at, paused_since, correction_count;
+  int64_t second_correction_approved; /* 2 asked, 3 refused, 4 issued (store.h) */
+  int64_t fee_amount, picked_up_at, closed_at, updated_at, workflow_version;
+  const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
+  const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
+  const char *overdue_new_date, *documents, *applicant_name_masked, *notify, *lang;
+  const char *answers, *description;
+};
+
 struct case_env {
   struct store *store;
   time_t now;
@@ -92,12 +107,6 @@ int cases_intake(const struct case_env *env, const struct case_actor *actor,
                  const struct intake_input *in, struct intake_result *out, const char **reason,
                  const char **field);
 
-/* A case of the actor's office for staff eyes: the record with "applicant" unsealed, "events"
- * (the whole timeline), "next_steps" (what the actor may do) and "acting_for" (a delegate's
- * principal, if any). Records the view of personal data in the audit trail. */
-int cases_get_for_staff(const struct case_env *env, const struct case_actor *actor, int64_t id,
-                        json_t **out);
-
 int cases_transition(const struct case_env *env, const struct case_actor *actor, int64_t id,
                      const char *to, const char *note, bool public_note, const char **reason);
 /* One notice listing every item (items: array of strings). A second correction of the same
@@ -141,7 +150,7 @@ int cases_reject(const struct case_env *env, const struct case_actor *actor, int
                  const char *reasons, const char **reason);
 /* Whether the actor's roles let them manage a case's dates: extend it, give the overdue notice,
  * set an appointment (handlers and supervisors; clerks take cases in but do not). The case
- * itself must still be theirs to act on (see cases_get_for_staff's "may_act"). Pages offer
+ * itself must still be theirs to act on (case_staff_read's may_act). Pages offer
  * those forms only when this is true; the actions refuse otherwise. */
 bool cases_may_manage_dates(const struct case_actor *actor);
 int cases_extend(const struct case_env *env, const struct case_actor *actor, int64_t id,
@@ -188,13 +197,6 @@ int cases_scan(const struct case_env *env, int64_t *changed);
  * today (domain/case_notice.c); *ended counts them. */
 int cases_public_notices_end_due(const struct case_env *env, int64_t *ended);
 
-/* The public progress view of a case found by number + check code (constant-time compare) or
- * by QR token: no personal data but the masked name. ST_NOTFOUND for anything that does not
- * match, whatever the reason. */
-int cases_public_by_number(const struct case_env *env, int64_t office_id, const char *number,
-                           const char *check_code, json_t **out);
-int cases_public_by_token(const struct case_env *env, const char *token, json_t **out);
-
 /* "YYYY-MM-DD" of t in Asia/Taipei: civil_taipei_iso (base/civil.h), which new code calls. */
 void cases_local_date(time_t t, char out[11]);
 
@@ -224,9 +226,9 @@ int cases_submit_online(const struct case_env *env, const struct online_submissi
 /* The same inside the caller's open transaction (the journey also attaches its uploads). */
 int case_submit_online_in_tx(const struct case_env *env, const struct online_submission *in,
                              struct intake_result *out, const char **reason);
-/* Whether the applicant may still withdraw case c (a store row): an online or API case that
- * has not left "received" (review has not started). */
-bool cases_withdrawable(json_t *c);
+/* Whether the applicant may still withdraw case c: an online or API case that has not left
+ * "received" (review has not started). */
+bool cases_withdrawable(const struct case_record *c);
 /* The applicant withdraws the case behind a QR token: status "withdrawn" (final), a public
  * timeline entry, an audit row. ST_NOTFOUND for an unknown token; ST_INVALID with
  * *reason "apply_err_not_withdrawable" once review has started. */

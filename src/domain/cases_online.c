@@ -169,17 +169,17 @@ int cases_submit_online(const struct case_env *env, const struct online_submissi
 
 /* ---- withdrawal by the applicant ---------------------------------------------------------- */
 
-bool cases_withdrawable(json_t *c)
+bool cases_withdrawable(const struct case_record *c)
 {
-  const char *channel = case_text(c, "channel");
-  return (!strcmp(channel, "online") || !strcmp(channel, "api")) &&
-         !strcmp(case_text(c, "status"), "received");
+  return (!strcmp(c->channel, "online") || !strcmp(c->channel, "api")) &&
+         !strcmp(c->status, "received");
 }
 
 int cases_withdraw_by_token(const struct case_env *env, const char *token, const char **reason)
 {
   char hash[65];
-  json_t *c = NULL;
+  json_t *row = NULL;
+  struct case_record c = {0};
   *reason = NULL;
   if (!token || strlen(token) != CASE_TOKEN_SIZE - 1)
     return ST_NOTFOUND;
@@ -187,26 +187,26 @@ int cases_withdraw_by_token(const struct case_env *env, const char *token, const
   int rc = store_begin(env->store);
   if (rc)
     return rc;
-  rc = store_case_by_token(env->store, hash, &c);
-  if (!rc && !cases_withdrawable(c)) {
+  rc = store_case_by_token(env->store, hash, &row);
+  if (!rc)
+    case_record_of(row, &c);
+  if (!rc && !cases_withdrawable(&c)) {
     *reason = "apply_err_not_withdrawable";
     rc = ST_INVALID;
   }
-  struct case_actor actor = {0, c ? case_int(c, "office_id") : 0, 0, 0, "applicant", "online"};
+  struct case_actor actor = {0, c.office_id, 0, 0, "applicant", "online"};
   if (!rc)
-    rc = store_case_set_status(env->store, case_int(c, "id"), "withdrawn", env->now, true);
+    rc = store_case_set_status(env->store, c.id, "withdrawn", env->now, true);
   if (!rc)
-    rc = case_event(env, &actor, c, "status", "received", "withdrawn", "", true, NULL, NULL);
+    rc = case_event(env, &actor, c.id, "status", "received", "withdrawn", "", true, NULL, NULL);
   if (!rc)
-    rc = store_case_set_clock(env->store, case_int(c, "id"), 0, "on_time", 0,
-                              case_int(c, "extension_minutes"), env->now);
+    rc = store_case_set_clock(env->store, c.id, 0, "on_time", 0, c.extension_minutes, env->now);
   if (!rc) /* the confirmation, so a withdrawal nobody asked for does not go unnoticed */
-    rc = notify_case_event(env->store, env->now, actor.office_id, case_int(c, "id"), "withdrawn", 1,
-                           NULL);
+    rc = notify_case_event(env->store, env->now, actor.office_id, c.id, "withdrawn", 1, NULL);
   struct audit_actor who = {actor.office_id, 0, "applicant", "online"};
   if (!rc)
-    rc = audit_record(env->store, &who, "case.withdraw", "case", case_text(c, "case_key"), NULL);
-  json_decref(c);
+    rc = audit_record(env->store, &who, "case.withdraw", "case", c.case_key, NULL);
+  json_decref(row);
   if (rc) {
     store_rollback(env->store);
     return rc;

@@ -70,13 +70,13 @@ static json_t *waiver_detail(json_t *working, const char *waiver, const char *wh
                    "amount", (json_int_t)amount);
 }
 
-static int audit_waiver(const struct case_env *env, const struct case_actor *actor, json_t *c,
-                        json_t *working, const struct fee_counter_input *fee, int64_t amount)
+static int audit_waiver(const struct case_env *env, const struct case_actor *actor,
+                        const char *case_key, json_t *working, const struct fee_counter_input *fee,
+                        int64_t amount)
 {
   struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
   json_t *detail = waiver_detail(working, chosen_waiver(fee->answers), fee->waiver_reason, amount);
-  int rc = detail ? audit_record(env->store, &who, "payment.fee_waiver", "case",
-                                 case_text(c, "case_key"), detail)
+  int rc = detail ? audit_record(env->store, &who, "payment.fee_waiver", "case", case_key, detail)
                   : ST_NOMEM;
   json_decref(detail);
   return rc;
@@ -107,35 +107,26 @@ static json_t *service_record(const struct case_env *env, struct arena *arena, i
   return s && s->office_id == office_id ? (json_t *)s->record : NULL;
 }
 
-/* What the fee's record and audit row read of the case just taken in (payment_set_due_worked:
- * its id and office; audit_waiver: its number), from the intake itself instead of reading it
- * again. */
-static json_t *taken_case(const struct case_actor *actor, const struct intake_result *taken)
-{
-  return json_pack("{s:I, s:I, s:s}", "id", (json_int_t)taken->case_id, "office_id",
-                   (json_int_t)actor->office_id, "case_key", taken->case_key);
-}
-
 /* What the case owes under service's schedule (a non-empty one), inside the transaction. */
 static int owe_on(const struct case_env *env, const struct case_actor *actor,
                   const struct fee_counter_input *fee, json_t *service,
                   const struct intake_result *taken, const char **reason, const char **field)
 {
-  json_t *c = taken_case(actor, taken), *working = NULL;
+  /* the case just taken in is named by the intake itself, not read again */
+  json_t *working = NULL;
   struct fee_error e = {0};
   int64_t amount = 0;
-  int rc = c ? ST_OK : ST_NOMEM;
-  if (!rc && payment_fee_on(service, fee->answers, civil_taipei(env->now).date, true, &amount,
-                            &working, &e))
+  int rc = ST_OK;
+  if (payment_fee_on(service, fee->answers, civil_taipei(env->now).date, true, &amount, &working,
+                     &e))
     rc = refuse(reason, field, e.reason_key ? e.reason_key : "fee_err_number", form_field(e.field));
   /* nothing owed and nothing waived: no fee row, as before schedules */
   if (!rc && working && (amount > 0 || chosen_waiver(fee->answers)))
-    rc = payment_set_due_worked(env->store, c, amount, env->now, actor->username, actor->user_id,
-                                working);
+    rc = payment_set_due_worked(env->store, actor->office_id, taken->case_id, amount, env->now,
+                                actor->username, actor->user_id, working);
   if (!rc && working && chosen_waiver(fee->answers))
-    rc = audit_waiver(env, actor, c, working, fee, amount);
+    rc = audit_waiver(env, actor, taken->case_key, working, fee, amount);
   json_decref(working);
-  json_decref(c);
   return rc;
 }
 

@@ -187,7 +187,9 @@ static const char *bilingual(json_t *row, const char *field, const char *lang)
 static void case_url(struct store *store, json_t *c, json_t *office, char *out, size_t size)
 {
   char token[CASE_TOKEN_SIZE];
-  if (case_receipt_link(store, c, token) == ST_OK)
+  struct case_record r;
+  case_record_of(c, &r);
+  if (case_receipt_link(store, &r, token) == ST_OK)
     snprintf(out, size, "%s/p/%s", settings.public_url, token);
   else
     snprintf(out, size, "%s/o/%s/progress?number=%s&check=%s", settings.public_url,
@@ -211,8 +213,10 @@ static int survey_url(struct store *store, json_t *c, int64_t office_id, json_t 
 {
   char token[CASE_TOKEN_SIZE], url[NOTIFY_URL_MAX + 128] = "";
   bool open = false;
+  struct case_record r;
+  case_record_of(c, &r);
   int rc = survey_case_survey_open(store, office_id, clock_now(), &open);
-  if (!rc && open && case_receipt_link(store, c, token) == ST_OK)
+  if (!rc && open && case_receipt_link(store, &r, token) == ST_OK)
     snprintf(url, sizeof(url), "%s/s/%s", settings.public_url, token);
   if (!rc && json_object_set_new(vars, "survey_url", json_string(url)))
     rc = ST_NOMEM;

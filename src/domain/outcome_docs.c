@@ -86,33 +86,34 @@ static int check_file(const struct apply_file *f, char *shown, size_t size, cons
 }
 
 /* The case is open and offers fewer than OUTCOME_DOCS_MAX documents. */
-static int case_accepts(const struct case_env *env, json_t *c, const char **reason)
+static int case_accepts(const struct case_env *env, const struct case_record *c,
+                        const char **reason)
 {
   json_t *offered = NULL;
-  if (case_int(c, "closed_at"))
+  if (c->closed_at)
     return refuse(reason, "outcome_err_closed", ST_INVALID);
-  int rc = store_outcomes_of(env->store, case_int(c, "id"), false, &offered);
+  int rc = store_outcomes_of(env->store, c->id, false, &offered);
   if (!rc && json_array_size(offered) >= OUTCOME_DOCS_MAX)
     rc = refuse(reason, "outcome_err_too_many", ST_INVALID);
   json_decref(offered);
   return rc;
 }
 
-static int record_attach(const struct case_env *env, const struct case_actor *actor, json_t *c,
-                         const char *behalf, const struct store_outcome *d)
+static int record_attach(const struct case_env *env, const struct case_actor *actor,
+                         const struct case_record *c, const char *behalf,
+                         const struct store_outcome *d)
 {
   int64_t doc_id = 0;
   int rc = store_outcome_add(env->store, d, &doc_id);
   if (!rc)
     /* public without the name: a lookup by number learns that there is a document, and
      * where to get it (the link), not what it is */
-    rc = case_event(env, actor, c, "outcome_attached", "", "", "", true, behalf, NULL);
+    rc = case_event(env, actor, c->id, "outcome_attached", "", "", "", true, behalf, NULL);
   json_t *detail = json_pack("{s:I, s:s, s:I}", "document", (json_int_t)doc_id, "name", d->name,
                              "size", (json_int_t)d->len);
   struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
   if (!rc)
-    rc = detail ? audit_record(env->store, &who, "case.outcome_attach", "case",
-                               case_text(c, "case_key"), detail)
+    rc = detail ? audit_record(env->store, &who, "case.outcome_attach", "case", c->case_key, detail)
                 : ST_NOMEM;
   json_decref(detail);
   return rc;
@@ -124,18 +125,19 @@ int outcome_doc_attach(const struct case_env *env, const struct case_actor *acto
   char shown[512], sha[65];
   unsigned char digest[crypto_hash_sha256_BYTES];
   const char *behalf = NULL;
-  json_t *c = NULL;
+  struct case_open open;
+  struct case_record *c = &open.c;
   *reason = NULL;
   if (!outcome_docs_may_manage(actor))
     return refuse(reason, "case_err_not_yours", ST_FORBIDDEN);
   int rc = check_file(file, shown, sizeof(shown), reason);
   if (!rc)
-    rc = case_begin(env, actor, id, &c, &behalf, reason);
+    rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   crypto_hash_sha256(digest, file->data, file->len);
   sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
-  struct store_outcome d = {case_int(c, "office_id"),
+  struct store_outcome d = {c->office_id,
                             id,
                             sha,
                             shown,
@@ -148,35 +150,36 @@ int outcome_doc_attach(const struct case_env *env, const struct case_actor *acto
   rc = case_accepts(env, c, reason);
   if (!rc)
     rc = record_attach(env, actor, c, behalf, &d);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 int outcome_doc_withdraw(const struct case_env *env, const struct case_actor *actor, int64_t id,
                          int64_t doc_id, const char *why, const char **reason)
 {
   const char *behalf = NULL;
-  json_t *c = NULL;
+  struct case_open open;
+  struct case_record *c = &open.c;
   *reason = NULL;
   if (!outcome_docs_may_manage(actor))
     return refuse(reason, "case_err_not_yours", ST_FORBIDDEN);
   if (!why || str_trim(str_from(why)).len == 0 || !str_valid_text(str_from(why), true) ||
       text_length(why) > OUTCOME_REASON_MAX_CHARS)
     return refuse(reason, "outcome_err_reason", ST_INVALID);
-  int rc = case_begin(env, actor, id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   rc = store_outcome_withdraw(env->store, id, doc_id, (int64_t)env->now,
                               actor->username ? actor->username : "", why);
   if (!rc)
-    rc = case_event(env, actor, c, "outcome_withdrawn", "", "", why, false, behalf, NULL);
+    rc = case_event(env, actor, c->id, "outcome_withdrawn", "", "", why, false, behalf, NULL);
   json_t *detail = json_pack("{s:I, s:s}", "document", (json_int_t)doc_id, "reason", why);
   struct audit_actor who = {actor->office_id, actor->user_id, actor->username, actor->ip};
   if (!rc)
-    rc = detail ? audit_record(env->store, &who, "case.outcome_withdraw", "case",
-                               case_text(c, "case_key"), detail)
-                : ST_NOMEM;
+    rc = detail
+             ? audit_record(env->store, &who, "case.outcome_withdraw", "case", c->case_key, detail)
+             : ST_NOMEM;
   json_decref(detail);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 /* The document's name, type and bytes from its row (store_outcome_get's). */
@@ -223,11 +226,14 @@ int outcome_doc_by_token(const struct case_env *env, struct arena *arena, const 
   rc = store_end_read(env->store, token_read(env->store, arena, hash, doc_id, &c, out));
   json_t *detail =
       rc ? NULL : json_pack("{s:I, s:s}", "document", (json_int_t)doc_id, "name", out->name);
-  struct audit_actor who = {case_int(c, "office_id"), 0, "applicant", ip ? ip : ""};
+  struct case_record r = {0};
   if (!rc)
-    rc = detail ? audit_record(env->store, &who, "case.outcome_download", "case",
-                               case_text(c, "case_key"), detail)
-                : ST_NOMEM;
+    case_record_of(c, &r);
+  struct audit_actor who = {r.office_id, 0, "applicant", ip ? ip : ""};
+  if (!rc)
+    rc = detail
+             ? audit_record(env->store, &who, "case.outcome_download", "case", r.case_key, detail)
+             : ST_NOMEM;
   json_decref(detail);
   json_decref(c);
   if (rc) {
@@ -249,7 +255,10 @@ int outcome_doc_for_staff(const struct case_env *env, const struct case_actor *a
   if (rc)
     return rc;
   rc = store_case_get(env->store, actor->office_id, id, &c);
-  if (!rc && !case_may_view(env, actor, c))
+  struct case_record r;
+  if (!rc)
+    case_record_of(c, &r);
+  if (!rc && !case_may_view(env, actor, &r))
     rc = ST_FORBIDDEN;
   if (!rc)
     rc = store_outcome_get(env->store, id, doc_id, &meta, &bytes, &len);

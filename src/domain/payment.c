@@ -193,51 +193,37 @@ static int fee_event(struct store *store, int64_t case_id, int64_t now, const ch
 }
 
 /* working (optional): a fee schedule's working, kept in the event for the fee receipt. */
-static int record_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
-                             const char *actor, int64_t actor_id, json_t *working)
+static int record_due_worked(struct store *store, int64_t office_id, int64_t case_id,
+                             int64_t amount, int64_t now, const char *actor, int64_t actor_id,
+                             json_t *working)
 {
-  int rc =
-      store_case_fee_set(store, case_int(c, "office_id"), case_int(c, "id"), amount, actor, now);
+  int rc = store_case_fee_set(store, office_id, case_id, amount, actor, now);
   json_t *data = json_pack("{s:I, s:O?}", "amount", (json_int_t)amount, "working", working);
   if (!rc)
-    rc = fee_event(store, case_int(c, "id"), now, actor, actor_id, "fee_due", "", data);
+    rc = fee_event(store, case_id, now, actor, actor_id, "fee_due", "", data);
   json_decref(data);
   return rc;
 }
 
-static int record_due(struct store *store, json_t *c, int64_t amount, int64_t now,
-                      const char *actor, int64_t actor_id)
-{
-  return record_due_worked(store, c, amount, now, actor, actor_id, NULL);
-}
-
-int payment_set_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
-                           const char *actor, int64_t actor_id, json_t *working)
+int payment_set_due_worked(struct store *store, int64_t office_id, int64_t case_id, int64_t amount,
+                           int64_t now, const char *actor, int64_t actor_id, json_t *working)
 {
   if (amount < 0 || amount > PAYMENT_AMOUNT_MAX)
     return ST_INVALID;
-  return record_due_worked(store, c, amount, now, actor, actor_id, working);
-}
-
-static int case_of(struct store *store, int64_t case_id, json_t **c)
-{
-  int64_t office_id = 0;
-  int rc = store_case_office(store, case_id, &office_id);
-  return rc ? rc : store_case_get(store, office_id, case_id, c);
+  return record_due_worked(store, office_id, case_id, amount, now, actor, actor_id, working);
 }
 
 int payment_set_due(struct store *store, int64_t case_id, int64_t amount)
 {
-  json_t *c = NULL;
+  int64_t office_id = 0;
   if (amount < 0 || amount > PAYMENT_AMOUNT_MAX)
     return ST_INVALID;
   int own = store_begin(store);
   if (own != ST_OK && own != ST_CONFLICT)
     return own;
-  int rc = case_of(store, case_id, &c);
+  int rc = store_case_office(store, case_id, &office_id);
   if (!rc)
-    rc = record_due(store, c, amount, clock_now(), "system", 0);
-  json_decref(c);
+    rc = record_due_worked(store, office_id, case_id, amount, clock_now(), "system", 0, NULL);
   if (own == ST_CONFLICT)
     return rc; /* the caller's transaction decides */
   if (rc) {
@@ -251,7 +237,8 @@ int payment_set_due_by_staff(const struct case_env *env, const struct case_actor
                              int64_t case_id, const char *amount_text, const char **reason)
 {
   int64_t amount = -1;
-  json_t *c;
+  struct case_open open;
+  struct case_record *c = &open.c;
   const char *behalf;
   *reason = NULL;
   if (!(actor->roles & (ROLE_CLERK | ROLE_HANDLER | ROLE_SUPERVISOR))) {
@@ -260,7 +247,7 @@ int payment_set_due_by_staff(const struct case_env *env, const struct case_actor
   }
   /* The case first: staff who may not act on it (another office's) learn nothing from the
    * answer to a bad amount. */
-  int rc = case_begin(env, actor, case_id, &c, &behalf, reason);
+  int rc = case_begin(env, actor, case_id, &open, &behalf, reason);
   if (rc)
     return rc;
   if (!amount_text ||
@@ -269,25 +256,32 @@ int payment_set_due_by_staff(const struct case_env *env, const struct case_actor
     rc = ST_INVALID;
   }
   if (!rc)
-    rc = record_due(env->store, c, amount, env->now, actor->username, actor->user_id);
+    rc = record_due_worked(env->store, c->office_id, c->id, amount, env->now, actor->username,
+                           actor->user_id, NULL);
   json_t *detail = json_pack("{s:I}", "amount", (json_int_t)amount);
   struct audit_actor a = {actor->office_id, actor->user_id, actor->username, actor->ip};
   if (!rc)
-    rc = audit_record(env->store, &a, "payment.fee_due", "case", case_text(c, "case_key"), detail);
+    rc = audit_record(env->store, &a, "payment.fee_due", "case", c->case_key, detail);
   json_decref(detail);
-  return case_finish(env, rc, c);
+  return case_finish(env, rc, &open);
 }
 
 /* ---- what a case owes and has paid ------------------------------------------------------------
  */
 
-int payment_case_by_token(struct store *store, const char *token, json_t **case_row)
+/* The case behind a QR token: *row (a new reference) and c typed from it; ST_NOTFOUND. */
+static int case_by_token(struct store *store, const char *token, json_t **row,
+                         struct case_record *c)
 {
   char hash[65];
+  *row = NULL;
   if (!token || strlen(token) != CASE_TOKEN_SIZE - 1)
     return ST_NOTFOUND;
   accounts_token_hash(token, hash);
-  return store_case_by_token(store, hash, case_row);
+  int rc = store_case_by_token(store, hash, row);
+  if (!rc)
+    case_record_of(*row, c);
+  return rc;
 }
 
 static bool past_expiry(json_t *p, time_t now)
@@ -510,15 +504,16 @@ static int outstanding_of(const struct case_env *env, int64_t case_id, int64_t *
 }
 
 /* Records a new pending payment of amount for case c; *p receives its row. */
-static int insert_pending(const struct case_env *env, json_t *c, int64_t amount, json_t **p)
+static int insert_pending(const struct case_env *env, const struct case_record *c, int64_t amount,
+                          json_t **p)
 {
   char order_no[PAYMENT_ORDER_NO_LEN + 1];
   new_order_no(order_no);
   *p = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "office_id",
-                 (json_int_t)case_int(c, "office_id"), "case_id", (json_int_t)case_int(c, "id"),
-                 "order_no", order_no, "amount", (json_int_t)amount, "currency", "TWD", "provider",
-                 settings.provider, "provider_ref", "", "redirect_url", "", "status", "pending",
-                 "created_at", (json_int_t)env->now, "expires_at",
+                 (json_int_t)c->office_id, "case_id", (json_int_t)c->id, "order_no", order_no,
+                 "amount", (json_int_t)amount, "currency", "TWD", "provider", settings.provider,
+                 "provider_ref", "", "redirect_url", "", "status", "pending", "created_at",
+                 (json_int_t)env->now, "expires_at",
                  (json_int_t)(env->now + settings.expiry_seconds));
   int64_t id = 0;
   int rc = *p ? store_payment_insert(env->store, *p, &id) : ST_NOMEM;
@@ -544,35 +539,35 @@ static int office_slug(struct store *store, int64_t office_id, char *out, size_t
 }
 
 /* The order of pending payment p of case c as the provider is told it; text in buffers. */
-static int order_of(const struct case_env *env, const struct payment_start_in *in, json_t *c,
-                    json_t *p, char slug[64], char return_url[PAYMENT_URL_MAX],
-                    struct payment_order *order)
+static int order_of(const struct case_env *env, const struct payment_start_in *in,
+                    const struct case_record *c, json_t *p, char slug[64],
+                    char return_url[PAYMENT_URL_MAX], struct payment_order *order)
 {
-  int rc = office_slug(env->store, case_int(c, "office_id"), slug, 64);
+  int rc = office_slug(env->store, c->office_id, slug, 64);
   if (rc)
     return rc;
   if (snprintf(return_url, PAYMENT_URL_MAX, "%s?order=%s", in->return_url,
                case_text(p, "order_no")) >= PAYMENT_URL_MAX)
     return ST_LIMIT;
-  *order = (struct payment_order){case_text(p, "order_no"),
-                                  case_int(p, "amount"),
-                                  "TWD",
-                                  slug,
-                                  in->description && *in->description ? in->description
-                                                                      : case_text(c, "case_key"),
-                                  in->lang,
-                                  case_int(p, "expires_at"),
-                                  return_url,
-                                  in->notify_url,
-                                  case_int(p, "created_at"),
-                                  PAYMENT_METHOD_ANY};
+  *order =
+      (struct payment_order){case_text(p, "order_no"),
+                             case_int(p, "amount"),
+                             "TWD",
+                             slug,
+                             in->description && *in->description ? in->description : c->case_key,
+                             in->lang,
+                             case_int(p, "expires_at"),
+                             return_url,
+                             in->notify_url,
+                             case_int(p, "created_at"),
+                             PAYMENT_METHOD_ANY};
   return ST_OK;
 }
 
 /* Asks the provider where to send the browser for pending payment p of case c: its URL, or
  * for a form-post provider bianmin's own page that posts the order (in->form_url). */
-static int provider_start(const struct case_env *env, const struct payment_start_in *in, json_t *c,
-                          json_t *p, char redirect[PAYMENT_URL_MAX])
+static int provider_start(const struct case_env *env, const struct payment_start_in *in,
+                          const struct case_record *c, json_t *p, char redirect[PAYMENT_URL_MAX])
 {
   const struct payment_provider *prov = payment_provider();
   char ref[PAYMENT_REF_MAX] = "", slug[64], return_url[PAYMENT_URL_MAX];
@@ -593,12 +588,13 @@ static int provider_start(const struct case_env *env, const struct payment_start
   return rc;
 }
 
-static int start_for_case(const struct case_env *env, const struct payment_start_in *in, json_t *c,
-                          char redirect[PAYMENT_URL_MAX], const char **reason)
+static int start_for_case(const struct case_env *env, const struct payment_start_in *in,
+                          const struct case_record *c, char redirect[PAYMENT_URL_MAX],
+                          const char **reason)
 {
   json_t *p = NULL;
   int64_t outstanding = 0;
-  int rc = current_pending(env, case_int(c, "id"), &p);
+  int rc = current_pending(env, c->id, &p);
   if (!rc && p && *case_text(p, "redirect_url")) {
     snprintf(redirect, PAYMENT_URL_MAX, "%s", case_text(p, "redirect_url"));
     json_decref(p);
@@ -610,7 +606,7 @@ static int start_for_case(const struct case_env *env, const struct payment_start
     return ST_CONFLICT;
   }
   if (!rc)
-    rc = outstanding_of(env, case_int(c, "id"), &outstanding);
+    rc = outstanding_of(env, c->id, &outstanding);
   if (!rc && outstanding <= 0) {
     *reason = "payment_err_nothing_due";
     return ST_INVALID;
@@ -632,16 +628,17 @@ static int start_for_case(const struct case_env *env, const struct payment_start
 int payment_start(const struct case_env *env, const struct payment_start_in *in,
                   char redirect[PAYMENT_URL_MAX], const char **reason)
 {
-  json_t *c = NULL;
+  json_t *row = NULL;
+  struct case_record c;
   *reason = NULL;
   if (!payment_provider()) {
     *reason = "payment_err_off";
     return ST_INVALID;
   }
-  int rc = payment_case_by_token(env->store, in->token, &c);
+  int rc = case_by_token(env->store, in->token, &row, &c);
   if (!rc)
-    rc = start_for_case(env, in, c, redirect, reason);
-  json_decref(c);
+    rc = start_for_case(env, in, &c, redirect, reason);
+  json_decref(row);
   return rc;
 }
 
@@ -657,11 +654,12 @@ enum payment_method payment_method_parse(const char *name)
 }
 
 /* The started pending payment order_no of case c, for a form provider. */
-static int form_payment(const struct case_env *env, json_t *c, const char *order_no, json_t **p)
+static int form_payment(const struct case_env *env, const struct case_record *c,
+                        const char *order_no, json_t **p)
 {
   const struct payment_provider *prov = payment_provider();
   int rc = order_no ? store_payment_by_order(env->store, order_no, p) : ST_NOTFOUND;
-  if (!rc && case_int(*p, "case_id") != case_int(c, "id"))
+  if (!rc && case_int(*p, "case_id") != c->id)
     rc = ST_NOTFOUND;
   if (!rc && (!prov || !prov->start_form || strcmp(case_text(*p, "provider"), prov->name) ||
               strcmp(case_text(*p, "status"), "pending") || past_expiry(*p, env->now) ||
@@ -674,19 +672,20 @@ int payment_form_for_token(const struct case_env *env, const struct payment_star
                            const char *order_no, enum payment_method method,
                            struct payment_form *form)
 {
-  json_t *c = NULL, *p = NULL;
+  json_t *row = NULL, *p = NULL;
+  struct case_record c;
   char ref[PAYMENT_REF_MAX], slug[64], return_url[PAYMENT_URL_MAX];
   struct payment_order order;
-  int rc = payment_case_by_token(env->store, in->token, &c);
+  int rc = case_by_token(env->store, in->token, &row, &c);
   if (!rc)
-    rc = form_payment(env, c, order_no, &p);
+    rc = form_payment(env, &c, order_no, &p);
   if (!rc)
-    rc = order_of(env, in, c, p, slug, return_url, &order);
+    rc = order_of(env, in, &c, p, slug, return_url, &order);
   order.method = method;
   if (!rc)
     rc = payment_provider()->start_form(&order, form, ref, sizeof(ref));
   json_decref(p);
-  json_decref(c);
+  json_decref(row);
   return rc;
 }
 
@@ -823,16 +822,17 @@ static int refresh(const struct case_env *env, json_t *p)
 /* Brings the payment order_no of the case behind token up to date (refresh). */
 static int refresh_for_token(const struct case_env *env, const char *token, const char *order_no)
 {
-  json_t *c = NULL, *p = NULL;
-  int rc = payment_case_by_token(env->store, token, &c);
+  json_t *row = NULL, *p = NULL;
+  struct case_record c;
+  int rc = case_by_token(env->store, token, &row, &c);
   if (!rc)
     rc = order_no ? store_payment_by_order(env->store, order_no, &p) : ST_NOTFOUND;
-  if (!rc && case_int(p, "case_id") != case_int(c, "id"))
+  if (!rc && case_int(p, "case_id") != c.id)
     rc = ST_NOTFOUND;
   if (!rc)
     rc = refresh(env, p);
   json_decref(p);
-  json_decref(c);
+  json_decref(row);
   return rc;
 }
 

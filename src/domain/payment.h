@@ -80,9 +80,9 @@ int payment_fee_on(const json_t *service, const json_t *answers, struct civil_da
 int payment_set_due(struct store *store, int64_t case_id, int64_t amount);
 /* The same for a fee computed from the service's fee schedule at the counter: inside the
  * caller's transaction, named after the clerk, the event's data {"amount", "working"} keeping
- * the working (fee_work_to_json) that the fee receipt prints. c is the case row. */
-int payment_set_due_worked(struct store *store, json_t *c, int64_t amount, int64_t now,
-                           const char *actor, int64_t actor_id, json_t *working);
+ * the working (fee_work_to_json) that the fee receipt prints. */
+int payment_set_due_worked(struct store *store, int64_t office_id, int64_t case_id, int64_t amount,
+                           int64_t now, const char *actor, int64_t actor_id, json_t *working);
 /* The same by staff on the case page: handlers, supervisors and clerks who may act on the case
  * (case_may_act); audited. ST_INVALID / ST_FORBIDDEN with *reason a translation key. */
 int payment_set_due_by_staff(const struct case_env *env, const struct case_actor *actor,
@@ -152,9 +152,6 @@ int payment_return_read(const struct case_env *env, struct arena *arena, const c
 
 /* Marks pending payments past their expiry as expired (the deadline scanner). */
 int payment_expire_due(const struct case_env *env, int64_t *count);
-
-/* The case id behind a QR token, or ST_NOTFOUND. */
-int payment_case_by_token(struct store *store, const char *token, json_t **case_row);
 
 /* The sandbox's own side (payment_sandbox.c), used by its pages (web/payments/sandbox.c): the
  * order the sandbox page was opened with, checked against the merchant's signature. */

@@ -18,6 +18,7 @@
 #include "demo_store.h"
 #include "base/arena.h"
 #include "domain/accounts.h"
+#include "domain/case_read.h"
 #include "domain/case_staff_read.h"
 #include "domain/cases.h"
 #include "domain/catalog.h"
@@ -127,12 +128,14 @@ static int64_t intake(struct fixture *f, time_t now, int64_t service, int64_t ha
   return r->case_id;
 }
 
-static json_t *get(struct fixture *f, const struct case_actor *a, int64_t id)
+/* The staff read of case id as actor a sees it, in arena. */
+static struct case_staff get(struct fixture *f, const struct case_actor *a, struct arena *arena,
+                             int64_t id)
 {
   struct case_env env = {f->store, time(NULL)};
-  json_t *c = NULL;
-  assert_int_equal(cases_get_for_staff(&env, a, id, &c), 0);
-  return c;
+  struct case_staff s;
+  assert_int_equal(case_staff_read(&env, a, arena, id, &s), 0);
+  return s;
 }
 
 static void test_numbers_are_sequential_and_formatted(void **state)
@@ -259,24 +262,21 @@ static void test_round_robin_assignment(void **state)
   intake(f, at(2026, 3, 2, 9, 0), service, 0, &a);
   intake(f, at(2026, 3, 2, 9, 1), service, 0, &b);
   intake(f, at(2026, 3, 2, 9, 2), service, 0, &c);
-  json_t *ca = get(f, &f->supervisor, a.case_id), *cb = get(f, &f->supervisor, b.case_id),
-         *cc = get(f, &f->supervisor, c.case_id);
-  int64_t ha = json_integer_value(json_object_get(ca, "handler_id"));
-  int64_t hb = json_integer_value(json_object_get(cb, "handler_id"));
-  int64_t hc = json_integer_value(json_object_get(cc, "handler_id"));
+  struct arena *arena = arena_new(1 << 20);
+  int64_t ha = get(f, &f->supervisor, arena, a.case_id).c.handler_id;
+  int64_t hb = get(f, &f->supervisor, arena, b.case_id).c.handler_id;
+  int64_t hc = get(f, &f->supervisor, arena, c.case_id).c.handler_id;
   assert_true(ha > 0 && hb > 0);
   assert_int_not_equal(ha, hb); /* the next handler, not the same one twice */
   assert_int_equal(ha, hc);     /* two handlers: the third case goes back to the first */
-  json_decref(ca);
-  json_decref(cb);
-  json_decref(cc);
+  arena_free(arena);
 }
 
 static int64_t due_of(struct fixture *f, int64_t id)
 {
-  json_t *c = get(f, &f->supervisor, id);
-  int64_t due = json_integer_value(json_object_get(c, "due_at"));
-  json_decref(c);
+  struct arena *arena = arena_new(1 << 20);
+  int64_t due = get(f, &f->supervisor, arena, id).c.due_at;
+  arena_free(arena);
   return due;
 }
 
@@ -293,11 +293,12 @@ static void test_correction_stops_the_clock_and_needs_approval_twice(void **stat
   struct case_env env = {f->store, at(2026, 3, 2, 11, 0)};
   json_t *items = json_pack("[s, s]", "印鑑證明", "戶籍謄本");
   assert_int_equal(cases_correction(&env, &f->handler, r.case_id, items, "", &reason), 0);
-  json_t *c = get(f, &f->handler, r.case_id);
-  assert_string_equal(json_string_value(json_object_get(c, "status")), "correction");
-  assert_int_equal(json_integer_value(json_object_get(c, "due_at")), 0);
-  assert_string_equal(json_string_value(json_object_get(c, "correction_deadline")), "2026-03-17");
-  json_decref(c);
+  struct arena *arena = arena_new(1 << 20);
+  struct case_staff c = get(f, &f->handler, arena, r.case_id);
+  assert_string_equal(c.c.status, "correction");
+  assert_int_equal(c.c.due_at, 0);
+  assert_string_equal(c.c.correction_deadline, "2026-03-17");
+  arena_free(arena);
   env.now = at(2026, 3, 4, 11, 0);
   assert_int_equal(cases_correction_done(&env, &f->handler, r.case_id, "", &reason), 0);
   /* 2.5 h used before the pause (08:30-11:00); the 5.5 h left run from Wednesday 11:00:
@@ -352,11 +353,11 @@ static void test_extension_and_delegation(void **state)
                    0);
   assert_int_equal(
       cases_transition(&env, &f->handler2, r.case_id, "processing", "", false, &reason), 0);
-  json_t *c = get(f, &f->supervisor, r.case_id);
-  json_t *last = json_array_get(json_object_get(c, "events"),
-                                json_array_size(json_object_get(c, "events")) - 1);
-  assert_string_equal(json_string_value(json_object_get(last, "on_behalf_of")), "t-handler");
-  json_decref(c);
+  struct arena *arena = arena_new(1 << 20);
+  struct case_staff c = get(f, &f->supervisor, arena, r.case_id);
+  assert_true(c.event_count > 0);
+  assert_string_equal(c.events[c.event_count - 1].on_behalf_of, "t-handler");
+  arena_free(arena);
   env.now = at(2026, 3, 4, 10, 0); /* the delegation has ended */
   assert_int_equal(cases_transition(&env, &f->handler2, r.case_id, "closed", "", false, &reason),
                    ST_FORBIDDEN);
@@ -376,9 +377,9 @@ static void test_scan_marks_due_soon_and_overdue_once(void **state)
   env.now = at(2026, 3, 3, 9, 0);
   assert_int_equal(cases_scan(&env, &changed), 0);
   assert_int_equal(changed, 1);
-  json_t *c = get(f, &f->supervisor, r.case_id);
-  assert_string_equal(json_string_value(json_object_get(c, "due_state")), "overdue");
-  json_decref(c);
+  struct arena *arena = arena_new(1 << 20);
+  assert_string_equal(get(f, &f->supervisor, arena, r.case_id).c.due_state, "overdue");
+  arena_free(arena);
 }
 
 /* The test service with the simple workflow (received -> closed in one step). */
@@ -459,28 +460,38 @@ static void test_scan_reminds_pickup_when_due_only(void **state)
   assert_int_equal(events_of(f, old, "not_picked_up"), 1);
 }
 
+static int writer(void *ctx, struct store **out)
+{
+  struct fixture *f = ctx;
+  *out = f->store;
+  return ST_OK;
+}
+
 static void test_public_lookup_reveals_nothing_for_wrong_codes(void **state)
 {
   struct fixture *f = *state;
   struct intake_result r;
-  json_t *v = NULL;
+  struct case_public v;
+  struct arena *arena = arena_new(1 << 20);
+  time_t now = time(NULL);
   intake(f, at(2026, 3, 2, 9, 0), service_with_limit(f, 480), f->handler.user_id, &r);
-  struct case_env env = {f->store, time(NULL)};
-  assert_int_equal(cases_public_by_number(&env, f->office_id, r.case_key, r.check_code, &v), 0);
-  assert_string_equal(json_string_value(json_object_get(v, "applicant_name_masked")), "陳○文");
-  assert_null(json_object_get(v, "applicant_id"));
-  assert_null(json_object_get(v, "applicant_phone"));
-  assert_null(json_object_get(v, "check_code"));
-  json_decref(v);
+  assert_int_equal(case_public_by_number(f->store, arena, now, f->office_id, r.case_key,
+                                         r.check_code, writer, f, &v),
+                   0);
+  assert_string_equal(v.applicant_name_masked, "陳○文");
   char other[7];
   memcpy(other, r.check_code, 7);
   other[0] = other[0] == '9' ? '0' : (char)(other[0] + 1);
-  assert_int_equal(cases_public_by_number(&env, f->office_id, r.case_key, other, &v), ST_NOTFOUND);
-  assert_int_equal(cases_public_by_number(&env, f->office_id, "115-ZZ-000001", r.check_code, &v),
+  assert_int_equal(
+      case_public_by_number(f->store, arena, now, f->office_id, r.case_key, other, writer, f, &v),
+      ST_NOTFOUND);
+  assert_int_equal(case_public_by_number(f->store, arena, now, f->office_id, "115-ZZ-000001",
+                                         r.check_code, writer, f, &v),
                    ST_NOTFOUND);
-  assert_int_equal(cases_public_by_token(&env, r.token, &v), 0);
-  json_decref(v);
-  assert_int_equal(cases_public_by_token(&env, "x", &v), ST_NOTFOUND);
+  assert_int_equal(case_public_by_token(f->store, arena, now, r.token, &v), 0);
+  assert_string_equal(v.applicant_name_masked, "陳○文");
+  assert_int_equal(case_public_by_token(f->store, arena, now, "x", &v), ST_NOTFOUND);
+  arena_free(arena);
 }
 
 /* The work list's per-scope statements (partial indexes of migration 11) answer exactly what the
