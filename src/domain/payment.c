@@ -28,7 +28,13 @@
 
 #include "base/common.h"
 
-enum { EXPIRE_BATCH = 200, ORDER_RANDOM_CHARS = PAYMENT_ORDER_NO_LEN - 2 };
+/* PAYMENT_ARENA_BYTES: the most a case's typed fee (its payments) may take while a payment
+ * starts (a block of 16 KB holds some 80 payments). */
+enum {
+  EXPIRE_BATCH = 200,
+  ORDER_RANDOM_CHARS = PAYMENT_ORDER_NO_LEN - 2,
+  PAYMENT_ARENA_BYTES = 1024 * 1024
+};
 
 static struct payment_settings settings = {.expiry_seconds = PAYMENT_EXPIRY_DEFAULT};
 
@@ -284,66 +290,37 @@ static int case_by_token(struct store *store, const char *token, json_t **row,
   return rc;
 }
 
-static bool past_expiry(json_t *p, time_t now)
+/* A payment row as the rules read it, its texts borrowed from the store's row. */
+struct payment_record {
+  int64_t id, case_id, amount, created_at, expires_at;
+  const char *order_no, *currency, *provider, *provider_ref, *redirect_url, *status;
+};
+
+static struct payment_record payment_of(json_t *row)
 {
-  return strcmp(case_text(p, "status"), "pending") == 0 && case_int(p, "expires_at") <= now;
+  return (struct payment_record){case_int(row, "id"),
+                                 case_int(row, "case_id"),
+                                 case_int(row, "amount"),
+                                 case_int(row, "created_at"),
+                                 case_int(row, "expires_at"),
+                                 case_text(row, "order_no"),
+                                 case_text(row, "currency"),
+                                 case_text(row, "provider"),
+                                 case_text(row, "provider_ref"),
+                                 case_text(row, "redirect_url"),
+                                 case_text(row, "status")};
 }
 
-static int summarise(json_t *rows, int64_t due, time_t now, json_t *out)
+static bool past_expiry(const struct payment_record *p, time_t now)
 {
-  json_t *newest_first = json_array(), *paid_list = json_array(), *pending = json_null(), *p;
-  int64_t paid = 0;
-  size_t i;
-  json_array_foreach(rows, i, p)
-  {
-    if (past_expiry(p, now))
-      json_object_set_new(p, "status", json_string("expired")); /* the scanner will record it */
-    const char *status = case_text(p, "status");
-    if (!strcmp(status, "paid")) {
-      paid += case_int(p, "amount");
-      json_array_append(paid_list, p);
-    }
-    if (!strcmp(status, "pending"))
-      pending = p;
-    json_array_insert(newest_first, 0, p);
-  }
-  int64_t outstanding = due > paid ? due - paid : 0;
-  int rc = json_object_set_new(out, "payments", newest_first) |
-           json_object_set_new(out, "paid_payments", paid_list) |
-           json_object_set(out, "pending", pending) |
-           json_object_set_new(out, "due", json_integer(due)) |
-           json_object_set_new(out, "paid", json_integer(paid)) |
-           json_object_set_new(out, "outstanding", json_integer(outstanding)) |
-           json_object_set_new(out, "payable",
-                               json_boolean(outstanding > 0 && payment_provider() != NULL));
-  return rc ? ST_NOMEM : ST_OK;
-}
-
-int payment_summary(struct store *store, int64_t case_id, time_t now, json_t **out)
-{
-  int64_t due = 0;
-  json_t *rows = NULL;
-  int rc = store_case_fee_get(store, case_id, &due);
-  if (!rc)
-    rc = store_payments_for_case(store, case_id, &rows);
-  json_t *summary = rc ? NULL : json_object();
-  if (!rc && !summary)
-    rc = ST_NOMEM;
-  if (!rc)
-    rc = summarise(rows, due, now, summary);
-  json_decref(rows);
-  if (rc) {
-    json_decref(summary);
-    return rc;
-  }
-  *out = summary;
-  return ST_OK;
+  return strcmp(p->status, "pending") == 0 && p->expires_at <= now;
 }
 
 /* One payment row as the typed record, a pending one past its expiry read as expired. */
 static struct case_public_payment typed_payment(struct arena *arena, json_t *p, time_t now)
 {
-  const char *status = past_expiry(p, now) ? "expired" : read_model_text(arena, p, "status");
+  struct payment_record r = payment_of(p);
+  const char *status = past_expiry(&r, now) ? "expired" : read_model_text(arena, p, "status");
   return (struct case_public_payment){read_model_int(p, "id"),
                                       read_model_int(p, "amount"),
                                       read_model_int(p, "created_at"),
@@ -408,24 +385,23 @@ static const char *event_of(enum payment_status to)
 
 /* Moves payment p (a row) from its status to `to` with the case's timeline event, in the open
  * transaction. *applied is false when another change got there first. */
-static int apply(struct store *store, json_t *p, enum payment_status to, const char *ref,
-                 int64_t paid_at, int64_t now, bool *applied)
+static int apply(struct store *store, const struct payment_record *p, enum payment_status to,
+                 const char *ref, int64_t paid_at, int64_t now, bool *applied)
 {
-  int rc = store_payment_set_status(store, case_int(p, "id"), case_text(p, "status"),
-                                    payment_status_name(to), ref, paid_at, now, applied);
+  int rc = store_payment_set_status(store, p->id, p->status, payment_status_name(to), ref, paid_at,
+                                    now, applied);
   if (rc || !*applied)
     return rc;
-  json_t *data = json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)case_int(p, "amount"),
-                           "order_no", case_text(p, "order_no"), "provider_ref",
-                           ref && *ref ? ref : case_text(p, "provider_ref"));
-  rc = fee_event(store, case_int(p, "case_id"), now, "system", 0, event_of(to), "", data);
+  json_t *data = json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)p->amount, "order_no",
+                           p->order_no, "provider_ref", ref && *ref ? ref : p->provider_ref);
+  rc = fee_event(store, p->case_id, now, "system", 0, event_of(to), "", data);
   json_decref(data);
   return rc;
 }
 
 /* apply in a transaction of its own. */
-static int apply_alone(struct store *store, json_t *p, enum payment_status to, const char *ref,
-                       int64_t paid_at, int64_t now, bool *applied)
+static int apply_alone(struct store *store, const struct payment_record *p, enum payment_status to,
+                       const char *ref, int64_t paid_at, int64_t now, bool *applied)
 {
   int rc = store_begin(store);
   if (rc)
@@ -448,8 +424,9 @@ int payment_expire_due(const struct case_env *env, int64_t *count)
     bool applied = false;
     json_array_foreach(rows, i, p)
     {
+      struct payment_record r = payment_of(p);
       if (!rc)
-        rc = apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
+        rc = apply_alone(env->store, &r, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
       *count += !rc && applied;
     }
     json_decref(rows);
@@ -481,10 +458,11 @@ static int current_pending(const struct case_env *env, int64_t case_id, json_t *
   *out = NULL;
   json_array_foreach(rows, i, p)
   {
-    if (rc || strcmp(case_text(p, "status"), "pending") != 0)
+    struct payment_record r = payment_of(p);
+    if (rc || strcmp(r.status, "pending") != 0)
       continue;
-    if (past_expiry(p, env->now))
-      rc = apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
+    if (past_expiry(&r, env->now))
+      rc = apply_alone(env->store, &r, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
     else
       *out = json_incref(p);
   }
@@ -494,13 +472,12 @@ static int current_pending(const struct case_env *env, int64_t case_id, json_t *
 
 static int outstanding_of(const struct case_env *env, int64_t case_id, int64_t *outstanding)
 {
-  json_t *s;
-  int rc = payment_summary(env->store, case_id, env->now, &s);
-  if (rc)
-    return rc;
-  *outstanding = case_int(s, "outstanding");
-  json_decref(s);
-  return ST_OK;
+  struct arena *arena = arena_new(PAYMENT_ARENA_BYTES);
+  struct case_public_fee fee;
+  int rc = arena ? payment_fee_read(env->store, arena, case_id, env->now, &fee) : ST_NOMEM;
+  *outstanding = rc ? 0 : fee.outstanding;
+  arena_free(arena);
+  return rc;
 }
 
 /* Records a new pending payment of amount for case c; *p receives its row. */
@@ -540,26 +517,26 @@ static int office_slug(struct store *store, int64_t office_id, char *out, size_t
 
 /* The order of pending payment p of case c as the provider is told it; text in buffers. */
 static int order_of(const struct case_env *env, const struct payment_start_in *in,
-                    const struct case_record *c, json_t *p, char slug[64],
+                    const struct case_record *c, const struct payment_record *p, char slug[64],
                     char return_url[PAYMENT_URL_MAX], struct payment_order *order)
 {
   int rc = office_slug(env->store, c->office_id, slug, 64);
   if (rc)
     return rc;
-  if (snprintf(return_url, PAYMENT_URL_MAX, "%s?order=%s", in->return_url,
-               case_text(p, "order_no")) >= PAYMENT_URL_MAX)
+  if (snprintf(return_url, PAYMENT_URL_MAX, "%s?order=%s", in->return_url, p->order_no) >=
+      PAYMENT_URL_MAX)
     return ST_LIMIT;
   *order =
-      (struct payment_order){case_text(p, "order_no"),
-                             case_int(p, "amount"),
+      (struct payment_order){p->order_no,
+                             p->amount,
                              "TWD",
                              slug,
                              in->description && *in->description ? in->description : c->case_key,
                              in->lang,
-                             case_int(p, "expires_at"),
+                             p->expires_at,
                              return_url,
                              in->notify_url,
-                             case_int(p, "created_at"),
+                             p->created_at,
                              PAYMENT_METHOD_ANY};
   return ST_OK;
 }
@@ -567,7 +544,8 @@ static int order_of(const struct case_env *env, const struct payment_start_in *i
 /* Asks the provider where to send the browser for pending payment p of case c: its URL, or
  * for a form-post provider bianmin's own page that posts the order (in->form_url). */
 static int provider_start(const struct case_env *env, const struct payment_start_in *in,
-                          const struct case_record *c, json_t *p, char redirect[PAYMENT_URL_MAX])
+                          const struct case_record *c, const struct payment_record *p,
+                          char redirect[PAYMENT_URL_MAX])
 {
   const struct payment_provider *prov = payment_provider();
   char ref[PAYMENT_REF_MAX] = "", slug[64], return_url[PAYMENT_URL_MAX];
@@ -584,7 +562,7 @@ static int provider_start(const struct case_env *env, const struct payment_start
       rc = ST_LIMIT;
   }
   if (!rc)
-    rc = store_payment_set_start(env->store, case_int(p, "id"), ref, redirect);
+    rc = store_payment_set_start(env->store, p->id, ref, redirect);
   return rc;
 }
 
@@ -595,8 +573,8 @@ static int start_for_case(const struct case_env *env, const struct payment_start
   json_t *p = NULL;
   int64_t outstanding = 0;
   int rc = current_pending(env, c->id, &p);
-  if (!rc && p && *case_text(p, "redirect_url")) {
-    snprintf(redirect, PAYMENT_URL_MAX, "%s", case_text(p, "redirect_url"));
+  if (!rc && p && *payment_of(p).redirect_url) {
+    snprintf(redirect, PAYMENT_URL_MAX, "%s", payment_of(p).redirect_url);
     json_decref(p);
     return ST_OK; /* the payment already started: the same order, not a second one */
   }
@@ -615,9 +593,10 @@ static int start_for_case(const struct case_env *env, const struct payment_start
     rc = insert_pending(env, c, outstanding, &p);
   if (rc == ST_CONFLICT)
     *reason = "payment_err_busy";
-  if (!rc && provider_start(env, in, c, p, redirect)) {
+  struct payment_record r = rc ? (struct payment_record){0} : payment_of(p);
+  if (!rc && provider_start(env, in, c, &r, redirect)) {
     bool applied;
-    apply_alone(env->store, p, PAYMENT_FAILED, NULL, 0, env->now, &applied);
+    apply_alone(env->store, &r, PAYMENT_FAILED, NULL, 0, env->now, &applied);
     *reason = "payment_err_provider";
     rc = ST_IO;
   }
@@ -655,15 +634,16 @@ enum payment_method payment_method_parse(const char *name)
 
 /* The started pending payment order_no of case c, for a form provider. */
 static int form_payment(const struct case_env *env, const struct case_record *c,
-                        const char *order_no, json_t **p)
+                        const char *order_no, json_t **row, struct payment_record *p)
 {
   const struct payment_provider *prov = payment_provider();
-  int rc = order_no ? store_payment_by_order(env->store, order_no, p) : ST_NOTFOUND;
-  if (!rc && case_int(*p, "case_id") != c->id)
+  int rc = order_no ? store_payment_by_order(env->store, order_no, row) : ST_NOTFOUND;
+  if (!rc)
+    *p = payment_of(*row);
+  if (!rc && p->case_id != c->id)
     rc = ST_NOTFOUND;
-  if (!rc && (!prov || !prov->start_form || strcmp(case_text(*p, "provider"), prov->name) ||
-              strcmp(case_text(*p, "status"), "pending") || past_expiry(*p, env->now) ||
-              !*case_text(*p, "redirect_url")))
+  if (!rc && (!prov || !prov->start_form || strcmp(p->provider, prov->name) ||
+              strcmp(p->status, "pending") || past_expiry(p, env->now) || !*p->redirect_url))
     rc = ST_INVALID;
   return rc;
 }
@@ -674,13 +654,14 @@ int payment_form_for_token(const struct case_env *env, const struct payment_star
 {
   json_t *row = NULL, *p = NULL;
   struct case_record c;
+  struct payment_record pay;
   char ref[PAYMENT_REF_MAX], slug[64], return_url[PAYMENT_URL_MAX];
   struct payment_order order;
   int rc = case_by_token(env->store, in->token, &row, &c);
   if (!rc)
-    rc = form_payment(env, &c, order_no, &p);
+    rc = form_payment(env, &c, order_no, &p, &pay);
   if (!rc)
-    rc = order_of(env, in, &c, p, slug, return_url, &order);
+    rc = order_of(env, in, &c, &pay, slug, return_url, &order);
   order.method = method;
   if (!rc)
     rc = payment_provider()->start_form(&order, form, ref, sizeof(ref));
@@ -699,16 +680,16 @@ static int refuse(const char **why, const char *text, int st)
 
 /* Checks result against payment p; ST_OK with *change when it moves p, ST_OK without when p
  * already has that status. */
-static int judge(json_t *p, const char *provider, const struct payment_result *r, bool *change,
-                 const char **why)
+static int judge(const struct payment_record *p, const char *provider,
+                 const struct payment_result *r, bool *change, const char **why)
 {
   enum payment_status now_status;
   *change = false;
-  if (strcmp(case_text(p, "provider"), provider) != 0)
+  if (strcmp(p->provider, provider) != 0)
     return refuse(why, "the order belongs to another provider", ST_NOTFOUND);
-  if (r->amount != case_int(p, "amount") || strcmp(r->currency, case_text(p, "currency")) != 0)
+  if (r->amount != p->amount || strcmp(r->currency, p->currency) != 0)
     return refuse(why, "amount or currency does not match the order", ST_CONFLICT);
-  if (payment_status_parse(case_text(p, "status"), &now_status))
+  if (payment_status_parse(p->status, &now_status))
     return refuse(why, "stored status unknown", ST_CONFLICT);
   if (now_status == r->status)
     return ST_OK;
@@ -721,10 +702,10 @@ static int judge(json_t *p, const char *provider, const struct payment_result *r
 /* How to pay a pending payment (an ATM transfer's bank, virtual account and deadline): the
  * payment stays pending until that deadline, and the case's public timeline says where to
  * transfer. A repeated notice (the same deadline) changes nothing. In the open transaction. */
-static int record_instructions(struct store *store, json_t *p, const struct payment_result *r,
-                               int64_t now, bool *applied)
+static int record_instructions(struct store *store, const struct payment_record *p,
+                               const struct payment_result *r, int64_t now, bool *applied)
 {
-  int rc = store_payment_extend(store, case_int(p, "id"), r->pay_by, now, applied);
+  int rc = store_payment_extend(store, p->id, r->pay_by, now, applied);
   if (rc || !*applied)
     return rc;
   /* The note is stored text read in both languages: the Gregorian date as the bank gave it. */
@@ -733,25 +714,24 @@ static int record_instructions(struct store *store, json_t *p, const struct paym
   snprintf(due, sizeof(due), "%04d/%02d/%02d %02d:%02d", w.date.year, w.date.month, w.date.day,
            w.hour, w.minute);
   snprintf(note, sizeof(note), "%s · %s · %s", r->bank_code, r->account, due);
-  json_t *data =
-      json_pack("{s:s, s:s, s:s, s:I}", "order_no", case_text(p, "order_no"), "bank_code",
-                r->bank_code, "account", r->account, "pay_by", (json_int_t)r->pay_by);
-  rc = fee_event(store, case_int(p, "case_id"), now, "system", 0, "payment_atm", note, data);
+  json_t *data = json_pack("{s:s, s:s, s:s, s:I}", "order_no", p->order_no, "bank_code",
+                           r->bank_code, "account", r->account, "pay_by", (json_int_t)r->pay_by);
+  rc = fee_event(store, p->case_id, now, "system", 0, "payment_atm", note, data);
   json_decref(data);
   return rc;
 }
 
 /* Checks and applies a result in the open transaction: *commit when something changed. */
 static int apply_in(const struct case_env *env, const char *provider,
-                    const struct payment_result *r, json_t *p, bool *commit, bool *lost,
-                    const char **why)
+                    const struct payment_result *r, const struct payment_record *p, bool *commit,
+                    bool *lost, const char **why)
 {
   bool change = false, applied = false;
   *commit = *lost = false;
   if (r->status == PAYMENT_PENDING) { /* how to pay: only while the payment is still open */
-    if (strcmp(case_text(p, "provider"), provider) || r->amount != case_int(p, "amount"))
+    if (strcmp(p->provider, provider) || r->amount != p->amount)
       return refuse(why, "the order does not match", ST_CONFLICT);
-    if (strcmp(case_text(p, "status"), "pending") || r->pay_by <= 0)
+    if (strcmp(p->status, "pending") || r->pay_by <= 0)
       return ST_OK;
     int rc = record_instructions(env->store, p, r, env->now, &applied);
     *commit = !rc && applied;
@@ -777,8 +757,9 @@ static int apply_result(const struct case_env *env, const char *provider,
   rc = store_payment_by_order(env->store, r->order_no, &p);
   if (rc == ST_NOTFOUND)
     *why = "unknown order";
+  struct payment_record pay = rc ? (struct payment_record){0} : payment_of(p);
   if (!rc)
-    rc = apply_in(env, provider, r, p, &commit, &lost, why);
+    rc = apply_in(env, provider, r, &pay, &commit, &lost, why);
   json_decref(p);
   if (rc || !commit) {
     store_rollback(env->store);
@@ -801,11 +782,9 @@ int payment_callback(const struct case_env *env, const char *provider,
   return apply_result(env, prov->name, &r, why);
 }
 
-/* The ATM account of payment p from the case's payment_atm events (the latest for its order)
- * as "atm": {"bank_code", "account", "pay_by"} on p; nothing when there is none. */
 /* Brings stored payment p up to date: expired when past its expiry, else asked about while
  * pending when the provider can be queried (best effort: the callback may still come). */
-static int refresh(const struct case_env *env, json_t *p)
+static int refresh(const struct case_env *env, const struct payment_record *p)
 {
   const struct payment_provider *prov = payment_provider();
   struct payment_result r;
@@ -813,8 +792,8 @@ static int refresh(const struct case_env *env, json_t *p)
   bool applied;
   if (past_expiry(p, env->now))
     return apply_alone(env->store, p, PAYMENT_EXPIRED, NULL, 0, env->now, &applied);
-  if (!strcmp(case_text(p, "status"), "pending") && prov && prov->query &&
-      prov->query(case_text(p, "order_no"), case_text(p, "provider_ref"), &r) == ST_OK)
+  if (!strcmp(p->status, "pending") && prov && prov->query &&
+      prov->query(p->order_no, p->provider_ref, &r) == ST_OK)
     apply_result(env, prov->name, &r, &why);
   return ST_OK;
 }
@@ -827,10 +806,11 @@ static int refresh_for_token(const struct case_env *env, const char *token, cons
   int rc = case_by_token(env->store, token, &row, &c);
   if (!rc)
     rc = order_no ? store_payment_by_order(env->store, order_no, &p) : ST_NOTFOUND;
-  if (!rc && case_int(p, "case_id") != c.id)
+  struct payment_record pay = rc ? (struct payment_record){0} : payment_of(p);
+  if (!rc && pay.case_id != c.id)
     rc = ST_NOTFOUND;
   if (!rc)
-    rc = refresh(env, p);
+    rc = refresh(env, &pay);
   json_decref(p);
   json_decref(row);
   return rc;

@@ -7,7 +7,7 @@
  *
  * A payment is pending until the provider's signed callback says paid or failed, or until its
  * expires_at passes (expired: marked by the deadline scanner, payment_expire_due, and shown as
- * such at once by payment_summary). pending -> paid | failed | expired; paid may later become
+ * such at once by payment_fee_read). pending -> paid | failed | expired; paid may later become
  * refunded (not offered yet); every other status is final. A callback repeating the status a
  * payment already has changes nothing and is answered as accepted (providers retry).
  */
@@ -88,13 +88,9 @@ int payment_set_due_worked(struct store *store, int64_t office_id, int64_t case_
 int payment_set_due_by_staff(const struct case_env *env, const struct case_actor *actor,
                              int64_t case_id, const char *amount_text, const char **reason);
 
-/* What is owed and paid on a case (read only):
- *   {"due": n, "paid": n, "outstanding": n, "payable": bool (outstanding and payment is on),
- *    "payments": [payment rows, newest first, a pending one past its expiry shown "expired"],
- *    "paid_payments": [the paid ones, oldest first]} */
-int payment_summary(struct store *store, int64_t case_id, time_t now, json_t **out);
-/* The same as the typed fee of the read models (domain/case_read.h), strings in arena; for a
- * caller's read transaction. */
+/* What is owed and paid on a case (read only), typed as the read models have it
+ * (domain/case_read.h: payments newest first, a pending one past its expiry read as "expired"),
+ * strings in arena; for a caller's read transaction or none. */
 struct arena;
 struct case_public_fee;
 int payment_fee_read(struct store *store, struct arena *arena, int64_t case_id, time_t now,

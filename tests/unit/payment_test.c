@@ -19,6 +19,8 @@
 #include <sodium.h>
 
 #include "demo_store.h"
+#include "base/arena.h"
+#include "domain/case_read.h"
 #include "domain/accounts.h"
 #include "domain/cases.h"
 #include "domain/demo.h"
@@ -312,16 +314,21 @@ static int callback(struct fixture *f, time_t now, const struct sandbox_order *o
   return payment_callback(&env, "sandbox", cb.fields, cb.count, &why);
 }
 
-static json_t *summary(struct fixture *f, int64_t case_id, time_t now)
+/* The case's typed fee as of now (the read the pages make), strings in arena. */
+static struct case_public_fee fee_of(struct fixture *f, struct arena *arena, int64_t case_id,
+                                     time_t now)
 {
-  json_t *s;
-  assert_int_equal(payment_summary(f->store, case_id, now, &s), 0);
-  return s;
+  struct case_public_fee fee;
+  assert_int_equal(payment_fee_read(f->store, arena, case_id, now, &fee), 0);
+  return fee;
 }
 
-static int64_t num(json_t *o, const char *k)
+static size_t paid_count(const struct case_public_fee *fee)
 {
-  return json_integer_value(json_object_get(o, k));
+  size_t n = 0;
+  for (size_t i = 0; i < fee->payment_count; i++)
+    n += strcmp(fee->payments[i].status, "paid") == 0;
+  return n;
 }
 
 static void test_pending_to_paid_is_final(void **state)
@@ -342,11 +349,12 @@ static void test_pending_to_paid_is_final(void **state)
   assert_int_equal(callback(f, now, &o, PAYMENT_PAID), 0);
   assert_int_equal(callback(f, now, &o, PAYMENT_PAID), 0); /* repeated: nothing more */
   assert_int_equal(callback(f, now, &o, PAYMENT_FAILED), ST_CONFLICT);
-  json_t *s = summary(f, id, now);
-  assert_int_equal(num(s, "paid"), 50);
-  assert_int_equal(num(s, "outstanding"), 0);
-  assert_int_equal(json_array_size(json_object_get(s, "paid_payments")), 1);
-  json_decref(s);
+  struct arena *arena = arena_new(1 << 20);
+  struct case_public_fee fee = fee_of(f, arena, id, now);
+  assert_int_equal(fee.paid, 50);
+  assert_int_equal(fee.outstanding, 0);
+  assert_int_equal(paid_count(&fee), 1);
+  assert_null(fee.pending);
   int64_t events = 0;
   assert_int_equal(store_case_event_count(f->store, id, "payment_paid", &events), 0);
   assert_int_equal(events, 1);
@@ -361,9 +369,8 @@ static void test_pending_to_paid_is_final(void **state)
   assert_string_equal(reason, "payment_err_nothing_due");
   /* the fee raised: the difference is due */
   assert_int_equal(payment_set_due(f->store, id, 80), 0);
-  s = summary(f, id, now);
-  assert_int_equal(num(s, "outstanding"), 30);
-  json_decref(s);
+  assert_int_equal(fee_of(f, arena, id, now).outstanding, 30);
+  arena_free(arena);
 }
 
 static void test_pending_to_failed_then_again(void **state)
@@ -380,10 +387,13 @@ static void test_pending_to_failed_then_again(void **state)
   start(f, now, r.token, &second);
   assert_string_not_equal(second.order_no, o.order_no);
   assert_int_equal(callback(f, now, &second, PAYMENT_PAID), 0);
-  json_t *s = summary(f, id, now);
-  assert_int_equal(num(s, "paid"), 20);
-  assert_int_equal(json_array_size(json_object_get(s, "payments")), 2);
-  json_decref(s);
+  struct arena *arena = arena_new(1 << 20);
+  struct case_public_fee fee = fee_of(f, arena, id, now);
+  assert_int_equal(fee.paid, 20);
+  assert_int_equal(fee.payment_count, 2);
+  assert_string_equal(fee.payments[0].order_no, second.order_no); /* newest first */
+  assert_string_equal(fee.payments[1].status, "failed");
+  arena_free(arena);
 }
 
 static void test_pending_to_expired(void **state)
@@ -396,11 +406,13 @@ static void test_pending_to_expired(void **state)
   assert_int_equal(payment_set_due(f->store, id, 20), 0);
   start(f, now, r.token, &o);
   /* shown as expired at once, recorded by the scan */
-  json_t *s = summary(f, id, now + 601);
-  assert_string_equal(json_string_value(json_object_get(
-                          json_array_get(json_object_get(s, "payments"), 0), "status")),
-                      "expired");
-  json_decref(s);
+  struct arena *arena = arena_new(1 << 20);
+  struct case_public_fee fee = fee_of(f, arena, id, now + 601);
+  assert_int_equal(fee.payment_count, 1);
+  assert_string_equal(fee.payments[0].status, "expired");
+  assert_null(fee.pending);
+  assert_string_equal(fee_of(f, arena, id, now).payments[0].status, "pending");
+  arena_free(arena);
   struct case_env later = {f->store, now + 601};
   int64_t count = 0;
   assert_int_equal(payment_expire_due(&later, &count), 0);
@@ -431,9 +443,9 @@ static void test_staff_sets_due(void **state)
   struct case_actor other = f->clerk;
   other.office_id += 1; /* another office's clerk: not found */
   assert_int_equal(payment_set_due_by_staff(&env, &other, id, "1", &reason), ST_NOTFOUND);
-  json_t *s = summary(f, id, time(NULL));
-  assert_int_equal(num(s, "due"), 35);
-  json_decref(s);
+  struct arena *arena = arena_new(1 << 20);
+  assert_int_equal(fee_of(f, arena, id, time(NULL)).due, 35);
+  arena_free(arena);
 }
 
 int main(void)
