@@ -308,6 +308,7 @@ static int serve_until_signal(const struct config *config, const char *port_file
   config_db_for_log(config->db, db_shown, sizeof(db_shown));
   log_info("serving http://%s%s%s:%d/ (database %s)", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", port, db_shown);
+  notify_listener_port(port); /* links in messages name the port given (listen on port 0) */
   if (port_file && write_port_file(port_file, port))
     log_error("cannot write port file %s", port_file);
   struct workers workers;

@@ -3,7 +3,9 @@
  * notify_case_event(), which queues a case's messages in the transaction of its change, and
  * notify_subject_event(), the same for one recipient of a message not tied to a case.
  */
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,20 +56,40 @@ static const struct notify_event events[] = {
     {"account_totp_reused", true},      /* a used sign-in code was offered again: refused */
 };
 
-static struct notify_settings settings = {
-    .public_url = "http://127.0.0.1:8080", .quiet_start = 21 * 60, .quiet_end = 8 * 60};
+/* The settings in force are one of two slots, published by an atomic pointer: the server
+ * configures them before its threads start, and once more when it knows the port it listens on
+ * (notify_listener_port), while requests may read them; a reader keeps the slot it loaded. */
+static struct notify_settings slots[2] = {
+    {.public_url = "http://127.0.0.1:8080", .quiet_start = 21 * 60, .quiet_end = 8 * 60}};
+static _Atomic(const struct notify_settings *) active = &slots[0];
+static pthread_mutex_t configure_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void notify_configure(const struct notify_settings *s)
 {
-  settings = *s;
-  size_t n = strlen(settings.public_url);
-  while (n && settings.public_url[n - 1] == '/')
-    settings.public_url[--n] = '\0';
+  pthread_mutex_lock(&configure_lock);
+  struct notify_settings *to = atomic_load(&active) == &slots[0] ? &slots[1] : &slots[0];
+  *to = *s;
+  size_t n = strlen(to->public_url);
+  while (n && to->public_url[n - 1] == '/')
+    to->public_url[--n] = '\0';
+  atomic_store_explicit(&active, to, memory_order_release);
+  pthread_mutex_unlock(&configure_lock);
 }
 
 const struct notify_settings *notify_settings(void)
 {
-  return &settings;
+  return atomic_load_explicit(&active, memory_order_acquire);
+}
+
+void notify_listener_port(int port)
+{
+  struct notify_settings s = *notify_settings();
+  const char *host = strstr(s.public_url, "://");
+  char *colon = host ? strrchr(host + 3, ':') : NULL;
+  if (s.public_url_set || !colon || strcmp(colon, ":0") != 0 || port <= 0)
+    return;
+  snprintf(colon, sizeof(s.public_url) - (size_t)(colon - s.public_url), ":%d", port);
+  notify_configure(&s);
 }
 
 int notify_parse_hhmm(const char *t, int *minutes)
@@ -86,7 +108,7 @@ int notify_parse_hhmm(const char *t, int *minutes)
 
 time_t notify_daytime(time_t t)
 {
-  int start = settings.quiet_start, end = settings.quiet_end;
+  int start = notify_settings()->quiet_start, end = notify_settings()->quiet_end;
   if (start == end)
     return t;
   struct civil_time local = civil_taipei(t);
@@ -100,10 +122,11 @@ time_t notify_daytime(time_t t)
 
 bool notify_receipt_token_ok(const char *token)
 {
-  size_t n = strlen(settings.receipt_token);
+  const char *want = notify_settings()->receipt_token;
+  size_t n = strlen(want);
   if (n == 0 || !token || strlen(token) != n)
     return false;
-  return sodium_memcmp(token, settings.receipt_token, n) == 0;
+  return sodium_memcmp(token, want, n) == 0;
 }
 
 const struct notify_event *notify_event_find(const char *name)
@@ -190,9 +213,9 @@ static void case_url(struct store *store, json_t *c, json_t *office, char *out, 
   struct case_record r;
   case_record_of(c, &r);
   if (case_receipt_link(store, &r, token) == ST_OK)
-    snprintf(out, size, "%s/p/%s", settings.public_url, token);
+    snprintf(out, size, "%s/p/%s", notify_settings()->public_url, token);
   else
-    snprintf(out, size, "%s/o/%s/progress?number=%s&check=%s", settings.public_url,
+    snprintf(out, size, "%s/o/%s/progress?number=%s&check=%s", notify_settings()->public_url,
              text(office, "slug"), text(c, "case_key"), text(c, "check_code"));
 }
 
@@ -200,7 +223,8 @@ static json_t *office_vars(json_t *c, json_t *office, json_t *service, const cha
                            const char *url, const char *link)
 {
   char office_url[NOTIFY_URL_MAX + 64];
-  snprintf(office_url, sizeof(office_url), "%s/o/%s/", settings.public_url, text(office, "slug"));
+  snprintf(office_url, sizeof(office_url), "%s/o/%s/", notify_settings()->public_url,
+           text(office, "slug"));
   return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", text(c, "case_key"),
                    "check_code", text(c, "check_code"), "service", bilingual(service, "name", lang),
                    "office", bilingual(office, "name", lang), "office_phone", text(office, "phone"),
@@ -217,7 +241,7 @@ static int survey_url(struct store *store, json_t *c, int64_t office_id, json_t 
   case_record_of(c, &r);
   int rc = survey_case_survey_open(store, office_id, clock_now(), &open);
   if (!rc && open && case_receipt_link(store, &r, token) == ST_OK)
-    snprintf(url, sizeof(url), "%s/s/%s", settings.public_url, token);
+    snprintf(url, sizeof(url), "%s/s/%s", notify_settings()->public_url, token);
   if (!rc && json_object_set_new(vars, "survey_url", json_string(url)))
     rc = ST_NOMEM;
   return rc;
@@ -233,7 +257,8 @@ static int case_vars(struct store *store, json_t *c, json_t *extra, const char *
     rc = lookup_service(store, office_id, json_integer_value(json_object_get(c, "service_id")),
                         &service);
   char url[NOTIFY_URL_MAX + 64], link[NOTIFY_URL_MAX + 128];
-  snprintf(url, sizeof(url), "%s/o/%s/progress", settings.public_url, text(office, "slug"));
+  snprintf(url, sizeof(url), "%s/o/%s/progress", notify_settings()->public_url,
+           text(office, "slug"));
   if (!rc)
     case_url(store, c, office, link, sizeof(link));
   *out = rc ? NULL : office_vars(c, office, service, lang, url, link);
@@ -404,8 +429,10 @@ static int subject_vars(struct store *store, int64_t office_id, json_t *extra, c
   json_t *office = NULL;
   int rc = lookup_office(store, office_id, &office);
   char office_url[NOTIFY_URL_MAX + 64], url[NOTIFY_URL_MAX + 64];
-  snprintf(office_url, sizeof(office_url), "%s/o/%s/", settings.public_url, text(office, "slug"));
-  snprintf(url, sizeof(url), "%s/o/%s/progress", settings.public_url, text(office, "slug"));
+  snprintf(office_url, sizeof(office_url), "%s/o/%s/", notify_settings()->public_url,
+           text(office, "slug"));
+  snprintf(url, sizeof(url), "%s/o/%s/progress", notify_settings()->public_url,
+           text(office, "slug"));
   *out = rc ? NULL
             : json_pack("{s:s, s:s, s:s, s:s}", "office", bilingual(office, "name", lang),
                         "office_phone", text(office, "phone"), "office_url", office_url,

@@ -45,6 +45,9 @@ struct notify_settings {
 
 void notify_configure(const struct notify_settings *settings);
 const struct notify_settings *notify_settings(void);
+/* Without [notify] public_url, links name the listener; when it was given port 0, the server
+ * tells the port it got here, so that links do not say ":0". */
+void notify_listener_port(int port);
 /* "HH:MM" -> minutes after midnight; ST_INVALID otherwise. */
 int notify_parse_hhmm(const char *text, int *minutes);
 /* The first moment at or after t outside the quiet hours (t itself when not quiet). */

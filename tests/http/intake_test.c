@@ -251,6 +251,13 @@ static void test_intake_and_receipt(void **state)
   expect_text_at(view, "qr_src", qr);
   expect_text_at(view, "token", token);
   json_decref(view);
+  /* The "received" SMS names the case's link with the port the server listens on: it was
+   * started on port 0 without [notify] public_url, so links name the listener. */
+  snprintf(path, sizeof(path), "/staff/cases/%lld", id);
+  view = expect_view(&server, &clerk, path, 200);
+  snprintf(text, sizeof(text), "http://127.0.0.1:%d/p/%s", server.port, token);
+  expect_contains(json_text_at(view, "messages.0.body_text"), text);
+  json_decref(view);
   /* The receipt's QR link opens the case for the citizen. */
   snprintf(path, sizeof(path), "/p/%s", token);
   view = expect_view(&server, NULL, path, 200);
