@@ -233,6 +233,9 @@ static void test_ask_and_approve(void **state)
   snprintf(page, sizeof(page), "/staff/cases/%lld", id);
   char *form = expect_page(&server, &clients[HANDLER], page, 200);
   expect_contains(form, "/ask-correction");
+  /* The first notice, given without a note, lists its items once, one a line. */
+  expect_contains(form, "<br>· 補附印鑑證明<br>· 補附身分證影本</li>");
+  expect_lacks(form, "<br>補附印鑑證明；補附身分證影本<br>");
   free(form);
   act_expect(HANDLER, id, "correction", items_form("補附土地所有權狀", NULL), 403,
              "同一案件第二次補正須先經主管核准。");

@@ -491,16 +491,40 @@ static json_t *staff_record(const struct case_staff *s)
   return v;
 }
 
+/* Whether note is only the event's items joined by "；", as a correction notice given without
+ * a note of its own keeps them (the public timeline shows the note): the staff timeline lists
+ * the items one a line and shows that note no second time. */
+static bool note_lists_items(const char *note, json_t *data)
+{
+  json_t *items = json_object_get(data, "items"), *item;
+  size_t i, at = 0;
+  if (!json_array_size(items) || !note || !*note)
+    return false;
+  json_array_foreach(items, i, item)
+  {
+    const char *text = json_string_value(item);
+    size_t n = text ? strlen(text) : 0;
+    if (!text || (i && strncmp(note + at, "；", 3) != 0))
+      return false;
+    at += i ? 3 : 0;
+    if (strncmp(note + at, text, n) != 0)
+      return false;
+    at += n;
+  }
+  return note[at] == '\0';
+}
+
 static json_t *staff_event(struct http_request *req, const struct case_staff *s,
                            const struct case_staff_event *e)
 {
   const char *what = strcmp(e->kind, "status") == 0 ? case_wf_step_label(req, s->wf, e->to_status)
                                                     : label(req, "event_", e->kind);
   json_t *data = json_loads(e->data, 0, NULL);
+  const char *note =
+      note_lists_items(e->note, data) ? "" : case_event_note(req, e->kind, e->note, e->data);
   json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, e->at), "what",
-                        what, "note", case_event_note(req, e->kind, e->note, e->data), "actor",
-                        web_actor_label(req, e->actor), "on_behalf_of", e->on_behalf_of, "public",
-                        e->public);
+                        what, "note", note, "actor", web_actor_label(req, e->actor), "on_behalf_of",
+                        e->on_behalf_of, "public", e->public);
   if (v && data)
     json_object_set(v, "data", data);
   const char *when, *place;
