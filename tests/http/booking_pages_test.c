@@ -127,6 +127,9 @@ static void test_booking_pages_keep_their_answers(void **state)
   expect_text_at(v, "form.kind", "visit");
   assert_int_equal(json_integer_value(json_at(v, "form.day")), today);
   long long service = json_integer_value(json_at(v, "form.service"));
+  char back[96]; /* back to the visit's days: no stray separator at the end */
+  snprintf(back, sizeof(back), "/o/xinxing/book?kind=visit&service=%lld", service);
+  expect_text_at(v, "form.back", back);
   int slot = (int)json_integer_value(json_at(v, "times.0.start"));
   char id[32];
   snprintf(id, sizeof(id), "slot-%d", slot);

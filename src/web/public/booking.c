@@ -188,7 +188,10 @@ static struct view contact_form(struct http_request *req, struct view_builder *b
   view_add_text(b, m, "check", q->what.check_code);
   view_add_int(b, m, "day", q->day);
   view_add_text(b, m, "day_label", booking_date_label(req, day->date));
-  view_add_text(b, m, "back", base);
+  /* back to the choice of days: the step's link without the separator "day=N" would follow */
+  size_t n = strlen(base);
+  view_add_text(b, m, "back",
+                n && base[n - 1] == '&' ? arena_strndup(req->arena, base, n - 1) : base);
   return view_of_map(m);
 }
 
