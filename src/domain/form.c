@@ -25,9 +25,9 @@ const char *const form_datatypes[] = {"string", "number",          "datetime",
                                       "text",   "singlevaluelist", "multivaluelist"};
 const size_t form_datatype_count = ARRAY_LEN(form_datatypes);
 
-static const char *const question_fields[] = {"code",    "datatype", "required", "variable",
-                                              "order",   "label_zh", "label_en", "hint_zh",
-                                              "hint_en", "values"};
+static const char *const question_fields[] = {
+    "code",    "datatype", "required", "variable", "order", "label_zh", "label_en",
+    "hint_zh", "hint_en",  "values",   "min",      "max",   "whole"};
 static const char *const value_fields[] = {"key", "name_zh", "name_en"};
 
 /* ---- checking a definition --------------------------------------------------------------- */
@@ -147,6 +147,23 @@ static int check_flags(const json_t *q, const char *path, char *err, size_t err_
   return ST_OK;
 }
 
+/* A number question's bounds: "min" and "max" numbers (min <= max), "whole" true or false. */
+static int check_bounds(const json_t *q, const char *datatype, const char *path, char *err,
+                        size_t err_size)
+{
+  const json_t *min = json_object_get(q, "min"), *max = json_object_get(q, "max");
+  const json_t *whole = json_object_get(q, "whole");
+  if ((min || max || whole) && strcmp(datatype, "number") != 0)
+    return failf(err, err_size, path, "min, max and whole are only for numbers");
+  if ((min && !json_is_number(min)) || (max && !json_is_number(max)))
+    return failf(err, err_size, path, "min and max must be numbers");
+  if (min && max && json_number_value(min) > json_number_value(max))
+    return failf(err, err_size, path, "min must not be above max");
+  if (whole && !json_is_boolean(whole))
+    return failf(err, err_size, path, "whole must be true or false");
+  return ST_OK;
+}
+
 static json_int_t order_of(const json_t *questions, size_t i)
 {
   const json_t *order = json_object_get(json_array_get(questions, i), "order");
@@ -196,6 +213,8 @@ static int check_question(const json_t *questions, size_t i, char *err, size_t e
   int rc = check_flags(q, path, err, err_size);
   if (!rc)
     rc = check_values(q, datatype, path, err, err_size);
+  if (!rc)
+    rc = check_bounds(q, datatype, path, err, err_size);
   return rc ? rc : check_unique(questions, i, path, err, err_size);
 }
 
@@ -398,7 +417,20 @@ static json_t *format_when(const struct when *w)
   return json_string(out);
 }
 
-static bool answer_scalar(const char *datatype, const char *text, json_t **out,
+/* A number answer (normalised) within the question's bounds: a whole number when it says so,
+ * from min to max. */
+static bool number_in_bounds(const json_t *q, const char *number, struct form_error *why)
+{
+  const json_t *min = json_object_get(q, "min"), *max = json_object_get(q, "max");
+  double v = strtod(number, NULL);
+  if (json_is_true(json_object_get(q, "whole")) && strchr(number, '.'))
+    return refuse(why, "form_err_whole", "must be a whole number");
+  if ((min && v < json_number_value(min)) || (max && v > json_number_value(max)))
+    return refuse(why, "form_err_range", "outside the question's min and max");
+  return true;
+}
+
+static bool answer_scalar(const json_t *q, const char *datatype, const char *text, json_t **out,
                           struct form_error *why)
 {
   size_t chars = text_length(text);
@@ -416,6 +448,8 @@ static bool answer_scalar(const char *datatype, const char *text, json_t **out,
     char number[NUMBER_MAX];
     if (!parse_number(text, number))
       return refuse(why, "form_err_number", "not a number");
+    if (!number_in_bounds(q, number, why))
+      return false;
     *out = json_string(number);
   } else if (strcmp(datatype, "datetime") == 0) {
     struct when w;
@@ -541,7 +575,7 @@ bool form_answer(const json_t *q, const json_t *value, json_t **out, struct form
     if (got == SCALAR_BAD)
       ok = refuse(why, "form_err_text", "not valid text");
     else
-      ok = got == SCALAR_EMPTY || answer_scalar(datatype, text, out, why);
+      ok = got == SCALAR_EMPTY || answer_scalar(q, datatype, text, out, why);
     arena_free(arena);
   }
   if (ok && !*out && required)

@@ -10,7 +10,8 @@
  *    "variable": bool           (default true; false = informational text, never answered),
  *    "order": 1..1000           (default: position + 1; unique in the form),
  *    "label_zh" (required), "label_en", "hint_zh", "hint_en"   (one line, at most 500 bytes),
- *    "values": [{"key": [A-Za-z0-9_-]{1,40}, "name_zh", "name_en"}]   (list types only, 1..50)}
+ *    "values": [{"key": [A-Za-z0-9_-]{1,40}, "name_zh", "name_en"}]   (list types only, 1..50),
+ *    "min", "max": numbers, "whole": bool   (number only: the answer's bounds, whole numbers)}
  * At most FORM_QUESTIONS_MAX questions.
  *
  * Answers are a JSON object {code: value}; a value is a string, or an array of keys for a
@@ -48,8 +49,8 @@ json_t *form_normalise(const json_t *questions);
 const json_t *form_question(const json_t *questions, const char *code);
 
 /* Why an answer is refused: a translation key ("form_err_required", "form_err_number",
- * "form_err_datetime", "form_err_choice", "form_err_too_long", "form_err_text") for people,
- * and a short English reason for API clients. */
+ * "form_err_whole", "form_err_range", "form_err_datetime", "form_err_choice", "form_err_too_long",
+ * "form_err_text") for people, and a short English reason for API clients. */
 struct form_error {
   const char *key;
   const char *reason;

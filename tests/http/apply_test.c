@@ -362,6 +362,43 @@ static void test_wrong_codes_and_journey_guards(void **state)
   client_free(&c);
 }
 
+/* A number question's bounds (the copies: whole numbers from 1 to 100) are checked on its own
+ * page, with the bounds in the message, and a refused answer is not kept. */
+static void test_number_bounds_on_the_question_page(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *answer, *zh, *en;
+  } refused[] = {
+      {"0", "請輸入 1 到 100 之間的數字", "Enter a number from 1 to 100"},
+      {"-1", "請輸入 1 到 100 之間的數字", "Enter a number from 1 to 100"},
+      {"99999", "請輸入 1 到 100 之間的數字", "Enter a number from 1 to 100"},
+      {"1.5", "請輸入整數，不要有小數點", "Enter a whole number, without decimals"},
+      {"abc", "請輸入數字，例如 2", "Enter a number, like 2"},
+  };
+  struct client c;
+  client_init(&c, &server);
+  start_verified(&c, "bounds%40example.com");
+  for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+    char form[64];
+    json_t *view = NULL;
+    snprintf(form, sizeof(form), "answer=%s", refused[i].answer);
+    assert_int_equal(harness_post_json(&c, SERVICE "/q/copies?lang=zh-TW", form, &view), 400);
+    expect_text_at(view, "errors.0.message", refused[i].zh);
+    json_decref(view);
+    assert_int_equal(harness_post_json(&c, SERVICE "/q/copies?lang=en", form, &view), 400);
+    expect_text_at(view, "errors.0.message", refused[i].en);
+    json_decref(view);
+  }
+  char *page = NULL;
+  assert_int_equal(get(&c, SERVICE "/q/copies?lang=zh-TW", &page), 200);
+  assert_null(strstr(page, "value=\"0\""));     /* nothing refused was kept */
+  assert_non_null(strstr(page, "1 到 100 份")); /* the hint says the bounds */
+  free(page);
+  assert_int_equal(post(&c, SERVICE "/q/copies", "answer=100", NULL), 303);
+  client_free(&c);
+}
+
 static void test_save_and_resume(void **state)
 {
   (void)state;
@@ -624,6 +661,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_journey_and_staff),
       cmocka_unit_test(test_wrong_codes_and_journey_guards),
+      cmocka_unit_test(test_number_bounds_on_the_question_page),
       cmocka_unit_test(test_save_and_resume),
       cmocka_unit_test(test_upload_attacks),
       cmocka_unit_test(test_english_pages),

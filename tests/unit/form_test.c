@@ -30,7 +30,11 @@ static const char *definition_text =
     "  \"values\": [{\"key\": \"a\", \"name_zh\": \"甲\", \"name_en\": \"A\"},"
     "             {\"key\": \"b\", \"name_zh\": \"乙\", \"name_en\": \"B\"}]},"
     " {\"code\": \"info\", \"datatype\": \"text\", \"variable\": false, \"order\": 7,"
-    "  \"label_zh\": \"請攜帶印章\"}]";
+    "  \"label_zh\": \"請攜帶印章\"},"
+    " {\"code\": \"sheets\", \"datatype\": \"number\", \"order\": 8, \"label_zh\": \"張數\","
+    "  \"whole\": true, \"min\": 1, \"max\": 100},"
+    " {\"code\": \"ratio\", \"datatype\": \"number\", \"order\": 9, \"label_zh\": \"比例\","
+    "  \"min\": 0.5}]";
 
 static json_t *load(const char *text)
 {
@@ -47,7 +51,7 @@ static void test_check_accepts_definition(void **state)
   assert_int_equal(form_check(def, err, sizeof(err)), ST_OK);
   assert_int_equal(form_check(NULL, err, sizeof(err)), ST_OK);
   json_t *sorted = form_normalise(def);
-  assert_int_equal(json_array_size(sorted), 7);
+  assert_int_equal(json_array_size(sorted), 9);
   assert_string_equal(json_string_value(json_object_get(json_array_get(sorted, 0), "code")),
                       "copies");
   assert_true(json_is_false(json_object_get(json_array_get(sorted, 0), "required")));
@@ -94,6 +98,16 @@ static void test_check_refuses(void **state)
   expect_refused("[{\"code\": \"a\", \"datatype\": \"string\", \"label_zh\": \"x\","
                  " \"required\": \"yes\"}]",
                  "true or false");
+  expect_refused("[{\"code\": \"a\", \"datatype\": \"string\", \"label_zh\": \"x\", \"min\": 1}]",
+                 "only for numbers");
+  expect_refused(
+      "[{\"code\": \"a\", \"datatype\": \"number\", \"label_zh\": \"x\", \"max\": \"9\"}]",
+      "must be numbers");
+  expect_refused("[{\"code\": \"a\", \"datatype\": \"number\", \"label_zh\": \"x\", \"min\": 5,"
+                 " \"max\": 4}]",
+                 "min must not be above max");
+  expect_refused("[{\"code\": \"a\", \"datatype\": \"number\", \"label_zh\": \"x\", \"whole\": 1}]",
+                 "whole must be true or false");
 }
 
 /* Answers one question of the definition; returns the normalised value as text ("" when no
@@ -132,6 +146,19 @@ static void test_numbers(void **state)
   assert_string_equal(answer("copies", json_string("1234567890123456")), "!form_err_number");
   assert_string_equal(answer("copies", json_string("")), "");
   assert_string_equal(answer("copies", NULL), "");
+  /* a question's bounds: whole numbers from 1 to 100 */
+  assert_string_equal(answer("sheets", json_string("1")), "1");
+  assert_string_equal(answer("sheets", json_string("１００")), "100");
+  assert_string_equal(answer("sheets", json_string("0")), "!form_err_range");
+  assert_string_equal(answer("sheets", json_string("-1")), "!form_err_range");
+  assert_string_equal(answer("sheets", json_string("101")), "!form_err_range");
+  assert_string_equal(answer("sheets", json_string("2147483648")), "!form_err_range");
+  assert_string_equal(answer("sheets", json_string("1.5")), "!form_err_whole");
+  assert_string_equal(answer("sheets", json_string("abc")), "!form_err_number");
+  /* a minimum alone, not whole */
+  assert_string_equal(answer("ratio", json_string("0.5")), "0.5");
+  assert_string_equal(answer("ratio", json_string("0.49")), "!form_err_range");
+  assert_string_equal(answer("ratio", json_string("1000000")), "1000000");
 }
 
 static void test_datetimes(void **state)

@@ -549,6 +549,39 @@ static json_t *given_value(json_t *q, json_t *value)
   return !strcmp(web_str(q, "datatype"), "multivaluelist") ? value : json_array_get(value, 0);
 }
 
+/* A bound of a number question as written ("1", "2.5"); "" when absent. */
+static const char *bound_text(struct http_request *req, json_t *q, const char *key)
+{
+  json_t *v = json_object_get(q, key);
+  if (json_is_integer(v))
+    return arena_printf(req->arena, "%lld", (long long)json_integer_value(v));
+  return json_is_real(v) ? arena_printf(req->arena, "%.15g", json_real_value(v)) : "";
+}
+
+/* text with every "{name}" replaced by value, in the request's arena. */
+static const char *fill(struct http_request *req, const char *text, const char *name,
+                        const char *value)
+{
+  const char *at = text ? strstr(text, name) : NULL;
+  if (!at)
+    return text;
+  const char *rest = fill(req, at + strlen(name), name, value);
+  return arena_printf(req->arena, "%.*s%s%s", (int)(at - text), text, value, rest ? rest : "");
+}
+
+/* Why an answer was refused, in words; a number out of range names the question's bounds. */
+static const char *answer_error(struct http_request *req, json_t *q, const char *key)
+{
+  if (strcmp(key, "form_err_range") != 0)
+    return http_t(req, key);
+  const char *min = bound_text(req, q, "min"), *max = bound_text(req, q, "max");
+  const char *which = *min && *max ? "apply_range_between"
+                      : *min       ? "apply_range_min"
+                                   : "apply_range_max";
+  const char *text = fill(req, fill(req, http_t(req, which), "{min}", min), "{max}", max);
+  return text ? text : http_t(req, key);
+}
+
 /* After an answer: back to "check" when changing one, else the next page. */
 static const char *next_url(struct http_request *req, struct apply_ctx *a, const char *code)
 {
@@ -579,7 +612,8 @@ int apply_question_submit(struct http_request *req, struct http_response *res)
   bool ok = !strcmp(code, "name") ? name_ok(value, &clean, &why)
                                   : form_answer(q, given_value(q, value), &clean, &why);
   if (!ok && question_view(req, &a, q, value, &view) == ST_OK) {
-    web_form_error(req, view, "answer", why.key ? why.key : "form_err_required");
+    web_form_error_text(view, "answer",
+                        answer_error(req, q, why.key ? why.key : "form_err_required"));
     rc = http_page(res, 400, "public/apply/question", view);
   } else if (ok) {
     rc = save_answer(&a, code, clean);
