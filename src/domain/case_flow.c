@@ -346,15 +346,16 @@ int cases_extend(const struct case_env *env, const struct case_actor *actor, int
   *reason = NULL;
   if (!cases_may_manage_dates(actor))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
-  if (minutes < 1 || minutes > CASE_EXTENSION_MAX_MINUTES)
-    return refuse(reason, "case_err_extension_minutes", ST_INVALID);
-  if (!case_note_ok(note, true))
-    return refuse(reason, "case_err_note_required", ST_INVALID);
+  /* whether the case is the actor's first: someone else's case answers 403 whatever was typed */
   int rc = case_begin(env, actor, id, &open, &behalf, reason);
   if (rc)
     return rc;
   const struct workflow_step *step = workflow_step(case_workflow(env, c), c->status);
-  if (!step || step->kind == STEP_FINAL)
+  if (minutes < 1 || minutes > CASE_EXTENSION_MAX_MINUTES)
+    rc = refuse(reason, "case_err_extension_minutes", ST_INVALID);
+  else if (!case_note_ok(note, true))
+    rc = refuse(reason, "case_err_note_required", ST_INVALID);
+  else if (!step || step->kind == STEP_FINAL)
     rc = refuse(reason, "case_err_transition", ST_FORBIDDEN);
   int64_t total = c->extension_minutes + minutes;
   if (!rc)
@@ -419,10 +420,16 @@ static int notify_event_counted(const struct case_env *env, const struct case_re
   return rc;
 }
 
+/* A date from today to CASE_DATE_AHEAD_DAYS ahead: a new expected date or an appointment (a
+ * typing slip like 9999-12-31 would be shown to the applicant as a promise). */
 static bool date_ok(const char *d, const char *today)
 {
-  return d && strlen(d) == 10 && d[4] == '-' && d[7] == '-' && strcmp(d, today) >= 0 &&
-         clock_date_valid(d);
+  struct civil_date first, given;
+  char last[CIVIL_ISO_SIZE];
+  if (!d || civil_parse_iso(str_from(today), &first) ||
+      civil_format_iso(civil_add_days(first, CASE_DATE_AHEAD_DAYS), last))
+    return false;
+  return !civil_parse_iso(str_from(d), &given) && strcmp(d, today) >= 0 && strcmp(d, last) <= 0;
 }
 
 int cases_overdue_notice(const struct case_env *env, const struct case_actor *actor, int64_t id,
@@ -436,14 +443,15 @@ int cases_overdue_notice(const struct case_env *env, const struct case_actor *ac
   civil_taipei_iso(env->now, today);
   if (!cases_may_manage_dates(actor))
     return refuse(reason, "case_err_transition", ST_FORBIDDEN);
-  if (!case_note_ok(why, true))
-    return refuse(reason, "case_err_overdue_reason", ST_INVALID);
-  if (!date_ok(new_date, today))
-    return refuse(reason, "case_err_new_date", ST_INVALID);
-  int rc = case_begin(env, actor, id, &open, &behalf, reason);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason); /* the case's access first */
   if (rc)
     return rc;
-  rc = store_case_set_overdue(env->store, id, why, new_date, env->now);
+  if (!case_note_ok(why, true))
+    rc = refuse(reason, "case_err_overdue_reason", ST_INVALID);
+  else if (!date_ok(new_date, today))
+    rc = refuse(reason, "case_err_new_date", ST_INVALID);
+  if (!rc)
+    rc = store_case_set_overdue(env->store, id, why, new_date, env->now);
   json_t *data = json_pack("{s:s}", "new_date", new_date);
   if (!rc)
     rc = case_event(env, actor, c->id, "overdue_notice", "", "", why, true, behalf, data);
@@ -585,6 +593,20 @@ static bool is_handler(struct store *store, int64_t office_id, int64_t id)
   return ok;
 }
 
+/* A delegation's days: real dates, the end not before the start, neither more than
+ * CASE_DATE_AHEAD_DAYS from today (a stand-in is named for a leave, not for years). */
+static bool delegation_dates_ok(const char *starts_on, const char *ends_on, time_t now)
+{
+  struct civil_date today = civil_taipei(now).date, from, to;
+  int64_t first = civil_to_days(today) - CASE_DATE_AHEAD_DAYS;
+  int64_t last = civil_to_days(today) + CASE_DATE_AHEAD_DAYS;
+  if (!clock_date_valid(starts_on) || !clock_date_valid(ends_on) ||
+      civil_parse_iso(str_from(starts_on), &from) || civil_parse_iso(str_from(ends_on), &to))
+    return false;
+  int64_t a = civil_to_days(from), b = civil_to_days(to);
+  return a <= b && a >= first && b <= last;
+}
+
 int cases_delegate(const struct case_env *env, const struct case_actor *actor, int64_t user_id,
                    int64_t delegate_id, const char *starts_on, const char *ends_on, const char *why,
                    const char **reason, const char **field)
@@ -600,7 +622,7 @@ int cases_delegate(const struct case_env *env, const struct case_actor *actor, i
   if (delegate_id == user_id || !is_handler(env->store, actor->office_id, delegate_id))
     return refuse(reason, "case_err_delegate", ST_INVALID);
   *field = "starts_on";
-  if (!clock_date_valid(starts_on) || !clock_date_valid(ends_on) || strcmp(ends_on, starts_on) < 0)
+  if (!delegation_dates_ok(starts_on, ends_on, env->now))
     return refuse(reason, "case_err_dates", ST_INVALID);
   *field = "note";
   if (!case_note_ok(why, false))
@@ -669,12 +691,14 @@ int cases_appointment_set(const struct case_env *env, const struct case_actor *a
   int64_t before = 0;
   *reason = NULL;
   civil_taipei_iso(env->now, today);
-  int rc = appointment_checked(actor, a, today, reason);
-  if (!rc)
-    rc = case_begin(env, actor, id, &open, &behalf, reason);
+  if (!cases_may_manage_dates(actor))
+    return refuse(reason, "case_err_transition", ST_FORBIDDEN);
+  int rc = case_begin(env, actor, id, &open, &behalf, reason); /* the case's access first */
   if (rc)
     return rc;
-  rc = store_case_event_count(env->store, id, "appointment_set", &before);
+  rc = appointment_checked(actor, a, today, reason);
+  if (!rc)
+    rc = store_case_event_count(env->store, id, "appointment_set", &before);
   const char *kind = before ? "appointment_postponed" : "appointment_set";
   json_t *data =
       json_pack("{s:s, s:s, s:s}", "date", a->date, "time", a->time_of_day, "place", a->place);

@@ -27,6 +27,8 @@ enum {
   CASE_NOTE_MAX_CHARS = 1000,
   CASE_EXTENSION_MAX_MINUTES = 43200,
   CASE_PICKUP_REMINDER_DAYS = 14,   /* a completed case not picked up: remind once after this */
+  CASE_DATE_AHEAD_DAYS = 366,       /* a new expected date, an appointment, a delegation: at most
+                                       this many days from today */
   CASE_REMOTE_INSTANT_MINUTES = 480 /* a 即時 service that arrives online: one working day */
 };
 

@@ -669,7 +669,11 @@ static void test_handler_of_another_case_is_refused(void **state)
   act_refused(OUTSIDER, k.id, "status", form, 403, not_yours);
   act_refused(OUTSIDER, k.id, "correction", "items=x", 403, not_yours);
   act_refused(OUTSIDER, k.id, "extend", "days=1&note=x", 403, not_yours);
+  /* whatever was typed: someone else's case is refused as such, not for the input */
+  act_refused(OUTSIDER, k.id, "extend", "days=-5&note=", 403, not_yours);
   act_refused(OUTSIDER, k.id, "overdue", "note=x&new_date=2999-01-01", 403, not_yours);
+  act_refused(OUTSIDER, k.id, "overdue", "note=&new_date=x", 403, not_yours);
+  act_refused(OUTSIDER, k.id, "appointment", "date=x&time=y&place=", 403, not_yours);
   act_refused(OUTSIDER, k.id, "pickup", "", 403, not_yours);
   act_refused(OUTSIDER, k.id, "corrected", "", 403, not_yours);
   act_refused(OUTSIDER, k.id, "approve-correction", "", 403, "只有主管可以這樣做。");
@@ -724,6 +728,8 @@ static void test_delegate_acts_for_the_handler(void **state)
   assert_int_equal(post(SUPERVISOR, "/staff/delegations", form, NULL), 400);
   delegation_form(form, sizeof(form), HANDLER, DELEGATE, today, "2000-01-01");
   assert_int_equal(post(SUPERVISOR, "/staff/delegations", form, NULL), 400);
+  delegation_form(form, sizeof(form), HANDLER, DELEGATE, "9999-01-01", "9999-12-31");
+  assert_int_equal(post(SUPERVISOR, "/staff/delegations", form, NULL), 400); /* years ahead */
   status_form(form, sizeof(form), "first_review", NULL);
   act_refused(DELEGATE, k.id, "status", form, 403, NULL); /* still nobody's delegate */
 
@@ -1042,13 +1048,20 @@ static void test_overdue_notice(void **state)
   struct kase k;
   intake(&k, HANDLER);
   char *before = snapshot(k.id);
-  act_refused(HANDLER, k.id, "overdue", "note=x&new_date=2000-01-01", 400, "請輸入今天或之後");
+  char ahead[11], too_far[11], form[256] = "";
+  harness_taipei_date(time(NULL), 30, ahead);
+  harness_taipei_date(time(NULL), 400, too_far);
+  act_refused(HANDLER, k.id, "overdue", "note=x&new_date=2000-01-01", 400, "請輸入今天起一年內");
   act_refused(HANDLER, k.id, "overdue", "note=x&new_date=2099-02-30", 400, NULL);
+  /* a slip of the keyboard is not a date to promise the applicant */
+  act_refused(HANDLER, k.id, "overdue", "note=x&new_date=9999-12-31", 400, "請輸入今天起一年內");
+  snprintf(form, sizeof(form), "note=x&new_date=%s", too_far);
+  act_refused(HANDLER, k.id, "overdue", form, 400, "請輸入今天起一年內");
   act_refused(HANDLER, k.id, "overdue", "new_date=2099-01-01", 400, "請寫明逾期原因。");
   assert_unchanged(k.id, before);
-  char form[256] = "";
+  form[0] = '\0';
   harness_field(form, sizeof(form), "note", "等待國稅局核發完稅證明");
-  harness_field(form, sizeof(form), "new_date", "2099-01-05");
+  harness_field(form, sizeof(form), "new_date", ahead);
   act_ok(HANDLER, k.id, "overdue", form);
   long status;
   json_t *c = public_json(&k, &status);

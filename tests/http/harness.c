@@ -1134,3 +1134,11 @@ void harness_sql_exec(struct server *server, const char *sql)
   if (!ok)
     fail_msg("SQL failed: %s", sql);
 }
+
+void harness_taipei_date(time_t t, int days, char out[11])
+{
+  time_t local = t + 8 * 3600 + (time_t)days * 86400;
+  struct tm tm;
+  gmtime_r(&local, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
+}

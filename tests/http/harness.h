@@ -96,6 +96,8 @@ time_t harness_clock_now(void);
 /* Moves the fake clock; every process reading it sees the new time at its next clock_now(). */
 void harness_clock_set(time_t t);
 void harness_clock_advance(long seconds);
+/* "YYYY-MM-DD" of the Asia/Taipei day `days` after the one t falls in. */
+void harness_taipei_date(time_t t, int days, char out[11]);
 
 /* A browser-like client: keeps cookies, remembers the CSRF token of the last page it read. */
 struct client {
