@@ -513,10 +513,9 @@ static void test_email_waits_for_smtp_then_goes_once(void **state)
   assert_int_equal(mails_for(json_integer_value(json_object_get(m, "id")), &mail), 1);
   text = mail_part(mail, "text/plain");
   assert_non_null(strstr(text, "會辦稅捐"));
-  int year, month, day; /* the new date as an ROC date, months and days without zeros */
-  char roc[32];
-  assert_int_equal(sscanf(ahead, "%d-%d-%d", &year, &month, &day), 3);
-  snprintf(roc, sizeof(roc), "%d年%d月%d日", year - 1911, month, day);
+  char roc[32]; /* the new date as an ROC date, months and days without leading zeros */
+  snprintf(roc, sizeof(roc), "%ld年%ld月%ld日", strtol(ahead, NULL, 10) - 1911,
+           strtol(ahead + 5, NULL, 10), strtol(ahead + 8, NULL, 10));
   assert_non_null(strstr(text, roc));
   free(text);
   free(mail);
