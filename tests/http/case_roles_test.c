@@ -726,6 +726,20 @@ static void test_delegate_acts_for_the_handler(void **state)
   assert_int_equal(post(HANDLER, "/staff/delegations", form, NULL), 403);
   delegation_form(form, sizeof(form), HANDLER, HANDLER, today, today);
   assert_int_equal(post(SUPERVISOR, "/staff/delegations", form, NULL), 400);
+  /* refused: the page again with the message at the field and the choices kept */
+  json_t *refused = NULL;
+  assert_int_equal(harness_post_json(&clients[SUPERVISOR], "/staff/delegations", form, &refused),
+                   400);
+  assert_string_equal(json_text_at(refused, "field_errors.delegate_id"),
+                      "代理人須為另一位承辦人。");
+  assert_string_equal(json_text_at(refused, "form.starts_on"), today);
+  size_t chosen = 0;
+  json_t *option;
+  size_t i;
+  json_array_foreach(json_at(refused, "delegate_options"), i, option) chosen +=
+      json_is_true(json_object_get(option, "selected"));
+  assert_int_equal(chosen, 1);
+  json_decref(refused);
   delegation_form(form, sizeof(form), HANDLER, DELEGATE, today, "2000-01-01");
   assert_int_equal(post(SUPERVISOR, "/staff/delegations", form, NULL), 400);
   delegation_form(form, sizeof(form), HANDLER, DELEGATE, "9999-01-01", "9999-12-31");

@@ -523,6 +523,14 @@ static void test_staff_fee_checks(void **state)
   assert_int_equal(set_fee(&clerk, id, "abc"), 400);
   assert_int_equal(set_fee(&clerk, id, "-5"), 400);
   assert_int_equal(set_fee(&clerk, id, "100000001"), 400);
+  /* refused: the case page again, the message at the fee's field (not an error page) */
+  char fee_path[64];
+  json_t *view = NULL;
+  snprintf(fee_path, sizeof(fee_path), "/staff/cases/%lld/fee", id);
+  assert_int_equal(harness_post_json(&clerk, fee_path, "amount=-1", &view), 400);
+  assert_non_null(json_at(view, "case.case_key"));
+  assert_non_null(strstr(json_text_at(view, "field_errors.fee_amount"), "100000000"));
+  json_decref(view);
   json_t *p = progress_payment(token);
   assert_false(json_is_true(json_object_get(p, "has_fee")));
   json_decref(p);

@@ -213,12 +213,14 @@ int worklist(struct http_request *req, struct http_response *res)
                                  scope_permitted(req, "office")));
 }
 
-static json_t *handlers_view(const struct case_handler *h, size_t n)
+/* The office's handlers; chosen (0: none) is marked "selected" for a form shown again. */
+static json_t *handlers_view(const struct case_handler *h, size_t n, int64_t chosen)
 {
   json_t *list = json_array();
   for (size_t i = 0; list && i < n; i++)
-    json_array_append_new(
-        list, json_pack("{s:I, s:s}", "id", (json_int_t)h[i].id, "display_name", h[i].name));
+    json_array_append_new(list,
+                          json_pack("{s:I, s:s, s:b}", "id", (json_int_t)h[i].id, "display_name",
+                                    h[i].name, "selected", h[i].id == chosen));
   return list;
 }
 
@@ -237,7 +239,15 @@ static json_t *delegations_view(const struct case_delegations *d)
   return list;
 }
 
-int delegations_page(struct http_request *req, struct http_response *res)
+/* What a refused form keeps: the chosen handlers, the days and the reason as typed. */
+struct delegation_form {
+  int64_t user, delegate;
+  const char *starts_on, *ends_on, *note;
+};
+
+/* The page; with reason (a translation key), the form again with it at field. */
+static int delegations_show(struct http_request *req, struct http_response *res, int status,
+                            const struct delegation_form *f, const char *field, const char *reason)
 {
   struct store *store;
   struct case_delegations d;
@@ -248,10 +258,26 @@ int delegations_page(struct http_request *req, struct http_response *res)
     rc = case_delegations_read(store, req->arena, req->session->office_id, today, &d);
   if (rc)
     return rc;
-  return http_page(res, 200, "staff/delegations",
-                   json_pack("{s:s, s:o, s:o, s:s}", "title", http_t(req, "delegations_title"),
-                             "delegations", delegations_view(&d), "handlers",
-                             handlers_view(d.handlers, d.handler_count), "today", today));
+  json_t *view =
+      json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:{s:s, s:s, s:s}}", "title",
+                http_t(req, "delegations_title"), "delegations", delegations_view(&d), "handlers",
+                handlers_view(d.handlers, d.handler_count, 0), "away_options",
+                handlers_view(d.handlers, d.handler_count, f ? f->user : 0), "delegate_options",
+                handlers_view(d.handlers, d.handler_count, f ? f->delegate : 0), "today", today,
+                "form", "starts_on", f && f->starts_on ? f->starts_on : today, "ends_on",
+                f && f->ends_on ? f->ends_on : today, "note", f && f->note ? f->note : "");
+  if (view && reason)
+    rc = web_form_error(req, view, field ? field : "user_id", reason);
+  if (!view || rc) {
+    json_decref(view);
+    return ST_NOMEM;
+  }
+  return http_page(res, status, "staff/delegations", view);
+}
+
+int delegations_page(struct http_request *req, struct http_response *res)
+{
+  return delegations_show(req, res, 200, NULL, NULL, NULL);
 }
 
 int delegation_add(struct http_request *req, struct http_response *res)
@@ -259,20 +285,23 @@ int delegation_add(struct http_request *req, struct http_response *res)
   struct store *store;
   struct case_actor actor;
   const char *reason = NULL, *field = NULL;
-  int64_t user = 0, delegate = 0;
+  struct delegation_form f = {0, 0, http_form(req, "starts_on"), http_form(req, "ends_on"),
+                              http_form(req, "note")};
   const char *u = http_form(req, "user_id"), *d = http_form(req, "delegate_id");
   if (u)
-    str_to_int64(str_from(u), 1, INT64_MAX, &user);
+    str_to_int64(str_from(u), 1, INT64_MAX, &f.user);
   if (d)
-    str_to_int64(str_from(d), 1, INT64_MAX, &delegate);
+    str_to_int64(str_from(d), 1, INT64_MAX, &f.delegate);
   case_actor_of(req, &actor);
   int rc = web_store(req, &store);
   struct case_env env = {store, clock_now()};
   if (!rc)
-    rc = cases_delegate(&env, &actor, user, delegate, http_form(req, "starts_on"),
-                        http_form(req, "ends_on"), http_form(req, "note"), &reason, &field);
-  if ((rc == ST_INVALID || rc == ST_FORBIDDEN) && reason)
-    return http_error(res, rc == ST_INVALID ? 400 : 403, reason);
+    rc = cases_delegate(&env, &actor, f.user, f.delegate, f.starts_on, f.ends_on, f.note, &reason,
+                        &field);
+  if (rc == ST_FORBIDDEN && reason)
+    return http_error(res, 403, reason);
+  if (rc == ST_INVALID && reason)
+    return delegations_show(req, res, 400, &f, field, reason);
   return rc ? rc : http_redirect(res, 303, "/staff/delegations?saved=1");
 }
 

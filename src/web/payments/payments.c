@@ -365,8 +365,8 @@ int payment_fee_set(struct http_request *req, struct http_response *res)
   struct case_env env = {store, clock_now()};
   if (!rc)
     rc = payment_set_due_by_staff(&env, &actor, id, http_form(req, "amount"), &reason);
-  if ((rc == ST_INVALID || rc == ST_FORBIDDEN) && reason)
-    return http_error(res, rc == ST_INVALID ? 400 : 403, reason);
+  if ((rc == ST_INVALID || rc == ST_FORBIDDEN) && reason) /* the case page, the error at the fee */
+    return case_page_refused(req, res, rc == ST_INVALID ? 400 : 403, "fee_amount", reason);
   if (rc)
     return rc;
   return http_redirect(res, 303, arena_printf(req->arena, "/staff/cases/%lld#fee", (long long)id));
