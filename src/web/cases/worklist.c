@@ -258,14 +258,17 @@ static int delegations_show(struct http_request *req, struct http_response *res,
     rc = case_delegations_read(store, req->arena, req->session->office_id, today, &d);
   if (rc)
     return rc;
+  struct delegation_form shown = {0, 0, today, today, ""}; /* a new form: today to today */
+  if (f)
+    shown = (struct delegation_form){f->user, f->delegate, f->starts_on ? f->starts_on : "",
+                                     f->ends_on ? f->ends_on : "", f->note ? f->note : ""};
   json_t *view =
       json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:{s:s, s:s, s:s}}", "title",
                 http_t(req, "delegations_title"), "delegations", delegations_view(&d), "handlers",
                 handlers_view(d.handlers, d.handler_count, 0), "away_options",
-                handlers_view(d.handlers, d.handler_count, f ? f->user : 0), "delegate_options",
-                handlers_view(d.handlers, d.handler_count, f ? f->delegate : 0), "today", today,
-                "form", "starts_on", f && f->starts_on ? f->starts_on : today, "ends_on",
-                f && f->ends_on ? f->ends_on : today, "note", f && f->note ? f->note : "");
+                handlers_view(d.handlers, d.handler_count, shown.user), "delegate_options",
+                handlers_view(d.handlers, d.handler_count, shown.delegate), "today", today, "form",
+                "starts_on", shown.starts_on, "ends_on", shown.ends_on, "note", shown.note);
   if (view && reason)
     rc = web_form_error(req, view, field ? field : "user_id", reason);
   if (!view || rc) {
