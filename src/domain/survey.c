@@ -316,7 +316,9 @@ static int check_one(const struct survey_question *q, json_t *answer, json_t **o
     return ST_INVALID;
   if (!text || !*text)
     return ST_OK;
-  if (q->kind == SURVEY_TEXT ? strlen(text) > SURVEY_TEXT_MAX_BYTES : !value_valid(q, text))
+  if (q->kind == SURVEY_TEXT && strlen(text) > SURVEY_TEXT_MAX_BYTES)
+    return ST_LIMIT; /* too long: said as such, not as a choice to make again */
+  if (q->kind != SURVEY_TEXT && !value_valid(q, text))
     return ST_INVALID;
   *out = json_string(text);
   return *out ? ST_OK : ST_NOMEM;
@@ -341,6 +343,8 @@ static int check_question(const struct survey_question *q, json_t *answers, bool
     rc = fail(error, "survey_err_required", where, q->code);
   else if (rc == ST_INVALID)
     rc = fail(error, "survey_err_answer", where, q->code);
+  else if (rc == ST_LIMIT)
+    rc = fail(error, "survey_err_too_long", where, q->code);
   if (!rc && value && json_object_set_new(clean, q->code, value))
     rc = ST_NOMEM;
   return rc;

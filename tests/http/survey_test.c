@@ -354,6 +354,15 @@ static void test_answer_from_case_once(void **state)
   get_page(&other, path, 200);
   /* the required question missing: 400, nothing stored */
   assert_int_equal(answer_case(token, "say=hello"), 400);
+  /* a free-text answer too long is said to be too long, not "choose again" */
+  char long_form[8192], *refused = NULL;
+  int n = snprintf(long_form, sizeof(long_form), "overall=5&say=");
+  memset(long_form + n, 'x', 2100);
+  long_form[n + 2100] = '\0';
+  assert_int_equal(post(&other, path, long_form, &refused), 400);
+  expect_contains(refused, "回答太長了");
+  expect_lacks(refused, "請重新選擇");
+  free(refused);
   /* a hidden conditional question's answer is dropped (overall 5 does not show "why") */
   assert_int_equal(answer_case(token, "overall=5&why=wait&say=%E5%BE%88%E5%A5%BD%20quick"), 303);
   /* the second answer for the same case is refused kindly */
