@@ -357,6 +357,17 @@ static void test_file_online_route_and_find(void **state)
   struct client citizen;
   char key[24], check[7], path[160];
   client_init(&citizen, &server);
+  /* a kind that is neither petition nor mailbox is refused, not filed as a petition */
+  json_t *refused = NULL;
+  struct response page;
+  assert_int_equal(client_get(&citizen, OFFICE "/petition", &page), 0); /* its CSRF token */
+  response_free(&page);
+  assert_int_equal(
+      harness_post_json(&citizen, OFFICE "/petition",
+                        "kind=%3Cscript%3E&subject=x&body=y&name=z&contact_kind=", &refused),
+      400);
+  assert_string_equal(json_text_at(refused, "field_errors.kind"), "請選擇陳情或首長信箱。");
+  json_decref(refused);
   int before = count_mail();
   char *own = file_online(&citizen, SUBJECT, key, check);
   /* the "received" notice names the number and check code */

@@ -120,7 +120,8 @@ static void input_of(struct http_request *req, struct petition_input *in, const 
 {
   int64_t category = 0;
   str_to_int64(str_from(form_text(req, "category_id")), 0, INT64_MAX, &category);
-  in->kind = !strcmp(form_text(req, "kind"), "mailbox") ? "mailbox" : "petition";
+  /* not given: the form's default; anything else is the domain's to refuse (petition_err_kind) */
+  in->kind = *form_text(req, "kind") ? form_text(req, "kind") : "petition";
   in->channel = channel;
   in->category_id = category;
   in->subject = form_text(req, "subject");

@@ -158,8 +158,7 @@ int petition_staff_record(struct http_request *req, struct http_response *res)
   int64_t category = 0;
   const char *reason = NULL, *field = NULL;
   str_to_int64(str_from(form_text(req, "category_id")), 0, INT64_MAX, &category);
-  struct petition_input in = {.kind = !strcmp(form_text(req, "kind"), "mailbox") ? "mailbox"
-                                                                                 : "petition",
+  struct petition_input in = {.kind = *form_text(req, "kind") ? form_text(req, "kind") : "petition",
                               .channel = form_text(req, "channel"),
                               .category_id = category,
                               .subject = form_text(req, "subject"),
