@@ -304,6 +304,12 @@ static int serve_until_signal(const struct config *config, const char *port_file
     return 1;
   }
   int port = http_server_port(server);
+  char css[CONFIG_PATH_MAX + 32];
+  snprintf(css, sizeof(css), "%s/css/bianmin.css", config->static_dir);
+  if (access(css, R_OK) != 0) /* the stylesheet is built, not kept in git */
+    log_warn("%s is missing: pages are served without their style (scripts/build-assets.sh "
+             "builds it; scripts/demo.sh runs it)",
+             css);
   char db_shown[CONFIG_PATH_MAX];
   config_db_for_log(config->db, db_shown, sizeof(db_shown));
   log_info("serving http://%s%s%s:%d/ (database %s)", strchr(host, ':') ? "[" : "", host,

@@ -8,6 +8,7 @@
  * its .gz and .br variants), like every other HTTP test.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -317,6 +318,15 @@ static void test_stale_variant_is_never_sent(void **state)
   assert_int_equal(r.len, len);
   assert_header_contains(&r, "Cache-Control", "no-cache");
   response_free(&r);
+  /* a folder without the stylesheet is served, and the log says why pages look bare */
+  FILE *log = fopen(own.log, "r");
+  assert_non_null(log);
+  char line[1024];
+  bool warned = false;
+  while (fgets(line, sizeof(line), log))
+    warned = warned || strstr(line, "css/bianmin.css is missing") != NULL;
+  fclose(log);
+  assert_true(warned); /* read before the stop, which removes the log with its folder */
   assert_int_equal(server_stop(&own), 0);
   char path[512];
   snprintf(path, sizeof(path), "%s/%s", dir, stale);
