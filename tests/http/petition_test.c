@@ -439,6 +439,11 @@ static void test_transfer_tells_the_petitioner(void **state)
   free(text);
   json_t *v = staff_view(&handler, id);
   expect_text_at(v, "petition.status", "transferred");
+  /* the channel in words, also on the timeline; no rating shown before one is given */
+  expect_text_at(v, "petition.channel_label", "臨櫃");
+  expect_text_at(v, "petition.events.0.note_text", "臨櫃");
+  expect_text_at(v, "petition.events.0.note", "counter");
+  assert_true(json_is_false(json_at(v, "petition.rated")));
   json_decref(v);
   /* nothing more can be done to it */
   assert_int_equal(act(&handler, id, "draft", "answer=too+late"), 400);

@@ -217,11 +217,14 @@ static int attachments_view(struct http_request *req, const struct petition_staf
   json_t *events = json_array(), *files = json_array(), *earlier = json_array();
   for (size_t i = 0; events && i < p->event_count; i++) {
     const struct petition_event *e = &p->events[i];
-    json_array_append_new(events,
-                          json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
-                                    "at", (json_int_t)e->at, "kind", e->kind, "actor", e->actor,
-                                    "note", e->note, "what", label(req, "petition_event_", e->kind),
-                                    "when", web_datetime(req, e->at)));
+    /* the "received" event's note is the channel's code: shown in words */
+    const char *shown =
+        strcmp(e->kind, "received") == 0 ? label(req, "petition_channel_", e->note) : e->note;
+    json_array_append_new(
+        events, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at",
+                          (json_int_t)e->at, "kind", e->kind, "actor", e->actor, "note", e->note,
+                          "note_text", shown, "what", label(req, "petition_event_", e->kind),
+                          "when", web_datetime(req, e->at)));
   }
   for (size_t i = 0; files && i < p->file_count; i++) {
     const struct petition_scan *f = &p->files[i];
@@ -272,6 +275,13 @@ static json_t *petition_view(struct http_request *req, const struct petition_sta
       (json_int_t)p->answered_at, "category_id", (json_int_t)p->category_id, "duplicate_of",
       (json_int_t)p->duplicate_of, "rating", (json_int_t)p->rating, "name", p->name, "contact",
       p->contact, "personal_hidden", p->personal_hidden);
+  /* shown only when the petitioner rated (0: not rated), and the channel in words */
+  if (more && (json_object_set_new(more, "rated", json_boolean(p->rating > 0)) ||
+               json_object_set_new(more, "channel_label",
+                                   json_string(label(req, "petition_channel_", p->channel))))) {
+    json_decref(more);
+    more = NULL;
+  }
   json_t *flags = offers(req, p);
   int rc = v && more && flags && !json_object_update(v, more) ? ST_OK : ST_NOMEM;
   if (!rc)
