@@ -509,8 +509,14 @@ enum scalar { SCALAR_EMPTY, SCALAR_TEXT, SCALAR_BAD };
 static enum scalar trimmed(struct arena *arena, const json_t *value, const char **text)
 {
   *text = NULL;
-  if (!json_is_string(value))
-    return SCALAR_EMPTY;
+  if (json_is_integer(value) || json_is_real(value)) { /* a JSON API client's 2 for "2" */
+    *text = json_is_integer(value)
+                ? arena_printf(arena, "%lld", (long long)json_integer_value(value))
+                : arena_printf(arena, "%.15g", json_real_value(value));
+    return *text ? SCALAR_TEXT : SCALAR_BAD;
+  }
+  if (!json_is_string(value)) /* not given (NULL, null), or true, false, an object */
+    return !value || json_is_null(value) ? SCALAR_EMPTY : SCALAR_BAD;
   struct str s = str_trim((struct str){json_string_value(value), json_string_length(value)});
   if (s.len == 0)
     return SCALAR_EMPTY;
@@ -561,7 +567,10 @@ bool form_answer(const json_t *q, const json_t *value, json_t **out, struct form
   *out = NULL;
   if (json_is_false(json_object_get(q, "variable")) || !datatype)
     return true;
-  if (value && !json_is_string(value) && !json_is_array(value))
+  /* text, a list, null (not given), or a JSON number for a number question (an API client's 2) */
+  bool number_ok = json_is_number(value) && strcmp(datatype, "number") == 0;
+  if (value && !json_is_string(value) && !json_is_array(value) && !json_is_null(value) &&
+      !number_ok)
     return refuse(why, "form_err_text", "must be text");
   bool ok;
   if (is_list_type(datatype)) {

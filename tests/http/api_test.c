@@ -280,11 +280,14 @@ static void test_create_and_progress(void **state)
   char body[1024];
   snprintf(body, sizeof(body),
            "{\"service_code\": \"zoning-certificate\", \"answers\": {\"section\": \"0001\", "
-           "\"parcel_number\": \"100\", \"copies\": \"2\", \"use\": \"%s\"}, \"email\": "
+           "\"parcel_number\": \"100\", \"copies\": 2, \"use\": \"%s\"}, \"email\": "
            "\"lin@example.com\", \"lang\": \"en\"}",
            use);
   json_decref(def);
+  /* copies as a JSON number (the service says datatype number); the answer in the body's
+   * language */
   json_t *made = create(bearer, body, 201);
+  expect_contains(json_string_value(json_object_get(made, "service_notice")), "Case number");
   const char *number = json_string_value(json_object_get(made, "case_number"));
   const char *check = json_string_value(json_object_get(made, "check_code"));
   assert_non_null(number);

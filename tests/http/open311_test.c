@@ -555,9 +555,14 @@ static void test_post_and_get(void **state)
   /* Leading zeros in the id survive ("115-UD01-000001"). */
   expect_contains(first, "-0000");
 
-  rent_body(body, sizeof(body), "&jurisdiction_id=kh-udd");
+  /* lang in the form body, like every other parameter: the answer follows it */
+  rent_body(body, sizeof(body), "&jurisdiction_id=kh-udd&lang=en");
   post(BASE "requests.json", body, &r);
   assert_int_equal(r.status, 200);
+  json_t *made = json_loads(r.body, 0, NULL);
+  expect_contains(json_string_value(json_object_get(json_array_get(made, 0), "service_notice")),
+                  "Case number");
+  json_decref(made);
   response_free(&r);
   char *third = create_request("");
   /* the documents record of an API case carries its channel (issue 20, paperless cases) */

@@ -155,6 +155,12 @@ static void test_numbers(void **state)
   assert_string_equal(answer("sheets", json_string("2147483648")), "!form_err_range");
   assert_string_equal(answer("sheets", json_string("1.5")), "!form_err_whole");
   assert_string_equal(answer("sheets", json_string("abc")), "!form_err_number");
+  /* a JSON client's numbers are numbers; true is not */
+  assert_string_equal(answer("sheets", json_integer(2)), "2");
+  assert_string_equal(answer("ratio", json_real(2.5)), "2.5");
+  assert_string_equal(answer("name", json_integer(2)), "!form_err_text"); /* text questions */
+  assert_string_equal(answer("sheets", json_true()), "!form_err_text");
+  assert_string_equal(answer("sheets", json_null()), "");
   /* a minimum alone, not whole */
   assert_string_equal(answer("ratio", json_string("0.5")), "0.5");
   assert_string_equal(answer("ratio", json_string("0.49")), "!form_err_range");

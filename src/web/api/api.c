@@ -442,8 +442,8 @@ static int create_with(struct http_request *req, struct http_response *res, stru
   const char *lang = member(body, "lang");
   if (lang && !i18n_supported(lang))
     return fail_field(req, res, "api_err_lang", "lang");
-  if (lang)
-    lang = i18n_normalize(lang, strlen(lang));
+  if (lang) /* the answer's messages follow the body's language too */
+    req->lang = lang = i18n_normalize(lang, strlen(lang));
   struct open311_submission in = {
       .office_id = office->id,
       .service_code = member(body, "service_code"),

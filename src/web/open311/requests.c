@@ -16,6 +16,7 @@
 #include "domain/apikeys.h"
 #include "domain/directory.h"
 #include "domain/open311_read.h"
+#include "render/i18n.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
 #include "web/open311/open311.h"
@@ -288,6 +289,10 @@ int o311_create(struct o311_ctx *ctx)
     return key_refused(ctx);
   if (rc)
     return rc;
+  /* lang may come in the form body like every other parameter: answers and notices follow it */
+  const char *lang = o311_param(req, "lang");
+  if (lang && (lang = i18n_normalize(lang, strlen(lang))) != NULL)
+    req->lang = lang;
   json_t *attrs = attributes(req);
   struct open311_submission in = {
       .office_id = ctx->office_id,
