@@ -560,6 +560,15 @@ static bool answer_list(const json_t *q, const char *datatype, const json_t *val
   return ok;
 }
 
+/* Text, a list, nothing (NULL, null), or a JSON number for a number question (an API
+ * client's 2 for "2"); not true, false or an object. */
+static bool value_kind_ok(const json_t *value, const char *datatype)
+{
+  if (!value || json_is_string(value) || json_is_array(value) || json_is_null(value))
+    return true;
+  return json_is_number(value) && strcmp(datatype, "number") == 0;
+}
+
 bool form_answer(const json_t *q, const json_t *value, json_t **out, struct form_error *why)
 {
   const char *datatype = json_string_value(json_object_get(q, "datatype"));
@@ -567,10 +576,7 @@ bool form_answer(const json_t *q, const json_t *value, json_t **out, struct form
   *out = NULL;
   if (json_is_false(json_object_get(q, "variable")) || !datatype)
     return true;
-  /* text, a list, null (not given), or a JSON number for a number question (an API client's 2) */
-  bool number_ok = json_is_number(value) && strcmp(datatype, "number") == 0;
-  if (value && !json_is_string(value) && !json_is_array(value) && !json_is_null(value) &&
-      !number_ok)
+  if (!value_kind_ok(value, datatype))
     return refuse(why, "form_err_text", "must be text");
   bool ok;
   if (is_list_type(datatype)) {
