@@ -162,15 +162,37 @@ static int staff_fill(const struct case_env *env, const struct case_actor *actor
 }
 
 /* An online or API application's answers and uploads, the answers released with the arena. */
+/* An API case's address, location and media link (all "" for any other case). */
+static int api_request_fill(struct store *store, struct arena *arena, struct case_staff *s)
+{
+  json_t *row = NULL;
+  int rc = strcmp(s->c.channel, "api") == 0 ? store_api_request_extra(store, s->c.id, &row)
+                                            : ST_NOTFOUND;
+  if (rc && rc != ST_NOTFOUND)
+    return rc;
+  s->api_request.address = read_model_text(arena, row, "address");
+  s->api_request.lat = read_model_text(arena, row, "lat");
+  s->api_request.lng = read_model_text(arena, row, "lng");
+  s->api_request.media_url = read_model_text(arena, row, "media_url");
+  json_decref(row);
+  return s->api_request.address && s->api_request.lat && s->api_request.lng &&
+                 s->api_request.media_url
+             ? ST_OK
+             : ST_NOMEM;
+}
+
 static int online_fill(struct store *store, struct arena *arena, const struct directory *dir,
                        struct case_staff *s)
 {
+  int rc = api_request_fill(store, arena, s);
+  if (rc)
+    return rc;
   if (strcmp(s->c.channel, "online") != 0 && strcmp(s->c.channel, "api") != 0) {
     s->online = (struct apply_online_case){.description = ""};
     return ST_OK;
   }
-  int rc = apply_online_case_read_in(store, arena, dir, s->c.office_id, s->c.service_id, s->c.id,
-                                     &s->online);
+  rc = apply_online_case_read_in(store, arena, dir, s->c.office_id, s->c.service_id, s->c.id,
+                                 &s->online);
   if (!rc && read_model_hold(arena, s->online.answers)) {
     s->online.answers = NULL;
     rc = ST_NOMEM;

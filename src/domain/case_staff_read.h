@@ -93,6 +93,11 @@ struct case_staff {
   /* An online or API application's answers and uploads (channel "online" or "api"; else
    * empty). online.answers is released with the arena. */
   struct apply_online_case online;
+  /* What an API client pointed at with the case (Open311's address_string, lat, long and
+   * media_url as sent; "" when not given or not an API case). */
+  struct {
+    const char *address, *lat, *lng, *media_url;
+  } api_request;
   struct notify_messages messages; /* the notices sent or queued about it, oldest first */
   bool correction_approval;        /* the office has every correction approved */
   struct case_fee_working working; /* the receipt's fee working, when there is one */

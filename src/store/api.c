@@ -111,3 +111,10 @@ int store_api_request_get(struct store *store, int64_t office_id, const char *ca
   static const char sql[] = REQUEST_SELECT "WHERE r.office_id = $1 AND c.case_key = $2";
   return db_query_one(store, sql, DB_ARGS(DB_I(office_id), DB_S(case_key)), out);
 }
+
+int store_api_request_extra(struct store *store, int64_t case_id, json_t **out)
+{
+  static const char sql[] = "SELECT address, lat, lng, media_url FROM api_requests "
+                            "WHERE case_id = $1";
+  return db_query_one(store, sql, DB_ARGS(DB_I(case_id)), out);
+}

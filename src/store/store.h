@@ -651,6 +651,9 @@ struct store_api_request_filter {
 };
 int store_api_request_list(struct store *store, const struct store_api_request_filter *filter,
                            json_t **out);
+/* Where and what an API client pointed at with case case_id: {"address", "lat", "lng",
+ * "media_url"} ("" when not given), or ST_NOTFOUND for a case not made through the API. */
+int store_api_request_extra(struct store *store, int64_t case_id, json_t **out);
 /* One request of the office by its case key (same row), or ST_NOTFOUND. */
 int store_api_request_get(struct store *store, int64_t office_id, const char *case_key,
                           json_t **out);

@@ -693,6 +693,51 @@ static void test_get_filters(void **state)
   xmlFreeDoc(doc);
 }
 
+/* The staff case page of request id (JSON when json) as a supervisor of the office. */
+static char *staff_case_page(const char *id, bool json)
+{
+  struct client super;
+  struct response r;
+  char path[512];
+  client_init(&super, &server);
+  assert_int_equal(client_login(&super, "o311-super", ADMIN_PASSWORD), 303);
+  snprintf(path, sizeof(path), "/staff/cases?scope=office&q=%s", id);
+  const char *accept[] = {"Accept: application/json", NULL};
+  assert_int_equal(client_call(&super, "GET", path, accept, NULL, 0, &r), 0);
+  json_t *page = response_json(&r);
+  response_free(&r);
+  snprintf(
+      path, sizeof(path), "%s",
+      json_string_value(json_object_get(json_array_get(json_object_get(page, "rows"), 0), "href")));
+  json_decref(page);
+  assert_int_equal(client_call(&super, "GET", path, json ? accept : NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 200);
+  char *body = strdup(r.body);
+  response_free(&r);
+  client_free(&super);
+  return body;
+}
+
+/* What the client pointed at (address, location, a photo's link) is on the staff case page. */
+static void test_staff_see_address_location_and_media(void **state)
+{
+  char *id = create_request("&lat=22.63&long=120.30&address_string=Fengshan-Lane-77"
+                            "&media_url=https%3A%2F%2Fexample.org%2Fa.jpg");
+  char *html = staff_case_page(id, false);
+  expect_contains(html, "Fengshan-Lane-77");
+  expect_contains(html, "22.63, 120.30");
+  expect_contains(html, "href=\"https://www.openstreetmap.org/?mlat=22.63&amp;mlon=120.30\"");
+  expect_contains(html, "href=\"https://example.org/a.jpg\"");
+  free(html);
+  free(id);
+  /* a request without them shows no such rows */
+  id = create_request("");
+  html = staff_case_page(id, false);
+  expect_lacks(html, "openstreetmap");
+  free(html);
+  free(id);
+}
+
 /* Closing the case (a supervisor on the staff console): closed, with the outcome. */
 static void test_status_collapse(void **state)
 {
@@ -941,6 +986,7 @@ int main(void)
       cmocka_unit_test(test_post_and_get),
       cmocka_unit_test(test_get_filters),
       cmocka_unit_test(test_status_collapse),
+      cmocka_unit_test(test_staff_see_address_location_and_media),
       cmocka_unit_test(test_custom_final_step_is_closed),
       cmocka_unit_test(test_compatibility_script),
       cmocka_unit_test(test_http_refusals),

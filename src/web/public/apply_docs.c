@@ -536,12 +536,40 @@ static json_t *answers_json(struct http_request *req, const struct apply_online_
   return out;
 }
 
+/* A link staff may follow: an http(s) address as the client sent it; NULL otherwise. */
+static const char *followable(const char *url)
+{
+  return !strncmp(url, "https://", 8) || !strncmp(url, "http://", 7) ? url : NULL;
+}
+
+/* An API case's address, location (with a map link) and media link, as answer rows. */
+static void api_request_rows(struct http_request *req, const struct case_staff *s, json_t *out)
+{
+  if (*s->api_request.address)
+    json_array_append_new(out, json_pack("{s:s, s:s}", "label", http_t(req, "case_api_address"),
+                                         "value", s->api_request.address));
+  if (*s->api_request.lat && *s->api_request.lng)
+    json_array_append_new(
+        out, json_pack("{s:s, s:s, s:s}", "label", http_t(req, "case_api_location"), "value",
+                       arena_printf(req->arena, "%s, %s", s->api_request.lat, s->api_request.lng),
+                       "href",
+                       arena_printf(req->arena, "https://www.openstreetmap.org/?mlat=%s&mlon=%s",
+                                    http_url_encode(req->arena, s->api_request.lat),
+                                    http_url_encode(req->arena, s->api_request.lng))));
+  const char *media = s->api_request.media_url;
+  if (*media)
+    json_array_append_new(out, json_pack("{s:s, s:s, s:s?}", "label", http_t(req, "case_api_media"),
+                                         "value", media, "href", followable(media)));
+}
+
 int apply_staff_online_view(struct http_request *req, const struct case_staff *s, json_t *c)
 {
   const char *channel = s->c.channel;
   if (strcmp(channel, "online") != 0 && strcmp(channel, "api") != 0)
     return json_object_set_new(c, "online", json_false()) ? ST_NOMEM : ST_OK;
   json_t *answers = answers_json(req, &s->online);
+  if (answers)
+    api_request_rows(req, s, answers);
   json_t *files =
       files_json(req, s->online.uploads, s->online.upload_count,
                  arena_printf(req->arena, "/staff/cases/%lld/files/", (long long)s->c.id));
