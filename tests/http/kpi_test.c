@@ -283,9 +283,28 @@ static void test_csv_filters_and_roles(void **state)
         memcmp(r.body + i, ods_type, sizeof(ods_type) - 1) == 0; /* stored uncompressed, first */
   assert_true(typed);
   response_free(&r);
-  static const char *const bad[] = {"/staff/kpi?year=abc", "/staff/kpi?month=13",
-                                    "/staff/kpi?channel=%3Cb%3Efax", "/staff/kpi.csv?by=person",
-                                    "/staff/kpi.ods?by=person"};
+  static const char *const bad[] = {
+      "/staff/kpi?year=abc", "/staff/kpi?month=13", "/staff/kpi?channel=%3Cb%3Efax",
+      "/staff/kpi.csv?by=person", "/staff/kpi.ods?by=person",
+      /* a unit or service not offered: unknown, or another
+       * office's (hsinchu's first ones) */
+      "/staff/kpi?unit=999999", "/staff/kpi?service=999999", "/staff/kpi.csv?by=month&unit=999999"};
+  char others[2][96]; /* another office's unit and service: not offered either */
+  snprintf(others[0], sizeof(others[0]), "/staff/kpi?unit=%lld",
+           (long long)harness_sql_int(
+               &server,
+               "SELECT min(id) FROM units WHERE office_id <> (SELECT id FROM offices WHERE "
+               "slug = 'xinxing')"));
+  snprintf(others[1], sizeof(others[1]), "/staff/kpi?service=%lld",
+           (long long)harness_sql_int(
+               &server, "SELECT min(id) FROM services WHERE office_id <> (SELECT id FROM "
+                        "offices WHERE slug = 'xinxing')"));
+  for (size_t i = 0; i < 2; i++) {
+    assert_int_equal(client_get(&clients[SUPERVISOR], others[i], &r), 0);
+    if (r.status != 400)
+      fail_msg("%s: %ld", others[i], r.status);
+    response_free(&r);
+  }
   for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
     assert_int_equal(client_get(&clients[SUPERVISOR], bad[i], &r), 0);
     if (r.status != 400)

@@ -174,6 +174,15 @@ int kpi_filter_from_query(struct http_request *req, struct kpi_filter *f)
   return channel && channel[0] && !f->channel[0] ? ST_INVALID : ST_OK;
 }
 
+/* Whether id (0: none chosen) is one of the options the page offers. */
+static bool offered(const struct kpi_option *o, size_t n, int64_t id)
+{
+  for (size_t i = 0; id && i < n; i++)
+    if (o[i].id == id)
+      return true;
+  return id == 0;
+}
+
 static int read_report(struct http_request *req, struct kpi_report *r)
 {
   struct kpi_filter f;
@@ -181,7 +190,13 @@ static int read_report(struct http_request *req, struct kpi_report *r)
   if (kpi_filter_from_query(req, &f))
     return ST_INVALID;
   int rc = web_primary(req, &store); /* the read first counts what the log gained: a write */
-  return rc ? rc : kpi_report_read(store, req->arena, clock_now(), &f, r);
+  if (!rc)
+    rc = kpi_report_read(store, req->arena, clock_now(), &f, r);
+  /* a unit or service the page does not offer (unknown, another office's) is refused too */
+  if (!rc && (!offered(r->unit_options, r->unit_option_count, f.unit_id) ||
+              !offered(r->service_options, r->service_option_count, f.service_id)))
+    rc = ST_INVALID;
+  return rc;
 }
 
 static json_t *options_view(struct http_request *req, const struct kpi_option *o, size_t n,
