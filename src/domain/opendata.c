@@ -532,7 +532,7 @@ static struct civil_date month_step(struct civil_date d, int by)
 }
 
 /* The last QUEUE_MONTHS Taipei months, oldest first, from the tickets (one read per month:
- * queue_figures_read). Tickets have no update time of their own: modified stays 0. */
+ * queue_figures_read); modified: the last ticket taken or finished. */
 static int queue_waits(struct store *store, struct arena *arena, int64_t office_id,
                        struct od_table *t)
 {
@@ -541,6 +541,8 @@ static int queue_waits(struct store *store, struct arena *arena, int64_t office_
   int rc = table_init(arena, &datasets[4], 0, threshold_of(store, office_id), t);
   for (int i = 0; !rc && i < QUEUE_MONTHS; i++, d = month_step(d, 1))
     rc = queue_month(store, arena, office_id, d, t, &rows, &cap);
+  if (!rc)
+    rc = store_od_activity(store, office_id, OD_ACTIVITY_TICKETS, &t->modified);
   t->rows = rc ? 0 : rows;
   return rc;
 }
@@ -574,8 +576,7 @@ static int survey_months(struct store *store, struct arena *arena, int64_t offic
   return rc;
 }
 
-/* Every survey of the office, month by month. Answers have no update time of their own (a
- * survey's updated_at is its definition's): modified stays 0. */
+/* Every survey of the office, month by month; modified: the last answer. */
 static int surveys(struct store *store, struct arena *arena, int64_t office_id, struct od_table *t)
 {
   struct survey_row *list = NULL;
@@ -586,6 +587,8 @@ static int surveys(struct store *store, struct arena *arena, int64_t office_id, 
   for (size_t i = 0; !rc && i < n; i++) {
     rc = survey_months(store, arena, office_id, &list[i], t, &rows, &cap);
   }
+  if (!rc)
+    rc = store_od_activity(store, office_id, OD_ACTIVITY_SURVEYS, &t->modified);
   t->rows = rc ? 0 : rows;
   return rc;
 }
@@ -650,6 +653,8 @@ static int petitions(struct store *store, struct arena *arena, int64_t office_id
   for (size_t i = 0; !rc && i < st.category_count; i++)
     petition_row(arena, t, row_of(t, row++), "category", st.by_category[i].name_zh,
                  st.by_category[i].count);
+  if (!rc) /* modified: the last petition received or answered */
+    rc = store_od_activity(store, office_id, OD_ACTIVITY_PETITIONS, &t->modified);
   return rc;
 }
 
@@ -690,9 +695,9 @@ int opendata_modified(struct store *store, struct arena *arena, int64_t office_i
   for (size_t i = 0; i < ARRAY_LEN(datasets); i++) {
     struct od_table t = {0};
     (*modified)[i] = 0;
-    /* only the services and the FAQ carry their own update times (the case statistics: the
-     * counters' below; petitions, tickets and survey answers: none) */
-    if (!rc && (i == 1 || i == 2))
+    /* the case statistics: the counters' time below; the others: what their read finds (the
+     * services' and questions' update times, the last petition, ticket or survey answer) */
+    if (!rc && i > 0)
       rc = opendata_read(store, arena, office_id, datasets[i].id, &t);
     (*modified)[i] = t.modified;
   }

@@ -56,3 +56,26 @@ int store_od_hours_read(struct store *store, struct arena *arena, int64_t office
   *count = rc ? 0 : r.count;
   return rc;
 }
+
+int store_od_activity(struct store *store, int64_t office_id, enum store_od_activity what,
+                      int64_t *at)
+{
+  static const char *const sql[] = {
+      [OD_ACTIVITY_PETITIONS] = "SELECT coalesce(max(received_at), 0) AS a, "
+                                "coalesce(max(answered_at), 0) AS b FROM petitions "
+                                "WHERE office_id = $1",
+      [OD_ACTIVITY_TICKETS] = "SELECT coalesce(max(taken_at), 0) AS a, coalesce(max(done_at), "
+                              "0) AS b FROM tickets WHERE office_id = $1",
+      [OD_ACTIVITY_SURVEYS] = "SELECT coalesce(max(a.answered_at), 0) AS a FROM survey_answers "
+                              "a JOIN surveys s ON s.id = a.survey_id WHERE s.office_id = $1"};
+  json_t *row = NULL;
+  *at = 0;
+  int rc = db_query_one(store, sql[what], DB_ARGS(DB_I(office_id)), &row);
+  if (!rc) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(row, key, v) if (json_integer_value(v) > *at) *at = json_integer_value(v);
+  }
+  json_decref(row);
+  return rc;
+}

@@ -32,4 +32,11 @@ struct store_od_hours {
 int store_od_hours_read(struct store *store, struct arena *arena, int64_t office_id,
                         struct store_od_hours **rows, size_t *count);
 
+/* When what a dataset counts last changed at the office: OD_ACTIVITY_PETITIONS (a petition
+ * received or answered), OD_ACTIVITY_TICKETS (a ticket taken or finished), OD_ACTIVITY_SURVEYS
+ * (a survey answered); 0 when nothing yet. */
+enum store_od_activity { OD_ACTIVITY_PETITIONS, OD_ACTIVITY_TICKETS, OD_ACTIVITY_SURVEYS };
+int store_od_activity(struct store *store, int64_t office_id, enum store_od_activity what,
+                      int64_t *at);
+
 #endif
