@@ -508,6 +508,15 @@ static void test_post_refusals(void **state)
   assert_error(UDD "requests", "?lang=en", body, 400, "household_size must be a number");
   rent_body(body, sizeof(body), "&attribute[colour]=red");
   assert_error(UDD "requests", "", body, 400, "colour");
+  /* One answer to a question: given twice (in the body, or in the query string as well) or
+   * under a name that is neither attribute[CODE] nor attribute[CODE][] is refused. */
+  rent_body(body, sizeof(body), "&attribute[household_size]=4");
+  assert_error(UDD "requests", "?lang=en", body, 400, "household_size may be given only once");
+  rent_body(body, sizeof(body), "");
+  assert_error(UDD "requests", "?lang=en&attribute[household_size]=2", body, 400,
+               "household_size may be given only once");
+  rent_body(body, sizeof(body), "&attribute[status][0]=youth");
+  assert_error(UDD "requests", "?lang=en", body, 400, "status");
   /* Description: no HTML, at most 4000 characters; location both or none. */
   rent_body(body, sizeof(body), "&description=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
   assert_error(UDD "requests", "", body, 400, "description");
@@ -925,6 +934,16 @@ static void test_http_refusals(void **state)
   char *allow = response_header(&r, "Allow");
   assert_non_null(allow);
   expect_contains(allow, "POST");
+  free(allow);
+  response_free(&r);
+  /* POST to what is only read (services, one request): 405 saying GET, not a 404 */
+  assert_http_error("POST", UDD "services", "", en, "x=1", 3, 405, "method is not allowed");
+  assert_int_equal(http_call(&server, "POST", UDD "services/rent-subsidy.json", NULL, "x=1", 3, &r),
+                   0);
+  assert_int_equal(r.status, 405);
+  allow = response_header(&r, "Allow");
+  assert_non_null(allow);
+  assert_string_equal(allow, "GET, HEAD");
   free(allow);
   response_free(&r);
   /* 413: a body over the form cap, refused on Content-Length before it is read */

@@ -119,6 +119,33 @@ static bool is_resource(const struct o311_path *p, bool post)
   return false;
 }
 
+/* A resource that is only read: POST to it is a 405, not a 404. */
+static bool read_only(const struct o311_path *p)
+{
+  bool readable = is_resource(p, false) || (p->count == 1 && !strcmp(p->seg[0], "discovery"));
+  return readable && !is_resource(p, true);
+}
+
+/* What the path and method alone decide (discovery, 405, 404, 415); *answered when they did. */
+static int by_path(struct o311_ctx *ctx, const struct o311_path *path, bool post, bool *answered)
+{
+  struct http_request *req = ctx->req;
+  *answered = true;
+  if (!post && path->count == 1 && !strcmp(path->seg[0], "discovery"))
+    return o311_discovery(ctx);
+  if (post && read_only(path)) { /* services, a request, a token, discovery */
+    int rc = http_header_add(ctx->res, "Allow", "GET, HEAD");
+    return rc ? rc : o311_error(ctx, 405, "open311_err_http_405", NULL);
+  }
+  if (!is_resource(path, post))
+    return o311_error(ctx, 404, "open311_err_resource", NULL);
+  /* a body the HTTP layer could not read as a form (JSON, XML, text): say which encoding */
+  if (post && req->body_len && !req->form_count && !req->part_count)
+    return o311_error(ctx, 415, "open311_err_body_type", NULL);
+  *answered = false;
+  return ST_OK;
+}
+
 static int handle(struct http_request *req, struct http_response *res, bool post)
 {
   struct o311_path path;
@@ -132,15 +159,10 @@ static int handle(struct http_request *req, struct http_response *res, bool post
     return rc;
   if (!read_path(req, rest, &path, &ctx.format))
     return o311_error(&ctx, 404, "open311_err_resource", NULL);
-  if (!post && path.count == 1 && !strcmp(path.seg[0], "discovery"))
-    return o311_discovery(&ctx);
-  if (!is_resource(&path, post))
-    return o311_error(&ctx, 404, "open311_err_resource", NULL);
-  /* a body the HTTP layer could not read as a form (JSON, XML, text): say which encoding */
-  if (post && req->body_len && !req->form_count && !req->part_count)
-    return o311_error(&ctx, 415, "open311_err_body_type", NULL);
   bool answered = false;
-  rc = jurisdiction(&ctx, &answered);
+  rc = by_path(&ctx, &path, post, &answered);
+  if (!rc && !answered)
+    rc = jurisdiction(&ctx, &answered);
   if (rc || answered)
     return rc;
   return post ? o311_create(&ctx) : dispatch_get(&ctx, &path);

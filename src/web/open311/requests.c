@@ -240,32 +240,46 @@ int o311_submit(struct http_request *req, struct store *store, const struct open
   return *out ? ST_OK : ST_NOMEM;
 }
 
-/* attribute[CODE]=v and attribute[CODE][]=v1&attribute[CODE][]=v2 from the body (or the
- * query string), as {code: "v"} and {code: ["v1", "v2"]}. */
-static json_t *attributes(struct http_request *req)
+/* One attribute parameter into out; false (with *why a refusal key, *bad its code) for
+ * attribute[CODE] given twice, or a name that is neither attribute[CODE] nor attribute[CODE][]. */
+static bool attribute_one(struct http_request *req, const char *name, const char *value,
+                          json_t *out, const char **why, const char **bad)
+{
+  const char *close = strchr(name + 10, ']');
+  if (!close || close == name + 10)
+    return true; /* "attribute[]": no code, not an attribute parameter */
+  char *code = arena_strndup(req->arena, name + 10, (size_t)(close - name - 10));
+  bool multi = !strcmp(close, "][]");
+  json_t *have = json_object_get(out, code);
+  *bad = code ? code : "";
+  if (!multi) { /* attribute[CODE][0] or attribute[CODE]x; one answer given twice */
+    *why = close[1] ? "open311_form_err_unknown" : have ? "open311_err_attribute_twice" : NULL;
+    return *why ? false : json_object_set_new(out, code, json_string(value)) == 0;
+  }
+  if (!*value && !have)
+    json_object_set_new(out, code, json_string(value));
+  else if (json_is_array(have) && *value)
+    json_array_append_new(have, json_string(value));
+  else if (*value)
+    json_object_set_new(out, code, json_pack("[s]", value));
+  return true;
+}
+
+/* attribute[CODE]=v and attribute[CODE][]=v1&attribute[CODE][]=v2 from the body and the query
+ * string, as {code: "v"} and {code: ["v1", "v2"]}; NULL (with *why and *bad) when refused. */
+static json_t *attributes(struct http_request *req, const char **why, const char **bad)
 {
   json_t *out = json_object();
   const struct http_param *sets[] = {req->form, req->query};
   const size_t counts[] = {req->form_count, req->query_count};
   for (size_t s = 0; s < 2 && out; s++)
-    for (size_t i = 0; i < counts[s]; i++) {
-      const char *name = sets[s][i].name.ptr, *value = sets[s][i].value.ptr;
-      if (strncmp(name, "attribute[", 10) != 0)
-        continue;
-      const char *close = strchr(name + 10, ']');
-      if (!close || close == name + 10)
-        continue;
-      char *code = arena_strndup(req->arena, name + 10, (size_t)(close - name - 10));
-      bool multi = !strcmp(close, "][]");
-      json_t *have = json_object_get(out, code);
-      if (!multi && close[1])
-        continue; /* not an attribute parameter */
-      if (!multi || (!*value && !have))
-        json_object_set_new(out, code, json_string(value));
-      else if (json_is_array(have) && *value)
-        json_array_append_new(have, json_string(value));
-      else if (*value)
-        json_object_set_new(out, code, json_pack("[s]", value));
+    for (size_t i = 0; out && i < counts[s]; i++) {
+      const char *name = sets[s][i].name.ptr;
+      if (!strncmp(name, "attribute[", 10) &&
+          !attribute_one(req, name, sets[s][i].value.ptr, out, why, bad)) {
+        json_decref(out);
+        out = NULL;
+      }
     }
   return out;
 }
@@ -293,7 +307,10 @@ int o311_create(struct o311_ctx *ctx)
   const char *lang = o311_param(req, "lang");
   if (lang && (lang = i18n_normalize(lang, strlen(lang))) != NULL)
     req->lang = lang;
-  json_t *attrs = attributes(req);
+  const char *why_attr = NULL, *bad_attr = "";
+  json_t *attrs = attributes(req, &why_attr, &bad_attr);
+  if (!attrs)
+    return why_attr ? o311_error(ctx, 400, why_attr, bad_attr) : ST_NOMEM;
   struct open311_submission in = {
       .office_id = ctx->office_id,
       .service_code = o311_param(req, "service_code"),
