@@ -167,6 +167,16 @@ static int refuse(struct open311_refusal *why, int status, const char *key, cons
   return status == 404 ? ST_NOTFOUND : ST_INVALID;
 }
 
+/* The Open311 field an intake refusal is about (its key names it), so the error names it too. */
+static const char *field_of(const char *reason)
+{
+  if (reason && strstr(reason, "email"))
+    return "email";
+  if (reason && strstr(reason, "phone"))
+    return "phone";
+  return NULL;
+}
+
 static const char *nz(const char *s)
 {
   return s ? s : "";
@@ -300,7 +310,9 @@ static int create(const struct case_env *env, const struct open311_submission *i
   free(name);
   if (rc) {
     store_rollback(env->store);
-    return rc == ST_INVALID ? refuse(why, 400, reason ? reason : "open311_err_general", NULL) : rc;
+    return rc == ST_INVALID
+               ? refuse(why, 400, reason ? reason : "open311_err_general", field_of(reason))
+               : rc;
   }
   return store_commit(env->store);
 }

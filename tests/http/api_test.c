@@ -265,6 +265,11 @@ static void test_create_and_progress(void **state)
   json_decref(create(key, "[1, 2]", 400));
   json_decref(create(key, "{\"service_code\": 7}", 400));
   json_decref(create(key, "{\"service_code\": \"potholes\"}", 404));
+  /* a member the API does not know (a typo of "description") is refused, naming it */
+  json_t *typo =
+      create(key, "{\"service_code\": \"zoning-certificate\", \"descripton\": \"x\"}", 400);
+  assert_string_equal(json_string_value(json_object_get(typo, "field")), "descripton");
+  json_decref(typo);
   json_t *refused = create(key, "{\"service_code\": \"zoning-certificate\", \"answers\": {}}", 400);
   assert_string_equal(json_string_value(json_object_get(refused, "field")), "section");
   json_decref(refused);

@@ -517,6 +517,13 @@ static void test_post_refusals(void **state)
                "household_size may be given only once");
   rent_body(body, sizeof(body), "&attribute[status][0]=youth");
   assert_error(UDD "requests", "?lang=en", body, 400, "status");
+  /* a refused e-mail address names its field */
+  snprintf(body, sizeof(body),
+           "api_key=%s&service_code=rent-subsidy&attribute[household_size]=3"
+           "&attribute[monthly_rent]=12000&attribute[rental_address]=x"
+           "&attribute[lease_start]=2026-01-01&email=not-an-address",
+           key_udd);
+  assert_error(UDD "requests", "", body, 400, "email");
   /* Description: no HTML, at most 4000 characters; location both or none. */
   rent_body(body, sizeof(body), "&description=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
   assert_error(UDD "requests", "", body, 400, "description");

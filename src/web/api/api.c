@@ -422,6 +422,28 @@ static bool json_declared(struct http_request *req)
   return !*type || *type == ';';
 }
 
+/* Whether every member is one the API knows; *unknown names the first that is not. */
+static bool members_known(json_t *body, const char **unknown)
+{
+  static const char *const known[] = {"service_code", "description", "email",     "phone",
+                                      "first_name",   "last_name",   "lang",      "address_string",
+                                      "lat",          "long",        "media_url", "answers"};
+  const char *key;
+  json_t *v;
+  *unknown = NULL;
+  json_object_foreach(body, key, v)
+  {
+    bool found = false;
+    for (size_t i = 0; !found && i < ARRAY_LEN(known); i++)
+      found = !strcmp(key, known[i]);
+    if (!found) {
+      *unknown = key;
+      return false;
+    }
+  }
+  return true;
+}
+
 static bool members_ok(json_t *body)
 {
   static const char *const strings[] = {"service_code", "description", "email",    "phone",
@@ -474,6 +496,7 @@ int api_create(struct http_request *req, struct http_response *res)
   const struct directory *dir = NULL;
   const struct dir_office *office;
   json_t *body = NULL;
+  const char *unknown = NULL;
   int64_t key_id = 0;
   int rc = office_of(req, res, &store, &dir, &office);
   if (rc || !office)
@@ -488,6 +511,8 @@ int api_create(struct http_request *req, struct http_response *res)
     rc = fail_key(req, res, 400, "api_err_body");
   else if (!rc && !members_ok(body))
     rc = fail_key(req, res, 400, "api_err_body");
+  else if (!rc && !members_known(body, &unknown)) /* a typo is not silently dropped */
+    rc = fail_field(req, res, "api_err_member", unknown);
   else if (!rc)
     rc = create_with(req, res, store, office, key_id, body);
   json_decref(body);
