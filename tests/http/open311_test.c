@@ -709,24 +709,33 @@ static void test_get_filters(void **state)
   xmlFreeDoc(doc);
 }
 
-/* The staff case page of request id (JSON when json) as a supervisor of the office. */
-static char *staff_case_page(const char *id, bool json)
+/* Signs super in as a supervisor of the office and finds request id's staff case page: its
+ * address into href. */
+static void staff_case_of(struct client *super, const char *id, char href[128])
+{
+  struct response r;
+  char path[512];
+  client_init(super, &server);
+  assert_int_equal(client_login(super, "o311-super", ADMIN_PASSWORD), 303);
+  snprintf(path, sizeof(path), "/staff/cases?scope=office&q=%s", id);
+  const char *accept[] = {"Accept: application/json", NULL};
+  assert_int_equal(client_call(super, "GET", path, accept, NULL, 0, &r), 0);
+  json_t *page = response_json(&r);
+  response_free(&r);
+  json_t *c = json_array_get(json_object_get(page, "rows"), 0);
+  assert_non_null(c);
+  snprintf(href, 128, "%s", json_string_value(json_object_get(c, "href")));
+  json_decref(page);
+}
+
+/* The staff case page of request id (HTML) as a supervisor of the office. */
+static char *staff_case_page(const char *id)
 {
   struct client super;
   struct response r;
-  char path[512];
-  client_init(&super, &server);
-  assert_int_equal(client_login(&super, "o311-super", ADMIN_PASSWORD), 303);
-  snprintf(path, sizeof(path), "/staff/cases?scope=office&q=%s", id);
-  const char *accept[] = {"Accept: application/json", NULL};
-  assert_int_equal(client_call(&super, "GET", path, accept, NULL, 0, &r), 0);
-  json_t *page = response_json(&r);
-  response_free(&r);
-  snprintf(
-      path, sizeof(path), "%s",
-      json_string_value(json_object_get(json_array_get(json_object_get(page, "rows"), 0), "href")));
-  json_decref(page);
-  assert_int_equal(client_call(&super, "GET", path, json ? accept : NULL, NULL, 0, &r), 0);
+  char href[128];
+  staff_case_of(&super, id, href);
+  assert_int_equal(client_get(&super, href, &r), 0);
   assert_int_equal(r.status, 200);
   char *body = strdup(r.body);
   response_free(&r);
@@ -739,7 +748,7 @@ static void test_staff_see_address_location_and_media(void **state)
 {
   char *id = create_request("&lat=22.63&long=120.30&address_string=Fengshan-Lane-77"
                             "&media_url=https%3A%2F%2Fexample.org%2Fa.jpg");
-  char *html = staff_case_page(id, false);
+  char *html = staff_case_page(id);
   expect_contains(html, "Fengshan-Lane-77");
   expect_contains(html, "22.63, 120.30");
   expect_contains(html, "href=\"https://www.openstreetmap.org/?mlat=22.63&amp;mlon=120.30\"");
@@ -748,7 +757,7 @@ static void test_staff_see_address_location_and_media(void **state)
   free(id);
   /* a request without them shows no such rows */
   id = create_request("");
-  html = staff_case_page(id, false);
+  html = staff_case_page(id);
   expect_lacks(html, "openstreetmap");
   free(html);
   free(id);
@@ -760,19 +769,8 @@ static void test_status_collapse(void **state)
   char *id = create_request("");
   struct client super;
   struct response r;
-  char path[512];
-  client_init(&super, &server);
-  assert_int_equal(client_login(&super, "o311-super", ADMIN_PASSWORD), 303);
-  snprintf(path, sizeof(path), "/staff/cases?scope=office&q=%s", id);
-  const char *accept[] = {"Accept: application/json", NULL};
-  assert_int_equal(client_call(&super, "GET", path, accept, NULL, 0, &r), 0);
-  json_t *page = response_json(&r);
-  response_free(&r);
-  json_t *c = json_array_get(json_object_get(page, "rows"), 0);
-  assert_non_null(c);
-  char href[128];
-  snprintf(href, sizeof(href), "%s", json_string_value(json_object_get(c, "href")));
-  json_decref(page);
+  char path[512], href[128];
+  staff_case_of(&super, id, href);
   assert_int_equal(client_get(&super, href, &r), 0);
   response_free(&r);
   snprintf(path, sizeof(path), "%s/status", href);
