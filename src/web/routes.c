@@ -164,8 +164,12 @@ static const struct http_route routes[] = {
      HTTP_RATE_LOOKUP, 0, api_http_error},
     {"POST", "/api/v1/offices/{office}/requests", api_create, 0, false, HTTP_BODY_FORM,
      HTTP_RATE_PUBLIC, HTTP_ROUTE_BODY_JSON, api_http_error},
-    /* Any other path under /api/ answers the API's JSON 404. */
+    /* Any other path under /api/ (and /api itself) answers the API's JSON 404. */
     {"GET", "/api/{path...}", api_not_found, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
+     HTTP_ROUTE_ERRORS_ONLY, api_http_error},
+    {"GET", "/api", api_not_found, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
+     HTTP_ROUTE_ERRORS_ONLY, api_http_error},
+    {"GET", "/api/", api_not_found, 0, false, HTTP_BODY_NONE, HTTP_RATE_PUBLIC,
      HTTP_ROUTE_ERRORS_ONLY, api_http_error},
     /* API keys (web/staff/apikeys.h): admins of an office issue and revoke them. */
     {"GET", "/staff/admin/api-keys", apikeys_page, ROLE_ADMIN, false, HTTP_BODY_NONE,

@@ -354,6 +354,8 @@ static void test_errors_are_json(void **state)
   expect_error("GET", "/api/v1/nowhere", html, NULL, 404, "not_found", NULL);
   expect_error("GET", "/api/v1/offices/xinxing/nowhere", html, NULL, 404, "not_found", NULL);
   expect_error("GET", "/api/v2/offices", html, NULL, 404, "not_found", NULL);
+  expect_error("GET", "/api/", html, NULL, 404, "not_found", NULL); /* the API's root too */
+  expect_error("GET", "/api", html, NULL, 404, "not_found", NULL);
   expect_error("POST", "/api/v1/nowhere", html, "{}", 404, "not_found", NULL);
   expect_error("DELETE", "/api/v1/offices", html, NULL, 405, "method_not_allowed", NULL);
   expect_error("POST", "/api/v1/offices/xinxing", html, "{}", 405, "method_not_allowed", NULL);
