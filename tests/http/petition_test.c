@@ -431,6 +431,14 @@ static void test_transfer_tells_the_petitioner(void **state)
                         "&contact=chen%40example.org&lang=en");
   int before = count_mail();
   assert_int_equal(act(&handler, id, "transfer", "agency=&note="), 400);
+  /* refused: the petition's page again, the message linked to the agency's input */
+  json_t *refused = NULL;
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/petitions/%lld/transfer", id);
+  assert_int_equal(harness_post_json(&handler, path, "agency=&note=", &refused), 400);
+  expect_text_at(refused, "errors.0.field", "agency");
+  expect_text_at(refused, "petition.status", "open");
+  json_decref(refused);
   assert_int_equal(
       act(&handler, id, "transfer", "agency=Kaohsiung+Police&note=noise+is+a+police+matter"), 303);
   char *text = mail_with(before + 1, "Kaohsiung Police", "172");

@@ -299,14 +299,24 @@ static json_t *petition_view(struct http_request *req, const struct petition_sta
   return v;
 }
 
-int petition_staff_page(struct http_request *req, struct http_response *res)
+/* The input a refusal of action is about, from its key (petition_err_agency -> "agency"); a
+ * note is the action's own ("transfer-note"). */
+static const char *refused_field(struct http_request *req, const char *action, const char *reason)
+{
+  static const char *const fields[] = {"agency", "answer", "flag", "unit"};
+  for (size_t i = 0; reason && i < ARRAY_LEN(fields); i++)
+    if (strstr(reason, fields[i]))
+      return !strcmp(fields[i], "unit") ? "unit_id" : fields[i];
+  return arena_printf(req->arena, "%s-note", action ? action : "route");
+}
+
+/* The petition's page; with reason (a translation key), again with the refusal on it. */
+static int petition_show(struct http_request *req, struct http_response *res, int64_t id,
+                         int status, const char *field, const char *reason)
 {
   struct store *store;
   struct audit_actor actor;
   struct petition_staff p;
-  int64_t id = 0;
-  if (str_to_int64(str_from(http_capture(req, "id")), 1, INT64_MAX, &id))
-    return ST_NOTFOUND;
   struct petition_scope scope = scope_of(req);
   web_actor(req, &actor);
   int rc = web_store(req, &store);
@@ -317,10 +327,22 @@ int petition_staff_page(struct http_request *req, struct http_response *res)
   json_t *v = petition_view(req, &p);
   if (!v)
     return ST_NOMEM;
-  return http_page(res, 200, "staff/petition",
-                   json_pack("{s:s, s:o, s:o, s:b}", "title", p.item.key, "petition", v, "units",
-                             unit_options(req, store, p.item.unit_id), "done",
-                             http_query(req, "done") != NULL));
+  json_t *page = json_pack("{s:s, s:o, s:o, s:b}", "title", p.item.key, "petition", v, "units",
+                           unit_options(req, store, p.item.unit_id), "done",
+                           !reason && http_query(req, "done") != NULL);
+  if (page && reason && web_form_error(req, page, field, reason)) {
+    json_decref(page);
+    page = NULL;
+  }
+  return page ? http_page(res, status, "staff/petition", page) : ST_NOMEM;
+}
+
+int petition_staff_page(struct http_request *req, struct http_response *res)
+{
+  int64_t id = 0;
+  if (str_to_int64(str_from(http_capture(req, "id")), 1, INT64_MAX, &id))
+    return ST_NOTFOUND;
+  return petition_show(req, res, id, 200, NULL, NULL);
 }
 
 int petition_staff_action(struct http_request *req, struct http_response *res)
@@ -345,6 +367,8 @@ int petition_staff_action(struct http_request *req, struct http_response *res)
     rc = petition_act(store, &actor, &scope, clock_now(), id, &a, &reason);
   if (rc == ST_FORBIDDEN)
     return http_error(res, 403, NULL);
+  if (rc == ST_INVALID && reason) /* the page again, the refusal on it (what to mend) */
+    return petition_show(req, res, id, 400, refused_field(req, a.action, reason), reason);
   if (rc == ST_INVALID)
     return http_error(res, 400, reason);
   if (rc)
