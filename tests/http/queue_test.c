@@ -301,6 +301,18 @@ static void test_counter_console(void **state)
   json_t *console = expect_view(&server, &c, "/staff/queue", 200);
   long long queue_b = json_integer_value(json_at(console, "queues.1.id"));
   json_decref(console);
+  /* a transfer naming no queue or counter: back to the console, saying why; nothing moved */
+  char refused[128];
+  location = NULL;
+  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld",
+           (long long)json_integer_value(json_object_get(current, "id")));
+  snprintf(refused, sizeof(refused), "counter=%lld&action=transfer&note=x", counter);
+  assert_int_equal(post_form(&c, path, refused, &location), 303);
+  expect_contains(location, "notice=bad_transfer");
+  console = expect_view(&server, &c, location, 200);
+  expect_text_at(console, "notice", "請選擇本機關的佇列或櫃檯，備註不超過500字。");
+  json_decref(console);
+  free(location);
   snprintf(form, sizeof(form), "&queue=%lld&note=%s", queue_b, "bring%20ID");
   act(&c, counter, current, "transfer", form);
   json_decref(current);

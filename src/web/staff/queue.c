@@ -169,7 +169,8 @@ static int console_page(struct http_request *req, struct http_response *res,
     view_add(&b, page, "counter", counter_view(req, &b, mine));
   const char *notice = http_query(req, "notice");
   if (notice && (strcmp(notice, "empty") == 0 || strcmp(notice, "busy") == 0 ||
-                 strcmp(notice, "not_open") == 0 || strcmp(notice, "conflict") == 0))
+                 strcmp(notice, "not_open") == 0 || strcmp(notice, "conflict") == 0 ||
+                 strcmp(notice, "bad_transfer") == 0))
     view_add_text(&b, page, "notice",
                   http_t(req, arena_printf(req->arena, "queue_notice_%s", notice)));
   if (view_done(&b))
@@ -273,9 +274,10 @@ int queue_ticket_submit(struct http_request *req, struct http_response *res)
     rc = queue_ticket_act(store, clock_now(), &actor, counter, ticket, action, &transfer);
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, NULL);
+  if (rc == ST_INVALID && action == QUEUE_TRANSFER && counter) /* back to the console, saying why */
+    return back(req, res, counter, "bad_transfer");
   if (rc == ST_INVALID)
-    return http_error(
-        res, 400, action == QUEUE_TRANSFER && counter ? "queue_bad_transfer" : "queue_bad_action");
+    return http_error(res, 400, "queue_bad_action");
   if (rc == ST_CONFLICT)
     return back(req, res, counter, "conflict");
   return rc ? rc : back(req, res, counter, NULL);
