@@ -457,6 +457,16 @@ static void test_bad_input(void **state)
   assert_int_equal(post_form(&c, "/o/xinxing/queue/take", "service=abc&channel=phone", NULL), 400);
   assert_int_equal(post_form(&c, "/o/xinxing/queue/take", "service=1&channel=fax", NULL), 400);
   assert_int_equal(take(&c, service_a, "vip", token), 400);
+  /* that refusal is about the priority, not the service */
+  struct response vip;
+  char vip_form[96];
+  free(expect_page(&server, &c, "/o/xinxing/queue", 200)); /* the form's CSRF token */
+  snprintf(vip_form, sizeof(vip_form), "service=%lld&channel=phone&priority=vip", service_a);
+  assert_int_equal(client_post(&c, "/o/xinxing/queue/take", vip_form, &vip), 0);
+  assert_int_equal(vip.status, 400);
+  expect_contains(vip.body, "優先辦理的原因");
+  expect_lacks(vip.body, "請選擇要辦理的業務");
+  response_free(&vip);
   assert_int_equal(take(&c, service_a, "", token), 303);
   expect_ticket(token, "ticket.code", "A001"); /* the refusals took no number */
   char path[128];

@@ -170,8 +170,9 @@ int queue_take(struct http_request *req, struct http_response *res)
   const char *service = http_form(req, "service"), *channel = http_form(req, "channel");
   const char *priority = http_form(req, "priority");
   int64_t service_id = 0;
-  if (!service || str_to_int64(str_from(service), 1, INT64_MAX, &service_id) || !channel ||
-      !queue_priority_valid(priority ? priority : ""))
+  if (!queue_priority_valid(priority ? priority : "")) /* said as such, not "choose a service" */
+    return http_error(res, 400, "queue_bad_priority");
+  if (!service || str_to_int64(str_from(service), 1, INT64_MAX, &service_id) || !channel)
     return http_error(res, 400, "queue_bad_choice");
   int rc = web_store(req, &store);
   if (!rc)
