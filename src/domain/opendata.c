@@ -651,7 +651,8 @@ static int petitions(struct store *store, struct arena *arena, int64_t office_id
   for (size_t i = 0; !rc && i < st.month_count; i++)
     petition_row(arena, t, row_of(t, row++), "month", st.by_month[i].name_zh, st.by_month[i].count);
   for (size_t i = 0; !rc && i < st.category_count; i++)
-    petition_row(arena, t, row_of(t, row++), "category", st.by_category[i].name_zh,
+    petition_row(arena, t, row_of(t, row++), "category",
+                 st.by_category[i].uncategorised ? "（未分類）" : st.by_category[i].name_zh,
                  st.by_category[i].count);
   if (!rc) /* modified: the last petition received or answered */
     rc = store_od_activity(store, office_id, OD_ACTIVITY_PETITIONS, &t->modified);

@@ -296,6 +296,7 @@ struct petition_stat_cell {
   const char *name_zh, *name_en; /* a category's names; a month's "YYYY-MM" in both */
   int64_t count;                 /* -1 when suppressed */
   bool suppressed;
+  bool uncategorised; /* the petitions of no (or no longer a) category: names "", pages name it */
 };
 struct petition_stats {
   int64_t total; /* -1 when suppressed */

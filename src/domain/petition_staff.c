@@ -630,18 +630,25 @@ static int categories_count(struct arena *arena, json_t *categories, json_t *row
                             struct petition_stats *s)
 {
   size_t n = json_array_size(categories);
-  if (!(s->by_category = read_model_array(arena, n, sizeof(*s->by_category))))
+  int64_t counted = 0;
+  /* room for one more: the petitions of no category, so the line adds up to the total */
+  if (!(s->by_category = read_model_array(arena, n + 1, sizeof(*s->by_category))))
     return ST_NOMEM;
   for (size_t i = 0; i < n; i++) {
     json_t *c = json_array_get(categories, i), *r;
     size_t j;
     int64_t count = 0;
     json_array_foreach(rows, j, r) count += petition_int(r, "category_id") == petition_int(c, "id");
-    s->by_category[i] = (struct petition_stat_cell){
-        read_model_text(arena, c, "name_zh"), read_model_text(arena, c, "name_en"), count, false};
+    counted += count;
+    s->by_category[i] =
+        (struct petition_stat_cell){read_model_text(arena, c, "name_zh"),
+                                    read_model_text(arena, c, "name_en"), count, false, false};
     if (!s->by_category[i].name_zh || !s->by_category[i].name_en)
       return ST_NOMEM;
   }
+  int64_t other = (int64_t)json_array_size(rows) - counted;
+  if (other > 0)
+    s->by_category[n++] = (struct petition_stat_cell){"", "", other, false, true};
   s->category_count = n;
   return ST_OK;
 }

@@ -572,6 +572,28 @@ static void test_stats_with_enough_answers(void **state)
   expect_text_at(v, "stats.on_time_share", "100");
   assert_true(*json_text_at(v, "stats.mean_days") && *json_text_at(v, "stats.median_days"));
   json_decref(v);
+  /* petitions of no category have a row of their own: the categories add up to the total */
+  for (int i = 0; i < PETITION_STATS_MIN_CELL; i++) {
+    snprintf(form, sizeof(form),
+             "channel=counter&kind=petition&category_id=0&subject=Other+%d&body=Something"
+             "&contact_kind=",
+             i);
+    record(form);
+  }
+  v = expect_view(&server, NULL, OFFICE "/petitions/stats", 200);
+  json_t *cells = json_at(v, "stats.by_category"), *cell;
+  size_t i;
+  int64_t sum = 0, total = json_integer_value(json_at(v, "stats.total"));
+  const char *last = NULL;
+  json_array_foreach(cells, i, cell)
+  {
+    sum += json_integer_value(json_object_get(cell, "count"));
+    last = json_string_value(json_object_get(cell, "name"));
+  }
+  assert_true(total > 0);
+  assert_int_equal(sum, total); /* every count shown here: none is under 5 */
+  assert_string_equal(last, "未分類");
+  json_decref(v);
 }
 
 /* The id of the office's category of code (0 when none). */

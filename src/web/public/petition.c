@@ -332,8 +332,10 @@ static json_t *cells_view(struct http_request *req, const struct petition_stat_c
   for (size_t i = 0; list && i < n; i++)
     json_array_append_new(
         list, json_pack("{s:s, s:I, s:b}", label_key,
-                        directory_pick(cells[i].name_zh, cells[i].name_en, req->lang), "count",
-                        (json_int_t)cells[i].count, "suppressed", cells[i].suppressed));
+                        cells[i].uncategorised
+                            ? http_t(req, "petition_stats_uncategorised")
+                            : directory_pick(cells[i].name_zh, cells[i].name_en, req->lang),
+                        "count", (json_int_t)cells[i].count, "suppressed", cells[i].suppressed));
   return list;
 }
 
