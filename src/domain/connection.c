@@ -8,6 +8,7 @@
 #include "domain/accounts.h"
 #include "domain/connection.h"
 #include "domain/read_model.h"
+#include "store/directory.h"
 #include "store/store.h"
 
 #include "base/common.h"
@@ -41,6 +42,8 @@ static int thread_store(const pthread_key_t *key, const char *url, bool replica,
         log_error("cannot open database: %s", err);
       return rc;
     }
+    /* A request thread's connection serves many short reads in a row. */
+    store_reuse_reads(store);
     pthread_setspecific(*key, store);
   }
   *out = store;

@@ -41,6 +41,12 @@ int store_begin_read(struct store *store)
   return store->ops->begin_read(store);
 }
 
+void store_reuse_reads(struct store *store)
+{
+  if (store->ops->reuse_reads)
+    store->ops->reuse_reads(store);
+}
+
 int store_end_read(struct store *store, int rc)
 {
   int end = store->ops->end_read(store);

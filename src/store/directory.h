@@ -30,5 +30,11 @@ uint64_t store_directory_generation(void);
  * whatever happened in between and returns rc unchanged, or the end's own failure. */
 int store_begin_read(struct store *store);
 int store_end_read(struct store *store, int rc);
+/* Lets a connection used by one thread for many short reads (a request thread's) keep its read
+ * snapshot for up to a millisecond after store_end_read, so that the next read transaction
+ * may reuse it without taking the database's read lock again. A commit by any connection of
+ * this process ends the reuse at once; another process's write is seen at most 1 ms late.
+ * SQLite only (PostgreSQL: a no-op). */
+void store_reuse_reads(struct store *store);
 
 #endif

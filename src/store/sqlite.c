@@ -9,7 +9,9 @@
  * checkpoint (never corrupting the file). FULL would add an fsync to every commit.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +35,38 @@
  * (a connection that does not get it within SQLITE_BUSY_TIMEOUT_MS goes on to SQLite's own
  * wait), and another process (the command line) is still kept apart by SQLite's lock. */
 static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
+/* Read snapshots kept across read transactions (store_reuse_reads). A connection that opted in
+ * does not end its read transaction at store_end_read: it keeps it ("held"), and the next
+ * store_begin_read on it reuses it when it is younger than READ_REUSE_NS and no connection of
+ * this process has committed since it began (`commits`, counted by the WAL hook). A lookup
+ * within that time skips BEGIN, COMMIT and the WAL read lock's system calls.
+ *
+ * - A write by this process is seen at once: every commit moves `commits`, so the next read
+ *   starts a new snapshot.
+ * - A write by another process (the command line) is seen at most READ_REUSE_NS late.
+ * - Anything else the connection runs (a write transaction, a statement outside one, closing)
+ *   first ends a held snapshot (held_end), so no write ever runs inside a stale read.
+ * - A connection whose thread goes idle would keep its snapshot, and the WAL could then not be
+ *   reset, for as long as the thread sleeps. The sweeper thread ends snapshots older than
+ *   READ_REUSE_NS on connections no thread is using; it sleeps while none is held.
+ *
+ * `held` says who owns the open transaction: HELD_NONE (none is held: the connection's own
+ * thread owns it, the sweeper keeps off), HELD_KEPT (kept, owned by nobody: the connection's
+ * thread or the sweeper takes it by compare-and-swap) or HELD_SWEEPING (the sweeper is ending
+ * it; the connection's thread waits for HELD_NONE). */
+#define READ_REUSE_NS 1000000
+enum { HELD_NONE, HELD_KEPT, HELD_SWEEPING };
+
+static atomic_uint_least64_t commits;
+static pthread_mutex_t reuse_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reuse_wake = PTHREAD_COND_INITIALIZER;
+static struct sqlite_store *reuse_list; /* connections that opted in, under reuse_lock */
+static atomic_bool sweeper_idle;        /* the sweeper waits on reuse_wake */
+static atomic_bool sweeper_running;     /* started: connections may keep snapshots */
+
+/* SQLite's default auto-checkpoint size, kept by the WAL hook that replaces its own. */
+#define WAL_CHECKPOINT_FRAMES 1000
 
 #define ISO_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
@@ -134,6 +168,12 @@ struct sqlite_store {
   struct sql_cache_slot cache[SQL_CACHE_SLOTS];
   int64_t prepared; /* statements prepared on this connection (store_info statements_prepared) */
   bool writing;     /* holds `writer` */
+  /* Kept read snapshots (store_reuse_reads; see READ_REUSE_NS). */
+  bool reuse;
+  atomic_int held;
+  uint64_t snap_commits;     /* `commits` when the snapshot began */
+  atomic_llong snap_ns;      /* CLOCK_MONOTONIC when it began (read by the sweeper too) */
+  struct sqlite_store *next; /* in reuse_list */
 };
 
 static struct sqlite_store *conn(struct store *store)
@@ -157,8 +197,11 @@ static int db_fail(struct sqlite_store *s, const char *what)
   return store_fail(&s->base, st, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
-/* The cached statement id, prepared on first use and reset, with no bindings, for reuse. */
-static int stmt_get(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
+static void held_end(struct sqlite_store *s);
+
+/* The cached statement id, prepared on first use and reset, with no bindings, for reuse; a
+ * held snapshot is left alone (for the code that ends one). */
+static int stmt_prepared(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
 {
   if (!s->stmt[id]) {
     int rc =
@@ -169,6 +212,13 @@ static int stmt_get(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
   }
   *out = s->stmt[id];
   return ST_OK;
+}
+
+/* The cached statement id for a statement of the connection's own: a held snapshot ends first. */
+static int stmt_get(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
+{
+  held_end(s);
+  return stmt_prepared(s, id, out);
 }
 
 static void stmt_done(sqlite3_stmt *stmt)
@@ -305,10 +355,150 @@ static void writer_give(struct sqlite_store *s)
   }
 }
 
+static long long mono_ns(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Ends a held snapshot's transaction, taken by the caller (a read: COMMIT only gives its read
+ * lock back). A failed COMMIT rolls back, so the connection is never left inside it. */
+static void snapshot_end(struct sqlite_store *s)
+{
+  sqlite3_stmt *stmt = NULL;
+  if (stmt_prepared(s, STMT_COMMIT, &stmt) == ST_OK)
+    exec_stmt(s, stmt, "commit");
+  if (!sqlite3_get_autocommit(s->db) && stmt_prepared(s, STMT_ROLLBACK, &stmt) == ST_OK)
+    exec_stmt(s, stmt, "rollback");
+}
+
+/* Takes a held snapshot back for the connection's own thread: true when one was held (its
+ * transaction is still open and now the caller's), false when none was or the sweeper has
+ * just ended it. */
+static bool held_take(struct sqlite_store *s)
+{
+  for (;;) {
+    int expect = HELD_KEPT;
+    if (atomic_compare_exchange_strong(&s->held, &expect, HELD_NONE))
+      return true;
+    if (expect == HELD_NONE)
+      return false;
+    sched_yield(); /* HELD_SWEEPING: the sweeper's COMMIT takes microseconds */
+  }
+}
+
+/* Before anything but a read transaction runs on the connection: ends a held snapshot. Only the
+ * connection's own thread sets HELD_KEPT, so HELD_NONE read here stays so. */
+static void held_end(struct sqlite_store *s)
+{
+  if (s->reuse && atomic_load_explicit(&s->held, memory_order_acquire) != HELD_NONE && held_take(s))
+    snapshot_end(s);
+}
+
+/* One pass of the sweeper, under reuse_lock: ends the snapshots held longer than
+ * READ_REUSE_NS. True when a younger one is still held. */
+static bool sweep_pass(void)
+{
+  bool younger = false;
+  long long now = mono_ns();
+  for (struct sqlite_store *s = reuse_list; s; s = s->next) {
+    if (atomic_load(&s->held) != HELD_KEPT)
+      continue;
+    if (now - atomic_load_explicit(&s->snap_ns, memory_order_relaxed) < READ_REUSE_NS) {
+      younger = true;
+      continue;
+    }
+    int expect = HELD_KEPT;
+    if (!atomic_compare_exchange_strong(&s->held, &expect, HELD_SWEEPING))
+      continue;
+    snapshot_end(s);
+    atomic_store(&s->held, HELD_NONE);
+  }
+  return younger;
+}
+
+/* Sleeps while no snapshot is held; otherwise sweeps every READ_REUSE_NS. A connection that
+ * keeps a snapshot after reading sweeper_idle as true wakes it; the sweeper sets sweeper_idle
+ * before its last look, so one of the two always sees the other. */
+static void *sweeper(void *arg)
+{
+  (void)arg;
+  struct timespec pause = {0, READ_REUSE_NS};
+  pthread_mutex_lock(&reuse_lock);
+  for (;;) {
+    if (!sweep_pass()) {
+      atomic_store(&sweeper_idle, true);
+      if (!sweep_pass())
+        pthread_cond_wait(&reuse_wake, &reuse_lock);
+      atomic_store(&sweeper_idle, false);
+    }
+    pthread_mutex_unlock(&reuse_lock);
+    nanosleep(&pause, NULL);
+    pthread_mutex_lock(&reuse_lock);
+  }
+  return NULL;
+}
+
+static void sweeper_start(void)
+{
+  pthread_t thread;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  /* Without a sweeper, no connection keeps a snapshot (sqlite_reuse_reads). */
+  if (pthread_create(&thread, &attr, sweeper, NULL) == 0)
+    atomic_store(&sweeper_running, true);
+  pthread_attr_destroy(&attr);
+}
+
+static void sqlite_reuse_reads(struct store *store)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  struct sqlite_store *s = conn(store);
+  pthread_once(&once, sweeper_start);
+  if (s->reuse || !atomic_load(&sweeper_running))
+    return;
+  pthread_mutex_lock(&reuse_lock);
+  s->next = reuse_list;
+  reuse_list = s;
+  s->reuse = true;
+  pthread_mutex_unlock(&reuse_lock);
+}
+
+/* Takes the connection off reuse_list and ends its snapshot (on closing). */
+static void reuse_leave(struct sqlite_store *s)
+{
+  if (!s->reuse)
+    return;
+  pthread_mutex_lock(&reuse_lock);
+  for (struct sqlite_store **p = &reuse_list; *p; p = &(*p)->next)
+    if (*p == s) {
+      *p = s->next;
+      break;
+    }
+  pthread_mutex_unlock(&reuse_lock);
+  if (held_take(s))
+    snapshot_end(s);
+  s->reuse = false;
+}
+
+/* The WAL hook, called after every commit of any connection of this process: counts it (see
+ * READ_REUSE_NS), then checkpoints as SQLite's own hook does, which this one replaces. */
+static int wal_committed(void *arg, sqlite3 *db, const char *name, int frames)
+{
+  (void)arg;
+  atomic_fetch_add(&commits, 1);
+  if (frames >= WAL_CHECKPOINT_FRAMES)
+    sqlite3_wal_checkpoint(db, name);
+  return SQLITE_OK;
+}
+
 static void sqlite_close(struct store *store)
 {
   struct sqlite_store *s = conn(store);
   writer_give(s);
+  reuse_leave(s);
   for (size_t i = 0; i < STMT_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
   for (size_t i = 0; i < SQL_CACHE_SLOTS; i++)
@@ -360,6 +550,7 @@ bool sqlite_store_writing(struct store *store)
 static int sqlite_begin(struct store *store)
 {
   struct sqlite_store *s = conn(store);
+  held_end(s);
   if (!sqlite3_get_autocommit(s->db))
     return store_fail(store, ST_CONFLICT, "a transaction is already open");
   writer_take(s);
@@ -371,6 +562,7 @@ static int sqlite_begin(struct store *store)
 static int sqlite_commit(struct store *store)
 {
   struct sqlite_store *s = conn(store);
+  held_end(s);
   if (sqlite3_get_autocommit(s->db))
     return store_fail(store, ST_INVALID, "commit without a transaction");
   int rc = exec_id(s, STMT_COMMIT, "commit");
@@ -382,6 +574,7 @@ static int sqlite_commit(struct store *store)
 static int sqlite_rollback(struct store *store)
 {
   struct sqlite_store *s = conn(store);
+  held_end(s);
   if (sqlite3_get_autocommit(s->db))
     return ST_OK;
   int rc = exec_id(s, STMT_ROLLBACK, "rollback");
@@ -390,15 +583,39 @@ static int sqlite_rollback(struct store *store)
 }
 
 /* A read transaction takes no write turn: BEGIN DEFERRED takes SQLite's read lock (one
- * snapshot in WAL mode) at its first read. */
+ * snapshot in WAL mode) at its first read. On a connection that keeps snapshots, a held one
+ * young enough and with no commit of this process since is reused instead (READ_REUSE_NS). */
 static int sqlite_begin_read(struct store *store)
 {
-  return exec_id(conn(store), STMT_BEGIN_READ, "begin");
+  struct sqlite_store *s = conn(store);
+  if (s->reuse) {
+    uint64_t now_commits = atomic_load(&commits);
+    long long now = mono_ns();
+    if (held_take(s)) {
+      if (s->snap_commits == now_commits &&
+          now - atomic_load_explicit(&s->snap_ns, memory_order_relaxed) < READ_REUSE_NS)
+        return ST_OK;
+      snapshot_end(s);
+    }
+    s->snap_commits = now_commits;
+    atomic_store_explicit(&s->snap_ns, now, memory_order_relaxed);
+  }
+  return exec_id(s, STMT_BEGIN_READ, "begin");
 }
 
+/* Ends a read transaction, or keeps it (see READ_REUSE_NS) when it only read. */
 static int sqlite_end_read(struct store *store)
 {
   struct sqlite_store *s = conn(store);
+  if (s->reuse && !s->writing && sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_READ) {
+    atomic_store(&s->held, HELD_KEPT);
+    if (atomic_load(&sweeper_idle)) {
+      pthread_mutex_lock(&reuse_lock);
+      pthread_cond_signal(&reuse_wake);
+      pthread_mutex_unlock(&reuse_lock);
+    }
+    return ST_OK;
+  }
   int rc = exec_id(s, STMT_COMMIT, "commit");
   writer_done(s);
   return rc;
@@ -515,6 +732,7 @@ static int sqlite_migrate(struct store *store, int *applied)
 {
   struct sqlite_store *s = conn(store);
   *applied = 0;
+  held_end(s);
   if (!sqlite3_get_autocommit(s->db))
     return store_fail(store, ST_INVALID, "migrate inside a transaction");
   int rc = exec_id(s, STMT_MIGRATIONS_TABLE, "create schema_migrations");
@@ -688,6 +906,7 @@ static bool params_ordered(sqlite3_stmt *stmt);
 static int sql_stmt_ordered(struct sqlite_store *s, const char *sql, sqlite3_stmt **out,
                             bool *owned, bool *ordered)
 {
+  held_end(s);
   size_t h = (size_t)(((uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15)) >> 40);
   struct sql_cache_slot *slot = NULL;
   for (size_t i = 0; i < SQL_CACHE_PROBES && !slot; i++) {
@@ -895,6 +1114,7 @@ static const struct store_ops sqlite_ops = {
     .rollback = sqlite_rollback,
     .begin_read = sqlite_begin_read,
     .end_read = sqlite_end_read,
+    .reuse_reads = sqlite_reuse_reads,
     .office_put = sqlite_office_put,
     .office_list = sqlite_office_list,
     .office_get = sqlite_office_get,
@@ -916,6 +1136,7 @@ static int configure(struct sqlite_store *s)
   int rc;
   sqlite3_extended_result_codes(s->db, 1);
   sqlite3_busy_timeout(s->db, SQLITE_BUSY_TIMEOUT_MS);
+  sqlite3_wal_hook(s->db, wal_committed, NULL);
   sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
   sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
@@ -976,6 +1197,7 @@ out:
 
 sqlite3 *sqlite_store_db(struct store *store)
 {
+  held_end(conn(store));
   return conn(store)->db;
 }
 

@@ -84,6 +84,9 @@ struct store_ops {
    * statements prepared once per connection. */
   int (*begin_read)(struct store *store);
   int (*end_read)(struct store *store);
+  /* Optional (NULL: a no-op): lets the connection keep a read snapshot across read
+   * transactions (store_reuse_reads). */
+  void (*reuse_reads)(struct store *store);
   int (*office_put)(struct store *store, const struct store_office_rec *rec, int64_t *id);
   int (*office_list)(struct store *store, json_t *array);
   int (*office_get)(struct store *store, const char *slug, json_t **out);

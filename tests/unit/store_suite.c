@@ -28,7 +28,8 @@
 
 static const char *suite_url;
 
-/* Opens a new connection to the suite's database; fails the test on error. */
+/* Opens a new connection to the suite's database, keeping read snapshots as a request
+ * thread's does (store_reuse_reads); fails the test on error. */
 static struct store *suite_open(void)
 {
   struct store *store = NULL;
@@ -36,6 +37,7 @@ static struct store *suite_open(void)
   int rc = store_open(suite_url, &store, err, sizeof(err));
   if (rc)
     fail_msg("store_open(%s): %s: %s", suite_url, status_name(rc), err);
+  store_reuse_reads(store);
   return store;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,6 +21,7 @@
 #include "base/common.h"
 #include "store/db.h"
 #include "store/sqlite_internal.h"
+#include "store/directory.h"
 #include "store/store.h"
 
 #define TEMP_DIR_MAX 256
@@ -163,10 +165,134 @@ static void test_returning_takes_writer_turn(void **state)
   store_close(store);
 }
 
+/* ---- read snapshots kept across read transactions (store_reuse_reads) ----------------------- */
+
+static struct store *reuse_open(const char *file)
+{
+  char url[PATH_MAX_LEN];
+  struct store *store = NULL;
+  char err[256] = "";
+  int64_t changes = 0;
+  temp_path(url, sizeof(url), file);
+  assert_int_equal(store_open(url, &store, err, sizeof(err)), ST_OK);
+  assert_int_equal(db_exec(store, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)",
+                           NULL, 0, &changes),
+                   ST_OK);
+  store_reuse_reads(store);
+  return store;
+}
+
+/* Another process's connection: the same file through SQLite directly, without the store. */
+static sqlite3 *other_process(const char *file)
+{
+  char path[PATH_MAX_LEN];
+  sqlite3 *db = NULL;
+  temp_path(path, sizeof(path), file);
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+static void other_insert(sqlite3 *db)
+{
+  assert_int_equal(sqlite3_exec(db, "INSERT INTO t (v) VALUES ('other')", NULL, NULL, NULL),
+                   SQLITE_OK);
+}
+
+/* The rows of t, counted inside one read transaction. */
+static int64_t read_count(struct store *store)
+{
+  int64_t n = -1;
+  assert_int_equal(store_begin_read(store), ST_OK);
+  int rc = db_query_int(store, "SELECT count(*) FROM t", NULL, 0, &n);
+  assert_int_equal(store_end_read(store, rc), ST_OK);
+  return n;
+}
+
+static void pause_ms(long ms)
+{
+  struct timespec t = {0, ms * 1000000L};
+  nanosleep(&t, NULL);
+}
+
+/* A commit by any connection of this process is seen by the next read transaction at once,
+ * however young the snapshot it kept. */
+static void test_reuse_sees_this_process_at_once(void **state)
+{
+  struct store *a = reuse_open("reuse.db"), *b = reuse_open("reuse.db");
+  int64_t changes = 0;
+  for (int i = 0; i < 50; i++) {
+    int64_t before = read_count(a);
+    assert_int_equal(db_exec(b, "INSERT INTO t (v) VALUES ('b')", NULL, 0, &changes), ST_OK);
+    assert_int_equal(read_count(a), before + 1);
+    assert_int_equal(store_begin(b), ST_OK);
+    assert_int_equal(db_exec(b, "INSERT INTO t (v) VALUES ('b')", NULL, 0, &changes), ST_OK);
+    assert_int_equal(store_commit(b), ST_OK);
+    assert_int_equal(read_count(a), before + 2);
+  }
+  store_close(b);
+  store_close(a);
+}
+
+/* Another process's write is seen within the reuse time (waited for, with a generous
+ * deadline), and writing on a connection that keeps a snapshot older than that write works:
+ * the snapshot ends first, so SQLite never refuses the write as based on a stale read. */
+static void test_reuse_other_process(void **state)
+{
+  struct store *a = reuse_open("reuse2.db");
+  sqlite3 *other = other_process("reuse2.db");
+  int64_t changes = 0;
+  for (int i = 0; i < 50; i++) {
+    int64_t before = read_count(a);
+    other_insert(other);
+    assert_int_equal(db_exec(a, "INSERT INTO t (v) VALUES ('a')", NULL, 0, &changes), ST_OK);
+    assert_int_equal(read_count(a), before + 2);
+    before = read_count(a);
+    other_insert(other);
+    assert_int_equal(store_begin(a), ST_OK);
+    assert_int_equal(db_exec(a, "INSERT INTO t (v) VALUES ('a')", NULL, 0, &changes), ST_OK);
+    assert_int_equal(store_commit(a), ST_OK);
+    assert_int_equal(read_count(a), before + 2);
+  }
+  int64_t before = read_count(a);
+  other_insert(other);
+  int64_t seen = before;
+  for (int waited = 0; seen == before && waited < 10000; waited++) {
+    pause_ms(1);
+    seen = read_count(a);
+  }
+  assert_int_equal(seen, before + 1);
+  sqlite3_close(other);
+  store_close(a);
+}
+
+/* A snapshot kept by a connection nobody uses any more is ended by the sweeper: the WAL can
+ * then be checkpointed and truncated, which a reader holding a snapshot in it prevents. */
+static void test_reuse_idle_snapshot_swept(void **state)
+{
+  struct store *a = reuse_open("reuse3.db");
+  sqlite3 *other = other_process("reuse3.db");
+  sqlite3_busy_timeout(other, 0);
+  other_insert(other);
+  (void)read_count(a); /* a now keeps a snapshot that reads the WAL */
+  other_insert(other);
+  int rc = SQLITE_BUSY, log = -1, done = -1;
+  for (int waited = 0; waited < 10000; waited++) {
+    rc = sqlite3_wal_checkpoint_v2(other, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc == SQLITE_OK)
+      break;
+    pause_ms(1);
+  }
+  assert_int_equal(rc, SQLITE_OK);
+  assert_int_equal(log, 0);
+  sqlite3_close(other);
+  store_close(a);
+}
+
 static void remove_temp_dir(void)
 {
-  static const char *const names[] = {"suite.db", "a.db",   "b.db",   "c.db",
-                                      "d.db",     "wal.db", "turn.db"};
+  static const char *const names[] = {"suite.db", "a.db",    "b.db",     "c.db",      "d.db",
+                                      "wal.db",   "turn.db", "reuse.db", "reuse2.db", "reuse3.db"};
   static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
   char path[PATH_MAX_LEN];
   for (size_t i = 0; i < ARRAY_LEN(names); i++)
@@ -196,6 +322,9 @@ int main(void)
       cmocka_unit_test(test_open_errors),
       cmocka_unit_test(test_wal_file),
       cmocka_unit_test(test_returning_takes_writer_turn),
+      cmocka_unit_test(test_reuse_sees_this_process_at_once),
+      cmocka_unit_test(test_reuse_other_process),
+      cmocka_unit_test(test_reuse_idle_snapshot_swept),
   };
   failed += cmocka_run_group_tests_name("store sqlite", tests, NULL, NULL);
   remove_temp_dir();
