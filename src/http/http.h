@@ -182,6 +182,8 @@ int http_redirect(struct http_response *res, int status, const char *location);
 /* Adds a response header (Set-Cookie, Cache-Control, ...); name and value are copied into the
  * response (a stack buffer may be passed). ST_INVALID for a CR or LF (or a colon in the name). */
 int http_header_add(struct http_response *res, const char *name, const char *value);
+/* The same, replacing the value of a header of that name (any case) already added. */
+int http_header_set(struct http_response *res, const char *name, const char *value);
 
 /* Server-Sent Events (text/event-stream). A handler answers with http_stream: the stream
  * sends initial (len bytes of complete event lines, e.g. "retry: 3000\n\n" and the events the

@@ -96,6 +96,19 @@ int http_header_add(struct http_response *res, const char *name, const char *val
   return ST_OK;
 }
 
+int http_header_set(struct http_response *res, const char *name, const char *value)
+{
+  for (size_t i = 0; name && i < res->header_count; i++)
+    if (!strcasecmp(res->header_names[i], name)) {
+      char *v = value && !strpbrk(value, "\r\n") ? arena_strdup(res->arena, value) : NULL;
+      if (!v)
+        return value && !strpbrk(value, "\r\n") ? ST_NOMEM : ST_INVALID;
+      res->header_values[i] = v;
+      return ST_OK;
+    }
+  return http_header_add(res, name, value);
+}
+
 static size_t lang_index(const char *lang)
 {
   return strcmp(lang, "en") == 0 ? 1 : 0;

@@ -935,9 +935,26 @@ static void test_http_refusals(void **state)
   assert_http_error("PUT", BASE "services", "", en, NULL, 0, 405, "method is not allowed");
   assert_http_error("DELETE", UDD "requests", "", zh, NULL, 0, 405, "不接受這種方法");
   struct response r;
+  /* the HTTP layer's 405: Allow names what the resource takes (a list of requests: POST too) */
   assert_int_equal(http_call(&server, "PATCH", UDD "services.json", NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 405);
   char *allow = response_header(&r, "Allow");
   assert_non_null(allow);
+  assert_string_equal(allow, "GET, HEAD");
+  free(allow);
+  response_free(&r);
+  assert_int_equal(http_call(&server, "DELETE", BASE "requests/1.xml", NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 405);
+  allow = response_header(&r, "Allow");
+  assert_non_null(allow);
+  assert_string_equal(allow, "GET, HEAD");
+  free(allow);
+  response_free(&r);
+  assert_int_equal(http_call(&server, "PUT", UDD "requests.json", NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 405);
+  allow = response_header(&r, "Allow");
+  assert_non_null(allow);
+  expect_contains(allow, "GET");
   expect_contains(allow, "POST");
   free(allow);
   response_free(&r);

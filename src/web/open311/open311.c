@@ -188,5 +188,13 @@ int open311_http_error(struct http_request *req, struct http_response *res, int 
       key_status = status;
   struct o311_ctx ctx = {req, res, NULL, guess_format(req->path), "/open311/v2/", NULL, NULL, 0};
   const char *key = arena_printf(req->arena, "open311_err_http_%d", key_status);
+  /* The HTTP layer's 405 (PUT, DELETE, ...) names the methods of every Open311 path; a
+   * resource that is only read takes no POST either. */
+  struct o311_path path;
+  enum o311_format format;
+  const char *rest = strstr(req->path, "/open311/v2/");
+  if (status == 405 && rest && read_path(req, rest + strlen("/open311/v2/"), &path, &format) &&
+      read_only(&path) && http_header_set(res, "Allow", "GET, HEAD"))
+    return ST_NOMEM;
   return key ? o311_error(&ctx, status, key, NULL) : ST_NOMEM;
 }
