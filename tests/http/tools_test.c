@@ -258,6 +258,10 @@ static void test_fees_refusals(void **state)
   expect("/o/xinxing/tools/fees?calc=survey&survey_area_m2_2=500&survey_points_2=abc", "zh-TW", 400,
          "第 2 筆界址點數");
   expect("/o/xinxing/tools/fees?calc=survey", "en", 400, "Parcel 1 area (m²): enter a value");
+  expect("/o/xinxing/tools/fees?calc=survey&survey_area_m2_1=0&survey_points_1=3", "en", 400,
+         "Parcel 1 area (m²): the area must be more than 0");
+  expect("/o/xinxing/tools/fees?calc=survey&survey_area_m2_1=0&survey_points_1=3", "zh-TW", 400,
+         "第 1 筆面積（平方公尺）：面積必須大於 0");
   expect("/o/xinxing/tools/fees?calc=registration&reg_value_per_m2=1000&reg_area_m2=10&"
          "reg_share=2",
          "en", 400, "Share: the share cannot be more than the whole");

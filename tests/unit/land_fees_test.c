@@ -279,6 +279,11 @@ static void test_boundary_survey_refusals(void **state)
   struct land_survey_parcel bad_area[] = {{"-5", "3"}};
   assert_int_equal(land_fee_boundary_survey(bad_area, 1, &b, &e), ST_INVALID);
   assert_int_equal(e.reason, LAND_ERR_NEGATIVE_AREA);
+  /* A parcel of 0 m² has no band (the "by service" schedule refuses it too). */
+  struct land_survey_parcel zero_area[] = {{"0", "3"}};
+  assert_int_equal(land_fee_boundary_survey(zero_area, 1, &b, &e), ST_INVALID);
+  assert_int_equal(e.reason, LAND_ERR_ZERO_AREA);
+  assert_string_equal(e.field, "area_m2");
   struct land_survey_parcel bad_points[] = {{"5", "-3"}};
   assert_int_equal(land_fee_boundary_survey(bad_points, 1, &b, &e), ST_INVALID);
   assert_int_equal(e.reason, LAND_ERR_COUNT_RANGE);

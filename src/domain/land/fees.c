@@ -186,6 +186,8 @@ static int survey_parcel(const struct land_survey_parcel *p, int64_t *band_count
   if (land_parse_area(p->area_m2, "area_m2", &area, e) ||
       land_parse_count(p->points, "points", 0, LAND_SURVEY_POINTS_MAX, &points, e))
     return ST_INVALID;
+  if (rational_sign(area) == 0) /* a parcel has an area; the schedules refuse 0 as well */
+    return land_fail(e, "area_m2", LAND_ERR_ZERO_AREA);
   band_counts[survey_band(area)]++;
   *groups += (points + LAND_SURVEY_POINTS_GROUP - 1) / LAND_SURVEY_POINTS_GROUP;
   return ST_OK;
