@@ -82,6 +82,20 @@ static void test_lookup_by_section_and_number(void **state)
          "acquired_on=2003-01-15");
   expect(p, "en", 200, "Xinxing 100");
   expect("/o/xinxing/parcels?section=0001&number=0100-0000", "en", 200, "Announced current value");
+  /* the calculators open filled in, asking for the rest, not on an error for fields the
+   * citizen has not typed yet (the CPI, the survey's points) */
+  expect(p, "zh-TW", 200, "&amp;prefill=1\"");
+  expect(p, "zh-TW", 200, "survey_area_m2_1=500&amp;prefill=1#survey");
+  const char *tax = "/o/xinxing/tools/tax?area_m2=500&current_value=80000&previous_value=2000&"
+                    "acquired_on=2003-01-15&transferred_on=2026-03-02&prefill=1";
+  expect(tax, "zh-TW", 200, "已帶入這筆土地的資料");
+  expect(tax, "en", 200, "value=\"80000\"");
+  expect("/o/xinxing/tools/fees?calc=survey&survey_area_m2_1=500&prefill=1", "en", 200,
+         "The parcel&#39;s figures are filled in");
+  expect("/o/xinxing/tools/fees?calc=survey&survey_area_m2_1=500&prefill=1", "en", 200,
+         "value=\"500\"");
+  /* without it, a form sent incomplete is still refused, naming the field */
+  expect("/o/xinxing/tools/fees?calc=survey&survey_area_m2_1=500", "en", 400, "survey_points_1");
   char path[256];
   char *full = enc("１００");
   snprintf(path, sizeof(path), "/o/xinxing/parcels?section=1&number=%s", full);

@@ -144,6 +144,9 @@ static json_t *calculator_links(struct http_request *req, const struct parcel_re
                        "%s&previous_value=%lld&acquired_on=%s&transferred_on=%04d-%02d-%02d", tax,
                        (long long)p->previous_value, enc(req, p->previous_date), today.year,
                        today.month, today.day);
+  /* the CPI, the survey's points: the citizen completes the form (tools_prefill) */
+  if (tax)
+    tax = arena_printf(req->arena, "%s&prefill=1", tax);
   return json_pack(
       "{s:s?, s:s?, s:s?, s:s?}", "tax", tax, "registration",
       arena_printf(
@@ -151,8 +154,8 @@ static json_t *calculator_links(struct http_request *req, const struct parcel_re
           "/o/%s/tools/fees?calc=registration&reg_value_per_m2=%s&reg_area_m2=%s#registration",
           slug, current ? current : "", area),
       "survey",
-      arena_printf(req->arena, "/o/%s/tools/fees?calc=survey&survey_area_m2_1=%s#survey", slug,
-                   area),
+      arena_printf(req->arena, "/o/%s/tools/fees?calc=survey&survey_area_m2_1=%s&prefill=1#survey",
+                   slug, area),
       "area", arena_printf(req->arena, "/o/%s/tools/area?value=%s&unit=m2", slug, area));
 }
 

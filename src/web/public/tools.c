@@ -101,6 +101,17 @@ bool tools_submitted(struct http_request *req, const char *const *names)
   return false;
 }
 
+bool tools_prefill(struct http_request *req, json_t *page)
+{
+  const char *prefill = http_query(req, "prefill");
+  if (!prefill || strcmp(prefill, "1") != 0)
+    return false;
+  /* on the fee page, {<calc>: true}: the note goes in the section the link filled in */
+  const char *calc = http_query(req, "calc");
+  json_object_set_new(page, "prefilled", calc ? json_pack("{s:b}", calc, 1) : json_true());
+  return true;
+}
+
 int tools_field_error(struct http_request *req, json_t *view, const char *id,
                       const char *reason_key)
 {

@@ -42,6 +42,12 @@ const char *tools_choice(struct http_request *req, const char *name, const char 
 json_t *tools_typed_form(struct http_request *req, const char *const *fields);
 /* True when any of the NULL-terminated names is a query parameter (the form was sent). */
 bool tools_submitted(struct http_request *req, const char *const *names);
+/* Whether the request only fills a form in (`prefill=1`, the parcel lookup's links carry the
+ * parcel's figures): the page shows the form with them and a note to complete it, calculates
+ * nothing and answers 200, so a citizen never lands on an error for fields not yet typed.
+ * Sets the view's "prefilled" when it does: true, or {<calc>: true} when the
+ * request names the form (`calc`, the fee page's sections). */
+bool tools_prefill(struct http_request *req, json_t *page);
 
 /* Adds "<label>: <reason>" to the view's error summary for form field id (the label is the
  * translation key "tools_label_<id>", the reason land_err_*'s key). */

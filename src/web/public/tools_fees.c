@@ -210,7 +210,7 @@ int tools_fees(struct http_request *req, struct http_response *res)
   bool by_service = !calc || strcmp(calc, "schedule") == 0;
   if (!rc) /* the chooser is on the page whatever else was asked */
     rc = tools_fee_schedule(req, office_id, store, page, &status);
-  if (rc || by_service)
+  if (rc || by_service || tools_prefill(req, page))
     return tools_finish(res, rc, status, template_name, page);
   if (strcmp(calc, "registration") == 0)
     rc = registration(req, page, &status);

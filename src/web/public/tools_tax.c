@@ -149,7 +149,7 @@ int tools_tax(struct http_request *req, struct http_response *res)
   rc = tools_set(page, "form", form_view(req));
   if (!rc)
     rc = tools_set(page, "estimate", json_string(http_t(req, LAND_TAX_ESTIMATE_KEY)));
-  if (rc || !tools_submitted(req, submitted_names))
+  if (rc || !tools_submitted(req, submitted_names) || tools_prefill(req, page))
     return tools_finish(res, rc, 200, template_name, page);
   memset(&result, 0, sizeof(result));
   if (read_input(req, &in, &result.error) || land_tax_calculate(&in, &result)) {
