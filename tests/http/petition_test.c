@@ -419,6 +419,19 @@ static void test_file_online_route_and_find(void **state)
   assert_int_equal(json_integer_value(json_at(v, "petition.duplicate_of")), id);
   assert_true(has_event(v, "same_matter"));
   json_decref(v);
+  /* its page links to the first one (and the first, linked to nothing, has no such row) */
+  char first_href[64];
+  snprintf(path, sizeof(path), "/staff/petitions/%lld", staff_id_of(key2));
+  snprintf(first_href, sizeof(first_href), "href=\"/staff/petitions/%lld\"", id);
+  char *html = expect_page(&server, &handler, path, 200);
+  expect_contains(html, "相同事項");
+  expect_contains(html, first_href);
+  free(html);
+  snprintf(path, sizeof(path), "/staff/petitions/%lld", id);
+  html = expect_page(&server, &handler, path, 200);
+  expect_lacks(html, "相同事項");
+  expect_lacks(html, "href=\"/staff/petitions/0\"");
+  free(html);
   free(own);
   client_free(&citizen);
 }

@@ -275,8 +275,10 @@ static json_t *petition_view(struct http_request *req, const struct petition_sta
       (json_int_t)p->answered_at, "category_id", (json_int_t)p->category_id, "duplicate_of",
       (json_int_t)p->duplicate_of, "rating", (json_int_t)p->rating, "name", p->name, "contact",
       p->contact, "personal_hidden", p->personal_hidden);
-  /* shown only when the petitioner rated (0: not rated), and the channel in words */
+  /* shown only when the petitioner rated (0: not rated) or an earlier petition is linked (0:
+   * none; a number is always true to a section), and the channel in words */
   if (more && (json_object_set_new(more, "rated", json_boolean(p->rating > 0)) ||
+               json_object_set_new(more, "has_duplicate", json_boolean(p->duplicate_of > 0)) ||
                json_object_set_new(more, "channel_label",
                                    json_string(label(req, "petition_channel_", p->channel))))) {
     json_decref(more);
