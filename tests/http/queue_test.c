@@ -224,6 +224,11 @@ static void test_counter_console(void **state)
   assert_int_equal(take(NULL, service_a, "elderly", t3), 303);
   client_init(&c, &server);
   assert_int_equal(client_login(&c, "queue-clerk-1", PASSWORD), 303);
+  /* the staff home leads a clerk to the console, not to the figures (403 to a clerk) */
+  char *html = expect_page(&server, &c, "/staff/", 200);
+  expect_contains(html, "href=\"/staff/queue\"");
+  expect_lacks(html, "href=\"/staff/queue/figures\"");
+  free(html);
   long long counter = counter_id(&c, "1"), counter_b = counter_id(&c, "3");
   assert_true(counter > 0 && counter_b > 0);
   /* A closed counter calls nobody. */
@@ -329,6 +334,11 @@ static void test_counter_console(void **state)
   struct client sup;
   client_init(&sup, &server);
   assert_int_equal(client_login(&sup, "xinxing-supervisor", PASSWORD), 303);
+  /* a supervisor's home leads to both */
+  html = expect_page(&server, &sup, "/staff/", 200);
+  expect_contains(html, "href=\"/staff/queue\"");
+  expect_contains(html, "href=\"/staff/queue/figures\"");
+  free(html);
   json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
   assert_int_equal(json_integer_value(json_at(figures, "total.tickets")), 4);
   assert_int_equal(json_integer_value(json_at(figures, "total.done")), 2);
@@ -436,6 +446,11 @@ static void test_several_matters(void **state)
   struct client sup;
   client_init(&sup, &server);
   assert_int_equal(client_login(&sup, "xinxing-supervisor", PASSWORD), 303);
+  /* a supervisor's home leads to both */
+  html = expect_page(&server, &sup, "/staff/", 200);
+  expect_contains(html, "href=\"/staff/queue\"");
+  expect_contains(html, "href=\"/staff/queue/figures\"");
+  free(html);
   json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
   assert_int_equal(json_integer_value(json_at(figures, "total.done")), 1);
   assert_int_equal(json_integer_value(json_at(figures, "total.matters")), 2);

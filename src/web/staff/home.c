@@ -43,6 +43,8 @@ static json_t *staff_areas(struct http_request *req)
       {"/staff/petitions", "staff_area_petitions", "staff_area_petitions_desc"},
       {"/staff/admin/petitions", "staff_area_petition_settings",
        "staff_area_petition_settings_desc"},
+      {"/staff/queue", "staff_area_queue", "staff_area_queue_desc"},
+      {"/staff/queue/figures", "staff_area_queue_figures", "staff_area_queue_figures_desc"},
       {"/staff/admin/queues", "staff_area_queue_admin", "staff_area_queue_admin_desc"},
   };
   json_t *list = json_array();
