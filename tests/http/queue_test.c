@@ -229,6 +229,9 @@ static void test_counter_console(void **state)
   expect_contains(html, "href=\"/staff/queue\"");
   expect_lacks(html, "href=\"/staff/queue/figures\"");
   free(html);
+  html = expect_page(&server, &c, "/staff/queue", 200); /* nor does the console */
+  expect_lacks(html, "href=\"/staff/queue/figures\"");
+  free(html);
   long long counter = counter_id(&c, "1"), counter_b = counter_id(&c, "3");
   assert_true(counter > 0 && counter_b > 0);
   /* A closed counter calls nobody. */
@@ -337,6 +340,9 @@ static void test_counter_console(void **state)
   /* a supervisor's home leads to both */
   html = expect_page(&server, &sup, "/staff/", 200);
   expect_contains(html, "href=\"/staff/queue\"");
+  expect_contains(html, "href=\"/staff/queue/figures\"");
+  free(html);
+  html = expect_page(&server, &sup, "/staff/queue", 200);
   expect_contains(html, "href=\"/staff/queue/figures\"");
   free(html);
   json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
@@ -449,6 +455,9 @@ static void test_several_matters(void **state)
   /* a supervisor's home leads to both */
   html = expect_page(&server, &sup, "/staff/", 200);
   expect_contains(html, "href=\"/staff/queue\"");
+  expect_contains(html, "href=\"/staff/queue/figures\"");
+  free(html);
+  html = expect_page(&server, &sup, "/staff/queue", 200);
   expect_contains(html, "href=\"/staff/queue/figures\"");
   free(html);
   json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);

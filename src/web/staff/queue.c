@@ -165,6 +165,8 @@ static int console_page(struct http_request *req, struct http_response *res,
   view_add_text(&b, page, "title", http_t(req, "queue_console_title"));
   view_add(&b, page, "counters", counters_view(req, &b, &console->office, mine ? mine->id : 0));
   view_add(&b, page, "queues", queues_view(req, &b, &console->office));
+  /* the figures are for supervisors: a clerk gets no link to a page that answers 403 */
+  view_add_bool(&b, page, "may_see_figures", http_may(req, "GET", "/staff/queue/figures"));
   if (mine)
     view_add(&b, page, "counter", counter_view(req, &b, mine));
   const char *notice = http_query(req, "notice");
