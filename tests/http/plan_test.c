@@ -326,6 +326,32 @@ static void test_progress_by_the_right_unit(void **state)
   read_page(SUP_REG, "/staff/plan/115");
   assert_int_equal(post_form(SUP_REG, path, "percent=150&body=x"), 400);
   assert_int_equal(post_form(SUP_REG, path, "percent=40&body="), 400);
+  /* refused: the message at the input that was wrong, and the form keeps what was typed */
+  char field[48];
+  json_t *refused = NULL;
+  assert_int_equal(harness_post_json(&clients[SUP_REG], path,
+                                     "percent=150&body=%E5%B7%B2%E8%BE%A6%E7%90%86", &refused),
+                   400);
+  snprintf(field, sizeof(field), "percent-%lld", registration);
+  expect_text_at(refused, "errors.0.field", field);
+  assert_true(*json_text_at(refused, "items.0.points.0.percent_error"));
+  expect_text_at(refused, "items.0.points.0.typed_percent", "150");
+  expect_text_at(refused, "items.0.points.0.typed_body", "已辦理");
+  json_decref(refused);
+  assert_int_equal(harness_post_json(&clients[SUP_REG], path, "percent=40&body=", &refused), 400);
+  snprintf(field, sizeof(field), "body-%lld", registration);
+  expect_text_at(refused, "errors.0.field", field);
+  assert_true(*json_text_at(refused, "items.0.points.0.body_error"));
+  expect_text_at(refused, "items.0.points.0.typed_percent", "40");
+  json_decref(refused);
+  struct response page;
+  assert_int_equal(
+      client_post(&clients[SUP_REG], path, "percent=150&body=%E5%B7%B2%E8%BE%A6%E7%90%86", &page),
+      0);
+  assert_int_equal(page.status, 400);
+  expect_contains(page.body, "inputmode=\"numeric\" value=\"150\" aria-describedby=\"percent-");
+  expect_contains(page.body, ">已辦理</textarea>");
+  response_free(&page);
   assert_int_equal(
       post_form(SUP_REG, path, "percent=40&body=%E5%B7%B2%E5%AE%8C%E6%88%90SOP%E5%88%9D%E7%A8%BF"),
       303);

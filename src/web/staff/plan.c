@@ -213,23 +213,45 @@ static json_t *year_view(struct http_request *req, const struct plan_year *y)
                    y->reminder_day);
 }
 
-/* A refused evidence file's message also beside its form: on the point whose id the field
- * ("evidence-<id>") names. */
-static void point_error(json_t *view, const char *field, const char *error)
+/* The point whose id follows prefix in field ("evidence-12"), or NULL. */
+static json_t *point_of_field(json_t *view, const char *field, const char *prefix)
 {
   int64_t id = 0;
+  size_t n = strlen(prefix);
   json_t *item, *point;
   size_t i, k;
-  if (strncmp(field, "evidence-", 9) != 0 || str_to_int64(str_from(field + 9), 1, INT64_MAX, &id))
-    return;
+  if (strncmp(field, prefix, n) != 0 || str_to_int64(str_from(field + n), 1, INT64_MAX, &id))
+    return NULL;
   json_array_foreach(json_object_get(view, "items"), i, item)
   {
     json_array_foreach(json_object_get(item, "points"), k, point)
     {
       if (json_integer_value(json_object_get(point, "id")) == id)
-        json_object_set_new(point, "evidence_error", json_string(error));
+        return point;
     }
   }
+  return NULL;
+}
+
+/* A refused form's message also beside its input, on the point whose id the field names: an
+ * evidence file ("evidence-<id>"), or a progress entry ("percent-<id>", "body-<id>"), whose
+ * form then shows again what was typed. */
+static void point_error(struct http_request *req, json_t *view, const char *field,
+                        const char *error)
+{
+  json_t *point = point_of_field(view, field, "evidence-");
+  if (point) {
+    json_object_set_new(point, "evidence_error", json_string(error));
+    return;
+  }
+  bool percent = (point = point_of_field(view, field, "percent-")) != NULL;
+  if (!point && !(point = point_of_field(view, field, "body-")))
+    return;
+  const char *typed_percent = http_form(req, "percent"), *typed_body = http_form(req, "body");
+  json_object_set_new(point, percent ? "percent_error" : "body_error", json_string(error));
+  json_object_set_new(point, "typed", json_true());
+  json_object_set_new(point, "typed_percent", json_string(typed_percent ? typed_percent : ""));
+  json_object_set_new(point, "typed_body", json_string(typed_body ? typed_body : ""));
 }
 
 static int year_page(struct http_request *req, struct http_response *res, int status,
@@ -245,7 +267,7 @@ static int year_page(struct http_request *req, struct http_response *res, int st
   json_t *view = year_view(req, &y);
   if (view && error) {
     web_form_error_text(view, field, error);
-    point_error(view, field, error);
+    point_error(req, view, field, error);
   }
   return view ? http_page(res, status, "staff/plan", view) : ST_NOMEM;
 }
@@ -369,9 +391,11 @@ int plan_progress_post(struct http_request *req, struct http_response *res)
   struct plan_author author = {&actor, req->session->roles, req->session->unit_id};
   rc = plan_progress_enter(store, &author, req->session->office_id, year, point, (int)percent,
                            http_form(req, "body"), clock_now());
-  if (rc == ST_INVALID)
-    return year_page(req, res, 400, arena_printf(req->arena, "body-%lld", (long long)point),
-                     http_t(req, "plan_err_progress"));
+  if (rc == ST_INVALID) /* the percent's field when it is what was wrong, else the text's */
+    return year_page(
+        req, res, 400,
+        arena_printf(req->arena, "%s-%lld", percent < 0 ? "percent" : "body", (long long)point),
+        http_t(req, "plan_err_progress"));
   if (rc == ST_FORBIDDEN)
     return http_error(res, 403, "plan_err_not_your_unit");
   return rc ? rc
