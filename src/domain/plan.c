@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/civil.h"
 #include "base/str.h"
+#include "base/text.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/directory.h"
@@ -133,7 +134,8 @@ static bool body_ok(const char *body)
 {
   size_t len = body ? strlen(body) : 0;
   struct str trimmed = str_trim((struct str){body ? body : "", len});
-  return trimmed.len && len <= PLAN_BODY_MAX && str_valid_text((struct str){body, len}, true);
+  return trimmed.len && str_valid_text((struct str){body, len}, true) &&
+         text_length(body) <= PLAN_BODY_MAX;
 }
 
 /* The unit the author enters for on a focal point of unit point_unit; ST_FORBIDDEN. */

@@ -33,6 +33,7 @@ struct arena;
 struct audit_actor;
 struct store;
 
+/* PLAN_BODY_MAX: characters (code points) of a progress entry's text, as its message says. */
 enum { PLAN_BODY_MAX = 2000, PLAN_YEAR_MIN = 90, PLAN_YEAR_MAX = 200 };
 
 /* An evidence file on a progress entry (plan_evidence.c). */

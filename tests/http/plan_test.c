@@ -352,6 +352,17 @@ static void test_progress_by_the_right_unit(void **state)
   expect_contains(page.body, "inputmode=\"numeric\" value=\"150\" aria-describedby=\"percent-");
   expect_contains(page.body, ">已辦理</textarea>");
   response_free(&page);
+  /* the text's limit is 2000 characters, not bytes: 700 Chinese ones (2100 bytes) are taken,
+   * 2001 are not (this month's entry is replaced by the next one) */
+  static char long_form[2001 * 9 + 32];
+  size_t n = (size_t)snprintf(long_form, sizeof(long_form), "percent=30&body=");
+  for (int i = 0; i < 700; i++)
+    n += (size_t)snprintf(long_form + n, sizeof(long_form) - n, "%%E8%%BE%%A6"); /* 辦 */
+  assert_int_equal(harness_post(&clients[SUP_REG], path, long_form, NULL), 303);
+  n = (size_t)snprintf(long_form, sizeof(long_form), "percent=30&body=");
+  memset(long_form + n, 'a', 2001);
+  long_form[n + 2001] = '\0';
+  assert_int_equal(harness_post(&clients[SUP_REG], path, long_form, NULL), 400);
   assert_int_equal(
       post_form(SUP_REG, path, "percent=40&body=%E5%B7%B2%E5%AE%8C%E6%88%90SOP%E5%88%9D%E7%A8%BF"),
       303);
