@@ -10,6 +10,7 @@
 
 #include "base/civil.h"
 #include "base/str.h"
+#include "base/text.h"
 #include "domain/apply.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
@@ -237,6 +238,12 @@ static bool text_ok(const char *s, size_t max, bool lines)
   return s && *s && strlen(s) <= max && str_valid_text(str_from(s), lines);
 }
 
+/* The subject's limit is in characters, as its message and the form's maxlength say. */
+static bool subject_ok(const char *s)
+{
+  return s && *s && str_valid_text(str_from(s), false) && text_length(s) <= PETITION_SUBJECT_MAX;
+}
+
 static int check_input(const struct petition_input *in, bool online, const char **reason,
                        const char **field)
 {
@@ -248,7 +255,7 @@ static int check_input(const struct petition_input *in, bool online, const char 
   if (!one_of(in->channel, channels, ARRAY_LEN(channels)) ||
       online != !strcmp(in->channel, "online"))
     return refuse_field(reason, field, "petition_err_channel", "channel");
-  if (!text_ok(in->subject, PETITION_SUBJECT_MAX, false))
+  if (!subject_ok(in->subject))
     return refuse_field(reason, field, "petition_err_subject", "subject");
   if (!text_ok(in->body, PETITION_BODY_MAX, true))
     return refuse_field(reason, field, "petition_err_body", "body");

@@ -32,7 +32,7 @@ struct calendar;
 struct audit_actor;
 
 enum {
-  PETITION_SUBJECT_MAX = 200,       /* bytes */
+  PETITION_SUBJECT_MAX = 200,       /* characters (code points) */
   PETITION_BODY_MAX = 8000,         /* bytes */
   PETITION_NOTE_MAX = 2000,         /* bytes of a note, an agency's name, an answer is BODY_MAX */
   PETITION_TOKEN_SIZE = 65,         /* the petitioner's link token: 64 hex digits + NUL */

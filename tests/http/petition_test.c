@@ -734,6 +734,29 @@ static void test_letter_with_its_scan(void **state)
   response_free(&r);
 }
 
+/* The subject's limit is 200 characters, as the form's maxlength and the message say: 150
+ * Chinese ones (450 bytes) are taken, 201 are refused. */
+static void test_subject_limit_in_characters(void **state)
+{
+  (void)state;
+  static char form[201 * 9 + 256];
+  size_t n = (size_t)snprintf(form, sizeof(form),
+                              "channel=phone&kind=petition&category_id=0&body=x&lang=zh-TW"
+                              "&contact_kind=&subject=");
+  for (int i = 0; i < 150; i++)
+    n += (size_t)snprintf(form + n, sizeof(form) - n, "%%E8%%B7%%AF"); /* 路 */
+  long long id = record(form);
+  json_t *v = staff_view(&handler, id);
+  assert_int_equal(strlen(json_text_at(v, "petition.subject")), 450);
+  json_decref(v);
+  for (int i = 150; i < 201; i++)
+    n += (size_t)snprintf(form + n, sizeof(form) - n, "%%E8%%B7%%AF");
+  json_t *refused = NULL;
+  assert_int_equal(harness_post_json(&handler, "/staff/petitions", form, &refused), 400);
+  expect_text_at(refused, "errors.0.field", "subject");
+  json_decref(refused);
+}
+
 static void test_admin_edits_categories(void **state)
 {
   (void)state;
@@ -930,6 +953,7 @@ int main(void)
       cmocka_unit_test(test_answer_approved_sent_and_rated_once),
       cmocka_unit_test(test_confidential_masked_for_the_unit),
       cmocka_unit_test(test_letter_with_its_scan),
+      cmocka_unit_test(test_subject_limit_in_characters),
       cmocka_unit_test(test_admin_edits_categories),
       cmocka_unit_test(test_codes_per_contact_limited),
       cmocka_unit_test(test_sms_petitioner),
