@@ -244,6 +244,15 @@ static bool subject_ok(const char *s)
   return s && *s && str_valid_text(str_from(s), false) && text_length(s) <= PETITION_SUBJECT_MAX;
 }
 
+/* What is wrong with a petition's text (a message key), or NULL: one over the limit is said to
+ * be too long, not to be missing. */
+static const char *body_problem(const char *body)
+{
+  if (body && strlen(body) > PETITION_BODY_MAX)
+    return "petition_err_body_long";
+  return text_ok(body, PETITION_BODY_MAX, true) ? NULL : "petition_err_body";
+}
+
 static int check_input(const struct petition_input *in, bool online, const char **reason,
                        const char **field)
 {
@@ -257,8 +266,9 @@ static int check_input(const struct petition_input *in, bool online, const char 
     return refuse_field(reason, field, "petition_err_channel", "channel");
   if (!subject_ok(in->subject))
     return refuse_field(reason, field, "petition_err_subject", "subject");
-  if (!text_ok(in->body, PETITION_BODY_MAX, true))
-    return refuse_field(reason, field, "petition_err_body", "body");
+  const char *body_key = body_problem(in->body);
+  if (body_key)
+    return refuse_field(reason, field, body_key, "body");
   if (in->name && *in->name && !text_ok(in->name, NAME_MAX_BYTES, false))
     return refuse_field(reason, field, "petition_err_name", "name");
   if ((online && !*ck) || (*ck && !apply_contact_valid(ck, in->contact)))

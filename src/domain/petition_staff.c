@@ -493,7 +493,9 @@ static int act_draft(struct store *store, json_t *p, const struct petition_actio
         !strcmp(petition_text(p, "lang"), "en") && *en ? en : petition_text(category, "canned_zh");
   }
   int rc = ST_OK;
-  if (!*answer || strlen(answer) > PETITION_BODY_MAX || !str_valid_text(str_from(answer), true))
+  if (strlen(answer) > PETITION_BODY_MAX)
+    rc = petition_refuse(reason, "petition_err_answer_long");
+  else if (!*answer || !str_valid_text(str_from(answer), true))
     rc = petition_refuse(reason, "petition_err_answer");
   bool approval = approval_required(store, petition_int(p, "office_id"));
   if (!rc)

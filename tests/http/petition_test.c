@@ -757,6 +757,33 @@ static void test_subject_limit_in_characters(void **state)
   json_decref(refused);
 }
 
+/* A text over the limit is refused as too long, not as missing: the petition's and the answer's. */
+static void test_long_text_refused_as_too_long(void **state)
+{
+  (void)state;
+  static char form[9000];
+  size_t n = (size_t)snprintf(form, sizeof(form),
+                              "channel=phone&kind=petition&category_id=0&subject=long&lang=zh-TW"
+                              "&contact_kind=&body=");
+  memset(form + n, 'a', 8001);
+  form[n + 8001] = '\0';
+  json_t *refused = NULL;
+  assert_int_equal(harness_post_json(&handler, "/staff/petitions", form, &refused), 400);
+  expect_text_at(refused, "errors.0.field", "body");
+  expect_contains(json_text_at(refused, "errors.0.message"), "8000");
+  json_decref(refused);
+  long long id = record("channel=phone&kind=petition&category_id=0&subject=short&body=x"
+                        "&lang=zh-TW&contact_kind=");
+  char path[96];
+  snprintf(path, sizeof(path), "/staff/petitions/%lld/draft", id);
+  n = (size_t)snprintf(form, sizeof(form), "answer=");
+  memset(form + n, 'a', 8001);
+  form[n + 8001] = '\0';
+  assert_int_equal(harness_post_json(&handler, path, form, &refused), 400);
+  expect_contains(json_text_at(refused, "errors.0.message"), "8000");
+  json_decref(refused);
+}
+
 static void test_admin_edits_categories(void **state)
 {
   (void)state;
@@ -954,6 +981,7 @@ int main(void)
       cmocka_unit_test(test_confidential_masked_for_the_unit),
       cmocka_unit_test(test_letter_with_its_scan),
       cmocka_unit_test(test_subject_limit_in_characters),
+      cmocka_unit_test(test_long_text_refused_as_too_long),
       cmocka_unit_test(test_admin_edits_categories),
       cmocka_unit_test(test_codes_per_contact_limited),
       cmocka_unit_test(test_sms_petitioner),
