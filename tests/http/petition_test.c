@@ -770,7 +770,7 @@ static void test_long_text_refused_as_too_long(void **state)
   json_t *refused = NULL;
   assert_int_equal(harness_post_json(&handler, "/staff/petitions", form, &refused), 400);
   expect_text_at(refused, "errors.0.field", "body");
-  expect_contains(json_text_at(refused, "errors.0.message"), "8000");
+  expect_contains(json_text_at(refused, "errors.0.message"), "2,600");
   json_decref(refused);
   long long id = record("channel=phone&kind=petition&category_id=0&subject=short&body=x"
                         "&lang=zh-TW&contact_kind=");
@@ -780,7 +780,7 @@ static void test_long_text_refused_as_too_long(void **state)
   memset(form + n, 'a', 8001);
   form[n + 8001] = '\0';
   assert_int_equal(harness_post_json(&handler, path, form, &refused), 400);
-  expect_contains(json_text_at(refused, "errors.0.message"), "8000");
+  expect_contains(json_text_at(refused, "errors.0.message"), "2,600");
   json_decref(refused);
 }
 
