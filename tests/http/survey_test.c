@@ -585,6 +585,8 @@ static void test_results_and_exports(void **state)
   expect_contains(html, "<title id=\"table-1-chart\">");
   expect_contains(html, "<table class=\"govuk-table\">");
   expect_lacks(html, "王小明");
+  expect_contains(html, "</strong>。"); /* a Chinese full stop after the total, not ". " */
+  expect_lacks(html, "</strong>. ");
   free(html);
   /* free text is searchable */
   snprintf(path, sizeof(path), "/staff/surveys/%lld/results?q=QUICK", survey_id);
