@@ -31,9 +31,13 @@
     if (none) none.hidden = true;
     var old = body.querySelectorAll('.bm-board__latest');
     for (var i = 0; i < old.length; i++) old[i].classList.remove('bm-board__latest');
+    // a ticket called again (a recall, a transfer) moves to the top: listed once
+    var same = body.querySelectorAll('[data-ticket="' + call.ticket + '"]');
+    for (var k = 0; k < same.length; k++) body.removeChild(same[k]);
     var row = document.createElement('tr');
     row.className = 'govuk-table__row bm-board__latest';
     row.setAttribute('data-call', String(call.id));
+    row.setAttribute('data-ticket', String(call.ticket));
     var code = document.createElement('td');
     code.className = 'govuk-table__cell bm-board__code';
     code.textContent = call.code;

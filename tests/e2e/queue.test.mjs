@@ -86,6 +86,18 @@ test('kiosk ticket, followed on a phone, called on the board while a clerk calls
 
   /* The board shows it without reloading (the event stream). */
   await board.waitForSelector(`[data-calls] .bm-board__code:text-is("${code}")`, { timeout: LIVE_TIMEOUT_MS });
+  /* Recalled, it moves to the top of the board and is listed once. */
+  const firstCall = await board.locator('[data-calls] tr').first().getAttribute('data-call');
+  await Promise.all([
+    clerk.waitForNavigation(),
+    clerk.locator('input[name="action"][value="recall"] ~ button').click(),
+  ]);
+  await board.waitForFunction((before) => {
+    const top = document.querySelector('[data-calls] tr');
+    return top && top.getAttribute('data-call') !== before;
+  }, firstCall, { timeout: LIVE_TIMEOUT_MS });
+  const rows = await board.locator(`[data-calls] .bm-board__code:text-is("${code}")`).count();
+  assertEqual(rows, 1, 'a recalled ticket is listed once on the board');
   await phone.reload();
   const status = await phone.locator('.bm-ticket__status').textContent();
   assert(status.includes('已叫號') && status.includes('1'), `the phone shows the call: ${status}`);

@@ -244,6 +244,7 @@ static void test_stream_receives_calls_from_both_nodes(void **state)
   snprintf(want, sizeof(want), "\"code\":\"%s\"", code);
   expect_stream(&s, want);
   expect_stream(&s, "event: call");
+  expect_stream(&s, "\"ticket\":");
   /* A call on the other node reaches this node's stream. */
   call_next(&node_b, code);
   snprintf(want, sizeof(want), "\"code\":\"%s\"", code);
@@ -254,6 +255,50 @@ static void test_stream_receives_calls_from_both_nodes(void **state)
   expect_contains(page, "http-equiv=\"refresh\"");
   expect_contains(page, code);
   free(page);
+}
+
+/* A ticket called again (recalled twice) is listed once on the board, at its latest call;
+ * the stream's events name the ticket, so the page's script can do the same. */
+static void test_board_lists_a_ticket_once(void **state)
+{
+  (void)state;
+  struct client c;
+  char form[64], path[64], *location = NULL;
+  take(&node_a);
+  client_init(&c, &node_a);
+  assert_int_equal(client_login(&c, "xinxing-clerk", PASSWORD), 303);
+  long long counter = counter_one(&c);
+  snprintf(form, sizeof(form), "counter=%lld&status=open", counter);
+  assert_int_equal(post_form(&c, "/staff/queue", "/staff/queue/counter", form, NULL), 303);
+  snprintf(form, sizeof(form), "counter=%lld", counter);
+  assert_int_equal(post_form(&c, "/staff/queue", "/staff/queue/call", form, &location), 303);
+  free(location);
+  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
+  json_t *view = expect_view(&node_a, &c, path, 200);
+  char code[16];
+  snprintf(code, sizeof(code), "%s", json_text_at(view, "current.code"));
+  long long ticket = (long long)json_integer_value(json_at(view, "current.id"));
+  json_decref(view);
+  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld", ticket);
+  snprintf(form, sizeof(form), "counter=%lld&action=recall", counter);
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(post_form(&c, "/staff/queue", path, form, NULL), 303);
+  json_t *board = expect_view(&node_a, NULL, "/o/xinxing/queue/board", 200);
+  json_t *call;
+  size_t i, listed = 0;
+  json_array_foreach(json_object_get(board, "calls"), i, call)
+  {
+    if (strcmp(json_string_value(json_object_get(call, "code")), code) == 0) {
+      listed++;
+      assert_int_equal(json_integer_value(json_object_get(call, "ticket")), ticket);
+      assert_int_equal(i, 0); /* the latest call stands at the top */
+    }
+  }
+  assert_int_equal(listed, 1);
+  json_decref(board);
+  snprintf(form, sizeof(form), "counter=%lld&action=done", counter);
+  assert_int_equal(post_form(&c, "/staff/queue", path, form, NULL), 303);
+  client_free(&c);
 }
 
 static void test_stream_resumes_after_restart(void **state)
@@ -291,6 +336,7 @@ int main(void)
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_stream_receives_calls_from_both_nodes),
+      cmocka_unit_test(test_board_lists_a_ticket_once),
       cmocka_unit_test(test_stream_resumes_after_restart),
   };
   int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -24,11 +24,18 @@ static struct view calls_view(struct http_request *req, struct view_builder *b,
                               const struct queue_board *board)
 {
   struct view_list *list = view_list(b);
-  /* Newest first: the number just called stands at the top. */
+  /* Newest first: the number just called stands at the top, each ticket once, at its latest
+   * call (a recall or a transfer's call moves it up and shows where it is now). */
   for (size_t i = board->call_count; i-- > 0;) {
     const struct queue_call *c = &board->calls[i];
+    bool shown = false;
+    for (size_t k = i + 1; k < board->call_count && !shown; k++)
+      shown = board->calls[k].ticket_id == c->ticket_id;
+    if (shown)
+      continue;
     struct view_map *m = view_map(b);
     view_add_int(b, m, "id", c->id);
+    view_add_int(b, m, "ticket", c->ticket_id);
     view_add_text(b, m, "code", c->code);
     view_add_text(b, m, "counter", c->counter_number);
     view_add_text(b, m, "queue_name",

@@ -47,9 +47,10 @@ static struct {
 /* One call as an event: "id: N\nevent: call|recall\ndata: {...}\n\n" into out. */
 static int event_text(const struct queue_call *c, char *out, size_t size, size_t *len)
 {
-  json_t *data = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)c->id, "code",
-                           c->code, "counter", c->counter_number, "queue_zh", c->queue_name_zh,
-                           "queue_en", c->queue_name_en, "priority", *c->priority != '\0');
+  json_t *data =
+      json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)c->id, "ticket",
+                (json_int_t)c->ticket_id, "code", c->code, "counter", c->counter_number, "queue_zh",
+                c->queue_name_zh, "queue_en", c->queue_name_en, "priority", *c->priority != '\0');
   char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
   json_decref(data);
   if (!text)
