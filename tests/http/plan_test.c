@@ -279,6 +279,7 @@ static void test_import_and_export(void **state)
   expect_text_at(v, "items.0.points.1.point", "會同地點 QR code");
   expect_text_at(v, "items.0.points.1.unit", "測量課");
   expect_text_at(v, "items.0.points.1.deadline", "2026-02-28");
+  expect_text_at(v, "items.0.points.1.deadline_text", "115年2月28日"); /* the page's, in ROC */
   expect_text_at(v, "items.1.points.0.unit", "各課");
   expect_text_at(v, "items.1.points.0.target", "2 場");
   json_decref(v);
@@ -390,6 +391,7 @@ static void test_meeting_late_first(void **state)
   assert_int_equal(json_array_size(json_at(v, "points")), 3);
   assert_int_equal(json_integer_value(json_at(v, "late_count")), 2);
   expect_text_at(v, "points.0.point", "會同地點 QR code");
+  expect_text_at(v, "points.0.deadline_text", "115年2月28日");
   assert_true(json_is_true(json_at(v, "points.0.late")));
   assert_true(json_is_true(json_at(v, "points.0.past_deadline")));
   expect_text_at(v, "points.1.point", "辦理座談會");

@@ -17,6 +17,7 @@
 #include "domain/plan.h"
 #include "web/app.h"
 #include "web/public/apply.h"
+#include "web/public/catalog.h"
 #include "web/staff/staff.h"
 
 #include "base/common.h"
@@ -144,14 +145,14 @@ static size_t evidence_count(const struct plan_point *p)
 static json_t *point_view(struct http_request *req, const struct plan_point *p)
 {
   const char *target = plan_amount_text(req->arena, p->target_milli, p->target_unit);
-  json_t *v =
-      json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "id",
-                (json_int_t)p->id, "item_no", p->item_no, "item", p->item, "point", p->point,
-                "unit", unit_label(req, p->unit_zh, p->unit_en), "deadline", p->deadline,
-                "indicator", indicator_label(req, p), "target", target && target[0] ? target : "-",
-                "linked", p->kpi_name[0] != '\0', "figure", figure_text(req, p, p->figure_milli),
-                "previous", figure_text(req, p, p->previous_milli), "status",
-                kpi_status_name(p->status), "status_label", status_label(req, p->status));
+  json_t *v = json_pack(
+      "{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "id",
+      (json_int_t)p->id, "item_no", p->item_no, "item", p->item, "point", p->point, "unit",
+      unit_label(req, p->unit_zh, p->unit_en), "deadline", p->deadline, "deadline_text",
+      catalog_date(req, p->deadline), "indicator", indicator_label(req, p), "target",
+      target && target[0] ? target : "-", "linked", p->kpi_name[0] != '\0', "figure",
+      figure_text(req, p, p->figure_milli), "previous", figure_text(req, p, p->previous_milli),
+      "status", kpi_status_name(p->status), "status_label", status_label(req, p->status));
   if (v)
     json_object_update_new(
         v, json_pack("{s:i, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:b, s:b, s:I}", "percent",
