@@ -32,7 +32,7 @@ enum {
   QUEUE_DEFAULT_HIGH_SECONDS = 600,
   QUEUE_NOTIFY_AHEAD_MAX = 20, /* "tell me when N are ahead": 1..20 */
   QUEUE_BOARD_CALLS = 8,       /* calls a board shows */
-  QUEUE_NOTE_MAX = 500,        /* bytes of a transfer note */
+  QUEUE_NOTE_MAX = 500,        /* characters (code points) of a transfer note */
   QUEUE_CODE_SIZE = 16         /* a ticket's number as shown: "A001" and its NUL */
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/text.h"
 #include "domain/accounts.h"
 #include "domain/audit.h"
 #include "domain/directory.h"
@@ -448,7 +449,7 @@ int queue_ticket_act(struct store *store, time_t now, const struct audit_actor *
   if (counter_id < 1 || action == QUEUE_ACTION_NONE)
     return ST_INVALID;
   if (action == QUEUE_TRANSFER) {
-    if (!transfer || (transfer->note && strlen(transfer->note) > QUEUE_NOTE_MAX))
+    if (!transfer || (transfer->note && text_length(transfer->note) > QUEUE_NOTE_MAX))
       return ST_INVALID;
     checked = *transfer;
     checked.note = transfer->note ? transfer->note : "";

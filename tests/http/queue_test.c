@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "base/text.h"
 #include "harness.h"
 
 #define PASSWORD "bianmin-demo-2026"
@@ -172,7 +173,7 @@ static json_t *call_next(struct client *c, long long counter)
 static void act(struct client *c, long long counter, json_t *current, const char *action,
                 const char *extra)
 {
-  char form[256], path[64], *location = NULL;
+  char form[2400], path[64], *location = NULL;
   snprintf(path, sizeof(path), "/staff/queue/tickets/%lld",
            (long long)json_integer_value(json_object_get(current, "id")));
   snprintf(form, sizeof(form), "counter=%lld&action=%s%s", counter, action, extra ? extra : "");
@@ -249,7 +250,8 @@ static void test_counter_console(void **state)
   act(&c, counter, current, "recall", NULL);
   json_t *board = expect_view(&server, NULL, "/o/xinxing/queue/board", 200);
   expect_text_at(board, "calls.0.code", "A003");
-  expect_text_at(board, "calls.1.code", "A003");
+  /* called, then recalled: listed once, at its latest call */
+  assert_int_equal(json_array_size(json_object_get(board, "calls")), 1);
   json_decref(board);
   act(&c, counter, current, "serve", NULL);
   /* Counter intake from the ticket: the case is linked, the ticket's link now leads to the
@@ -321,15 +323,22 @@ static void test_counter_console(void **state)
   expect_text_at(console, "notice", "請選擇本機關的佇列或櫃檯，備註不超過500字。");
   json_decref(console);
   free(location);
-  snprintf(form, sizeof(form), "&queue=%lld&note=%s", queue_b, "bring%20ID");
-  act(&c, counter, current, "transfer", form);
+  /* the note's limit of 500 is in characters, as the form's maxlength and the message say:
+   * "bring ID" and 200 Chinese characters (600 bytes) are taken */
+  char note[2000] = "bring%20ID";
+  for (int i = 0; i < 200; i++)
+    strcat(note, "%E8%AB%8B");
+  char transfer_form[2100];
+  snprintf(transfer_form, sizeof(transfer_form), "&queue=%lld&note=%s", queue_b, note);
+  act(&c, counter, current, "transfer", transfer_form);
   json_decref(current);
   expect_ticket(t4, "ticket.status", "waiting");
   assert_null(call_next(&c, counter));
   counter_open(&c, counter_b);
   current = call_next(&c, counter_b);
   expect_text_at(current, "code", "A004");
-  expect_text_at(current, "note", "bring ID");
+  expect_contains(json_text_at(current, "note"), "bring ID請請");
+  assert_int_equal(text_length(json_text_at(current, "note")), 208);
   act(&c, counter_b, current, "done", NULL);
   json_decref(current);
   client_free(&c);
