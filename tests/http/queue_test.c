@@ -325,9 +325,10 @@ static void test_counter_console(void **state)
   free(location);
   /* the note's limit of 500 is in characters, as the form's maxlength and the message say:
    * "bring ID" and 200 Chinese characters (600 bytes) are taken */
-  char note[2000] = "bring%20ID";
+  char note[2000];
+  size_t len = (size_t)snprintf(note, sizeof(note), "bring%%20ID");
   for (int i = 0; i < 200; i++)
-    strcat(note, "%E8%AB%8B");
+    len += (size_t)snprintf(note + len, sizeof(note) - len, "%%E8%%AB%%8B");
   char transfer_form[2100];
   snprintf(transfer_form, sizeof(transfer_form), "&queue=%lld&note=%s", queue_b, note);
   act(&c, counter, current, "transfer", transfer_form);
