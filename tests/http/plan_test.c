@@ -280,6 +280,14 @@ static void test_import_and_export(void **state)
   expect_text_at(v, "items.0.points.1.unit", "測量課");
   expect_text_at(v, "items.0.points.1.deadline", "2026-02-28");
   expect_text_at(v, "items.0.points.1.deadline_text", "115年2月28日"); /* the page's, in ROC */
+  /* a point with neither an indicator nor a target says so */
+  assert_true(json_is_false(json_at(v, "items.0.points.1.has_indicator")));
+  assert_true(json_is_true(json_at(v, "items.0.points.0.has_indicator")));
+  assert_true(json_is_true(json_at(v, "items.1.points.0.has_indicator")));
+  char *page = expect_page(&server, &clients[ANALYST], "/staff/plan/115", 200);
+  expect_contains(page, "未設定指標");
+  expect_lacks(page, " · 目標 -");
+  free(page);
   expect_text_at(v, "items.1.points.0.unit", "各課");
   expect_text_at(v, "items.1.points.0.target", "2 場");
   json_decref(v);

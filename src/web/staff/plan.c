@@ -153,6 +153,10 @@ static json_t *point_view(struct http_request *req, const struct plan_point *p)
       target && target[0] ? target : "-", "linked", p->kpi_name[0] != '\0', "figure",
       figure_text(req, p, p->figure_milli), "previous", figure_text(req, p, p->previous_milli),
       "status", kpi_status_name(p->status), "status_label", status_label(req, p->status));
+  /* a point with neither an indicator nor a target says so, not "· target -" */
+  bool has_indicator = p->kpi_name[0] || p->indicator[0] || (target && target[0]);
+  if (v)
+    json_object_set_new(v, "has_indicator", json_boolean(has_indicator));
   if (v)
     json_object_update_new(
         v, json_pack("{s:i, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:b, s:b, s:I}", "percent",
