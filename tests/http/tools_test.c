@@ -138,6 +138,12 @@ static void test_area_refusals(void **state)
 static void test_tax_exam_example(void **state)
 {
   expect("/o/xinxing/tools/tax?" EXAM, "zh-TW", 200, "NT$11,400,000");
+  /* figures whose exact fractions grow too large: said at the share, not the declared value */
+  const char *odd = "/o/xinxing/tools/tax?area_m2=98765.43&share=3333/99999&current_value=180123&"
+                    "previous_value=12003&cpi=487.93&holding_years=23";
+  expect(odd, "en", 400, "href=\"#share\"");
+  expect(odd, "en", 400, "use a simpler share");
+  expect(odd, "zh-TW", 400, "請改用較簡短的持分");
   expect("/o/xinxing/tools/tax?" EXAM, "zh-TW", 200,
          "本試算僅供參考，實際稅額以稅捐稽徵機關核定為準");
   expect("/o/xinxing/tools/tax?" EXAM, "zh-TW", 200, "a × 36% − B × 24%");
