@@ -316,13 +316,15 @@ static void test_counter_console(void **state)
   location = NULL;
   snprintf(path, sizeof(path), "/staff/queue/tickets/%lld",
            (long long)json_integer_value(json_object_get(current, "id")));
-  snprintf(refused, sizeof(refused), "counter=%lld&action=transfer&note=x", counter);
-  assert_int_equal(post_form(&c, path, refused, &location), 303);
-  expect_contains(location, "notice=bad_transfer");
-  console = expect_view(&server, &c, location, 200);
+  snprintf(refused, sizeof(refused), "counter=%lld&action=transfer&note=bring%%20ID", counter);
+  struct response console_get;
+  assert_int_equal(client_get(&c, "/staff/queue", &console_get), 0);
+  response_free(&console_get);
+  assert_int_equal(harness_post_json(&c, path, refused, &console), 400);
   expect_text_at(console, "notice", "請選擇本機關的佇列或櫃檯，備註不超過500字。");
+  expect_text_at(console, "transfer_note", "bring ID"); /* what was typed is kept */
+  expect_text_at(console, "current.code", "A004");      /* nothing moved */
   json_decref(console);
-  free(location);
   /* the note's limit of 500 is in characters, as the form's maxlength and the message say:
    * "bring ID" and 200 Chinese characters (600 bytes) are taken */
   char note[2000];

@@ -154,8 +154,11 @@ static struct view counter_view(struct http_request *req, struct view_builder *b
   return view_of_map(c);
 }
 
+/* The console; refused (not NULL): a transfer refused, answered 400 with its notice and the
+ * note as typed, so nothing the clerk wrote is lost. */
 static int console_page(struct http_request *req, struct http_response *res,
-                        const struct directory *dir, const struct queue_console *console)
+                        const struct directory *dir, const struct queue_console *console,
+                        const struct queue_transfer *refused)
 {
   const struct queue_counter_row *mine = console->counter;
   struct view_builder b = view_builder(req->arena);
@@ -169,7 +172,9 @@ static int console_page(struct http_request *req, struct http_response *res,
   view_add_bool(&b, page, "may_see_figures", http_may(req, "GET", "/staff/queue/figures"));
   if (mine)
     view_add(&b, page, "counter", counter_view(req, &b, mine));
-  const char *notice = http_query(req, "notice");
+  const char *notice = refused ? "bad_transfer" : http_query(req, "notice");
+  if (refused)
+    view_add_text(&b, page, "transfer_note", refused->note ? refused->note : "");
   if (notice && (strcmp(notice, "empty") == 0 || strcmp(notice, "busy") == 0 ||
                  strcmp(notice, "not_open") == 0 || strcmp(notice, "conflict") == 0 ||
                  strcmp(notice, "bad_transfer") == 0))
@@ -177,21 +182,27 @@ static int console_page(struct http_request *req, struct http_response *res,
                   http_t(req, arena_printf(req->arena, "queue_notice_%s", notice)));
   if (view_done(&b))
     return ST_NOMEM;
-  return http_page_view(res, 200, "staff/queue", view_of_map(page));
+  return http_page_view(res, refused ? 400 : 200, "staff/queue", view_of_map(page));
+}
+
+/* The console of counter (0: the clerk's own), refused as console_page says. */
+static int console_of(struct http_request *req, struct http_response *res, struct store *store,
+                      int64_t counter, const struct queue_transfer *refused)
+{
+  struct queue_console console;
+  const struct directory *dir = NULL;
+  int rc = queue_console_read(store, req->arena, clock_now(), req->session->office_id,
+                              req->session->user_id, counter, &console);
+  if (!rc)
+    rc = directory_acquire(store, req->arena, &dir);
+  return rc ? rc : console_page(req, res, dir, &console, refused);
 }
 
 int queue_console(struct http_request *req, struct http_response *res)
 {
   struct store *store;
-  struct queue_console console;
-  const struct directory *dir = NULL;
   int rc = web_store(req, &store);
-  if (!rc)
-    rc = queue_console_read(store, req->arena, clock_now(), req->session->office_id,
-                            req->session->user_id, int_param(http_query(req, "counter")), &console);
-  if (!rc)
-    rc = directory_acquire(store, req->arena, &dir);
-  return rc ? rc : console_page(req, res, dir, &console);
+  return rc ? rc : console_of(req, res, store, int_param(http_query(req, "counter")), NULL);
 }
 
 static int back(struct http_request *req, struct http_response *res, int64_t counter,
@@ -276,8 +287,8 @@ int queue_ticket_submit(struct http_request *req, struct http_response *res)
     rc = queue_ticket_act(store, clock_now(), &actor, counter, ticket, action, &transfer);
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, NULL);
-  if (rc == ST_INVALID && action == QUEUE_TRANSFER && counter) /* back to the console, saying why */
-    return back(req, res, counter, "bad_transfer");
+  if (rc == ST_INVALID && action == QUEUE_TRANSFER && counter) /* the console again, saying why */
+    return console_of(req, res, store, counter, &transfer);
   if (rc == ST_INVALID)
     return http_error(res, 400, "queue_bad_action");
   if (rc == ST_CONFLICT)
