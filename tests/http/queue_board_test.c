@@ -160,27 +160,38 @@ static long long counter_one(struct client *c)
   return id;
 }
 
+/* Signs c in as a clerk on server, opens counter 1 and calls the next ticket: its code into
+ * code, its id into *ticket; returns the counter's id. */
+static long long clerk_calls(struct server *server, struct client *c, char code[16],
+                             long long *ticket)
+{
+  char form[64], path[64], *location = NULL;
+  client_init(c, server);
+  assert_int_equal(client_login(c, "xinxing-clerk", PASSWORD), 303);
+  long long counter = counter_one(c);
+  snprintf(form, sizeof(form), "counter=%lld&status=open", counter);
+  assert_int_equal(post_form(c, "/staff/queue", "/staff/queue/counter", form, NULL), 303);
+  snprintf(form, sizeof(form), "counter=%lld", counter);
+  assert_int_equal(post_form(c, "/staff/queue", "/staff/queue/call", form, &location), 303);
+  expect_lacks(location, "notice=");
+  free(location);
+  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
+  json_t *view = expect_view(server, c, path, 200);
+  snprintf(code, 16, "%s", json_text_at(view, "current.code"));
+  *ticket = (long long)json_integer_value(json_at(view, "current.id"));
+  json_decref(view);
+  return counter;
+}
+
 /* Signs a clerk in on server, opens counter 1 and calls the next ticket; finishes it so that
  * the counter may call again. Returns the code called. */
 static void call_next(struct server *server, char code[16])
 {
   struct client c;
-  char form[64], path[64], *location = NULL;
-  client_init(&c, server);
-  assert_int_equal(client_login(&c, "xinxing-clerk", PASSWORD), 303);
-  long long counter = counter_one(&c);
-  snprintf(form, sizeof(form), "counter=%lld&status=open", counter);
-  assert_int_equal(post_form(&c, "/staff/queue", "/staff/queue/counter", form, NULL), 303);
-  snprintf(form, sizeof(form), "counter=%lld", counter);
-  assert_int_equal(post_form(&c, "/staff/queue", "/staff/queue/call", form, &location), 303);
-  expect_lacks(location, "notice=");
-  free(location);
-  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
-  json_t *view = expect_view(server, &c, path, 200);
-  snprintf(code, 16, "%s", json_text_at(view, "current.code"));
-  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld",
-           (long long)json_integer_value(json_at(view, "current.id")));
-  json_decref(view);
+  char form[64], path[64];
+  long long ticket = 0;
+  long long counter = clerk_calls(server, &c, code, &ticket);
+  snprintf(path, sizeof(path), "/staff/queue/tickets/%lld", ticket);
   snprintf(form, sizeof(form), "counter=%lld&action=done", counter);
   assert_int_equal(post_form(&c, "/staff/queue", path, form, NULL), 303);
   client_free(&c);
@@ -263,22 +274,10 @@ static void test_board_lists_a_ticket_once(void **state)
 {
   (void)state;
   struct client c;
-  char form[64], path[64], *location = NULL;
+  char form[64], path[64], code[16];
+  long long ticket = 0;
   take(&node_a);
-  client_init(&c, &node_a);
-  assert_int_equal(client_login(&c, "xinxing-clerk", PASSWORD), 303);
-  long long counter = counter_one(&c);
-  snprintf(form, sizeof(form), "counter=%lld&status=open", counter);
-  assert_int_equal(post_form(&c, "/staff/queue", "/staff/queue/counter", form, NULL), 303);
-  snprintf(form, sizeof(form), "counter=%lld", counter);
-  assert_int_equal(post_form(&c, "/staff/queue", "/staff/queue/call", form, &location), 303);
-  free(location);
-  snprintf(path, sizeof(path), "/staff/queue?counter=%lld", counter);
-  json_t *view = expect_view(&node_a, &c, path, 200);
-  char code[16];
-  snprintf(code, sizeof(code), "%s", json_text_at(view, "current.code"));
-  long long ticket = (long long)json_integer_value(json_at(view, "current.id"));
-  json_decref(view);
+  long long counter = clerk_calls(&node_a, &c, code, &ticket);
   snprintf(path, sizeof(path), "/staff/queue/tickets/%lld", ticket);
   snprintf(form, sizeof(form), "counter=%lld&action=recall", counter);
   for (int i = 0; i < 2; i++)

@@ -182,6 +182,18 @@ static void act(struct client *c, long long counter, json_t *current, const char
   free(location);
 }
 
+/* A supervisor's home leads to the console and the figures, and the console to the figures. */
+static void expect_figures_links(struct client *sup)
+{
+  char *html = expect_page(&server, sup, "/staff/", 200);
+  expect_contains(html, "href=\"/staff/queue\"");
+  expect_contains(html, "href=\"/staff/queue/figures\"");
+  free(html);
+  html = expect_page(&server, sup, "/staff/queue", 200);
+  expect_contains(html, "href=\"/staff/queue/figures\"");
+  free(html);
+}
+
 static void test_numbers_per_queue_per_day(void **state)
 {
   (void)state;
@@ -349,14 +361,7 @@ static void test_counter_console(void **state)
   struct client sup;
   client_init(&sup, &server);
   assert_int_equal(client_login(&sup, "xinxing-supervisor", PASSWORD), 303);
-  /* a supervisor's home leads to both */
-  html = expect_page(&server, &sup, "/staff/", 200);
-  expect_contains(html, "href=\"/staff/queue\"");
-  expect_contains(html, "href=\"/staff/queue/figures\"");
-  free(html);
-  html = expect_page(&server, &sup, "/staff/queue", 200);
-  expect_contains(html, "href=\"/staff/queue/figures\"");
-  free(html);
+  expect_figures_links(&sup);
   json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
   assert_int_equal(json_integer_value(json_at(figures, "total.tickets")), 4);
   assert_int_equal(json_integer_value(json_at(figures, "total.done")), 2);
@@ -464,14 +469,7 @@ static void test_several_matters(void **state)
   struct client sup;
   client_init(&sup, &server);
   assert_int_equal(client_login(&sup, "xinxing-supervisor", PASSWORD), 303);
-  /* a supervisor's home leads to both */
-  html = expect_page(&server, &sup, "/staff/", 200);
-  expect_contains(html, "href=\"/staff/queue\"");
-  expect_contains(html, "href=\"/staff/queue/figures\"");
-  free(html);
-  html = expect_page(&server, &sup, "/staff/queue", 200);
-  expect_contains(html, "href=\"/staff/queue/figures\"");
-  free(html);
+  expect_figures_links(&sup);
   json_t *figures = expect_view(&server, &sup, "/staff/queue/figures", 200);
   assert_int_equal(json_integer_value(json_at(figures, "total.done")), 1);
   assert_int_equal(json_integer_value(json_at(figures, "total.matters")), 2);
