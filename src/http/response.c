@@ -100,9 +100,11 @@ int http_header_set(struct http_response *res, const char *name, const char *val
 {
   for (size_t i = 0; name && i < res->header_count; i++)
     if (!strcasecmp(res->header_names[i], name)) {
-      char *v = value && !strpbrk(value, "\r\n") ? arena_strdup(res->arena, value) : NULL;
+      if (!value || strpbrk(value, "\r\n"))
+        return ST_INVALID;
+      char *v = arena_strdup(res->arena, value);
       if (!v)
-        return value && !strpbrk(value, "\r\n") ? ST_NOMEM : ST_INVALID;
+        return ST_NOMEM;
       res->header_values[i] = v;
       return ST_OK;
     }

@@ -607,7 +607,7 @@ static int sqlite_begin_read(struct store *store)
 static int sqlite_end_read(struct store *store)
 {
   struct sqlite_store *s = conn(store);
-  if (s->reuse && !s->writing && sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_READ) {
+  if (s->reuse && sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_READ) {
     atomic_store(&s->held, HELD_KEPT);
     if (atomic_load(&sweeper_idle)) {
       pthread_mutex_lock(&reuse_lock);

@@ -153,15 +153,14 @@ int tools_tax(struct http_request *req, struct http_response *res)
     return tools_finish(res, rc, 200, template_name, page);
   memset(&result, 0, sizeof(result));
   if (read_input(req, &in, &result.error) || land_tax_calculate(&in, &result)) {
-    /* no field at fault: the figures together make the exact fractions too large (an odd
-     * share of a large parcel), said at the share when one was given */
-    const char *share = http_query(req, "share");
-    const char *field = result.error.field ? result.error.field
-                        : share && *share  ? "share"
-                                           : "area_m2";
-    rc = tools_field_error(req, page, field,
-                           result.error.field ? land_err_key(result.error.reason)
-                                              : "land_err_combination");
+    const char *field = result.error.field, *key = land_err_key(result.error.reason);
+    if (!field) { /* the figures together make the exact fractions too large (an odd share of a
+                   * large parcel): said at the share when one was given */
+      const char *share = http_query(req, "share");
+      field = share && *share ? "share" : "area_m2";
+      key = "land_err_combination";
+    }
+    rc = tools_field_error(req, page, field, key);
     return tools_finish(res, rc, 400, template_name, page);
   }
   rc = tools_set(page, "result", result_view(req, &result));

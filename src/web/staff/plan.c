@@ -155,9 +155,8 @@ static json_t *point_view(struct http_request *req, const struct plan_point *p)
       "status", kpi_status_name(p->status), "status_label", status_label(req, p->status));
   /* a point with neither an indicator nor a target says so, not "· target -" */
   bool has_indicator = p->kpi_name[0] || p->indicator[0] || (target && target[0]);
-  if (v)
+  if (v) {
     json_object_set_new(v, "has_indicator", json_boolean(has_indicator));
-  if (v)
     json_object_update_new(
         v, json_pack("{s:i, s:s, s:b, s:b, s:b, s:b, s:o, s:b, s:b, s:b, s:I}", "percent",
                      p->percent, "outcome", p->outcome, "done", p->done, "late", p->late,
@@ -165,6 +164,7 @@ static json_t *point_view(struct http_request *req, const struct plan_point *p)
                      "entries", entries_view(req, p), "may_enter", may_enter(req, p), "has_entries",
                      p->entry_count > 0, "may_attach", may_attach_any(req, p), "evidence_count",
                      (json_int_t)evidence_count(p)));
+  }
   return v;
 }
 

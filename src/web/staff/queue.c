@@ -175,9 +175,9 @@ static int console_page(struct http_request *req, struct http_response *res,
   const char *notice = refused ? "bad_transfer" : http_query(req, "notice");
   if (refused)
     view_add_text(&b, page, "transfer_note", refused->note ? refused->note : "");
-  if (notice && (strcmp(notice, "empty") == 0 || strcmp(notice, "busy") == 0 ||
-                 strcmp(notice, "not_open") == 0 || strcmp(notice, "conflict") == 0 ||
-                 strcmp(notice, "bad_transfer") == 0))
+  /* the notices a redirect back to the console may name; a refused transfer's is set above */
+  if (notice && (refused || strcmp(notice, "empty") == 0 || strcmp(notice, "busy") == 0 ||
+                 strcmp(notice, "not_open") == 0 || strcmp(notice, "conflict") == 0))
     view_add_text(&b, page, "notice",
                   http_t(req, arena_printf(req->arena, "queue_notice_%s", notice)));
   if (view_done(&b))
