@@ -142,6 +142,28 @@ static int finish(const char *tmp, size_t n, char *out, size_t size)
   return ST_OK;
 }
 
+int format_month(int year, int month, const char *lang, char *out, size_t size)
+{
+  int rc = check_date(year, month, 1);
+  if (rc) {
+    if (size)
+      out[0] = '\0';
+    return rc;
+  }
+  char tmp[32], *p = tmp;
+  if (format_english(lang)) {
+    p = put_lit(p, month_abbr[month - 1], 3);
+    *p++ = ' ';
+    p = put_number(p, year);
+  } else {
+    p = put_number(p, civil_roc_year(year));
+    p = put_lit(p, "年", sizeof("年") - 1);
+    p = put_number(p, month);
+    p = put_lit(p, "月", sizeof("月") - 1);
+  }
+  return finish(tmp, (size_t)(p - tmp), out, size);
+}
+
 /* Written by hand, not with snprintf: pages show a dozen dates, and snprintf cost more than the
  * rest of the case view. The longest is "31 Dec 9999 23:59" or "9999年12月31日 23:59". */
 int format_date(int year, int month, int day, const char *lang, char *out, size_t size)

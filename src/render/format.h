@@ -18,6 +18,9 @@
 
 /* zh-TW: "115年3月2日"; en: "2 Mar 2026". year is Gregorian. Years before 1912 are refused. */
 int format_date(int year, int month, int day, const char *lang, char *out, size_t size);
+/* A month: zh-TW "115年3月", en "Mar 2026" (ST_INVALID for month outside 1-12 or a year before
+ * 1912). */
+int format_month(int year, int month, const char *lang, char *out, size_t size);
 /* "115/03/02" (zh-TW) or "2026-03-02" (en). */
 int format_date_short(int year, int month, int day, const char *lang, char *out, size_t size);
 /* A UTC instant shown in Asia/Taipei (base/civil.h): "115年3月2日 14:05" / "2 Mar 2026 14:05". */

@@ -3,6 +3,7 @@
  * handlers.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -168,6 +169,45 @@ const char *web_datetime(struct http_request *req, int64_t t)
   if (t <= 0 || format_datetime((time_t)t, req->lang, buf, sizeof(buf)))
     return "";
   return arena_strdup(req->arena, buf);
+}
+
+const char *web_month_of(struct http_request *req, int year, int month)
+{
+  char buf[32];
+  if (format_month(year, month, req->lang, buf, sizeof(buf)))
+    return arena_printf(req->arena, "%04d-%02d", year, month);
+  return arena_strdup(req->arena, buf);
+}
+
+const char *web_month(struct http_request *req, const char *iso)
+{
+  if (!iso)
+    return "";
+  bool digits = strlen(iso) >= 7 && iso[4] == '-';
+  for (int i = 0; digits && i < 7; i++)
+    digits = i == 4 || (iso[i] >= '0' && iso[i] <= '9');
+  if (!digits || (iso[7] != '\0' && iso[7] != '-'))
+    return iso;
+  int year = (int)strtol(iso, NULL, 10), month = (int)strtol(iso + 5, NULL, 10);
+  char buf[32];
+  if (format_month(year, month, req->lang, buf, sizeof(buf)))
+    return iso;
+  return arena_strdup(req->arena, buf);
+}
+
+const char *web_date(struct http_request *req, const char *iso)
+{
+  if (!iso)
+    return "";
+  bool digits = strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-';
+  for (int i = 0; digits && i < 10; i++)
+    digits = i == 4 || i == 7 || (iso[i] >= '0' && iso[i] <= '9');
+  char buf[48];
+  if (!digits || format_date((int)strtol(iso, NULL, 10), (int)strtol(iso + 5, NULL, 10),
+                             (int)strtol(iso + 8, NULL, 10), req->lang, buf, sizeof(buf)))
+    return iso;
+  const char *copy = arena_strdup(req->arena, buf);
+  return copy ? copy : iso;
 }
 
 struct view web_datetime_view(struct http_request *req, int64_t t, bool english,

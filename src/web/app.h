@@ -63,6 +63,14 @@ const char *web_actor_label(struct http_request *req, const char *actor);
 /* Unix time t as a date and time in words in the request's language (Asia/Taipei), "" for
  * t <= 0. In the request's arena. */
 const char *web_datetime(struct http_request *req, int64_t t);
+/* A month in the request's language: zh-TW "115年12月", en "Dec 2026" (what pages show; files
+ * and open data keep "2026-12"). web_month reads "YYYY-MM" (or the first seven bytes of an ISO
+ * date) and gives the text back unchanged when it is not one. In the request's arena. */
+const char *web_month(struct http_request *req, const char *iso);
+const char *web_month_of(struct http_request *req, int year, int month);
+/* An ISO date "2026-03-02" as the request's language writes one ("115年3月2日", "2 Mar 2026");
+ * the text unchanged when it is not a date, "" for NULL. In the request's arena. */
+const char *web_date(struct http_request *req, const char *iso);
 /* The same as a view text formatted in place in the arena (marked VIEW_HTML_PLAIN: a date has
  * nothing to escape); memo, when given, keeps the last day's date text between calls, as a
  * page's instants fall a few to a day (render/format.h). */

@@ -660,6 +660,16 @@ static void test_stats_have_no_personal_data(void **state)
     if (withheld == 1)
       fail_msg("%s: one count withheld beside a shown total", lines[l]);
   }
+  /* months kept as "2026-03" in the answer, shown as zh-TW writes them (115年3月) */
+  json_array_foreach(json_at(v, "stats.by_month"), i, c)
+  {
+    const char *month = json_string_value(json_object_get(c, "month"));
+    char label[32];
+    assert_non_null(month);
+    snprintf(label, sizeof(label), "%ld年%ld月", strtol(month, NULL, 10) - 1911,
+             strtol(month + 5, NULL, 10));
+    assert_string_equal(json_string_value(json_object_get(c, "month_label")), label);
+  }
   json_decref(v);
   char *page = expect_page(&server, NULL, OFFICE "/petitions/stats", 200);
   const char *personal[] = {"林小芳", "citizen.lin", "chen@example.org",

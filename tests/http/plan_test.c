@@ -379,7 +379,7 @@ static void test_progress_by_the_right_unit(void **state)
   assert_int_equal(json_integer_value(json_at(v, "items.0.points.0.percent")), 40);
   expect_text_at(v, "items.0.points.0.outcome", "已完成SOP初稿");
   assert_int_equal(json_array_size(json_at(v, "items.0.points.0.entries")), 1);
-  expect_text_at(v, "items.0.points.0.entries.0.month", "115/03");
+  expect_text_at(v, "items.0.points.0.entries.0.month", "115年3月");
   expect_text_at(v, "items.0.points.0.entries.0.unit", "登記課");
   json_decref(v);
   /* a plan with progress is not replaced */

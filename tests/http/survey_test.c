@@ -572,8 +572,9 @@ static void test_results_and_exports(void **state)
   /* (80 - 60) / 60 = +33.3 % */
   assert_string_equal(cell(waves, 1, 3), "+33.3%");
   json_t *months = table_of(v, "各月趨勢");
-  assert_string_equal(cell(months, 0, 0), "2026-03");
-  assert_string_equal(cell(months, 1, 0), "2026-04");
+  /* months as zh-TW writes them, in the page and its downloads */
+  assert_string_equal(cell(months, 0, 0), "115年3月");
+  assert_string_equal(cell(months, 1, 0), "115年4月");
   json_t *channel = table_of(v, "依填答管道");
   assert_string_equal(cell(channel, 0, 0), "案件連結");
   assert_string_equal(cell(channel, 0, 6), "10");
@@ -703,6 +704,18 @@ static void test_quality_records(void **state)
   /* (7/10 + 10/10) / 2 = 85.0 */
   expect_text_at(v, "scores.0.mean", "85.0");
   expect_text_at(v, "scores.0.month", "2026-04");
+  expect_text_at(v, "scores.0.month_label", "115年4月"); /* what the page shows */
+  json_t *rec;
+  size_t i;
+  json_array_foreach(json_object_get(v, "records"), i, rec)
+  {
+    /* each record's date shown as zh-TW writes it: 2026-04-1x as 115年4月1x日 */
+    const char *on = json_string_value(json_object_get(rec, "held_on"));
+    char label[32];
+    assert_non_null(on);
+    snprintf(label, sizeof(label), "115年4月%ld日", strtol(on + 8, NULL, 10));
+    assert_string_equal(json_string_value(json_object_get(rec, "held_on_label")), label);
+  }
   json_decref(v);
   get_page(&clients[CLERK], "/staff/quality", 403);
 }

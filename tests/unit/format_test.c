@@ -52,6 +52,22 @@ static void test_date_short(void **state)
   assert_string_equal(out, "1/01/01");
 }
 
+static void test_month(void **state)
+{
+  char out[64];
+  assert_int_equal(format_month(2026, 12, "zh-TW", out, sizeof(out)), ST_OK);
+  assert_string_equal(out, "115年12月");
+  assert_int_equal(format_month(2026, 3, "en", out, sizeof(out)), ST_OK);
+  assert_string_equal(out, "Mar 2026");
+  assert_int_equal(format_month(1912, 1, NULL, out, sizeof(out)), ST_OK);
+  assert_string_equal(out, "1年1月");
+  assert_int_equal(format_month(2026, 13, "zh-TW", out, sizeof(out)), ST_INVALID);
+  assert_string_equal(out, "");
+  assert_int_equal(format_month(1911, 12, "en", out, sizeof(out)), ST_INVALID);
+  assert_int_equal(format_month(2026, 3, "en", out, 8), ST_LIMIT); /* "Mar 2026" needs 9 */
+  assert_string_equal(out, "");
+}
+
 static void test_invalid_dates(void **state)
 {
   char out[64];
@@ -208,10 +224,15 @@ static void test_datetime_to(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_date),          cmocka_unit_test(test_date_short),
-      cmocka_unit_test(test_invalid_dates), cmocka_unit_test(test_leap_years),
-      cmocka_unit_test(test_datetime),      cmocka_unit_test(test_datetime_out_of_range),
-      cmocka_unit_test(test_money),         cmocka_unit_test(test_datetime_to),
+      cmocka_unit_test(test_date),
+      cmocka_unit_test(test_date_short),
+      cmocka_unit_test(test_month),
+      cmocka_unit_test(test_invalid_dates),
+      cmocka_unit_test(test_leap_years),
+      cmocka_unit_test(test_datetime),
+      cmocka_unit_test(test_datetime_out_of_range),
+      cmocka_unit_test(test_money),
+      cmocka_unit_test(test_datetime_to),
       cmocka_unit_test(test_small_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,16 +16,6 @@
 
 #include "base/common.h"
 
-static const char *date_text(struct http_request *req, const char *iso)
-{
-  char buf[64];
-  if (!iso || strlen(iso) != 10 ||
-      format_date((int)strtol(iso, NULL, 10), (int)strtol(iso + 5, NULL, 10),
-                  (int)strtol(iso + 8, NULL, 10), req->lang, buf, sizeof(buf)))
-    return "";
-  return arena_strdup(req->arena, buf);
-}
-
 /* The date and time ("115年3月24日 09:30", "24 Mar 2026 09:30") and place of an appointment
  * event (kind appointment_*) from its data text; false (both "") for any other event. */
 static bool appointment_of(struct http_request *req, const char *kind, const char *data,
@@ -36,7 +26,7 @@ static bool appointment_of(struct http_request *req, const char *kind, const cha
       data && *data && strncmp(kind, "appointment_", 12) == 0 ? json_loads(data, 0, NULL) : NULL;
   if (!j)
     return false;
-  const char *day = date_text(req, json_string_value(json_object_get(j, "date")));
+  const char *day = web_date(req, json_string_value(json_object_get(j, "date")));
   const char *time = json_string_value(json_object_get(j, "time"));
   const char *at = json_string_value(json_object_get(j, "place"));
   const char *w = arena_printf(req->arena, "%s %s", day, time ? time : "");
@@ -356,9 +346,9 @@ static void public_texts(struct http_request *req, struct view_builder *b,
   view_add(b, v, "due_text", datetime_view(req, paused ? 0 : c->due_at, &dates));
   view_add_text(b, v, "due_state_label", label(req, "due_", c->due_state));
   view_add(b, v, "closed_text", datetime_view(req, c->closed_at, &dates));
-  view_add_text(b, v, "overdue_new_date_text", date_text(req, c->overdue_new_date));
+  view_add_text(b, v, "overdue_new_date_text", web_date(req, c->overdue_new_date));
   view_add_text(b, v, "fee_text", c->fee_amount ? arena_strdup(req->arena, fee) : service_fee);
-  view_add_text(b, v, "correction_deadline_text", date_text(req, c->correction_deadline));
+  view_add_text(b, v, "correction_deadline_text", web_date(req, c->correction_deadline));
   bool listed = items.type == VIEW_JSON && json_is_array(items.u.json);
   view_add(b, v, "correction_list", listed ? items : view_of_list(view_list(b)));
   view_add_bool(b, v, "in_correction", paused);
@@ -578,10 +568,10 @@ static int staff_texts(struct http_request *req, const struct case_staff *s, jso
       {"due_text", paused ? "" : web_datetime(req, c->due_at)},
       {"due_state_label", label(req, "due_", c->due_state)},
       {"closed_text", web_datetime(req, c->closed_at)},
-      {"overdue_new_date_text", date_text(req, c->overdue_new_date)},
+      {"overdue_new_date_text", web_date(req, c->overdue_new_date)},
       {"fee_text",
        c->fee_amount ? fee : directory_pick(s->service->fee_zh, s->service->fee_en, req->lang)},
-      {"correction_deadline_text", date_text(req, c->correction_deadline)}};
+      {"correction_deadline_text", web_date(req, c->correction_deadline)}};
   for (size_t i = 0; i < ARRAY_LEN(texts); i++)
     if (set(v, texts[i].key, texts[i].value))
       return ST_NOMEM;

@@ -156,9 +156,10 @@ int corrections_report(struct http_request *req, struct http_response *res)
   for (size_t i = 0; list && i < n; i++) {
     total += months[i].count;
     json_array_append_new(
-        list, json_pack("{s:s, s:I}", "month",
+        list, json_pack("{s:s, s:s, s:I}", "month",
                         arena_printf(req->arena, "%04d-%02d", months[i].year, months[i].month),
-                        "count", (json_int_t)months[i].count));
+                        "month_label", web_month_of(req, months[i].year, months[i].month), "count",
+                        (json_int_t)months[i].count));
   }
   return http_page(res, 200, "staff/corrections_report",
                    json_pack("{s:s, s:o, s:I}", "title", http_t(req, "corr_report_title"), "months",

@@ -325,17 +325,24 @@ int petition_lookup(struct http_request *req, struct http_response *res)
 
 /* ---- statistics ----------------------------------------------------------------------------- */
 
+/* The cells of a table by category ({name}) or by month ({month: "2026-12", month_label: as the
+ * page's language writes a month}). */
 static json_t *cells_view(struct http_request *req, const struct petition_stat_cell *cells,
                           size_t n, const char *label_key)
 {
+  bool months = !strcmp(label_key, "month");
   json_t *list = json_array();
-  for (size_t i = 0; list && i < n; i++)
-    json_array_append_new(
-        list, json_pack("{s:s, s:I, s:b}", label_key,
-                        cells[i].uncategorised
+  for (size_t i = 0; list && i < n; i++) {
+    const char *label = cells[i].uncategorised
                             ? http_t(req, "petition_stats_uncategorised")
-                            : directory_pick(cells[i].name_zh, cells[i].name_en, req->lang),
-                        "count", (json_int_t)cells[i].count, "suppressed", cells[i].suppressed));
+                            : directory_pick(cells[i].name_zh, cells[i].name_en, req->lang);
+    json_t *cell = json_pack("{s:s, s:I, s:b}", label_key, label, "count",
+                             (json_int_t)cells[i].count, "suppressed", cells[i].suppressed);
+    if (cell && months &&
+        json_object_set_new(cell, "month_label", json_string(web_month(req, label))))
+      json_decref(cell), cell = NULL;
+    json_array_append_new(list, cell);
+  }
   return list;
 }
 

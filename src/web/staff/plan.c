@@ -65,10 +65,10 @@ static void author_of(struct http_request *req, struct audit_actor *actor, struc
   *a = (struct plan_author){actor, req->session->roles, req->session->unit_id};
 }
 
+/* An entry's month (YYYYMM) as the page's language writes one. */
 static const char *month_text(struct http_request *req, int64_t month)
 {
-  return arena_printf(req->arena, "%lld/%02lld", (long long)(month / 100 - CIVIL_ROC_OFFSET),
-                      (long long)(month % 100));
+  return web_month_of(req, (int)(month / 100), (int)(month % 100));
 }
 
 /* An entry's evidence files with their download links (and removal, where allowed). */

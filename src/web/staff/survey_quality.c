@@ -46,12 +46,13 @@ static json_t *records_view(struct http_request *req, const struct quality_page 
                                              (json_int_t)r->items[k].score, "max",
                                              (json_int_t)r->items[k].max));
     json_array_append_new(
-        list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s?, s:b, s:I, s:s}", "id",
+        list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:b, s:I, s:s}", "id",
                         (json_int_t)r->id, "kind", r->kind, "kind_label",
                         http_t(req, arena_printf(req->arena, "quality_kind_%s", r->kind)),
-                        "held_on", r->held_on, "unit", unit_name(req, p, r->unit_id), "items",
-                        items, "score", training ? NULL : permille(req, r->score), "training",
-                        training, "attendees", (json_int_t)r->attendees, "hours",
+                        "held_on", r->held_on, "held_on_label", web_date(req, r->held_on), "unit",
+                        unit_name(req, p, r->unit_id), "items", items, "score",
+                        training ? NULL : permille(req, r->score), "training", training,
+                        "attendees", (json_int_t)r->attendees, "hours",
                         permille(req, r->hours_tenths * 100), "topic", r->topic));
   }
   return list;
@@ -64,8 +65,9 @@ static json_t *scores_view(struct http_request *req, const struct quality_page *
     const struct quality_score *s = &p->scores[i];
     json_array_append_new(
         list,
-        json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "unit_id", (json_int_t)s->unit_id, "unit",
-                  unit_name(req, p, s->unit_id), "month", s->month, "kind", s->kind, "kind_label",
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "unit_id", (json_int_t)s->unit_id,
+                  "unit", unit_name(req, p, s->unit_id), "month", s->month, "month_label",
+                  web_month(req, s->month), "kind", s->kind, "kind_label",
                   http_t(req, arena_printf(req->arena, "quality_kind_%s", s->kind)), "records",
                   (json_int_t)s->records, "mean", permille(req, s->mean)));
   }

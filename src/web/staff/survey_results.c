@@ -128,8 +128,10 @@ static int question_table(struct http_request *req, struct result_tables *ts,
   return ST_OK;
 }
 
+/* A table by wave or by month (months: "2026-12" written as the language writes a month, in the
+ * page and its downloads alike). */
 static int period_table(struct http_request *req, struct result_tables *ts, const char *title,
-                        const char *first, const struct survey_period *p, size_t n)
+                        const char *first, const struct survey_period *p, size_t n, bool months)
 {
   struct result_table *t = table_new(req, ts, title, n + 1, 4);
   if (!t)
@@ -140,10 +142,10 @@ static int period_table(struct http_request *req, struct result_tables *ts, cons
   t->bar_max = 1000;
   for (size_t i = 0; i < n; i++) {
     set_row(t, i + 1,
-            (const char *[]){label(req, p[i].label_zh, p[i].label_en),
-                             count_text(req, p[i].tally.n, p[i].n_hidden),
-                             permille_text(req, p[i].share, false),
-                             permille_text(req, p[i].growth, true)});
+            (const char *[]){
+                months ? web_month(req, p[i].code) : label(req, p[i].label_zh, p[i].label_en),
+                count_text(req, p[i].tally.n, p[i].n_hidden), permille_text(req, p[i].share, false),
+                permille_text(req, p[i].growth, true)});
     t->bars[i + 1] = p[i].share == SURVEY_NO_FIGURE ? -1 : p[i].share;
   }
   return ST_OK;
@@ -200,11 +202,11 @@ static int build_tables(struct http_request *req, const struct survey_results *r
   if (r->wave_count)
     rc = period_table(req, ts,
                       arena_printf(req->arena, "%s — %s", http_t(req, "survey_by_wave"), focus),
-                      http_t(req, "survey_wave"), r->waves, r->wave_count);
+                      http_t(req, "survey_wave"), r->waves, r->wave_count, false);
   if (!rc)
     rc = period_table(req, ts,
                       arena_printf(req->arena, "%s — %s", http_t(req, "survey_by_month"), focus),
-                      http_t(req, "survey_month"), r->months, r->month_count);
+                      http_t(req, "survey_month"), r->months, r->month_count, true);
   for (int by = 0; !rc && by < SURVEY_CROSS_COUNT; by++)
     rc = cross_table(req, ts, by, &r->cross[by], focus);
   return rc;
@@ -247,12 +249,13 @@ static json_t *table_view(struct http_request *req, const struct result_table *t
                    "rows", rows, "chart", chart_view(req, t));
 }
 
-static json_t *texts_view(const struct survey_results *r)
+static json_t *texts_view(struct http_request *req, const struct survey_results *r)
 {
   json_t *list = json_array();
   for (size_t i = 0; list && i < r->text_count; i++)
-    json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "question", r->texts[i].question,
-                                          "text", r->texts[i].text, "month", r->texts[i].month));
+    json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "question", r->texts[i].question,
+                                          "text", r->texts[i].text, "month", r->texts[i].month,
+                                          "month_label", web_month(req, r->texts[i].month)));
   return list;
 }
 
@@ -303,9 +306,9 @@ int survey_results_page(struct http_request *req, struct http_response *res)
                    json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "title",
                              http_t(req, "survey_results_title"), "survey",
                              label(req, r.survey.title_zh, r.survey.title_en), "answers",
-                             (json_int_t)r.answer_count, "tables", tables, "texts", texts_view(&r),
-                             "focus", focus_view(req, &r), "q", q ? q : "", "action",
-                             arena_printf(req->arena, "%s/results", base), "csv_href",
+                             (json_int_t)r.answer_count, "tables", tables, "texts",
+                             texts_view(req, &r), "focus", focus_view(req, &r), "q", q ? q : "",
+                             "action", arena_printf(req->arena, "%s/results", base), "csv_href",
                              arena_printf(req->arena, "%s/results.csv", base), "ods_href",
                              arena_printf(req->arena, "%s/results.ods", base), "xlsx_href",
                              arena_printf(req->arena, "%s/results.xlsx", base)));
