@@ -937,7 +937,10 @@ static void builder_bad_input(void)
   /* q2 is shown when total is 1 or 2: total cannot go */
   expect_refused("action=remove&target=total", 400, "（q2）");
   expect_refused("action=remove&target=nosuch", 404, NULL);
-  expect_refused("action=explode&target=q2", 400, NULL);
+  /* an action no form sends: the page as it is, saying so (it read the unfilled edit and could
+   * take the server down) */
+  expect_refused("action=explode&target=q2", 400, "本頁表單所能做的");
+  expect_refused("action=1e309&target=1e309&code=1e309&version=1e309", 400, "本頁表單所能做的");
   /* drawn before someone else's change: refused, not lost */
   expect_refused("action=remove&target=heard&version=1", 409, "已被修改");
   /* a title is needed */

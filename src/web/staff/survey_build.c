@@ -254,10 +254,11 @@ int survey_build_page(struct http_request *req, struct http_response *res)
   return build_page(req, res, 200, NULL, NULL);
 }
 
-/* The field a refused change's message points at: the first field of its form. */
+/* The field a refused change's message points at: the first field of its form (the question
+ * list's for a change no form of the page sends, e NULL). */
 static const char *error_field(const struct survey_edit *e)
 {
-  switch (e->action) {
+  switch (e ? e->action : SURVEY_EDIT_QUESTION_REMOVE) {
   case SURVEY_EDIT_SETTINGS:
     return "title_zh";
   case SURVEY_EDIT_QUESTION:
@@ -269,7 +270,8 @@ static const char *error_field(const struct survey_edit *e)
   }
 }
 
-/* A refused change: the page again with the fault named (the question or wave in brackets). */
+/* A refused change: the page again with the fault named (the question or wave in brackets);
+ * e is what was typed, NULL when the form was no form of the page (the page as it is). */
 static int refused(struct http_request *req, struct http_response *res, int status,
                    const struct survey_edit *e, const char *error, const char *where)
 {
@@ -292,6 +294,8 @@ int survey_build_submit(struct http_request *req, struct http_response *res)
   const char *error = "", *where = "";
   int64_t id = id_of(req);
   int rc = !id ? ST_NOTFOUND : edit_of(req, &e);
+  if (rc == ST_INVALID) /* an unknown action: e was not filled in */
+    return refused(req, res, 400, NULL, "survey_err_action", "");
   if (!rc)
     rc = web_store(req, &store);
   web_actor(req, &who);
