@@ -111,6 +111,10 @@ bool str_valid_text(struct str s, bool allow_newlines)
     size_t n = utf8_seq_len(p + i, s.len - i);
     if (n == 0)
       return false;
+    /* U+FFFE and U+FFFF: noncharacters no one types, and not characters of XML (an Open311
+     * answer, a spreadsheet that shows them would not parse) */
+    if (n == 3 && c == 0xEF && p[i + 1] == 0xBF && p[i + 2] >= 0xBE)
+      return false;
     i += n;
   }
   return !str_has_bidi_control(s);

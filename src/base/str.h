@@ -25,7 +25,8 @@ struct str str_trim(struct str s);
 
 /* True when s is well-formed UTF-8 without NUL bytes, without C0 controls other than tab, CR
  * and LF (and, when allow_newlines is false, without CR and LF either), and without the
- * bidirectional embedding, override and isolate controls (str_has_bidi_control). This is the
+ * bidirectional embedding, override and isolate controls (str_has_bidi_control), and without
+ * the noncharacters U+FFFE and U+FFFF (not characters of XML). This is the
  * one text rule of the program: every value a request carries (path, query, form, multipart
  * field and file name) and every text the domain stores goes through it. */
 bool str_valid_text(struct str s, bool allow_newlines);

@@ -968,6 +968,12 @@ static void test_http_refusals(void **state)
   static const char bad_form[] = "api_key=%FF%FE&service_code=rent-subsidy";
   assert_http_error("POST", BASE "requests", "", en, bad_form, strlen(bad_form), 400, "malformed");
   assert_http_error("GET", UDD "services", "?jurisdiction_id=%01", zh, NULL, 0, 400, "格式錯誤");
+  /* U+FFFE is no XML character: an attribute code holding it was echoed and the XML answer
+   * did not parse */
+  char nonchar[256];
+  snprintf(nonchar, sizeof(nonchar),
+           "api_key=%s&service_code=rent-subsidy&attribute[a%%EF%%BF%%BEb]=1", key_udd);
+  assert_http_error("POST", UDD "requests", "", en, nonchar, strlen(nonchar), 400, "malformed");
   /* 415: a body in another encoding */
   static const char json_text[] = "{\"service_code\":\"rent-subsidy\"}";
   assert_http_error("POST", UDD "requests", "?lang=en", json_body, json_text, strlen(json_text),

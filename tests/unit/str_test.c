@@ -69,12 +69,28 @@ static void test_bidi_controls(void **state)
   assert_false(str_has_bidi_control((struct str){"\xE2\x80", 2}));
 }
 
+/* U+FFFE and U+FFFF are refused (XML has no such characters); their neighbours are text. */
+static void test_noncharacters(void **state)
+{
+  (void)state;
+  assert_false(str_valid_text(str_from("a\xEF\xBF\xBE"
+                                       "b"),
+                              true));
+  assert_false(str_valid_text(str_from("\xEF\xBF\xBF"), false));
+  assert_true(str_valid_text(str_from("a\xEF\xBF\xBD"
+                                      "b"),
+                             false));                               /* U+FFFD */
+  assert_true(str_valid_text(str_from("\xEF\xBC\x91"), false));     /* U+FF11 */
+  assert_true(str_valid_text(str_from("\xF0\x9F\x98\x80"), false)); /* U+1F600 */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hex_value),
       cmocka_unit_test(test_bidi_controls),
       cmocka_unit_test(test_unhex),
+      cmocka_unit_test(test_noncharacters),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
