@@ -104,7 +104,9 @@ static bool parse_time(const char **s, struct civil_time *w)
   return true;
 }
 
-/* "Z", "+HH:MM", "-HH:MM", "+HHMM" or nothing (Taipei): the offset east of UTC in seconds. */
+/* "Z", "+HH:MM", "-HH:MM", "+HHMM" or nothing (Taipei): the offset east of UTC in seconds. A
+ * space stands for "+": a query string typed or pasted as "...T00:00:00+08:00" without
+ * encoding the "+" (as a browser's address bar sends it) arrives decoded as a space. */
 static bool parse_zone(const char *s, long *offset)
 {
   int h, m;
@@ -116,7 +118,7 @@ static bool parse_zone(const char *s, long *offset)
     *offset = 0;
     return true;
   }
-  if (*s != '+' && *s != '-')
+  if (*s != '+' && *s != '-' && *s != ' ')
     return false;
   long sign = *s == '-' ? -1 : 1;
   s++;

@@ -674,6 +674,14 @@ static void test_get_filters(void **state)
       get_json(UDD "requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-02-01", 200);
   assert_int_equal(json_array_size(old), 0);
   json_decref(old);
+  /* "+08:00" typed into a query string unencoded (a browser's address bar, the example our own
+   * error shows) arrives as " 08:00": still the offset */
+  old =
+      get_json(UDD "requests.json?start_date=2020-01-01T00:00:00+08:00&end_date=2020-02-01T00:00:00"
+                   "+08:00",
+               200);
+  assert_int_equal(json_array_size(old), 0);
+  json_decref(old);
   json_t *now = get_json(UDD "requests.json?start_date=2020-01-01&end_date=2099-01-01", 400);
   json_decref(now);
   assert_error(UDD "requests", "?start_date=yesterday", NULL, 400, "start_date");

@@ -41,6 +41,9 @@ static void test_datetime_in(void **state)
   assert_int_equal(t, 1795396500);
   assert_true(open311_parse_datetime("2026-11-23T09:15:00+0800", &t));
   assert_int_equal(t, 1795396500);
+  /* "+08:00" sent unencoded in a query string arrives as " 08:00" */
+  assert_true(open311_parse_datetime("2026-11-23T09:15:00 08:00", &t));
+  assert_int_equal(t, 1795396500);
   assert_true(open311_parse_datetime("2026-11-23T09:15", &t)); /* no zone: Taipei */
   assert_int_equal(t, 1795396500);
   assert_true(open311_parse_datetime("2026-11-23", &t)); /* midnight in Taipei */
@@ -54,6 +57,8 @@ static void test_datetime_in(void **state)
                                     "2026-11-23T25:00:00Z",
                                     "2026-11-23T09:15:00+08",
                                     "2026-11-23T09:15:00+08:00x",
+                                    "2026-11-23T09:15:00 ",
+                                    "2026-11-23T09:15:00  08:00",
                                     "2026-11-23x",
                                     "26-11-23",
                                     "2026-11-23T09:15:00.Z"};
