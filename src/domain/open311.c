@@ -189,10 +189,12 @@ static bool line_ok(const char *s, size_t max_chars)
   return !*s || (str_valid_text(str_from(s), false) && text_length(s) <= max_chars);
 }
 
+/* Decimal degrees within limit: digits, sign, point and exponent only (strtod alone would
+ * also take "0x10", "infinity" and leading spaces, and the text is kept as sent). */
 static bool coordinate(const char *s, double limit)
 {
   char *end = NULL;
-  if (!*s || strlen(s) > 32)
+  if (!*s || strlen(s) > 32 || strspn(s, "0123456789+-.eE") != strlen(s))
     return false;
   double v = strtod(s, &end);
   return end && !*end && v >= -limit && v <= limit;

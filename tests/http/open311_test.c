@@ -539,6 +539,11 @@ static void test_post_refusals(void **state)
   free(big);
   rent_body(body, sizeof(body), "&lat=22.6");
   assert_error(UDD "requests", "", body, 400, "long");
+  /* decimal degrees only: strtod's hexadecimal was taken and kept as "0x16" */
+  rent_body(body, sizeof(body), "&lat=0x16&long=120.3");
+  assert_error(UDD "requests", "", body, 400, "long");
+  rent_body(body, sizeof(body), "&lat=%2022.6&long=120.3");
+  assert_error(UDD "requests", "", body, 400, "long");
   /* The shared base: the jurisdiction is needed, from the body or the query string. */
   rent_body(body, sizeof(body), "");
   assert_error(BASE "requests", "", body, 400, "jurisdiction_id");
