@@ -571,6 +571,9 @@ static void test_post_and_get(void **state)
   char *first = xstr(doc, "string(/service_requests/request/service_request_id)");
   char *notice = xstr(doc, "string(/service_requests/request/service_notice)");
   expect_contains(notice, first);
+  /* the expected date as zh-TW writes dates: 116年1月21日, not 2027-01-21 */
+  expect_contains(notice, "預計完成日 11");
+  expect_contains(notice, "日；進度查詢碼");
   free(notice);
   xmlFreeDoc(doc);
   /* Leading zeros in the id survive ("115-UD01-000001"). */

@@ -16,6 +16,7 @@
 #include "domain/apikeys.h"
 #include "domain/directory.h"
 #include "domain/open311_read.h"
+#include "render/format.h"
 #include "render/i18n.h"
 #include "web/app.h"
 #include "web/cases/case_view.h"
@@ -210,12 +211,13 @@ int o311_token(struct o311_ctx *ctx, const char *token)
 
 /* ---- POST requests ----------------------------------------------------------------------- */
 
+/* The deadline's date as the request's language writes it (116年1月21日, 21 Jan 2027). */
 static const char *expected_text(struct http_request *req, int64_t due_at)
 {
-  char date[11];
-  if (due_at <= 0)
+  char date[32];
+  struct civil_date d = civil_taipei((time_t)due_at).date;
+  if (due_at <= 0 || format_date(d.year, d.month, d.day, req->lang, date, sizeof(date)))
     return "";
-  civil_taipei_iso((time_t)due_at, date);
   return arena_strdup(req->arena, date);
 }
 
