@@ -152,7 +152,7 @@ static json_t *error_view(struct http_ctx *ctx)
 {
   int status = ctx->res.status;
   if (status != 400 && status != 401 && status != 403 && status != 404 && status != 405 &&
-      status != 413 && status != 415 && status != 429)
+      status != 413 && status != 414 && status != 415 && status != 429)
     status = 500;
   char title_key[32], message_key[32];
   snprintf(title_key, sizeof(title_key), "error_%d_title", status);

@@ -990,6 +990,21 @@ static void test_http_refusals(void **state)
   snprintf(nonchar, sizeof(nonchar),
            "api_key=%s&service_code=rent-subsidy&attribute[a%%EF%%BF%%BEb]=1", key_udd);
   assert_http_error("POST", UDD "requests", "", en, nonchar, strlen(nonchar), 400, "malformed");
+  /* 414: a query over 8 KiB (a long service_request_id list) is told so, not "try later" */
+  size_t ids_len = 9 * 1024;
+  char *ids = malloc(ids_len + 64);
+  assert_non_null(ids);
+  int n = snprintf(ids, 64, UDD "requests.json?service_request_id=");
+  for (size_t i = (size_t)n; i < ids_len; i += 16)
+    memcpy(ids + i, "115-UD01-000001,", 16);
+  ids[ids_len] = '\0';
+  assert_int_equal(http_call(&server, "GET", ids, en, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 414);
+  assert_type(&r, JSON_TYPE);
+  expect_contains(r.body, "\"code\":414");
+  expect_contains(r.body, "service_request_id");
+  response_free(&r);
+  free(ids);
   /* 415: a body in another encoding */
   static const char json_text[] = "{\"service_code\":\"rent-subsidy\"}";
   assert_http_error("POST", UDD "requests", "?lang=en", json_body, json_text, strlen(json_text),

@@ -138,6 +138,11 @@ static void test_our_refusals_carry_the_headers(void **state)
   free(r);
   r = long_request("GET /o/xinxing/search?q=", 9000, " HTTP/1.1\r\nHost: x\r\n\r\n");
   send_expect("query too long", r, 414);
+  /* the page says what is wrong, not that the system failed */
+  char *answer = exchange(r, strlen(r));
+  expect_contains(answer, "網址太長");
+  expect_lacks(answer, "系統發生問題");
+  free(answer);
   free(r);
 }
 

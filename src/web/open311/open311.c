@@ -181,7 +181,7 @@ int open311_post(struct http_request *req, struct http_response *res)
 int open311_http_error(struct http_request *req, struct http_response *res, int status,
                        const char *message_key)
 {
-  static const int known[] = {400, 403, 404, 405, 413, 415, 429};
+  static const int known[] = {400, 403, 404, 405, 413, 414, 415, 429};
   int key_status = 500;
   for (size_t i = 0; i < ARRAY_LEN(known); i++)
     if (known[i] == status)
