@@ -337,6 +337,12 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
   "NOT EXISTS (SELECT 1 FROM users s WHERE s.office_id = c.office_id AND s.unit_id = c.unit_id "   \
   "AND (s.roles & 4) <> 0 AND s.disabled = 0))))"
 #define WL_DECIDED "c.second_correction_approved IN (3, 4)"
+/* The search: none ($7 and $8 empty), a case number's key prefix ($7) or the keyed hash of an
+ * applicant's exact name ($8). Only the one given is compared: an empty prefix would match
+ * every key. */
+#define WL_SEARCH                                                                                  \
+  "(($7 = '' AND $8 = '') OR ($7 <> '' AND c.case_key LIKE $7 || '%') OR ($8 <> '' AND "           \
+  "c.applicant_name_hash = $8))"
 #define CASE_LIST_SELECT                                                                           \
   "SELECT c.id, c.case_key, c.roc_year, c.word_code, c.serial, c.service_id, c.unit_id, "          \
   "c.status, c.channel, c.handler_id, c.counter, c.received_at, c.due_at, c.due_state, "           \
@@ -351,9 +357,8 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
   "c.closed_at IS NULL WHEN 'correction' THEN c.status = 'correction' WHEN 'closed' THEN "         \
   "c.closed_at IS NOT NULL WHEN 'awaiting' THEN c.closed_at IS NULL AND " WL_AWAITING " WHEN "     \
   "'decided' THEN c.closed_at IS NULL AND " WL_DECIDED                                             \
-  " ELSE c.closed_at IS NULL END) AND ($7 = '' OR c.case_key LIKE $7 "                             \
-  "|| '%' OR c.applicant_name_hash = $8) ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 "       \
-  "END, c.due_at, c.id LIMIT $9"
+  " ELSE c.closed_at IS NULL END) AND " WL_SEARCH " ORDER BY CASE WHEN c.due_at IS NULL THEN 1 "   \
+  "ELSE 0 END, c.due_at, c.id LIMIT $9"
 
 /* The work list per scope (migration 11): each scope has its own statement, so that a partial
  * index on the open cases (closed_at IS NULL) finds only the scope's open cases: "mine" through
@@ -381,7 +386,6 @@ int store_case_pauses(struct store *store, int64_t case_id, json_t **out)
   "'overdue' THEN c.due_state = 'overdue' WHEN 'correction' THEN c.status = 'correction' WHEN "    \
   "'awaiting' THEN " WL_AWAITING " WHEN 'decided' THEN " WL_DECIDED " ELSE 1 = 1 END) AND "
 #define WL_CLOSED "c.closed_at IS NOT NULL AND "
-#define WL_SEARCH "($7 = '' OR c.case_key LIKE $7 || '%' OR c.applicant_name_hash = $8)"
 #define WL_SORT   " ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.id"
 #define WL_ORDER  WL_SORT " LIMIT $9 OFFSET $10)" WL_SORT
 #define WL_SCOPES(head, tail)                                                                      \

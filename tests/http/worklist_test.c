@@ -23,12 +23,12 @@ static struct server server;
 static struct client clerk;
 static const char *accept_json[] = {"Accept: application/json", NULL};
 
-static long long take_in(struct client *c)
+static long long take_in_named(struct client *c, const char *name)
 {
   struct response r;
-  const char *form =
-      "service_id=1&applicant_name=%E7%8E%8B%E5%A4%A7%E6%98%8E&applicant_phone=0912345678&"
-      "notify=sms&doc_0=x";
+  char form[256];
+  snprintf(form, sizeof(form),
+           "service_id=1&applicant_name=%s&applicant_phone=0912345678&notify=sms&doc_0=x", name);
   if (client_get(c, "/staff/intake?service=1", &r))
     return 0;
   response_free(&r);
@@ -44,6 +44,11 @@ static long long take_in(struct client *c)
   free(location);
   response_free(&r);
   return id;
+}
+
+static long long take_in(struct client *c)
+{
+  return take_in_named(c, "%E7%8E%8B%E5%A4%A7%E6%98%8E"); /* 王大明 */
 }
 
 static int setup(void **state)
@@ -203,12 +208,38 @@ static void test_links_keep_the_list_and_are_labelled(void **state)
   json_decref(v);
 }
 
+#define OTHER "%E9%99%B3%E7%BE%8E%E7%8E%B2" /* 陳美玲 */
+
+/* A search by an applicant's name lists that applicant's cases only (it listed every case:
+ * the empty number prefix of a name search matched them all); a name nobody has, none. */
+static void test_search_by_name_finds_only_that_applicant(void **state)
+{
+  long long id = take_in_named(&clerk, OTHER);
+  assert_true(id > 0);
+  char href[64];
+  snprintf(href, sizeof(href), "/staff/cases/%lld", id);
+  json_t *v = list_json("/staff/cases?scope=office&q=" OTHER);
+  assert_int_equal(num(v, "total"), 1);
+  assert_string_equal(text(json_array_get(json_object_get(v, "rows"), 0), "href"), href);
+  json_decref(v);
+  v = list_json("/staff/cases?scope=office&q=" NAME);
+  assert_int_equal(num(v, "total"), INTAKES);
+  json_decref(v);
+  v = list_json("/staff/cases?scope=office&q=%E6%9E%97%E5%BF%97%E6%98%8E"); /* 林志明: no one */
+  assert_int_equal(num(v, "total"), 0);
+  json_decref(v);
+  v = list_json("/staff/cases?scope=mine&q=" OTHER); /* a clerk handles none */
+  assert_int_equal(num(v, "total"), 0);
+  json_decref(v);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pages_hold_every_case_once_in_a_stable_order),
       cmocka_unit_test(test_bad_pages_answer_a_page),
       cmocka_unit_test(test_links_keep_the_list_and_are_labelled),
+      cmocka_unit_test(test_search_by_name_finds_only_that_applicant),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
