@@ -233,6 +233,28 @@ static void test_search_by_name_finds_only_that_applicant(void **state)
   json_decref(v);
 }
 
+/* The form above the list shows the list it heads (it showed "mine" and "open" whatever was
+ * listed, so "Show" after typing a search dropped the scope and filter), and offers no filter
+ * the person may not open ("awaiting my approval" answered a clerk or handler 403). */
+static void test_form_shows_the_list_it_heads(void **state)
+{
+  struct response r;
+  assert_int_equal(client_get(&clerk, "/staff/cases?scope=office&filter=overdue", &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<option value=\"office\" selected>"));
+  assert_non_null(strstr(r.body, "<option value=\"overdue\" selected>"));
+  assert_null(strstr(r.body, "<option value=\"mine\" selected>"));
+  assert_null(strstr(r.body, "<option value=\"awaiting\""));
+  response_free(&r);
+  assert_int_equal(client_get(&clerk, "/staff/cases?scope=unit&lang=en", &r), 0);
+  assert_non_null(strstr(r.body, "<option value=\"unit\" selected>"));
+  assert_non_null(strstr(r.body, "<option value=\"\" selected>Open</option>"));
+  response_free(&r);
+  assert_int_equal(client_get(&clerk, "/staff/cases?filter=awaiting", &r), 0);
+  assert_int_equal(r.status, 403);
+  response_free(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -240,6 +262,7 @@ int main(void)
       cmocka_unit_test(test_bad_pages_answer_a_page),
       cmocka_unit_test(test_links_keep_the_list_and_are_labelled),
       cmocka_unit_test(test_search_by_name_finds_only_that_applicant),
+      cmocka_unit_test(test_form_shows_the_list_it_heads),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -125,9 +125,51 @@ static const char *page_href(struct http_request *req, const json_t *filter, int
                       url_escape(req->arena, web_str((json_t *)filter, "q")), (long long)page);
 }
 
+/* The scope and filter choices with the list's own marked, so that the form shows the list
+ * it heads and pressing "Show" again (after typing a search) keeps them. */
+static json_t *choices(struct http_request *req, const char *const (*opts)[2], size_t n,
+                       const char *chosen)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < n; i++)
+    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", opts[i][0], "label",
+                                          http_t(req, opts[i][1]), "selected",
+                                          strcmp(opts[i][0], chosen) == 0));
+  return list;
+}
+
+static int add_choices(struct http_request *req, json_t *filter)
+{
+  static const char *const scopes[][2] = {
+      {"mine", "worklist_mine"}, {"unit", "worklist_unit"}, {"office", "worklist_office"}};
+  static const char *const filters[][2] = {
+      {"", "worklist_open"},          {"due_soon", "due_due_soon"},
+      {"overdue", "due_overdue"},     {"correction", "status_correction"},
+      {"closed", "worklist_closed"},  {"awaiting", "worklist_awaiting"},
+      {"decided", "worklist_decided"}};
+  json_t *scope = choices(req, scopes, ARRAY_LEN(scopes), web_str(filter, "scope"));
+  bool unit = json_is_true(json_object_get(filter, "may_unit"));
+  bool office = json_is_true(json_object_get(filter, "may_office"));
+  /* only the scopes this person may open (the route's checks refuse the others) */
+  if (scope && !office)
+    json_array_remove(scope, 2);
+  if (scope && !unit)
+    json_array_remove(scope, 1);
+  json_t *shown = choices(req, filters, ARRAY_LEN(filters), web_str(filter, "filter"));
+  if (shown && !(req->session->roles & ROLE_SUPERVISOR))
+    json_array_remove(shown, 5); /* "awaiting my approval" answers 403 to anyone else */
+  int failed = json_object_set_new(filter, "scope_options", scope); /* takes it, also on error */
+  failed |= json_object_set_new(filter, "filter_options", shown);
+  return failed ? ST_NOMEM : ST_OK;
+}
+
 static int worklist_view(struct http_request *req, struct http_response *res,
                          const struct case_worklist *w, json_t *filter)
 {
+  if (!filter || add_choices(req, filter)) {
+    json_decref(filter);
+    return ST_NOMEM;
+  }
   int64_t pages = w->total > 0 ? (w->total + WORKLIST_PAGE - 1) / WORKLIST_PAGE : 1;
   json_t *list = json_array();
   for (size_t i = 0; list && i < w->row_count; i++)
