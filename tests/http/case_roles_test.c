@@ -1084,6 +1084,51 @@ static void test_overdue_notice(void **state)
   json_decref(c);
 }
 
+/* A refused action comes back with its message at its own form and what was typed still in it
+ * (an extension refused for its missing reason showed the message under the "next step" form's
+ * note, pointed there, and emptied the days typed; an overdue reason was lost to a wrong date). */
+static void test_refused_form_comes_back_as_typed(void **state)
+{
+  (void)state;
+  struct kase k;
+  intake(&k, HANDLER);
+  char path[128];
+  struct response r;
+  json_t *v = NULL;
+  assert_int_equal(act(HANDLER, k.id, "extend", "days=2&note=", &v), 400);
+  expect_text_at(v, "field_errors.extend_note", "這個步驟需要寫明原因。");
+  assert_null(json_at(v, "field_errors.note"));
+  expect_text_at(v, "typed.extend.days", "2");
+  json_decref(v);
+  snprintf(path, sizeof(path), "/staff/cases/%lld/extend", k.id);
+  assert_int_equal(client_post(&clients[HANDLER], path, "days=2&note=", &r), 0);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "<a href=\"#extend_note\">");
+  expect_contains(r.body, "id=\"days\" name=\"days\" type=\"text\" inputmode=\"numeric\" "
+                          "value=\"2\">");
+  response_free(&r);
+  /* the overdue notice: the reason typed stays when the date is refused */
+  snprintf(path, sizeof(path), "/staff/cases/%lld/overdue", k.id);
+  assert_int_equal(client_post(&clients[HANDLER], path,
+                               "note=%E7%AD%89%E5%BE%85%E8%A3%9C%E4%BB%B6&new_date=2000-01-01", &r),
+                   0);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "<a href=\"#new_date\">");
+  expect_contains(r.body, "id=\"overdue_note\" name=\"note\" rows=\"2\">等待補件</textarea>");
+  expect_contains(r.body, "value=\"2000-01-01\"");
+  response_free(&r);
+  assert_int_equal(act(HANDLER, k.id, "overdue", "note=&new_date=2099-01-01", &v), 400);
+  expect_text_at(v, "field_errors.overdue_note", "請寫明逾期原因。");
+  json_decref(v);
+  /* a correction refused for too many items keeps them to shorten */
+  char many[1024] = "items=";
+  for (int i = 0; i < 21; i++)
+    snprintf(many + strlen(many), sizeof(many) - strlen(many), "item%d%%0A", i);
+  assert_int_equal(act(HANDLER, k.id, "correction", many, &v), 400);
+  expect_contains(json_text_at(v, "typed.correction.items"), "item20");
+  json_decref(v);
+}
+
 /* ---- other offices, bad input ---------------------------------------------------------- */
 
 static void test_other_office_gets_not_found(void **state)
@@ -1239,6 +1284,7 @@ int main(void)
       cmocka_unit_test(test_correction_and_reject_from_every_step),
       cmocka_unit_test(test_reject_needs_reasons),
       cmocka_unit_test(test_extend_moves_the_date_later),
+      cmocka_unit_test(test_refused_form_comes_back_as_typed),
       cmocka_unit_test(test_reassign_only_by_supervisor),
       cmocka_unit_test(test_overdue_notice),
       cmocka_unit_test(test_other_office_gets_not_found),

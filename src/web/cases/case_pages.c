@@ -137,6 +137,37 @@ static int add_clock(struct http_request *req, const struct case_staff *s, json_
   return json_object_set_new(c, "clock", clock) ? ST_NOMEM : ST_OK;
 }
 
+/* A refused action's form as typed: typed.<action>.<field> (the action's "-" as "_"), so the
+ * form that was sent comes back filled in, and only that one. */
+static int add_typed(struct http_request *req, json_t *view)
+{
+  const char *action = http_capture(req, "action");
+  char *key = arena_strdup(req->arena, action ? action : "");
+  json_t *fields = json_object();
+  if (!key || !fields) {
+    json_decref(fields);
+    return ST_NOMEM;
+  }
+  for (char *p = key; *p; p++)
+    *p = *p == '-' ? '_' : *p;
+  for (size_t i = 0; i < req->form_count; i++) {
+    const struct http_param *f = &req->form[i];
+    const char *name = arena_strndup(req->arena, f->name.ptr, f->name.len);
+    if (name && strcmp(name, "csrf") != 0)
+      json_object_set_new(fields, name, json_stringn(f->value.ptr, f->value.len));
+  }
+  return json_object_set_new(view, "typed", json_pack("{s:o}", key, fields)) ? ST_NOMEM : ST_OK;
+}
+
+/* The refusal's message at field and the refused form as typed. */
+static int add_refusal(struct http_request *req, json_t *view, const char *field,
+                       const char *reason)
+{
+  if (!view || web_form_error(req, view, field, reason))
+    return ST_NOMEM;
+  return add_typed(req, view);
+}
+
 static int show(struct http_request *req, struct http_response *res, int status, const char *field,
                 const char *reason)
 {
@@ -165,8 +196,10 @@ static int show(struct http_request *req, struct http_response *res, int status,
                            json_string_value(json_object_get(c, "number")), "case", c, "handlers",
                            handlers_view(&s), "today", "", "has_messages",
                            json_array_size(messages) > 0, "messages", messages);
-  if (reason)
-    web_form_error(req, view, field, reason);
+  if (reason && add_refusal(req, view, field, reason)) {
+    json_decref(view);
+    return ST_NOMEM;
+  }
   return http_page(res, status, "staff/case", view);
 }
 
@@ -239,7 +272,17 @@ static int64_t form_int(struct http_request *req, const char *name, int64_t max)
   return v;
 }
 
-/* Runs the named action; *field names the form field a refusal is about. */
+/* An extension by working days (1 to 90) with its reason. */
+static int run_extend(struct http_request *req, const struct case_env *env,
+                      const struct case_actor *actor, int64_t id, const char **reason,
+                      const char **field)
+{
+  int64_t days = form_int(req, "days", 90);
+  *field = days < 1 ? "days" : "extend_note";
+  return cases_extend(env, actor, id, days < 1 ? 0 : days * 480, http_form(req, "note"), reason);
+}
+
+/* Runs the named action; *field names the form field a refusal is about (the input's id). */
 static int run_action(struct http_request *req, const struct case_env *env,
                       const struct case_actor *actor, int64_t id, const char *action,
                       const char **reason, const char **field)
@@ -260,20 +303,20 @@ static int run_action(struct http_request *req, const struct case_env *env,
     return cases_correction_done(env, actor, id, note, reason);
   if (!strcmp(action, "approve-correction"))
     return cases_approve_correction(env, actor, id, reason);
-  if (!strcmp(action, "reject"))
+  if (!strcmp(action, "reject")) {
+    *field = "reject_note";
     return cases_reject(env, actor, id, note, reason);
-  if (!strcmp(action, "extend")) {
-    int64_t days = form_int(req, "days", 90);
-    *field = days < 1 ? "days" : "note";
-    return cases_extend(env, actor, id, days < 1 ? 0 : days * 480, note, reason);
   }
+  if (!strcmp(action, "extend"))
+    return run_extend(req, env, actor, id, reason, field);
   if (!strcmp(action, "reassign")) {
     *field = "handler_id";
     return cases_reassign(env, actor, id, form_int(req, "handler_id", INT64_MAX), note, reason);
   }
   if (!strcmp(action, "overdue")) {
-    *field = "new_date";
-    return cases_overdue_notice(env, actor, id, note, http_form(req, "new_date"), reason);
+    int rc = cases_overdue_notice(env, actor, id, note, http_form(req, "new_date"), reason);
+    *field = *reason && !strcmp(*reason, "case_err_overdue_reason") ? "overdue_note" : "new_date";
+    return rc;
   }
   if (!strcmp(action, "pickup"))
     return cases_pickup(env, actor, id, reason);
