@@ -355,6 +355,21 @@ static void test_refusals_take_nothing_in(void **state)
   expect_contains(r.body, "id=\"applicant_phone\" name=\"applicant_phone\" type=\"tel\" "
                           "value=\"abc\"");
   response_free(&r);
+  /* and so are the choices: the handler, the notices' language, how it arrived (they went back
+   * to the round robin, 中文 and 臨櫃辦理, to be taken in so unless noticed) */
+  char form[256], chosen[64];
+  long long handler = handler_id(HANDLER);
+  snprintf(form, sizeof(form),
+           "service_id=1&applicant_name=A&applicant_id=A123456788&notify=none&lang=en&"
+           "channel=mail&handler_id=%lld",
+           handler);
+  post_intake(&clerk, form, &r);
+  assert_int_equal(r.status, 400);
+  snprintf(chosen, sizeof(chosen), "<option value=\"%lld\" selected>", handler);
+  expect_contains(r.body, chosen);
+  expect_contains(r.body, "<option value=\"en\" selected>English</option>");
+  expect_contains(r.body, "<option value=\"mail\" selected>");
+  response_free(&r);
   assert_int_equal(office_total(), before);
 }
 

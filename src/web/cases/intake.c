@@ -57,13 +57,30 @@ static void service_options(struct http_request *req, const struct case_intake_f
   }
 }
 
-static json_t *handler_options(const struct case_intake_form *form)
+/* The handlers to choose from, the one chosen on a form shown again (a refusal, a fee
+ * preview) marked. */
+static json_t *handler_options(struct http_request *req, const struct case_intake_form *form)
 {
+  const char *chosen = http_form(req, "handler_id");
+  int64_t id = 0;
+  if (chosen && str_to_int64(str_from(chosen), 1, INT64_MAX, &id))
+    id = 0;
   json_t *list = json_array();
   for (size_t i = 0; list && i < form->handler_count; i++)
-    json_array_append_new(list, json_pack("{s:I, s:s}", "id", (json_int_t)form->handlers[i].id,
-                                          "name", form->handlers[i].name));
+    json_array_append_new(list, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)form->handlers[i].id,
+                                          "name", form->handlers[i].name, "selected",
+                                          id && form->handlers[i].id == id));
   return list;
+}
+
+/* The notice language and channel as chosen, for a form shown again. */
+static int add_choices(struct http_request *req, json_t *view)
+{
+  const char *lang = http_form(req, "lang"), *channel = http_form(req, "channel");
+  if (json_object_set_new(view, "lang_en", json_boolean(lang && !strcmp(lang, "en"))) ||
+      json_object_set_new(view, "channel_mail", json_boolean(channel && !strcmp(channel, "mail"))))
+    return ST_NOMEM;
+  return ST_OK;
 }
 
 static int64_t chosen_service(struct http_request *req)
@@ -129,12 +146,15 @@ static int form_view(struct http_request *req, struct store *store, bool fee_pre
     json_object_set_new(values, v[i],
                         json_string(http_form(req, v[i]) ? http_form(req, v[i]) : ""));
   *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:I}", "title", http_t(req, "intake_title"),
-                   "services", services, "documents", documents, "handlers", handler_options(&form),
-                   "service_chosen", service > 0, "values", values, "notify_options",
-                   notify_options(req), "ticket", (json_int_t)intake_ticket(req));
+                   "services", services, "documents", documents, "handlers",
+                   handler_options(req, &form), "service_chosen", service > 0, "values", values,
+                   "notify_options", notify_options(req), "ticket", (json_int_t)intake_ticket(req));
   if (!*out ||
-      json_object_set_new(*out, "has_documents", json_boolean(json_array_size(documents) > 0)))
+      json_object_set_new(*out, "has_documents", json_boolean(json_array_size(documents) > 0)) ||
+      add_choices(req, *out)) {
+    json_decref(*out);
     return ST_NOMEM;
+  }
   rc = intake_fee_view(req, chosen_record(&form, service), fee_preview, *out);
   if (rc)
     json_decref(*out);
