@@ -222,6 +222,9 @@ static void test_intake_and_receipt(void **state)
   expect_contains(body, "<dd class=\"bm-facts__value\">" HANDLER "</dd>");
   expect_contains(body, "<dd class=\"bm-facts__value\">登記課 1-12</dd>");
   expect_contains(body, "<dd class=\"bm-facts__value\">115年3月5日 09:00</dd>");
+  /* the legal time limit beside the date it gives */
+  expect_contains(body, "<dt class=\"bm-facts__key\">處理期限</dt><dd class=\"bm-facts__value\">3 "
+                        "個工作天</dd>");
   expect_contains(body, "<dd class=\"bm-facts__value\">" SALE_FEE "</dd>");
   expect_contains(body, "<dt class=\"bm-facts__key\">收件人員</dt><dd class=\"bm-facts__value\">"
                         "收件櫃台人員（示範）</dd>");
@@ -234,6 +237,9 @@ static void test_intake_and_receipt(void **state)
   body = expect_page(&server, &clerk, path, 200);
   expect_contains(body, "bm-receipt__title\">Receipt</h1>");
   expect_contains(body, "<dd class=\"bm-facts__value\">5 Mar 2026 09:00</dd>");
+  expect_contains(body,
+                  "<dt class=\"bm-facts__key\">Time limit</dt><dd class=\"bm-facts__value\">3 "
+                  "working days</dd>");
   expect_contains(body, "<dd class=\"bm-facts__value\">Registration Section 1-12</dd>");
   expect_contains(body, "Taken in by");
   free(body);

@@ -17,6 +17,7 @@
 #include "web/cases/cases.h"
 #include "web/payments/payments.h"
 #include "web/public/apply.h"
+#include "web/public/catalog.h"
 #include "web/public/office.h"
 #include "web/staff/notices.h"
 
@@ -214,7 +215,8 @@ int case_page(struct http_request *req, struct http_response *res)
   return show(req, res, 200, NULL, NULL);
 }
 
-/* The printed receipt: the office (name, address, phone, web address), the case, and the QR
+/* The printed receipt: the office (name, address, phone, web address), the case with its time
+ * limit, and the QR
  * code of its link /p/<token> (also on a reprint, when the token is derivable; right after
  * intake the random token passed as ?t=), the fee receipt when the fee was computed at intake,
  * the survey link when one is open. */
@@ -237,6 +239,13 @@ int case_receipt(struct http_request *req, struct http_response *res)
       token ? arena_printf(req->arena, "%s/p/%s", web_origin(req), token)
             : arena_printf(req->arena, "%s/o/%s/progress", web_origin(req), s.office->slug);
   json_t *fee = receipt_fee_view(req, &s); /* 計費收據, when computed at intake */
+  /* the legal time limit (處理期限) beside the date it gives: "3 個工作天", "4 工作小時" */
+  if (json_object_set_new(c, "time_limit_text",
+                          json_string(catalog_time_limit(req, s.c.time_limit_minutes)))) {
+    json_decref(c);
+    json_decref(fee);
+    return ST_NOMEM;
+  }
   json_t *view = json_pack("{s:s, s:o, s:o, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:o?}", "title",
                            http_t(req, "receipt_title"), "case", c, "office",
                            office_dir_view(req, s.office), "token", token, "qr_src",
