@@ -255,6 +255,11 @@ test('the handler opens the case from the work list and asks for a correction', 
   const main = await page.locator('main').innerText();
   for (const item of ITEMS) assert(main.includes(item), `the case lists ${item}`);
   await checkA11y(page, 'case page in correction');
+  // The notices' table: the link in each text wraps, and leaves the event column room for
+  // 補正通知 on one line (it took the width and squeezed the column to a character a line).
+  const eventCell = page.locator('tr.bm-message td').first();
+  const eventWidth = await eventCell.evaluate((td) => td.getBoundingClientRect().width);
+  assert(eventWidth >= 64, `the notices' event column is ${eventWidth}px wide, not squeezed`);
 
   const view = await viewOf(page, `${base}/staff/cases/${journey.caseId}`);
   journey.deadlineText = view.case.correction_deadline_text;
