@@ -754,6 +754,16 @@ static void test_delegate_acts_for_the_handler(void **state)
   expect_contains(list, "代理承辦人");
   free(list);
   json_decref(v);
+  /* its days as dates of the page's language (they were shown as 2026-03-02) */
+  char roc[192];
+  long year = strtol(today, NULL, 10) - 1911, month = strtol(today + 5, NULL, 10),
+       day = strtol(today + 8, NULL, 10);
+  snprintf(roc, sizeof(roc), "%ld年%ld月%ld日 – %ld年%ld月%ld日", year, month, day, year, month,
+           day);
+  struct response page;
+  assert_int_equal(get(SUPERVISOR, "/staff/delegations", false, &page), 200);
+  expect_contains(page.body, roc);
+  response_free(&page);
 
   char path[64];
   snprintf(path, sizeof(path), "/staff/cases/%lld", k.id);

@@ -266,17 +266,19 @@ static json_t *handlers_view(const struct case_handler *h, size_t n, int64_t cho
   return list;
 }
 
-static json_t *delegations_view(const struct case_delegations *d)
+/* The delegations, their days also in the page's language (starts_text, ends_text). */
+static json_t *delegations_view(struct http_request *req, const struct case_delegations *d)
 {
   json_t *list = json_array();
   for (size_t i = 0; list && i < d->delegation_count; i++) {
     const struct case_delegation *e = &d->delegations[i];
-    json_array_append_new(list,
-                          json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id",
-                                    (json_int_t)e->id, "user_id", (json_int_t)e->user_id,
-                                    "delegate_id", (json_int_t)e->delegate_id, "starts_on",
-                                    e->starts_on, "ends_on", e->ends_on, "reason", e->reason,
-                                    "user_name", e->user_name, "delegate_name", e->delegate_name));
+    json_array_append_new(
+        list, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+                        (json_int_t)e->id, "user_id", (json_int_t)e->user_id, "delegate_id",
+                        (json_int_t)e->delegate_id, "starts_on", e->starts_on, "ends_on",
+                        e->ends_on, "starts_text", web_date(req, e->starts_on),
+                        "ends_text", web_date(req, e->ends_on), "reason", e->reason,
+                        "user_name", e->user_name, "delegate_name", e->delegate_name));
   }
   return list;
 }
@@ -306,8 +308,8 @@ static int delegations_show(struct http_request *req, struct http_response *res,
                                      f->ends_on ? f->ends_on : "", f->note ? f->note : ""};
   json_t *view =
       json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:{s:s, s:s, s:s}}", "title",
-                http_t(req, "delegations_title"), "delegations", delegations_view(&d), "handlers",
-                handlers_view(d.handlers, d.handler_count, 0), "away_options",
+                http_t(req, "delegations_title"), "delegations", delegations_view(req, &d),
+                "handlers", handlers_view(d.handlers, d.handler_count, 0), "away_options",
                 handlers_view(d.handlers, d.handler_count, shown.user), "delegate_options",
                 handlers_view(d.handlers, d.handler_count, shown.delegate), "today", today, "form",
                 "starts_on", shown.starts_on, "ends_on", shown.ends_on, "note", shown.note);
