@@ -114,6 +114,20 @@ static int reminders(long long id)
   return n;
 }
 
+/* The timeline's actors as shown, one after another ("xinxing-supervisor|系統|"). */
+static void actors(long long id, char *out, size_t size)
+{
+  json_t *c = case_json(id), *e;
+  size_t i;
+  out[0] = '\0';
+  json_array_foreach(json_object_get(c, "timeline"), i, e)
+  {
+    const char *who = json_string_value(json_object_get(e, "actor"));
+    snprintf(out + strlen(out), size - strlen(out), "%s|", who ? who : "");
+  }
+  json_decref(c);
+}
+
 /* `bianmin scan` with the clock at `at`. */
 static void scan_at(long long at)
 {
@@ -173,6 +187,11 @@ static void test_reminder_when_due_once(void **state)
   assert_int_equal(reminders(due), 1);
   assert_int_equal(reminders(later), 0);
   assert_int_equal(reminders(picked), 0);
+  /* the scanner's reminder is the system's, in the page's language (it read "system") */
+  char who[512];
+  actors(due, who, sizeof(who));
+  expect_contains(who, "|系統|");
+  expect_lacks(who, "system");
   scan_at(second + WAIT_SECONDS);
   assert_int_equal(reminders(later), 0);
   scan_at(second + WAIT_SECONDS + 1);

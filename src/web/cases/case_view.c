@@ -504,6 +504,18 @@ static bool note_lists_items(const char *note, json_t *data)
   return note[at] == '\0';
 }
 
+/* Who did it: an event with no staff account behind it by the system (the overdue and pickup
+ * scanner, payment callbacks) or the applicant (online) in the page's language; others as
+ * web_actor_label. A staff account's name is shown as stored, whatever it is. */
+static const char *event_actor(struct http_request *req, const struct case_staff_event *e)
+{
+  if (e->actor_id == 0 && !strcmp(e->actor, "system"))
+    return http_t(req, "actor_system");
+  if (e->actor_id == 0 && !strcmp(e->actor, "applicant"))
+    return http_t(req, "actor_applicant");
+  return web_actor_label(req, e->actor);
+}
+
 static json_t *staff_event(struct http_request *req, const struct case_staff *s,
                            const struct case_staff_event *e)
 {
@@ -513,7 +525,7 @@ static json_t *staff_event(struct http_request *req, const struct case_staff *s,
   const char *note =
       note_lists_items(e->note, data) ? "" : case_event_note(req, e->kind, e->note, e->data);
   json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "at", web_datetime(req, e->at), "what",
-                        what, "note", note, "actor", web_actor_label(req, e->actor), "on_behalf_of",
+                        what, "note", note, "actor", event_actor(req, e), "on_behalf_of",
                         e->on_behalf_of, "public", e->public);
   if (v && data)
     json_object_set(v, "data", data);
