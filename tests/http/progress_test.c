@@ -244,6 +244,40 @@ static void test_wrong_code_unknown_number_other_office(void **state)
   free(body);
 }
 
+/* A field left empty is asked for at that field (400), tied to its input for screen readers,
+ * with what was typed kept; no lookup is made, so nothing is said about any case. */
+static void test_empty_fields(void **state)
+{
+  char path[256];
+  need_plain();
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%s&check=", plain.key);
+  char *body = expect_page(&server, NULL, path, 400);
+  expect_contains(body, "<a href=\"#check\">請輸入收據上的 6 位數檢查碼</a>");
+  expect_contains(body, "id=\"check-error\"");
+  expect_contains(body, "aria-describedby=\"check-hint check-error\"");
+  expect_contains(body, "aria-describedby=\"number-hint\"");
+  expect_lacks(body, "查無符合的案件");
+  free(body);
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=%%20&check=%s", plain.check);
+  json_t *view = expect_view(&server, NULL, path, 400);
+  expect_text_at(view, "errors.0.field", "number");
+  expect_text_at(view, "field_errors.number", "請輸入收據上的收件字號，例如 115-HA07-001230");
+  expect_text_at(view, "form.check", plain.check);
+  assert_null(json_at(view, "field_errors.check"));
+  json_decref(view);
+  body = expect_page(&server, NULL, "/o/xinxing/progress?number=&check=&lang=en", 400);
+  expect_contains(body, "<a href=\"#number\">Enter the case number on your receipt");
+  expect_contains(body, "<a href=\"#check\">Enter the 6-digit check code on your receipt</a>");
+  expect_contains(body, "aria-describedby=\"number-hint number-error\"");
+  expect_contains(body, "govuk-input--error");
+  free(body);
+  /* A wrong code's answer is tied to the number field too. */
+  snprintf(path, sizeof(path), "/o/xinxing/progress?number=115-EB01-999999&check=%s", plain.check);
+  body = expect_page(&server, NULL, path, 404);
+  expect_contains(body, "aria-describedby=\"number-hint number-error\"");
+  free(body);
+}
+
 /* Moves the case to first review, then asks for a correction of two items. */
 static void ask_correction(const struct taken_case *t)
 {
@@ -526,6 +560,7 @@ int main(void)
       cmocka_unit_test(test_lookup_by_number),
       cmocka_unit_test(test_number_as_typed),
       cmocka_unit_test(test_wrong_code_unknown_number_other_office),
+      cmocka_unit_test(test_empty_fields),
       cmocka_unit_test(test_steps_and_correction_by_link),
       cmocka_unit_test(test_link_by_token_and_qr),
       cmocka_unit_test(test_fee_block),

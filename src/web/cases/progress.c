@@ -65,13 +65,57 @@ static int progress_locked(struct http_request *req, struct http_response *res, 
   return http_page(res, 429, "public/progress", page);
 }
 
+/* Nothing but spaces: a field the citizen left empty. */
+static bool blank(const char *s)
+{
+  for (; s && *s; s++)
+    if (*s != ' ' && *s != '\t')
+      return false;
+  return true;
+}
+
+/* A field left empty is asked for by name at the field (400), before any lookup: saying what
+ * is missing tells nothing about any case, and no wrong code is counted. */
+static int progress_missing(struct http_request *req, struct http_response *res, json_t *page,
+                            const char *number, const char *check)
+{
+  if (!page)
+    return ST_NOMEM;
+  if ((blank(number) && web_form_error(req, page, "number", "progress_number_missing")) ||
+      (blank(check) && web_form_error(req, page, "check", "progress_check_missing"))) {
+    json_decref(page);
+    return ST_NOMEM;
+  }
+  return http_page(res, 400, "public/progress", page);
+}
+
+/* A lookup by number and check code: the case, "locked until midnight", or the form again
+ * with "not found" (wrong numbers and wrong codes alike). */
+static int progress_lookup(struct http_request *req, struct http_response *res, struct store *store,
+                           const struct dir_office *office, const char *number, const char *check)
+{
+  struct case_public c;
+  time_t now = clock_now();
+  int rc = case_public_by_number(store, req->arena, now, office->id, number, check, web_primary,
+                                 req, &c);
+  if (rc == ST_LIMIT)
+    return progress_locked(req, res, now,
+                           form_view(req, office, number, NULL)); /* the code not echoed */
+  if (rc != ST_NOTFOUND)
+    return rc ? rc : result_page(req, res, &c, NULL);
+  json_t *page = form_view(req, office, number, check);
+  if (!page)
+    return ST_NOMEM;
+  web_form_error(req, page, "number", "progress_not_found");
+  return http_page(res, 404, "public/progress", page);
+}
+
 /* Public lookups only read (a wrong check code's count is written on the primary): they run on the
  * read replica when one is configured (web_read). */
 static int progress_form_on(struct http_request *req, struct http_response *res,
                             struct store *store)
 {
   const struct dir_office *office = NULL;
-  struct case_public c;
   const char *number = http_query(req, "number"), *check = http_query(req, "check");
   int rc = office_of_request(req, store, &office);
   if (rc)
@@ -81,23 +125,13 @@ static int progress_form_on(struct http_request *req, struct http_response *res,
                          arena_printf(req->arena, "/o/%s/petition/status?number=%s&check=%s",
                                       office->slug, http_url_encode(req->arena, number),
                                       http_url_encode(req->arena, check ? check : "")));
-  if (number || check) {
-    time_t now = clock_now();
-    rc = case_public_by_number(store, req->arena, now, office->id, number, check, web_primary, req,
-                               &c);
-    if (rc == ST_LIMIT)
-      return progress_locked(req, res, now,
-                             form_view(req, office, number, NULL)); /* the code not echoed */
-    if (rc != ST_NOTFOUND)
-      return rc ? rc : result_page(req, res, &c, NULL);
+  if (!number && !check) { /* the form */
+    json_t *page = form_view(req, office, NULL, NULL);
+    return page ? http_page(res, 200, "public/progress", page) : ST_NOMEM;
   }
-  json_t *page = form_view(req, office, number, check); /* the form, or "not found" on it */
-  if (!page)
-    return ST_NOMEM;
-  if (!number && !check)
-    return http_page(res, 200, "public/progress", page);
-  web_form_error(req, page, "number", "progress_not_found");
-  return http_page(res, 404, "public/progress", page);
+  if (blank(number) || blank(check))
+    return progress_missing(req, res, form_view(req, office, number, check), number, check);
+  return progress_lookup(req, res, store, office, number, check);
 }
 
 int progress_form(struct http_request *req, struct http_response *res)
