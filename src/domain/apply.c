@@ -14,6 +14,7 @@
 #include "domain/accounts.h"
 #include "domain/apply.h"
 #include "domain/payment.h"
+#include "domain/case_number.h"
 #include "domain/catalog.h"
 #include "domain/form.h"
 #include "domain/personal.h"
@@ -319,25 +320,24 @@ int apply_resend(const struct case_env *env, json_t *draft, const struct apply_m
   return rc;
 }
 
-static bool code_shape_ok(const char *code)
+/* The code as typed, in the form it was sent: full-width digits (a Chinese keyboard's), spaces
+ * and dashes between the digits are taken as the receipt's check code is (case_number.h). */
+_Static_assert((int)APPLY_CODE_DIGITS == (int)CASE_CHECK_CODE_LEN,
+               "one-time codes read as check codes");
+static bool code_shape_ok(const char *typed, char code[APPLY_CODE_DIGITS + 1])
 {
-  if (!code || strlen(code) != APPLY_CODE_DIGITS)
-    return false;
-  for (const char *p = code; *p; p++)
-    if (*p < '0' || *p > '9')
-      return false;
-  return true;
+  return typed && case_check_code_parse(typed, code) == ST_OK;
 }
 
-int apply_verify(const struct case_env *env, json_t *draft, const char *code,
+int apply_verify(const struct case_env *env, json_t *draft, const char *typed,
                  char session[APPLY_TOKEN_SIZE], const char **reason)
 {
-  char hash[PERSONAL_HASH_HEX + 1], session_hash[65];
+  char hash[PERSONAL_HASH_HEX + 1], session_hash[65], code[APPLY_CODE_DIGITS + 1];
   *reason = NULL;
   if (!*txt(draft, "code_hash") || num(draft, "code_tries") >= APPLY_CODE_TRIES ||
       num(draft, "code_expires_at") <= (int64_t)env->now)
     return refuse(reason, "apply_err_code_expired");
-  if (!code_shape_ok(code))
+  if (!code_shape_ok(typed, code))
     return refuse(reason, "apply_err_code_shape");
   int rc = code_hash(num(draft, "id"), code, hash);
   if (rc)

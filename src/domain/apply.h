@@ -101,7 +101,8 @@ int apply_draft_row(const struct case_env *env, const char *session, json_t **dr
 /* A new code for an unverified draft (at most APPLY_CODES_MAX, one per APPLY_RESEND_SECONDS). */
 int apply_resend(const struct case_env *env, json_t *draft, const struct apply_message *msg,
                  const char **reason);
-/* Checks a code: on success the draft is verified and gets a new session token. */
+/* Checks a code as typed (full-width digits and spaces between them are taken, as the receipt's
+ * check code is): on success the draft is verified and gets a new session token. */
 int apply_verify(const struct case_env *env, json_t *draft, const char *code,
                  char session[APPLY_TOKEN_SIZE], const char **reason);
 /* Saves the applicant's name and answers (an object, answers already checked by form_answer)

@@ -362,6 +362,30 @@ static void test_wrong_codes_and_journey_guards(void **state)
   client_free(&c);
 }
 
+/* What a citizen on a phone types: the one-time code in full-width digits (a Chinese keyboard's)
+ * with a space is taken. */
+static void test_code_as_typed(void **state)
+{
+  (void)state;
+  struct client c;
+  char form[256], code[7], *where = NULL;
+  client_init(&c, &server);
+  int before = harness_mail_count(mail_dir);
+  assert_int_equal(get(&c, SERVICE, NULL), 200);
+  assert_int_equal(post(&c, SERVICE "/start", "kind=email&contact=typed%40example.com", &where),
+                   303);
+  free(where);
+  harness_mail_code(mail_dir, before + 1, code);
+  size_t n = (size_t)snprintf(form, sizeof(form), "code=");
+  for (int i = 0; i < 6; i++) /* U+FF10..FF19, a space after the third */
+    n += (size_t)snprintf(form + n, sizeof(form) - n, "%%EF%%BC%%%02X%s", 0x90 + (code[i] - '0'),
+                          i == 2 ? "+" : "");
+  assert_int_equal(post(&c, SERVICE "/verify", form, &where), 303);
+  assert_non_null(strstr(where, SERVICE "/name"));
+  free(where);
+  client_free(&c);
+}
+
 /* A number question's bounds (the copies: whole numbers from 1 to 100) are checked on its own
  * page, with the bounds in the message, and a refused answer is not kept. */
 static void test_number_bounds_on_the_question_page(void **state)
@@ -661,6 +685,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_journey_and_staff),
       cmocka_unit_test(test_wrong_codes_and_journey_guards),
+      cmocka_unit_test(test_code_as_typed),
       cmocka_unit_test(test_number_bounds_on_the_question_page),
       cmocka_unit_test(test_save_and_resume),
       cmocka_unit_test(test_upload_attacks),
