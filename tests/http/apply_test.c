@@ -386,6 +386,41 @@ static void test_code_as_typed(void **state)
   client_free(&c);
 }
 
+/* A refused answer's message describes its field (answer-error) for screen readers, and an
+ * optional question says "optional" once. */
+static void test_question_errors_described(void **state)
+{
+  (void)state;
+  struct client c;
+  char *page = NULL;
+  client_init(&c, &server);
+  start_verified(&c, "described%40example.com");
+  /* an empty name, no choice made: each field names its hint and its error */
+  struct response r;
+  assert_int_equal(client_post(&c, SERVICE "/name", "answer=", &r), 0);
+  assert_int_equal(r.status, 400);
+  assert_non_null(strstr(r.body, "id=\"answer-error\""));
+  assert_non_null(strstr(r.body, "aria-describedby=\"answer-hint answer-error\""));
+  response_free(&r);
+  assert_int_equal(post(&c, SERVICE "/name", "answer=%E7%8E%8B%E5%B0%8F%E6%98%8E", NULL), 303);
+  assert_int_equal(client_post(&c, SERVICE "/q/kind", "answer=", &r), 0);
+  assert_int_equal(r.status, 400);
+  assert_non_null(
+      strstr(r.body, "<fieldset class=\"govuk-fieldset\" aria-describedby=\"answer-error\">"));
+  response_free(&r);
+  /* the optional purpose question says so once, in its heading and its title */
+  assert_int_equal(get(&c, SERVICE "/q/purpose?lang=zh-TW", &page), 200);
+  assert_non_null(strstr(page, "申請用途 （選填）"));
+  assert_null(strstr(page, "（選填） （選填）"));
+  assert_non_null(strstr(page, "<title>申請用途 - "));
+  free(page);
+  assert_int_equal(get(&c, SERVICE "/q/purpose?lang=en", &page), 200);
+  assert_non_null(strstr(page, "Purpose (optional)"));
+  assert_null(strstr(page, "(optional) (optional)"));
+  free(page);
+  client_free(&c);
+}
+
 /* A number question's bounds (the copies: whole numbers from 1 to 100) are checked on its own
  * page, with the bounds in the message, and a refused answer is not kept. */
 static void test_number_bounds_on_the_question_page(void **state)
@@ -686,6 +721,7 @@ int main(void)
       cmocka_unit_test(test_journey_and_staff),
       cmocka_unit_test(test_wrong_codes_and_journey_guards),
       cmocka_unit_test(test_code_as_typed),
+      cmocka_unit_test(test_question_errors_described),
       cmocka_unit_test(test_number_bounds_on_the_question_page),
       cmocka_unit_test(test_save_and_resume),
       cmocka_unit_test(test_upload_attacks),
