@@ -368,6 +368,18 @@ static void test_file_online_route_and_find(void **state)
       400);
   assert_string_equal(json_text_at(refused, "field_errors.kind"), "請選擇陳情或首長信箱。");
   json_decref(refused);
+  /* the message is at the refused field and describes it, what was typed is kept */
+  struct response empty;
+  assert_int_equal(
+      client_post(&citizen, OFFICE "/petition",
+                  "kind=petition&category_id=0&subject=&body=keep+me&contact_kind=", &empty),
+      0);
+  assert_int_equal(empty.status, 400);
+  expect_contains(empty.body, "<p class=\"govuk-error-message\" id=\"subject-error\">");
+  expect_contains(empty.body, "govuk-input--error\" id=\"subject\"");
+  expect_contains(empty.body, "aria-describedby=\"subject-error\"");
+  expect_contains(empty.body, ">keep me</textarea>");
+  response_free(&empty);
   int before = count_mail();
   char *own = file_online(&citizen, SUBJECT, key, check);
   /* the "received" notice names the number and check code */
