@@ -273,12 +273,12 @@ static json_t *delegations_view(struct http_request *req, const struct case_dele
   for (size_t i = 0; list && i < d->delegation_count; i++) {
     const struct case_delegation *e = &d->delegations[i];
     json_array_append_new(
-        list, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-                        (json_int_t)e->id, "user_id", (json_int_t)e->user_id, "delegate_id",
-                        (json_int_t)e->delegate_id, "starts_on", e->starts_on, "ends_on",
-                        e->ends_on, "starts_text", web_date(req, e->starts_on),
-                        "ends_text", web_date(req, e->ends_on), "reason", e->reason,
-                        "user_name", e->user_name, "delegate_name", e->delegate_name));
+        list,
+        json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
+                  "user_id", (json_int_t)e->user_id, "delegate_id", (json_int_t)e->delegate_id,
+                  "starts_on", e->starts_on, "ends_on", e->ends_on, "starts_text",
+                  web_date(req, e->starts_on), "ends_text", web_date(req, e->ends_on), "reason",
+                  e->reason, "user_name", e->user_name, "delegate_name", e->delegate_name));
   }
   return list;
 }
