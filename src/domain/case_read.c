@@ -55,7 +55,9 @@ static void fill_case(const struct store_case_public_row *row, struct case_publi
       .closed_at = row->closed_at,
       .time_limit_minutes = row->time_limit_minutes,
       .extension_minutes = row->extension_minutes,
-      .fee_amount = row->fee_amount,
+      /* what the case owes (all copies): the amount set on it; a case whose row kept the
+       * service's fee for one copy (taken in before the row followed case_fees) shows it too */
+      .fee_amount = row->fee_due > 0 ? row->fee_due : row->fee_amount,
       .due_state = row->due_state,
       .applicant_name_masked = row->applicant_name_masked,
       .overdue_reason = row->overdue_reason,

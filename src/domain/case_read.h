@@ -58,7 +58,10 @@ struct case_public {
   const char *word_code, *case_key, *status, *workflow, *channel, *counter;
   const char *word_zh; /* the Chinese word of word_code at the office; "" when none */
   int64_t received_at, due_at, picked_up_at, closed_at; /* 0: not set */
-  int64_t time_limit_minutes, extension_minutes, fee_amount;
+  int64_t time_limit_minutes, extension_minutes;
+  /* what the case owes in NT$, every copy: the amount set on it (fee.due), or without one the
+   * service's fixed fee it was taken in with; 0 when none */
+  int64_t fee_amount;
   const char *due_state, *applicant_name_masked, *overdue_reason, *overdue_new_date;
   const char *correction_items, *correction_deadline; /* "" unless waiting for a correction */
   struct case_public_event *events;

@@ -262,6 +262,17 @@ static int case_in(const struct case_env *env, const struct case_actor *actor, s
                                 &out->handler_name);
 }
 
+/* What the case owes and has paid; the case's fee is what it owes (every copy), as the
+ * public read has it, also for a case whose row kept the service's fee for one copy. */
+static int fee_fill(struct store *store, struct arena *arena, int64_t id, time_t now,
+                    struct case_staff *out)
+{
+  int rc = payment_fee_read(store, arena, id, now, &out->fee);
+  if (!rc && out->fee.due > 0)
+    out->c.fee_amount = out->fee.due;
+  return rc;
+}
+
 static int staff_read_in(const struct case_env *env, const struct case_actor *actor,
                          struct arena *arena, const struct directory *dir, int64_t id, bool receipt,
                          struct case_staff *out, json_t **record)
@@ -274,7 +285,7 @@ static int staff_read_in(const struct case_env *env, const struct case_actor *ac
   if (!rc)
     rc = read_handlers(store, arena, actor->office_id, 0, &out->handlers, &out->handler_count);
   if (!rc)
-    rc = payment_fee_read(store, arena, id, env->now, &out->fee);
+    rc = fee_fill(store, arena, id, env->now, out);
   if (!rc)
     rc = store_case_check_failures(store, id, case_check_day(env->now), &out->check_failures);
   if (!rc)

@@ -54,7 +54,8 @@ struct case_record {
   int64_t id, office_id, service_id, unit_id, roc_year, serial, handler_id, received_at;
   int64_t time_limit_minutes, extension_minutes, due_at, paused_since, correction_count;
   int64_t second_correction_approved; /* 2 asked, 3 refused, 4 issued (store.h) */
-  int64_t fee_amount, picked_up_at, closed_at, updated_at, workflow_version;
+  int64_t fee_amount;                 /* what the case owes in NT$ (every copy): as case_read.h's */
+  int64_t picked_up_at, closed_at, updated_at, workflow_version;
   const char *word_code, *case_key, *check_code, *workflow, *status, *channel, *counter;
   const char *due_state, *correction_items, *correction_deadline, *overdue_reason;
   const char *overdue_new_date, *documents, *applicant_name_masked, *notify, *lang;

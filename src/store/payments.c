@@ -30,11 +30,15 @@ int store_case_fee_set(struct store *store, int64_t office_id, int64_t case_id, 
   static const char sql[] =
       "INSERT INTO case_fees (case_id, office_id, amount, set_by, set_at) VALUES ($1, $2, $3, $4, "
       "$5) ON CONFLICT (case_id) DO UPDATE SET amount = $3, set_by = $4, set_at = $5";
+  /* the case's fee is what it owes, not the service's fee for one copy it was taken in with */
+  static const char fee_sql[] = "UPDATE cases SET fee_amount = $2 WHERE id = $1";
   bool own = false;
   int rc = store_mirror_begin(store, &own);
   if (!rc)
     rc = db_exec(store, sql,
                  DB_ARGS(DB_I(case_id), DB_I(office_id), DB_I(amount), DB_S(by), DB_I(now)), NULL);
+  if (!rc)
+    rc = db_exec(store, fee_sql, DB_ARGS(DB_I(case_id), DB_I(amount)), NULL);
   if (!rc)
     rc = store_case_mirror_refresh(store, case_id, CASE_MIRROR_FEE);
   return store_mirror_end(store, own, rc);

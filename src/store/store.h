@@ -509,6 +509,8 @@ int store_message_template_list(struct store *store, int64_t office_id, json_t *
  * "created_at", "updated_at", "paid_at" (or null), "expires_at"}; times are unix seconds. */
 /* The amount owed on a case in NT$ (0 when none was ever set). */
 int store_case_fee_get(struct store *store, int64_t case_id, int64_t *amount);
+/* Sets what the case owes; the case row's fee_amount becomes the same amount (what the case
+ * owes, all copies: the public, API and staff answers and the receipt show it). */
 int store_case_fee_set(struct store *store, int64_t office_id, int64_t case_id, int64_t amount,
                        const char *by, int64_t now);
 /* Inserts a pending payment; ST_CONFLICT when the case already has a pending one or the order

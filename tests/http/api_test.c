@@ -310,6 +310,9 @@ static void test_create_and_progress(void **state)
   assert_string_equal(json_string_value(json_object_get(c, "case_key")), number);
   assert_string_equal(json_string_value(json_object_get(c, "state")), "open");
   assert_null(json_object_get(c, "applicant_email"));
+  /* the case's fee is what it owes: two copies at NT$100 (the service's fee_amount is one) */
+  assert_int_equal(json_integer_value(json_object_get(c, "fee_amount")), 200);
+  assert_string_equal(json_string_value(json_object_get(c, "fee_text")), "NT$200");
   json_decref(progress);
   snprintf(path, sizeof(path), "/api/v1/offices/kh-udd/cases/%s?check_code=%06d", number,
            (int)((strtol(check, NULL, 10) + 1) % 1000000));

@@ -3,9 +3,10 @@
  * server (tests/support/smtp_sink.py) that receives the one-time codes and resume links:
  * the whole journey for `transcript` at xinxing with two uploads, the case in the clerk's work
  * list marked online with its answers and documents (downloads for staff and the applicant,
- * nobody else), withdrawal before review; wrong codes; save and resume; and the upload
- * attacks (oversize, wrong real type behind a good extension, path tricks, NUL and CR/LF in
- * names, zero bytes, a thousand tiny files), each refused with a 4xx and nothing stored.
+ * nobody else), withdrawal before review, the fee owed for every copy; wrong codes; save and
+ * resume; and the upload attacks (oversize, wrong real type behind a good extension, path
+ * tricks, NUL and CR/LF in names, zero bytes, a thousand tiny files), each refused with a 4xx
+ * and nothing stored.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -243,6 +244,12 @@ static void test_journey_and_staff(void **state)
   assert_non_null(strstr(body, "https://bianmin.example/o/xinxing/"));
   assert_non_null(strstr(body, "https://bianmin.example/p/"));
   free(body);
+  /* the case's fee as its link answers in JSON: what is owed for both copies (not one copy's
+   * NT$20) */
+  json_t *view = expect_view(&server, NULL, progress, 200);
+  assert_int_equal(json_integer_value(json_at(view, "case.fee_amount")), 40);
+  expect_text_at(view, "case.fee_text", "NT$40");
+  json_decref(view);
   /* the progress page lists the documents and offers withdrawal */
   assert_int_equal(get(&c, progress, &body), 200);
   assert_non_null(strstr(body, "/withdraw"));

@@ -6,7 +6,8 @@
  * journey reads its one-time code from an SMTP sink as apply_test does); the counter shows the
  * working before taking the case in, prints it as the fee receipt, and applies a waiver only with a
  * reason (audited); a catalogue import with a bad fee schedule is refused with a message and
- * changes nothing.
+ * changes nothing. The case's fee (fee_amount, fee_text) is what it owes for every copy on each of
+ * its answers (staff, receipt, public lookup, QR link, API).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -288,6 +289,53 @@ static void test_same_amount_everywhere(void **state)
   free(done);
 }
 
+/* The case's fee, as each of its answers gives it: the staff case (JSON), the printed receipt,
+ * the public lookup, the QR link and the API all say amount. */
+static void expect_case_fee(const struct taken_case *t, long long amount)
+{
+  char path[256], money[32], row[128];
+  snprintf(money, sizeof(money), "NT$%lld", amount);
+  snprintf(path, sizeof(path), "/staff/cases/%lld", t->id);
+  json_t *v = expect_view(&server, &clerk, path, 200);
+  assert_int_equal(json_integer_value(json_at(v, "case.fee_amount")), amount);
+  expect_text_at(v, "case.fee_text", money);
+  json_decref(v);
+  snprintf(path, sizeof(path), "/staff/cases/%lld/receipt", t->id);
+  char *page = expect_page(&server, &clerk, path, 200);
+  snprintf(row, sizeof(row), "規費</dt><dd class=\"bm-facts__value\">%s</dd>", money);
+  expect_contains(page, row);
+  free(page);
+  char paths[3][256];
+  snprintf(paths[0], sizeof(paths[0]), "/o/xinxing/progress?number=%s&check=%s", t->key, t->check);
+  snprintf(paths[1], sizeof(paths[1]), "/p/%s", t->token);
+  snprintf(paths[2], sizeof(paths[2]), "/api/v1/offices/xinxing/cases/%s?check_code=%s", t->key,
+           t->check);
+  for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    v = expect_view(&server, NULL, paths[i], 200);
+    assert_int_equal(json_integer_value(json_at(v, "case.fee_amount")), amount);
+    expect_text_at(v, "case.fee_text", money);
+    json_decref(v);
+  }
+}
+
+/* Three transcripts owe NT$60: that is the case's fee everywhere, not the NT$20 of one copy;
+ * and when the office changes what is owed, the case's fee changes with it. */
+static void test_case_fee_is_what_it_owes(void **state)
+{
+  char form[512];
+  struct taken_case t;
+  snprintf(form, sizeof(form),
+           "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&"
+           "applicant_phone=0912345678&notify=none&doc_0=x&fee_copies=3",
+           service_id("謄本"));
+  harness_take_in(&clerk, form, &t);
+  expect_case_fee(&t, 60);
+  char path[64];
+  snprintf(path, sizeof(path), "/staff/cases/%lld/fee", t.id);
+  assert_int_equal(harness_post(&clerk, path, "amount=150", NULL), 303);
+  expect_case_fee(&t, 150);
+}
+
 static void test_counter_preview_and_receipt(void **state)
 {
   long status;
@@ -498,6 +546,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_same_amount_everywhere),
+      cmocka_unit_test(test_case_fee_is_what_it_owes),
       cmocka_unit_test(test_counter_preview_and_receipt),
       cmocka_unit_test(test_waiver_needs_a_reason),
       cmocka_unit_test(test_bad_schedule_import_changes_nothing),
