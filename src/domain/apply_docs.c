@@ -136,6 +136,7 @@ int apply_done_read(struct store *store, struct arena *arena, int64_t office_id,
     out->roc_year = read_model_int(c, "roc_year");
     out->serial = read_model_int(c, "serial");
     out->due_at = read_model_int(c, "due_at");
+    out->time_limit_minutes = read_model_int(c, "time_limit_minutes");
     out->word_code = read_model_text(arena, c, "word_code");
     out->word_zh = directory_word_zh(dir, out->office, out->word_code);
     out->check_code = read_model_text(arena, c, "check_code");

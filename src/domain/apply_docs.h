@@ -55,6 +55,7 @@ int apply_document_by_token(struct store *store, struct arena *arena, const char
 struct apply_done {
   const struct dir_office *office;
   int64_t roc_year, serial, due_at; /* due_at 0: none */
+  int64_t time_limit_minutes;       /* the case's own (a 即時 service's online limit) */
   const char *word_code, *check_code, *status;
   const char *word_zh; /* the Chinese word of word_code at the office; "" when none */
 };

@@ -492,13 +492,18 @@ static const struct workflow *workflow_of(const struct case_env *env, json_t *se
  * remote 即時 work (remote_instant_minutes, a catalogue field; CASE_REMOTE_INSTANT_MINUTES, one
  * working day, when unset): never a deadline at the moment of arrival for work nobody could do
  * yet. */
+int64_t case_time_limit_for(int64_t service_minutes, int64_t remote_instant_minutes,
+                            const char *channel)
+{
+  if (service_minutes > 0 || (channel && strcmp(channel, "counter") == 0))
+    return service_minutes;
+  return remote_instant_minutes > 0 ? remote_instant_minutes : CASE_REMOTE_INSTANT_MINUTES;
+}
+
 static int64_t time_limit_of(json_t *service, const char *channel)
 {
-  int64_t minutes = case_int(service, "time_limit_minutes");
-  if (minutes > 0 || (channel && strcmp(channel, "counter") == 0))
-    return minutes;
-  int64_t remote = case_int(service, "remote_instant_minutes");
-  return remote > 0 ? remote : CASE_REMOTE_INSTANT_MINUTES;
+  return case_time_limit_for(case_int(service, "time_limit_minutes"),
+                             case_int(service, "remote_instant_minutes"), channel);
 }
 
 static const char *word_of(json_t *service, json_t *office)

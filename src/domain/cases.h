@@ -32,6 +32,13 @@ enum {
   CASE_REMOTE_INSTANT_MINUTES = 480 /* a 即時 service that arrives online: one working day */
 };
 
+/* The time limit (working minutes) a case of a service gets on channel ("counter", "online",
+ * "post", "api"): the service's own, except that a 即時 service (0) arriving other than at the
+ * counter gets its limit for remote 即時 work (remote_instant_minutes; 0 or less:
+ * CASE_REMOTE_INSTANT_MINUTES, one working day). DOMAIN.md, "Time limits and deadlines". */
+int64_t case_time_limit_for(int64_t service_minutes, int64_t remote_instant_minutes,
+                            const char *channel);
+
 /* Loads the government calendar (every dgpa-*.csv in dir) for all deadline arithmetic. Call
  * once at start, before threads. */
 int cases_calendar_load_dir(const char *dir, char *err, size_t err_size);

@@ -180,7 +180,8 @@ static int fill_service_info(struct arena *arena, struct dir_service_info *i, co
       .channel_counter = json_is_true(json_object_get(r, "channel_counter")),
       .channel_online = json_is_true(json_object_get(r, "channel_online")),
       .channel_mail = json_is_true(json_object_get(r, "channel_mail")),
-      .has_fee_schedule = json_array_size(json_object_get(r, "fee_schedule")) > 0};
+      .has_fee_schedule = json_array_size(json_object_get(r, "fee_schedule")) > 0,
+      .remote_instant_minutes = integer(r, "remote_instant_minutes")};
   int rc = lines(arena, r, "steps_zh", &i->steps_zh);
   if (!rc)
     rc = lines(arena, r, "steps_en", &i->steps_en);

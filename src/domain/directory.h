@@ -78,6 +78,9 @@ struct dir_service_info {
   const char *updated_at; /* ISO 8601 UTC, when the record last changed */
   bool channel_counter, channel_online, channel_mail;
   bool has_fee_schedule; /* a land office's fee schedule (domain/fee_schedule.h) is set */
+  /* a 即時 service's limit for a case arriving online, by post or through the API (working
+   * minutes; 0: the default, domain/cases.h case_time_limit_for) */
+  int64_t remote_instant_minutes;
 };
 
 struct dir_service {

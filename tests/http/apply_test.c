@@ -3,10 +3,10 @@
  * server (tests/support/smtp_sink.py) that receives the one-time codes and resume links:
  * the whole journey for `transcript` at xinxing with two uploads, the case in the clerk's work
  * list marked online with its answers and documents (downloads for staff and the applicant,
- * nobody else), withdrawal before review, the fee owed for every copy; wrong codes; save and
- * resume; and the upload attacks (oversize, wrong real type behind a good extension, path
- * tricks, NUL and CR/LF in names, zero bytes, a thousand tiny files), each refused with a 4xx
- * and nothing stored.
+ * nobody else), withdrawal before review, the fee owed for every copy and the online time limit
+ * of a service done on the spot at the counter; wrong codes; save and resume; and the upload
+ * attacks (oversize, wrong real type behind a good extension, path tricks, NUL and CR/LF in
+ * names, zero bytes, a thousand tiny files), each refused with a 4xx and nothing stored.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -239,16 +239,21 @@ static void test_journey_and_staff(void **state)
   assert_non_null(progress);
   assert_non_null(strstr(body, "/qr.svg"));
   assert_non_null(strstr(body, "NT$40")); /* two copies at NT$20 are owed at submission */
+  /* a transcript (即時 at the counter) applied for online takes one working day: the page
+   * says so beside the expected date that limit gives */
+  expect_contains(body, "處理期限</dt><dd class=\"govuk-summary-list__value\">1 個工作天</dd>");
+  expect_lacks(body, "即時（隨到隨辦）");
   /* the confirmation names the office and carries the whole link (to print or keep) */
   assert_non_null(strstr(body, "07-2358200"));
   assert_non_null(strstr(body, "https://bianmin.example/o/xinxing/"));
   assert_non_null(strstr(body, "https://bianmin.example/p/"));
   free(body);
-  /* the case's fee as its link answers in JSON: what is owed for both copies (not one copy's
-   * NT$20) */
+  /* the case's fee and limit as its link answers in JSON: what is owed for both copies (not
+   * one copy's NT$20), and the online limit the page stated */
   json_t *view = expect_view(&server, NULL, progress, 200);
   assert_int_equal(json_integer_value(json_at(view, "case.fee_amount")), 40);
   expect_text_at(view, "case.fee_text", "NT$40");
+  assert_int_equal(json_integer_value(json_at(view, "case.time_limit_minutes")), 480);
   json_decref(view);
   /* the progress page lists the documents and offers withdrawal */
   assert_int_equal(get(&c, progress, &body), 200);
@@ -601,6 +606,36 @@ static void test_english_pages(void **state)
   client_free(&c);
 }
 
+/* A transcript is done on the spot (即時) only at the counter: the online start page and the
+ * service page state the limit an online application gets (one working day, DOMAIN.md). */
+static void test_online_time_limit(void **state)
+{
+  (void)state;
+  struct client c;
+  char *body = NULL;
+  client_init(&c, &server);
+  assert_int_equal(get(&c, SERVICE, &body), 200);
+  expect_contains(body, "處理期限</dt><dd class=\"govuk-summary-list__value\">1 個工作天 ");
+  expect_contains(body, "即時辦理限臨櫃申請");
+  expect_lacks(body, "即時（隨到隨辦）");
+  free(body);
+  /* the service page: on the spot at the counter, one working day online or by post */
+  assert_int_equal(get(&c, "/o/xinxing/services/transcript", &body), 200);
+  expect_contains(body, "<strong>即時（隨到隨辦）</strong>");
+  expect_contains(body, "線上或郵寄申請：<strong>1 個工作天</strong>");
+  free(body);
+  /* a service with a limit of its own says it once */
+  assert_int_equal(get(&c, "/o/xinxing/services/mortgage-cancellation", &body), 200);
+  expect_lacks(body, "線上或郵寄申請");
+  free(body);
+  /* in English (the choice is kept: last) */
+  assert_int_equal(get(&c, SERVICE "?lang=en", &body), 200);
+  expect_contains(body, "<dd class=\"govuk-summary-list__value\">1 working day ");
+  expect_lacks(body, "On the spot");
+  free(body);
+  client_free(&c);
+}
+
 struct mail_search {
   const char *needle, *also;
   int found; /* the message's number */
@@ -733,6 +768,7 @@ int main(void)
       cmocka_unit_test(test_save_and_resume),
       cmocka_unit_test(test_upload_attacks),
       cmocka_unit_test(test_english_pages),
+      cmocka_unit_test(test_online_time_limit),
       cmocka_unit_test(test_messages_name_office_and_way_back),
       cmocka_unit_test(test_documents_checked_online),
   };

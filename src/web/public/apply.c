@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/text.h"
+#include "domain/cases.h"
 #include "domain/directory.h"
 #include "domain/form.h"
 #include "web/app.h"
@@ -239,6 +240,14 @@ static json_t *notes_of(struct http_request *req, const struct dir_service *serv
   return out;
 }
 
+/* The time limit of an application made here: a 即時 service's is its limit for remote work
+ * (done on the spot only at the counter), as the case will get it. */
+static int64_t online_limit(const struct dir_service *service)
+{
+  return case_time_limit_for(service->time_limit_minutes, service->info.remote_instant_minutes,
+                             "online");
+}
+
 static int start_view(struct http_request *req, struct apply_ctx *a, json_t **out)
 {
   json_t *view = apply_view(req, a, "apply_start_title");
@@ -259,7 +268,7 @@ static int start_view(struct http_request *req, struct apply_ctx *a, json_t **ou
               directory_pick(a->service->name_zh, a->service->name_en, req->lang), "summary",
               directory_pick(a->service->info.summary_zh, a->service->info.summary_en, req->lang),
               "documents", documents_of(req, a->service), "notes", notes_of(req, a->service),
-              "time_limit", catalog_time_limit(req, a->service->time_limit_minutes), "fee_amount",
+              "time_limit", catalog_time_limit(req, online_limit(a->service)), "fee_amount",
               fee > 0 ? fee_text : "", "has_fee", fee > 0, "providers", providers, "fee",
               directory_pick(a->service->fee_zh, a->service->fee_en, req->lang), "kind",
               http_form(req, "kind") ? http_form(req, "kind") : "email"))) {
@@ -267,6 +276,8 @@ static int start_view(struct http_request *req, struct apply_ctx *a, json_t **ou
     return ST_NOMEM;
   }
   json_object_set_new(view, "kind_sms", json_boolean(!strcmp(web_str(view, "kind"), "sms")));
+  json_object_set_new(view, "on_the_spot_at_counter",
+                      json_boolean(a->service->time_limit_minutes == 0));
   json_object_set_new(view, "contact",
                       json_string(http_form(req, "contact") ? http_form(req, "contact") : ""));
   *out = view;

@@ -307,7 +307,7 @@ static int done_view(struct http_request *req, struct apply_ctx *a, const char *
                        arena_printf(req->arena, "%s/p/%s", web_origin(req), token), "qr_src",
                        arena_printf(req->arena, "/p/%s/qr.svg", token), "contact",
                        a->draft->contact_masked, "time_limit",
-                       catalog_time_limit(req, a->service->time_limit_minutes)))
+                       catalog_time_limit(req, d.time_limit_minutes)))
              ? ST_NOMEM
              : ST_OK;
   if (rc) {

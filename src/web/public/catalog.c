@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/cases.h"
 #include "domain/catalog.h"
 #include "render/format.h"
 #include "domain/directory.h"
@@ -247,6 +248,12 @@ static struct view_map *service_view(struct http_request *req, struct view_build
   view_add_text(b, m, "fee_amount", fee_amount_text(req, service));
   view_add_text(b, m, "time_limit", catalog_time_limit(req, minutes));
   view_add_bool(b, m, "on_the_spot", minutes == 0);
+  /* 即時 is done while the applicant waits at the counter: what a case arriving online or by
+   * post gets instead (DOMAIN.md, as the case's deadline counts it) */
+  if (minutes == 0 && (info->channel_online || info->channel_mail || page->applicable_online))
+    view_add_text(
+        b, m, "remote_time_limit",
+        catalog_time_limit(req, case_time_limit_for(0, info->remote_instant_minutes, "online")));
   view_add(b, m, "place", place_view(req, b, page));
   view_add(b, m, "channels", channels_view(req, b, info));
   view_add_text(b, m, "online_url", info->online_url);
