@@ -9,6 +9,7 @@
  * directory, so a lookup of a case without online payments runs one query. By
  * token one more reads the outcome documents the case offers (outcome_docs.h).
  */
+#include <jansson.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -70,6 +71,29 @@ static void fill_case(const struct store_case_public_row *row, struct case_publi
   };
 }
 
+enum case_fee_assessed case_fee_assessed_of(const char *latest_fee_due_data)
+{
+  if (!latest_fee_due_data)
+    return CASE_FEE_NONE;
+  json_t *data = json_loads(latest_fee_due_data, 0, NULL);
+  bool waived = json_is_string(json_object_get(json_object_get(data, "working"), "waiver"));
+  json_decref(data);
+  return waived ? CASE_FEE_WAIVED : CASE_FEE_SET;
+}
+
+/* Whether an amount was assessed, from the latest "fee_due" event (a public one); when one was,
+ * the case's fee is that amount (0 too), not the service's fee its row may have kept. */
+static void fee_assessed_fill(struct case_public *c)
+{
+  const char *latest = NULL;
+  for (size_t i = 0; i < c->event_count; i++)
+    if (strcmp(c->events[i].kind, "fee_due") == 0)
+      latest = c->events[i].data;
+  c->fee_assessed = case_fee_assessed_of(latest);
+  if (c->fee_assessed != CASE_FEE_NONE)
+    c->fee_amount = c->fee.due;
+}
+
 /* The applicant's history: public events and every status move, the latter without its note
  * and data when it was internal. It comes with the case's row (cases.public_history, migration
  * 36), which holds only those, decoded only now that the case is shown; the filter stays so
@@ -96,6 +120,7 @@ static int read_events(struct reader *r, struct store_case_public_row *row, stru
                                                              e->public ? e->data : "",
                                                              e->public};
   }
+  fee_assessed_fill(c);
   return ST_OK;
 }
 

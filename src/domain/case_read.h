@@ -50,6 +50,14 @@ struct case_public_upload {
 
 struct workflow;
 
+/* Whether an amount was assessed on a case (staff set one, or its application or intake did):
+ * each amount set writes a "fee_due" event (payment_set_due_worked). CASE_FEE_WAIVED: the latest
+ * was computed with one of the fee schedule's waivers. Without one the case owes nothing set,
+ * and its fee reads as the service's fee text; with one it reads as that amount, NT$0 too. */
+enum case_fee_assessed { CASE_FEE_NONE, CASE_FEE_SET, CASE_FEE_WAIVED };
+/* From the data of the case's latest "fee_due" event (NULL: it has none). */
+enum case_fee_assessed case_fee_assessed_of(const char *latest_fee_due_data);
+
 struct case_public {
   const struct dir_office *office;
   const struct dir_unit *unit;       /* NULL: none */
@@ -62,6 +70,7 @@ struct case_public {
   /* what the case owes in NT$, every copy: the amount set on it (fee.due), or without one the
    * service's fixed fee it was taken in with; 0 when none */
   int64_t fee_amount;
+  enum case_fee_assessed fee_assessed; /* with the events: once the case is shown */
   const char *due_state, *applicant_name_masked, *overdue_reason, *overdue_new_date;
   const char *correction_items, *correction_deadline; /* "" unless waiting for a correction */
   struct case_public_event *events;

@@ -263,12 +263,18 @@ static int case_in(const struct case_env *env, const struct case_actor *actor, s
 }
 
 /* What the case owes and has paid; the case's fee is what it owes (every copy), as the
- * public read has it, also for a case whose row kept the service's fee for one copy. */
+ * public read has it, also for a case whose row kept the service's fee for one copy, and 0
+ * when an amount of 0 was assessed or waived (case_read.h, case_fee_assessed). */
 static int fee_fill(struct store *store, struct arena *arena, int64_t id, time_t now,
                     struct case_staff *out)
 {
+  const char *latest = NULL;
+  for (size_t i = 0; i < out->event_count; i++)
+    if (strcmp(out->events[i].kind, "fee_due") == 0)
+      latest = out->events[i].data;
+  out->fee_assessed = case_fee_assessed_of(latest);
   int rc = payment_fee_read(store, arena, id, now, &out->fee);
-  if (!rc && out->fee.due > 0)
+  if (!rc && (out->fee.due > 0 || out->fee_assessed != CASE_FEE_NONE))
     out->c.fee_amount = out->fee.due;
   return rc;
 }

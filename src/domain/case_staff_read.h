@@ -83,8 +83,9 @@ struct case_staff {
   const char *clerk_name;   /* who took it in (its first event), display name; "" unknown */
   struct case_handler *handlers;
   size_t handler_count;
-  struct case_public_fee fee; /* payable as for the public; pending unused */
-  int64_t check_failures;     /* wrong check codes today (locked from CASE_CHECK_LOCK_AFTER) */
+  struct case_public_fee fee;          /* payable as for the public; pending unused */
+  enum case_fee_assessed fee_assessed; /* whether an amount was set on it (case_read.h) */
+  int64_t check_failures; /* wrong check codes today (locked from CASE_CHECK_LOCK_AFTER) */
   /* Working minutes used (until closed, else now; stopped steps left out) and allowed (limit +
    * extensions): case_clock_used, the computation behind every deadline. */
   int64_t used_minutes, allowed_minutes;

@@ -290,11 +290,14 @@ static void test_same_amount_everywhere(void **state)
 }
 
 /* The case's fee, as each of its answers gives it: the staff case (JSON), the printed receipt,
- * the public lookup, the QR link and the API all say amount. */
-static void expect_case_fee(const struct taken_case *t, long long amount)
+ * the public lookup, the QR link and the API all say amount, in words text (NULL: NT$amount). */
+static void expect_case_fee_text(const struct taken_case *t, long long amount, const char *text)
 {
-  char path[256], money[32], row[128];
-  snprintf(money, sizeof(money), "NT$%lld", amount);
+  char path[256], money[32], row[160];
+  if (text)
+    snprintf(money, sizeof(money), "%s", text);
+  else
+    snprintf(money, sizeof(money), "NT$%lld", amount);
   snprintf(path, sizeof(path), "/staff/cases/%lld", t->id);
   json_t *v = expect_view(&server, &clerk, path, 200);
   assert_int_equal(json_integer_value(json_at(v, "case.fee_amount")), amount);
@@ -318,6 +321,11 @@ static void expect_case_fee(const struct taken_case *t, long long amount)
   }
 }
 
+static void expect_case_fee(const struct taken_case *t, long long amount)
+{
+  expect_case_fee_text(t, amount, NULL);
+}
+
 /* Three transcripts owe NT$60: that is the case's fee everywhere, not the NT$20 of one copy;
  * and when the office changes what is owed, the case's fee changes with it. */
 static void test_case_fee_is_what_it_owes(void **state)
@@ -334,6 +342,34 @@ static void test_case_fee_is_what_it_owes(void **state)
   snprintf(path, sizeof(path), "/staff/cases/%lld/fee", t.id);
   assert_int_equal(harness_post(&clerk, path, "amount=150", NULL), 303);
   expect_case_fee(&t, 150);
+}
+
+/* An amount of 0 set on a case, or a waiver applied at the counter, is what the case owes: its
+ * fee reads NT$0 (NT$0（免繳）when waived), not the service's fee text ("每張新臺幣20元…"). */
+static void test_case_fee_of_zero_or_waived(void **state)
+{
+  char form[512], path[160];
+  struct taken_case t;
+  snprintf(form, sizeof(form),
+           "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&"
+           "applicant_phone=0912345678&notify=none&doc_0=x&fee_copies=2",
+           service_id("謄本"));
+  harness_take_in(&clerk, form, &t);
+  snprintf(path, sizeof(path), "/staff/cases/%lld/fee", t.id);
+  assert_int_equal(harness_post(&clerk, path, "amount=0", NULL), 303);
+  expect_case_fee(&t, 0);
+  snprintf(form, sizeof(form),
+           "service_id=%lld&applicant_name=%%E7%%8E%%8B%%E5%%B0%%8F%%E6%%98%%8E&"
+           "applicant_phone=0912345678&notify=none&doc_0=x&%s"
+           "&fee_waiver=criminal_entrust&fee_waiver_reason=%%E5%%9C%%B0%%E6%%AA%%A2",
+           service_id("鑑界"), SURVEY_ANSWERS);
+  harness_take_in(&clerk, form, &t);
+  expect_case_fee_text(&t, 0, "NT$0（免繳）");
+  snprintf(path, sizeof(path), "/api/v1/offices/xinxing/cases/%s?check_code=%s&lang=en", t.key,
+           t.check);
+  json_t *v = expect_view(&server, NULL, path, 200);
+  expect_text_at(v, "case.fee_text", "NT$0 (waived)");
+  json_decref(v);
 }
 
 static void test_counter_preview_and_receipt(void **state)
@@ -547,6 +583,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_same_amount_everywhere),
       cmocka_unit_test(test_case_fee_is_what_it_owes),
+      cmocka_unit_test(test_case_fee_of_zero_or_waived),
       cmocka_unit_test(test_counter_preview_and_receipt),
       cmocka_unit_test(test_waiver_needs_a_reason),
       cmocka_unit_test(test_bad_schedule_import_changes_nothing),

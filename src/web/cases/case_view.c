@@ -319,14 +319,29 @@ static void public_steps(struct http_request *req, struct view_builder *b,
   view_add_bool(b, v, "has_steps", c->wf != NULL);
 }
 
+/* The case's fee in words (fee_text of every answer: the progress page's and /p/<token>'s JSON,
+ * the API, the staff case and its receipt's 規費 line): the amount when one was assessed, NT$0
+ * too ("NT$0（免繳）" when waived), else the fee it was taken in with, or without one the
+ * service's fee text. */
+static const char *fee_text(struct http_request *req, int64_t amount,
+                            enum case_fee_assessed assessed, const char *service_fee)
+{
+  char money[48] = "";
+  if (assessed == CASE_FEE_WAIVED && amount == 0)
+    return http_t(req, "case_fee_waived");
+  if (!amount && assessed == CASE_FEE_NONE)
+    return service_fee;
+  format_money(amount, money, sizeof(money));
+  const char *text = arena_strdup(req->arena, money);
+  return text ? text : "";
+}
+
 static void public_texts(struct http_request *req, struct view_builder *b,
                          const struct case_public *c, struct view_map *v, const char *const *notes,
                          bool raw_events, bool paused)
 {
   const char *lang = req->lang;
   struct dates dates = {format_english(lang), {0}};
-  char fee[48] = "";
-  format_money(c->fee_amount, fee, sizeof(fee));
   const struct dir_service *s = c->service;
   const char *service_fee = s ? directory_pick(s->fee_zh, s->fee_en, lang) : "";
   struct view items = paused ? parsed(req, b, c->correction_items) : view_null();
@@ -347,7 +362,7 @@ static void public_texts(struct http_request *req, struct view_builder *b,
   view_add_text(b, v, "due_state_label", label(req, "due_", c->due_state));
   view_add(b, v, "closed_text", datetime_view(req, c->closed_at, &dates));
   view_add_text(b, v, "overdue_new_date_text", web_date(req, c->overdue_new_date));
-  view_add_text(b, v, "fee_text", c->fee_amount ? arena_strdup(req->arena, fee) : service_fee);
+  view_add_text(b, v, "fee_text", fee_text(req, c->fee_amount, c->fee_assessed, service_fee));
   view_add_text(b, v, "correction_deadline_text", web_date(req, c->correction_deadline));
   bool listed = items.type == VIEW_JSON && json_is_array(items.u.json);
   view_add(b, v, "correction_list", listed ? items : view_of_list(view_list(b)));
@@ -569,21 +584,19 @@ static int staff_names(struct http_request *req, const struct case_staff *s, jso
 static int staff_texts(struct http_request *req, const struct case_staff *s, json_t *v)
 {
   const struct case_record *c = &s->c;
-  char fee[48] = "";
-  format_money(c->fee_amount, fee, sizeof(fee));
+  const char *fee = fee_text(req, c->fee_amount, s->fee_assessed,
+                             directory_pick(s->service->fee_zh, s->service->fee_en, req->lang));
   bool paused = strcmp(c->status, "correction") == 0;
   const struct {
     const char *key, *value;
-  } texts[] = {
-      {"status_label", case_wf_step_label(req, s->wf, c->status)},
-      {"received_text", web_datetime(req, c->received_at)},
-      {"due_text", paused ? "" : web_datetime(req, c->due_at)},
-      {"due_state_label", label(req, "due_", c->due_state)},
-      {"closed_text", web_datetime(req, c->closed_at)},
-      {"overdue_new_date_text", web_date(req, c->overdue_new_date)},
-      {"fee_text",
-       c->fee_amount ? fee : directory_pick(s->service->fee_zh, s->service->fee_en, req->lang)},
-      {"correction_deadline_text", web_date(req, c->correction_deadline)}};
+  } texts[] = {{"status_label", case_wf_step_label(req, s->wf, c->status)},
+               {"received_text", web_datetime(req, c->received_at)},
+               {"due_text", paused ? "" : web_datetime(req, c->due_at)},
+               {"due_state_label", label(req, "due_", c->due_state)},
+               {"closed_text", web_datetime(req, c->closed_at)},
+               {"overdue_new_date_text", web_date(req, c->overdue_new_date)},
+               {"fee_text", fee},
+               {"correction_deadline_text", web_date(req, c->correction_deadline)}};
   for (size_t i = 0; i < ARRAY_LEN(texts); i++)
     if (set(v, texts[i].key, texts[i].value))
       return ST_NOMEM;
