@@ -209,6 +209,35 @@ static void test_search(void **state)
   json_decref(view);
 }
 
+/* The home page's unit directory names each unit in the page's language and nothing else:
+ * the internal code ("registration") is not for citizens. */
+static void test_unit_directory_names_only(void **state)
+{
+  static const char *const paths[] = {"/o/xinxing/", "/o/xinxing/?lang=en", "/o/kh-udd/",
+                                      "/o/kh-udd/?lang=en"};
+  char row[512];
+  for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    json_t *view = get_json(paths[i]);
+    json_t *units = json_object_get(view, "units");
+    assert_true(json_array_size(units) >= 2);
+    struct response r;
+    get_ok(paths[i], &r);
+    expect_lacks(r.body, "bm-directory__code");
+    size_t n;
+    json_t *unit;
+    json_array_foreach(units, n, unit)
+    {
+      const char *name = json_string_value(json_object_get(unit, "name"));
+      const char *code = json_string_value(json_object_get(unit, "code"));
+      assert_true(name && *name && code && *code && strcmp(name, code) != 0);
+      snprintf(row, sizeof(row), "bm-directory__keep\">%s</th>", name);
+      expect_contains(r.body, row);
+    }
+    response_free(&r);
+    json_decref(view);
+  }
+}
+
 static json_int_t helpful_count(const char *field)
 {
   json_t *view = get_json("/o/xinxing/faq/2");
@@ -339,6 +368,7 @@ int main(void)
       cmocka_unit_test(test_form_download),
       cmocka_unit_test(test_qr_codes),
       cmocka_unit_test(test_search),
+      cmocka_unit_test(test_unit_directory_names_only),
       cmocka_unit_test(test_votes),
       cmocka_unit_test(test_bad_input_and_not_found),
       cmocka_unit_test(test_cli_import),
