@@ -204,6 +204,25 @@ static void test_search(void **state)
   json_t *view = get_json("/o/xinxing/search?q=%E8%B2%B7%E8%B3%A3%20%E9%81%8E%E6%88%B6");
   assert_true(json_integer_value(json_object_get(view, "count")) >= 1);
   json_decref(view);
+  /* a unit found links to its row in the office home page's directory */
+  view = get_json("/o/xinxing/search?q=%E7%99%BB%E8%A8%98%E8%AA%B2"); /* 登記課 */
+  const char *href = NULL;
+  size_t n;
+  json_t *result;
+  json_array_foreach(json_object_get(view, "results"), n, result)
+  {
+    const char *h = json_string_value(json_object_get(result, "href"));
+    if (h && strstr(h, "#unit-"))
+      href = h;
+  }
+  assert_non_null(href);
+  char target[128];
+  snprintf(target, sizeof(target), "id=\"%s\"", strchr(href, '#') + 1);
+  struct response home;
+  get_ok("/o/xinxing/", &home);
+  expect_contains(home.body, target);
+  response_free(&home);
+  json_decref(view);
   view = get_json("/o/kh-udd/search?q=%E9%91%91%E7%95%8C"); /* 鑑界: only land offices */
   assert_int_equal(json_integer_value(json_object_get(view, "count")), 0); /* other offices' */
   json_decref(view);
