@@ -389,6 +389,24 @@ static void test_errors_are_json(void **state)
   expect_error("POST", "/api/v1/offices/kh-udd/requests", chunked, big, 413, "payload_too_large",
                NULL);
   free(big);
+  /* A path with its query over 8 KiB: its own code and words, not "internal_error, try later" */
+  enum { LONG = 9 * 1024 };
+  char *long_path = malloc(LONG + 1);
+  assert_non_null(long_path);
+  int n = snprintf(long_path, LONG, "/api/v1/offices?lang=en&q=");
+  memset(long_path + n, 'a', LONG - (size_t)n);
+  long_path[LONG] = '\0';
+  json_t *e = call_json("GET", long_path, html, NULL, 414);
+  assert_string_equal(json_string_value(json_object_get(e, "code")), "uri_too_long");
+  assert_non_null(strstr(json_string_value(json_object_get(e, "message")), "too long"));
+  json_decref(e);
+  memcpy(long_path, "/api/v1/offices/", 16); /* zh-TW, and a path no route answers */
+  memset(long_path + 16, 'a', LONG - 16);
+  e = call_json("GET", long_path, html, NULL, 414);
+  assert_string_equal(json_string_value(json_object_get(e, "code")), "uri_too_long");
+  assert_non_null(strstr(json_string_value(json_object_get(e, "message")), "網址太長"));
+  json_decref(e);
+  free(long_path);
   /* The pages keep their HTML error pages. */
   assert_int_equal(http_call(&server, "GET", "/o/nowhere/at-all", html, NULL, 0, &r), 0);
   assert_int_equal(r.status, 404);

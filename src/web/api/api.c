@@ -56,6 +56,8 @@ static const char *error_code(int status)
     return "method_not_allowed";
   case 413:
     return "payload_too_large";
+  case 414:
+    return "uri_too_long";
   case 415:
     return "unsupported_media_type";
   case 429:
@@ -94,7 +96,7 @@ static int fail_field(struct http_request *req, struct http_response *res, const
 int api_http_error(struct http_request *req, struct http_response *res, int status,
                    const char *message_key)
 {
-  static const int known[] = {400, 403, 404, 405, 413, 415, 429};
+  static const int known[] = {400, 403, 404, 405, 413, 414, 415, 429};
   int key_status = 500;
   for (size_t i = 0; i < ARRAY_LEN(known); i++)
     if (known[i] == status)
