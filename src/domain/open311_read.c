@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/str.h"
 #include "domain/directory.h"
 #include "domain/open311_read.h"
 #include "domain/open311.h"
@@ -91,6 +92,23 @@ static void fill(struct reader *r, const json_t *row, struct open311_request *ou
   out->status_en = step ? step->name_en : "";
 }
 
+/* The next item of the comma list at *rest with the spaces and tabs around it trimmed (clients
+ * write "a, b"), cut in place; NULL after the last. */
+static char *next_item(char **rest)
+{
+  char *item = *rest;
+  if (!item)
+    return NULL;
+  char *comma = strchr(item, ',');
+  if (comma)
+    *comma = '\0';
+  *rest = comma ? comma + 1 : NULL;
+  struct str t = str_trim(str_from(item));
+  item += t.ptr - item;
+  item[t.len] = '\0';
+  return item;
+}
+
 /* ",3,5," from "a,b" (slugs of the office's services); ST_NOTFOUND for an unknown one. */
 static int service_ids(struct reader *r, int64_t office_id, const char *codes, const char **out)
 {
@@ -99,10 +117,7 @@ static int service_ids(struct reader *r, int64_t office_id, const char *codes, c
   char *copy = rc ? NULL : arena_strdup(r->arena, codes), *ids = ",";
   if (rc || !copy)
     return rc ? rc : ST_NOMEM;
-  for (char *s = copy, *comma; s && ids; s = comma ? comma + 1 : NULL) {
-    comma = strchr(s, ',');
-    if (comma)
-      *comma = '\0';
+  for (char *rest = copy, *s; ids && (s = next_item(&rest));) {
     if (!*s)
       continue;
     const struct dir_service *service = directory_service_by_slug(dir, office_id, s);
@@ -147,10 +162,7 @@ static int read_ids(struct reader *r, const struct open311_request_query *q,
   *out = read_model_array(r->arena, OPEN311_IDS_MAX, sizeof **out);
   if (!copy || !*out)
     return ST_NOMEM;
-  for (char *s = copy, *comma; s; s = comma ? comma + 1 : NULL) {
-    comma = strchr(s, ',');
-    if (comma)
-      *comma = '\0';
+  for (char *rest = copy, *s; (s = next_item(&rest));) {
     json_t *row = NULL;
     if (!*s || ++asked > OPEN311_IDS_MAX)
       continue;

@@ -653,6 +653,14 @@ static void test_post_and_get(void **state)
   list = get_json(path, 200);
   assert_int_equal(json_array_size(list), 2);
   json_decref(list);
+  /* ... written with spaces and tabs after the commas, as clients write lists: none dropped */
+  snprintf(path, sizeof(path), UDD "requests.json?service_request_id=%s,%%20%s%%09,%%09%s%%20",
+           first, third, first);
+  list = get_json(path, 200);
+  assert_int_equal(json_array_size(list), 3);
+  assert_string_equal(
+      json_string_value(json_object_get(json_array_get(list, 1), "service_request_id")), third);
+  json_decref(list);
   free(first);
   free(third);
 }
@@ -674,6 +682,12 @@ static void test_get_filters(void **state)
   json_t *by_code = get_json(UDD "requests.json?service_code=rent-subsidy,zoning-certificate", 200);
   assert_int_equal(json_array_size(by_code), json_array_size(all));
   json_decref(by_code);
+  by_code = get_json(UDD "requests.json?service_code=rent-subsidy,%20zoning-certificate%09", 200);
+  assert_int_equal(json_array_size(by_code), json_array_size(all));
+  json_decref(by_code);
+  both = get_json(UDD "requests.json?status=open,%20closed", 200);
+  assert_int_equal(json_array_size(both), json_array_size(all));
+  json_decref(both);
   json_t *other = get_json(UDD "requests.json?service_code=zoning-certificate", 200);
   assert_int_equal(json_array_size(other), 0);
   json_decref(other);

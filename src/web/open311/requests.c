@@ -13,6 +13,7 @@
 
 #include "base/civil.h"
 #include "base/clock.h"
+#include "base/str.h"
 #include "domain/apikeys.h"
 #include "domain/directory.h"
 #include "domain/open311_read.h"
@@ -105,11 +106,12 @@ static bool read_status(const char *text, const char **out)
   const char *p = text;
   while (p && *p) {
     size_t n = strcspn(p, ",");
-    if (n == 4 && !strncmp(p, "open", 4))
+    struct str item = str_trim((struct str){p, n}); /* "open, closed" as clients write it */
+    if (str_eq_cstr(item, "open"))
       open = true;
-    else if (n == 6 && !strncmp(p, "closed", 6))
+    else if (str_eq_cstr(item, "closed"))
       closed = true;
-    else if (n)
+    else if (item.len)
       return false;
     p += n + (p[n] == ',');
   }
