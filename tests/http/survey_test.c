@@ -941,6 +941,12 @@ static void builder_bad_input(void)
    * take the server down) */
   expect_refused("action=explode&target=q2", 400, "本頁表單所能做的");
   expect_refused("action=1e309&target=1e309&code=1e309&version=1e309", 400, "本頁表單所能做的");
+  /* a version that is none (read as 0 it switched off the check below): refused, nothing done */
+  expect_refused("action=remove&target=heard&version=0000-00-00", 400, "表單已過期");
+  expect_refused("action=remove&target=heard&version=NaN", 400, "表單已過期");
+  expect_refused("action=remove&target=heard&version=", 400, "表單已過期");
+  expect_refused("action=remove&target=heard&version=0", 400, "表單已過期");
+  expect_refused("action=remove&target=heard&version=-5", 400, "表單已過期");
   /* drawn before someone else's change: refused, not lost */
   expect_refused("action=remove&target=heard&version=1", 409, "已被修改");
   /* a title is needed */

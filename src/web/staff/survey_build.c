@@ -6,13 +6,15 @@
  * checks the result with the same parser as the JSON editor (survey_parse), so a fault is
  * named the same way on both; a refused change shows the form again as typed, with status
  * 400, and nothing is saved. Forms carry the survey's version: a change made on a page drawn
- * before someone else's change is refused (409) rather than lost.
+ * before someone else's change is refused (409) rather than lost, and one without a version (or
+ * with a malformed one) is refused (400) rather than saved unchecked.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/str.h"
 #include "domain/audit.h"
 #include "domain/directory.h"
 #include "domain/survey.h"
@@ -40,18 +42,21 @@ static const char *form_text(struct http_request *req, const char *name)
   return v ? v : "";
 }
 
-/* The posted form as an edit; ST_INVALID for an unknown action. */
+/* The posted form as an edit; ST_INVALID for an unknown action, ST_CONFLICT (e filled in) for
+ * a version that is no version the page draws (a positive number): read as 0 it would switch
+ * off the check for someone else's change. */
 static int edit_of(struct http_request *req, struct survey_edit *e)
 {
-  const char *action = form_text(req, "action"), *version = form_text(req, "version");
+  const char *action = form_text(req, "action");
   size_t a = 0;
   while (a < ARRAY_LEN(action_names) && strcmp(action, action_names[a]) != 0)
     a++;
   if (a == ARRAY_LEN(action_names))
     return ST_INVALID;
-  *e = (struct survey_edit){.action = (enum survey_edit_action)a,
-                            .target = form_text(req, "target"),
-                            .version = strtoll(version, NULL, 10)};
+  int64_t version = 0;
+  bool version_ok = !str_to_int64(str_from(form_text(req, "version")), 1, INT64_MAX, &version);
+  *e = (struct survey_edit){
+      .action = (enum survey_edit_action)a, .target = form_text(req, "target"), .version = version};
   e->title_zh = form_text(req, "title_zh"), e->title_en = form_text(req, "title_en");
   e->measure = form_text(req, "measure"), e->collect = form_text(req, "collect");
   e->code = form_text(req, "code"), e->kind = form_text(req, "kind");
@@ -61,7 +66,7 @@ static int edit_of(struct http_request *req, struct survey_edit *e)
   e->when_values = form_text(req, "when_values");
   e->name_zh = form_text(req, "name_zh"), e->name_en = form_text(req, "name_en");
   e->opens = form_text(req, "opens"), e->closes = form_text(req, "closes");
-  return ST_OK;
+  return version_ok ? ST_OK : ST_CONFLICT;
 }
 
 /* ---- the page's view ------------------------------------------------------------------------ */
@@ -296,6 +301,8 @@ int survey_build_submit(struct http_request *req, struct http_response *res)
   int rc = !id ? ST_NOTFOUND : edit_of(req, &e);
   if (rc == ST_INVALID) /* an unknown action: e was not filled in */
     return refused(req, res, 400, NULL, "survey_err_action", "");
+  if (rc == ST_CONFLICT) /* no version: the form is out of date; what was typed is kept */
+    return refused(req, res, 400, &e, "survey_err_version", "");
   if (!rc)
     rc = web_store(req, &store);
   web_actor(req, &who);
