@@ -1139,6 +1139,72 @@ static void test_refused_form_comes_back_as_typed(void **state)
   json_decref(v);
 }
 
+/* The refused answer's HTML (client_post as w). */
+static char *refused_page(enum who w, long long id, const char *action, const char *form,
+                          long expected)
+{
+  char path[128];
+  struct response r;
+  snprintf(path, sizeof(path), "/staff/cases/%lld/%s", id, action);
+  assert_int_equal(client_post(&clients[w], path, form, &r), 0);
+  if (r.status != expected)
+    fail_msg("%s: expected %ld, got %ld", path, expected, r.status);
+  char *body = strdup(r.body ? r.body : "");
+  response_free(&r);
+  return body;
+}
+
+/* The error summary links to target and the page has that id once (the link lands). */
+static void expect_link_lands(const char *html, const char *target)
+{
+  char link[128], id[128];
+  snprintf(link, sizeof(link), "<a href=\"#%s\">", target);
+  snprintf(id, sizeof(id), " id=\"%s\"", target);
+  expect_contains(html, link);
+  const char *at = strstr(html, id);
+  if (!at || strstr(at + 1, id))
+    fail_msg("expected one element with%s", id);
+}
+
+/* A refused "next step" keeps the step chosen; the forms of one button (pickup, approving a
+ * second correction) point their message at their own button, not at the "next step" form's
+ * note, and say it where the button is (or was: the refusal of a page drawn earlier). */
+static void test_refused_choice_and_buttons(void **state)
+{
+  (void)state;
+  struct kase k;
+  intake(&k, HANDLER);
+  char form[256];
+  status_form(form, sizeof(form), "withdrawn", NULL);
+  char *html = refused_page(HANDLER, k.id, "status", form, 400);
+  expect_contains(html, "<option value=\"withdrawn\" selected>");
+  expect_lacks(html, "<option value=\"first_review\" selected>");
+  expect_link_lands(html, "note");
+  free(html);
+  /* pickup of a case not closed (a page drawn before it was reopened, or sent twice) */
+  json_t *v = NULL;
+  assert_int_equal(act(CLERK, k.id, "pickup", "", &v), 400);
+  assert_null(json_at(v, "field_errors.note"));
+  expect_text_at(v, "field_errors.pickup_button", "只有已結案且尚未領件的案件可記錄領件。");
+  json_decref(v);
+  html = refused_page(CLERK, k.id, "pickup", "", 400);
+  expect_link_lands(html, "pickup_button");
+  expect_lacks(html, "<a href=\"#note\">");
+  free(html);
+  /* approving a second correction when none is asked for */
+  assert_int_equal(act(SUPERVISOR, k.id, "approve-correction", "", &v), 400);
+  assert_null(json_at(v, "field_errors.note"));
+  expect_text_at(v, "field_errors.approve_correction_button", "這件案件沒有待核准的補正。");
+  json_decref(v);
+  html = refused_page(SUPERVISOR, k.id, "approve-correction", "", 400);
+  expect_link_lands(html, "approve_correction_button");
+  free(html);
+  /* the other forms of one button, the same way */
+  html = refused_page(HANDLER, k.id, "corrected", "", 403);
+  expect_link_lands(html, "corrected_button");
+  free(html);
+}
+
 /* ---- other offices, bad input ---------------------------------------------------------- */
 
 static void test_other_office_gets_not_found(void **state)
@@ -1295,6 +1361,7 @@ int main(void)
       cmocka_unit_test(test_reject_needs_reasons),
       cmocka_unit_test(test_extend_moves_the_date_later),
       cmocka_unit_test(test_refused_form_comes_back_as_typed),
+      cmocka_unit_test(test_refused_choice_and_buttons),
       cmocka_unit_test(test_reassign_only_by_supervisor),
       cmocka_unit_test(test_overdue_notice),
       cmocka_unit_test(test_other_office_gets_not_found),

@@ -452,7 +452,7 @@ static void test_bad_file_refused(void **state)
 static void test_withdraw(void **state)
 {
   long long id = intake();
-  char token[64], path[200];
+  char token[64], path[200], needle[96];
   link_token(id, token, sizeof(token));
   assert_int_equal(upload(HANDLER, id, "wrong.pdf", pdf, sizeof(pdf) - 1, NULL), 303);
   json_t *c = case_json(HANDLER, id);
@@ -465,6 +465,16 @@ static void test_withdraw(void **state)
   expect_contains(dump, "請輸入撤回原因");
   free(dump);
   json_decref(v);
+  /* the page says it at that document's reason, which keeps what was typed */
+  struct response r;
+  assert_int_equal(client_post(&clients[HANDLER], path, "reason=%20%20", &r), 0);
+  assert_int_equal(r.status, 400);
+  snprintf(needle, sizeof(needle), "<a href=\"#withdraw_reason-%lld\">", doc);
+  expect_contains(r.body, needle);
+  snprintf(needle, sizeof(needle), "id=\"withdraw_reason-%lld-error\"", doc);
+  expect_contains(r.body, needle);
+  expect_contains(r.body, "maxlength=\"200\" value=\"  \"");
+  response_free(&r);
   assert_int_equal(post(CLERK, path, "reason=x", NULL), 403);
   assert_int_equal(post(HANDLER, path, "reason=%E4%B8%8A%E5%82%B3%E9%8C%AF%E6%AA%94", NULL), 303);
   assert_int_equal(post(HANDLER, path, "reason=again", NULL), 404); /* withdrawn already */

@@ -531,6 +531,13 @@ static void test_staff_fee_checks(void **state)
   assert_non_null(json_at(view, "case.case_key"));
   assert_non_null(strstr(json_text_at(view, "field_errors.fee_amount"), "100000000"));
   json_decref(view);
+  /* the page keeps the amount typed beside its message (not the amount due before) */
+  assert_int_equal(client_post(&clerk, fee_path, "amount=12a", &r), 0);
+  assert_int_equal(r.status, 400);
+  expect_contains(r.body, "<a href=\"#fee_amount\">");
+  expect_contains(r.body, "id=\"fee_amount\" name=\"amount\" type=\"text\" inputmode=\"numeric\" "
+                          "value=\"12a\"");
+  response_free(&r);
   json_t *p = progress_payment(token);
   assert_false(json_is_true(json_object_get(p, "has_fee")));
   json_decref(p);

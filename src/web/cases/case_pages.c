@@ -23,15 +23,19 @@
 
 #include "base/common.h"
 
+/* The "next step" menu; a refused move comes back with the step chosen still chosen. */
 static json_t *step_options(struct http_request *req, const struct case_staff *s)
 {
+  const char *action = http_capture(req, "action");
+  const char *chosen = action && !strcmp(action, "status") ? http_form(req, "to") : NULL;
   json_t *list = json_array();
   for (size_t i = 0; list && i < s->next_step_count; i++) {
     const char *code = s->next_steps[i];
     if (!strcmp(code, "correction") || !strcmp(code, "rejected"))
       continue; /* they have their own forms */
-    json_array_append_new(
-        list, json_pack("{s:s, s:s}", "code", code, "label", case_wf_step_label(req, s->wf, code)));
+    json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "code", code, "label",
+                                          case_wf_step_label(req, s->wf, code), "selected",
+                                          chosen && !strcmp(chosen, code)));
   }
   return list;
 }
@@ -138,11 +142,16 @@ static int add_clock(struct http_request *req, const struct case_staff *s, json_
   return json_object_set_new(c, "clock", clock) ? ST_NOMEM : ST_OK;
 }
 
-/* A refused action's form as typed: typed.<action>.<field> (the action's "-" as "_"), so the
- * form that was sent comes back filled in, and only that one. */
+/* A refused action's form as typed: typed.<action>.<field> (the action's "-" as "_"; the
+ * path's last segment for the forms of other routes: typed.fee), so the form that was sent
+ * comes back filled in, and only that one. */
 static int add_typed(struct http_request *req, json_t *view)
 {
   const char *action = http_capture(req, "action");
+  if (!action) {
+    const char *slash = strrchr(req->path, '/');
+    action = slash ? slash + 1 : "";
+  }
   char *key = arena_strdup(req->arena, action ? action : "");
   json_t *fields = json_object();
   if (!key || !fields) {
@@ -160,11 +169,35 @@ static int add_typed(struct http_request *req, json_t *view)
   return json_object_set_new(view, "typed", json_pack("{s:o}", key, fields)) ? ST_NOMEM : ST_OK;
 }
 
+/* A refused withdrawal of an outcome document (field "withdraw_reason-<id>"): its message and
+ * the reason typed on that document's form (the template cannot look up field_errors by id). */
+static int add_outcome_refusal(struct http_request *req, json_t *c, const char *field,
+                               const char *reason)
+{
+  json_t *doc;
+  size_t i;
+  json_array_foreach(json_object_get(c, "outcomes"), i, doc)
+  {
+    const char *id = arena_printf(req->arena, "withdraw_reason-%lld",
+                                  (long long)json_integer_value(json_object_get(doc, "id")));
+    if (!id)
+      return ST_NOMEM;
+    if (strcmp(id, field) != 0)
+      continue;
+    const char *typed = http_form(req, "reason");
+    if (json_object_set_new(doc, "withdraw_error", json_string(http_t(req, reason))) ||
+        json_object_set_new(doc, "typed_reason", json_string(typed ? typed : "")))
+      return ST_NOMEM;
+  }
+  return ST_OK;
+}
+
 /* The refusal's message at field and the refused form as typed. */
 static int add_refusal(struct http_request *req, json_t *view, const char *field,
                        const char *reason)
 {
-  if (!view || web_form_error(req, view, field, reason))
+  if (!view || web_form_error(req, view, field, reason) ||
+      add_outcome_refusal(req, json_object_get(view, "case"), field, reason))
     return ST_NOMEM;
   return add_typed(req, view);
 }
@@ -291,13 +324,26 @@ static int run_extend(struct http_request *req, const struct case_env *env,
   return cases_extend(env, actor, id, days < 1 ? 0 : days * 480, http_form(req, "note"), reason);
 }
 
+/* Where a refusal of action is said unless the action names a field: the "next step" form's
+ * note, or for the forms of one button their button, <action>_button with "-" as "_"
+ * (approve_correction_button ...: the ids in staff/case.mustache). */
+static const char *default_field(struct http_request *req, const char *action)
+{
+  if (!strcmp(action, "status"))
+    return "note";
+  char *button = arena_printf(req->arena, "%s_button", action);
+  for (char *p = button; p && *p; p++)
+    *p = *p == '-' ? '_' : *p;
+  return button;
+}
+
 /* Runs the named action; *field names the form field a refusal is about (the input's id). */
 static int run_action(struct http_request *req, const struct case_env *env,
                       const struct case_actor *actor, int64_t id, const char *action,
                       const char **reason, const char **field)
 {
   const char *note = http_form(req, "note");
-  *field = "note";
+  *field = default_field(req, action);
   if (!strcmp(action, "status"))
     return cases_transition(env, actor, id, http_form(req, "to"), note,
                             http_form(req, "public") != NULL, reason);
