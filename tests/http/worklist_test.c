@@ -255,6 +255,65 @@ static void test_form_shows_the_list_it_heads(void **state)
   response_free(&r);
 }
 
+/* A supervisor's home page counts the overdue cases of their scope (their unit's, the office's
+ * without a unit) and links to the work list filtered to them, in both languages (they were
+ * only found through the work list's filter). */
+static void expect_home_overdue(struct client *c, const char *scope, long long count)
+{
+  long status = 0;
+  char href[128];
+  snprintf(href, sizeof(href), "/staff/cases?scope=%s&filter=overdue", scope);
+  json_t *home = get_json_view(&server, c, "/staff/", &status);
+  assert_int_equal(status, 200);
+  expect_text_at(home, "overdue.href", href);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(home, "overdue"), "count")),
+                   count);
+  json_decref(home);
+  struct response r;
+  assert_int_equal(client_get(c, "/staff/", &r), 0);
+  char link[256];
+  snprintf(link, sizeof(link),
+           "<a class=\"govuk-link\" href=\"/staff/cases?scope=%s&amp;filter=overdue\">", scope);
+  expect_contains(r.body, link);
+  expect_contains(r.body, "的逾期案件</a>: <strong id=\"overdue-cases\">");
+  response_free(&r);
+  assert_int_equal(client_get(c, "/staff/?lang=en", &r), 0);
+  expect_contains(r.body, link);
+  expect_contains(r.body, "Overdue cases in ");
+  response_free(&r);
+}
+
+static void test_supervisor_home_counts_overdue(void **state)
+{
+  harness_sql_exec(&server, "UPDATE cases SET due_state = 'overdue', unit_id = NULL WHERE id IN "
+                            "(SELECT id FROM cases ORDER BY id LIMIT 3)");
+  harness_sql_exec(&server, "UPDATE cases SET unit_id = (SELECT id FROM units WHERE code = "
+                            "'survey' AND office_id = cases.office_id) WHERE id = (SELECT min(id) "
+                            "FROM cases)");
+  json_t *v = list_json("/staff/cases?scope=office&filter=overdue");
+  assert_int_equal(num(v, "total"), 3);
+  json_decref(v);
+  struct client supervisor;
+  client_init(&supervisor, &server);
+  assert_int_equal(client_login(&supervisor, "xinxing-supervisor", PASSWORD), 303);
+  expect_home_overdue(&supervisor, "office", 3);
+  client_free(&supervisor);
+  /* a supervisor of the survey unit: that unit's one */
+  harness_add_user(&server, "xinxing", "xinxing-survey-chief", "supervisor", PASSWORD);
+  harness_sql_exec(&server, "UPDATE users SET unit_id = (SELECT u.id FROM units u JOIN offices o "
+                            "ON o.id = u.office_id WHERE u.code = 'survey' AND o.slug = "
+                            "'xinxing') WHERE username = 'xinxing-survey-chief'");
+  client_init(&supervisor, &server);
+  assert_int_equal(client_login(&supervisor, "xinxing-survey-chief", PASSWORD), 303);
+  expect_home_overdue(&supervisor, "unit", 1);
+  client_free(&supervisor);
+  /* a clerk's home has no such count */
+  struct response r;
+  assert_int_equal(client_get(&clerk, "/staff/", &r), 0);
+  expect_lacks(r.body, "overdue-cases");
+  response_free(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -263,6 +322,7 @@ int main(void)
       cmocka_unit_test(test_links_keep_the_list_and_are_labelled),
       cmocka_unit_test(test_search_by_name_finds_only_that_applicant),
       cmocka_unit_test(test_form_shows_the_list_it_heads),
+      cmocka_unit_test(test_supervisor_home_counts_overdue),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

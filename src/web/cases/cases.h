@@ -30,14 +30,15 @@ int delegation_add(struct http_request *req, struct http_response *res);
 int presence_set(struct http_request *req, struct http_response *res);
 
 /* corrections.c: the case page's correction offers (flags set on offers), its correction
- * actions (ST_NOTFOUND for another action), the staff home's counts, the office setting page and
+ * actions (ST_NOTFOUND for another action), the staff home's counts (corrections awaiting
+ * approval and decisions waiting; a supervisor's overdue cases), the office setting page and
  * the report of second corrections by month. */
 struct case_staff;
 int case_correction_offers(struct http_request *req, const struct case_staff *s, json_t *offers);
 int case_correction_action(struct http_request *req, const struct case_env *env,
                            const struct case_actor *actor, int64_t id, const char *action,
                            json_t *items, const char **reason, const char **field);
-int case_correction_counts(struct http_request *req, json_t *view);
+int case_home_counts(struct http_request *req, json_t *view);
 int corrections_settings(struct http_request *req, struct http_response *res);
 int corrections_settings_save(struct http_request *req, struct http_response *res);
 int corrections_report(struct http_request *req, struct http_response *res);

@@ -78,7 +78,25 @@ static int filter_total(struct http_request *req, struct store *store, const cha
   return rc;
 }
 
-int case_correction_counts(struct http_request *req, json_t *view)
+/* A supervisor's overdue cases: their unit's (the work list's scope for them), the office's
+ * when they have no unit; the count and the work list filtered to them. */
+static int add_overdue(struct http_request *req, struct store *store, json_t *view)
+{
+  const char *scope = req->session->unit_id ? "unit" : "office";
+  int64_t overdue = 0;
+  int rc = filter_total(req, store, scope, "overdue", &overdue);
+  if (!rc &&
+      json_object_set_new(
+          view, "overdue",
+          json_pack("{s:I, s:s, s:s}", "count", (json_int_t)overdue, "href",
+                    arena_printf(req->arena, "/staff/cases?scope=%s&filter=overdue", scope),
+                    "label",
+                    http_t(req, *scope == 'u' ? "home_overdue_unit" : "home_overdue_office"))))
+    rc = ST_NOMEM;
+  return rc;
+}
+
+int case_home_counts(struct http_request *req, json_t *view)
 {
   struct store *store;
   int64_t awaiting = 0, decided = 0;
@@ -86,6 +104,8 @@ int case_correction_counts(struct http_request *req, json_t *view)
   int rc = web_store(req, &store);
   if (!rc && (roles & ROLE_SUPERVISOR))
     rc = filter_total(req, store, "office", "awaiting", &awaiting);
+  if (!rc && (roles & ROLE_SUPERVISOR))
+    rc = add_overdue(req, store, view);
   if (!rc && (roles & ROLE_HANDLER))
     rc = filter_total(req, store, "mine", "decided", &decided);
   if (!rc && (json_object_set_new(view, "awaiting_approval", json_integer(awaiting)) ||

@@ -86,7 +86,7 @@ int staff_home(struct http_request *req, struct http_response *res)
                 role_labels(req, req->session->roles), "office_name",
                 office ? directory_pick(office->name_zh, office->name_en, req->lang) : "", "areas",
                 staff_areas(req));
-  rc = view ? case_correction_counts(req, view) : ST_NOMEM;
+  rc = view ? case_home_counts(req, view) : ST_NOMEM;
   if (rc) {
     json_decref(view);
     return rc;
