@@ -132,12 +132,14 @@ test('the clerk takes a case in by keyboard and prints the receipt', async (ctx)
   await chooseByKeyboard(page, 'service', SERVICE);
   await submitByKeyboard(page, '選擇項目');
   assert(new URL(page.url()).searchParams.get('service'), 'the service is chosen');
+  assert(!new URL(page.url()).searchParams.has('ticket'), 'no ticket=0 in the address without a ticket');
+  // The keyboard starts at the applicant's name (it started at the page's top, eight Tabs away).
+  assertEqual(await focusedId(page), 'applicant_name', 'the focus is on the name after choosing');
   const documents = page.locator('.govuk-checkboxes__input');
   assert((await documents.count()) >= 2, 'the service lists its documents');
   await checkA11y(page, 'intake: the applicant and documents');
 
   // First with a wrong ID number (bad check digit): the form says so and keeps what was typed.
-  await tabTo(page, 'applicant_name');
   await page.keyboard.type(APPLICANT);
   await tabTo(page, 'applicant_id');
   await page.keyboard.type('A123456788');

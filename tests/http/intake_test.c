@@ -104,6 +104,7 @@ static void test_form_before_and_after_choosing(void **state)
   expect_contains(body, "<h1 class=\"govuk-heading-xl\">臨櫃收件</h1>");
   expect_contains(body, "<select class=\"govuk-select\" id=\"service\" name=\"service\">");
   expect_lacks(body, "name=\"applicant_name\""); /* no applicant form before a service */
+  expect_lacks(body, "name=\"ticket\"");         /* no ticket: none sent on (it showed ticket=0) */
   free(body);
 
   view = expect_view(&server, &clerk, "/staff/intake?service=1", 200);
@@ -143,7 +144,19 @@ static void test_form_before_and_after_choosing(void **state)
   };
   for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
     expect_contains(body, fields[f]);
+  /* the keyboard starts at the applicant's name (it started at the page's top, eight Tabs
+   * away), and no ticket=0 rides along when the intake has no queue ticket */
+  expect_contains(body, "name=\"applicant_name\" type=\"text\" value=\"\" autocomplete=\"off\" "
+                        "autofocus>");
+  expect_lacks(body, "name=\"ticket\"");
   free(body);
+  /* a form refused: the focus is the error summary's, not taken by the name field */
+  struct response refused;
+  assert_int_equal(client_post(&clerk, "/staff/intake", "service_id=1&applicant_name=", &refused),
+                   0);
+  assert_int_equal(refused.status, 400);
+  expect_lacks(refused.body, "autofocus");
+  response_free(&refused);
   body = expect_page(&server, &clerk, "/staff/intake?service=1&lang=en", 200);
   expect_contains(body, "<h1 class=\"govuk-heading-xl\">Counter intake</h1>");
   expect_contains(body, "<strong>Transfer of ownership by sale</strong>");

@@ -145,10 +145,12 @@ static int form_view(struct http_request *req, struct store *store, bool fee_pre
   for (size_t i = 0; i < ARRAY_LEN(v); i++)
     json_object_set_new(values, v[i],
                         json_string(http_form(req, v[i]) ? http_form(req, v[i]) : ""));
-  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:I}", "title", http_t(req, "intake_title"),
-                   "services", services, "documents", documents, "handlers",
-                   handler_options(req, &form), "service_chosen", service > 0, "values", values,
-                   "notify_options", notify_options(req), "ticket", (json_int_t)intake_ticket(req));
+  int64_t ticket = intake_ticket(req); /* none: no ticket=0 in the forms and the address */
+  *out = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o?}", "title",
+                   http_t(req, "intake_title"), "services", services, "documents", documents,
+                   "handlers", handler_options(req, &form), "service_chosen", service > 0, "values",
+                   values, "notify_options", notify_options(req), "ticket",
+                   ticket ? json_integer(ticket) : NULL);
   if (!*out ||
       json_object_set_new(*out, "has_documents", json_boolean(json_array_size(documents) > 0)) ||
       add_choices(req, *out)) {
@@ -168,6 +170,12 @@ int intake_form(struct http_request *req, struct http_response *res)
   int rc = web_store(req, &store);
   if (!rc)
     rc = form_view(req, store, false, &view);
+  /* a service just chosen: the keyboard starts at the applicant's name, not at the page's top
+   * (eight Tabs away); a form shown again with its refusal leaves the focus to the summary */
+  if (!rc &&
+      json_object_set_new(view, "focus_name",
+                          json_boolean(json_is_true(json_object_get(view, "service_chosen")))))
+    rc = ST_NOMEM;
   return rc ? rc : http_page(res, 200, "staff/intake", view);
 }
 
