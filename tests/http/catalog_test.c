@@ -85,6 +85,28 @@ static void test_pages_in_both_languages(void **state)
   }
 }
 
+/* Every phone of the office's home page (the office's and its units') dials from its link: a
+ * tel: URI with the number and then, after a pause, the extension (the stored "07-2358200
+ * 分機 201" is no URI); English pages say "ext." where Chinese ones say 分機. */
+static void test_phones_dial_with_extension(void **state)
+{
+  struct response r;
+  get_ok("/o/xinxing/", &r);
+  expect_contains(r.body, "href=\"tel:+886-7-2358200\">07-2358200</a>");
+  expect_contains(r.body, "href=\"tel:+886-7-2358200,201\">07-2358200 分機 201</a>");
+  expect_lacks(r.body, "href=\"tel:07-2358200 ");
+  response_free(&r);
+  get_ok("/o/xinxing/?lang=en", &r);
+  expect_contains(r.body, "href=\"tel:+886-7-2358200,201\">07-2358200 ext. 201</a>");
+  expect_lacks(r.body, "分機");
+  response_free(&r);
+  json_t *view = get_json("/o/xinxing/?lang=en");
+  expect_text_at(view, "units.0.phone_href", "tel:+886-7-2358200,201");
+  expect_text_at(view, "units.0.phone_text", "07-2358200 ext. 201");
+  expect_text_at(view, "office.phone_href", "tel:+886-7-2358200");
+  json_decref(view);
+}
+
 static void test_service_page_and_json(void **state)
 {
   struct response r;
@@ -383,6 +405,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pages_in_both_languages),
+      cmocka_unit_test(test_phones_dial_with_extension),
       cmocka_unit_test(test_service_page_and_json),
       cmocka_unit_test(test_form_download),
       cmocka_unit_test(test_qr_codes),

@@ -16,6 +16,7 @@
 #include "domain/form.h"
 #include "web/app.h"
 #include "web/public/apply.h"
+#include "web/public/office.h"
 
 #include "base/common.h"
 
@@ -132,13 +133,14 @@ const char *apply_next(struct apply_ctx *a, const char *code)
 
 enum { APPLY_MESSAGE_MAX = 4096 }; /* a code or resume message, filled in */
 
-/* text with every "{office}" and "{phone}" replaced by the office's name (in the page's
- * language) and phone, in the arena; text itself when that fails. */
+/* text with every "{office}" and "{phone}" replaced by the office's name and phone (both in
+ * the page's language: web/public/office.h office_phone), in the arena; text itself when that
+ * fails. */
 static const char *office_filled(struct http_request *req, const char *text,
                                  const struct dir_office *office)
 {
   const char *name = directory_pick(office->name_zh, office->name_en, req->lang);
-  const char *phone = office->phone;
+  const char *phone = office_phone(req, office->phone).text;
   struct buf out;
   int rc = ST_OK;
   buf_init(&out, APPLY_MESSAGE_MAX);

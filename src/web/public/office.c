@@ -9,6 +9,108 @@
 
 #include "base/common.h"
 
+/* ---- phone numbers ------------------------------------------------------------------------ */
+
+/* Where an extension starts in a stored number: "分機", "轉", "#", "ext" (any case) or ",";
+ * NULL when it has none. *skip is the marker's length. */
+static const char *extension_mark(const char *s, size_t *skip)
+{
+  static const char *const marks[] = {"分機", "轉", "#", ","};
+  for (const char *p = s; *p; p++) {
+    for (size_t i = 0; i < ARRAY_LEN(marks); i++)
+      if (!strncmp(p, marks[i], strlen(marks[i]))) {
+        *skip = strlen(marks[i]);
+        return p;
+      }
+    if ((p[0] | 0x20) == 'e' && (p[1] | 0x20) == 'x' && (p[2] | 0x20) == 't') {
+      *skip = 3;
+      return p;
+    }
+  }
+  return NULL;
+}
+
+static bool is_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* The digits of a number as a tel: URI's: "+" only first, any run of spaces, dashes, dots and
+ * brackets between digits one "-"; a number with a leading trunk 0 ("07-2358200") made global
+ * with Taiwan's +886 ("+886-7-2358200"). NULL when it has another character or no digit. */
+static const char *tel_digits(struct arena *arena, const char *s, size_t n)
+{
+  char *out = arena_alloc(arena, n + 8);
+  size_t k = 0;
+  bool gap = false;
+  if (!out)
+    return NULL;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (is_digit(c)) {
+      if (gap && k && out[k - 1] != '+')
+        out[k++] = '-';
+      out[k++] = c;
+      gap = false;
+    } else if (c == '+' && k == 0) {
+      out[k++] = c;
+    } else if (strchr(" -.()", c)) {
+      gap = true;
+    } else {
+      return NULL;
+    }
+  }
+  out[k] = '\0';
+  if (!k || !strcmp(out, "+"))
+    return NULL;
+  if (out[0] == '0' && out[1] != '0') { /* 07-2358200, 0912-345678: a number in Taiwan */
+    const char *rest = out + 1 + (out[1] == '-');
+    return *rest ? arena_printf(arena, "+886-%s", rest) : NULL;
+  }
+  return out;
+}
+
+/* The extension's digits after an extension mark (skipping spaces, dots and a colon) into
+ * *digits; 0 when they are not digits up to the end (spaces aside). */
+static size_t extension_digits(const char *ext, const char **digits)
+{
+  while (*ext && strchr(" .:", *ext))
+    ext++;
+  size_t e = 0;
+  while (is_digit(ext[e]))
+    e++;
+  for (const char *q = ext + e; *q; q++)
+    if (*q != ' ')
+      return 0;
+  *digits = ext;
+  return e;
+}
+
+struct office_phone office_phone(struct http_request *req, const char *stored)
+{
+  struct office_phone p = {stored ? stored : "", NULL};
+  size_t skip = 0, n, e = 0;
+  const char *s = p.text, *ext = "";
+  while (*s == ' ')
+    s++;
+  const char *mark = extension_mark(s, &skip);
+  n = mark ? (size_t)(mark - s) : strlen(s);
+  while (n && s[n - 1] == ' ')
+    n--;
+  const char *number = tel_digits(req->arena, s, n);
+  if (mark) /* an extension we cannot read: shown as stored, the number dialled without it */
+    e = extension_digits(mark + skip, &ext);
+  if (e) {
+    const char *text =
+        arena_printf(req->arena, "%.*s %s %.*s", (int)n, s, http_t(req, "phone_ext"), (int)e, ext);
+    p.text = text ? text : p.text;
+  }
+  if (number)
+    p.href = e ? arena_printf(req->arena, "tel:%s,%.*s", number, (int)e, ext)
+               : arena_printf(req->arena, "tel:%s", number);
+  return p;
+}
+
 static const char *kind_label(struct http_request *req, const char *kind)
 {
   if (kind && strcmp(kind, "land") == 0)
@@ -44,7 +146,8 @@ struct view office_dir_tview(struct http_request *req, struct view_builder *b,
                              const struct dir_office *o)
 {
   const char *lang = req->lang;
-  struct view_map *m = view_map_cap(b, 11);
+  struct office_phone phone = office_phone(req, o->phone);
+  struct view_map *m = view_map_cap(b, 13);
   view_add_text(b, m, "slug", o->slug);
   view_add_text(b, m, "name", directory_pick(o->name_zh, o->name_en, lang));
   view_add_text(b, m, "city", directory_pick(o->city_zh, o->city_en, lang));
@@ -52,6 +155,8 @@ struct view office_dir_tview(struct http_request *req, struct view_builder *b,
   view_add_text(b, m, "kind_label", kind_label(req, o->kind));
   view_add_text(b, m, "address", directory_pick(o->address_zh, o->address_en, lang));
   view_add_text(b, m, "phone", o->phone);
+  view_add_text(b, m, "phone_text", phone.text);
+  view_add(b, m, "phone_href", phone.href ? view_text(phone.href) : view_null());
   view_add_text(b, m, "email", o->email);
   view_add_text(b, m, "hours", directory_pick(o->hours_zh, o->hours_en, lang));
   const char *href = o->path ? o->path : arena_printf(req->arena, "/o/%s/", o->slug);
@@ -86,10 +191,12 @@ int office_of_request(struct http_request *req, struct store *store,
 static json_t *unit_view(struct http_request *req, const struct dir_unit *u)
 {
   const char *lang = req->lang;
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", u->code, "name",
+  struct office_phone phone = office_phone(req, u->phone);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s}", "code", u->code, "name",
                    directory_pick(u->name_zh, u->name_en, lang), "floor",
                    directory_pick(u->floor_zh, u->floor_en, lang), "counter", u->counter, "phone",
-                   u->phone, "duties", directory_pick(u->duties_zh, u->duties_en, lang));
+                   u->phone, "phone_text", phone.text, "phone_href", phone.href, "duties",
+                   directory_pick(u->duties_zh, u->duties_en, lang));
 }
 
 int office_units_view(struct http_request *req, struct store *store,

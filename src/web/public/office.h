@@ -11,6 +11,19 @@
 
 struct store;
 
+/* A stored phone number ("07-2358200 分機 201", "07-2358200#201", "(07)2358200 ext. 201") as
+ * public pages show it, the one rule for every phone of the directory: text in the page's
+ * language ("07-2358200 分機 201", in English "07-2358200 ext. 201"; as stored when it has no
+ * extension) and href a tel: URI that dials the number and then, after a pause (","), the
+ * extension: "tel:+886-7-2358200,201" (a number with a leading 0 is made global with +886).
+ * href is NULL when the number has characters a number does not; text then is as stored.
+ * Offices and units (office_dir_tview, office_units_view) carry both as phone_text and
+ * phone_href beside the stored phone. In the request's arena. */
+struct office_phone {
+  const char *text, *href;
+};
+struct office_phone office_phone(struct http_request *req, const char *stored);
+
 /* The localised public view of an office of the directory (domain/directory.h; new
  * reference). */
 struct dir_office;
