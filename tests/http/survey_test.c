@@ -426,6 +426,35 @@ static void test_tablet_and_open_survey(void **state)
   client_free(&kiosk);
 }
 
+/* A refused answer is tied to its question: the message at the question with an id that
+ * describes its fieldset or text box, the error summary naming the question's number and
+ * linking to its first input, and what was typed kept. */
+static void test_refusal_at_its_question(void **state)
+{
+  (void)state;
+  struct client c;
+  char *body = NULL;
+  client_init(&c, &server);
+  get_page(&c, "/o/xinxing/survey/lunch-hour", 200);
+  assert_int_equal(post(&c, "/o/xinxing/survey/lunch-hour", "say=%E5%BE%88%E5%A5%BD", &body), 400);
+  expect_contains(body, "<a href=\"#used\">第 1 題：請回答這一題。</a>");
+  expect_contains(body, "id=\"used-error\"");
+  expect_contains(body, "<fieldset class=\"govuk-fieldset\" aria-describedby=\"used-error\">");
+  expect_contains(body, ">很好</textarea>");
+  free(body);
+  /* a text too long: the text box is marked and described by its message */
+  static char form[4200];
+  int n = snprintf(form, sizeof(form), "used=no&say=");
+  memset(form + n, 'a', 4100);
+  form[n + 4100] = '\0';
+  assert_int_equal(post(&c, "/o/xinxing/survey/lunch-hour?lang=en", form, &body), 400);
+  expect_contains(body, "<a href=\"#say\">Question 3: ");
+  expect_contains(body, "class=\"govuk-textarea govuk-textarea--error\" id=\"say\" name=\"say\" "
+                        "rows=\"4\" aria-describedby=\"say-error\"");
+  free(body);
+  client_free(&c);
+}
+
 /* Lines of a CSV (the exporter's: no quoted line breaks in these tables). */
 static bool csv_has_row(const char *csv, json_t *table, size_t r)
 {
@@ -1077,6 +1106,7 @@ int main(void)
       cmocka_unit_test(test_build_import_export),
       cmocka_unit_test(test_answer_from_case_once),
       cmocka_unit_test(test_tablet_and_open_survey),
+      cmocka_unit_test(test_refusal_at_its_question),
       cmocka_unit_test(test_results_and_exports),
       cmocka_unit_test(test_tablet_rates_the_counter_s_last_case),
       cmocka_unit_test(test_quality_records),

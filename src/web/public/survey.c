@@ -113,18 +113,18 @@ static const char *when_text(struct http_request *req, const struct survey *s,
 }
 
 static json_t *question_view(struct http_request *req, const struct survey *s, size_t i,
-                             json_t *answers, json_t *field_errors)
+                             json_t *answers, const char *error)
 {
   const struct survey_question *q = &s->questions[i];
   json_t *answer = json_object_get(answers, q->code);
   const char *when = *q->when_question ? when_text(req, s, q) : NULL;
-  return json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:b, s:b, s:o, s:s?, s:s, s:O?}", "code",
+  return json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:b, s:b, s:o, s:s?, s:s, s:s?}", "code",
                    q->code, "number", (json_int_t)i + 1, "text", pick(req, q->text_zh, q->text_en),
                    "required", q->required, "is_scale", q->kind == SURVEY_SCALE5, "is_single",
                    q->kind == SURVEY_SINGLE, "is_multi", q->kind == SURVEY_MULTI, "is_text",
                    q->kind == SURVEY_TEXT, "choices", choices_view(req, q, answer), "when", when,
                    "value", json_is_string(answer) ? json_string_value(answer) : "", "error",
-                   json_object_get(field_errors, q->code));
+                   error);
 }
 
 /* The tablet's one question: the survey's first five-point question (NULL when none). */
@@ -148,23 +148,72 @@ json_t *survey_questions_view(struct http_request *req, const struct survey *s)
   return questions;
 }
 
-/* The answer page's view: the survey and its state; answers refill the form after an error. */
+/* A refused answer: the message key and the question's code ("" for the whole form). */
+struct refusal {
+  const char *key, *code;
+};
+
+/* The refusal as the page shows it: the message at its question (field_errors, and the
+ * question's error id in its aria-describedby) and in the error summary, numbered like the
+ * question and linked to its first input; a refusal of the whole form ("answer at least one
+ * question") links to the first question. Members errors, field_errors, has_errors. */
+static int refusal_add(struct http_request *req, const struct survey *s, json_t *view,
+                       const struct refusal *r)
+{
+  const char *message = http_t(req, r->key);
+  size_t number = 0;
+  for (size_t i = 0; !number && *r->code && i < s->question_count; i++)
+    if (!strcmp(s->questions[i].code, r->code))
+      number = i + 1;
+  const char *field = number ? r->code : s->question_count ? s->questions[0].code : "";
+  const char *listed =
+      number ? arena_printf(req->arena, "%s%zu%s%s", http_t(req, "survey_err_question_before"),
+                            number, http_t(req, "survey_err_question_after"), message)
+             : message;
+  json_t *by_field = number ? json_pack("{s:s}", field, message) : json_object();
+  json_t *errors = json_pack("[{s:s, s:s?}]", "field", field, "message", listed);
+  if (!by_field || !errors) {
+    json_decref(by_field);
+    json_decref(errors);
+    return ST_NOMEM;
+  }
+  if (json_object_set_new(view, "errors", errors) ||
+      json_object_set_new(view, "field_errors", by_field) ||
+      json_object_set_new(view, "has_errors", json_true()))
+    return ST_NOMEM;
+  return ST_OK;
+}
+
+/* The questions with the answers given and the refused one's message at it. */
+static json_t *questions_view(struct http_request *req, const struct survey *s, json_t *answers,
+                              const struct refusal *refused)
+{
+  json_t *questions = json_array();
+  const char *error = refused && *refused->code ? http_t(req, refused->key) : NULL;
+  for (size_t i = 0; questions && i < s->question_count; i++)
+    json_array_append_new(
+        questions,
+        question_view(req, s, i, answers,
+                      error && !strcmp(s->questions[i].code, refused->code) ? error : NULL));
+  return questions;
+}
+
+/* The answer page's view: the survey and its state; answers refill the form after a refusal,
+ * refused (NULL: none) says what to correct. */
 static json_t *take_view(struct http_request *req, const struct survey_take *t, const char *action,
-                         json_t *answers, json_t *errors)
+                         json_t *answers, const struct refusal *refused)
 {
   const struct survey *s = &t->survey;
-  json_t *questions = json_array(), *field_errors = json_object_get(errors, "field_errors");
-  for (size_t i = 0; questions && i < s->question_count; i++)
-    json_array_append_new(questions, question_view(req, s, i, answers, field_errors));
+  json_t *questions = questions_view(req, s, answers, refused);
   bool tablet = !strcmp(t->channel, "tablet");
   json_t *view =
       json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s}", "title",
                 pick(req, s->title_zh, s->title_en), "action", action, "questions", questions,
                 "answered", t->answered, "closed", t->wave == NULL, "no_case", t->no_case, "tablet",
                 tablet, "open_form", !t->answered && t->wave && !t->no_case, "counter", t->counter);
-  if (view && errors)
-    json_object_update(view, errors);
-  json_t *quick = tablet ? tablet_question(req, s) : NULL;
+  if (view && refused && refusal_add(req, s, view, refused))
+    json_decref(view), view = NULL;
+  json_t *quick = view && tablet ? tablet_question(req, s) : NULL;
   if (view && quick)
     json_object_set_new(view, "tablet_question", quick);
   return view;
@@ -175,7 +224,7 @@ enum { COUNTER_MAX_BYTES = 16 };
 /* The answer page for where, with status (200, or 400 / 409 after a refused answer). */
 static int show(struct http_request *req, struct http_response *res, int status,
                 const struct survey_where *where, const char *action, json_t *answers,
-                json_t *errors)
+                const struct refusal *refused)
 {
   struct store *store;
   struct survey_take t;
@@ -184,20 +233,10 @@ static int show(struct http_request *req, struct http_response *res, int status,
     rc = survey_take_read(store, req->arena, where, clock_now(), &t);
   if (rc)
     return rc;
-  json_t *view = take_view(req, &t, action, answers, errors);
+  json_t *view = take_view(req, &t, action, answers, refused);
   if (view && json_object_set_new(view, "thanks", json_boolean(http_query(req, "thanks") != NULL)))
     return json_decref(view), ST_NOMEM;
   return http_page(res, status, "public/survey", view);
-}
-
-/* The error list of a refused answer: the question's field (the first one when none). */
-static json_t *errors_of(struct http_request *req, const char *error, const char *code)
-{
-  json_t *errors = json_object();
-  const char *field = *code ? code : "survey";
-  if (errors && web_form_error(req, errors, field, *error ? error : "survey_err_answer"))
-    json_decref(errors), errors = NULL;
-  return errors;
 }
 
 static int submit(struct http_request *req, struct http_response *res,
@@ -214,9 +253,8 @@ static int submit(struct http_request *req, struct http_response *res,
   else if (rc == ST_CONFLICT || rc == ST_LIMIT)
     rc = show(req, res, 409, where, action, NULL, NULL);
   else if (rc == ST_INVALID) {
-    json_t *errors = errors_of(req, error, code);
-    rc = errors ? show(req, res, 400, where, action, answers, errors) : ST_NOMEM;
-    json_decref(errors);
+    struct refusal refused = {*error ? error : "survey_err_answer", code ? code : ""};
+    rc = show(req, res, 400, where, action, answers, &refused);
   }
   json_decref(answers);
   return rc;
