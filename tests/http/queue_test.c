@@ -507,6 +507,27 @@ static void test_bad_input(void **state)
   snprintf(path, sizeof(path), "/q/%s/notify", token);
   assert_int_equal(post_form(&c, path, "ahead=0&channel=sms&to=0912345678", NULL), 400);
   assert_int_equal(post_form(&c, path, "ahead=3&channel=email&to=nobody", NULL), 400);
+  /* each refusal is at its own field, described by it, with what was typed kept */
+  struct response refused;
+  assert_int_equal(client_post(&c, path, "ahead=0&channel=email&to=a%40example.org", &refused), 0);
+  assert_int_equal(refused.status, 400);
+  expect_contains(refused.body, "<a href=\"#ahead\">");
+  expect_contains(refused.body, "id=\"ahead-error\"");
+  expect_contains(refused.body,
+                  "govuk-input--error\" id=\"ahead\" name=\"ahead\" type=\"text\" "
+                  "inputmode=\"numeric\" value=\"0\" aria-describedby=\"ahead-error\"");
+  expect_contains(refused.body, "value=\"email\" checked");
+  expect_contains(refused.body, "value=\"a@example.org\"");
+  expect_lacks(refused.body, "id=\"to-error\"");
+  response_free(&refused);
+  assert_int_equal(client_post(&c, path, "ahead=4&channel=email&to=nobody", &refused), 0);
+  assert_int_equal(refused.status, 400);
+  expect_contains(refused.body, "<a href=\"#to\">");
+  expect_contains(refused.body, "govuk-input--error\" id=\"to\" name=\"to\" type=\"text\" "
+                                "autocomplete=\"tel\" spellcheck=\"false\" value=\"nobody\" "
+                                "aria-describedby=\"to-error\"");
+  expect_contains(refused.body, "value=\"4\"");
+  response_free(&refused);
   assert_int_equal(post_form(&c, path, "ahead=3&channel=sms&to=0912345678", NULL), 303);
   json_t *view = ticket(token);
   assert_int_equal(json_integer_value(json_at(view, "ticket.notify_ahead")), 3);

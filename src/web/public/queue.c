@@ -262,8 +262,22 @@ static void visit_cases_add(struct http_request *req, struct view_builder *b, st
   }
 }
 
+/* What was typed into the reminder form, given back with its refusal. */
+static struct view notify_typed(struct http_request *req, struct view_builder *b)
+{
+  const char *ahead = http_form(req, "ahead"), *to = http_form(req, "to");
+  const char *channel = http_form(req, "channel");
+  struct view_map *m = view_map(b);
+  view_add_text(b, m, "ahead", ahead ? ahead : "");
+  view_add_text(b, m, "to", to ? to : "");
+  view_add_bool(b, m, "email", channel && !strcmp(channel, "email"));
+  return view_of_map(m);
+}
+
+/* The ticket's page; with error_key, the reminder form's refusal at field ("ahead" or "to"),
+ * what was typed kept. */
 static int ticket_page(struct http_request *req, struct http_response *res, int status,
-                       const char *error_key)
+                       const char *field, const char *error_key)
 {
   struct store *store;
   struct queue_ticket t;
@@ -302,13 +316,8 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
   if (!only)
     visit_cases_add(req, &b, page, dir, &t);
   if (error_key) {
-    struct view_list *errors = view_list(&b);
-    struct view_map *e = view_map(&b);
-    view_add_text(&b, e, "field", "to");
-    view_add_text(&b, e, "message", http_t(req, error_key));
-    view_push(&b, errors, view_of_map(e));
-    view_add(&b, page, "errors", view_of_list(errors));
-    view_add_bool(&b, page, "has_errors", true);
+    view_add(&b, page, "typed", notify_typed(req, &b));
+    web_form_error_tview(req, &b, page, field, error_key);
   }
   if (view_done(&b))
     return ST_NOMEM;
@@ -317,7 +326,7 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
 
 int queue_ticket_page(struct http_request *req, struct http_response *res)
 {
-  return ticket_page(req, res, 200, NULL);
+  return ticket_page(req, res, 200, NULL, NULL);
 }
 
 int queue_ticket_qr(struct http_request *req, struct http_response *res)
@@ -352,13 +361,13 @@ int queue_ticket_notify_submit(struct http_request *req, struct http_response *r
   const char *to = http_form(req, "to");
   int64_t n = 0;
   if (!ahead || str_to_int64(str_from(ahead), 1, QUEUE_NOTIFY_AHEAD_MAX, &n))
-    return ticket_page(req, res, 400, "queue_notify_bad_ahead");
+    return ticket_page(req, res, 400, "ahead", "queue_notify_bad_ahead");
   int rc = web_store(req, &store);
   if (!rc)
     rc = queue_ticket_notify(store, clock_now(), token, n, channel ? channel : "", to ? to : "",
                              req->lang);
   if (rc == ST_INVALID)
-    return ticket_page(req, res, 400, "queue_notify_bad_to");
+    return ticket_page(req, res, 400, "to", "queue_notify_bad_to");
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "queue_ticket_not_found");
   if (rc == ST_CONFLICT)
