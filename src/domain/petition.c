@@ -253,27 +253,38 @@ static const char *body_problem(const char *body)
   return text_ok(body, PETITION_BODY_MAX, true) ? NULL : "petition_err_body";
 }
 
-static int check_input(const struct petition_input *in, bool online, const char **reason,
-                       const char **field)
+size_t petition_input_refusals(const struct petition_input *in, bool online,
+                               struct petition_refusal out[PETITION_REFUSALS_MAX])
 {
   static const char *const kinds[] = {"petition", "mailbox"};
   static const char *const channels[] = {"online", "counter", "phone", "letter"};
   const char *ck = in->contact_kind ? in->contact_kind : "";
+  const char *body_key = body_problem(in->body);
+  size_t n = 0;
   if (!one_of(in->kind, kinds, ARRAY_LEN(kinds)))
-    return refuse_field(reason, field, "petition_err_kind", "kind");
+    out[n++] = (struct petition_refusal){"kind", "petition_err_kind"};
   if (!one_of(in->channel, channels, ARRAY_LEN(channels)) ||
       online != !strcmp(in->channel, "online"))
-    return refuse_field(reason, field, "petition_err_channel", "channel");
+    out[n++] = (struct petition_refusal){"channel", "petition_err_channel"};
   if (!subject_ok(in->subject))
-    return refuse_field(reason, field, "petition_err_subject", "subject");
-  const char *body_key = body_problem(in->body);
+    out[n++] = (struct petition_refusal){"subject", "petition_err_subject"};
   if (body_key)
-    return refuse_field(reason, field, body_key, "body");
+    out[n++] = (struct petition_refusal){"body", body_key};
   if (in->name && *in->name && !text_ok(in->name, NAME_MAX_BYTES, false))
-    return refuse_field(reason, field, "petition_err_name", "name");
+    out[n++] = (struct petition_refusal){"name", "petition_err_name"};
   if ((online && !*ck) || (*ck && !apply_contact_valid(ck, in->contact)))
-    return refuse_field(reason, field, "petition_err_contact", "contact");
-  return ST_OK;
+    out[n++] = (struct petition_refusal){"contact", "petition_err_contact"};
+  return n;
+}
+
+/* The first refused field of the input, as *reason and *field. */
+static int check_input(const struct petition_input *in, bool online, const char **reason,
+                       const char **field)
+{
+  struct petition_refusal refused[PETITION_REFUSALS_MAX];
+  if (!petition_input_refusals(in, online, refused))
+    return ST_OK;
+  return refuse_field(reason, field, refused[0].reason, refused[0].field);
 }
 
 /* The contact's keyed hash (e-mail lower case, phone digits only) and masked form. */

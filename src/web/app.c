@@ -151,13 +151,26 @@ int web_form_error_text(json_t *view, const char *field, const char *message)
 void web_form_error_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
                           const char *field, const char *key)
 {
-  const char *message = http_t(req, key);
+  web_form_errors_tview(req, b, page, &field, &key, 1);
+}
+
+void web_form_errors_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
+                           const char *const *fields, const char *const *keys, size_t n)
+{
   struct view_list *errors = view_list(b);
-  struct view_map *e = view_map(b), *by_field = view_map(b);
-  view_add_text(b, e, "field", field);
-  view_add_text(b, e, "message", message);
-  view_push(b, errors, view_of_map(e));
-  view_add_text(b, by_field, field, message);
+  struct view_map *by_field = view_map(b);
+  for (size_t i = 0; i < n; i++) {
+    const char *message = http_t(req, keys[i]);
+    struct view_map *e = view_map(b);
+    view_add_text(b, e, "field", fields[i]);
+    view_add_text(b, e, "message", message);
+    view_push(b, errors, view_of_map(e));
+    bool had = false; /* a field's first message is the one at it, as web_form_error */
+    for (size_t j = 0; j < i && !had; j++)
+      had = !strcmp(fields[j], fields[i]);
+    if (!had)
+      view_add_text(b, by_field, fields[i], message);
+  }
   view_add(b, page, "errors", view_of_list(errors));
   view_add(b, page, "field_errors", view_of_map(by_field));
   view_add_bool(b, page, "has_errors", true);

@@ -380,6 +380,28 @@ static void test_file_online_route_and_find(void **state)
   expect_contains(empty.body, "aria-describedby=\"subject-error\"");
   expect_contains(empty.body, ">keep me</textarea>");
   response_free(&empty);
+  /* an empty form is corrected in one round: every refused field is listed and marked */
+  assert_int_equal(
+      client_post(&citizen, OFFICE "/petition",
+                  "kind=petition&category_id=0&subject=&body=&name=&contact_kind=", &empty),
+      0);
+  assert_int_equal(empty.status, 400);
+  expect_contains(empty.body, "<li><a href=\"#subject\">");
+  expect_contains(empty.body, "<li><a href=\"#body\">");
+  expect_contains(empty.body, "<li><a href=\"#contact\">");
+  expect_contains(empty.body, "id=\"body-error\"");
+  expect_contains(empty.body, "id=\"contact-error\"");
+  expect_contains(empty.body, "aria-describedby=\"contact-hint contact-error\"");
+  response_free(&empty);
+  refused = NULL;
+  assert_int_equal(harness_post_json(&citizen, OFFICE "/petition",
+                                     "kind=petition&subject=ok&body=&contact_kind=email&contact=x",
+                                     &refused),
+                   400);
+  expect_text_at(refused, "errors.0.field", "body");
+  expect_text_at(refused, "errors.1.field", "contact");
+  assert_null(json_object_get(json_object_get(refused, "field_errors"), "subject"));
+  json_decref(refused);
   int before = count_mail();
   char *own = file_online(&citizen, SUBJECT, key, check);
   /* the "received" notice names the number and check code */
