@@ -271,21 +271,37 @@ static int contact_of(const struct booking_request *r, const char **contact, con
   return ST_OK;
 }
 
+size_t booking_request_refusals(const struct booking_request *r,
+                                struct booking_refusal out[BOOKING_REFUSALS_MAX])
+{
+  const char *contact = NULL, *channel = NULL, *field = NULL;
+  char masked[BOOKING_NAME_MAX_CHARS * 4 + 8];
+  size_t n = 0;
+  if (!name_ok(r->name) || personal_mask_name(r->name, masked, sizeof(masked)))
+    out[n++] = (struct booking_refusal){"name", "booking_err_name"};
+  if (contact_of(r, &contact, &channel, &field))
+    out[n++] = (struct booking_refusal){field, "booking_err_contact"};
+  return n;
+}
+
 /* The row to insert: sealed name and contact, a random token. */
 static int request_row(struct arena *arena, const struct booking_request *r,
                        struct store_booking_row *row, const char **reason, const char **field)
 {
   const char *contact = NULL, *channel = NULL;
   char *sealed_name = NULL, *sealed_contact = NULL, masked[BOOKING_NAME_MAX_CHARS * 4 + 8];
-  *reason = "booking_err_name";
-  *field = "name";
-  if (!name_ok(r->name) || personal_mask_name(r->name, masked, sizeof(masked)))
+  struct booking_refusal refused[BOOKING_REFUSALS_MAX];
+  if (booking_request_refusals(r, refused)) {
+    *reason = refused[0].reason;
+    *field = refused[0].field;
     return ST_INVALID;
-  *reason = "booking_err_contact";
-  if (contact_of(r, &contact, &channel, field))
-    return ST_INVALID;
+  }
+  const char *checked = NULL; /* both were checked just above: they succeed */
   *reason = NULL;
   *field = NULL;
+  if (personal_mask_name(r->name, masked, sizeof(masked)) ||
+      contact_of(r, &contact, &channel, &checked))
+    return ST_INVALID;
   int rc = personal_seal(r->name, &sealed_name);
   if (!rc)
     rc = personal_seal(contact, &sealed_contact);

@@ -151,6 +151,18 @@ struct booking_request {
   const char *name, *phone, *email, *lang;
 };
 
+/* A refused field of a booking's details: the form field ("name", "phone" or "email") and the
+ * message's translation key. */
+enum { BOOKING_REFUSALS_MAX = 2 };
+struct booking_refusal {
+  const char *field, *reason;
+};
+/* Every refused detail of r (the name; the phone or e-mail), in the form's order, into out:
+ * their count, 0 when they are good. booking_make refuses the first (after the slot), so a form
+ * can show them all at once. */
+size_t booking_request_refusals(const struct booking_request *r,
+                                struct booking_refusal out[BOOKING_REFUSALS_MAX]);
+
 /* Books one place: the slot must be one of the day's under the settings, not started, and not
  * full (ST_LIMIT "booking_err_full"; of two people taking the last place one wins). The name
  * and the phone or e-mail are sealed (domain/personal.h); the confirmation message is queued.

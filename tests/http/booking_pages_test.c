@@ -145,6 +145,35 @@ static void test_booking_pages_keep_their_answers(void **state)
   assert_non_null(json_text_at(v, "field_errors.phone"));
   assert_true(json_is_true(json_at(v, "has_errors")));
   json_decref(v);
+  /* no time, no name and a bad phone: every refusal at once, each at its field and describing
+   * it, with what was typed kept */
+  struct response page;
+  assert_int_equal(client_get(&citizen, chosen, &page), 0);
+  response_free(&page);
+  snprintf(form, sizeof(form), "kind=visit&service=%lld&day=%lld&name=&phone=0912x", service,
+           today);
+  assert_int_equal(client_post(&citizen, "/o/xinxing/book", form, &page), 0);
+  assert_int_equal(page.status, 400);
+  expect_contains(page.body, "<a href=\"#slot\">");
+  expect_contains(page.body, "<a href=\"#name\">");
+  expect_contains(page.body, "<a href=\"#phone\">");
+  expect_contains(page.body, "aria-describedby=\"slot-hint slot-error\"");
+  expect_contains(page.body, "govuk-input--error\" id=\"name\"");
+  expect_contains(page.body, "aria-describedby=\"name-error\"");
+  expect_contains(page.body, "value=\"0912x\" aria-describedby=\"contact-hint phone-error\"");
+  response_free(&page);
+  /* a time chosen and a good phone, no name: the time and the phone come back */
+  assert_int_equal(client_get(&citizen, chosen, &page), 0);
+  response_free(&page);
+  snprintf(form, sizeof(form), "kind=visit&service=%lld&day=%lld&slot=%d&name=&phone=0912345678",
+           service, today, slot);
+  assert_int_equal(client_post(&citizen, "/o/xinxing/book", form, &page), 0);
+  assert_int_equal(page.status, 400);
+  snprintf(id, sizeof(id), "value=\"%d\" checked>", slot);
+  expect_contains(page.body, id);
+  expect_contains(page.body, "value=\"0912345678\"");
+  expect_lacks(page.body, "slot-error");
+  response_free(&page);
   /* booked: the private page */
   snprintf(form, sizeof(form),
            "kind=visit&service=%lld&day=%lld&slot=%d&name=Lee+Wei&phone=0912345678", service, today,

@@ -52,8 +52,9 @@ const char *booking_date_label(struct http_request *req, struct civil_date date)
   return label ? label : "";
 }
 
+/* The day's times as radios, chosen (a start minute, -1 for none) checked. */
 static struct view slots_view(struct http_request *req, struct view_builder *b,
-                              const struct booking_day *d)
+                              const struct booking_day *d, int64_t chosen)
 {
   struct view_list *list = view_list(b);
   for (size_t i = 0; i < d->n_slots; i++) {
@@ -65,6 +66,7 @@ static struct view slots_view(struct http_request *req, struct view_builder *b,
                                booking_clock(req, s->end_minute)));
     view_add_text(b, m, "free", places_left(req, s->free));
     view_add_bool(b, m, "full", s->free <= 0);
+    view_add_bool(b, m, "checked", s->start_minute == chosen && s->free > 0);
     view_add_text(b, m, "id", arena_printf(req->arena, "slot-%d", s->start_minute));
     view_push(b, list, view_of_map(m));
   }
@@ -85,7 +87,7 @@ struct view booking_days_tview(struct http_request *req, struct view_builder *b,
     view_add_text(b, m, "href", arena_printf(req->arena, "%sday=%lld", base, (long long)d->day));
     view_add_bool(b, m, "chosen", d->day == chosen);
     if (d->day == chosen)
-      view_add(b, m, "slots", slots_view(req, b, d));
+      view_add(b, m, "slots", slots_view(req, b, d, -1));
     view_push(b, list, view_of_map(m));
   }
   return view_of_list(list);
@@ -175,7 +177,25 @@ static const char *what_label(struct http_request *req, const struct booking_off
   return label ? label : "";
 }
 
-/* The contact form of the chosen day's times. */
+/* The form's text field name as it was posted ("" on a page read), given back after a
+ * refusal. */
+static const char *typed(struct http_request *req, const char *name)
+{
+  const char *v = http_form(req, name);
+  return v ? v : "";
+}
+
+/* The start minute posted for the slot, -1 for none. */
+static int64_t typed_slot(struct http_request *req)
+{
+  const char *start = http_form(req, "slot");
+  int64_t minute = -1;
+  if (!start || str_to_int64(str_from(start), 0, 24 * 60, &minute))
+    minute = -1;
+  return minute;
+}
+
+/* The contact form of the chosen day's times, with what was typed. */
 static struct view contact_form(struct http_request *req, struct view_builder *b,
                                 const struct dir_office *office, const struct book_query *q,
                                 const struct booking_day *day, const char *base)
@@ -188,6 +208,9 @@ static struct view contact_form(struct http_request *req, struct view_builder *b
   view_add_text(b, m, "check", q->what.check_code);
   view_add_int(b, m, "day", q->day);
   view_add_text(b, m, "day_label", booking_date_label(req, day->date));
+  view_add_text(b, m, "name", typed(req, "name"));
+  view_add_text(b, m, "phone", typed(req, "phone"));
+  view_add_text(b, m, "email", typed(req, "email"));
   /* back to the choice of days: the step's link without the separator "day=N" would follow */
   size_t n = strlen(base);
   view_add_text(b, m, "back",
@@ -208,14 +231,17 @@ static void chosen_view(struct http_request *req, struct view_builder *b,
   view_add(b, page, "days",
            booking_days_tview(req, b, o->days, o->n_days, base ? base : "", q->day));
   view_add_bool(b, page, "has_days", o->n_days > 0);
-  view_add(b, page, "times", day ? slots_view(req, b, day) : view_null());
+  view_add(b, page, "times", day ? slots_view(req, b, day, typed_slot(req)) : view_null());
   view_add(b, page, "form",
            day ? contact_form(req, b, office, q, day, base ? base : "") : view_null());
 }
 
+/* The booking page of q's step with status and the n refusals, each at its field. */
 static int page_show(struct http_request *req, struct http_response *res, struct store *store,
-                     const struct book_query *q, int status, const char *error, const char *field)
+                     const struct book_query *q, int status, const struct booking_refusal *refused,
+                     size_t n)
 {
+  struct booking_refusal choice;
   const struct dir_office *office = NULL;
   struct booking_offer o;
   const char *reason = NULL;
@@ -224,8 +250,9 @@ static int page_show(struct http_request *req, struct http_response *res, struct
     rc = booking_offer_read(store, req->arena, clock_now(), office->id,
                             q->what.kind ? &q->what : NULL, web_primary, req, &o, &reason);
   if (rc && reason) { /* a refused choice: the choices again with the reason */
-    error = reason;
-    field = "number";
+    choice = (struct booking_refusal){"number", reason};
+    refused = &choice;
+    n = 1;
     status = rc == ST_LIMIT ? 429 : 400;
     rc = booking_offer_read(store, req->arena, clock_now(), office->id, NULL, NULL, NULL, &o,
                             &reason);
@@ -239,8 +266,14 @@ static int page_show(struct http_request *req, struct http_response *res, struct
   view_add(&b, page, "choices", choices_view(req, &b, office, &o));
   if (o.kind)
     chosen_view(req, &b, office, &o, q, page);
-  if (error)
-    web_form_error_tview(req, &b, page, field ? field : "slot", error);
+  const char *fields[BOOKING_REFUSALS_MAX + 1], *keys[BOOKING_REFUSALS_MAX + 1];
+  for (size_t i = 0; i < n && i <= BOOKING_REFUSALS_MAX; i++) {
+    fields[i] = refused[i].field ? refused[i].field : "slot";
+    keys[i] = refused[i].reason;
+  }
+  if (n)
+    web_form_errors_tview(req, &b, page, fields, keys,
+                          n <= BOOKING_REFUSALS_MAX ? n : BOOKING_REFUSALS_MAX + 1);
   if (view_done(&b))
     return ST_NOMEM;
   return http_page_view(res, status, "public/booking", view_of_map(page));
@@ -252,22 +285,33 @@ int booking_page(struct http_request *req, struct http_response *res)
   struct book_query q;
   read_query(req, http_query, &q);
   int rc = web_store(req, &store);
-  return rc ? rc : page_show(req, res, store, &q, 200, NULL, NULL);
+  return rc ? rc : page_show(req, res, store, &q, 200, NULL, 0);
 }
 
-/* A refused booking: the same step again with the reason at its field (409 for a full slot).
- * A refusal of a pickup's case (wrong number or code, locked, not ready) shows the choices
- * instead: the chosen step would look the case up (and count a wrong code) a second time. */
+/* A refused booking: the same step again with the reason at its field (409 for a full slot)
+ * and, beside a refused slot or detail, every other refused detail (the name, the phone or
+ * e-mail), so the form is corrected in one go. A refusal of a pickup's case (wrong number or
+ * code, locked, not ready) shows the choices instead: the chosen step would look the case up
+ * (and count a wrong code) a second time. */
 static int submit_refused(struct http_request *req, struct http_response *res, struct store *store,
-                          const struct book_query *q, int rc, const char *reason, const char *field)
+                          const struct book_query *q, const struct booking_request *r, int rc,
+                          const char *reason, const char *field)
 {
   bool case_refusal = !strcmp(reason, "booking_err_case") ||
                       !strcmp(reason, "booking_err_locked") ||
                       !strcmp(reason, "booking_err_not_ready");
-  if (case_refusal)
+  struct booking_refusal refused[BOOKING_REFUSALS_MAX + 1] = {{field ? field : "slot", reason}};
+  size_t n = 1;
+  if (case_refusal) {
+    refused[0].field = "number";
     return page_show(req, res, store, &(struct book_query){{0}, 0}, rc == ST_LIMIT ? 429 : 400,
-                     reason, "number");
-  return page_show(req, res, store, q, rc == ST_LIMIT ? 409 : 400, reason, field ? field : "slot");
+                     refused, n);
+  }
+  if (rc == ST_INVALID && !field) /* the slot: the details are checked too */
+    n += booking_request_refusals(r, refused + 1);
+  else if (rc == ST_INVALID) /* a detail: all of them */
+    n = booking_request_refusals(r, refused);
+  return page_show(req, res, store, q, rc == ST_LIMIT ? 409 : 400, refused, n ? n : 1);
 }
 
 int booking_submit(struct http_request *req, struct http_response *res)
@@ -299,7 +343,7 @@ int booking_submit(struct http_request *req, struct http_response *res)
                       &field);
   }
   if (rc && reason)
-    return submit_refused(req, res, store, &q, rc, reason, field);
+    return submit_refused(req, res, store, &q, &r, rc, reason, field);
   return rc ? rc : http_redirect(res, 303, arena_printf(req->arena, "/b/%s?made=1", token));
 }
 
@@ -364,7 +408,7 @@ static int manage_show(struct http_request *req, struct http_response *res, int 
   view_add_bool(&vb, page, "has_days", n > 0);
   for (size_t i = 0; i < n; i++) {
     if (days[i].day == chosen) {
-      view_set(&vb, page, "times", slots_view(req, &vb, &days[i]));
+      view_set(&vb, page, "times", slots_view(req, &vb, &days[i], -1));
       view_set(&vb, page, "has_times", view_bool(true));
     }
   }
