@@ -10,6 +10,7 @@
 #include "base/civil.h"
 #include "base/str.h"
 #include "base/text.h"
+#include "domain/apply.h"
 #include "domain/audit.h"
 #include "domain/booking.h"
 #include "domain/booking_internal.h"
@@ -251,7 +252,9 @@ static bool name_ok(const char *name)
   return n > 0 && n <= BOOKING_NAME_MAX_CHARS && str_valid_text(str_from(name), false);
 }
 
-/* The contact: the phone (sms) when given, else the e-mail; checked by masking it. */
+/* The contact: the phone (sms) when given, else the e-mail; a number a text message can reach
+ * and an address mail can, as online applications and petitions take them
+ * (apply_contact_valid: 8 to 15 digits; an address with a domain), that masks. */
 static int contact_of(const struct booking_request *r, const char **contact, const char **channel,
                       const char **field)
 {
@@ -260,10 +263,11 @@ static int contact_of(const struct booking_request *r, const char **contact, con
   *field = "phone";
   if (!phone && !email)
     return ST_INVALID;
-  if (phone && personal_mask_phone(r->phone, masked, sizeof(masked)))
+  if (phone && (!apply_contact_valid("sms", r->phone) ||
+                personal_mask_phone(r->phone, masked, sizeof(masked))))
     return ST_INVALID;
   *field = "email";
-  if (!phone && (strlen(r->email) > BOOKING_EMAIL_MAX ||
+  if (!phone && (strlen(r->email) > BOOKING_EMAIL_MAX || !apply_contact_valid("email", r->email) ||
                  personal_mask_email(r->email, masked, sizeof(masked))))
     return ST_INVALID;
   *contact = phone ? r->phone : r->email;

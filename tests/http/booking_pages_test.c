@@ -174,6 +174,15 @@ static void test_booking_pages_keep_their_answers(void **state)
   expect_contains(page.body, "value=\"0912345678\"");
   expect_lacks(page.body, "slot-error");
   response_free(&page);
+  /* a number no text message reaches, an address no mail reaches: refused at their field */
+  static const char *const unreachable[] = {"phone=12345", "phone=&email=lee%40localhost"};
+  for (size_t i = 0; i < sizeof(unreachable) / sizeof(unreachable[0]); i++) {
+    snprintf(form, sizeof(form), "kind=visit&service=%lld&day=%lld&slot=%d&name=Lee&%s", service,
+             today, slot, unreachable[i]);
+    assert_int_equal(post_json(chosen, "/o/xinxing/book", form, &v, NULL), 400);
+    expect_text_at(v, "errors.0.field", i ? "email" : "phone");
+    json_decref(v);
+  }
   /* booked: the private page */
   snprintf(form, sizeof(form),
            "kind=visit&service=%lld&day=%lld&slot=%d&name=Lee+Wei&phone=0912345678", service, today,
