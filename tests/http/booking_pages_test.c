@@ -213,6 +213,18 @@ static void test_booking_pages_keep_their_answers(void **state)
   snprintf(path, sizeof(path), "%s/qr.svg", base);
   expect_text_at(v, "qr", path);
   json_decref(v);
+  /* moving without a time: the day's times come back, the message describing their fieldset */
+  snprintf(path, sizeof(path), "%s?day=%lld", base, today);
+  assert_int_equal(client_get(&citizen, path, &page), 0);
+  response_free(&page);
+  snprintf(path, sizeof(path), "%s/move", base);
+  snprintf(form, sizeof(form), "day=%lld", today);
+  assert_int_equal(client_post(&citizen, path, form, &page), 0);
+  assert_int_equal(page.status, 400);
+  expect_contains(page.body, "name=\"slot\" type=\"radio\"");
+  expect_contains(page.body, "govuk-form-group--error");
+  expect_contains(page.body, "<fieldset class=\"govuk-fieldset\" aria-describedby=\"slot-error\">");
+  response_free(&page);
   /* the kiosk: an unknown number refused, the booking's checked in */
   static const char *const kiosk_keys[] = {"title", "office.slug", "action", "arrived"};
   v = expect_view(&server, NULL, "/o/xinxing/book/checkin", 200);

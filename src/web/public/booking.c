@@ -383,7 +383,10 @@ static int manage_show(struct http_request *req, struct http_response *res, int 
   struct booking_day *days = NULL;
   size_t n = 0;
   int64_t chosen = 0;
+  /* the day of the page's link, or of the move form refused (its times shown again) */
   const char *token = http_capture(req, "token"), *day = http_query(req, "day");
+  if (!day && error)
+    day = http_form(req, "day");
   if (day && str_to_int64(str_from(day), 1, INT64_MAX, &chosen))
     chosen = 0;
   int rc = web_store(req, &store);
@@ -408,7 +411,7 @@ static int manage_show(struct http_request *req, struct http_response *res, int 
   view_add_bool(&vb, page, "has_days", n > 0);
   for (size_t i = 0; i < n; i++) {
     if (days[i].day == chosen) {
-      view_set(&vb, page, "times", slots_view(req, &vb, &days[i], -1));
+      view_set(&vb, page, "times", slots_view(req, &vb, &days[i], typed_slot(req)));
       view_set(&vb, page, "has_times", view_bool(true));
     }
   }
