@@ -116,11 +116,12 @@ int queue_ticket_for_booking(struct store *store, time_t now, const struct queue
                              char token[QUEUE_TOKEN_SIZE], char code[QUEUE_CODE_SIZE]);
 /* The holder leaves the queue (a waiting ticket only: ST_CONFLICT otherwise). */
 int queue_ticket_leave(struct store *store, time_t now, const char *token);
-/* "Your turn is near": tell recipient by channel ("sms" or "email") in lang ("zh-TW" or "en")
- * when ahead (1..QUEUE_NOTIFY_AHEAD_MAX) or fewer people are ahead; the recipient is sealed
- * (domain/personal.h). The message (event queue_turn_near, notify_subject_event with subject
- * "ticket") is queued once: at once when already within the number, else by the call that
- * brings the ticket within it. */
+/* "Your turn is near": tell recipient by channel ("sms" or "email") in lang ("zh-TW" or "en"),
+ * a number or address as online applications take them (apply_contact_valid: a number with
+ * spaces or dashes is kept as its digits), when ahead (1..QUEUE_NOTIFY_AHEAD_MAX) or fewer people
+ * are ahead; the recipient is sealed (domain/personal.h). The message (event queue_turn_near,
+ * notify_subject_event with subject "ticket") is queued once: at once when already within the
+ * number, else by the call that brings the ticket within it. */
 int queue_ticket_notify(struct store *store, time_t now, const char *token, int64_t ahead,
                         const char *channel, const char *recipient, const char *lang);
 /* Whether a priority reason is one of the published ones ("" is none). */

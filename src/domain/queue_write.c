@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/text.h"
 #include "domain/accounts.h"
+#include "domain/apply.h"
 #include "domain/audit.h"
 #include "domain/directory.h"
 #include "domain/notify.h"
@@ -243,16 +244,26 @@ static int notify_in(struct store *store, void *ctx, bool *retry)
   return rc;
 }
 
+/* The digits of a phone number (a leading + kept) into out. */
+static const char *phone_digits(const char *phone, char *out, size_t size)
+{
+  size_t n = 0;
+  for (const char *p = phone; *p && n + 1 < size; p++)
+    if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
+      out[n++] = *p;
+  out[n] = '\0';
+  return out;
+}
+
 int queue_ticket_notify(struct store *store, time_t now, const char *token, int64_t ahead,
                         const char *channel, const char *recipient, const char *lang)
 {
-  char *sealed = NULL;
-  if (ahead < 1 || ahead > QUEUE_NOTIFY_AHEAD_MAX || !channel || !recipient || !*recipient ||
-      strlen(recipient) > 254 || (strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0))
+  char *sealed = NULL, digits[32];
+  if (ahead < 1 || ahead > QUEUE_NOTIFY_AHEAD_MAX || !channel || !recipient ||
+      strlen(recipient) > 254 || !apply_contact_valid(channel, recipient))
     return ST_INVALID;
-  if (strcmp(channel, "email") == 0 ? !strchr(recipient, '@')
-                                    : strspn(recipient, "+0123456789") != strlen(recipient))
-    return ST_INVALID;
+  if (!strcmp(channel, "sms")) /* "0912-345 678" as typed: sent to its digits (and a +) */
+    recipient = phone_digits(recipient, digits, sizeof(digits));
   int rc = personal_seal(recipient, &sealed);
   if (rc)
     return rc;

@@ -504,7 +504,20 @@ static void test_bad_input(void **state)
   assert_int_equal(take(&c, service_a, "", token), 303);
   expect_ticket(token, "ticket.code", "A001"); /* the refusals took no number */
   char path[128];
+  /* the reminder form offers a number it takes: the office's (3 here), not 0 */
+  snprintf(path, sizeof(path), "/q/%s", token);
+  struct response offered;
+  assert_int_equal(client_get(&c, path, &offered), 0);
+  expect_contains(offered.body, "inputmode=\"numeric\" value=\"3\"");
+  response_free(&offered);
   snprintf(path, sizeof(path), "/q/%s/notify", token);
+  /* an address without a domain is no address; a number and an address both refused at once */
+  assert_int_equal(post_form(&c, path, "ahead=3&channel=email&to=me%40example", NULL), 400);
+  assert_int_equal(client_post(&c, path, "ahead=25&channel=email&to=me%40example", &offered), 0);
+  assert_int_equal(offered.status, 400);
+  expect_contains(offered.body, "<a href=\"#ahead\">");
+  expect_contains(offered.body, "<a href=\"#to\">");
+  response_free(&offered);
   assert_int_equal(post_form(&c, path, "ahead=0&channel=sms&to=0912345678", NULL), 400);
   assert_int_equal(post_form(&c, path, "ahead=3&channel=email&to=nobody", NULL), 400);
   /* each refusal is at its own field, described by it, with what was typed kept */
@@ -528,7 +541,14 @@ static void test_bad_input(void **state)
                                 "aria-describedby=\"to-error\"");
   expect_contains(refused.body, "value=\"4\"");
   response_free(&refused);
-  assert_int_equal(post_form(&c, path, "ahead=3&channel=sms&to=0912345678", NULL), 303);
+  /* a number typed with dashes is a number; the page then says the reminder is set */
+  char *set_at = NULL;
+  assert_int_equal(post_form(&c, path, "ahead=3&channel=sms&to=0912-345-678", &set_at), 303);
+  assert_non_null(set_at);
+  assert_int_equal(client_get(&c, set_at, &offered), 0);
+  expect_contains(offered.body, "已設定通知：前面剩 3 人時，我們會通知您。");
+  response_free(&offered);
+  free(set_at);
   json_t *view = ticket(token);
   assert_int_equal(json_integer_value(json_at(view, "ticket.notify_ahead")), 3);
   json_decref(view);

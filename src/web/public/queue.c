@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "domain/apply.h"
 #include "domain/directory.h"
 #include "domain/queue.h"
 #include "web/app.h"
@@ -215,6 +216,8 @@ static struct view ticket_view(struct http_request *req, struct view_builder *b,
   view_add_text(b, m, "taken", web_datetime(req, t->taken_at));
   view_add_int(b, m, "notify_ahead", t->notify_ahead);
   view_add_int(b, m, "notify_default", t->notify_default);
+  /* the number the reminder form offers: the one asked for, else the office's */
+  view_add_int(b, m, "ahead_offered", t->notify_ahead > 0 ? t->notify_ahead : t->notify_default);
   view_add_text(b, m, "qr_src", arena_printf(req->arena, "/q/%s/qr.svg", token));
   view_add_text(b, m, "href", arena_printf(req->arena, "/q/%s", token));
   view_add_text(b, m, "leave_action", arena_printf(req->arena, "/q/%s/leave", token));
@@ -274,10 +277,24 @@ static struct view notify_typed(struct http_request *req, struct view_builder *b
   return view_of_map(m);
 }
 
-/* The ticket's page; with error_key, the reminder form's refusal at field ("ahead" or "to"),
- * what was typed kept. */
+/* The reminder form's state: set just now (?notify=1, said while the ticket waits with one
+ * set), or refused n times, each at its field, with what was typed. */
+static void notify_form_add(struct http_request *req, struct view_builder *b, struct view_map *page,
+                            const struct queue_ticket *t, const char *const *fields,
+                            const char *const *error_keys, size_t n)
+{
+  view_add_bool(b, page, "notify_set",
+                http_query(req, "notify") && t->notify_ahead > 0 && !strcmp(t->status, "waiting"));
+  if (n) {
+    view_add(b, page, "typed", notify_typed(req, b));
+    web_form_errors_tview(req, b, page, fields, error_keys, n);
+  }
+}
+
+/* The ticket's page; with n refusals of the reminder form, each at its field ("ahead" or
+ * "to"), what was typed kept. */
 static int ticket_page(struct http_request *req, struct http_response *res, int status,
-                       const char *field, const char *error_key)
+                       const char *const *fields, const char *const *error_keys, size_t n)
 {
   struct store *store;
   struct queue_ticket t;
@@ -315,10 +332,7 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
   view_add_bool(&b, page, "live", live);
   if (!only)
     visit_cases_add(req, &b, page, dir, &t);
-  if (error_key) {
-    view_add(&b, page, "typed", notify_typed(req, &b));
-    web_form_error_tview(req, &b, page, field, error_key);
-  }
+  notify_form_add(req, &b, page, &t, fields, error_keys, n);
   if (view_done(&b))
     return ST_NOMEM;
   return http_page_view(res, status, "public/queue_ticket", view_of_map(page));
@@ -326,7 +340,7 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
 
 int queue_ticket_page(struct http_request *req, struct http_response *res)
 {
-  return ticket_page(req, res, 200, NULL, NULL);
+  return ticket_page(req, res, 200, NULL, NULL, 0);
 }
 
 int queue_ticket_qr(struct http_request *req, struct http_response *res)
@@ -360,14 +374,21 @@ int queue_ticket_notify_submit(struct http_request *req, struct http_response *r
   const char *ahead = http_form(req, "ahead"), *channel = http_form(req, "channel");
   const char *to = http_form(req, "to");
   int64_t n = 0;
-  if (!ahead || str_to_int64(str_from(ahead), 1, QUEUE_NOTIFY_AHEAD_MAX, &n))
-    return ticket_page(req, res, 400, "ahead", "queue_notify_bad_ahead");
+  if (!ahead || str_to_int64(str_from(ahead), 1, QUEUE_NOTIFY_AHEAD_MAX, &n)) {
+    /* the number refused: the address too when it is refused, both said at once */
+    static const char *const fields[] = {"ahead", "to"};
+    static const char *const keys[] = {"queue_notify_bad_ahead", "queue_notify_bad_to"};
+    bool to_ok = apply_contact_valid(channel ? channel : "", to ? to : "");
+    return ticket_page(req, res, 400, fields, keys, to_ok ? 1 : 2);
+  }
   int rc = web_store(req, &store);
   if (!rc)
     rc = queue_ticket_notify(store, clock_now(), token, n, channel ? channel : "", to ? to : "",
                              req->lang);
-  if (rc == ST_INVALID)
-    return ticket_page(req, res, 400, "to", "queue_notify_bad_to");
+  if (rc == ST_INVALID) {
+    static const char *const field = "to", *const key = "queue_notify_bad_to";
+    return ticket_page(req, res, 400, &field, &key, 1);
+  }
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "queue_ticket_not_found");
   if (rc == ST_CONFLICT)
