@@ -273,7 +273,12 @@ static void test_unit_directory_names_only(void **state)
       assert_true(name && *name && code && *code && strcmp(name, code) != 0);
       snprintf(row, sizeof(row), "bm-directory__keep\">%s</th>", name);
       expect_contains(r.body, row);
+      /* a unit without a public counter says so: no empty "Counter:" on a phone */
+      const char *counter = json_string_value(json_object_get(unit, "counter"));
+      if (counter && !*counter)
+        expect_contains(r.body, i % 2 ? "No public counter" : "無對外櫃台");
     }
+    expect_lacks(r.body, "</span></td>"); /* no cell left empty after its label */
     response_free(&r);
     json_decref(view);
   }
