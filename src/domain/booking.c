@@ -276,15 +276,15 @@ static int contact_of(const struct booking_request *r, const char **contact, con
 }
 
 size_t booking_request_refusals(const struct booking_request *r,
-                                struct booking_refusal out[BOOKING_REFUSALS_MAX])
+                                struct form_refusal out[BOOKING_REFUSALS_MAX])
 {
   const char *contact = NULL, *channel = NULL, *field = NULL;
   char masked[BOOKING_NAME_MAX_CHARS * 4 + 8];
   size_t n = 0;
   if (!name_ok(r->name) || personal_mask_name(r->name, masked, sizeof(masked)))
-    out[n++] = (struct booking_refusal){"name", "booking_err_name"};
+    out[n++] = (struct form_refusal){"name", "booking_err_name"};
   if (contact_of(r, &contact, &channel, &field))
-    out[n++] = (struct booking_refusal){field, "booking_err_contact"};
+    out[n++] = (struct form_refusal){field, "booking_err_contact"};
   return n;
 }
 
@@ -294,7 +294,7 @@ static int request_row(struct arena *arena, const struct booking_request *r,
 {
   const char *contact = NULL, *channel = NULL;
   char *sealed_name = NULL, *sealed_contact = NULL, masked[BOOKING_NAME_MAX_CHARS * 4 + 8];
-  struct booking_refusal refused[BOOKING_REFUSALS_MAX];
+  struct form_refusal refused[BOOKING_REFUSALS_MAX];
   if (booking_request_refusals(r, refused)) {
     *reason = refused[0].reason;
     *field = refused[0].field;

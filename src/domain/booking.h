@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "base/civil.h"
+#include "domain/refusal.h"
 #include "domain/calendar.h"
 #include "domain/case_read.h"
 
@@ -151,17 +152,14 @@ struct booking_request {
   const char *name, *phone, *email, *lang;
 };
 
-/* A refused field of a booking's details: the form field ("name", "phone" or "email") and the
- * message's translation key. */
+/* The most details a booking can have refused at once ("name", "phone" or "email";
+ * domain/refusal.h). */
 enum { BOOKING_REFUSALS_MAX = 2 };
-struct booking_refusal {
-  const char *field, *reason;
-};
 /* Every refused detail of r (the name; the phone or e-mail), in the form's order, into out:
  * their count, 0 when they are good. booking_make refuses the first (after the slot), so a form
  * can show them all at once. */
 size_t booking_request_refusals(const struct booking_request *r,
-                                struct booking_refusal out[BOOKING_REFUSALS_MAX]);
+                                struct form_refusal out[BOOKING_REFUSALS_MAX]);
 
 /* Books one place: the slot must be one of the day's under the settings, not started, and not
  * full (ST_LIMIT "booking_err_full"; of two people taking the last place one wins). The name

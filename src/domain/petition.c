@@ -254,7 +254,7 @@ static const char *body_problem(const char *body)
 }
 
 size_t petition_input_refusals(const struct petition_input *in, bool online,
-                               struct petition_refusal out[PETITION_REFUSALS_MAX])
+                               struct form_refusal out[PETITION_REFUSALS_MAX])
 {
   static const char *const kinds[] = {"petition", "mailbox"};
   static const char *const channels[] = {"online", "counter", "phone", "letter"};
@@ -262,18 +262,18 @@ size_t petition_input_refusals(const struct petition_input *in, bool online,
   const char *body_key = body_problem(in->body);
   size_t n = 0;
   if (!one_of(in->kind, kinds, ARRAY_LEN(kinds)))
-    out[n++] = (struct petition_refusal){"kind", "petition_err_kind"};
+    out[n++] = (struct form_refusal){"kind", "petition_err_kind"};
   if (!one_of(in->channel, channels, ARRAY_LEN(channels)) ||
       online != !strcmp(in->channel, "online"))
-    out[n++] = (struct petition_refusal){"channel", "petition_err_channel"};
+    out[n++] = (struct form_refusal){"channel", "petition_err_channel"};
   if (!subject_ok(in->subject))
-    out[n++] = (struct petition_refusal){"subject", "petition_err_subject"};
+    out[n++] = (struct form_refusal){"subject", "petition_err_subject"};
   if (body_key)
-    out[n++] = (struct petition_refusal){"body", body_key};
+    out[n++] = (struct form_refusal){"body", body_key};
   if (in->name && *in->name && !text_ok(in->name, NAME_MAX_BYTES, false))
-    out[n++] = (struct petition_refusal){"name", "petition_err_name"};
+    out[n++] = (struct form_refusal){"name", "petition_err_name"};
   if ((online && !*ck) || (*ck && !apply_contact_valid(ck, in->contact)))
-    out[n++] = (struct petition_refusal){"contact", "petition_err_contact"};
+    out[n++] = (struct form_refusal){"contact", "petition_err_contact"};
   return n;
 }
 
@@ -281,7 +281,7 @@ size_t petition_input_refusals(const struct petition_input *in, bool online,
 static int check_input(const struct petition_input *in, bool online, const char **reason,
                        const char **field)
 {
-  struct petition_refusal refused[PETITION_REFUSALS_MAX];
+  struct form_refusal refused[PETITION_REFUSALS_MAX];
   if (!petition_input_refusals(in, online, refused))
     return ST_OK;
   return refuse_field(reason, field, refused[0].reason, refused[0].field);

@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "domain/refusal.h"
+
 struct store;
 struct calendar;
 struct audit_actor;
@@ -101,16 +103,13 @@ struct petition_filed {
   int64_t unit_id;                 /* the unit it was routed to (0: none yet) */
 };
 
-/* A refused field of a petition's input: the form field and the message's translation key. */
+/* The most fields a petition's input can have refused at once (domain/refusal.h). */
 enum { PETITION_REFUSALS_MAX = 6 };
-struct petition_refusal {
-  const char *field, *reason;
-};
 /* Every refused field of in (online: filed on the web, which needs a contact), in the form's
  * order, into out: their count, 0 when the input is good. petition_start_online and
  * petition_record refuse the first of them, so a form can show them all at once. */
 size_t petition_input_refusals(const struct petition_input *in, bool online,
-                               struct petition_refusal out[PETITION_REFUSALS_MAX]);
+                               struct form_refusal out[PETITION_REFUSALS_MAX]);
 
 /* Online: checks the input, keeps it unverified and sends a one-time code to the contact
  * (through apply's sender: the message is msg_text with "{code}" replaced). token receives the

@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/connection.h"
 #include "domain/notify.h"
+#include "domain/refusal.h"
 #include "web/app.h"
 #include "render/format.h"
 
@@ -151,25 +152,25 @@ int web_form_error_text(json_t *view, const char *field, const char *message)
 void web_form_error_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
                           const char *field, const char *key)
 {
-  web_form_errors_tview(req, b, page, &field, &key, 1);
+  web_form_errors_tview(req, b, page, &(struct form_refusal){field, key}, 1);
 }
 
 void web_form_errors_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
-                           const char *const *fields, const char *const *keys, size_t n)
+                           const struct form_refusal *refused, size_t n)
 {
   struct view_list *errors = view_list(b);
   struct view_map *by_field = view_map(b);
   for (size_t i = 0; i < n; i++) {
-    const char *message = http_t(req, keys[i]);
+    const char *message = http_t(req, refused[i].reason);
     struct view_map *e = view_map(b);
-    view_add_text(b, e, "field", fields[i]);
+    view_add_text(b, e, "field", refused[i].field);
     view_add_text(b, e, "message", message);
     view_push(b, errors, view_of_map(e));
     bool had = false; /* a field's first message is the one at it, as web_form_error */
     for (size_t j = 0; j < i && !had; j++)
-      had = !strcmp(fields[j], fields[i]);
+      had = !strcmp(refused[j].field, refused[i].field);
     if (!had)
-      view_add_text(b, by_field, fields[i], message);
+      view_add_text(b, by_field, refused[i].field, message);
   }
   view_add(b, page, "errors", view_of_list(errors));
   view_add(b, page, "field_errors", view_of_map(by_field));

@@ -50,10 +50,12 @@ int web_form_error_text(json_t *view, const char *field, const char *message);
  * members (the JSON answer keeps web_form_error's order). */
 void web_form_error_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
                           const char *field, const char *key);
-/* The same for n refused fields at once (fields[i] refused with the message of keys[i]), in
- * the order given: the error summary lists them all, each field shows its first. */
+/* The same for n refused fields at once (domain/refusal.h: each field with the translation key
+ * of its message), in the order given: the error summary lists them all, each field shows its
+ * first. */
+struct form_refusal;
 void web_form_errors_tview(struct http_request *req, struct view_builder *b, struct view_map *page,
-                           const char *const *fields, const char *const *keys, size_t n);
+                           const struct form_refusal *refused, size_t n);
 /* A same-site path to return to after signing in: next if it is a staff path, else /staff/. */
 const char *web_safe_next(const char *next);
 /* The base of absolute links (QR codes, receipts, payment return URLs, Open311 discovery):

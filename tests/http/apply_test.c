@@ -607,7 +607,7 @@ static void test_english_pages(void **state)
 }
 
 /* A transcript is done on the spot (即時) only at the counter: the online start page and the
- * service page state the limit an online application gets (one working day, DOMAIN.md). */
+ * service page state the limit for an online application (one working day, DOMAIN.md). */
 static void test_online_time_limit(void **state)
 {
   (void)state;

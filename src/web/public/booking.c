@@ -238,10 +238,10 @@ static void chosen_view(struct http_request *req, struct view_builder *b,
 
 /* The booking page of q's step with status and the n refusals, each at its field. */
 static int page_show(struct http_request *req, struct http_response *res, struct store *store,
-                     const struct book_query *q, int status, const struct booking_refusal *refused,
+                     const struct book_query *q, int status, const struct form_refusal *refused,
                      size_t n)
 {
-  struct booking_refusal choice;
+  struct form_refusal choice;
   const struct dir_office *office = NULL;
   struct booking_offer o;
   const char *reason = NULL;
@@ -250,7 +250,7 @@ static int page_show(struct http_request *req, struct http_response *res, struct
     rc = booking_offer_read(store, req->arena, clock_now(), office->id,
                             q->what.kind ? &q->what : NULL, web_primary, req, &o, &reason);
   if (rc && reason) { /* a refused choice: the choices again with the reason */
-    choice = (struct booking_refusal){"number", reason};
+    choice = (struct form_refusal){"number", reason};
     refused = &choice;
     n = 1;
     status = rc == ST_LIMIT ? 429 : 400;
@@ -266,13 +266,8 @@ static int page_show(struct http_request *req, struct http_response *res, struct
   view_add(&b, page, "choices", choices_view(req, &b, office, &o));
   if (o.kind)
     chosen_view(req, &b, office, &o, q, page);
-  const char *fields[BOOKING_REFUSALS_MAX + 1], *keys[BOOKING_REFUSALS_MAX + 1];
-  for (size_t i = 0; i < n && i <= BOOKING_REFUSALS_MAX; i++) {
-    fields[i] = refused[i].field ? refused[i].field : "slot";
-    keys[i] = refused[i].reason;
-  }
   if (n)
-    web_form_errors_tview(req, &b, page, fields, keys,
+    web_form_errors_tview(req, &b, page, refused,
                           n <= BOOKING_REFUSALS_MAX ? n : BOOKING_REFUSALS_MAX + 1);
   if (view_done(&b))
     return ST_NOMEM;
@@ -300,7 +295,7 @@ static int submit_refused(struct http_request *req, struct http_response *res, s
   bool case_refusal = !strcmp(reason, "booking_err_case") ||
                       !strcmp(reason, "booking_err_locked") ||
                       !strcmp(reason, "booking_err_not_ready");
-  struct booking_refusal refused[BOOKING_REFUSALS_MAX + 1] = {{field ? field : "slot", reason}};
+  struct form_refusal refused[BOOKING_REFUSALS_MAX + 1] = {{field ? field : "slot", reason}};
   size_t n = 1;
   if (case_refusal) {
     refused[0].field = "number";

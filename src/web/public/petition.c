@@ -79,7 +79,7 @@ static struct view category_options(struct http_request *req, struct view_builde
  * the n refusals, each at its field. One domain read: the office's categories. */
 static int form_page(struct http_request *req, struct http_response *res, struct store *store,
                      const struct dir_office *office, int status,
-                     const struct petition_refusal *refused, size_t n)
+                     const struct form_refusal *refused, size_t n)
 {
   struct petition_category_list categories;
   int64_t category = 0;
@@ -103,13 +103,8 @@ static int form_page(struct http_request *req, struct http_response *res, struct
   view_add_text(&b, page, "contact", form_text(req, "contact"));
   view_add_bool(&b, page, "kind_sms", !strcmp(form_text(req, "contact_kind"), "sms"));
   view_add_bool(&b, page, "confidential", !strcmp(form_text(req, "confidential"), "1"));
-  const char *fields[PETITION_REFUSALS_MAX], *keys[PETITION_REFUSALS_MAX];
-  for (size_t i = 0; i < n && i < PETITION_REFUSALS_MAX; i++) {
-    fields[i] = refused[i].field;
-    keys[i] = refused[i].reason;
-  }
   if (n)
-    web_form_errors_tview(req, &b, page, fields, keys,
+    web_form_errors_tview(req, &b, page, refused,
                           n < PETITION_REFUSALS_MAX ? n : PETITION_REFUSALS_MAX);
   return send_page(res, &b, status, "public/petition", page);
 }
@@ -154,10 +149,10 @@ int petition_submit(struct http_request *req, struct http_response *res)
                                http_t(req, "petition_code_text"), token, &reason, &field);
   if ((rc == ST_INVALID || rc == ST_IO || rc == ST_LIMIT) && reason) {
     /* every refused field at once when the input is at fault; else the one refusal */
-    struct petition_refusal refused[PETITION_REFUSALS_MAX];
+    struct form_refusal refused[PETITION_REFUSALS_MAX];
     size_t n = rc == ST_INVALID ? petition_input_refusals(&in, true, refused) : 0;
     if (!n)
-      refused[n++] = (struct petition_refusal){field ? field : "contact", reason};
+      refused[n++] = (struct form_refusal){field ? field : "contact", reason};
     return form_page(req, res, store, office,
                      rc == ST_IO      ? 503
                      : rc == ST_LIMIT ? 429

@@ -12,6 +12,7 @@
 #include "domain/apply.h"
 #include "domain/directory.h"
 #include "domain/queue.h"
+#include "domain/refusal.h"
 #include "web/app.h"
 #include "web/public/catalog.h"
 #include "web/public/office.h"
@@ -280,21 +281,21 @@ static struct view notify_typed(struct http_request *req, struct view_builder *b
 /* The reminder form's state: set just now (?notify=1, said while the ticket waits with one
  * set), or refused n times, each at its field, with what was typed. */
 static void notify_form_add(struct http_request *req, struct view_builder *b, struct view_map *page,
-                            const struct queue_ticket *t, const char *const *fields,
-                            const char *const *error_keys, size_t n)
+                            const struct queue_ticket *t, const struct form_refusal *refused,
+                            size_t n)
 {
   view_add_bool(b, page, "notify_set",
                 http_query(req, "notify") && t->notify_ahead > 0 && !strcmp(t->status, "waiting"));
   if (n) {
     view_add(b, page, "typed", notify_typed(req, b));
-    web_form_errors_tview(req, b, page, fields, error_keys, n);
+    web_form_errors_tview(req, b, page, refused, n);
   }
 }
 
 /* The ticket's page; with n refusals of the reminder form, each at its field ("ahead" or
  * "to"), what was typed kept. */
 static int ticket_page(struct http_request *req, struct http_response *res, int status,
-                       const char *const *fields, const char *const *error_keys, size_t n)
+                       const struct form_refusal *refused, size_t n)
 {
   struct store *store;
   struct queue_ticket t;
@@ -332,7 +333,7 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
   view_add_bool(&b, page, "live", live);
   if (!only)
     visit_cases_add(req, &b, page, dir, &t);
-  notify_form_add(req, &b, page, &t, fields, error_keys, n);
+  notify_form_add(req, &b, page, &t, refused, n);
   if (view_done(&b))
     return ST_NOMEM;
   return http_page_view(res, status, "public/queue_ticket", view_of_map(page));
@@ -340,7 +341,7 @@ static int ticket_page(struct http_request *req, struct http_response *res, int 
 
 int queue_ticket_page(struct http_request *req, struct http_response *res)
 {
-  return ticket_page(req, res, 200, NULL, NULL, 0);
+  return ticket_page(req, res, 200, NULL, 0);
 }
 
 int queue_ticket_qr(struct http_request *req, struct http_response *res)
@@ -376,18 +377,18 @@ int queue_ticket_notify_submit(struct http_request *req, struct http_response *r
   int64_t n = 0;
   if (!ahead || str_to_int64(str_from(ahead), 1, QUEUE_NOTIFY_AHEAD_MAX, &n)) {
     /* the number refused: the address too when it is refused, both said at once */
-    static const char *const fields[] = {"ahead", "to"};
-    static const char *const keys[] = {"queue_notify_bad_ahead", "queue_notify_bad_to"};
+    static const struct form_refusal refused[] = {{"ahead", "queue_notify_bad_ahead"},
+                                                  {"to", "queue_notify_bad_to"}};
     bool to_ok = apply_contact_valid(channel ? channel : "", to ? to : "");
-    return ticket_page(req, res, 400, fields, keys, to_ok ? 1 : 2);
+    return ticket_page(req, res, 400, refused, to_ok ? 1 : 2);
   }
   int rc = web_store(req, &store);
   if (!rc)
     rc = queue_ticket_notify(store, clock_now(), token, n, channel ? channel : "", to ? to : "",
                              req->lang);
   if (rc == ST_INVALID) {
-    static const char *const field = "to", *const key = "queue_notify_bad_to";
-    return ticket_page(req, res, 400, &field, &key, 1);
+    static const struct form_refusal refused = {"to", "queue_notify_bad_to"};
+    return ticket_page(req, res, 400, &refused, 1);
   }
   if (rc == ST_NOTFOUND)
     return http_error(res, 404, "queue_ticket_not_found");
