@@ -142,6 +142,16 @@ static int add_clock(struct http_request *req, const struct case_staff *s, json_
   return json_object_set_new(c, "clock", clock) ? ST_NOMEM : ST_OK;
 }
 
+/* s with every "-" as "_" (an action's name as a view member or an element id), in the arena;
+ * NULL for NULL (an allocation that failed before) or out of memory. */
+static char *underscored(struct http_request *req, const char *s)
+{
+  char *out = s ? arena_strdup(req->arena, s) : NULL;
+  for (char *p = out; p && *p; p++)
+    *p = *p == '-' ? '_' : *p;
+  return out;
+}
+
 /* A refused action's form as typed: typed.<action>.<field> (the action's "-" as "_"; the
  * path's last segment for the forms of other routes: typed.fee), so the form that was sent
  * comes back filled in, and only that one. */
@@ -152,14 +162,12 @@ static int add_typed(struct http_request *req, json_t *view)
     const char *slash = strrchr(req->path, '/');
     action = slash ? slash + 1 : "";
   }
-  char *key = arena_strdup(req->arena, action ? action : "");
+  const char *key = underscored(req, action);
   json_t *fields = json_object();
   if (!key || !fields) {
     json_decref(fields);
     return ST_NOMEM;
   }
-  for (char *p = key; *p; p++)
-    *p = *p == '-' ? '_' : *p;
   for (size_t i = 0; i < req->form_count; i++) {
     const struct http_param *f = &req->form[i];
     const char *name = arena_strndup(req->arena, f->name.ptr, f->name.len);
@@ -249,10 +257,9 @@ int case_page(struct http_request *req, struct http_response *res)
 }
 
 /* The printed receipt: the office (name, address, phone, web address), the case with its time
- * limit, and the QR
- * code of its link /p/<token> (also on a reprint, when the token is derivable; right after
- * intake the random token passed as ?t=), the fee receipt when the fee was computed at intake,
- * the survey link when one is open. */
+ * limit, and the QR code of its link /p/<token> (also on a reprint, when the token is derivable;
+ * right after intake the random token passed as ?t=), the fee receipt when the fee was computed at
+ * intake, the survey link when one is open. */
 int case_receipt(struct http_request *req, struct http_response *res)
 {
   struct case_staff s;
@@ -331,10 +338,7 @@ static const char *default_field(struct http_request *req, const char *action)
 {
   if (!strcmp(action, "status"))
     return "note";
-  char *button = arena_printf(req->arena, "%s_button", action);
-  for (char *p = button; p && *p; p++)
-    *p = *p == '-' ? '_' : *p;
-  return button;
+  return underscored(req, arena_printf(req->arena, "%s_button", action));
 }
 
 /* Runs the named action; *field names the form field a refusal is about (the input's id). */
